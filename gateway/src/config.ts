@@ -73,13 +73,18 @@ export const authConfigSchema = z
     maxTokenAgeSeconds: z.number().int().min(60).max(86_400).default(3600),
   })
   .refine((a) => (a.jwksPath === undefined) !== (a.jwksUrl === undefined), {
-    message: 'exactly one of jwksPath and jwksUrl is required',
+    error: 'exactly one of jwksPath and jwksUrl is required',
   });
 
 /** Request limits. */
 export const limitsConfigSchema = z.strictObject({
   /** Largest accepted JSON body, bytes. */
-  bodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(512 * 1024),
+  bodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(512 * 1024),
   /** Largest accepted URL, characters. */
   urlLength: z.number().int().min(256).max(16_384).default(2048),
   /** Largest accepted header block (Node's `maxHeaderSize`), bytes. */
@@ -138,11 +143,11 @@ export const gatewayConfigSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => c.peers.filter((p) => p.local).length === 1, {
-    message: 'exactly one peer must be local',
+    error: 'exactly one peer must be local',
     path: ['peers'],
   })
   .refine((c) => c.peers.some((p) => p.local && p.mspId === c.org.mspId), {
-    message: 'the local peer must belong to the gateway org',
+    error: 'the local peer must belong to the gateway org',
     path: ['peers'],
   });
 
@@ -225,7 +230,7 @@ export function parseConfig(raw: unknown, baseDir: string, env: ConfigEnv = {}):
 }
 
 /** Loads the file named by `MEDLEDGER_GATEWAY_CONFIG` (or `file`), validated and frozen. */
-export function loadConfig(env: ConfigEnv = process.env as ConfigEnv, file?: string): Readonly<GatewayConfig> {
+export function loadConfig(env: ConfigEnv = process.env, file?: string): Readonly<GatewayConfig> {
   const configPath = file ?? env.MEDLEDGER_GATEWAY_CONFIG;
   if (!configPath) throw new ConfigError('MEDLEDGER_GATEWAY_CONFIG is not set');
   let text: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { describe, it } from '../testing/node-test';
 
 import { P256_ORDER, encodeDerSignature, newOpenSslSigner, parseDerSignature, toLowS } from './signer';
 

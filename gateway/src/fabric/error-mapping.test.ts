@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { describe, it } from '../testing/node-test';
+
+import { Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import {
+  CommitError,
+  CommitStatusError,
+  EndorseError,
+  GatewayError,
+  StatusCode,
+} from '@hyperledger/fabric-gateway';
+
+import { AppError } from '../errors';
+import {
+  extractChaincodeError,
+  isMvccConflict,
+  mapLedgerError,
+  statusForChaincodeCode,
+} from './error-mapping';
+
+function serviceError(code: GrpcStatus, message: string): ServiceError {
+  return Object.assign(new Error(message), { code, details: message, metadata: new Metadata() });
+}
+
+function endorseError(code: GrpcStatus, detailMessages: string[], message = `${code} failed to endorse`) {
+  return new EndorseError({
+    code,
+    message,
+    transactionId: 'tx-endorse',
+    cause: serviceError(code, message),
+    details: detailMessages.map((m) => ({ address: 'peer0:7051', mspId: 'Hospital1MSP', message: m })),
+  });
+}
+
+function submitError(code: GrpcStatus): Error {
+  // SubmitError is exported as a type only; build one with the same shape and name.
+  const err = new GatewayError({ code, details: [], cause: serviceError(code, 'submit'), message: 'submit' });
+  Object.assign(err, { name: 'SubmitError', transactionId: 'tx-submit' });
+  return err;
+}
+
+describe('ledger error mapping', () => {
+  const table: [name: string, err: unknown, status: number, code: string][] = [
+    [
+      'chaincode NOT_FOUND in endorsement details',
+      endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [RECORD_NOT_FOUND] rec-1']),
+      404,
+      'RECORD_NOT_FOUND',
+    ],
+    [
+      'chaincode ACCESS_DENIED',
+      endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [ACCESS_DENIED] actor did:x']),
+      403,
+      'ACCESS_DENIED',
+    ],
+    [
+      'chaincode VALIDATION_FAILED',
+      new Error('[VALIDATION_FAILED] input.recordId'),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'chaincode ALREADY_EXISTS',
+      endorseError(GrpcStatus.UNKNOWN, ['[ALREADY_EXISTS] staff s1']),
+      409,
+      'ALREADY_EXISTS',
+    ],
+    [
+      'chaincode CONSENT_EXISTS',
+      endorseError(GrpcStatus.UNKNOWN, ['[CONSENT_EXISTS] c1']),
+      409,
+      'CONSENT_EXISTS',
+    ],
+    [
+      'chaincode QUALITY_REJECTED',
+      endorseError(GrpcStatus.UNKNOWN, ['[QUALITY_REJECTED] r1']),
+      422,
+      'QUALITY_REJECTED',
+    ],
+    ['chaincode INVALID_HASH', endorseError(GrpcStatus.UNKNOWN, ['[INVALID_HASH] r1']), 400, 'INVALID_HASH'],
+    [
+      'chaincode SIGNATURE_INVALID',
+      endorseError(GrpcStatus.UNKNOWN, ['[SIGNATURE_INVALID] c1']),
+      403,
+      'SIGNATURE_INVALID',
+    ],
+    ['chaincode NONCE_REUSED', endorseError(GrpcStatus.UNKNOWN, ['[NONCE_REUSED] c1']), 409, 'NONCE_REUSED'],
+    [
+      'peer unavailable',
+      endorseError(GrpcStatus.UNAVAILABLE, [], '14 UNAVAILABLE: no connection'),
+      503,
+      'LEDGER_UNAVAILABLE',
+    ],
+    ['endorse deadline', endorseError(GrpcStatus.DEADLINE_EXCEEDED, [], '4 deadline'), 504, 'LEDGER_TIMEOUT'],
+    ['orderer unavailable on submit', submitError(GrpcStatus.UNAVAILABLE), 503, 'LEDGER_UNAVAILABLE'],
+    ['submit deadline', submitError(GrpcStatus.DEADLINE_EXCEEDED), 504, 'LEDGER_TIMEOUT'],
+    [
+      'commit status unavailable',
+      new CommitStatusError({
+        code: GrpcStatus.UNAVAILABLE,
+        details: [],
+        cause: serviceError(GrpcStatus.UNAVAILABLE, 'x'),
+        transactionId: 'tx-cs',
+      }),
+      503,
+      'LEDGER_UNAVAILABLE',
+    ],
+    [
+      'commit status deadline',
+      new CommitStatusError({
+        code: GrpcStatus.DEADLINE_EXCEEDED,
+        details: [],
+        cause: serviceError(GrpcStatus.DEADLINE_EXCEEDED, 'x'),
+        transactionId: 'tx-cs',
+      }),
+      504,
+      'LEDGER_TIMEOUT',
+    ],
+    [
+      'MVCC read conflict after retries',
+      new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 'tx-m' }),
+      409,
+      'LEDGER_CONFLICT',
+    ],
+    [
+      'phantom read conflict',
+      new CommitError({ code: StatusCode.PHANTOM_READ_CONFLICT, transactionId: 'tx-p' }),
+      409,
+      'LEDGER_CONFLICT',
+    ],
+    [
+      'endorsement policy failure',
+      new CommitError({ code: StatusCode.ENDORSEMENT_POLICY_FAILURE, transactionId: 'tx-e' }),
+      502,
+      'TRANSACTION_INVALID',
+    ],
+    [
+      'endorsement mismatch',
+      endorseError(GrpcStatus.ABORTED, ['ProposalResponsePayloads do not match']),
+      502,
+      'ENDORSEMENT_FAILED',
+    ],
+    ['identity rejected', endorseError(GrpcStatus.PERMISSION_DENIED, []), 403, 'FORBIDDEN'],
+    ['resource exhausted', endorseError(GrpcStatus.RESOURCE_EXHAUSTED, []), 503, 'LEDGER_UNAVAILABLE'],
+    [
+      'connection refused',
+      Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+      503,
+      'LEDGER_UNAVAILABLE',
+    ],
+    ['unknown error', new Error('boom'), 500, 'INTERNAL'],
+  ];
+
+  for (const [name, err, status, code] of table) {
+    it(`when ${name}, then ${status} ${code}`, () => {
+      const mapped = mapLedgerError(err);
+      assert.equal(mapped.status, status);
+      assert.equal(mapped.code, code);
+      if (status === 503) assert.ok((mapped.retryAfterSeconds ?? 0) > 0, 'Retry-After');
+    });
+  }
+
+  it('when a fabric error carries a transaction id, then the AppError keeps it', () => {
+    const mapped = mapLedgerError(
+      new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 'tx-9' }),
+    );
+    assert.equal(mapped.txId, 'tx-9');
+  });
+
+  it('when an AppError is mapped, then it passes through unchanged', () => {
+    const e = new AppError(418, 'TEAPOT', 'x');
+    assert.equal(mapLedgerError(e), e);
+  });
+
+  it('when only an MVCC commit error is given, then isMvccConflict is true', () => {
+    assert.ok(isMvccConflict(new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't' })));
+    assert.ok(
+      !isMvccConflict(new CommitError({ code: StatusCode.ENDORSEMENT_POLICY_FAILURE, transactionId: 't' })),
+    );
+    assert.ok(!isMvccConflict(new Error('x')));
+  });
+
+  it('when a chaincode message has control characters, then the detail drops them', () => {
+    assert.deepEqual(extractChaincodeError('error: [NOT_FOUND] rec\u0000-1'), {
+      code: 'NOT_FOUND',
+      detail: 'rec -1',
+    });
+    assert.equal(extractChaincodeError('no code here'), undefined);
+  });
+
+  it('when codes follow naming rules, then the status follows them; unknown codes are 422, never 500', () => {
+    assert.equal(statusForChaincodeCode('PATIENT_NOT_FOUND'), 404);
+    assert.equal(statusForChaincodeCode('CONSENT_REVOKED'), 409);
+    assert.equal(statusForChaincodeCode('INVALID_PERIOD'), 400);
+    assert.equal(statusForChaincodeCode('SOMETHING_NEW'), 422);
+  });
+});
