@@ -1,0 +1,64 @@
+import { StatePaths, stateDir } from './paths';
+import { basePortFromEnv, defaultTopologySpec, resolveTopology } from './topology';
+import {
+  cleanNetwork,
+  networkContext,
+  processStatus,
+  startNetwork,
+  stopNetwork,
+  type NetworkInfo,
+} from './network';
+
+function printInfo(info: NetworkInfo): void {
+  const rows: string[][] = [['what', 'where']];
+  for (const o of info.orderers)
+    rows.push([o.name, `${o.address} (admin ${o.adminPort}, ops ${o.operationsPort})`]);
+  for (const org of info.orgs) {
+    for (const p of org.peers) rows.push([p.name, `${p.address} (ops ${p.operationsPort})`]);
+    rows.push([`${org.name} CA`, `${org.caUrl} (${org.users.length} people enrolled)`]);
+    rows.push([`${org.name} chaincode server`, `127.0.0.1:${org.chaincodeServerPort}`]);
+    rows.push([`${org.name} REST gateway`, `http://127.0.0.1:${org.gatewayPort}`]);
+  }
+  const width = Math.max(...rows.map((r) => (r[0] ?? '').length));
+  console.log(`\nMedLedger consortium on channel ${info.channel}, chaincode ${info.chaincode}`);
+  for (const [what, where] of rows) console.log(`  ${(what ?? '').padEnd(width)}  ${where ?? ''}`);
+  console.log(`\n  state and logs: ${info.stateDir} (logs/ per process)\n  stop with: npm stop\n`);
+}
+
+async function main(command: string | undefined): Promise<void> {
+  const topology = resolveTopology(defaultTopologySpec, basePortFromEnv());
+  const paths = new StatePaths(stateDir());
+  switch (command) {
+    case 'start': {
+      const started = performance.now();
+      const info = await startNetwork(networkContext());
+      printInfo(info);
+      console.log(`[medledger] up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    }
+    case 'stop': {
+      const stopped = await stopNetwork(topology, paths);
+      console.log(
+        stopped.length ? `[medledger] stopped ${stopped.join(', ')}` : '[medledger] nothing was running',
+      );
+      return;
+    }
+    case 'clean':
+      await cleanNetwork(topology, paths);
+      console.log(`[medledger] stopped everything and removed ${paths.root}`);
+      return;
+    case 'status':
+      for (const p of processStatus(topology, paths)) {
+        console.log(`  ${p.name.padEnd(24)} ${p.pid === undefined ? 'stopped' : `running (pid ${p.pid})`}`);
+      }
+      return;
+    default:
+      console.error('usage: cli.js start|stop|clean|status');
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv[2]).catch((err: unknown) => {
+  console.error(`[medledger] ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,223 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FabricInstall } from './binaries';
+import { osnadminFlags, ordererFlags, peerAdminEnv, runTool } from './fabric-cli';
+import type { StatePaths } from './paths';
+import { renderConnectionJson } from './render';
+import type { PeerNode, PeerOrg, Topology } from './topology';
+import { allPeers } from './topology';
+
+/** Joins every orderer to the channel through the channel participation API (no system channel). */
+export function joinOrderers(install: FabricInstall, topology: Topology, paths: StatePaths): void {
+  for (const node of topology.ordererOrg.nodes) {
+    const flags = osnadminFlags(topology, paths, node.adminPort);
+    const list = runTool(install, 'osnadmin', ['channel', 'list', ...flags]);
+    if (list.includes(`"name": "${topology.channel}"`) || list.includes(`"name":"${topology.channel}"`))
+      continue;
+    runTool(install, 'osnadmin', [
+      'channel',
+      'join',
+      '--channelID',
+      topology.channel,
+      '--config-block',
+      paths.genesisBlock,
+      ...flags,
+    ]);
+  }
+}
+
+/** Joins every peer to the channel from the genesis block; anchor peers come with it. */
+export function joinPeers(install: FabricInstall, topology: Topology, paths: StatePaths): void {
+  for (const peer of allPeers(topology)) {
+    const env = peerAdminEnv(paths, peer);
+    const list = runTool(install, 'peer', ['channel', 'list'], env);
+    if (list.split('\n').some((line) => line.trim() === topology.channel)) continue;
+    runTool(install, 'peer', ['channel', 'join', '-b', paths.genesisBlock], env);
+  }
+}
+
+/** A chaincode package for one org's chaincode server, and its package id. */
+export interface OrgPackage {
+  readonly org: PeerOrg;
+  readonly file: string;
+  readonly packageId: string;
+}
+
+function packageLabel(topology: Topology, org: PeerOrg): string {
+  return `${topology.chaincode.name}_${topology.chaincode.version.replace(/[^A-Za-z0-9]/g, '_')}_${org.slug}`;
+}
+
+/**
+ * Builds the org's chaincode-as-a-service package: `metadata.json` (type ccaas) and `code.tar.gz`
+ * holding `connection.json`. Each org runs its own chaincode server, so each org has its own
+ * package (and package id); the chaincode definition the orgs approve is the same.
+ */
+export function packageChaincode(topology: Topology, paths: StatePaths, org: PeerOrg): OrgPackage {
+  const dir = paths.chaincodeDir(org);
+  mkdirSync(dir, { recursive: true });
+  const connection = renderConnectionJson(paths, org, (p) => readFileSync(p, 'utf8'));
+  const label = packageLabel(topology, org);
+  const file = join(dir, `${label}.tgz`);
+  const previous = existsSync(connection.path) ? readFileSync(connection.path, 'utf8') : '';
+  if (!existsSync(file) || previous !== connection.content) {
+    const work = join(dir, 'build');
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    writeFileSync(connection.path, connection.content);
+    writeFileSync(join(work, 'connection.json'), connection.content);
+    writeFileSync(join(work, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }));
+    tar(work, 'code.tar.gz', ['connection.json']);
+    tar(work, file, ['metadata.json', 'code.tar.gz']);
+  }
+  const packageId = `${label}:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
+  return { org, file, packageId };
+}
+
+function tar(cwd: string, out: string, files: string[]): void {
+  // Fixed owner and mtime so the same inputs give the same package id.
+  const result = spawnSync(
+    'tar',
+    ['--owner=0', '--group=0', '--numeric-owner', '--mtime=2020-01-01', '-czf', out, ...files],
+    { cwd, encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`tar failed: ${result.stderr}`);
+}
+
+function definitionFlags(topology: Topology): string[] {
+  const cc = topology.chaincode;
+  return [
+    '--channelID',
+    topology.channel,
+    '--name',
+    cc.name,
+    '--version',
+    cc.version,
+    '--sequence',
+    String(cc.sequence),
+    '--signature-policy',
+    cc.endorsementPolicy,
+  ];
+}
+
+/** Installs each org's package on its peers, approves the definition for every org, and commits it. */
+export function deployChaincode(
+  install: FabricInstall,
+  topology: Topology,
+  paths: StatePaths,
+  packages: readonly OrgPackage[],
+): 'deployed' | 'already-committed' {
+  const committed = isCommitted(install, topology, paths);
+  for (const pkg of packages) {
+    for (const peer of pkg.org.peerNodes) {
+      const env = peerAdminEnv(paths, peer);
+      const installed = runTool(install, 'peer', ['lifecycle', 'chaincode', 'queryinstalled'], env);
+      if (!installed.includes(pkg.packageId)) {
+        runTool(install, 'peer', ['lifecycle', 'chaincode', 'install', pkg.file], env);
+      }
+    }
+  }
+  if (committed) return 'already-committed';
+  for (const pkg of packages) {
+    const peer = firstPeer(pkg.org);
+    const env = peerAdminEnv(paths, peer);
+    if (!isApproved(install, topology, env)) {
+      runTool(
+        install,
+        'peer',
+        [
+          'lifecycle',
+          'chaincode',
+          'approveformyorg',
+          ...definitionFlags(topology),
+          '--package-id',
+          pkg.packageId,
+          ...ordererFlags(topology, paths, peer),
+        ],
+        env,
+      );
+    }
+  }
+  const first = firstPeer(packages[0]?.org ?? topology.peerOrgs[0]);
+  const peerFlags = topology.peerOrgs.flatMap((org) => {
+    const peer = firstPeer(org);
+    return [
+      '--peerAddresses',
+      peer.address,
+      '--tlsRootCertFiles',
+      join(paths.peerNodeDir(peer), 'tls', 'ca.crt'),
+    ];
+  });
+  runTool(
+    install,
+    'peer',
+    [
+      'lifecycle',
+      'chaincode',
+      'commit',
+      ...definitionFlags(topology),
+      ...peerFlags,
+      ...ordererFlags(topology, paths, first),
+    ],
+    peerAdminEnv(paths, first),
+  );
+  return 'deployed';
+}
+
+function firstPeer(org: PeerOrg | undefined): PeerNode {
+  const peer = org?.peerNodes[0];
+  if (peer === undefined) throw new Error('an org without peers cannot take part in the chaincode lifecycle');
+  return peer;
+}
+
+function isApproved(install: FabricInstall, topology: Topology, env: Record<string, string>): boolean {
+  try {
+    runTool(
+      install,
+      'peer',
+      [
+        'lifecycle',
+        'chaincode',
+        'queryapproved',
+        '--channelID',
+        topology.channel,
+        '--name',
+        topology.chaincode.name,
+        '--sequence',
+        String(topology.chaincode.sequence),
+      ],
+      env,
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the chaincode definition is committed at the topology's sequence. */
+export function isCommitted(install: FabricInstall, topology: Topology, paths: StatePaths): boolean {
+  const peer = firstPeer(topology.peerOrgs[0]);
+  try {
+    const out = runTool(
+      install,
+      'peer',
+      [
+        'lifecycle',
+        'chaincode',
+        'querycommitted',
+        '--channelID',
+        topology.channel,
+        '--name',
+        topology.chaincode.name,
+        '--output',
+        'json',
+      ],
+      peerAdminEnv(paths, peer),
+    );
+    const parsed = JSON.parse(out.slice(out.indexOf('{'))) as { sequence?: number };
+    return parsed.sequence === topology.chaincode.sequence;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,359 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
+import { join } from 'node:path';
+import { ensureFabric, type FabricInstall } from './binaries';
+import { runTool } from './fabric-cli';
+import { caProcess, enrollDemoUsers, orgTlsClient } from './identities';
+import { deployChaincode, joinOrderers, joinPeers, packageChaincode, type OrgPackage } from './lifecycle';
+import { repoRoot, StatePaths, stateDir } from './paths';
+import {
+  healthzReady,
+  runningPid,
+  startProcess,
+  stopProcess,
+  type ProcessSpec,
+  type TlsClient,
+} from './processes';
+import { ORG_SERVICE_HOSTS, renderNodeConfigs } from './render';
+import {
+  allPeers,
+  basePortFromEnv,
+  defaultTopologySpec,
+  resolveTopology,
+  type OrdererNode,
+  type PeerNode,
+  type PeerOrg,
+  type Topology,
+} from './topology';
+
+/** The folder of the project's own external builder for chaincode-as-a-service. */
+export const builderDir = join(repoRoot, 'network', 'builders', 'ccaas');
+
+/** What `start` leaves behind for tests, gateways and people: where everything runs. */
+export interface NetworkInfo {
+  readonly basePort: number;
+  readonly stateDir: string;
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly orderers: {
+    name: string;
+    address: string;
+    adminPort: number;
+    operationsPort: number;
+    tlsCaCert: string;
+  }[];
+  readonly orgs: {
+    name: string;
+    mspId: string;
+    caUrl: string;
+    caName: string;
+    tlsCaCert: string;
+    gatewayPort: number;
+    chaincodeServerPort: number;
+    tlsClient: { cert: string; key: string };
+    users: string[];
+    peers: { name: string; address: string; operationsPort: number; tlsCaCert: string }[];
+  }[];
+}
+
+export interface NetworkContext {
+  readonly install: FabricInstall;
+  readonly topology: Topology;
+  readonly paths: StatePaths;
+}
+
+export function networkContext(env: NodeJS.ProcessEnv = process.env): NetworkContext {
+  return {
+    install: ensureFabric(env),
+    topology: resolveTopology(defaultTopologySpec, basePortFromEnv(env)),
+    paths: new StatePaths(stateDir(env)),
+  };
+}
+
+function write(file: { path: string; content: string }): void {
+  mkdirSync(join(file.path, '..'), { recursive: true });
+  writeFileSync(file.path, file.content);
+}
+
+/** TLS client material of the orderer org's admin, used for orderer health checks. */
+function ordererAdminTls(ctx: NetworkContext): TlsClient {
+  const { paths, topology } = ctx;
+  const admin = join(paths.ordererAdminDir(topology), 'tls');
+  return {
+    ca: readFileSync(paths.tlsCaCert(paths.ordererOrgDir(topology), topology.ordererOrg.domain)),
+    cert: readFileSync(join(admin, 'client.crt')),
+    key: readFileSync(join(admin, 'client.key')),
+  };
+}
+
+function peerAdminTls(ctx: NetworkContext, org: PeerOrg): TlsClient {
+  const admin = join(ctx.paths.peerAdminDir(org), 'tls');
+  return {
+    ca: readFileSync(ctx.paths.tlsCaCert(ctx.paths.peerOrgDir(org), org.domain)),
+    cert: readFileSync(join(admin, 'client.crt')),
+    key: readFileSync(join(admin, 'client.key')),
+  };
+}
+
+const nodeEnv = (cfgDir: string): Record<string, string> => ({
+  PATH: process.env.PATH ?? '',
+  FABRIC_CFG_PATH: cfgDir,
+  FABRIC_LOGGING_SPEC: process.env.MEDLEDGER_FABRIC_LOGGING ?? 'info',
+});
+
+export function ordererProcess(ctx: NetworkContext, node: OrdererNode): ProcessSpec {
+  const dir = ctx.paths.nodeDir(node.shortName);
+  return {
+    name: node.shortName,
+    command: ctx.install.bin('orderer'),
+    args: [],
+    env: nodeEnv(dir),
+    cwd: dir,
+    logFile: ctx.paths.logFile(node.shortName),
+    pidFile: ctx.paths.pidFile(node.shortName),
+    ready: healthzReady(node.operationsPort, ordererAdminTls(ctx)),
+  };
+}
+
+export function peerProcess(ctx: NetworkContext, peer: PeerNode): ProcessSpec {
+  const dir = ctx.paths.nodeDir(peer.shortName);
+  return {
+    name: peer.shortName,
+    command: ctx.install.bin('peer'),
+    args: ['node', 'start'],
+    env: nodeEnv(dir),
+    cwd: dir,
+    logFile: ctx.paths.logFile(peer.shortName),
+    pidFile: ctx.paths.pidFile(peer.shortName),
+    ready: healthzReady(peer.operationsPort, peerAdminTls(ctx, peer.org)),
+  };
+}
+
+/** Ready once a mutual-TLS handshake with the org's chaincode server succeeds. */
+function tlsHandshakeReady(port: number, tls: TlsClient): () => Promise<boolean> {
+  return () =>
+    new Promise((resolve) => {
+      const socket = tlsConnect({
+        host: '127.0.0.1',
+        port,
+        ...tls,
+        servername: 'localhost',
+        ALPNProtocols: ['h2'],
+      });
+      socket.setTimeout(2000, () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('secureConnect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => {
+        resolve(false);
+      });
+    });
+}
+
+/** The org's chaincode server (fabric-chaincode-node in server mode) that its peers dial. */
+export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): ProcessSpec {
+  const { paths } = ctx;
+  const org = pkg.org;
+  const server = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincode), 'tls');
+  const client = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincodeClient), 'tls');
+  const name = `chaincode-${org.slug}`;
+  return {
+    name,
+    command: process.execPath,
+    args: [
+      join(repoRoot, 'node_modules', 'fabric-shim', 'cli'),
+      'server',
+      '--chaincode-address',
+      `127.0.0.1:${org.chaincodeServerPort}`,
+      '--chaincode-id',
+      pkg.packageId,
+      '--chaincode-tls-cert-file',
+      join(server, 'server.crt'),
+      '--chaincode-tls-key-file',
+      join(server, 'server.key'),
+      '--chaincode-tls-client-cacert-file',
+      join(server, 'ca.crt'),
+      '--module-path',
+      join(repoRoot, 'chaincode'),
+    ],
+    env: { PATH: process.env.PATH ?? '', CORE_CHAINCODE_LOGGING_LEVEL: 'info', NODE_ENV: 'production' },
+    cwd: join(repoRoot, 'chaincode'),
+    logFile: paths.logFile(name),
+    pidFile: paths.pidFile(name),
+    ready: tlsHandshakeReady(org.chaincodeServerPort, {
+      ca: readFileSync(join(server, 'ca.crt')),
+      cert: readFileSync(join(client, 'server.crt')),
+      key: readFileSync(join(client, 'server.key')),
+    }),
+  };
+}
+
+/** Generates certificates and the genesis block once, and node configs on every start. */
+export function generate(ctx: NetworkContext): void {
+  const { install, topology, paths } = ctx;
+  const sample = {
+    coreYaml: readFileSync(join(install.sampleConfigDir, 'core.yaml'), 'utf8'),
+    ordererYaml: readFileSync(join(install.sampleConfigDir, 'orderer.yaml'), 'utf8'),
+  };
+  const files = renderNodeConfigs(topology, paths, sample, builderDir);
+  files.forEach(write);
+  if (!existsSync(paths.cryptoDir)) {
+    runTool(install, 'cryptogen', [
+      'generate',
+      '--config',
+      join(paths.configDir, 'crypto-config.yaml'),
+      '--output',
+      paths.cryptoDir,
+    ]);
+  }
+  if (!existsSync(paths.genesisBlock)) {
+    runTool(install, 'configtxgen', [
+      '-configPath',
+      paths.configDir,
+      '-profile',
+      'MedChannel',
+      '-channelID',
+      topology.channel,
+      '-outputBlock',
+      paths.genesisBlock,
+    ]);
+  }
+}
+
+function firstFile(dir: string): string {
+  const name = readdirSync(dir)[0];
+  if (name === undefined) throw new Error(`empty folder ${dir}`);
+  return join(dir, name);
+}
+
+export function networkInfo(ctx: NetworkContext, users: Record<string, string[]>): NetworkInfo {
+  const { topology, paths } = ctx;
+  return {
+    basePort: topology.basePort,
+    stateDir: paths.root,
+    channel: topology.channel,
+    chaincode: topology.chaincode.name,
+    orderers: topology.ordererOrg.nodes.map((n) => ({
+      name: n.name,
+      address: n.address,
+      adminPort: n.adminPort,
+      operationsPort: n.operationsPort,
+      tlsCaCert: paths.tlsCaCert(paths.ordererOrgDir(topology), topology.ordererOrg.domain),
+    })),
+    orgs: topology.peerOrgs.map((org) => {
+      const gatewayTls = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.gateway), 'tls');
+      return {
+        name: org.name,
+        mspId: org.mspId,
+        caUrl: `https://127.0.0.1:${org.caPort}`,
+        caName: `ca-${org.slug}`,
+        tlsCaCert: paths.tlsCaCert(paths.peerOrgDir(org), org.domain),
+        gatewayPort: org.gatewayPort,
+        chaincodeServerPort: org.chaincodeServerPort,
+        tlsClient: { cert: join(gatewayTls, 'server.crt'), key: join(gatewayTls, 'server.key') },
+        users: users[org.name] ?? [],
+        peers: org.peerNodes.map((p) => ({
+          name: p.name,
+          address: p.address,
+          operationsPort: p.operationsPort,
+          tlsCaCert: join(paths.peerNodeDir(p), 'tls', 'ca.crt'),
+        })),
+      };
+    }),
+  };
+}
+
+/** Reads what `start` wrote, or undefined when the network was never started here. */
+export function readNetworkInfo(env: NodeJS.ProcessEnv = process.env): NetworkInfo | undefined {
+  const file = new StatePaths(stateDir(env)).networkFile;
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as NetworkInfo) : undefined;
+}
+
+/** One line per step, with how long it took, so a slow start shows where the time went. */
+async function step<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
+  const started = performance.now();
+  const result = await fn();
+  console.log(`[medledger] ${label} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  return result;
+}
+
+/**
+ * Brings the consortium up, reusing whatever already runs: certificates, genesis block, orderers and
+ * channel, CAs and enrolled people, chaincode servers, peers, channel membership, chaincode definition.
+ */
+export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
+  const { install, topology, paths } = ctx;
+  await step('certificates, genesis block and node configs', () => {
+    generate(ctx);
+  });
+  await step('orderers', () =>
+    Promise.all(topology.ordererOrg.nodes.map((n) => startProcess(ordererProcess(ctx, n)))),
+  );
+  await step(`orderers joined to ${topology.channel}`, () => {
+    joinOrderers(install, topology, paths);
+  });
+  await step('certificate authorities', () =>
+    Promise.all(topology.peerOrgs.map((org) => startProcess(caProcess(install, paths, org)))),
+  );
+  const users: Record<string, string[]> = {};
+  await step('people enrolled from each CA', () => {
+    for (const org of topology.peerOrgs) {
+      enrollDemoUsers(install, paths, org);
+      users[org.name] = readdirSync(paths.usersDir(org));
+    }
+  });
+  const packages = topology.peerOrgs.map((org) => packageChaincode(topology, paths, org));
+  await step('chaincode servers', () =>
+    Promise.all(packages.map((pkg) => startProcess(chaincodeServerProcess(ctx, pkg)))),
+  );
+  await step('peers', () => Promise.all(allPeers(topology).map((p) => startProcess(peerProcess(ctx, p)))));
+  await step(`peers joined to ${topology.channel}`, () => {
+    joinPeers(install, topology, paths);
+  });
+  await step('chaincode installed, approved and committed', () =>
+    deployChaincode(install, topology, paths, packages),
+  );
+  const info = networkInfo(ctx, users);
+  writeFileSync(paths.networkFile, JSON.stringify(info, null, 2));
+  return info;
+}
+
+/** Every process of the network, in the order they are stopped (clients of others first). */
+export function allProcessNames(topology: Topology): string[] {
+  return [
+    ...topology.peerOrgs.map((org) => `gateway-${org.slug}`),
+    ...allPeers(topology).map((p) => p.shortName),
+    ...topology.peerOrgs.map((org) => `chaincode-${org.slug}`),
+    ...topology.peerOrgs.map((org) => `ca-${org.slug}`),
+    ...topology.ordererOrg.nodes.map((n) => n.shortName),
+  ];
+}
+
+/** Stops every process the network started (those with a pid file). */
+export async function stopNetwork(topology: Topology, paths: StatePaths): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const name of allProcessNames(topology)) {
+    if (await stopProcess(paths.pidFile(name))) stopped.push(name);
+  }
+  return stopped;
+}
+
+/** Which processes run, by name. */
+export function processStatus(topology: Topology, paths: StatePaths): { name: string; pid?: number }[] {
+  return allProcessNames(topology).map((name) => {
+    const pid = runningPid(paths.pidFile(name));
+    return pid === undefined ? { name } : { name, pid };
+  });
+}
+
+/** Stops everything and removes all generated state. */
+export async function cleanNetwork(topology: Topology, paths: StatePaths): Promise<void> {
+  await stopNetwork(topology, paths);
+  rmSync(paths.root, { recursive: true, force: true });
+}
+
+export { firstFile, orgTlsClient };
