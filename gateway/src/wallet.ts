@@ -18,7 +18,7 @@ export interface WalletIdentity {
   readonly privateKey: string;
 }
 
-const enrollmentIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const enrollmentIdPattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 const FORMAT = 'medledger-wallet-v1';
 
 /** True when `id` is acceptable as an enrollment id (and so as a wallet file name). */

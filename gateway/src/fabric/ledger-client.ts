@@ -1,0 +1,237 @@
+/**
+ * The Fabric implementation of {@link LedgerClient}: per-caller identity and signer from the wallet,
+ * one shared gRPC connection per peer, deadlines on every call, submit = endorse, submit, wait for the
+ * commit status; success only when VALID; MVCC conflicts retried with a fresh endorsement (bounded).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { randomInt } from 'node:crypto';
+
+import { CommitError, connect, hash, type Gateway, type Contract } from '@hyperledger/fabric-gateway';
+
+import type { GatewayConfig } from '../config';
+import { AppError, GatewayErrorCode } from '../errors';
+import type { Wallet } from '../wallet';
+import { isMvccConflict, mapLedgerError } from './error-mapping';
+import type { PeerConnection } from './connection';
+import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from './ledger-port';
+import { newOpenSslSigner } from './signer';
+
+/** Observes ledger calls (metrics). */
+export type LedgerObserver = (fn: string, kind: 'submit' | 'evaluate', seconds: number, code: string) => void;
+
+interface CachedGateway {
+  readonly gateways: (Gateway | undefined)[];
+  readonly mspId: string;
+  readonly certificate: Uint8Array;
+  readonly signer: (m: Uint8Array) => Promise<Uint8Array>;
+}
+
+const MAX_CACHED_IDENTITIES = 10_000;
+
+/** Ledger client over fabric-gateway. */
+export class FabricLedgerClient implements LedgerClient {
+  readonly #config: Readonly<GatewayConfig>;
+  readonly #peers: readonly PeerConnection[];
+  readonly #wallet: Wallet;
+  readonly #serviceId: string;
+  readonly #observe: LedgerObserver;
+  readonly #cache = new Map<string, Promise<CachedGateway>>();
+
+  constructor(
+    config: Readonly<GatewayConfig>,
+    peers: readonly PeerConnection[],
+    wallet: Wallet,
+    serviceEnrollmentId: string,
+    observe: LedgerObserver = () => undefined,
+  ) {
+    if (peers.length === 0) throw new Error('no peer connections');
+    this.#config = config;
+    this.#peers = peers;
+    this.#wallet = wallet;
+    this.#serviceId = serviceEnrollmentId;
+    this.#observe = observe;
+  }
+
+  async #identity(enrollmentId: string): Promise<CachedGateway> {
+    let entry = this.#cache.get(enrollmentId);
+    if (!entry) {
+      entry = this.#load(enrollmentId);
+      if (this.#cache.size >= MAX_CACHED_IDENTITIES) this.#evictOldest();
+      this.#cache.set(enrollmentId, entry);
+      entry.catch(() => this.#cache.delete(enrollmentId));
+    }
+    return entry;
+  }
+
+  #evictOldest(): void {
+    const oldest = this.#cache.keys().next();
+    if (oldest.done) return;
+    const key = oldest.value;
+    void this.#cache.get(key)?.then((c) => {
+      for (const g of c.gateways) g?.close();
+    });
+    this.#cache.delete(key);
+  }
+
+  async #load(enrollmentId: string): Promise<CachedGateway> {
+    const id = await this.#wallet.get(enrollmentId);
+    if (!id) {
+      throw new AppError(
+        403,
+        GatewayErrorCode.IDENTITY_NOT_ENROLLED,
+        'the caller has no ledger identity here',
+      );
+    }
+    return {
+      gateways: this.#peers.map(() => undefined),
+      mspId: id.mspId,
+      certificate: Buffer.from(id.certificate),
+      signer: newOpenSslSigner(id.privateKey),
+    };
+  }
+
+  #gateway(c: CachedGateway, peerIndex: number): Gateway {
+    const existing = c.gateways[peerIndex];
+    if (existing) return existing;
+    const peer = this.#peers[peerIndex];
+    if (!peer) throw new Error('no such peer');
+    const t = this.#config.timeouts;
+    const gw = connect({
+      client: peer.client,
+      identity: { mspId: c.mspId, credentials: c.certificate },
+      signer: c.signer,
+      // The OpenSSL signer hashes the message itself.
+      hash: hash.none,
+      evaluateOptions: () => ({ deadline: Date.now() + t.evaluateMs }),
+      endorseOptions: () => ({ deadline: Date.now() + t.endorseMs }),
+      submitOptions: () => ({ deadline: Date.now() + t.submitMs }),
+      commitStatusOptions: () => ({ deadline: Date.now() + t.commitStatusMs }),
+    });
+    c.gateways[peerIndex] = gw;
+    return gw;
+  }
+
+  #contract(c: CachedGateway, peerIndex: number): Contract {
+    return this.#gateway(c, peerIndex).getNetwork(this.#config.channel).getContract(this.#config.chaincode);
+  }
+
+  /** Runs `op` against the local peer, failing over to the org's other peers while unavailable. */
+  async #withFailover<T>(op: (peerIndex: number) => Promise<T>, stage: string): Promise<T> {
+    let last: AppError | undefined;
+    for (let i = 0; i < this.#peers.length; i++) {
+      try {
+        return await op(i);
+      } catch (err) {
+        const mapped = mapLedgerError(err, stage);
+        if (mapped.code !== GatewayErrorCode.LEDGER_UNAVAILABLE) throw mapped;
+        last = mapped;
+      }
+    }
+    throw last ?? new AppError(503, GatewayErrorCode.LEDGER_UNAVAILABLE, 'no peer available');
+  }
+
+  async evaluate(
+    caller: LedgerCaller,
+    fn: string,
+    arg: string,
+    options: LedgerCallOptions = {},
+  ): Promise<string> {
+    const started = process.hrtime.bigint();
+    let code = 'OK';
+    try {
+      const c = await this.#identity(caller.enrollmentId);
+      const bytes = await this.#withFailover(
+        (i) =>
+          this.#contract(c, i).evaluate(fn, {
+            arguments: [arg],
+            ...(options.transient ? { transientData: { ...options.transient } } : {}),
+            ...(options.endorsingOrganizations
+              ? { endorsingOrganizations: [...options.endorsingOrganizations] }
+              : {}),
+          }),
+        'evaluate',
+      );
+      return Buffer.from(bytes).toString('utf8');
+    } catch (err) {
+      const mapped = mapLedgerError(err, 'evaluate');
+      code = mapped.code;
+      throw mapped;
+    } finally {
+      this.#observe(fn, 'evaluate', Number(process.hrtime.bigint() - started) / 1e9, code);
+    }
+  }
+
+  async submit(
+    caller: LedgerCaller,
+    fn: string,
+    arg: string,
+    options: LedgerCallOptions = {},
+  ): Promise<SubmitResult> {
+    const started = process.hrtime.bigint();
+    let code = 'OK';
+    try {
+      const c = await this.#identity(caller.enrollmentId);
+      const retries = this.#config.timeouts.mvccRetries;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.#submitOnce(c, fn, arg, options);
+        } catch (err) {
+          if (attempt < retries && isMvccConflict(err)) {
+            // A fresh endorsement reads the new state; a little jitter spreads colliding writers.
+            await sleep(randomInt(5, 25 * (attempt + 1)));
+            continue;
+          }
+          throw err;
+        }
+      }
+    } catch (err) {
+      const mapped = mapLedgerError(err, 'submit');
+      code = mapped.code;
+      throw mapped;
+    } finally {
+      this.#observe(fn, 'submit', Number(process.hrtime.bigint() - started) / 1e9, code);
+    }
+  }
+
+  async #submitOnce(
+    c: CachedGateway,
+    fn: string,
+    arg: string,
+    options: LedgerCallOptions,
+  ): Promise<SubmitResult> {
+    const tx = await this.#withFailover(async (i) => {
+      const proposal = this.#contract(c, i).newProposal(fn, {
+        arguments: [arg],
+        ...(options.transient ? { transientData: { ...options.transient } } : {}),
+        ...(options.endorsingOrganizations
+          ? { endorsingOrganizations: [...options.endorsingOrganizations] }
+          : {}),
+      });
+      return { transaction: await proposal.endorse(), peerIndex: i };
+    }, 'endorse');
+    const txId = tx.transaction.getTransactionId();
+    options.onEndorsed?.(txId);
+    const payload = Buffer.from(tx.transaction.getResult()).toString('utf8');
+    const commit = await tx.transaction.submit();
+    const status = await commit.getStatus();
+    if (!status.successful) throw new CommitError({ code: status.code, transactionId: txId });
+    return { txId, payload, blockNumber: status.blockNumber.toString() };
+  }
+
+  async ping(): Promise<void> {
+    await this.evaluate({ enrollmentId: this.#serviceId }, 'health:GetBuildInfo', '{}');
+  }
+
+  close(): void {
+    for (const entry of this.#cache.values()) {
+      void entry.then(
+        (c) => {
+          for (const g of c.gateways) g?.close();
+        },
+        () => undefined,
+      );
+    }
+    this.#cache.clear();
+    for (const p of this.#peers) p.client.close();
+  }
+}

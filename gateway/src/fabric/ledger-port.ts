@@ -1,0 +1,40 @@
+/**
+ * The ledger as the services see it: no Fabric or Express types. A caller is named by their enrollment
+ * id (their identity in the wallet); every call is signed with that identity.
+ */
+
+/** Who signs a ledger call. */
+export interface LedgerCaller {
+  /** Enrollment id of the identity in the wallet. */
+  readonly enrollmentId: string;
+}
+
+/** Options of one ledger call. */
+export interface LedgerCallOptions {
+  /** Transient data (never written to a block), e.g. record content. */
+  readonly transient?: Readonly<Record<string, string>>;
+  /** Orgs whose peers must endorse or evaluate (e.g. the custodian only). */
+  readonly endorsingOrganizations?: readonly string[];
+  /** Called with the transaction id once the proposal is endorsed, before it is submitted. */
+  readonly onEndorsed?: (txId: string) => void;
+}
+
+/** The result of a committed transaction. */
+export interface SubmitResult {
+  readonly txId: string;
+  /** The chaincode's response text (JSON). */
+  readonly payload: string;
+  readonly blockNumber: string;
+}
+
+/**
+ * The raw ledger client: `fn` is `contract:Transaction`, `arg` the canonical JSON of the input.
+ * `submit` resolves only once the transaction committed VALID; failures throw AppErrors.
+ */
+export interface LedgerClient {
+  submit(caller: LedgerCaller, fn: string, arg: string, options?: LedgerCallOptions): Promise<SubmitResult>;
+  evaluate(caller: LedgerCaller, fn: string, arg: string, options?: LedgerCallOptions): Promise<string>;
+  /** Resolves when the ledger answers (readiness). */
+  ping(): Promise<void>;
+  close(): void;
+}
