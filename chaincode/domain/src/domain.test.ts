@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  canonicalJson,
+  ChaincodeError,
+  decodeCompactJws,
+  ErrorCode,
+  generatePatientKey,
+  isSafeKeyPart,
+  keyPartProblem,
+  orgSlugOf,
+  parseChaincodeError,
+  parseStaffDid,
+  qualifiedName,
+  signCompactJws,
+  staffDid,
+  transactions,
+  verifyCompactJws,
+} from './index';
+
+void describe('ids', () => {
+  void it('when a key part holds U+0000, U+10FFFF, a control or a lone surrogate, then it is unsafe', () => {
+    for (const bad of [
+      'a\u0000b',
+      'a\u{10FFFF}',
+      'a\u0007',
+      'a\ud800b',
+      '',
+      'x'.repeat(129),
+      'a\ufdd0',
+      'a\u202e',
+    ]) {
+      assert.equal(isSafeKeyPart(bad), false, JSON.stringify(bad));
+    }
+  });
+  void it('when a key part is not NFC, then it is unsafe', () => {
+    assert.equal(keyPartProblem('e\u0301'), 'not_nfc');
+    assert.equal(isSafeKeyPart('\u00e9'), true);
+  });
+  void it('when an MSP id is mapped, then the slug and staff DID follow the convention', () => {
+    assert.equal(orgSlugOf('Hospital1MSP'), 'hospital1');
+    assert.equal(staffDid('Hospital1MSP', 'doc-7'), 'did:medledger:hospital1:doc-7');
+    assert.deepEqual(parseStaffDid('did:medledger:hospital1:doc-7'), {
+      orgSlug: 'hospital1',
+      enrollmentId: 'doc-7',
+    });
+    assert.equal(parseStaffDid('did:medledger:patient:abcdefgh'), undefined);
+  });
+});
+
+void describe('canonical JSON', () => {
+  void it('when keys are in any order, then the output is identical and sorted', () => {
+    assert.equal(canonicalJson({ b: 1, a: [true, null, 'x'], c: undefined }), '{"a":[true,null,"x"],"b":1}');
+    assert.equal(canonicalJson({ a: { d: 1, c: 2 } }), canonicalJson({ a: { c: 2, d: 1 } }));
+  });
+  void it('when a value is not representable, then it throws', () => {
+    assert.throws(() => canonicalJson({ a: Number.NaN }));
+    assert.throws(() => canonicalJson([undefined]));
+    assert.throws(() => canonicalJson({ a: new Date(0) }));
+  });
+  void it('when any JSON value is round-tripped, then canonical output is stable', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const once = canonicalJson(v);
+        assert.equal(canonicalJson(JSON.parse(once)), once);
+      }),
+    );
+  });
+});
+
+void describe('errors', () => {
+  void it('when Fabric wraps a chaincode message, then the code is still parsed', () => {
+    const msg = `error in simulation: transaction returned with failure: ${new ChaincodeError(ErrorCode.NOT_FOUND, 'rec-1').message}`;
+    assert.deepEqual(parseChaincodeError(msg), { code: 'NOT_FOUND', detail: 'rec-1' });
+    assert.equal(parseChaincodeError('[NOPE] x'), undefined);
+  });
+});
+
+void describe('jws', () => {
+  void it('when a payload is signed, then it verifies with the public key only', () => {
+    const { publicJwk, privateJwk } = generatePatientKey();
+    const jws = signCompactJws({ hello: 'world' }, privateJwk, 'did:medledger:patient:abcdefgh#key-1');
+    assert.deepEqual(verifyCompactJws(jws, publicJwk).payload, { hello: 'world' });
+    const other = generatePatientKey();
+    assert.throws(() => verifyCompactJws(jws, other.publicJwk));
+  });
+  void it('when the header says alg none, then decoding rejects it', () => {
+    const h = Buffer.from('{"alg":"none","kid":"k"}').toString('base64url');
+    const p = Buffer.from('{}').toString('base64url');
+    assert.throws(() => decodeCompactJws(`${h}.${p}.${'A'.repeat(86)}`));
+  });
+});
+
+void describe('transactions', () => {
+  void it('when the registry is read, then every name is qualified by its contract', () => {
+    assert.equal(qualifiedName('AnchorRecord'), 'record:AnchorRecord');
+    assert.equal(Object.keys(transactions).length, 28);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Stable error codes that cross the wire as `"[CODE] detail"`. The gateway decodes the code and maps
+ * it to an HTTP status once; the detail holds ids only, never personal data.
+ */
+export const ErrorCode = {
+  /** The input does not match the transaction's schema or a format rule. */
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  /** The entity does not exist (or is not visible to the caller). */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The entity exists already. */
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  /** The caller's org or role may not do this. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The caller has no on-chain staff document. */
+  NOT_REGISTERED: 'NOT_REGISTERED',
+  /** The caller's or the subject's document is not active. */
+  INACTIVE: 'INACTIVE',
+  /** The operation needs a patient consent that does not exist. */
+  CONSENT_REQUIRED: 'CONSENT_REQUIRED',
+  /** A patient signature (JWS) is malformed or does not verify. */
+  INVALID_SIGNATURE: 'INVALID_SIGNATURE',
+  /** A signed payload's nonce was used before. */
+  REPLAYED_NONCE: 'REPLAYED_NONCE',
+  /** A signed payload or a grant has expired at the transaction time. */
+  EXPIRED: 'EXPIRED',
+  /** No granted, unexpired access event for this caller and record. */
+  ACCESS_NOT_GRANTED: 'ACCESS_NOT_GRANTED',
+  /** Content or a staged verdict does not match the hash it is anchored or claimed with. */
+  CONTENT_MISMATCH: 'CONTENT_MISMATCH',
+  /** Content is not on this peer (not the custodian's peer) or was erased. */
+  CONTENT_UNAVAILABLE: 'CONTENT_UNAVAILABLE',
+  /** The data-quality gate rejected the content. */
+  QUALITY_REJECTED: 'QUALITY_REJECTED',
+  /** The state does not allow this transition (version chain, already revoked, already reviewed). */
+  CONFLICT: 'CONFLICT',
+  /** An unexpected failure inside the chaincode. */
+  INTERNAL: 'INTERNAL',
+} as const;
+
+/** One of {@link ErrorCode}. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const CODES = new Set<string>(Object.values(ErrorCode));
+
+/** Formats a chaincode error message: `"[CODE] detail"`. The detail must hold ids only. */
+export function formatChaincodeError(code: ErrorCode, detail: string): string {
+  return detail.length > 0 ? `[${code}] ${detail}` : `[${code}]`;
+}
+
+/** An error whose message is `"[CODE] detail"`; thrown by the chaincode. */
+export class ChaincodeError extends Error {
+  /** The stable code. */
+  readonly code: ErrorCode;
+  /** The detail (ids only). */
+  readonly detail: string;
+
+  constructor(code: ErrorCode, detail = '') {
+    super(formatChaincodeError(code, detail));
+    this.name = 'ChaincodeError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+/** True when `value` is one of the known error codes. */
+export function isErrorCode(value: string): value is ErrorCode {
+  return CODES.has(value);
+}
+
+/**
+ * Extracts the code and detail from any message that contains `[CODE]` (Fabric wraps chaincode
+ * messages, e.g. `"error in simulation: transaction returned with failure: [NOT_FOUND] rec-1"`).
+ * Returns `undefined` when no known code is present.
+ */
+export function parseChaincodeError(message: string): { code: ErrorCode; detail: string } | undefined {
+  const re = /\[([A-Z][A-Z_]*)\]/g;
+  for (let m = re.exec(message); m !== null; m = re.exec(message)) {
+    const code = m[1] ?? '';
+    if (isErrorCode(code)) {
+      const rest = message.slice(m.index + m[0].length).trim();
+      return { code, detail: rest };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import {
+  mspIdSchema,
+  patientDidSchema,
+  recordIdSchema,
+  sha256HexSchema,
+  studyIdSchema,
+  txIdSchema,
+} from './ids';
+import {
+  accessOutcomeSchema,
+  accessReasonSchema,
+  breakGlassReviewOutcomeSchema,
+  erasureReasonSchema,
+  purposeSchema,
+  qualityStatusSchema,
+  roleSchema,
+  staffStatusSchema,
+} from './vocabulary';
+
+const common = { txId: txIdSchema, txTime: z.iso.datetime() };
+
+/**
+ * Chaincode events, by name. Fabric keeps one event per transaction, so every transaction that
+ * changes state emits exactly one of these. Payloads hold ids and vocabulary codes only.
+ */
+export const events = {
+  StaffRegistered: z.object({ did: z.string(), org: mspIdSchema, role: roleSchema, ...common }),
+  StaffUpdated: z.object({
+    did: z.string(),
+    org: mspIdSchema,
+    role: roleSchema,
+    status: staffStatusSchema,
+    ...common,
+  }),
+  StaffDeactivated: z.object({ did: z.string(), org: mspIdSchema, ...common }),
+  PatientRegistered: z.object({ patientDid: patientDidSchema, registeredBy: mspIdSchema, ...common }),
+  PatientKeyRotated: z.object({ patientDid: patientDidSchema, keyId: z.string(), ...common }),
+  ConsentGranted: z.object({
+    consentId: txIdSchema,
+    patientDid: patientDidSchema,
+    grantee: z.string(),
+    ...common,
+  }),
+  ConsentRevoked: z.object({
+    consentId: txIdSchema,
+    patientDid: patientDidSchema,
+    grantee: z.string(),
+    ...common,
+  }),
+  PatientPreferencesSet: z.object({ patientDid: patientDidSchema, ...common }),
+  RecordContentStaged: z.object({
+    recordId: recordIdSchema,
+    version: z.number().int(),
+    custodian: mspIdSchema,
+    ...common,
+  }),
+  RecordAnchored: z.object({
+    recordId: recordIdSchema,
+    version: z.number().int(),
+    patientDid: patientDidSchema,
+    custodian: mspIdSchema,
+    contentHash: sha256HexSchema,
+    qualityStatus: qualityStatusSchema,
+    ...common,
+  }),
+  RecordQualityReviewed: z.object({
+    recordId: recordIdSchema,
+    version: z.number().int(),
+    reviewedBy: z.string(),
+    ...common,
+  }),
+  RecordContentErased: z.object({
+    recordId: recordIdSchema,
+    versions: z.array(z.number().int()),
+    custodian: mspIdSchema,
+    reason: erasureReasonSchema,
+    ...common,
+  }),
+  AccessDecided: z.object({
+    eventId: txIdSchema,
+    recordId: recordIdSchema,
+    patientDid: patientDidSchema,
+    custodian: mspIdSchema,
+    actorDid: z.string(),
+    actorMsp: mspIdSchema,
+    actorRole: roleSchema.nullable(),
+    purpose: purposeSchema,
+    outcome: accessOutcomeSchema,
+    reason: accessReasonSchema,
+    consentId: txIdSchema.nullable(),
+    breakGlass: z.boolean(),
+    ...common,
+  }),
+  BreakGlassReviewed: z.object({
+    accessId: txIdSchema,
+    recordId: recordIdSchema,
+    outcome: breakGlassReviewOutcomeSchema,
+    reviewedBy: z.string(),
+    ...common,
+  }),
+  StudyRegistered: z.object({ studyId: studyIdSchema, org: mspIdSchema, ...common }),
+} as const;
+
+/** The name of a chaincode event. */
+export type EventName = keyof typeof events;
+/** The payload of a chaincode event. */
+export type EventPayload<N extends EventName> = z.infer<(typeof events)[N]>;
+/** All event names. */
+export const EVENT_NAMES = Object.keys(events) as EventName[];

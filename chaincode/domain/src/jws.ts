@@ -1,0 +1,133 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalJson } from './canonical-json';
+
+/** zod: a P-256 public key as a JWK (private parts rejected). */
+export const p256PublicJwkSchema = z.strictObject({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  y: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+/** A P-256 public JWK. */
+export type P256PublicJwk = z.infer<typeof p256PublicJwkSchema>;
+
+/** A P-256 private JWK (has `d`). */
+export interface P256PrivateJwk extends P256PublicJwk {
+  d: string;
+}
+
+/** The protected header MedLedger accepts. */
+export interface JwsHeader {
+  alg: 'ES256';
+  kid: string;
+  typ?: string;
+}
+
+/** Thrown when a compact JWS is malformed or its signature does not verify. */
+export class JwsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JwsError';
+  }
+}
+
+const B64URL = /^[A-Za-z0-9_-]*$/;
+
+function b64url(data: string | Buffer): string {
+  return Buffer.from(data).toString('base64url');
+}
+
+function fromB64url(part: string): Buffer {
+  if (!B64URL.test(part)) throw new JwsError('not base64url');
+  return Buffer.from(part, 'base64url');
+}
+
+/** Generates a P-256 key pair as JWKs (for tests, the patient app and the local network). */
+export function generatePatientKey(): { publicJwk: P256PublicJwk; privateJwk: P256PrivateJwk } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = privateKey.export({ format: 'jwk' });
+  const { x, y, d } = jwk;
+  if (!x || !y || !d) throw new JwsError('key export failed');
+  return { publicJwk: { kty: 'EC', crv: 'P-256', x, y }, privateJwk: { kty: 'EC', crv: 'P-256', x, y, d } };
+}
+
+/**
+ * Signs `payload` as a compact JWS with ES256 (protected header `{alg:'ES256', kid}`). The payload is
+ * serialized canonically, so equal payloads give equal signing inputs.
+ */
+export function signCompactJws(payload: object, privateJwk: P256PrivateJwk, kid: string): string {
+  const header: JwsHeader = { alg: 'ES256', kid };
+  const signingInput = `${b64url(canonicalJson(header))}.${b64url(canonicalJson(payload))}`;
+  const key = createPrivateKey({ key: { ...privateJwk }, format: 'jwk' });
+  const signature = sign('sha256', Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' });
+  return `${signingInput}.${b64url(signature)}`;
+}
+
+/** A decoded, not yet verified, compact JWS. */
+export interface DecodedJws {
+  header: JwsHeader;
+  payload: unknown;
+  signingInput: string;
+  signature: Buffer;
+}
+
+/** Longest compact JWS accepted. */
+export const MAX_JWS_LENGTH = 8192;
+
+/**
+ * Decodes a compact JWS without verifying it. Throws {@link JwsError} when it is malformed or its
+ * header is not `{alg:'ES256', kid}` (any other `alg`, including `none`, is rejected).
+ */
+export function decodeCompactJws(jws: string): DecodedJws {
+  if (jws.length > MAX_JWS_LENGTH) throw new JwsError('too long');
+  const parts = jws.split('.');
+  if (parts.length !== 3) throw new JwsError('not a compact JWS');
+  const [h, p, s] = parts as [string, string, string];
+  let header: unknown;
+  let payload: unknown;
+  try {
+    header = JSON.parse(fromB64url(h).toString('utf8'));
+    payload = JSON.parse(fromB64url(p).toString('utf8'));
+  } catch {
+    throw new JwsError('not JSON');
+  }
+  const parsed = z
+    .strictObject({
+      alg: z.literal('ES256'),
+      kid: z.string().min(1).max(256),
+      typ: z.string().max(64).optional(),
+    })
+    .safeParse(header);
+  if (!parsed.success) throw new JwsError('unsupported header');
+  const signature = fromB64url(s);
+  if (signature.length !== 64) throw new JwsError('bad signature length');
+  const result: JwsHeader = { alg: 'ES256', kid: parsed.data.kid };
+  if (parsed.data.typ !== undefined) result.typ = parsed.data.typ;
+  return { header: result, payload, signingInput: `${h}.${p}`, signature };
+}
+
+/** Verifies a decoded JWS against a P-256 public JWK. */
+export function verifyDecodedJws(decoded: DecodedJws, publicJwk: P256PublicJwk): boolean {
+  try {
+    const key = createPublicKey({ key: { ...publicJwk }, format: 'jwk' });
+    return verify(
+      'sha256',
+      Buffer.from(decoded.signingInput),
+      { key, dsaEncoding: 'ieee-p1363' },
+      decoded.signature,
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Decodes and verifies a compact JWS; returns its header and payload or throws {@link JwsError}. */
+export function verifyCompactJws(
+  jws: string,
+  publicJwk: P256PublicJwk,
+): { header: JwsHeader; payload: unknown } {
+  const decoded = decodeCompactJws(jws);
+  if (!verifyDecodedJws(decoded, publicJwk)) throw new JwsError('signature does not verify');
+  return { header: decoded.header, payload: decoded.payload };
+}

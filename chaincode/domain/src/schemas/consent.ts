@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { mspIdSchema, patientDidSchema, staffDidSchema, studyIdSchema, txIdSchema } from '../ids';
+import { p256PublicJwkSchema } from '../jws';
+import { consentStatusSchema, dataCategorySchema, levelSchema, purposeSchema } from '../vocabulary';
+import { compactJwsSchema, isoTimeSchema, pageInput, pageOf } from './common';
+
+/** `typ` of each signed patient payload. */
+export const SIGNED_PAYLOAD_TYPES = {
+  grant: 'medledger.consent.grant',
+  revoke: 'medledger.consent.revoke',
+  preferences: 'medledger.preferences',
+  keyRotation: 'medledger.key.rotate',
+} as const;
+
+/** zod: a nonce of a signed payload (base64url, 16 to 128 characters). */
+export const nonceSchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/);
+
+const signedBase = {
+  patientDid: patientDidSchema,
+  nonce: nonceSchema,
+  /** Issued at, seconds since the epoch. */
+  iat: z.number().int().min(0),
+  /** Expiry of the signature, seconds since the epoch. */
+  exp: z.number().int().min(0),
+};
+
+/** zod: who a consent is granted to: an org, a staff member, or a study. */
+export const granteeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('org'), mspId: mspIdSchema }),
+  z.strictObject({ kind: z.literal('staff'), did: staffDidSchema }),
+  z.strictObject({ kind: z.literal('study'), studyId: studyIdSchema }),
+]);
+/** A consent grantee. */
+export type Grantee = z.infer<typeof granteeSchema>;
+
+/** The key of a grantee in indexes: `org:<msp>`, `staff:<did>`, `study:<id>`. */
+export function granteeKey(grantee: Grantee): string {
+  switch (grantee.kind) {
+    case 'org':
+      return `org:${grantee.mspId}`;
+    case 'staff':
+      return `staff:${grantee.did}`;
+    case 'study':
+      return `study:${grantee.studyId}`;
+  }
+}
+
+/** zod: the scope of a consent (FHIR Consent provision, simplified). */
+export const consentScopeSchema = z.strictObject({
+  grantee: granteeSchema,
+  categories: z.array(dataCategorySchema).min(1).max(16),
+  maxLevel: levelSchema,
+  purpose: purposeSchema,
+  periodStart: isoTimeSchema,
+  periodEnd: isoTimeSchema,
+});
+
+/** zod: the payload a patient signs to grant consent. */
+export const consentGrantPayloadSchema = z.strictObject({
+  typ: z.literal(SIGNED_PAYLOAD_TYPES.grant),
+  ...signedBase,
+  ...consentScopeSchema.shape,
+});
+/** A consent grant payload. */
+export type ConsentGrantPayload = z.infer<typeof consentGrantPayloadSchema>;
+
+/** zod: the payload a patient signs to revoke a consent. */
+export const consentRevokePayloadSchema = z.strictObject({
+  typ: z.literal(SIGNED_PAYLOAD_TYPES.revoke),
+  ...signedBase,
+  consentId: txIdSchema,
+});
+/** A consent revocation payload. */
+export type ConsentRevokePayload = z.infer<typeof consentRevokePayloadSchema>;
+
+/** zod: standing preferences of a patient. */
+export const preferencesSchema = z.strictObject({
+  /** Whether break-glass (emergency) access is allowed. Default when never set: allowed. */
+  allowEmergencyAccess: z.boolean(),
+});
+
+/** zod: the payload a patient signs to set standing preferences. */
+export const preferencesPayloadSchema = z.strictObject({
+  typ: z.literal(SIGNED_PAYLOAD_TYPES.preferences),
+  ...signedBase,
+  ...preferencesSchema.shape,
+});
+/** A preferences payload. */
+export type PreferencesPayload = z.infer<typeof preferencesPayloadSchema>;
+
+/** zod: the payload a patient signs (with the current key) to rotate their key. */
+export const keyRotationPayloadSchema = z.strictObject({
+  typ: z.literal(SIGNED_PAYLOAD_TYPES.keyRotation),
+  ...signedBase,
+  newPublicKeyJwk: p256PublicJwkSchema,
+});
+/** A key rotation payload. */
+export type KeyRotationPayload = z.infer<typeof keyRotationPayloadSchema>;
+
+/** zod: a consent as stored and returned. */
+export const consentSchema = z.object({
+  consentId: txIdSchema,
+  patientDid: patientDidSchema,
+  ...consentScopeSchema.shape,
+  status: consentStatusSchema,
+  grantedAt: isoTimeSchema,
+  grantTxId: txIdSchema,
+  relayedBy: z.string(),
+  revokedAt: isoTimeSchema.nullable(),
+  revokeTxId: txIdSchema.nullable(),
+});
+/** A consent. */
+export type Consent = z.infer<typeof consentSchema>;
+
+/** zod: stored preferences of a patient. */
+export const patientPreferencesSchema = z.object({
+  patientDid: patientDidSchema,
+  ...preferencesSchema.shape,
+  updatedAt: isoTimeSchema,
+  txId: txIdSchema,
+});
+/** Stored preferences of a patient. */
+export type PatientPreferences = z.infer<typeof patientPreferencesSchema>;
+
+/** GrantConsent / RevokeConsent / SetPatientPreferences input: a JWS signed by the patient. */
+export const signedConsentInput = z.strictObject({ jws: compactJwsSchema });
+
+/** ListPatientConsents input. */
+export const listPatientConsentsInput = z.strictObject({ patientDid: patientDidSchema, ...pageInput });
+/** ListGranteeConsents input. */
+export const listGranteeConsentsInput = z.strictObject({ grantee: granteeSchema, ...pageInput });
+/** A page of consents. */
+export const consentPageSchema = pageOf(consentSchema);

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+
+/** Staff roles. Hospitals have admin/attending/intern/nurse; research institutes researchers; regulators auditors. */
+export const ROLES = ['admin', 'attending', 'intern', 'nurse', 'researcher', 'auditor'] as const;
+/** A staff role. */
+export type Role = (typeof ROLES)[number];
+/** zod: a staff role. */
+export const roleSchema = z.enum(ROLES);
+
+/** Roles each kind of org may hold. */
+export const ROLES_BY_ORG_KIND = {
+  hospital: ['admin', 'attending', 'intern', 'nurse'],
+  research: ['admin', 'researcher'],
+  regulator: ['admin', 'auditor'],
+  other: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+/** Clinical roles that may write records and read content for treatment. */
+export const CLINICAL_ROLES = ['attending', 'intern', 'nurse'] as const satisfies readonly Role[];
+/** Roles that count as doctors (break-glass). */
+export const DOCTOR_ROLES = ['attending', 'intern'] as const satisfies readonly Role[];
+
+/** Record data categories. */
+export const DATA_CATEGORIES = [
+  'diagnosis',
+  'lab',
+  'imaging',
+  'medication',
+  'genomic',
+  'note',
+  'vital',
+] as const;
+/** A data category. */
+export type DataCategory = (typeof DATA_CATEGORIES)[number];
+/** zod: a data category. */
+export const dataCategorySchema = z.enum(DATA_CATEGORIES);
+
+/** Data levels: 1 public, 2 internal, 3 sensitive, 4 core (genomic). */
+export const LEVELS = [1, 2, 3, 4] as const;
+/** A data level. */
+export type Level = (typeof LEVELS)[number];
+/** zod: a data level. */
+export const levelSchema = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
+/** zod: the level of a record (content lives in a private collection, so 3 or 4). */
+export const recordLevelSchema = z.union([z.literal(3), z.literal(4)]);
+
+/** FHIR resource types each category accepts. */
+export const RESOURCE_TYPES_BY_CATEGORY = {
+  diagnosis: ['Condition'],
+  lab: ['Observation', 'DiagnosticReport'],
+  imaging: ['ImagingStudy', 'DiagnosticReport'],
+  medication: ['MedicationRequest', 'MedicationStatement'],
+  genomic: ['MolecularSequence', 'Observation', 'DiagnosticReport'],
+  note: ['DocumentReference'],
+  vital: ['Observation'],
+} as const satisfies Record<DataCategory, readonly string[]>;
+
+/** FHIR R4 resource types the quality gate knows. */
+export const FHIR_RESOURCE_TYPES = [
+  'Condition',
+  'Observation',
+  'DiagnosticReport',
+  'ImagingStudy',
+  'MedicationRequest',
+  'MedicationStatement',
+  'MolecularSequence',
+  'DocumentReference',
+] as const;
+/** A known FHIR resource type. */
+export type FhirResourceType = (typeof FHIR_RESOURCE_TYPES)[number];
+/** zod: a known FHIR resource type. */
+export const fhirResourceTypeSchema = z.enum(FHIR_RESOURCE_TYPES);
+
+/** Purposes of use (FHIR Consent purpose, simplified). */
+export const PURPOSES = ['treatment', 'research', 'insurance', 'emergency'] as const;
+/** A purpose of use. */
+export type Purpose = (typeof PURPOSES)[number];
+/** zod: a purpose of use. */
+export const purposeSchema = z.enum(PURPOSES);
+
+/** Staff status; `deactivated` is final. */
+export const STAFF_STATUSES = ['active', 'suspended', 'deactivated'] as const;
+/** A staff status. */
+export type StaffStatus = (typeof STAFF_STATUSES)[number];
+/** zod: a staff status. */
+export const staffStatusSchema = z.enum(STAFF_STATUSES);
+
+/** Quality status of a record version. */
+export const QUALITY_STATUSES = ['accepted', 'needs_review'] as const;
+/** A quality status. */
+export type QualityStatus = (typeof QUALITY_STATUSES)[number];
+/** zod: a quality status. */
+export const qualityStatusSchema = z.enum(QUALITY_STATUSES);
+
+/**
+ * Reason codes of the data-quality gate. `REJECT_REASONS` reject the content; the others mark it
+ * `needs_review`.
+ */
+export const QUALITY_REASONS = [
+  'FHIR_SHAPE',
+  'RESOURCE_TYPE_MISMATCH',
+  'CATEGORY_MISMATCH',
+  'FUTURE_DATE',
+  'INVALID_DATE',
+  'BIRTH_DATE_AGE_MISMATCH',
+  'AGE_IMPLAUSIBLE',
+  'ICD11_CODE_MISSING',
+  'ICD11_CODE_FORMAT',
+  'VALUE_IMPLAUSIBLE',
+  'CONTENT_TOO_LARGE',
+] as const;
+/** A quality reason code. */
+export type QualityReason = (typeof QUALITY_REASONS)[number];
+/** zod: a quality reason code. */
+export const qualityReasonSchema = z.enum(QUALITY_REASONS);
+/** Reasons that reject content outright; any other reason marks it `needs_review`. */
+export const REJECT_REASONS: readonly QualityReason[] = [
+  'FHIR_SHAPE',
+  'RESOURCE_TYPE_MISMATCH',
+  'CATEGORY_MISMATCH',
+  'INVALID_DATE',
+  'ICD11_CODE_FORMAT',
+  'CONTENT_TOO_LARGE',
+];
+
+/** Consent status (FHIR Consent.status, simplified). `expired` is derived from the period at read time. */
+export const CONSENT_STATUSES = ['active', 'revoked', 'expired'] as const;
+/** A consent status. */
+export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
+/** zod: a consent status. */
+export const consentStatusSchema = z.enum(CONSENT_STATUSES);
+
+/** Access decision outcomes. */
+export const ACCESS_OUTCOMES = ['granted', 'denied'] as const;
+/** An access outcome. */
+export type AccessOutcome = (typeof ACCESS_OUTCOMES)[number];
+/** zod: an access outcome. */
+export const accessOutcomeSchema = z.enum(ACCESS_OUTCOMES);
+
+/** Reason codes of access decisions (why granted or denied). */
+export const ACCESS_REASONS = [
+  'CUSTODIAN_TREATMENT',
+  'CONSENT',
+  'STUDY_CONSENT',
+  'BREAK_GLASS',
+  'NOT_REGISTERED',
+  'INACTIVE',
+  'ROLE_NOT_PERMITTED',
+  'DEPARTMENT_MISMATCH',
+  'PURPOSE_NOT_PERMITTED',
+  'NO_CONSENT',
+  'CONSENT_REVOKED',
+  'CONSENT_EXPIRED',
+  'CONSENT_SCOPE',
+  'LEVEL_NOT_PERMITTED',
+  'STUDY_REQUIRED',
+  'STUDY_INVALID',
+  'REGULATOR_NO_CONTENT',
+  'BREAK_GLASS_DISALLOWED',
+  'BREAK_GLASS_REASON_REQUIRED',
+  'CONTENT_ERASED',
+] as const;
+/** An access reason code. */
+export type AccessReason = (typeof ACCESS_REASONS)[number];
+/** zod: an access reason code. */
+export const accessReasonSchema = z.enum(ACCESS_REASONS);
+
+/** Stated reasons for break-glass access (codes only; free text could carry personal data). */
+export const BREAK_GLASS_REASONS = [
+  'life_threatening',
+  'unconscious_patient',
+  'urgent_treatment',
+  'other_emergency',
+] as const;
+/** A break-glass reason. */
+export type BreakGlassReason = (typeof BREAK_GLASS_REASONS)[number];
+/** zod: a break-glass reason. */
+export const breakGlassReasonSchema = z.enum(BREAK_GLASS_REASONS);
+
+/** Outcomes of a post-hoc break-glass review. */
+export const BREAK_GLASS_REVIEW_OUTCOMES = ['justified', 'unjustified'] as const;
+/** zod: a break-glass review outcome. */
+export const breakGlassReviewOutcomeSchema = z.enum(BREAK_GLASS_REVIEW_OUTCOMES);
+
+/** Why content was erased. */
+export const ERASURE_REASONS = ['patient_request', 'legal_order', 'data_error', 'retention_expired'] as const;
+/** zod: an erasure reason. */
+export const erasureReasonSchema = z.enum(ERASURE_REASONS);
+
+/** How long an access grant for content reads lasts, in seconds. */
+export const ACCESS_GRANT_TTL_SECONDS = 15 * 60;
+/** How long a break-glass grant lasts, in seconds. */
+export const BREAK_GLASS_TTL_SECONDS = 4 * 60 * 60;
+/** Largest page of any paginated query. */
+export const MAX_PAGE_SIZE = 100;
+/** Page size when none is given. */
+export const DEFAULT_PAGE_SIZE = 50;
