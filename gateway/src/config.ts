@@ -116,6 +116,7 @@ export const timeoutsConfigSchema = z.strictObject({
  * - `tlsClient`: `{ certPath, keyPath }`, the gateway's TLS client certificate for mutual TLS to peers.
  * - `ca`: see {@link caConfigSchema}.
  * - `wallet`: `{ dir, keyPath }`, encrypted identity files and the 32-byte key file (hex or raw).
+ * - `serviceEnrollmentId`: the gateway's own wallet identity (defaults to the registrar's id).
  * - `dataDir`: folder of the gateway's SQLite database (idempotency keys).
  * - `auth`: see {@link authConfigSchema}.
  * - `limits`, `timeouts`: see {@link limitsConfigSchema}, {@link timeoutsConfigSchema}.
@@ -135,6 +136,11 @@ export const gatewayConfigSchema = z
     tlsClient: z.strictObject({ certPath: path, keyPath: path }),
     ca: caConfigSchema,
     wallet: z.strictObject({ dir: path, keyPath: path }),
+    /**
+     * Enrollment id of the gateway's own identity in the wallet (readiness checks, relaying patient
+     * requests); defaults to the CA registrar's id.
+     */
+    serviceEnrollmentId: z.string().min(1).optional(),
     dataDir: path,
     auth: authConfigSchema,
     limits: limitsConfigSchema.default(limitsConfigSchema.parse({})),
