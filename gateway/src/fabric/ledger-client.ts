@@ -133,7 +133,7 @@ export class FabricLedgerClient implements LedgerClient {
   async evaluate(
     caller: LedgerCaller,
     fn: string,
-    arg: string,
+    arg: string | undefined,
     options: LedgerCallOptions = {},
   ): Promise<string> {
     const started = process.hrtime.bigint();
@@ -143,7 +143,7 @@ export class FabricLedgerClient implements LedgerClient {
       const bytes = await this.#withFailover(
         (i) =>
           this.#contract(c, i).evaluate(fn, {
-            arguments: [arg],
+            arguments: arg === undefined ? [] : [arg],
             ...(options.transient ? { transientData: { ...options.transient } } : {}),
             ...(options.endorsingOrganizations
               ? { endorsingOrganizations: [...options.endorsingOrganizations] }
@@ -164,7 +164,7 @@ export class FabricLedgerClient implements LedgerClient {
   async submit(
     caller: LedgerCaller,
     fn: string,
-    arg: string,
+    arg: string | undefined,
     options: LedgerCallOptions = {},
   ): Promise<SubmitResult> {
     const started = process.hrtime.bigint();
@@ -196,12 +196,12 @@ export class FabricLedgerClient implements LedgerClient {
   async #submitOnce(
     c: CachedGateway,
     fn: string,
-    arg: string,
+    arg: string | undefined,
     options: LedgerCallOptions,
   ): Promise<SubmitResult> {
     const tx = await this.#withFailover(async (i) => {
       const proposal = this.#contract(c, i).newProposal(fn, {
-        arguments: [arg],
+        arguments: arg === undefined ? [] : [arg],
         ...(options.transient ? { transientData: { ...options.transient } } : {}),
         ...(options.endorsingOrganizations
           ? { endorsingOrganizations: [...options.endorsingOrganizations] }
@@ -219,7 +219,7 @@ export class FabricLedgerClient implements LedgerClient {
   }
 
   async ping(): Promise<void> {
-    await this.evaluate({ enrollmentId: this.#serviceId }, 'health:GetBuildInfo', '{}');
+    await this.evaluate({ enrollmentId: this.#serviceId }, 'health:GetBuildInfo', undefined);
   }
 
   close(): void {

@@ -28,12 +28,23 @@ export interface SubmitResult {
 }
 
 /**
- * The raw ledger client: `fn` is `contract:Transaction`, `arg` the canonical JSON of the input.
+ * The raw ledger client: `fn` is `contract:Transaction`, `arg` the canonical JSON of the input
+ * (`undefined` for transactions without arguments).
  * `submit` resolves only once the transaction committed VALID; failures throw AppErrors.
  */
 export interface LedgerClient {
-  submit(caller: LedgerCaller, fn: string, arg: string, options?: LedgerCallOptions): Promise<SubmitResult>;
-  evaluate(caller: LedgerCaller, fn: string, arg: string, options?: LedgerCallOptions): Promise<string>;
+  submit(
+    caller: LedgerCaller,
+    fn: string,
+    arg: string | undefined,
+    options?: LedgerCallOptions,
+  ): Promise<SubmitResult>;
+  evaluate(
+    caller: LedgerCaller,
+    fn: string,
+    arg: string | undefined,
+    options?: LedgerCallOptions,
+  ): Promise<string>;
   /** Resolves when the ledger answers (readiness). */
   ping(): Promise<void>;
   close(): void;
