@@ -46,6 +46,16 @@ export class HealthContract extends Contract {
     return txId;
   }
 
+  /**
+   * Whether the `Ping` of transaction `txId` is in the world state of the peer asked. Any member may
+   * call it. Reads: `ping~<txId>`.
+   */
+  @Transaction(false)
+  public async GetPing(ctx: Context, txId: string): Promise<boolean> {
+    const value = await ctx.stub.getState(ctx.stub.createCompositeKey('ping', [txId]));
+    return value.length > 0;
+  }
+
   /** Returns the chaincode name, version and code hash. Any member may call it. Reads nothing. */
   @Transaction(false)
   public GetBuildInfo(): Promise<string> {

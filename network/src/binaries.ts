@@ -81,30 +81,43 @@ function installFabric(home: string): void {
 }
 
 /**
- * Builds `fabric-ca-server` (cgo, SQLite) and `fabric-ca-client` v1.5.21. `go install pkg@version` would
- * ask the proxy for the module's version list (for deprecation notices), which it may refuse, so the
- * module is downloaded at that exact version and built in place.
+ * Builds commands of a Go module at an exact version into `binDir`. `go install pkg@version` would ask
+ * the proxy for the module's version list (for deprecation notices) and refuses modules whose go.mod
+ * has replace/exclude directives, so the module is downloaded at that version and built in place.
  */
-function installFabricCa(binDir: string): void {
+export function buildGoModule(
+  module: string,
+  version: string,
+  commands: Record<string, string>,
+  binDir: string,
+): void {
   mkdirSync(binDir, { recursive: true });
-  const env = { ...process.env, GOBIN: binDir, GOFLAGS: '-mod=mod' };
-  const download = spawnSync(
-    'go',
-    ['mod', 'download', '-json', `github.com/hyperledger/fabric-ca@v${FABRIC_CA_VERSION}`],
-    {
-      encoding: 'utf8',
-      env,
-    },
-  );
+  const env = { ...process.env, GOFLAGS: '-mod=mod' };
+  const download = spawnSync('go', ['mod', 'download', '-json', `${module}@${version}`], {
+    encoding: 'utf8',
+    env,
+  });
   const dir = /"Dir":\s*"([^"]+)"/.exec(download.stdout)?.[1];
   if (download.status !== 0 || dir === undefined) {
     throw new FabricInstallError(
-      'could not download Fabric CA',
-      `go mod download -json github.com/hyperledger/fabric-ca@v${FABRIC_CA_VERSION}`,
+      `could not download ${module}`,
+      `go mod download -json ${module}@${version}`,
       `${download.stdout}${download.stderr}`,
     );
   }
-  run('go', ['install', ...FABRIC_CA_TOOLS.map((t) => `./cmd/${t}`)], dir, env);
+  for (const [name, pkg] of Object.entries(commands)) {
+    run('go', ['build', '-o', join(binDir, name), pkg], dir, env);
+  }
+}
+
+/** Builds `fabric-ca-server` (cgo, SQLite) and `fabric-ca-client`. */
+function installFabricCa(binDir: string): void {
+  buildGoModule(
+    'github.com/hyperledger/fabric-ca',
+    `v${FABRIC_CA_VERSION}`,
+    Object.fromEntries(FABRIC_CA_TOOLS.map((t) => [t, `./cmd/${t}`])),
+    binDir,
+  );
 }
 
 /**

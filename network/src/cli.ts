@@ -1,7 +1,13 @@
 import { StatePaths, stateDir } from './paths';
 import { basePortFromEnv, defaultTopologySpec, resolveTopology } from './topology';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderCompose } from './compose';
+import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
+import { repoRoot } from './paths';
 import {
   cleanNetwork,
+  generate,
   networkContext,
   processStatus,
   startNetwork,
@@ -47,13 +53,37 @@ async function main(command: string | undefined): Promise<void> {
       await cleanNetwork(topology, paths);
       console.log(`[medledger] stopped everything and removed ${paths.root}`);
       return;
+    case 'generate': {
+      // Certificates, genesis block, node configs and chaincode packages, without starting anything
+      // (what a container deployment mounts).
+      const ctx = networkContext();
+      generate(ctx);
+      for (const org of ctx.topology.peerOrgs) packageChaincode(ctx.topology, ctx.paths, org);
+      console.log(`[medledger] generated ${ctx.paths.root}`);
+      return;
+    }
+    case 'deploy': {
+      // Channel membership and chaincode lifecycle against nodes that already run (e.g. containers).
+      const ctx = networkContext();
+      joinOrderers(ctx.install, ctx.topology, ctx.paths);
+      joinPeers(ctx.install, ctx.topology, ctx.paths);
+      const packages = ctx.topology.peerOrgs.map((org) => packageChaincode(ctx.topology, ctx.paths, org));
+      console.log(`[medledger] chaincode ${deployChaincode(ctx.install, ctx.topology, ctx.paths, packages)}`);
+      return;
+    }
+    case 'compose': {
+      const file = join(repoRoot, 'docker-compose.yaml');
+      writeFileSync(file, renderCompose(topology));
+      console.log(`[medledger] wrote ${file}`);
+      return;
+    }
     case 'status':
       for (const p of processStatus(topology, paths)) {
         console.log(`  ${p.name.padEnd(24)} ${p.pid === undefined ? 'stopped' : `running (pid ${p.pid})`}`);
       }
       return;
     default:
-      console.error('usage: cli.js start|stop|clean|status');
+      console.error('usage: cli.js start|stop|clean|status|generate|deploy|compose');
       process.exitCode = 2;
   }
 }

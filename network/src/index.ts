@@ -5,3 +5,4 @@ export * from './render';
 export * from './processes';
 export * from './network';
 export * from './identities';
+export * from './compose';

@@ -72,6 +72,8 @@ export function packageChaincode(topology: Topology, paths: StatePaths, org: Pee
     tar(work, file, ['metadata.json', 'code.tar.gz']);
   }
   const packageId = `${label}:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
+  // Container deployments read the id from here (docker-compose.yaml's chaincode services).
+  writeFileSync(join(dir, 'package-id'), packageId);
   return { org, file, packageId };
 }
 

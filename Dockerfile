@@ -1,0 +1,20 @@
+# One image for MedLedger's own processes: the chaincode server (CCaaS) and the REST gateway.
+# docker-compose.yaml picks the command per service.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
+COPY chaincode/package.json chaincode/
+COPY chaincode/domain/package.json chaincode/domain/
+COPY gateway/package.json gateway/
+COPY network/package.json network/
+COPY test/package.json test/
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN node node_modules/typescript/bin/tsc -b chaincode gateway && npm prune --omit=dev
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app /app
+USER node

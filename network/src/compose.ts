@@ -1,0 +1,247 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { buildGoModule } from './binaries';
+import { cacheDir, FABRIC_CA_VERSION, FABRIC_VERSION } from './paths';
+import { ORG_SERVICE_HOSTS } from './render';
+import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
+import { allPeers } from './topology';
+
+/**
+ * `docker-compose.yaml` for container deployments: the same topology as the native network, on the
+ * official Hyperledger images, with the chaincode servers and REST gateways built from this repository.
+ *
+ * Every service uses the host's network, so addresses, ports, the genesis block (consenters and anchor
+ * peers on 127.0.0.1) and the chaincode packages are the very ones the native network uses: the two
+ * deployments cannot drift apart. The crypto material, genesis block and packages come from
+ * `npm run network:generate`, mounted read-only from `.medledger/`.
+ */
+export function renderCompose(topology: Topology): string {
+  const services: Record<string, unknown> = {};
+  for (const node of topology.ordererOrg.nodes) services[node.shortName] = ordererService(topology, node);
+  for (const org of topology.peerOrgs) services[`ca-${org.slug}`] = caService(org);
+  for (const peer of allPeers(topology)) services[peer.shortName] = peerService(topology, peer);
+  for (const org of topology.peerOrgs) services[`chaincode-${org.slug}`] = chaincodeService(org);
+  for (const org of topology.peerOrgs) services[`gateway-${org.slug}`] = gatewayService(org);
+  const volumes: Record<string, null> = {};
+  for (const name of [
+    ...topology.ordererOrg.nodes.map((n) => n.shortName),
+    ...allPeers(topology).map((p) => p.shortName),
+  ]) {
+    volumes[`${name}-data`] = null;
+  }
+  const header = [
+    '# Generated from network/src/topology.ts by `npm run network:compose`; do not edit by hand.',
+    '# Prepare the state first with `npm run network:generate` (certificates, genesis block, packages),',
+    '# then `docker compose up -d` and `npm run network:deploy` (channel join and chaincode lifecycle).',
+    '',
+  ].join('\n');
+  return header + stringify({ name: 'medledger', services, volumes }, { lineWidth: 0, nullStr: '' });
+}
+
+const STATE = './.medledger';
+const CRYPTO = '/var/hyperledger/crypto';
+
+function ordererService(topology: Topology, node: OrdererNode): unknown {
+  const dir = `${CRYPTO}/ordererOrganizations/${topology.ordererOrg.domain}/orderers/${node.name}`;
+  const tlsCa = `${CRYPTO}/ordererOrganizations/${topology.ordererOrg.domain}/tlsca/tlsca.${topology.ordererOrg.domain}-cert.pem`;
+  const clientRoots = [tlsCa, ...topology.peerOrgs.map((org) => peerTlsCa(org))];
+  return {
+    image: `hyperledger/fabric-orderer:${FABRIC_VERSION}`,
+    container_name: node.name,
+    network_mode: 'host',
+    restart: 'unless-stopped',
+    environment: {
+      FABRIC_LOGGING_SPEC: 'info',
+      ORDERER_GENERAL_LISTENADDRESS: '127.0.0.1',
+      ORDERER_GENERAL_LISTENPORT: String(node.port),
+      ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
+      ORDERER_GENERAL_LOCALMSPID: topology.ordererOrg.mspId,
+      ORDERER_GENERAL_LOCALMSPDIR: `${dir}/msp`,
+      ORDERER_GENERAL_TLS_ENABLED: 'true',
+      ORDERER_GENERAL_TLS_PRIVATEKEY: `${dir}/tls/server.key`,
+      ORDERER_GENERAL_TLS_CERTIFICATE: `${dir}/tls/server.crt`,
+      ORDERER_GENERAL_TLS_ROOTCAS: `[${dir}/tls/ca.crt]`,
+      ORDERER_GENERAL_TLS_CLIENTAUTHREQUIRED: 'true',
+      ORDERER_GENERAL_TLS_CLIENTROOTCAS: `[${clientRoots.join(',')}]`,
+      ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: `${dir}/tls/server.crt`,
+      ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: `${dir}/tls/server.key`,
+      ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${dir}/tls/ca.crt]`,
+      ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
+      ORDERER_ADMIN_LISTENADDRESS: `127.0.0.1:${node.adminPort}`,
+      ORDERER_ADMIN_TLS_ENABLED: 'true',
+      ORDERER_ADMIN_TLS_CERTIFICATE: `${dir}/tls/server.crt`,
+      ORDERER_ADMIN_TLS_PRIVATEKEY: `${dir}/tls/server.key`,
+      ORDERER_ADMIN_TLS_ROOTCAS: `[${dir}/tls/ca.crt]`,
+      ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
+      ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${dir}/tls/ca.crt]`,
+      ORDERER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${node.operationsPort}`,
+      ORDERER_METRICS_PROVIDER: 'prometheus',
+      ORDERER_FILELEDGER_LOCATION: '/var/hyperledger/production/orderer',
+    },
+    volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${node.shortName}-data:/var/hyperledger/production`],
+    healthcheck: tcpHealthcheck(node.port),
+  };
+}
+
+function peerTlsCa(org: PeerOrg): string {
+  return `${CRYPTO}/peerOrganizations/${org.domain}/tlsca/tlsca.${org.domain}-cert.pem`;
+}
+
+function caService(org: PeerOrg): unknown {
+  const orgDir = `${CRYPTO}/peerOrganizations/${org.domain}`;
+  const tls = `${orgDir}/peers/${ORG_SERVICE_HOSTS.ca}.${org.domain}/tls`;
+  return {
+    image: `hyperledger/fabric-ca:${FABRIC_CA_VERSION}`,
+    container_name: `ca.${org.domain}`,
+    network_mode: 'host',
+    restart: 'unless-stopped',
+    environment: {
+      FABRIC_CA_SERVER_HOME: '/etc/hyperledger/fabric-ca-server',
+      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${org.caOperationsPort}`,
+    },
+    // The registrar secret is read from the CA's state folder, never written into this file.
+    command: [
+      'sh',
+      '-c',
+      [
+        'exec fabric-ca-server start --address 127.0.0.1',
+        `--port ${org.caPort} --ca.name ca-${org.slug}`,
+        `--ca.certfile ${orgDir}/ca/ca.${org.domain}-cert.pem --ca.keyfile ${orgDir}/ca/priv_sk`,
+        `-b registrar:$$(sed -n 's/.*"secret":"\\([^"]*\\)".*/\\1/p' /etc/hyperledger/fabric-ca-server/registrar.json)`,
+        `--tls.enabled --tls.certfile ${tls}/server.crt --tls.keyfile ${tls}/server.key`,
+        `--tls.clientauth.type RequireAndVerifyClientCert --tls.clientauth.certfiles ${peerTlsCa(org)}`,
+      ].join(' '),
+    ],
+    volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${STATE}/cas/${org.slug}:/etc/hyperledger/fabric-ca-server`],
+    healthcheck: tcpHealthcheck(org.caPort),
+  };
+}
+
+function peerService(topology: Topology, peer: PeerNode): unknown {
+  const org = peer.org;
+  const dir = `${CRYPTO}/peerOrganizations/${org.domain}/peers/${peer.name}`;
+  const clientRoots = [
+    `${CRYPTO}/ordererOrganizations/${topology.ordererOrg.domain}/tlsca/tlsca.${topology.ordererOrg.domain}-cert.pem`,
+    ...topology.peerOrgs.map((o) => peerTlsCa(o)),
+  ];
+  const others = org.peerNodes.filter((p) => p !== peer);
+  return {
+    image: `hyperledger/fabric-peer:${FABRIC_VERSION}`,
+    container_name: peer.name,
+    network_mode: 'host',
+    restart: 'unless-stopped',
+    environment: {
+      FABRIC_LOGGING_SPEC: 'info',
+      CORE_PEER_ID: peer.name,
+      CORE_PEER_NETWORKID: `medledger-${topology.basePort}`,
+      CORE_PEER_ADDRESS: peer.address,
+      CORE_PEER_LISTENADDRESS: peer.address,
+      CORE_PEER_CHAINCODEADDRESS: `127.0.0.1:${peer.chaincodePort}`,
+      CORE_PEER_CHAINCODELISTENADDRESS: `127.0.0.1:${peer.chaincodePort}`,
+      CORE_PEER_GOSSIP_BOOTSTRAP: others[0]?.address ?? peer.address,
+      CORE_PEER_GOSSIP_EXTERNALENDPOINT: peer.address,
+      CORE_PEER_GOSSIP_USELEADERELECTION: String(org.peerNodes.length > 1),
+      CORE_PEER_GOSSIP_ORGLEADER: String(org.peerNodes.length === 1),
+      CORE_PEER_LOCALMSPID: org.mspId,
+      CORE_PEER_MSPCONFIGPATH: `${dir}/msp`,
+      CORE_PEER_TLS_ENABLED: 'true',
+      CORE_PEER_TLS_CLIENTAUTHREQUIRED: 'true',
+      CORE_PEER_TLS_CERT_FILE: `${dir}/tls/server.crt`,
+      CORE_PEER_TLS_KEY_FILE: `${dir}/tls/server.key`,
+      CORE_PEER_TLS_ROOTCERT_FILE: `${dir}/tls/ca.crt`,
+      CORE_PEER_TLS_CLIENTCERT_FILE: `${dir}/tls/server.crt`,
+      CORE_PEER_TLS_CLIENTKEY_FILE: `${dir}/tls/server.key`,
+      CORE_PEER_TLS_CLIENTROOTCAS_FILES: clientRoots.join(' '),
+      CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
+      // The image's core.yaml already registers Fabric's ccaas_builder, which accepts our packages.
+      CORE_VM_ENDPOINT: '',
+      CORE_OPERATIONS_LISTENADDRESS: `127.0.0.1:${peer.operationsPort}`,
+      CORE_METRICS_PROVIDER: 'prometheus',
+    },
+    volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${peer.shortName}-data:/var/hyperledger/production`],
+    depends_on: topology.ordererOrg.nodes.map((n) => n.shortName),
+    healthcheck: tcpHealthcheck(peer.port),
+  };
+}
+
+function chaincodeService(org: PeerOrg): unknown {
+  const tls = `${CRYPTO}/peerOrganizations/${org.domain}/peers/${ORG_SERVICE_HOSTS.chaincode}.${org.domain}/tls`;
+  return {
+    build: { context: '.', target: 'runtime' },
+    image: 'medledger:local',
+    container_name: `chaincode.${org.domain}`,
+    network_mode: 'host',
+    restart: 'unless-stopped',
+    working_dir: '/app/chaincode',
+    // The package id names the org's package; `npm run network:generate` writes it.
+    command: [
+      'sh',
+      '-c',
+      [
+        'exec node /app/node_modules/fabric-shim/cli server',
+        `--chaincode-address 127.0.0.1:${org.chaincodeServerPort}`,
+        `--chaincode-id "$$(cat /var/hyperledger/chaincode/package-id)"`,
+        `--chaincode-tls-cert-file ${tls}/server.crt --chaincode-tls-key-file ${tls}/server.key`,
+        `--chaincode-tls-client-cacert-file ${tls}/ca.crt --module-path /app/chaincode`,
+      ].join(' '),
+    ],
+    volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${STATE}/chaincode/${org.slug}:/var/hyperledger/chaincode:ro`],
+    healthcheck: tcpHealthcheck(org.chaincodeServerPort),
+  };
+}
+
+function gatewayService(org: PeerOrg): unknown {
+  return {
+    image: 'medledger:local',
+    container_name: `gateway.${org.domain}`,
+    network_mode: 'host',
+    restart: 'unless-stopped',
+    working_dir: '/app',
+    command: ['node', 'gateway/dist/server.js'],
+    environment: { MEDLEDGER_GATEWAY_CONFIG: `/app/.medledger/gateways/${org.slug}/config.json` },
+    volumes: [`${STATE}:/app/.medledger`],
+    depends_on: [...org.peerNodes.map((p) => p.shortName), `ca-${org.slug}`, `chaincode-${org.slug}`],
+    healthcheck: {
+      test: [
+        'CMD',
+        'node',
+        '-e',
+        `fetch('http://127.0.0.1:${org.gatewayPort}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+      ],
+      interval: '10s',
+      timeout: '3s',
+      retries: 6,
+    },
+  };
+}
+
+function tcpHealthcheck(port: number): unknown {
+  return {
+    test: ['CMD-SHELL', `bash -c '</dev/tcp/127.0.0.1/${port}' || nc -z 127.0.0.1 ${port}`],
+    interval: '10s',
+    timeout: '3s',
+    retries: 6,
+  };
+}
+
+/** The Docker Compose version used to validate docker-compose.yaml when no `docker compose` is installed. */
+export const COMPOSE_VERSION = 'v2.40.3';
+
+/**
+ * A Docker Compose CLI to validate the file with: the installed `docker compose` plugin if there is
+ * one, else Compose built once from the Go module proxy into the per-user cache. `config` needs no
+ * Docker engine.
+ */
+export function ensureComposeCli(): string {
+  const plugin = spawnSync('docker-compose', ['version'], { encoding: 'utf8' });
+  if (plugin.status === 0) return 'docker-compose';
+  const binDir = join(cacheDir(), `docker-compose-${COMPOSE_VERSION}`);
+  const bin = join(binDir, 'docker-compose');
+  if (!existsSync(bin)) {
+    console.log(`[medledger] building Docker Compose ${COMPOSE_VERSION} into ${binDir} (once per machine)`);
+    buildGoModule('github.com/docker/compose/v2', COMPOSE_VERSION, { 'docker-compose': './cmd' }, binDir);
+  }
+  return bin;
+}

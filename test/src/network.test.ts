@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as grpc from '@grpc/grpc-js';
+import { common, msp, peer } from '@hyperledger/fabric-protos';
+import type { NetworkInfo } from '@medledger/network';
+import { selfSignedClient } from './support/rogue-ca';
+import { ensureNetwork, gatewayFor, orgInfo, releaseNetwork } from './support/network';
+
+const utf8 = new TextDecoder();
+
+/** The MSP IDs of the endorsers of a committed transaction, decoded from the block data. */
+function endorserMspIds(processed: peer.ProcessedTransaction): string[] {
+  const envelope = processed.getTransactionenvelope();
+  assert.ok(envelope);
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  const action = tx.getActionsList()[0];
+  assert.ok(action);
+  const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+  const endorsements = actionPayload.getAction()?.getEndorsementsList() ?? [];
+  return endorsements.map((e) => msp.SerializedIdentity.deserializeBinary(e.getEndorser_asU8()).getMspid());
+}
+
+/** gRPC status of a unary call to a method no server implements: tells TLS refusal from a served call. */
+function probe(address: string, credentials: grpc.ChannelCredentials): Promise<grpc.status> {
+  const client = new grpc.Client(address, credentials);
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(
+      '/medledger.Probe/Nothing',
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      Buffer.alloc(0),
+      new grpc.Metadata(),
+      { deadline: Date.now() + 5000 },
+      (err) => {
+        client.close();
+        resolve(err?.code ?? grpc.status.OK);
+      },
+    );
+  });
+}
+
+describe('the consortium', () => {
+  let info: NetworkInfo;
+  before(async () => {
+    info = await ensureNetwork();
+  });
+  after(releaseNetwork);
+
+  it('when a Hospital1 doctor submits a transaction, then it commits VALID with two orgs endorsing and Hospital2 reads it back', async () => {
+    const h1 = gatewayFor(info, 'Hospital1', 'hospital1-attending-1');
+    const h2 = gatewayFor(info, 'Hospital2', 'hospital2-attending-1');
+    try {
+      // The signer is a person enrolled from the Hospital1 CA, not a cryptogen identity.
+      const cert = new X509Certificate(Buffer.from(h1.gateway.getIdentity().credentials));
+      assert.match(cert.subject, /CN=hospital1-attending-1/);
+      assert.match(cert.issuer, /ca\.hospital1\.medledger\.local/);
+
+      const contract = h1.gateway.getNetwork(info.channel).getContract(info.chaincode);
+      const commit = await contract.submitAsync('health:Ping');
+      const status = await commit.getStatus();
+      assert.equal(status.successful, true);
+      assert.equal(status.code, peer.TxValidationCode.VALID);
+      const txId = utf8.decode(commit.getResult());
+      assert.equal(txId, commit.getTransactionId());
+
+      // Read the transaction back from Hospital2's own peer ledger.
+      const qscc = h2.gateway.getNetwork(info.channel).getContract('qscc');
+      const bytes = await qscc.evaluateTransaction('GetTransactionByID', info.channel, txId);
+      const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
+      assert.equal(processed.getValidationcode(), peer.TxValidationCode.VALID);
+      const endorsers = new Set(endorserMspIds(processed));
+      assert.ok(endorsers.size >= 2, `endorsed by ${[...endorsers].join(', ')}`);
+
+      // And the state it wrote, through Hospital2's peer.
+      const health = h2.gateway.getNetwork(info.channel).getContract(info.chaincode);
+      const found = utf8.decode(
+        await health.evaluate('health:GetPing', {
+          arguments: [txId],
+          endorsingOrganizations: ['Hospital2MSP'],
+        }),
+      );
+      assert.equal(found, 'true');
+    } finally {
+      h1.gateway.close();
+      h1.client.close();
+      h2.gateway.close();
+      h2.client.close();
+    }
+  });
+
+  it('when every peer is asked, then all report the same height and block hash', async () => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const infos = await Promise.all(
+        info.orgs.map(async (org) => {
+          const userId = org.users.find((u) => !u.endsWith('-admin')) ?? org.users[0] ?? '';
+          const conn = gatewayFor(info, org.name, userId);
+          try {
+            const qscc = conn.gateway.getNetwork(info.channel).getContract('qscc');
+            const bytes = await qscc.evaluate('GetChainInfo', {
+              arguments: [info.channel],
+              endorsingOrganizations: [org.mspId],
+            });
+            const chain = common.BlockchainInfo.deserializeBinary(bytes);
+            return `${chain.getHeight()}:${Buffer.from(chain.getCurrentblockhash_asU8()).toString('hex')}`;
+          } finally {
+            conn.gateway.close();
+            conn.client.close();
+          }
+        }),
+      );
+      if (new Set(infos).size === 1) {
+        assert.ok(Number((infos[0] ?? '0').split(':')[0]) > 1);
+        return;
+      }
+      if (Date.now() > deadline) assert.fail(`peers disagree: ${infos.join(' | ')}`);
+      await sleep(500);
+    }
+  });
+
+  it('when a client has no certificate or one from an unknown CA, then a peer and an orderer refuse it', async () => {
+    const org = orgInfo(info, 'Hospital1');
+    const peerNode = org.peers[0];
+    const orderer = info.orderers[0];
+    assert.ok(peerNode && orderer);
+    const { readFileSync } = await import('node:fs');
+    const rogue = await selfSignedClient();
+    for (const [address, caFile] of [
+      [peerNode.address, peerNode.tlsCaCert],
+      [orderer.address, orderer.tlsCaCert],
+    ] as const) {
+      const ca = readFileSync(caFile);
+      const valid = grpc.credentials.createSsl(
+        ca,
+        readFileSync(org.tlsClient.key),
+        readFileSync(org.tlsClient.cert),
+      );
+      // Control: with the org's client certificate the server answers (the method does not exist).
+      assert.equal(
+        await probe(address, valid),
+        grpc.status.UNIMPLEMENTED,
+        `${address} with a valid certificate`,
+      );
+      assert.equal(
+        await probe(address, grpc.credentials.createSsl(ca)),
+        grpc.status.UNAVAILABLE,
+        `${address} without a certificate`,
+      );
+      assert.equal(
+        await probe(address, grpc.credentials.createSsl(ca, rogue.key, rogue.cert)),
+        grpc.status.UNAVAILABLE,
+        `${address} with a certificate from an unknown CA`,
+      );
+    }
+  });
+});

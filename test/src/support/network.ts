@@ -1,0 +1,110 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import {
+  connect,
+  hash,
+  signers,
+  type Gateway,
+  type Identity,
+  type Signer,
+} from '@hyperledger/fabric-gateway';
+import { createPrivateKey } from 'node:crypto';
+import {
+  allProcessNames,
+  basePortFromEnv,
+  defaultTopologySpec,
+  networkContext,
+  readNetworkInfo,
+  resolveTopology,
+  runningPid,
+  startNetwork,
+  StatePaths,
+  stateDir,
+  stopNetwork,
+  type NetworkInfo,
+} from '@medledger/network';
+
+type OrgInfo = NetworkInfo['orgs'][number];
+
+let startedHere = false;
+
+/**
+ * The running consortium for end-to-end tests: reuses a network whose every process runs (a developer's
+ * `npm start`, or the one the test runner started), else starts one and remembers to stop it.
+ */
+export async function ensureNetwork(): Promise<NetworkInfo> {
+  const topology = resolveTopology(defaultTopologySpec, basePortFromEnv());
+  const paths = new StatePaths(stateDir());
+  const fabricNames = allProcessNames(topology).filter((n) => !n.startsWith('gateway-'));
+  const info = readNetworkInfo();
+  if (info !== undefined && fabricNames.every((n) => runningPid(paths.pidFile(n)) !== undefined)) return info;
+  startedHere = true;
+  return startNetwork(networkContext());
+}
+
+/** Stops the network if this process started it. */
+export async function releaseNetwork(): Promise<void> {
+  if (!startedHere) return;
+  const topology = resolveTopology(defaultTopologySpec, basePortFromEnv());
+  await stopNetwork(topology, new StatePaths(stateDir()));
+  startedHere = false;
+}
+
+export function orgInfo(info: NetworkInfo, name: string): OrgInfo {
+  const org = info.orgs.find((o) => o.name === name);
+  if (org === undefined) throw new Error(`no org ${name}`);
+  return org;
+}
+
+/** A gRPC connection to an org's first peer with mutual TLS (the org's gateway TLS identity). */
+export function peerConnection(org: OrgInfo, peerIndex = 0): grpc.Client {
+  const peer = org.peers[peerIndex];
+  if (peer === undefined) throw new Error(`${org.name} has no peer ${peerIndex}`);
+  const credentials = grpc.credentials.createSsl(
+    readFileSync(peer.tlsCaCert),
+    readFileSync(org.tlsClient.key),
+    readFileSync(org.tlsClient.cert),
+  );
+  return new grpc.Client(peer.address, credentials);
+}
+
+/** An enrolled person's identity and signer, from the files the CA enrollment wrote. */
+export function userCredentials(
+  info: NetworkInfo,
+  org: OrgInfo,
+  userId: string,
+): { identity: Identity; signer: Signer } {
+  const msp = join(info.stateDir, 'users', org.name.toLowerCase(), userId, 'msp');
+  const first = (dir: string): string => {
+    const name = readdirSync(dir)[0];
+    if (name === undefined) throw new Error(`empty ${dir}`);
+    return join(dir, name);
+  };
+  return {
+    identity: { mspId: org.mspId, credentials: readFileSync(first(join(msp, 'signcerts'))) },
+    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(first(join(msp, 'keystore'))))),
+  };
+}
+
+/** A Fabric Gateway connection for one enrolled person through their org's peer. */
+export function gatewayFor(
+  info: NetworkInfo,
+  orgName: string,
+  userId: string,
+): { gateway: Gateway; client: grpc.Client } {
+  const org = orgInfo(info, orgName);
+  const client = peerConnection(org);
+  const { identity, signer } = userCredentials(info, org, userId);
+  const gateway = connect({
+    client,
+    identity,
+    signer,
+    hash: hash.sha256,
+    evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
+    endorseOptions: () => ({ deadline: Date.now() + 20_000 }),
+    submitOptions: () => ({ deadline: Date.now() + 10_000 }),
+    commitStatusOptions: () => ({ deadline: Date.now() + 30_000 }),
+  });
+  return { gateway, client };
+}
