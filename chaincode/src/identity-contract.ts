@@ -1,0 +1,255 @@
+import {
+  canonicalJson,
+  deactivateStaffInput,
+  ErrorCode,
+  isPatientDid,
+  keyRotationPayloadSchema,
+  parseStaffDid,
+  registerPatientInput,
+  registerStaffInput,
+  resolveDidInput,
+  ROLES_BY_ORG_KIND,
+  rotatePatientKeyInput,
+  staffDid,
+  updateStaffInput,
+  type Role,
+  type OrgKind,
+} from '@medledger/domain';
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { requireActive, requireRole, resolveActor, type Actor } from './actor';
+import { patientDocument, staffDocument } from './did-documents';
+import { fail, parseInput } from './errors';
+import { Ledger } from './ledger/store';
+import { verifyPatientSignature } from './patient-signature';
+
+const NEEDS_DEPARTMENT: readonly Role[] = ['attending', 'intern', 'nurse'];
+
+function checkRole(kind: OrgKind, role: Role, department: string | null): void {
+  if (!(ROLES_BY_ORG_KIND[kind] as readonly Role[]).includes(role)) fail(ErrorCode.VALIDATION_FAILED, 'role');
+  if (NEEDS_DEPARTMENT.includes(role) && department === null) fail(ErrorCode.VALIDATION_FAILED, 'department');
+}
+
+/** The staff document `did` of the admin's own org; `[FORBIDDEN]` for another org, `[NOT_FOUND]`. */
+async function ownStaff(ledger: Ledger, admin: Actor, did: string) {
+  const parts = parseStaffDid(did);
+  if (parts?.orgSlug !== admin.orgSlug) return fail(ErrorCode.FORBIDDEN, did);
+  const doc = await ledger.getStaff(parts.orgSlug, parts.enrollmentId);
+  if (!doc) return fail(ErrorCode.NOT_FOUND, did);
+  return { doc, enrollmentId: parts.enrollmentId };
+}
+
+/** Staff and patient DID documents. */
+@Info({ title: 'IdentityContract', description: 'Staff and patient DID documents' })
+export class IdentityContract extends Contract {
+  constructor() {
+    super('identity');
+  }
+
+  /**
+   * Registers a staff member of the caller's own org as `did:medledger:<org>:<enrollmentId>`.
+   * Caller: an active admin of that org (on-chain admin or NodeOU admin certificate).
+   * Writes: `staff` (with state-based endorsement by the org). Event: `StaffRegistered`.
+   * Errors: VALIDATION_FAILED (role not allowed for the org kind, department missing), NOT_REGISTERED,
+   * INACTIVE, FORBIDDEN, ALREADY_EXISTS.
+   */
+  @Transaction()
+  @Returns('string')
+  public async RegisterStaff(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(registerStaffInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireRole(actor, ['admin']);
+    checkRole(actor.orgKind, args.role, args.department);
+    const did = staffDid(actor.mspId, args.enrollmentId);
+    if (await ledger.getStaff(actor.orgSlug, args.enrollmentId)) fail(ErrorCode.ALREADY_EXISTS, did);
+    const doc = staffDocument({
+      did,
+      mspId: actor.mspId,
+      role: args.role,
+      department: args.department,
+      status: 'active',
+      controller: actor.did,
+      created: ledger.txTime,
+      updated: ledger.txTime,
+      updatedBy: actor.did,
+      version: 1,
+    });
+    await ledger.putStaff(actor.orgSlug, args.enrollmentId, doc, actor.mspId);
+    ledger.emit('StaffRegistered', {
+      did,
+      org: actor.mspId,
+      role: args.role,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson(doc);
+  }
+
+  /**
+   * Changes the role, department and/or status (active/suspended) of a staff member of the caller's
+   * org; takes effect at commit. Caller: an active admin of the same org.
+   * Reads/writes: `staff`. Event: `StaffUpdated`.
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (other org), NOT_FOUND, CONFLICT (deactivated).
+   */
+  @Transaction()
+  @Returns('string')
+  public async UpdateStaff(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(updateStaffInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireRole(actor, ['admin']);
+    const { doc, enrollmentId } = await ownStaff(ledger, actor, args.did);
+    const ext = doc.medledger;
+    if (ext.status === 'deactivated') fail(ErrorCode.CONFLICT, args.did);
+    const role = args.role ?? ext.role ?? 'nurse';
+    const department = args.department === undefined ? ext.department : args.department;
+    checkRole(actor.orgKind, role, department);
+    const status = args.status ?? ext.status;
+    const updated = staffDocument({
+      did: args.did,
+      mspId: actor.mspId,
+      role,
+      department,
+      status,
+      controller: doc.controller,
+      created: ext.created,
+      updated: ledger.txTime,
+      updatedBy: actor.did,
+      version: ext.version + 1,
+    });
+    await ledger.putStaff(actor.orgSlug, enrollmentId, updated, actor.mspId);
+    ledger.emit('StaffUpdated', {
+      did: args.did,
+      org: actor.mspId,
+      role,
+      status,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson(updated);
+  }
+
+  /**
+   * Deactivates a staff member of the caller's org for good; takes effect at commit.
+   * Caller: an active admin of the same org. Reads/writes: `staff`. Event: `StaffDeactivated`.
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN, NOT_FOUND, CONFLICT (already).
+   */
+  @Transaction()
+  @Returns('string')
+  public async DeactivateStaff(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(deactivateStaffInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireRole(actor, ['admin']);
+    const { doc, enrollmentId } = await ownStaff(ledger, actor, args.did);
+    const ext = doc.medledger;
+    if (ext.status === 'deactivated' || ext.role === null) return fail(ErrorCode.CONFLICT, args.did);
+    const updated = staffDocument({
+      did: args.did,
+      mspId: actor.mspId,
+      role: ext.role,
+      department: ext.department,
+      status: 'deactivated',
+      controller: doc.controller,
+      created: ext.created,
+      updated: ledger.txTime,
+      updatedBy: actor.did,
+      version: ext.version + 1,
+    });
+    await ledger.putStaff(actor.orgSlug, enrollmentId, updated, actor.mspId);
+    ledger.emit('StaffDeactivated', {
+      did: args.did,
+      org: actor.mspId,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson(updated);
+  }
+
+  /**
+   * Registers a patient DID (opaque id) with the patient's P-256 public key as `<did>#key-1`.
+   * Caller: active staff of a hospital (any role). Writes: `patient`. Event: `PatientRegistered`.
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (not a hospital), ALREADY_EXISTS.
+   */
+  @Transaction()
+  @Returns('string')
+  public async RegisterPatient(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(registerPatientInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireRole(actor, ['admin', 'attending', 'intern', 'nurse'], ['hospital']);
+    if (await ledger.getPatient(args.patientDid)) fail(ErrorCode.ALREADY_EXISTS, args.patientDid);
+    const doc = patientDocument({
+      did: args.patientDid,
+      keyNumber: 1,
+      jwk: args.publicKeyJwk,
+      registeredBy: actor.mspId,
+      created: ledger.txTime,
+      updated: ledger.txTime,
+      updatedBy: actor.did,
+      version: 1,
+    });
+    await ledger.putPatient(doc);
+    ledger.emit('PatientRegistered', {
+      patientDid: args.patientDid,
+      registeredBy: actor.mspId,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson(doc);
+  }
+
+  /**
+   * Replaces a patient's key with a new one (`#key-<n+1>`); the request is a JWS signed by the
+   * CURRENT key. Caller: any active registered member (relays the patient's signature).
+   * Reads/writes: `patient`, `nonce`. Event: `PatientKeyRotated`.
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, NOT_FOUND.
+   */
+  @Transaction()
+  @Returns('string')
+  public async RotatePatientKey(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(rotatePatientKeyInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    const { payload, doc } = await verifyPatientSignature(ledger, args.jws, keyRotationPayloadSchema);
+    const current = /#key-(\d+)$/.exec(doc.medledger.currentKeyId ?? '')?.[1];
+    const updated = patientDocument({
+      did: doc.id,
+      keyNumber: Number(current ?? '0') + 1,
+      jwk: payload.newPublicKeyJwk,
+      registeredBy: doc.medledger.org ?? actor.mspId,
+      created: doc.medledger.created,
+      updated: ledger.txTime,
+      updatedBy: actor.did,
+      version: doc.medledger.version + 1,
+    });
+    await ledger.putPatient(updated);
+    ledger.emit('PatientKeyRotated', {
+      patientDid: doc.id,
+      keyId: updated.medledger.currentKeyId ?? '',
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson(updated);
+  }
+
+  /**
+   * Resolves a staff or patient DID to its document. Caller: any consortium member.
+   * Reads: `staff` or `patient`. Errors: VALIDATION_FAILED, NOT_FOUND.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ResolveDid(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(resolveDidInput, input);
+    const ledger = new Ledger(ctx);
+    let doc;
+    if (isPatientDid(args.did)) doc = await ledger.getPatient(args.did);
+    else {
+      const parts = parseStaffDid(args.did);
+      doc = parts ? await ledger.getStaff(parts.orgSlug, parts.enrollmentId) : undefined;
+    }
+    if (!doc) fail(ErrorCode.NOT_FOUND, args.did);
+    return canonicalJson(doc);
+  }
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import {
+  canonicalJson,
+  generatePatientKey,
+  type P256PrivateJwk,
+  type P256PublicJwk,
+} from '@medledger/domain';
+import type { Context, Contract } from 'fabric-contract-api';
+import { contracts } from '../index';
+import type { FakeSigner } from './fake-identity';
+import { MemoryLedger, type Committed, type TransientValue } from './memory-ledger';
+
+/** The orgs of the test consortium. */
+export const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'] as const;
+
+type TxFn = (ctx: Context, input?: string) => Promise<string>;
+
+/** A fresh unique suffix for ids, so every test makes its own. */
+export function uid(prefix = 'id'): string {
+  return `${prefix}-${randomBytes(6).toString('hex')}`;
+}
+
+/** A fresh patient DID and key pair. */
+export function newPatient(): { did: string; publicJwk: P256PublicJwk; privateJwk: P256PrivateJwk } {
+  return { did: `did:medledger:patient:${randomBytes(9).toString('base64url')}`, ...generatePatientKey() };
+}
+
+/** Options of one call through the harness. */
+export interface CallOptions {
+  transient?: Record<string, TransientValue>;
+  endorsers?: readonly string[];
+  time?: Date;
+  txId?: string;
+  peer?: string;
+}
+
+/** Calls the chaincode's contracts by `contract:Function` against a {@link MemoryLedger}. */
+export class Harness {
+  readonly ledger: MemoryLedger;
+  readonly #contracts = new Map<string, Contract>();
+
+  constructor(ledger?: MemoryLedger) {
+    this.ledger = ledger ?? new MemoryLedger({ orgs: ORGS });
+    for (const C of contracts) {
+      const instance = new C();
+      this.#contracts.set(instance.getName(), instance);
+    }
+  }
+
+  #fn(name: string): (ctx: Context, input: unknown) => Promise<string> {
+    const [contractName = '', fnName = ''] = name.split(':');
+    const contract = this.#contracts.get(contractName);
+    const fn = contract ? (contract as unknown as Record<string, TxFn | undefined>)[fnName] : undefined;
+    if (!contract || typeof fn !== 'function') throw new Error(`no transaction ${name}`);
+    return (ctx, input) =>
+      input === undefined ? fn.call(contract, ctx) : fn.call(contract, ctx, canonicalJson(input));
+  }
+
+  /** Submits; returns the parsed response and the committed simulation. */
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the response type
+  async submit<T = Record<string, unknown>>(
+    signer: FakeSigner,
+    name: string,
+    input: unknown,
+    options: CallOptions = {},
+  ): Promise<{ result: T; tx: Committed<string> }> {
+    const fn = this.#fn(name);
+    const tx = await this.ledger.submit({ signer, ...options }, (ctx) => fn(ctx, input));
+    return { result: JSON.parse(tx.response) as T, tx };
+  }
+
+  /** Evaluates on one peer (default: the signer's org); returns the parsed response. */
+
+  async evaluate<T = Record<string, unknown>>(
+    signer: FakeSigner,
+    name: string,
+    input: unknown,
+    options: CallOptions = {},
+  ): Promise<T> {
+    const fn = this.#fn(name);
+    const text = await this.ledger.evaluate({ signer, ...options }, (ctx) => fn(ctx, input));
+    return JSON.parse(text) as T;
+  }
+}
+
+/** A NodeOU admin of an org (bootstrap admin, no on-chain document needed). */
+export function orgAdmin(mspId: string, cn = 'admin'): FakeSigner {
+  return { mspId, cn, ous: ['admin'] };
+}
+
+/** A client identity of an org. */
+export function client(mspId: string, cn: string): FakeSigner {
+  return { mspId, cn, ous: ['client'] };
+}
+
+/** Registers a staff member with the org's bootstrap admin; returns the signer. */
+export async function registerStaff(
+  h: Harness,
+  mspId: string,
+  role: string,
+  department: string | null = 'cardiology',
+  cn = uid(role),
+): Promise<FakeSigner> {
+  await h.submit(orgAdmin(mspId), 'identity:RegisterStaff', { enrollmentId: cn, role, department });
+  return client(mspId, cn);
+}

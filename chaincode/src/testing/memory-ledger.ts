@@ -1,0 +1,539 @@
+import { createHash } from 'node:crypto';
+import { Context } from 'fabric-contract-api';
+import { KeyEndorsementPolicy } from 'fabric-shim';
+import type { ChaincodeStub, Iterators } from 'fabric-shim';
+import { FakeClientIdentity, type FakeSigner } from './fake-identity';
+
+const NS = '\u0000';
+const MAX_RUNE = '\u{10FFFF}';
+const CHAINCODE = 'medledger';
+
+/** A value in the transient map: bytes, a string, or a value serialized as JSON. */
+export type TransientValue = Uint8Array | string | object;
+
+/** One transaction to simulate. */
+export interface TxOptions {
+  signer: FakeSigner;
+  /** The transaction id; a fresh deterministic one when omitted. */
+  txId?: string;
+  /** The transaction timestamp; the ledger clock (advanced one second per transaction) when omitted. */
+  time?: Date;
+  transient?: Readonly<Record<string, TransientValue>>;
+  /** MSPs whose peers endorse. Default: the signer's org and the first other org of the ledger. */
+  endorsers?: readonly string[];
+}
+
+/** What one simulation produced: the read-write set, the event and the response. */
+export interface Simulation<T> {
+  txId: string;
+  response: T;
+  writes: Map<string, Buffer | null>;
+  privateWrites: Map<string, Map<string, Buffer | null>>;
+  purges: Map<string, Set<string>>;
+  validationParameters: Map<string, Buffer>;
+  event: { name: string; payload: Buffer } | undefined;
+  paginated: boolean;
+}
+
+/** How a submitted transaction ended. */
+export type TxStatus = 'VALID' | 'ENDORSEMENT_POLICY_FAILURE';
+
+/** The result of a submitted transaction. */
+export interface Committed<T> extends Simulation<T> {
+  status: TxStatus;
+}
+
+interface HistoryEntry {
+  txId: string;
+  time: Date;
+  value: Buffer | null;
+}
+
+function utf8Compare(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function toBuffer(value: TransientValue): Buffer {
+  if (value instanceof Uint8Array) return Buffer.from(value);
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}
+
+function timestampOf(time: Date): { seconds: { toNumber(): number; toString(): string }; nanos: number } {
+  const ms = time.getTime();
+  const seconds = Math.floor(ms / 1000);
+  return {
+    seconds: { toNumber: () => seconds, toString: () => String(seconds) },
+    nanos: (ms - seconds * 1000) * 1e6,
+  };
+}
+
+function iteratorOf<T>(items: readonly T[]): Iterators.CommonIterator<T> {
+  let i = 0;
+  let closed = false;
+  return {
+    next: () => {
+      if (closed) return Promise.reject(new Error('iterator closed'));
+      const value = items[i];
+      i += 1;
+      return Promise.resolve(
+        value === undefined ? { value: undefined as unknown as T, done: true } : { value, done: false },
+      );
+    },
+    close: () => {
+      closed = true;
+      return Promise.resolve();
+    },
+  };
+}
+
+function sha256(data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+/**
+ * An in-memory Fabric channel for one chaincode, following the peer's semantics where the contracts
+ * depend on them: composite keys with U+0000 separators; partial-key and paginated range scans in
+ * UTF-8 byte order with bookmarks (paginated queries only in read-only transactions); NO
+ * read-your-writes inside a transaction; private data per collection with `getPrivateDataHash`
+ * available on every peer and values only on member peers (implicit collections); purge; the
+ * transient map; one event per transaction (the last `setEvent` wins); key history; the transaction
+ * timestamp; state-based endorsement checked at validation; and simulation on every endorsing peer
+ * with a mismatch check, as the gateway would.
+ */
+export class MemoryLedger {
+  readonly orgs: readonly string[];
+  readonly #state = new Map<string, Buffer>();
+  readonly #private = new Map<string, Map<string, Buffer>>();
+  readonly #privateHashes = new Map<string, Map<string, Buffer>>();
+  readonly #sbe = new Map<string, Buffer>();
+  readonly #history = new Map<string, HistoryEntry[]>();
+  readonly #minOrgs: number;
+  #clock: number;
+  #txCounter = 0;
+  /** Committed transactions in order (ids and events), like blocks. */
+  readonly blocks: {
+    txId: string;
+    status: TxStatus;
+    event: { name: string; payload: Buffer } | undefined;
+  }[] = [];
+
+  constructor(options: { orgs: readonly string[]; start?: Date; chaincodePolicyMinOrgs?: number }) {
+    this.orgs = options.orgs;
+    this.#clock = (options.start ?? new Date('2025-06-01T08:00:00.000Z')).getTime();
+    this.#minOrgs = options.chaincodePolicyMinOrgs ?? 2;
+  }
+
+  /** The ledger clock (the timestamp the next transaction gets by default). */
+  get now(): Date {
+    return new Date(this.#clock);
+  }
+
+  /** Moves the ledger clock forward. */
+  advance(ms: number): void {
+    this.#clock += ms;
+  }
+
+  /** Committed public value of a key (for assertions). */
+  getCommitted(key: string): Buffer | undefined {
+    return this.#state.get(key);
+  }
+
+  /** All committed public keys (for assertions). */
+  committedKeys(): string[] {
+    return [...this.#state.keys()].sort(utf8Compare);
+  }
+
+  /** Committed private value (for assertions). */
+  getCommittedPrivate(collection: string, key: string): Buffer | undefined {
+    return this.#private.get(collection)?.get(key);
+  }
+
+  /** A deep copy of this ledger (for double-execution tests). */
+  clone(): MemoryLedger {
+    const copy = new MemoryLedger({
+      orgs: this.orgs,
+      start: this.now,
+      chaincodePolicyMinOrgs: this.#minOrgs,
+    });
+    for (const [k, v] of this.#state) copy.#state.set(k, v);
+    for (const [c, m] of this.#private) copy.#private.set(c, new Map(m));
+    for (const [c, m] of this.#privateHashes) copy.#privateHashes.set(c, new Map(m));
+    for (const [k, v] of this.#sbe) copy.#sbe.set(k, v);
+    for (const [k, v] of this.#history) copy.#history.set(k, [...v]);
+    copy.#txCounter = this.#txCounter;
+    return copy;
+  }
+
+  #nextTx(options: TxOptions): { txId: string; time: Date } {
+    this.#txCounter += 1;
+    const txId = options.txId ?? createHash('sha256').update(`tx-${this.#txCounter}`).digest('hex');
+    const time = options.time ?? new Date(this.#clock);
+    this.#clock = Math.max(this.#clock, time.getTime()) + 1000;
+    return { txId, time };
+  }
+
+  /** Runs `fn` as an evaluate (query) on one peer (default: the signer's org); nothing is committed. */
+  async evaluate<T>(options: TxOptions & { peer?: string }, fn: (ctx: Context) => Promise<T>): Promise<T> {
+    const { txId, time } = this.#nextTx(options);
+    const sim = await this.#simulate(options, txId, time, options.peer ?? options.signer.mspId, fn);
+    return sim.response;
+  }
+
+  /** Runs `fn` on each endorsing peer, compares the results, validates the policies and commits. */
+  async submit<T>(options: TxOptions, fn: (ctx: Context) => Promise<T>): Promise<Committed<T>> {
+    const { txId, time } = this.#nextTx(options);
+    const endorsers = options.endorsers ?? [
+      options.signer.mspId,
+      ...this.orgs.filter((o) => o !== options.signer.mspId).slice(0, 1),
+    ];
+    let first: Simulation<T> | undefined;
+    for (const peer of endorsers) {
+      const sim = await this.#simulate(options, txId, time, peer, fn);
+      if (!first) first = sim;
+      else if (fingerprint(sim) !== fingerprint(first))
+        throw new Error(`endorsement mismatch between peers (tx ${txId})`);
+    }
+    if (!first) throw new Error('no endorsers');
+    if (first.paginated && (first.writes.size > 0 || first.privateWrites.size > 0 || first.purges.size > 0)) {
+      throw new Error('paginated queries are not allowed in a read-write transaction');
+    }
+    const status = this.#validate(first, endorsers);
+    if (status === 'VALID') this.#commit(first, time);
+    this.blocks.push({ txId, status, event: status === 'VALID' ? first.event : undefined });
+    return { ...first, status };
+  }
+
+  #validate(sim: Simulation<unknown>, endorsers: readonly string[]): TxStatus {
+    const orgs = new Set(endorsers);
+    const needed: string[][] = [];
+    let needsChaincodePolicy = false;
+    for (const key of [...sim.writes.keys(), ...sim.validationParameters.keys()]) {
+      const sbe = this.#sbe.get(key);
+      if (sbe) needed.push(new KeyEndorsementPolicy(sbe).listOrgs());
+      else needsChaincodePolicy = true;
+    }
+    for (const collection of new Set([...sim.privateWrites.keys(), ...sim.purges.keys()])) {
+      const owner = /^_implicit_org_(.+)$/.exec(collection)?.[1];
+      if (owner) needed.push([owner]);
+      else needsChaincodePolicy = true;
+    }
+    if (needed.length === 0) needsChaincodePolicy = true;
+    if (needsChaincodePolicy && orgs.size < this.#minOrgs) return 'ENDORSEMENT_POLICY_FAILURE';
+    for (const group of needed) if (!group.every((o) => orgs.has(o))) return 'ENDORSEMENT_POLICY_FAILURE';
+    return 'VALID';
+  }
+
+  #commit(sim: Simulation<unknown>, time: Date): void {
+    for (const [key, value] of sim.writes) {
+      if (value === null) this.#state.delete(key);
+      else this.#state.set(key, value);
+      const list = this.#history.get(key) ?? [];
+      list.push({ txId: sim.txId, time, value });
+      this.#history.set(key, list);
+    }
+    for (const [key, ep] of sim.validationParameters) this.#sbe.set(key, ep);
+    for (const [collection, writes] of sim.privateWrites) {
+      const values = this.#private.get(collection) ?? new Map<string, Buffer>();
+      const hashes = this.#privateHashes.get(collection) ?? new Map<string, Buffer>();
+      for (const [key, value] of writes) {
+        if (value === null) {
+          values.delete(key);
+          hashes.delete(key);
+        } else {
+          values.set(key, value);
+          hashes.set(key, sha256(value));
+        }
+      }
+      this.#private.set(collection, values);
+      this.#privateHashes.set(collection, hashes);
+    }
+    for (const [collection, keys] of sim.purges) {
+      for (const key of keys) {
+        this.#private.get(collection)?.delete(key);
+        this.#privateHashes.get(collection)?.delete(key);
+      }
+    }
+  }
+
+  async #simulate<T>(
+    options: TxOptions,
+    txId: string,
+    time: Date,
+    peer: string,
+    fn: (ctx: Context) => Promise<T>,
+  ): Promise<Simulation<T>> {
+    const stub = new MemoryStub(this, {
+      txId,
+      time,
+      peer,
+      signer: options.signer,
+      transient: options.transient ?? {},
+    });
+    const ctx = new Context();
+    ctx.stub = stub as unknown as ChaincodeStub;
+    ctx.clientIdentity = new FakeClientIdentity(options.signer);
+    const response = await fn(ctx);
+    return {
+      txId,
+      response,
+      writes: stub.writes,
+      privateWrites: stub.privateWrites,
+      purges: stub.purges,
+      validationParameters: stub.validationParameters,
+      event: stub.event,
+      paginated: stub.paginated,
+    };
+  }
+
+  /** @internal committed reads for the stub. */
+  readState(key: string): Buffer | undefined {
+    return this.#state.get(key);
+  }
+
+  /** @internal */
+  rangeState(start: string, end: string): [string, Buffer][] {
+    return [...this.#state.entries()]
+      .filter(([k]) => utf8Compare(k, start) >= 0 && (end === '' || utf8Compare(k, end) < 0))
+      .sort(([a], [b]) => utf8Compare(a, b));
+  }
+
+  /** @internal */
+  readPrivate(collection: string, key: string): Buffer | undefined {
+    return this.#private.get(collection)?.get(key);
+  }
+
+  /** @internal */
+  readPrivateHash(collection: string, key: string): Buffer | undefined {
+    return this.#privateHashes.get(collection)?.get(key);
+  }
+
+  /** @internal */
+  readHistory(key: string): HistoryEntry[] {
+    return [...(this.#history.get(key) ?? [])].reverse();
+  }
+
+  /** @internal */
+  readValidationParameter(key: string): Buffer | undefined {
+    return this.#sbe.get(key);
+  }
+}
+
+function fingerprint(sim: Simulation<unknown>): string {
+  const hex = (b: Buffer | null): string | null => (b === null ? null : b.toString('hex'));
+  return JSON.stringify({
+    r: sim.response,
+    w: [...sim.writes].map(([k, v]) => [k, hex(v)]),
+    p: [...sim.privateWrites].map(([c, m]) => [
+      c,
+      [...m].map(([k, v]) => [k, v === null ? null : sha256(v).toString('hex')]),
+    ]),
+    g: [...sim.purges].map(([c, s]) => [c, [...s]]),
+    v: [...sim.validationParameters].map(([k, v]) => [k, v.toString('hex')]),
+    e: sim.event ? [sim.event.name, sim.event.payload.toString('hex')] : null,
+  });
+}
+
+function validateAttribute(value: string): void {
+  if (value.length === 0) throw new Error('object type or attribute not a non-zero length string');
+  if (value.includes(NS) || value.includes(MAX_RUNE))
+    throw new Error(`input contains unicode ${NS} or ${MAX_RUNE}`);
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
+    throw new Error('not a valid utf8 string');
+  }
+}
+
+interface StubOptions {
+  txId: string;
+  time: Date;
+  peer: string;
+  signer: FakeSigner;
+  transient: Readonly<Record<string, TransientValue>>;
+}
+
+/** The subset of ChaincodeStub the contracts use, with Fabric's semantics. */
+export class MemoryStub {
+  readonly writes = new Map<string, Buffer | null>();
+  readonly privateWrites = new Map<string, Map<string, Buffer | null>>();
+  readonly purges = new Map<string, Set<string>>();
+  readonly validationParameters = new Map<string, Buffer>();
+  event: { name: string; payload: Buffer } | undefined;
+  paginated = false;
+  readonly #ledger: MemoryLedger;
+  readonly #options: StubOptions;
+
+  constructor(ledger: MemoryLedger, options: StubOptions) {
+    this.#ledger = ledger;
+    this.#options = options;
+  }
+
+  getTxID(): string {
+    return this.#options.txId;
+  }
+
+  getChannelID(): string {
+    return 'medledger';
+  }
+
+  getMspID(): string {
+    return this.#options.peer;
+  }
+
+  getTxTimestamp(): ReturnType<typeof timestampOf> {
+    return timestampOf(this.#options.time);
+  }
+
+  getDateTimestamp(): Date {
+    return new Date(this.#options.time.getTime());
+  }
+
+  getTransient(): Map<string, Uint8Array> {
+    return new Map(Object.entries(this.#options.transient).map(([k, v]) => [k, toBuffer(v)]));
+  }
+
+  getCreator(): { mspid: string; idBytes: Uint8Array } {
+    return { mspid: this.#options.signer.mspId, idBytes: Buffer.from(this.#options.signer.cn) };
+  }
+
+  createCompositeKey(objectType: string, attributes: string[]): string {
+    validateAttribute(objectType);
+    for (const a of attributes) validateAttribute(a);
+    return `${NS}${objectType}${NS}${attributes.map((a) => `${a}${NS}`).join('')}`;
+  }
+
+  splitCompositeKey(key: string): { objectType: string | null; attributes: string[] } {
+    if (!key.startsWith(NS)) return { objectType: null, attributes: [] };
+    const parts = key.slice(1, -1).split(NS);
+    return { objectType: parts[0] ?? null, attributes: parts.slice(1) };
+  }
+
+  #checkKey(key: string): void {
+    if (key.length === 0) throw new Error('key must not be an empty string');
+  }
+
+  getState(key: string): Promise<Uint8Array> {
+    this.#checkKey(key);
+    return Promise.resolve(this.#ledger.readState(key) ?? Buffer.alloc(0));
+  }
+
+  putState(key: string, value: Uint8Array): Promise<void> {
+    this.#checkKey(key);
+    this.writes.set(key, Buffer.from(value));
+    return Promise.resolve();
+  }
+
+  deleteState(key: string): Promise<void> {
+    this.#checkKey(key);
+    this.writes.set(key, null);
+    return Promise.resolve();
+  }
+
+  setStateValidationParameter(key: string, ep: Uint8Array): Promise<void> {
+    this.validationParameters.set(key, Buffer.from(ep));
+    return Promise.resolve();
+  }
+
+  getStateValidationParameter(key: string): Promise<Uint8Array> {
+    return Promise.resolve(this.#ledger.readValidationParameter(key) ?? Buffer.alloc(0));
+  }
+
+  #kvs(entries: [string, Buffer][]): Iterators.KV[] {
+    return entries.map(([key, value]) => ({ namespace: CHAINCODE, key, value }));
+  }
+
+  getStateByRange(startKey: string, endKey: string): Promise<Iterators.StateQueryIterator> {
+    return Promise.resolve(iteratorOf(this.#kvs(this.#ledger.rangeState(startKey, endKey))));
+  }
+
+  getStateByPartialCompositeKey(
+    objectType: string,
+    attributes: string[],
+  ): Promise<Iterators.StateQueryIterator> {
+    const start = this.createCompositeKey(objectType, attributes);
+    return this.getStateByRange(start, `${start}${MAX_RUNE}`);
+  }
+
+  getStateByPartialCompositeKeyWithPagination(
+    objectType: string,
+    attributes: string[],
+    pageSize: number,
+    bookmark?: string,
+  ): Promise<{
+    iterator: Iterators.StateQueryIterator;
+    metadata: { fetchedRecordsCount: number; bookmark: string };
+  }> {
+    this.paginated = true;
+    const start = this.createCompositeKey(objectType, attributes);
+    const end = `${start}${MAX_RUNE}`;
+    const from = bookmark !== undefined && bookmark !== '' ? bookmark : start;
+    const all = this.#ledger.rangeState(from, end);
+    const page = all.slice(0, pageSize);
+    const next = all[pageSize]?.[0] ?? '';
+    return Promise.resolve({
+      iterator: iteratorOf(this.#kvs(page)),
+      metadata: { fetchedRecordsCount: page.length, bookmark: next },
+    });
+  }
+
+  getHistoryForKey(key: string): Promise<Iterators.HistoryQueryIterator> {
+    const items = this.#ledger.readHistory(key).map((h) => ({
+      txId: h.txId,
+      isDelete: h.value === null,
+      value: h.value ?? Buffer.alloc(0),
+      timestamp: timestampOf(h.time) as unknown as Iterators.KeyModification['timestamp'],
+    }));
+    return Promise.resolve(iteratorOf(items));
+  }
+
+  setEvent(name: string, payload: Uint8Array): void {
+    if (name.length === 0) throw new Error('Event name must be a non-empty string');
+    this.event = { name, payload: Buffer.from(payload) };
+  }
+
+  #member(collection: string): void {
+    const owner = /^_implicit_org_(.+)$/.exec(collection)?.[1];
+    if (owner !== undefined && owner !== this.#options.peer) {
+      throw new Error(
+        `tx creator does not have read access permission on privatedata in chaincodeName:${CHAINCODE} collectionName: ${collection}`,
+      );
+    }
+  }
+
+  getPrivateData(collection: string, key: string): Promise<Uint8Array> {
+    this.#member(collection);
+    return Promise.resolve(this.#ledger.readPrivate(collection, key) ?? Buffer.alloc(0));
+  }
+
+  getPrivateDataHash(collection: string, key: string): Promise<Uint8Array> {
+    return Promise.resolve(this.#ledger.readPrivateHash(collection, key) ?? Buffer.alloc(0));
+  }
+
+  #privateWrite(collection: string, key: string, value: Buffer | null): void {
+    this.#checkKey(key);
+    const m = this.privateWrites.get(collection) ?? new Map<string, Buffer | null>();
+    m.set(key, value);
+    this.privateWrites.set(collection, m);
+  }
+
+  putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    this.#privateWrite(collection, key, Buffer.from(value));
+    return Promise.resolve();
+  }
+
+  deletePrivateData(collection: string, key: string): Promise<void> {
+    this.#privateWrite(collection, key, null);
+    return Promise.resolve();
+  }
+
+  purgePrivateData(collection: string, key: string): Promise<void> {
+    this.#checkKey(key);
+    const s = this.purges.get(collection) ?? new Set<string>();
+    s.add(key);
+    this.purges.set(collection, s);
+    return Promise.resolve();
+  }
+
+  getPrivateDataByPartialCompositeKey(): Promise<Iterators.StateQueryIterator> {
+    return Promise.reject(new Error('not used by MedLedger'));
+  }
+}
