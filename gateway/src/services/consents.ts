@@ -1,0 +1,93 @@
+/** Consents: relaying patient-signed payloads (the gateway never holds a patient key) and queries. */
+import { decodeCompactJws, type Consent, type TransactionOutput } from '@medledger/domain';
+
+import { AppError, GatewayErrorCode } from '../errors';
+import type { ServiceContext } from './context';
+
+/**
+ * Reads a field of a JWS payload without verifying it (the chaincode verifies); used only to route
+ * and to check that a path id matches what the patient signed.
+ */
+export function unverifiedPayloadField(jws: string, field: string): unknown {
+  try {
+    const payload = decodeCompactJws(jws).payload;
+    if (payload !== null && typeof payload === 'object' && Object.hasOwn(payload, field)) {
+      return (payload as Record<string, unknown>)[field];
+    }
+    return undefined;
+  } catch {
+    throw new AppError(
+      400,
+      GatewayErrorCode.VALIDATION_FAILED,
+      'the signed payload is not a valid compact JWS',
+      {
+        issues: [{ path: '/body/jws', message: 'not a valid ES256 compact JWS' }],
+      },
+    );
+  }
+}
+
+export async function grantConsent(
+  ctx: ServiceContext,
+  jws: string,
+): Promise<{ txId: string; consent: Consent }> {
+  const res = await ctx.ledger.submit(ctx.caller, 'GrantConsent', { jws }, { onEndorsed: ctx.onEndorsed });
+  return { txId: res.txId, consent: res.result };
+}
+
+export async function revokeConsent(
+  ctx: ServiceContext,
+  consentId: string,
+  jws: string,
+): Promise<{ txId: string; consent: Consent }> {
+  if (unverifiedPayloadField(jws, 'consentId') !== consentId) {
+    throw new AppError(
+      400,
+      GatewayErrorCode.VALIDATION_FAILED,
+      'the signed revocation names another consent',
+      {
+        issues: [{ path: '/body/jws', message: 'consentId differs from the path' }],
+      },
+    );
+  }
+  const res = await ctx.ledger.submit(ctx.caller, 'RevokeConsent', { jws }, { onEndorsed: ctx.onEndorsed });
+  return { txId: res.txId, consent: res.result };
+}
+
+export async function setPreferences(
+  ctx: ServiceContext,
+  jws: string,
+): Promise<{ txId: string; preferences: TransactionOutput<'SetPatientPreferences'> }> {
+  const res = await ctx.ledger.submit(
+    ctx.caller,
+    'SetPatientPreferences',
+    { jws },
+    { onEndorsed: ctx.onEndorsed },
+  );
+  return { txId: res.txId, preferences: res.result };
+}
+
+export function listPatientConsents(
+  ctx: ServiceContext,
+  patientDid: string,
+  page: { pageSize?: number | undefined; bookmark?: string | undefined },
+): Promise<TransactionOutput<'ListPatientConsents'>> {
+  return ctx.ledger.evaluate(ctx.caller, 'ListPatientConsents', { patientDid, ...definedOnly(page) });
+}
+
+export function accessLog(
+  ctx: ServiceContext,
+  patientDid: string,
+  page: { pageSize?: number | undefined; bookmark?: string | undefined },
+): Promise<TransactionOutput<'QueryAudit'>> {
+  return ctx.ledger.evaluate(ctx.caller, 'QueryAudit', {
+    by: 'patient',
+    id: patientDid,
+    ...definedOnly(page),
+  });
+}
+
+/** Drops undefined members (the domain schemas are strict and apply their own defaults). */
+export function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

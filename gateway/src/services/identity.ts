@@ -1,0 +1,70 @@
+/** Identity: staff onboarding (CA + wallet + DID document), patients, DID resolution. */
+import { registerStaffInput, type DidDocument } from '@medledger/domain';
+import type { z } from 'zod';
+
+import type { ServiceContext, StaffEnroller } from './context';
+
+export type RegisterStaffBody = z.output<typeof registerStaffInput>;
+
+/**
+ * Onboards a staff member: a simulated RegisterStaff first (the chaincode decides whether the caller
+ * is an active admin of this org, without writing), then CA registration and enrollment into the
+ * wallet, then the committed RegisterStaff that writes the DID document.
+ */
+export async function onboardStaff(
+  ctx: ServiceContext,
+  enroller: StaffEnroller,
+  body: RegisterStaffBody,
+): Promise<{ txId: string; didDocument: DidDocument }> {
+  await ctx.ledger.evaluate(ctx.caller, 'RegisterStaff', body);
+  await enroller.ensureEnrolled(body.enrollmentId);
+  const res = await ctx.ledger.submit(ctx.caller, 'RegisterStaff', body, { onEndorsed: ctx.onEndorsed });
+  return { txId: res.txId, didDocument: res.result };
+}
+
+export async function updateStaff(
+  ctx: ServiceContext,
+  did: string,
+  body: Record<string, unknown>,
+): Promise<{ txId: string; didDocument: DidDocument }> {
+  const res = await ctx.ledger.submit(
+    ctx.caller,
+    'UpdateStaff',
+    { ...body, did },
+    { onEndorsed: ctx.onEndorsed },
+  );
+  return { txId: res.txId, didDocument: res.result };
+}
+
+export async function deactivateStaff(
+  ctx: ServiceContext,
+  did: string,
+): Promise<{ txId: string; didDocument: DidDocument }> {
+  const res = await ctx.ledger.submit(ctx.caller, 'DeactivateStaff', { did }, { onEndorsed: ctx.onEndorsed });
+  return { txId: res.txId, didDocument: res.result };
+}
+
+export async function registerPatient(
+  ctx: ServiceContext,
+  body: unknown,
+): Promise<{ txId: string; didDocument: DidDocument }> {
+  const res = await ctx.ledger.submit(ctx.caller, 'RegisterPatient', body, { onEndorsed: ctx.onEndorsed });
+  return { txId: res.txId, didDocument: res.result };
+}
+
+export async function rotatePatientKey(
+  ctx: ServiceContext,
+  jws: string,
+): Promise<{ txId: string; didDocument: DidDocument }> {
+  const res = await ctx.ledger.submit(
+    ctx.caller,
+    'RotatePatientKey',
+    { jws },
+    { onEndorsed: ctx.onEndorsed },
+  );
+  return { txId: res.txId, didDocument: res.result };
+}
+
+export function resolveDid(ctx: ServiceContext, did: string): Promise<DidDocument> {
+  return ctx.ledger.evaluate(ctx.caller, 'ResolveDid', { did });
+}

@@ -1,0 +1,182 @@
+/**
+ * Records: anchoring (stage content on the custodian's peer, then anchor public metadata, two commits
+ * so content never reaches another org's peer), versions, reads, verification, access and content.
+ */
+import { randomBytes } from 'node:crypto';
+
+import {
+  accessRecordInput,
+  recordMetadataSchema,
+  type RecordAnchor,
+  type TransactionOutput,
+  type AccessDecision,
+} from '@medledger/domain';
+import { z } from 'zod';
+
+import type { ServiceContext } from './context';
+
+/** Request body of `POST /v1/records`: the metadata of version 1 and the FHIR resource. */
+export const createRecordBody = z.strictObject({
+  ...recordMetadataSchema.omit({ version: true }).shape,
+  resource: z.record(z.string(), z.unknown()),
+});
+export type CreateRecordBody = z.output<typeof createRecordBody>;
+
+/** Request body of `POST /v1/records/{id}/versions`. */
+export const addVersionBody = createRecordBody.omit({ recordId: true });
+export type AddVersionBody = z.output<typeof addVersionBody>;
+
+/** Request body of `POST /v1/records/{id}/verify`: a copy of the content and its salt. */
+export const verifyBody = z.strictObject({
+  version: z.number().int().min(1).optional(),
+  resource: z.record(z.string(), z.unknown()),
+  salt: z.string(),
+});
+export type VerifyBody = z.output<typeof verifyBody>;
+
+/** The result of anchoring a record version. */
+export interface AnchoredRecord {
+  readonly txId: string;
+  readonly stageTxId: string;
+  /** The salt mixed into the content hash; keep it with the content to verify copies later. */
+  readonly salt: string;
+  readonly record: RecordAnchor;
+}
+
+/** A fresh salt: 256 random bits, hex. */
+export function newSalt(): string {
+  return randomBytes(32).toString('hex');
+}
+
+async function anchor(
+  ctx: ServiceContext,
+  metadata: Omit<CreateRecordBody, 'resource'> & { version: number },
+  resource: Record<string, unknown>,
+  previousHash: string | null,
+): Promise<AnchoredRecord> {
+  const salt = newSalt();
+  const staged = await ctx.ledger.submit(ctx.caller, 'StageRecordContent', metadata, {
+    content: { resource, salt },
+    // The content goes to the custodian's implicit collection: only its own peers endorse.
+    endorsingOrganizations: [ctx.mspId],
+    onEndorsed: ctx.onEndorsed,
+  });
+  const anchored = await ctx.ledger.submit(
+    ctx.caller,
+    'AnchorRecord',
+    {
+      ...metadata,
+      previousHash,
+      contentHash: staged.result.contentHash,
+      qualityStatus: staged.result.qualityStatus,
+      reasons: staged.result.reasons,
+    },
+    { onEndorsed: ctx.onEndorsed },
+  );
+  return { txId: anchored.txId, stageTxId: staged.txId, salt, record: anchored.result };
+}
+
+/** Anchors version 1 of a new record. */
+export function createRecord(ctx: ServiceContext, body: CreateRecordBody): Promise<AnchoredRecord> {
+  const { resource, ...metadata } = body;
+  return anchor(ctx, { ...metadata, version: 1 }, resource, null);
+}
+
+/** Anchors the next version of a record, chained to the latest one. */
+export async function addVersion(
+  ctx: ServiceContext,
+  recordId: string,
+  body: AddVersionBody,
+): Promise<AnchoredRecord> {
+  const latest = await ctx.ledger.evaluate(ctx.caller, 'GetRecord', { recordId });
+  const { resource, ...metadata } = body;
+  return anchor(ctx, { ...metadata, recordId, version: latest.version + 1 }, resource, latest.contentHash);
+}
+
+export function getRecord(ctx: ServiceContext, recordId: string, version?: number): Promise<RecordAnchor> {
+  return ctx.ledger.evaluate(
+    ctx.caller,
+    'GetRecord',
+    version === undefined ? { recordId } : { recordId, version },
+  );
+}
+
+export function getHistory(
+  ctx: ServiceContext,
+  recordId: string,
+): Promise<TransactionOutput<'GetRecordHistory'>> {
+  return ctx.ledger.evaluate(ctx.caller, 'GetRecordHistory', { recordId });
+}
+
+export function verifyRecord(
+  ctx: ServiceContext,
+  recordId: string,
+  body: VerifyBody,
+): Promise<TransactionOutput<'VerifyRecord'>> {
+  const input = body.version === undefined ? { recordId } : { recordId, version: body.version };
+  return ctx.ledger.evaluate(ctx.caller, 'VerifyRecord', input, {
+    content: { resource: body.resource, salt: body.salt },
+  });
+}
+
+/** Request body of `POST /v1/records/{id}/access`. */
+export const accessBody = accessRecordInput.omit({ recordId: true });
+export type AccessBody = z.output<typeof accessBody>;
+
+/** Asks the chaincode for access; a denial is committed too and returned as such. */
+export async function requestAccess(
+  ctx: ServiceContext,
+  recordId: string,
+  body: AccessBody,
+): Promise<{ txId: string; decision: AccessDecision }> {
+  const res = await ctx.ledger.submit(
+    ctx.caller,
+    'AccessRecord',
+    { ...body, recordId },
+    { onEndorsed: ctx.onEndorsed },
+  );
+  return { txId: res.txId, decision: res.result };
+}
+
+/** Reads content with a granted access, on a peer of the record's custodian. */
+export async function readContent(
+  ctx: ServiceContext,
+  recordId: string,
+  accessId: string,
+): Promise<TransactionOutput<'ReadRecordContent'>> {
+  const anchorOf = await ctx.ledger.evaluate(ctx.caller, 'GetRecord', { recordId });
+  return ctx.ledger.evaluate(
+    ctx.caller,
+    'ReadRecordContent',
+    { recordId, accessId },
+    { endorsingOrganizations: [anchorOf.custodian] },
+  );
+}
+
+export async function reviewQuality(
+  ctx: ServiceContext,
+  recordId: string,
+  version: number,
+): Promise<{ txId: string; record: RecordAnchor }> {
+  const res = await ctx.ledger.submit(
+    ctx.caller,
+    'ReviewRecordQuality',
+    { recordId, version },
+    { onEndorsed: ctx.onEndorsed },
+  );
+  return { txId: res.txId, record: res.result };
+}
+
+export async function eraseContent(
+  ctx: ServiceContext,
+  recordId: string,
+  body: { version?: number | undefined; reason: string },
+): Promise<{ txId: string; result: TransactionOutput<'EraseRecordContent'> }> {
+  const res = await ctx.ledger.submit(
+    ctx.caller,
+    'EraseRecordContent',
+    { ...body, recordId },
+    { onEndorsed: ctx.onEndorsed },
+  );
+  return { txId: res.txId, result: res.result };
+}
