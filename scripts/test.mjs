@@ -1,6 +1,10 @@
-// Runs the test suite: static checks (ESLint, Prettier), then the unit and component tests of every
-// package, then (with --e2e or by default when asked) the end-to-end tests under test/ against the real
-// consortium, which the e2e setup starts and stops itself.
+// Runs the test suite: static checks (ESLint, Prettier), the unit and component tests of every
+// package, and with --e2e the end-to-end tests under test/ against the real consortium, which this
+// script starts when it is not running and stops again afterwards.
+//
+//   node scripts/test.mjs          static checks + unit/component tests (what `npm test` runs)
+//   node scripts/test.mjs --e2e    end-to-end tests only (`npm run test:e2e`)
+//   node scripts/test.mjs --all    everything
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -8,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
-const onlyUnit = args.has('--unit');
-const onlyE2e = args.has('--e2e');
+const runUnit = !args.has('--e2e');
+const runE2e = args.has('--e2e') || args.has('--all');
 
 function findTests(dir) {
   let out = [];
@@ -38,7 +42,7 @@ function run(label, cmd, cmdArgs) {
 
 const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
 
-if (!onlyE2e) {
+if (runUnit) {
   run('eslint', process.execPath, [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', '.']);
   run('prettier', process.execPath, [bin('prettier', 'bin/prettier.cjs'), '--check', '.']);
   const unit = ['chaincode/domain', 'chaincode', 'gateway', 'network', 'bench'].flatMap((p) =>
@@ -50,12 +54,17 @@ if (!onlyE2e) {
     ...unit.map((f) => relative(root, f)),
   ]);
 }
-if (!onlyUnit && (onlyE2e || process.env.MEDLEDGER_E2E !== '0')) {
+if (runE2e) {
+  const cli = join(root, 'network', 'dist', 'cli.js');
+  const status = spawnSync(process.execPath, [cli, 'status'], { cwd: root, encoding: 'utf8' });
+  const alreadyUp = status.status === 0 && !/^\s+(orderer|peer|ca-|chaincode-)\S*\s+stopped/m.test(status.stdout);
+  if (!alreadyUp) run('starting the consortium for the end-to-end tests', process.execPath, [cli, 'start']);
   const e2e = findTests(join(root, 'test', 'dist'));
-  run(`end-to-end tests (${e2e.length} files)`, process.execPath, [
-    '--test',
-    '--test-concurrency=1',
-    '--test-reporter=spec',
-    ...e2e.map((f) => relative(root, f)),
-  ]);
+  const result = spawnSync(
+    process.execPath,
+    ['--test', '--test-concurrency=1', '--test-reporter=spec', ...e2e.map((f) => relative(root, f))],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (!alreadyUp) run('stopping the consortium', process.execPath, [cli, 'stop']);
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }
