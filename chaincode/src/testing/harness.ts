@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   canonicalJson,
   generatePatientKey,
+  signCompactJws,
   type P256PrivateJwk,
   type P256PublicJwk,
 } from '@medledger/domain';
@@ -103,4 +104,46 @@ export async function registerStaff(
 ): Promise<FakeSigner> {
   await h.submit(orgAdmin(mspId), 'identity:RegisterStaff', { enrollmentId: cn, role, department });
   return client(mspId, cn);
+}
+
+/** A test patient: DID and key pair, and the number of its current key. */
+export interface TestPatient {
+  did: string;
+  publicJwk: P256PublicJwk;
+  privateJwk: P256PrivateJwk;
+  keyNumber: number;
+}
+
+/** Registers a fresh patient through a hospital nurse (registered on the fly). */
+export async function registerPatient(h: Harness, mspId = 'Hospital1MSP'): Promise<TestPatient> {
+  const nurse = await registerStaff(h, mspId, 'nurse');
+  const p = newPatient();
+  await h.submit(nurse, 'identity:RegisterPatient', { patientDid: p.did, publicKeyJwk: p.publicJwk });
+  return { ...p, keyNumber: 1 };
+}
+
+/** A JWS signed by the patient's current key, with a fresh nonce and `iat`/`exp` around the ledger clock. */
+export function patientJws(
+  h: Harness,
+  patient: TestPatient,
+  body: Record<string, unknown>,
+  options: { key?: P256PrivateJwk; kid?: string; expInSeconds?: number } = {},
+): string {
+  const iat = Math.floor(h.ledger.now.getTime() / 1000);
+  return signCompactJws(
+    {
+      patientDid: patient.did,
+      nonce: randomBytes(16).toString('base64url'),
+      iat,
+      exp: iat + (options.expInSeconds ?? 600),
+      ...body,
+    },
+    options.key ?? patient.privateJwk,
+    options.kid ?? `${patient.did}#key-${patient.keyNumber}`,
+  );
+}
+
+/** ISO time `days` from the ledger clock. */
+export function daysFromNow(h: Harness, days: number): string {
+  return new Date(h.ledger.now.getTime() + days * 86_400_000).toISOString();
 }
