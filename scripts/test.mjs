@@ -57,7 +57,8 @@ if (runUnit) {
 if (runE2e) {
   const cli = join(root, 'network', 'dist', 'cli.js');
   const status = spawnSync(process.execPath, [cli, 'status'], { cwd: root, encoding: 'utf8' });
-  const alreadyUp = status.status === 0 && !/^\s+(orderer|peer|ca-|chaincode-)\S*\s+stopped/m.test(status.stdout);
+  const alreadyUp =
+    status.status === 0 && !/^\s+(orderer|peer|ca-|chaincode-)\S*\s+stopped/m.test(status.stdout);
   if (!alreadyUp) run('starting the consortium for the end-to-end tests', process.execPath, [cli, 'start']);
   const e2e = findTests(join(root, 'test', 'dist'));
   const result = spawnSync(
