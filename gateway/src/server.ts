@@ -1,0 +1,134 @@
+/**
+ * Gateway main: loads the config (`MEDLEDGER_GATEWAY_CONFIG`), opens the wallet, enrolls the service
+ * identity if needed, connects to the peers, listens, and shuts down gracefully on SIGTERM/SIGINT.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+
+import { createTokenVerifier } from './auth/tokens';
+import { loadConfig, type GatewayConfig } from './config';
+import { FabricCaClient, type Enrollment } from './fabric/ca-client';
+import { connectPeers } from './fabric/connection';
+import { FabricLedgerClient } from './fabric/ledger-client';
+import { createApp } from './http/app';
+import { SqliteIdempotencyStore } from './idempotency';
+import { createLogger } from './logger';
+import { createMetrics } from './metrics';
+import type { StaffEnroller } from './services/context';
+import { Ledger } from './services/ledger';
+import { FileWallet, readWalletKey, type Wallet } from './wallet';
+
+/** The registrar's id and secret, from the config's inline id + secret file or credentials file. */
+export function registrarCredentials(config: Readonly<GatewayConfig>): {
+  enrollmentId: string;
+  secret: string;
+} {
+  const r = config.ca.registrar;
+  if ('credentialsPath' in r) {
+    return JSON.parse(readFileSync(r.credentialsPath, 'utf8')) as { enrollmentId: string; secret: string };
+  }
+  return { enrollmentId: r.enrollmentId, secret: readFileSync(r.secretPath, 'utf8').trim() };
+}
+
+/** Enrolls the registrar into the wallet when missing and returns a staff enroller over the CA. */
+export async function setUpCa(
+  config: Readonly<GatewayConfig>,
+  wallet: Wallet,
+): Promise<{ enroller: StaffEnroller; registrarId: string }> {
+  const ca = new FabricCaClient({
+    url: config.ca.url,
+    caName: config.ca.caName,
+    tlsRoot: readFileSync(config.ca.tlsRootCertPath),
+  });
+  const creds = registrarCredentials(config);
+  let registrar: Enrollment | undefined = await wallet.get(creds.enrollmentId);
+  if (!registrar) {
+    registrar = await ca.enroll(creds.enrollmentId, creds.secret);
+    await wallet.put({ enrollmentId: creds.enrollmentId, mspId: config.org.mspId, ...registrar });
+  }
+  const registrarIdentity = registrar;
+  return {
+    registrarId: creds.enrollmentId,
+    enroller: {
+      async ensureEnrolled(enrollmentId) {
+        if (await wallet.get(enrollmentId)) return;
+        const secret = await ca.register(registrarIdentity, enrollmentId);
+        const enrolled = await ca.enroll(enrollmentId, secret);
+        await wallet.put({ enrollmentId, mspId: config.org.mspId, ...enrolled });
+      },
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const wallet = new FileWallet(config.wallet.dir, readWalletKey(config.wallet.keyPath));
+  const { enroller, registrarId } = await setUpCa(config, wallet);
+  const serviceEnrollmentId = config.serviceEnrollmentId ?? registrarId;
+  const peers = connectPeers(config);
+  const client = new FabricLedgerClient(
+    config,
+    peers,
+    wallet,
+    serviceEnrollmentId,
+    (fn, kind, seconds, code) => {
+      metrics.ledgerDuration.observe({ fn, kind, code }, seconds);
+    },
+  );
+  const verifier = await createTokenVerifier({
+    ...config.auth,
+    orgName: config.org.name,
+    mspId: config.org.mspId,
+  });
+  const idempotency = new SqliteIdempotencyStore(config.dataDir);
+  let shuttingDown = false;
+  const { app } = createApp({
+    config,
+    ledger: new Ledger(client),
+    verifier,
+    idempotency,
+    enroller,
+    logger,
+    metrics,
+    serviceEnrollmentId,
+    isShuttingDown: () => shuttingDown,
+  });
+  const server = createServer({ maxHeaderSize: config.limits.headerBytes, requestTimeout: 120_000 }, app);
+  server.keepAliveTimeout = 65_000;
+  server.listen(config.listen.port, config.listen.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.listen.port;
+    const url = `http://${config.listen.host}:${port}`;
+    logger.info({ org: config.org.name, url }, 'gateway listening');
+    process.stdout.write(`MedLedger gateway ${config.org.name} listening on ${url} (docs: ${url}/docs)\n`);
+  });
+  const stop = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    server.close(() => {
+      client.close();
+      idempotency.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
