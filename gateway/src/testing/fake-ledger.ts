@@ -1,0 +1,316 @@
+/**
+ * A fake ledger client for component tests: answers each `contract:Transaction` with a handler that
+ * returns domain-shaped data, records every call, and can be told to fail.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from '../fabric/ledger-port';
+
+export type FakeHandler = (input: Record<string, unknown>, options: LedgerCallOptions) => unknown;
+
+/** One recorded call. */
+export interface FakeCall {
+  readonly kind: 'submit' | 'evaluate';
+  readonly fn: string;
+  readonly caller: string;
+  readonly input: Record<string, unknown>;
+  readonly options: LedgerCallOptions;
+}
+
+export const txId = (): string => randomBytes(32).toString('hex');
+export const hashOf = (s: string): string => createHash('sha256').update(s).digest('hex');
+const now = () => new Date().toISOString();
+
+export function anchorFixture(input: Record<string, unknown>): Record<string, unknown> {
+  return {
+    recordId: input['recordId'] ?? 'rec-1',
+    version: input['version'] ?? 1,
+    patientDid: input['patientDid'] ?? 'did:medledger:patient:abcdefgh12',
+    custodian: 'Hospital1MSP',
+    department: input['department'] ?? 'cardiology',
+    category: input['category'] ?? 'diagnosis',
+    level: input['level'] ?? 3,
+    fhirResourceType: input['fhirResourceType'] ?? 'Condition',
+    contentHash: input['contentHash'] ?? hashOf('content'),
+    previousHash: input['previousHash'] ?? null,
+    authorDid: 'did:medledger:hospital1:doc1',
+    txId: txId(),
+    txTime: now(),
+    qualityStatus: input['qualityStatus'] ?? 'accepted',
+    qualityReasons: [],
+    reviewedBy: null,
+    reviewedAt: null,
+    erased: false,
+  };
+}
+
+export function didDocFixture(did: string): Record<string, unknown> {
+  return {
+    '@context': ['https://www.w3.org/ns/did/v1'],
+    id: did,
+    controller: did,
+    verificationMethod: [],
+    authentication: [],
+    assertionMethod: [],
+    medledger: {
+      kind: did.startsWith('did:medledger:patient:') ? 'patient' : 'staff',
+      org: 'Hospital1MSP',
+      role: 'attending',
+      department: 'cardiology',
+      status: 'active',
+      currentKeyId: null,
+      created: now(),
+      updated: now(),
+      updatedBy: 'did:medledger:hospital1:admin1',
+      version: 1,
+    },
+  };
+}
+
+export function consentFixture(patientDid = 'did:medledger:patient:abcdefgh12'): Record<string, unknown> {
+  const id = txId();
+  return {
+    consentId: id,
+    patientDid,
+    grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    purpose: 'treatment',
+    periodStart: now(),
+    periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
+    status: 'active',
+    grantedAt: now(),
+    grantTxId: id,
+    relayedBy: 'did:medledger:hospital1:doc1',
+    revokedAt: null,
+    revokeTxId: null,
+  };
+}
+
+export function auditEventFixture(over: Record<string, unknown> = {}): Record<string, unknown> {
+  const id = txId();
+  return {
+    eventId: id,
+    actorDid: 'did:medledger:hospital2:doc9',
+    actorMsp: 'Hospital2MSP',
+    actorRole: 'attending',
+    purpose: 'treatment',
+    recordId: 'rec-1',
+    version: 1,
+    patientDid: 'did:medledger:patient:abcdefgh12',
+    custodian: 'Hospital1MSP',
+    consentId: null,
+    studyId: null,
+    outcome: 'denied',
+    reason: 'NO_CONSENT',
+    breakGlass: false,
+    breakGlassReason: null,
+    txId: id,
+    txTime: now(),
+    expiresAt: null,
+    ...over,
+  };
+}
+
+const studyFixture = (input: Record<string, unknown>) => ({
+  studyId: input['studyId'] ?? 'study-1',
+  org: 'ResearchMSP',
+  principalInvestigatorDid: 'did:medledger:research:r1',
+  purpose: 'research',
+  categories: input['categories'] ?? ['lab'],
+  maxLevel: input['maxLevel'] ?? 3,
+  periodStart: input['periodStart'] ?? now(),
+  periodEnd: input['periodEnd'] ?? now(),
+  ethicsApprovalRef: input['ethicsApprovalRef'] ?? 'ETH-1',
+  registeredAt: now(),
+  txId: txId(),
+});
+
+const decisionFixture = (input: Record<string, unknown>, outcome = 'granted') => ({
+  accessId: txId(),
+  recordId: input['recordId'],
+  version: 1,
+  outcome,
+  reason: outcome === 'granted' ? 'CUSTODIAN_TREATMENT' : 'NO_CONSENT',
+  consentId: null,
+  breakGlass: false,
+  deidentified: false,
+  expiresAt: outcome === 'granted' ? now() : null,
+});
+
+/** Default answers for every transaction the routes use. */
+export function defaultHandlers(): Record<string, FakeHandler> {
+  return {
+    'identity:RegisterStaff': (i) => didDocFixture(`did:medledger:hospital1:${String(i['enrollmentId'])}`),
+    'identity:UpdateStaff': (i) => didDocFixture(String(i['did'])),
+    'identity:DeactivateStaff': (i) => didDocFixture(String(i['did'])),
+    'identity:RegisterPatient': (i) => didDocFixture(String(i['patientDid'])),
+    'identity:RotatePatientKey': () => didDocFixture('did:medledger:patient:abcdefgh12'),
+    'identity:ResolveDid': (i) => didDocFixture(String(i['did'])),
+    'consent:GrantConsent': () => consentFixture(),
+    'consent:RevokeConsent': () => ({
+      ...consentFixture(),
+      status: 'revoked',
+      revokedAt: now(),
+      revokeTxId: txId(),
+    }),
+    'consent:SetPatientPreferences': () => ({
+      patientDid: 'did:medledger:patient:abcdefgh12',
+      allowEmergencyAccess: true,
+      updatedAt: now(),
+      txId: txId(),
+    }),
+    'consent:ListPatientConsents': (i) => ({
+      items: [consentFixture(String(i['patientDid']))],
+      bookmark: '',
+      fetchedRecordsCount: 1,
+    }),
+    'record:StageRecordContent': (i) => ({
+      recordId: i['recordId'],
+      version: i['version'],
+      contentHash: hashOf(JSON.stringify(i)),
+      qualityStatus: 'accepted',
+      reasons: [],
+    }),
+    'record:AnchorRecord': (i) => anchorFixture(i),
+    'record:GetRecord': (i) => anchorFixture(i),
+    'record:GetRecordHistory': (i) => ({
+      recordId: i['recordId'],
+      versions: [anchorFixture(i)],
+      erasures: [],
+    }),
+    'record:VerifyRecord': (i) => ({
+      recordId: i['recordId'],
+      version: 1,
+      matches: true,
+      anchoredHash: hashOf('x'),
+      computedHash: hashOf('x'),
+    }),
+    'record:ReviewRecordQuality': (i) => anchorFixture(i),
+    'record:EraseRecordContent': (i) => ({
+      recordId: i['recordId'],
+      erasures: [
+        {
+          recordId: i['recordId'],
+          version: 1,
+          custodian: 'Hospital1MSP',
+          erasedBy: 'did:medledger:hospital1:admin1',
+          reason: i['reason'],
+          txId: txId(),
+          txTime: now(),
+        },
+      ],
+    }),
+    'access:AccessRecord': (i) => decisionFixture(i),
+    'access:ReadRecordContent': (i) => ({
+      recordId: i['recordId'],
+      version: 1,
+      contentHash: hashOf('x'),
+      resource: { resourceType: 'Condition', id: 'c1' },
+      salt: null,
+      deidentified: true,
+    }),
+    'access:ReviewBreakGlass': (i) => ({
+      accessId: i['accessId'],
+      recordId: 'rec-1',
+      patientDid: 'did:medledger:patient:abcdefgh12',
+      custodian: 'Hospital1MSP',
+      actorDid: 'did:medledger:hospital2:doc9',
+      actorMsp: 'Hospital2MSP',
+      reason: 'life_threatening',
+      openedAt: now(),
+      status: 'cleared',
+      outcome: i['outcome'],
+      reviewedBy: 'did:medledger:regulator:aud1',
+      reviewerRole: 'auditor',
+      reviewedAt: now(),
+    }),
+    'study:RegisterStudy': (i) => studyFixture(i),
+    'study:GetStudy': (i) => studyFixture(i),
+    'study:GetStudyCohort': () => ({
+      items: [
+        {
+          patientDid: 'did:medledger:patient:abcdefgh12',
+          consentId: txId(),
+          categories: ['lab'],
+          maxLevel: 3,
+          periodEnd: now(),
+        },
+      ],
+      bookmark: '',
+      fetchedRecordsCount: 1,
+    }),
+    'audit:QueryAudit': () => ({
+      items: [
+        auditEventFixture(),
+        auditEventFixture({ outcome: 'granted', reason: 'BREAK_GLASS', breakGlass: true }),
+      ],
+      bookmark: '',
+      fetchedRecordsCount: 2,
+    }),
+    'audit:GetAuditEvent': (i) => auditEventFixture({ eventId: i['eventId'] }),
+    'health:GetBuildInfo': () => ({ name: 'medledger', version: '0.1.0', codeHash: 'abc' }),
+  };
+}
+
+/** The fake. Handlers may throw AppErrors to simulate ledger failures. */
+export class FakeLedgerClient implements LedgerClient {
+  readonly calls: FakeCall[] = [];
+  readonly handlers: Record<string, FakeHandler> = defaultHandlers();
+  /** Milliseconds each submit takes (to test concurrency). */
+  submitDelayMs = 0;
+  pingError: Error | undefined;
+
+  #run(
+    kind: 'submit' | 'evaluate',
+    caller: LedgerCaller,
+    fn: string,
+    arg: string | undefined,
+    options: LedgerCallOptions,
+  ) {
+    const input = (arg === undefined ? {} : JSON.parse(arg)) as Record<string, unknown>;
+    this.calls.push({ kind, fn, caller: caller.enrollmentId, input, options });
+    const handler = this.handlers[fn];
+    if (!handler) throw new Error(`fake ledger: no handler for ${fn}`);
+    return JSON.stringify(handler(input, options));
+  }
+
+  async submit(
+    caller: LedgerCaller,
+    fn: string,
+    arg: string | undefined,
+    options: LedgerCallOptions = {},
+  ): Promise<SubmitResult> {
+    const id = txId();
+    if (this.submitDelayMs > 0) await new Promise((r) => setTimeout(r, this.submitDelayMs));
+    const payload = this.#run('submit', caller, fn, arg, options);
+    options.onEndorsed?.(id);
+    return { txId: id, payload, blockNumber: '1' };
+  }
+
+  evaluate(
+    caller: LedgerCaller,
+    fn: string,
+    arg: string | undefined,
+    options: LedgerCallOptions = {},
+  ): Promise<string> {
+    try {
+      return Promise.resolve(this.#run('evaluate', caller, fn, arg, options));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  ping(): Promise<void> {
+    return this.pingError ? Promise.reject(this.pingError) : Promise.resolve();
+  }
+
+  close(): void {
+    // nothing to release
+  }
+
+  /** Calls of one function. */
+  callsOf(fn: string): FakeCall[] {
+    return this.calls.filter((c) => c.fn === fn);
+  }
+}
