@@ -288,17 +288,14 @@ export class FakeLedgerClient implements LedgerClient {
     return { txId: id, payload, blockNumber: '1' };
   }
 
-  evaluate(
+  async evaluate(
     caller: LedgerCaller,
     fn: string,
     arg: string | undefined,
     options: LedgerCallOptions = {},
   ): Promise<string> {
-    try {
-      return Promise.resolve(this.#run('evaluate', caller, fn, arg, options));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    await Promise.resolve();
+    return this.#run('evaluate', caller, fn, arg, options);
   }
 
   ping(): Promise<void> {
