@@ -1,12 +1,26 @@
-import { HealthContract } from './health-contract';
+import { AccessContract } from './access-contract';
+import { AuditContract } from './audit-contract';
 import { ConsentContract } from './consent-contract';
+import { HealthContract } from './health-contract';
 import { IdentityContract } from './identity-contract';
 import { RecordContract } from './record-contract';
+import { StudyContract } from './study-contract';
 
-export { HealthContract } from './health-contract';
+export { AccessContract } from './access-contract';
+export { AuditContract } from './audit-contract';
 export { ConsentContract } from './consent-contract';
+export { HealthContract } from './health-contract';
 export { IdentityContract } from './identity-contract';
 export { RecordContract } from './record-contract';
+export { StudyContract } from './study-contract';
 
 /** The contracts the chaincode server exposes; nothing else is callable. */
-export const contracts = [HealthContract, IdentityContract, ConsentContract, RecordContract];
+export const contracts = [
+  HealthContract,
+  IdentityContract,
+  ConsentContract,
+  RecordContract,
+  AccessContract,
+  StudyContract,
+  AuditContract,
+];

@@ -51,6 +51,7 @@ export const accessGrantSchema = z.object({
   version: versionSchema,
   custodian: mspIdSchema,
   purpose: purposeSchema,
+  consentId: txIdSchema.nullable(),
   deidentify: z.boolean(),
   breakGlass: z.boolean(),
   grantedAt: isoTimeSchema,

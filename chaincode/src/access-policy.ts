@@ -1,0 +1,257 @@
+import {
+  ACCESS_GRANT_TTL_SECONDS,
+  BREAK_GLASS_TTL_SECONDS,
+  type AccessReason,
+  type BreakGlassReason,
+  type DataCategory,
+  type Level,
+  type OrgKind,
+  type Purpose,
+  type Role,
+} from '@medledger/domain';
+
+/** Facts about the actor, all derived from the signer and their on-chain document. */
+export interface ActorFacts {
+  did: string;
+  mspId: string;
+  orgKind: OrgKind;
+  registered: boolean;
+  active: boolean;
+  role: Role | null;
+  department: string | null;
+}
+
+/** Facts about the record version (from its public anchor). */
+export interface RecordFacts {
+  custodian: string;
+  department: string;
+  category: DataCategory;
+  level: Level;
+  erased: boolean;
+}
+
+/** A consent of the patient, reduced to what the decision needs. */
+export interface ConsentFacts {
+  consentId: string;
+  grantee:
+    { kind: 'org'; mspId: string } | { kind: 'staff'; did: string } | { kind: 'study'; studyId: string };
+  categories: readonly DataCategory[];
+  maxLevel: Level;
+  purpose: Purpose;
+  periodStartMs: number;
+  periodEndMs: number;
+  revoked: boolean;
+}
+
+/** A registered study, reduced to what the decision needs. */
+export interface StudyFacts {
+  studyId: string;
+  org: string;
+  categories: readonly DataCategory[];
+  maxLevel: Level;
+  periodStartMs: number;
+  periodEndMs: number;
+}
+
+/** Everything an access decision depends on. Time is the transaction time. */
+export interface AccessFacts {
+  actor: ActorFacts;
+  record: RecordFacts;
+  purpose: Purpose;
+  studyId: string | null;
+  breakGlassReason: BreakGlassReason | null;
+  consents: readonly ConsentFacts[];
+  study: StudyFacts | null;
+  allowEmergencyAccess: boolean;
+  nowMs: number;
+}
+
+/** The decision. */
+export interface Decision {
+  outcome: 'granted' | 'denied';
+  reason: AccessReason;
+  consentId: string | null;
+  breakGlass: boolean;
+  /** Content must be de-identified at source (research). */
+  deidentify: boolean;
+  /** When a grant expires (ms), null for a denial. */
+  expiresAtMs: number | null;
+}
+
+const CLINICAL: readonly Role[] = ['attending', 'intern', 'nurse', 'admin'];
+const DOCTORS: readonly Role[] = ['attending', 'intern'];
+const OWN_DEPARTMENT_ONLY: readonly Role[] = ['intern', 'nurse'];
+
+function deny(reason: AccessReason): Decision {
+  return {
+    outcome: 'denied',
+    reason,
+    consentId: null,
+    breakGlass: false,
+    deidentify: false,
+    expiresAtMs: null,
+  };
+}
+
+function grant(
+  f: AccessFacts,
+  reason: AccessReason,
+  extra: { consent?: ConsentFacts; breakGlass?: boolean; deidentify?: boolean } = {},
+): Decision {
+  const ttl = (extra.breakGlass ? BREAK_GLASS_TTL_SECONDS : ACCESS_GRANT_TTL_SECONDS) * 1000;
+  const expires = Math.min(f.nowMs + ttl, extra.consent?.periodEndMs ?? Number.MAX_SAFE_INTEGER);
+  return {
+    outcome: 'granted',
+    reason,
+    consentId: extra.consent?.consentId ?? null,
+    breakGlass: extra.breakGlass ?? false,
+    deidentify: extra.deidentify ?? false,
+    expiresAtMs: expires,
+  };
+}
+
+/** True when the consent is addressed to this grantee (the actor's org or DID, or the study). */
+function addressedTo(c: ConsentFacts, f: AccessFacts, research: boolean): boolean {
+  const g = c.grantee;
+  if (research) return g.kind === 'study' && g.studyId === f.studyId;
+  return (g.kind === 'org' && g.mspId === f.actor.mspId) || (g.kind === 'staff' && g.did === f.actor.did);
+}
+
+/**
+ * Picks the consent that allows this access, or the reason none does: NO_CONSENT (none addressed to
+ * the grantee), CONSENT_REVOKED (only revoked ones), CONSENT_EXPIRED (live ones, but outside their
+ * period), CONSENT_SCOPE (in period, but category, level or purpose not covered).
+ */
+function consentDecision(f: AccessFacts, research: boolean): Decision {
+  const addressed = f.consents.filter((c) => addressedTo(c, f, research));
+  if (addressed.length === 0) return deny('NO_CONSENT');
+  const live = addressed.filter((c) => !c.revoked);
+  if (live.length === 0) return deny('CONSENT_REVOKED');
+  const current = live.filter((c) => c.periodStartMs <= f.nowMs && f.nowMs < c.periodEndMs);
+  if (current.length === 0) return deny('CONSENT_EXPIRED');
+  const covering = current
+    .filter(
+      (c) =>
+        c.categories.includes(f.record.category) && f.record.level <= c.maxLevel && c.purpose === f.purpose,
+    )
+    .sort((a, b) => (a.consentId < b.consentId ? -1 : a.consentId > b.consentId ? 1 : 0));
+  const chosen = covering[0];
+  if (!chosen) return deny('CONSENT_SCOPE');
+  return research
+    ? grant(f, 'STUDY_CONSENT', { consent: chosen, deidentify: true })
+    : grant(f, 'CONSENT', { consent: chosen });
+}
+
+function studyValid(f: AccessFacts): boolean {
+  const s = f.study;
+  return (
+    s !== null &&
+    s.studyId === f.studyId &&
+    s.org === f.actor.mspId &&
+    s.periodStartMs <= f.nowMs &&
+    f.nowMs < s.periodEndMs &&
+    s.categories.includes(f.record.category) &&
+    f.record.level <= s.maxLevel
+  );
+}
+
+const custodianOf = (f: AccessFacts): boolean => f.actor.mspId === f.record.custodian;
+const hasRole = (f: AccessFacts, roles: readonly Role[]): boolean =>
+  f.actor.role !== null && roles.includes(f.actor.role);
+
+/** One row of the decision table: the first row whose condition holds decides. */
+interface Rule {
+  name: string;
+  when: (f: AccessFacts) => boolean;
+  then: (f: AccessFacts) => Decision;
+}
+
+const denyWith = (reason: AccessReason) => (): Decision => deny(reason);
+
+/** The access decision table, in order (DESIGN.md section 4). */
+export const ACCESS_RULES: readonly Rule[] = [
+  { name: 'unregistered', when: (f) => !f.actor.registered, then: denyWith('NOT_REGISTERED') },
+  { name: 'inactive', when: (f) => !f.actor.active, then: denyWith('INACTIVE') },
+  {
+    name: 'regulators never see content',
+    when: (f) => f.actor.orgKind === 'regulator' || f.actor.role === 'auditor',
+    then: denyWith('REGULATOR_NO_CONTENT'),
+  },
+  { name: 'erased', when: (f) => f.record.erased, then: denyWith('CONTENT_ERASED') },
+  {
+    name: 'break-glass reason only for emergencies',
+    when: (f) => f.breakGlassReason !== null && f.purpose !== 'emergency',
+    then: denyWith('PURPOSE_NOT_PERMITTED'),
+  },
+  {
+    name: 'emergency needs a stated reason',
+    when: (f) => f.purpose === 'emergency' && f.breakGlassReason === null,
+    then: denyWith('BREAK_GLASS_REASON_REQUIRED'),
+  },
+  {
+    name: 'emergency only for hospital doctors',
+    when: (f) => f.purpose === 'emergency' && !(f.actor.orgKind === 'hospital' && hasRole(f, DOCTORS)),
+    then: denyWith('ROLE_NOT_PERMITTED'),
+  },
+  {
+    name: 'patient disallows emergency access',
+    when: (f) => f.purpose === 'emergency' && !f.allowEmergencyAccess,
+    then: denyWith('BREAK_GLASS_DISALLOWED'),
+  },
+  {
+    name: 'core data never leaves the custodian',
+    when: (f) => f.record.level === 4 && !custodianOf(f),
+    then: denyWith('LEVEL_NOT_PERMITTED'),
+  },
+  {
+    name: 'break-glass',
+    when: (f) => f.purpose === 'emergency',
+    then: (f) => grant(f, 'BREAK_GLASS', { breakGlass: true }),
+  },
+  {
+    name: 'research is for researchers',
+    when: (f) => (f.purpose === 'research') !== (f.actor.role === 'researcher'),
+    then: denyWith('PURPOSE_NOT_PERMITTED'),
+  },
+  {
+    name: 'research needs a study',
+    when: (f) => f.purpose === 'research' && f.studyId === null,
+    then: denyWith('STUDY_REQUIRED'),
+  },
+  {
+    name: 'study must cover the record',
+    when: (f) => f.purpose === 'research' && !studyValid(f),
+    then: denyWith('STUDY_INVALID'),
+  },
+  {
+    name: 'research by study consent',
+    when: (f) => f.purpose === 'research',
+    then: (f) => consentDecision(f, true),
+  },
+  {
+    name: 'custodian interns and nurses: own department',
+    when: (f) =>
+      custodianOf(f) &&
+      f.purpose === 'treatment' &&
+      hasRole(f, OWN_DEPARTMENT_ONLY) &&
+      f.actor.department !== f.record.department,
+    then: denyWith('DEPARTMENT_MISMATCH'),
+  },
+  {
+    name: 'custodian clinical staff treating',
+    when: (f) => custodianOf(f) && f.purpose === 'treatment' && hasRole(f, CLINICAL),
+    then: (f) => grant(f, 'CUSTODIAN_TREATMENT'),
+  },
+  {
+    name: 'other access only for hospital staff',
+    when: (f) => !(f.actor.orgKind === 'hospital' && hasRole(f, CLINICAL)),
+    then: denyWith('ROLE_NOT_PERMITTED'),
+  },
+  { name: 'by consent', when: () => true, then: (f) => consentDecision(f, false) },
+];
+
+/** Decides an access by the first matching row of {@link ACCESS_RULES}. Pure and deterministic. */
+export function decideAccess(facts: AccessFacts): Decision {
+  for (const rule of ACCESS_RULES) if (rule.when(facts)) return rule.then(facts);
+  return deny('ROLE_NOT_PERMITTED');
+}
