@@ -1,0 +1,320 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AccessDecision, AuditEvent, BreakGlassCase, Consent, RecordAnchor } from '@medledger/domain';
+import { anchor, condition } from './testing/fixtures';
+import type { FakeSigner } from './testing/fake-identity';
+import {
+  client,
+  daysFromNow,
+  Harness,
+  orgAdmin,
+  patientJws,
+  registerPatient,
+  registerStaff,
+  uid,
+  type TestPatient,
+} from './testing/harness';
+
+interface World {
+  h: Harness;
+  patient: TestPatient;
+  attending: FakeSigner;
+  record: RecordAnchor;
+  envelope: { resource: Record<string, unknown>; salt: string };
+}
+
+async function world(
+  resource?: Record<string, unknown>,
+  extra: { category?: string; level?: number } = {},
+): Promise<World> {
+  const h = new Harness();
+  const patient = await registerPatient(h);
+  const attending = await registerStaff(h, 'Hospital1MSP', 'attending', 'cardiology');
+  const { anchor: record, envelope } = await anchor(h, attending, patient, {
+    ...(resource ? { resource } : {}),
+    ...extra,
+  });
+  return { h, patient, attending, record, envelope };
+}
+
+async function access(w: World, who: FakeSigner, body: Record<string, unknown>): Promise<AccessDecision> {
+  const { result, tx } = await w.h.submit<AccessDecision>(who, 'access:AccessRecord', {
+    recordId: w.record.recordId,
+    ...body,
+  });
+  assert.equal(tx.status, 'VALID');
+  assert.equal(tx.event?.name, 'AccessDecided');
+  return result;
+}
+
+async function grantConsent(w: World, body: Record<string, unknown>): Promise<Consent> {
+  const relay = await registerStaff(w.h, 'Hospital1MSP', 'nurse', 'cardiology');
+  const { result } = await w.h.submit<Consent>(relay, 'consent:GrantConsent', {
+    jws: patientJws(w.h, w.patient, {
+      typ: 'medledger.consent.grant',
+      categories: ['diagnosis'],
+      maxLevel: 3,
+      purpose: 'treatment',
+      periodStart: daysFromNow(w.h, -1),
+      periodEnd: daysFromNow(w.h, 30),
+      ...body,
+    }),
+  });
+  return result;
+}
+
+const auditor = (cn = uid('aud')) => client('RegulatorMSP', cn);
+
+void describe('AccessContract', () => {
+  void it('when the custodian attending reads for treatment, then it is granted, audited and the content is returned', async () => {
+    const w = await world();
+    const d = await access(w, w.attending, { purpose: 'treatment' });
+    assert.equal(d.outcome, 'granted');
+    assert.equal(d.reason, 'CUSTODIAN_TREATMENT');
+    const content = await w.h.evaluate<{ resource: unknown; salt: string; contentHash: string }>(
+      w.attending,
+      'access:ReadRecordContent',
+      { recordId: w.record.recordId, accessId: d.accessId },
+    );
+    assert.deepEqual(content.resource, w.envelope.resource);
+    assert.equal(content.salt, w.envelope.salt);
+    assert.equal(content.contentHash, w.record.contentHash);
+  });
+
+  void it('when an intern of another department asks, then it is denied, the denial is audited, and no content is read', async () => {
+    const w = await world();
+    const intern = await registerStaff(w.h, 'Hospital1MSP', 'intern', 'oncology');
+    const d = await access(w, intern, { purpose: 'treatment' });
+    assert.deepEqual([d.outcome, d.reason], ['denied', 'DEPARTMENT_MISMATCH']);
+    const a = await auditor();
+    await registerStaffAs(w.h, 'RegulatorMSP', 'auditor', a.cn);
+    const ev = await w.h.evaluate<AuditEvent>(a, 'audit:GetAuditEvent', { eventId: d.accessId });
+    assert.equal(ev.outcome, 'denied');
+    await assert.rejects(
+      w.h.evaluate(intern, 'access:ReadRecordContent', { recordId: w.record.recordId, accessId: d.accessId }),
+      /\[ACCESS_NOT_GRANTED\]/,
+    );
+  });
+
+  void it('when another hospital has no consent, then denied; with consent, granted, readable only on the custodian peer; after revocation, denied', async () => {
+    const w = await world();
+    const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'er');
+    assert.equal((await access(w, doc2, { purpose: 'treatment' })).reason, 'NO_CONSENT');
+    const consent = await grantConsent(w, { grantee: { kind: 'org', mspId: 'Hospital2MSP' } });
+    const d = await access(w, doc2, { purpose: 'treatment' });
+    assert.deepEqual([d.outcome, d.reason, d.consentId], ['granted', 'CONSENT', consent.consentId]);
+    await assert.rejects(
+      w.h.evaluate(doc2, 'access:ReadRecordContent', { recordId: w.record.recordId, accessId: d.accessId }),
+      /\[CONTENT_UNAVAILABLE\]/,
+    );
+    const content = await w.h.evaluate<{ resource: unknown }>(
+      doc2,
+      'access:ReadRecordContent',
+      { recordId: w.record.recordId, accessId: d.accessId },
+      { peer: 'Hospital1MSP' },
+    );
+    assert.deepEqual(content.resource, w.envelope.resource);
+    const relay = await registerStaff(w.h, 'Hospital1MSP', 'nurse', 'cardiology');
+    await w.h.submit(relay, 'consent:RevokeConsent', {
+      jws: patientJws(w.h, w.patient, { typ: 'medledger.consent.revoke', consentId: consent.consentId }),
+    });
+    assert.equal((await access(w, doc2, { purpose: 'treatment' })).reason, 'CONSENT_REVOKED');
+    await assert.rejects(
+      w.h.evaluate(
+        doc2,
+        'access:ReadRecordContent',
+        { recordId: w.record.recordId, accessId: d.accessId },
+        { peer: 'Hospital1MSP' },
+      ),
+      /\[ACCESS_NOT_GRANTED\]/,
+    );
+  });
+
+  void it("when a caller presents someone else's access id, then ACCESS_NOT_GRANTED", async () => {
+    const w = await world();
+    const d = await access(w, w.attending, { purpose: 'treatment' });
+    const other = await registerStaff(w.h, 'Hospital1MSP', 'attending', 'cardiology');
+    await assert.rejects(
+      w.h.evaluate(other, 'access:ReadRecordContent', { recordId: w.record.recordId, accessId: d.accessId }),
+      /\[ACCESS_NOT_GRANTED\]/,
+    );
+  });
+
+  void it('when the grant has expired at the proposal time, then EXPIRED', async () => {
+    const w = await world();
+    const d = await access(w, w.attending, { purpose: 'treatment' });
+    w.h.ledger.advance(16 * 60 * 1000);
+    await assert.rejects(
+      w.h.evaluate(w.attending, 'access:ReadRecordContent', {
+        recordId: w.record.recordId,
+        accessId: d.accessId,
+      }),
+      /\[EXPIRED\]/,
+    );
+  });
+
+  void it('when a researcher has study consent, then content is de-identified at source and the salt withheld', async () => {
+    const resource = condition({
+      contained: [
+        { resourceType: 'Patient', id: 'p1', name: [{ family: 'Canary' }], birthDate: '1970-03-04' },
+      ],
+      subject: { reference: '#p1', display: 'Canary' },
+      recordedDate: '2025-05-01',
+    });
+    const w = await world(resource);
+    const researcher = await registerStaff(w.h, 'ResearchMSP', 'researcher', null);
+    const studyId = uid('study');
+    await w.h.submit(researcher, 'study:RegisterStudy', {
+      studyId,
+      categories: ['diagnosis'],
+      maxLevel: 3,
+      periodStart: daysFromNow(w.h, -1),
+      periodEnd: daysFromNow(w.h, 365),
+      ethicsApprovalRef: 'IRB-2025-001',
+    });
+    assert.equal((await access(w, researcher, { purpose: 'research', studyId })).reason, 'NO_CONSENT');
+    await grantConsent(w, { grantee: { kind: 'study', studyId }, purpose: 'research' });
+    const cohort = await w.h.evaluate<{ items: { patientDid: string }[] }>(
+      researcher,
+      'study:GetStudyCohort',
+      { studyId },
+    );
+    assert.deepEqual(
+      cohort.items.map((m) => m.patientDid),
+      [w.patient.did],
+    );
+    const d = await access(w, researcher, { purpose: 'research', studyId });
+    assert.deepEqual([d.outcome, d.reason, d.deidentified], ['granted', 'STUDY_CONSENT', true]);
+    const content = await w.h.evaluate<{ resource: Record<string, unknown>; salt: string | null }>(
+      researcher,
+      'access:ReadRecordContent',
+      { recordId: w.record.recordId, accessId: d.accessId },
+      { peer: 'Hospital1MSP' },
+    );
+    const text = JSON.stringify(content.resource);
+    assert.equal(content.salt, null);
+    assert.ok(!text.includes('Canary'));
+    assert.ok(!text.includes('1970-03-04') && text.includes('"1970"'));
+    assert.equal(content.resource.recordedDate, '2025');
+  });
+
+  void it('when a regulator asks for content, then denied REGULATOR_NO_CONTENT', async () => {
+    const w = await world();
+    const a = await registerStaff(w.h, 'RegulatorMSP', 'auditor', null);
+    assert.equal((await access(w, a, { purpose: 'treatment' })).reason, 'REGULATOR_NO_CONTENT');
+  });
+
+  void it('when an unregistered identity asks, then the denial NOT_REGISTERED is still recorded', async () => {
+    const w = await world();
+    const d = await access(w, client('Hospital2MSP', uid('ghost')), { purpose: 'treatment' });
+    assert.deepEqual([d.outcome, d.reason], ['denied', 'NOT_REGISTERED']);
+  });
+
+  void it('when a doctor breaks the glass, then it is granted, flagged, pending review until the custodian admin clears it', async () => {
+    const w = await world();
+    const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'er');
+    const nurse2 = await registerStaff(w.h, 'Hospital2MSP', 'nurse', 'er');
+    assert.equal(
+      (await access(w, nurse2, { purpose: 'emergency', breakGlassReason: 'unconscious_patient' })).reason,
+      'ROLE_NOT_PERMITTED',
+    );
+    assert.equal((await access(w, doc2, { purpose: 'emergency' })).reason, 'BREAK_GLASS_REASON_REQUIRED');
+    const d = await access(w, doc2, { purpose: 'emergency', breakGlassReason: 'unconscious_patient' });
+    assert.deepEqual([d.outcome, d.reason, d.breakGlass], ['granted', 'BREAK_GLASS', true]);
+    await assert.rejects(
+      w.h.submit(orgAdmin('Hospital2MSP'), 'access:ReviewBreakGlass', {
+        accessId: d.accessId,
+        outcome: 'justified',
+      }),
+      /\[FORBIDDEN\]/,
+    );
+    const { result } = await w.h.submit<BreakGlassCase>(orgAdmin('Hospital1MSP'), 'access:ReviewBreakGlass', {
+      accessId: d.accessId,
+      outcome: 'justified',
+    });
+    assert.equal(result.status, 'cleared');
+    await assert.rejects(
+      w.h.submit(orgAdmin('Hospital1MSP'), 'access:ReviewBreakGlass', {
+        accessId: d.accessId,
+        outcome: 'justified',
+      }),
+      /\[CONFLICT\]/,
+    );
+  });
+
+  void it('when the patient disallows emergency access, then break-glass is denied', async () => {
+    const w = await world();
+    const relay = await registerStaff(w.h, 'Hospital1MSP', 'nurse', 'cardiology');
+    await w.h.submit(relay, 'consent:SetPatientPreferences', {
+      jws: patientJws(w.h, w.patient, { typ: 'medledger.preferences', allowEmergencyAccess: false }),
+    });
+    const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'er');
+    const d = await access(w, doc2, { purpose: 'emergency', breakGlassReason: 'life_threatening' });
+    assert.equal(d.reason, 'BREAK_GLASS_DISALLOWED');
+  });
+
+  void it('when genomic data is asked by another hospital even with consent, then LEVEL_NOT_PERMITTED', async () => {
+    const w = await world(
+      { resourceType: 'MolecularSequence', coordinateSystem: 0 },
+      { category: 'genomic', level: 4 },
+    );
+    const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'er');
+    await grantConsent(w, {
+      grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+      categories: ['genomic'],
+      maxLevel: 4,
+    });
+    assert.equal((await access(w, doc2, { purpose: 'treatment' })).reason, 'LEVEL_NOT_PERMITTED');
+  });
+});
+
+async function registerStaffAs(h: Harness, mspId: string, role: string, cn: string): Promise<void> {
+  await h.submit(orgAdmin(mspId), 'identity:RegisterStaff', { enrollmentId: cn, role, department: null });
+}
+
+void describe('AuditContract', () => {
+  void it('when a patient has many access events, then the audit pages are newest first and bounded', async () => {
+    const w = await world();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await access(w, w.attending, { purpose: 'treatment' })).accessId);
+    const a = await registerStaff(w.h, 'RegulatorMSP', 'auditor', null);
+    const seen: string[] = [];
+    let bookmark = '';
+    do {
+      const page = await w.h.evaluate<{ items: AuditEvent[]; bookmark: string }>(a, 'audit:QueryAudit', {
+        by: 'patient',
+        id: w.patient.did,
+        pageSize: 2,
+        bookmark,
+      });
+      assert.ok(page.items.length <= 2);
+      seen.push(...page.items.map((e) => e.eventId));
+      bookmark = page.bookmark;
+    } while (bookmark !== '');
+    assert.deepEqual(seen, [...ids].reverse());
+    await assert.rejects(
+      w.h.evaluate(a, 'audit:QueryAudit', { by: 'patient', id: w.patient.did, pageSize: 101 }),
+      /\[VALIDATION_FAILED\] pageSize/,
+    );
+  });
+
+  void it("when staff query another actor's events, then FORBIDDEN; their own are allowed", async () => {
+    const w = await world();
+    await access(w, w.attending, { purpose: 'treatment' });
+    const nurse = await registerStaff(w.h, 'Hospital1MSP', 'nurse', 'cardiology');
+    const attendingDid = `did:medledger:hospital1:${w.attending.cn}`;
+    await assert.rejects(
+      w.h.evaluate(nurse, 'audit:QueryAudit', { by: 'actor', id: attendingDid }),
+      /\[FORBIDDEN\]/,
+    );
+    const own = await w.h.evaluate<{ items: AuditEvent[] }>(w.attending, 'audit:QueryAudit', {
+      by: 'actor',
+      id: attendingDid,
+    });
+    assert.equal(own.items.length, 1);
+    await assert.rejects(
+      w.h.evaluate(orgAdmin('Hospital2MSP'), 'audit:QueryAudit', { by: 'record', id: w.record.recordId }),
+      /\[FORBIDDEN\]/,
+    );
+  });
+});
