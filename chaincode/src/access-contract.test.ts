@@ -86,7 +86,7 @@ void describe('AccessContract', () => {
     const intern = await registerStaff(w.h, 'Hospital1MSP', 'intern', 'oncology');
     const d = await access(w, intern, { purpose: 'treatment' });
     assert.deepEqual([d.outcome, d.reason], ['denied', 'DEPARTMENT_MISMATCH']);
-    const a = await auditor();
+    const a = auditor();
     await registerStaffAs(w.h, 'RegulatorMSP', 'auditor', a.cn);
     const ev = await w.h.evaluate<AuditEvent>(a, 'audit:GetAuditEvent', { eventId: d.accessId });
     assert.equal(ev.outcome, 'denied');
