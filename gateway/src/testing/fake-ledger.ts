@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
+import { mapLedgerError } from '../fabric/error-mapping';
 import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from '../fabric/ledger-port';
 
 export type FakeHandler = (input: Record<string, unknown>, options: LedgerCallOptions) => unknown;
@@ -272,7 +273,12 @@ export class FakeLedgerClient implements LedgerClient {
     this.calls.push({ kind, fn, caller: caller.enrollmentId, input, options });
     const handler = this.handlers[fn];
     if (!handler) throw new Error(`fake ledger: no handler for ${fn}`);
-    return JSON.stringify(handler(input, options));
+    try {
+      return JSON.stringify(handler(input, options));
+    } catch (err) {
+      // The real client maps every failure once; so does the fake.
+      throw mapLedgerError(err);
+    }
   }
 
   async submit(

@@ -1,0 +1,129 @@
+/** Starts an app on port 0 over the fake ledger, with a real JWKS and token minting. */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+
+import type { Express } from 'express';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { ensureOrgSigningKey } from '../auth/signing-key';
+import { createTokenVerifier, mintToken, type MintOptions } from '../auth/tokens';
+import { parseConfig, type GatewayConfig } from '../config';
+import { createApp } from '../http/app';
+import type { RouteDef } from '../http/route-table';
+import { SqliteIdempotencyStore } from '../idempotency';
+import { createLogger } from '../logger';
+import { createMetrics } from '../metrics';
+import { RateLimiter } from '../rate-limit';
+import { Ledger } from '../services/ledger';
+import { FakeLedgerClient } from './fake-ledger';
+
+export const ISSUER = 'https://idp.hospital1.test';
+export const AUDIENCE = 'medledger-gateway';
+
+export interface TestGateway {
+  readonly url: string;
+  readonly fake: FakeLedgerClient;
+  readonly routes: readonly RouteDef[];
+  /** The Express app (its router lists what is really served). */
+  readonly app: Express;
+  readonly enrolled: string[];
+  readonly signingKey: KeyObject;
+  readonly config: Readonly<GatewayConfig>;
+  token(subject: string, over?: Partial<MintOptions>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function testConfig(
+  dir: string,
+  jwksPath: string,
+  over: Record<string, unknown> = {},
+): Readonly<GatewayConfig> {
+  return parseConfig(
+    {
+      org: { name: 'Hospital1', mspId: 'Hospital1MSP' },
+      listen: { host: '127.0.0.1', port: 0 },
+      channel: 'medledger',
+      chaincode: 'medledger',
+      peers: [
+        {
+          name: 'peer0.hospital1',
+          mspId: 'Hospital1MSP',
+          endpoint: '127.0.0.1:7051',
+          tlsRootCertPath: 'tls/ca.pem',
+          local: true,
+        },
+      ],
+      tlsClient: { certPath: 'tls/client.pem', keyPath: 'tls/client.key' },
+      ca: {
+        url: 'https://127.0.0.1:7054',
+        caName: 'ca-hospital1',
+        tlsRootCertPath: 'ca/tls.pem',
+        registrar: { enrollmentId: 'registrar', secretPath: 'ca/secret' },
+      },
+      wallet: { dir: 'wallet', keyPath: 'wallet.key' },
+      dataDir: 'data',
+      auth: { issuer: ISSUER, audience: AUDIENCE, jwksPath },
+      ...over,
+    },
+    dir,
+  );
+}
+
+export async function startTestGateway(
+  options: { limits?: Record<string, unknown>; rateLimiter?: RateLimiter } = {},
+): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-test-'));
+  const keys = ensureOrgSigningKey(join(dir, 'auth'));
+  const config = testConfig(dir, keys.jwksPath, options.limits ? { limits: options.limits } : {});
+  const fake = new FakeLedgerClient();
+  const enrolled: string[] = [];
+  const { app, routes } = createApp({
+    config,
+    ledger: new Ledger(fake),
+    verifier: await createTokenVerifier({ ...config.auth, orgName: 'Hospital1', mspId: 'Hospital1MSP' }),
+    idempotency: new SqliteIdempotencyStore(':memory:'),
+    enroller: {
+      ensureEnrolled: (id) => {
+        enrolled.push(id);
+        return Promise.resolve();
+      },
+    },
+    logger: createLogger('silent'),
+    metrics: createMetrics(false),
+    serviceEnrollmentId: 'gateway-service',
+    ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => {
+      resolve(s);
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const signingKey = (await import('node:crypto')).createPrivateKey(readFileSync(keys.privateKeyPath));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    fake,
+    routes,
+    app,
+    enrolled,
+    signingKey,
+    config,
+    token: (subject, over = {}) =>
+      mintToken(signingKey, { issuer: ISSUER, audience: AUDIENCE, org: 'Hospital1', subject, ...over }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
+
+/** A key that is not the org's (another org's IdP). */
+export function foreignKey(): KeyObject {
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+}
