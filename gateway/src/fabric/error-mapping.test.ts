@@ -10,6 +10,8 @@ import {
   StatusCode,
 } from '@hyperledger/fabric-gateway';
 
+import { ErrorCode } from '@medledger/domain';
+
 import { AppError } from '../errors';
 import {
   extractChaincodeError,
@@ -186,6 +188,32 @@ describe('ledger error mapping', () => {
       detail: 'rec -1',
     });
     assert.equal(extractChaincodeError('no code here'), undefined);
+  });
+
+  it('when any domain error code is mapped, then it is a 4xx (INTERNAL a 502), never 500', () => {
+    const expected: Record<string, number> = {
+      VALIDATION_FAILED: 400,
+      NOT_FOUND: 404,
+      ALREADY_EXISTS: 409,
+      FORBIDDEN: 403,
+      NOT_REGISTERED: 403,
+      INACTIVE: 403,
+      CONSENT_REQUIRED: 403,
+      INVALID_SIGNATURE: 403,
+      REPLAYED_NONCE: 409,
+      EXPIRED: 422,
+      ACCESS_NOT_GRANTED: 403,
+      CONTENT_MISMATCH: 422,
+      CONTENT_UNAVAILABLE: 404,
+      QUALITY_REJECTED: 422,
+      CONFLICT: 409,
+      INTERNAL: 502,
+    };
+    for (const code of Object.values(ErrorCode)) {
+      const mapped = mapLedgerError(new Error(`transaction returned with failure: [${code}] x-1`));
+      assert.equal(mapped.code, code);
+      assert.equal(mapped.status, expected[code], code);
+    }
   });
 
   it('when codes follow naming rules, then the status follows them; unknown codes are 422, never 500', () => {
