@@ -39,6 +39,7 @@ export async function setUpCa(
     url: config.ca.url,
     caName: config.ca.caName,
     tlsRoot: readFileSync(config.ca.tlsRootCertPath),
+    tlsClient: { cert: readFileSync(config.tlsClient.certPath), key: readFileSync(config.tlsClient.keyPath) },
   });
   const creds = registrarCredentials(config);
   let registrar: Enrollment | undefined = await wallet.get(creds.enrollmentId);

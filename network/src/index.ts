@@ -6,3 +6,4 @@ export * from './processes';
 export * from './network';
 export * from './identities';
 export * from './compose';
+export * from './gateways';

@@ -3,6 +3,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
 import { runTool } from './fabric-cli';
+import { gatewayProcess, importDemoUsers, renderGatewayConfig } from './gateways';
 import { caProcess, enrollDemoUsers, orgTlsClient } from './identities';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode, type OrgPackage } from './lifecycle';
 import { repoRoot, StatePaths, stateDir } from './paths';
@@ -11,6 +12,7 @@ import {
   runningPid,
   startProcess,
   stopProcess,
+  treeFingerprint,
   type ProcessSpec,
   type TlsClient,
 } from './processes';
@@ -184,6 +186,10 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
     cwd: join(repoRoot, 'chaincode'),
     logFile: paths.logFile(name),
     pidFile: paths.pidFile(name),
+    fingerprint: treeFingerprint([
+      join(repoRoot, 'chaincode', 'dist'),
+      join(repoRoot, 'chaincode', 'domain', 'dist'),
+    ]),
     ready: tlsHandshakeReady(org.chaincodeServerPort, {
       ca: readFileSync(join(server, 'ca.crt')),
       cert: readFileSync(join(client, 'server.crt')),
@@ -319,6 +325,15 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
   );
   const info = networkInfo(ctx, users);
   writeFileSync(paths.networkFile, JSON.stringify(info, null, 2));
+  await step('REST gateways', async () => {
+    await Promise.all(
+      topology.peerOrgs.map(async (org) => {
+        const config = renderGatewayConfig(topology, paths, org);
+        await importDemoUsers(paths, org);
+        return startProcess(gatewayProcess(paths, org, config));
+      }),
+    );
+  });
   return info;
 }
 

@@ -1,7 +1,18 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:https';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A long-running process of the network, started detached so it outlives `npm start`. */
@@ -16,6 +27,11 @@ export interface ProcessSpec {
   readonly pidFile: string;
   /** Resolves true once the process serves; polled until the start deadline. */
   readonly ready: () => Promise<boolean>;
+  /**
+   * What the process runs (e.g. a hash of its compiled code): a running process started with another
+   * fingerprint is restarted, so `npm start` after a rebuild serves the new code.
+   */
+  readonly fingerprint?: string;
 }
 
 export function isAlive(pid: number): boolean {
@@ -60,7 +76,11 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
  */
 export async function startProcess(spec: ProcessSpec, timeoutMs = 60_000): Promise<'started' | 'reused'> {
   const existing = runningPid(spec.pidFile);
-  if (existing !== undefined && (await spec.ready().catch(() => false))) return 'reused';
+  const fingerprintFile = `${spec.pidFile}.fingerprint`;
+  const sameCode =
+    spec.fingerprint === undefined ||
+    (existsSync(fingerprintFile) && readFileSync(fingerprintFile, 'utf8') === spec.fingerprint);
+  if (existing !== undefined && sameCode && (await spec.ready().catch(() => false))) return 'reused';
   if (existing !== undefined) await stopProcess(spec.pidFile);
   mkdirSync(dirname(spec.logFile), { recursive: true });
   mkdirSync(dirname(spec.pidFile), { recursive: true });
@@ -74,6 +94,7 @@ export async function startProcess(spec: ProcessSpec, timeoutMs = 60_000): Promi
   closeSync(log);
   if (child.pid === undefined) throw new Error(`could not start ${spec.name}`);
   writeFileSync(spec.pidFile, `${child.pid}\n`);
+  if (spec.fingerprint !== undefined) writeFileSync(fingerprintFile, spec.fingerprint);
   child.unref();
   let exited = false;
   child.once('exit', () => (exited = true));
@@ -149,4 +170,20 @@ export function httpsGet(
 /** Ready when Fabric's operations endpoint answers `/healthz` with 200. */
 export function healthzReady(port: number, tls: TlsClient): () => Promise<boolean> {
   return async () => (await httpsGet(`https://127.0.0.1:${port}/healthz`, tls)).status === 200;
+}
+
+/** SHA-256 over the names, sizes and modification times of the files under `dirs` (a cheap code hash). */
+export function treeFingerprint(dirs: readonly string[]): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir).sort()) {
+      const full = join(dir, name);
+      const stat = statSync(full);
+      if (stat.isDirectory()) walk(full);
+      else hash.update(`${full}\0${stat.size}\0${stat.mtimeMs}\n`);
+    }
+  };
+  dirs.forEach(walk);
+  return hash.digest('hex');
 }

@@ -24,6 +24,8 @@ export interface CaClientOptions {
   readonly caName: string;
   /** PEM of the CA server's TLS root (https only). */
   readonly tlsRoot?: string | Buffer;
+  /** Client certificate and key for CAs that require TLS client authentication (ours do). */
+  readonly tlsClient?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Request deadline, ms. */
   readonly timeoutMs?: number;
 }
@@ -60,6 +62,7 @@ export class FabricCaClient {
             authorization: auth,
           },
           ...(isHttps && this.#options.tlsRoot ? { ca: this.#options.tlsRoot } : {}),
+          ...(isHttps && this.#options.tlsClient ? this.#options.tlsClient : {}),
           timeout: this.#options.timeoutMs ?? 10_000,
         },
         (res: IncomingMessage) => {

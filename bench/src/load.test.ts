@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { closedLoop, openLoop } from './load';
+
+describe('load generator', () => {
+  it('when an open loop runs at 200/s for 1 s, then it starts about 200 requests and counts only committed ones', async () => {
+    let calls = 0;
+    const result = await openLoop(
+      async (i) => {
+        calls++;
+        await sleep(2);
+        return i % 10 === 0 ? 'mvcc' : 'committed';
+      },
+      { rate: 200, warmupS: 0.2, durationS: 1 },
+    );
+    assert.ok(calls >= 230 && calls <= 250, `calls ${calls}`);
+    const total = result.counts.committed + result.counts.mvcc;
+    assert.ok(total >= 190 && total <= 210, `window total ${total}`);
+    assert.ok(result.counts.mvcc >= 15 && result.counts.mvcc <= 25, `mvcc ${result.counts.mvcc}`);
+    assert.ok(result.latencyMs.p50 >= 2, `p50 ${result.latencyMs.p50}`);
+    assert.ok(result.latencyMs.p99 >= result.latencyMs.p50);
+  });
+
+  it('when the system stalls, then open-loop latency includes the time requests waited to start', async () => {
+    let stalled = false;
+    const result = await openLoop(
+      async () => {
+        if (!stalled) {
+          stalled = true;
+          await sleep(300); // one slow request; later ones are still sent on schedule
+        }
+        return 'committed';
+      },
+      { rate: 100, warmupS: 0, durationS: 0.5 },
+    );
+    assert.ok(result.latencyMs.max >= 290, `max ${result.latencyMs.max}`);
+  });
+
+  it('when a closed loop runs with 4 callers of a 10 ms operation, then throughput is near 400/s', async () => {
+    const result = await closedLoop(
+      async () => {
+        await sleep(10);
+        return 'committed';
+      },
+      { concurrency: 4, warmupS: 0.1, durationS: 0.5 },
+    );
+    assert.ok(result.throughput > 250 && result.throughput < 420, `throughput ${result.throughput}`);
+    assert.equal(result.counts.error, 0);
+  });
+
+  it('when an operation throws, then it is counted as an error, not a commit', async () => {
+    const result = await closedLoop(
+      async () => {
+        await sleep(5);
+        throw new Error('boom');
+      },
+      { concurrency: 2, warmupS: 0, durationS: 0.2 },
+    );
+    assert.equal(result.counts.committed, 0);
+    assert.ok(result.counts.error > 0);
+  });
+});

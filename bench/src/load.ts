@@ -1,0 +1,199 @@
+import * as hdr from 'hdr-histogram-js';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How one request ended. Only `committed` counts towards throughput and latency. */
+export type OutcomeKind = 'committed' | 'mvcc' | 'timeout' | 'rejected' | 'error';
+
+/** One operation of a scenario; `i` numbers the calls so each can make its own ids. */
+export type Operation = (i: number) => Promise<OutcomeKind>;
+
+export interface LatencySummary {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+/** What one load run measured in its steady state (warm-up excluded). */
+export interface LoadResult {
+  readonly mode: 'open' | 'closed';
+  /** Requests per second asked for (open loop). */
+  readonly targetRate?: number;
+  /** Concurrent callers (closed loop). */
+  readonly concurrency?: number;
+  readonly durationS: number;
+  readonly counts: Readonly<Record<OutcomeKind, number>>;
+  /** Committed operations per second. */
+  readonly throughput: number;
+  /** Milliseconds, from the intended start of each request to its committed response. */
+  readonly latencyMs: LatencySummary;
+  /** CPU the load generator itself used, in percent of one core. */
+  readonly loadGeneratorCpuPercent: number;
+}
+
+export interface OpenLoopOptions {
+  readonly rate: number;
+  readonly warmupS: number;
+  readonly durationS: number;
+  /** Stop waiting for stragglers this long after the last request was sent. */
+  readonly drainS?: number;
+}
+
+export interface ClosedLoopOptions {
+  readonly concurrency: number;
+  readonly warmupS: number;
+  readonly durationS: number;
+}
+
+function newHistogram(): hdr.Histogram {
+  // Microseconds from 1 us to 120 s, three significant digits.
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 120_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+}
+
+function summarize(histogram: hdr.Histogram): LatencySummary {
+  const ms = (us: number) => Math.round(us) / 1000;
+  if (histogram.totalCount === 0) return { p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
+  return {
+    p50: ms(histogram.getValueAtPercentile(50)),
+    p95: ms(histogram.getValueAtPercentile(95)),
+    p99: ms(histogram.getValueAtPercentile(99)),
+    max: ms(histogram.maxValue),
+    mean: ms(histogram.mean),
+  };
+}
+
+const emptyCounts = (): Record<OutcomeKind, number> => ({
+  committed: 0,
+  mvcc: 0,
+  timeout: 0,
+  rejected: 0,
+  error: 0,
+});
+
+/** Tracks the steady-state window: counts, latencies and the generator's CPU. */
+class Recorder {
+  readonly histogram = newHistogram();
+  readonly counts = emptyCounts();
+  #windowStart = 0;
+  #windowEnd = 0;
+  #cpuStart: NodeJS.CpuUsage = process.cpuUsage();
+
+  startWindow(now: number): void {
+    this.#windowStart = now;
+    this.#cpuStart = process.cpuUsage();
+  }
+
+  endWindow(now: number): void {
+    this.#windowEnd = now;
+  }
+
+  inWindow(startedAt: number): boolean {
+    return (
+      this.#windowStart > 0 &&
+      startedAt >= this.#windowStart &&
+      (this.#windowEnd === 0 || startedAt < this.#windowEnd)
+    );
+  }
+
+  record(startedAt: number, finishedAt: number, kind: OutcomeKind): void {
+    if (!this.inWindow(startedAt)) return;
+    this.counts[kind]++;
+    if (kind === 'committed')
+      this.histogram.recordValue(Math.max(1, Math.round((finishedAt - startedAt) * 1000)));
+  }
+
+  result(mode: 'open' | 'closed', extra: { targetRate?: number; concurrency?: number }): LoadResult {
+    const durationS = (this.#windowEnd - this.#windowStart) / 1000;
+    const cpu = process.cpuUsage(this.#cpuStart);
+    return {
+      mode,
+      ...extra,
+      durationS,
+      counts: { ...this.counts },
+      throughput: durationS > 0 ? this.counts.committed / durationS : 0,
+      latencyMs: summarize(this.histogram),
+      loadGeneratorCpuPercent:
+        durationS > 0 ? ((cpu.user + cpu.system) / 1000 / (durationS * 1000)) * 100 : 0,
+    };
+  }
+}
+
+async function settle(op: Operation, i: number): Promise<OutcomeKind> {
+  try {
+    return await op(i);
+  } catch {
+    return 'error';
+  }
+}
+
+/**
+ * Open-loop load: requests start at a fixed rate whether or not earlier ones finished, and latency is
+ * measured from each request's intended start, so a stalled system shows up as latency rather than
+ * as fewer requests (no coordinated omission).
+ */
+export async function openLoop(op: Operation, options: OpenLoopOptions): Promise<LoadResult> {
+  const recorder = new Recorder();
+  const intervalMs = 1000 / options.rate;
+  const start = performance.now();
+  const windowStart = start + options.warmupS * 1000;
+  const end = windowStart + options.durationS * 1000;
+  const inFlight = new Set<Promise<void>>();
+  let i = 0;
+  let windowOpened = false;
+  for (;;) {
+    const intended = start + i * intervalMs;
+    if (intended >= end) break;
+    if (!windowOpened && intended >= windowStart) {
+      recorder.startWindow(Math.min(windowStart, intended));
+      windowOpened = true;
+    }
+    const wait = intended - performance.now();
+    if (wait > 0) await sleep(wait);
+    const n = i++;
+    // Late starts count from when the request should have started; early ones from when it did.
+    const from = Math.min(intended, performance.now());
+    const p = settle(op, n).then((kind) => {
+      recorder.record(from, performance.now(), kind);
+    });
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  }
+  recorder.endWindow(end);
+  const drain = new AbortController();
+  await Promise.race([
+    Promise.all(inFlight),
+    sleep((options.drainS ?? 30) * 1000, undefined, { signal: drain.signal }).catch(() => undefined),
+  ]);
+  drain.abort();
+  return recorder.result('open', { targetRate: options.rate });
+}
+
+/** Closed-loop saturation: `concurrency` callers each send their next request when the last returns. */
+export async function closedLoop(op: Operation, options: ClosedLoopOptions): Promise<LoadResult> {
+  const recorder = new Recorder();
+  const start = performance.now();
+  const windowStart = start + options.warmupS * 1000;
+  const end = windowStart + options.durationS * 1000;
+  let next = 0;
+  let windowOpened = false;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const startedAt = performance.now();
+      if (startedAt >= end) return;
+      if (!windowOpened && startedAt >= windowStart) {
+        recorder.startWindow(windowStart);
+        windowOpened = true;
+      }
+      const kind = await settle(op, next++);
+      recorder.record(startedAt, performance.now(), kind);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  recorder.endWindow(end);
+  return recorder.result('closed', { concurrency: options.concurrency });
+}

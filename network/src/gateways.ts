@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { ensureOrgSigningKey } from '@medledger/gateway/dist/auth/signing-key';
+import { FileWallet, readWalletKey } from '@medledger/gateway/dist/wallet';
+import { caName, readUserIdentity, registrarSecret } from './identities';
+import { repoRoot, type StatePaths } from './paths';
+import { treeFingerprint, type ProcessSpec } from './processes';
+import { ORG_SERVICE_HOSTS } from './render';
+import type { PeerOrg, Topology } from './topology';
+
+/** Issuer and audience of the dev tokens the local network's `npm run token` mints for an org. */
+export function devIssuer(org: PeerOrg): string {
+  return `https://idp.${org.domain}`;
+}
+export const DEV_AUDIENCE = 'medledger-gateway';
+
+/**
+ * Writes the org's gateway config (the schema is `gatewayConfigSchema` in gateway/src/config.ts), its
+ * dev token signing key and JWKS, the registrar credentials file and the wallet key, once.
+ */
+export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: PeerOrg): string {
+  const dir = paths.gatewayDir(org);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keys = ensureOrgSigningKey(join(dir, 'auth'));
+  const walletKey = join(dir, 'wallet.key');
+  if (!existsSync(walletKey)) writeFileSync(walletKey, randomBytes(32).toString('hex'), { mode: 0o600 });
+  const registrar = registrarSecret(paths, org);
+  const registrarFile = join(dir, 'registrar.json');
+  writeFileSync(registrarFile, JSON.stringify({ enrollmentId: registrar.id, secret: registrar.secret }), {
+    mode: 0o600,
+  });
+  const tls = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.gateway), 'tls');
+  const config = {
+    org: { name: org.name, mspId: org.mspId },
+    listen: { host: '127.0.0.1', port: org.gatewayPort },
+    channel: topology.channel,
+    chaincode: topology.chaincode.name,
+    peers: topology.peerOrgs.flatMap((o) =>
+      o.peerNodes.map((p) => ({
+        name: p.name,
+        mspId: o.mspId,
+        endpoint: p.address,
+        tlsRootCertPath: join(paths.peerNodeDir(p), 'tls', 'ca.crt'),
+        local: p === org.peerNodes[0],
+      })),
+    ),
+    tlsClient: { certPath: join(tls, 'server.crt'), keyPath: join(tls, 'server.key') },
+    ca: {
+      url: `https://127.0.0.1:${org.caPort}`,
+      caName: caName(org),
+      tlsRootCertPath: paths.tlsCaCert(paths.peerOrgDir(org), org.domain),
+      registrar: { credentialsPath: registrarFile },
+    },
+    wallet: { dir: join(dir, 'wallet'), keyPath: walletKey },
+    serviceEnrollmentId: `${org.slug}-admin`,
+    dataDir: join(dir, 'data'),
+    auth: {
+      issuer: devIssuer(org),
+      audience: DEV_AUDIENCE,
+      jwksPath: keys.jwksPath,
+      signingKeyPath: keys.privateKeyPath,
+      algorithms: ['ES256'],
+    },
+    logLevel: 'info',
+  };
+  const file = join(dir, 'config.json');
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}
+
+/**
+ * Puts the people `npm start` enrolled from the org's CA into the gateway's encrypted wallet, so dev
+ * tokens minted for them act with their own Fabric identity.
+ */
+export async function importDemoUsers(paths: StatePaths, org: PeerOrg): Promise<void> {
+  const dir = paths.gatewayDir(org);
+  const wallet = new FileWallet(join(dir, 'wallet'), readWalletKey(join(dir, 'wallet.key')));
+  mkdirSync(join(dir, 'wallet'), { recursive: true, mode: 0o700 });
+  for (const userId of readdirSync(paths.usersDir(org))) {
+    if (await wallet.get(userId)) continue;
+    const { cert, key } = readUserIdentity(paths, org, userId);
+    await wallet.put({ enrollmentId: userId, mspId: org.mspId, certificate: cert, privateKey: key });
+  }
+}
+
+/** The org's REST gateway process; ready when `/healthz` answers 200. */
+export function gatewayProcess(paths: StatePaths, org: PeerOrg, configFile: string): ProcessSpec {
+  const name = `gateway-${org.slug}`;
+  return {
+    name,
+    command: process.execPath,
+    args: [join(repoRoot, 'gateway', 'dist', 'server.js')],
+    env: { PATH: process.env.PATH ?? '', MEDLEDGER_GATEWAY_CONFIG: configFile, NODE_ENV: 'production' },
+    cwd: repoRoot,
+    logFile: paths.logFile(name),
+    pidFile: paths.pidFile(name),
+    fingerprint: treeFingerprint([
+      join(repoRoot, 'gateway', 'dist'),
+      join(repoRoot, 'chaincode', 'domain', 'dist'),
+    ]),
+    ready: () =>
+      new Promise((resolve) => {
+        const req = request(
+          { host: '127.0.0.1', port: org.gatewayPort, path: '/healthz', method: 'GET', timeout: 2000 },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode === 200);
+          },
+        );
+        req.on('timeout', () => req.destroy());
+        req.on('error', () => {
+          resolve(false);
+        });
+        req.end();
+      }),
+  };
+}
