@@ -51,7 +51,9 @@ export class LedgerBuilder {
     const id = txId ?? this.peekTxId();
     this.#counter += 1;
     const payload = { ...body, txId: id, txTime };
-    const checked = this.#validate ? (events[name].parse(payload) as object) : payload;
+    // Validated, but encoded as given: the chaincode may carry fields the shared schema lacks yet.
+    if (this.#validate) events[name].parse(payload);
+    const checked: object = payload;
     return {
       blockNumber: this.#block,
       txId: id,
