@@ -51,7 +51,11 @@ const AUDIT_INDEX: Record<AuditIndex, KeyFamily> = {
   record: KeyFamily.auditByRecord,
 };
 
-const EMPTY = Buffer.alloc(0);
+/**
+ * The value of index keys. Not empty: Fabric treats writing an empty value as deleting the key, so
+ * index entries with empty values would never reach the ledger.
+ */
+const INDEX_MARKER = Buffer.from([0]);
 
 /** The stub as a structural type (tests pass an in-memory stub with the same shape). */
 type Stub = { [K in keyof ChaincodeStub]: ChaincodeStub[K] };
@@ -155,10 +159,13 @@ export class Ledger {
       bookmark,
     );
     const kvs = await drain(iterator, pageSize);
+    // The shim leaves `metadata` undefined when the peer's metadata is all defaults (an empty page
+    // with no bookmark serializes to zero bytes), although its types say otherwise.
+    const meta = metadata as typeof metadata | undefined;
     return {
       ids: kvs.map((kv) => this.#stub.splitCompositeKey(kv.key).attributes.at(-1) ?? ''),
-      bookmark: metadata.bookmark,
-      fetchedRecordsCount: metadata.fetchedRecordsCount,
+      bookmark: meta?.bookmark ?? '',
+      fetchedRecordsCount: meta?.fetchedRecordsCount ?? kvs.length,
     };
   }
 
@@ -206,9 +213,12 @@ export class Ledger {
     if (!index) return;
     await this.#stub.putState(
       this.#key(KeyFamily.consentByPatient, [consent.patientDid, consent.consentId]),
-      EMPTY,
+      INDEX_MARKER,
     );
-    await this.#stub.putState(this.#key(KeyFamily.consentByGrantee, [granteeKey, consent.consentId]), EMPTY);
+    await this.#stub.putState(
+      this.#key(KeyFamily.consentByGrantee, [granteeKey, consent.consentId]),
+      INDEX_MARKER,
+    );
   }
 
   /** All consents of a patient (at most `limit`), in id order. */
@@ -395,12 +405,15 @@ export class Ledger {
     const inv = invertedTime(Date.parse(event.txTime));
     await this.#stub.putState(
       this.#key(KeyFamily.auditByPatient, [event.patientDid, inv, event.eventId]),
-      EMPTY,
+      INDEX_MARKER,
     );
-    await this.#stub.putState(this.#key(KeyFamily.auditByActor, [event.actorDid, inv, event.eventId]), EMPTY);
+    await this.#stub.putState(
+      this.#key(KeyFamily.auditByActor, [event.actorDid, inv, event.eventId]),
+      INDEX_MARKER,
+    );
     await this.#stub.putState(
       this.#key(KeyFamily.auditByRecord, [event.recordId, inv, event.eventId]),
-      EMPTY,
+      INDEX_MARKER,
     );
   }
 

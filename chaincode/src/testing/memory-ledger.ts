@@ -418,7 +418,8 @@ export class MemoryStub {
 
   putState(key: string, value: Uint8Array): Promise<void> {
     this.#checkKey(key);
-    this.writes.set(key, Buffer.from(value));
+    // As on a real peer, an empty value is a delete.
+    this.writes.set(key, value.length === 0 ? null : Buffer.from(value));
     return Promise.resolve();
   }
 
@@ -469,9 +470,12 @@ export class MemoryStub {
     const all = this.#ledger.rangeState(from, end);
     const page = all.slice(0, pageSize);
     const next = all[pageSize]?.[0] ?? '';
+    // Like the real shim: metadata whose fields are all defaults arrives as zero bytes and is dropped.
+    const metadata =
+      page.length === 0 && next === '' ? undefined : { fetchedRecordsCount: page.length, bookmark: next };
     return Promise.resolve({
       iterator: iteratorOf(this.#kvs(page)),
-      metadata: { fetchedRecordsCount: page.length, bookmark: next },
+      metadata: metadata as { fetchedRecordsCount: number; bookmark: string },
     });
   }
 

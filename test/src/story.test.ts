@@ -1,0 +1,327 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { generatePatientKey, signCompactJws, type P256PrivateJwk } from '@medledger/domain';
+import type { NetworkInfo } from '@medledger/network';
+import { apiAs, devToken, type ApiClient, type ApiResponse } from './support/api';
+import { ensureNetwork, releaseNetwork } from './support/network';
+
+/**
+ * The whole story through HTTP, as EMR systems, a patient app, a researcher and a regulator would
+ * drive it against one gateway per org: tokens from the dev token issuer, staff onboarded through the
+ * API, patient-signed consents, and every denial the rules promise.
+ */
+
+const run = randomBytes(4).toString('hex');
+const ICD11 = 'http://id.who.int/icd/release/11/mms';
+// Personal data that must stay in the custodian's private store and never come back de-identified.
+const CANARY_NAME = `Canary-${run} Patientname`;
+
+type Body = Record<string, unknown>;
+
+function expectStatus(res: ApiResponse, status: number, what: string): void {
+  assert.equal(res.status, status, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+function decisionOf(res: ApiResponse): {
+  accessId: string;
+  outcome: string;
+  reason: string;
+  deidentified: boolean;
+} {
+  const decision = (res.body.decision ?? res.body) as {
+    accessId: string;
+    outcome: string;
+    reason: string;
+    deidentified: boolean;
+  };
+  return decision;
+}
+
+interface Patient {
+  did: string;
+  privateJwk: P256PrivateJwk;
+  kid: string;
+}
+
+function nonce(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function sign(patient: Patient, payload: Body): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signCompactJws(
+    { patientDid: patient.did, nonce: nonce(), iat: now, exp: now + 600, ...payload },
+    patient.privateJwk,
+    patient.kid,
+  );
+}
+
+function condition(patient: Patient): Body {
+  return {
+    resourceType: 'Condition',
+    id: `cond-${run}`,
+    subject: { reference: `Patient/${patient.did.split(':').pop() ?? ''}`, display: CANARY_NAME },
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
+    code: { coding: [{ system: ICD11, code: 'BA00', display: 'Essential hypertension' }] },
+    onsetDateTime: '2025-03-14T09:30:00Z',
+    recordedDate: '2026-10-02T10:00:00Z',
+  };
+}
+
+describe('the MedLedger story through the REST gateways', () => {
+  let info: NetworkInfo;
+  const ids = {
+    admin1: 'hospital1-admin',
+    admin2: 'hospital2-admin',
+    doctor1: `h1-cardio-att-${run}`,
+    intern1: `h1-cardio-int-${run}`,
+    internOnc: `h1-onco-int-${run}`,
+    doctor2: `h2-er-att-${run}`,
+    researcher: `res-${run}`,
+    auditor: `aud-${run}`,
+    researchAdmin: 'research-admin',
+    regulatorAdmin: 'regulator-admin',
+  };
+  const recordId = `rec-${run}`;
+  const studyId = `study-${run}`;
+  let patient: Patient;
+  let h1Admin: ApiClient;
+  let doctor1: ApiClient;
+  let intern1: ApiClient;
+  let internOnc: ApiClient;
+  let doctor2: ApiClient;
+  let researcher: ApiClient;
+  let auditor: ApiClient;
+  let patientApp: ApiClient;
+  let consentId = '';
+
+  before(async () => {
+    info = await ensureNetwork();
+    const keys = generatePatientKey();
+    const did = `did:medledger:patient:p-${run}`;
+    patient = { did, privateJwk: keys.privateJwk, kid: `${did}#key-1` };
+    h1Admin = await apiAs(info, 'Hospital1', ids.admin1);
+    const h2Admin = await apiAs(info, 'Hospital2', ids.admin2);
+    const resAdmin = await apiAs(info, 'Research', ids.researchAdmin);
+    const regAdmin = await apiAs(info, 'Regulator', ids.regulatorAdmin);
+    // Staff onboarding through the API: CA registration + enrollment, wallet, DID document on chain.
+    for (const [client, enrollmentId, role, department] of [
+      [h1Admin, ids.doctor1, 'attending', 'cardiology'],
+      [h1Admin, ids.intern1, 'intern', 'cardiology'],
+      [h1Admin, ids.internOnc, 'intern', 'oncology'],
+      [h2Admin, ids.doctor2, 'attending', 'emergency'],
+      [resAdmin, ids.researcher, 'researcher', null],
+      [regAdmin, ids.auditor, 'auditor', null],
+    ] as const) {
+      const res = await client.post('/v1/staff', { enrollmentId, role, department });
+      expectStatus(res, 201, `onboard ${role}`);
+    }
+    doctor1 = await apiAs(info, 'Hospital1', ids.doctor1);
+    intern1 = await apiAs(info, 'Hospital1', ids.intern1);
+    internOnc = await apiAs(info, 'Hospital1', ids.internOnc);
+    doctor2 = await apiAs(info, 'Hospital2', ids.doctor2);
+    researcher = await apiAs(info, 'Research', ids.researcher);
+    auditor = await apiAs(info, 'Regulator', ids.auditor);
+    patientApp = await apiAs(info, 'Hospital1', patient.did, { kind: 'patient' });
+  });
+  after(releaseNetwork);
+
+  it('when a doctor registers a patient and anchors a diagnosis, then the ledger holds metadata and hash only', async () => {
+    const reg = await doctor1.post('/v1/patients', {
+      patientDid: patient.did,
+      publicKeyJwk: {
+        kty: patient.privateJwk.kty,
+        crv: patient.privateJwk.crv,
+        x: patient.privateJwk.x,
+        y: patient.privateJwk.y,
+      },
+    });
+    expectStatus(reg, 201, 'register patient');
+    const did = await doctor1.get(`/v1/dids/${encodeURIComponent(patient.did)}`);
+    expectStatus(did, 200, 'resolve patient DID');
+    assert.equal((did.body as { id: string }).id, patient.did);
+
+    const anchored = await doctor1.post('/v1/records', {
+      recordId,
+      patientDid: patient.did,
+      department: 'cardiology',
+      category: 'diagnosis',
+      level: 3,
+      fhirResourceType: 'Condition',
+      resource: condition(patient),
+    });
+    expectStatus(anchored, 201, 'anchor record');
+    assert.match(String(anchored.body.txId), /^[0-9a-f]{64}$/);
+
+    const meta = await doctor2.get(`/v1/records/${recordId}`);
+    expectStatus(meta, 200, 'metadata read from another hospital');
+    const text = JSON.stringify(meta.body);
+    assert.ok(!text.includes(CANARY_NAME), 'no content in the public anchor');
+    assert.match(text, /"contentHash":"[0-9a-f]{64}"/);
+  });
+
+  it('when an intern of the same department asks, then access is granted and the content is read', async () => {
+    const access = await intern1.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' });
+    expectStatus(access, 200, 'access request');
+    const decision = decisionOf(access);
+    assert.equal(decision.outcome, 'granted');
+    const content = await intern1.get(`/v1/records/${recordId}/content?accessId=${decision.accessId}`);
+    expectStatus(content, 200, 'content read');
+    assert.match(JSON.stringify(content.body), new RegExp(CANARY_NAME));
+  });
+
+  it('when an intern of another department asks, then access is denied and the denial is audited', async () => {
+    const access = await internOnc.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' });
+    expectStatus(access, 200, 'access request');
+    const decision = decisionOf(access);
+    assert.equal(decision.outcome, 'denied');
+    assert.equal(decision.reason, 'DEPARTMENT_MISMATCH');
+    const content = await internOnc.get(`/v1/records/${recordId}/content?accessId=${decision.accessId}`);
+    assert.ok(content.status === 403 || content.status === 404, `content after denial: ${content.status}`);
+  });
+
+  it('when another hospital asks without consent, then it is denied; with the patient consent, granted; after revocation, denied', async () => {
+    const before = decisionOf(await doctor2.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' }));
+    assert.equal(before.outcome, 'denied');
+    assert.equal(before.reason, 'NO_CONSENT');
+
+    const now = Date.now();
+    const grant = await patientApp.post('/v1/consents', {
+      jws: sign(patient, {
+        typ: 'medledger.consent.grant',
+        grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+        categories: ['diagnosis'],
+        maxLevel: 3,
+        purpose: 'treatment',
+        periodStart: new Date(now - 60_000).toISOString(),
+        periodEnd: new Date(now + 86_400_000).toISOString(),
+      }),
+    });
+    expectStatus(grant, 201, 'grant consent');
+    consentId = String(
+      (grant.body.consent as Body | undefined)?.consentId ?? grant.body.consentId ?? grant.body.txId,
+    );
+
+    const granted = decisionOf(
+      await doctor2.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' }),
+    );
+    assert.equal(granted.outcome, 'granted', `with consent: ${granted.reason}`);
+    const content = await doctor2.get(`/v1/records/${recordId}/content?accessId=${granted.accessId}`);
+    expectStatus(content, 200, 'cross-hospital content read');
+
+    const revoke = await patientApp.post(`/v1/consents/${consentId}/revoke`, {
+      jws: sign(patient, { typ: 'medledger.consent.revoke', consentId }),
+    });
+    expectStatus(revoke, 200, 'revoke consent');
+    const afterRevoke = decisionOf(
+      await doctor2.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' }),
+    );
+    assert.equal(afterRevoke.outcome, 'denied');
+    // The grant given before revocation no longer opens the content either.
+    const stale = await doctor2.get(`/v1/records/${recordId}/content?accessId=${granted.accessId}`);
+    assert.ok(stale.status >= 400 && stale.status < 500, `stale grant: ${stale.status}`);
+  });
+
+  it('when a researcher has study consent, then the dataset is de-identified; outside the study, denied', async () => {
+    const now = Date.now();
+    const study = await researcher.post('/v1/studies', {
+      studyId,
+      categories: ['diagnosis'],
+      maxLevel: 3,
+      periodStart: new Date(now - 60_000).toISOString(),
+      periodEnd: new Date(now + 30 * 86_400_000).toISOString(),
+      ethicsApprovalRef: `IRB-${run}`,
+    });
+    expectStatus(study, 201, 'register study');
+    const outside = decisionOf(
+      await researcher.post(`/v1/records/${recordId}/access`, { purpose: 'research', studyId }),
+    );
+    assert.equal(outside.outcome, 'denied');
+
+    const consent = await patientApp.post('/v1/consents', {
+      jws: sign(patient, {
+        typ: 'medledger.consent.grant',
+        grantee: { kind: 'study', studyId },
+        categories: ['diagnosis'],
+        maxLevel: 3,
+        purpose: 'research',
+        periodStart: new Date(now - 60_000).toISOString(),
+        periodEnd: new Date(now + 30 * 86_400_000).toISOString(),
+      }),
+    });
+    expectStatus(consent, 201, 'study consent');
+    const cohort = await researcher.get(`/v1/studies/${studyId}/cohort`);
+    expectStatus(cohort, 200, 'cohort');
+    assert.match(JSON.stringify(cohort.body), new RegExp(patient.did));
+
+    const dataset = await researcher.post(`/v1/studies/${studyId}/datasets`, { recordIds: [recordId] });
+    expectStatus(dataset, 200, 'dataset');
+    const text = JSON.stringify(dataset.body);
+    assert.match(text, /Condition/);
+    assert.ok(!text.includes(CANARY_NAME), 'the researcher never sees the patient name');
+    assert.ok(!text.includes('2025-03-14T09:30'), 'dates are coarsened');
+  });
+
+  it('when a regulator asks for content, then it is denied, but the audit trail is theirs to query', async () => {
+    const decision = decisionOf(
+      await auditor.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' }),
+    );
+    assert.equal(decision.outcome, 'denied');
+    assert.equal(decision.reason, 'REGULATOR_NO_CONTENT');
+    const audit = await auditor.get(`/v1/audit?by=patient&id=${encodeURIComponent(patient.did)}`);
+    expectStatus(audit, 200, 'audit query');
+    const items = (audit.body.items ?? []) as { outcome: string; actorDid: string }[];
+    assert.ok(items.length >= 6, `audit events: ${items.length}`);
+    assert.ok(items.some((e) => e.outcome === 'denied'));
+    assert.ok(items.some((e) => e.outcome === 'granted'));
+  });
+
+  it('when a doctor of another hospital breaks the glass, then access is granted, flagged, and a regulator reviews it', async () => {
+    const decision = decisionOf(
+      await doctor2.post(`/v1/records/${recordId}/access`, {
+        purpose: 'emergency',
+        breakGlassReason: 'unconscious_patient',
+      }),
+    );
+    assert.equal(decision.outcome, 'granted');
+    assert.equal(decision.reason, 'BREAK_GLASS');
+    const review = await auditor.post(`/v1/break-glass/${decision.accessId}/review`, {
+      outcome: 'justified',
+    });
+    expectStatus(review, 200, 'break-glass review');
+  });
+
+  it('when the patient reads their access log, then it lists who accessed; another patient cannot read it', async () => {
+    const log = await patientApp.get(`/v1/patients/${encodeURIComponent(patient.did)}/access-log`);
+    expectStatus(log, 200, 'access log');
+    assert.ok(((log.body.items ?? []) as unknown[]).length >= 3);
+    const other = await apiAs(info, 'Hospital1', `did:medledger:patient:other-${run}`, { kind: 'patient' });
+    const denied = await other.get(`/v1/patients/${encodeURIComponent(patient.did)}/access-log`);
+    expectStatus(denied, 403, 'another patient');
+  });
+
+  it('when tokens are from another org or expired, then the gateway refuses them', async () => {
+    const foreign = await devToken(info, 'Hospital2', ids.doctor2);
+    const res = await doctor1.get(`/v1/records/${recordId}`, { token: foreign });
+    assert.ok(res.status === 401 || res.status === 403, `foreign token: ${res.status}`);
+    assert.equal(res.headers.get('content-type')?.split(';')[0], 'application/problem+json');
+    const expired = await devToken(info, 'Hospital1', ids.doctor1, {
+      issuedAt: Math.floor(Date.now() / 1000) - 7200,
+      ttlSeconds: 600,
+    });
+    expectStatus(await doctor1.get(`/v1/records/${recordId}`, { token: expired }), 401, 'expired token');
+  });
+
+  it('when the custodian admin erases the content, then it cannot be read and the erasure is on record', async () => {
+    const erase = await h1Admin.post(`/v1/records/${recordId}/erasures`, { reason: 'patient_request' });
+    expectStatus(erase, 201, 'erasure');
+    const decision = decisionOf(
+      await doctor1.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' }),
+    );
+    assert.equal(decision.outcome, 'denied');
+    assert.equal(decision.reason, 'CONTENT_ERASED');
+  });
+});

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mintToken } from '@medledger/gateway/dist/auth/tokens';
+import { DEV_AUDIENCE, type NetworkInfo } from '@medledger/network';
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+export interface CallOptions {
+  readonly idempotencyKey?: string;
+  readonly token?: string;
+}
+
+/** A caller of one org's REST gateway with a dev token, as an EMR system or patient app would be. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly token: string,
+  ) {}
+
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: CallOptions = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? this.token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET') headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
+  }
+
+  get<T = Record<string, unknown>>(path: string, options?: CallOptions): Promise<ApiResponse<T>> {
+    return this.call<T>('GET', path, undefined, options);
+  }
+
+  post<T = Record<string, unknown>>(
+    path: string,
+    body: unknown,
+    options?: CallOptions,
+  ): Promise<ApiResponse<T>> {
+    return this.call<T>('POST', path, body, options);
+  }
+}
+
+/** Mints a dev token the way `npm run token` does, with the org's local signing key. */
+export async function devToken(
+  info: NetworkInfo,
+  orgName: string,
+  subject: string,
+  extra: { kind?: 'staff' | 'patient'; ttlSeconds?: number; issuedAt?: number } = {},
+): Promise<string> {
+  const org = info.orgs.find((o) => o.name === orgName);
+  if (org === undefined) throw new Error(`no org ${orgName}`);
+  const dir = join(info.stateDir, 'gateways', orgName.toLowerCase(), 'auth');
+  const domain = `${orgName.toLowerCase()}.medledger.local`;
+  return mintToken(readFileSync(join(dir, 'signing-key.pem'), 'utf8'), {
+    issuer: `https://idp.${domain}`,
+    audience: DEV_AUDIENCE,
+    org: org.mspId,
+    subject,
+    ...extra,
+  });
+}
+
+/** An API client of `orgName`'s gateway acting as `subject`. */
+export async function apiAs(
+  info: NetworkInfo,
+  orgName: string,
+  subject: string,
+  extra: { kind?: 'staff' | 'patient' } = {},
+): Promise<ApiClient> {
+  const org = info.orgs.find((o) => o.name === orgName);
+  if (org === undefined) throw new Error(`no org ${orgName}`);
+  return new ApiClient(`http://127.0.0.1:${org.gatewayPort}`, await devToken(info, orgName, subject, extra));
+}
