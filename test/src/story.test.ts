@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { generatePatientKey, signCompactJws, type P256PrivateJwk } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, devToken, type ApiClient, type ApiResponse } from './support/api';
+import { readLedger } from './support/ledger';
 import { ensureNetwork, releaseNetwork } from './support/network';
 
 /**
@@ -323,5 +324,27 @@ describe('the MedLedger story through the REST gateways', () => {
     );
     assert.equal(decision.outcome, 'denied');
     assert.equal(decision.reason, 'CONTENT_ERASED');
+  });
+
+  it('when the run is over, then every transaction on the chain is VALID and endorsed as the rules require', async () => {
+    const txs = await readLedger(info, 'Hospital2', 'hospital2-admin');
+    const invalid = txs.filter((t) => t.validationCode !== 0);
+    // A mismatch between two endorsers' results (nondeterminism) fails endorsement, and a conflict or
+    // policy failure shows here as a non-VALID code: both must be absent from a functional run.
+    assert.deepEqual(
+      invalid.map((t) => `${t.block}:${t.fn}:${t.validationCode}`),
+      [],
+    );
+    const ours = txs.filter((t) => t.chaincode === 'medledger');
+    assert.ok(ours.length > 20, `medledger transactions: ${ours.length}`);
+    for (const tx of ours) {
+      const orgs = new Set(tx.endorsers);
+      if (tx.fn === 'record:StageRecordContent') {
+        // Content goes only to the custodian's peer: one org endorses, and it is a hospital.
+        assert.equal(orgs.size, 1, `${tx.txId} staged by ${[...orgs].join(',')}`);
+      } else {
+        assert.ok(orgs.size >= 2, `${tx.fn} ${tx.txId} endorsed by ${[...orgs].join(',')}`);
+      }
+    }
   });
 });

@@ -1,0 +1,79 @@
+import { common, msp, peer } from '@hyperledger/fabric-protos';
+import type { NetworkInfo } from '@medledger/network';
+import { gatewayFor } from './network';
+
+/** One transaction as read back from a peer's block store. */
+export interface LedgerTx {
+  readonly block: number;
+  readonly txId: string;
+  readonly type: number;
+  readonly validationCode: number;
+  /** `contract:Function` for chaincode invocations, else ''. */
+  readonly fn: string;
+  readonly chaincode: string;
+  /** MSP IDs of the endorsers. */
+  readonly endorsers: readonly string[];
+}
+
+const utf8 = new TextDecoder();
+
+function decodeTx(block: number, envelopeBytes: Uint8Array, validationCode: number): LedgerTx {
+  const envelope = common.Envelope.deserializeBinary(envelopeBytes);
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const channelHeader = common.ChannelHeader.deserializeBinary(
+    payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+  );
+  const base = { block, txId: channelHeader.getTxId(), type: channelHeader.getType(), validationCode };
+  if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) {
+    return { ...base, fn: '', chaincode: '', endorsers: [] };
+  }
+  const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  const action = tx.getActionsList()[0];
+  if (action === undefined) return { ...base, fn: '', chaincode: '', endorsers: [] };
+  const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+  const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(
+    actionPayload.getChaincodeProposalPayload_asU8(),
+  );
+  const spec = peer.ChaincodeInvocationSpec.deserializeBinary(
+    proposalPayload.getInput_asU8(),
+  ).getChaincodeSpec();
+  const args = spec?.getInput()?.getArgsList_asU8() ?? [];
+  const endorsers = (actionPayload.getAction()?.getEndorsementsList() ?? []).map((e) =>
+    msp.SerializedIdentity.deserializeBinary(e.getEndorser_asU8()).getMspid(),
+  );
+  return {
+    ...base,
+    fn: args[0] === undefined ? '' : utf8.decode(args[0]),
+    chaincode: spec?.getChaincodeId()?.getName() ?? '',
+    endorsers,
+  };
+}
+
+/** Every transaction of the channel, read block by block through one org's peer. */
+export async function readLedger(info: NetworkInfo, orgName: string, userId: string): Promise<LedgerTx[]> {
+  const { gateway, client } = gatewayFor(info, orgName, userId);
+  try {
+    const qscc = gateway.getNetwork(info.channel).getContract('qscc');
+    const org = info.orgs.find((o) => o.name === orgName);
+    const evaluate = (fn: string, ...args: string[]) =>
+      qscc.evaluate(fn, { arguments: args, endorsingOrganizations: org ? [org.mspId] : [] });
+    const chain = common.BlockchainInfo.deserializeBinary(await evaluate('GetChainInfo', info.channel));
+    const txs: LedgerTx[] = [];
+    for (let n = 0; n < chain.getHeight(); n++) {
+      const block = common.Block.deserializeBinary(
+        await evaluate('GetBlockByNumber', info.channel, String(n)),
+      );
+      const filter =
+        block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ??
+        new Uint8Array();
+      block
+        .getData()
+        ?.getDataList_asU8()
+        .forEach((env, i) => txs.push(decodeTx(n, env, filter[i] ?? 0)));
+    }
+    return txs;
+  } finally {
+    gateway.close();
+    client.close();
+  }
+}
