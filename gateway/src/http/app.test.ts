@@ -545,6 +545,33 @@ describe('gateway HTTP layer', () => {
   });
 
   describe('operations and headers', () => {
+    it('when staff post /v1/ops/ping, then the empty transaction is submitted as them and its tx id returned', async () => {
+      const before = gw.fake.calls.length;
+      const r = await call(gw, 'POST', '/v1/ops/ping', {
+        token: doctor,
+        body: {},
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      assert.equal(r.status, 200, r.text);
+      assert.match(String(r.body['txId']), /^[0-9a-f]{64}$/);
+      const sent = gw.fake.calls.slice(before);
+      assert.deepEqual(
+        sent.map((c) => [c.kind, c.fn, c.caller]),
+        [['submit', 'health:Ping', 'doc1']],
+      );
+    });
+
+    it('when /v1/ops/ping has no token or a non-empty body, then 401 or 400 and nothing is submitted', async () => {
+      const before = gw.fake.calls.length;
+      assertProblem(await call(gw, 'POST', '/v1/ops/ping', { body: {} }), 401, 'UNAUTHENTICATED');
+      assertProblem(
+        await call(gw, 'POST', '/v1/ops/ping', { token: doctor, body: { extra: 1 } }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      assert.equal(gw.fake.calls.length, before);
+    });
+
     it('when /healthz, /readyz, /metrics and /docs are fetched, then they answer without a token', async () => {
       assert.equal((await call(gw, 'GET', '/healthz')).status, 200);
       assert.equal((await call(gw, 'GET', '/readyz')).status, 200);

@@ -40,6 +40,7 @@ import type { Principal } from '../auth/tokens';
 import type { ServiceContext, StaffEnroller } from '../services/context';
 import * as consents from '../services/consents';
 import * as identity from '../services/identity';
+import * as ops from '../services/ops';
 import * as oversight from '../services/oversight';
 import * as records from '../services/records';
 import * as studies from '../services/studies';
@@ -58,7 +59,7 @@ export interface RouteDef {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly tag: 'hospital' | 'patient' | 'researcher' | 'regulator' | 'identity';
+  readonly tag: 'hospital' | 'patient' | 'researcher' | 'regulator' | 'identity' | 'operations';
   /** Principal kinds allowed; the chaincode makes the role decision. */
   readonly principals: readonly Principal['kind'][];
   /** For patient principals: the path parameter that must equal their DID. */
@@ -434,6 +435,19 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
       }),
       status: 200,
       handler: (ctx, { params, body }) => studies.buildDataset(ctx, params.id, body),
+    }),
+    // operations
+    route({
+      method: 'post',
+      path: '/v1/ops/ping',
+      operationId: 'ping',
+      summary:
+        'Empty transaction (writes one key), signed by the caller and committed: the write-path baseline of the benchmarks',
+      tag: 'operations',
+      body: z.strictObject({}),
+      response: tx({}),
+      status: 200,
+      handler: (ctx) => ops.ping(ctx),
     }),
     // regulator
     route({

@@ -250,6 +250,7 @@ export function defaultHandlers(): Record<string, FakeHandler> {
       fetchedRecordsCount: 2,
     }),
     'audit:GetAuditEvent': (i) => auditEventFixture({ eventId: i['eventId'] }),
+    'health:Ping': () => txId(),
     'health:GetBuildInfo': () => ({ name: 'medledger', version: '0.1.0', codeHash: 'abc' }),
   };
 }
