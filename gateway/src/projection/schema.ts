@@ -2,6 +2,10 @@
  * The projection's schema, one text for every dialect. Every projected row carries the tx id and
  * block number it came from, so an auditor can check it against the ledger. `seq` is the ledger order
  * (assigned by the projector, so no dialect-specific auto-increment is needed).
+ *
+ * `audit_report_groups` leads with the report's GROUP BY columns and covers the time filter, so the
+ * report scans one index in group order without a sort; the partial `audit_break_glass_time` keeps
+ * break-glass cases a small range scan.
  */
 import type { Dialect } from './sql';
 
@@ -53,8 +57,8 @@ CREATE INDEX IF NOT EXISTS audit_by_record ON audit_event (record_id, tx_time_ms
 CREATE INDEX IF NOT EXISTS audit_by_purpose ON audit_event (purpose, tx_time_ms DESC, seq DESC);
 CREATE INDEX IF NOT EXISTS audit_by_outcome ON audit_event (outcome, tx_time_ms DESC, seq DESC);
 CREATE INDEX IF NOT EXISTS audit_event_id ON audit_event (event_id);
-CREATE INDEX IF NOT EXISTS audit_report ON audit_event (tx_time_ms, outcome, purpose, actor_msp, reason);
-CREATE INDEX IF NOT EXISTS audit_break_glass ON audit_event (tx_time_ms) WHERE break_glass = 1;
+CREATE INDEX IF NOT EXISTS audit_report_groups ON audit_event (outcome, reason, purpose, actor_msp, custodian, tx_time_ms);
+CREATE INDEX IF NOT EXISTS audit_break_glass_time ON audit_event (tx_time_ms, seq) WHERE break_glass = 1;
 CREATE TABLE IF NOT EXISTS break_glass_review (
   access_id TEXT PRIMARY KEY,
   record_id TEXT NOT NULL,

@@ -534,16 +534,18 @@ export class ProjectionService {
     toMs: number,
     nowMs: number,
   ): Promise<BreakGlassCaseView[]> {
+    // Only break_glass = 1 in SQL, so the partial index serves it; denied attempts are dropped below.
     const where = new Where()
       .add('break_glass = 1')
-      .add("outcome = 'granted'")
       .add('tx_time_ms >= ?', fromMs)
       .add('tx_time_ms < ?', toMs);
     scopeAudit(viewer, where);
-    const rows = await this.#db.all<AuditRow>(
-      `SELECT ${AUDIT_COLUMNS} FROM audit_event ${where.sql} ORDER BY tx_time_ms, seq`,
-      where.params,
-    );
+    const rows = await this.#db
+      .all<AuditRow>(
+        `SELECT ${AUDIT_COLUMNS} FROM audit_event ${where.sql} ORDER BY tx_time_ms, seq`,
+        where.params,
+      )
+      .then((all) => all.filter((r) => r.outcome === 'granted'));
     const reviews = new Map<string, ReviewRow>();
     for (let i = 0; i < rows.length; i += 500) {
       const part = await this.#reviewsOf(rows.slice(i, i + 500).map((r) => r.event_id));
