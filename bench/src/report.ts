@@ -1,0 +1,150 @@
+/**
+ * Benchmark results: one row per scenario with its baseline from the same run, written as JSON (for
+ * tools) and as a Markdown table (for people), with the configuration measured under.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { LatencySummary, LoadResult, OutcomeKind } from './load';
+
+/** What was measured for one side (scenario or its baseline). */
+export interface Measurement {
+  /** What ran, e.g. `POST /v1/records` or `projection complianceReport`. */
+  readonly label: string;
+  /** How it was driven, e.g. `closed 32` or `open 20/s`. */
+  readonly mode: string;
+  readonly latencyMs: LatencySummary | null;
+  /** Committed (or successful, for reads) operations per second. */
+  readonly throughput: number | null;
+  readonly counts: Readonly<Record<OutcomeKind, number>> | null;
+  readonly loadGeneratorCpuPercent: number | null;
+  readonly durationS: number | null;
+}
+
+/** One scenario of QUALITY.md. */
+export interface ScenarioRow {
+  readonly id: string;
+  readonly scenario: string;
+  readonly target: string;
+  readonly measured: Measurement;
+  readonly baseline: Measurement | null;
+  /** Throughput ratio to the baseline (closed loop), or baseline p50 / scenario p50 (fixed rate). */
+  readonly ratio: { readonly value: number; readonly kind: 'throughput' | 'latency' } | null;
+  /** `null` when the scenario could not decide (e.g. not run in quick mode). */
+  readonly met: boolean | null;
+  /** Why met or by how much missed. */
+  readonly verdict: string;
+  readonly notes: readonly string[];
+}
+
+/** The configuration the numbers were measured under. */
+export interface BenchConfig {
+  readonly batchTimeout: string;
+  readonly maxMessageCount: number;
+  readonly preferredMaxBytes: string;
+  readonly endorsementPolicy: string;
+  readonly peers: readonly string[];
+  readonly orderers: readonly string[];
+  readonly gateways: readonly string[];
+  readonly cpus: number;
+  readonly node: string;
+  readonly [key: string]: unknown;
+}
+
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly quick: boolean;
+  readonly wallClockS: number;
+  readonly config: BenchConfig;
+  readonly rows: readonly ScenarioRow[];
+}
+
+/** A measurement from a load run. */
+export function fromLoad(label: string, result: LoadResult): Measurement {
+  return {
+    label,
+    mode:
+      result.mode === 'open' ? `open ${String(result.targetRate)}/s` : `closed ${String(result.concurrency)}`,
+    latencyMs: result.latencyMs,
+    throughput: result.throughput,
+    counts: result.counts,
+    loadGeneratorCpuPercent: result.loadGeneratorCpuPercent,
+    durationS: result.durationS,
+  };
+}
+
+const fmt = (n: number | null | undefined, digits = 1): string =>
+  n === null || n === undefined ? '–' : n.toFixed(digits);
+
+function latencies(m: Measurement): string {
+  const l = m.latencyMs;
+  return l ? `${fmt(l.p50)} / ${fmt(l.p95)} / ${fmt(l.p99)} / ${fmt(l.max)}` : '–';
+}
+
+function failures(m: Measurement): string {
+  const c = m.counts;
+  return c ? `${String(c.mvcc)} / ${String(c.timeout)} / ${String(c.rejected + c.error)}` : '–';
+}
+
+function ratioText(row: ScenarioRow): string {
+  if (!row.ratio) return '–';
+  return `${row.ratio.value.toFixed(2)} (${row.ratio.kind === 'throughput' ? 'tx/s' : 'p50'})`;
+}
+
+const escape = (s: string): string => s.replace(/\|/g, '\\|');
+
+/** The Markdown report: configuration, then the table (scenario line and baseline line). */
+export function renderMarkdown(results: BenchResults): string {
+  const c = results.config;
+  const lines = [
+    `# MedLedger benchmark${results.quick ? ' (quick)' : ''}`,
+    '',
+    `Run ${results.startedAt} – ${results.finishedAt} (${results.wallClockS.toFixed(0)} s), ${String(c.cpus)} CPUs, Node ${c.node}.`,
+    '',
+    `Configuration: BatchTimeout ${c.batchTimeout}, MaxMessageCount ${String(c.maxMessageCount)}, PreferredMaxBytes ${c.preferredMaxBytes}; endorsement policy \`${c.endorsementPolicy}\`; peers ${c.peers.join(', ')}; orderers ${c.orderers.join(', ')} (etcdraft); gateways ${c.gateways.join(', ')}.`,
+    '',
+    'Latency in ms from the HTTP request to the response that reports the commit (writes) or the data (reads); only VALID commits count. Failures: mvcc / timeouts / errors (rejections included). Ratio: throughput ratio to the baseline for closed-loop runs, baseline p50 ÷ scenario p50 for fixed-rate runs.',
+    '',
+    '| scenario | target | run | load | p50 / p95 / p99 / max (ms) | throughput (/s) | ratio to baseline | met? | mvcc / timeouts / errors | generator CPU % |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of results.rows) {
+    const met = row.met === null ? 'n/a' : row.met ? 'yes' : '**no**';
+    const sides: [Measurement, boolean][] = [[row.measured, true]];
+    if (row.baseline) sides.push([row.baseline, false]);
+    for (const [m, main] of sides) {
+      lines.push(
+        [
+          '',
+          main ? escape(row.scenario) : '↳ baseline',
+          main ? escape(row.target) : '',
+          escape(m.label),
+          m.mode,
+          latencies(m),
+          fmt(m.throughput),
+          main ? ratioText(row) : '',
+          main ? `${met} — ${escape(row.verdict)}` : '',
+          failures(m),
+          fmt(m.loadGeneratorCpuPercent, 0),
+          '',
+        ]
+          .join(' | ')
+          .trim(),
+      );
+    }
+  }
+  const notes = results.rows.flatMap((r) => r.notes.map((n) => `- ${r.scenario}: ${n}`));
+  if (notes.length > 0) lines.push('', 'Notes:', '', ...notes);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes `latest.json` and `latest.md` into `dir`; returns their paths. */
+export function writeResults(dir: string, results: BenchResults): { json: string; md: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, 'latest.json');
+  const md = join(dir, 'latest.md');
+  writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(md, renderMarkdown(results));
+  return { json, md };
+}

@@ -1,0 +1,493 @@
+/**
+ * The scenarios of QUALITY.md, each with its baseline in the same run: setup (staff through
+ * `POST /v1/staff`, a patient, records), then write saturation, sustained writes, write latency at a
+ * fixed rate, metadata reads, access decisions, the audit-event loader, audit queries and the
+ * projection's compliance report. Independent of how the gateways were started, so the smoke test
+ * can drive it against a fake.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import { generatePatientKey } from '@medledger/domain';
+
+import { BenchClient, expectStatus, outcomeOf } from './http';
+import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
+import { fromLoad, type BenchConfig, type BenchResults, type ScenarioRow } from './report';
+
+/** Timing of the projection's compliance report (from the projection CLI). */
+export interface ProjectionTiming {
+  readonly auditEvents: number;
+  readonly loadSeconds: number | null;
+  readonly complianceReportMs: readonly number[];
+  readonly auditorPatientPage50: { readonly p50: number; readonly p99: number } | null;
+}
+
+/** Where the harness sends load. */
+export interface BenchTarget {
+  /** Gateway base URL per org name (`Hospital1`, `Regulator`, ...). */
+  readonly gateways: Readonly<Record<string, string>>;
+  /** MSP ID per org name. */
+  readonly mspIds: Readonly<Record<string, string>>;
+  /** A bearer token for `subject` of `org`. */
+  token(org: string, subject: string): Promise<string>;
+  readonly config: BenchConfig;
+  /** Setup reused across runs against the same ledger (staff, patient, records, events loaded). */
+  readonly stateFile?: string;
+  /** Times the compliance report over the projection; `undefined` when there is no projection here. */
+  projection?(quick: boolean): Promise<ProjectionTiming>;
+}
+
+/** How long and how hard each scenario runs. */
+export interface BenchPlan {
+  readonly quick: boolean;
+  readonly warmupS: number;
+  readonly durationS: number;
+  /** Callers of the closed-loop saturation runs. */
+  readonly concurrency: number;
+  readonly writeRate: number;
+  readonly readRate: number;
+  readonly auditRate: number;
+  /** Target of the sustained write run; run only when saturation reaches it (else 80 % of saturation). */
+  readonly sustainedRate: number | null;
+  /** Seconds of honest AccessRecord load to grow the audit log (0: none). */
+  readonly loaderS: number;
+  readonly writers: number;
+  readonly records: number;
+}
+
+export const FULL_PLAN: BenchPlan = {
+  quick: false,
+  warmupS: 10,
+  durationS: 30,
+  concurrency: 32,
+  writeRate: 20,
+  readRate: 200,
+  auditRate: 20,
+  sustainedRate: 250,
+  loaderS: 120,
+  writers: 8,
+  records: 16,
+};
+
+export const QUICK_PLAN: BenchPlan = {
+  ...FULL_PLAN,
+  quick: true,
+  warmupS: 3,
+  durationS: 8,
+  sustainedRate: null,
+  loaderS: 0,
+};
+
+/** What setup made, kept in the state file so a second run on the same ledger reuses it. */
+interface BenchState {
+  readonly run: string;
+  readonly writers: readonly string[];
+  readonly writerDids: readonly string[];
+  readonly auditor: string;
+  readonly patientDid: string;
+  readonly records: readonly string[];
+  /** Audit events this harness put on the ledger for the patient (decisions and loader). */
+  auditEvents: number;
+}
+
+const ADMIN: Readonly<Record<string, string>> = {
+  Hospital1: 'hospital1-admin',
+  Regulator: 'regulator-admin',
+};
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function inBatches<T>(
+  items: readonly T[],
+  size: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+function resource(did: string): Record<string, unknown> {
+  return {
+    resourceType: 'Condition',
+    subject: { reference: `Patient/${did.split(':').pop() ?? ''}` },
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
+    code: {
+      coding: [
+        { system: 'http://id.who.int/icd/release/11/mms', code: 'BA00', display: 'Essential hypertension' },
+      ],
+    },
+    recordedDate: '2026-10-02T10:00:00Z',
+  };
+}
+
+function recordBody(recordId: string, patientDid: string): Record<string, unknown> {
+  return {
+    recordId,
+    patientDid,
+    department: 'cardiology',
+    category: 'diagnosis',
+    level: 3,
+    fhirResourceType: 'Condition',
+    resource: resource(patientDid),
+  };
+}
+
+/** Runs the whole suite and returns the results (the caller writes them). */
+export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<BenchResults> {
+  const startedAt = new Date();
+  const h1 = target.gateways['Hospital1'];
+  const reg = target.gateways['Regulator'];
+  if (h1 === undefined || reg === undefined) throw new Error('the harness needs Hospital1 and Regulator');
+  const client = async (org: string, url: string, subject: string): Promise<BenchClient> =>
+    new BenchClient(url, await target.token(org, subject));
+
+  const state = await setup(target, plan, h1, reg, client);
+  const writers = await Promise.all(state.writers.map((w) => client('Hospital1', h1, w)));
+  const auditor = await client('Regulator', reg, state.auditor);
+  const pick = <T>(items: readonly T[], i: number): T => items[i % items.length] as T;
+  const prefix = randomBytes(4).toString('hex');
+
+  const ping: Operation = (i) => outcomeOf(() => pick(writers, i).post('/v1/ops/ping', {}), true);
+  let anchorRound = 0;
+  const freshAnchor = (): Operation => {
+    const round = anchorRound++;
+    return (i) =>
+      outcomeOf(
+        () =>
+          pick(writers, i).post(
+            '/v1/records',
+            recordBody(`rec-b${prefix}-${String(round)}-${String(i)}`, state.patientDid),
+          ),
+        true,
+      );
+  };
+  const access: Operation = (i) =>
+    outcomeOf(
+      () =>
+        pick(writers, i).post(`/v1/records/${encodeURIComponent(pick(state.records, i))}/access`, {
+          purpose: 'treatment',
+        }),
+      true,
+    );
+  const readRecord: Operation = (i) =>
+    outcomeOf(() => pick(writers, i).get(`/v1/records/${encodeURIComponent(pick(state.records, i))}`), false);
+  const readDid: Operation = (i) =>
+    outcomeOf(() => pick(writers, i).get(`/v1/dids/${encodeURIComponent(pick(state.writerDids, i))}`), false);
+  const auditPage: Operation = () =>
+    outcomeOf(
+      () => auditor.get(`/v1/audit?by=patient&id=${encodeURIComponent(state.patientDid)}&pageSize=50`),
+      false,
+    );
+
+  const timing = { warmupS: plan.warmupS, durationS: plan.durationS };
+  const closed = (op: Operation): Promise<LoadResult> =>
+    closedLoop(op, { concurrency: plan.concurrency, ...timing });
+  const open = (op: Operation, rate: number): Promise<LoadResult> =>
+    openLoop(op, { rate, ...timing, drainS: 30 });
+  const rows: ScenarioRow[] = [];
+  const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    log(`${what} ...`);
+    const t0 = performance.now();
+    const out = await fn();
+    log(`${what} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return out;
+  };
+
+  // 1. Write saturation: the empty transaction, then anchoring (stage content + anchor metadata).
+  const pingClosed = await step('write baseline, closed loop', () => closed(ping));
+  const anchorClosed = await step('anchor, closed loop', () => closed(freshAnchor()));
+  {
+    const ratio = pingClosed.throughput > 0 ? anchorClosed.throughput / pingClosed.throughput : 0;
+    const t = anchorClosed.throughput;
+    const met = t >= 250 && ratio >= 0.8;
+    rows.push({
+      id: 'anchor-saturation',
+      scenario: 'anchor a record through REST (saturation)',
+      target: '>= 250 committed tx/s; >= 0.8 of the empty-transaction baseline',
+      measured: fromLoad('POST /v1/records', anchorClosed),
+      baseline: fromLoad('POST /v1/ops/ping', pingClosed),
+      ratio: { value: ratio, kind: 'throughput' },
+      met,
+      verdict: met
+        ? `${t.toFixed(0)} tx/s, ratio ${ratio.toFixed(2)}`
+        : `${t.toFixed(0)} tx/s (${t >= 250 ? 'met' : `${(250 - t).toFixed(0)} short`}), ratio ${ratio.toFixed(2)} (${ratio >= 0.8 ? 'met' : 'below 0.8'})`,
+      notes: [
+        'one anchor is two commits (content staged on the custodian peer, then the public anchor), so its ceiling is about half the empty transaction.',
+      ],
+    });
+  }
+
+  // 2. Sustained writes at the target rate (or 80 % of the measured saturation when below it).
+  if (plan.sustainedRate !== null) {
+    const rate = Math.max(
+      1,
+      anchorClosed.throughput >= plan.sustainedRate
+        ? plan.sustainedRate
+        : Math.floor(anchorClosed.throughput * 0.8),
+    );
+    const pingSustained = await step(`write baseline, open loop ${String(rate)}/s`, () => open(ping, rate));
+    const anchorSustained = await step(`anchor, open loop ${String(rate)}/s`, () =>
+      open(freshAnchor(), rate),
+    );
+    const p99 = anchorSustained.latencyMs.p99;
+    const atTarget = rate >= plan.sustainedRate;
+    const met = atTarget && p99 < 1000 && anchorSustained.throughput >= 0.98 * plan.sustainedRate;
+    rows.push({
+      id: 'anchor-sustained',
+      scenario: 'anchor a record through REST (sustained)',
+      target: `>= ${String(plan.sustainedRate)} committed tx/s sustained with p99 < 1 s`,
+      measured: fromLoad('POST /v1/records', anchorSustained),
+      baseline: fromLoad('POST /v1/ops/ping', pingSustained),
+      ratio: latencyRatio(pingSustained, anchorSustained),
+      met,
+      verdict: atTarget
+        ? `${anchorSustained.throughput.toFixed(0)} tx/s, p99 ${p99.toFixed(0)} ms`
+        : `saturation below target, so run at ${String(rate)}/s (80 % of it): p99 ${p99.toFixed(0)} ms`,
+      notes: [],
+    });
+  }
+
+  // 3. End-to-end write latency at a fixed low rate.
+  const pingRate = await step(`write baseline, open loop ${String(plan.writeRate)}/s`, () =>
+    open(ping, plan.writeRate),
+  );
+  const anchorRate = await step(`anchor, open loop ${String(plan.writeRate)}/s`, () =>
+    open(freshAnchor(), plan.writeRate),
+  );
+  {
+    const l = anchorRate.latencyMs;
+    const met = l.p50 <= 100 && l.p99 <= 200 && anchorRate.counts.committed > 0;
+    rows.push({
+      id: 'write-latency',
+      scenario: `end-to-end write latency at ${String(plan.writeRate)} tx/s (anchor)`,
+      target: 'p50 <= 100 ms, p99 <= 200 ms (committed)',
+      measured: fromLoad('POST /v1/records', anchorRate),
+      baseline: fromLoad('POST /v1/ops/ping', pingRate),
+      ratio: latencyRatio(pingRate, anchorRate),
+      met,
+      verdict: `p50 ${l.p50.toFixed(0)} ms (${l.p50 <= 100 ? 'met' : `${(l.p50 - 100).toFixed(0)} ms over`}), p99 ${l.p99.toFixed(0)} ms (${l.p99 <= 200 ? 'met' : `${(l.p99 - 200).toFixed(0)} ms over`})`,
+      notes: [],
+    });
+  }
+
+  // 4. Record metadata reads at a fixed rate; baseline: the cheapest evaluate (resolve a DID).
+  const didRead = await step(`read baseline, open loop ${String(plan.readRate)}/s`, () =>
+    open(readDid, plan.readRate),
+  );
+  const recordRead = await step(`record read, open loop ${String(plan.readRate)}/s`, () =>
+    open(readRecord, plan.readRate),
+  );
+  {
+    const l = recordRead.latencyMs;
+    const met = l.p50 <= 5 && l.p99 <= 20 && recordRead.throughput >= 0.95 * plan.readRate;
+    rows.push({
+      id: 'record-read',
+      scenario: `record metadata read through REST at ${String(plan.readRate)} req/s`,
+      target: 'p50 <= 5 ms, p99 <= 20 ms',
+      measured: fromLoad('GET /v1/records/{id}', recordRead),
+      baseline: fromLoad('GET /v1/dids/{did}', didRead),
+      ratio: latencyRatio(didRead, recordRead),
+      met,
+      verdict: `p50 ${l.p50.toFixed(1)} ms (${l.p50 <= 5 ? 'met' : `${(l.p50 - 5).toFixed(1)} ms over`}), p99 ${l.p99.toFixed(1)} ms (${l.p99 <= 20 ? 'met' : `${(l.p99 - 20).toFixed(1)} ms over`})`,
+      notes: [],
+    });
+  }
+
+  // 5. Access decisions (consent check + audit event), saturation, against the empty transaction.
+  const pingClosed2 = await step('write baseline, closed loop (for access)', () => closed(ping));
+  const accessClosed = await step('access decision, closed loop', () => closed(access));
+  state.auditEvents += accessClosed.counts.committed + Math.round(accessClosed.throughput * plan.warmupS);
+  {
+    const ratio = pingClosed2.throughput > 0 ? accessClosed.throughput / pingClosed2.throughput : 0;
+    const met = ratio >= 0.7;
+    rows.push({
+      id: 'access-decision',
+      scenario: 'access decision (consent check + audit event)',
+      target: '>= 0.7 of the empty-transaction baseline',
+      measured: fromLoad('POST /v1/records/{id}/access', accessClosed),
+      baseline: fromLoad('POST /v1/ops/ping', pingClosed2),
+      ratio: { value: ratio, kind: 'throughput' },
+      met,
+      verdict: `ratio ${ratio.toFixed(2)} (${met ? 'met' : `${(0.7 - ratio).toFixed(2)} short`}), ${accessClosed.throughput.toFixed(0)} vs ${pingClosed2.throughput.toFixed(0)} tx/s`,
+      notes: [],
+    });
+  }
+
+  // 6. The audit-event loader: honest AccessRecord transactions (each commits one audit event).
+  if (plan.loaderS > 0) {
+    const loaded = await step(`audit loader, closed loop ${String(plan.loaderS)} s`, () =>
+      closedLoop(access, { concurrency: plan.concurrency, warmupS: 0, durationS: plan.loaderS }),
+    );
+    state.auditEvents += loaded.counts.committed;
+    const rate = loaded.throughput;
+    const minutesFor1M = rate > 0 ? 1_000_000 / rate / 60 : Infinity;
+    rows.push({
+      id: 'audit-loader',
+      scenario: 'loading 1,000,000 audit events',
+      target: '<= 15 min',
+      measured: { ...fromLoad('POST /v1/records/{id}/access', loaded), label: 'AccessRecord via REST' },
+      baseline: null,
+      ratio: null,
+      met: minutesFor1M <= 15,
+      verdict: `${rate.toFixed(0)} events/s measured → 1,000,000 would take ${minutesFor1M.toFixed(0)} min (EXTRAPOLATED; not loaded)`,
+      notes: [
+        'honest load: one AccessRecord transaction per event through REST, the path a real read takes; a batch loader (many synthetic events per transaction, benchmark-only) is not built.',
+      ],
+    });
+  }
+  saveState(target.stateFile, state);
+
+  // 7. Audit query: newest 50 events of the patient, at a fixed rate; baseline: DID resolution.
+  const auditBaseline = await step(`audit baseline, open loop ${String(plan.auditRate)}/s`, () =>
+    open(readDid, plan.auditRate),
+  );
+  const audit = await step(`audit query, open loop ${String(plan.auditRate)}/s`, () =>
+    open(auditPage, plan.auditRate),
+  );
+  {
+    const l = audit.latencyMs;
+    const within = l.p50 <= 20 && l.p99 <= 50 && audit.counts.committed > 0;
+    rows.push({
+      id: 'audit-query',
+      scenario: 'audit query, newest 50 events of one patient',
+      target: 'p50 <= 20 ms, p99 <= 50 ms with 1,000,000 events on the ledger',
+      measured: fromLoad('GET /v1/audit?by=patient&pageSize=50', audit),
+      baseline: fromLoad('GET /v1/dids/{did}', auditBaseline),
+      ratio: latencyRatio(auditBaseline, audit),
+      met: null,
+      verdict: `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms with about ${String(state.auditEvents)} audit events of this patient on the ledger, not 1,000,000: ${within ? 'within the bars at this size' : 'over the bars already at this size'}`,
+      notes: [
+        'the query is a newest-first range scan of the patient index (inverted time) limited to 50 plus 50 point reads, so its cost grows with log(ledger size), not with the event count; 1,000,000 is not loaded here (see the loader row).',
+      ],
+    });
+  }
+
+  // 8. Regulator compliance report from the projection.
+  if (target.projection) {
+    const p = await step('projection compliance report', () =>
+      (target.projection as NonNullable<BenchTarget['projection']>)(plan.quick),
+    );
+    const runs = [...p.complianceReportMs].sort((a, b) => a - b);
+    const median = runs[Math.floor(runs.length / 2)] ?? 0;
+    const max = runs[runs.length - 1] ?? 0;
+    const full = p.auditEvents >= 1_000_000;
+    rows.push({
+      id: 'compliance-report',
+      scenario: `regulator compliance report over ${p.auditEvents.toLocaleString('en')} events (projection)`,
+      target: '<= 1 s over 1,000,000 events',
+      measured: {
+        label: 'ProjectionService.complianceReport',
+        mode: `${String(runs.length)} runs`,
+        latencyMs: {
+          p50: median,
+          p95: max,
+          p99: max,
+          max,
+          mean: runs.reduce((a, b) => a + b, 0) / Math.max(1, runs.length),
+        },
+        throughput: null,
+        counts: null,
+        loadGeneratorCpuPercent: null,
+        durationS: null,
+      },
+      baseline: null,
+      ratio: null,
+      met: full ? max <= 1000 : null,
+      verdict: `max ${max.toFixed(0)} ms over ${p.auditEvents.toLocaleString('en')} events${full ? '' : ' (fewer than 1,000,000: not decided)'}`,
+      notes: [
+        'synthetic events loaded into the projection (SQLite) by the projection CLI `load-synthetic`, timed by its `time` command; no ledger involved.',
+        ...(p.loadSeconds !== null ? [`projection load took ${p.loadSeconds.toFixed(0)} s in this run`] : []),
+      ],
+    });
+  }
+
+  const finishedAt = new Date();
+  return {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    quick: plan.quick,
+    wallClockS: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+    config: target.config,
+    rows,
+  };
+}
+
+/** Baseline p50 ÷ scenario p50: how many times slower than the empty path at the same rate. */
+function latencyRatio(baseline: LoadResult, scenario: LoadResult): ScenarioRow['ratio'] {
+  if (scenario.latencyMs.p50 <= 0) return null;
+  return { value: baseline.latencyMs.p50 / scenario.latencyMs.p50, kind: 'latency' };
+}
+
+function saveState(file: string | undefined, state: BenchState): void {
+  if (file === undefined) return;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+function loadState(file: string | undefined, plan: BenchPlan): BenchState | undefined {
+  if (file === undefined || !existsSync(file)) return undefined;
+  const state = JSON.parse(readFileSync(file, 'utf8')) as BenchState;
+  return state.writers.length >= plan.writers && state.records.length >= plan.records ? state : undefined;
+}
+
+/** Staff through `POST /v1/staff`, a patient with their key, records; or the state of an earlier run. */
+async function setup(
+  target: BenchTarget,
+  plan: BenchPlan,
+  h1: string,
+  reg: string,
+  client: (org: string, url: string, subject: string) => Promise<BenchClient>,
+): Promise<BenchState> {
+  const reused = loadState(target.stateFile, plan);
+  if (reused) {
+    log(`reusing setup ${reused.run} (${String(reused.auditEvents)} audit events of its patient)`);
+    return reused;
+  }
+  const run = randomBytes(4).toString('hex');
+  log(
+    `setup ${run}: ${String(plan.writers)} attendings, an auditor, a patient, ${String(plan.records)} records`,
+  );
+  const h1Admin = await client('Hospital1', h1, ADMIN['Hospital1'] ?? '');
+  const regAdmin = await client('Regulator', reg, ADMIN['Regulator'] ?? '');
+  const writers = Array.from({ length: plan.writers }, (_, i) => `bench-${run}-att-${String(i)}`);
+  const writerDids: string[] = [];
+  await inBatches(writers, 4, async (enrollmentId) => {
+    const res = expectStatus(
+      await h1Admin.post('/v1/staff', { enrollmentId, role: 'attending', department: 'cardiology' }),
+      [201],
+      `onboard ${enrollmentId}`,
+    );
+    const doc = res.body['didDocument'] as { id?: unknown } | undefined;
+    writerDids.push(typeof doc?.id === 'string' ? doc.id : '');
+  });
+  const auditor = `bench-${run}-aud`;
+  expectStatus(
+    await regAdmin.post('/v1/staff', { enrollmentId: auditor, role: 'auditor', department: null }),
+    [201],
+    'onboard auditor',
+  );
+  const doctor = await client('Hospital1', h1, writers[0] ?? '');
+  const key = generatePatientKey();
+  const patientDid = `did:medledger:patient:bench${run}`;
+  const { kty, crv, x, y } = key.privateJwk;
+  expectStatus(
+    await doctor.post('/v1/patients', { patientDid, publicKeyJwk: { kty, crv, x, y } }),
+    [201],
+    'register patient',
+  );
+  const records = Array.from({ length: plan.records }, (_, i) => `rec-bench-${run}-${String(i)}`);
+  await inBatches(records, 8, async (recordId) => {
+    expectStatus(
+      await doctor.post('/v1/records', recordBody(recordId, patientDid)),
+      [201],
+      `anchor ${recordId}`,
+    );
+  });
+  const state: BenchState = { run, writers, writerDids, auditor, patientDid, records, auditEvents: 0 };
+  saveState(target.stateFile, state);
+  return state;
+}
