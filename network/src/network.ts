@@ -9,6 +9,8 @@ import { deployChaincode, joinOrderers, joinPeers, packageChaincode, type OrgPac
 import { repoRoot, StatePaths, stateDir } from './paths';
 import {
   healthzReady,
+  httpsGet,
+  waitFor,
   runningPid,
   startProcess,
   stopProcess,
@@ -113,7 +115,11 @@ export function ordererProcess(ctx: NetworkContext, node: OrdererNode): ProcessS
     cwd: dir,
     logFile: ctx.paths.logFile(node.shortName),
     pidFile: ctx.paths.pidFile(node.shortName),
-    ready: healthzReady(node.operationsPort, ordererAdminTls(ctx)),
+    // The operations endpoint may answer before the admin (channel participation) endpoint listens.
+    ready: both(
+      healthzReady(node.operationsPort, ordererAdminTls(ctx)),
+      tlsHandshakeReady(node.adminPort, ordererAdminTls(ctx), false),
+    ),
   };
 }
 
@@ -131,8 +137,12 @@ export function peerProcess(ctx: NetworkContext, peer: PeerNode): ProcessSpec {
   };
 }
 
-/** Ready once a mutual-TLS handshake with the org's chaincode server succeeds. */
-function tlsHandshakeReady(port: number, tls: TlsClient): () => Promise<boolean> {
+function both(a: () => Promise<boolean>, b: () => Promise<boolean>): () => Promise<boolean> {
+  return async () => (await a()) && (await b());
+}
+
+/** Ready once a mutual-TLS handshake with the server on `port` succeeds (gRPC servers want h2). */
+function tlsHandshakeReady(port: number, tls: TlsClient, h2 = true): () => Promise<boolean> {
   return () =>
     new Promise((resolve) => {
       const socket = tlsConnect({
@@ -140,7 +150,7 @@ function tlsHandshakeReady(port: number, tls: TlsClient): () => Promise<boolean>
         port,
         ...tls,
         servername: 'localhost',
-        ALPNProtocols: ['h2'],
+        ...(h2 ? { ALPNProtocols: ['h2'] } : {}),
       });
       socket.setTimeout(2000, () => {
         socket.destroy();
@@ -320,6 +330,7 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
   await step(`peers joined to ${topology.channel}`, () => {
     joinPeers(install, topology, paths);
   });
+  await step('peers know each other (gossip membership)', () => waitForGossip(ctx));
   await step('chaincode installed, approved and committed', () =>
     deployChaincode(install, topology, paths, packages),
   );
@@ -335,6 +346,34 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     );
   });
   return info;
+}
+
+/**
+ * Waits until every peer's gossip view of the channel holds every other peer. Until then the Fabric
+ * Gateway of one org cannot route an endorsement or an evaluation to another org's peer (a content read
+ * across hospitals, for one), so a "ready" network must include it.
+ */
+export async function waitForGossip(ctx: NetworkContext, timeoutMs = 60_000): Promise<void> {
+  const peers = allPeers(ctx.topology);
+  const pattern = new RegExp(
+    `^gossip_membership_total_peers_known\\{channel="${ctx.topology.channel}"\\} (\\d+)`,
+    'm',
+  );
+  await Promise.all(
+    peers.map((peer) =>
+      waitFor(
+        `${peer.name} to see ${peers.length - 1} other peers`,
+        async () => {
+          const res = await httpsGet(
+            `https://127.0.0.1:${peer.operationsPort}/metrics`,
+            peerAdminTls(ctx, peer.org),
+          );
+          return Number(pattern.exec(res.body)?.[1] ?? -1) >= peers.length - 1;
+        },
+        timeoutMs,
+      ),
+    ),
+  );
 }
 
 /** Every process of the network, in the order they are stopped (clients of others first). */
