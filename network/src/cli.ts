@@ -1,6 +1,8 @@
 import { StatePaths, stateDir } from './paths';
 import { basePortFromEnv, defaultTopologySpec, resolveTopology } from './topology';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { mintToken } from '@medledger/gateway/dist/auth/tokens';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
@@ -77,13 +79,44 @@ async function main(command: string | undefined): Promise<void> {
       console.log(`[medledger] wrote ${file}`);
       return;
     }
+    case 'token': {
+      // Dev tokens for the local network's gateways, standing in for each org's OIDC provider.
+      const { values } = parseArgs({
+        args: process.argv.slice(3),
+        options: {
+          org: { type: 'string' },
+          user: { type: 'string' },
+          patient: { type: 'boolean', default: false },
+          ttl: { type: 'string', default: '3600' },
+        },
+      });
+      const org = topology.peerOrgs.find((o) => o.name.toLowerCase() === (values.org ?? '').toLowerCase());
+      if (org === undefined || values.user === undefined) {
+        throw new Error(
+          `usage: npm run -s token -- --org <${topology.peerOrgs.map((o) => o.name).join('|')}> --user <enrollment id | patient DID> [--patient] [--ttl seconds]`,
+        );
+      }
+      const config = JSON.parse(readFileSync(join(paths.gatewayDir(org), 'config.json'), 'utf8')) as {
+        auth: { issuer: string; audience: string; signingKeyPath: string };
+      };
+      const token = await mintToken(readFileSync(config.auth.signingKeyPath, 'utf8'), {
+        issuer: config.auth.issuer,
+        audience: config.auth.audience,
+        org: org.mspId,
+        subject: values.user,
+        kind: values.patient ? 'patient' : 'staff',
+        ttlSeconds: Number(values.ttl),
+      });
+      process.stdout.write(`${token}\n`);
+      return;
+    }
     case 'status':
       for (const p of processStatus(topology, paths)) {
         console.log(`  ${p.name.padEnd(24)} ${p.pid === undefined ? 'stopped' : `running (pid ${p.pid})`}`);
       }
       return;
     default:
-      console.error('usage: cli.js start|stop|clean|status|generate|deploy|compose');
+      console.error('usage: cli.js start|stop|clean|status|generate|deploy|compose|token');
       process.exitCode = 2;
   }
 }
