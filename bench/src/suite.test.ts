@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { classify } from './http';
+import { writeResults, type BenchResults } from './report';
+import { QUICK_PLAN, runSuite, type BenchTarget } from './suite';
+
+/** A stand-in for a gateway: every write commits, every read answers, nothing is checked. */
+function fakeGateway(): Server {
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const txId = randomBytes(32).toString('hex');
+      const body =
+        chunks.length > 0
+          ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
+          : {};
+      const reply = (status: number, value: unknown): void => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(value));
+      };
+      if (req.method === 'GET') {
+        reply(200, { items: [], bookmark: '' });
+      } else if (req.url === '/v1/staff') {
+        reply(201, { txId, didDocument: { id: `did:medledger:hospital1:${String(body['enrollmentId'])}` } });
+      } else {
+        reply(req.url === '/v1/ops/ping' || req.url?.endsWith('/access') ? 200 : 201, { txId });
+      }
+    });
+  });
+}
+
+describe('benchmark harness smoke run', () => {
+  let server: Server;
+  let url = '';
+  const dir = mkdtempSync(join(tmpdir(), 'medledger-bench-'));
+  before(async () => {
+    server = fakeGateway();
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  });
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when the suite runs briefly against a fake gateway, then it writes a well-formed results file with every scenario', async () => {
+    const target: BenchTarget = {
+      gateways: { Hospital1: url, Regulator: url },
+      mspIds: { Hospital1: 'Hospital1MSP', Regulator: 'RegulatorMSP' },
+      token: () => Promise.resolve('dev-token'),
+      config: {
+        batchTimeout: '20ms',
+        maxMessageCount: 500,
+        preferredMaxBytes: '2 MB',
+        endorsementPolicy: 'OutOf(2, ...)',
+        peers: ['peer0'],
+        orderers: ['orderer0'],
+        gateways: [url],
+        cpus: 2,
+        node: process.version,
+      },
+      stateFile: join(dir, 'state.json'),
+      projection: () =>
+        Promise.resolve({
+          auditEvents: 1000,
+          loadSeconds: null,
+          complianceReportMs: [3, 2, 4],
+          auditorPatientPage50: null,
+        }),
+    };
+    const results = await runSuite(target, {
+      ...QUICK_PLAN,
+      warmupS: 0.05,
+      durationS: 0.2,
+      concurrency: 2,
+      writeRate: 20,
+      readRate: 20,
+      auditRate: 20,
+      sustainedRate: 250,
+      loaderS: 0.2,
+      writers: 2,
+      records: 2,
+    });
+    const files = writeResults(dir, results);
+    const json = JSON.parse(readFileSync(files.json, 'utf8')) as BenchResults;
+    assert.deepEqual(
+      json.rows.map((r) => r.id),
+      [
+        'anchor-saturation',
+        'anchor-sustained',
+        'write-latency',
+        'record-read',
+        'access-decision',
+        'audit-loader',
+        'audit-query',
+        'compliance-report',
+      ],
+    );
+    for (const row of json.rows) {
+      assert.equal(typeof row.target, 'string');
+      assert.equal(typeof row.verdict, 'string');
+      if (row.measured.counts) assert.ok(row.measured.counts.committed > 0, `${row.id} committed something`);
+    }
+    assert.equal(json.config.batchTimeout, '20ms');
+    const md = readFileSync(files.md, 'utf8');
+    assert.match(md, /\| scenario \| target \|/);
+    assert.match(md, /BatchTimeout 20ms/);
+    assert.equal(md.split('\n').filter((l) => l.startsWith('| ↳ baseline')).length, 6);
+  });
+
+  it('when responses are classified, then only 2xx writes with a tx id count as committed', () => {
+    assert.equal(classify({ status: 201, body: { txId: 'a' } }, true), 'committed');
+    assert.equal(classify({ status: 201, body: {} }, true), 'error');
+    assert.equal(classify({ status: 200, body: {} }, false), 'committed');
+    assert.equal(classify({ status: 409, body: { code: 'LEDGER_CONFLICT' } }, true), 'mvcc');
+    assert.equal(classify({ status: 504, body: { code: 'LEDGER_TIMEOUT' } }, true), 'timeout');
+    assert.equal(classify({ status: 429, body: { code: 'RATE_LIMITED' } }, true), 'rejected');
+    assert.equal(classify({ status: 503, body: { code: 'LEDGER_UNAVAILABLE' } }, true), 'error');
+  });
+});
