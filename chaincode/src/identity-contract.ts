@@ -14,6 +14,8 @@ import {
   updateStaffInput,
   type Role,
   type OrgKind,
+  type DidDocument,
+  type StaffStatus,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { requireActive, requireRole, resolveActor, type Actor } from './actor';
@@ -36,6 +38,32 @@ async function ownStaff(ledger: Ledger, admin: Actor, did: string) {
   const doc = await ledger.getStaff(parts.orgSlug, parts.enrollmentId);
   if (!doc) return fail(ErrorCode.NOT_FOUND, did);
   return { doc, enrollmentId: parts.enrollmentId };
+}
+
+/**
+ * Writes the next version of a staff document with a new role, department and status; the rest of
+ * the document (controller, creation) carries over, and the change is stamped with the tx time and
+ * the admin who made it.
+ */
+async function saveStaffChange(
+  ledger: Ledger,
+  admin: Actor,
+  current: { did: string; enrollmentId: string; doc: DidDocument },
+  change: { role: Role; department: string | null; status: StaffStatus },
+): Promise<DidDocument> {
+  const ext = current.doc.medledger;
+  const updated = staffDocument({
+    did: current.did,
+    mspId: admin.mspId,
+    ...change,
+    controller: current.doc.controller,
+    created: ext.created,
+    updated: ledger.txTime,
+    updatedBy: admin.did,
+    version: ext.version + 1,
+  });
+  await ledger.putStaff(admin.orgSlug, current.enrollmentId, updated, admin.mspId);
+  return updated;
 }
 
 /** Staff and patient DID documents. */
@@ -105,19 +133,12 @@ export class IdentityContract extends Contract {
     const department = args.department === undefined ? ext.department : args.department;
     checkRole(actor.orgKind, role, department);
     const status = args.status ?? ext.status;
-    const updated = staffDocument({
-      did: args.did,
-      mspId: actor.mspId,
-      role,
-      department,
-      status,
-      controller: doc.controller,
-      created: ext.created,
-      updated: ledger.txTime,
-      updatedBy: actor.did,
-      version: ext.version + 1,
-    });
-    await ledger.putStaff(actor.orgSlug, enrollmentId, updated, actor.mspId);
+    const updated = await saveStaffChange(
+      ledger,
+      actor,
+      { did: args.did, enrollmentId, doc },
+      { role, department, status },
+    );
     ledger.emit('StaffUpdated', {
       did: args.did,
       org: actor.mspId,
@@ -144,19 +165,12 @@ export class IdentityContract extends Contract {
     const { doc, enrollmentId } = await ownStaff(ledger, actor, args.did);
     const ext = doc.medledger;
     if (ext.status === 'deactivated' || ext.role === null) return fail(ErrorCode.CONFLICT, args.did);
-    const updated = staffDocument({
-      did: args.did,
-      mspId: actor.mspId,
-      role: ext.role,
-      department: ext.department,
-      status: 'deactivated',
-      controller: doc.controller,
-      created: ext.created,
-      updated: ledger.txTime,
-      updatedBy: actor.did,
-      version: ext.version + 1,
-    });
-    await ledger.putStaff(actor.orgSlug, enrollmentId, updated, actor.mspId);
+    const updated = await saveStaffChange(
+      ledger,
+      actor,
+      { did: args.did, enrollmentId, doc },
+      { role: ext.role, department: ext.department, status: 'deactivated' },
+    );
     ledger.emit('StaffDeactivated', {
       did: args.did,
       org: actor.mspId,
