@@ -107,6 +107,77 @@ export const timeoutsConfigSchema = z.strictObject({
   mvccRetries: z.number().int().min(0).max(10).default(3),
 });
 
+/** Thresholds of the projection's alert rules (see `GET /v1/alerts`). */
+export const alertsConfigSchema = z.strictObject({
+  /** The recent window whose volume is compared with each actor's own baseline, hours. */
+  volumeWindowHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .default(24),
+  /** Days before that window that make the baseline. */
+  baselineDays: z.number().int().min(1).max(365).default(14),
+  /** Alert when the window holds more than this many times the baseline's average per window. */
+  volumeFactor: z.number().min(1).max(1000).default(3),
+  /** ... and at least this many events. */
+  volumeMinEvents: z.number().int().min(1).default(20),
+  /** A burst is `denialThreshold` denials of one actor within this many minutes. */
+  denialWindowMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(10),
+  /** Denials within `denialWindowMinutes` that make a burst. */
+  denialThreshold: z.number().int().min(2).default(5),
+  /** How far back the burst and unusual-hour rules look, hours. */
+  lookbackHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 31)
+    .default(24),
+  /** Unusual hours start (inclusive), local hour 0..23. */
+  unusualFromHour: z.number().int().min(0).max(23).default(22),
+  /** Unusual hours end (exclusive), local hour 0..23. */
+  unusualToHour: z.number().int().min(0).max(23).default(6),
+  /** Local time of the unusual-hour rule, minutes east of UTC. */
+  utcOffsetMinutes: z
+    .number()
+    .int()
+    .min(-14 * 60)
+    .max(14 * 60)
+    .default(0),
+  /** Event ids listed per alert at most. */
+  maxEventIds: z.number().int().min(1).max(1000).default(50),
+});
+
+/** The audit projection (DESIGN §4): chaincode events followed into SQLite, served to auditors. */
+export const projectionConfigSchema = z.strictObject({
+  /** Follow the channel's events into the projection; `false` serves a projection another process fills. */
+  follow: z.boolean().default(true),
+  /** Folder of `projection.sqlite`; defaults to the gateway's `dataDir`. */
+  dataDir: path.optional(),
+  /**
+   * File holding the 32-byte HMAC key of page cursors (64 hex characters or 32 raw bytes, mode 0600).
+   * Without it the gateway draws a random key at start, so cursors do not survive a restart.
+   */
+  cursorKeyPath: path.optional(),
+  /** A break-glass access not reviewed within this many hours is overdue. */
+  breakGlassReviewHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(72),
+  /** Consents ending within this many days are listed as expiring soon in the compliance report. */
+  expiringConsentDays: z.number().int().min(1).max(365).default(30),
+  /** Rows per list of the compliance report at most. */
+  reportMaxRows: z.number().int().min(1).max(100_000).default(1000),
+  alerts: alertsConfigSchema.default(alertsConfigSchema.parse({})),
+});
+
 /**
  * The whole gateway configuration file. Fields:
  * - `org`: `{ name, mspId }`, e.g. `{ "name": "Hospital1", "mspId": "Hospital1MSP" }`.
@@ -118,6 +189,8 @@ export const timeoutsConfigSchema = z.strictObject({
  * - `wallet`: `{ dir, keyPath }`, encrypted identity files and the 32-byte key file (hex or raw).
  * - `serviceEnrollmentId`: the gateway's own wallet identity (defaults to the registrar's id).
  * - `dataDir`: folder of the gateway's SQLite database (idempotency keys).
+ * - `projection`: see {@link projectionConfigSchema} (audit projection folder, cursor key, review
+ *   deadline, alert thresholds).
  * - `auth`: see {@link authConfigSchema}.
  * - `limits`, `timeouts`: see {@link limitsConfigSchema}, {@link timeoutsConfigSchema}.
  * - `cors`: `{ origins }`, allowed browser origins; empty (the default) means CORS is off.
@@ -142,6 +215,7 @@ export const gatewayConfigSchema = z
      */
     serviceEnrollmentId: z.string().min(1).optional(),
     dataDir: path,
+    projection: projectionConfigSchema.default(projectionConfigSchema.parse({})),
     auth: authConfigSchema,
     limits: limitsConfigSchema.default(limitsConfigSchema.parse({})),
     timeouts: timeoutsConfigSchema.default(timeoutsConfigSchema.parse({})),
@@ -159,6 +233,12 @@ export const gatewayConfigSchema = z
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type PeerConfig = z.infer<typeof peerConfigSchema>;
+export type ProjectionConfig = z.infer<typeof projectionConfigSchema>;
+
+/** The projection's folder: `projection.dataDir`, else the gateway's `dataDir`. */
+export function projectionDataDir(config: Readonly<GatewayConfig>): string {
+  return config.projection.dataDir ?? config.dataDir;
+}
 
 /** Thrown when the configuration file is missing or invalid; the message names fields, never values. */
 export class ConfigError extends Error {
@@ -183,6 +263,7 @@ const pathKeys = new Set([
   'signingKeyPath',
   'dir',
   'dataDir',
+  'cursorKeyPath',
 ]);
 
 function resolvePaths(value: unknown, base: string): void {

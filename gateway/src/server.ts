@@ -5,15 +5,20 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
+import { connect, hash, type Gateway } from '@hyperledger/fabric-gateway';
+
 import { createTokenVerifier } from './auth/tokens';
-import { loadConfig, type GatewayConfig } from './config';
+import { loadConfig, projectionDataDir, type GatewayConfig } from './config';
 import { FabricCaClient, type Enrollment } from './fabric/ca-client';
-import { connectPeers } from './fabric/connection';
+import { connectPeers, type PeerConnection } from './fabric/connection';
 import { FabricLedgerClient } from './fabric/ledger-client';
 import { createApp } from './http/app';
 import { SqliteIdempotencyStore } from './idempotency';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
+import { FabricEventSource } from './projection/fabric-source';
+import { startProjection, type ProjectionRuntime } from './projection/runtime';
+import { newOpenSslSigner } from './fabric/signer';
 import type { StaffEnroller } from './services/context';
 import { Ledger } from './services/ledger';
 import { FileWallet, readWalletKey, type Wallet } from './wallet';
@@ -61,6 +66,43 @@ export async function setUpCa(
   };
 }
 
+/**
+ * Starts the audit projection: a Fabric connection of its own (the service identity, the local
+ * peer) whose chaincode events are followed into SQLite from the stored checkpoint.
+ */
+export async function setUpProjection(
+  config: Readonly<GatewayConfig>,
+  peers: readonly PeerConnection[],
+  wallet: Wallet,
+  serviceEnrollmentId: string,
+  onError: (err: unknown) => void,
+): Promise<{ runtime: ProjectionRuntime; gateway: Gateway }> {
+  const id = await wallet.get(serviceEnrollmentId);
+  if (!id) throw new Error('the service identity is not in the wallet');
+  // connectPeers puts the local peer first.
+  const local = peers[0];
+  if (!local) throw new Error('no peers');
+  const gateway = connect({
+    client: local.client,
+    identity: { mspId: id.mspId, credentials: Buffer.from(id.certificate) },
+    signer: newOpenSslSigner(id.privateKey),
+    hash: hash.none,
+    evaluateOptions: () => ({ deadline: Date.now() + config.timeouts.evaluateMs }),
+  });
+  try {
+    const runtime = await startProjection({
+      source: new FabricEventSource(gateway.getNetwork(config.channel), config.chaincode),
+      dataDir: projectionDataDir(config),
+      config: config.projection,
+      onError,
+    });
+    return { runtime, gateway };
+  } catch (err) {
+    gateway.close();
+    throw err;
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
@@ -84,6 +126,10 @@ async function main(): Promise<void> {
     mspId: config.org.mspId,
   });
   const idempotency = new SqliteIdempotencyStore(config.dataDir);
+  const projection = await setUpProjection(config, peers, wallet, serviceEnrollmentId, (err) => {
+    // Fabric and SQLite errors name no personal data; payloads are never logged.
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'projection follower retrying');
+  });
   let shuttingDown = false;
   const { app } = createApp({
     config,
@@ -95,6 +141,8 @@ async function main(): Promise<void> {
     metrics,
     serviceEnrollmentId,
     isShuttingDown: () => shuttingDown,
+    projection: projection.runtime.service,
+    projectionStatus: () => projection.runtime.status(),
   });
   const server = createServer({ maxHeaderSize: config.limits.headerBytes, requestTimeout: 120_000 }, app);
   server.keepAliveTimeout = 65_000;
@@ -112,10 +160,19 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     server.close(() => {
-      client.close();
-      idempotency.close();
-      logger.info('stopped');
-      process.exit(0);
+      // The follower stops after its current batch, before its database and connection close.
+      projection.runtime
+        .stop()
+        .catch((err: unknown) => {
+          logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'projection stop failed');
+        })
+        .finally(() => {
+          projection.gateway.close();
+          client.close();
+          idempotency.close();
+          logger.info('stopped');
+          process.exit(0);
+        });
     });
     server.closeIdleConnections();
   };

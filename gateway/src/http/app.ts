@@ -21,7 +21,8 @@ import type { StaffEnroller } from '../services/context';
 import type { Ledger } from '../services/ledger';
 import { validate } from '../services/ledger';
 import { buildOpenApi } from './openapi';
-import { buildRoutes, type RouteDef, type HandlerContext } from './route-table';
+import type { ProjectionService } from '../projection/service';
+import { buildRoutes, RawReply, type RouteDef, type HandlerContext } from './route-table';
 
 /** What the app needs. */
 export interface AppDeps {
@@ -36,8 +37,22 @@ export interface AppDeps {
   readonly serviceEnrollmentId: string;
   readonly rateLimiter?: RateLimiter;
   readonly isShuttingDown?: () => boolean;
-  /** Newest audit events a report or alert list examines. */
-  readonly reportMaxEvents?: number;
+  /** The audit projection's queries (read-only connection). */
+  readonly projection: ProjectionService;
+  /** How far the projection is behind the ledger, reported by `/readyz` (never fails readiness). */
+  readonly projectionStatus?: () => Promise<ProjectionStatus>;
+}
+
+/** The projection's position, as `/readyz` reports it. */
+export interface ProjectionStatus {
+  /** Block of the last projected event, `null` when nothing is projected yet. */
+  readonly checkpointBlock: number | null;
+  /** Ledger height seen by the local peer, `null` when it did not answer. */
+  readonly ledgerHeight: number | null;
+  /** Blocks the projection is behind (`ledgerHeight - 1 - checkpointBlock`), at least 0. */
+  readonly lagBlocks: number | null;
+  /** The follower is running (not stopped after a failure it is retrying). */
+  readonly following: boolean;
 }
 
 interface Locals {
@@ -223,7 +238,15 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
     }
     try {
       await deps.ledger.ping();
-      res.json({ status: 'ready', org: config.org.mspId });
+      let projection: ProjectionStatus | { error: string } | undefined;
+      if (deps.projectionStatus) {
+        try {
+          projection = await deps.projectionStatus();
+        } catch {
+          projection = { error: 'projection status unavailable' };
+        }
+      }
+      res.json({ status: 'ready', org: config.org.mspId, ...(projection ? { projection } : {}) });
     } catch (err) {
       const e = toAppError(err);
       sendProblem(
@@ -349,7 +372,8 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
         mspId: config.org.mspId,
         principal,
         enroller: deps.enroller,
-        reportMaxEvents: deps.reportMaxEvents ?? 1000,
+        projection: deps.projection,
+        accepts: (types) => req.accepts([...types]),
         onEndorsed: (txId) => {
           l.txIds.push(txId);
           if (idempotent && key) deps.idempotency.noteTxId(scope, key, txId);
@@ -357,11 +381,18 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
       };
       try {
         const result = await route.handler(ctx, { params, query, body } as never);
+        if (result instanceof RawReply) {
+          res.status(route.status).type(result.contentType).send(result.text);
+          return;
+        }
         const text = JSON.stringify(result);
         const last = l.txIds.at(-1);
         if (last) res.setHeader('X-Transaction-Id', last);
         if (idempotent && key) deps.idempotency.complete(scope, key, route.status, text);
-        res.status(route.status).type('application/json').send(text);
+        res
+          .status(route.status)
+          .type(route.contentType ?? 'application/json')
+          .send(text);
       } catch (err) {
         const e = toAppError(err);
         if (idempotent && key) {

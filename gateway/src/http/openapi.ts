@@ -80,7 +80,15 @@ export function buildOpenApi(
       responses: {
         [String(r.status)]: {
           description: 'Success (writes: committed VALID)',
-          content: { 'application/json': { schema: jsonSchema(r.response, 'output') } },
+          content: {
+            [r.contentType ?? 'application/json']: { schema: jsonSchema(r.response, 'output') },
+            ...Object.fromEntries(
+              (r.alternates ?? []).map((alt) => [
+                alt.contentType,
+                { schema: { type: 'string', description: alt.description } },
+              ]),
+            ),
+          },
         },
         '400': problemResponse('Invalid request'),
         '401': problemResponse('Missing or invalid token'),

@@ -4,9 +4,10 @@
  * this table.
  */
 import {
+  ACCESS_OUTCOMES,
+  PURPOSES,
   accessDecisionSchema,
   auditEventSchema,
-  auditPageSchema,
   breakGlassCaseSchema,
   breakGlassReviewOutcomeSchema,
   cohortPageSchema,
@@ -16,6 +17,7 @@ import {
   didDocumentSchema,
   didSchema,
   erasureReasonSchema,
+  mspIdSchema,
   eraseRecordContentOutput,
   patientDidSchema,
   patientPreferencesSchema,
@@ -38,18 +40,38 @@ import { z } from 'zod';
 
 import type { Principal } from '../auth/tokens';
 import type { ServiceContext, StaffEnroller } from '../services/context';
+import type { ProjectionService } from '../projection/service';
+import * as auditProjection from '../services/audit-projection';
 import * as consents from '../services/consents';
 import * as identity from '../services/identity';
 import * as ops from '../services/ops';
 import * as oversight from '../services/oversight';
 import * as records from '../services/records';
 import * as studies from '../services/studies';
+import {
+  accessLogPageSchema,
+  alertListSchema,
+  auditViewPageSchema,
+  complianceReportSchema,
+  fhirAuditBundleSchema,
+} from './projection-schemas';
 
 /** What a handler gets besides its validated input. */
 export interface HandlerContext extends ServiceContext {
   readonly principal: Principal;
   readonly enroller: StaffEnroller;
-  readonly reportMaxEvents: number;
+  /** The audit projection (regulator views, patients' access logs). */
+  readonly projection: ProjectionService;
+  /** The best of `types` for the request's `Accept` header, `false` when none fits. */
+  readonly accepts: (types: readonly string[]) => string | false;
+}
+
+/** A response that is not JSON of the route's schema (CSV, for instance): sent as is. */
+export class RawReply {
+  constructor(
+    readonly contentType: string,
+    readonly text: string,
+  ) {}
 }
 
 /** A route of the table. */
@@ -68,6 +90,10 @@ export interface RouteDef {
   readonly query: z.ZodType;
   readonly body: z.ZodType | undefined;
   readonly response: z.ZodType;
+  /** Content type of `response` (default `application/json`). */
+  readonly contentType?: string;
+  /** Other representations of the success answer (a {@link RawReply}), for OpenAPI. */
+  readonly alternates?: readonly { readonly contentType: string; readonly description: string }[];
   readonly status: number;
   /** Writes accept `Idempotency-Key` and need a JSON body. */
   readonly write: boolean;
@@ -89,6 +115,8 @@ interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTyp
   query?: Q;
   body?: B;
   response: z.ZodType;
+  contentType?: string;
+  alternates?: RouteDef['alternates'];
   status?: number;
   handler: (
     ctx: HandlerContext,
@@ -116,6 +144,8 @@ function route<
     query: spec.query ?? noParams,
     body: spec.body,
     response: spec.response,
+    ...(spec.contentType ? { contentType: spec.contentType } : {}),
+    ...(spec.alternates ? { alternates: spec.alternates } : {}),
     status: spec.status ?? (write ? 201 : 200),
     write,
     handler: spec.handler,
@@ -133,14 +163,43 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     pageSize: z.coerce.number().int().min(1).max(Math.min(pageSizeMax, 100)).optional(),
     bookmark: z.string().max(1024).optional(),
   };
-  const auditScope = z.strictObject({
-    by: z.enum(['patient', 'actor', 'record']),
-    id: z.string().min(1).max(200),
-    ...page,
-  });
-  const scopeOnly = z.strictObject({
-    by: z.enum(['patient', 'actor', 'record']),
-    id: z.string().min(1).max(200),
+  const isoInstant = z.iso.datetime({ offset: true });
+  const projectionPage = {
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(Math.min(pageSizeMax, 100))
+      .optional()
+      .describe('page size (default 50)'),
+    cursor: z.string().min(1).max(512).optional().describe('nextCursor of the previous page'),
+  };
+  const auditFilters = {
+    patient: patientDidSchema.optional().describe('the patient whose data was accessed'),
+    actor: z.string().min(1).max(200).optional().describe('DID of the person who asked'),
+    org: mspIdSchema.optional().describe("MSP ID of the actor's org"),
+    custodian: mspIdSchema.optional().describe('MSP ID of the hospital keeping the record'),
+    record: recordIdSchema.optional(),
+    purpose: z.enum(PURPOSES).optional(),
+    outcome: z.enum(ACCESS_OUTCOMES).optional(),
+    from: isoInstant.optional().describe('inclusive'),
+    to: isoInstant.optional().describe('exclusive'),
+  };
+  const auditQuery = z.strictObject({
+    ...auditFilters,
+    ...projectionPage,
+    by: z
+      .enum(['patient', 'actor', 'record'])
+      .optional()
+      .describe('deprecated: use patient, actor or record'),
+    id: z.string().min(1).max(200).optional().describe('deprecated: the id named by `by`'),
+    pageSize: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(Math.min(pageSizeMax, 100))
+      .optional()
+      .describe('deprecated: use limit'),
   });
 
   return [
@@ -371,14 +430,16 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
       method: 'get',
       path: '/v1/patients/{did}/access-log',
       operationId: 'patientAccessLog',
-      summary: 'Who accessed (or was denied) a patient data, newest first',
+      summary:
+        'The patient own accounting of disclosures (who, which org, when, purpose, consent or break-glass), newest first, from the audit projection; patient token only',
       tag: 'patient',
-      principals: ['staff', 'patient'],
+      principals: ['patient'],
       patientSelf: 'did',
       params: z.strictObject({ did: patientDidSchema }),
-      query: z.strictObject(page),
-      response: auditPageSchema,
-      handler: (ctx, { params, query }) => consents.accessLog(ctx, params.did, query),
+      query: z.strictObject(projectionPage),
+      response: accessLogPageSchema,
+      handler: (ctx, { params, query }) =>
+        auditProjection.accessLog(ctx, params.did, query.cursor, query.limit),
     }),
     // researcher
     route({
@@ -454,14 +515,27 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
       method: 'get',
       path: '/v1/audit',
       operationId: 'queryAudit',
-      summary: 'Audit events of a patient, actor or record, newest first',
+      summary:
+        'Access decisions from the audit projection, newest first, cursor-paginated: regulator auditors see all, hospital admins their hospital',
       tag: 'regulator',
-      query: auditScope,
-      response: auditPageSchema,
+      query: auditQuery,
+      response: auditViewPageSchema,
       handler: (ctx, { query }) => {
-        const { by, id, ...rest } = query;
-        return oversight.queryAudit(ctx, { by, id }, rest);
+        const { cursor, limit, pageSize, ...filters } = query;
+        return auditProjection.queryAudit(ctx, filters, cursor, limit ?? pageSize);
       },
+    }),
+    route({
+      method: 'get',
+      path: '/v1/audit/fhir',
+      operationId: 'exportAuditFhir',
+      summary:
+        'Access decisions as a FHIR R4 Bundle of AuditEvent resources (same filters and scope as /v1/audit)',
+      tag: 'regulator',
+      query: z.strictObject({ ...auditFilters, ...projectionPage }),
+      response: fhirAuditBundleSchema,
+      contentType: 'application/fhir+json',
+      handler: (ctx, { query }) => auditProjection.exportFhir(ctx, '/v1/audit/fhir', query),
     }),
     route({
       method: 'get',
@@ -477,28 +551,25 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
       method: 'get',
       path: '/v1/reports/compliance',
       operationId: 'complianceReport',
-      summary: 'Denials, break-glass, access outside consent scope and unusual volume per actor',
+      summary:
+        'Compliance report for [from, to) (default: the last 30 days): denials by reason, break-glass and review state (overdue first), accesses by purpose and org, consents expiring soon, records held for review, erasures; JSON, or CSV with Accept: text/csv or format=csv',
       tag: 'regulator',
-      query: scopeOnly,
-      response: z.object({
-        scope: z.object({ by: z.string(), id: z.string() }),
-        eventsExamined: z.number().int(),
-        truncated: z.boolean(),
-        granted: z.number().int(),
-        denied: z.number().int(),
-        deniedByReason: z.record(z.string(), z.number().int()),
-        breakGlass: z.number().int(),
-        outsideConsentScope: z.number().int(),
-        accessesByActor: z.array(
-          z.object({
-            actorDid: z.string(),
-            actorMsp: z.string(),
-            count: z.number().int(),
-            unusual: z.boolean(),
-          }),
-        ),
+      query: z.strictObject({
+        from: isoInstant.optional().describe('inclusive; default 30 days before `to`'),
+        to: isoInstant.optional().describe('exclusive; default now'),
+        format: z.enum(['json', 'csv']).optional().describe('overrides the Accept header'),
       }),
-      handler: (ctx, { query }) => oversight.complianceReport(ctx, query, ctx.reportMaxEvents, 50),
+      response: complianceReportSchema,
+      alternates: [{ contentType: 'text/csv', description: 'the same report, one CSV section per list' }],
+      handler: async (ctx, { query }) => {
+        const format =
+          query.format ?? (ctx.accepts(['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json');
+        const range = { from: query.from, to: query.to };
+        if (format === 'csv') {
+          return new RawReply('text/csv', await auditProjection.complianceReportAsCsv(ctx, range));
+        }
+        return auditProjection.complianceReport(ctx, range);
+      },
     }),
     route({
       method: 'post',
@@ -516,23 +587,11 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
       method: 'get',
       path: '/v1/alerts',
       operationId: 'listAlerts',
-      summary: 'Break-glass and denied accesses in a scope, newest first',
+      summary:
+        'Unusual access now: volume above the actor baseline, denial bursts, break-glass unreviewed past the deadline, access at unusual hours; each with its events',
       tag: 'regulator',
-      query: scopeOnly,
-      response: z.object({
-        items: z.array(
-          z.object({
-            kind: z.enum(['break_glass', 'denied_access']),
-            eventId: txIdSchema,
-            recordId: recordIdSchema,
-            actorDid: z.string(),
-            actorMsp: z.string(),
-            reason: z.string(),
-            txTime: z.string(),
-          }),
-        ),
-      }),
-      handler: async (ctx, { query }) => ({ items: await oversight.alerts(ctx, query, ctx.reportMaxEvents) }),
+      response: alertListSchema,
+      handler: (ctx) => auditProjection.alerts(ctx),
     }),
   ];
 }

@@ -75,18 +75,6 @@ export function listPatientConsents(
   return ctx.ledger.evaluate(ctx.caller, 'ListPatientConsents', { patientDid, ...definedOnly(page) });
 }
 
-export function accessLog(
-  ctx: ServiceContext,
-  patientDid: string,
-  page: { pageSize?: number | undefined; bookmark?: string | undefined },
-): Promise<TransactionOutput<'QueryAudit'>> {
-  return ctx.ledger.evaluate(ctx.caller, 'QueryAudit', {
-    by: 'patient',
-    id: patientDid,
-    ...definedOnly(page),
-  });
-}
-
 /** Drops undefined members (the domain schemas are strict and apply their own defaults). */
 export function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -15,6 +15,8 @@ import type { RouteDef } from '../http/route-table';
 import { SqliteIdempotencyStore } from '../idempotency';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
+import { MemoryEventSource } from '../projection/memory-source';
+import { startProjection, type ProjectionRuntime } from '../projection/runtime';
 import { RateLimiter } from '../rate-limit';
 import { Ledger } from '../services/ledger';
 import { FakeLedgerClient } from './fake-ledger';
@@ -31,6 +33,11 @@ export interface TestGateway {
   readonly enrolled: string[];
   readonly signingKey: KeyObject;
   readonly config: Readonly<GatewayConfig>;
+  /** The in-memory ledger of chaincode events the gateway's projection follows. */
+  readonly events: MemoryEventSource;
+  readonly projection: ProjectionRuntime;
+  /** Resolves once the projection holds every event appended to {@link events}. */
+  caughtUp(): Promise<void>;
   token(subject: string, over?: Partial<MintOptions>): Promise<string>;
   close(): Promise<void>;
 }
@@ -72,17 +79,47 @@ export function testConfig(
 }
 
 export async function startTestGateway(
-  options: { limits?: Record<string, unknown>; rateLimiter?: RateLimiter } = {},
+  options: {
+    limits?: Record<string, unknown>;
+    rateLimiter?: RateLimiter;
+    /** The gateway's org (default Hospital1). */
+    org?: { name: string; mspId: string };
+    projection?: Record<string, unknown>;
+  } = {},
 ): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'gw-test-'));
   const keys = ensureOrgSigningKey(join(dir, 'auth'));
-  const config = testConfig(dir, keys.jwksPath, options.limits ? { limits: options.limits } : {});
+  const org = options.org ?? { name: 'Hospital1', mspId: 'Hospital1MSP' };
+  const config = testConfig(dir, keys.jwksPath, {
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.projection ? { projection: options.projection } : {}),
+    ...(options.org
+      ? {
+          org,
+          peers: [
+            {
+              name: `peer0.${org.name.toLowerCase()}`,
+              mspId: org.mspId,
+              endpoint: '127.0.0.1:7051',
+              tlsRootCertPath: 'tls/ca.pem',
+              local: true,
+            },
+          ],
+        }
+      : {}),
+  });
   const fake = new FakeLedgerClient();
+  const events = new MemoryEventSource();
+  const projection = await startProjection({
+    source: events,
+    dataDir: join(dir, 'data'),
+    config: config.projection,
+  });
   const enrolled: string[] = [];
   const { app, routes } = createApp({
     config,
     ledger: new Ledger(fake),
-    verifier: await createTokenVerifier({ ...config.auth, orgName: 'Hospital1', mspId: 'Hospital1MSP' }),
+    verifier: await createTokenVerifier({ ...config.auth, orgName: org.name, mspId: org.mspId }),
     idempotency: new SqliteIdempotencyStore(':memory:'),
     enroller: {
       ensureEnrolled: (id) => {
@@ -93,6 +130,8 @@ export async function startTestGateway(
     logger: createLogger('silent'),
     metrics: createMetrics(false),
     serviceEnrollmentId: 'gateway-service',
+    projection: projection.service,
+    projectionStatus: () => projection.status(),
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
   });
   const server: Server = await new Promise((resolve) => {
@@ -111,15 +150,28 @@ export async function startTestGateway(
     enrolled,
     signingKey,
     config,
+    events,
+    projection,
+    async caughtUp() {
+      const last = events.all.at(-1);
+      for (let i = 0; i < 400 && last; i += 1) {
+        const cp = await projection.store.checkpoint();
+        if (cp && cp.blockNumber === last.blockNumber && cp.txId === last.txId) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      if (last) throw new Error('the projection did not catch up');
+    },
     token: (subject, over = {}) =>
-      mintToken(signingKey, { issuer: ISSUER, audience: AUDIENCE, org: 'Hospital1', subject, ...over }),
-    close: () =>
-      new Promise((resolve) => {
+      mintToken(signingKey, { issuer: ISSUER, audience: AUDIENCE, org: org.name, subject, ...over }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
           resolve();
         });
-      }),
+      });
+      await projection.stop();
+    },
   };
 }
 

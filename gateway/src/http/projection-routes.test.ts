@@ -1,0 +1,265 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+
+import type { EventPayload } from '@medledger/domain';
+
+import { didDocFixture } from '../testing/fake-ledger';
+import { startTestGateway, type TestGateway } from '../testing/harness';
+import { after, before, describe, it } from '../testing/node-test';
+import { checkR4AuditBundle } from '../projection/fhir-check';
+import { LedgerBuilder } from '../projection/fixtures';
+
+type Access = Omit<EventPayload<'AccessDecided'>, 'txId' | 'txTime' | 'eventId'>;
+
+interface Reply {
+  status: number;
+  type: string;
+  body: Record<string, unknown>;
+  text: string;
+}
+
+async function get(gw: TestGateway, path: string, token: string, accept?: string): Promise<Reply> {
+  const res = await fetch(`${gw.url}${path}`, {
+    headers: { authorization: `Bearer ${token}`, ...(accept ? { accept } : {}) },
+  });
+  const text = await res.text();
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // CSV
+  }
+  return { status: res.status, type: res.headers.get('content-type') ?? '', body, text };
+}
+
+const patient = (): string => `did:medledger:patient:${randomBytes(6).toString('hex')}`;
+const H1 = 'Hospital1MSP';
+const H2 = 'Hospital2MSP';
+const ago = (hours: number): string => new Date(Date.now() - hours * 3_600_000).toISOString();
+
+/** Staff as the chaincode knows them: `aud*` auditors, `admin*` admins, anyone else an attending. */
+function staffDirectory(gw: TestGateway, mspId: string): void {
+  gw.fake.handlers['identity:ResolveDid'] = (input) => {
+    const did = String(input['did']);
+    const doc = didDocFixture(did) as { medledger: Record<string, unknown> };
+    const subject = did.split(':').at(-1) ?? '';
+    doc.medledger['org'] = mspId;
+    doc.medledger['role'] = subject.startsWith('aud')
+      ? 'auditor'
+      : subject.startsWith('admin')
+        ? 'admin'
+        : 'attending';
+    if (subject.startsWith('gone')) doc.medledger['status'] = 'suspended';
+    return doc;
+  };
+}
+
+/** A scripted ledger: 5 accesses to patient A (one denied, one break-glass never reviewed), 1 to B. */
+function feed(gw: TestGateway, a: string, b: string): Record<string, string> {
+  const builder = new LedgerBuilder({ salt: `routes-${randomBytes(4).toString('hex')}` });
+  const ids: Record<string, string> = {};
+  const access = (name: string, time: string, over: Partial<Access>): void => {
+    const eventId = builder.peekTxId();
+    ids[name] = eventId;
+    const base: Access = {
+      recordId: 'rec-a1',
+      patientDid: a,
+      custodian: H1,
+      actorDid: 'did:medledger:hospital1:doc1',
+      actorMsp: H1,
+      actorRole: 'attending',
+      purpose: 'treatment',
+      outcome: 'granted',
+      reason: 'CUSTODIAN_TREATMENT',
+      consentId: null,
+      breakGlass: false,
+    };
+    gw.events.append(builder.event('AccessDecided', { ...base, ...over, eventId }, time));
+    builder.nextBlock();
+  };
+  access('own1', ago(30), {});
+  access('own2', ago(20), {});
+  access('denied', ago(10), {
+    actorDid: 'did:medledger:hospital2:doc2',
+    actorMsp: H2,
+    outcome: 'denied',
+    reason: 'NO_CONSENT',
+  });
+  access('bg', ago(100), {
+    actorDid: 'did:medledger:hospital2:doc3',
+    actorMsp: H2,
+    purpose: 'emergency',
+    reason: 'BREAK_GLASS',
+    breakGlass: true,
+  });
+  access('h2only', ago(5), { patientDid: b, recordId: 'rec-b1', custodian: H2, actorMsp: H2 });
+  access('own3', ago(2), {});
+  return ids;
+}
+
+describe('projection routes on a regulator gateway', () => {
+  let gw: TestGateway;
+  let auditor: string;
+  const A = patient();
+  const B = patient();
+  let ids: Record<string, string>;
+  before(async () => {
+    gw = await startTestGateway({ org: { name: 'Regulator', mspId: 'RegulatorMSP' } });
+    staffDirectory(gw, 'RegulatorMSP');
+    auditor = await gw.token('aud1');
+    ids = feed(gw, A, B);
+    await gw.caughtUp();
+  });
+  after(async () => {
+    await gw.close();
+  });
+
+  it('when an auditor queries the audit, then every event comes newest first with tx id and block number', async () => {
+    const r = await get(gw, '/v1/audit', auditor);
+    assert.equal(r.status, 200, r.text);
+    const items = r.body['items'] as { eventId: string; txId: string; blockNumber: number }[];
+    assert.equal(items.length, 6);
+    assert.equal(items[0]?.eventId, ids['own3']);
+    for (const e of items) {
+      assert.match(e.txId, /^[0-9a-f]{64}$/);
+      assert.equal(typeof e.blockNumber, 'number');
+    }
+    assert.equal(r.body['nextCursor'], null);
+  });
+
+  it('when filters are given, then only matching events come back, the deprecated by/id form too', async () => {
+    const byPatient = await get(gw, `/v1/audit?patient=${B}`, auditor);
+    assert.deepEqual(
+      (byPatient.body['items'] as { eventId: string }[]).map((e) => e.eventId),
+      [ids['h2only']],
+    );
+    const denied = await get(gw, `/v1/audit?outcome=denied&org=${H2}`, auditor);
+    assert.equal((denied.body['items'] as unknown[]).length, 1);
+    const legacy = await get(gw, `/v1/audit?by=patient&id=${A}&pageSize=50`, auditor);
+    assert.equal((legacy.body['items'] as unknown[]).length, 5);
+    const range = await get(gw, `/v1/audit?from=${ago(25)}&to=${ago(3)}`, auditor);
+    assert.equal((range.body['items'] as unknown[]).length, 3);
+    assert.equal((await get(gw, '/v1/audit?by=patient', auditor)).status, 400);
+    assert.equal((await get(gw, '/v1/audit?purpose=gossip', auditor)).status, 400);
+    assert.equal((await get(gw, '/v1/audit?patient=mallory', auditor)).status, 400);
+  });
+
+  it('when pages are followed by cursor, then they cover everything once; a tampered cursor is a 400', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const path: string = `/v1/audit?limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const r = await get(gw, path, auditor);
+      assert.equal(r.status, 200, r.text);
+      seen.push(...(r.body['items'] as { eventId: string }[]).map((e) => e.eventId));
+      cursor = r.body['nextCursor'] as string | null;
+    } while (cursor !== null);
+    assert.equal(seen.length, 6);
+    assert.equal(new Set(seen).size, 6);
+    const first = await get(gw, '/v1/audit?limit=1', auditor);
+    const c = String(first.body['nextCursor']);
+    const tampered = await get(gw, `/v1/audit?limit=1&cursor=${encodeURIComponent(`${c}x`)}`, auditor);
+    assert.equal(tampered.status, 400);
+    assert.equal(tampered.body['code'], 'CURSOR_INVALID');
+    assert.match(tampered.type, /problem\+json/);
+    const other = await get(gw, `/v1/audit?limit=1&outcome=granted&cursor=${encodeURIComponent(c)}`, auditor);
+    assert.equal(other.body['code'], 'CURSOR_INVALID');
+  });
+
+  it('when a non-auditor, an inactive auditor or a patient asks, then 403', async () => {
+    assert.equal((await get(gw, '/v1/audit', await gw.token('admin1'))).status, 403);
+    assert.equal((await get(gw, '/v1/audit', await gw.token('gone-aud'))).status, 403);
+    const p = await gw.token(A, { kind: 'patient' });
+    assert.equal((await get(gw, '/v1/audit', p)).status, 403);
+    assert.equal((await get(gw, '/v1/alerts', p)).status, 403);
+    assert.equal((await get(gw, '/v1/reports/compliance', p)).status, 403);
+  });
+
+  it('when the compliance report is asked, then JSON by default and CSV by Accept or format', async () => {
+    const json = await get(gw, `/v1/reports/compliance?from=${ago(200)}&to=${ago(0)}`, auditor);
+    assert.equal(json.status, 200, json.text);
+    assert.deepEqual(json.body['totals'], { accesses: 6, granted: 5, denied: 1 });
+    const bg = json.body['breakGlass'] as { eventId: string; state: string; blockNumber: number }[];
+    assert.equal(bg[0]?.eventId, ids['bg']);
+    assert.equal(bg[0]?.state, 'overdue');
+    const csv = await get(gw, `/v1/reports/compliance?from=${ago(200)}`, auditor, 'text/csv');
+    assert.equal(csv.status, 200);
+    assert.match(csv.type, /^text\/csv/);
+    assert.ok(csv.text.includes(ids['bg'] ?? 'missing'));
+    const forced = await get(gw, '/v1/reports/compliance?format=csv', auditor);
+    assert.match(forced.type, /^text\/csv/);
+    assert.equal((await get(gw, `/v1/reports/compliance?from=${ago(1)}&to=${ago(2)}`, auditor)).status, 400);
+  });
+
+  it('when alerts are asked, then the unreviewed break-glass is flagged with its event', async () => {
+    const r = await get(gw, '/v1/alerts', auditor);
+    assert.equal(r.status, 200, r.text);
+    const items = r.body['items'] as { rule: string; events: { eventId: string; txId: string }[] }[];
+    const bg = items.find((a) => a.rule === 'break_glass_unreviewed');
+    assert.ok(bg, JSON.stringify(items));
+    assert.equal(bg.events[0]?.eventId, ids['bg']);
+  });
+
+  it('when the FHIR export is asked, then an R4 Bundle of AuditEvents, paged by its next link', async () => {
+    const r = await get(gw, `/v1/audit/fhir?patient=${A}&limit=3`, auditor);
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.type, /^application\/fhir\+json/);
+    assert.deepEqual(checkR4AuditBundle(r.body), []);
+    assert.equal((r.body['entry'] as unknown[]).length, 3);
+    const next = (r.body['link'] as { relation: string; url: string }[]).find((l) => l.relation === 'next');
+    assert.ok(next);
+    const page2 = await get(gw, next.url, auditor);
+    assert.equal(page2.status, 200, page2.text);
+    assert.equal((page2.body['entry'] as unknown[]).length, 2);
+    assert.ok(!(page2.body['link'] as { relation: string }[]).some((l) => l.relation === 'next'));
+  });
+
+  it('when readiness is asked, then it reports the projection position', async () => {
+    const r = await fetch(`${gw.url}/readyz`);
+    const body = (await r.json()) as { projection?: { checkpointBlock: number; lagBlocks: number } };
+    assert.equal(r.status, 200);
+    assert.equal(body.projection?.lagBlocks, 0);
+  });
+});
+
+describe('projection routes on a hospital gateway', () => {
+  let gw: TestGateway;
+  const A = patient();
+  const B = patient();
+  before(async () => {
+    gw = await startTestGateway();
+    staffDirectory(gw, H1);
+    feed(gw, A, B);
+    await gw.caughtUp();
+  });
+  after(async () => {
+    await gw.close();
+  });
+
+  it('when a hospital admin queries the audit, then only events of their hospital come back', async () => {
+    const r = await get(gw, '/v1/audit', await gw.token('admin1'));
+    assert.equal(r.status, 200, r.text);
+    const items = r.body['items'] as { custodian: string; actorMsp: string }[];
+    assert.equal(items.length, 5);
+    assert.ok(items.every((e) => e.custodian === H1 || e.actorMsp === H1));
+    const other = await get(gw, `/v1/audit?patient=${B}`, await gw.token('admin1'));
+    assert.deepEqual(other.body['items'], []);
+  });
+
+  it('when other staff of the hospital query the audit, then 403', async () => {
+    assert.equal((await get(gw, '/v1/audit', await gw.token('doc1'))).status, 403);
+  });
+
+  it('when a patient reads their access log, then it lists each access with its basis; nobody else may', async () => {
+    const r = await get(gw, `/v1/patients/${A}/access-log`, await gw.token(A, { kind: 'patient' }));
+    assert.equal(r.status, 200, r.text);
+    const items = r.body['items'] as { basis: string; txId: string; blockNumber: number }[];
+    assert.equal(items.length, 5);
+    assert.ok(items.some((e) => e.basis === 'break_glass'));
+    assert.ok(items.every((e) => e.txId.length === 64 && Number.isInteger(e.blockNumber)));
+    const other = await get(gw, `/v1/patients/${A}/access-log`, await gw.token(B, { kind: 'patient' }));
+    assert.equal(other.status, 403);
+    const staff = await get(gw, `/v1/patients/${A}/access-log`, await gw.token('admin1'));
+    assert.equal(staff.status, 403);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * The projection inside a running gateway: one writing connection fed by {@link followForever}, one
+ * read-only connection for the {@link ProjectionService}, and the status `/readyz` reports.
+ */
+import { randomBytes } from 'node:crypto';
+
+import type { ProjectionConfig } from '../config';
+import { readWalletKey } from '../wallet';
+import { followForever } from './projector';
+import { ProjectionService } from './service';
+import { SqliteDriver, projectionFile } from './sql';
+import { ProjectionStore } from './store';
+import type { EventSource } from './types';
+
+/** Where the projection stands against the ledger. */
+export interface ProjectionStatusReport {
+  /** Block of the last projected event; `null` before the first. */
+  readonly checkpointBlock: number | null;
+  /** Channel height seen by the local peer; `null` when it does not answer. */
+  readonly ledgerHeight: number | null;
+  /**
+   * Blocks after the checkpoint (an upper bound: blocks without MedLedger events, such as config
+   * blocks, count too).
+   */
+  readonly lagBlocks: number | null;
+  /** The follower runs and its last attempt did not fail. */
+  readonly following: boolean;
+}
+
+/** A started projection. */
+export interface ProjectionRuntime {
+  readonly service: ProjectionService;
+  readonly store: ProjectionStore;
+  status(): Promise<ProjectionStatusReport>;
+  /** Stops following (after the current batch) and closes both connections. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startProjection}. */
+export interface StartProjectionOptions {
+  readonly source: EventSource;
+  readonly dataDir: string;
+  readonly config: Readonly<ProjectionConfig>;
+  /** Told about each failure the follower retries (no payloads, ids only). */
+  readonly onError?: (err: unknown) => void;
+}
+
+/** The cursor HMAC key: the configured file, or a random key for this process. */
+export function cursorKeyOf(config: Readonly<ProjectionConfig>): Buffer {
+  if (config.cursorKeyPath === undefined) return randomBytes(32);
+  try {
+    return readWalletKey(config.cursorKeyPath);
+  } catch {
+    throw new Error('projection.cursorKeyPath must name a file of 32 bytes (64 hex characters)');
+  }
+}
+
+/** Opens the projection under `dataDir` and, when `config.follow`, starts following `source`. */
+export async function startProjection(options: Readonly<StartProjectionOptions>): Promise<ProjectionRuntime> {
+  const { config, source } = options;
+  const file = projectionFile(options.dataDir);
+  const store = new ProjectionStore(new SqliteDriver(file));
+  await store.init();
+  const reader = new SqliteDriver(file, { readonly: true });
+  const service = new ProjectionService(reader, {
+    cursorKey: cursorKeyOf(config),
+    breakGlassReviewHours: config.breakGlassReviewHours,
+    expiringConsentDays: config.expiringConsentDays,
+    reportMaxRows: config.reportMaxRows,
+    alerts: config.alerts,
+  });
+  const controller = new AbortController();
+  let following = false;
+  let loop: Promise<void> = Promise.resolve();
+  if (config.follow) {
+    following = true;
+    loop = followForever(source, store, {
+      signal: controller.signal,
+      onError: (err) => {
+        following = false;
+        options.onError?.(err);
+      },
+      onBatch: () => {
+        following = true;
+      },
+    }).finally(() => {
+      following = false;
+    });
+  }
+  return {
+    service,
+    store,
+    async status() {
+      const checkpoint = await store.checkpoint();
+      let height: bigint | null = null;
+      try {
+        height = await source.height();
+      } catch {
+        height = null;
+      }
+      const checkpointBlock = checkpoint ? Number(checkpoint.blockNumber) : null;
+      const ledgerHeight = height === null ? null : Number(height);
+      const lagBlocks =
+        ledgerHeight === null ? null : Math.max(0, ledgerHeight - 1 - (checkpointBlock ?? -1));
+      return { checkpointBlock, ledgerHeight, lagBlocks, following };
+    },
+    async stop() {
+      controller.abort();
+      await loop;
+      await store.close();
+      await reader.close();
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * Regulator and patient views answered from the audit projection (DESIGN §4): the audit query, the
+ * compliance report, alerts, the FHIR export and a patient's access log. Who may see what is decided
+ * here from the authenticated principal and their on-chain DID document, never from a parameter.
+ */
+import { orgKindOf, staffDid } from '@medledger/domain';
+
+import type { Principal } from '../auth/tokens';
+import { AppError, GatewayErrorCode } from '../errors';
+import { complianceReportCsv } from '../projection/csv';
+import type { FhirBundle } from '../projection/fhir';
+import type { ProjectionService } from '../projection/service';
+import type {
+  AccessLogEntry,
+  Alert,
+  AuditEventView,
+  AuditFilters,
+  ComplianceReport,
+  Page,
+  Viewer,
+} from '../projection/views';
+import type { ServiceContext } from './context';
+
+/** What the projection routes need besides the ledger. */
+export interface ProjectionContext extends ServiceContext {
+  readonly principal: Principal;
+  readonly projection: ProjectionService;
+}
+
+function forbidden(detail: string): AppError {
+  return new AppError(403, GatewayErrorCode.FORBIDDEN, detail);
+}
+
+/**
+ * The projection viewer of a caller. A patient token is the patient (their own access log only). A
+ * staff member is looked up on chain: an active auditor of a regulator org sees everything; an
+ * active admin of a hospital sees the events of their hospital (as custodian or as the actor's org).
+ * Anyone else is refused (403), like the chaincode's `QueryAudit` refuses them consortium-wide scans.
+ */
+export async function viewerOf(ctx: ProjectionContext): Promise<Viewer> {
+  const { principal } = ctx;
+  if (principal.kind === 'patient') return { kind: 'patient', patientDid: principal.subject };
+  const doc = await ctx.ledger.evaluate(ctx.caller, 'ResolveDid', {
+    did: staffDid(ctx.mspId, principal.subject),
+  });
+  const m = doc.medledger;
+  if (m.status !== 'active' || m.org !== ctx.mspId) throw forbidden('the caller is not active staff');
+  const kind = orgKindOf(ctx.mspId);
+  if (kind === 'regulator' && m.role === 'auditor') return { kind: 'auditor' };
+  if (kind === 'hospital' && m.role === 'admin') return { kind: 'hospital', mspId: ctx.mspId };
+  throw forbidden('audit views are for regulator auditors and hospital admins');
+}
+
+/** Audit query parameters as the HTTP layer names them. */
+export interface AuditQuery {
+  readonly patient?: string | undefined;
+  readonly actor?: string | undefined;
+  readonly org?: string | undefined;
+  readonly custodian?: string | undefined;
+  readonly record?: string | undefined;
+  readonly purpose?: AuditFilters['purpose'];
+  readonly outcome?: AuditFilters['outcome'];
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  /** Deprecated form of one filter: `by=patient|actor|record` with `id`. */
+  readonly by?: 'patient' | 'actor' | 'record' | undefined;
+  readonly id?: string | undefined;
+}
+
+/** The service's filters from the query (only the given ones, so cursors bind to what was asked). */
+export function auditFiltersOf(q: AuditQuery): AuditFilters {
+  if ((q.by === undefined) !== (q.id === undefined)) {
+    throw new AppError(400, GatewayErrorCode.VALIDATION_FAILED, 'by and id go together', {
+      issues: [{ path: '/query/by', message: 'by and id go together' }],
+    });
+  }
+  const legacy = q.by === undefined ? {} : { [q.by]: q.id };
+  const merged: AuditQuery = { ...legacy, ...q };
+  const f: Record<string, string> = {};
+  const put = (key: keyof AuditFilters, value: string | undefined): void => {
+    if (value !== undefined) f[key] = value;
+  };
+  put('patientDid', merged.patient);
+  put('actorDid', merged.actor);
+  put('org', merged.org);
+  put('custodian', merged.custodian);
+  put('recordId', merged.record);
+  put('purpose', merged.purpose);
+  put('outcome', merged.outcome);
+  put('from', merged.from);
+  put('to', merged.to);
+  return f;
+}
+
+export async function queryAudit(
+  ctx: ProjectionContext,
+  query: AuditQuery,
+  cursor: string | undefined,
+  limit: number | undefined,
+): Promise<Page<AuditEventView>> {
+  const viewer = await viewerOf(ctx);
+  return ctx.projection.queryAudit(viewer, auditFiltersOf(query), cursor, limit);
+}
+
+/** A FHIR Bundle link. */
+export interface BundleLink {
+  readonly relation: 'self' | 'next';
+  readonly url: string;
+}
+
+/**
+ * Audit events as a FHIR R4 Bundle of AuditEvent resources; the next page is the Bundle's `next`
+ * link (`path` with the same query and the new cursor), as FHIR clients expect.
+ */
+export async function exportFhir(
+  ctx: ProjectionContext,
+  path: string,
+  query: AuditQuery & { readonly limit?: number | undefined; readonly cursor?: string | undefined },
+): Promise<FhirBundle & { readonly link: readonly BundleLink[] }> {
+  const viewer = await viewerOf(ctx);
+  const { bundle, nextCursor } = await ctx.projection.exportFhirAuditEvents(
+    viewer,
+    auditFiltersOf(query),
+    query.cursor,
+    query.limit ?? 100,
+  );
+  const url = (cursor: string | undefined): string => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (k !== 'cursor' && v !== undefined) params.set(k, String(v));
+    }
+    if (cursor !== undefined) params.set('cursor', cursor);
+    const text = params.toString();
+    return text === '' ? path : `${path}?${text}`;
+  };
+  const link: BundleLink[] = [{ relation: 'self', url: url(query.cursor) }];
+  if (nextCursor !== null) link.push({ relation: 'next', url: url(nextCursor) });
+  // Bundle elements in R4 order: link comes before entry.
+  const { entry, ...head } = bundle;
+  return { ...head, link, entry };
+}
+
+export async function accessLog(
+  ctx: ProjectionContext,
+  patientDid: string,
+  cursor: string | undefined,
+  limit: number | undefined,
+): Promise<Page<AccessLogEntry>> {
+  if (ctx.principal.kind !== 'patient') {
+    throw forbidden('an access log is readable by its patient only');
+  }
+  return ctx.projection.accessLog(await viewerOf(ctx), patientDid, cursor, limit);
+}
+
+/** The compliance report over [from, to); `to` defaults to now and `from` to 30 days before `to`. */
+export async function complianceReport(
+  ctx: ProjectionContext,
+  range: { from?: string | undefined; to?: string | undefined },
+  now = new Date(),
+): Promise<ComplianceReport> {
+  const viewer = await viewerOf(ctx);
+  const to = range.to ?? now.toISOString();
+  const toMs = Date.parse(to);
+  const from =
+    range.from ?? new Date((Number.isNaN(toMs) ? now.getTime() : toMs) - 30 * 86_400_000).toISOString();
+  return ctx.projection.complianceReport(viewer, from, to, now);
+}
+
+/** The compliance report as CSV (one section per list). */
+export async function complianceReportAsCsv(
+  ctx: ProjectionContext,
+  range: { from?: string | undefined; to?: string | undefined },
+): Promise<string> {
+  return complianceReportCsv(await complianceReport(ctx, range));
+}
+
+export async function alerts(ctx: ProjectionContext, now = new Date()): Promise<{ items: Alert[] }> {
+  const viewer = await viewerOf(ctx);
+  return { items: await ctx.projection.alerts(viewer, now) };
+}
