@@ -18,7 +18,8 @@ export const DEV_AUDIENCE = 'medledger-gateway';
 
 /**
  * Writes the org's gateway config (the schema is `gatewayConfigSchema` in gateway/src/config.ts), its
- * dev token signing key and JWKS, the registrar credentials file and the wallet key, once.
+ * dev token signing key and JWKS, the registrar credentials file, the wallet key and the projection's
+ * cursor HMAC key, once.
  */
 export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: PeerOrg): string {
   const dir = paths.gatewayDir(org);
@@ -26,6 +27,8 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
   const keys = ensureOrgSigningKey(join(dir, 'auth'));
   const walletKey = join(dir, 'wallet.key');
   if (!existsSync(walletKey)) writeFileSync(walletKey, randomBytes(32).toString('hex'), { mode: 0o600 });
+  const cursorKey = join(dir, 'cursor.key');
+  if (!existsSync(cursorKey)) writeFileSync(cursorKey, randomBytes(32).toString('hex'), { mode: 0o600 });
   const registrar = registrarSecret(paths, org);
   const registrarFile = join(dir, 'registrar.json');
   writeFileSync(registrarFile, JSON.stringify({ enrollmentId: registrar.id, secret: registrar.secret }), {
@@ -56,6 +59,12 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
     wallet: { dir: join(dir, 'wallet'), keyPath: walletKey },
     serviceEnrollmentId: `${org.slug}-admin`,
     dataDir: join(dir, 'data'),
+    projection: {
+      dataDir: join(dir, 'data'),
+      cursorKeyPath: cursorKey,
+      breakGlassReviewHours: 72,
+      alerts: { volumeFactor: 3, volumeMinEvents: 20, denialWindowMinutes: 10, denialThreshold: 5 },
+    },
     auth: {
       issuer: devIssuer(org),
       audience: DEV_AUDIENCE,

@@ -1,23 +1,27 @@
 /**
  * The projection's command line.
  *
- *   node gateway/dist/projection/cli.js rebuild  [--config FILE] [--identity ID] [--data-dir DIR]
- *   node gateway/dist/projection/cli.js check    [--config FILE] [--identity ID] [--data-dir DIR] [--range BLOCKS]
+ *   node gateway/dist/projection/cli.js rebuild  [--org SLUG | --config FILE] [--identity ID] [--data-dir DIR]
+ *   node gateway/dist/projection/cli.js check    [--org SLUG | --config FILE] [--identity ID] [--data-dir DIR] [--range BLOCKS]
  *   node gateway/dist/projection/cli.js load-synthetic [--events N] [--data-dir DIR] [--seed S]
  *   node gateway/dist/projection/cli.js time     [--data-dir DIR] [--samples N]
  *
  * `rebuild` drops the projection and projects the channel again from block 0; `check` compares the
  * projection with the ledger per block range (exit 1 on a difference). Both read the ledger through
- * the gateway's configuration (MEDLEDGER_GATEWAY_CONFIG or --config) and a wallet identity (the
- * config's serviceEnrollmentId unless --identity). `load-synthetic` fills a projection database with
+ * the gateway's configuration (--config, else `--org hospital1` for the local network's
+ * `$MEDLEDGER_HOME/gateways/hospital1/config.json`, else MEDLEDGER_GATEWAY_CONFIG, else the
+ * Regulator's) and a wallet identity (the config's serviceEnrollmentId unless --identity); the
+ * projection is the config's (`projection.dataDir`, else `dataDir`) unless --data-dir. Rebuild a
+ * projection its gateway follows only with that gateway stopped, or into another --data-dir. `load-synthetic` fills a projection database with
  * generated events (replacing what it held) and then times it, like `time`.
  */
 import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { connect, hash, type Gateway } from '@hyperledger/fabric-gateway';
 
-import { loadConfig } from '../config';
+import { loadConfig, projectionDataDir } from '../config';
 import { connectPeers } from '../fabric/connection';
 import { newOpenSslSigner } from '../fabric/signer';
 import { FileWallet, readWalletKey } from '../wallet';
@@ -34,11 +38,30 @@ function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** The gateway config file the CLI uses (see the file header). */
+export function configFileOf(
+  args: { config?: string | undefined; org?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  if (args.config !== undefined) return args.config;
+  const home = env['MEDLEDGER_HOME'] ?? resolve('.medledger');
+  if (args.org !== undefined) {
+    if (!/^[a-z][a-z0-9-]*$/.test(args.org)) throw new Error('--org must be an org slug such as hospital1');
+    return join(home, 'gateways', args.org, 'config.json');
+  }
+  return env['MEDLEDGER_GATEWAY_CONFIG'] ?? join(home, 'gateways', 'regulator', 'config.json');
+}
+
 async function withLedger<T>(
-  args: { config?: string | undefined; identity?: string | undefined; 'data-dir'?: string | undefined },
+  args: {
+    config?: string | undefined;
+    org?: string | undefined;
+    identity?: string | undefined;
+    'data-dir'?: string | undefined;
+  },
   fn: (source: FabricEventSource, store: ProjectionStore) => Promise<T>,
 ): Promise<T> {
-  const config = loadConfig(process.env, args.config);
+  const config = loadConfig(process.env, configFileOf(args));
   const enrollmentId = args.identity ?? config.serviceEnrollmentId;
   if (enrollmentId === undefined) throw new Error('no identity: pass --identity or set serviceEnrollmentId');
   const wallet = new FileWallet(config.wallet.dir, readWalletKey(config.wallet.keyPath));
@@ -48,7 +71,9 @@ async function withLedger<T>(
   const first = peers[0];
   if (!first) throw new Error('no peers');
   let gateway: Gateway | undefined;
-  const store = new ProjectionStore(new SqliteDriver(projectionFile(args['data-dir'] ?? config.dataDir)));
+  const store = new ProjectionStore(
+    new SqliteDriver(projectionFile(args['data-dir'] ?? projectionDataDir(config))),
+  );
   try {
     gateway = connect({
       client: first.client,
@@ -125,6 +150,7 @@ async function main(argv: readonly string[]): Promise<number> {
     allowPositionals: true,
     options: {
       config: { type: 'string' },
+      org: { type: 'string' },
       identity: { type: 'string' },
       'data-dir': { type: 'string' },
       events: { type: 'string', default: '1000000' },
