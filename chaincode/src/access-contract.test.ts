@@ -242,6 +242,29 @@ void describe('AccessContract', () => {
     );
   });
 
+  void it('when an access is decided, then its AccessDecided event carries the record version and the break-glass reason', async () => {
+    const w = await world();
+    const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'er');
+    const emitted = async (
+      who: FakeSigner,
+      body: Record<string, unknown>,
+    ): Promise<Record<string, unknown>> => {
+      const { tx } = await w.h.submit<AccessDecision>(who, 'access:AccessRecord', {
+        recordId: w.record.recordId,
+        ...body,
+      });
+      assert.equal(tx.event?.name, 'AccessDecided');
+      return JSON.parse(tx.event.payload.toString('utf8')) as Record<string, unknown>;
+    };
+    const bg = await emitted(doc2, { purpose: 'emergency', breakGlassReason: 'unconscious_patient' });
+    assert.deepEqual(
+      [bg['version'], bg['breakGlassReason'], bg['breakGlass']],
+      [w.record.version, 'unconscious_patient', true],
+    );
+    const plain = await emitted(w.attending, { purpose: 'treatment' });
+    assert.deepEqual([plain['version'], plain['breakGlassReason']], [w.record.version, null]);
+  });
+
   void it('when the patient disallows emergency access, then break-glass is denied', async () => {
     const w = await world();
     const relay = await registerStaff(w.h, 'Hospital1MSP', 'nurse', 'cardiology');

@@ -170,6 +170,8 @@ export class AccessContract extends Contract {
       reason: event.reason,
       consentId: event.consentId,
       breakGlass: event.breakGlass,
+      version: event.version,
+      breakGlassReason: event.breakGlassReason,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });

@@ -43,6 +43,8 @@ void describe('ConsentContract', () => {
     assert.equal(result.status, 'active');
     assert.equal(result.consentId, tx.txId);
     assert.equal(tx.event?.name, 'ConsentGranted');
+    const payload = JSON.parse(tx.event.payload.toString('utf8')) as Record<string, unknown>;
+    assert.equal(payload['periodEnd'], result.periodEnd);
     const mine = await h.evaluate<{ items: Consent[] }>(relay, 'consent:ListPatientConsents', {
       patientDid: patient.did,
     });

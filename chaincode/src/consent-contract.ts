@@ -80,6 +80,7 @@ export class ConsentContract extends Contract {
       consentId: consent.consentId,
       patientDid: consent.patientDid,
       grantee: gKey,
+      periodEnd: consent.periodEnd,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });

@@ -10,6 +10,7 @@ import {
 import {
   accessOutcomeSchema,
   accessReasonSchema,
+  breakGlassReasonSchema,
   breakGlassReviewOutcomeSchema,
   erasureReasonSchema,
   purposeSchema,
@@ -40,6 +41,11 @@ export const events = {
     consentId: txIdSchema,
     patientDid: patientDidSchema,
     grantee: z.string(),
+    /**
+     * End of the consent period (projection: consents expiring soon). Optional only because events
+     * committed before it was added lack it; the chaincode always emits it.
+     */
+    periodEnd: z.iso.datetime().optional(),
     ...common,
   }),
   ConsentRevoked: z.object({
@@ -90,6 +96,10 @@ export const events = {
     reason: accessReasonSchema,
     consentId: txIdSchema.nullable(),
     breakGlass: z.boolean(),
+    /** The record version decided on (optional only for events committed before it was added). */
+    version: z.number().int().min(1).optional(),
+    /** The stated emergency reason code of a break-glass request, else null (optional as `version`). */
+    breakGlassReason: breakGlassReasonSchema.nullable().optional(),
     ...common,
   }),
   BreakGlassReviewed: z.object({
