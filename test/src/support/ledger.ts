@@ -13,6 +13,8 @@ export interface LedgerTx {
   readonly chaincode: string;
   /** MSP IDs of the endorsers. */
   readonly endorsers: readonly string[];
+  /** The first argument after the function name (canonical JSON input), else ''. */
+  readonly arg: string;
 }
 
 const utf8 = new TextDecoder();
@@ -25,11 +27,11 @@ function decodeTx(block: number, envelopeBytes: Uint8Array, validationCode: numb
   );
   const base = { block, txId: channelHeader.getTxId(), type: channelHeader.getType(), validationCode };
   if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) {
-    return { ...base, fn: '', chaincode: '', endorsers: [] };
+    return { ...base, fn: '', chaincode: '', endorsers: [], arg: '' };
   }
   const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
   const action = tx.getActionsList()[0];
-  if (action === undefined) return { ...base, fn: '', chaincode: '', endorsers: [] };
+  if (action === undefined) return { ...base, fn: '', chaincode: '', endorsers: [], arg: '' };
   const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
   const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(
     actionPayload.getChaincodeProposalPayload_asU8(),
@@ -46,11 +48,17 @@ function decodeTx(block: number, envelopeBytes: Uint8Array, validationCode: numb
     fn: args[0] === undefined ? '' : utf8.decode(args[0]),
     chaincode: spec?.getChaincodeId()?.getName() ?? '',
     endorsers,
+    arg: args[1] === undefined ? '' : utf8.decode(args[1]),
   };
 }
 
-/** Every transaction of the channel, read block by block through one org's peer. */
-export async function readLedger(info: NetworkInfo, orgName: string, userId: string): Promise<LedgerTx[]> {
+/** Every transaction of the channel from `fromBlock` on, read block by block through one org's peer. */
+export async function readLedger(
+  info: NetworkInfo,
+  orgName: string,
+  userId: string,
+  fromBlock = 0,
+): Promise<LedgerTx[]> {
   const { gateway, client } = gatewayFor(info, orgName, userId);
   try {
     const qscc = gateway.getNetwork(info.channel).getContract('qscc');
@@ -59,7 +67,7 @@ export async function readLedger(info: NetworkInfo, orgName: string, userId: str
       qscc.evaluate(fn, { arguments: args, endorsingOrganizations: org ? [org.mspId] : [] });
     const chain = common.BlockchainInfo.deserializeBinary(await evaluate('GetChainInfo', info.channel));
     const txs: LedgerTx[] = [];
-    for (let n = 0; n < chain.getHeight(); n++) {
+    for (let n = fromBlock; n < chain.getHeight(); n++) {
       const block = common.Block.deserializeBinary(
         await evaluate('GetBlockByNumber', info.channel, String(n)),
       );

@@ -1,0 +1,48 @@
+import { after, before, describe, it } from 'node:test';
+import type { NetworkInfo } from '@medledger/network';
+import { ordererName, orgProcesses, raftLeader, signalProcess } from '../support/faults';
+import { ensureNetwork, releaseNetwork } from '../support/network';
+import { assertNothingLost, runScenario } from '../support/scenario';
+
+describe('when processes are frozen (SIGSTOP) under light load and thawed (SIGCONT)', () => {
+  let info: NetworkInfo;
+  before(async () => {
+    info = await ensureNetwork();
+  });
+  after(releaseNetwork);
+
+  it('then a frozen Raft leader is replaced and nothing is lost or applied twice', async () => {
+    let frozen = '';
+    const result = await runScenario(info, {
+      name: 'freeze-raft-leader',
+      faultMs: 10_000,
+      inject: async () => {
+        frozen = ordererName(info, await raftLeader(info));
+        signalProcess(frozen, 'SIGSTOP');
+        return [frozen];
+      },
+      repair: () => {
+        signalProcess(frozen, 'SIGCONT');
+        return Promise.resolve();
+      },
+    });
+    assertNothingLost(result);
+  });
+
+  it("then a frozen gateway's peer is failed over and nothing is lost or applied twice", async () => {
+    const { peer } = orgProcesses('Hospital1');
+    const result = await runScenario(info, {
+      name: 'freeze-peer',
+      faultMs: 10_000,
+      inject: () => {
+        signalProcess(peer, 'SIGSTOP');
+        return Promise.resolve([peer]);
+      },
+      repair: () => {
+        signalProcess(peer, 'SIGCONT');
+        return Promise.resolve();
+      },
+    });
+    assertNothingLost(result);
+  });
+});

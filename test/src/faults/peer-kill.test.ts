@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { NetworkInfo } from '@medledger/network';
+import { killProcess, orgProcesses } from '../support/faults';
+import { ensureNetwork, releaseNetwork } from '../support/network';
+import { assertNothingLost, runScenario } from '../support/scenario';
+
+describe("when the gateway's own peer and another peer are SIGKILLed under light load and restarted", () => {
+  let info: NetworkInfo;
+  before(async () => {
+    info = await ensureNetwork();
+  });
+  after(releaseNetwork);
+
+  it('then the gateway fails over or answers 503, the peers catch up, and every peer ends at the same block hash', async () => {
+    const result = await runScenario(info, {
+      name: 'peer-kill',
+      faultMs: 10_000,
+      inject: async () => {
+        const names = [orgProcesses('Hospital1').peer, orgProcesses('Hospital2').peer];
+        for (const name of names) await killProcess(name);
+        return names;
+      },
+    });
+    assertNothingLost(result);
+    const during = Object.keys(result.statusesDuringFault);
+    assert.ok(
+      during.every((s) => ['200', '201', '409', '503', '504', 'timeout'].includes(s)),
+      `statuses during the fault: ${during.join(',')}`,
+    );
+  });
+});

@@ -1,0 +1,247 @@
+/**
+ * Fault injection on the local consortium: signals to the processes the network started (by their pid
+ * files), restarts through the CLI (`start` restarts only what is not running), the Raft leader from the
+ * orderers' metrics, and each peer's chain tip for the "same height and block hash everywhere" check.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { common } from '@hyperledger/fabric-protos';
+import {
+  allPeers,
+  chaincodeServerProcess,
+  gatewayProcess,
+  httpsGet,
+  networkContext,
+  ordererProcess,
+  peerProcess,
+  renderGatewayConfig,
+  repoRoot,
+  runningPid,
+  startProcess,
+  StatePaths,
+  stateDir,
+  type NetworkInfo,
+  type ProcessSpec,
+  type TlsClient,
+} from '@medledger/network';
+import { packageChaincode } from '@medledger/network/dist/lifecycle';
+import { gatewayFor } from './network';
+
+const run = promisify(execFile);
+
+function paths(): StatePaths {
+  return new StatePaths(stateDir());
+}
+
+/** The pid of a network process (`orderer0`, `peer0-hospital1`, `gateway-hospital1`, ...), if it runs. */
+export function pidOf(name: string): number | undefined {
+  return runningPid(paths().pidFile(name));
+}
+
+/** Sends `sig` to a network process and its process group (servers may have children). */
+export function signalProcess(name: string, sig: NodeJS.Signals): number {
+  const pid = pidOf(name);
+  if (pid === undefined) throw new Error(`${name} is not running`);
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    process.kill(pid, sig);
+  }
+  return pid;
+}
+
+/** SIGKILLs a process and waits until it is gone. */
+export async function killProcess(name: string): Promise<void> {
+  const pid = signalProcess(name, 'SIGKILL');
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(50);
+  }
+  throw new Error(`${name} (${String(pid)}) survived SIGKILL`);
+}
+
+/** Restarts every process of the network that does not run (the CLI's `start`); resolves its duration. */
+export async function restartStopped(): Promise<number> {
+  const started = performance.now();
+  await run(process.execPath, [join(repoRoot, 'network', 'dist', 'cli.js'), 'start'], {
+    cwd: repoRoot,
+    env: process.env,
+    timeout: 180_000,
+    maxBuffer: 4 * 1024 * 1024,
+  });
+  return performance.now() - started;
+}
+
+/**
+ * Restarts one process by name if it does not run, leaving every other process alone (the CLI's `start`
+ * would also restart processes whose code another build changed). Resolves the milliseconds it took.
+ */
+export async function restartProcess(name: string): Promise<number> {
+  const started = performance.now();
+  const ctx = networkContext();
+  const { topology, paths: p } = ctx;
+  let spec: ProcessSpec | undefined;
+  const orderer = topology.ordererOrg.nodes.find((n) => n.shortName === name);
+  if (orderer) spec = ordererProcess(ctx, orderer);
+  const peer = allPeers(topology).find((n) => n.shortName === name);
+  if (peer) spec = peerProcess(ctx, peer);
+  for (const org of topology.peerOrgs) {
+    if (name === `chaincode-${org.slug}`) {
+      spec = chaincodeServerProcess(ctx, packageChaincode(topology, p, org));
+    }
+    if (name === `gateway-${org.slug}`) {
+      spec = gatewayProcess(p, org, renderGatewayConfig(topology, p, org));
+    }
+  }
+  if (spec === undefined) throw new Error(`no process ${name}`);
+  await startProcess(spec, 120_000);
+  return performance.now() - started;
+}
+
+/** Polls `check` every `everyMs` until it is true; resolves the elapsed milliseconds. */
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (await check().catch(() => false)) return performance.now() - started;
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
+}
+
+function ordererAdminTls(info: NetworkInfo): TlsClient {
+  const admin = join(
+    info.stateDir,
+    'crypto',
+    'ordererOrganizations',
+    'orderer.medledger.local',
+    'users',
+    'Admin@orderer.medledger.local',
+    'tls',
+  );
+  const first = info.orderers[0];
+  if (first === undefined) throw new Error('no orderers');
+  return {
+    ca: readFileSync(first.tlsCaCert),
+    cert: readFileSync(join(admin, 'client.crt')),
+    key: readFileSync(join(admin, 'client.key')),
+  };
+}
+
+/** One orderer's Raft view from its operations endpoint, or undefined when it does not answer. */
+export async function ordererMetrics(
+  info: NetworkInfo,
+  index: number,
+): Promise<{ leader: boolean; height: number } | undefined> {
+  const node = info.orderers[index];
+  if (node === undefined) throw new Error(`no orderer ${String(index)}`);
+  try {
+    const res = await httpsGet(
+      `https://127.0.0.1:${String(node.operationsPort)}/metrics`,
+      ordererAdminTls(info),
+      1500,
+    );
+    const channel = `\\{channel="${info.channel}"\\}`;
+    const leader = new RegExp(`^consensus_etcdraft_is_leader${channel} (\\d+)`, 'm').exec(res.body);
+    const height = new RegExp(`^ledger_blockchain_height${channel} (\\d+)`, 'm').exec(res.body);
+    return { leader: leader?.[1] === '1', height: Number(height?.[1] ?? -1) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Index of the orderer that reports itself Raft leader (waits for an election). */
+export async function raftLeader(info: NetworkInfo, timeoutMs = 30_000): Promise<number> {
+  let found = -1;
+  await waitUntil(
+    'a Raft leader',
+    async () => {
+      const views = await Promise.all(info.orderers.map((_, i) => ordererMetrics(info, i)));
+      found = views.findIndex((v) => v?.leader === true);
+      return found >= 0;
+    },
+    timeoutMs,
+  );
+  return found;
+}
+
+/** The process name of orderer `index` (`orderer0`, ...). */
+export function ordererName(info: NetworkInfo, index: number): string {
+  const node = info.orderers[index];
+  if (node === undefined) throw new Error(`no orderer ${String(index)}`);
+  return node.name.split('.')[0] ?? node.name;
+}
+
+/** Process names of an org's first peer, chaincode server and gateway. */
+export function orgProcesses(orgName: string): { peer: string; chaincode: string; gateway: string } {
+  const slug = orgName.toLowerCase();
+  return { peer: `peer0-${slug}`, chaincode: `chaincode-${slug}`, gateway: `gateway-${slug}` };
+}
+
+/** The admin person every org enrolls (reads the chain through its own peer). */
+export function orgAdmin(orgName: string): string {
+  return `${orgName.toLowerCase()}-admin`;
+}
+
+/** Height and current block hash as one peer reports them. */
+export interface ChainTip {
+  readonly org: string;
+  readonly height: number;
+  readonly hash: string;
+}
+
+/** Every peer's chain tip (undefined for a peer that does not answer). */
+export async function chainTips(info: NetworkInfo): Promise<(ChainTip | undefined)[]> {
+  return Promise.all(
+    info.orgs.map(async (org) => {
+      const { gateway, client } = gatewayFor(info, org.name, orgAdmin(org.name));
+      try {
+        const bytes = await gateway
+          .getNetwork(info.channel)
+          .getContract('qscc')
+          .evaluate('GetChainInfo', { arguments: [info.channel], endorsingOrganizations: [org.mspId] });
+        const chain = common.BlockchainInfo.deserializeBinary(bytes);
+        return {
+          org: org.name,
+          height: chain.getHeight(),
+          hash: Buffer.from(chain.getCurrentblockhash_asU8()).toString('hex'),
+        };
+      } catch {
+        return undefined;
+      } finally {
+        gateway.close();
+        client.close();
+      }
+    }),
+  );
+}
+
+/** Waits until every peer answers with the same height and block hash; resolves that tip. */
+export async function convergedTip(info: NetworkInfo, timeoutMs = 60_000): Promise<ChainTip> {
+  let tip: ChainTip | undefined;
+  await waitUntil(
+    'every peer at the same height and block hash',
+    async () => {
+      const tips = await chainTips(info);
+      const first = tips[0];
+      if (first === undefined) return false;
+      tip = first;
+      return tips.every((t) => t !== undefined && t.height === first.height && t.hash === first.hash);
+    },
+    timeoutMs,
+    500,
+  );
+  if (tip === undefined) throw new Error('no tip');
+  return tip;
+}
