@@ -11,7 +11,15 @@ import Database from 'better-sqlite3';
 
 /** What a new request under a key may do. */
 export type IdempotencyBegin =
-  | { readonly state: 'new' }
+  | {
+      readonly state: 'new';
+      /**
+       * Transactions endorsed under this key by an earlier attempt that did not finish (its gateway
+       * stopped, or it failed in a retryable way after endorsement), as `fn txId`. The new attempt must
+       * reuse any of them that committed VALID instead of writing again.
+       */
+      readonly prior?: readonly string[];
+    }
   | { readonly state: 'replay'; readonly status: number; readonly body: string }
   | { readonly state: 'mismatch' }
   | { readonly state: 'in-progress' };
@@ -19,10 +27,13 @@ export type IdempotencyBegin =
 /** The store. */
 export interface IdempotencyStore {
   begin(principal: string, key: string, requestHash: string): IdempotencyBegin;
-  /** Records the transaction id once endorsed (for the journal and recovery). */
+  /** Records a transaction once endorsed (`fn txId`, appended; for the journal and recovery). */
   noteTxId(principal: string, key: string, txId: string): void;
   complete(principal: string, key: string, status: number, body: string): void;
-  /** Forgets a key whose request failed in a retryable way. */
+  /**
+   * Forgets a key whose request failed in a retryable way; if a transaction was already endorsed under
+   * it, the key stays pending without an owner so that the retry recovers that transaction.
+   */
   release(principal: string, key: string): void;
   close(): void;
 }
@@ -66,10 +77,17 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     const tx = this.#db.transaction((): IdempotencyBegin => {
       const row = this.#db
         .prepare(
-          'SELECT request_hash, state, owner, status, body FROM idempotency WHERE principal = ? AND key = ?',
+          'SELECT request_hash, state, owner, tx_id, status, body FROM idempotency WHERE principal = ? AND key = ?',
         )
         .get(principal, key) as
-        | { request_hash: string; state: string; owner: string; status: number | null; body: string | null }
+        | {
+            request_hash: string;
+            state: string;
+            owner: string;
+            tx_id: string | null;
+            status: number | null;
+            body: string | null;
+          }
         | undefined;
       if (!row) {
         this.#db
@@ -83,19 +101,27 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       if (row.request_hash !== requestHash) return { state: 'mismatch' };
       if (row.state === 'done') return { state: 'replay', status: row.status ?? 200, body: row.body ?? '' };
       if (row.owner === this.#owner) return { state: 'in-progress' };
-      // Left pending by a gateway that stopped: this process takes the request over.
+      // Left pending by a gateway that stopped (or released after endorsement): this process takes the
+      // request over, and recovers what the earlier attempt may have committed.
       this.#db
         .prepare('UPDATE idempotency SET owner = ? WHERE principal = ? AND key = ?')
         .run(this.#owner, principal, key);
-      return { state: 'new' };
+      const prior = (row.tx_id ?? '').split('\n').filter((t) => t !== '');
+      return prior.length > 0 ? { state: 'new', prior } : { state: 'new' };
     });
     return tx.immediate();
   }
 
   noteTxId(principal: string, key: string, txId: string): void {
     this.#db
-      .prepare('UPDATE idempotency SET tx_id = ? WHERE principal = ? AND key = ?')
-      .run(txId, principal, key);
+      .prepare(
+        `UPDATE idempotency SET tx_id = CASE
+           WHEN tx_id IS NULL OR tx_id = '' THEN @tx
+           WHEN instr(char(10) || tx_id || char(10), char(10) || @tx || char(10)) > 0 THEN tx_id
+           ELSE tx_id || char(10) || @tx END
+         WHERE principal = @principal AND key = @key`,
+      )
+      .run({ tx: txId, principal, key });
   }
 
   complete(principal: string, key: string, status: number, body: string): void {
@@ -106,7 +132,12 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   release(principal: string, key: string): void {
     this.#db
-      .prepare(`DELETE FROM idempotency WHERE principal = ? AND key = ? AND state = 'pending'`)
+      .prepare(
+        `DELETE FROM idempotency WHERE principal = ? AND key = ? AND state = 'pending' AND tx_id IS NULL`,
+      )
+      .run(principal, key);
+    this.#db
+      .prepare(`UPDATE idempotency SET owner = '' WHERE principal = ? AND key = ? AND state = 'pending'`)
       .run(principal, key);
   }
 

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomInt } from 'node:crypto';
 
 import { CommitError, connect, hash, type Gateway, type Contract } from '@hyperledger/fabric-gateway';
+import { common, peer as peerProto } from '@hyperledger/fabric-protos';
 
 import type { GatewayConfig } from '../config';
 import { AppError, GatewayErrorCode } from '../errors';
@@ -27,6 +28,35 @@ interface CachedGateway {
 }
 
 const MAX_CACHED_IDENTITIES = 10_000;
+
+/**
+ * How long a retry waits for an earlier attempt's transaction to appear in a block before deciding it
+ * was never ordered (its gateway stopped before submitting, or the orderer dropped it) and writing anew.
+ */
+const RECOVERY_WAIT_MS = 6000;
+
+type PriorStatus = { state: 'valid'; result: SubmitResult } | { state: 'invalid' } | { state: 'missing' };
+
+/** Reads the chaincode response payload and validation code out of a qscc ProcessedTransaction. */
+function decodeProcessed(txId: string, bytes: Uint8Array): PriorStatus {
+  const processed = peerProto.ProcessedTransaction.deserializeBinary(bytes);
+  if (processed.getValidationcode() !== 0) return { state: 'invalid' };
+  const envelope = processed.getTransactionenvelope();
+  if (!envelope) return { state: 'invalid' };
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const tx = peerProto.Transaction.deserializeBinary(payload.getData_asU8());
+  const action = tx.getActionsList()[0];
+  if (!action) return { state: 'invalid' };
+  const actionPayload = peerProto.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+  const prp = peerProto.ProposalResponsePayload.deserializeBinary(
+    actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(),
+  );
+  const ccAction = peerProto.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
+  const response = Buffer.from(ccAction.getResponse()?.getPayload_asU8() ?? new Uint8Array()).toString(
+    'utf8',
+  );
+  return { state: 'valid', result: { txId, payload: response, blockNumber: '' } };
+}
 
 /** Ledger client over fabric-gateway. */
 export class FabricLedgerClient implements LedgerClient {
@@ -171,6 +201,13 @@ export class FabricLedgerClient implements LedgerClient {
     let code = 'OK';
     try {
       const c = await this.#identity(caller.enrollmentId);
+      if (options.prior && options.prior.length > 0) {
+        const recovered = await this.#recover(c, options.prior);
+        if (recovered) {
+          options.onEndorsed?.(recovered.txId, fn);
+          return recovered;
+        }
+      }
       const retries = this.#config.timeouts.mvccRetries;
       for (let attempt = 0; ; attempt++) {
         try {
@@ -210,12 +247,49 @@ export class FabricLedgerClient implements LedgerClient {
       return { transaction: await proposal.endorse(), peerIndex: i };
     }, 'endorse');
     const txId = tx.transaction.getTransactionId();
-    options.onEndorsed?.(txId);
+    options.onEndorsed?.(txId, fn);
     const payload = Buffer.from(tx.transaction.getResult()).toString('utf8');
     const commit = await tx.transaction.submit();
     const status = await commit.getStatus();
     if (!status.successful) throw new CommitError({ code: status.code, transactionId: txId });
     return { txId, payload, blockNumber: status.blockNumber.toString() };
+  }
+
+  /**
+   * The result of whichever of `prior` committed VALID, waiting a bounded time for transactions not yet
+   * in a block; undefined when none did (the caller then writes anew).
+   */
+  async #recover(c: CachedGateway, prior: readonly string[]): Promise<SubmitResult | undefined> {
+    const deadline = performance.now() + RECOVERY_WAIT_MS;
+    for (;;) {
+      const states = await Promise.all(prior.map((txId) => this.#priorStatus(c, txId)));
+      for (const st of states) if (st.state === 'valid') return st.result;
+      if (states.every((st) => st.state === 'invalid') || performance.now() > deadline) return undefined;
+      await sleep(500);
+    }
+  }
+
+  async #priorStatus(c: CachedGateway, txId: string): Promise<PriorStatus> {
+    try {
+      const bytes = await this.#withFailover(
+        (i) =>
+          this.#gateway(c, i)
+            .getNetwork(this.#config.channel)
+            .getContract('qscc')
+            .evaluate('GetTransactionByID', { arguments: [this.#config.channel, txId] }),
+        'recover',
+      );
+      return decodeProcessed(txId, bytes);
+    } catch (err) {
+      const texts = [
+        (err as Error).message,
+        ...((err as { cause?: { details?: { message: string }[] } }).cause?.details ?? []).map(
+          (d) => d.message,
+        ),
+      ];
+      if (texts.some((t) => /no such transaction|not found/i.test(t))) return { state: 'missing' };
+      throw err;
+    }
   }
 
   async ping(): Promise<void> {

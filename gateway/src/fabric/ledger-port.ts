@@ -15,8 +15,13 @@ export interface LedgerCallOptions {
   readonly transient?: Readonly<Record<string, string>>;
   /** Orgs whose peers must endorse or evaluate (e.g. the custodian only). */
   readonly endorsingOrganizations?: readonly string[];
-  /** Called with the transaction id once the proposal is endorsed, before it is submitted. */
-  readonly onEndorsed?: (txId: string) => void;
+  /** Called with the transaction id (and `fn`) once the proposal is endorsed, before it is submitted. */
+  readonly onEndorsed?: (txId: string, fn: string) => void;
+  /**
+   * Submits only: transactions of the same `fn` endorsed by an earlier attempt of the same request. If
+   * one of them committed VALID, its result is returned instead of writing again.
+   */
+  readonly prior?: readonly string[];
 }
 
 /** The result of a committed transaction. */

@@ -326,6 +326,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
       const key = req.get('idempotency-key');
       const scope = `${principal.kind}:${principal.subject}`;
       let idempotent = false;
+      let prior: readonly string[] = [];
       if (route.write && key !== undefined) {
         if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
           throw new AppError(
@@ -364,19 +365,20 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
           );
         }
         idempotent = true;
+        prior = begun.prior ?? [];
       }
 
       const ctx: HandlerContext = {
-        ledger: deps.ledger,
+        ledger: prior.length > 0 ? deps.ledger.withPrior(prior) : deps.ledger,
         caller: { enrollmentId: principal.kind === 'staff' ? principal.subject : deps.serviceEnrollmentId },
         mspId: config.org.mspId,
         principal,
         enroller: deps.enroller,
         projection: deps.projection,
         accepts: (types) => req.accepts([...types]),
-        onEndorsed: (txId) => {
+        onEndorsed: (txId, fn) => {
           l.txIds.push(txId);
-          if (idempotent && key) deps.idempotency.noteTxId(scope, key, txId);
+          if (idempotent && key) deps.idempotency.noteTxId(scope, key, `${fn ?? ''} ${txId}`);
         },
       };
       try {

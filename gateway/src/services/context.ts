@@ -8,8 +8,8 @@ export interface ServiceContext {
   readonly caller: LedgerCaller;
   /** MSP ID of the gateway's org. */
   readonly mspId: string;
-  /** Told the transaction id of each endorsed write (logs, idempotency journal). */
-  readonly onEndorsed: (txId: string) => void;
+  /** Told the transaction id (and function) of each endorsed write (logs, idempotency journal). */
+  readonly onEndorsed: (txId: string, fn?: string) => void;
 }
 
 /** Registers and enrolls a person with the org's CA and stores their identity in the wallet. */

@@ -21,7 +21,7 @@ export interface TypedCallOptions {
   /** Content envelope for transactions that take one (sent in the transient map). */
   readonly content?: unknown;
   readonly endorsingOrganizations?: readonly string[];
-  readonly onEndorsed?: (txId: string) => void;
+  readonly onEndorsed?: (txId: string, fn?: string) => void;
 }
 
 /** Converts zod issues to paths and messages (never the offending values). */
@@ -119,5 +119,28 @@ export class Ledger {
   /** Readiness. */
   ping(): Promise<void> {
     return this.#client.ping();
+  }
+
+  /**
+   * This ledger for the retry of a request whose earlier attempt endorsed `prior` (`fn txId` lines)
+   * but did not finish: each submit first looks for a VALID commit among the earlier transactions of
+   * its function, so a retry never writes a business effect twice.
+   */
+  withPrior(prior: readonly string[]): Ledger {
+    const client = this.#client;
+    const remaining = prior.map((line) => {
+      const [fn = '', txId = ''] = line.split(' ');
+      return { fn, txId };
+    });
+    return new Ledger({
+      submit: (caller, fn, arg, options = {}) => {
+        const mine = remaining.filter((p) => p.fn === fn && p.txId !== '').map((p) => p.txId);
+        for (let i = remaining.length - 1; i >= 0; i--) if (remaining[i]?.fn === fn) remaining.splice(i, 1);
+        return client.submit(caller, fn, arg, mine.length > 0 ? { ...options, prior: mine } : options);
+      },
+      evaluate: (caller, fn, arg, options) => client.evaluate(caller, fn, arg, options),
+      ping: () => client.ping(),
+      close: () => undefined,
+    });
   }
 }

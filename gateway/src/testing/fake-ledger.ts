@@ -261,6 +261,8 @@ export class FakeLedgerClient implements LedgerClient {
   readonly handlers: Record<string, FakeHandler> = defaultHandlers();
   /** Milliseconds each submit takes (to test concurrency). */
   submitDelayMs = 0;
+  /** Payload of every committed transaction, by id (what qscc would find). */
+  readonly committed = new Map<string, string>();
   pingError: Error | undefined;
 
   #run(
@@ -288,10 +290,19 @@ export class FakeLedgerClient implements LedgerClient {
     arg: string | undefined,
     options: LedgerCallOptions = {},
   ): Promise<SubmitResult> {
+    // A retry of a request whose earlier attempt committed gets that commit, as on Fabric.
+    for (const prior of options.prior ?? []) {
+      const committed = this.committed.get(prior);
+      if (committed !== undefined) {
+        options.onEndorsed?.(prior, fn);
+        return { txId: prior, payload: committed, blockNumber: '1' };
+      }
+    }
     const id = txId();
     if (this.submitDelayMs > 0) await new Promise((r) => setTimeout(r, this.submitDelayMs));
     const payload = this.#run('submit', caller, fn, arg, options);
-    options.onEndorsed?.(id);
+    options.onEndorsed?.(id, fn);
+    this.committed.set(id, payload);
     return { txId: id, payload, blockNumber: '1' };
   }
 
