@@ -16,7 +16,7 @@ import { createApp } from './http/app';
 import { SqliteIdempotencyStore } from './idempotency';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
-import { FabricEventSource } from './projection/fabric-source';
+import { FabricEventSource, tlsCertificateHash } from './projection/fabric-source';
 import { startProjection, type ProjectionRuntime } from './projection/runtime';
 import { newOpenSslSigner } from './fabric/signer';
 import type { StaffEnroller } from './services/context';
@@ -87,6 +87,7 @@ export async function setUpProjection(
     identity: { mspId: id.mspId, credentials: Buffer.from(id.certificate) },
     signer: newOpenSslSigner(id.privateKey),
     hash: hash.none,
+    tlsClientCertificateHash: tlsCertificateHash(readFileSync(config.tlsClient.certPath)),
     evaluateOptions: () => ({ deadline: Date.now() + config.timeouts.evaluateMs }),
   });
   try {

@@ -16,6 +16,7 @@
  * generated events (replacing what it held) and then times it, like `time`.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -25,7 +26,7 @@ import { loadConfig, projectionDataDir } from '../config';
 import { connectPeers } from '../fabric/connection';
 import { newOpenSslSigner } from '../fabric/signer';
 import { FileWallet, readWalletKey } from '../wallet';
-import { FabricEventSource } from './fabric-source';
+import { FabricEventSource, tlsCertificateHash } from './fabric-source';
 import { checkConsistency, rebuild } from './maintenance';
 import { ProjectionService } from './service';
 import { SqliteDriver, projectionFile } from './sql';
@@ -80,6 +81,7 @@ async function withLedger<T>(
       identity: { mspId: id.mspId, credentials: Buffer.from(id.certificate) },
       signer: newOpenSslSigner(id.privateKey),
       hash: hash.none,
+      tlsClientCertificateHash: tlsCertificateHash(readFileSync(config.tlsClient.certPath)),
       evaluateOptions: () => ({ deadline: Date.now() + config.timeouts.evaluateMs }),
     });
     await store.init();

@@ -4,6 +4,8 @@
  * know when the last block has passed even if it held no event of this chaincode.
  */
 import type { Checkpoint, CloseableAsyncIterable, Network } from '@hyperledger/fabric-gateway';
+import { createHash, X509Certificate } from 'node:crypto';
+
 import { common, peer } from '@hyperledger/fabric-protos';
 
 import type { EventSource, EventStream, OpenOptions, SourceEvent } from './types';
@@ -92,7 +94,6 @@ export class FabricEventSource implements EventSource {
     if (startBlock >= endBlock)
       return { [Symbol.asyncIterator]: async function* () {}, close: () => undefined };
     // fabric-gateway decodes blocks with the same protos package this module imports.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     const blocks: CloseableAsyncIterable<common.Block> = await this.#network.getBlockEvents({ startBlock });
     const chaincode = this.#chaincode;
     return {
@@ -124,4 +125,13 @@ export class FabricEventSource implements EventSource {
       .evaluateTransaction('GetChainInfo', this.#network.getName());
     return BigInt(common.BlockchainInfo.deserializeBinary(info).getHeight());
   }
+}
+
+/**
+ * SHA-256 of a TLS client certificate's DER bytes: the `tlsClientCertificateHash` fabric-gateway
+ * needs when the peer requires mutual TLS, because its deliver service (block events, used by
+ * bounded reads) checks the hash against the connection's certificate.
+ */
+export function tlsCertificateHash(pem: string | Buffer): Uint8Array {
+  return createHash('sha256').update(new X509Certificate(pem).raw).digest();
 }

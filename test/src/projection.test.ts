@@ -1,0 +1,347 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
+import { generatePatientKey, signCompactJws, type P256PrivateJwk } from '@medledger/domain';
+import { checkR4AuditBundle } from '@medledger/gateway/dist/projection/fhir-check';
+import { SqliteDriver, projectionFile } from '@medledger/gateway/dist/projection/sql';
+import type { NetworkInfo } from '@medledger/network';
+import { apiAs, type ApiClient, type ApiResponse } from './support/api';
+import { ensureNetwork, releaseNetwork } from './support/network';
+
+/**
+ * The audit projection on the real consortium: a scripted scenario through the REST gateways, then
+ * every read the projection serves (regulator audit, a hospital's scoped view, the patient's access
+ * log, the compliance report in JSON and CSV, alerts, the FHIR export), the consistency check against
+ * the ledger, and a rebuild from the ledger that gives the same counts.
+ */
+
+const run = randomBytes(4).toString('hex');
+const ROOT = resolve(__dirname, '..', '..');
+const CLI = join(ROOT, 'gateway', 'dist', 'projection', 'cli.js');
+const exec = promisify(execFile);
+
+interface AuditItem {
+  eventId: string;
+  txId: string;
+  blockNumber: number;
+  txTime: string;
+  actorMsp: string;
+  custodian: string;
+  outcome: string;
+  reason: string;
+  breakGlass: boolean;
+}
+
+function expectStatus(res: ApiResponse, status: number, what: string): void {
+  assert.equal(res.status, status, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+function decision(res: ApiResponse): { accessId: string; outcome: string; reason: string } {
+  expectStatus(res, 200, 'access request');
+  return res.body['decision'] as { accessId: string; outcome: string; reason: string };
+}
+
+function itemsOf<T = AuditItem>(res: ApiResponse): T[] {
+  return (res.body['items'] ?? []) as T[];
+}
+
+/** GET with the client's token, the body as text (CSV, FHIR). */
+async function raw(
+  client: ApiClient,
+  path: string,
+  accept?: string,
+): Promise<{ status: number; type: string; text: string }> {
+  const res = await fetch(`${client.baseUrl}${path}`, {
+    headers: { authorization: `Bearer ${client.token}`, ...(accept ? { accept } : {}) },
+    signal: AbortSignal.timeout(30_000),
+  });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+}
+
+/** Polls `path` until `done` holds (the projection follows the ledger asynchronously). */
+async function until(
+  client: ApiClient,
+  path: string,
+  done: (res: ApiResponse) => boolean,
+): Promise<ApiResponse> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await client.get(path);
+    if (done(res)) return res;
+    if (Date.now() > deadline) {
+      assert.fail(`the projection did not catch up on ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function cli(info: NetworkInfo, ...args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await exec(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, MEDLEDGER_HOME: info.stateDir },
+    timeout: 120_000,
+  });
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+async function counts(dataDir: string): Promise<Record<string, number>> {
+  const db = new SqliteDriver(projectionFile(dataDir), { readonly: true });
+  try {
+    const out: Record<string, number> = {};
+    for (const table of ['ledger_tx', 'audit_event']) {
+      const rows = await db.all<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`);
+      out[table] = rows[0]?.n ?? -1;
+    }
+    return out;
+  } finally {
+    await db.close();
+  }
+}
+
+describe('the audit projection on the real consortium', () => {
+  let info: NetworkInfo;
+  const started = new Date(Date.now() - 60_000).toISOString();
+  const ids = {
+    doctor1: `pj-h1-att-${run}`,
+    internOnc: `pj-h1-onc-${run}`,
+    doctor2: `pj-h2-er-${run}`,
+    auditor: `pj-aud-${run}`,
+  };
+  const recordId = `rec-pj-${run}`;
+  const keys = generatePatientKey();
+  const patientDid = `did:medledger:patient:pj-${run}`;
+  const patient: { did: string; privateJwk: P256PrivateJwk; kid: string } = {
+    did: patientDid,
+    privateJwk: keys.privateJwk,
+    kid: `${patientDid}#key-1`,
+  };
+  const P = encodeURIComponent(patientDid);
+  let auditor: ApiClient;
+  let h1Admin: ApiClient;
+  let h2Admin: ApiClient;
+  let doctor1: ApiClient;
+  let patientApp: ApiClient;
+  let breakGlassId = '';
+  let consentId = '';
+
+  before(async () => {
+    info = await ensureNetwork();
+    h1Admin = await apiAs(info, 'Hospital1', 'hospital1-admin');
+    h2Admin = await apiAs(info, 'Hospital2', 'hospital2-admin');
+    const regAdmin = await apiAs(info, 'Regulator', 'regulator-admin');
+    for (const [client, enrollmentId, role, department] of [
+      [h1Admin, ids.doctor1, 'attending', 'cardiology'],
+      [h1Admin, ids.internOnc, 'intern', 'oncology'],
+      [h2Admin, ids.doctor2, 'attending', 'emergency'],
+      [regAdmin, ids.auditor, 'auditor', null],
+    ] as const) {
+      expectStatus(
+        await client.post('/v1/staff', { enrollmentId, role, department }),
+        201,
+        `onboard ${role}`,
+      );
+    }
+    doctor1 = await apiAs(info, 'Hospital1', ids.doctor1);
+    const internOnc = await apiAs(info, 'Hospital1', ids.internOnc);
+    const doctor2 = await apiAs(info, 'Hospital2', ids.doctor2);
+    auditor = await apiAs(info, 'Regulator', ids.auditor);
+    patientApp = await apiAs(info, 'Hospital1', patient.did, { kind: 'patient' });
+
+    const { kty, crv, x, y } = patient.privateJwk;
+    const reg = await doctor1.post('/v1/patients', { patientDid, publicKeyJwk: { kty, crv, x, y } });
+    expectStatus(reg, 201, 'register patient');
+    const anchored = await doctor1.post('/v1/records', {
+      recordId,
+      patientDid,
+      department: 'cardiology',
+      category: 'diagnosis',
+      level: 3,
+      fhirResourceType: 'Condition',
+      resource: {
+        resourceType: 'Condition',
+        id: `cond-pj-${run}`,
+        subject: { reference: `Patient/pj-${run}` },
+        clinicalStatus: {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+        },
+        code: {
+          coding: [
+            {
+              system: 'http://id.who.int/icd/release/11/mms',
+              code: 'BA00',
+              display: 'Essential hypertension',
+            },
+          ],
+        },
+        onsetDateTime: '2025-03-14T09:30:00Z',
+        recordedDate: '2025-10-02T10:00:00Z',
+      },
+    });
+    expectStatus(anchored, 201, 'anchor record');
+
+    // The script: 5 decisions on the patient's record, 2 denied, 1 break-glass, 1 under consent.
+    const access = (client: ApiClient, body: Record<string, unknown>) =>
+      client.post(`/v1/records/${recordId}/access`, body);
+    assert.equal(decision(await access(doctor1, { purpose: 'treatment' })).outcome, 'granted');
+    assert.equal(decision(await access(internOnc, { purpose: 'treatment' })).reason, 'DEPARTMENT_MISMATCH');
+    assert.equal(decision(await access(doctor2, { purpose: 'treatment' })).reason, 'NO_CONSENT');
+    const bg = decision(
+      await access(doctor2, { purpose: 'emergency', breakGlassReason: 'unconscious_patient' }),
+    );
+    assert.equal(bg.reason, 'BREAK_GLASS');
+    breakGlassId = bg.accessId;
+    const now = Math.floor(Date.now() / 1000);
+    const grant = await patientApp.post('/v1/consents', {
+      jws: signCompactJws(
+        {
+          typ: 'medledger.consent.grant',
+          patientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 600,
+          grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+          categories: ['diagnosis'],
+          maxLevel: 3,
+          purpose: 'treatment',
+          periodStart: new Date(Date.now() - 60_000).toISOString(),
+          periodEnd: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+        },
+        patient.privateJwk,
+        patient.kid,
+      ),
+    });
+    expectStatus(grant, 201, 'grant consent');
+    consentId = (grant.body['consent'] as { consentId: string }).consentId;
+    assert.equal(decision(await access(doctor2, { purpose: 'treatment' })).reason, 'CONSENT');
+  });
+  after(releaseNetwork);
+
+  it('when the Regulator auditor queries the audit, then the 5 decisions come newest first, each with tx id and block number', async () => {
+    const res = await until(auditor, `/v1/audit?patient=${P}`, (r) => itemsOf(r).length >= 5);
+    const items = itemsOf(res);
+    assert.equal(items.length, 5);
+    assert.deepEqual(
+      items.map((e) => e.reason),
+      ['CONSENT', 'BREAK_GLASS', 'NO_CONSENT', 'DEPARTMENT_MISMATCH', 'CUSTODIAN_TREATMENT'],
+    );
+    for (const e of items) {
+      assert.match(e.txId, /^[0-9a-f]{64}$/);
+      assert.ok(Number.isInteger(e.blockNumber) && e.blockNumber > 0);
+    }
+    // The ledger agrees with the projection on an event.
+    const onLedger = await auditor.get(`/v1/audit/${items[1]?.eventId ?? ''}`);
+    expectStatus(onLedger, 200, 'audit event on the ledger');
+    assert.equal(onLedger.body['txId'], items[1]?.txId);
+    assert.equal(items[1]?.eventId, breakGlassId);
+
+    const denied = await auditor.get(`/v1/audit?patient=${P}&outcome=denied`);
+    assert.equal(itemsOf(denied).length, 2);
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const path: string = `/v1/audit?patient=${P}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await auditor.get(path);
+      expectStatus(page, 200, 'audit page');
+      pages.push(...itemsOf(page).map((e) => e.eventId));
+      cursor = page.body['nextCursor'] as string | null;
+    } while (cursor !== null);
+    assert.deepEqual(
+      pages,
+      items.map((e) => e.eventId),
+    );
+    const bad = await auditor.get(`/v1/audit?patient=${P}&cursor=not-a-cursor`);
+    expectStatus(bad, 400, 'tampered cursor');
+    assert.equal(bad.body['code'], 'CURSOR_INVALID');
+  });
+
+  it("when hospital admins query the audit, then each sees its own hospital's events; other staff are refused", async () => {
+    const h2 = await until(h2Admin, `/v1/audit?patient=${P}`, (r) => itemsOf(r).length >= 3);
+    assert.equal(itemsOf(h2).length, 3);
+    assert.ok(itemsOf(h2).every((e) => e.actorMsp === 'Hospital2MSP' || e.custodian === 'Hospital2MSP'));
+    const h1 = await until(h1Admin, `/v1/audit?patient=${P}`, (r) => itemsOf(r).length >= 5);
+    assert.equal(itemsOf(h1).length, 5);
+    expectStatus(await doctor1.get(`/v1/audit?patient=${P}`), 403, 'an attending');
+    expectStatus(await patientApp.get(`/v1/audit?patient=${P}`), 403, 'a patient');
+  });
+
+  it("when the patient reads their access log, then it lists who, which org, purpose and basis; another patient's token is refused", async () => {
+    const log = await until(patientApp, `/v1/patients/${P}/access-log`, (r) => itemsOf(r).length >= 5);
+    const items = itemsOf<{ basis: string; actorOrg: string; txId: string; blockNumber: number }>(log);
+    assert.deepEqual(
+      items.map((e) => e.basis),
+      ['consent', 'break_glass', 'none', 'none', 'custodian_treatment'],
+    );
+    assert.ok(items.every((e) => e.txId.length === 64 && Number.isInteger(e.blockNumber)));
+    const other = await apiAs(info, 'Hospital1', `did:medledger:patient:pj-other-${run}`, {
+      kind: 'patient',
+    });
+    expectStatus(await other.get(`/v1/patients/${P}/access-log`), 403, 'another patient');
+    expectStatus(await h1Admin.get(`/v1/patients/${P}/access-log`), 403, 'staff');
+  });
+
+  it('when the Regulator asks for the compliance report, then JSON and CSV list the denials, the pending break-glass and the expiring consent', async () => {
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const res = await auditor.get(`/v1/reports/compliance?from=${started}&to=${to}`);
+    expectStatus(res, 200, 'compliance report');
+    const report = res.body as {
+      totals: { accesses: number; denied: number };
+      denialsByReason: { reason: string; count: number }[];
+      breakGlass: { eventId: string; state: string; txId: string; blockNumber: number }[];
+      consentsExpiringSoon: { consentId: string }[];
+    };
+    assert.ok(report.totals.accesses >= 5 && report.totals.denied >= 2);
+    const reasons = report.denialsByReason.map((d) => d.reason);
+    assert.ok(reasons.includes('NO_CONSENT') && reasons.includes('DEPARTMENT_MISMATCH'));
+    const bg = report.breakGlass.find((b) => b.eventId === breakGlassId);
+    assert.equal(bg?.state, 'pending');
+    assert.ok(Number.isInteger(bg.blockNumber));
+    assert.ok(report.consentsExpiringSoon.some((c) => c.consentId === consentId));
+    const csv = await raw(auditor, `/v1/reports/compliance?from=${started}&to=${to}`, 'text/csv');
+    assert.equal(csv.status, 200);
+    assert.match(csv.type, /^text\/csv/);
+    assert.ok(csv.text.includes(breakGlassId) && csv.text.includes(consentId));
+    const forced = await raw(auditor, `/v1/reports/compliance?from=${started}&to=${to}&format=csv`);
+    assert.match(forced.type, /^text\/csv/);
+  });
+
+  it('when the Regulator lists alerts, then each alert links its events by tx id and block number', async () => {
+    const res = await auditor.get('/v1/alerts');
+    expectStatus(res, 200, 'alerts');
+    for (const a of itemsOf<{ rule: string; events: { txId: string; blockNumber: number }[] }>(res)) {
+      assert.ok(a.events.length > 0, a.rule);
+      assert.ok(a.events.every((e) => e.txId.length === 64 && Number.isInteger(e.blockNumber)));
+    }
+  });
+
+  it('when the audit is exported as FHIR, then it is an R4 Bundle of 5 AuditEvents', async () => {
+    const res = await raw(auditor, `/v1/audit/fhir?patient=${P}`);
+    assert.equal(res.status, 200, res.text);
+    assert.match(res.type, /^application\/fhir\+json/);
+    const bundle = JSON.parse(res.text) as { resourceType: string; total: number };
+    assert.deepEqual(checkR4AuditBundle(bundle), []);
+    assert.equal(bundle.resourceType, 'Bundle');
+    assert.equal(bundle.total, 5);
+    assert.ok(res.text.includes('urn:medledger:fabric:block-number'));
+  });
+
+  it('when the projection is checked against the ledger and rebuilt from it, then both agree', async () => {
+    const check = await cli(info, 'check', '--org', 'regulator');
+    assert.equal(check['ok'], true, JSON.stringify(check));
+    const dir = mkdtempSync(join(tmpdir(), 'pj-rebuild-'));
+    try {
+      const rebuilt = await cli(info, 'rebuild', '--org', 'regulator', '--data-dir', dir);
+      assert.equal(rebuilt['rebuilt'], true);
+      const live = await counts(join(info.stateDir, 'gateways', 'regulator', 'data'));
+      assert.deepEqual(await counts(dir), live);
+      assert.ok((live['audit_event'] ?? 0) >= 5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
