@@ -5,6 +5,7 @@
 //   node scripts/test.mjs          static checks + unit/component tests (what `npm test` runs)
 //   node scripts/test.mjs --e2e    end-to-end tests only (`npm run test:e2e`)
 //   node scripts/test.mjs --all    everything
+//   node scripts/test.mjs --faults the fault, bad-input and leak suite under test/faults (`npm run test:faults`)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -12,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
-const runUnit = !args.has('--e2e');
+const runFaults = args.has('--faults');
+const runUnit = !args.has('--e2e') && !runFaults;
 const runE2e = args.has('--e2e') || args.has('--all');
 
 function findTests(dir) {
@@ -54,13 +56,17 @@ if (runUnit) {
     ...unit.map((f) => relative(root, f)),
   ]);
 }
-if (runE2e) {
+if (runE2e || runFaults) {
   const cli = join(root, 'network', 'dist', 'cli.js');
   const status = spawnSync(process.execPath, [cli, 'status'], { cwd: root, encoding: 'utf8' });
   const alreadyUp =
     status.status === 0 && !/^\s+(orderer|peer|ca-|chaincode-)\S*\s+stopped/m.test(status.stdout);
   if (!alreadyUp) run('starting the consortium for the end-to-end tests', process.execPath, [cli, 'start']);
-  const e2e = findTests(join(root, 'test', 'dist'));
+  const faultsDir = join(root, 'test', 'dist', 'faults');
+  // The long fault suite runs only with --faults; the leak check (z-*) runs after the scenarios.
+  const e2e = runFaults
+    ? findTests(faultsDir)
+    : findTests(join(root, 'test', 'dist')).filter((f) => !f.startsWith(`${faultsDir}/`));
   const result = spawnSync(
     process.execPath,
     ['--test', '--test-concurrency=1', '--test-reporter=spec', ...e2e.map((f) => relative(root, f))],

@@ -36,7 +36,10 @@ describe('faults, bad input and leaks (short)', () => {
       },
     });
     assertNothingLost(result);
-    assert.ok(result.resumeMs !== undefined && result.resumeMs <= 15_000, `resumed after ${String(result.resumeMs)} ms`);
+    assert.ok(
+      result.resumeMs !== undefined && result.resumeMs <= 15_000,
+      `resumed after ${String(result.resumeMs)} ms`,
+    );
     await waitUntil(
       'the restarted orderer to catch up',
       async () => {
@@ -51,7 +54,10 @@ describe('faults, bad input and leaks (short)', () => {
   it('when every endpoint gets bad input, then each answer is a 4xx problem+json without stack or canary, nothing is written and the gateway stays up', async () => {
     const admin = await apiAs(info, 'Hospital1', 'hospital1-admin');
     const patientDid = `did:medledger:patient:sweep-${randomBytes(4).toString('hex')}`;
-    const reg = await admin.post('/v1/patients', { patientDid, publicKeyJwk: generatePatientKey().publicJwk });
+    const reg = await admin.post('/v1/patients', {
+      patientDid,
+      publicKeyJwk: generatePatientKey().publicJwk,
+    });
     assert.equal(reg.status, 201);
     assertSweep('Hospital1', await sweepGateway(info, 'Hospital1', canary, patientDid, false));
   });

@@ -22,7 +22,7 @@ export interface BadCase {
 interface OpenApiOperation {
   readonly parameters?: readonly { name: string; in: string }[];
   readonly requestBody?: {
-    content?: Record<string, { schema?: { properties?: Record<string, { type?: string }> } }>;
+    content?: Partial<Record<string, { schema?: { properties?: Record<string, { type?: string }> } }>>;
   };
   readonly security?: readonly unknown[];
 }
@@ -94,7 +94,10 @@ export function strangerJws(payload: Record<string, unknown>): string {
   const input = `${b64({ alg: 'ES256', typ: 'JWT', kid: 'did:medledger:patient:nobody#key-1' })}.${b64(payload)}`;
   const signature = createSign('SHA256')
     .update(input)
-    .sign({ key: createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' })), dsaEncoding: 'ieee-p1363' });
+    .sign({
+      key: createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' })),
+      dsaEncoding: 'ieee-p1363',
+    });
   return `${input}.${signature.toString('base64url')}`;
 }
 
@@ -118,21 +121,47 @@ export function casesFromOpenApi(
       const emptyBody = hasBody ? { body: '{}', headers: json } : {};
       if (pathParams.length > 0) {
         for (const id of badIds(canary)) {
-          cases.push({ name: `${m} ${path} id=${JSON.stringify(id).slice(0, 40)}`, method: m, path: fill(path, encodeId(id)), ...emptyBody });
+          cases.push({
+            name: `${m} ${path} id=${JSON.stringify(id).slice(0, 40)}`,
+            method: m,
+            path: fill(path, encodeId(id)),
+            ...emptyBody,
+          });
         }
       }
       for (const q of queryParams) {
         for (const v of ['', 'abc', '-1', '1e9', '%00', `${canary}%00`, 'x'.repeat(1500)]) {
-          cases.push({ name: `${m} ${path} ?${q.name}=${v.slice(0, 20)}`, method: m, path: `${target}?${q.name}=${v}`, ...emptyBody });
+          cases.push({
+            name: `${m} ${path} ?${q.name}=${v.slice(0, 20)}`,
+            method: m,
+            path: `${target}?${q.name}=${v}`,
+            ...emptyBody,
+          });
         }
-        cases.push({ name: `${m} ${path} ?${q.name} twice`, method: m, path: `${target}?${q.name}=1&${q.name}=2`, ...emptyBody });
+        cases.push({
+          name: `${m} ${path} ?${q.name} twice`,
+          method: m,
+          path: `${target}?${q.name}=1&${q.name}=2`,
+          ...emptyBody,
+        });
       }
-      cases.push({ name: `${m} ${path} unknown query`, method: m, path: `${target}?__proto__[x]=1&zzz=${canary}`, ...emptyBody });
+      cases.push({
+        name: `${m} ${path} unknown query`,
+        method: m,
+        path: `${target}?__proto__[x]=1&zzz=${canary}`,
+        ...emptyBody,
+      });
       // Tokens: none, garbage, and one from outside.
       cases.push({ name: `${m} ${path} no token`, method: m, path: target, token: '', ...emptyBody });
-      cases.push({ name: `${m} ${path} garbage token`, method: m, path: target, token: 'abc.def.ghi', ...emptyBody });
+      cases.push({
+        name: `${m} ${path} garbage token`,
+        method: m,
+        path: target,
+        token: 'abc.def.ghi',
+        ...emptyBody,
+      });
       if (!hasBody) continue;
-      const props = Object.keys(op.requestBody?.content?.['application/json']?.schema?.properties ?? {});
+      const props = Object.keys(op.requestBody.content?.['application/json']?.schema?.properties ?? {});
       const bodies: [string, string][] = [
         ['not JSON', `{"x": ${canary}`],
         ['array', `[${JSON.stringify(canary)}]`],
@@ -166,7 +195,7 @@ export function casesFromOpenApi(
         method: m,
         path: target,
         body: '{}',
-        headers: { ...json, 'idempotency-key': `${canary}\u0007` },
+        headers: { ...json, 'idempotency-key': `bad key ${canary}` },
       });
     }
   }
@@ -223,7 +252,8 @@ export async function sweep(
     }
     statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
     const allowed = c.allow?.includes(status) ?? false;
-    if (!allowed && (status < 400 || status >= 500)) failures.push(`${c.name}: ${String(status)} ${text.slice(0, 200)}`);
+    if (!allowed && (status < 400 || status >= 500))
+      failures.push(`${c.name}: ${String(status)} ${text.slice(0, 200)}`);
     else if (!allowed && type !== PROBLEM) failures.push(`${c.name}: content-type ${type}`);
     if (STACK.test(text)) failures.push(`${c.name}: stack-like text in ${text.slice(0, 200)}`);
     if (text.includes(canary)) failures.push(`${c.name}: canary echoed`);

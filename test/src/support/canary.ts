@@ -62,7 +62,7 @@ export function scanForCanaries(stateDir: string, custodianPeers: readonly strin
         allowed = true;
         why = 'custodian private store';
       } else if (custodian && rel.includes('stateLeveldb')) {
-        const before = text.slice(Math.max(0, (m.index ?? 0) - 2000), m.index);
+        const before = text.slice(Math.max(0, m.index - 2000), m.index);
         const ns = [...before.matchAll(/[A-Za-z0-9_-]+\$\$([ph])[A-Za-z0-9_-]*/g)].at(-1);
         allowed = ns?.[1] === 'p';
         why = allowed ? 'custodian private state namespace' : 'custodian state outside private namespace';

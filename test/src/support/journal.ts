@@ -212,6 +212,8 @@ export interface JournalReport {
   readonly refusedAfterAmbiguous: string[];
   readonly statusCounts: Record<string, number>;
   readonly fiveHundreds: number;
+  /** Transactions of the run that did not commit VALID (e.g. 11 = MVCC read conflict), as `fn:code`. */
+  readonly invalidTxs: string[];
   readonly height: number;
   readonly peersAgree: boolean;
 }
@@ -255,7 +257,9 @@ export async function checkJournal(
     }
     if (op.outcome === 'rejected' && op.attempts.some((a) => isAmbiguous(a.status, a.body))) {
       const last = op.attempts.at(-1);
-      refusedAfterAmbiguous.push(`${op.kind} ${op.key}: ${String(last?.status)} ${last?.body.slice(0, 160) ?? ''}`);
+      refusedAfterAmbiguous.push(
+        `${op.kind} ${op.key}: ${String(last?.status)} ${last?.body.slice(0, 160) ?? ''}`,
+      );
     }
     const replies = op.attempts.filter((a) => typeof a.status === 'number' && a.status < 300);
     if (new Set(replies.map((a) => a.body)).size > 1) differentReplies.push(`${op.kind} ${op.key}`);
@@ -284,6 +288,9 @@ export async function checkJournal(
     refusedAfterAmbiguous,
     statusCounts,
     fiveHundreds: attempts.filter((a) => a.status === 500).length,
+    invalidTxs: reference
+      .filter((t) => t.validationCode !== 0)
+      .map((t) => `${t.fn}:${String(t.validationCode)}`),
     height: tip.height,
     peersAgree,
   };

@@ -7,7 +7,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mintToken } from '@medledger/gateway/dist/auth/tokens';
 import { DEV_AUDIENCE, type NetworkInfo } from '@medledger/network';
-import { algNoneJws, casesFromOpenApi, strangerJws, sweep, type BadCase, type SweepReport } from './bad-input';
+import {
+  algNoneJws,
+  casesFromOpenApi,
+  strangerJws,
+  sweep,
+  type BadCase,
+  type SweepReport,
+} from './bad-input';
 import { devToken } from './api';
 import { convergedTip, orgProcesses, pidOf } from './faults';
 import { orgInfo } from './network';
@@ -17,20 +24,39 @@ function b64(v: unknown): string {
 }
 
 /** Tokens that must all be refused by `orgName`'s gateway. */
-export async function badTokens(info: NetworkInfo, orgName: string, other: string): Promise<[string, string][]> {
+export async function badTokens(
+  info: NetworkInfo,
+  orgName: string,
+  other: string,
+): Promise<[string, string][]> {
   const org = orgInfo(info, orgName);
   const domain = `${orgName.toLowerCase()}.medledger.local`;
-  const key = readFileSync(join(info.stateDir, 'gateways', orgName.toLowerCase(), 'auth', 'signing-key.pem'), 'utf8');
+  const key = readFileSync(
+    join(info.stateDir, 'gateways', orgName.toLowerCase(), 'auth', 'signing-key.pem'),
+    'utf8',
+  );
   const base = { issuer: `https://idp.${domain}`, org: org.mspId, subject: `${orgName.toLowerCase()}-admin` };
   const now = Math.floor(Date.now() / 1000);
   const good = await mintToken(key, { ...base, audience: DEV_AUDIENCE });
-  const payload = JSON.parse(Buffer.from(good.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+  const payload = JSON.parse(Buffer.from(good.split('.')[1] ?? '', 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
   return [
-    ['expired', await mintToken(key, { ...base, audience: DEV_AUDIENCE, issuedAt: now - 7200, ttlSeconds: 600 })],
+    [
+      'expired',
+      await mintToken(key, { ...base, audience: DEV_AUDIENCE, issuedAt: now - 7200, ttlSeconds: 600 }),
+    ],
     ['wrong audience', await mintToken(key, { ...base, audience: 'someone-else' })],
     ['alg none', `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`],
-    ['alg none, signature kept', `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.${good.split('.')[2] ?? ''}`],
-    ['payload swapped', `${good.split('.')[0] ?? ''}.${b64({ ...payload, sub: 'someone-else' })}.${good.split('.')[2] ?? ''}`],
+    [
+      'alg none, signature kept',
+      `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.${good.split('.')[2] ?? ''}`,
+    ],
+    [
+      'payload swapped',
+      `${good.split('.')[0] ?? ''}.${b64({ ...payload, sub: 'someone-else' })}.${good.split('.')[2] ?? ''}`,
+    ],
     ['HS256 with the public key', `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}.${'A'.repeat(43)}`],
     ["another org's", await devToken(info, other, `${other.toLowerCase()}-admin`)],
     ['not yet valid', await mintToken(key, { ...base, audience: DEV_AUDIENCE, issuedAt: now + 3600 })],
@@ -65,19 +91,33 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
   return [
     post('patient key not on the curve', '/v1/patients', {
       patientDid: did,
-      publicKeyJwk: { kty: 'EC', crv: 'P-256', x: Buffer.alloc(32, 1).toString('base64url'), y: Buffer.alloc(32, 2).toString('base64url') },
+      publicKeyJwk: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: Buffer.alloc(32, 1).toString('base64url'),
+        y: Buffer.alloc(32, 2).toString('base64url'),
+      },
     }),
     post('patient key with a private part', '/v1/patients', {
       patientDid: did,
       publicKeyJwk: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA', d: canary },
     }),
-    post('patient DID with a homoglyph', '/v1/patients', { patientDid: 'did:medledger:patient:bаd', publicKeyJwk: {} }),
+    post('patient DID with a homoglyph', '/v1/patients', {
+      patientDid: 'did:medledger:patient:bаd',
+      publicKeyJwk: {},
+    }),
     post('patient DID with NUL', '/v1/patients', { patientDid: `${did}\u0000`, publicKeyJwk: {} }),
     post('consent alg none', '/v1/consents', { jws: algNoneJws(consent) }),
     post('consent signed by a stranger', '/v1/consents', { jws: strangerJws(consent) }),
-    post('consent expired', '/v1/consents', { jws: strangerJws({ ...consent, iat: now - 7200, exp: now - 3600 }) }),
+    post('consent expired', '/v1/consents', {
+      jws: strangerJws({ ...consent, iat: now - 7200, exp: now - 3600 }),
+    }),
     post('consent with an impossible period', '/v1/consents', {
-      jws: strangerJws({ ...consent, periodStart: '2025-02-30T00:00:00Z', periodEnd: '2024-13-01T00:00:00Z' }),
+      jws: strangerJws({
+        ...consent,
+        periodStart: '2025-02-30T00:00:00Z',
+        periodEnd: '2024-13-01T00:00:00Z',
+      }),
     }),
     post('consent JWS with 2 dots only', '/v1/consents', { jws: 'a.b' }),
     post('consent JWS huge', '/v1/consents', { jws: `${'a'.repeat(9000)}.${'b'.repeat(9000)}.c` }),
@@ -116,9 +156,21 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       periodEnd: '2026-01-01T00:00:00Z',
       ethicsApprovalRef: canary,
     }),
-    { name: 'audit with a forged cursor', method: 'GET', path: `/v1/audit?by=patient&id=${encodeURIComponent(otherPatientDid)}&bookmark=${b64({ k: 'x', canary })}` },
-    { name: 'consents with a forged bookmark', method: 'GET', path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/consents?bookmark=%00${b64({ canary })}` },
-    { name: 'access log with a forged cursor', method: 'GET', path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log?cursor=${b64({ canary })}` },
+    {
+      name: 'audit with a forged cursor',
+      method: 'GET',
+      path: `/v1/audit?by=patient&id=${encodeURIComponent(otherPatientDid)}&bookmark=${b64({ k: 'x', canary })}`,
+    },
+    {
+      name: 'consents with a forged bookmark',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/consents?bookmark=%00${b64({ canary })}`,
+    },
+    {
+      name: 'access log with a forged cursor',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log?cursor=${b64({ canary })}`,
+    },
   ];
 }
 
@@ -137,17 +189,36 @@ export async function sweepGateway(
   const baseUrl = `http://127.0.0.1:${String(org.gatewayPort)}`;
   const gatewayPid = pidOf(orgProcesses(orgName).gateway);
   const heightBefore = (await convergedTip(info)).height;
-  const doc = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Parameters<typeof casesFromOpenApi>[0];
+  const doc = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Parameters<
+    typeof casesFromOpenApi
+  >[0];
   let cases = casesFromOpenApi(doc, canary);
   if (!full) cases = cases.filter((_, i) => i % 3 === 0);
   cases.push(...handWritten(canary, otherPatientDid));
   const other = orgName === 'Hospital1' ? 'Hospital2' : 'Hospital1';
   for (const [what, token] of await badTokens(info, orgName, other)) {
-    cases.push({ name: `token ${what}`, method: 'GET', path: `/v1/dids/${encodeURIComponent(otherPatientDid)}`, token });
-    cases.push({ name: `token ${what} (write)`, method: 'POST', path: '/v1/ops/ping', token, body: '{}', headers: { 'content-type': 'application/json' } });
+    cases.push({
+      name: `token ${what}`,
+      method: 'GET',
+      path: `/v1/dids/${encodeURIComponent(otherPatientDid)}`,
+      token,
+    });
+    cases.push({
+      name: `token ${what} (write)`,
+      method: 'POST',
+      path: '/v1/ops/ping',
+      token,
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
   }
   // Someone else's patient data, asked by a patient token.
-  const stranger = await devToken(info, orgName, `did:medledger:patient:stranger-${randomBytes(4).toString('hex')}`, { kind: 'patient' });
+  const stranger = await devToken(
+    info,
+    orgName,
+    `did:medledger:patient:stranger-${randomBytes(4).toString('hex')}`,
+    { kind: 'patient' },
+  );
   for (const path of [
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/consents`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log`,
@@ -156,13 +227,21 @@ export async function sweepGateway(
     cases.push({ name: `stranger patient GET ${path.slice(0, 40)}`, method: 'GET', path, token: stranger });
   }
   const users = org.users.filter((u) => !u.endsWith('-admin')).slice(0, 3);
-  const tokens = await Promise.all([`${orgName.toLowerCase()}-admin`, ...users].map((u) => devToken(info, orgName, u)));
+  const tokens = await Promise.all(
+    [`${orgName.toLowerCase()}-admin`, ...users].map((u) => devToken(info, orgName, u)),
+  );
   const report = await sweep(baseUrl, cases, tokens, canary);
   const heightAfter = (await convergedTip(info)).height;
-  const health = await fetch(`${baseUrl}/healthz`).then((r) => r.status, () => 0);
+  const health = await fetch(`${baseUrl}/healthz`).then(
+    (r) => r.status,
+    () => 0,
+  );
   return {
     ...report,
-    failures: health === 200 ? report.failures : [...report.failures, `gateway down after the sweep (${String(health)})`],
+    failures:
+      health === 200
+        ? report.failures
+        : [...report.failures, `gateway down after the sweep (${String(health)})`],
     heightBefore,
     heightAfter,
     gatewayPidSame: pidOf(orgProcesses(orgName).gateway) === gatewayPid,

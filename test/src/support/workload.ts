@@ -81,7 +81,11 @@ export async function prepareWorkload(
         },
         code: {
           coding: [
-            { system: 'http://id.who.int/icd/release/11/mms', code: 'BA00', display: 'Essential hypertension' },
+            {
+              system: 'http://id.who.int/icd/release/11/mms',
+              code: 'BA00',
+              display: 'Essential hypertension',
+            },
           ],
         },
         onsetDateTime: '2025-03-14T09:30:00Z',
@@ -130,7 +134,6 @@ export async function prepareWorkload(
     records,
     journal,
     op,
-    load: (n, durationMs, maxOps, options) =>
-      runLoad(n, durationMs, maxOps, (w, seq) => op(w, seq, options)),
+    load: (n, durationMs, maxOps, options) => runLoad(n, durationMs, maxOps, (w, seq) => op(w, seq, options)),
   };
 }
