@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { EventPayload } from '@medledger/domain';
 
+import { AppError } from '../errors';
 import { didDocFixture } from '../testing/fake-ledger';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
@@ -244,6 +245,25 @@ describe('projection routes on a hospital gateway', () => {
     assert.ok(items.every((e) => e.custodian === H1 || e.actorMsp === H1));
     const other = await get(gw, `/v1/audit?patient=${B}`, await gw.token('admin1'));
     assert.deepEqual(other.body['items'], []);
+  });
+
+  it('when a NodeOU admin without a DID document asks, then the chaincode probe decides: admin sees the hospital, anyone else 403', async () => {
+    const saved = gw.fake.handlers['identity:ResolveDid'];
+    gw.fake.handlers['identity:ResolveDid'] = () => {
+      throw new AppError(404, 'NOT_FOUND', 'did');
+    };
+    try {
+      const r = await get(gw, '/v1/audit', await gw.token('bootstrap-admin'));
+      assert.equal(r.status, 200, r.text);
+      assert.equal((r.body['items'] as unknown[]).length, 5);
+      assert.equal(gw.fake.callsOf('audit:QueryAudit').at(-1)?.caller, 'bootstrap-admin');
+      gw.fake.handlers['audit:QueryAudit'] = () => {
+        throw new AppError(403, 'FORBIDDEN', 'did');
+      };
+      assert.equal((await get(gw, '/v1/audit', await gw.token('stranger'))).status, 403);
+    } finally {
+      if (saved) gw.fake.handlers['identity:ResolveDid'] = saved;
+    }
   });
 
   it('when other staff of the hospital query the audit, then 403', async () => {
