@@ -142,6 +142,18 @@ describe('ledger error mapping', () => {
       502,
       'ENDORSEMENT_FAILED',
     ],
+    [
+      'the chaincode server stopped mid-endorsement',
+      endorseError(
+        GrpcStatus.ABORTED,
+        [
+          'error in simulation: failed to execute transaction abc: error sending: chaincode stream terminated',
+        ],
+        '10 ABORTED: failed to collect enough transaction endorsements',
+      ),
+      503,
+      'LEDGER_UNAVAILABLE',
+    ],
     ['identity rejected', endorseError(GrpcStatus.PERMISSION_DENIED, []), 403, 'FORBIDDEN'],
     ['resource exhausted', endorseError(GrpcStatus.RESOURCE_EXHAUSTED, []), 503, 'LEDGER_UNAVAILABLE'],
     [
