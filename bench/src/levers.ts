@@ -5,13 +5,17 @@
  * operations endpoint (`PUT /logspec`), from `info` (the default) to `warning`, and restores it.
  * Writes `bench/results/levers.json` and `levers.md`.
  */
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { ensureOrgSigningKey } from '@medledger/gateway/dist/auth/signing-key';
+import { createTokenVerifier, mintToken } from '@medledger/gateway/dist/auth/tokens';
 import { readNetworkInfo, type NetworkInfo } from '@medledger/network';
 
+import { networkCpuSeconds } from './cpu';
 import { BenchClient, outcomeOf } from './http';
 import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
 import { localTarget } from './run';
@@ -75,28 +79,69 @@ interface Side {
   readonly cpuMsPerOp: number[];
 }
 
-/** CPU seconds used so far by every process of the network (from its pid files). */
-function networkCpuSeconds(stateDir: string): number {
-  const runDir = join(stateDir, 'run');
-  const tick = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const f of readdirSync(runDir).filter((n) => n.endsWith('.pid'))) {
-    try {
-      const pid = readFileSync(join(runDir, f), 'utf8').trim();
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      total += (Number(fields[11]) + Number(fields[12])) / tick;
-    } catch {
-      // a process that is gone used nothing more
-    }
-  }
-  return total;
-}
-
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 };
+
+/**
+ * The gateway's bearer-token verification with and without its cache, in one process, interleaved:
+ * CPU microseconds per request for the same token verified again and again, as an EMR system's
+ * requests arrive.
+ */
+async function tokenCache(out: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'medledger-lever-'));
+  try {
+    const key = ensureOrgSigningKey(dir);
+    const issuer = 'https://idp.hospital1.medledger.local';
+    const token = await mintToken(readFileSync(key.privateKeyPath, 'utf8'), {
+      issuer,
+      audience: 'medledger-gateway',
+      org: 'Hospital1MSP',
+      subject: 'doc1',
+    });
+    const base = {
+      issuer,
+      audience: 'medledger-gateway',
+      algorithms: ['ES256'],
+      jwksPath: key.jwksPath,
+      orgName: 'Hospital1',
+      mspId: 'Hospital1MSP',
+      clockToleranceSeconds: 30,
+      maxTokenAgeSeconds: 3600,
+    };
+    const sides = [
+      { label: 'no cache (cacheSeconds 0)', verify: await createTokenVerifier({ ...base, cacheSeconds: 0 }) },
+      { label: 'cache (default 60 s)', verify: await createTokenVerifier(base) },
+    ];
+    const results = new Map<string, number[]>();
+    const n = 2000;
+    for (let round = 0; round < 5; round++) {
+      for (const side of sides) {
+        const cpu0 = process.cpuUsage();
+        for (let i = 0; i < n; i++) await side.verify(token);
+        const cpu = process.cpuUsage(cpu0);
+        const us = (cpu.user + cpu.system) / n;
+        results.set(side.label, [...(results.get(side.label) ?? []), us]);
+      }
+    }
+    const lines = [
+      '# Lever: bearer-token verification cache in the gateway, same process, interleaved',
+      '',
+      `5 rounds of ${String(n)} verifications of the same ES256 token per side; medians.`,
+      '',
+      '| side | CPU per request (µs) |',
+      '|---|---|',
+      ...[...results].map(([label, xs]) => `| ${label} | ${median(xs).toFixed(1)} |`),
+    ];
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'lever-token-cache.md'), `${lines.join('\n')}\n`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 async function main(argv: readonly string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -108,7 +153,11 @@ async function main(argv: readonly string[]): Promise<void> {
       out: { type: 'string', default: resolve(__dirname, '..', 'results') },
     },
   });
-  if (positionals[0] !== 'fabric-logging') throw new Error('usage: levers.js fabric-logging');
+  if (positionals[0] === 'token-cache') {
+    await tokenCache(values.out);
+    return;
+  }
+  if (positionals[0] !== 'fabric-logging') throw new Error('usage: levers.js fabric-logging|token-cache');
   const info = readNetworkInfo();
   if (!info) throw new Error('no network: run npm start or npm run bench first');
   const stateFile = join(info.stateDir, 'bench', 'state.json');

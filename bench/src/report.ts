@@ -18,6 +18,11 @@ export interface Measurement {
   readonly throughput: number | null;
   readonly counts: Readonly<Record<OutcomeKind, number>> | null;
   readonly loadGeneratorCpuPercent: number | null;
+  /**
+   * CPU milliseconds the whole consortium spent per successful operation (warm-up included, at the
+   * steady-state rate); `null` when not measured (no local network).
+   */
+  readonly consortiumCpuMsPerOp?: number | null;
   readonly durationS: number | null;
 }
 
@@ -61,7 +66,11 @@ export interface BenchResults {
 }
 
 /** A measurement from a load run. */
-export function fromLoad(label: string, result: LoadResult): Measurement {
+export function fromLoad(
+  label: string,
+  result: LoadResult,
+  consortiumCpuMsPerOp: number | null = null,
+): Measurement {
   return {
     label,
     mode:
@@ -70,6 +79,7 @@ export function fromLoad(label: string, result: LoadResult): Measurement {
     throughput: result.throughput,
     counts: result.counts,
     loadGeneratorCpuPercent: result.loadGeneratorCpuPercent,
+    consortiumCpuMsPerOp,
     durationS: result.durationS,
   };
 }
@@ -104,10 +114,10 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Configuration: BatchTimeout ${c.batchTimeout}, MaxMessageCount ${String(c.maxMessageCount)}, PreferredMaxBytes ${c.preferredMaxBytes}; endorsement policy \`${c.endorsementPolicy}\`; peers ${c.peers.join(', ')}; orderers ${c.orderers.join(', ')} (etcdraft); gateways ${c.gateways.join(', ')}.`,
     '',
-    'Latency in ms from the HTTP request to the response that reports the commit (writes) or the data (reads); only VALID commits count. Failures: mvcc / timeouts / errors (rejections included). Ratio: throughput ratio to the baseline for closed-loop runs, baseline p50 ÷ scenario p50 for fixed-rate runs.',
+    'Latency in ms from the HTTP request to the response that reports the commit (writes) or the data (reads); only VALID commits count. Failures: mvcc / timeouts / errors (rejections included). Ratio: throughput ratio to the baseline for closed-loop runs, baseline p50 ÷ scenario p50 for fixed-rate runs. Consortium CPU per op: CPU time of every process of the network (peers, orderers, chaincode servers, gateways) per successful operation; with 2 cores, 2,000 ms of CPU a second divided by it bounds what an idle machine could sustain.',
     '',
-    '| scenario | target | run | load | p50 / p95 / p99 / max (ms) | throughput (/s) | ratio to baseline | met? | mvcc / timeouts / errors | generator CPU % |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | target | run | load | p50 / p95 / p99 / max (ms) | throughput (/s) | ratio to baseline | met? | mvcc / timeouts / errors | generator CPU % | consortium CPU per op (ms) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of results.rows) {
     const met = row.met === null ? 'n/a' : row.met ? 'yes' : '**no**';
@@ -127,6 +137,7 @@ export function renderMarkdown(results: BenchResults): string {
           main ? `${met} — ${escape(row.verdict)}` : '',
           failures(m),
           fmt(m.loadGeneratorCpuPercent, 0),
+          fmt(m.consortiumCpuMsPerOp ?? null),
           '',
         ]
           .join(' | ')

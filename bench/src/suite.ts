@@ -8,12 +8,19 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { generatePatientKey } from '@medledger/domain';
 
 import { BenchClient, expectStatus, outcomeOf } from './http';
 import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
-import { fromLoad, type BenchConfig, type BenchResults, type ScenarioRow } from './report';
+import {
+  fromLoad as measurement,
+  type BenchConfig,
+  type BenchResults,
+  type Measurement,
+  type ScenarioRow,
+} from './report';
 
 /** Timing of the projection's compliance report (from the projection CLI). */
 export interface ProjectionTiming {
@@ -34,6 +41,8 @@ export interface BenchTarget {
   readonly config: BenchConfig;
   /** Setup reused across runs against the same ledger (staff, patient, records, events loaded). */
   readonly stateFile?: string;
+  /** CPU seconds used so far by the whole consortium; absent when it is not local. */
+  cpuSeconds?(): number;
   /** Times the compliance report over the projection; `undefined` when there is no projection here. */
   projection?(quick: boolean): Promise<ProjectionTiming>;
 }
@@ -184,12 +193,37 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
     );
 
   const timing = { warmupS: plan.warmupS, durationS: plan.durationS };
+  const cpuPerOp = new WeakMap<LoadResult, number>();
+  const measured = async (warmupS: number, run: () => Promise<LoadResult>): Promise<LoadResult> => {
+    const c0 = target.cpuSeconds?.();
+    const r = await run();
+    const c1 = target.cpuSeconds?.();
+    // Warm-up operations used CPU too; count them at the steady-state rate.
+    const ops = r.durationS > 0 ? (r.counts.committed * (r.durationS + warmupS)) / r.durationS : 0;
+    if (c0 !== undefined && c1 !== undefined && ops > 0) cpuPerOp.set(r, ((c1 - c0) * 1000) / ops);
+    return r;
+  };
+  const fromLoad = (label: string, r: LoadResult): Measurement =>
+    measurement(label, r, cpuPerOp.get(r) ?? null);
   const closed = (op: Operation): Promise<LoadResult> =>
-    closedLoop(op, { concurrency: plan.concurrency, ...timing });
+    measured(plan.warmupS, () => closedLoop(op, { concurrency: plan.concurrency, ...timing }));
   const open = (op: Operation, rate: number): Promise<LoadResult> =>
-    openLoop(op, { rate, ...timing, drainS: 30 });
+    measured(plan.warmupS, () => openLoop(op, { rate, ...timing, drainS: 30 }));
   const rows: ScenarioRow[] = [];
+  // An overloaded scenario leaves work behind in the gateway and peers (requests the client gave up on
+  // still commit); wait until an empty transaction is quick again so it does not spill into the next.
+  const settle = async (): Promise<void> => {
+    const until = performance.now() + 90_000;
+    while (performance.now() < until) {
+      const t0 = performance.now();
+      const kind = await ping(0);
+      if (kind === 'committed' && performance.now() - t0 < 300) return;
+      await sleep(1000);
+    }
+    log('the system did not settle within 90 s; going on');
+  };
   const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    await settle();
     log(`${what} ...`);
     const t0 = performance.now();
     const out = await fn();
@@ -320,7 +354,9 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
   // 6. The audit-event loader: honest AccessRecord transactions (each commits one audit event).
   if (plan.loaderS > 0) {
     const loaded = await step(`audit loader, closed loop ${String(plan.loaderS)} s`, () =>
-      closedLoop(access, { concurrency: plan.concurrency, warmupS: 0, durationS: plan.loaderS }),
+      measured(0, () =>
+        closedLoop(access, { concurrency: plan.concurrency, warmupS: 0, durationS: plan.loaderS }),
+      ),
     );
     state.auditEvents += loaded.counts.committed;
     const rate = loaded.throughput;
