@@ -153,11 +153,41 @@ export const alertsConfigSchema = z.strictObject({
   maxEventIds: z.number().int().min(1).max(1000).default(50),
 });
 
-/** The audit projection (DESIGN §4): chaincode events followed into SQLite, served to auditors. */
+/** Name of the environment variable that holds the projection's PostgreSQL URL by default. */
+export const DEFAULT_PROJECTION_PG_URL_ENV = 'MEDLEDGER_PROJECTION_PG_URL';
+
+/**
+ * Where the projection lives: embedded SQLite (`projection.sqlite` under the projection folder, the
+ * default) or PostgreSQL. The PostgreSQL connection string never sits in the config: it comes from
+ * the environment variable `urlEnv` names (default `MEDLEDGER_PROJECTION_PG_URL`) or from the file
+ * `urlFile` (one line, mode 0600), e.g.
+ * `{ "kind": "postgres", "urlEnv": "MEDLEDGER_PROJECTION_PG_URL", "poolSize": 8 }`.
+ */
+export const projectionDatabaseSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('sqlite') }),
+    z.strictObject({
+      kind: z.literal('postgres'),
+      urlEnv: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/)
+        .optional(),
+      urlFile: path.optional(),
+      /** Connections of each of the two pools (follower, queries). */
+      poolSize: z.number().int().min(1).max(100).default(4),
+    }),
+  ])
+  .refine((d) => d.kind === 'sqlite' || d.urlEnv === undefined || d.urlFile === undefined, {
+    error: 'give urlEnv or urlFile, not both',
+  });
+
+/** The audit projection (DESIGN §4): chaincode events followed into SQL, served to auditors. */
 export const projectionConfigSchema = z.strictObject({
+  /** SQLite (default) or PostgreSQL: see {@link projectionDatabaseSchema}. */
+  database: projectionDatabaseSchema.default({ kind: 'sqlite' }),
   /** Follow the channel's events into the projection; `false` serves a projection another process fills. */
   follow: z.boolean().default(true),
-  /** Folder of `projection.sqlite`; defaults to the gateway's `dataDir`. */
+  /** Folder of `projection.sqlite` (SQLite only); defaults to the gateway's `dataDir`. */
   dataDir: path.optional(),
   /**
    * File holding the 32-byte HMAC key of page cursors (64 hex characters or 32 raw bytes, mode 0600).
@@ -189,7 +219,7 @@ export const projectionConfigSchema = z.strictObject({
  * - `wallet`: `{ dir, keyPath }`, encrypted identity files and the 32-byte key file (hex or raw).
  * - `serviceEnrollmentId`: the gateway's own wallet identity (defaults to the registrar's id).
  * - `dataDir`: folder of the gateway's SQLite database (idempotency keys).
- * - `projection`: see {@link projectionConfigSchema} (audit projection folder, cursor key, review
+ * - `projection`: see {@link projectionConfigSchema} (SQLite or PostgreSQL, folder, cursor key, review
  *   deadline, alert thresholds).
  * - `auth`: see {@link authConfigSchema}.
  * - `limits`, `timeouts`: see {@link limitsConfigSchema}, {@link timeoutsConfigSchema}.
@@ -234,6 +264,7 @@ export const gatewayConfigSchema = z
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type PeerConfig = z.infer<typeof peerConfigSchema>;
 export type ProjectionConfig = z.infer<typeof projectionConfigSchema>;
+export type ProjectionDatabaseConfig = z.infer<typeof projectionDatabaseSchema>;
 
 /** The projection's folder: `projection.dataDir`, else the gateway's `dataDir`. */
 export function projectionDataDir(config: Readonly<GatewayConfig>): string {
@@ -264,6 +295,7 @@ const pathKeys = new Set([
   'dir',
   'dataDir',
   'cursorKeyPath',
+  'urlFile',
 ]);
 
 function resolvePaths(value: unknown, base: string): void {

@@ -68,7 +68,8 @@ export async function setUpCa(
 
 /**
  * Starts the audit projection: a Fabric connection of its own (the service identity, the local
- * peer) whose chaincode events are followed into SQLite from the stored checkpoint.
+ * peer) whose chaincode events are followed from the stored checkpoint into the configured database
+ * (`projection.database`: SQLite by default, or PostgreSQL at the URL the environment names).
  */
 export async function setUpProjection(
   config: Readonly<GatewayConfig>,

@@ -3,15 +3,18 @@
  *
  *   node gateway/dist/projection/cli.js rebuild  [--org SLUG | --config FILE] [--identity ID] [--data-dir DIR]
  *   node gateway/dist/projection/cli.js check    [--org SLUG | --config FILE] [--identity ID] [--data-dir DIR] [--range BLOCKS]
- *   node gateway/dist/projection/cli.js load-synthetic [--events N] [--data-dir DIR] [--seed S]
- *   node gateway/dist/projection/cli.js time     [--data-dir DIR] [--samples N]
+ *   node gateway/dist/projection/cli.js load-synthetic [--events N] [--data-dir DIR | --database postgres [--url-env NAME]] [--seed S]
+ *   node gateway/dist/projection/cli.js time     [--data-dir DIR | --database postgres [--url-env NAME]] [--samples N]
  *
  * `rebuild` drops the projection and projects the channel again from block 0; `check` compares the
  * projection with the ledger per block range (exit 1 on a difference). Both read the ledger through
  * the gateway's configuration (--config, else `--org hospital1` for the local network's
  * `$MEDLEDGER_HOME/gateways/hospital1/config.json`, else MEDLEDGER_GATEWAY_CONFIG, else the
  * Regulator's) and a wallet identity (the config's serviceEnrollmentId unless --identity); the
- * projection is the config's (`projection.dataDir`, else `dataDir`) unless --data-dir. Rebuild a
+ * projection is the config's (`projection.database`: SQLite under `projection.dataDir`, else
+ * `dataDir`, or PostgreSQL) unless --data-dir names a SQLite one. `--database postgres` makes
+ * `load-synthetic` and `time` use the PostgreSQL database whose URL is in the environment variable
+ * --url-env (default MEDLEDGER_PROJECTION_PG_URL). Rebuild a
  * projection its gateway follows only with that gateway stopped, or into another --data-dir. `load-synthetic` fills a projection database with
  * generated events (replacing what it held) and then times it, like `time`.
  */
@@ -22,14 +25,19 @@ import { parseArgs } from 'node:util';
 
 import { connect, hash, type Gateway } from '@hyperledger/fabric-gateway';
 
-import { loadConfig, projectionDataDir } from '../config';
+import {
+  DEFAULT_PROJECTION_PG_URL_ENV,
+  loadConfig,
+  projectionDataDir,
+  type ProjectionDatabaseConfig,
+} from '../config';
 import { connectPeers } from '../fabric/connection';
 import { newOpenSslSigner } from '../fabric/signer';
 import { FileWallet, readWalletKey } from '../wallet';
 import { FabricEventSource, tlsCertificateHash } from './fabric-source';
+import { openProjectionDatabase } from './database';
 import { checkConsistency, rebuild } from './maintenance';
 import { ProjectionService } from './service';
-import { SqliteDriver, projectionFile } from './sql';
 import { ProjectionStore } from './store';
 import { loadSynthetic, syntheticPatient } from './synthetic';
 
@@ -72,8 +80,11 @@ async function withLedger<T>(
   const first = peers[0];
   if (!first) throw new Error('no peers');
   let gateway: Gateway | undefined;
+  // --data-dir names a SQLite projection; without it the config's database (SQLite or PostgreSQL).
+  const database: ProjectionDatabaseConfig =
+    args['data-dir'] === undefined ? config.projection.database : { kind: 'sqlite' };
   const store = new ProjectionStore(
-    new SqliteDriver(projectionFile(args['data-dir'] ?? projectionDataDir(config))),
+    openProjectionDatabase(database, { dataDir: args['data-dir'] ?? projectionDataDir(config) }),
   );
   try {
     gateway = connect({
@@ -98,11 +109,16 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Times the compliance report over everything and newest-50 audit pages of random patients. */
-export async function timeProjection(dataDir: string, samples: number, patients = 50_000): Promise<unknown> {
-  const db = new SqliteDriver(projectionFile(dataDir), { readonly: true });
+export async function timeProjection(
+  database: Readonly<ProjectionDatabaseConfig>,
+  dataDir: string,
+  samples: number,
+  patients = 50_000,
+): Promise<unknown> {
+  const db = openProjectionDatabase(database, { dataDir, readonly: true });
   try {
     const service = new ProjectionService(db, { cursorKey: randomBytes(32) });
-    const count = await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM audit_event');
+    const count = await db.all<{ n: number | string }>('SELECT COUNT(*) AS n FROM audit_event');
     const span = await db.all<{ lo: string; hi: string }>(
       'SELECT MIN(tx_time) AS lo, MAX(tx_time) AS hi FROM audit_event',
     );
@@ -131,7 +147,8 @@ export async function timeProjection(dataDir: string, samples: number, patients 
     auditorPageMs.sort((a, b) => a - b);
     const r = (n: number): number => Math.round(n * 100) / 100;
     return {
-      auditEvents: count[0]?.n ?? 0,
+      database: db.dialect,
+      auditEvents: Number(count[0]?.n ?? 0),
       span: span[0],
       complianceReportMs: reportMs.map(r),
       patientAccessLogPage50: { samples, p50: r(percentile(pageMs, 50)), p99: r(percentile(pageMs, 99)) },
@@ -144,6 +161,13 @@ export async function timeProjection(dataDir: string, samples: number, patients 
   } finally {
     await db.close();
   }
+}
+
+/** The database of `load-synthetic` and `time`: `--database sqlite` (default) or `postgres`. */
+function syntheticDatabase(kind: string, urlEnv: string): ProjectionDatabaseConfig {
+  if (kind === 'sqlite') return { kind: 'sqlite' };
+  if (kind === 'postgres') return { kind: 'postgres', urlEnv, poolSize: 4 };
+  throw new Error('--database must be sqlite or postgres');
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -159,8 +183,11 @@ async function main(argv: readonly string[]): Promise<number> {
       seed: { type: 'string', default: '42' },
       samples: { type: 'string', default: '500' },
       range: { type: 'string', default: '1000' },
+      database: { type: 'string', default: 'sqlite' },
+      'url-env': { type: 'string', default: DEFAULT_PROJECTION_PG_URL_ENV },
     },
   });
+  const database = syntheticDatabase(values.database, values['url-env']);
   const command = positionals[0];
   switch (command) {
     case 'rebuild': {
@@ -179,7 +206,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
       const events = Number(values.events);
       if (!Number.isInteger(events) || events < 1) throw new Error('--events must be a positive integer');
-      const store = new ProjectionStore(new SqliteDriver(projectionFile(dataDir)));
+      const store = new ProjectionStore(openProjectionDatabase(database, { dataDir }));
       const t0 = Date.now();
       try {
         await store.reset();
@@ -195,11 +222,15 @@ async function main(argv: readonly string[]): Promise<number> {
         await store.close();
       }
       const loadSeconds = Math.round((Date.now() - t0) / 100) / 10;
-      print({ loaded: events, loadSeconds, timing: await timeProjection(dataDir, Number(values.samples)) });
+      print({
+        loaded: events,
+        loadSeconds,
+        timing: await timeProjection(database, dataDir, Number(values.samples)),
+      });
       return 0;
     }
     case 'time': {
-      print(await timeProjection(values['data-dir'] ?? DEFAULT_DATA_DIR, Number(values.samples)));
+      print(await timeProjection(database, values['data-dir'] ?? DEFAULT_DATA_DIR, Number(values.samples)));
       return 0;
     }
     default:

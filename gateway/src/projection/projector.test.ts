@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 
 import fc from 'fast-check';
 
@@ -10,8 +7,9 @@ import { LedgerBuilder, dumpProjection, txIdOf } from './fixtures';
 import { checkConsistency, rebuild } from './maintenance';
 import { MemoryEventSource } from './memory-source';
 import { Projector } from './projector';
-import { SqliteDriver, type SqlDriver, type SqlValue } from './sql';
+import type { SqlDriver, SqlValue } from './sql';
 import { ProjectionStore } from './store';
+import { describeEachBackend, type TestBackend } from './test-backends';
 import type { EventSource, EventStream, OpenOptions, SourceEvent } from './types';
 
 const HOSPITALS = ['Hospital1MSP', 'Hospital2MSP'] as const;
@@ -136,13 +134,15 @@ function randomLedger(kinds: readonly number[], salt: string): SourceEvent[] {
 
 /** Fails the `crashAt`-th statement, by throwing or by closing the database under the projector. */
 class CrashingDriver implements SqlDriver {
-  readonly dialect = 'sqlite' as const;
   #calls = 0;
   constructor(
-    readonly inner: SqliteDriver,
+    readonly inner: SqlDriver,
     readonly crashAt: number,
     readonly mode: 'throw' | 'close',
   ) {}
+  get dialect(): SqlDriver['dialect'] {
+    return this.inner.dialect;
+  }
   async #tick(): Promise<void> {
     this.#calls += 1;
     if (this.#calls === this.crashAt) {
@@ -169,10 +169,13 @@ class CrashingDriver implements SqlDriver {
   }
 }
 
-async function onePass(events: readonly SourceEvent[]): Promise<Record<string, unknown[]>> {
+async function onePass(
+  backend: TestBackend,
+  events: readonly SourceEvent[],
+): Promise<Record<string, unknown[]>> {
   const source = new MemoryEventSource();
   source.append(...events);
-  const store = new ProjectionStore(new SqliteDriver(':memory:'));
+  const store = new ProjectionStore(await backend.fresh());
   await store.init();
   await new Projector(source, store, { batchSize: 1000 }).run(await source.height());
   const dump = await dumpProjection(store.driver);
@@ -191,7 +194,7 @@ class ReplayingSource implements EventSource {
   }
 }
 
-describe('projector', () => {
+describeEachBackend('projector', (backend) => {
   it('when the projector crashes repeatedly mid-batch, then the projection equals a one-pass projection and the ledger', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -203,11 +206,10 @@ describe('projector', () => {
           const source = new MemoryEventSource();
           source.append(...events);
           const height = await source.height();
-          const dir = mkdtempSync(join(tmpdir(), 'projection-'));
-          const file = join(dir, 'p.sqlite');
+          const db = await backend.durable();
           try {
             for (const [crashAt, close] of crashes) {
-              const driver = new CrashingDriver(new SqliteDriver(file), crashAt, close ? 'close' : 'throw');
+              const driver = new CrashingDriver(db.open(), crashAt, close ? 'close' : 'throw');
               const store = new ProjectionStore(driver);
               try {
                 await store.init();
@@ -217,11 +219,11 @@ describe('projector', () => {
               }
               await driver.close();
             }
-            const store = new ProjectionStore(new SqliteDriver(file));
+            const store = new ProjectionStore(db.open());
             await store.init();
             await new Projector(source, store, { batchSize }).run(height);
             const dump = await dumpProjection(store.driver);
-            assert.deepEqual(dump, await onePass(events));
+            assert.deepEqual(dump, await onePass(backend, events));
             assert.equal(dump['ledger_tx']?.length, events.length);
             const check = await checkConsistency(source, store, 3);
             assert.equal(check.ok, true);
@@ -229,7 +231,7 @@ describe('projector', () => {
             assert.deepEqual(await dumpProjection(store.driver), dump);
             await store.close();
           } finally {
-            rmSync(dir, { recursive: true, force: true });
+            await db.drop();
           }
         },
       ),
@@ -241,7 +243,7 @@ describe('projector', () => {
     const events = randomLedger([0, 1, 2, 3, 5, 7, 8, 9, 10, 11, 14, 21], 'replay');
     const memory = new MemoryEventSource();
     memory.append(...events.slice(0, 6));
-    const store = new ProjectionStore(new SqliteDriver(':memory:'));
+    const store = new ProjectionStore(await backend.fresh());
     await store.init();
     const source = new ReplayingSource(memory);
     await new Projector(source, store).run(await memory.height());
@@ -253,7 +255,7 @@ describe('projector', () => {
       },
     }).run(await memory.height());
     assert.equal(duplicates, 6);
-    assert.deepEqual(await dumpProjection(store.driver), await onePass(events));
+    assert.deepEqual(await dumpProjection(store.driver), await onePass(backend, events));
     await store.close();
   });
 
@@ -261,7 +263,7 @@ describe('projector', () => {
     const events = randomLedger([0, 1, 2, 3, 7, 14, 21, 28, 35], 'diff');
     const source = new MemoryEventSource();
     source.append(...events);
-    const store = new ProjectionStore(new SqliteDriver(':memory:'));
+    const store = new ProjectionStore(await backend.fresh());
     await store.init();
     await new Projector(source, store).run(await source.height());
     assert.equal((await checkConsistency(source, store, 2)).ok, true);
@@ -283,7 +285,7 @@ describe('projector', () => {
   it('when following a live source, then events appended later are projected within the flush delay', async () => {
     const events = randomLedger([0, 1, 2, 3], 'live');
     const source = new MemoryEventSource();
-    const store = new ProjectionStore(new SqliteDriver(':memory:'));
+    const store = new ProjectionStore(await backend.fresh());
     await store.init();
     const projector = new Projector(source, store, { batchSize: 100, flushMs: 5 });
     const running = projector.run();

@@ -8,7 +8,7 @@ import type { ProjectionConfig } from '../config';
 import { readWalletKey } from '../wallet';
 import { followForever } from './projector';
 import { ProjectionService } from './service';
-import { SqliteDriver, projectionFile } from './sql';
+import { openProjectionDatabase } from './database';
 import { ProjectionStore } from './store';
 import type { EventSource } from './types';
 
@@ -39,8 +39,11 @@ export interface ProjectionRuntime {
 /** Options of {@link startProjection}. */
 export interface StartProjectionOptions {
   readonly source: EventSource;
+  /** The projection folder (SQLite). */
   readonly dataDir: string;
   readonly config: Readonly<ProjectionConfig>;
+  /** Where a PostgreSQL URL is looked up (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
   /** Told about each failure the follower retries (no payloads, ids only). */
   readonly onError?: (err: unknown) => void;
 }
@@ -55,13 +58,21 @@ export function cursorKeyOf(config: Readonly<ProjectionConfig>): Buffer {
   }
 }
 
-/** Opens the projection under `dataDir` and, when `config.follow`, starts following `source`. */
+/**
+ * Opens the configured projection database (SQLite under `dataDir`, or PostgreSQL) and, when
+ * `config.follow`, starts following `source`.
+ */
 export async function startProjection(options: Readonly<StartProjectionOptions>): Promise<ProjectionRuntime> {
   const { config, source } = options;
-  const file = projectionFile(options.dataDir);
-  const store = new ProjectionStore(new SqliteDriver(file));
-  await store.init();
-  const reader = new SqliteDriver(file, { readonly: true });
+  const open = { dataDir: options.dataDir, ...(options.env ? { env: options.env } : {}) };
+  const store = new ProjectionStore(openProjectionDatabase(config.database, open));
+  try {
+    await store.init();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const reader = openProjectionDatabase(config.database, { ...open, readonly: true });
   const service = new ProjectionService(reader, {
     cursorKey: cursorKeyOf(config),
     breakGlassReviewHours: config.breakGlassReviewHours,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 
 import type { EventPayload } from '@medledger/domain';
 
@@ -11,8 +11,8 @@ import { LedgerBuilder, txIdOf } from './fixtures';
 import { MemoryEventSource } from './memory-source';
 import { Projector } from './projector';
 import { ProjectionService } from './service';
-import { SqliteDriver } from './sql';
 import { ProjectionStore } from './store';
+import { describeEachBackend } from './test-backends';
 import type { SourceEvent } from './types';
 import type { AccessLogEntry, Viewer } from './views';
 
@@ -166,8 +166,9 @@ function scenario(): { events: SourceEvent[]; ids: Record<string, string> } {
   return { events, ids };
 }
 
-describe('projection service', () => {
+describeEachBackend('projection service', (backend) => {
   let service: ProjectionService;
+  let store: ProjectionStore;
   let ids: Record<string, string>;
 
   before(async () => {
@@ -175,10 +176,14 @@ describe('projection service', () => {
     ids = s.ids;
     const source = new MemoryEventSource();
     source.append(...s.events);
-    const store = new ProjectionStore(new SqliteDriver(':memory:'));
+    store = new ProjectionStore(await backend.fresh());
     await store.init();
     await new Projector(source, store).run(await source.height());
     service = new ProjectionService(store.driver, { cursorKey: randomBytes(32) });
+  });
+
+  after(async () => {
+    await store.close();
   });
 
   it('when a patient reads their access log, then it lists who, which org, when, why and on which basis, newest first', async () => {
@@ -277,7 +282,7 @@ describe('projection service', () => {
       rejects('CURSOR_INVALID'),
     );
     await assert.rejects(service.queryAudit(h2, { patientDid: B }, 'garbage', 3), rejects('CURSOR_INVALID'));
-    const other = new ProjectionService(new SqliteDriver(':memory:'), { cursorKey: randomBytes(32) });
+    const other = new ProjectionService(store.driver, { cursorKey: randomBytes(32) });
     await assert.rejects(other.queryAudit(h2, { patientDid: B }, cursor, 3), rejects('CURSOR_INVALID'));
   });
 
@@ -378,7 +383,9 @@ describe('projection service', () => {
     const h2bundle = await service.exportFhirAuditEvents(h2, {});
     assert.equal(h2bundle.bundle.entry.length, 11);
   });
+});
 
+describe('FHIR R4 AuditEvent checker', () => {
   it('when an AuditEvent breaks the R4 structure, then the checker names the problem', () => {
     const good = JSON.parse(
       JSON.stringify({
