@@ -76,8 +76,13 @@ export class PostgresDriver implements SqlDriver {
       connectionString,
       max: options.poolSize ?? 4,
       application_name: options.applicationName ?? 'medledger-projection',
-      ...(options.readonly === true ? { options: '-c default_transaction_read_only=on' } : {}),
     });
+    if (options.readonly === true) {
+      // A SET on connect rather than the startup `options`, which the URL may carry (search_path).
+      this.#pool.on('connect', (client) => {
+        client.query('SET default_transaction_read_only = on').catch(() => undefined);
+      });
+    }
     // An idle connection dropped by the server: the pool replaces it, the next query reports.
     this.#pool.on('error', () => undefined);
   }

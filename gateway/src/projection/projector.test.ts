@@ -235,7 +235,8 @@ describeEachBackend('projector', (backend) => {
           }
         },
       ),
-      { numRuns: 40 },
+      // Every statement is a round trip on PostgreSQL: fewer runs keep the suite within seconds.
+      { numRuns: backend.dialect === 'sqlite' ? 40 : 12 },
     );
   });
 

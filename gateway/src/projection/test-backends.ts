@@ -1,7 +1,8 @@
 /**
  * The databases the projection's tests run against: every suite written with
  * {@link describeEachBackend} runs once on SQLite and once on a real PostgreSQL that the suite starts
- * itself ({@link startTestPostgres}) and removes afterwards.
+ * itself ({@link startTestPostgres}) and removes afterwards; on PostgreSQL each "database" of a test
+ * is a schema of its own.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,12 +51,12 @@ const sqlite: TestBackend = {
 function postgresBackend(server: () => TestPostgres): TestBackend {
   return {
     dialect: 'postgres',
-    fresh: async () => new PostgresDriver(await server().createDatabase(), { poolSize: 2 }),
+    fresh: async () => new PostgresDriver(await server().createSchema(), { poolSize: 2 }),
     durable: async () => {
-      const url = await server().createDatabase();
+      const url = await server().createSchema();
       return {
         open: () => new PostgresDriver(url, { poolSize: 2 }),
-        drop: () => server().dropDatabase(url),
+        drop: () => server().dropSchema(url),
       };
     },
   };

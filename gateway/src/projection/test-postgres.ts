@@ -35,15 +35,19 @@ export interface TestPostgres {
   readonly port: number;
   /** Connection URL of a database on this server. */
   url(database: string): string;
-  /** Creates a database with a new name; resolves to its URL. */
-  createDatabase(): Promise<string>;
-  /** Drops a database, closing what is still connected to it. */
-  dropDatabase(url: string): Promise<void>;
+  /**
+   * A new, empty schema; resolves to a URL whose connections work in it (`search_path`). Much
+   * cheaper than a database per test (CREATE DATABASE copies a template).
+   */
+  createSchema(): Promise<string>;
+  /** Drops a schema {@link createSchema} made, with everything in it. */
+  dropSchema(url: string): Promise<void>;
   /** Shuts the server down and removes its folder. */
   stop(): Promise<void>;
 }
 
 const USER = 'medledger';
+const DATABASE = 'medledger_test';
 
 async function binaries(): Promise<{ initdb: string; postgres: string }> {
   const mod: unknown = await import(POSTGRES_BINARIES_PACKAGE);
@@ -194,22 +198,28 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${String(port)}/${encodeURIComponent(database)}`;
     const admin = new pg.Client({ connectionString: url('postgres') });
     await admin.connect();
+    await admin.query(`CREATE DATABASE ${DATABASE}`);
+    await admin.end();
+    const owner = new pg.Client({ connectionString: url(DATABASE) });
+    await owner.connect();
     let counter = 0;
     return {
       port,
       url,
-      async createDatabase() {
+      async createSchema() {
         counter += 1;
         const name = `t${String(counter)}`;
-        await admin.query(`CREATE DATABASE ${name}`);
-        return url(name);
+        await owner.query(`CREATE SCHEMA ${name}`);
+        return `${url(DATABASE)}?options=${encodeURIComponent(`-c search_path=${name}`)}`;
       },
-      async dropDatabase(dbUrl: string) {
-        const name = decodeURIComponent(new URL(dbUrl).pathname.slice(1));
-        await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
+      async dropSchema(schemaUrl: string) {
+        const options = new URL(schemaUrl).searchParams.get('options') ?? '';
+        const name = /search_path=(t\d+)$/.exec(options)?.[1];
+        if (name === undefined) throw new Error('not a URL of createSchema');
+        await owner.query(`DROP SCHEMA ${name} CASCADE`);
       },
       async stop() {
-        await admin.end();
+        await owner.end();
         await new Promise<void>((resolve) => {
           if (server.exitCode !== null) {
             resolve();
