@@ -74,7 +74,7 @@ describe('benchmark harness smoke run', () => {
           auditEvents: 1000,
           loadSeconds: null,
           complianceReportMs: [3, 2, 4],
-          auditorPatientPage50: null,
+          auditorPatientPage50: { p50: 1, p99: 2 },
         }),
     };
     const results = await runSuite(target, {
@@ -103,6 +103,7 @@ describe('benchmark harness smoke run', () => {
         'audit-loader',
         'audit-query',
         'compliance-report',
+        'audit-query-1m',
       ],
     );
     for (const row of json.rows) {

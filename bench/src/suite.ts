@@ -397,7 +397,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
       met: null,
       verdict: `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms with about ${String(state.auditEvents)} audit events of this patient on the ledger, not 1,000,000: ${within ? 'within the bars at this size' : 'over the bars already at this size'}`,
       notes: [
-        'the query is a newest-first range scan of the patient index (inverted time) limited to 50 plus 50 point reads, so its cost grows with log(ledger size), not with the event count; 1,000,000 is not loaded here (see the loader row).',
+        "GET /v1/audit is answered from the regulator gateway's audit projection (SQLite, following the ledger's blocks), so it measures the projection with the events this harness committed; the same query over 1,000,000 synthetic events is the next row; 1,000,000 are not on this ledger (see the loader row).",
       ],
     });
   }
@@ -439,6 +439,32 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
         ...(p.loadSeconds !== null ? [`projection load took ${p.loadSeconds.toFixed(0)} s in this run`] : []),
       ],
     });
+    const page = p.auditorPatientPage50;
+    if (page) {
+      const httpP50 = audit.latencyMs.p50;
+      const httpP99 = audit.latencyMs.p99;
+      rows.push({
+        id: 'audit-query-1m',
+        scenario: `audit query, newest 50 events of one patient, over ${p.auditEvents.toLocaleString('en')} events (projection, in process)`,
+        target: 'p50 <= 20 ms, p99 <= 50 ms with 1,000,000 events',
+        measured: {
+          label: 'ProjectionService.queryAudit (no HTTP)',
+          mode: 'random patients, one at a time',
+          latencyMs: { p50: page.p50, p95: page.p99, p99: page.p99, max: page.p99, mean: page.p50 },
+          throughput: null,
+          counts: null,
+          loadGeneratorCpuPercent: null,
+          durationS: null,
+        },
+        baseline: null,
+        ratio: null,
+        met: null,
+        verdict: `query ${page.p50.toFixed(1)} / ${page.p99.toFixed(1)} ms (p50 / p99) over ${p.auditEvents.toLocaleString('en')} events; ESTIMATED through HTTP (adding the ${httpP50.toFixed(1)} / ${httpP99.toFixed(1)} ms measured above, which include a small query): ${(page.p50 + httpP50).toFixed(1)} / ${(page.p99 + httpP99).toFixed(1)} ms`,
+        notes: [
+          'the projection CLI `time` command samples newest-50 pages of random synthetic patients; p95 and max are not reported by it (shown as p99).',
+        ],
+      });
+    }
   }
 
   const finishedAt = new Date();
