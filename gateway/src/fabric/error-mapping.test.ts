@@ -154,6 +154,16 @@ describe('ledger error mapping', () => {
       503,
       'LEDGER_UNAVAILABLE',
     ],
+    [
+      'a peer sheds load past its gateway concurrency limit',
+      endorseError(
+        GrpcStatus.UNKNOWN,
+        [],
+        '2 UNKNOWN: endorse call rejected: exceeding concurrency limit (500)',
+      ),
+      503,
+      'LEDGER_UNAVAILABLE',
+    ],
     ['identity rejected', endorseError(GrpcStatus.PERMISSION_DENIED, []), 403, 'FORBIDDEN'],
     ['resource exhausted', endorseError(GrpcStatus.RESOURCE_EXHAUSTED, []), 503, 'LEDGER_UNAVAILABLE'],
     [

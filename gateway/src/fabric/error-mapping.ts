@@ -213,9 +213,10 @@ export function mapLedgerError(err: unknown, stage = 'ledger call'): AppError {
         cause: err,
       });
     }
-    // A stopped chaincode server or peer is unavailability (retry later), not a broken endorsement.
+    // A stopped chaincode server or peer, or a peer shedding load past its gateway concurrency limit,
+    // is unavailability (retry later), not a broken endorsement.
     const unavailable =
-      /no peers available|failed to connect|connection refused|UNAVAILABLE|chaincode stream terminated|error sending|could not launch chaincode/i;
+      /no peers available|failed to connect|connection refused|UNAVAILABLE|chaincode stream terminated|error sending|could not launch chaincode|exceeding concurrency limit/i;
     if (texts.some((t) => unavailable.test(t))) {
       return new AppError(503, GatewayErrorCode.LEDGER_UNAVAILABLE, `ledger unavailable during ${stage}`, {
         ...txIdOf(err),
