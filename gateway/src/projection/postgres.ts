@@ -52,6 +52,17 @@ export function numberPlaceholders(sql: string): string {
   return out;
 }
 
+/**
+ * The URL with `default_transaction_read_only` added to its startup `options` (node-postgres lets a
+ * URL's parameters override the config's, so the URL itself carries it).
+ */
+function readOnlyUrl(connectionString: string): string {
+  const url = new URL(connectionString);
+  const options = url.searchParams.get('options') ?? '';
+  url.searchParams.set('options', `${options} -c default_transaction_read_only=on`.trim());
+  return url.toString();
+}
+
 function wireValue(v: SqlValue): string | number | null {
   return typeof v === 'bigint' ? v.toString() : v;
 }
@@ -73,16 +84,10 @@ export class PostgresDriver implements SqlDriver {
   /** `connectionString`: a `postgres://` URL (from the environment or a file, never the config). */
   constructor(connectionString: string, options: Readonly<PostgresOptions> = {}) {
     this.#pool = new pg.Pool({
-      connectionString,
+      connectionString: options.readonly === true ? readOnlyUrl(connectionString) : connectionString,
       max: options.poolSize ?? 4,
       application_name: options.applicationName ?? 'medledger-projection',
     });
-    if (options.readonly === true) {
-      // A SET on connect rather than the startup `options`, which the URL may carry (search_path).
-      this.#pool.on('connect', (client) => {
-        client.query('SET default_transaction_read_only = on').catch(() => undefined);
-      });
-    }
     // An idle connection dropped by the server: the pool replaces it, the next query reports.
     this.#pool.on('error', () => undefined);
   }
