@@ -135,7 +135,11 @@ export function peerProcess(ctx: NetworkContext, peer: PeerNode): ProcessSpec {
     cwd: dir,
     logFile: ctx.paths.logFile(peer.shortName),
     pidFile: ctx.paths.pidFile(peer.shortName),
-    ready: healthzReady(peer.operationsPort, peerAdminTls(ctx, peer.org)),
+    // As with orderers, the operations endpoint can answer before the peer's own gRPC listener.
+    ready: both(
+      healthzReady(peer.operationsPort, peerAdminTls(ctx, peer.org)),
+      tlsHandshakeReady(peer.port, peerAdminTls(ctx, peer.org)),
+    ),
   };
 }
 
