@@ -202,6 +202,9 @@ export function renderCoreYaml(
     // One peer per org leads itself; with more peers they elect a leader among them.
     useLeaderElection: orgPeers.length > 1,
     orgLeader: orgPeers.length === 1,
+    // A peer that dials another org's anchor peer before it listens retries only after this interval;
+    // Fabric's 25 s default made a fresh network wait up to half a minute for cross-org membership.
+    reconnectInterval: '5s',
   });
   Object.assign(section(doc, 'peer', 'tls'), {
     enabled: true,

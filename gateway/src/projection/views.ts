@@ -11,6 +11,7 @@ import {
   type AccessReason,
   type Purpose,
   type Role,
+  staffDidSchema,
 } from '@medledger/domain';
 
 /** Who is asking, as established by authentication (never taken from a request parameter). */
@@ -24,7 +25,8 @@ const isoInstant = z.iso.datetime({ offset: true });
 /** zod: filters of an audit query (all optional; `org` is the actor's org). */
 export const auditFiltersSchema = z.strictObject({
   patientDid: patientDidSchema.optional(),
-  actorDid: z.string().min(1).max(200).optional(),
+  // Actors are staff (or bootstrap admins), always with a staff DID; anything else is a bad filter.
+  actorDid: staffDidSchema.optional(),
   org: mspIdSchema.optional(),
   custodian: mspIdSchema.optional(),
   recordId: recordIdSchema.optional(),
