@@ -229,6 +229,13 @@ describe('gateway HTTP layer', () => {
       assert.equal(gw.fake.calls.length, before);
     });
 
+    it('when the body repeats a key in one object, then 400 and nothing is written', async () => {
+      const before = gw.fake.calls.length;
+      const raw = `{"enrollmentId":"dup-1","role":"nurse","role":"admin","department":"oncology"}`;
+      assertProblem(await call(gw, 'POST', '/v1/staff', { token: doctor, raw }), 400, 'MALFORMED_JSON');
+      assert.equal(gw.fake.calls.length, before);
+    });
+
     it('when the body is not JSON or not application/json, then 400 or 415', async () => {
       assertProblem(
         await call(gw, 'POST', '/v1/records', { token: doctor, raw: '{nope' }),

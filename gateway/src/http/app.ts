@@ -20,6 +20,7 @@ import { unverifiedPayloadField } from '../services/consents';
 import type { StaffEnroller } from '../services/context';
 import type { Ledger } from '../services/ledger';
 import { validate } from '../services/ledger';
+import { findDuplicateKey } from './duplicate-keys';
 import { buildOpenApi } from './openapi';
 import type { ProjectionService } from '../projection/service';
 import { buildRoutes, RawReply, type RouteDef, type HandlerContext } from './route-table';
@@ -74,6 +75,7 @@ const DOCS_CSP =
 
 /** Marks a JSON body whose keys could pollute prototypes. */
 class ForbiddenKeyError extends Error {}
+class DuplicateKeyError extends Error {}
 
 function problemBody(err: AppError, requestId: string): Record<string, unknown> {
   return {
@@ -105,6 +107,9 @@ function toAppError(err: unknown): AppError {
   const e = err as { type?: string; status?: number; cause?: unknown };
   if (err instanceof ForbiddenKeyError || e.cause instanceof ForbiddenKeyError) {
     return new AppError(400, GatewayErrorCode.MALFORMED_JSON, 'the body uses a forbidden key');
+  }
+  if (err instanceof DuplicateKeyError || e.cause instanceof DuplicateKeyError) {
+    return new AppError(400, GatewayErrorCode.MALFORMED_JSON, 'the body repeats a key in one object');
   }
   switch (e.type) {
     case 'entity.too.large':
@@ -293,6 +298,9 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
     reviver: (key: string, value: unknown) => {
       if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKeyError('forbidden key');
       return value;
+    },
+    verify: (_req, _res, buf) => {
+      if (findDuplicateKey(buf.toString('utf8')) !== undefined) throw new DuplicateKeyError('duplicate key');
     },
   });
 
