@@ -50,6 +50,10 @@ export const GatewayErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   URI_TOO_LONG: 'URI_TOO_LONG',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** A patient-key proof (`Medledger-Patient-Proof`) is required and absent (401). */
+  PATIENT_PROOF_REQUIRED: 'PATIENT_PROOF_REQUIRED',
+  /** The patient-key proof is malformed, signed by another key, for another DID or org, outside its time window, or replayed (401). */
+  PATIENT_PROOF_INVALID: 'PATIENT_PROOF_INVALID',
   FORBIDDEN: 'FORBIDDEN',
   WRONG_ORG: 'WRONG_ORG',
   IDENTITY_NOT_ENROLLED: 'IDENTITY_NOT_ENROLLED',

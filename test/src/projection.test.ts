@@ -11,7 +11,7 @@ import { generatePatientKey, signCompactJws, type P256PrivateJwk } from '@medled
 import { checkR4AuditBundle } from '@medledger/gateway/dist/projection/fhir-check';
 import { SqliteDriver, projectionFile } from '@medledger/gateway/dist/projection/sql';
 import type { NetworkInfo } from '@medledger/network';
-import { apiAs, type ApiClient, type ApiResponse } from './support/api';
+import { accessLogProof, apiAs, type ApiClient, type ApiResponse, type CallOptions } from './support/api';
 import { ensureNetwork, releaseNetwork } from './support/network';
 
 /**
@@ -69,10 +69,11 @@ async function until(
   client: ApiClient,
   path: string,
   done: (res: ApiResponse) => boolean,
+  options: () => CallOptions = () => ({}),
 ): Promise<ApiResponse> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const res = await client.get(path);
+    const res = await client.get(path, options());
     if (done(res)) return res;
     if (Date.now() > deadline) {
       assert.fail(`the projection did not catch up on ${path}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -271,7 +272,12 @@ describe('the audit projection on the real consortium', () => {
   });
 
   it("when the patient reads their access log, then it lists who, which org, purpose and basis; another patient's token is refused", async () => {
-    const log = await until(patientApp, `/v1/patients/${P}/access-log`, (r) => itemsOf(r).length >= 5);
+    const log = await until(
+      patientApp,
+      `/v1/patients/${P}/access-log`,
+      (r) => itemsOf(r).length >= 5,
+      () => accessLogProof(patient, 'Hospital1MSP'),
+    );
     const items = itemsOf<{ basis: string; actorOrg: string; txId: string; blockNumber: number }>(log);
     assert.deepEqual(
       items.map((e) => e.basis),
@@ -282,6 +288,12 @@ describe('the audit projection on the real consortium', () => {
       kind: 'patient',
     });
     expectStatus(await other.get(`/v1/patients/${P}/access-log`), 403, 'another patient');
+    expectStatus(await patientApp.get(`/v1/patients/${P}/access-log`), 401, 'no proof of the key');
+    expectStatus(
+      await patientApp.get(`/v1/patients/${P}/access-log`, accessLogProof(patient, 'Hospital2MSP')),
+      401,
+      'a proof for another gateway',
+    );
     expectStatus(await h1Admin.get(`/v1/patients/${P}/access-log`), 403, 'staff');
   });
 

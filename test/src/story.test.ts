@@ -4,7 +4,14 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generatePatientKey, signCompactJws, type P256PrivateJwk } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
-import { apiAs, devToken, type ApiClient, type ApiResponse } from './support/api';
+import {
+  accessLogProof,
+  apiAs,
+  devToken,
+  type ApiClient,
+  type ApiResponse,
+  type CallOptions,
+} from './support/api';
 import { readLedger } from './support/ledger';
 import { ensureNetwork, releaseNetwork } from './support/network';
 
@@ -48,10 +55,11 @@ async function projectedItems<T = Record<string, unknown>>(
   client: ApiClient,
   path: string,
   min: number,
+  options: () => CallOptions = () => ({}),
 ): Promise<T[]> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const res = await client.get(path);
+    const res = await client.get(path, options());
     expectStatus(res, 200, path);
     const items = (res.body.items ?? []) as T[];
     if (items.length >= min || Date.now() > deadline) return items;
@@ -329,10 +337,18 @@ describe('the MedLedger story through the REST gateways', () => {
       patientApp,
       `/v1/patients/${encodeURIComponent(patient.did)}/access-log`,
       3,
+      () => accessLogProof(patient, 'Hospital1MSP'),
     );
     assert.ok(log.length >= 3, `access log entries: ${log.length}`);
+    const path = `/v1/patients/${encodeURIComponent(patient.did)}/access-log`;
+    const noProof = await patientApp.get(path);
+    expectStatus(noProof, 401, 'the patient token without a proof of the key');
+    assert.equal(noProof.body['code'], 'PATIENT_PROOF_REQUIRED');
+    const replayed = accessLogProof(patient, 'Hospital1MSP');
+    expectStatus(await patientApp.get(path, replayed), 200, 'a fresh proof');
+    expectStatus(await patientApp.get(path, replayed), 401, 'a replayed proof');
     const other = await apiAs(info, 'Hospital1', `did:medledger:patient:other-${run}`, { kind: 'patient' });
-    const denied = await other.get(`/v1/patients/${encodeURIComponent(patient.did)}/access-log`);
+    const denied = await other.get(path);
     expectStatus(denied, 403, 'another patient');
   });
 

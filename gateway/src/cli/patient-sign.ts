@@ -7,11 +7,19 @@
  *     --grantee-org Hospital2MSP --categories diagnosis,lab --purpose treatment --days 30
  *
  * `--new-key out.jwk.json` creates a key pair (prints the public JWK to register with POST /v1/patients).
+ *
+ * `--access-log-proof --aud Hospital1MSP` prints a proof of the patient's key for
+ * `GET /v1/patients/{did}/access-log` at that org's gateway (send it in the `Medledger-Patient-Proof`
+ * header with the patient token; valid `--ttl` seconds, at most 300, once):
+ *
+ *   node gateway/dist/cli/patient-sign.js --access-log-proof --aud Hospital1MSP --key patient.jwk.json \
+ *     --did did:medledger:patient:<id> [--kid <did>#key-<n>] [--ttl 120]
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
+import { PATIENT_PROOF_MAX_LIFETIME_SECONDS, signPatientProof } from '../auth/patient-proof';
 import {
   generatePatientKey,
   signCompactJws,
@@ -32,12 +40,34 @@ function main(): void {
       'max-level': { type: 'string', default: '3' },
       purpose: { type: 'string', default: 'treatment' },
       days: { type: 'string', default: '30' },
+      'access-log-proof': { type: 'boolean', default: false },
+      aud: { type: 'string' },
+      ttl: { type: 'string', default: '120' },
     },
   });
   if (values['new-key']) {
     const { publicJwk, privateJwk } = generatePatientKey();
     writeFileSync(values['new-key'], JSON.stringify(privateJwk), { mode: 0o600 });
     process.stdout.write(`${JSON.stringify(publicJwk)}\n`);
+    return;
+  }
+  if (values['access-log-proof']) {
+    const ttl = Number(values.ttl);
+    if (!values.key || !values.did || !values.aud) {
+      throw new Error(
+        'usage: patient-sign --access-log-proof --aud <gateway MSP> --key f --did <patient DID>',
+      );
+    }
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > PATIENT_PROOF_MAX_LIFETIME_SECONDS) {
+      throw new Error(`--ttl must be 1-${String(PATIENT_PROOF_MAX_LIFETIME_SECONDS)} seconds`);
+    }
+    const key = JSON.parse(readFileSync(values.key, 'utf8')) as P256PrivateJwk;
+    const proof = signPatientProof(key, values.kid ?? `${values.did}#key-1`, {
+      patientDid: values.did,
+      aud: values.aud,
+      ttlSeconds: ttl,
+    });
+    process.stdout.write(`${proof}\n`);
     return;
   }
   if (!values.key || !values.did || !values['grantee-org']) {

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import { generatePatientKey, signCompactJws, SIGNED_PAYLOAD_TYPES } from '@medledger/domain';
 
+import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
 import { AppError } from '../errors';
 import { RateLimiter } from '../rate-limit';
 import { hashOf, txId } from '../testing/fake-ledger';
@@ -419,8 +420,15 @@ describe('gateway HTTP layer', () => {
 
     it('when a patient reads another patient data, then 403; their own log and consents are 200', async () => {
       const did = patient();
+      const { publicJwk, privateJwk } = generatePatientKey();
+      gw.fake.registerPatientKey(did, publicJwk);
       const t = await gw.token(did, { kind: 'patient' });
-      assert.equal((await call(gw, 'GET', `/v1/patients/${did}/access-log`, { token: t })).status, 200);
+      const proof = signPatientProof(privateJwk, `${did}#key-1`, { patientDid: did, aud: 'Hospital1MSP' });
+      const own = await call(gw, 'GET', `/v1/patients/${did}/access-log`, {
+        token: t,
+        headers: { [PATIENT_PROOF_HEADER]: proof },
+      });
+      assert.equal(own.status, 200, own.text);
       assert.equal(
         (await call(gw, 'GET', `/v1/patients/${did}/consents?pageSize=10`, { token: t })).status,
         200,

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { canonicalJson } from '@medledger/domain';
 import express, { type NextFunction, type Request, type Response } from 'express';
 
+import { NonceCache, PATIENT_PROOF_HEADER } from '../auth/patient-proof';
 import type { Principal, TokenVerifier } from '../auth/tokens';
 import type { GatewayConfig } from '../config';
 import { AppError, GatewayErrorCode, titleFor } from '../errors';
@@ -157,6 +158,8 @@ const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '
 export function createApp(deps: AppDeps): { app: express.Express; routes: readonly RouteDef[] } {
   const { config, logger, metrics } = deps;
   const routes = buildRoutes(config.limits.pageSizeMax);
+  // Nonces of patient-key proofs (access log), per gateway process.
+  const patientProofNonces = new NonceCache();
   const openapi = buildOpenApi(routes, {
     title: 'MedLedger gateway',
     version: '1.0.0',
@@ -220,7 +223,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
         res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH');
         res.setHeader(
           'Access-Control-Allow-Headers',
-          'Authorization, Content-Type, Idempotency-Key, X-Request-Id',
+          `Authorization, Content-Type, Idempotency-Key, X-Request-Id, ${PATIENT_PROOF_HEADER}`,
         );
         res.setHeader('Access-Control-Max-Age', '600');
         res.status(204).end();
@@ -384,6 +387,8 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
         enroller: deps.enroller,
         projection: deps.projection,
         accepts: (types) => req.accepts([...types]),
+        header: (name) => req.get(name),
+        patientProofNonces,
         onEndorsed: (txId, fn) => {
           l.txIds.push(txId);
           if (idempotent && key) deps.idempotency.noteTxId(scope, key, `${fn ?? ''} ${txId}`);

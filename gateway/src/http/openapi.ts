@@ -76,6 +76,13 @@ export function buildOpenApi(
               },
             ]
           : []),
+        ...(r.headers ?? []).map((h) => ({
+          name: h.name,
+          in: 'header',
+          required: h.required,
+          description: h.description,
+          schema: { type: 'string', ...(h.pattern ? { pattern: h.pattern } : {}) },
+        })),
       ],
       responses: {
         [String(r.status)]: {
@@ -99,6 +106,12 @@ export function buildOpenApi(
         '429': problemResponse('Rate limited'),
         '503': problemResponse('Ledger unavailable (see Retry-After)'),
         '504': problemResponse('Ledger deadline exceeded'),
+        ...Object.fromEntries(
+          Object.entries(r.problems ?? {}).map(([status, description]) => [
+            status,
+            problemResponse(description),
+          ]),
+        ),
       },
     };
     if (r.body) {

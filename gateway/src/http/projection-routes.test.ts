@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 
-import type { EventPayload } from '@medledger/domain';
+import { generatePatientKey, type EventPayload, type P256PrivateJwk } from '@medledger/domain';
 
+import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
 import { AppError } from '../errors';
-import { didDocFixture } from '../testing/fake-ledger';
+import { didDocFixture, patientDidDocFixture } from '../testing/fake-ledger';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
 import { checkR4AuditBundle } from '../projection/fhir-check';
@@ -19,9 +20,15 @@ interface Reply {
   text: string;
 }
 
-async function get(gw: TestGateway, path: string, token: string, accept?: string): Promise<Reply> {
+async function get(
+  gw: TestGateway,
+  path: string,
+  token: string,
+  accept?: string,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const res = await fetch(`${gw.url}${path}`, {
-    headers: { authorization: `Bearer ${token}`, ...(accept ? { accept } : {}) },
+    headers: { authorization: `Bearer ${token}`, ...(accept ? { accept } : {}), ...headers },
   });
   const text = await res.text();
   let body: Record<string, unknown> = {};
@@ -42,6 +49,8 @@ const ago = (hours: number): string => new Date(Date.now() - hours * 3_600_000).
 function staffDirectory(gw: TestGateway, mspId: string): void {
   gw.fake.handlers['identity:ResolveDid'] = (input) => {
     const did = String(input['did']);
+    const key = gw.fake.patientKeys.get(did);
+    if (key) return patientDidDocFixture(did, key.publicJwk, key.kid);
     const doc = didDocFixture(did) as { medledger: Record<string, unknown> };
     const subject = did.split(':').at(-1) ?? '';
     doc.medledger['org'] = mspId;
@@ -227,9 +236,16 @@ describe('projection routes on a hospital gateway', () => {
   let gw: TestGateway;
   const A = patient();
   const B = patient();
+  const keyA = generatePatientKey();
+  const keyB = generatePatientKey();
+  const proofOf = (did: string, key: P256PrivateJwk): Record<string, string> => ({
+    [PATIENT_PROOF_HEADER]: signPatientProof(key, `${did}#key-1`, { patientDid: did, aud: H1 }),
+  });
   before(async () => {
     gw = await startTestGateway();
     staffDirectory(gw, H1);
+    gw.fake.registerPatientKey(A, keyA.publicJwk);
+    gw.fake.registerPatientKey(B, keyB.publicJwk);
     feed(gw, A, B);
     await gw.caughtUp();
   });
@@ -270,16 +286,106 @@ describe('projection routes on a hospital gateway', () => {
     assert.equal((await get(gw, '/v1/audit', await gw.token('doc1'))).status, 403);
   });
 
-  it('when a patient reads their access log, then it lists each access with its basis; nobody else may', async () => {
-    const r = await get(gw, `/v1/patients/${A}/access-log`, await gw.token(A, { kind: 'patient' }));
+  it('when a patient reads their access log with a proof of their key, then it lists each access with its basis; nobody else may', async () => {
+    const r = await get(
+      gw,
+      `/v1/patients/${A}/access-log`,
+      await gw.token(A, { kind: 'patient' }),
+      undefined,
+      proofOf(A, keyA.privateJwk),
+    );
     assert.equal(r.status, 200, r.text);
     const items = r.body['items'] as { basis: string; txId: string; blockNumber: number }[];
     assert.equal(items.length, 5);
     assert.ok(items.some((e) => e.basis === 'break_glass'));
     assert.ok(items.every((e) => e.txId.length === 64 && Number.isInteger(e.blockNumber)));
-    const other = await get(gw, `/v1/patients/${A}/access-log`, await gw.token(B, { kind: 'patient' }));
+    const bToken = await gw.token(B, { kind: 'patient' });
+    const other = await get(
+      gw,
+      `/v1/patients/${A}/access-log`,
+      bToken,
+      undefined,
+      proofOf(B, keyB.privateJwk),
+    );
     assert.equal(other.status, 403);
     const staff = await get(gw, `/v1/patients/${A}/access-log`, await gw.token('admin1'));
     assert.equal(staff.status, 403);
+  });
+
+  it('when the patient proof is missing, then 401 PATIENT_PROOF_REQUIRED', async () => {
+    const r = await get(gw, `/v1/patients/${A}/access-log`, await gw.token(A, { kind: 'patient' }));
+    assert.equal(r.status, 401, r.text);
+    assert.equal(r.type.split(';')[0], 'application/problem+json');
+    assert.equal(r.body['code'], 'PATIENT_PROOF_REQUIRED');
+  });
+
+  it('when the proof is signed by another key, for another DID or org, expired, too long, from the future, malformed or replayed, then 401 PATIENT_PROOF_INVALID', async () => {
+    const token = await gw.token(A, { kind: 'patient' });
+    const now = Math.floor(Date.now() / 1000);
+    const wrongKey = generatePatientKey().privateJwk;
+    const cases: Record<string, string> = {
+      'wrong key': signPatientProof(wrongKey, `${A}#key-1`, { patientDid: A, aud: H1 }),
+      'old key id': signPatientProof(keyA.privateJwk, `${A}#key-0`, { patientDid: A, aud: H1 }),
+      'wrong DID': signPatientProof(keyB.privateJwk, `${B}#key-1`, { patientDid: B, aud: H1 }),
+      'DID of the path but signed as B': signPatientProof(keyB.privateJwk, `${B}#key-1`, {
+        patientDid: A,
+        aud: H1,
+      }),
+      'wrong audience': signPatientProof(keyA.privateJwk, `${A}#key-1`, { patientDid: A, aud: H2 }),
+      expired: signPatientProof(keyA.privateJwk, `${A}#key-1`, {
+        patientDid: A,
+        aud: H1,
+        nowMs: (now - 200) * 1000,
+        ttlSeconds: 100,
+      }),
+      'too long': signPatientProof(keyA.privateJwk, `${A}#key-1`, {
+        patientDid: A,
+        aud: H1,
+        ttlSeconds: 301,
+      }),
+      'from the future': signPatientProof(keyA.privateJwk, `${A}#key-1`, {
+        patientDid: A,
+        aud: H1,
+        nowMs: (now + 120) * 1000,
+      }),
+      'other typ': signPatientProof(
+        keyA.privateJwk,
+        `${A}#key-1`,
+        { patientDid: A, aud: H1 },
+        { typ: 'medledger.consent.revoke' as never },
+      ),
+      malformed: 'not.a.jws',
+    };
+    for (const [name, proof] of Object.entries(cases)) {
+      const r = await get(gw, `/v1/patients/${A}/access-log`, token, undefined, {
+        [PATIENT_PROOF_HEADER]: proof,
+      });
+      assert.equal(r.status, 401, `${name}: ${r.text}`);
+      assert.equal(r.body['code'], 'PATIENT_PROOF_INVALID', name);
+    }
+    const once = proofOf(A, keyA.privateJwk);
+    assert.equal((await get(gw, `/v1/patients/${A}/access-log`, token, undefined, once)).status, 200);
+    const replay = await get(gw, `/v1/patients/${A}/access-log`, token, undefined, once);
+    assert.equal(replay.status, 401);
+    assert.equal(replay.body['code'], 'PATIENT_PROOF_INVALID');
+  });
+
+  it('when the OpenAPI entry is read, then it documents the proof header and its error codes', async () => {
+    const spec = (await (await fetch(`${gw.url}/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters: { name: string; in: string; required: boolean }[];
+            responses: Record<string, { description: string }>;
+          }
+        >
+      >;
+    };
+    const op = spec.paths['/v1/patients/{did}/access-log']?.['get'];
+    assert.ok(op);
+    assert.ok(op.parameters.some((p) => p.name === PATIENT_PROOF_HEADER && p.in === 'header' && p.required));
+    assert.match(op.responses['401']?.description ?? '', /PATIENT_PROOF_REQUIRED.*PATIENT_PROOF_INVALID/s);
   });
 });

@@ -38,7 +38,9 @@ import {
 } from '@medledger/domain';
 import { z } from 'zod';
 
+import { PATIENT_PROOF_HEADER, type NonceCache } from '../auth/patient-proof';
 import type { Principal } from '../auth/tokens';
+import { GatewayErrorCode } from '../errors';
 import type { ServiceContext, StaffEnroller } from '../services/context';
 import type { ProjectionService } from '../projection/service';
 import * as auditProjection from '../services/audit-projection';
@@ -64,6 +66,18 @@ export interface HandlerContext extends ServiceContext {
   readonly projection: ProjectionService;
   /** The best of `types` for the request's `Accept` header, `false` when none fits. */
   readonly accepts: (types: readonly string[]) => string | false;
+  /** A request header by name (case-insensitive), undefined when absent. */
+  readonly header: (name: string) => string | undefined;
+  /** Nonces of patient proofs seen by this gateway process. */
+  readonly patientProofNonces: NonceCache;
+}
+
+/** A request header a route reads (for OpenAPI). */
+export interface HeaderParam {
+  readonly name: string;
+  readonly required: boolean;
+  readonly description: string;
+  readonly pattern?: string;
 }
 
 /** A response that is not JSON of the route's schema (CSV, for instance): sent as is. */
@@ -95,6 +109,10 @@ export interface RouteDef {
   /** Other representations of the success answer (a {@link RawReply}), for OpenAPI. */
   readonly alternates?: readonly { readonly contentType: string; readonly description: string }[];
   readonly status: number;
+  /** Request headers the route reads besides `Authorization` and `Idempotency-Key`. */
+  readonly headers?: readonly HeaderParam[];
+  /** Route-specific descriptions of error answers by status (they replace the defaults in OpenAPI). */
+  readonly problems?: Readonly<Record<string, string>>;
   /** Writes accept `Idempotency-Key` and need a JSON body. */
   readonly write: boolean;
   readonly handler: (
@@ -118,6 +136,8 @@ interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTyp
   contentType?: string;
   alternates?: RouteDef['alternates'];
   status?: number;
+  headers?: RouteDef['headers'];
+  problems?: RouteDef['problems'];
   handler: (
     ctx: HandlerContext,
     input: { params: z.output<P>; query: z.output<Q>; body: B extends z.ZodType ? z.output<B> : undefined },
@@ -147,6 +167,8 @@ function route<
     ...(spec.contentType ? { contentType: spec.contentType } : {}),
     ...(spec.alternates ? { alternates: spec.alternates } : {}),
     status: spec.status ?? (write ? 201 : 200),
+    ...(spec.headers ? { headers: spec.headers } : {}),
+    ...(spec.problems ? { problems: spec.problems } : {}),
     write,
     handler: spec.handler,
   };
@@ -431,15 +453,34 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
       path: '/v1/patients/{did}/access-log',
       operationId: 'patientAccessLog',
       summary:
-        'The patient own accounting of disclosures (who, which org, when, purpose, consent or break-glass), newest first, from the audit projection; patient token only',
+        'The patient own accounting of disclosures (who, which org, when, purpose, consent or break-glass), newest first, from the audit projection; patient token plus a proof signed with the patient key',
       tag: 'patient',
       principals: ['patient'],
       patientSelf: 'did',
       params: z.strictObject({ did: patientDidSchema }),
       query: z.strictObject(projectionPage),
+      headers: [
+        {
+          name: PATIENT_PROOF_HEADER,
+          required: true,
+          description:
+            "Compact JWS (ES256) signed with the current key of the patient's DID document (header kid = that key id), payload { typ: 'medledger.access-log.read', patientDid: <the path DID>, aud: <this gateway's org MSP ID>, nonce: <16-128 base64url characters, used once>, iat, exp } in seconds since the epoch, exp - iat <= 300, iat at most 30 s in the future",
+          pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+        },
+      ],
+      problems: {
+        '401': `Missing or invalid token (${GatewayErrorCode.UNAUTHENTICATED}); ${GatewayErrorCode.PATIENT_PROOF_REQUIRED}: no ${PATIENT_PROOF_HEADER} header; ${GatewayErrorCode.PATIENT_PROOF_INVALID}: the proof is malformed, not signed with the patient current key, for another DID or org, expired or outside its time window, or its nonce was already used`,
+        '403': 'The token is not this patient (another patient, or staff)',
+      },
       response: accessLogPageSchema,
       handler: (ctx, { params, query }) =>
-        auditProjection.accessLog(ctx, params.did, query.cursor, query.limit),
+        auditProjection.accessLog(
+          ctx,
+          params.did,
+          ctx.header(PATIENT_PROOF_HEADER),
+          query.cursor,
+          query.limit,
+        ),
     }),
     // researcher
     route({

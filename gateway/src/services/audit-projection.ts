@@ -5,6 +5,7 @@
  */
 import { orgKindOf, staffDid } from '@medledger/domain';
 
+import { verifyPatientProof, type NonceCache } from '../auth/patient-proof';
 import type { Principal } from '../auth/tokens';
 import { AppError, GatewayErrorCode } from '../errors';
 import { complianceReportCsv } from '../projection/csv';
@@ -25,6 +26,11 @@ import type { ServiceContext } from './context';
 export interface ProjectionContext extends ServiceContext {
   readonly principal: Principal;
   readonly projection: ProjectionService;
+}
+
+/** The access log also needs the process's cache of patient-proof nonces. */
+export interface AccessLogContext extends ProjectionContext {
+  readonly patientProofNonces: NonceCache;
 }
 
 function forbidden(detail: string): AppError {
@@ -155,14 +161,23 @@ export async function exportFhir(
 }
 
 export async function accessLog(
-  ctx: ProjectionContext,
+  ctx: AccessLogContext,
   patientDid: string,
+  proof: string | undefined,
   cursor: string | undefined,
   limit: number | undefined,
 ): Promise<Page<AccessLogEntry>> {
-  if (ctx.principal.kind !== 'patient') {
+  if (ctx.principal.kind !== 'patient' || ctx.principal.subject !== patientDid) {
     throw forbidden('an access log is readable by its patient only');
   }
+  await verifyPatientProof({
+    proof,
+    patientDid,
+    subject: ctx.principal.subject,
+    audience: ctx.mspId,
+    resolve: (did) => ctx.ledger.evaluate(ctx.caller, 'ResolveDid', { did }),
+    nonces: ctx.patientProofNonces,
+  });
   return ctx.projection.accessLog(await viewerOf(ctx), patientDid, cursor, limit);
 }
 

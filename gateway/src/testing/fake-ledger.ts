@@ -4,6 +4,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
+import type { P256PublicJwk } from '@medledger/domain';
+
 import { mapLedgerError } from '../fabric/error-mapping';
 import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from '../fabric/ledger-port';
 
@@ -64,6 +66,28 @@ export function didDocFixture(did: string): Record<string, unknown> {
       updated: now(),
       updatedBy: 'did:medledger:hospital1:admin1',
       version: 1,
+    },
+  };
+}
+
+/** An active patient's DID document whose current key is `publicJwk` (id `kid`). */
+export function patientDidDocFixture(
+  did: string,
+  publicJwk: P256PublicJwk,
+  kid: string,
+): Record<string, unknown> {
+  const doc = didDocFixture(did);
+  return {
+    ...doc,
+    verificationMethod: [{ id: kid, type: 'JsonWebKey2020', controller: did, publicKeyJwk: publicJwk }],
+    authentication: [kid],
+    assertionMethod: [kid],
+    medledger: {
+      ...(doc['medledger'] as Record<string, unknown>),
+      org: null,
+      role: null,
+      department: null,
+      currentKeyId: kid,
     },
   };
 }
@@ -264,6 +288,21 @@ export class FakeLedgerClient implements LedgerClient {
   /** Payload of every committed transaction, by id (what qscc would find). */
   readonly committed = new Map<string, string>();
   pingError: Error | undefined;
+  /** Patients' current keys: `ResolveDid` answers their DID documents with them. */
+  readonly patientKeys = new Map<string, { publicJwk: P256PublicJwk; kid: string }>();
+
+  constructor() {
+    this.handlers['identity:ResolveDid'] = (i) => {
+      const did = String(i['did']);
+      const key = this.patientKeys.get(did);
+      return key ? patientDidDocFixture(did, key.publicJwk, key.kid) : didDocFixture(did);
+    };
+  }
+
+  /** Makes `ResolveDid` answer `did` with a patient document whose current key is `publicJwk`. */
+  registerPatientKey(did: string, publicJwk: P256PublicJwk, kid = `${did}#key-1`): void {
+    this.patientKeys.set(did, { publicJwk, kid });
+  }
 
   #run(
     kind: 'submit' | 'evaluate',

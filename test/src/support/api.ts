@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { P256PrivateJwk } from '@medledger/domain';
+import { PATIENT_PROOF_HEADER, signPatientProof } from '@medledger/gateway/dist/auth/patient-proof';
 import { mintToken } from '@medledger/gateway/dist/auth/tokens';
 import { DEV_AUDIENCE, type NetworkInfo } from '@medledger/network';
 
@@ -13,6 +15,8 @@ export interface ApiResponse<T = Record<string, unknown>> {
 export interface CallOptions {
   readonly idempotencyKey?: string;
   readonly token?: string;
+  /** Extra request headers. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A caller of one org's REST gateway with a dev token, as an EMR system or patient app would be. */
@@ -28,7 +32,10 @@ export class ApiClient {
     body?: unknown,
     options: CallOptions = {},
   ): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { authorization: `Bearer ${options.token ?? this.token}` };
+    const headers: Record<string, string> = {
+      ...options.headers,
+      authorization: `Bearer ${options.token ?? this.token}`,
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET') headers['idempotency-key'] = options.idempotencyKey ?? randomUUID();
     const res = await fetch(`${this.baseUrl}${path}`, {
@@ -84,4 +91,22 @@ export async function apiAs(
   const org = info.orgs.find((o) => o.name === orgName);
   if (org === undefined) throw new Error(`no org ${orgName}`);
   return new ApiClient(`http://127.0.0.1:${org.gatewayPort}`, await devToken(info, orgName, subject, extra));
+}
+
+/**
+ * Options carrying a fresh proof of the patient's key (`Medledger-Patient-Proof`) that
+ * `GET /v1/patients/{did}/access-log` requires at the gateway of `mspId`. Each proof is good once.
+ */
+export function accessLogProof(
+  patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string },
+  mspId: string,
+): CallOptions {
+  return {
+    headers: {
+      [PATIENT_PROOF_HEADER]: signPatientProof(patient.privateJwk, patient.kid, {
+        patientDid: patient.did,
+        aud: mspId,
+      }),
+    },
+  };
 }

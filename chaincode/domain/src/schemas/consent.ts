@@ -10,6 +10,8 @@ export const SIGNED_PAYLOAD_TYPES = {
   revoke: 'medledger.consent.revoke',
   preferences: 'medledger.preferences',
   keyRotation: 'medledger.key.rotate',
+  /** Proof of possession of the patient's key to read their access log (never sent to the chaincode). */
+  accessLogRead: 'medledger.access-log.read',
 } as const;
 
 /** zod: a nonce of a signed payload (base64url, 16 to 128 characters). */
@@ -96,6 +98,18 @@ export const keyRotationPayloadSchema = z.strictObject({
 });
 /** A key rotation payload. */
 export type KeyRotationPayload = z.infer<typeof keyRotationPayloadSchema>;
+
+/**
+ * zod: the payload a patient signs (with the current key) to read their access log at one gateway:
+ * `aud` is that gateway's org MSP ID. Short-lived; the gateway refuses a replayed nonce.
+ */
+export const accessLogReadPayloadSchema = z.strictObject({
+  typ: z.literal(SIGNED_PAYLOAD_TYPES.accessLogRead),
+  ...signedBase,
+  aud: mspIdSchema,
+});
+/** An access log read proof payload. */
+export type AccessLogReadPayload = z.infer<typeof accessLogReadPayloadSchema>;
 
 /** zod: a consent as stored and returned. */
 export const consentSchema = z.object({
