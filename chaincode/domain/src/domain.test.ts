@@ -10,6 +10,7 @@ import {
   isSafeKeyPart,
   keyPartProblem,
   orgSlugOf,
+  p256PublicJwkSchema,
   parseChaincodeError,
   parseStaffDid,
   qualifiedName,
@@ -96,5 +97,19 @@ void describe('transactions', () => {
   void it('when the registry is read, then every name is qualified by its contract', () => {
     assert.equal(qualifiedName('AnchorRecord'), 'record:AnchorRecord');
     assert.equal(Object.keys(transactions).length, 28);
+  });
+});
+
+void describe('patient public keys', () => {
+  void it('when a JWK is a real P-256 key, then it is accepted; when its point is off the curve, then refused', () => {
+    const { publicJwk } = generatePatientKey();
+    assert.equal(p256PublicJwkSchema.safeParse(publicJwk).success, true);
+    const offCurve = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: Buffer.alloc(32, 1).toString('base64url'),
+      y: Buffer.alloc(32, 2).toString('base64url'),
+    };
+    assert.equal(p256PublicJwkSchema.safeParse(offCurve).success, false);
   });
 });

@@ -3,12 +3,25 @@ import { z } from 'zod';
 import { canonicalJson } from './canonical-json';
 
 /** zod: a P-256 public key as a JWK (private parts rejected). */
-export const p256PublicJwkSchema = z.strictObject({
-  kty: z.literal('EC'),
-  crv: z.literal('P-256'),
-  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  y: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-});
+export const p256PublicJwkSchema = z
+  .strictObject({
+    kty: z.literal('EC'),
+    crv: z.literal('P-256'),
+    x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    y: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  })
+  // A point off the curve would register a patient whose signatures can never verify (or, with a
+  // weak verifier, invalid-curve tricks); OpenSSL refuses such a key, so use it as the check.
+  .refine(isP256Point, { error: 'not a point on P-256' });
+
+function isP256Point(jwk: { kty: string; crv: string; x: string; y: string }): boolean {
+  try {
+    createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 /** A P-256 public JWK. */
 export type P256PublicJwk = z.infer<typeof p256PublicJwkSchema>;
 
