@@ -232,6 +232,21 @@ export const gatewayConfigSchema = z
     listen: z.strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.number().int().min(0).max(65_535),
+      /**
+       * Serve HTTPS: `certPath`/`keyPath` of the server; `clientCaPath` asks clients for a certificate
+       * from that CA, and `requireClientCert` refuses those without one (mutual TLS for system clients).
+       */
+      tls: z
+        .strictObject({
+          certPath: path,
+          keyPath: path,
+          clientCaPath: path.optional(),
+          requireClientCert: z.boolean().default(false),
+        })
+        .refine((t) => !t.requireClientCert || t.clientCaPath !== undefined, {
+          error: 'requireClientCert needs clientCaPath',
+        })
+        .optional(),
     }),
     channel: z.string().regex(/^[a-z][a-z0-9.-]*$/),
     chaincode: z.string().min(1),
@@ -295,6 +310,7 @@ const pathKeys = new Set([
   'dir',
   'dataDir',
   'cursorKeyPath',
+  'clientCaPath',
   'urlFile',
 ]);
 

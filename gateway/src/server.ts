@@ -3,7 +3,6 @@
  * identity if needed, connects to the peers, listens, and shuts down gracefully on SIGTERM/SIGINT.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 
 import { connect, hash, type Gateway } from '@hyperledger/fabric-gateway';
 
@@ -13,6 +12,7 @@ import { FabricCaClient, type Enrollment } from './fabric/ca-client';
 import { connectPeers, type PeerConnection } from './fabric/connection';
 import { FabricLedgerClient } from './fabric/ledger-client';
 import { createApp } from './http/app';
+import { createListener } from './http/listener';
 import { SqliteIdempotencyStore } from './idempotency';
 import { createLogger } from './logger';
 import { createMetrics } from './metrics';
@@ -146,12 +146,12 @@ async function main(): Promise<void> {
     projection: projection.runtime.service,
     projectionStatus: () => projection.runtime.status(),
   });
-  const server = createServer({ maxHeaderSize: config.limits.headerBytes, requestTimeout: 120_000 }, app);
+  const { server, scheme } = createListener(config, app);
   server.keepAliveTimeout = 65_000;
   server.listen(config.listen.port, config.listen.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.listen.port;
-    const url = `http://${config.listen.host}:${port}`;
+    const url = `${scheme}://${config.listen.host}:${port}`;
     logger.info({ org: config.org.name, url }, 'gateway listening');
     process.stdout.write(`MedLedger gateway ${config.org.name} listening on ${url} (docs: ${url}/docs)\n`);
   });
