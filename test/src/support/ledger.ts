@@ -85,3 +85,22 @@ export async function readLedger(
     client.close();
   }
 }
+
+/** The channel's current height as one org's peer sees it. */
+export async function chainHeight(info: NetworkInfo, orgName: string, userId: string): Promise<number> {
+  const { gateway, client } = gatewayFor(info, orgName, userId);
+  try {
+    const org = info.orgs.find((o) => o.name === orgName);
+    const bytes = await gateway
+      .getNetwork(info.channel)
+      .getContract('qscc')
+      .evaluate('GetChainInfo', {
+        arguments: [info.channel],
+        endorsingOrganizations: org ? [org.mspId] : [],
+      });
+    return common.BlockchainInfo.deserializeBinary(bytes).getHeight();
+  } finally {
+    gateway.close();
+    client.close();
+  }
+}
