@@ -187,10 +187,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
   const readDid: Operation = (i) =>
     outcomeOf(() => pick(writers, i).get(`/v1/dids/${encodeURIComponent(pick(state.writerDids, i))}`), false);
   const auditPage: Operation = () =>
-    outcomeOf(
-      () => auditor.get(`/v1/audit?by=patient&id=${encodeURIComponent(state.patientDid)}&pageSize=50`),
-      false,
-    );
+    outcomeOf(() => auditor.get(`/v1/audit?patient=${encodeURIComponent(state.patientDid)}&limit=50`), false);
 
   const timing = { warmupS: plan.warmupS, durationS: plan.durationS };
   const cpuPerOp = new WeakMap<LoadResult, number>();
@@ -391,7 +388,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
       id: 'audit-query',
       scenario: 'audit query, newest 50 events of one patient',
       target: 'p50 <= 20 ms, p99 <= 50 ms with 1,000,000 events on the ledger',
-      measured: fromLoad('GET /v1/audit?by=patient&pageSize=50', audit),
+      measured: fromLoad('GET /v1/audit?patient=&limit=50', audit),
       baseline: fromLoad('GET /v1/dids/{did}', auditBaseline),
       ratio: latencyRatio(auditBaseline, audit),
       met: null,

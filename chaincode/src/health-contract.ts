@@ -1,28 +1,39 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 
 /** Build information of the running chaincode: what an operator checks after a deploy. */
 export interface BuildInfo {
   name: string;
   version: string;
-  /** SHA-256 over the compiled chaincode files, so two orgs can confirm they run the same code. */
+  /**
+   * SHA-256 over the compiled chaincode and shared-model files, so two orgs can confirm they run the
+   * same code.
+   */
   codeHash: string;
 }
 
-/** Lists the compiled JavaScript files under `dir`, relative to it. */
-function listCode(dir: string, prefix = ''): string[] {
+/** The compiled JavaScript the server runs under `dir` (tests and test support left out). */
+function listCode(dir: string, prefix: string): { name: string; bytes: Buffer }[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
-    if (statSync(full).isDirectory()) return listCode(full, `${prefix}${name}/`);
-    return name.endsWith('.js') && !name.endsWith('.test.js') ? [`${prefix}${name}`] : [];
+    if (statSync(full).isDirectory()) return name === 'testing' ? [] : listCode(full, `${prefix}${name}/`);
+    return name.endsWith('.js') && !name.endsWith('.test.js')
+      ? [{ name: `${prefix}${name}`, bytes: readFileSync(full) }]
+      : [];
   });
 }
 
-/** Hash of the compiled code in `dist/` (file names and bytes, in a fixed order). */
-function hashBuiltCode(): string {
-  return hashFiles(listCode(__dirname).map((name) => ({ name, bytes: readFileSync(join(__dirname, name)) })));
+/** Name, version and code hash of this chaincode: the contracts and the shared model they validate with. */
+function readBuildInfo(): BuildInfo {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
+  const domainDist = dirname(require.resolve('@medledger/domain'));
+  const files = [...listCode(__dirname, 'chaincode/'), ...listCode(domainDist, 'domain/')];
+  return { name: pkg.name, version: pkg.version, codeHash: hashFiles(files) };
 }
 
 /**
@@ -31,6 +42,10 @@ function hashBuiltCode(): string {
  */
 @Info({ title: 'HealthContract', description: 'Liveness and build information' })
 export class HealthContract extends Contract {
+  // Read once when the server loads the contract: the code cannot change under a running process,
+  // and readiness probes call GetBuildInfo often. A constant of the process, not mutable state.
+  readonly #buildInfo = JSON.stringify(readBuildInfo());
+
   constructor() {
     super('health');
   }
@@ -59,19 +74,15 @@ export class HealthContract extends Contract {
   /** Returns the chaincode name, version and code hash. Any member may call it. Reads nothing. */
   @Transaction(false)
   public GetBuildInfo(): Promise<string> {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
-      name: string;
-      version: string;
-    };
-    const info: BuildInfo = { name: pkg.name, version: pkg.version, codeHash: hashBuiltCode() };
-    return Promise.resolve(JSON.stringify(info));
+    return Promise.resolve(this.#buildInfo);
   }
 }
 
 /** SHA-256 over named files, independent of the order they are given in. */
 export function hashFiles(files: readonly { name: string; bytes: Buffer }[]): string {
   const hash = createHash('sha256');
-  for (const file of [...files].sort((a, b) => a.name.localeCompare(b.name))) {
+  // Byte-order sort: localeCompare would depend on each server's locale, and two orgs must agree.
+  for (const file of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     hash.update(file.name).update('\0').update(file.bytes).update('\0');
   }
   return hash.digest('hex');

@@ -20,9 +20,46 @@ import { Ledger } from './ledger/store';
 import { assessQuality } from './quality-gate';
 
 /** Clinical writers: interns and nurses write in their own department only. */
-function requireWriter(actor: Actor, department: string): void {
+/**
+ * Opens a write of record content or anchor: the signer must be clinical staff of a hospital (an
+ * attending anywhere in it, an intern or nurse in the record's department), and genomic data is
+ * always level 4.
+ */
+async function openRecordWrite(
+  ctx: Context,
+  args: { department: string; category: string; level: number },
+): Promise<{ ledger: Ledger; actor: Actor }> {
+  const ledger = new Ledger(ctx);
+  const actor = await resolveActor(ctx, ledger);
   requireRole(actor, ['attending', 'intern', 'nurse'], ['hospital']);
-  if (actor.role !== 'attending' && actor.department !== department) fail(ErrorCode.FORBIDDEN, actor.did);
+  if (actor.role !== 'attending' && actor.department !== args.department)
+    fail(ErrorCode.FORBIDDEN, actor.did);
+  if (args.category === 'genomic' && args.level !== 4) fail(ErrorCode.VALIDATION_FAILED, 'level');
+  return { ledger, actor };
+}
+
+/** The verdict staged with content and checked again at anchoring (its hash binds the two). */
+function stagedVerdict(
+  args: Pick<StagedVerdict, 'recordId' | 'version' | 'patientDid' | 'category' | 'fhirResourceType'>,
+  outcome: Pick<StagedVerdict, 'contentHash' | 'qualityStatus' | 'reasons'>,
+): StagedVerdict {
+  return {
+    recordId: args.recordId,
+    version: args.version,
+    patientDid: args.patientDid,
+    category: args.category,
+    fhirResourceType: args.fhirResourceType,
+    ...outcome,
+  };
+}
+
+/** The latest anchor of a record, or the anchor of `version`. */
+function anchorAt(
+  ledger: Ledger,
+  recordId: string,
+  version: number | undefined,
+): Promise<RecordAnchor | undefined> {
+  return version === undefined ? ledger.getRecord(recordId) : ledger.getRecordVersion(recordId, version);
 }
 
 interface ChainCheck {
@@ -74,10 +111,7 @@ export class RecordContract extends Contract {
   @Returns('string')
   public async StageRecordContent(ctx: Context, input: string): Promise<string> {
     const args = parseInput(stageRecordContentInput, input);
-    const ledger = new Ledger(ctx);
-    const actor = await resolveActor(ctx, ledger);
-    requireWriter(actor, args.department);
-    if (args.category === 'genomic' && args.level !== 4) fail(ErrorCode.VALIDATION_FAILED, 'level');
+    const { ledger, actor } = await openRecordWrite(ctx, args);
     await checkChain(ledger, actor, args);
     const content = readTransientContent(ledger);
     const quality = assessQuality(
@@ -88,16 +122,11 @@ export class RecordContract extends Contract {
     if (quality.verdict === 'rejected') {
       fail(ErrorCode.QUALITY_REJECTED, `${args.recordId} ${quality.reasons.join(',')}`);
     }
-    const verdict: StagedVerdict = {
-      recordId: args.recordId,
-      version: args.version,
-      patientDid: args.patientDid,
-      category: args.category,
-      fhirResourceType: args.fhirResourceType,
+    const verdict = stagedVerdict(args, {
       contentHash: content.contentHash,
       qualityStatus: quality.verdict,
       reasons: quality.reasons,
-    };
+    });
     await ledger.stageContent(actor.mspId, verdict, content.bytes);
     ledger.emit('RecordContentStaged', {
       recordId: args.recordId,
@@ -129,26 +158,18 @@ export class RecordContract extends Contract {
   @Returns('string')
   public async AnchorRecord(ctx: Context, input: string): Promise<string> {
     const args = parseInput(anchorRecordInput, input);
-    const ledger = new Ledger(ctx);
-    const actor = await resolveActor(ctx, ledger);
-    requireWriter(actor, args.department);
-    if (args.category === 'genomic' && args.level !== 4) fail(ErrorCode.VALIDATION_FAILED, 'level');
+    const { ledger, actor } = await openRecordWrite(ctx, args);
     const previous = await checkChain(ledger, actor, args);
     if ((previous?.contentHash ?? null) !== args.previousHash)
       fail(ErrorCode.CONFLICT, `${args.recordId} previousHash`);
     const staged = await ledger.stagedHashes(actor.mspId, args.recordId, args.version);
     if (staged.content === '') fail(ErrorCode.NOT_FOUND, `${args.recordId} staged content`);
     if (staged.content !== args.contentHash) fail(ErrorCode.CONTENT_MISMATCH, `${args.recordId} content`);
-    const verdict: StagedVerdict = {
-      recordId: args.recordId,
-      version: args.version,
-      patientDid: args.patientDid,
-      category: args.category,
-      fhirResourceType: args.fhirResourceType,
+    const verdict = stagedVerdict(args, {
       contentHash: args.contentHash,
       qualityStatus: args.qualityStatus,
       reasons: args.reasons,
-    };
+    });
     if (staged.verdict !== Ledger.verdictHash(verdict))
       fail(ErrorCode.CONTENT_MISMATCH, `${args.recordId} verdict`);
     const anchor: RecordAnchor = {
@@ -195,10 +216,7 @@ export class RecordContract extends Contract {
     const args = parseInput(getRecordInput, input);
     const ledger = new Ledger(ctx);
     requireActive(await resolveActor(ctx, ledger));
-    const anchor =
-      args.version === undefined
-        ? await ledger.getRecord(args.recordId)
-        : await ledger.getRecordVersion(args.recordId, args.version);
+    const anchor = await anchorAt(ledger, args.recordId, args.version);
     if (!anchor) fail(ErrorCode.NOT_FOUND, args.recordId);
     return canonicalJson(anchor);
   }
@@ -233,10 +251,7 @@ export class RecordContract extends Contract {
     const args = parseInput(verifyRecordInput, input);
     const ledger = new Ledger(ctx);
     requireActive(await resolveActor(ctx, ledger));
-    const anchor =
-      args.version === undefined
-        ? await ledger.getRecord(args.recordId)
-        : await ledger.getRecordVersion(args.recordId, args.version);
+    const anchor = await anchorAt(ledger, args.recordId, args.version);
     if (!anchor) return fail(ErrorCode.NOT_FOUND, args.recordId);
     const copy = readTransientContent(ledger);
     return canonicalJson({

@@ -382,10 +382,3 @@ export function loadConfig(env: ConfigEnv = process.env, file?: string): Readonl
   }
   return parseConfig(raw, dirname(resolve(configPath)), env);
 }
-
-/** The peer marked `local`. */
-export function localPeer(config: Readonly<GatewayConfig>): Readonly<PeerConfig> {
-  const peer = config.peers.find((p) => p.local);
-  if (!peer) throw new ConfigError('no local peer');
-  return peer;
-}

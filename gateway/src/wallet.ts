@@ -110,22 +110,3 @@ export class FileWallet implements Wallet {
     }
   }
 }
-
-/** An in-memory wallet for tests. */
-export class MemoryWallet implements Wallet {
-  readonly #items = new Map<string, WalletIdentity>();
-  get(enrollmentId: string): Promise<WalletIdentity | undefined> {
-    return Promise.resolve(this.#items.get(enrollmentId));
-  }
-  put(identity: WalletIdentity): Promise<void> {
-    this.#items.set(identity.enrollmentId, identity);
-    return Promise.resolve();
-  }
-  remove(enrollmentId: string): Promise<void> {
-    this.#items.delete(enrollmentId);
-    return Promise.resolve();
-  }
-  list(): Promise<string[]> {
-    return Promise.resolve([...this.#items.keys()]);
-  }
-}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
 import { runTool } from './fabric-cli';
 import { gatewayProcess, importDemoUsers, renderGatewayConfig } from './gateways';
-import { caProcess, enrollDemoUsers, orgTlsClient } from './identities';
+import { caProcess, enrollDemoUsers } from './identities';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode, type OrgPackage } from './lifecycle';
 import { repoRoot, StatePaths, stateDir } from './paths';
 import {
@@ -246,12 +246,6 @@ export function generate(ctx: NetworkContext): void {
   }
 }
 
-function firstFile(dir: string): string {
-  const name = readdirSync(dir)[0];
-  if (name === undefined) throw new Error(`empty folder ${dir}`);
-  return join(dir, name);
-}
-
 export function networkInfo(ctx: NetworkContext, users: Record<string, string[]>): NetworkInfo {
   const { topology, paths } = ctx;
   return {
@@ -415,5 +409,3 @@ export async function cleanNetwork(topology: Topology, paths: StatePaths): Promi
   await stopNetwork(topology, paths);
   rmSync(paths.root, { recursive: true, force: true });
 }
-
-export { firstFile, orgTlsClient };

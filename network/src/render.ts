@@ -261,14 +261,17 @@ export function renderOrdererYaml(
     LocalMSPDir: join(nodeDir, 'msp'),
     LocalMSPID: topology.ordererOrg.mspId,
   });
-  Object.assign(section(doc, 'General', 'TLS'), {
+  // Every orderer listener (main, admin, operations) serves the node's TLS identity and requires
+  // client certificates; only which CAs may sign them differs.
+  const tlsServer = (clientRootCAs: readonly string[]) => ({
     Enabled: true,
     PrivateKey: tls.key,
     Certificate: tls.cert,
     RootCAs: [tls.ca],
     ClientAuthRequired: true,
-    ClientRootCAs: clientRoots,
+    ClientRootCAs: clientRootCAs,
   });
+  Object.assign(section(doc, 'General', 'TLS'), tlsServer(clientRoots));
   // The cluster (Raft) traffic shares the main listener and its TLS identity.
   Object.assign(section(doc, 'General', 'Cluster'), {
     ClientCertificate: tls.cert,
@@ -286,26 +289,12 @@ export function renderOrdererYaml(
   });
   Object.assign(section(doc, 'Admin'), {
     ListenAddress: `127.0.0.1:${node.adminPort}`,
-    TLS: {
-      Enabled: true,
-      Certificate: tls.cert,
-      PrivateKey: tls.key,
-      RootCAs: [tls.ca],
-      ClientAuthRequired: true,
-      ClientRootCAs: [tls.ca],
-    },
+    TLS: tlsServer([tls.ca]),
   });
   Object.assign(section(doc, 'ChannelParticipation'), { Enabled: true });
   Object.assign(section(doc, 'Operations'), {
     ListenAddress: `127.0.0.1:${node.operationsPort}`,
-    TLS: {
-      Enabled: true,
-      Certificate: tls.cert,
-      PrivateKey: tls.key,
-      RootCAs: [tls.ca],
-      ClientAuthRequired: true,
-      ClientRootCAs: clientRoots,
-    },
+    TLS: tlsServer(clientRoots),
   });
   Object.assign(section(doc, 'Metrics'), { Provider: 'prometheus' });
   return { path: join(paths.nodeDir(node.shortName), 'orderer.yaml'), content: stringify(doc) };

@@ -121,6 +121,27 @@ describe('the consortium', () => {
     }
   });
 
+  it("when every org's peer is asked for the build info, then all orgs' chaincode servers run the same code", async () => {
+    const infos = await Promise.all(
+      info.orgs.map(async (org) => {
+        const userId = org.users.find((u) => !u.endsWith('-admin')) ?? org.users[0] ?? '';
+        const conn = gatewayFor(info, org.name, userId);
+        try {
+          const contract = conn.gateway.getNetwork(info.channel).getContract(info.chaincode);
+          const bytes = await contract.evaluate('health:GetBuildInfo', {
+            endorsingOrganizations: [org.mspId],
+          });
+          return JSON.parse(utf8.decode(bytes)) as { name: string; codeHash: string };
+        } finally {
+          conn.gateway.close();
+          conn.client.close();
+        }
+      }),
+    );
+    assert.equal(new Set(infos.map((i) => i.codeHash)).size, 1, JSON.stringify(infos));
+    assert.match(infos[0]?.codeHash ?? '', /^[0-9a-f]{64}$/);
+  });
+
   it('when a client has no certificate or one from an unknown CA, then a peer and an orderer refuse it', async () => {
     const org = orgInfo(info, 'Hospital1');
     const peerNode = org.peers[0];

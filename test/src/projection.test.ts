@@ -7,12 +7,13 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
-import { generatePatientKey, signCompactJws, type P256PrivateJwk } from '@medledger/domain';
+import { generatePatientKey, signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
 import { checkR4AuditBundle } from '@medledger/gateway/dist/projection/fhir-check';
 import { SqliteDriver, projectionFile } from '@medledger/gateway/dist/projection/sql';
 import type { NetworkInfo } from '@medledger/network';
 import { accessLogProof, apiAs, type ApiClient, type ApiResponse, type CallOptions } from './support/api';
 import { ensureNetwork, releaseNetwork } from './support/network';
+import { diagnosisRecord, hypertensionCondition } from './support/fixtures';
 
 /**
  * The audit projection on the real consortium: a scripted scenario through the REST gateways, then
@@ -157,33 +158,14 @@ describe('the audit projection on the real consortium', () => {
     const { kty, crv, x, y } = patient.privateJwk;
     const reg = await doctor1.post('/v1/patients', { patientDid, publicKeyJwk: { kty, crv, x, y } });
     expectStatus(reg, 201, 'register patient');
-    const anchored = await doctor1.post('/v1/records', {
-      recordId,
-      patientDid,
-      department: 'cardiology',
-      category: 'diagnosis',
-      level: 3,
-      fhirResourceType: 'Condition',
-      resource: {
-        resourceType: 'Condition',
-        id: `cond-pj-${run}`,
-        subject: { reference: `Patient/pj-${run}` },
-        clinicalStatus: {
-          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
-        },
-        code: {
-          coding: [
-            {
-              system: 'http://id.who.int/icd/release/11/mms',
-              code: 'BA00',
-              display: 'Essential hypertension',
-            },
-          ],
-        },
-        onsetDateTime: '2025-03-14T09:30:00Z',
-        recordedDate: '2025-10-02T10:00:00Z',
-      },
-    });
+    const anchored = await doctor1.post(
+      '/v1/records',
+      diagnosisRecord(
+        recordId,
+        patientDid,
+        hypertensionCondition({ id: `cond-pj-${run}`, patientRef: `pj-${run}` }),
+      ),
+    );
     expectStatus(anchored, 201, 'anchor record');
 
     // The script: 5 decisions on the patient's record, 2 denied, 1 break-glass, 1 under consent.
@@ -197,15 +179,10 @@ describe('the audit projection on the real consortium', () => {
     );
     assert.equal(bg.reason, 'BREAK_GLASS');
     breakGlassId = bg.accessId;
-    const now = Math.floor(Date.now() / 1000);
     const grant = await patientApp.post('/v1/consents', {
-      jws: signCompactJws(
+      jws: signPatientPayload(
         {
           typ: 'medledger.consent.grant',
-          patientDid,
-          nonce: randomBytes(16).toString('base64url'),
-          iat: now,
-          exp: now + 600,
           grantee: { kind: 'org', mspId: 'Hospital2MSP' },
           categories: ['diagnosis'],
           maxLevel: 3,
@@ -213,8 +190,7 @@ describe('the audit projection on the real consortium', () => {
           periodStart: new Date(Date.now() - 60_000).toISOString(),
           periodEnd: new Date(Date.now() + 2 * 86_400_000).toISOString(),
         },
-        patient.privateJwk,
-        patient.kid,
+        { patientDid, privateJwk: patient.privateJwk, kid: patient.kid },
       ),
     });
     expectStatus(grant, 201, 'grant consent');

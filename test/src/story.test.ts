@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generatePatientKey, signCompactJws, type P256PrivateJwk } from '@medledger/domain';
+import { generatePatientKey, signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import {
   accessLogProof,
@@ -12,6 +12,7 @@ import {
   type ApiResponse,
   type CallOptions,
 } from './support/api';
+import { diagnosisRecord, hypertensionCondition } from './support/fixtures';
 import { chainHeight, readLedger } from './support/ledger';
 import { ensureNetwork, releaseNetwork } from './support/network';
 
@@ -22,7 +23,6 @@ import { ensureNetwork, releaseNetwork } from './support/network';
  */
 
 const run = randomBytes(4).toString('hex');
-const ICD11 = 'http://id.who.int/icd/release/11/mms';
 // Personal data that must stay in the custodian's private store and never come back de-identified.
 const CANARY_NAME = `Canary-${run} Patientname`;
 
@@ -73,31 +73,12 @@ interface Patient {
   kid: string;
 }
 
-function nonce(): string {
-  return randomBytes(16).toString('base64url');
-}
-
 function sign(patient: Patient, payload: Body): string {
-  const now = Math.floor(Date.now() / 1000);
-  return signCompactJws(
-    { patientDid: patient.did, nonce: nonce(), iat: now, exp: now + 600, ...payload },
-    patient.privateJwk,
-    patient.kid,
-  );
-}
-
-function condition(patient: Patient): Body {
-  return {
-    resourceType: 'Condition',
-    id: `cond-${run}`,
-    subject: { reference: `Patient/${patient.did.split(':').pop() ?? ''}`, display: CANARY_NAME },
-    clinicalStatus: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
-    },
-    code: { coding: [{ system: ICD11, code: 'BA00', display: 'Essential hypertension' }] },
-    onsetDateTime: '2025-03-14T09:30:00Z',
-    recordedDate: '2026-10-02T10:00:00Z',
-  };
+  return signPatientPayload(payload, {
+    patientDid: patient.did,
+    privateJwk: patient.privateJwk,
+    kid: patient.kid,
+  });
 }
 
 describe('the MedLedger story through the REST gateways', () => {
@@ -178,15 +159,18 @@ describe('the MedLedger story through the REST gateways', () => {
     expectStatus(did, 200, 'resolve patient DID');
     assert.equal((did.body as { id: string }).id, patient.did);
 
-    const anchored = await doctor1.post('/v1/records', {
-      recordId,
-      patientDid: patient.did,
-      department: 'cardiology',
-      category: 'diagnosis',
-      level: 3,
-      fhirResourceType: 'Condition',
-      resource: condition(patient),
-    });
+    const anchored = await doctor1.post(
+      '/v1/records',
+      diagnosisRecord(
+        recordId,
+        patient.did,
+        hypertensionCondition({
+          id: `cond-${run}`,
+          patientRef: patient.did.split(':').pop() ?? '',
+          display: CANARY_NAME,
+        }),
+      ),
+    );
     expectStatus(anchored, 201, 'anchor record');
     assert.match(String(anchored.body.txId), /^[0-9a-f]{64}$/);
 

@@ -1,6 +1,3 @@
-/** The version of the shared model. */
-export const DOMAIN_VERSION = '0.1.0';
-
 export * from './ids';
 export * from './canonical-json';
 export * from './errors';

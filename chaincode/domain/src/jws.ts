@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json';
 
@@ -75,6 +82,37 @@ export function signCompactJws(payload: object, privateJwk: P256PrivateJwk, kid:
   const key = createPrivateKey({ key: { ...privateJwk }, format: 'jwk' });
   const signature = sign('sha256', Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' });
   return `${signingInput}.${b64url(signature)}`;
+}
+
+/** The patient's signing key as a patient app holds it. */
+export interface PatientSigner {
+  readonly patientDid: string;
+  readonly privateJwk: P256PrivateJwk;
+  /** The key id in the patient's DID document (its current key). */
+  readonly kid: string;
+}
+
+/**
+ * What a patient app sends for a grant, revocation, preference, key rotation or access-log proof:
+ * `body` (its `typ` and fields) with the replay and freshness fields every patient-signed payload
+ * carries (`patientDid`, a fresh random `nonce`, `iat`, `exp`), signed with the patient's key. Fields
+ * in `body` win, so a test can sign an expired or replayed payload on purpose. Client side only:
+ * the chaincode never calls it (it draws randomness).
+ */
+export function signPatientPayload(
+  body: Readonly<Record<string, unknown>>,
+  signer: PatientSigner,
+  options: { readonly ttlSeconds?: number; readonly nowMs?: number } = {},
+): string {
+  const iat = Math.floor((options.nowMs ?? Date.now()) / 1000);
+  const payload = {
+    patientDid: signer.patientDid,
+    nonce: randomBytes(18).toString('base64url'),
+    iat,
+    exp: iat + (options.ttlSeconds ?? 600),
+    ...body,
+  };
+  return signCompactJws(payload, signer.privateJwk, signer.kid);
 }
 
 /** A decoded, not yet verified, compact JWS. */

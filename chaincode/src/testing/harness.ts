@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   canonicalJson,
   generatePatientKey,
-  signCompactJws,
+  signPatientPayload,
   type P256PrivateJwk,
   type P256PublicJwk,
 } from '@medledger/domain';
@@ -129,17 +129,14 @@ export function patientJws(
   body: Record<string, unknown>,
   options: { key?: P256PrivateJwk; kid?: string; expInSeconds?: number } = {},
 ): string {
-  const iat = Math.floor(h.ledger.now.getTime() / 1000);
-  return signCompactJws(
+  return signPatientPayload(
+    body,
     {
       patientDid: patient.did,
-      nonce: randomBytes(16).toString('base64url'),
-      iat,
-      exp: iat + (options.expInSeconds ?? 600),
-      ...body,
+      privateJwk: options.key ?? patient.privateJwk,
+      kid: options.kid ?? `${patient.did}#key-${patient.keyNumber}`,
     },
-    options.key ?? patient.privateJwk,
-    options.kid ?? `${patient.did}#key-${patient.keyNumber}`,
+    { nowMs: h.ledger.now.getTime(), ttlSeconds: options.expInSeconds ?? 600 },
   );
 }
 

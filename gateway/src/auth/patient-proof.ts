@@ -6,14 +6,13 @@
  * The gateway resolves the DID document through the ledger, checks the key id, the signature, the
  * audience, the time window and the DID, and refuses a nonce it has already seen (per process).
  */
-import { randomBytes } from 'node:crypto';
 
 import {
   accessLogReadPayloadSchema,
   decodeCompactJws,
   JwsError,
   p256PublicJwkSchema,
-  signCompactJws,
+  signPatientPayload,
   SIGNED_PAYLOAD_TYPES,
   verifyDecodedJws,
   type AccessLogReadPayload,
@@ -151,15 +150,12 @@ export function signPatientProof(
   claims: { patientDid: string; aud: string; ttlSeconds?: number; nowMs?: number },
   over: Partial<AccessLogReadPayload> = {},
 ): string {
-  const iat = Math.floor((claims.nowMs ?? Date.now()) / 1000);
-  const payload: AccessLogReadPayload = {
-    typ: SIGNED_PAYLOAD_TYPES.accessLogRead,
-    patientDid: claims.patientDid,
-    aud: claims.aud,
-    nonce: randomBytes(18).toString('base64url'),
-    iat,
-    exp: iat + (claims.ttlSeconds ?? 120),
-    ...over,
-  };
-  return signCompactJws(payload, privateJwk, kid);
+  return signPatientPayload(
+    { typ: SIGNED_PAYLOAD_TYPES.accessLogRead, aud: claims.aud, ...over },
+    { patientDid: claims.patientDid, privateJwk, kid },
+    {
+      ttlSeconds: claims.ttlSeconds ?? 120,
+      ...(claims.nowMs === undefined ? {} : { nowMs: claims.nowMs }),
+    },
+  );
 }

@@ -15,14 +15,13 @@
  *   node gateway/dist/cli/patient-sign.js --access-log-proof --aud Hospital1MSP --key patient.jwk.json \
  *     --did did:medledger:patient:<id> [--kid <did>#key-<n>] [--ttl 120]
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { PATIENT_PROOF_MAX_LIFETIME_SECONDS, signPatientProof } from '../auth/patient-proof';
 import {
   generatePatientKey,
-  signCompactJws,
+  signPatientPayload,
   SIGNED_PAYLOAD_TYPES,
   type ConsentGrantPayload,
   type P256PrivateJwk,
@@ -74,22 +73,22 @@ function main(): void {
     throw new Error('usage: patient-sign --key f --did <patient DID> --grantee-org <MSP> [--categories a,b]');
   }
   const privateJwk = JSON.parse(readFileSync(values.key, 'utf8')) as P256PrivateJwk;
-  const now = Math.floor(Date.now() / 1000);
-  const payload: ConsentGrantPayload = {
+  const now = Date.now();
+  // The kid names the key in the patient's DID document (its current key id).
+  const grant: Omit<ConsentGrantPayload, 'patientDid' | 'nonce' | 'iat' | 'exp'> = {
     typ: SIGNED_PAYLOAD_TYPES.grant,
-    patientDid: values.did,
-    nonce: randomBytes(18).toString('base64url'),
-    iat: now,
-    exp: now + 600,
     grantee: { kind: 'org', mspId: values['grantee-org'] },
     categories: values.categories.split(',') as ConsentGrantPayload['categories'],
     maxLevel: Number(values['max-level']) as ConsentGrantPayload['maxLevel'],
     purpose: values.purpose as ConsentGrantPayload['purpose'],
-    periodStart: new Date(now * 1000).toISOString(),
-    periodEnd: new Date((now + Number(values.days) * 86_400) * 1000).toISOString(),
+    periodStart: new Date(now).toISOString(),
+    periodEnd: new Date(now + Number(values.days) * 86_400_000).toISOString(),
   };
-  // The kid names the key in the patient's DID document (its current key id).
-  const jws = signCompactJws(payload, privateJwk, values.kid ?? `${values.did}#key-1`);
+  const jws = signPatientPayload(
+    grant,
+    { patientDid: values.did, privateJwk, kid: values.kid ?? `${values.did}#key-1` },
+    { nowMs: now },
+  );
   process.stdout.write(`${JSON.stringify({ jws })}\n`);
 }
 

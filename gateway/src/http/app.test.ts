@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { generatePatientKey, signCompactJws, SIGNED_PAYLOAD_TYPES } from '@medledger/domain';
+import { generatePatientKey, signPatientPayload, SIGNED_PAYLOAD_TYPES } from '@medledger/domain';
 
 import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
 import { AppError } from '../errors';
@@ -388,14 +388,9 @@ describe('gateway HTTP layer', () => {
     it('when a patient relays their own signed consent, then 201 and the service identity signs the relay', async () => {
       const did = patient();
       const { privateJwk } = generatePatientKey();
-      const now = Math.floor(Date.now() / 1000);
-      const jws = signCompactJws(
+      const jws = signPatientPayload(
         {
           typ: SIGNED_PAYLOAD_TYPES.grant,
-          patientDid: did,
-          nonce: randomBytes(18).toString('base64url'),
-          iat: now,
-          exp: now + 600,
           grantee: { kind: 'org', mspId: 'Hospital2MSP' },
           categories: ['diagnosis'],
           maxLevel: 3,
@@ -403,8 +398,7 @@ describe('gateway HTTP layer', () => {
           periodStart: new Date().toISOString(),
           periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
         },
-        privateJwk,
-        `${did}#key-1`,
+        { patientDid: did, privateJwk, kid: `${did}#key-1` },
       );
       const t = await gw.token(did, { kind: 'patient' });
       const r = await call(gw, 'POST', '/v1/consents', { token: t, body: { jws } });
@@ -440,18 +434,12 @@ describe('gateway HTTP layer', () => {
     it('when a revocation names another consent than the path, then 400', async () => {
       const did = patient();
       const { privateJwk } = generatePatientKey();
-      const now = Math.floor(Date.now() / 1000);
-      const jws = signCompactJws(
+      const jws = signPatientPayload(
         {
           typ: SIGNED_PAYLOAD_TYPES.revoke,
-          patientDid: did,
-          nonce: randomBytes(18).toString('base64url'),
-          iat: now,
-          exp: now + 600,
           consentId: txId(),
         },
-        privateJwk,
-        `${did}#key-1`,
+        { patientDid: did, privateJwk, kid: `${did}#key-1` },
       );
       assertProblem(
         await call(gw, 'POST', `/v1/consents/${txId()}/revoke`, { token: doctor, body: { jws } }),

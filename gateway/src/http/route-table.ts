@@ -198,7 +198,7 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
   };
   const auditFilters = {
     patient: patientDidSchema.optional().describe('the patient whose data was accessed'),
-    actor: z.string().min(1).max(200).optional().describe('DID of the person who asked'),
+    actor: staffDidSchema.optional().describe('DID of the person who asked'),
     org: mspIdSchema.optional().describe("MSP ID of the actor's org"),
     custodian: mspIdSchema.optional().describe('MSP ID of the hospital keeping the record'),
     record: recordIdSchema.optional(),
@@ -207,22 +207,7 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     from: isoInstant.optional().describe('inclusive'),
     to: isoInstant.optional().describe('exclusive'),
   };
-  const auditQuery = z.strictObject({
-    ...auditFilters,
-    ...projectionPage,
-    by: z
-      .enum(['patient', 'actor', 'record'])
-      .optional()
-      .describe('deprecated: use patient, actor or record'),
-    id: z.string().min(1).max(200).optional().describe('deprecated: the id named by `by`'),
-    pageSize: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(Math.min(pageSizeMax, 100))
-      .optional()
-      .describe('deprecated: use limit'),
-  });
+  const auditQuery = z.strictObject({ ...auditFilters, ...projectionPage });
 
   return [
     // identity
@@ -562,8 +547,8 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
       query: auditQuery,
       response: auditViewPageSchema,
       handler: (ctx, { query }) => {
-        const { cursor, limit, pageSize, ...filters } = query;
-        return auditProjection.queryAudit(ctx, filters, cursor, limit ?? pageSize);
+        const { cursor, limit, ...filters } = query;
+        return auditProjection.queryAudit(ctx, filters, cursor, limit);
       },
     }),
     route({
@@ -573,7 +558,7 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
       summary:
         'Access decisions as a FHIR R4 Bundle of AuditEvent resources (same filters and scope as /v1/audit)',
       tag: 'regulator',
-      query: z.strictObject({ ...auditFilters, ...projectionPage }),
+      query: auditQuery,
       response: fhirAuditBundleSchema,
       contentType: 'application/fhir+json',
       handler: (ctx, { query }) => auditProjection.exportFhir(ctx, '/v1/audit/fhir', query),

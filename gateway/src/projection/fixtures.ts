@@ -63,6 +63,51 @@ export class LedgerBuilder {
   }
 }
 
+/** An access decision's fields besides its event id. */
+export type AccessBody = Omit<EventBody<'AccessDecided'>, 'eventId'>;
+
+/** A granted treatment access by Hospital1's attending `doc1` to `rec-a1` of `patientDid`. */
+export function ownTreatmentAccess(patientDid: string): AccessBody {
+  return {
+    recordId: 'rec-a1',
+    patientDid,
+    custodian: 'Hospital1MSP',
+    actorDid: 'did:medledger:hospital1:doc1',
+    actorMsp: 'Hospital1MSP',
+    actorRole: 'attending',
+    purpose: 'treatment',
+    outcome: 'granted',
+    reason: 'CUSTODIAN_TREATMENT',
+    consentId: null,
+    breakGlass: false,
+  };
+}
+
+/**
+ * A scripted series of access decisions, each its own transaction in its own block: `access(name,
+ * time, changes)` appends one (the `base` decision with `changes`) to `sink` and remembers its event
+ * id under `name` in `ids`.
+ */
+export function accessScript(
+  builder: LedgerBuilder,
+  base: AccessBody,
+  sink: (event: SourceEvent) => void,
+): {
+  ids: Record<string, string>;
+  access: (name: string, txTime: string, changes: Partial<AccessBody>) => void;
+} {
+  const ids: Record<string, string> = {};
+  return {
+    ids,
+    access: (name, txTime, changes) => {
+      const eventId = builder.peekTxId();
+      ids[name] = eventId;
+      sink(builder.event('AccessDecided', { ...base, ...changes, eventId }, txTime));
+      builder.nextBlock();
+    },
+  };
+}
+
 /** Every row of every projection table, in a stable order (comparing projections in tests). */
 export async function dumpProjection(db: SqlDriver): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};

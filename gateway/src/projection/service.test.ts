@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import type { EventPayload } from '@medledger/domain';
-
 import { AppError } from '../errors';
 import { complianceReportCsv } from './csv';
 import { checkR4AuditBundle, checkR4AuditEvent } from './fhir-check';
-import { LedgerBuilder, txIdOf } from './fixtures';
+import { accessScript, LedgerBuilder, ownTreatmentAccess, txIdOf } from './fixtures';
 import { MemoryEventSource } from './memory-source';
 import { Projector } from './projector';
 import { ProjectionService } from './service';
@@ -27,8 +25,6 @@ const auditor: Viewer = { kind: 'auditor' };
 const h1: Viewer = { kind: 'hospital', mspId: H1 };
 const h2: Viewer = { kind: 'hospital', mspId: H2 };
 
-type Access = Omit<EventPayload<'AccessDecided'>, 'txId' | 'txTime' | 'eventId'>;
-
 function rejects(code: string): (err: unknown) => boolean {
   return (err) => err instanceof AppError && err.code === code;
 }
@@ -37,26 +33,7 @@ function rejects(code: string): (err: unknown) => boolean {
 function scenario(): { events: SourceEvent[]; ids: Record<string, string> } {
   const b = new LedgerBuilder({ salt: 'scenario' });
   const events: SourceEvent[] = [];
-  const ids: Record<string, string> = {};
-  const access = (name: string, time: string, a: Partial<Access>): void => {
-    const eventId = b.peekTxId();
-    ids[name] = eventId;
-    const base: Access = {
-      recordId: 'rec-a1',
-      patientDid: A,
-      custodian: H1,
-      actorDid: 'did:medledger:hospital1:doc1',
-      actorMsp: H1,
-      actorRole: 'attending',
-      purpose: 'treatment',
-      outcome: 'granted',
-      reason: 'CUSTODIAN_TREATMENT',
-      consentId: null,
-      breakGlass: false,
-    };
-    events.push(b.event('AccessDecided', { ...base, ...a, eventId }, time));
-    b.nextBlock();
-  };
+  const { ids, access } = accessScript(b, ownTreatmentAccess(A), (event) => events.push(event));
   const doc2 = { actorDid: 'did:medledger:hospital2:doc2', actorMsp: H2 };
   const doc3 = { actorDid: 'did:medledger:hospital2:doc3', actorMsp: H2 };
   const doc4 = { actorDid: 'did:medledger:hospital1:doc4', patientDid: C, recordId: 'rec-c1' };

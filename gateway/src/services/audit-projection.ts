@@ -82,33 +82,23 @@ export interface AuditQuery {
   readonly outcome?: AuditFilters['outcome'];
   readonly from?: string | undefined;
   readonly to?: string | undefined;
-  /** Deprecated form of one filter: `by=patient|actor|record` with `id`. */
-  readonly by?: 'patient' | 'actor' | 'record' | undefined;
-  readonly id?: string | undefined;
 }
 
 /** The service's filters from the query (only the given ones, so cursors bind to what was asked). */
 export function auditFiltersOf(q: AuditQuery): AuditFilters {
-  if ((q.by === undefined) !== (q.id === undefined)) {
-    throw new AppError(400, GatewayErrorCode.VALIDATION_FAILED, 'by and id go together', {
-      issues: [{ path: '/query/by', message: 'by and id go together' }],
-    });
-  }
-  const legacy = q.by === undefined ? {} : { [q.by]: q.id };
-  const merged: AuditQuery = { ...legacy, ...q };
   const f: Record<string, string> = {};
   const put = (key: keyof AuditFilters, value: string | undefined): void => {
     if (value !== undefined) f[key] = value;
   };
-  put('patientDid', merged.patient);
-  put('actorDid', merged.actor);
-  put('org', merged.org);
-  put('custodian', merged.custodian);
-  put('recordId', merged.record);
-  put('purpose', merged.purpose);
-  put('outcome', merged.outcome);
-  put('from', merged.from);
-  put('to', merged.to);
+  put('patientDid', q.patient);
+  put('actorDid', q.actor);
+  put('org', q.org);
+  put('custodian', q.custodian);
+  put('recordId', q.record);
+  put('purpose', q.purpose);
+  put('outcome', q.outcome);
+  put('from', q.from);
+  put('to', q.to);
   return f;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { generatePatientKey, signCompactJws } from '@medledger/domain';
+import { generatePatientKey, signPatientPayload } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs } from '../support/api';
 import { convergedTip } from '../support/faults';
@@ -42,20 +42,8 @@ describe('concurrency on one consent and one patient', () => {
     const reg = await doctor.post('/v1/patients', { patientDid: did, publicKeyJwk: keys.publicJwk });
     assert.equal(reg.status, 201);
     const app = await apiAs(info, 'Hospital1', did, { kind: 'patient' });
-    const sign = (payload: Record<string, unknown>) => {
-      const now = Math.floor(Date.now() / 1000);
-      return signCompactJws(
-        {
-          patientDid: did,
-          nonce: randomBytes(16).toString('base64url'),
-          iat: now,
-          exp: now + 600,
-          ...payload,
-        },
-        keys.privateJwk,
-        kid,
-      );
-    };
+    const sign = (payload: Record<string, unknown>) =>
+      signPatientPayload(payload, { patientDid: did, privateJwk: keys.privateJwk, kid });
     const grant = (mspId: string) =>
       app.post('/v1/consents', {
         jws: sign({

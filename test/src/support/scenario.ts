@@ -8,7 +8,15 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NetworkInfo } from '@medledger/network';
-import { convergedTip, restartProcess } from './faults';
+import {
+  convergedTip,
+  killProcess,
+  ordererMetrics,
+  ordererName,
+  raftLeader,
+  restartProcess,
+  waitUntil,
+} from './faults';
 import { checkJournal, resumedAt, type JournalReport } from './journal';
 import type { WriteOptions } from './journal';
 import { prepareWorkload, type Workload } from './workload';
@@ -105,4 +113,41 @@ export function assertNothingLost(result: ScenarioResult): void {
   assert.ok(report.peersAgree, 'every peer holds the same transactions');
   assert.equal(report.unresolved, 0, 'every write got a definite answer');
   assert.ok(report.acked > 0, 'some writes were acknowledged');
+}
+
+/**
+ * The Raft-leader fault (full suite and the short e2e version): SIGKILL the leader under journaled
+ * load, restart it, and require that nothing acknowledged is lost or applied twice, that writes
+ * resume within 15 s, and that the restarted orderer catches up with the others.
+ */
+export async function raftLeaderKill(
+  info: NetworkInfo,
+  options: { readonly name: string; readonly durationMs?: number },
+): Promise<ScenarioResult> {
+  let killed = -1;
+  const result = await runScenario(info, {
+    name: options.name,
+    ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+    inject: async () => {
+      killed = await raftLeader(info);
+      await killProcess(ordererName(info, killed));
+      return [ordererName(info, killed)];
+    },
+  });
+  assertNothingLost(result);
+  assert.ok(
+    result.resumeMs !== undefined && result.resumeMs <= 15_000,
+    `writes resumed after ${String(result.resumeMs)} ms`,
+  );
+  const others = info.orderers.map((_, i) => i).filter((i) => i !== killed);
+  await waitUntil(
+    'the restarted orderer to catch up',
+    async () => {
+      const views = await Promise.all(info.orderers.map((_, i) => ordererMetrics(info, i)));
+      const top = Math.max(...others.map((i) => views[i]?.height ?? -1));
+      return (views[killed]?.height ?? -1) >= top && top > 0;
+    },
+    30_000,
+  );
+  return result;
 }

@@ -159,7 +159,7 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
     {
       name: 'audit with a forged cursor',
       method: 'GET',
-      path: `/v1/audit?by=patient&id=${encodeURIComponent(otherPatientDid)}&bookmark=${b64({ k: 'x', canary })}`,
+      path: `/v1/audit?patient=${encodeURIComponent(otherPatientDid)}&cursor=${b64({ k: 'x', canary })}`,
     },
     {
       name: 'consents with a forged bookmark',
@@ -222,7 +222,7 @@ export async function sweepGateway(
   for (const path of [
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/consents`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log`,
-    `/v1/audit?by=patient&id=${encodeURIComponent(otherPatientDid)}`,
+    `/v1/audit?patient=${encodeURIComponent(otherPatientDid)}`,
   ]) {
     cases.push({ name: `stranger patient GET ${path.slice(0, 40)}`, method: 'GET', path, token: stranger });
   }

@@ -4,6 +4,7 @@
  * asking access to its own record (an audit event per op, the write a blind retry would duplicate).
  * The record content carries a canary name that must never leave the custodian's private store.
  */
+import { diagnosisRecord, hypertensionCondition } from './fixtures';
 import { randomBytes } from 'node:crypto';
 import { generatePatientKey } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
@@ -65,33 +66,18 @@ export async function prepareWorkload(
     });
     if (reg.status !== 201) throw new Error(`register: ${String(reg.status)}`);
     const recordId = `rec-fault-${run}-${String(w)}`;
-    const rec = await doctor.post('/v1/records', {
-      recordId,
-      patientDid: patient.patientDid,
-      department: 'cardiology',
-      category: 'diagnosis',
-      level: 3,
-      fhirResourceType: 'Condition',
-      resource: {
-        resourceType: 'Condition',
-        id: `cond-${run}-${String(w)}`,
-        subject: { reference: `Patient/${patient.run}`, display: canaryName(run) },
-        clinicalStatus: {
-          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
-        },
-        code: {
-          coding: [
-            {
-              system: 'http://id.who.int/icd/release/11/mms',
-              code: 'BA00',
-              display: 'Essential hypertension',
-            },
-          ],
-        },
-        onsetDateTime: '2025-03-14T09:30:00Z',
-        recordedDate: '2026-10-02T10:00:00Z',
-      },
-    });
+    const rec = await doctor.post(
+      '/v1/records',
+      diagnosisRecord(
+        recordId,
+        patient.patientDid,
+        hypertensionCondition({
+          id: `cond-${run}-${String(w)}`,
+          patientRef: patient.run,
+          display: canaryName(run),
+        }),
+      ),
+    );
     if (rec.status !== 201) throw new Error(`record: ${String(rec.status)} ${JSON.stringify(rec.body)}`);
     records.push(recordId);
   }

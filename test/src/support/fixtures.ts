@@ -1,0 +1,45 @@
+/**
+ * Clinical content the end-to-end suites anchor: one FHIR R4 Condition (essential hypertension, coded in
+ * ICD-11 so it passes the quality gate) as a cardiology diagnosis record.
+ */
+
+export const ICD11_SYSTEM = 'http://id.who.int/icd/release/11/mms';
+
+/** A Condition of the patient; `display` may carry a canary name that must never leak. */
+export function hypertensionCondition(options: {
+  id: string;
+  patientRef: string;
+  display?: string;
+}): Record<string, unknown> {
+  return {
+    resourceType: 'Condition',
+    id: options.id,
+    subject: {
+      reference: `Patient/${options.patientRef}`,
+      ...(options.display === undefined ? {} : { display: options.display }),
+    },
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
+    code: { coding: [{ system: ICD11_SYSTEM, code: 'BA00', display: 'Essential hypertension' }] },
+    onsetDateTime: '2025-03-14T09:30:00Z',
+    recordedDate: '2026-10-02T10:00:00Z',
+  };
+}
+
+/** The body of `POST /v1/records` for a level-3 cardiology diagnosis holding `resource`. */
+export function diagnosisRecord(
+  recordId: string,
+  patientDid: string,
+  resource: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    recordId,
+    patientDid,
+    department: 'cardiology',
+    category: 'diagnosis',
+    level: 3,
+    fhirResourceType: 'Condition',
+    resource,
+  };
+}
