@@ -29,7 +29,7 @@ describe('when processes are frozen (SIGSTOP) under light load and thawed (SIGCO
     assertNothingLost(result);
   });
 
-  it("then a frozen gateway's peer is failed over and nothing is lost or applied twice", async () => {
+  it('then writes through a frozen gateway peer wait for the thaw or time out cleanly, and nothing is lost or applied twice', async () => {
     const { peer } = orgProcesses('Hospital1');
     const result = await runScenario(info, {
       name: 'freeze-peer',
