@@ -266,6 +266,11 @@ export const gatewayConfigSchema = z
     timeouts: timeoutsConfigSchema.default(timeoutsConfigSchema.parse({})),
     cors: z.strictObject({ origins: z.array(z.url()).default([]) }).default({ origins: [] }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /**
+     * Testing only: honour the `Medledger-Failpoint` request header, which makes the process kill itself
+     * at a chosen stage of a write (the fault suite's exact crash points). Never on in a deployment.
+     */
+    failpoints: z.boolean().default(false),
   })
   .refine((c) => c.peers.filter((p) => p.local).length === 1, {
     error: 'exactly one peer must be local',
@@ -334,6 +339,8 @@ export interface ConfigEnv {
   MEDLEDGER_GATEWAY_PORT?: string;
   MEDLEDGER_GATEWAY_DATA_DIR?: string;
   MEDLEDGER_LOG_LEVEL?: string;
+  /** `1` turns `failpoints` on (the fault suite starts a gateway this way). */
+  MEDLEDGER_GATEWAY_FAILPOINTS?: string;
 }
 
 /**
@@ -355,6 +362,7 @@ export function parseConfig(raw: unknown, baseDir: string, env: ConfigEnv = {}):
   obj['listen'] = listen;
   if (env.MEDLEDGER_GATEWAY_DATA_DIR) obj['dataDir'] = env.MEDLEDGER_GATEWAY_DATA_DIR;
   if (env.MEDLEDGER_LOG_LEVEL) obj['logLevel'] = env.MEDLEDGER_LOG_LEVEL;
+  if (env.MEDLEDGER_GATEWAY_FAILPOINTS === '1') obj['failpoints'] = true;
   const parsed = gatewayConfigSchema.safeParse(obj);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);

@@ -11,10 +11,17 @@ import { common, peer as peerProto } from '@hyperledger/fabric-protos';
 
 import type { GatewayConfig } from '../config';
 import { AppError, GatewayErrorCode } from '../errors';
+import { crashAt } from '../failpoints';
 import type { Wallet } from '../wallet';
 import { isMvccConflict, mapLedgerError } from './error-mapping';
 import type { PeerConnection } from './connection';
-import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from './ledger-port';
+import type {
+  EndorsedTransaction,
+  LedgerCaller,
+  LedgerCallOptions,
+  LedgerClient,
+  SubmitResult,
+} from './ledger-port';
 import { newOpenSslSigner } from './signer';
 
 /** Observes ledger calls (metrics). */
@@ -30,8 +37,8 @@ interface CachedGateway {
 const MAX_CACHED_IDENTITIES = 10_000;
 
 /**
- * How long a retry waits for an earlier attempt's transaction to appear in a block before deciding it
- * was never ordered (its gateway stopped before submitting, or the orderer dropped it) and writing anew.
+ * How long a retry waits for an earlier attempt's transaction to appear in a block when it cannot submit
+ * that transaction again (no bytes were kept: a row from an older gateway) before writing anew.
  */
 const RECOVERY_WAIT_MS = 6000;
 
@@ -204,7 +211,7 @@ export class FabricLedgerClient implements LedgerClient {
       if (options.prior && options.prior.length > 0) {
         const recovered = await this.#recover(c, options.prior);
         if (recovered) {
-          options.onEndorsed?.(recovered.txId, fn);
+          options.onEndorsed?.({ fn, txId: recovered.txId });
           return recovered;
         }
       }
@@ -236,6 +243,7 @@ export class FabricLedgerClient implements LedgerClient {
     arg: string | undefined,
     options: LedgerCallOptions,
   ): Promise<SubmitResult> {
+    crashAt('before-endorse', options.failpoint);
     const tx = await this.#withFailover(async (i) => {
       const proposal = this.#contract(c, i).newProposal(fn, {
         arguments: arg === undefined ? [] : [arg],
@@ -247,26 +255,56 @@ export class FabricLedgerClient implements LedgerClient {
       return { transaction: await proposal.endorse(), peerIndex: i };
     }, 'endorse');
     const txId = tx.transaction.getTransactionId();
-    options.onEndorsed?.(txId, fn);
+    options.onEndorsed?.({ fn, txId, envelope: tx.transaction.getBytes() });
+    crashAt('after-endorse', options.failpoint);
     const payload = Buffer.from(tx.transaction.getResult()).toString('utf8');
     const commit = await tx.transaction.submit();
+    crashAt('after-submit', options.failpoint);
     const status = await commit.getStatus();
+    crashAt('after-commit', options.failpoint);
     if (!status.successful) throw new CommitError({ code: status.code, transactionId: txId });
     return { txId, payload, blockNumber: status.blockNumber.toString() };
   }
 
   /**
-   * The result of whichever of `prior` committed VALID, waiting a bounded time for transactions not yet
-   * in a block; undefined when none did (the caller then writes anew).
+   * The result of whichever of `prior` commits VALID; undefined when none can (the caller then writes
+   * anew). A transaction not on the ledger yet is submitted again byte for byte: Fabric lets a
+   * transaction id commit at most once (a second copy is marked DUPLICATE_TXID), so the copy and the
+   * original cannot both take effect, and once either is in a block the answer is final. This is what
+   * makes a retry safe however long the first attempt's transaction stays in flight.
    */
-  async #recover(c: CachedGateway, prior: readonly string[]): Promise<SubmitResult | undefined> {
-    const deadline = performance.now() + RECOVERY_WAIT_MS;
-    for (;;) {
-      const states = await Promise.all(prior.map((txId) => this.#priorStatus(c, txId)));
-      for (const st of states) if (st.state === 'valid') return st.result;
-      if (states.every((st) => st.state === 'invalid') || performance.now() > deadline) return undefined;
-      await sleep(500);
+  async #recover(c: CachedGateway, prior: readonly EndorsedTransaction[]): Promise<SubmitResult | undefined> {
+    const unsure: string[] = [];
+    for (const p of prior) {
+      let status = await this.#priorStatus(c, p.txId);
+      if (status.state === 'missing' && p.envelope) status = await this.#submitAgain(c, p.envelope);
+      if (status.state === 'valid') return status.result;
+      if (status.state === 'missing') unsure.push(p.txId);
     }
+    const deadline = performance.now() + RECOVERY_WAIT_MS;
+    while (unsure.length > 0 && performance.now() < deadline) {
+      await sleep(500);
+      const states = await Promise.all(unsure.map((txId) => this.#priorStatus(c, txId)));
+      for (const st of states) if (st.state === 'valid') return st.result;
+      if (states.every((st) => st.state === 'invalid')) break;
+    }
+    return undefined;
+  }
+
+  /** Submits a kept transaction again and waits for the commit of its id (either copy). */
+  async #submitAgain(c: CachedGateway, envelope: Uint8Array): Promise<PriorStatus> {
+    return this.#withFailover(async (i) => {
+      const tx = this.#gateway(c, i).newTransaction(envelope);
+      const commit = await tx.submit();
+      const status = await commit.getStatus();
+      if (!status.successful) return { state: 'invalid' };
+      const result: SubmitResult = {
+        txId: tx.getTransactionId(),
+        payload: Buffer.from(tx.getResult()).toString('utf8'),
+        blockNumber: status.blockNumber.toString(),
+      };
+      return { state: 'valid', result };
+    }, 'recover');
   }
 
   async #priorStatus(c: CachedGateway, txId: string): Promise<PriorStatus> {

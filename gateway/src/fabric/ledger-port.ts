@@ -3,10 +3,21 @@
  * id (their identity in the wallet); every call is signed with that identity.
  */
 
+import type { FailpointStage } from '../failpoints';
+
 /** Who signs a ledger call. */
 export interface LedgerCaller {
   /** Enrollment id of the identity in the wallet. */
   readonly enrollmentId: string;
+}
+
+/** A transaction endorsed for a request: kept so that a retry of the request can recover it. */
+export interface EndorsedTransaction {
+  /** `contract:Transaction`. */
+  readonly fn: string;
+  readonly txId: string;
+  /** The prepared transaction (fabric-gateway `Transaction.getBytes()`), to submit again byte for byte. */
+  readonly envelope?: Uint8Array;
 }
 
 /** Options of one ledger call. */
@@ -15,13 +26,15 @@ export interface LedgerCallOptions {
   readonly transient?: Readonly<Record<string, string>>;
   /** Orgs whose peers must endorse or evaluate (e.g. the custodian only). */
   readonly endorsingOrganizations?: readonly string[];
-  /** Called with the transaction id (and `fn`) once the proposal is endorsed, before it is submitted. */
-  readonly onEndorsed?: (txId: string, fn: string) => void;
+  /** Called once the proposal is endorsed, before it is submitted. */
+  readonly onEndorsed?: (tx: EndorsedTransaction) => void;
   /**
    * Submits only: transactions of the same `fn` endorsed by an earlier attempt of the same request. If
-   * one of them committed VALID, its result is returned instead of writing again.
+   * one of them commits VALID, its result is returned instead of writing again.
    */
-  readonly prior?: readonly string[];
+  readonly prior?: readonly EndorsedTransaction[];
+  /** Submits only, testing only: the stage at which the process kills itself (see failpoints.ts). */
+  readonly failpoint?: FailpointStage;
 }
 
 /** The result of a committed transaction. */

@@ -374,6 +374,52 @@ describe('gateway HTTP layer', () => {
       }
     });
 
+    it('when a record write fails after its content was staged and is retried with the same key, then the retry reuses the staged transaction and answers the salt that content was hashed with', async () => {
+      const id = recordId();
+      const key = randomUUID();
+      const body = recordBody(id);
+      const saved = gw.fake.handlers['record:AnchorRecord'];
+      gw.fake.handlers['record:AnchorRecord'] = () => {
+        throw new AppError(503, 'LEDGER_UNAVAILABLE', 'orderer unavailable');
+      };
+      const first = await call(gw, 'POST', '/v1/records', {
+        token: doctor,
+        body,
+        headers: { 'idempotency-key': key },
+      });
+      if (saved) gw.fake.handlers['record:AnchorRecord'] = saved;
+      assertProblem(first, 503, 'LEDGER_UNAVAILABLE');
+      const stagedFirst = gw.fake
+        .callsOf('record:StageRecordContent')
+        .filter((c) => c.input['recordId'] === id);
+      assert.equal(stagedFirst.length, 1);
+      const content = JSON.parse(Object.values(stagedFirst[0]?.options.transient ?? {})[0] ?? '{}') as {
+        salt?: string;
+      };
+
+      const retry = await call(gw, 'POST', '/v1/records', {
+        token: doctor,
+        body,
+        headers: { 'idempotency-key': key },
+      });
+      assert.equal(retry.status, 201, retry.text);
+      assert.equal(retry.body['salt'], content.salt, 'the salt the staged content was hashed with');
+      assert.equal(
+        gw.fake.callsOf('record:StageRecordContent').filter((c) => c.input['recordId'] === id).length,
+        1,
+        'the content is staged once',
+      );
+    });
+
+    it('when failpoints are off (the default), then a failpoint header is ignored and the write completes', async () => {
+      const r = await call(gw, 'POST', '/v1/records', {
+        token: doctor,
+        body: recordBody(recordId()),
+        headers: { 'idempotency-key': randomUUID(), 'medledger-failpoint': 'after-endorse' },
+      });
+      assert.equal(r.status, 201, r.text);
+    });
+
     it('when the key is malformed, then 400', async () => {
       const r = await call(gw, 'POST', '/v1/records', {
         token: doctor,

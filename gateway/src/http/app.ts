@@ -13,7 +13,9 @@ import { NonceCache, PATIENT_PROOF_HEADER } from '../auth/patient-proof';
 import type { Principal, TokenVerifier } from '../auth/tokens';
 import type { GatewayConfig } from '../config';
 import { AppError, GatewayErrorCode, titleFor } from '../errors';
+import { crashAt, FAILPOINT_HEADER, parseFailpoint, type FailpointStage } from '../failpoints';
 import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyStore } from '../idempotency';
+import type { EndorsedTransaction } from '../fabric/ledger-port';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import { RateLimiter } from '../rate-limit';
@@ -131,6 +133,10 @@ function toAppError(err: unknown): AppError {
     return new AppError(e.status, GatewayErrorCode.VALIDATION_FAILED, 'the request could not be read');
   }
   return new AppError(500, GatewayErrorCode.INTERNAL, 'unexpected error', { cause: err });
+}
+
+function withFailpoint(ledger: Ledger, stage: FailpointStage | undefined): Ledger {
+  return stage === undefined ? ledger : ledger.withFailpoint(stage);
 }
 
 function expressPath(path: string): string {
@@ -334,10 +340,11 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
       }
       if (principal.kind === 'patient') checkPatientSelf(route, principal, params, body);
 
+      const failpoint = config.failpoints ? parseFailpoint(req.get(FAILPOINT_HEADER)) : undefined;
       const key = req.get('idempotency-key');
       const scope = `${principal.kind}:${principal.subject}`;
       let idempotent = false;
-      let prior: readonly string[] = [];
+      let prior: readonly EndorsedTransaction[] = [];
       if (route.write && key !== undefined) {
         if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
           throw new AppError(
@@ -380,7 +387,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
       }
 
       const ctx: HandlerContext = {
-        ledger: prior.length > 0 ? deps.ledger.withPrior(prior) : deps.ledger,
+        ledger: withFailpoint(prior.length > 0 ? deps.ledger.withPrior(prior) : deps.ledger, failpoint),
         caller: { enrollmentId: principal.kind === 'staff' ? principal.subject : deps.serviceEnrollmentId },
         mspId: config.org.mspId,
         principal,
@@ -389,10 +396,12 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
         accepts: (types) => req.accepts([...types]),
         header: (name) => req.get(name),
         patientProofNonces,
-        onEndorsed: (txId, fn) => {
-          l.txIds.push(txId);
-          if (idempotent && key) deps.idempotency.noteTxId(scope, key, `${fn ?? ''} ${txId}`);
+        onEndorsed: (tx) => {
+          l.txIds.push(tx.txId);
+          if (idempotent && key) deps.idempotency.noteEndorsed(scope, key, tx);
         },
+        remember: (name, make) =>
+          idempotent && key ? deps.idempotency.remember(scope, key, name, make()) : make(),
       };
       try {
         const result = await route.handler(ctx, { params, query, body } as never);
@@ -404,6 +413,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
         const last = l.txIds.at(-1);
         if (last) res.setHeader('X-Transaction-Id', last);
         if (idempotent && key) deps.idempotency.complete(scope, key, route.status, text);
+        crashAt('before-respond', failpoint);
         res
           .status(route.status)
           .type(route.contentType ?? 'application/json')

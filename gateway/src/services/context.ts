@@ -1,4 +1,4 @@
-import type { LedgerCaller } from '../fabric/ledger-port';
+import type { EndorsedTransaction, LedgerCaller } from '../fabric/ledger-port';
 import type { Ledger } from './ledger';
 
 /** What a service call needs: the ledger, who signs, and the gateway's org. No HTTP or Fabric types. */
@@ -8,8 +8,13 @@ export interface ServiceContext {
   readonly caller: LedgerCaller;
   /** MSP ID of the gateway's org. */
   readonly mspId: string;
-  /** Told the transaction id (and function) of each endorsed write (logs, idempotency journal). */
-  readonly onEndorsed: (txId: string, fn?: string) => void;
+  /** Told of each endorsed write (logs, and the idempotency journal that lets a retry recover it). */
+  readonly onEndorsed: (tx: EndorsedTransaction) => void;
+  /**
+   * A value this request must keep across retries under its idempotency key (e.g. a record's salt):
+   * the first attempt's `make()`, stored before it is used; without a key, just `make()`.
+   */
+  readonly remember: (name: string, make: () => string) => string;
 }
 
 /** Registers and enrolls a person with the org's CA and stores their identity in the wallet. */

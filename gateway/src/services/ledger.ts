@@ -14,14 +14,15 @@ import {
 import type { z } from 'zod';
 
 import { AppError, GatewayErrorCode, type ValidationIssue } from '../errors';
-import type { LedgerCaller, LedgerClient } from '../fabric/ledger-port';
+import type { EndorsedTransaction, LedgerCaller, LedgerClient } from '../fabric/ledger-port';
+import type { FailpointStage } from '../failpoints';
 
 /** Options of a typed call. */
 export interface TypedCallOptions {
   /** Content envelope for transactions that take one (sent in the transient map). */
   readonly content?: unknown;
   readonly endorsingOrganizations?: readonly string[];
-  readonly onEndorsed?: (txId: string, fn?: string) => void;
+  readonly onEndorsed?: (tx: EndorsedTransaction) => void;
 }
 
 /** Converts zod issues to paths and messages (never the offending values). */
@@ -122,22 +123,31 @@ export class Ledger {
   }
 
   /**
-   * This ledger for the retry of a request whose earlier attempt endorsed `prior` (`fn txId` lines)
-   * but did not finish: each submit first looks for a VALID commit among the earlier transactions of
-   * its function, so a retry never writes a business effect twice.
+   * This ledger for the retry of a request whose earlier attempt endorsed `prior` but did not finish:
+   * each submit first recovers the earlier transactions of its function, so a retry never writes a
+   * business effect twice.
    */
-  withPrior(prior: readonly string[]): Ledger {
+  withPrior(prior: readonly EndorsedTransaction[]): Ledger {
     const client = this.#client;
-    const remaining = prior.map((line) => {
-      const [fn = '', txId = ''] = line.split(' ');
-      return { fn, txId };
-    });
+    const remaining = [...prior];
     return new Ledger({
       submit: (caller, fn, arg, options = {}) => {
-        const mine = remaining.filter((p) => p.fn === fn && p.txId !== '').map((p) => p.txId);
+        const mine = remaining.filter((p) => p.fn === fn);
         for (let i = remaining.length - 1; i >= 0; i--) if (remaining[i]?.fn === fn) remaining.splice(i, 1);
         return client.submit(caller, fn, arg, mine.length > 0 ? { ...options, prior: mine } : options);
       },
+      evaluate: (caller, fn, arg, options) => client.evaluate(caller, fn, arg, options),
+      ping: () => client.ping(),
+      close: () => undefined,
+    });
+  }
+
+  /** This ledger with every submit crashing the process at `stage` (testing only; see failpoints.ts). */
+  withFailpoint(stage: FailpointStage): Ledger {
+    const client = this.#client;
+    return new Ledger({
+      submit: (caller, fn, arg, options = {}) =>
+        client.submit(caller, fn, arg, { ...options, failpoint: stage }),
       evaluate: (caller, fn, arg, options) => client.evaluate(caller, fn, arg, options),
       ping: () => client.ping(),
       close: () => undefined,

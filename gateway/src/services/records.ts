@@ -54,7 +54,8 @@ async function anchor(
   resource: Record<string, unknown>,
   previousHash: string | null,
 ): Promise<AnchoredRecord> {
-  const salt = newSalt();
+  // A retry under the same idempotency key must hash with the same salt as the attempt it recovers.
+  const salt = ctx.remember('salt', newSalt);
   const staged = await ctx.ledger.submit(ctx.caller, 'StageRecordContent', metadata, {
     content: { resource, salt },
     // The content goes to the custodian's implicit collection: only its own peers endorse.

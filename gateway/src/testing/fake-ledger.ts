@@ -331,16 +331,16 @@ export class FakeLedgerClient implements LedgerClient {
   ): Promise<SubmitResult> {
     // A retry of a request whose earlier attempt committed gets that commit, as on Fabric.
     for (const prior of options.prior ?? []) {
-      const committed = this.committed.get(prior);
+      const committed = this.committed.get(prior.txId);
       if (committed !== undefined) {
-        options.onEndorsed?.(prior, fn);
-        return { txId: prior, payload: committed, blockNumber: '1' };
+        options.onEndorsed?.(prior);
+        return { txId: prior.txId, payload: committed, blockNumber: '1' };
       }
     }
     const id = txId();
     if (this.submitDelayMs > 0) await new Promise((r) => setTimeout(r, this.submitDelayMs));
     const payload = this.#run('submit', caller, fn, arg, options);
-    options.onEndorsed?.(id, fn);
+    options.onEndorsed?.({ fn, txId: id });
     this.committed.set(id, payload);
     return { txId: id, payload, blockNumber: '1' };
   }

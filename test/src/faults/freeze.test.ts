@@ -45,4 +45,21 @@ describe('when processes are frozen (SIGSTOP) under light load and thawed (SIGCO
     });
     assertNothingLost(result);
   });
+
+  it('then writes retried while every orderer is frozen (longer than a submit deadline and the recovery window) are each applied once after the thaw', async () => {
+    const orderers = info.orderers.map((_, i) => ordererName(info, i));
+    const result = await runScenario(info, {
+      name: 'freeze-all-orderers',
+      faultMs: 20_000,
+      inject: () => {
+        for (const name of orderers) signalProcess(name, 'SIGSTOP');
+        return Promise.resolve(orderers);
+      },
+      repair: () => {
+        for (const name of orderers) signalProcess(name, 'SIGCONT');
+        return Promise.resolve();
+      },
+    });
+    assertNothingLost(result);
+  });
 });

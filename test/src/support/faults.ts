@@ -81,9 +81,13 @@ export async function restartStopped(): Promise<number> {
 
 /**
  * Restarts one process by name if it does not run, leaving every other process alone (the CLI's `start`
- * would also restart processes whose code another build changed). Resolves the milliseconds it took.
+ * would also restart processes whose code another build changed), with `extraEnv` added to its
+ * environment. Resolves the milliseconds it took.
  */
-export async function restartProcess(name: string): Promise<number> {
+export async function restartProcess(
+  name: string,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<number> {
   const started = performance.now();
   const ctx = networkContext();
   const { topology, paths: p } = ctx;
@@ -101,7 +105,7 @@ export async function restartProcess(name: string): Promise<number> {
     }
   }
   if (spec === undefined) throw new Error(`no process ${name}`);
-  await startProcess(spec, 120_000);
+  await startProcess({ ...spec, env: { ...spec.env, ...extraEnv } }, 120_000);
   return performance.now() - started;
 }
 

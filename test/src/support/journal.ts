@@ -59,6 +59,8 @@ export interface WriteOptions {
   readonly attemptTimeoutMs?: number;
   /** After this long the op stops retrying and stays ambiguous. */
   readonly opDeadlineMs?: number;
+  /** Headers of the first attempt only (e.g. a gateway failpoint; the retries are plain). */
+  readonly firstAttemptHeaders?: Readonly<Record<string, string>>;
 }
 
 function isAmbiguous(status: AttemptStatus, body: string): boolean {
@@ -94,7 +96,15 @@ export class Journal {
     this.ops.push(op);
     const deadline = Date.now() + (options.opDeadlineMs ?? 90_000);
     for (;;) {
-      const attempt = await attemptOnce(baseUrl, spec, op.key, text, options.attemptTimeoutMs ?? 30_000);
+      const headers = op.attempts.length === 0 ? (options.firstAttemptHeaders ?? {}) : {};
+      const attempt = await attemptOnce(
+        baseUrl,
+        spec,
+        op.key,
+        text,
+        headers,
+        options.attemptTimeoutMs ?? 30_000,
+      );
       op.attempts.push(attempt);
       if (typeof attempt.status === 'number' && attempt.status >= 200 && attempt.status < 300) {
         op.outcome = 'acked';
@@ -116,6 +126,7 @@ async function attemptOnce(
   spec: WriteSpec,
   key: string,
   text: string,
+  extraHeaders: Readonly<Record<string, string>>,
   timeoutMs: number,
 ): Promise<Attempt> {
   const startedAt = Date.now();
@@ -123,6 +134,7 @@ async function attemptOnce(
     const res = await fetch(`${baseUrl}${spec.path}`, {
       method: spec.method,
       headers: {
+        ...extraHeaders,
         authorization: `Bearer ${spec.token}`,
         'content-type': 'application/json',
         'idempotency-key': key,
