@@ -340,4 +340,22 @@ void describe('AuditContract', () => {
       /\[FORBIDDEN\]/,
     );
   });
+  void it("when admins scan a patient's events, then a hospital admin sees their hospital's only and other orgs' admins are refused", async () => {
+    const w = await world();
+    const own = await access(w, w.attending, { purpose: 'treatment' });
+    const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'emergency');
+    const visiting = await access(w, doc2, { purpose: 'treatment' });
+    const scan = async (mspId: string) =>
+      (
+        await w.h.evaluate<{ items: AuditEvent[] }>(orgAdmin(mspId), 'audit:QueryAudit', {
+          by: 'patient',
+          id: w.patient.did,
+        })
+      ).items.map((e) => e.eventId);
+    assert.deepEqual(await scan('Hospital1MSP'), [visiting.accessId, own.accessId]);
+    assert.deepEqual(await scan('Hospital2MSP'), [visiting.accessId]);
+    for (const mspId of ['ResearchMSP', 'RegulatorMSP']) {
+      await assert.rejects(scan(mspId), /\[FORBIDDEN\]/, mspId);
+    }
+  });
 });

@@ -22,8 +22,10 @@ export class AuditContract extends Contract {
   /**
    * Access events of one patient, actor or record, newest first, `pageSize` ≤ 100, with bookmarks
    * (a bookmark from another scan is refused). Caller: a regulator's auditor (anything); an org admin
-   * (any patient, since patients read their access log through a hospital; actors of their own org;
-   * records their org keeps); any other active staff (their own events only).
+   * (actors of their own org; records their org keeps; and, for a hospital admin, a patient's events
+   * at their own hospital, as custodian or as the actor's org: a page may then be short, follow the
+   * bookmark); any other active staff (their own events only). Admins of research or regulator orgs
+   * get no patient scans: consortium-wide audit reads are the regulator's auditors' (DESIGN §4).
    * Reads: `audit~patient` | `audit~actor` | `audit~record`, `audit`, `record`.
    * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN.
    */
@@ -42,13 +44,19 @@ export class AuditContract extends Contract {
           : OPAQUE_ID_PATTERN.test(args.id);
     if (!idOk) fail(ErrorCode.VALIDATION_FAILED, 'id');
     let allowed = isRegulatorAuditor(actor) || (args.by === 'actor' && args.id === actor.did);
+    let ownHospitalOnly = false;
     if (!allowed && isActiveAdmin(actor)) {
-      if (args.by === 'patient') allowed = true;
-      else if (args.by === 'actor') allowed = parseStaffDid(args.id)?.orgSlug === actor.orgSlug;
+      if (args.by === 'patient') {
+        allowed = actor.orgKind === 'hospital';
+        ownHospitalOnly = true;
+      } else if (args.by === 'actor') allowed = parseStaffDid(args.id)?.orgSlug === actor.orgSlug;
       else allowed = (await ledger.getRecord(args.id))?.custodian === actor.mspId;
     }
     if (!allowed) fail(ErrorCode.FORBIDDEN, actor.did);
-    return canonicalJson(await ledger.pageAudit(args.by, args.id, args.pageSize, args.bookmark));
+    const page = await ledger.pageAudit(args.by, args.id, args.pageSize, args.bookmark);
+    if (!ownHospitalOnly) return canonicalJson(page);
+    const items = page.items.filter((e) => e.custodian === actor.mspId || e.actorMsp === actor.mspId);
+    return canonicalJson({ ...page, items });
   }
 
   /**

@@ -61,8 +61,8 @@ export async function viewerOf(ctx: ProjectionContext): Promise<Viewer> {
   } catch (err) {
     if (!(err instanceof AppError) || err.status !== 404) throw err;
     // No DID document: the chaincode still treats a certificate with the NodeOU `admin` as the org's
-    // admin (the bootstrap admins). Ask it, signed by the caller, with a scan only admins and
-    // auditors may run; a refusal is the caller's 403.
+    // admin (the bootstrap admins). Ask it, signed by the caller, with a scan only hospital admins
+    // and auditors may run; a refusal is the caller's 403.
     await ctx.ledger.evaluate(ctx.caller, 'QueryAudit', { by: 'patient', id: PROBE_PATIENT, pageSize: 1 });
     role = 'admin';
   }
