@@ -10,6 +10,7 @@ import {
   type Signer,
 } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
+import { FileWallet, readWalletKey } from '@medledger/gateway/dist/wallet';
 import {
   allProcessNames,
   basePortFromEnv,
@@ -94,12 +95,38 @@ export function gatewayFor(
   userId: string,
 ): { gateway: Gateway; client: grpc.Client } {
   const org = orgInfo(info, orgName);
+  return connectAs(org, userCredentials(info, org, userId));
+}
+
+/**
+ * A Fabric Gateway connection for a person in the org gateway's encrypted wallet (staff onboarded
+ * through `POST /v1/staff`, and the people `npm start` enrolled), signing with their own identity.
+ */
+export async function gatewayForWalletIdentity(
+  info: NetworkInfo,
+  orgName: string,
+  enrollmentId: string,
+): Promise<{ gateway: Gateway; client: grpc.Client }> {
+  const org = orgInfo(info, orgName);
+  const dir = join(info.stateDir, 'gateways', orgName.toLowerCase());
+  const stored = await new FileWallet(join(dir, 'wallet'), readWalletKey(join(dir, 'wallet.key'))).get(
+    enrollmentId,
+  );
+  if (stored === undefined) throw new Error(`${enrollmentId} is not in the ${orgName} wallet`);
+  return connectAs(org, {
+    identity: { mspId: stored.mspId, credentials: Buffer.from(stored.certificate) },
+    signer: signers.newPrivateKeySigner(createPrivateKey(stored.privateKey)),
+  });
+}
+
+function connectAs(
+  org: OrgInfo,
+  credentials: { identity: Identity; signer: Signer },
+): { gateway: Gateway; client: grpc.Client } {
   const client = peerConnection(org);
-  const { identity, signer } = userCredentials(info, org, userId);
   const gateway = connect({
     client,
-    identity,
-    signer,
+    ...credentials,
     hash: hash.sha256,
     evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
     endorseOptions: () => ({ deadline: Date.now() + 20_000 }),
