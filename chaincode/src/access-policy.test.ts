@@ -97,7 +97,7 @@ function oracle(
     }
     return byConsent(true);
   }
-  const clinical = a.role === 'attending' || a.role === 'intern' || a.role === 'nurse' || a.role === 'admin';
+  const clinical = a.role === 'attending' || a.role === 'intern' || a.role === 'nurse';
   if (sameOrg && f.purpose === 'treatment' && clinical) {
     if ((a.role === 'intern' || a.role === 'nurse') && a.department !== r.department)
       return denied('DEPARTMENT_MISMATCH');

@@ -1,6 +1,7 @@
 import {
   ACCESS_GRANT_TTL_SECONDS,
   BREAK_GLASS_TTL_SECONDS,
+  CLINICAL_ROLES,
   type AccessReason,
   type BreakGlassReason,
   type DataCategory,
@@ -78,7 +79,8 @@ export interface Decision {
   expiresAtMs: number | null;
 }
 
-const CLINICAL: readonly Role[] = ['attending', 'intern', 'nurse', 'admin'];
+// Admins run the org's identities, not its care: they never read content (least privilege).
+const CLINICAL: readonly Role[] = CLINICAL_ROLES;
 const DOCTORS: readonly Role[] = ['attending', 'intern'];
 const OWN_DEPARTMENT_ONLY: readonly Role[] = ['intern', 'nurse'];
 

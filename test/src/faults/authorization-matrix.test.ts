@@ -123,9 +123,10 @@ const UNREGISTERED_ID = 'hospital1-nurse-1';
  * - Records are written by a hospital's clinicians: attendings anywhere in their hospital, interns and
  *   nurses in their department; versions only by the custodian hospital (§3). Quality review: the
  *   custodian's attendings and admins. Erasure: the custodian's admin.
- * - Access (§4): custodian staff treating (admins count as custodian staff, the chaincode's CLINICAL
- *   set; DESIGN is silent on admins), Hospital2 by the patient's org consent, the researcher by study
- *   consent; regulators never get content; a research admin is not a clinician. Content needs one's
+ * - Access (§4): custodian clinicians treating (attendings, interns and nurses; admins run identities,
+ *   not care, and never get content: DESIGN is silent on them, least privilege decides), Hospital2's
+ *   clinicians by the patient's org consent, the researcher by study consent; regulators never get
+ *   content. Content needs one's
  *   own granted access: callers without one present another person's grant (permission borrowing).
  * - Studies: registered by researchers; cohorts for the study's org (researcher, admin) and auditors;
  *   datasets are research access decisions, granted only to the researcher with consent.
@@ -146,8 +147,8 @@ const HTTP_TABLE = [
   'GET /v1/records/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'GET /v1/records/{id}/history        | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'POST /v1/records/{id}/verify        | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'POST /v1/records/{id}/access        | G   G   G   G   G   G   G   D   G   D   D   403 401',
-  'GET /v1/records/{id}/content        | A   A   A   A   A   A   A   403 A   403 403 403 401',
+  'POST /v1/records/{id}/access        | D   G   G   G   G   D   G   D   G   D   D   403 401',
+  'GET /v1/records/{id}/content        | 403 A   A   A   A   403 A   403 A   403 403 403 401',
   'POST /v1/records/{id}/review        | A   A   403 403 A   403 403 403 403 403 403 403 401',
   'POST /v1/records/{id}/erasures      | A   403 403 403 403 403 403 403 403 403 403 403 401',
   'POST /v1/consents                   | A   A   A   A   A   A   A   A   A   A   A   A   401',
@@ -199,8 +200,8 @@ const DIRECT_TABLE = [
   'VerifyRecord           | A   A   A   A   A   A   A   A   A   A   A   NR',
   'ReviewRecordQuality    | A   A   F   F   A   F   F   F   F   F   F   NR',
   'EraseRecordContent     | A   F   F   F   F   F   F   F   F   F   F   NR',
-  'AccessRecord           | G   G   G   G   G   G   G   D   G   D   D   D',
-  'ReadRecordContent      | A   A   A   A   A   A   A   ANG A   ANG ANG NR',
+  'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D',
+  'ReadRecordContent      | ANG A   A   A   A   ANG A   ANG A   ANG ANG NR',
   'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
   'RegisterStudy          | F   F   F   F   F   F   F   F   A   F   F   NR',
   'GetStudy               | A   A   A   A   A   A   A   A   A   A   A   NR',
