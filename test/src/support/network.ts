@@ -11,13 +11,11 @@ import {
 } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
 import {
-  allProcessNames,
   basePortFromEnv,
   defaultTopologySpec,
   networkContext,
-  readNetworkInfo,
   resolveTopology,
-  runningPid,
+  runningNetworkInfo,
   startNetwork,
   StatePaths,
   stateDir,
@@ -34,11 +32,8 @@ let startedHere = false;
  * `npm start`, or the one the test runner started), else starts one and remembers to stop it.
  */
 export async function ensureNetwork(): Promise<NetworkInfo> {
-  const topology = resolveTopology(defaultTopologySpec, basePortFromEnv());
-  const paths = new StatePaths(stateDir());
-  const fabricNames = allProcessNames(topology).filter((n) => !n.startsWith('gateway-'));
-  const info = readNetworkInfo();
-  if (info !== undefined && fabricNames.every((n) => runningPid(paths.pidFile(n)) !== undefined)) return info;
+  const info = runningNetworkInfo();
+  if (info !== undefined) return info;
   startedHere = true;
   return startNetwork(networkContext());
 }
