@@ -155,6 +155,8 @@ describe('authorization matrix', () => {
         'record:EraseRecordContent',
         { recordId: `rec-${run}`, reason: 'patient_request' },
       ],
+      // Refused as BENCH_LOADER_DISABLED without the benchmark flag, FORBIDDEN with it.
+      ['Hospital1', 'hospital1-nurse-1', 'bench:LoadSyntheticAuditEvents', { count: 1 }],
     ];
     const accepted: string[] = [];
     for (const [org, user, fn, arg] of cases) {
