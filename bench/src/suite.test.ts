@@ -175,6 +175,12 @@ describe('benchmark harness smoke run', () => {
     assert.match(loader.notes.join(' '), /without MEDLEDGER_BENCH_LOADER=1/);
     assert.ok(!results.rows.some((r) => r.id === 'audit-query-ledger'));
     assert.deepEqual(queried, []);
+    // A quick run has no time for the extrapolation; it still says why nothing was loaded.
+    const quick = await runSuite(fakeTarget('state-refused.json', fakeLedger(refused, queried)), {
+      ...tinyPlan,
+      loaderS: 0,
+    });
+    assert.match(rowOf(quick, 'audit-loader').verdict, /^not measured: .*without MEDLEDGER_BENCH_LOADER=1/);
   });
 
   it('when responses are classified, then only 2xx writes with a tx id count as committed', () => {
