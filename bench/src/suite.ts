@@ -17,6 +17,7 @@ import { BenchClient, expectStatus, outcomeOf } from './http';
 import { closedLoop, openLoop, type LoadResult, type Operation, type OutcomeKind } from './load';
 import {
   fromLoad as measurement,
+  measurementOf,
   type BenchConfig,
   type BenchResults,
   type Measurement,
@@ -429,15 +430,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
       id: 'audit-loader',
       scenario: 'loading 1,000,000 audit events',
       target: '<= 15 min',
-      measured: {
-        label: 'bench:LoadSyntheticAuditEvents via the Fabric SDK',
-        mode: 'not run',
-        latencyMs: null,
-        throughput: null,
-        counts: null,
-        loadGeneratorCpuPercent: null,
-        durationS: null,
-      },
+      measured: measurementOf(LOADER_LABEL, 'not run'),
       baseline: null,
       ratio: null,
       met: null,
@@ -513,9 +506,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
       id: 'compliance-report',
       scenario: `regulator compliance report over ${p.auditEvents.toLocaleString('en')} events (projection)`,
       target: '<= 1 s over 1,000,000 events',
-      measured: {
-        label: 'ProjectionService.complianceReport',
-        mode: `${String(runs.length)} runs`,
+      measured: measurementOf('ProjectionService.complianceReport', `${String(runs.length)} runs`, {
         latencyMs: {
           p50: median,
           p95: max,
@@ -523,11 +514,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
           max,
           mean: runs.reduce((a, b) => a + b, 0) / Math.max(1, runs.length),
         },
-        throughput: null,
-        counts: null,
-        loadGeneratorCpuPercent: null,
-        durationS: null,
-      },
+      }),
       baseline: null,
       ratio: null,
       met: full ? max <= 1000 : null,
@@ -545,15 +532,9 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
         id: 'audit-query-1m',
         scenario: `audit query, newest 50 events of one patient, over ${p.auditEvents.toLocaleString('en')} events (projection, in process)`,
         target: 'p50 <= 20 ms, p99 <= 50 ms with 1,000,000 events',
-        measured: {
-          label: 'ProjectionService.queryAudit (no HTTP)',
-          mode: 'random patients, one at a time',
+        measured: measurementOf('ProjectionService.queryAudit (no HTTP)', 'random patients, one at a time', {
           latencyMs: { p50: page.p50, p95: page.p99, p99: page.p99, max: page.p99, mean: page.p50 },
-          throughput: null,
-          counts: null,
-          loadGeneratorCpuPercent: null,
-          durationS: null,
-        },
+        }),
         baseline: null,
         ratio: null,
         met: null,
@@ -576,6 +557,8 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
   };
 }
 
+const LOADER_LABEL = 'bench:LoadSyntheticAuditEvents via the Fabric SDK';
+
 /** The loader row: this run's measured load, or the load of an earlier run when the events were reused. */
 function loaderRow(
   outcome: Extract<AuditLoadOutcome, { status: 'loaded' | 'reused' }>,
@@ -592,16 +575,11 @@ function loaderRow(
     id: 'audit-loader',
     scenario: 'loading 1,000,000 audit events',
     target: '<= 15 min',
-    measured: {
-      label: 'bench:LoadSyntheticAuditEvents via the Fabric SDK',
-      mode: run ? `batches of ${String(run.batch)}, ${String(run.inFlight)} in flight` : 'reused',
-      latencyMs: null,
-      throughput: rate,
-      counts: null,
-      loadGeneratorCpuPercent: null,
-      consortiumCpuMsPerOp: cpuMsPerEvent,
-      durationS: run?.seconds ?? null,
-    },
+    measured: measurementOf(
+      LOADER_LABEL,
+      run ? `batches of ${String(run.batch)}, ${String(run.inFlight)} in flight` : 'reused',
+      { throughput: rate, consortiumCpuMsPerOp: cpuMsPerEvent, durationS: run?.seconds ?? null },
+    ),
     baseline: null,
     ratio: null,
     met: measuredFull ? run.seconds <= 900 : minutesFor1M === null ? null : minutesFor1M <= 15,
