@@ -84,6 +84,24 @@ export function fromLoad(
   };
 }
 
+/** A measurement that did not come from a load run: what was not measured is null. */
+export function measurementOf(
+  label: string,
+  mode: string,
+  values: Partial<Omit<Measurement, 'label' | 'mode'>> = {},
+): Measurement {
+  return {
+    label,
+    mode,
+    latencyMs: null,
+    throughput: null,
+    counts: null,
+    loadGeneratorCpuPercent: null,
+    durationS: null,
+    ...values,
+  };
+}
+
 const fmt = (n: number | null | undefined, digits = 1): string =>
   n === null || n === undefined ? '–' : n.toFixed(digits);
 

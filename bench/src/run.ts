@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --out DIR]`: starts or reuses the local consortium (honouring
- * MEDLEDGER_BASE_PORT and MEDLEDGER_HOME), runs every scenario of QUALITY.md against its REST gateways,
- * and writes `bench/results/latest.json` and `latest.md`.
+ * `npm run bench [-- --quick] [-- --out DIR] [-- --audit-events N]`: starts or reuses the local
+ * consortium (honouring MEDLEDGER_BASE_PORT, MEDLEDGER_HOME and MEDLEDGER_BENCH_LOADER), runs every
+ * scenario of QUALITY.md against its REST gateways (and the audit log on the ledger through the SDK),
+ * and writes `bench/results/latest.json` and `latest.md`. `--audit-events` sets how many synthetic
+ * audit events the batch loader puts on the ledger (default 1,000,000; 10,000 with `--quick`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,12 +11,28 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { BENCH_LOADER_FLAG, qualifiedName } from '@medledger/domain';
 import { mintToken } from '@medledger/gateway/dist/auth/tokens';
-import { DEV_AUDIENCE, networkContext, startNetwork, type NetworkInfo } from '@medledger/network';
+import {
+  DEV_AUDIENCE,
+  networkContext,
+  runningNetworkInfo,
+  startNetwork,
+  type NetworkInfo,
+} from '@medledger/network';
 
+import { adminContract, ensureAuditEvents, queryPatientAudit } from './audit-loader';
 import { networkCpuSeconds } from './cpu';
+import type { OutcomeKind } from './load';
 import { renderMarkdown, writeResults, type BenchConfig } from './report';
-import { FULL_PLAN, QUICK_PLAN, runSuite, type BenchTarget, type ProjectionTiming } from './suite';
+import {
+  FULL_PLAN,
+  QUICK_PLAN,
+  runSuite,
+  type BenchTarget,
+  type LedgerAuditTarget,
+  type ProjectionTiming,
+} from './suite';
 
 const REPO = resolve(__dirname, '..', '..');
 
@@ -79,8 +97,44 @@ async function projectionTiming(stateDir: string, quick: boolean): Promise<Proje
   };
 }
 
+/** The ledger's audit log over one SDK connection (Hospital1's admin), opened on first use. */
+function ledgerTarget(info: NetworkInfo): LedgerAuditTarget & { close(): void } {
+  let connection: ReturnType<typeof adminContract> | undefined;
+  const contract = () => (connection ??= adminContract(info)).contract;
+  const outcome = async (call: () => Promise<unknown>): Promise<OutcomeKind> => {
+    try {
+      await call();
+      return 'committed';
+    } catch {
+      return 'error';
+    }
+  };
+  return {
+    async loadAuditEvents(count, log) {
+      const out = await ensureAuditEvents(info, { count, log });
+      if (out.status !== 'disabled') {
+        const page = await queryPatientAudit(contract(), out.samplePatientDid, 50);
+        log(
+          `${out.events.toLocaleString('en')} synthetic audit events on the ledger; the sample patient's newest page holds ${String(page)}`,
+        );
+      }
+      return out;
+    },
+    queryAudit: (patientDid) =>
+      outcome(() =>
+        contract().evaluateTransaction(
+          qualifiedName('QueryAudit'),
+          JSON.stringify({ by: 'patient', id: patientDid, pageSize: 50 }),
+        ),
+      ),
+    resolveDid: (did) =>
+      outcome(() => contract().evaluateTransaction(qualifiedName('ResolveDid'), JSON.stringify({ did }))),
+    close: () => connection?.close(),
+  };
+}
+
 /** The target for the local consortium described by `info`. */
-export function localTarget(info: NetworkInfo, config: BenchConfig): BenchTarget {
+export function localTarget(info: NetworkInfo, config: BenchConfig, ledger?: LedgerAuditTarget): BenchTarget {
   const keys = new Map<string, string>();
   const gateways: Record<string, string> = {};
   const mspIds: Record<string, string> = {};
@@ -112,7 +166,27 @@ export function localTarget(info: NetworkInfo, config: BenchConfig): BenchTarget
     },
     cpuSeconds: () => networkCpuSeconds(info.stateDir),
     projection: (quick) => projectionTiming(info.stateDir, quick),
+    ...(ledger ? { ledger } : {}),
   };
+}
+
+/**
+ * The network context for the bench. `MEDLEDGER_BENCH_LOADER` set by the caller decides; unset, a
+ * network that already runs is reused exactly as started (with or without the loader, so nothing is
+ * restarted under someone's feet), and a network the bench starts itself gets the loader.
+ */
+function benchNetworkContext(): ReturnType<typeof networkContext> {
+  const env = { ...process.env };
+  if (env[BENCH_LOADER_FLAG] === undefined) {
+    const running = runningNetworkInfo();
+    env[BENCH_LOADER_FLAG] = running === undefined || running.benchLoader === true ? '1' : '0';
+    process.stderr.write(
+      running === undefined
+        ? `[bench] starting a benchmark network with ${BENCH_LOADER_FLAG}=1 (the synthetic audit-event loader)\n`
+        : `[bench] reusing the running network as started (${BENCH_LOADER_FLAG}=${env[BENCH_LOADER_FLAG]})\n`,
+    );
+  }
+  return networkContext(env);
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -121,10 +195,11 @@ async function main(argv: readonly string[]): Promise<void> {
     options: {
       quick: { type: 'boolean', default: false },
       out: { type: 'string', default: join(REPO, 'bench', 'results') },
+      'audit-events': { type: 'string' },
     },
   });
   const t0 = performance.now();
-  const ctx = networkContext();
+  const ctx = benchNetworkContext();
   const info = await startNetwork(ctx);
   const { topology } = ctx;
   const config: BenchConfig = {
@@ -139,7 +214,14 @@ async function main(argv: readonly string[]): Promise<void> {
     node: process.version,
     fabricLogging: process.env['MEDLEDGER_FABRIC_LOGGING'] ?? 'info',
   };
-  const results = await runSuite(localTarget(info, config), values.quick ? QUICK_PLAN : FULL_PLAN);
+  const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
+  const auditEvents =
+    values['audit-events'] === undefined ? plan.auditEvents : Number(values['audit-events']);
+  if (!Number.isInteger(auditEvents) || auditEvents < 0) throw new Error('--audit-events takes a count');
+  const ledger = ledgerTarget(info);
+  const results = await runSuite(localTarget(info, config, ledger), { ...plan, auditEvents }).finally(() => {
+    ledger.close();
+  });
   const files = writeResults(values.out, results);
   process.stdout.write(renderMarkdown(results));
   process.stdout.write(

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { classify } from './http';
 import { writeResults, type BenchResults } from './report';
-import { QUICK_PLAN, runSuite, type BenchTarget } from './suite';
+import type { AuditLoadOutcome } from './audit-loader';
+import { QUICK_PLAN, runSuite, type BenchPlan, type BenchTarget, type LedgerAuditTarget } from './suite';
 
 /** A stand-in for a gateway: every write commits, every read answers, nothing is checked. */
 function fakeGateway(): Server {
@@ -52,44 +53,61 @@ describe('benchmark harness smoke run', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const fakeTarget = (stateName: string, ledger?: LedgerAuditTarget): BenchTarget => ({
+    gateways: { Hospital1: url, Regulator: url },
+    mspIds: { Hospital1: 'Hospital1MSP', Regulator: 'RegulatorMSP' },
+    token: () => Promise.resolve('dev-token'),
+    config: {
+      batchTimeout: '20ms',
+      maxMessageCount: 500,
+      preferredMaxBytes: '2 MB',
+      endorsementPolicy: 'OutOf(2, ...)',
+      peers: ['peer0'],
+      orderers: ['orderer0'],
+      gateways: [url],
+      cpus: 2,
+      node: process.version,
+    },
+    stateFile: join(dir, stateName),
+    projection: () =>
+      Promise.resolve({
+        auditEvents: 1000,
+        loadSeconds: null,
+        complianceReportMs: [3, 2, 4],
+        auditorPatientPage50: { p50: 1, p99: 2 },
+      }),
+    ...(ledger ? { ledger } : {}),
+  });
+  const tinyPlan: BenchPlan = {
+    ...QUICK_PLAN,
+    warmupS: 0.05,
+    durationS: 0.2,
+    concurrency: 2,
+    writeRate: 20,
+    readRate: 20,
+    auditRate: 20,
+    sustainedRate: 250,
+    auditEvents: 3000,
+    loaderS: 0.2,
+    writers: 2,
+    records: 2,
+  };
+  const rowOf = (results: BenchResults, id: string): BenchResults['rows'][number] => {
+    const row = results.rows.find((r) => r.id === id);
+    assert.ok(row, `row ${id}`);
+    return row;
+  };
+  const fakeLedger = (outcome: AuditLoadOutcome, queried: string[]): LedgerAuditTarget => ({
+    loadAuditEvents: () => Promise.resolve(outcome),
+    queryAudit: (did) => {
+      queried.push(did);
+      return Promise.resolve('committed');
+    },
+    resolveDid: () => Promise.resolve('committed'),
+  });
+
   it('when the suite runs briefly against a fake gateway, then it writes a well-formed results file with every scenario', async () => {
-    const target: BenchTarget = {
-      gateways: { Hospital1: url, Regulator: url },
-      mspIds: { Hospital1: 'Hospital1MSP', Regulator: 'RegulatorMSP' },
-      token: () => Promise.resolve('dev-token'),
-      config: {
-        batchTimeout: '20ms',
-        maxMessageCount: 500,
-        preferredMaxBytes: '2 MB',
-        endorsementPolicy: 'OutOf(2, ...)',
-        peers: ['peer0'],
-        orderers: ['orderer0'],
-        gateways: [url],
-        cpus: 2,
-        node: process.version,
-      },
-      stateFile: join(dir, 'state.json'),
-      projection: () =>
-        Promise.resolve({
-          auditEvents: 1000,
-          loadSeconds: null,
-          complianceReportMs: [3, 2, 4],
-          auditorPatientPage50: { p50: 1, p99: 2 },
-        }),
-    };
-    const results = await runSuite(target, {
-      ...QUICK_PLAN,
-      warmupS: 0.05,
-      durationS: 0.2,
-      concurrency: 2,
-      writeRate: 20,
-      readRate: 20,
-      auditRate: 20,
-      sustainedRate: 250,
-      loaderS: 0.2,
-      writers: 2,
-      records: 2,
-    });
+    const results = await runSuite(fakeTarget('state.json'), tinyPlan);
     const files = writeResults(dir, results);
     const json = JSON.parse(readFileSync(files.json, 'utf8')) as BenchResults;
     assert.deepEqual(
@@ -116,6 +134,53 @@ describe('benchmark harness smoke run', () => {
     assert.match(md, /\| scenario \| target \|/);
     assert.match(md, /BatchTimeout 20ms/);
     assert.equal(md.split('\n').filter((l) => l.startsWith('| ↳ baseline')).length, 6);
+  });
+
+  it('when the batch loader puts events on the ledger, then the loader row reports its measured rate and the audit query runs on the ledger', async () => {
+    const queried: string[] = [];
+    const loaded: AuditLoadOutcome = {
+      status: 'loaded',
+      events: 3000,
+      loadedNow: 3000,
+      seconds: 6,
+      eventsPerSecond: 500,
+      batch: 500,
+      inFlight: 4,
+      samplePatientDid: 'did:medledger:patient:syn-0123456789abcdef-0',
+      failedAttempts: 0,
+      lastLoad: { events: 3000, seconds: 6, batch: 500, inFlight: 4, at: '2026-01-01T00:00:00.000Z' },
+    };
+    const results = await runSuite(fakeTarget('state-ledger.json', fakeLedger(loaded, queried)), tinyPlan);
+    const ids = results.rows.map((r) => r.id);
+    assert.ok(ids.includes('audit-query-ledger'));
+    const loader = rowOf(results, 'audit-loader');
+    assert.equal(loader.measured.throughput, 500);
+    assert.match(loader.verdict, /500 events\/s .*→ 1,000,000 would take 33 min \(EXTRAPOLATED/);
+    assert.equal(loader.met, false);
+    const query = rowOf(results, 'audit-query-ledger');
+    assert.equal(query.met, null, 'fewer than 1,000,000 events decide nothing');
+    assert.ok(queried.length > 0 && queried.every((d) => d === loaded.samplePatientDid));
+  });
+
+  it('when the running network refuses the batch loader, then the harness says why and falls back to the AccessRecord extrapolation', async () => {
+    const queried: string[] = [];
+    const refused: AuditLoadOutcome = {
+      status: 'disabled',
+      reason: 'the running chaincode servers were started without MEDLEDGER_BENCH_LOADER=1',
+    };
+    const results = await runSuite(fakeTarget('state-refused.json', fakeLedger(refused, queried)), tinyPlan);
+    const loader = rowOf(results, 'audit-loader');
+    assert.equal(loader.measured.label, 'AccessRecord via REST');
+    assert.match(loader.verdict, /EXTRAPOLATED; not loaded/);
+    assert.match(loader.notes.join(' '), /without MEDLEDGER_BENCH_LOADER=1/);
+    assert.ok(!results.rows.some((r) => r.id === 'audit-query-ledger'));
+    assert.deepEqual(queried, []);
+    // A quick run has no time for the extrapolation; it still says why nothing was loaded.
+    const quick = await runSuite(fakeTarget('state-refused.json', fakeLedger(refused, queried)), {
+      ...tinyPlan,
+      loaderS: 0,
+    });
+    assert.match(rowOf(quick, 'audit-loader').verdict, /^not measured: .*without MEDLEDGER_BENCH_LOADER=1/);
   });
 
   it('when responses are classified, then only 2xx writes with a tx id count as committed', () => {

@@ -1,5 +1,6 @@
 import { AccessContract } from './access-contract';
 import { AuditContract } from './audit-contract';
+import { BenchContract } from './bench-contract';
 import { ConsentContract } from './consent-contract';
 import { HealthContract } from './health-contract';
 import { IdentityContract } from './identity-contract';
@@ -8,6 +9,7 @@ import { StudyContract } from './study-contract';
 
 export { AccessContract } from './access-contract';
 export { AuditContract } from './audit-contract';
+export { BenchContract } from './bench-contract';
 export { ConsentContract } from './consent-contract';
 export { HealthContract } from './health-contract';
 export { IdentityContract } from './identity-contract';
@@ -23,4 +25,5 @@ export const contracts = [
   AccessContract,
   StudyContract,
   AuditContract,
+  BenchContract,
 ];

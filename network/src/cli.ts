@@ -30,6 +30,12 @@ function printInfo(info: NetworkInfo): void {
   const width = Math.max(...rows.map((r) => (r[0] ?? '').length));
   console.log(`\nMedLedger consortium on channel ${info.channel}, chaincode ${info.chaincode}`);
   for (const [what, where] of rows) console.log(`  ${(what ?? '').padEnd(width)}  ${where ?? ''}`);
+  if (info.benchLoader === true) {
+    console.log(
+      '\n  BENCHMARK MODE: chaincode servers run with MEDLEDGER_BENCH_LOADER=1 (bench:LoadSyntheticAuditEvents\n' +
+        '  writes synthetic audit events); never use this network for real data. `npm start` without it turns it off.',
+    );
+  }
   console.log(`\n  state and logs: ${info.stateDir} (logs/ per process)\n  stop with: npm stop\n`);
 }
 

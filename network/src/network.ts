@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { BENCH_LOADER_FLAG } from '@medledger/domain';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
@@ -39,6 +40,11 @@ export interface NetworkInfo {
   readonly stateDir: string;
   readonly channel: string;
   readonly chaincode: string;
+  /**
+   * The chaincode servers run with `MEDLEDGER_BENCH_LOADER=1`, which enables the benchmark-only
+   * `bench:LoadSyntheticAuditEvents` (absent in files written before it existed: read as false).
+   */
+  readonly benchLoader?: boolean;
   readonly orderers: {
     name: string;
     address: string;
@@ -64,6 +70,11 @@ export interface NetworkContext {
   readonly install: FabricInstall;
   readonly topology: Topology;
   readonly paths: StatePaths;
+  /**
+   * Start the chaincode servers with `MEDLEDGER_BENCH_LOADER=1` (benchmarks only; never in
+   * production). Part of their fingerprint, so a start that asks otherwise restarts them.
+   */
+  readonly benchLoader: boolean;
 }
 
 export function networkContext(env: NodeJS.ProcessEnv = process.env): NetworkContext {
@@ -71,6 +82,7 @@ export function networkContext(env: NodeJS.ProcessEnv = process.env): NetworkCon
     install: ensureFabric(env),
     topology: resolveTopology(defaultTopologySpec, basePortFromEnv(env)),
     paths: new StatePaths(stateDir(env)),
+    benchLoader: env[BENCH_LOADER_FLAG] === '1',
   };
 }
 
@@ -198,14 +210,19 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
       '--module-path',
       join(repoRoot, 'chaincode'),
     ],
-    env: { PATH: process.env.PATH ?? '', CORE_CHAINCODE_LOGGING_LEVEL: 'info', NODE_ENV: 'production' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      CORE_CHAINCODE_LOGGING_LEVEL: 'info',
+      NODE_ENV: 'production',
+      ...(ctx.benchLoader ? { [BENCH_LOADER_FLAG]: '1' } : {}),
+    },
     cwd: join(repoRoot, 'chaincode'),
     logFile: paths.logFile(name),
     pidFile: paths.pidFile(name),
-    fingerprint: treeFingerprint([
+    fingerprint: `${treeFingerprint([
       join(repoRoot, 'chaincode', 'dist'),
       join(repoRoot, 'chaincode', 'domain', 'dist'),
-    ]),
+    ])}${ctx.benchLoader ? ' bench-loader' : ''}`,
     ready: tlsHandshakeReady(org.chaincodeServerPort, {
       ca: readFileSync(join(server, 'ca.crt')),
       cert: readFileSync(join(client, 'server.crt')),
@@ -253,6 +270,7 @@ export function networkInfo(ctx: NetworkContext, users: Record<string, string[]>
     stateDir: paths.root,
     channel: topology.channel,
     chaincode: topology.chaincode.name,
+    benchLoader: ctx.benchLoader,
     orderers: topology.ordererOrg.nodes.map((n) => ({
       name: n.name,
       address: n.address,
@@ -287,6 +305,20 @@ export function networkInfo(ctx: NetworkContext, users: Record<string, string[]>
 export function readNetworkInfo(env: NodeJS.ProcessEnv = process.env): NetworkInfo | undefined {
   const file = new StatePaths(stateDir(env)).networkFile;
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as NetworkInfo) : undefined;
+}
+
+/**
+ * What `start` wrote, when every Fabric process of the network runs (orderers, CAs, peers, chaincode
+ * servers; the REST gateways may be down); undefined otherwise.
+ */
+export function runningNetworkInfo(env: NodeJS.ProcessEnv = process.env): NetworkInfo | undefined {
+  const topology = resolveTopology(defaultTopologySpec, basePortFromEnv(env));
+  const paths = new StatePaths(stateDir(env));
+  const info = readNetworkInfo(env);
+  const fabric = allProcessNames(topology).filter((n) => !n.startsWith('gateway-'));
+  return info !== undefined && fabric.every((n) => runningPid(paths.pidFile(n)) !== undefined)
+    ? info
+    : undefined;
 }
 
 /** One line per step, with how long it took, so a slow start shows where the time went. */

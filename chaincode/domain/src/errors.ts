@@ -33,6 +33,11 @@ export const ErrorCode = {
   QUALITY_REJECTED: 'QUALITY_REJECTED',
   /** The state does not allow this transition (version chain, already revoked, already reviewed). */
   CONFLICT: 'CONFLICT',
+  /**
+   * A benchmark-only transaction was called on a chaincode server that does not run with the
+   * benchmark flag (`MEDLEDGER_BENCH_LOADER=1`): always the case in production.
+   */
+  BENCH_LOADER_DISABLED: 'BENCH_LOADER_DISABLED',
   /** An unexpected failure inside the chaincode. */
   INTERNAL: 'INTERNAL',
 } as const;

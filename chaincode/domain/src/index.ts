@@ -13,4 +13,5 @@ export * from './schemas/access';
 export * from './schemas/study';
 export * from './schemas/audit';
 export * from './schemas/health';
+export * from './schemas/bench';
 export * from './transactions';

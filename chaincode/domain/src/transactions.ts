@@ -8,6 +8,7 @@ import {
   reviewBreakGlassInput,
 } from './schemas/access';
 import { auditEventSchema, auditPageSchema, getAuditEventInput, queryAuditInput } from './schemas/audit';
+import { loadSyntheticAuditEventsInput, loadSyntheticAuditEventsOutput } from './schemas/bench';
 import { emptyInputSchema } from './schemas/common';
 import {
   consentPageSchema,
@@ -263,6 +264,14 @@ export const transactions = {
     endorsement: 'none',
     input: getAuditEventInput,
     output: auditEventSchema,
+  },
+
+  LoadSyntheticAuditEvents: {
+    contract: 'bench',
+    kind: 'submit',
+    endorsement: 'two-orgs',
+    input: loadSyntheticAuditEventsInput,
+    output: loadSyntheticAuditEventsOutput,
   },
 
   Ping: {

@@ -229,6 +229,7 @@ describe('ledger error mapping', () => {
       CONTENT_UNAVAILABLE: 404,
       QUALITY_REJECTED: 422,
       CONFLICT: 409,
+      BENCH_LOADER_DISABLED: 403,
       INTERNAL: 502,
     };
     for (const code of Object.values(ErrorCode)) {

@@ -51,6 +51,7 @@ const chaincodeStatusOverrides: Readonly<Record<string, number>> = {
   CONTENT_ERASED: 410,
   ERASED: 410,
   PRECONDITION_FAILED: 422,
+  BENCH_LOADER_DISABLED: 403,
   INTERNAL: 502,
 };
 

@@ -173,7 +173,9 @@ const HTTP_TABLE = [
  * Expected decisions of chaincode transactions invoked directly, each signed by the caller's own
  * enrolled identity. A: success; G / D: AccessRecord's committed decision granted / denied; F:
  * `[FORBIDDEN]`; NR: `[NOT_REGISTERED]` (an identity the org's CA enrolled but nobody registered on
- * chain); ANG: `[ACCESS_NOT_GRANTED]`. Same columns as above, the patient (who has no Fabric identity)
+ * chain); ANG: `[ACCESS_NOT_GRANTED]`; BLD: `[BENCH_LOADER_DISABLED]` (the benchmark-only loader is off
+ * on every network not started for the benchmark, as in any deployment; with the flag it is for org
+ * admins, which the chaincode's unit tests check). Same columns as above, the patient (who has no Fabric identity)
  * replaced by the unregistered person. Where the REST table differs, it is the gateway's own refusal
  * (wrong principal kind) or the audit views' narrower scope.
  * - QueryAudit by patient: the regulator's auditor, and hospital admins (scoped to their hospital's
@@ -208,6 +210,7 @@ const DIRECT_TABLE = [
   'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   NR',
   'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   NR',
   'GetAuditEvent          | A   A   F   F   F   F   F   F   F   F   A   NR',
+  'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
   'Ping                   | A   A   A   A   A   A   A   A   A   A   A   A',
   'GetBuildInfo           | A   A   A   A   A   A   A   A   A   A   A   A',
 ];
@@ -216,6 +219,7 @@ const AUTHZ_CODES: Readonly<Record<string, string>> = {
   NOT_REGISTERED: 'NR',
   INACTIVE: 'INACTIVE',
   ACCESS_NOT_GRANTED: 'ANG',
+  BENCH_LOADER_DISABLED: 'BLD',
 };
 
 interface Patient {
@@ -880,6 +884,7 @@ describe('authorization matrix', () => {
       GetStudyCohort: { input: () => ({ arg: { studyId: fx.studyId } }) },
       QueryAudit: { input: () => ({ arg: { by: 'patient', id: patient.did } }) },
       GetAuditEvent: { input: () => ({ arg: { eventId: fx.auditEventId } }) },
+      LoadSyntheticAuditEvents: { input: () => ({ arg: { count: 1 } }) },
       Ping: { input: () => ({ arg: undefined }) },
       GetBuildInfo: { input: () => ({ arg: undefined }) },
     };

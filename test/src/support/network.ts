@@ -12,13 +12,11 @@ import {
 import { createPrivateKey } from 'node:crypto';
 import { FileWallet, readWalletKey } from '@medledger/gateway/dist/wallet';
 import {
-  allProcessNames,
   basePortFromEnv,
   defaultTopologySpec,
   networkContext,
-  readNetworkInfo,
   resolveTopology,
-  runningPid,
+  runningNetworkInfo,
   startNetwork,
   StatePaths,
   stateDir,
@@ -35,11 +33,8 @@ let startedHere = false;
  * `npm start`, or the one the test runner started), else starts one and remembers to stop it.
  */
 export async function ensureNetwork(): Promise<NetworkInfo> {
-  const topology = resolveTopology(defaultTopologySpec, basePortFromEnv());
-  const paths = new StatePaths(stateDir());
-  const fabricNames = allProcessNames(topology).filter((n) => !n.startsWith('gateway-'));
-  const info = readNetworkInfo();
-  if (info !== undefined && fabricNames.every((n) => runningPid(paths.pidFile(n)) !== undefined)) return info;
+  const info = runningNetworkInfo();
+  if (info !== undefined) return info;
   startedHere = true;
   return startNetwork(networkContext());
 }

@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import {
+  auditEventSchema,
+  BENCH_LOADER_FLAG,
+  MAX_SYNTHETIC_AUDIT_BATCH,
+  type AccessDecision,
+  type AuditEvent,
+} from '@medledger/domain';
+import { anchor } from './testing/fixtures';
+import { Harness, orgAdmin, registerPatient, registerStaff } from './testing/harness';
+
+interface Loaded {
+  count: number;
+  patientDids: string[];
+}
+
+interface AuditPage {
+  items: AuditEvent[];
+  bookmark: string;
+}
+
+const LOAD = 'bench:LoadSyntheticAuditEvents';
+
+function withFlag(value: string | undefined): void {
+  if (value === undefined) Reflect.deleteProperty(process.env, BENCH_LOADER_FLAG);
+  else process.env[BENCH_LOADER_FLAG] = value;
+}
+
+void describe('bench contract: LoadSyntheticAuditEvents', () => {
+  const before = process.env[BENCH_LOADER_FLAG];
+  beforeEach(() => {
+    withFlag('1');
+  });
+  afterEach(() => {
+    withFlag(before);
+  });
+
+  void it('when the chaincode server runs without the flag, then it refuses with BENCH_LOADER_DISABLED and writes nothing', async () => {
+    const h = new Harness();
+    for (const value of [undefined, '', '0', 'true']) {
+      withFlag(value);
+      await assert.rejects(
+        h.submit(orgAdmin('Hospital1MSP'), LOAD, { count: 3 }),
+        /\[BENCH_LOADER_DISABLED\] MEDLEDGER_BENCH_LOADER/,
+      );
+    }
+  });
+
+  void it('when the flag is set after the server started, then the next call sees it (read at call time)', async () => {
+    const h = new Harness();
+    withFlag(undefined);
+    await assert.rejects(h.submit(orgAdmin('Hospital1MSP'), LOAD, { count: 1 }), /BENCH_LOADER_DISABLED/);
+    withFlag('1');
+    const { result } = await h.submit<Loaded>(orgAdmin('Hospital1MSP'), LOAD, { count: 1 });
+    assert.equal(result.count, 1);
+  });
+
+  void it('when a caller is not an active org admin, then FORBIDDEN', async () => {
+    const h = new Harness();
+    const attending = await registerStaff(h, 'Hospital1MSP', 'attending', 'cardiology');
+    const auditor = await registerStaff(h, 'RegulatorMSP', 'auditor', null);
+    for (const who of [attending, auditor]) {
+      await assert.rejects(h.submit(who, LOAD, { count: 2 }), /\[FORBIDDEN\] did:medledger:/);
+    }
+    const admin = await registerStaff(h, 'Hospital2MSP', 'admin', null);
+    await h.submit(orgAdmin('Hospital2MSP'), 'identity:DeactivateStaff', {
+      did: `did:medledger:hospital2:${admin.cn}`,
+    });
+    await assert.rejects(h.submit(admin, LOAD, { count: 2 }), /\[FORBIDDEN\]/);
+  });
+
+  void it('when the batch is empty or larger than the bound, then VALIDATION_FAILED names the field', async () => {
+    const h = new Harness();
+    for (const count of [0, MAX_SYNTHETIC_AUDIT_BATCH + 1, 1.5]) {
+      await assert.rejects(
+        h.submit(orgAdmin('Hospital1MSP'), LOAD, { count }),
+        /\[VALIDATION_FAILED\] count/,
+      );
+    }
+    await assert.rejects(
+      h.submit(orgAdmin('Hospital1MSP'), LOAD, { count: 2, actorDid: 'did:medledger:hospital1:x' }),
+      /\[VALIDATION_FAILED\]/,
+    );
+    const { result } = await h.submit<Loaded>(orgAdmin('Hospital1MSP'), LOAD, {
+      count: MAX_SYNTHETIC_AUDIT_BATCH,
+      eventsPerPatient: MAX_SYNTHETIC_AUDIT_BATCH,
+    });
+    assert.equal(result.count, MAX_SYNTHETIC_AUDIT_BATCH);
+    assert.equal(result.patientDids.length, 1);
+  });
+
+  void it('when a batch is loaded, then it writes exactly the key families of AccessRecord, four keys an event, and no chaincode event', async () => {
+    const h = new Harness();
+    const patient = await registerPatient(h);
+    const attending = await registerStaff(h, 'Hospital1MSP', 'attending', 'cardiology');
+    const { anchor: record } = await anchor(h, attending, patient);
+    const real = await h.submit<AccessDecision>(attending, 'access:AccessRecord', {
+      recordId: record.recordId,
+      purpose: 'insurance',
+    });
+    assert.equal(real.result.outcome, 'denied');
+    const familyOf = (key: string): string => key.split('\u0000')[1] ?? '';
+    const realFamilies = new Set([...real.tx.writes.keys()].map(familyOf));
+
+    const { result, tx } = await h.submit<Loaded>(orgAdmin('Hospital1MSP'), LOAD, {
+      count: 7,
+      eventsPerPatient: 3,
+    });
+    assert.equal(tx.status, 'VALID');
+    assert.equal(tx.event, undefined);
+    assert.equal(tx.writes.size, 7 * 4);
+    assert.deepEqual(new Set([...tx.writes.keys()].map(familyOf)), realFamilies);
+    assert.deepEqual(result.patientDids.length, 3);
+
+    // Same JSON fields as the real event, each value valid for the audit event schema.
+    const stored = [...tx.writes]
+      .filter(([k]) => familyOf(k) === 'audit')
+      .map(([, v]) => JSON.parse(v?.toString('utf8') ?? '{}') as Record<string, unknown>);
+    const realStored = [...real.tx.writes]
+      .filter(([k]) => familyOf(k) === 'audit')
+      .map(([, v]) => JSON.parse(v?.toString('utf8') ?? '{}') as Record<string, unknown>);
+    assert.equal(stored.length, 7);
+    for (const event of stored) {
+      assert.deepEqual(Object.keys(event), Object.keys(realStored[0] ?? {}));
+      const parsed = auditEventSchema.parse(event);
+      assert.equal(parsed.txId, tx.txId);
+      assert.equal(parsed.actorDid, 'did:medledger:hospital1:admin');
+      assert.equal(parsed.outcome, 'denied');
+      assert.equal(parsed.expiresAt, null);
+      assert.match(parsed.patientDid, /^did:medledger:patient:syn-[0-9a-f]{16}-[0-2]$/);
+    }
+    assert.equal(new Set(stored.map((e) => e['eventId'])).size, 7);
+  });
+
+  void it('when batches are loaded, then QueryAudit finds the events by patient, actor and record, newest first', async () => {
+    const h = new Harness();
+    const admin = orgAdmin('Hospital1MSP');
+    const auditor = await registerStaff(h, 'RegulatorMSP', 'auditor', null);
+    const first = await h.submit<Loaded>(admin, LOAD, { count: 4, eventsPerPatient: 2 });
+    h.ledger.advance(60_000);
+    const second = await h.submit<Loaded>(admin, LOAD, { count: 5, eventsPerPatient: 5 });
+
+    const byPatient = await h.evaluate<AuditPage>(auditor, 'audit:QueryAudit', {
+      by: 'patient',
+      id: first.result.patientDids[1],
+      pageSize: 50,
+    });
+    assert.equal(byPatient.items.length, 2);
+    assert.ok(byPatient.items.every((e) => e.patientDid === first.result.patientDids[1]));
+    assert.ok(byPatient.items.every((e) => e.txId === first.tx.txId));
+
+    // Synthetic records have no anchor, so only an auditor (who may query anything) reaches them by record.
+    await assert.rejects(
+      h.evaluate(admin, 'audit:QueryAudit', { by: 'record', id: byPatient.items[0]?.recordId }),
+      /\[FORBIDDEN\]/,
+    );
+    const byRecordAuditor = await h.evaluate<AuditPage>(auditor, 'audit:QueryAudit', {
+      by: 'record',
+      id: byPatient.items[0]?.recordId,
+    });
+    assert.equal(byRecordAuditor.items.length, 2);
+
+    const byActor: AuditEvent[] = [];
+    let bookmark = '';
+    do {
+      const page = await h.evaluate<AuditPage>(admin, 'audit:QueryAudit', {
+        by: 'actor',
+        id: 'did:medledger:hospital1:admin',
+        pageSize: 4,
+        bookmark,
+      });
+      byActor.push(...page.items);
+      bookmark = page.bookmark;
+    } while (bookmark !== '');
+    assert.equal(byActor.length, 9);
+    // Newest first: the second batch's five events, then the first batch's four.
+    assert.deepEqual(
+      byActor.map((e) => e.txId),
+      [...Array<string>(5).fill(second.tx.txId), ...Array<string>(4).fill(first.tx.txId)],
+    );
+    const times = byActor.map((e) => Date.parse(e.txTime));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
+  });
+
+  void it('when the same batch runs on two copies of the ledger with the same tx id and time, then the writes are identical', async () => {
+    const h = new Harness();
+    const options = { txId: 'e'.repeat(64), time: h.ledger.now };
+    const a = await new Harness(h.ledger.clone()).submit(
+      orgAdmin('Hospital1MSP'),
+      LOAD,
+      { count: 20 },
+      options,
+    );
+    const b = await new Harness(h.ledger.clone()).submit(
+      orgAdmin('Hospital1MSP'),
+      LOAD,
+      { count: 20 },
+      options,
+    );
+    const hex = (w: Map<string, Buffer | null>) => [...w].map(([k, v]) => [k, v?.toString('hex') ?? null]);
+    assert.deepEqual(hex(a.tx.writes), hex(b.tx.writes));
+    assert.equal(a.tx.response, b.tx.response);
+  });
+});
