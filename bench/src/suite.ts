@@ -89,7 +89,7 @@ export const QUICK_PLAN: BenchPlan = {
 };
 
 /** What setup made, kept in the state file so a second run on the same ledger reuses it. */
-interface BenchState {
+export interface BenchState {
   readonly run: string;
   readonly writers: readonly string[];
   readonly writerDids: readonly string[];
@@ -133,7 +133,8 @@ function resource(did: string): Record<string, unknown> {
   };
 }
 
-function recordBody(recordId: string, patientDid: string): Record<string, unknown> {
+/** The body of `POST /v1/records` anchoring a diagnosis of `patientDid`. */
+export function recordBody(recordId: string, patientDid: string): Record<string, unknown> {
   return {
     recordId,
     patientDid,
@@ -494,7 +495,7 @@ function loadState(file: string | undefined, plan: BenchPlan): BenchState | unde
 }
 
 /** Staff through `POST /v1/staff`, a patient with their key, records; or the state of an earlier run. */
-async function setup(
+export async function setup(
   target: BenchTarget,
   plan: BenchPlan,
   h1: string,
