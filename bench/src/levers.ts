@@ -81,7 +81,7 @@ async function setFabricLogging(info: NetworkInfo, spec: string): Promise<void> 
   await Promise.all(calls);
 }
 
-interface Side {
+export interface Side {
   readonly label: string;
   readonly runs: LoadResult[];
   /** CPU milliseconds the whole consortium (every process of the network) spent per committed operation. */
@@ -212,7 +212,7 @@ async function interleave(
 }
 
 /** The Markdown table of a lever's sides: medians of the rounds. */
-function sidesTable(
+export function sidesTable(
   settingHeader: string,
   sides: readonly Side[],
   processes: readonly string[] = [],
@@ -231,6 +231,53 @@ function sidesTable(
     lines.push(
       `| ${name ?? ''} | ${setting ?? ''} | ${median(side.cpuMsPerOp).toFixed(2)} | ${own}${median(side.runs.map((r) => r.throughput)).toFixed(1)} | ${median(side.runs.map((r) => r.latencyMs.p50)).toFixed(1)} | ${median(side.runs.map((r) => r.latencyMs.p99)).toFixed(1)} | ${String(failed)} |`,
     );
+  }
+  return lines;
+}
+
+/**
+ * `after / before` per workload as the median of the rounds' ratios: the two sides of a round run
+ * back to back, so a ratio within a round is less disturbed by the machine's other load than the
+ * ratio of the medians.
+ */
+export function ratioTable(
+  sides: readonly Side[],
+  [before, after]: readonly [string, string],
+  processes: readonly string[] = [],
+): string[] {
+  const metrics: [string, (side: Side, round: number) => number | undefined][] = [
+    ['consortium CPU per op', (side, i) => side.cpuMsPerOp[i]],
+    ...processes.map((p): [string, (side: Side, round: number) => number | undefined] => [
+      `${p} CPU per op`,
+      (side, i) => side.processCpuMsPerOp[p]?.[i],
+    ]),
+    ['throughput', (side, i) => side.runs[i]?.throughput],
+    ['p50', (side, i) => side.runs[i]?.latencyMs.p50],
+    ['p99', (side, i) => side.runs[i]?.latencyMs.p99],
+  ];
+  const lines = [
+    `| workload | ${metrics.map(([name]) => name).join(' | ')} |`,
+    `|---|${metrics.map(() => '---|').join('')}`,
+  ];
+  const byLabel = new Map(sides.map((side) => [side.label, side]));
+  const workloads = [...new Set(sides.map((side) => side.label.split(' | ')[0] ?? ''))];
+  for (const w of workloads) {
+    const a = byLabel.get(`${w} | ${before}`);
+    const b = byLabel.get(`${w} | ${after}`);
+    if (!a || !b) continue;
+    const cells = metrics.map(([, read]) => {
+      const ratios = a.runs
+        .map((_, i) => {
+          const x = read(a, i);
+          const y = read(b, i);
+          return x !== undefined && y !== undefined && x > 0 ? y / x : undefined;
+        })
+        .filter((r) => r !== undefined);
+      return ratios.length === 0
+        ? '–'
+        : `${median(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')})`;
+    });
+    lines.push(`| ${w} | ${cells.join(' | ')} |`);
   }
   return lines;
 }
@@ -400,6 +447,10 @@ async function commitTracking(
       `The Hospital1 gateway restarted with \`ledger.commitTracking\` set to each side in turn, the order reversed every other round; ${String(rounds)} rounds of ${String(warmupS)} s warm-up and ${String(durationS)} s per workload and side; medians of the rounds. An anchor is two commits (content staged on the custodian peer, then the public anchor). Consortium CPU per operation is the CPU time of every process of the network divided by the committed operations; the gateway's and its peer's own share are listed too. "not committed" sums the requests of all rounds that did not answer a VALID commit.`,
       '',
       ...sidesTable('commitTracking', sides, processes),
+      '',
+      "stream / status, the median of the rounds' ratios (each round's ratios in brackets, in round order; below 1 is less CPU, less throughput or lower latency):",
+      '',
+      ...ratioTable(sides, ['status', 'stream'], processes),
     ],
     sides,
   );
