@@ -29,7 +29,10 @@ export function connectPeers(config: Readonly<GatewayConfig>): PeerConnection[] 
     const root = readFileSync(peer.tlsRootCertPath);
     const credentials = grpc.credentials.createSsl(root, key, cert);
     const options: grpc.ChannelOptions = {
-      'grpc.keepalive_time_ms': 30_000,
+      // Fabric peers answer pings more frequent than `peer.keepalive.minInterval` (60 s by default) with
+      // a GOAWAY (too_many_pings) that drops every call and stream of the connection, the projection's
+      // and the commit tracker's long-lived streams included.
+      'grpc.keepalive_time_ms': 90_000,
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.max_receive_message_length': 100 * 1024 * 1024,
