@@ -11,7 +11,6 @@
  *   and `.md`.
  * - `token-cache` times the gateway's bearer-token check with and without its cache in process.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:https';
@@ -33,7 +32,7 @@ import { networkCpuSeconds, processCpuSeconds } from './cpu';
 import { BenchClient, outcomeOf } from './http';
 import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
 import { localTarget } from './run';
-import { QUICK_PLAN, recordBody, setup, type BenchState } from './suite';
+import { pick, QUICK_PLAN, setup, writeOperations, type BenchState } from './suite';
 
 /** PUTs (or GETs) `/logspec` on one operations endpoint with mutual TLS. */
 function logspec(
@@ -292,8 +291,10 @@ function writeLever(out: string, name: string, lines: readonly string[], sides: 
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** Writers of Hospital1 (the bench's setup, made once or reused) and the target's gateways. */
-async function benchWriters(info: NetworkInfo): Promise<{ writers: BenchClient[]; state: BenchState }> {
+/** Writers of Hospital1 (the bench's setup, made once or reused) and their write operations. */
+async function benchWriters(
+  info: NetworkInfo,
+): Promise<{ writers: BenchClient[]; state: BenchState } & ReturnType<typeof writeOperations>> {
   const target = localTarget(info, {
     batchTimeout: '',
     maxMessageCount: 0,
@@ -313,19 +314,19 @@ async function benchWriters(info: NetworkInfo): Promise<{ writers: BenchClient[]
   const writers = await Promise.all(
     state.writers.map(async (w) => new BenchClient(h1, await target.token('Hospital1', w))),
   );
-  return { writers, state };
+  return { writers, state, ...writeOperations(writers, state.patientDid) };
 }
 
-const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length] as T;
+/** What a lever run is told: the network, where results go, rounds and seconds per workload. */
+interface LeverRun {
+  readonly info: NetworkInfo;
+  readonly out: string;
+  readonly rounds: number;
+  readonly durationS: number;
+}
 
-async function fabricLogging(
-  info: NetworkInfo,
-  out: string,
-  rounds: number,
-  durationS: number,
-): Promise<void> {
-  const { writers, state } = await benchWriters(info);
-  const ping: Operation = (i) => outcomeOf(() => pick(writers, i).post('/v1/ops/ping', {}), true);
+async function fabricLogging({ info, out, rounds, durationS }: LeverRun): Promise<void> {
+  const { writers, state, ping } = await benchWriters(info);
   const read: Operation = (i) =>
     outcomeOf(() => pick(writers, i).get(`/v1/records/${encodeURIComponent(pick(state.records, i))}`), false);
   const workloads: Workload[] = [
@@ -379,28 +380,8 @@ async function restartGatewayWith(orgName: string, mode: string | undefined): Pr
   );
 }
 
-async function commitTracking(
-  info: NetworkInfo,
-  out: string,
-  rounds: number,
-  durationS: number,
-): Promise<void> {
-  const { writers, state } = await benchWriters(info);
-  const prefix = randomBytes(4).toString('hex');
-  let anchorRun = 0;
-  const ping: Operation = (i) => outcomeOf(() => pick(writers, i).post('/v1/ops/ping', {}), true);
-  const anchor = (): Operation => {
-    const run = anchorRun++;
-    return (i) =>
-      outcomeOf(
-        () =>
-          pick(writers, i).post(
-            '/v1/records',
-            recordBody(`rec-l${prefix}-${String(run)}-${String(i)}`, state.patientDid),
-          ),
-        true,
-      );
-  };
+async function commitTracking({ info, out, rounds, durationS }: LeverRun): Promise<void> {
+  const { ping, freshAnchor: anchor } = await benchWriters(info);
   const warmupS = 3;
   const workloads: Workload[] = [
     {
@@ -475,8 +456,9 @@ async function main(argv: readonly string[]): Promise<void> {
   if (!info) throw new Error('no network: run npm start or npm run bench first');
   const rounds = Number(values.rounds);
   const durationS = Number(values.duration);
-  if (lever === 'fabric-logging') await fabricLogging(info, values.out, rounds, durationS);
-  else if (lever === 'commit-tracking') await commitTracking(info, values.out, rounds, durationS);
+  const run: LeverRun = { info, out: values.out, rounds, durationS };
+  if (lever === 'fabric-logging') await fabricLogging(run);
+  else if (lever === 'commit-tracking') await commitTracking(run);
   else throw new Error('usage: levers.js fabric-logging|commit-tracking|token-cache');
 }
 

@@ -108,6 +108,21 @@ async function until(what: string, check: () => boolean): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** A tracker over a fresh fake ledger, its stream open. */
+async function openTracker(timeoutMs?: number): Promise<{ ledger: FakeLedger; t: CommitTracker }> {
+  const ledger = new FakeLedger();
+  const t = tracker(ledger, timeoutMs);
+  await until('up', () => t.status().up);
+  return { ledger, t };
+}
+
+/** A tracker whose peer refuses every stream (an outage). */
+function downTracker(): CommitTracker {
+  const ledger = new FakeLedger();
+  ledger.failOpens = 1000;
+  return tracker(ledger);
+}
+
 const noStatusCall = (): Promise<CommitOutcome> => Promise.reject(new Error('unexpected CommitStatus call'));
 
 function statusOf(txId: string, code: ValidationCode, blockNumber: bigint): Status {
@@ -116,17 +131,13 @@ function statusOf(txId: string, code: ValidationCode, blockNumber: bigint): Stat
 
 describe('commit tracker', () => {
   it('when the stream opens, then it starts at the channel height', async () => {
-    const ledger = new FakeLedger();
-    const t = tracker(ledger);
-    await until('up', () => t.status().up);
+    const { ledger, t } = await openTracker();
     assert.deepEqual(ledger.opens, [5n]);
     await t.close();
   });
 
   it('when a transaction commits before its write waits, then the wait resolves without a status call', async () => {
-    const ledger = new FakeLedger();
-    const t = tracker(ledger);
-    await until('up', () => t.status().up);
+    const { ledger, t } = await openTracker();
     const txId = randomUUID();
     const waiter = t.expect(txId);
     const block = ledger.commit(['other', StatusCode.VALID], [txId, StatusCode.VALID]);
@@ -138,9 +149,7 @@ describe('commit tracker', () => {
   });
 
   it('when a block reports an invalid code, then the waiter gets that code', async () => {
-    const ledger = new FakeLedger();
-    const t = tracker(ledger);
-    await until('up', () => t.status().up);
+    const { ledger, t } = await openTracker();
     const txId = randomUUID();
     const waiting = t.expect(txId).wait(noStatusCall);
     const block = ledger.commit([txId, StatusCode.MVCC_READ_CONFLICT], [txId, StatusCode.DUPLICATE_TXID]);
@@ -149,9 +158,7 @@ describe('commit tracker', () => {
   });
 
   it('when the stream breaks, then pending writes ask the peer and the stream resumes after the last block', async () => {
-    const ledger = new FakeLedger();
-    const t = tracker(ledger);
-    await until('up', () => t.status().up);
+    const { ledger, t } = await openTracker();
     const seen = randomUUID();
     const early = t.expect(seen).wait(noStatusCall);
     const b5 = ledger.commit([seen, StatusCode.VALID]);
@@ -179,9 +186,7 @@ describe('commit tracker', () => {
   });
 
   it('when a write registers while the stream is down, then it asks the peer once it waits', async () => {
-    const ledger = new FakeLedger();
-    ledger.failOpens = 1000;
-    const t = tracker(ledger);
+    const t = downTracker();
     const txId = randomUUID();
     const waiter = t.expect(txId);
     await sleep(20);
@@ -192,9 +197,7 @@ describe('commit tracker', () => {
   });
 
   it('when the status call fails during an outage, then the write fails with its error', async () => {
-    const ledger = new FakeLedger();
-    ledger.failOpens = 1000;
-    const t = tracker(ledger);
+    const t = downTracker();
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     await assert.rejects(
       t.expect(randomUUID()).wait(() => Promise.reject(refused)),
@@ -204,9 +207,7 @@ describe('commit tracker', () => {
   });
 
   it('when no block names the transaction within the deadline, then the write times out like a status call and is forgotten', async () => {
-    const ledger = new FakeLedger();
-    const t = tracker(ledger, 30);
-    await until('up', () => t.status().up);
+    const { t } = await openTracker(30);
     const txId = randomUUID();
     await assert.rejects(t.expect(txId).wait(noStatusCall), (err) => {
       assert.ok(err instanceof AppError);
@@ -230,9 +231,7 @@ describe('commit tracker', () => {
   });
 
   it('when the tracker closes, then pending writes fail as unavailable and the stream closes', async () => {
-    const ledger = new FakeLedger();
-    const t = tracker(ledger);
-    await until('up', () => t.status().up);
+    const { ledger, t } = await openTracker();
     const waiting = t.expect(randomUUID()).wait(noStatusCall);
     await t.close();
     await assert.rejects(waiting, (err) => err instanceof AppError && err.status === 503);
@@ -240,9 +239,7 @@ describe('commit tracker', () => {
   });
 
   it('when many writes commit, then none stays in the map', async () => {
-    const ledger = new FakeLedger();
-    const t = tracker(ledger);
-    await until('up', () => t.status().up);
+    const { ledger, t } = await openTracker();
     const ids = Array.from({ length: 500 }, () => randomUUID());
     const waits = ids.map((id) => t.expect(id).wait(noStatusCall));
     for (let i = 0; i < ids.length; i += 100) {
@@ -298,9 +295,7 @@ describe('submit and wait, stream and status paths', () => {
 
   for (const code of codes) {
     it(`when a transaction commits with code ${String(code)}, then both paths answer alike`, async () => {
-      const ledger = new FakeLedger();
-      const t = tracker(ledger);
-      await until('up', () => t.status().up);
+      const { ledger, t } = await openTracker();
       const byStream = await outcome(code, ledger, t);
       const byStatus = await outcome(code);
       assert.deepEqual(byStream, byStatus);
