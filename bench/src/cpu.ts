@@ -9,18 +9,29 @@ import { join } from 'node:path';
 /** Linux USER_HZ: clock ticks per second in /proc/<pid>/stat. */
 const TICKS_PER_SECOND = 100;
 
+/** CPU seconds used so far by the process whose pid file is `pidFile`; 0 when it does not run. */
+function pidFileCpuSeconds(pidFile: string): number {
+  try {
+    const pid = readFileSync(pidFile, 'utf8').trim();
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    // a process that is gone uses nothing more
+    return 0;
+  }
+}
+
 /** CPU seconds used so far by every running process of the network in `stateDir`. */
 export function networkCpuSeconds(stateDir: string): number {
   const runDir = join(stateDir, 'run');
   let total = 0;
   for (const f of readdirSync(runDir).filter((n) => n.endsWith('.pid'))) {
-    try {
-      const pid = readFileSync(join(runDir, f), 'utf8').trim();
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      total += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    } catch {
-      // a process that is gone uses nothing more
-    }
+    total += pidFileCpuSeconds(join(runDir, f));
   }
   return total;
+}
+
+/** CPU seconds used so far by one network process (`gateway-hospital1`, `peer0-hospital1`, ...). */
+export function processCpuSeconds(stateDir: string, name: string): number {
+  return pidFileCpuSeconds(join(stateDir, 'run', `${name}.pid`));
 }

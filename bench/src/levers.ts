@@ -1,9 +1,15 @@
 /**
- * `node bench/dist/levers.js fabric-logging [--rounds N] [--duration S]`: measures one lever before and
- * after in the same run, interleaved (A, B, A, B, ...) so a noisy shared machine hits both sides
- * alike. `fabric-logging` switches every peer's and orderer's log spec at run time through their
- * operations endpoint (`PUT /logspec`), from `info` (the default) to `warning`, and restores it.
- * Writes `bench/results/levers.json` and `levers.md`.
+ * `node bench/dist/levers.js <lever> [--rounds N] [--duration S]`: measures one lever before and after
+ * in the same run, interleaved (A, B, B, A, ...) so a noisy shared machine hits both sides alike.
+ *
+ * - `fabric-logging` switches every peer's and orderer's log spec at run time through their operations
+ *   endpoint (`PUT /logspec`), from `info` to `warning`, and restores it; writes `levers.json` and
+ *   `levers.md`.
+ * - `commit-tracking` restarts the Hospital1 gateway with `ledger.commitTracking` `status` and `stream`
+ *   in turn (through `MEDLEDGER_COMMIT_TRACKING`), runs the empty transaction and the anchor, closed
+ *   loop and at a fixed rate, and restores the gateway's config; writes `lever-commit-tracking.json`
+ *   and `.md`.
+ * - `token-cache` times the gateway's bearer-token check with and without its cache in process.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,18 +19,20 @@ import { parseArgs } from 'node:util';
 
 import { ensureOrgSigningKey } from '@medledger/gateway/dist/auth/signing-key';
 import { createTokenVerifier, mintToken } from '@medledger/gateway/dist/auth/tokens';
-import { readNetworkInfo, type NetworkInfo } from '@medledger/network';
+import {
+  gatewayProcess,
+  networkContext,
+  readNetworkInfo,
+  renderGatewayConfig,
+  startProcess,
+  type NetworkInfo,
+} from '@medledger/network';
 
-import { networkCpuSeconds } from './cpu';
+import { networkCpuSeconds, processCpuSeconds } from './cpu';
 import { BenchClient, outcomeOf } from './http';
 import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
 import { localTarget } from './run';
-
-interface BenchState {
-  readonly writers: readonly string[];
-  readonly writerDids: readonly string[];
-  readonly records: readonly string[];
-}
+import { pick, QUICK_PLAN, setup, writeOperations, type BenchState } from './suite';
 
 /** PUTs (or GETs) `/logspec` on one operations endpoint with mutual TLS. */
 function logspec(
@@ -72,11 +80,13 @@ async function setFabricLogging(info: NetworkInfo, spec: string): Promise<void> 
   await Promise.all(calls);
 }
 
-interface Side {
+export interface Side {
   readonly label: string;
   readonly runs: LoadResult[];
   /** CPU milliseconds the whole consortium (every process of the network) spent per committed operation. */
   readonly cpuMsPerOp: number[];
+  /** The same for single processes (by network process name). */
+  readonly processCpuMsPerOp: Record<string, number[]>;
 }
 
 const median = (xs: readonly number[]): number => {
@@ -143,25 +153,148 @@ async function tokenCache(out: string): Promise<void> {
   }
 }
 
-async function main(argv: readonly string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      rounds: { type: 'string', default: '2' },
-      duration: { type: 'string', default: '10' },
-      out: { type: 'string', default: resolve(__dirname, '..', 'results') },
-    },
-  });
-  if (positionals[0] === 'token-cache') {
-    await tokenCache(values.out);
-    return;
+/** A load run of a lever's workload. */
+interface Workload {
+  readonly name: string;
+  readonly warmupS: number;
+  readonly run: () => Promise<LoadResult>;
+}
+
+/**
+ * Runs every workload under each setting, `rounds` times, the settings' order reversed every other
+ * round (A B, B A, ...); `apply` switches the setting. Per side: the load results, the consortium's
+ * CPU per committed operation, and the CPU per operation of each process in `processes`.
+ */
+async function interleave(
+  info: NetworkInfo,
+  options: {
+    readonly settings: readonly string[];
+    readonly apply: (setting: string) => Promise<void>;
+    readonly workloads: readonly Workload[];
+    readonly rounds: number;
+    readonly processes?: readonly string[];
+  },
+): Promise<Side[]> {
+  const sides = new Map<string, Side>();
+  const processes = options.processes ?? [];
+  for (let round = 0; round < options.rounds; round++) {
+    const order = round % 2 === 0 ? options.settings : [...options.settings].reverse();
+    for (const setting of order) {
+      await options.apply(setting);
+      for (const w of options.workloads) {
+        const cpu0 = networkCpuSeconds(info.stateDir);
+        const own0 = processes.map((name) => processCpuSeconds(info.stateDir, name));
+        const r = await w.run();
+        const cpuMs = (networkCpuSeconds(info.stateDir) - cpu0) * 1000;
+        // Warm-up and drain used CPU too: divide by every operation that ran, not only the window's.
+        const ops = (r.counts.committed * (r.durationS + w.warmupS)) / r.durationS;
+        const perOp = (ms: number): number => (ops > 0 ? ms / ops : 0);
+        const key = `${w.name} | ${setting}`;
+        const side = sides.get(key) ?? { label: key, runs: [], cpuMsPerOp: [], processCpuMsPerOp: {} };
+        side.runs.push(r);
+        side.cpuMsPerOp.push(perOp(cpuMs));
+        processes.forEach((name, i) => {
+          const ms = (processCpuSeconds(info.stateDir, name) - (own0[i] ?? 0)) * 1000;
+          (side.processCpuMsPerOp[name] ??= []).push(perOp(ms));
+        });
+        sides.set(key, side);
+        process.stderr.write(
+          `[levers] round ${String(round + 1)} ${key}: ${r.throughput.toFixed(1)}/s p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} cpu/op ${(side.cpuMsPerOp.at(-1) ?? 0).toFixed(2)} ms; not committed ${String(r.counts.mvcc + r.counts.timeout + r.counts.rejected + r.counts.error)}\n`,
+        );
+      }
+    }
   }
-  if (positionals[0] !== 'fabric-logging') throw new Error('usage: levers.js fabric-logging|token-cache');
-  const info = readNetworkInfo();
-  if (!info) throw new Error('no network: run npm start or npm run bench first');
-  const stateFile = join(info.stateDir, 'bench', 'state.json');
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as BenchState;
+  // Workload by workload, each setting next to the other.
+  return [...sides.values()].sort(
+    (a, b) => a.label.split(' | ')[0]?.localeCompare(b.label.split(' | ')[0] ?? '') ?? 0,
+  );
+}
+
+/** The Markdown table of a lever's sides: medians of the rounds. */
+export function sidesTable(
+  settingHeader: string,
+  sides: readonly Side[],
+  processes: readonly string[] = [],
+): string[] {
+  const lines = [
+    `| workload | ${settingHeader} | consortium CPU per op (ms) | ${processes.map((p) => `${p} CPU per op (ms) | `).join('')}throughput (/s) | p50 (ms) | p99 (ms) | not committed |`,
+    `|---|---|---|${processes.map(() => '---|').join('')}---|---|---|---|`,
+  ];
+  for (const side of sides) {
+    const [name, setting] = side.label.split(' | ');
+    const own = processes.map((p) => `${median(side.processCpuMsPerOp[p] ?? []).toFixed(2)} | `).join('');
+    const failed = side.runs.reduce(
+      (n, r) => n + r.counts.mvcc + r.counts.timeout + r.counts.rejected + r.counts.error,
+      0,
+    );
+    lines.push(
+      `| ${name ?? ''} | ${setting ?? ''} | ${median(side.cpuMsPerOp).toFixed(2)} | ${own}${median(side.runs.map((r) => r.throughput)).toFixed(1)} | ${median(side.runs.map((r) => r.latencyMs.p50)).toFixed(1)} | ${median(side.runs.map((r) => r.latencyMs.p99)).toFixed(1)} | ${String(failed)} |`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * `after / before` per workload as the median of the rounds' ratios: the two sides of a round run
+ * back to back, so a ratio within a round is less disturbed by the machine's other load than the
+ * ratio of the medians.
+ */
+export function ratioTable(
+  sides: readonly Side[],
+  [before, after]: readonly [string, string],
+  processes: readonly string[] = [],
+): string[] {
+  const metrics: [string, (side: Side, round: number) => number | undefined][] = [
+    ['consortium CPU per op', (side, i) => side.cpuMsPerOp[i]],
+    ...processes.map((p): [string, (side: Side, round: number) => number | undefined] => [
+      `${p} CPU per op`,
+      (side, i) => side.processCpuMsPerOp[p]?.[i],
+    ]),
+    ['throughput', (side, i) => side.runs[i]?.throughput],
+    ['p50', (side, i) => side.runs[i]?.latencyMs.p50],
+    ['p99', (side, i) => side.runs[i]?.latencyMs.p99],
+  ];
+  const lines = [
+    `| workload | ${metrics.map(([name]) => name).join(' | ')} |`,
+    `|---|${metrics.map(() => '---|').join('')}`,
+  ];
+  const byLabel = new Map(sides.map((side) => [side.label, side]));
+  const workloads = [...new Set(sides.map((side) => side.label.split(' | ')[0] ?? ''))];
+  for (const w of workloads) {
+    const a = byLabel.get(`${w} | ${before}`);
+    const b = byLabel.get(`${w} | ${after}`);
+    if (!a || !b) continue;
+    const cells = metrics.map(([, read]) => {
+      const ratios = a.runs
+        .map((_, i) => {
+          const x = read(a, i);
+          const y = read(b, i);
+          return x !== undefined && y !== undefined && x > 0 ? y / x : undefined;
+        })
+        .filter((r) => r !== undefined);
+      return ratios.length === 0
+        ? '–'
+        : `${median(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')})`;
+    });
+    lines.push(`| ${w} | ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+function writeLever(out: string, name: string, lines: readonly string[], sides: readonly Side[]): void {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, `${name}.md`), `${lines.join('\n')}\n`);
+  writeFileSync(
+    join(out, `${name}.json`),
+    `${JSON.stringify({ at: new Date().toISOString(), sides }, null, 2)}\n`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Writers of Hospital1 (the bench's setup, made once or reused) and their write operations. */
+async function benchWriters(
+  info: NetworkInfo,
+): Promise<{ writers: BenchClient[]; state: BenchState } & ReturnType<typeof writeOperations>> {
   const target = localTarget(info, {
     batchTimeout: '',
     maxMessageCount: 0,
@@ -174,71 +307,159 @@ async function main(argv: readonly string[]): Promise<void> {
     node: process.version,
   });
   const h1 = target.gateways['Hospital1'] ?? '';
+  const reg = target.gateways['Regulator'] ?? '';
+  const state = await setup(target, QUICK_PLAN, h1, reg, async (org, url, subject) => {
+    return new BenchClient(url, await target.token(org, subject));
+  });
   const writers = await Promise.all(
     state.writers.map(async (w) => new BenchClient(h1, await target.token('Hospital1', w))),
   );
-  const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length] as T;
-  const ping: Operation = (i) => outcomeOf(() => pick(writers, i).post('/v1/ops/ping', {}), true);
+  return { writers, state, ...writeOperations(writers, state.patientDid) };
+}
+
+/** What a lever run is told: the network, where results go, rounds and seconds per workload. */
+interface LeverRun {
+  readonly info: NetworkInfo;
+  readonly out: string;
+  readonly rounds: number;
+  readonly durationS: number;
+}
+
+async function fabricLogging({ info, out, rounds, durationS }: LeverRun): Promise<void> {
+  const { writers, state, ping } = await benchWriters(info);
   const read: Operation = (i) =>
     outcomeOf(() => pick(writers, i).get(`/v1/records/${encodeURIComponent(pick(state.records, i))}`), false);
-  const durationS = Number(values.duration);
-  const workloads = [
+  const workloads: Workload[] = [
     {
       name: 'POST /v1/ops/ping closed 32',
+      warmupS: 2,
       run: () => closedLoop(ping, { concurrency: 32, warmupS: 2, durationS }),
     },
     {
       name: 'GET /v1/records/{id} open 100/s',
+      warmupS: 2,
       run: () => openLoop(read, { rate: 100, warmupS: 2, durationS }),
     },
   ];
-  const specs = ['info', 'warning'];
-  const sides = new Map<string, Side>();
+  let sides: Side[];
   try {
-    for (let round = 0; round < Number(values.rounds); round++) {
-      for (const spec of specs) {
-        await setFabricLogging(info, spec);
-        for (const w of workloads) {
-          const cpu0 = networkCpuSeconds(info.stateDir);
-          const r = await w.run();
-          const cpuMs = (networkCpuSeconds(info.stateDir) - cpu0) * 1000;
-          // Warm-up and drain used CPU too: divide by every operation that ran, not only the window's.
-          const ops = (r.counts.committed * (r.durationS + 2)) / r.durationS;
-          const key = `${w.name} | ${spec}`;
-          const side = sides.get(key) ?? { label: key, runs: [], cpuMsPerOp: [] };
-          side.runs.push(r);
-          side.cpuMsPerOp.push(ops > 0 ? cpuMs / ops : 0);
-          sides.set(key, side);
-          process.stderr.write(
-            `[levers] ${key}: ${r.throughput.toFixed(1)}/s p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} cpu/op ${(side.cpuMsPerOp.at(-1) ?? 0).toFixed(2)} ms\n`,
-          );
-        }
-      }
-    }
+    sides = await interleave(info, {
+      settings: ['info', 'warning'],
+      apply: (spec) => setFabricLogging(info, spec),
+      workloads,
+      rounds,
+    });
   } finally {
     await setFabricLogging(info, 'info');
   }
-  const lines = [
-    '# Lever: Fabric logging (peers and orderers), info → warning, same run, interleaved',
-    '',
-    `${values.rounds} rounds of ${String(durationS)} s per side; medians of the rounds. Consortium CPU per operation is the CPU time of every process of the network (peers, orderers, chaincode servers, gateways) divided by the operations run: the number least disturbed by other load on a shared machine.`,
-    '',
-    '| workload | FABRIC_LOGGING_SPEC | consortium CPU per op (ms) | throughput (/s) | p50 (ms) | p99 (ms) |',
-    '|---|---|---|---|---|---|',
-  ];
-  for (const side of sides.values()) {
-    const [name, spec] = side.label.split(' | ');
-    lines.push(
-      `| ${name ?? ''} | ${spec ?? ''} | ${median(side.cpuMsPerOp).toFixed(2)} | ${median(side.runs.map((r) => r.throughput)).toFixed(1)} | ${median(side.runs.map((r) => r.latencyMs.p50)).toFixed(1)} | ${median(side.runs.map((r) => r.latencyMs.p99)).toFixed(1)} |`,
-    );
-  }
-  mkdirSync(values.out, { recursive: true });
-  writeFileSync(join(values.out, 'levers.md'), `${lines.join('\n')}\n`);
-  writeFileSync(
-    join(values.out, 'levers.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), sides: [...sides.values()] }, null, 2)}\n`,
+  writeLever(
+    out,
+    'levers',
+    [
+      '# Lever: Fabric logging (peers and orderers), info → warning, same run, interleaved',
+      '',
+      `${String(rounds)} rounds of ${String(durationS)} s per side; medians of the rounds. Consortium CPU per operation is the CPU time of every process of the network (peers, orderers, chaincode servers, gateways) divided by the operations run: the number least disturbed by other load on a shared machine.`,
+      '',
+      ...sidesTable('FABRIC_LOGGING_SPEC', sides),
+    ],
+    sides,
   );
-  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Restarts the org's gateway with `ledger.commitTracking` set to `mode` (unset: the default). */
+async function restartGatewayWith(orgName: string, mode: string | undefined): Promise<void> {
+  const ctx = networkContext();
+  const org = ctx.topology.peerOrgs.find((o) => o.name === orgName);
+  if (!org) throw new Error(`no org ${orgName}`);
+  if (mode === undefined) delete process.env['MEDLEDGER_COMMIT_TRACKING'];
+  else process.env['MEDLEDGER_COMMIT_TRACKING'] = mode;
+  // A changed config changes the process fingerprint, so startProcess stops and restarts it.
+  await startProcess(
+    gatewayProcess(ctx.paths, org, renderGatewayConfig(ctx.topology, ctx.paths, org)),
+    120_000,
+  );
+}
+
+async function commitTracking({ info, out, rounds, durationS }: LeverRun): Promise<void> {
+  const { ping, freshAnchor: anchor } = await benchWriters(info);
+  const warmupS = 3;
+  const workloads: Workload[] = [
+    {
+      name: 'POST /v1/ops/ping closed 32',
+      warmupS,
+      run: () => closedLoop(ping, { concurrency: 32, warmupS, durationS }),
+    },
+    {
+      name: 'POST /v1/ops/ping open 20/s',
+      warmupS,
+      run: () => openLoop(ping, { rate: 20, warmupS, durationS, drainS: 10 }),
+    },
+    {
+      name: 'POST /v1/records closed 32',
+      warmupS,
+      run: () => closedLoop(anchor(), { concurrency: 32, warmupS, durationS }),
+    },
+    {
+      name: 'POST /v1/records open 10/s',
+      warmupS,
+      run: () => openLoop(anchor(), { rate: 10, warmupS, durationS, drainS: 10 }),
+    },
+  ];
+  const processes = ['gateway-hospital1', 'peer0-hospital1'];
+  const before = process.env['MEDLEDGER_COMMIT_TRACKING'];
+  let sides: Side[];
+  try {
+    sides = await interleave(info, {
+      settings: ['status', 'stream'],
+      apply: (mode) => restartGatewayWith('Hospital1', mode),
+      workloads,
+      rounds,
+      processes,
+    });
+  } finally {
+    await restartGatewayWith('Hospital1', before);
+  }
+  writeLever(
+    out,
+    'lever-commit-tracking',
+    [
+      '# Lever: commit tracking, one CommitStatus call per transaction (status) → one filtered block stream per gateway (stream), same run, interleaved',
+      '',
+      `The Hospital1 gateway restarted with \`ledger.commitTracking\` set to each side in turn, the order reversed every other round; ${String(rounds)} rounds of ${String(warmupS)} s warm-up and ${String(durationS)} s per workload and side; medians of the rounds. An anchor is two commits (content staged on the custodian peer, then the public anchor). Consortium CPU per operation is the CPU time of every process of the network divided by the committed operations; the gateway's and its peer's own share are listed too. "not committed" sums the requests of all rounds that did not answer a VALID commit.`,
+      '',
+      ...sidesTable('commitTracking', sides, processes),
+      '',
+      "stream / status, the median of the rounds' ratios (each round's ratios in brackets, in round order; below 1 is less CPU, less throughput or lower latency):",
+      '',
+      ...ratioTable(sides, ['status', 'stream'], processes),
+    ],
+    sides,
+  );
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      rounds: { type: 'string', default: '2' },
+      duration: { type: 'string', default: '10' },
+      out: { type: 'string', default: resolve(__dirname, '..', 'results') },
+    },
+  });
+  const lever = positionals[0];
+  if (lever === 'token-cache') {
+    await tokenCache(values.out);
+    return;
+  }
+  const info = readNetworkInfo();
+  if (!info) throw new Error('no network: run npm start or npm run bench first');
+  const rounds = Number(values.rounds);
+  const durationS = Number(values.duration);
+  const run: LeverRun = { info, out: values.out, rounds, durationS };
+  if (lever === 'fabric-logging') await fabricLogging(run);
+  else if (lever === 'commit-tracking') await commitTracking(run);
+  else throw new Error('usage: levers.js fabric-logging|commit-tracking|token-cache');
 }
 
 if (require.main === module) {

@@ -116,7 +116,7 @@ export const QUICK_PLAN: BenchPlan = {
 };
 
 /** What setup made, kept in the state file so a second run on the same ledger reuses it. */
-interface BenchState {
+export interface BenchState {
   readonly run: string;
   readonly writers: readonly string[];
   readonly writerDids: readonly string[];
@@ -160,6 +160,7 @@ function resource(did: string): Record<string, unknown> {
   };
 }
 
+/** The body of `POST /v1/records` anchoring a diagnosis of `patientDid`. */
 function recordBody(recordId: string, patientDid: string): Record<string, unknown> {
   return {
     recordId,
@@ -169,6 +170,36 @@ function recordBody(recordId: string, patientDid: string): Record<string, unknow
     level: 3,
     fhirResourceType: 'Condition',
     resource: resource(patientDid),
+  };
+}
+
+/** The `i`-th item, round robin. */
+export const pick = <T>(items: readonly T[], i: number): T => items[i % items.length] as T;
+
+/**
+ * The write operations of the suite and the levers, round robin over `writers`: the empty transaction,
+ * and anchoring new records of `patientDid` (each call of `freshAnchor` makes ids of its own).
+ */
+export function writeOperations(
+  writers: readonly BenchClient[],
+  patientDid: string,
+): { ping: Operation; freshAnchor: () => Operation } {
+  const prefix = randomBytes(4).toString('hex');
+  let anchorRound = 0;
+  return {
+    ping: (i) => outcomeOf(() => pick(writers, i).post('/v1/ops/ping', {}), true),
+    freshAnchor: () => {
+      const round = anchorRound++;
+      return (i) =>
+        outcomeOf(
+          () =>
+            pick(writers, i).post(
+              '/v1/records',
+              recordBody(`rec-b${prefix}-${String(round)}-${String(i)}`, patientDid),
+            ),
+          true,
+        );
+    },
   };
 }
 
@@ -184,23 +215,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
   const state = await setup(target, plan, h1, reg, client);
   const writers = await Promise.all(state.writers.map((w) => client('Hospital1', h1, w)));
   const auditor = await client('Regulator', reg, state.auditor);
-  const pick = <T>(items: readonly T[], i: number): T => items[i % items.length] as T;
-  const prefix = randomBytes(4).toString('hex');
-
-  const ping: Operation = (i) => outcomeOf(() => pick(writers, i).post('/v1/ops/ping', {}), true);
-  let anchorRound = 0;
-  const freshAnchor = (): Operation => {
-    const round = anchorRound++;
-    return (i) =>
-      outcomeOf(
-        () =>
-          pick(writers, i).post(
-            '/v1/records',
-            recordBody(`rec-b${prefix}-${String(round)}-${String(i)}`, state.patientDid),
-          ),
-        true,
-      );
-  };
+  const { ping, freshAnchor } = writeOperations(writers, state.patientDid);
   const access: Operation = (i) =>
     outcomeOf(
       () =>
@@ -611,7 +626,7 @@ function loadState(file: string | undefined, plan: BenchPlan): BenchState | unde
 }
 
 /** Staff through `POST /v1/staff`, a patient with their key, records; or the state of an earlier run. */
-async function setup(
+export async function setup(
   target: BenchTarget,
   plan: BenchPlan,
   h1: string,

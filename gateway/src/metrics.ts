@@ -1,5 +1,7 @@
 /** Prometheus metrics of one gateway (own registry, so several apps can live in one process). */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+import type { CommitTrackerStatus } from './fabric/commit-tracker';
 
 export interface GatewayMetrics {
   readonly registry: Registry;
@@ -35,4 +37,37 @@ export function createMetrics(withDefaults = true): GatewayMetrics {
       registers: [registry],
     }),
   };
+}
+
+/**
+ * Gauges of the commit tracker (`ledger.commitTracking: "stream"`), read from `status` at each scrape:
+ * whether its block stream is up, its last block, the writes waiting, and how many of them had to ask
+ * the peer with a CommitStatus call (the stream could have missed them).
+ */
+export function registerCommitTrackerMetrics(
+  metrics: GatewayMetrics,
+  status: () => CommitTrackerStatus,
+): void {
+  const gauge = (name: string, help: string, read: (s: CommitTrackerStatus) => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [metrics.registry],
+      collect() {
+        this.set(read(status()));
+      },
+    });
+  };
+  gauge('medledger_commit_stream_up', 'The commit block stream is open (1) or reconnecting (0)', (s) =>
+    s.up ? 1 : 0,
+  );
+  gauge('medledger_commit_stream_block', 'Last block the commit stream delivered', (s) =>
+    Number(s.lastBlock ?? -1n),
+  );
+  gauge('medledger_commit_waiting', 'Writes waiting for their commit', (s) => s.waiting);
+  gauge(
+    'medledger_commit_status_calls',
+    'Writes that asked the peer with a CommitStatus call because the stream could have missed them',
+    (s) => s.statusCalls,
+  );
 }

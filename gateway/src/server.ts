@@ -4,21 +4,22 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { connect, hash, type Gateway } from '@hyperledger/fabric-gateway';
+import type { Network } from '@hyperledger/fabric-gateway';
 
 import { createTokenVerifier } from './auth/tokens';
 import { loadConfig, projectionDataDir, type GatewayConfig } from './config';
 import { FabricCaClient, type Enrollment } from './fabric/ca-client';
-import { connectPeers, type PeerConnection } from './fabric/connection';
+import { CommitTracker, filteredBlockSource } from './fabric/commit-tracker';
+import { connectAs, connectPeers } from './fabric/connection';
+import { ledgerTimeout, ledgerUnavailable } from './fabric/error-mapping';
 import { FabricLedgerClient } from './fabric/ledger-client';
 import { createApp } from './http/app';
 import { createListener } from './http/listener';
 import { SqliteIdempotencyStore } from './idempotency';
 import { createLogger } from './logger';
-import { createMetrics } from './metrics';
-import { FabricEventSource, tlsCertificateHash } from './projection/fabric-source';
+import { createMetrics, registerCommitTrackerMetrics } from './metrics';
+import { FabricEventSource } from './projection/fabric-source';
 import { startProjection, type ProjectionRuntime } from './projection/runtime';
-import { newOpenSslSigner } from './fabric/signer';
 import type { StaffEnroller } from './services/context';
 import { Ledger } from './services/ledger';
 import { FileWallet, readWalletKey, type Wallet } from './wallet';
@@ -67,42 +68,42 @@ export async function setUpCa(
 }
 
 /**
- * Starts the audit projection: a Fabric connection of its own (the service identity, the local
- * peer) whose chaincode events are followed from the stored checkpoint into the configured database
+ * Starts the audit projection: the chaincode events of `network` (the gateway's own connection to
+ * its local peer) followed from the stored checkpoint into the configured database
  * (`projection.database`: SQLite by default, or PostgreSQL at the URL the environment names).
  */
-export async function setUpProjection(
+export function setUpProjection(
   config: Readonly<GatewayConfig>,
-  peers: readonly PeerConnection[],
-  wallet: Wallet,
-  serviceEnrollmentId: string,
+  network: Network,
   onError: (err: unknown) => void,
-): Promise<{ runtime: ProjectionRuntime; gateway: Gateway }> {
-  const id = await wallet.get(serviceEnrollmentId);
-  if (!id) throw new Error('the service identity is not in the wallet');
-  // connectPeers puts the local peer first.
-  const local = peers[0];
-  if (!local) throw new Error('no peers');
-  const gateway = connect({
-    client: local.client,
-    identity: { mspId: id.mspId, credentials: Buffer.from(id.certificate) },
-    signer: newOpenSslSigner(id.privateKey),
-    hash: hash.none,
-    tlsClientCertificateHash: tlsCertificateHash(readFileSync(config.tlsClient.certPath)),
-    evaluateOptions: () => ({ deadline: Date.now() + config.timeouts.evaluateMs }),
+): Promise<ProjectionRuntime> {
+  return startProjection({
+    source: new FabricEventSource(network, config.chaincode),
+    dataDir: projectionDataDir(config),
+    config: config.projection,
+    onError,
   });
-  try {
-    const runtime = await startProjection({
-      source: new FabricEventSource(gateway.getNetwork(config.channel), config.chaincode),
-      dataDir: projectionDataDir(config),
-      config: config.projection,
-      onError,
-    });
-    return { runtime, gateway };
-  } catch (err) {
-    gateway.close();
-    throw err;
-  }
+}
+
+/**
+ * The commit tracker of `ledger.commitTracking: "stream"`: the filtered blocks of `network` (the
+ * gateway's own connection to its local peer), with the status path's deadline and errors.
+ */
+export function setUpCommitTracker(
+  config: Readonly<GatewayConfig>,
+  network: Network,
+  onError: (err: unknown) => void,
+): CommitTracker {
+  const tracker = new CommitTracker({
+    source: filteredBlockSource(network),
+    timeoutMs: config.timeouts.commitStatusMs,
+    // What a CommitStatus call past its deadline, or on a closed connection, maps to.
+    timeoutError: (txId) => ledgerTimeout('submit', { txId }),
+    closedError: (txId) => ledgerUnavailable('submit', { txId }),
+    onError,
+  });
+  tracker.start();
+  return tracker;
 }
 
 async function main(): Promise<void> {
@@ -113,22 +114,32 @@ async function main(): Promise<void> {
   const { enroller, registrarId } = await setUpCa(config, wallet);
   const serviceEnrollmentId = config.serviceEnrollmentId ?? registrarId;
   const peers = connectPeers(config);
-  const client = new FabricLedgerClient(
-    config,
-    peers,
-    wallet,
-    serviceEnrollmentId,
-    (fn, kind, seconds, code) => {
+  // connectPeers puts the local peer first.
+  const local = peers[0];
+  if (!local) throw new Error('no peers');
+  // The gateway's own identity on its local peer: the projection's events and the commit stream.
+  const service = await connectAs(config, local, wallet, serviceEnrollmentId);
+  const network = service.getNetwork(config.channel);
+  const commits =
+    config.ledger.commitTracking === 'stream'
+      ? setUpCommitTracker(config, network, (err) => {
+          logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'commit stream reopening');
+        })
+      : undefined;
+  if (commits) registerCommitTrackerMetrics(metrics, () => commits.status());
+  const client = new FabricLedgerClient(config, peers, wallet, serviceEnrollmentId, {
+    observe: (fn, kind, seconds, code) => {
       metrics.ledgerDuration.observe({ fn, kind, code }, seconds);
     },
-  );
+    ...(commits ? { commits } : {}),
+  });
   const verifier = await createTokenVerifier({
     ...config.auth,
     orgName: config.org.name,
     mspId: config.org.mspId,
   });
   const idempotency = new SqliteIdempotencyStore(config.dataDir);
-  const projection = await setUpProjection(config, peers, wallet, serviceEnrollmentId, (err) => {
+  const projection = await setUpProjection(config, network, (err) => {
     // Fabric and SQLite errors name no personal data; payloads are never logged.
     logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'projection follower retrying');
   });
@@ -143,8 +154,8 @@ async function main(): Promise<void> {
     metrics,
     serviceEnrollmentId,
     isShuttingDown: () => shuttingDown,
-    projection: projection.runtime.service,
-    projectionStatus: () => projection.runtime.status(),
+    projection: projection.service,
+    projectionStatus: () => projection.status(),
   });
   const { server, scheme } = createListener(config, app);
   server.keepAliveTimeout = 65_000;
@@ -163,13 +174,12 @@ async function main(): Promise<void> {
     force.unref();
     server.close(() => {
       // The follower stops after its current batch, before its database and connection close.
-      projection.runtime
-        .stop()
+      Promise.all([projection.stop(), commits?.close()])
         .catch((err: unknown) => {
           logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'projection stop failed');
         })
         .finally(() => {
-          projection.gateway.close();
+          service.close();
           client.close();
           idempotency.close();
           logger.info('stopped');

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { ensureOrgSigningKey } from '@medledger/gateway/dist/auth/signing-key';
@@ -17,8 +17,8 @@ export function devIssuer(org: PeerOrg): string {
 export const DEV_AUDIENCE = 'medledger-gateway';
 
 /**
- * Writes the org's gateway config (the schema is `gatewayConfigSchema` in gateway/src/config.ts), its
- * dev token signing key and JWKS, the registrar credentials file, the wallet key and the projection's
+ * Writes the org's gateway config (the schema is `gatewayConfigSchema` in gateway/src/config.ts; its
+ * `ledger.commitTracking` from `MEDLEDGER_COMMIT_TRACKING` when set), its dev token signing key and JWKS, the registrar credentials file, the wallet key and the projection's
  * cursor HMAC key, once.
  */
 export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: PeerOrg): string {
@@ -72,6 +72,10 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
       signingKeyPath: keys.privateKeyPath,
       algorithms: ['ES256'],
     },
+    // Unset: the gateway's default (gatewayConfigSchema validates the value).
+    ...(process.env.MEDLEDGER_COMMIT_TRACKING
+      ? { ledger: { commitTracking: process.env.MEDLEDGER_COMMIT_TRACKING } }
+      : {}),
     logLevel: 'info',
   };
   const file = join(dir, 'config.json');
@@ -94,7 +98,10 @@ export async function importDemoUsers(paths: StatePaths, org: PeerOrg): Promise<
   }
 }
 
-/** The org's REST gateway process; ready when `/healthz` answers 200. */
+/**
+ * The org's REST gateway process; ready when `/healthz` answers 200. Its fingerprint covers the code
+ * and the config's content, so `npm start` restarts a gateway whose config changed.
+ */
 export function gatewayProcess(paths: StatePaths, org: PeerOrg, configFile: string): ProcessSpec {
   const name = `gateway-${org.slug}`;
   return {
@@ -105,10 +112,10 @@ export function gatewayProcess(paths: StatePaths, org: PeerOrg, configFile: stri
     cwd: repoRoot,
     logFile: paths.logFile(name),
     pidFile: paths.pidFile(name),
-    fingerprint: treeFingerprint([
+    fingerprint: `${treeFingerprint([
       join(repoRoot, 'gateway', 'dist'),
       join(repoRoot, 'chaincode', 'domain', 'dist'),
-    ]),
+    ])}:${createHash('sha256').update(readFileSync(configFile)).digest('hex')}`,
     ready: () =>
       new Promise((resolve) => {
         const req = request(

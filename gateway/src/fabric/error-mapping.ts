@@ -95,6 +95,24 @@ function sanitizeDetail(detail: string): string {
   return stripControl(detail).trim().slice(0, 300);
 }
 
+type LedgerErrorOptions = Readonly<{ txId?: string; cause?: unknown }>;
+
+/** 503 `LEDGER_UNAVAILABLE` with `Retry-After`: the peer or orderer did not answer during `stage`. */
+export function ledgerUnavailable(stage: string, options: LedgerErrorOptions = {}): AppError {
+  return new AppError(503, GatewayErrorCode.LEDGER_UNAVAILABLE, `ledger unavailable during ${stage}`, {
+    ...options,
+    retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS,
+  });
+}
+
+/** 504 `LEDGER_TIMEOUT` with `Retry-After`: a ledger deadline passed during `stage`. */
+export function ledgerTimeout(stage: string, options: LedgerErrorOptions = {}): AppError {
+  return new AppError(504, GatewayErrorCode.LEDGER_TIMEOUT, `ledger deadline exceeded during ${stage}`, {
+    ...options,
+    retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS,
+  });
+}
+
 interface GatewayLikeError {
   name: string;
   code: number;
@@ -135,15 +153,9 @@ function fromGrpcCode(err: GatewayLikeError, stage: string): AppError {
     case 'RESOURCE_EXHAUSTED':
     case 'CANCELLED':
     case 'FAILED_PRECONDITION':
-      return new AppError(503, GatewayErrorCode.LEDGER_UNAVAILABLE, `ledger unavailable during ${stage}`, {
-        ...opts,
-        retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS,
-      });
+      return ledgerUnavailable(stage, opts);
     case 'DEADLINE_EXCEEDED':
-      return new AppError(504, GatewayErrorCode.LEDGER_TIMEOUT, `ledger deadline exceeded during ${stage}`, {
-        ...opts,
-        retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS,
-      });
+      return ledgerTimeout(stage, opts);
     case 'PERMISSION_DENIED':
     case 'UNAUTHENTICATED':
       return new AppError(403, GatewayErrorCode.FORBIDDEN, `the ledger rejected the caller identity`, opts);
@@ -218,13 +230,8 @@ export function mapLedgerError(err: unknown, stage = 'ledger call'): AppError {
     // is unavailability (retry later), not a broken endorsement.
     const unavailable =
       /no peers available|failed to connect|connection refused|UNAVAILABLE|chaincode stream terminated|error sending|could not launch chaincode|exceeding concurrency limit/i;
-    if (texts.some((t) => unavailable.test(t))) {
-      return new AppError(503, GatewayErrorCode.LEDGER_UNAVAILABLE, `ledger unavailable during ${stage}`, {
-        ...txIdOf(err),
-        cause: err,
-        retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS,
-      });
-    }
+    if (texts.some((t) => unavailable.test(t)))
+      return ledgerUnavailable(stage, { ...txIdOf(err), cause: err });
     return fromGrpcCode(err, stage);
   }
   if (err instanceof Error) {
@@ -233,10 +240,7 @@ export function mapLedgerError(err: unknown, stage = 'ledger call'): AppError {
       return new AppError(statusForChaincodeCode(cc.code), cc.code, cc.detail || cc.code, { cause: err });
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') {
-      return new AppError(503, GatewayErrorCode.LEDGER_UNAVAILABLE, `ledger unavailable during ${stage}`, {
-        cause: err,
-        retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS,
-      });
+      return ledgerUnavailable(stage, { cause: err });
     }
   }
   return new AppError(500, GatewayErrorCode.INTERNAL, 'unexpected ledger failure', { cause: err });

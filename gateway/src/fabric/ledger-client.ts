@@ -1,18 +1,21 @@
 /**
  * The Fabric implementation of {@link LedgerClient}: per-caller identity and signer from the wallet,
  * one shared gRPC connection per peer, deadlines on every call, submit = endorse, submit, wait for the
- * commit status; success only when VALID; MVCC conflicts retried with a fresh endorsement (bounded).
+ * commit (from the gateway's one block stream with a {@link CommitTracker}, or one CommitStatus call
+ * per transaction without); success only when VALID; MVCC conflicts retried with a fresh endorsement
+ * (bounded).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomInt } from 'node:crypto';
 
-import { CommitError, connect, hash, type Gateway, type Contract } from '@hyperledger/fabric-gateway';
+import { connect, hash, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
 import { common, peer as peerProto } from '@hyperledger/fabric-protos';
 
 import type { GatewayConfig } from '../config';
 import { AppError, GatewayErrorCode } from '../errors';
 import { crashAt } from '../failpoints';
 import type { Wallet } from '../wallet';
+import { submitAndWait, type CommitTracker } from './commit-tracker';
 import { isMvccConflict, mapLedgerError } from './error-mapping';
 import type { PeerConnection } from './connection';
 import type {
@@ -26,6 +29,13 @@ import { newOpenSslSigner } from './signer';
 
 /** Observes ledger calls (metrics). */
 export type LedgerObserver = (fn: string, kind: 'submit' | 'evaluate', seconds: number, code: string) => void;
+
+/** Options of {@link FabricLedgerClient}. */
+export interface FabricLedgerClientOptions {
+  readonly observe?: LedgerObserver;
+  /** Wait for commits on this tracker's block stream; without it, one CommitStatus call per transaction. */
+  readonly commits?: CommitTracker;
+}
 
 interface CachedGateway {
   readonly gateways: (Gateway | undefined)[];
@@ -72,6 +82,7 @@ export class FabricLedgerClient implements LedgerClient {
   readonly #wallet: Wallet;
   readonly #serviceId: string;
   readonly #observe: LedgerObserver;
+  readonly #commits: CommitTracker | undefined;
   readonly #cache = new Map<string, Promise<CachedGateway>>();
 
   constructor(
@@ -79,14 +90,15 @@ export class FabricLedgerClient implements LedgerClient {
     peers: readonly PeerConnection[],
     wallet: Wallet,
     serviceEnrollmentId: string,
-    observe: LedgerObserver = () => undefined,
+    options: Readonly<FabricLedgerClientOptions> = {},
   ) {
     if (peers.length === 0) throw new Error('no peer connections');
     this.#config = config;
     this.#peers = peers;
     this.#wallet = wallet;
     this.#serviceId = serviceEnrollmentId;
-    this.#observe = observe;
+    this.#observe = options.observe ?? (() => undefined);
+    this.#commits = options.commits;
   }
 
   async #identity(enrollmentId: string): Promise<CachedGateway> {
@@ -258,12 +270,15 @@ export class FabricLedgerClient implements LedgerClient {
     options.onEndorsed?.({ fn, txId, envelope: tx.transaction.getBytes() });
     crashAt('after-endorse', options.failpoint);
     const payload = Buffer.from(tx.transaction.getResult()).toString('utf8');
-    const commit = await tx.transaction.submit();
-    crashAt('after-submit', options.failpoint);
-    const status = await commit.getStatus();
-    crashAt('after-commit', options.failpoint);
-    if (!status.successful) throw new CommitError({ code: status.code, transactionId: txId });
-    return { txId, payload, blockNumber: status.blockNumber.toString() };
+    const blockNumber = await submitAndWait(tx.transaction, this.#commits, {
+      afterSubmit: () => {
+        crashAt('after-submit', options.failpoint);
+      },
+      afterCommit: () => {
+        crashAt('after-commit', options.failpoint);
+      },
+    });
+    return { txId, payload, blockNumber: blockNumber.toString() };
   }
 
   /**

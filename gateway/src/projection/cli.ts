@@ -19,11 +19,10 @@
  * generated events (replacing what it held) and then times it, like `time`.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { connect, hash, type Gateway } from '@hyperledger/fabric-gateway';
+import type { Gateway } from '@hyperledger/fabric-gateway';
 
 import {
   DEFAULT_PROJECTION_PG_URL_ENV,
@@ -31,10 +30,9 @@ import {
   projectionDataDir,
   type ProjectionDatabaseConfig,
 } from '../config';
-import { connectPeers } from '../fabric/connection';
-import { newOpenSslSigner } from '../fabric/signer';
+import { connectAs, connectPeers } from '../fabric/connection';
 import { FileWallet, readWalletKey } from '../wallet';
-import { FabricEventSource, tlsCertificateHash } from './fabric-source';
+import { FabricEventSource } from './fabric-source';
 import { openProjectionDatabase } from './database';
 import { checkConsistency, rebuild } from './maintenance';
 import { ProjectionService } from './service';
@@ -74,8 +72,6 @@ async function withLedger<T>(
   const enrollmentId = args.identity ?? config.serviceEnrollmentId;
   if (enrollmentId === undefined) throw new Error('no identity: pass --identity or set serviceEnrollmentId');
   const wallet = new FileWallet(config.wallet.dir, readWalletKey(config.wallet.keyPath));
-  const id = await wallet.get(enrollmentId);
-  if (!id) throw new Error('identity not in the wallet');
   const peers = connectPeers(config);
   const first = peers[0];
   if (!first) throw new Error('no peers');
@@ -87,14 +83,7 @@ async function withLedger<T>(
     openProjectionDatabase(database, { dataDir: args['data-dir'] ?? projectionDataDir(config) }),
   );
   try {
-    gateway = connect({
-      client: first.client,
-      identity: { mspId: id.mspId, credentials: Buffer.from(id.certificate) },
-      signer: newOpenSslSigner(id.privateKey),
-      hash: hash.none,
-      tlsClientCertificateHash: tlsCertificateHash(readFileSync(config.tlsClient.certPath)),
-      evaluateOptions: () => ({ deadline: Date.now() + config.timeouts.evaluateMs }),
-    });
+    gateway = await connectAs(config, first, wallet, enrollmentId);
     await store.init();
     return await fn(new FabricEventSource(gateway.getNetwork(config.channel), config.chaincode), store);
   } finally {

@@ -4,9 +4,9 @@
  * know when the last block has passed even if it held no event of this chaincode.
  */
 import type { Checkpoint, CloseableAsyncIterable, Network } from '@hyperledger/fabric-gateway';
-import { createHash, X509Certificate } from 'node:crypto';
-
 import { common, peer } from '@hyperledger/fabric-protos';
+
+import { channelHeight } from '../fabric/commit-tracker';
 
 import type { EventSource, EventStream, OpenOptions, SourceEvent } from './types';
 
@@ -119,19 +119,7 @@ export class FabricEventSource implements EventSource {
   }
 
   /** The channel height from the `qscc` system chaincode. */
-  async height(): Promise<bigint> {
-    const info = await this.#network
-      .getContract('qscc')
-      .evaluateTransaction('GetChainInfo', this.#network.getName());
-    return BigInt(common.BlockchainInfo.deserializeBinary(info).getHeight());
+  height(): Promise<bigint> {
+    return channelHeight(this.#network);
   }
-}
-
-/**
- * SHA-256 of a TLS client certificate's DER bytes: the `tlsClientCertificateHash` fabric-gateway
- * needs when the peer requires mutual TLS, because its deliver service (block events, used by
- * bounded reads) checks the hash against the connection's certificate.
- */
-export function tlsCertificateHash(pem: string | Buffer): Uint8Array {
-  return createHash('sha256').update(new X509Certificate(pem).raw).digest();
 }

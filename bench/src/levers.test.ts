@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import type { LoadResult } from './load';
+import { ratioTable, sidesTable, type Side } from './levers';
+
+function run(throughput: number, p50: number): LoadResult {
+  return {
+    mode: 'closed',
+    concurrency: 32,
+    durationS: 10,
+    counts: { committed: throughput * 10, mvcc: 0, timeout: 0, rejected: 0, error: 0 },
+    throughput,
+    latencyMs: { p50, p95: p50, p99: p50 * 2, max: p50 * 3, mean: p50 },
+    loadGeneratorCpuPercent: 1,
+  };
+}
+
+const sides: Side[] = [
+  {
+    label: 'ping | status',
+    runs: [run(40, 100), run(20, 300)],
+    cpuMsPerOp: [20, 30],
+    processCpuMsPerOp: { gw: [5, 6] },
+  },
+  {
+    label: 'ping | stream',
+    runs: [run(50, 80), run(20, 330)],
+    cpuMsPerOp: [18, 30],
+    processCpuMsPerOp: { gw: [4, 3] },
+  },
+];
+
+void describe('lever tables', () => {
+  void it('when two settings ran two rounds, then the ratio table holds the median of the per-round ratios', () => {
+    const lines = ratioTable(sides, ['status', 'stream'], ['gw']);
+    assert.equal(lines.length, 3);
+    assert.equal(
+      lines[2],
+      '| ping | 0.95 (0.90, 1.00) | 0.65 (0.80, 0.50) | 1.13 (1.25, 1.00) | 0.95 (0.80, 1.10) | 0.95 (0.80, 1.10) |',
+    );
+  });
+
+  void it('when sides are tabled, then each row holds the medians and the requests not committed', () => {
+    const lines = sidesTable('mode', sides, ['gw']);
+    assert.equal(lines[2], '| ping | status | 25.00 | 5.50 | 30.0 | 200.0 | 400.0 | 0 |');
+  });
+});

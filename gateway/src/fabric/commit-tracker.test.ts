@@ -1,0 +1,338 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { StatusCode, type Status } from '@hyperledger/fabric-gateway';
+
+import { ConfigError } from '../config';
+import { AppError, GatewayErrorCode } from '../errors';
+import { testConfig } from '../testing/harness';
+import { describe, it } from '../testing/node-test';
+import {
+  CommitTracker,
+  submitAndWait,
+  type BlockSource,
+  type BlockStream,
+  type CommitOutcome,
+  type CommittedBlock,
+  type ValidationCode,
+} from './commit-tracker';
+import { isMvccConflict, ledgerTimeout, ledgerUnavailable, mapLedgerError } from './error-mapping';
+
+/** A block stream the test pushes blocks into, or breaks. */
+class FakeStream implements BlockStream {
+  readonly #queue: (CommittedBlock | Error)[] = [];
+  #wake: (() => void) | undefined;
+  closed = false;
+
+  push(item: CommittedBlock | Error): void {
+    this.#queue.push(item);
+    this.#wake?.();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.#wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<CommittedBlock> {
+    for (;;) {
+      const item = this.#queue.shift();
+      if (item instanceof Error) throw item;
+      if (item) {
+        yield item;
+        continue;
+      }
+      if (this.closed) return;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+    }
+  }
+}
+
+/** A channel whose blocks the test appends; records where each stream opened. */
+class FakeLedger implements BlockSource {
+  heightNow = 5n;
+  readonly opens: bigint[] = [];
+  streams: FakeStream[] = [];
+  failOpens = 0;
+
+  height(): Promise<bigint> {
+    return Promise.resolve(this.heightNow);
+  }
+
+  open(startBlock: bigint): Promise<BlockStream> {
+    if (this.failOpens > 0) {
+      this.failOpens--;
+      return Promise.reject(new Error('14 UNAVAILABLE: connection refused'));
+    }
+    this.opens.push(startBlock);
+    const s = new FakeStream();
+    this.streams.push(s);
+    return Promise.resolve(s);
+  }
+
+  get current(): FakeStream {
+    const s = this.streams.at(-1);
+    if (!s) throw new Error('no stream open');
+    return s;
+  }
+
+  /** Commits a block holding `txs` and delivers it to the open stream. */
+  commit(...txs: [txId: string, code: ValidationCode][]): bigint {
+    const number = this.heightNow++;
+    this.current.push({ number, transactions: txs.map(([txId, code]) => ({ txId, code })) });
+    return number;
+  }
+}
+
+function tracker(ledger: FakeLedger, timeoutMs = 2000): CommitTracker {
+  const t = new CommitTracker({
+    source: ledger,
+    timeoutMs,
+    timeoutError: (txId) => ledgerTimeout('submit', { txId }),
+    closedError: (txId) => ledgerUnavailable('submit', { txId }),
+    retryMs: 5,
+    maxRetryMs: 20,
+  });
+  t.start();
+  return t;
+}
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await sleep(5);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A tracker over a fresh fake ledger, its stream open. */
+async function openTracker(timeoutMs?: number): Promise<{ ledger: FakeLedger; t: CommitTracker }> {
+  const ledger = new FakeLedger();
+  const t = tracker(ledger, timeoutMs);
+  await until('up', () => t.status().up);
+  return { ledger, t };
+}
+
+/** A tracker whose peer refuses every stream (an outage). */
+function downTracker(): CommitTracker {
+  const ledger = new FakeLedger();
+  ledger.failOpens = 1000;
+  return tracker(ledger);
+}
+
+const noStatusCall = (): Promise<CommitOutcome> => Promise.reject(new Error('unexpected CommitStatus call'));
+
+function statusOf(txId: string, code: ValidationCode, blockNumber: bigint): Status {
+  return { code, blockNumber, transactionId: txId, successful: code === StatusCode.VALID };
+}
+
+describe('commit tracker', () => {
+  it('when the stream opens, then it starts at the channel height', async () => {
+    const { ledger, t } = await openTracker();
+    assert.deepEqual(ledger.opens, [5n]);
+    await t.close();
+  });
+
+  it('when a transaction commits before its write waits, then the wait resolves without a status call', async () => {
+    const { ledger, t } = await openTracker();
+    const txId = randomUUID();
+    const waiter = t.expect(txId);
+    const block = ledger.commit(['other', StatusCode.VALID], [txId, StatusCode.VALID]);
+    await until('delivered', () => t.status().lastBlock === block);
+    assert.equal(t.status().waiting, 0, 'the settled waiter left the map');
+    assert.deepEqual(await waiter.wait(noStatusCall), { code: StatusCode.VALID, blockNumber: block });
+    assert.equal(t.status().statusCalls, 0);
+    await t.close();
+  });
+
+  it('when a block reports an invalid code, then the waiter gets that code', async () => {
+    const { ledger, t } = await openTracker();
+    const txId = randomUUID();
+    const waiting = t.expect(txId).wait(noStatusCall);
+    const block = ledger.commit([txId, StatusCode.MVCC_READ_CONFLICT], [txId, StatusCode.DUPLICATE_TXID]);
+    assert.deepEqual(await waiting, { code: StatusCode.MVCC_READ_CONFLICT, blockNumber: block });
+    await t.close();
+  });
+
+  it('when the stream breaks, then pending writes ask the peer and the stream resumes after the last block', async () => {
+    const { ledger, t } = await openTracker();
+    const seen = randomUUID();
+    const early = t.expect(seen).wait(noStatusCall);
+    const b5 = ledger.commit([seen, StatusCode.VALID]);
+    await early;
+    const pending = randomUUID();
+    let asked = 0;
+    const waiting = t.expect(pending).wait(() => {
+      asked++;
+      return Promise.resolve({ code: StatusCode.VALID, blockNumber: 6n });
+    });
+    ledger.failOpens = 2;
+    ledger.current.push(new Error('14 UNAVAILABLE: peer killed'));
+    assert.deepEqual(await waiting, { code: StatusCode.VALID, blockNumber: 6n });
+    assert.equal(asked, 1);
+    await until('reopened', () => t.status().up);
+    assert.deepEqual(ledger.opens, [5n, b5 + 1n], 'resumed from the checkpoint, past two failed opens');
+    // A write registered after the resume is served by the stream again.
+    const later = randomUUID();
+    const laterWait = t.expect(later).wait(noStatusCall);
+    ledger.heightNow = 7n;
+    const b7 = ledger.commit([later, StatusCode.VALID]);
+    assert.deepEqual(await laterWait, { code: StatusCode.VALID, blockNumber: b7 });
+    assert.equal(t.status().statusCalls, 1);
+    await t.close();
+  });
+
+  it('when a write registers while the stream is down, then it asks the peer once it waits', async () => {
+    const t = downTracker();
+    const txId = randomUUID();
+    const waiter = t.expect(txId);
+    await sleep(20);
+    const outcome = await waiter.wait(() => Promise.resolve({ code: StatusCode.VALID, blockNumber: 9n }));
+    assert.deepEqual(outcome, { code: StatusCode.VALID, blockNumber: 9n });
+    assert.equal(t.status().waiting, 0);
+    await t.close();
+  });
+
+  it('when the status call fails during an outage, then the write fails with its error', async () => {
+    const t = downTracker();
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    await assert.rejects(
+      t.expect(randomUUID()).wait(() => Promise.reject(refused)),
+      (err) => err === refused,
+    );
+    await t.close();
+  });
+
+  it('when no block names the transaction within the deadline, then the write times out like a status call and is forgotten', async () => {
+    const { t } = await openTracker(30);
+    const txId = randomUUID();
+    await assert.rejects(t.expect(txId).wait(noStatusCall), (err) => {
+      assert.ok(err instanceof AppError);
+      assert.equal(err.status, 504);
+      assert.equal(err.code, GatewayErrorCode.LEDGER_TIMEOUT);
+      assert.equal(err.txId, txId);
+      return true;
+    });
+    assert.equal(t.status().waiting, 0);
+    await t.close();
+  });
+
+  it('when a submit fails, then cancelling forgets the waiter', async () => {
+    const ledger = new FakeLedger();
+    const t = tracker(ledger);
+    const waiter = t.expect(randomUUID());
+    assert.equal(t.status().waiting, 1);
+    waiter.cancel();
+    assert.equal(t.status().waiting, 0);
+    await t.close();
+  });
+
+  it('when the tracker closes, then pending writes fail as unavailable and the stream closes', async () => {
+    const { ledger, t } = await openTracker();
+    const waiting = t.expect(randomUUID()).wait(noStatusCall);
+    await t.close();
+    await assert.rejects(waiting, (err) => err instanceof AppError && err.status === 503);
+    assert.equal(ledger.current.closed, true);
+  });
+
+  it('when many writes commit, then none stays in the map', async () => {
+    const { ledger, t } = await openTracker();
+    const ids = Array.from({ length: 500 }, () => randomUUID());
+    const waits = ids.map((id) => t.expect(id).wait(noStatusCall));
+    for (let i = 0; i < ids.length; i += 100) {
+      ledger.commit(...ids.slice(i, i + 100).map((id): [string, ValidationCode] => [id, StatusCode.VALID]));
+    }
+    await Promise.all(waits);
+    assert.equal(t.status().waiting, 0);
+    await t.close();
+  });
+});
+
+describe('submit and wait, stream and status paths', () => {
+  const codes: ValidationCode[] = [
+    StatusCode.VALID,
+    StatusCode.MVCC_READ_CONFLICT,
+    StatusCode.PHANTOM_READ_CONFLICT,
+    StatusCode.ENDORSEMENT_POLICY_FAILURE,
+    StatusCode.DUPLICATE_TXID,
+    StatusCode.INVALID_OTHER_REASON,
+  ];
+
+  /** Runs one submit on either path; the fake peer commits the transaction with `code`. */
+  async function outcome(
+    code: ValidationCode,
+    ledger?: FakeLedger,
+    t?: CommitTracker,
+  ): Promise<{ valid: true } | { status: number; code: string; mvcc: boolean }> {
+    const txId = randomUUID();
+    let statusCalls = 0;
+    const transaction = {
+      getTransactionId: () => txId,
+      submit: () => {
+        // The stream delivers the block before submit returns: the waiter must already be registered.
+        const block = ledger ? ledger.commit([txId, code]) : 42n;
+        return Promise.resolve({
+          getStatus: () => {
+            statusCalls++;
+            return Promise.resolve(statusOf(txId, code, block));
+          },
+        });
+      },
+    };
+    try {
+      await submitAndWait(transaction, t);
+      assert.equal(statusCalls, t ? 0 : 1);
+      return { valid: true };
+    } catch (err) {
+      const mapped = mapLedgerError(err, 'submit');
+      assert.equal(mapped.txId, txId);
+      return { status: mapped.status, code: mapped.code, mvcc: isMvccConflict(err) };
+    }
+  }
+
+  for (const code of codes) {
+    it(`when a transaction commits with code ${String(code)}, then both paths answer alike`, async () => {
+      const { ledger, t } = await openTracker();
+      const byStream = await outcome(code, ledger, t);
+      const byStatus = await outcome(code);
+      assert.deepEqual(byStream, byStatus);
+      if (code === StatusCode.MVCC_READ_CONFLICT) {
+        assert.deepEqual(byStream, { status: 409, code: GatewayErrorCode.LEDGER_CONFLICT, mvcc: true });
+      }
+      await t.close();
+    });
+  }
+
+  it('when the submit fails, then the waiter is forgotten and the error passes through', async () => {
+    const ledger = new FakeLedger();
+    const t = tracker(ledger);
+    const boom = new Error('submit failed');
+    await assert.rejects(
+      submitAndWait({ getTransactionId: () => 'tx-x', submit: () => Promise.reject(boom) }, t),
+      (err) => err === boom,
+    );
+    assert.equal(t.status().waiting, 0);
+    await t.close();
+  });
+});
+
+describe('ledger.commitTracking config', () => {
+  it('when it is stream or status, then the config takes it; unset, it is stream; otherwise it is refused', () => {
+    assert.equal(
+      testConfig('/tmp', 'jwks.json', { ledger: { commitTracking: 'stream' } }).ledger.commitTracking,
+      'stream',
+    );
+    assert.equal(
+      testConfig('/tmp', 'jwks.json', { ledger: { commitTracking: 'status' } }).ledger.commitTracking,
+      'status',
+    );
+    assert.equal(testConfig('/tmp', 'jwks.json').ledger.commitTracking, 'stream');
+    assert.throws(
+      () => testConfig('/tmp', 'jwks.json', { ledger: { commitTracking: 'poll' } }),
+      (err) => err instanceof ConfigError && /ledger\.commitTracking/.test(err.message),
+    );
+  });
+});

@@ -1,0 +1,332 @@
+/**
+ * Commit tracking from one block event stream: instead of one CommitStatus call per submitted
+ * transaction, the gateway follows its local peer's filtered blocks once and resolves every write
+ * waiting for a transaction id found there.
+ *
+ * Correctness rests on three rules:
+ * - A write registers its waiter before it submits, so a commit that arrives before the write starts
+ *   waiting is kept for it.
+ * - The stream's position is fixed before waiters count on it: it starts at the channel height read
+ *   when it opens (a transaction submitted later commits in that block or a later one) and resumes
+ *   after the last block it delivered, so it has no gaps.
+ * - A waiter the stream could have missed or delayed (registered while the stream was not up, or
+ *   pending when it broke) asks the peer with its own CommitStatus call, as the status path does; the
+ *   first answer wins. Every waiter has the status path's deadline and leaves the map when it settles.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { CommitError, StatusCode, type Network, type Status } from '@hyperledger/fabric-gateway';
+import { common, type peer } from '@hyperledger/fabric-protos';
+
+/** A transaction validation code (`peer.TxValidationCode`; 0 is VALID). */
+export type ValidationCode = peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap];
+
+/** What a block says about one transaction. */
+export interface CommitOutcome {
+  readonly code: ValidationCode;
+  readonly blockNumber: bigint;
+}
+
+/** One committed block, reduced to what commit tracking needs. */
+export interface CommittedBlock {
+  readonly number: bigint;
+  readonly transactions: readonly { readonly txId: string; readonly code: ValidationCode }[];
+}
+
+/** Blocks in ledger order until closed or failed (fabric-gateway's `CloseableAsyncIterable`). */
+export interface BlockStream extends AsyncIterable<CommittedBlock> {
+  close(): void;
+}
+
+/** Where blocks come from; the gateway's is {@link filteredBlockSource}, tests use a fake. */
+export interface BlockSource {
+  /** The channel height: blocks `0 .. height-1` exist. */
+  height(): Promise<bigint>;
+  /** Every block from `startBlock` on. */
+  open(startBlock: bigint): Promise<BlockStream>;
+}
+
+/** Options of {@link CommitTracker}. */
+export interface CommitTrackerOptions {
+  readonly source: BlockSource;
+  /** Longest wait for a commit once submitted, ms: the status path's `timeouts.commitStatusMs`. */
+  readonly timeoutMs: number;
+  /** The error a waiter rejects with when `timeoutMs` passes. */
+  readonly timeoutError: (txId: string) => Error;
+  /** The error pending waiters reject with when the tracker closes. */
+  readonly closedError: (txId: string) => Error;
+  /** First delay before reopening a broken stream, ms (doubles up to `maxRetryMs`). */
+  readonly retryMs?: number;
+  readonly maxRetryMs?: number;
+  /** Told about each stream failure (ids only, no payloads). */
+  readonly onError?: (err: unknown) => void;
+}
+
+/** A write waiting for its transaction's commit; from {@link CommitTracker.expect}, before submitting. */
+export interface CommitWaiter {
+  /**
+   * Resolves with the transaction's outcome. `status` asks the peer for it (a CommitStatus call); it is
+   * used only when the stream could have missed or delayed the transaction.
+   */
+  wait(status: () => Promise<CommitOutcome>): Promise<CommitOutcome>;
+  /** Forgets the waiter (its transaction was not submitted). */
+  cancel(): void;
+}
+
+/** Where the tracker stands (readiness, tests). */
+export interface CommitTrackerStatus {
+  /** The stream is open at a known position. */
+  readonly up: boolean;
+  /** Number of the last block delivered (the checkpoint), if any. */
+  readonly lastBlock: bigint | undefined;
+  /** Writes waiting for a commit. */
+  readonly waiting: number;
+  /** Waiters that asked the peer with their own CommitStatus call so far. */
+  readonly statusCalls: number;
+}
+
+type Settlement = { outcome: CommitOutcome } | { error: Error };
+
+class Waiter implements CommitWaiter {
+  readonly txId: string;
+  readonly #tracker: CommitTracker;
+  /** The stream could have missed this transaction: ask the peer once `wait` supplies how. */
+  needsStatus: boolean;
+  #settlement: Settlement | undefined;
+  #status: (() => Promise<CommitOutcome>) | undefined;
+  #statusAsked = false;
+  #done: ((s: Settlement) => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(tracker: CommitTracker, txId: string, needsStatus: boolean) {
+    this.#tracker = tracker;
+    this.txId = txId;
+    this.needsStatus = needsStatus;
+  }
+
+  wait(status: () => Promise<CommitOutcome>): Promise<CommitOutcome> {
+    if (this.#status) throw new Error('already waiting');
+    this.#status = status;
+    const settled =
+      this.#settlement === undefined
+        ? new Promise<Settlement>((resolve) => {
+            this.#done = resolve;
+            this.#timer = setTimeout(() => {
+              this.settle({ error: this.#tracker.timeoutError(this.txId) });
+            }, this.#tracker.timeoutMs);
+            if (this.needsStatus) this.askPeer();
+          })
+        : Promise.resolve(this.#settlement);
+    return settled.then((s) => ('outcome' in s ? s.outcome : Promise.reject(s.error)));
+  }
+
+  cancel(): void {
+    this.settle({ error: new Error('cancelled') });
+  }
+
+  /** The first settlement wins; the waiter leaves the tracker's map. */
+  settle(s: Settlement): void {
+    if (this.#settlement) return;
+    this.#settlement = s;
+    clearTimeout(this.#timer);
+    this.#tracker.forget(this);
+    this.#done?.(s);
+  }
+
+  /** Asks the peer with the write's own CommitStatus call, once (now, or when `wait` is called). */
+  askPeer(): void {
+    this.needsStatus = true;
+    if (this.#settlement || !this.#status || this.#statusAsked) return;
+    this.#statusAsked = true;
+    this.#tracker.countStatusCall();
+    const status = this.#status;
+    void (async () => {
+      try {
+        this.settle({ outcome: await status() });
+      } catch (err) {
+        this.settle({ error: err instanceof Error ? err : new Error(String(err)) });
+      }
+    })();
+  }
+}
+
+/** One block stream per gateway process (per channel) and the writes waiting on it. */
+export class CommitTracker {
+  readonly timeoutMs: number;
+  readonly timeoutError: (txId: string) => Error;
+  readonly #options: Readonly<CommitTrackerOptions>;
+  readonly #waiters = new Map<string, Set<Waiter>>();
+  readonly #stop = new AbortController();
+  #up = false;
+  #lastBlock: bigint | undefined;
+  #stream: BlockStream | undefined;
+  #loop: Promise<void> | undefined;
+  #statusCalls = 0;
+
+  constructor(options: Readonly<CommitTrackerOptions>) {
+    this.#options = options;
+    this.timeoutMs = options.timeoutMs;
+    this.timeoutError = options.timeoutError;
+  }
+
+  /** Opens the stream and keeps it open (reopening after failures) until {@link close}. */
+  start(): void {
+    this.#loop ??= this.#follow();
+  }
+
+  /** Registers a write waiting for `txId`; call before submitting the transaction. */
+  expect(txId: string): CommitWaiter {
+    const waiter = new Waiter(this, txId, !this.#up);
+    const set = this.#waiters.get(txId);
+    if (set) set.add(waiter);
+    else this.#waiters.set(txId, new Set([waiter]));
+    return waiter;
+  }
+
+  status(): CommitTrackerStatus {
+    let waiting = 0;
+    for (const set of this.#waiters.values()) waiting += set.size;
+    return { up: this.#up, lastBlock: this.#lastBlock, waiting, statusCalls: this.#statusCalls };
+  }
+
+  /** Closes the stream; pending waiters reject with `closedError`. */
+  async close(): Promise<void> {
+    this.#stop.abort();
+    this.#stream?.close();
+    for (const set of [...this.#waiters.values()]) {
+      for (const w of set) w.settle({ error: this.#options.closedError(w.txId) });
+    }
+    await this.#loop;
+  }
+
+  /** @internal */
+  forget(waiter: Waiter): void {
+    const set = this.#waiters.get(waiter.txId);
+    if (!set) return;
+    set.delete(waiter);
+    if (set.size === 0) this.#waiters.delete(waiter.txId);
+  }
+
+  /** @internal */
+  countStatusCall(): void {
+    this.#statusCalls++;
+  }
+
+  async #follow(): Promise<void> {
+    const first = this.#options.retryMs ?? 250;
+    let delay = first;
+    while (!this.#stopped()) {
+      try {
+        const start =
+          this.#lastBlock === undefined ? await this.#options.source.height() : this.#lastBlock + 1n;
+        const stream = await this.#options.source.open(start);
+        this.#stream = stream;
+        if (this.#stopped()) break;
+        this.#up = true;
+        for await (const block of stream) {
+          this.#deliver(block);
+          delay = first;
+        }
+        if (!this.#stopped()) throw new Error('block stream ended');
+      } catch (err) {
+        if (!this.#stopped()) this.#options.onError?.(err);
+      } finally {
+        this.#up = false;
+        this.#stream?.close();
+        this.#stream = undefined;
+      }
+      if (this.#stopped()) break;
+      // Pending writes may sit in blocks the broken stream did not deliver: each asks the peer.
+      for (const set of this.#waiters.values()) for (const w of set) w.askPeer();
+      await sleep(delay, undefined, { signal: this.#stop.signal }).catch(() => undefined);
+      delay = Math.min(delay * 2, this.#options.maxRetryMs ?? 5000);
+    }
+  }
+
+  #stopped(): boolean {
+    return this.#stop.signal.aborted;
+  }
+
+  #deliver(block: CommittedBlock): void {
+    if (this.#lastBlock !== undefined && block.number <= this.#lastBlock) return;
+    this.#lastBlock = block.number;
+    for (const tx of block.transactions) {
+      const set = this.#waiters.get(tx.txId);
+      if (!set) continue;
+      // The first occurrence of a tx id decides it; a later copy is only a DUPLICATE_TXID.
+      for (const w of [...set]) w.settle({ outcome: { code: tx.code, blockNumber: block.number } });
+    }
+  }
+}
+
+/** The part of a fabric-gateway `Transaction` that {@link submitAndWait} uses. */
+export interface SubmittableTransaction {
+  getTransactionId(): string;
+  submit(): Promise<{ getStatus(): Promise<Status> }>;
+}
+
+/**
+ * Submits an endorsed transaction and waits for its commit: on `commits`' stream when given (the
+ * waiter registered before submitting), else with one CommitStatus call; `stages` are told when it
+ * was submitted and when its commit is known (the fault suite's crash points). Resolves the block number
+ * when VALID; otherwise throws the `CommitError` of the validation code, which the error mapping turns
+ * into the same HTTP answer (and MVCC retry) on both paths.
+ */
+export async function submitAndWait(
+  transaction: SubmittableTransaction,
+  commits?: CommitTracker,
+  stages: { readonly afterSubmit?: () => void; readonly afterCommit?: () => void } = {},
+): Promise<bigint> {
+  const transactionId = transaction.getTransactionId();
+  const waiter = commits?.expect(transactionId);
+  let submitted;
+  try {
+    submitted = await transaction.submit();
+  } catch (err) {
+    waiter?.cancel();
+    throw err;
+  }
+  stages.afterSubmit?.();
+  const commitStatus = async (): Promise<CommitOutcome> => {
+    const status = await submitted.getStatus();
+    return { code: status.code, blockNumber: status.blockNumber };
+  };
+  const outcome = await (waiter ? waiter.wait(commitStatus) : commitStatus());
+  stages.afterCommit?.();
+  if (outcome.code !== StatusCode.VALID) throw new CommitError({ code: outcome.code, transactionId });
+  return outcome.blockNumber;
+}
+
+/**
+ * The local peer's filtered block events (transaction ids and validation codes, no payloads) through
+ * a fabric-gateway `Network` signed by the gateway's own identity.
+ */
+export function filteredBlockSource(network: Network): BlockSource {
+  return {
+    height: () => channelHeight(network),
+    async open(startBlock) {
+      const blocks = await network.getFilteredBlockEvents({ startBlock });
+      return {
+        async *[Symbol.asyncIterator]() {
+          for await (const block of blocks) {
+            yield {
+              number: BigInt(block.getNumber()),
+              transactions: block
+                .getFilteredTransactionsList()
+                .map((tx) => ({ txId: tx.getTxid(), code: tx.getTxValidationCode() })),
+            };
+          }
+        },
+        close: () => {
+          blocks.close();
+        },
+      };
+    },
+  };
+}
+
+/** The channel height from the `qscc` system chaincode. */
+export async function channelHeight(network: Network): Promise<bigint> {
+  const info = await network.getContract('qscc').evaluateTransaction('GetChainInfo', network.getName());
+  return BigInt(common.BlockchainInfo.deserializeBinary(info).getHeight());
+}
