@@ -114,9 +114,9 @@ export const ledgerConfigSchema = z.strictObject({
    * from the local peer (signed by the service identity) and resolves every waiting write from it,
    * asking the peer with a CommitStatus call only for writes the stream could have missed (while it
    * reconnects); `status` makes one CommitStatus call per transaction. Both answer VALID or the same
-   * validation-code errors, within `timeouts.commitStatusMs`. `stream` is the default: it spent 3-10 %
-   * less consortium CPU per write and 14-28 % less gateway CPU, with the same throughput and latency
-   * (`bench/results/lever-commit-tracking.md`).
+   * validation-code errors, within `timeouts.commitStatusMs`. `stream` is the default: in the same runs it
+   * spent 3-15 % less consortium CPU per write and 14-28 % less gateway CPU, with no loss of throughput
+   * or latency (`bench/results/lever-commit-tracking.md`).
    */
   commitTracking: z.enum(['stream', 'status']).default('stream'),
 });
