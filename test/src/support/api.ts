@@ -5,6 +5,7 @@ import type { P256PrivateJwk } from '@medledger/domain';
 import { PATIENT_PROOF_HEADER, signPatientProof } from '@medledger/gateway/dist/auth/patient-proof';
 import { mintToken } from '@medledger/gateway/dist/auth/tokens';
 import { DEV_AUDIENCE, type NetworkInfo } from '@medledger/network';
+import { peersLevel } from './faults';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   readonly status: number;
@@ -21,9 +22,15 @@ export interface CallOptions {
 
 /** A caller of one org's REST gateway with a dev token, as an EMR system or patient app would be. */
 export class ApiClient {
+  /**
+   * `afterWrite` runs after every successful write before it is returned: the e2e clients wait there
+   * until every peer holds the write, as the next actor of another org would in practice (a commit
+   * reaches the other orgs' peers some milliseconds after the writer's own).
+   */
   constructor(
     readonly baseUrl: string,
     readonly token: string,
+    private readonly afterWrite: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   async call<T = Record<string, unknown>>(
@@ -45,6 +52,7 @@ export class ApiClient {
       signal: AbortSignal.timeout(60_000),
     });
     const text = await res.text();
+    if (method !== 'GET' && res.status < 300) await this.afterWrite();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers };
   }
 
@@ -90,7 +98,11 @@ export async function apiAs(
 ): Promise<ApiClient> {
   const org = info.orgs.find((o) => o.name === orgName);
   if (org === undefined) throw new Error(`no org ${orgName}`);
-  return new ApiClient(`http://127.0.0.1:${org.gatewayPort}`, await devToken(info, orgName, subject, extra));
+  return new ApiClient(
+    `http://127.0.0.1:${org.gatewayPort}`,
+    await devToken(info, orgName, subject, extra),
+    () => peersLevel(info),
+  );
 }
 
 /**

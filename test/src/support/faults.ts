@@ -231,6 +231,19 @@ export async function chainTips(info: NetworkInfo): Promise<(ChainTip | undefine
   );
 }
 
+/** Waits until every peer answering is at the same height (polled every 20 ms, at most 10 s). */
+export async function peersLevel(info: NetworkInfo): Promise<void> {
+  await waitUntil(
+    'every peer at the same height',
+    async () => {
+      const heights = (await chainTips(info)).map((t) => t?.height);
+      return heights.every((h) => h === undefined || h === heights.find((x) => x !== undefined));
+    },
+    10_000,
+    20,
+  );
+}
+
 /** Waits until every peer answers with the same height and block hash; resolves that tip. */
 export async function convergedTip(info: NetworkInfo, timeoutMs = 60_000): Promise<ChainTip> {
   let tip: ChainTip | undefined;
