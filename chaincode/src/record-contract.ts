@@ -151,7 +151,7 @@ export class RecordContract extends Contract {
    * keys then carry state-based endorsement by the custodian.
    * Caller: as StageRecordContent. Reads: `patient`, `record`, private hashes. Writes: `record`,
    * `record~version`. Event: `RecordAnchored`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE,
-   * FORBIDDEN, NOT_FOUND (patient, staged content), ALREADY_EXISTS, CONFLICT (version or previousHash),
+   * FORBIDDEN, NOT_FOUND (patient), CONTENT_NOT_STAGED, ALREADY_EXISTS, CONFLICT (version or previousHash),
    * CONTENT_MISMATCH (hash or verdict differs from what was staged).
    */
   @Transaction()
@@ -163,7 +163,7 @@ export class RecordContract extends Contract {
     if ((previous?.contentHash ?? null) !== args.previousHash)
       fail(ErrorCode.CONFLICT, `${args.recordId} previousHash`);
     const staged = await ledger.stagedHashes(actor.mspId, args.recordId, args.version);
-    if (staged.content === '') fail(ErrorCode.NOT_FOUND, `${args.recordId} staged content`);
+    if (staged.content === '') fail(ErrorCode.CONTENT_NOT_STAGED, args.recordId);
     if (staged.content !== args.contentHash) fail(ErrorCode.CONTENT_MISMATCH, `${args.recordId} content`);
     const verdict = stagedVerdict(args, {
       contentHash: args.contentHash,

@@ -27,6 +27,11 @@ export const ErrorCode = {
   ACCESS_NOT_GRANTED: 'ACCESS_NOT_GRANTED',
   /** Content or a staged verdict does not match the hash it is anchored or claimed with. */
   CONTENT_MISMATCH: 'CONTENT_MISMATCH',
+  /**
+   * An anchor's staged content is not on this endorsing peer: never staged, or staged in a block this
+   * peer has not committed yet (it lags the custodian's by milliseconds). Retryable.
+   */
+  CONTENT_NOT_STAGED: 'CONTENT_NOT_STAGED',
   /** Content is not on this peer (not the custodian's peer) or was erased. */
   CONTENT_UNAVAILABLE: 'CONTENT_UNAVAILABLE',
   /** The data-quality gate rejected the content. */

@@ -212,7 +212,7 @@ describe('ledger error mapping', () => {
     assert.equal(extractChaincodeError('no code here'), undefined);
   });
 
-  it('when any domain error code is mapped, then it is a 4xx (INTERNAL a 502), never 500', () => {
+  it('when any domain error code is mapped, then it is a 4xx (INTERNAL a 502, a lagging endorser a retryable 503), never 500', () => {
     const expected: Record<string, number> = {
       VALIDATION_FAILED: 400,
       NOT_FOUND: 404,
@@ -227,6 +227,7 @@ describe('ledger error mapping', () => {
       ACCESS_NOT_GRANTED: 403,
       CONTENT_MISMATCH: 422,
       CONTENT_UNAVAILABLE: 404,
+      CONTENT_NOT_STAGED: 503,
       QUALITY_REJECTED: 422,
       CONFLICT: 409,
       BENCH_LOADER_DISABLED: 403,

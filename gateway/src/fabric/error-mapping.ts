@@ -52,6 +52,8 @@ const chaincodeStatusOverrides: Readonly<Record<string, number>> = {
   ERASED: 410,
   PRECONDITION_FAILED: 422,
   BENCH_LOADER_DISABLED: 403,
+  // Only while an endorsing peer lags the block that staged the content: retry.
+  CONTENT_NOT_STAGED: 503,
   INTERNAL: 502,
 };
 
@@ -69,6 +71,18 @@ export function statusForChaincodeCode(code: string): number {
   if (/^INVALID_|_INVALID$|MALFORMED|VALIDATION|TOO_(LONG|LARGE|MANY)|OUT_OF_RANGE|BAD_/.test(code))
     return 400;
   return 422;
+}
+
+/** The AppError of a chaincode `[CODE] detail`; a retryable 503 carries Retry-After like the others. */
+function fromChaincodeCode(
+  cc: { code: string; detail: string },
+  opts: { txId?: string; cause: unknown },
+): AppError {
+  const status = statusForChaincodeCode(cc.code);
+  return new AppError(status, cc.code, cc.detail || cc.code, {
+    ...opts,
+    ...(status === 503 ? { retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS } : {}),
+  });
 }
 
 const codePattern = /\[([A-Z][A-Z0-9_]{1,63})\]\s*([^\n]{0,300})/;
@@ -214,10 +228,7 @@ export function mapLedgerError(err: unknown, stage = 'ledger call'): AppError {
     for (const text of texts) {
       const cc = extractChaincodeError(text);
       if (cc) {
-        return new AppError(statusForChaincodeCode(cc.code), cc.code, cc.detail || cc.code, {
-          ...txIdOf(err),
-          cause: err,
-        });
+        return fromChaincodeCode(cc, { ...txIdOf(err), cause: err });
       }
     }
     if (texts.some((t) => /ProposalResponsePayloads do not match|endorsement mismatch/i.test(t))) {
@@ -236,8 +247,7 @@ export function mapLedgerError(err: unknown, stage = 'ledger call'): AppError {
   }
   if (err instanceof Error) {
     const cc = extractChaincodeError(err.message);
-    if (cc)
-      return new AppError(statusForChaincodeCode(cc.code), cc.code, cc.detail || cc.code, { cause: err });
+    if (cc) return fromChaincodeCode(cc, { cause: err });
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') {
       return ledgerUnavailable(stage, { cause: err });

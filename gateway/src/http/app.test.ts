@@ -420,6 +420,29 @@ describe('gateway HTTP layer', () => {
       assert.equal(r.status, 201, r.text);
     });
 
+    it("when the anchor's other endorser has not committed the staging yet, then the anchor is endorsed again until it has and the record is created once", async () => {
+      const id = recordId();
+      const saved = gw.fake.handlers['record:AnchorRecord'];
+      let refusals = 2;
+      gw.fake.handlers['record:AnchorRecord'] = (input, options) => {
+        if (refusals-- > 0) throw new Error(`[CONTENT_NOT_STAGED] ${id}`);
+        if (!saved) throw new Error('no AnchorRecord handler');
+        return saved(input, options);
+      };
+      try {
+        const r = await call(gw, 'POST', '/v1/records', { token: doctor, body: recordBody(id) });
+        assert.equal(r.status, 201, r.text);
+      } finally {
+        if (saved) gw.fake.handlers['record:AnchorRecord'] = saved;
+      }
+      const calls = gw.fake.callsOf('record:AnchorRecord').filter((c) => c.input['recordId'] === id);
+      assert.equal(calls.length, 3);
+      assert.equal(
+        gw.fake.callsOf('record:StageRecordContent').filter((c) => c.input['recordId'] === id).length,
+        1,
+      );
+    });
+
     it('when the key is malformed, then 400', async () => {
       const r = await call(gw, 'POST', '/v1/records', {
         token: doctor,

@@ -3,9 +3,11 @@
  * so content never reaches another org's peer), versions, reads, verification, access and content.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   accessRecordInput,
+  ErrorCode,
   recordMetadataSchema,
   type RecordAnchor,
   type TransactionOutput,
@@ -13,6 +15,7 @@ import {
 } from '@medledger/domain';
 import { z } from 'zod';
 
+import { AppError } from '../errors';
 import type { ServiceContext } from './context';
 
 /** Request body of `POST /v1/records`: the metadata of version 1 and the FHIR resource. */
@@ -43,6 +46,9 @@ export interface AnchoredRecord {
   readonly record: RecordAnchor;
 }
 
+/** Pauses before re-endorsing an anchor whose staging another peer has not committed yet (~1.5 s). */
+const STAGING_LAG_RETRIES_MS = [20, 40, 80, 160, 320, 640];
+
 /** A fresh salt: 256 random bits, hex. */
 export function newSalt(): string {
   return randomBytes(32).toString('hex');
@@ -62,18 +68,28 @@ async function anchor(
     endorsingOrganizations: [ctx.mspId],
     onEndorsed: ctx.onEndorsed,
   });
-  const anchored = await ctx.ledger.submit(
-    ctx.caller,
-    'AnchorRecord',
-    {
-      ...metadata,
-      previousHash,
-      contentHash: staged.result.contentHash,
-      qualityStatus: staged.result.qualityStatus,
-      reasons: staged.result.reasons,
-    },
-    { onEndorsed: ctx.onEndorsed },
-  );
+  const anchorInput = {
+    ...metadata,
+    previousHash,
+    contentHash: staged.result.contentHash,
+    qualityStatus: staged.result.qualityStatus,
+    reasons: staged.result.reasons,
+  };
+  // The staging committed VALID on our peer; the anchor's other endorser may commit that block a few
+  // milliseconds later, and until then answers CONTENT_NOT_STAGED. Wait for it, briefly.
+  let anchored;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      anchored = await ctx.ledger.submit(ctx.caller, 'AnchorRecord', anchorInput, {
+        onEndorsed: ctx.onEndorsed,
+      });
+      break;
+    } catch (err) {
+      const lagging = err instanceof AppError && err.code === ErrorCode.CONTENT_NOT_STAGED;
+      if (!lagging || attempt >= STAGING_LAG_RETRIES_MS.length) throw err;
+      await sleep(STAGING_LAG_RETRIES_MS[attempt]);
+    }
+  }
   return { txId: anchored.txId, stageTxId: staged.txId, salt, record: anchored.result };
 }
 
