@@ -12,6 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { generatePatientKey } from '@medledger/domain';
 
+import { diagnosisRecord } from '@medledger/test/dist/support/fixtures';
+
 import type { AuditLoadOutcome } from './audit-loader';
 import { BenchClient, expectStatus, outcomeOf } from './http';
 import { closedLoop, openLoop, type LoadResult, type Operation, type OutcomeKind } from './load';
@@ -162,15 +164,7 @@ function resource(did: string): Record<string, unknown> {
 
 /** The body of `POST /v1/records` anchoring a diagnosis of `patientDid`. */
 function recordBody(recordId: string, patientDid: string): Record<string, unknown> {
-  return {
-    recordId,
-    patientDid,
-    department: 'cardiology',
-    category: 'diagnosis',
-    level: 3,
-    fhirResourceType: 'Condition',
-    resource: resource(patientDid),
-  };
+  return diagnosisRecord(recordId, patientDid, resource(patientDid));
 }
 
 /** The `i`-th item, round robin. */

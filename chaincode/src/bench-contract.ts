@@ -11,7 +11,12 @@ import { isActiveAdmin, resolveActor } from './actor';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 
-/** Whether this chaincode server process was started with the benchmark flag; read at call time. */
+/**
+ * Whether this chaincode server process was started with the benchmark flag; read at call time. This is
+ * the one input that is not in the proposal: endorsers that disagree about it cannot agree on a result
+ * (one refuses), so a mismatch ends in a refused transaction, never in divergent state. A deterministic
+ * gate (a CA-issued certificate attribute checked against the signer) is the better design; see README.
+ */
 function benchLoaderEnabled(): boolean {
   return process.env[BENCH_LOADER_FLAG] === '1';
 }

@@ -191,6 +191,7 @@ describe('the audit projection on the real consortium', () => {
           periodEnd: new Date(Date.now() + 2 * 86_400_000).toISOString(),
         },
         { patientDid, privateJwk: patient.privateJwk, kid: patient.kid },
+        { nowMs: Date.now() },
       ),
     });
     expectStatus(grant, 201, 'grant consent');

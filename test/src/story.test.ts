@@ -74,11 +74,11 @@ interface Patient {
 }
 
 function sign(patient: Patient, payload: Body): string {
-  return signPatientPayload(payload, {
-    patientDid: patient.did,
-    privateJwk: patient.privateJwk,
-    kid: patient.kid,
-  });
+  return signPatientPayload(
+    payload,
+    { patientDid: patient.did, privateJwk: patient.privateJwk, kid: patient.kid },
+    { nowMs: Date.now() },
+  );
 }
 
 describe('the MedLedger story through the REST gateways', () => {

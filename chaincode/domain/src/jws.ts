@@ -102,9 +102,10 @@ export interface PatientSigner {
 export function signPatientPayload(
   body: Readonly<Record<string, unknown>>,
   signer: PatientSigner,
-  options: { readonly ttlSeconds?: number; readonly nowMs?: number } = {},
+  options: { readonly nowMs: number; readonly ttlSeconds?: number },
 ): string {
-  const iat = Math.floor((options.nowMs ?? Date.now()) / 1000);
+  // The caller's clock, passed in: this module is also loaded by the chaincode, which must not read one.
+  const iat = Math.floor(options.nowMs / 1000);
   const payload = {
     patientDid: signer.patientDid,
     nonce: randomBytes(18).toString('base64url'),

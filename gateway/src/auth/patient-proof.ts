@@ -155,7 +155,7 @@ export function signPatientProof(
     { patientDid: claims.patientDid, privateJwk, kid },
     {
       ttlSeconds: claims.ttlSeconds ?? 120,
-      ...(claims.nowMs === undefined ? {} : { nowMs: claims.nowMs }),
+      nowMs: claims.nowMs ?? Date.now(),
     },
   );
 }

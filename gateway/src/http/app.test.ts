@@ -468,6 +468,7 @@ describe('gateway HTTP layer', () => {
           periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
         },
         { patientDid: did, privateJwk, kid: `${did}#key-1` },
+        { nowMs: Date.now() },
       );
       const t = await gw.token(did, { kind: 'patient' });
       const r = await call(gw, 'POST', '/v1/consents', { token: t, body: { jws } });
@@ -509,6 +510,7 @@ describe('gateway HTTP layer', () => {
           consentId: txId(),
         },
         { patientDid: did, privateJwk, kid: `${did}#key-1` },
+        { nowMs: Date.now() },
       );
       assertProblem(
         await call(gw, 'POST', `/v1/consents/${txId()}/revoke`, { token: doctor, body: { jws } }),

@@ -14,7 +14,12 @@ import {
 import type { z } from 'zod';
 
 import { AppError, GatewayErrorCode, type ValidationIssue } from '../errors';
-import type { EndorsedTransaction, LedgerCaller, LedgerClient } from '../fabric/ledger-port';
+import type {
+  EndorsedTransaction,
+  LedgerCallOptions,
+  LedgerCaller,
+  LedgerClient,
+} from '../fabric/ledger-port';
 import type { FailpointStage } from '../failpoints';
 
 /** Options of a typed call. */
@@ -128,26 +133,24 @@ export class Ledger {
    * business effect twice.
    */
   withPrior(prior: readonly EndorsedTransaction[]): Ledger {
-    const client = this.#client;
     const remaining = [...prior];
-    return new Ledger({
-      submit: (caller, fn, arg, options = {}) => {
-        const mine = remaining.filter((p) => p.fn === fn);
-        for (let i = remaining.length - 1; i >= 0; i--) if (remaining[i]?.fn === fn) remaining.splice(i, 1);
-        return client.submit(caller, fn, arg, mine.length > 0 ? { ...options, prior: mine } : options);
-      },
-      evaluate: (caller, fn, arg, options) => client.evaluate(caller, fn, arg, options),
-      ping: () => client.ping(),
-      close: () => undefined,
+    return this.#withSubmitOptions((fn) => {
+      const mine = remaining.filter((p) => p.fn === fn);
+      for (let i = remaining.length - 1; i >= 0; i--) if (remaining[i]?.fn === fn) remaining.splice(i, 1);
+      return mine.length > 0 ? { prior: mine } : {};
     });
   }
 
   /** This ledger with every submit crashing the process at `stage` (testing only; see failpoints.ts). */
   withFailpoint(stage: FailpointStage): Ledger {
+    return this.#withSubmitOptions(() => ({ failpoint: stage }));
+  }
+
+  /** This ledger with `extra(fn)` added to the options of every submit; reads pass through. */
+  #withSubmitOptions(extra: (fn: string) => LedgerCallOptions): Ledger {
     const client = this.#client;
     return new Ledger({
-      submit: (caller, fn, arg, options = {}) =>
-        client.submit(caller, fn, arg, { ...options, failpoint: stage }),
+      submit: (caller, fn, arg, options = {}) => client.submit(caller, fn, arg, { ...options, ...extra(fn) }),
       evaluate: (caller, fn, arg, options) => client.evaluate(caller, fn, arg, options),
       ping: () => client.ping(),
       close: () => undefined,

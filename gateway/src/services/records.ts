@@ -76,7 +76,9 @@ async function anchor(
     reasons: staged.result.reasons,
   };
   // The staging committed VALID on our peer; the anchor's other endorser may commit that block a few
-  // milliseconds later, and until then answers CONTENT_NOT_STAGED. Wait for it, briefly.
+  // milliseconds later, and until then answers CONTENT_NOT_STAGED. Wait for it, briefly. This lives
+  // here, not in the ledger client's retry loop: only this flow knows the staging has committed, so only
+  // here is CONTENT_NOT_STAGED a lag rather than an anchor of content that was never staged.
   let anchored;
   for (let attempt = 0; ; attempt++) {
     try {

@@ -338,11 +338,11 @@ describe('authorization matrix', () => {
     breakGlassDirect: new Pool(),
   };
   const sign = (payload: Body): string =>
-    signPatientPayload(payload, {
-      patientDid: patient.did,
-      privateJwk: patient.privateJwk,
-      kid: patient.kid,
-    });
+    signPatientPayload(
+      payload,
+      { patientDid: patient.did, privateJwk: patient.privateJwk, kid: patient.kid },
+      { nowMs: Date.now() },
+    );
   const publicJwk = (jwk: P256PrivateJwk) => ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
   /** A patient-signed consent for Hospital2 to lab data (leaves the diagnosis decisions alone). */
   const labConsentGrant = (): Body => ({

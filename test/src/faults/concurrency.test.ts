@@ -43,7 +43,11 @@ describe('concurrency on one consent and one patient', () => {
     assert.equal(reg.status, 201);
     const app = await apiAs(info, 'Hospital1', did, { kind: 'patient' });
     const sign = (payload: Record<string, unknown>) =>
-      signPatientPayload(payload, { patientDid: did, privateJwk: keys.privateJwk, kid });
+      signPatientPayload(
+        payload,
+        { patientDid: did, privateJwk: keys.privateJwk, kid },
+        { nowMs: Date.now() },
+      );
     const grant = (mspId: string) =>
       app.post('/v1/consents', {
         jws: sign({
