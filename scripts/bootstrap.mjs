@@ -1,24 +1,54 @@
-// Makes a fresh clone runnable: installs npm packages when they are missing or stale, then compiles
-// every TypeScript project. Plain JavaScript because it runs before anything is installed or built.
-import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+// Every npm script's entry point: runs under Node 24 LTS (provisioned into the per-user cache when the
+// machine's Node is outside that range), installs npm packages when they are missing, stale or were
+// built for another Node, compiles every TypeScript project, then runs the given script under the same
+// runtime:
+//
+//   node scripts/bootstrap.mjs [script.js [args...]]
+//
+// Plain JavaScript because it runs before anything is installed or built.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+import { ensureSupportedNode, runtimeEnv } from './node-runtime.mjs';
 
+const self = fileURLToPath(import.meta.url);
+const root = join(dirname(self), '..');
+const [target, ...targetArgs] = process.argv.slice(2);
+
+await ensureSupportedNode(self, process.argv.slice(2));
+// Children (npm, node-gyp, the target) run under this runtime and build native modules against it.
+Object.assign(process.env, runtimeEnv(process.execPath));
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// Set-up output goes to stderr so that a target's stdout stays its own (`TOKEN=$(npm run -s token ...)`).
 function run(cmd, args) {
-  execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  execFileSync(cmd, args, { cwd: root, stdio: ['inherit', 2, 2] });
 }
 
 const installedMarker = join(root, 'node_modules', '.package-lock.json');
+const abiMarker = join(root, 'node_modules', '.medledger-node-abi');
 const lockFile = join(root, 'package-lock.json');
+const abi = `${process.versions.modules} ${process.platform}-${process.arch}`;
 const needsInstall =
   !existsSync(installedMarker) ||
   (existsSync(lockFile) && statSync(lockFile).mtimeMs > statSync(installedMarker).mtimeMs);
 if (needsInstall) {
-  console.log('[medledger] installing npm packages');
+  console.error('[medledger] installing npm packages');
   run(npm, existsSync(lockFile) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
+} else if (!existsSync(abiMarker) || readFileSync(abiMarker, 'utf8') !== abi) {
+  // Installed under another Node (native modules are built per ABI): rebuild them for this one.
+  console.error(`[medledger] rebuilding native modules for Node ${process.version}`);
+  run(npm, ['rebuild', '--no-audit', '--no-fund']);
 }
+writeFileSync(abiMarker, abi);
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+
+if (target !== undefined) {
+  const result = spawnSync(process.execPath, [join(root, target), ...targetArgs], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  process.exit(result.status ?? 1);
+}

@@ -17,7 +17,7 @@ const runFaults = args.has('--faults');
 const runUnit = !args.has('--e2e') && !runFaults;
 const runE2e = args.has('--e2e') || args.has('--all');
 
-function findTests(dir) {
+function findTests(dir, suffix = '.test.js') {
   let out = [];
   let entries;
   try {
@@ -27,8 +27,8 @@ function findTests(dir) {
   }
   for (const name of entries) {
     const full = join(dir, name);
-    if (statSync(full).isDirectory()) out = out.concat(findTests(full));
-    else if (name.endsWith('.test.js')) out.push(full);
+    if (statSync(full).isDirectory()) out = out.concat(findTests(full, suffix));
+    else if (name.endsWith(suffix)) out.push(full);
   }
   return out.sort();
 }
@@ -47,9 +47,12 @@ const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
 if (runUnit) {
   run('eslint', process.execPath, [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', '.']);
   run('prettier', process.execPath, [bin('prettier', 'bin/prettier.cjs'), '--check', '.']);
-  const unit = ['chaincode/domain', 'chaincode', 'gateway', 'network', 'bench'].flatMap((p) =>
-    findTests(join(root, p, 'dist')),
-  );
+  const unit = [
+    ...findTests(join(root, 'scripts'), '.test.mjs'),
+    ...['chaincode/domain', 'chaincode', 'gateway', 'network', 'bench'].flatMap((p) =>
+      findTests(join(root, p, 'dist')),
+    ),
+  ];
   run(`unit and component tests (${unit.length} files)`, process.execPath, [
     '--test',
     '--test-reporter=spec',

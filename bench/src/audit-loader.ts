@@ -179,7 +179,7 @@ export async function loadBatches(
           const text = errorText(err);
           // A disabled loader, a refused caller or a bad batch will not get better on a retry.
           if (attempt >= 2 || /\[(BENCH_LOADER_DISABLED|FORBIDDEN|VALIDATION_FAILED)\]/.test(text)) {
-            throw new Error(`a batch of ${String(size)} failed: ${text.slice(0, 300)}`);
+            throw new Error(`a batch of ${String(size)} failed: ${text.slice(0, 300)}`, { cause: err });
           }
         }
       }

@@ -113,6 +113,7 @@ export async function startProcess(spec: ProcessSpec, timeoutMs = 60_000): Promi
       : '';
     throw new Error(
       `${spec.name} did not become ready (${(err as Error).message}); log ${spec.logFile}:\n${tail}`,
+      { cause: err },
     );
   }
   return 'started';

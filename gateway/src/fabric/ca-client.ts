@@ -6,6 +6,8 @@ import { randomBytes, webcrypto } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 
+// @peculiar/x509 2 resolves its ASN.1 types through tsyringe, which needs the Reflect metadata API.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 import { AppError, GatewayErrorCode } from '../errors';

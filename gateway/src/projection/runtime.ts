@@ -103,7 +103,7 @@ export async function startProjection(options: Readonly<StartProjectionOptions>)
     store,
     async status() {
       const checkpoint = await store.checkpoint();
-      let height: bigint | null = null;
+      let height: bigint | null;
       try {
         height = await source.height();
       } catch {

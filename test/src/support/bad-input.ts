@@ -237,9 +237,7 @@ export async function sweep(
     const token = c.token ?? tokens[i % tokens.length] ?? '';
     const headers: Record<string, string> = { ...(c.headers ?? {}) };
     if (token !== '') headers.authorization = `Bearer ${token}`;
-    let status = 0;
-    let type = '';
-    let text = '';
+    let answer: { status: number; type: string; text: string };
     try {
       const res = await fetch(`${baseUrl}${c.path}`, {
         method: c.method,
@@ -247,13 +245,16 @@ export async function sweep(
         ...(c.body === undefined ? {} : { body: c.body }),
         signal: AbortSignal.timeout(30_000),
       });
-      status = res.status;
-      type = res.headers.get('content-type')?.split(';')[0] ?? '';
-      text = await res.text();
+      answer = {
+        status: res.status,
+        type: res.headers.get('content-type')?.split(';')[0] ?? '',
+        text: await res.text(),
+      };
     } catch (err) {
       failures.push(`${c.name}: no answer (${(err as Error).name})`);
       continue;
     }
+    const { status, type, text } = answer;
     statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
     const allowed = c.allow?.includes(status) ?? false;
     if (!allowed && (status < 400 || status >= 500))

@@ -1,4 +1,6 @@
 import { webcrypto } from 'node:crypto';
+// @peculiar/x509 2 resolves its ASN.1 types through tsyringe, which needs the Reflect metadata API.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
