@@ -1,46 +1,11 @@
 /**
- * The one application error. Everything the gateway knows how to fail with becomes an AppError with an
- * HTTP status and a stable SCREAMING_SNAKE code; the HTTP error handler renders it as problem+json.
- * `detail` must hold ids only, never personal data.
+ * The gateway's one error vocabulary. Every failure the gateway answers is an {@link AppError} whose code
+ * comes from a closed union (the gateway's own codes and the chaincode's, from the domain package);
+ * {@link STATUS_OF} gives each code its HTTP status, so adding a code without a status does not compile.
+ * The HTTP error handler renders an AppError as problem+json. `detail` holds ids only, never personal
+ * data.
  */
-export class AppError extends Error {
-  override readonly name = 'AppError';
-  readonly status: number;
-  readonly code: string;
-  readonly detail: string;
-  /** Seconds a client should wait before retrying (sets `Retry-After`). */
-  readonly retryAfterSeconds: number | undefined;
-  /** Fabric transaction id when the failure belongs to one. */
-  readonly txId: string | undefined;
-  /** Field-level validation issues (paths and messages, no values). */
-  readonly issues: readonly ValidationIssue[] | undefined;
-
-  constructor(
-    status: number,
-    code: string,
-    detail: string,
-    options: Readonly<{
-      retryAfterSeconds?: number;
-      txId?: string;
-      issues?: readonly ValidationIssue[];
-      cause?: unknown;
-    }> = {},
-  ) {
-    super(`[${code}] ${detail}`, { cause: options.cause });
-    this.status = status;
-    this.code = code;
-    this.detail = detail;
-    this.retryAfterSeconds = options.retryAfterSeconds;
-    this.txId = options.txId;
-    this.issues = options.issues;
-  }
-}
-
-/** One validation problem: where (a JSON pointer-like path) and what, never the offending value. */
-export interface ValidationIssue {
-  readonly path: string;
-  readonly message: string;
-}
+import { ErrorCode as ChaincodeErrorCode } from '@medledger/domain';
 
 /** Codes the gateway itself produces (chaincode codes come from the domain package). */
 export const GatewayErrorCode = {
@@ -71,13 +36,114 @@ export const GatewayErrorCode = {
   ENDORSEMENT_FAILED: 'ENDORSEMENT_FAILED',
   TRANSACTION_INVALID: 'TRANSACTION_INVALID',
   LEDGER_RESPONSE_INVALID: 'LEDGER_RESPONSE_INVALID',
+  /** The chaincode answered a `[CODE]` this gateway does not know (a newer chaincode): logged, 502. */
+  CHAINCODE_ERROR_UNKNOWN: 'CHAINCODE_ERROR_UNKNOWN',
   CA_UNAVAILABLE: 'CA_UNAVAILABLE',
   CA_REJECTED: 'CA_REJECTED',
-  NOT_IMPLEMENTED: 'NOT_IMPLEMENTED',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   INTERNAL: 'INTERNAL',
 } as const;
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
+
+/** Every code an AppError can carry. */
+export type AppErrorCode = GatewayErrorCode | ChaincodeErrorCode;
+
+/** The HTTP status of every code, gateway's and chaincode's alike. */
+export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  IDEMPOTENCY_KEY_INVALID: 400,
+  CURSOR_INVALID: 400,
+  UNAUTHENTICATED: 401,
+  PATIENT_PROOF_REQUIRED: 401,
+  PATIENT_PROOF_INVALID: 401,
+  FORBIDDEN: 403,
+  WRONG_ORG: 403,
+  IDENTITY_NOT_ENROLLED: 403,
+  NOT_REGISTERED: 403,
+  INACTIVE: 403,
+  CONSENT_REQUIRED: 403,
+  INVALID_SIGNATURE: 403,
+  ACCESS_NOT_GRANTED: 403,
+  BENCH_LOADER_DISABLED: 403,
+  ROUTE_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  CONTENT_UNAVAILABLE: 404,
+  METHOD_NOT_ALLOWED: 405,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  LEDGER_CONFLICT: 409,
+  ALREADY_EXISTS: 409,
+  REPLAYED_NONCE: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  EXPIRED: 422,
+  CONTENT_MISMATCH: 422,
+  QUALITY_REJECTED: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  ENDORSEMENT_FAILED: 502,
+  TRANSACTION_INVALID: 502,
+  LEDGER_RESPONSE_INVALID: 502,
+  CHAINCODE_ERROR_UNKNOWN: 502,
+  STATE_INVALID: 502,
+  CA_REJECTED: 502,
+  LEDGER_UNAVAILABLE: 503,
+  CA_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
+  // Only while an endorsing peer lags the block that staged the content: retry.
+  CONTENT_NOT_STAGED: 503,
+  LEDGER_TIMEOUT: 504,
+};
+
+/** Seconds a client should wait after a 503 from the ledger. */
+export const LEDGER_RETRY_AFTER_SECONDS = 2;
+
+/** One validation problem: where (a JSON pointer-like path) and what, never the offending value. */
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** What an AppError may carry besides its code and detail. */
+export type AppErrorOptions = Readonly<{
+  /** Seconds a client should wait before retrying (sets `Retry-After`). */
+  retryAfterSeconds?: number;
+  txId?: string;
+  issues?: readonly ValidationIssue[];
+  cause?: unknown;
+}>;
+
+/** The one application error: a code of the closed vocabulary, its status, and ids-only detail. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly status: number;
+  readonly code: AppErrorCode;
+  readonly detail: string;
+  /** Seconds a client should wait before retrying (sets `Retry-After`). */
+  readonly retryAfterSeconds: number | undefined;
+  /** Fabric transaction id when the failure belongs to one. */
+  readonly txId: string | undefined;
+  /** Field-level validation issues (paths and messages, no values). */
+  readonly issues: readonly ValidationIssue[] | undefined;
+
+  constructor(code: AppErrorCode, detail: string, options: AppErrorOptions = {}) {
+    super(`[${code}] ${detail}`, { cause: options.cause });
+    this.status = STATUS_OF[code];
+    this.code = code;
+    this.detail = detail;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.txId = options.txId;
+    this.issues = options.issues;
+  }
+}
+
+/** True when `code` is in the vocabulary. */
+export function isAppErrorCode(code: string): code is AppErrorCode {
+  return Object.hasOwn(STATUS_OF, code);
+}
 
 /** Short human titles per HTTP status for problem+json. */
 export function titleFor(status: number): string {
@@ -93,9 +159,7 @@ export function titleFor(status: number): string {
     415: 'Unsupported Media Type',
     422: 'Unprocessable Content',
     429: 'Too Many Requests',
-    431: 'Request Header Fields Too Large',
     500: 'Internal Server Error',
-    501: 'Not Implemented',
     502: 'Bad Gateway',
     503: 'Service Unavailable',
     504: 'Gateway Timeout',

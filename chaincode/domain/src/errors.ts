@@ -43,8 +43,8 @@ export const ErrorCode = {
    * benchmark flag (`MEDLEDGER_BENCH_LOADER=1`): always the case in production.
    */
   BENCH_LOADER_DISABLED: 'BENCH_LOADER_DISABLED',
-  /** An unexpected failure inside the chaincode. */
-  INTERNAL: 'INTERNAL',
+  /** A value in world state does not match its schema (a ledger written by another version). */
+  STATE_INVALID: 'STATE_INVALID',
 } as const;
 
 /** One of {@link ErrorCode}. */

@@ -119,7 +119,7 @@ export class Ledger {
     const bytes = await this.#stub.getState(key);
     if (bytes.length === 0) return undefined;
     const parsed = schema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-    if (!parsed.success) fail(ErrorCode.INTERNAL, 'stored value does not match its schema');
+    if (!parsed.success) fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
     return parsed.data;
   }
 

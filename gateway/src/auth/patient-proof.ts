@@ -51,7 +51,7 @@ export class NonceCache {
     if (this.#seen.size >= this.maxEntries) {
       let soonest = Infinity;
       for (const until of this.#seen.values()) soonest = Math.min(soonest, until);
-      throw new AppError(429, GatewayErrorCode.RATE_LIMITED, 'too many patient proofs in flight', {
+      throw new AppError(GatewayErrorCode.RATE_LIMITED, 'too many patient proofs in flight', {
         retryAfterSeconds: Math.max(1, Math.ceil((soonest - nowMs) / 1000)),
       });
     }
@@ -65,7 +65,7 @@ export class NonceCache {
 }
 
 function invalid(detail: string): AppError {
-  return new AppError(401, GatewayErrorCode.PATIENT_PROOF_INVALID, detail);
+  return new AppError(GatewayErrorCode.PATIENT_PROOF_INVALID, detail);
 }
 
 /** What {@link verifyPatientProof} checks a proof against. */
@@ -92,7 +92,6 @@ export async function verifyPatientProof(check: PatientProofCheck): Promise<Acce
   const nowMs = check.nowMs ?? Date.now();
   if (check.proof === undefined || check.proof === '') {
     throw new AppError(
-      401,
       GatewayErrorCode.PATIENT_PROOF_REQUIRED,
       `send a proof signed with the patient key in ${PATIENT_PROOF_HEADER}`,
     );

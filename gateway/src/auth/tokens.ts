@@ -48,7 +48,7 @@ export interface VerifierOptions {
 }
 
 function unauthenticated(detail: string, cause?: unknown): AppError {
-  return new AppError(401, GatewayErrorCode.UNAUTHENTICATED, detail, { cause });
+  return new AppError(GatewayErrorCode.UNAUTHENTICATED, detail, { cause });
 }
 
 /** Creates a verifier over a local JWKS file or a remote JWKS URL. */
@@ -87,7 +87,7 @@ export async function createTokenVerifier(options: VerifierOptions): Promise<Tok
     }
     const org = payload['org'];
     if (org !== options.orgName && org !== options.mspId) {
-      throw new AppError(403, GatewayErrorCode.WRONG_ORG, 'the token was issued for another organization');
+      throw new AppError(GatewayErrorCode.WRONG_ORG, 'the token was issued for another organization');
     }
     const sub = typeof payload['sub'] === 'string' ? payload['sub'] : '';
     const kind = payload['kind'] === 'patient' ? 'patient' : 'staff';

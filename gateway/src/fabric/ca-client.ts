@@ -80,7 +80,7 @@ export class FabricCaClient {
       req.on('error', reject);
       req.end(payload);
     }).catch((err: unknown) => {
-      throw new AppError(503, GatewayErrorCode.CA_UNAVAILABLE, 'the certificate authority is unavailable', {
+      throw new AppError(GatewayErrorCode.CA_UNAVAILABLE, 'the certificate authority is unavailable', {
         cause: err,
         retryAfterSeconds: 2,
       });
@@ -89,15 +89,14 @@ export class FabricCaClient {
     try {
       parsed = JSON.parse(response.text) as CaResponse<T>;
     } catch {
-      throw new AppError(502, GatewayErrorCode.CA_REJECTED, `unexpected CA response (${response.status})`);
+      throw new AppError(GatewayErrorCode.CA_REJECTED, `unexpected CA response (${response.status})`);
     }
     if (!parsed.success) {
       const first = parsed.errors?.[0];
       if (first?.code === CA_ALREADY_REGISTERED) {
-        throw new AppError(409, 'ALREADY_EXISTS', 'the enrollment id is already registered with the CA');
+        throw new AppError('ALREADY_EXISTS', 'the enrollment id is already registered with the CA');
       }
       throw new AppError(
-        502,
         GatewayErrorCode.CA_REJECTED,
         `the CA refused the request (code ${first?.code ?? 0})`,
       );

@@ -13,12 +13,7 @@ import {
 import { ErrorCode } from '@medledger/domain';
 
 import { AppError } from '../errors';
-import {
-  extractChaincodeError,
-  isMvccConflict,
-  mapLedgerError,
-  statusForChaincodeCode,
-} from './error-mapping';
+import { extractChaincodeError, isMvccConflict, mapLedgerError } from './error-mapping';
 
 function serviceError(code: GrpcStatus, message: string): ServiceError {
   return Object.assign(new Error(message), { code, details: message, metadata: new Metadata() });
@@ -45,15 +40,15 @@ describe('ledger error mapping', () => {
   const table: [name: string, err: unknown, status: number, code: string][] = [
     [
       'chaincode NOT_FOUND in endorsement details',
-      endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [RECORD_NOT_FOUND] rec-1']),
+      endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [NOT_FOUND] rec-1']),
       404,
-      'RECORD_NOT_FOUND',
+      'NOT_FOUND',
     ],
     [
-      'chaincode ACCESS_DENIED',
-      endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [ACCESS_DENIED] actor did:x']),
+      'chaincode ACCESS_NOT_GRANTED',
+      endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [ACCESS_NOT_GRANTED] actor did:x']),
       403,
-      'ACCESS_DENIED',
+      'ACCESS_NOT_GRANTED',
     ],
     [
       'chaincode VALIDATION_FAILED',
@@ -67,26 +62,31 @@ describe('ledger error mapping', () => {
       409,
       'ALREADY_EXISTS',
     ],
-    [
-      'chaincode CONSENT_EXISTS',
-      endorseError(GrpcStatus.UNKNOWN, ['[CONSENT_EXISTS] c1']),
-      409,
-      'CONSENT_EXISTS',
-    ],
+    ['chaincode CONFLICT', endorseError(GrpcStatus.UNKNOWN, ['[CONFLICT] c1']), 409, 'CONFLICT'],
     [
       'chaincode QUALITY_REJECTED',
       endorseError(GrpcStatus.UNKNOWN, ['[QUALITY_REJECTED] r1']),
       422,
       'QUALITY_REJECTED',
     ],
-    ['chaincode INVALID_HASH', endorseError(GrpcStatus.UNKNOWN, ['[INVALID_HASH] r1']), 400, 'INVALID_HASH'],
     [
-      'chaincode SIGNATURE_INVALID',
-      endorseError(GrpcStatus.UNKNOWN, ['[SIGNATURE_INVALID] c1']),
-      403,
-      'SIGNATURE_INVALID',
+      'chaincode CONTENT_MISMATCH',
+      endorseError(GrpcStatus.UNKNOWN, ['[CONTENT_MISMATCH] r1']),
+      422,
+      'CONTENT_MISMATCH',
     ],
-    ['chaincode NONCE_REUSED', endorseError(GrpcStatus.UNKNOWN, ['[NONCE_REUSED] c1']), 409, 'NONCE_REUSED'],
+    [
+      'chaincode INVALID_SIGNATURE',
+      endorseError(GrpcStatus.UNKNOWN, ['[INVALID_SIGNATURE] c1']),
+      403,
+      'INVALID_SIGNATURE',
+    ],
+    [
+      'chaincode REPLAYED_NONCE',
+      endorseError(GrpcStatus.UNKNOWN, ['[REPLAYED_NONCE] c1']),
+      409,
+      'REPLAYED_NONCE',
+    ],
     [
       'peer unavailable',
       endorseError(GrpcStatus.UNAVAILABLE, [], '14 UNAVAILABLE: no connection'),
@@ -192,7 +192,7 @@ describe('ledger error mapping', () => {
   });
 
   it('when an AppError is mapped, then it passes through unchanged', () => {
-    const e = new AppError(418, 'TEAPOT', 'x');
+    const e = new AppError('RATE_LIMITED', 'x');
     assert.equal(mapLedgerError(e), e);
   });
 
@@ -212,7 +212,7 @@ describe('ledger error mapping', () => {
     assert.equal(extractChaincodeError('no code here'), undefined);
   });
 
-  it('when any domain error code is mapped, then it is a 4xx (INTERNAL a 502, a lagging endorser a retryable 503), never 500', () => {
+  it('when any domain error code is mapped, then it is a 4xx (STATE_INVALID a 502, a lagging endorser a retryable 503), never 500', () => {
     const expected: Record<string, number> = {
       VALIDATION_FAILED: 400,
       NOT_FOUND: 404,
@@ -231,7 +231,7 @@ describe('ledger error mapping', () => {
       QUALITY_REJECTED: 422,
       CONFLICT: 409,
       BENCH_LOADER_DISABLED: 403,
-      INTERNAL: 502,
+      STATE_INVALID: 502,
     };
     for (const code of Object.values(ErrorCode)) {
       const mapped = mapLedgerError(new Error(`transaction returned with failure: [${code}] x-1`));
@@ -240,10 +240,14 @@ describe('ledger error mapping', () => {
     }
   });
 
-  it('when codes follow naming rules, then the status follows them; unknown codes are 422, never 500', () => {
-    assert.equal(statusForChaincodeCode('PATIENT_NOT_FOUND'), 404);
-    assert.equal(statusForChaincodeCode('CONSENT_REVOKED'), 409);
-    assert.equal(statusForChaincodeCode('INVALID_PERIOD'), 400);
-    assert.equal(statusForChaincodeCode('SOMETHING_NEW'), 422);
+  it('when the chaincode answers a code the domain does not know, then 502 CHAINCODE_ERROR_UNKNOWN, not a guess', () => {
+    for (const code of ['PATIENT_NOT_FOUND', 'CONSENT_REVOKED', 'SOMETHING_NEW']) {
+      const mapped = mapLedgerError(
+        endorseError(GrpcStatus.ABORTED, [`chaincode response 500, [${code}] x-1`]),
+      );
+      assert.equal(mapped.status, 502, code);
+      assert.equal(mapped.code, 'CHAINCODE_ERROR_UNKNOWN', code);
+      assert.equal(mapped.detail, `the chaincode answered ${code}`);
+    }
   });
 });

@@ -5,94 +5,41 @@
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { StatusCode } from '@hyperledger/fabric-gateway';
+import { parseChaincodeError, type ErrorCode } from '@medledger/domain';
 
-import { AppError, GatewayErrorCode } from '../errors';
+import { AppError, GatewayErrorCode, LEDGER_RETRY_AFTER_SECONDS, STATUS_OF } from '../errors';
 
-/** Seconds a client should wait after a 503 from the ledger. */
-export const LEDGER_RETRY_AFTER_SECONDS = 2;
-
-/**
- * HTTP status per chaincode error code, for codes whose status cannot be read from their name. Codes
- * not listed here are classified by {@link statusForChaincodeCode}'s naming rules.
- */
-const chaincodeStatusOverrides: Readonly<Record<string, number>> = {
-  VALIDATION_FAILED: 400,
-  INVALID_ARGUMENT: 400,
-  INVALID_INPUT: 400,
-  BAD_REQUEST: 400,
-  INVALID_SIGNATURE: 403,
-  SIGNATURE_INVALID: 403,
-  UNAUTHORIZED: 403,
-  FORBIDDEN: 403,
-  ACCESS_DENIED: 403,
-  NOT_AUTHORIZED: 403,
-  ROLE_NOT_ALLOWED: 403,
-  WRONG_ORG: 403,
-  STAFF_INACTIVE: 403,
-  NOT_REGISTERED: 403,
-  INACTIVE: 403,
-  CONSENT_REQUIRED: 403,
-  ACCESS_NOT_GRANTED: 403,
-  REPLAYED_NONCE: 409,
-  CONTENT_UNAVAILABLE: 404,
-  NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  CONFLICT: 409,
-  NONCE_REUSED: 409,
-  REPLAYED: 409,
-  VERSION_CONFLICT: 409,
-  STALE_VERSION: 409,
-  CONSENT_EXPIRED: 422,
-  EXPIRED: 422,
-  QUALITY_REJECTED: 422,
-  QUALITY_GATE_FAILED: 422,
-  HASH_MISMATCH: 422,
-  CONTENT_MISMATCH: 422,
-  CONTENT_ERASED: 410,
-  ERASED: 410,
-  PRECONDITION_FAILED: 422,
-  BENCH_LOADER_DISABLED: 403,
-  // Only while an endorsing peer lags the block that staged the content: retry.
-  CONTENT_NOT_STAGED: 503,
-  INTERNAL: 502,
-};
-
-/** Maps a chaincode error code to an HTTP status: overrides first, then naming rules, else 422. */
-export function statusForChaincodeCode(code: string): number {
-  const override = chaincodeStatusOverrides[code];
-  if (override !== undefined) return override;
-  if (/NOT_FOUND$|^UNKNOWN_/.test(code)) return 404;
-  if (
-    /DENIED|FORBIDDEN|UNAUTHORI[SZ]ED|NOT_ALLOWED|NOT_PERMITTED|INACTIVE|DEACTIVATED|SIGNATURE/.test(code)
-  ) {
-    return 403;
-  }
-  if (/EXISTS$|^ALREADY_|CONFLICT|DUPLICATE|REVOKED$|REPLAY|NONCE/.test(code)) return 409;
-  if (/^INVALID_|_INVALID$|MALFORMED|VALIDATION|TOO_(LONG|LARGE|MANY)|OUT_OF_RANGE|BAD_/.test(code))
-    return 400;
-  return 422;
-}
+export { LEDGER_RETRY_AFTER_SECONDS };
 
 /** The AppError of a chaincode `[CODE] detail`; a retryable 503 carries Retry-After like the others. */
-function fromChaincodeCode(
-  cc: { code: string; detail: string },
+function fromChaincodeError(
+  cc: { code: ErrorCode; detail: string },
   opts: { txId?: string; cause: unknown },
 ): AppError {
-  const status = statusForChaincodeCode(cc.code);
-  return new AppError(status, cc.code, cc.detail || cc.code, {
+  const retryable = STATUS_OF[cc.code] === 503;
+  return new AppError(cc.code, cc.detail || cc.code, {
     ...opts,
-    ...(status === 503 ? { retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS } : {}),
+    ...(retryable ? { retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS } : {}),
   });
 }
 
-const codePattern = /\[([A-Z][A-Z0-9_]{1,63})\]\s*([^\n]{0,300})/;
-
-/** Extracts `[CODE] detail` from a chaincode error text, if any. */
-export function extractChaincodeError(text: string): { code: string; detail: string } | undefined {
-  const m = codePattern.exec(text);
-  if (!m?.[1]) return undefined;
-  return { code: m[1], detail: sanitizeDetail(m[2] ?? '') };
+/**
+ * Extracts the chaincode's `[CODE] detail` from an error text with the domain's own parser (known codes
+ * only); the detail is cut to its first line and 300 characters, control characters blanked.
+ */
+export function extractChaincodeError(text: string): { code: ErrorCode; detail: string } | undefined {
+  const cc = parseChaincodeError(text);
+  if (cc === undefined) return undefined;
+  return {
+    code: cc.code,
+    detail: stripControl(cc.detail.split('\n')[0] ?? '')
+      .trim()
+      .slice(0, 300),
+  };
 }
+
+/** A `[CODE]` in the shape of a chaincode error that the domain does not know (a newer chaincode). */
+const unknownCodePattern = /\[([A-Z][A-Z0-9_]{1,63})\]/;
 
 /** Replaces C0 control characters and DEL with spaces. */
 export function stripControl(text: string): string {
@@ -104,16 +51,11 @@ export function stripControl(text: string): string {
   return out;
 }
 
-/** Keeps a chaincode detail to ids and punctuation: no quotes of content, no control characters. */
-function sanitizeDetail(detail: string): string {
-  return stripControl(detail).trim().slice(0, 300);
-}
-
 type LedgerErrorOptions = Readonly<{ txId?: string; cause?: unknown }>;
 
 /** 503 `LEDGER_UNAVAILABLE` with `Retry-After`: the peer or orderer did not answer during `stage`. */
 export function ledgerUnavailable(stage: string, options: LedgerErrorOptions = {}): AppError {
-  return new AppError(503, GatewayErrorCode.LEDGER_UNAVAILABLE, `ledger unavailable during ${stage}`, {
+  return new AppError(GatewayErrorCode.LEDGER_UNAVAILABLE, `ledger unavailable during ${stage}`, {
     ...options,
     retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS,
   });
@@ -121,7 +63,7 @@ export function ledgerUnavailable(stage: string, options: LedgerErrorOptions = {
 
 /** 504 `LEDGER_TIMEOUT` with `Retry-After`: a ledger deadline passed during `stage`. */
 export function ledgerTimeout(stage: string, options: LedgerErrorOptions = {}): AppError {
-  return new AppError(504, GatewayErrorCode.LEDGER_TIMEOUT, `ledger deadline exceeded during ${stage}`, {
+  return new AppError(GatewayErrorCode.LEDGER_TIMEOUT, `ledger deadline exceeded during ${stage}`, {
     ...options,
     retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS,
   });
@@ -172,19 +114,14 @@ function fromGrpcCode(err: GatewayLikeError, stage: string): AppError {
       return ledgerTimeout(stage, opts);
     case 'PERMISSION_DENIED':
     case 'UNAUTHENTICATED':
-      return new AppError(403, GatewayErrorCode.FORBIDDEN, `the ledger rejected the caller identity`, opts);
+      return new AppError(GatewayErrorCode.FORBIDDEN, `the ledger rejected the caller identity`, opts);
     case 'NOT_FOUND':
-      return new AppError(503, GatewayErrorCode.LEDGER_UNAVAILABLE, `channel or chaincode not available`, {
+      return new AppError(GatewayErrorCode.LEDGER_UNAVAILABLE, `channel or chaincode not available`, {
         ...opts,
         retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS,
       });
     default:
-      return new AppError(
-        502,
-        GatewayErrorCode.ENDORSEMENT_FAILED,
-        `the ledger failed during ${stage}`,
-        opts,
-      );
+      return new AppError(GatewayErrorCode.ENDORSEMENT_FAILED, `the ledger failed during ${stage}`, opts);
   }
 }
 
@@ -193,22 +130,16 @@ function fromCommitCode(err: GatewayLikeError): AppError {
   switch (err.code) {
     case StatusCode.MVCC_READ_CONFLICT:
     case StatusCode.PHANTOM_READ_CONFLICT:
-      return new AppError(409, GatewayErrorCode.LEDGER_CONFLICT, 'concurrent update; retry the request', {
+      return new AppError(GatewayErrorCode.LEDGER_CONFLICT, 'concurrent update; retry the request', {
         ...opts,
         retryAfterSeconds: 1,
       });
     case StatusCode.DUPLICATE_TXID:
-      return new AppError(409, GatewayErrorCode.LEDGER_CONFLICT, 'duplicate transaction id', opts);
+      return new AppError(GatewayErrorCode.LEDGER_CONFLICT, 'duplicate transaction id', opts);
     case StatusCode.ENDORSEMENT_POLICY_FAILURE:
-      return new AppError(
-        502,
-        GatewayErrorCode.TRANSACTION_INVALID,
-        'endorsement policy not satisfied',
-        opts,
-      );
+      return new AppError(GatewayErrorCode.TRANSACTION_INVALID, 'endorsement policy not satisfied', opts);
     default:
       return new AppError(
-        502,
         GatewayErrorCode.TRANSACTION_INVALID,
         `transaction invalid (code ${err.code})`,
         opts,
@@ -227,12 +158,17 @@ export function mapLedgerError(err: unknown, stage = 'ledger call'): AppError {
     const texts = [err.message, ...(err.details ?? []).map((d) => d.message)];
     for (const text of texts) {
       const cc = extractChaincodeError(text);
-      if (cc) {
-        return fromChaincodeCode(cc, { ...txIdOf(err), cause: err });
-      }
+      if (cc) return fromChaincodeError(cc, { ...txIdOf(err), cause: err });
+    }
+    const unknown = texts.map((t) => unknownCodePattern.exec(t)?.[1]).find((c) => c !== undefined);
+    if (unknown !== undefined) {
+      return new AppError(GatewayErrorCode.CHAINCODE_ERROR_UNKNOWN, `the chaincode answered ${unknown}`, {
+        ...txIdOf(err),
+        cause: err,
+      });
     }
     if (texts.some((t) => /ProposalResponsePayloads do not match|endorsement mismatch/i.test(t))) {
-      return new AppError(502, GatewayErrorCode.ENDORSEMENT_FAILED, 'endorsements do not match', {
+      return new AppError(GatewayErrorCode.ENDORSEMENT_FAILED, 'endorsements do not match', {
         ...txIdOf(err),
         cause: err,
       });
@@ -247,11 +183,11 @@ export function mapLedgerError(err: unknown, stage = 'ledger call'): AppError {
   }
   if (err instanceof Error) {
     const cc = extractChaincodeError(err.message);
-    if (cc) return fromChaincodeCode(cc, { cause: err });
+    if (cc) return fromChaincodeError(cc, { cause: err });
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') {
       return ledgerUnavailable(stage, { cause: err });
     }
   }
-  return new AppError(500, GatewayErrorCode.INTERNAL, 'unexpected ledger failure', { cause: err });
+  return new AppError(GatewayErrorCode.INTERNAL, 'unexpected ledger failure', { cause: err });
 }

@@ -125,11 +125,7 @@ export class FabricLedgerClient implements LedgerClient {
   async #load(enrollmentId: string): Promise<CachedGateway> {
     const id = await this.#wallet.get(enrollmentId);
     if (!id) {
-      throw new AppError(
-        403,
-        GatewayErrorCode.IDENTITY_NOT_ENROLLED,
-        'the caller has no ledger identity here',
-      );
+      throw new AppError(GatewayErrorCode.IDENTITY_NOT_ENROLLED, 'the caller has no ledger identity here');
     }
     return {
       gateways: this.#peers.map(() => undefined),
@@ -176,7 +172,7 @@ export class FabricLedgerClient implements LedgerClient {
         last = mapped;
       }
     }
-    throw last ?? new AppError(503, GatewayErrorCode.LEDGER_UNAVAILABLE, 'no peer available');
+    throw last ?? new AppError(GatewayErrorCode.LEDGER_UNAVAILABLE, 'no peer available');
   }
 
   async evaluate(

@@ -288,7 +288,7 @@ describe('gateway HTTP layer', () => {
     it('when the ledger is unavailable, then 503 with Retry-After; a chaincode NOT_FOUND is 404', async () => {
       const saved = gw.fake.handlers['study:GetStudy'];
       gw.fake.handlers['study:GetStudy'] = () => {
-        throw new AppError(503, 'LEDGER_UNAVAILABLE', 'ledger unavailable', { retryAfterSeconds: 2 });
+        throw new AppError('LEDGER_UNAVAILABLE', 'ledger unavailable', { retryAfterSeconds: 2 });
       };
       const r = await call(gw, 'GET', '/v1/studies/s1', { token: doctor });
       assertProblem(r, 503, 'LEDGER_UNAVAILABLE');
@@ -380,7 +380,7 @@ describe('gateway HTTP layer', () => {
       const body = recordBody(id);
       const saved = gw.fake.handlers['record:AnchorRecord'];
       gw.fake.handlers['record:AnchorRecord'] = () => {
-        throw new AppError(503, 'LEDGER_UNAVAILABLE', 'orderer unavailable');
+        throw new AppError('LEDGER_UNAVAILABLE', 'orderer unavailable');
       };
       const first = await call(gw, 'POST', '/v1/records', {
         token: doctor,
@@ -549,7 +549,7 @@ describe('gateway HTTP layer', () => {
     it('when the dry run is refused, then nobody is enrolled', async () => {
       const saved = gw.fake.handlers['identity:RegisterStaff'];
       gw.fake.handlers['identity:RegisterStaff'] = () => {
-        throw new AppError(403, 'FORBIDDEN', 'not an admin');
+        throw new AppError('FORBIDDEN', 'not an admin');
       };
       const id = `n${randomBytes(4).toString('hex')}`;
       const r = await call(gw, 'POST', '/v1/staff', {

@@ -109,30 +109,30 @@ function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { type?: string; status?: number; cause?: unknown };
   if (err instanceof ForbiddenKeyError || e.cause instanceof ForbiddenKeyError) {
-    return new AppError(400, GatewayErrorCode.MALFORMED_JSON, 'the body uses a forbidden key');
+    return new AppError(GatewayErrorCode.MALFORMED_JSON, 'the body uses a forbidden key');
   }
   if (err instanceof DuplicateKeyError || e.cause instanceof DuplicateKeyError) {
-    return new AppError(400, GatewayErrorCode.MALFORMED_JSON, 'the body repeats a key in one object');
+    return new AppError(GatewayErrorCode.MALFORMED_JSON, 'the body repeats a key in one object');
   }
   switch (e.type) {
     case 'entity.too.large':
-      return new AppError(413, GatewayErrorCode.PAYLOAD_TOO_LARGE, 'the body is too large');
+      return new AppError(GatewayErrorCode.PAYLOAD_TOO_LARGE, 'the body is too large');
     case 'entity.parse.failed':
-      return new AppError(400, GatewayErrorCode.MALFORMED_JSON, 'the body is not valid JSON');
+      return new AppError(GatewayErrorCode.MALFORMED_JSON, 'the body is not valid JSON');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError(415, GatewayErrorCode.UNSUPPORTED_MEDIA_TYPE, 'unsupported body encoding');
+      return new AppError(GatewayErrorCode.UNSUPPORTED_MEDIA_TYPE, 'unsupported body encoding');
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':
-      return new AppError(400, GatewayErrorCode.MALFORMED_JSON, 'the body could not be read');
+      return new AppError(GatewayErrorCode.MALFORMED_JSON, 'the body could not be read');
     default:
       break;
   }
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return new AppError(e.status, GatewayErrorCode.VALIDATION_FAILED, 'the request could not be read');
+    return new AppError(GatewayErrorCode.VALIDATION_FAILED, 'the request could not be read');
   }
-  return new AppError(500, GatewayErrorCode.INTERNAL, 'unexpected error', { cause: err });
+  return new AppError(GatewayErrorCode.INTERNAL, 'unexpected error', { cause: err });
 }
 
 function withFailpoint(ledger: Ledger, stage: FailpointStage | undefined): Ledger {
@@ -217,7 +217,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
       );
     });
     if (req.originalUrl.length > config.limits.urlLength) {
-      sendProblem(res, new AppError(414, GatewayErrorCode.URI_TOO_LONG, 'the URL is too long'));
+      sendProblem(res, new AppError(GatewayErrorCode.URI_TOO_LONG, 'the URL is too long'));
       return;
     }
     const origin = req.get('origin');
@@ -247,7 +247,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
   app.get('/readyz', async (_req, res) => {
     locals(res).route = '/readyz';
     if (deps.isShuttingDown?.()) {
-      sendProblem(res, new AppError(503, GatewayErrorCode.SHUTTING_DOWN, 'the gateway is shutting down'));
+      sendProblem(res, new AppError(GatewayErrorCode.SHUTTING_DOWN, 'the gateway is shutting down'));
       return;
     }
     try {
@@ -267,7 +267,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
         res,
         e.status === 503 || e.status === 504
           ? e
-          : new AppError(503, GatewayErrorCode.LEDGER_UNAVAILABLE, 'the ledger does not answer', {
+          : new AppError(GatewayErrorCode.LEDGER_UNAVAILABLE, 'the ledger does not answer', {
               retryAfterSeconds: 2,
             }),
       );
@@ -320,11 +320,11 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
       const principal = await authenticate(req);
       l.principal = principal;
       if (!route.principals.includes(principal.kind)) {
-        throw new AppError(403, GatewayErrorCode.FORBIDDEN, 'this route is not for this kind of caller');
+        throw new AppError(GatewayErrorCode.FORBIDDEN, 'this route is not for this kind of caller');
       }
       const wait = limiter.take(`${principal.kind}:${principal.subject}`);
       if (wait > 0) {
-        throw new AppError(429, GatewayErrorCode.RATE_LIMITED, 'too many requests', {
+        throw new AppError(GatewayErrorCode.RATE_LIMITED, 'too many requests', {
           retryAfterSeconds: wait,
         });
       }
@@ -334,7 +334,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
       let body: unknown = undefined;
       if (route.body) {
         if (!req.is('application/json') && !req.is('application/*+json')) {
-          throw new AppError(415, GatewayErrorCode.UNSUPPORTED_MEDIA_TYPE, 'send application/json');
+          throw new AppError(GatewayErrorCode.UNSUPPORTED_MEDIA_TYPE, 'send application/json');
         }
         body = validate(route.body, req.body, '/body');
       }
@@ -348,7 +348,6 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
       if (route.write && key !== undefined) {
         if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
           throw new AppError(
-            400,
             GatewayErrorCode.IDEMPOTENCY_KEY_INVALID,
             'Idempotency-Key must be 8-128 of [A-Za-z0-9_.:-]',
           );
@@ -367,14 +366,12 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
         }
         if (begun.state === 'mismatch') {
           throw new AppError(
-            422,
             GatewayErrorCode.IDEMPOTENCY_KEY_REUSED,
             'the key was used with another payload',
           );
         }
         if (begun.state === 'in-progress') {
           throw new AppError(
-            409,
             GatewayErrorCode.IDEMPOTENCY_IN_PROGRESS,
             'a request with this key is in progress',
             {
@@ -436,7 +433,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
   async function authenticate(req: Request): Promise<Principal> {
     const header = req.get('authorization');
     const m = header ? /^Bearer ([A-Za-z0-9_.~+/=-]{1,8192})$/.exec(header) : null;
-    if (!m?.[1]) throw new AppError(401, GatewayErrorCode.UNAUTHENTICATED, 'a bearer token is required');
+    if (!m?.[1]) throw new AppError(GatewayErrorCode.UNAUTHENTICATED, 'a bearer token is required');
     return deps.verifier(m[1]);
   }
 
@@ -447,7 +444,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
     body: unknown,
   ): void {
     const forbidden = () =>
-      new AppError(403, GatewayErrorCode.FORBIDDEN, 'a patient may act only on their own data');
+      new AppError(GatewayErrorCode.FORBIDDEN, 'a patient may act only on their own data');
     if (route.patientSelf && params[route.patientSelf] !== principal.subject) throw forbidden();
     const jws = (body as { jws?: unknown } | undefined)?.jws;
     if (typeof jws === 'string' && unverifiedPayloadField(jws, 'patientDid') !== principal.subject) {
@@ -459,13 +456,10 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
     const allowed = templates.filter((t) => t.re.test(req.path)).map((t) => t.method);
     if (allowed.length > 0) {
       res.setHeader('Allow', [...new Set(allowed)].join(', '));
-      sendProblem(
-        res,
-        new AppError(405, GatewayErrorCode.METHOD_NOT_ALLOWED, 'method not allowed on this route'),
-      );
+      sendProblem(res, new AppError(GatewayErrorCode.METHOD_NOT_ALLOWED, 'method not allowed on this route'));
       return;
     }
-    sendProblem(res, new AppError(404, GatewayErrorCode.ROUTE_NOT_FOUND, 'no such route'));
+    sendProblem(res, new AppError(GatewayErrorCode.ROUTE_NOT_FOUND, 'no such route'));
   });
 
   // Express recognizes an error handler by its four parameters.

@@ -247,7 +247,7 @@ describe('projection routes on a hospital gateway', () => {
   it('when a NodeOU admin without a DID document asks, then the chaincode probe decides: admin sees the hospital, anyone else 403', async () => {
     const saved = gw.fake.handlers['identity:ResolveDid'];
     gw.fake.handlers['identity:ResolveDid'] = () => {
-      throw new AppError(404, 'NOT_FOUND', 'did');
+      throw new AppError('NOT_FOUND', 'did');
     };
     try {
       const r = await get(gw, '/v1/audit', await gw.token('bootstrap-admin'));
@@ -255,7 +255,7 @@ describe('projection routes on a hospital gateway', () => {
       assert.equal((r.body['items'] as unknown[]).length, 5);
       assert.equal(gw.fake.callsOf('audit:QueryAudit').at(-1)?.caller, 'bootstrap-admin');
       gw.fake.handlers['audit:QueryAudit'] = () => {
-        throw new AppError(403, 'FORBIDDEN', 'did');
+        throw new AppError('FORBIDDEN', 'did');
       };
       assert.equal((await get(gw, '/v1/audit', await gw.token('stranger'))).status, 403);
     } finally {

@@ -24,7 +24,7 @@ const bodySchema = z.strictObject({
 });
 
 function invalid(detail: string): AppError {
-  return new AppError(400, 'CURSOR_INVALID', detail);
+  return new AppError('CURSOR_INVALID', detail);
 }
 
 /** Signs and checks cursors with one key (at least 32 bytes, kept by the gateway). */

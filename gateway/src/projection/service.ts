@@ -146,11 +146,11 @@ function reviewView(r: ReviewRow): BreakGlassReviewView {
 }
 
 function forbidden(detail: string): AppError {
-  return new AppError(403, 'FORBIDDEN', detail);
+  return new AppError('FORBIDDEN', detail);
 }
 
 function validation(detail: string): AppError {
-  return new AppError(400, 'VALIDATION_FAILED', detail);
+  return new AppError('VALIDATION_FAILED', detail);
 }
 
 function pageSize(limit: number | undefined): number {

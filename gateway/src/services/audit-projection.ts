@@ -34,7 +34,7 @@ export interface AccessLogContext extends ProjectionContext {
 }
 
 function forbidden(detail: string): AppError {
-  return new AppError(403, GatewayErrorCode.FORBIDDEN, detail);
+  return new AppError(GatewayErrorCode.FORBIDDEN, detail);
 }
 
 /** A well-formed patient DID nobody holds (the admin probe of {@link viewerOf}). */

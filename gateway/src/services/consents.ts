@@ -16,14 +16,9 @@ export function unverifiedPayloadField(jws: string, field: string): unknown {
     }
     return undefined;
   } catch {
-    throw new AppError(
-      400,
-      GatewayErrorCode.VALIDATION_FAILED,
-      'the signed payload is not a valid compact JWS',
-      {
-        issues: [{ path: '/body/jws', message: 'not a valid ES256 compact JWS' }],
-      },
-    );
+    throw new AppError(GatewayErrorCode.VALIDATION_FAILED, 'the signed payload is not a valid compact JWS', {
+      issues: [{ path: '/body/jws', message: 'not a valid ES256 compact JWS' }],
+    });
   }
 }
 
@@ -41,14 +36,9 @@ export async function revokeConsent(
   jws: string,
 ): Promise<{ txId: string; consent: Consent }> {
   if (unverifiedPayloadField(jws, 'consentId') !== consentId) {
-    throw new AppError(
-      400,
-      GatewayErrorCode.VALIDATION_FAILED,
-      'the signed revocation names another consent',
-      {
-        issues: [{ path: '/body/jws', message: 'consentId differs from the path' }],
-      },
-    );
+    throw new AppError(GatewayErrorCode.VALIDATION_FAILED, 'the signed revocation names another consent', {
+      issues: [{ path: '/body/jws', message: 'consentId differs from the path' }],
+    });
   }
   const res = await ctx.ledger.submit(ctx.caller, 'RevokeConsent', { jws }, { onEndorsed: ctx.onEndorsed });
   return { txId: res.txId, consent: res.result };

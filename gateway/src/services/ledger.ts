@@ -42,7 +42,7 @@ export function issuesOf(error: z.ZodError, prefix = ''): ValidationIssue[] {
 export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new AppError(400, GatewayErrorCode.VALIDATION_FAILED, 'the request does not match its schema', {
+    throw new AppError(GatewayErrorCode.VALIDATION_FAILED, 'the request does not match its schema', {
       issues: issuesOf(parsed.error, prefix),
     });
   }
@@ -85,16 +85,12 @@ export class Ledger {
       try {
         value = JSON.parse(text);
       } catch {
-        throw new AppError(502, GatewayErrorCode.LEDGER_RESPONSE_INVALID, `${name} returned invalid JSON`);
+        throw new AppError(GatewayErrorCode.LEDGER_RESPONSE_INVALID, `${name} returned invalid JSON`);
       }
     }
     const parsed = spec.output.safeParse(value);
     if (!parsed.success) {
-      throw new AppError(
-        502,
-        GatewayErrorCode.LEDGER_RESPONSE_INVALID,
-        `${name} returned an unexpected shape`,
-      );
+      throw new AppError(GatewayErrorCode.LEDGER_RESPONSE_INVALID, `${name} returned an unexpected shape`);
     }
     return parsed.data as TransactionOutput<N>;
   }
