@@ -368,7 +368,7 @@ async function fabricLogging({ info, out, rounds, durationS }: LeverRun): Promis
 
 /** Restarts the org's gateway with `ledger.commitTracking` set to `mode` (unset: the default). */
 async function restartGatewayWith(orgName: string, mode: string | undefined): Promise<void> {
-  const ctx = networkContext();
+  const ctx = await networkContext();
   const org = ctx.topology.peerOrgs.find((o) => o.name === orgName);
   if (!org) throw new Error(`no org ${orgName}`);
   if (mode === undefined) delete process.env['MEDLEDGER_COMMIT_TRACKING'];

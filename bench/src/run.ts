@@ -199,7 +199,7 @@ async function main(argv: readonly string[]): Promise<void> {
     },
   });
   const t0 = performance.now();
-  const ctx = benchNetworkContext();
+  const ctx = await benchNetworkContext();
   const info = await startNetwork(ctx);
   const { topology } = ctx;
   const config: BenchConfig = {

@@ -21,7 +21,7 @@ import { convergedTip } from '../support/faults';
 import { diagnosisRecord, hypertensionCondition } from '../support/fixtures';
 import {
   ensureNetwork,
-  gatewayFor,
+  gatewayForUnregistered,
   gatewayForWalletIdentity,
   orgInfo,
   releaseNetwork,
@@ -97,8 +97,8 @@ const ADMIN_OF: Record<OrgName, Staff> = {
   Research: 'resAdmin',
   Regulator: 'regAdmin',
 };
-/** A demo person `npm start` enrolled from Hospital1's CA and nobody registered on chain. */
-const UNREGISTERED_ID = 'hospital1-nurse-1';
+/** A person Hospital1's CA enrolls for this run and nobody registers on chain. */
+const UNREGISTERED_ID = `authz-unreg-${run}`;
 
 /**
  * Expected REST decisions. A: 2xx. G / D: 200 with the access decision granted / denied (the
@@ -740,7 +740,7 @@ describe('authorization matrix', () => {
     const connections = {} as Record<DirectCaller, { gateway: Gateway; client: grpc.Client }>;
     for (const who of STAFF)
       connections[who] = await gatewayForWalletIdentity(info, orgOf(who), PEOPLE[who].id);
-    connections.unregistered = gatewayFor(info, 'Hospital1', UNREGISTERED_ID);
+    connections.unregistered = await gatewayForUnregistered(info, 'Hospital1', UNREGISTERED_ID);
     t.after(() => {
       for (const c of Object.values(connections)) {
         c.gateway.close();

@@ -89,7 +89,7 @@ export async function restartProcess(
   extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<number> {
   const started = performance.now();
-  const ctx = networkContext();
+  const ctx = await networkContext();
   const { topology, paths: p } = ctx;
   let spec: ProcessSpec | undefined;
   const orderer = topology.ordererOrg.nodes.find((n) => n.shortName === name);
