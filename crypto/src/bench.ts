@@ -1,0 +1,101 @@
+/**
+ * Micro-benchmark of the two crypto profiles (not a test): operations per second of hash, sign,
+ * verify, encrypt and decrypt on 1 KiB and 64 KiB payloads, printed as a Markdown table.
+ *
+ *   npm run bench:crypto [-- --ms 500]
+ *
+ * Each cell runs the operation for `--ms` milliseconds (default 400) after a short warm-up, on one
+ * thread; the machine's load average is printed with it, since other processes skew the numbers.
+ */
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+
+import { randomBytes } from 'node:crypto';
+
+import { CRYPTO_PROFILES, type CryptoProfile } from './profile';
+
+interface Cell {
+  opsPerSecond: number;
+  mibPerSecond: number;
+}
+
+function measure(durationMs: number, bytes: number, op: () => unknown): Cell {
+  const warmUpEnd = performance.now() + Math.min(100, durationMs / 4);
+  while (performance.now() < warmUpEnd) op();
+  let count = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < durationMs) {
+    op();
+    count++;
+    // Reading the clock costs as much as hashing 1 KiB, so read it every few operations.
+    if (count % 8 === 0) now = performance.now();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const opsPerSecond = count / seconds;
+  return { opsPerSecond, mibPerSecond: (opsPerSecond * bytes) / 2 ** 20 };
+}
+
+const OPERATIONS = ['hash', 'sign', 'verify', 'encrypt', 'decrypt'] as const;
+
+function benchProfile(profile: CryptoProfile, bytes: number, durationMs: number): Record<string, Cell> {
+  const payload = randomBytes(bytes);
+  const aad = Buffer.from('_implicit_org_Hospital1MSP/record-bench/1');
+  const { publicJwk, privateJwk } = profile.generateSigningKey();
+  const signature = profile.sign(privateJwk, payload);
+  const key = profile.generateDataKey();
+  const sealed = profile.encrypt(key, payload, aad);
+  const ops: Record<(typeof OPERATIONS)[number], () => unknown> = {
+    hash: () => profile.hash(payload),
+    sign: () => profile.sign(privateJwk, payload),
+    verify: () => {
+      if (!profile.verify(publicJwk, payload, signature)) throw new Error('verify failed');
+    },
+    encrypt: () => profile.encrypt(key, payload, aad),
+    decrypt: () => profile.decrypt(key, sealed, aad),
+  };
+  return Object.fromEntries(OPERATIONS.map((name) => [name, measure(durationMs, bytes, ops[name])]));
+}
+
+function format(n: number): string {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { ms: { type: 'string', default: '400' } } });
+  const durationMs = Number(values.ms);
+  if (!Number.isFinite(durationMs) || durationMs < 10) throw new Error('--ms must be a number >= 10');
+  const profiles = Object.values(CRYPTO_PROFILES);
+  const sizes = [1024, 64 * 1024];
+  const results = new Map<string, Record<string, Cell>>();
+  for (const bytes of sizes) {
+    for (const profile of profiles)
+      results.set(`${profile.name}/${bytes}`, benchProfile(profile, bytes, durationMs));
+  }
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  process.stdout.write(
+    `Node ${process.version}, OpenSSL ${process.versions.openssl}, ${cpu}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, ${String(durationMs)} ms per cell\n\n`,
+  );
+  const header = [
+    'operation',
+    ...sizes.flatMap((b) => profiles.map((p) => `${p.name} ${String(b / 1024)} KiB`)),
+  ];
+  process.stdout.write(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|\n`);
+  for (const op of OPERATIONS) {
+    const cells = sizes.flatMap((bytes) =>
+      profiles.map((p) => {
+        const cell = results.get(`${p.name}/${String(bytes)}`)?.[op];
+        return cell ? `${format(cell.opsPerSecond)} ops/s (${format(cell.mibPerSecond)} MiB/s)` : '-';
+      }),
+    );
+    process.stdout.write(`| ${op} | ${cells.join(' | ')} |\n`);
+  }
+  const algorithms = profiles
+    .map((p) => `${p.name}: ${p.hashAlgorithm}, ${p.signatureAlgorithm}, ${p.aeadAlgorithm}`)
+    .join('; ');
+  process.stdout.write(`\n${algorithms}\n`);
+}
+
+main();
