@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { AEAD_ALGORITHMS, aeadKeyLength, DecryptionError, generateAeadKey, type AeadAlgorithm } from './aead';
 import { CryptoInputError, toBase64Url } from './bytes';
 import {
+  addKeyringKey,
   decryptRecord,
   encryptRecord,
   keyringFromJson,
@@ -24,7 +25,7 @@ function kek(algorithm: AeadAlgorithm): KeyEncryptionKey {
 
 function keyring(active: KeyEncryptionKey, ...older: KeyEncryptionKey[]): Keyring {
   const all = new Map([active, ...older].map((k) => [k.id, k]));
-  return { active, get: (id) => all.get(id) };
+  return { active, get: (id) => all.get(id), ids: () => [...all.keys()] };
 }
 
 function context(): string {
@@ -174,5 +175,20 @@ describe('envelope encryption', () => {
         doc,
       );
     }
+  });
+
+  it('when a keyring is created and then rotated, then the new key is active and the old one still unwraps', () => {
+    const first = addKeyringKey(undefined, 'hospital1-kek-1', 'SM4-GCM');
+    const ring1 = keyringFromJson(first);
+    const ctx = context();
+    const record = encryptRecord(ring1, 'SM4-GCM', Buffer.from('vaccination'), ctx);
+    const second = keyringFromJson(addKeyringKey(first, 'hospital1-kek-2', 'SM4-GCM'));
+    assert.equal(second.active.id, 'hospital1-kek-2');
+    assert.deepEqual(second.ids().sort(), ['hospital1-kek-1', 'hospital1-kek-2']);
+    assert.notDeepEqual(second.active.key, ring1.active.key);
+    assert.deepEqual(decryptRecord(second, record, ctx), Buffer.from('vaccination'));
+    assert.equal(rewrapDataKey(second, record.wrappedKey, ctx).kid, 'hospital1-kek-2');
+    assert.throws(() => addKeyringKey(first, 'hospital1-kek-1', 'SM4-GCM'), /duplicate/);
+    assert.throws(() => addKeyringKey(first, 'bad id', 'SM4-GCM'), CryptoInputError);
   });
 });

@@ -36,6 +36,8 @@ export interface KeyEncryptionKey {
 export interface Keyring {
   readonly active: KeyEncryptionKey;
   get(id: string): KeyEncryptionKey | undefined;
+  /** The ids of every key held, the active one included. */
+  ids(): string[];
 }
 
 /** A data key wrapped by a KEK, as stored (JSON) apart from the content it opens. */
@@ -236,5 +238,22 @@ export function keyringFromJson(text: string): Keyring {
   }
   const activeKey = typeof active === 'string' ? byId.get(active) : undefined;
   if (!activeKey) throw new CryptoInputError('keyring: active key not among keys');
-  return { active: activeKey, get: (id) => byId.get(id) };
+  return { active: activeKey, get: (id) => byId.get(id), ids: () => [...byId.keys()] };
+}
+
+/**
+ * A keyring document (see {@link keyringFromJson}) with a new random KEK `id` of `algorithm` as its
+ * active key. The keys of `previous`, when given, are kept: they still unwrap the data keys they
+ * wrapped until {@link rewrapDataKey} has moved every one to the new key and an operator removes them.
+ */
+export function addKeyringKey(previous: string | undefined, id: string, algorithm: AeadAlgorithm): string {
+  if (!KID.test(id)) throw new CryptoInputError('keyring: bad key id');
+  const old = previous === undefined ? undefined : keyringFromJson(previous);
+  if (old?.get(id)) throw new CryptoInputError(`keyring: ${id}: duplicate`);
+  const keys = (old?.ids() ?? []).flatMap((kid) => {
+    const kek = old?.get(kid);
+    return kek ? [{ id: kid, alg: kek.algorithm, key: toBase64Url(kek.key) }] : [];
+  });
+  keys.push({ id, alg: algorithm, key: toBase64Url(generateAeadKey(algorithm)) });
+  return `${JSON.stringify({ active: id, keys }, null, 2)}\n`;
 }

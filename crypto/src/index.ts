@@ -53,6 +53,7 @@ export {
   type PatientSigner,
 } from './jws';
 export {
+  addKeyringKey,
   decryptRecord,
   destroyKey,
   encryptRecord,
