@@ -152,7 +152,8 @@ export function sm2OnCurve(curve: Sm2CurveParameters, nonce: Sm2NonceSource = ra
 
   return {
     curve,
-    generatePrivateKey: () => bigIntToBytes(bytesToBigInt(mapHashToField(randomBytes(48), n - 1n)), 32),
+    // 48 random bytes reduced into [1, n-2]: far more than the 40 an unbiased reduction needs.
+    generatePrivateKey: () => Buffer.from(mapHashToField(randomBytes(48), n - 1n)),
     publicKeyOf: (privateKey) => encodePoint(Point.BASE.multiply(privateScalar(privateKey))),
     assertPublicKey: (publicKey) => {
       decodePoint(publicKey);
