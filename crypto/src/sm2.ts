@@ -166,7 +166,9 @@ export function sm2OnCurve(curve: Sm2CurveParameters, nonce: Sm2NonceSource = ra
       const d = privateScalar(privateKey);
       decodePoint(publicKey);
       const e = messageScalar(publicKey, message, id);
-      const inverse = Fn.inv(1n + d);
+      // (1 + d)^-1 through a random multiple, so the variable-time inversion never sees d itself.
+      const blind = randomNonce(n);
+      const inverse = Fn.mul(Fn.inv(Fn.mul(1n + d, blind)), blind);
       for (;;) {
         const k = nonce(n);
         if (k < 1n || k >= n) throw new CryptoInputError('SM2 nonce: out of range');
