@@ -2,7 +2,7 @@ import { StatePaths, stateDir } from './paths';
 import { basePortFromEnv, defaultTopologySpec, resolveTopology } from './topology';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { mintToken } from '@medledger/gateway/dist/auth/tokens';
+import { mintToken } from '@medledger/gateway/auth';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';

@@ -10,7 +10,7 @@ import {
   type Signer,
 } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
-import { FileWallet, readWalletKey } from '@medledger/gateway/dist/wallet';
+import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
 import {
   basePortFromEnv,
   defaultTopologySpec,
