@@ -17,8 +17,7 @@ import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { ensureOrgSigningKey } from '@medledger/gateway/dist/auth/signing-key';
-import { createTokenVerifier, mintToken } from '@medledger/gateway/dist/auth/tokens';
+import { createTokenVerifier, ensureOrgSigningKey, mintToken } from '@medledger/gateway/auth';
 import {
   gatewayProcess,
   networkContext,

@@ -25,7 +25,7 @@ import type { Ledger } from '../services/ledger';
 import { validate } from '../services/ledger';
 import { findDuplicateKey } from './duplicate-keys';
 import { buildOpenApi } from './openapi';
-import type { ProjectionService } from '../projection/service';
+import type { ProjectionService } from '../projection/read/service';
 import { buildRoutes, RawReply, type RouteDef, type HandlerContext } from './route-table';
 
 /** What the app needs. */

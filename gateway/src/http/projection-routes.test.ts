@@ -8,8 +8,8 @@ import { AppError } from '../errors';
 import { didDocFixture, patientDidDocFixture } from '../testing/fake-ledger';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
-import { checkR4AuditBundle } from '../projection/fhir-check';
-import { accessScript, LedgerBuilder, ownTreatmentAccess } from '../projection/fixtures';
+import { checkR4AuditBundle } from '../projection/testing/fhir-check';
+import { accessScript, LedgerBuilder, ownTreatmentAccess } from '../projection/testing/fixtures';
 
 interface Reply {
   status: number;

@@ -42,7 +42,7 @@ import { PATIENT_PROOF_HEADER, type NonceCache } from '../auth/patient-proof';
 import type { Principal } from '../auth/tokens';
 import { GatewayErrorCode } from '../errors';
 import type { ServiceContext, StaffEnroller } from '../services/context';
-import type { ProjectionService } from '../projection/service';
+import type { ProjectionService } from '../projection/read/service';
 import * as auditProjection from '../services/audit-projection';
 import * as consents from '../services/consents';
 import * as identity from '../services/identity';
@@ -56,7 +56,7 @@ import {
   auditViewPageSchema,
   complianceReportSchema,
   fhirAuditBundleSchema,
-} from './projection-schemas';
+} from '../projection/read/views';
 
 /** What a handler gets besides its validated input. */
 export interface HandlerContext extends ServiceContext {

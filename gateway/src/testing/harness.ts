@@ -15,7 +15,7 @@ import type { RouteDef } from '../http/route-table';
 import { SqliteIdempotencyStore } from '../idempotency';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
-import { MemoryEventSource } from '../projection/memory-source';
+import { MemoryEventSource } from '../projection/testing/memory-source';
 import { startProjection, type ProjectionRuntime } from '../projection/runtime';
 import { RateLimiter } from '../rate-limit';
 import { Ledger } from '../services/ledger';

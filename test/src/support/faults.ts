@@ -27,7 +27,7 @@ import {
   type ProcessSpec,
   type TlsClient,
 } from '@medledger/network';
-import { packageChaincode } from '@medledger/network/dist/lifecycle';
+import { packageChaincode } from '@medledger/network';
 import { gatewayFor } from './network';
 
 const run = promisify(execFile);

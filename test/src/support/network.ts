@@ -10,8 +10,8 @@ import {
   type Signer,
 } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
-import { FabricCaClient } from '@medledger/gateway/dist/fabric/ca-client';
-import { FileWallet, readWalletKey } from '@medledger/gateway/dist/wallet';
+import { FabricCaClient } from '@medledger/gateway';
+import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
 import {
   basePortFromEnv,
   defaultTopologySpec,
