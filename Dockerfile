@@ -6,6 +6,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY chaincode/package.json chaincode/
 COPY chaincode/domain/package.json chaincode/domain/
+COPY fhir/package.json fhir/
 COPY gateway/package.json gateway/
 COPY network/package.json network/
 COPY test/package.json test/
