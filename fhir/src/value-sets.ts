@@ -116,10 +116,19 @@ function expandCodings(url: string, t: Terminology, seen: ReadonlySet<string>): 
   return codings;
 }
 
-/** Expands the value set at `url` (unversioned), or returns undefined when it cannot be expanded exactly. */
-export function expandValueSet(url: string, t: Terminology): ValueSetCodes | undefined {
+/**
+ * Expands the value set at `url` (unversioned) to its `system|code` pairs, sorted, or returns undefined
+ * when it cannot be expanded exactly.
+ */
+export function expandValueSet(url: string, t: Terminology): string[] | undefined {
   const codings = expandCodings(url, t, new Set());
-  if (codings === undefined) return undefined;
-  const codes = new Set([...codings].map((c) => c.slice(c.indexOf('|') + 1)));
-  return { codes, codings };
+  return codings === undefined ? undefined : [...codings].sort();
+}
+
+/** The lookup sets of an expansion. */
+export function valueSetCodes(codings: readonly string[]): ValueSetCodes {
+  return {
+    codes: new Set(codings.map((c) => c.slice(c.indexOf('|') + 1))),
+    codings: new Set(codings),
+  };
 }

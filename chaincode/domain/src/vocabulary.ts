@@ -114,11 +114,8 @@ export type QualityStatus = (typeof QUALITY_STATUSES)[number];
 /** zod: a quality status. */
 export const qualityStatusSchema = z.enum(QUALITY_STATUSES);
 
-/**
- * Reason codes of the data-quality gate (one per rule of its table). `REJECT_REASONS` reject the
- * content; the others mark it `needs_review`.
- */
-export const QUALITY_REASONS = [
+/** Reason codes of the data-quality gate that reject the content. */
+const QUALITY_REJECT_REASONS = [
   'FHIR_SHAPE',
   'FHIR_TYPE_UNSUPPORTED',
   'FHIR_UNKNOWN_ELEMENT',
@@ -131,6 +128,14 @@ export const QUALITY_REASONS = [
   'CONTENT_TOO_LARGE',
   'ICD11_CODE_FORMAT',
   'LOINC_CODE_FORMAT',
+] as const;
+
+/**
+ * Reason codes of the data-quality gate (one per rule of its table). `REJECT_REASONS` reject the
+ * content; the others mark it `needs_review`.
+ */
+export const QUALITY_REASONS = [
+  ...QUALITY_REJECT_REASONS,
   'FUTURE_DATE',
   'BIRTH_DATE_AGE_MISMATCH',
   'AGE_IMPLAUSIBLE',
@@ -146,20 +151,7 @@ export type QualityReason = (typeof QUALITY_REASONS)[number];
 /** zod: a quality reason code. */
 export const qualityReasonSchema = z.enum(QUALITY_REASONS);
 /** Reasons that reject content outright; any other reason marks it `needs_review`. */
-export const REJECT_REASONS: readonly QualityReason[] = [
-  'FHIR_SHAPE',
-  'FHIR_TYPE_UNSUPPORTED',
-  'FHIR_UNKNOWN_ELEMENT',
-  'FHIR_CARDINALITY',
-  'FHIR_PRIMITIVE',
-  'FHIR_VALUE_SET',
-  'FHIR_INVARIANT',
-  'RESOURCE_TYPE_MISMATCH',
-  'CATEGORY_MISMATCH',
-  'CONTENT_TOO_LARGE',
-  'ICD11_CODE_FORMAT',
-  'LOINC_CODE_FORMAT',
-];
+export const REJECT_REASONS: readonly QualityReason[] = QUALITY_REJECT_REASONS;
 
 /** Consent status (FHIR Consent.status, simplified). `expired` is derived from the period at read time. */
 export const CONSENT_STATUSES = ['active', 'revoked', 'expired'] as const;
