@@ -26,4 +26,13 @@ void describe('de-identification', () => {
     assert.equal(out.recordedDate, '2025');
     assert.ok(!JSON.stringify(out).includes('Canary'));
   });
+
+  void it('when a reference names the patient in display alone, then the name goes too; a code keeps its display', () => {
+    const out = deidentify(
+      condition({ subject: { display: 'Canary Name' }, asserter: { display: 'Dr Canary' } }),
+    );
+    assert.ok(!JSON.stringify(out).includes('Canary'));
+    assert.match(JSON.stringify(out.code), /Essential hypertension/);
+    assert.deepEqual(GATE_VALIDATOR.validate(out), []);
+  });
 });

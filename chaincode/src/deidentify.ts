@@ -37,7 +37,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function strip(value: unknown, key: string): unknown {
   if (Array.isArray(value)) return value.map((v) => strip(v, key));
   if (isObject(value)) {
-    const isReference = typeof value.reference === 'string';
+    // A Reference may name the patient in `display` alone; a Coding's display (with its code) names a concept.
+    const isReference =
+      typeof value.reference === 'string' ||
+      (typeof value.display === 'string' && !('code' in value) && !('system' in value));
     const instants = typeof value.resourceType === 'string' ? INSTANT_KEYS_OF[value.resourceType] : undefined;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
