@@ -7,6 +7,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
 COPY crypto/package.json crypto/
 COPY chaincode/package.json chaincode/
 COPY chaincode/domain/package.json chaincode/domain/
+COPY fhir/package.json fhir/
 COPY gateway/package.json gateway/
 COPY network/package.json network/
 COPY test/package.json test/

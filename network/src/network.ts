@@ -223,6 +223,7 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
     fingerprint: `${treeFingerprint([
       join(repoRoot, 'chaincode', 'dist'),
       join(repoRoot, 'chaincode', 'domain', 'dist'),
+      join(repoRoot, 'fhir', 'dist'),
     ])}${ctx.benchLoader ? ' bench-loader' : ''}`,
     ready: tlsHandshakeReady(org.chaincodeServerPort, {
       ca: readFileSync(join(server, 'ca.crt')),

