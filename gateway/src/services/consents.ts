@@ -26,7 +26,7 @@ export async function grantConsent(
   ctx: ServiceContext,
   jws: string,
 ): Promise<{ txId: string; consent: Consent }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'GrantConsent', { jws }, { onEndorsed: ctx.onEndorsed });
+  const res = await ctx.ledger.submit(ctx.caller, 'GrantConsent', { jws });
   return { txId: res.txId, consent: res.result };
 }
 
@@ -40,7 +40,7 @@ export async function revokeConsent(
       issues: [{ path: '/body/jws', message: 'consentId differs from the path' }],
     });
   }
-  const res = await ctx.ledger.submit(ctx.caller, 'RevokeConsent', { jws }, { onEndorsed: ctx.onEndorsed });
+  const res = await ctx.ledger.submit(ctx.caller, 'RevokeConsent', { jws });
   return { txId: res.txId, consent: res.result };
 }
 
@@ -48,12 +48,7 @@ export async function setPreferences(
   ctx: ServiceContext,
   jws: string,
 ): Promise<{ txId: string; preferences: TransactionOutput<'SetPatientPreferences'> }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'SetPatientPreferences',
-    { jws },
-    { onEndorsed: ctx.onEndorsed },
-  );
+  const res = await ctx.ledger.submit(ctx.caller, 'SetPatientPreferences', { jws });
   return { txId: res.txId, preferences: res.result };
 }
 

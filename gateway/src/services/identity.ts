@@ -16,9 +16,9 @@ export async function onboardStaff(
   enroller: StaffEnroller,
   body: RegisterStaffBody,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  await ctx.ledger.evaluate(ctx.caller, 'RegisterStaff', body);
+  await ctx.ledger.simulate(ctx.caller, 'RegisterStaff', body);
   await enroller.ensureEnrolled(body.enrollmentId);
-  const res = await ctx.ledger.submit(ctx.caller, 'RegisterStaff', body, { onEndorsed: ctx.onEndorsed });
+  const res = await ctx.ledger.submit(ctx.caller, 'RegisterStaff', body);
   return { txId: res.txId, didDocument: res.result };
 }
 
@@ -27,12 +27,7 @@ export async function updateStaff(
   did: string,
   body: Record<string, unknown>,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'UpdateStaff',
-    { ...body, did },
-    { onEndorsed: ctx.onEndorsed },
-  );
+  const res = await ctx.ledger.submit(ctx.caller, 'UpdateStaff', { ...body, did });
   return { txId: res.txId, didDocument: res.result };
 }
 
@@ -40,7 +35,7 @@ export async function deactivateStaff(
   ctx: ServiceContext,
   did: string,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'DeactivateStaff', { did }, { onEndorsed: ctx.onEndorsed });
+  const res = await ctx.ledger.submit(ctx.caller, 'DeactivateStaff', { did });
   return { txId: res.txId, didDocument: res.result };
 }
 
@@ -48,7 +43,7 @@ export async function registerPatient(
   ctx: ServiceContext,
   body: unknown,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'RegisterPatient', body, { onEndorsed: ctx.onEndorsed });
+  const res = await ctx.ledger.submit(ctx.caller, 'RegisterPatient', body);
   return { txId: res.txId, didDocument: res.result };
 }
 
@@ -56,12 +51,7 @@ export async function rotatePatientKey(
   ctx: ServiceContext,
   jws: string,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'RotatePatientKey',
-    { jws },
-    { onEndorsed: ctx.onEndorsed },
-  );
+  const res = await ctx.ledger.submit(ctx.caller, 'RotatePatientKey', { jws });
   return { txId: res.txId, didDocument: res.result };
 }
 

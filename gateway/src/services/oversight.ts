@@ -16,11 +16,6 @@ export async function reviewBreakGlass(
   accessId: string,
   outcome: string,
 ): Promise<{ txId: string; case: BreakGlassCase }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'ReviewBreakGlass',
-    { accessId, outcome },
-    { onEndorsed: ctx.onEndorsed },
-  );
+  const res = await ctx.ledger.submit(ctx.caller, 'ReviewBreakGlass', { accessId, outcome });
   return { txId: res.txId, case: res.result };
 }

@@ -63,10 +63,8 @@ async function anchor(
   // A retry under the same idempotency key must hash with the same salt as the attempt it recovers.
   const salt = ctx.remember('salt', newSalt);
   const staged = await ctx.ledger.submit(ctx.caller, 'StageRecordContent', metadata, {
+    // Staged in the custodian's implicit collection: the registry has only its own peers endorse.
     content: { resource, salt },
-    // The content goes to the custodian's implicit collection: only its own peers endorse.
-    endorsingOrganizations: [ctx.mspId],
-    onEndorsed: ctx.onEndorsed,
   });
   const anchorInput = {
     ...metadata,
@@ -82,9 +80,7 @@ async function anchor(
   let anchored;
   for (let attempt = 0; ; attempt++) {
     try {
-      anchored = await ctx.ledger.submit(ctx.caller, 'AnchorRecord', anchorInput, {
-        onEndorsed: ctx.onEndorsed,
-      });
+      anchored = await ctx.ledger.submit(ctx.caller, 'AnchorRecord', anchorInput, {});
       break;
     } catch (err) {
       const lagging = err instanceof AppError && err.code === ErrorCode.CONTENT_NOT_STAGED;
@@ -148,16 +144,11 @@ export async function requestAccess(
   recordId: string,
   body: AccessBody,
 ): Promise<{ txId: string; decision: AccessDecision }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'AccessRecord',
-    { ...body, recordId },
-    { onEndorsed: ctx.onEndorsed },
-  );
+  const res = await ctx.ledger.submit(ctx.caller, 'AccessRecord', { ...body, recordId });
   return { txId: res.txId, decision: res.result };
 }
 
-/** Reads content with a granted access, on a peer of the record's custodian. */
+/** Reads content with a granted access, on a peer of the record's custodian (where it lives). */
 export async function readContent(
   ctx: ServiceContext,
   recordId: string,
@@ -168,7 +159,7 @@ export async function readContent(
     ctx.caller,
     'ReadRecordContent',
     { recordId, accessId },
-    { endorsingOrganizations: [anchorOf.custodian] },
+    { custodian: anchorOf.custodian },
   );
 }
 
@@ -177,12 +168,7 @@ export async function reviewQuality(
   recordId: string,
   version: number,
 ): Promise<{ txId: string; record: RecordAnchor }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'ReviewRecordQuality',
-    { recordId, version },
-    { onEndorsed: ctx.onEndorsed },
-  );
+  const res = await ctx.ledger.submit(ctx.caller, 'ReviewRecordQuality', { recordId, version });
   return { txId: res.txId, record: res.result };
 }
 
@@ -191,11 +177,6 @@ export async function eraseContent(
   recordId: string,
   body: { version?: number | undefined; reason: string },
 ): Promise<{ txId: string; result: TransactionOutput<'EraseRecordContent'> }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'EraseRecordContent',
-    { ...body, recordId },
-    { onEndorsed: ctx.onEndorsed },
-  );
+  const res = await ctx.ledger.submit(ctx.caller, 'EraseRecordContent', { ...body, recordId });
   return { txId: res.txId, result: res.result };
 }

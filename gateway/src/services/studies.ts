@@ -10,7 +10,7 @@ export async function registerStudy(
   ctx: ServiceContext,
   body: unknown,
 ): Promise<{ txId: string; study: Study }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'RegisterStudy', body, { onEndorsed: ctx.onEndorsed });
+  const res = await ctx.ledger.submit(ctx.caller, 'RegisterStudy', body);
   return { txId: res.txId, study: res.result };
 }
 
@@ -57,12 +57,11 @@ export async function buildDataset(
   for (const recordId of body.recordIds) {
     try {
       const anchor = await ctx.ledger.evaluate(ctx.caller, 'GetRecord', { recordId });
-      const decision = await ctx.ledger.submit(
-        ctx.caller,
-        'AccessRecord',
-        { recordId, purpose: 'research', studyId },
-        { onEndorsed: ctx.onEndorsed },
-      );
+      const decision = await ctx.ledger.submit(ctx.caller, 'AccessRecord', {
+        recordId,
+        purpose: 'research',
+        studyId,
+      });
       if (decision.result.outcome !== 'granted') {
         items.push({
           recordId,
@@ -78,7 +77,7 @@ export async function buildDataset(
         ctx.caller,
         'ReadRecordContent',
         { recordId, accessId: decision.result.accessId },
-        { endorsingOrganizations: [anchor.custodian] },
+        { custodian: anchor.custodian },
       );
       items.push({
         recordId,

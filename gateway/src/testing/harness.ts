@@ -118,7 +118,7 @@ export async function startTestGateway(
   const enrolled: string[] = [];
   const { app, routes } = createApp({
     config,
-    ledger: new Ledger(fake),
+    ledger: new Ledger(fake, { org: org.mspId }),
     verifier: await createTokenVerifier({ ...config.auth, orgName: org.name, mspId: org.mspId }),
     idempotency: new SqliteIdempotencyStore(':memory:'),
     enroller: {
