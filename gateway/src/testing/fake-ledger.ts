@@ -163,7 +163,7 @@ const decisionFixture = (input: Record<string, unknown>, outcome = 'granted') =>
   expiresAt: outcome === 'granted' ? now() : null,
 });
 
-/** Default answers for every transaction the routes use. */
+/** Default answers for every transaction of the registry. */
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
     'identity:RegisterStaff': (i) => didDocFixture(`did:medledger:hospital1:${String(i['enrollmentId'])}`),
@@ -187,6 +187,11 @@ export function defaultHandlers(): Record<string, FakeHandler> {
     }),
     'consent:ListPatientConsents': (i) => ({
       items: [consentFixture(String(i['patientDid']))],
+      bookmark: '',
+      fetchedRecordsCount: 1,
+    }),
+    'consent:ListGranteeConsents': () => ({
+      items: [consentFixture()],
       bookmark: '',
       fetchedRecordsCount: 1,
     }),
@@ -274,6 +279,10 @@ export function defaultHandlers(): Record<string, FakeHandler> {
       fetchedRecordsCount: 2,
     }),
     'audit:GetAuditEvent': (i) => auditEventFixture({ eventId: i['eventId'] }),
+    'bench:LoadSyntheticAuditEvents': (i) => ({
+      count: i['count'],
+      patientDids: ['did:medledger:patient:abcdefgh12'],
+    }),
     'health:Ping': () => txId(),
     'health:GetBuildInfo': () => ({ name: 'medledger', version: '0.1.0', codeHash: 'abc' }),
   };
