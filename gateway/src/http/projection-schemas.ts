@@ -59,6 +59,7 @@ export const accessLogPageSchema = z.object({
       breakGlassReview: review.nullable(),
     }),
   ),
+  nextCursor,
 });
 
 const breakGlassState = z.enum(['overdue', 'pending', 'justified', 'unjustified']);
