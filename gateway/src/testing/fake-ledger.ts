@@ -163,8 +163,8 @@ const decisionFixture = (input: Record<string, unknown>, outcome = 'granted') =>
   expiresAt: outcome === 'granted' ? now() : null,
 });
 
-/** Default answers for every transaction of the registry. */
-export function defaultHandlers(): Record<string, FakeHandler> {
+/** Identity: DID documents. */
+function identityHandlers(): Record<string, FakeHandler> {
   return {
     'identity:RegisterStaff': (i) => didDocFixture(`did:medledger:hospital1:${String(i['enrollmentId'])}`),
     'identity:UpdateStaff': (i) => didDocFixture(String(i['did'])),
@@ -172,6 +172,12 @@ export function defaultHandlers(): Record<string, FakeHandler> {
     'identity:RegisterPatient': (i) => didDocFixture(String(i['patientDid'])),
     'identity:RotatePatientKey': () => didDocFixture('did:medledger:patient:abcdefgh12'),
     'identity:ResolveDid': (i) => didDocFixture(String(i['did'])),
+  };
+}
+
+/** Consents and preferences. */
+function consentHandlers(): Record<string, FakeHandler> {
+  return {
     'consent:GrantConsent': () => consentFixture(),
     'consent:RevokeConsent': () => ({
       ...consentFixture(),
@@ -195,6 +201,12 @@ export function defaultHandlers(): Record<string, FakeHandler> {
       bookmark: '',
       fetchedRecordsCount: 1,
     }),
+  };
+}
+
+/** Records: staging, anchors, history, verification, review and erasure. */
+function recordHandlers(): Record<string, FakeHandler> {
+  return {
     'record:StageRecordContent': (i) => ({
       recordId: i['recordId'],
       version: i['version'],
@@ -231,6 +243,12 @@ export function defaultHandlers(): Record<string, FakeHandler> {
         },
       ],
     }),
+  };
+}
+
+/** Access decisions, content reads and break-glass reviews. */
+function accessHandlers(): Record<string, FakeHandler> {
+  return {
     'access:AccessRecord': (i) => decisionFixture(i),
     'access:ReadRecordContent': (i) => ({
       recordId: i['recordId'],
@@ -255,6 +273,12 @@ export function defaultHandlers(): Record<string, FakeHandler> {
       reviewerRole: 'auditor',
       reviewedAt: now(),
     }),
+  };
+}
+
+/** Studies, audit events, the bench loader and health. */
+function studyAuditHealthHandlers(): Record<string, FakeHandler> {
+  return {
     'study:RegisterStudy': (i) => studyFixture(i),
     'study:GetStudy': (i) => studyFixture(i),
     'study:GetStudyCohort': () => ({
@@ -285,6 +309,17 @@ export function defaultHandlers(): Record<string, FakeHandler> {
     }),
     'health:Ping': () => txId(),
     'health:GetBuildInfo': () => ({ name: 'medledger', version: '0.1.0', codeHash: 'abc' }),
+  };
+}
+
+/** Default answers for every transaction of the registry. */
+export function defaultHandlers(): Record<string, FakeHandler> {
+  return {
+    ...identityHandlers(),
+    ...consentHandlers(),
+    ...recordHandlers(),
+    ...accessHandlers(),
+    ...studyAuditHealthHandlers(),
   };
 }
 

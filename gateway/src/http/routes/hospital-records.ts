@@ -24,8 +24,8 @@ import { idParam, tx } from './shared';
 const anchoredResponse = tx({ stageTxId: txIdSchema, salt: z.string(), record: recordAnchorSchema });
 const recordParam = idParam(recordIdSchema);
 
-/** The record routes. */
-export function hospitalRecordRoutes(): RouteDef[] {
+/** Anchoring: a new record and the next version of one. */
+function anchorRoutes(): RouteDef[] {
   return [
     route({
       method: 'post',
@@ -48,6 +48,12 @@ export function hospitalRecordRoutes(): RouteDef[] {
       response: anchoredResponse,
       handler: (ctx, { params, body }) => records.addVersion(ctx, params.id, body),
     }),
+  ];
+}
+
+/** Reading anchors: metadata, history, and verification of a copy. */
+function readRoutes(): RouteDef[] {
+  return [
     route({
       method: 'get',
       path: '/v1/records/{id}',
@@ -81,6 +87,12 @@ export function hospitalRecordRoutes(): RouteDef[] {
       status: 200,
       handler: (ctx, { params, body }) => records.verifyRecord(ctx, params.id, body),
     }),
+  ];
+}
+
+/** Access: the audited decision, then the content read with it. */
+function accessRoutes(): RouteDef[] {
+  return [
     route({
       method: 'post',
       path: '/v1/records/{id}/access',
@@ -104,6 +116,12 @@ export function hospitalRecordRoutes(): RouteDef[] {
       response: readRecordContentOutput,
       handler: (ctx, { params, query }) => records.readContent(ctx, params.id, query.accessId),
     }),
+  ];
+}
+
+/** Stewardship: quality review and erasure. */
+function stewardshipRoutes(): RouteDef[] {
+  return [
     route({
       method: 'post',
       path: '/v1/records/{id}/review',
@@ -128,4 +146,9 @@ export function hospitalRecordRoutes(): RouteDef[] {
       handler: (ctx, { params, body }) => records.eraseContent(ctx, params.id, body),
     }),
   ];
+}
+
+/** The record routes, in the order they are served. */
+export function hospitalRecordRoutes(): RouteDef[] {
+  return [...anchorRoutes(), ...readRoutes(), ...accessRoutes(), ...stewardshipRoutes()];
 }
