@@ -15,6 +15,11 @@ function open(store: SqliteIdempotencyStore, key: string, hash = 'h1'): WriteJou
   return begun.journal;
 }
 
+/** Asserts that a retry of `key` gets `status` and `body` replayed. */
+function assertReplays(store: SqliteIdempotencyStore, key: string, status: number, body: string): void {
+  assert.deepEqual(WriteJournal.begin(store, scope, key, 'h1'), { state: 'replay', status, body });
+}
+
 describe('write journal', () => {
   it('when a key is new, then the journal opens with nothing prior; when it was completed, then the answer is replayed', () => {
     const store = new SqliteIdempotencyStore(':memory:');
@@ -22,11 +27,7 @@ describe('write journal', () => {
     const journal = open(store, key);
     assert.deepEqual(journal.prior, []);
     journal.complete({ status: 201, body: '{"txId":"t1"}' });
-    assert.deepEqual(WriteJournal.begin(store, scope, key, 'h1'), {
-      state: 'replay',
-      status: 201,
-      body: '{"txId":"t1"}',
-    });
+    assertReplays(store, key, 201, '{"txId":"t1"}');
   });
 
   it('when the key comes with another payload, then 422; while its first request runs, then 409 with Retry-After', () => {
@@ -67,11 +68,7 @@ describe('write journal', () => {
     const store = new SqliteIdempotencyStore(':memory:');
     const key = randomUUID();
     open(store, key).fail(new AppError('FORBIDDEN', 'no'), () => '{"code":"FORBIDDEN"}');
-    assert.deepEqual(WriteJournal.begin(store, scope, key, 'h1'), {
-      state: 'replay',
-      status: 403,
-      body: '{"code":"FORBIDDEN"}',
-    });
+    assertReplays(store, key, 403, '{"code":"FORBIDDEN"}');
   });
 
   it('when a journal is settled twice, then the first settlement stays the answer', () => {
@@ -81,11 +78,7 @@ describe('write journal', () => {
     journal.complete({ status: 200, body: 'first' });
     journal.fail(new AppError('LEDGER_UNAVAILABLE', 'late'), () => 'second');
     journal.complete({ status: 500, body: 'third' });
-    assert.deepEqual(WriteJournal.begin(store, scope, key, 'h1'), {
-      state: 'replay',
-      status: 200,
-      body: 'first',
-    });
+    assertReplays(store, key, 200, 'first');
   });
 
   it('when a request has no key, then its journal lists what it endorsed and stores nothing', () => {

@@ -50,7 +50,7 @@ export type CallOptions<N extends TransactionName> = (Registry[N] extends { tran
     : { readonly custodian?: never });
 
 /** The options argument of a call: required only when `N` needs content or a custodian. */
-type OptionsArg<N extends TransactionName> =
+export type OptionsArg<N extends TransactionName> =
   object extends CallOptions<N> ? [options?: CallOptions<N>] : [options: CallOptions<N>];
 
 /** Converts zod issues to paths and messages (never the offending values). */
@@ -169,8 +169,7 @@ export class Ledger {
     input: unknown,
     ...[options]: OptionsArg<N>
   ): Promise<TransactionOutput<N>> {
-    const { arg, call } = this.#prepare(name, 'evaluate', input, options ?? {});
-    return this.#parseOutput(name, await this.#client.evaluate(caller, qualifiedName(name), arg, call));
+    return this.#evaluateAs(name, 'evaluate', caller, input, options);
   }
 
   /**
@@ -183,7 +182,18 @@ export class Ledger {
     input: unknown,
     ...[options]: OptionsArg<N>
   ): Promise<TransactionOutput<N>> {
-    const { arg, call } = this.#prepare(name, 'submit', input, options ?? {});
+    return this.#evaluateAs(name, 'submit', caller, input, options);
+  }
+
+  /** Evaluates `name`, declared `kind`, on one peer (of the orgs its endorsement names, if any). */
+  async #evaluateAs<N extends TransactionName>(
+    name: N,
+    kind: TransactionSpec['kind'],
+    caller: LedgerCaller,
+    input: unknown,
+    options: { readonly content?: unknown; readonly custodian?: string } = {},
+  ): Promise<TransactionOutput<N>> {
+    const { arg, call } = this.#prepare(name, kind, input, options);
     return this.#parseOutput(name, await this.#client.evaluate(caller, qualifiedName(name), arg, call));
   }
 

@@ -16,7 +16,7 @@ import {
 import { z } from 'zod';
 
 import { AppError } from '../errors';
-import type { ServiceContext } from './context';
+import { submitAnswer, type ServiceContext } from './context';
 
 /** Request body of `POST /v1/records`: the metadata of version 1 and the FHIR resource. */
 export const createRecordBody = z.strictObject({
@@ -139,13 +139,12 @@ export const accessBody = accessRecordInput.omit({ recordId: true });
 export type AccessBody = z.output<typeof accessBody>;
 
 /** Asks the chaincode for access; a denial is committed too and returned as such. */
-export async function requestAccess(
+export function requestAccess(
   ctx: ServiceContext,
   recordId: string,
   body: AccessBody,
 ): Promise<{ txId: string; decision: AccessDecision }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'AccessRecord', { ...body, recordId });
-  return { txId: res.txId, decision: res.result };
+  return submitAnswer(ctx, 'AccessRecord', { ...body, recordId }, 'decision');
 }
 
 /** Reads content with a granted access, on a peer of the record's custodian (where it lives). */
@@ -163,20 +162,18 @@ export async function readContent(
   );
 }
 
-export async function reviewQuality(
+export function reviewQuality(
   ctx: ServiceContext,
   recordId: string,
   version: number,
 ): Promise<{ txId: string; record: RecordAnchor }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'ReviewRecordQuality', { recordId, version });
-  return { txId: res.txId, record: res.result };
+  return submitAnswer(ctx, 'ReviewRecordQuality', { recordId, version }, 'record');
 }
 
-export async function eraseContent(
+export function eraseContent(
   ctx: ServiceContext,
   recordId: string,
   body: { version?: number | undefined; reason: string },
 ): Promise<{ txId: string; result: TransactionOutput<'EraseRecordContent'> }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'EraseRecordContent', { ...body, recordId });
-  return { txId: res.txId, result: res.result };
+  return submitAnswer(ctx, 'EraseRecordContent', { ...body, recordId }, 'result');
 }

@@ -3,15 +3,11 @@ import type { Study, TransactionOutput } from '@medledger/domain';
 import { z } from 'zod';
 
 import { AppError } from '../errors';
-import type { ServiceContext } from './context';
+import { submitAnswer, type ServiceContext } from './context';
 import { definedOnly } from './consents';
 
-export async function registerStudy(
-  ctx: ServiceContext,
-  body: unknown,
-): Promise<{ txId: string; study: Study }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'RegisterStudy', body);
-  return { txId: res.txId, study: res.result };
+export function registerStudy(ctx: ServiceContext, body: unknown): Promise<{ txId: string; study: Study }> {
+  return submitAnswer(ctx, 'RegisterStudy', body, 'study');
 }
 
 export function getStudy(ctx: ServiceContext, studyId: string): Promise<Study> {
