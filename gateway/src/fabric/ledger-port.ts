@@ -37,7 +37,10 @@ export interface LedgerCallOptions {
   readonly transient?: Readonly<Record<string, string>>;
   /** Orgs whose peers must endorse or evaluate (e.g. the custodian only). */
   readonly endorsingOrganizations?: readonly string[];
-  /** Called once the proposal is endorsed, before it is submitted. */
+  /**
+   * Called once the proposal is endorsed, before it is submitted (and for a transaction recovered from
+   * `prior`). The request's journaled ledger sets it; services never do.
+   */
   readonly onEndorsed?: (tx: EndorsedTransaction) => void;
   /**
    * Submits only: transactions of the same `fn` endorsed by an earlier attempt of the same request. If
