@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   let shuttingDown = false;
   const { app } = createApp({
     config,
-    ledger: new Ledger(client),
+    ledger: new Ledger(client, { org: config.org.mspId }),
     verifier,
     idempotency,
     enroller,
