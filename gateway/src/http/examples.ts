@@ -13,6 +13,9 @@
  */
 import { createHash } from 'node:crypto';
 
+import { toFhirBundle } from '../projection/read/fhir/audit-event';
+import type { AuditEventView } from '../projection/read/views';
+
 /** Who sends an example: the token it carries (none for the operations endpoints). */
 export type ExampleCaller = 'clinician' | 'admin' | 'researcher' | 'patient' | 'anyone';
 
@@ -193,100 +196,57 @@ const study = {
   txId: hex('study'),
 };
 
-/** One access decision as the audit views show it. */
-const auditView = {
-  eventId: ACCESS,
-  txId: ACCESS,
-  blockNumber: 42,
-  txTime: '2026-10-02T11:05:00.000Z',
-  recordId: RECORD,
-  patientDid: EXAMPLE_PATIENT,
-  custodian: 'Hospital1MSP',
-  actorDid: DOCTOR_H2,
-  actorMsp: 'Hospital2MSP',
-  actorRole: 'attending',
-  purpose: 'treatment',
-  outcome: 'granted',
-  reason: 'CONSENT',
-  consentId: CONSENT,
-  breakGlass: false,
-};
-
-const V3_ACT_REASON = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
-const treatment = [{ coding: [{ system: V3_ACT_REASON, code: 'TREAT', display: 'treatment' }] }];
-
-/** The same decision as an R4 AuditEvent. */
-const auditEvent = {
-  resourceType: 'AuditEvent',
-  id: ACCESS,
-  extension: [
-    { url: 'urn:medledger:fabric:tx-id', valueString: ACCESS },
-    { url: 'urn:medledger:fabric:block-number', valueUnsignedInt: 42 },
-  ],
-  type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110110', display: 'Patient Record' },
-  subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read', display: 'read' }],
-  action: 'R',
-  recorded: '2026-10-02T11:05:00.000Z',
-  outcome: '0',
-  outcomeDesc: 'CONSENT',
-  purposeOfEvent: treatment,
-  agent: [
-    {
-      type: {
-        coding: [
-          {
-            system: 'http://terminology.hl7.org/CodeSystem/extra-security-role-type',
-            code: 'humanuser',
-            display: 'human user',
-          },
-        ],
-      },
-      role: [{ coding: [{ system: 'urn:medledger:role', code: 'attending' }] }],
-      who: {
-        identifier: { system: 'urn:medledger:did', value: DOCTOR_H2 },
-        type: 'Practitioner',
-        display: 'Hospital2MSP',
-      },
-      requestor: true,
-      purposeOfUse: treatment,
-    },
-  ],
-  source: {
-    site: 'Hospital1MSP',
-    observer: { identifier: { system: 'urn:medledger:msp', value: 'Hospital1MSP' }, type: 'Organization' },
-    type: [
-      {
-        system: 'http://terminology.hl7.org/CodeSystem/security-source-type',
-        code: '4',
-        display: 'Application Server',
-      },
-    ],
+/** The newest two access decisions on the patient's record, as the audit views show them. */
+const auditViews: AuditEventView[] = [
+  {
+    eventId: ACCESS,
+    txId: ACCESS,
+    blockNumber: 42,
+    txTime: '2026-10-02T11:05:00.000Z',
+    recordId: RECORD,
+    patientDid: EXAMPLE_PATIENT,
+    custodian: 'Hospital1MSP',
+    actorDid: DOCTOR_H2,
+    actorMsp: 'Hospital2MSP',
+    actorRole: 'attending',
+    purpose: 'treatment',
+    outcome: 'granted',
+    reason: 'CONSENT',
+    consentId: CONSENT,
+    breakGlass: false,
   },
-  entity: [
-    {
-      what: { identifier: { system: 'urn:medledger:record', value: RECORD } },
-      type: {
-        system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
-        code: '2',
-        display: 'System Object',
-      },
-      role: {
-        system: 'http://terminology.hl7.org/CodeSystem/object-role',
-        code: '4',
-        display: 'Domain Resource',
-      },
-    },
-    {
-      what: { identifier: { system: 'urn:medledger:did', value: EXAMPLE_PATIENT }, type: 'Patient' },
-      type: {
-        system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
-        code: '1',
-        display: 'Person',
-      },
-      role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
-    },
-  ],
-};
+  {
+    eventId: hex('denied access'),
+    txId: hex('denied access'),
+    blockNumber: 38,
+    txTime: '2026-10-02T10:40:00.000Z',
+    recordId: RECORD,
+    patientDid: EXAMPLE_PATIENT,
+    custodian: 'Hospital1MSP',
+    actorDid: DOCTOR_H2,
+    actorMsp: 'Hospital2MSP',
+    actorRole: 'attending',
+    purpose: 'treatment',
+    outcome: 'denied',
+    reason: 'NO_CONSENT',
+    consentId: null,
+    breakGlass: false,
+  },
+];
+
+/** The same two decisions as an R4 searchset page, with the links the route adds (link before entry). */
+function auditBundle() {
+  const { entry, ...head } = toFhirBundle(auditViews, undefined, new Date('2026-10-02T12:00:00.000Z'));
+  const self = `/v1/audit/fhir?patient=${encodeURIComponent(EXAMPLE_PATIENT)}&limit=2`;
+  return {
+    ...head,
+    link: [
+      { relation: 'self', url: self },
+      { relation: 'next', url: `${self}&cursor=${PAGE_CURSOR}` },
+    ],
+    entry,
+  };
+}
 
 const PAGE_CURSOR = 'eyJ0IjoxNzkwNTAwMDAwMDAwLCJzIjo0Mn0.c2lnbmF0dXJl';
 
@@ -631,27 +591,13 @@ const regulatorExamples: Record<string, OperationExample> = {
     summary: "The newest access decisions on the patient's data, 2 a page",
     caller: 'admin',
     query: { patient: EXAMPLE_PATIENT, limit: 2 },
-    response: { items: [auditView], nextCursor: PAGE_CURSOR },
+    response: { items: auditViews, nextCursor: PAGE_CURSOR },
   },
   exportAuditFhir: {
     summary: 'The same decisions as FHIR AuditEvents, a page of 2; the next page is the next link',
     caller: 'admin',
     query: { patient: EXAMPLE_PATIENT, limit: 2 },
-    response: {
-      resourceType: 'Bundle',
-      type: 'searchset',
-      timestamp: '2026-10-02T12:00:00.000Z',
-      link: [
-        { relation: 'self', url: '/v1/audit/fhir?patient=did%3Amedledger%3Apatient%3Ap-7f3a9c&limit=2' },
-        {
-          relation: 'next',
-          url: `/v1/audit/fhir?patient=did%3Amedledger%3Apatient%3Ap-7f3a9c&limit=2&cursor=${PAGE_CURSOR}`,
-        },
-      ],
-      entry: [
-        { fullUrl: `urn:medledger:audit-event:${ACCESS}`, resource: auditEvent, search: { mode: 'match' } },
-      ],
-    },
+    response: auditBundle(),
   },
   getAuditEvent: {
     summary: 'One audit event, from the ledger',
