@@ -200,7 +200,7 @@ async function main(): Promise<void> {
 const SERVER_COMMAND = command({
   summary: "Runs one org's REST gateway until SIGTERM or SIGINT.",
   details: [
-    "Reads its configuration from the JSON file named by MEDLEDGER_GATEWAY_CONFIG (npm start writes one per org under .medledger/gateways/<org>/config.json and runs the gateways itself); the file's keys are in docs/operations.md.",
+    'Reads its configuration from the JSON file named by MEDLEDGER_GATEWAY_CONFIG (npm start writes one per org under .medledger/gateways/<org>/config.json and runs the gateways itself); its fields are documented in gateway/src/config.ts and docs/operations.md.',
   ],
   examples: [
     'MEDLEDGER_GATEWAY_CONFIG=.medledger/gateways/hospital1/config.json node gateway/dist/server.js',

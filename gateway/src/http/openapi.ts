@@ -79,6 +79,41 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
+/** Route-specific error answers, by status. */
+const problemResponses = (problems: Readonly<Record<string, string>> = {}) =>
+  Object.fromEntries(Object.entries(problems).map(([status, text]) => [status, problemResponse(text)]));
+
+/** The success answer of an operation: its schema (text when none) and example, and other representations. */
+function successResponse(
+  description: string,
+  status: number,
+  answer: {
+    readonly contentType?: string;
+    readonly response?: z.ZodType;
+    readonly alternates?: readonly { readonly contentType: string; readonly description: string }[];
+  },
+  operationId: string,
+  example: OperationExample,
+): Json {
+  return {
+    [String(status)]: {
+      description,
+      content: {
+        [answer.contentType ?? 'application/json']: {
+          schema: answer.response ? jsonSchema(answer.response, 'output') : { type: 'string' },
+          examples: exampleOf(operationId, example.summary, example.response),
+        },
+        ...Object.fromEntries(
+          (answer.alternates ?? []).map((alt) => [
+            alt.contentType,
+            { schema: { type: 'string', description: alt.description } },
+          ]),
+        ),
+      },
+    },
+  };
+}
+
 /** Builds the OpenAPI document; every operation must have an example in `examples`. */
 export function buildOpenApi(
   routes: readonly RouteDef[],
@@ -119,21 +154,7 @@ export function buildOpenApi(
         })),
       ],
       responses: {
-        [String(r.status)]: {
-          description: 'Success (writes: committed VALID)',
-          content: {
-            [r.contentType ?? 'application/json']: {
-              schema: jsonSchema(r.response, 'output'),
-              examples: exampleOf(r.operationId, example.summary, example.response),
-            },
-            ...Object.fromEntries(
-              (r.alternates ?? []).map((alt) => [
-                alt.contentType,
-                { schema: { type: 'string', description: alt.description } },
-              ]),
-            ),
-          },
-        },
+        ...successResponse('Success (writes: committed VALID)', r.status, r, r.operationId, example),
         '400': problemResponse('Invalid request'),
         '401': problemResponse('Missing or invalid token'),
         '403': problemResponse('Not allowed'),
@@ -143,12 +164,7 @@ export function buildOpenApi(
         '429': problemResponse('Rate limited'),
         '503': problemResponse('Ledger unavailable (see Retry-After)'),
         '504': problemResponse('Ledger deadline exceeded'),
-        ...Object.fromEntries(
-          Object.entries(r.problems ?? {}).map(([status, description]) => [
-            status,
-            problemResponse(description),
-          ]),
-        ),
+        ...problemResponses(r.problems),
       },
     };
     if (r.body) {
@@ -173,27 +189,8 @@ export function buildOpenApi(
       tags: ['operations'],
       security: [],
       responses: {
-        '200': {
-          description: 'OK',
-          content: {
-            [o.contentType]: {
-              schema: o.response ? jsonSchema(o.response, 'output') : { type: 'string' },
-              examples: exampleOf(o.operationId, example.summary, example.response),
-            },
-            ...Object.fromEntries(
-              (o.alternates ?? []).map((alt) => [
-                alt.contentType,
-                { schema: { type: 'string', description: alt.description } },
-              ]),
-            ),
-          },
-        },
-        ...Object.fromEntries(
-          Object.entries(o.problems ?? {}).map(([status, description]) => [
-            status,
-            problemResponse(description),
-          ]),
-        ),
+        ...successResponse('OK', 200, o, o.operationId, example),
+        ...problemResponses(o.problems),
       },
     };
   }
