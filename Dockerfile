@@ -4,6 +4,7 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
+COPY cli-kit/package.json cli-kit/
 COPY crypto/package.json crypto/
 COPY chaincode/package.json chaincode/
 COPY chaincode/domain/package.json chaincode/domain/

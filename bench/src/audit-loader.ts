@@ -5,14 +5,14 @@
  * What it loaded is kept in a marker file next to the bench state, checked against the ledger before it
  * is trusted, so a second run on the same ledger tops up instead of loading again.
  *
- * `node bench/dist/audit-loader.js --count 100000 [--batch 500] [--in-flight 4]` loads standalone (for
- * measuring batch size and in-flight count); `npm run bench` calls {@link ensureAuditEvents}.
+ * `node bench/dist/audit-loader.js` loads standalone (for measuring batch size and in-flight count; see
+ * its `--help`); `npm run bench` calls {@link ensureAuditEvents}.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import type { Contract } from '@hyperledger/fabric-gateway';
+import { command, runCommand } from '@medledger/cli-kit';
 import {
   auditPageSchema,
   BENCH_LOADER_FLAG,
@@ -277,33 +277,49 @@ export function loaderActorDid(info: NetworkInfo): string {
   return staffDid(orgInfo(info, LOADER_ORG).mspId, LOADER_ADMIN);
 }
 
-async function main(argv: readonly string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      count: { type: 'string', default: '1000000' },
-      batch: { type: 'string', default: String(DEFAULT_BATCH) },
-      'in-flight': { type: 'string', default: String(DEFAULT_IN_FLIGHT) },
+const AUDIT_LOADER = command({
+  summary:
+    'Puts synthetic audit events on the ledger of a running benchmark network (started with MEDLEDGER_BENCH_LOADER=1), topping up what an earlier run loaded.',
+  options: {
+    count: {
+      type: 'string',
+      value: 'N',
+      default: '1000000',
+      description: 'audit events the ledger should hold',
     },
-  });
-  const info = readNetworkInfo();
-  if (info === undefined)
-    throw new Error('no network here: start one with MEDLEDGER_BENCH_LOADER=1 npm start');
-  const outcome = await ensureAuditEvents(info, {
-    count: Number(values.count),
-    batch: Number(values.batch),
-    inFlight: Number(values['in-flight']),
-    log: (m) => process.stderr.write(`[audit-loader] ${m}\n`),
-  });
-  process.stdout.write(`${JSON.stringify(outcome)}\n`);
-}
+    batch: {
+      type: 'string',
+      value: 'N',
+      default: String(DEFAULT_BATCH),
+      description: 'events per transaction',
+    },
+    'in-flight': {
+      type: 'string',
+      value: 'N',
+      default: String(DEFAULT_IN_FLIGHT),
+      description: 'batches submitted at once',
+    },
+  },
+  examples: ['node bench/dist/audit-loader.js --count 100000 --batch 500 --in-flight 4'],
+});
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`audit-loader: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
+  void runCommand(
+    'node bench/dist/audit-loader.js',
+    AUDIT_LOADER,
+    process.argv.slice(2),
+    async (values) => {
+      const info = readNetworkInfo();
+      if (info === undefined)
+        throw new Error('no network here: start one with MEDLEDGER_BENCH_LOADER=1 npm start');
+      const outcome = await ensureAuditEvents(info, {
+        count: Number(values.count),
+        batch: Number(values.batch),
+        inFlight: Number(values['in-flight']),
+        log: (m) => process.stderr.write(`[audit-loader] ${m}\n`),
+      });
+      process.stdout.write(`${JSON.stringify(outcome)}\n`);
     },
+    { exitWhenDone: true, failurePrefix: 'audit-loader: ' },
   );
 }

@@ -1,6 +1,6 @@
 /**
- * `node bench/dist/levers.js <lever> [--rounds N] [--duration S]`: measures one lever before and after
- * in the same run, interleaved (A, B, B, A, ...) so a noisy shared machine hits both sides alike.
+ * `node bench/dist/levers.js <lever> [--rounds N] [--duration S]` (`--help` for the options): measures
+ * one lever before and after in the same run, interleaved (A, B, B, A, ...) so a noisy shared machine hits both sides alike.
  *
  * - `fabric-logging` switches every peer's and orderer's log spec at run time through their operations
  *   endpoint (`PUT /logspec`), from `info` to `warning`, and restores it; writes `levers.json` and
@@ -15,8 +15,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { request } from 'node:https';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 
+import { command, runProgram } from '@medledger/cli-kit';
 import { createTokenVerifier, ensureOrgSigningKey, mintToken } from '@medledger/gateway/auth';
 import {
   gatewayProcess,
@@ -436,37 +436,57 @@ async function commitTracking({ info, out, rounds, durationS }: LeverRun): Promi
   );
 }
 
-async function main(argv: readonly string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      rounds: { type: 'string', default: '2' },
-      duration: { type: 'string', default: '10' },
-      out: { type: 'string', default: resolve(__dirname, '..', 'results') },
-    },
-  });
-  const lever = positionals[0];
-  if (lever === 'token-cache') {
-    await tokenCache(values.out);
-    return;
-  }
+const LEVER_OPTIONS = {
+  rounds: { type: 'string', value: 'N', default: '2', description: 'rounds, each running both settings' },
+  duration: { type: 'string', value: 'SECONDS', default: '10', description: 'length of each measured run' },
+  out: {
+    type: 'string',
+    value: 'DIR',
+    default: resolve(__dirname, '..', 'results'),
+    description: 'where the results are written',
+  },
+} as const;
+
+/** The levers, one command each (see the file header). */
+export const LEVERS_CLI = {
+  invocation: 'node bench/dist/levers.js',
+  summary:
+    'Measures one lever before and after in the same run, the settings alternating, on the running network.',
+  examples: ['node bench/dist/levers.js fabric-logging --rounds 2 --duration 10'],
+  commands: {
+    'fabric-logging': command({
+      summary: "Peers' and orderers' log level info against warning, switched at run time.",
+      options: LEVER_OPTIONS,
+      examples: ['node bench/dist/levers.js fabric-logging'],
+    }),
+    'commit-tracking': command({
+      summary: "The Hospital1 gateway's commit tracking, status against stream (restarts that gateway).",
+      options: LEVER_OPTIONS,
+      examples: ['node bench/dist/levers.js commit-tracking --rounds 3'],
+    }),
+    'token-cache': command({
+      summary: "The gateway's bearer-token check with and without its cache, in process (no network needed).",
+      options: { out: LEVER_OPTIONS.out },
+      examples: ['node bench/dist/levers.js token-cache'],
+    }),
+  },
+} as const;
+
+function leverRun(values: { rounds: string; duration: string; out: string }): LeverRun {
   const info = readNetworkInfo();
   if (!info) throw new Error('no network: run npm start or npm run bench first');
-  const rounds = Number(values.rounds);
-  const durationS = Number(values.duration);
-  const run: LeverRun = { info, out: values.out, rounds, durationS };
-  if (lever === 'fabric-logging') await fabricLogging(run);
-  else if (lever === 'commit-tracking') await commitTracking(run);
-  else throw new Error('usage: levers.js fabric-logging|commit-tracking|token-cache');
+  return { info, out: values.out, rounds: Number(values.rounds), durationS: Number(values.duration) };
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      process.stderr.write(`levers: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
+  void runProgram(
+    LEVERS_CLI,
+    process.argv.slice(2),
+    {
+      'fabric-logging': (values) => fabricLogging(leverRun(values)),
+      'commit-tracking': (values) => commitTracking(leverRun(values)),
+      'token-cache': (values) => tokenCache(values.out),
     },
+    { exitWhenDone: true, failurePrefix: 'levers: ' },
   );
 }

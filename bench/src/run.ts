@@ -9,8 +9,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 
+import { command, runCommand } from '@medledger/cli-kit';
 import { BENCH_LOADER_FLAG, qualifiedName } from '@medledger/domain';
 import { mintToken } from '@medledger/gateway/auth';
 import {
@@ -189,15 +189,35 @@ function benchNetworkContext(): ReturnType<typeof networkContext> {
   return networkContext(env);
 }
 
-async function main(argv: readonly string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      quick: { type: 'boolean', default: false },
-      out: { type: 'string', default: join(REPO, 'bench', 'results') },
-      'audit-events': { type: 'string' },
+const BENCH_COMMAND = command({
+  summary:
+    'Runs every benchmark scenario against the local consortium (started or reused) and writes latest.json and latest.md.',
+  options: {
+    quick: {
+      type: 'boolean',
+      description: 'a short run (about 2 min) instead of the full one (10-12.5 min)',
     },
-  });
+    out: {
+      type: 'string',
+      value: 'DIR',
+      default: join(REPO, 'bench', 'results'),
+      description: 'where the results are written',
+    },
+    'audit-events': {
+      type: 'string',
+      value: 'N',
+      description: 'synthetic audit events on the ledger (default 1,000,000; 10,000 with --quick)',
+    },
+  },
+  details: ['Honours MEDLEDGER_BASE_PORT, MEDLEDGER_HOME and MEDLEDGER_BENCH_LOADER like npm start.'],
+  examples: ['npm run bench -- --quick', 'node bench/dist/run.js --audit-events 100000 --out /tmp/bench'],
+});
+
+async function main(values: {
+  quick: boolean;
+  out: string;
+  'audit-events': string | undefined;
+}): Promise<void> {
   const t0 = performance.now();
   const ctx = await benchNetworkContext();
   const info = await startNetwork(ctx);
@@ -230,14 +250,9 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    () => {
-      // Keep-alive sockets of fetch would hold the process open.
-      process.exit(0);
-    },
-    (err: unknown) => {
-      process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  // Keep-alive sockets of fetch would hold the process open: it exits when done.
+  void runCommand('npm run bench --', BENCH_COMMAND, process.argv.slice(2), main, {
+    exitWhenDone: true,
+    failurePrefix: 'bench: ',
+  });
 }

@@ -11,9 +11,10 @@
  * rates are printed beside them, with the load average.
  */
 import { cpus, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 
 import { randomBytes } from 'node:crypto';
+
+import { command, runCommand } from '@medledger/cli-kit';
 
 import { CRYPTO_PROFILES, type CryptoProfile } from './profile';
 
@@ -72,10 +73,22 @@ function format(n: number): string {
   return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
 }
 
-function main(): void {
-  const { values } = parseArgs({
-    options: { ms: { type: 'string', default: '400' }, rounds: { type: 'string', default: '3' } },
-  });
+const CRYPTO_BENCH = command({
+  summary:
+    'Micro-benchmark of the crypto profiles: hash, sign, verify, encrypt and decrypt on 1 KiB and 64 KiB, as a Markdown table.',
+  options: {
+    ms: {
+      type: 'string',
+      value: 'MS',
+      default: '400',
+      description: 'milliseconds each cell runs, at least 10',
+    },
+    rounds: { type: 'string', value: 'N', default: '3', description: 'rounds; each cell keeps its best' },
+  },
+  examples: ['npm run bench:crypto -- --ms 400 --rounds 3'],
+});
+
+function main(values: { ms: string; rounds: string }): void {
   const durationMs = Number(values.ms);
   const rounds = Number(values.rounds);
   if (!Number.isFinite(durationMs) || durationMs < 10) throw new Error('--ms must be a number >= 10');
@@ -127,4 +140,6 @@ function main(): void {
   process.stdout.write(`\n${algorithms}\n`);
 }
 
-main();
+void runCommand('npm run bench:crypto --', CRYPTO_BENCH, process.argv.slice(2), main, {
+  failurePrefix: 'bench:crypto: ',
+});

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 
 import type { Network } from '@hyperledger/fabric-gateway';
+import { command, runCommand } from '@medledger/cli-kit';
 
 import { createTokenVerifier } from './auth/tokens';
 import { loadConfig, projectionDataDir, type GatewayConfig } from './config';
@@ -196,9 +197,18 @@ async function main(): Promise<void> {
   });
 }
 
+const SERVER_COMMAND = command({
+  summary: "Runs one org's REST gateway until SIGTERM or SIGINT.",
+  details: [
+    'Reads its configuration from the JSON file named by MEDLEDGER_GATEWAY_CONFIG (npm start writes one per org under .medledger/gateways/<org>/config.json and runs the gateways itself); its fields are documented in gateway/src/config.ts and docs/operations.md.',
+  ],
+  examples: [
+    'MEDLEDGER_GATEWAY_CONFIG=.medledger/gateways/hospital1/config.json node gateway/dist/server.js',
+  ],
+});
+
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+  void runCommand('node gateway/dist/server.js', SERVER_COMMAND, process.argv.slice(2), main, {
+    failurePrefix: 'gateway failed to start: ',
   });
 }

@@ -1,7 +1,8 @@
+import { command, runProgram } from '@medledger/cli-kit';
+
 import { StatePaths, stateDir } from './paths';
 import { basePortFromEnv, defaultTopologySpec, resolveTopology } from './topology';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
@@ -40,97 +41,164 @@ function printInfo(info: NetworkInfo): void {
   console.log(`\n  state and logs: ${info.stateDir} (logs/ per process)\n  stop with: npm stop\n`);
 }
 
-async function main(command: string | undefined): Promise<void> {
-  const topology = resolveTopology(defaultTopologySpec, basePortFromEnv());
-  const paths = new StatePaths(stateDir());
-  switch (command) {
-    case 'start': {
-      const started = performance.now();
-      const info = await startNetwork(await networkContext());
-      printInfo(info);
-      console.log(`[medledger] up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      return;
-    }
-    case 'stop': {
-      const stopped = await stopNetwork(topology, paths);
-      console.log(
-        stopped.length ? `[medledger] stopped ${stopped.join(', ')}` : '[medledger] nothing was running',
-      );
-      return;
-    }
-    case 'clean':
-      await cleanNetwork(topology, paths);
-      console.log(`[medledger] stopped everything and removed ${paths.root}`);
-      return;
-    case 'generate': {
-      // Certificates, genesis block, node configs and chaincode packages, without starting anything
-      // (what a container deployment mounts).
-      const ctx = await networkContext();
-      generate(ctx);
-      for (const org of ctx.topology.peerOrgs) packageChaincode(ctx.topology, ctx.paths, org);
-      console.log(`[medledger] generated ${ctx.paths.root}`);
-      return;
-    }
-    case 'deploy': {
-      // Channel membership and chaincode lifecycle against nodes that already run (e.g. containers).
-      const ctx = await networkContext();
-      joinOrderers(ctx.install, ctx.topology, ctx.paths);
-      joinPeers(ctx.install, ctx.topology, ctx.paths);
-      const packages = ctx.topology.peerOrgs.map((org) => packageChaincode(ctx.topology, ctx.paths, org));
-      console.log(`[medledger] chaincode ${deployChaincode(ctx.install, ctx.topology, ctx.paths, packages)}`);
-      return;
-    }
-    case 'compose': {
-      const file = join(repoRoot, 'docker-compose.yaml');
-      writeFileSync(file, renderCompose(topology));
-      console.log(`[medledger] wrote ${file}`);
-      return;
-    }
-    case 'token': {
-      // Dev tokens for the local network's gateways, standing in for each org's OIDC provider.
-      const { values } = parseArgs({
-        args: process.argv.slice(3),
-        options: {
-          org: { type: 'string' },
-          user: { type: 'string' },
-          patient: { type: 'boolean', default: false },
-          ttl: { type: 'string', default: '3600' },
+const TOKEN_ORGS = defaultTopologySpec.peerOrgs.map((o) => o.name);
+
+/** The commands, their options and examples (see `@medledger/cli-kit`). */
+export const NETWORK_CLI = {
+  invocation: 'node network/dist/cli.js',
+  summary:
+    'Runs the local MedLedger consortium: Fabric orderers, peers and CAs, chaincode servers and REST gateways, each a native process on loopback.',
+  details: [
+    'Environment: MEDLEDGER_HOME (state folder, default .medledger), MEDLEDGER_BASE_PORT (default 17000), MEDLEDGER_FABRIC_HOME (a Fabric 3.1.5 install). The npm scripts run these commands: npm start, npm stop, npm run network:status, npm run -s token -- ...',
+  ],
+  examples: [
+    'npm start',
+    'node network/dist/cli.js status',
+    'npm run -s token -- --org Hospital1 --user hospital1-attending-1',
+  ],
+  commands: {
+    start: command({
+      summary:
+        'Starts (or reuses) the whole consortium, deploys the chaincode and prints where everything runs.',
+      examples: [
+        'npm start',
+        'MEDLEDGER_BASE_PORT=18000 MEDLEDGER_HOME=/tmp/ml node network/dist/cli.js start',
+      ],
+    }),
+    stop: command({ summary: 'Stops every process that start started.', examples: ['npm stop'] }),
+    status: command({
+      summary: 'Lists the processes and whether each runs.',
+      examples: ['npm run network:status'],
+    }),
+    clean: command({
+      summary: 'Stops everything and removes all generated state (the MEDLEDGER_HOME folder).',
+      examples: ['npm run network:clean'],
+    }),
+    generate: command({
+      summary:
+        'Writes certificates, the genesis block, node configs and chaincode packages without starting anything.',
+      examples: ['npm run network:generate'],
+    }),
+    deploy: command({
+      summary:
+        'Joins the channel and runs the chaincode lifecycle against nodes that already run (containers).',
+      examples: ['npm run network:deploy'],
+    }),
+    compose: command({
+      summary: 'Regenerates docker-compose.yaml from the topology.',
+      examples: ['npm run network:compose'],
+    }),
+    token: command({
+      summary:
+        "Prints a bearer token for a local gateway, signed with the org's dev signing key (standing in for the org's identity provider).",
+      options: {
+        org: {
+          type: 'string',
+          value: 'ORG',
+          required: true,
+          description: `the org: ${TOKEN_ORGS.join(', ')}`,
         },
-      });
-      const org = topology.peerOrgs.find((o) => o.name.toLowerCase() === (values.org ?? '').toLowerCase());
-      if (org === undefined || values.user === undefined) {
-        throw new Error(
-          `usage: npm run -s token -- --org <${topology.peerOrgs.map((o) => o.name).join('|')}> --user <enrollment id | patient DID> [--patient] [--ttl seconds]`,
-        );
-      }
-      const token = await mintDevToken(paths, org, values.user, {
-        kind: values.patient ? 'patient' : 'staff',
-        ttlSeconds: Number(values.ttl),
-      });
-      process.stdout.write(`${token}\n`);
-      return;
-    }
-    case 'fabric-install': {
-      // Only the binaries: what `npm start` does first, for machines prepared ahead of time.
-      const install = await ensureFabric();
-      console.log(
-        `[medledger] Fabric ${FABRIC_VERSION}: ${install.binDir} (from ${install.from.fabric.what})\n` +
-          `[medledger] Fabric CA ${FABRIC_CA_VERSION}: ${install.caBinDir} (from ${install.from['fabric-ca'].what})`,
-      );
-      return;
-    }
-    case 'status':
-      for (const p of processStatus(topology, paths)) {
-        console.log(`  ${p.name.padEnd(24)} ${p.pid === undefined ? 'stopped' : `running (pid ${p.pid})`}`);
-      }
-      return;
-    default:
-      console.error('usage: cli.js start|stop|clean|status|generate|deploy|compose|token|fabric-install');
-      process.exitCode = 2;
-  }
+        user: {
+          type: 'string',
+          value: 'ID',
+          required: true,
+          description: "a person's enrollment id, or a patient's DID with --patient",
+        },
+        patient: { type: 'boolean', description: 'a patient token (the subject is a patient DID)' },
+        ttl: { type: 'string', value: 'SECONDS', default: '3600', description: 'lifetime of the token' },
+      },
+      examples: [
+        'npm run -s token -- --org Hospital1 --user hospital1-attending-1',
+        'npm run -s token -- --org Hospital1 --user did:medledger:patient:p-7f3a9c --patient --ttl 600',
+      ],
+    }),
+    'fabric-install': command({
+      summary:
+        'Finds or installs Fabric and Fabric CA and says where they came from, without starting anything.',
+      examples: ['npm run fabric:install'],
+    }),
+  },
+} as const;
+
+function state() {
+  return {
+    topology: resolveTopology(defaultTopologySpec, basePortFromEnv()),
+    paths: new StatePaths(stateDir()),
+  };
 }
 
-main(process.argv[2]).catch((err: unknown) => {
-  console.error(`[medledger] ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  void runProgram(
+    NETWORK_CLI,
+    process.argv.slice(2),
+    {
+      start: async () => {
+        const started = performance.now();
+        const info = await startNetwork(await networkContext());
+        printInfo(info);
+        console.log(`[medledger] up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      },
+      stop: async () => {
+        const { topology, paths } = state();
+        const stopped = await stopNetwork(topology, paths);
+        console.log(
+          stopped.length ? `[medledger] stopped ${stopped.join(', ')}` : '[medledger] nothing was running',
+        );
+      },
+      clean: async () => {
+        const { topology, paths } = state();
+        await cleanNetwork(topology, paths);
+        console.log(`[medledger] stopped everything and removed ${paths.root}`);
+      },
+      generate: async () => {
+        // What a container deployment mounts.
+        const ctx = await networkContext();
+        generate(ctx);
+        for (const org of ctx.topology.peerOrgs) packageChaincode(ctx.topology, ctx.paths, org);
+        console.log(`[medledger] generated ${ctx.paths.root}`);
+      },
+      deploy: async () => {
+        const ctx = await networkContext();
+        joinOrderers(ctx.install, ctx.topology, ctx.paths);
+        joinPeers(ctx.install, ctx.topology, ctx.paths);
+        const packages = ctx.topology.peerOrgs.map((org) => packageChaincode(ctx.topology, ctx.paths, org));
+        console.log(
+          `[medledger] chaincode ${deployChaincode(ctx.install, ctx.topology, ctx.paths, packages)}`,
+        );
+      },
+      compose: () => {
+        const file = join(repoRoot, 'docker-compose.yaml');
+        writeFileSync(file, renderCompose(state().topology));
+        console.log(`[medledger] wrote ${file}`);
+      },
+      token: async (values) => {
+        const { topology, paths } = state();
+        const org = topology.peerOrgs.find((o) => o.name.toLowerCase() === values.org.toLowerCase());
+        if (org === undefined) throw new Error(`--org takes one of: ${TOKEN_ORGS.join(', ')}`);
+        const ttlSeconds = Number(values.ttl);
+        if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1)
+          throw new Error('--ttl takes a number of seconds');
+        const token = await mintDevToken(paths, org, values.user, {
+          kind: values.patient ? 'patient' : 'staff',
+          ttlSeconds,
+        });
+        process.stdout.write(`${token}\n`);
+      },
+      'fabric-install': async () => {
+        // What `npm start` does first, for machines prepared ahead of time.
+        const install = await ensureFabric();
+        console.log(
+          `[medledger] Fabric ${FABRIC_VERSION}: ${install.binDir} (from ${install.from.fabric.what})\n` +
+            `[medledger] Fabric CA ${FABRIC_CA_VERSION}: ${install.caBinDir} (from ${install.from['fabric-ca'].what})`,
+        );
+      },
+      status: () => {
+        const { topology, paths } = state();
+        for (const p of processStatus(topology, paths)) {
+          console.log(`  ${p.name.padEnd(24)} ${p.pid === undefined ? 'stopped' : `running (pid ${p.pid})`}`);
+        }
+      },
+    },
+    { failurePrefix: '[medledger] ' },
+  );
+}

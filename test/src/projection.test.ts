@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
 import { generatePatientKey, signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
-import { checkR4AuditBundle } from '@medledger/gateway/testing';
+import { searchsetErrors } from '@medledger/gateway/testing';
 import { SqliteDriver, projectionFile } from '@medledger/gateway/projection';
 import type { NetworkInfo } from '@medledger/network';
 import { accessLogProof, apiAs, type ApiClient, type ApiResponse, type CallOptions } from './support/api';
@@ -308,15 +308,22 @@ describe('the audit projection on the real consortium', () => {
     }
   });
 
-  it('when the audit is exported as FHIR, then it is an R4 Bundle of 5 AuditEvents', async () => {
+  it('when the audit is exported as FHIR, then it is an R4 searchset of 5 AuditEvents, paged by its next link', async () => {
     const res = await raw(auditor, `/v1/audit/fhir?patient=${P}`);
     assert.equal(res.status, 200, res.text);
     assert.match(res.type, /^application\/fhir\+json/);
-    const bundle = JSON.parse(res.text) as { resourceType: string; total: number };
-    assert.deepEqual(checkR4AuditBundle(bundle), []);
-    assert.equal(bundle.resourceType, 'Bundle');
-    assert.equal(bundle.total, 5);
+    const bundle = JSON.parse(res.text) as { entry: unknown[] };
+    assert.deepEqual(searchsetErrors(bundle, { total: 5, hasNext: false }), []);
+    assert.equal(bundle.entry.length, 5);
     assert.ok(res.text.includes('urn:medledger:fabric:block-number'));
+    const page = await raw(auditor, `/v1/audit/fhir?patient=${P}&limit=3`);
+    const first = JSON.parse(page.text) as { link: { relation: string; url: string }[] };
+    assert.deepEqual(searchsetErrors(first, { total: null, hasNext: true }), []);
+    const next = first.link.find((l) => l.relation === 'next');
+    assert.ok(next);
+    const rest = JSON.parse((await raw(auditor, next.url)).text) as { entry: unknown[] };
+    assert.deepEqual(searchsetErrors(rest, { total: null, hasNext: false }), []);
+    assert.equal(rest.entry.length, 2);
   });
 
   it('when the projection is checked against the ledger and rebuilt from it, then both agree', async () => {

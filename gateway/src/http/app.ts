@@ -65,6 +65,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
   app.use(urlLimit(config.limits.urlLength));
   app.use(cors(config.cors.origins));
   mountOpsRoutes(app, {
+    orgName: config.org.name,
     mspId: config.org.mspId,
     ledger: deps.ledger,
     metrics,

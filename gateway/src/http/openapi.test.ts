@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import { opsOperations } from './openapi';
+import { OPS_OPERATIONS } from './ops-routes';
 import { startTestGateway } from '../testing/harness';
 import { describe, it } from '../testing/node-test';
 
@@ -32,7 +32,7 @@ describe('OpenAPI document', () => {
       const served = servedRoutes((gw.app as unknown as { router: { stack: unknown[] } }).router.stack);
       // Static assets of /docs are not API operations.
       served.delete('get /docs/init.js');
-      assert.ok(opsOperations.every((o) => served.has(`${o.method} ${o.path}`)));
+      assert.ok(OPS_OPERATIONS.every((o) => served.has(`${o.method} ${o.path}`)));
       assert.deepEqual(
         [...served].filter((r) => !documented.has(r)),
         [],

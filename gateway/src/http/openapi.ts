@@ -1,6 +1,17 @@
-/** The OpenAPI 3.1 document, generated from the route table's zod schemas. */
+/**
+ * The OpenAPI 3.1 document, generated from the route table's zod schemas, the operations endpoints
+ * and the example of every operation (`examples.ts`). It keeps to what the docs viewer (Swagger UI)
+ * fully supports: no `jsonSchemaDialect` (3.1's default dialect is the one zod emits), schemas inline.
+ */
 import { z } from 'zod';
 
+import {
+  EXAMPLE_CALLERS,
+  idempotencyKeyExample,
+  OPERATION_EXAMPLES,
+  type OperationExample,
+} from './examples';
+import { OPS_OPERATIONS } from './ops-routes';
 import type { RouteDef } from './route-table';
 
 type Json = Record<string, unknown>;
@@ -24,7 +35,11 @@ export const problemSchema = z.object({
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 
-function parametersOf(schema: z.ZodType, where: 'path' | 'query'): Json[] {
+function parametersOf(
+  schema: z.ZodType,
+  where: 'path' | 'query',
+  examples: Readonly<Record<string, string | number>> = {},
+): Json[] {
   const js = jsonSchema(schema, 'input');
   const props = (js['properties'] ?? {}) as Record<string, Json>;
   const required = new Set((js['required'] ?? []) as string[]);
@@ -33,7 +48,30 @@ function parametersOf(schema: z.ZodType, where: 'path' | 'query'): Json[] {
     in: where,
     required: where === 'path' || required.has(name),
     schema: s,
+    ...(examples[name] === undefined ? {} : { example: examples[name] }),
   }));
+}
+
+/** The example of an operation as an OpenAPI `examples` map of one. */
+const exampleOf = (operationId: string, summary: string, value: unknown) => ({
+  [operationId]: { summary, value },
+});
+
+/** What every operation says about its example besides the values. */
+function exampleNotes(example: OperationExample): Json {
+  return {
+    description: `Example: ${example.summary}; sent with ${EXAMPLE_CALLERS[example.caller]}.`,
+    'x-medledger-example-caller': example.caller,
+  };
+}
+
+function exampleFor(
+  operationId: string,
+  examples: Readonly<Record<string, OperationExample>>,
+): OperationExample {
+  const example = examples[operationId];
+  if (!example) throw new Error(`the OpenAPI document needs an example of ${operationId} (http/examples.ts)`);
+  return example;
 }
 
 const problemResponse = (description: string) => ({
@@ -41,30 +79,59 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
-/** Operations served outside the route table. */
-export const opsOperations: readonly { method: 'get'; path: string; summary: string; type: string }[] = [
-  { method: 'get', path: '/healthz', summary: 'Liveness', type: 'application/json' },
-  { method: 'get', path: '/readyz', summary: 'Readiness: the ledger answers', type: 'application/json' },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', type: 'text/plain' },
-  { method: 'get', path: '/openapi.json', summary: 'This document', type: 'application/json' },
-  { method: 'get', path: '/docs', summary: 'API documentation (Swagger UI)', type: 'text/html' },
-];
+/** Route-specific error answers, by status. */
+const problemResponses = (problems: Readonly<Record<string, string>> = {}) =>
+  Object.fromEntries(Object.entries(problems).map(([status, text]) => [status, problemResponse(text)]));
 
-/** Builds the OpenAPI document. */
+/** The success answer of an operation: its schema (text when none) and example, and other representations. */
+function successResponse(
+  description: string,
+  status: number,
+  answer: {
+    readonly contentType?: string;
+    readonly response?: z.ZodType;
+    readonly alternates?: readonly { readonly contentType: string; readonly description: string }[];
+  },
+  operationId: string,
+  example: OperationExample,
+): Json {
+  return {
+    [String(status)]: {
+      description,
+      content: {
+        [answer.contentType ?? 'application/json']: {
+          schema: answer.response ? jsonSchema(answer.response, 'output') : { type: 'string' },
+          examples: exampleOf(operationId, example.summary, example.response),
+        },
+        ...Object.fromEntries(
+          (answer.alternates ?? []).map((alt) => [
+            alt.contentType,
+            { schema: { type: 'string', description: alt.description } },
+          ]),
+        ),
+      },
+    },
+  };
+}
+
+/** Builds the OpenAPI document; every operation must have an example in `examples`. */
 export function buildOpenApi(
   routes: readonly RouteDef[],
   info: { title: string; version: string; org: string },
+  examples: Readonly<Record<string, OperationExample>> = OPERATION_EXAMPLES,
 ): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const r of routes) {
+    const example = exampleFor(r.operationId, examples);
     const op: Json = {
       operationId: r.operationId,
       summary: r.summary,
+      ...exampleNotes(example),
       tags: [r.tag],
       security: [{ bearerAuth: [] }],
       parameters: [
-        ...parametersOf(r.params, 'path'),
-        ...parametersOf(r.query, 'query'),
+        ...parametersOf(r.params, 'path', example.params),
+        ...parametersOf(r.query, 'query', example.query),
         ...(r.write
           ? [
               {
@@ -73,6 +140,7 @@ export function buildOpenApi(
                 required: false,
                 description: 'A retry with the same key and payload returns the first result',
                 schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
+                example: idempotencyKeyExample(r.operationId),
               },
             ]
           : []),
@@ -82,21 +150,11 @@ export function buildOpenApi(
           required: h.required,
           description: h.description,
           schema: { type: 'string', ...(h.pattern ? { pattern: h.pattern } : {}) },
+          ...(example.headers?.[h.name] === undefined ? {} : { example: example.headers[h.name] }),
         })),
       ],
       responses: {
-        [String(r.status)]: {
-          description: 'Success (writes: committed VALID)',
-          content: {
-            [r.contentType ?? 'application/json']: { schema: jsonSchema(r.response, 'output') },
-            ...Object.fromEntries(
-              (r.alternates ?? []).map((alt) => [
-                alt.contentType,
-                { schema: { type: 'string', description: alt.description } },
-              ]),
-            ),
-          },
-        },
+        ...successResponse('Success (writes: committed VALID)', r.status, r, r.operationId, example),
         '400': problemResponse('Invalid request'),
         '401': problemResponse('Missing or invalid token'),
         '403': problemResponse('Not allowed'),
@@ -106,29 +164,34 @@ export function buildOpenApi(
         '429': problemResponse('Rate limited'),
         '503': problemResponse('Ledger unavailable (see Retry-After)'),
         '504': problemResponse('Ledger deadline exceeded'),
-        ...Object.fromEntries(
-          Object.entries(r.problems ?? {}).map(([status, description]) => [
-            status,
-            problemResponse(description),
-          ]),
-        ),
+        ...problemResponses(r.problems),
       },
     };
     if (r.body) {
       op['requestBody'] = {
         required: true,
-        content: { 'application/json': { schema: jsonSchema(r.body, 'input') } },
+        content: {
+          'application/json': {
+            schema: jsonSchema(r.body, 'input'),
+            examples: exampleOf(r.operationId, example.summary, example.body),
+          },
+        },
       };
     }
     (paths[r.path] ??= {})[r.method] = op;
   }
-  for (const o of opsOperations) {
+  for (const o of OPS_OPERATIONS) {
+    const example = exampleFor(o.operationId, examples);
     (paths[o.path] ??= {})[o.method] = {
-      operationId: o.path.replace(/[^a-z]/g, '') || 'root',
+      operationId: o.operationId,
       summary: o.summary,
+      ...exampleNotes(example),
       tags: ['operations'],
       security: [],
-      responses: { '200': { description: 'OK', content: { [o.type]: {} } } },
+      responses: {
+        ...successResponse('OK', 200, o, o.operationId, example),
+        ...problemResponses(o.problems),
+      },
     };
   }
   return {
@@ -138,7 +201,6 @@ export function buildOpenApi(
       version: info.version,
       description: `MedLedger REST gateway of ${info.org}. Writes answer once committed VALID; errors are application/problem+json with a stable code.`,
     },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

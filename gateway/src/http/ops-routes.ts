@@ -1,10 +1,13 @@
 /**
- * The operations endpoints outside /v1, without a token: liveness, readiness (the ledger answers; the
- * projection's lag is reported, never fails it), metrics, the OpenAPI document and its Swagger UI.
+ * The endpoints outside /v1, without a token: the front door (`/`), liveness, readiness (the ledger
+ * answers; the projection's lag is reported, never fails it), metrics, the OpenAPI document and its
+ * Swagger UI. Each is documented in the OpenAPI document from {@link OPS_OPERATIONS}.
  */
+import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
 
 import { AppError, GatewayErrorCode } from '../errors';
 import type { GatewayMetrics } from '../metrics';
@@ -13,19 +16,116 @@ import { locals } from './pipeline/locals';
 import { sendProblem, toAppError } from './pipeline/problem';
 
 /** The projection's position, as `/readyz` reports it. */
-export interface ProjectionStatus {
-  /** Block of the last projected event, `null` when nothing is projected yet. */
-  readonly checkpointBlock: number | null;
-  /** Ledger height seen by the local peer, `null` when it did not answer. */
-  readonly ledgerHeight: number | null;
-  /** Blocks the projection is behind (`ledgerHeight - 1 - checkpointBlock`), at least 0. */
-  readonly lagBlocks: number | null;
-  /** The follower is running (not stopped after a failure it is retrying). */
-  readonly following: boolean;
+export const projectionStatusSchema = z.object({
+  checkpointBlock: z
+    .number()
+    .int()
+    .nullable()
+    .describe('block of the last projected event; null before the first'),
+  ledgerHeight: z
+    .number()
+    .int()
+    .nullable()
+    .describe('ledger height seen by the local peer; null when it did not answer'),
+  lagBlocks: z
+    .number()
+    .int()
+    .min(0)
+    .nullable()
+    .describe('blocks the projection is behind (ledgerHeight - 1 - checkpointBlock)'),
+  following: z.boolean().describe('the follower runs (not stopped after a failure it is retrying)'),
+});
+export type ProjectionStatus = z.infer<typeof projectionStatusSchema>;
+
+/** What `/readyz` answers when ready. */
+export const readinessSchema = z.object({
+  status: z.literal('ready'),
+  org: z.string().describe("the gateway's org MSP ID"),
+  projection: z.union([projectionStatusSchema, z.object({ error: z.string() })]).optional(),
+});
+
+/** What `GET /` answers an API client: what this is and where to go next. */
+export const frontDoorSchema = z.object({
+  name: z.literal('MedLedger gateway'),
+  org: z.string().describe("the org's name"),
+  mspId: z.string().describe("the org's MSP ID"),
+  links: z
+    .object({ docs: z.string(), openapi: z.string(), health: z.string(), readiness: z.string() })
+    .describe('paths on this gateway'),
+});
+
+/** An endpoint outside the route table, as the OpenAPI document shows it. */
+export interface OpsOperation {
+  readonly method: 'get';
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly contentType: string;
+  /** The schema of a JSON answer. */
+  readonly response?: z.ZodType;
+  readonly alternates?: readonly { readonly contentType: string; readonly description: string }[];
+  readonly problems?: Readonly<Record<string, string>>;
 }
+
+/** The operations endpoints, in the order the document lists them. */
+export const OPS_OPERATIONS: readonly OpsOperation[] = [
+  {
+    method: 'get',
+    path: '/',
+    operationId: 'frontDoor',
+    summary: 'The front door: a short page linking the docs for a browser, this JSON for an API client',
+    contentType: 'application/json',
+    response: frontDoorSchema,
+    alternates: [{ contentType: 'text/html', description: 'a page linking /docs and /openapi.json' }],
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'liveness',
+    summary: 'Liveness',
+    contentType: 'application/json',
+    response: z.object({ status: z.literal('ok') }),
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'readiness',
+    summary: "Readiness: the ledger answers (the projection's lag is reported, never fails it)",
+    contentType: 'application/json',
+    response: readinessSchema,
+    problems: { '503': 'Not ready: the ledger does not answer, or the gateway is shutting down' },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics',
+    contentType: 'text/plain',
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openApiDocument',
+    summary: 'This document (OpenAPI 3.1)',
+    contentType: 'application/json',
+    response: z.looseObject({
+      openapi: z.string(),
+      info: z.looseObject({ title: z.string(), version: z.string() }),
+      paths: z.record(z.string(), z.unknown()),
+    }),
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    operationId: 'apiDocs',
+    summary: 'This document, rendered (Swagger UI)',
+    contentType: 'text/html',
+  },
+];
 
 /** What the operations endpoints need. */
 export interface OpsDeps {
+  readonly orgName: string;
   readonly mspId: string;
   readonly ledger: Ledger;
   readonly metrics: GatewayMetrics;
@@ -37,13 +137,56 @@ export interface OpsDeps {
 
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+// An empty icon, so that a browser does not ask for /favicon.ico.
+const NO_ICON = '<link rel="icon" href="data:,">';
 const DOCS_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>MedLedger API</title>
-<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+${NO_ICON}<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/docs/init.js"></script></body></html>`;
 const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`;
+
+// The front page's only style, allowed by its hash: the page runs no script and loads nothing.
+const FRONT_STYLE =
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem;color:#1b1f24}h1{font-size:1.6rem;margin-bottom:.25rem}li{margin:.4rem 0}';
+const FRONT_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(FRONT_STYLE).digest('base64')}'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${String(c.charCodeAt(0))};`);
+
+function frontPage(orgName: string, mspId: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>MedLedger gateway: ${escapeHtml(orgName)}</title>${NO_ICON}<style>${FRONT_STYLE}</style></head>
+<body><main>
+<h1>MedLedger gateway</h1>
+<p>${escapeHtml(orgName)} (${escapeHtml(mspId)}): the REST gateway of a member of a MedLedger consortium. Every
+<code>/v1</code> call needs a bearer token from this organization's identity provider.</p>
+<ul>
+<li><a href="/docs">API documentation</a>: every route, with an example request and answer</li>
+<li><a href="/openapi.json">OpenAPI 3.1 document</a>, for code generators and API clients</li>
+<li><a href="/readyz">Readiness</a>: whether the ledger answers</li>
+</ul>
+</main></body></html>`;
+}
+
+/** `GET /`: the page for a browser, JSON for an API client (also when it states no preference). */
+function frontDoor(deps: OpsDeps, req: Request, res: Response): void {
+  locals(res).route = '/';
+  res.setHeader('Vary', 'Accept');
+  if (req.accepts(['application/json', 'text/html']) === 'text/html') {
+    res.setHeader('Content-Security-Policy', FRONT_CSP);
+    res.type('text/html').send(frontPage(deps.orgName, deps.mspId));
+    return;
+  }
+  const body: z.infer<typeof frontDoorSchema> = {
+    name: 'MedLedger gateway',
+    org: deps.orgName,
+    mspId: deps.mspId,
+    links: { docs: '/docs', openapi: '/openapi.json', health: '/healthz', readiness: '/readyz' },
+  };
+  res.json(body);
+}
 
 function swaggerDir(): string {
   return dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -77,11 +220,19 @@ async function readyz(deps: OpsDeps, res: Response): Promise<void> {
     return;
   }
   const projection = await projectionOf(deps);
-  res.json({ status: 'ready', org: deps.mspId, ...(projection ? { projection } : {}) });
+  const body: z.infer<typeof readinessSchema> = {
+    status: 'ready',
+    org: deps.mspId,
+    ...(projection ? { projection } : {}),
+  };
+  res.json(body);
 }
 
 /** Mounts the operations endpoints on `app`. */
 export function mountOpsRoutes(app: Express, deps: OpsDeps): void {
+  app.get('/', (req, res) => {
+    frontDoor(deps, req, res);
+  });
   app.get('/healthz', (_req, res) => {
     locals(res).route = '/healthz';
     res.json({ status: 'ok' });

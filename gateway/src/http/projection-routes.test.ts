@@ -6,9 +6,9 @@ import { generatePatientKey, type P256PrivateJwk } from '@medledger/domain';
 import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
 import { AppError } from '../errors';
 import { didDocFixture, patientDidDocFixture } from '../testing/fake-ledger';
+import { searchsetErrors } from '../testing/fhir';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
-import { checkR4AuditBundle } from '../projection/testing/fhir-check';
 import { accessScript, LedgerBuilder, ownTreatmentAccess } from '../projection/testing/fixtures';
 
 interface Reply {
@@ -222,18 +222,25 @@ describe('projection routes on a regulator gateway: reports, alerts and export',
     assert.equal(bg.events[0]?.eventId, ids['bg']);
   });
 
-  it('when the FHIR export is asked, then an R4 Bundle of AuditEvents, paged by its next link', async () => {
+  it('when the FHIR export is asked, then an R4 searchset of AuditEvents, paged by its next link, with a total only on a whole result', async () => {
     const r = await get(gw, `/v1/audit/fhir?patient=${A}&limit=3`, auditor);
     assert.equal(r.status, 200, r.text);
     assert.match(r.type, /^application\/fhir\+json/);
-    assert.deepEqual(checkR4AuditBundle(r.body), []);
+    assert.deepEqual(searchsetErrors(r.body, { total: null, hasNext: true }), []);
     assert.equal((r.body['entry'] as unknown[]).length, 3);
-    const next = (r.body['link'] as { relation: string; url: string }[]).find((l) => l.relation === 'next');
+    const links = r.body['link'] as { relation: string; url: string }[];
+    assert.equal(
+      links.find((l) => l.relation === 'self')?.url,
+      `/v1/audit/fhir?patient=${encodeURIComponent(A)}&limit=3`,
+    );
+    const next = links.find((l) => l.relation === 'next');
     assert.ok(next);
     const page2 = await get(gw, next.url, auditor);
     assert.equal(page2.status, 200, page2.text);
+    assert.deepEqual(searchsetErrors(page2.body, { total: null, hasNext: false }), []);
     assert.equal((page2.body['entry'] as unknown[]).length, 2);
-    assert.ok(!(page2.body['link'] as { relation: string }[]).some((l) => l.relation === 'next'));
+    const whole = await get(gw, `/v1/audit/fhir?patient=${A}`, auditor);
+    assert.deepEqual(searchsetErrors(whole.body, { total: 5, hasNext: false }), []);
   });
 
   it('when readiness is asked, then it reports the projection position', async () => {

@@ -254,7 +254,17 @@ function accessHandlers(): Record<string, FakeHandler> {
       recordId: i['recordId'],
       version: 1,
       contentHash: hashOf('x'),
-      resource: { resourceType: 'Condition', id: 'c1' },
+      // De-identified at the source: the patient reference is masked, as the chaincode does.
+      resource: {
+        resourceType: 'Condition',
+        id: 'c1',
+        code: { text: 'essential hypertension' },
+        subject: {
+          extension: [
+            { url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'masked' },
+          ],
+        },
+      },
       salt: null,
       deidentified: true,
     }),

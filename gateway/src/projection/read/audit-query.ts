@@ -53,7 +53,7 @@ export async function queryAudit(
 /** The largest page of the FHIR export. */
 export const MAX_FHIR_PAGE = 1000;
 
-/** The same events as a FHIR R4 Bundle of AuditEvents, one page at a time (`limit` up to 1000). */
+/** The same events as a FHIR R4 searchset Bundle of AuditEvents, one page at a time (`limit` up to 1000). */
 export async function exportFhirAuditEvents(
   ctx: ReadContext,
   viewer: Viewer,
@@ -66,5 +66,7 @@ export async function exportFhirAuditEvents(
   const scope = staffScope(viewer);
   const digest = CursorCodec.queryDigest({ k: 'fhir', v: scope.key, f });
   const { rows, nextCursor } = await auditPage(ctx, auditWhere(scope, f), digest, cursor, size);
-  return { bundle: toFhirBundle(rows.map(auditEventView)), nextCursor };
+  // Only a first page with nothing after it knows how many events match.
+  const total = cursor === undefined && nextCursor === null ? rows.length : undefined;
+  return { bundle: toFhirBundle(rows.map(auditEventView), total), nextCursor };
 }

@@ -1,10 +1,5 @@
 /**
- * The projection's command line.
- *
- *   node gateway/dist/projection/tools/cli.js rebuild  [--org SLUG | --config FILE] [--identity ID] [--data-dir DIR]
- *   node gateway/dist/projection/tools/cli.js check    [--org SLUG | --config FILE] [--identity ID] [--data-dir DIR] [--range BLOCKS]
- *   node gateway/dist/projection/tools/cli.js load-synthetic [--events N] [--data-dir DIR | --database postgres [--url-env NAME]] [--seed S]
- *   node gateway/dist/projection/tools/cli.js time     [--data-dir DIR | --database postgres [--url-env NAME]] [--samples N]
+ * The projection's command line (`--help` lists the commands, `<command> --help` their options).
  *
  * `rebuild` drops the projection and projects the channel again from block 0; `check` compares the
  * projection with the ledger per block range (exit 1 on a difference). Both read the ledger through
@@ -12,16 +7,16 @@
  * `$MEDLEDGER_HOME/gateways/hospital1/config.json`, else MEDLEDGER_GATEWAY_CONFIG, else the
  * Regulator's) and a wallet identity (the config's serviceEnrollmentId unless --identity); the
  * projection is the config's (`projection.database`: SQLite under `projection.dataDir`, else
- * `dataDir`, or PostgreSQL) unless --data-dir names a SQLite one. `--database postgres` makes
- * `load-synthetic` and `time` use the PostgreSQL database whose URL is in the environment variable
- * --url-env (default MEDLEDGER_PROJECTION_PG_URL). Rebuild a
- * projection its gateway follows only with that gateway stopped, or into another --data-dir. `load-synthetic` fills a projection database with
- * generated events (replacing what it held) and then times it, like `time`.
+ * `dataDir`, or PostgreSQL) unless --data-dir names a SQLite one. Rebuild a projection its gateway
+ * follows only with that gateway stopped, or into another --data-dir. `load-synthetic` fills a
+ * projection database with generated events (replacing what it held) and then times it, like `time`;
+ * `--database postgres` makes both use the PostgreSQL database whose URL is in the environment
+ * variable --url-env (default MEDLEDGER_PROJECTION_PG_URL).
  */
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import type { Gateway } from '@hyperledger/fabric-gateway';
+import { command, runProgram, UsageError } from '@medledger/cli-kit';
 
 import {
   DEFAULT_PROJECTION_PG_URL_ENV,
@@ -94,90 +89,155 @@ async function withLedger<T>(
 
 /** The database of `load-synthetic` and `time`: `--database sqlite` (default) or `postgres`. */
 function syntheticDatabase(kind: string, urlEnv: string): ProjectionDatabaseConfig {
-  if (kind === 'sqlite') return { kind: 'sqlite' };
-  if (kind === 'postgres') return { kind: 'postgres', urlEnv, poolSize: 4 };
-  throw new Error('--database must be sqlite or postgres');
+  return kind === 'postgres' ? { kind: 'postgres', urlEnv, poolSize: 4 } : { kind: 'sqlite' };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      org: { type: 'string' },
-      identity: { type: 'string' },
-      'data-dir': { type: 'string' },
-      events: { type: 'string', default: '1000000' },
-      seed: { type: 'string', default: '42' },
-      samples: { type: 'string', default: '500' },
-      range: { type: 'string', default: '1000' },
-      database: { type: 'string', default: 'sqlite' },
-      'url-env': { type: 'string', default: DEFAULT_PROJECTION_PG_URL_ENV },
-    },
-  });
+function positiveInteger(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${option} must be a positive integer`);
+  return n;
+}
+
+const LEDGER_OPTIONS = {
+  org: {
+    type: 'string',
+    value: 'SLUG',
+    description: "the local network's org whose gateway config to use, e.g. regulator",
+  },
+  config: { type: 'string', value: 'FILE', description: "a gateway's config.json (instead of --org)" },
+  identity: {
+    type: 'string',
+    value: 'ID',
+    description: "the wallet identity that reads the ledger (default: the config's serviceEnrollmentId)",
+  },
+  'data-dir': {
+    type: 'string',
+    value: 'DIR',
+    description: "a SQLite projection folder to use instead of the config's database",
+  },
+} as const;
+
+const SYNTHETIC_OPTIONS = {
+  'data-dir': {
+    type: 'string',
+    value: 'DIR',
+    default: DEFAULT_DATA_DIR,
+    description: 'the SQLite projection folder',
+  },
+  database: {
+    type: 'string',
+    choices: ['sqlite', 'postgres'],
+    default: 'sqlite',
+    description: 'the database',
+  },
+  'url-env': {
+    type: 'string',
+    value: 'NAME',
+    default: DEFAULT_PROJECTION_PG_URL_ENV,
+    description: 'the environment variable holding the PostgreSQL URL',
+  },
+  samples: { type: 'string', value: 'N', default: '500', description: 'queries timed per view' },
+} as const;
+
+/** The projection's commands (see the file header). */
+export const PROJECTION_CLI = {
+  invocation: 'node gateway/dist/projection/tools/cli.js',
+  summary:
+    "Maintains a gateway's audit projection: rebuild it from the ledger, check it against the ledger, time it.",
+  examples: [
+    'npm run projection:check -- --org regulator',
+    'node gateway/dist/projection/tools/cli.js load-synthetic --events 100000',
+  ],
+  commands: {
+    rebuild: command({
+      summary: 'Drops the projection and projects the channel again from block 0 (stop its gateway first).',
+      options: LEDGER_OPTIONS,
+      examples: ['npm run projection:rebuild -- --org regulator'],
+    }),
+    check: command({
+      summary: 'Compares the projection with the ledger per block range; exits 1 on a difference.',
+      options: {
+        ...LEDGER_OPTIONS,
+        range: { type: 'string', value: 'BLOCKS', default: '1000', description: 'blocks per compared range' },
+      },
+      examples: ['npm run projection:check -- --org regulator'],
+    }),
+    'load-synthetic': command({
+      summary: 'Fills a projection database with generated events (replacing what it held), then times it.',
+      options: {
+        ...SYNTHETIC_OPTIONS,
+        events: { type: 'string', value: 'N', default: '1000000', description: 'how many events' },
+        seed: { type: 'string', value: 'S', default: '42', description: 'seed of the generator' },
+      },
+      examples: [
+        'node gateway/dist/projection/tools/cli.js load-synthetic --events 100000 --data-dir /tmp/pj',
+      ],
+    }),
+    time: command({
+      summary: "Times the projection's views (audit query, compliance report, alerts) on the data it holds.",
+      options: SYNTHETIC_OPTIONS,
+      examples: ['node gateway/dist/projection/tools/cli.js time --data-dir /tmp/pj --samples 200'],
+    }),
+  },
+} as const;
+
+async function loadSyntheticEvents(values: {
+  'data-dir': string;
+  database: string;
+  'url-env': string;
+  samples: string;
+  events: string;
+  seed: string;
+}): Promise<void> {
   const database = syntheticDatabase(values.database, values['url-env']);
-  const command = positionals[0];
-  switch (command) {
-    case 'rebuild': {
-      const applied = await withLedger(values, (source, store) => rebuild(source, store));
-      print({ rebuilt: true, events: applied });
-      return 0;
-    }
-    case 'check': {
-      const report = await withLedger(values, (source, store) =>
-        checkConsistency(source, store, Number(values.range)),
-      );
-      print(report);
-      return report.ok ? 0 : 1;
-    }
-    case 'load-synthetic': {
-      const dataDir = values['data-dir'] ?? DEFAULT_DATA_DIR;
-      const events = Number(values.events);
-      if (!Number.isInteger(events) || events < 1) throw new Error('--events must be a positive integer');
-      const store = new ProjectionStore(openProjectionDatabase(database, { dataDir }));
-      const t0 = Date.now();
-      try {
-        await store.reset();
-        let last = 0;
-        await loadSynthetic(store, { events, seed: Number(values.seed) }, (n) => {
-          if (n - last >= 100_000) {
-            last = n;
-            process.stderr.write(`loaded ${n} events (${Math.round((Date.now() - t0) / 1000)} s)\n`);
-          }
-        });
-        await store.driver.exec('ANALYZE');
-      } finally {
-        await store.close();
+  const dataDir = values['data-dir'];
+  const events = positiveInteger(values.events, '--events');
+  const store = new ProjectionStore(openProjectionDatabase(database, { dataDir }));
+  const t0 = Date.now();
+  try {
+    await store.reset();
+    let last = 0;
+    await loadSynthetic(store, { events, seed: Number(values.seed) }, (n) => {
+      if (n - last >= 100_000) {
+        last = n;
+        process.stderr.write(`loaded ${n} events (${Math.round((Date.now() - t0) / 1000)} s)\n`);
       }
-      const loadSeconds = Math.round((Date.now() - t0) / 100) / 10;
-      print({
-        loaded: events,
-        loadSeconds,
-        timing: await timeProjection(database, dataDir, Number(values.samples)),
-      });
-      return 0;
-    }
-    case 'time': {
-      print(await timeProjection(database, values['data-dir'] ?? DEFAULT_DATA_DIR, Number(values.samples)));
-      return 0;
-    }
-    default:
-      process.stderr.write(
-        'usage: cli.js rebuild|check|load-synthetic|time [options] (see the file header)\n',
-      );
-      return 2;
+    });
+    await store.driver.exec('ANALYZE');
+  } finally {
+    await store.close();
   }
+  const loadSeconds = Math.round((Date.now() - t0) / 100) / 10;
+  print({
+    loaded: events,
+    loadSeconds,
+    timing: await timeProjection(database, dataDir, positiveInteger(values.samples, '--samples')),
+  });
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
+  void runProgram(
+    PROJECTION_CLI,
+    process.argv.slice(2),
+    {
+      rebuild: async (values) => {
+        const applied = await withLedger(values, (source, store) => rebuild(source, store));
+        print({ rebuilt: true, events: applied });
+      },
+      check: async (values) => {
+        const range = positiveInteger(values.range, '--range');
+        const report = await withLedger(values, (source, store) => checkConsistency(source, store, range));
+        print(report);
+        return report.ok ? 0 : 1;
+      },
+      'load-synthetic': (values) => loadSyntheticEvents(values),
+      time: async (values) => {
+        const database = syntheticDatabase(values.database, values['url-env']);
+        print(
+          await timeProjection(database, values['data-dir'], positiveInteger(values.samples, '--samples')),
+        );
+      },
     },
-    (err: unknown) => {
-      process.stderr.write(`projection: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
+    { failurePrefix: 'projection: ' },
   );
 }

@@ -110,16 +110,24 @@ export function toFhirAuditEvent(e: AuditEventView): FhirAuditEvent {
   };
 }
 
-/** A Bundle (type `collection`) of AuditEvents. */
-export function toFhirBundle(events: readonly AuditEventView[], now = new Date()): FhirBundle {
+/**
+ * One page of a search as a Bundle of type `searchset`. `total` is the count of all matches: give it
+ * only when it is known (FHIR forbids the page size in its place).
+ */
+export function toFhirBundle(
+  events: readonly AuditEventView[],
+  total: number | undefined,
+  now = new Date(),
+): FhirBundle {
   return {
     resourceType: 'Bundle',
-    type: 'collection',
+    type: 'searchset',
     timestamp: now.toISOString(),
-    total: events.length,
+    ...(total === undefined ? {} : { total }),
     entry: events.map((e) => ({
       fullUrl: `urn:medledger:audit-event:${e.eventId}`,
       resource: toFhirAuditEvent(e),
+      search: { mode: 'match' as const },
     })),
   };
 }

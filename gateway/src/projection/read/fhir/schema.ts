@@ -59,13 +59,22 @@ export const fhirAuditEventSchema = z
   );
 export type FhirAuditEvent = z.infer<typeof fhirAuditEventSchema>;
 
-/** A FHIR R4 Bundle (type `collection`) of AuditEvents. */
+/**
+ * One page of the audit events as a FHIR R4 search result (a Bundle of type `searchset`): `total` only
+ * when it is the count of all matches (a single page), every entry a match.
+ */
 export const fhirBundleSchema = z.object({
   resourceType: z.literal('Bundle'),
-  type: z.literal('collection'),
+  type: z.literal('searchset'),
   timestamp: z.string(),
-  total: z.number().int(),
-  entry: z.array(z.object({ fullUrl: z.string(), resource: fhirAuditEventSchema })),
+  total: z.number().int().min(0).optional().describe('the number of all matches, present only when known'),
+  entry: z.array(
+    z.object({
+      fullUrl: z.string(),
+      resource: fhirAuditEventSchema,
+      search: z.object({ mode: z.literal('match') }),
+    }),
+  ),
 });
 export type FhirBundle = z.infer<typeof fhirBundleSchema>;
 
@@ -74,8 +83,9 @@ export const bundleLinkSchema = z.object({ relation: z.enum(['self', 'next']), u
 export type BundleLink = z.infer<typeof bundleLinkSchema>;
 
 /**
- * The export as served: the Bundle with its `link`s; `next` (when present) is the URL of the next
- * page (it carries the cursor). `link` comes before `entry`, as R4 orders them.
+ * The export as served: the Bundle with its `link`s, `self` always and `next` (the URL of the next
+ * page, carrying the cursor) only when another page exists. `link` comes before `entry`, as R4 orders
+ * them.
  */
 export const fhirAuditBundleSchema = fhirBundleSchema
   .pick({ resourceType: true, type: true, timestamp: true, total: true })

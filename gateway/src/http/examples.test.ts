@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+
+import { generatePatientKey } from '@medledger/domain';
+import Ajv2020 from 'ajv/dist/2020';
+
+import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
+import { accessScript, LedgerBuilder, ownTreatmentAccess } from '../projection/testing/fixtures';
+import { didDocFixture } from '../testing/fake-ledger';
+import { resourceErrors, searchsetErrors } from '../testing/fhir';
+import { startTestGateway, type TestGateway } from '../testing/harness';
+import { describe, it } from '../testing/node-test';
+import { strictProblems } from '../testing/response-contract';
+import { EXAMPLE_PATIENT, OPERATION_EXAMPLES, type ExampleCaller } from './examples';
+
+type Json = Record<string, unknown>;
+
+interface Parameter {
+  readonly name: string;
+  readonly in: 'path' | 'query' | 'header';
+  readonly required: boolean;
+  readonly schema: Json;
+  readonly example?: string | number;
+}
+
+interface Operation {
+  readonly operationId: string;
+  readonly 'x-medledger-example-caller': ExampleCaller;
+  readonly parameters?: readonly Parameter[];
+  readonly requestBody?: {
+    content: Record<string, { schema: Json; examples: Record<string, { value: unknown }> }>;
+  };
+  readonly responses: Record<
+    string,
+    { content?: Record<string, { schema: Json; examples?: Record<string, { value: unknown }> }> }
+  >;
+}
+
+/** The one value of an OpenAPI `examples` map. */
+function exampleValue(examples: Record<string, { value: unknown }> | undefined, where: string): unknown {
+  const values = Object.values(examples ?? {});
+  assert.equal(values.length, 1, `${where}: one example`);
+  return values[0]?.value;
+}
+
+/** Every FHIR resource in a JSON value: the values of `resource` members that have a `resourceType`. */
+function fhirResources(value: unknown, out: unknown[] = []): unknown[] {
+  if (Array.isArray(value)) for (const v of value) fhirResources(v, out);
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'resource' && v !== null && typeof v === 'object' && 'resourceType' in v) out.push(v);
+      else fhirResources(v, out);
+    }
+  }
+  return out;
+}
+
+const ADMIN_DID = 'did:medledger:hospital1:hospital1-admin';
+
+const TOKEN_SUBJECTS: Readonly<Record<Exclude<ExampleCaller, 'anyone' | 'patient'>, string>> = {
+  clinician: 'hospital1-attending-1',
+  admin: 'hospital1-admin',
+  researcher: 'research-researcher-1',
+};
+
+/**
+ * The world the examples assume, on the fake ledger: Hospital1's admin is an admin, the example
+ * patient's key is on chain (so a fresh proof of it verifies), and three accesses to the patient's
+ * record are projected (so a page of two has a next one).
+ */
+async function exampleWorld(gw: TestGateway): Promise<(caller: ExampleCaller) => Promise<Json>> {
+  const resolve = gw.fake.handlers['identity:ResolveDid'];
+  gw.fake.handlers['identity:ResolveDid'] = (input, options) => {
+    const did = input['did'];
+    if (did !== ADMIN_DID) return resolve?.(input, options);
+    const doc = didDocFixture(did) as { medledger: Json };
+    doc.medledger['role'] = 'admin';
+    return doc;
+  };
+  const { publicJwk, privateJwk } = generatePatientKey();
+  gw.fake.registerPatientKey(EXAMPLE_PATIENT, publicJwk);
+  const builder = new LedgerBuilder({ salt: `examples-${randomUUID()}` });
+  const { access } = accessScript(builder, ownTreatmentAccess(EXAMPLE_PATIENT), (event) => {
+    gw.events.append(event);
+  });
+  const ago = (hours: number): string => new Date(Date.now() - hours * 3_600_000).toISOString();
+  access('own', ago(30), {});
+  access('denied', ago(10), { actorMsp: 'Hospital2MSP', outcome: 'denied', reason: 'NO_CONSENT' });
+  access('bg', ago(100), {
+    actorMsp: 'Hospital2MSP',
+    purpose: 'emergency',
+    reason: 'BREAK_GLASS',
+    breakGlass: true,
+  });
+  await gw.caughtUp();
+  return async (caller) => {
+    if (caller === 'anyone') return {};
+    const token =
+      caller === 'patient'
+        ? await gw.token(EXAMPLE_PATIENT, { kind: 'patient' })
+        : await gw.token(TOKEN_SUBJECTS[caller]);
+    return {
+      authorization: `Bearer ${token}`,
+      // A proof is good once and for minutes: a fresh one replaces the example's.
+      [PATIENT_PROOF_HEADER]: signPatientProof(privateJwk, `${EXAMPLE_PATIENT}#key-1`, {
+        patientDid: EXAMPLE_PATIENT,
+        aud: gw.config.org.mspId,
+      }),
+    };
+  };
+}
+
+describe('the examples of the OpenAPI document', () => {
+  it('when every example request of the document is sent to a gateway over the test ledger, then each answers with its documented status and a body of its documented schema', async () => {
+    const gw = await startTestGateway();
+    try {
+      const headersOf = await exampleWorld(gw);
+      const spec = (await (await fetch(`${gw.url}/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, Operation>>;
+      };
+      const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+      const schemaProblems = (schema: Json, value: unknown, where: string): string[] => {
+        const validate = ajv.compile(schema);
+        return validate(value)
+          ? []
+          : (validate.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message ?? 'invalid'}`);
+      };
+      const sent: string[] = [];
+      const problems: string[] = [];
+      for (const [template, operations] of Object.entries(spec.paths)) {
+        for (const [method, op] of Object.entries(operations)) {
+          const where = `${method.toUpperCase()} ${template} (${op.operationId})`;
+          const params = op.parameters ?? [];
+          for (const p of params.filter((q) => q.example !== undefined)) {
+            problems.push(...schemaProblems(p.schema, p.example, `${where} ${p.in} ${p.name} example`));
+          }
+          let path = template;
+          for (const p of params.filter((q) => q.in === 'path')) {
+            assert.ok(p.example !== undefined, `${where}: no example of path parameter ${p.name}`);
+            path = path.replace(`{${p.name}}`, encodeURIComponent(String(p.example)));
+          }
+          const query = new URLSearchParams(
+            params
+              .filter((q) => q.in === 'query' && q.example !== undefined)
+              .map((q) => [q.name, String(q.example)] as [string, string]),
+          ).toString();
+          const headers: Record<string, string> = Object.fromEntries(
+            params
+              .filter((q) => q.in === 'header' && q.example !== undefined)
+              .map((q) => [q.name, String(q.example)]),
+          );
+          const auth = await headersOf(op['x-medledger-example-caller']);
+          for (const [name, value] of Object.entries(auth)) {
+            if (name !== PATIENT_PROOF_HEADER || name in headers) headers[name] = String(value);
+          }
+          const jsonBody = op.requestBody?.content['application/json'];
+          const body = jsonBody ? exampleValue(jsonBody.examples, `${where} request`) : undefined;
+          if (jsonBody) {
+            problems.push(...schemaProblems(jsonBody.schema, body, `${where} request example`));
+            problems.push(
+              ...fhirResources(body).flatMap((r) => resourceErrors(r).map((e) => `${where} request: ${e}`)),
+            );
+            headers['content-type'] = 'application/json';
+          }
+          const [status, documented] = Object.entries(op.responses).find(([s]) => s.startsWith('2')) ?? [];
+          const [type, media] = Object.entries(documented?.content ?? {})[0] ?? [];
+          assert.ok(status && type && media, `${where}: no documented success answer`);
+          const documentedExample = exampleValue(media.examples, `${where} response`);
+
+          const res = await fetch(`${gw.url}${path}${query ? `?${query}` : ''}`, {
+            method: method.toUpperCase(),
+            headers,
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+          const text = await res.text();
+          sent.push(op.operationId);
+          if (String(res.status) !== status) {
+            problems.push(
+              `${where}: answered ${String(res.status)}, documented ${status}: ${text.slice(0, 300)}`,
+            );
+            continue;
+          }
+          const answered = (res.headers.get('content-type') ?? '').split(';')[0];
+          if (answered !== type) problems.push(`${where}: answered ${String(answered)}, documented ${type}`);
+          if (!type.endsWith('json')) {
+            if (typeof documentedExample !== 'string')
+              problems.push(`${where}: the example of a ${type} answer is text`);
+            continue;
+          }
+          const value = JSON.parse(text) as unknown;
+          problems.push(...schemaProblems(media.schema, value, `${where} answer`));
+          problems.push(...schemaProblems(media.schema, documentedExample, `${where} response example`));
+          // The example as strictly as the answers (see ResponseContract): no member the schema lacks.
+          const route = gw.routes.find((r) => r.operationId === op.operationId);
+          if (route && type === (route.contentType ?? 'application/json')) {
+            const strict = strictProblems(route.response, documentedExample);
+            problems.push(...strict.map((p) => `${where} response example: ${p}`));
+          }
+          for (const [label, json] of [
+            ['answer', value],
+            ['response example', documentedExample],
+          ] as const) {
+            problems.push(
+              ...fhirResources(json).flatMap((r) => resourceErrors(r).map((e) => `${where} ${label}: ${e}`)),
+            );
+            if (type === 'application/fhir+json') {
+              // Three events of the patient, two a page: more follow, and the count is unknown.
+              const errors = searchsetErrors(json, { total: null, hasNext: true });
+              problems.push(...errors.map((e) => `${where} ${label}: ${e}`));
+            }
+          }
+        }
+      }
+      assert.deepEqual(problems, []);
+      assert.deepEqual(
+        [...sent].sort(),
+        Object.keys(OPERATION_EXAMPLES).sort(),
+        'every example was sent, and every operation has one',
+      );
+      // Each v1 answer was also parsed strictly with its route's schema (the gateway's contract).
+      assert.deepEqual(
+        gw.routes.map((r) => r.operationId).filter((id) => !gw.contract.checked.has(id)),
+        [],
+      );
+    } finally {
+      await gw.close();
+    }
+  });
+});

@@ -1,0 +1,744 @@
+/**
+ * The example of every operation in the OpenAPI document, by operation id: one request that succeeds
+ * (who sends it, its path, query, headers and body) and the answer it gets. The docs page shows them
+ * and `examples.test.ts` sends each one to a gateway over the test ledger and checks that it answers
+ * with the documented status and a body of the documented schema, so the examples cannot drift from
+ * the API. `buildOpenApi` refuses a route without an example.
+ *
+ * One story runs through them: Hospital1's admin onboards `dr-0042`, an attending registers patient
+ * `p-7f3a9c` and anchors a diagnosis `rec-0001`, reads it back, asks for access and reads it; the
+ * patient signs consents, a study reads the record de-identified, and the audit views show it all.
+ * Ids, hashes and signatures are made up but well-formed: a patient's signatures come from the
+ * patient's device (`gateway/dist/cli/patient-sign.js`), never from these pages.
+ */
+import { createHash } from 'node:crypto';
+
+import { toFhirBundle } from '../projection/read/fhir/audit-event';
+import type { AuditEventView } from '../projection/read/views';
+
+/** Who sends an example: the token it carries (none for the operations endpoints). */
+export type ExampleCaller = 'clinician' | 'admin' | 'researcher' | 'patient' | 'anyone';
+
+/** What each caller is, in the document's words. */
+export const EXAMPLE_CALLERS: Readonly<Record<ExampleCaller, string>> = {
+  clinician: "a Hospital1 attending's token (hospital1-attending-1)",
+  admin: "a Hospital1 org admin's token (hospital1-admin)",
+  researcher: "a researcher's token (research-researcher-1, at the Research gateway)",
+  patient: "the patient's own token (subject did:medledger:patient:p-7f3a9c)",
+  anyone: 'no token',
+};
+
+/** One operation's example. */
+export interface OperationExample {
+  /** What it does, in one line. */
+  readonly summary: string;
+  readonly caller: ExampleCaller;
+  readonly params?: Readonly<Record<string, string>>;
+  /** Query parameters, numbers where the parameter is one. */
+  readonly query?: Readonly<Record<string, string | number>>;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  /** The success answer: JSON, or the text of a text answer. */
+  readonly response: unknown;
+}
+
+const hex = (label: string): string =>
+  createHash('sha256').update(`medledger example ${label}`).digest('hex');
+/** The `Idempotency-Key` of an operation's example: its own, since a key is bound to one request. */
+export function idempotencyKeyExample(operationId: string): string {
+  const h = hex(`idempotency ${operationId}`);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+export const EXAMPLE_PATIENT = 'did:medledger:patient:p-7f3a9c';
+const PATIENT_KEY_ID = `${EXAMPLE_PATIENT}#key-1`;
+const ATTENDING = 'did:medledger:hospital1:hospital1-attending-1';
+const ADMIN = 'did:medledger:hospital1:hospital1-admin';
+const NEW_DOCTOR = 'did:medledger:hospital1:dr-0042';
+const AUDITOR = 'did:medledger:regulator:regulator-auditor-1';
+const RESEARCHER = 'did:medledger:research:research-researcher-1';
+const DOCTOR_H2 = 'did:medledger:hospital2:hospital2-attending-1';
+const RECORD = 'rec-0001';
+const STUDY = 'study-0007';
+const CONSENT = hex('consent');
+const ACCESS = hex('access');
+const BREAK_GLASS = hex('break-glass access');
+const PUBLIC_JWK = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: '_IOXFgVp6SSzpIEdCZjimKajSlWfoDyp7L7h05npAdM',
+  y: 'NZO_qptScJv2c3EVuCWjO6R9ycdxlFdN9E1t1Xgz3hs',
+};
+const NEXT_JWK = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: 'BBtrkcBV6DJJnKNmj4F7l7Gk2uLxHXmgKt4yPnwjMiY',
+  y: 'WguZcYeC4oyJf1mQK2Q0B7IUQBGzyZOKrPDeSKwUMLc',
+};
+
+/** A compact JWS as the patient's app makes it (the 64-byte signature here is made up). */
+function patientJws(payload: Record<string, unknown>): string {
+  const signed = {
+    ...payload,
+    patientDid: EXAMPLE_PATIENT,
+    nonce: 'Q2hvb3NlIGEgbm9uY2U',
+    iat: 1790500000,
+    exp: 1790500600,
+  };
+  const signature = createHash('sha512').update(JSON.stringify(signed)).digest('base64url');
+  return `${base64url({ alg: 'ES256', kid: PATIENT_KEY_ID })}.${base64url(signed)}.${signature}`;
+}
+
+/** A valid R4 Condition: an ICD-11 diagnosis of essential hypertension. */
+const CONDITION = {
+  resourceType: 'Condition',
+  clinicalStatus: {
+    coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+  },
+  code: {
+    coding: [
+      { system: 'http://id.who.int/icd/release/11/mms', code: 'BA00', display: 'Essential hypertension' },
+    ],
+  },
+  subject: { reference: 'Patient/p-7f3a9c' },
+  recordedDate: '2026-10-02',
+};
+const METADATA = {
+  patientDid: EXAMPLE_PATIENT,
+  department: 'cardiology',
+  category: 'diagnosis',
+  level: 3,
+  fhirResourceType: 'Condition',
+};
+
+function didDocument(did: string, medledger: Record<string, unknown>, keys: object[] = []) {
+  return {
+    '@context': ['https://www.w3.org/ns/did/v1'],
+    id: did,
+    controller: did,
+    verificationMethod: keys,
+    authentication: keys.map((k) => (k as { id: string }).id),
+    assertionMethod: keys.map((k) => (k as { id: string }).id),
+    medledger: {
+      status: 'active',
+      currentKeyId: null,
+      created: '2026-10-01T08:00:00.000Z',
+      updated: '2026-10-01T08:00:00.000Z',
+      updatedBy: ADMIN,
+      version: 1,
+      ...medledger,
+    },
+  };
+}
+
+const staffDocument = (role: string, over: Record<string, unknown> = {}) =>
+  didDocument(NEW_DOCTOR, { kind: 'staff', org: 'Hospital1MSP', role, department: 'cardiology', ...over });
+
+const patientDocument = (jwk: object, keyNumber: number) => {
+  const kid = `${EXAMPLE_PATIENT}#key-${String(keyNumber)}`;
+  return didDocument(
+    EXAMPLE_PATIENT,
+    { kind: 'patient', org: null, role: null, department: null, currentKeyId: kid, updatedBy: ATTENDING },
+    [{ id: kid, type: 'JsonWebKey2020', controller: EXAMPLE_PATIENT, publicKeyJwk: jwk }],
+  );
+};
+
+function anchor(version: number, over: Record<string, unknown> = {}) {
+  return {
+    recordId: RECORD,
+    version,
+    ...METADATA,
+    custodian: 'Hospital1MSP',
+    contentHash: hex(`content ${String(version)}`),
+    previousHash: version === 1 ? null : hex(`content ${String(version - 1)}`),
+    authorDid: ATTENDING,
+    txId: hex(`anchor ${String(version)}`),
+    txTime: `2026-10-0${String(1 + version)}T10:00:02.310Z`,
+    qualityStatus: 'accepted',
+    qualityReasons: [],
+    reviewedBy: null,
+    reviewedAt: null,
+    erased: false,
+    ...over,
+  };
+}
+
+const consent = (over: Record<string, unknown> = {}) => ({
+  consentId: CONSENT,
+  patientDid: EXAMPLE_PATIENT,
+  grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+  categories: ['diagnosis', 'lab'],
+  maxLevel: 3,
+  purpose: 'treatment',
+  periodStart: '2026-10-02T11:00:00.000Z',
+  periodEnd: '2026-11-01T11:00:00.000Z',
+  status: 'active',
+  grantedAt: '2026-10-02T11:00:01.000Z',
+  grantTxId: CONSENT,
+  relayedBy: ATTENDING,
+  revokedAt: null,
+  revokeTxId: null,
+  ...over,
+});
+
+const study = {
+  studyId: STUDY,
+  org: 'ResearchMSP',
+  principalInvestigatorDid: RESEARCHER,
+  purpose: 'research',
+  categories: ['diagnosis'],
+  maxLevel: 3,
+  periodStart: '2026-10-01T00:00:00.000Z',
+  periodEnd: '2027-10-01T00:00:00.000Z',
+  ethicsApprovalRef: 'ETH-2026-114',
+  registeredAt: '2026-10-01T09:00:00.000Z',
+  txId: hex('study'),
+};
+
+/** The newest two access decisions on the patient's record, as the audit views show them. */
+const auditViews: AuditEventView[] = [
+  {
+    eventId: ACCESS,
+    txId: ACCESS,
+    blockNumber: 42,
+    txTime: '2026-10-02T11:05:00.000Z',
+    recordId: RECORD,
+    patientDid: EXAMPLE_PATIENT,
+    custodian: 'Hospital1MSP',
+    actorDid: DOCTOR_H2,
+    actorMsp: 'Hospital2MSP',
+    actorRole: 'attending',
+    purpose: 'treatment',
+    outcome: 'granted',
+    reason: 'CONSENT',
+    consentId: CONSENT,
+    breakGlass: false,
+  },
+  {
+    eventId: hex('denied access'),
+    txId: hex('denied access'),
+    blockNumber: 38,
+    txTime: '2026-10-02T10:40:00.000Z',
+    recordId: RECORD,
+    patientDid: EXAMPLE_PATIENT,
+    custodian: 'Hospital1MSP',
+    actorDid: DOCTOR_H2,
+    actorMsp: 'Hospital2MSP',
+    actorRole: 'attending',
+    purpose: 'treatment',
+    outcome: 'denied',
+    reason: 'NO_CONSENT',
+    consentId: null,
+    breakGlass: false,
+  },
+];
+
+/** The same two decisions as an R4 searchset page, with the links the route adds (link before entry). */
+function auditBundle() {
+  const { entry, ...head } = toFhirBundle(auditViews, undefined, new Date('2026-10-02T12:00:00.000Z'));
+  const self = `/v1/audit/fhir?patient=${encodeURIComponent(EXAMPLE_PATIENT)}&limit=2`;
+  return {
+    ...head,
+    link: [
+      { relation: 'self', url: self },
+      { relation: 'next', url: `${self}&cursor=${PAGE_CURSOR}` },
+    ],
+    entry,
+  };
+}
+
+const PAGE_CURSOR = 'eyJ0IjoxNzkwNTAwMDAwMDAwLCJzIjo0Mn0.c2lnbmF0dXJl';
+
+/** Identity: DIDs, staff, patients and their keys. */
+const identityExamples: Record<string, OperationExample> = {
+  resolveDid: {
+    summary: "Resolve the patient's DID document (its current public key)",
+    caller: 'clinician',
+    params: { did: EXAMPLE_PATIENT },
+    response: patientDocument(PUBLIC_JWK, 1),
+  },
+  onboardStaff: {
+    summary: 'Onboard dr-0042 as a cardiology attending',
+    caller: 'admin',
+    body: { enrollmentId: 'dr-0042', role: 'attending', department: 'cardiology' },
+    response: { txId: hex('onboard'), didDocument: staffDocument('attending') },
+  },
+  updateStaff: {
+    summary: 'Move dr-0042 to the oncology department',
+    caller: 'admin',
+    params: { did: NEW_DOCTOR },
+    body: { department: 'oncology' },
+    response: {
+      txId: hex('update staff'),
+      didDocument: staffDocument('attending', { department: 'oncology', version: 2 }),
+    },
+  },
+  deactivateStaff: {
+    summary: 'Deactivate dr-0042 (final)',
+    caller: 'admin',
+    params: { did: NEW_DOCTOR },
+    body: {},
+    response: {
+      txId: hex('deactivate'),
+      didDocument: staffDocument('attending', { status: 'deactivated', version: 3 }),
+    },
+  },
+  registerPatient: {
+    summary: "Register patient p-7f3a9c with the public key made on the patient's device",
+    caller: 'clinician',
+    body: { patientDid: EXAMPLE_PATIENT, publicKeyJwk: PUBLIC_JWK },
+    response: { txId: hex('register patient'), didDocument: patientDocument(PUBLIC_JWK, 1) },
+  },
+  rotatePatientKey: {
+    summary: 'Replace the patient key, signed with the current one',
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    body: { jws: patientJws({ typ: 'medledger.key.rotate', newPublicKeyJwk: NEXT_JWK }) },
+    response: {
+      txId: hex('rotate'),
+      didDocument: {
+        ...patientDocument(NEXT_JWK, 2),
+        medledger: { ...patientDocument(NEXT_JWK, 2).medledger, version: 2 },
+      },
+    },
+  },
+};
+
+/** Records: anchoring, reading, verifying, access, content, review, erasure. */
+const recordExamples: Record<string, OperationExample> = {
+  createRecord: {
+    summary: 'Anchor a diagnosis: content to the custodian, metadata and salted hash on chain',
+    caller: 'clinician',
+    body: { recordId: RECORD, ...METADATA, resource: CONDITION },
+    response: { txId: hex('anchor 1'), stageTxId: hex('stage 1'), salt: hex('salt 1'), record: anchor(1) },
+  },
+  addRecordVersion: {
+    summary: 'Anchor version 2 (the condition resolved), chained to version 1',
+    caller: 'clinician',
+    params: { id: RECORD },
+    body: {
+      ...METADATA,
+      resource: {
+        ...CONDITION,
+        clinicalStatus: {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }],
+        },
+      },
+    },
+    response: { txId: hex('anchor 2'), stageTxId: hex('stage 2'), salt: hex('salt 2'), record: anchor(2) },
+  },
+  getRecord: {
+    summary: 'Read the metadata of version 1',
+    caller: 'clinician',
+    params: { id: RECORD },
+    query: { version: 1 },
+    response: anchor(1),
+  },
+  getRecordHistory: {
+    summary: 'Every version of the record and its erasures',
+    caller: 'clinician',
+    params: { id: RECORD },
+    response: { recordId: RECORD, versions: [anchor(1), anchor(2)], erasures: [] },
+  },
+  verifyRecord: {
+    summary: 'Check a copy of version 1 (with its salt) against the anchored hash',
+    caller: 'clinician',
+    params: { id: RECORD },
+    body: { version: 1, resource: CONDITION, salt: hex('salt 1') },
+    response: {
+      recordId: RECORD,
+      version: 1,
+      matches: true,
+      anchoredHash: hex('content 1'),
+      computedHash: hex('content 1'),
+    },
+  },
+  requestAccess: {
+    summary: 'Ask to read the content for treatment: the decision is committed and audited',
+    caller: 'clinician',
+    params: { id: RECORD },
+    body: { purpose: 'treatment' },
+    response: {
+      txId: ACCESS,
+      decision: {
+        accessId: ACCESS,
+        recordId: RECORD,
+        version: 2,
+        outcome: 'granted',
+        reason: 'CUSTODIAN_TREATMENT',
+        consentId: null,
+        breakGlass: false,
+        deidentified: false,
+        expiresAt: '2026-10-02T11:20:00.000Z',
+      },
+    },
+  },
+  readRecordContent: {
+    summary: 'Read the content with the granted access',
+    caller: 'clinician',
+    params: { id: RECORD },
+    query: { accessId: ACCESS },
+    response: {
+      recordId: RECORD,
+      version: 1,
+      contentHash: hex('content 1'),
+      resource: CONDITION,
+      salt: hex('salt 1'),
+      deidentified: false,
+    },
+  },
+  reviewRecordQuality: {
+    summary: 'Clear version 1, which the quality gate held for review',
+    caller: 'clinician',
+    params: { id: RECORD },
+    body: { version: 1 },
+    response: {
+      txId: hex('review'),
+      record: anchor(1, {
+        qualityStatus: 'accepted',
+        reviewedBy: ATTENDING,
+        reviewedAt: '2026-10-03T08:00:00.000Z',
+      }),
+    },
+  },
+  eraseRecordContent: {
+    summary: "Purge every version's content at the patient's request",
+    caller: 'admin',
+    params: { id: RECORD },
+    body: { reason: 'patient_request' },
+    response: {
+      txId: hex('erase'),
+      result: {
+        recordId: RECORD,
+        erasures: [
+          {
+            recordId: RECORD,
+            version: 1,
+            custodian: 'Hospital1MSP',
+            erasedBy: ADMIN,
+            reason: 'patient_request',
+            txId: hex('erase'),
+            txTime: '2026-10-20T09:00:00.000Z',
+          },
+        ],
+      },
+    },
+  },
+};
+
+/** Consents, preferences and the patient's access log. */
+const patientExamples: Record<string, OperationExample> = {
+  grantConsent: {
+    summary: "Relay the patient's grant: Hospital2 may read diagnoses and labs for treatment for 30 days",
+    caller: 'patient',
+    body: {
+      jws: patientJws({
+        typ: 'medledger.consent.grant',
+        grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+        categories: ['diagnosis', 'lab'],
+        maxLevel: 3,
+        purpose: 'treatment',
+        periodStart: '2026-10-02T11:00:00.000Z',
+        periodEnd: '2026-11-01T11:00:00.000Z',
+      }),
+    },
+    response: { txId: CONSENT, consent: consent() },
+  },
+  revokeConsent: {
+    summary: "Relay the patient's revocation of that consent",
+    caller: 'patient',
+    params: { id: CONSENT },
+    body: { jws: patientJws({ typ: 'medledger.consent.revoke', consentId: CONSENT }) },
+    response: {
+      txId: hex('revoke'),
+      consent: consent({
+        status: 'revoked',
+        revokedAt: '2026-10-09T08:00:00.000Z',
+        revokeTxId: hex('revoke'),
+      }),
+    },
+  },
+  setPatientPreferences: {
+    summary: "Relay the patient's standing preference: no emergency (break-glass) access",
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    body: { jws: patientJws({ typ: 'medledger.preferences', allowEmergencyAccess: false }) },
+    response: {
+      txId: hex('preferences'),
+      preferences: {
+        patientDid: EXAMPLE_PATIENT,
+        allowEmergencyAccess: false,
+        updatedAt: '2026-10-02T11:30:00.000Z',
+        txId: hex('preferences'),
+      },
+    },
+  },
+  listPatientConsents: {
+    summary: "The patient's consents, 10 a page",
+    caller: 'clinician',
+    params: { did: EXAMPLE_PATIENT },
+    query: { pageSize: 10 },
+    response: { items: [consent()], bookmark: '', fetchedRecordsCount: 1 },
+  },
+  patientAccessLog: {
+    summary: 'The patient reads who accessed their records (with a fresh proof of their key)',
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    query: { limit: 20 },
+    headers: {
+      'Medledger-Patient-Proof': patientJws({ typ: 'medledger.access-log.read', aud: 'Hospital1MSP' }),
+    },
+    response: {
+      items: [
+        {
+          eventId: ACCESS,
+          txId: ACCESS,
+          blockNumber: 42,
+          time: '2026-10-02T11:05:00.000Z',
+          actorDid: DOCTOR_H2,
+          actorRole: 'attending',
+          actorOrg: 'Hospital2MSP',
+          custodian: 'Hospital1MSP',
+          recordId: RECORD,
+          purpose: 'treatment',
+          outcome: 'granted',
+          reason: 'CONSENT',
+          basis: 'consent',
+          consentId: CONSENT,
+          breakGlass: false,
+          breakGlassReview: null,
+        },
+      ],
+      nextCursor: null,
+    },
+  },
+};
+
+/** Studies and research datasets. */
+const researcherExamples: Record<string, OperationExample> = {
+  registerStudy: {
+    summary: 'Register a one-year study of diagnoses up to level 3',
+    caller: 'researcher',
+    body: {
+      studyId: STUDY,
+      categories: ['diagnosis'],
+      maxLevel: 3,
+      periodStart: '2026-10-01T00:00:00.000Z',
+      periodEnd: '2027-10-01T00:00:00.000Z',
+      ethicsApprovalRef: 'ETH-2026-114',
+    },
+    response: { txId: hex('study'), study },
+  },
+  getStudy: { summary: 'Read the study', caller: 'researcher', params: { id: STUDY }, response: study },
+  getStudyCohort: {
+    summary: 'Patients who consented to the study',
+    caller: 'researcher',
+    params: { id: STUDY },
+    query: { pageSize: 50 },
+    response: {
+      items: [
+        {
+          patientDid: EXAMPLE_PATIENT,
+          consentId: hex('study consent'),
+          categories: ['diagnosis'],
+          maxLevel: 3,
+          periodEnd: '2027-10-01T00:00:00.000Z',
+        },
+      ],
+      bookmark: '',
+      fetchedRecordsCount: 1,
+    },
+  },
+  buildDataset: {
+    summary: 'Read the record for the study: audited, de-identified at the source',
+    caller: 'researcher',
+    params: { id: STUDY },
+    body: { recordIds: [RECORD] },
+    response: {
+      studyId: STUDY,
+      items: [
+        {
+          recordId: RECORD,
+          accessId: hex('research access'),
+          outcome: 'granted',
+          reason: 'CONSENT',
+          resource: {
+            ...CONDITION,
+            subject: {
+              extension: [
+                { url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'masked' },
+              ],
+            },
+            recordedDate: '2026',
+          },
+          deidentified: true,
+        },
+      ],
+    },
+  },
+};
+
+/** The regulator's views and reviews, and the write baseline. */
+const regulatorExamples: Record<string, OperationExample> = {
+  ping: {
+    summary: 'The empty transaction the benchmarks compare writes with',
+    caller: 'clinician',
+    body: {},
+    response: { txId: hex('ping') },
+  },
+  queryAudit: {
+    summary: "The newest access decisions on the patient's data, 2 a page",
+    caller: 'admin',
+    query: { patient: EXAMPLE_PATIENT, limit: 2 },
+    response: { items: auditViews, nextCursor: PAGE_CURSOR },
+  },
+  exportAuditFhir: {
+    summary: 'The same decisions as FHIR AuditEvents, a page of 2; the next page is the next link',
+    caller: 'admin',
+    query: { patient: EXAMPLE_PATIENT, limit: 2 },
+    response: auditBundle(),
+  },
+  getAuditEvent: {
+    summary: 'One audit event, from the ledger',
+    caller: 'admin',
+    params: { id: ACCESS },
+    response: {
+      eventId: ACCESS,
+      actorDid: DOCTOR_H2,
+      actorMsp: 'Hospital2MSP',
+      actorRole: 'attending',
+      purpose: 'treatment',
+      recordId: RECORD,
+      version: 2,
+      patientDid: EXAMPLE_PATIENT,
+      custodian: 'Hospital1MSP',
+      consentId: CONSENT,
+      studyId: null,
+      outcome: 'granted',
+      reason: 'CONSENT',
+      breakGlass: false,
+      breakGlassReason: null,
+      txId: ACCESS,
+      txTime: '2026-10-02T11:05:00.000Z',
+      expiresAt: '2026-10-02T11:20:00.000Z',
+    },
+  },
+  complianceReport: {
+    summary: 'The compliance report of the last 30 days, as JSON',
+    caller: 'admin',
+    query: { format: 'json' },
+    response: {
+      from: '2026-09-02T12:00:00.000Z',
+      to: '2026-10-02T12:00:00.000Z',
+      generatedAt: '2026-10-02T12:00:00.000Z',
+      breakGlassReviewHours: 72,
+      totals: { accesses: 2, granted: 2, denied: 0 },
+      denialsByReason: [],
+      breakGlass: [],
+      breakGlassCounts: { overdue: 0, pending: 0, justified: 0, unjustified: 0 },
+      accessesByPurposeAndOrg: [
+        { purpose: 'treatment', org: 'Hospital1MSP', granted: 1, denied: 0 },
+        { purpose: 'treatment', org: 'Hospital2MSP', granted: 1, denied: 0 },
+      ],
+      consentsExpiringSoon: [],
+      consentsWithUnknownEnd: 0,
+      recordsHeldForReview: [],
+      erasures: [],
+      truncated: [],
+    },
+  },
+  reviewBreakGlass: {
+    summary: 'Review an emergency access as justified',
+    caller: 'admin',
+    params: { id: BREAK_GLASS },
+    body: { outcome: 'justified' },
+    response: {
+      txId: hex('break-glass review'),
+      case: {
+        accessId: BREAK_GLASS,
+        recordId: RECORD,
+        patientDid: EXAMPLE_PATIENT,
+        custodian: 'Hospital1MSP',
+        actorDid: DOCTOR_H2,
+        actorMsp: 'Hospital2MSP',
+        reason: 'life_threatening',
+        openedAt: '2026-10-04T02:10:00.000Z',
+        status: 'cleared',
+        outcome: 'justified',
+        reviewedBy: AUDITOR,
+        reviewerRole: 'auditor',
+        reviewedAt: '2026-10-04T09:00:00.000Z',
+      },
+    },
+  },
+  listAlerts: {
+    summary: 'What looks unusual now: here, a break-glass access left unreviewed past 72 h',
+    caller: 'admin',
+    response: {
+      items: [
+        {
+          rule: 'break_glass_unreviewed',
+          severity: 'high',
+          actorDid: DOCTOR_H2,
+          actorMsp: 'Hospital2MSP',
+          detail: { reviewHours: 72, overdue: 1 },
+          eventCount: 1,
+          events: [
+            { eventId: BREAK_GLASS, txId: BREAK_GLASS, blockNumber: 57, txTime: '2026-10-04T02:10:00.000Z' },
+          ],
+        },
+      ],
+    },
+  },
+};
+
+/** The endpoints outside /v1 (no token). */
+const operationsExamples: Record<string, OperationExample> = {
+  frontDoor: {
+    summary: 'What this gateway is and where its documentation lives (a browser gets a page)',
+    caller: 'anyone',
+    response: {
+      name: 'MedLedger gateway',
+      org: 'Hospital1',
+      mspId: 'Hospital1MSP',
+      links: { docs: '/docs', openapi: '/openapi.json', health: '/healthz', readiness: '/readyz' },
+    },
+  },
+  liveness: { summary: 'The process answers', caller: 'anyone', response: { status: 'ok' } },
+  readiness: {
+    summary: 'The ledger answers; the projection is 0 blocks behind',
+    caller: 'anyone',
+    response: {
+      status: 'ready',
+      org: 'Hospital1MSP',
+      projection: { checkpointBlock: 57, ledgerHeight: 58, lagBlocks: 0, following: true },
+    },
+  },
+  metrics: {
+    summary: 'Prometheus metrics',
+    caller: 'anyone',
+    response:
+      '# HELP medledger_http_request_duration_seconds HTTP request duration\n# TYPE medledger_http_request_duration_seconds histogram\n',
+  },
+  openApiDocument: {
+    summary: 'This document',
+    caller: 'anyone',
+    response: { openapi: '3.1.0', info: { title: 'MedLedger gateway', version: '1.0.0' }, paths: {} },
+  },
+  apiDocs: {
+    summary: 'This document, rendered (Swagger UI)',
+    caller: 'anyone',
+    response: '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>MedLedger API</title>',
+  },
+};
+
+/** Every operation's example, by operation id. */
+export const OPERATION_EXAMPLES: Readonly<Record<string, OperationExample>> = {
+  ...identityExamples,
+  ...recordExamples,
+  ...patientExamples,
+  ...researcherExamples,
+  ...regulatorExamples,
+  ...operationsExamples,
+};
