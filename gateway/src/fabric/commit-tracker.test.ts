@@ -308,6 +308,20 @@ describe('submit and wait, stream and status paths', () => {
     });
   }
 
+  it('when the submit fails, then the waiter is forgotten and the error passes through', async () => {
+    const ledger = new FakeLedger();
+    const t = tracker(ledger);
+    const boom = new Error('submit failed');
+    await assert.rejects(
+      submitAndWait({ getTransactionId: () => 'tx-x', submit: () => Promise.reject(boom) }, t),
+      (err) => err === boom,
+    );
+    assert.equal(t.status().waiting, 0);
+    await t.close();
+  });
+});
+
+describe('submit and wait: a transaction an orderer lost', () => {
   it('when an orderer accepts a transaction and loses it, then the same transaction is submitted again and commits once', async () => {
     const { ledger, t } = await openTracker();
     const txId = randomUUID();
@@ -363,18 +377,6 @@ describe('submit and wait, stream and status paths', () => {
     };
     await submitAndWait(transaction, t, { resubmitEveryMs: 30 });
     assert.equal(submits, 3);
-    await t.close();
-  });
-
-  it('when the submit fails, then the waiter is forgotten and the error passes through', async () => {
-    const ledger = new FakeLedger();
-    const t = tracker(ledger);
-    const boom = new Error('submit failed');
-    await assert.rejects(
-      submitAndWait({ getTransactionId: () => 'tx-x', submit: () => Promise.reject(boom) }, t),
-      (err) => err === boom,
-    );
-    assert.equal(t.status().waiting, 0);
     await t.close();
   });
 });

@@ -110,6 +110,100 @@ async function exampleWorld(gw: TestGateway): Promise<(caller: ExampleCaller) =>
   };
 }
 
+type Problems = (schema: Json, value: unknown, where: string) => string[];
+
+/** A JSON Schema checker over the documented schemas (draft 2020-12, as OpenAPI 3.1 says). */
+function schemaChecker(): Problems {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+  return (schema, value, where) => {
+    const validate = ajv.compile(schema);
+    return validate(value)
+      ? []
+      : (validate.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message ?? 'invalid'}`);
+  };
+}
+
+/** The request an operation's examples make: path, query, headers and body; and problems of the examples. */
+async function exampleRequest(
+  template: string,
+  op: Operation,
+  headersOf: (caller: ExampleCaller) => Promise<Json>,
+  check: Problems,
+  where: string,
+): Promise<{ url: string; headers: Record<string, string>; body: unknown; problems: string[] }> {
+  const problems: string[] = [];
+  const params = op.parameters ?? [];
+  for (const p of params.filter((q) => q.example !== undefined)) {
+    problems.push(...check(p.schema, p.example, `${where} ${p.in} ${p.name} example`));
+  }
+  let path = template;
+  for (const p of params.filter((q) => q.in === 'path')) {
+    assert.ok(p.example !== undefined, `${where}: no example of path parameter ${p.name}`);
+    path = path.replace(`{${p.name}}`, encodeURIComponent(String(p.example)));
+  }
+  const examplesIn = (kind: Parameter['in']) =>
+    params
+      .filter((q) => q.in === kind && q.example !== undefined)
+      .map((q): [string, string] => [q.name, String(q.example)]);
+  const query = new URLSearchParams(examplesIn('query')).toString();
+  const headers: Record<string, string> = Object.fromEntries(examplesIn('header'));
+  for (const [name, value] of Object.entries(await headersOf(op['x-medledger-example-caller']))) {
+    if (name !== PATIENT_PROOF_HEADER || name in headers) headers[name] = String(value);
+  }
+  const jsonBody = op.requestBody?.content['application/json'];
+  const body = jsonBody ? exampleValue(jsonBody.examples, `${where} request`) : undefined;
+  if (jsonBody) {
+    problems.push(...check(jsonBody.schema, body, `${where} request example`));
+    problems.push(...fhirProblems(body, `${where} request`));
+    headers['content-type'] = 'application/json';
+  }
+  return { url: `${path}${query ? `?${query}` : ''}`, headers, body, problems };
+}
+
+/** Problems of the FHIR resources in a JSON value (and of a FHIR searchset page itself). */
+function fhirProblems(json: unknown, where: string, searchset = false): string[] {
+  const problems = fhirResources(json).flatMap((r) => resourceErrors(r).map((e) => `${where}: ${e}`));
+  // Three events of the patient, two a page: more follow, and the count is unknown.
+  if (searchset)
+    problems.push(...searchsetErrors(json, { total: null, hasNext: true }).map((e) => `${where}: ${e}`));
+  return problems;
+}
+
+/** Problems of an answer against the operation's documented success answer and its example. */
+function answerProblems(
+  gw: TestGateway,
+  op: Operation,
+  res: { status: number; type: string; text: string },
+  check: Problems,
+  where: string,
+): string[] {
+  const [status, documented] = Object.entries(op.responses).find(([s]) => s.startsWith('2')) ?? [];
+  const [type, media] = Object.entries(documented?.content ?? {})[0] ?? [];
+  assert.ok(status && type && media, `${where}: no documented success answer`);
+  const example = exampleValue(media.examples, `${where} response`);
+  if (String(res.status) !== status) {
+    return [`${where}: answered ${String(res.status)}, documented ${status}: ${res.text.slice(0, 300)}`];
+  }
+  const problems = res.type === type ? [] : [`${where}: answered ${res.type}, documented ${type}`];
+  if (!type.endsWith('json')) {
+    return typeof example === 'string'
+      ? problems
+      : [...problems, `${where}: the example of a ${type} answer is text`];
+  }
+  const value = JSON.parse(res.text) as unknown;
+  problems.push(...check(media.schema, value, `${where} answer`));
+  problems.push(...check(media.schema, example, `${where} response example`));
+  // The example as strictly as the answers (see ResponseContract): no member the schema lacks.
+  const route = gw.routes.find((r) => r.operationId === op.operationId);
+  if (route && type === (route.contentType ?? 'application/json')) {
+    problems.push(...strictProblems(route.response, example).map((p) => `${where} response example: ${p}`));
+  }
+  const searchset = type === 'application/fhir+json';
+  problems.push(...fhirProblems(value, `${where} answer`, searchset));
+  problems.push(...fhirProblems(example, `${where} response example`, searchset));
+  return problems;
+}
+
 describe('the examples of the OpenAPI document', () => {
   it('when every example request of the document is sent to a gateway over the test ledger, then each answers with its documented status and a body of its documented schema', async () => {
     const gw = await startTestGateway();
@@ -118,97 +212,26 @@ describe('the examples of the OpenAPI document', () => {
       const spec = (await (await fetch(`${gw.url}/openapi.json`)).json()) as {
         paths: Record<string, Record<string, Operation>>;
       };
-      const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
-      const schemaProblems = (schema: Json, value: unknown, where: string): string[] => {
-        const validate = ajv.compile(schema);
-        return validate(value)
-          ? []
-          : (validate.errors ?? []).map((e) => `${where}${e.instancePath}: ${e.message ?? 'invalid'}`);
-      };
+      const check = schemaChecker();
       const sent: string[] = [];
       const problems: string[] = [];
       for (const [template, operations] of Object.entries(spec.paths)) {
         for (const [method, op] of Object.entries(operations)) {
           const where = `${method.toUpperCase()} ${template} (${op.operationId})`;
-          const params = op.parameters ?? [];
-          for (const p of params.filter((q) => q.example !== undefined)) {
-            problems.push(...schemaProblems(p.schema, p.example, `${where} ${p.in} ${p.name} example`));
-          }
-          let path = template;
-          for (const p of params.filter((q) => q.in === 'path')) {
-            assert.ok(p.example !== undefined, `${where}: no example of path parameter ${p.name}`);
-            path = path.replace(`{${p.name}}`, encodeURIComponent(String(p.example)));
-          }
-          const query = new URLSearchParams(
-            params
-              .filter((q) => q.in === 'query' && q.example !== undefined)
-              .map((q) => [q.name, String(q.example)] as [string, string]),
-          ).toString();
-          const headers: Record<string, string> = Object.fromEntries(
-            params
-              .filter((q) => q.in === 'header' && q.example !== undefined)
-              .map((q) => [q.name, String(q.example)]),
-          );
-          const auth = await headersOf(op['x-medledger-example-caller']);
-          for (const [name, value] of Object.entries(auth)) {
-            if (name !== PATIENT_PROOF_HEADER || name in headers) headers[name] = String(value);
-          }
-          const jsonBody = op.requestBody?.content['application/json'];
-          const body = jsonBody ? exampleValue(jsonBody.examples, `${where} request`) : undefined;
-          if (jsonBody) {
-            problems.push(...schemaProblems(jsonBody.schema, body, `${where} request example`));
-            problems.push(
-              ...fhirResources(body).flatMap((r) => resourceErrors(r).map((e) => `${where} request: ${e}`)),
-            );
-            headers['content-type'] = 'application/json';
-          }
-          const [status, documented] = Object.entries(op.responses).find(([s]) => s.startsWith('2')) ?? [];
-          const [type, media] = Object.entries(documented?.content ?? {})[0] ?? [];
-          assert.ok(status && type && media, `${where}: no documented success answer`);
-          const documentedExample = exampleValue(media.examples, `${where} response`);
-
-          const res = await fetch(`${gw.url}${path}${query ? `?${query}` : ''}`, {
+          const request = await exampleRequest(template, op, headersOf, check, where);
+          problems.push(...request.problems);
+          const res = await fetch(`${gw.url}${request.url}`, {
             method: method.toUpperCase(),
-            headers,
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+            headers: request.headers,
+            ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
           });
-          const text = await res.text();
+          const answer = {
+            status: res.status,
+            type: (res.headers.get('content-type') ?? '').split(';')[0] ?? '',
+            text: await res.text(),
+          };
           sent.push(op.operationId);
-          if (String(res.status) !== status) {
-            problems.push(
-              `${where}: answered ${String(res.status)}, documented ${status}: ${text.slice(0, 300)}`,
-            );
-            continue;
-          }
-          const answered = (res.headers.get('content-type') ?? '').split(';')[0];
-          if (answered !== type) problems.push(`${where}: answered ${String(answered)}, documented ${type}`);
-          if (!type.endsWith('json')) {
-            if (typeof documentedExample !== 'string')
-              problems.push(`${where}: the example of a ${type} answer is text`);
-            continue;
-          }
-          const value = JSON.parse(text) as unknown;
-          problems.push(...schemaProblems(media.schema, value, `${where} answer`));
-          problems.push(...schemaProblems(media.schema, documentedExample, `${where} response example`));
-          // The example as strictly as the answers (see ResponseContract): no member the schema lacks.
-          const route = gw.routes.find((r) => r.operationId === op.operationId);
-          if (route && type === (route.contentType ?? 'application/json')) {
-            const strict = strictProblems(route.response, documentedExample);
-            problems.push(...strict.map((p) => `${where} response example: ${p}`));
-          }
-          for (const [label, json] of [
-            ['answer', value],
-            ['response example', documentedExample],
-          ] as const) {
-            problems.push(
-              ...fhirResources(json).flatMap((r) => resourceErrors(r).map((e) => `${where} ${label}: ${e}`)),
-            );
-            if (type === 'application/fhir+json') {
-              // Three events of the patient, two a page: more follow, and the count is unknown.
-              const errors = searchsetErrors(json, { total: null, hasNext: true });
-              problems.push(...errors.map((e) => `${where} ${label}: ${e}`));
-            }
-          }
+          problems.push(...answerProblems(gw, op, answer, check, where));
         }
       }
       assert.deepEqual(problems, []);
