@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import {
   canonicalJson,
   generatePatientKey,
+  jwkThumbprint,
   signPatientPayload,
+  SIGNED_PAYLOAD_TYPES,
   type P256PrivateJwk,
   type P256PublicJwk,
 } from '@medledger/domain';
@@ -21,9 +23,19 @@ export function uid(prefix = 'id'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
 }
 
-/** A fresh patient DID and key pair. */
-export function newPatient(): { did: string; publicJwk: P256PublicJwk; privateJwk: P256PrivateJwk } {
-  return { did: `did:medledger:patient:${randomBytes(9).toString('base64url')}`, ...generatePatientKey() };
+/** A P-256 key pair as JWKs. */
+export interface KeyPair {
+  publicJwk: P256PublicJwk;
+  privateJwk: P256PrivateJwk;
+}
+
+/** A fresh patient DID, key pair, and the recovery key pair the patient keeps offline. */
+export function newPatient(): KeyPair & { did: string; recovery: KeyPair } {
+  return {
+    did: `did:medledger:patient:${randomBytes(9).toString('base64url')}`,
+    ...generatePatientKey(),
+    recovery: generatePatientKey(),
+  };
 }
 
 /** Options of one call through the harness. */
@@ -106,19 +118,42 @@ export async function registerStaff(
   return client(mspId, cn);
 }
 
-/** A test patient: DID and key pair, and the number of its current key. */
-export interface TestPatient {
+/** A test patient: DID, key pair, the number of its current key, and its recovery key pair. */
+export interface TestPatient extends KeyPair {
   did: string;
-  publicJwk: P256PublicJwk;
-  privateJwk: P256PrivateJwk;
   keyNumber: number;
+  recovery: KeyPair;
+}
+
+/**
+ * The RegisterPatient input a patient's app hands a hospital of `org`: the DID, the public key and the
+ * proof of possession signed by that key, naming `org` and the recovery key's thumbprint. `overrides`
+ * replace payload fields (a proof for another org, DID or recovery key).
+ */
+export function registrationInput(
+  h: Harness,
+  patient: KeyPair & { did: string; recovery: KeyPair },
+  org: string,
+  options: { overrides?: Record<string, unknown>; key?: P256PrivateJwk } = {},
+): { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string } {
+  const proof = signPatientPayload(
+    {
+      typ: SIGNED_PAYLOAD_TYPES.registration,
+      org,
+      recoveryKeyThumbprint: jwkThumbprint(patient.recovery.publicJwk),
+      ...options.overrides,
+    },
+    { patientDid: patient.did, privateJwk: options.key ?? patient.privateJwk, kid: `${patient.did}#key-1` },
+    { nowMs: h.ledger.now.getTime() },
+  );
+  return { patientDid: patient.did, publicKeyJwk: patient.publicJwk, proof };
 }
 
 /** Registers a fresh patient through a hospital nurse (registered on the fly). */
 export async function registerPatient(h: Harness, mspId = 'Hospital1MSP'): Promise<TestPatient> {
   const nurse = await registerStaff(h, mspId, 'nurse');
   const p = newPatient();
-  await h.submit(nurse, 'identity:RegisterPatient', { patientDid: p.did, publicKeyJwk: p.publicJwk });
+  await h.submit(nurse, 'identity:RegisterPatient', registrationInput(h, p, mspId));
   return { ...p, keyNumber: 1 };
 }
 

@@ -262,8 +262,12 @@ export class ProjectionStore {
         return true;
       }
       case 'StaffRegistered':
-      case 'StaffUpdated': {
-        const p = decoded.parsed as EventPayload<'StaffUpdated'> | EventPayload<'StaffRegistered'>;
+      case 'StaffUpdated':
+      case 'StaffRoleChangeApproved': {
+        const p = decoded.parsed as
+          | EventPayload<'StaffUpdated'>
+          | EventPayload<'StaffRegistered'>
+          | EventPayload<'StaffRoleChangeApproved'>;
         const status = 'status' in p ? p.status : 'active';
         await run(
           `INSERT INTO staff (did, org, role, status, updated_at, tx_id, block_number) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -287,6 +291,7 @@ export class ProjectionStore {
       case 'PatientRegistered':
       case 'PatientKeyRotated':
       case 'PatientPreferencesSet':
+      case 'StaffRoleChangeProposed':
       case 'RecordContentStaged':
       case 'StudyRegistered':
         // Kept in ledger_tx only: no report reads them yet.
