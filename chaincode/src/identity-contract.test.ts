@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import {
   generatePatientKey,
   jwkThumbprint,
-  signCompactJws,
-  SIGNED_PAYLOAD_TYPES,
+  signKeyRecovery,
   type DidDocument,
   type EventPayload,
+  type P256PublicJwk,
   type StaffRoleChange,
 } from '@medledger/domain';
 import {
@@ -293,30 +293,17 @@ void describe('issue 12 hole 2: an org admin cannot make themselves a clinician'
   });
 });
 
-/** The JWS a patient signs with the recovery key (kid `#recovery`), revealing it, for a new key. */
+/** The JWS a patient signs with the recovery key (`signWith`, default theirs) for a new key. */
 function recoveryJws(
   h: Harness,
   patient: TestPatient,
-  next: { publicJwk: DidDocument['verificationMethod'][number]['publicKeyJwk'] },
-  nextRecoveryThumbprint: string,
-  options: { signWith?: TestPatient['recovery']; iat?: number } = {},
+  next: { publicJwk: P256PublicJwk },
+  nextRecovery: P256PublicJwk,
+  signWith: TestPatient['recovery'] = patient.recovery,
 ): string {
-  const signWith = options.signWith ?? patient.recovery;
-  const iat = options.iat ?? Math.floor(h.ledger.now.getTime() / 1000);
-  return signCompactJws(
-    {
-      typ: SIGNED_PAYLOAD_TYPES.keyRecovery,
-      patientDid: patient.did,
-      nonce: uid('nonce-recovery'),
-      iat,
-      exp: iat + 600,
-      recoveryPublicKeyJwk: signWith.publicJwk,
-      newPublicKeyJwk: next.publicJwk,
-      newRecoveryKeyThumbprint: nextRecoveryThumbprint,
-    },
-    signWith.privateJwk,
-    `${patient.did}#recovery`,
-  );
+  return signKeyRecovery(patient.did, signWith, next.publicJwk, nextRecovery, {
+    nowMs: h.ledger.now.getTime(),
+  });
 }
 
 void describe('issue 12 hole 7: a patient key is bound with proof of possession and recoverable', () => {
@@ -326,11 +313,10 @@ void describe('issue 12 hole 7: a patient key is bound with proof of possession 
     const p = newPatient();
     const before = h.ledger.committedKeys().length;
     await assert.rejects(
-      h.submit(
-        nurse,
-        'identity:RegisterPatient',
-        registrationInput(h, p, 'Hospital1MSP', { key: generatePatientKey().privateJwk }),
-      ),
+      h.submit(nurse, 'identity:RegisterPatient', {
+        ...registrationInput(h, { ...p, ...generatePatientKey() }, 'Hospital1MSP'),
+        publicKeyJwk: p.publicJwk,
+      }),
       /\[INVALID_SIGNATURE\]/,
     );
     assert.equal(h.ledger.committedKeys().length, before);
@@ -380,7 +366,7 @@ void describe('issue 12 hole 7: a patient key is bound with proof of possession 
     const next = generatePatientKey();
     const nextRecovery = generatePatientKey();
     const { result, tx } = await h.submit<DidDocument>(relay, 'identity:RecoverPatientKey', {
-      jws: recoveryJws(h, patient, next, jwkThumbprint(nextRecovery.publicJwk)),
+      jws: recoveryJws(h, patient, next, nextRecovery.publicJwk),
     });
     assert.equal(result.medledger.currentKeyId, `${patient.did}#key-2`);
     assert.equal(result.medledger.recoveryKeyThumbprint, jwkThumbprint(nextRecovery.publicJwk));
@@ -404,7 +390,7 @@ void describe('issue 12 hole 7: a patient key is bound with proof of possession 
     // The revealed recovery key is spent: it cannot recover again.
     await assert.rejects(
       h.submit(relay, 'identity:RecoverPatientKey', {
-        jws: recoveryJws(h, patient, generatePatientKey(), jwkThumbprint(generatePatientKey().publicJwk)),
+        jws: recoveryJws(h, patient, generatePatientKey(), generatePatientKey().publicJwk),
       }),
       /\[INVALID_SIGNATURE\]/,
     );
@@ -417,9 +403,7 @@ void describe('issue 12 hole 7: a patient key is bound with proof of possession 
     const rogue = generatePatientKey();
     await assert.rejects(
       h.submit(relay, 'identity:RecoverPatientKey', {
-        jws: recoveryJws(h, patient, generatePatientKey(), jwkThumbprint(rogue.publicJwk), {
-          signWith: rogue,
-        }),
+        jws: recoveryJws(h, patient, generatePatientKey(), rogue.publicJwk, rogue),
       }),
       /\[INVALID_SIGNATURE\]/,
     );
@@ -442,7 +426,7 @@ void describe('issue 12 hole 7: a patient key is bound with proof of possession 
     const relay = await registerStaff(h, 'Hospital1MSP', 'nurse');
     await assert.rejects(
       h.submit(relay, 'identity:RecoverPatientKey', {
-        jws: recoveryJws(h, patient, generatePatientKey(), jwkThumbprint(patient.recovery.publicJwk)),
+        jws: recoveryJws(h, patient, generatePatientKey(), patient.recovery.publicJwk),
       }),
       /\[VALIDATION_FAILED\]/,
     );

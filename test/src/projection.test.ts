@@ -7,13 +7,13 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
-import { generatePatientKey, signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
+import { signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
 import { checkR4AuditBundle } from '@medledger/gateway/dist/projection/fhir-check';
 import { SqliteDriver, projectionFile } from '@medledger/gateway/dist/projection/sql';
 import type { NetworkInfo } from '@medledger/network';
 import { accessLogProof, apiAs, type ApiClient, type ApiResponse, type CallOptions } from './support/api';
 import { ensureNetwork, releaseNetwork } from './support/network';
-import { diagnosisRecord, hypertensionCondition } from './support/fixtures';
+import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './support/fixtures';
 
 /**
  * The audit projection on the real consortium: a scripted scenario through the REST gateways, then
@@ -116,8 +116,8 @@ describe('the audit projection on the real consortium', () => {
     auditor: `pj-aud-${run}`,
   };
   const recordId = `rec-pj-${run}`;
-  const keys = generatePatientKey();
   const patientDid = `did:medledger:patient:pj-${run}`;
+  const { key: keys, body: registration } = newPatientRegistration(patientDid);
   const patient: { did: string; privateJwk: P256PrivateJwk; kid: string } = {
     did: patientDid,
     privateJwk: keys.privateJwk,
@@ -155,8 +155,7 @@ describe('the audit projection on the real consortium', () => {
     auditor = await apiAs(info, 'Regulator', ids.auditor);
     patientApp = await apiAs(info, 'Hospital1', patient.did, { kind: 'patient' });
 
-    const { kty, crv, x, y } = patient.privateJwk;
-    const reg = await doctor1.post('/v1/patients', { patientDid, publicKeyJwk: { kty, crv, x, y } });
+    const reg = await doctor1.post('/v1/patients', registration);
     expectStatus(reg, 201, 'register patient');
     const anchored = await doctor1.post(
       '/v1/records',

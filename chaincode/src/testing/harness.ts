@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import {
   canonicalJson,
   generatePatientKey,
-  jwkThumbprint,
   signPatientPayload,
-  SIGNED_PAYLOAD_TYPES,
+  signPatientRegistration,
   type P256PrivateJwk,
   type P256PublicJwk,
 } from '@medledger/domain';
@@ -125,28 +124,15 @@ export interface TestPatient extends KeyPair {
   recovery: KeyPair;
 }
 
-/**
- * The RegisterPatient input a patient's app hands a hospital of `org`: the DID, the public key and the
- * proof of possession signed by that key, naming `org` and the recovery key's thumbprint. `overrides`
- * replace payload fields (a proof for another org, DID or recovery key).
- */
+/** The RegisterPatient input a patient's app hands a hospital of `org` (proof of possession included). */
 export function registrationInput(
   h: Harness,
   patient: KeyPair & { did: string; recovery: KeyPair },
   org: string,
-  options: { overrides?: Record<string, unknown>; key?: P256PrivateJwk } = {},
 ): { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string } {
-  const proof = signPatientPayload(
-    {
-      typ: SIGNED_PAYLOAD_TYPES.registration,
-      org,
-      recoveryKeyThumbprint: jwkThumbprint(patient.recovery.publicJwk),
-      ...options.overrides,
-    },
-    { patientDid: patient.did, privateJwk: options.key ?? patient.privateJwk, kid: `${patient.did}#key-1` },
-    { nowMs: h.ledger.now.getTime() },
-  );
-  return { patientDid: patient.did, publicKeyJwk: patient.publicJwk, proof };
+  return signPatientRegistration(patient.did, patient, patient.recovery.publicJwk, org, {
+    nowMs: h.ledger.now.getTime(),
+  });
 }
 
 /** Registers a fresh patient through a hospital nurse (registered on the fly). */

@@ -283,7 +283,9 @@ export class MemoryLedger {
     });
     const ctx = new Context();
     ctx.stub = stub as unknown as ChaincodeStub;
-    // The shim's own ClientIdentity, over the signer's certificate, as the peer hands it over.
+    // The shim's own ClientIdentity over the signer's certificate, as a peer hands it over; it reads
+    // only getChannelID, getTxID and getCreator, which the in-memory stub has with the shim's shape.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     ctx.clientIdentity = new ClientIdentity(ctx.stub);
     const response = await fn(ctx);
     return {

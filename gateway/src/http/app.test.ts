@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { generatePatientKey, signPatientPayload, SIGNED_PAYLOAD_TYPES } from '@medledger/domain';
+import {
+  generatePatientKey,
+  signPatientPayload,
+  signPatientRegistration,
+  SIGNED_PAYLOAD_TYPES,
+} from '@medledger/domain';
 
 import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
 import { AppError } from '../errors';
@@ -519,11 +524,16 @@ describe('gateway HTTP layer', () => {
     });
 
     it('when a patient is registered and a DID resolved, then 201 and 200', async () => {
-      const { publicJwk } = generatePatientKey();
-      const r = await call(gw, 'POST', '/v1/patients', {
-        token: doctor,
-        body: { patientDid: patient(), publicKeyJwk: publicJwk },
-      });
+      const body = signPatientRegistration(
+        patient(),
+        generatePatientKey(),
+        generatePatientKey().publicJwk,
+        'Hospital1MSP',
+        {
+          nowMs: Date.now(),
+        },
+      );
+      const r = await call(gw, 'POST', '/v1/patients', { token: doctor, body });
       assert.equal(r.status, 201, r.text);
       assert.equal((await call(gw, 'GET', `/v1/dids/${patient()}`, { token: doctor })).status, 200);
     });

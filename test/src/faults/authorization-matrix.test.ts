@@ -8,7 +8,9 @@ import {
   signPatientPayload,
   SIGNED_PAYLOAD_TYPES,
   transactions,
+  signKeyRecovery,
   type P256PrivateJwk,
+  type PatientKeyPair,
   type TransactionName,
 } from '@medledger/domain';
 import { buildRoutes } from '@medledger/gateway/dist/http/route-table';
@@ -18,7 +20,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { accessLogProof, apiAs, ApiClient, devToken, type ApiResponse } from '../support/api';
 import { chaincodeCode, parseRow, renderMatrix, type MatrixResult } from '../support/authz-matrix';
 import { convergedTip } from '../support/faults';
-import { diagnosisRecord, hypertensionCondition } from '../support/fixtures';
+import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from '../support/fixtures';
 import {
   ensureNetwork,
   gatewayFor,
@@ -182,13 +184,20 @@ const HTTP_TABLE = [
  *   events); DESIGN §4 gives consortium-wide audit reads to regulators only, so other orgs' admins
  *   are refused, as the REST audit views refuse them.
  * - Ping and GetBuildInfo: any enrolled member (operations); ResolveDid: any member (§5).
+ * - Role changes between administrative and other roles (issue 12 hole 2): proposed by an admin of
+ *   the org, approved by ANOTHER admin of the org (each org's second admin proposed one in `before`,
+ *   so the column's admin approves it); the change itself goes through no other role.
+ * - Key recovery (hole 7) is authorized by the patient's recovery key, relayed by any active member.
  */
 const DIRECT_TABLE = [
   'RegisterStaff          | A   F   F   F   F   A   F   A   F   A   F   NR',
   'UpdateStaff            | A   F   F   F   F   A   F   A   F   A   F   NR',
+  'ProposeStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   NR',
+  'ApproveStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   NR',
   'DeactivateStaff        | A   F   F   F   F   A   F   A   F   A   F   NR',
   'RegisterPatient        | A   A   A   A   A   A   A   F   F   F   F   NR',
   'RotatePatientKey       | A   A   A   A   A   A   A   A   A   A   A   NR',
+  'RecoverPatientKey      | A   A   A   A   A   A   A   A   A   A   A   NR',
   'ResolveDid             | A   A   A   A   A   A   A   A   A   A   A   A',
   'GrantConsent           | A   A   A   A   A   A   A   A   A   A   A   NR',
   'RevokeConsent          | A   A   A   A   A   A   A   A   A   A   A   NR',
@@ -226,6 +235,7 @@ interface Patient {
   did: string;
   privateJwk: P256PrivateJwk;
   kid: string;
+  recovery: PatientKeyPair;
 }
 
 const orgOf = (who: Staff): OrgName => PEOPLE[who].org;
@@ -336,12 +346,24 @@ describe('authorization matrix', () => {
     reviewDirect: new Pool(),
     breakGlassHttp: new Pool(),
     breakGlassDirect: new Pool(),
+    /** Per org: a pending role change its second admin proposed, for the column's admin to approve. */
+    roleChangeHttp: {} as Record<OrgName, { did: string; proposalId: string }>,
+    roleChangeDirect: {} as Record<OrgName, { did: string; proposalId: string }>,
+  };
+  /**
+   * Patient payloads replace state by `iat` order (hole 14: an equal or older `iat` is STALE_PAYLOAD),
+   * and a row signs several in one second: each signature gets a later `iat` than the last.
+   */
+  let lastSignedMs = 0;
+  const signingClock = () => {
+    lastSignedMs = Math.max(Date.now(), lastSignedMs + 1000);
+    return { nowMs: lastSignedMs };
   };
   const sign = (payload: Body): string =>
     signPatientPayload(
       payload,
       { patientDid: patient.did, privateJwk: patient.privateJwk, kid: patient.kid },
-      { nowMs: Date.now() },
+      signingClock(),
     );
   const publicJwk = (jwk: P256PrivateJwk) => ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
   /** A patient-signed consent for Hospital2 to lab data (leaves the diagnosis decisions alone). */
@@ -381,10 +403,11 @@ describe('authorization matrix', () => {
       );
       api[who] = await apiAs(info, p.org, p.id);
     }
-    const keys = generatePatientKey();
     patient.did = `did:medledger:patient:authz-${run}`;
-    patient.privateJwk = keys.privateJwk;
+    const registration = newPatientRegistration(patient.did);
+    patient.privateJwk = registration.key.privateJwk;
     patient.kid = `${patient.did}#key-1`;
+    patient.recovery = registration.recovery;
     api.patient = await apiAs(info, 'Hospital1', patient.did, { kind: 'patient' });
     const h1 = orgInfo(info, 'Hospital1');
     api.foreign = new ApiClient(
@@ -393,10 +416,41 @@ describe('authorization matrix', () => {
     );
 
     const doctor = api.h1Attending;
-    await expect201(
-      doctor.post('/v1/patients', { patientDid: patient.did, publicKeyJwk: keys.publicJwk }),
-      'register patient',
-    );
+    await expect201(doctor.post('/v1/patients', registration.body), 'register patient');
+
+    // Each org's second admin proposes a role change (into admin) of a staff member of their own, one
+    // for each table; the column's admin approves it.
+    for (const org of Object.keys(ADMIN_OF) as OrgName[]) {
+      const admin = api[ADMIN_OF[org]];
+      const second = fresh(`authz-adm2-${org.toLowerCase()}`);
+      await expect201(
+        admin.post('/v1/staff', { enrollmentId: second, role: 'admin', department: null }),
+        `onboard second admin of ${org}`,
+      );
+      const proposer = await gatewayForWalletIdentity(info, org, second);
+      try {
+        const contract = proposer.gateway.getNetwork(info.channel).getContract(info.chaincode);
+        for (const table of ['roleChangeHttp', 'roleChangeDirect'] as const) {
+          const target = newStaffOf(org);
+          const doc = await expect201(
+            admin.post('/v1/staff', target),
+            `onboard role-change target of ${org}`,
+          );
+          const did = String((doc['didDocument'] as Body)['id']);
+          const proposal = JSON.parse(
+            Buffer.from(
+              await contract.submit(qualifiedName('ProposeStaffRoleChange'), {
+                arguments: [canonicalJson({ did, role: 'admin', department: null })],
+              }),
+            ).toString('utf8'),
+          ) as { proposalId: string };
+          fx[table][org] = { did, proposalId: proposal.proposalId };
+        }
+      } finally {
+        proposer.gateway.close();
+        proposer.client.close();
+      }
+    }
     const ref = patient.did.split(':').pop() ?? '';
     fx.recordResource = hypertensionCondition({ id: `cond-${run}`, patientRef: ref });
     const reviewIds = Array.from({ length: 6 }, (_, i) => `rec-authz-review-${i}-${run}`);
@@ -537,13 +591,11 @@ describe('authorization matrix', () => {
         }),
       },
       'POST /v1/patients': {
-        request: () => ({
+        request: (who) => ({
           method: 'POST',
           path: '/v1/patients',
-          body: {
-            patientDid: `did:medledger:patient:${fresh('authz-p')}`,
-            publicKeyJwk: generatePatientKey().publicJwk,
-          },
+          body: newPatientRegistration(`did:medledger:patient:${fresh('authz-p')}`, mspOf(orgOfCaller(who)))
+            .body,
         }),
       },
       'POST /v1/patients/{did}/keys': {
@@ -756,6 +808,7 @@ describe('authorization matrix', () => {
     const grants: Partial<Record<DirectCaller, string>> = {};
     const consents = new Pool();
     let nextKey: P256PrivateJwk | undefined;
+    let recovered: { key: P256PrivateJwk; recovery: PatientKeyPair } | undefined;
     const content = (resource: Body, salt: string) => ({
       content: Buffer.from(canonicalJson({ resource, salt })),
     });
@@ -773,13 +826,15 @@ describe('authorization matrix', () => {
         },
       },
       UpdateStaff: { input: (who) => ({ arg: { did: victims[orgOfCaller(who)], status: 'suspended' } }) },
+      ProposeStaffRoleChange: {
+        input: (who) => ({ arg: { did: victims[orgOfCaller(who)], role: 'admin', department: null } }),
+      },
+      ApproveStaffRoleChange: { input: (who) => ({ arg: fx.roleChangeDirect[orgOfCaller(who)] }) },
       DeactivateStaff: { input: (who) => ({ arg: { did: victims[orgOfCaller(who)] } }) },
       RegisterPatient: {
-        input: () => ({
-          arg: {
-            patientDid: `did:medledger:patient:${fresh('authz-dp')}`,
-            publicKeyJwk: generatePatientKey().publicJwk,
-          },
+        input: (who) => ({
+          arg: newPatientRegistration(`did:medledger:patient:${fresh('authz-dp')}`, mspOf(orgOfCaller(who)))
+            .body,
         }),
       },
       RotatePatientKey: {
@@ -793,6 +848,31 @@ describe('authorization matrix', () => {
         },
         onAllow: (_who, out) => {
           if (nextKey !== undefined) patient.privateJwk = nextKey;
+          patient.kid = (out as { medledger: { currentKeyId: string } }).medledger.currentKeyId;
+        },
+      },
+      RecoverPatientKey: {
+        input: () => {
+          const next = generatePatientKey();
+          const nextRecovery = generatePatientKey();
+          recovered = { key: next.privateJwk, recovery: nextRecovery };
+          return {
+            arg: {
+              jws: signKeyRecovery(
+                patient.did,
+                patient.recovery,
+                next.publicJwk,
+                nextRecovery.publicJwk,
+                signingClock(),
+              ),
+            },
+          };
+        },
+        onAllow: (_who, out) => {
+          if (recovered !== undefined) {
+            patient.privateJwk = recovered.key;
+            patient.recovery = recovered.recovery;
+          }
           patient.kid = (out as { medledger: { currentKeyId: string } }).medledger.currentKeyId;
         },
       },

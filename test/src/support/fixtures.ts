@@ -2,6 +2,12 @@
  * Clinical content the end-to-end suites anchor: one FHIR R4 Condition (essential hypertension, coded in
  * ICD-11 so it passes the quality gate) as a cardiology diagnosis record.
  */
+import {
+  generatePatientKey,
+  signPatientRegistration,
+  type P256PublicJwk,
+  type PatientKeyPair,
+} from '@medledger/domain';
 
 export const ICD11_SYSTEM = 'http://id.who.int/icd/release/11/mms';
 
@@ -42,4 +48,22 @@ export function diagnosisRecord(
     fhirResourceType: 'Condition',
     resource,
   };
+}
+
+/**
+ * A new patient as their app makes them: a signing key, a recovery key kept offline, and the body of
+ * `POST /v1/patients` for a gateway of `org` (the proof of possession names that org).
+ */
+export function newPatientRegistration(
+  patientDid: string,
+  org = 'Hospital1MSP',
+): {
+  key: PatientKeyPair;
+  recovery: PatientKeyPair;
+  body: { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string };
+} {
+  const key = generatePatientKey();
+  const recovery = generatePatientKey();
+  const body = signPatientRegistration(patientDid, key, recovery.publicJwk, org, { nowMs: Date.now() });
+  return { key, recovery, body };
 }

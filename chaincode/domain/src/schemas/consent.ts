@@ -161,6 +161,9 @@ export const consentSchema = z.object({
 /** A consent. */
 export type Consent = z.infer<typeof consentSchema>;
 
+/** zod: the newest accepted `iat` of one payload type of a patient (rollback protection). */
+export const signedIatSchema = z.object({ iat: z.number().int().min(0), txId: txIdSchema });
+
 /** zod: stored preferences of a patient. */
 export const patientPreferencesSchema = z.object({
   patientDid: patientDidSchema,
