@@ -114,7 +114,7 @@ export async function gatewayForWalletIdentity(
   });
 }
 
-function connectAs(
+export function connectAs(
   org: OrgInfo,
   credentials: { identity: Identity; signer: Signer },
 ): { gateway: Gateway; client: grpc.Client } {
