@@ -19,7 +19,7 @@ import type { Gateway } from '@hyperledger/fabric-gateway';
 import type * as grpc from '@grpc/grpc-js';
 import { accessLogProof, apiAs, ApiClient, devToken, type ApiResponse } from '../support/api';
 import { chaincodeCode, parseRow, renderMatrix, type MatrixResult } from '../support/authz-matrix';
-import { convergedTip } from '../support/faults';
+import { convergedTip, peersLevel } from '../support/faults';
 import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from '../support/fixtures';
 import {
   ensureNetwork,
@@ -998,6 +998,9 @@ describe('authorization matrix', () => {
             tx.kind === 'submit'
               ? await c.submit(qualifiedName(txName), options)
               : await c.evaluate(qualifiedName(txName), options);
+          // The next caller may be of another org, whose peer commits the block a little later (a
+          // patient key rotated at Hospital1 is read at Hospital2 next), as the REST clients wait too.
+          if (tx.kind === 'submit') await peersLevel(info);
           const text = Buffer.from(bytes).toString('utf8');
           const out: unknown = text.startsWith('{') ? JSON.parse(text) : text;
           const outcome = (out as { outcome?: string } | undefined)?.outcome;
