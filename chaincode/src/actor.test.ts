@@ -47,40 +47,45 @@ void describe('issue 12 hole 4: the actor comes from the certificate structure, 
     );
   });
 
-  void it('when a certificate carries the NodeOUs client and admin at once, then it is refused', async () => {
-    const h = new Harness();
-    const signer = crafted('Hospital1MSP', [
-      ['O', 'Hyperledger'],
-      ['OU', 'client'],
-      ['OU', 'admin'],
-      ['CN', uid('both')],
-    ]);
-    await assert.rejects(
-      h.submit(signer, 'identity:RegisterStaff', {
-        enrollmentId: uid('dr'),
-        role: 'nurse',
-        department: 'er',
-      }),
-      /\[FORBIDDEN\] identity/,
-    );
-  });
-
-  void it('when a CN value carries "/OU=admin", then it is refused as an enrollment id', async () => {
-    const h = new Harness();
-    const signer = crafted('Hospital1MSP', [
-      ['O', 'Hyperledger'],
-      ['OU', 'client'],
-      ['CN', `${uid('x')}/OU=admin`],
-    ]);
-    await assert.rejects(
-      h.submit(signer, 'identity:RegisterStaff', {
-        enrollmentId: uid('dr'),
-        role: 'nurse',
-        department: 'er',
-      }),
-      /\[FORBIDDEN\] identity/,
-    );
-  });
+  const ambiguous: readonly [string, readonly (readonly [string, string])[]][] = [
+    [
+      'the NodeOUs client and admin at once',
+      [
+        ['OU', 'client'],
+        ['OU', 'admin'],
+        ['CN', uid('both')],
+      ],
+    ],
+    [
+      'a CN value "<id>/OU=admin"',
+      [
+        ['OU', 'client'],
+        ['CN', `${uid('x')}/OU=admin`],
+      ],
+    ],
+    [
+      'no NodeOU at all',
+      [
+        ['OU', 'hospital1'],
+        ['CN', uid('none')],
+      ],
+    ],
+    ['no CN', [['OU', 'admin']]],
+  ];
+  for (const [what, attrs] of ambiguous) {
+    void it(`when a certificate carries ${what}, then it is refused as an identity`, async () => {
+      const h = new Harness();
+      const signer = crafted('Hospital1MSP', [['O', 'Hyperledger'], ...attrs]);
+      await assert.rejects(
+        h.submit(signer, 'identity:RegisterStaff', {
+          enrollmentId: uid('dr'),
+          role: 'nurse',
+          department: 'er',
+        }),
+        /\[FORBIDDEN\] identity/,
+      );
+    });
+  }
 
   void it('when an admin certificate has affiliation OUs besides its NodeOU, then it acts as that admin', async () => {
     const h = new Harness();

@@ -20,7 +20,12 @@ import type * as grpc from '@grpc/grpc-js';
 import { accessLogProof, apiAs, ApiClient, devToken, type ApiResponse } from '../support/api';
 import { chaincodeCode, parseRow, renderMatrix, type MatrixResult } from '../support/authz-matrix';
 import { convergedTip, peersLevel } from '../support/faults';
-import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from '../support/fixtures';
+import {
+  diagnosisRecord,
+  hypertensionCondition,
+  labConsentForHospital2,
+  newPatientRegistration,
+} from '../support/fixtures';
 import {
   ensureNetwork,
   gatewayFor,
@@ -367,17 +372,7 @@ describe('authorization matrix', () => {
     );
   const publicJwk = (jwk: P256PrivateJwk) => ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
   /** A patient-signed consent for Hospital2 to lab data (leaves the diagnosis decisions alone). */
-  const labConsentGrant = (): Body => ({
-    jws: sign({
-      typ: SIGNED_PAYLOAD_TYPES.grant,
-      grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-      categories: ['lab'],
-      maxLevel: 3,
-      purpose: 'treatment',
-      periodStart: new Date(Date.now() - 60_000).toISOString(),
-      periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
-    }),
-  });
+  const labConsentGrant = (): Body => ({ jws: sign(labConsentForHospital2()) });
 
   async function expect201(res: Promise<ApiResponse>, what: string): Promise<Body> {
     const r = await res;

@@ -8,14 +8,13 @@ import {
   signKeyRecovery,
   signPatientPayload,
   signPatientRegistration,
-  SIGNED_PAYLOAD_TYPES,
   type P256PrivateJwk,
 } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, type ApiClient } from '../support/api';
 import { chaincodeCode } from '../support/authz-matrix';
 import { orgIssuedIdentity } from '../support/crafted-identity';
-import { newPatientRegistration } from '../support/fixtures';
+import { labConsentForHospital2, newPatientRegistration } from '../support/fixtures';
 import { connectAs, ensureNetwork, gatewayFor, orgInfo, releaseNetwork } from '../support/network';
 
 /**
@@ -153,15 +152,7 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
     const patientApp = await apiAs(info, 'Hospital1', patientDid, { kind: 'patient' });
     const grant = (privateJwk: P256PrivateJwk, kid: string) => ({
       jws: signPatientPayload(
-        {
-          typ: SIGNED_PAYLOAD_TYPES.grant,
-          grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-          categories: ['lab'],
-          maxLevel: 3,
-          purpose: 'treatment',
-          periodStart: new Date(Date.now() - 60_000).toISOString(),
-          periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
-        },
+        labConsentForHospital2(),
         { patientDid, privateJwk, kid },
         { nowMs: Date.now() },
       ),

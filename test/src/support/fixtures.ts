@@ -5,6 +5,7 @@
 import {
   generatePatientKey,
   signPatientRegistration,
+  SIGNED_PAYLOAD_TYPES,
   type P256PublicJwk,
   type PatientKeyPair,
 } from '@medledger/domain';
@@ -66,4 +67,20 @@ export function newPatientRegistration(
   const recovery = generatePatientKey();
   const body = signPatientRegistration(patientDid, key, recovery.publicJwk, org, { nowMs: Date.now() });
   return { key, recovery, body };
+}
+
+/**
+ * The body of a consent a patient signs for Hospital2 to read lab data for treatment for a day (it
+ * leaves diagnosis decisions alone): sign it with the patient's current key.
+ */
+export function labConsentForHospital2(): Record<string, unknown> {
+  return {
+    typ: SIGNED_PAYLOAD_TYPES.grant,
+    grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+    categories: ['lab'],
+    maxLevel: 3,
+    purpose: 'treatment',
+    periodStart: new Date(Date.now() - 60_000).toISOString(),
+    periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
+  };
 }
