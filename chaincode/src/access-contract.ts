@@ -28,8 +28,8 @@ export class AccessContract extends Contract {
   }
 
   /**
-   * Decides whether the signer may read a record's content for a purpose (DESIGN.md section 4, see
-   * `access-policy.ts`) and records the decision as an audit event, granted or denied: a denial is a
+   * Decides whether the signer may read a record's content for a purpose (docs/architecture.md, access
+   * decisions; the table is `access-policy.ts`) and records the decision as an audit event, granted or denied: a denial is a
    * successful transaction whose result says `denied`. On a grant, also writes an access grant
    * (15 min; break-glass 4 h) and, for break-glass, a case pending review.
    * Caller: anyone enrolled (unregistered or inactive callers get an audited denial).

@@ -25,7 +25,8 @@ export class AuditContract extends Contract {
    * (actors of their own org; records their org keeps; and, for a hospital admin, a patient's events
    * at their own hospital, as custodian or as the actor's org: a page may then be short, follow the
    * bookmark); any other active staff (their own events only). Admins of research or regulator orgs
-   * get no patient scans: consortium-wide audit reads are the regulator's auditors' (DESIGN §4).
+   * get no patient scans: consortium-wide audit reads are the regulator's auditors' (docs/architecture.md,
+   * access decisions).
    * Reads: `audit~patient` | `audit~actor` | `audit~record`, `audit`, `record`.
    * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN.
    */
