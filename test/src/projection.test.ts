@@ -11,7 +11,7 @@ import { signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
 import { checkR4AuditBundle } from '@medledger/gateway/testing';
 import { SqliteDriver, projectionFile } from '@medledger/gateway/projection';
 import type { NetworkInfo } from '@medledger/network';
-import { accessLogProof, apiAs, type ApiClient, type ApiResponse, type CallOptions } from './support/api';
+import { accessLogProof, apiAs, until, type ApiClient, type ApiResponse } from './support/api';
 import { ensureNetwork, releaseNetwork } from './support/network';
 import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './support/fixtures';
 
@@ -63,24 +63,6 @@ async function raw(
     signal: AbortSignal.timeout(30_000),
   });
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
-}
-
-/** Polls `path` until `done` holds (the projection follows the ledger asynchronously). */
-async function until(
-  client: ApiClient,
-  path: string,
-  done: (res: ApiResponse) => boolean,
-  options: () => CallOptions = () => ({}),
-): Promise<ApiResponse> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const res = await client.get(path, options());
-    if (done(res)) return res;
-    if (Date.now() > deadline) {
-      assert.fail(`the projection did not catch up on ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function cli(info: NetworkInfo, ...args: string[]): Promise<Record<string, unknown>> {

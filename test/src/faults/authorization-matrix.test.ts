@@ -124,10 +124,13 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  * Why (docs/architecture.md and the contracts' caller rules):
  * - DIDs resolve for any member and the patient's app; records' metadata, history and verification
  *   are for any active member (staff routes: a patient token is refused by the gateway).
- * - Staff onboarding and changes: the admin of the same org only (identities and roles).
+ * - Staff onboarding and changes: the admin of the same org only (identities and roles); a role
+ *   change proposed by one admin is approved by another (the approve row approves what the org's
+ *   second admin proposed in `before`).
  * - Patients are registered by hospital staff of any role; research and regulator cannot.
- * - Patient-signed payloads (key rotation, consents, revocations, preferences) are relayed by any
- *   active member or by the patient's own app: the patient's signature is what authorizes (identities and roles).
+ * - Patient-signed payloads (key rotation and recovery, consents, revocations, preferences) are
+ *   relayed by any active member or by the patient's own app: the patient's signature is what
+ *   authorizes (identities and roles).
  * - Records are written by a hospital's clinicians: attendings anywhere in their hospital, interns and
  *   nurses in their department; versions only by the custodian hospital (data levels). Quality review: the
  *   custodian's attendings and admins. Erasure: the custodian's admin.
@@ -147,9 +150,12 @@ const HTTP_TABLE = [
   'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/staff                      | A   403 403 403 403 A   403 A   403 A   403 403 401',
   'PATCH /v1/staff/{did}               | A   403 403 403 403 A   403 A   403 A   403 403 401',
+  'POST /v1/staff/{did}/role-changes   | A   403 403 403 403 A   403 A   403 A   403 403 401',
+  'POST /v1/staff/{did}/role-changes/{proposalId}/approve | A 403 403 403 403 A 403 A 403 A 403 403 401',
   'POST /v1/staff/{did}/deactivate     | A   403 403 403 403 A   403 A   403 A   403 403 401',
   'POST /v1/patients                   | A   A   A   A   A   A   A   403 403 403 403 403 401',
   'POST /v1/patients/{did}/keys        | A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/patients/{did}/keys/recovery | A A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/records                    | 403 A   A   A   A   403 A   403 403 403 403 403 401',
   'POST /v1/records/{id}/versions      | 403 A   A   A   A   403 403 403 403 403 403 403 401',
   'GET /v1/records/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
@@ -372,6 +378,27 @@ describe('authorization matrix', () => {
       signingClock(),
     );
   const publicJwk = (jwk: P256PrivateJwk) => ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
+  /** A key recovery signed with the patient's recovery key; `apply` makes its keys theirs once it committed. */
+  const recoveryOf = (): { jws: string; apply: (currentKeyId: string) => void } => {
+    const next = generatePatientKey();
+    const nextRecovery = generatePatientKey();
+    return {
+      jws: signKeyRecovery(
+        patient.did,
+        patient.recovery,
+        next.publicJwk,
+        nextRecovery.publicJwk,
+        signingClock(),
+      ),
+      apply: (currentKeyId) => {
+        patient.privateJwk = next.privateJwk;
+        patient.recovery = nextRecovery;
+        patient.kid = currentKeyId;
+      },
+    };
+  };
+  const currentKeyIdOf = (doc: unknown): string =>
+    (doc as { medledger: { currentKeyId: string } }).medledger.currentKeyId;
   /** A patient-signed consent for Hospital2 to lab data (leaves the diagnosis decisions alone). */
   const labConsentGrant = (): Body => ({ jws: sign(labConsentForHospital2()) });
 
@@ -562,6 +589,7 @@ describe('authorization matrix', () => {
       onAllow?: (who: HttpCaller, res: ApiResponse) => void;
     };
     let nextKey: P256PrivateJwk | undefined;
+    let recovery: ReturnType<typeof recoveryOf> | undefined;
     const specs: Record<string, Spec> = {
       'GET /v1/dids/{did}': {
         request: () => ({ method: 'GET', path: `/v1/dids/${encodeURIComponent(patient.did)}` }),
@@ -578,6 +606,23 @@ describe('authorization matrix', () => {
           path: `/v1/staff/${encodeURIComponent(victims[orgOfCaller(who)] ?? '')}`,
           body: { status: 'suspended' },
         }),
+      },
+      'POST /v1/staff/{did}/role-changes': {
+        request: (who) => ({
+          method: 'POST',
+          path: `/v1/staff/${encodeURIComponent(victims[orgOfCaller(who)] ?? '')}/role-changes`,
+          body: { role: 'admin', department: null },
+        }),
+      },
+      'POST /v1/staff/{did}/role-changes/{proposalId}/approve': {
+        request: (who) => {
+          const { did, proposalId } = fx.roleChangeHttp[orgOfCaller(who)];
+          return {
+            method: 'POST',
+            path: `/v1/staff/${encodeURIComponent(did)}/role-changes/${proposalId}/approve`,
+            body: {},
+          };
+        },
       },
       'POST /v1/staff/{did}/deactivate': {
         request: (who) => ({
@@ -610,6 +655,13 @@ describe('authorization matrix', () => {
           if (nextKey !== undefined) patient.privateJwk = nextKey;
           patient.kid = doc.medledger.currentKeyId;
         },
+      },
+      'POST /v1/patients/{did}/keys/recovery': {
+        request: () => {
+          recovery = recoveryOf();
+          return { method: 'POST', path: `${pd}/keys/recovery`, body: { jws: recovery.jws } };
+        },
+        onAllow: (_who, res) => recovery?.apply(currentKeyIdOf(res.body['didDocument'])),
       },
       'POST /v1/records': {
         request: () => {
@@ -804,7 +856,7 @@ describe('authorization matrix', () => {
     const grants: Partial<Record<DirectCaller, string>> = {};
     const consents = new Pool();
     let nextKey: P256PrivateJwk | undefined;
-    let recovered: { key: P256PrivateJwk; recovery: PatientKeyPair } | undefined;
+    let recovery: ReturnType<typeof recoveryOf> | undefined;
     const content = (resource: Body, salt: string) => ({
       content: Buffer.from(canonicalJson({ resource, salt })),
     });
@@ -849,28 +901,10 @@ describe('authorization matrix', () => {
       },
       RecoverPatientKey: {
         input: () => {
-          const next = generatePatientKey();
-          const nextRecovery = generatePatientKey();
-          recovered = { key: next.privateJwk, recovery: nextRecovery };
-          return {
-            arg: {
-              jws: signKeyRecovery(
-                patient.did,
-                patient.recovery,
-                next.publicJwk,
-                nextRecovery.publicJwk,
-                signingClock(),
-              ),
-            },
-          };
+          recovery = recoveryOf();
+          return { arg: { jws: recovery.jws } };
         },
-        onAllow: (_who, out) => {
-          if (recovered !== undefined) {
-            patient.privateJwk = recovered.key;
-            patient.recovery = recovered.recovery;
-          }
-          patient.kid = (out as { medledger: { currentKeyId: string } }).medledger.currentKeyId;
-        },
+        onAllow: (_who, out) => recovery?.apply(currentKeyIdOf(out)),
       },
       ResolveDid: { input: () => ({ arg: { did: patient.did } }) },
       GrantConsent: {

@@ -11,11 +11,11 @@ import {
   type P256PrivateJwk,
 } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
-import { apiAs, type ApiClient } from '../support/api';
+import { accessLogProof, apiAs, until, type ApiClient } from '../support/api';
 import { chaincodeCode } from '../support/authz-matrix';
 import { orgIssuedIdentity } from '../support/crafted-identity';
 import { labConsentForHospital2, newPatientRegistration } from '../support/fixtures';
-import { connectAs, ensureNetwork, gatewayFor, orgInfo, releaseNetwork } from '../support/network';
+import { connectAs, ensureNetwork, orgInfo, releaseNetwork } from '../support/network';
 
 /**
  * Issue 12, hostile insiders, identity: what an insider holding an org's CA key (or able to choose
@@ -144,7 +144,7 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
     assert.equal((await h1Admin.get(`/v1/dids/${encodeURIComponent(patientDid)}`)).status, 404);
   });
 
-  it('hole 7: when a patient lost their key, then the recovery key registered at onboarding replaces it through any relay; the old key no longer signs and the new one does', async () => {
+  it('hole 7: when a patient lost their key, then the recovery key registered at onboarding replaces it through another hospital; the old key no longer signs, the new one does, and the access log shows both key changes', async () => {
     const patientDid = `did:medledger:patient:ins-rec-${run}`;
     const { key, recovery, body } = newPatientRegistration(patientDid);
     const doctor = await apiAs(info, 'Hospital1', attendingId);
@@ -158,32 +158,37 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
       ),
     });
     const next = generatePatientKey();
-    const nextRecovery = generatePatientKey();
-    // Another hospital's gateway relays the recovery (the patient's own hospital may be the one that lost it).
-    const { gateway, client } = gatewayFor(info, 'Hospital2', 'hospital2-admin');
-    let doc: { medledger: { currentKeyId: string } };
-    try {
-      const out = await gateway
-        .getNetwork(info.channel)
-        .getContract(info.chaincode)
-        .submit(qualifiedName('RecoverPatientKey'), {
-          arguments: [
-            canonicalJson({
-              jws: signKeyRecovery(patientDid, recovery, next.publicJwk, nextRecovery.publicJwk, {
-                nowMs: Date.now(),
-              }),
-            }),
-          ],
-        });
-      doc = JSON.parse(Buffer.from(out).toString('utf8')) as typeof doc;
-    } finally {
-      gateway.close();
-      client.close();
-    }
-    assert.equal(doc.medledger.currentKeyId, `${patientDid}#key-2`);
+    // Another hospital relays the recovery (the patient's own hospital may be the one they lost touch with).
+    const relay = await apiAs(info, 'Hospital2', 'hospital2-admin');
+    const recovered = await relay.post(`/v1/patients/${encodeURIComponent(patientDid)}/keys/recovery`, {
+      jws: signKeyRecovery(patientDid, recovery, next.publicJwk, generatePatientKey().publicJwk, {
+        nowMs: Date.now(),
+      }),
+    });
+    assert.equal(recovered.status, 200, JSON.stringify(recovered.body));
+    const kid2 = `${patientDid}#key-2`;
+    assert.equal(
+      (recovered.body['didDocument'] as { medledger: { currentKeyId: string } }).medledger.currentKeyId,
+      kid2,
+    );
     const stale = await patientApp.post('/v1/consents', grant(key.privateJwk, `${patientDid}#key-1`));
     assert.equal(stale.status, 403, JSON.stringify(stale.body));
-    const fresh = await patientApp.post('/v1/consents', grant(next.privateJwk, `${patientDid}#key-2`));
+    const fresh = await patientApp.post('/v1/consents', grant(next.privateJwk, kid2));
     assert.equal(fresh.status, 201, JSON.stringify(fresh.body));
+    const patient = { did: patientDid, privateJwk: next.privateJwk, kid: kid2 };
+    // The projection follows the ledger asynchronously: wait for the recovery to reach it.
+    const log = await until(
+      patientApp,
+      `/v1/patients/${encodeURIComponent(patientDid)}/access-log`,
+      (r) => r.status === 200 && (r.body['keyChanges'] as unknown[]).length >= 2,
+      () => accessLogProof(patient, 'Hospital1MSP'),
+    );
+    const changes = (log.body['keyChanges'] as { keyId: string; change: string; relayedBy: string }[]).map(
+      (k) => [k.keyId, k.change, k.relayedBy],
+    );
+    assert.deepEqual(changes, [
+      [kid2, 'recovered', 'Hospital2MSP'],
+      [`${patientDid}#key-1`, 'registered', 'Hospital1MSP'],
+    ]);
   });
 });
