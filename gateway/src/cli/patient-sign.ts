@@ -47,7 +47,19 @@ import {
   type PatientKeyPair,
 } from '@medledger/domain';
 
+const USAGE = `patient-sign: what a patient's app signs (keys stay on the device)
+  --new-key out.jwk.json                        a key pair: writes the private JWK, prints the public one
+  --register --org <MSP> --did <DID> --key f --recovery-key f
+                                                body of POST /v1/patients with the proof of possession
+  --recover --did <DID> --recovery-key f --new-public-key f --next-recovery-key f
+                                                body of POST /v1/patients/{did}/keys/recovery
+  --key f --did <DID> --grantee-org <MSP> [--categories a,b] [--purpose p] [--days n] [--kid <did>#key-<n>]
+                                                body of POST /v1/consents
+  --access-log-proof --aud <MSP> --key f --did <DID> [--kid ...] [--ttl s]
+                                                Medledger-Patient-Proof for GET /v1/patients/{did}/access-log`;
+
 const OPTIONS = {
+  help: { type: 'boolean', short: 'h', default: false },
   'new-key': { type: 'string' },
   register: { type: 'boolean', default: false },
   recover: { type: 'boolean', default: false },
@@ -164,7 +176,8 @@ function consentGrant(v: Values): string {
 function main(): void {
   const { values } = parseArgs({ options: OPTIONS });
   let out: string;
-  if (values['new-key'] !== undefined) out = newKey(values['new-key']);
+  if (values.help) out = USAGE;
+  else if (values['new-key'] !== undefined) out = newKey(values['new-key']);
   else if (values.register) out = register(values);
   else if (values.recover) out = recover(values);
   else if (values['access-log-proof']) out = accessLogProof(values);

@@ -83,7 +83,8 @@ async function withLedger<T>(
   );
   try {
     gateway = await connectAs(config, first, wallet, enrollmentId);
-    await store.init();
+    // Not initialized here: a rebuild must open a projection of another schema version, which init()
+    // refuses; it resets the schema itself.
     return await fn(new FabricEventSource(gateway.getNetwork(config.channel), config.chaincode), store);
   } finally {
     gateway?.close();
@@ -125,9 +126,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'check': {
-      const report = await withLedger(values, (source, store) =>
-        checkConsistency(source, store, Number(values.range)),
-      );
+      const report = await withLedger(values, async (source, store) => {
+        await store.init();
+        return checkConsistency(source, store, Number(values.range));
+      });
       print(report);
       return report.ok ? 0 : 1;
     }
