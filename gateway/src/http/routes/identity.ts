@@ -19,10 +19,33 @@ import {
 import { z } from 'zod';
 
 import * as identity from '../../services/identity';
-import { route, type RouteDef } from './route';
+import { route, type HandlerContext, type RouteDef } from './route';
 import { jwsBody, tx } from './shared';
 
 const didDocumentAnswer = tx({ didDocument: didDocumentSchema });
+
+/** A change of a patient's key: a payload the patient signed, relayed by staff or their own app. */
+function patientKeyRoute(spec: {
+  path: string;
+  operationId: string;
+  summary: string;
+  change: (ctx: HandlerContext, jws: string) => Promise<unknown>;
+}): RouteDef {
+  return route({
+    method: 'post',
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    tag: 'patient',
+    principals: ['staff', 'patient'],
+    patientSelf: 'did',
+    params: z.strictObject({ did: patientDidSchema }),
+    body: jwsBody,
+    response: didDocumentAnswer,
+    status: 200,
+    handler: (ctx, { body }) => spec.change(ctx, body.jws),
+  });
+}
 
 /** The identity routes. */
 export function identityRoutes(): RouteDef[] {
@@ -115,34 +138,18 @@ export function identityRoutes(): RouteDef[] {
       response: didDocumentAnswer,
       handler: (ctx, { body }) => identity.registerPatient(ctx, body),
     }),
-    route({
-      method: 'post',
+    patientKeyRoute({
       path: '/v1/patients/{did}/keys',
       operationId: 'rotatePatientKey',
       summary: 'Rotate a patient key (payload signed with the current key)',
-      tag: 'patient',
-      principals: ['staff', 'patient'],
-      patientSelf: 'did',
-      params: z.strictObject({ did: patientDidSchema }),
-      body: jwsBody,
-      response: didDocumentAnswer,
-      status: 200,
-      handler: (ctx, { body }) => identity.rotatePatientKey(ctx, body.jws),
+      change: identity.rotatePatientKey,
     }),
-    route({
-      method: 'post',
+    patientKeyRoute({
       path: '/v1/patients/{did}/keys/recovery',
       operationId: 'recoverPatientKey',
       summary:
         "Replace a lost patient key: a payload signed with the recovery key registered at onboarding (kid <did>#recovery), revealing it and naming the new key and the next recovery key's thumbprint",
-      tag: 'patient',
-      principals: ['staff', 'patient'],
-      patientSelf: 'did',
-      params: z.strictObject({ did: patientDidSchema }),
-      body: jwsBody,
-      response: didDocumentAnswer,
-      status: 200,
-      handler: (ctx, { body }) => identity.recoverPatientKey(ctx, body.jws),
+      change: identity.recoverPatientKey,
     }),
   ];
 }
