@@ -103,6 +103,13 @@ export const timeoutsConfigSchema = z.strictObject({
   endorseMs: z.number().int().min(100).default(15_000),
   submitMs: z.number().int().min(100).default(5000),
   commitStatusMs: z.number().int().min(100).default(60_000),
+  /**
+   * A write whose transaction has not committed after this long is submitted again (the same
+   * transaction: it can commit only once), so a transaction an orderer accepted and then lost (a Raft
+   * leader cut off) does not hold the write for its whole `commitStatusMs`. Long enough that under
+   * normal load (commits in tens to hundreds of ms) nothing is resubmitted.
+   */
+  resubmitMs: z.number().int().min(500).default(6000),
   /** How many times an MVCC_READ_CONFLICT is retried with a fresh endorsement. */
   mvccRetries: z.number().int().min(0).max(10).default(3),
 });

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
-import type { NetworkInfo } from '@medledger/network';
 import { selfSignedClient } from './support/rogue-ca';
-import { ensureNetwork, gatewayFor, orgInfo, releaseNetwork } from './support/network';
+import { gatewayFor, orgInfo, useNetwork } from './support/network';
 
 const utf8 = new TextDecoder();
 
@@ -43,22 +42,18 @@ function probe(address: string, credentials: grpc.ChannelCredentials): Promise<g
 }
 
 describe('the consortium', () => {
-  let info: NetworkInfo;
-  before(async () => {
-    info = await ensureNetwork();
-  });
-  after(releaseNetwork);
+  const network = useNetwork();
 
   it('when a Hospital1 doctor submits a transaction, then it commits VALID with two orgs endorsing and Hospital2 reads it back', async () => {
-    const h1 = gatewayFor(info, 'Hospital1', 'hospital1-attending-1');
-    const h2 = gatewayFor(info, 'Hospital2', 'hospital2-attending-1');
+    const h1 = gatewayFor(network(), 'Hospital1', 'hospital1-attending-1');
+    const h2 = gatewayFor(network(), 'Hospital2', 'hospital2-attending-1');
     try {
       // The signer is a person enrolled from the Hospital1 CA, not a cryptogen identity.
       const cert = new X509Certificate(Buffer.from(h1.gateway.getIdentity().credentials));
       assert.match(cert.subject, /CN=hospital1-attending-1/);
       assert.match(cert.issuer, /ca\.hospital1\.medledger\.local/);
 
-      const contract = h1.gateway.getNetwork(info.channel).getContract(info.chaincode);
+      const contract = h1.gateway.getNetwork(network().channel).getContract(network().chaincode);
       const commit = await contract.submitAsync('health:Ping');
       const status = await commit.getStatus();
       assert.equal(status.successful, true);
@@ -67,15 +62,15 @@ describe('the consortium', () => {
       assert.equal(txId, commit.getTransactionId());
 
       // Read the transaction back from Hospital2's own peer ledger.
-      const qscc = h2.gateway.getNetwork(info.channel).getContract('qscc');
-      const bytes = await qscc.evaluateTransaction('GetTransactionByID', info.channel, txId);
+      const qscc = h2.gateway.getNetwork(network().channel).getContract('qscc');
+      const bytes = await qscc.evaluateTransaction('GetTransactionByID', network().channel, txId);
       const processed = peer.ProcessedTransaction.deserializeBinary(bytes);
       assert.equal(processed.getValidationcode(), peer.TxValidationCode.VALID);
       const endorsers = new Set(endorserMspIds(processed));
       assert.ok(endorsers.size >= 2, `endorsed by ${[...endorsers].join(', ')}`);
 
       // And the state it wrote, through Hospital2's peer.
-      const health = h2.gateway.getNetwork(info.channel).getContract(info.chaincode);
+      const health = h2.gateway.getNetwork(network().channel).getContract(network().chaincode);
       const found = utf8.decode(
         await health.evaluate('health:GetPing', {
           arguments: [txId],
@@ -95,13 +90,13 @@ describe('the consortium', () => {
     const deadline = Date.now() + 15_000;
     for (;;) {
       const infos = await Promise.all(
-        info.orgs.map(async (org) => {
+        network().orgs.map(async (org) => {
           const userId = org.users.find((u) => !u.endsWith('-admin')) ?? org.users[0] ?? '';
-          const conn = gatewayFor(info, org.name, userId);
+          const conn = gatewayFor(network(), org.name, userId);
           try {
-            const qscc = conn.gateway.getNetwork(info.channel).getContract('qscc');
+            const qscc = conn.gateway.getNetwork(network().channel).getContract('qscc');
             const bytes = await qscc.evaluate('GetChainInfo', {
-              arguments: [info.channel],
+              arguments: [network().channel],
               endorsingOrganizations: [org.mspId],
             });
             const chain = common.BlockchainInfo.deserializeBinary(bytes);
@@ -121,13 +116,13 @@ describe('the consortium', () => {
     }
   });
 
-  it("when every org's peer is asked for the build info, then all orgs' chaincode servers run the same code", async () => {
+  it("when every org's peer is asked for the build network(), then all orgs' chaincode servers run the same code", async () => {
     const infos = await Promise.all(
-      info.orgs.map(async (org) => {
+      network().orgs.map(async (org) => {
         const userId = org.users.find((u) => !u.endsWith('-admin')) ?? org.users[0] ?? '';
-        const conn = gatewayFor(info, org.name, userId);
+        const conn = gatewayFor(network(), org.name, userId);
         try {
-          const contract = conn.gateway.getNetwork(info.channel).getContract(info.chaincode);
+          const contract = conn.gateway.getNetwork(network().channel).getContract(network().chaincode);
           const bytes = await contract.evaluate('health:GetBuildInfo', {
             endorsingOrganizations: [org.mspId],
           });
@@ -143,9 +138,9 @@ describe('the consortium', () => {
   });
 
   it('when a client has no certificate or one from an unknown CA, then a peer and an orderer refuse it', async () => {
-    const org = orgInfo(info, 'Hospital1');
+    const org = orgInfo(network(), 'Hospital1');
     const peerNode = org.peers[0];
-    const orderer = info.orderers[0];
+    const orderer = network().orderers[0];
     assert.ok(peerNode && orderer);
     const { readFileSync } = await import('node:fs');
     const rogue = await selfSignedClient();

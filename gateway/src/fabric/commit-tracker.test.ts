@@ -308,6 +308,64 @@ describe('submit and wait, stream and status paths', () => {
     });
   }
 
+  it('when an orderer accepts a transaction and loses it, then the same transaction is submitted again and commits once', async () => {
+    const { ledger, t } = await openTracker();
+    const txId = randomUUID();
+    let submits = 0;
+    const transaction = {
+      getTransactionId: () => txId,
+      submit: () => {
+        submits++;
+        // The first copy is accepted and lost (a cut-off Raft leader); the second is ordered.
+        if (submits === 2) setImmediate(() => ledger.commit([txId, StatusCode.VALID]));
+        return Promise.resolve({ getStatus: () => Promise.reject(new Error('no status call expected')) });
+      },
+    };
+    const started = performance.now();
+    await submitAndWait(transaction, t, { resubmitEveryMs: 50 });
+    assert.equal(submits, 2);
+    assert.ok(performance.now() - started < 1000);
+    assert.equal(t.status().waiting, 0);
+    await t.close();
+  });
+
+  it('when a transaction commits before the resubmit interval, then it is submitted once', async () => {
+    const { ledger, t } = await openTracker();
+    const txId = randomUUID();
+    let submits = 0;
+    const transaction = {
+      getTransactionId: () => txId,
+      submit: () => {
+        submits++;
+        setImmediate(() => ledger.commit([txId, StatusCode.VALID]));
+        return Promise.resolve({ getStatus: () => Promise.reject(new Error('no status call expected')) });
+      },
+    };
+    await submitAndWait(transaction, t, { resubmitEveryMs: 200 });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(submits, 1);
+    await t.close();
+  });
+
+  it('when a resubmit fails, then the write keeps waiting for its commit', async () => {
+    const { ledger, t } = await openTracker();
+    const txId = randomUUID();
+    let submits = 0;
+    const transaction = {
+      getTransactionId: () => txId,
+      submit: () => {
+        submits++;
+        if (submits === 1) return Promise.resolve({ getStatus: () => Promise.reject(new Error('unused')) });
+        if (submits === 2) return Promise.reject(new Error('orderers unavailable'));
+        setImmediate(() => ledger.commit([txId, StatusCode.VALID]));
+        return Promise.resolve({ getStatus: () => Promise.reject(new Error('unused')) });
+      },
+    };
+    await submitAndWait(transaction, t, { resubmitEveryMs: 30 });
+    assert.equal(submits, 3);
+    await t.close();
+  });
+
   it('when the submit fails, then the waiter is forgotten and the error passes through', async () => {
     const ledger = new FakeLedger();
     const t = tracker(ledger);

@@ -265,17 +265,32 @@ export interface SubmittableTransaction {
   submit(): Promise<{ getStatus(): Promise<Status> }>;
 }
 
+/** How {@link submitAndWait} waits. */
+export interface SubmitWaitOptions {
+  /** Told when the transaction was submitted and when its commit is known (the fault suite's crash points). */
+  readonly afterSubmit?: () => void;
+  readonly afterCommit?: () => void;
+  /**
+   * Submits the same transaction again (same id, same bytes) each time this long passes without its
+   * commit. An orderer may accept a transaction and then lose it (a Raft leader cut off from the others
+   * drops what it had not replicated), and the write would wait out its whole deadline; a copy reaches
+   * the orderers that lead now. Fabric commits a transaction id once: a second copy ordered later is only
+   * a DUPLICATE_TXID, so this can never apply a write twice. Unset: never.
+   */
+  readonly resubmitEveryMs?: number;
+}
+
 /**
  * Submits an endorsed transaction and waits for its commit: on `commits`' stream when given (the
- * waiter registered before submitting), else with one CommitStatus call; `stages` are told when it
- * was submitted and when its commit is known (the fault suite's crash points). Resolves the block number
- * when VALID; otherwise throws the `CommitError` of the validation code, which the error mapping turns
- * into the same HTTP answer (and MVCC retry) on both paths.
+ * waiter registered before submitting), else with one CommitStatus call; stuck transactions are
+ * submitted again (see {@link SubmitWaitOptions.resubmitEveryMs}). Resolves the block number when
+ * VALID; otherwise throws the `CommitError` of the validation code, which the error mapping turns into
+ * the same HTTP answer (and MVCC retry) on both paths.
  */
 export async function submitAndWait(
   transaction: SubmittableTransaction,
   commits?: CommitTracker,
-  stages: { readonly afterSubmit?: () => void; readonly afterCommit?: () => void } = {},
+  options: SubmitWaitOptions = {},
 ): Promise<bigint> {
   const transactionId = transaction.getTransactionId();
   const waiter = commits?.expect(transactionId);
@@ -286,15 +301,42 @@ export async function submitAndWait(
     waiter?.cancel();
     throw err;
   }
-  stages.afterSubmit?.();
+  options.afterSubmit?.();
   const commitStatus = async (): Promise<CommitOutcome> => {
     const status = await submitted.getStatus();
     return { code: status.code, blockNumber: status.blockNumber };
   };
-  const outcome = await (waiter ? waiter.wait(commitStatus) : commitStatus());
-  stages.afterCommit?.();
+  const outcome = await resubmitWhileWaiting(
+    waiter ? waiter.wait(commitStatus) : commitStatus(),
+    () => transaction.submit(),
+    options.resubmitEveryMs,
+  );
+  options.afterCommit?.();
   if (outcome.code !== StatusCode.VALID) throw new CommitError({ code: outcome.code, transactionId });
   return outcome.blockNumber;
+}
+
+/** Awaits `wait`, calling `resubmit` every `everyMs` until it settles (its failures change nothing). */
+async function resubmitWhileWaiting<T>(
+  wait: Promise<T>,
+  resubmit: () => Promise<unknown>,
+  everyMs: number | undefined,
+): Promise<T> {
+  if (everyMs === undefined) return wait;
+  const done = new AbortController();
+  const loop = (async () => {
+    for (;;) {
+      await sleep(everyMs, undefined, { signal: done.signal });
+      // Orderers still down or busy: the wait itself decides when to give up.
+      await resubmit().catch(() => undefined);
+    }
+  })().catch(() => undefined);
+  try {
+    return await wait;
+  } finally {
+    done.abort();
+    await loop;
+  }
 }
 
 /**

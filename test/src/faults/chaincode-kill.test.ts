@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { NetworkInfo } from '@medledger/network';
+import { describe, it } from 'node:test';
 import { killProcess, orgProcesses, pidOf } from '../support/faults';
-import { ensureNetwork, releaseNetwork } from '../support/network';
+import { useNetwork } from '../support/network';
 import { assertNothingLost, runScenario } from '../support/scenario';
 
 describe('when a chaincode server is SIGKILLed under light load and restarted', () => {
-  let info: NetworkInfo;
-  before(async () => {
-    info = await ensureNetwork();
-  });
-  after(releaseNetwork);
+  const network = useNetwork();
 
   it('then endorsements resume without restarting the peer, with 503 (never 500) meanwhile', async () => {
     const { peer, chaincode } = orgProcesses('Hospital1');
     const peerPid = pidOf(peer);
-    const result = await runScenario(info, {
+    const result = await runScenario(network(), {
       name: 'chaincode-kill',
       inject: async () => {
         await killProcess(chaincode);

@@ -1,29 +1,24 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { signPatientPayload } from '@medledger/domain';
-import type { NetworkInfo } from '@medledger/network';
 import { apiAs } from '../support/api';
 import { newPatientRegistration } from '../support/fixtures';
 import { convergedTip } from '../support/faults';
 import { checkJournal } from '../support/journal';
-import { ensureNetwork, releaseNetwork } from '../support/network';
+import { useNetwork } from '../support/network';
 import { prepareWorkload } from '../support/workload';
 
 describe('concurrency on one consent and one patient', () => {
-  let info: NetworkInfo;
-  before(async () => {
-    info = await ensureNetwork();
-  });
-  after(releaseNetwork);
+  const network = useNetwork();
 
   it('when 200 access events for one patient arrive at once, then all 200 commit VALID with no MVCC conflict', async () => {
-    const workload = await prepareWorkload(info, 1);
-    const fromBlock = (await convergedTip(info)).height;
+    const workload = await prepareWorkload(network(), 1);
+    const fromBlock = (await convergedTip(network())).height;
     const started = performance.now();
     await Promise.all(Array.from({ length: 200 }, () => workload.op(0, 1, { opDeadlineMs: 120_000 })));
     const ms = Math.round(performance.now() - started);
-    const report = await checkJournal(info, workload.journal, fromBlock);
+    const report = await checkJournal(network(), workload.journal, fromBlock);
     console.log(
       `[concurrency] 200 access events in ${String(ms)} ms: ${JSON.stringify(report.statusCounts)}`,
     );
@@ -39,10 +34,10 @@ describe('concurrency on one consent and one patient', () => {
     const did = `did:medledger:patient:race-${run}`;
     const { key: keys, body } = newPatientRegistration(did);
     const kid = `${did}#key-1`;
-    const doctor = await apiAs(info, 'Hospital1', 'hospital1-admin');
+    const doctor = await apiAs(network(), 'Hospital1', 'hospital1-admin');
     const reg = await doctor.post('/v1/patients', body);
     assert.equal(reg.status, 201);
-    const app = await apiAs(info, 'Hospital1', did, { kind: 'patient' });
+    const app = await apiAs(network(), 'Hospital1', did, { kind: 'patient' });
     const sign = (payload: Record<string, unknown>) =>
       signPatientPayload(
         payload,

@@ -1,23 +1,18 @@
-import { after, before, describe, it } from 'node:test';
-import type { NetworkInfo } from '@medledger/network';
+import { describe, it } from 'node:test';
 import { ordererName, orgProcesses, raftLeader, signalProcess } from '../support/faults';
-import { ensureNetwork, releaseNetwork } from '../support/network';
+import { useNetwork } from '../support/network';
 import { assertNothingLost, runScenario } from '../support/scenario';
 
 describe('when processes are frozen (SIGSTOP) under light load and thawed (SIGCONT)', () => {
-  let info: NetworkInfo;
-  before(async () => {
-    info = await ensureNetwork();
-  });
-  after(releaseNetwork);
+  const network = useNetwork();
 
   it('then a frozen Raft leader is replaced and nothing is lost or applied twice', async () => {
     let frozen = '';
-    const result = await runScenario(info, {
+    const result = await runScenario(network(), {
       name: 'freeze-raft-leader',
       faultMs: 10_000,
       inject: async () => {
-        frozen = ordererName(info, await raftLeader(info));
+        frozen = ordererName(network(), await raftLeader(network()));
         signalProcess(frozen, 'SIGSTOP');
         return [frozen];
       },
@@ -31,7 +26,7 @@ describe('when processes are frozen (SIGSTOP) under light load and thawed (SIGCO
 
   it('then writes through a frozen gateway peer wait for the thaw or time out cleanly, and nothing is lost or applied twice', async () => {
     const { peer } = orgProcesses('Hospital1');
-    const result = await runScenario(info, {
+    const result = await runScenario(network(), {
       name: 'freeze-peer',
       faultMs: 10_000,
       inject: () => {
@@ -47,8 +42,8 @@ describe('when processes are frozen (SIGSTOP) under light load and thawed (SIGCO
   });
 
   it('then writes retried while every orderer is frozen (longer than a submit deadline and the recovery window) are each applied once after the thaw', async () => {
-    const orderers = info.orderers.map((_, i) => ordererName(info, i));
-    const result = await runScenario(info, {
+    const orderers = network().orderers.map((_, i) => ordererName(network(), i));
+    const result = await runScenario(network(), {
       name: 'freeze-all-orderers',
       faultMs: 20_000,
       inject: () => {

@@ -1,20 +1,15 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NetworkInfo } from '@medledger/network';
 import { killProcess, orgProcesses, restartProcess } from '../support/faults';
-import { ensureNetwork, releaseNetwork } from '../support/network';
+import { useNetwork } from '../support/network';
 import { assertNothingLost, runScenario } from '../support/scenario';
 
 describe('when the REST gateway is SIGKILLed mid-write and the client retries with the same key', () => {
-  let info: NetworkInfo;
-  before(async () => {
-    info = await ensureNetwork();
-  });
-  after(releaseNetwork);
+  const network = useNetwork();
 
   it('then each key has exactly one VALID transaction and the retry gets the same answer', async () => {
     const { gateway } = orgProcesses('Hospital1');
-    const result = await runScenario(info, {
+    const result = await runScenario(network(), {
       name: 'gateway-kill',
       workers: 4,
       faultMs: 2000,

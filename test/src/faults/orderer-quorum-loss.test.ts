@@ -1,25 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { NetworkInfo } from '@medledger/network';
+import { describe, it } from 'node:test';
 import { killProcess, ordererName, raftLeader } from '../support/faults';
-import { ensureNetwork, releaseNetwork } from '../support/network';
+import { useNetwork } from '../support/network';
 import { assertNothingLost, runScenario } from '../support/scenario';
 
 describe('when 2 of 3 orderers are SIGKILLed under light load and restored', () => {
-  let info: NetworkInfo;
-  before(async () => {
-    info = await ensureNetwork();
-  });
-  after(releaseNetwork);
+  const network = useNetwork();
 
   it('then writes get a clean 503 within the client deadline, resume within 30 s of quorum, and nothing is lost', async () => {
-    const result = await runScenario(info, {
+    const result = await runScenario(network(), {
       name: 'orderer-quorum-loss',
       faultMs: 12_000,
       inject: async () => {
-        const leader = await raftLeader(info);
-        const other = (leader + 1) % info.orderers.length;
-        const names = [ordererName(info, leader), ordererName(info, other)];
+        const leader = await raftLeader(network());
+        const other = (leader + 1) % network().orderers.length;
+        const names = [ordererName(network(), leader), ordererName(network(), other)];
         for (const name of names) await killProcess(name);
         return names;
       },

@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { NetworkInfo } from '@medledger/network';
+import { describe, it } from 'node:test';
 import { killProcess, orgProcesses } from '../support/faults';
-import { ensureNetwork, releaseNetwork } from '../support/network';
+import { useNetwork } from '../support/network';
 import { assertNothingLost, runScenario } from '../support/scenario';
 
 describe("when the gateway's own peer and another peer are SIGKILLed under light load and restarted", () => {
-  let info: NetworkInfo;
-  before(async () => {
-    info = await ensureNetwork();
-  });
-  after(releaseNetwork);
+  const network = useNetwork();
 
   it('then the gateway fails over or answers 503, the peers catch up, and every peer ends at the same block hash', async () => {
-    const result = await runScenario(info, {
+    const result = await runScenario(network(), {
       name: 'peer-kill',
       faultMs: 10_000,
       inject: async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   canonicalJson,
   generatePatientKey,
@@ -10,12 +10,11 @@ import {
   signPatientRegistration,
   type P256PrivateJwk,
 } from '@medledger/domain';
-import type { NetworkInfo } from '@medledger/network';
 import { accessLogProof, apiAs, until, type ApiClient } from '../support/api';
 import { chaincodeCode } from '../support/authz-matrix';
 import { orgIssuedIdentity } from '../support/crafted-identity';
 import { labConsentForHospital2, newPatientRegistration } from '../support/fixtures';
-import { connectAs, ensureNetwork, orgInfo, releaseNetwork } from '../support/network';
+import { connectAs, orgInfo, useNetwork } from '../support/network';
 
 /**
  * Issue 12, hostile insiders, identity: what an insider holding an org's CA key (or able to choose
@@ -24,7 +23,7 @@ import { connectAs, ensureNetwork, orgInfo, releaseNetwork } from '../support/ne
  * reading of them decides).
  */
 describe('insiders: identity (issue 12 holes 4 and 7)', () => {
-  let info: NetworkInfo;
+  const network = useNetwork();
   let h1Admin: ApiClient;
   const run = randomBytes(4).toString('hex');
   const attendingId = `ins-att-${run}`;
@@ -41,11 +40,11 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
     input: unknown,
   ): Promise<string> {
     const { gateway, client } = connectAs(
-      orgInfo(info, 'Hospital1'),
-      await orgIssuedIdentity(info, 'Hospital1', subject),
+      orgInfo(network(), 'Hospital1'),
+      await orgIssuedIdentity(network(), 'Hospital1', subject),
     );
     try {
-      const contract = gateway.getNetwork(info.channel).getContract(info.chaincode);
+      const contract = gateway.getNetwork(network().channel).getContract(network().chaincode);
       const options = { arguments: [canonicalJson(input)] };
       const out =
         kind === 'submit' ? await contract.submit(fn, options) : await contract.evaluate(fn, options);
@@ -67,8 +66,7 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
   }
 
   before(async () => {
-    info = await ensureNetwork();
-    h1Admin = await apiAs(info, 'Hospital1', 'hospital1-admin');
+    h1Admin = await apiAs(network(), 'Hospital1', 'hospital1-admin');
     const onboarded = await h1Admin.post('/v1/staff', {
       enrollmentId: attendingId,
       role: 'attending',
@@ -76,7 +74,6 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
     });
     assert.equal(onboarded.status, 201, JSON.stringify(onboarded.body));
   });
-  after(releaseNetwork);
 
   it('hole 4: when a Hospital1-issued client certificate carries O "x/y/OU=admin", then it cannot register staff and nothing is written; a real admin certificate of the same CA can', async () => {
     const victim = `ins-victim-${run}`;
@@ -147,9 +144,9 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
   it('hole 7: when a patient lost their key, then the recovery key registered at onboarding replaces it through another hospital; the old key no longer signs, the new one does, and the access log shows both key changes', async () => {
     const patientDid = `did:medledger:patient:ins-rec-${run}`;
     const { key, recovery, body } = newPatientRegistration(patientDid);
-    const doctor = await apiAs(info, 'Hospital1', attendingId);
+    const doctor = await apiAs(network(), 'Hospital1', attendingId);
     assert.equal((await doctor.post('/v1/patients', body)).status, 201);
-    const patientApp = await apiAs(info, 'Hospital1', patientDid, { kind: 'patient' });
+    const patientApp = await apiAs(network(), 'Hospital1', patientDid, { kind: 'patient' });
     const grant = (privateJwk: P256PrivateJwk, kid: string) => ({
       jws: signPatientPayload(
         labConsentForHospital2(),
@@ -159,7 +156,7 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
     });
     const next = generatePatientKey();
     // Another hospital relays the recovery (the patient's own hospital may be the one they lost touch with).
-    const relay = await apiAs(info, 'Hospital2', 'hospital2-admin');
+    const relay = await apiAs(network(), 'Hospital2', 'hospital2-admin');
     const recovered = await relay.post(`/v1/patients/${encodeURIComponent(patientDid)}/keys/recovery`, {
       jws: signKeyRecovery(patientDid, recovery, next.publicJwk, generatePatientKey().publicJwk, {
         nowMs: Date.now(),

@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -41,6 +42,22 @@ export async function ensureNetwork(): Promise<NetworkInfo> {
 }
 
 /** Stops the network if this process started it. */
+/**
+ * The consortium for one describe block: started (or reused) before its tests and released after them.
+ * Returns a getter for tests and later hooks.
+ */
+export function useNetwork(): () => NetworkInfo {
+  let info: NetworkInfo | undefined;
+  before(async () => {
+    info = await ensureNetwork();
+  });
+  after(releaseNetwork);
+  return () => {
+    if (info === undefined) throw new Error('the network is not up yet: use it in tests or later hooks');
+    return info;
+  };
+}
+
 export async function releaseNetwork(): Promise<void> {
   if (!startedHere) return;
   const topology = resolveTopology(defaultTopologySpec, basePortFromEnv());
