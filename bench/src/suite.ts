@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { generatePatientKey } from '@medledger/domain';
+import { generatePatientKey, signPatientRegistration } from '@medledger/domain';
 
 import { diagnosisRecord } from '@medledger/test/support/fixtures';
 
@@ -658,12 +658,16 @@ export async function setup(
   const doctor = await client('Hospital1', h1, writers[0] ?? '');
   const key = generatePatientKey();
   const patientDid = `did:medledger:patient:bench${run}`;
-  const { kty, crv, x, y } = key.privateJwk;
-  expectStatus(
-    await doctor.post('/v1/patients', { patientDid, publicKeyJwk: { kty, crv, x, y } }),
-    [201],
-    'register patient',
+  const registration = signPatientRegistration(
+    patientDid,
+    key,
+    generatePatientKey().publicJwk,
+    'Hospital1MSP',
+    {
+      nowMs: Date.now(),
+    },
   );
+  expectStatus(await doctor.post('/v1/patients', registration), [201], 'register patient');
   const records = Array.from({ length: plan.records }, (_, i) => `rec-bench-${run}-${String(i)}`);
   await inBatches(records, 8, async (recordId) => {
     expectStatus(

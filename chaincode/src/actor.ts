@@ -9,6 +9,7 @@ import {
   type OrgKind,
   type Role,
 } from '@medledger/domain';
+import { X509Certificate } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { fail } from './errors';
 import type { Ledger } from './ledger/store';
@@ -20,45 +21,85 @@ export interface Actor {
   orgKind: OrgKind;
   enrollmentId: string;
   did: string;
-  /** The certificate carries the Fabric NodeOU `admin`. */
+  /** The certificate's Fabric NodeOU is `admin`. */
   nodeAdmin: boolean;
   doc: DidDocument | undefined;
-  /** On-chain role, or `admin` for a NodeOU admin without a document; null when unregistered. */
+  /** `admin` for a NodeOU admin certificate, else the on-chain role; null when unregistered. */
   role: Role | null;
   department: string | null;
-  /** Registered (document or NodeOU admin) and active. */
+  /** Registered (document or NodeOU admin) and active (a NodeOU admin's document may suspend it). */
   active: boolean;
 }
 
-/** Subject attributes of the signer's certificate, from the shim's `x509::<subject>::<issuer>` id. */
-function subjectAttributes(id: string): { name: string; value: string }[] {
-  const subject = /^x509::(.*?)::/.exec(id)?.[1] ?? '';
-  const out: { name: string; value: string }[] = [];
-  for (const m of subject.matchAll(/\/([A-Za-z.]+)=((?:\\\/|[^/])*)/g)) {
-    out.push({ name: m[1] ?? '', value: (m[2] ?? '').replace(/\\\//g, '/') });
+/** The OU values Fabric's NodeOUs classify an identity by; a valid identity carries exactly one. */
+const NODE_OUS = ['client', 'admin', 'peer', 'orderer'] as const;
+type NodeOu = (typeof NODE_OUS)[number];
+
+/** The values of one attribute of a parsed subject (one string, an array when repeated); null if not strings. */
+function attributeValues(value: unknown): string[] | null {
+  if (value === undefined) return [];
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) return value;
+  return null;
+}
+
+/**
+ * The enrollment id (the subject's one CN) and the Fabric NodeOU (the one OU attribute whose value is
+ * a NodeOU; Fabric CA adds affiliation OUs beside it) of a signer's PEM certificate. The subject is
+ * read from the certificate's structure by Node's X.509 parser (OpenSSL), attribute by attribute, a
+ * repeated attribute as an array, never from the shim's `getID()`, which prints the subject as
+ * `/O=.../OU=.../CN=...` without escaping a `/` inside a value (an O value `x/y/OU=admin` reads there
+ * as an admin OU, and of two CNs the last wins). `[FORBIDDEN] identity` when the bytes are not a
+ * certificate, or the subject has no CN or more than one, no NodeOU or more than one, instead of
+ * guessing which one counts.
+ */
+export function signerOf(pem: Uint8Array): { enrollmentId: string; nodeOu: NodeOu } {
+  let subject: Readonly<Record<string, unknown>>;
+  try {
+    // Typed as one string per attribute, but a repeated attribute is an array at run time.
+    const parsed: object = new X509Certificate(Buffer.from(pem)).toLegacyObject().subject;
+    subject = parsed as Readonly<Record<string, unknown>>;
+  } catch {
+    return fail(ErrorCode.FORBIDDEN, 'identity');
   }
-  return out;
+  const cns = attributeValues(subject['CN']);
+  const ous = attributeValues(subject['OU']);
+  const nodeOus = (ous ?? []).filter((v): v is NodeOu => NODE_OUS.includes(v as NodeOu));
+  const [enrollmentId] = cns ?? [];
+  const [nodeOu] = nodeOus;
+  if (
+    cns?.length !== 1 ||
+    ous === null ||
+    nodeOus.length !== 1 ||
+    enrollmentId === undefined ||
+    nodeOu === undefined
+  ) {
+    return fail(ErrorCode.FORBIDDEN, 'identity');
+  }
+  return { enrollmentId, nodeOu };
 }
 
 /**
  * Derives the actor from the signer (never from arguments): MSP ID from the client identity,
- * enrollment id from the certificate CN, admin from the NodeOU, role and status from the on-chain
- * document of that MSP and CN. `[FORBIDDEN]` when the certificate's CN is not a valid enrollment id.
+ * enrollment id and NodeOU from the certificate's structure ({@link signerOf}), role and status
+ * from the on-chain document of that MSP and enrollment id. An admin certificate (NodeOU `admin`)
+ * always acts as an admin: a document can suspend it but never give it a clinical role, so no one
+ * turns an administrator into a clinician by registering a document for their enrollment id.
+ * `[FORBIDDEN] identity` when the certificate is ambiguous or its CN is not a valid enrollment id.
  */
 export async function resolveActor(ctx: Context, ledger: Ledger): Promise<Actor> {
   const mspId = ctx.clientIdentity.getMSPID();
-  const attrs = subjectAttributes(ctx.clientIdentity.getID());
-  const cn = attrs.filter((a) => a.name === 'CN').at(-1)?.value ?? '';
+  const { enrollmentId: cn, nodeOu } = signerOf(ctx.clientIdentity.getIDBytes());
   if (!MSP_ID_PATTERN.test(mspId) || !ENROLLMENT_ID_PATTERN.test(cn)) fail(ErrorCode.FORBIDDEN, 'identity');
-  const nodeAdmin = attrs.some((a) => a.name === 'OU' && a.value === 'admin');
+  const nodeAdmin = nodeOu === 'admin';
   const orgSlug = orgSlugOf(mspId);
   const doc = await ledger.getStaff(orgSlug, cn);
   const ext = doc?.medledger;
   let role: Role | null = ext?.role ?? null;
   let active = ext?.status === 'active';
-  if (!doc && nodeAdmin) {
+  if (nodeAdmin) {
     role = 'admin';
-    active = true;
+    active = doc === undefined || active;
   }
   return {
     mspId,
@@ -88,7 +129,7 @@ export function requireRole(actor: Actor, roles: readonly Role[], kinds?: readon
 }
 
 /** True when the actor is an active admin of their org (on-chain or NodeOU bootstrap). */
-export function isActiveAdmin(actor: Actor): boolean {
+export function isActiveAdmin(actor: Pick<Actor, 'role' | 'active'>): boolean {
   return actor.role === 'admin' && actor.active;
 }
 

@@ -201,3 +201,93 @@ void describe('ConsentContract', () => {
     );
   });
 });
+
+void describe("issue 12 hole 14: a patient's signed settings cannot be rolled back by relaying an older payload", () => {
+  const prefs = (allow: boolean, iat: number) => ({
+    typ: 'medledger.preferences',
+    allowEmergencyAccess: allow,
+    iat,
+    exp: iat + 600,
+  });
+
+  void it('when an older signed preferences payload is relayed after a newer one, then STALE_PAYLOAD and the newer preferences stay', async () => {
+    const { h, patient, relay } = await setup();
+    const now = Math.floor(h.ledger.now.getTime() / 1000);
+    const older = patientJws(h, patient, prefs(true, now));
+    const newer = patientJws(h, patient, prefs(false, now + 60));
+    await h.submit(relay, 'consent:SetPatientPreferences', { jws: newer });
+    await assert.rejects(
+      h.submit(relay, 'consent:SetPatientPreferences', { jws: older }),
+      /\[STALE_PAYLOAD\]/,
+    );
+    const stored = h.ledger
+      .committedKeys()
+      .map((k) => h.ledger.getCommitted(k)?.toString('utf8') ?? '')
+      .filter((v) => v.includes('allowEmergencyAccess') && v.includes(patient.did));
+    assert.equal(stored.length, 1);
+    assert.equal(
+      (JSON.parse(stored[0] ?? '{}') as { allowEmergencyAccess: boolean }).allowEmergencyAccess,
+      false,
+    );
+  });
+
+  void it('when two preferences payloads carry the same iat, then the second is STALE_PAYLOAD', async () => {
+    const { h, patient, relay } = await setup();
+    const now = Math.floor(h.ledger.now.getTime() / 1000);
+    await h.submit(relay, 'consent:SetPatientPreferences', {
+      jws: patientJws(h, patient, prefs(false, now)),
+    });
+    await assert.rejects(
+      h.submit(relay, 'consent:SetPatientPreferences', { jws: patientJws(h, patient, prefs(true, now)) }),
+      /\[STALE_PAYLOAD\]/,
+    );
+  });
+
+  void it('when preferences of another type or patient were signed later, then an older payload of this patient still applies', async () => {
+    const { h, patient, relay } = await setup();
+    const other = await registerPatient(h);
+    const now = Math.floor(h.ledger.now.getTime() / 1000);
+    await h.submit(relay, 'consent:SetPatientPreferences', {
+      jws: patientJws(h, other, prefs(false, now + 60)),
+    });
+    await h.submit(relay, 'identity:RotatePatientKey', {
+      jws: patientJws(h, patient, {
+        typ: 'medledger.key.rotate',
+        newPublicKeyJwk: patient.publicJwk,
+        iat: now + 60,
+        exp: now + 600,
+      }),
+    });
+    const rotated = { ...patient, keyNumber: 2 };
+    const { tx } = await h.submit(relay, 'consent:SetPatientPreferences', {
+      jws: patientJws(h, rotated, prefs(false, now)),
+    });
+    assert.equal(tx.status, 'VALID');
+  });
+
+  void it('when an older key rotation signed by the current key is relayed after a newer one, then STALE_PAYLOAD', async () => {
+    const { h, patient, relay } = await setup();
+    const now = Math.floor(h.ledger.now.getTime() / 1000);
+    const rotate = (iat: number) =>
+      patientJws(h, patient, {
+        typ: 'medledger.key.rotate',
+        newPublicKeyJwk: patient.publicJwk,
+        iat,
+        exp: iat + 600,
+      });
+    await h.submit(relay, 'identity:RotatePatientKey', { jws: rotate(now + 60) });
+    const again = { ...patient, keyNumber: 2 };
+    // The same key pair is now #key-2; an older rotation re-signed under the new kid is still older.
+    await assert.rejects(
+      h.submit(relay, 'identity:RotatePatientKey', {
+        jws: patientJws(h, again, {
+          typ: 'medledger.key.rotate',
+          newPublicKeyJwk: patient.publicJwk,
+          iat: now,
+          exp: now + 600,
+        }),
+      }),
+      /\[STALE_PAYLOAD\]/,
+    );
+  });
+});

@@ -126,9 +126,11 @@ export class ConsentContract extends Contract {
 
   /**
    * Sets a patient's standing preferences (e.g. whether break-glass access is allowed), signed
-   * `medledger.preferences`. Caller: any active registered member (relay).
-   * Writes: `prefs`, `nonce`. Event: `PatientPreferencesSet`.
-   * Errors: INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, VALIDATION_FAILED, NOT_FOUND, NOT_REGISTERED, INACTIVE.
+   * `medledger.preferences`, newer (`iat`) than the last preferences accepted for the patient, so an
+   * older signed payload relayed again cannot roll them back. Caller: any active registered member
+   * (relay). Writes: `prefs`, `nonce`, `patient~iat`. Event: `PatientPreferencesSet`.
+   * Errors: INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, STALE_PAYLOAD, VALIDATION_FAILED, NOT_FOUND,
+   * NOT_REGISTERED, INACTIVE.
    */
   @Transaction()
   @Returns('string')
@@ -137,7 +139,9 @@ export class ConsentContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const { payload } = await verifyPatientSignature(ledger, args.jws, preferencesPayloadSchema);
+    const { payload } = await verifyPatientSignature(ledger, args.jws, preferencesPayloadSchema, {
+      monotonic: true,
+    });
     const prefs: PatientPreferences = {
       patientDid: payload.patientDid,
       allowEmergencyAccess: payload.allowEmergencyAccess,

@@ -37,11 +37,15 @@ export function staffDocument(args: {
   };
 }
 
-/** A patient DID document holding the patient's current P-256 key as `<did>#key-<n>`. */
+/**
+ * A patient DID document holding the patient's current P-256 key as `<did>#key-<n>` and the RFC 7638
+ * thumbprint of their recovery key (null for documents registered before recovery existed).
+ */
 export function patientDocument(args: {
   did: string;
   keyNumber: number;
   jwk: P256PublicJwk;
+  recoveryKeyThumbprint: string | null;
   registeredBy: string;
   created: string;
   updated: string;
@@ -67,6 +71,7 @@ export function patientDocument(args: {
       updated: args.updated,
       updatedBy: args.updatedBy,
       version: args.version,
+      recoveryKeyThumbprint: args.recoveryKeyThumbprint,
     },
   };
 }

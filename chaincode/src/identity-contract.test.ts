@@ -1,7 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DidDocument } from '@medledger/domain';
-import { client, Harness, newPatient, orgAdmin, registerStaff, uid } from './testing/harness';
+import {
+  generatePatientKey,
+  jwkThumbprint,
+  signKeyRecovery,
+  type DidDocument,
+  type EventPayload,
+  type P256PublicJwk,
+  type StaffRoleChange,
+} from '@medledger/domain';
+import {
+  client,
+  Harness,
+  newPatient,
+  orgAdmin,
+  patientJws,
+  registerPatient,
+  registerStaff,
+  registrationInput,
+  uid,
+  type TestPatient,
+} from './testing/harness';
+import { anchor } from './testing/fixtures';
+
+const did = (cn: string): string => `did:medledger:hospital1:${cn}`;
 
 void describe('IdentityContract', () => {
   void it('when an org admin registers staff, then the DID document is resolvable with role and department', async () => {
@@ -61,7 +83,7 @@ void describe('IdentityContract', () => {
     });
     const p = newPatient();
     await assert.rejects(
-      h.submit(nurse, 'identity:RegisterPatient', { patientDid: p.did, publicKeyJwk: p.publicJwk }),
+      h.submit(nurse, 'identity:RegisterPatient', registrationInput(h, p, 'Hospital1MSP')),
       /\[INACTIVE\]/,
     );
   });
@@ -70,10 +92,11 @@ void describe('IdentityContract', () => {
     const h = new Harness();
     const p = newPatient();
     await assert.rejects(
-      h.submit(client('Hospital1MSP', uid('ghost')), 'identity:RegisterPatient', {
-        patientDid: p.did,
-        publicKeyJwk: p.publicJwk,
-      }),
+      h.submit(
+        client('Hospital1MSP', uid('ghost')),
+        'identity:RegisterPatient',
+        registrationInput(h, p, 'Hospital1MSP'),
+      ),
       /\[NOT_REGISTERED\]/,
     );
   });
@@ -96,7 +119,10 @@ void describe('IdentityContract', () => {
     const p = newPatient();
     const before = h.ledger.committedKeys().length;
     await assert.rejects(
-      h.submit(nurse, 'identity:RegisterPatient', { patientDid: p.did, publicKeyJwk: p.privateJwk }),
+      h.submit(nurse, 'identity:RegisterPatient', {
+        ...registrationInput(h, p, 'Hospital1MSP'),
+        publicKeyJwk: p.privateJwk,
+      }),
       /\[VALIDATION_FAILED\] publicKeyJwk/,
     );
     assert.equal(h.ledger.committedKeys().length, before);
@@ -112,5 +138,312 @@ void describe('IdentityContract', () => {
       }),
       /\[VALIDATION_FAILED\]/,
     );
+  });
+});
+
+void describe('issue 12 hole 2: an org admin cannot make themselves a clinician', () => {
+  void it('when an admin registers their own enrollment id as an attending, then FORBIDDEN and nothing is written', async () => {
+    const h = new Harness();
+    const admin = orgAdmin('Hospital1MSP', uid('adm'));
+    const before = h.ledger.committedKeys().length;
+    await assert.rejects(
+      h.submit(admin, 'identity:RegisterStaff', {
+        enrollmentId: admin.cn,
+        role: 'attending',
+        department: 'cardiology',
+      }),
+      /\[FORBIDDEN\]/,
+    );
+    assert.equal(h.ledger.committedKeys().length, before);
+  });
+
+  void it('when an on-chain admin changes their own staff document, then FORBIDDEN', async () => {
+    const h = new Harness();
+    const admin = await registerStaff(h, 'Hospital1MSP', 'admin', null);
+    await assert.rejects(
+      h.submit(admin, 'identity:UpdateStaff', {
+        did: did(admin.cn),
+        role: 'attending',
+        department: 'cardiology',
+      }),
+      /\[FORBIDDEN\]/,
+    );
+    await assert.rejects(
+      h.submit(admin, 'identity:UpdateStaff', { did: did(admin.cn), status: 'suspended' }),
+      /\[FORBIDDEN\]/,
+    );
+  });
+
+  void it('when one admin turns another admin into an attending with UpdateStaff, then APPROVAL_REQUIRED', async () => {
+    const h = new Harness();
+    const other = await registerStaff(h, 'Hospital1MSP', 'admin', null);
+    await assert.rejects(
+      h.submit(orgAdmin('Hospital1MSP'), 'identity:UpdateStaff', {
+        did: did(other.cn),
+        role: 'attending',
+        department: 'cardiology',
+      }),
+      /\[APPROVAL_REQUIRED\]/,
+    );
+    const nurse = await registerStaff(h, 'Hospital1MSP', 'nurse');
+    await assert.rejects(
+      h.submit(orgAdmin('Hospital1MSP'), 'identity:UpdateStaff', { did: did(nurse.cn), role: 'admin' }),
+      /\[APPROVAL_REQUIRED\]/,
+    );
+    const resolved = await h.evaluate<DidDocument>(other, 'identity:ResolveDid', { did: did(other.cn) });
+    assert.equal(resolved.medledger.role, 'admin');
+  });
+
+  void it('when a clinical role changes to another clinical role, then one admin suffices', async () => {
+    const h = new Harness();
+    const nurse = await registerStaff(h, 'Hospital1MSP', 'nurse');
+    const { result } = await h.submit<DidDocument>(orgAdmin('Hospital1MSP'), 'identity:UpdateStaff', {
+      did: did(nurse.cn),
+      role: 'attending',
+    });
+    assert.equal(result.medledger.role, 'attending');
+  });
+
+  void it("when another admin registers a NodeOU admin's enrollment id as an attending, then that admin certificate still cannot act as a clinician", async () => {
+    const h = new Harness();
+    const target = orgAdmin('Hospital1MSP', uid('adm'));
+    await h.submit(orgAdmin('Hospital1MSP'), 'identity:RegisterStaff', {
+      enrollmentId: target.cn,
+      role: 'attending',
+      department: 'cardiology',
+    });
+    const patient = await registerPatient(h);
+    await assert.rejects(anchor(h, target, patient), /\[FORBIDDEN\]/);
+  });
+
+  void it('when admin A proposes turning admin B into an attending, then it waits for a second admin, and A or B cannot approve it', async () => {
+    const h = new Harness();
+    const a = orgAdmin('Hospital1MSP', uid('adm-a'));
+    const b = await registerStaff(h, 'Hospital1MSP', 'admin', null);
+    const c = await registerStaff(h, 'Hospital1MSP', 'admin', null);
+    const { result: proposal, tx: proposed } = await h.submit<StaffRoleChange>(
+      a,
+      'identity:ProposeStaffRoleChange',
+      {
+        did: did(b.cn),
+        role: 'attending',
+        department: 'cardiology',
+      },
+    );
+    assert.equal(proposal.status, 'pending');
+    assert.equal(proposal.fromRole, 'admin');
+    assert.equal(proposed.event?.name, 'StaffRoleChangeProposed');
+    const still = await h.evaluate<DidDocument>(b, 'identity:ResolveDid', { did: did(b.cn) });
+    assert.equal(still.medledger.role, 'admin', 'a proposal changes nothing yet');
+
+    const approve = { did: did(b.cn), proposalId: proposal.proposalId };
+    await assert.rejects(h.submit(a, 'identity:ApproveStaffRoleChange', approve), /\[FORBIDDEN\]/);
+    await assert.rejects(h.submit(b, 'identity:ApproveStaffRoleChange', approve), /\[FORBIDDEN\]/);
+    await assert.rejects(
+      h.submit(orgAdmin('Hospital2MSP'), 'identity:ApproveStaffRoleChange', approve),
+      /\[FORBIDDEN\]/,
+    );
+    const nurse = await registerStaff(h, 'Hospital1MSP', 'nurse');
+    await assert.rejects(h.submit(nurse, 'identity:ApproveStaffRoleChange', approve), /\[FORBIDDEN\]/);
+
+    const { result: doc, tx } = await h.submit<DidDocument>(c, 'identity:ApproveStaffRoleChange', approve);
+    assert.equal(doc.medledger.role, 'attending');
+    assert.equal(doc.medledger.department, 'cardiology');
+    assert.equal(doc.medledger.updatedBy, did(c.cn));
+    assert.equal(tx.event?.name, 'StaffRoleChangeApproved');
+    const event = JSON.parse(tx.event.payload.toString('utf8')) as EventPayload<'StaffRoleChangeApproved'>;
+    assert.equal(event.proposedBy, did(a.cn));
+    assert.equal(event.approvedBy, did(c.cn));
+    await assert.rejects(h.submit(c, 'identity:ApproveStaffRoleChange', approve), /\[CONFLICT\]/);
+  });
+
+  void it('when a proposal is approved after its lifetime or under another id, then EXPIRED or CONFLICT', async () => {
+    const h = new Harness();
+    const a = orgAdmin('Hospital1MSP', uid('adm-a'));
+    const c = orgAdmin('Hospital1MSP', uid('adm-c'));
+    const nurse = await registerStaff(h, 'Hospital1MSP', 'nurse');
+    const { result: first } = await h.submit<StaffRoleChange>(a, 'identity:ProposeStaffRoleChange', {
+      did: did(nurse.cn),
+      role: 'admin',
+      department: null,
+    });
+    const { result: second } = await h.submit<StaffRoleChange>(a, 'identity:ProposeStaffRoleChange', {
+      did: did(nurse.cn),
+      role: 'admin',
+      department: null,
+    });
+    await assert.rejects(
+      h.submit(c, 'identity:ApproveStaffRoleChange', { did: did(nurse.cn), proposalId: first.proposalId }),
+      /\[CONFLICT\]/,
+    );
+    h.ledger.advance(8 * 86_400_000);
+    await assert.rejects(
+      h.submit(c, 'identity:ApproveStaffRoleChange', { did: did(nurse.cn), proposalId: second.proposalId }),
+      /\[EXPIRED\]/,
+    );
+  });
+
+  void it('when an admin proposes a change of their own role, then FORBIDDEN', async () => {
+    const h = new Harness();
+    const a = await registerStaff(h, 'Hospital1MSP', 'admin', null);
+    await assert.rejects(
+      h.submit(a, 'identity:ProposeStaffRoleChange', { did: did(a.cn), role: 'attending', department: 'er' }),
+      /\[FORBIDDEN\]/,
+    );
+  });
+});
+
+/** The JWS a patient signs with the recovery key (`signWith`, default theirs) for a new key. */
+function recoveryJws(
+  h: Harness,
+  patient: TestPatient,
+  next: { publicJwk: P256PublicJwk },
+  nextRecovery: P256PublicJwk,
+  signWith: TestPatient['recovery'] = patient.recovery,
+): string {
+  return signKeyRecovery(patient.did, signWith, next.publicJwk, nextRecovery, {
+    nowMs: h.ledger.now.getTime(),
+  });
+}
+
+void describe('issue 12 hole 7: a patient key is bound with proof of possession and recoverable', () => {
+  void it('when a hospital registers a patient key whose holder did not sign the proof, then INVALID_SIGNATURE and nothing is written', async () => {
+    const h = new Harness();
+    const nurse = await registerStaff(h, 'Hospital1MSP', 'nurse');
+    const p = newPatient();
+    const before = h.ledger.committedKeys().length;
+    await assert.rejects(
+      h.submit(nurse, 'identity:RegisterPatient', {
+        ...registrationInput(h, { ...p, ...generatePatientKey() }, 'Hospital1MSP'),
+        publicKeyJwk: p.publicJwk,
+      }),
+      /\[INVALID_SIGNATURE\]/,
+    );
+    assert.equal(h.ledger.committedKeys().length, before);
+  });
+
+  void it('when the proof names another org or another DID, then INVALID_SIGNATURE', async () => {
+    const h = new Harness();
+    const nurse = await registerStaff(h, 'Hospital1MSP', 'nurse');
+    const p = newPatient();
+    await assert.rejects(
+      h.submit(nurse, 'identity:RegisterPatient', registrationInput(h, p, 'Hospital2MSP')),
+      /\[INVALID_SIGNATURE\]/,
+    );
+    const other = newPatient();
+    await assert.rejects(
+      h.submit(nurse, 'identity:RegisterPatient', {
+        ...registrationInput(h, p, 'Hospital1MSP'),
+        patientDid: other.did,
+      }),
+      /\[INVALID_SIGNATURE\]/,
+    );
+  });
+
+  void it('when a patient registers with a proof, then the DID document holds the key and only the recovery key thumbprint', async () => {
+    const h = new Harness();
+    const nurse = await registerStaff(h, 'Hospital1MSP', 'nurse');
+    const p = newPatient();
+    const { result, tx } = await h.submit<DidDocument>(
+      nurse,
+      'identity:RegisterPatient',
+      registrationInput(h, p, 'Hospital1MSP'),
+    );
+    assert.equal(result.medledger.currentKeyId, `${p.did}#key-1`);
+    assert.equal(result.medledger.recoveryKeyThumbprint, jwkThumbprint(p.recovery.publicJwk));
+    assert.ok(
+      !JSON.stringify(result).includes(p.recovery.publicJwk.x),
+      'the recovery key itself is not stored',
+    );
+    const event = JSON.parse(tx.event?.payload.toString('utf8') ?? '{}') as EventPayload<'PatientRegistered'>;
+    assert.equal(event.keyId, `${p.did}#key-1`);
+  });
+
+  void it('when a patient lost their key, then the recovery key replaces it, the old key no longer signs and the change is an event', async () => {
+    const h = new Harness();
+    const patient = await registerPatient(h);
+    const relay = await registerStaff(h, 'Hospital2MSP', 'nurse');
+    const next = generatePatientKey();
+    const nextRecovery = generatePatientKey();
+    const { result, tx } = await h.submit<DidDocument>(relay, 'identity:RecoverPatientKey', {
+      jws: recoveryJws(h, patient, next, nextRecovery.publicJwk),
+    });
+    assert.equal(result.medledger.currentKeyId, `${patient.did}#key-2`);
+    assert.equal(result.medledger.recoveryKeyThumbprint, jwkThumbprint(nextRecovery.publicJwk));
+    assert.equal(tx.event?.name, 'PatientKeyRotated');
+    const event = JSON.parse(tx.event.payload.toString('utf8')) as EventPayload<'PatientKeyRotated'>;
+    assert.deepEqual(
+      [event.keyId, event.via, event.relayedBy],
+      [`${patient.did}#key-2`, 'recovery_key', 'Hospital2MSP'],
+    );
+    await assert.rejects(
+      h.submit(relay, 'consent:SetPatientPreferences', {
+        jws: patientJws(h, patient, { typ: 'medledger.preferences', allowEmergencyAccess: false }),
+      }),
+      /\[INVALID_SIGNATURE\]/,
+    );
+    const recovered = { ...patient, ...next, keyNumber: 2, recovery: nextRecovery };
+    const { tx: set } = await h.submit(relay, 'consent:SetPatientPreferences', {
+      jws: patientJws(h, recovered, { typ: 'medledger.preferences', allowEmergencyAccess: false }),
+    });
+    assert.equal(set.status, 'VALID');
+    // The revealed recovery key is spent: it cannot recover again.
+    await assert.rejects(
+      h.submit(relay, 'identity:RecoverPatientKey', {
+        jws: recoveryJws(h, patient, generatePatientKey(), generatePatientKey().publicJwk),
+      }),
+      /\[INVALID_SIGNATURE\]/,
+    );
+  });
+
+  void it('when a key change is signed by a key that is neither the current nor the registered recovery key, then INVALID_SIGNATURE', async () => {
+    const h = new Harness();
+    const patient = await registerPatient(h);
+    const relay = await registerStaff(h, 'Hospital1MSP', 'nurse');
+    const rogue = generatePatientKey();
+    await assert.rejects(
+      h.submit(relay, 'identity:RecoverPatientKey', {
+        jws: recoveryJws(h, patient, generatePatientKey(), rogue.publicJwk, rogue),
+      }),
+      /\[INVALID_SIGNATURE\]/,
+    );
+    await assert.rejects(
+      h.submit(relay, 'identity:RotatePatientKey', {
+        jws: patientJws(
+          h,
+          patient,
+          { typ: 'medledger.key.rotate', newPublicKeyJwk: rogue.publicJwk },
+          { key: rogue.privateJwk },
+        ),
+      }),
+      /\[INVALID_SIGNATURE\]/,
+    );
+  });
+
+  void it('when a recovery names the same recovery key again, then VALIDATION_FAILED', async () => {
+    const h = new Harness();
+    const patient = await registerPatient(h);
+    const relay = await registerStaff(h, 'Hospital1MSP', 'nurse');
+    await assert.rejects(
+      h.submit(relay, 'identity:RecoverPatientKey', {
+        jws: recoveryJws(h, patient, generatePatientKey(), patient.recovery.publicJwk),
+      }),
+      /\[VALIDATION_FAILED\]/,
+    );
+  });
+
+  void it('when a patient rotates with the current key, then the event says so and the recovery key stays', async () => {
+    const h = new Harness();
+    const patient = await registerPatient(h);
+    const relay = await registerStaff(h, 'Hospital1MSP', 'nurse');
+    const { result, tx } = await h.submit<DidDocument>(relay, 'identity:RotatePatientKey', {
+      jws: patientJws(h, patient, {
+        typ: 'medledger.key.rotate',
+        newPublicKeyJwk: generatePatientKey().publicJwk,
+      }),
+    });
+    assert.equal(result.medledger.recoveryKeyThumbprint, jwkThumbprint(patient.recovery.publicJwk));
+    const event = JSON.parse(tx.event?.payload.toString('utf8') ?? '{}') as EventPayload<'PatientKeyRotated'>;
+    assert.equal(event.via, 'current_key');
   });
 });

@@ -1,28 +1,43 @@
 import {
+  approveStaffRoleChangeInput,
   canonicalJson,
+  crossesAdministrativeBoundary,
   deactivateStaffInput,
   ErrorCode,
   isPatientDid,
+  jwkThumbprint,
+  keyRecoveryPayloadSchema,
   keyRotationPayloadSchema,
   parseStaffDid,
+  patientRegistrationPayloadSchema,
+  proposeStaffRoleChangeInput,
+  recoverPatientKeyInput,
   registerPatientInput,
   registerStaffInput,
   resolveDidInput,
+  ROLE_CHANGE_LIFETIME_DAYS,
   ROLES_BY_ORG_KIND,
   rotatePatientKeyInput,
   staffDid,
   updateStaffInput,
-  type Role,
-  type OrgKind,
   type DidDocument,
+  type OrgKind,
+  type P256PublicJwk,
+  type Role,
+  type StaffRoleChange,
   type StaffStatus,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { requireActive, requireRole, resolveActor, type Actor } from './actor';
+import { isActiveAdmin, requireActive, requireRole, resolveActor, type Actor } from './actor';
 import { patientDocument, staffDocument } from './did-documents';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
-import { verifyPatientSignature } from './patient-signature';
+import {
+  acceptPatientPayload,
+  activePatient,
+  decodePatientPayload,
+  verifyPatientSignature,
+} from './patient-signature';
 
 const NEEDS_DEPARTMENT: readonly Role[] = ['attending', 'intern', 'nurse'];
 
@@ -31,10 +46,15 @@ function checkRole(kind: OrgKind, role: Role, department: string | null): void {
   if (NEEDS_DEPARTMENT.includes(role) && department === null) fail(ErrorCode.VALIDATION_FAILED, 'department');
 }
 
-/** The staff document `did` of the admin's own org; `[FORBIDDEN]` for another org, `[NOT_FOUND]`. */
+/**
+ * The staff document `did` of the admin's own org, never the admin's own: `[FORBIDDEN]` for another
+ * org or oneself (no admin changes their own role, department or status), `[NOT_FOUND]`.
+ */
 async function ownStaff(ledger: Ledger, admin: Actor, did: string) {
   const parts = parseStaffDid(did);
-  if (parts?.orgSlug !== admin.orgSlug) return fail(ErrorCode.FORBIDDEN, did);
+  if (parts?.orgSlug !== admin.orgSlug || parts.enrollmentId === admin.enrollmentId) {
+    return fail(ErrorCode.FORBIDDEN, did);
+  }
   const doc = await ledger.getStaff(parts.orgSlug, parts.enrollmentId);
   if (!doc) return fail(ErrorCode.NOT_FOUND, did);
   return { doc, enrollmentId: parts.enrollmentId };
@@ -66,6 +86,46 @@ async function saveStaffChange(
   return updated;
 }
 
+const DAY_MS = 86_400_000;
+
+/** The number `n` of a patient's current key id `<did>#key-<n>`. */
+function keyNumberOf(doc: DidDocument): number {
+  return Number(/#key-(\d+)$/.exec(doc.medledger.currentKeyId ?? '')?.[1] ?? '0');
+}
+
+/**
+ * Writes the next version of a patient's DID document with a new current key (and recovery key
+ * thumbprint) and emits `PatientKeyRotated`, which the patient's access log shows.
+ */
+async function savePatientKey(
+  ledger: Ledger,
+  actor: Actor,
+  doc: DidDocument,
+  change: { jwk: P256PublicJwk; recoveryKeyThumbprint: string | null; via: 'current_key' | 'recovery_key' },
+): Promise<DidDocument> {
+  const updated = patientDocument({
+    did: doc.id,
+    keyNumber: keyNumberOf(doc) + 1,
+    jwk: change.jwk,
+    recoveryKeyThumbprint: change.recoveryKeyThumbprint,
+    registeredBy: doc.medledger.org ?? actor.mspId,
+    created: doc.medledger.created,
+    updated: ledger.txTime,
+    updatedBy: actor.did,
+    version: doc.medledger.version + 1,
+  });
+  await ledger.putPatient(updated);
+  ledger.emit('PatientKeyRotated', {
+    patientDid: doc.id,
+    keyId: updated.medledger.currentKeyId ?? '',
+    via: change.via,
+    relayedBy: actor.mspId,
+    txId: ledger.txId,
+    txTime: ledger.txTime,
+  });
+  return updated;
+}
+
 /** Staff and patient DID documents. */
 @Info({ title: 'IdentityContract', description: 'Staff and patient DID documents' })
 export class IdentityContract extends Contract {
@@ -75,10 +135,10 @@ export class IdentityContract extends Contract {
 
   /**
    * Registers a staff member of the caller's own org as `did:medledger:<org>:<enrollmentId>`.
-   * Caller: an active admin of that org (on-chain admin or NodeOU admin certificate).
-   * Writes: `staff` (with state-based endorsement by the org). Event: `StaffRegistered`.
-   * Errors: VALIDATION_FAILED (role not allowed for the org kind, department missing), NOT_REGISTERED,
-   * INACTIVE, FORBIDDEN, ALREADY_EXISTS.
+   * Caller: an active admin of that org (on-chain admin or NodeOU admin certificate), never for their
+   * own enrollment id. Writes: `staff` (with state-based endorsement by the org). Event:
+   * `StaffRegistered`. Errors: VALIDATION_FAILED (role not allowed for the org kind, department
+   * missing), NOT_REGISTERED, INACTIVE, FORBIDDEN (not an admin, or oneself), ALREADY_EXISTS.
    */
   @Transaction()
   @Returns('string')
@@ -87,8 +147,9 @@ export class IdentityContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireRole(actor, ['admin']);
-    checkRole(actor.orgKind, args.role, args.department);
     const did = staffDid(actor.mspId, args.enrollmentId);
+    if (args.enrollmentId === actor.enrollmentId) fail(ErrorCode.FORBIDDEN, did);
+    checkRole(actor.orgKind, args.role, args.department);
     if (await ledger.getStaff(actor.orgSlug, args.enrollmentId)) fail(ErrorCode.ALREADY_EXISTS, did);
     const doc = staffDocument({
       did,
@@ -114,10 +175,12 @@ export class IdentityContract extends Contract {
   }
 
   /**
-   * Changes the role, department and/or status (active/suspended) of a staff member of the caller's
-   * org; takes effect at commit. Caller: an active admin of the same org.
-   * Reads/writes: `staff`. Event: `StaffUpdated`.
-   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (other org), NOT_FOUND, CONFLICT (deactivated).
+   * Changes the role, department and/or status (active/suspended) of another staff member of the
+   * caller's org; takes effect at commit. A role change between administrative and other roles is
+   * refused here: it needs two admins ({@link IdentityContract.ProposeStaffRoleChange}).
+   * Caller: an active admin of the same org, not the staff member. Reads/writes: `staff`.
+   * Event: `StaffUpdated`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (other org
+   * or oneself), NOT_FOUND, CONFLICT (deactivated), APPROVAL_REQUIRED.
    */
   @Transaction()
   @Returns('string')
@@ -132,6 +195,7 @@ export class IdentityContract extends Contract {
     const role = args.role ?? ext.role ?? 'nurse';
     const department = args.department === undefined ? ext.department : args.department;
     checkRole(actor.orgKind, role, department);
+    if (crossesAdministrativeBoundary(ext.role, role)) fail(ErrorCode.APPROVAL_REQUIRED, args.did);
     const status = args.status ?? ext.status;
     const updated = await saveStaffChange(
       ledger,
@@ -152,8 +216,9 @@ export class IdentityContract extends Contract {
 
   /**
    * Deactivates a staff member of the caller's org for good; takes effect at commit.
-   * Caller: an active admin of the same org. Reads/writes: `staff`. Event: `StaffDeactivated`.
-   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN, NOT_FOUND, CONFLICT (already).
+   * Caller: an active admin of the same org, not the staff member. Reads/writes: `staff`.
+   * Event: `StaffDeactivated`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (other
+   * org or oneself), NOT_FOUND, CONFLICT (already).
    */
   @Transaction()
   @Returns('string')
@@ -181,9 +246,129 @@ export class IdentityContract extends Contract {
   }
 
   /**
-   * Registers a patient DID (opaque id) with the patient's P-256 public key as `<did>#key-1`.
-   * Caller: active staff of a hospital (any role). Writes: `patient`. Event: `PatientRegistered`.
-   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (not a hospital), ALREADY_EXISTS.
+   * Proposes a new role (and department) for another staff member of the caller's org; nothing
+   * changes until a second active admin approves it ({@link IdentityContract.ApproveStaffRoleChange})
+   * within {@link ROLE_CHANGE_LIFETIME_DAYS} days. The way to move someone between administrative and
+   * other roles (two-person rule). A new proposal for the same person replaces a pending one; the
+   * approval names the proposal it approves. Caller: an active admin of the same org, not the staff
+   * member. Reads: `staff`. Writes: `staff~rolechange` (endorsed by the org's peers).
+   * Event: `StaffRoleChangeProposed`. Errors: VALIDATION_FAILED (role for the org kind, department),
+   * NOT_REGISTERED, INACTIVE, FORBIDDEN (not an admin, other org, oneself), NOT_FOUND,
+   * CONFLICT (deactivated, or the role is already that).
+   */
+  @Transaction()
+  @Returns('string')
+  public async ProposeStaffRoleChange(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(proposeStaffRoleChangeInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireRole(actor, ['admin']);
+    const { doc, enrollmentId } = await ownStaff(ledger, actor, args.did);
+    const ext = doc.medledger;
+    if (ext.status === 'deactivated' || ext.role === args.role) fail(ErrorCode.CONFLICT, args.did);
+    const department = args.department === undefined ? ext.department : args.department;
+    checkRole(actor.orgKind, args.role, department);
+    const change: StaffRoleChange = {
+      proposalId: ledger.txId,
+      did: args.did,
+      org: actor.mspId,
+      fromRole: ext.role,
+      role: args.role,
+      department,
+      proposedBy: actor.did,
+      proposedAt: ledger.txTime,
+      expiresAt: new Date(ledger.txMs + ROLE_CHANGE_LIFETIME_DAYS * DAY_MS).toISOString(),
+      status: 'pending',
+      approvedBy: null,
+      approvedAt: null,
+      approvalTxId: null,
+    };
+    await ledger.putStaffRoleChange(actor.orgSlug, enrollmentId, change);
+    ledger.emit('StaffRoleChangeProposed', {
+      did: args.did,
+      org: actor.mspId,
+      role: args.role,
+      proposalId: change.proposalId,
+      proposedBy: actor.did,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson(change);
+  }
+
+  /**
+   * Approves a pending role change another admin proposed, and applies it: the staff document's next
+   * version carries the new role and department, stamped by the approver. Caller: an active admin of
+   * the same org who is neither the proposer nor the staff member; the proposer must still be an
+   * active admin. Reads: `staff`, `staff~rolechange`. Writes: both. Event: `StaffRoleChangeApproved`.
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (not an admin, other org, oneself,
+   * the proposer), NOT_FOUND (no proposal), CONFLICT (another proposal, already approved, the staff
+   * member's role changed since, deactivated, or the proposer is no longer an active admin),
+   * EXPIRED (proposed more than {@link ROLE_CHANGE_LIFETIME_DAYS} days before).
+   */
+  @Transaction()
+  @Returns('string')
+  public async ApproveStaffRoleChange(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(approveStaffRoleChangeInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireRole(actor, ['admin']);
+    const { doc, enrollmentId } = await ownStaff(ledger, actor, args.did);
+    const change = await ledger.getStaffRoleChange(actor.orgSlug, enrollmentId);
+    if (!change) return fail(ErrorCode.NOT_FOUND, args.proposalId);
+    if (change.proposedBy === actor.did) fail(ErrorCode.FORBIDDEN, args.proposalId);
+    if (change.proposalId !== args.proposalId || change.status !== 'pending') {
+      fail(ErrorCode.CONFLICT, args.proposalId);
+    }
+    if (Date.parse(change.expiresAt) <= ledger.txMs) fail(ErrorCode.EXPIRED, args.proposalId);
+    const ext = doc.medledger;
+    if (ext.status === 'deactivated' || ext.role !== change.fromRole) fail(ErrorCode.CONFLICT, args.did);
+    const proposer = parseStaffDid(change.proposedBy);
+    const proposerDoc = proposer ? await ledger.getStaff(proposer.orgSlug, proposer.enrollmentId) : undefined;
+    // A proposer without a document acted with a NodeOU admin certificate, which stays an admin.
+    if (
+      proposerDoc &&
+      !isActiveAdmin({ role: proposerDoc.medledger.role, active: proposerDoc.medledger.status === 'active' })
+    ) {
+      fail(ErrorCode.CONFLICT, args.proposalId);
+    }
+    const updated = await saveStaffChange(
+      ledger,
+      actor,
+      { did: args.did, enrollmentId, doc },
+      { role: change.role, department: change.department, status: ext.status },
+    );
+    await ledger.putStaffRoleChange(actor.orgSlug, enrollmentId, {
+      ...change,
+      status: 'approved',
+      approvedBy: actor.did,
+      approvedAt: ledger.txTime,
+      approvalTxId: ledger.txId,
+    });
+    ledger.emit('StaffRoleChangeApproved', {
+      did: args.did,
+      org: actor.mspId,
+      role: change.role,
+      status: ext.status,
+      proposalId: change.proposalId,
+      proposedBy: change.proposedBy,
+      approvedBy: actor.did,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson(updated);
+  }
+
+  /**
+   * Registers a patient DID (opaque id) with the patient's P-256 public key as `<did>#key-1`. The
+   * input carries a proof of possession: a JWS signed by that key over the DID, the caller's org, a
+   * nonce, `iat`/`exp`, and the RFC 7638 thumbprint of the recovery key the patient keeps offline
+   * (stored in the document; the key itself only when used). So a hospital cannot bind a key whose
+   * holder did not agree to this DID and this org, nor choose the recovery key.
+   * Caller: active staff of a hospital (any role). Reads/writes: `patient`, `nonce`.
+   * Event: `PatientRegistered`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (not a
+   * hospital), ALREADY_EXISTS, INVALID_SIGNATURE (proof by another key, for another DID or org),
+   * EXPIRED, REPLAYED_NONCE.
    */
   @Transaction()
   @Returns('string')
@@ -193,10 +378,17 @@ export class IdentityContract extends Contract {
     const actor = await resolveActor(ctx, ledger);
     requireRole(actor, ['admin', 'attending', 'intern', 'nurse'], ['hospital']);
     if (await ledger.getPatient(args.patientDid)) fail(ErrorCode.ALREADY_EXISTS, args.patientDid);
+    const proof = decodePatientPayload(args.proof, patientRegistrationPayloadSchema);
+    if (proof.payload.patientDid !== args.patientDid || proof.payload.org !== actor.mspId) {
+      fail(ErrorCode.INVALID_SIGNATURE, `${args.patientDid} proof`);
+    }
+    const keyId = `${args.patientDid}#key-1`;
+    await acceptPatientPayload(ledger, proof, { kid: keyId, jwk: args.publicKeyJwk });
     const doc = patientDocument({
       did: args.patientDid,
       keyNumber: 1,
       jwk: args.publicKeyJwk,
+      recoveryKeyThumbprint: proof.payload.recoveryKeyThumbprint,
       registeredBy: actor.mspId,
       created: ledger.txTime,
       updated: ledger.txTime,
@@ -207,6 +399,7 @@ export class IdentityContract extends Contract {
     ledger.emit('PatientRegistered', {
       patientDid: args.patientDid,
       registeredBy: actor.mspId,
+      keyId,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
@@ -215,9 +408,11 @@ export class IdentityContract extends Contract {
 
   /**
    * Replaces a patient's key with a new one (`#key-<n+1>`); the request is a JWS signed by the
-   * CURRENT key. Caller: any active registered member (relays the patient's signature).
-   * Reads/writes: `patient`, `nonce`. Event: `PatientKeyRotated`.
-   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, NOT_FOUND.
+   * CURRENT key, newer (`iat`) than any rotation accepted before. The recovery key stays: a stolen
+   * current key cannot lock the patient out of recovery. Caller: any active registered member
+   * (relays the patient's signature). Reads/writes: `patient`, `nonce`, `patient~iat`.
+   * Event: `PatientKeyRotated` (`via` `current_key`). Errors: VALIDATION_FAILED, NOT_REGISTERED,
+   * INACTIVE, INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, STALE_PAYLOAD, NOT_FOUND.
    */
   @Transaction()
   @Returns('string')
@@ -226,24 +421,55 @@ export class IdentityContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const { payload, doc } = await verifyPatientSignature(ledger, args.jws, keyRotationPayloadSchema);
-    const current = /#key-(\d+)$/.exec(doc.medledger.currentKeyId ?? '')?.[1];
-    const updated = patientDocument({
-      did: doc.id,
-      keyNumber: Number(current ?? '0') + 1,
-      jwk: payload.newPublicKeyJwk,
-      registeredBy: doc.medledger.org ?? actor.mspId,
-      created: doc.medledger.created,
-      updated: ledger.txTime,
-      updatedBy: actor.did,
-      version: doc.medledger.version + 1,
+    const { payload, doc } = await verifyPatientSignature(ledger, args.jws, keyRotationPayloadSchema, {
+      monotonic: true,
     });
-    await ledger.putPatient(updated);
-    ledger.emit('PatientKeyRotated', {
-      patientDid: doc.id,
-      keyId: updated.medledger.currentKeyId ?? '',
-      txId: ledger.txId,
-      txTime: ledger.txTime,
+    const updated = await savePatientKey(ledger, actor, doc, {
+      jwk: payload.newPublicKeyJwk,
+      recoveryKeyThumbprint: doc.medledger.recoveryKeyThumbprint ?? null,
+      via: 'current_key',
+    });
+    return canonicalJson(updated);
+  }
+
+  /**
+   * Replaces a lost key: the patient signs with the RECOVERY key registered at onboarding (header
+   * `kid` `<did>#recovery`), revealing its public key, whose RFC 7638 thumbprint must be the one in
+   * the DID document, and names the new key and the thumbprint of a NEW recovery key (a revealed
+   * recovery key is spent). Caller: any active registered member (relay).
+   * Reads/writes: `patient`, `nonce`, `patient~iat`. Event: `PatientKeyRotated` (`via` `recovery_key`).
+   * Errors: VALIDATION_FAILED (payload, or the same recovery key again), NOT_REGISTERED, INACTIVE,
+   * NOT_FOUND, CONFLICT (no recovery key registered), INVALID_SIGNATURE (another recovery key or a bad
+   * signature), EXPIRED, REPLAYED_NONCE, STALE_PAYLOAD.
+   */
+  @Transaction()
+  @Returns('string')
+  public async RecoverPatientKey(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(recoverPatientKeyInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    const signed = decodePatientPayload(args.jws, keyRecoveryPayloadSchema);
+    const { payload } = signed;
+    const doc = await activePatient(ledger, payload.patientDid);
+    const registered = doc.medledger.recoveryKeyThumbprint ?? null;
+    if (registered === null) return fail(ErrorCode.CONFLICT, `${payload.patientDid} recovery key`);
+    if (jwkThumbprint(payload.recoveryPublicKeyJwk) !== registered) {
+      fail(ErrorCode.INVALID_SIGNATURE, `${payload.patientDid} recovery key`);
+    }
+    if (payload.newRecoveryKeyThumbprint === registered) {
+      fail(ErrorCode.VALIDATION_FAILED, 'payload newRecoveryKeyThumbprint');
+    }
+    await acceptPatientPayload(
+      ledger,
+      signed,
+      { kid: `${payload.patientDid}#recovery`, jwk: payload.recoveryPublicKeyJwk },
+      { monotonic: true },
+    );
+    const updated = await savePatientKey(ledger, actor, doc, {
+      jwk: payload.newPublicKeyJwk,
+      recoveryKeyThumbprint: payload.newRecoveryKeyThumbprint,
+      via: 'recovery_key',
     });
     return canonicalJson(updated);
   }

@@ -4,7 +4,9 @@ import {
   JwsError,
   p256PublicJwkSchema,
   verifyDecodedJws,
+  type DecodedJws,
   type DidDocument,
+  type P256PublicJwk,
 } from '@medledger/domain';
 import type { z } from 'zod';
 import { fail } from './errors';
@@ -16,23 +18,37 @@ const MAX_IAT_SKEW_SECONDS = 300;
 const MAX_SIGNATURE_LIFETIME_SECONDS = 7 * 24 * 3600;
 
 interface SignedBase {
+  typ: string;
   patientDid: string;
   nonce: string;
   iat: number;
   exp: number;
 }
 
+/** A patient-signed payload, decoded and parsed but not yet verified. */
+export interface SignedPayload<P extends SignedBase> {
+  readonly decoded: DecodedJws;
+  readonly payload: P;
+}
+
+/** What accepting a signed payload also checks. */
+export interface AcceptOptions {
+  /**
+   * The payload sets state that a later payload of the same type replaces (preferences, keys): its
+   * `iat` must be after the last accepted one of this patient and type, else `[STALE_PAYLOAD]`, so an
+   * older signed payload relayed again cannot roll the state back.
+   */
+  readonly monotonic?: boolean;
+}
+
 /**
- * Verifies a compact JWS signed by a patient against their DID document at the transaction time, and
- * consumes its nonce. Errors: `[INVALID_SIGNATURE]` (malformed, wrong `alg`, unknown key id, bad
- * signature), `[VALIDATION_FAILED]` (payload shape, `iat` in the future), `[NOT_FOUND]` (patient),
- * `[INACTIVE]`, `[EXPIRED]` (`exp` not after the tx time), `[REPLAYED_NONCE]`.
+ * Decodes a compact JWS a patient signed and parses its payload with `schema`; nothing is verified
+ * yet. `[INVALID_SIGNATURE] malformed`, `[VALIDATION_FAILED] payload <paths>`.
  */
-export async function verifyPatientSignature<S extends z.ZodType<SignedBase>>(
-  ledger: Ledger,
+export function decodePatientPayload<S extends z.ZodType<SignedBase>>(
   jws: string,
   schema: S,
-): Promise<{ payload: z.output<S>; doc: DidDocument }> {
+): SignedPayload<z.output<S>> {
   let decoded;
   try {
     decoded = decodeCompactJws(jws);
@@ -48,16 +64,25 @@ export async function verifyPatientSignature<S extends z.ZodType<SignedBase>>(
     );
     return fail(ErrorCode.VALIDATION_FAILED, `payload ${paths.join(',')}`);
   }
-  const payload = parsed.data;
-  const doc = await ledger.getPatient(payload.patientDid);
-  if (!doc) return fail(ErrorCode.NOT_FOUND, payload.patientDid);
-  if (doc.medledger.status !== 'active') fail(ErrorCode.INACTIVE, payload.patientDid);
-  const method = doc.verificationMethod.find((m) => m.id === doc.medledger.currentKeyId);
-  if (!method || decoded.header.kid !== method.id)
-    fail(ErrorCode.INVALID_SIGNATURE, `${payload.patientDid} key id`);
-  if (!verifyDecodedJws(decoded, p256PublicJwkSchema.parse(method.publicKeyJwk))) {
-    fail(ErrorCode.INVALID_SIGNATURE, payload.patientDid);
-  }
+  return { decoded, payload: parsed.data };
+}
+
+/**
+ * Accepts a decoded patient payload signed by `key` (its header `kid` must be `key.kid`) at the
+ * transaction time: verifies the signature, the time window, consumes the nonce and, when
+ * `monotonic`, advances the patient's last `iat` of the payload type. Errors: `[INVALID_SIGNATURE]`
+ * (key id or signature), `[EXPIRED]` (`exp` not after the tx time), `[VALIDATION_FAILED]` (`iat` in
+ * the future or lifetime too long), `[REPLAYED_NONCE]`, `[STALE_PAYLOAD]`.
+ */
+export async function acceptPatientPayload(
+  ledger: Ledger,
+  signed: SignedPayload<SignedBase>,
+  key: { readonly kid: string; readonly jwk: P256PublicJwk },
+  options: AcceptOptions = {},
+): Promise<void> {
+  const { decoded, payload } = signed;
+  if (decoded.header.kid !== key.kid) fail(ErrorCode.INVALID_SIGNATURE, `${payload.patientDid} key id`);
+  if (!verifyDecodedJws(decoded, key.jwk)) fail(ErrorCode.INVALID_SIGNATURE, payload.patientDid);
   const nowSeconds = Math.floor(ledger.txMs / 1000);
   if (payload.exp <= nowSeconds) fail(ErrorCode.EXPIRED, payload.patientDid);
   if (
@@ -67,5 +92,37 @@ export async function verifyPatientSignature<S extends z.ZodType<SignedBase>>(
     fail(ErrorCode.VALIDATION_FAILED, 'payload iat,exp');
   }
   await ledger.useNonce(payload.patientDid, payload.nonce);
-  return { payload, doc };
+  if (options.monotonic === true) await ledger.advanceSignedIat(payload.patientDid, payload.typ, payload.iat);
+}
+
+/** The DID document of a patient; `[NOT_FOUND]`, `[INACTIVE]`. */
+export async function activePatient(ledger: Ledger, patientDid: string): Promise<DidDocument> {
+  const doc = await ledger.getPatient(patientDid);
+  if (!doc) return fail(ErrorCode.NOT_FOUND, patientDid);
+  if (doc.medledger.status !== 'active') fail(ErrorCode.INACTIVE, patientDid);
+  return doc;
+}
+
+/**
+ * Verifies a compact JWS signed by a patient's CURRENT key (their DID document's `currentKeyId`) at
+ * the transaction time and accepts it ({@link acceptPatientPayload}). Errors: those of
+ * {@link decodePatientPayload}, {@link activePatient} and {@link acceptPatientPayload}.
+ */
+export async function verifyPatientSignature<S extends z.ZodType<SignedBase>>(
+  ledger: Ledger,
+  jws: string,
+  schema: S,
+  options: AcceptOptions = {},
+): Promise<{ payload: z.output<S>; doc: DidDocument }> {
+  const signed = decodePatientPayload(jws, schema);
+  const doc = await activePatient(ledger, signed.payload.patientDid);
+  const method = doc.verificationMethod.find((m) => m.id === doc.medledger.currentKeyId);
+  if (!method) return fail(ErrorCode.INVALID_SIGNATURE, `${signed.payload.patientDid} key id`);
+  await acceptPatientPayload(
+    ledger,
+    signed,
+    { kid: method.id, jwk: p256PublicJwkSchema.parse(method.publicKeyJwk) },
+    options,
+  );
+  return { payload: signed.payload, doc };
 }

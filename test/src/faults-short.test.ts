@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { generatePatientKey } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs } from './support/api';
+import { newPatientRegistration } from './support/fixtures';
 import { assertNoCanaryLeak, assertSweep } from './support/leak-check';
 import { ensureNetwork, releaseNetwork } from './support/network';
 import { raftLeaderKill } from './support/scenario';
@@ -30,10 +30,7 @@ describe('faults, bad input and leaks (short)', () => {
   it('when every endpoint gets bad input, then each answer is a 4xx problem+json without stack or canary, nothing is written and the gateway stays up', async () => {
     const admin = await apiAs(info, 'Hospital1', 'hospital1-admin');
     const patientDid = `did:medledger:patient:sweep-${randomBytes(4).toString('hex')}`;
-    const reg = await admin.post('/v1/patients', {
-      patientDid,
-      publicKeyJwk: generatePatientKey().publicJwk,
-    });
+    const reg = await admin.post('/v1/patients', newPatientRegistration(patientDid).body);
     assert.equal(reg.status, 201);
     assertSweep('Hospital1', await sweepGateway(info, 'Hospital1', canary, patientDid, false));
   });

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { generatePatientKey } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, type ApiClient } from './support/api';
+import { newPatientRegistration } from './support/fixtures';
 import { ensureNetwork, releaseNetwork } from './support/network';
 
-function newPatient(): { patientDid: string; publicKeyJwk: object } {
-  const { publicJwk } = generatePatientKey();
-  return {
-    patientDid: `did:medledger:patient:idem-${randomBytes(6).toString('hex')}`,
-    publicKeyJwk: publicJwk,
-  };
+function newPatient(): { patientDid: string; publicKeyJwk: object; proof: string } {
+  return newPatientRegistration(`did:medledger:patient:idem-${randomBytes(6).toString('hex')}`).body;
 }
 
 describe('idempotent writes against the real consortium', () => {

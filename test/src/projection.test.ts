@@ -7,13 +7,13 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
-import { generatePatientKey, signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
+import { signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
 import { searchsetErrors } from '@medledger/gateway/testing';
 import { SqliteDriver, projectionFile } from '@medledger/gateway/projection';
 import type { NetworkInfo } from '@medledger/network';
-import { accessLogProof, apiAs, type ApiClient, type ApiResponse, type CallOptions } from './support/api';
+import { accessLogProof, apiAs, until, type ApiClient, type ApiResponse } from './support/api';
 import { ensureNetwork, releaseNetwork } from './support/network';
-import { diagnosisRecord, hypertensionCondition } from './support/fixtures';
+import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './support/fixtures';
 
 /**
  * The audit projection on the real consortium: a scripted scenario through the REST gateways, then
@@ -65,24 +65,6 @@ async function raw(
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 
-/** Polls `path` until `done` holds (the projection follows the ledger asynchronously). */
-async function until(
-  client: ApiClient,
-  path: string,
-  done: (res: ApiResponse) => boolean,
-  options: () => CallOptions = () => ({}),
-): Promise<ApiResponse> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const res = await client.get(path, options());
-    if (done(res)) return res;
-    if (Date.now() > deadline) {
-      assert.fail(`the projection did not catch up on ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function cli(info: NetworkInfo, ...args: string[]): Promise<Record<string, unknown>> {
   const { stdout } = await exec(process.execPath, [CLI, ...args], {
     cwd: ROOT,
@@ -116,8 +98,8 @@ describe('the audit projection on the real consortium', () => {
     auditor: `pj-aud-${run}`,
   };
   const recordId = `rec-pj-${run}`;
-  const keys = generatePatientKey();
   const patientDid = `did:medledger:patient:pj-${run}`;
+  const { key: keys, body: registration } = newPatientRegistration(patientDid);
   const patient: { did: string; privateJwk: P256PrivateJwk; kid: string } = {
     did: patientDid,
     privateJwk: keys.privateJwk,
@@ -155,8 +137,7 @@ describe('the audit projection on the real consortium', () => {
     auditor = await apiAs(info, 'Regulator', ids.auditor);
     patientApp = await apiAs(info, 'Hospital1', patient.did, { kind: 'patient' });
 
-    const { kty, crv, x, y } = patient.privateJwk;
-    const reg = await doctor1.post('/v1/patients', { patientDid, publicKeyJwk: { kty, crv, x, y } });
+    const reg = await doctor1.post('/v1/patients', registration);
     expectStatus(reg, 201, 'register patient');
     const anchored = await doctor1.post(
       '/v1/records',

@@ -5,7 +5,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   FHIR_CONTAINED_RESOURCE_TYPES,
   FHIR_RESOURCE_TYPES,
-  generatePatientKey,
   signPatientPayload,
   type P256PrivateJwk,
 } from '@medledger/domain';
@@ -19,7 +18,7 @@ import {
   type ApiResponse,
   type CallOptions,
 } from './support/api';
-import { diagnosisRecord, hypertensionCondition } from './support/fixtures';
+import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './support/fixtures';
 import { chainHeight, readLedger } from './support/ledger';
 import { ensureNetwork, releaseNetwork } from './support/network';
 
@@ -116,6 +115,7 @@ describe('the MedLedger story through the REST gateways', () => {
   const recordId = `rec-${run}`;
   const studyId = `study-${run}`;
   let patient: Patient;
+  let registration: ReturnType<typeof newPatientRegistration>['body'];
   let h1Admin: ApiClient;
   let doctor1: ApiClient;
   let intern1: ApiClient;
@@ -133,8 +133,9 @@ describe('the MedLedger story through the REST gateways', () => {
   before(async () => {
     info = await ensureNetwork();
     firstBlock = await chainHeight(info, 'Hospital2', 'hospital2-admin');
-    const keys = generatePatientKey();
     const did = `did:medledger:patient:p-${run}`;
+    const { key: keys, body } = newPatientRegistration(did);
+    registration = body;
     patient = { did, privateJwk: keys.privateJwk, kid: `${did}#key-1` };
     h1Admin = await apiAs(info, 'Hospital1', ids.admin1);
     const h2Admin = await apiAs(info, 'Hospital2', ids.admin2);
@@ -163,15 +164,7 @@ describe('the MedLedger story through the REST gateways', () => {
   after(releaseNetwork);
 
   it('when a doctor registers a patient and anchors a diagnosis, then the ledger holds metadata and hash only', async () => {
-    const reg = await doctor1.post('/v1/patients', {
-      patientDid: patient.did,
-      publicKeyJwk: {
-        kty: patient.privateJwk.kty,
-        crv: patient.privateJwk.crv,
-        x: patient.privateJwk.x,
-        y: patient.privateJwk.y,
-      },
-    });
+    const reg = await doctor1.post('/v1/patients', registration);
     expectStatus(reg, 201, 'register patient');
     const did = await doctor1.get(`/v1/dids/${encodeURIComponent(patient.did)}`);
     expectStatus(did, 200, 'resolve patient DID');

@@ -100,7 +100,7 @@ void describe('transactions', () => {
   void it('when the registry is read, then every name is qualified by its contract', () => {
     assert.equal(qualifiedName('AnchorRecord'), 'record:AnchorRecord');
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
-    assert.equal(Object.keys(transactions).length, 29);
+    assert.equal(Object.keys(transactions).length, 32);
   });
 });
 

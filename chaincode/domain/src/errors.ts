@@ -23,6 +23,16 @@ export const ErrorCode = {
   REPLAYED_NONCE: 'REPLAYED_NONCE',
   /** A signed payload or a grant has expired at the transaction time. */
   EXPIRED: 'EXPIRED',
+  /**
+   * A patient-signed payload is not newer (`iat`) than the last one of its type the ledger accepted
+   * for that patient: an older payload relayed again to roll a setting back.
+   */
+  STALE_PAYLOAD: 'STALE_PAYLOAD',
+  /**
+   * The change moves a staff member between an administrative and any other role: one admin proposes
+   * it and a second active admin of the org approves it (two-person rule).
+   */
+  APPROVAL_REQUIRED: 'APPROVAL_REQUIRED',
   /** No granted, unexpired access event for this caller and record. */
   ACCESS_NOT_GRANTED: 'ACCESS_NOT_GRANTED',
   /** Content or a staged verdict does not match the hash it is anchored or claimed with. */

@@ -35,8 +35,42 @@ export const events = {
     ...common,
   }),
   StaffDeactivated: z.object({ did: z.string(), org: mspIdSchema, ...common }),
-  PatientRegistered: z.object({ patientDid: patientDidSchema, registeredBy: mspIdSchema, ...common }),
-  PatientKeyRotated: z.object({ patientDid: patientDidSchema, keyId: z.string(), ...common }),
+  StaffRoleChangeProposed: z.object({
+    did: z.string(),
+    org: mspIdSchema,
+    role: roleSchema,
+    proposalId: txIdSchema,
+    proposedBy: z.string(),
+    ...common,
+  }),
+  StaffRoleChangeApproved: z.object({
+    did: z.string(),
+    org: mspIdSchema,
+    role: roleSchema,
+    status: staffStatusSchema,
+    proposalId: txIdSchema,
+    proposedBy: z.string(),
+    approvedBy: z.string(),
+    ...common,
+  }),
+  PatientRegistered: z.object({
+    patientDid: patientDidSchema,
+    registeredBy: mspIdSchema,
+    /** The key the patient proved possession of (optional only for events from before the proof). */
+    keyId: z.string().optional(),
+    ...common,
+  }),
+  /**
+   * A patient's key changed: `via` the current key (rotation) or the recovery key registered at
+   * onboarding (optional only for events from before recovery). The patient's access log shows it.
+   */
+  PatientKeyRotated: z.object({
+    patientDid: patientDidSchema,
+    keyId: z.string(),
+    via: z.enum(['current_key', 'recovery_key']).optional(),
+    relayedBy: mspIdSchema.optional(),
+    ...common,
+  }),
   ConsentGranted: z.object({
     consentId: txIdSchema,
     patientDid: patientDidSchema,

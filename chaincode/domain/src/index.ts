@@ -3,6 +3,7 @@ export * from './canonical-json';
 export * from './errors';
 export * from './vocabulary';
 export * from './jws';
+export * from './patient-keys';
 export * from './keys';
 export * from './events';
 export * from './schemas/common';

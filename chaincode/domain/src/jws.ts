@@ -1,4 +1,5 @@
 import {
+  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
@@ -31,6 +32,20 @@ function isP256Point(jwk: { kty: string; crv: string; x: string; y: string }): b
 }
 /** A P-256 public JWK. */
 export type P256PublicJwk = z.infer<typeof p256PublicJwkSchema>;
+
+/**
+ * The RFC 7638 JWK thumbprint of a P-256 public key: base64url SHA-256 of the JSON of `crv`, `kty`,
+ * `x` and `y` in that order without whitespace (exactly what canonical JSON of those four members is).
+ * A patient's DID document keeps only the thumbprint of their recovery key, so the key itself stays
+ * unknown until the patient uses it.
+ */
+export function jwkThumbprint(jwk: P256PublicJwk): string {
+  const members = { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
+  return createHash('sha256').update(canonicalJson(members)).digest('base64url');
+}
+
+/** zod: an RFC 7638 SHA-256 JWK thumbprint (43 base64url characters). */
+export const jwkThumbprintSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
 /** A P-256 private JWK (has `d`). */
 export interface P256PrivateJwk extends P256PublicJwk {

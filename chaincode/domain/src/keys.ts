@@ -9,6 +9,13 @@ export const KeyFamily = {
   patient: 'patient',
   /** Public: a used nonce of a patient's signed payload (replay protection). */
   nonce: 'nonce',
+  /**
+   * Public: the `iat` of the newest payload of one type a patient signed that the ledger accepted, by
+   * patient DID and payload type (older ones are refused: no rollback by relaying an old payload).
+   */
+  signedIat: 'patient~iat',
+  /** Public: the pending or last role change of a staff member, by org and enrollment id. */
+  staffRoleChange: 'staff~rolechange',
   /** Public: a consent, by consent id. */
   consent: 'consent',
   /** Public index: consents of a patient (empty values). */

@@ -20,12 +20,16 @@ import {
 } from './schemas/consent';
 import { buildInfoSchema, pingOutput } from './schemas/health';
 import {
+  approveStaffRoleChangeInput,
   deactivateStaffInput,
   didDocumentSchema,
+  proposeStaffRoleChangeInput,
+  recoverPatientKeyInput,
   registerPatientInput,
   registerStaffInput,
   resolveDidInput,
   rotatePatientKeyInput,
+  staffRoleChangeSchema,
   updateStaffInput,
 } from './schemas/identity';
 import {
@@ -96,6 +100,20 @@ export const transactions = {
     input: deactivateStaffInput,
     output: didDocumentSchema,
   },
+  ProposeStaffRoleChange: {
+    contract: 'identity',
+    kind: 'submit',
+    endorsement: 'two-orgs',
+    input: proposeStaffRoleChangeInput,
+    output: staffRoleChangeSchema,
+  },
+  ApproveStaffRoleChange: {
+    contract: 'identity',
+    kind: 'submit',
+    endorsement: 'two-orgs',
+    input: approveStaffRoleChangeInput,
+    output: didDocumentSchema,
+  },
   RegisterPatient: {
     contract: 'identity',
     kind: 'submit',
@@ -108,6 +126,13 @@ export const transactions = {
     kind: 'submit',
     endorsement: 'two-orgs',
     input: rotatePatientKeyInput,
+    output: didDocumentSchema,
+  },
+  RecoverPatientKey: {
+    contract: 'identity',
+    kind: 'submit',
+    endorsement: 'two-orgs',
+    input: recoverPatientKeyInput,
     output: didDocumentSchema,
   },
   ResolveDid: {

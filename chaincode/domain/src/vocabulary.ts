@@ -15,6 +15,18 @@ export const ROLES_BY_ORG_KIND = {
   other: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
+/**
+ * Roles that run identities rather than care or research. A change between one of these and any other
+ * role needs two admins of the org (propose, then approve by another admin).
+ */
+export const ADMINISTRATIVE_ROLES = ['admin'] as const satisfies readonly Role[];
+
+/** True when a role change crosses between administrative and other roles. */
+export function crossesAdministrativeBoundary(from: Role | null, to: Role): boolean {
+  const admin = (r: Role | null) => r !== null && (ADMINISTRATIVE_ROLES as readonly Role[]).includes(r);
+  return admin(from) !== admin(to);
+}
+
 /** Clinical roles that may write records and read content for treatment. */
 export const CLINICAL_ROLES = ['attending', 'intern', 'nurse'] as const satisfies readonly Role[];
 /** Roles that count as doctors (break-glass). */

@@ -13,7 +13,9 @@ import {
   patientPreferencesSchema,
   recordAnchorSchema,
   sha256Hex,
+  signedIatSchema,
   stagedVerdictSchema,
+  staffRoleChangeSchema,
   studySchema,
   type AccessGrant,
   type AuditEvent,
@@ -25,6 +27,7 @@ import {
   type EventPayload,
   type PatientPreferences,
   type RecordAnchor,
+  type StaffRoleChange,
   type StagedVerdict,
   type Study,
 } from '@medledger/domain';
@@ -183,6 +186,22 @@ export class Ledger {
     await this.#endorseBy(key, mspId);
   }
 
+  /** The pending (or last approved) role change of a staff member. */
+  getStaffRoleChange(orgSlug: string, enrollmentId: string): Promise<StaffRoleChange | undefined> {
+    return this.#get(this.#key(KeyFamily.staffRoleChange, [orgSlug, enrollmentId]), staffRoleChangeSchema);
+  }
+
+  /**
+   * Writes a staff member's role change (one key per staff member: a new proposal replaces a pending
+   * one, and the key's history keeps every proposal and approval); only the org's own peers may change
+   * it afterwards, like the staff document.
+   */
+  async putStaffRoleChange(orgSlug: string, enrollmentId: string, change: StaffRoleChange): Promise<void> {
+    const key = this.#key(KeyFamily.staffRoleChange, [orgSlug, enrollmentId]);
+    await this.#put(key, change);
+    await this.#endorseBy(key, change.org);
+  }
+
   /** The DID document of a patient. */
   getPatient(patientDid: string): Promise<DidDocument | undefined> {
     return this.#get(this.#key(KeyFamily.patient, [patientDid]), didDocumentSchema);
@@ -198,6 +217,17 @@ export class Ledger {
     const key = this.#key(KeyFamily.nonce, [patientDid, nonce]);
     if (await this.#exists(key)) fail(ErrorCode.REPLAYED_NONCE, patientDid);
     await this.#put(key, { txId: this.txId });
+  }
+
+  /**
+   * Records `iat` as the newest accepted payload of type `typ` a patient signed; `[STALE_PAYLOAD]` when
+   * one of that type with the same or a later `iat` was accepted before.
+   */
+  async advanceSignedIat(patientDid: string, typ: string, iat: number): Promise<void> {
+    const key = this.#key(KeyFamily.signedIat, [patientDid, typ]);
+    const last = await this.#get(key, signedIatSchema);
+    if (last !== undefined && iat <= last.iat) fail(ErrorCode.STALE_PAYLOAD, patientDid);
+    await this.#put(key, { iat, txId: this.txId });
   }
 
   // Consent

@@ -3,6 +3,7 @@ import {
   canonicalJson,
   generatePatientKey,
   signPatientPayload,
+  signPatientRegistration,
   type P256PrivateJwk,
   type P256PublicJwk,
 } from '@medledger/domain';
@@ -21,9 +22,19 @@ export function uid(prefix = 'id'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
 }
 
-/** A fresh patient DID and key pair. */
-export function newPatient(): { did: string; publicJwk: P256PublicJwk; privateJwk: P256PrivateJwk } {
-  return { did: `did:medledger:patient:${randomBytes(9).toString('base64url')}`, ...generatePatientKey() };
+/** A P-256 key pair as JWKs. */
+export interface KeyPair {
+  publicJwk: P256PublicJwk;
+  privateJwk: P256PrivateJwk;
+}
+
+/** A fresh patient DID, key pair, and the recovery key pair the patient keeps offline. */
+export function newPatient(): KeyPair & { did: string; recovery: KeyPair } {
+  return {
+    did: `did:medledger:patient:${randomBytes(9).toString('base64url')}`,
+    ...generatePatientKey(),
+    recovery: generatePatientKey(),
+  };
 }
 
 /** Options of one call through the harness. */
@@ -106,19 +117,29 @@ export async function registerStaff(
   return client(mspId, cn);
 }
 
-/** A test patient: DID and key pair, and the number of its current key. */
-export interface TestPatient {
+/** A test patient: DID, key pair, the number of its current key, and its recovery key pair. */
+export interface TestPatient extends KeyPair {
   did: string;
-  publicJwk: P256PublicJwk;
-  privateJwk: P256PrivateJwk;
   keyNumber: number;
+  recovery: KeyPair;
+}
+
+/** The RegisterPatient input a patient's app hands a hospital of `org` (proof of possession included). */
+export function registrationInput(
+  h: Harness,
+  patient: KeyPair & { did: string; recovery: KeyPair },
+  org: string,
+): { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string } {
+  return signPatientRegistration(patient.did, patient, patient.recovery.publicJwk, org, {
+    nowMs: h.ledger.now.getTime(),
+  });
 }
 
 /** Registers a fresh patient through a hospital nurse (registered on the fly). */
 export async function registerPatient(h: Harness, mspId = 'Hospital1MSP'): Promise<TestPatient> {
   const nurse = await registerStaff(h, mspId, 'nurse');
   const p = newPatient();
-  await h.submit(nurse, 'identity:RegisterPatient', { patientDid: p.did, publicKeyJwk: p.publicJwk });
+  await h.submit(nurse, 'identity:RegisterPatient', registrationInput(h, p, mspId));
   return { ...p, keyNumber: 1 };
 }
 

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Context } from 'fabric-contract-api';
-import { KeyEndorsementPolicy } from 'fabric-shim';
+import { ClientIdentity, KeyEndorsementPolicy } from 'fabric-shim';
 import type { ChaincodeStub, Iterators } from 'fabric-shim';
-import { FakeClientIdentity, type FakeSigner } from './fake-identity';
+import type { FakeSigner } from './fake-identity';
+import { TestCertificateAuthority } from './test-ca';
 
 const NS = '\u0000';
 const MAX_RUNE = '\u{10FFFF}';
@@ -109,6 +110,8 @@ export class MemoryLedger {
   readonly #sbe = new Map<string, Buffer>();
   readonly #history = new Map<string, HistoryEntry[]>();
   readonly #minOrgs: number;
+  /** Issues every signer a real certificate; shared with clones so a signer keeps its certificate. */
+  readonly #ca: TestCertificateAuthority;
   #clock: number;
   #txCounter = 0;
   /** Committed transactions in order (ids and events), like blocks. */
@@ -118,8 +121,14 @@ export class MemoryLedger {
     event: { name: string; payload: Buffer } | undefined;
   }[] = [];
 
-  constructor(options: { orgs: readonly string[]; start?: Date; chaincodePolicyMinOrgs?: number }) {
+  constructor(options: {
+    orgs: readonly string[];
+    start?: Date;
+    chaincodePolicyMinOrgs?: number;
+    ca?: TestCertificateAuthority;
+  }) {
     this.orgs = options.orgs;
+    this.#ca = options.ca ?? new TestCertificateAuthority();
     this.#clock = (options.start ?? new Date('2025-06-01T08:00:00.000Z')).getTime();
     this.#minOrgs = options.chaincodePolicyMinOrgs ?? 2;
   }
@@ -155,6 +164,7 @@ export class MemoryLedger {
       orgs: this.orgs,
       start: this.now,
       chaincodePolicyMinOrgs: this.#minOrgs,
+      ca: this.#ca,
     });
     for (const [k, v] of this.#state) copy.#state.set(k, v);
     for (const [c, m] of this.#private) copy.#private.set(c, new Map(m));
@@ -268,11 +278,15 @@ export class MemoryLedger {
       time,
       peer,
       signer: options.signer,
+      certificate: await this.#ca.certificateFor(options.signer),
       transient: options.transient ?? {},
     });
     const ctx = new Context();
     ctx.stub = stub as unknown as ChaincodeStub;
-    ctx.clientIdentity = new FakeClientIdentity(options.signer);
+    // The shim's own ClientIdentity over the signer's certificate, as a peer hands it over; it reads
+    // only getChannelID, getTxID and getCreator, which the in-memory stub has with the shim's shape.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    ctx.clientIdentity = new ClientIdentity(ctx.stub);
     const response = await fn(ctx);
     return {
       txId,
@@ -348,6 +362,8 @@ interface StubOptions {
   time: Date;
   peer: string;
   signer: FakeSigner;
+  /** The signer's PEM certificate (the creator's `idBytes`). */
+  certificate: string;
   transient: Readonly<Record<string, TransientValue>>;
 }
 
@@ -392,7 +408,7 @@ export class MemoryStub {
   }
 
   getCreator(): { mspid: string; idBytes: Uint8Array } {
-    return { mspid: this.#options.signer.mspId, idBytes: Buffer.from(this.#options.signer.cn) };
+    return { mspid: this.#options.signer.mspId, idBytes: Buffer.from(this.#options.certificate) };
   }
 
   createCompositeKey(objectType: string, attributes: string[]): string {

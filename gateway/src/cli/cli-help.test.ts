@@ -27,7 +27,7 @@ describe("the gateway's command lines", () => {
     const sign = join(dist, 'cli/patient-sign.js');
     const partial = await runNode(sign, ['--did', 'did:medledger:patient:p-1']);
     assert.equal(partial.code, 2);
-    assert.match(partial.stderr, /a consent grant needs --key, --did and --grantee-org\nUsage:/);
+    assert.match(partial.stderr, /a consent grant needs --key, --did, --grantee-org\nUsage:/);
     const dir = mkdtempSync(join(tmpdir(), 'patient-sign-'));
     const keyFile = join(dir, 'patient.jwk.json');
     const created = await runNode(sign, ['--new-key', keyFile]);

@@ -1,10 +1,12 @@
 /**
- * How a patient app signs what only the patient may sign: the patient's P-256 key stays on the
- * patient's device; the app sends only the compact JWS. The gateway relays it and the chaincode
- * verifies it against the patient's DID document, so no one else can forge or replay it. Three modes
- * (see `--help`): a new key pair, a consent grant for `POST /v1/consents`, and a proof of the key for
- * `GET /v1/patients/{did}/access-log` (the `Medledger-Patient-Proof` header, valid `--ttl` seconds,
- * at most 300, once).
+ * What a patient's app signs, from the command line. The patient's P-256 keys stay on the patient's
+ * device; the app sends only public keys and compact JWS, which the gateway relays and the chaincode
+ * verifies against the patient's DID document, so no one else can forge or replay them. Modes (see
+ * `--help`): a new key pair (make two: the signing key and a recovery key the patient keeps offline,
+ * whose RFC 7638 thumbprint alone goes on the ledger until it is used); the body of a registration with
+ * its proof of possession; a recovery of a lost key signed by the recovery key; a consent grant; and a
+ * proof of the key for `GET /v1/patients/{did}/access-log` (the `Medledger-Patient-Proof` header, valid
+ * `--ttl` seconds, at most 300, once).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -13,22 +15,53 @@ import { command, runCommand, UsageError, type OptionsOf, type OptionValues } fr
 import { PATIENT_PROOF_MAX_LIFETIME_SECONDS, signPatientProof } from '../auth/patient-proof';
 import {
   generatePatientKey,
+  signKeyRecovery,
   signPatientPayload,
+  signPatientRegistration,
   SIGNED_PAYLOAD_TYPES,
   type ConsentGrantPayload,
   type P256PrivateJwk,
+  type P256PublicJwk,
+  type PatientKeyPair,
 } from '@medledger/domain';
 
 const PATIENT_SIGN = command({
   summary:
-    "Signs for a patient with the patient's own key: a new key pair, a consent grant, or a proof for the access log.",
+    "Signs for a patient with the patient's own keys: a new key pair, a registration, a key recovery, a consent grant, or a proof for the access log.",
   options: {
     'new-key': {
       type: 'string',
       value: 'FILE',
       description: 'create a key pair: the private JWK goes to FILE (mode 600), the public JWK to stdout',
     },
+    register: {
+      type: 'boolean',
+      description:
+        'print the body of POST /v1/patients with the proof of possession (--org, --did, --key, --recovery-key)',
+    },
+    recover: {
+      type: 'boolean',
+      description:
+        'print the body of POST /v1/patients/{did}/keys/recovery (--did, --recovery-key, --new-public-key, --next-recovery-key)',
+    },
+    org: {
+      type: 'string',
+      value: 'MSP',
+      description: 'registration: the MSP ID of the registering hospital',
+    },
     key: { type: 'string', value: 'FILE', description: "the patient's private JWK (from --new-key)" },
+    'recovery-key': {
+      type: 'string',
+      value: 'FILE',
+      description:
+        'registration: the recovery key (its thumbprint is registered); recovery: the key that signs',
+    },
+    'new-public-key': { type: 'string', value: 'FILE', description: 'recovery: the new signing key' },
+    'next-recovery-key': {
+      type: 'string',
+      value: 'FILE',
+      description: 'recovery: the next recovery key (the used one is spent)',
+    },
     did: { type: 'string', value: 'DID', description: "the patient's DID" },
     kid: {
       type: 'string',
@@ -72,10 +105,12 @@ const PATIENT_SIGN = command({
     },
   },
   details: [
-    'Modes: --new-key FILE; a consent grant (--key, --did, --grantee-org), printed as the JSON body of POST /v1/consents; --access-log-proof (--key, --did, --aud), printed alone.',
+    'Modes: --new-key FILE; --register; --recover; a consent grant (--key, --did, --grantee-org), printed as the JSON body of POST /v1/consents; --access-log-proof (--key, --did, --aud), printed alone.',
   ],
   examples: [
     'node gateway/dist/cli/patient-sign.js --new-key patient.jwk.json',
+    'node gateway/dist/cli/patient-sign.js --register --org Hospital1MSP --did did:medledger:patient:p-7f3a9c --key patient.jwk.json --recovery-key recovery.jwk.json',
+    'node gateway/dist/cli/patient-sign.js --recover --did did:medledger:patient:p-7f3a9c --recovery-key recovery.jwk.json --new-public-key new.jwk.json --next-recovery-key recovery-2.jwk.json',
     'node gateway/dist/cli/patient-sign.js --key patient.jwk.json --did did:medledger:patient:p-7f3a9c --grantee-org Hospital2MSP --categories diagnosis,lab --days 30',
     'node gateway/dist/cli/patient-sign.js --access-log-proof --aud Hospital1MSP --key patient.jwk.json --did did:medledger:patient:p-7f3a9c',
   ],
@@ -83,54 +118,93 @@ const PATIENT_SIGN = command({
 
 type PatientSignValues = OptionValues<OptionsOf<typeof PATIENT_SIGN>>;
 
-function accessLogProof(values: PatientSignValues): string {
-  if (!values.key || !values.did || !values.aud) {
-    throw new UsageError('--access-log-proof needs --aud, --key and --did');
+/** A key file as `--new-key` writes it; only its public part is used where that is all it needs. */
+function keyPair(path: string): PatientKeyPair {
+  const jwk = JSON.parse(readFileSync(path, 'utf8')) as P256PrivateJwk;
+  const publicJwk: P256PublicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+  return { publicJwk, privateJwk: jwk };
+}
+
+/** The values of `names`, or a usage error naming what `mode` needs. */
+function needs<K extends keyof PatientSignValues>(
+  values: PatientSignValues,
+  mode: string,
+  names: readonly K[],
+): { [P in K]: string } {
+  if (names.some((n) => typeof values[n] !== 'string' || values[n] === '')) {
+    throw new UsageError(`${mode} needs ${names.map((n) => `--${n}`).join(', ')}`);
   }
+  return Object.fromEntries(names.map((n) => [n, String(values[n])])) as { [P in K]: string };
+}
+
+function register(values: PatientSignValues): string {
+  const v = needs(values, '--register', ['org', 'did', 'key', 'recovery-key']);
+  const body = signPatientRegistration(v.did, keyPair(v.key), keyPair(v['recovery-key']).publicJwk, v.org, {
+    nowMs: Date.now(),
+  });
+  return JSON.stringify(body);
+}
+
+function recover(values: PatientSignValues): string {
+  const v = needs(values, '--recover', ['did', 'recovery-key', 'new-public-key', 'next-recovery-key']);
+  const jws = signKeyRecovery(
+    v.did,
+    keyPair(v['recovery-key']),
+    keyPair(v['new-public-key']).publicJwk,
+    keyPair(v['next-recovery-key']).publicJwk,
+    { nowMs: Date.now() },
+  );
+  return JSON.stringify({ jws });
+}
+
+function accessLogProof(values: PatientSignValues): string {
+  const v = needs(values, '--access-log-proof', ['aud', 'key', 'did']);
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > PATIENT_PROOF_MAX_LIFETIME_SECONDS) {
     throw new UsageError(`--ttl must be 1-${String(PATIENT_PROOF_MAX_LIFETIME_SECONDS)} seconds`);
   }
-  const key = JSON.parse(readFileSync(values.key, 'utf8')) as P256PrivateJwk;
-  return signPatientProof(key, values.kid ?? `${values.did}#key-1`, {
-    patientDid: values.did,
-    aud: values.aud,
+  return signPatientProof(keyPair(v.key).privateJwk, values.kid ?? `${v.did}#key-1`, {
+    patientDid: v.did,
+    aud: v.aud,
     ttlSeconds: ttl,
   });
 }
 
 function consentGrant(values: PatientSignValues): string {
-  if (!values.key || !values.did || !values['grantee-org']) {
-    throw new UsageError('a consent grant needs --key, --did and --grantee-org');
-  }
-  const privateJwk = JSON.parse(readFileSync(values.key, 'utf8')) as P256PrivateJwk;
+  const v = needs(values, 'a consent grant', ['key', 'did', 'grantee-org']);
   const now = Date.now();
-  // The kid names the key in the patient's DID document (its current key id).
   const grant: Omit<ConsentGrantPayload, 'patientDid' | 'nonce' | 'iat' | 'exp'> = {
     typ: SIGNED_PAYLOAD_TYPES.grant,
-    grantee: { kind: 'org', mspId: values['grantee-org'] },
+    grantee: { kind: 'org', mspId: v['grantee-org'] },
     categories: values.categories.split(',') as ConsentGrantPayload['categories'],
     maxLevel: Number(values['max-level']) as ConsentGrantPayload['maxLevel'],
     purpose: values.purpose as ConsentGrantPayload['purpose'],
     periodStart: new Date(now).toISOString(),
     periodEnd: new Date(now + Number(values.days) * 86_400_000).toISOString(),
   };
-  const jws = signPatientPayload(
-    grant,
-    { patientDid: values.did, privateJwk, kid: values.kid ?? `${values.did}#key-1` },
-    { nowMs: now },
-  );
-  return JSON.stringify({ jws });
+  // The kid names the key in the patient's DID document (its current key id).
+  const signer = {
+    patientDid: v.did,
+    privateJwk: keyPair(v.key).privateJwk,
+    kid: values.kid ?? `${v.did}#key-1`,
+  };
+  return JSON.stringify({ jws: signPatientPayload(grant, signer, { nowMs: now }) });
+}
+
+function output(values: PatientSignValues): string {
+  if (values['new-key']) {
+    const { publicJwk, privateJwk } = generatePatientKey();
+    writeFileSync(values['new-key'], JSON.stringify(privateJwk), { mode: 0o600 });
+    return JSON.stringify(publicJwk);
+  }
+  if (values.register) return register(values);
+  if (values.recover) return recover(values);
+  if (values['access-log-proof']) return accessLogProof(values);
+  return consentGrant(values);
 }
 
 if (require.main === module) {
   void runCommand('node gateway/dist/cli/patient-sign.js', PATIENT_SIGN, process.argv.slice(2), (values) => {
-    if (values['new-key']) {
-      const { publicJwk, privateJwk } = generatePatientKey();
-      writeFileSync(values['new-key'], JSON.stringify(privateJwk), { mode: 0o600 });
-      process.stdout.write(`${JSON.stringify(publicJwk)}\n`);
-      return;
-    }
-    process.stdout.write(`${values['access-log-proof'] ? accessLogProof(values) : consentGrant(values)}\n`);
+    process.stdout.write(`${output(values)}\n`);
   });
 }

@@ -220,6 +220,8 @@ describe('ledger error mapping', () => {
       INVALID_SIGNATURE: 403,
       REPLAYED_NONCE: 409,
       EXPIRED: 422,
+      STALE_PAYLOAD: 409,
+      APPROVAL_REQUIRED: 403,
       ACCESS_NOT_GRANTED: 403,
       CONTENT_MISMATCH: 422,
       CONTENT_UNAVAILABLE: 404,

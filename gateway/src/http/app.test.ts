@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { generatePatientKey, signPatientPayload, SIGNED_PAYLOAD_TYPES } from '@medledger/domain';
+import {
+  generatePatientKey,
+  signPatientPayload,
+  signPatientRegistration,
+  SIGNED_PAYLOAD_TYPES,
+} from '@medledger/domain';
 
 import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
 import { AppError } from '../errors';
@@ -506,11 +511,16 @@ describe('gateway HTTP layer: patients and consents', () => {
   });
 
   it('when a patient is registered and a DID resolved, then 201 and 200', async () => {
-    const { publicJwk } = generatePatientKey();
-    const r = await call(gw, 'POST', '/v1/patients', {
-      token: doctor,
-      body: { patientDid: patient(), publicKeyJwk: publicJwk },
-    });
+    const body = signPatientRegistration(
+      patient(),
+      generatePatientKey(),
+      generatePatientKey().publicJwk,
+      'Hospital1MSP',
+      {
+        nowMs: Date.now(),
+      },
+    );
+    const r = await call(gw, 'POST', '/v1/patients', { token: doctor, body });
     assert.equal(r.status, 201, r.text);
     assert.equal((await call(gw, 'GET', `/v1/dids/${patient()}`, { token: doctor })).status, 200);
   });
@@ -560,6 +570,40 @@ describe('gateway HTTP layer: staff, studies and regulator', () => {
     );
   });
 
+  it('issue 12 hole 2: when an admin proposes a role change and another approves it, then each route submits its transaction with the path ids, and an admin change alone is a 403 APPROVAL_REQUIRED', async () => {
+    const admin = await gw.token('admin1');
+    const did = 'did:medledger:hospital1:n2';
+    const proposed = await call(gw, 'POST', `/v1/staff/${did}/role-changes`, {
+      token: admin,
+      body: { role: 'admin', department: null },
+    });
+    assert.equal(proposed.status, 201, proposed.text);
+    const proposalId = (proposed.body as { roleChange: { proposalId: string } }).roleChange.proposalId;
+    const approved = await call(gw, 'POST', `/v1/staff/${did}/role-changes/${proposalId}/approve`, {
+      token: await gw.token('admin2'),
+      body: {},
+    });
+    assert.equal(approved.status, 200, approved.text);
+    assert.deepEqual(
+      gw.fake.callsOf('identity:ProposeStaffRoleChange').map((c) => [c.kind, c.input]),
+      [['submit', { did, role: 'admin', department: null }]],
+    );
+    assert.deepEqual(
+      gw.fake.callsOf('identity:ApproveStaffRoleChange').map((c) => [c.kind, c.input]),
+      [['submit', { did, proposalId }]],
+    );
+    const saved = gw.fake.handlers['identity:UpdateStaff'];
+    gw.fake.handlers['identity:UpdateStaff'] = () => {
+      throw new AppError('APPROVAL_REQUIRED', did);
+    };
+    assertProblem(
+      await call(gw, 'PATCH', `/v1/staff/${did}`, { token: admin, body: { role: 'admin' } }),
+      403,
+      'APPROVAL_REQUIRED',
+    );
+    if (saved) gw.fake.handlers['identity:UpdateStaff'] = saved;
+  });
+
   it('when a researcher registers a study, reads its cohort and builds a dataset, then 201/200/200', async () => {
     const t = await gw.token('res1');
     const s = await call(gw, 'POST', '/v1/studies', {
@@ -584,6 +628,31 @@ describe('gateway HTTP layer: staff, studies and regulator', () => {
     const access = gw.fake.callsOf('access:AccessRecord').at(-1);
     assert.equal(access?.input['purpose'], 'research');
     assert.equal(access.input['studyId'], 'study-1');
+  });
+
+  it("when the custodian's peer has not yet committed a dataset's grant, then the content is read again once it has", async () => {
+    const t = await gw.token('res1');
+    const saved = gw.fake.handlers['access:ReadRecordContent'];
+    let lagging = 2;
+    gw.fake.handlers['access:ReadRecordContent'] = (input, call) => {
+      if (lagging > 0) {
+        lagging -= 1;
+        throw new AppError('ACCESS_NOT_GRANTED', String(input['accessId']));
+      }
+      if (!saved) throw new Error('no ReadRecordContent handler');
+      return saved(input, call);
+    };
+    const d = await call(gw, 'POST', '/v1/studies/study-1/datasets', {
+      token: t,
+      body: { recordIds: ['rec-lag'] },
+    });
+    if (saved) gw.fake.handlers['access:ReadRecordContent'] = saved;
+    assert.equal(d.status, 200, d.text);
+    assert.deepEqual(
+      (d.body['items'] as { outcome: string }[]).map((i) => i.outcome),
+      ['granted'],
+    );
+    assert.equal(lagging, 0);
   });
 
   it('when a regulator reads one audit event and reviews break-glass, then the ledger answers both', async () => {

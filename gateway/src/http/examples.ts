@@ -77,6 +77,16 @@ const NEXT_JWK = {
   y: 'WguZcYeC4oyJf1mQK2Q0B7IUQBGzyZOKrPDeSKwUMLc',
 };
 
+/** The recovery key the patient keeps offline (revealed only when it is used), and its RFC 7638 thumbprint. */
+const RECOVERY_JWK = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: 'Hj2ZqIv0lxyRFtyomyGrU0zT8qbNR8z7A5V0X0g4YpQ',
+  y: 'u5QfY2Zh8uUq2cK9vQhS6kE7w3o4Lr1mNnBqXy0aZ1c',
+};
+const RECOVERY_THUMBPRINT = hex('recovery key').slice(0, 43);
+const ROLE_CHANGE = hex('propose role change');
+
 /** A compact JWS as the patient's app makes it (the 64-byte signature here is made up). */
 function patientJws(payload: Record<string, unknown>): string {
   const signed = {
@@ -131,6 +141,23 @@ function didDocument(did: string, medledger: Record<string, unknown>, keys: obje
     },
   };
 }
+
+/** The pending (or approved) proposal to make dr-0042 an org admin. */
+const roleChange = (status: 'pending' | 'approved') => ({
+  proposalId: ROLE_CHANGE,
+  did: NEW_DOCTOR,
+  org: 'Hospital1MSP',
+  fromRole: 'attending',
+  role: 'admin',
+  department: null,
+  proposedBy: ADMIN,
+  proposedAt: '2026-10-03T09:00:00.000Z',
+  expiresAt: '2026-10-10T09:00:00.000Z',
+  status,
+  approvedBy: null,
+  approvedAt: null,
+  approvalTxId: null,
+});
 
 const staffDocument = (role: string, over: Record<string, unknown> = {}) =>
   didDocument(NEW_DOCTOR, { kind: 'staff', org: 'Hospital1MSP', role, department: 'cardiology', ...over });
@@ -285,9 +312,18 @@ const identityExamples: Record<string, OperationExample> = {
     },
   },
   registerPatient: {
-    summary: "Register patient p-7f3a9c with the public key made on the patient's device",
+    summary:
+      "Register patient p-7f3a9c with the public key made on the patient's device, proven by a signature of that key naming the org and the recovery key's thumbprint",
     caller: 'clinician',
-    body: { patientDid: EXAMPLE_PATIENT, publicKeyJwk: PUBLIC_JWK },
+    body: {
+      patientDid: EXAMPLE_PATIENT,
+      publicKeyJwk: PUBLIC_JWK,
+      proof: patientJws({
+        typ: 'medledger.patient.register',
+        org: 'Hospital1MSP',
+        recoveryKeyThumbprint: RECOVERY_THUMBPRINT,
+      }),
+    },
     response: { txId: hex('register patient'), didDocument: patientDocument(PUBLIC_JWK, 1) },
   },
   rotatePatientKey: {
@@ -297,6 +333,47 @@ const identityExamples: Record<string, OperationExample> = {
     body: { jws: patientJws({ typ: 'medledger.key.rotate', newPublicKeyJwk: NEXT_JWK }) },
     response: {
       txId: hex('rotate'),
+      didDocument: {
+        ...patientDocument(NEXT_JWK, 2),
+        medledger: { ...patientDocument(NEXT_JWK, 2).medledger, version: 2 },
+      },
+    },
+  },
+};
+
+/** The two-person rule for a move between administrative and clinical roles, and key recovery. */
+const roleChangeAndRecoveryExamples: Record<string, OperationExample> = {
+  proposeStaffRoleChange: {
+    summary: 'Propose making dr-0042 an org admin (takes effect once another admin approves)',
+    caller: 'admin',
+    params: { did: NEW_DOCTOR },
+    body: { role: 'admin', department: null },
+    response: { txId: ROLE_CHANGE, roleChange: roleChange('pending') },
+  },
+  approveStaffRoleChange: {
+    summary: "A second admin approves the proposal: dr-0042's document now says admin",
+    caller: 'admin',
+    params: { did: NEW_DOCTOR, proposalId: ROLE_CHANGE },
+    body: {},
+    response: {
+      txId: hex('approve role change'),
+      didDocument: staffDocument('admin', { department: null, version: 2 }),
+    },
+  },
+  recoverPatientKey: {
+    summary: 'Replace a lost patient key, signed with the recovery key kept offline since onboarding',
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    body: {
+      jws: patientJws({
+        typ: 'medledger.key.recover',
+        recoveryPublicKeyJwk: RECOVERY_JWK,
+        newPublicKeyJwk: NEXT_JWK,
+        newRecoveryKeyThumbprint: hex('next recovery key').slice(0, 43),
+      }),
+    },
+    response: {
+      txId: hex('recover'),
       didDocument: {
         ...patientDocument(NEXT_JWK, 2),
         medledger: { ...patientDocument(NEXT_JWK, 2).medledger, version: 2 },
@@ -511,6 +588,16 @@ const patientExamples: Record<string, OperationExample> = {
         },
       ],
       nextCursor: null,
+      keyChanges: [
+        {
+          txId: hex('register patient'),
+          blockNumber: 7,
+          time: '2026-10-01T08:00:00.000Z',
+          keyId: PATIENT_KEY_ID,
+          change: 'registered',
+          relayedBy: 'Hospital1MSP',
+        },
+      ],
     },
   },
 };
@@ -736,6 +823,7 @@ const operationsExamples: Record<string, OperationExample> = {
 /** Every operation's example, by operation id. */
 export const OPERATION_EXAMPLES: Readonly<Record<string, OperationExample>> = {
   ...identityExamples,
+  ...roleChangeAndRecoveryExamples,
   ...recordExamples,
   ...patientExamples,
   ...researcherExamples,

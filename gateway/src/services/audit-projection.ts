@@ -12,7 +12,7 @@ import type { BundleLink, FhirAuditBundle } from '../projection/read/fhir/schema
 import { complianceReportCsv } from '../projection/read/reports/csv';
 import type { ProjectionService } from '../projection/read/service';
 import type {
-  AccessLogEntry,
+  AccessLogPage,
   Alert,
   AuditEventView,
   AuditFilters,
@@ -150,7 +150,7 @@ export async function accessLog(
   proof: string | undefined,
   cursor: string | undefined,
   limit: number | undefined,
-): Promise<Page<AccessLogEntry>> {
+): Promise<AccessLogPage> {
   if (ctx.principal.kind !== 'patient' || ctx.principal.subject !== patientDid) {
     throw forbidden('an access log is readable by its patient only');
   }

@@ -1,5 +1,5 @@
 /** Identity: staff onboarding (CA + wallet + DID document), patients, DID resolution. */
-import { registerStaffInput, type DidDocument } from '@medledger/domain';
+import { registerStaffInput, type DidDocument, type StaffRoleChange } from '@medledger/domain';
 import type { z } from 'zod';
 
 import { submitAnswer, type ServiceContext, type StaffEnroller } from './context';
@@ -29,6 +29,27 @@ export function updateStaff(
   return submitAnswer(ctx, 'UpdateStaff', { ...body, did }, 'didDocument');
 }
 
+/**
+ * Proposes a new role (and department) for a staff member of the caller's org; it takes effect only
+ * when another admin of the org approves it ({@link approveStaffRoleChange}).
+ */
+export function proposeStaffRoleChange(
+  ctx: ServiceContext,
+  did: string,
+  body: { role: string; department?: string | null | undefined },
+): Promise<{ txId: string; roleChange: StaffRoleChange }> {
+  return submitAnswer(ctx, 'ProposeStaffRoleChange', { ...body, did }, 'roleChange');
+}
+
+/** Approves (and so applies) a role change another admin of the caller's org proposed. */
+export function approveStaffRoleChange(
+  ctx: ServiceContext,
+  did: string,
+  proposalId: string,
+): Promise<{ txId: string; didDocument: DidDocument }> {
+  return submitAnswer(ctx, 'ApproveStaffRoleChange', { did, proposalId }, 'didDocument');
+}
+
 export function deactivateStaff(
   ctx: ServiceContext,
   did: string,
@@ -48,6 +69,14 @@ export function rotatePatientKey(
   jws: string,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
   return submitAnswer(ctx, 'RotatePatientKey', { jws }, 'didDocument');
+}
+
+/** Replaces a lost patient key with a payload signed by the patient's recovery key. */
+export function recoverPatientKey(
+  ctx: ServiceContext,
+  jws: string,
+): Promise<{ txId: string; didDocument: DidDocument }> {
+  return submitAnswer(ctx, 'RecoverPatientKey', { jws }, 'didDocument');
 }
 
 export function resolveDid(ctx: ServiceContext, did: string): Promise<DidDocument> {

@@ -3,7 +3,6 @@
  * so content never reaches another org's peer), versions, reads, verification, access and content.
  */
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   accessRecordInput,
@@ -15,8 +14,8 @@ import {
 } from '@medledger/domain';
 import { z } from 'zod';
 
-import { AppError } from '../errors';
 import { submitAnswer, type ServiceContext } from './context';
+import { afterPeerLag } from './peer-lag';
 
 /** Request body of `POST /v1/records`: the metadata of version 1 and the FHIR resource. */
 export const createRecordBody = z.strictObject({
@@ -46,9 +45,6 @@ export interface AnchoredRecord {
   readonly record: RecordAnchor;
 }
 
-/** Pauses before re-endorsing an anchor whose staging another peer has not committed yet (~1.5 s). */
-const STAGING_LAG_RETRIES_MS = [20, 40, 80, 160, 320, 640];
-
 /** A fresh salt: 256 random bits, hex. */
 export function newSalt(): string {
   return randomBytes(32).toString('hex');
@@ -74,20 +70,11 @@ async function anchor(
     reasons: staged.result.reasons,
   };
   // The staging committed VALID on our peer; the anchor's other endorser may commit that block a few
-  // milliseconds later, and until then answers CONTENT_NOT_STAGED. Wait for it, briefly. This lives
-  // here, not in the ledger client's retry loop: only this flow knows the staging has committed, so only
-  // here is CONTENT_NOT_STAGED a lag rather than an anchor of content that was never staged.
-  let anchored;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      anchored = await ctx.ledger.submit(ctx.caller, 'AnchorRecord', anchorInput, {});
-      break;
-    } catch (err) {
-      const lagging = err instanceof AppError && err.code === ErrorCode.CONTENT_NOT_STAGED;
-      if (!lagging || attempt >= STAGING_LAG_RETRIES_MS.length) throw err;
-      await sleep(STAGING_LAG_RETRIES_MS[attempt]);
-    }
-  }
+  // milliseconds later, and until then answers CONTENT_NOT_STAGED: only here is that a lag rather than
+  // an anchor of content that was never staged.
+  const anchored = await afterPeerLag(ErrorCode.CONTENT_NOT_STAGED, () =>
+    ctx.ledger.submit(ctx.caller, 'AnchorRecord', anchorInput, {}),
+  );
   return { txId: anchored.txId, stageTxId: staged.txId, salt, record: anchored.result };
 }
 

@@ -1,10 +1,11 @@
 /** Studies: registration, cohorts, and de-identified datasets through per-record access decisions. */
-import type { Study, TransactionOutput } from '@medledger/domain';
+import { ErrorCode, type Study, type TransactionOutput } from '@medledger/domain';
 import { z } from 'zod';
 
 import { AppError } from '../errors';
 import { submitAnswer, type ServiceContext } from './context';
 import { definedOnly } from './consents';
+import { afterPeerLag } from './peer-lag';
 
 export function registerStudy(ctx: ServiceContext, body: unknown): Promise<{ txId: string; study: Study }> {
   return submitAnswer(ctx, 'RegisterStudy', body, 'study');
@@ -69,11 +70,15 @@ export async function buildDataset(
         });
         continue;
       }
-      const content = await ctx.ledger.evaluate(
-        ctx.caller,
-        'ReadRecordContent',
-        { recordId, accessId: decision.result.accessId },
-        { custodian: anchor.custodian },
+      // The decision committed on our peer; the custodian's peer may commit it a few milliseconds
+      // later and answer ACCESS_NOT_GRANTED until then: here, right after a grant, that is lag.
+      const content = await afterPeerLag(ErrorCode.ACCESS_NOT_GRANTED, () =>
+        ctx.ledger.evaluate(
+          ctx.caller,
+          'ReadRecordContent',
+          { recordId, accessId: decision.result.accessId },
+          { custodian: anchor.custodian },
+        ),
       );
       items.push({
         recordId,

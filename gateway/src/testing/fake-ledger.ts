@@ -163,6 +163,23 @@ const decisionFixture = (input: Record<string, unknown>, outcome = 'granted') =>
   expiresAt: outcome === 'granted' ? now() : null,
 });
 
+/** A pending role change as ProposeStaffRoleChange answers it. */
+const roleChangeFixture = (input: Record<string, unknown>) => ({
+  proposalId: txId(),
+  did: input['did'],
+  org: 'Hospital1MSP',
+  fromRole: 'nurse',
+  role: input['role'],
+  department: input['department'] ?? null,
+  proposedBy: 'did:medledger:hospital1:admin1',
+  proposedAt: now(),
+  expiresAt: now(),
+  status: 'pending',
+  approvedBy: null,
+  approvedAt: null,
+  approvalTxId: null,
+});
+
 /** Identity: DID documents. */
 function identityHandlers(): Record<string, FakeHandler> {
   return {
@@ -171,6 +188,9 @@ function identityHandlers(): Record<string, FakeHandler> {
     'identity:DeactivateStaff': (i) => didDocFixture(String(i['did'])),
     'identity:RegisterPatient': (i) => didDocFixture(String(i['patientDid'])),
     'identity:RotatePatientKey': () => didDocFixture('did:medledger:patient:abcdefgh12'),
+    'identity:RecoverPatientKey': () => didDocFixture('did:medledger:patient:abcdefgh12'),
+    'identity:ProposeStaffRoleChange': (i) => roleChangeFixture(i),
+    'identity:ApproveStaffRoleChange': (i) => didDocFixture(String(i['did'])),
     'identity:ResolveDid': (i) => didDocFixture(String(i['did'])),
   };
 }

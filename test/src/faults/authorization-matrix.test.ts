@@ -8,7 +8,9 @@ import {
   signPatientPayload,
   SIGNED_PAYLOAD_TYPES,
   transactions,
+  signKeyRecovery,
   type P256PrivateJwk,
+  type PatientKeyPair,
   type TransactionName,
 } from '@medledger/domain';
 import { buildRoutes } from '@medledger/gateway';
@@ -17,8 +19,13 @@ import type { Gateway } from '@hyperledger/fabric-gateway';
 import type * as grpc from '@grpc/grpc-js';
 import { accessLogProof, apiAs, ApiClient, devToken, type ApiResponse } from '../support/api';
 import { chaincodeCode, parseRow, renderMatrix, type MatrixResult } from '../support/authz-matrix';
-import { convergedTip } from '../support/faults';
-import { diagnosisRecord, hypertensionCondition } from '../support/fixtures';
+import { convergedTip, peersLevel } from '../support/faults';
+import {
+  diagnosisRecord,
+  hypertensionCondition,
+  labConsentForHospital2,
+  newPatientRegistration,
+} from '../support/fixtures';
 import {
   ensureNetwork,
   gatewayForUnregistered,
@@ -117,10 +124,13 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  * Why (docs/architecture.md and the contracts' caller rules):
  * - DIDs resolve for any member and the patient's app; records' metadata, history and verification
  *   are for any active member (staff routes: a patient token is refused by the gateway).
- * - Staff onboarding and changes: the admin of the same org only (identities and roles).
+ * - Staff onboarding and changes: the admin of the same org only (identities and roles); a role
+ *   change proposed by one admin is approved by another (the approve row approves what the org's
+ *   second admin proposed in `before`).
  * - Patients are registered by hospital staff of any role; research and regulator cannot.
- * - Patient-signed payloads (key rotation, consents, revocations, preferences) are relayed by any
- *   active member or by the patient's own app: the patient's signature is what authorizes (identities and roles).
+ * - Patient-signed payloads (key rotation and recovery, consents, revocations, preferences) are
+ *   relayed by any active member or by the patient's own app: the patient's signature is what
+ *   authorizes (identities and roles).
  * - Records are written by a hospital's clinicians: attendings anywhere in their hospital, interns and
  *   nurses in their department; versions only by the custodian hospital (data levels). Quality review: the
  *   custodian's attendings and admins. Erasure: the custodian's admin.
@@ -140,9 +150,12 @@ const HTTP_TABLE = [
   'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/staff                      | A   403 403 403 403 A   403 A   403 A   403 403 401',
   'PATCH /v1/staff/{did}               | A   403 403 403 403 A   403 A   403 A   403 403 401',
+  'POST /v1/staff/{did}/role-changes   | A   403 403 403 403 A   403 A   403 A   403 403 401',
+  'POST /v1/staff/{did}/role-changes/{proposalId}/approve | A 403 403 403 403 A 403 A 403 A 403 403 401',
   'POST /v1/staff/{did}/deactivate     | A   403 403 403 403 A   403 A   403 A   403 403 401',
   'POST /v1/patients                   | A   A   A   A   A   A   A   403 403 403 403 403 401',
   'POST /v1/patients/{did}/keys        | A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/patients/{did}/keys/recovery | A A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/records                    | 403 A   A   A   A   403 A   403 403 403 403 403 401',
   'POST /v1/records/{id}/versions      | 403 A   A   A   A   403 403 403 403 403 403 403 401',
   'GET /v1/records/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
@@ -183,13 +196,20 @@ const HTTP_TABLE = [
  *   events); the access decisions give consortium-wide audit reads to regulators only, so other orgs' admins
  *   are refused, as the REST audit views refuse them.
  * - Ping and GetBuildInfo: any enrolled member (operations); ResolveDid: any member (the REST resource map).
+ * - Role changes between administrative and other roles (issue 12 hole 2): proposed by an admin of
+ *   the org, approved by ANOTHER admin of the org (each org's second admin proposed one in `before`,
+ *   so the column's admin approves it); the change itself goes through no other role.
+ * - Key recovery (hole 7) is authorized by the patient's recovery key, relayed by any active member.
  */
 const DIRECT_TABLE = [
   'RegisterStaff          | A   F   F   F   F   A   F   A   F   A   F   NR',
   'UpdateStaff            | A   F   F   F   F   A   F   A   F   A   F   NR',
+  'ProposeStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   NR',
+  'ApproveStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   NR',
   'DeactivateStaff        | A   F   F   F   F   A   F   A   F   A   F   NR',
   'RegisterPatient        | A   A   A   A   A   A   A   F   F   F   F   NR',
   'RotatePatientKey       | A   A   A   A   A   A   A   A   A   A   A   NR',
+  'RecoverPatientKey      | A   A   A   A   A   A   A   A   A   A   A   NR',
   'ResolveDid             | A   A   A   A   A   A   A   A   A   A   A   A',
   'GrantConsent           | A   A   A   A   A   A   A   A   A   A   A   NR',
   'RevokeConsent          | A   A   A   A   A   A   A   A   A   A   A   NR',
@@ -227,6 +247,7 @@ interface Patient {
   did: string;
   privateJwk: P256PrivateJwk;
   kid: string;
+  recovery: PatientKeyPair;
 }
 
 const orgOf = (who: Staff): OrgName => PEOPLE[who].org;
@@ -337,26 +358,49 @@ describe('authorization matrix', () => {
     reviewDirect: new Pool(),
     breakGlassHttp: new Pool(),
     breakGlassDirect: new Pool(),
+    /** Per org: a pending role change its second admin proposed, for the column's admin to approve. */
+    roleChangeHttp: {} as Record<OrgName, { did: string; proposalId: string }>,
+    roleChangeDirect: {} as Record<OrgName, { did: string; proposalId: string }>,
+  };
+  /**
+   * Patient payloads replace state by `iat` order (hole 14: an equal or older `iat` is STALE_PAYLOAD),
+   * and a row signs several in one second: each signature gets a later `iat` than the last.
+   */
+  let lastSignedMs = 0;
+  const signingClock = () => {
+    lastSignedMs = Math.max(Date.now(), lastSignedMs + 1000);
+    return { nowMs: lastSignedMs };
   };
   const sign = (payload: Body): string =>
     signPatientPayload(
       payload,
       { patientDid: patient.did, privateJwk: patient.privateJwk, kid: patient.kid },
-      { nowMs: Date.now() },
+      signingClock(),
     );
   const publicJwk = (jwk: P256PrivateJwk) => ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
+  /** A key recovery signed with the patient's recovery key; `apply` makes its keys theirs once it committed. */
+  const recoveryOf = (): { jws: string; apply: (currentKeyId: string) => void } => {
+    const next = generatePatientKey();
+    const nextRecovery = generatePatientKey();
+    return {
+      jws: signKeyRecovery(
+        patient.did,
+        patient.recovery,
+        next.publicJwk,
+        nextRecovery.publicJwk,
+        signingClock(),
+      ),
+      apply: (currentKeyId) => {
+        patient.privateJwk = next.privateJwk;
+        patient.recovery = nextRecovery;
+        patient.kid = currentKeyId;
+      },
+    };
+  };
+  const currentKeyIdOf = (doc: unknown): string =>
+    (doc as { medledger: { currentKeyId: string } }).medledger.currentKeyId;
   /** A patient-signed consent for Hospital2 to lab data (leaves the diagnosis decisions alone). */
-  const labConsentGrant = (): Body => ({
-    jws: sign({
-      typ: SIGNED_PAYLOAD_TYPES.grant,
-      grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-      categories: ['lab'],
-      maxLevel: 3,
-      purpose: 'treatment',
-      periodStart: new Date(Date.now() - 60_000).toISOString(),
-      periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
-    }),
-  });
+  const labConsentGrant = (): Body => ({ jws: sign(labConsentForHospital2()) });
 
   async function expect201(res: Promise<ApiResponse>, what: string): Promise<Body> {
     const r = await res;
@@ -382,10 +426,11 @@ describe('authorization matrix', () => {
       );
       api[who] = await apiAs(info, p.org, p.id);
     }
-    const keys = generatePatientKey();
     patient.did = `did:medledger:patient:authz-${run}`;
-    patient.privateJwk = keys.privateJwk;
+    const registration = newPatientRegistration(patient.did);
+    patient.privateJwk = registration.key.privateJwk;
     patient.kid = `${patient.did}#key-1`;
+    patient.recovery = registration.recovery;
     api.patient = await apiAs(info, 'Hospital1', patient.did, { kind: 'patient' });
     const h1 = orgInfo(info, 'Hospital1');
     api.foreign = new ApiClient(
@@ -394,10 +439,41 @@ describe('authorization matrix', () => {
     );
 
     const doctor = api.h1Attending;
-    await expect201(
-      doctor.post('/v1/patients', { patientDid: patient.did, publicKeyJwk: keys.publicJwk }),
-      'register patient',
-    );
+    await expect201(doctor.post('/v1/patients', registration.body), 'register patient');
+
+    // Each org's second admin proposes a role change (into admin) of a staff member of their own, one
+    // for each table; the column's admin approves it.
+    for (const org of Object.keys(ADMIN_OF) as OrgName[]) {
+      const admin = api[ADMIN_OF[org]];
+      const second = fresh(`authz-adm2-${org.toLowerCase()}`);
+      await expect201(
+        admin.post('/v1/staff', { enrollmentId: second, role: 'admin', department: null }),
+        `onboard second admin of ${org}`,
+      );
+      const proposer = await gatewayForWalletIdentity(info, org, second);
+      try {
+        const contract = proposer.gateway.getNetwork(info.channel).getContract(info.chaincode);
+        for (const table of ['roleChangeHttp', 'roleChangeDirect'] as const) {
+          const target = newStaffOf(org);
+          const doc = await expect201(
+            admin.post('/v1/staff', target),
+            `onboard role-change target of ${org}`,
+          );
+          const did = String((doc['didDocument'] as Body)['id']);
+          const proposal = JSON.parse(
+            Buffer.from(
+              await contract.submit(qualifiedName('ProposeStaffRoleChange'), {
+                arguments: [canonicalJson({ did, role: 'admin', department: null })],
+              }),
+            ).toString('utf8'),
+          ) as { proposalId: string };
+          fx[table][org] = { did, proposalId: proposal.proposalId };
+        }
+      } finally {
+        proposer.gateway.close();
+        proposer.client.close();
+      }
+    }
     const ref = patient.did.split(':').pop() ?? '';
     fx.recordResource = hypertensionCondition({ id: `cond-${run}`, patientRef: ref });
     const reviewIds = Array.from({ length: 6 }, (_, i) => `rec-authz-review-${i}-${run}`);
@@ -513,6 +589,7 @@ describe('authorization matrix', () => {
       onAllow?: (who: HttpCaller, res: ApiResponse) => void;
     };
     let nextKey: P256PrivateJwk | undefined;
+    let recovery: ReturnType<typeof recoveryOf> | undefined;
     const specs: Record<string, Spec> = {
       'GET /v1/dids/{did}': {
         request: () => ({ method: 'GET', path: `/v1/dids/${encodeURIComponent(patient.did)}` }),
@@ -530,6 +607,23 @@ describe('authorization matrix', () => {
           body: { status: 'suspended' },
         }),
       },
+      'POST /v1/staff/{did}/role-changes': {
+        request: (who) => ({
+          method: 'POST',
+          path: `/v1/staff/${encodeURIComponent(victims[orgOfCaller(who)] ?? '')}/role-changes`,
+          body: { role: 'admin', department: null },
+        }),
+      },
+      'POST /v1/staff/{did}/role-changes/{proposalId}/approve': {
+        request: (who) => {
+          const { did, proposalId } = fx.roleChangeHttp[orgOfCaller(who)];
+          return {
+            method: 'POST',
+            path: `/v1/staff/${encodeURIComponent(did)}/role-changes/${proposalId}/approve`,
+            body: {},
+          };
+        },
+      },
       'POST /v1/staff/{did}/deactivate': {
         request: (who) => ({
           method: 'POST',
@@ -538,13 +632,11 @@ describe('authorization matrix', () => {
         }),
       },
       'POST /v1/patients': {
-        request: () => ({
+        request: (who) => ({
           method: 'POST',
           path: '/v1/patients',
-          body: {
-            patientDid: `did:medledger:patient:${fresh('authz-p')}`,
-            publicKeyJwk: generatePatientKey().publicJwk,
-          },
+          body: newPatientRegistration(`did:medledger:patient:${fresh('authz-p')}`, mspOf(orgOfCaller(who)))
+            .body,
         }),
       },
       'POST /v1/patients/{did}/keys': {
@@ -563,6 +655,13 @@ describe('authorization matrix', () => {
           if (nextKey !== undefined) patient.privateJwk = nextKey;
           patient.kid = doc.medledger.currentKeyId;
         },
+      },
+      'POST /v1/patients/{did}/keys/recovery': {
+        request: () => {
+          recovery = recoveryOf();
+          return { method: 'POST', path: `${pd}/keys/recovery`, body: { jws: recovery.jws } };
+        },
+        onAllow: (_who, res) => recovery?.apply(currentKeyIdOf(res.body['didDocument'])),
       },
       'POST /v1/records': {
         request: () => {
@@ -757,6 +856,7 @@ describe('authorization matrix', () => {
     const grants: Partial<Record<DirectCaller, string>> = {};
     const consents = new Pool();
     let nextKey: P256PrivateJwk | undefined;
+    let recovery: ReturnType<typeof recoveryOf> | undefined;
     const content = (resource: Body, salt: string) => ({
       content: Buffer.from(canonicalJson({ resource, salt })),
     });
@@ -774,13 +874,15 @@ describe('authorization matrix', () => {
         },
       },
       UpdateStaff: { input: (who) => ({ arg: { did: victims[orgOfCaller(who)], status: 'suspended' } }) },
+      ProposeStaffRoleChange: {
+        input: (who) => ({ arg: { did: victims[orgOfCaller(who)], role: 'admin', department: null } }),
+      },
+      ApproveStaffRoleChange: { input: (who) => ({ arg: fx.roleChangeDirect[orgOfCaller(who)] }) },
       DeactivateStaff: { input: (who) => ({ arg: { did: victims[orgOfCaller(who)] } }) },
       RegisterPatient: {
-        input: () => ({
-          arg: {
-            patientDid: `did:medledger:patient:${fresh('authz-dp')}`,
-            publicKeyJwk: generatePatientKey().publicJwk,
-          },
+        input: (who) => ({
+          arg: newPatientRegistration(`did:medledger:patient:${fresh('authz-dp')}`, mspOf(orgOfCaller(who)))
+            .body,
         }),
       },
       RotatePatientKey: {
@@ -796,6 +898,13 @@ describe('authorization matrix', () => {
           if (nextKey !== undefined) patient.privateJwk = nextKey;
           patient.kid = (out as { medledger: { currentKeyId: string } }).medledger.currentKeyId;
         },
+      },
+      RecoverPatientKey: {
+        input: () => {
+          recovery = recoveryOf();
+          return { arg: { jws: recovery.jws } };
+        },
+        onAllow: (_who, out) => recovery?.apply(currentKeyIdOf(out)),
       },
       ResolveDid: { input: () => ({ arg: { did: patient.did } }) },
       GrantConsent: {
@@ -919,6 +1028,9 @@ describe('authorization matrix', () => {
             tx.kind === 'submit'
               ? await c.submit(qualifiedName(txName), options)
               : await c.evaluate(qualifiedName(txName), options);
+          // The next caller may be of another org, whose peer commits the block a little later (a
+          // patient key rotated at Hospital1 is read at Hospital2 next), as the REST clients wait too.
+          if (tx.kind === 'submit') await peersLevel(info);
           const text = Buffer.from(bytes).toString('utf8');
           const out: unknown = text.startsWith('{') ? JSON.parse(text) : text;
           const outcome = (out as { outcome?: string } | undefined)?.outcome;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { generatePatientKey } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs } from '../support/api';
+import { newPatientRegistration } from '../support/fixtures';
 import { assertSweep } from '../support/leak-check';
 import { ensureNetwork, releaseNetwork } from '../support/network';
 import { sweepGateway } from '../support/sweep-suite';
@@ -17,10 +17,7 @@ describe('bad input on every endpoint of every gateway', () => {
     info = await ensureNetwork();
     const admin = await apiAs(info, 'Hospital1', 'hospital1-admin');
     patientDid = `did:medledger:patient:sweep-${randomBytes(4).toString('hex')}`;
-    const reg = await admin.post('/v1/patients', {
-      patientDid,
-      publicKeyJwk: generatePatientKey().publicJwk,
-    });
+    const reg = await admin.post('/v1/patients', newPatientRegistration(patientDid).body);
     assert.equal(reg.status, 201);
   });
   after(releaseNetwork);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { generatePatientKey, signPatientPayload } from '@medledger/domain';
+import { signPatientPayload } from '@medledger/domain';
 import { apiAs } from '../support/api';
+import { newPatientRegistration } from '../support/fixtures';
 import { convergedTip } from '../support/faults';
 import { checkJournal } from '../support/journal';
 import { useNetwork } from '../support/network';
@@ -30,11 +31,11 @@ describe('concurrency on one consent and one patient', () => {
 
   it('when 50 grants and revocations race on one consent, then the result equals a serial model: one revocation wins, nothing is lost, no 5xx', async () => {
     const run = randomBytes(4).toString('hex');
-    const keys = generatePatientKey();
     const did = `did:medledger:patient:race-${run}`;
+    const { key: keys, body } = newPatientRegistration(did);
     const kid = `${did}#key-1`;
     const doctor = await apiAs(network(), 'Hospital1', 'hospital1-admin');
-    const reg = await doctor.post('/v1/patients', { patientDid: did, publicKeyJwk: keys.publicJwk });
+    const reg = await doctor.post('/v1/patients', body);
     assert.equal(reg.status, 201);
     const app = await apiAs(network(), 'Hospital1', did, { kind: 'patient' });
     const sign = (payload: Record<string, unknown>) =>

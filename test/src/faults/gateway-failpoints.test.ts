@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { generatePatientKey } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { FAILPOINT_HEADER, FAILPOINT_STAGES } from '@medledger/gateway';
 import { convergedTip, killProcess, orgProcesses, pidOf, restartProcess, waitUntil } from '../support/faults';
-import { diagnosisRecord, hypertensionCondition } from '../support/fixtures';
+import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from '../support/fixtures';
 import { checkJournal } from '../support/journal';
 import { ensureNetwork, releaseNetwork } from '../support/network';
 import { prepareWorkload, type Workload } from '../support/workload';
@@ -71,10 +70,7 @@ describe('when the REST gateway dies at each stage of a write (failpoints) and t
     // The workload's doctor, and a patient of their own.
     const doctor = await apiAs(info, 'Hospital1', `hospital1-fault-att-${workload.run}`);
     const patient = `did:medledger:patient:failpoint-${workload.run}`;
-    const registered = await doctor.post('/v1/patients', {
-      patientDid: patient,
-      publicKeyJwk: generatePatientKey().publicJwk,
-    });
+    const registered = await doctor.post('/v1/patients', newPatientRegistration(patient).body);
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
     for (const stage of ['after-endorse', 'after-commit'] as const) {
       const recordId = `rec-failpoint-${workload.run}-${stage}`;

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -120,4 +121,22 @@ export function accessLogProof(
       }),
     },
   };
+}
+
+/** Polls `path` until `done` holds (the projection follows the ledger asynchronously). */
+export async function until(
+  client: ApiClient,
+  path: string,
+  done: (res: ApiResponse) => boolean,
+  options: () => CallOptions = () => ({}),
+): Promise<ApiResponse> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await client.get(path, options());
+    if (done(res)) return res;
+    if (Date.now() > deadline) {
+      assert.fail(`the projection did not catch up on ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -2,6 +2,13 @@
  * Clinical content the end-to-end suites anchor: one FHIR R4 Condition (essential hypertension, coded in
  * ICD-11 so it passes the quality gate) as a cardiology diagnosis record.
  */
+import {
+  generatePatientKey,
+  signPatientRegistration,
+  SIGNED_PAYLOAD_TYPES,
+  type P256PublicJwk,
+  type PatientKeyPair,
+} from '@medledger/domain';
 
 export const ICD11_SYSTEM = 'http://id.who.int/icd/release/11/mms';
 
@@ -41,5 +48,39 @@ export function diagnosisRecord(
     level: 3,
     fhirResourceType: 'Condition',
     resource,
+  };
+}
+
+/**
+ * A new patient as their app makes them: a signing key, a recovery key kept offline, and the body of
+ * `POST /v1/patients` for a gateway of `org` (the proof of possession names that org).
+ */
+export function newPatientRegistration(
+  patientDid: string,
+  org = 'Hospital1MSP',
+): {
+  key: PatientKeyPair;
+  recovery: PatientKeyPair;
+  body: { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string };
+} {
+  const key = generatePatientKey();
+  const recovery = generatePatientKey();
+  const body = signPatientRegistration(patientDid, key, recovery.publicJwk, org, { nowMs: Date.now() });
+  return { key, recovery, body };
+}
+
+/**
+ * The body of a consent a patient signs for Hospital2 to read lab data for treatment for a day (it
+ * leaves diagnosis decisions alone): sign it with the patient's current key.
+ */
+export function labConsentForHospital2(): Record<string, unknown> {
+  return {
+    typ: SIGNED_PAYLOAD_TYPES.grant,
+    grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+    categories: ['lab'],
+    maxLevel: 3,
+    purpose: 'treatment',
+    periodStart: new Date(Date.now() - 60_000).toISOString(),
+    periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
   };
 }

@@ -168,7 +168,7 @@ function connectWithPem(
   });
 }
 
-function connectAs(
+export function connectAs(
   org: OrgInfo,
   credentials: { identity: Identity; signer: Signer },
 ): { gateway: Gateway; client: grpc.Client } {

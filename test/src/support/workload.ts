@@ -4,9 +4,8 @@
  * asking access to its own record (an audit event per op, the write a blind retry would duplicate).
  * The record content carries a canary name that must never leave the custodian's private store.
  */
-import { diagnosisRecord, hypertensionCondition } from './fixtures';
+import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './fixtures';
 import { randomBytes } from 'node:crypto';
-import { generatePatientKey } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, devToken } from './api';
 import { orgInfo } from './network';
@@ -30,13 +29,11 @@ export interface Workload {
   load(workers: number, durationMs: number, maxOps: number, options?: WriteOptions): Promise<void>;
 }
 
-function publicJwk(): { patientDid: string; publicKeyJwk: object; run: string } {
+/** A new patient's registration body for a gateway of `orgName` (the proof names that org). */
+function newPatient(orgName: string): { patientDid: string; body: object; run: string } {
   const id = randomBytes(6).toString('hex');
-  return {
-    patientDid: `did:medledger:patient:fault-${id}`,
-    publicKeyJwk: generatePatientKey().publicJwk,
-    run: id,
-  };
+  const patientDid = `did:medledger:patient:fault-${id}`;
+  return { patientDid, body: newPatientRegistration(patientDid, `${orgName}MSP`).body, run: id };
 }
 
 /** Onboards a doctor and creates one record per worker, through Hospital1's gateway. */
@@ -59,11 +56,8 @@ export async function prepareWorkload(
   const doctor = await apiAs(info, orgName, doctorId);
   const records: string[] = [];
   for (let w = 0; w < workers; w++) {
-    const patient = publicJwk();
-    const reg = await doctor.post('/v1/patients', {
-      patientDid: patient.patientDid,
-      publicKeyJwk: patient.publicKeyJwk,
-    });
+    const patient = newPatient(orgName);
+    const reg = await doctor.post('/v1/patients', patient.body);
     if (reg.status !== 201) throw new Error(`register: ${String(reg.status)}`);
     const recordId = `rec-fault-${run}-${String(w)}`;
     const rec = await doctor.post(
@@ -86,14 +80,14 @@ export async function prepareWorkload(
   const op = (w: number, seq: number, options?: WriteOptions): Promise<JournalOp> => {
     const recordId = records[w % records.length] ?? '';
     if (seq % 2 === 0) {
-      const p = publicJwk();
+      const p = newPatient(orgName);
       return journal.write(
         baseUrl,
         {
           kind: 'RegisterPatient',
           method: 'POST',
           path: '/v1/patients',
-          body: { patientDid: p.patientDid, publicKeyJwk: p.publicKeyJwk },
+          body: p.body,
           businessKey: `patient:${p.patientDid}`,
           token,
         },

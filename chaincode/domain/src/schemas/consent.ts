@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mspIdSchema, patientDidSchema, staffDidSchema, studyIdSchema, txIdSchema } from '../ids';
-import { p256PublicJwkSchema } from '../jws';
+import { jwkThumbprintSchema, p256PublicJwkSchema } from '../jws';
 import { consentStatusSchema, dataCategorySchema, levelSchema, purposeSchema } from '../vocabulary';
 import { compactJwsSchema, isoTimeSchema, pageInput, pageOf } from './common';
 
@@ -10,6 +10,10 @@ export const SIGNED_PAYLOAD_TYPES = {
   revoke: 'medledger.consent.revoke',
   preferences: 'medledger.preferences',
   keyRotation: 'medledger.key.rotate',
+  /** Signed by the recovery key registered at onboarding, when the current key is lost. */
+  keyRecovery: 'medledger.key.recover',
+  /** Proof of possession of the key a hospital registers for the patient, signed by that key. */
+  registration: 'medledger.patient.register',
   /** Proof of possession of the patient's key to read their access log (never sent to the chaincode). */
   accessLogRead: 'medledger.access-log.read',
 } as const;
@@ -100,6 +104,37 @@ export const keyRotationPayloadSchema = z.strictObject({
 export type KeyRotationPayload = z.infer<typeof keyRotationPayloadSchema>;
 
 /**
+ * zod: the payload a patient signs with the RECOVERY key (header `kid` `<did>#recovery`) when the
+ * current key is lost: it reveals the recovery public key (whose thumbprint the DID document holds),
+ * names the new key, and names the next recovery key (a revealed recovery key is spent).
+ */
+export const keyRecoveryPayloadSchema = z.strictObject({
+  typ: z.literal(SIGNED_PAYLOAD_TYPES.keyRecovery),
+  ...signedBase,
+  recoveryPublicKeyJwk: p256PublicJwkSchema,
+  newPublicKeyJwk: p256PublicJwkSchema,
+  newRecoveryKeyThumbprint: jwkThumbprintSchema,
+});
+/** A key recovery payload. */
+export type KeyRecoveryPayload = z.infer<typeof keyRecoveryPayloadSchema>;
+
+/**
+ * zod: the proof of possession a patient's app signs with the NEW key (header `kid` `<did>#key-1`)
+ * for registration: it binds the DID, the org the patient lets register it, and the thumbprint of the
+ * recovery key the patient keeps offline, so a relaying hospital can neither bind a key nobody holds
+ * nor swap the recovery key for its own.
+ */
+export const patientRegistrationPayloadSchema = z.strictObject({
+  typ: z.literal(SIGNED_PAYLOAD_TYPES.registration),
+  ...signedBase,
+  /** The MSP ID of the org that registers the patient (the signer of RegisterPatient). */
+  org: mspIdSchema,
+  recoveryKeyThumbprint: jwkThumbprintSchema,
+});
+/** A patient registration (proof of possession) payload. */
+export type PatientRegistrationPayload = z.infer<typeof patientRegistrationPayloadSchema>;
+
+/**
  * zod: the payload a patient signs (with the current key) to read their access log at one gateway:
  * `aud` is that gateway's org MSP ID. Short-lived; the gateway refuses a replayed nonce.
  */
@@ -125,6 +160,9 @@ export const consentSchema = z.object({
 });
 /** A consent. */
 export type Consent = z.infer<typeof consentSchema>;
+
+/** zod: the newest accepted `iat` of one payload type of a patient (rollback protection). */
+export const signedIatSchema = z.object({ iat: z.number().int().min(0), txId: txIdSchema });
 
 /** zod: stored preferences of a patient. */
 export const patientPreferencesSchema = z.object({

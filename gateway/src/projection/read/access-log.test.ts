@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 
 import { appErrorWith } from '../testing/fixtures';
-import { PATIENT_A, PATIENT_B, H2, auditor, h1, describeOnScenario } from '../testing/scenario';
+import { PATIENT_A, PATIENT_B, H1, H2, auditor, h1, describeOnScenario } from '../testing/scenario';
 import type { AccessLogEntry, Viewer } from './views';
 
 describeOnScenario('access log', (scenario) => {
@@ -45,6 +45,28 @@ describeOnScenario('access log', (scenario) => {
     await assert.rejects(
       service.queryAudit({ kind: 'patient', patientDid: PATIENT_A }, {}),
       appErrorWith('FORBIDDEN'),
+    );
+  });
+
+  it('issue 12 hole 7: when a patient key was registered, rotated and recovered, then every change is in their access log, newest first, with the org that relayed it, on every page', async () => {
+    const { service, ids } = scenario();
+    const patient: Viewer = { kind: 'patient', patientDid: PATIENT_A };
+    const first = await service.accessLog(patient, PATIENT_A, undefined, 2);
+    assert.deepEqual(
+      first.keyChanges.map((k) => [k.txId, k.keyId, k.change, k.relayedBy]),
+      [
+        [ids['keyA3'], `${PATIENT_A}#key-3`, 'recovered', H2],
+        [ids['keyA2'], `${PATIENT_A}#key-2`, 'rotated', H1],
+        [ids['keyA1'], `${PATIENT_A}#key-1`, 'registered', H1],
+      ],
+    );
+    assert.ok(first.keyChanges.every((k) => Number.isInteger(k.blockNumber) && k.blockNumber >= 5));
+    const second = await service.accessLog(patient, PATIENT_A, first.nextCursor ?? undefined, 2);
+    assert.deepEqual(second.keyChanges, first.keyChanges);
+    const other = await service.accessLog({ kind: 'patient', patientDid: PATIENT_B }, PATIENT_B);
+    assert.deepEqual(
+      other.keyChanges.map((k) => [k.keyId, k.change]),
+      [[`${PATIENT_B}#key-1`, 'registered']],
     );
   });
 });

@@ -10,7 +10,13 @@ import { CursorCodec } from './cursor';
 import { Where, pageSize } from './query';
 import { auditEventView, isBreakGlass, reviewView, reviewsOf, type AuditRow, type ReviewRow } from './rows';
 import { scopeOf } from './scope';
-import type { AccessLogEntry, Page, Viewer } from './views';
+import {
+  MAX_KEY_CHANGES,
+  type AccessLogEntry,
+  type AccessLogPage,
+  type KeyChangeView,
+  type Viewer,
+} from './views';
 
 /** The legal basis of a granted access, from the reason the chaincode gave. */
 function basisOf(reason: string, breakGlass: boolean): AccessLogEntry['basis'] {
@@ -43,9 +49,35 @@ function entryOf(r: AuditRow, review: ReviewRow | undefined): AccessLogEntry {
   };
 }
 
+interface KeyChangeRow {
+  tx_id: string;
+  block_number: number | string;
+  tx_time: string;
+  key_id: string;
+  key_change: KeyChangeView['change'];
+  relayed_by: string | null;
+}
+
+/** The patient's key history, newest first. */
+async function keyChangesOf(ctx: ReadContext, patientDid: string): Promise<KeyChangeView[]> {
+  const rows = await ctx.db.all<KeyChangeRow>(
+    `SELECT tx_id, block_number, tx_time, key_id, key_change, relayed_by FROM patient_key_event
+     WHERE patient_did = ? ORDER BY tx_time_ms DESC, seq DESC LIMIT ?`,
+    [patientDid, MAX_KEY_CHANGES],
+  );
+  return rows.map((r) => ({
+    txId: r.tx_id,
+    blockNumber: Number(r.block_number),
+    time: r.tx_time,
+    keyId: r.key_id,
+    change: r.key_change,
+    relayedBy: r.relayed_by,
+  }));
+}
+
 /**
- * A page of `patientDid`'s accounting of disclosures, newest first; `viewer` must be that patient.
- * Errors: FORBIDDEN, VALIDATION_FAILED, CURSOR_INVALID.
+ * A page of `patientDid`'s accounting of disclosures, newest first, with their key history;
+ * `viewer` must be that patient. Errors: FORBIDDEN, VALIDATION_FAILED, CURSOR_INVALID.
  */
 export async function accessLog(
   ctx: ReadContext,
@@ -53,7 +85,7 @@ export async function accessLog(
   patientDid: string,
   cursor?: string,
   limit?: number,
-): Promise<Page<AccessLogEntry>> {
+): Promise<AccessLogPage> {
   if (viewer.kind !== 'patient' || viewer.patientDid !== patientDid) {
     throw new AppError('FORBIDDEN', 'an access log is readable by its patient only');
   }
@@ -66,5 +98,9 @@ export async function accessLog(
     ctx.db,
     rows.filter(isBreakGlass).map((r) => r.event_id),
   );
-  return { items: rows.map((r) => entryOf(r, reviews.get(r.event_id))), nextCursor };
+  return {
+    items: rows.map((r) => entryOf(r, reviews.get(r.event_id))),
+    nextCursor,
+    keyChanges: await keyChangesOf(ctx, patientDid),
+  };
 }

@@ -115,8 +115,31 @@ export const accessLogEntrySchema = z.object({
 });
 export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
 
-/** A page of a patient's accounting of disclosures, newest first. */
-export const accessLogPageSchema = pageSchema(accessLogEntrySchema);
+/** Most key changes an access log lists (a patient's key history is short; newest first). */
+export const MAX_KEY_CHANGES = 100;
+
+/** One change of a patient's key: registered, rotated with the current key, or recovered. */
+export const keyChangeViewSchema = z.object({
+  ...ledgerRefSchema.shape,
+  time: z.string(),
+  keyId: z.string().describe('the key that became current, `<did>#key-<n>`'),
+  change: z
+    .enum(['registered', 'rotated', 'recovered'])
+    .describe('registered with the patient, replaced with the current key, or with the recovery key'),
+  relayedBy: mspIdSchema
+    .nullable()
+    .describe('MSP ID of the org whose staff relayed it (null on events older than the field)'),
+});
+export type KeyChangeView = z.infer<typeof keyChangeViewSchema>;
+
+/**
+ * A page of a patient's accounting of disclosures, newest first, with the patient's whole key history
+ * (newest first, at most {@link MAX_KEY_CHANGES}) on every page: a key changed behind their back shows.
+ */
+export const accessLogPageSchema = pageSchema(accessLogEntrySchema).extend({
+  keyChanges: z.array(keyChangeViewSchema),
+});
+export type AccessLogPage = z.infer<typeof accessLogPageSchema>;
 
 /** State of a break-glass access under post-hoc review. */
 export const BREAK_GLASS_STATES = ['overdue', 'pending', 'justified', 'unjustified'] as const;

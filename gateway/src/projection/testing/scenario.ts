@@ -124,6 +124,35 @@ function lastDay(s: Script): void {
   }
 }
 
+/**
+ * Patient keys (after the day above in ledger order, with earlier times): A registered through
+ * Hospital1, rotated there, then recovered through Hospital2; B registered by an event from before
+ * the key id was carried.
+ */
+function patientKeys(s: Script): void {
+  const key = (n: number) => `${PATIENT_A}#key-${String(n)}`;
+  s.ids['keyA1'] = s.b.peekTxId();
+  s.events.push(
+    s.b.event(
+      'PatientRegistered',
+      { patientDid: PATIENT_A, registeredBy: H1, keyId: key(1) },
+      '2025-02-20T08:00:00Z',
+    ),
+  );
+  s.events.push(
+    s.b.event('PatientRegistered', { patientDid: PATIENT_B, registeredBy: H1 }, '2025-02-20T08:05:00Z'),
+  );
+  s.b.nextBlock();
+  s.ids['keyA2'] = s.b.peekTxId();
+  const rotated = { patientDid: PATIENT_A, keyId: key(2), via: 'current_key', relayedBy: H1 } as const;
+  s.events.push(s.b.event('PatientKeyRotated', rotated, '2025-03-07T08:00:00Z'));
+  s.b.nextBlock();
+  s.ids['keyA3'] = s.b.peekTxId();
+  const recovered = { patientDid: PATIENT_A, keyId: key(3), via: 'recovery_key', relayedBy: H2 } as const;
+  s.events.push(s.b.event('PatientKeyRotated', recovered, '2025-03-08T08:00:00Z'));
+  s.b.nextBlock();
+}
+
 /** The scripted scenario; ids of the events the tests name. */
 export function scenario(): { events: SourceEvent[]; ids: Record<string, string> } {
   const b = new LedgerBuilder({ salt: 'scenario' });
@@ -134,6 +163,7 @@ export function scenario(): { events: SourceEvent[]; ids: Record<string, string>
   consents(script);
   records(script);
   lastDay(script);
+  patientKeys(script);
   return { events, ids };
 }
 

@@ -78,7 +78,8 @@ async function withLedger<T>(
   );
   try {
     gateway = await connectAs(config, first, wallet, enrollmentId);
-    await store.init();
+    // Not initialized here: a rebuild must open a projection of another schema version, which init()
+    // refuses; it resets the schema itself.
     return await fn(new FabricEventSource(gateway.getNetwork(config.channel), config.chaincode), store);
   } finally {
     gateway?.close();
@@ -226,7 +227,10 @@ if (require.main === module) {
       },
       check: async (values) => {
         const range = positiveInteger(values.range, '--range');
-        const report = await withLedger(values, (source, store) => checkConsistency(source, store, range));
+        const report = await withLedger(values, async (source, store) => {
+          await store.init();
+          return checkConsistency(source, store, range);
+        });
         print(report);
         return report.ok ? 0 : 1;
       },

@@ -6,11 +6,14 @@
  * `audit_report_groups` leads with the report's GROUP BY columns and covers the time filter, so the
  * report scans one index in group order without a sort; the partial `audit_break_glass_time` keeps
  * break-glass cases a small range scan.
+ *
+ * Version 2 added `patient_key_event` (a patient's key registration, rotations and recoveries, shown
+ * in their access log): a version 1 projection is rebuilt (`npm run projection:rebuild`).
  */
 import type { Dialect } from './sql/driver';
 
 /** Bumped when the schema changes; a projection with another version must be rebuilt. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS projection_meta (
@@ -109,6 +112,19 @@ CREATE TABLE IF NOT EXISTS erasure (
   tx_time TEXT NOT NULL,
   tx_time_ms BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS patient_key_event (
+  seq BIGINT NOT NULL,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  patient_did TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  key_change TEXT NOT NULL,
+  relayed_by TEXT,
+  tx_time TEXT NOT NULL,
+  tx_time_ms BIGINT NOT NULL,
+  UNIQUE (block_number, tx_id)
+);
+CREATE INDEX IF NOT EXISTS patient_key_by_patient ON patient_key_event (patient_did, tx_time_ms DESC, seq DESC);
 CREATE TABLE IF NOT EXISTS staff (
   did TEXT PRIMARY KEY,
   org TEXT NOT NULL,
@@ -129,6 +145,7 @@ export const TABLE_NAMES = [
   'consent',
   'record_version',
   'erasure',
+  'patient_key_event',
   'staff',
 ] as const;
 

@@ -9,6 +9,7 @@ import { onAccessDecided, onBreakGlassReviewed } from './access';
 import { onConsentGranted, onConsentRevoked } from './consent';
 import type { EventHandler } from './handler';
 import { onRecordAnchored, onRecordContentErased, onRecordQualityReviewed } from './record';
+import { onPatientKeyRotated, onPatientRegistered } from './patient';
 import { onStaffChanged, onStaffDeactivated } from './staff';
 
 export type { EventHandler, HandlerContext } from './handler';
@@ -25,8 +26,10 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   StaffRegistered: onStaffChanged,
   StaffUpdated: onStaffChanged,
   StaffDeactivated: onStaffDeactivated,
-  PatientRegistered: null,
-  PatientKeyRotated: null,
+  StaffRoleChangeProposed: null,
+  StaffRoleChangeApproved: onStaffChanged,
+  PatientRegistered: onPatientRegistered,
+  PatientKeyRotated: onPatientKeyRotated,
   PatientPreferencesSet: null,
   RecordContentStaged: null,
   StudyRegistered: null,

@@ -1,8 +1,10 @@
 /** Staff as the projection knows them: org, role and status, latest event wins. */
 import type { EventHandler } from './handler';
 
-/** Registration and updates both write the whole row; a registration is active. */
-export const onStaffChanged: EventHandler<'StaffRegistered' | 'StaffUpdated'> = async (p, at) => {
+/** Registrations, updates and approved role changes write the whole row; a registration is active. */
+export const onStaffChanged: EventHandler<
+  'StaffRegistered' | 'StaffUpdated' | 'StaffRoleChangeApproved'
+> = async (p, at) => {
   const status = 'status' in p ? p.status : 'active';
   await at.db.run(
     `INSERT INTO staff (did, org, role, status, updated_at, tx_id, block_number) VALUES (?, ?, ?, ?, ?, ?, ?)
