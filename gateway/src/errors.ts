@@ -11,6 +11,8 @@ import { ErrorCode as ChaincodeErrorCode } from '@medledger/domain';
 export const GatewayErrorCode = {
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   MALFORMED_JSON: 'MALFORMED_JSON',
+  /** A JSON body nests arrays and objects deeper than `MAX_JSON_DEPTH` (400). */
+  JSON_TOO_DEEP: 'JSON_TOO_DEEP',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   URI_TOO_LONG: 'URI_TOO_LONG',
@@ -52,6 +54,7 @@ export type AppErrorCode = GatewayErrorCode | ChaincodeErrorCode;
 export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  JSON_TOO_DEEP: 400,
   IDEMPOTENCY_KEY_INVALID: 400,
   CURSOR_INVALID: 400,
   UNAUTHENTICATED: 401,

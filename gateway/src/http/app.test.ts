@@ -233,6 +233,37 @@ describe('gateway HTTP layer: validation and limits', () => {
     assert.equal(gw.fake.calls.length, before);
   });
 
+  it('when the body nests arrays or objects 1,849 to 2,720 levels deep (issue 12 hole 13), then 400 JSON_TOO_DEEP, nothing is written and the gateway stays up', async () => {
+    const before = gw.fake.calls.length;
+    for (const depth of [1_849, 2_000, 2_720, 65]) {
+      const raws = [
+        // A valid record whose resource hides the nesting: it passes validation and reached the ledger call.
+        ...[`${'['.repeat(depth)}1${']'.repeat(depth)}`, `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`].map(
+          (deep) =>
+            JSON.stringify(recordBody(recordId())).replace(
+              '"resourceType":"Condition"',
+              `"resourceType":"Condition","note":${deep}`,
+            ),
+        ),
+        `{"recordId":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+      ];
+      for (const raw of raws) {
+        // With a key, the idempotency hash walked the body: a stack overflow, answered 500.
+        const keyed = await call(gw, 'POST', '/v1/records', {
+          token: doctor,
+          raw,
+          headers: { 'idempotency-key': `deep-${randomUUID()}` },
+        });
+        assertProblem(keyed, 400, 'JSON_TOO_DEEP');
+        const r = await call(gw, 'POST', '/v1/records', { token: doctor, raw });
+        assertProblem(r, 400, 'JSON_TOO_DEEP');
+        assert.match(String(r.body['detail']), /deeper than 64 levels/);
+      }
+    }
+    assert.equal(gw.fake.calls.length, before);
+    assert.equal((await call(gw, 'GET', '/healthz')).status, 200);
+  });
+
   it('when the body is not JSON or not application/json, then 400 or 415', async () => {
     assertProblem(
       await call(gw, 'POST', '/v1/records', { token: doctor, raw: '{nope' }),
