@@ -71,6 +71,17 @@ export const authConfigSchema = z
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
     /** Longest token lifetime accepted (`exp - iat`), seconds. */
     maxTokenAgeSeconds: z.number().int().min(60).max(86_400).default(3600),
+    /**
+     * The `typ` header every token must carry, where the issuer sets one (RFC 9068 access tokens:
+     * `at+jwt`); unset, the header is not checked.
+     */
+    typ: z.string().min(1).optional(),
+    /**
+     * Longest time a key withdrawn from the JWKS is still trusted, cached verifications included:
+     * the file is checked this often (default 1 s), the URL fetched again when its copy is this old
+     * (default 60 s).
+     */
+    keySetRefreshSeconds: z.number().min(0).max(3600).optional(),
   })
   .refine((a) => (a.jwksPath === undefined) !== (a.jwksUrl === undefined), {
     error: 'exactly one of jwksPath and jwksUrl is required',

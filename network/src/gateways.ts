@@ -72,6 +72,8 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
       jwksPath: keys.jwksPath,
       signingKeyPath: keys.privateKeyPath,
       algorithms: ['ES256'],
+      // The dev identity provider mints RFC 9068 access tokens; nothing else it signs is one.
+      typ: 'at+jwt',
     },
     // Unset: the gateway's default (gatewayConfigSchema validates the value).
     ...(process.env.MEDLEDGER_COMMIT_TRACKING

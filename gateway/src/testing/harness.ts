@@ -74,7 +74,7 @@ export function testConfig(
       },
       wallet: { dir: 'wallet', keyPath: 'wallet.key' },
       dataDir: 'data',
-      auth: { issuer: ISSUER, audience: AUDIENCE, jwksPath },
+      auth: { issuer: ISSUER, audience: AUDIENCE, jwksPath, typ: 'at+jwt' },
       ...over,
     },
     dir,
