@@ -132,6 +132,23 @@ export const ledgerConfigSchema = z.strictObject({
   commitTracking: z.enum(['stream', 'status']).default('stream'),
 });
 
+/**
+ * What the idempotency store keeps, and for how long: a key and its answer `retentionHours`; the answer
+ * of a route whose answer holds record content (an anchored record's salt, a research dataset) only
+ * `contentAnswerSeconds`, after which a retry under the key gets 410 IDEMPOTENCY_ANSWER_PURGED; purged
+ * every `purgeIntervalSeconds`. 15 minutes covers a client's retries of one request by far (they
+ * come within seconds to minutes) and is the lifetime of an access grant.
+ */
+export const idempotencyConfigSchema = z.strictObject({
+  retentionHours: z
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  contentAnswerSeconds: z.number().int().min(60).max(86_400).default(900),
+  purgeIntervalSeconds: z.number().int().min(1).max(3600).default(60),
+});
+
 /** Thresholds of the projection's alert rules (see `GET /v1/alerts`). */
 export const alertsConfigSchema = z.strictObject({
   /** The recent window whose volume is compared with each actor's own baseline, hours. */
@@ -243,7 +260,8 @@ export const projectionConfigSchema = z.strictObject({
  * - `ca`: see {@link caConfigSchema}.
  * - `wallet`: `{ dir, keyPath }`, encrypted identity files and the 32-byte key file (hex or raw).
  * - `serviceEnrollmentId`: the gateway's own wallet identity (defaults to the registrar's id).
- * - `dataDir`: folder of the gateway's SQLite database (idempotency keys).
+ * - `dataDir`: folder of the gateway's SQLite databases (idempotency keys, patient-proof nonces).
+ * - `idempotency`: see {@link idempotencyConfigSchema} (what is kept how long).
  * - `projection`: see {@link projectionConfigSchema} (SQLite or PostgreSQL, folder, cursor key, review
  *   deadline, alert thresholds).
  * - `auth`: see {@link authConfigSchema}.
@@ -287,6 +305,7 @@ export const gatewayConfigSchema = z
      */
     serviceEnrollmentId: z.string().min(1).optional(),
     dataDir: path,
+    idempotency: idempotencyConfigSchema.default(idempotencyConfigSchema.parse({})),
     projection: projectionConfigSchema.default(projectionConfigSchema.parse({})),
     auth: authConfigSchema,
     limits: limitsConfigSchema.default(limitsConfigSchema.parse({})),

@@ -30,6 +30,11 @@ export const GatewayErrorCode = {
   IDEMPOTENCY_KEY_INVALID: 'IDEMPOTENCY_KEY_INVALID',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
+  /**
+   * The request under this `Idempotency-Key` was answered, but its answer held record content (a salt,
+   * a dataset) and was purged after the content retention; the write is not run again (410).
+   */
+  IDEMPOTENCY_ANSWER_PURGED: 'IDEMPOTENCY_ANSWER_PURGED',
   /** A page cursor that is tampered with, malformed, or made for another query or viewer (400). */
   CURSOR_INVALID: 'CURSOR_INVALID',
   LEDGER_UNAVAILABLE: 'LEDGER_UNAVAILABLE',
@@ -78,6 +83,7 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   ALREADY_EXISTS: 409,
   REPLAYED_NONCE: 409,
   CONFLICT: 409,
+  IDEMPOTENCY_ANSWER_PURGED: 410,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -157,6 +163,7 @@ export function titleFor(status: number): string {
     404: 'Not Found',
     405: 'Method Not Allowed',
     409: 'Conflict',
+    410: 'Gone',
     413: 'Content Too Large',
     414: 'URI Too Long',
     415: 'Unsupported Media Type',

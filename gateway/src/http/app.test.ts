@@ -395,6 +395,50 @@ describe('gateway HTTP layer: idempotency', () => {
   });
 });
 
+describe('gateway HTTP layer: idempotency retention (issue 12 hole 16)', () => {
+  it('when an anchored record (its salt) is replayed within 15 min, then the first answer comes back; after, 410 and no second write, while an answer without content still replays', async () => {
+    let clock = Date.now();
+    const own = await startTestGateway({ idempotency: { purgeIntervalSeconds: 0, now: () => clock } });
+    try {
+      const token = await own.token('doc1');
+      const id = recordId();
+      const body = recordBody(id);
+      const key = `hole16-${randomUUID()}`;
+      const send = () =>
+        call(own, 'POST', '/v1/records', { token, body, headers: { 'idempotency-key': key } });
+      const first = await send();
+      assert.equal(first.status, 201, first.text);
+      assert.equal(typeof first.body['salt'], 'string');
+      const staffKey = `hole16-${randomUUID()}`;
+      const staff = {
+        enrollmentId: `nurse-${randomUUID().slice(0, 8)}`,
+        role: 'nurse',
+        department: 'oncology',
+      };
+      const addStaff = () =>
+        call(own, 'POST', '/v1/staff', { token, body: staff, headers: { 'idempotency-key': staffKey } });
+      const staffFirst = await addStaff();
+      clock += 899_000;
+      const replay = await send();
+      assert.deepEqual(replay.body, first.body);
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+      clock += 2_000;
+      const gone = await send();
+      assertProblem(gone, 410, 'IDEMPOTENCY_ANSWER_PURGED');
+      assert.doesNotMatch(gone.text, new RegExp(String(first.body['salt'])));
+      assert.equal(
+        own.fake.callsOf('record:AnchorRecord').filter((c) => c.input['recordId'] === id).length,
+        1,
+      );
+      const staffReplay = await addStaff();
+      assert.equal(staffReplay.status, staffFirst.status);
+      assert.deepEqual(staffReplay.body, staffFirst.body);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('gateway HTTP layer: idempotent recovery and keys', () => {
   it('when a record write fails after its content was staged and is retried with the same key, then the retry reuses the staged transaction and answers the salt that content was hashed with', async () => {
     const id = recordId();
