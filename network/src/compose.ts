@@ -101,15 +101,16 @@ function caService(org: PeerOrg): unknown {
       FABRIC_CA_SERVER_HOME: '/etc/hyperledger/fabric-ca-server',
       FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${org.caOperationsPort}`,
     },
-    // The registrar secret is read from the CA's state folder, never written into this file.
+    // The bootstrap secret is read from the CA's state folder into the environment of the server
+    // (FABRIC_CA_SERVER_BOOT), never written into this file nor onto a command line.
     command: [
       'sh',
       '-c',
       [
+        `export FABRIC_CA_SERVER_BOOT=registrar:$$(sed -n 's/.*"secret":"\\([^"]*\\)".*/\\1/p' /etc/hyperledger/fabric-ca-server/registrar.json) &&`,
         'exec fabric-ca-server start --address 127.0.0.1',
         `--port ${org.caPort} --ca.name ca-${org.slug}`,
         `--ca.certfile ${orgDir}/ca/ca.${org.domain}-cert.pem --ca.keyfile ${orgDir}/ca/priv_sk`,
-        `-b registrar:$$(sed -n 's/.*"secret":"\\([^"]*\\)".*/\\1/p' /etc/hyperledger/fabric-ca-server/registrar.json)`,
         `--tls.enabled --tls.certfile ${tls}/server.crt --tls.keyfile ${tls}/server.key`,
         `--tls.clientauth.type RequireAndVerifyClientCert --tls.clientauth.certfiles ${peerTlsCa(org)}`,
       ].join(' '),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
 import { runTool } from './fabric-cli';
 import { gatewayProcess, importDemoUsers, registerDemoPeople, renderGatewayConfig } from './gateways';
-import { caProcess, enrollDemoUsers } from './identities';
+import { caProcess, enrollDemoUsers, registerGatewayRegistrar } from './identities';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode, type OrgPackage } from './lifecycle';
 import { repoRoot, StatePaths, stateDir } from './paths';
 import {
@@ -350,9 +350,10 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     Promise.all(topology.peerOrgs.map((org) => startProcess(caProcess(install, paths, org)))),
   );
   const users: Record<string, string[]> = {};
-  await step('people enrolled from each CA', () => {
+  await step("people and each gateway's registrar enrolled from each CA", () => {
     for (const org of topology.peerOrgs) {
       enrollDemoUsers(install, paths, org);
+      registerGatewayRegistrar(install, paths, org);
       users[org.name] = readdirSync(paths.usersDir(org));
     }
   });
