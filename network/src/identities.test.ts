@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { FabricInstall } from './binaries';
 import { renderGatewayConfig } from './gateways';
 import {
+  benchLoaderId,
   caClientCall,
   caProcess,
+  enrollBenchLoader,
   enrollDemoUsers,
+  forgetBenchLoader,
   GATEWAY_AFFILIATION,
   GATEWAY_REGISTRAR_ATTRS,
   gatewayRegistrarSecret,
@@ -174,5 +177,25 @@ describe('secrets of the CAs stay off command lines (issue 12 hole 9)', () => {
       FABRIC_CA_CLIENT_URL: 'https://a%40b:s%2Fec%3Aret@127.0.0.1:7054',
       FABRIC_CA_CLIENT_ID_SECRET: 'other',
     });
+  });
+});
+
+describe('the bench loader is a certificate attribute (issue 12 hole 16)', () => {
+  it("when a benchmark network starts, then the hospital's bench-loader is an admin registered with medledger.benchLoader=true in its certificate, kept apart from the people; a start without the flag deletes its key", () => {
+    const { paths, org, install, calls } = fixture();
+    const msp = enrollBenchLoader(install, paths, org);
+    assert.equal(msp, join(paths.benchLoaderDir(org), 'msp'));
+    assert.ok(existsSync(join(msp, 'keystore')));
+    assert.ok(
+      !existsSync(join(paths.usersDir(org), benchLoaderId(org))),
+      'not among the people a wallet imports',
+    );
+    const register = calls().find((c) => c.args[0] === 'register' && c.args.includes(benchLoaderId(org)));
+    assert.ok(register);
+    const flag = (name: string) => register.args[register.args.indexOf(name) + 1];
+    assert.equal(flag('--id.type'), 'admin');
+    assert.equal(flag('--id.attrs'), 'medledger.benchLoader=true:ecert');
+    forgetBenchLoader(paths, org);
+    assert.ok(!existsSync(paths.benchLoaderDir(org)));
   });
 });

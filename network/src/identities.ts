@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BENCH_LOADER_ATTRIBUTE } from '@medledger/domain';
 import type { FabricInstall } from './binaries';
 import { runTool } from './fabric-cli';
 import type { StatePaths } from './paths';
@@ -300,6 +301,41 @@ export function registerGatewayRegistrar(install: FabricInstall, paths: StatePat
     if (!alreadyThere(err)) throw err;
   }
   writeFileSync(marker, '');
+}
+
+/** The enrollment id of an org's bench-loader identity. */
+export function benchLoaderId(org: PeerOrg): string {
+  return `${org.slug}-bench-loader`;
+}
+
+/**
+ * Registers and enrolls the org's bench-loader identity into `bench-loader/<org>/msp`, as the
+ * bootstrap identity, once: an org admin whose certificate carries `medledger.benchLoader=true`
+ * (`ecert`), the only signer the chaincode's `LoadSyntheticAuditEvents` accepts. Kept out of the
+ * people's folder, so no gateway wallet ever holds it. Returns where its MSP folder is.
+ */
+export function enrollBenchLoader(install: FabricInstall, paths: StatePaths, org: PeerOrg): string {
+  const dir = paths.benchLoaderDir(org);
+  if (!existsSync(join(dir, 'msp', 'signcerts'))) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    enrollPerson(install, paths, org, bootstrapClientHome(install, paths, org), {
+      id: benchLoaderId(org),
+      type: 'admin',
+      dir,
+      url: `127.0.0.1:${org.caPort}`,
+      attrs: `${BENCH_LOADER_ATTRIBUTE}=true:ecert`,
+    });
+  }
+  return join(dir, 'msp');
+}
+
+/**
+ * Removes the org's bench-loader identity from the local state (a start without the benchmark flag):
+ * its key is gone, so nothing here can sign as it. Its certificate stays valid until it expires: a
+ * network that ever ran as a benchmark network is not for real data.
+ */
+export function forgetBenchLoader(paths: StatePaths, org: PeerOrg): void {
+  rmSync(paths.benchLoaderDir(org), { recursive: true, force: true });
 }
 
 /** The certificate and private key of an enrolled user. */

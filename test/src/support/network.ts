@@ -72,7 +72,11 @@ export function userCredentials(
   org: OrgInfo,
   userId: string,
 ): { identity: Identity; signer: Signer } {
-  const msp = join(info.stateDir, 'users', org.name.toLowerCase(), userId, 'msp');
+  return mspCredentials(org, join(info.stateDir, 'users', org.name.toLowerCase(), userId, 'msp'));
+}
+
+/** The identity and signer of an MSP folder a CA enrollment wrote (`signcerts/`, `keystore/`). */
+export function mspCredentials(org: OrgInfo, msp: string): { identity: Identity; signer: Signer } {
   const first = (dir: string): string => {
     const name = readdirSync(dir)[0];
     if (name === undefined) throw new Error(`empty ${dir}`);
@@ -92,6 +96,16 @@ export function gatewayFor(
 ): { gateway: Gateway; client: grpc.Client } {
   const org = orgInfo(info, orgName);
   return connectAs(org, userCredentials(info, org, userId));
+}
+
+/** A Fabric Gateway connection through the org's peer, signing with the identity of an MSP folder. */
+export function gatewayForMsp(
+  info: NetworkInfo,
+  orgName: string,
+  msp: string,
+): { gateway: Gateway; client: grpc.Client } {
+  const org = orgInfo(info, orgName);
+  return connectAs(org, mspCredentials(org, msp));
 }
 
 /**
