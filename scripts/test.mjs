@@ -5,7 +5,8 @@
 //   node scripts/test.mjs          static checks + unit/component tests (what `npm test` runs)
 //   node scripts/test.mjs --e2e    end-to-end tests only (`npm run test:e2e`)
 //   node scripts/test.mjs --all    everything
-//   node scripts/test.mjs --faults the fault, bad-input and leak suite under test/faults (`npm run test:faults`)
+//   node scripts/test.mjs --faults the hostile-insider suite under test/insiders, then the fault, bad-input
+//                                  and leak suite under test/faults (`npm run test:faults`)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -66,9 +67,10 @@ if (runE2e || runFaults) {
     status.status === 0 && !/^\s+(orderer|peer|ca-|chaincode-)\S*\s+stopped/m.test(status.stdout);
   if (!alreadyUp) run('starting the consortium for the end-to-end tests', process.execPath, [cli, 'start']);
   const faultsDir = join(root, 'test', 'dist', 'faults');
-  // The long fault suite runs only with --faults; the leak check (z-*) runs after the scenarios.
+  // The long fault suite runs only with --faults, after the hostile-insider suite (which the
+  // end-to-end run includes too); the leak check (z-*) runs after the scenarios.
   const e2e = runFaults
-    ? findTests(faultsDir)
+    ? [...findTests(join(root, 'test', 'dist', 'insiders')), ...findTests(faultsDir)]
     : findTests(join(root, 'test', 'dist')).filter((f) => !f.startsWith(`${faultsDir}/`));
   const result = spawnSync(
     process.execPath,

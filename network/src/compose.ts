@@ -155,6 +155,8 @@ function peerService(topology: Topology, peer: PeerNode): unknown {
       CORE_PEER_TLS_CLIENTCERT_FILE: `${dir}/tls/server.crt`,
       CORE_PEER_TLS_CLIENTKEY_FILE: `${dir}/tls/server.key`,
       CORE_PEER_TLS_CLIENTROOTCAS_FILES: clientRoots.join(' '),
+      // As in the native core.yaml: see `proposalTimeWindowSeconds` in the topology.
+      CORE_PEER_AUTHENTICATION_TIMEWINDOW: `${String(topology.proposalTimeWindowSeconds)}s`,
       CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
       // The image's core.yaml already registers Fabric's ccaas_builder, which accepts our packages.
       CORE_VM_ENDPOINT: '',
@@ -176,6 +178,8 @@ function chaincodeService(org: PeerOrg): unknown {
     network_mode: 'host',
     restart: 'unless-stopped',
     working_dir: '/app/chaincode',
+    // fabric-shim's getMspID() reads it (a peer would set it for chaincode it launches).
+    environment: { CORE_PEER_LOCALMSPID: org.mspId },
     // The package id names the org's package; `npm run network:generate` writes it.
     command: [
       'sh',

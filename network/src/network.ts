@@ -224,17 +224,21 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
     ],
     env: {
       PATH: process.env.PATH ?? '',
+      // fabric-shim's getMspID() reads it: a peer sets it for the chaincode it launches, a
+      // chaincode-as-a-service server gets it from its deployment. The chaincode uses it to refuse
+      // reads routed to another org's peer (content and salts in the transient map, sealed data).
+      CORE_PEER_LOCALMSPID: org.mspId,
       CORE_CHAINCODE_LOGGING_LEVEL: 'info',
       NODE_ENV: 'production',
     },
     cwd: join(repoRoot, 'chaincode'),
     logFile: paths.logFile(name),
     pidFile: paths.pidFile(name),
-    fingerprint: treeFingerprint([
+    fingerprint: `${treeFingerprint([
       join(repoRoot, 'chaincode', 'dist'),
       join(repoRoot, 'chaincode', 'domain', 'dist'),
       join(repoRoot, 'fhir', 'dist'),
-    ]),
+    ])} ${org.mspId}`,
     ready: tlsHandshakeReady(org.chaincodeServerPort, {
       ca: readFileSync(join(server, 'ca.crt')),
       cert: readFileSync(join(client, 'server.crt')),

@@ -46,6 +46,11 @@ export const ErrorCode = {
   BENCH_LOADER_DISABLED: 'BENCH_LOADER_DISABLED',
   /** A value in world state does not match its schema (a ledger written by another version). */
   STATE_INVALID: 'STATE_INVALID',
+  /**
+   * An evaluate-only read whose proposal timestamp is further than `PROPOSAL_TIME_WINDOW_SECONDS` from
+   * the custodian's own clock: a backdated (or post-dated) proposal, or a client clock out of step.
+   */
+  PROPOSAL_TIME_SKEW: 'PROPOSAL_TIME_SKEW',
 } as const;
 
 /** One of {@link ErrorCode}. */
