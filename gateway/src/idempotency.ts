@@ -11,12 +11,10 @@
  * the key is settled. A timer purges every `purgeIntervalSeconds`, not only at start.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 import type { EndorsedTransaction } from './fabric/ledger-port';
+import { openDataFile } from './sqlite-file';
 
 /** What a new request under a key may do. */
 export type IdempotencyBegin =
@@ -86,14 +84,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   /** `dataDir` `:memory:` keeps the store in memory (tests). */
   constructor(dataDir: string, retention: IdempotencyRetention = {}) {
-    let file = ':memory:';
-    if (dataDir !== ':memory:') {
-      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      file = join(dataDir, 'gateway.sqlite');
-    }
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+    this.#db = openDataFile(dataDir, 'gateway.sqlite', 'NORMAL');
     this.#migrate();
     this.#retentionMs = (retention.retentionHours ?? 24) * 3600_000;
     this.#contentAnswerMs = (retention.contentAnswerSeconds ?? 900) * 1000;

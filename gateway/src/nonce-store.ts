@@ -5,13 +5,11 @@
  * until its proof expires (at most five minutes); the number of unexpired nonces is bounded, and
  * when the bound is reached new proofs are refused (429) rather than a live nonce being forgotten.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 import type { NonceCache } from './auth/patient-proof';
 import { AppError, GatewayErrorCode } from './errors';
+import { openDataFile } from './sqlite-file';
 
 /** The SQLite nonce cache. */
 export class SqliteNonceCache implements NonceCache {
@@ -27,16 +25,9 @@ export class SqliteNonceCache implements NonceCache {
     dataDir: string,
     readonly maxEntries = 10_000,
   ) {
-    let file = ':memory:';
-    if (dataDir !== ':memory:') {
-      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      file = join(dataDir, 'patient-proof-nonces.sqlite');
-    }
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
     // A nonce is refused from the moment it is recorded: the write must be on disk before the proof
     // is accepted, or a crash right after could forget it.
-    this.#db.pragma('synchronous = FULL');
+    this.#db = openDataFile(dataDir, 'patient-proof-nonces.sqlite', 'FULL');
     this.#db.exec(`CREATE TABLE IF NOT EXISTS patient_proof_nonce (
       nonce_key TEXT PRIMARY KEY,
       expires_at INTEGER NOT NULL

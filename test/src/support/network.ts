@@ -66,13 +66,18 @@ export function peerConnection(org: OrgInfo, peerIndex = 0): grpc.Client {
   return new grpc.Client(peer.address, credentials);
 }
 
+/** The MSP folder the CA enrollment of an org's person wrote. */
+function userMsp(info: NetworkInfo, orgName: string, userId: string): string {
+  return join(info.stateDir, 'users', orgName.toLowerCase(), userId, 'msp');
+}
+
 /** An enrolled person's identity and signer, from the files the CA enrollment wrote. */
 export function userCredentials(
   info: NetworkInfo,
   org: OrgInfo,
   userId: string,
 ): { identity: Identity; signer: Signer } {
-  return mspCredentials(org, join(info.stateDir, 'users', org.name.toLowerCase(), userId, 'msp'));
+  return mspCredentials(org, userMsp(info, org.name, userId));
 }
 
 /** The identity and signer of an MSP folder a CA enrollment wrote (`signcerts/`, `keystore/`). */
@@ -94,8 +99,7 @@ export function gatewayFor(
   orgName: string,
   userId: string,
 ): { gateway: Gateway; client: grpc.Client } {
-  const org = orgInfo(info, orgName);
-  return connectAs(org, userCredentials(info, org, userId));
+  return gatewayForMsp(info, orgName, userMsp(info, orgName, userId));
 }
 
 /** A Fabric Gateway connection through the org's peer, signing with the identity of an MSP folder. */

@@ -35,8 +35,7 @@ export function withTimestamp(proposedTransaction: Uint8Array, time: Date): Uint
   const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
   // google-protobuf ships no typings: the Timestamp's two setters, as generated.
   const timestamp = channelHeader.getTimestamp() as unknown as
-    | { setSeconds(seconds: number): void; setNanos(nanos: number): void }
-    | undefined;
+    { setSeconds(seconds: number): void; setNanos(nanos: number): void } | undefined;
   if (timestamp === undefined) throw new Error('no timestamp');
   const ms = time.getTime();
   timestamp.setSeconds(Math.floor(ms / 1000));
