@@ -53,6 +53,33 @@ export default tseslint.config(
     rules: restrict(DEEP_IMPORT),
   },
   {
+    // Every endorser must compute the same result: time from the transaction timestamp, ids from the
+    // transaction id or the caller. The custodian's clock of the never-committed content read is the one
+    // exception, read in custodian-clock.ts only.
+    files: ['chaincode/src/**/*.ts', 'chaincode/domain/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**', 'chaincode/src/custodian-clock.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'chaincode time comes from the transaction timestamp' },
+        { object: 'Math', property: 'random', message: 'chaincode must be deterministic' },
+        { object: 'process', property: 'env', message: 'every endorser must read the same inputs' },
+        { object: 'crypto', property: 'randomUUID', message: 'ids come from the transaction id or caller' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'chaincode time comes from the transaction timestamp',
+        },
+        {
+          selector: "CallExpression[callee.name='randomUUID']",
+          message: 'ids come from the transaction id or caller',
+        },
+      ],
+    },
+  },
+  {
     // node:test's describe/it return promises the runner itself awaits.
     files: ['**/*.test.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' },

@@ -22,11 +22,13 @@ import {
   staffDid,
 } from '@medledger/domain';
 import { readNetworkInfo, type NetworkInfo } from '@medledger/network';
-import { gatewayFor, orgInfo } from '@medledger/test/support/network';
+import { gatewayForMsp, orgInfo } from '@medledger/test/support/network';
 
-/** The org and admin whose identity submits the batches (the events' actor). */
+/**
+ * The org whose bench-loader identity submits the batches (the events' actor): an admin of the org
+ * whose certificate carries `medledger.benchLoader=true`, enrolled by `MEDLEDGER_BENCH_LOADER=1 npm start`.
+ */
 export const LOADER_ORG = 'Hospital1';
-export const LOADER_ADMIN = 'hospital1-admin';
 
 /** Batch size and batches in flight chosen by measurement (docs/performance.md, the audit-event loader). */
 export const DEFAULT_BATCH = 500;
@@ -103,9 +105,18 @@ function errorText(err: unknown): string {
   return [err instanceof Error ? err.message : String(err), ...details.map((d) => d.message)].join(' ');
 }
 
-/** An org admin's contract handle over the SDK, closed by `close`. */
+/** Why the network has no bench-loader identity, or undefined when it has one. */
+function missingLoader(info: NetworkInfo): string | undefined {
+  return orgInfo(info, LOADER_ORG).benchLoader === undefined
+    ? `the running network was started without ${BENCH_LOADER_FLAG}=1 (no bench-loader identity)`
+    : undefined;
+}
+
+/** The bench-loader's contract handle over the SDK, closed by `close`. */
 export function adminContract(info: NetworkInfo): { contract: Contract; close: () => void } {
-  const { gateway, client } = gatewayFor(info, LOADER_ORG, LOADER_ADMIN);
+  const loader = orgInfo(info, LOADER_ORG).benchLoader;
+  if (loader === undefined) throw new Error(missingLoader(info));
+  const { gateway, client } = gatewayForMsp(info, LOADER_ORG, loader.mspDir);
   return {
     contract: gateway.getNetwork(info.channel).getContract(info.chaincode),
     close: () => {
@@ -129,7 +140,7 @@ export async function loaderRefusal(contract: Contract): Promise<string | undefi
   } catch (err) {
     const text = errorText(err);
     if (text.includes('[BENCH_LOADER_DISABLED]')) {
-      return `the running chaincode servers were started without ${BENCH_LOADER_FLAG}=1`;
+      return `the loader's certificate lacks the bench-loader attribute (start the network with ${BENCH_LOADER_FLAG}=1)`;
     }
     return `the loader probe failed: ${text.slice(0, 300)}`;
   }
@@ -202,6 +213,8 @@ export async function ensureAuditEvents(
   const batch = Math.min(options.batch ?? DEFAULT_BATCH, MAX_SYNTHETIC_AUDIT_BATCH);
   const inFlight = options.inFlight ?? DEFAULT_IN_FLIGHT;
   const file = markerFile(info);
+  const noLoader = missingLoader(info);
+  if (noLoader !== undefined) return { status: 'disabled', reason: noLoader };
   const { contract, close } = adminContract(info);
   try {
     let marker = readMarker(file);
@@ -274,7 +287,8 @@ export async function ensureAuditEvents(
 
 /** The loader's actor, for reports. */
 export function loaderActorDid(info: NetworkInfo): string {
-  return staffDid(orgInfo(info, LOADER_ORG).mspId, LOADER_ADMIN);
+  const org = orgInfo(info, LOADER_ORG);
+  return staffDid(org.mspId, org.benchLoader?.enrollmentId ?? `${LOADER_ORG.toLowerCase()}-bench-loader`);
 }
 
 const AUDIT_LOADER = command({

@@ -166,7 +166,7 @@ describe('benchmark harness smoke run', () => {
     const queried: string[] = [];
     const refused: AuditLoadOutcome = {
       status: 'disabled',
-      reason: 'the running chaincode servers were started without MEDLEDGER_BENCH_LOADER=1',
+      reason: 'the running network was started without MEDLEDGER_BENCH_LOADER=1 (no bench-loader identity)',
     };
     const results = await runSuite(fakeTarget('state-refused.json', fakeLedger(refused, queried)), tinyPlan);
     const loader = rowOf(results, 'audit-loader');

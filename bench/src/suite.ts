@@ -399,7 +399,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
     if (outcome.status === 'disabled') {
       loaderRefused = outcome.reason;
       log(
-        `AUDIT LOADER NOT AVAILABLE: ${outcome.reason}. To put ${plan.auditEvents.toLocaleString('en')} audit events on the ledger, restart the network with MEDLEDGER_BENCH_LOADER=1 npm start (benchmark networks only). ${plan.loaderS > 0 ? 'Falling back to the AccessRecord extrapolation.' : 'This run has no loader time for the extrapolation either.'}`,
+        `AUDIT LOADER NOT AVAILABLE: ${outcome.reason}. To put ${plan.auditEvents.toLocaleString('en')} audit events on the ledger, run MEDLEDGER_BENCH_LOADER=1 npm start (benchmark networks only; it enrolls a bench-loader identity, nothing restarts). ${plan.loaderS > 0 ? 'Falling back to the AccessRecord extrapolation.' : 'This run has no loader time for the extrapolation either.'}`,
       );
     } else {
       synthetic = outcome;
@@ -596,7 +596,7 @@ function loaderRow(
       ? `${howLoaded}: 1,000,000 took ${(run.seconds / 60).toFixed(1)} min (measured)`
       : `${howLoaded} → 1,000,000 would take ${minutesFor1M === null ? '?' : minutesFor1M.toFixed(0)} min (EXTRAPOLATED from the measured rate); ${outcome.events.toLocaleString('en')} synthetic events on the ledger`,
     notes: [
-      `${outcome.status === 'reused' ? 'reused the events an earlier run loaded (marker checked against the ledger); ' : ''}benchmark-only transaction, enabled only by MEDLEDGER_BENCH_LOADER=1 on the chaincode servers and only for org admins: each event is the same audit key, JSON shape and three index keys as AccessRecord writes, four state writes over the chaincode shim (fabric-shim 2.5 has no write batching), endorsed by two orgs; consortium CPU per op is per event.`,
+      `${outcome.status === 'reused' ? 'reused the events an earlier run loaded (marker checked against the ledger); ' : ''}benchmark-only transaction, accepted only from an org admin whose certificate carries medledger.benchLoader=true (enrolled by MEDLEDGER_BENCH_LOADER=1 npm start): each event is the same audit key, JSON shape and three index keys as AccessRecord writes, four state writes over the chaincode shim (fabric-shim 2.5 has no write batching), endorsed by two orgs; consortium CPU per op is per event.`,
     ],
   };
 }

@@ -13,6 +13,7 @@ import {
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { decideAccess, type AccessFacts, type ConsentFacts, type StudyFacts } from './access-policy';
 import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor } from './actor';
+import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
 import { deidentify } from './deidentify';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
@@ -23,8 +24,12 @@ const MAX_CONSENTS_PER_DECISION = 200;
 /** Access decisions (always audited), content reads on the custodian's peer, break-glass review. */
 @Info({ title: 'AccessContract', description: 'Access decisions, content reads, break-glass review' })
 export class AccessContract extends Contract {
-  constructor() {
+  readonly #custodianClock: Clock;
+
+  /** `custodianClock`: the chaincode server's clock, read only by `ReadRecordContent`; tests pass their own. */
+  constructor(custodianClock: Clock = serverClock) {
     super('access');
+    this.#custodianClock = custodianClock;
   }
 
   /**
@@ -194,9 +199,18 @@ export class AccessContract extends Contract {
    * as an evaluate on a peer of the custodian org (only it holds the content). Research grants get
    * content de-identified at source, without the salt. A grant based on a consent revoked since is
    * refused.
+   *
+   * Never committed, and the one transaction that reads a clock: on the custodian's peer, the proposal
+   * time the expiry is checked against must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the custodian's
+   * own clock. A chaincode cannot tell an evaluation from an endorsement (both are one ProcessProposal),
+   * so what keeps the clock out of committed state is that no transaction running this code can be
+   * VALID: it runs only on a peer of the custodian org (checked first, deterministically, against the
+   * peer's own MSP ID), and the chaincode's policy needs two orgs for every transaction, read-only ones
+   * included. Submitted, it is refused by the second org's peer or invalidated (docs/threat-model.md).
    * Caller: the actor of the access grant, still active. Reads: `access`, `consent`, `record~version`,
    * private `content`. Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED, EXPIRED, NOT_REGISTERED, INACTIVE,
-   * CONTENT_UNAVAILABLE (erased, or not the custodian's peer), CONTENT_MISMATCH (integrity).
+   * CONTENT_UNAVAILABLE (erased, or not the custodian's peer), CONTENT_MISMATCH (integrity),
+   * PROPOSAL_TIME_SKEW (the proposal time is not the custodian's).
    */
   @Transaction(false)
   @Returns('string')
@@ -214,13 +228,17 @@ export class AccessContract extends Contract {
     ) {
       return fail(ErrorCode.ACCESS_NOT_GRANTED, args.accessId);
     }
+    const anchor = await ledger.getRecordVersion(grant.recordId, grant.version);
+    if (!anchor) return fail(ErrorCode.NOT_FOUND, grant.recordId);
+    if (ledger.peerMsp !== anchor.custodian) {
+      fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} not on this peer`);
+    }
+    requireProposalTimeNear(ledger.txMs, this.#custodianClock, args.accessId);
     if (Date.parse(grant.expiresAt) <= ledger.txMs) fail(ErrorCode.EXPIRED, args.accessId);
     if (grant.consentId !== null) {
       const consent = await ledger.getConsent(grant.consentId);
       if (consent?.status !== 'active') fail(ErrorCode.ACCESS_NOT_GRANTED, args.accessId);
     }
-    const anchor = await ledger.getRecordVersion(grant.recordId, grant.version);
-    if (!anchor) return fail(ErrorCode.NOT_FOUND, grant.recordId);
     if (anchor.erased) fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} erased`);
     const bytes = await ledger.readContent(anchor.custodian, anchor.recordId, anchor.version);
     if (sha256Hex(bytes) !== anchor.contentHash) fail(ErrorCode.CONTENT_MISMATCH, grant.recordId);

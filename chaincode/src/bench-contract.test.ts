@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import {
   auditEventSchema,
+  BENCH_LOADER_ATTRIBUTE,
   BENCH_LOADER_FLAG,
   MAX_SYNTHETIC_AUDIT_BATCH,
   type AccessDecision,
   type AuditEvent,
 } from '@medledger/domain';
 import { anchor } from './testing/fixtures';
+import type { FakeSigner } from './testing/fake-identity';
 import { Harness, orgAdmin, registerPatient, registerStaff } from './testing/harness';
 
 interface Loaded {
@@ -22,67 +24,77 @@ interface AuditPage {
 
 const LOAD = 'bench:LoadSyntheticAuditEvents';
 
-function withFlag(value: string | undefined): void {
-  if (value === undefined) Reflect.deleteProperty(process.env, BENCH_LOADER_FLAG);
-  else process.env[BENCH_LOADER_FLAG] = value;
+/** An org's bench-loader identity: an admin certificate with the CA-issued bench-loader attribute. */
+function loader(mspId = 'Hospital1MSP', value = 'true'): FakeSigner {
+  return { ...orgAdmin(mspId), attrs: { [BENCH_LOADER_ATTRIBUTE]: value } };
 }
 
 void describe('bench contract: LoadSyntheticAuditEvents', () => {
-  const before = process.env[BENCH_LOADER_FLAG];
-  beforeEach(() => {
-    withFlag('1');
-  });
+  const flagBefore = process.env[BENCH_LOADER_FLAG];
   afterEach(() => {
-    withFlag(before);
+    if (flagBefore === undefined) Reflect.deleteProperty(process.env, BENCH_LOADER_FLAG);
+    else process.env[BENCH_LOADER_FLAG] = flagBefore;
   });
 
-  void it('when the chaincode server runs without the flag, then it refuses with BENCH_LOADER_DISABLED and writes nothing', async () => {
+  void it('when the signer has no bench-loader attribute (issue 12 hole 16), then BENCH_LOADER_DISABLED, even where the chaincode server runs with MEDLEDGER_BENCH_LOADER=1, and nothing is written', async () => {
     const h = new Harness();
-    for (const value of [undefined, '', '0', 'true']) {
-      withFlag(value);
+    // The flag of the chaincode server's environment no longer opens anything.
+    process.env[BENCH_LOADER_FLAG] = '1';
+    const signers: FakeSigner[] = [
+      orgAdmin('Hospital1MSP'),
+      loader('Hospital1MSP', 'false'),
+      loader('Hospital1MSP', 'TRUE'),
+      loader('Hospital1MSP', ''),
+      { ...orgAdmin('Hospital1MSP'), attrs: { 'medledger.benchloader': 'true' } },
+    ];
+    const keysBefore = h.ledger.committedKeys().length;
+    for (const signer of signers) {
       await assert.rejects(
-        h.submit(orgAdmin('Hospital1MSP'), LOAD, { count: 3 }),
-        /\[BENCH_LOADER_DISABLED\] MEDLEDGER_BENCH_LOADER/,
+        h.submit(signer, LOAD, { count: 3 }),
+        /\[BENCH_LOADER_DISABLED\] medledger\.benchLoader/,
       );
     }
+    assert.equal(h.ledger.committedKeys().length, keysBefore);
   });
 
-  void it('when the flag is set after the server started, then the next call sees it (read at call time)', async () => {
+  void it('when the signer carries the attribute, then the batch loads whatever the chaincode server environment says', async () => {
     const h = new Harness();
-    withFlag(undefined);
-    await assert.rejects(h.submit(orgAdmin('Hospital1MSP'), LOAD, { count: 1 }), /BENCH_LOADER_DISABLED/);
-    withFlag('1');
-    const { result } = await h.submit<Loaded>(orgAdmin('Hospital1MSP'), LOAD, { count: 1 });
-    assert.equal(result.count, 1);
+    Reflect.deleteProperty(process.env, BENCH_LOADER_FLAG);
+    const { result, tx } = await h.submit<Loaded>(loader(), LOAD, { count: 2 });
+    assert.equal(result.count, 2);
+    assert.equal(tx.status, 'VALID');
   });
 
-  void it('when a caller is not an active org admin, then FORBIDDEN', async () => {
+  void it('when a caller with the attribute is not an active org admin, then FORBIDDEN', async () => {
     const h = new Harness();
     const attending = await registerStaff(h, 'Hospital1MSP', 'attending', 'cardiology');
     const auditor = await registerStaff(h, 'RegulatorMSP', 'auditor', null);
     for (const who of [attending, auditor]) {
-      await assert.rejects(h.submit(who, LOAD, { count: 2 }), /\[FORBIDDEN\] did:medledger:/);
+      await assert.rejects(
+        h.submit({ ...who, attrs: { [BENCH_LOADER_ATTRIBUTE]: 'true' } }, LOAD, { count: 2 }),
+        /\[FORBIDDEN\] did:medledger:/,
+      );
     }
     const admin = await registerStaff(h, 'Hospital2MSP', 'admin', null);
     await h.submit(orgAdmin('Hospital2MSP'), 'identity:DeactivateStaff', {
       did: `did:medledger:hospital2:${admin.cn}`,
     });
-    await assert.rejects(h.submit(admin, LOAD, { count: 2 }), /\[FORBIDDEN\]/);
+    await assert.rejects(
+      h.submit({ ...admin, attrs: { [BENCH_LOADER_ATTRIBUTE]: 'true' } }, LOAD, { count: 2 }),
+      /\[FORBIDDEN\]/,
+    );
   });
 
   void it('when the batch is empty or larger than the bound, then VALIDATION_FAILED names the field', async () => {
     const h = new Harness();
     for (const count of [0, MAX_SYNTHETIC_AUDIT_BATCH + 1, 1.5]) {
-      await assert.rejects(
-        h.submit(orgAdmin('Hospital1MSP'), LOAD, { count }),
-        /\[VALIDATION_FAILED\] count/,
-      );
+      await assert.rejects(h.submit(loader(), LOAD, { count }), /\[VALIDATION_FAILED\] count/);
     }
     await assert.rejects(
-      h.submit(orgAdmin('Hospital1MSP'), LOAD, { count: 2, actorDid: 'did:medledger:hospital1:x' }),
+      h.submit(loader(), LOAD, { count: 2, actorDid: 'did:medledger:hospital1:x' }),
       /\[VALIDATION_FAILED\]/,
     );
-    const { result } = await h.submit<Loaded>(orgAdmin('Hospital1MSP'), LOAD, {
+    const { result } = await h.submit<Loaded>(loader(), LOAD, {
       count: MAX_SYNTHETIC_AUDIT_BATCH,
       eventsPerPatient: MAX_SYNTHETIC_AUDIT_BATCH,
     });
@@ -103,7 +115,7 @@ void describe('bench contract: LoadSyntheticAuditEvents', () => {
     const familyOf = (key: string): string => key.split('\u0000')[1] ?? '';
     const realFamilies = new Set([...real.tx.writes.keys()].map(familyOf));
 
-    const { result, tx } = await h.submit<Loaded>(orgAdmin('Hospital1MSP'), LOAD, {
+    const { result, tx } = await h.submit<Loaded>(loader(), LOAD, {
       count: 7,
       eventsPerPatient: 3,
     });
@@ -135,7 +147,7 @@ void describe('bench contract: LoadSyntheticAuditEvents', () => {
 
   void it('when batches are loaded, then QueryAudit finds the events by patient, actor and record, newest first', async () => {
     const h = new Harness();
-    const admin = orgAdmin('Hospital1MSP');
+    const admin = loader();
     const auditor = await registerStaff(h, 'RegulatorMSP', 'auditor', null);
     const first = await h.submit<Loaded>(admin, LOAD, { count: 4, eventsPerPatient: 2 });
     h.ledger.advance(60_000);
@@ -189,18 +201,8 @@ void describe('bench contract: LoadSyntheticAuditEvents', () => {
   void it('when the same batch runs on two copies of the ledger with the same tx id and time, then the writes are identical', async () => {
     const h = new Harness();
     const options = { txId: 'e'.repeat(64), time: h.ledger.now };
-    const a = await new Harness(h.ledger.clone()).submit(
-      orgAdmin('Hospital1MSP'),
-      LOAD,
-      { count: 20 },
-      options,
-    );
-    const b = await new Harness(h.ledger.clone()).submit(
-      orgAdmin('Hospital1MSP'),
-      LOAD,
-      { count: 20 },
-      options,
-    );
+    const a = await new Harness(h.ledger.clone()).submit(loader(), LOAD, { count: 20 }, options);
+    const b = await new Harness(h.ledger.clone()).submit(loader(), LOAD, { count: 20 }, options);
     const hex = (w: Map<string, Buffer | null>) => [...w].map(([k, v]) => [k, v?.toString('hex') ?? null]);
     assert.deepEqual(hex(a.tx.writes), hex(b.tx.writes));
     assert.equal(a.tx.response, b.tx.response);

@@ -1,5 +1,5 @@
 import {
-  BENCH_LOADER_FLAG,
+  BENCH_LOADER_ATTRIBUTE,
   canonicalJson,
   ErrorCode,
   loadSyntheticAuditEventsInput,
@@ -12,19 +12,19 @@ import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 
 /**
- * Whether this chaincode server process was started with the benchmark flag; read at call time. This is
- * the one input that is not in the proposal: endorsers that disagree about it cannot agree on a result
- * (one refuses), so a mismatch ends in a refused transaction, never in divergent state. A deterministic
- * gate (a CA-issued certificate attribute checked against the signer) is the better design; see docs/performance.md (the audit-event loader).
+ * Whether the signer's certificate carries the bench-loader attribute, issued by its org's CA only on
+ * benchmark networks (`MEDLEDGER_BENCH_LOADER=1 npm start`). It is part of the signed proposal, so every
+ * endorser reads the same fact (a flag of each chaincode server's environment, which it replaces, was
+ * one each endorsing org set for itself), and the certificate in the block shows who was allowed.
  */
-function benchLoaderEnabled(): boolean {
-  return process.env[BENCH_LOADER_FLAG] === '1';
+function isBenchLoader(ctx: Context): boolean {
+  return ctx.clientIdentity.getAttributeValue(BENCH_LOADER_ATTRIBUTE) === 'true';
 }
 
 /**
  * Benchmark-only transactions. They exist so the benchmark can put 1,000,000 audit events on a ledger in
- * minutes (docs/performance.md), and refuse to run unless the chaincode server was started with
- * `MEDLEDGER_BENCH_LOADER=1`, which no production deployment sets.
+ * minutes (docs/performance.md), and refuse to run unless the signer's certificate carries
+ * `medledger.benchLoader=true`, which no production CA issues.
  */
 @Info({ title: 'BenchContract', description: 'Benchmark-only loaders (disabled unless opted in)' })
 export class BenchContract extends Contract {
@@ -45,15 +45,15 @@ export class BenchContract extends Contract {
    * No chaincode event is emitted: the gateways' audit projections (and the regulator's reports built
    * on them) must hold real access decisions only, and a transaction carries one event, not thousands.
    *
-   * Caller: an active org admin, and only when the chaincode server runs with
-   * `MEDLEDGER_BENCH_LOADER=1` (checked first, at call time). Writes: `audit`, `audit~patient`,
+   * Caller: an active org admin whose certificate carries `medledger.benchLoader=true` (checked
+   * first). Writes: `audit`, `audit~patient`,
    * `audit~actor`, `audit~record`. Events: none. Errors: BENCH_LOADER_DISABLED, VALIDATION_FAILED,
    * FORBIDDEN (not an org admin, or an unusable identity).
    */
   @Transaction()
   @Returns('string')
   public async LoadSyntheticAuditEvents(ctx: Context, input: string): Promise<string> {
-    if (!benchLoaderEnabled()) fail(ErrorCode.BENCH_LOADER_DISABLED, BENCH_LOADER_FLAG);
+    if (!isBenchLoader(ctx)) fail(ErrorCode.BENCH_LOADER_DISABLED, BENCH_LOADER_ATTRIBUTE);
     const args = parseInput(loadSyntheticAuditEventsInput, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);

@@ -4,6 +4,8 @@ import {
   CONTENT_TRANSIENT_KEY,
   contentEnvelopeSchema,
   ErrorCode,
+  exceedsJsonDepth,
+  MAX_JSON_DEPTH,
   MAX_CONTENT_BYTES,
   sha256Hex,
   type ContentEnvelope,
@@ -30,7 +32,8 @@ export interface TransientContent {
  * Reads `{resource, salt}` from the transient map key `content`. The hash is computed over the
  * canonical JSON of the value as sent (not a re-built copy), so any holder of the same content and
  * salt computes the same hash. `[VALIDATION_FAILED] content` when missing, not JSON, of the wrong
- * shape, holding a `__proto__` key, too large, or not canonicalizable.
+ * shape, holding a `__proto__` key, too large, nested deeper than `MAX_JSON_DEPTH` (checked first: the
+ * other checks recurse over the value), or not canonicalizable.
  */
 export function readTransientContent(ledger: Ledger): TransientContent {
   const raw = ledger.transient(CONTENT_TRANSIENT_KEY);
@@ -42,6 +45,7 @@ export function readTransientContent(ledger: Ledger): TransientContent {
   } catch {
     return fail(ErrorCode.VALIDATION_FAILED, 'content not JSON');
   }
+  if (exceedsJsonDepth(value, MAX_JSON_DEPTH)) return fail(ErrorCode.VALIDATION_FAILED, 'content too deep');
   if (!contentEnvelopeSchema.safeParse(value).success || hasProtoKey(value)) {
     return fail(ErrorCode.VALIDATION_FAILED, 'content');
   }

@@ -71,6 +71,17 @@ export const authConfigSchema = z
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
     /** Longest token lifetime accepted (`exp - iat`), seconds. */
     maxTokenAgeSeconds: z.number().int().min(60).max(86_400).default(3600),
+    /**
+     * The `typ` header every token must carry, where the issuer sets one (RFC 9068 access tokens:
+     * `at+jwt`); unset, the header is not checked.
+     */
+    typ: z.string().min(1).optional(),
+    /**
+     * Longest time a key withdrawn from the JWKS is still trusted, cached verifications included:
+     * the file is checked this often (default 1 s), the URL fetched again when its copy is this old
+     * (default 60 s).
+     */
+    keySetRefreshSeconds: z.number().min(0).max(3600).optional(),
   })
   .refine((a) => (a.jwksPath === undefined) !== (a.jwksUrl === undefined), {
     error: 'exactly one of jwksPath and jwksUrl is required',
@@ -126,6 +137,23 @@ export const ledgerConfigSchema = z.strictObject({
    * or latency (`bench/results/lever-commit-tracking.md`).
    */
   commitTracking: z.enum(['stream', 'status']).default('stream'),
+});
+
+/**
+ * What the idempotency store keeps, and for how long: a key and its answer `retentionHours`; the answer
+ * of a route whose answer holds record content (an anchored record's salt, a research dataset) only
+ * `contentAnswerSeconds`, after which a retry under the key gets 410 IDEMPOTENCY_ANSWER_PURGED; purged
+ * every `purgeIntervalSeconds`. 15 minutes covers a client's retries of one request by far (they
+ * come within seconds to minutes) and is the lifetime of an access grant.
+ */
+export const idempotencyConfigSchema = z.strictObject({
+  retentionHours: z
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  contentAnswerSeconds: z.number().int().min(60).max(86_400).default(900),
+  purgeIntervalSeconds: z.number().int().min(1).max(3600).default(60),
 });
 
 /** Thresholds of the projection's alert rules (see `GET /v1/alerts`). */
@@ -239,7 +267,8 @@ export const projectionConfigSchema = z.strictObject({
  * - `ca`: see {@link caConfigSchema}.
  * - `wallet`: `{ dir, keyPath }`, encrypted identity files and the 32-byte key file (hex or raw).
  * - `serviceEnrollmentId`: the gateway's own wallet identity (defaults to the registrar's id).
- * - `dataDir`: folder of the gateway's SQLite database (idempotency keys).
+ * - `dataDir`: folder of the gateway's SQLite databases (idempotency keys, patient-proof nonces).
+ * - `idempotency`: see {@link idempotencyConfigSchema} (what is kept how long).
  * - `projection`: see {@link projectionConfigSchema} (SQLite or PostgreSQL, folder, cursor key, review
  *   deadline, alert thresholds).
  * - `auth`: see {@link authConfigSchema}.
@@ -283,6 +312,7 @@ export const gatewayConfigSchema = z
      */
     serviceEnrollmentId: z.string().min(1).optional(),
     dataDir: path,
+    idempotency: idempotencyConfigSchema.default(idempotencyConfigSchema.parse({})),
     projection: projectionConfigSchema.default(projectionConfigSchema.parse({})),
     auth: authConfigSchema,
     limits: limitsConfigSchema.default(limitsConfigSchema.parse({})),

@@ -11,6 +11,8 @@ import { ErrorCode as ChaincodeErrorCode } from '@medledger/domain';
 export const GatewayErrorCode = {
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   MALFORMED_JSON: 'MALFORMED_JSON',
+  /** A JSON body nests arrays and objects deeper than `MAX_JSON_DEPTH` (400). */
+  JSON_TOO_DEEP: 'JSON_TOO_DEEP',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   URI_TOO_LONG: 'URI_TOO_LONG',
@@ -28,6 +30,11 @@ export const GatewayErrorCode = {
   IDEMPOTENCY_KEY_INVALID: 'IDEMPOTENCY_KEY_INVALID',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   IDEMPOTENCY_IN_PROGRESS: 'IDEMPOTENCY_IN_PROGRESS',
+  /**
+   * The request under this `Idempotency-Key` was answered, but its answer held record content (a salt,
+   * a dataset) and was purged after the content retention; the write is not run again (410).
+   */
+  IDEMPOTENCY_ANSWER_PURGED: 'IDEMPOTENCY_ANSWER_PURGED',
   /** A page cursor that is tampered with, malformed, or made for another query or viewer (400). */
   CURSOR_INVALID: 'CURSOR_INVALID',
   LEDGER_UNAVAILABLE: 'LEDGER_UNAVAILABLE',
@@ -52,6 +59,7 @@ export type AppErrorCode = GatewayErrorCode | ChaincodeErrorCode;
 export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  JSON_TOO_DEEP: 400,
   IDEMPOTENCY_KEY_INVALID: 400,
   CURSOR_INVALID: 400,
   UNAUTHENTICATED: 401,
@@ -67,6 +75,8 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   ACCESS_NOT_GRANTED: 403,
   APPROVAL_REQUIRED: 403,
   BENCH_LOADER_DISABLED: 403,
+  // A signed read whose time the custodian refuses: backdated, or a gateway clock out of step.
+  PROPOSAL_TIME_SKEW: 403,
   ROUTE_NOT_FOUND: 404,
   NOT_FOUND: 404,
   CONTENT_UNAVAILABLE: 404,
@@ -77,6 +87,7 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   REPLAYED_NONCE: 409,
   CONFLICT: 409,
   STALE_PAYLOAD: 409,
+  IDEMPOTENCY_ANSWER_PURGED: 410,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -156,6 +167,7 @@ export function titleFor(status: number): string {
     404: 'Not Found',
     405: 'Method Not Allowed',
     409: 'Conflict',
+    410: 'Gone',
     413: 'Content Too Large',
     414: 'URI Too Long',
     415: 'Unsupported Media Type',

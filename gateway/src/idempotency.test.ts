@@ -99,3 +99,79 @@ describe('idempotency recovery of unfinished writes', () => {
     store.close();
   });
 });
+
+describe('idempotency retention (issue 12 hole 16)', () => {
+  const anchored = JSON.stringify({ txId: 'tx', salt: 'ab'.repeat(16), record: { recordId: 'r1' } });
+
+  it('when a content-bearing answer is past its retention, then the purge replaces it by its digest and a retry gets 410, never the content or a second write', () => {
+    let clock = 1_000_000;
+    const dir = mkdtempSync(join(tmpdir(), 'idem-'));
+    const store = new SqliteIdempotencyStore(dir, {
+      contentAnswerSeconds: 900,
+      purgeIntervalSeconds: 0,
+      now: () => clock,
+    });
+    store.begin('staff:a', 'key-content-1', 'h');
+    store.remember('staff:a', 'key-content-1', 'salt', 'ab'.repeat(16));
+    store.complete('staff:a', 'key-content-1', 201, anchored, true);
+    store.begin('staff:a', 'key-plain-1', 'h');
+    store.complete('staff:a', 'key-plain-1', 201, '{"txId":"tx2"}');
+    clock += 899_000;
+    assert.deepEqual(store.begin('staff:a', 'key-content-1', 'h'), {
+      state: 'replay',
+      status: 201,
+      body: anchored,
+    });
+    clock += 1_000;
+    // Due but not yet purged: already never replayed.
+    assert.deepEqual(store.begin('staff:a', 'key-content-1', 'h'), {
+      state: 'purged',
+      status: 201,
+      keptSeconds: 900,
+    });
+    assert.deepEqual(store.purge(), { keys: 0, answers: 1 });
+    store.close();
+    const db = new Database(join(dir, 'gateway.sqlite'), { readonly: true });
+    const rows = db.prepare('SELECT key, body, body_sha256, memo FROM idempotency ORDER BY key').all() as {
+      key: string;
+      body: string | null;
+      body_sha256: string;
+      memo: string | null;
+    }[];
+    db.close();
+    assert.deepEqual(
+      rows.map((r) => [r.key, r.body, r.memo]),
+      [
+        ['key-content-1', null, null],
+        ['key-plain-1', '{"txId":"tx2"}', null],
+      ],
+    );
+    assert.match(rows[0]?.body_sha256 ?? '', /^[0-9a-f]{64}$/);
+    const reopened = new SqliteIdempotencyStore(dir, { purgeIntervalSeconds: 0, now: () => clock });
+    assert.equal(reopened.begin('staff:a', 'key-content-1', 'h').state, 'purged');
+    assert.equal(reopened.begin('staff:a', 'key-content-1', 'other').state, 'mismatch');
+    reopened.close();
+  });
+
+  it('when the purge timer runs, then keys past the retention go while the gateway keeps running, not only at start', async () => {
+    let clock = 5_000_000;
+    const store = new SqliteIdempotencyStore(':memory:', {
+      retentionHours: 1,
+      contentAnswerSeconds: 60,
+      purgeIntervalSeconds: 0.05,
+      now: () => clock,
+    });
+    store.begin('staff:a', 'key-old-1', 'h');
+    store.complete('staff:a', 'key-old-1', 200, '{}');
+    store.begin('staff:a', 'key-dataset-1', 'h');
+    store.complete('staff:a', 'key-dataset-1', 200, '{"items":[{"resource":{}}]}', true);
+    clock += 61_000;
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(store.begin('staff:a', 'key-dataset-1', 'h').state, 'purged');
+    assert.equal(store.begin('staff:a', 'key-old-1', 'h').state, 'replay');
+    clock += 3_600_000;
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual(store.begin('staff:a', 'key-old-1', 'h'), { state: 'new' });
+    store.close();
+  });
+});

@@ -2,14 +2,19 @@
  * Idempotency keys of writes, in the gateway's embedded SQLite database. A key is scoped to the
  * principal; the first request under a key runs, a retry with the same payload gets the stored
  * response, a different payload is 422, and a duplicate while the first still runs is 409.
+ *
+ * What is kept, and for how long (docs/threat-model.md, a copy of a gateway's disk): a key and its
+ * answer for `retentionHours` (24 h); the answer of a route whose answer holds record content or its
+ * salt (an anchored record's salt, a research dataset) only for `contentAnswerSeconds` (15 min), then
+ * only its status and SHA-256 digest, so a retry after that is told the answer is gone (410) instead
+ * of getting the content again or writing twice; a value remembered for retries (the salt) only until
+ * the key is settled. A timer purges every `purgeIntervalSeconds`, not only at start.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-
-import Database from 'better-sqlite3';
+import { createHash, randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
 
 import type { EndorsedTransaction } from './fabric/ledger-port';
+import { openDataFile } from './sqlite-file';
 
 /** What a new request under a key may do. */
 export type IdempotencyBegin =
@@ -23,6 +28,8 @@ export type IdempotencyBegin =
       readonly prior?: readonly EndorsedTransaction[];
     }
   | { readonly state: 'replay'; readonly status: number; readonly body: string }
+  /** Settled, but its answer held content and was purged after the content retention. */
+  | { readonly state: 'purged'; readonly status: number; readonly keptSeconds: number }
   | { readonly state: 'mismatch' }
   | { readonly state: 'in-progress' };
 
@@ -36,7 +43,11 @@ export interface IdempotencyStore {
    * under `name` wins and is returned.
    */
   remember(principal: string, key: string, name: string, value: string): string;
-  complete(principal: string, key: string, status: number, body: string): void;
+  /**
+   * Settles the key with its answer; `holdsContent` answers are kept only for the content retention.
+   * Values remembered under the key are dropped (a settled key is replayed, never run again).
+   */
+  complete(principal: string, key: string, status: number, body: string, holdsContent?: boolean): void;
   /**
    * Forgets a key whose request failed in a retryable way; if a transaction was already endorsed under
    * it, the key stays pending without an owner so that the retry recovers that transaction.
@@ -48,32 +59,69 @@ export interface IdempotencyStore {
 /** Accepted key format. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
+
+/** How long the store keeps what (see the module comment). */
+export interface IdempotencyRetention {
+  /** Hours a key and its answer are kept (default 24). */
+  readonly retentionHours?: number;
+  /** Seconds the answer of a content-bearing route is kept (default 900). */
+  readonly contentAnswerSeconds?: number;
+  /** Seconds between purges (default 60); 0 purges only at start and on {@link SqliteIdempotencyStore.purge}. */
+  readonly purgeIntervalSeconds?: number;
+  /** The clock, for tests. */
+  readonly now?: () => number;
+}
 
 /** SQLite implementation. `owner` tells this process's rows from a crashed predecessor's. */
 export class SqliteIdempotencyStore implements IdempotencyStore {
   readonly #db: Database.Database;
   readonly #owner = randomUUID();
+  readonly #retentionMs: number;
+  readonly #contentAnswerMs: number;
+  readonly #now: () => number;
+  readonly #timer: NodeJS.Timeout | undefined;
 
   /** `dataDir` `:memory:` keeps the store in memory (tests). */
-  constructor(dataDir: string, retentionHours = 24) {
-    let file = ':memory:';
-    if (dataDir !== ':memory:') {
-      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      file = join(dataDir, 'gateway.sqlite');
-    }
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = NORMAL');
+  constructor(dataDir: string, retention: IdempotencyRetention = {}) {
+    this.#db = openDataFile(dataDir, 'gateway.sqlite', 'NORMAL');
     this.#migrate();
-    const expired = Date.now() - retentionHours * 3600_000;
-    this.#db
-      .prepare(
-        `DELETE FROM idempotency_tx WHERE (principal, key) IN
-           (SELECT principal, key FROM idempotency WHERE created_at < ?)`,
-      )
-      .run(expired);
-    this.#db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(expired);
+    this.#retentionMs = (retention.retentionHours ?? 24) * 3600_000;
+    this.#contentAnswerMs = (retention.contentAnswerSeconds ?? 900) * 1000;
+    this.#now = retention.now ?? Date.now;
+    this.purge();
+    const interval = (retention.purgeIntervalSeconds ?? 60) * 1000;
+    if (interval > 0) {
+      this.#timer = setInterval(() => {
+        this.purge();
+      }, interval);
+      this.#timer.unref();
+    }
+  }
+
+  /**
+   * Deletes keys older than the retention (with their journaled transactions) and replaces answers
+   * past their content retention by their digest. Returns how many of each.
+   */
+  purge(): { readonly keys: number; readonly answers: number } {
+    const now = this.#now();
+    const expired = now - this.#retentionMs;
+    return this.#db.transaction(() => {
+      this.#db
+        .prepare(
+          `DELETE FROM idempotency_tx WHERE (principal, key) IN
+             (SELECT principal, key FROM idempotency WHERE created_at < ?)`,
+        )
+        .run(expired);
+      const keys = this.#db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(expired).changes;
+      const answers = this.#db
+        .prepare(
+          `UPDATE idempotency SET body = NULL
+           WHERE body_purge_at IS NOT NULL AND body_purge_at <= ? AND body IS NOT NULL`,
+        )
+        .run(now).changes;
+      return { keys, answers };
+    })();
   }
 
   /**
@@ -82,7 +130,18 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
    */
   #migrate(): void {
     const version = this.#db.pragma('user_version', { simple: true }) as number;
-    if (version >= SCHEMA_VERSION) return;
+    if (version < 2) this.#migrateToV2();
+    if (version < 3) {
+      // Version 3: when a content-bearing answer is purged, and the digest of the answer kept instead.
+      this.#db.transaction(() => {
+        this.#db.exec('ALTER TABLE idempotency ADD COLUMN body_purge_at INTEGER');
+        this.#db.exec('ALTER TABLE idempotency ADD COLUMN body_sha256 TEXT');
+        this.#db.pragma(`user_version = ${String(SCHEMA_VERSION)}`);
+      })();
+    }
+  }
+
+  #migrateToV2(): void {
     this.#db.transaction(() => {
       this.#db.exec(`CREATE TABLE IF NOT EXISTS idempotency (
         principal TEXT NOT NULL,
@@ -120,7 +179,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
         });
       }
       this.#db.exec('UPDATE idempotency SET tx_id = NULL');
-      this.#db.pragma(`user_version = ${String(SCHEMA_VERSION)}`);
+      this.#db.pragma('user_version = 2');
     })();
   }
 
@@ -128,7 +187,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     const tx = this.#db.transaction((): IdempotencyBegin => {
       const row = this.#db
         .prepare(
-          'SELECT request_hash, state, owner, status, body FROM idempotency WHERE principal = ? AND key = ?',
+          `SELECT request_hash, state, owner, status, body, body_purge_at, created_at FROM idempotency
+           WHERE principal = ? AND key = ?`,
         )
         .get(principal, key) as
         | {
@@ -137,6 +197,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
             owner: string;
             status: number | null;
             body: string | null;
+            body_purge_at: number | null;
+            created_at: number;
           }
         | undefined;
       if (!row) {
@@ -145,11 +207,18 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
             `INSERT INTO idempotency (principal, key, request_hash, state, owner, created_at)
              VALUES (?, ?, ?, 'pending', ?, ?)`,
           )
-          .run(principal, key, requestHash, this.#owner, Date.now());
+          .run(principal, key, requestHash, this.#owner, this.#now());
         return { state: 'new' };
       }
       if (row.request_hash !== requestHash) return { state: 'mismatch' };
-      if (row.state === 'done') return { state: 'replay', status: row.status ?? 200, body: row.body ?? '' };
+      if (row.state === 'done') {
+        const status = row.status ?? 200;
+        // Past its content retention (purged, or due and not yet reached by the timer): never replayed.
+        if (row.body_purge_at !== null && (row.body === null || row.body_purge_at <= this.#now())) {
+          return { state: 'purged', status, keptSeconds: Math.round(this.#contentAnswerMs / 1000) };
+        }
+        return { state: 'replay', status, body: row.body ?? '' };
+      }
       if (row.owner === this.#owner) return { state: 'in-progress' };
       // Left pending by a gateway that stopped (or released after endorsement): this process takes the
       // request over, and recovers what the earlier attempt may have committed.
@@ -182,7 +251,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
         `INSERT OR IGNORE INTO idempotency_tx (principal, key, tx_id, fn, envelope, endorsed_at)
          VALUES (?, ?, ?, ?, ?, ?)`,
       )
-      .run(principal, key, tx.txId, tx.fn, tx.envelope ? Buffer.from(tx.envelope) : null, Date.now());
+      .run(principal, key, tx.txId, tx.fn, tx.envelope ? Buffer.from(tx.envelope) : null, this.#now());
   }
 
   remember(principal: string, key: string, name: string, value: string): string {
@@ -202,10 +271,21 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     return keep.immediate();
   }
 
-  complete(principal: string, key: string, status: number, body: string): void {
+  complete(principal: string, key: string, status: number, body: string, holdsContent = false): void {
     this.#db
-      .prepare(`UPDATE idempotency SET state = 'done', status = ?, body = ? WHERE principal = ? AND key = ?`)
-      .run(status, body, principal, key);
+      .prepare(
+        `UPDATE idempotency SET state = 'done', status = ?, body = ?, body_sha256 = ?, body_purge_at = ?,
+           memo = NULL
+         WHERE principal = ? AND key = ?`,
+      )
+      .run(
+        status,
+        body,
+        createHash('sha256').update(body).digest('hex'),
+        holdsContent ? this.#now() + this.#contentAnswerMs : null,
+        principal,
+        key,
+      );
   }
 
   release(principal: string, key: string): void {
@@ -221,6 +301,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   close(): void {
+    if (this.#timer) clearInterval(this.#timer);
     this.#db.close();
   }
 }

@@ -18,6 +18,7 @@ import { createApp } from './http/app';
 import { createListener } from './http/listener';
 import { SqliteIdempotencyStore } from './idempotency';
 import { createLogger } from './logger';
+import { SqliteNonceCache } from './nonce-store';
 import { createMetrics, registerCommitTrackerMetrics } from './metrics';
 import { FabricEventSource } from './projection/write/fabric-source';
 import { startProjection, type ProjectionRuntime } from './projection/runtime';
@@ -139,7 +140,8 @@ async function main(): Promise<void> {
     orgName: config.org.name,
     mspId: config.org.mspId,
   });
-  const idempotency = new SqliteIdempotencyStore(config.dataDir);
+  const idempotency = new SqliteIdempotencyStore(config.dataDir, config.idempotency);
+  const patientProofNonces = new SqliteNonceCache(config.dataDir);
   const projection = await setUpProjection(config, network, (err) => {
     // Fabric and SQLite errors name no personal data; payloads are never logged.
     logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'projection follower retrying');
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
     ledger: new Ledger(client, { org: config.org.mspId }),
     verifier,
     idempotency,
+    patientProofNonces,
     enroller,
     logger,
     metrics,
@@ -183,6 +186,7 @@ async function main(): Promise<void> {
           service.close();
           client.close();
           idempotency.close();
+          patientProofNonces.close();
           logger.info('stopped');
           process.exit(0);
         });

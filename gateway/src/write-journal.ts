@@ -65,6 +65,11 @@ export class WriteJournal implements EndorsementJournal {
         return { state: 'open', journal: new WriteJournal({ store, scope, key }, begun.prior ?? []) };
       case 'replay':
         return { state: 'replay', status: begun.status, body: begun.body };
+      case 'purged':
+        throw new AppError(
+          GatewayErrorCode.IDEMPOTENCY_ANSWER_PURGED,
+          `the request under this key was answered ${String(begun.status)}; that answer held record content and was kept ${String(begun.keptSeconds)} s only`,
+        );
       case 'mismatch':
         throw new AppError(GatewayErrorCode.IDEMPOTENCY_KEY_REUSED, 'the key was used with another payload');
       case 'in-progress':
@@ -95,10 +100,13 @@ export class WriteJournal implements EndorsementJournal {
     return b ? b.store.remember(b.scope, b.key, name, make()) : make();
   }
 
-  /** Settles with the answer the client gets: a retry under the key gets it again. */
-  complete(reply: StoredReply): void {
+  /**
+   * Settles with the answer the client gets: a retry under the key gets it again (an answer that
+   * `holdsContent` only within the store's content retention).
+   */
+  complete(reply: StoredReply, holdsContent = false): void {
     const b = this.#settle();
-    if (b) b.store.complete(b.scope, b.key, reply.status, reply.body);
+    if (b) b.store.complete(b.scope, b.key, reply.status, reply.body, holdsContent);
   }
 
   /**

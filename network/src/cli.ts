@@ -34,8 +34,9 @@ function printInfo(info: NetworkInfo): void {
   for (const [what, where] of rows) console.log(`  ${(what ?? '').padEnd(width)}  ${where ?? ''}`);
   if (info.benchLoader === true) {
     console.log(
-      '\n  BENCHMARK MODE: chaincode servers run with MEDLEDGER_BENCH_LOADER=1 (bench:LoadSyntheticAuditEvents\n' +
-        '  writes synthetic audit events); never use this network for real data. `npm start` without it turns it off.',
+      '\n  BENCHMARK MODE: started with MEDLEDGER_BENCH_LOADER=1, each hospital has a bench-loader identity whose\n' +
+        '  certificate lets bench:LoadSyntheticAuditEvents write synthetic audit events; never use this network\n' +
+        '  for real data. `npm start` without it deletes those identities here (their certificates stay valid).',
     );
   }
   console.log(`\n  state and logs: ${info.stateDir} (logs/ per process)\n  stop with: npm stop\n`);

@@ -101,15 +101,16 @@ function caService(org: PeerOrg): unknown {
       FABRIC_CA_SERVER_HOME: '/etc/hyperledger/fabric-ca-server',
       FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${org.caOperationsPort}`,
     },
-    // The registrar secret is read from the CA's state folder, never written into this file.
+    // The bootstrap secret is read from the CA's state folder into the environment of the server
+    // (FABRIC_CA_SERVER_BOOT), never written into this file nor onto a command line.
     command: [
       'sh',
       '-c',
       [
+        `export FABRIC_CA_SERVER_BOOT=registrar:$$(sed -n 's/.*"secret":"\\([^"]*\\)".*/\\1/p' /etc/hyperledger/fabric-ca-server/registrar.json) &&`,
         'exec fabric-ca-server start --address 127.0.0.1',
         `--port ${org.caPort} --ca.name ca-${org.slug}`,
         `--ca.certfile ${orgDir}/ca/ca.${org.domain}-cert.pem --ca.keyfile ${orgDir}/ca/priv_sk`,
-        `-b registrar:$$(sed -n 's/.*"secret":"\\([^"]*\\)".*/\\1/p' /etc/hyperledger/fabric-ca-server/registrar.json)`,
         `--tls.enabled --tls.certfile ${tls}/server.crt --tls.keyfile ${tls}/server.key`,
         `--tls.clientauth.type RequireAndVerifyClientCert --tls.clientauth.certfiles ${peerTlsCa(org)}`,
       ].join(' '),
@@ -154,6 +155,8 @@ function peerService(topology: Topology, peer: PeerNode): unknown {
       CORE_PEER_TLS_CLIENTCERT_FILE: `${dir}/tls/server.crt`,
       CORE_PEER_TLS_CLIENTKEY_FILE: `${dir}/tls/server.key`,
       CORE_PEER_TLS_CLIENTROOTCAS_FILES: clientRoots.join(' '),
+      // As in the native core.yaml: see `proposalTimeWindowSeconds` in the topology.
+      CORE_PEER_AUTHENTICATION_TIMEWINDOW: `${String(topology.proposalTimeWindowSeconds)}s`,
       CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
       // The image's core.yaml already registers Fabric's ccaas_builder, which accepts our packages.
       CORE_VM_ENDPOINT: '',
@@ -175,6 +178,8 @@ function chaincodeService(org: PeerOrg): unknown {
     network_mode: 'host',
     restart: 'unless-stopped',
     working_dir: '/app/chaincode',
+    // fabric-shim's getMspID() reads it (a peer would set it for chaincode it launches).
+    environment: { CORE_PEER_LOCALMSPID: org.mspId },
     // The package id names the org's package; `npm run network:generate` writes it.
     command: [
       'sh',

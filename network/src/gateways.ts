@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { ensureOrgSigningKey, mintToken } from '@medledger/gateway/auth';
 import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
-import { caName, readUserIdentity, registrarSecret } from './identities';
+import { caName, gatewayRegistrarSecret, readUserIdentity, registrarSecret } from './identities';
 import { repoRoot, type StatePaths } from './paths';
 import { treeFingerprint, type ProcessSpec } from './processes';
 import { ORG_SERVICE_HOSTS } from './render';
@@ -20,7 +20,8 @@ export const DEV_AUDIENCE = 'medledger-gateway';
 /**
  * Writes the org's gateway config (the schema is `gatewayConfigSchema` in gateway/src/config.ts; its
  * `ledger.commitTracking` from `MEDLEDGER_COMMIT_TRACKING` when set), its dev token signing key and JWKS, the registrar credentials file, the wallet key and the projection's
- * cursor HMAC key, once.
+ * cursor HMAC key, once. The registrar is the gateway's own, restricted one (`registerGatewayRegistrar`),
+ * never the CA's bootstrap identity.
  */
 export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: PeerOrg): string {
   const dir = paths.gatewayDir(org);
@@ -30,7 +31,7 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
   if (!existsSync(walletKey)) writeFileSync(walletKey, randomBytes(32).toString('hex'), { mode: 0o600 });
   const cursorKey = join(dir, 'cursor.key');
   if (!existsSync(cursorKey)) writeFileSync(cursorKey, randomBytes(32).toString('hex'), { mode: 0o600 });
-  const registrar = registrarSecret(paths, org);
+  const registrar = gatewayRegistrarSecret(paths, org);
   const registrarFile = join(dir, 'registrar.json');
   writeFileSync(registrarFile, JSON.stringify({ enrollmentId: registrar.id, secret: registrar.secret }), {
     mode: 0o600,
@@ -72,6 +73,8 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
       jwksPath: keys.jwksPath,
       signingKeyPath: keys.privateKeyPath,
       algorithms: ['ES256'],
+      // The dev identity provider mints RFC 9068 access tokens; nothing else it signs is one.
+      typ: 'at+jwt',
     },
     // Unset: the gateway's default (gatewayConfigSchema validates the value).
     ...(process.env.MEDLEDGER_COMMIT_TRACKING
@@ -86,12 +89,15 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
 
 /**
  * Puts the people `npm start` enrolled from the org's CA into the gateway's encrypted wallet, so dev
- * tokens minted for them act with their own Fabric identity.
+ * tokens minted for them act with their own Fabric identity. A wallet written before the gateway had
+ * its own registrar holds the CA's bootstrap identity: it is removed.
  */
 export async function importDemoUsers(paths: StatePaths, org: PeerOrg): Promise<void> {
   const dir = paths.gatewayDir(org);
   const wallet = new FileWallet(join(dir, 'wallet'), readWalletKey(join(dir, 'wallet.key')));
   mkdirSync(join(dir, 'wallet'), { recursive: true, mode: 0o700 });
+  const bootstrap = registrarSecret(paths, org).id;
+  if (await wallet.get(bootstrap)) await wallet.remove(bootstrap);
   for (const userId of readdirSync(paths.usersDir(org))) {
     if (await wallet.get(userId)) continue;
     const { cert, key } = readUserIdentity(paths, org, userId);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BENCH_LOADER_ATTRIBUTE } from '@medledger/domain';
 import type { FabricInstall } from './binaries';
 import { runTool } from './fabric-cli';
 import type { StatePaths } from './paths';
@@ -8,16 +9,79 @@ import { httpsGet, type ProcessSpec, type TlsClient } from './processes';
 import { ORG_SERVICE_HOSTS } from './render';
 import { demoUsers, type PeerOrg } from './topology';
 
-/** The registrar's credentials, created once per CA and kept in the CA's home (mode 0600). */
-export function registrarSecret(paths: StatePaths, org: PeerOrg): { id: string; secret: string } {
-  const file = join(paths.caHome(org), 'registrar.json');
+/**
+ * The CA's home, readable by its owner only: it holds the bootstrap identity's secret (here and, in
+ * plain text, in the `fabric-ca-server-config.yaml` the server writes on its first start).
+ */
+function caHomeDir(paths: StatePaths, org: PeerOrg): string {
+  const home = paths.caHome(org);
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  chmodSync(home, 0o700);
+  return home;
+}
+
+/** Credentials kept in a JSON file of mode 0600, created with a random secret on first use. */
+function credentialsFile(file: string, id: string): { id: string; secret: string } {
   if (!existsSync(file)) {
-    mkdirSync(paths.caHome(org), { recursive: true });
-    writeFileSync(file, JSON.stringify({ id: 'registrar', secret: randomBytes(18).toString('base64url') }), {
+    writeFileSync(file, JSON.stringify({ id, secret: randomBytes(18).toString('base64url') }), {
       mode: 0o600,
     });
   }
   return JSON.parse(readFileSync(file, 'utf8')) as { id: string; secret: string };
+}
+
+/**
+ * The CA's bootstrap identity (every right: register any type and attribute, revoke, manage
+ * affiliations), created once per CA and kept in the CA's home. Only network generation uses it: it
+ * registers the demo people and the gateway's registrar; no running service holds it.
+ */
+export function registrarSecret(paths: StatePaths, org: PeerOrg): { id: string; secret: string } {
+  return credentialsFile(join(caHomeDir(paths, org), 'registrar.json'), 'registrar');
+}
+
+/** The affiliation of the people an org's gateway registers, and of its registrar. */
+export const GATEWAY_AFFILIATION = 'gateway';
+
+/**
+ * The attributes of the gateway's registrar: it may register `client` identities, in its own
+ * affiliation only (`GATEWAY_AFFILIATION`), with no attribute of their own (no `hf.Registrar.Attributes`),
+ * and may not revoke, generate CRLs, manage affiliations or act as an intermediate CA. The affiliation
+ * matters as much as the role: Fabric CA lets a registrar modify (reset the secret of) any identity of
+ * a type it may register within its affiliation, and the bootstrap identity is of type `client` with
+ * the root affiliation, so a client registrar at the root could take it over.
+ */
+export const GATEWAY_REGISTRAR_ATTRS =
+  'hf.Registrar.Roles=client,hf.Revoker=false,hf.GenCRL=false,hf.AffiliationMgr=false,hf.IntermediateCA=false';
+
+/**
+ * The credentials of the registrar the org's REST gateway uses (see {@link GATEWAY_REGISTRAR_ATTRS}),
+ * kept in the CA's home; {@link registerGatewayRegistrar} registers it with the CA.
+ */
+export function gatewayRegistrarSecret(paths: StatePaths, org: PeerOrg): { id: string; secret: string } {
+  return credentialsFile(join(caHomeDir(paths, org), 'gateway-registrar.json'), 'gateway-registrar');
+}
+
+/**
+ * A `fabric-ca-client` call with its secrets in the environment (`FABRIC_CA_CLIENT_URL` with the
+ * enrollment secret, `FABRIC_CA_CLIENT_ID_SECRET` for a registration), never in its arguments: every
+ * user of the machine can read a process's arguments (`/proc/<pid>/cmdline`), only its owner its
+ * environment.
+ */
+export function caClientCall(
+  args: readonly string[],
+  secrets: { readonly enroll?: { id: string; secret: string; url: string }; readonly idSecret?: string } = {},
+): { args: string[]; env: Record<string, string> } {
+  const env: Record<string, string> = {};
+  if (secrets.enroll) {
+    const { id, secret, url } = secrets.enroll;
+    env['FABRIC_CA_CLIENT_URL'] = `https://${encodeURIComponent(id)}:${encodeURIComponent(secret)}@${url}`;
+  }
+  if (secrets.idSecret !== undefined) env['FABRIC_CA_CLIENT_ID_SECRET'] = secrets.idSecret;
+  return { args: [...args], env };
+}
+
+function runCaClient(install: FabricInstall, call: { args: string[]; env: Record<string, string> }): string {
+  return runTool(install, 'fabric-ca-client', call.args, call.env);
 }
 
 export function caName(org: PeerOrg): string {
@@ -42,7 +106,7 @@ export function orgTlsClient(paths: StatePaths, org: PeerOrg): TlsClient {
 export function caProcess(install: FabricInstall, paths: StatePaths, org: PeerOrg): ProcessSpec {
   const orgDir = paths.peerOrgDir(org);
   const tlsDir = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.ca), 'tls');
-  const registrar = registrarSecret(paths, org);
+  const bootstrap = registrarSecret(paths, org);
   const name = `ca-${org.slug}`;
   const keyFile = readdirSync(join(orgDir, 'ca')).find((f) => f.endsWith('_sk'));
   if (keyFile === undefined) throw new Error(`no CA key in ${join(orgDir, 'ca')}`);
@@ -64,8 +128,6 @@ export function caProcess(install: FabricInstall, paths: StatePaths, org: PeerOr
       paths.orgCaCert(orgDir, org.domain),
       '--ca.keyfile',
       join(orgDir, 'ca', keyFile),
-      '-b',
-      `${registrar.id}:${registrar.secret}`,
       '--tls.enabled',
       '--tls.certfile',
       join(tlsDir, 'server.crt'),
@@ -79,6 +141,8 @@ export function caProcess(install: FabricInstall, paths: StatePaths, org: PeerOr
     env: {
       PATH: process.env.PATH ?? '',
       FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${org.caOperationsPort}`,
+      // The bootstrap identity (`-b` on a command line would be readable by every local user).
+      FABRIC_CA_SERVER_BOOT: `${bootstrap.id}:${bootstrap.secret}`,
     },
     cwd: paths.caHome(org),
     logFile: paths.logFile(name),
@@ -108,63 +172,170 @@ function nodeOuConfig(caCertFile: string): string {
   return `NodeOUs:\n  Enable: true\n${['Client', 'Peer', 'Admin', 'Orderer'].map(ou).join('')}`;
 }
 
+/** The bootstrap identity's `fabric-ca-client` home, enrolled on first use. */
+function bootstrapClientHome(install: FabricInstall, paths: StatePaths, org: PeerOrg): string {
+  const registrar = registrarSecret(paths, org);
+  const home = join(paths.caHome(org), 'registrar-client');
+  if (!existsSync(join(home, 'msp', 'signcerts'))) {
+    const url = `127.0.0.1:${org.caPort}`;
+    runCaClient(
+      install,
+      caClientCall(['enroll', '-H', home, ...caClientFlags(paths, org)], {
+        enroll: { ...registrar, url },
+      }),
+    );
+  }
+  return home;
+}
+
 /**
  * Registers and enrolls the org's demo people (one per role) from the org's CA into
- * `users/<org>/<id>/msp`. Idempotent: people already enrolled are left alone.
+ * `users/<org>/<id>/msp`, as the CA's bootstrap identity. Idempotent: people already enrolled are
+ * left alone.
  */
 export function enrollDemoUsers(install: FabricInstall, paths: StatePaths, org: PeerOrg): string[] {
-  const registrar = registrarSecret(paths, org);
-  const registrarHome = join(paths.caHome(org), 'registrar-client');
+  const registrarHome = bootstrapClientHome(install, paths, org);
   const url = `127.0.0.1:${org.caPort}`;
-  if (!existsSync(join(registrarHome, 'msp', 'signcerts'))) {
-    runTool(install, 'fabric-ca-client', [
-      'enroll',
-      '-u',
-      `https://${registrar.id}:${encodeURIComponent(registrar.secret)}@${url}`,
-      '-H',
-      registrarHome,
-      ...caClientFlags(paths, org),
-    ]);
-  }
   const enrolled: string[] = [];
   for (const user of demoUsers(org)) {
     const userDir = join(paths.usersDir(org), user.id);
-    const msp = join(userDir, 'msp');
-    if (existsSync(join(msp, 'signcerts'))) continue;
+    if (existsSync(join(userDir, 'msp', 'signcerts'))) continue;
     mkdirSync(userDir, { recursive: true });
-    const secretFile = join(userDir, 'secret');
-    if (!existsSync(secretFile)) {
-      writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
-      runTool(install, 'fabric-ca-client', [
-        'register',
-        '-u',
-        `https://${url}`,
-        '-H',
-        registrarHome,
-        '--id.name',
-        user.id,
-        '--id.secret',
-        readFileSync(secretFile, 'utf8'),
-        '--id.type',
-        user.role === 'admin' ? 'admin' : 'client',
-        ...caClientFlags(paths, org),
-      ]);
-    }
-    runTool(install, 'fabric-ca-client', [
-      'enroll',
-      '-u',
-      `https://${user.id}:${encodeURIComponent(readFileSync(secretFile, 'utf8'))}@${url}`,
-      '-H',
-      userDir,
-      '-M',
-      msp,
-      ...caClientFlags(paths, org),
-    ]);
-    const caCert = readdirSync(join(msp, 'cacerts'))[0];
-    if (caCert !== undefined) writeFileSync(join(msp, 'config.yaml'), nodeOuConfig(caCert));
+    enrollPerson(install, paths, org, registrarHome, {
+      id: user.id,
+      type: user.role === 'admin' ? 'admin' : 'client',
+      dir: userDir,
+      url,
+    });
     enrolled.push(user.id);
   }
   return enrolled;
+}
+
+/**
+ * Registers `person` (once: its secret is kept in `<dir>/secret`, mode 0600) as the bootstrap identity
+ * whose client home is `registrarHome`, with the given Fabric CA attributes, and enrolls it into
+ * `<dir>/msp` with the NodeOU config of the org.
+ */
+function enrollPerson(
+  install: FabricInstall,
+  paths: StatePaths,
+  org: PeerOrg,
+  registrarHome: string,
+  person: { id: string; type: 'admin' | 'client'; dir: string; url: string; attrs?: string },
+): void {
+  const secretFile = join(person.dir, 'secret');
+  const msp = join(person.dir, 'msp');
+  if (!existsSync(secretFile)) {
+    writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+    runCaClient(
+      install,
+      caClientCall(
+        [
+          'register',
+          '-u',
+          `https://${person.url}`,
+          '-H',
+          registrarHome,
+          '--id.name',
+          person.id,
+          '--id.type',
+          person.type,
+          ...(person.attrs === undefined ? [] : ['--id.attrs', person.attrs]),
+          ...caClientFlags(paths, org),
+        ],
+        { idSecret: readFileSync(secretFile, 'utf8') },
+      ),
+    );
+  }
+  runCaClient(
+    install,
+    caClientCall(['enroll', '-H', person.dir, '-M', msp, ...caClientFlags(paths, org)], {
+      enroll: { id: person.id, secret: readFileSync(secretFile, 'utf8'), url: person.url },
+    }),
+  );
+  const caCert = readdirSync(join(msp, 'cacerts'))[0];
+  if (caCert !== undefined) writeFileSync(join(msp, 'config.yaml'), nodeOuConfig(caCert));
+}
+
+/**
+ * Registers the org gateway's registrar with the CA, as the bootstrap identity, once (its credentials
+ * file in the CA's home says it was): the `GATEWAY_AFFILIATION` affiliation first, then the identity
+ * with {@link GATEWAY_REGISTRAR_ATTRS}.
+ */
+export function registerGatewayRegistrar(install: FabricInstall, paths: StatePaths, org: PeerOrg): void {
+  const marker = join(paths.caHome(org), 'gateway-registrar.registered');
+  if (existsSync(marker)) return;
+  const registrarHome = bootstrapClientHome(install, paths, org);
+  const url = `https://127.0.0.1:${org.caPort}`;
+  const flags = ['-u', url, '-H', registrarHome, ...caClientFlags(paths, org)];
+  const alreadyThere = (err: unknown) => err instanceof Error && /already/i.test(err.message);
+  try {
+    runCaClient(install, caClientCall(['affiliation', 'add', GATEWAY_AFFILIATION, ...flags]));
+  } catch (err) {
+    if (!alreadyThere(err)) throw err;
+  }
+  const { id, secret } = gatewayRegistrarSecret(paths, org);
+  try {
+    runCaClient(
+      install,
+      caClientCall(
+        [
+          'register',
+          '--id.name',
+          id,
+          '--id.type',
+          'client',
+          '--id.affiliation',
+          GATEWAY_AFFILIATION,
+          '--id.attrs',
+          GATEWAY_REGISTRAR_ATTRS,
+          ...flags,
+        ],
+        { idSecret: secret },
+      ),
+    );
+  } catch (err) {
+    // Registered by a start that stopped before writing the marker: with the secret of the
+    // credentials file, which is written before the registration.
+    if (!alreadyThere(err)) throw err;
+  }
+  writeFileSync(marker, '');
+}
+
+/** The enrollment id of an org's bench-loader identity. */
+export function benchLoaderId(org: PeerOrg): string {
+  return `${org.slug}-bench-loader`;
+}
+
+/**
+ * Registers and enrolls the org's bench-loader identity into `bench-loader/<org>/msp`, as the
+ * bootstrap identity, once: an org admin whose certificate carries `medledger.benchLoader=true`
+ * (`ecert`), the only signer the chaincode's `LoadSyntheticAuditEvents` accepts. Kept out of the
+ * people's folder, so no gateway wallet ever holds it. Returns where its MSP folder is.
+ */
+export function enrollBenchLoader(install: FabricInstall, paths: StatePaths, org: PeerOrg): string {
+  const dir = paths.benchLoaderDir(org);
+  if (!existsSync(join(dir, 'msp', 'signcerts'))) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    enrollPerson(install, paths, org, bootstrapClientHome(install, paths, org), {
+      id: benchLoaderId(org),
+      type: 'admin',
+      dir,
+      url: `127.0.0.1:${org.caPort}`,
+      attrs: `${BENCH_LOADER_ATTRIBUTE}=true:ecert`,
+    });
+  }
+  return join(dir, 'msp');
+}
+
+/**
+ * Removes the org's bench-loader identity from the local state (a start without the benchmark flag):
+ * its key is gone, so nothing here can sign as it. Its certificate stays valid until it expires: a
+ * network that ever ran as a benchmark network is not for real data.
+ */
+export function forgetBenchLoader(paths: StatePaths, org: PeerOrg): void {
+  rmSync(paths.benchLoaderDir(org), { recursive: true, force: true });
 }
 
 /** The certificate and private key of an enrolled user. */

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
 import { runTool } from './fabric-cli';
 import { gatewayProcess, importDemoUsers, registerDemoPeople, renderGatewayConfig } from './gateways';
-import { caProcess, enrollDemoUsers } from './identities';
+import {
+  benchLoaderId,
+  caProcess,
+  enrollBenchLoader,
+  enrollDemoUsers,
+  forgetBenchLoader,
+  registerGatewayRegistrar,
+} from './identities';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode, type OrgPackage } from './lifecycle';
 import { repoRoot, StatePaths, stateDir } from './paths';
 import {
@@ -41,8 +48,9 @@ export interface NetworkInfo {
   readonly channel: string;
   readonly chaincode: string;
   /**
-   * The chaincode servers run with `MEDLEDGER_BENCH_LOADER=1`, which enables the benchmark-only
-   * `bench:LoadSyntheticAuditEvents` (absent in files written before it existed: read as false).
+   * Started with `MEDLEDGER_BENCH_LOADER=1`: each hospital has a bench-loader identity (`orgs[].benchLoader`)
+   * whose certificate lets it call the benchmark-only `bench:LoadSyntheticAuditEvents` (absent in files
+   * written before it existed: read as false).
    */
   readonly benchLoader?: boolean;
   readonly orderers: {
@@ -63,6 +71,8 @@ export interface NetworkInfo {
     tlsClient: { cert: string; key: string };
     users: string[];
     peers: { name: string; address: string; operationsPort: number; tlsCaCert: string }[];
+    /** The org's bench-loader identity, on a network started with `MEDLEDGER_BENCH_LOADER=1`. */
+    benchLoader?: { enrollmentId: string; mspDir: string };
   }[];
 }
 
@@ -71,8 +81,9 @@ export interface NetworkContext {
   readonly topology: Topology;
   readonly paths: StatePaths;
   /**
-   * Start the chaincode servers with `MEDLEDGER_BENCH_LOADER=1` (benchmarks only; never in
-   * production). Part of their fingerprint, so a start that asks otherwise restarts them.
+   * `MEDLEDGER_BENCH_LOADER=1`: register and enroll a bench-loader identity per hospital (an admin whose
+   * certificate carries `medledger.benchLoader=true`; benchmarks only, never in production). A start
+   * without it removes those identities from the local state.
    */
   readonly benchLoader: boolean;
 }
@@ -213,9 +224,12 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
     ],
     env: {
       PATH: process.env.PATH ?? '',
+      // fabric-shim's getMspID() reads it: a peer sets it for the chaincode it launches, a
+      // chaincode-as-a-service server gets it from its deployment. The chaincode uses it to refuse
+      // reads routed to another org's peer (content and salts in the transient map, sealed data).
+      CORE_PEER_LOCALMSPID: org.mspId,
       CORE_CHAINCODE_LOGGING_LEVEL: 'info',
       NODE_ENV: 'production',
-      ...(ctx.benchLoader ? { [BENCH_LOADER_FLAG]: '1' } : {}),
     },
     cwd: join(repoRoot, 'chaincode'),
     logFile: paths.logFile(name),
@@ -224,7 +238,7 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
       join(repoRoot, 'chaincode', 'dist'),
       join(repoRoot, 'chaincode', 'domain', 'dist'),
       join(repoRoot, 'fhir', 'dist'),
-    ])}${ctx.benchLoader ? ' bench-loader' : ''}`,
+    ])} ${org.mspId}`,
     ready: tlsHandshakeReady(org.chaincodeServerPort, {
       ca: readFileSync(join(server, 'ca.crt')),
       cert: readFileSync(join(client, 'server.crt')),
@@ -265,6 +279,11 @@ export function generate(ctx: NetworkContext): void {
   }
 }
 
+/** Whether an org gets a bench-loader identity on a benchmark network: the hospitals (their admins load). */
+function hasBenchLoader(org: PeerOrg): boolean {
+  return org.kind === 'hospital';
+}
+
 export function networkInfo(ctx: NetworkContext, users: Record<string, string[]>): NetworkInfo {
   const { topology, paths } = ctx;
   return {
@@ -292,6 +311,14 @@ export function networkInfo(ctx: NetworkContext, users: Record<string, string[]>
         chaincodeServerPort: org.chaincodeServerPort,
         tlsClient: { cert: join(gatewayTls, 'server.crt'), key: join(gatewayTls, 'server.key') },
         users: users[org.name] ?? [],
+        ...(ctx.benchLoader && hasBenchLoader(org)
+          ? {
+              benchLoader: {
+                enrollmentId: benchLoaderId(org),
+                mspDir: join(paths.benchLoaderDir(org), 'msp'),
+              },
+            }
+          : {}),
         peers: org.peerNodes.map((p) => ({
           name: p.name,
           address: p.address,
@@ -350,9 +377,12 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     Promise.all(topology.peerOrgs.map((org) => startProcess(caProcess(install, paths, org)))),
   );
   const users: Record<string, string[]> = {};
-  await step('people enrolled from each CA', () => {
+  await step("people and each gateway's registrar enrolled from each CA", () => {
     for (const org of topology.peerOrgs) {
       enrollDemoUsers(install, paths, org);
+      registerGatewayRegistrar(install, paths, org);
+      if (ctx.benchLoader && hasBenchLoader(org)) enrollBenchLoader(install, paths, org);
+      else forgetBenchLoader(paths, org);
       users[org.name] = readdirSync(paths.usersDir(org));
     }
   });

@@ -58,6 +58,10 @@ export class StatePaths {
   userMsp(org: PeerOrg, userId: string): string {
     return join(this.usersDir(org), userId, 'msp');
   }
+  /** The org's bench-loader identity (benchmark networks only), apart from the people and wallets. */
+  benchLoaderDir(org: PeerOrg): string {
+    return join(this.root, 'bench-loader', org.slug);
+  }
   chaincodeDir(org: PeerOrg): string {
     return join(this.root, 'chaincode', org.slug);
   }

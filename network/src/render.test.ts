@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { renderCompose } from './compose';
 import { StatePaths } from './paths';
 import { renderConfigtx, renderConnectionJson, renderNodeConfigs } from './render';
-import { defaultTopologySpec, resolveTopology, type TopologySpec } from './topology';
+import { allPeers, defaultTopologySpec, resolveTopology, type TopologySpec } from './topology';
 
 const paths = new StatePaths('/state');
 // Fabric's sample configs are not needed to test what we change in them.
@@ -100,6 +100,21 @@ describe('config rendering', () => {
     assert.equal(doc.ledger.state.stateDatabase, 'goleveldb');
     assert.equal(doc.operations.listenAddress, '127.0.0.1:17212');
     assert.equal(doc.operations.tls.clientAuthRequired, true);
+  });
+
+  it('when a peer config is rendered (issue 12 hole 8), then every peer accepts proposals only within 30 s of its clock, not Fabric default 15 min', () => {
+    const topology = resolveTopology(defaultTopologySpec, 17000);
+    const cores = renderNodeConfigs(topology, paths, sample, '/b').filter((f) =>
+      f.path.endsWith('core.yaml'),
+    );
+    assert.equal(cores.length, allPeers(topology).length);
+    for (const core of cores) {
+      const doc = parse(core.content) as { peer: { authentication?: { timewindow?: string } } };
+      assert.equal(doc.peer.authentication?.timewindow, '30s', core.path);
+    }
+    const wider = resolveTopology({ ...defaultTopologySpec, proposalTimeWindowSeconds: 90 }, 17000);
+    const core = renderNodeConfigs(wider, paths, sample, '/b').find((f) => f.path.endsWith('core.yaml'));
+    assert.match(core?.content ?? '', /timewindow: 90s/);
   });
 
   it('when an orderer config is rendered, then it has no system channel and requires client certificates', () => {

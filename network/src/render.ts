@@ -217,6 +217,11 @@ export function renderCoreYaml(
     clientCert: { file: join(nodeDir, 'tls', 'server.crt') },
   });
   Object.assign(section(doc, 'peer', 'gateway'), { enabled: true });
+  // Proposal timestamps are chosen by their signers and every expiry check uses them: Fabric's 15 min
+  // would let a signer act up to 15 min past an expiry (see `proposalTimeWindowSeconds`).
+  Object.assign(section(doc, 'peer', 'authentication'), {
+    timewindow: `${String(topology.proposalTimeWindowSeconds)}s`,
+  });
   Object.assign(section(doc, 'vm'), { endpoint: '' });
   Object.assign(section(doc, 'chaincode'), {
     externalBuilders: [{ name: 'medledger-ccaas', path: builderDir, propagateEnvironment: [] }],

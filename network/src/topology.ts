@@ -2,6 +2,7 @@
  * The consortium as data. Every config file, process and port of the local network is derived from
  * this description, so adding a fifth hospital or a second peer is a change here and nowhere else.
  */
+import { PROPOSAL_TIME_WINDOW_SECONDS } from '@medledger/domain';
 
 /** A peer-running organization (hospital, research institute, regulator). */
 export interface PeerOrgSpec {
@@ -56,6 +57,15 @@ export interface TopologySpec {
   readonly peerOrgs: readonly PeerOrgSpec[];
   readonly chaincode: ChaincodeSpec;
   readonly ordering: OrderingSpec;
+  /**
+   * Every peer's `peer.authentication.timewindow`, seconds: how far a proposal's timestamp (chosen by its
+   * signer) may be from the peer's clock. Fabric's default is 15 min, and every expiry the chaincode
+   * checks uses that timestamp, so a signer could read or write with a grant, consent or signed payload
+   * up to 15 min past its expiry. The peer checks it on every proposal it endorses or evaluates, those
+   * the Fabric Gateway forwards included (test/src/insiders/time.test.ts). Why 30 s: see
+   * `PROPOSAL_TIME_WINDOW_SECONDS`.
+   */
+  readonly proposalTimeWindowSeconds: number;
 }
 
 /** The MedLedger consortium (docs/architecture.md, the consortium). */
@@ -104,6 +114,7 @@ export const defaultTopologySpec: TopologySpec = {
     absoluteMaxBytes: '10 MB',
     preferredMaxBytes: '2 MB',
   },
+  proposalTimeWindowSeconds: PROPOSAL_TIME_WINDOW_SECONDS,
 };
 
 /** One peer process with its ports. */
@@ -145,6 +156,7 @@ export interface Topology {
   readonly peerOrgs: readonly PeerOrg[];
   readonly chaincode: ChaincodeSpec;
   readonly ordering: OrderingSpec;
+  readonly proposalTimeWindowSeconds: number;
 }
 
 export const DEFAULT_BASE_PORT = 17000;
@@ -225,6 +237,7 @@ export function resolveTopology(spec: TopologySpec, basePort: number): Topology 
     peerOrgs,
     chaincode,
     ordering: spec.ordering,
+    proposalTimeWindowSeconds: spec.proposalTimeWindowSeconds,
   };
 }
 

@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   canonicalJson,
+  CanonicalJsonError,
+  exceedsJsonDepth,
+  MAX_JSON_DEPTH,
   DATA_CATEGORIES,
   FHIR_RESOURCE_TYPES,
   RESOURCE_TYPES_BY_CATEGORY,
@@ -62,6 +65,30 @@ void describe('canonical JSON', () => {
     assert.throws(() => canonicalJson({ a: Number.NaN }));
     assert.throws(() => canonicalJson([undefined]));
     assert.throws(() => canonicalJson({ a: new Date(0) }));
+  });
+  void it('when a value nests deeper than the bound (issue 12 hole 13), then canonicalJson refuses it with TOO_DEEP instead of overflowing the stack', () => {
+    // Arrays 1,849 to 2,720 deep passed the gateway's body parser and overflowed the recursion here.
+    const nested = (depth: number, wrap: (inner: unknown) => unknown): unknown => {
+      let value: unknown = 1;
+      for (let i = 0; i < depth; i++) value = wrap(value);
+      return value;
+    };
+    for (const depth of [MAX_JSON_DEPTH + 1, 2_000, 2_720, 100_000]) {
+      for (const wrap of [(v: unknown) => [v], (v: unknown) => ({ a: v })]) {
+        const value = nested(depth, wrap);
+        assert.throws(
+          () => canonicalJson(value),
+          (err: unknown) => err instanceof CanonicalJsonError && err.code === 'TOO_DEEP',
+        );
+        assert.equal(exceedsJsonDepth(value), true);
+      }
+    }
+    const deepest = nested(MAX_JSON_DEPTH, (v) => [v]);
+    assert.equal(canonicalJson(deepest), `${'['.repeat(MAX_JSON_DEPTH)}1${']'.repeat(MAX_JSON_DEPTH)}`);
+    assert.equal(exceedsJsonDepth(deepest), false);
+    assert.equal(exceedsJsonDepth({ a: [1, { b: [] }] }, 4), false);
+    assert.equal(exceedsJsonDepth({ a: [1, { b: [[]] }] }, 4), true);
+    assert.equal(exceedsJsonDepth('scalar', 0), false);
   });
   void it('when any JSON value is round-tripped, then canonical output is stable', () => {
     fc.assert(

@@ -49,12 +49,18 @@ export const ErrorCode = {
   /** The state does not allow this transition (version chain, already revoked, already reviewed). */
   CONFLICT: 'CONFLICT',
   /**
-   * A benchmark-only transaction was called on a chaincode server that does not run with the
-   * benchmark flag (`MEDLEDGER_BENCH_LOADER=1`): always the case in production.
+   * A benchmark-only transaction was called by a signer whose certificate lacks the bench-loader
+   * attribute (`medledger.benchLoader=true`, issued only on benchmark networks): always the case in
+   * production.
    */
   BENCH_LOADER_DISABLED: 'BENCH_LOADER_DISABLED',
   /** A value in world state does not match its schema (a ledger written by another version). */
   STATE_INVALID: 'STATE_INVALID',
+  /**
+   * An evaluate-only read whose proposal timestamp is further than `PROPOSAL_TIME_WINDOW_SECONDS` from
+   * the custodian's own clock: a backdated (or post-dated) proposal, or a client clock out of step.
+   */
+  PROPOSAL_TIME_SKEW: 'PROPOSAL_TIME_SKEW',
 } as const;
 
 /** One of {@link ErrorCode}. */

@@ -103,6 +103,11 @@ export class Ledger {
     return new Date(this.txMs).toISOString();
   }
 
+  /** The MSP ID of the peer running this simulation (not of the signer). */
+  get peerMsp(): string {
+    return this.#stub.getMspID();
+  }
+
   /** The transient map value under `key`, or undefined. */
   transient(key: string): Buffer | undefined {
     const value = this.#stub.getTransient().get(key);

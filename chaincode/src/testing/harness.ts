@@ -8,7 +8,8 @@ import {
   type P256PublicJwk,
 } from '@medledger/domain';
 import type { Context, Contract } from 'fabric-contract-api';
-import { contracts } from '../index';
+import type { Clock } from '../custodian-clock';
+import { AccessContract, contracts } from '../index';
 import type { FakeSigner } from './fake-identity';
 import { MemoryLedger, type Committed, type TransientValue } from './memory-ledger';
 
@@ -46,17 +47,29 @@ export interface CallOptions {
   peer?: string;
 }
 
-/** Calls the chaincode's contracts by `contract:Function` against a {@link MemoryLedger}. */
+/**
+ * Calls the chaincode's contracts by `contract:Function` against a {@link MemoryLedger}. The custodian's
+ * clock (read by `ReadRecordContent` only) is in step with the time of the call unless a test gives one.
+ */
 export class Harness {
   readonly ledger: MemoryLedger;
   readonly #contracts = new Map<string, Contract>();
+  #callTimeMs = 0;
 
-  constructor(ledger?: MemoryLedger) {
+  constructor(ledger?: MemoryLedger, options: { custodianClock?: Clock } = {}) {
     this.ledger = ledger ?? new MemoryLedger({ orgs: ORGS });
+    const clock = options.custodianClock ?? (() => this.#callTimeMs);
     for (const C of contracts) {
-      const instance = new C();
+      const instance = C === AccessContract ? new AccessContract(clock) : new C();
       this.#contracts.set(instance.getName(), instance);
     }
+  }
+
+  /** The options of a call with its time fixed (the ledger clock's when not given). */
+  #timed(options: CallOptions): CallOptions & { time: Date } {
+    const time = options.time ?? this.ledger.now;
+    this.#callTimeMs = time.getTime();
+    return { ...options, time };
   }
 
   #fn(name: string): (ctx: Context, input: unknown) => Promise<string> {
@@ -77,7 +90,7 @@ export class Harness {
     options: CallOptions = {},
   ): Promise<{ result: T; tx: Committed<string> }> {
     const fn = this.#fn(name);
-    const tx = await this.ledger.submit({ signer, ...options }, (ctx) => fn(ctx, input));
+    const tx = await this.ledger.submit({ signer, ...this.#timed(options) }, (ctx) => fn(ctx, input));
     return { result: JSON.parse(tx.response) as T, tx };
   }
 
@@ -90,7 +103,7 @@ export class Harness {
     options: CallOptions = {},
   ): Promise<T> {
     const fn = this.#fn(name);
-    const text = await this.ledger.evaluate({ signer, ...options }, (ctx) => fn(ctx, input));
+    const text = await this.ledger.evaluate({ signer, ...this.#timed(options) }, (ctx) => fn(ctx, input));
     return JSON.parse(text) as T;
   }
 }

@@ -4,7 +4,8 @@
  * current key of their DID document, in the `Medledger-Patient-Proof` header, over
  * `{ typ: 'medledger.access-log.read', patientDid, aud: <gateway MSP ID>, nonce, iat, exp }`.
  * The gateway resolves the DID document through the ledger, checks the key id, the signature, the
- * audience, the time window and the DID, and refuses a nonce it has already seen (per process).
+ * audience, the time window and the DID, and refuses a nonce it has already seen (kept on disk until the
+ * proof expires, across restarts).
  */
 
 import {
@@ -31,37 +32,15 @@ export const PATIENT_PROOF_MAX_LIFETIME_SECONDS = 300;
 export const PATIENT_PROOF_MAX_SKEW_SECONDS = 30;
 
 /**
- * Nonces seen in this process, each kept until its proof expires. Bounded in size: when full of
- * unexpired nonces, new proofs are refused (429) rather than forgetting a nonce that could be replayed.
+ * The nonces of proofs already accepted, each kept until its proof expires (the gateway keeps them in
+ * SQLite, `nonce-store.ts`, so they survive a restart).
  */
-export class NonceCache {
-  readonly #seen = new Map<string, number>();
-
-  constructor(readonly maxEntries = 10_000) {}
-
-  get size(): number {
-    return this.#seen.size;
-  }
-
-  /** Records `key` until `expiresAtMs`; false when it is already recorded and not expired. */
-  use(key: string, expiresAtMs: number, nowMs: number): boolean {
-    const seenUntil = this.#seen.get(key);
-    if (seenUntil !== undefined && seenUntil > nowMs) return false;
-    if (this.#seen.size >= this.maxEntries) this.#prune(nowMs);
-    if (this.#seen.size >= this.maxEntries) {
-      let soonest = Infinity;
-      for (const until of this.#seen.values()) soonest = Math.min(soonest, until);
-      throw new AppError(GatewayErrorCode.RATE_LIMITED, 'too many patient proofs in flight', {
-        retryAfterSeconds: Math.max(1, Math.ceil((soonest - nowMs) / 1000)),
-      });
-    }
-    this.#seen.set(key, expiresAtMs);
-    return true;
-  }
-
-  #prune(nowMs: number): void {
-    for (const [key, until] of this.#seen) if (until <= nowMs) this.#seen.delete(key);
-  }
+export interface NonceCache {
+  /**
+   * Records `key` until `expiresAtMs`; false when it is already recorded and not expired. Throws a
+   * 429 AppError when too many unexpired nonces are held (a live nonce is never forgotten).
+   */
+  use(key: string, expiresAtMs: number, nowMs: number): boolean;
 }
 
 function invalid(detail: string): AppError {

@@ -230,6 +230,7 @@ describe('ledger error mapping', () => {
       CONFLICT: 409,
       BENCH_LOADER_DISABLED: 403,
       STATE_INVALID: 502,
+      PROPOSAL_TIME_SKEW: 403,
     };
     for (const code of Object.values(ErrorCode)) {
       const mapped = mapLedgerError(new Error(`transaction returned with failure: [${code}] x-1`));

@@ -238,6 +238,37 @@ describe('gateway HTTP layer: validation and limits', () => {
     assert.equal(gw.fake.calls.length, before);
   });
 
+  it('when the body nests arrays or objects 1,849 to 2,720 levels deep (issue 12 hole 13), then 400 JSON_TOO_DEEP, nothing is written and the gateway stays up', async () => {
+    const before = gw.fake.calls.length;
+    for (const depth of [1_849, 2_000, 2_720, 65]) {
+      const raws = [
+        // A valid record whose resource hides the nesting: it passes validation and reached the ledger call.
+        ...[`${'['.repeat(depth)}1${']'.repeat(depth)}`, `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`].map(
+          (deep) =>
+            JSON.stringify(recordBody(recordId())).replace(
+              '"resourceType":"Condition"',
+              `"resourceType":"Condition","note":${deep}`,
+            ),
+        ),
+        `{"recordId":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+      ];
+      for (const raw of raws) {
+        // With a key, the idempotency hash walked the body: a stack overflow, answered 500.
+        const keyed = await call(gw, 'POST', '/v1/records', {
+          token: doctor,
+          raw,
+          headers: { 'idempotency-key': `deep-${randomUUID()}` },
+        });
+        assertProblem(keyed, 400, 'JSON_TOO_DEEP');
+        const r = await call(gw, 'POST', '/v1/records', { token: doctor, raw });
+        assertProblem(r, 400, 'JSON_TOO_DEEP');
+        assert.match(String(r.body['detail']), /deeper than 64 levels/);
+      }
+    }
+    assert.equal(gw.fake.calls.length, before);
+    assert.equal((await call(gw, 'GET', '/healthz')).status, 200);
+  });
+
   it('when the body is not JSON or not application/json, then 400 or 415', async () => {
     assertProblem(
       await call(gw, 'POST', '/v1/records', { token: doctor, raw: '{nope' }),
@@ -365,6 +396,50 @@ describe('gateway HTTP layer: idempotency', () => {
       assertProblem(b, 409, 'IDEMPOTENCY_IN_PROGRESS');
     } finally {
       gw.fake.submitDelayMs = 0;
+    }
+  });
+});
+
+describe('gateway HTTP layer: idempotency retention (issue 12 hole 16)', () => {
+  it('when an anchored record (its salt) is replayed within 15 min, then the first answer comes back; after, 410 and no second write, while an answer without content still replays', async () => {
+    let clock = Date.now();
+    const own = await startTestGateway({ idempotency: { purgeIntervalSeconds: 0, now: () => clock } });
+    try {
+      const token = await own.token('doc1');
+      const id = recordId();
+      const body = recordBody(id);
+      const key = `hole16-${randomUUID()}`;
+      const send = () =>
+        call(own, 'POST', '/v1/records', { token, body, headers: { 'idempotency-key': key } });
+      const first = await send();
+      assert.equal(first.status, 201, first.text);
+      assert.equal(typeof first.body['salt'], 'string');
+      const staffKey = `hole16-${randomUUID()}`;
+      const staff = {
+        enrollmentId: `nurse-${randomUUID().slice(0, 8)}`,
+        role: 'nurse',
+        department: 'oncology',
+      };
+      const addStaff = () =>
+        call(own, 'POST', '/v1/staff', { token, body: staff, headers: { 'idempotency-key': staffKey } });
+      const staffFirst = await addStaff();
+      clock += 899_000;
+      const replay = await send();
+      assert.deepEqual(replay.body, first.body);
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+      clock += 2_000;
+      const gone = await send();
+      assertProblem(gone, 410, 'IDEMPOTENCY_ANSWER_PURGED');
+      assert.doesNotMatch(gone.text, new RegExp(String(first.body['salt'])));
+      assert.equal(
+        own.fake.callsOf('record:AnchorRecord').filter((c) => c.input['recordId'] === id).length,
+        1,
+      );
+      const staffReplay = await addStaff();
+      assert.equal(staffReplay.status, staffFirst.status);
+      assert.deepEqual(staffReplay.body, staffFirst.body);
+    } finally {
+      await own.close();
     }
   });
 });

@@ -6,7 +6,7 @@
  */
 import express from 'express';
 
-import { NonceCache } from '../auth/patient-proof';
+import type { NonceCache } from '../auth/patient-proof';
 import type { TokenVerifier } from '../auth/tokens';
 import type { GatewayConfig } from '../config';
 import type { IdempotencyStore } from '../idempotency';
@@ -33,6 +33,8 @@ export interface AppDeps {
   readonly ledger: Ledger;
   readonly verifier: TokenVerifier;
   readonly idempotency: IdempotencyStore;
+  /** Nonces of patient-key proofs (access log) already accepted, kept across restarts. */
+  readonly patientProofNonces: NonceCache;
   readonly enroller: StaffEnroller;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
@@ -83,8 +85,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
     enroller: deps.enroller,
     projection: deps.projection,
     serviceEnrollmentId: deps.serviceEnrollmentId,
-    // Nonces of patient-key proofs (access log), per gateway process.
-    patientProofNonces: new NonceCache(),
+    patientProofNonces: deps.patientProofNonces,
     failpoints: config.failpoints,
   };
   const parseJson = jsonBody(config.limits.bodyBytes);

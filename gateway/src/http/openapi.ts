@@ -161,6 +161,13 @@ export function buildOpenApi(
         '404': problemResponse('Not found'),
         '409': problemResponse('Conflict'),
         '422': problemResponse('Unprocessable (e.g. idempotency key reused with another payload)'),
+        ...(r.answerHoldsContent === true
+          ? {
+              '410': problemResponse(
+                'The request under this Idempotency-Key was answered, but the answer held content and was purged after the content retention (IDEMPOTENCY_ANSWER_PURGED)',
+              ),
+            }
+          : {}),
         '429': problemResponse('Rate limited'),
         '503': problemResponse('Ledger unavailable (see Retry-After)'),
         '504': problemResponse('Ledger deadline exceeded'),

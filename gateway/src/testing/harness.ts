@@ -11,7 +11,8 @@ import { createTokenVerifier, mintToken, type MintOptions } from '../auth/tokens
 import { parseConfig, type GatewayConfig } from '../config';
 import { createApp } from '../http/app';
 import type { RouteDef } from '../http/route-table';
-import { SqliteIdempotencyStore } from '../idempotency';
+import { SqliteIdempotencyStore, type IdempotencyRetention } from '../idempotency';
+import { SqliteNonceCache } from '../nonce-store';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
 import { MemoryEventSource } from '../projection/testing/memory-source';
@@ -74,7 +75,7 @@ export function testConfig(
       },
       wallet: { dir: 'wallet', keyPath: 'wallet.key' },
       dataDir: 'data',
-      auth: { issuer: ISSUER, audience: AUDIENCE, jwksPath },
+      auth: { issuer: ISSUER, audience: AUDIENCE, jwksPath, typ: 'at+jwt' },
       ...over,
     },
     dir,
@@ -88,6 +89,8 @@ export async function startTestGateway(
     /** The gateway's org (default Hospital1). */
     org?: { name: string; mspId: string };
     projection?: Record<string, unknown>;
+    /** What the idempotency store keeps and its clock (default: the store's defaults). */
+    idempotency?: IdempotencyRetention;
   } = {},
 ): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'gw-test-'));
@@ -123,7 +126,8 @@ export async function startTestGateway(
     config,
     ledger: new Ledger(fake, { org: org.mspId }),
     verifier: await createTokenVerifier({ ...config.auth, orgName: org.name, mspId: org.mspId }),
-    idempotency: new SqliteIdempotencyStore(':memory:'),
+    idempotency: new SqliteIdempotencyStore(':memory:', options.idempotency),
+    patientProofNonces: new SqliteNonceCache(':memory:'),
     enroller: {
       ensureEnrolled: (id) => {
         enrolled.push(id);

@@ -175,6 +175,13 @@ export function casesFromOpenApi(
         ['constructor', '{"constructor": {"prototype": {"admin": true}}}'],
         ['nested __proto__', '{"a": {"b": {"__proto__": {"x": 1}}}}'],
         ['deep nesting', `${'['.repeat(5000)}${']'.repeat(5000)}`],
+        // 1,849 to 2,720 levels parsed but overflowed the canonical JSON of the idempotency hash (a 500).
+        ['arrays 2,000 deep', `${'['.repeat(2000)}${']'.repeat(2000)}`],
+        ['objects 2,000 deep', `${'{"a":'.repeat(2000)}${JSON.stringify(canary)}${'}'.repeat(2000)}`],
+        [
+          'property 2,000 deep',
+          `{${props[0] === undefined ? '"x"' : JSON.stringify(props[0])}:${'['.repeat(2000)}${']'.repeat(2000)}}`,
+        ],
         ['huge', JSON.stringify({ pad: canary + 'x'.repeat(3 * 1024 * 1024) })],
         ['extra property', JSON.stringify({ zzzUnknown: canary })],
       ];

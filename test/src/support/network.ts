@@ -83,13 +83,22 @@ export function peerConnection(org: OrgInfo, peerIndex = 0): grpc.Client {
   return new grpc.Client(peer.address, credentials);
 }
 
+/** The MSP folder the CA enrollment of an org's person wrote. */
+function userMsp(info: NetworkInfo, orgName: string, userId: string): string {
+  return join(info.stateDir, 'users', orgName.toLowerCase(), userId, 'msp');
+}
+
 /** An enrolled person's identity and signer, from the files the CA enrollment wrote. */
 export function userCredentials(
   info: NetworkInfo,
   org: OrgInfo,
   userId: string,
 ): { identity: Identity; signer: Signer } {
-  const msp = join(info.stateDir, 'users', org.name.toLowerCase(), userId, 'msp');
+  return mspCredentials(org, userMsp(info, org.name, userId));
+}
+
+/** The identity and signer of an MSP folder a CA enrollment wrote (`signcerts/`, `keystore/`). */
+export function mspCredentials(org: OrgInfo, msp: string): { identity: Identity; signer: Signer } {
   const first = (dir: string): string => {
     const name = readdirSync(dir)[0];
     if (name === undefined) throw new Error(`empty ${dir}`);
@@ -107,8 +116,17 @@ export function gatewayFor(
   orgName: string,
   userId: string,
 ): { gateway: Gateway; client: grpc.Client } {
+  return gatewayForMsp(info, orgName, userMsp(info, orgName, userId));
+}
+
+/** A Fabric Gateway connection through the org's peer, signing with the identity of an MSP folder. */
+export function gatewayForMsp(
+  info: NetworkInfo,
+  orgName: string,
+  msp: string,
+): { gateway: Gateway; client: grpc.Client } {
   const org = orgInfo(info, orgName);
-  return connectAs(org, userCredentials(info, org, userId));
+  return connectAs(org, mspCredentials(org, msp));
 }
 
 /**

@@ -60,6 +60,8 @@ export async function badTokens(
     ['HS256 with the public key', `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}.${'A'.repeat(43)}`],
     ["another org's", await devToken(info, other, `${other.toLowerCase()}-admin`)],
     ['not yet valid', await mintToken(key, { ...base, audience: DEV_AUDIENCE, issuedAt: now + 3600 })],
+    // The org's issuer mints access tokens as `at+jwt` (RFC 9068): any other JWT it signs is refused.
+    ['typ JWT, not an access token', await mintToken(key, { ...base, audience: DEV_AUDIENCE, typ: 'JWT' })],
   ];
 }
 

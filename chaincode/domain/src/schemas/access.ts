@@ -18,6 +18,18 @@ import {
 import { isoTimeSchema } from './common';
 import { versionSchema } from './record';
 
+/**
+ * How far a proposal's timestamp, which its signer chooses, may be from the clock of the peer that
+ * endorses or evaluates it (each peer's `peer.authentication.timewindow`, rendered from the topology;
+ * Fabric's default is 15 min) and, for the content read that is never committed, from the custodian's
+ * own chaincode server. Every expiry the chaincode checks (grants, consents, signed payloads) is checked
+ * against that timestamp, so this bounds how far a signer can move it. A gateway signs a proposal just
+ * before sending it and gives up on an endorsement after 15 s (`timeouts.endorseMs`): twice that leaves
+ * room for queueing and for the skew of NTP-synchronized hosts, so nothing a client still waits for is
+ * refused.
+ */
+export const PROPOSAL_TIME_WINDOW_SECONDS = 30;
+
 /** AccessRecord input. `breakGlassReason` requests emergency access; `studyId` is needed for research. */
 export const accessRecordInput = z.strictObject({
   recordId: recordIdSchema,

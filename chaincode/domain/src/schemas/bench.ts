@@ -9,8 +9,18 @@ import { patientDidSchema } from '../ids';
  */
 export const MAX_SYNTHETIC_AUDIT_BATCH = 1000;
 
-/** The environment flag a chaincode server must run with for `LoadSyntheticAuditEvents` to work. */
+/**
+ * The environment flag of `npm start` (and `npm run bench`) that registers and enrolls a bench-loader
+ * identity: an org admin whose certificate carries {@link BENCH_LOADER_ATTRIBUTE}.
+ */
 export const BENCH_LOADER_FLAG = 'MEDLEDGER_BENCH_LOADER';
+
+/**
+ * The Fabric CA attribute (in the enrollment certificate, `ecert`) that lets its holder call
+ * `LoadSyntheticAuditEvents`, with the value `true`. Issued by the org's CA and signed into the
+ * certificate every endorser reads from the proposal, so every endorser decides alike.
+ */
+export const BENCH_LOADER_ATTRIBUTE = 'medledger.benchLoader';
 
 /**
  * LoadSyntheticAuditEvents input: how many events, and how many go to each synthetic patient (event

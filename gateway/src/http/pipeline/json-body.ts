@@ -1,10 +1,13 @@
 /**
  * The JSON body parser of writes: size limit, JSON types only, and refusal of keys that could pollute
- * prototypes or that an object repeats (two parsers could read a repeated key differently).
+ * prototypes, that an object repeats (two parsers could read a repeated key differently), or of nesting
+ * deeper than `MAX_JSON_DEPTH` (checked on the text, before parsing: a deeper value would overflow the
+ * stack of every step that walks it, from the idempotency hash to the chaincode).
  */
+import { MAX_JSON_DEPTH } from '@medledger/domain';
 import express, { type RequestHandler } from 'express';
 
-import { findDuplicateKey } from '../duplicate-keys';
+import { findJsonTextProblem } from '../json-text';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -12,6 +15,8 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export class ForbiddenKeyError extends Error {}
 /** Marks a JSON body that repeats a key in one object. */
 export class DuplicateKeyError extends Error {}
+/** Marks a JSON body nested deeper than {@link MAX_JSON_DEPTH}. */
+export class TooDeepError extends Error {}
 
 /** The parser, bounded to `limitBytes`. */
 export function jsonBody(limitBytes: number): RequestHandler {
@@ -24,7 +29,9 @@ export function jsonBody(limitBytes: number): RequestHandler {
       return value;
     },
     verify: (_req, _res, buf) => {
-      if (findDuplicateKey(buf.toString('utf8')) !== undefined) throw new DuplicateKeyError('duplicate key');
+      const problem = findJsonTextProblem(buf.toString('utf8'), MAX_JSON_DEPTH);
+      if (problem?.kind === 'duplicate-key') throw new DuplicateKeyError('duplicate key');
+      if (problem?.kind === 'too-deep') throw new TooDeepError('too deep');
     },
   });
 }

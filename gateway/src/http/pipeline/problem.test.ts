@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 
+import { CanonicalJsonError } from '@medledger/domain';
+
 import { AppError } from '../../errors';
 import { describe, it } from '../../testing/node-test';
-import { DuplicateKeyError, ForbiddenKeyError } from './json-body';
+import { DuplicateKeyError, ForbiddenKeyError, TooDeepError } from './json-body';
 import { problemBody, toAppError } from './problem';
 
 describe('pipeline: problems', () => {
@@ -16,6 +18,9 @@ describe('pipeline: problems', () => {
       [{ type: 'something.else', status: 400 }, 'VALIDATION_FAILED'],
       [new ForbiddenKeyError('x'), 'MALFORMED_JSON'],
       [{ cause: new DuplicateKeyError('x') }, 'MALFORMED_JSON'],
+      [{ cause: new TooDeepError('x') }, 'JSON_TOO_DEEP'],
+      [new CanonicalJsonError('x', 'TOO_DEEP'), 'JSON_TOO_DEEP'],
+      [new CanonicalJsonError('x'), 'INTERNAL'],
       [new Error('boom'), 'INTERNAL'],
     ];
     for (const [err, code] of cases) assert.equal(toAppError(err).code, code, JSON.stringify(err));

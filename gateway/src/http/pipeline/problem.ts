@@ -1,8 +1,9 @@
 /** Errors as answers: anything thrown becomes an {@link AppError}, rendered as problem+json. */
+import { CanonicalJsonError, MAX_JSON_DEPTH } from '@medledger/domain';
 import type { Response } from 'express';
 
 import { AppError, GatewayErrorCode, titleFor } from '../../errors';
-import { DuplicateKeyError, ForbiddenKeyError } from './json-body';
+import { DuplicateKeyError, ForbiddenKeyError, TooDeepError } from './json-body';
 import { locals } from './locals';
 
 /** The problem+json body of `err` for request `requestId`. */
@@ -59,6 +60,16 @@ export function toAppError(err: unknown): AppError {
   }
   if (err instanceof DuplicateKeyError || e.cause instanceof DuplicateKeyError) {
     return new AppError(GatewayErrorCode.MALFORMED_JSON, 'the body repeats a key in one object');
+  }
+  if (
+    err instanceof TooDeepError ||
+    e.cause instanceof TooDeepError ||
+    (err instanceof CanonicalJsonError && err.code === 'TOO_DEEP')
+  ) {
+    return new AppError(
+      GatewayErrorCode.JSON_TOO_DEEP,
+      `arrays and objects nest deeper than ${String(MAX_JSON_DEPTH)} levels`,
+    );
   }
   const fromBody = bodyError(e.type);
   if (fromBody) return fromBody;

@@ -15,11 +15,12 @@ export function renderReplay(res: Response, reply: StoredReply): void {
 /**
  * Sends the handler's `result` with the route's status: a {@link RawReply} as is, anything else as
  * JSON with the last transaction's id in `X-Transaction-Id`, settled in the journal before it is sent
- * (the `before-respond` failpoint crashes between the two).
+ * (the `before-respond` failpoint crashes between the two); an answer that holds content is kept for
+ * replays only for the content retention.
  */
 export function renderResult(
   res: Response,
-  route: Pick<RouteDef, 'status' | 'contentType'>,
+  route: Pick<RouteDef, 'status' | 'contentType' | 'answerHoldsContent'>,
   result: unknown,
   journal: WriteJournal,
   failpoint: FailpointStage | undefined,
@@ -31,7 +32,7 @@ export function renderResult(
   const text = JSON.stringify(result);
   const last = journal.txIds.at(-1);
   if (last) res.setHeader('X-Transaction-Id', last);
-  journal.complete({ status: route.status, body: text });
+  journal.complete({ status: route.status, body: text }, route.answerHoldsContent === true);
   crashAt('before-respond', failpoint);
   res
     .status(route.status)

@@ -4,12 +4,12 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { z } from 'zod';
 
-import { NonceCache } from '../../auth/patient-proof';
 import type { Principal } from '../../auth/tokens';
 import { AppError } from '../../errors';
 import { SqliteIdempotencyStore } from '../../idempotency';
 import { createLogger } from '../../logger';
 import { createMetrics } from '../../metrics';
+import { SqliteNonceCache } from '../../nonce-store';
 import type { ProjectionService } from '../../projection/read/service';
 import { RateLimiter } from '../../rate-limit';
 import { Ledger } from '../../services/ledger';
@@ -71,7 +71,7 @@ async function start(
     // These routes never read the projection.
     projection: Object.create(null) as ProjectionService,
     serviceEnrollmentId: 'gateway-service',
-    patientProofNonces: new NonceCache(),
+    patientProofNonces: new SqliteNonceCache(':memory:'),
     failpoints: false,
     ...over,
   };

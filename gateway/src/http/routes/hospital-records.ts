@@ -35,6 +35,7 @@ function anchorRoutes(): RouteDef[] {
       tag: 'hospital',
       body: records.createRecordBody,
       response: anchoredResponse,
+      answerHoldsContent: true,
       handler: (ctx, { body }) => records.createRecord(ctx, body),
     }),
     route({
@@ -46,6 +47,7 @@ function anchorRoutes(): RouteDef[] {
       params: recordParam,
       body: records.addVersionBody,
       response: anchoredResponse,
+      answerHoldsContent: true,
       handler: (ctx, { params, body }) => records.addVersion(ctx, params.id, body),
     }),
   ];

@@ -73,6 +73,7 @@ export function researcherRoutes(limits: RouteLimits): RouteDef[] {
       body: studies.datasetBody,
       response: datasetAnswer,
       status: 200,
+      answerHoldsContent: true,
       handler: (ctx, { params, body }) => studies.buildDataset(ctx, params.id, body),
     }),
   ];

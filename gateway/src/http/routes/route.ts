@@ -67,6 +67,11 @@ export interface RouteDef {
   readonly problems?: Readonly<Record<string, string>>;
   /** Writes accept `Idempotency-Key` and need a JSON body. */
   readonly write: boolean;
+  /**
+   * The success answer holds record content or what protects it (a salt, de-identified resources):
+   * kept for replays under an `Idempotency-Key` only for the content retention, not the key's.
+   */
+  readonly answerHoldsContent?: boolean;
   readonly handler: (
     ctx: HandlerContext,
     input: { params: never; query: never; body: never },
@@ -90,6 +95,7 @@ interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTyp
   status?: number;
   headers?: RouteDef['headers'];
   problems?: RouteDef['problems'];
+  answerHoldsContent?: boolean;
   handler: (
     ctx: HandlerContext,
     input: { params: z.output<P>; query: z.output<Q>; body: B extends z.ZodType ? z.output<B> : undefined },
@@ -122,6 +128,7 @@ export function route<
     status: spec.status ?? (write ? 201 : 200),
     ...(spec.headers ? { headers: spec.headers } : {}),
     ...(spec.problems ? { problems: spec.problems } : {}),
+    ...(spec.answerHoldsContent === true ? { answerHoldsContent: true } : {}),
     write,
     handler: spec.handler,
   };
