@@ -4,7 +4,7 @@
  */
 import { PROPOSAL_TIME_WINDOW_SECONDS } from '@medledger/domain';
 
-/** A peer-running organization (hospital, research institute, regulator). */
+/** A peer-running organization (hospital, research institute, regulator, insurer). */
 export interface PeerOrgSpec {
   /** Short name used in paths, process names and the REST gateway (e.g. `Hospital1`). */
   readonly name: string;
@@ -12,7 +12,7 @@ export interface PeerOrgSpec {
   /** DNS-style domain for certificate names; processes still listen on loopback. */
   readonly domain: string;
   /** What kind of member this is; decides which demo users are enrolled. */
-  readonly kind: 'hospital' | 'research' | 'regulator';
+  readonly kind: 'hospital' | 'research' | 'regulator' | 'insurer';
   /** Number of peers this org runs (peer0, peer1, ...). */
   readonly peers: number;
 }
@@ -99,6 +99,13 @@ export const defaultTopologySpec: TopologySpec = {
       mspId: 'RegulatorMSP',
       domain: 'regulator.medledger.local',
       kind: 'regulator',
+      peers: 1,
+    },
+    {
+      name: 'Insurer',
+      mspId: 'InsurerMSP',
+      domain: 'insurer.medledger.local',
+      kind: 'insurer',
       peers: 1,
     },
   ],
@@ -276,6 +283,11 @@ export function demoUsers(org: PeerOrgSpec): { id: string; role: string; departm
       return [
         { id: `${slug}-admin`, role: 'admin' },
         { id: `${slug}-auditor-1`, role: 'auditor' },
+      ];
+    case 'insurer':
+      return [
+        { id: `${slug}-admin`, role: 'admin' },
+        { id: `${slug}-adjuster-1`, role: 'adjuster' },
       ];
   }
 }

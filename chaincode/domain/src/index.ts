@@ -16,3 +16,7 @@ export * from './schemas/audit';
 export * from './schemas/health';
 export * from './schemas/bench';
 export * from './transactions';
+export * from './money';
+export * from './schemas/coverage';
+export * from './schemas/claim';
+export * from './schemas/settlement';

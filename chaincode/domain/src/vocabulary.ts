@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** Staff roles. Hospitals have admin/attending/intern/nurse; research institutes researchers; regulators auditors. */
-export const ROLES = ['admin', 'attending', 'intern', 'nurse', 'researcher', 'auditor'] as const;
+/**
+ * Staff roles. Hospitals have admin/attending/intern/nurse; research institutes researchers; regulators
+ * auditors; insurers claims adjusters.
+ */
+export const ROLES = ['admin', 'attending', 'intern', 'nurse', 'researcher', 'auditor', 'adjuster'] as const;
 /** A staff role. */
 export type Role = (typeof ROLES)[number];
 /** zod: a staff role. */
@@ -12,6 +15,7 @@ export const ROLES_BY_ORG_KIND = {
   hospital: ['admin', 'attending', 'intern', 'nurse'],
   research: ['admin', 'researcher'],
   regulator: ['admin', 'auditor'],
+  insurer: ['admin', 'adjuster'],
   other: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
