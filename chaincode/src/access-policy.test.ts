@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  CLAIM_REVIEW_REASONS,
   DATA_CATEGORIES,
   orgKindOf,
   PURPOSES,
@@ -13,7 +14,7 @@ import { decideAccess, type AccessFacts, type ConsentFacts, type Decision } from
 
 const NOW = 1_750_000_000_000;
 const MIN = 60_000;
-const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'] as const;
+const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP', 'InsurerMSP'] as const;
 const ACTOR_DID = 'did:medledger:x:actor';
 
 /**
@@ -81,6 +82,12 @@ function oracle(
       expiresAtMs: Math.min(NOW + 15 * MIN, chosen?.periodEndMs ?? 0),
     };
   };
+  if (a.orgKind === 'insurer' || a.role === 'adjuster') {
+    if (a.orgKind !== 'insurer' || a.role !== 'adjuster' || f.purpose !== 'insurance')
+      return denied('ROLE_NOT_PERMITTED');
+    if (!f.claimReview) return denied('CLAIM_REVIEW_REQUIRED');
+    return f.claimReview.recordOnClaim ? byConsent(false) : denied('CLAIM_REVIEW_INVALID');
+  }
   if (f.purpose === 'research' || a.role === 'researcher') {
     if (f.purpose !== 'research' || a.role !== 'researcher') return denied('PURPOSE_NOT_PERMITTED');
     if (f.studyId === null) return denied('STUDY_REQUIRED');
@@ -164,6 +171,13 @@ const facts: fc.Arbitrary<AccessFacts> = fc
       { nil: null },
     ),
     allowEmergencyAccess: fc.boolean(),
+    claimReview: fc.option(
+      fc.record({
+        reason: fc.constantFrom(...CLAIM_REVIEW_REASONS),
+        recordOnClaim: fc.boolean(),
+      }),
+      { nil: null },
+    ),
   })
   .map((g) => ({
     actor: {
@@ -188,7 +202,34 @@ const facts: fc.Arbitrary<AccessFacts> = fc
     consents: g.consents,
     study: g.study,
     allowEmergencyAccess: g.allowEmergencyAccess,
+    claimReview: g.claimReview,
     nowMs: NOW,
+  }));
+
+/** Facts of an insurer's adjuster, mostly asking for insurance, so the claim review rows are reached often. */
+const insurerFacts: fc.Arbitrary<AccessFacts> = fc
+  .tuple(
+    facts,
+    fc.constantFrom<AccessFacts['purpose']>('insurance', 'insurance', 'insurance', 'treatment'),
+    fc.boolean(),
+  )
+  .map(([f, purpose, adjuster]) => ({
+    ...f,
+    actor: {
+      ...f.actor,
+      mspId: 'InsurerMSP',
+      orgKind: 'insurer' as const,
+      registered: true,
+      active: true,
+      role: adjuster ? ('adjuster' as const) : ('admin' as const),
+    },
+    purpose,
+    breakGlassReason: null,
+    consents: f.consents.map((c, i) =>
+      i === 0
+        ? { ...c, grantee: { kind: 'org' as const, mspId: 'InsurerMSP' }, purpose: 'insurance' as const }
+        : c,
+    ),
   }));
 
 void describe('decideAccess', () => {
@@ -212,12 +253,33 @@ void describe('decideAccess', () => {
     );
   });
 
-  void it('when anything is decided, then a denial never carries a grant and a regulator is never granted', () => {
+  void it('when an insurer asks to review a record behind a claim, with or without a reason, a claim or a consent, then the table agrees with the oracle', () => {
+    let granted = 0;
+    fc.assert(
+      fc.property(insurerFacts, (f) => {
+        const d = decideAccess(f);
+        if (d.outcome === 'granted') granted += 1;
+        const { outcome, reason, consentId, breakGlass, deidentify, expiresAtMs } = d;
+        assert.deepEqual({ outcome, reason, consentId, breakGlass, deidentify, expiresAtMs }, oracle(f));
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(granted > 0, 'no insurer review was ever granted: the generator misses the rule');
+  });
+
+  void it('when anything is decided, then a denial never carries a grant, a regulator is never granted, and an insurer only with a consent to review a record behind its claim', () => {
     fc.assert(
       fc.property(facts, (f) => {
         const d = decideAccess(f);
         if (d.outcome === 'denied') assert.equal(d.expiresAtMs, null);
         if (f.actor.orgKind === 'regulator') assert.equal(d.outcome, 'denied');
+        if (d.outcome === 'granted' && f.actor.orgKind === 'insurer') {
+          assert.deepEqual(
+            [f.purpose, f.claimReview?.recordOnClaim, d.reason],
+            ['insurance', true, 'CONSENT'],
+          );
+          assert.ok(f.consents.some((c) => c.consentId === d.consentId && c.purpose === 'insurance'));
+        }
         if (d.outcome === 'granted' && f.record.level === 4) assert.equal(f.actor.mspId, f.record.custodian);
       }),
       { numRuns: 2000 },

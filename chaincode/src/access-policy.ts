@@ -4,6 +4,7 @@ import {
   CLINICAL_ROLES,
   type AccessReason,
   type BreakGlassReason,
+  type ClaimReviewReason,
   type DataCategory,
   type Level,
   type OrgKind,
@@ -54,6 +55,15 @@ export interface StudyFacts {
   periodEndMs: number;
 }
 
+/**
+ * Why an insurer opens a record: the coded reason, and whether the record backs a line of a claim
+ * submitted to the actor's insurer (looked up by the contract, never taken from the caller).
+ */
+export interface ClaimReviewFacts {
+  reason: ClaimReviewReason;
+  recordOnClaim: boolean;
+}
+
 /** Everything an access decision depends on. Time is the transaction time. */
 export interface AccessFacts {
   actor: ActorFacts;
@@ -64,6 +74,8 @@ export interface AccessFacts {
   consents: readonly ConsentFacts[];
   study: StudyFacts | null;
   allowEmergencyAccess: boolean;
+  /** Set only when an insurer's adjuster asks to review a record behind a claim. */
+  claimReview?: ClaimReviewFacts | null;
   nowMs: number;
 }
 
@@ -209,6 +221,28 @@ export const ACCESS_RULES: readonly Rule[] = [
     name: 'break-glass',
     when: (f) => f.purpose === 'emergency',
     then: (f) => grant(f, 'BREAK_GLASS', { breakGlass: true }),
+  },
+  {
+    name: 'insurers only review claims, by their adjusters, for the insurance purpose',
+    when: (f) =>
+      (f.actor.orgKind === 'insurer' || f.actor.role === 'adjuster') &&
+      !(f.actor.orgKind === 'insurer' && f.actor.role === 'adjuster' && f.purpose === 'insurance'),
+    then: denyWith('ROLE_NOT_PERMITTED'),
+  },
+  {
+    name: 'a claim review needs a coded reason',
+    when: (f) => f.actor.orgKind === 'insurer' && (f.claimReview ?? null) === null,
+    then: denyWith('CLAIM_REVIEW_REQUIRED'),
+  },
+  {
+    name: 'a claim review opens only a record behind a claim to the insurer',
+    when: (f) => f.actor.orgKind === 'insurer' && f.claimReview?.recordOnClaim !== true,
+    then: denyWith('CLAIM_REVIEW_INVALID'),
+  },
+  {
+    name: 'claim review by the patient consent for insurance',
+    when: (f) => f.actor.orgKind === 'insurer',
+    then: (f) => consentDecision(f, false),
   },
   {
     name: 'research is for researchers',

@@ -205,6 +205,8 @@ export const ACCESS_REASONS = [
   'BREAK_GLASS_DISALLOWED',
   'BREAK_GLASS_REASON_REQUIRED',
   'CONTENT_ERASED',
+  'CLAIM_REVIEW_REQUIRED',
+  'CLAIM_REVIEW_INVALID',
 ] as const;
 /** An access reason code. */
 export type AccessReason = (typeof ACCESS_REASONS)[number];
@@ -222,6 +224,21 @@ export const BREAK_GLASS_REASONS = [
 export type BreakGlassReason = (typeof BREAK_GLASS_REASONS)[number];
 /** zod: a break-glass reason. */
 export const breakGlassReasonSchema = z.enum(BREAK_GLASS_REASONS);
+
+/**
+ * Coded reasons a claims adjuster opens one record behind a claim (codes only; free text could carry
+ * personal data). The patient's consent for the `insurance` purpose is needed as well.
+ */
+export const CLAIM_REVIEW_REASONS = [
+  'medical_necessity',
+  'coding_accuracy',
+  'documentation_check',
+  'suspected_fraud',
+] as const;
+/** A claim review reason. */
+export type ClaimReviewReason = (typeof CLAIM_REVIEW_REASONS)[number];
+/** zod: a claim review reason. */
+export const claimReviewReasonSchema = z.enum(CLAIM_REVIEW_REASONS);
 
 /** Outcomes of a post-hoc break-glass review. */
 export const BREAK_GLASS_REVIEW_OUTCOMES = ['justified', 'unjustified'] as const;

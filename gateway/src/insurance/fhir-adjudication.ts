@@ -6,7 +6,7 @@
  * Adjudication happens when the claim is submitted, so the outcome is always `complete`.
  */
 import type { Claim, ClaimLine, Currency } from '@medledger/domain';
-import { fhirItems } from './fhir-claim';
+import { claimHeader, fhirItems } from './fhir-claim';
 import { concept, HL7, INSURANCE_SYSTEMS as S, money, ref } from './fhir-common';
 
 /** What has been paid of a claim through closed settlement batches, when known. */
@@ -57,16 +57,7 @@ function payment(c: Claim, paid: ClaimPayment | undefined) {
 }
 
 function header(c: Claim) {
-  return {
-    extension: [{ url: S.txId, valueString: c.txId }],
-    identifier: [{ system: S.claim, value: c.claimId }],
-    status: 'active' as const,
-    type: concept(HL7.claimType, 'institutional'),
-    use: 'claim' as const,
-    patient: ref(S.did, c.patientDid, 'Patient'),
-    created: c.submittedAt,
-    insurer: ref(S.msp, c.insurer, 'Organization'),
-  };
+  return { extension: [{ url: S.txId, valueString: c.txId }], ...claimHeader(c) };
 }
 
 /** A stored claim's adjudication as an R4 ClaimResponse, with what was paid once batches settled it. */

@@ -54,11 +54,9 @@ export function fhirItems(lines: readonly ClaimLineInput[], currency: Currency) 
   };
 }
 
-/** A claim as an R4 Claim (institutional, normal priority, the coverage as the one focal insurance). */
-export function toFhirClaim(c: ClaimHeader & { lines: readonly ClaimLineInput[] }) {
-  const { supportingInfo, item } = fhirItems(c.lines, c.currency);
+/** The elements Claim, ClaimResponse and ExplanationOfBenefit open with. */
+export function claimHeader(c: Omit<ClaimHeader, 'provider' | 'coverageId' | 'currency'>) {
   return {
-    resourceType: 'Claim' as const,
     identifier: [{ system: S.claim, value: c.claimId }],
     status: 'active' as const,
     type: concept(HL7.claimType, 'institutional'),
@@ -66,6 +64,15 @@ export function toFhirClaim(c: ClaimHeader & { lines: readonly ClaimLineInput[] 
     patient: ref(S.did, c.patientDid, 'Patient'),
     created: c.submittedAt,
     insurer: ref(S.msp, c.insurer, 'Organization'),
+  };
+}
+
+/** A claim as an R4 Claim (institutional, normal priority, the coverage as the one focal insurance). */
+export function toFhirClaim(c: ClaimHeader & { lines: readonly ClaimLineInput[] }) {
+  const { supportingInfo, item } = fhirItems(c.lines, c.currency);
+  return {
+    resourceType: 'Claim' as const,
+    ...claimHeader(c),
     provider: ref(S.msp, c.provider, 'Organization'),
     priority: concept(HL7.processPriority, 'normal'),
     supportingInfo,

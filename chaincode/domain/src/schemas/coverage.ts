@@ -88,15 +88,7 @@ export type CoverageSuspension = z.infer<typeof coverageSuspensionSchema>;
 
 /** zod: a coverage as stored and returned: the terms, who registered it, and its state history. */
 export const coverageSchema = z.object({
-  coverageId: coverageIdSchema,
-  patientDid: patientDidSchema,
-  planId: planIdSchema,
-  periodStart: calendarDateSchema,
-  periodEnd: calendarDateSchema,
-  currency: currencySchema,
-  deductible: unitAmountSchema,
-  periodLimit: capAmountSchema.nullable(),
-  benefits: z.array(coverageBenefitSchema),
+  ...coverageTermsSchema.shape,
   insurer: mspIdSchema,
   registeredBy: z.string(),
   registeredAt: isoTimeSchema,
