@@ -61,7 +61,14 @@ void describe('IdentityContract', () => {
     });
     const p = newPatient();
     await assert.rejects(
-      h.submit(nurse, 'identity:RegisterPatient', { patientDid: p.did, publicKeyJwk: p.publicJwk }),
+      h.submit(
+        nurse,
+        'identity:RegisterPatient',
+        {},
+        {
+          transient: { patient: { patientDid: p.did, publicKeyJwk: p.publicJwk } },
+        },
+      ),
       /\[INACTIVE\]/,
     );
   });
@@ -70,10 +77,14 @@ void describe('IdentityContract', () => {
     const h = new Harness();
     const p = newPatient();
     await assert.rejects(
-      h.submit(client('Hospital1MSP', uid('ghost')), 'identity:RegisterPatient', {
-        patientDid: p.did,
-        publicKeyJwk: p.publicJwk,
-      }),
+      h.submit(
+        client('Hospital1MSP', uid('ghost')),
+        'identity:RegisterPatient',
+        {},
+        {
+          transient: { patient: { patientDid: p.did, publicKeyJwk: p.publicJwk } },
+        },
+      ),
       /\[NOT_REGISTERED\]/,
     );
   });
@@ -96,8 +107,15 @@ void describe('IdentityContract', () => {
     const p = newPatient();
     const before = h.ledger.committedKeys().length;
     await assert.rejects(
-      h.submit(nurse, 'identity:RegisterPatient', { patientDid: p.did, publicKeyJwk: p.privateJwk }),
-      /\[VALIDATION_FAILED\] publicKeyJwk/,
+      h.submit(
+        nurse,
+        'identity:RegisterPatient',
+        {},
+        {
+          transient: { patient: { patientDid: p.did, publicKeyJwk: p.privateJwk } },
+        },
+      ),
+      /\[VALIDATION_FAILED\] transient patient\.publicKeyJwk/,
     );
     assert.equal(h.ledger.committedKeys().length, before);
   });

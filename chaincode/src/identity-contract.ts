@@ -5,11 +5,12 @@ import {
   isPatientDid,
   keyRotationPayloadSchema,
   parseStaffDid,
-  registerPatientInput,
+  emptyInputSchema,
+  registerPatientTransient,
   registerStaffInput,
   resolveDidInput,
   ROLES_BY_ORG_KIND,
-  rotatePatientKeyInput,
+  rotatePatientKeyTransient,
   staffDid,
   updateStaffInput,
   type Role,
@@ -23,6 +24,7 @@ import { patientDocument, staffDocument } from './did-documents';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { verifyPatientSignature } from './patient-signature';
+import { readTransient } from './transient';
 
 const NEEDS_DEPARTMENT: readonly Role[] = ['attending', 'intern', 'nurse'];
 
@@ -181,18 +183,23 @@ export class IdentityContract extends Contract {
   }
 
   /**
-   * Registers a patient DID (opaque id) with the patient's P-256 public key as `<did>#key-1`.
-   * Caller: active staff of a hospital (any role). Writes: `patient`. Event: `PatientRegistered`.
-   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (not a hospital), ALREADY_EXISTS.
+   * Registers a patient DID (opaque id) with the patient's P-256 public key as `<did>#key-1`; both
+   * travel in the transient map (`patient`), and the public record is stored under the digest of the
+   * DID with neither the DID nor the registering org. Endorsed by the caller's org and the regulator
+   * (receipt in the regulator's collection; changes then need the regulator and one other org).
+   * Caller: active staff of a hospital (any role). Writes: `patient`, sealed `receipt`.
+   * Event: `PatientRegistered` (patient key only). Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE,
+   * FORBIDDEN (not a hospital), ALREADY_EXISTS, NOT_INITIALIZED.
    */
   @Transaction()
   @Returns('string')
   public async RegisterPatient(ctx: Context, input: string): Promise<string> {
-    const args = parseInput(registerPatientInput, input);
+    parseInput(emptyInputSchema, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireRole(actor, ['admin', 'attending', 'intern', 'nurse'], ['hospital']);
-    if (await ledger.getPatient(args.patientDid)) fail(ErrorCode.ALREADY_EXISTS, args.patientDid);
+    const { patient: args } = readTransient(ledger, registerPatientTransient);
+    if (await ledger.getPatient(args.patientDid)) fail(ErrorCode.ALREADY_EXISTS, 'patient');
     const doc = patientDocument({
       did: args.patientDid,
       keyNumber: 1,
@@ -204,28 +211,30 @@ export class IdentityContract extends Contract {
       version: 1,
     });
     await ledger.putPatient(doc);
+    const record = ledger.patientRecordOf(doc);
     ledger.emit('PatientRegistered', {
-      patientDid: args.patientDid,
-      registeredBy: actor.mspId,
+      patientKey: record.patientKey,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
-    return canonicalJson(doc);
+    return canonicalJson(record);
   }
 
   /**
-   * Replaces a patient's key with a new one (`#key-<n+1>`); the request is a JWS signed by the
-   * CURRENT key. Caller: any active registered member (relays the patient's signature).
-   * Reads/writes: `patient`, `nonce`. Event: `PatientKeyRotated`.
+   * Replaces a patient's key with a new one (`#key-<n+1>`); the request (transient `rotation`:
+   * `{jws}`) is signed by the CURRENT key. Endorsed by the caller's org and the regulator (the record's
+   * key-level policy). Caller: any active registered member (relays the patient's signature).
+   * Reads/writes: `patient`, `nonce`, sealed `receipt`. Event: `PatientKeyRotated` (patient key only).
    * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, NOT_FOUND.
    */
   @Transaction()
   @Returns('string')
   public async RotatePatientKey(ctx: Context, input: string): Promise<string> {
-    const args = parseInput(rotatePatientKeyInput, input);
+    parseInput(emptyInputSchema, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
+    const { rotation: args } = readTransient(ledger, rotatePatientKeyTransient);
     const { payload, doc } = await verifyPatientSignature(ledger, args.jws, keyRotationPayloadSchema);
     const current = /#key-(\d+)$/.exec(doc.medledger.currentKeyId ?? '')?.[1];
     const updated = patientDocument({
@@ -239,13 +248,14 @@ export class IdentityContract extends Contract {
       version: doc.medledger.version + 1,
     });
     await ledger.putPatient(updated);
+    const record = ledger.patientRecordOf(updated);
     ledger.emit('PatientKeyRotated', {
-      patientDid: doc.id,
-      keyId: updated.medledger.currentKeyId ?? '',
+      patientKey: record.patientKey,
+      keyNumber: record.currentKey,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
-    return canonicalJson(updated);
+    return canonicalJson(record);
   }
 
   /**

@@ -50,16 +50,15 @@ export async function verifyPatientSignature<S extends z.ZodType<SignedBase>>(
   }
   const payload = parsed.data;
   const doc = await ledger.getPatient(payload.patientDid);
-  if (!doc) return fail(ErrorCode.NOT_FOUND, payload.patientDid);
-  if (doc.medledger.status !== 'active') fail(ErrorCode.INACTIVE, payload.patientDid);
+  if (!doc) return fail(ErrorCode.NOT_FOUND, 'patient');
+  if (doc.medledger.status !== 'active') fail(ErrorCode.INACTIVE, 'patient');
   const method = doc.verificationMethod.find((m) => m.id === doc.medledger.currentKeyId);
-  if (!method || decoded.header.kid !== method.id)
-    fail(ErrorCode.INVALID_SIGNATURE, `${payload.patientDid} key id`);
+  if (!method || decoded.header.kid !== method.id) fail(ErrorCode.INVALID_SIGNATURE, 'patient key id');
   if (!verifyDecodedJws(decoded, p256PublicJwkSchema.parse(method.publicKeyJwk))) {
-    fail(ErrorCode.INVALID_SIGNATURE, payload.patientDid);
+    fail(ErrorCode.INVALID_SIGNATURE, 'patient');
   }
   const nowSeconds = Math.floor(ledger.txMs / 1000);
-  if (payload.exp <= nowSeconds) fail(ErrorCode.EXPIRED, payload.patientDid);
+  if (payload.exp <= nowSeconds) fail(ErrorCode.EXPIRED, 'signature');
   if (
     payload.iat > nowSeconds + MAX_IAT_SKEW_SECONDS ||
     payload.exp - payload.iat > MAX_SIGNATURE_LIFETIME_SECONDS

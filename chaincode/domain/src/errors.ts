@@ -43,8 +43,16 @@ export const ErrorCode = {
    * benchmark flag (`MEDLEDGER_BENCH_LOADER=1`): always the case in production.
    */
   BENCH_LOADER_DISABLED: 'BENCH_LOADER_DISABLED',
-  /** A value in world state does not match its schema (a ledger written by another version). */
+  /**
+   * A value in world state does not match its schema (a ledger written by another version), or a
+   * public value lacks the receipt its endorsers must have written with it (forged by other orgs).
+   */
   STATE_INVALID: 'STATE_INVALID',
+  /**
+   * The consortium or an org's sealed collection key is not on the ledger yet: the deployment has not
+   * finished (`InitConsortium`, `InstallCollectionKey`). Retryable.
+   */
+  NOT_INITIALIZED: 'NOT_INITIALIZED',
 } as const;
 
 /** One of {@link ErrorCode}. */

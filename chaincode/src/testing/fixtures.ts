@@ -23,7 +23,7 @@ export function salt(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** Stages and anchors a record version; returns the anchor and the envelope used. */
+/** Stages and anchors a record version (the patient in the transient map); returns the anchor and the envelope used. */
 export async function anchor(
   h: Harness,
   writer: FakeSigner,
@@ -42,7 +42,6 @@ export async function anchor(
   const resource = options.resource ?? condition();
   const meta = {
     recordId: options.recordId ?? uid('rec'),
-    patientDid: patient.did,
     department: options.department ?? 'cardiology',
     category: options.category ?? 'diagnosis',
     level: options.level ?? 3,
@@ -56,15 +55,19 @@ export async function anchor(
     qualityStatus: string;
     reasons: string[];
   }>(writer, 'record:StageRecordContent', meta, {
-    transient: { content: envelope },
-    endorsers: [writer.mspId],
+    transient: { content: envelope, subject: { patientDid: patient.did } },
   });
-  const { result } = await h.submit<RecordAnchor>(writer, 'record:AnchorRecord', {
-    ...meta,
-    previousHash: options.previousHash ?? null,
-    contentHash: staged.contentHash,
-    qualityStatus: staged.qualityStatus,
-    reasons: staged.reasons,
-  });
+  const { result } = await h.submit<RecordAnchor>(
+    writer,
+    'record:AnchorRecord',
+    {
+      ...meta,
+      previousHash: options.previousHash ?? null,
+      contentHash: staged.contentHash,
+      qualityStatus: staged.qualityStatus,
+      reasons: staged.reasons,
+    },
+    { transient: { subject: { patientDid: patient.did } } },
+  );
   return { anchor: result, envelope };
 }

@@ -111,7 +111,11 @@ export const accessLogReadPayloadSchema = z.strictObject({
 /** An access log read proof payload. */
 export type AccessLogReadPayload = z.infer<typeof accessLogReadPayloadSchema>;
 
-/** zod: a consent as stored and returned. */
+/**
+ * zod: a consent as kept in the grantee org's sealed collection and returned to the grantee's and the
+ * regulator's peers: the terms, the patient, and the patient's signed grant (`jws`), which the
+ * grantee presents to a custodian when it asks for access.
+ */
 export const consentSchema = z.object({
   consentId: txIdSchema,
   patientDid: patientDidSchema,
@@ -122,13 +126,53 @@ export const consentSchema = z.object({
   relayedBy: z.string(),
   revokedAt: isoTimeSchema.nullable(),
   revokeTxId: txIdSchema.nullable(),
+  jws: compactJwsSchema,
 });
 /** A consent. */
 export type Consent = z.infer<typeof consentSchema>;
 
-/** zod: stored preferences of a patient. */
+/**
+ * zod: the public fact that a consent was granted to an org: no patient, no terms beyond its end,
+ * and the hash of the signed grant (which names the patient, so it stays off the ledger). Write-once.
+ */
+export const publicConsentSchema = z.object({
+  consentId: txIdSchema,
+  granteeOrg: mspIdSchema,
+  jwsHash: z.string().regex(/^[0-9a-f]{64}$/),
+  periodEnd: isoTimeSchema,
+  grantedAt: isoTimeSchema,
+  grantTxId: txIdSchema,
+});
+/** A public consent. */
+export type PublicConsent = z.infer<typeof publicConsentSchema>;
+
+/** zod: the public fact that a consent was revoked. Write-once. */
+export const consentRevocationSchema = z.object({
+  consentId: txIdSchema,
+  /** The org that relayed the patient's revocation (its receipt lives in that org's sealed collection). */
+  relayedByOrg: mspIdSchema,
+  revokedAt: isoTimeSchema,
+  revokeTxId: txIdSchema,
+});
+/** A consent revocation. */
+export type ConsentRevocation = z.infer<typeof consentRevocationSchema>;
+
+/** zod: the public state of a consent (GrantConsent and RevokeConsent output; no patient). */
+export const consentStateSchema = z.object({
+  consentId: txIdSchema,
+  granteeOrg: mspIdSchema,
+  status: consentStatusSchema,
+  periodEnd: isoTimeSchema,
+  grantedAt: isoTimeSchema,
+  grantTxId: txIdSchema,
+  revokedAt: isoTimeSchema.nullable(),
+  revokeTxId: txIdSchema.nullable(),
+});
+/** The public state of a consent. */
+export type ConsentState = z.infer<typeof consentStateSchema>;
+
+/** zod: stored standing preferences of a patient (public, by patient key; no DID). */
 export const patientPreferencesSchema = z.object({
-  patientDid: patientDidSchema,
   ...preferencesSchema.shape,
   updatedAt: isoTimeSchema,
   txId: txIdSchema,
@@ -136,8 +180,27 @@ export const patientPreferencesSchema = z.object({
 /** Stored preferences of a patient. */
 export type PatientPreferences = z.infer<typeof patientPreferencesSchema>;
 
-/** GrantConsent / RevokeConsent / SetPatientPreferences input: a JWS signed by the patient. */
-export const signedConsentInput = z.strictObject({ jws: compactJwsSchema });
+/** zod: a patient-signed payload in the transient map. */
+export const signedPayloadSchema = z.strictObject({ jws: compactJwsSchema });
+
+/** GrantConsent transient map: the patient's signed grant. */
+export const grantConsentTransient = z.strictObject({ consent: signedPayloadSchema });
+
+/**
+ * RevokeConsent transient map: the patient's signed revocation and the signed grant it revokes (the
+ * patient keeps both). With the grant at hand the relaying org and the regulator check that the
+ * revocation is signed by the consent's own patient without reading the grantee's collection, so no
+ * grantee can hold back a revocation by refusing to endorse it.
+ */
+export const revokeConsentTransient = z.strictObject({
+  revocation: z.strictObject({ jws: compactJwsSchema, grantJws: compactJwsSchema }),
+});
+
+/** SetPatientPreferences transient map: the patient's signed preferences. */
+export const preferencesTransient = z.strictObject({ preferences: signedPayloadSchema });
+
+/** GetConsent input (evaluated on the caller's own peer: the grantee's or the regulator's). */
+export const getConsentInput = z.strictObject({ consentId: txIdSchema });
 
 /** ListPatientConsents input. */
 export const listPatientConsentsInput = z.strictObject({ patientDid: patientDidSchema, ...pageInput });

@@ -29,7 +29,8 @@ export const didExtensionSchema = z.object({
   currentKeyId: z.string().nullable(),
   created: isoTimeSchema,
   updated: isoTimeSchema,
-  updatedBy: z.string(),
+  /** The staff DID of the admin who made the change; null on patient documents (it would name their hospital). */
+  updatedBy: z.string().nullable(),
   version: z.number().int().min(1),
 });
 
@@ -64,14 +65,81 @@ export const updateStaffInput = z.strictObject({
 /** DeactivateStaff input (final). */
 export const deactivateStaffInput = z.strictObject({ did: staffDidSchema });
 
-/** RegisterPatient input: the patient's opaque DID and public key. */
-export const registerPatientInput = z.strictObject({
+/**
+ * The patient's opaque DID and public key, sent in the transient map under `patient` (arguments are
+ * written into every block; the DID is not).
+ */
+export const registerPatientPayload = z.strictObject({
   patientDid: patientDidSchema,
   publicKeyJwk: p256PublicJwkSchema,
 });
+/** RegisterPatient transient map. */
+export const registerPatientTransient = z.strictObject({ patient: registerPatientPayload });
 
-/** RotatePatientKey input: a JWS of {@link keyRotationPayloadSchema} signed by the current key. */
-export const rotatePatientKeyInput = z.strictObject({ jws: compactJwsSchema });
+/** RotatePatientKey transient map: a JWS of {@link keyRotationPayloadSchema} signed by the current key. */
+export const rotatePatientKeyTransient = z.strictObject({
+  rotation: z.strictObject({ jws: compactJwsSchema }),
+});
+
+/**
+ * zod: a patient's public record: their keys (oldest first) and status, stored under the patient key
+ * (a digest of the DID). It names neither the DID nor the registering org; a DID document is built from
+ * it for whoever resolves the DID.
+ */
+export const patientRecordSchema = z.object({
+  patientKey: z.string().regex(/^[0-9a-f]{64}$/),
+  keys: z
+    .array(z.object({ number: z.number().int().min(1), publicKeyJwk: p256PublicJwkSchema }))
+    .min(1)
+    .max(64),
+  currentKey: z.number().int().min(1),
+  status: staffStatusSchema,
+  created: isoTimeSchema,
+  updated: isoTimeSchema,
+  version: z.number().int().min(1),
+});
+/** A patient's public record. */
+export type PatientRecord = z.infer<typeof patientRecordSchema>;
+
+const DID_CONTEXT = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'];
+
+/** The context of every MedLedger DID document. */
+export function didContext(): string[] {
+  return [...DID_CONTEXT];
+}
+
+/**
+ * The W3C DID document of a patient from their public record: every key as `<did>#key-<n>`, the
+ * current one for authentication and assertions.
+ */
+export function patientDidDocument(did: string, record: PatientRecord): DidDocument {
+  const id = (n: number) => `${did}#key-${String(n)}`;
+  return {
+    '@context': didContext(),
+    id: did,
+    controller: did,
+    verificationMethod: record.keys.map((k) => ({
+      id: id(k.number),
+      type: 'JsonWebKey2020',
+      controller: did,
+      publicKeyJwk: k.publicKeyJwk,
+    })),
+    authentication: [id(record.currentKey)],
+    assertionMethod: [id(record.currentKey)],
+    medledger: {
+      kind: 'patient',
+      org: null,
+      role: null,
+      department: null,
+      status: record.status,
+      currentKeyId: id(record.currentKey),
+      created: record.created,
+      updated: record.updated,
+      updatedBy: null,
+      version: record.version,
+    },
+  };
+}
 
 /** ResolveDid input. */
 export const resolveDidInput = z.strictObject({ did: didSchema });
