@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { mintToken } from '@medledger/gateway/dist/auth/tokens';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
+import { bootstrapConsortium } from './consortium';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { repoRoot } from './paths';
 import {
@@ -77,6 +78,8 @@ async function main(command: string | undefined): Promise<void> {
       joinPeers(ctx.install, ctx.topology, ctx.paths);
       const packages = ctx.topology.peerOrgs.map((org) => packageChaincode(ctx.topology, ctx.paths, org));
       console.log(`[medledger] chaincode ${deployChaincode(ctx.install, ctx.topology, ctx.paths, packages)}`);
+      const boot = await bootstrapConsortium(ctx.topology, ctx.paths);
+      console.log(`[medledger] consortium ${boot.consortium}, collection keys ${JSON.stringify(boot.keys)}`);
       return;
     }
     case 'compose': {

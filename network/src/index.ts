@@ -7,3 +7,4 @@ export * from './network';
 export * from './identities';
 export * from './compose';
 export * from './gateways';
+export * from './consortium';
