@@ -7,7 +7,7 @@ import type {
   ConsentState,
   RecordAnchor,
 } from '@medledger/domain';
-import { anchor, condition } from './testing/fixtures';
+import { accessRecord, anchor, condition, readRecord, type PresentedConsent } from './testing/fixtures';
 import type { FakeSigner } from './testing/fake-identity';
 import {
   client,
@@ -43,27 +43,15 @@ async function world(
   return { h, patient, attending, record, envelope };
 }
 
-/** A consent as its grantee's gateway presents it: the id and the patient's signed grant. */
-interface Presented {
-  consentId: string;
-  jws: string;
-}
+type Presented = PresentedConsent;
 
-async function access(
+function access(
   w: World,
   who: FakeSigner,
   body: Record<string, unknown>,
   consents: readonly Presented[] = [],
 ): Promise<AccessDecision> {
-  const { result, tx } = await w.h.submit<AccessDecision>(
-    who,
-    'access:AccessRecord',
-    { recordId: w.record.recordId, custodian: w.record.custodian, ...body },
-    consents.length > 0 ? { transient: { consents } } : {},
-  );
-  assert.equal(tx.status, 'VALID');
-  assert.equal(tx.event?.name, 'AccessDecided');
-  return result;
+  return accessRecord(w.h, who, w.record, body, consents);
 }
 
 async function grantConsent(w: World, body: Record<string, unknown>): Promise<Presented> {
@@ -89,12 +77,7 @@ async function grantConsent(w: World, body: Record<string, unknown>): Promise<Pr
 }
 
 function readContent(w: World, who: FakeSigner, accessId: string, peer?: string) {
-  return w.h.evaluate<{ resource: Record<string, unknown>; salt: string | null; contentHash: string }>(
-    who,
-    'access:ReadRecordContent',
-    { recordId: w.record.recordId, custodian: w.record.custodian, accessId },
-    peer === undefined ? {} : { peer },
-  );
+  return readRecord(w.h, who, w.record, accessId, peer);
 }
 
 const auditor = (cn = uid('aud')) => client('RegulatorMSP', cn);

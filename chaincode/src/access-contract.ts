@@ -65,6 +65,22 @@ async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
   return erasures.some((e) => !e.staged && e.version === anchor.version);
 }
 
+type ConsentTerms = NonNullable<AccessGrant['consentTerms']>;
+
+/** A consent's terms as the decision reads them, revoked when its public revocation exists. */
+async function consentFacts(ledger: Ledger, consentId: string, terms: ConsentTerms): Promise<ConsentFacts> {
+  return {
+    consentId,
+    grantee: terms.grantee,
+    categories: terms.categories,
+    maxLevel: terms.maxLevel,
+    purpose: terms.purpose,
+    periodStartMs: Date.parse(terms.periodStart),
+    periodEndMs: Date.parse(terms.periodEnd),
+    revoked: (await ledger.getRevocation(consentId)) !== undefined,
+  };
+}
+
 /**
  * The consents the accessor presented that the ledger vouches for: a public consent exists whose
  * receipt is in the grantee org's collection (so the grantee and the regulator recorded it, after
@@ -75,8 +91,8 @@ async function presentedConsents(
   ledger: Ledger,
   presented: readonly PresentedConsent[],
   patientDid: string,
-): Promise<{ facts: ConsentFacts; terms: NonNullable<AccessGrant['consentTerms']> }[]> {
-  const out: { facts: ConsentFacts; terms: NonNullable<AccessGrant['consentTerms']> }[] = [];
+): Promise<{ facts: ConsentFacts; terms: ConsentTerms }[]> {
+  const out: { facts: ConsentFacts; terms: ConsentTerms }[] = [];
   const seen = new Set<string>();
   for (const p of presented) {
     if (seen.has(p.consentId)) continue;
@@ -98,19 +114,7 @@ async function presentedConsents(
       periodStart: new Date(Date.parse(payload.periodStart)).toISOString(),
       periodEnd: pub.periodEnd,
     };
-    out.push({
-      terms,
-      facts: {
-        consentId: p.consentId,
-        grantee: terms.grantee,
-        categories: terms.categories,
-        maxLevel: terms.maxLevel,
-        purpose: terms.purpose,
-        periodStartMs: Date.parse(terms.periodStart),
-        periodEndMs: Date.parse(terms.periodEnd),
-        revoked: (await ledger.getRevocation(p.consentId)) !== undefined,
-      },
-    });
+    out.push({ terms, facts: await consentFacts(ledger, p.consentId, terms) });
   }
   return out;
 }
@@ -320,18 +324,7 @@ export class AccessContract extends Contract {
       consents:
         grant.consentId === null || terms === null
           ? []
-          : [
-              {
-                consentId: grant.consentId,
-                grantee: terms.grantee,
-                categories: terms.categories,
-                maxLevel: terms.maxLevel,
-                purpose: terms.purpose,
-                periodStartMs: Date.parse(terms.periodStart),
-                periodEndMs: Date.parse(terms.periodEnd),
-                revoked: (await ledger.getRevocation(grant.consentId)) !== undefined,
-              },
-            ],
+          : [await consentFacts(ledger, grant.consentId, terms)],
       study: await studyFacts(ledger, grant.studyId),
       allowEmergencyAccess: prefs?.allowEmergencyAccess ?? true,
       nowMs: ledger.txMs,

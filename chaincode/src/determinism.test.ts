@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canonicalJson } from '@medledger/domain';
-import { condition, salt } from './testing/fixtures';
+import { condition, recordMeta, salt } from './testing/fixtures';
 import type { FakeSigner } from './testing/fake-identity';
 import { daysFromNow, Harness, patientJws, registerPatient, registerStaff, uid } from './testing/harness';
 import type { Committed, TransientValue } from './testing/memory-ledger';
@@ -44,14 +44,7 @@ void describe('determinism', () => {
     const doctor = await registerStaff(h, 'Hospital1MSP', 'attending', 'cardiology');
     const relay = await registerStaff(h, 'Hospital1MSP', 'nurse', 'cardiology');
     const recordId = uid('rec');
-    const meta = {
-      recordId,
-      department: 'cardiology',
-      category: 'diagnosis',
-      level: 3,
-      fhirResourceType: 'Condition',
-      version: 1,
-    };
+    const meta = recordMeta(recordId);
     const envelope = { resource: condition(), salt: salt() };
 
     const subject = { subject: { patientDid: patient.did } };

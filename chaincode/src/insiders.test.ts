@@ -18,7 +18,7 @@ import {
   type StoredAnchor,
 } from '@medledger/domain';
 import type { Context } from 'fabric-contract-api';
-import { anchor, condition, salt } from './testing/fixtures';
+import { accessRecord, anchor, condition, readRecord, recordMeta, salt } from './testing/fixtures';
 import type { FakeSigner } from './testing/fake-identity';
 import {
   daysFromNow,
@@ -76,28 +76,17 @@ async function consentToHospital2(w: World): Promise<{ state: ConsentState; jws:
   return { state: result, jws };
 }
 
-async function access(
+function access(
   w: World,
   who: FakeSigner,
   body: Record<string, unknown>,
   consents: { consentId: string; jws: string }[] = [],
 ): Promise<AccessDecision> {
-  const { result, tx } = await w.h.submit<AccessDecision>(
-    who,
-    'access:AccessRecord',
-    { recordId: w.record.recordId, custodian: w.record.custodian, ...body },
-    consents.length > 0 ? { transient: { consents } } : {},
-  );
-  assert.equal(tx.status, 'VALID');
-  return result;
+  return accessRecord(w.h, who, w.record, body, consents);
 }
 
 function read(w: World, who: FakeSigner, accessId: string) {
-  return w.h.evaluate<{ resource: unknown }>(who, 'access:ReadRecordContent', {
-    recordId: w.record.recordId,
-    custodian: w.record.custodian,
-    accessId,
-  });
+  return readRecord(w.h, who, w.record, accessId);
 }
 
 /** A committed public key of a family whose attributes start with `parts`. */
@@ -350,14 +339,7 @@ void describe('insiders: hole 10, staged-only purge and per-custodian record ids
     const patient = await registerPatient(h);
     const doc = await registerStaff(h, H1, 'attending', 'cardiology');
     const recordId = uid('rec');
-    const meta = {
-      recordId,
-      department: 'cardiology',
-      category: 'diagnosis',
-      level: 3,
-      fhirResourceType: 'Condition',
-      version: 1,
-    };
+    const meta = recordMeta(recordId);
     const { result: staged } = await h.submit<{
       contentHash: string;
       qualityStatus: string;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { implicitCollection, type RecordAnchor } from '@medledger/domain';
-import { anchor, condition, salt } from './testing/fixtures';
+import { anchor, condition, recordMeta, salt } from './testing/fixtures';
 import { Harness, orgAdmin, registerPatient, registerStaff, uid } from './testing/harness';
 
 async function setup() {
@@ -11,16 +11,7 @@ async function setup() {
   return { h, patient, doctor };
 }
 
-function meta(recordId: string, version = 1) {
-  return {
-    recordId,
-    department: 'cardiology',
-    category: 'diagnosis',
-    level: 3,
-    fhirResourceType: 'Condition',
-    version,
-  };
-}
+const meta = recordMeta;
 
 const subject = (patientDid: string) => ({ subject: { patientDid } });
 

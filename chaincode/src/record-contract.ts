@@ -61,6 +61,45 @@ async function stagedVerdict(
   };
 }
 
+/** Purges a version's content and verdict from the custodian's implicit collection and records it. */
+async function purge(
+  ledger: Ledger,
+  actor: Actor,
+  target: { recordId: string; version: number; reason: Erasure['reason'] },
+  staged: boolean,
+): Promise<Erasure> {
+  await ledger.purgeContent(actor.mspId, target.recordId, target.version);
+  const erasure: Erasure = {
+    recordId: target.recordId,
+    version: target.version,
+    custodian: actor.mspId,
+    erasedBy: actor.did,
+    reason: target.reason,
+    staged,
+    txId: ledger.txId,
+    txTime: ledger.txTime,
+  };
+  await ledger.putErasure(erasure);
+  return erasure;
+}
+
+function emitErased(
+  ledger: Ledger,
+  actor: Actor,
+  args: { recordId: string; reason: Erasure['reason'] },
+  erasures: readonly Erasure[],
+): void {
+  ledger.emit('RecordContentErased', {
+    recordId: args.recordId,
+    versions: erasures.map((e) => e.version),
+    custodian: actor.mspId,
+    reason: args.reason,
+    staged: erasures.some((e) => e.staged),
+    txId: ledger.txId,
+    txTime: ledger.txTime,
+  });
+}
+
 interface ChainCheck {
   recordId: string;
   patientDid: string;
@@ -347,29 +386,9 @@ export class RecordContract extends Contract {
     if (targets.length === 0) fail(ErrorCode.CONFLICT, `${args.recordId} already erased`);
     const erasures: Erasure[] = [];
     for (const anchor of targets) {
-      await ledger.purgeContent(actor.mspId, anchor.recordId, anchor.version);
-      const erasure: Erasure = {
-        recordId: anchor.recordId,
-        version: anchor.version,
-        custodian: actor.mspId,
-        erasedBy: actor.did,
-        reason: args.reason,
-        staged: false,
-        txId: ledger.txId,
-        txTime: ledger.txTime,
-      };
-      await ledger.putErasure(erasure);
-      erasures.push(erasure);
+      erasures.push(await purge(ledger, actor, { ...args, version: anchor.version }, false));
     }
-    ledger.emit('RecordContentErased', {
-      recordId: args.recordId,
-      versions: targets.map((a) => a.version),
-      custodian: actor.mspId,
-      reason: args.reason,
-      staged: false,
-      txId: ledger.txId,
-      txTime: ledger.txTime,
-    });
+    emitErased(ledger, actor, args, erasures);
     return canonicalJson({ recordId: args.recordId, erasures });
   }
 
@@ -393,27 +412,8 @@ export class RecordContract extends Contract {
       fail(ErrorCode.CONFLICT, `${args.recordId} anchored`);
     const staged = await ledger.stagedHashes(actor.mspId, args.recordId, args.version);
     if (staged.content === '' && staged.verdict === '') fail(ErrorCode.NOT_FOUND, `${args.recordId} staged`);
-    await ledger.purgeContent(actor.mspId, args.recordId, args.version);
-    const erasure: Erasure = {
-      recordId: args.recordId,
-      version: args.version,
-      custodian: actor.mspId,
-      erasedBy: actor.did,
-      reason: args.reason,
-      staged: true,
-      txId: ledger.txId,
-      txTime: ledger.txTime,
-    };
-    await ledger.putErasure(erasure);
-    ledger.emit('RecordContentErased', {
-      recordId: args.recordId,
-      versions: [args.version],
-      custodian: actor.mspId,
-      reason: args.reason,
-      staged: true,
-      txId: ledger.txId,
-      txTime: ledger.txTime,
-    });
+    const erasure = await purge(ledger, actor, args, true);
+    emitErased(ledger, actor, args, [erasure]);
     return canonicalJson(erasure);
   }
 }

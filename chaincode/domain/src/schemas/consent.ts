@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { mspIdSchema, patientDidSchema, staffDidSchema, studyIdSchema, txIdSchema } from '../ids';
+import {
+  mspIdSchema,
+  patientDidSchema,
+  sha256HexSchema,
+  staffDidSchema,
+  studyIdSchema,
+  txIdSchema,
+} from '../ids';
 import { p256PublicJwkSchema } from '../jws';
 import { consentStatusSchema, dataCategorySchema, levelSchema, purposeSchema } from '../vocabulary';
 import { compactJwsSchema, isoTimeSchema, pageInput, pageOf } from './common';
@@ -138,7 +145,7 @@ export type Consent = z.infer<typeof consentSchema>;
 export const publicConsentSchema = z.object({
   consentId: txIdSchema,
   granteeOrg: mspIdSchema,
-  jwsHash: z.string().regex(/^[0-9a-f]{64}$/),
+  jwsHash: sha256HexSchema,
   periodEnd: isoTimeSchema,
   grantedAt: isoTimeSchema,
   grantTxId: txIdSchema,

@@ -5,6 +5,7 @@ import {
   enrollmentIdSchema,
   mspIdSchema,
   patientDidSchema,
+  sha256HexSchema,
   staffDidSchema,
 } from '../ids';
 import { p256PublicJwkSchema } from '../jws';
@@ -87,7 +88,7 @@ export const rotatePatientKeyTransient = z.strictObject({
  * it for whoever resolves the DID.
  */
 export const patientRecordSchema = z.object({
-  patientKey: z.string().regex(/^[0-9a-f]{64}$/),
+  patientKey: sha256HexSchema,
   keys: z
     .array(z.object({ number: z.number().int().min(1), publicKeyJwk: p256PublicJwkSchema }))
     .min(1)
