@@ -176,6 +176,8 @@ function chaincodeService(org: PeerOrg): unknown {
     network_mode: 'host',
     restart: 'unless-stopped',
     working_dir: '/app/chaincode',
+    // fabric-shim's getMspID() reads it (a peer would set it for chaincode it launches).
+    environment: { CORE_PEER_LOCALMSPID: org.mspId },
     // The package id names the org's package; `npm run network:generate` writes it.
     command: [
       'sh',

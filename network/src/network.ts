@@ -213,6 +213,10 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
     ],
     env: {
       PATH: process.env.PATH ?? '',
+      // fabric-shim's getMspID() reads it: a peer sets it for the chaincode it launches, a
+      // chaincode-as-a-service server gets it from its deployment. The chaincode uses it to refuse
+      // reads routed to another org's peer (content and salts in the transient map, sealed data).
+      CORE_PEER_LOCALMSPID: org.mspId,
       CORE_CHAINCODE_LOGGING_LEVEL: 'info',
       NODE_ENV: 'production',
       ...(ctx.benchLoader ? { [BENCH_LOADER_FLAG]: '1' } : {}),
@@ -223,7 +227,7 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
     fingerprint: `${treeFingerprint([
       join(repoRoot, 'chaincode', 'dist'),
       join(repoRoot, 'chaincode', 'domain', 'dist'),
-    ])}${ctx.benchLoader ? ' bench-loader' : ''}`,
+    ])} ${org.mspId}${ctx.benchLoader ? ' bench-loader' : ''}`,
     ready: tlsHandshakeReady(org.chaincodeServerPort, {
       ca: readFileSync(join(server, 'ca.crt')),
       cert: readFileSync(join(client, 'server.crt')),

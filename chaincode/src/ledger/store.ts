@@ -278,12 +278,14 @@ export class Ledger {
   ): Promise<string[][]> {
     const prefix = this.#key(family, parts);
     const start = from.length === 0 ? prefix : this.#key(family, [...parts, ...from]);
-    const iterator = await this.#stub.getPrivateDataByRange(
+    // fabric-shim resolves a private range query to `{ iterator }`, not to the iterator its typings
+    // promise (public range queries do resolve to the iterator).
+    const result = (await this.#stub.getPrivateDataByRange(
       sealedCollection(mspId),
       start,
       `${prefix}\u{10FFFF}`,
-    );
-    const kvs = await drain(iterator, limit);
+    )) as Iterators.StateQueryIterator | { iterator: Iterators.StateQueryIterator };
+    const kvs = await drain('iterator' in result ? result.iterator : result, limit);
     return kvs.map((kv) => this.#stub.splitCompositeKey(kv.key).attributes.slice(parts.length));
   }
 

@@ -664,6 +664,7 @@ export class MemoryStub {
     return Promise.resolve(this.#ledger.readPrivateHash(collection, key) ?? Buffer.alloc(0));
   }
 
+  /** Like fabric-shim, resolves to `{ iterator }`, not to the iterator its typings promise. */
   getPrivateDataByRange(
     collection: string,
     startKey: string,
@@ -673,7 +674,9 @@ export class MemoryStub {
     const entries = this.#isMemberPeer(collection)
       ? this.#ledger.rangePrivate(collection, startKey, endKey)
       : [];
-    return Promise.resolve(iteratorOf(this.#kvs(entries)));
+    return Promise.resolve({
+      iterator: iteratorOf(this.#kvs(entries)),
+    } as unknown as Iterators.StateQueryIterator);
   }
 
   getPrivateDataByPartialCompositeKey(
