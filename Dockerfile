@@ -4,8 +4,10 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json tsconfig.base.json ./
+COPY crypto/package.json crypto/
 COPY chaincode/package.json chaincode/
 COPY chaincode/domain/package.json chaincode/domain/
+COPY fhir/package.json fhir/
 COPY gateway/package.json gateway/
 COPY network/package.json network/
 COPY test/package.json test/

@@ -1,7 +1,7 @@
 // Every npm script's entry point: runs under Node 24 LTS (provisioned into the per-user cache when the
 // machine's Node is outside that range), installs npm packages when they are missing, stale or were
-// built for another Node, compiles every TypeScript project, then runs the given script under the same
-// runtime:
+// built for another Node, compiles every TypeScript project (and removes outputs whose source is
+// gone), then runs the given script under the same runtime:
 //
 //   node scripts/bootstrap.mjs [script.js [args...]]
 //
@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ensureSupportedNode, runtimeEnv } from './node-runtime.mjs';
+import { pruneStaleOutputs } from './stale-outputs.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const root = join(dirname(self), '..');
@@ -44,6 +45,10 @@ if (needsInstall) {
 }
 writeFileSync(abiMarker, abi);
 run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
+const stale = pruneStaleOutputs(root, workspaces);
+if (stale.length > 0)
+  console.error(`[medledger] removed ${stale.length} compiled files whose source is gone`);
 
 if (target !== undefined) {
   const result = spawnSync(process.execPath, [join(root, target), ...targetArgs], {

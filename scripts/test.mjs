@@ -49,7 +49,7 @@ if (runUnit) {
   run('prettier', process.execPath, [bin('prettier', 'bin/prettier.cjs'), '--check', '.']);
   const unit = [
     ...findTests(join(root, 'scripts'), '.test.mjs'),
-    ...['chaincode/domain', 'chaincode', 'gateway', 'network', 'bench'].flatMap((p) =>
+    ...['crypto', 'chaincode/domain', 'fhir', 'chaincode', 'gateway', 'network', 'bench'].flatMap((p) =>
       findTests(join(root, p, 'dist')),
     ),
   ];

@@ -22,13 +22,13 @@ import {
   staffDid,
 } from '@medledger/domain';
 import { readNetworkInfo, type NetworkInfo } from '@medledger/network';
-import { gatewayFor, orgInfo } from '@medledger/test/dist/support/network';
+import { gatewayFor, orgInfo } from '@medledger/test/support/network';
 
 /** The org and admin whose identity submits the batches (the events' actor). */
 export const LOADER_ORG = 'Hospital1';
 export const LOADER_ADMIN = 'hospital1-admin';
 
-/** Batch size and batches in flight chosen by measurement (README, Performance). */
+/** Batch size and batches in flight chosen by measurement (docs/performance.md, the audit-event loader). */
 export const DEFAULT_BATCH = 500;
 export const DEFAULT_IN_FLIGHT = 4;
 /** Events of one synthetic patient: two pages of 50, so the newest-50 query is a real partial scan. */

@@ -17,8 +17,7 @@ import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { ensureOrgSigningKey } from '@medledger/gateway/dist/auth/signing-key';
-import { createTokenVerifier, mintToken } from '@medledger/gateway/dist/auth/tokens';
+import { createTokenVerifier, ensureOrgSigningKey, mintToken } from '@medledger/gateway/auth';
 import {
   gatewayProcess,
   networkContext,
@@ -368,7 +367,7 @@ async function fabricLogging({ info, out, rounds, durationS }: LeverRun): Promis
 
 /** Restarts the org's gateway with `ledger.commitTracking` set to `mode` (unset: the default). */
 async function restartGatewayWith(orgName: string, mode: string | undefined): Promise<void> {
-  const ctx = networkContext();
+  const ctx = await networkContext();
   const org = ctx.topology.peerOrgs.find((o) => o.name === orgName);
   if (!org) throw new Error(`no org ${orgName}`);
   if (mode === undefined) delete process.env['MEDLEDGER_COMMIT_TRACKING'];

@@ -26,7 +26,7 @@ export interface Measurement {
   readonly durationS: number | null;
 }
 
-/** One scenario of QUALITY.md. */
+/** One scenario of the performance bars (docs/performance.md). */
 export interface ScenarioRow {
   readonly id: string;
   readonly scenario: string;

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --out DIR] [-- --audit-events N]`: starts or reuses the local
  * consortium (honouring MEDLEDGER_BASE_PORT, MEDLEDGER_HOME and MEDLEDGER_BENCH_LOADER), runs every
- * scenario of QUALITY.md against its REST gateways (and the audit log on the ledger through the SDK),
+ * scenario of the performance bars (docs/performance.md) against its REST gateways (and the audit log on the ledger through the SDK),
  * and writes `bench/results/latest.json` and `latest.md`. `--audit-events` sets how many synthetic
  * audit events the batch loader puts on the ledger (default 1,000,000; 10,000 with `--quick`).
  */
@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { BENCH_LOADER_FLAG, qualifiedName } from '@medledger/domain';
-import { mintToken } from '@medledger/gateway/dist/auth/tokens';
+import { mintToken } from '@medledger/gateway/auth';
 import {
   DEV_AUDIENCE,
   networkContext,
@@ -55,7 +55,7 @@ function runNode(args: readonly string[]): Promise<string> {
  * projection directory (reused afterwards), then times the report with the projection CLI.
  */
 async function projectionTiming(stateDir: string, quick: boolean): Promise<ProjectionTiming> {
-  const cli = join(REPO, 'gateway', 'dist', 'projection', 'cli.js');
+  const cli = join(REPO, 'gateway', 'dist', 'projection', 'tools', 'cli.js');
   const dataDir = join(stateDir, 'bench', 'projection');
   const marker = join(dataDir, 'bench-loaded.json');
   // The generator's events include consents and anchors; 1,045,000 of them hold over 1,000,000 audit events.
@@ -199,7 +199,7 @@ async function main(argv: readonly string[]): Promise<void> {
     },
   });
   const t0 = performance.now();
-  const ctx = benchNetworkContext();
+  const ctx = await benchNetworkContext();
   const info = await startNetwork(ctx);
   const { topology } = ctx;
   const config: BenchConfig = {

@@ -1,5 +1,5 @@
 /**
- * The scenarios of QUALITY.md, each with its baseline in the same run: setup (staff through
+ * The scenarios of the performance bars (docs/performance.md), each with its baseline in the same run: setup (staff through
  * `POST /v1/staff`, a patient, records), then write saturation, sustained writes, write latency at a
  * fixed rate, metadata reads, access decisions, the audit-event loader, audit queries and the
  * projection's compliance report. Independent of how the gateways were started, so the smoke test
@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { generatePatientKey } from '@medledger/domain';
 
-import { diagnosisRecord } from '@medledger/test/dist/support/fixtures';
+import { diagnosisRecord } from '@medledger/test/support/fixtures';
 
 import type { AuditLoadOutcome } from './audit-loader';
 import { BenchClient, expectStatus, outcomeOf } from './http';

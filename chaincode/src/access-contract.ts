@@ -135,8 +135,9 @@ export class AccessContract extends Contract {
   }
 
   /**
-   * Decides whether the signer may read a custodian's record content for a purpose (see
-   * `access-policy.ts`) and records the decision as an audit event, granted or denied: a denial is a
+   * Decides whether the signer may read a custodian's record content for a purpose (docs/architecture.md,
+   * access decisions; the table is `access-policy.ts`) and records the decision as an audit event,
+   * granted or denied: a denial is a
    * successful transaction whose result says `denied`. On a grant, also writes an access grant
    * (15 min; break-glass 4 h) and, for break-glass, a case open for review. The record's patient is
    * read from the custodian's sealed collection; an accessor of another org presents the consents it

@@ -17,7 +17,7 @@ const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'] as 
 const ACTOR_DID = 'did:medledger:x:actor';
 
 /**
- * The oracle: the rules of DESIGN.md section 4 written as plain nested conditions, independently of
+ * The oracle: the access rules of docs/architecture.md written as plain nested conditions, independently of
  * the rule table, so that the table and this reading of the rules must agree.
  */
 function oracle(

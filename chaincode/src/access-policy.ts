@@ -170,7 +170,7 @@ interface Rule {
 
 const denyWith = (reason: AccessReason) => (): Decision => deny(reason);
 
-/** The access decision table, in order (DESIGN.md section 4). */
+/** The access decision table, in order (docs/architecture.md, access decisions). */
 export const ACCESS_RULES: readonly Rule[] = [
   { name: 'unregistered', when: (f) => !f.actor.registered, then: denyWith('NOT_REGISTERED') },
   { name: 'inactive', when: (f) => !f.actor.active, then: denyWith('INACTIVE') },

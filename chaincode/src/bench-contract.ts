@@ -15,7 +15,7 @@ import { Ledger } from './ledger/store';
  * Whether this chaincode server process was started with the benchmark flag; read at call time. This is
  * the one input that is not in the proposal: endorsers that disagree about it cannot agree on a result
  * (one refuses), so a mismatch ends in a refused transaction, never in divergent state. A deterministic
- * gate (a CA-issued certificate attribute checked against the signer) is the better design; see README.
+ * gate (a CA-issued certificate attribute checked against the signer) is the better design; see docs/performance.md (the audit-event loader).
  */
 function benchLoaderEnabled(): boolean {
   return process.env[BENCH_LOADER_FLAG] === '1';
@@ -23,7 +23,7 @@ function benchLoaderEnabled(): boolean {
 
 /**
  * Benchmark-only transactions. They exist so the benchmark can put 1,000,000 audit events on a ledger in
- * minutes (QUALITY.md), and refuse to run unless the chaincode server was started with
+ * minutes (docs/performance.md), and refuse to run unless the chaincode server was started with
  * `MEDLEDGER_BENCH_LOADER=1`, which no production deployment sets.
  */
 @Info({ title: 'BenchContract', description: 'Benchmark-only loaders (disabled unless opted in)' })

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
+import { GATE_VALIDATOR } from './quality-gate';
 
 /** Build information of the running chaincode: what an operator checks after a deploy. */
 export interface BuildInfo {
@@ -12,6 +13,11 @@ export interface BuildInfo {
    * same code.
    */
   codeHash: string;
+  /**
+   * The FHIR validator of the quality gate: its libraries with their versions and the FHIR version
+   * of the definitions. Two orgs with different validators may reach different verdicts.
+   */
+  fhirValidator: string;
 }
 
 /** The compiled JavaScript the server runs under `dir` (tests and test support left out). */
@@ -25,15 +31,28 @@ function listCode(dir: string, prefix: string): { name: string; bytes: Buffer }[
   });
 }
 
-/** Name, version and code hash of this chaincode: the contracts and the shared model they validate with. */
+/**
+ * Name, version and code hash of this chaincode (the contracts, the shared model and the FHIR package
+ * they validate with), and the FHIR validator.
+ */
 function readBuildInfo(): BuildInfo {
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
     name: string;
     version: string;
   };
   const domainDist = dirname(require.resolve('@medledger/domain'));
-  const files = [...listCode(__dirname, 'chaincode/'), ...listCode(domainDist, 'domain/')];
-  return { name: pkg.name, version: pkg.version, codeHash: hashFiles(files) };
+  const fhirDist = dirname(require.resolve('@medledger/fhir'));
+  const files = [
+    ...listCode(__dirname, 'chaincode/'),
+    ...listCode(domainDist, 'domain/'),
+    ...listCode(fhirDist, 'fhir/'),
+  ];
+  return {
+    name: pkg.name,
+    version: pkg.version,
+    codeHash: hashFiles(files),
+    fhirValidator: `${GATE_VALIDATOR.library} (FHIR ${GATE_VALIDATOR.fhirVersion})`,
+  };
 }
 
 /**

@@ -1,49 +1,55 @@
+import { FHIR_CONTAINED_RESOURCE_TYPES, FHIR_RESOURCE_TYPES } from '@medledger/domain';
+import { createR4Validator, type FhirIssueKind, type R4Validator } from '@medledger/fhir';
+import { ICD11_SYSTEM, LOINC_AGE, LOINC_SYSTEM, UCUM_SYSTEM } from './clinical-codes';
 import {
-  MAX_CONTENT_BYTES,
-  REJECT_REASONS,
-  RESOURCE_TYPES_BY_CATEGORY,
-  type DataCategory,
-  type QualityReason,
-} from '@medledger/domain';
+  applyQualityRules,
+  type Measurement,
+  type QualityFacts,
+  type QualityMeta,
+  type QualityVerdict,
+} from './quality-rules';
 
-/** What the gate decided: accept, accept for review, or reject; with reason codes (sorted). */
-export interface QualityVerdict {
-  verdict: 'accepted' | 'needs_review' | 'rejected';
-  reasons: QualityReason[];
-}
+export type { QualityVerdict } from './quality-rules';
 
-/** The ICD-11 MMS coding system URI. */
-export const ICD11_SYSTEM = 'http://id.who.int/icd/release/11/mms';
-
-// Stem code (e.g. 1A00, BA00.0, 2C25.Z) optionally post-coordinated with extension codes (X...)
-// joined by & or /. I and O are not used in ICD-11 codes.
-const ICD11_PART =
-  '(?:[1-9A-HJ-NP-Z][A-HJ-NP-Z][0-9][0-9A-HJ-NP-Z](?:\\.[0-9A-HJ-NP-Z]{1,4})?|X[0-9A-HJ-NP-Z]{2,8})';
-const ICD11_CODE = new RegExp(`^${ICD11_PART}(?:[&/]${ICD11_PART})*$`);
+/**
+ * The gate's R4 validator. Loaded from the installed definitions when the chaincode server loads
+ * this module (start-up), then only read: a constant of the process, the same on every peer.
+ */
+export const GATE_VALIDATOR: R4Validator = createR4Validator([
+  ...FHIR_RESOURCE_TYPES,
+  ...FHIR_CONTAINED_RESOURCE_TYPES,
+]);
 
 /** A FHIR date, dateTime or instant. */
 const FHIR_DATE =
   /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/;
 
-const DATE_KEYS = new Set([
+/** Elements that say when something happened or was recorded (an expiry date may lie ahead). */
+const CLINICAL_DATE_KEYS = new Set([
   'birthDate',
   'date',
   'issued',
   'authoredOn',
   'recordedDate',
-  'started',
-  'start',
-  'end',
-  'created',
+  'recorded',
   'effectiveDateTime',
   'effectiveInstant',
   'onsetDateTime',
   'abatementDateTime',
   'dateAsserted',
+  'occurrenceDateTime',
+  'performedDateTime',
+  'lastOccurrence',
 ]);
-
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
-const MS_PER_YEAR = 365.2425 * 86_400_000;
+/** Periods of clinical events, whose start and end are clinical dates too. */
+const CLINICAL_PERIOD_KEYS = new Set([
+  'effectivePeriod',
+  'onsetPeriod',
+  'abatementPeriod',
+  'performedPeriod',
+]);
+/** Where the age a resource states applied, in order of preference. */
+const AGE_AT_KEYS = ['onsetDateTime', 'effectiveDateTime', 'recordedDate'] as const;
 
 type Json = Record<string, unknown>;
 
@@ -51,26 +57,9 @@ function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function hasPrefixed(resource: Json, prefix: string): boolean {
-  return Object.keys(resource).some((k) => k.startsWith(prefix) && resource[k] !== undefined);
+function arrayOf(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
 }
-
-/** Minimal FHIR R4 shape per resource type (the required elements MedLedger relies on). */
-const SHAPES: Record<string, (r: Json) => boolean> = {
-  Condition: (r) => isObject(r.subject) && isObject(r.code),
-  Observation: (r) => typeof r.status === 'string' && isObject(r.code),
-  DiagnosticReport: (r) => typeof r.status === 'string' && isObject(r.code),
-  ImagingStudy: (r) => typeof r.status === 'string' && isObject(r.subject),
-  MedicationRequest: (r) =>
-    typeof r.status === 'string' &&
-    typeof r.intent === 'string' &&
-    isObject(r.subject) &&
-    hasPrefixed(r, 'medication'),
-  MedicationStatement: (r) =>
-    typeof r.status === 'string' && isObject(r.subject) && hasPrefixed(r, 'medication'),
-  MolecularSequence: (r) => Number.isInteger(r.coordinateSystem),
-  DocumentReference: (r) => typeof r.status === 'string' && Array.isArray(r.content) && r.content.length > 0,
-};
 
 /** Parses a FHIR date; returns the start of the period it denotes in ms, or undefined when invalid. */
 export function parseFhirDate(value: string): number | undefined {
@@ -89,100 +78,110 @@ export function parseFhirDate(value: string): number | undefined {
   return ms;
 }
 
-function walk(value: unknown, visit: (key: string, v: unknown, parent: Json) => void): void {
+function walk(
+  value: unknown,
+  visit: (key: string, v: unknown, parentKey: string) => void,
+  parentKey = '',
+): void {
   if (Array.isArray(value)) {
-    for (const item of value) walk(item, visit);
+    for (const item of value) walk(item, visit, parentKey);
   } else if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
-      visit(k, v, value);
-      walk(v, visit);
+      visit(k, v, parentKey);
+      walk(v, visit, k);
     }
   }
 }
 
+function codesOf(concept: unknown, system: string): string[] {
+  if (!isObject(concept)) return [];
+  return arrayOf(concept.coding)
+    .filter((c): c is Json => isObject(c) && c.system === system)
+    .map((c) => (typeof c.code === 'string' ? c.code : ''));
+}
+
+/** An Age or Quantity in years, when its unit is years or months. */
+function years(q: unknown): number | undefined {
+  if (!isObject(q) || typeof q.value !== 'number') return undefined;
+  const unit = typeof q.code === 'string' ? q.code : typeof q.unit === 'string' ? q.unit : 'a';
+  if (unit === 'a' || unit === 'yr' || unit === 'years') return q.value;
+  if (unit === 'mo') return q.value / 12;
+  return undefined;
+}
+
 /** The stated age in years, from `onsetAge`, an Age observation (LOINC 30525-0) or an age extension. */
 function statedAge(resource: Json): number | undefined {
-  let age: number | undefined;
-  const years = (q: unknown): number | undefined => {
-    if (!isObject(q) || typeof q.value !== 'number') return undefined;
-    const unit = typeof q.code === 'string' ? q.code : typeof q.unit === 'string' ? q.unit : 'a';
-    if (unit === 'a' || unit === 'yr' || unit === 'years') return q.value;
-    if (unit === 'mo') return q.value / 12;
-    return undefined;
-  };
-  if (isObject(resource.onsetAge)) age = years(resource.onsetAge);
-  const code = isObject(resource.code) && Array.isArray(resource.code.coding) ? resource.code.coding : [];
-  if (code.some((c) => isObject(c) && c.code === '30525-0')) age ??= years(resource.valueQuantity);
+  let age = years(resource.onsetAge);
+  if (codesOf(resource.code, LOINC_SYSTEM).includes(LOINC_AGE)) age ??= years(resource.valueQuantity);
   walk(resource, (key, v) => {
-    if (key === 'extension' && Array.isArray(v)) {
-      for (const ext of v) {
-        if (isObject(ext) && typeof ext.url === 'string' && /age$/i.test(ext.url)) {
-          age ??= years(ext.valueAge ?? ext.valueQuantity);
-        }
-      }
+    if (key !== 'extension') return;
+    for (const ext of arrayOf(v)) {
+      if (isObject(ext) && typeof ext.url === 'string' && /age$/i.test(ext.url))
+        age ??= years(ext.valueAge ?? ext.valueQuantity);
     }
   });
   return age;
 }
 
-/**
- * The data-quality gate. Rejects (shape, type/category mismatch, invalid dates, malformed ICD-11
- * codes, oversized content) or marks for review (future dates, birth date vs stated age, implausible
- * age, diagnosis without an ICD-11 coding). `txMs` is the transaction time: "future" means after it.
- */
-export function assessQuality(
-  resource: Json,
-  meta: { category: DataCategory; fhirResourceType: string; sizeBytes: number },
-  txMs: number,
-): QualityVerdict {
-  const reasons = new Set<QualityReason>();
-  const type = typeof resource.resourceType === 'string' ? resource.resourceType : '';
-  if (meta.sizeBytes > MAX_CONTENT_BYTES) reasons.add('CONTENT_TOO_LARGE');
-  if (type !== meta.fhirResourceType) reasons.add('RESOURCE_TYPE_MISMATCH');
-  if (!(RESOURCE_TYPES_BY_CATEGORY[meta.category] as readonly string[]).includes(type))
-    reasons.add('CATEGORY_MISMATCH');
-  const shape = SHAPES[type];
-  if (!shape?.(resource)) reasons.add('FHIR_SHAPE');
-
-  let birthMs: number | undefined;
-  let referenceMs: number | undefined;
-  walk(resource, (key, v) => {
-    if (!DATE_KEYS.has(key) || typeof v !== 'string') return;
-    const ms = parseFhirDate(v);
-    if (ms === undefined) {
-      reasons.add('INVALID_DATE');
-      return;
-    }
-    if (ms > txMs + CLOCK_SKEW_MS) reasons.add('FUTURE_DATE');
-    if (key === 'birthDate') birthMs ??= ms;
-    if (key === 'effectiveDateTime' || key === 'onsetDateTime' || key === 'recordedDate') referenceMs ??= ms;
+/** The quantities of an Observation (its value and its components' values) by LOINC code. */
+function measurementsOf(resource: Json): Measurement[] {
+  const parts = [resource, ...arrayOf(resource.component).filter(isObject)];
+  return parts.flatMap((part) => {
+    const q = part.valueQuantity;
+    if (!isObject(q) || typeof q.value !== 'number') return [];
+    const value = q.value;
+    const unit = q.system === UCUM_SYSTEM && typeof q.code === 'string' ? q.code : undefined;
+    return codesOf(part.code, LOINC_SYSTEM).map((loinc) => ({ loinc, value, unit }));
   });
+}
 
-  const age = statedAge(resource);
-  if (age !== undefined && (age < 0 || age > 130)) reasons.add('AGE_IMPLAUSIBLE');
-  if (age !== undefined && birthMs !== undefined) {
-    const actual = ((referenceMs ?? txMs) - birthMs) / MS_PER_YEAR;
-    if (Math.abs(actual - age) > 1) reasons.add('BIRTH_DATE_AGE_MISMATCH');
-  }
+/** Extracts what the rules read. Tolerates any JSON: the validator reports what is malformed. */
+export function qualityFacts(
+  resource: Json,
+  meta: QualityMeta,
+  txMs: number,
+  fhirErrors: ReadonlySet<FhirIssueKind>,
+): QualityFacts {
+  const resourceType = typeof resource.resourceType === 'string' ? resource.resourceType : '';
+  const clinicalDatesMs: number[] = [];
+  let birthMs: number | undefined;
+  walk(resource, (key, v, parentKey) => {
+    const isDate =
+      CLINICAL_DATE_KEYS.has(key) ||
+      ((key === 'start' || key === 'end') && CLINICAL_PERIOD_KEYS.has(parentKey));
+    const ms = isDate && typeof v === 'string' ? parseFhirDate(v) : undefined;
+    if (ms === undefined) return;
+    clinicalDatesMs.push(ms);
+    if (key === 'birthDate') birthMs ??= ms;
+  });
+  const ageAt = AGE_AT_KEYS.map((k) => resource[k]).find((v): v is string => typeof v === 'string');
+  const observation = resourceType === 'Observation';
+  return {
+    meta,
+    resourceType,
+    txMs,
+    fhirErrors,
+    clinicalDatesMs,
+    birthMs,
+    ageAtMs: (ageAt === undefined ? undefined : parseFhirDate(ageAt)) ?? txMs,
+    statedAgeYears: statedAge(resource),
+    icd11Codes: resourceType === 'Condition' ? codesOf(resource.code, ICD11_SYSTEM) : [],
+    loincCodes: observation
+      ? [resource, ...arrayOf(resource.component)].flatMap((p) =>
+          isObject(p) ? codesOf(p.code, LOINC_SYSTEM) : [],
+        )
+      : [],
+    observationHasLoinc: observation && codesOf(resource.code, LOINC_SYSTEM).length > 0,
+    measurements: observation ? measurementsOf(resource) : [],
+  };
+}
 
-  if (
-    type === 'Observation' &&
-    isObject(resource.valueQuantity) &&
-    resource.valueQuantity.value !== undefined
-  ) {
-    if (typeof resource.valueQuantity.value !== 'number') reasons.add('VALUE_IMPLAUSIBLE');
-  }
-
-  if (type === 'Condition' && meta.category === 'diagnosis') {
-    const codings =
-      isObject(resource.code) && Array.isArray(resource.code.coding) ? resource.code.coding : [];
-    const icd = codings.filter((c): c is Json => isObject(c) && c.system === ICD11_SYSTEM);
-    if (icd.length === 0) reasons.add('ICD11_CODE_MISSING');
-    else if (!icd.every((c) => typeof c.code === 'string' && ICD11_CODE.test(c.code)))
-      reasons.add('ICD11_CODE_FORMAT');
-  }
-
-  const sorted = [...reasons].sort();
-  if (sorted.some((r) => REJECT_REASONS.includes(r))) return { verdict: 'rejected', reasons: sorted };
-  return { verdict: sorted.length > 0 ? 'needs_review' : 'accepted', reasons: sorted };
+/**
+ * The data-quality gate: validates the resource as FHIR R4 with {@link GATE_VALIDATOR}, then applies
+ * the quality table (`QUALITY_RULES`). `txMs` is the transaction time: "future" means after it.
+ * Deterministic: the same content and transaction time give the same verdict on every peer.
+ */
+export function assessQuality(resource: Json, meta: QualityMeta, txMs: number): QualityVerdict {
+  const errors = GATE_VALIDATOR.validate(resource).filter((i) => i.severity === 'error');
+  return applyQualityRules(qualityFacts(resource, meta, txMs, new Set(errors.map((i) => i.kind))));
 }

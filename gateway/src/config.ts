@@ -195,7 +195,7 @@ export const projectionDatabaseSchema = z
     error: 'give urlEnv or urlFile, not both',
   });
 
-/** The audit projection (DESIGN §4): chaincode events followed into SQL, served to auditors. */
+/** The audit projection (docs/architecture.md): chaincode events followed into SQL, served to auditors. */
 export const projectionConfigSchema = z.strictObject({
   /** SQLite (default) or PostgreSQL: see {@link projectionDatabaseSchema}. */
   database: projectionDatabaseSchema.default({ kind: 'sqlite' }),

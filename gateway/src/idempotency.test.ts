@@ -45,7 +45,7 @@ describe('idempotency recovery of unfinished writes', () => {
 
   it('when an earlier transaction of the request committed, then the retry returns it and writes nothing', async () => {
     const fake = new FakeLedgerClient();
-    const ledger = new Ledger(fake);
+    const ledger = new Ledger(fake, { org: 'Hospital1MSP' });
     const first = await ledger.submit(caller, 'Ping', {});
     const writes = fake.committed.size;
     const retried = await ledger

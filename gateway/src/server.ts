@@ -18,7 +18,7 @@ import { createListener } from './http/listener';
 import { SqliteIdempotencyStore } from './idempotency';
 import { createLogger } from './logger';
 import { createMetrics, registerCommitTrackerMetrics } from './metrics';
-import { FabricEventSource } from './projection/fabric-source';
+import { FabricEventSource } from './projection/write/fabric-source';
 import { startProjection, type ProjectionRuntime } from './projection/runtime';
 import type { StaffEnroller } from './services/context';
 import { Ledger } from './services/ledger';
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   let shuttingDown = false;
   const { app } = createApp({
     config,
-    ledger: new Ledger(client),
+    ledger: new Ledger(client, { org: config.org.mspId }),
     verifier,
     idempotency,
     enroller,

@@ -1,13 +1,14 @@
 import { StatePaths, stateDir } from './paths';
 import { basePortFromEnv, defaultTopologySpec, resolveTopology } from './topology';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { mintToken } from '@medledger/gateway/dist/auth/tokens';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
 import { bootstrapConsortium } from './consortium';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
-import { repoRoot } from './paths';
+import { ensureFabric } from './binaries';
+import { mintDevToken } from './gateways';
+import { FABRIC_CA_VERSION, FABRIC_VERSION, repoRoot } from './paths';
 import {
   cleanNetwork,
   generate,
@@ -46,7 +47,7 @@ async function main(command: string | undefined): Promise<void> {
   switch (command) {
     case 'start': {
       const started = performance.now();
-      const info = await startNetwork(networkContext());
+      const info = await startNetwork(await networkContext());
       printInfo(info);
       console.log(`[medledger] up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       return;
@@ -65,7 +66,7 @@ async function main(command: string | undefined): Promise<void> {
     case 'generate': {
       // Certificates, genesis block, node configs and chaincode packages, without starting anything
       // (what a container deployment mounts).
-      const ctx = networkContext();
+      const ctx = await networkContext();
       generate(ctx);
       for (const org of ctx.topology.peerOrgs) packageChaincode(ctx.topology, ctx.paths, org);
       console.log(`[medledger] generated ${ctx.paths.root}`);
@@ -73,7 +74,7 @@ async function main(command: string | undefined): Promise<void> {
     }
     case 'deploy': {
       // Channel membership and chaincode lifecycle against nodes that already run (e.g. containers).
-      const ctx = networkContext();
+      const ctx = await networkContext();
       joinOrderers(ctx.install, ctx.topology, ctx.paths);
       joinPeers(ctx.install, ctx.topology, ctx.paths);
       const packages = ctx.topology.peerOrgs.map((org) => packageChaincode(ctx.topology, ctx.paths, org));
@@ -105,18 +106,20 @@ async function main(command: string | undefined): Promise<void> {
           `usage: npm run -s token -- --org <${topology.peerOrgs.map((o) => o.name).join('|')}> --user <enrollment id | patient DID> [--patient] [--ttl seconds]`,
         );
       }
-      const config = JSON.parse(readFileSync(join(paths.gatewayDir(org), 'config.json'), 'utf8')) as {
-        auth: { issuer: string; audience: string; signingKeyPath: string };
-      };
-      const token = await mintToken(readFileSync(config.auth.signingKeyPath, 'utf8'), {
-        issuer: config.auth.issuer,
-        audience: config.auth.audience,
-        org: org.mspId,
-        subject: values.user,
+      const token = await mintDevToken(paths, org, values.user, {
         kind: values.patient ? 'patient' : 'staff',
         ttlSeconds: Number(values.ttl),
       });
       process.stdout.write(`${token}\n`);
+      return;
+    }
+    case 'fabric-install': {
+      // Only the binaries: what `npm start` does first, for machines prepared ahead of time.
+      const install = await ensureFabric();
+      console.log(
+        `[medledger] Fabric ${FABRIC_VERSION}: ${install.binDir} (from ${install.from.fabric.what})\n` +
+          `[medledger] Fabric CA ${FABRIC_CA_VERSION}: ${install.caBinDir} (from ${install.from['fabric-ca'].what})`,
+      );
       return;
     }
     case 'status':
@@ -125,7 +128,7 @@ async function main(command: string | undefined): Promise<void> {
       }
       return;
     default:
-      console.error('usage: cli.js start|stop|clean|status|generate|deploy|compose|token');
+      console.error('usage: cli.js start|stop|clean|status|generate|deploy|compose|token|fabric-install');
       process.exitCode = 2;
   }
 }

@@ -2,13 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { ensureOrgSigningKey } from '@medledger/gateway/dist/auth/signing-key';
-import { FileWallet, readWalletKey } from '@medledger/gateway/dist/wallet';
+import { ensureOrgSigningKey, mintToken } from '@medledger/gateway/auth';
+import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
 import { caName, readUserIdentity, registrarSecret } from './identities';
 import { repoRoot, type StatePaths } from './paths';
 import { treeFingerprint, type ProcessSpec } from './processes';
 import { ORG_SERVICE_HOSTS } from './render';
-import type { PeerOrg, Topology } from './topology';
+import { demoUsers, type PeerOrg, type Topology } from './topology';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Issuer and audience of the dev tokens the local network's `npm run token` mints for an org. */
 export function devIssuer(org: PeerOrg): string {
@@ -132,4 +133,83 @@ export function gatewayProcess(paths: StatePaths, org: PeerOrg, configFile: stri
         req.end();
       }),
   };
+}
+
+/**
+ * A dev token for the org's gateway, signed with the key `npm start` made for it (the local network's
+ * stand-in for the org's identity provider): a staff member's enrollment id, or a patient's DID.
+ */
+export async function mintDevToken(
+  paths: StatePaths,
+  org: PeerOrg,
+  subject: string,
+  options: { kind?: 'staff' | 'patient'; ttlSeconds?: number } = {},
+): Promise<string> {
+  const config = JSON.parse(readFileSync(join(paths.gatewayDir(org), 'config.json'), 'utf8')) as {
+    auth: { issuer: string; audience: string; signingKeyPath: string };
+  };
+  return mintToken(readFileSync(config.auth.signingKeyPath, 'utf8'), {
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+    org: org.mspId,
+    subject,
+    kind: options.kind ?? 'staff',
+    ttlSeconds: options.ttlSeconds ?? 3600,
+  });
+}
+
+/**
+ * Registers the org's demo people (everyone `npm start` enrolled except the admin, who acts through
+ * the NodeOU admin certificate the org's CA gave them) on chain, through the org's REST gateway as the
+ * org's admin: `POST /v1/staff` with the role and department of `demoUsers`, which writes their DID
+ * document (their identity is already in the wallet, so the gateway enrolls nobody).
+ *
+ * Idempotent: a person already on chain answers 409 `ALREADY_EXISTS` and is left as they are (their
+ * admin may have changed their role since). A gateway still connecting answers 503; that is retried
+ * for up to `timeoutMs`. `gatewayUrl` is for tests.
+ */
+export async function registerDemoPeople(
+  paths: StatePaths,
+  org: PeerOrg,
+  options: { gatewayUrl?: string; timeoutMs?: number } = {},
+): Promise<{ registered: string[]; already: string[] }> {
+  const gatewayUrl = options.gatewayUrl ?? `http://127.0.0.1:${String(org.gatewayPort)}`;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const admin = await mintDevToken(paths, org, `${org.slug}-admin`, { ttlSeconds: 600 });
+  const registered: string[] = [];
+  const already: string[] = [];
+  for (const person of demoUsers(org)) {
+    if (person.role === 'admin') continue;
+    const body = JSON.stringify({
+      enrollmentId: person.id,
+      role: person.role,
+      department: person.department ?? null,
+    });
+    const deadline = performance.now() + timeoutMs;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+      const res = await fetch(`${gatewayUrl}/v1/staff`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
+      const answer = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
+      if (res.ok) {
+        registered.push(person.id);
+        break;
+      }
+      if (res.status === 409 && answer.code === 'ALREADY_EXISTS') {
+        already.push(person.id);
+        break;
+      }
+      if ((res.status === 503 || res.status === 504) && performance.now() + delay < deadline) {
+        await sleep(delay);
+        continue;
+      }
+      throw new Error(
+        `${org.name}'s admin could not register ${person.id} on chain: HTTP ${String(res.status)} ${answer.code ?? ''} ${answer.detail ?? ''}`.trim(),
+      );
+    }
+  }
+  return { registered, already };
 }

@@ -4,6 +4,7 @@ export * from './binaries';
 export * from './render';
 export * from './processes';
 export * from './network';
+export * from './lifecycle';
 export * from './identities';
 export * from './compose';
 export * from './gateways';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
 import { bootstrapConsortium } from './consortium';
 import { runTool } from './fabric-cli';
-import { gatewayProcess, importDemoUsers, renderGatewayConfig } from './gateways';
+import { gatewayProcess, importDemoUsers, registerDemoPeople, renderGatewayConfig } from './gateways';
 import { caProcess, enrollDemoUsers } from './identities';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode, type OrgPackage } from './lifecycle';
 import { repoRoot, StatePaths, stateDir } from './paths';
@@ -78,9 +78,10 @@ export interface NetworkContext {
   readonly benchLoader: boolean;
 }
 
-export function networkContext(env: NodeJS.ProcessEnv = process.env): NetworkContext {
+/** The network's context, with Fabric found or installed first (see binaries.ts for the sources). */
+export async function networkContext(env: NodeJS.ProcessEnv = process.env): Promise<NetworkContext> {
   return {
-    install: ensureFabric(env),
+    install: await ensureFabric(env),
     topology: resolveTopology(defaultTopologySpec, basePortFromEnv(env)),
     paths: new StatePaths(stateDir(env)),
     benchLoader: env[BENCH_LOADER_FLAG] === '1',
@@ -227,6 +228,7 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
     fingerprint: `${treeFingerprint([
       join(repoRoot, 'chaincode', 'dist'),
       join(repoRoot, 'chaincode', 'domain', 'dist'),
+      join(repoRoot, 'fhir', 'dist'),
     ])} ${org.mspId}${ctx.benchLoader ? ' bench-loader' : ''}`,
     ready: tlsHandshakeReady(org.chaincodeServerPort, {
       ca: readFileSync(join(server, 'ca.crt')),
@@ -384,6 +386,11 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
         return startProcess(gatewayProcess(paths, org, config));
       }),
     );
+  });
+  await step('demo people registered on chain by their org admins', async () => {
+    const done = await Promise.all(topology.peerOrgs.map((org) => registerDemoPeople(paths, org)));
+    const fresh = done.flatMap((d) => d.registered);
+    if (fresh.length > 0) console.log(`[medledger] registered ${fresh.join(', ')}`);
   });
   return info;
 }

@@ -5,7 +5,7 @@ import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 /** The repository root (network/dist/.. /..). */
 export const repoRoot = resolve(__dirname, '..', '..');
 
-/** Fabric and Fabric CA versions the network is built for (DESIGN.md section 1). */
+/** Fabric and Fabric CA versions the network is built for (docs/architecture.md, the consortium). */
 export const FABRIC_VERSION = '3.1.5';
 export const FABRIC_COMMIT = '86c1172bec37e6590c6b1ae6f847833df48d65fc';
 export const FABRIC_CA_VERSION = '1.5.21';

@@ -59,7 +59,7 @@ export interface TopologySpec {
   readonly ordering: OrderingSpec;
 }
 
-/** The MedLedger consortium of DESIGN.md section 1. */
+/** The MedLedger consortium (docs/architecture.md, the consortium). */
 export const defaultTopologySpec: TopologySpec = {
   channel: 'medchannel',
   ordererOrg: { name: 'Orderer', mspId: 'OrdererMSP', domain: 'orderer.medledger.local', orderers: 3 },

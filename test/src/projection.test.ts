@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
 import { generatePatientKey, signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
-import { checkR4AuditBundle } from '@medledger/gateway/dist/projection/fhir-check';
-import { SqliteDriver, projectionFile } from '@medledger/gateway/dist/projection/sql';
+import { checkR4AuditBundle } from '@medledger/gateway/testing';
+import { SqliteDriver, projectionFile } from '@medledger/gateway/projection';
 import type { NetworkInfo } from '@medledger/network';
 import { accessLogProof, apiAs, type ApiClient, type ApiResponse, type CallOptions } from './support/api';
 import { ensureNetwork, releaseNetwork } from './support/network';
@@ -24,7 +24,7 @@ import { diagnosisRecord, hypertensionCondition } from './support/fixtures';
 
 const run = randomBytes(4).toString('hex');
 const ROOT = resolve(__dirname, '..', '..');
-const CLI = join(ROOT, 'gateway', 'dist', 'projection', 'cli.js');
+const CLI = join(ROOT, 'gateway', 'dist', 'projection', 'tools', 'cli.js');
 const exec = promisify(execFile);
 
 interface AuditItem {

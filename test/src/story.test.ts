@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generatePatientKey, signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
+import {
+  FHIR_CONTAINED_RESOURCE_TYPES,
+  FHIR_RESOURCE_TYPES,
+  generatePatientKey,
+  signPatientPayload,
+  type P256PrivateJwk,
+} from '@medledger/domain';
+import { createR4Validator } from '@medledger/fhir';
 import type { NetworkInfo } from '@medledger/network';
 import {
   accessLogProof,
@@ -27,6 +34,17 @@ const run = randomBytes(4).toString('hex');
 const CANARY_NAME = `Canary-${run} Patientname`;
 
 type Body = Record<string, unknown>;
+
+// The validator the chaincode's quality gate runs, checking the FHIR the consortium hands back.
+const fhir = createR4Validator([...FHIR_RESOURCE_TYPES, ...FHIR_CONTAINED_RESOURCE_TYPES]);
+
+/** The R4 errors of a resource the consortium returned (empty when it is valid R4). */
+function r4Errors(resource: unknown): string[] {
+  return fhir
+    .validate(resource)
+    .filter((i) => i.severity === 'error')
+    .map((i) => `${i.kind} ${i.path}: ${i.message}`);
+}
 
 function expectStatus(res: ApiResponse, status: number, what: string): void {
   assert.equal(res.status, status, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -189,6 +207,7 @@ describe('the MedLedger story through the REST gateways', () => {
     const content = await intern1.get(`/v1/records/${recordId}/content?accessId=${decision.accessId}`);
     expectStatus(content, 200, 'content read');
     assert.match(JSON.stringify(content.body), new RegExp(CANARY_NAME));
+    assert.deepEqual(r4Errors(content.body.resource), [], 'the content read is valid R4');
   });
 
   it('when an intern of another department asks, then access is denied and the denial is audited', async () => {
@@ -281,6 +300,13 @@ describe('the MedLedger story through the REST gateways', () => {
     assert.match(text, /Condition/);
     assert.ok(!text.includes(CANARY_NAME), 'the researcher never sees the patient name');
     assert.ok(!text.includes('2025-03-14T09:30'), 'dates are coarsened');
+    const items = (dataset.body.items ?? []) as { resource: unknown }[];
+    assert.ok(
+      items.length > 0 && items.every((i) => i.resource !== null),
+      'a de-identified resource per record',
+    );
+    for (const item of items)
+      assert.deepEqual(r4Errors(item.resource), [], 'de-identified content is valid R4');
   });
 
   it('when a regulator asks for content, then it is denied, but the audit trail is theirs to query', async () => {

@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   canonicalJson,
+  DATA_CATEGORIES,
+  FHIR_RESOURCE_TYPES,
+  RESOURCE_TYPES_BY_CATEGORY,
   ChaincodeError,
   collectionEndorsementPolicy,
   endorsingOrgs,
@@ -185,5 +188,18 @@ void describe('patient public keys', () => {
       y: Buffer.alloc(32, 2).toString('base64url'),
     };
     assert.equal(p256PublicJwkSchema.safeParse(offCurve).success, false);
+  });
+});
+
+void describe('vocabulary', () => {
+  void it('when record types and categories are read, then every record type has a category and every category a type', () => {
+    const typed = new Set<string>(DATA_CATEGORIES.flatMap((c) => RESOURCE_TYPES_BY_CATEGORY[c]));
+    assert.deepEqual(
+      FHIR_RESOURCE_TYPES.filter((t) => !typed.has(t)),
+      [],
+    );
+    assert.deepEqual(RESOURCE_TYPES_BY_CATEGORY.allergy, ['AllergyIntolerance']);
+    assert.deepEqual(RESOURCE_TYPES_BY_CATEGORY.procedure, ['Procedure']);
+    assert.deepEqual(RESOURCE_TYPES_BY_CATEGORY.immunization, ['Immunization']);
   });
 });

@@ -29,6 +29,9 @@ export const DATA_CATEGORIES = [
   'genomic',
   'note',
   'vital',
+  'allergy',
+  'procedure',
+  'immunization',
 ] as const;
 /** A data category. */
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
@@ -53,10 +56,18 @@ export const RESOURCE_TYPES_BY_CATEGORY = {
   genomic: ['MolecularSequence', 'Observation', 'DiagnosticReport'],
   note: ['DocumentReference'],
   vital: ['Observation'],
-} as const satisfies Record<DataCategory, readonly string[]>;
+  allergy: ['AllergyIntolerance'],
+  procedure: ['Procedure'],
+  immunization: ['Immunization'],
+} as const satisfies Record<DataCategory, readonly FhirResourceType[]>;
 
-/** FHIR R4 resource types the quality gate knows. */
+/**
+ * FHIR R4 resource types a record may hold: those of a patient summary (allergies, medication,
+ * problems, results, procedures, immunizations, reports, documents) and imaging, prescriptions and
+ * genomics.
+ */
 export const FHIR_RESOURCE_TYPES = [
+  'AllergyIntolerance',
   'Condition',
   'Observation',
   'DiagnosticReport',
@@ -65,7 +76,18 @@ export const FHIR_RESOURCE_TYPES = [
   'MedicationStatement',
   'MolecularSequence',
   'DocumentReference',
+  'Procedure',
+  'Immunization',
 ] as const;
+/** Resource types a record may carry inline (`contained`), besides the record types themselves. */
+export const FHIR_CONTAINED_RESOURCE_TYPES = [
+  'Patient',
+  'Practitioner',
+  'Organization',
+  'Medication',
+  'Specimen',
+] as const;
+
 /** A known FHIR resource type. */
 export type FhirResourceType = (typeof FHIR_RESOURCE_TYPES)[number];
 /** zod: a known FHIR resource type. */
@@ -92,36 +114,44 @@ export type QualityStatus = (typeof QUALITY_STATUSES)[number];
 /** zod: a quality status. */
 export const qualityStatusSchema = z.enum(QUALITY_STATUSES);
 
-/**
- * Reason codes of the data-quality gate. `REJECT_REASONS` reject the content; the others mark it
- * `needs_review`.
- */
-export const QUALITY_REASONS = [
+/** Reason codes of the data-quality gate that reject the content. */
+const QUALITY_REJECT_REASONS = [
   'FHIR_SHAPE',
+  'FHIR_TYPE_UNSUPPORTED',
+  'FHIR_UNKNOWN_ELEMENT',
+  'FHIR_CARDINALITY',
+  'FHIR_PRIMITIVE',
+  'FHIR_VALUE_SET',
+  'FHIR_INVARIANT',
   'RESOURCE_TYPE_MISMATCH',
   'CATEGORY_MISMATCH',
+  'CONTENT_TOO_LARGE',
+  'ICD11_CODE_FORMAT',
+  'LOINC_CODE_FORMAT',
+] as const;
+
+/**
+ * Reason codes of the data-quality gate (one per rule of its table). `REJECT_REASONS` reject the
+ * content; the others mark it `needs_review`.
+ */
+export const QUALITY_REASONS = [
+  ...QUALITY_REJECT_REASONS,
   'FUTURE_DATE',
-  'INVALID_DATE',
   'BIRTH_DATE_AGE_MISMATCH',
   'AGE_IMPLAUSIBLE',
   'ICD11_CODE_MISSING',
-  'ICD11_CODE_FORMAT',
+  'ICD11_CODE_UNKNOWN',
+  'LOINC_CODE_MISSING',
+  'LOINC_CODE_UNKNOWN',
   'VALUE_IMPLAUSIBLE',
-  'CONTENT_TOO_LARGE',
+  'UNIT_UNEXPECTED',
 ] as const;
 /** A quality reason code. */
 export type QualityReason = (typeof QUALITY_REASONS)[number];
 /** zod: a quality reason code. */
 export const qualityReasonSchema = z.enum(QUALITY_REASONS);
 /** Reasons that reject content outright; any other reason marks it `needs_review`. */
-export const REJECT_REASONS: readonly QualityReason[] = [
-  'FHIR_SHAPE',
-  'RESOURCE_TYPE_MISMATCH',
-  'CATEGORY_MISMATCH',
-  'INVALID_DATE',
-  'ICD11_CODE_FORMAT',
-  'CONTENT_TOO_LARGE',
-];
+export const REJECT_REASONS: readonly QualityReason[] = QUALITY_REJECT_REASONS;
 
 /** Consent status (FHIR Consent.status, simplified). `expired` is derived from the period at read time. */
 export const CONSENT_STATUSES = ['active', 'revoked', 'expired'] as const;

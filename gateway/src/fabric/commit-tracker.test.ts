@@ -129,7 +129,7 @@ function statusOf(txId: string, code: ValidationCode, blockNumber: bigint): Stat
   return { code, blockNumber, transactionId: txId, successful: code === StatusCode.VALID };
 }
 
-describe('commit tracker', () => {
+describe('commit tracker: the block stream', () => {
   it('when the stream opens, then it starts at the channel height', async () => {
     const { ledger, t } = await openTracker();
     assert.deepEqual(ledger.opens, [5n]);
@@ -184,7 +184,9 @@ describe('commit tracker', () => {
     assert.equal(t.status().statusCalls, 1);
     await t.close();
   });
+});
 
+describe('commit tracker: outages, deadlines and closing', () => {
   it('when a write registers while the stream is down, then it asks the peer once it waits', async () => {
     const t = downTracker();
     const txId = randomUUID();

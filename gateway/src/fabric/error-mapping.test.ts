@@ -36,145 +36,139 @@ function submitError(code: GrpcStatus): Error {
   return err;
 }
 
-describe('ledger error mapping', () => {
-  const table: [name: string, err: unknown, status: number, code: string][] = [
-    [
-      'chaincode NOT_FOUND in endorsement details',
-      endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [NOT_FOUND] rec-1']),
-      404,
-      'NOT_FOUND',
-    ],
-    [
-      'chaincode ACCESS_NOT_GRANTED',
-      endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [ACCESS_NOT_GRANTED] actor did:x']),
-      403,
-      'ACCESS_NOT_GRANTED',
-    ],
-    [
-      'chaincode VALIDATION_FAILED',
-      new Error('[VALIDATION_FAILED] input.recordId'),
-      400,
-      'VALIDATION_FAILED',
-    ],
-    [
-      'chaincode ALREADY_EXISTS',
-      endorseError(GrpcStatus.UNKNOWN, ['[ALREADY_EXISTS] staff s1']),
-      409,
-      'ALREADY_EXISTS',
-    ],
-    ['chaincode CONFLICT', endorseError(GrpcStatus.UNKNOWN, ['[CONFLICT] c1']), 409, 'CONFLICT'],
-    [
-      'chaincode QUALITY_REJECTED',
-      endorseError(GrpcStatus.UNKNOWN, ['[QUALITY_REJECTED] r1']),
-      422,
-      'QUALITY_REJECTED',
-    ],
-    [
-      'chaincode CONTENT_MISMATCH',
-      endorseError(GrpcStatus.UNKNOWN, ['[CONTENT_MISMATCH] r1']),
-      422,
-      'CONTENT_MISMATCH',
-    ],
-    [
-      'chaincode INVALID_SIGNATURE',
-      endorseError(GrpcStatus.UNKNOWN, ['[INVALID_SIGNATURE] c1']),
-      403,
-      'INVALID_SIGNATURE',
-    ],
-    [
-      'chaincode REPLAYED_NONCE',
-      endorseError(GrpcStatus.UNKNOWN, ['[REPLAYED_NONCE] c1']),
-      409,
-      'REPLAYED_NONCE',
-    ],
-    [
-      'peer unavailable',
-      endorseError(GrpcStatus.UNAVAILABLE, [], '14 UNAVAILABLE: no connection'),
-      503,
-      'LEDGER_UNAVAILABLE',
-    ],
-    ['endorse deadline', endorseError(GrpcStatus.DEADLINE_EXCEEDED, [], '4 deadline'), 504, 'LEDGER_TIMEOUT'],
-    ['orderer unavailable on submit', submitError(GrpcStatus.UNAVAILABLE), 503, 'LEDGER_UNAVAILABLE'],
-    ['submit deadline', submitError(GrpcStatus.DEADLINE_EXCEEDED), 504, 'LEDGER_TIMEOUT'],
-    [
-      'commit status unavailable',
-      new CommitStatusError({
-        code: GrpcStatus.UNAVAILABLE,
-        details: [],
-        cause: serviceError(GrpcStatus.UNAVAILABLE, 'x'),
-        transactionId: 'tx-cs',
-      }),
-      503,
-      'LEDGER_UNAVAILABLE',
-    ],
-    [
-      'commit status deadline',
-      new CommitStatusError({
-        code: GrpcStatus.DEADLINE_EXCEEDED,
-        details: [],
-        cause: serviceError(GrpcStatus.DEADLINE_EXCEEDED, 'x'),
-        transactionId: 'tx-cs',
-      }),
-      504,
-      'LEDGER_TIMEOUT',
-    ],
-    [
-      'MVCC read conflict after retries',
-      new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 'tx-m' }),
-      409,
-      'LEDGER_CONFLICT',
-    ],
-    [
-      'phantom read conflict',
-      new CommitError({ code: StatusCode.PHANTOM_READ_CONFLICT, transactionId: 'tx-p' }),
-      409,
-      'LEDGER_CONFLICT',
-    ],
-    [
-      'endorsement policy failure',
-      new CommitError({ code: StatusCode.ENDORSEMENT_POLICY_FAILURE, transactionId: 'tx-e' }),
-      502,
-      'TRANSACTION_INVALID',
-    ],
-    [
-      'endorsement mismatch',
-      endorseError(GrpcStatus.ABORTED, ['ProposalResponsePayloads do not match']),
-      502,
-      'ENDORSEMENT_FAILED',
-    ],
-    [
-      'the chaincode server stopped mid-endorsement',
-      endorseError(
-        GrpcStatus.ABORTED,
-        [
-          'error in simulation: failed to execute transaction abc: error sending: chaincode stream terminated',
-        ],
-        '10 ABORTED: failed to collect enough transaction endorsements',
-      ),
-      503,
-      'LEDGER_UNAVAILABLE',
-    ],
-    [
-      'a peer sheds load past its gateway concurrency limit',
-      endorseError(
-        GrpcStatus.UNKNOWN,
-        [],
-        '2 UNKNOWN: endorse call rejected: exceeding concurrency limit (500)',
-      ),
-      503,
-      'LEDGER_UNAVAILABLE',
-    ],
-    ['identity rejected', endorseError(GrpcStatus.PERMISSION_DENIED, []), 403, 'FORBIDDEN'],
-    ['resource exhausted', endorseError(GrpcStatus.RESOURCE_EXHAUSTED, []), 503, 'LEDGER_UNAVAILABLE'],
-    [
-      'connection refused',
-      Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
-      503,
-      'LEDGER_UNAVAILABLE',
-    ],
-    ['unknown error', new Error('boom'), 500, 'INTERNAL'],
-  ];
+/** Ledger failures and the answer each must map to. */
+const table: [name: string, err: unknown, status: number, code: string][] = [
+  [
+    'chaincode NOT_FOUND in endorsement details',
+    endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [NOT_FOUND] rec-1']),
+    404,
+    'NOT_FOUND',
+  ],
+  [
+    'chaincode ACCESS_NOT_GRANTED',
+    endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [ACCESS_NOT_GRANTED] actor did:x']),
+    403,
+    'ACCESS_NOT_GRANTED',
+  ],
+  ['chaincode VALIDATION_FAILED', new Error('[VALIDATION_FAILED] input.recordId'), 400, 'VALIDATION_FAILED'],
+  [
+    'chaincode ALREADY_EXISTS',
+    endorseError(GrpcStatus.UNKNOWN, ['[ALREADY_EXISTS] staff s1']),
+    409,
+    'ALREADY_EXISTS',
+  ],
+  ['chaincode CONFLICT', endorseError(GrpcStatus.UNKNOWN, ['[CONFLICT] c1']), 409, 'CONFLICT'],
+  [
+    'chaincode QUALITY_REJECTED',
+    endorseError(GrpcStatus.UNKNOWN, ['[QUALITY_REJECTED] r1']),
+    422,
+    'QUALITY_REJECTED',
+  ],
+  [
+    'chaincode CONTENT_MISMATCH',
+    endorseError(GrpcStatus.UNKNOWN, ['[CONTENT_MISMATCH] r1']),
+    422,
+    'CONTENT_MISMATCH',
+  ],
+  [
+    'chaincode INVALID_SIGNATURE',
+    endorseError(GrpcStatus.UNKNOWN, ['[INVALID_SIGNATURE] c1']),
+    403,
+    'INVALID_SIGNATURE',
+  ],
+  [
+    'chaincode REPLAYED_NONCE',
+    endorseError(GrpcStatus.UNKNOWN, ['[REPLAYED_NONCE] c1']),
+    409,
+    'REPLAYED_NONCE',
+  ],
+  [
+    'peer unavailable',
+    endorseError(GrpcStatus.UNAVAILABLE, [], '14 UNAVAILABLE: no connection'),
+    503,
+    'LEDGER_UNAVAILABLE',
+  ],
+  ['endorse deadline', endorseError(GrpcStatus.DEADLINE_EXCEEDED, [], '4 deadline'), 504, 'LEDGER_TIMEOUT'],
+  ['orderer unavailable on submit', submitError(GrpcStatus.UNAVAILABLE), 503, 'LEDGER_UNAVAILABLE'],
+  ['submit deadline', submitError(GrpcStatus.DEADLINE_EXCEEDED), 504, 'LEDGER_TIMEOUT'],
+  [
+    'commit status unavailable',
+    new CommitStatusError({
+      code: GrpcStatus.UNAVAILABLE,
+      details: [],
+      cause: serviceError(GrpcStatus.UNAVAILABLE, 'x'),
+      transactionId: 'tx-cs',
+    }),
+    503,
+    'LEDGER_UNAVAILABLE',
+  ],
+  [
+    'commit status deadline',
+    new CommitStatusError({
+      code: GrpcStatus.DEADLINE_EXCEEDED,
+      details: [],
+      cause: serviceError(GrpcStatus.DEADLINE_EXCEEDED, 'x'),
+      transactionId: 'tx-cs',
+    }),
+    504,
+    'LEDGER_TIMEOUT',
+  ],
+  [
+    'MVCC read conflict after retries',
+    new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 'tx-m' }),
+    409,
+    'LEDGER_CONFLICT',
+  ],
+  [
+    'phantom read conflict',
+    new CommitError({ code: StatusCode.PHANTOM_READ_CONFLICT, transactionId: 'tx-p' }),
+    409,
+    'LEDGER_CONFLICT',
+  ],
+  [
+    'endorsement policy failure',
+    new CommitError({ code: StatusCode.ENDORSEMENT_POLICY_FAILURE, transactionId: 'tx-e' }),
+    502,
+    'TRANSACTION_INVALID',
+  ],
+  [
+    'endorsement mismatch',
+    endorseError(GrpcStatus.ABORTED, ['ProposalResponsePayloads do not match']),
+    502,
+    'ENDORSEMENT_FAILED',
+  ],
+  [
+    'the chaincode server stopped mid-endorsement',
+    endorseError(
+      GrpcStatus.ABORTED,
+      ['error in simulation: failed to execute transaction abc: error sending: chaincode stream terminated'],
+      '10 ABORTED: failed to collect enough transaction endorsements',
+    ),
+    503,
+    'LEDGER_UNAVAILABLE',
+  ],
+  [
+    'a peer sheds load past its gateway concurrency limit',
+    endorseError(
+      GrpcStatus.UNKNOWN,
+      [],
+      '2 UNKNOWN: endorse call rejected: exceeding concurrency limit (500)',
+    ),
+    503,
+    'LEDGER_UNAVAILABLE',
+  ],
+  ['identity rejected', endorseError(GrpcStatus.PERMISSION_DENIED, []), 403, 'FORBIDDEN'],
+  ['resource exhausted', endorseError(GrpcStatus.RESOURCE_EXHAUSTED, []), 503, 'LEDGER_UNAVAILABLE'],
+  [
+    'connection refused',
+    Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+    503,
+    'LEDGER_UNAVAILABLE',
+  ],
+  ['unknown error', new Error('boom'), 500, 'INTERNAL'],
+];
 
+describe('ledger error mapping: the table', () => {
   for (const [name, err, status, code] of table) {
     it(`when ${name}, then ${status} ${code}`, () => {
       const mapped = mapLedgerError(err);
@@ -183,7 +177,9 @@ describe('ledger error mapping', () => {
       if (status === 503) assert.ok((mapped.retryAfterSeconds ?? 0) > 0, 'Retry-After');
     });
   }
+});
 
+describe('ledger error mapping', () => {
   it('when a fabric error carries a transaction id, then the AppError keeps it', () => {
     const mapped = mapLedgerError(
       new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 'tx-9' }),

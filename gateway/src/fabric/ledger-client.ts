@@ -8,7 +8,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomInt } from 'node:crypto';
 
-import { connect, hash, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import {
+  connect,
+  hash,
+  type Contract,
+  type Gateway,
+  type ProposalOptions,
+} from '@hyperledger/fabric-gateway';
 import { common, peer as peerProto } from '@hyperledger/fabric-protos';
 
 import type { GatewayConfig } from '../config';
@@ -73,6 +79,17 @@ function decodeProcessed(txId: string, bytes: Uint8Array): PriorStatus {
     'utf8',
   );
   return { state: 'valid', result: { txId, payload: response, blockNumber: '' } };
+}
+
+/** The argument, transient data and endorsing orgs of a proposal, for evaluate and submit alike. */
+function proposalOptions(arg: string | undefined, options: LedgerCallOptions): ProposalOptions {
+  return {
+    arguments: arg === undefined ? [] : [arg],
+    ...(options.transient ? { transientData: { ...options.transient } } : {}),
+    ...(options.endorsingOrganizations
+      ? { endorsingOrganizations: [...options.endorsingOrganizations] }
+      : {}),
+  };
 }
 
 /** Ledger client over fabric-gateway. */
@@ -175,46 +192,44 @@ export class FabricLedgerClient implements LedgerClient {
     throw last ?? new AppError(GatewayErrorCode.LEDGER_UNAVAILABLE, 'no peer available');
   }
 
-  async evaluate(
+  /** Runs `op`, maps its failure once, and observes how long the call took and how it ended. */
+  async #observed<T>(fn: string, kind: 'submit' | 'evaluate', op: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    let code = 'OK';
+    try {
+      return await op();
+    } catch (err) {
+      const mapped = mapLedgerError(err, kind);
+      code = mapped.code;
+      throw mapped;
+    } finally {
+      this.#observe(fn, kind, Number(process.hrtime.bigint() - started) / 1e9, code);
+    }
+  }
+
+  evaluate(
     caller: LedgerCaller,
     fn: string,
     arg: string | undefined,
     options: LedgerCallOptions = {},
   ): Promise<string> {
-    const started = process.hrtime.bigint();
-    let code = 'OK';
-    try {
+    return this.#observed(fn, 'evaluate', async () => {
       const c = await this.#identity(caller.enrollmentId);
       const bytes = await this.#withFailover(
-        (i) =>
-          this.#contract(c, i).evaluate(fn, {
-            arguments: arg === undefined ? [] : [arg],
-            ...(options.transient ? { transientData: { ...options.transient } } : {}),
-            ...(options.endorsingOrganizations
-              ? { endorsingOrganizations: [...options.endorsingOrganizations] }
-              : {}),
-          }),
+        (i) => this.#contract(c, i).evaluate(fn, proposalOptions(arg, options)),
         'evaluate',
       );
       return Buffer.from(bytes).toString('utf8');
-    } catch (err) {
-      const mapped = mapLedgerError(err, 'evaluate');
-      code = mapped.code;
-      throw mapped;
-    } finally {
-      this.#observe(fn, 'evaluate', Number(process.hrtime.bigint() - started) / 1e9, code);
-    }
+    });
   }
 
-  async submit(
+  submit(
     caller: LedgerCaller,
     fn: string,
     arg: string | undefined,
     options: LedgerCallOptions = {},
   ): Promise<SubmitResult> {
-    const started = process.hrtime.bigint();
-    let code = 'OK';
-    try {
+    return this.#observed(fn, 'submit', async () => {
       const c = await this.#identity(caller.enrollmentId);
       if (options.prior && options.prior.length > 0) {
         const recovered = await this.#recover(c, options.prior);
@@ -236,13 +251,7 @@ export class FabricLedgerClient implements LedgerClient {
           throw err;
         }
       }
-    } catch (err) {
-      const mapped = mapLedgerError(err, 'submit');
-      code = mapped.code;
-      throw mapped;
-    } finally {
-      this.#observe(fn, 'submit', Number(process.hrtime.bigint() - started) / 1e9, code);
-    }
+    });
   }
 
   async #submitOnce(
@@ -253,13 +262,7 @@ export class FabricLedgerClient implements LedgerClient {
   ): Promise<SubmitResult> {
     crashAt('before-endorse', options.failpoint);
     const tx = await this.#withFailover(async (i) => {
-      const proposal = this.#contract(c, i).newProposal(fn, {
-        arguments: arg === undefined ? [] : [arg],
-        ...(options.transient ? { transientData: { ...options.transient } } : {}),
-        ...(options.endorsingOrganizations
-          ? { endorsingOrganizations: [...options.endorsingOrganizations] }
-          : {}),
-      });
+      const proposal = this.#contract(c, i).newProposal(fn, proposalOptions(arg, options));
       return { transaction: await proposal.endorse(), peerIndex: i };
     }, 'endorse');
     const txId = tx.transaction.getTransactionId();

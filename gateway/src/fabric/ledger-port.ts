@@ -20,13 +20,27 @@ export interface EndorsedTransaction {
   readonly envelope?: Uint8Array;
 }
 
+/**
+ * Where a request's endorsed transactions are journaled: told of each one before it is submitted, so a
+ * retry of the request can recover it, and holding what an earlier attempt endorsed without finishing.
+ */
+export interface EndorsementJournal {
+  /** Transactions endorsed by an earlier attempt of the same request that did not finish, oldest first. */
+  readonly prior: readonly EndorsedTransaction[];
+  /** Records a transaction once endorsed (or recovered from `prior`). */
+  endorsed(tx: EndorsedTransaction): void;
+}
+
 /** Options of one ledger call. */
 export interface LedgerCallOptions {
   /** Transient data (never written to a block), e.g. record content. */
   readonly transient?: Readonly<Record<string, string>>;
   /** Orgs whose peers must endorse or evaluate (e.g. the custodian only). */
   readonly endorsingOrganizations?: readonly string[];
-  /** Called once the proposal is endorsed, before it is submitted. */
+  /**
+   * Called once the proposal is endorsed, before it is submitted (and for a transaction recovered from
+   * `prior`). The request's journaled ledger sets it; services never do.
+   */
   readonly onEndorsed?: (tx: EndorsedTransaction) => void;
   /**
    * Submits only: transactions of the same `fn` endorsed by an earlier attempt of the same request. If

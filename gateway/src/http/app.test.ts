@@ -62,626 +62,612 @@ const recordBody = (id: string, did = patient()) => ({
   resource: { resourceType: 'Condition', code: { text: 'CANARY-PHI-NAME' } },
 });
 
-describe('gateway HTTP layer', () => {
-  let gw: TestGateway;
-  let doctor: string;
-  before(async () => {
-    gw = await startTestGateway();
-    doctor = await gw.token('doc1');
-  });
-  after(async () => {
-    await gw.close();
-  });
+// One gateway for the suites of this file (node:test runs them in order).
+let gw: TestGateway;
+let doctor: string;
+before(async () => {
+  gw = await startTestGateway();
+  doctor = await gw.token('doc1');
+});
+after(async () => {
+  await gw.close();
+});
 
-  describe('authentication', () => {
-    it('when no token is sent, then 401 problem+json with WWW-Authenticate', async () => {
-      const r = await call(gw, 'GET', '/v1/records/rec-1');
-      assertProblem(r, 401, 'UNAUTHENTICATED');
-      assert.match(r.headers.get('www-authenticate') ?? '', /Bearer/);
-      assert.equal(gw.fake.calls.length, 0);
-    });
-
-    it('when the token has expired, then 401', async () => {
-      const old = Math.floor(Date.now() / 1000) - 7200;
-      const t = await gw.token('doc1', { issuedAt: old, ttlSeconds: 600 });
-      assertProblem(await call(gw, 'GET', '/v1/records/rec-1', { token: t }), 401, 'UNAUTHENTICATED');
-    });
-
-    it('when the audience or issuer is wrong, then 401', async () => {
-      assertProblem(
-        await call(gw, 'GET', '/v1/records/rec-1', { token: await gw.token('doc1', { audience: 'other' }) }),
-        401,
-      );
-      assertProblem(
-        await call(gw, 'GET', '/v1/records/rec-1', {
-          token: await gw.token('doc1', { issuer: 'https://x' }),
-        }),
-        401,
-      );
-    });
-
-    it('when the token uses alg none, then 401', async () => {
-      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      const now = Math.floor(Date.now() / 1000);
-      const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({
-        sub: 'doc1',
-        org: 'Hospital1',
-        iss: ISSUER,
-        aud: AUDIENCE,
-        iat: now,
-        exp: now + 600,
-      })}.`;
-      assertProblem(await call(gw, 'GET', '/v1/records/rec-1', { token: unsigned }), 401, 'UNAUTHENTICATED');
-    });
-
-    it("when the token is signed by another org's key, then 401", async () => {
-      const t = await mintToken(foreignKey(), {
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        org: 'Hospital2',
-        subject: 'd',
-      });
-      assertProblem(await call(gw, 'GET', '/v1/records/rec-1', { token: t }), 401);
-    });
-
-    it('when a valid token names another org, then 403 WRONG_ORG', async () => {
-      const t = await gw.token('doc1', { org: 'Hospital2' });
-      assertProblem(await call(gw, 'GET', '/v1/records/rec-1', { token: t }), 403, 'WRONG_ORG');
-    });
-
-    it('when the caller has a staff token, then the ledger call is signed with their own identity', async () => {
-      const id = recordId();
-      const r = await call(gw, 'GET', `/v1/records/${id}`, { token: doctor });
-      assert.equal(r.status, 200, r.text);
-      const c = gw.fake.callsOf('record:GetRecord').find((x) => x.input['recordId'] === id);
-      assert.equal(c?.caller, 'doc1');
-    });
+describe('gateway HTTP layer: authentication', () => {
+  it('when no token is sent, then 401 problem+json with WWW-Authenticate', async () => {
+    const r = await call(gw, 'GET', '/v1/records/rec-1');
+    assertProblem(r, 401, 'UNAUTHENTICATED');
+    assert.match(r.headers.get('www-authenticate') ?? '', /Bearer/);
+    assert.equal(gw.fake.calls.length, 0);
   });
 
-  describe('records', () => {
-    it('when a record is created, then content is staged on the own org, then anchored, and 201 returns both tx ids', async () => {
-      const id = recordId();
-      const r = await call(gw, 'POST', '/v1/records', { token: doctor, body: recordBody(id) });
-      assert.equal(r.status, 201, r.text);
-      const stage = gw.fake.callsOf('record:StageRecordContent').find((c) => c.input['recordId'] === id);
-      assert.ok(stage);
-      assert.deepEqual(stage.options.endorsingOrganizations, ['Hospital1MSP']);
-      const content = JSON.parse(stage.options.transient?.['content'] ?? '{}') as { salt: string };
-      assert.match(content.salt, /^[0-9a-f]{64}$/);
-      assert.ok(!JSON.stringify(stage.input).includes('CANARY'), 'content never in arguments');
-      const anchor = gw.fake.callsOf('record:AnchorRecord').find((c) => c.input['recordId'] === id);
-      assert.ok(anchor);
-      assert.equal(anchor.input['previousHash'], null);
-      assert.equal(anchor.options.transient, undefined);
-      assert.match(String(r.body['txId']), /^[0-9a-f]{64}$/);
-      assert.match(String(r.body['stageTxId']), /^[0-9a-f]{64}$/);
-      assert.equal(r.headers.get('x-transaction-id'), r.body['txId']);
-    });
-
-    it('when a version is added, then it chains to the latest hash with version + 1', async () => {
-      const id = recordId();
-      const body = recordBody(id) as Record<string, unknown>;
-      delete body['recordId'];
-      const r = await call(gw, 'POST', `/v1/records/${id}/versions`, { token: doctor, body });
-      assert.equal(r.status, 201, r.text);
-      const anchor = gw.fake.callsOf('record:AnchorRecord').find((c) => c.input['recordId'] === id);
-      assert.equal(anchor?.input['version'], 2);
-      assert.equal(anchor.input['previousHash'], hashOf('content'));
-    });
-
-    it('when history, verify, access and content are requested, then each answers 200', async () => {
-      const id = recordId();
-      assert.equal((await call(gw, 'GET', `/v1/records/${id}/history`, { token: doctor })).status, 200);
-      const v = await call(gw, 'POST', `/v1/records/${id}/verify`, {
-        token: doctor,
-        body: { resource: { resourceType: 'Condition' }, salt: 'a'.repeat(32) },
-      });
-      assert.equal(v.status, 200, v.text);
-      assert.equal(v.body['matches'], true);
-      const a = await call(gw, 'POST', `/v1/records/${id}/access`, {
-        token: doctor,
-        body: { purpose: 'treatment' },
-      });
-      assert.equal(a.status, 200, a.text);
-      const decision = a.body['decision'] as { accessId: string };
-      const c = await call(gw, 'GET', `/v1/records/${id}/content?accessId=${decision.accessId}`, {
-        token: doctor,
-      });
-      assert.equal(c.status, 200, c.text);
-      const read = gw.fake.callsOf('access:ReadRecordContent').at(-1);
-      assert.deepEqual(read?.options.endorsingOrganizations, ['Hospital1MSP']);
-    });
-
-    it('when the record is reviewed or erased, then 200/201', async () => {
-      const id = recordId();
-      assert.equal(
-        (await call(gw, 'POST', `/v1/records/${id}/review`, { token: doctor, body: { version: 1 } })).status,
-        200,
-      );
-      const e = await call(gw, 'POST', `/v1/records/${id}/erasures`, {
-        token: doctor,
-        body: { reason: 'patient_request' },
-      });
-      assert.equal(e.status, 201, e.text);
-    });
+  it('when the token has expired, then 401', async () => {
+    const old = Math.floor(Date.now() / 1000) - 7200;
+    const t = await gw.token('doc1', { issuedAt: old, ttlSeconds: 600 });
+    assertProblem(await call(gw, 'GET', '/v1/records/rec-1', { token: t }), 401, 'UNAUTHENTICATED');
   });
 
-  describe('validation and limits', () => {
-    it('when the body misses fields, then 400 VALIDATION_FAILED with paths and nothing is written', async () => {
-      const before = gw.fake.calls.length;
-      const r = await call(gw, 'POST', '/v1/records', { token: doctor, body: { recordId: 'x' } });
-      assertProblem(r, 400, 'VALIDATION_FAILED');
-      assert.ok(Array.isArray(r.body['issues']));
-      assert.equal(gw.fake.calls.length, before);
-    });
-
-    it('when an id contains \\u0000, then 400', async () => {
-      assertProblem(
-        await call(gw, 'GET', '/v1/records/rec%00-1', { token: doctor }),
-        400,
-        'VALIDATION_FAILED',
-      );
-    });
-
-    it('when the body has a __proto__ key, then 400 and nothing is written', async () => {
-      const before = gw.fake.calls.length;
-      const raw = `{"recordId":"r1","__proto__":{"admin":true}}`;
-      assertProblem(await call(gw, 'POST', '/v1/records', { token: doctor, raw }), 400, 'MALFORMED_JSON');
-      assert.equal(gw.fake.calls.length, before);
-    });
-
-    it('when the body repeats a key in one object, then 400 and nothing is written', async () => {
-      const before = gw.fake.calls.length;
-      const raw = `{"enrollmentId":"dup-1","role":"nurse","role":"admin","department":"oncology"}`;
-      assertProblem(await call(gw, 'POST', '/v1/staff', { token: doctor, raw }), 400, 'MALFORMED_JSON');
-      assert.equal(gw.fake.calls.length, before);
-    });
-
-    it('when the body is not JSON or not application/json, then 400 or 415', async () => {
-      assertProblem(
-        await call(gw, 'POST', '/v1/records', { token: doctor, raw: '{nope' }),
-        400,
-        'MALFORMED_JSON',
-      );
-      assertProblem(
-        await call(gw, 'POST', '/v1/records', {
-          token: doctor,
-          raw: 'a=b',
-          headers: { 'content-type': 'text/plain' },
-        }),
-        415,
-      );
-    });
-
-    it('when the body is larger than the limit, then 413', async () => {
-      const big = {
-        ...recordBody(recordId()),
-        resource: { resourceType: 'Condition', note: 'x'.repeat(600_000) },
-      };
-      assertProblem(
-        await call(gw, 'POST', '/v1/records', { token: doctor, body: big }),
-        413,
-        'PAYLOAD_TOO_LARGE',
-      );
-    });
-
-    it('when the URL is too long, then 414', async () => {
-      assertProblem(
-        await call(gw, 'GET', `/v1/records/${'a'.repeat(3000)}`, { token: doctor }),
-        414,
-        'URI_TOO_LONG',
-      );
-    });
-
-    it('when the page size is above the maximum, then 400', async () => {
-      const r = await call(gw, 'GET', `/v1/patients/${patient()}/consents?pageSize=5000`, { token: doctor });
-      assertProblem(r, 400, 'VALIDATION_FAILED');
-    });
-
-    it('when a route does not exist, then 404; a wrong method is 405', async () => {
-      assertProblem(await call(gw, 'GET', '/v1/nothing', { token: doctor }), 404, 'ROUTE_NOT_FOUND');
-      assertProblem(await call(gw, 'DELETE', '/v1/records/r1', { token: doctor }), 405, 'METHOD_NOT_ALLOWED');
-    });
+  it('when the audience or issuer is wrong, then 401', async () => {
+    assertProblem(
+      await call(gw, 'GET', '/v1/records/rec-1', { token: await gw.token('doc1', { audience: 'other' }) }),
+      401,
+    );
+    assertProblem(
+      await call(gw, 'GET', '/v1/records/rec-1', {
+        token: await gw.token('doc1', { issuer: 'https://x' }),
+      }),
+      401,
+    );
   });
 
-  describe('ledger failures', () => {
-    it('when the ledger is unavailable, then 503 with Retry-After; a chaincode NOT_FOUND is 404', async () => {
-      const saved = gw.fake.handlers['study:GetStudy'];
-      gw.fake.handlers['study:GetStudy'] = () => {
-        throw new AppError('LEDGER_UNAVAILABLE', 'ledger unavailable', { retryAfterSeconds: 2 });
-      };
-      const r = await call(gw, 'GET', '/v1/studies/s1', { token: doctor });
-      assertProblem(r, 503, 'LEDGER_UNAVAILABLE');
-      assert.equal(r.headers.get('retry-after'), '2');
-      gw.fake.handlers['study:GetStudy'] = () => {
-        throw new Error('chaincode response 500, [NOT_FOUND] s1');
-      };
-      assertProblem(await call(gw, 'GET', '/v1/studies/s1', { token: doctor }), 404, 'NOT_FOUND');
-      if (saved) gw.fake.handlers['study:GetStudy'] = saved;
-    });
-
-    it('when the ledger returns a malformed response, then 502 and not the data', async () => {
-      const saved = gw.fake.handlers['study:GetStudy'];
-      gw.fake.handlers['study:GetStudy'] = () => ({ wrong: true });
-      assertProblem(
-        await call(gw, 'GET', '/v1/studies/s1', { token: doctor }),
-        502,
-        'LEDGER_RESPONSE_INVALID',
-      );
-      if (saved) gw.fake.handlers['study:GetStudy'] = saved;
-    });
+  it('when the token uses alg none, then 401', async () => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({
+      sub: 'doc1',
+      org: 'Hospital1',
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: now,
+      exp: now + 600,
+    })}.`;
+    assertProblem(await call(gw, 'GET', '/v1/records/rec-1', { token: unsigned }), 401, 'UNAUTHENTICATED');
   });
 
-  describe('idempotency', () => {
-    it('when a write is retried with the same key, then the first result is returned and the ledger is called once', async () => {
-      const id = recordId();
-      const key = randomUUID();
-      const body = recordBody(id);
-      const first = await call(gw, 'POST', '/v1/records', {
-        token: doctor,
-        body,
-        headers: { 'idempotency-key': key },
-      });
-      const second = await call(gw, 'POST', '/v1/records', {
-        token: doctor,
-        body,
-        headers: { 'idempotency-key': key },
-      });
-      assert.equal(first.status, 201);
-      assert.equal(second.status, 201);
-      assert.deepEqual(second.body, first.body);
-      assert.equal(second.headers.get('idempotent-replayed'), 'true');
-      assert.equal(
-        gw.fake.callsOf('record:AnchorRecord').filter((c) => c.input['recordId'] === id).length,
-        1,
-      );
+  it("when the token is signed by another org's key, then 401", async () => {
+    const t = await mintToken(foreignKey(), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      org: 'Hospital2',
+      subject: 'd',
     });
+    assertProblem(await call(gw, 'GET', '/v1/records/rec-1', { token: t }), 401);
+  });
 
-    it('when the same key comes with another payload, then 422', async () => {
-      const key = randomUUID();
+  it('when a valid token names another org, then 403 WRONG_ORG', async () => {
+    const t = await gw.token('doc1', { org: 'Hospital2' });
+    assertProblem(await call(gw, 'GET', '/v1/records/rec-1', { token: t }), 403, 'WRONG_ORG');
+  });
+
+  it('when the caller has a staff token, then the ledger call is signed with their own identity', async () => {
+    const id = recordId();
+    const r = await call(gw, 'GET', `/v1/records/${id}`, { token: doctor });
+    assert.equal(r.status, 200, r.text);
+    const c = gw.fake.callsOf('record:GetRecord').find((x) => x.input['recordId'] === id);
+    assert.equal(c?.caller, 'doc1');
+  });
+});
+
+describe('gateway HTTP layer: records', () => {
+  it('when a record is created, then content is staged on the own org, then anchored, and 201 returns both tx ids', async () => {
+    const id = recordId();
+    const r = await call(gw, 'POST', '/v1/records', { token: doctor, body: recordBody(id) });
+    assert.equal(r.status, 201, r.text);
+    const stage = gw.fake.callsOf('record:StageRecordContent').find((c) => c.input['recordId'] === id);
+    assert.ok(stage);
+    assert.deepEqual(stage.options.endorsingOrganizations, ['Hospital1MSP']);
+    const content = JSON.parse(stage.options.transient?.['content'] ?? '{}') as { salt: string };
+    assert.match(content.salt, /^[0-9a-f]{64}$/);
+    assert.ok(!JSON.stringify(stage.input).includes('CANARY'), 'content never in arguments');
+    const anchor = gw.fake.callsOf('record:AnchorRecord').find((c) => c.input['recordId'] === id);
+    assert.ok(anchor);
+    assert.equal(anchor.input['previousHash'], null);
+    assert.equal(anchor.options.transient, undefined);
+    assert.match(String(r.body['txId']), /^[0-9a-f]{64}$/);
+    assert.match(String(r.body['stageTxId']), /^[0-9a-f]{64}$/);
+    assert.equal(r.headers.get('x-transaction-id'), r.body['txId']);
+  });
+
+  it('when a version is added, then it chains to the latest hash with version + 1', async () => {
+    const id = recordId();
+    const body = recordBody(id) as Record<string, unknown>;
+    delete body['recordId'];
+    const r = await call(gw, 'POST', `/v1/records/${id}/versions`, { token: doctor, body });
+    assert.equal(r.status, 201, r.text);
+    const anchor = gw.fake.callsOf('record:AnchorRecord').find((c) => c.input['recordId'] === id);
+    assert.equal(anchor?.input['version'], 2);
+    assert.equal(anchor.input['previousHash'], hashOf('content'));
+  });
+
+  it('when history, verify, access and content are requested, then each answers 200', async () => {
+    const id = recordId();
+    assert.equal((await call(gw, 'GET', `/v1/records/${id}/history`, { token: doctor })).status, 200);
+    const v = await call(gw, 'POST', `/v1/records/${id}/verify`, {
+      token: doctor,
+      body: { resource: { resourceType: 'Condition' }, salt: 'a'.repeat(32) },
+    });
+    assert.equal(v.status, 200, v.text);
+    assert.equal(v.body['matches'], true);
+    const a = await call(gw, 'POST', `/v1/records/${id}/access`, {
+      token: doctor,
+      body: { purpose: 'treatment' },
+    });
+    assert.equal(a.status, 200, a.text);
+    const decision = a.body['decision'] as { accessId: string };
+    const c = await call(gw, 'GET', `/v1/records/${id}/content?accessId=${decision.accessId}`, {
+      token: doctor,
+    });
+    assert.equal(c.status, 200, c.text);
+    const read = gw.fake.callsOf('access:ReadRecordContent').at(-1);
+    assert.deepEqual(read?.options.endorsingOrganizations, ['Hospital1MSP']);
+  });
+
+  it('when the record is reviewed or erased, then 200/201', async () => {
+    const id = recordId();
+    assert.equal(
+      (await call(gw, 'POST', `/v1/records/${id}/review`, { token: doctor, body: { version: 1 } })).status,
+      200,
+    );
+    const e = await call(gw, 'POST', `/v1/records/${id}/erasures`, {
+      token: doctor,
+      body: { reason: 'patient_request' },
+    });
+    assert.equal(e.status, 201, e.text);
+  });
+});
+
+describe('gateway HTTP layer: validation and limits', () => {
+  it('when the body misses fields, then 400 VALIDATION_FAILED with paths and nothing is written', async () => {
+    const before = gw.fake.calls.length;
+    const r = await call(gw, 'POST', '/v1/records', { token: doctor, body: { recordId: 'x' } });
+    assertProblem(r, 400, 'VALIDATION_FAILED');
+    assert.ok(Array.isArray(r.body['issues']));
+    assert.equal(gw.fake.calls.length, before);
+  });
+
+  it('when an id contains \\u0000, then 400', async () => {
+    assertProblem(await call(gw, 'GET', '/v1/records/rec%00-1', { token: doctor }), 400, 'VALIDATION_FAILED');
+  });
+
+  it('when the body has a __proto__ key, then 400 and nothing is written', async () => {
+    const before = gw.fake.calls.length;
+    const raw = `{"recordId":"r1","__proto__":{"admin":true}}`;
+    assertProblem(await call(gw, 'POST', '/v1/records', { token: doctor, raw }), 400, 'MALFORMED_JSON');
+    assert.equal(gw.fake.calls.length, before);
+  });
+
+  it('when the body repeats a key in one object, then 400 and nothing is written', async () => {
+    const before = gw.fake.calls.length;
+    const raw = `{"enrollmentId":"dup-1","role":"nurse","role":"admin","department":"oncology"}`;
+    assertProblem(await call(gw, 'POST', '/v1/staff', { token: doctor, raw }), 400, 'MALFORMED_JSON');
+    assert.equal(gw.fake.calls.length, before);
+  });
+
+  it('when the body is not JSON or not application/json, then 400 or 415', async () => {
+    assertProblem(
+      await call(gw, 'POST', '/v1/records', { token: doctor, raw: '{nope' }),
+      400,
+      'MALFORMED_JSON',
+    );
+    assertProblem(
       await call(gw, 'POST', '/v1/records', {
         token: doctor,
-        body: recordBody(recordId()),
-        headers: { 'idempotency-key': key },
-      });
-      const r = await call(gw, 'POST', '/v1/records', {
-        token: doctor,
-        body: recordBody(recordId()),
-        headers: { 'idempotency-key': key },
-      });
-      assertProblem(r, 422, 'IDEMPOTENCY_KEY_REUSED');
-    });
+        raw: 'a=b',
+        headers: { 'content-type': 'text/plain' },
+      }),
+      415,
+    );
+  });
 
-    it('when a duplicate arrives while the first is in progress, then 409', async () => {
-      gw.fake.submitDelayMs = 150;
-      try {
-        const key = randomUUID();
-        const body = recordBody(recordId());
-        const [a, b] = await Promise.all([
-          call(gw, 'POST', '/v1/records', { token: doctor, body, headers: { 'idempotency-key': key } }),
-          new Promise<Reply>((resolve) =>
-            setTimeout(() => {
-              resolve(
-                call(gw, 'POST', '/v1/records', { token: doctor, body, headers: { 'idempotency-key': key } }),
-              );
-            }, 40),
-          ),
-        ]);
-        assert.equal(a.status, 201, a.text);
-        assertProblem(b, 409, 'IDEMPOTENCY_IN_PROGRESS');
-      } finally {
-        gw.fake.submitDelayMs = 0;
-      }
-    });
+  it('when the body is larger than the limit, then 413', async () => {
+    const big = {
+      ...recordBody(recordId()),
+      resource: { resourceType: 'Condition', note: 'x'.repeat(600_000) },
+    };
+    assertProblem(
+      await call(gw, 'POST', '/v1/records', { token: doctor, body: big }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+  });
 
-    it('when a record write fails after its content was staged and is retried with the same key, then the retry reuses the staged transaction and answers the salt that content was hashed with', async () => {
-      const id = recordId();
+  it('when the URL is too long, then 414', async () => {
+    assertProblem(
+      await call(gw, 'GET', `/v1/records/${'a'.repeat(3000)}`, { token: doctor }),
+      414,
+      'URI_TOO_LONG',
+    );
+  });
+
+  it('when the page size is above the maximum, then 400', async () => {
+    const r = await call(gw, 'GET', `/v1/patients/${patient()}/consents?pageSize=5000`, { token: doctor });
+    assertProblem(r, 400, 'VALIDATION_FAILED');
+  });
+
+  it('when a route does not exist, then 404; a wrong method is 405', async () => {
+    assertProblem(await call(gw, 'GET', '/v1/nothing', { token: doctor }), 404, 'ROUTE_NOT_FOUND');
+    assertProblem(await call(gw, 'DELETE', '/v1/records/r1', { token: doctor }), 405, 'METHOD_NOT_ALLOWED');
+  });
+});
+
+describe('gateway HTTP layer: ledger failures', () => {
+  it('when the ledger is unavailable, then 503 with Retry-After; a chaincode NOT_FOUND is 404', async () => {
+    const saved = gw.fake.handlers['study:GetStudy'];
+    gw.fake.handlers['study:GetStudy'] = () => {
+      throw new AppError('LEDGER_UNAVAILABLE', 'ledger unavailable', { retryAfterSeconds: 2 });
+    };
+    const r = await call(gw, 'GET', '/v1/studies/s1', { token: doctor });
+    assertProblem(r, 503, 'LEDGER_UNAVAILABLE');
+    assert.equal(r.headers.get('retry-after'), '2');
+    gw.fake.handlers['study:GetStudy'] = () => {
+      throw new Error('chaincode response 500, [NOT_FOUND] s1');
+    };
+    assertProblem(await call(gw, 'GET', '/v1/studies/s1', { token: doctor }), 404, 'NOT_FOUND');
+    if (saved) gw.fake.handlers['study:GetStudy'] = saved;
+  });
+
+  it('when the ledger returns a malformed response, then 502 and not the data', async () => {
+    const saved = gw.fake.handlers['study:GetStudy'];
+    gw.fake.handlers['study:GetStudy'] = () => ({ wrong: true });
+    assertProblem(await call(gw, 'GET', '/v1/studies/s1', { token: doctor }), 502, 'LEDGER_RESPONSE_INVALID');
+    if (saved) gw.fake.handlers['study:GetStudy'] = saved;
+  });
+});
+
+describe('gateway HTTP layer: idempotency', () => {
+  it('when a write is retried with the same key, then the first result is returned and the ledger is called once', async () => {
+    const id = recordId();
+    const key = randomUUID();
+    const body = recordBody(id);
+    const first = await call(gw, 'POST', '/v1/records', {
+      token: doctor,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    const second = await call(gw, 'POST', '/v1/records', {
+      token: doctor,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    assert.equal(first.status, 201);
+    assert.equal(second.status, 201);
+    assert.deepEqual(second.body, first.body);
+    assert.equal(second.headers.get('idempotent-replayed'), 'true');
+    assert.equal(gw.fake.callsOf('record:AnchorRecord').filter((c) => c.input['recordId'] === id).length, 1);
+  });
+
+  it('when the same key comes with another payload, then 422', async () => {
+    const key = randomUUID();
+    await call(gw, 'POST', '/v1/records', {
+      token: doctor,
+      body: recordBody(recordId()),
+      headers: { 'idempotency-key': key },
+    });
+    const r = await call(gw, 'POST', '/v1/records', {
+      token: doctor,
+      body: recordBody(recordId()),
+      headers: { 'idempotency-key': key },
+    });
+    assertProblem(r, 422, 'IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('when a duplicate arrives while the first is in progress, then 409', async () => {
+    gw.fake.submitDelayMs = 150;
+    try {
       const key = randomUUID();
-      const body = recordBody(id);
-      const saved = gw.fake.handlers['record:AnchorRecord'];
-      gw.fake.handlers['record:AnchorRecord'] = () => {
-        throw new AppError('LEDGER_UNAVAILABLE', 'orderer unavailable');
-      };
-      const first = await call(gw, 'POST', '/v1/records', {
-        token: doctor,
-        body,
-        headers: { 'idempotency-key': key },
-      });
+      const body = recordBody(recordId());
+      const [a, b] = await Promise.all([
+        call(gw, 'POST', '/v1/records', { token: doctor, body, headers: { 'idempotency-key': key } }),
+        new Promise<Reply>((resolve) =>
+          setTimeout(() => {
+            resolve(
+              call(gw, 'POST', '/v1/records', { token: doctor, body, headers: { 'idempotency-key': key } }),
+            );
+          }, 40),
+        ),
+      ]);
+      assert.equal(a.status, 201, a.text);
+      assertProblem(b, 409, 'IDEMPOTENCY_IN_PROGRESS');
+    } finally {
+      gw.fake.submitDelayMs = 0;
+    }
+  });
+});
+
+describe('gateway HTTP layer: idempotent recovery and keys', () => {
+  it('when a record write fails after its content was staged and is retried with the same key, then the retry reuses the staged transaction and answers the salt that content was hashed with', async () => {
+    const id = recordId();
+    const key = randomUUID();
+    const body = recordBody(id);
+    const saved = gw.fake.handlers['record:AnchorRecord'];
+    gw.fake.handlers['record:AnchorRecord'] = () => {
+      throw new AppError('LEDGER_UNAVAILABLE', 'orderer unavailable');
+    };
+    const first = await call(gw, 'POST', '/v1/records', {
+      token: doctor,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    if (saved) gw.fake.handlers['record:AnchorRecord'] = saved;
+    assertProblem(first, 503, 'LEDGER_UNAVAILABLE');
+    const stagedFirst = gw.fake
+      .callsOf('record:StageRecordContent')
+      .filter((c) => c.input['recordId'] === id);
+    assert.equal(stagedFirst.length, 1);
+    const content = JSON.parse(Object.values(stagedFirst[0]?.options.transient ?? {})[0] ?? '{}') as {
+      salt?: string;
+    };
+
+    const retry = await call(gw, 'POST', '/v1/records', {
+      token: doctor,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    assert.equal(retry.status, 201, retry.text);
+    assert.equal(retry.body['salt'], content.salt, 'the salt the staged content was hashed with');
+    assert.equal(
+      gw.fake.callsOf('record:StageRecordContent').filter((c) => c.input['recordId'] === id).length,
+      1,
+      'the content is staged once',
+    );
+  });
+
+  it('when failpoints are off (the default), then a failpoint header is ignored and the write completes', async () => {
+    const r = await call(gw, 'POST', '/v1/records', {
+      token: doctor,
+      body: recordBody(recordId()),
+      headers: { 'idempotency-key': randomUUID(), 'medledger-failpoint': 'after-endorse' },
+    });
+    assert.equal(r.status, 201, r.text);
+  });
+
+  it("when the anchor's other endorser has not committed the staging yet, then the anchor is endorsed again until it has and the record is created once", async () => {
+    const id = recordId();
+    const saved = gw.fake.handlers['record:AnchorRecord'];
+    let refusals = 2;
+    gw.fake.handlers['record:AnchorRecord'] = (input, options) => {
+      if (refusals-- > 0) throw new Error(`[CONTENT_NOT_STAGED] ${id}`);
+      if (!saved) throw new Error('no AnchorRecord handler');
+      return saved(input, options);
+    };
+    try {
+      const r = await call(gw, 'POST', '/v1/records', { token: doctor, body: recordBody(id) });
+      assert.equal(r.status, 201, r.text);
+    } finally {
       if (saved) gw.fake.handlers['record:AnchorRecord'] = saved;
-      assertProblem(first, 503, 'LEDGER_UNAVAILABLE');
-      const stagedFirst = gw.fake
-        .callsOf('record:StageRecordContent')
-        .filter((c) => c.input['recordId'] === id);
-      assert.equal(stagedFirst.length, 1);
-      const content = JSON.parse(Object.values(stagedFirst[0]?.options.transient ?? {})[0] ?? '{}') as {
-        salt?: string;
-      };
-
-      const retry = await call(gw, 'POST', '/v1/records', {
-        token: doctor,
-        body,
-        headers: { 'idempotency-key': key },
-      });
-      assert.equal(retry.status, 201, retry.text);
-      assert.equal(retry.body['salt'], content.salt, 'the salt the staged content was hashed with');
-      assert.equal(
-        gw.fake.callsOf('record:StageRecordContent').filter((c) => c.input['recordId'] === id).length,
-        1,
-        'the content is staged once',
-      );
-    });
-
-    it('when failpoints are off (the default), then a failpoint header is ignored and the write completes', async () => {
-      const r = await call(gw, 'POST', '/v1/records', {
-        token: doctor,
-        body: recordBody(recordId()),
-        headers: { 'idempotency-key': randomUUID(), 'medledger-failpoint': 'after-endorse' },
-      });
-      assert.equal(r.status, 201, r.text);
-    });
-
-    it("when the anchor's other endorser has not committed the staging yet, then the anchor is endorsed again until it has and the record is created once", async () => {
-      const id = recordId();
-      const saved = gw.fake.handlers['record:AnchorRecord'];
-      let refusals = 2;
-      gw.fake.handlers['record:AnchorRecord'] = (input, options) => {
-        if (refusals-- > 0) throw new Error(`[CONTENT_NOT_STAGED] ${id}`);
-        if (!saved) throw new Error('no AnchorRecord handler');
-        return saved(input, options);
-      };
-      try {
-        const r = await call(gw, 'POST', '/v1/records', { token: doctor, body: recordBody(id) });
-        assert.equal(r.status, 201, r.text);
-      } finally {
-        if (saved) gw.fake.handlers['record:AnchorRecord'] = saved;
-      }
-      const calls = gw.fake.callsOf('record:AnchorRecord').filter((c) => c.input['recordId'] === id);
-      assert.equal(calls.length, 3);
-      assert.equal(
-        gw.fake.callsOf('record:StageRecordContent').filter((c) => c.input['recordId'] === id).length,
-        1,
-      );
-    });
-
-    it('when the key is malformed, then 400', async () => {
-      const r = await call(gw, 'POST', '/v1/records', {
-        token: doctor,
-        body: recordBody(recordId()),
-        headers: { 'idempotency-key': 'bad key!' },
-      });
-      assertProblem(r, 400, 'IDEMPOTENCY_KEY_INVALID');
-    });
+    }
+    const calls = gw.fake.callsOf('record:AnchorRecord').filter((c) => c.input['recordId'] === id);
+    assert.equal(calls.length, 3);
+    assert.equal(
+      gw.fake.callsOf('record:StageRecordContent').filter((c) => c.input['recordId'] === id).length,
+      1,
+    );
   });
 
-  describe('patients and consents', () => {
-    it('when a patient relays their own signed consent, then 201 and the service identity signs the relay', async () => {
-      const did = patient();
-      const { privateJwk } = generatePatientKey();
-      const jws = signPatientPayload(
-        {
-          typ: SIGNED_PAYLOAD_TYPES.grant,
-          grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-          categories: ['diagnosis'],
-          maxLevel: 3,
-          purpose: 'treatment',
-          periodStart: new Date().toISOString(),
-          periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
-        },
-        { patientDid: did, privateJwk, kid: `${did}#key-1` },
-        { nowMs: Date.now() },
-      );
-      const t = await gw.token(did, { kind: 'patient' });
-      const r = await call(gw, 'POST', '/v1/consents', { token: t, body: { jws } });
-      assert.equal(r.status, 201, r.text);
-      assert.equal(gw.fake.callsOf('consent:GrantConsent').at(-1)?.caller, 'gateway-service');
-      const other = await gw.token(patient(), { kind: 'patient' });
-      assertProblem(
-        await call(gw, 'POST', '/v1/consents', { token: other, body: { jws } }),
-        403,
-        'FORBIDDEN',
-      );
+  it('when the key is malformed, then 400', async () => {
+    const r = await call(gw, 'POST', '/v1/records', {
+      token: doctor,
+      body: recordBody(recordId()),
+      headers: { 'idempotency-key': 'bad key!' },
     });
+    assertProblem(r, 400, 'IDEMPOTENCY_KEY_INVALID');
+  });
+});
 
-    it('when a patient reads another patient data, then 403; their own log and consents are 200', async () => {
-      const did = patient();
-      const { publicJwk, privateJwk } = generatePatientKey();
-      gw.fake.registerPatientKey(did, publicJwk);
-      const t = await gw.token(did, { kind: 'patient' });
-      const proof = signPatientProof(privateJwk, `${did}#key-1`, { patientDid: did, aud: 'Hospital1MSP' });
-      const own = await call(gw, 'GET', `/v1/patients/${did}/access-log`, {
-        token: t,
-        headers: { [PATIENT_PROOF_HEADER]: proof },
-      });
-      assert.equal(own.status, 200, own.text);
-      assert.equal(
-        (await call(gw, 'GET', `/v1/patients/${did}/consents?pageSize=10`, { token: t })).status,
-        200,
-      );
-      assertProblem(await call(gw, 'GET', `/v1/patients/${patient()}/access-log`, { token: t }), 403);
-      assertProblem(await call(gw, 'GET', '/v1/records/r1', { token: t }), 403);
-    });
-
-    it('when a revocation names another consent than the path, then 400', async () => {
-      const did = patient();
-      const { privateJwk } = generatePatientKey();
-      const jws = signPatientPayload(
-        {
-          typ: SIGNED_PAYLOAD_TYPES.revoke,
-          consentId: txId(),
-        },
-        { patientDid: did, privateJwk, kid: `${did}#key-1` },
-        { nowMs: Date.now() },
-      );
-      assertProblem(
-        await call(gw, 'POST', `/v1/consents/${txId()}/revoke`, { token: doctor, body: { jws } }),
-        400,
-      );
-    });
-
-    it('when a patient is registered and a DID resolved, then 201 and 200', async () => {
-      const { publicJwk } = generatePatientKey();
-      const r = await call(gw, 'POST', '/v1/patients', {
-        token: doctor,
-        body: { patientDid: patient(), publicKeyJwk: publicJwk },
-      });
-      assert.equal(r.status, 201, r.text);
-      assert.equal((await call(gw, 'GET', `/v1/dids/${patient()}`, { token: doctor })).status, 200);
-    });
+describe('gateway HTTP layer: patients and consents', () => {
+  it('when a patient relays their own signed consent, then 201 and the service identity signs the relay', async () => {
+    const did = patient();
+    const { privateJwk } = generatePatientKey();
+    const jws = signPatientPayload(
+      {
+        typ: SIGNED_PAYLOAD_TYPES.grant,
+        grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+        categories: ['diagnosis'],
+        maxLevel: 3,
+        purpose: 'treatment',
+        periodStart: new Date().toISOString(),
+        periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+      { patientDid: did, privateJwk, kid: `${did}#key-1` },
+      { nowMs: Date.now() },
+    );
+    const t = await gw.token(did, { kind: 'patient' });
+    const r = await call(gw, 'POST', '/v1/consents', { token: t, body: { jws } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(gw.fake.callsOf('consent:GrantConsent').at(-1)?.caller, 'gateway-service');
+    const other = await gw.token(patient(), { kind: 'patient' });
+    assertProblem(await call(gw, 'POST', '/v1/consents', { token: other, body: { jws } }), 403, 'FORBIDDEN');
   });
 
-  describe('staff, studies and regulator', () => {
-    it('when an admin onboards staff, then a dry run precedes CA enrollment and the committed RegisterStaff', async () => {
-      const admin = await gw.token('admin1');
-      const id = `n${randomBytes(4).toString('hex')}`;
-      const r = await call(gw, 'POST', '/v1/staff', {
-        token: admin,
-        body: { enrollmentId: id, role: 'nurse', department: 'cardiology' },
-      });
-      assert.equal(r.status, 201, r.text);
-      assert.ok(gw.enrolled.includes(id));
-      const kinds = gw.fake
-        .callsOf('identity:RegisterStaff')
-        .filter((c) => c.input['enrollmentId'] === id)
-        .map((c) => c.kind);
-      assert.deepEqual(kinds, ['evaluate', 'submit']);
+  it('when a patient reads another patient data, then 403; their own log and consents are 200', async () => {
+    const did = patient();
+    const { publicJwk, privateJwk } = generatePatientKey();
+    gw.fake.registerPatientKey(did, publicJwk);
+    const t = await gw.token(did, { kind: 'patient' });
+    const proof = signPatientProof(privateJwk, `${did}#key-1`, { patientDid: did, aud: 'Hospital1MSP' });
+    const own = await call(gw, 'GET', `/v1/patients/${did}/access-log`, {
+      token: t,
+      headers: { [PATIENT_PROOF_HEADER]: proof },
     });
-
-    it('when the dry run is refused, then nobody is enrolled', async () => {
-      const saved = gw.fake.handlers['identity:RegisterStaff'];
-      gw.fake.handlers['identity:RegisterStaff'] = () => {
-        throw new AppError('FORBIDDEN', 'not an admin');
-      };
-      const id = `n${randomBytes(4).toString('hex')}`;
-      const r = await call(gw, 'POST', '/v1/staff', {
-        token: doctor,
-        body: { enrollmentId: id, role: 'nurse' },
-      });
-      assertProblem(r, 403, 'FORBIDDEN');
-      assert.ok(!gw.enrolled.includes(id));
-      if (saved) gw.fake.handlers['identity:RegisterStaff'] = saved;
-    });
-
-    it('when staff are updated or deactivated, then 200', async () => {
-      const did = 'did:medledger:hospital1:n1';
-      assert.equal(
-        (await call(gw, 'PATCH', `/v1/staff/${did}`, { token: doctor, body: { role: 'attending' } })).status,
-        200,
-      );
-      assert.equal(
-        (await call(gw, 'POST', `/v1/staff/${did}/deactivate`, { token: doctor, body: {} })).status,
-        200,
-      );
-    });
-
-    it('when a researcher registers a study, reads its cohort and builds a dataset, then 201/200/200', async () => {
-      const t = await gw.token('res1');
-      const s = await call(gw, 'POST', '/v1/studies', {
-        token: t,
-        body: {
-          studyId: 'study-1',
-          categories: ['lab'],
-          maxLevel: 3,
-          periodStart: new Date().toISOString(),
-          periodEnd: new Date(Date.now() + 1e9).toISOString(),
-          ethicsApprovalRef: 'ETH-2025-1',
-        },
-      });
-      assert.equal(s.status, 201, s.text);
-      assert.equal((await call(gw, 'GET', '/v1/studies/study-1/cohort', { token: t })).status, 200);
-      const d = await call(gw, 'POST', '/v1/studies/study-1/datasets', {
-        token: t,
-        body: { recordIds: ['rec-a', 'rec-b'] },
-      });
-      assert.equal(d.status, 200, d.text);
-      assert.equal((d.body['items'] as unknown[]).length, 2);
-      const access = gw.fake.callsOf('access:AccessRecord').at(-1);
-      assert.equal(access?.input['purpose'], 'research');
-      assert.equal(access.input['studyId'], 'study-1');
-    });
-
-    it('when a regulator reads one audit event and reviews break-glass, then the ledger answers both', async () => {
-      const t = await gw.token('aud1');
-      assert.equal((await call(gw, 'GET', `/v1/audit/${txId()}`, { token: t })).status, 200);
-      assert.ok(gw.fake.callsOf('audit:GetAuditEvent').length > 0);
-      const rv = await call(gw, 'POST', `/v1/break-glass/${txId()}/review`, {
-        token: t,
-        body: { outcome: 'justified' },
-      });
-      assert.equal(rv.status, 200, rv.text);
-    });
+    assert.equal(own.status, 200, own.text);
+    assert.equal(
+      (await call(gw, 'GET', `/v1/patients/${did}/consents?pageSize=10`, { token: t })).status,
+      200,
+    );
+    assertProblem(await call(gw, 'GET', `/v1/patients/${patient()}/access-log`, { token: t }), 403);
+    assertProblem(await call(gw, 'GET', '/v1/records/r1', { token: t }), 403);
   });
 
-  describe('operations and headers', () => {
-    it('when staff post /v1/ops/ping, then the empty transaction is submitted as them and its tx id returned', async () => {
-      const before = gw.fake.calls.length;
-      const r = await call(gw, 'POST', '/v1/ops/ping', {
-        token: doctor,
-        body: {},
-        headers: { 'idempotency-key': randomUUID() },
-      });
-      assert.equal(r.status, 200, r.text);
-      assert.match(String(r.body['txId']), /^[0-9a-f]{64}$/);
-      const sent = gw.fake.calls.slice(before);
-      assert.deepEqual(
-        sent.map((c) => [c.kind, c.fn, c.caller]),
-        [['submit', 'health:Ping', 'doc1']],
-      );
-    });
+  it('when a revocation names another consent than the path, then 400', async () => {
+    const did = patient();
+    const { privateJwk } = generatePatientKey();
+    const jws = signPatientPayload(
+      {
+        typ: SIGNED_PAYLOAD_TYPES.revoke,
+        consentId: txId(),
+      },
+      { patientDid: did, privateJwk, kid: `${did}#key-1` },
+      { nowMs: Date.now() },
+    );
+    assertProblem(
+      await call(gw, 'POST', `/v1/consents/${txId()}/revoke`, { token: doctor, body: { jws } }),
+      400,
+    );
+  });
 
-    it('when /v1/ops/ping has no token or a non-empty body, then 401 or 400 and nothing is submitted', async () => {
-      const before = gw.fake.calls.length;
-      assertProblem(await call(gw, 'POST', '/v1/ops/ping', { body: {} }), 401, 'UNAUTHENTICATED');
-      assertProblem(
-        await call(gw, 'POST', '/v1/ops/ping', { token: doctor, body: { extra: 1 } }),
-        400,
-        'VALIDATION_FAILED',
-      );
-      assert.equal(gw.fake.calls.length, before);
+  it('when a patient is registered and a DID resolved, then 201 and 200', async () => {
+    const { publicJwk } = generatePatientKey();
+    const r = await call(gw, 'POST', '/v1/patients', {
+      token: doctor,
+      body: { patientDid: patient(), publicKeyJwk: publicJwk },
     });
+    assert.equal(r.status, 201, r.text);
+    assert.equal((await call(gw, 'GET', `/v1/dids/${patient()}`, { token: doctor })).status, 200);
+  });
+});
 
-    it('when /healthz, /readyz, /metrics and /docs are fetched, then they answer without a token', async () => {
-      assert.equal((await call(gw, 'GET', '/healthz')).status, 200);
-      assert.equal((await call(gw, 'GET', '/readyz')).status, 200);
-      const m = await call(gw, 'GET', '/metrics');
-      assert.match(m.text, /medledger_http_request_duration_seconds/);
-      const d = await fetch(`${gw.url}/docs`);
-      assert.equal(d.status, 200);
-      assert.match(d.headers.get('content-security-policy') ?? '', /script-src 'self'/);
-      const asset = await fetch(`${gw.url}/docs/assets/swagger-ui-bundle.js`);
-      assert.equal(asset.status, 200);
+describe('gateway HTTP layer: staff, studies and regulator', () => {
+  it('when an admin onboards staff, then a dry run precedes CA enrollment and the committed RegisterStaff', async () => {
+    const admin = await gw.token('admin1');
+    const id = `n${randomBytes(4).toString('hex')}`;
+    const r = await call(gw, 'POST', '/v1/staff', {
+      token: admin,
+      body: { enrollmentId: id, role: 'nurse', department: 'cardiology' },
     });
+    assert.equal(r.status, 201, r.text);
+    assert.ok(gw.enrolled.includes(id));
+    const kinds = gw.fake
+      .callsOf('identity:RegisterStaff')
+      .filter((c) => c.input['enrollmentId'] === id)
+      .map((c) => c.kind);
+    assert.deepEqual(kinds, ['evaluate', 'submit']);
+  });
 
-    it('when the ledger does not answer, then /readyz is 503', async () => {
-      gw.fake.pingError = new Error('down');
-      try {
-        assertProblem(await call(gw, 'GET', '/readyz'), 503);
-      } finally {
-        gw.fake.pingError = undefined;
-      }
+  it('when the dry run is refused, then nobody is enrolled', async () => {
+    const saved = gw.fake.handlers['identity:RegisterStaff'];
+    gw.fake.handlers['identity:RegisterStaff'] = () => {
+      throw new AppError('FORBIDDEN', 'not an admin');
+    };
+    const id = `n${randomBytes(4).toString('hex')}`;
+    const r = await call(gw, 'POST', '/v1/staff', {
+      token: doctor,
+      body: { enrollmentId: id, role: 'nurse' },
     });
+    assertProblem(r, 403, 'FORBIDDEN');
+    assert.ok(!gw.enrolled.includes(id));
+    if (saved) gw.fake.handlers['identity:RegisterStaff'] = saved;
+  });
 
-    it('when any API response is sent, then strict security headers are set and CORS is off', async () => {
-      const r = await call(gw, 'GET', '/v1/records/r1', {
-        token: doctor,
-        headers: { origin: 'https://evil.test' },
-      });
-      assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'none'/);
-      assert.match(r.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
-      assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
-      assert.equal(r.headers.get('cache-control'), 'no-store');
-      assert.match(r.headers.get('strict-transport-security') ?? '', /max-age=/);
-      assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
-      assert.equal(r.headers.get('x-powered-by'), null);
-      assert.equal(r.headers.get('access-control-allow-origin'), null);
-      assert.ok(r.headers.get('x-request-id'));
-    });
+  it('when staff are updated or deactivated, then 200', async () => {
+    const did = 'did:medledger:hospital1:n1';
+    assert.equal(
+      (await call(gw, 'PATCH', `/v1/staff/${did}`, { token: doctor, body: { role: 'attending' } })).status,
+      200,
+    );
+    assert.equal(
+      (await call(gw, 'POST', `/v1/staff/${did}/deactivate`, { token: doctor, body: {} })).status,
+      200,
+    );
+  });
 
-    it('when an error body is produced from a request carrying personal data, then the data is not echoed', async () => {
-      const body = { ...recordBody(recordId()), level: 9 };
-      const r = await call(gw, 'POST', '/v1/records', { token: doctor, body });
-      assertProblem(r, 400);
-      assert.ok(!r.text.includes('CANARY'));
+  it('when a researcher registers a study, reads its cohort and builds a dataset, then 201/200/200', async () => {
+    const t = await gw.token('res1');
+    const s = await call(gw, 'POST', '/v1/studies', {
+      token: t,
+      body: {
+        studyId: 'study-1',
+        categories: ['lab'],
+        maxLevel: 3,
+        periodStart: new Date().toISOString(),
+        periodEnd: new Date(Date.now() + 1e9).toISOString(),
+        ethicsApprovalRef: 'ETH-2025-1',
+      },
     });
+    assert.equal(s.status, 201, s.text);
+    assert.equal((await call(gw, 'GET', '/v1/studies/study-1/cohort', { token: t })).status, 200);
+    const d = await call(gw, 'POST', '/v1/studies/study-1/datasets', {
+      token: t,
+      body: { recordIds: ['rec-a', 'rec-b'] },
+    });
+    assert.equal(d.status, 200, d.text);
+    assert.equal((d.body['items'] as unknown[]).length, 2);
+    const access = gw.fake.callsOf('access:AccessRecord').at(-1);
+    assert.equal(access?.input['purpose'], 'research');
+    assert.equal(access.input['studyId'], 'study-1');
+  });
+
+  it('when a regulator reads one audit event and reviews break-glass, then the ledger answers both', async () => {
+    const t = await gw.token('aud1');
+    assert.equal((await call(gw, 'GET', `/v1/audit/${txId()}`, { token: t })).status, 200);
+    assert.ok(gw.fake.callsOf('audit:GetAuditEvent').length > 0);
+    const rv = await call(gw, 'POST', `/v1/break-glass/${txId()}/review`, {
+      token: t,
+      body: { outcome: 'justified' },
+    });
+    assert.equal(rv.status, 200, rv.text);
+  });
+});
+
+describe('gateway HTTP layer: operations and headers', () => {
+  it('when staff post /v1/ops/ping, then the empty transaction is submitted as them and its tx id returned', async () => {
+    const before = gw.fake.calls.length;
+    const r = await call(gw, 'POST', '/v1/ops/ping', {
+      token: doctor,
+      body: {},
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.match(String(r.body['txId']), /^[0-9a-f]{64}$/);
+    const sent = gw.fake.calls.slice(before);
+    assert.deepEqual(
+      sent.map((c) => [c.kind, c.fn, c.caller]),
+      [['submit', 'health:Ping', 'doc1']],
+    );
+  });
+
+  it('when /v1/ops/ping has no token or a non-empty body, then 401 or 400 and nothing is submitted', async () => {
+    const before = gw.fake.calls.length;
+    assertProblem(await call(gw, 'POST', '/v1/ops/ping', { body: {} }), 401, 'UNAUTHENTICATED');
+    assertProblem(
+      await call(gw, 'POST', '/v1/ops/ping', { token: doctor, body: { extra: 1 } }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    assert.equal(gw.fake.calls.length, before);
+  });
+
+  it('when /healthz, /readyz, /metrics and /docs are fetched, then they answer without a token', async () => {
+    assert.equal((await call(gw, 'GET', '/healthz')).status, 200);
+    assert.equal((await call(gw, 'GET', '/readyz')).status, 200);
+    const m = await call(gw, 'GET', '/metrics');
+    assert.match(m.text, /medledger_http_request_duration_seconds/);
+    const d = await fetch(`${gw.url}/docs`);
+    assert.equal(d.status, 200);
+    assert.match(d.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    const asset = await fetch(`${gw.url}/docs/assets/swagger-ui-bundle.js`);
+    assert.equal(asset.status, 200);
+  });
+
+  it('when the ledger does not answer, then /readyz is 503', async () => {
+    gw.fake.pingError = new Error('down');
+    try {
+      assertProblem(await call(gw, 'GET', '/readyz'), 503);
+    } finally {
+      gw.fake.pingError = undefined;
+    }
+  });
+
+  it('when any API response is sent, then strict security headers are set and CORS is off', async () => {
+    const r = await call(gw, 'GET', '/v1/records/r1', {
+      token: doctor,
+      headers: { origin: 'https://evil.test' },
+    });
+    assert.match(r.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.match(r.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    assert.match(r.headers.get('strict-transport-security') ?? '', /max-age=/);
+    assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(r.headers.get('x-powered-by'), null);
+    assert.equal(r.headers.get('access-control-allow-origin'), null);
+    assert.ok(r.headers.get('x-request-id'));
+  });
+
+  it('when an error body is produced from a request carrying personal data, then the data is not echoed', async () => {
+    const body = { ...recordBody(recordId()), level: 9 };
+    const r = await call(gw, 'POST', '/v1/records', { token: doctor, body });
+    assertProblem(r, 400);
+    assert.ok(!r.text.includes('CANARY'));
   });
 });
 

@@ -56,7 +56,7 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('when the design resource map is checked, then every resource of DESIGN.md section 5 is in the spec', async () => {
+  it('when the design resource map is checked, then every resource of the map in docs/architecture.md is in the spec', async () => {
     const gw = await startTestGateway();
     try {
       const spec = (await (await fetch(`${gw.url}/openapi.json`)).json()) as {

@@ -8,8 +8,8 @@ import { AppError } from '../errors';
 import { didDocFixture, patientDidDocFixture } from '../testing/fake-ledger';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
-import { checkR4AuditBundle } from '../projection/fhir-check';
-import { accessScript, LedgerBuilder, ownTreatmentAccess } from '../projection/fixtures';
+import { checkR4AuditBundle } from '../projection/testing/fhir-check';
+import { accessScript, LedgerBuilder, ownTreatmentAccess } from '../projection/testing/fixtures';
 
 interface Reply {
   status: number;
@@ -88,12 +88,20 @@ function feed(gw: TestGateway, a: string, b: string): Record<string, string> {
   return ids;
 }
 
-describe('projection routes on a regulator gateway', () => {
-  let gw: TestGateway;
-  let auditor: string;
-  const A = patient();
-  const B = patient();
-  let ids: Record<string, string>;
+// The state of the running suite: each suite below starts its own gateway (node:test runs them in order).
+let gw: TestGateway;
+let auditor: string;
+let ids: Record<string, string>;
+const A = patient();
+const B = patient();
+const keyA = generatePatientKey();
+const keyB = generatePatientKey();
+const proofOf = (did: string, key: P256PrivateJwk): Record<string, string> => ({
+  [PATIENT_PROOF_HEADER]: signPatientProof(key, `${did}#key-1`, { patientDid: did, aud: H1 }),
+});
+
+/** A regulator gateway whose auditor `aud1` sees the scripted accesses. */
+function onRegulatorGateway(): void {
   before(async () => {
     gw = await startTestGateway({ org: { name: 'Regulator', mspId: 'RegulatorMSP' } });
     staffDirectory(gw, 'RegulatorMSP');
@@ -104,6 +112,25 @@ describe('projection routes on a regulator gateway', () => {
   after(async () => {
     await gw.close();
   });
+}
+
+/** A Hospital1 gateway with the scripted accesses, where A and B hold their keys. */
+function onHospitalGateway(): void {
+  before(async () => {
+    gw = await startTestGateway();
+    staffDirectory(gw, H1);
+    gw.fake.registerPatientKey(A, keyA.publicJwk);
+    gw.fake.registerPatientKey(B, keyB.publicJwk);
+    feed(gw, A, B);
+    await gw.caughtUp();
+  });
+  after(async () => {
+    await gw.close();
+  });
+}
+
+describe('projection routes on a regulator gateway: the audit query', () => {
+  onRegulatorGateway();
 
   it('when an auditor queries the audit, then every event comes newest first with tx id and block number', async () => {
     const r = await get(gw, '/v1/audit', auditor);
@@ -165,6 +192,10 @@ describe('projection routes on a regulator gateway', () => {
     assert.equal((await get(gw, '/v1/alerts', p)).status, 403);
     assert.equal((await get(gw, '/v1/reports/compliance', p)).status, 403);
   });
+});
+
+describe('projection routes on a regulator gateway: reports, alerts and export', () => {
+  onRegulatorGateway();
 
   it('when the compliance report is asked, then JSON by default and CSV by Accept or format', async () => {
     const json = await get(gw, `/v1/reports/compliance?from=${ago(200)}&to=${ago(0)}`, auditor);
@@ -213,26 +244,8 @@ describe('projection routes on a regulator gateway', () => {
   });
 });
 
-describe('projection routes on a hospital gateway', () => {
-  let gw: TestGateway;
-  const A = patient();
-  const B = patient();
-  const keyA = generatePatientKey();
-  const keyB = generatePatientKey();
-  const proofOf = (did: string, key: P256PrivateJwk): Record<string, string> => ({
-    [PATIENT_PROOF_HEADER]: signPatientProof(key, `${did}#key-1`, { patientDid: did, aud: H1 }),
-  });
-  before(async () => {
-    gw = await startTestGateway();
-    staffDirectory(gw, H1);
-    gw.fake.registerPatientKey(A, keyA.publicJwk);
-    gw.fake.registerPatientKey(B, keyB.publicJwk);
-    feed(gw, A, B);
-    await gw.caughtUp();
-  });
-  after(async () => {
-    await gw.close();
-  });
+describe('projection routes on a hospital gateway: the audit query', () => {
+  onHospitalGateway();
 
   it('when a hospital admin queries the audit, then only events of their hospital come back', async () => {
     const r = await get(gw, '/v1/audit', await gw.token('admin1'));
@@ -266,6 +279,10 @@ describe('projection routes on a hospital gateway', () => {
   it('when other staff of the hospital query the audit, then 403', async () => {
     assert.equal((await get(gw, '/v1/audit', await gw.token('doc1'))).status, 403);
   });
+});
+
+describe("projection routes on a hospital gateway: a patient's access log", () => {
+  onHospitalGateway();
 
   it('when a patient reads their access log with a proof of their key, then it lists each access with its basis; nobody else may', async () => {
     const r = await get(
@@ -299,6 +316,10 @@ describe('projection routes on a hospital gateway', () => {
     assert.equal(r.type.split(';')[0], 'application/problem+json');
     assert.equal(r.body['code'], 'PATIENT_PROOF_REQUIRED');
   });
+});
+
+describe('projection routes on a hospital gateway: patient proofs', () => {
+  onHospitalGateway();
 
   it('when the proof is signed by another key, for another DID or org, expired, too long, from the future, malformed or replayed, then 401 PATIENT_PROOF_INVALID', async () => {
     const token = await gw.token(A, { kind: 'patient' });

@@ -1,16 +1,17 @@
 /**
- * The projection inside a running gateway: one writing connection fed by {@link followForever}, one
- * read-only connection for the {@link ProjectionService}, and the status `/readyz` reports.
+ * The projection inside a running gateway, where its two halves meet: one writing connection fed by
+ * {@link followForever} (write side), one read-only connection for the {@link ProjectionService}
+ * (read side), and the status `/readyz` reports.
  */
 import { randomBytes } from 'node:crypto';
 
 import type { ProjectionConfig } from '../config';
 import { readWalletKey } from '../wallet';
-import { followForever } from './projector';
-import { ProjectionService } from './service';
-import { openProjectionDatabase } from './database';
-import { ProjectionStore } from './store';
-import type { EventSource } from './types';
+import { ProjectionService } from './read/service';
+import { followForever } from './write/projector';
+import type { EventSource } from './write/source';
+import { openProjectionDatabase } from './write/sql/open';
+import { ProjectionStore } from './write/store';
 
 /** Where the projection stands against the ledger. */
 export interface ProjectionStatusReport {

@@ -1,5 +1,5 @@
 /**
- * Regulator and patient views answered from the audit projection (DESIGN §4): the audit query, the
+ * Regulator and patient views answered from the audit projection (docs/architecture.md): the audit query, the
  * compliance report, alerts, the FHIR export and a patient's access log. Who may see what is decided
  * here from the authenticated principal and their on-chain DID document, never from a parameter.
  */
@@ -8,9 +8,9 @@ import { orgKindOf, staffDid } from '@medledger/domain';
 import { verifyPatientProof, type NonceCache } from '../auth/patient-proof';
 import type { Principal } from '../auth/tokens';
 import { AppError, GatewayErrorCode } from '../errors';
-import { complianceReportCsv } from '../projection/csv';
-import type { FhirBundle } from '../projection/fhir';
-import type { ProjectionService } from '../projection/service';
+import type { BundleLink, FhirAuditBundle } from '../projection/read/fhir/schema';
+import { complianceReportCsv } from '../projection/read/reports/csv';
+import type { ProjectionService } from '../projection/read/service';
 import type {
   AccessLogEntry,
   Alert,
@@ -19,7 +19,7 @@ import type {
   ComplianceReport,
   Page,
   Viewer,
-} from '../projection/views';
+} from '../projection/read/views';
 import type { ServiceContext } from './context';
 
 /** What the projection routes need besides the ledger. */
@@ -112,12 +112,6 @@ export async function queryAudit(
   return ctx.projection.queryAudit(viewer, auditFiltersOf(query), cursor, limit);
 }
 
-/** A FHIR Bundle link. */
-export interface BundleLink {
-  readonly relation: 'self' | 'next';
-  readonly url: string;
-}
-
 /**
  * Audit events as a FHIR R4 Bundle of AuditEvent resources; the next page is the Bundle's `next`
  * link (`path` with the same query and the new cursor), as FHIR clients expect.
@@ -126,7 +120,7 @@ export async function exportFhir(
   ctx: ProjectionContext,
   path: string,
   query: AuditQuery & { readonly limit?: number | undefined; readonly cursor?: string | undefined },
-): Promise<FhirBundle & { readonly link: readonly BundleLink[] }> {
+): Promise<FhirAuditBundle> {
   const viewer = await viewerOf(ctx);
   const { bundle, nextCursor } = await ctx.projection.exportFhirAuditEvents(
     viewer,

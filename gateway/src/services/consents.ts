@@ -2,7 +2,7 @@
 import { decodeCompactJws, type Consent, type TransactionOutput } from '@medledger/domain';
 
 import { AppError, GatewayErrorCode } from '../errors';
-import type { ServiceContext } from './context';
+import { submitAnswer, type ServiceContext } from './context';
 
 /**
  * Reads a field of a JWS payload without verifying it (the chaincode verifies); used only to route
@@ -22,12 +22,8 @@ export function unverifiedPayloadField(jws: string, field: string): unknown {
   }
 }
 
-export async function grantConsent(
-  ctx: ServiceContext,
-  jws: string,
-): Promise<{ txId: string; consent: Consent }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'GrantConsent', { jws }, { onEndorsed: ctx.onEndorsed });
-  return { txId: res.txId, consent: res.result };
+export function grantConsent(ctx: ServiceContext, jws: string): Promise<{ txId: string; consent: Consent }> {
+  return submitAnswer(ctx, 'GrantConsent', { jws }, 'consent');
 }
 
 export async function revokeConsent(
@@ -40,21 +36,14 @@ export async function revokeConsent(
       issues: [{ path: '/body/jws', message: 'consentId differs from the path' }],
     });
   }
-  const res = await ctx.ledger.submit(ctx.caller, 'RevokeConsent', { jws }, { onEndorsed: ctx.onEndorsed });
-  return { txId: res.txId, consent: res.result };
+  return submitAnswer(ctx, 'RevokeConsent', { jws }, 'consent');
 }
 
-export async function setPreferences(
+export function setPreferences(
   ctx: ServiceContext,
   jws: string,
 ): Promise<{ txId: string; preferences: TransactionOutput<'SetPatientPreferences'> }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'SetPatientPreferences',
-    { jws },
-    { onEndorsed: ctx.onEndorsed },
-  );
-  return { txId: res.txId, preferences: res.result };
+  return submitAnswer(ctx, 'SetPatientPreferences', { jws }, 'preferences');
 }
 
 export function listPatientConsents(

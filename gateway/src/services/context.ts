@@ -1,18 +1,23 @@
-import type { EndorsedTransaction, LedgerCaller } from '../fabric/ledger-port';
-import type { Ledger } from './ledger';
+import type { TransactionOutput } from '@medledger/domain';
+
+import type { LedgerCaller } from '../fabric/ledger-port';
+import type { CallOptions, Ledger, OptionsArg, SubmitName } from './ledger';
 
 /** What a service call needs: the ledger, who signs, and the gateway's org. No HTTP or Fabric types. */
 export interface ServiceContext {
+  /**
+   * The request's ledger: it journals every transaction it endorses (so a retry under the request's
+   * idempotency key recovers it instead of writing again) and decides endorsement from the registry.
+   */
   readonly ledger: Ledger;
   /** The identity that signs this call. */
   readonly caller: LedgerCaller;
   /** MSP ID of the gateway's org. */
   readonly mspId: string;
-  /** Told of each endorsed write (logs, and the idempotency journal that lets a retry recover it). */
-  readonly onEndorsed: (tx: EndorsedTransaction) => void;
   /**
    * A value this request must keep across retries under its idempotency key (e.g. a record's salt):
-   * the first attempt's `make()`, stored before it is used; without a key, just `make()`.
+   * the first attempt's `make()`, kept in the request's write journal before it is used; without a key,
+   * just `make()`.
    */
   readonly remember: (name: string, make: () => string) => string;
 }
@@ -21,4 +26,23 @@ export interface ServiceContext {
 export interface StaffEnroller {
   /** Resolves once the identity is in the wallet; a no-op when it is already. */
   ensureEnrolled(enrollmentId: string): Promise<void>;
+}
+
+/** Writes that need nothing besides their input (no content, no custodian). */
+type PlainSubmitName = { [N in SubmitName]: object extends CallOptions<N> ? N : never }[SubmitName];
+
+/** A write's answer: the id of the transaction that committed it, and its result under `K`. */
+export type WriteAnswer<K extends string, T> = { readonly txId: string } & { readonly [P in K]: T };
+
+/** Submits `name` as the caller and answers its transaction id with its result under `key`. */
+export async function submitAnswer<N extends PlainSubmitName, K extends string>(
+  ctx: ServiceContext,
+  name: N,
+  input: unknown,
+  key: K,
+): Promise<WriteAnswer<K, TransactionOutput<N>>> {
+  // Plain writes take no options; the compiler cannot see that through the generic `N`.
+  const none = [] as unknown as OptionsArg<N>;
+  const { txId, result } = await ctx.ledger.submit<N>(ctx.caller, name, input, ...none);
+  return { txId, [key]: result } as WriteAnswer<K, TransactionOutput<N>>;
 }

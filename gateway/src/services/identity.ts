@@ -2,7 +2,7 @@
 import { registerStaffInput, type DidDocument } from '@medledger/domain';
 import type { z } from 'zod';
 
-import type { ServiceContext, StaffEnroller } from './context';
+import { submitAnswer, type ServiceContext, type StaffEnroller } from './context';
 
 export type RegisterStaffBody = z.output<typeof registerStaffInput>;
 
@@ -16,53 +16,38 @@ export async function onboardStaff(
   enroller: StaffEnroller,
   body: RegisterStaffBody,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  await ctx.ledger.evaluate(ctx.caller, 'RegisterStaff', body);
+  await ctx.ledger.simulate(ctx.caller, 'RegisterStaff', body);
   await enroller.ensureEnrolled(body.enrollmentId);
-  const res = await ctx.ledger.submit(ctx.caller, 'RegisterStaff', body, { onEndorsed: ctx.onEndorsed });
-  return { txId: res.txId, didDocument: res.result };
+  return submitAnswer(ctx, 'RegisterStaff', body, 'didDocument');
 }
 
-export async function updateStaff(
+export function updateStaff(
   ctx: ServiceContext,
   did: string,
   body: Record<string, unknown>,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'UpdateStaff',
-    { ...body, did },
-    { onEndorsed: ctx.onEndorsed },
-  );
-  return { txId: res.txId, didDocument: res.result };
+  return submitAnswer(ctx, 'UpdateStaff', { ...body, did }, 'didDocument');
 }
 
-export async function deactivateStaff(
+export function deactivateStaff(
   ctx: ServiceContext,
   did: string,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'DeactivateStaff', { did }, { onEndorsed: ctx.onEndorsed });
-  return { txId: res.txId, didDocument: res.result };
+  return submitAnswer(ctx, 'DeactivateStaff', { did }, 'didDocument');
 }
 
-export async function registerPatient(
+export function registerPatient(
   ctx: ServiceContext,
   body: unknown,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'RegisterPatient', body, { onEndorsed: ctx.onEndorsed });
-  return { txId: res.txId, didDocument: res.result };
+  return submitAnswer(ctx, 'RegisterPatient', body, 'didDocument');
 }
 
-export async function rotatePatientKey(
+export function rotatePatientKey(
   ctx: ServiceContext,
   jws: string,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'RotatePatientKey',
-    { jws },
-    { onEndorsed: ctx.onEndorsed },
-  );
-  return { txId: res.txId, didDocument: res.result };
+  return submitAnswer(ctx, 'RotatePatientKey', { jws }, 'didDocument');
 }
 
 export function resolveDid(ctx: ServiceContext, did: string): Promise<DidDocument> {

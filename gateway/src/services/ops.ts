@@ -7,6 +7,6 @@ import type { ServiceContext } from './context';
 
 /** Submits `health:Ping` as the caller and waits for its VALID commit. */
 export async function ping(ctx: ServiceContext): Promise<{ txId: string }> {
-  const { txId } = await ctx.ledger.submit(ctx.caller, 'Ping', {}, { onEndorsed: ctx.onEndorsed });
+  const { txId } = await ctx.ledger.submit(ctx.caller, 'Ping', {});
   return { txId };
 }

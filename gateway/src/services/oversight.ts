@@ -5,22 +5,16 @@
  */
 import type { AuditEvent, BreakGlassCase } from '@medledger/domain';
 
-import type { ServiceContext } from './context';
+import { submitAnswer, type ServiceContext } from './context';
 
 export function getAuditEvent(ctx: ServiceContext, eventId: string): Promise<AuditEvent> {
   return ctx.ledger.evaluate(ctx.caller, 'GetAuditEvent', { eventId });
 }
 
-export async function reviewBreakGlass(
+export function reviewBreakGlass(
   ctx: ServiceContext,
   accessId: string,
   outcome: string,
 ): Promise<{ txId: string; case: BreakGlassCase }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'ReviewBreakGlass',
-    { accessId, outcome },
-    { onEndorsed: ctx.onEndorsed },
-  );
-  return { txId: res.txId, case: res.result };
+  return submitAnswer(ctx, 'ReviewBreakGlass', { accessId, outcome }, 'case');
 }

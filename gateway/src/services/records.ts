@@ -16,7 +16,7 @@ import {
 import { z } from 'zod';
 
 import { AppError } from '../errors';
-import type { ServiceContext } from './context';
+import { submitAnswer, type ServiceContext } from './context';
 
 /** Request body of `POST /v1/records`: the metadata of version 1 and the FHIR resource. */
 export const createRecordBody = z.strictObject({
@@ -63,10 +63,8 @@ async function anchor(
   // A retry under the same idempotency key must hash with the same salt as the attempt it recovers.
   const salt = ctx.remember('salt', newSalt);
   const staged = await ctx.ledger.submit(ctx.caller, 'StageRecordContent', metadata, {
+    // Staged in the custodian's implicit collection: the registry has only its own peers endorse.
     content: { resource, salt },
-    // The content goes to the custodian's implicit collection: only its own peers endorse.
-    endorsingOrganizations: [ctx.mspId],
-    onEndorsed: ctx.onEndorsed,
   });
   const anchorInput = {
     ...metadata,
@@ -82,9 +80,7 @@ async function anchor(
   let anchored;
   for (let attempt = 0; ; attempt++) {
     try {
-      anchored = await ctx.ledger.submit(ctx.caller, 'AnchorRecord', anchorInput, {
-        onEndorsed: ctx.onEndorsed,
-      });
+      anchored = await ctx.ledger.submit(ctx.caller, 'AnchorRecord', anchorInput, {});
       break;
     } catch (err) {
       const lagging = err instanceof AppError && err.code === ErrorCode.CONTENT_NOT_STAGED;
@@ -143,21 +139,15 @@ export const accessBody = accessRecordInput.omit({ recordId: true });
 export type AccessBody = z.output<typeof accessBody>;
 
 /** Asks the chaincode for access; a denial is committed too and returned as such. */
-export async function requestAccess(
+export function requestAccess(
   ctx: ServiceContext,
   recordId: string,
   body: AccessBody,
 ): Promise<{ txId: string; decision: AccessDecision }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'AccessRecord',
-    { ...body, recordId },
-    { onEndorsed: ctx.onEndorsed },
-  );
-  return { txId: res.txId, decision: res.result };
+  return submitAnswer(ctx, 'AccessRecord', { ...body, recordId }, 'decision');
 }
 
-/** Reads content with a granted access, on a peer of the record's custodian. */
+/** Reads content with a granted access, on a peer of the record's custodian (where it lives). */
 export async function readContent(
   ctx: ServiceContext,
   recordId: string,
@@ -168,34 +158,22 @@ export async function readContent(
     ctx.caller,
     'ReadRecordContent',
     { recordId, accessId },
-    { endorsingOrganizations: [anchorOf.custodian] },
+    { custodian: anchorOf.custodian },
   );
 }
 
-export async function reviewQuality(
+export function reviewQuality(
   ctx: ServiceContext,
   recordId: string,
   version: number,
 ): Promise<{ txId: string; record: RecordAnchor }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'ReviewRecordQuality',
-    { recordId, version },
-    { onEndorsed: ctx.onEndorsed },
-  );
-  return { txId: res.txId, record: res.result };
+  return submitAnswer(ctx, 'ReviewRecordQuality', { recordId, version }, 'record');
 }
 
-export async function eraseContent(
+export function eraseContent(
   ctx: ServiceContext,
   recordId: string,
   body: { version?: number | undefined; reason: string },
 ): Promise<{ txId: string; result: TransactionOutput<'EraseRecordContent'> }> {
-  const res = await ctx.ledger.submit(
-    ctx.caller,
-    'EraseRecordContent',
-    { ...body, recordId },
-    { onEndorsed: ctx.onEndorsed },
-  );
-  return { txId: res.txId, result: res.result };
+  return submitAnswer(ctx, 'EraseRecordContent', { ...body, recordId }, 'result');
 }

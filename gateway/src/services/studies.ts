@@ -3,15 +3,11 @@ import type { Study, TransactionOutput } from '@medledger/domain';
 import { z } from 'zod';
 
 import { AppError } from '../errors';
-import type { ServiceContext } from './context';
+import { submitAnswer, type ServiceContext } from './context';
 import { definedOnly } from './consents';
 
-export async function registerStudy(
-  ctx: ServiceContext,
-  body: unknown,
-): Promise<{ txId: string; study: Study }> {
-  const res = await ctx.ledger.submit(ctx.caller, 'RegisterStudy', body, { onEndorsed: ctx.onEndorsed });
-  return { txId: res.txId, study: res.result };
+export function registerStudy(ctx: ServiceContext, body: unknown): Promise<{ txId: string; study: Study }> {
+  return submitAnswer(ctx, 'RegisterStudy', body, 'study');
 }
 
 export function getStudy(ctx: ServiceContext, studyId: string): Promise<Study> {
@@ -57,12 +53,11 @@ export async function buildDataset(
   for (const recordId of body.recordIds) {
     try {
       const anchor = await ctx.ledger.evaluate(ctx.caller, 'GetRecord', { recordId });
-      const decision = await ctx.ledger.submit(
-        ctx.caller,
-        'AccessRecord',
-        { recordId, purpose: 'research', studyId },
-        { onEndorsed: ctx.onEndorsed },
-      );
+      const decision = await ctx.ledger.submit(ctx.caller, 'AccessRecord', {
+        recordId,
+        purpose: 'research',
+        studyId,
+      });
       if (decision.result.outcome !== 'granted') {
         items.push({
           recordId,
@@ -78,7 +73,7 @@ export async function buildDataset(
         ctx.caller,
         'ReadRecordContent',
         { recordId, accessId: decision.result.accessId },
-        { endorsingOrganizations: [anchor.custodian] },
+        { custodian: anchor.custodian },
       );
       items.push({
         recordId,

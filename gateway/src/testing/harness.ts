@@ -1,7 +1,6 @@
 /** Starts an app on port 0 over the fake ledger, with a real JWKS and token minting. */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 
 import type { Express } from 'express';
 import { tmpdir } from 'node:os';
@@ -15,11 +14,13 @@ import type { RouteDef } from '../http/route-table';
 import { SqliteIdempotencyStore } from '../idempotency';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
-import { MemoryEventSource } from '../projection/memory-source';
+import { MemoryEventSource } from '../projection/testing/memory-source';
 import { startProjection, type ProjectionRuntime } from '../projection/runtime';
 import { RateLimiter } from '../rate-limit';
 import { Ledger } from '../services/ledger';
 import { FakeLedgerClient } from './fake-ledger';
+import { ResponseContract } from './response-contract';
+import { serve } from './serve';
 
 export const ISSUER = 'https://idp.hospital1.test';
 export const AUDIENCE = 'medledger-gateway';
@@ -36,6 +37,8 @@ export interface TestGateway {
   /** The in-memory ledger of chaincode events the gateway's projection follows. */
   readonly events: MemoryEventSource;
   readonly projection: ProjectionRuntime;
+  /** Checks every success answer against its route's response schema; `close` fails on a violation. */
+  readonly contract: ResponseContract;
   /** Resolves once the projection holds every event appended to {@link events}. */
   caughtUp(): Promise<void>;
   token(subject: string, over?: Partial<MintOptions>): Promise<string>;
@@ -118,7 +121,7 @@ export async function startTestGateway(
   const enrolled: string[] = [];
   const { app, routes } = createApp({
     config,
-    ledger: new Ledger(fake),
+    ledger: new Ledger(fake, { org: org.mspId }),
     verifier: await createTokenVerifier({ ...config.auth, orgName: org.name, mspId: org.mspId }),
     idempotency: new SqliteIdempotencyStore(':memory:'),
     enroller: {
@@ -134,16 +137,11 @@ export async function startTestGateway(
     projectionStatus: () => projection.status(),
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => {
-      resolve(s);
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const contract = new ResponseContract(routes);
+  const served = await serve(contract.wrap(app));
   const signingKey = (await import('node:crypto')).createPrivateKey(readFileSync(keys.privateKeyPath));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: served.url,
     fake,
     routes,
     app,
@@ -152,6 +150,7 @@ export async function startTestGateway(
     config,
     events,
     projection,
+    contract,
     async caughtUp() {
       const last = events.all.at(-1);
       for (let i = 0; i < 400 && last; i += 1) {
@@ -164,13 +163,9 @@ export async function startTestGateway(
     token: (subject, over = {}) =>
       mintToken(signingKey, { issuer: ISSUER, audience: AUDIENCE, org: org.name, subject, ...over }),
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      });
+      await served.close();
       await projection.stop();
+      contract.assertKept();
     },
   };
 }

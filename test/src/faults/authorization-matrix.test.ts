@@ -11,7 +11,7 @@ import {
   type P256PrivateJwk,
   type TransactionName,
 } from '@medledger/domain';
-import { buildRoutes } from '@medledger/gateway/dist/http/route-table';
+import { buildRoutes } from '@medledger/gateway';
 import type { NetworkInfo } from '@medledger/network';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import type * as grpc from '@grpc/grpc-js';
@@ -21,7 +21,7 @@ import { convergedTip } from '../support/faults';
 import { diagnosisRecord, hypertensionCondition } from '../support/fixtures';
 import {
   ensureNetwork,
-  gatewayFor,
+  gatewayForUnregistered,
   gatewayForWalletIdentity,
   orgInfo,
   releaseNetwork,
@@ -30,7 +30,8 @@ import {
 /**
  * Issue 7: every role of every org against every REST route and every chaincode transaction invoked
  * directly with the Fabric Gateway SDK (bypassing the REST gateway), compared with hand-written
- * decision tables derived from DESIGN.md sections 2-5 and the callers each contract documents. Every
+ * decision tables derived from docs/architecture.md (identities and roles, access decisions, data
+ * levels, the REST resource map) and the callers each contract documents. Every
  * request is valid for its caller (fixtures made in `before`), so a refusal can only come from
  * authorization. Refusals must be 401/403 problem+json (REST) or a coded authorization error
  * (chaincode) and must not write a block; allows must succeed.
@@ -97,8 +98,8 @@ const ADMIN_OF: Record<OrgName, Staff> = {
   Research: 'resAdmin',
   Regulator: 'regAdmin',
 };
-/** A demo person `npm start` enrolled from Hospital1's CA and nobody registered on chain. */
-const UNREGISTERED_ID = 'hospital1-nurse-1';
+/** A person Hospital1's CA enrolls for this run and nobody registers on chain. */
+const UNREGISTERED_ID = `authz-unreg-${run}`;
 
 /**
  * Expected REST decisions. A: 2xx. G / D: 200 with the access decision granted / denied (the
@@ -113,18 +114,18 @@ const UNREGISTERED_ID = 'hospital1-nurse-1';
  * Targets: the fixture patient and their Hospital1 cardiology diagnosis record; staff of the caller's
  * own org for staff changes; a study of the researcher.
  *
- * Why (DESIGN §2-5 and the contracts' caller rules):
+ * Why (docs/architecture.md and the contracts' caller rules):
  * - DIDs resolve for any member and the patient's app; records' metadata, history and verification
  *   are for any active member (staff routes: a patient token is refused by the gateway).
- * - Staff onboarding and changes: the admin of the same org only (§2).
+ * - Staff onboarding and changes: the admin of the same org only (identities and roles).
  * - Patients are registered by hospital staff of any role; research and regulator cannot.
  * - Patient-signed payloads (key rotation, consents, revocations, preferences) are relayed by any
- *   active member or by the patient's own app: the patient's signature is what authorizes (§2).
+ *   active member or by the patient's own app: the patient's signature is what authorizes (identities and roles).
  * - Records are written by a hospital's clinicians: attendings anywhere in their hospital, interns and
- *   nurses in their department; versions only by the custodian hospital (§3). Quality review: the
+ *   nurses in their department; versions only by the custodian hospital (data levels). Quality review: the
  *   custodian's attendings and admins. Erasure: the custodian's admin.
- * - Access (§4): custodian clinicians treating (attendings, interns and nurses; admins run identities,
- *   not care, and never get content: DESIGN is silent on them, least privilege decides), Hospital2's
+ * - Access (access decisions): custodian clinicians treating (attendings, interns and nurses; admins run identities,
+ *   not care, and never get content: the rules are silent on them, least privilege decides), Hospital2's
  *   clinicians by the patient's org consent, the researcher by study consent; regulators never get
  *   content. Content needs one's
  *   own granted access: callers without one present another person's grant (permission borrowing).
@@ -179,9 +180,9 @@ const HTTP_TABLE = [
  * replaced by the unregistered person. Where the REST table differs, it is the gateway's own refusal
  * (wrong principal kind) or the audit views' narrower scope.
  * - QueryAudit by patient: the regulator's auditor, and hospital admins (scoped to their hospital's
- *   events); DESIGN §4 gives consortium-wide audit reads to regulators only, so other orgs' admins
+ *   events); the access decisions give consortium-wide audit reads to regulators only, so other orgs' admins
  *   are refused, as the REST audit views refuse them.
- * - Ping and GetBuildInfo: any enrolled member (operations); ResolveDid: any member (§5).
+ * - Ping and GetBuildInfo: any enrolled member (operations); ResolveDid: any member (the REST resource map).
  */
 const DIRECT_TABLE = [
   'RegisterStaff          | A   F   F   F   F   A   F   A   F   A   F   NR',
@@ -740,7 +741,7 @@ describe('authorization matrix', () => {
     const connections = {} as Record<DirectCaller, { gateway: Gateway; client: grpc.Client }>;
     for (const who of STAFF)
       connections[who] = await gatewayForWalletIdentity(info, orgOf(who), PEOPLE[who].id);
-    connections.unregistered = gatewayFor(info, 'Hospital1', UNREGISTERED_ID);
+    connections.unregistered = await gatewayForUnregistered(info, 'Hospital1', UNREGISTERED_ID);
     t.after(() => {
       for (const c of Object.values(connections)) {
         c.gateway.close();

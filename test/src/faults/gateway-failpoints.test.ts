@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generatePatientKey } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
-import { FAILPOINT_HEADER, FAILPOINT_STAGES } from '@medledger/gateway/dist/failpoints';
+import { FAILPOINT_HEADER, FAILPOINT_STAGES } from '@medledger/gateway';
 import { convergedTip, killProcess, orgProcesses, pidOf, restartProcess, waitUntil } from '../support/faults';
 import { diagnosisRecord, hypertensionCondition } from '../support/fixtures';
 import { checkJournal } from '../support/journal';

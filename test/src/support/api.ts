@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { P256PrivateJwk } from '@medledger/domain';
-import { PATIENT_PROOF_HEADER, signPatientProof } from '@medledger/gateway/dist/auth/patient-proof';
-import { mintToken } from '@medledger/gateway/dist/auth/tokens';
+import { PATIENT_PROOF_HEADER, mintToken, signPatientProof } from '@medledger/gateway/auth';
 import { DEV_AUDIENCE, type NetworkInfo } from '@medledger/network';
 import { peersLevel } from './faults';
 

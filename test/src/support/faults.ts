@@ -27,7 +27,7 @@ import {
   type ProcessSpec,
   type TlsClient,
 } from '@medledger/network';
-import { packageChaincode } from '@medledger/network/dist/lifecycle';
+import { packageChaincode } from '@medledger/network';
 import { gatewayFor } from './network';
 
 const run = promisify(execFile);
@@ -89,7 +89,7 @@ export async function restartProcess(
   extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<number> {
   const started = performance.now();
-  const ctx = networkContext();
+  const ctx = await networkContext();
   const { topology, paths: p } = ctx;
   let spec: ProcessSpec | undefined;
   const orderer = topology.ordererOrg.nodes.find((n) => n.shortName === name);

@@ -10,7 +10,8 @@ import {
   type Signer,
 } from '@hyperledger/fabric-gateway';
 import { createPrivateKey } from 'node:crypto';
-import { FileWallet, readWalletKey } from '@medledger/gateway/dist/wallet';
+import { FabricCaClient } from '@medledger/gateway';
+import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
 import {
   basePortFromEnv,
   defaultTopologySpec,
@@ -36,7 +37,7 @@ export async function ensureNetwork(): Promise<NetworkInfo> {
   const info = runningNetworkInfo();
   if (info !== undefined) return info;
   startedHere = true;
-  return startNetwork(networkContext());
+  return startNetwork(await networkContext());
 }
 
 /** Stops the network if this process started it. */
@@ -108,9 +109,45 @@ export async function gatewayForWalletIdentity(
     enrollmentId,
   );
   if (stored === undefined) throw new Error(`${enrollmentId} is not in the ${orgName} wallet`);
+  return connectWithPem(org, stored.mspId, stored);
+}
+
+/**
+ * A Fabric Gateway connection for a person the org's CA enrolls here and nobody registers on chain:
+ * a member of the org's MSP without a DID document (the chaincode's `NOT_REGISTERED`). Registered
+ * and enrolled with the registrar the org's REST gateway uses.
+ */
+export async function gatewayForUnregistered(
+  info: NetworkInfo,
+  orgName: string,
+  enrollmentId: string,
+): Promise<{ gateway: Gateway; client: grpc.Client }> {
+  const org = orgInfo(info, orgName);
+  const ca = new FabricCaClient({
+    url: org.caUrl,
+    caName: org.caName,
+    tlsRoot: readFileSync(org.tlsCaCert),
+    tlsClient: { cert: readFileSync(org.tlsClient.cert), key: readFileSync(org.tlsClient.key) },
+  });
+  const registrarFile = join(info.stateDir, 'gateways', orgName.toLowerCase(), 'registrar.json');
+  const registrar = JSON.parse(readFileSync(registrarFile, 'utf8')) as {
+    enrollmentId: string;
+    secret: string;
+  };
+  const registrarIdentity = await ca.enroll(registrar.enrollmentId, registrar.secret);
+  const person = await ca.enroll(enrollmentId, await ca.register(registrarIdentity, enrollmentId));
+  return connectWithPem(org, org.mspId, person);
+}
+
+/** A connection signing with a PEM certificate and private key (a wallet entry, a CA enrollment). */
+function connectWithPem(
+  org: OrgInfo,
+  mspId: string,
+  pem: { readonly certificate: string; readonly privateKey: string },
+): { gateway: Gateway; client: grpc.Client } {
   return connectAs(org, {
-    identity: { mspId: stored.mspId, credentials: Buffer.from(stored.certificate) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(stored.privateKey)),
+    identity: { mspId, credentials: Buffer.from(pem.certificate) },
+    signer: signers.newPrivateKeySigner(createPrivateKey(pem.privateKey)),
   });
 }
 

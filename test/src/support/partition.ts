@@ -108,7 +108,7 @@ export class OrdererPartitions {
   /** Moves every orderer into a namespace of its own, one at a time, each caught up before the next. */
   static async isolateAll(info: NetworkInfo): Promise<OrdererPartitions> {
     const partitions = new OrdererPartitions(info);
-    const nodes = networkContext().topology.ordererOrg.nodes;
+    const nodes = (await networkContext()).topology.ordererOrg.nodes;
     try {
       for (const node of nodes) await partitions.moveIn(node, nodes);
     } catch (err) {
@@ -130,7 +130,7 @@ export class OrdererPartitions {
 
   /** Moves every orderer back to the host's namespace and deletes the namespaces, links and relays. */
   async restore(): Promise<void> {
-    const ctx = networkContext();
+    const ctx = await networkContext();
     for (const [index, isolated] of [...this.isolated]) {
       const spec = ordererProcess(ctx, isolated.node);
       await stopProcess(spec.pidFile);
@@ -149,7 +149,7 @@ export class OrdererPartitions {
   }
 
   private async moveIn(node: OrdererNode, all: readonly OrdererNode[]): Promise<void> {
-    const ctx = networkContext();
+    const ctx = await networkContext();
     const p = plumbing(node);
     removePlumbing(node);
     ip('netns', 'add', p.namespace);

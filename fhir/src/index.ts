@@ -1,0 +1,2 @@
+export { createR4Validator, type FhirIssue, type FhirIssueKind, type R4Validator } from './r4-validator';
+export { checkSearchsetBundle, type SearchsetExpectation } from './searchset';

@@ -1,0 +1,115 @@
+/**
+ * Patient routes: consents and preferences signed by the patient and relayed (by staff or the patient's
+ * app), the patient's consents, and the patient's own accounting of disclosures.
+ */
+import {
+  consentPageSchema,
+  consentSchema,
+  patientDidSchema,
+  patientPreferencesSchema,
+  txIdSchema,
+} from '@medledger/domain';
+import { z } from 'zod';
+
+import { PATIENT_PROOF_HEADER } from '../../auth/patient-proof';
+import { GatewayErrorCode } from '../../errors';
+import * as auditProjection from '../../services/audit-projection';
+import * as consents from '../../services/consents';
+import { accessLogPageSchema } from '../../projection/read/views';
+import { route, type HeaderParam, type RouteDef } from './route';
+import { idParam, jwsBody, ledgerPage, projectionPage, tx, type RouteLimits } from './shared';
+
+const patientParam = z.strictObject({ did: patientDidSchema });
+
+const proofHeader: HeaderParam = {
+  name: PATIENT_PROOF_HEADER,
+  required: true,
+  description:
+    "Compact JWS (ES256) signed with the current key of the patient's DID document (header kid = that key id), payload { typ: 'medledger.access-log.read', patientDid: <the path DID>, aud: <this gateway's org MSP ID>, nonce: <16-128 base64url characters, used once>, iat, exp } in seconds since the epoch, exp - iat <= 300, iat at most 30 s in the future",
+  pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+};
+
+const accessLogProblems = {
+  '401': `Missing or invalid token (${GatewayErrorCode.UNAUTHENTICATED}); ${GatewayErrorCode.PATIENT_PROOF_REQUIRED}: no ${PATIENT_PROOF_HEADER} header; ${GatewayErrorCode.PATIENT_PROOF_INVALID}: the proof is malformed, not signed with the patient current key, for another DID or org, expired or outside its time window, or its nonce was already used`,
+  '403': 'The token is not this patient (another patient, or staff)',
+};
+
+/** The patient routes; `limits` bound their pages. */
+export function patientRoutes(limits: RouteLimits): RouteDef[] {
+  return [
+    route({
+      method: 'post',
+      path: '/v1/consents',
+      operationId: 'grantConsent',
+      summary: 'Relay a consent grant signed by the patient (compact JWS, ES256)',
+      tag: 'patient',
+      principals: ['staff', 'patient'],
+      body: jwsBody,
+      response: tx({ consent: consentSchema }),
+      handler: (ctx, { body }) => consents.grantConsent(ctx, body.jws),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/consents/{id}/revoke',
+      operationId: 'revokeConsent',
+      summary: 'Relay a consent revocation signed by the patient',
+      tag: 'patient',
+      principals: ['staff', 'patient'],
+      params: idParam(txIdSchema),
+      body: jwsBody,
+      response: tx({ consent: consentSchema }),
+      status: 200,
+      handler: (ctx, { params, body }) => consents.revokeConsent(ctx, params.id, body.jws),
+    }),
+    route({
+      method: 'put',
+      path: '/v1/patients/{did}/preferences',
+      operationId: 'setPatientPreferences',
+      summary: 'Relay standing preferences signed by the patient (e.g. emergency access)',
+      tag: 'patient',
+      principals: ['staff', 'patient'],
+      patientSelf: 'did',
+      params: patientParam,
+      body: jwsBody,
+      response: tx({ preferences: patientPreferencesSchema }),
+      status: 200,
+      handler: (ctx, { body }) => consents.setPreferences(ctx, body.jws),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/patients/{did}/consents',
+      operationId: 'listPatientConsents',
+      summary: 'Consents of a patient, newest first',
+      tag: 'patient',
+      principals: ['staff', 'patient'],
+      patientSelf: 'did',
+      params: patientParam,
+      query: z.strictObject(ledgerPage(limits)),
+      response: consentPageSchema,
+      handler: (ctx, { params, query }) => consents.listPatientConsents(ctx, params.did, query),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/patients/{did}/access-log',
+      operationId: 'patientAccessLog',
+      summary:
+        'The patient own accounting of disclosures (who, which org, when, purpose, consent or break-glass), newest first, from the audit projection; patient token plus a proof signed with the patient key',
+      tag: 'patient',
+      principals: ['patient'],
+      patientSelf: 'did',
+      params: patientParam,
+      query: z.strictObject(projectionPage(limits)),
+      headers: [proofHeader],
+      problems: accessLogProblems,
+      response: accessLogPageSchema,
+      handler: (ctx, { params, query }) =>
+        auditProjection.accessLog(
+          ctx,
+          params.did,
+          ctx.header(PATIENT_PROOF_HEADER),
+          query.cursor,
+          query.limit,
+        ),
+    }),
+  ];
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+
+import { appErrorWith } from '../testing/fixtures';
+import { PATIENT_A, PATIENT_B, H2, auditor, h1, describeOnScenario } from '../testing/scenario';
+import type { AccessLogEntry, Viewer } from './views';
+
+describeOnScenario('access log', (scenario) => {
+  it('when a patient reads their access log, then it lists who, which org, when, why and on which basis, newest first', async () => {
+    const { service, ids } = scenario();
+    const patient: Viewer = { kind: 'patient', patientDid: PATIENT_A };
+    const seen = [];
+    let cursor: string | undefined;
+    do {
+      const page = await service.accessLog(patient, PATIENT_A, cursor, 2);
+      seen.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    assert.deepEqual(
+      seen.map((e) => e.eventId),
+      ['e2', 'e1', 'nurse', 'bg1', 'bg3'].map((n) => ids[n]),
+    );
+    const [e2, e1, , bg1, bg3] = seen as (AccessLogEntry | undefined)[];
+    assert.equal(e2?.basis, 'consent');
+    assert.equal(e2.consentId, ids['c1']);
+    assert.equal(e2.actorOrg, H2);
+    assert.equal(e1?.basis, 'custodian_treatment');
+    assert.equal(bg1?.basis, 'break_glass');
+    assert.equal(bg1.breakGlassReview, null);
+    assert.equal(bg3?.breakGlassReview?.outcome, 'justified');
+    for (const e of seen) {
+      assert.equal(e.txId, e.eventId);
+      assert.ok(Number.isInteger(e.blockNumber) && e.blockNumber >= 5);
+    }
+  });
+
+  it('when anyone but the patient asks for a patient access log, then it is refused', async () => {
+    const { service } = scenario();
+    await assert.rejects(
+      service.accessLog({ kind: 'patient', patientDid: PATIENT_B }, PATIENT_A),
+      appErrorWith('FORBIDDEN'),
+    );
+    await assert.rejects(service.accessLog(auditor, PATIENT_A), appErrorWith('FORBIDDEN'));
+    await assert.rejects(service.accessLog(h1, PATIENT_A), appErrorWith('FORBIDDEN'));
+    await assert.rejects(
+      service.queryAudit({ kind: 'patient', patientDid: PATIENT_A }, {}),
+      appErrorWith('FORBIDDEN'),
+    );
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The rows the alert rules read, each query within the viewer's scope. The rules themselves
+ * (`rules.ts`) are pure functions over these rows.
+ */
+import type { SqlDriver } from '../../write/sql/driver';
+import { Where } from '../query';
+import { breakGlassCases } from '../reports/break-glass';
+import { AUDIT_COLUMNS, alertEvent, type AuditRow } from '../rows';
+import type { Scope } from '../scope';
+import type { AlertEvent, BreakGlassCaseView } from '../views';
+
+/** Events of one actor in a window. */
+export interface ActorCount {
+  readonly actorDid: string;
+  readonly actorMsp: string;
+  readonly n: number;
+}
+
+/** The queries of the alert rules for one viewer. */
+export class AlertQueries {
+  readonly #db: SqlDriver;
+  readonly #scope: Scope;
+
+  constructor(db: SqlDriver, scope: Scope) {
+    this.#db = db;
+    this.#scope = scope;
+  }
+
+  #audit(): Where {
+    return new Where().and(this.#scope.on('audit_event'));
+  }
+
+  /** Access decisions per actor in [fromMs, toMs). */
+  async actorCounts(fromMs: number, toMs: number): Promise<ActorCount[]> {
+    const w = this.#audit().during(fromMs, toMs);
+    const rows = await this.#db.all<{ actor_did: string; actor_msp: string; n: number | string }>(
+      `SELECT actor_did, MIN(actor_msp) AS actor_msp, COUNT(*) AS n FROM audit_event ${w.sql} GROUP BY actor_did`,
+      w.params,
+    );
+    return rows.map((r) => ({ actorDid: r.actor_did, actorMsp: r.actor_msp, n: Number(r.n) }));
+  }
+
+  /** Denials in [fromMs, toMs) by actor, then oldest first. */
+  denials(fromMs: number, toMs: number): Promise<AuditRow[]> {
+    const w = this.#audit().add("outcome = 'denied'").during(fromMs, toMs);
+    return this.#db.all<AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_event ${w.sql} ORDER BY actor_did, tx_time_ms, seq`,
+      w.params,
+    );
+  }
+
+  /** Granted accesses other than break-glass in [fromMs, toMs), newest first. */
+  grantedRoutine(fromMs: number, toMs: number): Promise<AuditRow[]> {
+    const w = this.#audit().add("outcome = 'granted'").add('break_glass = 0').during(fromMs, toMs);
+    return this.#db.all<AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_event ${w.sql} ORDER BY tx_time_ms DESC, seq DESC`,
+      w.params,
+    );
+  }
+
+  /** Every granted break-glass access up to now, with its review state. */
+  breakGlassCases(nowMs: number, reviewHours: number): Promise<BreakGlassCaseView[]> {
+    return breakGlassCases(this.#db, this.#scope, { fromMs: 0, toMs: nowMs, nowMs }, reviewHours);
+  }
+
+  /** The newest `limit` events of an actor in [fromMs, toMs). */
+  async actorEvents(actorDid: string, fromMs: number, toMs: number, limit: number): Promise<AlertEvent[]> {
+    const w = this.#audit().add('actor_did = ?', actorDid).during(fromMs, toMs);
+    const rows = await this.#db.all<AuditRow>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_event ${w.sql} ORDER BY tx_time_ms DESC, seq DESC LIMIT ?`,
+      [...w.params, limit],
+    );
+    return rows.map(alertEvent);
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The alert rules as data, like the chaincode's access decision table: each rule names what it looks
+ * for, the reason code its alerts carry (`rule` in the API), the thresholds it compares with, the
+ * rows it reads (a query within the viewer's scope) and a pure function from those rows to findings.
+ * A new rule is a new row here (and a code in `ALERT_RULE_CODES`); nothing else changes.
+ */
+import { alertEvent, type AuditRow } from '../rows';
+import type { AlertEvent, AlertRuleCode, AlertSeverity, BreakGlassCaseView } from '../views';
+import type { RuleSettings } from './options';
+import type { ActorCount, AlertQueries } from './queries';
+
+const HOUR_MS = 3_600_000;
+
+/** The events behind a finding: listed by the rule, or the actor's newest events in a window. */
+export type AlertEvidence =
+  | { readonly kind: 'events'; readonly events: readonly AlertEvent[] }
+  | { readonly kind: 'actor_window'; readonly fromMs: number; readonly toMs: number };
+
+/** What a rule found about one actor. */
+export interface AlertFinding {
+  readonly severity: AlertSeverity;
+  readonly actorDid: string;
+  readonly actorMsp: string;
+  /** Numbers behind the finding (counts, baseline, window). */
+  readonly detail: Readonly<Record<string, number | string>>;
+  readonly eventCount: number;
+  readonly evidence: AlertEvidence;
+}
+
+/** One row of the rule table, over rows of type `R`. */
+export interface AlertRule<R> {
+  /** The reason code of its alerts (`rule` in the API). */
+  readonly reason: AlertRuleCode;
+  /** What it looks for. */
+  readonly name: string;
+  /** The settings it compares with. */
+  readonly thresholds: readonly (keyof RuleSettings)[];
+  /** The rows it reads at `nowMs`. */
+  readonly rows: (queries: AlertQueries, settings: RuleSettings, nowMs: number) => Promise<R>;
+  /** Its findings over those rows; pure. */
+  readonly evaluate: (rows: R, settings: RuleSettings, nowMs: number) => AlertFinding[];
+}
+
+/** A rule of the table, its row type hidden. */
+export interface AnyAlertRule {
+  readonly reason: AlertRuleCode;
+  readonly name: string;
+  readonly thresholds: readonly (keyof RuleSettings)[];
+  /** Reads the rule's rows and evaluates them. */
+  run(queries: AlertQueries, settings: RuleSettings, nowMs: number): Promise<AlertFinding[]>;
+}
+
+function tableRow<R>(rule: AlertRule<R>): AnyAlertRule {
+  return {
+    reason: rule.reason,
+    name: rule.name,
+    thresholds: rule.thresholds,
+    run: async (queries, settings, nowMs) =>
+      rule.evaluate(await rule.rows(queries, settings, nowMs), settings, nowMs),
+  };
+}
+
+/** Items grouped by actor, in first-seen order, each group in input order. */
+export function byActor<T>(items: readonly T[], actorOf: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const actor = actorOf(item);
+    const group = out.get(actor);
+    if (group) group.push(item);
+    else out.set(actor, [item]);
+  }
+  return out;
+}
+
+/** The longest run of `timesMs` (ascending) spanning at most `windowMs`, as [start, end) indexes. */
+export function longestBurst(timesMs: readonly number[], windowMs: number): { start: number; end: number } {
+  let best = { start: 0, end: 0 };
+  for (let a = 0, b = 0; b < timesMs.length; b += 1) {
+    while ((timesMs[b] ?? 0) - (timesMs[a] ?? 0) > windowMs) a += 1;
+    if (b + 1 - a > best.end - best.start) best = { start: a, end: b + 1 };
+  }
+  return best;
+}
+
+/** Whether an instant falls in the unusual hours, in the rule's local time. */
+export function isUnusualHour(timeMs: number, s: RuleSettings): boolean {
+  const hour = new Date(timeMs + s.utcOffsetMinutes * 60_000).getUTCHours();
+  return s.unusualFromHour > s.unusualToHour
+    ? hour >= s.unusualFromHour || hour < s.unusualToHour
+    : hour >= s.unusualFromHour && hour < s.unusualToHour;
+}
+
+/** Counts per actor in the recent window and in the baseline before it. */
+export interface VolumeRows {
+  readonly recent: readonly ActorCount[];
+  readonly baseline: readonly ActorCount[];
+}
+
+const volumeWindowStart = (s: RuleSettings, nowMs: number): number => nowMs - s.volumeWindowHours * HOUR_MS;
+
+/** An actor's volume in the window far above their own average per window over the baseline. */
+export const volumeAboveBaseline: AlertRule<VolumeRows> = {
+  reason: 'volume_above_baseline',
+  name: 'an actor far above their own baseline',
+  thresholds: ['volumeWindowHours', 'baselineDays', 'volumeFactor', 'volumeMinEvents'],
+  rows: async (q, s, nowMs) => {
+    const windowStart = volumeWindowStart(s, nowMs);
+    return {
+      recent: await q.actorCounts(windowStart, nowMs),
+      baseline: await q.actorCounts(windowStart - s.baselineDays * 24 * HOUR_MS, windowStart),
+    };
+  },
+  evaluate: (rows, s, nowMs) => {
+    const baseline = new Map(rows.baseline.map((b) => [b.actorDid, b.n]));
+    const windowsInBaseline = (s.baselineDays * 24) / s.volumeWindowHours;
+    return rows.recent.flatMap((r): AlertFinding[] => {
+      const avg = (baseline.get(r.actorDid) ?? 0) / windowsInBaseline;
+      if (!(r.n >= s.volumeMinEvents && r.n > s.volumeFactor * avg)) return [];
+      return [
+        {
+          severity: avg === 0 ? 'medium' : 'high',
+          actorDid: r.actorDid,
+          actorMsp: r.actorMsp,
+          detail: {
+            windowHours: s.volumeWindowHours,
+            count: r.n,
+            baselineAverage: Math.round(avg * 100) / 100,
+          },
+          eventCount: r.n,
+          evidence: { kind: 'actor_window', fromMs: volumeWindowStart(s, nowMs), toMs: nowMs },
+        },
+      ];
+    });
+  },
+};
+
+/** Many denials of one actor within a few minutes. */
+export const denialBurst: AlertRule<readonly AuditRow[]> = {
+  reason: 'denial_burst',
+  name: 'a burst of denials',
+  thresholds: ['lookbackHours', 'denialWindowMinutes', 'denialThreshold'],
+  rows: (q, s, nowMs) => q.denials(nowMs - s.lookbackHours * HOUR_MS, nowMs),
+  evaluate: (rows, s) =>
+    [...byActor(rows, (r) => r.actor_did).values()].flatMap((mine): AlertFinding[] => {
+      const best = longestBurst(
+        mine.map((r) => Number(r.tx_time_ms)),
+        s.denialWindowMinutes * 60_000,
+      );
+      const burst = mine.slice(best.start, best.end);
+      const first = burst[0];
+      if (!first || burst.length < s.denialThreshold) return [];
+      return [
+        {
+          severity: 'high',
+          actorDid: first.actor_did,
+          actorMsp: first.actor_msp,
+          detail: { windowMinutes: s.denialWindowMinutes, denials: burst.length },
+          eventCount: burst.length,
+          evidence: { kind: 'events', events: burst.reverse().slice(0, s.maxEventIds).map(alertEvent) },
+        },
+      ];
+    }),
+};
+
+/** Break-glass accesses still unreviewed after the review deadline. */
+export const breakGlassUnreviewed: AlertRule<readonly BreakGlassCaseView[]> = {
+  reason: 'break_glass_unreviewed',
+  name: 'break-glass left unreviewed past the deadline',
+  thresholds: ['breakGlassReviewHours'],
+  rows: (q, s, nowMs) => q.breakGlassCases(nowMs, s.breakGlassReviewHours),
+  evaluate: (rows, s) =>
+    [
+      ...byActor(
+        rows.filter((c) => c.state === 'overdue'),
+        (c) => c.actorDid,
+      ),
+    ].map(([actorDid, cases]) => ({
+      severity: 'high',
+      actorDid,
+      actorMsp: cases[0]?.actorMsp ?? '',
+      detail: { reviewHours: s.breakGlassReviewHours, overdue: cases.length },
+      eventCount: cases.length,
+      evidence: {
+        kind: 'events',
+        events: cases
+          .reverse()
+          .slice(0, s.maxEventIds)
+          .map((c) => ({ eventId: c.eventId, txId: c.txId, blockNumber: c.blockNumber, txTime: c.txTime })),
+      },
+    })),
+};
+
+/** Granted routine access at unusual hours (emergencies excepted). */
+export const unusualHours: AlertRule<readonly AuditRow[]> = {
+  reason: 'unusual_hours',
+  name: 'access at unusual hours',
+  thresholds: ['lookbackHours', 'unusualFromHour', 'unusualToHour', 'utcOffsetMinutes'],
+  rows: (q, s, nowMs) => q.grantedRoutine(nowMs - s.lookbackHours * HOUR_MS, nowMs),
+  evaluate: (rows, s) =>
+    [
+      ...byActor(
+        rows.filter((r) => isUnusualHour(Number(r.tx_time_ms), s) && r.purpose !== 'emergency'),
+        (r) => r.actor_did,
+      ),
+    ].map(([actorDid, mine]) => ({
+      severity: 'low',
+      actorDid,
+      actorMsp: mine[0]?.actor_msp ?? '',
+      detail: { fromHour: s.unusualFromHour, toHour: s.unusualToHour, utcOffsetMinutes: s.utcOffsetMinutes },
+      eventCount: mine.length,
+      evidence: { kind: 'events', events: mine.slice(0, s.maxEventIds).map(alertEvent) },
+    })),
+};
+
+/** The alert rules. Each runs on its own; the order only decides the order of queries. */
+export const ALERT_RULES: readonly AnyAlertRule[] = [
+  tableRow(volumeAboveBaseline),
+  tableRow(denialBurst),
+  tableRow(breakGlassUnreviewed),
+  tableRow(unusualHours),
+];

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+
+import { appErrorWith } from '../../testing/fixtures';
+import { PATIENT_A, H1, H2, H3, SCENARIO_NOW, auditor, h2, describeOnScenario } from '../../testing/scenario';
+import { complianceReportCsv } from './csv';
+
+describeOnScenario('compliance report', (scenario) => {
+  it('when the regulator asks for the compliance report, then it has the known answers', async () => {
+    const { service, ids } = scenario();
+    const r = await service.complianceReport(
+      auditor,
+      '2025-03-01T00:00:00Z',
+      '2025-03-11T00:00:00Z',
+      SCENARIO_NOW,
+    );
+    assert.deepEqual(r.totals, { accesses: 53, granted: 46, denied: 7 });
+    assert.deepEqual(r.denialsByReason, [
+      { reason: 'NO_CONSENT', count: 6 },
+      { reason: 'CONSENT_EXPIRED', count: 1 },
+    ]);
+    assert.deepEqual(
+      r.breakGlass.map((c) => [c.eventId, c.state]),
+      [
+        [ids['bg1'], 'overdue'],
+        [ids['bg2'], 'pending'],
+        [ids['bg3'], 'justified'],
+      ],
+    );
+    assert.deepEqual(r.breakGlassCounts, { overdue: 1, pending: 1, justified: 1, unjustified: 0 });
+    assert.equal(r.breakGlass[0]?.reviewDeadline, '2025-03-08T03:00:00.000Z');
+    assert.deepEqual(r.accessesByPurposeAndOrg, [
+      { purpose: 'emergency', org: H2, granted: 3, denied: 0 },
+      { purpose: 'treatment', org: H1, granted: 41, denied: 0 },
+      { purpose: 'treatment', org: H2, granted: 1, denied: 7 },
+      { purpose: 'treatment', org: H3, granted: 1, denied: 0 },
+    ]);
+    assert.deepEqual(
+      r.consentsExpiringSoon.map((c) => c.consentId),
+      [ids['c1']],
+    );
+    assert.equal(r.consentsWithUnknownEnd, 1);
+    assert.deepEqual(
+      r.recordsHeldForReview.map((h) => [h.recordId, h.version]),
+      [['rec-b1', 1]],
+    );
+    assert.deepEqual(
+      r.erasures.map((e) => [e.recordId, e.versions, e.reason, e.txId]),
+      [['rec-old', [1, 2], 'patient_request', ids['erasure']]],
+    );
+    const csv = complianceReportCsv(r);
+    assert.match(csv, /^# report\r\nfrom,to,generatedAt/);
+    assert.match(csv, /\r\noverdue,[0-9a-f]{64},2025-03-05T03:00:00Z,/);
+    assert.match(csv, /\r\nrec-old,1 2,Hospital1MSP,patient_request,/);
+    const scoped = await service.complianceReport(
+      h2,
+      '2025-03-01T00:00:00Z',
+      '2025-03-11T00:00:00Z',
+      SCENARIO_NOW,
+    );
+    assert.equal(scoped.totals.accesses, 11);
+    assert.equal(scoped.recordsHeldForReview.length, 0);
+    await assert.rejects(
+      service.complianceReport(
+        { kind: 'patient', patientDid: PATIENT_A },
+        '2025-03-01T00:00:00Z',
+        '2025-03-11T00:00:00Z',
+        SCENARIO_NOW,
+      ),
+      appErrorWith('FORBIDDEN'),
+    );
+    await assert.rejects(
+      service.complianceReport(auditor, '2025-03-11T00:00:00Z', '2025-03-01T00:00:00Z', SCENARIO_NOW),
+      appErrorWith('VALIDATION_FAILED'),
+    );
+  });
+});

@@ -1,0 +1,243 @@
+/**
+ * The shapes the projection answers with, defined once as zod schemas: the service's types are
+ * inferred from them and the routes document (and tests parse) responses with the same schemas.
+ * Every event carries its transaction id and block number so an auditor can check it on the ledger.
+ */
+import { z } from 'zod';
+
+import {
+  ACCESS_OUTCOMES,
+  ACCESS_REASONS,
+  PURPOSES,
+  ROLES,
+  mspIdSchema,
+  patientDidSchema,
+  recordIdSchema,
+  staffDidSchema,
+} from '@medledger/domain';
+
+/** Who is asking, as established by authentication (never taken from a request parameter). */
+export type Viewer =
+  | { readonly kind: 'auditor' }
+  | { readonly kind: 'hospital'; readonly mspId: string }
+  | { readonly kind: 'patient'; readonly patientDid: string };
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+/** zod: filters of an audit query (all optional; `org` is the actor's org). */
+export const auditFiltersSchema = z.strictObject({
+  patientDid: patientDidSchema.optional(),
+  // Actors are staff (or bootstrap admins), always with a staff DID; anything else is a bad filter.
+  actorDid: staffDidSchema.optional(),
+  org: mspIdSchema.optional(),
+  custodian: mspIdSchema.optional(),
+  recordId: recordIdSchema.optional(),
+  purpose: z.enum(PURPOSES).optional(),
+  outcome: z.enum(ACCESS_OUTCOMES).optional(),
+  /** Inclusive. */
+  from: isoInstant.optional(),
+  /** Exclusive. */
+  to: isoInstant.optional(),
+});
+/** Filters of an audit query. */
+export type AuditFilters = z.infer<typeof auditFiltersSchema>;
+
+/** Where an event sits on the ledger. */
+export const ledgerRefSchema = z.object({
+  txId: z.string().describe('Fabric transaction id'),
+  blockNumber: z.number().int().min(0).describe('block holding the transaction'),
+});
+export type LedgerRef = z.infer<typeof ledgerRefSchema>;
+
+const nextCursor = z.string().nullable().describe('opaque cursor of the next page; null on the last page');
+
+/** A page, newest first; `nextCursor` is `null` on the last page. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor });
+}
+/** A page of `T`. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+/** One access decision. */
+export const auditEventViewSchema = z.object({
+  eventId: z.string(),
+  ...ledgerRefSchema.shape,
+  txTime: z.string(),
+  recordId: z.string(),
+  patientDid: z.string(),
+  custodian: z.string(),
+  actorDid: z.string(),
+  actorMsp: z.string(),
+  actorRole: z.enum(ROLES).nullable(),
+  purpose: z.enum(PURPOSES),
+  outcome: z.enum(ACCESS_OUTCOMES),
+  reason: z.enum(ACCESS_REASONS),
+  consentId: z.string().nullable(),
+  breakGlass: z.boolean(),
+});
+export type AuditEventView = z.infer<typeof auditEventViewSchema>;
+
+/** A page of audit events, newest first. */
+export const auditViewPageSchema = pageSchema(auditEventViewSchema);
+
+/** The review of a break-glass access. */
+export const breakGlassReviewViewSchema = z.object({
+  outcome: z.enum(['justified', 'unjustified']),
+  reviewedBy: z.string(),
+  reviewedAt: z.string(),
+  ...ledgerRefSchema.shape,
+});
+export type BreakGlassReviewView = z.infer<typeof breakGlassReviewViewSchema>;
+
+/** One line of a patient's accounting of disclosures. */
+export const accessLogEntrySchema = z.object({
+  eventId: z.string(),
+  ...ledgerRefSchema.shape,
+  time: z.string(),
+  /** Who. */
+  actorDid: z.string(),
+  actorRole: z.enum(ROLES).nullable(),
+  /** Which org. */
+  actorOrg: z.string(),
+  custodian: z.string(),
+  recordId: z.string(),
+  purpose: z.enum(PURPOSES),
+  outcome: z.enum(ACCESS_OUTCOMES),
+  reason: z.enum(ACCESS_REASONS),
+  /** The legal basis: the custodian treating the patient, a consent, a study consent, break-glass. */
+  basis: z.enum(['custodian_treatment', 'consent', 'study_consent', 'break_glass', 'none']),
+  consentId: z.string().nullable(),
+  breakGlass: z.boolean(),
+  breakGlassReview: breakGlassReviewViewSchema.nullable(),
+});
+export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
+
+/** A page of a patient's accounting of disclosures, newest first. */
+export const accessLogPageSchema = pageSchema(accessLogEntrySchema);
+
+/** State of a break-glass access under post-hoc review. */
+export const BREAK_GLASS_STATES = ['overdue', 'pending', 'justified', 'unjustified'] as const;
+export type BreakGlassState = (typeof BREAK_GLASS_STATES)[number];
+const breakGlassStateSchema = z.enum(BREAK_GLASS_STATES);
+
+/** A break-glass access in a report. */
+export const breakGlassCaseViewSchema = z.object({
+  eventId: z.string(),
+  ...ledgerRefSchema.shape,
+  txTime: z.string(),
+  actorDid: z.string(),
+  actorMsp: z.string(),
+  recordId: z.string(),
+  patientDid: z.string(),
+  custodian: z.string(),
+  reviewDeadline: z.string(),
+  state: breakGlassStateSchema,
+  review: breakGlassReviewViewSchema.nullable(),
+});
+export type BreakGlassCaseView = z.infer<typeof breakGlassCaseViewSchema>;
+
+const count = z.number().int();
+
+/** Accesses of one purpose by one org. */
+export const purposeOrgCountSchema = z.object({
+  purpose: z.string(),
+  org: z.string(),
+  granted: count,
+  denied: count,
+});
+
+/** An active consent ending soon. */
+export const expiringConsentSchema = z.object({
+  consentId: z.string(),
+  patientDid: z.string(),
+  grantee: z.string(),
+  periodEnd: z.string(),
+  ...ledgerRefSchema.shape,
+});
+
+/** A record version held as `needs_review`. */
+export const heldRecordSchema = z.object({
+  recordId: z.string(),
+  version: count,
+  custodian: z.string(),
+  anchoredAt: z.string(),
+  ...ledgerRefSchema.shape,
+});
+
+/** A content erasure. */
+export const erasureViewSchema = z.object({
+  recordId: z.string(),
+  versions: z.array(count),
+  custodian: z.string(),
+  reason: z.string(),
+  txTime: z.string(),
+  ...ledgerRefSchema.shape,
+});
+
+/** The regulator's compliance report for a time range (JSON; `text/csv` holds the same lists). */
+export const complianceReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  generatedAt: z.string(),
+  breakGlassReviewHours: count,
+  totals: z.object({ accesses: count, granted: count, denied: count }),
+  denialsByReason: z.array(z.object({ reason: z.string(), count })),
+  /** Overdue first, then pending, then reviewed; oldest first within each. At most `maxRows`. */
+  breakGlass: z.array(breakGlassCaseViewSchema),
+  breakGlassCounts: z.record(breakGlassStateSchema, count),
+  accessesByPurposeAndOrg: z.array(purposeOrgCountSchema),
+  /** Active consents whose period ends within `expiringConsentDays` of generation. */
+  consentsExpiringSoon: z.array(expiringConsentSchema),
+  /** Active consents whose end the events did not carry. */
+  consentsWithUnknownEnd: count,
+  /** Record versions held as `needs_review` now. */
+  recordsHeldForReview: z.array(heldRecordSchema),
+  /** Content erasures within the range. */
+  erasures: z.array(erasureViewSchema),
+  /** Lists cut at `maxRows`. */
+  truncated: z.array(z.string()),
+});
+export type ComplianceReport = z.infer<typeof complianceReportSchema>;
+
+/** The codes of the alert rules (`rule` of an {@link Alert}). */
+export const ALERT_RULE_CODES = [
+  'volume_above_baseline',
+  'denial_burst',
+  'break_glass_unreviewed',
+  'unusual_hours',
+] as const;
+export type AlertRuleCode = (typeof ALERT_RULE_CODES)[number];
+
+/** The severities of alerts, most urgent first. */
+export const ALERT_SEVERITIES = ['high', 'medium', 'low'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+/** An event behind an alert. */
+export const alertEventSchema = z.object({
+  eventId: z.string(),
+  txTime: z.string(),
+  ...ledgerRefSchema.shape,
+});
+export type AlertEvent = z.infer<typeof alertEventSchema>;
+
+/** An unusual-access alert, with the events behind it. */
+export const alertSchema = z.object({
+  rule: z.enum(ALERT_RULE_CODES),
+  severity: z.enum(ALERT_SEVERITIES),
+  actorDid: z.string(),
+  actorMsp: z.string(),
+  /** Numbers behind the rule (counts, baseline, window). */
+  detail: z.record(z.string(), z.union([z.number(), z.string()])),
+  eventCount: count,
+  /** The events (at most `maxEventIds`), newest first. */
+  events: z.array(alertEventSchema),
+});
+export type Alert = z.infer<typeof alertSchema>;
+
+/** Unusual-access alerts, each with the events behind it. */
+export const alertListSchema = z.object({ items: z.array(alertSchema) });
+
+export { fhirAuditBundleSchema } from './fhir/schema';

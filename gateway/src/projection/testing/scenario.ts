@@ -1,0 +1,181 @@
+/**
+ * The read side's scripted scenario, with known answers: two weeks of one doctor's baseline, then a
+ * day of activity in March 2025 with break-glass accesses (one reviewed, one overdue, one pending),
+ * consents (expiring, far off, revoked, without an end), records held for review, an erasure, a
+ * night-time read, a volume spike and a burst of denials. `projectScenario` loads it on a backend.
+ */
+import { randomBytes } from 'node:crypto';
+import { after, before } from 'node:test';
+
+import { ProjectionService } from '../read/service';
+import type { Viewer } from '../read/views';
+import { Projector } from '../write/projector';
+import type { SourceEvent } from '../write/source';
+import { ProjectionStore } from '../write/store';
+import { describeEachBackend, type TestBackend } from './backends';
+import { LedgerBuilder, accessScript, ownTreatmentAccess, txIdOf, type AccessBody } from './fixtures';
+import { MemoryEventSource } from './memory-source';
+
+export const H1 = 'Hospital1MSP';
+export const H2 = 'Hospital2MSP';
+export const H3 = 'Hospital3MSP';
+export const PATIENT_A = 'did:medledger:patient:patientAAA';
+export const PATIENT_B = 'did:medledger:patient:patientBBB';
+export const PATIENT_C = 'did:medledger:patient:patientCCC';
+/** The time the scenario's reports and alerts are computed at. */
+export const SCENARIO_NOW = new Date('2025-03-10T12:00:00.000Z');
+
+const doc2 = { actorDid: 'did:medledger:hospital2:doc2', actorMsp: H2 };
+const doc3 = { actorDid: 'did:medledger:hospital2:doc3', actorMsp: H2 };
+const doc4 = { actorDid: 'did:medledger:hospital1:doc4', patientDid: PATIENT_C, recordId: 'rec-c1' };
+const intruder = { actorDid: 'did:medledger:hospital2:intruder', actorMsp: H2, actorRole: 'intern' as const };
+const breakGlass = {
+  ...doc3,
+  purpose: 'emergency' as const,
+  reason: 'BREAK_GLASS' as const,
+  breakGlass: true,
+};
+
+/** Appends scenario events and names the ones tests look for. */
+interface Script {
+  readonly b: LedgerBuilder;
+  readonly events: SourceEvent[];
+  readonly ids: Record<string, string>;
+  readonly access: (name: string, txTime: string, changes: Partial<AccessBody>) => void;
+}
+
+const at = (startIso: string, stepMs: number, i: number): string =>
+  new Date(Date.parse(startIso) + i * stepMs).toISOString();
+
+function breakGlassAccesses(s: Script): void {
+  for (let k = 0; k < 14; k += 1) s.access(`base${k}`, at('2025-02-24T11:00:00Z', 86_400_000, k), doc4);
+  s.access('bg3', '2025-03-04T10:00:00Z', breakGlass);
+  const review = {
+    accessId: s.ids['bg3'] ?? '',
+    recordId: 'rec-a1',
+    outcome: 'justified',
+    reviewedBy: 'did:medledger:regulator:aud1',
+  } as const;
+  s.events.push(s.b.event('BreakGlassReviewed', review, '2025-03-06T09:00:00Z'));
+  s.access('bg1', '2025-03-05T03:00:00Z', breakGlass);
+}
+
+function consents(s: Script): void {
+  const consent = (name: string, patientDid: string, periodEnd: string | undefined, time: string): void => {
+    const consentId = s.b.peekTxId();
+    s.ids[name] = consentId;
+    const body = { consentId, patientDid, grantee: `org:${H2}`, ...(periodEnd ? { periodEnd } : {}) };
+    s.events.push(s.b.event('ConsentGranted', body, time));
+  };
+  consent('c1', PATIENT_A, '2025-03-20T00:00:00Z', '2025-03-01T08:00:00Z');
+  consent('c2', PATIENT_B, '2026-03-01T00:00:00Z', '2025-03-01T08:01:00Z');
+  consent('c3', PATIENT_B, '2025-03-15T00:00:00Z', '2025-03-01T08:02:00Z');
+  consent('c4', PATIENT_A, undefined, '2025-03-01T08:03:00Z');
+  const revoke = { consentId: s.ids['c3'] ?? '', patientDid: PATIENT_B, grantee: `org:${H2}` };
+  s.events.push(s.b.event('ConsentRevoked', revoke, '2025-03-02T08:00:00Z'));
+}
+
+function records(s: Script): void {
+  for (const [recordId, patientDid] of [
+    ['rec-a1', PATIENT_A],
+    ['rec-b1', PATIENT_B],
+  ] as const) {
+    const anchor = {
+      recordId,
+      version: 1,
+      patientDid,
+      custodian: H1,
+      contentHash: txIdOf(recordId),
+      qualityStatus: 'needs_review',
+    } as const;
+    s.events.push(s.b.event('RecordAnchored', anchor, '2025-03-03T08:00:00Z'));
+  }
+  const cleared = { recordId: 'rec-a1', version: 1, reviewedBy: 'did:medledger:hospital1:qa' };
+  s.events.push(s.b.event('RecordQualityReviewed', cleared, '2025-03-03T09:00:00Z'));
+  s.ids['erasure'] = s.b.peekTxId();
+  const erased = { recordId: 'rec-old', versions: [1, 2], custodian: H1, reason: 'patient_request' as const };
+  s.events.push(s.b.event('RecordContentErased', erased, '2025-03-09T08:00:00Z'));
+}
+
+function lastDay(s: Script): void {
+  s.access('nurse', '2025-03-10T02:30:00Z', {
+    actorDid: 'did:medledger:hospital1:nurse1',
+    actorRole: 'nurse',
+  });
+  s.access('e9', '2025-03-10T07:00:00Z', {
+    actorDid: 'did:medledger:hospital3:doc9',
+    actorMsp: H3,
+    custodian: H3,
+    patientDid: PATIENT_C,
+    recordId: 'rec-c9',
+  });
+  s.access('bg2', '2025-03-10T08:00:00Z', { ...breakGlass, patientDid: PATIENT_B, recordId: 'rec-b1' });
+  s.access('e1', '2025-03-10T09:00:00Z', {});
+  for (let i = 0; i < 30; i += 1) s.access(`recent${i}`, at('2025-03-10T09:30:00Z', 30_000, i), doc4);
+  s.access('e2', '2025-03-10T10:00:00Z', { ...doc2, reason: 'CONSENT', consentId: s.ids['c1'] ?? null });
+  const deniedB = { patientDid: PATIENT_B, recordId: 'rec-b1', outcome: 'denied' as const };
+  s.access('e3', '2025-03-10T10:05:00Z', { ...doc2, ...deniedB, reason: 'NO_CONSENT' });
+  for (let i = 0; i < 6; i += 1) {
+    s.access(`deny${i}`, at('2025-03-10T11:00:00Z', 60_000, i), {
+      ...intruder,
+      ...deniedB,
+      reason: i === 5 ? 'CONSENT_EXPIRED' : 'NO_CONSENT',
+    });
+  }
+}
+
+/** The scripted scenario; ids of the events the tests name. */
+export function scenario(): { events: SourceEvent[]; ids: Record<string, string> } {
+  const b = new LedgerBuilder({ salt: 'scenario' });
+  const events: SourceEvent[] = [];
+  const { ids, access } = accessScript(b, ownTreatmentAccess(PATIENT_A), (event) => events.push(event));
+  const script: Script = { b, events, ids, access };
+  breakGlassAccesses(script);
+  consents(script);
+  records(script);
+  lastDay(script);
+  return { events, ids };
+}
+
+/** The scenario projected on a fresh database of `backend`, with a service over it. */
+export interface ProjectedScenario {
+  readonly service: ProjectionService;
+  readonly store: ProjectionStore;
+  readonly ids: Record<string, string>;
+}
+
+/** Projects the scenario; close `store` when done. */
+export async function projectScenario(backend: TestBackend): Promise<ProjectedScenario> {
+  const s = scenario();
+  const source = new MemoryEventSource();
+  source.append(...s.events);
+  const store = new ProjectionStore(await backend.fresh());
+  await store.init();
+  await new Projector(source, store).run(await source.height());
+  return { service: new ProjectionService(store.driver, { cursorKey: randomBytes(32) }), store, ids: s.ids };
+}
+
+/** The viewers the scenario's tests ask as. */
+export const auditor: Viewer = { kind: 'auditor' };
+export const h1: Viewer = { kind: 'hospital', mspId: H1 };
+export const h2: Viewer = { kind: 'hospital', mspId: H2 };
+
+/**
+ * Declares `body`'s suite once per backend on the projected scenario (projected before the suite,
+ * closed after it); `scenario()` gives the running suite's projection.
+ */
+export function describeOnScenario(title: string, body: (scenario: () => ProjectedScenario) => void): void {
+  describeEachBackend(title, (backend) => {
+    let projected: ProjectedScenario | undefined;
+    before(async () => {
+      projected = await projectScenario(backend);
+    });
+    after(async () => {
+      await projected?.store.close();
+    });
+    body(() => {
+      if (!projected) throw new Error('the scenario is not projected');
+      return projected;
+    });
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * Which handler writes the rows of each chaincode event type. The table names every event the
+ * domain declares, so a new event type does not compile until it is given a handler or `null`
+ * (kept in `ledger_tx` only, for the consistency check, until a view reads it).
+ */
+import type { EventName } from '@medledger/domain';
+
+import { onAccessDecided, onBreakGlassReviewed } from './access';
+import { onConsentGranted, onConsentRevoked } from './consent';
+import type { EventHandler } from './handler';
+import { onRecordAnchored, onRecordContentErased, onRecordQualityReviewed } from './record';
+import { onStaffChanged, onStaffDeactivated } from './staff';
+
+export type { EventHandler, HandlerContext } from './handler';
+
+/** The handler of every event type, or `null` for the types no view reads yet. */
+export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null } = {
+  AccessDecided: onAccessDecided,
+  BreakGlassReviewed: onBreakGlassReviewed,
+  ConsentGranted: onConsentGranted,
+  ConsentRevoked: onConsentRevoked,
+  RecordAnchored: onRecordAnchored,
+  RecordQualityReviewed: onRecordQualityReviewed,
+  RecordContentErased: onRecordContentErased,
+  StaffRegistered: onStaffChanged,
+  StaffUpdated: onStaffChanged,
+  StaffDeactivated: onStaffDeactivated,
+  PatientRegistered: null,
+  PatientKeyRotated: null,
+  PatientPreferencesSet: null,
+  RecordContentStaged: null,
+  StudyRegistered: null,
+};

@@ -1,0 +1,144 @@
+/**
+ * The projection's schema, one text for every dialect. Every projected row carries the tx id and
+ * block number it came from, so an auditor can check it against the ledger. `seq` is the ledger order
+ * (assigned by the projector, so no dialect-specific auto-increment is needed).
+ *
+ * `audit_report_groups` leads with the report's GROUP BY columns and covers the time filter, so the
+ * report scans one index in group order without a sort; the partial `audit_break_glass_time` keeps
+ * break-glass cases a small range scan.
+ */
+import type { Dialect } from './sql/driver';
+
+/** Bumped when the schema changes; a projection with another version must be rebuilt. */
+export const SCHEMA_VERSION = 1;
+
+const TABLES = `
+CREATE TABLE IF NOT EXISTS projection_meta (
+  id INTEGER PRIMARY KEY,
+  schema_version INTEGER NOT NULL,
+  block_number BIGINT NOT NULL,
+  tx_id TEXT NOT NULL,
+  seq BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ledger_tx (
+  seq SEQ_PK,
+  block_number BIGINT NOT NULL,
+  tx_id TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  payload_sha256 TEXT NOT NULL,
+  valid INTEGER NOT NULL,
+  UNIQUE (block_number, tx_id)
+);
+CREATE TABLE IF NOT EXISTS audit_event (
+  seq SEQ_PK,
+  event_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  tx_id TEXT NOT NULL,
+  tx_time TEXT NOT NULL,
+  tx_time_ms BIGINT NOT NULL,
+  record_id TEXT NOT NULL,
+  patient_did TEXT NOT NULL,
+  custodian TEXT NOT NULL,
+  actor_did TEXT NOT NULL,
+  actor_msp TEXT NOT NULL,
+  actor_role TEXT,
+  purpose TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  consent_id TEXT,
+  break_glass INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_time ON audit_event (tx_time_ms DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS audit_by_patient ON audit_event (patient_did, tx_time_ms DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS audit_by_actor ON audit_event (actor_did, tx_time_ms DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS audit_by_actor_org ON audit_event (actor_msp, tx_time_ms DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS audit_by_custodian ON audit_event (custodian, tx_time_ms DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS audit_by_record ON audit_event (record_id, tx_time_ms DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS audit_by_purpose ON audit_event (purpose, tx_time_ms DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS audit_by_outcome ON audit_event (outcome, tx_time_ms DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS audit_event_id ON audit_event (event_id);
+CREATE INDEX IF NOT EXISTS audit_report_groups ON audit_event (outcome, reason, purpose, actor_msp, custodian, tx_time_ms);
+CREATE INDEX IF NOT EXISTS audit_break_glass_time ON audit_event (tx_time_ms, seq) WHERE break_glass = 1;
+CREATE TABLE IF NOT EXISTS break_glass_review (
+  access_id TEXT PRIMARY KEY,
+  record_id TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reviewed_by TEXT NOT NULL,
+  tx_time TEXT NOT NULL,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS consent (
+  consent_id TEXT PRIMARY KEY,
+  patient_did TEXT NOT NULL,
+  grantee TEXT NOT NULL,
+  status TEXT NOT NULL,
+  period_end TEXT,
+  period_end_ms BIGINT,
+  granted_at TEXT NOT NULL,
+  grant_tx_id TEXT NOT NULL,
+  grant_block BIGINT NOT NULL,
+  revoked_at TEXT,
+  revoke_tx_id TEXT,
+  revoke_block BIGINT
+);
+CREATE INDEX IF NOT EXISTS consent_by_end ON consent (period_end_ms);
+CREATE TABLE IF NOT EXISTS record_version (
+  record_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  patient_did TEXT NOT NULL,
+  custodian TEXT NOT NULL,
+  quality_status TEXT NOT NULL,
+  anchored_at TEXT NOT NULL,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  reviewed_by TEXT,
+  reviewed_at TEXT,
+  review_tx_id TEXT,
+  review_block BIGINT,
+  PRIMARY KEY (record_id, version)
+);
+CREATE INDEX IF NOT EXISTS record_by_quality ON record_version (quality_status);
+CREATE TABLE IF NOT EXISTS erasure (
+  tx_id TEXT PRIMARY KEY,
+  block_number BIGINT NOT NULL,
+  record_id TEXT NOT NULL,
+  versions TEXT NOT NULL,
+  custodian TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  tx_time TEXT NOT NULL,
+  tx_time_ms BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS staff (
+  did TEXT PRIMARY KEY,
+  org TEXT NOT NULL,
+  role TEXT,
+  status TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL
+);
+`;
+
+/** Tables, dropped in this order by a rebuild. */
+export const TABLE_NAMES = [
+  'projection_meta',
+  'ledger_tx',
+  'audit_event',
+  'break_glass_review',
+  'consent',
+  'record_version',
+  'erasure',
+  'staff',
+] as const;
+
+/** The DDL of the schema in a dialect. */
+export function schemaDdl(dialect: Dialect): string {
+  if (dialect === 'sqlite') {
+    // In SQLite an INTEGER PRIMARY KEY is the rowid itself: no second index.
+    return TABLES.replaceAll('SEQ_PK', 'INTEGER PRIMARY KEY');
+  }
+  // Byte order for text, as SQLite's BINARY: the same ORDER BY answers whatever the database's
+  // locale, and indexes compare bytes (faster than a linguistic collation).
+  return TABLES.replaceAll('SEQ_PK', 'BIGINT PRIMARY KEY').replace(/\bTEXT\b/g, 'TEXT COLLATE "C"');
+}

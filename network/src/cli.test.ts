@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { archiveFileName, currentPlatform } from './fabric-releases';
+import { filesUnder, startReleaseServer, tempDir, type ReleaseServer } from './testing/release-server';
+
+const run = promisify(execFile);
+
+describe('npm start on a machine where no source has Fabric', () => {
+  let mirror: ReleaseServer;
+  before(async () => {
+    mirror = await startReleaseServer(); // holds no file: every archive is a 404
+  });
+  after(() => mirror.close());
+
+  it('when every source fails, then start exits non-zero at once with one message naming each attempt and the ways out, and writes nothing', async () => {
+    const dir = tempDir('no-source');
+    const cache = join(dir, 'cache');
+    const home = join(dir, 'home');
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      XDG_CACHE_HOME: cache,
+      MEDLEDGER_HOME: home,
+      MEDLEDGER_BASE_PORT: '29000',
+      MEDLEDGER_FABRIC_MIRROR: mirror.url,
+      // The Go path offline: no proxy, an empty module cache, no toolchain download.
+      GOPROXY: 'off',
+      GOMODCACHE: join(dir, 'gomodcache'),
+      GOTOOLCHAIN: 'local',
+    };
+    const started = performance.now();
+    const result = await run(process.execPath, [join(__dirname, 'cli.js'), 'start'], { env }).then(
+      () => assert.fail('start succeeded without Fabric'),
+      (err: unknown) => err as { code: number; stdout: string; stderr: string },
+    );
+    const seconds = (performance.now() - started) / 1000;
+
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    const lines = result.stderr.trimEnd().split('\n');
+    const archive = archiveFileName('fabric', currentPlatform() ?? 'linux-amd64');
+    assert.equal(
+      lines[0],
+      '[medledger] Fabric 3.1.5 is not available, so nothing was started. Tried, in order:',
+    );
+    assert.equal(lines[1], '  - MEDLEDGER_FABRIC_HOME: not set');
+    assert.equal(lines[2], `  - cache ${join(cache, 'medledger', 'fabric-3.1.5')}: empty`);
+    assert.equal(lines[3], `  - release archive ${mirror.url}/${archive}: HTTP 404 Not Found`);
+    assert.match(
+      lines[4] ?? '',
+      /^ {2}- Go module proxy build of github\.com\/hyperledger\/fabric@86c1172bec37e6590c6b1ae6f847833df48d65fc: .*(GOPROXY=off|go is not on PATH)/,
+    );
+    assert.match(lines[5] ?? '', /^Two ways out: point MEDLEDGER_FABRIC_HOME at a Fabric 3\.1\.5 install/);
+    assert.equal(lines.length, 6);
+    assert.doesNotMatch(result.stderr, /^\s+at /m);
+    assert.deepEqual(
+      mirror.requests.map((r) => r.path),
+      [`/${archive}`],
+    );
+    assert.ok(seconds < 20, `took ${seconds.toFixed(1)} s`);
+    // Nothing half-written: no state folder, no pid files, nothing in the cache.
+    assert.ok(!existsSync(home));
+    assert.deepEqual(filesUnder(cache), []);
+  });
+});

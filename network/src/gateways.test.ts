@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { mintDevToken, registerDemoPeople, renderGatewayConfig } from './gateways';
+import { StatePaths } from './paths';
+import { tempDir } from './testing/release-server';
+import { defaultTopologySpec, resolveTopology, type PeerOrg } from './topology';
+
+interface Received {
+  subject: string;
+  body: { enrollmentId: string; role: string; department: string | null };
+}
+
+/**
+ * A stand-in for an org's REST gateway `POST /v1/staff` with the ledger's rule: an enrollment id is
+ * registered once, a second time is 409 ALREADY_EXISTS. `answers` are sent first, one per request.
+ */
+describe('registering the demo people on chain', () => {
+  let server: Server;
+  let url: string;
+  const received: Received[] = [];
+  const onChain = new Set<string>();
+  const answers: { status: number; code: string }[] = [];
+  let paths: StatePaths;
+  const topology = resolveTopology(defaultTopologySpec, 29100);
+  const orgNamed = (name: string): PeerOrg => {
+    const org = topology.peerOrgs.find((o) => o.name === name);
+    if (org === undefined) throw new Error(name);
+    return org;
+  };
+
+  before(async () => {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+        const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+          sub: string;
+        };
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as Received['body'];
+        received.push({ subject: payload.sub, body });
+        const send = (status: number, answer: object): void => {
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+        };
+        const scripted = answers.shift();
+        if (scripted !== undefined) send(scripted.status, { code: scripted.code, detail: body.enrollmentId });
+        else if (onChain.has(body.enrollmentId))
+          send(409, { code: 'ALREADY_EXISTS', detail: body.enrollmentId });
+        else {
+          onChain.add(body.enrollmentId);
+          send(201, { txId: 'tx', didDocument: {} });
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    url = `http://127.0.0.1:${String(address.port)}`;
+  });
+  after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
+  );
+  beforeEach(() => {
+    received.length = 0;
+    onChain.clear();
+    answers.length = 0;
+    paths = new StatePaths(tempDir('gateways'));
+    for (const org of topology.peerOrgs) renderGatewayConfig(topology, paths, org);
+  });
+
+  it('when start runs, then the org admin registers each demo person but the admin with their role and department', async () => {
+    const done = await registerDemoPeople(paths, orgNamed('Hospital1'), { gatewayUrl: url });
+    assert.deepEqual(done, {
+      registered: ['hospital1-attending-1', 'hospital1-intern-1', 'hospital1-nurse-1'],
+      already: [],
+    });
+    assert.deepEqual(received, [
+      {
+        subject: 'hospital1-admin',
+        body: { enrollmentId: 'hospital1-attending-1', role: 'attending', department: 'cardiology' },
+      },
+      {
+        subject: 'hospital1-admin',
+        body: { enrollmentId: 'hospital1-intern-1', role: 'intern', department: 'cardiology' },
+      },
+      {
+        subject: 'hospital1-admin',
+        body: { enrollmentId: 'hospital1-nurse-1', role: 'nurse', department: 'oncology' },
+      },
+    ]);
+  });
+
+  it('when a person has no department (auditor), then it is sent as null', async () => {
+    await registerDemoPeople(paths, orgNamed('Regulator'), { gatewayUrl: url });
+    assert.deepEqual(received, [
+      {
+        subject: 'regulator-admin',
+        body: { enrollmentId: 'regulator-auditor-1', role: 'auditor', department: null },
+      },
+    ]);
+  });
+
+  it('when start runs again, then everyone is found registered and nothing fails or is written twice', async () => {
+    await registerDemoPeople(paths, orgNamed('Research'), { gatewayUrl: url });
+    const again = await registerDemoPeople(paths, orgNamed('Research'), { gatewayUrl: url });
+    assert.deepEqual(again, { registered: [], already: ['research-researcher-1'] });
+    assert.equal(onChain.size, 1);
+  });
+
+  it('when the gateway is still connecting (503), then the registration is retried', async () => {
+    answers.push({ status: 503, code: 'LEDGER_UNAVAILABLE' }, { status: 503, code: 'LEDGER_UNAVAILABLE' });
+    const done = await registerDemoPeople(paths, orgNamed('Regulator'), { gatewayUrl: url });
+    assert.deepEqual(done.registered, ['regulator-auditor-1']);
+    assert.equal(received.length, 3);
+  });
+
+  it('when the gateway refuses, then start fails naming the org, the person and the answer', async () => {
+    answers.push({ status: 403, code: 'FORBIDDEN' });
+    await assert.rejects(
+      registerDemoPeople(paths, orgNamed('Hospital2'), { gatewayUrl: url }),
+      /Hospital2's admin could not register hospital2-attending-1 on chain: HTTP 403 FORBIDDEN/,
+    );
+  });
+
+  it('when a dev token is minted, then it names the org, the subject and the gateway as audience', async () => {
+    const token = await mintDevToken(paths, orgNamed('Hospital1'), 'hospital1-attending-1');
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(payload.sub, 'hospital1-attending-1');
+    assert.equal(payload.org, 'Hospital1MSP');
+    assert.equal(payload.aud, 'medledger-gateway');
+    assert.equal(payload.iss, 'https://idp.hospital1.medledger.local');
+  });
+});
