@@ -5,7 +5,8 @@
 //   node scripts/test.mjs          static checks + unit/component tests (what `npm test` runs)
 //   node scripts/test.mjs --e2e    end-to-end tests only (`npm run test:e2e`)
 //   node scripts/test.mjs --all    everything
-//   node scripts/test.mjs --faults the fault, bad-input and leak suite under test/faults (`npm run test:faults`)
+//   node scripts/test.mjs --faults the insider suite under test/insiders, then the fault, bad-input and leak
+//                                  suite under test/faults (`npm run test:faults`)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -66,10 +67,14 @@ if (runE2e || runFaults) {
     status.status === 0 && !/^\s+(orderer|peer|ca-|chaincode-)\S*\s+stopped/m.test(status.stdout);
   if (!alreadyUp) run('starting the consortium for the end-to-end tests', process.execPath, [cli, 'start']);
   const faultsDir = join(root, 'test', 'dist', 'faults');
-  // The long fault suite runs only with --faults; the leak check (z-*) runs after the scenarios.
+  const insidersDir = join(root, 'test', 'dist', 'insiders');
+  // The long fault and insider suites run only with --faults (the insiders first, so that the leak
+  // check, z-*, runs after every scenario); the end-to-end run has their short versions.
   const e2e = runFaults
-    ? findTests(faultsDir)
-    : findTests(join(root, 'test', 'dist')).filter((f) => !f.startsWith(`${faultsDir}/`));
+    ? [...findTests(insidersDir), ...findTests(faultsDir)]
+    : findTests(join(root, 'test', 'dist')).filter(
+        (f) => !f.startsWith(`${faultsDir}/`) && !f.startsWith(`${insidersDir}/`),
+      );
   const result = spawnSync(
     process.execPath,
     ['--test', '--test-concurrency=1', '--test-reporter=spec', ...e2e.map((f) => relative(root, f))],

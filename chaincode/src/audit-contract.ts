@@ -11,7 +11,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor } from './actor';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
-import { readableCollections } from './visibility';
+import { readableCollections, readsEverySealedCollection } from './visibility';
 
 /**
  * Audit queries over access events: newest first, paginated, bounded. Events live in the custodians'
@@ -72,11 +72,9 @@ export class AuditContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const consortium = await ledger.consortium();
-    const regulatorStaff =
-      actor.mspId === consortium.regulator && (isRegulatorAuditor(actor) || isActiveAdmin(actor));
-    if (ledger.peerMsp !== actor.mspId) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
-    const event = await ledger.getAuditEvent(regulatorStaff ? consortium.orgs : [actor.mspId], args.eventId);
+    const orgs = await readableCollections(ledger, actor);
+    const regulatorStaff = readsEverySealedCollection(actor, (await ledger.consortium()).regulator);
+    const event = await ledger.getAuditEvent(orgs, args.eventId);
     if (!event) return fail(ErrorCode.NOT_FOUND, args.eventId);
     const allowed =
       regulatorStaff ||

@@ -5,6 +5,7 @@ import type { FakeSigner } from './testing/fake-identity';
 import {
   daysFromNow,
   Harness,
+  orgAdmin,
   patientJws,
   registerPatient,
   registerStaff,
@@ -83,6 +84,20 @@ void describe('ConsentContract', () => {
       h.evaluate(relay, 'consent:ListGranteeConsents', { grantee: { kind: 'org', mspId: 'Hospital2MSP' } }),
       /\[FORBIDDEN\]/,
     );
+  });
+
+  void it("when a consent is read by id, then the grantee org's staff and the regulator's admin get it, another org is refused, an unknown id is NOT_FOUND", async () => {
+    const { h, patient, relay, grantee } = await setup();
+    const jws = patientJws(h, patient, grantBody(h));
+    const { result } = await grant(h, relay, jws);
+    const read = (who: FakeSigner, consentId = result.consentId) =>
+      h.evaluate<Consent>(who, 'consent:GetConsent', { consentId });
+    assert.equal((await read(grantee)).patientDid, patient.did);
+    // The regulator's gateway projects every consent as the regulator's admin.
+    assert.equal((await read(orgAdmin('RegulatorMSP'))).jws, jws);
+    await assert.rejects(read(relay), /\[FORBIDDEN\]/);
+    await assert.rejects(read(orgAdmin('ResearchMSP')), /\[FORBIDDEN\]/);
+    await assert.rejects(read(grantee, 'ab'.repeat(32)), /\[NOT_FOUND\]/);
   });
 
   void it('when the same signed grant is replayed, then REPLAYED_NONCE', async () => {

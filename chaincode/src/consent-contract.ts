@@ -8,10 +8,9 @@ import {
   getConsentInput,
   grantConsentTransient,
   granteeKey,
+  granteeOrgOf,
   listGranteeConsentsInput,
   listPatientConsentsInput,
-  orgSlugOf,
-  parseStaffDid,
   patientKeyOf,
   preferencesPayloadSchema,
   preferencesTransient,
@@ -43,28 +42,16 @@ export function effectiveStatus(
   return Date.parse(periodEnd) <= nowMs ? 'expired' : 'active';
 }
 
-/** The org a consent is granted to: the org itself, a staff member's org, or the study's org. */
-async function granteeOrgOf(ledger: Ledger, consortium: Consortium, grantee: Grantee): Promise<string> {
-  let org: string | undefined;
-  switch (grantee.kind) {
-    case 'org':
-      org = grantee.mspId;
-      break;
-    case 'staff': {
-      const slug = parseStaffDid(grantee.did)?.orgSlug;
-      org = consortium.orgs.find((o) => orgSlugOf(o) === slug);
-      break;
-    }
-    case 'study': {
-      const study = await ledger.getStudy(grantee.studyId);
-      if (!study) return fail(ErrorCode.NOT_FOUND, grantee.studyId);
-      org = study.org;
-      break;
-    }
+/** The org a consent is granted to (its study looked up on the ledger); `[VALIDATION_FAILED]` when none. */
+async function granteeOrgOn(ledger: Ledger, consortium: Consortium, grantee: Grantee): Promise<string> {
+  let studyOrg: string | undefined;
+  if (grantee.kind === 'study') {
+    const study = await ledger.getStudy(grantee.studyId);
+    if (!study) return fail(ErrorCode.NOT_FOUND, grantee.studyId);
+    studyOrg = study.org;
   }
-  if (org === undefined || !consortium.orgs.includes(org))
-    return fail(ErrorCode.VALIDATION_FAILED, 'grantee');
-  return org;
+  const org = granteeOrgOf(grantee, consortium.orgs, studyOrg);
+  return org ?? fail(ErrorCode.VALIDATION_FAILED, 'grantee');
 }
 
 /** The patient a signed grant names, or undefined when it is not a grant. */
@@ -143,7 +130,7 @@ export class ConsentContract extends Contract {
     const end = Date.parse(payload.periodEnd);
     if (!(start < end) || end <= ledger.txMs)
       fail(ErrorCode.VALIDATION_FAILED, 'payload periodStart,periodEnd');
-    const granteeOrg = await granteeOrgOf(ledger, await ledger.consortium(), payload.grantee);
+    const granteeOrg = await granteeOrgOn(ledger, await ledger.consortium(), payload.grantee);
     const consent: Consent = {
       consentId: ledger.txId,
       patientDid: payload.patientDid,
@@ -253,10 +240,11 @@ export class ConsentContract extends Contract {
 
   /**
    * A consent with its terms, signed grant and current status, from the caller's org's sealed
-   * collection (the regulator's auditors: every org's). Evaluated on the caller's own org's peer.
-   * Caller: any active registered member of the grantee org, or a regulator's auditor.
-   * Reads: sealed `consent-terms`, `revocation`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE,
-   * FORBIDDEN (another org's peer), NOT_FOUND.
+   * collection (the regulator's auditors and admin: every org's, for the regulator's audit views and
+   * projection). Evaluated on the caller's own org's peer.
+   * Caller: any active registered member of the grantee org, or a regulator's auditor or admin.
+   * Reads: sealed `consent-terms`, `revocation`, `consent`. Errors: VALIDATION_FAILED, NOT_REGISTERED,
+   * INACTIVE, FORBIDDEN (another org's peer, or a consent granted to another org), NOT_FOUND.
    */
   @Transaction(false)
   @Returns('string')
@@ -269,12 +257,14 @@ export class ConsentContract extends Contract {
       const consent = await ledger.getConsentTerms(org, args.consentId);
       if (consent) return canonicalJson(await withStatus(ledger, consent));
     }
+    // The public fact names the grantee org: a consent of another org is refused, not hidden.
+    if (await ledger.getPublicConsent(args.consentId)) fail(ErrorCode.FORBIDDEN, actor.did);
     return fail(ErrorCode.NOT_FOUND, args.consentId);
   }
 
   /**
    * A page of a patient's consents held by the caller's org (granted to it), or for a regulator's
-   * auditor every org's, in id order (status derived at the proposal time). Evaluated on the caller's
+   * auditor or admin every org's, in id order (status derived at the proposal time). Evaluated on the caller's
    * own org's peer. Caller: any active registered member. Reads: sealed `consent~patient`,
    * `consent-terms`; `revocation`. Errors: VALIDATION_FAILED (incl. a malformed bookmark),
    * NOT_REGISTERED, INACTIVE, FORBIDDEN (another org's peer).
@@ -305,7 +295,7 @@ export class ConsentContract extends Contract {
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
     const orgs = await readableCollections(ledger, actor);
-    const granteeOrg = await granteeOrgOf(ledger, await ledger.consortium(), args.grantee);
+    const granteeOrg = await granteeOrgOn(ledger, await ledger.consortium(), args.grantee);
     if (!orgs.includes(granteeOrg)) fail(ErrorCode.FORBIDDEN, actor.did);
     const page = await ledger.pageConsentsOfGrantee(
       granteeOrg,

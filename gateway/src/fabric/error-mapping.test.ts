@@ -208,7 +208,7 @@ describe('ledger error mapping', () => {
     assert.equal(extractChaincodeError('no code here'), undefined);
   });
 
-  it('when any domain error code is mapped, then it is a 4xx (STATE_INVALID a 502, a lagging endorser a retryable 503), never 500', () => {
+  it('when any domain error code is mapped, then it is a 4xx (STATE_INVALID a 502, a lagging endorser or an unfinished deployment a retryable 503), never 500', () => {
     const expected: Record<string, number> = {
       VALIDATION_FAILED: 400,
       NOT_FOUND: 404,
@@ -228,11 +228,13 @@ describe('ledger error mapping', () => {
       CONFLICT: 409,
       BENCH_LOADER_DISABLED: 403,
       STATE_INVALID: 502,
+      NOT_INITIALIZED: 503,
     };
     for (const code of Object.values(ErrorCode)) {
       const mapped = mapLedgerError(new Error(`transaction returned with failure: [${code}] x-1`));
       assert.equal(mapped.code, code);
       assert.equal(mapped.status, expected[code], code);
+      if (mapped.status === 503) assert.ok(mapped.retryAfterSeconds !== undefined, `${code} Retry-After`);
     }
   });
 

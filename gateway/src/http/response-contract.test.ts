@@ -93,20 +93,34 @@ function everyRoute(did: string, proof: string, jws: (payload: Record<string, un
     { method: 'GET', path: `/v1/records/${record}?version=1` },
     { method: 'GET', path: `/v1/records/${record}/history` },
     { method: 'POST', path: `/v1/records/${record}/verify`, body: { resource, salt: 'a'.repeat(32) } },
-    { method: 'POST', path: `/v1/records/${record}/access`, body: { purpose: 'treatment' } },
-    { method: 'GET', path: `/v1/records/${record}/content?accessId=${txId()}` },
+    {
+      method: 'POST',
+      path: `/v1/records/${record}/access`,
+      body: { purpose: 'treatment', custodian: 'Hospital2MSP', patientDid: did },
+    },
+    { method: 'GET', path: `/v1/records/${record}/content?custodian=Hospital2MSP&accessId=${txId()}` },
     { method: 'POST', path: `/v1/records/${record}/review`, body: { version: 1 } },
     { method: 'POST', path: `/v1/records/${record}/erasures`, body: { reason: 'patient_request' } },
     {
       method: 'POST',
+      path: `/v1/records/${record}/staged-erasures`,
+      body: { version: 2, reason: 'data_error' },
+    },
+    {
+      method: 'POST',
       path: '/v1/consents',
       as: 'patient',
-      body: { jws: jws({ typ: SIGNED_PAYLOAD_TYPES.grant }) },
+      body: {
+        jws: jws({ typ: SIGNED_PAYLOAD_TYPES.grant, grantee: { kind: 'org', mspId: 'Hospital2MSP' } }),
+      },
     },
     {
       method: 'POST',
       path: `/v1/consents/${consentId}/revoke`,
-      body: { jws: jws({ typ: SIGNED_PAYLOAD_TYPES.revoke, consentId }) },
+      body: {
+        jws: jws({ typ: SIGNED_PAYLOAD_TYPES.revoke, consentId }),
+        grantJws: jws({ typ: SIGNED_PAYLOAD_TYPES.grant }),
+      },
     },
     {
       method: 'PUT',
@@ -124,13 +138,26 @@ function everyRoute(did: string, proof: string, jws: (payload: Record<string, un
     { method: 'POST', path: '/v1/studies', body: study },
     { method: 'GET', path: '/v1/studies/study-9' },
     { method: 'GET', path: '/v1/studies/study-9/cohort' },
-    { method: 'POST', path: '/v1/studies/study-9/datasets', body: { recordIds: [record, 'rec-other'] } },
+    {
+      method: 'POST',
+      path: '/v1/studies/study-9/datasets',
+      body: {
+        records: [
+          { recordId: record },
+          { recordId: 'rec-other', custodian: 'Hospital2MSP', patientDid: did },
+        ],
+      },
+    },
     { method: 'POST', path: '/v1/ops/ping', body: {} },
     { method: 'GET', path: '/v1/audit?limit=2', as: 'admin' },
     { method: 'GET', path: `/v1/audit/fhir?patient=${did}`, as: 'admin' },
     { method: 'GET', path: `/v1/audit/${txId()}` },
     { method: 'GET', path: `/v1/reports/compliance?from=${ago(200)}`, as: 'admin' },
-    { method: 'POST', path: `/v1/break-glass/${txId()}/review`, body: { outcome: 'justified' } },
+    {
+      method: 'POST',
+      path: `/v1/break-glass/${txId()}/review`,
+      body: { outcome: 'unjustified', suspend: true, custodian: 'Hospital2MSP' },
+    },
     { method: 'GET', path: '/v1/alerts', as: 'admin' },
   ];
 }

@@ -1,10 +1,19 @@
 /** Identity: staff onboarding (CA + wallet + DID document), patients, DID resolution. */
-import { registerStaffInput, type DidDocument } from '@medledger/domain';
+import {
+  patientDidDocument,
+  registerPatientPayload,
+  registerStaffInput,
+  type DidDocument,
+} from '@medledger/domain';
 import type { z } from 'zod';
 
+import { AppError, GatewayErrorCode } from '../errors';
+import { unverifiedPayloadField } from './consents';
 import { submitAnswer, type ServiceContext, type StaffEnroller } from './context';
 
 export type RegisterStaffBody = z.output<typeof registerStaffInput>;
+/** Request body of `POST /v1/patients`: the patient's opaque DID and public key. */
+export type RegisterPatientBody = z.output<typeof registerPatientPayload>;
 
 /**
  * Onboards a staff member: a simulated RegisterStaff first (the chaincode decides whether the caller
@@ -36,18 +45,47 @@ export function deactivateStaff(
   return submitAnswer(ctx, 'DeactivateStaff', { did }, 'didDocument');
 }
 
-export function registerPatient(
+/**
+ * Registers a patient: the DID and public key travel in the transient map (arguments and results are
+ * written into every block; the DID is not), endorsed by this gateway's org and the regulator. The
+ * ledger answers the patient's public record (no DID); the answer here is the DID document built from
+ * it.
+ */
+export async function registerPatient(
   ctx: ServiceContext,
-  body: unknown,
+  body: RegisterPatientBody,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  return submitAnswer(ctx, 'RegisterPatient', body, 'didDocument');
+  const { txId, result } = await ctx.ledger.submit(
+    ctx.caller,
+    'RegisterPatient',
+    {},
+    {
+      transient: { patient: body },
+    },
+  );
+  return { txId, didDocument: patientDidDocument(body.patientDid, result) };
 }
 
-export function rotatePatientKey(
+/** Relays a key rotation the patient signed with their current key; answers the new DID document. */
+export async function rotatePatientKey(
   ctx: ServiceContext,
+  patientDid: string,
   jws: string,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  return submitAnswer(ctx, 'RotatePatientKey', { jws }, 'didDocument');
+  if (unverifiedPayloadField(jws, 'patientDid') !== patientDid) {
+    throw new AppError(GatewayErrorCode.VALIDATION_FAILED, 'the signed rotation names another patient', {
+      issues: [{ path: '/body/jws', message: 'patientDid differs from the path' }],
+    });
+  }
+  const { txId, result } = await ctx.ledger.submit(
+    ctx.caller,
+    'RotatePatientKey',
+    {},
+    {
+      transient: { rotation: { jws } },
+    },
+  );
+  return { txId, didDocument: patientDidDocument(patientDid, result) };
 }
 
 export function resolveDid(ctx: ServiceContext, did: string): Promise<DidDocument> {

@@ -6,7 +6,7 @@
  */
 import { diagnosisRecord, hypertensionCondition } from './fixtures';
 import { randomBytes } from 'node:crypto';
-import { generatePatientKey } from '@medledger/domain';
+import { generatePatientKey, patientKeyOf } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, devToken } from './api';
 import { orgInfo } from './network';
@@ -94,7 +94,7 @@ export async function prepareWorkload(
           method: 'POST',
           path: '/v1/patients',
           body: { patientDid: p.patientDid, publicKeyJwk: p.publicKeyJwk },
-          businessKey: `patient:${p.patientDid}`,
+          businessKey: `patient:${patientKeyOf(p.patientDid)}`,
           token,
         },
         options,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   mspIdSchema,
+  orgSlugOf,
+  parseStaffDid,
   patientDidSchema,
   sha256HexSchema,
   staffDidSchema,
@@ -52,6 +54,34 @@ export function granteeKey(grantee: Grantee): string {
     case 'study':
       return `study:${grantee.studyId}`;
   }
+}
+
+/**
+ * The org a consent is granted to: the org itself, a staff member's org (the org of `orgs` whose slug
+ * the DID names), or the study's org (`studyOrg`, looked up by the caller). Its sealed collection holds
+ * the consent, so the chaincode writes there and the gateway names that org as an endorser.
+ * `undefined` when that org is not one of `orgs`.
+ */
+export function granteeOrgOf(
+  grantee: Grantee,
+  orgs: readonly string[],
+  studyOrg?: string,
+): string | undefined {
+  let org: string | undefined;
+  switch (grantee.kind) {
+    case 'org':
+      org = grantee.mspId;
+      break;
+    case 'staff': {
+      const slug = parseStaffDid(grantee.did)?.orgSlug;
+      org = orgs.find((o) => orgSlugOf(o) === slug);
+      break;
+    }
+    case 'study':
+      org = studyOrg;
+      break;
+  }
+  return org !== undefined && orgs.includes(org) ? org : undefined;
 }
 
 /** zod: the scope of a consent (FHIR Consent provision, simplified). */

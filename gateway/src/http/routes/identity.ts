@@ -3,7 +3,7 @@ import {
   didDocumentSchema,
   didSchema,
   patientDidSchema,
-  registerPatientInput,
+  registerPatientPayload,
   registerStaffInput,
   staffDidSchema,
   updateStaffInput,
@@ -68,9 +68,10 @@ export function identityRoutes(): RouteDef[] {
       method: 'post',
       path: '/v1/patients',
       operationId: 'registerPatient',
-      summary: 'Register a patient DID with the patient public key (P-256 JWK)',
+      summary:
+        'Register a patient DID with the patient public key (P-256 JWK); the DID reaches only this org and the regulator',
       tag: 'hospital',
-      body: registerPatientInput,
+      body: registerPatientPayload,
       response: didDocumentAnswer,
       handler: (ctx, { body }) => identity.registerPatient(ctx, body),
     }),
@@ -86,7 +87,7 @@ export function identityRoutes(): RouteDef[] {
       body: jwsBody,
       response: didDocumentAnswer,
       status: 200,
-      handler: (ctx, { body }) => identity.rotatePatientKey(ctx, body.jws),
+      handler: (ctx, { params, body }) => identity.rotatePatientKey(ctx, params.did, body.jws),
     }),
   ];
 }

@@ -10,13 +10,32 @@ import type { SqlDriver } from '../write/sql/driver';
 
 export { LedgerBuilder, txIdOf, type EventBody } from '../tools/ledger-builder';
 
-/** An access decision's fields besides its event id. */
-export type AccessBody = Omit<EventBody<'AccessDecided'>, 'eventId'>;
+/**
+ * An access decision's fields besides its event id, with its sealed facts: `patientDid` and
+ * `consentId` as a member org's gateway reads them (`patientDid` null: an id-only row, as at a gateway
+ * of another org).
+ */
+export type AccessBody = Omit<EventBody<'AccessDecided'>, 'eventId'> & {
+  readonly patientDid: string | null;
+  readonly consentId: string | null;
+};
+
+/** The event and sealed facts of an access decision of `body`. */
+export function accessEvent(
+  builder: LedgerBuilder,
+  body: AccessBody & { readonly eventId: string },
+  txTime: string,
+): SourceEvent {
+  const { patientDid, consentId, ...event } = body;
+  const sealed = patientDid === null ? undefined : ({ kind: 'access', patientDid, consentId } as const);
+  return builder.event('AccessDecided', event, txTime, event.eventId, sealed);
+}
 
 /** A granted treatment access by Hospital1's attending `doc1` to `rec-a1` of `patientDid`. */
 export function ownTreatmentAccess(patientDid: string): AccessBody {
   return {
     recordId: 'rec-a1',
+    version: 1,
     patientDid,
     custodian: 'Hospital1MSP',
     actorDid: 'did:medledger:hospital1:doc1',
@@ -27,6 +46,7 @@ export function ownTreatmentAccess(patientDid: string): AccessBody {
     reason: 'CUSTODIAN_TREATMENT',
     consentId: null,
     breakGlass: false,
+    breakGlassReason: null,
   };
 }
 
@@ -49,7 +69,7 @@ export function accessScript(
     access: (name, txTime, changes) => {
       const eventId = builder.peekTxId();
       ids[name] = eventId;
-      sink(builder.event('AccessDecided', { ...base, ...changes, eventId }, txTime));
+      sink(accessEvent(builder, { ...base, ...changes, eventId }, txTime));
       builder.nextBlock();
     },
   };

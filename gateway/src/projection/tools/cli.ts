@@ -6,7 +6,8 @@
  *   node gateway/dist/projection/tools/cli.js load-synthetic [--events N] [--data-dir DIR | --database postgres [--url-env NAME]] [--seed S]
  *   node gateway/dist/projection/tools/cli.js time     [--data-dir DIR | --database postgres [--url-env NAME]] [--samples N]
  *
- * `rebuild` drops the projection and projects the channel again from block 0; `check` compares the
+ * `rebuild` drops the projection and projects the channel again from block 0, enriching the events
+ * whose sealed facts the org's peer holds as the running gateway does; `check` compares the
  * projection with the ledger per block range (exit 1 on a difference). Both read the ledger through
  * the gateway's configuration (--config, else `--org hospital1` for the local network's
  * `$MEDLEDGER_HOME/gateways/hospital1/config.json`, else MEDLEDGER_GATEWAY_CONFIG, else the
@@ -30,8 +31,12 @@ import {
   type ProjectionDatabaseConfig,
 } from '../../config';
 import { connectAs, connectPeers } from '../../fabric/connection';
+import { FabricLedgerClient } from '../../fabric/ledger-client';
+import { Ledger } from '../../services/ledger';
 import { FileWallet, readWalletKey } from '../../wallet';
+import { LedgerSealedReader } from '../ledger-sealed-reader';
 import { FabricEventSource } from '../write/fabric-source';
+import { SealedEventSource } from '../write/sealed-source';
 import { openProjectionDatabase } from '../write/sql/open';
 import { ProjectionStore } from '../write/store';
 import { checkConsistency, rebuild } from './maintenance';
@@ -58,6 +63,12 @@ export function configFileOf(
   return env['MEDLEDGER_GATEWAY_CONFIG'] ?? join(home, 'gateways', 'regulator', 'config.json');
 }
 
+/** The ledger's events as they are (the consistency check), and enriched (a rebuild). */
+interface LedgerSources {
+  readonly events: FabricEventSource;
+  readonly enriched: SealedEventSource;
+}
+
 async function withLedger<T>(
   args: {
     config?: string | undefined;
@@ -65,7 +76,7 @@ async function withLedger<T>(
     identity?: string | undefined;
     'data-dir'?: string | undefined;
   },
-  fn: (source: FabricEventSource, store: ProjectionStore) => Promise<T>,
+  fn: (sources: LedgerSources, store: ProjectionStore) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig(process.env, configFileOf(args));
   const enrollmentId = args.identity ?? config.serviceEnrollmentId;
@@ -81,13 +92,16 @@ async function withLedger<T>(
   const store = new ProjectionStore(
     openProjectionDatabase(database, { dataDir: args['data-dir'] ?? projectionDataDir(config) }),
   );
+  const client = new FabricLedgerClient(config, peers, wallet, enrollmentId);
   try {
     gateway = await connectAs(config, first, wallet, enrollmentId);
     await store.init();
-    return await fn(new FabricEventSource(gateway.getNetwork(config.channel), config.chaincode), store);
+    const events = new FabricEventSource(gateway.getNetwork(config.channel), config.chaincode);
+    const reader = new LedgerSealedReader(new Ledger(client, { org: config.org.mspId }), { enrollmentId });
+    return await fn({ events, enriched: new SealedEventSource(events, reader) }, store);
   } finally {
     gateway?.close();
-    for (const p of peers) p.client.close();
+    client.close();
     await store.close();
   }
 }
@@ -120,13 +134,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const command = positionals[0];
   switch (command) {
     case 'rebuild': {
-      const applied = await withLedger(values, (source, store) => rebuild(source, store));
-      print({ rebuilt: true, events: applied });
+      const { applied, counts } = await withLedger(values, async (sources, store) => ({
+        applied: await rebuild(sources.enriched, store),
+        counts: sources.enriched.counts,
+      }));
+      print({ rebuilt: true, events: applied, sealed: counts });
       return 0;
     }
     case 'check': {
-      const report = await withLedger(values, (source, store) =>
-        checkConsistency(source, store, Number(values.range)),
+      const report = await withLedger(values, (sources, store) =>
+        checkConsistency(sources.events, store, Number(values.range)),
       );
       print(report);
       return report.ok ? 0 : 1;
