@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import type { NetworkInfo } from '@medledger/network';
+import { peersLevel } from './support/faults';
 import { selfSignedClient } from './support/rogue-ca';
 import { ensureNetwork, gatewayFor, orgInfo, releaseNetwork } from './support/network';
 
@@ -66,7 +67,9 @@ describe('the consortium', () => {
       const txId = utf8.decode(commit.getResult());
       assert.equal(txId, commit.getTransactionId());
 
-      // Read the transaction back from Hospital2's own peer ledger.
+      // Read the transaction back from Hospital2's own peer ledger, once it has committed the block
+      // (another org's peer commits it some milliseconds after the writer's own).
+      await peersLevel(info);
       const qscc = h2.gateway.getNetwork(info.channel).getContract('qscc');
       const bytes = await qscc.evaluateTransaction('GetTransactionByID', info.channel, txId);
       const processed = peer.ProcessedTransaction.deserializeBinary(bytes);

@@ -50,8 +50,14 @@ export const KeyFamily = {
   accessGrant: 'access',
   /** Sealed (custodian): a break-glass case. */
   breakGlass: 'breakglass',
-  /** Sealed (custodian): one review of a break-glass case (appended). */
+  /** Sealed (custodian): one review of a break-glass case, by case and sequence number (appended). */
   breakGlassReview: 'breakglass~review',
+  /**
+   * Sealed (custodian): how many reviews a break-glass case has. A transaction that writes may not
+   * range-scan private data (Fabric cannot check such a scan for phantoms), so a review finds the
+   * earlier ones by number, not by a scan.
+   */
+  breakGlassReviewCount: 'breakglass~reviews',
   /** Sealed (custodian): an audit event, by event id. */
   audit: 'audit',
   /** Sealed index (custodian): audit events of a patient, newest first (keyed hash of the DID). */

@@ -83,6 +83,9 @@ const ID_BOOKMARK = /^[0-9a-f]{64}$/;
 /** Most entries read from one collection by one scan. */
 const MAX_SCAN = 1000;
 
+/** The review count of a break-glass case (sealed). */
+const reviewCountSchema = z.object({ count: z.number().int().min(0) });
+
 /** A sealed value as stored: the value and a salt only the collection's members can compute. */
 const sealedEnvelope = z.object({ salt: z.string(), value: z.unknown() });
 /** A receipt: the digest of the public value it binds. */
@@ -738,24 +741,38 @@ export class Ledger {
     return this.#putSealed(bg.custodian, this.#key(KeyFamily.breakGlass, [bg.accessId]), bg);
   }
 
-  /** Appends a review of a break-glass case (its own key: earlier reviews are never replaced). */
-  appendBreakGlassReview(custodian: string, review: BreakGlassReview): Promise<void> {
-    const key = this.#key(KeyFamily.breakGlassReview, [
-      review.accessId,
-      String(Date.parse(review.reviewedAt)).padStart(13, '0'),
-      review.txId,
-    ]);
-    return this.#putSealed(custodian, key, review);
+  #breakGlassReviewKey(accessId: string, n: number): string {
+    return this.#key(KeyFamily.breakGlassReview, [accessId, versionPart(n)]);
+  }
+
+  #reviewCountKey(accessId: string): string {
+    return this.#key(KeyFamily.breakGlassReviewCount, [accessId]);
+  }
+
+  /**
+   * Appends a review of a break-glass case: review n+1 under its own key (earlier reviews are never
+   * replaced) and the case's review count. Point reads and writes only: a transaction that writes may
+   * not range-scan private data, so reviews are found by number.
+   */
+  async appendBreakGlassReview(custodian: string, review: BreakGlassReview): Promise<void> {
+    const count = await this.#reviewCount(custodian, review.accessId);
+    await this.#putSealed(custodian, this.#breakGlassReviewKey(review.accessId, count + 1), review);
+    await this.#putSealed(custodian, this.#reviewCountKey(review.accessId), { count: count + 1 });
+  }
+
+  async #reviewCount(custodian: string, accessId: string): Promise<number> {
+    const head = await this.#getSealed(custodian, this.#reviewCountKey(accessId), reviewCountSchema);
+    return head?.count ?? 0;
   }
 
   /** The reviews of a break-glass case, oldest first. */
   async breakGlassReviews(custodian: string, accessId: string): Promise<BreakGlassReview[]> {
-    const rows = await this.#sealedScan(custodian, KeyFamily.breakGlassReview, [accessId], [], MAX_SCAN);
+    const count = Math.min(await this.#reviewCount(custodian, accessId), MAX_SCAN);
     const out: BreakGlassReview[] = [];
-    for (const attrs of rows) {
+    for (let n = 1; n <= count; n++) {
       const review = await this.#getSealed(
         custodian,
-        this.#key(KeyFamily.breakGlassReview, [accessId, ...attrs]),
+        this.#breakGlassReviewKey(accessId, n),
         breakGlassReviewSchema,
       );
       if (review) out.push(review);

@@ -39,6 +39,31 @@ void describe('memory ledger (Fabric semantics the privacy model relies on)', ()
     );
   });
 
+  void it('when a transaction range-scans private data, then it may not write, and a transaction that wrote may not range-scan private data (as the real peer, found on the real network)', async () => {
+    const ledger = new MemoryLedger({ orgs: ORGS });
+    const scan = async (ctx: Context) => {
+      const res = (await ctx.stub.getPrivateDataByRange('sealed-hospital1', '', '')) as unknown as {
+        iterator: { close(): Promise<void> };
+      };
+      await res.iterator.close();
+    };
+    await assert.rejects(
+      write(ledger, [H1, REGULATOR], async (ctx) => {
+        await scan(ctx);
+        await ctx.stub.putState('k', Buffer.from('v'));
+      }),
+      /Transaction has already performed queries on pvt data\. Writes are not allowed/,
+    );
+    await assert.rejects(
+      write(ledger, [H1, REGULATOR], async (ctx) => {
+        await ctx.stub.putPrivateData('sealed-hospital1', 'k', Buffer.from('v'));
+        await scan(ctx);
+      }),
+      /Queries on pvt data is supported only in a read-only transaction/,
+    );
+    await ledger.evaluate({ signer }, scan);
+  });
+
   void it('when a collection is member-only-read, then a creator of another org is refused even on a member peer', async () => {
     const ledger = new MemoryLedger({
       orgs: ORGS,

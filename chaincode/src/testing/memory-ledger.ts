@@ -127,7 +127,9 @@ function sha256(data: Uint8Array | string): Buffer {
  * Private data as Fabric v3 does it: each collection has member orgs; a peer of a non-member org holds
  * only the hashes, so reading a value that exists fails there ("private data matching public hash
  * version is not available") while a missing key reads empty; `getPrivateDataHash` works everywhere;
- * `memberOnlyRead`/`memberOnlyWrite` check the transaction's CREATOR; purge.
+ * `memberOnlyRead`/`memberOnlyWrite` check the transaction's CREATOR; purge; a range scan of private
+ * data and a write never share a transaction (the peer's simulator refuses a write after such a scan,
+ * and such a scan after a write: private range reads cannot be checked for phantoms at validation).
  *
  * Endorsement as Fabric v3 validates it (`statebased` v20): the proposal is simulated on a peer of
  * every endorsing org (results must match); each public write is checked against the key's
@@ -491,6 +493,10 @@ export class MemoryStub {
   readonly validationParameters = new Map<string, Buffer>();
   event: { name: string; payload: Buffer } | undefined;
   paginated = false;
+  /** A range scan of private data was made: the simulator refuses writes from then on. */
+  #privateScanned = false;
+  /** A write was made: the simulator refuses range scans of private data from then on. */
+  #wrote = false;
   readonly #ledger: MemoryLedger;
   readonly #options: StubOptions;
 
@@ -544,6 +550,16 @@ export class MemoryStub {
     if (key.length === 0) throw new Error('key must not be an empty string');
   }
 
+  /** Fabric's write precondition (`txsimulator`): no write after a range scan of private data. */
+  #beforeWrite(): void {
+    if (this.#privateScanned) {
+      throw new Error(
+        `txid [${this.#options.txId}]: unsuppored transaction. Transaction has already performed queries on pvt data. Writes are not allowed`,
+      );
+    }
+    this.#wrote = true;
+  }
+
   getState(key: string): Promise<Uint8Array> {
     this.#checkKey(key);
     return Promise.resolve(this.#ledger.readState(key) ?? Buffer.alloc(0));
@@ -551,6 +567,7 @@ export class MemoryStub {
 
   putState(key: string, value: Uint8Array): Promise<void> {
     this.#checkKey(key);
+    this.#beforeWrite();
     // As on a real peer, an empty value is a delete.
     this.writes.set(key, value.length === 0 ? null : Buffer.from(value));
     return Promise.resolve();
@@ -558,11 +575,13 @@ export class MemoryStub {
 
   deleteState(key: string): Promise<void> {
     this.#checkKey(key);
+    this.#beforeWrite();
     this.writes.set(key, null);
     return Promise.resolve();
   }
 
   setStateValidationParameter(key: string, ep: Uint8Array): Promise<void> {
+    this.#beforeWrite();
     this.validationParameters.set(key, Buffer.from(ep));
     return Promise.resolve();
   }
@@ -671,6 +690,12 @@ export class MemoryStub {
     endKey: string,
   ): Promise<Iterators.StateQueryIterator> {
     this.#collection(collection, 'read');
+    if (this.#wrote) {
+      throw new Error(
+        `txid [${this.#options.txId}]: unsuppored transaction. Queries on pvt data is supported only in a read-only transaction`,
+      );
+    }
+    this.#privateScanned = true;
     const entries = this.#isMemberPeer(collection)
       ? this.#ledger.rangePrivate(collection, startKey, endKey)
       : [];
@@ -691,6 +716,7 @@ export class MemoryStub {
   #privateWrite(collection: string, key: string, value: Buffer | null): void {
     this.#collection(collection, 'write');
     this.#checkKey(key);
+    this.#beforeWrite();
     const m = this.privateWrites.get(collection) ?? new Map<string, Buffer | null>();
     m.set(key, value);
     this.privateWrites.set(collection, m);
@@ -709,6 +735,7 @@ export class MemoryStub {
   purgePrivateData(collection: string, key: string): Promise<void> {
     this.#collection(collection, 'write');
     this.#checkKey(key);
+    this.#beforeWrite();
     const s = this.purges.get(collection) ?? new Set<string>();
     s.add(key);
     this.purges.set(collection, s);
