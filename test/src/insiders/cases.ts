@@ -36,13 +36,17 @@ const COLLUDERS = ['Hospital2MSP', 'ResearchMSP'];
  * Hole 5: a Hospital1-to-Hospital2 access of a canary patient leaves no trace of the patient on the
  * research institute's disk (peer ledger, state and private data, gateway projection and databases,
  * peer, gateway and chaincode logs), once its peer and projection have taken the access in; the same
- * scan finds the patient at the custodian and the regulator, so it is not blind.
+ * scan finds the patient at the custodian and the regulator, so it is not blind. No org's logs name
+ * the patient at all.
  */
 export async function assertNoCanaryOutsideParties(info: NetworkInfo): Promise<void> {
   const c = await hospitalToHospitalAccess(info);
   for (const org of ['Research', 'Hospital1', 'Regulator']) await projected(info, org, c.accessId);
   const found = Object.fromEntries(
-    ['Research', 'Hospital1', 'Regulator'].map((org) => [org, orgFilesHolding(info, org, c.needle)]),
+    ['Research', 'Hospital1', 'Hospital2', 'Regulator'].map((org) => [
+      org,
+      orgFilesHolding(info, org, c.needle),
+    ]),
   );
   console.log(`[insiders] canary ${c.needle} found in ${JSON.stringify(found)}`);
   for (const org of ['Hospital1', 'Regulator']) {
@@ -57,6 +61,9 @@ export async function assertNoCanaryOutsideParties(info: NetworkInfo): Promise<v
     );
   }
   assert.deepEqual(found['Research'], [], 'the research institute holds a trace of the patient');
+  // No org's peer, gateway or chaincode log names the patient, party or not.
+  const logged = Object.values(found).flatMap((files) => files.filter((f) => f.startsWith('logs/')));
+  assert.deepEqual(logged, [], 'a log names the patient');
 }
 
 /** A Hospital1 attending and an anchored record of a new patient of theirs (with the patient's key). */
