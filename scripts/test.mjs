@@ -68,10 +68,11 @@ if (runE2e || runFaults) {
   if (!alreadyUp) run('starting the consortium for the end-to-end tests', process.execPath, [cli, 'start']);
   const faultsDir = join(root, 'test', 'dist', 'faults');
   const insidersDir = join(root, 'test', 'dist', 'insiders');
-  // The long fault and insider suites run only with --faults (the insiders first, so that the leak
-  // check, z-*, runs after every scenario); the end-to-end run has their short versions.
+  // The long fault and insider suites run only with --faults; the end-to-end run has their short
+  // versions. The test runner takes the files in path order: the fault scenarios, their leak check
+  // (z-*, the canary name of the scenarios' content), then the insider cases (their own canary scans).
   const e2e = runFaults
-    ? [...findTests(insidersDir), ...findTests(faultsDir)]
+    ? [...findTests(faultsDir), ...findTests(insidersDir)]
     : findTests(join(root, 'test', 'dist')).filter(
         (f) => !f.startsWith(`${faultsDir}/`) && !f.startsWith(`${insidersDir}/`),
       );

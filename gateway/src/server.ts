@@ -71,9 +71,9 @@ export async function setUpCa(
 }
 
 /**
- * The projection's event source: the chaincode events of `network` (the gateway's own connection to
- * its local peer), enriched with the sealed facts its org may read, read on its own peer as
- * `serviceEnrollmentId` through `ledger`.
+ * The projection's event source: the blocks of `network` (the gateway's own connection to its local
+ * peer) with the private data its org may hold, each event enriched with its sealed facts; a fact the
+ * block did not bring is read on the own peer as `serviceEnrollmentId` through `ledger`.
  */
 export function projectionSource(
   config: Readonly<GatewayConfig>,
@@ -82,7 +82,7 @@ export function projectionSource(
   serviceEnrollmentId: string,
 ): SealedEventSource {
   return new SealedEventSource(
-    new FabricEventSource(network, config.chaincode),
+    new FabricEventSource(network, config.chaincode, { privateData: true }),
     new LedgerSealedReader(ledger, { enrollmentId: serviceEnrollmentId }),
   );
 }

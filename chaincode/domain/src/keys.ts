@@ -74,3 +74,12 @@ export const KeyFamily = {
 
 /** A key family name. */
 export type KeyFamily = (typeof KeyFamily)[keyof typeof KeyFamily];
+
+/**
+ * A composite key in Fabric's format (`createCompositeKey`: U+0000, the object type, then each
+ * attribute followed by U+0000), for tools that recognise keys in write sets and blocks. The chaincode
+ * builds its keys with the shim, in its ledger layer only.
+ */
+export function fabricCompositeKey(family: string, parts: readonly string[]): string {
+  return `\u0000${family}\u0000${parts.map((p) => `${p}\u0000`).join('')}`;
+}

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import {
+  sealedValueSchema,
   accessGrantSchema,
   auditEventSchema,
   breakGlassCaseSchema,
@@ -86,8 +87,6 @@ const MAX_SCAN = 1000;
 /** The review count of a break-glass case (sealed). */
 const reviewCountSchema = z.object({ count: z.number().int().min(0) });
 
-/** A sealed value as stored: the value and a salt only the collection's members can compute. */
-const sealedEnvelope = z.object({ salt: z.string(), value: z.unknown() });
 /** A receipt: the digest of the public value it binds. */
 const receiptSchema = z.object({ digest: z.string() });
 
@@ -261,7 +260,7 @@ export class Ledger {
   ): Promise<z.output<S> | undefined> {
     const bytes = await this.#stub.getPrivateData(sealedCollection(mspId), key);
     if (bytes.length === 0) return undefined;
-    const envelope = parseJson(bytes, sealedEnvelope);
+    const envelope = parseJson(bytes, sealedValueSchema);
     const parsed = schema.safeParse(envelope.value);
     if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
     return parsed.data;

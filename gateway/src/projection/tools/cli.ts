@@ -96,9 +96,11 @@ async function withLedger<T>(
   try {
     gateway = await connectAs(config, first, wallet, enrollmentId);
     await store.init();
-    const events = new FabricEventSource(gateway.getNetwork(config.channel), config.chaincode);
+    const network = gateway.getNetwork(config.channel);
+    const events = new FabricEventSource(network, config.chaincode);
+    const withPrivateData = new FabricEventSource(network, config.chaincode, { privateData: true });
     const reader = new LedgerSealedReader(new Ledger(client, { org: config.org.mspId }), { enrollmentId });
-    return await fn({ events, enriched: new SealedEventSource(events, reader) }, store);
+    return await fn({ events, enriched: new SealedEventSource(withPrivateData, reader) }, store);
   } finally {
     gateway?.close();
     client.close();

@@ -121,6 +121,24 @@ describe('projection enrichment from sealed collections (issue 12 hole 5)', () =
     assert.equal((dump['audit_event'] ?? []).length, 2, 'the id-only rows are kept');
   });
 
+  it('when the block brought the facts with the event, then no read is made and the row is enriched from them', async () => {
+    const { events, ids } = publicEvents('from-blocks');
+    const patientDid = 'did:medledger:patient:fromblock1';
+    const delivered = events.map((e) =>
+      e.txId === ids[`access-${H1}`]
+        ? { ...e, sealed: { kind: 'access', patientDid, consentId: null } as const }
+        : e,
+    );
+    const { fake, source, dump } = await projectAt(H1, delivered);
+    assert.equal(fake.callsOf('audit:GetAuditEvent').length, 0);
+    assert.equal(source.counts.fromBlocks, 1);
+    const audit = dump['audit_event'] as { custodian: string; patient_did: string | null }[];
+    assert.deepEqual(
+      audit.filter((r) => r.custodian === H1).map((r) => r.patient_did),
+      [patientDid],
+    );
+  });
+
   it('when the member peer holds nothing for an event, then its row stays id-only and the miss is counted', async () => {
     const { events } = publicEvents('missing');
     const fake = new FakeLedgerClient();
