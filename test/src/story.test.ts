@@ -22,7 +22,7 @@ import {
   type ApiResponse,
   type CallOptions,
 } from './support/api';
-import { diagnosisRecord, hypertensionCondition } from './support/fixtures';
+import { diagnosisRecord, hospital2TreatmentGrant, hypertensionCondition } from './support/fixtures';
 import { chainHeight, readLedger } from './support/ledger';
 import { ensureNetwork, releaseNetwork } from './support/network';
 
@@ -240,16 +240,7 @@ describe('the MedLedger story through the REST gateways', () => {
     assert.equal(before.outcome, 'denied');
     assert.equal(before.reason, 'NO_CONSENT');
 
-    const now = Date.now();
-    const grantJws = sign(patient, {
-      typ: 'medledger.consent.grant',
-      grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-      categories: ['diagnosis'],
-      maxLevel: 3,
-      purpose: 'treatment',
-      periodStart: new Date(now - 60_000).toISOString(),
-      periodEnd: new Date(now + 86_400_000).toISOString(),
-    });
+    const grantJws = sign(patient, hospital2TreatmentGrant());
     const grant = await patientApp.post('/v1/consents', { jws: grantJws });
     expectStatus(grant, 201, 'grant consent');
     assert.ok(!JSON.stringify(grant.body).includes(patient.did), 'the answer is the public state only');

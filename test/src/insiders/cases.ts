@@ -16,7 +16,7 @@ import type { NetworkInfo } from '@medledger/network';
 import { apiAs } from '../support/api';
 import { chaincodeCode } from '../support/authz-matrix';
 import { killProcess, orgProcesses, restartProcess, waitUntil } from '../support/faults';
-import { diagnosisRecord, hypertensionCondition } from '../support/fixtures';
+import { diagnosisRecord, hospital2TreatmentGrant, hypertensionCondition } from '../support/fixtures';
 import {
   contractOf,
   ENDORSEMENT_POLICY_FAILURE,
@@ -253,15 +253,7 @@ export async function assertRegulatorOutageIsClean(
     });
     assert.equal(registered.status, 503, `a registration without the regulator: ${registered.status}`);
     const grant = signPatientPayload(
-      {
-        typ: 'medledger.consent.grant',
-        grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-        categories: ['diagnosis'],
-        maxLevel: 3,
-        purpose: 'treatment',
-        periodStart: new Date(Date.now() - 60_000).toISOString(),
-        periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
-      },
+      hospital2TreatmentGrant(),
       { patientDid, privateJwk, kid: `${patientDid}#key-1` },
       { nowMs: Date.now() },
     );

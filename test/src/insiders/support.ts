@@ -27,7 +27,7 @@ import {
 } from '@medledger/network';
 import { apiAs, type ApiClient, type ApiResponse } from '../support/api';
 import { convergedTip, killProcess, orgProcesses, pidOf, restartProcess, waitUntil } from '../support/faults';
-import { diagnosisRecord, hypertensionCondition } from '../support/fixtures';
+import { diagnosisRecord, hospital2TreatmentGrant, hypertensionCondition } from '../support/fixtures';
 import { gatewayForWalletIdentity } from '../support/network';
 
 /** A patient and the people of one insider case, onboarded through the REST gateways. */
@@ -91,15 +91,7 @@ export async function hospitalToHospitalAccess(
   expectOk(await h1Doctor.post('/v1/records', diagnosisRecord(recordId, patientDid, resource)), 'anchor');
   const now = Date.now();
   const grant = signPatientPayload(
-    {
-      typ: 'medledger.consent.grant',
-      grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-      categories: ['diagnosis'],
-      maxLevel: 3,
-      purpose: 'treatment',
-      periodStart: new Date(now - 60_000).toISOString(),
-      periodEnd: new Date(now + 86_400_000).toISOString(),
-    },
+    hospital2TreatmentGrant(now),
     { patientDid, privateJwk: keys.privateJwk, kid: `${patientDid}#key-1` },
     { nowMs: now },
   );

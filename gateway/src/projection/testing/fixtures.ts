@@ -31,6 +31,24 @@ export function accessEvent(
   return builder.event('AccessDecided', event, txTime, event.eventId, sealed);
 }
 
+/** The public event of a granted access by Hospital2's attending `doc9`, by consent, to `rec-1` of `custodian`. */
+export function consentAccessEvent(eventId: string, custodian: string): EventBody<'AccessDecided'> {
+  return {
+    eventId,
+    recordId: 'rec-1',
+    version: 1,
+    custodian,
+    actorDid: 'did:medledger:hospital2:doc9',
+    actorMsp: 'Hospital2MSP',
+    actorRole: 'attending',
+    purpose: 'treatment',
+    outcome: 'granted',
+    reason: 'CONSENT',
+    breakGlass: false,
+    breakGlassReason: null,
+  };
+}
+
 /** A granted treatment access by Hospital1's attending `doc1` to `rec-a1` of `patientDid`. */
 export function ownTreatmentAccess(patientDid: string): AccessBody {
   return {

@@ -5,7 +5,7 @@ import { canonicalJson, fabricCompositeKey, KeyFamily } from '@medledger/domain'
 
 import { auditEventFixture, consentFixture } from '../../testing/fake-ledger';
 import { describe, it } from '../../testing/node-test';
-import { LedgerBuilder } from '../testing/fixtures';
+import { consentAccessEvent, LedgerBuilder } from '../testing/fixtures';
 import { sealedFactsOfTransaction } from './fabric-source';
 
 const CHAINCODE = 'medledger';
@@ -46,20 +46,7 @@ function accessOf(b: LedgerBuilder) {
   const audit = auditEventFixture({ eventId, custodian: H1, consentId: b.peekTxId() });
   const event = b.event(
     'AccessDecided',
-    {
-      eventId,
-      recordId: 'rec-1',
-      version: 1,
-      custodian: H1,
-      actorDid: 'did:medledger:hospital2:doc9',
-      actorMsp: 'Hospital2MSP',
-      actorRole: 'attending',
-      purpose: 'treatment',
-      outcome: 'granted',
-      reason: 'CONSENT',
-      breakGlass: false,
-      breakGlassReason: null,
-    },
+    consentAccessEvent(eventId, H1),
     '2026-03-01T10:00:00.000Z',
     eventId,
   );

@@ -6,7 +6,7 @@ import { Ledger } from '../../services/ledger';
 import { FakeLedgerClient, FAKE_ORGS } from '../../testing/fake-ledger';
 import { describe } from '../../testing/node-test';
 import { LedgerSealedReader } from '../ledger-sealed-reader';
-import { dumpProjection, LedgerBuilder } from '../testing/fixtures';
+import { consentAccessEvent, dumpProjection, LedgerBuilder } from '../testing/fixtures';
 import { MemoryEventSource } from '../testing/memory-source';
 import { Projector } from './projector';
 import { SealedEventSource } from './sealed-source';
@@ -26,21 +26,7 @@ function publicEvents(salt: string): { events: SourceEvent[]; ids: Record<string
   for (const custodian of [H1, H2]) {
     const eventId = b.peekTxId();
     ids[`access-${custodian}`] = eventId;
-    const access = {
-      eventId,
-      recordId: 'rec-1',
-      version: 1,
-      custodian,
-      actorDid: 'did:medledger:hospital2:doc9',
-      actorMsp: H2,
-      actorRole: 'attending',
-      purpose: 'treatment',
-      outcome: 'granted',
-      reason: 'CONSENT',
-      breakGlass: false,
-      breakGlassReason: null,
-    } as const;
-    events.push(b.event('AccessDecided', access, TIME, eventId));
+    events.push(b.event('AccessDecided', consentAccessEvent(eventId, custodian), TIME, eventId));
     const consentId = b.peekTxId();
     ids[`consent-${custodian}`] = consentId;
     events.push(b.event('ConsentGranted', { consentId, granteeOrg: custodian, periodEnd: TIME }, TIME));
