@@ -100,16 +100,17 @@ function patientJws(payload: Record<string, unknown>): string {
   return `${base64url({ alg: 'ES256', kid: PATIENT_KEY_ID })}.${base64url(signed)}.${signature}`;
 }
 
-/** The patient's signed grant: Hospital2 may read diagnoses and labs for treatment for 30 days. */
-const GRANT_JWS = patientJws({
-  typ: 'medledger.consent.grant',
+/** The terms of the patient's grant: Hospital2 may read diagnoses and labs for treatment for 30 days. */
+const GRANT_TERMS = {
   grantee: { kind: 'org', mspId: 'Hospital2MSP' },
   categories: ['diagnosis', 'lab'],
   maxLevel: 3,
   purpose: 'treatment',
   periodStart: '2026-10-02T11:00:00.000Z',
   periodEnd: '2026-11-01T11:00:00.000Z',
-});
+};
+/** The grant as the patient signed it. */
+const GRANT_JWS = patientJws({ typ: 'medledger.consent.grant', ...GRANT_TERMS });
 
 /** A valid R4 Condition: an ICD-11 diagnosis of essential hypertension. */
 const CONDITION = {
@@ -206,12 +207,7 @@ function anchor(version: number, over: Record<string, unknown> = {}) {
 const consent = (over: Record<string, unknown> = {}) => ({
   consentId: CONSENT,
   patientDid: EXAMPLE_PATIENT,
-  grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-  categories: ['diagnosis', 'lab'],
-  maxLevel: 3,
-  purpose: 'treatment',
-  periodStart: '2026-10-02T11:00:00.000Z',
-  periodEnd: '2026-11-01T11:00:00.000Z',
+  ...GRANT_TERMS,
   status: 'active',
   grantedAt: '2026-10-02T11:00:01.000Z',
   grantTxId: CONSENT,
@@ -227,7 +223,7 @@ const consentState = (over: Record<string, unknown> = {}) => ({
   consentId: CONSENT,
   granteeOrg: 'Hospital2MSP',
   status: 'active',
-  periodEnd: '2026-11-01T11:00:00.000Z',
+  periodEnd: GRANT_TERMS.periodEnd,
   grantedAt: '2026-10-02T11:00:01.000Z',
   grantTxId: CONSENT,
   revokedAt: null,

@@ -16,7 +16,12 @@ import type { NetworkInfo } from '@medledger/network';
 import { apiAs } from '../support/api';
 import { chaincodeCode } from '../support/authz-matrix';
 import { killProcess, orgProcesses, restartProcess, waitUntil } from '../support/faults';
-import { diagnosisRecord, hospital2TreatmentGrant, hypertensionCondition } from '../support/fixtures';
+import {
+  diagnosisRecord,
+  hospital2TreatmentGrant,
+  hypertensionCondition,
+  newPatientRegistration,
+} from '../support/fixtures';
 import {
   contractOf,
   ENDORSEMENT_POLICY_FAILURE,
@@ -84,8 +89,8 @@ async function anchoredRecord(info: NetworkInfo): Promise<{
   assert.equal(onboarded.status, 201, JSON.stringify(onboarded.body));
   const doctor = await apiAs(info, 'Hospital1', doctorId);
   const patientDid = `did:medledger:patient:ins-${run}`;
-  const keys = generatePatientKey();
-  const reg = await doctor.post('/v1/patients', { patientDid, publicKeyJwk: keys.publicJwk });
+  const { key: keys, body } = newPatientRegistration(patientDid);
+  const reg = await doctor.post('/v1/patients', body);
   assert.equal(reg.status, 201, JSON.stringify(reg.body));
   const recordId = `rec-ins-a-${run}`;
   const resource = hypertensionCondition({ id: `cond-${run}`, patientRef: run });
@@ -247,10 +252,7 @@ export async function assertRegulatorOutageIsClean(
       assert.equal(res.headers.get('content-type')?.split(';')[0], 'application/problem+json');
       assert.ok(res.headers.get('retry-after') !== null, 'Retry-After');
     }
-    const registered = await doctor.post('/v1/patients', {
-      patientDid: `${patientDid}-x`,
-      publicKeyJwk: generatePatientKey().publicJwk,
-    });
+    const registered = await doctor.post('/v1/patients', newPatientRegistration(`${patientDid}-x`).body);
     assert.equal(registered.status, 503, `a registration without the regulator: ${registered.status}`);
     const grant = signPatientPayload(
       hospital2TreatmentGrant(),

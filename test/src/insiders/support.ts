@@ -12,12 +12,7 @@ import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Contract, Gateway } from '@hyperledger/fabric-gateway';
 import type * as grpc from '@grpc/grpc-js';
-import {
-  canonicalJson,
-  generatePatientKey,
-  signPatientPayload,
-  type P256PrivateJwk,
-} from '@medledger/domain';
+import { canonicalJson, signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
 import { SqliteDriver, projectionFile } from '@medledger/gateway/projection';
 import {
   chaincodeServerProcess,
@@ -27,7 +22,12 @@ import {
 } from '@medledger/network';
 import { apiAs, type ApiClient, type ApiResponse } from '../support/api';
 import { convergedTip, killProcess, orgProcesses, pidOf, restartProcess, waitUntil } from '../support/faults';
-import { diagnosisRecord, hospital2TreatmentGrant, hypertensionCondition } from '../support/fixtures';
+import {
+  diagnosisRecord,
+  hospital2TreatmentGrant,
+  hypertensionCondition,
+  newPatientRegistration,
+} from '../support/fixtures';
 import { gatewayForWalletIdentity } from '../support/network';
 
 /** A patient and the people of one insider case, onboarded through the REST gateways. */
@@ -65,7 +65,7 @@ export async function hospitalToHospitalAccess(
   const run = randomBytes(4).toString('hex');
   const needle = `cnry${randomBytes(12).toString('hex')}`;
   const patientDid = `did:medledger:patient:${needle}`;
-  const keys = generatePatientKey();
+  const { key: keys, body: registration } = newPatientRegistration(patientDid);
   const ids = { h1: `ins-h1-${run}`, h2: `ins-h2-${run}`, res: `ins-res-${run}` };
   const h1Admin = await apiAs(info, 'Hospital1', 'hospital1-admin');
   const h2Admin = await apiAs(info, 'Hospital2', 'hospital2-admin');
@@ -85,7 +85,7 @@ export async function hospitalToHospitalAccess(
   const h1Doctor = await apiAs(info, 'Hospital1', ids.h1);
   const h2Doctor = await apiAs(info, 'Hospital2', ids.h2);
   const patientApp = await apiAs(info, 'Hospital1', patientDid, { kind: 'patient' });
-  expectOk(await h1Doctor.post('/v1/patients', { patientDid, publicKeyJwk: keys.publicJwk }), 'register');
+  expectOk(await h1Doctor.post('/v1/patients', registration), 'register');
   const recordId = `rec-ins-${run}`;
   const resource = hypertensionCondition({ id: `cond-ins-${run}`, patientRef: needle });
   expectOk(await h1Doctor.post('/v1/records', diagnosisRecord(recordId, patientDid, resource)), 'anchor');
