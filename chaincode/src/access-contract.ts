@@ -2,36 +2,27 @@ import {
   accessRecordInput,
   accessRecordTransient,
   canonicalJson,
-  consentGrantPayloadSchema,
-  decodeCompactJws,
   ErrorCode,
+  sha256Hex,
   patientKeyOf,
   readRecordContentInput,
   reviewBreakGlassInput,
-  sha256Hex,
   type AccessDecision,
-  type AccessGrant,
   type AuditEvent,
   type BreakGlassCase,
   type BreakGlassReview,
   type BreakGlassState,
   type ContentEnvelope,
-  type PresentedConsent,
   type StoredAnchor,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import {
-  decideAccess,
-  type AccessFacts,
-  type ActorFacts,
-  type ConsentFacts,
-  type StudyFacts,
-} from './access-policy';
+import { decideAccess, type AccessFacts, type ActorFacts, type StudyFacts } from './access-policy';
 import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor, type Actor } from './actor';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
 import { deidentify } from './deidentify';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
+import { consentFacts, presentedConsents } from './presented-consents';
 import { anchorAt } from './record-view';
 import { readTransient } from './transient';
 
@@ -64,60 +55,6 @@ async function studyFacts(ledger: Ledger, studyId: string | null): Promise<Study
 async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
   const erasures = await ledger.erasures(anchor.custodian, anchor.recordId);
   return erasures.some((e) => !e.staged && e.version === anchor.version);
-}
-
-type ConsentTerms = NonNullable<AccessGrant['consentTerms']>;
-
-/** A consent's terms as the decision reads them, revoked when its public revocation exists. */
-async function consentFacts(ledger: Ledger, consentId: string, terms: ConsentTerms): Promise<ConsentFacts> {
-  return {
-    consentId,
-    grantee: terms.grantee,
-    categories: terms.categories,
-    maxLevel: terms.maxLevel,
-    purpose: terms.purpose,
-    periodStartMs: Date.parse(terms.periodStart),
-    periodEndMs: Date.parse(terms.periodEnd),
-    revoked: (await ledger.getRevocation(consentId)) !== undefined,
-  };
-}
-
-/**
- * The consents the accessor presented that the ledger vouches for: a public consent exists whose
- * receipt is in the grantee org's collection (so the grantee and the regulator recorded it, after
- * checking the patient's signature at the time) and whose hash is this signed grant's, and the grant
- * names this record's patient. Anything else is ignored, so presenting junk only loses the consent.
- */
-async function presentedConsents(
-  ledger: Ledger,
-  presented: readonly PresentedConsent[],
-  patientDid: string,
-): Promise<{ facts: ConsentFacts; terms: ConsentTerms }[]> {
-  const out: { facts: ConsentFacts; terms: ConsentTerms }[] = [];
-  const seen = new Set<string>();
-  for (const p of presented) {
-    if (seen.has(p.consentId)) continue;
-    seen.add(p.consentId);
-    const pub = await ledger.getPublicConsent(p.consentId);
-    if (pub?.jwsHash !== sha256Hex(p.jws)) continue;
-    let payload;
-    try {
-      payload = consentGrantPayloadSchema.parse(decodeCompactJws(p.jws).payload);
-    } catch {
-      continue;
-    }
-    if (payload.patientDid !== patientDid) continue;
-    const terms = {
-      grantee: payload.grantee,
-      categories: [...new Set(payload.categories)].sort(),
-      maxLevel: payload.maxLevel,
-      purpose: payload.purpose,
-      periodStart: new Date(Date.parse(payload.periodStart)).toISOString(),
-      periodEnd: pub.periodEnd,
-    };
-    out.push({ terms, facts: await consentFacts(ledger, p.consentId, terms) });
-  }
-  return out;
 }
 
 /** The verdict that stands on a break-glass case: the regulator's latest, else the custodian's latest. */

@@ -5,6 +5,7 @@ import { ConsentContract } from './consent-contract';
 import { ConsortiumContract } from './consortium-contract';
 import { HealthContract } from './health-contract';
 import { IdentityContract } from './identity-contract';
+import { InsuranceContract } from './insurance-contract';
 import { RecordContract } from './record-contract';
 import { StudyContract } from './study-contract';
 
@@ -15,6 +16,7 @@ export { ConsentContract } from './consent-contract';
 export { ConsortiumContract } from './consortium-contract';
 export { HealthContract } from './health-contract';
 export { IdentityContract } from './identity-contract';
+export { InsuranceContract } from './insurance-contract';
 export { RecordContract } from './record-contract';
 export { StudyContract } from './study-contract';
 
@@ -27,6 +29,7 @@ export const contracts = [
   RecordContract,
   AccessContract,
   StudyContract,
+  InsuranceContract,
   AuditContract,
   BenchContract,
 ];

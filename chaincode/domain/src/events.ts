@@ -82,6 +82,14 @@ export const events = {
     custodian: mspIdSchema,
     ...common,
   }),
+  CoverageRegistered: z.object({ coverageId: z.string(), insurer: mspIdSchema, ...common }),
+  CoverageChanged: z.object({
+    coverageId: z.string(),
+    insurer: mspIdSchema,
+    change: z.enum(['suspend', 'reinstate', 'end']),
+    ...common,
+  }),
+  ClaimSubmitted: z.object({ claimId: z.string(), provider: mspIdSchema, insurer: mspIdSchema, ...common }),
   RecordAnchored: z.object({
     recordId: recordIdSchema,
     version: z.number().int(),

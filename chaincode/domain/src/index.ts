@@ -21,4 +21,5 @@ export * from './transactions';
 export * from './money';
 export * from './schemas/coverage';
 export * from './schemas/claim';
+export * from './schemas/insurance';
 export * from './schemas/settlement';

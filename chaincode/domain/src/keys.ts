@@ -44,6 +44,14 @@ export const KeyFamily = {
   collectionKey: 'collection-key',
   /** Sealed: a receipt binding a public value to the orgs that endorsed it, by digest of the public key. */
   receipt: 'receipt',
+  /** Sealed (insurer): a coverage with its patient and card secret, by coverage id. */
+  coverage: 'coverage',
+  /** Sealed (insurer): what adjudication has used of a coverage, and the line keys it approved. */
+  coverageUsage: 'coverage~usage',
+  /** Sealed (provider and insurer, the same value in both): a claim, by provider and claim id. */
+  claim: 'claim',
+  /** Sealed (provider and insurer): a settlement entry, by pair and entry id. */
+  settlementEntry: 'settlement-entry',
   /** Sealed (custodian): the patient of a record. */
   recordPatient: 'record-patient',
   /** Sealed index (custodian): records of a patient (keyed hash of the DID). */

@@ -64,6 +64,21 @@ import {
   verifyRecordOutput,
   verifyRecordTransient,
 } from './schemas/record';
+import { claimSchema } from './schemas/claim';
+import { coverageChangeInput, coverageSchema, getCoverageInput } from './schemas/coverage';
+import {
+  claimContextSchema,
+  claimReceiptSchema,
+  coverageCardTransient,
+  coverageStateViewSchema,
+  getClaimByProviderInput,
+  getClaimContextInput,
+  getRecordLinksInput,
+  recordLinksSchema,
+  registerCoverageTransient,
+  submitClaimInput,
+  submitClaimTransient,
+} from './schemas/insurance';
 import {
   cohortPageSchema,
   getStudyCohortInput,
@@ -86,12 +101,16 @@ import {
  *   collection).
  * - `caller+regulator`: the caller's (relaying) org and the regulator (patient documents and signed
  *   payloads; the receipt lives in the regulator's or the caller's sealed collection).
+ * - `provider+insurer+regulator`: a claim and what follows from it (the provider's and the insurer's
+ *   sealed collections, each needing its org and the regulator): no two of the three can write a
+ *   claim, an adjudication or a settlement entry the third did not compute.
  * - `two-orgs`: public writes under the chaincode policy, no patient data; Fabric's gateway chooses.
  * - `all-orgs`: every peer org (the consortium, once, at deployment).
  * Evaluates:
  * - `own-org`: a peer of the caller's org: the caller's org's sealed collection (the regulator's peer
  *   holds every one), or content in the transient map that must not reach another org.
  * - `custodian`: a peer of the record's custodian (content lives there only).
+ * - `insurer`: a peer of the named insurer (its sealed collection: coverage and usage).
  * - `any`: public state only; Fabric's gateway chooses (its own org's peer first).
  */
 export type Endorsement =
@@ -99,10 +118,12 @@ export type Endorsement =
   | 'custodian+regulator'
   | 'grantee+regulator'
   | 'caller+regulator'
+  | 'provider+insurer+regulator'
   | 'two-orgs'
   | 'all-orgs'
   | 'own-org'
   | 'custodian'
+  | 'insurer'
   | 'any';
 
 /**
@@ -137,6 +158,10 @@ export interface EndorsementParties {
   readonly custodian?: string;
   /** The org a consent is granted to (`grantee+regulator`). */
   readonly granteeOrg?: string;
+  /** The hospital of a claim (`provider+insurer+regulator`; the caller when not given). */
+  readonly provider?: string;
+  /** The insurer of a claim or coverage (`provider+insurer+regulator`, `insurer`). */
+  readonly insurer?: string;
 }
 
 /**
@@ -162,11 +187,19 @@ export function endorsingOrgs(endorsement: Endorsement, parties: EndorsementPart
       return withRegulator(parties.granteeOrg, 'grantee org');
     case 'caller+regulator':
       return withRegulator(parties.caller, 'caller');
+    case 'provider+insurer+regulator': {
+      if (parties.insurer === undefined) throw new Error(`${endorsement} needs the insurer`);
+      const regulator = regulatorOf(parties.orgs);
+      return [...new Set([parties.provider ?? parties.caller, parties.insurer, regulator])];
+    }
     case 'all-orgs':
       return [...parties.orgs];
     case 'custodian':
       if (parties.custodian === undefined) throw new Error('custodian evaluation needs the custodian');
       return [parties.custodian];
+    case 'insurer':
+      if (parties.insurer === undefined) throw new Error('insurer evaluation needs the insurer');
+      return [parties.insurer];
     case 'two-orgs':
     case 'any':
       return undefined;
@@ -392,6 +425,74 @@ export const transactions = {
     endorsement: 'custodian+regulator',
     input: reviewBreakGlassInput,
     output: breakGlassStateSchema,
+  },
+
+  RegisterCoverage: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: emptyInputSchema,
+    output: coverageStateViewSchema,
+    transient: registerCoverageTransient,
+  },
+  SuspendCoverage: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: coverageChangeInput,
+    output: coverageStateViewSchema,
+  },
+  ReinstateCoverage: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: coverageChangeInput,
+    output: coverageStateViewSchema,
+  },
+  EndCoverage: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: coverageChangeInput,
+    output: coverageStateViewSchema,
+  },
+  GetCoverage: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'insurer',
+    input: getCoverageInput,
+    output: coverageSchema,
+    transient: coverageCardTransient,
+  },
+  GetClaimContext: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'insurer',
+    input: getClaimContextInput,
+    output: claimContextSchema,
+    transient: coverageCardTransient,
+  },
+  GetRecordLinks: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getRecordLinksInput,
+    output: recordLinksSchema,
+  },
+  SubmitClaim: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'provider+insurer+regulator',
+    input: submitClaimInput,
+    output: claimReceiptSchema,
+    transient: submitClaimTransient,
+  },
+  GetClaim: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getClaimByProviderInput,
+    output: claimSchema,
   },
 
   RegisterStudy: {

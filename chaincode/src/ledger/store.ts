@@ -29,6 +29,14 @@ import {
   storedAnchorSchema,
   studySchema,
   suspensionSchema,
+  claimSchema,
+  sealedCoverageSchema,
+  settlementEntrySchema,
+  storedUsageSchema,
+  type Claim,
+  type SealedCoverage,
+  type SettlementEntry,
+  type StoredUsage,
   type AccessGrant,
   type AuditEvent,
   type BreakGlassCase,
@@ -373,6 +381,162 @@ export class Ledger {
   async #regulatorAndOne(): Promise<Policy> {
     const c = await this.consortium();
     return regulatorAndOneOf(c.regulator, c.orgs);
+  }
+
+  // Sealed values presented by the caller
+
+  /** The bytes of a sealed value exactly as stored, as base64 (the reading peer must be a member), or null. */
+  async #sealedBytes(mspId: string, key: string): Promise<string | null> {
+    const bytes = await this.#stub.getPrivateData(sealedCollection(mspId), key);
+    return bytes.length === 0 ? null : Buffer.from(bytes).toString('base64');
+  }
+
+  /**
+   * A sealed value the caller presents as its stored bytes, checked against the hash every peer holds
+   * (a peer outside the collection cannot read the value, but can check it). Undefined when nothing is
+   * stored; `[CONFLICT]` when the presented bytes are not what is stored now (read again and retry).
+   */
+  async #presentedSealed<S extends z.ZodType>(
+    mspId: string,
+    key: string,
+    presented: string | null,
+    schema: S,
+  ): Promise<z.output<S> | undefined> {
+    const stored = Buffer.from(await this.#stub.getPrivateDataHash(sealedCollection(mspId), key)).toString(
+      'hex',
+    );
+    // Nothing stored: whatever was presented is ignored (a forged value for an empty key counts for nothing).
+    if (stored === '') return undefined;
+    if (presented === null) return fail(ErrorCode.CONFLICT, 'a presented value is missing');
+    const bytes = Buffer.from(presented, 'base64');
+    if (sha256Hex(bytes) !== stored) return fail(ErrorCode.CONFLICT, 'a presented value is stale');
+    const envelope = parseJson(bytes, sealedValueSchema);
+    const parsed = schema.safeParse(envelope.value);
+    if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
+    return parsed.data;
+  }
+
+  /** True when an org's sealed collection holds a value at `key` (any peer can tell, from the hash). */
+  async #sealedExists(mspId: string, key: string): Promise<boolean> {
+    return (await this.#stub.getPrivateDataHash(sealedCollection(mspId), key)).length > 0;
+  }
+
+  /**
+   * Writes a sealed value salted from the submitter's nonce instead of the collection key, which an
+   * endorsing peer outside the collection cannot read: every endorser computes the same salt.
+   */
+  async #putSealedNonce(mspId: string, key: string, value: unknown, nonce: string): Promise<void> {
+    const salt = sha256Hex(`${nonce}\u0000${sealedCollection(mspId)}\u0000${key}`);
+    await this.#stub.putPrivateData(sealedCollection(mspId), key, canonicalBytes({ salt, value }));
+  }
+
+  // Insurance
+
+  #coverageKey(coverageId: string): string {
+    return this.#key(KeyFamily.coverage, [coverageId]);
+  }
+
+  #usageKey(coverageId: string): string {
+    return this.#key(KeyFamily.coverageUsage, [coverageId]);
+  }
+
+  #claimKey(provider: string, claimId: string): string {
+    return this.#key(KeyFamily.claim, [provider, claimId]);
+  }
+
+  /** A coverage from the insurer's collection (a peer of the insurer or the regulator). */
+  getCoverage(insurer: string, coverageId: string): Promise<SealedCoverage | undefined> {
+    return this.#getSealed(insurer, this.#coverageKey(coverageId), sealedCoverageSchema);
+  }
+
+  /** Writes a coverage to its insurer's collection (endorsed by the insurer and the regulator). */
+  async putCoverage(coverage: SealedCoverage): Promise<void> {
+    await this.#putSealed(coverage.insurer, this.#coverageKey(coverage.coverageId), coverage);
+  }
+
+  /** True when a coverage id is taken at the insurer (checked from the hash). */
+  coverageExists(insurer: string, coverageId: string): Promise<boolean> {
+    return this.#sealedExists(insurer, this.#coverageKey(coverageId));
+  }
+
+  /** The stored bytes of a coverage and its usage (a peer of the insurer or the regulator). */
+  async coverageBytes(
+    insurer: string,
+    coverageId: string,
+  ): Promise<{ coverage: string | null; usage: string | null }> {
+    return {
+      coverage: await this.#sealedBytes(insurer, this.#coverageKey(coverageId)),
+      usage: await this.#sealedBytes(insurer, this.#usageKey(coverageId)),
+    };
+  }
+
+  /** A coverage presented as stored; `[NOT_FOUND]` when there is none. */
+  async presentedCoverage(insurer: string, coverageId: string, bytes: string): Promise<SealedCoverage> {
+    const c = await this.#presentedSealed(
+      insurer,
+      this.#coverageKey(coverageId),
+      bytes,
+      sealedCoverageSchema,
+    );
+    if (!c) return fail(ErrorCode.NOT_FOUND, coverageId);
+    return c;
+  }
+
+  /** A coverage's usage presented as stored (undefined before its first claim). */
+  presentedUsage(
+    insurer: string,
+    coverageId: string,
+    bytes: string | null,
+  ): Promise<StoredUsage | undefined> {
+    return this.#presentedSealed(insurer, this.#usageKey(coverageId), bytes, storedUsageSchema);
+  }
+
+  /** Writes a coverage's usage to the insurer's collection. */
+  async putUsage(insurer: string, coverageId: string, usage: StoredUsage, nonce: string): Promise<void> {
+    await this.#putSealedNonce(insurer, this.#usageKey(coverageId), storedUsageSchema.parse(usage), nonce);
+  }
+
+  /** The stored bytes of a record's patient link (a peer of the custodian or the regulator). */
+  recordLinkBytes(custodian: string, recordId: string): Promise<string | null> {
+    return this.#sealedBytes(custodian, this.#key(KeyFamily.recordPatient, [recordId]));
+  }
+
+  /** The patient of a record from its presented link; `[CONFLICT]` when the link is not the stored one. */
+  async presentedRecordPatient(
+    custodian: string,
+    recordId: string,
+    bytes: string | null,
+  ): Promise<string | undefined> {
+    const link = await this.#presentedSealed(
+      custodian,
+      this.#key(KeyFamily.recordPatient, [recordId]),
+      bytes,
+      z.object({ patientDid: z.string() }),
+    );
+    return link?.patientDid;
+  }
+
+  /** True when a provider's claim id is taken (checked from the hash: any endorser can tell). */
+  claimExists(provider: string, claimId: string): Promise<boolean> {
+    return this.#sealedExists(provider, this.#claimKey(provider, claimId));
+  }
+
+  /** Writes a claim to the provider's and the insurer's collections (the same value in both). */
+  async putClaim(claim: Claim, nonce: string): Promise<void> {
+    const key = this.#claimKey(claim.provider, claim.claimId);
+    for (const org of [claim.provider, claim.insurer]) await this.#putSealedNonce(org, key, claim, nonce);
+  }
+
+  /** A claim from one org's collection (a peer of that org or the regulator). */
+  getClaim(org: string, provider: string, claimId: string): Promise<Claim | undefined> {
+    return this.#getSealed(org, this.#claimKey(provider, claimId), claimSchema);
+  }
+
+  /** Writes a settlement entry to the provider's and the insurer's collections. */
+  async putSettlementEntry(entry: SettlementEntry, nonce: string): Promise<void> {
+    const key = this.#key(KeyFamily.settlementEntry, [entry.insurer, entry.provider, entry.entryId]);
+    for (const org of [entry.provider, entry.insurer])
+      await this.#putSealedNonce(org, key, settlementEntrySchema.parse(entry), nonce);
   }
 
   // Identity

@@ -70,8 +70,11 @@ export class Harness {
   #callTimeMs = 0;
   #ready: Promise<void> | undefined;
 
-  constructor(ledger?: MemoryLedger, options: { custodianClock?: Clock; bootstrap?: boolean } = {}) {
-    this.ledger = ledger ?? new MemoryLedger({ orgs: ORGS });
+  constructor(
+    ledger?: MemoryLedger,
+    options: { custodianClock?: Clock; bootstrap?: boolean; orgs?: readonly string[] } = {},
+  ) {
+    this.ledger = ledger ?? new MemoryLedger({ orgs: options.orgs ?? ORGS });
     const clock = options.custodianClock ?? (() => this.#callTimeMs);
     for (const C of contracts) {
       const instance = C === AccessContract ? new AccessContract(clock) : new C();
@@ -152,11 +155,14 @@ export class Harness {
     const fnName = name.split(':')[1] ?? '';
     const spec = fnName in transactions ? transactions[fnName as TransactionName] : undefined;
     if (!spec) return undefined;
-    const custodian = (input as { custodian?: unknown } | undefined)?.custodian;
+    const named = input as { custodian?: unknown; insurer?: unknown; provider?: unknown } | undefined;
+    const custodian = named?.custodian;
     return endorsingOrgs(spec.endorsement, {
       caller: signer.mspId,
       orgs: this.ledger.orgs,
       custodian: typeof custodian === 'string' ? custodian : signer.mspId,
+      ...(typeof named?.insurer === 'string' ? { insurer: named.insurer } : {}),
+      ...(typeof named?.provider === 'string' ? { provider: named.provider } : {}),
       ...(spec.endorsement === 'grantee+regulator'
         ? { granteeOrg: (await this.#granteeOrg(signer, options.transient)) ?? signer.mspId }
         : {}),

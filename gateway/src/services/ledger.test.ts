@@ -18,7 +18,8 @@ import { Ledger, type EvaluateName, type SubmitName } from './ledger';
 const ORG = 'Hospital1MSP';
 const CUSTODIAN = 'Hospital2MSP';
 const REGULATOR = 'RegulatorMSP';
-const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', REGULATOR];
+const INSURER = 'InsurerMSP';
+const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', REGULATOR, INSURER];
 const caller = { enrollmentId: 'doc1' };
 const patientDid = 'did:medledger:patient:abcdefgh12';
 const metadata = {
@@ -84,8 +85,28 @@ const INPUTS: Record<TransactionName, unknown> = {
   QueryAudit: { by: 'patient', id: patientDid },
   GetAuditEvent: { eventId: txId() },
   LoadSyntheticAuditEvents: { count: 1 },
+  RegisterCoverage: {},
+  SuspendCoverage: { coverageId: 'cov-1', effective: '2026-03-01' },
+  ReinstateCoverage: { coverageId: 'cov-1', effective: '2026-03-01' },
+  EndCoverage: { coverageId: 'cov-1', effective: '2026-03-01' },
+  GetCoverage: { coverageId: 'cov-1' },
+  GetClaimContext: { coverageId: 'cov-1' },
+  GetRecordLinks: { recordIds: ['rec-1'] },
+  SubmitClaim: { claimId: 'clm-1', insurer: INSURER },
+  GetClaim: { claimId: 'clm-1', provider: ORG },
   Ping: {},
   GetBuildInfo: {},
+};
+
+const card = 'ef'.repeat(32);
+const item = { system: 'http://www.ama-assn.org/go/cpt', code: '99213' };
+const claimLine = {
+  item,
+  servicedDate: '2026-02-01',
+  quantity: 1,
+  unitPrice: 100,
+  recordId: 'rec-1',
+  recordHash: 'ab'.repeat(32),
 };
 
 /** A valid transient map of every transaction that declares one. */
@@ -97,6 +118,27 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   GrantConsent: { consent: { jws } },
   RevokeConsent: { revocation: { jws, grantJws: jws } },
   SetPatientPreferences: { preferences: { jws } },
+  RegisterCoverage: {
+    coverage: {
+      coverageId: 'cov-1',
+      patientDid,
+      planId: 'plan-1',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      currency: 'EUR',
+      deductible: 0,
+      periodLimit: null,
+      benefits: [{ item, rateBasisPoints: 10000, maxUnitPrice: 100, periodCap: null }],
+    },
+    card: { secret: card },
+  },
+  GetCoverage: { holder: { patientDid, card } },
+  GetClaimContext: { holder: { patientDid, card } },
+  SubmitClaim: {
+    claim: { claimId: 'clm-1', coverageId: 'cov-1', patientDid, currency: 'EUR', lines: [claimLine] },
+    consents: [{ consentId: txId(), jws }],
+    presented: { card, coverage: 'e30=', usage: null, recordLinks: ['e30='], nonce: card },
+  },
   StageRecordContent: { content, subject },
   AnchorRecord: { subject },
   VerifyRecord: { content },
@@ -104,9 +146,12 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */
-function partyOf(spec: TransactionSpec): { custodian?: string; granteeOrg?: string } {
+function partyOf(spec: TransactionSpec): { custodian?: string; granteeOrg?: string; insurer?: string } {
   if (spec.endorsement === 'custodian+regulator' || spec.endorsement === 'custodian') {
     return { custodian: CUSTODIAN };
+  }
+  if (spec.endorsement === 'provider+insurer+regulator' || spec.endorsement === 'insurer') {
+    return { insurer: INSURER };
   }
   return spec.endorsement === 'grantee+regulator' ? { granteeOrg: CUSTODIAN } : {};
 }
@@ -134,6 +179,8 @@ const EXPECTED: Readonly<Record<Endorsement, readonly string[] | undefined>> = {
   'caller+regulator': [ORG, REGULATOR],
   'all-orgs': ORGS,
   custodian: [CUSTODIAN],
+  'provider+insurer+regulator': [ORG, INSURER, REGULATOR],
+  insurer: [INSURER],
   'two-orgs': undefined,
   any: undefined,
 };

@@ -66,14 +66,17 @@ type TransientOption<N extends TransactionName> = Registry[N] extends { transien
 
 type PartyOption<N extends TransactionName> =
   EndorsementOf<N> extends 'custodian+regulator' | 'custodian'
-    ? { readonly custodian: string; readonly granteeOrg?: never }
+    ? { readonly custodian: string; readonly granteeOrg?: never; readonly insurer?: never }
     : EndorsementOf<N> extends 'grantee+regulator'
-      ? { readonly granteeOrg: string; readonly custodian?: never }
-      : { readonly custodian?: never; readonly granteeOrg?: never };
+      ? { readonly granteeOrg: string; readonly custodian?: never; readonly insurer?: never }
+      : EndorsementOf<N> extends 'provider+insurer+regulator' | 'insurer'
+        ? { readonly insurer: string; readonly custodian?: never; readonly granteeOrg?: never }
+        : { readonly custodian?: never; readonly granteeOrg?: never; readonly insurer?: never };
 
 /**
  * What a call of `N` needs besides its input: its transient map when it declares one, the custodian
- * when its endorsement is the custodian's, the grantee org when it is the grantee's.
+ * when its endorsement is the custodian's, the grantee org when it is the grantee's, the insurer when
+ * it is a claim's (this gateway's org is the provider) or the insurer's.
  */
 export type CallOptions<N extends TransactionName> = TransientOption<N> & PartyOption<N>;
 
@@ -86,6 +89,7 @@ interface AnyCallOptions {
   readonly transient?: unknown;
   readonly custodian?: string;
   readonly granteeOrg?: string;
+  readonly insurer?: string;
 }
 
 /** Converts zod issues to paths and messages (never the offending values). */
@@ -114,6 +118,8 @@ const NAMES_CONSORTIUM_ORGS: ReadonlySet<Endorsement> = new Set<Endorsement>([
   'caller+regulator',
   'all-orgs',
   'custodian',
+  'provider+insurer+regulator',
+  'insurer',
 ]);
 
 /** Options of {@link Ledger}. */
@@ -173,7 +179,7 @@ export class Ledger {
     caller: LedgerCaller,
     options: AnyCallOptions,
   ): Promise<string[] | undefined> {
-    const { custodian, granteeOrg } = options;
+    const { custodian, granteeOrg, insurer } = options;
     const takesCustodian = spec.endorsement === 'custodian+regulator' || spec.endorsement === 'custodian';
     if ((custodian !== undefined) !== takesCustodian) {
       throw new Error(`${name} ${takesCustodian ? 'needs' : 'takes no'} custodian`);
@@ -182,6 +188,10 @@ export class Ledger {
     if ((granteeOrg !== undefined) !== takesGrantee) {
       throw new Error(`${name} ${takesGrantee ? 'needs' : 'takes no'} grantee org`);
     }
+    const takesInsurer = spec.endorsement === 'provider+insurer+regulator' || spec.endorsement === 'insurer';
+    if ((insurer !== undefined) !== takesInsurer) {
+      throw new Error(`${name} ${takesInsurer ? 'needs' : 'takes no'} insurer`);
+    }
     if (!NAMES_CONSORTIUM_ORGS.has(spec.endorsement)) {
       return endorsingOrgs(spec.endorsement, { caller: this.#org, orgs: [this.#org] });
     }
@@ -189,6 +199,7 @@ export class Ledger {
     for (const [role, org] of [
       ['custodian', custodian],
       ['grantee org', granteeOrg],
+      ['insurer', insurer],
     ] as const) {
       if (org !== undefined && !orgs.includes(org)) {
         throw new AppError(ErrorCode.NOT_FOUND, `${role} ${org} is not an org of the consortium`);
@@ -199,6 +210,7 @@ export class Ledger {
       orgs,
       ...(custodian === undefined ? {} : { custodian }),
       ...(granteeOrg === undefined ? {} : { granteeOrg }),
+      ...(insurer === undefined ? {} : { insurer }),
     });
   }
 

@@ -9,6 +9,8 @@ import { generatePatientKey, jwkThumbprint, patientKeyOf, type P256PublicJwk } f
 import { mapLedgerError } from '../fabric/error-mapping';
 import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from '../fabric/ledger-port';
 
+import { insuranceHandlers } from './fake-insurance';
+
 export type FakeHandler = (input: Record<string, unknown>, options: LedgerCallOptions) => unknown;
 
 /** One recorded call. */
@@ -429,6 +431,7 @@ export function defaultHandlers(): Record<string, FakeHandler> {
     ...recordHandlers(),
     ...accessHandlers(),
     ...studyAuditHealthHandlers(),
+    ...insuranceHandlers(),
   };
 }
 

@@ -217,6 +217,12 @@ const HTTP_TABLE = [
  *   the org, approved by ANOTHER admin of the org (each org's second admin proposed one in `before`,
  *   so the column's admin approves it); the change itself goes through no other role.
  * - Key recovery (hole 7) is authorized by the patient's recovery key, relayed by any active member.
+ * - Insurance (issue 15): coverage is written by the insurer's admins only (no column is one); claims
+ *   are submitted and their context and record links read by a hospital's billing staff (admins and
+ *   attendings). No column holds a card, and the coverage and claim named do not exist, so callers
+ *   who pass the role check get NF: a caller without the card learns nothing of a coverage. GetClaim:
+ *   the provider's billing staff and the regulator's admin and auditors (another hospital is F). The
+ *   insurer's own staff and a card holder are the chaincode unit tests' cases.
  */
 const DIRECT_TABLE = [
   'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
@@ -253,6 +259,15 @@ const DIRECT_TABLE = [
   'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   NR',
   'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   NR',
   'GetAuditEvent          | A   A   F   F   F   NF  NF  NF  NF  A   A   NR',
+  'RegisterCoverage       | F   F   F   F   F   F   F   F   F   F   F   NR',
+  'SuspendCoverage        | F   F   F   F   F   F   F   F   F   F   F   NR',
+  'ReinstateCoverage      | F   F   F   F   F   F   F   F   F   F   F   NR',
+  'EndCoverage            | F   F   F   F   F   F   F   F   F   F   F   NR',
+  'GetCoverage            | NF  NF  NF  NF  NF  NF  NF  NF  NF  NF  NF  NR',
+  'GetClaimContext        | NF  NF  F   F   NF  NF  NF  F   F   F   F   NR',
+  'GetRecordLinks         | A   A   F   F   A   A   A   F   F   F   F   NR',
+  'SubmitClaim            | NF  NF  F   F   NF  NF  NF  F   F   F   F   NR',
+  'GetClaim               | NF  NF  F   F   NF  F   F   F   F   NF  NF  NR',
   'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
   'Ping                   | A   A   A   A   A   A   A   A   A   A   A   A',
   'GetBuildInfo           | A   A   A   A   A   A   A   A   A   A   A   A',
@@ -323,6 +338,53 @@ function recordMeta(recordId: string): Body {
   delete meta['resource'];
   delete meta['patientDid'];
   return { ...meta, version: 1 };
+}
+
+/** The consortium's insurer. */
+const INSURER = 'InsurerMSP';
+/** A card secret no coverage has. */
+const CARD = 'c0'.repeat(32);
+const VISIT = { system: 'http://www.ama-assn.org/go/cpt', code: '99213' };
+
+/** Coverage terms for a year from today, one covered item. */
+function insuranceTerms(coverageId: string, patientDid: string): Body {
+  const year = new Date().getUTCFullYear();
+  return {
+    coverageId,
+    patientDid,
+    planId: 'plan-authz',
+    periodStart: `${String(year)}-01-01`,
+    periodEnd: `${String(year)}-12-31`,
+    currency: 'EUR',
+    deductible: 0,
+    periodLimit: null,
+    benefits: [{ item: VISIT, rateBasisPoints: 10000, maxUnitPrice: 10000, periodCap: null }],
+  };
+}
+
+/** A change of a coverage no insurer registered, effective today. */
+function coverageChange(): Body {
+  return { coverageId: fresh('cov-authz'), effective: new Date().toISOString().slice(0, 10) };
+}
+
+/** A one-line claim on a coverage nobody registered. */
+function insuranceClaim(claimId: string, patientDid: string, recordId: string): Body {
+  return {
+    claimId,
+    coverageId: fresh('cov-authz'),
+    patientDid,
+    currency: 'EUR',
+    lines: [
+      {
+        item: VISIT,
+        servicedDate: new Date().toISOString().slice(0, 10),
+        quantity: 1,
+        unitPrice: 5000,
+        recordId,
+        recordHash: 'ab'.repeat(32),
+      },
+    ],
+  };
 }
 
 /** JSON bytes of a transient map value. */
@@ -1123,6 +1185,51 @@ describe('authorization matrix', () => {
       GetStudyCohort: { input: () => ({ arg: { studyId: fx.studyId } }) },
       QueryAudit: { input: () => ({ arg: { by: 'patient', id: patient.did } }) },
       GetAuditEvent: { input: () => ({ arg: { eventId: fx.auditEventId } }) },
+      RegisterCoverage: {
+        input: () => ({
+          arg: {},
+          transient: {
+            coverage: bytesOf(insuranceTerms(fresh('cov-authz'), patient.did)),
+            card: bytesOf({ secret: CARD }),
+          },
+        }),
+      },
+      SuspendCoverage: { input: () => ({ arg: coverageChange() }) },
+      ReinstateCoverage: { input: () => ({ arg: coverageChange() }) },
+      EndCoverage: { input: () => ({ arg: coverageChange() }) },
+      GetCoverage: {
+        input: () => ({
+          arg: { coverageId: fresh('cov-authz') },
+          transient: { holder: bytesOf({ patientDid: patient.did, card: CARD }) },
+        }),
+      },
+      GetClaimContext: {
+        input: () => ({
+          arg: { coverageId: fresh('cov-authz') },
+          transient: { holder: bytesOf({ patientDid: patient.did, card: CARD }) },
+        }),
+      },
+      GetRecordLinks: { input: () => ({ arg: { recordIds: [fx.recordId] } }) },
+      SubmitClaim: {
+        input: () => {
+          const claimId = fresh('clm-authz');
+          return {
+            arg: { claimId, insurer: INSURER },
+            transient: {
+              claim: bytesOf(insuranceClaim(claimId, patient.did, fx.recordId)),
+              consents: bytesOf([fx.orgConsent]),
+              presented: bytesOf({
+                card: CARD,
+                coverage: Buffer.from('{}').toString('base64'),
+                usage: null,
+                recordLinks: [null],
+                nonce: randomBytes(32).toString('hex'),
+              }),
+            },
+          };
+        },
+      },
+      GetClaim: { input: () => ({ arg: { claimId: fresh('clm-authz'), provider: 'Hospital1MSP' } }) },
       LoadSyntheticAuditEvents: { input: () => ({ arg: { count: 1 } }) },
       Ping: { input: () => ({ arg: undefined }) },
       GetBuildInfo: { input: () => ({ arg: undefined }) },
@@ -1153,6 +1260,7 @@ describe('authorization matrix', () => {
           orgs: ALL_ORGS,
           custodian: OWN_CUSTODIAN.has(txName) ? callerOrg : 'Hospital1MSP',
           granteeOrg: 'Hospital2MSP',
+          insurer: INSURER,
         });
         const options = {
           arguments: 'noArgs' in tx ? [] : [canonicalJson(call.arg)],

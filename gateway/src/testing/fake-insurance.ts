@@ -1,0 +1,109 @@
+/**
+ * The fake ledger's answers to the insurance contract, shaped as its output schemas say (the typed
+ * ledger refuses any other shape).
+ */
+import { randomBytes } from 'node:crypto';
+
+import type { FakeHandler } from './fake-ledger';
+
+const txId = (): string => randomBytes(32).toString('hex');
+const VISIT = { system: 'http://www.ama-assn.org/go/cpt', code: '99213' };
+
+function coverageStateFixture(input: Record<string, unknown>, state = 'active'): Record<string, unknown> {
+  return {
+    coverageId: input['coverageId'] ?? 'cov-1',
+    insurer: 'InsurerMSP',
+    state,
+    endsFrom: state === 'ended' ? input['effective'] : null,
+    txId: txId(),
+  };
+}
+
+/** A coverage as GetCoverage returns it. */
+export function coverageFixture(input: Record<string, unknown>): Record<string, unknown> {
+  const at = new Date().toISOString();
+  return {
+    coverageId: input['coverageId'] ?? 'cov-1',
+    patientDid: 'did:medledger:patient:abcdefgh12',
+    planId: 'plan-gold',
+    periodStart: '2026-01-01',
+    periodEnd: '2026-12-31',
+    currency: 'EUR',
+    deductible: 5000,
+    periodLimit: null,
+    benefits: [{ item: VISIT, rateBasisPoints: 8000, maxUnitPrice: 10000, periodCap: null }],
+    insurer: 'InsurerMSP',
+    registeredBy: 'did:medledger:insurer:admin',
+    registeredAt: at,
+    txId: txId(),
+    state: 'active',
+    suspensions: [],
+    endsFrom: null,
+    updatedAt: at,
+    updateTxId: txId(),
+  };
+}
+
+/** A claim as GetClaim returns it: one line, deductible applied. */
+export function claimFixture(input: Record<string, unknown>): Record<string, unknown> {
+  return {
+    claimId: input['claimId'] ?? 'clm-1',
+    coverageId: 'cov-1',
+    patientDid: 'did:medledger:patient:abcdefgh12',
+    provider: input['provider'] ?? 'Hospital1MSP',
+    insurer: 'InsurerMSP',
+    currency: 'EUR',
+    consentId: txId(),
+    submittedBy: 'did:medledger:hospital1:billing1',
+    submittedAt: new Date().toISOString(),
+    txId: txId(),
+    lines: [
+      {
+        sequence: 1,
+        item: VISIT,
+        servicedDate: '2026-02-01',
+        quantity: 1,
+        unitPrice: 12000,
+        recordId: 'rec-1',
+        recordHash: 'ab'.repeat(32),
+        adjudication: {
+          reason: 'DEDUCTIBLE_APPLIED',
+          submitted: 12000,
+          eligible: 10000,
+          deductible: 5000,
+          payable: 4000,
+          approved: 4000,
+        },
+      },
+    ],
+    outcome: 'approved',
+    totalSubmitted: 12000,
+    totalApproved: 4000,
+  };
+}
+
+/** Default answers of the insurance contract. */
+export function insuranceHandlers(): Record<string, FakeHandler> {
+  return {
+    'insurance:RegisterCoverage': (_i, o) =>
+      coverageStateFixture(JSON.parse(o.transient?.['coverage'] ?? '{}') as Record<string, unknown>),
+    'insurance:SuspendCoverage': (i) => coverageStateFixture(i, 'suspended'),
+    'insurance:ReinstateCoverage': (i) => coverageStateFixture(i),
+    'insurance:EndCoverage': (i) => coverageStateFixture(i, 'ended'),
+    'insurance:GetCoverage': (i) => coverageFixture(i),
+    'insurance:GetClaimContext': () => ({ coverage: 'e30=', usage: null }),
+    'insurance:GetRecordLinks': (i) => ({
+      links: (i['recordIds'] as unknown[]).map(() => null),
+    }),
+    'insurance:SubmitClaim': (i) => ({
+      claimId: i['claimId'],
+      provider: 'Hospital1MSP',
+      insurer: i['insurer'],
+      outcome: 'approved',
+      lines: 1,
+      txId: txId(),
+      submittedAt: new Date().toISOString(),
+    }),
+    'insurance:GetClaim': (i) => claimFixture(i),
+  };
+}
