@@ -13,10 +13,17 @@ import {
   type BreakGlassReview,
   type BreakGlassState,
   type ContentEnvelope,
+  type ClaimReview,
   type StoredAnchor,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { decideAccess, type AccessFacts, type ActorFacts, type StudyFacts } from './access-policy';
+import {
+  decideAccess,
+  type AccessFacts,
+  type ActorFacts,
+  type ClaimReviewFacts,
+  type StudyFacts,
+} from './access-policy';
 import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor, type Actor } from './actor';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
 import { deidentify } from './deidentify';
@@ -55,6 +62,24 @@ async function studyFacts(ledger: Ledger, studyId: string | null): Promise<Study
 async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
   const erasures = await ledger.erasures(anchor.custodian, anchor.recordId);
   return erasures.some((e) => !e.staged && e.version === anchor.version);
+}
+
+/**
+ * An insurer's claim review as the decision reads it: the coded reason, and whether the record backs a
+ * line of that claim, submitted by the record's custodian to the actor's insurer (read from the
+ * custodian's collection, never taken from the caller). Null for anyone else, or without a review.
+ */
+async function claimReviewFacts(
+  ledger: Ledger,
+  actor: Actor,
+  record: Pick<StoredAnchor, 'custodian' | 'recordId'>,
+  review: ClaimReview | null,
+): Promise<ClaimReviewFacts | null> {
+  if (actor.orgKind !== 'insurer' || review === null) return null;
+  const claim = await ledger.getClaim(record.custodian, record.custodian, review.claimId);
+  const recordOnClaim =
+    claim?.insurer === actor.mspId && claim.lines.some((l) => l.recordId === record.recordId);
+  return { reason: review.reason, recordOnClaim };
 }
 
 /** The verdict that stands on a break-glass case: the regulator's latest, else the custodian's latest. */
@@ -99,7 +124,7 @@ export class AccessContract extends Contract {
     const args = parseInput(accessRecordInput, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
-    const { consents: presented = [] } = readTransient(ledger, accessRecordTransient);
+    const { consents: presented = [], claimReview = null } = readTransient(ledger, accessRecordTransient);
     const record = await anchorAt(ledger, args.custodian, args.recordId, args.version);
     const patientDid = await ledger.getRecordPatient(record.custodian, record.recordId);
     if (patientDid === undefined) return fail(ErrorCode.STATE_INVALID, `${record.recordId} patient`);
@@ -122,6 +147,7 @@ export class AccessContract extends Contract {
       consents: consents.map((c) => c.facts),
       study: await studyFacts(ledger, args.studyId ?? null),
       allowEmergencyAccess: prefs?.allowEmergencyAccess ?? true,
+      claimReview: await claimReviewFacts(ledger, actor, record, claimReview),
       nowMs: ledger.txMs,
     };
     const decision = decideAccess(facts);
@@ -163,6 +189,7 @@ export class AccessContract extends Contract {
         breakGlassReason: event.breakGlassReason,
         deidentify: decision.deidentify,
         breakGlass: decision.breakGlass,
+        claimReview: actor.orgKind === 'insurer' ? claimReview : null,
         grantedAt: ledger.txTime,
         expiresAt,
       });
@@ -280,6 +307,7 @@ export class AccessContract extends Contract {
           : [await consentFacts(ledger, grant.consentId, terms)],
       study: await studyFacts(ledger, grant.studyId),
       allowEmergencyAccess: prefs?.allowEmergencyAccess ?? true,
+      claimReview: await claimReviewFacts(ledger, actor, anchor, grant.claimReview),
       nowMs: ledger.txMs,
     };
     const again = decideAccess(facts);

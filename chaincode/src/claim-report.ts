@@ -17,6 +17,7 @@ import {
   type DisputeStatus,
   type SettlementEntry,
 } from '@medledger/domain';
+import type { Ledger } from './ledger/store';
 import { pairKey } from './settlement';
 
 type Tally = { count: number; submitted: number; approved: number };
@@ -88,4 +89,21 @@ export function buildClaimReport(
     disputesByStatus,
     byPair: [...pairs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r),
   };
+}
+
+/**
+ * The report over what the insurers' sealed collections hold on this peer (the regulator's holds them
+ * all). Each claim, dispute and entry is in its insurer's collection, so reading those counts each once.
+ */
+export async function claimReportFor(ledger: Ledger, insurers: readonly string[]): Promise<ClaimReport> {
+  const claims: Claim[] = [];
+  const disputes: Dispute[] = [];
+  const entries: SettlementEntry[] = [];
+  for (const insurer of insurers) {
+    const facts = await ledger.settlementFacts(insurer);
+    claims.push(...facts.claims.filter((c) => c.insurer === insurer));
+    disputes.push(...facts.disputes.filter((d) => d.insurer === insurer));
+    entries.push(...facts.entries.filter((e) => e.insurer === insurer));
+  }
+  return buildClaimReport(claims, disputes, entries);
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { sealedCollection, type Claim, type Coverage } from '@medledger/domain';
-import { anchor } from './testing/fixtures';
+import { sealedCollection, type AccessDecision, type Claim, type Coverage } from '@medledger/domain';
+import type { FakeSigner } from './testing/fake-identity';
+import { anchor, readRecord } from './testing/fixtures';
 import { orgAdmin, registerPatient, registerStaff } from './testing/harness';
 import {
   claimPresentation,
@@ -14,6 +15,7 @@ import {
   MRI,
   submitClaim,
   XRAY,
+  type InsuranceWorld,
 } from './testing/insurance-fixtures';
 
 void describe('InsuranceContract: coverage', () => {
@@ -270,5 +272,42 @@ void describe('InsuranceContract: claims', () => {
       provider: 'Hospital1MSP',
     });
     assert.equal(seen.claimId, claimId);
+  });
+});
+
+void describe('InsuranceContract: an insurer reviewing a claimed record', () => {
+  async function review(w: InsuranceWorld, who: FakeSigner, recordId: string, claimReview?: object) {
+    const { result } = await w.h.submit<AccessDecision>(
+      who,
+      'access:AccessRecord',
+      { recordId, custodian: 'Hospital1MSP', purpose: 'insurance' },
+      { transient: { consents: [w.consent], ...(claimReview ? { claimReview } : {}) } },
+    );
+    return result;
+  }
+
+  void it('when an adjuster names a claim to the insurer that the record backs, under the insurance consent, then the access is granted and the content read', async () => {
+    const w = await insuranceWorld();
+    const { claimId } = await submitClaim(w, [line(w)]);
+    const adjuster = await registerStaff(w.h, INSURER, 'adjuster', null);
+    const decision = await review(w, adjuster, w.record.recordId, { claimId, reason: 'medical_necessity' });
+    assert.equal(decision.outcome, 'granted');
+    const content = await readRecord(
+      w.h,
+      adjuster,
+      { recordId: w.record.recordId, custodian: 'Hospital1MSP' },
+      decision.accessId,
+    );
+    assert.equal(content.contentHash, w.record.contentHash);
+  });
+
+  void it('when an adjuster names no claim, or a claim the record does not back, then the access is denied CLAIM_REVIEW_REQUIRED or CLAIM_REVIEW_INVALID', async () => {
+    const w = await insuranceWorld();
+    const { claimId } = await submitClaim(w, [line(w)]);
+    const { anchor: unclaimed } = await anchor(w.h, w.billing, w.patient);
+    const adjuster = await registerStaff(w.h, INSURER, 'adjuster', null);
+    assert.equal((await review(w, adjuster, w.record.recordId)).reason, 'CLAIM_REVIEW_REQUIRED');
+    const invalid = await review(w, adjuster, unclaimed.recordId, { claimId, reason: 'suspected_fraud' });
+    assert.deepEqual([invalid.outcome, invalid.reason], ['denied', 'CLAIM_REVIEW_INVALID']);
   });
 });

@@ -13,6 +13,15 @@ import {
   registerCoverageTransient,
   submitClaimInput,
   submitClaimTransient,
+  closeSettlementBatchInput,
+  closeSettlementBatchTransient,
+  getClaimReportInput,
+  getSettlementContextInput,
+  openDisputeInput,
+  openDisputeTransient,
+  resolveDisputeInput,
+  resolveDisputeTransient,
+  type Dispute,
   type Claim,
   type ClaimReceipt,
   type ClaimSubmission,
@@ -30,7 +39,8 @@ import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { presentedConsents } from './presented-consents';
 import { orThrow } from './refusal';
-import { claimApprovalEntry } from './settlement';
+import { claimReportFor } from './claim-report';
+import { claimApprovalEntry, closeBatch, openDispute, resolveDispute } from './settlement';
 import { readTransient } from './transient';
 
 /** Roles of a hospital that bill: its admins (the billing office) and attending doctors. */
@@ -50,6 +60,37 @@ function stateView(c: SealedCoverage): string {
     state: c.state,
     endsFrom: c.endsFrom,
     txId: c.updateTxId,
+  });
+}
+
+/** Staff of one org of a pair: the provider's billing staff, or the insurer's admins and adjusters. */
+function requirePairStaff(actor: Actor, provider: string, insurer: string): void {
+  if (actor.mspId === provider) requireRole(actor, BILLING_ROLES, ['hospital']);
+  else if (actor.mspId === insurer) requireRole(actor, ['admin', 'adjuster'], ['insurer']);
+  else {
+    requireActive(actor);
+    fail(ErrorCode.FORBIDDEN, actor.did);
+  }
+}
+
+function disputeEvent(d: Dispute, ledger: Ledger) {
+  return {
+    disputeId: d.disputeId,
+    provider: d.provider,
+    insurer: d.insurer,
+    txId: ledger.txId,
+    txTime: ledger.txTime,
+  };
+}
+
+function disputeState(d: Dispute, txId: string): string {
+  return canonicalJson({
+    disputeId: d.disputeId,
+    claimId: d.claimId,
+    provider: d.provider,
+    insurer: d.insurer,
+    status: d.status,
+    txId,
   });
 }
 
@@ -394,5 +435,152 @@ export class InsuranceContract extends Contract {
     const claim = await ledger.getClaim(org, args.provider, args.claimId);
     if (!claim || (insurer && claim.insurer !== actor.mspId)) return fail(ErrorCode.NOT_FOUND, args.claimId);
     return canonicalJson(claim);
+  }
+
+  /**
+   * What the caller's org's collection holds of a pair, exactly as stored, for presenting in
+   * OpenDispute, ResolveDispute and CloseSettlementBatch. Evaluated on the caller's peer. Caller: the
+   * provider's billing staff or the insurer's staff (their org is one of the pair). Errors: FORBIDDEN.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetSettlementContext(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(getSettlementContextInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requirePairStaff(actor, args.provider, args.insurer);
+    return canonicalJson(await ledger.settlementContext(actor.mspId, args));
+  }
+
+  /**
+   * Disputes one line of a claim, once, for more than it was approved and at most what was submitted.
+   * Caller: the provider's billing staff; endorsed by the provider, the insurer and the regulator.
+   * Transient: the line, reason and amount asked; the claim as the provider's collection stores it;
+   * the nonce. Writes: the dispute in both
+   * collections, the line's disputed marker. Event: `DisputeOpened`. Errors: VALIDATION_FAILED,
+   * FORBIDDEN, NOT_FOUND, CONFLICT (the line is disputed already, or the presented claim is stale).
+   */
+  @Transaction()
+  @Returns('string')
+  public async OpenDispute(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(openDisputeInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireRole(actor, BILLING_ROLES, ['hospital']);
+    const { dispute: terms, presented } = readTransient(ledger, openDisputeTransient);
+    const claim = await ledger.presentedClaim(actor.mspId, args.claimId, presented.claim);
+    if (claim.insurer !== args.insurer) fail(ErrorCode.NOT_FOUND, args.claimId);
+    const existing = (await ledger.lineDisputed(actor.mspId, args.claimId, terms.lineSequence))
+      ? [{ lineSequence: terms.lineSequence }]
+      : [];
+    const dispute = orThrow(
+      openDispute(claim, existing, terms, {
+        disputeId: ledger.txId,
+        openedBy: actor.did,
+        openedAt: ledger.txTime,
+      }),
+    );
+    await ledger.putDispute(dispute, presented.nonce);
+    ledger.emit('DisputeOpened', disputeEvent(dispute, ledger));
+    return disputeState(dispute, ledger.txId);
+  }
+
+  /**
+   * Resolves an open dispute with the line's new approved amount, between what was approved and what
+   * was asked; the difference is a `dispute_adjustment` entry. Caller: the insurer's adjusters and
+   * admins; endorsed by the provider, the insurer and the regulator. Transient: the new amount and the
+   * coded resolution, the dispute as the insurer's collection stores it, the nonce. Writes: the dispute in both collections, the entry.
+   * Event: `DisputeResolved`. Errors: VALIDATION_FAILED, FORBIDDEN, NOT_FOUND, CONFLICT (resolved).
+   */
+  @Transaction()
+  @Returns('string')
+  public async ResolveDispute(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(resolveDisputeInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireRole(actor, ['admin', 'adjuster'], ['insurer']);
+    if (actor.mspId !== args.insurer) fail(ErrorCode.FORBIDDEN, actor.did);
+    const { resolution, presented } = readTransient(ledger, resolveDisputeTransient);
+    const dispute = await ledger.presentedDispute(
+      args.insurer,
+      args.provider,
+      args.disputeId,
+      presented.dispute,
+    );
+    const resolved = orThrow(
+      resolveDispute(dispute, resolution, {
+        entryId: `${ledger.txId}.1`,
+        resolvedBy: actor.did,
+        resolvedAt: ledger.txTime,
+        txId: ledger.txId,
+      }),
+    );
+    await ledger.putDispute(resolved.dispute, presented.nonce);
+    if (resolved.entry) await ledger.putSettlementEntry(resolved.entry, presented.nonce);
+    ledger.emit('DisputeResolved', disputeEvent(resolved.dispute, ledger));
+    return disputeState(resolved.dispute, ledger.txId);
+  }
+
+  /**
+   * Closes a settlement batch of a pair: the open approvals and adjustments presented (at most 500,
+   * oldest first) are paid by one `batch_payment` entry and marked settled. Caller: the insurer's
+   * admins or the provider's billing staff; endorsed by the provider, the insurer and the regulator.
+   * Transient: the open entries as the insurer's collection stores them, the nonce. Writes: the batch,
+   * the payment, the settled markers, in both collections. Event: `SettlementBatchClosed`. Errors:
+   * VALIDATION_FAILED (an entry of another pair or currency), FORBIDDEN, CONFLICT (an entry settled
+   * already or not stored).
+   */
+  @Transaction()
+  @Returns('string')
+  public async CloseSettlementBatch(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(closeSettlementBatchInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requirePairStaff(actor, args.provider, args.insurer);
+    if (actor.orgKind === 'insurer' && actor.role !== 'admin') fail(ErrorCode.FORBIDDEN, actor.did);
+    const { presented } = readTransient(ledger, closeSettlementBatchTransient);
+    const open = [];
+    for (const bytes of presented.entries) open.push(await ledger.presentedOpenEntry(args.insurer, bytes));
+    const closed = orThrow(
+      closeBatch(args, open, {
+        batchId: ledger.txId,
+        closedBy: actor.did,
+        closedAt: ledger.txTime,
+        txId: ledger.txId,
+      }),
+    );
+    await ledger.putBatch(closed.batch, closed.payment, presented.nonce);
+    ledger.emit('SettlementBatchClosed', {
+      batchId: closed.batch.batchId,
+      provider: args.provider,
+      insurer: args.insurer,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson({
+      batchId: closed.batch.batchId,
+      provider: args.provider,
+      insurer: args.insurer,
+      entries: closed.batch.entryIds.length,
+      txId: ledger.txId,
+    });
+  }
+
+  /**
+   * The regulator's report of claims: by outcome, lines by reason, disputes by status, and per pair
+   * what was claimed, approved, adjusted, settled and is outstanding. Evaluated on the regulator's
+   * peer, which holds every insurer's collection. Caller: the regulator's auditors and admins. Errors:
+   * FORBIDDEN.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetClaimReport(ctx: Context, input: string): Promise<string> {
+    parseInput(getClaimReportInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    if (!isRegulator(actor)) fail(ErrorCode.FORBIDDEN, actor.did);
+    const insurers = (await ledger.consortium()).orgs.filter((o) => orgKindOf(o) === 'insurer');
+    return canonicalJson(await claimReportFor(ledger, insurers));
   }
 }

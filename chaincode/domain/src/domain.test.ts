@@ -132,7 +132,8 @@ void describe('transactions', () => {
   void it('when the registry is read, then every name is qualified by its contract', () => {
     assert.equal(qualifiedName('AnchorRecord'), 'record:AnchorRecord');
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
-    assert.equal(Object.keys(transactions).length, 37);
+    assert.equal(qualifiedName('SubmitClaim'), 'insurance:SubmitClaim');
+    assert.equal(Object.keys(transactions).length, 51);
   });
 });
 
@@ -193,6 +194,29 @@ void describe('sealed collections and endorsers', () => {
     assert.throws(
       () => endorsingOrgs('custodian+regulator', { caller: 'Hospital2MSP', orgs: CONSORTIUM }),
       /custodian/,
+    );
+  });
+
+  void it('when a claim or its settlement is written, then the provider, the insurer and the regulator endorse, and the insurer answers a card holder', () => {
+    const orgs = [...CONSORTIUM, 'InsurerMSP'];
+    const parties = { caller: 'Hospital2MSP', orgs, insurer: 'InsurerMSP' };
+    assert.deepEqual(endorsingOrgs(transactions.SubmitClaim.endorsement, parties), [
+      'Hospital2MSP',
+      'InsurerMSP',
+      'RegulatorMSP',
+    ]);
+    assert.deepEqual(
+      endorsingOrgs(transactions.ResolveDispute.endorsement, {
+        ...parties,
+        caller: 'InsurerMSP',
+        provider: 'Hospital1MSP',
+      }),
+      ['Hospital1MSP', 'InsurerMSP', 'RegulatorMSP'],
+    );
+    assert.deepEqual(endorsingOrgs(transactions.GetClaimContext.endorsement, parties), ['InsurerMSP']);
+    assert.throws(
+      () => endorsingOrgs('provider+insurer+regulator', { caller: 'Hospital2MSP', orgs }),
+      /insurer/,
     );
   });
 

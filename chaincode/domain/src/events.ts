@@ -90,6 +90,19 @@ export const events = {
     ...common,
   }),
   ClaimSubmitted: z.object({ claimId: z.string(), provider: mspIdSchema, insurer: mspIdSchema, ...common }),
+  DisputeOpened: z.object({ disputeId: txIdSchema, provider: mspIdSchema, insurer: mspIdSchema, ...common }),
+  DisputeResolved: z.object({
+    disputeId: txIdSchema,
+    provider: mspIdSchema,
+    insurer: mspIdSchema,
+    ...common,
+  }),
+  SettlementBatchClosed: z.object({
+    batchId: txIdSchema,
+    provider: mspIdSchema,
+    insurer: mspIdSchema,
+    ...common,
+  }),
   RecordAnchored: z.object({
     recordId: recordIdSchema,
     version: z.number().int(),

@@ -52,6 +52,14 @@ export const KeyFamily = {
   claim: 'claim',
   /** Sealed (provider and insurer): a settlement entry, by pair and entry id. */
   settlementEntry: 'settlement-entry',
+  /** Sealed (provider and insurer): that a batch settled an entry, by pair and entry id. */
+  settledEntry: 'settlement-entry~settled',
+  /** Sealed (provider and insurer): a closed settlement batch, by pair and batch id. */
+  settlementBatch: 'settlement-batch',
+  /** Sealed (provider and insurer): a dispute, by pair and dispute id. */
+  dispute: 'dispute',
+  /** Sealed (provider): that a claim line is disputed (once per line), by claim and line. */
+  disputedLine: 'dispute~line',
   /** Sealed (custodian): the patient of a record. */
   recordPatient: 'record-patient',
   /** Sealed index (custodian): records of a patient (keyed hash of the DID). */

@@ -67,6 +67,20 @@ import {
 import { claimSchema } from './schemas/claim';
 import { coverageChangeInput, coverageSchema, getCoverageInput } from './schemas/coverage';
 import {
+  claimReportSchema,
+  closeSettlementBatchInput,
+  openDisputeInput,
+  resolveDisputeInput,
+} from './schemas/settlement';
+import {
+  batchStateSchema,
+  closeSettlementBatchTransient,
+  disputeStateSchema,
+  getClaimReportInput,
+  getSettlementContextInput,
+  openDisputeTransient,
+  resolveDisputeTransient,
+  settlementContextSchema,
   claimContextSchema,
   claimReceiptSchema,
   coverageCardTransient,
@@ -493,6 +507,44 @@ export const transactions = {
     endorsement: 'own-org',
     input: getClaimByProviderInput,
     output: claimSchema,
+  },
+  GetSettlementContext: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getSettlementContextInput,
+    output: settlementContextSchema,
+  },
+  OpenDispute: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'provider+insurer+regulator',
+    input: openDisputeInput,
+    output: disputeStateSchema,
+    transient: openDisputeTransient,
+  },
+  ResolveDispute: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'provider+insurer+regulator',
+    input: resolveDisputeInput,
+    output: disputeStateSchema,
+    transient: resolveDisputeTransient,
+  },
+  CloseSettlementBatch: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'provider+insurer+regulator',
+    input: closeSettlementBatchInput,
+    output: batchStateSchema,
+    transient: closeSettlementBatchTransient,
+  },
+  GetClaimReport: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getClaimReportInput,
+    output: claimReportSchema,
   },
 
   RegisterStudy: {

@@ -30,10 +30,14 @@ import {
   studySchema,
   suspensionSchema,
   claimSchema,
+  disputeSchema,
+  settlementBatchSchema,
   sealedCoverageSchema,
   settlementEntrySchema,
   storedUsageSchema,
   type Claim,
+  type Dispute,
+  type SettlementBatch,
   type SealedCoverage,
   type SettlementEntry,
   type StoredUsage,
@@ -534,9 +538,169 @@ export class Ledger {
 
   /** Writes a settlement entry to the provider's and the insurer's collections. */
   async putSettlementEntry(entry: SettlementEntry, nonce: string): Promise<void> {
-    const key = this.#key(KeyFamily.settlementEntry, [entry.insurer, entry.provider, entry.entryId]);
+    const key = this.#entryKey(entry.insurer, entry.provider, entry.entryId);
     for (const org of [entry.provider, entry.insurer])
       await this.#putSealedNonce(org, key, settlementEntrySchema.parse(entry), nonce);
+  }
+
+  #disputeKey(insurer: string, provider: string, disputeId: string): string {
+    return this.#key(KeyFamily.dispute, [insurer, provider, disputeId]);
+  }
+
+  #entryKey(insurer: string, provider: string, entryId: string): string {
+    return this.#key(KeyFamily.settlementEntry, [insurer, provider, entryId]);
+  }
+
+  #settledKey(insurer: string, provider: string, entryId: string): string {
+    return this.#key(KeyFamily.settledEntry, [insurer, provider, entryId]);
+  }
+
+  /** Every value of a sealed range, with its key, in key order (read-only transactions only). */
+  async #sealedRows(mspId: string, family: KeyFamily, parts: readonly string[]): Promise<Iterators.KV[]> {
+    const prefix = this.#key(family, parts);
+    const result = (await this.#stub.getPrivateDataByRange(
+      sealedCollection(mspId),
+      prefix,
+      `${prefix}\u{10FFFF}`,
+    )) as Iterators.StateQueryIterator | { iterator: Iterators.StateQueryIterator };
+    return drain('iterator' in result ? result.iterator : result, MAX_SCAN * 10);
+  }
+
+  async #sealedValues<S extends z.ZodType>(
+    mspId: string,
+    family: KeyFamily,
+    parts: readonly string[],
+    schema: S,
+  ): Promise<z.output<S>[]> {
+    const rows = await this.#sealedRows(mspId, family, parts);
+    return rows.map((kv) => {
+      const parsed = schema.safeParse(parseJson(kv.value, sealedValueSchema).value);
+      if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
+      return parsed.data;
+    });
+  }
+
+  /** A claim presented as the provider's collection stores it; `[NOT_FOUND]` when there is none. */
+  async presentedClaim(provider: string, claimId: string, bytes: string): Promise<Claim> {
+    const c = await this.#presentedSealed(provider, this.#claimKey(provider, claimId), bytes, claimSchema);
+    if (!c) return fail(ErrorCode.NOT_FOUND, claimId);
+    return c;
+  }
+
+  /** True when a claim line was disputed (any endorser can tell, from the hash). */
+  lineDisputed(provider: string, claimId: string, sequence: number): Promise<boolean> {
+    return this.#sealedExists(provider, this.#key(KeyFamily.disputedLine, [claimId, String(sequence)]));
+  }
+
+  /** Writes a dispute to both collections, and (when it opens) the line's disputed marker. */
+  async putDispute(dispute: Dispute, nonce: string): Promise<void> {
+    const key = this.#disputeKey(dispute.insurer, dispute.provider, dispute.disputeId);
+    for (const org of [dispute.provider, dispute.insurer])
+      await this.#putSealedNonce(org, key, dispute, nonce);
+    if (dispute.status === 'open') {
+      const line = this.#key(KeyFamily.disputedLine, [dispute.claimId, String(dispute.lineSequence)]);
+      await this.#putSealedNonce(dispute.provider, line, { disputeId: dispute.disputeId }, nonce);
+    }
+  }
+
+  /** A dispute presented as the insurer's collection stores it; `[NOT_FOUND]` when there is none. */
+  async presentedDispute(
+    insurer: string,
+    provider: string,
+    disputeId: string,
+    bytes: string,
+  ): Promise<Dispute> {
+    const key = this.#disputeKey(insurer, provider, disputeId);
+    const d = await this.#presentedSealed(insurer, key, bytes, disputeSchema);
+    if (!d) return fail(ErrorCode.NOT_FOUND, disputeId);
+    return d;
+  }
+
+  /**
+   * A settlement entry presented as the insurer's collection stores it, checked at the key its own
+   * pair and id name: `[NOT_FOUND]` when nothing is stored there, `[CONFLICT]` when the bytes are not
+   * what is stored or a batch settled it already.
+   */
+  async presentedOpenEntry(insurer: string, bytes: string): Promise<SettlementEntry> {
+    let claimed: unknown;
+    try {
+      claimed = (JSON.parse(Buffer.from(bytes, 'base64').toString('utf8')) as { value?: unknown }).value;
+    } catch {
+      return fail(ErrorCode.VALIDATION_FAILED, 'entries');
+    }
+    const entry = settlementEntrySchema.safeParse(claimed);
+    if (!entry.success || entry.data.insurer !== insurer) return fail(ErrorCode.VALIDATION_FAILED, 'entries');
+    const e = entry.data;
+    const stored = await this.#presentedSealed(
+      insurer,
+      this.#entryKey(e.insurer, e.provider, e.entryId),
+      bytes,
+      settlementEntrySchema,
+    );
+    if (!stored) return fail(ErrorCode.NOT_FOUND, e.entryId);
+    if (await this.#sealedExists(insurer, this.#settledKey(e.insurer, e.provider, e.entryId)))
+      fail(ErrorCode.CONFLICT, `${e.entryId} settled`);
+    return stored;
+  }
+
+  /** Writes a closed batch, its payment and the settled markers of its entries to both collections. */
+  async putBatch(batch: SettlementBatch, payment: SettlementEntry, nonce: string): Promise<void> {
+    await this.putSettlementEntry(payment, nonce);
+    const key = this.#key(KeyFamily.settlementBatch, [batch.insurer, batch.provider, batch.batchId]);
+    for (const org of [batch.provider, batch.insurer]) {
+      await this.#putSealedNonce(org, key, settlementBatchSchema.parse(batch), nonce);
+      for (const entryId of batch.entryIds) {
+        const settled = this.#settledKey(batch.insurer, batch.provider, entryId);
+        await this.#putSealedNonce(org, settled, { batchId: batch.batchId }, nonce);
+      }
+    }
+  }
+
+  /**
+   * What one org's collection holds of a pair, exactly as stored (read-only: it scans): a claim, a
+   * dispute, and the approvals and adjustments no batch settled yet, oldest key first.
+   */
+  async settlementContext(
+    org: string,
+    q: {
+      insurer: string;
+      provider: string;
+      claimId: string | null;
+      disputeId: string | null;
+      openEntries: boolean;
+    },
+  ): Promise<{ claim: string | null; dispute: string | null; entries: string[] }> {
+    const entries: string[] = [];
+    if (q.openEntries) {
+      for (const kv of await this.#sealedRows(org, KeyFamily.settlementEntry, [q.insurer, q.provider])) {
+        const e = settlementEntrySchema.parse(parseJson(kv.value, sealedValueSchema).value);
+        if (e.kind === 'batch_payment') continue;
+        const settled = await this.#stub.getPrivateData(
+          sealedCollection(org),
+          this.#settledKey(e.insurer, e.provider, e.entryId),
+        );
+        if (settled.length === 0) entries.push(Buffer.from(kv.value).toString('base64'));
+      }
+    }
+    return {
+      claim: q.claimId === null ? null : await this.#sealedBytes(org, this.#claimKey(q.provider, q.claimId)),
+      dispute:
+        q.disputeId === null
+          ? null
+          : await this.#sealedBytes(org, this.#disputeKey(q.insurer, q.provider, q.disputeId)),
+      entries,
+    };
+  }
+
+  /** Every claim, dispute and settlement entry in one org's collection (read-only: it scans). */
+  async settlementFacts(
+    org: string,
+  ): Promise<{ claims: Claim[]; disputes: Dispute[]; entries: SettlementEntry[] }> {
+    return {
+      claims: await this.#sealedValues(org, KeyFamily.claim, [], claimSchema),
+      disputes: await this.#sealedValues(org, KeyFamily.dispute, [], disputeSchema),
+      entries: await this.#sealedValues(org, KeyFamily.settlementEntry, [], settlementEntrySchema),
+    };
   }
 
   // Identity

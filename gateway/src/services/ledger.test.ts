@@ -94,6 +94,17 @@ const INPUTS: Record<TransactionName, unknown> = {
   GetRecordLinks: { recordIds: ['rec-1'] },
   SubmitClaim: { claimId: 'clm-1', insurer: INSURER },
   GetClaim: { claimId: 'clm-1', provider: ORG },
+  GetSettlementContext: {
+    provider: ORG,
+    insurer: INSURER,
+    claimId: 'clm-1',
+    disputeId: null,
+    openEntries: true,
+  },
+  OpenDispute: { insurer: INSURER, claimId: 'clm-1' },
+  ResolveDispute: { provider: ORG, insurer: INSURER, disputeId: txId() },
+  CloseSettlementBatch: { provider: ORG, insurer: INSURER, currency: 'EUR' },
+  GetClaimReport: {},
   Ping: {},
   GetBuildInfo: {},
 };
@@ -139,6 +150,15 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
     consents: [{ consentId: txId(), jws }],
     presented: { card, coverage: 'e30=', usage: null, recordLinks: ['e30='], nonce: card },
   },
+  OpenDispute: {
+    dispute: { lineSequence: 1, reason: 'AMOUNT_MISCALCULATED', requestedAmount: 80 },
+    presented: { claim: 'e30=', nonce: card },
+  },
+  ResolveDispute: {
+    resolution: { approvedAmount: 80, resolution: 'ADJUDICATION_CORRECTED' },
+    presented: { dispute: 'e30=', nonce: card },
+  },
+  CloseSettlementBatch: { presented: { entries: ['e30='], nonce: card } },
   StageRecordContent: { content, subject },
   AnchorRecord: { subject },
   VerifyRecord: { content },
@@ -282,6 +302,30 @@ describe('the ledger refuses calls the registry does not declare', () => {
       (err: unknown) => err instanceof AppError && err.status === 404,
     );
     assert.equal(fake.calls.length, 0);
+  });
+
+  it('when the insurer resolves a hospital dispute, then the hospital it names endorses with the insurer and the regulator; an unknown insurer is a 404', async () => {
+    const fake = new FakeLedgerClient();
+    const ledger = new Ledger(fake, { org: INSURER, orgs: ORGS });
+    await ledger.submit(caller, 'ResolveDispute', INPUTS.ResolveDispute, {
+      insurer: INSURER,
+      provider: ORG,
+      transient: TRANSIENTS.ResolveDispute as never,
+    });
+    assert.deepEqual(fake.calls[0]?.options.endorsingOrganizations, [ORG, INSURER, REGULATOR]);
+    await assert.rejects(
+      ledger.evaluate(
+        caller,
+        'GetClaimContext',
+        { coverageId: 'cov-1' },
+        {
+          insurer: 'Insurer9MSP',
+          transient: TRANSIENTS.GetClaimContext as never,
+        },
+      ),
+      (err: unknown) => err instanceof AppError && err.status === 404,
+    );
+    assert.equal(fake.calls.length, 1);
   });
 
   it('when a transaction is called as the other kind, then the ledger refuses it before the client is called', async () => {

@@ -69,14 +69,22 @@ type PartyOption<N extends TransactionName> =
     ? { readonly custodian: string; readonly granteeOrg?: never; readonly insurer?: never }
     : EndorsementOf<N> extends 'grantee+regulator'
       ? { readonly granteeOrg: string; readonly custodian?: never; readonly insurer?: never }
-      : EndorsementOf<N> extends 'provider+insurer+regulator' | 'insurer'
-        ? { readonly insurer: string; readonly custodian?: never; readonly granteeOrg?: never }
-        : { readonly custodian?: never; readonly granteeOrg?: never; readonly insurer?: never };
+      : EndorsementOf<N> extends 'provider+insurer+regulator'
+        ? {
+            readonly insurer: string;
+            readonly provider?: string;
+            readonly custodian?: never;
+            readonly granteeOrg?: never;
+          }
+        : EndorsementOf<N> extends 'insurer'
+          ? { readonly insurer: string; readonly custodian?: never; readonly granteeOrg?: never }
+          : { readonly custodian?: never; readonly granteeOrg?: never; readonly insurer?: never };
 
 /**
  * What a call of `N` needs besides its input: its transient map when it declares one, the custodian
  * when its endorsement is the custodian's, the grantee org when it is the grantee's, the insurer when
- * it is a claim's (this gateway's org is the provider) or the insurer's.
+ * it is a claim's or the insurer's, and a claim's provider when it is not this gateway's org (the
+ * insurer resolving a hospital's dispute).
  */
 export type CallOptions<N extends TransactionName> = TransientOption<N> & PartyOption<N>;
 
@@ -90,6 +98,7 @@ interface AnyCallOptions {
   readonly custodian?: string;
   readonly granteeOrg?: string;
   readonly insurer?: string;
+  readonly provider?: string;
 }
 
 /** Converts zod issues to paths and messages (never the offending values). */
@@ -179,7 +188,7 @@ export class Ledger {
     caller: LedgerCaller,
     options: AnyCallOptions,
   ): Promise<string[] | undefined> {
-    const { custodian, granteeOrg, insurer } = options;
+    const { custodian, granteeOrg, insurer, provider } = options;
     const takesCustodian = spec.endorsement === 'custodian+regulator' || spec.endorsement === 'custodian';
     if ((custodian !== undefined) !== takesCustodian) {
       throw new Error(`${name} ${takesCustodian ? 'needs' : 'takes no'} custodian`);
@@ -192,6 +201,9 @@ export class Ledger {
     if ((insurer !== undefined) !== takesInsurer) {
       throw new Error(`${name} ${takesInsurer ? 'needs' : 'takes no'} insurer`);
     }
+    if (provider !== undefined && spec.endorsement !== 'provider+insurer+regulator') {
+      throw new Error(`${name} takes no provider`);
+    }
     if (!NAMES_CONSORTIUM_ORGS.has(spec.endorsement)) {
       return endorsingOrgs(spec.endorsement, { caller: this.#org, orgs: [this.#org] });
     }
@@ -200,6 +212,7 @@ export class Ledger {
       ['custodian', custodian],
       ['grantee org', granteeOrg],
       ['insurer', insurer],
+      ['provider', provider],
     ] as const) {
       if (org !== undefined && !orgs.includes(org)) {
         throw new AppError(ErrorCode.NOT_FOUND, `${role} ${org} is not an org of the consortium`);
@@ -211,6 +224,7 @@ export class Ledger {
       ...(custodian === undefined ? {} : { custodian }),
       ...(granteeOrg === undefined ? {} : { granteeOrg }),
       ...(insurer === undefined ? {} : { insurer }),
+      ...(provider === undefined ? {} : { provider }),
     });
   }
 

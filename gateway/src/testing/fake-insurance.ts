@@ -82,6 +82,54 @@ export function claimFixture(input: Record<string, unknown>): Record<string, unk
   };
 }
 
+function disputeStateFixture(input: Record<string, unknown>, status: string): Record<string, unknown> {
+  return {
+    disputeId: input['disputeId'] ?? txId(),
+    claimId: input['claimId'] ?? 'clm-1',
+    provider: input['provider'] ?? 'Hospital1MSP',
+    insurer: input['insurer'] ?? 'InsurerMSP',
+    status,
+    txId: txId(),
+  };
+}
+
+/** A regulator's report of one partly approved claim, settled. */
+export function claimReportFixture(): Record<string, unknown> {
+  const none = { count: 0, submitted: 0, approved: 0 };
+  return {
+    claims: 1,
+    byOutcome: {
+      approved: none,
+      partially_approved: { count: 1, submitted: 24000, approved: 4000 },
+      rejected: none,
+    },
+    byReason: {
+      APPROVED: none,
+      CAP_REACHED: none,
+      DEDUCTIBLE_APPLIED: { count: 1, submitted: 12000, approved: 4000 },
+      FEE_SCHEDULE_REDUCED: none,
+      RECORD_UNVERIFIED: none,
+      COVERAGE_INACTIVE: none,
+      ITEM_NOT_COVERED: { count: 1, submitted: 12000, approved: 0 },
+      DUPLICATE_ITEM: none,
+    },
+    disputesByStatus: { open: 0, upheld: 0, partially_upheld: 0, denied: 0 },
+    byPair: [
+      {
+        insurer: 'InsurerMSP',
+        provider: 'Hospital1MSP',
+        currency: 'EUR',
+        claims: 1,
+        submitted: 24000,
+        approved: 4000,
+        adjusted: 0,
+        settled: 4000,
+        outstanding: 0,
+      },
+    ],
+  };
+}
+
 /** Default answers of the insurance contract. */
 export function insuranceHandlers(): Record<string, FakeHandler> {
   return {
@@ -105,5 +153,20 @@ export function insuranceHandlers(): Record<string, FakeHandler> {
       submittedAt: new Date().toISOString(),
     }),
     'insurance:GetClaim': (i) => claimFixture(i),
+    'insurance:GetSettlementContext': (i) => ({
+      claim: i['claimId'] === null ? null : 'e30=',
+      dispute: i['disputeId'] === null ? null : 'e30=',
+      entries: i['openEntries'] === true ? ['e30='] : [],
+    }),
+    'insurance:OpenDispute': (i) => disputeStateFixture(i, 'open'),
+    'insurance:ResolveDispute': (i) => disputeStateFixture(i, 'upheld'),
+    'insurance:CloseSettlementBatch': (i) => ({
+      batchId: txId(),
+      provider: i['provider'],
+      insurer: i['insurer'],
+      entries: 1,
+      txId: txId(),
+    }),
+    'insurance:GetClaimReport': () => claimReportFixture(),
   };
 }

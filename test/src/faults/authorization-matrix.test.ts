@@ -221,8 +221,11 @@ const HTTP_TABLE = [
  *   are submitted and their context and record links read by a hospital's billing staff (admins and
  *   attendings). No column holds a card, and the coverage and claim named do not exist, so callers
  *   who pass the role check get NF: a caller without the card learns nothing of a coverage. GetClaim:
- *   the provider's billing staff and the regulator's admin and auditors (another hospital is F). The
- *   insurer's own staff and a card holder are the chaincode unit tests' cases.
+ *   the provider's billing staff and the regulator's admin and auditors (another hospital is F).
+ *   Disputes are opened and batches closed by the pair's staff (the pair named is Hospital1 and the
+ *   insurer; a claim or entry nobody wrote is NF), resolved by the insurer's adjusters; the claim
+ *   report is the regulator's. The insurer's own staff and a card holder are the chaincode unit
+ *   tests' cases.
  */
 const DIRECT_TABLE = [
   'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
@@ -268,6 +271,11 @@ const DIRECT_TABLE = [
   'GetRecordLinks         | A   A   F   F   A   A   A   F   F   F   F   NR',
   'SubmitClaim            | NF  NF  F   F   NF  NF  NF  F   F   F   F   NR',
   'GetClaim               | NF  NF  F   F   NF  F   F   F   F   NF  NF  NR',
+  'GetSettlementContext   | A   A   F   F   A   F   F   F   F   F   F   NR',
+  'OpenDispute            | NF  NF  F   F   NF  NF  NF  F   F   F   F   NR',
+  'ResolveDispute         | F   F   F   F   F   F   F   F   F   F   F   NR',
+  'CloseSettlementBatch   | NF  NF  F   F   NF  F   F   F   F   F   F   NR',
+  'GetClaimReport         | F   F   F   F   F   F   F   F   F   A   A   NR',
   'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
   'Ping                   | A   A   A   A   A   A   A   A   A   A   A   A',
   'GetBuildInfo           | A   A   A   A   A   A   A   A   A   A   A   A',
@@ -342,6 +350,8 @@ function recordMeta(recordId: string): Body {
 
 /** The consortium's insurer. */
 const INSURER = 'InsurerMSP';
+/** A presented sealed value for a key nothing is stored under (base64 of `{}`). */
+const NOTHING_STORED = Buffer.from('{}').toString('base64');
 /** A card secret no coverage has. */
 const CARD = 'c0'.repeat(32);
 const VISIT = { system: 'http://www.ama-assn.org/go/cpt', code: '99213' };
@@ -360,6 +370,30 @@ function insuranceTerms(coverageId: string, patientDid: string): Body {
     periodLimit: null,
     benefits: [{ item: VISIT, rateBasisPoints: 10000, maxUnitPrice: 10000, periodCap: null }],
   };
+}
+
+/** A well-formed claim approval entry of Hospital1 and the insurer that no claim posted, as presented bytes. */
+function unstoredEntry(): string {
+  const id = randomBytes(32).toString('hex');
+  const entry = {
+    entryId: `${id}.1`,
+    kind: 'claim_approval',
+    insurer: INSURER,
+    provider: 'Hospital1MSP',
+    currency: 'EUR',
+    amount: 100,
+    legs: [
+      { org: INSURER, account: 'insurer_payable', amount: -100 },
+      { org: 'Hospital1MSP', account: 'provider_receivable', amount: 100 },
+    ],
+    claimId: fresh('clm-authz'),
+    lineSequence: null,
+    disputeId: null,
+    batchId: null,
+    postedAt: new Date().toISOString(),
+    txId: id,
+  };
+  return Buffer.from(canonicalJson({ salt: id, value: entry })).toString('base64');
 }
 
 /** A change of a coverage no insurer registered, effective today. */
@@ -1220,7 +1254,7 @@ describe('authorization matrix', () => {
               consents: bytesOf([fx.orgConsent]),
               presented: bytesOf({
                 card: CARD,
-                coverage: Buffer.from('{}').toString('base64'),
+                coverage: NOTHING_STORED,
                 usage: null,
                 recordLinks: [null],
                 nonce: randomBytes(32).toString('hex'),
@@ -1230,6 +1264,44 @@ describe('authorization matrix', () => {
         },
       },
       GetClaim: { input: () => ({ arg: { claimId: fresh('clm-authz'), provider: 'Hospital1MSP' } }) },
+      GetSettlementContext: {
+        input: () => ({
+          arg: {
+            provider: 'Hospital1MSP',
+            insurer: INSURER,
+            claimId: null,
+            disputeId: null,
+            openEntries: true,
+          },
+        }),
+      },
+      OpenDispute: {
+        input: () => ({
+          arg: { insurer: INSURER, claimId: fresh('clm-authz') },
+          transient: {
+            dispute: bytesOf({ lineSequence: 1, reason: 'AMOUNT_MISCALCULATED', requestedAmount: 100 }),
+            presented: bytesOf({ claim: NOTHING_STORED, nonce: randomBytes(32).toString('hex') }),
+          },
+        }),
+      },
+      ResolveDispute: {
+        input: () => ({
+          arg: { provider: 'Hospital1MSP', insurer: INSURER, disputeId: randomBytes(32).toString('hex') },
+          transient: {
+            resolution: bytesOf({ approvedAmount: 100, resolution: 'ADJUDICATION_CONFIRMED' }),
+            presented: bytesOf({ dispute: NOTHING_STORED, nonce: randomBytes(32).toString('hex') }),
+          },
+        }),
+      },
+      CloseSettlementBatch: {
+        input: () => ({
+          arg: { provider: 'Hospital1MSP', insurer: INSURER, currency: 'EUR' },
+          transient: {
+            presented: bytesOf({ entries: [unstoredEntry()], nonce: randomBytes(32).toString('hex') }),
+          },
+        }),
+      },
+      GetClaimReport: { input: () => ({ arg: {} }) },
       LoadSyntheticAuditEvents: { input: () => ({ arg: { count: 1 } }) },
       Ping: { input: () => ({ arg: undefined }) },
       GetBuildInfo: { input: () => ({ arg: undefined }) },

@@ -12,9 +12,11 @@ import {
   accessReasonSchema,
   breakGlassReasonSchema,
   breakGlassReviewOutcomeSchema,
+  claimReviewReasonSchema,
   purposeSchema,
   roleSchema,
 } from '../vocabulary';
+import { claimIdSchema } from './claim';
 import { compactJwsSchema, isoTimeSchema } from './common';
 import { consentScopeSchema } from './consent';
 import { versionSchema } from './record';
@@ -54,12 +56,22 @@ export const presentedConsentSchema = z.strictObject({ consentId: txIdSchema, jw
 export type PresentedConsent = z.infer<typeof presentedConsentSchema>;
 
 /**
+ * zod: an insurer's adjuster's claim review: the claim (of the record's custodian) whose line the record
+ * backs, and the coded reason. In transient data: which claim is under review, and why, says something
+ * about the patient.
+ */
+export const claimReviewSchema = z.strictObject({ claimId: claimIdSchema, reason: claimReviewReasonSchema });
+/** A claim review. */
+export type ClaimReview = z.infer<typeof claimReviewSchema>;
+
+/**
  * AccessRecord transient map: the consents the accessor presents (fetched by its gateway from its
  * own org's sealed collection). The custodian cannot read another org's collection, and the
  * patient's signed grants must not enter a block, so they travel here.
  */
 export const accessRecordTransient = z.strictObject({
   consents: z.array(presentedConsentSchema).max(MAX_PRESENTED_CONSENTS).optional(),
+  claimReview: claimReviewSchema.optional(),
 });
 
 /** zod: an access decision (also the output of AccessRecord). `accessId` = audit event id = tx id. */
@@ -97,6 +109,8 @@ export const accessGrantSchema = z.object({
   breakGlassReason: breakGlassReasonSchema.nullable(),
   deidentify: z.boolean(),
   breakGlass: z.boolean(),
+  /** The claim review an insurer's access was granted for (read again when the content is read). */
+  claimReview: claimReviewSchema.nullable().default(null),
   grantedAt: isoTimeSchema,
   expiresAt: isoTimeSchema,
 });

@@ -3,6 +3,13 @@ import { mspIdSchema, patientDidSchema, recordIdSchema, txIdSchema } from '../id
 import { presentedConsentSchema } from './access';
 import { claimIdSchema, claimOutcomeSchema, claimSubmissionSchema, MAX_CLAIM_LINES } from './claim';
 import { isoTimeSchema } from './common';
+import {
+  batchIdSchema,
+  disputeIdSchema,
+  disputeStatusSchema,
+  openDisputeTerms,
+  resolveDisputeTerms,
+} from './settlement';
 import { coverageIdSchema, coverageSchema, coverageTermsSchema, coverageUsageSchema } from './coverage';
 
 /**
@@ -115,3 +122,67 @@ export const getClaimByProviderInput = z.strictObject({ claimId: claimIdSchema, 
 export const storedUsageSchema = coverageUsageSchema.extend({ claimed: z.array(z.string()) });
 /** Stored coverage usage. */
 export type StoredUsage = z.infer<typeof storedUsageSchema>;
+
+/** OpenDispute transient: what is disputed, the claim as the provider's collection stores it, the nonce. */
+export const openDisputeTransient = z.strictObject({
+  dispute: openDisputeTerms,
+  presented: z.strictObject({ claim: presentedSealedSchema, nonce: sealNonceSchema }),
+});
+
+/** ResolveDispute transient: the resolution, the dispute as the insurer's collection stores it, the nonce. */
+export const resolveDisputeTransient = z.strictObject({
+  resolution: resolveDisputeTerms,
+  presented: z.strictObject({ dispute: presentedSealedSchema, nonce: sealNonceSchema }),
+});
+
+/** Most open entries one batch presents. */
+export const MAX_PRESENTED_ENTRIES = 500;
+
+/** CloseSettlementBatch transient: the pair's open entries as the insurer's collection stores them. */
+export const closeSettlementBatchTransient = z.strictObject({
+  presented: z.strictObject({
+    entries: z.array(presentedSealedSchema).min(1).max(MAX_PRESENTED_ENTRIES),
+    nonce: sealNonceSchema,
+  }),
+});
+
+/**
+ * GetSettlementContext input: what the caller's org's collection holds of a pair, exactly as stored: a
+ * claim, a dispute, and (when `openEntries`) the pair's entries no batch settled yet.
+ */
+export const getSettlementContextInput = z.strictObject({
+  provider: mspIdSchema,
+  insurer: mspIdSchema,
+  claimId: claimIdSchema.nullable(),
+  disputeId: disputeIdSchema.nullable(),
+  openEntries: z.boolean(),
+});
+
+/** GetSettlementContext output. */
+export const settlementContextSchema = z.object({
+  claim: presentedSealedSchema.nullable(),
+  dispute: presentedSealedSchema.nullable(),
+  entries: z.array(presentedSealedSchema),
+});
+
+/** The public answer of OpenDispute and ResolveDispute (ids and status only). */
+export const disputeStateSchema = z.object({
+  disputeId: disputeIdSchema,
+  claimId: claimIdSchema,
+  provider: mspIdSchema,
+  insurer: mspIdSchema,
+  status: disputeStatusSchema,
+  txId: txIdSchema,
+});
+
+/** The public answer of CloseSettlementBatch: the batch's ids and size (amounts stay sealed). */
+export const batchStateSchema = z.object({
+  batchId: batchIdSchema,
+  provider: mspIdSchema,
+  insurer: mspIdSchema,
+  entries: z.number().int().min(1),
+  txId: txIdSchema,
+});
+
+/** GetClaimReport input: none (the report covers every insurer's claims the regulator's peer holds). */
+export const getClaimReportInput = z.strictObject({});

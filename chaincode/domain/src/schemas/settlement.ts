@@ -82,7 +82,8 @@ export type SettlementBatch = z.infer<typeof settlementBatchSchema>;
 
 /** CloseSettlementBatch input: the pair (the caller is one of its two orgs) and the currency. */
 export const closeSettlementBatchInput = z.strictObject({
-  counterparty: mspIdSchema,
+  provider: mspIdSchema,
+  insurer: mspIdSchema,
   currency: currencySchema,
 });
 
@@ -130,17 +131,31 @@ export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 /** zod: a dispute status. */
 export const disputeStatusSchema = z.enum(DISPUTE_STATUSES);
 
-/** OpenDispute input: the line, the coded reason, and the approved amount the hospital asks for. */
+/**
+ * OpenDispute input (written into the block): the insurer and the claim. The line, reason and amount
+ * travel in transient data ({@link openDisputeTerms}): they say what the patient was billed for.
+ */
 export const openDisputeInput = z.strictObject({
+  insurer: mspIdSchema,
   claimId: claimIdSchema,
+});
+
+/** What a hospital disputes: the line, the coded reason, and the approved amount it asks for. */
+export const openDisputeTerms = z.strictObject({
   lineSequence: z.number().int().min(1),
   reason: disputeReasonSchema,
   requestedAmount: z.number().int().min(1),
 });
 
-/** ResolveDispute input: the line's new approved amount (its old one to deny) and the coded reason. */
+/** ResolveDispute input (written into the block): the pair and the dispute. */
 export const resolveDisputeInput = z.strictObject({
+  provider: mspIdSchema,
+  insurer: mspIdSchema,
   disputeId: disputeIdSchema,
+});
+
+/** How the insurer resolves: the line's new approved amount (its old one to deny) and the coded reason. */
+export const resolveDisputeTerms = z.strictObject({
   approvedAmount: z.number().int().min(0),
   resolution: disputeResolutionSchema,
 });
