@@ -16,3 +16,4 @@ export * from './schemas/audit';
 export * from './schemas/health';
 export * from './schemas/bench';
 export * from './transactions';
+export * from './research';
