@@ -74,11 +74,21 @@ void describe('research studies as FHIR', () => {
 
   void it('when a study is in any state, then its status is an R4 research-study-status and the resource stays valid', () => {
     const id = `s_${randomBytes(70).toString('hex')}`.slice(0, 128);
+    const open = proposeStudy({
+      sites: ['Hospital1MSP'],
+      quorum: { kind: 'all' },
+      protocolHash: sha256Hex(id),
+    });
+    const approved = approvedBy(open, 'Hospital1MSP', 'approved');
+    const byState: Record<(typeof STUDY_STATES)[number], StudyGovernance> = {
+      proposed: open,
+      approved,
+      active: { ...approved, phase: 'running' },
+      suspended: { ...approved, phase: 'held' },
+      closed: { ...approved, phase: 'closed' },
+    };
     for (const state of STUDY_STATES) {
-      const governance: StudyGovernance = {
-        ...proposeStudy({ sites: ['Hospital1MSP'], quorum: { kind: 'all' }, protocolHash: sha256Hex(id) }),
-        state,
-      };
+      const governance = byState[state];
       const resource = toFhirResearchStudy(study(id), governance);
       assert.deepEqual(errors(resource), [], state);
       assert.equal(resource.status, RESEARCH_STUDY_STATUS[state]);

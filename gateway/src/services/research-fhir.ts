@@ -9,6 +9,7 @@
  */
 import {
   sha256Hex,
+  studyState,
   type cohortMemberSchema,
   type QuorumRule,
   type Study,
@@ -68,6 +69,7 @@ function siteReference(mspId: string) {
 
 /** A study and its governance as an R4 ResearchStudy. */
 export function toFhirResearchStudy(study: Study, governance: StudyGovernance): Record<string, unknown> {
+  const state = studyState(governance);
   const decisions: Extension[] = governance.sites.flatMap((site) => {
     const decision = governance.decisions[site];
     if (decision === undefined) return [];
@@ -86,14 +88,14 @@ export function toFhirResearchStudy(study: Study, governance: StudyGovernance): 
     resourceType: 'ResearchStudy',
     id: fhirStudyId(study.studyId),
     extension: [
-      { url: RESEARCH_FHIR.studyState, valueCode: governance.state },
+      { url: RESEARCH_FHIR.studyState, valueCode: state },
       { url: RESEARCH_FHIR.protocolHash, valueString: governance.protocolHash },
       { url: RESEARCH_FHIR.protocolVersion, valuePositiveInt: governance.protocolVersion },
       quorumExtension(governance.quorum, governance.sites.length),
       ...decisions,
     ],
     identifier: [{ system: RESEARCH_FHIR.study, value: study.studyId }],
-    status: RESEARCH_STUDY_STATUS[governance.state],
+    status: RESEARCH_STUDY_STATUS[state],
     category: study.categories.map((c) => ({ coding: [{ system: RESEARCH_FHIR.category, code: c }] })),
     period: { start: study.periodStart, end: study.periodEnd },
     sponsor: { identifier: { system: FHIR_SYSTEMS.msp, value: study.org }, type: 'Organization' },

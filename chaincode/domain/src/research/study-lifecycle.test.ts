@@ -7,6 +7,7 @@ import {
   quorumStatus,
   requiredApprovals,
   siteMayContribute,
+  studyState,
   type QuorumRule,
   type StudyAction,
   type StudyGovernance,
@@ -34,14 +35,14 @@ void describe('study lifecycle: the multi-center story', () => {
     let study = proposeStudy({ sites: THREE, quorum: { kind: 'atLeast', sites: 2 }, protocolHash: hash(1) });
     assert.deepEqual(study.sites, ['Hospital1MSP', 'Hospital2MSP', 'Hospital3MSP']);
     study = decide(study, 'Hospital1MSP', 'approved');
-    assert.equal(study.state, 'proposed');
+    assert.equal(studyState(study), 'proposed');
     study = decide(study, 'Hospital3MSP', 'rejected');
-    assert.equal(study.state, 'proposed');
+    assert.equal(studyState(study), 'proposed');
     study = decide(study, 'Hospital2MSP', 'approved');
-    assert.equal(study.state, 'approved');
+    assert.equal(studyState(study), 'approved');
     assert.equal(siteMayContribute(study, 'Hospital1MSP'), false, 'not before activation');
     study = apply(study, LEAD, { type: 'activate' });
-    assert.equal(study.state, 'active');
+    assert.equal(studyState(study), 'active');
     assert.equal(siteMayContribute(study, 'Hospital1MSP'), true);
     assert.equal(siteMayContribute(study, 'Hospital2MSP'), true);
     assert.equal(siteMayContribute(study, 'Hospital3MSP'), false);
@@ -53,7 +54,7 @@ void describe('study lifecycle: the multi-center story', () => {
     for (const site of THREE) study = decide(study, site, 'approved');
     study = apply(study, LEAD, { type: 'activate' });
     const amended = apply(study, LEAD, { type: 'amend', protocolHash: hash(3) });
-    assert.equal(amended.state, 'proposed');
+    assert.equal(studyState(amended), 'proposed');
     assert.equal(amended.protocolVersion, 2);
     assert.deepEqual(amended.decisions, {});
     assert.equal(
@@ -68,22 +69,34 @@ void describe('study lifecycle: the multi-center story', () => {
     assert.deepEqual(stale, { ok: false, code: 'CONFLICT', detail: 'protocolVersion' });
   });
 
-  void it('when an active study loses its quorum, then it is suspended and resumes only once the quorum holds again', () => {
+  void it('when an active study loses its quorum, then it is suspended until the quorum is back; a suspension by a party needs the lead to resume', () => {
     let study = proposeStudy({ sites: THREE, quorum: { kind: 'atLeast', sites: 2 }, protocolHash: hash(4) });
     study = decide(decide(study, 'Hospital1MSP', 'approved'), 'Hospital2MSP', 'approved');
     study = apply(study, LEAD, { type: 'activate' });
     study = decide(study, 'Hospital2MSP', 'rejected');
-    assert.equal(study.state, 'suspended');
+    assert.equal(studyState(study), 'suspended');
+    assert.equal(siteMayContribute(study, 'Hospital1MSP'), false);
+    assert.deepEqual(applyStudyAction(study, LEAD, { type: 'resume' }), {
+      ok: false,
+      code: 'CONFLICT',
+      detail: 'phase',
+    });
+    study = decide(study, 'Hospital3MSP', 'approved');
+    assert.equal(studyState(study), 'active', 'the quorum is back');
+    assert.equal(siteMayContribute(study, 'Hospital2MSP'), false);
+    study = apply(study, ethics('Hospital3MSP'), { type: 'suspend' });
+    assert.equal(studyState(study), 'suspended');
+    study = decide(study, 'Hospital2MSP', 'approved');
+    assert.equal(studyState(study), 'suspended', 'held until the lead resumes');
+    study = decide(decide(study, 'Hospital1MSP', 'rejected'), 'Hospital2MSP', 'rejected');
     assert.deepEqual(applyStudyAction(study, LEAD, { type: 'resume' }), {
       ok: false,
       code: 'CONFLICT',
       detail: 'quorum',
     });
-    study = decide(study, 'Hospital3MSP', 'approved');
-    assert.equal(study.state, 'suspended', 'the lead resumes, not a decision');
+    study = decide(study, 'Hospital1MSP', 'approved');
     study = apply(study, LEAD, { type: 'resume' });
-    assert.equal(study.state, 'active');
-    assert.equal(siteMayContribute(study, 'Hospital2MSP'), false);
+    assert.equal(studyState(study), 'active');
   });
 
   void it('when the wrong party acts or the state does not allow it, then the action is refused', () => {
@@ -186,11 +199,12 @@ void describe('study lifecycle: properties', () => {
             const result = applyStudyAction(study, party, action);
             if (!result.ok) continue;
             study = result.study;
-            assert.notEqual(before.state, 'closed', 'nothing leaves closed');
-            if (study.state === 'approved' || study.state === 'active') {
-              assert.ok(quorumOracle(study.sites, study.quorum, study.decisions), study.state);
+            const state = studyState(study);
+            assert.notEqual(studyState(before), 'closed', 'nothing leaves closed');
+            if (state === 'approved' || state === 'active') {
+              assert.ok(quorumOracle(study.sites, study.quorum, study.decisions), state);
             }
-            if (study.state === 'proposed') {
+            if (state === 'proposed') {
               assert.ok(!quorumOracle(study.sites, study.quorum, study.decisions), 'proposed has no quorum');
             }
             if (action.type === 'amend') {
@@ -200,7 +214,7 @@ void describe('study lifecycle: properties', () => {
             for (const site of [...sites, 'Hospital99MSP']) {
               assert.equal(
                 siteMayContribute(study, site),
-                study.state === 'active' && study.decisions[site] === 'approved',
+                state === 'active' && study.decisions[site] === 'approved',
               );
             }
           }

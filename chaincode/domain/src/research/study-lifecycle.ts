@@ -9,12 +9,16 @@
  *   the M sites.
  * - Each site's ethics committee decides on the current protocol version only. A decision can be
  *   changed (an approval withdrawn) while the study is open.
- * - The study is `approved` as soon as the quorum of approvals on the current version is reached,
- *   and goes back to `proposed` if it is lost before activation. An `active` study that loses its
- *   quorum is `suspended`; the lead resumes it once the quorum holds again.
+ * - What is stored is the lead's **phase** (open, running, held, closed) and the decisions; the
+ *   **state** follows from both ({@link studyState}): an open study is `approved` while the quorum of
+ *   approvals on the current version holds and `proposed` otherwise; a running study is `active`
+ *   while the quorum holds and `suspended` when it is lost (it is active again as soon as the quorum
+ *   is back); a held study (suspended by a party) is `suspended` until the lead resumes it. So a
+ *   site's decision changes only that site's decision, never a value the lead owns, and the ledger
+ *   can keep each in a key only its owner's peers endorse.
  * - An amendment (a new protocol hash) re-opens approval: every decision is cleared, the version
- *   moves on and the study is `proposed` again, whatever state it was in, except `closed`, which is
- *   final.
+ *   moves on and the study is open (`proposed`) again, whatever state it was in, except `closed`,
+ *   which is final.
  * - Data flows from a site only while the study is `active` and that site approved the current
  *   version ({@link siteMayContribute}); a site that rejected never contributes, even when the
  *   quorum was reached without it.
@@ -55,9 +59,16 @@ export const studySitesSchema = z
   .max(MAX_STUDY_SITES)
   .refine((sites) => new Set(sites).size === sites.length, { error: 'duplicate site' });
 
+/** The lead's phases of a study (its state follows from the phase and the quorum: {@link studyState}). */
+export const STUDY_PHASES = ['open', 'running', 'held', 'closed'] as const;
+/** zod: a study phase. */
+export const studyPhaseSchema = z.enum(STUDY_PHASES);
+/** A study phase. */
+export type StudyPhase = (typeof STUDY_PHASES)[number];
+
 /** zod: the governance part of a study, as the ledger keeps it. */
 export const studyGovernanceSchema = z.object({
-  state: studyStateSchema,
+  phase: studyPhaseSchema,
   /** Sorted, distinct. */
   sites: studySitesSchema,
   quorum: quorumRuleSchema,
@@ -84,7 +95,7 @@ export type StudyAction =
   | { readonly type: 'resume' }
   | { readonly type: 'close' };
 
-/** Who may take each action, and from which states. */
+/** Who may take each action, and from which states ({@link studyState}). */
 export const STUDY_ACTION_RULES = {
   decide: { parties: ['ethics'], from: ['proposed', 'approved', 'active', 'suspended'] },
   amend: { parties: ['lead'], from: ['proposed', 'approved', 'active', 'suspended'] },
@@ -136,14 +147,31 @@ export function quorumStatus(study: Pick<StudyGovernance, 'sites' | 'quorum' | '
   };
 }
 
-/** A new study's governance: proposed, protocol version 1, no decisions; sites sorted. */
+/** The state of a study: from its phase and whether the quorum holds on the current version. */
+export function studyState(
+  study: Pick<StudyGovernance, 'phase' | 'sites' | 'quorum' | 'decisions'>,
+): StudyState {
+  const { reached } = quorumStatus(study);
+  switch (study.phase) {
+    case 'open':
+      return reached ? 'approved' : 'proposed';
+    case 'running':
+      return reached ? 'active' : 'suspended';
+    case 'held':
+      return 'suspended';
+    case 'closed':
+      return 'closed';
+  }
+}
+
+/** A new study's governance: open (proposed), protocol version 1, no decisions; sites sorted. */
 export function proposeStudy(input: {
   readonly sites: readonly string[];
   readonly quorum: QuorumRule;
   readonly protocolHash: string;
 }): StudyGovernance {
   return studyGovernanceSchema.parse({
-    state: 'proposed',
+    phase: 'open',
     sites: [...input.sites].sort(),
     quorum: input.quorum,
     protocolHash: input.protocolHash,
@@ -169,28 +197,15 @@ function refuse(
   return { ok: false, code, detail };
 }
 
-// The state a decision leaves the study in: quorum gained or lost moves proposed/approved both ways;
-// an active study that loses its quorum is suspended; a suspended one waits for the lead's resume.
-function afterDecision(study: StudyGovernance): StudyState {
-  const { reached } = quorumStatus(study);
-  switch (study.state) {
-    case 'proposed':
-    case 'approved':
-      return reached ? 'approved' : 'proposed';
-    case 'active':
-      return reached ? 'active' : 'suspended';
-    default:
-      return study.state;
-  }
-}
-
 function transition(study: StudyGovernance, party: StudyParty, action: StudyAction): StudyActionResult {
   switch (action.type) {
     case 'decide': {
       if (party.kind !== 'ethics' || !study.sites.includes(party.site)) return refuse('FORBIDDEN', 'site');
       if (action.protocolVersion !== study.protocolVersion) return refuse('CONFLICT', 'protocolVersion');
-      const decided = { ...study, decisions: { ...study.decisions, [party.site]: action.decision } };
-      return { ok: true, study: { ...decided, state: afterDecision(decided) } };
+      return {
+        ok: true,
+        study: { ...study, decisions: { ...study.decisions, [party.site]: action.decision } },
+      };
     }
     case 'amend':
       if (action.protocolHash === study.protocolHash) return refuse('CONFLICT', 'protocolHash');
@@ -201,22 +216,24 @@ function transition(study: StudyGovernance, party: StudyParty, action: StudyActi
         ok: true,
         study: {
           ...study,
-          state: 'proposed',
+          phase: 'open',
           protocolHash: action.protocolHash,
           protocolVersion: study.protocolVersion + 1,
           decisions: {},
         },
       };
     case 'activate':
-      return { ok: true, study: { ...study, state: 'active' } };
+      return { ok: true, study: { ...study, phase: 'running' } };
     case 'suspend':
       if (party.kind === 'ethics' && !study.sites.includes(party.site)) return refuse('FORBIDDEN', 'site');
-      return { ok: true, study: { ...study, state: 'suspended' } };
+      return { ok: true, study: { ...study, phase: 'held' } };
     case 'resume':
+      // A study suspended by a lost quorum is active again when the quorum is back, not by a resume.
+      if (study.phase !== 'held') return refuse('CONFLICT', 'phase');
       if (!quorumStatus(study).reached) return refuse('CONFLICT', 'quorum');
-      return { ok: true, study: { ...study, state: 'active' } };
+      return { ok: true, study: { ...study, phase: 'running' } };
     case 'close':
-      return { ok: true, study: { ...study, state: 'closed' } };
+      return { ok: true, study: { ...study, phase: 'closed' } };
   }
 }
 
@@ -224,7 +241,7 @@ function transition(study: StudyGovernance, party: StudyParty, action: StudyActi
  * Applies one action by one party to a study. Refuses with `FORBIDDEN` a party the action's rule
  * does not name (or an ethics committee of a site outside the study), with `CONFLICT` an action the
  * current state does not allow (a decision on another protocol version, an amendment to the same
- * hash, resuming without quorum), with `VALIDATION_FAILED` a malformed protocol hash. Pure: the
+ * hash, resuming a study no party held, or without quorum), with `VALIDATION_FAILED` a malformed protocol hash. Pure: the
  * chaincode checks who the party is (role and org) and stores the result.
  */
 export function applyStudyAction(
@@ -234,7 +251,8 @@ export function applyStudyAction(
 ): StudyActionResult {
   const rule = STUDY_ACTION_RULES[action.type];
   if (!(rule.parties as readonly string[]).includes(party.kind)) return refuse('FORBIDDEN', action.type);
-  if (!(rule.from as readonly StudyState[]).includes(study.state)) return refuse('CONFLICT', study.state);
+  const state = studyState(study);
+  if (!(rule.from as readonly StudyState[]).includes(state)) return refuse('CONFLICT', state);
   return transition(study, party, action);
 }
 
@@ -243,5 +261,5 @@ export function applyStudyAction(
  * the current protocol version.
  */
 export function siteMayContribute(study: StudyGovernance, site: string): boolean {
-  return study.state === 'active' && study.decisions[site] === 'approved';
+  return studyState(study) === 'active' && study.decisions[site] === 'approved';
 }
