@@ -14,9 +14,20 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { decideAccess, type AccessFacts, type ConsentFacts, type StudyFacts } from './access-policy';
 import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor } from './actor';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
-import { deidentify } from './deidentify';
+import { deidentify, studyPseudonym } from './deidentify';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
+
+/**
+ * The subject's research pseudonym until study keys exist (docs/deidentification.md, "The study
+ * key"): keyed by the content's salt, the one secret of the custodian's that this read holds. The
+ * researcher never gets the salt, so the pseudonym is not the DID and cannot be tested against one;
+ * but the salt is per record version, so one patient's records get different pseudonyms: no linkage
+ * across records until the per-study key replaces it.
+ */
+function interimStudyPseudonym(envelope: ContentEnvelope, studyId: string, patientDid: string): string {
+  return studyPseudonym(Buffer.from(envelope.salt, 'hex'), studyId, patientDid);
+}
 
 /** Most consents of one patient considered in one decision. */
 const MAX_CONSENTS_PER_DECISION = 200;
@@ -197,8 +208,9 @@ export class AccessContract extends Contract {
   /**
    * Returns the content of a record version for a granted, unexpired access of the same signer; run
    * as an evaluate on a peer of the custodian org (only it holds the content). Research grants get
-   * content de-identified at source, without the salt. A grant based on a consent revoked since is
-   * refused.
+   * content de-identified at source (the allow-list of `deidentify.ts`; the subject is the patient's
+   * pseudonym in the study of the consent), without the salt. A grant based on a consent revoked since
+   * is refused.
    *
    * Never committed, and the one transaction that reads a clock: on the custodian's peer, the proposal
    * time the expiry is checked against must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the custodian's
@@ -209,7 +221,7 @@ export class AccessContract extends Contract {
    * included. Submitted, it is refused by the second org's peer or invalidated (docs/threat-model.md).
    * Caller: the actor of the access grant, still active. Reads: `access`, `consent`, `record~version`,
    * private `content`. Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED, EXPIRED, NOT_REGISTERED, INACTIVE,
-   * CONTENT_UNAVAILABLE (erased, or not the custodian's peer), CONTENT_MISMATCH (integrity),
+   * CONTENT_UNAVAILABLE (erased, not the custodian's peer, or no research form), CONTENT_MISMATCH (integrity),
    * PROPOSAL_TIME_SKEW (the proposal time is not the custodian's).
    */
   @Transaction(false)
@@ -235,21 +247,37 @@ export class AccessContract extends Contract {
     }
     requireProposalTimeNear(ledger.txMs, this.#custodianClock, args.accessId);
     if (Date.parse(grant.expiresAt) <= ledger.txMs) fail(ErrorCode.EXPIRED, args.accessId);
-    if (grant.consentId !== null) {
-      const consent = await ledger.getConsent(grant.consentId);
-      if (consent?.status !== 'active') fail(ErrorCode.ACCESS_NOT_GRANTED, args.accessId);
-    }
+    const consent = grant.consentId === null ? undefined : await ledger.getConsent(grant.consentId);
+    if (grant.consentId !== null && consent?.status !== 'active')
+      fail(ErrorCode.ACCESS_NOT_GRANTED, args.accessId);
     if (anchor.erased) fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} erased`);
     const bytes = await ledger.readContent(anchor.custodian, anchor.recordId, anchor.version);
     if (sha256Hex(bytes) !== anchor.contentHash) fail(ErrorCode.CONTENT_MISMATCH, grant.recordId);
     const envelope = JSON.parse(bytes.toString('utf8')) as ContentEnvelope;
+    if (!grant.deidentify) {
+      return canonicalJson({
+        recordId: anchor.recordId,
+        version: anchor.version,
+        contentHash: anchor.contentHash,
+        resource: envelope.resource,
+        salt: envelope.salt,
+        deidentified: false,
+      });
+    }
+    // Research grants come from a study consent only (access-policy.ts, "research by study consent").
+    if (consent?.grantee.kind !== 'study') return fail(ErrorCode.ACCESS_NOT_GRANTED, args.accessId);
+    const resource = deidentify(envelope.resource, {
+      pseudonym: interimStudyPseudonym(envelope, consent.grantee.studyId, anchor.patientDid),
+      releaseYear: new Date(ledger.txMs).getUTCFullYear(),
+    });
+    if (!resource) return fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} has no research form`);
     return canonicalJson({
       recordId: anchor.recordId,
       version: anchor.version,
       contentHash: anchor.contentHash,
-      resource: grant.deidentify ? deidentify(envelope.resource) : envelope.resource,
-      salt: grant.deidentify ? null : envelope.salt,
-      deidentified: grant.deidentify,
+      resource,
+      salt: null,
+      deidentified: true,
     });
   }
 
