@@ -683,13 +683,12 @@ const researcherExamples: Record<string, OperationExample> = {
           accessId: hex('research access'),
           outcome: 'granted',
           reason: 'CONSENT',
+          // The allow-list's research form: codes without display, years, the study pseudonym.
           resource: {
-            ...CONDITION,
-            subject: {
-              extension: [
-                { url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'masked' },
-              ],
-            },
+            resourceType: 'Condition',
+            clinicalStatus: CONDITION.clinicalStatus,
+            code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+            subject: { reference: 'Patient/5d0f6c1e2b7a49d3a8e4f01c9b6d2e77' },
             recordedDate: '2026',
           },
           deidentified: true,

@@ -331,16 +331,12 @@ function accessHandlers(): Record<string, FakeHandler> {
       recordId: i['recordId'],
       version: 1,
       contentHash: hashOf('x'),
-      // De-identified at the source: the patient reference is masked, as the chaincode does.
+      // De-identified at the source as the chaincode does: codes, years, the study pseudonym.
       resource: {
         resourceType: 'Condition',
-        id: 'c1',
-        code: { text: 'essential hypertension' },
-        subject: {
-          extension: [
-            { url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'masked' },
-          ],
-        },
+        code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+        subject: { reference: 'Patient/5d0f6c1e2b7a49d3a8e4f01c9b6d2e77' },
+        recordedDate: '2025',
       },
       salt: null,
       deidentified: true,
