@@ -9,6 +9,7 @@ import {
   readRecordContentInput,
   reviewBreakGlassInput,
   sha256Hex,
+  siteMayContribute,
   type AccessDecision,
   type AccessGrant,
   type AuditEvent,
@@ -33,6 +34,7 @@ import { deidentify, studyPseudonym } from './deidentify';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { anchorAt } from './record-view';
+import { loadGovernance } from './study-governance';
 import { readTransient } from './transient';
 
 function actorFacts(actor: Actor): ActorFacts {
@@ -47,18 +49,24 @@ function actorFacts(actor: Actor): ActorFacts {
   };
 }
 
-async function studyFacts(ledger: Ledger, studyId: string | null): Promise<StudyFacts | null> {
+async function studyFacts(
+  ledger: Ledger,
+  studyId: string | null,
+  custodian: string,
+): Promise<StudyFacts | null> {
   const s = studyId === null ? undefined : await ledger.getStudy(studyId);
-  return s
-    ? {
-        studyId: s.studyId,
-        org: s.org,
-        categories: s.categories,
-        maxLevel: s.maxLevel,
-        periodStartMs: Date.parse(s.periodStart),
-        periodEndMs: Date.parse(s.periodEnd),
-      }
-    : null;
+  if (!s) return null;
+  // A study registered without sites (RegisterStudy) has no governance: its reference is its approval.
+  const loaded = await loadGovernance(ledger, s.studyId);
+  return {
+    studyId: s.studyId,
+    org: s.org,
+    categories: s.categories,
+    maxLevel: s.maxLevel,
+    periodStartMs: Date.parse(s.periodStart),
+    periodEndMs: Date.parse(s.periodEnd),
+    siteApproved: loaded === undefined || siteMayContribute(loaded.governance, custodian),
+  };
 }
 
 async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
@@ -183,7 +191,7 @@ export class AccessContract extends Contract {
       studyId: args.studyId ?? null,
       breakGlassReason: args.breakGlassReason ?? null,
       consents: consents.map((c) => c.facts),
-      study: await studyFacts(ledger, args.studyId ?? null),
+      study: await studyFacts(ledger, args.studyId ?? null, record.custodian),
       allowEmergencyAccess: prefs?.allowEmergencyAccess ?? true,
       nowMs: ledger.txMs,
     };
@@ -344,7 +352,7 @@ export class AccessContract extends Contract {
         grant.consentId === null || terms === null
           ? []
           : [await consentFacts(ledger, grant.consentId, terms)],
-      study: await studyFacts(ledger, grant.studyId),
+      study: await studyFacts(ledger, grant.studyId, anchor.custodian),
       allowEmergencyAccess: prefs?.allowEmergencyAccess ?? true,
       nowMs: ledger.txMs,
     };

@@ -12,6 +12,9 @@ import {
   staffStatusSchema,
 } from './vocabulary';
 
+import { ethicsDecisionSchema, studyStateSchema } from './research/study-lifecycle';
+import { STUDY_CHANGES } from './schemas/study';
+
 const common = { txId: txIdSchema, txTime: z.iso.datetime() };
 
 /**
@@ -140,6 +143,28 @@ export const events = {
     ...common,
   }),
   StudyRegistered: z.object({ studyId: studyIdSchema, org: mspIdSchema, ...common }),
+  StudyProposed: z.object({
+    studyId: studyIdSchema,
+    org: mspIdSchema,
+    sites: z.array(mspIdSchema),
+    protocolHash: sha256HexSchema,
+    ...common,
+  }),
+  StudyDecided: z.object({
+    studyId: studyIdSchema,
+    site: mspIdSchema,
+    decision: ethicsDecisionSchema,
+    protocolVersion: z.number().int().min(1),
+    state: studyStateSchema,
+    ...common,
+  }),
+  StudyChanged: z.object({
+    studyId: studyIdSchema,
+    action: z.enum(STUDY_CHANGES),
+    protocolVersion: z.number().int().min(1),
+    state: studyStateSchema,
+    ...common,
+  }),
 } as const;
 
 /** The name of a chaincode event. */

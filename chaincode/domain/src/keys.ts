@@ -40,6 +40,16 @@ export const KeyFamily = {
   suspension: 'suspension',
   /** Public: a study. */
   study: 'study',
+  /**
+   * Public, bound: the lead's part of a study's governance (phase, sites, quorum, protocol), by study;
+   * receipt in the study org's sealed collection, changed only with that org's endorsement.
+   */
+  studyGovernance: 'study~governance',
+  /**
+   * Public, bound: one site's ethics decision on a study, by study and site; receipt in the site's
+   * sealed collection, changed only with the site's endorsement.
+   */
+  studyDecision: 'study~decision',
   /** Sealed: the collection's own secret key (keyed hashes and value salts), written once. */
   collectionKey: 'collection-key',
   /** Sealed: a receipt binding a public value to the orgs that endorsed it, by digest of the public key. */

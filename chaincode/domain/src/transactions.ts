@@ -65,10 +65,15 @@ import {
   verifyRecordTransient,
 } from './schemas/record';
 import {
+  changeStudyInput,
   cohortPageSchema,
+  decideStudyInput,
   getStudyCohortInput,
+  getStudyGovernanceInput,
   getStudyInput,
+  proposeStudyInput,
   registerStudyInput,
+  studyGovernanceOutput,
   studySchema,
 } from './schemas/study';
 
@@ -407,6 +412,38 @@ export const transactions = {
     endorsement: 'any',
     input: getStudyInput,
     output: studySchema,
+  },
+  ProposeStudy: {
+    contract: 'study',
+    kind: 'submit',
+    // The receipt of the governance lives in the study org's sealed collection (org + regulator); the
+    // study's org is the grantee of the study's consents.
+    endorsement: 'grantee+regulator',
+    input: proposeStudyInput,
+    output: studyGovernanceOutput,
+  },
+  DecideStudy: {
+    contract: 'study',
+    kind: 'submit',
+    // The decision's receipt lives in the deciding site's sealed collection (site + regulator).
+    endorsement: 'caller+regulator',
+    input: decideStudyInput,
+    output: studyGovernanceOutput,
+  },
+  ChangeStudy: {
+    contract: 'study',
+    kind: 'submit',
+    // Whoever acts (the lead, a site's committee, the regulator), the governance is the study org's.
+    endorsement: 'grantee+regulator',
+    input: changeStudyInput,
+    output: studyGovernanceOutput,
+  },
+  GetStudyGovernance: {
+    contract: 'study',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: getStudyGovernanceInput,
+    output: studyGovernanceOutput,
   },
   GetStudyCohort: {
     contract: 'study',

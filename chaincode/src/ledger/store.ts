@@ -27,7 +27,11 @@ import {
   stagedVerdictSchema,
   staffRoleChangeSchema,
   storedAnchorSchema,
+  siteDecisionSchema,
+  storedGovernanceSchema,
   studySchema,
+  type SiteDecision,
+  type StoredGovernance,
   suspensionSchema,
   type AccessGrant,
   type AuditEvent,
@@ -901,6 +905,52 @@ export class Ledger {
   /** A study by id. */
   getStudy(studyId: string): Promise<Study | undefined> {
     return this.#get(this.#key(KeyFamily.study, [studyId]), studySchema);
+  }
+
+  /** The lead's part of a study's governance, checked against its receipt in the study org's collection. */
+  getStudyGovernance(studyId: string): Promise<StoredGovernance | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.studyGovernance, [studyId]),
+      storedGovernanceSchema,
+      (g) => g.org,
+    );
+  }
+
+  /**
+   * Writes the lead's part of a study's governance, bound by a receipt in the study org's sealed
+   * collection; afterwards only that org with the regulator can change it.
+   */
+  async putStudyGovernance(governance: StoredGovernance): Promise<void> {
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(
+      this.#key(KeyFamily.studyGovernance, [governance.studyId]),
+      governance,
+      governance.org,
+      allOf([governance.org, regulator]),
+    );
+  }
+
+  /** A site's ethics decision on a study, checked against its receipt in the site's collection. */
+  getSiteDecision(studyId: string, site: string): Promise<SiteDecision | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.studyDecision, [studyId, site]),
+      siteDecisionSchema,
+      (d) => d.site,
+    );
+  }
+
+  /**
+   * Writes a site's ethics decision, bound by a receipt in the site's sealed collection; afterwards
+   * only the site with the regulator can change it, so no other org can approve in a site's name.
+   */
+  async putSiteDecision(decision: SiteDecision): Promise<void> {
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(
+      this.#key(KeyFamily.studyDecision, [decision.studyId, decision.site]),
+      decision,
+      decision.site,
+      allOf([decision.site, regulator]),
+    );
   }
 
   /** Writes a study; only its org's peers may change it afterwards. */

@@ -60,6 +60,7 @@ const ADMIN_DID = 'did:medledger:hospital1:hospital1-admin';
 const TOKEN_SUBJECTS: Readonly<Record<Exclude<ExampleCaller, 'anyone' | 'patient'>, string>> = {
   clinician: 'hospital1-attending-1',
   admin: 'hospital1-admin',
+  ethics: 'hospital1-ethics-1',
   researcher: 'research-researcher-1',
 };
 

@@ -17,12 +17,13 @@ import { toFhirBundle } from '../projection/read/fhir/audit-event';
 import type { AuditEventView } from '../projection/read/views';
 
 /** Who sends an example: the token it carries (none for the operations endpoints). */
-export type ExampleCaller = 'clinician' | 'admin' | 'researcher' | 'patient' | 'anyone';
+export type ExampleCaller = 'clinician' | 'admin' | 'ethics' | 'researcher' | 'patient' | 'anyone';
 
 /** What each caller is, in the document's words. */
 export const EXAMPLE_CALLERS: Readonly<Record<ExampleCaller, string>> = {
   clinician: "a Hospital1 attending's token (hospital1-attending-1)",
   admin: "a Hospital1 org admin's token (hospital1-admin)",
+  ethics: "a Hospital1 ethics committee member's token (hospital1-ethics-1)",
   researcher: "a researcher's token (research-researcher-1, at the Research gateway)",
   patient: "the patient's own token (subject did:medledger:patient:p-7f3a9c)",
   anyone: 'no token',
@@ -243,6 +244,24 @@ const study = {
   ethicsApprovalRef: 'ETH-2026-114',
   registeredAt: '2026-10-01T09:00:00.000Z',
   txId: hex('study'),
+};
+
+const MC_STUDY = 'study-mc-0009';
+const PROTOCOL = hex('protocol v1');
+const governance = {
+  studyId: MC_STUDY,
+  org: 'ResearchMSP',
+  state: 'approved',
+  phase: 'open',
+  sites: ['Hospital1MSP', 'Hospital2MSP', 'Hospital3MSP'],
+  quorum: { kind: 'atLeast', sites: 2 },
+  protocolHash: PROTOCOL,
+  protocolVersion: 1,
+  decisions: { Hospital1MSP: 'approved', Hospital2MSP: 'approved', Hospital3MSP: 'rejected' },
+  approvals: 2,
+  required: 2,
+  updatedAt: '2026-10-03T09:00:00.000Z',
+  txId: hex('study mc'),
 };
 
 /** The newest two access decisions on the patient's record, as the audit views show them. */
@@ -650,6 +669,53 @@ const researcherExamples: Record<string, OperationExample> = {
     response: { txId: hex('study'), study },
   },
   getStudy: { summary: 'Read the study', caller: 'researcher', params: { id: STUDY }, response: study },
+  proposeStudy: {
+    summary: 'Propose a study at three hospitals, approved when two of their ethics committees approve',
+    caller: 'researcher',
+    body: {
+      studyId: MC_STUDY,
+      categories: ['diagnosis', 'lab'],
+      maxLevel: 3,
+      periodStart: '2026-10-01T00:00:00.000Z',
+      periodEnd: '2027-10-01T00:00:00.000Z',
+      sites: ['Hospital1MSP', 'Hospital2MSP', 'Hospital3MSP'],
+      quorum: { kind: 'atLeast', sites: 2 },
+      protocolHash: PROTOCOL,
+    },
+    response: {
+      txId: hex('study mc propose'),
+      governance: { ...governance, state: 'proposed', decisions: {}, approvals: 0 },
+    },
+  },
+  getStudyGovernance: {
+    summary: 'Two of three sites approved: the study is approved',
+    caller: 'researcher',
+    params: { id: MC_STUDY },
+    response: governance,
+  },
+  decideStudy: {
+    summary: "Hospital1's ethics committee approves version 1 of the protocol",
+    caller: 'ethics',
+    params: { id: MC_STUDY },
+    body: { decision: 'approved', protocolVersion: 1 },
+    response: { txId: hex('study mc decide'), governance },
+  },
+  changeStudy: {
+    summary: 'The lead activates the approved study: data may flow from the approving sites',
+    caller: 'researcher',
+    params: { id: MC_STUDY },
+    body: { action: 'activate' },
+    response: {
+      txId: hex('study mc activate'),
+      governance: { ...governance, state: 'active', phase: 'running' },
+    },
+  },
+  getStudyFhir: {
+    summary: 'The study as a FHIR R4 ResearchStudy',
+    caller: 'researcher',
+    params: { id: MC_STUDY },
+    response: { resourceType: 'ResearchStudy', id: MC_STUDY, status: 'approved' },
+  },
   getStudyCohort: {
     summary: 'Patients who consented to the study',
     caller: 'researcher',

@@ -199,6 +199,23 @@ const studyFixture = (input: Record<string, unknown>) => ({
   txId: txId(),
 });
 
+/** A study's governance, as the governance transactions answer (two sites, 1 of 2, approved by one). */
+const governanceFixture = (input: Record<string, unknown>) => ({
+  studyId: input['studyId'] ?? 'study-1',
+  org: 'ResearchMSP',
+  state: 'approved',
+  phase: 'open',
+  sites: input['sites'] ?? ['Hospital1MSP', 'Hospital2MSP'],
+  quorum: input['quorum'] ?? { kind: 'atLeast', sites: 1 },
+  protocolHash: input['protocolHash'] ?? 'ab'.repeat(32),
+  protocolVersion: 1,
+  decisions: { Hospital1MSP: 'approved' },
+  approvals: 1,
+  required: 1,
+  updatedAt: now(),
+  txId: txId(),
+});
+
 const decisionFixture = (input: Record<string, unknown>, outcome = 'granted') => ({
   accessId: txId(),
   recordId: input['recordId'],
@@ -381,6 +398,10 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
     'consortium:InstallCollectionKey': () => ({ collection: 'sealed-hospital1', txId: txId() }),
     'study:RegisterStudy': (i) => studyFixture(i),
     'study:GetStudy': (i) => studyFixture(i),
+    'study:ProposeStudy': (i) => governanceFixture(i),
+    'study:DecideStudy': (i) => governanceFixture(i),
+    'study:ChangeStudy': (i) => governanceFixture(i),
+    'study:GetStudyGovernance': (i) => governanceFixture(i),
     'study:GetStudyCohort': () => ({
       items: [
         {

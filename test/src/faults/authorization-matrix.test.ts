@@ -181,6 +181,11 @@ const HTTP_TABLE = [
   'GET /v1/studies/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'GET /v1/studies/{id}/cohort         | 403 403 403 403 403 403 403 A   A   403 A   403 401',
   'POST /v1/studies/{id}/datasets      | D   D   D   D   D   D   D   D   G   D   D   403 401',
+  'POST /v1/multicenter-studies        | 403 403 403 403 403 403 403 403 A   403 403 403 401',
+  'GET /v1/studies/{id}/governance     | A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'POST /v1/studies/{id}/decisions     | 403 403 403 403 403 403 403 403 403 403 403 403 401',
+  'POST /v1/studies/{id}/changes       | 403 403 403 403 403 403 403 403 A   403 403 403 401',
+  'GET /v1/studies/{id}/fhir           | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'POST /v1/ops/ping                   | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'GET /v1/audit                       | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'GET /v1/audit/fhir                  | A   403 403 403 403 A   403 403 403 403 A   403 401',
@@ -251,6 +256,10 @@ const DIRECT_TABLE = [
   'RegisterStudy          | F   F   F   F   F   F   F   F   A   F   F   NR',
   'GetStudy               | A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   NR',
+  'ProposeStudy           | F   F   F   F   F   F   F   F   A   F   F   NR',
+  'DecideStudy            | F   F   F   F   F   F   F   F   F   F   F   NR',
+  'ChangeStudy            | F   F   F   F   F   F   F   F   A   F   F   NR',
+  'GetStudyGovernance     | A   A   A   A   A   A   A   A   A   A   A   NR',
   'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   NR',
   'GetAuditEvent          | A   A   F   F   F   NF  NF  NF  NF  A   A   NR',
   'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
@@ -308,6 +317,23 @@ function newStudy(): Body {
     ethicsApprovalRef: 'IRB-authz',
   };
 }
+
+/** A multi-center study of both hospitals, 1 of 2 by the protocol. */
+function newProposal(): Body {
+  return {
+    studyId: fresh('study-mc-authz'),
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    periodStart: new Date(Date.now() - 60_000).toISOString(),
+    periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
+    sites: ['Hospital1MSP', 'Hospital2MSP'],
+    quorum: { kind: 'atLeast', sites: 1 },
+    protocolHash: randomBytes(32).toString('hex'),
+  };
+}
+
+/** Transactions whose governance receipt lives with the study's org. */
+const STUDY_ORG_TRANSACTIONS: ReadonlySet<string> = new Set(['ProposeStudy', 'ChangeStudy']);
 
 /** A Condition without an ICD-11 coding: the quality gate anchors it as `needs_review`. */
 function unreviewedCondition(id: string, patientRef: string): Body {
@@ -401,6 +427,7 @@ describe('authorization matrix', () => {
     recordSalt: '',
     recordResource: {} as Body,
     studyId: `study-authz-${run}`,
+    governedStudyId: `study-mc-authz-${run}`,
     auditEventId: '',
     eraseHttp: `rec-authz-erase-h-${run}`,
     eraseDirect: `rec-authz-erase-d-${run}`,
@@ -574,6 +601,10 @@ describe('authorization matrix', () => {
         ethicsApprovalRef: `IRB-authz-${run}`,
       }),
       'study',
+    );
+    await expect201(
+      api.researcher.post('/v1/multicenter-studies', { ...newProposal(), studyId: fx.governedStudyId }),
+      'multi-center study',
     );
     for (const [grantee, purpose, held] of [
       [{ kind: 'org', mspId: 'Hospital2MSP' }, 'treatment', fx.orgConsent],
@@ -869,6 +900,30 @@ describe('authorization matrix', () => {
           body: { records: [{ recordId: fx.recordId, ...ofH1, patientDid: patient.did }] },
         }),
       },
+      'POST /v1/multicenter-studies': {
+        request: () => ({ method: 'POST', path: '/v1/multicenter-studies', body: newProposal() }),
+      },
+      'GET /v1/studies/{id}/governance': {
+        request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/governance` }),
+      },
+      // No column is an ethics committee member: every decision is refused.
+      'POST /v1/studies/{id}/decisions': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/decisions`,
+          body: { decision: 'approved', protocolVersion: 1 },
+        }),
+      },
+      'POST /v1/studies/{id}/changes': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/changes`,
+          body: { action: 'amend', protocolHash: randomBytes(32).toString('hex') },
+        }),
+      },
+      'GET /v1/studies/{id}/fhir': {
+        request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/fhir` }),
+      },
       'POST /v1/ops/ping': { request: () => ({ method: 'POST', path: '/v1/ops/ping', body: {} }) },
       'GET /v1/audit': {
         request: () => ({ method: 'GET', path: `/v1/audit?patient=${encodeURIComponent(patient.did)}` }),
@@ -961,6 +1016,7 @@ describe('authorization matrix', () => {
       input: (who: DirectCaller, allow: boolean) => Call;
       onAllow?: (who: DirectCaller, out: unknown) => void;
     };
+    let governedStudy = '';
     const stagedInputOf = (who: DirectCaller): Body => staged[who] ?? staged.h1Attending ?? {};
     const specs: Record<TransactionName, Spec> = {
       InitConsortium: { input: () => ({ arg: { orgs: ALL_ORGS } }) },
@@ -1121,6 +1177,23 @@ describe('authorization matrix', () => {
       },
       GetStudy: { input: () => ({ arg: { studyId: fx.studyId } }) },
       GetStudyCohort: { input: () => ({ arg: { studyId: fx.studyId } }) },
+      // The researcher's proposal is the governed study the next three rows act on. No column holds an
+      // ethics committee member, so every DecideStudy is refused; amend is the lead's alone.
+      ProposeStudy: {
+        input: () => ({ arg: newProposal() }),
+        onAllow: (_who, out) => {
+          governedStudy = String((out as Body)['studyId']);
+        },
+      },
+      DecideStudy: {
+        input: () => ({ arg: { studyId: governedStudy, decision: 'approved', protocolVersion: 1 } }),
+      },
+      ChangeStudy: {
+        input: () => ({
+          arg: { studyId: governedStudy, action: 'amend', protocolHash: randomBytes(32).toString('hex') },
+        }),
+      },
+      GetStudyGovernance: { input: () => ({ arg: { studyId: governedStudy } }) },
       QueryAudit: { input: () => ({ arg: { by: 'patient', id: patient.did } }) },
       GetAuditEvent: { input: () => ({ arg: { eventId: fx.auditEventId } }) },
       LoadSyntheticAuditEvents: { input: () => ({ arg: { count: 1 } }) },
@@ -1152,7 +1225,8 @@ describe('authorization matrix', () => {
           caller: callerOrg,
           orgs: ALL_ORGS,
           custodian: OWN_CUSTODIAN.has(txName) ? callerOrg : 'Hospital1MSP',
-          granteeOrg: 'Hospital2MSP',
+          // A study's governance is its org's (the research institute): it endorses with the regulator.
+          granteeOrg: STUDY_ORG_TRANSACTIONS.has(txName) ? 'ResearchMSP' : 'Hospital2MSP',
         });
         const options = {
           arguments: 'noArgs' in tx ? [] : [canonicalJson(call.arg)],

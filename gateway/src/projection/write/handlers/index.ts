@@ -33,6 +33,9 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   PatientPreferencesSet: null,
   RecordContentStaged: null,
   StudyRegistered: null,
+  StudyProposed: null,
+  StudyDecided: null,
+  StudyChanged: null,
   ConsortiumInitialized: null,
   CollectionKeyInstalled: null,
 };
