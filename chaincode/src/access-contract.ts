@@ -290,7 +290,8 @@ export class AccessContract extends Contract {
    * emergency access and the regulator not having found the break-glass access unjustified; the
    * content not erased. Research grants get content de-identified at source (the allow-list of
    * `deidentify.ts`), without the salt; the subject becomes the patient's pseudonym in the grant's
-   * study, keyed by the custodian's study key (`Ledger.studyPseudonymKey`, docs/deidentification.md).
+   * study, keyed by the consortium's study key (`Ledger.studyPseudonymKey`, docs/deidentification.md),
+   * so one patient is one subject across custodians.
    *
    * Never committed, and the one transaction that reads a clock: on the custodian's peer, the proposal
    * time the expiry is checked against must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the custodian's
@@ -300,10 +301,10 @@ export class AccessContract extends Contract {
    * peer's own MSP ID), and the chaincode's policy needs two orgs for every transaction, read-only ones
    * included. Submitted, it is refused by the second org's peer or invalidated (docs/threat-model.md).
    * Caller: the actor of the access grant. Reads: sealed `access`, `breakglass~review`, `record-patient`
-   * (research), the collection key; `staff`, `suspension`, `anchor`, `erasure`, `revocation`, `prefs`,
+   * (research), the collection key; custodians' `study-secret` (research); `staff`, `suspension`, `anchor`, `erasure`, `revocation`, `prefs`,
    * `study`; private `content`. Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED (with the reason code when a
    * rule now denies), EXPIRED, NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (erased, not the custodian's
-   * peer, or no research form), CONTENT_MISMATCH,
+   * peer, or no research form), CONTENT_MISMATCH, NOT_INITIALIZED (research, before the study secret),
    * PROPOSAL_TIME_SKEW (the proposal time is not the custodian's).
    */
   @Transaction(false)
@@ -383,7 +384,7 @@ export class AccessContract extends Contract {
     const subject = await ledger.getRecordPatient(grant.custodian, grant.recordId);
     if (subject === undefined) return fail(ErrorCode.NOT_FOUND, grant.recordId);
     const resource = deidentify(envelope.resource, {
-      pseudonym: studyPseudonym(await ledger.studyPseudonymKey(grant.custodian, studyId), studyId, subject),
+      pseudonym: studyPseudonym(await ledger.studyPseudonymKey(studyId), studyId, subject),
       releaseYear: new Date(ledger.txMs).getUTCFullYear(),
     });
     if (!resource) return fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} has no research form`);

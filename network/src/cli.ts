@@ -169,7 +169,7 @@ if (require.main === module) {
         );
         const boot = await bootstrapConsortium(ctx.topology, ctx.paths);
         console.log(
-          `[medledger] consortium ${boot.consortium}, collection keys ${JSON.stringify(boot.keys)}`,
+          `[medledger] consortium ${boot.consortium}, collection keys ${JSON.stringify(boot.keys)}, study secret ${boot.studySecret}`,
         );
       },
       compose: () => {

@@ -10,6 +10,7 @@ import {
   ErrorCode,
   parseChaincodeError,
   qualifiedName,
+  regulatorOf,
   transactions,
   type Consortium,
 } from '@medledger/domain';
@@ -65,15 +66,51 @@ function connectAsAdmin(paths: StatePaths, org: PeerOrg): { gateway: Gateway; cl
 }
 
 /**
- * Writes the consortium (every peer org, and which is the regulator) and each org's sealed collection
- * key onto a freshly deployed chaincode; a ledger that has them is left as it is. Each key is 256 bits
- * from this process's random source, sent in the transient map to the org's and the regulator's
- * peers only: never written to a file, a command line or a block. Returns what it did.
+ * Submits a write-once secret as `org`'s admin: 256 bits from this process's random source under
+ * `transientKey`, endorsed by the orgs the registry names, so the secret reaches only those peers and
+ * never a file, a command line or a block. `present` when the ledger has it already.
+ */
+async function installSecret(
+  topology: Topology,
+  paths: StatePaths,
+  org: PeerOrg,
+  name: 'InstallCollectionKey' | 'InstallStudySecret',
+  transientKey: 'collectionKey' | 'studySecret',
+): Promise<'written' | 'present'> {
+  const conn = connectAsAdmin(paths, org);
+  try {
+    const contract = conn.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
+    await contract.submit(qualifiedName(name), {
+      arguments: ['{}'],
+      transientData: { [transientKey]: canonicalJson({ key: randomBytes(32).toString('hex') }) },
+      endorsingOrganizations: endorsingOrgs(transactions[name].endorsement, {
+        caller: org.mspId,
+        orgs: topology.peerOrgs.map((o) => o.mspId),
+      }),
+    });
+    return 'written';
+  } catch (err) {
+    if (codeOf(err) !== ErrorCode.ALREADY_EXISTS) throw err;
+    return 'present';
+  } finally {
+    conn.close();
+  }
+}
+
+/**
+ * Writes the consortium (every peer org, and which is the regulator), each org's sealed collection
+ * key and, as the regulator, the custodians' study pseudonym secret onto a freshly deployed chaincode;
+ * a ledger that has them is left as it is (one that lacks only the study secret, deployed before it,
+ * gets it here). Each secret goes to its collection's members' peers only. Returns what it did.
  */
 export async function bootstrapConsortium(
   topology: Topology,
   paths: StatePaths,
-): Promise<{ consortium: 'written' | 'present'; keys: Record<string, 'written' | 'present'> }> {
+): Promise<{
+  consortium: 'written' | 'present';
+  keys: Record<string, 'written' | 'present'>;
+  studySecret: 'written' | 'present';
+}> {
   const orgs = topology.peerOrgs.map((o) => o.mspId);
   const [firstOrg] = topology.peerOrgs;
   if (firstOrg === undefined) throw new Error('the topology has no peer org');
@@ -107,24 +144,10 @@ export async function bootstrapConsortium(
   }
   const keys: Record<string, 'written' | 'present'> = {};
   for (const org of topology.peerOrgs) {
-    const conn = connectAsAdmin(paths, org);
-    try {
-      const contract = conn.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
-      await contract.submit(qualifiedName('InstallCollectionKey'), {
-        arguments: ['{}'],
-        transientData: { collectionKey: canonicalJson({ key: randomBytes(32).toString('hex') }) },
-        endorsingOrganizations: endorsingOrgs(transactions.InstallCollectionKey.endorsement, {
-          caller: org.mspId,
-          orgs,
-        }),
-      });
-      keys[org.mspId] = 'written';
-    } catch (err) {
-      if (codeOf(err) !== ErrorCode.ALREADY_EXISTS) throw err;
-      keys[org.mspId] = 'present';
-    } finally {
-      conn.close();
-    }
+    keys[org.mspId] = await installSecret(topology, paths, org, 'InstallCollectionKey', 'collectionKey');
   }
-  return { consortium, keys };
+  const regulator = topology.peerOrgs.find((o) => o.mspId === regulatorOf(orgs));
+  if (regulator === undefined) throw new Error('the topology has no regulator org');
+  const studySecret = await installSecret(topology, paths, regulator, 'InstallStudySecret', 'studySecret');
+  return { consortium, keys, studySecret };
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sealedCollections } from '@medledger/domain';
+import { chaincodeCollections } from '@medledger/domain';
 import type { FabricInstall } from './binaries';
 import { osnadminFlags, ordererFlags, peerAdminEnv, runTool } from './fabric-cli';
 import type { StatePaths } from './paths';
@@ -233,12 +233,12 @@ export function isCommitted(install: FabricInstall, topology: Topology, paths: S
   }
   const parsed = JSON.parse(out.slice(out.indexOf('{'))) as { sequence?: number };
   if (parsed.sequence !== topology.chaincode.sequence) return false;
-  const missing = sealedCollections(topology.peerOrgs.map((o) => o.mspId))
+  const missing = chaincodeCollections(topology.peerOrgs.map((o) => o.mspId))
     .map((c) => c.name)
     .filter((name) => !new RegExp(`"name":\\s*"${name}"`).test(out));
   if (missing.length > 0) {
     throw new Error(
-      `the committed chaincode definition lacks the sealed collections ${missing.join(', ')}: this ledger predates them; run \`npm run network:clean\` and start again`,
+      `the committed chaincode definition lacks the collections ${missing.join(', ')}: this ledger predates them; run \`npm run network:clean\` and start again`,
     );
   }
   return true;

@@ -396,10 +396,10 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     joinPeers(install, topology, paths);
   });
   await step('peers know each other (gossip membership)', () => waitForGossip(ctx));
-  await step('chaincode installed, approved and committed (with the sealed collections)', () =>
+  await step('chaincode installed, approved and committed (with the private data collections)', () =>
     deployChaincode(install, topology, paths, packages),
   );
-  await step('consortium and sealed collection keys on the ledger', () =>
+  await step('consortium, sealed collection keys and study secret on the ledger', () =>
     bootstrapConsortium(topology, paths),
   );
   const info = networkInfo(ctx, users);

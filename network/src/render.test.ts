@@ -43,7 +43,7 @@ describe('config rendering', () => {
     assert.match(renderCompose(topology), /gateway-hospital3:/);
   });
 
-  it('when the collections config is rendered, then each org has a sealed collection with the regulator that needs both to endorse', () => {
+  it('when the collections config is rendered, then each org has a sealed collection with the regulator that needs both to endorse, and the hospitals and the regulator share the custodians collection', () => {
     const topology = resolveTopology(fiveOrgs, 17000);
     const file = renderCollectionsConfig(topology, paths);
     assert.equal(file.path, '/state/config/collections_config.json');
@@ -81,12 +81,17 @@ describe('config rendering', () => {
           "OR('Hospital3MSP.member', 'RegulatorMSP.member')",
           "AND('Hospital3MSP.peer', 'RegulatorMSP.peer')",
         ],
+        [
+          'custodians',
+          "OR('Hospital1MSP.member', 'Hospital2MSP.member', 'Hospital3MSP.member', 'RegulatorMSP.member')",
+          "AND('Hospital1MSP.peer', 'Hospital2MSP.peer', 'Hospital3MSP.peer', 'RegulatorMSP.peer')",
+        ],
       ],
     );
     for (const c of doc) {
       assert.deepEqual(
         [c.requiredPeerCount, c.maxPeerCount, c.blockToLive, c.memberOnlyRead, c.memberOnlyWrite],
-        [0, 1, 0, false, false],
+        [0, 1, 0, false, c.name === 'custodians'],
         c.name,
       );
     }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { collectionEndorsementPolicy, collectionMemberPolicy, sealedCollections } from '@medledger/domain';
+import { chaincodeCollections, collectionEndorsementPolicy, collectionMemberPolicy } from '@medledger/domain';
 import { parse, stringify } from 'yaml';
 import type { StatePaths } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
@@ -332,10 +332,11 @@ export function renderConnectionJson(
 /**
  * The chaincode definition's collections config (`peer lifecycle chaincode approveformyorg|commit
  * --collections-config`): one sealed collection per peer org, shared with the regulator, whose
- * writes need both orgs' peers (see `sealedCollections` in the domain for each setting and why).
+ * writes need both orgs' peers, and the custodians' collection of every hospital and the regulator
+ * (see `sealedCollections` and `custodiansCollection` in the domain for each setting and why).
  */
 export function renderCollectionsConfig(topology: Topology, paths: StatePaths): RenderedFile {
-  const specs = sealedCollections(topology.peerOrgs.map((o) => o.mspId));
+  const specs = chaincodeCollections(topology.peerOrgs.map((o) => o.mspId));
   const doc = specs.map((c) => ({
     name: c.name,
     policy: collectionMemberPolicy(c),

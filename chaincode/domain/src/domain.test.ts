@@ -132,7 +132,7 @@ void describe('transactions', () => {
   void it('when the registry is read, then every name is qualified by its contract', () => {
     assert.equal(qualifiedName('AnchorRecord'), 'record:AnchorRecord');
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
-    assert.equal(Object.keys(transactions).length, 41);
+    assert.equal(Object.keys(transactions).length, 42);
   });
 });
 
@@ -184,6 +184,10 @@ void describe('sealed collections and endorsers', () => {
     assert.deepEqual(endorsingOrgs(transactions.VerifyRecord.endorsement, parties), ['Hospital2MSP']);
     assert.deepEqual(endorsingOrgs(transactions.ReadRecordContent.endorsement, parties), ['Hospital1MSP']);
     assert.deepEqual(endorsingOrgs(transactions.InitConsortium.endorsement, parties), CONSORTIUM);
+    assert.deepEqual(
+      endorsingOrgs(transactions.InstallStudySecret.endorsement, parties),
+      CONSORTIUM.filter((o) => o !== 'ResearchMSP'),
+    );
     assert.equal(endorsingOrgs(transactions.RegisterStaff.endorsement, parties), undefined);
     // The regulator relaying: a public write needs a second org.
     assert.deepEqual(endorsingOrgs('caller+regulator', { ...parties, caller: 'RegulatorMSP' }), [

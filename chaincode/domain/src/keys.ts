@@ -52,6 +52,8 @@ export const KeyFamily = {
   studyDecision: 'study~decision',
   /** Sealed: the collection's own secret key (keyed hashes and value salts), written once. */
   collectionKey: 'collection-key',
+  /** Custodians' collection: the study pseudonym secret, written once at deployment. */
+  studySecret: 'study-secret',
   /** Sealed: a receipt binding a public value to the orgs that endorsed it, by digest of the public key. */
   receipt: 'receipt',
   /** Sealed (custodian): the patient of a record. */

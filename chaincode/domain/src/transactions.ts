@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { regulatorOf } from './consortium';
+import { custodiansCollection, regulatorOf } from './consortium';
 import {
   accessDecisionSchema,
   accessRecordInput,
@@ -29,6 +29,8 @@ import {
   initConsortiumInput,
   installCollectionKeyOutput,
   installCollectionKeyTransient,
+  installStudySecretOutput,
+  installStudySecretTransient,
 } from './schemas/consortium';
 import { buildInfoSchema, pingOutput } from './schemas/health';
 import {
@@ -93,6 +95,9 @@ import {
  *   payloads; the receipt lives in the regulator's or the caller's sealed collection).
  * - `two-orgs`: public writes under the chaincode policy, no patient data; Fabric's gateway chooses.
  * - `all-orgs`: every peer org (the consortium, once, at deployment).
+ * - `custodians+regulator`: every hospital-kind org and the regulator, the members of the custodians'
+ *   collection, whose endorsement policy needs each of them (its secret, once, at deployment); the
+ *   transient secret so never reaches a peer of the research institute or any other org.
  * Evaluates:
  * - `own-org`: a peer of the caller's org: the caller's org's sealed collection (the regulator's peer
  *   holds every one), or content in the transient map that must not reach another org.
@@ -106,6 +111,7 @@ export type Endorsement =
   | 'caller+regulator'
   | 'two-orgs'
   | 'all-orgs'
+  | 'custodians+regulator'
   | 'own-org'
   | 'custodian'
   | 'any';
@@ -169,6 +175,8 @@ export function endorsingOrgs(endorsement: Endorsement, parties: EndorsementPart
       return withRegulator(parties.caller, 'caller');
     case 'all-orgs':
       return [...parties.orgs];
+    case 'custodians+regulator':
+      return [...custodiansCollection(parties.orgs).members];
     case 'custodian':
       if (parties.custodian === undefined) throw new Error('custodian evaluation needs the custodian');
       return [parties.custodian];
@@ -194,6 +202,14 @@ export const transactions = {
     input: emptyInputSchema,
     output: installCollectionKeyOutput,
     transient: installCollectionKeyTransient,
+  },
+  InstallStudySecret: {
+    contract: 'consortium',
+    kind: 'submit',
+    endorsement: 'custodians+regulator',
+    input: emptyInputSchema,
+    output: installStudySecretOutput,
+    transient: installStudySecretTransient,
   },
   GetConsortium: {
     contract: 'consortium',

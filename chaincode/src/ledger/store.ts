@@ -9,6 +9,7 @@ import {
   consentRevocationSchema,
   consentSchema,
   consortiumSchema,
+  CUSTODIANS_COLLECTION,
   didDocumentSchema,
   ErrorCode,
   erasureSchema,
@@ -248,17 +249,29 @@ export class Ledger {
     return key;
   }
 
+  /** Writes the consortium's study pseudonym secret into the custodians' collection, once. */
+  async installStudySecret(secret: Buffer): Promise<void> {
+    const k = this.#key(KeyFamily.studySecret, []);
+    if ((await this.#stub.getPrivateDataHash(CUSTODIANS_COLLECTION, k)).length > 0)
+      fail(ErrorCode.ALREADY_EXISTS, CUSTODIANS_COLLECTION);
+    await this.#stub.putPrivateData(CUSTODIANS_COLLECTION, k, secret);
+  }
+
   /**
-   * The key of the research pseudonyms of `studyId` at custodian `mspId`: HMAC-SHA-256 under the
-   * custodian's collection key of a label and the study id (docs/deidentification.md, "The study key").
-   * Only the custodian's and the regulator's peers hold the collection key, so no researcher can
-   * compute it; every version of every record of one patient at this custodian gets one pseudonym per
-   * study, and another study gets another.
+   * The key of the research pseudonyms of `studyId`: HMAC-SHA-256 under the consortium's study
+   * pseudonym secret of a label and the study id (docs/deidentification.md, "The study key"). Only the
+   * custodians' and the regulator's peers hold the secret, so no researcher can compute it; every
+   * record of one patient at every custodian gets one pseudonym per study, and another study gets
+   * another. Never stored or returned. `[NOT_INITIALIZED]` until the secret is installed: a fallback
+   * to a per-custodian key would give one patient two subjects, then change them mid-study.
    */
-  async studyPseudonymKey(mspId: string, studyId: string): Promise<Buffer> {
-    return createHmac('sha256', await this.#collectionKey(mspId))
-      .update(`medledger/study-pseudonym-key/v1\u0000${studyId}`)
-      .digest();
+  async studyPseudonymKey(studyId: string): Promise<Buffer> {
+    const secret = await this.#stub.getPrivateData(
+      CUSTODIANS_COLLECTION,
+      this.#key(KeyFamily.studySecret, []),
+    );
+    if (secret.length === 0) return fail(ErrorCode.NOT_INITIALIZED, CUSTODIANS_COLLECTION);
+    return createHmac('sha256', secret).update(`medledger/study-pseudonym-key/v2\u0000${studyId}`).digest();
   }
 
   /** HMAC-SHA-256 (hex) with an org's collection key. */

@@ -38,6 +38,7 @@ const subject = { patientDid };
 const INPUTS: Record<TransactionName, unknown> = {
   InitConsortium: { orgs: ORGS },
   InstallCollectionKey: {},
+  InstallStudySecret: {},
   GetConsortium: {},
   RegisterStaff: { enrollmentId: 'nurse7', role: 'nurse', department: 'cardiology' },
   UpdateStaff: { did: 'did:medledger:hospital1:nurse7', role: 'attending' },
@@ -104,6 +105,7 @@ const INPUTS: Record<TransactionName, unknown> = {
 /** A valid transient map of every transaction that declares one. */
 const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   InstallCollectionKey: { collectionKey: { key: 'cd'.repeat(32) } },
+  InstallStudySecret: { studySecret: { key: 'ef'.repeat(32) } },
   RegisterPatient: { patient: { patientDid, publicKeyJwk: generatePatientKey().publicJwk, proof: jws } },
   RotatePatientKey: { rotation: { jws } },
   RecoverPatientKey: { recovery: { jws } },
@@ -146,6 +148,7 @@ const EXPECTED: Readonly<Record<Endorsement, readonly string[] | undefined>> = {
   'grantee+regulator': [CUSTODIAN, REGULATOR],
   'caller+regulator': [ORG, REGULATOR],
   'all-orgs': ORGS,
+  'custodians+regulator': ORGS.filter((o) => o !== 'ResearchMSP'),
   custodian: [CUSTODIAN],
   'two-orgs': undefined,
   any: undefined,

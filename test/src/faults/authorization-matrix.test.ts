@@ -212,6 +212,8 @@ const HTTP_TABLE = [
  * unregistered person. Where the REST table differs, it is the gateway's own refusal (wrong principal
  * kind, a write naming another custodian) or the audit views' narrower scope.
  * - InitConsortium, InstallCollectionKey: the orgs' NodeOU admins, once at deployment.
+ * - InstallStudySecret: the NodeOU admins of the custodians' collection's members (the hospitals and
+ *   the regulator, never the research institute), once at deployment.
  * - GetConsent: the grantee org's members and the regulator's admin and auditors; another org is
  *   refused (the public fact names the grantee org). ListGranteeConsents likewise.
  * - QueryAudit by patient: the regulator's auditor, and hospital admins (scoped to their hospital's
@@ -226,6 +228,7 @@ const HTTP_TABLE = [
 const DIRECT_TABLE = [
   'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
   'InstallCollectionKey   | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
+  'InstallStudySecret     | AE  F   F   F   F   AE  F   F   F   AE  F   F',
   'GetConsortium          | A   A   A   A   A   A   A   A   A   A   A   A',
   'RegisterStaff          | A   F   F   F   F   A   F   A   F   A   F   NR',
   'UpdateStaff            | A   F   F   F   F   A   F   A   F   A   F   NR',
@@ -1024,6 +1027,12 @@ describe('authorization matrix', () => {
         input: () => ({
           arg: {},
           transient: { collectionKey: bytesOf({ key: randomBytes(32).toString('hex') }) },
+        }),
+      },
+      InstallStudySecret: {
+        input: () => ({
+          arg: {},
+          transient: { studySecret: bytesOf({ key: randomBytes(32).toString('hex') }) },
         }),
       },
       GetConsortium: { input: () => ({ arg: {} }) },

@@ -38,4 +38,5 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   StudyChanged: null,
   ConsortiumInitialized: null,
   CollectionKeyInstalled: null,
+  StudySecretInstalled: null,
 };
