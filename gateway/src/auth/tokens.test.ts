@@ -59,38 +59,39 @@ describe('token verification cache', () => {
   });
 });
 
-describe('token key set follows its JWKS (issue 12 hole 12)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'medledger-jwks-'));
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const newKey = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  /** Replaces the JWKS file the way an operator or a key rotation job does: write aside, then rename. */
-  const publish = (path: string, ...keys: KeyObject[]) => {
-    const jwks = { keys: keys.flatMap((k) => jwksOf(createPublicKey(k)).keys) };
-    writeFileSync(`${path}.tmp`, JSON.stringify(jwks));
-    renameSync(`${path}.tmp`, path);
-  };
-  const options = (jwksPath: string, over: Partial<VerifierOptions> = {}): VerifierOptions => ({
+/** JWKS files of the key-set tests (issue 12 hole 12). */
+const dir = mkdtempSync(join(tmpdir(), 'medledger-jwks-'));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+const newKey = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+/** Replaces the JWKS file the way an operator or a key rotation job does: write aside, then rename. */
+const publish = (path: string, ...keys: KeyObject[]) => {
+  const jwks = { keys: keys.flatMap((k) => jwksOf(createPublicKey(k)).keys) };
+  writeFileSync(`${path}.tmp`, JSON.stringify(jwks));
+  renameSync(`${path}.tmp`, path);
+};
+const options = (jwksPath: string, over: Partial<VerifierOptions> = {}): VerifierOptions => ({
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  algorithms: ['ES256'],
+  jwksPath,
+  orgName: 'Hospital1',
+  mspId: 'Hospital1MSP',
+  clockToleranceSeconds: 0,
+  maxTokenAgeSeconds: 3600,
+  ...over,
+});
+const mintWith = (key: KeyObject, subject = 'doc1', typ?: string) =>
+  mintToken(key, {
     issuer: ISSUER,
     audience: AUDIENCE,
-    algorithms: ['ES256'],
-    jwksPath,
-    orgName: 'Hospital1',
-    mspId: 'Hospital1MSP',
-    clockToleranceSeconds: 0,
-    maxTokenAgeSeconds: 3600,
-    ...over,
+    org: 'Hospital1MSP',
+    subject,
+    ...(typ === undefined ? {} : { typ }),
   });
-  const mintWith = (key: KeyObject, subject = 'doc1', typ?: string) =>
-    mintToken(key, {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      org: 'Hospital1MSP',
-      subject,
-      ...(typ === undefined ? {} : { typ }),
-    });
 
+describe('token key set follows its JWKS file (issue 12 hole 12)', () => {
   it('when a key is withdrawn from the JWKS file, then a token it signed is refused at once, though it was verified and cached before', async () => {
     const path = join(dir, `withdraw-${randomUUID()}.json`);
     const [old, current] = [newKey(), newKey()];
@@ -149,7 +150,9 @@ describe('token key set follows its JWKS (issue 12 hole 12)', () => {
     const lenient = await createTokenVerifier(options(path));
     assert.equal((await lenient(await mintWith(key, 'doc4', 'JWT'))).subject, 'doc4');
   });
+});
 
+describe('token key set follows its JWKS URL (issue 12 hole 12)', () => {
   it('when the key set is served by URL and a key is withdrawn there, then a cached token of that key is refused after the refresh bound', async () => {
     const [old, current] = [newKey(), newKey()];
     let served = { keys: [old, current].flatMap((k) => jwksOf(createPublicKey(k)).keys) };

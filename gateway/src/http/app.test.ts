@@ -269,6 +269,9 @@ describe('gateway HTTP layer: validation and limits', () => {
     assert.equal((await call(gw, 'GET', '/healthz')).status, 200);
   });
 
+});
+
+describe('gateway HTTP layer: body, URL and page limits', () => {
   it('when the body is not JSON or not application/json, then 400 or 415', async () => {
     assertProblem(
       await call(gw, 'POST', '/v1/records', { token: doctor, raw: '{nope' }),
@@ -601,7 +604,7 @@ describe('gateway HTTP layer: patients and consents', () => {
   });
 });
 
-describe('gateway HTTP layer: staff, studies and regulator', () => {
+describe('gateway HTTP layer: staff', () => {
   it('when an admin onboards staff, then a dry run precedes CA enrollment and the committed RegisterStaff', async () => {
     const admin = await gw.token('admin1');
     const id = `n${randomBytes(4).toString('hex')}`;
@@ -678,7 +681,9 @@ describe('gateway HTTP layer: staff, studies and regulator', () => {
     );
     if (saved) gw.fake.handlers['identity:UpdateStaff'] = saved;
   });
+});
 
+describe('gateway HTTP layer: studies and regulator', () => {
   it('when a researcher registers a study, reads its cohort and builds a dataset, then 201/200/200', async () => {
     const t = await gw.token('res1');
     const s = await call(gw, 'POST', '/v1/studies', {

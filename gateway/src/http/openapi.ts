@@ -115,6 +115,58 @@ function successResponse(
 }
 
 /** Builds the OpenAPI document; every operation must have an example in `examples`. */
+/** The parameters of a v1 route: path, query, `Idempotency-Key` on writes, and the headers it reads. */
+function routeParameters(r: RouteDef, example: OperationExample): Json[] {
+  return [
+    ...parametersOf(r.params, 'path', example.params),
+    ...parametersOf(r.query, 'query', example.query),
+    ...(r.write
+      ? [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description: 'A retry with the same key and payload returns the first result',
+            schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
+            example: idempotencyKeyExample(r.operationId),
+          },
+        ]
+      : []),
+    ...(r.headers ?? []).map((h) => ({
+      name: h.name,
+      in: 'header',
+      required: h.required,
+      description: h.description,
+      schema: { type: 'string', ...(h.pattern ? { pattern: h.pattern } : {}) },
+      ...(example.headers?.[h.name] === undefined ? {} : { example: example.headers[h.name] }),
+    })),
+  ];
+}
+
+/** The answers of a v1 route: its success, the problems every route can answer, and its own. */
+function routeResponses(r: RouteDef, example: OperationExample): Json {
+  return {
+    ...successResponse('Success (writes: committed VALID)', r.status, r, r.operationId, example),
+    '400': problemResponse('Invalid request'),
+    '401': problemResponse('Missing or invalid token'),
+    '403': problemResponse('Not allowed'),
+    '404': problemResponse('Not found'),
+    '409': problemResponse('Conflict'),
+    '422': problemResponse('Unprocessable (e.g. idempotency key reused with another payload)'),
+    ...(r.answerHoldsContent === true
+      ? {
+          '410': problemResponse(
+            'The request under this Idempotency-Key was answered, but the answer held content and was purged after the content retention (IDEMPOTENCY_ANSWER_PURGED)',
+          ),
+        }
+      : {}),
+    '429': problemResponse('Rate limited'),
+    '503': problemResponse('Ledger unavailable (see Retry-After)'),
+    '504': problemResponse('Ledger deadline exceeded'),
+    ...problemResponses(r.problems),
+  };
+}
+
 export function buildOpenApi(
   routes: readonly RouteDef[],
   info: { title: string; version: string; org: string },
@@ -129,50 +181,8 @@ export function buildOpenApi(
       ...exampleNotes(example),
       tags: [r.tag],
       security: [{ bearerAuth: [] }],
-      parameters: [
-        ...parametersOf(r.params, 'path', example.params),
-        ...parametersOf(r.query, 'query', example.query),
-        ...(r.write
-          ? [
-              {
-                name: 'Idempotency-Key',
-                in: 'header',
-                required: false,
-                description: 'A retry with the same key and payload returns the first result',
-                schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,128}$' },
-                example: idempotencyKeyExample(r.operationId),
-              },
-            ]
-          : []),
-        ...(r.headers ?? []).map((h) => ({
-          name: h.name,
-          in: 'header',
-          required: h.required,
-          description: h.description,
-          schema: { type: 'string', ...(h.pattern ? { pattern: h.pattern } : {}) },
-          ...(example.headers?.[h.name] === undefined ? {} : { example: example.headers[h.name] }),
-        })),
-      ],
-      responses: {
-        ...successResponse('Success (writes: committed VALID)', r.status, r, r.operationId, example),
-        '400': problemResponse('Invalid request'),
-        '401': problemResponse('Missing or invalid token'),
-        '403': problemResponse('Not allowed'),
-        '404': problemResponse('Not found'),
-        '409': problemResponse('Conflict'),
-        '422': problemResponse('Unprocessable (e.g. idempotency key reused with another payload)'),
-        ...(r.answerHoldsContent === true
-          ? {
-              '410': problemResponse(
-                'The request under this Idempotency-Key was answered, but the answer held content and was purged after the content retention (IDEMPOTENCY_ANSWER_PURGED)',
-              ),
-            }
-          : {}),
-        '429': problemResponse('Rate limited'),
-        '503': problemResponse('Ledger unavailable (see Retry-After)'),
-        '504': problemResponse('Ledger deadline exceeded'),
-        ...problemResponses(r.problems),
-      },
+      parameters: routeParameters(r, example),
+      responses: routeResponses(r, example),
     };
     if (r.body) {
       op['requestBody'] = {

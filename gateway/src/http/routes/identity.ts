@@ -47,8 +47,13 @@ function patientKeyRoute(spec: {
   });
 }
 
-/** The identity routes. */
+/** The identity routes: DID resolution, staff and patients. */
 export function identityRoutes(): RouteDef[] {
+  return [...staffRoutes(), ...patientIdentityRoutes()];
+}
+
+/** DID resolution and staff: onboarding, updates, the two-person role change, deactivation. */
+function staffRoutes(): RouteDef[] {
   return [
     route({
       method: 'get',
@@ -127,6 +132,12 @@ export function identityRoutes(): RouteDef[] {
       status: 200,
       handler: (ctx, { params }) => identity.deactivateStaff(ctx, params.did),
     }),
+  ];
+}
+
+/** Patient DIDs: registration with a proof of possession, rotation and recovery of the key. */
+function patientIdentityRoutes(): RouteDef[] {
+  return [
     route({
       method: 'post',
       path: '/v1/patients',
