@@ -50,9 +50,17 @@ if (runUnit) {
   run('prettier', process.execPath, [bin('prettier', 'bin/prettier.cjs'), '--check', '.']);
   const unit = [
     ...findTests(join(root, 'scripts'), '.test.mjs'),
-    ...['cli-kit', 'crypto', 'chaincode/domain', 'fhir', 'chaincode', 'gateway', 'network', 'bench'].flatMap(
-      (p) => findTests(join(root, p, 'dist')),
-    ),
+    ...[
+      'cli-kit',
+      'crypto',
+      'chaincode/domain',
+      'fhir',
+      'chaincode',
+      'gateway',
+      'console',
+      'network',
+      'bench',
+    ].flatMap((p) => findTests(join(root, p, 'dist'))),
   ];
   run(`unit and component tests (${unit.length} files)`, process.execPath, [
     '--test',

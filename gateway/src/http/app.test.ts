@@ -268,7 +268,6 @@ describe('gateway HTTP layer: validation and limits', () => {
     assert.equal(gw.fake.calls.length, before);
     assert.equal((await call(gw, 'GET', '/healthz')).status, 200);
   });
-
 });
 
 describe('gateway HTTP layer: body, URL and page limits', () => {
