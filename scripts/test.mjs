@@ -48,6 +48,12 @@ const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
 if (runUnit) {
   run('eslint', process.execPath, [bin('eslint', 'bin/eslint.js'), '--max-warnings=0', '.']);
   run('prettier', process.execPath, [bin('prettier', 'bin/prettier.cjs'), '--check', '.']);
+  run('function length (gateway: under 100 lines each)', process.execPath, [
+    join(root, 'scripts', 'longest-functions.mjs'),
+    '--max',
+    '99',
+    'gateway/src',
+  ]);
   const unit = [
     ...findTests(join(root, 'scripts'), '.test.mjs'),
     ...[
