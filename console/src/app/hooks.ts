@@ -47,7 +47,9 @@ export function useAction<T, A extends unknown[] = []>(
   const run = useCallback(
     async (...args: A) => {
       setBusy(true);
+      // The last answer goes as the new attempt starts: it is not the answer to this one.
       setError(undefined);
+      setResult(undefined);
       const key = JSON.stringify(args);
       const attempt: KeptAttempt =
         kept.current?.args === key

@@ -28,10 +28,7 @@ function Navigation({ who }: { readonly who: Who }): ReactNode {
               .filter((p) => p.section === section)
               .map((p) => (
                 <li key={p.path}>
-                  <NavLink to={`/${p.path}`}>
-                    {p.title}
-                    {p.planned === true ? <span className="tag">planned</span> : null}
-                  </NavLink>
+                  <NavLink to={`/${p.path}`}>{p.title}</NavLink>
                 </li>
               ))}
           </ul>
@@ -45,12 +42,8 @@ function Navigation({ who }: { readonly who: Who }): ReactNode {
 function useFocusMainOnNavigation(): React.RefObject<HTMLElement | null> {
   const main = useRef<HTMLElement>(null);
   const { pathname } = useLocation();
-  const first = useRef(true);
+  // Also on the first page after signing in: the sign-in form is gone, so focus starts at the content.
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
     main.current?.focus();
   }, [pathname]);
   return main;

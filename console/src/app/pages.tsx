@@ -19,8 +19,6 @@ export interface PageDef {
   readonly section: Section;
   readonly visible: (who: Who) => boolean;
   readonly component: LazyExoticComponent<ComponentType>;
-  /** A place kept for a feature of a later issue: shown as planned, with no data. */
-  readonly planned?: boolean;
 }
 
 const patient = (who: Who): boolean => who.kind === 'patient';
@@ -39,7 +37,7 @@ const page = <K extends string>(
   name: K,
 ): LazyExoticComponent<ComponentType> => lazy(async () => ({ default: (await load())[name] }));
 
-const fromPatient = (name: 'KeyPage' | 'ConsentsPage' | 'AccessLogPage' | 'PlannedPage') =>
+const fromPatient = (name: 'KeyPage' | 'ConsentsPage' | 'AccessLogPage') =>
   page(() => import('./pages/patient/index'), name);
 const fromStaff = (name: 'RegisterPatientPage' | 'AnchorPage' | 'RecordPage' | 'ReviewsPage') =>
   page(() => import('./pages/staff/index'), name);
@@ -70,14 +68,6 @@ export const PAGES: readonly PageDef[] = [
     component: fromPatient('AccessLogPage'),
   },
   {
-    path: 'patient/coming',
-    title: 'Coming next',
-    section: 'Patient',
-    visible: patient,
-    component: fromPatient('PlannedPage'),
-    planned: true,
-  },
-  {
     path: 'staff/register-patient',
     title: 'Register a patient',
     section: 'Records',
@@ -99,13 +89,6 @@ export const PAGES: readonly PageDef[] = [
     component: fromStaff('RecordPage'),
   },
   {
-    path: 'staff/reviews',
-    title: 'Reviews',
-    section: 'Reviews',
-    visible: reviewer,
-    component: fromStaff('ReviewsPage'),
-  },
-  {
     path: 'oversight/audit',
     title: 'Audit search',
     section: 'Oversight',
@@ -125,6 +108,13 @@ export const PAGES: readonly PageDef[] = [
     section: 'Oversight',
     visible: oversight,
     component: fromOversight('DataFlowPage'),
+  },
+  {
+    path: 'staff/reviews',
+    title: 'Reviews',
+    section: 'Reviews',
+    visible: reviewer,
+    component: fromStaff('ReviewsPage'),
   },
 ];
 

@@ -85,10 +85,9 @@ export class ConsoleTab {
 
   /** Clicks `name` and saves the file it downloads under `file`; returns the file's text. */
   async download(name: string | RegExp, file: string): Promise<string> {
-    const [download] = (await Promise.all([
-      this.page.waitForEvent('download'),
-      this.page.getByRole('button', { name }).click(),
-    ])) as [Download, void];
+    const started: Promise<Download> = this.page.waitForEvent('download');
+    await this.page.getByRole('button', { name }).click();
+    const download = await started;
     const path = this.results.download(file);
     await download.saveAs(path);
     return readFileSync(path, 'utf8');
@@ -126,6 +125,43 @@ export class PatientDriver {
     await page.getByRole('button', { name: 'I saved it offline' }).click();
     await page.getByRole('heading', { name: 'Save your recovery key now' }).waitFor({ state: 'detached' });
     return recovery;
+  }
+
+  /**
+   * Recovers a lost key with the recovery key file at `file`, then saves the next recovery key the
+   * page offers; returns what the page announced and the next recovery key file's text.
+   */
+  async recover(file: string): Promise<{ announced: string; nextRecovery: string }> {
+    const { page } = this.tab;
+    await this.tab.go('My key');
+    await page.getByLabel('Recovery key file', { exact: true }).setInputFiles(file);
+    await page.getByRole('button', { name: 'Recover my key' }).click();
+    const announced = await this.tab.announced(/Your new key is|recovery key/i);
+    if (!/Your new key is/.test(announced)) return { announced, nextRecovery: '' };
+    const nextRecovery = await this.tab.download(
+      'Download the recovery key',
+      `next-recovery-${String(Date.now())}.json`,
+    );
+    await page.getByRole('button', { name: 'I saved it offline' }).click();
+    return { announced, nextRecovery };
+  }
+
+  /** Imports the private key file at `file`; returns what the page announced (done or a problem). */
+  async importKey(file: string): Promise<string> {
+    const { page } = this.tab;
+    await this.tab.go('My key');
+    await page.getByLabel('Private key file', { exact: true }).setInputFiles(file);
+    await page.getByRole('button', { name: 'Import the key' }).click();
+    return this.tab.announced(/kept in this browser|not your current key/);
+  }
+
+  /** What the status card says this browser holds. */
+  async keyStatus(): Promise<string> {
+    const { page } = this.tab;
+    await this.tab.go('My key');
+    const facts = page.getByRole('region', { name: 'Status' });
+    await facts.waitFor();
+    return facts.innerText();
   }
 
   /** The registration request (JSON) for the hospital `org`. */
@@ -167,8 +203,9 @@ export class PatientDriver {
   async accessLog(): Promise<{ accesses: string[]; keyChanges: string[] }> {
     const { page } = this.tab;
     await this.tab.go('Access log');
+    // The key changes are always there (the registration is one); the accesses once someone asked.
+    await page.getByRole('table', { name: 'Your keys, newest first' }).waitFor();
     const accesses = page.getByRole('table', { name: 'Accesses to your records, newest first' });
-    await accesses.waitFor();
     return {
       accesses: await accesses.locator('tbody tr').allInnerTexts(),
       keyChanges: await page
@@ -245,10 +282,11 @@ export class StaffDriver {
     return JSON.parse(await pre.innerText()) as unknown;
   }
 
-  /** Clears the held latest version of the record looked up. */
-  async clearHeldVersion(version: number): Promise<string> {
-    await this.tab.page.getByRole('button', { name: `Clear version ${String(version)}` }).click();
-    return this.tab.announced(/Cleared/);
+  /** Clears the held latest version of the record looked up; waits until the page no longer holds it. */
+  async clearHeldVersion(version: number): Promise<void> {
+    const { page } = this.tab;
+    await page.getByRole('button', { name: `Clear version ${String(version)}` }).click();
+    await page.getByRole('heading', { name: 'Held by the quality gate' }).waitFor({ state: 'detached' });
   }
 }
 
@@ -324,7 +362,13 @@ export class OversightDriver {
       atLeast,
       { timeout: TIMEOUT },
     );
-    return edges.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const labels = await edges.evaluateAll((els) =>
+      els.map(
+        (e) =>
+          (e as unknown as { getAttribute: (n: string) => string | null }).getAttribute('aria-label') ?? '',
+      ),
+    );
+    return labels;
   }
 
   /** The alerts shown beside the graph. */

@@ -13,6 +13,8 @@ import {
   consentRevokePayloadSchema,
   CONTENT_TRANSIENT_KEY,
   decodeCompactJws,
+  jwkThumbprint,
+  keyRecoveryPayloadSchema,
   patientRegistrationPayloadSchema,
   sha256Hex,
   staffDid,
@@ -36,6 +38,8 @@ export interface StaffMember {
 interface Patient {
   readonly did: string;
   keys: { kid: string; jwk: P256PublicJwk }[];
+  /** The thumbprint of the recovery key the patient keeps offline (null: none registered). */
+  recoveryKeyThumbprint: string | null;
   registeredBy: string;
   registeredAt: string;
 }
@@ -68,11 +72,8 @@ export class FakeConsortium {
     for (const gw of gateways) this.#wire(gw);
   }
 
-  #emit<N extends Parameters<LedgerBuilder['event']>[0]>(
-    name: N,
-    body: Parameters<LedgerBuilder['event']>[1] & object,
-  ): void {
-    const event = this.#builder.event(name, body as never, now());
+  #emit(name: Parameters<LedgerBuilder['event']>[0], body: object): void {
+    const event = this.#builder.event(name, body, now());
     this.#builder.nextBlock();
     for (const gw of this.#gateways) gw.events.append(event);
   }
@@ -109,6 +110,27 @@ export class FakeConsortium {
     return decided;
   }
 
+  /**
+   * Registers `did` at `mspId` with a fresh key nobody holds (for tests whose patient signs nothing).
+   */
+  async registerForTest(did: string, mspId: string): Promise<void> {
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ]);
+    const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+    const jwk = { kty, crv, x, y } as P256PublicJwk;
+    this.patients.set(did, {
+      did,
+      keys: [{ kid: `${did}#key-1`, jwk }],
+      recoveryKeyThumbprint: null,
+      registeredBy: mspId,
+      registeredAt: now(),
+    });
+    this.#emit('PatientRegistered', { patientDid: did, registeredBy: mspId, keyId: `${did}#key-1` });
+    return Promise.resolve();
+  }
+
   /** Waits until every gateway's projection holds every event. */
   async caughtUp(): Promise<void> {
     await Promise.all(this.#gateways.map((gw) => gw.caughtUp()));
@@ -140,6 +162,7 @@ export class FakeConsortium {
           department: null,
           status: 'active',
           currentKeyId: current?.kid ?? null,
+          recoveryKeyThumbprint: patient.recoveryKeyThumbprint,
           created: patient.registeredAt,
           updated: patient.registeredAt,
           updatedBy: patient.registeredBy,
@@ -192,6 +215,7 @@ export class FakeConsortium {
     };
     h['identity:ResolveDid'] = (i) => this.#document(String(i['did']));
     h['identity:RegisterPatient'] = (i) => this.#register(mspId, i);
+    h['identity:RecoverPatientKey'] = (i) => this.#recover(mspId, String(i['jws']));
     h['consent:GrantConsent'] = (i) => this.#grant(String(i['jws']), caller()?.enrollmentId ?? 'patient-app');
     h['consent:RevokeConsent'] = (i) => this.#revoke(String(i['jws']));
     h['consent:ListPatientConsents'] = (i) => ({
@@ -234,6 +258,7 @@ export class FakeConsortium {
     };
     h['access:AccessRecord'] = (i) => this.#access(mspId, caller(), i);
     h['access:ReadRecordContent'] = (i) => this.#read(i);
+    h['access:ReviewBreakGlass'] = (i) => this.#reviewBreakGlass(mspId, caller(), i);
     h['audit:GetAuditEvent'] = (i) =>
       this.decisions.find((d) => d.eventId === i['eventId']) ?? fail('NOT_FOUND', String(i['eventId']));
   }
@@ -253,6 +278,7 @@ export class FakeConsortium {
     this.patients.set(did, {
       did,
       keys: [{ kid: `${did}#key-1`, jwk }],
+      recoveryKeyThumbprint: payload.recoveryKeyThumbprint,
       registeredBy: mspId,
       registeredAt: now(),
     });
@@ -261,12 +287,49 @@ export class FakeConsortium {
     return this.#document(did);
   }
 
+  /**
+   * A new current key signed for by the recovery key whose thumbprint the patient registered; the
+   * recovery key is spent and the payload names the next one (as `RecoverPatientKey` does).
+   */
+  #recover(mspId: string, jws: string): DidDocument {
+    const decoded = decodeCompactJws(jws);
+    const payload = keyRecoveryPayloadSchema.parse(decoded.payload);
+    const patient = this.patients.get(payload.patientDid);
+    if (!patient) return fail('NOT_FOUND', payload.patientDid);
+    if (patient.recoveryKeyThumbprint === null) return fail('CONFLICT', `${patient.did} recovery key`);
+    if (
+      decoded.header.kid !== `${patient.did}#recovery` ||
+      jwkThumbprint(payload.recoveryPublicKeyJwk) !== patient.recoveryKeyThumbprint
+    ) {
+      return fail('INVALID_SIGNATURE', `${patient.did} recovery key`);
+    }
+    verifyCompactJws(jws, payload.recoveryPublicKeyJwk);
+    if (payload.exp * 1000 <= Date.now()) return fail('EXPIRED', patient.did);
+    this.verified.push(payload.typ);
+    const kid = `${patient.did}#key-${String(patient.keys.length + 1)}`;
+    patient.keys.push({ kid, jwk: payload.newPublicKeyJwk });
+    patient.recoveryKeyThumbprint = payload.newRecoveryKeyThumbprint;
+    for (const gw of this.#gateways) gw.fake.registerPatientKey(patient.did, payload.newPublicKeyJwk, kid);
+    this.#emit('PatientKeyRotated', {
+      patientDid: patient.did,
+      keyId: kid,
+      via: 'recovery_key',
+      relayedBy: mspId,
+    });
+    return this.#document(patient.did);
+  }
+
   #grant(jws: string, relayedBy: string): Consent {
     const payload = consentGrantPayloadSchema.parse(this.#verifyPatient(jws));
     const id = txId();
-    const { typ: _typ, nonce: _nonce, iat: _iat, exp: _exp, ...scope } = payload;
     const consent: Consent = {
-      ...scope,
+      patientDid: payload.patientDid,
+      grantee: payload.grantee,
+      categories: payload.categories,
+      maxLevel: payload.maxLevel,
+      purpose: payload.purpose,
+      periodStart: payload.periodStart,
+      periodEnd: payload.periodEnd,
       consentId: id,
       status: 'active',
       grantedAt: now(),
@@ -428,6 +491,35 @@ export class FakeConsortium {
       breakGlass: decided.breakGlass,
       deidentified: false,
       expiresAt: decided.expiresAt,
+    };
+  }
+
+  /** A post-hoc review of a break-glass access (the custodian's admin or a regulator's auditor). */
+  #reviewBreakGlass(mspId: string, reviewer: StaffMember | undefined, input: Record<string, unknown>) {
+    const access = this.decisions.find((d) => d.eventId === input['accessId'] && d.breakGlass);
+    if (!access) return fail('NOT_FOUND', String(input['accessId']));
+    const reviewedBy = staffDid(mspId, reviewer?.enrollmentId ?? 'unknown');
+    const outcome = String(input['outcome']) as 'justified' | 'unjustified';
+    this.#emit('BreakGlassReviewed', {
+      accessId: access.eventId,
+      recordId: access.recordId,
+      outcome,
+      reviewedBy,
+    });
+    return {
+      accessId: access.eventId,
+      recordId: access.recordId,
+      patientDid: access.patientDid,
+      custodian: access.custodian,
+      actorDid: access.actorDid,
+      actorMsp: access.actorMsp,
+      reason: access.breakGlassReason ?? 'other_emergency',
+      openedAt: access.txTime,
+      status: 'cleared',
+      outcome,
+      reviewedBy,
+      reviewerRole: reviewer?.role ?? null,
+      reviewedAt: now(),
     };
   }
 

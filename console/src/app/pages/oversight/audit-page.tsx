@@ -93,7 +93,7 @@ function LedgerCopy({ event }: { readonly event: AuditEventView }): ReactNode {
 function Results({ page }: { readonly page: Page<AuditEventView> }): ReactNode {
   if (page.items.length === 0) return <p>No access decision matches.</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Access decisions (scrolls sideways)">
       <table>
         <caption>Access decisions, newest first</caption>
         <thead>

@@ -154,7 +154,7 @@ function graphOf(state: FlowState): { nodes: Node[]; edges: Edge[] } {
 
 function FlowTable({ flows }: { readonly flows: readonly Flow[] }): ReactNode {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Flows between orgs (scrolls sideways)">
       <table>
         <caption>Flows between orgs (the graph's edges)</caption>
         <thead>

@@ -53,7 +53,7 @@ function Figure({
       {rows.length === 0 ? (
         <p>Nothing in this range.</p>
       ) : (
-        <div className="chart-box" aria-hidden="true">
+        <div className="chart-box">
           <ResponsiveContainer width="100%" height={260}>
             {children as React.ReactElement}
           </ResponsiveContainer>
@@ -61,7 +61,7 @@ function Figure({
       )}
       <details>
         <summary>The numbers</summary>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={`${title}: the numbers`}>
           <table>
             <caption className="sr-only">{title}</caption>
             <thead>

@@ -69,7 +69,12 @@ function Entries({ pages }: { readonly pages: readonly LogPage[] }): ReactNode {
   const items = pages.flatMap((p) => p.items);
   if (items.length === 0) return <p>No one has asked for your records yet.</p>;
   return (
-    <div className="table-wrap">
+    <div
+      className="table-wrap"
+      tabIndex={0}
+      role="region"
+      aria-label="Accesses to your records (scrolls sideways)"
+    >
       <table>
         <caption>Accesses to your records, newest first</caption>
         <thead>
@@ -125,7 +130,7 @@ function KeyChanges({ page }: { readonly page: LogPage }): ReactNode {
     <section aria-labelledby="keys-title" className="card">
       <h2 id="keys-title">Changes of your key</h2>
       <p>A change you did not make means someone else holds a key of yours: recover your key at once.</p>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Your keys (scrolls sideways)">
         <table>
           <caption>Your keys, newest first</caption>
           <thead>

@@ -352,7 +352,7 @@ function ConsentTable({
 }): ReactNode {
   if (consents.length === 0) return <p>You have granted no consents yet.</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Your consents (scrolls sideways)">
       <table>
         <caption>Your consents, newest first</caption>
         <thead>

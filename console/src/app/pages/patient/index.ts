@@ -2,4 +2,3 @@
 export { AccessLogPage } from './access-log-page';
 export { ConsentsPage } from './consents-page';
 export { KeyPage } from './key-page';
-export { PlannedPage } from './planned-page';

@@ -24,7 +24,7 @@ const recordPath = (id: string, rest = ''): string => `/v1/records/${encodeURICo
 
 function Versions({ history }: { readonly history: RecordHistory }): ReactNode {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Versions (scrolls sideways)">
       <table>
         <caption>Versions of {history.recordId}, oldest first</caption>
         <thead>

@@ -71,7 +71,7 @@ function ReviewBreakGlass({
 }): ReactNode {
   const { api } = useSession();
   const action = useAction(async (attempt, outcome: 'justified' | 'unjustified') => {
-    const answer = await api.write<Written<object>>(
+    const answer = await api.write<Written<{ case: { outcome: string | null } }>>(
       'POST',
       `/v1/break-glass/${item.eventId}/review`,
       { outcome },
@@ -80,7 +80,9 @@ function ReviewBreakGlass({
     onDone();
     return answer;
   });
-  if (item.review) return <span>{item.review.outcome}</span>;
+  // The write's answer says the outcome at once; the report shows it once the projection has the event.
+  const outcome = item.review?.outcome ?? action.result?.case.outcome ?? null;
+  if (outcome !== null) return <span className={`status ${outcome}`}>{outcome}</span>;
   return (
     <div className="actions">
       <ActionButton busy={action.busy} kind="secondary" onClick={() => void action.run('justified')}>
@@ -110,7 +112,12 @@ function HeldRecords({
       {held.length === 0 ? (
         <p>No record version is waiting for review.</p>
       ) : (
-        <div className="table-wrap">
+        <div
+          className="table-wrap"
+          tabIndex={0}
+          role="region"
+          aria-label="Held record versions (scrolls sideways)"
+        >
           <table>
             <caption>Record versions anchored as needs review</caption>
             <thead>
@@ -170,7 +177,12 @@ function BreakGlassList({
       {open.length === 0 ? (
         <p>No emergency access in the last 30 days.</p>
       ) : (
-        <div className="table-wrap">
+        <div
+          className="table-wrap"
+          tabIndex={0}
+          role="region"
+          aria-label="Break-glass accesses (scrolls sideways)"
+        >
           <table>
             <caption>Emergency accesses, overdue first</caption>
             <thead>
