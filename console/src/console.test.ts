@@ -10,6 +10,10 @@ import { launchBrowser, type TestBrowser } from '@medledger/gateway/testing/brow
 
 import {
   accessibilityViolations,
+  assertAccessible,
+  assertNoPersonalDataInAddresses,
+  assertQuiet,
+  conditionFile,
   ConsoleTab,
   FakeConsortium,
   OversightDriver,
@@ -46,53 +50,6 @@ const STAFF: readonly StaffMember[] = [
 
 const uid = (prefix: string): string => `${prefix}-${randomBytes(5).toString('hex')}`;
 const patientDid = (): string => `did:medledger:patient:${randomBytes(12).toString('base64url')}`;
-
-/** A FHIR Condition for the patient, as a hospital system would export it, in a file. */
-function conditionFile(name: string, over: Record<string, unknown> = {}): string {
-  const path = RESULTS.download(`${name}.json`);
-  const resource = {
-    resourceType: 'Condition',
-    clinicalStatus: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
-    },
-    code: {
-      coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }],
-      text: 'Essential hypertension',
-    },
-    subject: { reference: 'Patient/example' },
-    recordedDate: '2026-01-15',
-    ...over,
-  };
-  writeFileSync(path, JSON.stringify(resource, null, 2));
-  return path;
-}
-
-/** Fails with the page's accessibility violations, if any. */
-async function assertAccessible(tab: ConsoleTab, where: string): Promise<void> {
-  const violations = await accessibilityViolations(tab.page);
-  assert.deepEqual(violations, [], `${where}: accessibility`);
-}
-
-/** Fails when the tab logged anything, threw, or saw a request fail, besides `expected` answers. */
-function assertQuiet(tab: ConsoleTab, expected: readonly RegExp[] = []): void {
-  const unexpected = (lines: readonly string[]) => lines.filter((l) => !expected.some((e) => e.test(l)));
-  assert.deepEqual(
-    {
-      console: unexpected(tab.report.console),
-      pageErrors: tab.report.pageErrors,
-      failedRequests: unexpected(tab.report.failedRequests),
-    },
-    { console: [], pageErrors: [], failedRequests: [] },
-  );
-}
-
-/** No DID, record id or token in any address the tab showed. */
-function assertNoPersonalDataInAddresses(tab: ConsoleTab, secrets: readonly string[]): void {
-  for (const address of tab.addresses) {
-    assert.doesNotMatch(address, /did:|did%3A|rec-|eyJ/i, address);
-    for (const secret of secrets) assert.ok(!address.includes(secret), address);
-  }
-}
 
 describe('the web console in a real browser, against gateways over the test ledger', () => {
   let h1: TestGateway;
@@ -139,7 +96,7 @@ describe('the web console in a real browser, against gateways over the test ledg
     const otherHospitalTab = await ConsoleTab.open(browser, h2.url, RESULTS);
     try {
       await patientTab.screenshot('01-sign-in');
-      await assertAccessible(patientTab, 'sign-in');
+      await assertAccessible(patientTab.page, 'sign-in');
       const patientToken = await h1.token(did, { kind: 'patient' });
       await patientTab.signIn(patientToken);
       const patient = new PatientDriver(patientTab);
@@ -148,20 +105,20 @@ describe('the web console in a real browser, against gateways over the test ledg
       assert.ok(recovery.d, 'the recovery key file holds the private key');
       const request = await patient.registrationRequest();
       await patientTab.screenshot('02-patient-key');
-      await assertAccessible(patientTab, 'patient key');
+      await assertAccessible(patientTab.page, 'patient key');
 
       await staffTab.signIn(await h1.token('hospital1-attending-1'));
       const staff = new StaffDriver(staffTab);
       assert.match(await staff.registerPatient(request), new RegExp(`Registered ${did}`));
       await staffTab.screenshot('03-staff-register-patient');
-      await assertAccessible(staffTab, 'register a patient');
+      await assertAccessible(staffTab.page, 'register a patient');
       assert.deepEqual(consortium.verified.slice(-1), ['medledger.patient.register']);
-      await staff.anchor(conditionFile(recordId), did, recordId);
+      await staff.anchor(conditionFile(RESULTS, recordId), did, recordId);
 
       assert.match(await patient.grant('Hospital2MSP', 'Treatment for 30 days'), /Granted to Hospital2MSP/);
       assert.deepEqual(await patient.consentStatuses(), ['active']);
       await patientTab.screenshot('04-patient-consents');
-      await assertAccessible(patientTab, 'consents');
+      await assertAccessible(patientTab.page, 'consents');
       assert.equal(consortium.verified.at(-1), 'medledger.consent.grant');
 
       await otherHospitalTab.signIn(await h2.token('hospital2-attending-1'));
@@ -183,7 +140,7 @@ describe('the web console in a real browser, against gateways over the test ledg
       assert.match(log.accesses[1] ?? '', /Hospital2MSP[\s\S]*granted[\s\S]*your consent/);
       assert.match(log.keyChanges[0] ?? '', new RegExp(`${did}#key-1\\s+registered\\s+Hospital1MSP`));
       await patientTab.screenshot('05-patient-access-log');
-      await assertAccessible(patientTab, 'access log');
+      await assertAccessible(patientTab.page, 'access log');
 
       // The key never left the browser: the page keeps nothing but it in storage.
       const storage = await patientTab.page.evaluate(
@@ -225,7 +182,7 @@ describe('the web console in a real browser, against gateways over the test ledg
       assert.ok((JSON.parse(nextRecovery) as { d?: string }).d, 'the next recovery key is offered');
       assert.match(await patient.keyStatus(), new RegExp(`holds your current key, ${did}#key-2`));
       await tab.screenshot('19-patient-key-recovered', true);
-      await assertAccessible(tab, 'key recovered');
+      await assertAccessible(tab.page, 'key recovered');
 
       assert.match(await patient.grant('Hospital2MSP', 'One visit (24 hours)'), /Granted to Hospital2MSP/);
       assert.equal(consortium.verified.at(-1), 'medledger.consent.grant');
@@ -264,7 +221,7 @@ describe('the web console in a real browser, against gateways over the test ledg
       assert.match(await patient.importKey(keyFile), /kept in this browser/);
       assert.match(await patient.keyStatus(), new RegExp(`holds your current key, ${did}#key-1`));
       await tab.screenshot('20-patient-key-imported', true);
-      await assertAccessible(tab, 'key imported');
+      await assertAccessible(tab.page, 'key imported');
       assert.match(await patient.grant('Hospital2MSP', 'Treatment for 30 days'), /Granted to Hospital2MSP/);
       assert.equal(consortium.verified.at(-1), 'medledger.consent.grant');
       assert.deepEqual(await patient.consentStatuses(), ['active']);
@@ -283,27 +240,27 @@ describe('the web console in a real browser, against gateways over the test ledg
     try {
       await tab.signIn(await h1.token('hospital1-attending-1'));
       const staff = new StaffDriver(tab);
-      const file = conditionFile(recordId);
+      const file = conditionFile(RESULTS, recordId);
       const { announced, salt } = await staff.anchor(file, did, recordId);
       assert.match(announced, new RegExp(`Anchored ${recordId} version 1: quality accepted`));
       assert.match(salt, /^[0-9a-f]{64}$/);
       await tab.screenshot('06-staff-anchor');
-      await assertAccessible(tab, 'anchor');
+      await assertAccessible(tab.page, 'anchor');
 
       const versions = await staff.lookUp(recordId);
       assert.equal(versions.length, 1);
       assert.match(versions[0] ?? '', /diagnosis \(Condition, level 3\)[\s\S]*accepted/);
       assert.match(await staff.verify(file, salt), /The copy matches version 1 on the chain/);
-      const tampered = conditionFile(`${recordId}-tampered`, { recordedDate: '2026-01-16' });
+      const tampered = conditionFile(RESULTS, `${recordId}-tampered`, { recordedDate: '2026-01-16' });
       assert.match(await staff.verify(tampered, salt), /does NOT match version 1/);
       assert.match(await staff.requestAccess('treatment'), /Access granted \(CUSTODIAN_TREATMENT/);
       assert.deepEqual(await staff.readContent(), JSON.parse(readFileSync(file, 'utf8')) as object);
       await tab.screenshot('07-staff-record', true);
-      await assertAccessible(tab, 'record');
+      await assertAccessible(tab.page, 'record');
 
       // A date in the future holds a version for review; an attending clears it on the record page.
       const future = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-      await staff.anchor(conditionFile(heldId, { recordedDate: future }), did, heldId);
+      await staff.anchor(conditionFile(RESULTS, heldId, { recordedDate: future }), did, heldId);
       await staff.lookUp(heldId);
       await tab.page.getByRole('heading', { name: 'Held by the quality gate' }).waitFor();
       await tab.screenshot('08-staff-held-record');
@@ -311,7 +268,7 @@ describe('the web console in a real browser, against gateways over the test ledg
       assert.match((await staff.lookUp(heldId))[0] ?? '', /accepted/);
       await tab.go('Reviews');
       await tab.screenshot('09-staff-reviews');
-      await assertAccessible(tab, 'reviews');
+      await assertAccessible(tab.page, 'reviews');
       assertNoPersonalDataInAddresses(tab, [did, recordId]);
       assertQuiet(tab);
     } finally {
@@ -364,7 +321,7 @@ describe('the web console in a real browser, against gateways over the test ledg
       assert.equal(first.length, 25);
       assert.match(await auditor.checkFirstOnLedger(), /the ledger agrees/);
       await tab.screenshot('10-oversight-audit');
-      await assertAccessible(tab, 'audit search');
+      await assertAccessible(tab.page, 'audit search');
       const second = await auditor.nextPage();
       assert.equal(second.length, 31 - 25);
 
@@ -373,7 +330,7 @@ describe('the web console in a real browser, against gateways over the test ledg
       const csv = await auditor.reportCsv();
       assert.match(csv, /denials|reason/i);
       await tab.screenshot('11-oversight-report', true);
-      await assertAccessible(tab, 'compliance report');
+      await assertAccessible(tab.page, 'compliance report');
 
       const edges = await auditor.flows(1);
       assert.ok(
@@ -398,14 +355,15 @@ describe('the web console in a real browser, against gateways over the test ledg
         more.join(' | '),
       );
       await tab.screenshot('12-oversight-data-flow');
-      await assertAccessible(tab, 'data flow');
+      await assertAccessible(tab.page, 'data flow');
 
       await tab.go('Reviews');
       const emergency = tab.page.getByRole('row').filter({ hasText: recordId });
       await emergency.getByRole('button', { name: /^Justified/ }).click();
-      await emergency.getByText('justified', { exact: true }).first().waitFor();
+      await emergency.getByText('justified', { exact: true }).waitFor();
+      await emergency.getByText('reviewed', { exact: true }).waitFor();
       await tab.screenshot('13-oversight-reviews');
-      await assertAccessible(tab, 'reviews (auditor)');
+      await assertAccessible(tab.page, 'reviews (auditor)');
       assertNoPersonalDataInAddresses(tab, [did, recordId]);
       assertQuiet(tab);
     } finally {
@@ -438,7 +396,7 @@ describe('the web console in a real browser, against gateways over the test ledg
       ] as const) {
         await patientTab.go(title);
         assert.equal(await overflow(patientTab), 0, title);
-        await assertAccessible(patientTab, `${title} at 390 px`);
+        await assertAccessible(patientTab.page, `${title} at 390 px`);
         await patientTab.screenshot(shot);
       }
       await auditorTab.signIn(await regulator.token('regulator-auditor-1'));
@@ -448,7 +406,7 @@ describe('the web console in a real browser, against gateways over the test ledg
       await auditorTab.screenshot('17-phone-report');
       await auditor.flows(1);
       assert.equal(await overflow(auditorTab), 0, 'data flow');
-      await assertAccessible(auditorTab, 'data flow at 390 px');
+      await assertAccessible(auditorTab.page, 'data flow at 390 px');
       await auditorTab.screenshot('18-phone-data-flow');
       assertQuiet(patientTab, [/status of 404/]);
       assertQuiet(auditorTab);

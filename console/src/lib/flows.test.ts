@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { addEvents, edgeWidth, EMPTY_FLOWS, orgsOf, type FlowEvent } from './flows';
+import { addEvents, edgeWidth, EMPTY_FLOWS, sidesOf, type FlowEvent } from './flows';
 
 let n = 0;
 const event = (over: Partial<FlowEvent>): FlowEvent => ({
@@ -34,7 +34,7 @@ describe('data flows between orgs', () => {
     });
     assert.equal(state.flows.get('Hospital1MSP>Hospital1MSP')?.granted, 1);
     assert.equal(state.newest, '2026-03-01T11:00:00.000Z');
-    assert.deepEqual(orgsOf(state), ['Hospital1MSP', 'Hospital2MSP']);
+    assert.deepEqual(sidesOf(state), { asked: ['Hospital1MSP', 'Hospital2MSP'], keeps: ['Hospital1MSP'] });
   });
 
   it('when a poll returns events already seen, then they count once and the state is not changed in place', () => {

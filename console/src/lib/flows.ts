@@ -69,14 +69,13 @@ export function addEvents(
   return { state: { flows, seen, newest }, added };
 }
 
-/** Every org that takes part in a flow, sorted. */
-export function orgsOf(state: FlowState): string[] {
-  const orgs = new Set<string>();
-  for (const f of state.flows.values()) {
-    orgs.add(f.from);
-    orgs.add(f.to);
-  }
-  return [...orgs].sort();
+/** The orgs that asked and the orgs whose records were asked for, each sorted (the graph's two columns). */
+export function sidesOf(state: FlowState): { asked: string[]; keeps: string[] } {
+  const flows = [...state.flows.values()];
+  return {
+    asked: [...new Set(flows.map((f) => f.from))].sort(),
+    keeps: [...new Set(flows.map((f) => f.to))].sort(),
+  };
 }
 
 /** An edge's width for its volume: 1.5 px up to 10 px at the largest flow, on a square-root scale. */

@@ -44,3 +44,11 @@ export async function accessibilityViolations(page: Page): Promise<A11yViolation
     }));
   });
 }
+
+/** Fails with the page's accessibility violations, if any; `where` names the page in the message. */
+export async function assertAccessible(page: Page, where: string): Promise<void> {
+  const violations = await accessibilityViolations(page);
+  if (violations.length > 0) {
+    throw new Error(`${where}: accessibility: ${JSON.stringify(violations, null, 2)}`);
+  }
+}

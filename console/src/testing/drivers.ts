@@ -329,10 +329,11 @@ export class OversightDriver {
   }
 
   /** Opens the compliance report; returns, per chart, how many bars it drew. */
-  async report(): Promise<Record<string, number>> {
+  async report(
+    charts: readonly string[] = ['over-time', 'by-purpose', 'denials', 'break-glass'],
+  ): Promise<Record<string, number>> {
     const { page } = this.tab;
     await this.tab.go('Compliance report');
-    const charts = ['over-time', 'by-purpose', 'denials', 'break-glass'];
     const bars: Record<string, number> = {};
     for (const chart of charts) {
       const figure = page.locator(`figure[data-chart="${chart}"]`);

@@ -6,3 +6,5 @@
 export * from './a11y';
 export * from './drivers';
 export * from './fake-consortium';
+export * from './fhir-files';
+export * from './page-checks';

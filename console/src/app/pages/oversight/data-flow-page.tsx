@@ -5,11 +5,11 @@
  * Polling the projection the API already has, rather than a stream route, keeps one way of reading
  * the audit log, its authorization and its scope (a hospital admin sees their hospital's flows).
  */
-import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import { Background, Controls, MarkerType, Position, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
-import { addEvents, edgeWidth, EMPTY_FLOWS, orgsOf, type Flow, type FlowState } from '../../../lib/flows';
+import { addEvents, edgeWidth, EMPTY_FLOWS, sidesOf, type Flow, type FlowState } from '../../../lib/flows';
 import type { Alert, AuditEventView, Page } from '../../api-types';
 import { PageHead, Problem, Time, TxRef } from '../../components/ui';
 import { useSession } from '../../session';
@@ -114,42 +114,48 @@ function useAlerts() {
   return { alerts, error };
 }
 
-/** The orgs on a circle, each with the accesses inside it (its staff reading its own records). */
+/**
+ * Two columns, so no arrow loops back: on the left the orgs that asked, on the right the orgs that
+ * keep the records. An org reading its own records is an arrow between its two boxes.
+ */
 function graphOf(state: FlowState): { nodes: Node[]; edges: Edge[] } {
-  const orgs = orgsOf(state);
   const flows = [...state.flows.values()];
   const largest = Math.max(0, ...flows.map((f) => f.granted + f.denied));
-  const radius = 170;
-  const nodes: Node[] = orgs.map((org, i) => {
-    const angle = (2 * Math.PI * i) / Math.max(orgs.length, 1) - Math.PI / 2;
-    const own = state.flows.get(`${org}>${org}`);
-    const inside = own ? own.granted + own.denied : 0;
-    return {
-      id: org,
-      position: { x: 220 + radius * Math.cos(angle), y: 200 + radius * Math.sin(angle) },
-      data: { label: `${org}${inside > 0 ? ` · ${String(inside)} within` : ''}` },
+  const { asked, keeps } = sidesOf(state);
+  const column = (orgs: readonly string[], side: 'asked' | 'keeps'): Node[] =>
+    orgs.map((org, i) => ({
+      id: `${side}:${org}`,
+      type: side === 'asked' ? 'input' : 'output',
+      position: { x: side === 'asked' ? 0 : 420, y: i * 110 },
+      sourcePosition: Position.Right,
+      targetPosition: Position.Left,
+      data: { label: side === 'asked' ? `${org} asks` : `${org} keeps` },
       className: 'flow-node',
-      ariaLabel: `${org}: ${String(inside)} accesses within the org`,
+      ariaLabel: side === 'asked' ? `${org}, as the org that asked` : `${org}, as the org that keeps records`,
+    }));
+  const edges: Edge[] = flows.map((f) => {
+    const volume = f.granted + f.denied;
+    const denied = f.denied > 0;
+    return {
+      id: `${f.from}>${f.to}`,
+      source: `asked:${f.from}`,
+      target: `keeps:${f.to}`,
+      label: `${String(volume)}${denied ? ` (${String(f.denied)} denied)` : ''}`,
+      ariaLabel: `${f.from} to ${f.to}: ${String(volume)} accesses, ${String(f.denied)} denied, ${String(f.breakGlass)} break-glass`,
+      style: { strokeWidth: edgeWidth(volume, largest), stroke: denied ? '#B00020' : '#0072B2' },
+      // Arrowheads of one size, whatever the edge's width.
+      markerEnd: {
+        type: MarkerType.ArrowClosed,
+        color: denied ? '#B00020' : '#0072B2',
+        markerUnits: 'userSpaceOnUse',
+        width: 22,
+        height: 22,
+      },
+      labelBgPadding: [4, 2] as [number, number],
+      className: 'flow-edge',
     };
   });
-  const edges: Edge[] = flows
-    .filter((f) => f.from !== f.to)
-    .map((f) => {
-      const volume = f.granted + f.denied;
-      const denied = f.denied > 0;
-      return {
-        id: `${f.from}>${f.to}`,
-        source: f.from,
-        target: f.to,
-        label: `${String(volume)}${denied ? ` (${String(f.denied)} denied)` : ''}`,
-        ariaLabel: `${f.from} to ${f.to}: ${String(volume)} accesses, ${String(f.denied)} denied, ${String(f.breakGlass)} break-glass`,
-        style: { strokeWidth: edgeWidth(volume, largest), stroke: denied ? '#B00020' : '#0072B2' },
-        markerEnd: { type: MarkerType.ArrowClosed, color: denied ? '#B00020' : '#0072B2' },
-        labelBgPadding: [4, 2] as [number, number],
-        className: 'flow-edge',
-      };
-    });
-  return { nodes, edges };
+  return { nodes: [...column(asked, 'asked'), ...column(keeps, 'keeps')], edges };
 }
 
 function FlowTable({ flows }: { readonly flows: readonly Flow[] }): ReactNode {
@@ -230,8 +236,8 @@ export function DataFlowPage(): ReactNode {
   return (
     <div className="page">
       <PageHead title="Data flow and alerts">
-        Who reads whose records, live: each arrow goes from the org that asked to the org that keeps the
-        record, as wide as its volume; red when some were denied.
+        Who reads whose records, live: each arrow goes from the org that asked (left) to the org that keeps
+        the record (right), as wide as its volume; red when some were denied.
       </PageHead>
       <div className="toolbar">
         <label>
@@ -270,7 +276,7 @@ export function DataFlowPage(): ReactNode {
               edgesFocusable
             >
               <Background />
-              <Controls showInteractive={false} />
+              <Controls position="top-right" showInteractive={false} />
             </ReactFlow>
           </div>
           {flows.length === 0 ? <p>No access decision in this window.</p> : <FlowTable flows={flows} />}

@@ -62,7 +62,11 @@ function ClearButton({
   );
 }
 
-function ReviewBreakGlass({
+/**
+ * One emergency access and its review. The write's answer gives the outcome at once; the list shows
+ * it too once the projection has the review's event.
+ */
+function BreakGlassRow({
   item,
   onDone,
 }: {
@@ -80,19 +84,44 @@ function ReviewBreakGlass({
     onDone();
     return answer;
   });
-  // The write's answer says the outcome at once; the report shows it once the projection has the event.
   const outcome = item.review?.outcome ?? action.result?.case.outcome ?? null;
-  if (outcome !== null) return <span className={`status ${outcome}`}>{outcome}</span>;
+  const state = outcome ?? item.state;
   return (
-    <div className="actions">
-      <ActionButton busy={action.busy} kind="secondary" onClick={() => void action.run('justified')}>
-        Justified<span className="sr-only"> ({item.recordId})</span>
-      </ActionButton>
-      <ActionButton busy={action.busy} kind="danger" onClick={() => void action.run('unjustified')}>
-        Unjustified<span className="sr-only"> ({item.recordId})</span>
-      </ActionButton>
-      <Problem error={action.error} />
-    </div>
+    <tr className={state === 'overdue' ? 'flagged' : undefined}>
+      <td>
+        <Time iso={item.txTime} />
+      </td>
+      <td>
+        <code>{item.actorDid}</code> ({item.actorMsp})
+      </td>
+      <td>
+        <code>{item.recordId}</code> at {item.custodian}
+      </td>
+      <td>
+        <span className={`status ${state}`}>{state}</span>
+      </td>
+      <td>
+        <Time iso={item.reviewDeadline} />
+      </td>
+      <td>
+        <TxRef txId={item.txId} blockNumber={item.blockNumber} />
+      </td>
+      <td>
+        {outcome !== null ? (
+          <span>reviewed</span>
+        ) : (
+          <div className="actions">
+            <ActionButton busy={action.busy} kind="secondary" onClick={() => void action.run('justified')}>
+              Justified<span className="sr-only"> ({item.recordId})</span>
+            </ActionButton>
+            <ActionButton busy={action.busy} kind="danger" onClick={() => void action.run('unjustified')}>
+              Unjustified<span className="sr-only"> ({item.recordId})</span>
+            </ActionButton>
+            <Problem error={action.error} />
+          </div>
+        )}
+      </td>
+    </tr>
   );
 }
 
@@ -198,29 +227,7 @@ function BreakGlassList({
             </thead>
             <tbody>
               {open.map((b) => (
-                <tr key={b.eventId} className={b.state === 'overdue' ? 'flagged' : undefined}>
-                  <td>
-                    <Time iso={b.txTime} />
-                  </td>
-                  <td>
-                    <code>{b.actorDid}</code> ({b.actorMsp})
-                  </td>
-                  <td>
-                    <code>{b.recordId}</code> at {b.custodian}
-                  </td>
-                  <td>
-                    <span className={`status ${b.state}`}>{b.state}</span>
-                  </td>
-                  <td>
-                    <Time iso={b.reviewDeadline} />
-                  </td>
-                  <td>
-                    <TxRef txId={b.txId} blockNumber={b.blockNumber} />
-                  </td>
-                  <td>
-                    <ReviewBreakGlass item={b} onDone={onDone} />
-                  </td>
-                </tr>
+                <BreakGlassRow key={b.eventId} item={b} onDone={onDone} />
               ))}
             </tbody>
           </table>
