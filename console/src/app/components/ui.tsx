@@ -159,3 +159,72 @@ export function downloadText(name: string, text: string, type = 'application/jso
   a.remove();
   URL.revokeObjectURL(url);
 }
+
+/** A column head; `hidden` is read by screen readers only (a column of buttons). */
+export type Column = string | { readonly hidden: string };
+
+/**
+ * A table that scrolls sideways by itself when wider than the page (at phone width): a focusable,
+ * labelled region so keyboard users can scroll it too, with its caption and column heads.
+ */
+export function DataTable({
+  caption,
+  hiddenCaption = false,
+  columns,
+  children,
+}: {
+  readonly caption: string;
+  readonly hiddenCaption?: boolean;
+  readonly columns: readonly Column[];
+  readonly children: ReactNode;
+}): ReactNode {
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={`${caption} (scrolls sideways)`}>
+      <table>
+        <caption className={hiddenCaption ? 'sr-only' : undefined}>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) =>
+              typeof c === 'string' ? (
+                <th key={c} scope="col">
+                  {c}
+                </th>
+              ) : (
+                <th key={c.hidden} scope="col">
+                  <span className="sr-only">{c.hidden}</span>
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A labelled file picker that hands the chosen file (or null when cleared) to `onFile`. */
+export function FileField({
+  label,
+  accept,
+  onFile,
+}: {
+  readonly label: string;
+  readonly accept: string;
+  readonly onFile: (file: File | null) => void;
+}): ReactNode {
+  return (
+    <Field label={label}>
+      {(id) => (
+        <input
+          id={id}
+          type="file"
+          accept={accept}
+          onChange={(e) => {
+            onFile(e.target.files?.[0] ?? null);
+          }}
+        />
+      )}
+    </Field>
+  );
+}

@@ -8,7 +8,7 @@ import { ACCESS_OUTCOMES, PURPOSES } from '@medledger/domain/browser';
 import { useState, type SyntheticEvent, type ReactNode } from 'react';
 
 import type { AuditEvent, AuditEventView, Page } from '../../api-types';
-import { ActionButton, Field, PageHead, Problem, Time, TxRef } from '../../components/ui';
+import { ActionButton, DataTable, Field, PageHead, Problem, Time, TxRef } from '../../components/ui';
 import { useAction } from '../../hooks';
 import { useSession } from '../../session';
 import { isoOfLocal } from '../../../lib/time';
@@ -93,57 +93,43 @@ function LedgerCopy({ event }: { readonly event: AuditEventView }): ReactNode {
 function Results({ page }: { readonly page: Page<AuditEventView> }): ReactNode {
   if (page.items.length === 0) return <p>No access decision matches.</p>;
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label="Access decisions (scrolls sideways)">
-      <table>
-        <caption>Access decisions, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Record</th>
-            <th scope="col">Patient</th>
-            <th scope="col">Purpose</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Basis</th>
-            <th scope="col">Transaction and block</th>
-          </tr>
-        </thead>
-        <tbody>
-          {page.items.map((e) => (
-            <tr key={e.eventId} className={e.breakGlass ? 'flagged' : undefined}>
-              <td>
-                <Time iso={e.txTime} />
-              </td>
-              <td>
-                <code>{e.actorDid}</code>
-                <span className="muted">
-                  {' '}
-                  {e.actorMsp}
-                  {e.actorRole === null ? '' : `, ${e.actorRole}`}
-                </span>
-              </td>
-              <td>
-                <code>{e.recordId}</code> <span className="muted">at {e.custodian}</span>
-              </td>
-              <td>
-                <code>{e.patientDid}</code>
-              </td>
-              <td>{e.purpose}</td>
-              <td>
-                <span className={`status ${e.outcome}`}>{e.outcome}</span>
-              </td>
-              <td>
-                {e.reason}
-                {e.breakGlass ? <span className="tag">break-glass</span> : null}
-              </td>
-              <td>
-                <LedgerCopy event={e} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Access decisions, newest first"
+      columns={['When', 'Actor', 'Record', 'Patient', 'Purpose', 'Outcome', 'Basis', 'Transaction and block']}
+    >
+      {page.items.map((e) => (
+        <tr key={e.eventId} className={e.breakGlass ? 'flagged' : undefined}>
+          <td>
+            <Time iso={e.txTime} />
+          </td>
+          <td>
+            <code>{e.actorDid}</code>
+            <span className="muted">
+              {' '}
+              {e.actorMsp}
+              {e.actorRole === null ? '' : `, ${e.actorRole}`}
+            </span>
+          </td>
+          <td>
+            <code>{e.recordId}</code> <span className="muted">at {e.custodian}</span>
+          </td>
+          <td>
+            <code>{e.patientDid}</code>
+          </td>
+          <td>{e.purpose}</td>
+          <td>
+            <span className={`status ${e.outcome}`}>{e.outcome}</span>
+          </td>
+          <td>
+            {e.reason}
+            {e.breakGlass ? <span className="tag">break-glass</span> : null}
+          </td>
+          <td>
+            <LedgerCopy event={e} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

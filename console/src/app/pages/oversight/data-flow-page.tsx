@@ -11,7 +11,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 
 import { addEvents, edgeWidth, EMPTY_FLOWS, sidesOf, type Flow, type FlowState } from '../../../lib/flows';
 import type { Alert, AuditEventView, Page } from '../../api-types';
-import { PageHead, Problem, Time, TxRef } from '../../components/ui';
+import { DataTable, PageHead, Problem, Time, TxRef } from '../../components/ui';
 import { useSession } from '../../session';
 
 /** How often the view asks for new decisions and alerts. */
@@ -160,35 +160,23 @@ function graphOf(state: FlowState): { nodes: Node[]; edges: Edge[] } {
 
 function FlowTable({ flows }: { readonly flows: readonly Flow[] }): ReactNode {
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label="Flows between orgs (scrolls sideways)">
-      <table>
-        <caption>Flows between orgs (the graph's edges)</caption>
-        <thead>
-          <tr>
-            <th scope="col">From (who asked)</th>
-            <th scope="col">To (whose record)</th>
-            <th scope="col">Granted</th>
-            <th scope="col">Denied</th>
-            <th scope="col">Break-glass</th>
-            <th scope="col">Latest</th>
-          </tr>
-        </thead>
-        <tbody>
-          {flows.map((f) => (
-            <tr key={`${f.from}>${f.to}`}>
-              <td>{f.from}</td>
-              <td>{f.to}</td>
-              <td>{f.granted}</td>
-              <td>{f.denied}</td>
-              <td>{f.breakGlass}</td>
-              <td>
-                <Time iso={f.last} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Flows between orgs (the graph's edges)"
+      columns={['From (who asked)', 'To (whose record)', 'Granted', 'Denied', 'Break-glass', 'Latest']}
+    >
+      {flows.map((f) => (
+        <tr key={`${f.from}>${f.to}`}>
+          <td>{f.from}</td>
+          <td>{f.to}</td>
+          <td>{f.granted}</td>
+          <td>{f.denied}</td>
+          <td>{f.breakGlass}</td>
+          <td>
+            <Time iso={f.last} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -11,6 +11,7 @@ import { bucketsOf, dateInputOf, isoOfLocal } from '../../../lib/time';
 import type { ComplianceReport } from '../../api-types';
 import {
   ActionButton,
+  DataTable,
   downloadText,
   Field,
   Loading,
@@ -61,29 +62,15 @@ function Figure({
       )}
       <details>
         <summary>The numbers</summary>
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={`${title}: the numbers`}>
-          <table>
-            <caption className="sr-only">{title}</caption>
-            <thead>
-              <tr>
-                {columns.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r, i) => (
-                <tr key={i}>
-                  {columns.map((c) => (
-                    <td key={c}>{r[c] ?? 0}</td>
-                  ))}
-                </tr>
+        <DataTable caption={title} hiddenCaption columns={columns}>
+          {rows.map((r, i) => (
+            <tr key={i}>
+              {columns.map((c) => (
+                <td key={c}>{r[c] ?? 0}</td>
               ))}
-            </tbody>
-          </table>
-        </div>
+            </tr>
+          ))}
+        </DataTable>
       </details>
     </figure>
   );

@@ -9,7 +9,7 @@ import { Link } from 'react-router';
 
 import { signAccessLogProof } from '../../../lib/patient-signer';
 import type { AccessLogPage as LogPage } from '../../api-types';
-import { Loading, PageHead, Problem, Time, TxRef } from '../../components/ui';
+import { DataTable, Loading, PageHead, Problem, Time, TxRef } from '../../components/ui';
 import type { StoredKey } from '../../key-store';
 import { useSession } from '../../session';
 import { usePatientKey } from './use-patient-key';
@@ -69,59 +69,40 @@ function Entries({ pages }: { readonly pages: readonly LogPage[] }): ReactNode {
   const items = pages.flatMap((p) => p.items);
   if (items.length === 0) return <p>No one has asked for your records yet.</p>;
   return (
-    <div
-      className="table-wrap"
-      tabIndex={0}
-      role="region"
-      aria-label="Accesses to your records (scrolls sideways)"
+    <DataTable
+      caption="Accesses to your records, newest first"
+      columns={['When', 'Who', 'Org', 'Record', 'Purpose', 'Outcome', 'Basis', 'On the ledger']}
     >
-      <table>
-        <caption>Accesses to your records, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Org</th>
-            <th scope="col">Record</th>
-            <th scope="col">Purpose</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Basis</th>
-            <th scope="col">On the ledger</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((e) => (
-            <tr key={e.eventId} className={e.breakGlass ? 'flagged' : undefined}>
-              <td>
-                <Time iso={e.time} />
-              </td>
-              <td>
-                <code>{e.actorDid}</code>
-                {e.actorRole === null ? null : <span className="muted"> ({e.actorRole})</span>}
-              </td>
-              <td>{e.actorOrg}</td>
-              <td>
-                <code>{e.recordId}</code> <span className="muted">at {e.custodian}</span>
-              </td>
-              <td>{e.purpose}</td>
-              <td>
-                <span className={`status ${e.outcome}`}>{e.outcome}</span>
-                {e.outcome === 'denied' ? <span className="muted"> ({e.reason})</span> : null}
-              </td>
-              <td>
-                {BASIS[e.basis]}
-                {e.breakGlass ? (
-                  <span className="muted"> · review: {e.breakGlassReview?.outcome ?? 'pending'}</span>
-                ) : null}
-              </td>
-              <td>
-                <TxRef txId={e.txId} blockNumber={e.blockNumber} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+      {items.map((e) => (
+        <tr key={e.eventId} className={e.breakGlass ? 'flagged' : undefined}>
+          <td>
+            <Time iso={e.time} />
+          </td>
+          <td>
+            <code>{e.actorDid}</code>
+            {e.actorRole === null ? null : <span className="muted"> ({e.actorRole})</span>}
+          </td>
+          <td>{e.actorOrg}</td>
+          <td>
+            <code>{e.recordId}</code> <span className="muted">at {e.custodian}</span>
+          </td>
+          <td>{e.purpose}</td>
+          <td>
+            <span className={`status ${e.outcome}`}>{e.outcome}</span>
+            {e.outcome === 'denied' ? <span className="muted"> ({e.reason})</span> : null}
+          </td>
+          <td>
+            {BASIS[e.basis]}
+            {e.breakGlass ? (
+              <span className="muted"> · review: {e.breakGlassReview?.outcome ?? 'pending'}</span>
+            ) : null}
+          </td>
+          <td>
+            <TxRef txId={e.txId} blockNumber={e.blockNumber} />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -130,37 +111,26 @@ function KeyChanges({ page }: { readonly page: LogPage }): ReactNode {
     <section aria-labelledby="keys-title" className="card">
       <h2 id="keys-title">Changes of your key</h2>
       <p>A change you did not make means someone else holds a key of yours: recover your key at once.</p>
-      <div className="table-wrap" tabIndex={0} role="region" aria-label="Your keys (scrolls sideways)">
-        <table>
-          <caption>Your keys, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Key</th>
-              <th scope="col">Change</th>
-              <th scope="col">Relayed by</th>
-              <th scope="col">On the ledger</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.keyChanges.map((k) => (
-              <tr key={k.txId}>
-                <td>
-                  <Time iso={k.time} />
-                </td>
-                <td>
-                  <code>{k.keyId}</code>
-                </td>
-                <td>{k.change}</td>
-                <td>{k.relayedBy ?? 'unknown'}</td>
-                <td>
-                  <TxRef txId={k.txId} blockNumber={k.blockNumber} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Your keys, newest first"
+        columns={['When', 'Key', 'Change', 'Relayed by', 'On the ledger']}
+      >
+        {page.keyChanges.map((k) => (
+          <tr key={k.txId}>
+            <td>
+              <Time iso={k.time} />
+            </td>
+            <td>
+              <code>{k.keyId}</code>
+            </td>
+            <td>{k.change}</td>
+            <td>{k.relayedBy ?? 'unknown'}</td>
+            <td>
+              <TxRef txId={k.txId} blockNumber={k.blockNumber} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

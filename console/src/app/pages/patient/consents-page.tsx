@@ -9,7 +9,17 @@ import { Link } from 'react-router';
 
 import { signConsentGrant, signConsentRevocation, type ConsentScope } from '../../../lib/patient-signer';
 import type { Consent, LedgerPage, Written } from '../../api-types';
-import { ActionButton, Done, Field, Loading, PageHead, Problem, Time, TxRef } from '../../components/ui';
+import {
+  ActionButton,
+  DataTable,
+  Done,
+  Field,
+  Loading,
+  PageHead,
+  Problem,
+  Time,
+  TxRef,
+} from '../../components/ui';
 import { useAction } from '../../hooks';
 import type { StoredKey } from '../../key-store';
 import { useSession } from '../../session';
@@ -352,49 +362,34 @@ function ConsentTable({
 }): ReactNode {
   if (consents.length === 0) return <p>You have granted no consents yet.</p>;
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label="Your consents (scrolls sideways)">
-      <table>
-        <caption>Your consents, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Granted to</th>
-            <th scope="col">Data</th>
-            <th scope="col">Purpose</th>
-            <th scope="col">Until</th>
-            <th scope="col">Status</th>
-            <th scope="col">On the ledger</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {consents.map((c) => (
-            <tr key={c.consentId}>
-              <td>{granteeText(c.grantee)}</td>
-              <td>
-                {c.categories.join(', ')} (level ≤ {c.maxLevel})
-              </td>
-              <td>{c.purpose}</td>
-              <td>
-                <Time iso={c.periodEnd} />
-              </td>
-              <td>
-                <span className={`status ${c.status}`}>{c.status}</span>
-              </td>
-              <td>
-                <TxRef txId={c.revokeTxId ?? c.grantTxId} />
-              </td>
-              <td>
-                {c.status === 'active' && stored ? (
-                  <RevokeButton stored={stored} consent={c} onRevoked={onChange} />
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Your consents, newest first"
+      columns={['Granted to', 'Data', 'Purpose', 'Until', 'Status', 'On the ledger', { hidden: 'Actions' }]}
+    >
+      {consents.map((c) => (
+        <tr key={c.consentId}>
+          <td>{granteeText(c.grantee)}</td>
+          <td>
+            {c.categories.join(', ')} (level ≤ {c.maxLevel})
+          </td>
+          <td>{c.purpose}</td>
+          <td>
+            <Time iso={c.periodEnd} />
+          </td>
+          <td>
+            <span className={`status ${c.status}`}>{c.status}</span>
+          </td>
+          <td>
+            <TxRef txId={c.revokeTxId ?? c.grantTxId} />
+          </td>
+          <td>
+            {c.status === 'active' && stored ? (
+              <RevokeButton stored={stored} consent={c} onRevoked={onChange} />
+            ) : null}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -22,6 +22,7 @@ import {
   Done,
   downloadText,
   Field,
+  FileField,
   PageHead,
   Problem,
   readJsonFile,
@@ -246,18 +247,7 @@ function ImportKey({
     <section aria-labelledby="import-title" className="card">
       <h2 id="import-title">Use an existing key</h2>
       <p>A private key file (JWK) made by the command-line tool or saved from another device.</p>
-      <Field label="Private key file">
-        {(id) => (
-          <input
-            id={id}
-            type="file"
-            accept="application/json,.json,.jwk"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-            }}
-          />
-        )}
-      </Field>
+      <FileField label="Private key file" accept="application/json,.json,.jwk" onFile={setFile} />
       <Problem error={action.error} />
       {action.result === undefined ? null : <Done>{action.result}</Done>}
       <ActionButton busy={action.busy} kind="secondary" disabled={!file} onClick={() => void action.run()}>
@@ -315,18 +305,7 @@ function RecoverKey({
         Your recovery key signs the change to a new key made here. The recovery key is then spent: save the
         next one the console makes.
       </p>
-      <Field label="Recovery key file">
-        {(id) => (
-          <input
-            id={id}
-            type="file"
-            accept="application/json,.json,.jwk"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-            }}
-          />
-        )}
-      </Field>
+      <FileField label="Recovery key file" accept="application/json,.json,.jwk" onFile={setFile} />
       <Problem error={action.error} />
       {action.result === undefined ? null : <Done>{action.result}</Done>}
       <ActionButton busy={action.busy} kind="secondary" disabled={!file} onClick={() => void action.run()}>

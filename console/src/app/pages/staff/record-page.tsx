@@ -16,7 +16,18 @@ import type {
   VerifyRecordOutput,
   Written,
 } from '../../api-types';
-import { ActionButton, Done, Field, PageHead, Problem, readJsonFile, Time, TxRef } from '../../components/ui';
+import {
+  ActionButton,
+  DataTable,
+  Done,
+  Field,
+  FileField,
+  PageHead,
+  Problem,
+  readJsonFile,
+  Time,
+  TxRef,
+} from '../../components/ui';
 import { useAction } from '../../hooks';
 import { useSession } from '../../session';
 
@@ -24,53 +35,42 @@ const recordPath = (id: string, rest = ''): string => `/v1/records/${encodeURICo
 
 function Versions({ history }: { readonly history: RecordHistory }): ReactNode {
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label="Versions (scrolls sideways)">
-      <table>
-        <caption>Versions of {history.recordId}, oldest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Anchored</th>
-            <th scope="col">Category</th>
-            <th scope="col">Quality</th>
-            <th scope="col">Content hash</th>
-            <th scope="col">Author</th>
-            <th scope="col">On the ledger</th>
+    <>
+      <DataTable
+        caption={`Versions of ${history.recordId}, oldest first`}
+        columns={['Version', 'Anchored', 'Category', 'Quality', 'Content hash', 'Author', 'On the ledger']}
+      >
+        {history.versions.map((v) => (
+          <tr key={v.version}>
+            <td>
+              {v.version}
+              {v.erased ? <span className="tag">erased</span> : null}
+            </td>
+            <td>
+              <Time iso={v.txTime} />
+            </td>
+            <td>
+              {v.category} ({v.fhirResourceType}, level {v.level})
+            </td>
+            <td>
+              <span className={`status ${v.qualityStatus}`}>{v.qualityStatus}</span>
+            </td>
+            <td>
+              <code title={v.contentHash}>{v.contentHash.slice(0, 16)}…</code>
+            </td>
+            <td>
+              <code>{v.authorDid}</code>
+            </td>
+            <td>
+              <TxRef txId={v.txId} />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {history.versions.map((v) => (
-            <tr key={v.version}>
-              <td>
-                {v.version}
-                {v.erased ? <span className="tag">erased</span> : null}
-              </td>
-              <td>
-                <Time iso={v.txTime} />
-              </td>
-              <td>
-                {v.category} ({v.fhirResourceType}, level {v.level})
-              </td>
-              <td>
-                <span className={`status ${v.qualityStatus}`}>{v.qualityStatus}</span>
-              </td>
-              <td>
-                <code title={v.contentHash}>{v.contentHash.slice(0, 16)}…</code>
-              </td>
-              <td>
-                <code>{v.authorDid}</code>
-              </td>
-              <td>
-                <TxRef txId={v.txId} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {history.erasures.length > 0 ? (
         <p>Erased: {history.erasures.map((e) => `version ${String(e.version)} (${e.reason})`).join(', ')}.</p>
       ) : null}
-    </div>
+    </>
   );
 }
 
@@ -97,18 +97,11 @@ function VerifyCopy({ record }: { readonly record: RecordAnchor }): ReactNode {
         Checks that a copy of version {record.version} is exactly what was anchored (its salted hash on the
         chain).
       </p>
-      <Field label="Copy of the content (FHIR JSON)">
-        {(id) => (
-          <input
-            id={id}
-            type="file"
-            accept="application/json,application/fhir+json,.json"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
-            }}
-          />
-        )}
-      </Field>
+      <FileField
+        label="Copy of the content (FHIR JSON)"
+        accept="application/json,application/fhir+json,.json"
+        onFile={setFile}
+      />
       <Field label="Salt" hint="From the answer of the anchoring (Download the salt).">
         {(id, hint) => (
           <input

@@ -7,7 +7,17 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 
 import type { BreakGlassCaseView, ComplianceReport, RecordAnchor, Written } from '../../api-types';
-import { ActionButton, Done, Field, Loading, PageHead, Problem, Time, TxRef } from '../../components/ui';
+import {
+  ActionButton,
+  DataTable,
+  Done,
+  Field,
+  Loading,
+  PageHead,
+  Problem,
+  Time,
+  TxRef,
+} from '../../components/ui';
 import { useAction } from '../../hooks';
 import { useSession, type Who } from '../../session';
 
@@ -141,52 +151,31 @@ function HeldRecords({
       {held.length === 0 ? (
         <p>No record version is waiting for review.</p>
       ) : (
-        <div
-          className="table-wrap"
-          tabIndex={0}
-          role="region"
-          aria-label="Held record versions (scrolls sideways)"
+        <DataTable
+          caption="Record versions anchored as needs review"
+          columns={['Record', 'Version', 'Hospital', 'Anchored', 'On the ledger', { hidden: 'Actions' }]}
         >
-          <table>
-            <caption>Record versions anchored as needs review</caption>
-            <thead>
-              <tr>
-                <th scope="col">Record</th>
-                <th scope="col">Version</th>
-                <th scope="col">Hospital</th>
-                <th scope="col">Anchored</th>
-                <th scope="col">On the ledger</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {held.map((h) => (
-                <tr key={`${h.recordId}:${String(h.version)}`}>
-                  <td>
-                    <Link to="/staff/record" state={{ recordId: h.recordId }}>
-                      {h.recordId}
-                    </Link>
-                  </td>
-                  <td>{h.version}</td>
-                  <td>{h.custodian}</td>
-                  <td>
-                    <Time iso={h.anchoredAt} />
-                  </td>
-                  <td>
-                    <TxRef txId={h.txId} blockNumber={h.blockNumber} />
-                  </td>
-                  <td>
-                    {canClear ? (
-                      <ClearButton recordId={h.recordId} version={h.version} onDone={onDone} />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+          {held.map((h) => (
+            <tr key={`${h.recordId}:${String(h.version)}`}>
+              <td>
+                <Link to="/staff/record" state={{ recordId: h.recordId }}>
+                  {h.recordId}
+                </Link>
+              </td>
+              <td>{h.version}</td>
+              <td>{h.custodian}</td>
+              <td>
+                <Time iso={h.anchoredAt} />
+              </td>
+              <td>
+                <TxRef txId={h.txId} blockNumber={h.blockNumber} />
+              </td>
+              <td>
+                {canClear ? <ClearButton recordId={h.recordId} version={h.version} onDone={onDone} /> : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -206,32 +195,14 @@ function BreakGlassList({
       {open.length === 0 ? (
         <p>No emergency access in the last 30 days.</p>
       ) : (
-        <div
-          className="table-wrap"
-          tabIndex={0}
-          role="region"
-          aria-label="Break-glass accesses (scrolls sideways)"
+        <DataTable
+          caption="Emergency accesses, overdue first"
+          columns={['When', 'Who', 'Record', 'State', 'Review by', 'On the ledger', 'Review']}
         >
-          <table>
-            <caption>Emergency accesses, overdue first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Record</th>
-                <th scope="col">State</th>
-                <th scope="col">Review by</th>
-                <th scope="col">On the ledger</th>
-                <th scope="col">Review</th>
-              </tr>
-            </thead>
-            <tbody>
-              {open.map((b) => (
-                <BreakGlassRow key={b.eventId} item={b} onDone={onDone} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+          {open.map((b) => (
+            <BreakGlassRow key={b.eventId} item={b} onDone={onDone} />
+          ))}
+        </DataTable>
       )}
     </section>
   );
