@@ -5,8 +5,8 @@
 //   node scripts/test.mjs          static checks + unit/component tests (what `npm test` runs)
 //   node scripts/test.mjs --e2e    end-to-end tests only (`npm run test:e2e`)
 //   node scripts/test.mjs --all    everything
-//   node scripts/test.mjs --faults the hostile-insider suite under test/insiders, then the fault, bad-input
-//                                  and leak suite under test/faults (`npm run test:faults`)
+//   node scripts/test.mjs --faults the fault, bad-input and leak suite under test/faults, then the
+//                                  hostile-insider suite under test/insiders (`npm run test:faults`)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -81,11 +81,20 @@ if (runE2e || runFaults) {
     status.status === 0 && !/^\s+(orderer|peer|ca-|chaincode-)\S*\s+stopped/m.test(status.stdout);
   if (!alreadyUp) run('starting the consortium for the end-to-end tests', process.execPath, [cli, 'start']);
   const faultsDir = join(root, 'test', 'dist', 'faults');
-  // The long fault suite runs only with --faults, after the hostile-insider suite (which the
-  // end-to-end run includes too); the leak check (z-*) runs after the scenarios.
+  const insidersDir = join(root, 'test', 'dist', 'insiders');
+  // The long fault suite and the insider cases that stop or swap consortium processes run only with
+  // --faults; the end-to-end run has the other insider cases and the short versions of those
+  // (`insiders-short.test.ts`). The test runner takes the files in path order: the fault scenarios,
+  // their leak check (z-*, the canary name of the scenarios' content), then the insider cases (their
+  // own canary scans).
+  const faultsOnly = ['hole-3-anchor-rewrite', 'hole-5-canary', 'hole-6-colluders', 'regulator-outage'].map(
+    (name) => join(insidersDir, `${name}.test.js`),
+  );
   const e2e = runFaults
-    ? [...findTests(join(root, 'test', 'dist', 'insiders')), ...findTests(faultsDir)]
-    : findTests(join(root, 'test', 'dist')).filter((f) => !f.startsWith(`${faultsDir}/`));
+    ? [...findTests(faultsDir), ...findTests(insidersDir)]
+    : findTests(join(root, 'test', 'dist')).filter(
+        (f) => !f.startsWith(`${faultsDir}/`) && !faultsOnly.includes(f),
+      );
   const result = spawnSync(
     process.execPath,
     ['--test', '--test-concurrency=1', '--test-reporter=spec', ...e2e.map((f) => relative(root, f))],

@@ -34,7 +34,8 @@ export function renderCompose(topology: Topology): string {
   const header = [
     '# Generated from network/src/topology.ts by `npm run network:compose`; do not edit by hand.',
     '# Prepare the state first with `npm run network:generate` (certificates, genesis block, packages),',
-    '# then `docker compose up -d` and `npm run network:deploy` (channel join and chaincode lifecycle).',
+    '# then `docker compose up -d` and `npm run network:deploy` (channel join, chaincode lifecycle with the',
+    '# sealed collections config, and the consortium and collection keys on the ledger).',
     '',
   ].join('\n');
   return header + stringify({ name: 'medledger', services, volumes }, { lineWidth: 0, nullStr: '' });
