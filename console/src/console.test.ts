@@ -16,6 +16,7 @@ import {
   conditionFile,
   ConsoleTab,
   FakeConsortium,
+  keptGrants,
   OversightDriver,
   PatientDriver,
   PHONE,
@@ -83,6 +84,20 @@ describe('the web console in a real browser, against gateways over the test ledg
     assert.ok(answer.ok, await answer.text());
   }
 
+  /** Registers `did` at hospital 1 with a key made outside the browser; returns its private key file. */
+  async function registeredKeyFile(did: string): Promise<string> {
+    const cliKey = generatePatientKey();
+    const recovery = generatePatientKey();
+    await registerAtHospital1(
+      JSON.stringify(
+        signPatientRegistration(did, cliKey, recovery.publicJwk, 'Hospital1MSP', { nowMs: Date.now() }),
+      ),
+    );
+    const keyFile = RESULTS.download(`${uid('key')}.json`);
+    writeFileSync(keyFile, JSON.stringify(cliKey.privateJwk));
+    return keyFile;
+  }
+
   after(async () => {
     await browser.close();
     await Promise.all([h1.close(), h2.close(), regulator.close()]);
@@ -117,21 +132,24 @@ describe('the web console in a real browser, against gateways over the test ledg
 
       assert.match(await patient.grant('Hospital2MSP', 'Treatment for 30 days'), /Granted to Hospital2MSP/);
       assert.deepEqual(await patient.consentStatuses(), ['active']);
+      // Hospital 1 holds no consent to hospital 2: the row comes from the grant this browser keeps.
+      assert.deepEqual(await patient.consentSources(), ['this browser']);
       await patientTab.screenshot('04-patient-consents');
       await assertAccessible(patientTab.page, 'consents');
       assert.equal(consortium.verified.at(-1), 'medledger.consent.grant');
 
       await otherHospitalTab.signIn(await h2.token('hospital2-attending-1'));
       const other = new StaffDriver(otherHospitalTab);
-      await other.lookUp(recordId);
-      assert.match(await other.requestAccess('treatment'), /Access granted \(CONSENT/);
+      await other.lookUp(recordId, 'Hospital1MSP');
+      assert.match(await other.requestAccess('treatment', did), /Access granted \(CONSENT/);
       const content = (await other.readContent()) as { code: { text: string } };
       assert.equal(content.code.text, 'Essential hypertension');
 
       await patient.revoke('Hospital2MSP');
       assert.deepEqual(await patient.consentStatuses(), ['revoked']);
       assert.equal(consortium.verified.at(-1), 'medledger.consent.revoke');
-      assert.match(await other.requestAccess('treatment'), /Access denied \(CONSENT_REVOKED/);
+      // Revoked, the consent is no longer presented by hospital 2's gateway: nothing backs the access.
+      assert.match(await other.requestAccess('treatment', did), /Access denied \(NO_CONSENT/);
 
       await consortium.caughtUp();
       const log = await patient.accessLog();
@@ -147,6 +165,12 @@ describe('the web console in a real browser, against gateways over the test ledg
         'JSON.stringify({ local: localStorage.length, session: sessionStorage.length, cookies: document.cookie })',
       );
       assert.equal(storage, JSON.stringify({ local: 0, session: 0, cookies: '' }));
+      const kept = await keptGrants(patientTab);
+      assert.equal(kept.rows, 1);
+      assert.equal(kept.extractable, false, 'the receipt key cannot be exported');
+      const consentId = consortium.consents.at(-1)?.consentId ?? '';
+      for (const plain of [consentId, 'Hospital2MSP', 'eyJ'])
+        assert.equal(kept.text.includes(plain), false, plain);
       for (const tab of [patientTab, staffTab, otherHospitalTab]) {
         assertNoPersonalDataInAddresses(tab, [patientToken]);
       }
@@ -202,15 +226,7 @@ describe('the web console in a real browser, against gateways over the test ledg
 
   it('when a patient imports a key made elsewhere, then a wrong key is refused and the right one signs a grant', async () => {
     const did = patientDid();
-    const cliKey = generatePatientKey();
-    const recovery = generatePatientKey();
-    await registerAtHospital1(
-      JSON.stringify(
-        signPatientRegistration(did, cliKey, recovery.publicJwk, 'Hospital1MSP', { nowMs: Date.now() }),
-      ),
-    );
-    const keyFile = RESULTS.download(`${uid('key')}.json`);
-    writeFileSync(keyFile, JSON.stringify(cliKey.privateJwk));
+    const keyFile = await registeredKeyFile(did);
     const wrongFile = RESULTS.download(`${uid('key')}.json`);
     writeFileSync(wrongFile, JSON.stringify(generatePatientKey().privateJwk));
     const tab = await ConsoleTab.open(browser, h1.url, RESULTS);
@@ -228,6 +244,76 @@ describe('the web console in a real browser, against gateways over the test ledg
       assertQuiet(tab);
     } finally {
       await tab.close();
+    }
+  });
+
+  it('when a patient revokes on another device with the grant receipt, then a file of another kind is refused and the receipt makes the consent revocable', async () => {
+    const did = patientDid();
+    const keyFile = await registeredKeyFile(did);
+    const tab = await ConsoleTab.open(browser, h1.url, RESULTS);
+    try {
+      await tab.signIn(await h1.token(did, { kind: 'patient' }));
+      const patient = new PatientDriver(tab);
+      assert.match(await patient.importKey(keyFile), /kept in this browser/);
+      assert.match(await patient.grant('Hospital2MSP', 'One visit (24 hours)'), /Granted to Hospital2MSP/);
+      const receipt = await patient.downloadReceipt(`${uid('grant')}.json`);
+      const consentId = consortium.consents.at(-1)?.consentId;
+      assert.equal((JSON.parse(readFileSync(receipt, 'utf8')) as { consentId: string }).consentId, consentId);
+
+      // Another device: nothing of the patient in its storage but the key imported there.
+      await tab.page.evaluate(
+        "new Promise((ok, no) => { const r = indexedDB.deleteDatabase('medledger-console'); r.onsuccess = ok; r.onerror = no; })",
+      );
+      await tab.page.reload();
+      await tab.signIn(await h1.token(did, { kind: 'patient' }));
+      assert.match(await patient.importKey(keyFile), /kept in this browser/);
+      await tab.go('Consents');
+      await tab.page
+        .getByText('No consent of yours is held by Hospital1MSP or kept in this browser.')
+        .waitFor();
+      assert.match(await patient.keepReceipt(keyFile), /not a grant receipt of yours/);
+      assert.match(await patient.keepReceipt(receipt), /Kept the grant to Hospital2MSP/);
+      assert.deepEqual(await patient.consentStatuses(), ['active']);
+      await tab.screenshot('21-patient-grant-receipt', true);
+      await assertAccessible(tab.page, 'grant receipt');
+      await patient.revoke('Hospital2MSP');
+      assert.equal(consortium.verified.at(-1), 'medledger.consent.revoke');
+      assert.equal(consortium.consents.find((c) => c.consentId === consentId)?.status, 'revoked');
+      assert.deepEqual(await patient.consentStatuses(), ['revoked']);
+      assertNoPersonalDataInAddresses(tab, [did]);
+      assertQuiet(tab);
+    } finally {
+      await tab.close();
+    }
+  });
+
+  it('when a patient refuses emergency access on the page, then a break-glass request is denied, and once allowed again it is granted', async () => {
+    const did = patientDid();
+    const recordId = uid('rec');
+    const keyFile = await registeredKeyFile(did);
+    const patientTab = await ConsoleTab.open(browser, h1.url, RESULTS);
+    const staffTab = await ConsoleTab.open(browser, h1.url, RESULTS);
+    try {
+      await patientTab.signIn(await h1.token(did, { kind: 'patient' }));
+      const patient = new PatientDriver(patientTab);
+      assert.match(await patient.importKey(keyFile), /kept in this browser/);
+      assert.match(await patient.setEmergencyAccess(false), /Emergency access is now refused/);
+      assert.equal(consortium.verified.at(-1), 'medledger.preferences');
+      await patientTab.screenshot('22-patient-emergency');
+      await assertAccessible(patientTab.page, 'emergency access');
+
+      await staffTab.signIn(await h1.token('hospital1-attending-1'));
+      const staff = new StaffDriver(staffTab);
+      await staff.anchor(conditionFile(RESULTS, recordId), did, recordId);
+      await staff.lookUp(recordId);
+      assert.match(await staff.requestAccess('emergency'), /Access denied \(BREAK_GLASS_DISALLOWED/);
+      assert.match(await patient.setEmergencyAccess(true), /Emergency access is now allowed/);
+      assert.match(await staff.requestAccess('emergency'), /Access granted \(BREAK_GLASS/);
+      assertNoPersonalDataInAddresses(patientTab, [did]);
+      assertQuiet(patientTab);
+      assertQuiet(staffTab);
+    } finally {
+      await Promise.all([patientTab.close(), staffTab.close()]);
     }
   });
 

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 
 import { canonicalJson } from './canonical-json';
+import { DID_PREFIX } from './ids';
 
-// Node-only helpers over canonical JSON, kept apart so that `canonical-json.ts` loads in a browser too.
+// Node-only digests, kept apart so that `canonical-json.ts` and `ids.ts` load in a browser too.
 
 /** UTF-8 bytes of {@link canonicalJson}. */
 export function canonicalBytes(value: unknown): Buffer {
@@ -12,4 +13,13 @@ export function canonicalBytes(value: unknown): Buffer {
 /** Lower-case hex SHA-256 of a string (as UTF-8) or of bytes. */
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * The public key of a patient's documents (DID document, preferences): the SHA-256 of the DID, so
+ * that public state and blocks never hold the DID itself. Whoever already knows a DID can find its
+ * document; nobody can list the DIDs from the ledger.
+ */
+export function patientKeyOf(patientDid: string): string {
+  return sha256Hex(`${DID_PREFIX}patient-key:${patientDid}`);
 }

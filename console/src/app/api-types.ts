@@ -6,7 +6,9 @@ import type {
   AccessDecision,
   AuditEvent,
   Consent,
+  ConsentState,
   DidDocument,
+  PatientPreferences,
   readRecordContentOutput,
   RecordAnchor,
   recordHistorySchema,
@@ -31,8 +33,10 @@ export type {
   BreakGlassCaseView,
   ComplianceReport,
   Consent,
+  ConsentState,
   DidDocument,
   Page,
+  PatientPreferences,
   RecordAnchor,
 };
 

@@ -1,13 +1,17 @@
 /**
  * The patient's signing key, kept in this browser's IndexedDB: the non-extractable CryptoKey itself
  * (IndexedDB stores it by structured clone, so its private half is never readable by any script),
- * the key id in the DID document, the public key and the recovery key's thumbprint. Nothing else of
- * the patient is stored by the console.
+ * the key id in the DID document, the public key and the recovery key's thumbprint. Beside it the
+ * patient's signed grants are kept, encrypted (see `grant-store.ts`); nothing else of the patient is
+ * stored by the console.
  */
 import type { CryptoKey, PatientKey, PublicJwk } from '../lib/patient-signer';
 
 const DB = 'medledger-console';
 const STORE = 'patient-keys';
+/** The stores of the console's database (version 2 added the grants and their keys). */
+export const GRANT_KEYS = 'grant-keys';
+export const GRANTS = 'grants';
 
 /** What is kept for one patient DID. */
 export interface StoredKey extends PatientKey {
@@ -18,9 +22,18 @@ export interface StoredKey extends PatientKey {
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB, 1);
+    const request = indexedDB.open(DB, 2);
     request.onupgradeneeded = () => {
-      request.result.createObjectStore(STORE, { keyPath: 'patientDid' });
+      const db = request.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'patientDid' });
+      if (!db.objectStoreNames.contains(GRANT_KEYS))
+        db.createObjectStore(GRANT_KEYS, { keyPath: 'patientDid' });
+      if (!db.objectStoreNames.contains(GRANTS)) {
+        db.createObjectStore(GRANTS, { keyPath: 'id', autoIncrement: true }).createIndex(
+          'patientDid',
+          'patientDid',
+        );
+      }
     };
     request.onsuccess = () => {
       resolve(request.result);
@@ -31,12 +44,17 @@ function open(): Promise<IDBDatabase> {
   });
 }
 
-async function run<T>(mode: IDBTransactionMode, action: (store: IDBObjectStore) => IDBRequest): Promise<T> {
+/** Runs one request on `store` of the console's database in a transaction; resolves when it commits. */
+export async function run<T>(
+  mode: IDBTransactionMode,
+  action: (store: IDBObjectStore) => IDBRequest,
+  store = STORE,
+): Promise<T> {
   const db = await open();
   try {
     return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      const request = action(tx.objectStore(STORE));
+      const tx = db.transaction(store, mode);
+      const request = action(tx.objectStore(store));
       tx.oncomplete = () => {
         resolve(request.result as T);
       };

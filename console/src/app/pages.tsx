@@ -37,7 +37,7 @@ const page = <K extends string>(
   name: K,
 ): LazyExoticComponent<ComponentType> => lazy(async () => ({ default: (await load())[name] }));
 
-const fromPatient = (name: 'KeyPage' | 'ConsentsPage' | 'AccessLogPage') =>
+const fromPatient = (name: 'KeyPage' | 'ConsentsPage' | 'EmergencyPage' | 'AccessLogPage') =>
   page(() => import('./pages/patient/index'), name);
 const fromStaff = (name: 'RegisterPatientPage' | 'AnchorPage' | 'RecordPage' | 'ReviewsPage') =>
   page(() => import('./pages/staff/index'), name);
@@ -59,6 +59,13 @@ export const PAGES: readonly PageDef[] = [
     section: 'Patient',
     visible: patient,
     component: fromPatient('ConsentsPage'),
+  },
+  {
+    path: 'patient/emergency',
+    title: 'Emergency access',
+    section: 'Patient',
+    visible: patient,
+    component: fromPatient('EmergencyPage'),
   },
   {
     path: 'patient/access-log',

@@ -15,8 +15,9 @@ import {
   signPatientRegistration,
   SIGNED_PAYLOAD_TYPES,
   verifyCompactJws,
-  type Consent,
-  type DidDocument,
+  type ConsentState,
+  type PatientPreferences,
+  type PatientRecord,
   type P256PrivateJwk,
   type P256PublicJwk,
 } from '@medledger/domain';
@@ -35,6 +36,7 @@ import {
   signConsentGrant,
   signConsentRevocation,
   signKeyRecovery,
+  signPreferences,
   signRegistration,
   type CryptoKey,
   type PatientKey,
@@ -202,7 +204,7 @@ describe('the browser keys', () => {
 });
 
 describe('the chaincode accepts what the browser signs', () => {
-  it('when a browser-made key registers, grants, revokes and is recovered, then every transaction is VALID', async () => {
+  it('when a browser-made key registers, grants, revokes, sets preferences and is recovered, then every transaction is VALID', async () => {
     const h = new Harness();
     const nurse = await registerStaff(h, 'Hospital1MSP', 'nurse', 'oncology', uid('nurse'));
     const did = newPatientDid();
@@ -218,9 +220,14 @@ describe('the chaincode accepts what the browser signs', () => {
         nowMs,
       },
     );
-    const registered = await h.submit<DidDocument>(nurse, 'identity:RegisterPatient', registration);
+    const registered = await h.submit<PatientRecord>(
+      nurse,
+      'identity:RegisterPatient',
+      {},
+      { transient: { patient: registration } },
+    );
     assert.equal(registered.tx.status, 'VALID');
-    assert.equal(registered.result.medledger.currentKeyId, `${did}#key-1`);
+    assert.equal(registered.result.currentKey, 1);
 
     const patient: PatientKey = { patientDid: did, kid: `${did}#key-1`, ...key };
     const scope = {
@@ -232,28 +239,50 @@ describe('the chaincode accepts what the browser signs', () => {
       periodEnd: daysFromNow(h, 30),
     } as const;
     const relay = client('Hospital1MSP', nurse.cn);
-    const granted = await h.submit<Consent>(relay, 'consent:GrantConsent', {
-      jws: await signConsentGrant(patient, scope, { nowMs }),
-    });
+    const grantJws = await signConsentGrant(patient, scope, { nowMs });
+    const granted = await h.submit<ConsentState>(
+      relay,
+      'consent:GrantConsent',
+      {},
+      { transient: { consent: { jws: grantJws } } },
+    );
     assert.equal(granted.tx.status, 'VALID');
     assert.equal(granted.result.status, 'active');
-    const revoked = await h.submit<Consent>(relay, 'consent:RevokeConsent', {
-      jws: await signConsentRevocation(patient, granted.result.consentId, { nowMs: nowMs + 1000 }),
+    const revocation = await signConsentRevocation(patient, granted.result.consentId, {
+      nowMs: nowMs + 1000,
     });
+    const revoked = await h.submit<ConsentState>(
+      relay,
+      'consent:RevokeConsent',
+      {},
+      { transient: { revocation: { jws: revocation, grantJws } } },
+    );
     assert.equal(revoked.result.status, 'revoked');
+    const preferences = await h.submit<PatientPreferences>(
+      relay,
+      'consent:SetPatientPreferences',
+      {},
+      { transient: { preferences: { jws: await signPreferences(patient, false, { nowMs: nowMs + 1500 }) } } },
+    );
+    assert.equal(preferences.tx.status, 'VALID');
+    assert.equal(preferences.result.allowEmergencyAccess, false);
 
     const recoveryKey = await importPrivateJwk(recovery.privateJwk);
     const replacement = await generateSigningKey();
     const next = await generateRecoveryKey();
-    const recovered = await h.submit<DidDocument>(orgAdmin('Hospital1MSP'), 'identity:RecoverPatientKey', {
-      jws: await signKeyRecovery(did, recoveryKey, replacement.publicJwk, next.publicJwk, {
-        nowMs: nowMs + 2000,
-      }),
+    const recoveryJws = await signKeyRecovery(did, recoveryKey, replacement.publicJwk, next.publicJwk, {
+      nowMs: nowMs + 2000,
     });
+    const recovered = await h.submit<PatientRecord>(
+      orgAdmin('Hospital1MSP'),
+      'identity:RecoverPatientKey',
+      {},
+      { transient: { recovery: { jws: recoveryJws } } },
+    );
     assert.equal(recovered.tx.status, 'VALID');
-    assert.equal(recovered.result.medledger.currentKeyId, `${did}#key-2`);
+    assert.equal(recovered.result.currentKey, 2);
     assert.deepEqual(
-      recovered.result.verificationMethod.find((m) => m.id === `${did}#key-2`)?.publicKeyJwk,
+      recovered.result.keys.find((k) => k.number === 2)?.publicKeyJwk,
       await exportPublicJwk(
         await crypto.subtle.importKey(
           'jwk',
@@ -273,11 +302,14 @@ describe('the chaincode accepts what the browser signs', () => {
     const nowMs = h.ledger.now.getTime();
     const key = await generateSigningKey();
     const recovery = await generateRecoveryKey();
-    await h.submit(
-      nurse,
-      'identity:RegisterPatient',
-      await signRegistration(did, key, await jwkThumbprint(recovery.publicJwk), 'Hospital1MSP', { nowMs }),
+    const registration = await signRegistration(
+      did,
+      key,
+      await jwkThumbprint(recovery.publicJwk),
+      'Hospital1MSP',
+      { nowMs },
     );
+    await h.submit(nurse, 'identity:RegisterPatient', {}, { transient: { patient: registration } });
     const other = await generateSigningKey();
     const jws = await signConsentGrant(
       { patientDid: did, kid: `${did}#key-1`, ...other },
@@ -291,6 +323,9 @@ describe('the chaincode accepts what the browser signs', () => {
       },
       { nowMs },
     );
-    await assert.rejects(h.submit(nurse, 'consent:GrantConsent', { jws }), /\[INVALID_SIGNATURE\]/);
+    await assert.rejects(
+      h.submit(nurse, 'consent:GrantConsent', {}, { transient: { consent: { jws } } }),
+      /\[INVALID_SIGNATURE\]/,
+    );
   });
 });

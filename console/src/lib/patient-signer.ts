@@ -213,6 +213,24 @@ export function signConsentRevocation(
 }
 
 /**
+ * Standing preferences signed with the patient's key (the body `{ jws }` of
+ * `PUT /v1/patients/{did}/preferences`): whether break-glass access to the patient's records is allowed.
+ */
+export function signPreferences(
+  key: PatientKey,
+  allowEmergencyAccess: boolean,
+  options: SignOptions = {},
+): Promise<string> {
+  return signPatient(
+    { typ: SIGNED_PAYLOAD_TYPES.preferences, allowEmergencyAccess },
+    key.patientDid,
+    key.privateKey,
+    key.kid,
+    options,
+  );
+}
+
+/**
  * The `Medledger-Patient-Proof` header for reading the access log at the gateway of `audience` (its
  * MSP ID): valid a minute, used once.
  */

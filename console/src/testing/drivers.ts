@@ -183,6 +183,31 @@ export class PatientDriver {
     return this.tab.announced(/Granted to/);
   }
 
+  /** Saves the receipt of the grant just made under `file`; returns the receipt file's path. */
+  async downloadReceipt(file: string): Promise<string> {
+    await this.tab.download('Download the grant receipt', file);
+    return this.tab.results.download(file);
+  }
+
+  /** Opens the grant receipt file at `file` on the consents page; returns what the page announced. */
+  async keepReceipt(file: string): Promise<string> {
+    const { page } = this.tab;
+    await this.tab.go('Consents');
+    await page.getByLabel('Grant receipt file', { exact: true }).setInputFiles(file);
+    await page.getByRole('button', { name: 'Keep this grant in this browser' }).click();
+    return this.tab.announced(/Kept the grant|not a grant receipt/);
+  }
+
+  /** Allows or refuses break-glass access on the emergency page; returns what the page announced. */
+  async setEmergencyAccess(allow: boolean): Promise<string> {
+    const { page } = this.tab;
+    await this.tab.go('Emergency access');
+    await page
+      .getByRole('button', { name: allow ? 'Allow emergency access' : 'Refuse emergency access' })
+      .click();
+    return this.tab.announced(/Emergency access is now/);
+  }
+
   /** Revokes the active consent granted to `grantee`; waits until the table shows it revoked. */
   async revoke(grantee: string): Promise<void> {
     const { page } = this.tab;
@@ -197,6 +222,13 @@ export class PatientDriver {
     const table = this.tab.page.getByRole('table', { name: 'Your consents, newest first' });
     await table.waitFor();
     return table.locator('tbody tr td:nth-child(5)').allInnerTexts();
+  }
+
+  /** The "Known from" column of the consents table: this gateway's org, this browser, or both. */
+  async consentSources(): Promise<string[]> {
+    const table = this.tab.page.getByRole('table', { name: 'Your consents, newest first' });
+    await table.waitFor();
+    return table.locator('tbody tr td:nth-child(6)').allInnerTexts();
   }
 
   /** The rows of the access log (one text per row) and of the key changes. */
@@ -245,11 +277,12 @@ export class StaffDriver {
     return { announced, salt: (JSON.parse(saltFile) as { salt: string }).salt };
   }
 
-  /** Looks a record up; returns the rows of its versions table. */
-  async lookUp(recordId: string): Promise<string[]> {
+  /** Looks a record up (of the hospital `custodian`, else the staff's own); returns its versions' rows. */
+  async lookUp(recordId: string, custodian?: string): Promise<string[]> {
     const { page } = this.tab;
     await this.tab.go('Find a record');
     await page.getByLabel('Record id', { exact: true }).fill(recordId);
+    if (custodian !== undefined) await page.getByLabel('Held by (MSP ID)', { exact: true }).fill(custodian);
     await page.getByRole('button', { name: 'Look up' }).click();
     const versions = page.getByRole('table', { name: `Versions of ${recordId}, oldest first` });
     await versions.waitFor();
@@ -265,10 +298,14 @@ export class StaffDriver {
     return this.tab.announced(/matches|does NOT match/);
   }
 
-  /** Asks for access to the record looked up; returns the decision the page shows. */
-  async requestAccess(purpose: string): Promise<string> {
+  /**
+   * Asks for access to the record looked up (naming `patientDid`, for an access resting on a consent);
+   * returns the decision the page shows.
+   */
+  async requestAccess(purpose: string, patientDid?: string): Promise<string> {
     const { page } = this.tab;
     await page.getByLabel('Purpose', { exact: true }).selectOption(purpose);
+    if (patientDid !== undefined) await page.getByLabel('Patient DID', { exact: true }).fill(patientDid);
     await page.getByRole('button', { name: 'Request access' }).click();
     return this.tab.announced(/Access (granted|denied)/);
   }

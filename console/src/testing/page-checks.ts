@@ -22,3 +22,31 @@ export function assertNoPersonalDataInAddresses(tab: ConsoleTab, secrets: readon
     for (const secret of secrets) assert.ok(!address.includes(secret), address);
   }
 }
+
+/**
+ * What the console keeps of a patient's grants in the tab's IndexedDB: how many rows, whether the key
+ * sealing them can be exported, and the text of every row but its patient DID (the sealed bytes as
+ * Latin-1), to check that nothing of a grant is readable there.
+ */
+export async function keptGrants(
+  tab: ConsoleTab,
+): Promise<{ rows: number; extractable: boolean; text: string }> {
+  return tab.page.evaluate<{ rows: number; extractable: boolean; text: string }>(`new Promise((ok, no) => {
+    const open = indexedDB.open('medledger-console');
+    open.onerror = no;
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(['grants', 'grant-keys'], 'readonly');
+      const grants = tx.objectStore('grants').getAll();
+      const keys = tx.objectStore('grant-keys').getAll();
+      tx.oncomplete = () => {
+        db.close();
+        const text = grants.result
+          .map((r) => String.fromCharCode(...new Uint8Array(r.data)) + JSON.stringify({ ...r, patientDid: '', data: '' }))
+          .join('\\n');
+        ok({ rows: grants.result.length, extractable: keys.result.some((k) => k.key.extractable), text });
+      };
+      tx.onerror = no;
+    };
+  })`);
+}

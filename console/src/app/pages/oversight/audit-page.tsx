@@ -114,7 +114,13 @@ function Results({ page }: { readonly page: Page<AuditEventView> }): ReactNode {
             <code>{e.recordId}</code> <span className="muted">at {e.custodian}</span>
           </td>
           <td>
-            <code>{e.patientDid}</code>
+            {e.patientDid === null ? (
+              <span className="muted" title="The patient is kept in the custodian's sealed collection">
+                not held here
+              </span>
+            ) : (
+              <code>{e.patientDid}</code>
+            )}
           </td>
           <td>{e.purpose}</td>
           <td>

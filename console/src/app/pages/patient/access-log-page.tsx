@@ -124,7 +124,7 @@ function KeyChanges({ page }: { readonly page: LogPage }): ReactNode {
               <code>{k.keyId}</code>
             </td>
             <td>{k.change}</td>
-            <td>{k.relayedBy ?? 'unknown'}</td>
+            <td>{k.relayedBy}</td>
             <td>
               <TxRef txId={k.txId} blockNumber={k.blockNumber} />
             </td>

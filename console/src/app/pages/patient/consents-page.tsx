@@ -1,112 +1,81 @@
 /**
- * Consents: the patient's consents as the ledger holds them, one-click grants of common scopes, a
- * grant of any scope, and revocation. Every grant and revocation is signed in this browser with the
- * patient's key; the gateway only relays it and the chaincode verifies it.
+ * Consents: grants (see `grant-form.tsx`), the patient's consents and their revocation. The list joins
+ * two sources: the consents this gateway's org holds for the patient (its sealed collection keeps
+ * those granted to it), and the grants this browser keeps (encrypted) from the grants made here or
+ * from receipt files. Revoking a consent takes the signed grant it revokes, from either source; on
+ * another device the patient brings the grant receipt.
  */
-import { DATA_CATEGORIES, LEVELS, PURPOSES } from '@medledger/domain/browser';
-import { useCallback, useEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
-import { Link } from 'react-router';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 
-import { signConsentGrant, signConsentRevocation, type ConsentScope } from '../../../lib/patient-signer';
-import type { Consent, LedgerPage, Written } from '../../api-types';
+import { parseReceipt, termsOf, type GrantReceipt, type GrantTerms } from '../../../lib/grant-receipt';
+import { signConsentRevocation } from '../../../lib/patient-signer';
+import type { Consent, ConsentState, LedgerPage, Written } from '../../api-types';
 import {
   ActionButton,
   DataTable,
   Done,
-  Field,
+  FileField,
   Loading,
   PageHead,
   Problem,
   Time,
   TxRef,
 } from '../../components/ui';
+import { keepGrant, loadGrants } from '../../grant-store';
 import { useAction } from '../../hooks';
 import type { StoredKey } from '../../key-store';
 import { useSession } from '../../session';
+import { downloadReceipt, GrantForm, granteeText } from './grant-form';
+import { NoKeyNotice } from './no-key-notice';
 import { usePatientKey } from './use-patient-key';
 
-const DAY_MS = 86_400_000;
-/** What a treating hospital usually needs: every category but genomic data, up to sensitive (3). */
-const CLINICAL = DATA_CATEGORIES.filter((c) => c !== 'genomic');
-
-/** A one-click grant: a common scope for the grantee the patient names. */
-interface QuickGrant {
-  readonly label: string;
-  readonly grantee: 'org' | 'study';
-  readonly scope: (now: Date) => Omit<ConsentScope, 'grantee'>;
+/** One consent as the page shows it, from the gateway's org, this browser, or both. */
+interface ConsentRow {
+  readonly consentId: string;
+  readonly terms: GrantTerms;
+  readonly status: Consent['status'];
+  readonly txId: string;
+  /** Held by this gateway's org (its answer is the ledger's current state). */
+  readonly heldHere: boolean;
+  readonly kept: GrantReceipt | undefined;
+  /** The signed grant, for a revocation. */
+  readonly grantJws: string;
 }
 
-const QUICK_GRANTS: readonly QuickGrant[] = [
-  {
-    label: 'Treatment for 30 days',
-    grantee: 'org',
-    scope: (now) => ({
-      categories: CLINICAL,
-      maxLevel: 3,
-      purpose: 'treatment',
-      periodStart: now.toISOString(),
-      periodEnd: new Date(now.getTime() + 30 * DAY_MS).toISOString(),
-    }),
-  },
-  {
-    label: 'One visit (24 hours)',
-    grantee: 'org',
-    scope: (now) => ({
-      categories: CLINICAL,
-      maxLevel: 3,
-      purpose: 'treatment',
-      periodStart: now.toISOString(),
-      periodEnd: new Date(now.getTime() + DAY_MS).toISOString(),
-    }),
-  },
-  {
-    label: 'A research study until the end of the year',
-    grantee: 'study',
-    scope: (now) => ({
-      categories: ['diagnosis', 'lab', 'medication'],
-      maxLevel: 3,
-      purpose: 'research',
-      periodStart: now.toISOString(),
-      periodEnd: new Date(Date.UTC(now.getUTCFullYear() + 1, 0, 1)).toISOString(),
-    }),
-  },
-];
-
-/** What to grant: a one-click scope by its label, or a scope the patient chose. */
-type ScopeChoice =
-  | { readonly quick: string }
-  | { readonly custom: { categories: string[]; maxLevel: number; purpose: string; days: number } };
-
-function scopeOf(choice: ScopeChoice, now: Date): Omit<ConsentScope, 'grantee'> {
-  if ('quick' in choice) {
-    const quick = QUICK_GRANTS.find((q) => q.label === choice.quick);
-    if (!quick) throw new Error(`no one-click grant ${choice.quick}`);
-    return quick.scope(now);
+function rowsOf(held: readonly Consent[], kept: readonly GrantReceipt[]): ConsentRow[] {
+  const rows = new Map<string, ConsentRow>();
+  for (const k of kept) {
+    const terms = termsOf(k.grantJws);
+    const lapsed = k.status === 'active' && Date.parse(terms.periodEnd) <= Date.now();
+    rows.set(k.consentId, {
+      consentId: k.consentId,
+      terms,
+      status: lapsed ? 'expired' : k.status,
+      txId: k.revokeTxId ?? k.grantTxId,
+      heldHere: false,
+      kept: k,
+      grantJws: k.grantJws,
+    });
   }
-  const { categories, maxLevel, purpose, days } = choice.custom;
-  return {
-    categories,
-    maxLevel,
-    purpose,
-    periodStart: now.toISOString(),
-    periodEnd: new Date(now.getTime() + days * DAY_MS).toISOString(),
-  };
-}
-
-function granteeText(grantee: Consent['grantee']): string {
-  switch (grantee.kind) {
-    case 'org':
-      return grantee.mspId;
-    case 'staff':
-      return grantee.did;
-    case 'study':
-      return `study ${grantee.studyId}`;
+  for (const c of held) {
+    rows.set(c.consentId, {
+      consentId: c.consentId,
+      terms: c,
+      status: c.status,
+      txId: c.revokeTxId ?? c.grantTxId,
+      heldHere: true,
+      kept: rows.get(c.consentId)?.kept,
+      grantJws: c.jws,
+    });
   }
+  return [...rows.values()].sort((a, b) => b.terms.periodStart.localeCompare(a.terms.periodStart));
 }
 
+/** The consents this gateway's org holds for the patient and the grants this browser keeps. */
 function useConsents(did: string) {
   const { api } = useSession();
-  const [consents, setConsents] = useState<Consent[] | undefined>(undefined);
+  const [held, setHeld] = useState<Consent[] | undefined>(undefined);
+  const [kept, setKept] = useState<GrantReceipt[] | undefined>(undefined);
   const [bookmark, setBookmark] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const load = useCallback(
@@ -117,234 +86,55 @@ function useConsents(did: string) {
         })
         .then(
           (page) => {
-            setError(undefined);
-            setConsents((prev) => (from === '' ? page.items : [...(prev ?? []), ...page.items]));
+            setHeld((prev) => (from === '' ? page.items : [...(prev ?? []), ...page.items]));
             setBookmark(page.bookmark);
           },
           (err: unknown) => {
             setError(err);
           },
         );
+      loadGrants(did).then(setKept, (err: unknown) => {
+        setError(err);
+      });
     },
     [api, did],
   );
   useEffect(() => {
     load();
   }, [load]);
-  return { consents, bookmark, error, load };
-}
-
-function GrantForm({
-  stored,
-  onGranted,
-}: {
-  readonly stored: StoredKey;
-  readonly onGranted: () => void;
-}): ReactNode {
-  const { api } = useSession();
-  const [granteeKind, setGranteeKind] = useState<'org' | 'study'>('org');
-  const [granteeId, setGranteeId] = useState('');
-  const [custom, setCustom] = useState({
-    categories: ['diagnosis'] as string[],
-    maxLevel: 3,
-    purpose: 'treatment',
-    days: 30,
-  });
-  // The arguments say what to grant without a clock, so a retry is recognised as the same grant; the
-  // period starts when the grant is first signed.
-  const action = useAction(async (attempt, grantee: ConsentScope['grantee'], choice: ScopeChoice) => {
-    const jws = await attempt.once(() =>
-      signConsentGrant(stored, { grantee, ...scopeOf(choice, new Date()) }),
-    );
-    const answer = await api.write<Written<{ consent: Consent }>>(
-      'POST',
-      '/v1/consents',
-      { jws },
-      attempt.idempotencyKey,
-    );
-    onGranted();
-    return answer;
-  });
-  const grant = (choice: ScopeChoice) => {
-    const id = granteeId.trim();
-    void action.run(
-      granteeKind === 'org' ? { kind: 'org', mspId: id } : { kind: 'study', studyId: id },
-      choice,
-    );
-  };
-  const submitCustom = (event: SyntheticEvent) => {
-    event.preventDefault();
-    grant({ custom });
-  };
-  const ready = granteeId.trim() !== '';
-  return (
-    <section aria-labelledby="grant-title" className="card">
-      <h2 id="grant-title">Grant access</h2>
-      <fieldset className="inline">
-        <legend>Who</legend>
-        <label>
-          <input
-            type="radio"
-            name="grantee-kind"
-            checked={granteeKind === 'org'}
-            onChange={() => {
-              setGranteeKind('org');
-            }}
-          />{' '}
-          a hospital or institute
-        </label>
-        <label>
-          <input
-            type="radio"
-            name="grantee-kind"
-            checked={granteeKind === 'study'}
-            onChange={() => {
-              setGranteeKind('study');
-            }}
-          />{' '}
-          a research study
-        </label>
-      </fieldset>
-      <Field
-        label={granteeKind === 'org' ? 'Organization (MSP ID)' : 'Study id'}
-        hint={granteeKind === 'org' ? 'For example Hospital2MSP.' : undefined}
-      >
-        {(id, hint) => (
-          <input
-            id={id}
-            aria-describedby={hint}
-            value={granteeId}
-            onChange={(e) => {
-              setGranteeId(e.target.value);
-            }}
-          />
-        )}
-      </Field>
-      <div className="quick" role="group" aria-label="One-click grants">
-        {QUICK_GRANTS.filter((q) => q.grantee === granteeKind).map((q) => (
-          <ActionButton
-            key={q.label}
-            busy={action.busy}
-            disabled={!ready}
-            onClick={() => {
-              grant({ quick: q.label });
-            }}
-          >
-            Grant: {q.label}
-          </ActionButton>
-        ))}
-      </div>
-      <details>
-        <summary>Another scope</summary>
-        <form onSubmit={submitCustom}>
-          <fieldset className="checks">
-            <legend>Data categories</legend>
-            {DATA_CATEGORIES.map((c) => (
-              <label key={c}>
-                <input
-                  type="checkbox"
-                  checked={custom.categories.includes(c)}
-                  onChange={(e) => {
-                    setCustom({
-                      ...custom,
-                      categories: e.target.checked
-                        ? [...custom.categories, c]
-                        : custom.categories.filter((x) => x !== c),
-                    });
-                  }}
-                />{' '}
-                {c}
-              </label>
-            ))}
-          </fieldset>
-          <Field label="Highest level">
-            {(id) => (
-              <select
-                id={id}
-                value={custom.maxLevel}
-                onChange={(e) => {
-                  setCustom({ ...custom, maxLevel: Number(e.target.value) });
-                }}
-              >
-                {LEVELS.map((l) => (
-                  <option key={l} value={l}>
-                    {l}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Purpose">
-            {(id) => (
-              <select
-                id={id}
-                value={custom.purpose}
-                onChange={(e) => {
-                  setCustom({ ...custom, purpose: e.target.value });
-                }}
-              >
-                {PURPOSES.map((p) => (
-                  <option key={p}>{p}</option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="For how many days">
-            {(id) => (
-              <input
-                id={id}
-                type="number"
-                min={1}
-                max={3650}
-                value={custom.days}
-                onChange={(e) => {
-                  setCustom({ ...custom, days: Number(e.target.value) });
-                }}
-              />
-            )}
-          </Field>
-          <ActionButton type="submit" busy={action.busy} disabled={!ready || custom.categories.length === 0}>
-            Sign and grant
-          </ActionButton>
-        </form>
-      </details>
-      <Problem error={action.error} />
-      {action.result === undefined ? null : (
-        <Done>
-          Granted to {granteeText(action.result.consent.grantee)} until{' '}
-          <Time iso={action.result.consent.periodEnd} /> (transaction <TxRef txId={action.result.txId} />
-          ).
-        </Done>
-      )}
-    </section>
-  );
+  const rows = held === undefined || kept === undefined ? undefined : rowsOf(held, kept);
+  return { rows, bookmark, error, load };
 }
 
 function RevokeButton({
   stored,
-  consent,
+  row,
   onRevoked,
 }: {
   readonly stored: StoredKey;
-  readonly consent: Consent;
+  readonly row: ConsentRow;
   readonly onRevoked: () => void;
 }): ReactNode {
   const { api } = useSession();
   const action = useAction(async (attempt) => {
-    const jws = await attempt.once(() => signConsentRevocation(stored, consent.consentId));
-    const answer = await api.write<Written<{ consent: Consent }>>(
+    const jws = await attempt.once(() => signConsentRevocation(stored, row.consentId));
+    const answer = await api.write<Written<{ consent: ConsentState }>>(
       'POST',
-      `/v1/consents/${consent.consentId}/revoke`,
-      { jws },
+      `/v1/consents/${row.consentId}/revoke`,
+      { jws, grantJws: row.grantJws },
       attempt.idempotencyKey,
     );
+    if (row.kept) {
+      const { status, revokeTxId } = answer.consent;
+      await keepGrant(stored.patientDid, { ...row.kept, status, revokeTxId });
+    }
     onRevoked();
     return answer;
   });
   return (
     <>
       <ActionButton busy={action.busy} kind="danger" onClick={() => void action.run()}>
-        Revoke<span className="sr-only"> the consent for {granteeText(consent.grantee)}</span>
+        Revoke<span className="sr-only"> the consent for {granteeText(row.terms.grantee)}</span>
       </ActionButton>
       <Problem error={action.error} />
     </>
@@ -352,40 +142,67 @@ function RevokeButton({
 }
 
 function ConsentTable({
-  consents,
+  rows,
   stored,
+  org,
   onChange,
 }: {
-  readonly consents: readonly Consent[];
+  readonly rows: readonly ConsentRow[];
   readonly stored: StoredKey | null;
+  readonly org: string;
   readonly onChange: () => void;
 }): ReactNode {
-  if (consents.length === 0) return <p>You have granted no consents yet.</p>;
+  if (rows.length === 0) {
+    return <p>No consent of yours is held by {org} or kept in this browser.</p>;
+  }
   return (
     <DataTable
       caption="Your consents, newest first"
-      columns={['Granted to', 'Data', 'Purpose', 'Until', 'Status', 'On the ledger', { hidden: 'Actions' }]}
+      columns={[
+        'Granted to',
+        'Data',
+        'Purpose',
+        'Until',
+        'Status',
+        'Known from',
+        'On the ledger',
+        { hidden: 'Actions' },
+      ]}
     >
-      {consents.map((c) => (
-        <tr key={c.consentId}>
-          <td>{granteeText(c.grantee)}</td>
+      {rows.map((r) => (
+        <tr key={r.consentId}>
+          <td>{granteeText(r.terms.grantee)}</td>
           <td>
-            {c.categories.join(', ')} (level ≤ {c.maxLevel})
+            {r.terms.categories.join(', ')} (level ≤ {r.terms.maxLevel})
           </td>
-          <td>{c.purpose}</td>
+          <td>{r.terms.purpose}</td>
           <td>
-            <Time iso={c.periodEnd} />
-          </td>
-          <td>
-            <span className={`status ${c.status}`}>{c.status}</span>
+            <Time iso={r.terms.periodEnd} />
           </td>
           <td>
-            <TxRef txId={c.revokeTxId ?? c.grantTxId} />
+            <span className={`status ${r.status}`}>{r.status}</span>
+          </td>
+          <td>{[r.heldHere ? org : null, r.kept ? 'this browser' : null].filter(Boolean).join(', ')}</td>
+          <td>
+            <TxRef txId={r.txId} />
           </td>
           <td>
-            {c.status === 'active' && stored ? (
-              <RevokeButton stored={stored} consent={c} onRevoked={onChange} />
-            ) : null}
+            <div className="actions">
+              {r.status === 'active' && stored ? (
+                <RevokeButton stored={stored} row={r} onRevoked={onChange} />
+              ) : null}
+              {r.kept ? (
+                <ActionButton
+                  busy={false}
+                  kind="secondary"
+                  onClick={() => {
+                    downloadReceipt(r.kept);
+                  }}
+                >
+                  Receipt<span className="sr-only"> of the consent for {granteeText(r.terms.grantee)}</span>
+                </ActionButton>
+              ) : null}
+            </div>
           </td>
         </tr>
       ))}
@@ -393,11 +210,42 @@ function ConsentTable({
   );
 }
 
+/** Brings a grant receipt (saved on another device) into this browser, so its consent can be revoked. */
+function ReceiptUpload({ did, onKept }: { readonly did: string; readonly onKept: () => void }): ReactNode {
+  const [file, setFile] = useState<File | null>(null);
+  const action = useAction(async (_attempt, picked: File) => {
+    const receipt = parseReceipt(await picked.text(), did);
+    await keepGrant(did, receipt);
+    onKept();
+    return termsOf(receipt.grantJws);
+  });
+  return (
+    <section aria-labelledby="receipt-title" className="card">
+      <h2 id="receipt-title">A grant made on another device</h2>
+      <p>
+        Revoking a consent takes the grant you signed. Grants made in this browser are kept here; for one made
+        elsewhere, open its grant receipt file.
+      </p>
+      <FileField label="Grant receipt file" accept="application/json,.json" onFile={setFile} />
+      <Problem error={action.error} />
+      <ActionButton busy={action.busy} disabled={!file} onClick={() => file && void action.run(file)}>
+        Keep this grant in this browser
+      </ActionButton>
+      {action.result === undefined ? null : (
+        <Done>
+          Kept the grant to {granteeText(action.result.grantee)} until <Time iso={action.result.periodEnd} />;
+          it is listed below.
+        </Done>
+      )}
+    </section>
+  );
+}
+
 export function ConsentsPage(): ReactNode {
-  const { who } = useSession();
+  const { who, gateway } = useSession();
   const did = who.did;
   const { key, error: keyError } = usePatientKey(did);
-  const { consents, bookmark, error, load } = useConsents(did);
+  const { rows, bookmark, error, load } = useConsents(did);
   return (
     <div className="page">
       <PageHead title="Consents">
@@ -405,19 +253,18 @@ export function ConsentsPage(): ReactNode {
         this browser; a revocation takes effect as soon as it is on the ledger.
       </PageHead>
       <Problem error={keyError ?? error} />
-      {key === null ? (
-        <p className="card attention">
-          This browser holds no key of yours, so it cannot sign.{' '}
-          <Link to="/patient/key">Create or import your key</Link>.
-        </p>
-      ) : null}
+      <NoKeyNotice shown={key === null} />
       {key ? <GrantForm stored={key} onGranted={load} /> : null}
       <section aria-labelledby="list-title" className="card">
         <h2 id="list-title">Your consents</h2>
-        {consents === undefined ? (
+        <p className="muted">
+          Each hospital keeps the consents granted to it: this list shows those {gateway.mspId} holds and the
+          grants kept in this browser.
+        </p>
+        {rows === undefined ? (
           <Loading what="your consents" />
         ) : (
-          <ConsentTable consents={consents} stored={key ?? null} onChange={load} />
+          <ConsentTable rows={rows} stored={key ?? null} org={gateway.mspId} onChange={load} />
         )}
         {bookmark === '' ? null : (
           <button
@@ -427,10 +274,11 @@ export function ConsentsPage(): ReactNode {
               load(bookmark);
             }}
           >
-            Older consents
+            More consents held by {gateway.mspId}
           </button>
         )}
       </section>
+      <ReceiptUpload did={did} onKept={load} />
     </div>
   );
 }

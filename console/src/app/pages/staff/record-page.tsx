@@ -1,8 +1,11 @@
 /**
  * One record: its anchor and every version (history and erasures), verification of a copy against
  * the chain, an access request (granted or denied, always audited) and the content read with a
- * granted access, and clearing a version the quality gate held. The record id is typed or handed
- * over by another page in the router's state, never put in the URL.
+ * granted access, and clearing a version the quality gate held. Record ids are unique per custodian:
+ * a record is looked up by its id and the hospital holding it (this gateway's org unless named). The
+ * record id is typed or handed over by another page in the router's state, never put in the URL; the
+ * anchor names no patient (the patient stays in the custodian's sealed collection), so an access
+ * resting on a consent names the patient it asks about.
  */
 import { BREAK_GLASS_REASONS, PURPOSES } from '@medledger/domain/browser';
 import { useCallback, useEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
@@ -32,6 +35,12 @@ import { useAction } from '../../hooks';
 import { useSession } from '../../session';
 
 const recordPath = (id: string, rest = ''): string => `/v1/records/${encodeURIComponent(id)}${rest}`;
+
+/** A record as looked up: its id and the hospital holding it. */
+interface RecordRef {
+  readonly recordId: string;
+  readonly custodian: string;
+}
 
 function Versions({ history }: { readonly history: RecordHistory }): ReactNode {
   return (
@@ -86,7 +95,12 @@ function VerifyCopy({ record }: { readonly record: RecordAnchor }): ReactNode {
     return api.write<VerifyRecordOutput>(
       'POST',
       recordPath(record.recordId, '/verify'),
-      { version: record.version, resource, salt: typedSalt.trim() || fileSalt },
+      {
+        custodian: record.custodian,
+        version: record.version,
+        resource,
+        salt: typedSalt.trim() || fileSalt,
+      },
       _attempt.idempotencyKey,
     );
   });
@@ -95,7 +109,7 @@ function VerifyCopy({ record }: { readonly record: RecordAnchor }): ReactNode {
       <h2 id="verify-title">Verify a copy</h2>
       <p>
         Checks that a copy of version {record.version} is exactly what was anchored (its salted hash on the
-        chain).
+        chain), on your hospital&apos;s own peer: the copy and its salt go to no other org.
       </p>
       <FileField
         label="Copy of the content (FHIR JSON)"
@@ -134,6 +148,7 @@ function VerifyCopy({ record }: { readonly record: RecordAnchor }): ReactNode {
 function AccessAndRead({ record }: { readonly record: RecordAnchor }): ReactNode {
   const { api } = useSession();
   const [purpose, setPurpose] = useState<string>('treatment');
+  const [patientDid, setPatientDid] = useState('');
   const [reason, setReason] = useState<string>(BREAK_GLASS_REASONS[0]);
   const [studyId, setStudyId] = useState('');
   const access = useAction(async (attempt, body: Record<string, string>) =>
@@ -145,13 +160,17 @@ function AccessAndRead({ record }: { readonly record: RecordAnchor }): ReactNode
     ),
   );
   const read = useAction(async (_attempt, accessId: string) =>
-    api.get<RecordContent>(recordPath(record.recordId, '/content'), { query: { accessId } }),
+    api.get<RecordContent>(recordPath(record.recordId, '/content'), {
+      query: { accessId, custodian: record.custodian },
+    }),
   );
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     read.reset();
     void access.run({
       purpose,
+      custodian: record.custodian,
+      ...(patientDid.trim() === '' ? {} : { patientDid: patientDid.trim() }),
       ...(purpose === 'emergency' ? { breakGlassReason: reason } : {}),
       ...(purpose === 'research' && studyId.trim() !== '' ? { studyId: studyId.trim() } : {}),
     });
@@ -176,6 +195,23 @@ function AccessAndRead({ record }: { readonly record: RecordAnchor }): ReactNode
                   <option key={p}>{p}</option>
                 ))}
               </select>
+            )}
+          </Field>
+          <Field
+            label="Patient DID"
+            hint="When the access rests on the patient's consent to your hospital: the consents your hospital holds for this patient are presented."
+          >
+            {(id, hint) => (
+              <input
+                id={id}
+                aria-describedby={hint}
+                value={patientDid}
+                spellCheck={false}
+                autoComplete="off"
+                onChange={(e) => {
+                  setPatientDid(e.target.value);
+                }}
+              />
             )}
           </Field>
           {purpose === 'emergency' ? (
@@ -296,15 +332,16 @@ function QualityReview({
   );
 }
 
-function useRecord(recordId: string | null) {
+function useRecord(ref: RecordRef | null) {
   const { api } = useSession();
   const [state, setState] = useState<{ record: RecordAnchor; history: RecordHistory } | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const load = useCallback(() => {
-    if (recordId === null) return;
+    if (ref === null) return;
+    const query = { custodian: ref.custodian };
     Promise.all([
-      api.get<RecordAnchor>(recordPath(recordId)),
-      api.get<RecordHistory>(recordPath(recordId, '/history')),
+      api.get<RecordAnchor>(recordPath(ref.recordId), { query }),
+      api.get<RecordHistory>(recordPath(ref.recordId, '/history'), { query }),
     ]).then(
       ([record, history]) => {
         setError(undefined);
@@ -315,17 +352,22 @@ function useRecord(recordId: string | null) {
         setError(err);
       },
     );
-  }, [api, recordId]);
+  }, [api, ref]);
   useEffect(load, [load]);
   return { state, error, load };
 }
 
 export function RecordPage(): ReactNode {
+  const { gateway } = useSession();
   const location = useLocation();
   const handed = (location.state as { recordId?: unknown } | null)?.recordId;
   const [typed, setTyped] = useState(typeof handed === 'string' ? handed : '');
-  const [recordId, setRecordId] = useState<string | null>(typeof handed === 'string' ? handed : null);
-  const { state, error, load } = useRecord(recordId);
+  const [custodian, setCustodian] = useState(gateway.mspId);
+  const [ref, setRef] = useState<RecordRef | null>(
+    typeof handed === 'string' ? { recordId: handed, custodian: gateway.mspId } : null,
+  );
+  const { state, error, load } = useRecord(ref);
+  const own = state?.record.custodian === gateway.mspId;
   return (
     <div className="page">
       <PageHead title="Find a record">
@@ -335,7 +377,7 @@ export function RecordPage(): ReactNode {
         className="card search"
         onSubmit={(e) => {
           e.preventDefault();
-          setRecordId(typed.trim());
+          setRef({ recordId: typed.trim(), custodian: custodian.trim() || gateway.mspId });
         }}
       >
         <Field label="Record id">
@@ -346,6 +388,22 @@ export function RecordPage(): ReactNode {
               value={typed}
               onChange={(e) => {
                 setTyped(e.target.value);
+              }}
+            />
+          )}
+        </Field>
+        <Field
+          label="Held by (MSP ID)"
+          hint="The hospital keeping the record; yours unless you name another."
+        >
+          {(id, hint) => (
+            <input
+              id={id}
+              aria-describedby={hint}
+              required
+              value={custodian}
+              onChange={(e) => {
+                setCustodian(e.target.value);
               }}
             />
           )}
@@ -362,10 +420,6 @@ export function RecordPage(): ReactNode {
               {state.record.recordId}, version {state.record.version}
             </h2>
             <dl className="facts">
-              <dt>Patient</dt>
-              <dd>
-                <code>{state.record.patientDid}</code>
-              </dd>
               <dt>Held by</dt>
               <dd>
                 {state.record.custodian}, {state.record.department}
@@ -381,7 +435,7 @@ export function RecordPage(): ReactNode {
             </dl>
             <Versions history={state.history} />
           </section>
-          <QualityReview record={state.record} onCleared={load} />
+          {own ? <QualityReview record={state.record} onCleared={load} /> : null}
           <div className="two-columns">
             <VerifyCopy record={state.record} />
             <AccessAndRead record={state.record} />
