@@ -63,6 +63,7 @@ if (runUnit) {
       'fhir',
       'chaincode',
       'gateway',
+      'console',
       'network',
       'bench',
       'examples',

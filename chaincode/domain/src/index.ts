@@ -1,5 +1,7 @@
 export * from './ids';
 export * from './canonical-json';
+export * from './digest';
+export * from './signed-payload';
 export * from './errors';
 export * from './vocabulary';
 export * from './jws';

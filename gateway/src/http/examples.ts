@@ -893,7 +893,7 @@ const regulatorExamples: Record<string, OperationExample> = {
 /** The endpoints outside /v1 (no token). */
 const operationsExamples: Record<string, OperationExample> = {
   frontDoor: {
-    summary: 'What this gateway is and where its documentation lives (a browser gets a page)',
+    summary: 'What this gateway is and where its documentation lives (a browser goes to the console)',
     caller: 'anyone',
     response: {
       name: 'MedLedger gateway',
@@ -901,6 +901,12 @@ const operationsExamples: Record<string, OperationExample> = {
       mspId: 'Hospital1MSP',
       links: { docs: '/docs', openapi: '/openapi.json', health: '/healthz', readiness: '/readyz' },
     },
+  },
+  webConsole: {
+    summary: 'The console page; its scripts and styles load from /console/assets/',
+    caller: 'anyone',
+    response:
+      '<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8" />\n    <title>MedLedger console</title>',
   },
   liveness: { summary: 'The process answers', caller: 'anyone', response: { status: 'ok' } },
   readiness: {
