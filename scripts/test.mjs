@@ -7,9 +7,14 @@
 //   node scripts/test.mjs --all    everything
 //   node scripts/test.mjs --faults the hostile-insider suite under test/insiders, then the fault, bad-input
 //                                  and leak suite under test/faults (`npm run test:faults`)
+//
+// The real-network runs take the files that fit the running network (its network.json): the ordering
+// scenarios of its protocol (test/faults/raft/ or test/faults/bft/), and the checks of isolated hosts
+// (test/isolated/) only when it runs on them. MEDLEDGER_ORDERER=bft and MEDLEDGER_ISOLATED_HOSTS=1 choose
+// the network the run starts (see network/src/topology.ts).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,11 +78,22 @@ if (runE2e || runFaults) {
     status.status === 0 && !/^\s+(orderer|peer|ca-|chaincode-)\S*\s+stopped/m.test(status.stdout);
   if (!alreadyUp) run('starting the consortium for the end-to-end tests', process.execPath, [cli, 'start']);
   const faultsDir = join(root, 'test', 'dist', 'faults');
+  const networkFile = join(resolve(process.env.MEDLEDGER_HOME ?? join(root, '.medledger')), 'network.json');
+  const network = existsSync(networkFile) ? JSON.parse(readFileSync(networkFile, 'utf8')) : {};
+  const ordering = network.ordering ?? 'raft';
+  const skipped = [
+    ...['raft', 'bft'].filter((o) => o !== ordering).map((o) => join(faultsDir, o)),
+    ...(network.hosts === 'isolated' ? [] : [join(root, 'test', 'dist', 'isolated')]),
+  ];
+  const fits = (f) => !skipped.some((dir) => f.startsWith(`${dir}/`));
+  console.log(`[medledger] the network runs ${ordering} ordering on ${network.hosts ?? 'loopback'} hosts`);
   // The long fault suite runs only with --faults, after the hostile-insider suite (which the
   // end-to-end run includes too); the leak check (z-*) runs after the scenarios.
-  const e2e = runFaults
-    ? [...findTests(join(root, 'test', 'dist', 'insiders')), ...findTests(faultsDir)]
-    : findTests(join(root, 'test', 'dist')).filter((f) => !f.startsWith(`${faultsDir}/`));
+  const e2e = (
+    runFaults
+      ? [...findTests(join(root, 'test', 'dist', 'insiders')), ...findTests(faultsDir)]
+      : findTests(join(root, 'test', 'dist')).filter((f) => !f.startsWith(`${faultsDir}/`))
+  ).filter(fits);
   const result = spawnSync(
     process.execPath,
     ['--test', '--test-concurrency=1', '--test-reporter=spec', ...e2e.map((f) => relative(root, f))],

@@ -8,3 +8,4 @@ export * from './lifecycle';
 export * from './identities';
 export * from './compose';
 export * from './gateways';
+export * from './hosts';

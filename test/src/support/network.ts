@@ -14,14 +14,10 @@ import { createPrivateKey } from 'node:crypto';
 import { FabricCaClient } from '@medledger/gateway';
 import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
 import {
-  basePortFromEnv,
-  defaultTopologySpec,
+  currentTopology,
   networkContext,
-  resolveTopology,
   runningNetworkInfo,
   startNetwork,
-  StatePaths,
-  stateDir,
   stopNetwork,
   type NetworkInfo,
 } from '@medledger/network';
@@ -60,9 +56,14 @@ export function useNetwork(): () => NetworkInfo {
 
 export async function releaseNetwork(): Promise<void> {
   if (!startedHere) return;
-  const topology = resolveTopology(defaultTopologySpec, basePortFromEnv());
-  await stopNetwork(topology, new StatePaths(stateDir()));
+  const { topology, paths } = currentTopology();
+  await stopNetwork(topology, paths);
   startedHere = false;
+}
+
+/** The org's REST gateway as this machine reaches it (its namespace's address on isolated hosts). */
+export function gatewayUrl(org: OrgInfo): string {
+  return org.gatewayUrl ?? `http://127.0.0.1:${String(org.gatewayPort)}`;
 }
 
 export function orgInfo(info: NetworkInfo, name: string): OrgInfo {
