@@ -104,6 +104,13 @@ function linkExists(name: string, namespace?: string): boolean {
   return spawnSync(ipCommand(), args, { stdio: 'ignore' }).status === 0;
 }
 
+/** Deletes a link; one that is gone by the time `ip` looks (a veth pair being torn down) is fine. */
+function removeLink(name: string): void {
+  const out = spawnSync(ipCommand(), ['link', 'del', name], { encoding: 'utf8' });
+  if (out.status !== 0 && linkExists(name))
+    throw new Error(`ip link del ${name} failed: ${out.stderr.trim()}`);
+}
+
 function namespaces(): string[] {
   const out = spawnSync(ipCommand(), ['netns', 'list'], { encoding: 'utf8' });
   return out.stdout
@@ -179,12 +186,13 @@ export function tearDownIsolatedHosts(topology: Topology): string[] {
       ip('netns', 'del', host.namespace);
       removed.push(host.namespace);
     }
-    // Deleting one end of a veth pair deletes both; the namespace's deletion took its end with it.
-    if (linkExists(host.hostLink)) ip('link', 'del', host.hostLink);
+    // Deleting one end of a veth pair deletes both: the namespace's deletion takes its end with it, but
+    // the kernel may still list the pair for a moment, so a link that vanishes in between is not an error.
+    if (linkExists(host.hostLink)) removeLink(host.hostLink);
     rmSync(join(NETNS_ETC, host.namespace), { recursive: true, force: true });
   }
   if (linkExists(plan.bridge)) {
-    ip('link', 'del', plan.bridge);
+    removeLink(plan.bridge);
     removed.push(plan.bridge);
   }
   if (existsSync(NETNS_ETC) && readdirSync(NETNS_ETC).length === 0) rmdirSync(NETNS_ETC);
