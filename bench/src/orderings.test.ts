@@ -13,6 +13,7 @@ import {
   type Ordering,
   type OrderingComparison,
 } from './orderings';
+import { sampleBenchConfig } from './testing/bench-config';
 import { measurementOf, type BenchResults, type Measurement, type ScenarioRow } from './report';
 
 const latency = (p50: number, p99: number) => ({ p50, p95: p99, p99, max: p99, mean: p50 });
@@ -42,17 +43,9 @@ function results(ordering: Ordering, rows: ScenarioRow[]): BenchResults {
     finishedAt: '2026-01-01T00:02:00.000Z',
     quick: true,
     wallClockS: 120,
-    config: {
-      batchTimeout: '20ms',
-      maxMessageCount: 500,
-      preferredMaxBytes: '2 MB',
-      endorsementPolicy: 'OutOf(2, ...)',
-      peers: ['peer0'],
+    config: sampleBenchConfig({
       orderers: ordering === 'bft' ? ['o0', 'o1', 'o2', 'o3'] : ['o0', 'o1', 'o2'],
-      gateways: [],
-      cpus: 2,
-      node: 'v24',
-    },
+    }),
     rows,
   };
 }
@@ -83,12 +76,12 @@ describe('Raft and BFT side by side', () => {
     });
   });
 
-  it('when two measurements are compared, then throughput is divided where both have one, else p50 latency', () => {
+  it('when two measurements are compared, then closed-loop runs are divided by throughput and fixed-rate runs by p50 latency', () => {
     const fast = measurementOf('x', 'closed 32', { throughput: 200, latencyMs: latency(10, 20) });
     const slow = measurementOf('x', 'closed 32', { throughput: 150, latencyMs: latency(30, 60) });
     assert.equal(measurementRatio(fast, slow), '0.75 (tx/s)');
-    const a = measurementOf('x', 'open 20/s', { latencyMs: latency(40, 80) });
-    const b = measurementOf('x', 'open 20/s', { latencyMs: latency(50, 90) });
+    const a = measurementOf('x', 'open 20/s', { throughput: 20, latencyMs: latency(40, 80) });
+    const b = measurementOf('x', 'open 20/s', { throughput: 20, latencyMs: latency(50, 90) });
     assert.equal(measurementRatio(a, b), '1.25 (p50)');
     assert.equal(measurementRatio(a, undefined), '–');
     assert.equal(measurementRatio(measurementOf('x', 'y'), measurementOf('x', 'y')), '–');

@@ -93,12 +93,14 @@ function side(m: Measurement | undefined): string[] {
 }
 
 /**
- * `b ÷ a` of two measurements: throughput when both have one (more is better), else p50 latency (less
- * is better); null when neither can be compared.
+ * `b ÷ a` of two measurements, as the report compares a scenario with its baseline: throughput for
+ * closed-loop runs (more is better), p50 latency for everything else (fixed-rate runs deliver the
+ * rate they are asked for, so only their latency differs); `–` when they cannot be compared.
  */
 export function measurementRatio(a: Measurement | undefined, b: Measurement | undefined): string {
   if (a === undefined || b === undefined) return '–';
-  if (a.throughput !== null && b.throughput !== null && a.throughput > 0)
+  const closed = a.mode.startsWith('closed') && b.mode.startsWith('closed');
+  if (closed && a.throughput !== null && b.throughput !== null && a.throughput > 0)
     return `${(b.throughput / a.throughput).toFixed(2)} (tx/s)`;
   if (a.latencyMs && b.latencyMs && a.latencyMs.p50 > 0)
     return `${(b.latencyMs.p50 / a.latencyMs.p50).toFixed(2)} (p50)`;

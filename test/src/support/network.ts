@@ -15,6 +15,7 @@ import { FabricCaClient } from '@medledger/gateway';
 import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
 import {
   currentTopology,
+  ipCommand,
   networkContext,
   runningNetworkInfo,
   startNetwork,
@@ -59,6 +60,19 @@ export async function releaseNetwork(): Promise<void> {
   const { topology, paths } = currentTopology();
   await stopNetwork(topology, paths);
   startedHere = false;
+}
+
+/**
+ * `command args` as run on the host of the org whose slug is `orgSlug`: unchanged on loopback, in the
+ * org's network namespace on isolated hosts, where the org's own tools must run (its gateway
+ * configuration names hosts that only its namespace resolves).
+ */
+export function onOrgHost(orgSlug: string, command: string, args: readonly string[]): [string, string[]] {
+  const org = currentTopology().topology.peerOrgs.find((o) => o.slug === orgSlug);
+  if (org === undefined) throw new Error(`no org ${orgSlug}`);
+  return org.namespace === undefined
+    ? [command, [...args]]
+    : [ipCommand(), ['netns', 'exec', org.namespace, command, ...args]];
 }
 
 /** The org's REST gateway as this machine reaches it (its namespace's address on isolated hosts). */

@@ -116,6 +116,18 @@ export function assertNothingLost(result: ScenarioResult): void {
   assert.ok(report.acked > 0, 'some writes were acknowledged');
 }
 
+/**
+ * Every answer given while the fault lasted was a clean one: success, a conflict, 503 or 504, or the
+ * client's own timeout (never a 500).
+ */
+export function assertCleanAnswersDuringFault(result: ScenarioResult): void {
+  const during = Object.keys(result.statusesDuringFault);
+  assert.ok(
+    during.every((s) => ['200', '201', '409', '503', '504', 'timeout'].includes(s)),
+    `statuses during the fault: ${during.join(',')}`,
+  );
+}
+
 /** An ordering fault's result: the scenario's, which orderer it hit and who led meanwhile. */
 export interface OrderingFaultResult extends ScenarioResult {
   /** The orderer the fault hit. */
@@ -272,11 +284,7 @@ export async function ordererQuorumLoss(
     },
   });
   assertNothingLost(result);
-  const during = Object.keys(result.statusesDuringFault);
-  assert.ok(
-    during.every((s) => ['200', '201', '409', '503', '504', 'timeout'].includes(s)),
-    `statuses during the fault: ${during.join(',')}`,
-  );
+  assertCleanAnswersDuringFault(result);
   assert.ok(
     result.resumeAfterRepairMs !== undefined && result.resumeAfterRepairMs <= 30_000,
     `writes resumed ${String(result.resumeAfterRepairMs)} ms after quorum`,
