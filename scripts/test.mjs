@@ -5,8 +5,8 @@
 //   node scripts/test.mjs          static checks + unit/component tests (what `npm test` runs)
 //   node scripts/test.mjs --e2e    end-to-end tests only (`npm run test:e2e`)
 //   node scripts/test.mjs --all    everything
-//   node scripts/test.mjs --faults the hostile-insider suite under test/insiders, then the fault, bad-input
-//                                  and leak suite under test/faults (`npm run test:faults`)
+//   node scripts/test.mjs --faults the fault, bad-input and leak suite under test/faults, then the
+//                                  hostile-insider suite under test/insiders (`npm run test:faults`)
 //
 // The real-network runs take the files that fit the running network (its network.json): the ordering
 // scenarios of its protocol (test/faults/raft/ or test/faults/bft/), and the checks of isolated hosts
@@ -78,6 +78,7 @@ if (runE2e || runFaults) {
     status.status === 0 && !/^\s+(orderer|peer|ca-|chaincode-)\S*\s+stopped/m.test(status.stdout);
   if (!alreadyUp) run('starting the consortium for the end-to-end tests', process.execPath, [cli, 'start']);
   const faultsDir = join(root, 'test', 'dist', 'faults');
+  const insidersDir = join(root, 'test', 'dist', 'insiders');
   const networkFile = join(resolve(process.env.MEDLEDGER_HOME ?? join(root, '.medledger')), 'network.json');
   const network = existsSync(networkFile) ? JSON.parse(readFileSync(networkFile, 'utf8')) : {};
   const ordering = network.ordering ?? 'raft';
@@ -87,12 +88,20 @@ if (runE2e || runFaults) {
   ];
   const fits = (f) => !skipped.some((dir) => f.startsWith(`${dir}/`));
   console.log(`[medledger] the network runs ${ordering} ordering on ${network.hosts ?? 'loopback'} hosts`);
-  // The long fault suite runs only with --faults, after the hostile-insider suite (which the
-  // end-to-end run includes too); the leak check (z-*) runs after the scenarios.
+  // The long fault suite and the insider cases that stop or swap consortium processes run only with
+  // --faults; the end-to-end run has the other insider cases and the short versions of those
+  // (`insiders-short.test.ts`). The test runner takes the files in path order: the fault scenarios
+  // (of the network's ordering protocol), their leak check (z-*, the canary name of the scenarios'
+  // content), then the insider cases (their own canary scans).
+  const faultsOnly = ['hole-3-anchor-rewrite', 'hole-5-canary', 'hole-6-colluders', 'regulator-outage'].map(
+    (name) => join(insidersDir, `${name}.test.js`),
+  );
   const e2e = (
     runFaults
-      ? [...findTests(join(root, 'test', 'dist', 'insiders')), ...findTests(faultsDir)]
-      : findTests(join(root, 'test', 'dist')).filter((f) => !f.startsWith(`${faultsDir}/`))
+      ? [...findTests(faultsDir), ...findTests(insidersDir)]
+      : findTests(join(root, 'test', 'dist')).filter(
+          (f) => !f.startsWith(`${faultsDir}/`) && !faultsOnly.includes(f),
+        )
   ).filter(fits);
   const result = spawnSync(
     process.execPath,

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AccessDecision, AuditEvent, BreakGlassCase, Consent, RecordAnchor } from '@medledger/domain';
-import { anchor, condition } from './testing/fixtures';
+import type {
+  AccessDecision,
+  AuditEvent,
+  BreakGlassState,
+  ConsentState,
+  RecordAnchor,
+} from '@medledger/domain';
+import { accessRecord, anchor, condition, readRecord, type PresentedConsent } from './testing/fixtures';
 import type { FakeSigner } from './testing/fake-identity';
 import {
   client,
@@ -37,30 +43,41 @@ async function world(
   return { h, patient, attending, record, envelope };
 }
 
-async function access(w: World, who: FakeSigner, body: Record<string, unknown>): Promise<AccessDecision> {
-  const { result, tx } = await w.h.submit<AccessDecision>(who, 'access:AccessRecord', {
-    recordId: w.record.recordId,
-    ...body,
-  });
-  assert.equal(tx.status, 'VALID');
-  assert.equal(tx.event?.name, 'AccessDecided');
-  return result;
+type Presented = PresentedConsent;
+
+function access(
+  w: World,
+  who: FakeSigner,
+  body: Record<string, unknown>,
+  consents: readonly Presented[] = [],
+): Promise<AccessDecision> {
+  return accessRecord(w.h, who, w.record, body, consents);
 }
 
-async function grantConsent(w: World, body: Record<string, unknown>): Promise<Consent> {
+async function grantConsent(w: World, body: Record<string, unknown>): Promise<Presented> {
   const relay = await registerStaff(w.h, 'Hospital1MSP', 'nurse', 'cardiology');
-  const { result } = await w.h.submit<Consent>(relay, 'consent:GrantConsent', {
-    jws: patientJws(w.h, w.patient, {
-      typ: 'medledger.consent.grant',
-      categories: ['diagnosis'],
-      maxLevel: 3,
-      purpose: 'treatment',
-      periodStart: daysFromNow(w.h, -1),
-      periodEnd: daysFromNow(w.h, 30),
-      ...body,
-    }),
+  const jws = patientJws(w.h, w.patient, {
+    typ: 'medledger.consent.grant',
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    purpose: 'treatment',
+    periodStart: daysFromNow(w.h, -1),
+    periodEnd: daysFromNow(w.h, 30),
+    ...body,
   });
-  return result;
+  const { result } = await w.h.submit<ConsentState>(
+    relay,
+    'consent:GrantConsent',
+    {},
+    {
+      transient: { consent: { jws } },
+    },
+  );
+  return { consentId: result.consentId, jws };
+}
+
+function readContent(w: World, who: FakeSigner, accessId: string, peer?: string) {
+  return readRecord(w.h, who, w.record, accessId, peer);
 }
 
 const auditor = (cn = uid('aud')) => client('RegulatorMSP', cn);
@@ -71,11 +88,7 @@ void describe('AccessContract', () => {
     const d = await access(w, w.attending, { purpose: 'treatment' });
     assert.equal(d.outcome, 'granted');
     assert.equal(d.reason, 'CUSTODIAN_TREATMENT');
-    const content = await w.h.evaluate<{ resource: unknown; salt: string; contentHash: string }>(
-      w.attending,
-      'access:ReadRecordContent',
-      { recordId: w.record.recordId, accessId: d.accessId },
-    );
+    const content = await readContent(w, w.attending, d.accessId);
     assert.deepEqual(content.resource, w.envelope.resource);
     assert.equal(content.salt, w.envelope.salt);
     assert.equal(content.contentHash, w.record.contentHash);
@@ -90,67 +103,75 @@ void describe('AccessContract', () => {
     await registerStaffAs(w.h, 'RegulatorMSP', 'auditor', a.cn);
     const ev = await w.h.evaluate<AuditEvent>(a, 'audit:GetAuditEvent', { eventId: d.accessId });
     assert.equal(ev.outcome, 'denied');
-    await assert.rejects(
-      w.h.evaluate(intern, 'access:ReadRecordContent', { recordId: w.record.recordId, accessId: d.accessId }),
-      /\[ACCESS_NOT_GRANTED\]/,
-    );
+    await assert.rejects(readContent(w, intern, d.accessId), /\[ACCESS_NOT_GRANTED\]/);
   });
 
-  void it('when another hospital has no consent, then denied; with consent, granted, readable only on the custodian peer; after revocation, denied', async () => {
+  void it('when another hospital presents no consent, then denied; presenting it, granted, readable only on the custodian peer; after revocation, denied', async () => {
     const w = await world();
     const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'er');
     assert.equal((await access(w, doc2, { purpose: 'treatment' })).reason, 'NO_CONSENT');
     const consent = await grantConsent(w, { grantee: { kind: 'org', mspId: 'Hospital2MSP' } });
-    const d = await access(w, doc2, { purpose: 'treatment' });
+    assert.equal((await access(w, doc2, { purpose: 'treatment' })).reason, 'NO_CONSENT');
+    const d = await access(w, doc2, { purpose: 'treatment' }, [consent]);
     assert.deepEqual([d.outcome, d.reason, d.consentId], ['granted', 'CONSENT', consent.consentId]);
-    await assert.rejects(
-      w.h.evaluate(doc2, 'access:ReadRecordContent', { recordId: w.record.recordId, accessId: d.accessId }),
-      /\[CONTENT_UNAVAILABLE\]/,
-    );
-    const content = await w.h.evaluate<{ resource: unknown }>(
-      doc2,
-      'access:ReadRecordContent',
-      { recordId: w.record.recordId, accessId: d.accessId },
-      { peer: 'Hospital1MSP' },
-    );
+    await assert.rejects(readContent(w, doc2, d.accessId, 'Hospital2MSP'), /\[CONTENT_UNAVAILABLE\]/);
+    const content = await readContent(w, doc2, d.accessId);
     assert.deepEqual(content.resource, w.envelope.resource);
     const relay = await registerStaff(w.h, 'Hospital1MSP', 'nurse', 'cardiology');
-    await w.h.submit(relay, 'consent:RevokeConsent', {
-      jws: patientJws(w.h, w.patient, { typ: 'medledger.consent.revoke', consentId: consent.consentId }),
-    });
-    assert.equal((await access(w, doc2, { purpose: 'treatment' })).reason, 'CONSENT_REVOKED');
-    await assert.rejects(
-      w.h.evaluate(
-        doc2,
-        'access:ReadRecordContent',
-        { recordId: w.record.recordId, accessId: d.accessId },
-        { peer: 'Hospital1MSP' },
-      ),
-      /\[ACCESS_NOT_GRANTED\]/,
+    await w.h.submit(
+      relay,
+      'consent:RevokeConsent',
+      {},
+      {
+        transient: {
+          revocation: {
+            jws: patientJws(w.h, w.patient, {
+              typ: 'medledger.consent.revoke',
+              consentId: consent.consentId,
+            }),
+            grantJws: consent.jws,
+          },
+        },
+      },
     );
+    assert.equal((await access(w, doc2, { purpose: 'treatment' }, [consent])).reason, 'CONSENT_REVOKED');
+    await assert.rejects(readContent(w, doc2, d.accessId), /\[ACCESS_NOT_GRANTED\]/);
+  });
+
+  void it('when a consent of another patient, or a grant whose hash the ledger does not hold, is presented, then it counts for nothing', async () => {
+    const w = await world();
+    const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'er');
+    const other = await world();
+    const theirs = await grantConsent(other, { grantee: { kind: 'org', mspId: 'Hospital2MSP' } });
+    const forged = patientJws(w.h, w.patient, {
+      typ: 'medledger.consent.grant',
+      grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+      categories: ['diagnosis'],
+      maxLevel: 3,
+      purpose: 'treatment',
+      periodStart: daysFromNow(w.h, -1),
+      periodEnd: daysFromNow(w.h, 30),
+    });
+    const mine = await grantConsent(w, { grantee: { kind: 'org', mspId: 'Hospital2MSP' } });
+    const d = await access(w, doc2, { purpose: 'treatment' }, [
+      { consentId: mine.consentId, jws: forged },
+      { consentId: theirs.consentId, jws: theirs.jws },
+    ]);
+    assert.equal(d.reason, 'NO_CONSENT');
   });
 
   void it("when a caller presents someone else's access id, then ACCESS_NOT_GRANTED", async () => {
     const w = await world();
     const d = await access(w, w.attending, { purpose: 'treatment' });
     const other = await registerStaff(w.h, 'Hospital1MSP', 'attending', 'cardiology');
-    await assert.rejects(
-      w.h.evaluate(other, 'access:ReadRecordContent', { recordId: w.record.recordId, accessId: d.accessId }),
-      /\[ACCESS_NOT_GRANTED\]/,
-    );
+    await assert.rejects(readContent(w, other, d.accessId), /\[ACCESS_NOT_GRANTED\]/);
   });
 
   void it('when the grant has expired at the proposal time, then EXPIRED', async () => {
     const w = await world();
     const d = await access(w, w.attending, { purpose: 'treatment' });
     w.h.ledger.advance(16 * 60 * 1000);
-    await assert.rejects(
-      w.h.evaluate(w.attending, 'access:ReadRecordContent', {
-        recordId: w.record.recordId,
-        accessId: d.accessId,
-      }),
-      /\[EXPIRED\]/,
-    );
+    await assert.rejects(readContent(w, w.attending, d.accessId), /\[EXPIRED\]/);
   });
 
   void it('when a researcher has study consent, then content is de-identified at source and the salt withheld', async () => {
@@ -173,7 +194,7 @@ void describe('AccessContract', () => {
       ethicsApprovalRef: 'IRB-2025-001',
     });
     assert.equal((await access(w, researcher, { purpose: 'research', studyId })).reason, 'NO_CONSENT');
-    await grantConsent(w, { grantee: { kind: 'study', studyId }, purpose: 'research' });
+    const consent = await grantConsent(w, { grantee: { kind: 'study', studyId }, purpose: 'research' });
     const cohort = await w.h.evaluate<{ items: { patientDid: string }[] }>(
       researcher,
       'study:GetStudyCohort',
@@ -183,14 +204,9 @@ void describe('AccessContract', () => {
       cohort.items.map((m) => m.patientDid),
       [w.patient.did],
     );
-    const d = await access(w, researcher, { purpose: 'research', studyId });
+    const d = await access(w, researcher, { purpose: 'research', studyId }, [consent]);
     assert.deepEqual([d.outcome, d.reason, d.deidentified], ['granted', 'STUDY_CONSENT', true]);
-    const content = await w.h.evaluate<{ resource: Record<string, unknown>; salt: string | null }>(
-      researcher,
-      'access:ReadRecordContent',
-      { recordId: w.record.recordId, accessId: d.accessId },
-      { peer: 'Hospital1MSP' },
-    );
+    const content = await readContent(w, researcher, d.accessId);
     const text = JSON.stringify(content.resource);
     assert.equal(content.salt, null);
     assert.ok(!text.includes('Canary'));
@@ -210,7 +226,7 @@ void describe('AccessContract', () => {
     assert.deepEqual([d.outcome, d.reason], ['denied', 'NOT_REGISTERED']);
   });
 
-  void it('when a doctor breaks the glass, then it is granted, flagged, pending review until the custodian admin clears it', async () => {
+  void it('when a doctor breaks the glass, then it is granted, flagged, and open for review by the custodian admin, whose reviews are appended', async () => {
     const w = await world();
     const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'er');
     const nurse2 = await registerStaff(w.h, 'Hospital2MSP', 'nurse', 'er');
@@ -221,25 +237,25 @@ void describe('AccessContract', () => {
     assert.equal((await access(w, doc2, { purpose: 'emergency' })).reason, 'BREAK_GLASS_REASON_REQUIRED');
     const d = await access(w, doc2, { purpose: 'emergency', breakGlassReason: 'unconscious_patient' });
     assert.deepEqual([d.outcome, d.reason, d.breakGlass], ['granted', 'BREAK_GLASS', true]);
+    const review = { accessId: d.accessId, custodian: 'Hospital1MSP', outcome: 'justified' };
     await assert.rejects(
-      w.h.submit(orgAdmin('Hospital2MSP'), 'access:ReviewBreakGlass', {
-        accessId: d.accessId,
-        outcome: 'justified',
-      }),
+      w.h.submit(orgAdmin('Hospital2MSP'), 'access:ReviewBreakGlass', review),
       /\[FORBIDDEN\]/,
     );
-    const { result } = await w.h.submit<BreakGlassCase>(orgAdmin('Hospital1MSP'), 'access:ReviewBreakGlass', {
-      accessId: d.accessId,
-      outcome: 'justified',
-    });
-    assert.equal(result.status, 'cleared');
-    await assert.rejects(
-      w.h.submit(orgAdmin('Hospital1MSP'), 'access:ReviewBreakGlass', {
-        accessId: d.accessId,
-        outcome: 'justified',
-      }),
-      /\[CONFLICT\]/,
+    const { result } = await w.h.submit<BreakGlassState>(
+      orgAdmin('Hospital1MSP'),
+      'access:ReviewBreakGlass',
+      review,
     );
+    assert.deepEqual(
+      [result.status, result.outcome, result.reviews.length],
+      ['custodian_reviewed', 'justified', 1],
+    );
+    const again = await w.h.submit<BreakGlassState>(orgAdmin('Hospital1MSP'), 'access:ReviewBreakGlass', {
+      ...review,
+      outcome: 'unjustified',
+    });
+    assert.deepEqual([again.result.outcome, again.result.reviews.length], ['unjustified', 2]);
   });
 
   void it('when an access is decided, then its AccessDecided event carries the record version and the break-glass reason', async () => {
@@ -251,6 +267,7 @@ void describe('AccessContract', () => {
     ): Promise<Record<string, unknown>> => {
       const { tx } = await w.h.submit<AccessDecision>(who, 'access:AccessRecord', {
         recordId: w.record.recordId,
+        custodian: w.record.custodian,
         ...body,
       });
       assert.equal(tx.event?.name, 'AccessDecided');
@@ -268,9 +285,18 @@ void describe('AccessContract', () => {
   void it('when the patient disallows emergency access, then break-glass is denied', async () => {
     const w = await world();
     const relay = await registerStaff(w.h, 'Hospital1MSP', 'nurse', 'cardiology');
-    await w.h.submit(relay, 'consent:SetPatientPreferences', {
-      jws: patientJws(w.h, w.patient, { typ: 'medledger.preferences', allowEmergencyAccess: false }),
-    });
+    await w.h.submit(
+      relay,
+      'consent:SetPatientPreferences',
+      {},
+      {
+        transient: {
+          preferences: {
+            jws: patientJws(w.h, w.patient, { typ: 'medledger.preferences', allowEmergencyAccess: false }),
+          },
+        },
+      },
+    );
     const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'er');
     const d = await access(w, doc2, { purpose: 'emergency', breakGlassReason: 'life_threatening' });
     assert.equal(d.reason, 'BREAK_GLASS_DISALLOWED');
@@ -282,12 +308,12 @@ void describe('AccessContract', () => {
       { category: 'genomic', level: 4 },
     );
     const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'er');
-    await grantConsent(w, {
+    const consent = await grantConsent(w, {
       grantee: { kind: 'org', mspId: 'Hospital2MSP' },
       categories: ['genomic'],
       maxLevel: 4,
     });
-    assert.equal((await access(w, doc2, { purpose: 'treatment' })).reason, 'LEVEL_NOT_PERMITTED');
+    assert.equal((await access(w, doc2, { purpose: 'treatment' }, [consent])).reason, 'LEVEL_NOT_PERMITTED');
   });
 });
 
@@ -336,11 +362,20 @@ void describe('AuditContract', () => {
     });
     assert.equal(own.items.length, 1);
     await assert.rejects(
-      w.h.evaluate(orgAdmin('Hospital2MSP'), 'audit:QueryAudit', { by: 'record', id: w.record.recordId }),
+      w.h.evaluate(nurse, 'audit:QueryAudit', { by: 'record', id: w.record.recordId }),
       /\[FORBIDDEN\]/,
     );
+    const elsewhere = await w.h.evaluate<{ items: AuditEvent[] }>(
+      orgAdmin('Hospital2MSP'),
+      'audit:QueryAudit',
+      {
+        by: 'record',
+        id: w.record.recordId,
+      },
+    );
+    assert.deepEqual(elsewhere.items, []);
   });
-  void it("when admins scan a patient's events, then a hospital admin sees their hospital's only and other orgs' admins are refused", async () => {
+  void it("when admins scan a patient's events, then a hospital admin sees accesses to their own hospital's records only and other orgs' admins are refused", async () => {
     const w = await world();
     const own = await access(w, w.attending, { purpose: 'treatment' });
     const doc2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'emergency');
@@ -353,7 +388,8 @@ void describe('AuditContract', () => {
         })
       ).items.map((e) => e.eventId);
     assert.deepEqual(await scan('Hospital1MSP'), [visiting.accessId, own.accessId]);
-    assert.deepEqual(await scan('Hospital2MSP'), [visiting.accessId]);
+    // The visiting hospital's own access lives in the custodian's sealed collection, not on its peer.
+    assert.deepEqual(await scan('Hospital2MSP'), []);
     for (const mspId of ['ResearchMSP', 'RegulatorMSP']) {
       await assert.rejects(scan(mspId), /\[FORBIDDEN\]/, mspId);
     }

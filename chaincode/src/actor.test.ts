@@ -14,6 +14,7 @@ function crafted(mspId: string, attrs: readonly (readonly [string, string])[]): 
 void describe('issue 12 hole 4: the actor comes from the certificate structure, not its printed subject', () => {
   void it('when a client certificate has an O value "x/y/OU=admin", then the signer is not an admin', async () => {
     const h = new Harness();
+    await h.ready();
     const cn = uid('smuggler');
     const signer = crafted('Hospital1MSP', [
       ['O', 'x/y/OU=admin'],
@@ -108,7 +109,8 @@ void describe('issue 12 hole 4: the actor comes from the certificate structure, 
     const { tx } = await h.submit(
       registered,
       'identity:RegisterPatient',
-      registrationInput(h, p, 'Hospital1MSP'),
+      {},
+      { transient: { patient: registrationInput(h, p, 'Hospital1MSP') } },
     );
     assert.equal(tx.status, 'VALID');
   });

@@ -101,6 +101,8 @@ export async function resolveActor(ctx: Context, ledger: Ledger): Promise<Actor>
     role = 'admin';
     active = doc === undefined || active;
   }
+  // A suspension after an unjustified break-glass access holds whatever the person's org says.
+  if (active && (await ledger.isSuspended(staffDid(mspId, cn)))) active = false;
   return {
     mspId,
     orgSlug,

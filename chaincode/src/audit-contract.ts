@@ -11,8 +11,13 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor } from './actor';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
+import { readableCollections, readsEverySealedCollection } from './visibility';
 
-/** Audit queries over access events: newest first, paginated, bounded. */
+/**
+ * Audit queries over access events: newest first, paginated, bounded. Events live in the custodians'
+ * sealed collections, so a query runs on the caller's own org's peer and sees what that peer holds:
+ * a hospital its own records' accesses, the regulator every org's.
+ */
 @Info({ title: 'AuditContract', description: 'Audit queries' })
 export class AuditContract extends Contract {
   constructor() {
@@ -21,13 +26,12 @@ export class AuditContract extends Contract {
 
   /**
    * Access events of one patient, actor or record, newest first, `pageSize` ≤ 100, with bookmarks
-   * (a bookmark from another scan is refused). Caller: a regulator's auditor (anything); an org admin
-   * (actors of their own org; records their org keeps; and, for a hospital admin, a patient's events
-   * at their own hospital, as custodian or as the actor's org: a page may then be short, follow the
-   * bookmark); any other active staff (their own events only). Admins of research or regulator orgs
-   * get no patient scans: consortium-wide audit reads are the regulator's auditors' (docs/architecture.md,
-   * access decisions).
-   * Reads: `audit~patient` | `audit~actor` | `audit~record`, `audit`, `record`.
+   * (positions: one page merges the collections the caller may read). Caller: a regulator's auditor
+   * (every org's collection); an org admin (their own org's collection: accesses to their org's
+   * records; by actor only their org's staff); any other active staff (their own events, in their own
+   * org's collection). Admins of research or regulator orgs get no patient scans: consortium-wide
+   * audit reads are the regulator's auditors'. Evaluated on the caller's own org's peer.
+   * Reads: sealed `audit~patient` | `audit~actor` | `audit~record`, `audit`.
    * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN.
    */
   @Transaction(false)
@@ -45,25 +49,21 @@ export class AuditContract extends Contract {
           : OPAQUE_ID_PATTERN.test(args.id);
     if (!idOk) fail(ErrorCode.VALIDATION_FAILED, 'id');
     let allowed = isRegulatorAuditor(actor) || (args.by === 'actor' && args.id === actor.did);
-    let ownHospitalOnly = false;
     if (!allowed && isActiveAdmin(actor)) {
-      if (args.by === 'patient') {
-        allowed = actor.orgKind === 'hospital';
-        ownHospitalOnly = true;
-      } else if (args.by === 'actor') allowed = parseStaffDid(args.id)?.orgSlug === actor.orgSlug;
-      else allowed = (await ledger.getRecord(args.id))?.custodian === actor.mspId;
+      if (args.by === 'patient') allowed = actor.orgKind === 'hospital';
+      else if (args.by === 'actor') allowed = parseStaffDid(args.id)?.orgSlug === actor.orgSlug;
+      else allowed = true;
     }
     if (!allowed) fail(ErrorCode.FORBIDDEN, actor.did);
-    const page = await ledger.pageAudit(args.by, args.id, args.pageSize, args.bookmark);
-    if (!ownHospitalOnly) return canonicalJson(page);
-    const items = page.items.filter((e) => e.custodian === actor.mspId || e.actorMsp === actor.mspId);
-    return canonicalJson({ ...page, items });
+    const orgs = await readableCollections(ledger, actor);
+    return canonicalJson(await ledger.pageAudit(orgs, args.by, args.id, args.pageSize, args.bookmark));
   }
 
   /**
-   * One audit event. Caller: a regulator's auditor; an admin of the actor's or the custodian's org;
-   * the event's actor. Reads: `audit`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN,
-   * NOT_FOUND.
+   * One audit event. Caller: a regulator's auditor or admin (the regulator's gateway projects every
+   * event); an admin of the custodian's org; the event's actor, when their org is the custodian.
+   * Evaluated on the caller's own org's peer. Reads: sealed `audit`. Errors: VALIDATION_FAILED,
+   * NOT_REGISTERED, INACTIVE, FORBIDDEN, NOT_FOUND.
    */
   @Transaction(false)
   @Returns('string')
@@ -72,12 +72,14 @@ export class AuditContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const event = await ledger.getAuditEvent(args.eventId);
+    const orgs = await readableCollections(ledger, actor);
+    const regulatorStaff = readsEverySealedCollection(actor, (await ledger.consortium()).regulator);
+    const event = await ledger.getAuditEvent(orgs, args.eventId);
     if (!event) return fail(ErrorCode.NOT_FOUND, args.eventId);
     const allowed =
-      isRegulatorAuditor(actor) ||
+      regulatorStaff ||
       event.actorDid === actor.did ||
-      (isActiveAdmin(actor) && (event.actorMsp === actor.mspId || event.custodian === actor.mspId));
+      (isActiveAdmin(actor) && event.custodian === actor.mspId);
     if (!allowed) fail(ErrorCode.FORBIDDEN, actor.did);
     return canonicalJson(event);
   }

@@ -5,6 +5,7 @@ import {
   BENCH_LOADER_ATTRIBUTE,
   BENCH_LOADER_FLAG,
   MAX_SYNTHETIC_AUDIT_BATCH,
+  sealedCollection,
   type AccessDecision,
   type AuditEvent,
 } from '@medledger/domain';
@@ -38,6 +39,7 @@ void describe('bench contract: LoadSyntheticAuditEvents', () => {
 
   void it('when the signer has no bench-loader attribute (issue 12 hole 16), then BENCH_LOADER_DISABLED, even where the chaincode server runs with MEDLEDGER_BENCH_LOADER=1, and nothing is written', async () => {
     const h = new Harness();
+    await h.ready();
     // The flag of the chaincode server's environment no longer opens anything.
     process.env[BENCH_LOADER_FLAG] = '1';
     const signers: FakeSigner[] = [
@@ -109,11 +111,16 @@ void describe('bench contract: LoadSyntheticAuditEvents', () => {
     const { anchor: record } = await anchor(h, attending, patient);
     const real = await h.submit<AccessDecision>(attending, 'access:AccessRecord', {
       recordId: record.recordId,
+      custodian: record.custodian,
       purpose: 'insurance',
     });
     assert.equal(real.result.outcome, 'denied');
     const familyOf = (key: string): string => key.split('\u0000')[1] ?? '';
-    const realFamilies = new Set([...real.tx.writes.keys()].map(familyOf));
+    const sealed = sealedCollection('Hospital1MSP');
+    const writesOf = (tx: { privateWrites: Map<string, Map<string, Buffer | null>> }) => [
+      ...(tx.privateWrites.get(sealed) ?? new Map<string, Buffer | null>()),
+    ];
+    const realFamilies = new Set(writesOf(real.tx).map(([k]) => familyOf(k)));
 
     const { result, tx } = await h.submit<Loaded>(loader(), LOAD, {
       count: 7,
@@ -121,17 +128,21 @@ void describe('bench contract: LoadSyntheticAuditEvents', () => {
     });
     assert.equal(tx.status, 'VALID');
     assert.equal(tx.event, undefined);
-    assert.equal(tx.writes.size, 7 * 4);
-    assert.deepEqual(new Set([...tx.writes.keys()].map(familyOf)), realFamilies);
+    assert.equal(tx.writes.size, 0);
+    assert.deepEqual([...tx.privateWrites.keys()], [sealed]);
+    assert.equal(writesOf(tx).length, 7 * 4);
+    assert.deepEqual(new Set(writesOf(tx).map(([k]) => familyOf(k))), realFamilies);
     assert.deepEqual(result.patientDids.length, 3);
 
     // Same JSON fields as the real event, each value valid for the audit event schema.
-    const stored = [...tx.writes]
-      .filter(([k]) => familyOf(k) === 'audit')
-      .map(([, v]) => JSON.parse(v?.toString('utf8') ?? '{}') as Record<string, unknown>);
-    const realStored = [...real.tx.writes]
-      .filter(([k]) => familyOf(k) === 'audit')
-      .map(([, v]) => JSON.parse(v?.toString('utf8') ?? '{}') as Record<string, unknown>);
+    const eventsOf = (entries: [string, Buffer | null][]) =>
+      entries
+        .filter(([k]) => familyOf(k) === 'audit')
+        .map(
+          ([, v]) => (JSON.parse(v?.toString('utf8') ?? '{}') as { value: Record<string, unknown> }).value,
+        );
+    const stored = eventsOf(writesOf(tx));
+    const realStored = eventsOf(writesOf(real.tx));
     assert.equal(stored.length, 7);
     for (const event of stored) {
       assert.deepEqual(Object.keys(event), Object.keys(realStored[0] ?? {}));
@@ -162,11 +173,12 @@ void describe('bench contract: LoadSyntheticAuditEvents', () => {
     assert.ok(byPatient.items.every((e) => e.patientDid === first.result.patientDids[1]));
     assert.ok(byPatient.items.every((e) => e.txId === first.tx.txId));
 
-    // Synthetic records have no anchor, so only an auditor (who may query anything) reaches them by record.
-    await assert.rejects(
-      h.evaluate(admin, 'audit:QueryAudit', { by: 'record', id: byPatient.items[0]?.recordId }),
-      /\[FORBIDDEN\]/,
-    );
+    // The loading org's admin finds them by record in its own collection, as the regulator's auditor does.
+    const byRecordAdmin = await h.evaluate<AuditPage>(admin, 'audit:QueryAudit', {
+      by: 'record',
+      id: byPatient.items[0]?.recordId,
+    });
+    assert.equal(byRecordAdmin.items.length, 2);
     const byRecordAuditor = await h.evaluate<AuditPage>(auditor, 'audit:QueryAudit', {
       by: 'record',
       id: byPatient.items[0]?.recordId,
@@ -200,11 +212,15 @@ void describe('bench contract: LoadSyntheticAuditEvents', () => {
 
   void it('when the same batch runs on two copies of the ledger with the same tx id and time, then the writes are identical', async () => {
     const h = new Harness();
+    await h.ready();
     const options = { txId: 'e'.repeat(64), time: h.ledger.now };
     const a = await new Harness(h.ledger.clone()).submit(loader(), LOAD, { count: 20 }, options);
     const b = await new Harness(h.ledger.clone()).submit(loader(), LOAD, { count: 20 }, options);
-    const hex = (w: Map<string, Buffer | null>) => [...w].map(([k, v]) => [k, v?.toString('hex') ?? null]);
-    assert.deepEqual(hex(a.tx.writes), hex(b.tx.writes));
+    const hex = (w: Map<string, Buffer | null> | undefined) =>
+      [...(w ?? [])].map(([k, v]) => [k, v?.toString('hex') ?? null]);
+    const sealed = sealedCollection('Hospital1MSP');
+    assert.ok(hex(a.tx.privateWrites.get(sealed)).length > 0);
+    assert.deepEqual(hex(a.tx.privateWrites.get(sealed)), hex(b.tx.privateWrites.get(sealed)));
     assert.equal(a.tx.response, b.tx.response);
   });
 });

@@ -2,32 +2,102 @@ import {
   canonicalJson,
   consentGrantPayloadSchema,
   consentRevokePayloadSchema,
+  decodeCompactJws,
+  emptyInputSchema,
   ErrorCode,
+  getConsentInput,
+  grantConsentTransient,
   granteeKey,
+  granteeOrgOf,
   listGranteeConsentsInput,
   listPatientConsentsInput,
+  patientKeyOf,
   preferencesPayloadSchema,
-  signedConsentInput,
+  preferencesTransient,
+  revokeConsentTransient,
+  sha256Hex,
   type Consent,
+  type ConsentRevocation,
+  type ConsentState,
+  type Consortium,
+  type Grantee,
   type PatientPreferences,
+  type PublicConsent,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { requireActive, resolveActor } from './actor';
 import { fail, parseInput } from './errors';
 import { Ledger, type Page } from './ledger/store';
 import { verifyPatientSignature } from './patient-signature';
+import { readTransient } from './transient';
+import { readableCollections } from './visibility';
 
-/** The status of a consent at a time: `expired` once its period has ended. */
-export function effectiveStatus(consent: Consent, nowMs: number): Consent['status'] {
-  if (consent.status === 'revoked') return 'revoked';
-  return Date.parse(consent.periodEnd) <= nowMs ? 'expired' : consent.status;
+/** The status of a consent at a time: `revoked` once a revocation exists, `expired` once its period has ended. */
+export function effectiveStatus(
+  periodEnd: string,
+  revocation: ConsentRevocation | undefined,
+  nowMs: number,
+): Consent['status'] {
+  if (revocation) return 'revoked';
+  return Date.parse(periodEnd) <= nowMs ? 'expired' : 'active';
 }
 
-function withStatus(page: Page<Consent>, nowMs: number): Page<Consent> {
-  return { ...page, items: page.items.map((c) => ({ ...c, status: effectiveStatus(c, nowMs) })) };
+/** The org a consent is granted to (its study looked up on the ledger); `[VALIDATION_FAILED]` when none. */
+async function granteeOrgOn(ledger: Ledger, consortium: Consortium, grantee: Grantee): Promise<string> {
+  let studyOrg: string | undefined;
+  if (grantee.kind === 'study') {
+    const study = await ledger.getStudy(grantee.studyId);
+    if (!study) return fail(ErrorCode.NOT_FOUND, grantee.studyId);
+    studyOrg = study.org;
+  }
+  const org = granteeOrgOf(grantee, consortium.orgs, studyOrg);
+  return org ?? fail(ErrorCode.VALIDATION_FAILED, 'grantee');
 }
 
-/** Patient-signed consent (FHIR Consent-like) and standing preferences. */
+/** The patient a signed grant names, or undefined when it is not a grant. */
+function grantPatientOf(jws: string): string | undefined {
+  try {
+    return consentGrantPayloadSchema.parse(decodeCompactJws(jws).payload).patientDid;
+  } catch {
+    return undefined;
+  }
+}
+
+function stateOf(pub: PublicConsent, revocation: ConsentRevocation | undefined, nowMs: number): ConsentState {
+  return {
+    consentId: pub.consentId,
+    granteeOrg: pub.granteeOrg,
+    status: effectiveStatus(pub.periodEnd, revocation, nowMs),
+    periodEnd: pub.periodEnd,
+    grantedAt: pub.grantedAt,
+    grantTxId: pub.grantTxId,
+    revokedAt: revocation?.revokedAt ?? null,
+    revokeTxId: revocation?.revokeTxId ?? null,
+  };
+}
+
+/** A consent with its current status (the revocation is public). */
+async function withStatus(ledger: Ledger, consent: Consent): Promise<Consent> {
+  const revocation = await ledger.getRevocation(consent.consentId);
+  return {
+    ...consent,
+    status: effectiveStatus(consent.periodEnd, revocation, ledger.txMs),
+    revokedAt: revocation?.revokedAt ?? null,
+    revokeTxId: revocation?.revokeTxId ?? null,
+  };
+}
+
+async function pageWithStatus(ledger: Ledger, page: Page<Consent>): Promise<Page<Consent>> {
+  const items: Consent[] = [];
+  for (const c of page.items) items.push(await withStatus(ledger, c));
+  return { ...page, items };
+}
+
+/**
+ * Patient-signed consent (FHIR Consent-like) and standing preferences. A consent's terms and the
+ * patient's signed grant live in the grantee org's sealed collection (grantee and regulator); the
+ * public ledger learns only that some consent to that org was granted or revoked.
+ */
 @Info({ title: 'ConsentContract', description: 'Patient-signed consent grants, revocations and preferences' })
 export class ConsentContract extends Contract {
   constructor() {
@@ -35,29 +105,32 @@ export class ConsentContract extends Contract {
   }
 
   /**
-   * Records a consent the patient signed (JWS ES256 with `typ` `medledger.consent.grant`, verified
-   * against the patient's DID document; nonce consumed). The consent id is the transaction id.
+   * Records a consent the patient signed (transient `consent`: `{jws}`, ES256 with `typ`
+   * `medledger.consent.grant`, verified against the patient's DID document; nonce consumed). The
+   * consent id is the transaction id. Endorsed by the grantee org and the regulator: the terms and the
+   * signed grant go to the grantee org's sealed collection (with indexes by patient and by grantee),
+   * and the public consent (grantee org, hash of the signed grant, end of period; no patient) is
+   * write-once with its receipt in that collection.
    * Caller: any active registered member (relays the patient's signature).
-   * Reads: `patient`, `nonce`, `study` (study grantee). Writes: `nonce`, `consent`, `consent~patient`,
-   * `consent~grantee`. Event: `ConsentGranted`.
-   * Errors: VALIDATION_FAILED (period), NOT_REGISTERED, INACTIVE, INVALID_SIGNATURE, EXPIRED,
-   * REPLAYED_NONCE, NOT_FOUND (patient or study).
+   * Reads: `patient`, `nonce`, `study` (study grantee), `consortium`. Writes: `nonce`, `consent`;
+   * sealed (grantee org) `consent-terms`, `consent~patient`, `consent~grantee`, `receipt`.
+   * Event: `ConsentGranted` (no patient). Errors: VALIDATION_FAILED (period, grantee), NOT_REGISTERED,
+   * INACTIVE, INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, NOT_FOUND (patient or study), NOT_INITIALIZED.
    */
   @Transaction()
   @Returns('string')
   public async GrantConsent(ctx: Context, input: string): Promise<string> {
-    const args = parseInput(signedConsentInput, input);
+    parseInput(emptyInputSchema, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const { payload } = await verifyPatientSignature(ledger, args.jws, consentGrantPayloadSchema);
+    const { consent: signed } = readTransient(ledger, grantConsentTransient);
+    const { payload } = await verifyPatientSignature(ledger, signed.jws, consentGrantPayloadSchema);
     const start = Date.parse(payload.periodStart);
     const end = Date.parse(payload.periodEnd);
     if (!(start < end) || end <= ledger.txMs)
       fail(ErrorCode.VALIDATION_FAILED, 'payload periodStart,periodEnd');
-    if (payload.grantee.kind === 'study' && !(await ledger.getStudy(payload.grantee.studyId))) {
-      fail(ErrorCode.NOT_FOUND, payload.grantee.studyId);
-    }
+    const granteeOrg = await granteeOrgOn(ledger, await ledger.consortium(), payload.grantee);
     const consent: Consent = {
       consentId: ledger.txId,
       patientDid: payload.patientDid,
@@ -73,117 +146,166 @@ export class ConsentContract extends Contract {
       relayedBy: actor.did,
       revokedAt: null,
       revokeTxId: null,
+      jws: signed.jws,
     };
-    const gKey = granteeKey(payload.grantee);
-    await ledger.putConsent(consent, gKey, true);
+    await ledger.putConsentTerms(granteeOrg, consent, granteeKey(payload.grantee));
+    const pub: PublicConsent = {
+      consentId: consent.consentId,
+      granteeOrg,
+      jwsHash: sha256Hex(signed.jws),
+      periodEnd: consent.periodEnd,
+      grantedAt: consent.grantedAt,
+      grantTxId: consent.grantTxId,
+    };
+    await ledger.putPublicConsent(pub);
     ledger.emit('ConsentGranted', {
       consentId: consent.consentId,
-      patientDid: consent.patientDid,
-      grantee: gKey,
+      granteeOrg,
       periodEnd: consent.periodEnd,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
-    return canonicalJson(consent);
+    return canonicalJson(stateOf(pub, undefined, ledger.txMs));
   }
 
   /**
-   * Revokes a consent; the patient signs `medledger.consent.revoke` with the consent id. Effective
-   * from the commit of this transaction. Caller: any active registered member (relay).
-   * Reads/writes: `consent`, `nonce`. Event: `ConsentRevoked`.
+   * Revokes a consent (transient `revocation`: `{jws, grantJws}`): the patient signs
+   * `medledger.consent.revoke` with the consent id and presents the signed grant it revokes, so the
+   * relaying org and the regulator check that the same patient signed both without reading the
+   * grantee's collection: no grantee can hold a revocation back. Effective from its commit: access
+   * decisions and content reads look for the public revocation. Endorsed by the relaying org and the
+   * regulator (receipt in the relaying org's sealed collection; write-once).
+   * Caller: any active registered member (relay). Reads: `patient`, `nonce`, `consent`, `revocation`.
+   * Writes: `nonce`, `revocation`, sealed `receipt`. Event: `ConsentRevoked`.
    * Errors: NOT_FOUND, FORBIDDEN (another patient's consent), CONFLICT (already revoked),
-   * INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, VALIDATION_FAILED, NOT_REGISTERED, INACTIVE.
+   * VALIDATION_FAILED (the grant is not the consent's), INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE,
+   * NOT_REGISTERED, INACTIVE, STATE_INVALID.
    */
   @Transaction()
   @Returns('string')
   public async RevokeConsent(ctx: Context, input: string): Promise<string> {
-    const args = parseInput(signedConsentInput, input);
+    parseInput(emptyInputSchema, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const { payload } = await verifyPatientSignature(ledger, args.jws, consentRevokePayloadSchema);
-    const consent = await ledger.getConsent(payload.consentId);
-    if (!consent) return fail(ErrorCode.NOT_FOUND, payload.consentId);
-    if (consent.patientDid !== payload.patientDid) fail(ErrorCode.FORBIDDEN, payload.consentId);
-    if (consent.status === 'revoked') fail(ErrorCode.CONFLICT, payload.consentId);
-    const revoked: Consent = {
-      ...consent,
-      status: 'revoked',
+    const { revocation: signed } = readTransient(ledger, revokeConsentTransient);
+    const { payload } = await verifyPatientSignature(ledger, signed.jws, consentRevokePayloadSchema);
+    const pub = await ledger.getPublicConsent(payload.consentId);
+    if (!pub) return fail(ErrorCode.NOT_FOUND, payload.consentId);
+    if (sha256Hex(signed.grantJws) !== pub.jwsHash) fail(ErrorCode.VALIDATION_FAILED, 'grantJws');
+    if (grantPatientOf(signed.grantJws) !== payload.patientDid) fail(ErrorCode.FORBIDDEN, payload.consentId);
+    const revocation: ConsentRevocation = {
+      consentId: pub.consentId,
+      relayedByOrg: actor.mspId,
       revokedAt: ledger.txTime,
       revokeTxId: ledger.txId,
     };
-    const gKey = granteeKey(consent.grantee);
-    await ledger.putConsent(revoked, gKey, false);
+    await ledger.putRevocation(revocation);
     ledger.emit('ConsentRevoked', {
-      consentId: consent.consentId,
-      patientDid: consent.patientDid,
-      grantee: gKey,
+      consentId: pub.consentId,
+      granteeOrg: pub.granteeOrg,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
-    return canonicalJson(revoked);
+    return canonicalJson(stateOf(pub, revocation, ledger.txMs));
   }
 
   /**
-   * Sets a patient's standing preferences (e.g. whether break-glass access is allowed), signed
-   * `medledger.preferences`, newer (`iat`) than the last preferences accepted for the patient, so an
-   * older signed payload relayed again cannot roll them back. Caller: any active registered member
-   * (relay). Writes: `prefs`, `nonce`, `patient~iat`. Event: `PatientPreferencesSet`.
-   * Errors: INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, STALE_PAYLOAD, VALIDATION_FAILED, NOT_FOUND,
-   * NOT_REGISTERED, INACTIVE.
+   * Sets a patient's standing preferences (transient `preferences`: `{jws}`, signed
+   * `medledger.preferences`), public under the patient key (no DID), receipt in the regulator's
+   * collection. The payload must be newer (`iat`) than the last preferences accepted for the patient,
+   * so an older signed payload relayed again cannot roll them back. Endorsed by the relaying org and
+   * the regulator. Caller: any active registered member (relay). Writes: `prefs`, `nonce`,
+   * `patient~iat`, sealed `receipt`. Event: `PatientPreferencesSet`. Errors: INVALID_SIGNATURE,
+   * EXPIRED, REPLAYED_NONCE, STALE_PAYLOAD, VALIDATION_FAILED, NOT_FOUND, NOT_REGISTERED, INACTIVE.
    */
   @Transaction()
   @Returns('string')
   public async SetPatientPreferences(ctx: Context, input: string): Promise<string> {
-    const args = parseInput(signedConsentInput, input);
+    parseInput(emptyInputSchema, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const { payload } = await verifyPatientSignature(ledger, args.jws, preferencesPayloadSchema, {
+    const { preferences: signed } = readTransient(ledger, preferencesTransient);
+    const { payload } = await verifyPatientSignature(ledger, signed.jws, preferencesPayloadSchema, {
       monotonic: true,
     });
     const prefs: PatientPreferences = {
-      patientDid: payload.patientDid,
       allowEmergencyAccess: payload.allowEmergencyAccess,
       updatedAt: ledger.txTime,
       txId: ledger.txId,
     };
-    await ledger.putPreferences(prefs);
-    ledger.emit('PatientPreferencesSet', {
-      patientDid: payload.patientDid,
-      txId: ledger.txId,
-      txTime: ledger.txTime,
-    });
+    const patientKey = patientKeyOf(payload.patientDid);
+    await ledger.putPreferences(patientKey, prefs);
+    ledger.emit('PatientPreferencesSet', { patientKey, txId: ledger.txId, txTime: ledger.txTime });
     return canonicalJson(prefs);
   }
 
   /**
-   * A page of a patient's consents (status `expired` derived at the proposal time).
-   * Caller: any active registered member. Reads: `consent~patient`, `consent`.
-   * Errors: VALIDATION_FAILED (incl. a bookmark from another scan), NOT_REGISTERED, INACTIVE.
+   * A consent with its terms, signed grant and current status, from the caller's org's sealed
+   * collection (the regulator's auditors and admin: every org's, for the regulator's audit views and
+   * projection). Evaluated on the caller's own org's peer.
+   * Caller: any active registered member of the grantee org, or a regulator's auditor or admin.
+   * Reads: sealed `consent-terms`, `revocation`, `consent`. Errors: VALIDATION_FAILED, NOT_REGISTERED,
+   * INACTIVE, FORBIDDEN (another org's peer, or a consent granted to another org), NOT_FOUND.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetConsent(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(getConsentInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    for (const org of await readableCollections(ledger, actor)) {
+      const consent = await ledger.getConsentTerms(org, args.consentId);
+      if (consent) return canonicalJson(await withStatus(ledger, consent));
+    }
+    // The public fact names the grantee org: a consent of another org is refused, not hidden.
+    if (await ledger.getPublicConsent(args.consentId)) fail(ErrorCode.FORBIDDEN, actor.did);
+    return fail(ErrorCode.NOT_FOUND, args.consentId);
+  }
+
+  /**
+   * A page of a patient's consents held by the caller's org (granted to it), or for a regulator's
+   * auditor or admin every org's, in id order (status derived at the proposal time). Evaluated on the caller's
+   * own org's peer. Caller: any active registered member. Reads: sealed `consent~patient`,
+   * `consent-terms`; `revocation`. Errors: VALIDATION_FAILED (incl. a malformed bookmark),
+   * NOT_REGISTERED, INACTIVE, FORBIDDEN (another org's peer).
    */
   @Transaction(false)
   @Returns('string')
   public async ListPatientConsents(ctx: Context, input: string): Promise<string> {
     const args = parseInput(listPatientConsentsInput, input);
     const ledger = new Ledger(ctx);
-    requireActive(await resolveActor(ctx, ledger));
-    const page = await ledger.pageConsentsOfPatient(args.patientDid, args.pageSize, args.bookmark);
-    return canonicalJson(withStatus(page, ledger.txMs));
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    const orgs = await readableCollections(ledger, actor);
+    const page = await ledger.pageConsentsOfPatient(orgs, args.patientDid, args.pageSize, args.bookmark);
+    return canonicalJson(await pageWithStatus(ledger, page));
   }
 
   /**
-   * A page of the consents given to a grantee (org, staff DID or study).
-   * Caller: any active registered member. Reads: `consent~grantee`, `consent`.
-   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE.
+   * A page of the consents given to a grantee (org, staff DID or study), from the grantee org's
+   * sealed collection. Evaluated on the caller's own org's peer. Caller: any active registered member
+   * of the grantee org, or a regulator's auditor. Reads: sealed `consent~grantee`, `consent-terms`;
+   * `revocation`, `study`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN, NOT_FOUND.
    */
   @Transaction(false)
   @Returns('string')
   public async ListGranteeConsents(ctx: Context, input: string): Promise<string> {
     const args = parseInput(listGranteeConsentsInput, input);
     const ledger = new Ledger(ctx);
-    requireActive(await resolveActor(ctx, ledger));
-    const page = await ledger.pageConsentsOfGrantee(granteeKey(args.grantee), args.pageSize, args.bookmark);
-    return canonicalJson(withStatus(page, ledger.txMs));
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    const orgs = await readableCollections(ledger, actor);
+    const granteeOrg = await granteeOrgOn(ledger, await ledger.consortium(), args.grantee);
+    if (!orgs.includes(granteeOrg)) fail(ErrorCode.FORBIDDEN, actor.did);
+    const page = await ledger.pageConsentsOfGrantee(
+      granteeOrg,
+      granteeKey(args.grantee),
+      args.pageSize,
+      args.bookmark,
+    );
+    return canonicalJson(await pageWithStatus(ledger, page));
   }
 }

@@ -4,22 +4,12 @@ import {
   CONTENT_TRANSIENT_KEY,
   contentEnvelopeSchema,
   ErrorCode,
-  exceedsJsonDepth,
-  MAX_JSON_DEPTH,
-  MAX_CONTENT_BYTES,
   sha256Hex,
   type ContentEnvelope,
 } from '@medledger/domain';
 import { fail } from './errors';
 import type { Ledger } from './ledger/store';
-
-function hasProtoKey(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasProtoKey);
-  if (typeof value !== 'object' || value === null) return false;
-  return Object.keys(value).some(
-    (k) => k === '__proto__' || hasProtoKey((value as Record<string, unknown>)[k]),
-  );
-}
+import { readTransientJson } from './transient';
 
 /** A content envelope from the transient map: the parsed value, its canonical bytes and hash. */
 export interface TransientContent {
@@ -36,19 +26,10 @@ export interface TransientContent {
  * other checks recurse over the value), or not canonicalizable.
  */
 export function readTransientContent(ledger: Ledger): TransientContent {
-  const raw = ledger.transient(CONTENT_TRANSIENT_KEY);
-  if (!raw) return fail(ErrorCode.VALIDATION_FAILED, 'content missing');
-  if (raw.length > MAX_CONTENT_BYTES * 2) return fail(ErrorCode.VALIDATION_FAILED, 'content too large');
-  let value: unknown;
-  try {
-    value = JSON.parse(raw.toString('utf8'));
-  } catch {
-    return fail(ErrorCode.VALIDATION_FAILED, 'content not JSON');
-  }
-  if (exceedsJsonDepth(value, MAX_JSON_DEPTH)) return fail(ErrorCode.VALIDATION_FAILED, 'content too deep');
-  if (!contentEnvelopeSchema.safeParse(value).success || hasProtoKey(value)) {
-    return fail(ErrorCode.VALIDATION_FAILED, 'content');
-  }
+  const entry = readTransientJson(ledger, CONTENT_TRANSIENT_KEY);
+  if (!entry) return fail(ErrorCode.VALIDATION_FAILED, 'content missing');
+  const value = entry.value;
+  if (!contentEnvelopeSchema.safeParse(value).success) return fail(ErrorCode.VALIDATION_FAILED, 'content');
   let bytes: Buffer;
   try {
     bytes = canonicalBytes(value);

@@ -18,11 +18,11 @@ async function granted(clock: Clock) {
   const { result } = await h.submit<AccessDecision>(
     attending,
     'access:AccessRecord',
-    { recordId: record.recordId, purpose: 'treatment' },
+    { recordId: record.recordId, custodian: 'Hospital1MSP', purpose: 'treatment' },
     { time: grantedAt },
   );
   assert.equal(result.outcome, 'granted');
-  const read = { recordId: record.recordId, accessId: result.accessId };
+  const read = { recordId: record.recordId, custodian: 'Hospital1MSP', accessId: result.accessId };
   return {
     h,
     attending,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canonicalJson } from '@medledger/domain';
-import { condition, salt } from './testing/fixtures';
+import { condition, recordMeta, salt } from './testing/fixtures';
 import type { FakeSigner } from './testing/fake-identity';
 import { daysFromNow, Harness, patientJws, registerPatient, registerStaff, uid } from './testing/harness';
 import type { Committed, TransientValue } from './testing/memory-ledger';
@@ -28,12 +28,8 @@ async function twice(
 ): Promise<[string, string]> {
   const txId = 'd'.repeat(63) + String(name.length % 10);
   const time = base.ledger.now;
-  const options = {
-    txId,
-    time,
-    ...(transient ? { transient } : {}),
-    endorsers: [signer.mspId, 'Hospital2MSP'],
-  };
+  // Endorsed as the registry says (two orgs for each of these): both peers must agree.
+  const options = { txId, time, ...(transient ? { transient } : {}) };
   const a = new Harness(base.ledger.clone());
   const b = new Harness(base.ledger.clone());
   const ra = await a.submit(signer, name, input, options);
@@ -48,32 +44,25 @@ void describe('determinism', () => {
     const doctor = await registerStaff(h, 'Hospital1MSP', 'attending', 'cardiology');
     const relay = await registerStaff(h, 'Hospital1MSP', 'nurse', 'cardiology');
     const recordId = uid('rec');
-    const meta = {
-      recordId,
-      patientDid: patient.did,
-      department: 'cardiology',
-      category: 'diagnosis',
-      level: 3,
-      fhirResourceType: 'Condition',
-      version: 1,
-    };
+    const meta = recordMeta(recordId);
     const envelope = { resource: condition(), salt: salt() };
 
-    const [s1, s2] = await twice(h, doctor, 'record:StageRecordContent', meta, { content: envelope });
+    const subject = { subject: { patientDid: patient.did } };
+    const [s1, s2] = await twice(h, doctor, 'record:StageRecordContent', meta, {
+      content: envelope,
+      ...subject,
+    });
     assert.equal(s1, s2);
 
     const { result: staged } = await h.submit<{
       contentHash: string;
       qualityStatus: string;
       reasons: string[];
-    }>(doctor, 'record:StageRecordContent', meta, {
-      transient: { content: envelope },
-      endorsers: ['Hospital1MSP'],
-    });
+    }>(doctor, 'record:StageRecordContent', meta, { transient: { content: envelope, ...subject } });
     const anchorInput = { ...meta, previousHash: null, ...staged };
-    const [a1, a2] = await twice(h, doctor, 'record:AnchorRecord', anchorInput);
+    const [a1, a2] = await twice(h, doctor, 'record:AnchorRecord', anchorInput, subject);
     assert.equal(a1, a2);
-    await h.submit(doctor, 'record:AnchorRecord', anchorInput);
+    await h.submit(doctor, 'record:AnchorRecord', anchorInput, { transient: subject });
 
     const grant = {
       jws: patientJws(h, patient, {
@@ -86,12 +75,25 @@ void describe('determinism', () => {
         periodEnd: daysFromNow(h, 10),
       }),
     };
-    const [g1, g2] = await twice(h, relay, 'consent:GrantConsent', grant);
+    const [g1, g2] = await twice(h, relay, 'consent:GrantConsent', {}, { consent: grant });
     assert.equal(g1, g2);
-    await h.submit(relay, 'consent:GrantConsent', grant);
+    const { result: consent } = await h.submit<{ consentId: string }>(
+      relay,
+      'consent:GrantConsent',
+      {},
+      {
+        transient: { consent: grant },
+      },
+    );
 
     const doc2 = await registerStaff(h, 'Hospital2MSP', 'attending', 'er');
-    const [x1, x2] = await twice(h, doc2, 'access:AccessRecord', { recordId, purpose: 'treatment' });
+    const [x1, x2] = await twice(
+      h,
+      doc2,
+      'access:AccessRecord',
+      { recordId, custodian: 'Hospital1MSP', purpose: 'treatment' },
+      { consents: [{ consentId: consent.consentId, jws: grant.jws }] },
+    );
     assert.equal(x1, x2);
     assert.ok(x1.includes('"AccessDecided"'));
   });

@@ -39,7 +39,8 @@ export function staffDocument(args: {
 
 /**
  * A patient DID document holding the patient's current P-256 key as `<did>#key-<n>` and the RFC 7638
- * thumbprint of their recovery key (null for documents registered before recovery existed).
+ * thumbprint of their recovery key. The ledger stores it as the patient's public record, without the
+ * DID, `org` and `updatedBy` (`Ledger.putPatient`).
  */
 export function patientDocument(args: {
   did: string;

@@ -6,7 +6,9 @@ import {
   signKeyRecovery,
   type DidDocument,
   type EventPayload,
+  patientKeyOf,
   type P256PublicJwk,
+  type PatientRecord,
   type StaffRoleChange,
 } from '@medledger/domain';
 import {
@@ -21,6 +23,7 @@ import {
   uid,
   type TestPatient,
 } from './testing/harness';
+import type { FakeSigner } from './testing/fake-identity';
 import { anchor } from './testing/fixtures';
 
 const did = (cn: string): string => `did:medledger:hospital1:${cn}`;
@@ -83,7 +86,12 @@ void describe('IdentityContract', () => {
     });
     const p = newPatient();
     await assert.rejects(
-      h.submit(nurse, 'identity:RegisterPatient', registrationInput(h, p, 'Hospital1MSP')),
+      h.submit(
+        nurse,
+        'identity:RegisterPatient',
+        {},
+        { transient: { patient: registrationInput(h, p, 'Hospital1MSP') } },
+      ),
       /\[INACTIVE\]/,
     );
   });
@@ -95,7 +103,8 @@ void describe('IdentityContract', () => {
       h.submit(
         client('Hospital1MSP', uid('ghost')),
         'identity:RegisterPatient',
-        registrationInput(h, p, 'Hospital1MSP'),
+        {},
+        { transient: { patient: registrationInput(h, p, 'Hospital1MSP') } },
       ),
       /\[NOT_REGISTERED\]/,
     );
@@ -119,11 +128,15 @@ void describe('IdentityContract', () => {
     const p = newPatient();
     const before = h.ledger.committedKeys().length;
     await assert.rejects(
-      h.submit(nurse, 'identity:RegisterPatient', {
-        ...registrationInput(h, p, 'Hospital1MSP'),
-        publicKeyJwk: p.privateJwk,
-      }),
-      /\[VALIDATION_FAILED\] publicKeyJwk/,
+      h.submit(
+        nurse,
+        'identity:RegisterPatient',
+        {},
+        {
+          transient: { patient: { ...registrationInput(h, p, 'Hospital1MSP'), publicKeyJwk: p.privateJwk } },
+        },
+      ),
+      /\[VALIDATION_FAILED\] transient patient\.publicKeyJwk/,
     );
     assert.equal(h.ledger.committedKeys().length, before);
   });
@@ -144,6 +157,7 @@ void describe('IdentityContract', () => {
 void describe('issue 12 hole 2: an org admin cannot make themselves a clinician', () => {
   void it('when an admin registers their own enrollment id as an attending, then FORBIDDEN and nothing is written', async () => {
     const h = new Harness();
+    await h.ready();
     const admin = orgAdmin('Hospital1MSP', uid('adm'));
     const before = h.ledger.committedKeys().length;
     await assert.rejects(
@@ -306,6 +320,11 @@ function recoveryJws(
   });
 }
 
+/** Submits a patient-signed payload relayed by `relay` in the transient map under `key`. */
+function relayed(h: Harness, relay: FakeSigner, name: string, key: string, payload: Record<string, unknown>) {
+  return h.submit<PatientRecord>(relay, name, {}, { transient: { [key]: payload } });
+}
+
 void describe('issue 12 hole 7: a patient key is bound with proof of possession and recoverable', () => {
   void it('when a hospital registers a patient key whose holder did not sign the proof, then INVALID_SIGNATURE and nothing is written', async () => {
     const h = new Harness();
@@ -313,7 +332,7 @@ void describe('issue 12 hole 7: a patient key is bound with proof of possession 
     const p = newPatient();
     const before = h.ledger.committedKeys().length;
     await assert.rejects(
-      h.submit(nurse, 'identity:RegisterPatient', {
+      relayed(h, nurse, 'identity:RegisterPatient', 'patient', {
         ...registrationInput(h, { ...p, ...generatePatientKey() }, 'Hospital1MSP'),
         publicKeyJwk: p.publicJwk,
       }),
@@ -327,36 +346,44 @@ void describe('issue 12 hole 7: a patient key is bound with proof of possession 
     const nurse = await registerStaff(h, 'Hospital1MSP', 'nurse');
     const p = newPatient();
     await assert.rejects(
-      h.submit(nurse, 'identity:RegisterPatient', registrationInput(h, p, 'Hospital2MSP')),
-      /\[INVALID_SIGNATURE\]/,
+      relayed(h, nurse, 'identity:RegisterPatient', 'patient', registrationInput(h, p, 'Hospital2MSP')),
+      /\[INVALID_SIGNATURE\] patient proof/,
     );
     const other = newPatient();
     await assert.rejects(
-      h.submit(nurse, 'identity:RegisterPatient', {
+      relayed(h, nurse, 'identity:RegisterPatient', 'patient', {
         ...registrationInput(h, p, 'Hospital1MSP'),
         patientDid: other.did,
       }),
-      /\[INVALID_SIGNATURE\]/,
+      /\[INVALID_SIGNATURE\] patient proof/,
     );
   });
 
-  void it('when a patient registers with a proof, then the DID document holds the key and only the recovery key thumbprint', async () => {
+  void it('when a patient registers with a proof, then the record holds the key and only the recovery key thumbprint, and nothing public names the DID', async () => {
     const h = new Harness();
     const nurse = await registerStaff(h, 'Hospital1MSP', 'nurse');
     const p = newPatient();
-    const { result, tx } = await h.submit<DidDocument>(
+    const { result, tx } = await relayed(
+      h,
       nurse,
       'identity:RegisterPatient',
+      'patient',
       registrationInput(h, p, 'Hospital1MSP'),
     );
-    assert.equal(result.medledger.currentKeyId, `${p.did}#key-1`);
-    assert.equal(result.medledger.recoveryKeyThumbprint, jwkThumbprint(p.recovery.publicJwk));
+    assert.deepEqual(
+      [result.patientKey, result.currentKey, result.recoveryKeyThumbprint],
+      [patientKeyOf(p.did), 1, jwkThumbprint(p.recovery.publicJwk)],
+    );
     assert.ok(
       !JSON.stringify(result).includes(p.recovery.publicJwk.x),
       'the recovery key itself is not stored',
     );
     const event = JSON.parse(tx.event?.payload.toString('utf8') ?? '{}') as EventPayload<'PatientRegistered'>;
-    assert.equal(event.keyId, `${p.did}#key-1`);
+    assert.equal(event.patientKey, patientKeyOf(p.did));
+    const doc = await h.evaluate<DidDocument>(nurse, 'identity:ResolveDid', { did: p.did });
+    assert.equal(doc.medledger.currentKeyId, `${p.did}#key-1`);
+    assert.equal(doc.medledger.recoveryKeyThumbprint, jwkThumbprint(p.recovery.publicJwk));
+    assert.ok(!h.ledger.orgView('ResearchMSP').some((text) => text.includes(p.did)));
   });
 
   void it('when a patient lost their key, then the recovery key replaces it, the old key no longer signs and the change is an event', async () => {
@@ -365,31 +392,33 @@ void describe('issue 12 hole 7: a patient key is bound with proof of possession 
     const relay = await registerStaff(h, 'Hospital2MSP', 'nurse');
     const next = generatePatientKey();
     const nextRecovery = generatePatientKey();
-    const { result, tx } = await h.submit<DidDocument>(relay, 'identity:RecoverPatientKey', {
+    const { result, tx } = await relayed(h, relay, 'identity:RecoverPatientKey', 'recovery', {
       jws: recoveryJws(h, patient, next, nextRecovery.publicJwk),
     });
-    assert.equal(result.medledger.currentKeyId, `${patient.did}#key-2`);
-    assert.equal(result.medledger.recoveryKeyThumbprint, jwkThumbprint(nextRecovery.publicJwk));
+    assert.deepEqual(
+      [result.currentKey, result.recoveryKeyThumbprint],
+      [2, jwkThumbprint(nextRecovery.publicJwk)],
+    );
     assert.equal(tx.event?.name, 'PatientKeyRotated');
     const event = JSON.parse(tx.event.payload.toString('utf8')) as EventPayload<'PatientKeyRotated'>;
     assert.deepEqual(
-      [event.keyId, event.via, event.relayedBy],
-      [`${patient.did}#key-2`, 'recovery_key', 'Hospital2MSP'],
+      [event.patientKey, event.keyNumber, event.via, event.relayedBy],
+      [patientKeyOf(patient.did), 2, 'recovery_key', 'Hospital2MSP'],
     );
+    const prefs = (who: TestPatient) =>
+      patientJws(h, who, { typ: 'medledger.preferences', allowEmergencyAccess: false });
     await assert.rejects(
-      h.submit(relay, 'consent:SetPatientPreferences', {
-        jws: patientJws(h, patient, { typ: 'medledger.preferences', allowEmergencyAccess: false }),
-      }),
+      relayed(h, relay, 'consent:SetPatientPreferences', 'preferences', { jws: prefs(patient) }),
       /\[INVALID_SIGNATURE\]/,
     );
     const recovered = { ...patient, ...next, keyNumber: 2, recovery: nextRecovery };
-    const { tx: set } = await h.submit(relay, 'consent:SetPatientPreferences', {
-      jws: patientJws(h, recovered, { typ: 'medledger.preferences', allowEmergencyAccess: false }),
+    const { tx: set } = await relayed(h, relay, 'consent:SetPatientPreferences', 'preferences', {
+      jws: prefs(recovered),
     });
     assert.equal(set.status, 'VALID');
     // The revealed recovery key is spent: it cannot recover again.
     await assert.rejects(
-      h.submit(relay, 'identity:RecoverPatientKey', {
+      relayed(h, relay, 'identity:RecoverPatientKey', 'recovery', {
         jws: recoveryJws(h, patient, generatePatientKey(), generatePatientKey().publicJwk),
       }),
       /\[INVALID_SIGNATURE\]/,
@@ -402,13 +431,13 @@ void describe('issue 12 hole 7: a patient key is bound with proof of possession 
     const relay = await registerStaff(h, 'Hospital1MSP', 'nurse');
     const rogue = generatePatientKey();
     await assert.rejects(
-      h.submit(relay, 'identity:RecoverPatientKey', {
+      relayed(h, relay, 'identity:RecoverPatientKey', 'recovery', {
         jws: recoveryJws(h, patient, generatePatientKey(), rogue.publicJwk, rogue),
       }),
       /\[INVALID_SIGNATURE\]/,
     );
     await assert.rejects(
-      h.submit(relay, 'identity:RotatePatientKey', {
+      relayed(h, relay, 'identity:RotatePatientKey', 'rotation', {
         jws: patientJws(
           h,
           patient,
@@ -425,7 +454,7 @@ void describe('issue 12 hole 7: a patient key is bound with proof of possession 
     const patient = await registerPatient(h);
     const relay = await registerStaff(h, 'Hospital1MSP', 'nurse');
     await assert.rejects(
-      h.submit(relay, 'identity:RecoverPatientKey', {
+      relayed(h, relay, 'identity:RecoverPatientKey', 'recovery', {
         jws: recoveryJws(h, patient, generatePatientKey(), patient.recovery.publicJwk),
       }),
       /\[VALIDATION_FAILED\]/,
@@ -436,14 +465,14 @@ void describe('issue 12 hole 7: a patient key is bound with proof of possession 
     const h = new Harness();
     const patient = await registerPatient(h);
     const relay = await registerStaff(h, 'Hospital1MSP', 'nurse');
-    const { result, tx } = await h.submit<DidDocument>(relay, 'identity:RotatePatientKey', {
+    const { result, tx } = await relayed(h, relay, 'identity:RotatePatientKey', 'rotation', {
       jws: patientJws(h, patient, {
         typ: 'medledger.key.rotate',
         newPublicKeyJwk: generatePatientKey().publicJwk,
       }),
     });
-    assert.equal(result.medledger.recoveryKeyThumbprint, jwkThumbprint(patient.recovery.publicJwk));
+    assert.equal(result.recoveryKeyThumbprint, jwkThumbprint(patient.recovery.publicJwk));
     const event = JSON.parse(tx.event?.payload.toString('utf8') ?? '{}') as EventPayload<'PatientKeyRotated'>;
-    assert.equal(event.via, 'current_key');
+    assert.deepEqual([event.via, event.keyNumber], ['current_key', 2]);
   });
 });

@@ -3,6 +3,7 @@ import {
   canonicalJson,
   crossesAdministrativeBoundary,
   deactivateStaffInput,
+  emptyInputSchema,
   ErrorCode,
   isPatientDid,
   jwkThumbprint,
@@ -11,18 +12,19 @@ import {
   parseStaffDid,
   patientRegistrationPayloadSchema,
   proposeStaffRoleChangeInput,
-  recoverPatientKeyInput,
-  registerPatientInput,
+  recoverPatientKeyTransient,
+  registerPatientTransient,
   registerStaffInput,
   resolveDidInput,
   ROLE_CHANGE_LIFETIME_DAYS,
   ROLES_BY_ORG_KIND,
-  rotatePatientKeyInput,
+  rotatePatientKeyTransient,
   staffDid,
   updateStaffInput,
   type DidDocument,
   type OrgKind,
   type P256PublicJwk,
+  type PatientRecord,
   type Role,
   type StaffRoleChange,
   type StaffStatus,
@@ -38,6 +40,7 @@ import {
   decodePatientPayload,
   verifyPatientSignature,
 } from './patient-signature';
+import { readTransient } from './transient';
 
 const NEEDS_DEPARTMENT: readonly Role[] = ['attending', 'intern', 'nurse'];
 
@@ -94,15 +97,16 @@ function keyNumberOf(doc: DidDocument): number {
 }
 
 /**
- * Writes the next version of a patient's DID document with a new current key (and recovery key
- * thumbprint) and emits `PatientKeyRotated`, which the patient's access log shows.
+ * Writes the next version of a patient's public record with a new current key (and recovery key
+ * thumbprint) and emits `PatientKeyRotated` under the patient key, which the patient's access log
+ * shows. Returns the public record (no DID).
  */
 async function savePatientKey(
   ledger: Ledger,
   actor: Actor,
   doc: DidDocument,
   change: { jwk: P256PublicJwk; recoveryKeyThumbprint: string | null; via: 'current_key' | 'recovery_key' },
-): Promise<DidDocument> {
+): Promise<PatientRecord> {
   const updated = patientDocument({
     did: doc.id,
     keyNumber: keyNumberOf(doc) + 1,
@@ -115,15 +119,16 @@ async function savePatientKey(
     version: doc.medledger.version + 1,
   });
   await ledger.putPatient(updated);
+  const record = ledger.patientRecordOf(updated);
   ledger.emit('PatientKeyRotated', {
-    patientDid: doc.id,
-    keyId: updated.medledger.currentKeyId ?? '',
+    patientKey: record.patientKey,
+    keyNumber: record.currentKey,
     via: change.via,
     relayedBy: actor.mspId,
     txId: ledger.txId,
     txTime: ledger.txTime,
   });
-  return updated;
+  return record;
 }
 
 /** Staff and patient DID documents. */
@@ -360,30 +365,33 @@ export class IdentityContract extends Contract {
   }
 
   /**
-   * Registers a patient DID (opaque id) with the patient's P-256 public key as `<did>#key-1`. The
-   * input carries a proof of possession: a JWS signed by that key over the DID, the caller's org, a
-   * nonce, `iat`/`exp`, and the RFC 7638 thumbprint of the recovery key the patient keeps offline
-   * (stored in the document; the key itself only when used). So a hospital cannot bind a key whose
-   * holder did not agree to this DID and this org, nor choose the recovery key.
-   * Caller: active staff of a hospital (any role). Reads/writes: `patient`, `nonce`.
-   * Event: `PatientRegistered`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (not a
-   * hospital), ALREADY_EXISTS, INVALID_SIGNATURE (proof by another key, for another DID or org),
-   * EXPIRED, REPLAYED_NONCE.
+   * Registers a patient DID (opaque id) with the patient's P-256 public key as `<did>#key-1`. Both
+   * travel in the transient map (`patient`) with a proof of possession: a JWS signed by that key over
+   * the DID, the caller's org, a nonce, `iat`/`exp`, and the RFC 7638 thumbprint of the recovery key
+   * the patient keeps offline (stored in the record; the key itself only when used). So a hospital
+   * cannot bind a key whose holder did not agree to this DID and this org, nor choose the recovery key.
+   * The public record is stored under the digest of the DID with neither the DID nor the registering
+   * org. Endorsed by the caller's org and the regulator (receipt in the regulator's collection;
+   * changes then need the regulator and one other org).
+   * Caller: active staff of a hospital (any role). Writes: `patient`, `nonce`, sealed `receipt`.
+   * Event: `PatientRegistered` (patient key and org). Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE,
+   * FORBIDDEN (not a hospital), ALREADY_EXISTS, INVALID_SIGNATURE (proof by another key, for another
+   * DID or org), EXPIRED, REPLAYED_NONCE, NOT_INITIALIZED.
    */
   @Transaction()
   @Returns('string')
   public async RegisterPatient(ctx: Context, input: string): Promise<string> {
-    const args = parseInput(registerPatientInput, input);
+    parseInput(emptyInputSchema, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireRole(actor, ['admin', 'attending', 'intern', 'nurse'], ['hospital']);
-    if (await ledger.getPatient(args.patientDid)) fail(ErrorCode.ALREADY_EXISTS, args.patientDid);
+    const { patient: args } = readTransient(ledger, registerPatientTransient);
+    if (await ledger.getPatient(args.patientDid)) fail(ErrorCode.ALREADY_EXISTS, 'patient');
     const proof = decodePatientPayload(args.proof, patientRegistrationPayloadSchema);
     if (proof.payload.patientDid !== args.patientDid || proof.payload.org !== actor.mspId) {
-      fail(ErrorCode.INVALID_SIGNATURE, `${args.patientDid} proof`);
+      fail(ErrorCode.INVALID_SIGNATURE, 'patient proof');
     }
-    const keyId = `${args.patientDid}#key-1`;
-    await acceptPatientPayload(ledger, proof, { kid: keyId, jwk: args.publicKeyJwk });
+    await acceptPatientPayload(ledger, proof, { kid: `${args.patientDid}#key-1`, jwk: args.publicKeyJwk });
     const doc = patientDocument({
       did: args.patientDid,
       keyNumber: 1,
@@ -396,66 +404,70 @@ export class IdentityContract extends Contract {
       version: 1,
     });
     await ledger.putPatient(doc);
+    const record = ledger.patientRecordOf(doc);
     ledger.emit('PatientRegistered', {
-      patientDid: args.patientDid,
+      patientKey: record.patientKey,
       registeredBy: actor.mspId,
-      keyId,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
-    return canonicalJson(doc);
+    return canonicalJson(record);
   }
 
   /**
-   * Replaces a patient's key with a new one (`#key-<n+1>`); the request is a JWS signed by the
-   * CURRENT key, newer (`iat`) than any rotation accepted before. The recovery key stays: a stolen
-   * current key cannot lock the patient out of recovery. Caller: any active registered member
-   * (relays the patient's signature). Reads/writes: `patient`, `nonce`, `patient~iat`.
-   * Event: `PatientKeyRotated` (`via` `current_key`). Errors: VALIDATION_FAILED, NOT_REGISTERED,
-   * INACTIVE, INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, STALE_PAYLOAD, NOT_FOUND.
+   * Replaces a patient's key with a new one (`#key-<n+1>`); the request (transient `rotation`:
+   * `{jws}`) is signed by the CURRENT key, newer (`iat`) than any rotation accepted before. The
+   * recovery key stays: a stolen current key cannot lock the patient out of recovery. Endorsed by the
+   * caller's org and the regulator (the record's key-level policy). Caller: any active registered
+   * member (relays the patient's signature). Reads/writes: `patient`, `nonce`, `patient~iat`, sealed
+   * `receipt`. Event: `PatientKeyRotated` (patient key only, `via` `current_key`). Errors:
+   * VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE,
+   * STALE_PAYLOAD, NOT_FOUND.
    */
   @Transaction()
   @Returns('string')
   public async RotatePatientKey(ctx: Context, input: string): Promise<string> {
-    const args = parseInput(rotatePatientKeyInput, input);
+    parseInput(emptyInputSchema, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
+    const { rotation: args } = readTransient(ledger, rotatePatientKeyTransient);
     const { payload, doc } = await verifyPatientSignature(ledger, args.jws, keyRotationPayloadSchema, {
       monotonic: true,
     });
-    const updated = await savePatientKey(ledger, actor, doc, {
+    const record = await savePatientKey(ledger, actor, doc, {
       jwk: payload.newPublicKeyJwk,
       recoveryKeyThumbprint: doc.medledger.recoveryKeyThumbprint ?? null,
       via: 'current_key',
     });
-    return canonicalJson(updated);
+    return canonicalJson(record);
   }
 
   /**
    * Replaces a lost key: the patient signs with the RECOVERY key registered at onboarding (header
    * `kid` `<did>#recovery`), revealing its public key, whose RFC 7638 thumbprint must be the one in
-   * the DID document, and names the new key and the thumbprint of a NEW recovery key (a revealed
-   * recovery key is spent). Caller: any active registered member (relay).
-   * Reads/writes: `patient`, `nonce`, `patient~iat`. Event: `PatientKeyRotated` (`via` `recovery_key`).
-   * Errors: VALIDATION_FAILED (payload, or the same recovery key again), NOT_REGISTERED, INACTIVE,
-   * NOT_FOUND, CONFLICT (no recovery key registered), INVALID_SIGNATURE (another recovery key or a bad
+   * the patient's record, and names the new key and the thumbprint of a NEW recovery key (a revealed
+   * recovery key is spent). The JWS travels in the transient map (`recovery`: `{jws}`). Endorsed by the
+   * caller's org and the regulator. Caller: any active registered member (relay).
+   * Reads/writes: `patient`, `nonce`, `patient~iat`, sealed `receipt`. Event: `PatientKeyRotated`
+   * (patient key only, `via` `recovery_key`). Errors: VALIDATION_FAILED (payload, or the same recovery
+   * key again), NOT_REGISTERED, INACTIVE, NOT_FOUND, INVALID_SIGNATURE (another recovery key or a bad
    * signature), EXPIRED, REPLAYED_NONCE, STALE_PAYLOAD.
    */
   @Transaction()
   @Returns('string')
   public async RecoverPatientKey(ctx: Context, input: string): Promise<string> {
-    const args = parseInput(recoverPatientKeyInput, input);
+    parseInput(emptyInputSchema, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
+    const { recovery: args } = readTransient(ledger, recoverPatientKeyTransient);
     const signed = decodePatientPayload(args.jws, keyRecoveryPayloadSchema);
     const { payload } = signed;
     const doc = await activePatient(ledger, payload.patientDid);
     const registered = doc.medledger.recoveryKeyThumbprint ?? null;
-    if (registered === null) return fail(ErrorCode.CONFLICT, `${payload.patientDid} recovery key`);
-    if (jwkThumbprint(payload.recoveryPublicKeyJwk) !== registered) {
-      fail(ErrorCode.INVALID_SIGNATURE, `${payload.patientDid} recovery key`);
+    if (registered === null || jwkThumbprint(payload.recoveryPublicKeyJwk) !== registered) {
+      fail(ErrorCode.INVALID_SIGNATURE, 'patient recovery key');
     }
     if (payload.newRecoveryKeyThumbprint === registered) {
       fail(ErrorCode.VALIDATION_FAILED, 'payload newRecoveryKeyThumbprint');
@@ -466,12 +478,12 @@ export class IdentityContract extends Contract {
       { kid: `${payload.patientDid}#recovery`, jwk: payload.recoveryPublicKeyJwk },
       { monotonic: true },
     );
-    const updated = await savePatientKey(ledger, actor, doc, {
+    const record = await savePatientKey(ledger, actor, doc, {
       jwk: payload.newPublicKeyJwk,
       recoveryKeyThumbprint: payload.newRecoveryKeyThumbprint,
       via: 'recovery_key',
     });
-    return canonicalJson(updated);
+    return canonicalJson(record);
   }
 
   /**

@@ -2,6 +2,7 @@ import { AccessContract } from './access-contract';
 import { AuditContract } from './audit-contract';
 import { BenchContract } from './bench-contract';
 import { ConsentContract } from './consent-contract';
+import { ConsortiumContract } from './consortium-contract';
 import { HealthContract } from './health-contract';
 import { IdentityContract } from './identity-contract';
 import { RecordContract } from './record-contract';
@@ -11,6 +12,7 @@ export { AccessContract } from './access-contract';
 export { AuditContract } from './audit-contract';
 export { BenchContract } from './bench-contract';
 export { ConsentContract } from './consent-contract';
+export { ConsortiumContract } from './consortium-contract';
 export { HealthContract } from './health-contract';
 export { IdentityContract } from './identity-contract';
 export { RecordContract } from './record-contract';
@@ -19,6 +21,7 @@ export { StudyContract } from './study-contract';
 /** The contracts the chaincode server exposes; nothing else is callable. */
 export const contracts = [
   HealthContract,
+  ConsortiumContract,
   IdentityContract,
   ConsentContract,
   RecordContract,

@@ -81,10 +81,10 @@ export async function acceptPatientPayload(
   options: AcceptOptions = {},
 ): Promise<void> {
   const { decoded, payload } = signed;
-  if (decoded.header.kid !== key.kid) fail(ErrorCode.INVALID_SIGNATURE, `${payload.patientDid} key id`);
-  if (!verifyDecodedJws(decoded, key.jwk)) fail(ErrorCode.INVALID_SIGNATURE, payload.patientDid);
+  if (decoded.header.kid !== key.kid) fail(ErrorCode.INVALID_SIGNATURE, 'patient key id');
+  if (!verifyDecodedJws(decoded, key.jwk)) fail(ErrorCode.INVALID_SIGNATURE, 'patient');
   const nowSeconds = Math.floor(ledger.txMs / 1000);
-  if (payload.exp <= nowSeconds) fail(ErrorCode.EXPIRED, payload.patientDid);
+  if (payload.exp <= nowSeconds) fail(ErrorCode.EXPIRED, 'signature');
   if (
     payload.iat > nowSeconds + MAX_IAT_SKEW_SECONDS ||
     payload.exp - payload.iat > MAX_SIGNATURE_LIFETIME_SECONDS
@@ -98,8 +98,8 @@ export async function acceptPatientPayload(
 /** The DID document of a patient; `[NOT_FOUND]`, `[INACTIVE]`. */
 export async function activePatient(ledger: Ledger, patientDid: string): Promise<DidDocument> {
   const doc = await ledger.getPatient(patientDid);
-  if (!doc) return fail(ErrorCode.NOT_FOUND, patientDid);
-  if (doc.medledger.status !== 'active') fail(ErrorCode.INACTIVE, patientDid);
+  if (!doc) return fail(ErrorCode.NOT_FOUND, 'patient');
+  if (doc.medledger.status !== 'active') fail(ErrorCode.INACTIVE, 'patient');
   return doc;
 }
 
@@ -117,7 +117,7 @@ export async function verifyPatientSignature<S extends z.ZodType<SignedBase>>(
   const signed = decodePatientPayload(jws, schema);
   const doc = await activePatient(ledger, signed.payload.patientDid);
   const method = doc.verificationMethod.find((m) => m.id === doc.medledger.currentKeyId);
-  if (!method) return fail(ErrorCode.INVALID_SIGNATURE, `${signed.payload.patientDid} key id`);
+  if (!method) return fail(ErrorCode.INVALID_SIGNATURE, 'patient key id');
   await acceptPatientPayload(
     ledger,
     signed,

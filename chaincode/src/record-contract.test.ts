@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { implicitCollection, type RecordAnchor } from '@medledger/domain';
-import { anchor, condition, salt } from './testing/fixtures';
+import { anchor, condition, recordMeta, salt } from './testing/fixtures';
 import { Harness, orgAdmin, registerPatient, registerStaff, uid } from './testing/harness';
 
 async function setup() {
@@ -11,17 +11,9 @@ async function setup() {
   return { h, patient, doctor };
 }
 
-function meta(patientDid: string, recordId: string, version = 1) {
-  return {
-    recordId,
-    patientDid,
-    department: 'cardiology',
-    category: 'diagnosis',
-    level: 3,
-    fhirResourceType: 'Condition',
-    version,
-  };
-}
+const meta = recordMeta;
+
+const subject = (patientDid: string) => ({ subject: { patientDid } });
 
 void describe('RecordContract', () => {
   void it('when content is staged, then only the custodian collection is written and only the custodian endorses', async () => {
@@ -30,8 +22,8 @@ void describe('RecordContract', () => {
     const { tx, result } = await h.submit<{ qualityStatus: string; contentHash: string }>(
       doctor,
       'record:StageRecordContent',
-      meta(patient.did, recordId),
-      { transient: { content: { resource: condition(), salt: salt() } }, endorsers: ['Hospital1MSP'] },
+      meta(recordId),
+      { transient: { content: { resource: condition(), salt: salt() }, ...subject(patient.did) } },
     );
     assert.equal(tx.status, 'VALID');
     assert.equal(tx.writes.size, 0);
@@ -39,19 +31,25 @@ void describe('RecordContract', () => {
     assert.equal(result.qualityStatus, 'accepted');
   });
 
-  void it('when a record is anchored, then its metadata, hash and custodian are public and the content is not', async () => {
+  void it('when a record is anchored, then its metadata, hash and custodian are public and the content and patient are not', async () => {
     const { h, patient, doctor } = await setup();
     const { anchor: a, envelope } = await anchor(h, doctor, patient);
     assert.equal(a.custodian, 'Hospital1MSP');
     assert.equal(a.version, 1);
     assert.equal(a.previousHash, null);
-    const got = await h.evaluate<RecordAnchor>(doctor, 'record:GetRecord', { recordId: a.recordId });
+    const got = await h.evaluate<RecordAnchor>(doctor, 'record:GetRecord', {
+      recordId: a.recordId,
+      custodian: 'Hospital1MSP',
+    });
     assert.deepEqual(got, a);
-    const publicBytes = h.ledger.committedKeys().map((k) => h.ledger.getCommitted(k)?.toString('utf8') ?? '');
+    const publicBytes = h.ledger
+      .committedKeys()
+      .flatMap((k) => [k, h.ledger.getCommitted(k)?.toString('utf8') ?? '']);
     assert.ok(
       !publicBytes.some((v) => v.includes(envelope.salt)),
       'the salt (and so the content) is not public',
     );
+    assert.ok(!publicBytes.some((v) => v.includes(patient.did)), 'the patient is not public');
   });
 
   void it('when the anchor claims another content hash, then CONTENT_MISMATCH', async () => {
@@ -60,21 +58,46 @@ void describe('RecordContract', () => {
     const { result } = await h.submit<{ contentHash: string }>(
       doctor,
       'record:StageRecordContent',
-      meta(patient.did, recordId),
-      {
-        transient: { content: { resource: condition(), salt: salt() } },
-        endorsers: ['Hospital1MSP'],
-      },
+      meta(recordId),
+      { transient: { content: { resource: condition(), salt: salt() }, ...subject(patient.did) } },
     );
     await assert.rejects(
-      h.submit(doctor, 'record:AnchorRecord', {
-        ...meta(patient.did, recordId),
-        previousHash: null,
-        contentHash: result.contentHash.replace(/^./, (c) => (c === '0' ? '1' : '0')),
-        qualityStatus: 'accepted',
-        reasons: [],
-      }),
+      h.submit(
+        doctor,
+        'record:AnchorRecord',
+        {
+          ...meta(recordId),
+          previousHash: null,
+          contentHash: result.contentHash.replace(/^./, (c) => (c === '0' ? '1' : '0')),
+          qualityStatus: 'accepted',
+          reasons: [],
+        },
+        { transient: subject(patient.did) },
+      ),
       /\[CONTENT_MISMATCH\]/,
+    );
+  });
+
+  void it('when the anchor names another patient than the one staged, then CONTENT_MISMATCH (the verdict binds the patient)', async () => {
+    const { h, patient, doctor } = await setup();
+    const other = await registerPatient(h);
+    const recordId = uid('rec');
+    const { result } = await h.submit<{ contentHash: string; qualityStatus: string; reasons: string[] }>(
+      doctor,
+      'record:StageRecordContent',
+      meta(recordId),
+      { transient: { content: { resource: condition(), salt: salt() }, ...subject(patient.did) } },
+    );
+    await assert.rejects(
+      h.submit(
+        doctor,
+        'record:AnchorRecord',
+        { ...meta(recordId), previousHash: null, ...result },
+        {
+          transient: subject(other.did),
+        },
+      ),
+      /\[CONTENT_MISMATCH\] .* verdict/,
     );
   });
 
@@ -87,19 +110,24 @@ void describe('RecordContract', () => {
     const { result } = await h.submit<{ contentHash: string; qualityStatus: string; reasons: string[] }>(
       doctor,
       'record:StageRecordContent',
-      meta(patient.did, recordId),
-      { transient: { content: { resource, salt: salt() } }, endorsers: ['Hospital1MSP'] },
+      meta(recordId),
+      { transient: { content: { resource, salt: salt() }, ...subject(patient.did) } },
     );
     assert.equal(result.qualityStatus, 'needs_review');
     assert.deepEqual(result.reasons, ['ICD11_CODE_MISSING']);
     await assert.rejects(
-      h.submit(doctor, 'record:AnchorRecord', {
-        ...meta(patient.did, recordId),
-        previousHash: null,
-        contentHash: result.contentHash,
-        qualityStatus: 'accepted',
-        reasons: [],
-      }),
+      h.submit(
+        doctor,
+        'record:AnchorRecord',
+        {
+          ...meta(recordId),
+          previousHash: null,
+          contentHash: result.contentHash,
+          qualityStatus: 'accepted',
+          reasons: [],
+        },
+        { transient: subject(patient.did) },
+      ),
       /\[CONTENT_MISMATCH\] .* verdict/,
     );
   });
@@ -110,9 +138,8 @@ void describe('RecordContract', () => {
       code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'I10' }] },
     });
     await assert.rejects(
-      h.submit(doctor, 'record:StageRecordContent', meta(patient.did, uid('rec')), {
-        transient: { content: { resource, salt: salt() } },
-        endorsers: ['Hospital1MSP'],
+      h.submit(doctor, 'record:StageRecordContent', meta(uid('rec')), {
+        transient: { content: { resource, salt: salt() }, ...subject(patient.did) },
       }),
       /\[QUALITY_REJECTED\] rec-\w+ ICD11_CODE_FORMAT/,
     );
@@ -133,6 +160,7 @@ void describe('RecordContract', () => {
     assert.equal(v2.previousHash, v1.contentHash);
     const history = await h.evaluate<{ versions: RecordAnchor[] }>(doctor, 'record:GetRecordHistory', {
       recordId: v1.recordId,
+      custodian: 'Hospital1MSP',
     });
     assert.deepEqual(
       history.versions.map((v) => v.version),
@@ -140,13 +168,23 @@ void describe('RecordContract', () => {
     );
   });
 
-  void it('when another hospital tries to add a version, then FORBIDDEN', async () => {
+  void it('when another hospital adds a version to a record id it does not keep, then NOT_FOUND (its ids are its own)', async () => {
     const { h, patient, doctor } = await setup();
     const { anchor: v1 } = await anchor(h, doctor, patient);
     const other = await registerStaff(h, 'Hospital2MSP', 'attending', 'cardiology');
     await assert.rejects(
       anchor(h, other, patient, { recordId: v1.recordId, version: 2, previousHash: v1.contentHash }),
-      /\[FORBIDDEN\]/,
+      /\[NOT_FOUND\]/,
+    );
+  });
+
+  void it('when a version names another patient than the record, then VALIDATION_FAILED', async () => {
+    const { h, patient, doctor } = await setup();
+    const other = await registerPatient(h);
+    const { anchor: v1 } = await anchor(h, doctor, patient);
+    await assert.rejects(
+      anchor(h, doctor, other, { recordId: v1.recordId, version: 2, previousHash: v1.contentHash }),
+      /\[VALIDATION_FAILED\] patientDid/,
     );
   });
 
@@ -162,14 +200,14 @@ void describe('RecordContract', () => {
     const ok = await h.evaluate<{ matches: boolean }>(
       doctor,
       'record:VerifyRecord',
-      { recordId: a.recordId },
+      { recordId: a.recordId, custodian: 'Hospital1MSP' },
       { transient: { content: envelope } },
     );
     assert.equal(ok.matches, true);
     const bad = await h.evaluate<{ matches: boolean }>(
       doctor,
       'record:VerifyRecord',
-      { recordId: a.recordId },
+      { recordId: a.recordId, custodian: 'Hospital1MSP' },
       {
         transient: {
           content: { ...envelope, resource: { ...envelope.resource, recordedDate: '2025-05-02' } },
@@ -218,7 +256,7 @@ void describe('RecordContract', () => {
     const history = await h.evaluate<{ versions: RecordAnchor[]; erasures: { reason: string }[] }>(
       doctor,
       'record:GetRecordHistory',
-      { recordId: a.recordId },
+      { recordId: a.recordId, custodian: 'Hospital1MSP' },
     );
     assert.equal(history.versions[0]?.erased, true);
     assert.equal(history.erasures[0]?.reason, 'patient_request');
@@ -233,9 +271,8 @@ void describe('RecordContract', () => {
     const { h, patient, doctor } = await setup();
     const raw = `{"resource":${JSON.stringify(condition()).replace(/^\{/, '{"__proto__":{"x":1},')},"salt":"${salt()}"}`;
     await assert.rejects(
-      h.submit(doctor, 'record:StageRecordContent', meta(patient.did, uid('rec')), {
-        transient: { content: raw },
-        endorsers: ['Hospital1MSP'],
+      h.submit(doctor, 'record:StageRecordContent', meta(uid('rec')), {
+        transient: { content: raw, ...subject(patient.did) },
       }),
       /\[VALIDATION_FAILED\] content/,
     );

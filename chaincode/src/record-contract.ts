@@ -1,16 +1,20 @@
 import {
   anchorRecordInput,
+  anchorRecordTransient,
   canonicalJson,
   eraseRecordContentInput,
   ErrorCode,
   getRecordHistoryInput,
   getRecordInput,
+  purgeStagedContentInput,
   reviewRecordQualityInput,
   stageRecordContentInput,
+  stageRecordContentTransient,
   verifyRecordInput,
   type Erasure,
   type RecordAnchor,
   type StagedVerdict,
+  type StoredAnchor,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { requireActive, requireRole, resolveActor, type Actor } from './actor';
@@ -18,8 +22,9 @@ import { readTransientContent } from './content';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { assessQuality } from './quality-gate';
+import { anchorAt, viewOf } from './record-view';
+import { readTransient } from './transient';
 
-/** Clinical writers: interns and nurses write in their own department only. */
 /**
  * Opens a write of record content or anchor: the signer must be clinical staff of a hospital (an
  * attending anywhere in it, an intern or nurse in the record's department), and genomic data is
@@ -39,10 +44,12 @@ async function openRecordWrite(
 }
 
 /** The verdict staged with content and checked again at anchoring (its hash binds the two). */
-function stagedVerdict(
+async function stagedVerdict(
+  ledger: Ledger,
+  custodian: string,
   args: Pick<StagedVerdict, 'recordId' | 'version' | 'patientDid' | 'category' | 'fhirResourceType'>,
   outcome: Pick<StagedVerdict, 'contentHash' | 'qualityStatus' | 'reasons'>,
-): StagedVerdict {
+): Promise<StagedVerdict> {
   return {
     recordId: args.recordId,
     version: args.version,
@@ -50,16 +57,47 @@ function stagedVerdict(
     category: args.category,
     fhirResourceType: args.fhirResourceType,
     ...outcome,
+    salt: await ledger.verdictSalt(custodian, args.recordId, args.version),
   };
 }
 
-/** The latest anchor of a record, or the anchor of `version`. */
-function anchorAt(
+/** Purges a version's content and verdict from the custodian's implicit collection and records it. */
+async function purge(
   ledger: Ledger,
-  recordId: string,
-  version: number | undefined,
-): Promise<RecordAnchor | undefined> {
-  return version === undefined ? ledger.getRecord(recordId) : ledger.getRecordVersion(recordId, version);
+  actor: Actor,
+  target: { recordId: string; version: number; reason: Erasure['reason'] },
+  staged: boolean,
+): Promise<Erasure> {
+  await ledger.purgeContent(actor.mspId, target.recordId, target.version);
+  const erasure: Erasure = {
+    recordId: target.recordId,
+    version: target.version,
+    custodian: actor.mspId,
+    erasedBy: actor.did,
+    reason: target.reason,
+    staged,
+    txId: ledger.txId,
+    txTime: ledger.txTime,
+  };
+  await ledger.putErasure(erasure);
+  return erasure;
+}
+
+function emitErased(
+  ledger: Ledger,
+  actor: Actor,
+  args: { recordId: string; reason: Erasure['reason'] },
+  erasures: readonly Erasure[],
+): void {
+  ledger.emit('RecordContentErased', {
+    recordId: args.recordId,
+    versions: erasures.map((e) => e.version),
+    custodian: actor.mspId,
+    reason: args.reason,
+    staged: erasures.some((e) => e.staged),
+    txId: ledger.txId,
+    txTime: ledger.txTime,
+  });
 }
 
 interface ChainCheck {
@@ -69,25 +107,31 @@ interface ChainCheck {
   category: string;
 }
 
-/** Checks that `version` is the next version of the record, kept by the actor's org. */
-async function checkChain(ledger: Ledger, actor: Actor, args: ChainCheck): Promise<RecordAnchor | undefined> {
-  if (!(await ledger.getPatient(args.patientDid))) fail(ErrorCode.NOT_FOUND, args.patientDid);
-  const latest = await ledger.getRecord(args.recordId);
+/**
+ * Checks that `version` is the next version of the actor's org's record and that the patient is the
+ * record's. Record ids are the custodian's own: another org's record of the same id is another record.
+ */
+async function checkChain(ledger: Ledger, actor: Actor, args: ChainCheck): Promise<StoredAnchor | undefined> {
+  if (!(await ledger.getPatient(args.patientDid))) fail(ErrorCode.NOT_FOUND, 'patient');
+  const latest = (await ledger.anchors(actor.mspId, args.recordId)).at(-1);
   if (args.version === 1) {
     if (latest) fail(ErrorCode.ALREADY_EXISTS, args.recordId);
     return undefined;
   }
   if (!latest) return fail(ErrorCode.NOT_FOUND, args.recordId);
-  if (latest.custodian !== actor.mspId) fail(ErrorCode.FORBIDDEN, args.recordId);
   if (latest.version !== args.version - 1)
-    fail(ErrorCode.CONFLICT, `${args.recordId} version ${args.version}`);
-  if (latest.patientDid !== args.patientDid || latest.category !== args.category) {
+    fail(ErrorCode.CONFLICT, `${args.recordId} version ${String(args.version)}`);
+  const patient = await ledger.getRecordPatient(actor.mspId, args.recordId);
+  if (patient !== args.patientDid || latest.category !== args.category) {
     fail(ErrorCode.VALIDATION_FAILED, 'patientDid,category');
   }
   return latest;
 }
 
-/** Record anchors (public metadata + content hash) with content in the custodian's private collection. */
+/**
+ * Record anchors (public metadata + content hash, write-once, no patient) with content in the
+ * custodian's implicit collection and the record's patient in the custodian's sealed collection.
+ */
 @Info({
   title: 'RecordContract',
   description: 'Record anchors, versions, verification, quality review, erasure',
@@ -99,20 +143,23 @@ export class RecordContract extends Contract {
 
   /**
    * Phase 1 of anchoring: runs the quality gate on the content from the transient map (`content`:
-   * `{resource, salt}`) and writes the canonical envelope and the verdict to the caller's implicit
-   * collection only, so only the custodian's endorsement is needed and content never reaches another
-   * org's peer. Caller: active attending of the org, or intern/nurse of the record's department.
-   * Reads: `patient`, `record`. Writes (private, `_implicit_org_<caller MSP>`): `content`, `verdict`.
+   * `{resource, salt}`; `subject`: `{patientDid}`) and writes the canonical envelope and the verdict
+   * (which names the patient, salted with the org's collection key) to the caller's implicit collection
+   * only, so only the custodian's endorsement is needed and content never reaches another org's peer.
+   * Caller: active attending of the org, or intern/nurse of the record's department.
+   * Reads: `patient`, `anchor`, sealed `collection-key` and `record-patient` (caller's org).
+   * Writes (private, `_implicit_org_<caller MSP>`): `content`, `verdict`.
    * Event: `RecordContentStaged`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN,
    * NOT_FOUND (patient, record), ALREADY_EXISTS (version 1 of an existing record), CONFLICT (version),
-   * QUALITY_REJECTED (`[QUALITY_REJECTED] <recordId> <reasons>`).
+   * NOT_INITIALIZED, QUALITY_REJECTED (`[QUALITY_REJECTED] <recordId> <reasons>`).
    */
   @Transaction()
   @Returns('string')
   public async StageRecordContent(ctx: Context, input: string): Promise<string> {
     const args = parseInput(stageRecordContentInput, input);
     const { ledger, actor } = await openRecordWrite(ctx, args);
-    await checkChain(ledger, actor, args);
+    const { subject } = readTransient(ledger, stageRecordContentTransient.pick({ subject: true }));
+    await checkChain(ledger, actor, { ...args, patientDid: subject.patientDid });
     const content = readTransientContent(ledger);
     const quality = assessQuality(
       content.envelope.resource,
@@ -122,11 +169,12 @@ export class RecordContract extends Contract {
     if (quality.verdict === 'rejected') {
       fail(ErrorCode.QUALITY_REJECTED, `${args.recordId} ${quality.reasons.join(',')}`);
     }
-    const verdict = stagedVerdict(args, {
-      contentHash: content.contentHash,
-      qualityStatus: quality.verdict,
-      reasons: quality.reasons,
-    });
+    const verdict = await stagedVerdict(
+      ledger,
+      actor.mspId,
+      { ...args, patientDid: subject.patientDid },
+      { contentHash: content.contentHash, qualityStatus: quality.verdict, reasons: quality.reasons },
+    );
     await ledger.stageContent(actor.mspId, verdict, content.bytes);
     ledger.emit('RecordContentStaged', {
       recordId: args.recordId,
@@ -145,37 +193,42 @@ export class RecordContract extends Contract {
   }
 
   /**
-   * Phase 2: writes the public anchor of a staged version. Every endorsing peer checks, with
-   * `getPrivateDataHash`, that the staged content and verdict match the input, so an anchor cannot lie
-   * about the content or its quality status. Version n must chain to n-1's content hash. The record
-   * keys then carry state-based endorsement by the custodian.
-   * Caller: as StageRecordContent. Reads: `patient`, `record`, private hashes. Writes: `record`,
-   * `record~version`. Event: `RecordAnchored`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE,
-   * FORBIDDEN, NOT_FOUND (patient), CONTENT_NOT_STAGED, ALREADY_EXISTS, CONFLICT (version or previousHash),
-   * CONTENT_MISMATCH (hash or verdict differs from what was staged).
+   * Phase 2: writes the public, write-once anchor of a staged version (no patient), and on version 1
+   * the record's patient (transient `subject`) and the patient's record index to the custodian's
+   * sealed collection. Every endorsing peer checks, with `getPrivateDataHash`, that the staged content
+   * and verdict (which names the patient) match, so an anchor cannot lie about the content, its
+   * quality status or its patient. Version n must chain to n-1's content hash. Endorsed by the
+   * custodian and the regulator: the receipt in the custodian's sealed collection proves it to every
+   * reader, and the anchor's key-level policy then needs every peer org for any change.
+   * Caller: as StageRecordContent. Reads: `patient`, `anchor`, private hashes, sealed
+   * `record-patient`. Writes: `anchor`; sealed `record-patient`, `record~patient`, `receipt`.
+   * Event: `RecordAnchored` (no patient). Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE,
+   * FORBIDDEN, NOT_FOUND (patient), CONTENT_NOT_STAGED, ALREADY_EXISTS, CONFLICT (version or
+   * previousHash), CONTENT_MISMATCH (hash or verdict differs from what was staged), NOT_INITIALIZED.
    */
   @Transaction()
   @Returns('string')
   public async AnchorRecord(ctx: Context, input: string): Promise<string> {
     const args = parseInput(anchorRecordInput, input);
     const { ledger, actor } = await openRecordWrite(ctx, args);
-    const previous = await checkChain(ledger, actor, args);
+    const { subject } = readTransient(ledger, anchorRecordTransient);
+    const previous = await checkChain(ledger, actor, { ...args, patientDid: subject.patientDid });
     if ((previous?.contentHash ?? null) !== args.previousHash)
       fail(ErrorCode.CONFLICT, `${args.recordId} previousHash`);
     const staged = await ledger.stagedHashes(actor.mspId, args.recordId, args.version);
     if (staged.content === '') fail(ErrorCode.CONTENT_NOT_STAGED, args.recordId);
     if (staged.content !== args.contentHash) fail(ErrorCode.CONTENT_MISMATCH, `${args.recordId} content`);
-    const verdict = stagedVerdict(args, {
-      contentHash: args.contentHash,
-      qualityStatus: args.qualityStatus,
-      reasons: args.reasons,
-    });
+    const verdict = await stagedVerdict(
+      ledger,
+      actor.mspId,
+      { ...args, patientDid: subject.patientDid },
+      { contentHash: args.contentHash, qualityStatus: args.qualityStatus, reasons: args.reasons },
+    );
     if (staged.verdict !== Ledger.verdictHash(verdict))
       fail(ErrorCode.CONTENT_MISMATCH, `${args.recordId} verdict`);
-    const anchor: RecordAnchor = {
+    const anchor: StoredAnchor = {
       recordId: args.recordId,
       version: args.version,
-      patientDid: args.patientDid,
       custodian: actor.mspId,
       department: args.department,
       category: args.category,
@@ -188,27 +241,25 @@ export class RecordContract extends Contract {
       txTime: ledger.txTime,
       qualityStatus: args.qualityStatus,
       qualityReasons: args.reasons,
-      reviewedBy: null,
-      reviewedAt: null,
-      erased: false,
     };
-    await ledger.putRecordVersion(anchor, true);
+    await ledger.putAnchor(anchor);
+    if (args.version === 1) await ledger.putRecordPatient(actor.mspId, args.recordId, subject.patientDid);
     ledger.emit('RecordAnchored', {
       recordId: anchor.recordId,
       version: anchor.version,
-      patientDid: anchor.patientDid,
       custodian: anchor.custodian,
       contentHash: anchor.contentHash,
       qualityStatus: anchor.qualityStatus,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
-    return canonicalJson(anchor);
+    return canonicalJson(await viewOf(ledger, anchor, []));
   }
 
   /**
-   * The anchor of a record (latest version, or the given one). Caller: any active registered member.
-   * Reads: `record` / `record~version`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, NOT_FOUND.
+   * The anchor of a custodian's record (latest version, or the given one), with its review and
+   * erasure state. Caller: any active registered member. Reads: `anchor`, `quality-review`, `erasure`,
+   * receipts' hashes. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, NOT_FOUND, STATE_INVALID.
    */
   @Transaction(false)
   @Returns('string')
@@ -216,14 +267,14 @@ export class RecordContract extends Contract {
     const args = parseInput(getRecordInput, input);
     const ledger = new Ledger(ctx);
     requireActive(await resolveActor(ctx, ledger));
-    const anchor = await anchorAt(ledger, args.recordId, args.version);
-    if (!anchor) fail(ErrorCode.NOT_FOUND, args.recordId);
-    return canonicalJson(anchor);
+    const anchor = await anchorAt(ledger, args.custodian, args.recordId, args.version);
+    return canonicalJson(await viewOf(ledger, anchor));
   }
 
   /**
-   * Every version of a record, oldest first, and its erasures. Caller: any active registered member.
-   * Reads: `record~version`, `erasure`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, NOT_FOUND.
+   * Every version of a custodian's record, oldest first, and its erasures. Caller: any active
+   * registered member. Reads: `anchor`, `quality-review`, `erasure`. Errors: VALIDATION_FAILED,
+   * NOT_REGISTERED, INACTIVE, NOT_FOUND, STATE_INVALID.
    */
   @Transaction(false)
   @Returns('string')
@@ -231,28 +282,30 @@ export class RecordContract extends Contract {
     const args = parseInput(getRecordHistoryInput, input);
     const ledger = new Ledger(ctx);
     requireActive(await resolveActor(ctx, ledger));
-    const versions = await ledger.recordVersions(args.recordId);
-    if (versions.length === 0) fail(ErrorCode.NOT_FOUND, args.recordId);
-    return canonicalJson({
-      recordId: args.recordId,
-      versions,
-      erasures: await ledger.erasures(args.recordId),
-    });
+    const anchors = await ledger.anchors(args.custodian, args.recordId);
+    if (anchors.length === 0) fail(ErrorCode.NOT_FOUND, args.recordId);
+    const erasures = await ledger.erasures(args.custodian, args.recordId);
+    const versions: RecordAnchor[] = [];
+    for (const a of anchors) versions.push(await viewOf(ledger, a, erasures));
+    return canonicalJson({ recordId: args.recordId, custodian: args.custodian, versions, erasures });
   }
 
   /**
    * Tells whether a copy `{resource, salt}` (transient `content`) matches the anchored hash of a
-   * version (latest by default). Caller: any active registered member. Reads: `record` /
-   * `record~version`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, NOT_FOUND.
+   * version (latest by default). Runs only on a peer of the caller's own org: the copy and its salt
+   * must not reach another org's peer, so a call routed elsewhere is refused. Caller: any active
+   * registered member. Reads: `anchor`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE,
+   * FORBIDDEN (another org's peer), NOT_FOUND.
    */
   @Transaction(false)
   @Returns('string')
   public async VerifyRecord(ctx: Context, input: string): Promise<string> {
     const args = parseInput(verifyRecordInput, input);
     const ledger = new Ledger(ctx);
-    requireActive(await resolveActor(ctx, ledger));
-    const anchor = await anchorAt(ledger, args.recordId, args.version);
-    if (!anchor) return fail(ErrorCode.NOT_FOUND, args.recordId);
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    if (ledger.peerMsp !== actor.mspId) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+    const anchor = await anchorAt(ledger, args.custodian, args.recordId, args.version);
     const copy = readTransientContent(ledger);
     return canonicalJson({
       recordId: anchor.recordId,
@@ -264,10 +317,11 @@ export class RecordContract extends Contract {
   }
 
   /**
-   * Clears `needs_review` on a version (sets `accepted`, records the reviewer).
-   * Caller: an active attending or admin of the custodian org. Reads/writes: `record~version`
-   * (and `record` for the latest version). Event: `RecordQualityReviewed`.
-   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN, NOT_FOUND, CONFLICT (not pending review).
+   * Clears `needs_review` on a version of the caller's org with a write-once review (the anchor stays
+   * as written). Caller: an active attending or admin of the custodian org; endorsed by the custodian
+   * and the regulator. Reads: `anchor`, `quality-review`. Writes: `quality-review`, sealed `receipt`.
+   * Event: `RecordQualityReviewed`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN,
+   * NOT_FOUND, CONFLICT (not pending review, or reviewed already).
    */
   @Transaction()
   @Returns('string')
@@ -276,33 +330,42 @@ export class RecordContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireRole(actor, ['attending', 'admin'], ['hospital']);
-    const latest = await ledger.getRecord(args.recordId);
-    const anchor = await ledger.getRecordVersion(args.recordId, args.version);
-    if (!latest || !anchor) return fail(ErrorCode.NOT_FOUND, args.recordId);
-    if (anchor.custodian !== actor.mspId) fail(ErrorCode.FORBIDDEN, args.recordId);
+    const anchor = await ledger.getAnchor(actor.mspId, args.recordId, args.version);
+    if (!anchor) return fail(ErrorCode.NOT_FOUND, args.recordId);
     if (anchor.qualityStatus !== 'needs_review') fail(ErrorCode.CONFLICT, args.recordId);
-    const reviewed: RecordAnchor = {
-      ...anchor,
-      qualityStatus: 'accepted',
+    const review = {
+      recordId: args.recordId,
+      version: args.version,
+      custodian: actor.mspId,
       reviewedBy: actor.did,
-      reviewedAt: ledger.txTime,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
     };
-    await ledger.putRecordVersion(reviewed, latest.version === anchor.version);
+    await ledger.putQualityReview(review);
     ledger.emit('RecordQualityReviewed', {
       recordId: args.recordId,
       version: args.version,
+      custodian: actor.mspId,
       reviewedBy: actor.did,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
-    return canonicalJson(reviewed);
+    const erasures = await ledger.erasures(actor.mspId, args.recordId);
+    return canonicalJson({
+      ...anchor,
+      qualityStatus: 'accepted',
+      reviewedBy: actor.did,
+      reviewedAt: ledger.txTime,
+      erased: erasures.some((e) => !e.staged && e.version === args.version),
+    } satisfies RecordAnchor);
   }
 
   /**
-   * Erases content: purges the envelope and verdict of one version (or all) from the custodian's
-   * collection and writes a public erasure record (who, when, why; no content). Anchors stay, marked
-   * `erased`. Caller: an active admin of the custodian org. Writes: `erasure`, `record~version`,
-   * `record`, private purge. Event: `RecordContentErased`.
+   * Erases content: purges the envelope and verdict of one version (or all) of a record of the
+   * caller's org from its implicit collection and writes a public, write-once erasure record (who,
+   * when, why; no content, no patient). Anchors stay as written; reads show them `erased`.
+   * Caller: an active admin of the custodian org; endorsed by the custodian and the regulator.
+   * Writes: `erasure`, sealed `receipt`, private purge. Event: `RecordContentErased`.
    * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN, NOT_FOUND, CONFLICT (already erased).
    */
   @Transaction()
@@ -312,38 +375,45 @@ export class RecordContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireRole(actor, ['admin'], ['hospital']);
-    const latest = await ledger.getRecord(args.recordId);
-    if (!latest) return fail(ErrorCode.NOT_FOUND, args.recordId);
-    if (latest.custodian !== actor.mspId) fail(ErrorCode.FORBIDDEN, args.recordId);
-    const all = await ledger.recordVersions(args.recordId);
+    const all = await ledger.anchors(actor.mspId, args.recordId);
+    if (all.length === 0) return fail(ErrorCode.NOT_FOUND, args.recordId);
     const selected = args.version === undefined ? all : all.filter((a) => a.version === args.version);
     if (selected.length === 0) fail(ErrorCode.NOT_FOUND, `${args.recordId} version`);
-    const targets = selected.filter((a) => !a.erased);
+    const erased = new Set(
+      (await ledger.erasures(actor.mspId, args.recordId)).filter((e) => !e.staged).map((e) => e.version),
+    );
+    const targets = selected.filter((a) => !erased.has(a.version));
     if (targets.length === 0) fail(ErrorCode.CONFLICT, `${args.recordId} already erased`);
     const erasures: Erasure[] = [];
     for (const anchor of targets) {
-      await ledger.purgeContent(actor.mspId, anchor.recordId, anchor.version);
-      const erasure: Erasure = {
-        recordId: anchor.recordId,
-        version: anchor.version,
-        custodian: actor.mspId,
-        erasedBy: actor.did,
-        reason: args.reason,
-        txId: ledger.txId,
-        txTime: ledger.txTime,
-      };
-      await ledger.putErasure(erasure);
-      await ledger.putRecordVersion({ ...anchor, erased: true }, anchor.version === latest.version);
-      erasures.push(erasure);
+      erasures.push(await purge(ledger, actor, { ...args, version: anchor.version }, false));
     }
-    ledger.emit('RecordContentErased', {
-      recordId: args.recordId,
-      versions: targets.map((a) => a.version),
-      custodian: actor.mspId,
-      reason: args.reason,
-      txId: ledger.txId,
-      txTime: ledger.txTime,
-    });
+    emitErased(ledger, actor, args, erasures);
     return canonicalJson({ recordId: args.recordId, erasures });
+  }
+
+  /**
+   * Purges content the caller's org staged and never anchored (the anchor failed or was abandoned),
+   * which EraseRecordContent cannot reach, and writes a public purge record (`staged: true`). The
+   * version may be staged again afterwards. Caller: an active admin of the custodian org; endorsed by
+   * the custodian and the regulator. Reads: `anchor`, private hashes. Writes: `erasure`, sealed
+   * `receipt`, private purge. Event: `RecordContentErased` (`staged`).
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN, NOT_FOUND (nothing staged),
+   * CONFLICT (the version is anchored: use EraseRecordContent).
+   */
+  @Transaction()
+  @Returns('string')
+  public async PurgeStagedContent(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(purgeStagedContentInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireRole(actor, ['admin'], ['hospital']);
+    if (await ledger.getAnchor(actor.mspId, args.recordId, args.version))
+      fail(ErrorCode.CONFLICT, `${args.recordId} anchored`);
+    const staged = await ledger.stagedHashes(actor.mspId, args.recordId, args.version);
+    if (staged.content === '' && staged.verdict === '') fail(ErrorCode.NOT_FOUND, `${args.recordId} staged`);
+    const erasure = await purge(ledger, actor, args, true);
+    emitErased(ledger, actor, args, [erasure]);
+    return canonicalJson(erasure);
   }
 }

@@ -12,6 +12,7 @@ import { isActiveAdmin, isRegulatorAuditor, requireActive, requireRole, resolveA
 import { effectiveStatus } from './consent-contract';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
+import { readableCollections } from './visibility';
 
 /** Research studies and their consented cohorts. */
 @Info({ title: 'StudyContract', description: 'Research studies and cohorts' })
@@ -78,9 +79,10 @@ export class StudyContract extends Contract {
   /**
    * A page of the study's cohort: patients whose consent to the study is active now (entries whose
    * consent is revoked or out of period are skipped, so a page may be short; follow the bookmark).
+   * The cohort lives in the study org's sealed collection: evaluated on the caller's own org's peer.
    * Caller: an active researcher or admin of the study's org, or a regulator's auditor.
-   * Reads: `study`, `consent~grantee`, `consent`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE,
-   * FORBIDDEN, NOT_FOUND.
+   * Reads: `study`, sealed `consent~grantee`, `consent-terms`; `revocation`. Errors: VALIDATION_FAILED,
+   * NOT_REGISTERED, INACTIVE, FORBIDDEN, NOT_FOUND.
    */
   @Transaction(false)
   @Returns('string')
@@ -92,27 +94,28 @@ export class StudyContract extends Contract {
     const study = await ledger.getStudy(args.studyId);
     if (!study) return fail(ErrorCode.NOT_FOUND, args.studyId);
     const ownOrg = actor.mspId === study.org && (actor.role === 'researcher' || isActiveAdmin(actor));
-    if (!ownOrg && !isRegulatorAuditor(actor)) fail(ErrorCode.FORBIDDEN, actor.did);
+    const orgs = await readableCollections(ledger, actor);
+    if ((!ownOrg && !isRegulatorAuditor(actor)) || !orgs.includes(study.org))
+      fail(ErrorCode.FORBIDDEN, actor.did);
     const page = await ledger.pageConsentsOfGrantee(
+      study.org,
       granteeKey({ kind: 'study', studyId: args.studyId }),
       args.pageSize,
       args.bookmark,
     );
     const now = ledger.txMs;
-    const items = page.items
-      .filter(
-        (c) =>
-          effectiveStatus(c, now) === 'active' &&
-          Date.parse(c.periodStart) <= now &&
-          c.purpose === 'research',
-      )
-      .map((c) => ({
+    const items = [];
+    for (const c of page.items) {
+      const status = effectiveStatus(c.periodEnd, await ledger.getRevocation(c.consentId), now);
+      if (status !== 'active' || Date.parse(c.periodStart) > now || c.purpose !== 'research') continue;
+      items.push({
         patientDid: c.patientDid,
         consentId: c.consentId,
         categories: c.categories,
         maxLevel: c.maxLevel,
         periodEnd: c.periodEnd,
-      }));
+      });
+    }
     return canonicalJson({ items, bookmark: page.bookmark, fetchedRecordsCount: page.fetchedRecordsCount });
   }
 }

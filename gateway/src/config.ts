@@ -180,7 +180,7 @@ export const alertsConfigSchema = z.strictObject({
     .default(10),
   /** Denials within `denialWindowMinutes` that make a burst. */
   denialThreshold: z.number().int().min(2).default(5),
-  /** How far back the burst and unusual-hour rules look, hours. */
+  /** How far back the burst, unusual-hour and unjustified break-glass rules look, hours. */
   lookbackHours: z
     .number()
     .int()

@@ -108,6 +108,8 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   SHUTTING_DOWN: 503,
   // Only while an endorsing peer lags the block that staged the content: retry.
   CONTENT_NOT_STAGED: 503,
+  // The deployment has not written the consortium or a collection key yet: retry.
+  NOT_INITIALIZED: 503,
   LEDGER_TIMEOUT: 504,
 };
 

@@ -20,7 +20,10 @@ import { SqliteIdempotencyStore } from './idempotency';
 import { createLogger } from './logger';
 import { SqliteNonceCache } from './nonce-store';
 import { createMetrics, registerCommitTrackerMetrics } from './metrics';
+import { LedgerSealedReader } from './projection/ledger-sealed-reader';
 import { FabricEventSource } from './projection/write/fabric-source';
+import { SealedEventSource } from './projection/write/sealed-source';
+import type { EventSource } from './projection/write/source';
 import { startProjection, type ProjectionRuntime } from './projection/runtime';
 import type { StaffEnroller } from './services/context';
 import { Ledger } from './services/ledger';
@@ -70,21 +73,32 @@ export async function setUpCa(
 }
 
 /**
- * Starts the audit projection: the chaincode events of `network` (the gateway's own connection to
- * its local peer) followed from the stored checkpoint into the configured database
- * (`projection.database`: SQLite by default, or PostgreSQL at the URL the environment names).
+ * The projection's event source: the blocks of `network` (the gateway's own connection to its local
+ * peer) with the private data its org may hold, each event enriched with its sealed facts; a fact the
+ * block did not bring is read on the own peer as `serviceEnrollmentId` through `ledger`.
+ */
+export function projectionSource(
+  config: Readonly<GatewayConfig>,
+  network: Network,
+  ledger: Ledger,
+  serviceEnrollmentId: string,
+): SealedEventSource {
+  return new SealedEventSource(
+    new FabricEventSource(network, config.chaincode, { privateData: true }),
+    new LedgerSealedReader(ledger, { enrollmentId: serviceEnrollmentId }),
+  );
+}
+
+/**
+ * Starts the audit projection: `source` followed from the stored checkpoint into the configured
+ * database (`projection.database`: SQLite by default, or PostgreSQL at the URL the environment names).
  */
 export function setUpProjection(
   config: Readonly<GatewayConfig>,
-  network: Network,
+  source: EventSource,
   onError: (err: unknown) => void,
 ): Promise<ProjectionRuntime> {
-  return startProjection({
-    source: new FabricEventSource(network, config.chaincode),
-    dataDir: projectionDataDir(config),
-    config: config.projection,
-    onError,
-  });
+  return startProjection({ source, dataDir: projectionDataDir(config), config: config.projection, onError });
 }
 
 /**
@@ -142,14 +156,16 @@ async function main(): Promise<void> {
   });
   const idempotency = new SqliteIdempotencyStore(config.dataDir, config.idempotency);
   const patientProofNonces = new SqliteNonceCache(config.dataDir);
-  const projection = await setUpProjection(config, network, (err) => {
+  const ledger = new Ledger(client, { org: config.org.mspId });
+  const source = projectionSource(config, network, ledger, serviceEnrollmentId);
+  const projection = await setUpProjection(config, source, (err) => {
     // Fabric and SQLite errors name no personal data; payloads are never logged.
     logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'projection follower retrying');
   });
   let shuttingDown = false;
   const { app } = createApp({
     config,
-    ledger: new Ledger(client, { org: config.org.mspId }),
+    ledger,
     verifier,
     idempotency,
     patientProofNonces,

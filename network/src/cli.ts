@@ -4,6 +4,7 @@ import { defaultTopologySpec, resolveTopology } from './topology';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
+import { bootstrapConsortium } from './consortium';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
 import { mintDevToken } from './gateways';
@@ -96,7 +97,7 @@ export const NETWORK_CLI = {
     }),
     deploy: command({
       summary:
-        'Joins the channel and runs the chaincode lifecycle against nodes that already run (containers).',
+        'Joins the channel, runs the chaincode lifecycle and writes the consortium and collection keys against nodes that already run (containers).',
       examples: ['npm run network:deploy'],
     }),
     compose: command({
@@ -177,6 +178,10 @@ if (require.main === module) {
         const packages = ctx.topology.peerOrgs.map((org) => packageChaincode(ctx.topology, ctx.paths, org));
         console.log(
           `[medledger] chaincode ${deployChaincode(ctx.install, ctx.topology, ctx.paths, packages)}`,
+        );
+        const boot = await bootstrapConsortium(ctx.topology, ctx.paths);
+        console.log(
+          `[medledger] consortium ${boot.consortium}, collection keys ${JSON.stringify(boot.keys)}`,
         );
       },
       compose: () => {

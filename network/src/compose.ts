@@ -42,7 +42,8 @@ export function renderCompose(topology: Topology): string {
     '# Generated from network/src/topology.ts by `npm run network:compose`; do not edit by hand.',
     '# Prepare the state first with `MEDLEDGER_HOSTS=containers npm run network:generate` (certificates,',
     '# genesis block and packages naming the hosts below), then `docker compose up -d` and',
-    '# `npm run network:deploy` (channel join and chaincode lifecycle).',
+    '# `npm run network:deploy` (channel join, chaincode lifecycle with the sealed collections config, and',
+    '# the consortium and collection keys on the ledger).',
     '',
   ].join('\n');
   const networks = { [NETWORK]: { name: NETWORK, driver: 'bridge' } };

@@ -9,3 +9,4 @@ export * from './identities';
 export * from './compose';
 export * from './gateways';
 export * from './hosts';
+export * from './consortium';

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sealedCollections } from '@medledger/domain';
 import type { FabricInstall } from './binaries';
 import { osnadminFlags, ordererFlags, peerAdminEnv, runTool } from './fabric-cli';
 import type { StatePaths } from './paths';
@@ -87,7 +88,7 @@ function tar(cwd: string, out: string, files: string[]): void {
   if (result.status !== 0) throw new Error(`tar failed: ${result.stderr}`);
 }
 
-function definitionFlags(topology: Topology): string[] {
+function definitionFlags(topology: Topology, paths: StatePaths): string[] {
   const cc = topology.chaincode;
   return [
     '--channelID',
@@ -100,10 +101,15 @@ function definitionFlags(topology: Topology): string[] {
     String(cc.sequence),
     '--signature-policy',
     cc.endorsementPolicy,
+    '--collections-config',
+    paths.collectionsConfig,
   ];
 }
 
-/** Installs each org's package on its peers, approves the definition for every org, and commits it. */
+/**
+ * Installs each org's package on its peers, approves the definition (with the sealed collections
+ * config rendered from the topology) for every org, and commits it.
+ */
 export function deployChaincode(
   install: FabricInstall,
   topology: Topology,
@@ -132,7 +138,7 @@ export function deployChaincode(
           'lifecycle',
           'chaincode',
           'approveformyorg',
-          ...definitionFlags(topology),
+          ...definitionFlags(topology, paths),
           '--package-id',
           pkg.packageId,
           ...ordererFlags(topology, paths, peer),
@@ -158,7 +164,7 @@ export function deployChaincode(
       'lifecycle',
       'chaincode',
       'commit',
-      ...definitionFlags(topology),
+      ...definitionFlags(topology, paths),
       ...peerFlags,
       ...ordererFlags(topology, paths, first),
     ],
@@ -197,11 +203,16 @@ function isApproved(install: FabricInstall, topology: Topology, env: Record<stri
   }
 }
 
-/** Whether the chaincode definition is committed at the topology's sequence. */
+/**
+ * Whether the chaincode definition is committed at the topology's sequence. A definition committed
+ * without the sealed collections (a ledger from before them) cannot run this chaincode: that is an
+ * error that says to start from a clean state, not a definition to reuse.
+ */
 export function isCommitted(install: FabricInstall, topology: Topology, paths: StatePaths): boolean {
   const peer = firstPeer(topology.peerOrgs[0]);
+  let out: string;
   try {
-    const out = runTool(
+    out = runTool(
       install,
       'peer',
       [
@@ -217,9 +228,18 @@ export function isCommitted(install: FabricInstall, topology: Topology, paths: S
       ],
       peerAdminEnv(paths, peer),
     );
-    const parsed = JSON.parse(out.slice(out.indexOf('{'))) as { sequence?: number };
-    return parsed.sequence === topology.chaincode.sequence;
   } catch {
     return false;
   }
+  const parsed = JSON.parse(out.slice(out.indexOf('{'))) as { sequence?: number };
+  if (parsed.sequence !== topology.chaincode.sequence) return false;
+  const missing = sealedCollections(topology.peerOrgs.map((o) => o.mspId))
+    .map((c) => c.name)
+    .filter((name) => !new RegExp(`"name":\\s*"${name}"`).test(out));
+  if (missing.length > 0) {
+    throw new Error(
+      `the committed chaincode definition lacks the sealed collections ${missing.join(', ')}: this ledger predates them; run \`npm run network:clean\` and start again`,
+    );
+  }
+  return true;
 }

@@ -3,6 +3,7 @@ import { BENCH_LOADER_FLAG } from '@medledger/domain';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
+import { bootstrapConsortium } from './consortium';
 import { runTool } from './fabric-cli';
 import { gatewayProcess, importDemoUsers, registerDemoPeople, renderGatewayConfig } from './gateways';
 import {
@@ -493,8 +494,11 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     joinPeers(install, topology, paths);
   });
   await step('peers know each other (gossip membership)', () => waitForGossip(ctx));
-  await step('chaincode installed, approved and committed', () =>
+  await step('chaincode installed, approved and committed (with the sealed collections)', () =>
     deployChaincode(install, topology, paths, packages),
+  );
+  await step('consortium and sealed collection keys on the ledger', () =>
+    bootstrapConsortium(topology, paths),
   );
   const info = networkInfo(ctx, users);
   writeFileSync(paths.networkFile, JSON.stringify(info, null, 2));

@@ -43,6 +43,10 @@ export class StatePaths {
   get genesisBlock(): string {
     return join(this.configDir, 'genesis.block');
   }
+  /** The chaincode definition's collections config (rendered from the topology). */
+  get collectionsConfig(): string {
+    return join(this.configDir, 'collections_config.json');
+  }
   get networkFile(): string {
     return join(this.root, 'network.json');
   }

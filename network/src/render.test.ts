@@ -5,6 +5,7 @@ import { renderCompose } from './compose';
 import { StatePaths } from './paths';
 import {
   BFT_REPLICATION_POLICY,
+  renderCollectionsConfig,
   renderConfigtx,
   renderConnectionJson,
   renderCryptoConfig,
@@ -44,7 +45,7 @@ describe('config rendering', () => {
   it('when a fifth org is added as data, then it appears in every generated file', () => {
     const topology = resolveTopology(fiveOrgs, 17000);
     const files = renderNodeConfigs(topology, paths, sample, '/builders/ccaas');
-    assert.equal(files.length, 2 + 5 + 3); // crypto-config, configtx, 5 core.yaml, 3 orderer.yaml
+    assert.equal(files.length, 2 + 5 + 3 + 1); // crypto-config, configtx, 5 core.yaml, 3 orderer.yaml, collections
     for (const file of files) {
       assert.match(
         file.content,
@@ -55,6 +56,55 @@ describe('config rendering', () => {
     const containers = resolveTopology(fiveOrgs, 17000, { ordering: 'raft', hosts: 'containers' });
     assert.match(renderCompose(containers), /peer0\.hospital3\.medledger\.local/);
     assert.match(renderCompose(containers), /gateway-hospital3:/);
+  });
+
+  it('when the collections config is rendered, then each org has a sealed collection with the regulator that needs both to endorse', () => {
+    const topology = resolveTopology(fiveOrgs, 17000);
+    const file = renderCollectionsConfig(topology, paths);
+    assert.equal(file.path, '/state/config/collections_config.json');
+    const doc = JSON.parse(file.content) as {
+      name: string;
+      policy: string;
+      requiredPeerCount: number;
+      maxPeerCount: number;
+      blockToLive: number;
+      memberOnlyRead: boolean;
+      memberOnlyWrite: boolean;
+      endorsementPolicy: { signaturePolicy: string };
+    }[];
+    assert.deepEqual(
+      doc.map((c) => [c.name, c.policy, c.endorsementPolicy.signaturePolicy]),
+      [
+        [
+          'sealed-hospital1',
+          "OR('Hospital1MSP.member', 'RegulatorMSP.member')",
+          "AND('Hospital1MSP.peer', 'RegulatorMSP.peer')",
+        ],
+        [
+          'sealed-hospital2',
+          "OR('Hospital2MSP.member', 'RegulatorMSP.member')",
+          "AND('Hospital2MSP.peer', 'RegulatorMSP.peer')",
+        ],
+        [
+          'sealed-research',
+          "OR('ResearchMSP.member', 'RegulatorMSP.member')",
+          "AND('ResearchMSP.peer', 'RegulatorMSP.peer')",
+        ],
+        ['sealed-regulator', "OR('RegulatorMSP.member')", "AND('RegulatorMSP.peer')"],
+        [
+          'sealed-hospital3',
+          "OR('Hospital3MSP.member', 'RegulatorMSP.member')",
+          "AND('Hospital3MSP.peer', 'RegulatorMSP.peer')",
+        ],
+      ],
+    );
+    for (const c of doc) {
+      assert.deepEqual(
+        [c.requiredPeerCount, c.maxPeerCount, c.blockToLive, c.memberOnlyRead, c.memberOnlyWrite],
+        [0, 1, 0, false, false],
+        c.name,
+      );
+    }
   });
 
   it('when configtx is rendered, then the channel has etcdraft consenters, anchor peers and a tuned batch timeout', () => {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { collectionEndorsementPolicy, collectionMemberPolicy, sealedCollections } from '@medledger/domain';
 import { parse, stringify } from 'yaml';
 import type { StatePaths } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
@@ -400,7 +401,30 @@ export function renderConnectionJson(
   return { path: join(paths.chaincodeDir(org), 'connection.json'), content: JSON.stringify(doc, null, 2) };
 }
 
-/** Every peer and orderer config file, for tests that check the topology reaches each of them. */
+/**
+ * The chaincode definition's collections config (`peer lifecycle chaincode approveformyorg|commit
+ * --collections-config`): one sealed collection per peer org, shared with the regulator, whose
+ * writes need both orgs' peers (see `sealedCollections` in the domain for each setting and why).
+ */
+export function renderCollectionsConfig(topology: Topology, paths: StatePaths): RenderedFile {
+  const specs = sealedCollections(topology.peerOrgs.map((o) => o.mspId));
+  const doc = specs.map((c) => ({
+    name: c.name,
+    policy: collectionMemberPolicy(c),
+    requiredPeerCount: c.requiredPeerCount,
+    maxPeerCount: c.maxPeerCount,
+    blockToLive: c.blockToLive,
+    memberOnlyRead: c.memberOnlyRead,
+    memberOnlyWrite: c.memberOnlyWrite,
+    endorsementPolicy: { signaturePolicy: collectionEndorsementPolicy(c) },
+  }));
+  return { path: paths.collectionsConfig, content: `${JSON.stringify(doc, null, 2)}\n` };
+}
+
+/**
+ * Every generated config file (cryptogen, configtx, peers, orderers, the collections config), for
+ * tests that check the topology reaches each of them.
+ */
 export function renderNodeConfigs(
   topology: Topology,
   paths: StatePaths,
@@ -412,5 +436,6 @@ export function renderNodeConfigs(
     renderConfigtx(topology, paths),
     ...allPeers(topology).map((peer) => renderCoreYaml(topology, paths, peer, sample.coreYaml, builderDir)),
     ...topology.ordererOrg.nodes.map((node) => renderOrdererYaml(topology, paths, node, sample.ordererYaml)),
+    renderCollectionsConfig(topology, paths),
   ];
 }

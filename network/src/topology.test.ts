@@ -80,6 +80,19 @@ describe('topology', () => {
     assert.equal(basePortFromEnv({}), DEFAULT_BASE_PORT);
   });
 
+  it('when an org is declared of another kind than its MSP ID names, or there is no single regulator, then resolving fails', () => {
+    const [h1, h2, research] = defaultTopologySpec.peerOrgs;
+    if (h1 === undefined || h2 === undefined || research === undefined) throw new Error('topology');
+    assert.throws(
+      () => resolveTopology({ ...defaultTopologySpec, peerOrgs: [{ ...h1, kind: 'research' }, h2] }, 17000),
+      /Hospital1MSP is named as a hospital org but declared research/,
+    );
+    assert.throws(
+      () => resolveTopology({ ...defaultTopologySpec, peerOrgs: [h1, h2, research] }, 17000),
+      /exactly one regulator/,
+    );
+  });
+
   it('when the base port leaves no room, then resolving fails', () => {
     assert.throws(() => resolveTopology(defaultTopologySpec, 65400), /leaves no room/);
   });

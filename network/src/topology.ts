@@ -2,7 +2,7 @@
  * The consortium as data. Every config file, process and port of the local network is derived from
  * this description, so adding a fifth hospital or a second peer is a change here and nowhere else.
  */
-import { PROPOSAL_TIME_WINDOW_SECONDS } from '@medledger/domain';
+import { orgKindOf, PROPOSAL_TIME_WINDOW_SECONDS, regulatorOf } from '@medledger/domain';
 
 /** A peer-running organization (hospital, research institute, regulator). */
 export interface PeerOrgSpec {
@@ -351,6 +351,13 @@ export function resolveTopology(
   basePort: number,
   options: TopologyOptions = DEFAULT_TOPOLOGY_OPTIONS,
 ): Topology {
+  // The chaincode reads an org's kind from its MSP ID, and the sealed collections need one regulator.
+  for (const org of spec.peerOrgs) {
+    if (orgKindOf(org.mspId) !== org.kind) {
+      throw new Error(`${org.mspId} is named as a ${orgKindOf(org.mspId)} org but declared ${org.kind}`);
+    }
+  }
+  regulatorOf(spec.peerOrgs.map((o) => o.mspId));
   if (
     !Number.isInteger(basePort) ||
     basePort < 1024 ||

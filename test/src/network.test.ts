@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
+import { peersLevel } from './support/faults';
 import { selfSignedClient } from './support/rogue-ca';
 import { gatewayFor, orgInfo, useNetwork } from './support/network';
 
@@ -61,7 +62,9 @@ describe('the consortium', () => {
       const txId = utf8.decode(commit.getResult());
       assert.equal(txId, commit.getTransactionId());
 
-      // Read the transaction back from Hospital2's own peer ledger.
+      // Read the transaction back from Hospital2's own peer ledger, once it has committed the block
+      // (another org's peer commits it some milliseconds after the writer's own).
+      await peersLevel(network());
       const qscc = h2.gateway.getNetwork(network().channel).getContract('qscc');
       const bytes = await qscc.evaluateTransaction('GetTransactionByID', network().channel, txId);
       const processed = peer.ProcessedTransaction.deserializeBinary(bytes);

@@ -34,6 +34,7 @@ interface AuditItem {
   txTime: string;
   actorMsp: string;
   custodian: string;
+  patientDid: string | null;
   outcome: string;
   reason: string;
   breakGlass: boolean;
@@ -80,9 +81,14 @@ async function counts(dataDir: string): Promise<Record<string, number>> {
   const db = new SqliteDriver(projectionFile(dataDir), { readonly: true });
   try {
     const out: Record<string, number> = {};
-    for (const table of ['ledger_tx', 'audit_event']) {
-      const rows = await db.all<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`);
-      out[table] = rows[0]?.n ?? -1;
+    for (const [name, sql] of [
+      ['ledger_tx', 'SELECT COUNT(*) AS n FROM ledger_tx'],
+      ['audit_event', 'SELECT COUNT(*) AS n FROM audit_event'],
+      ['audit_event with patient', 'SELECT COUNT(*) AS n FROM audit_event WHERE patient_did IS NOT NULL'],
+      ['consent with patient', 'SELECT COUNT(*) AS n FROM consent WHERE patient_did IS NOT NULL'],
+    ] as const) {
+      const rows = await db.all<{ n: number }>(sql);
+      out[name] = rows[0]?.n ?? -1;
     }
     return out;
   } finally {
@@ -154,11 +160,19 @@ describe('the audit projection on the real consortium', () => {
     // The script: 5 decisions on the patient's record, 2 denied, 1 break-glass, 1 under consent.
     const access = (client: ApiClient, body: Record<string, unknown>) =>
       client.post(`/v1/records/${recordId}/access`, body);
+    const fromHospital2 = { custodian: 'Hospital1MSP', patientDid };
     assert.equal(decision(await access(doctor1, { purpose: 'treatment' })).outcome, 'granted');
     assert.equal(decision(await access(internOnc, { purpose: 'treatment' })).reason, 'DEPARTMENT_MISMATCH');
-    assert.equal(decision(await access(doctor2, { purpose: 'treatment' })).reason, 'NO_CONSENT');
+    assert.equal(
+      decision(await access(doctor2, { purpose: 'treatment', ...fromHospital2 })).reason,
+      'NO_CONSENT',
+    );
     const bg = decision(
-      await access(doctor2, { purpose: 'emergency', breakGlassReason: 'unconscious_patient' }),
+      await access(doctor2, {
+        purpose: 'emergency',
+        breakGlassReason: 'unconscious_patient',
+        custodian: 'Hospital1MSP',
+      }),
     );
     assert.equal(bg.reason, 'BREAK_GLASS');
     breakGlassId = bg.accessId;
@@ -179,7 +193,10 @@ describe('the audit projection on the real consortium', () => {
     });
     expectStatus(grant, 201, 'grant consent');
     consentId = (grant.body['consent'] as { consentId: string }).consentId;
-    assert.equal(decision(await access(doctor2, { purpose: 'treatment' })).reason, 'CONSENT');
+    assert.equal(
+      decision(await access(doctor2, { purpose: 'treatment', ...fromHospital2 })).reason,
+      'CONSENT',
+    );
   });
   after(releaseNetwork);
 
@@ -221,12 +238,16 @@ describe('the audit projection on the real consortium', () => {
     assert.equal(bad.body['code'], 'CURSOR_INVALID');
   });
 
-  it("when hospital admins query the audit, then each sees its own hospital's events; other staff are refused", async () => {
-    const h2 = await until(h2Admin, `/v1/audit?patient=${P}`, (r) => itemsOf(r).length >= 3);
-    assert.equal(itemsOf(h2).length, 3);
-    assert.ok(itemsOf(h2).every((e) => e.actorMsp === 'Hospital2MSP' || e.custodian === 'Hospital2MSP'));
+  it("when hospital admins query the audit, then the custodian's sees the patient of its record's accesses, the accessor's org only id-only rows; other staff are refused", async () => {
     const h1 = await until(h1Admin, `/v1/audit?patient=${P}`, (r) => itemsOf(r).length >= 5);
     assert.equal(itemsOf(h1).length, 5);
+    // Hospital2's gateway follows the same public events; the patient of Hospital1's record lives in
+    // Hospital1's sealed collection, which Hospital2's peer does not hold.
+    const byRecord = `/v1/audit?record=${recordId}&custodian=Hospital1MSP`;
+    const h2 = await until(h2Admin, byRecord, (r) => itemsOf(r).length >= 3);
+    assert.equal(itemsOf(h2).length, 3);
+    assert.ok(itemsOf(h2).every((e) => e.actorMsp === 'Hospital2MSP' && e.patientDid === null));
+    assert.equal(itemsOf(await h2Admin.get(`/v1/audit?patient=${P}`)).length, 0);
     expectStatus(await doctor1.get(`/v1/audit?patient=${P}`), 403, 'an attending');
     expectStatus(await patientApp.get(`/v1/audit?patient=${P}`), 403, 'a patient');
   });
@@ -319,6 +340,8 @@ describe('the audit projection on the real consortium', () => {
       const live = await counts(join(info.stateDir, 'gateways', 'regulator', 'data'));
       assert.deepEqual(await counts(dir), live);
       assert.ok((live['audit_event'] ?? 0) >= 5);
+      // The regulator's projection (and its rebuild) knows the patient of every access.
+      assert.equal(live['audit_event with patient'], live['audit_event']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

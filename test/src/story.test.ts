@@ -5,8 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   FHIR_CONTAINED_RESOURCE_TYPES,
   FHIR_RESOURCE_TYPES,
+  qualifiedName,
   signPatientPayload,
+  transactions,
   type P256PrivateJwk,
+  type TransactionName,
 } from '@medledger/domain';
 import { createR4Validator } from '@medledger/fhir';
 import type { NetworkInfo } from '@medledger/network';
@@ -18,7 +21,12 @@ import {
   type ApiResponse,
   type CallOptions,
 } from './support/api';
-import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './support/fixtures';
+import {
+  diagnosisRecord,
+  hospital2TreatmentGrant,
+  hypertensionCondition,
+  newPatientRegistration,
+} from './support/fixtures';
 import { chainHeight, readLedger } from './support/ledger';
 import { ensureNetwork, releaseNetwork } from './support/network';
 
@@ -33,6 +41,13 @@ const run = randomBytes(4).toString('hex');
 const CANARY_NAME = `Canary-${run} Patientname`;
 
 type Body = Record<string, unknown>;
+
+/** Writes whose endorsement includes the regulator (their data lives in sealed collections). */
+const PATIENT_LINKED = new Set(
+  (Object.keys(transactions) as TransactionName[])
+    .filter((n) => transactions[n].kind === 'submit' && transactions[n].endorsement.endsWith('+regulator'))
+    .map((n) => qualifiedName(n)),
+);
 
 // The validator the chaincode's quality gate runs, checking the FHIR the consortium hands back.
 const fhir = createR4Validator([...FHIR_RESOURCE_TYPES, ...FHIR_CONTAINED_RESOURCE_TYPES]);
@@ -185,11 +200,14 @@ describe('the MedLedger story through the REST gateways', () => {
     expectStatus(anchored, 201, 'anchor record');
     assert.match(String(anchored.body.txId), /^[0-9a-f]{64}$/);
 
-    const meta = await doctor2.get(`/v1/records/${recordId}`);
+    const meta = await doctor2.get(`/v1/records/${recordId}?custodian=Hospital1MSP`);
     expectStatus(meta, 200, 'metadata read from another hospital');
     const text = JSON.stringify(meta.body);
     assert.ok(!text.includes(CANARY_NAME), 'no content in the public anchor');
+    assert.ok(!text.includes(patient.did), 'no patient in the public anchor');
     assert.match(text, /"contentHash":"[0-9a-f]{64}"/);
+    // Record ids are the custodian's own: Hospital2 has no record of this id.
+    expectStatus(await doctor2.get(`/v1/records/${recordId}`), 404, "the id at Hospital2's own records");
   });
 
   it('when an intern of the same department asks, then access is granted and the content is read', async () => {
@@ -214,44 +232,36 @@ describe('the MedLedger story through the REST gateways', () => {
   });
 
   it('when another hospital asks without consent, then it is denied; with the patient consent, granted; after revocation, denied', async () => {
-    const before = decisionOf(await doctor2.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' }));
+    // Hospital2's gateway presents the consents its org holds for the patient the doctor names.
+    const asHospital2 = { purpose: 'treatment', custodian: 'Hospital1MSP', patientDid: patient.did };
+    const before = decisionOf(await doctor2.post(`/v1/records/${recordId}/access`, asHospital2));
     assert.equal(before.outcome, 'denied');
     assert.equal(before.reason, 'NO_CONSENT');
 
-    const now = Date.now();
-    const grant = await patientApp.post('/v1/consents', {
-      jws: sign(patient, {
-        typ: 'medledger.consent.grant',
-        grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-        categories: ['diagnosis'],
-        maxLevel: 3,
-        purpose: 'treatment',
-        periodStart: new Date(now - 60_000).toISOString(),
-        periodEnd: new Date(now + 86_400_000).toISOString(),
-      }),
-    });
+    const grantJws = sign(patient, hospital2TreatmentGrant());
+    const grant = await patientApp.post('/v1/consents', { jws: grantJws });
     expectStatus(grant, 201, 'grant consent');
+    assert.ok(!JSON.stringify(grant.body).includes(patient.did), 'the answer is the public state only');
     consentId = String(
       (grant.body.consent as Body | undefined)?.consentId ?? grant.body.consentId ?? grant.body.txId,
     );
 
-    const granted = decisionOf(
-      await doctor2.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' }),
-    );
+    const granted = decisionOf(await doctor2.post(`/v1/records/${recordId}/access`, asHospital2));
     assert.equal(granted.outcome, 'granted', `with consent: ${granted.reason}`);
-    const content = await doctor2.get(`/v1/records/${recordId}/content?accessId=${granted.accessId}`);
+    const contentPath = `/v1/records/${recordId}/content?custodian=Hospital1MSP&accessId=${granted.accessId}`;
+    const content = await doctor2.get(contentPath);
     expectStatus(content, 200, 'cross-hospital content read');
 
+    // The patient presents the grant with the revocation: no grantee can hold it back.
     const revoke = await patientApp.post(`/v1/consents/${consentId}/revoke`, {
       jws: sign(patient, { typ: 'medledger.consent.revoke', consentId }),
+      grantJws,
     });
     expectStatus(revoke, 200, 'revoke consent');
-    const afterRevoke = decisionOf(
-      await doctor2.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' }),
-    );
+    const afterRevoke = decisionOf(await doctor2.post(`/v1/records/${recordId}/access`, asHospital2));
     assert.equal(afterRevoke.outcome, 'denied');
-    // The grant given before revocation no longer opens the content either.
-    const stale = await doctor2.get(`/v1/records/${recordId}/content?accessId=${granted.accessId}`);
+    // The grant given before revocation no longer opens the content either: the read decides again.
+    const stale = await doctor2.get(contentPath);
     assert.ok(stale.status >= 400 && stale.status < 500, `stale grant: ${stale.status}`);
   });
 
@@ -266,9 +276,8 @@ describe('the MedLedger story through the REST gateways', () => {
       ethicsApprovalRef: `IRB-${run}`,
     });
     expectStatus(study, 201, 'register study');
-    const outside = decisionOf(
-      await researcher.post(`/v1/records/${recordId}/access`, { purpose: 'research', studyId }),
-    );
+    const research = { purpose: 'research', studyId, custodian: 'Hospital1MSP', patientDid: patient.did };
+    const outside = decisionOf(await researcher.post(`/v1/records/${recordId}/access`, research));
     assert.equal(outside.outcome, 'denied');
 
     const consent = await patientApp.post('/v1/consents', {
@@ -287,7 +296,9 @@ describe('the MedLedger story through the REST gateways', () => {
     expectStatus(cohort, 200, 'cohort');
     assert.match(JSON.stringify(cohort.body), new RegExp(patient.did));
 
-    const dataset = await researcher.post(`/v1/studies/${studyId}/datasets`, { recordIds: [recordId] });
+    const dataset = await researcher.post(`/v1/studies/${studyId}/datasets`, {
+      records: [{ recordId, custodian: 'Hospital1MSP', patientDid: patient.did }],
+    });
     expectStatus(dataset, 200, 'dataset');
     const text = JSON.stringify(dataset.body);
     assert.match(text, /Condition/);
@@ -304,7 +315,10 @@ describe('the MedLedger story through the REST gateways', () => {
 
   it('when a regulator asks for content, then it is denied, but the audit trail is theirs to query', async () => {
     const decision = decisionOf(
-      await auditor.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' }),
+      await auditor.post(`/v1/records/${recordId}/access`, {
+        purpose: 'treatment',
+        custodian: 'Hospital1MSP',
+      }),
     );
     assert.equal(decision.outcome, 'denied');
     assert.equal(decision.reason, 'REGULATOR_NO_CONTENT');
@@ -330,14 +344,28 @@ describe('the MedLedger story through the REST gateways', () => {
       await doctor2.post(`/v1/records/${recordId}/access`, {
         purpose: 'emergency',
         breakGlassReason: 'unconscious_patient',
+        custodian: 'Hospital1MSP',
       }),
     );
     assert.equal(decision.outcome, 'granted');
     assert.equal(decision.reason, 'BREAK_GLASS');
-    const review = await auditor.post(`/v1/break-glass/${decision.accessId}/review`, {
+    // The custodian's admin clears it; the regulator reviews again and its verdict stands.
+    const byCustodian = await h1Admin.post(`/v1/break-glass/${decision.accessId}/review`, {
       outcome: 'justified',
     });
-    expectStatus(review, 200, 'break-glass review');
+    expectStatus(byCustodian, 200, 'custodian review');
+    const review = await auditor.post(`/v1/break-glass/${decision.accessId}/review`, {
+      outcome: 'justified',
+      custodian: 'Hospital1MSP',
+    });
+    expectStatus(review, 200, 'regulator review');
+    const state = review.body['case'] as { status: string; reviews: unknown[] };
+    assert.deepEqual([state.status, state.reviews.length], ['regulator_reviewed', 2]);
+    expectStatus(
+      await h1Admin.post(`/v1/break-glass/${decision.accessId}/review`, { outcome: 'unjustified' }),
+      409,
+      'the custodian after the regulator',
+    );
   });
 
   it('when the patient reads their access log, then it lists who accessed; another patient cannot read it', async () => {
@@ -401,6 +429,10 @@ describe('the MedLedger story through the REST gateways', () => {
       } else {
         assert.ok(orgs.size >= 2, `${tx.fn} ${tx.txId} endorsed by ${[...orgs].join(',')}`);
       }
+      // Patient-linked writes: the regulator co-endorses, and no patient DID is in the block's
+      // arguments or results.
+      if (PATIENT_LINKED.has(tx.fn)) assert.ok(orgs.has('RegulatorMSP'), `${tx.fn} without the regulator`);
+      assert.ok(!`${tx.arg}${tx.result}`.includes(patient.did), `${tx.fn} names the patient in the block`);
     }
   });
 });

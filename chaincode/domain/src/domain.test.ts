@@ -10,6 +10,8 @@ import {
   FHIR_RESOURCE_TYPES,
   RESOURCE_TYPES_BY_CATEGORY,
   ChaincodeError,
+  collectionEndorsementPolicy,
+  endorsingOrgs,
   decodeCompactJws,
   ErrorCode,
   generatePatientKey,
@@ -19,7 +21,10 @@ import {
   p256PublicJwkSchema,
   parseChaincodeError,
   parseStaffDid,
+  patientKeyOf,
   qualifiedName,
+  sealedCollection,
+  sealedCollections,
   signCompactJws,
   staffDid,
   transactions,
@@ -127,7 +132,75 @@ void describe('transactions', () => {
   void it('when the registry is read, then every name is qualified by its contract', () => {
     assert.equal(qualifiedName('AnchorRecord'), 'record:AnchorRecord');
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
-    assert.equal(Object.keys(transactions).length, 32);
+    assert.equal(Object.keys(transactions).length, 37);
+  });
+});
+
+const CONSORTIUM = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'];
+
+void describe('sealed collections and endorsers', () => {
+  void it('when the consortium is rendered, then each org gets a collection with the regulator, needing both to endorse', () => {
+    const specs = sealedCollections(CONSORTIUM);
+    assert.deepEqual(
+      specs.map((c) => [c.name, c.members, collectionEndorsementPolicy(c)]),
+      [
+        [
+          'sealed-hospital1',
+          ['Hospital1MSP', 'RegulatorMSP'],
+          "AND('Hospital1MSP.peer', 'RegulatorMSP.peer')",
+        ],
+        [
+          'sealed-hospital2',
+          ['Hospital2MSP', 'RegulatorMSP'],
+          "AND('Hospital2MSP.peer', 'RegulatorMSP.peer')",
+        ],
+        ['sealed-research', ['ResearchMSP', 'RegulatorMSP'], "AND('ResearchMSP.peer', 'RegulatorMSP.peer')"],
+        ['sealed-regulator', ['RegulatorMSP'], "AND('RegulatorMSP.peer')"],
+      ],
+    );
+    assert.throws(() => sealedCollections(['Hospital1MSP', 'Hospital2MSP']), /exactly one regulator/);
+  });
+
+  void it('when a transaction names its parties, then the registry picks the custodian, grantee or caller with the regulator', () => {
+    const parties = {
+      caller: 'Hospital2MSP',
+      orgs: CONSORTIUM,
+      custodian: 'Hospital1MSP',
+      granteeOrg: 'ResearchMSP',
+    };
+    assert.deepEqual(endorsingOrgs(transactions.AccessRecord.endorsement, parties), [
+      'Hospital1MSP',
+      'RegulatorMSP',
+    ]);
+    assert.deepEqual(endorsingOrgs(transactions.GrantConsent.endorsement, parties), [
+      'ResearchMSP',
+      'RegulatorMSP',
+    ]);
+    assert.deepEqual(endorsingOrgs(transactions.RevokeConsent.endorsement, parties), [
+      'Hospital2MSP',
+      'RegulatorMSP',
+    ]);
+    assert.deepEqual(endorsingOrgs(transactions.StageRecordContent.endorsement, parties), ['Hospital2MSP']);
+    assert.deepEqual(endorsingOrgs(transactions.VerifyRecord.endorsement, parties), ['Hospital2MSP']);
+    assert.deepEqual(endorsingOrgs(transactions.ReadRecordContent.endorsement, parties), ['Hospital1MSP']);
+    assert.deepEqual(endorsingOrgs(transactions.InitConsortium.endorsement, parties), CONSORTIUM);
+    assert.equal(endorsingOrgs(transactions.RegisterStaff.endorsement, parties), undefined);
+    // The regulator relaying: a public write needs a second org.
+    assert.deepEqual(endorsingOrgs('caller+regulator', { ...parties, caller: 'RegulatorMSP' }), [
+      'RegulatorMSP',
+      'Hospital1MSP',
+    ]);
+    assert.throws(
+      () => endorsingOrgs('custodian+regulator', { caller: 'Hospital2MSP', orgs: CONSORTIUM }),
+      /custodian/,
+    );
+  });
+
+  void it('when a patient DID is keyed for public state, then the key is a digest that does not contain it', () => {
+    const did = 'did:medledger:patient:abcdefgh12';
+    assert.match(patientKeyOf(did), /^[0-9a-f]{64}$/);
+    assert.notEqual(patientKeyOf(did), patientKeyOf(`${did}3`));
+    assert.equal(sealedCollection('Hospital1MSP'), 'sealed-hospital1');
   });
 });
 

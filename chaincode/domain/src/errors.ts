@@ -54,13 +54,21 @@ export const ErrorCode = {
    * production.
    */
   BENCH_LOADER_DISABLED: 'BENCH_LOADER_DISABLED',
-  /** A value in world state does not match its schema (a ledger written by another version). */
+  /**
+   * A value in world state does not match its schema (a ledger written by another version), or a
+   * public value lacks the receipt its endorsers must have written with it (forged by other orgs).
+   */
   STATE_INVALID: 'STATE_INVALID',
   /**
    * An evaluate-only read whose proposal timestamp is further than `PROPOSAL_TIME_WINDOW_SECONDS` from
    * the custodian's own clock: a backdated (or post-dated) proposal, or a client clock out of step.
    */
   PROPOSAL_TIME_SKEW: 'PROPOSAL_TIME_SKEW',
+  /**
+   * The consortium or an org's sealed collection key is not on the ledger yet: the deployment has not
+   * finished (`InitConsortium`, `InstallCollectionKey`). Retryable.
+   */
+  NOT_INITIALIZED: 'NOT_INITIALIZED',
 } as const;
 
 /** One of {@link ErrorCode}. */

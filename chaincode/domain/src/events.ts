@@ -1,12 +1,5 @@
 import { z } from 'zod';
-import {
-  mspIdSchema,
-  patientDidSchema,
-  recordIdSchema,
-  sha256HexSchema,
-  studyIdSchema,
-  txIdSchema,
-} from './ids';
+import { mspIdSchema, recordIdSchema, sha256HexSchema, studyIdSchema, txIdSchema } from './ids';
 import {
   accessOutcomeSchema,
   accessReasonSchema,
@@ -23,9 +16,12 @@ const common = { txId: txIdSchema, txTime: z.iso.datetime() };
 
 /**
  * Chaincode events, by name. Fabric keeps one event per transaction, so every transaction that
- * changes state emits exactly one of these. Payloads hold ids and vocabulary codes only.
+ * changes state emits exactly one of these. Events are written into every block, which every org's
+ * peer receives: payloads hold ids and vocabulary codes only, and never a patient DID.
  */
 export const events = {
+  ConsortiumInitialized: z.object({ orgs: z.array(mspIdSchema), regulator: mspIdSchema, ...common }),
+  CollectionKeyInstalled: z.object({ org: mspIdSchema, ...common }),
   StaffRegistered: z.object({ did: z.string(), org: mspIdSchema, role: roleSchema, ...common }),
   StaffUpdated: z.object({
     did: z.string(),
@@ -53,42 +49,33 @@ export const events = {
     approvedBy: z.string(),
     ...common,
   }),
-  PatientRegistered: z.object({
-    patientDid: patientDidSchema,
-    registeredBy: mspIdSchema,
-    /** The key the patient proved possession of (optional only for events from before the proof). */
-    keyId: z.string().optional(),
-    ...common,
-  }),
   /**
-   * A patient's key changed: `via` the current key (rotation) or the recovery key registered at
-   * onboarding (optional only for events from before recovery). The patient's access log shows it.
+   * `patientKey` is the digest under which the patient's record is public, never the DID; the
+   * registration proved possession of key 1. `registeredBy` is the org that signed the registration
+   * (already in the block as the creator's MSP; the patient's access log shows it).
+   */
+  PatientRegistered: z.object({ patientKey: sha256HexSchema, registeredBy: mspIdSchema, ...common }),
+  /**
+   * A patient's key changed to key `keyNumber`: `via` the current key (rotation) or the recovery key
+   * registered at onboarding, relayed by `relayedBy`. The patient's access log shows it (matched on
+   * the patient key).
    */
   PatientKeyRotated: z.object({
-    patientDid: patientDidSchema,
-    keyId: z.string(),
-    via: z.enum(['current_key', 'recovery_key']).optional(),
-    relayedBy: mspIdSchema.optional(),
+    patientKey: sha256HexSchema,
+    keyNumber: z.number().int().min(1),
+    via: z.enum(['current_key', 'recovery_key']),
+    relayedBy: mspIdSchema,
     ...common,
   }),
   ConsentGranted: z.object({
     consentId: txIdSchema,
-    patientDid: patientDidSchema,
-    grantee: z.string(),
-    /**
-     * End of the consent period (projection: consents expiring soon). Optional only because events
-     * committed before it was added lack it; the chaincode always emits it.
-     */
-    periodEnd: z.iso.datetime().optional(),
+    granteeOrg: mspIdSchema,
+    /** End of the consent period (projection: consents expiring soon). */
+    periodEnd: z.iso.datetime(),
     ...common,
   }),
-  ConsentRevoked: z.object({
-    consentId: txIdSchema,
-    patientDid: patientDidSchema,
-    grantee: z.string(),
-    ...common,
-  }),
-  PatientPreferencesSet: z.object({ patientDid: patientDidSchema, ...common }),
+  ConsentRevoked: z.object({ consentId: txIdSchema, granteeOrg: mspIdSchema, ...common }),
+  PatientPreferencesSet: z.object({ patientKey: sha256HexSchema, ...common }),
   RecordContentStaged: z.object({
     recordId: recordIdSchema,
     version: z.number().int(),
@@ -98,7 +85,6 @@ export const events = {
   RecordAnchored: z.object({
     recordId: recordIdSchema,
     version: z.number().int(),
-    patientDid: patientDidSchema,
     custodian: mspIdSchema,
     contentHash: sha256HexSchema,
     qualityStatus: qualityStatusSchema,
@@ -107,20 +93,27 @@ export const events = {
   RecordQualityReviewed: z.object({
     recordId: recordIdSchema,
     version: z.number().int(),
+    custodian: mspIdSchema,
     reviewedBy: z.string(),
     ...common,
   }),
+  /** Content purged: of anchored versions, or (`staged`) of a version staged and never anchored. */
   RecordContentErased: z.object({
     recordId: recordIdSchema,
     versions: z.array(z.number().int()),
     custodian: mspIdSchema,
     reason: erasureReasonSchema,
+    staged: z.boolean(),
     ...common,
   }),
+  /**
+   * An access decision, ids and codes only: who (actor, org, role), which record of which custodian,
+   * why and with what outcome. The patient and the consent used are in the custodian's sealed
+   * collection, where the custodian's and the regulator's gateways read them.
+   */
   AccessDecided: z.object({
     eventId: txIdSchema,
     recordId: recordIdSchema,
-    patientDid: patientDidSchema,
     custodian: mspIdSchema,
     actorDid: z.string(),
     actorMsp: mspIdSchema,
@@ -128,19 +121,22 @@ export const events = {
     purpose: purposeSchema,
     outcome: accessOutcomeSchema,
     reason: accessReasonSchema,
-    consentId: txIdSchema.nullable(),
     breakGlass: z.boolean(),
-    /** The record version decided on (optional only for events committed before it was added). */
-    version: z.number().int().min(1).optional(),
-    /** The stated emergency reason code of a break-glass request, else null (optional as `version`). */
-    breakGlassReason: breakGlassReasonSchema.nullable().optional(),
+    version: z.number().int().min(1),
+    breakGlassReason: breakGlassReasonSchema.nullable(),
     ...common,
   }),
   BreakGlassReviewed: z.object({
     accessId: txIdSchema,
     recordId: recordIdSchema,
+    custodian: mspIdSchema,
+    /** The actor whose break-glass access was reviewed (an `unjustified` verdict raises an alert). */
+    actorDid: z.string(),
     outcome: breakGlassReviewOutcomeSchema,
     reviewedBy: z.string(),
+    byRegulator: z.boolean(),
+    /** The actor is suspended after this review. */
+    suspended: z.boolean(),
     ...common,
   }),
   StudyRegistered: z.object({ studyId: studyIdSchema, org: mspIdSchema, ...common }),

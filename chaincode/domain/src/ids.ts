@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sha256Hex } from './canonical-json';
 
 /** Longest value accepted as one attribute of a composite key. */
 export const MAX_KEY_PART_LENGTH = 128;
@@ -102,6 +103,23 @@ export function orgKindOf(mspId: string): OrgKind {
 /** The implicit private data collection of an org (`_implicit_org_<MSP>`). */
 export function implicitCollection(mspId: string): string {
   return `_implicit_org_${mspId}`;
+}
+
+/**
+ * The sealed collection of an org (`sealed-<slug>`): shared by the org and the regulator, it holds
+ * everything that links a patient to what happens at that org (see `sealedCollections`).
+ */
+export function sealedCollection(mspId: string): string {
+  return `sealed-${orgSlugOf(mspId)}`;
+}
+
+/**
+ * The public key of a patient's documents (DID document, preferences): the SHA-256 of the DID, so
+ * that public state and blocks never hold the DID itself. Whoever already knows a DID can find its
+ * document; nobody can list the DIDs from the ledger.
+ */
+export function patientKeyOf(patientDid: string): string {
+  return sha256Hex(`${DID_PREFIX}patient-key:${patientDid}`);
 }
 
 /** zod: an MSP ID. */

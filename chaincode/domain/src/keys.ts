@@ -1,49 +1,79 @@
 /**
  * Names of the key families (composite-key object types). Keys themselves are built only in the
  * chaincode's ledger-access layer; these names are shared so that tools can recognise keys.
+ *
+ * Public keys never hold a patient DID (a block reaches every org). Keys of the sealed collections
+ * that index by patient hold a keyed hash of the DID (HMAC with the collection's own key), because
+ * every block carries the SHA-256 of each private key written: a plain DID in a private key could be
+ * confirmed by hashing guesses.
  */
 export const KeyFamily = {
+  /** Public: the consortium (peer orgs and the regulator), written once at deployment. */
+  consortium: 'consortium',
   /** Public: a staff DID document, by org and enrollment id. */
   staff: 'staff',
-  /** Public: a patient DID document, by patient DID. */
+  /** Public: a patient's keys and status, by patient key (a digest of the DID, never the DID). */
   patient: 'patient',
-  /** Public: a used nonce of a patient's signed payload (replay protection). */
+  /** Public: a used nonce of a patient's signed payload, by a digest of DID and nonce. */
   nonce: 'nonce',
   /**
    * Public: the `iat` of the newest payload of one type a patient signed that the ledger accepted, by
-   * patient DID and payload type (older ones are refused: no rollback by relaying an old payload).
+   * patient key (the digest of the DID) and payload type (older ones are refused: no rollback by
+   * relaying an old payload).
    */
   signedIat: 'patient~iat',
   /** Public: the pending or last role change of a staff member, by org and enrollment id. */
   staffRoleChange: 'staff~rolechange',
-  /** Public: a consent, by consent id. */
+  /** Public, write-once: that a consent was granted to an org (no patient, no terms). */
   consent: 'consent',
-  /** Public index: consents of a patient (empty values). */
-  consentByPatient: 'consent~patient',
-  /** Public index: consents of a grantee (empty values). */
-  consentByGrantee: 'consent~grantee',
-  /** Public: standing preferences of a patient. */
+  /** Public, write-once: that a consent was revoked. */
+  revocation: 'revocation',
+  /** Public: standing preferences of a patient, by patient key. */
   preferences: 'prefs',
-  /** Public: the latest anchor of a record. */
-  record: 'record',
-  /** Public: the anchor of one version of a record. */
-  recordVersion: 'record~version',
-  /** Public: an erasure record. */
+  /** Public, write-once: the anchor of one version of a record, by custodian, record and version. */
+  anchor: 'anchor',
+  /** Public, write-once: the quality review of a version. */
+  qualityReview: 'quality-review',
+  /** Public, write-once: an erasure (anchored content) or purge (staged content) of a version. */
   erasure: 'erasure',
-  /** Public: an access grant, by access (audit event) id. */
-  accessGrant: 'access',
-  /** Public: a break-glass case. */
-  breakGlass: 'breakglass',
-  /** Public: an audit event, by event id. */
-  audit: 'audit',
-  /** Public index: audit events of a patient, newest first (empty values). */
-  auditByPatient: 'audit~patient',
-  /** Public index: audit events of an actor, newest first (empty values). */
-  auditByActor: 'audit~actor',
-  /** Public index: audit events of a record, newest first (empty values). */
-  auditByRecord: 'audit~record',
+  /** Public: a suspension of a staff member after an unjustified break-glass access. */
+  suspension: 'suspension',
   /** Public: a study. */
   study: 'study',
+  /** Sealed: the collection's own secret key (keyed hashes and value salts), written once. */
+  collectionKey: 'collection-key',
+  /** Sealed: a receipt binding a public value to the orgs that endorsed it, by digest of the public key. */
+  receipt: 'receipt',
+  /** Sealed (custodian): the patient of a record. */
+  recordPatient: 'record-patient',
+  /** Sealed index (custodian): records of a patient (keyed hash of the DID). */
+  recordsByPatient: 'record~patient',
+  /** Sealed (grantee): a consent with its signed payload and terms. */
+  consentTerms: 'consent-terms',
+  /** Sealed index (grantee): consents of a patient (keyed hash of the DID). */
+  consentByPatient: 'consent~patient',
+  /** Sealed index (grantee): consents of a grantee (org, staff DID or study). */
+  consentByGrantee: 'consent~grantee',
+  /** Sealed (custodian): an access grant, by access (audit event) id. */
+  accessGrant: 'access',
+  /** Sealed (custodian): a break-glass case. */
+  breakGlass: 'breakglass',
+  /** Sealed (custodian): one review of a break-glass case, by case and sequence number (appended). */
+  breakGlassReview: 'breakglass~review',
+  /**
+   * Sealed (custodian): how many reviews a break-glass case has. A transaction that writes may not
+   * range-scan private data (Fabric cannot check such a scan for phantoms), so a review finds the
+   * earlier ones by number, not by a scan.
+   */
+  breakGlassReviewCount: 'breakglass~reviews',
+  /** Sealed (custodian): an audit event, by event id. */
+  audit: 'audit',
+  /** Sealed index (custodian): audit events of a patient, newest first (keyed hash of the DID). */
+  auditByPatient: 'audit~patient',
+  /** Sealed index (custodian): audit events of an actor, newest first. */
+  auditByActor: 'audit~actor',
+  /** Sealed index (custodian): audit events of a record, newest first. */
+  auditByRecord: 'audit~record',
   /** Private (custodian's implicit collection): a content envelope, by record and version. */
   content: 'content',
   /** Private (custodian's implicit collection): the quality verdict of staged content. */
@@ -52,3 +82,12 @@ export const KeyFamily = {
 
 /** A key family name. */
 export type KeyFamily = (typeof KeyFamily)[keyof typeof KeyFamily];
+
+/**
+ * A composite key in Fabric's format (`createCompositeKey`: U+0000, the object type, then each
+ * attribute followed by U+0000), for tools that recognise keys in write sets and blocks. The chaincode
+ * builds its keys with the shim, in its ledger layer only.
+ */
+export function fabricCompositeKey(family: string, parts: readonly string[]): string {
+  return `\u0000${family}\u0000${parts.map((p) => `${p}\u0000`).join('')}`;
+}

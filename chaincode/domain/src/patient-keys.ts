@@ -15,7 +15,7 @@ export interface SigningClock {
 
 /**
  * What a patient's app hands a hospital of `org` to register the patient (the body of
- * `POST /v1/patients`, the input of `RegisterPatient`): the DID, the public key, and the proof of
+ * `POST /v1/patients`, the transient `patient` of `RegisterPatient`): the DID, the public key, and the proof of
  * possession signed by that key (`kid` `<did>#key-1`) naming `org` and the RFC 7638 thumbprint of the
  * recovery key, which the app keeps offline and never sends. Client side only (draws a nonce).
  */
@@ -36,7 +36,7 @@ export function signPatientRegistration(
 
 /**
  * The compact JWS a patient signs with the recovery key (`kid` `<did>#recovery`) when the current key
- * is lost (the input of `RecoverPatientKey`): it reveals the recovery public key, names the new key,
+ * is lost (the transient `recovery` of `RecoverPatientKey`): it reveals the recovery public key, names the new key,
  * and names the next recovery key by its thumbprint (a revealed recovery key is spent). Client side
  * only (draws a nonce).
  */

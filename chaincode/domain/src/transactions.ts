@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { regulatorOf } from './consortium';
 import {
   accessDecisionSchema,
   accessRecordInput,
-  breakGlassCaseSchema,
+  accessRecordTransient,
+  breakGlassStateSchema,
   readRecordContentInput,
   readRecordContentOutput,
   reviewBreakGlassInput,
@@ -13,39 +15,54 @@ import { emptyInputSchema } from './schemas/common';
 import {
   consentPageSchema,
   consentSchema,
+  consentStateSchema,
+  getConsentInput,
+  grantConsentTransient,
   listGranteeConsentsInput,
   listPatientConsentsInput,
   patientPreferencesSchema,
-  signedConsentInput,
+  preferencesTransient,
+  revokeConsentTransient,
 } from './schemas/consent';
+import {
+  consortiumSchema,
+  initConsortiumInput,
+  installCollectionKeyOutput,
+  installCollectionKeyTransient,
+} from './schemas/consortium';
 import { buildInfoSchema, pingOutput } from './schemas/health';
 import {
   approveStaffRoleChangeInput,
   deactivateStaffInput,
   didDocumentSchema,
+  patientRecordSchema,
   proposeStaffRoleChangeInput,
-  recoverPatientKeyInput,
-  registerPatientInput,
+  recoverPatientKeyTransient,
+  registerPatientTransient,
   registerStaffInput,
   resolveDidInput,
-  rotatePatientKeyInput,
+  rotatePatientKeyTransient,
   staffRoleChangeSchema,
   updateStaffInput,
 } from './schemas/identity';
 import {
   anchorRecordInput,
-  contentEnvelopeSchema,
+  anchorRecordTransient,
   eraseRecordContentInput,
   eraseRecordContentOutput,
+  erasureSchema,
   getRecordHistoryInput,
   getRecordInput,
+  purgeStagedContentInput,
   recordAnchorSchema,
   recordHistorySchema,
   reviewRecordQualityInput,
   stageRecordContentInput,
   stageRecordContentOutput,
+  stageRecordContentTransient,
   verifyRecordInput,
   verifyRecordOutput,
+  verifyRecordTransient,
 } from './schemas/record';
 import {
   cohortPageSchema,
@@ -56,29 +73,131 @@ import {
 } from './schemas/study';
 
 /**
+ * Who endorses a submitted transaction, or which peers answer an evaluated one. The transient map
+ * reaches every endorsing peer and every endorser must be able to read the private data the
+ * transaction reads, so the gateway never leaves the choice to Fabric for a transaction that carries
+ * or reads patient-linked data: it names the orgs from this field with {@link endorsingOrgs}.
+ *
+ * Submits:
+ * - `custodian-only`: the caller's own org (writes only its implicit collection: record content).
+ * - `custodian+regulator`: the record's custodian and the regulator (the custodian's sealed
+ *   collection, whose endorsement policy needs both).
+ * - `grantee+regulator`: the org a consent is granted to and the regulator (the grantee's sealed
+ *   collection).
+ * - `caller+regulator`: the caller's (relaying) org and the regulator (patient documents and signed
+ *   payloads; the receipt lives in the regulator's or the caller's sealed collection).
+ * - `two-orgs`: public writes under the chaincode policy, no patient data; Fabric's gateway chooses.
+ * - `all-orgs`: every peer org (the consortium, once, at deployment).
+ * Evaluates:
+ * - `own-org`: a peer of the caller's org: the caller's org's sealed collection (the regulator's peer
+ *   holds every one), or content in the transient map that must not reach another org.
+ * - `custodian`: a peer of the record's custodian (content lives there only).
+ * - `any`: public state only; Fabric's gateway chooses (its own org's peer first).
+ */
+export type Endorsement =
+  | 'custodian-only'
+  | 'custodian+regulator'
+  | 'grantee+regulator'
+  | 'caller+regulator'
+  | 'two-orgs'
+  | 'all-orgs'
+  | 'own-org'
+  | 'custodian'
+  | 'any';
+
+/**
  * How a transaction is called.
  * - `contract`: the contract name; the Fabric function is `${contract}:${name}`.
  * - `kind`: `submit` (ordered, committed) or `evaluate` (query on one peer).
- * - `endorsement`: `custodian-only` (writes only the caller's implicit collection: endorse on the
- *   caller's own org), `two-orgs` (public writes: the chaincode policy), `none` (evaluate).
+ * - `endorsement`: see {@link Endorsement}.
  * - `input`: the schema of the ONE argument, passed as canonical JSON (when `noArgs`, none is passed).
- * - `output`: the schema of the JSON result (`Ping` returns plain text).
- * - `transient`: the schema of the JSON under transient key `content`, when the transaction takes one.
- * - `targetsCustodian`: evaluate on a peer of the record's custodian org (content lives there only).
+ *   Arguments are written into every block: they never hold a patient DID.
+ * - `output`: the schema of the JSON result (`Ping` returns plain text). The result of a submitted
+ *   transaction is written into the block too: it never holds a patient DID either.
+ * - `transient`: the transient map, as an object schema: each key's value travels as canonical JSON
+ *   under that key. Only the endorsing peers see it and it never enters a block.
  */
 export interface TransactionSpec {
   contract: string;
   kind: 'submit' | 'evaluate';
-  endorsement: 'custodian-only' | 'two-orgs' | 'none';
+  endorsement: Endorsement;
   input: z.ZodType;
   output: z.ZodType;
-  transient?: z.ZodType;
+  transient?: z.ZodObject;
   noArgs?: true;
-  targetsCustodian?: true;
+}
+
+/** The parties a transaction's endorsement is chosen from. */
+export interface EndorsementParties {
+  /** The caller's org (MSP ID). */
+  readonly caller: string;
+  /** Every peer org of the consortium. */
+  readonly orgs: readonly string[];
+  /** The record's custodian (`custodian+regulator`, `custodian`). */
+  readonly custodian?: string;
+  /** The org a consent is granted to (`grantee+regulator`). */
+  readonly granteeOrg?: string;
+}
+
+/**
+ * The orgs whose peers endorse (submit) or answer (evaluate), or `undefined` when Fabric's gateway may
+ * choose. When the party is the regulator itself, the first other org joins: a public write needs two
+ * orgs under the chaincode policy.
+ */
+export function endorsingOrgs(endorsement: Endorsement, parties: EndorsementParties): string[] | undefined {
+  const withRegulator = (party: string | undefined, role: string): string[] => {
+    if (party === undefined) throw new Error(`${endorsement} needs the ${role}`);
+    const regulator = regulatorOf(parties.orgs);
+    if (party !== regulator) return [party, regulator];
+    const other = parties.orgs.find((o) => o !== regulator);
+    return other === undefined ? [regulator] : [regulator, other];
+  };
+  switch (endorsement) {
+    case 'custodian-only':
+    case 'own-org':
+      return [parties.caller];
+    case 'custodian+regulator':
+      return withRegulator(parties.custodian, 'custodian');
+    case 'grantee+regulator':
+      return withRegulator(parties.granteeOrg, 'grantee org');
+    case 'caller+regulator':
+      return withRegulator(parties.caller, 'caller');
+    case 'all-orgs':
+      return [...parties.orgs];
+    case 'custodian':
+      if (parties.custodian === undefined) throw new Error('custodian evaluation needs the custodian');
+      return [parties.custodian];
+    case 'two-orgs':
+    case 'any':
+      return undefined;
+  }
 }
 
 /** Every transaction of the chaincode, by name. The gateway builds its client, routes and OpenAPI from it. */
 export const transactions = {
+  InitConsortium: {
+    contract: 'consortium',
+    kind: 'submit',
+    endorsement: 'all-orgs',
+    input: initConsortiumInput,
+    output: consortiumSchema,
+  },
+  InstallCollectionKey: {
+    contract: 'consortium',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: emptyInputSchema,
+    output: installCollectionKeyOutput,
+    transient: installCollectionKeyTransient,
+  },
+  GetConsortium: {
+    contract: 'consortium',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: emptyInputSchema,
+    output: consortiumSchema,
+  },
+
   RegisterStaff: {
     contract: 'identity',
     kind: 'submit',
@@ -117,28 +236,31 @@ export const transactions = {
   RegisterPatient: {
     contract: 'identity',
     kind: 'submit',
-    endorsement: 'two-orgs',
-    input: registerPatientInput,
-    output: didDocumentSchema,
+    endorsement: 'caller+regulator',
+    input: emptyInputSchema,
+    output: patientRecordSchema,
+    transient: registerPatientTransient,
   },
   RotatePatientKey: {
     contract: 'identity',
     kind: 'submit',
-    endorsement: 'two-orgs',
-    input: rotatePatientKeyInput,
-    output: didDocumentSchema,
+    endorsement: 'caller+regulator',
+    input: emptyInputSchema,
+    output: patientRecordSchema,
+    transient: rotatePatientKeyTransient,
   },
   RecoverPatientKey: {
     contract: 'identity',
     kind: 'submit',
-    endorsement: 'two-orgs',
-    input: recoverPatientKeyInput,
-    output: didDocumentSchema,
+    endorsement: 'caller+regulator',
+    input: emptyInputSchema,
+    output: patientRecordSchema,
+    transient: recoverPatientKeyTransient,
   },
   ResolveDid: {
     contract: 'identity',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'own-org',
     input: resolveDidInput,
     output: didDocumentSchema,
   },
@@ -146,35 +268,45 @@ export const transactions = {
   GrantConsent: {
     contract: 'consent',
     kind: 'submit',
-    endorsement: 'two-orgs',
-    input: signedConsentInput,
-    output: consentSchema,
+    endorsement: 'grantee+regulator',
+    input: emptyInputSchema,
+    output: consentStateSchema,
+    transient: grantConsentTransient,
   },
   RevokeConsent: {
     contract: 'consent',
     kind: 'submit',
-    endorsement: 'two-orgs',
-    input: signedConsentInput,
-    output: consentSchema,
+    endorsement: 'caller+regulator',
+    input: emptyInputSchema,
+    output: consentStateSchema,
+    transient: revokeConsentTransient,
   },
   SetPatientPreferences: {
     contract: 'consent',
     kind: 'submit',
-    endorsement: 'two-orgs',
-    input: signedConsentInput,
+    endorsement: 'caller+regulator',
+    input: emptyInputSchema,
     output: patientPreferencesSchema,
+    transient: preferencesTransient,
+  },
+  GetConsent: {
+    contract: 'consent',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getConsentInput,
+    output: consentSchema,
   },
   ListPatientConsents: {
     contract: 'consent',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'own-org',
     input: listPatientConsentsInput,
     output: consentPageSchema,
   },
   ListGranteeConsents: {
     contract: 'consent',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'own-org',
     input: listGranteeConsentsInput,
     output: consentPageSchema,
   },
@@ -185,73 +317,81 @@ export const transactions = {
     endorsement: 'custodian-only',
     input: stageRecordContentInput,
     output: stageRecordContentOutput,
-    transient: contentEnvelopeSchema,
+    transient: stageRecordContentTransient,
   },
   AnchorRecord: {
     contract: 'record',
     kind: 'submit',
-    endorsement: 'two-orgs',
+    endorsement: 'custodian+regulator',
     input: anchorRecordInput,
     output: recordAnchorSchema,
+    transient: anchorRecordTransient,
   },
   GetRecord: {
     contract: 'record',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'any',
     input: getRecordInput,
     output: recordAnchorSchema,
   },
   GetRecordHistory: {
     contract: 'record',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'any',
     input: getRecordHistoryInput,
     output: recordHistorySchema,
   },
   VerifyRecord: {
     contract: 'record',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'own-org',
     input: verifyRecordInput,
     output: verifyRecordOutput,
-    transient: contentEnvelopeSchema,
+    transient: verifyRecordTransient,
   },
   ReviewRecordQuality: {
     contract: 'record',
     kind: 'submit',
-    endorsement: 'two-orgs',
+    endorsement: 'custodian+regulator',
     input: reviewRecordQualityInput,
     output: recordAnchorSchema,
   },
   EraseRecordContent: {
     contract: 'record',
     kind: 'submit',
-    endorsement: 'two-orgs',
+    endorsement: 'custodian+regulator',
     input: eraseRecordContentInput,
     output: eraseRecordContentOutput,
+  },
+  PurgeStagedContent: {
+    contract: 'record',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: purgeStagedContentInput,
+    output: erasureSchema,
   },
 
   AccessRecord: {
     contract: 'access',
     kind: 'submit',
-    endorsement: 'two-orgs',
+    endorsement: 'custodian+regulator',
     input: accessRecordInput,
     output: accessDecisionSchema,
+    transient: accessRecordTransient,
   },
   ReadRecordContent: {
     contract: 'access',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'custodian',
     input: readRecordContentInput,
     output: readRecordContentOutput,
-    targetsCustodian: true,
   },
   ReviewBreakGlass: {
     contract: 'access',
     kind: 'submit',
-    endorsement: 'two-orgs',
+    endorsement: 'custodian+regulator',
     input: reviewBreakGlassInput,
-    output: breakGlassCaseSchema,
+    output: breakGlassStateSchema,
   },
 
   RegisterStudy: {
@@ -264,14 +404,14 @@ export const transactions = {
   GetStudy: {
     contract: 'study',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'any',
     input: getStudyInput,
     output: studySchema,
   },
   GetStudyCohort: {
     contract: 'study',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'own-org',
     input: getStudyCohortInput,
     output: cohortPageSchema,
   },
@@ -279,14 +419,14 @@ export const transactions = {
   QueryAudit: {
     contract: 'audit',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'own-org',
     input: queryAuditInput,
     output: auditPageSchema,
   },
   GetAuditEvent: {
     contract: 'audit',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'own-org',
     input: getAuditEventInput,
     output: auditEventSchema,
   },
@@ -294,7 +434,7 @@ export const transactions = {
   LoadSyntheticAuditEvents: {
     contract: 'bench',
     kind: 'submit',
-    endorsement: 'two-orgs',
+    endorsement: 'custodian+regulator',
     input: loadSyntheticAuditEventsInput,
     output: loadSyntheticAuditEventsOutput,
   },
@@ -310,7 +450,7 @@ export const transactions = {
   GetBuildInfo: {
     contract: 'health',
     kind: 'evaluate',
-    endorsement: 'none',
+    endorsement: 'any',
     input: emptyInputSchema,
     output: buildInfoSchema,
     noArgs: true,

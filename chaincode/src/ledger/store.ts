@@ -1,42 +1,61 @@
+import { createHmac } from 'node:crypto';
 import {
+  sealedValueSchema,
   accessGrantSchema,
   auditEventSchema,
   breakGlassCaseSchema,
+  breakGlassReviewSchema,
   canonicalBytes,
+  consentRevocationSchema,
   consentSchema,
+  consortiumSchema,
   didDocumentSchema,
   ErrorCode,
   erasureSchema,
   events,
   implicitCollection,
   KeyFamily,
+  patientDidDocument,
+  patientKeyOf,
   patientPreferencesSchema,
-  recordAnchorSchema,
+  patientRecordSchema,
+  publicConsentSchema,
+  qualityReviewSchema,
+  sealedCollection,
   sha256Hex,
   signedIatSchema,
   stagedVerdictSchema,
   staffRoleChangeSchema,
+  storedAnchorSchema,
   studySchema,
+  suspensionSchema,
   type AccessGrant,
   type AuditEvent,
   type BreakGlassCase,
+  type BreakGlassReview,
   type Consent,
+  type ConsentRevocation,
+  type Consortium,
   type DidDocument,
   type Erasure,
   type EventName,
   type EventPayload,
   type PatientPreferences,
-  type RecordAnchor,
+  type PatientRecord,
+  type PublicConsent,
+  type QualityReview,
   type StaffRoleChange,
   type StagedVerdict,
+  type StoredAnchor,
   type Study,
+  type Suspension,
 } from '@medledger/domain';
 import type { Context } from 'fabric-contract-api';
-import { KeyEndorsementPolicy } from 'fabric-shim';
 import type { ChaincodeStub, Iterators } from 'fabric-shim';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { fail } from '../errors';
 import { compositeKey, invertedTime, versionPart } from './keys';
+import { allOf, policyBytes, regulatorAndOneOf, type Policy } from './policies';
 
 /** A page of values and the bookmark of the next page ('' when none). */
 export interface Page<T> {
@@ -60,6 +79,20 @@ const AUDIT_INDEX: Record<AuditIndex, KeyFamily> = {
  */
 const INDEX_MARKER = Buffer.from([0]);
 
+/** Bookmark of a scan ordered by inverted time and event id. */
+const TIME_BOOKMARK = /^[0-9]{13}:[0-9a-f]{64}$/;
+/** Bookmark of a scan ordered by id. */
+const ID_BOOKMARK = /^[0-9a-f]{64}$/;
+
+/** Most entries read from one collection by one scan. */
+const MAX_SCAN = 1000;
+
+/** The review count of a break-glass case (sealed). */
+const reviewCountSchema = z.object({ count: z.number().int().min(0) });
+
+/** A receipt: the digest of the public value it binds. */
+const receiptSchema = z.object({ digest: z.string() });
+
 /** The stub as a structural type (tests pass an in-memory stub with the same shape). */
 type Stub = { [K in keyof ChaincodeStub]: ChaincodeStub[K] };
 
@@ -76,13 +109,36 @@ async function drain(iterator: Iterators.StateQueryIterator, limit: number): Pro
   return out;
 }
 
+function parseJson<S extends z.ZodType>(bytes: Uint8Array, schema: S): z.output<S> {
+  const parsed = schema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
+  return parsed.data;
+}
+
 /**
- * Typed access to the world state and the custodian's private collection for one transaction. The
- * only place keys are built; values are stored as canonical JSON and checked against their schema on
- * the way out. Reads see committed state only (Fabric has no read-your-writes).
+ * Typed access to the world state, the sealed collections and the custodian's implicit collection
+ * for one transaction: the only place keys and collections are named. Values are stored as canonical
+ * JSON and checked against their schema on the way out. Reads see committed state only (Fabric has
+ * no read-your-writes).
+ *
+ * What this layer guarantees, whatever the contracts do:
+ * - Public keys and values never hold a patient DID; patient documents live under a digest.
+ * - A public value other orgs rely on is written with a RECEIPT in the sealed collection of the org
+ *   answerable for it (custodian, grantee, relaying org, or the regulator). The collection's
+ *   endorsement policy needs that org's and the regulator's peers, and every peer can read a private
+ *   value's hash, so a reader checks the receipt and refuses (`[STATE_INVALID]`) a value that two other
+ *   orgs created: Fabric validates the creation of a public key against the chaincode policy only.
+ * - Write-once public values get a key-level policy of EVERY peer org, so no org and no two orgs can
+ *   rewrite them.
+ * - Sealed keys that index by patient hold HMAC(collection key, DID), and every sealed value carries
+ *   a salt derived from the collection key: each block carries the hashes of private keys and values,
+ *   which could otherwise be matched against guessed DIDs.
  */
 export class Ledger {
   readonly #stub: Stub;
+  /** Per-transaction cache: a Ledger lives for one transaction. */
+  readonly #collectionKeys = new Map<string, Buffer>();
+  #consortium: Consortium | undefined;
 
   constructor(ctx: Context) {
     this.#stub = ctx.stub;
@@ -126,9 +182,7 @@ export class Ledger {
   async #get<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | undefined> {
     const bytes = await this.#stub.getState(key);
     if (bytes.length === 0) return undefined;
-    const parsed = schema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-    if (!parsed.success) fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
-    return parsed.data;
+    return parseJson(bytes, schema);
   }
 
   async #put(key: string, value: unknown): Promise<void> {
@@ -139,42 +193,186 @@ export class Ledger {
     return (await this.#stub.getState(key)).length > 0;
   }
 
-  async #endorseBy(key: string, mspId: string): Promise<void> {
-    const policy = new KeyEndorsementPolicy();
-    policy.addOrgs('PEER', mspId);
-    await this.#stub.setStateValidationParameter(key, policy.getPolicy());
-  }
-
-  async #ids(family: KeyFamily, parts: readonly string[], limit: number): Promise<string[]> {
+  async #ids(family: KeyFamily, parts: readonly string[], limit: number): Promise<Iterators.KV[]> {
     const iterator = await this.#stub.getStateByPartialCompositeKey(family, [...parts]);
-    const kvs = await drain(iterator, limit);
-    return kvs.map((kv) => this.#stub.splitCompositeKey(kv.key).attributes.at(-1) ?? '');
+    return drain(iterator, limit);
   }
 
-  async #page(
+  // Consortium and collection keys
+
+  /** The consortium, or undefined before deployment wrote it. */
+  async getConsortium(): Promise<Consortium | undefined> {
+    this.#consortium ??= await this.#get(this.#key(KeyFamily.consortium, []), consortiumSchema);
+    return this.#consortium;
+  }
+
+  /** The consortium; `[NOT_INITIALIZED]` before deployment wrote it. */
+  async consortium(): Promise<Consortium> {
+    const c = await this.getConsortium();
+    if (!c) return fail(ErrorCode.NOT_INITIALIZED, 'consortium');
+    return c;
+  }
+
+  /** Writes the consortium once; only every peer org together could change it. */
+  async putConsortium(c: Consortium): Promise<void> {
+    const key = this.#key(KeyFamily.consortium, []);
+    if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, 'consortium');
+    await this.#put(key, c);
+    await this.#stub.setStateValidationParameter(key, policyBytes(allOf(c.orgs)));
+  }
+
+  /** Writes an org's sealed collection key, once. */
+  async installCollectionKey(mspId: string, key: Buffer): Promise<void> {
+    const collection = sealedCollection(mspId);
+    const k = this.#key(KeyFamily.collectionKey, []);
+    if ((await this.#stub.getPrivateDataHash(collection, k)).length > 0)
+      fail(ErrorCode.ALREADY_EXISTS, collection);
+    await this.#stub.putPrivateData(collection, k, key);
+  }
+
+  async #collectionKey(mspId: string): Promise<Buffer> {
+    let key = this.#collectionKeys.get(mspId);
+    if (!key) {
+      const bytes = await this.#stub.getPrivateData(
+        sealedCollection(mspId),
+        this.#key(KeyFamily.collectionKey, []),
+      );
+      if (bytes.length === 0) return fail(ErrorCode.NOT_INITIALIZED, sealedCollection(mspId));
+      key = Buffer.from(bytes);
+      this.#collectionKeys.set(mspId, key);
+    }
+    return key;
+  }
+
+  /** HMAC-SHA-256 (hex) with an org's collection key. */
+  async #keyed(mspId: string, value: string): Promise<string> {
+    return createHmac('sha256', await this.#collectionKey(mspId))
+      .update(value)
+      .digest('hex');
+  }
+
+  async #putSealed(mspId: string, key: string, value: unknown): Promise<void> {
+    const salt = await this.#keyed(mspId, `salt\u0000${key}`);
+    await this.#stub.putPrivateData(sealedCollection(mspId), key, canonicalBytes({ salt, value }));
+  }
+
+  async #getSealed<S extends z.ZodType>(
+    mspId: string,
+    key: string,
+    schema: S,
+  ): Promise<z.output<S> | undefined> {
+    const bytes = await this.#stub.getPrivateData(sealedCollection(mspId), key);
+    if (bytes.length === 0) return undefined;
+    const envelope = parseJson(bytes, sealedValueSchema);
+    const parsed = schema.safeParse(envelope.value);
+    if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
+    return parsed.data;
+  }
+
+  async #putSealedIndex(mspId: string, key: string): Promise<void> {
+    await this.#stub.putPrivateData(sealedCollection(mspId), key, INDEX_MARKER);
+  }
+
+  /** Keys of a sealed range (for the in-order attributes after `parts`), from `start` inclusive. */
+  async #sealedScan(
+    mspId: string,
     family: KeyFamily,
     parts: readonly string[],
+    from: readonly string[],
+    limit: number,
+  ): Promise<string[][]> {
+    const prefix = this.#key(family, parts);
+    const start = from.length === 0 ? prefix : this.#key(family, [...parts, ...from]);
+    // fabric-shim resolves a private range query to `{ iterator }`, not to the iterator its typings
+    // promise (public range queries do resolve to the iterator).
+    const result = (await this.#stub.getPrivateDataByRange(
+      sealedCollection(mspId),
+      start,
+      `${prefix}\u{10FFFF}`,
+    )) as Iterators.StateQueryIterator | { iterator: Iterators.StateQueryIterator };
+    const kvs = await drain('iterator' in result ? result.iterator : result, limit);
+    return kvs.map((kv) => this.#stub.splitCompositeKey(kv.key).attributes.slice(parts.length));
+  }
+
+  /**
+   * A page over the same index in several orgs' sealed collections, merged in key order (the
+   * attributes after `parts(org)`), so one scan covers every collection the caller may read. The
+   * bookmark is the position (the attributes of the next entry), never a key of one collection.
+   */
+  async #mergedPage(
+    orgs: readonly string[],
+    family: KeyFamily,
+    parts: (org: string) => Promise<string[]>,
     pageSize: number,
     bookmark: string,
-  ): Promise<{ ids: string[]; bookmark: string; fetchedRecordsCount: number }> {
-    const prefix = this.#key(family, parts);
-    // A bookmark from another scan (another patient's, say) must not move this scan out of its range.
-    if (bookmark !== '' && !bookmark.startsWith(prefix)) fail(ErrorCode.VALIDATION_FAILED, 'bookmark');
-    const { iterator, metadata } = await this.#stub.getStateByPartialCompositeKeyWithPagination(
-      family,
-      [...parts],
-      pageSize,
-      bookmark,
-    );
-    const kvs = await drain(iterator, pageSize);
-    // The shim leaves `metadata` undefined when the peer's metadata is all defaults (an empty page
-    // with no bookmark serializes to zero bytes), although its types say otherwise.
-    const meta = metadata as typeof metadata | undefined;
+    bookmarkPattern: RegExp,
+  ): Promise<{ entries: { org: string; attrs: string[] }[]; bookmark: string; fetchedRecordsCount: number }> {
+    if (bookmark !== '' && !bookmarkPattern.test(bookmark)) fail(ErrorCode.VALIDATION_FAILED, 'bookmark');
+    const from = bookmark === '' ? [] : bookmark.split(':');
+    const all: { org: string; attrs: string[] }[] = [];
+    for (const org of orgs) {
+      const rows = await this.#sealedScan(org, family, await parts(org), from, pageSize + 1);
+      for (const attrs of rows) all.push({ org, attrs });
+    }
+    const order = (x: string[]): string => x.join('\u0000');
+    all.sort((a, b) => Buffer.compare(Buffer.from(order(a.attrs)), Buffer.from(order(b.attrs))));
+    const next = all[pageSize];
     return {
-      ids: kvs.map((kv) => this.#stub.splitCompositeKey(kv.key).attributes.at(-1) ?? ''),
-      bookmark: meta?.bookmark ?? '',
-      fetchedRecordsCount: meta?.fetchedRecordsCount ?? kvs.length,
+      entries: all.slice(0, pageSize),
+      bookmark: next ? next.attrs.join(':') : '',
+      fetchedRecordsCount: all.length,
     };
+  }
+
+  // Bound public values
+
+  #receiptKey(publicKey: string): string {
+    return this.#key(KeyFamily.receipt, [sha256Hex(publicKey)]);
+  }
+
+  /**
+   * Writes a public value, its key-level policy, and its receipt in `receiptOrg`'s sealed collection
+   * (the receipt's value is the digest of the public value: deterministic, it names nothing else).
+   */
+  async #putBound(key: string, value: unknown, receiptOrg: string, policy: Policy): Promise<void> {
+    const bytes = canonicalBytes(value);
+    await this.#stub.putState(key, bytes);
+    await this.#stub.setStateValidationParameter(key, policyBytes(policy));
+    await this.#stub.putPrivateData(
+      sealedCollection(receiptOrg),
+      this.#receiptKey(key),
+      canonicalBytes({ digest: sha256Hex(bytes) }),
+    );
+  }
+
+  /** Checks a public value against its receipt; `[STATE_INVALID]` when it has none that matches. */
+  async #checkBound(key: string, bytes: Uint8Array, receiptOrg: string): Promise<void> {
+    const expected = sha256Hex(canonicalBytes(receiptSchema.parse({ digest: sha256Hex(bytes) })));
+    const actual = Buffer.from(
+      await this.#stub.getPrivateDataHash(sealedCollection(receiptOrg), this.#receiptKey(key)),
+    ).toString('hex');
+    if (actual !== expected) fail(ErrorCode.STATE_INVALID, 'a public value without its receipt');
+  }
+
+  async #getBound<S extends z.ZodType>(
+    key: string,
+    schema: S,
+    receiptOrgOf: (value: z.output<S>) => string,
+  ): Promise<z.output<S> | undefined> {
+    const bytes = await this.#stub.getState(key);
+    if (bytes.length === 0) return undefined;
+    const value = parseJson(bytes, schema);
+    await this.#checkBound(key, bytes, receiptOrgOf(value));
+    return value;
+  }
+
+  async #allOrgs(): Promise<Policy> {
+    return allOf((await this.consortium()).orgs);
+  }
+
+  async #regulatorAndOne(): Promise<Policy> {
+    const c = await this.consortium();
+    return regulatorAndOneOf(c.regulator, c.orgs);
   }
 
   // Identity
@@ -188,7 +386,7 @@ export class Ledger {
   async putStaff(orgSlug: string, enrollmentId: string, doc: DidDocument, mspId: string): Promise<void> {
     const key = this.#key(KeyFamily.staff, [orgSlug, enrollmentId]);
     await this.#put(key, doc);
-    await this.#endorseBy(key, mspId);
+    await this.#stub.setStateValidationParameter(key, policyBytes(allOf([mspId])));
   }
 
   /** The pending (or last approved) role change of a staff member. */
@@ -204,150 +402,287 @@ export class Ledger {
   async putStaffRoleChange(orgSlug: string, enrollmentId: string, change: StaffRoleChange): Promise<void> {
     const key = this.#key(KeyFamily.staffRoleChange, [orgSlug, enrollmentId]);
     await this.#put(key, change);
-    await this.#endorseBy(key, change.org);
+    await this.#stub.setStateValidationParameter(key, policyBytes(allOf([change.org])));
   }
 
-  /** The DID document of a patient. */
-  getPatient(patientDid: string): Promise<DidDocument | undefined> {
-    return this.#get(this.#key(KeyFamily.patient, [patientDid]), didDocumentSchema);
+  /** A patient's DID document, built from their public record (found by the digest of the DID). */
+  async getPatient(patientDid: string): Promise<DidDocument | undefined> {
+    const record = await this.getPatientRecord(patientKeyOf(patientDid));
+    return record && patientDidDocument(patientDid, record);
   }
 
-  /** Writes a patient's DID document. */
-  putPatient(doc: DidDocument): Promise<void> {
-    return this.#put(this.#key(KeyFamily.patient, [doc.id]), doc);
+  /**
+   * Writes a patient's DID document as their public record: the keys, status and times, under the
+   * digest of the DID; neither the DID nor the registering org is stored.
+   */
+  async putPatient(doc: DidDocument): Promise<void> {
+    await this.putPatientRecord(this.patientRecordOf(doc));
   }
 
-  /** Records a nonce of a patient's signed payload; `[REPLAYED_NONCE]` when it was used before. */
+  /** The public record a patient's DID document is stored as (keys, status, times; no DID, no org). */
+  patientRecordOf(doc: DidDocument): PatientRecord {
+    const numberOf = (id: string | null): number => Number(/#key-(\d+)$/.exec(id ?? '')?.[1] ?? '0');
+    return patientRecordSchema.parse({
+      patientKey: patientKeyOf(doc.id),
+      keys: doc.verificationMethod.map((m) => ({ number: numberOf(m.id), publicKeyJwk: m.publicKeyJwk })),
+      currentKey: numberOf(doc.medledger.currentKeyId),
+      recoveryKeyThumbprint: doc.medledger.recoveryKeyThumbprint,
+      status: doc.medledger.status,
+      created: doc.medledger.created,
+      updated: doc.medledger.updated,
+      version: doc.medledger.version,
+    });
+  }
+
+  /** A patient's public record, by patient key (receipt in the regulator's collection). */
+  async getPatientRecord(patientKey: string): Promise<PatientRecord | undefined> {
+    const regulator = (await this.consortium()).regulator;
+    return this.#getBound(this.#key(KeyFamily.patient, [patientKey]), patientRecordSchema, () => regulator);
+  }
+
+  /**
+   * Writes a patient's public record: afterwards only the regulator's peer with one other org's peer
+   * can change it (no two other orgs can replace a patient's key and forge their signatures).
+   */
+  async putPatientRecord(record: PatientRecord): Promise<void> {
+    const c = await this.consortium();
+    await this.#putBound(
+      this.#key(KeyFamily.patient, [record.patientKey]),
+      record,
+      c.regulator,
+      await this.#regulatorAndOne(),
+    );
+  }
+
+  /**
+   * Records a nonce of a patient's signed payload under a digest of DID and nonce (no DID in the key);
+   * `[REPLAYED_NONCE]` when it was used before.
+   */
   async useNonce(patientDid: string, nonce: string): Promise<void> {
-    const key = this.#key(KeyFamily.nonce, [patientDid, nonce]);
-    if (await this.#exists(key)) fail(ErrorCode.REPLAYED_NONCE, patientDid);
+    const key = this.#key(KeyFamily.nonce, [sha256Hex(`${patientDid}\u0000${nonce}`)]);
+    if (await this.#exists(key)) fail(ErrorCode.REPLAYED_NONCE, 'nonce');
     await this.#put(key, { txId: this.txId });
   }
 
   /**
-   * Records `iat` as the newest accepted payload of type `typ` a patient signed; `[STALE_PAYLOAD]` when
-   * one of that type with the same or a later `iat` was accepted before.
+   * Records `iat` as the newest accepted payload of type `typ` a patient signed, under the patient key
+   * (no DID in the key or the value), bound like the patient's record (receipt in the regulator's
+   * collection; changes need the regulator and one other org); `[STALE_PAYLOAD]` when one of that type
+   * with the same or a later `iat` was accepted before.
    */
   async advanceSignedIat(patientDid: string, typ: string, iat: number): Promise<void> {
-    const key = this.#key(KeyFamily.signedIat, [patientDid, typ]);
-    const last = await this.#get(key, signedIatSchema);
-    if (last !== undefined && iat <= last.iat) fail(ErrorCode.STALE_PAYLOAD, patientDid);
-    await this.#put(key, { iat, txId: this.txId });
+    const key = this.#key(KeyFamily.signedIat, [patientKeyOf(patientDid), typ]);
+    const regulator = (await this.consortium()).regulator;
+    const last = await this.#getBound(key, signedIatSchema, () => regulator);
+    if (last !== undefined && iat <= last.iat) fail(ErrorCode.STALE_PAYLOAD, typ);
+    await this.#putBound(key, { iat, txId: this.txId }, regulator, await this.#regulatorAndOne());
   }
 
   // Consent
 
-  /** A consent by id. */
-  getConsent(consentId: string): Promise<Consent | undefined> {
-    return this.#get(this.#key(KeyFamily.consent, [consentId]), consentSchema);
+  /** The public fact of a consent (receipt in the grantee org's collection). */
+  getPublicConsent(consentId: string): Promise<PublicConsent | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.consent, [consentId]),
+      publicConsentSchema,
+      (c) => c.granteeOrg,
+    );
   }
 
-  /** Writes a consent; with `index`, also its patient and grantee index entries. */
-  async putConsent(consent: Consent, granteeKey: string, index: boolean): Promise<void> {
-    await this.#put(this.#key(KeyFamily.consent, [consent.consentId]), consent);
-    if (!index) return;
-    await this.#stub.putState(
-      this.#key(KeyFamily.consentByPatient, [consent.patientDid, consent.consentId]),
-      INDEX_MARKER,
+  /** Writes the public fact of a consent, once. */
+  async putPublicConsent(consent: PublicConsent): Promise<void> {
+    const key = this.#key(KeyFamily.consent, [consent.consentId]);
+    if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, consent.consentId);
+    await this.#putBound(key, consent, consent.granteeOrg, await this.#allOrgs());
+  }
+
+  /** The revocation of a consent (receipt in the relaying org's collection). */
+  getRevocation(consentId: string): Promise<ConsentRevocation | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.revocation, [consentId]),
+      consentRevocationSchema,
+      (r) => r.relayedByOrg,
     );
-    await this.#stub.putState(
+  }
+
+  /** Writes the revocation of a consent, once; `[CONFLICT]` when it is revoked already. */
+  async putRevocation(revocation: ConsentRevocation): Promise<void> {
+    const key = this.#key(KeyFamily.revocation, [revocation.consentId]);
+    if (await this.#exists(key)) fail(ErrorCode.CONFLICT, revocation.consentId);
+    await this.#putBound(key, revocation, revocation.relayedByOrg, await this.#allOrgs());
+  }
+
+  /** Writes a consent's terms and signed grant to the grantee org's collection, with its two indexes. */
+  async putConsentTerms(granteeOrg: string, consent: Consent, granteeKey: string): Promise<void> {
+    await this.#putSealed(granteeOrg, this.#key(KeyFamily.consentTerms, [consent.consentId]), consent);
+    const patient = await this.#keyed(granteeOrg, consent.patientDid);
+    await this.#putSealedIndex(
+      granteeOrg,
+      this.#key(KeyFamily.consentByPatient, [patient, consent.consentId]),
+    );
+    await this.#putSealedIndex(
+      granteeOrg,
       this.#key(KeyFamily.consentByGrantee, [granteeKey, consent.consentId]),
-      INDEX_MARKER,
     );
   }
 
-  /** All consents of a patient (at most `limit`), in id order. */
-  async consentsOfPatient(patientDid: string, limit: number): Promise<Consent[]> {
-    const ids = await this.#ids(KeyFamily.consentByPatient, [patientDid], limit);
-    return this.#consents(ids);
+  /** A consent's terms from one org's collection (the caller's peer must be a member). */
+  getConsentTerms(org: string, consentId: string): Promise<Consent | undefined> {
+    return this.#getSealed(org, this.#key(KeyFamily.consentTerms, [consentId]), consentSchema);
   }
 
-  async #consents(ids: readonly string[]): Promise<Consent[]> {
+  async #consentsOf(entries: readonly { org: string; attrs: string[] }[]): Promise<Consent[]> {
     const out: Consent[] = [];
-    for (const id of ids) {
-      const consent = await this.getConsent(id);
+    for (const e of entries) {
+      const consent = await this.getConsentTerms(e.org, e.attrs[0] ?? '');
       if (consent) out.push(consent);
     }
     return out;
   }
 
-  /** A page of a patient's consents. */
+  /** A page of a patient's consents in the collections of `orgs`, in id order. */
   async pageConsentsOfPatient(
+    orgs: readonly string[],
     patientDid: string,
     pageSize: number,
     bookmark: string,
   ): Promise<Page<Consent>> {
-    const page = await this.#page(KeyFamily.consentByPatient, [patientDid], pageSize, bookmark);
-    return { ...page, items: await this.#consents(page.ids) };
+    const page = await this.#mergedPage(
+      orgs,
+      KeyFamily.consentByPatient,
+      async (org) => [await this.#keyed(org, patientDid)],
+      pageSize,
+      bookmark,
+      ID_BOOKMARK,
+    );
+    return { ...page, items: await this.#consentsOf(page.entries) };
   }
 
-  /** A page of a grantee's consents. */
+  /** A page of a grantee's consents in the grantee org's collection, in id order. */
   async pageConsentsOfGrantee(
+    granteeOrg: string,
     granteeKey: string,
     pageSize: number,
     bookmark: string,
   ): Promise<Page<Consent>> {
-    const page = await this.#page(KeyFamily.consentByGrantee, [granteeKey], pageSize, bookmark);
-    return { ...page, items: await this.#consents(page.ids) };
+    const page = await this.#mergedPage(
+      [granteeOrg],
+      KeyFamily.consentByGrantee,
+      () => Promise.resolve([granteeKey]),
+      pageSize,
+      bookmark,
+      ID_BOOKMARK,
+    );
+    return { ...page, items: await this.#consentsOf(page.entries) };
   }
 
-  /** A patient's standing preferences. */
-  getPreferences(patientDid: string): Promise<PatientPreferences | undefined> {
-    return this.#get(this.#key(KeyFamily.preferences, [patientDid]), patientPreferencesSchema);
+  /** A patient's standing preferences, by patient key (receipt in the regulator's collection). */
+  async getPreferences(patientKey: string): Promise<PatientPreferences | undefined> {
+    const regulator = (await this.consortium()).regulator;
+    return this.#getBound(
+      this.#key(KeyFamily.preferences, [patientKey]),
+      patientPreferencesSchema,
+      () => regulator,
+    );
   }
 
-  /** Writes a patient's standing preferences. */
-  putPreferences(prefs: PatientPreferences): Promise<void> {
-    return this.#put(this.#key(KeyFamily.preferences, [prefs.patientDid]), prefs);
+  /** Writes a patient's standing preferences (changed later only by the regulator and one other org). */
+  async putPreferences(patientKey: string, prefs: PatientPreferences): Promise<void> {
+    const c = await this.consortium();
+    await this.#putBound(
+      this.#key(KeyFamily.preferences, [patientKey]),
+      prefs,
+      c.regulator,
+      await this.#regulatorAndOne(),
+    );
   }
 
   // Records
 
-  /** The latest anchor of a record. */
-  getRecord(recordId: string): Promise<RecordAnchor | undefined> {
-    return this.#get(this.#key(KeyFamily.record, [recordId]), recordAnchorSchema);
+  #anchorKey(custodian: string, recordId: string, version: number): string {
+    return this.#key(KeyFamily.anchor, [custodian, recordId, versionPart(version)]);
   }
 
-  /** The anchor of one version. */
-  getRecordVersion(recordId: string, version: number): Promise<RecordAnchor | undefined> {
-    return this.#get(
-      this.#key(KeyFamily.recordVersion, [recordId, versionPart(version)]),
-      recordAnchorSchema,
+  /** The stored anchor of one version (receipt in the custodian's collection). */
+  getAnchor(custodian: string, recordId: string, version: number): Promise<StoredAnchor | undefined> {
+    return this.#getBound(this.#anchorKey(custodian, recordId, version), storedAnchorSchema, () => custodian);
+  }
+
+  /** Every version of a record of a custodian, oldest first (bounded), each checked against its receipt. */
+  async anchors(custodian: string, recordId: string): Promise<StoredAnchor[]> {
+    const kvs = await this.#ids(KeyFamily.anchor, [custodian, recordId], MAX_SCAN);
+    const out: StoredAnchor[] = [];
+    for (const kv of kvs) {
+      await this.#checkBound(kv.key, kv.value, custodian);
+      out.push(parseJson(kv.value, storedAnchorSchema));
+    }
+    return out;
+  }
+
+  /** Writes the anchor of a version, once: afterwards no change validates without every peer org. */
+  async putAnchor(anchor: StoredAnchor): Promise<void> {
+    const key = this.#anchorKey(anchor.custodian, anchor.recordId, anchor.version);
+    if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, `${anchor.recordId} version`);
+    await this.#putBound(key, anchor, anchor.custodian, await this.#allOrgs());
+  }
+
+  /** The patient of a record, from the custodian's collection (a peer of the custodian or the regulator). */
+  async getRecordPatient(custodian: string, recordId: string): Promise<string | undefined> {
+    const link = await this.#getSealed(
+      custodian,
+      this.#key(KeyFamily.recordPatient, [recordId]),
+      z.object({ patientDid: z.string() }),
+    );
+    return link?.patientDid;
+  }
+
+  /** Links a record to its patient in the custodian's collection, with the patient's record index. */
+  async putRecordPatient(custodian: string, recordId: string, patientDid: string): Promise<void> {
+    await this.#putSealed(custodian, this.#key(KeyFamily.recordPatient, [recordId]), { patientDid });
+    const patient = await this.#keyed(custodian, patientDid);
+    await this.#putSealedIndex(custodian, this.#key(KeyFamily.recordsByPatient, [patient, recordId]));
+  }
+
+  #reviewKey(custodian: string, recordId: string, version: number): string {
+    return this.#key(KeyFamily.qualityReview, [custodian, recordId, versionPart(version)]);
+  }
+
+  /** The quality review of a version, if any. */
+  getQualityReview(custodian: string, recordId: string, version: number): Promise<QualityReview | undefined> {
+    return this.#getBound(
+      this.#reviewKey(custodian, recordId, version),
+      qualityReviewSchema,
+      () => custodian,
     );
   }
 
-  /**
-   * Writes the anchor of a version (and, with `latest`, the record's latest anchor). Both keys then
-   * need the custodian's endorsement to change.
-   */
-  async putRecordVersion(anchor: RecordAnchor, latest: boolean): Promise<void> {
-    const versionKey = this.#key(KeyFamily.recordVersion, [anchor.recordId, versionPart(anchor.version)]);
-    await this.#put(versionKey, anchor);
-    await this.#endorseBy(versionKey, anchor.custodian);
-    if (latest) {
-      const key = this.#key(KeyFamily.record, [anchor.recordId]);
-      await this.#put(key, anchor);
-      await this.#endorseBy(key, anchor.custodian);
+  /** Writes the quality review of a version, once. */
+  async putQualityReview(review: QualityReview): Promise<void> {
+    const key = this.#reviewKey(review.custodian, review.recordId, review.version);
+    if (await this.#exists(key)) fail(ErrorCode.CONFLICT, review.recordId);
+    await this.#putBound(key, review, review.custodian, await this.#allOrgs());
+  }
+
+  /** Writes an erasure or purge record of a version (one per transaction). */
+  async putErasure(erasure: Erasure): Promise<void> {
+    const key = this.#key(KeyFamily.erasure, [
+      erasure.custodian,
+      erasure.recordId,
+      versionPart(erasure.version),
+      erasure.txId,
+    ]);
+    await this.#putBound(key, erasure, erasure.custodian, await this.#allOrgs());
+  }
+
+  /** The erasures and purges of a record, by version, each checked against its receipt. */
+  async erasures(custodian: string, recordId: string): Promise<Erasure[]> {
+    const kvs = await this.#ids(KeyFamily.erasure, [custodian, recordId], MAX_SCAN);
+    const out: Erasure[] = [];
+    for (const kv of kvs) {
+      await this.#checkBound(kv.key, kv.value, custodian);
+      out.push(parseJson(kv.value, erasureSchema));
     }
-  }
-
-  /** Every version of a record, oldest first (bounded). */
-  async recordVersions(recordId: string): Promise<RecordAnchor[]> {
-    const iterator = await this.#stub.getStateByPartialCompositeKey(KeyFamily.recordVersion, [recordId]);
-    const kvs = await drain(iterator, 1000);
-    return kvs.map((kv) => recordAnchorSchema.parse(JSON.parse(Buffer.from(kv.value).toString('utf8'))));
-  }
-
-  /** Writes an erasure record. */
-  putErasure(erasure: Erasure): Promise<void> {
-    return this.#put(this.#key(KeyFamily.erasure, [erasure.recordId, versionPart(erasure.version)]), erasure);
-  }
-
-  /** The erasures of a record. */
-  async erasures(recordId: string): Promise<Erasure[]> {
-    const iterator = await this.#stub.getStateByPartialCompositeKey(KeyFamily.erasure, [recordId]);
-    const kvs = await drain(iterator, 1000);
-    return kvs.map((kv) => erasureSchema.parse(JSON.parse(Buffer.from(kv.value).toString('utf8'))));
+    return out;
   }
 
   #contentKey(recordId: string, version: number): string {
@@ -356,6 +691,11 @@ export class Ledger {
 
   #verdictKey(recordId: string, version: number): string {
     return this.#key(KeyFamily.verdict, [recordId, versionPart(version)]);
+  }
+
+  /** The salt of a staged verdict: keyed with the custodian's collection key, so only its members derive it. */
+  verdictSalt(mspId: string, recordId: string, version: number): Promise<string> {
+    return this.#keyed(mspId, `verdict\u0000${recordId}\u0000${versionPart(version)}`);
   }
 
   /** Writes the content envelope bytes and the staged verdict to the custodian's implicit collection. */
@@ -414,55 +754,130 @@ export class Ledger {
 
   // Access and audit
 
-  /** An access grant by access id. */
-  getAccessGrant(accessId: string): Promise<AccessGrant | undefined> {
-    return this.#get(this.#key(KeyFamily.accessGrant, [accessId]), accessGrantSchema);
+  /** An access grant by access id, from the custodian's collection. */
+  getAccessGrant(custodian: string, accessId: string): Promise<AccessGrant | undefined> {
+    return this.#getSealed(custodian, this.#key(KeyFamily.accessGrant, [accessId]), accessGrantSchema);
   }
 
-  /** Writes an access grant. */
+  /** Writes an access grant to the custodian's collection. */
   putAccessGrant(grant: AccessGrant): Promise<void> {
-    return this.#put(this.#key(KeyFamily.accessGrant, [grant.accessId]), grant);
+    return this.#putSealed(grant.custodian, this.#key(KeyFamily.accessGrant, [grant.accessId]), grant);
   }
 
-  /** A break-glass case by access id. */
-  getBreakGlass(accessId: string): Promise<BreakGlassCase | undefined> {
-    return this.#get(this.#key(KeyFamily.breakGlass, [accessId]), breakGlassCaseSchema);
+  /** A break-glass case by access id, from the custodian's collection. */
+  getBreakGlass(custodian: string, accessId: string): Promise<BreakGlassCase | undefined> {
+    return this.#getSealed(custodian, this.#key(KeyFamily.breakGlass, [accessId]), breakGlassCaseSchema);
   }
 
-  /** Writes a break-glass case. */
+  /** Writes a break-glass case to the custodian's collection. */
   putBreakGlass(bg: BreakGlassCase): Promise<void> {
-    return this.#put(this.#key(KeyFamily.breakGlass, [bg.accessId]), bg);
+    return this.#putSealed(bg.custodian, this.#key(KeyFamily.breakGlass, [bg.accessId]), bg);
   }
 
-  /** Writes an audit event (one key) and its three index entries (inverted time: newest first). */
+  #breakGlassReviewKey(accessId: string, n: number): string {
+    return this.#key(KeyFamily.breakGlassReview, [accessId, versionPart(n)]);
+  }
+
+  #reviewCountKey(accessId: string): string {
+    return this.#key(KeyFamily.breakGlassReviewCount, [accessId]);
+  }
+
+  /**
+   * Appends a review of a break-glass case: review n+1 under its own key (earlier reviews are never
+   * replaced) and the case's review count. Point reads and writes only: a transaction that writes may
+   * not range-scan private data, so reviews are found by number.
+   */
+  async appendBreakGlassReview(custodian: string, review: BreakGlassReview): Promise<void> {
+    const count = await this.#reviewCount(custodian, review.accessId);
+    await this.#putSealed(custodian, this.#breakGlassReviewKey(review.accessId, count + 1), review);
+    await this.#putSealed(custodian, this.#reviewCountKey(review.accessId), { count: count + 1 });
+  }
+
+  async #reviewCount(custodian: string, accessId: string): Promise<number> {
+    const head = await this.#getSealed(custodian, this.#reviewCountKey(accessId), reviewCountSchema);
+    return head?.count ?? 0;
+  }
+
+  /** The reviews of a break-glass case, oldest first. */
+  async breakGlassReviews(custodian: string, accessId: string): Promise<BreakGlassReview[]> {
+    const count = Math.min(await this.#reviewCount(custodian, accessId), MAX_SCAN);
+    const out: BreakGlassReview[] = [];
+    for (let n = 1; n <= count; n++) {
+      const review = await this.#getSealed(
+        custodian,
+        this.#breakGlassReviewKey(accessId, n),
+        breakGlassReviewSchema,
+      );
+      if (review) out.push(review);
+    }
+    return out;
+  }
+
+  #suspensionKey(actorDid: string, accessId: string): string {
+    return this.#key(KeyFamily.suspension, [actorDid, accessId]);
+  }
+
+  /** Writes a suspension; afterwards only the custodian's and the regulator's peers together change it. */
+  async putSuspension(s: Suspension): Promise<void> {
+    const key = this.#suspensionKey(s.actorDid, s.accessId);
+    await this.#put(key, s);
+    const regulator = (await this.consortium()).regulator;
+    await this.#stub.setStateValidationParameter(key, policyBytes(allOf([s.custodian, regulator])));
+  }
+
+  /** The suspension of an actor after one break-glass access, if any. */
+  getSuspension(actorDid: string, accessId: string): Promise<Suspension | undefined> {
+    return this.#get(this.#suspensionKey(actorDid, accessId), suspensionSchema);
+  }
+
+  /** Whether an actor is under an active suspension. */
+  async isSuspended(actorDid: string): Promise<boolean> {
+    const kvs = await this.#ids(KeyFamily.suspension, [actorDid], MAX_SCAN);
+    return kvs.some((kv) => parseJson(kv.value, suspensionSchema).active);
+  }
+
+  /**
+   * Writes an audit event to the custodian's collection (one key) and its three index entries
+   * (inverted time: newest first; the patient index under the keyed hash of the DID).
+   */
   async putAuditEvent(event: AuditEvent): Promise<void> {
-    await this.#put(this.#key(KeyFamily.audit, [event.eventId]), event);
+    const org = event.custodian;
+    await this.#putSealed(org, this.#key(KeyFamily.audit, [event.eventId]), event);
     const inv = invertedTime(Date.parse(event.txTime));
-    await this.#stub.putState(
-      this.#key(KeyFamily.auditByPatient, [event.patientDid, inv, event.eventId]),
-      INDEX_MARKER,
-    );
-    await this.#stub.putState(
-      this.#key(KeyFamily.auditByActor, [event.actorDid, inv, event.eventId]),
-      INDEX_MARKER,
-    );
-    await this.#stub.putState(
-      this.#key(KeyFamily.auditByRecord, [event.recordId, inv, event.eventId]),
-      INDEX_MARKER,
-    );
+    const patient = await this.#keyed(org, event.patientDid);
+    await this.#putSealedIndex(org, this.#key(KeyFamily.auditByPatient, [patient, inv, event.eventId]));
+    await this.#putSealedIndex(org, this.#key(KeyFamily.auditByActor, [event.actorDid, inv, event.eventId]));
+    await this.#putSealedIndex(org, this.#key(KeyFamily.auditByRecord, [event.recordId, inv, event.eventId]));
   }
 
-  /** An audit event by id. */
-  getAuditEvent(eventId: string): Promise<AuditEvent | undefined> {
-    return this.#get(this.#key(KeyFamily.audit, [eventId]), auditEventSchema);
+  /** An audit event by id, from the first of `orgs`' collections that holds it. */
+  async getAuditEvent(orgs: readonly string[], eventId: string): Promise<AuditEvent | undefined> {
+    for (const org of orgs) {
+      const event = await this.#getSealed(org, this.#key(KeyFamily.audit, [eventId]), auditEventSchema);
+      if (event) return event;
+    }
+    return undefined;
   }
 
-  /** A page of audit events of a patient, actor or record, newest first. */
-  async pageAudit(by: AuditIndex, id: string, pageSize: number, bookmark: string): Promise<Page<AuditEvent>> {
-    const page = await this.#page(AUDIT_INDEX[by], [id], pageSize, bookmark);
+  /** A page of audit events of a patient, actor or record in `orgs`' collections, newest first. */
+  async pageAudit(
+    orgs: readonly string[],
+    by: AuditIndex,
+    id: string,
+    pageSize: number,
+    bookmark: string,
+  ): Promise<Page<AuditEvent>> {
+    const page = await this.#mergedPage(
+      orgs,
+      AUDIT_INDEX[by],
+      async (org) => [by === 'patient' ? await this.#keyed(org, id) : id],
+      pageSize,
+      bookmark,
+      TIME_BOOKMARK,
+    );
     const items: AuditEvent[] = [];
-    for (const eventId of page.ids) {
-      const event = await this.getAuditEvent(eventId);
+    for (const e of page.entries) {
+      const event = await this.getAuditEvent([e.org], e.attrs[1] ?? '');
       if (event) items.push(event);
     }
     return { items, bookmark: page.bookmark, fetchedRecordsCount: page.fetchedRecordsCount };
@@ -479,6 +894,6 @@ export class Ledger {
   async putStudy(study: Study): Promise<void> {
     const key = this.#key(KeyFamily.study, [study.studyId]);
     await this.#put(key, study);
-    await this.#endorseBy(key, study.org);
+    await this.#stub.setStateValidationParameter(key, policyBytes(allOf([study.org])));
   }
 }

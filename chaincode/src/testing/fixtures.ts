@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RecordAnchor } from '@medledger/domain';
+import type { AccessDecision, RecordAnchor } from '@medledger/domain';
 import type { FakeSigner } from './fake-identity';
 import { uid, type Harness, type TestPatient } from './harness';
 
@@ -23,7 +23,60 @@ export function salt(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** Stages and anchors a record version; returns the anchor and the envelope used. */
+/** The metadata of a Condition record version of the cardiology department (no patient: that is transient). */
+export function recordMeta(recordId: string, version = 1) {
+  return {
+    recordId,
+    department: 'cardiology',
+    category: 'diagnosis',
+    level: 3,
+    fhirResourceType: 'Condition',
+    version,
+  };
+}
+
+/** A consent as its grantee's gateway presents it: the id and the patient's signed grant. */
+export interface PresentedConsent {
+  consentId: string;
+  jws: string;
+}
+
+/** Asks for access to a record (consents presented in the transient map); asserts it committed. */
+export async function accessRecord(
+  h: Harness,
+  who: FakeSigner,
+  record: Pick<RecordAnchor, 'recordId' | 'custodian'>,
+  body: Record<string, unknown>,
+  consents: readonly PresentedConsent[] = [],
+): Promise<AccessDecision> {
+  const { result, tx } = await h.submit<AccessDecision>(
+    who,
+    'access:AccessRecord',
+    { recordId: record.recordId, custodian: record.custodian, ...body },
+    consents.length > 0 ? { transient: { consents } } : {},
+  );
+  if (tx.status !== 'VALID' || tx.event?.name !== 'AccessDecided')
+    throw new Error(`AccessRecord ${tx.status}`);
+  return result;
+}
+
+/** Reads content with an access grant (on the custodian's peer unless `peer` says otherwise). */
+export function readRecord(
+  h: Harness,
+  who: FakeSigner,
+  record: Pick<RecordAnchor, 'recordId' | 'custodian'>,
+  accessId: string,
+  peer?: string,
+) {
+  return h.evaluate<{ resource: Record<string, unknown>; salt: string | null; contentHash: string }>(
+    who,
+    'access:ReadRecordContent',
+    { recordId: record.recordId, custodian: record.custodian, accessId },
+    peer === undefined ? {} : { peer },
+  );
+}
+
+/** Stages and anchors a record version (the patient in the transient map); returns the anchor and the envelope used. */
 export async function anchor(
   h: Harness,
   writer: FakeSigner,
@@ -42,7 +95,6 @@ export async function anchor(
   const resource = options.resource ?? condition();
   const meta = {
     recordId: options.recordId ?? uid('rec'),
-    patientDid: patient.did,
     department: options.department ?? 'cardiology',
     category: options.category ?? 'diagnosis',
     level: options.level ?? 3,
@@ -56,15 +108,19 @@ export async function anchor(
     qualityStatus: string;
     reasons: string[];
   }>(writer, 'record:StageRecordContent', meta, {
-    transient: { content: envelope },
-    endorsers: [writer.mspId],
+    transient: { content: envelope, subject: { patientDid: patient.did } },
   });
-  const { result } = await h.submit<RecordAnchor>(writer, 'record:AnchorRecord', {
-    ...meta,
-    previousHash: options.previousHash ?? null,
-    contentHash: staged.contentHash,
-    qualityStatus: staged.qualityStatus,
-    reasons: staged.reasons,
-  });
+  const { result } = await h.submit<RecordAnchor>(
+    writer,
+    'record:AnchorRecord',
+    {
+      ...meta,
+      previousHash: options.previousHash ?? null,
+      contentHash: staged.contentHash,
+      qualityStatus: staged.qualityStatus,
+      reasons: staged.reasons,
+    },
+    { transient: { subject: { patientDid: patient.did } } },
+  );
   return { anchor: result, envelope };
 }

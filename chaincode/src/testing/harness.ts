@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import {
   canonicalJson,
+  consentGrantPayloadSchema,
+  decodeCompactJws,
+  endorsingOrgs,
   generatePatientKey,
+  orgSlugOf,
+  parseStaffDid,
   signPatientPayload,
   signPatientRegistration,
+  transactions,
   type P256PrivateJwk,
   type P256PublicJwk,
+  type TransactionName,
 } from '@medledger/domain';
 import type { Context, Contract } from 'fabric-contract-api';
 import type { Clock } from '../custodian-clock';
@@ -41,27 +48,58 @@ export function newPatient(): KeyPair & { did: string; recovery: KeyPair } {
 /** Options of one call through the harness. */
 export interface CallOptions {
   transient?: Record<string, TransientValue>;
+  /** Endorsing orgs; by default the transaction registry's choice, as the gateway makes it. */
   endorsers?: readonly string[];
   time?: Date;
   txId?: string;
+  /** The evaluating peer's org; by default the registry's choice (the caller's own org otherwise). */
   peer?: string;
 }
 
 /**
- * Calls the chaincode's contracts by `contract:Function` against a {@link MemoryLedger}. The custodian's
- * clock (read by `ReadRecordContent` only) is in step with the time of the call unless a test gives one.
+ * Calls the chaincode's contracts by `contract:Function` against a {@link MemoryLedger}. Before the
+ * first call it deploys the consortium as the network does (InitConsortium endorsed by every org, and
+ * each org's InstallCollectionKey), unless created with `bootstrap: false`. Endorsers and evaluating
+ * peers come from the transaction registry (`endorsement`), so the tests exercise the same choice the
+ * gateway makes. The custodian's clock (read by `ReadRecordContent` only) is in step with the time of
+ * the call unless a test gives one.
  */
 export class Harness {
   readonly ledger: MemoryLedger;
   readonly #contracts = new Map<string, Contract>();
   #callTimeMs = 0;
+  #ready: Promise<void> | undefined;
 
-  constructor(ledger?: MemoryLedger, options: { custodianClock?: Clock } = {}) {
+  constructor(ledger?: MemoryLedger, options: { custodianClock?: Clock; bootstrap?: boolean } = {}) {
     this.ledger = ledger ?? new MemoryLedger({ orgs: ORGS });
     const clock = options.custodianClock ?? (() => this.#callTimeMs);
     for (const C of contracts) {
       const instance = C === AccessContract ? new AccessContract(clock) : new C();
       this.#contracts.set(instance.getName(), instance);
+    }
+    // A cloned ledger was deployed already.
+    if (options.bootstrap === false || ledger !== undefined) this.#ready = Promise.resolve();
+  }
+
+  /** Deploys the consortium and the collection keys (once). */
+  ready(): Promise<void> {
+    this.#ready ??= this.#bootstrap();
+    return this.#ready;
+  }
+
+  async #bootstrap(): Promise<void> {
+    const orgs = [...this.ledger.orgs];
+    await this.#call('submit', orgAdmin(orgs[0] ?? ''), 'consortium:InitConsortium', { orgs }, {});
+    for (const org of orgs) {
+      await this.#call(
+        'submit',
+        orgAdmin(org),
+        'consortium:InstallCollectionKey',
+        {},
+        {
+          transient: { collectionKey: { key: randomBytes(32).toString('hex') } },
+        },
+      );
     }
   }
 
@@ -81,6 +119,75 @@ export class Harness {
       input === undefined ? fn.call(contract, ctx) : fn.call(contract, ctx, canonicalJson(input));
   }
 
+  /** The grantee org of a signed consent grant in the transient map, as the gateway resolves it. */
+  async #granteeOrg(signer: FakeSigner, transient: Record<string, TransientValue> | undefined) {
+    const signed = transient?.consent as { jws?: string } | undefined;
+    if (signed?.jws === undefined) return undefined;
+    let payload: unknown;
+    try {
+      payload = decodeCompactJws(signed.jws).payload;
+    } catch {
+      // A malformed grant: any endorsers do, the chaincode refuses it.
+      return undefined;
+    }
+    const parsed = consentGrantPayloadSchema.safeParse(payload);
+    if (!parsed.success) return undefined;
+    const g = parsed.data.grantee;
+    if (g.kind === 'org') return g.mspId;
+    if (g.kind === 'staff')
+      return this.ledger.orgs.find((o) => orgSlugOf(o) === parseStaffDid(g.did)?.orgSlug);
+    const study = await this.#call<{ org: string }>(
+      'evaluate',
+      signer,
+      'study:GetStudy',
+      {
+        studyId: g.studyId,
+      },
+      {},
+    );
+    return study.org;
+  }
+
+  async #parties(signer: FakeSigner, name: string, input: unknown, options: CallOptions) {
+    const fnName = name.split(':')[1] ?? '';
+    const spec = fnName in transactions ? transactions[fnName as TransactionName] : undefined;
+    if (!spec) return undefined;
+    const custodian = (input as { custodian?: unknown } | undefined)?.custodian;
+    return endorsingOrgs(spec.endorsement, {
+      caller: signer.mspId,
+      orgs: this.ledger.orgs,
+      custodian: typeof custodian === 'string' ? custodian : signer.mspId,
+      ...(spec.endorsement === 'grantee+regulator'
+        ? { granteeOrg: (await this.#granteeOrg(signer, options.transient)) ?? signer.mspId }
+        : {}),
+    });
+  }
+
+  async #call<T>(
+    kind: 'submit' | 'evaluate',
+    signer: FakeSigner,
+    name: string,
+    input: unknown,
+    options: CallOptions,
+  ): Promise<T> {
+    const fn = this.#fn(name);
+    const args = input === undefined ? [] : [canonicalJson(input)];
+    if (kind === 'evaluate') {
+      const peer = options.peer ?? (await this.#parties(signer, name, input, options))?.[0];
+      const text = await this.ledger.evaluate(
+        { signer, ...this.#timed(options), args, ...(peer === undefined ? {} : { peer }) },
+        (ctx) => fn(ctx, input),
+      );
+      return JSON.parse(text) as T;
+    }
+    const endorsers = options.endorsers ?? (await this.#parties(signer, name, input, options));
+    const tx = await this.ledger.submit(
+      { signer, ...this.#timed(options), args, ...(endorsers === undefined ? {} : { endorsers }) },
+      (ctx) => fn(ctx, input),
+    );
+    return tx as T;
+  }
+
   /** Submits; returns the parsed response and the committed simulation. */
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the response type
   async submit<T = Record<string, unknown>>(
@@ -89,22 +196,20 @@ export class Harness {
     input: unknown,
     options: CallOptions = {},
   ): Promise<{ result: T; tx: Committed<string> }> {
-    const fn = this.#fn(name);
-    const tx = await this.ledger.submit({ signer, ...this.#timed(options) }, (ctx) => fn(ctx, input));
+    await this.ready();
+    const tx = await this.#call<Committed<string>>('submit', signer, name, input, options);
     return { result: JSON.parse(tx.response) as T, tx };
   }
 
-  /** Evaluates on one peer (default: the signer's org); returns the parsed response. */
-
+  /** Evaluates on one peer (default: the registry's choice); returns the parsed response. */
   async evaluate<T = Record<string, unknown>>(
     signer: FakeSigner,
     name: string,
     input: unknown,
     options: CallOptions = {},
   ): Promise<T> {
-    const fn = this.#fn(name);
-    const text = await this.ledger.evaluate({ signer, ...this.#timed(options) }, (ctx) => fn(ctx, input));
-    return JSON.parse(text) as T;
+    await this.ready();
+    return this.#call<T>('evaluate', signer, name, input, options);
   }
 }
 
@@ -137,7 +242,7 @@ export interface TestPatient extends KeyPair {
   recovery: KeyPair;
 }
 
-/** The RegisterPatient input a patient's app hands a hospital of `org` (proof of possession included). */
+/** What a patient's app hands a hospital of `org` (RegisterPatient's transient `patient`, with the proof of possession). */
 export function registrationInput(
   h: Harness,
   patient: KeyPair & { did: string; recovery: KeyPair },
@@ -152,7 +257,12 @@ export function registrationInput(
 export async function registerPatient(h: Harness, mspId = 'Hospital1MSP'): Promise<TestPatient> {
   const nurse = await registerStaff(h, mspId, 'nurse');
   const p = newPatient();
-  await h.submit(nurse, 'identity:RegisterPatient', registrationInput(h, p, mspId));
+  await h.submit(
+    nurse,
+    'identity:RegisterPatient',
+    {},
+    { transient: { patient: registrationInput(h, p, mspId) } },
+  );
   return { ...p, keyNumber: 1 };
 }
 

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { implicitCollection, sealedCollections } from '@medledger/domain';
 import { Context } from 'fabric-contract-api';
-import { ClientIdentity, KeyEndorsementPolicy } from 'fabric-shim';
+import { ClientIdentity } from 'fabric-shim';
 import type { ChaincodeStub, Iterators } from 'fabric-shim';
+import { decodePolicy, satisfiedBy } from '../ledger/policies';
 import type { FakeSigner } from './fake-identity';
 import { TestCertificateAuthority } from './test-ca';
 
@@ -22,6 +24,8 @@ export interface TxOptions {
   transient?: Readonly<Record<string, TransientValue>>;
   /** MSPs whose peers endorse. Default: the signer's org and the first other org of the ledger. */
   endorsers?: readonly string[];
+  /** The proposal's arguments as sent (recorded in the block and in what each endorser saw). */
+  args?: readonly string[];
 }
 
 /** What one simulation produced: the read-write set, the event and the response. */
@@ -42,6 +46,29 @@ export type TxStatus = 'VALID' | 'ENDORSEMENT_POLICY_FAILURE';
 /** The result of a submitted transaction. */
 export interface Committed<T> extends Simulation<T> {
   status: TxStatus;
+}
+
+/** A private data collection as the channel's chaincode definition declares it. */
+export interface CollectionRule {
+  readonly name: string;
+  readonly members: readonly string[];
+  /** Every one of these orgs' peers must endorse a write (the collection-level endorsement policy). */
+  readonly endorsers: readonly string[];
+  readonly memberOnlyRead: boolean;
+  readonly memberOnlyWrite: boolean;
+}
+
+/** A block entry: what every org's peer receives for one transaction, valid or not. */
+export interface BlockEntry {
+  txId: string;
+  status: TxStatus;
+  creator: string;
+  args: readonly string[];
+  response: string;
+  event: { name: string; payload: Buffer } | undefined;
+  writes: [string, Buffer | null][];
+  /** Collection, SHA-256 of the key, SHA-256 of the value (null: delete or purge), hex. */
+  privateHashes: [string, string, string | null][];
 }
 
 interface HistoryEntry {
@@ -88,7 +115,7 @@ function iteratorOf<T>(items: readonly T[]): Iterators.CommonIterator<T> {
   };
 }
 
-function sha256(data: Uint8Array): Buffer {
+function sha256(data: Uint8Array | string): Buffer {
   return createHash('sha256').update(data).digest();
 }
 
@@ -96,11 +123,21 @@ function sha256(data: Uint8Array): Buffer {
  * An in-memory Fabric channel for one chaincode, following the peer's semantics where the contracts
  * depend on them: composite keys with U+0000 separators; partial-key and paginated range scans in
  * UTF-8 byte order with bookmarks (paginated queries only in read-only transactions); NO
- * read-your-writes inside a transaction; private data per collection with `getPrivateDataHash`
- * available on every peer and values only on member peers (implicit collections); purge; the
- * transient map; one event per transaction (the last `setEvent` wins); key history; the transaction
- * timestamp; state-based endorsement checked at validation; and simulation on every endorsing peer
- * with a mismatch check, as the gateway would.
+ * read-your-writes inside a transaction; the transient map; one event per transaction (the last
+ * `setEvent` wins); key history; the transaction timestamp.
+ *
+ * Private data as Fabric v3 does it: each collection has member orgs; a peer of a non-member org holds
+ * only the hashes, so reading a value that exists fails there ("private data matching public hash
+ * version is not available") while a missing key reads empty; `getPrivateDataHash` works everywhere;
+ * `memberOnlyRead`/`memberOnlyWrite` check the transaction's CREATOR; purge; a range scan of private
+ * data and a write never share a transaction (the peer's simulator refuses a write after such a scan,
+ * and such a scan after a write: private range reads cannot be checked for phantoms at validation).
+ *
+ * Endorsement as Fabric v3 validates it (`statebased` v20): the proposal is simulated on a peer of
+ * every endorsing org (results must match); each public write is checked against the key's
+ * key-level policy if the key already has one, else the chaincode policy; each private write against
+ * the collection's endorsement policy (implicit collections: the owning org); the chaincode policy
+ * when nothing else was checked. Creating a key never meets its own new key-level policy.
  */
 export class MemoryLedger {
   readonly orgs: readonly string[];
@@ -109,28 +146,39 @@ export class MemoryLedger {
   readonly #privateHashes = new Map<string, Map<string, Buffer>>();
   readonly #sbe = new Map<string, Buffer>();
   readonly #history = new Map<string, HistoryEntry[]>();
+  readonly #collections = new Map<string, CollectionRule>();
   readonly #minOrgs: number;
   /** Issues every signer a real certificate; shared with clones so a signer keeps its certificate. */
   readonly #ca: TestCertificateAuthority;
+  /** What each org's peers were handed as endorser or evaluator: arguments and transient values. */
+  readonly #seen = new Map<string, string[]>();
   #clock: number;
   #txCounter = 0;
-  /** Committed transactions in order (ids and events), like blocks. */
-  readonly blocks: {
-    txId: string;
-    status: TxStatus;
-    event: { name: string; payload: Buffer } | undefined;
-  }[] = [];
+  /** Committed transactions in order, like blocks (every org's peer receives all of them). */
+  readonly blocks: BlockEntry[] = [];
 
   constructor(options: {
     orgs: readonly string[];
     start?: Date;
     chaincodePolicyMinOrgs?: number;
+    collections?: readonly CollectionRule[];
     ca?: TestCertificateAuthority;
   }) {
     this.orgs = options.orgs;
     this.#ca = options.ca ?? new TestCertificateAuthority();
     this.#clock = (options.start ?? new Date('2025-06-01T08:00:00.000Z')).getTime();
     this.#minOrgs = options.chaincodePolicyMinOrgs ?? 2;
+    const rules = options.collections ?? [
+      ...sealedCollections(options.orgs),
+      ...options.orgs.map((o) => ({
+        name: implicitCollection(o),
+        members: [o],
+        endorsers: [o],
+        memberOnlyRead: false,
+        memberOnlyWrite: false,
+      })),
+    ];
+    for (const r of rules) this.#collections.set(r.name, r);
   }
 
   /** The ledger clock (the timestamp the next transaction gets by default). */
@@ -158,12 +206,39 @@ export class MemoryLedger {
     return this.#private.get(collection)?.get(key);
   }
 
+  /** Committed private keys of a collection (for assertions). */
+  committedPrivateKeys(collection: string): string[] {
+    return [...(this.#private.get(collection)?.keys() ?? [])].sort(utf8Compare);
+  }
+
+  /**
+   * Everything an org's peers hold or were handed, as text: every block (creator, arguments,
+   * response, event, public writes, private key and value hashes), the values of the collections the
+   * org is a member of, and the arguments and transient values its peers received as endorser or
+   * evaluator. What a curious org could search its peer's files for.
+   */
+  orgView(mspId: string): string[] {
+    const out: string[] = [];
+    for (const b of this.blocks) {
+      out.push(b.creator, ...b.args, b.response, b.event?.payload.toString('utf8') ?? '');
+      for (const [k, v] of b.writes) out.push(k, v?.toString('utf8') ?? '');
+      for (const [c, k, v] of b.privateHashes) out.push(c, k, v ?? '');
+    }
+    for (const [name, values] of this.#private) {
+      if (!this.#collections.get(name)?.members.includes(mspId)) continue;
+      for (const [k, v] of values) out.push(k, v.toString('utf8'));
+    }
+    out.push(...(this.#seen.get(mspId) ?? []));
+    return out;
+  }
+
   /** A deep copy of this ledger (for double-execution tests). */
   clone(): MemoryLedger {
     const copy = new MemoryLedger({
       orgs: this.orgs,
       start: this.now,
       chaincodePolicyMinOrgs: this.#minOrgs,
+      collections: [...this.#collections.values()],
       ca: this.#ca,
     });
     for (const [k, v] of this.#state) copy.#state.set(k, v);
@@ -183,10 +258,19 @@ export class MemoryLedger {
     return { txId, time };
   }
 
+  #see(peer: string, options: TxOptions): void {
+    const seen = this.#seen.get(peer) ?? [];
+    seen.push(...(options.args ?? []));
+    for (const [k, v] of Object.entries(options.transient ?? {})) seen.push(k, toBuffer(v).toString('utf8'));
+    this.#seen.set(peer, seen);
+  }
+
   /** Runs `fn` as an evaluate (query) on one peer (default: the signer's org); nothing is committed. */
   async evaluate<T>(options: TxOptions & { peer?: string }, fn: (ctx: Context) => Promise<T>): Promise<T> {
     const { txId, time } = this.#nextTx(options);
-    const sim = await this.#simulate(options, txId, time, options.peer ?? options.signer.mspId, fn);
+    const peer = options.peer ?? options.signer.mspId;
+    this.#see(peer, options);
+    const sim = await this.#simulate(options, txId, time, peer, fn);
     return sim.response;
   }
 
@@ -199,6 +283,7 @@ export class MemoryLedger {
     ];
     let first: Simulation<T> | undefined;
     for (const peer of endorsers) {
+      this.#see(peer, options);
       const sim = await this.#simulate(options, txId, time, peer, fn);
       if (!first) first = sim;
       else if (fingerprint(sim) !== fingerprint(first))
@@ -210,27 +295,35 @@ export class MemoryLedger {
     }
     const status = this.#validate(first, endorsers);
     if (status === 'VALID') this.#commit(first, time);
-    this.blocks.push({ txId, status, event: status === 'VALID' ? first.event : undefined });
+    this.blocks.push(blockEntry(first, status, options));
     return { ...first, status };
   }
 
   #validate(sim: Simulation<unknown>, endorsers: readonly string[]): TxStatus {
-    const orgs = new Set(endorsers);
-    const needed: string[][] = [];
-    let needsChaincodePolicy = false;
+    const orgs = new Set(endorsers.filter((o) => this.orgs.includes(o)));
+    const chaincodePolicy = (): boolean => orgs.size >= this.#minOrgs;
+    let checked = false;
+    let chaincodeChecked = false;
+    const checkChaincode = (): boolean => {
+      checked = true;
+      if (chaincodeChecked) return true;
+      chaincodeChecked = true;
+      return chaincodePolicy();
+    };
     for (const key of [...sim.writes.keys(), ...sim.validationParameters.keys()]) {
       const sbe = this.#sbe.get(key);
-      if (sbe) needed.push(new KeyEndorsementPolicy(sbe).listOrgs());
-      else needsChaincodePolicy = true;
+      if (sbe) {
+        checked = true;
+        if (!satisfiedBy(decodePolicy(sbe), orgs)) return 'ENDORSEMENT_POLICY_FAILURE';
+      } else if (!checkChaincode()) return 'ENDORSEMENT_POLICY_FAILURE';
     }
     for (const collection of new Set([...sim.privateWrites.keys(), ...sim.purges.keys()])) {
-      const owner = /^_implicit_org_(.+)$/.exec(collection)?.[1];
-      if (owner) needed.push([owner]);
-      else needsChaincodePolicy = true;
+      const rule = this.#collections.get(collection);
+      if (!rule) return 'ENDORSEMENT_POLICY_FAILURE';
+      checked = true;
+      if (!rule.endorsers.every((o) => orgs.has(o))) return 'ENDORSEMENT_POLICY_FAILURE';
     }
-    if (needed.length === 0) needsChaincodePolicy = true;
-    if (needsChaincodePolicy && orgs.size < this.#minOrgs) return 'ENDORSEMENT_POLICY_FAILURE';
-    for (const group of needed) if (!group.every((o) => orgs.has(o))) return 'ENDORSEMENT_POLICY_FAILURE';
+    if (!checked && !checkChaincode()) return 'ENDORSEMENT_POLICY_FAILURE';
     return 'VALID';
   }
 
@@ -300,6 +393,17 @@ export class MemoryLedger {
     };
   }
 
+  /** @internal the collection as defined; throws like the peer for an undefined one. */
+  collection(name: string): CollectionRule {
+    const rule = this.#collections.get(name);
+    if (!rule) {
+      throw new Error(
+        `collection [${name}] not defined in the collection config for namespace [${CHAINCODE}]`,
+      );
+    }
+    return rule;
+  }
+
   /** @internal committed reads for the stub. */
   readState(key: string): Buffer | undefined {
     return this.#state.get(key);
@@ -308,6 +412,13 @@ export class MemoryLedger {
   /** @internal */
   rangeState(start: string, end: string): [string, Buffer][] {
     return [...this.#state.entries()]
+      .filter(([k]) => utf8Compare(k, start) >= 0 && (end === '' || utf8Compare(k, end) < 0))
+      .sort(([a], [b]) => utf8Compare(a, b));
+  }
+
+  /** @internal */
+  rangePrivate(collection: string, start: string, end: string): [string, Buffer][] {
+    return [...(this.#private.get(collection)?.entries() ?? [])]
       .filter(([k]) => utf8Compare(k, start) >= 0 && (end === '' || utf8Compare(k, end) < 0))
       .sort(([a], [b]) => utf8Compare(a, b));
   }
@@ -331,6 +442,26 @@ export class MemoryLedger {
   readValidationParameter(key: string): Buffer | undefined {
     return this.#sbe.get(key);
   }
+}
+
+function blockEntry(sim: Simulation<unknown>, status: TxStatus, options: TxOptions): BlockEntry {
+  const privateHashes: [string, string, string | null][] = [];
+  for (const [c, m] of sim.privateWrites) {
+    for (const [k, v] of m)
+      privateHashes.push([c, sha256(k).toString('hex'), v ? sha256(v).toString('hex') : null]);
+  }
+  for (const [c, keys] of sim.purges)
+    for (const k of keys) privateHashes.push([c, sha256(k).toString('hex'), null]);
+  return {
+    txId: sim.txId,
+    status,
+    creator: `${options.signer.mspId} ${options.signer.cn}`,
+    args: options.args ?? [],
+    response: typeof sim.response === 'string' ? sim.response : JSON.stringify(sim.response ?? null),
+    event: sim.event,
+    writes: [...sim.writes],
+    privateHashes,
+  };
 }
 
 function fingerprint(sim: Simulation<unknown>): string {
@@ -375,6 +506,10 @@ export class MemoryStub {
   readonly validationParameters = new Map<string, Buffer>();
   event: { name: string; payload: Buffer } | undefined;
   paginated = false;
+  /** A range scan of private data was made: the simulator refuses writes from then on. */
+  #privateScanned = false;
+  /** A write was made: the simulator refuses range scans of private data from then on. */
+  #wrote = false;
   readonly #ledger: MemoryLedger;
   readonly #options: StubOptions;
 
@@ -391,6 +526,7 @@ export class MemoryStub {
     return 'medledger';
   }
 
+  /** The MSP of the peer running the simulation (Fabric: the peer's local MSP). */
   getMspID(): string {
     return this.#options.peer;
   }
@@ -427,6 +563,16 @@ export class MemoryStub {
     if (key.length === 0) throw new Error('key must not be an empty string');
   }
 
+  /** Fabric's write precondition (`txsimulator`): no write after a range scan of private data. */
+  #beforeWrite(): void {
+    if (this.#privateScanned) {
+      throw new Error(
+        `txid [${this.#options.txId}]: unsuppored transaction. Transaction has already performed queries on pvt data. Writes are not allowed`,
+      );
+    }
+    this.#wrote = true;
+  }
+
   getState(key: string): Promise<Uint8Array> {
     this.#checkKey(key);
     return Promise.resolve(this.#ledger.readState(key) ?? Buffer.alloc(0));
@@ -434,6 +580,7 @@ export class MemoryStub {
 
   putState(key: string, value: Uint8Array): Promise<void> {
     this.#checkKey(key);
+    this.#beforeWrite();
     // As on a real peer, an empty value is a delete.
     this.writes.set(key, value.length === 0 ? null : Buffer.from(value));
     return Promise.resolve();
@@ -441,11 +588,13 @@ export class MemoryStub {
 
   deleteState(key: string): Promise<void> {
     this.#checkKey(key);
+    this.#beforeWrite();
     this.writes.set(key, null);
     return Promise.resolve();
   }
 
   setStateValidationParameter(key: string, ep: Uint8Array): Promise<void> {
+    this.#beforeWrite();
     this.validationParameters.set(key, Buffer.from(ep));
     return Promise.resolve();
   }
@@ -510,26 +659,77 @@ export class MemoryStub {
     this.event = { name, payload: Buffer.from(payload) };
   }
 
-  #member(collection: string): void {
-    const owner = /^_implicit_org_(.+)$/.exec(collection)?.[1];
-    if (owner !== undefined && owner !== this.#options.peer) {
+  /** The collection, after Fabric's creator check (`memberOnlyRead` / `memberOnlyWrite`). */
+  #collection(collection: string, access: 'read' | 'write') {
+    const rule = this.#ledger.collection(collection);
+    const only = access === 'read' ? rule.memberOnlyRead : rule.memberOnlyWrite;
+    if (only && !rule.members.includes(this.#options.signer.mspId)) {
       throw new Error(
-        `tx creator does not have read access permission on privatedata in chaincodeName:${CHAINCODE} collectionName: ${collection}`,
+        `tx creator does not have ${access} access permission on privatedata in chaincodeName:${CHAINCODE} collectionName: ${collection}`,
       );
     }
+    return rule;
+  }
+
+  #isMemberPeer(collection: string): boolean {
+    return this.#ledger.collection(collection).members.includes(this.#options.peer);
   }
 
   getPrivateData(collection: string, key: string): Promise<Uint8Array> {
-    this.#member(collection);
+    this.#collection(collection, 'read');
+    if (!this.#isMemberPeer(collection)) {
+      // A non-member peer holds the hash but not the value: Fabric refuses the read.
+      if (this.#ledger.readPrivateHash(collection, key)) {
+        return Promise.reject(
+          new Error(
+            'private data matching public hash version is not available. Public hash version = {BlockNum: 1, TxNum: 0}, Private data version = <nil>',
+          ),
+        );
+      }
+      return Promise.resolve(Buffer.alloc(0));
+    }
     return Promise.resolve(this.#ledger.readPrivate(collection, key) ?? Buffer.alloc(0));
   }
 
   getPrivateDataHash(collection: string, key: string): Promise<Uint8Array> {
+    this.#ledger.collection(collection);
     return Promise.resolve(this.#ledger.readPrivateHash(collection, key) ?? Buffer.alloc(0));
   }
 
+  /** Like fabric-shim, resolves to `{ iterator }`, not to the iterator its typings promise. */
+  getPrivateDataByRange(
+    collection: string,
+    startKey: string,
+    endKey: string,
+  ): Promise<Iterators.StateQueryIterator> {
+    this.#collection(collection, 'read');
+    if (this.#wrote) {
+      throw new Error(
+        `txid [${this.#options.txId}]: unsuppored transaction. Queries on pvt data is supported only in a read-only transaction`,
+      );
+    }
+    this.#privateScanned = true;
+    const entries = this.#isMemberPeer(collection)
+      ? this.#ledger.rangePrivate(collection, startKey, endKey)
+      : [];
+    return Promise.resolve({
+      iterator: iteratorOf(this.#kvs(entries)),
+    } as unknown as Iterators.StateQueryIterator);
+  }
+
+  getPrivateDataByPartialCompositeKey(
+    collection: string,
+    objectType: string,
+    attributes: string[],
+  ): Promise<Iterators.StateQueryIterator> {
+    const start = this.createCompositeKey(objectType, attributes);
+    return this.getPrivateDataByRange(collection, start, `${start}${MAX_RUNE}`);
+  }
+
   #privateWrite(collection: string, key: string, value: Buffer | null): void {
+    this.#collection(collection, 'write');
     this.#checkKey(key);
+    this.#beforeWrite();
     const m = this.privateWrites.get(collection) ?? new Map<string, Buffer | null>();
     m.set(key, value);
     this.privateWrites.set(collection, m);
@@ -546,14 +746,12 @@ export class MemoryStub {
   }
 
   purgePrivateData(collection: string, key: string): Promise<void> {
+    this.#collection(collection, 'write');
     this.#checkKey(key);
+    this.#beforeWrite();
     const s = this.purges.get(collection) ?? new Set<string>();
     s.add(key);
     this.purges.set(collection, s);
     return Promise.resolve();
-  }
-
-  getPrivateDataByPartialCompositeKey(): Promise<Iterators.StateQueryIterator> {
-    return Promise.reject(new Error('not used by MedLedger'));
   }
 }

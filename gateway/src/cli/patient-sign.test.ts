@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,7 +9,9 @@ import {
   jwkThumbprint,
   keyRecoveryPayloadSchema,
   patientRegistrationPayloadSchema,
-  registerPatientInput,
+  consentGrantPayloadSchema,
+  consentRevokePayloadSchema,
+  registerPatientPayload,
   verifyCompactJws,
   type P256PublicJwk,
 } from '@medledger/domain';
@@ -43,7 +45,7 @@ describe("patient-sign: what a patient's app signs", () => {
       '--recovery-key',
       join(dir, 'recovery.jwk.json'),
     );
-    const body = registerPatientInput.parse(JSON.parse(out));
+    const body = registerPatientPayload.parse(JSON.parse(out));
     assert.deepEqual(body.publicKeyJwk, key);
     const { header, payload } = verifyCompactJws(body.proof, key);
     assert.equal(header.kid, `${did}#key-1`);
@@ -77,6 +79,24 @@ describe("patient-sign: what a patient's app signs", () => {
     assert.deepEqual(payload.recoveryPublicKeyJwk, recovery);
     assert.deepEqual(payload.newPublicKeyJwk, next);
     assert.equal(payload.newRecoveryKeyThumbprint, jwkThumbprint(nextRecovery));
+  });
+
+  it('when a grant is revoked, then the body carries the revocation signed by the patient key and the signed grant it revokes', () => {
+    const key = newKey('grantor.jwk.json');
+    const keyFile = join(dir, 'grantor.jwk.json');
+    const grant = run('--key', keyFile, '--did', did, '--grantee-org', 'Hospital2MSP');
+    const grantFile = join(dir, 'grant.json');
+    writeFileSync(grantFile, grant);
+    const consentId = 'c'.repeat(64);
+    const out = JSON.parse(
+      run('--revoke', '--key', keyFile, '--did', did, '--consent-id', consentId, '--grant', grantFile),
+    ) as { jws: string; grantJws: string };
+    assert.deepEqual(Object.keys(out).sort(), ['grantJws', 'jws']);
+    assert.equal(out.grantJws, (JSON.parse(grant) as { jws: string }).jws);
+    const revocation = consentRevokePayloadSchema.parse(verifyCompactJws(out.jws, key).payload);
+    assert.deepEqual([revocation.consentId, revocation.patientDid], [consentId, did]);
+    const granted = consentGrantPayloadSchema.parse(verifyCompactJws(out.grantJws, key).payload);
+    assert.deepEqual(granted.grantee, { kind: 'org', mspId: 'Hospital2MSP' });
   });
 
   it('when a registration lacks the recovery key, then it says how to call it and prints nothing', () => {

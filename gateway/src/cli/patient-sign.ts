@@ -4,9 +4,10 @@
  * verifies against the patient's DID document, so no one else can forge or replay them. Modes (see
  * `--help`): a new key pair (make two: the signing key and a recovery key the patient keeps offline,
  * whose RFC 7638 thumbprint alone goes on the ledger until it is used); the body of a registration with
- * its proof of possession; a recovery of a lost key signed by the recovery key; a consent grant; and a
- * proof of the key for `GET /v1/patients/{did}/access-log` (the `Medledger-Patient-Proof` header, valid
- * `--ttl` seconds, at most 300, once).
+ * its proof of possession; a recovery of a lost key signed by the recovery key; a consent grant; the
+ * revocation of a grant, sent with the signed grant it revokes (the patient keeps what the grant mode
+ * printed); and a proof of the key for `GET /v1/patients/{did}/access-log` (the
+ * `Medledger-Patient-Proof` header, valid `--ttl` seconds, at most 300, once).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -27,7 +28,7 @@ import {
 
 const PATIENT_SIGN = command({
   summary:
-    "Signs for a patient with the patient's own keys: a new key pair, a registration, a key recovery, a consent grant, or a proof for the access log.",
+    "Signs for a patient with the patient's own keys: a new key pair, a registration, a key recovery, a consent grant, its revocation, or a proof for the access log.",
   options: {
     'new-key': {
       type: 'string',
@@ -43,6 +44,21 @@ const PATIENT_SIGN = command({
       type: 'boolean',
       description:
         'print the body of POST /v1/patients/{did}/keys/recovery (--did, --recovery-key, --new-public-key, --next-recovery-key)',
+    },
+    revoke: {
+      type: 'boolean',
+      description:
+        'print the body of POST /v1/consents/{id}/revoke: the signed revocation with the signed grant it revokes (--key, --did, --consent-id, --grant)',
+    },
+    'consent-id': {
+      type: 'string',
+      value: 'ID',
+      description: "revocation: the consent id (the grant's tx id)",
+    },
+    grant: {
+      type: 'string',
+      value: 'FILE',
+      description: 'revocation: the grant as the grant mode printed it ({"jws": ...}), kept by the patient',
     },
     org: {
       type: 'string',
@@ -105,13 +121,14 @@ const PATIENT_SIGN = command({
     },
   },
   details: [
-    'Modes: --new-key FILE; --register; --recover; a consent grant (--key, --did, --grantee-org), printed as the JSON body of POST /v1/consents; --access-log-proof (--key, --did, --aud), printed alone.',
+    'Modes: --new-key FILE; --register; --recover; a consent grant (--key, --did, --grantee-org), printed as the JSON body of POST /v1/consents; --revoke; --access-log-proof (--key, --did, --aud), printed alone.',
   ],
   examples: [
     'node gateway/dist/cli/patient-sign.js --new-key patient.jwk.json',
     'node gateway/dist/cli/patient-sign.js --register --org Hospital1MSP --did did:medledger:patient:p-7f3a9c --key patient.jwk.json --recovery-key recovery.jwk.json',
     'node gateway/dist/cli/patient-sign.js --recover --did did:medledger:patient:p-7f3a9c --recovery-key recovery.jwk.json --new-public-key new.jwk.json --next-recovery-key recovery-2.jwk.json',
     'node gateway/dist/cli/patient-sign.js --key patient.jwk.json --did did:medledger:patient:p-7f3a9c --grantee-org Hospital2MSP --categories diagnosis,lab --days 30',
+    'node gateway/dist/cli/patient-sign.js --revoke --key patient.jwk.json --did did:medledger:patient:p-7f3a9c --consent-id <64 hex> --grant grant.json',
     'node gateway/dist/cli/patient-sign.js --access-log-proof --aud Hospital1MSP --key patient.jwk.json --did did:medledger:patient:p-7f3a9c',
   ],
 });
@@ -157,6 +174,23 @@ function recover(values: PatientSignValues): string {
   return JSON.stringify({ jws });
 }
 
+/** The key id in the patient's DID document (its current key id). */
+function signerOf(values: PatientSignValues, v: { key: string; did: string }) {
+  return { patientDid: v.did, privateJwk: keyPair(v.key).privateJwk, kid: values.kid ?? `${v.did}#key-1` };
+}
+
+function revoke(values: PatientSignValues): string {
+  const v = needs(values, '--revoke', ['key', 'did', 'consent-id', 'grant']);
+  const { jws: grantJws } = JSON.parse(readFileSync(v.grant, 'utf8')) as { jws?: unknown };
+  if (typeof grantJws !== 'string')
+    throw new UsageError('--grant must hold the grant as printed: {"jws": ...}');
+  const revocation = { typ: SIGNED_PAYLOAD_TYPES.revoke, consentId: v['consent-id'] };
+  return JSON.stringify({
+    jws: signPatientPayload(revocation, signerOf(values, v), { nowMs: Date.now() }),
+    grantJws,
+  });
+}
+
 function accessLogProof(values: PatientSignValues): string {
   const v = needs(values, '--access-log-proof', ['aud', 'key', 'did']);
   const ttl = Number(values.ttl);
@@ -182,13 +216,7 @@ function consentGrant(values: PatientSignValues): string {
     periodStart: new Date(now).toISOString(),
     periodEnd: new Date(now + Number(values.days) * 86_400_000).toISOString(),
   };
-  // The kid names the key in the patient's DID document (its current key id).
-  const signer = {
-    patientDid: v.did,
-    privateJwk: keyPair(v.key).privateJwk,
-    kid: values.kid ?? `${v.did}#key-1`,
-  };
-  return JSON.stringify({ jws: signPatientPayload(grant, signer, { nowMs: now }) });
+  return JSON.stringify({ jws: signPatientPayload(grant, signerOf(values, v), { nowMs: now }) });
 }
 
 function output(values: PatientSignValues): string {
@@ -199,6 +227,7 @@ function output(values: PatientSignValues): string {
   }
   if (values.register) return register(values);
   if (values.recover) return recover(values);
+  if (values.revoke) return revoke(values);
   if (values['access-log-proof']) return accessLogProof(values);
   return consentGrant(values);
 }

@@ -18,7 +18,7 @@ import {
   type CommittedBlock,
   type ValidationCode,
 } from './commit-tracker';
-import { isMvccConflict, ledgerTimeout, ledgerUnavailable, mapLedgerError } from './error-mapping';
+import { isRetryableConflict, ledgerTimeout, ledgerUnavailable, mapLedgerError } from './error-mapping';
 
 /** A block stream the test pushes blocks into, or breaks. */
 class FakeStream implements BlockStream {
@@ -292,7 +292,7 @@ describe('submit and wait, stream and status paths', () => {
     } catch (err) {
       const mapped = mapLedgerError(err, 'submit');
       assert.equal(mapped.txId, txId);
-      return { status: mapped.status, code: mapped.code, mvcc: isMvccConflict(err) };
+      return { status: mapped.status, code: mapped.code, mvcc: isRetryableConflict(err) };
     }
   }
 

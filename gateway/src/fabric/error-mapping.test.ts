@@ -13,7 +13,7 @@ import {
 import { ErrorCode } from '@medledger/domain';
 
 import { AppError } from '../errors';
-import { extractChaincodeError, isMvccConflict, mapLedgerError } from './error-mapping';
+import { extractChaincodeError, isRetryableConflict, mapLedgerError } from './error-mapping';
 
 function serviceError(code: GrpcStatus, message: string): ServiceError {
   return Object.assign(new Error(message), { code, details: message, metadata: new Metadata() });
@@ -192,12 +192,17 @@ describe('ledger error mapping', () => {
     assert.equal(mapLedgerError(e), e);
   });
 
-  it('when only an MVCC commit error is given, then isMvccConflict is true', () => {
-    assert.ok(isMvccConflict(new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't' })));
+  it('when a commit lost a race (MVCC, or the endorsement policy a write-once key got meanwhile), then isRetryableConflict is true; other errors are not', () => {
     assert.ok(
-      !isMvccConflict(new CommitError({ code: StatusCode.ENDORSEMENT_POLICY_FAILURE, transactionId: 't' })),
+      isRetryableConflict(new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't' })),
     );
-    assert.ok(!isMvccConflict(new Error('x')));
+    assert.ok(
+      isRetryableConflict(
+        new CommitError({ code: StatusCode.ENDORSEMENT_POLICY_FAILURE, transactionId: 't' }),
+      ),
+    );
+    assert.ok(!isRetryableConflict(new CommitError({ code: StatusCode.BAD_PAYLOAD, transactionId: 't' })));
+    assert.ok(!isRetryableConflict(new Error('x')));
   });
 
   it('when a chaincode message has control characters, then the detail drops them', () => {
@@ -208,7 +213,7 @@ describe('ledger error mapping', () => {
     assert.equal(extractChaincodeError('no code here'), undefined);
   });
 
-  it('when any domain error code is mapped, then it is a 4xx (STATE_INVALID a 502, a lagging endorser a retryable 503), never 500', () => {
+  it('when any domain error code is mapped, then it is a 4xx (STATE_INVALID a 502, a lagging endorser or an unfinished deployment a retryable 503), never 500', () => {
     const expected: Record<string, number> = {
       VALIDATION_FAILED: 400,
       NOT_FOUND: 404,
@@ -231,11 +236,13 @@ describe('ledger error mapping', () => {
       BENCH_LOADER_DISABLED: 403,
       STATE_INVALID: 502,
       PROPOSAL_TIME_SKEW: 403,
+      NOT_INITIALIZED: 503,
     };
     for (const code of Object.values(ErrorCode)) {
       const mapped = mapLedgerError(new Error(`transaction returned with failure: [${code}] x-1`));
       assert.equal(mapped.code, code);
       assert.equal(mapped.status, expected[code], code);
+      if (mapped.status === 503) assert.ok(mapped.retryAfterSeconds !== undefined, `${code} Retry-After`);
     }
   });
 

@@ -89,12 +89,19 @@ function txIdOf(err: GatewayLikeError): { txId?: string } {
   return err.transactionId ? { txId: err.transactionId } : {};
 }
 
-/** True when the error is a commit that failed with MVCC or phantom read conflict (retryable). */
-export function isMvccConflict(err: unknown): boolean {
+/**
+ * True when the error is a commit that lost a race with another transaction, so a fresh endorsement
+ * may succeed or get a definite answer: an MVCC or phantom read conflict, or an endorsement policy
+ * failure, which is what a second create of a write-once key gets when the first committed after this
+ * one was endorsed (the key then carries a key-level policy of every peer org, checked before MVCC).
+ */
+export function isRetryableConflict(err: unknown): boolean {
   return (
     isGatewayLike(err) &&
     err.name === 'CommitError' &&
-    (err.code === StatusCode.MVCC_READ_CONFLICT || err.code === StatusCode.PHANTOM_READ_CONFLICT)
+    (err.code === StatusCode.MVCC_READ_CONFLICT ||
+      err.code === StatusCode.PHANTOM_READ_CONFLICT ||
+      err.code === StatusCode.ENDORSEMENT_POLICY_FAILURE)
   );
 }
 

@@ -3,7 +3,8 @@
  * one shared gRPC connection per peer, deadlines on every call, submit = endorse, submit, wait for the
  * commit (from the gateway's one block stream with a {@link CommitTracker}, or one CommitStatus call
  * per transaction without); success only when VALID; MVCC conflicts retried with a fresh endorsement
- * (bounded).
+ * (bounded), as is a second create of a write-once key that lost its race (its retry gets the definite
+ * answer, e.g. CONFLICT).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomInt } from 'node:crypto';
@@ -22,7 +23,7 @@ import { AppError, GatewayErrorCode } from '../errors';
 import { crashAt } from '../failpoints';
 import type { Wallet } from '../wallet';
 import { submitAndWait, type CommitTracker } from './commit-tracker';
-import { isMvccConflict, mapLedgerError } from './error-mapping';
+import { isRetryableConflict, mapLedgerError } from './error-mapping';
 import type { PeerConnection } from './connection';
 import type {
   EndorsedTransaction,
@@ -243,7 +244,7 @@ export class FabricLedgerClient implements LedgerClient {
         try {
           return await this.#submitOnce(c, fn, arg, options);
         } catch (err) {
-          if (attempt < retries && isMvccConflict(err)) {
+          if (attempt < retries && isRetryableConflict(err)) {
             // A fresh endorsement reads the new state; a little jitter spreads colliding writers.
             await sleep(randomInt(5, 25 * (attempt + 1)));
             continue;

@@ -11,7 +11,7 @@ import {
 import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
 import { AppError } from '../errors';
 import { RateLimiter } from '../rate-limit';
-import { hashOf, txId } from '../testing/fake-ledger';
+import { consentFixture, defaultHandlers, hashOf, txId } from '../testing/fake-ledger';
 import { foreignKey, startTestGateway, AUDIENCE, ISSUER, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
 import { mintToken } from '../auth/tokens';
@@ -157,7 +157,8 @@ describe('gateway HTTP layer: records', () => {
     const anchor = gw.fake.callsOf('record:AnchorRecord').find((c) => c.input['recordId'] === id);
     assert.ok(anchor);
     assert.equal(anchor.input['previousHash'], null);
-    assert.equal(anchor.options.transient, undefined);
+    assert.deepEqual(anchor.options.endorsingOrganizations, ['Hospital1MSP', 'RegulatorMSP']);
+    assert.deepEqual(Object.keys(anchor.options.transient ?? {}), ['subject']);
     assert.match(String(r.body['txId']), /^[0-9a-f]{64}$/);
     assert.match(String(r.body['stageTxId']), /^[0-9a-f]{64}$/);
     assert.equal(r.headers.get('x-transaction-id'), r.body['txId']);
@@ -197,7 +198,7 @@ describe('gateway HTTP layer: records', () => {
     assert.deepEqual(read?.options.endorsingOrganizations, ['Hospital1MSP']);
   });
 
-  it('when the record is reviewed or erased, then 200/201', async () => {
+  it('when the record is reviewed, erased, or its staged content purged, then 200/201, endorsed by the own org and the regulator', async () => {
     const id = recordId();
     assert.equal(
       (await call(gw, 'POST', `/v1/records/${id}/review`, { token: doctor, body: { version: 1 } })).status,
@@ -208,6 +209,144 @@ describe('gateway HTTP layer: records', () => {
       body: { reason: 'patient_request' },
     });
     assert.equal(e.status, 201, e.text);
+    const p = await call(gw, 'POST', `/v1/records/${id}/staged-erasures`, {
+      token: doctor,
+      body: { version: 1, reason: 'data_error' },
+    });
+    assert.equal(p.status, 201, p.text);
+    assert.equal((p.body['erasure'] as { staged: boolean }).staged, true);
+    for (const fn of [
+      'record:ReviewRecordQuality',
+      'record:EraseRecordContent',
+      'record:PurgeStagedContent',
+    ]) {
+      const c = gw.fake.callsOf(fn).find((x) => x.input['recordId'] === id);
+      assert.deepEqual(c?.options.endorsingOrganizations, ['Hospital1MSP', 'RegulatorMSP'], fn);
+    }
+  });
+});
+
+describe('gateway HTTP layer: records of another custodian (issue 12 holes 5, 6, 10, 15)', () => {
+  it("when a record is read, its history asked or its content read with `custodian`, then the ledger is asked about that custodian's record; without it, the caller's own", async () => {
+    const id = recordId();
+    const q = `custodian=Hospital2MSP`;
+    assert.equal((await call(gw, 'GET', `/v1/records/${id}?${q}`, { token: doctor })).status, 200);
+    assert.equal((await call(gw, 'GET', `/v1/records/${id}/history?${q}`, { token: doctor })).status, 200);
+    assert.equal((await call(gw, 'GET', `/v1/records/${id}`, { token: doctor })).status, 200);
+    const reads = gw.fake.callsOf('record:GetRecord').filter((c) => c.input['recordId'] === id);
+    assert.deepEqual(
+      reads.map((c) => c.input['custodian']),
+      ['Hospital2MSP', 'Hospital1MSP'],
+    );
+    assert.equal(
+      gw.fake.callsOf('record:GetRecordHistory').find((c) => c.input['recordId'] === id)?.input['custodian'],
+      'Hospital2MSP',
+    );
+    const c = await call(gw, 'GET', `/v1/records/${id}/content?${q}&accessId=${txId()}`, { token: doctor });
+    assert.equal(c.status, 200, c.text);
+    const read = gw.fake.callsOf('access:ReadRecordContent').find((x) => x.input['recordId'] === id);
+    assert.deepEqual(read?.options.endorsingOrganizations, ['Hospital2MSP']);
+    assert.equal(read.input['custodian'], 'Hospital2MSP');
+  });
+
+  it("when access to another hospital's record is asked with the patient, then the consents this org holds for the patient and purpose are presented in the transient map, and the custodian and the regulator endorse", async () => {
+    const id = recordId();
+    const did = patient();
+    const held = [
+      consentFixture(did, { purpose: 'treatment', grantedAt: '2026-01-02T00:00:00.000Z' }),
+      consentFixture(did, { purpose: 'treatment', grantedAt: '2026-01-03T00:00:00.000Z' }),
+      consentFixture(did, { purpose: 'research' }),
+      consentFixture(did, { purpose: 'treatment', status: 'revoked' }),
+    ];
+    gw.fake.handlers['consent:ListPatientConsents'] = () => ({
+      items: held,
+      bookmark: '',
+      fetchedRecordsCount: 4,
+    });
+    try {
+      const a = await call(gw, 'POST', `/v1/records/${id}/access`, {
+        token: doctor,
+        body: { purpose: 'treatment', custodian: 'Hospital2MSP', patientDid: did },
+      });
+      assert.equal(a.status, 200, a.text);
+    } finally {
+      gw.fake.handlers['consent:ListPatientConsents'] =
+        defaultHandlers()['consent:ListPatientConsents'] ?? (() => ({}));
+    }
+    const list = gw.fake.callsOf('consent:ListPatientConsents').at(-1);
+    assert.deepEqual(list?.options.endorsingOrganizations, ['Hospital1MSP'], 'read on the own peer');
+    const access = gw.fake.callsOf('access:AccessRecord').find((c) => c.input['recordId'] === id);
+    assert.ok(access);
+    assert.deepEqual(access.options.endorsingOrganizations, ['Hospital2MSP', 'RegulatorMSP']);
+    assert.equal(JSON.stringify(access.input).includes(did), false, 'no patient in the arguments');
+    const presented = JSON.parse(access.options.transient?.['consents'] ?? '[]') as { consentId: string }[];
+    assert.deepEqual(
+      presented.map((p) => p.consentId),
+      [held[1]?.['consentId'], held[0]?.['consentId']],
+    );
+  });
+
+  it('when the own staff ask for treatment, then no consent is looked up or presented', async () => {
+    const id = recordId();
+    const before = gw.fake.callsOf('consent:ListPatientConsents').length;
+    const a = await call(gw, 'POST', `/v1/records/${id}/access`, {
+      token: doctor,
+      body: { purpose: 'treatment', patientDid: patient() },
+    });
+    assert.equal(a.status, 200, a.text);
+    assert.equal(gw.fake.callsOf('consent:ListPatientConsents').length, before);
+    const access = gw.fake.callsOf('access:AccessRecord').find((c) => c.input['recordId'] === id);
+    assert.deepEqual(access?.options.transient, {});
+    assert.deepEqual(access.options.endorsingOrganizations, ['Hospital1MSP', 'RegulatorMSP']);
+  });
+});
+
+describe("gateway HTTP layer: verifying and writing another custodian's records (issue 12 holes 10, 15)", () => {
+  it("when a copy is verified, then it is evaluated on the caller's own org's peer, whatever the custodian", async () => {
+    const id = recordId();
+    const v = await call(gw, 'POST', `/v1/records/${id}/verify`, {
+      token: doctor,
+      body: { custodian: 'Hospital2MSP', resource: { resourceType: 'Condition' }, salt: 'a'.repeat(32) },
+    });
+    assert.equal(v.status, 200, v.text);
+    const c = gw.fake.callsOf('record:VerifyRecord').find((x) => x.input['recordId'] === id);
+    assert.deepEqual(c?.options.endorsingOrganizations, ['Hospital1MSP']);
+    assert.deepEqual(Object.keys(c.options.transient ?? {}), ['content']);
+  });
+
+  it('when a write of a record names another custodian, then 403 and nothing is sent: only the custodian changes its records', async () => {
+    const id = recordId();
+    const before = gw.fake.calls.length;
+    const other = { custodian: 'Hospital2MSP' };
+    const version = recordBody(id) as Record<string, unknown>;
+    delete version['recordId'];
+    for (const [path, body] of [
+      [`/v1/records/${id}/versions`, { ...version, ...other }],
+      [`/v1/records/${id}/review`, { version: 1, ...other }],
+      [`/v1/records/${id}/erasures`, { reason: 'patient_request', ...other }],
+      [`/v1/records/${id}/staged-erasures`, { version: 1, reason: 'data_error', ...other }],
+    ] as const) {
+      assertProblem(await call(gw, 'POST', path, { token: doctor, body }), 403, 'FORBIDDEN');
+    }
+    assert.equal(gw.fake.calls.length, before);
+    const own = await call(gw, 'POST', `/v1/records/${id}/review`, {
+      token: doctor,
+      body: { version: 1, custodian: 'Hospital1MSP' },
+    });
+    assert.equal(own.status, 200, own.text);
+  });
+
+  it('when a custodian outside the consortium is named, then 404 and nothing is sent', async () => {
+    const id = recordId();
+    const r = await call(gw, 'POST', `/v1/records/${id}/access`, {
+      token: doctor,
+      body: { purpose: 'treatment', custodian: 'Hospital9MSP' },
+    });
+    assertProblem(r, 404, 'NOT_FOUND');
+    assert.equal(
+      gw.fake.callsOf('access:AccessRecord').some((c) => c.input['recordId'] === id),
+      false,
+    );
   });
 });
 
@@ -546,7 +685,14 @@ describe('gateway HTTP layer: patients and consents', () => {
     const t = await gw.token(did, { kind: 'patient' });
     const r = await call(gw, 'POST', '/v1/consents', { token: t, body: { jws } });
     assert.equal(r.status, 201, r.text);
-    assert.equal(gw.fake.callsOf('consent:GrantConsent').at(-1)?.caller, 'gateway-service');
+    const grant = gw.fake.callsOf('consent:GrantConsent').at(-1);
+    assert.equal(grant?.caller, 'gateway-service');
+    // Kept in the grantee org's sealed collection: its peer and the regulator's endorse, and the
+    // signed grant (which names the patient) travels in the transient map only.
+    assert.deepEqual(grant.options.endorsingOrganizations, ['Hospital2MSP', 'RegulatorMSP']);
+    assert.deepEqual(grant.input, {});
+    assert.equal((JSON.parse(grant.options.transient?.['consent'] ?? '{}') as { jws: string }).jws, jws);
+    assert.equal(JSON.stringify(r.body).includes(did), false, 'the answer is the public state');
     const other = await gw.token(patient(), { kind: 'patient' });
     assertProblem(await call(gw, 'POST', '/v1/consents', { token: other, body: { jws } }), 403, 'FORBIDDEN');
   });
@@ -569,27 +715,42 @@ describe('gateway HTTP layer: patients and consents', () => {
     assertProblem(await call(gw, 'GET', `/v1/patients/${patient()}/access-log`, { token: t }), 403);
     assertProblem(await call(gw, 'GET', '/v1/records/r1', { token: t }), 403);
   });
+});
 
-  it('when a revocation names another consent than the path, then 400', async () => {
+describe('gateway HTTP layer: revocations and patient registration', () => {
+  it('when a revocation names another consent than the path, then 400; with the same one, the revocation and the grant it revokes are relayed to the own org and the regulator', async () => {
     const did = patient();
     const { privateJwk } = generatePatientKey();
-    const jws = signPatientPayload(
-      {
-        typ: SIGNED_PAYLOAD_TYPES.revoke,
-        consentId: txId(),
-      },
-      { patientDid: did, privateJwk, kid: `${did}#key-1` },
-      { nowMs: Date.now() },
-    );
+    const consentId = txId();
+    const sign = (id: string) =>
+      signPatientPayload(
+        { typ: SIGNED_PAYLOAD_TYPES.revoke, consentId: id },
+        { patientDid: did, privateJwk, kid: `${did}#key-1` },
+        { nowMs: Date.now() },
+      );
+    const grantJws = String(consentFixture(did)['jws']);
     assertProblem(
-      await call(gw, 'POST', `/v1/consents/${txId()}/revoke`, { token: doctor, body: { jws } }),
+      await call(gw, 'POST', `/v1/consents/${consentId}/revoke`, {
+        token: doctor,
+        body: { jws: sign(txId()), grantJws },
+      }),
       400,
     );
+    const jws = sign(consentId);
+    const r = await call(gw, 'POST', `/v1/consents/${consentId}/revoke`, {
+      token: doctor,
+      body: { jws, grantJws },
+    });
+    assert.equal(r.status, 200, r.text);
+    const revoke = gw.fake.callsOf('consent:RevokeConsent').at(-1);
+    assert.deepEqual(revoke?.options.endorsingOrganizations, ['Hospital1MSP', 'RegulatorMSP']);
+    assert.deepEqual(JSON.parse(revoke.options.transient?.['revocation'] ?? '{}'), { jws, grantJws });
   });
 
-  it('when a patient is registered and a DID resolved, then 201 and 200', async () => {
+  it('when a patient is registered and a DID resolved, then 201 with the DID document, and the DID travels only in the transient map', async () => {
+    const did = patient();
     const body = signPatientRegistration(
-      patient(),
+      did,
       generatePatientKey(),
       generatePatientKey().publicJwk,
       'Hospital1MSP',
@@ -599,6 +760,11 @@ describe('gateway HTTP layer: patients and consents', () => {
     );
     const r = await call(gw, 'POST', '/v1/patients', { token: doctor, body });
     assert.equal(r.status, 201, r.text);
+    assert.equal((r.body['didDocument'] as { id: string }).id, did);
+    const reg = gw.fake.callsOf('identity:RegisterPatient').at(-1);
+    assert.deepEqual(reg?.input, {});
+    assert.deepEqual(reg.options.endorsingOrganizations, ['Hospital1MSP', 'RegulatorMSP']);
+    assert.ok(reg.options.transient?.['patient']?.includes(did));
     assert.equal((await call(gw, 'GET', `/v1/dids/${patient()}`, { token: doctor })).status, 200);
   });
 });
@@ -700,13 +866,25 @@ describe('gateway HTTP layer: studies and regulator', () => {
     assert.equal((await call(gw, 'GET', '/v1/studies/study-1/cohort', { token: t })).status, 200);
     const d = await call(gw, 'POST', '/v1/studies/study-1/datasets', {
       token: t,
-      body: { recordIds: ['rec-a', 'rec-b'] },
+      body: {
+        records: [
+          { recordId: 'rec-a', custodian: 'Hospital2MSP', patientDid: patient() },
+          { recordId: 'rec-b' },
+        ],
+      },
     });
     assert.equal(d.status, 200, d.text);
-    assert.equal((d.body['items'] as unknown[]).length, 2);
-    const access = gw.fake.callsOf('access:AccessRecord').at(-1);
+    assert.deepEqual(
+      (d.body['items'] as { recordId: string; custodian: string }[]).map((i) => [i.recordId, i.custodian]),
+      [
+        ['rec-a', 'Hospital2MSP'],
+        ['rec-b', 'Hospital1MSP'],
+      ],
+    );
+    const access = gw.fake.callsOf('access:AccessRecord').find((c) => c.input['recordId'] === 'rec-a');
     assert.equal(access?.input['purpose'], 'research');
     assert.equal(access.input['studyId'], 'study-1');
+    assert.deepEqual(access.options.endorsingOrganizations, ['Hospital2MSP', 'RegulatorMSP']);
   });
 
   it("when the custodian's peer has not yet committed a dataset's grant, then the content is read again once it has", async () => {
@@ -723,7 +901,7 @@ describe('gateway HTTP layer: studies and regulator', () => {
     };
     const d = await call(gw, 'POST', '/v1/studies/study-1/datasets', {
       token: t,
-      body: { recordIds: ['rec-lag'] },
+      body: { records: [{ recordId: 'rec-lag', custodian: 'Hospital1MSP' }] },
     });
     if (saved) gw.fake.handlers['access:ReadRecordContent'] = saved;
     assert.equal(d.status, 200, d.text);
@@ -734,15 +912,26 @@ describe('gateway HTTP layer: studies and regulator', () => {
     assert.equal(lagging, 0);
   });
 
-  it('when a regulator reads one audit event and reviews break-glass, then the ledger answers both', async () => {
+  it('when a regulator reads one audit event and reviews break-glass, then the ledger answers both, the review endorsed by the named custodian and the regulator', async () => {
     const t = await gw.token('aud1');
     assert.equal((await call(gw, 'GET', `/v1/audit/${txId()}`, { token: t })).status, 200);
-    assert.ok(gw.fake.callsOf('audit:GetAuditEvent').length > 0);
-    const rv = await call(gw, 'POST', `/v1/break-glass/${txId()}/review`, {
+    assert.deepEqual(gw.fake.callsOf('audit:GetAuditEvent').at(-1)?.options.endorsingOrganizations, [
+      'Hospital1MSP',
+    ]);
+    const accessId = txId();
+    const rv = await call(gw, 'POST', `/v1/break-glass/${accessId}/review`, {
       token: t,
-      body: { outcome: 'justified' },
+      body: { outcome: 'unjustified', suspend: true, custodian: 'Hospital2MSP' },
     });
     assert.equal(rv.status, 200, rv.text);
+    const review = gw.fake.callsOf('access:ReviewBreakGlass').at(-1);
+    assert.deepEqual(review?.input, {
+      accessId,
+      custodian: 'Hospital2MSP',
+      outcome: 'unjustified',
+      suspend: true,
+    });
+    assert.deepEqual(review.options.endorsingOrganizations, ['Hospital2MSP', 'RegulatorMSP']);
   });
 });
 

@@ -100,6 +100,18 @@ function patientJws(payload: Record<string, unknown>): string {
   return `${base64url({ alg: 'ES256', kid: PATIENT_KEY_ID })}.${base64url(signed)}.${signature}`;
 }
 
+/** The terms of the patient's grant: Hospital2 may read diagnoses and labs for treatment for 30 days. */
+const GRANT_TERMS = {
+  grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+  categories: ['diagnosis', 'lab'],
+  maxLevel: 3,
+  purpose: 'treatment',
+  periodStart: '2026-10-02T11:00:00.000Z',
+  periodEnd: '2026-11-01T11:00:00.000Z',
+};
+/** The grant as the patient signed it. */
+const GRANT_JWS = patientJws({ typ: 'medledger.consent.grant', ...GRANT_TERMS });
+
 /** A valid R4 Condition: an ICD-11 diagnosis of essential hypertension. */
 const CONDITION = {
   resourceType: 'Condition',
@@ -114,13 +126,14 @@ const CONDITION = {
   subject: { reference: 'Patient/p-7f3a9c' },
   recordedDate: '2026-10-02',
 };
-const METADATA = {
-  patientDid: EXAMPLE_PATIENT,
+/** The metadata an anchor keeps (its patient stays in the custodian's sealed collection). */
+const ANCHOR_METADATA = {
   department: 'cardiology',
   category: 'diagnosis',
   level: 3,
   fhirResourceType: 'Condition',
 };
+const METADATA = { patientDid: EXAMPLE_PATIENT, ...ANCHOR_METADATA };
 
 function didDocument(did: string, medledger: Record<string, unknown>, keys: object[] = []) {
   return {
@@ -175,7 +188,7 @@ function anchor(version: number, over: Record<string, unknown> = {}) {
   return {
     recordId: RECORD,
     version,
-    ...METADATA,
+    ...ANCHOR_METADATA,
     custodian: 'Hospital1MSP',
     contentHash: hex(`content ${String(version)}`),
     previousHash: version === 1 ? null : hex(`content ${String(version - 1)}`),
@@ -194,16 +207,25 @@ function anchor(version: number, over: Record<string, unknown> = {}) {
 const consent = (over: Record<string, unknown> = {}) => ({
   consentId: CONSENT,
   patientDid: EXAMPLE_PATIENT,
-  grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-  categories: ['diagnosis', 'lab'],
-  maxLevel: 3,
-  purpose: 'treatment',
-  periodStart: '2026-10-02T11:00:00.000Z',
-  periodEnd: '2026-11-01T11:00:00.000Z',
+  ...GRANT_TERMS,
   status: 'active',
   grantedAt: '2026-10-02T11:00:01.000Z',
   grantTxId: CONSENT,
   relayedBy: ATTENDING,
+  revokedAt: null,
+  revokeTxId: null,
+  jws: GRANT_JWS,
+  ...over,
+});
+
+/** The public state of that consent: no patient, no terms but the grantee org and the end. */
+const consentState = (over: Record<string, unknown> = {}) => ({
+  consentId: CONSENT,
+  granteeOrg: 'Hospital2MSP',
+  status: 'active',
+  periodEnd: GRANT_TERMS.periodEnd,
+  grantedAt: '2026-10-02T11:00:01.000Z',
+  grantTxId: CONSENT,
   revokedAt: null,
   revokeTxId: null,
   ...over,
@@ -416,7 +438,7 @@ const recordExamples: Record<string, OperationExample> = {
     summary: 'Every version of the record and its erasures',
     caller: 'clinician',
     params: { id: RECORD },
-    response: { recordId: RECORD, versions: [anchor(1), anchor(2)], erasures: [] },
+    response: { recordId: RECORD, custodian: 'Hospital1MSP', versions: [anchor(1), anchor(2)], erasures: [] },
   },
   verifyRecord: {
     summary: 'Check a copy of version 1 (with its salt) against the anchored hash',
@@ -441,6 +463,7 @@ const recordExamples: Record<string, OperationExample> = {
       decision: {
         accessId: ACCESS,
         recordId: RECORD,
+        custodian: 'Hospital1MSP',
         version: 2,
         outcome: 'granted',
         reason: 'CUSTODIAN_TREATMENT',
@@ -495,10 +518,30 @@ const recordExamples: Record<string, OperationExample> = {
             custodian: 'Hospital1MSP',
             erasedBy: ADMIN,
             reason: 'patient_request',
+            staged: false,
             txId: hex('erase'),
             txTime: '2026-10-20T09:00:00.000Z',
           },
         ],
+      },
+    },
+  },
+  purgeStagedContent: {
+    summary: 'Purge version 3, staged with a data error and never anchored',
+    caller: 'admin',
+    params: { id: RECORD },
+    body: { version: 3, reason: 'data_error' },
+    response: {
+      txId: hex('purge staged'),
+      erasure: {
+        recordId: RECORD,
+        version: 3,
+        custodian: 'Hospital1MSP',
+        erasedBy: ADMIN,
+        reason: 'data_error',
+        staged: true,
+        txId: hex('purge staged'),
+        txTime: '2026-10-20T09:05:00.000Z',
       },
     },
   },
@@ -509,27 +552,17 @@ const patientExamples: Record<string, OperationExample> = {
   grantConsent: {
     summary: "Relay the patient's grant: Hospital2 may read diagnoses and labs for treatment for 30 days",
     caller: 'patient',
-    body: {
-      jws: patientJws({
-        typ: 'medledger.consent.grant',
-        grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-        categories: ['diagnosis', 'lab'],
-        maxLevel: 3,
-        purpose: 'treatment',
-        periodStart: '2026-10-02T11:00:00.000Z',
-        periodEnd: '2026-11-01T11:00:00.000Z',
-      }),
-    },
-    response: { txId: CONSENT, consent: consent() },
+    body: { jws: GRANT_JWS },
+    response: { txId: CONSENT, consent: consentState() },
   },
   revokeConsent: {
     summary: "Relay the patient's revocation of that consent",
     caller: 'patient',
     params: { id: CONSENT },
-    body: { jws: patientJws({ typ: 'medledger.consent.revoke', consentId: CONSENT }) },
+    body: { jws: patientJws({ typ: 'medledger.consent.revoke', consentId: CONSENT }), grantJws: GRANT_JWS },
     response: {
       txId: hex('revoke'),
-      consent: consent({
+      consent: consentState({
         status: 'revoked',
         revokedAt: '2026-10-09T08:00:00.000Z',
         revokeTxId: hex('revoke'),
@@ -544,7 +577,6 @@ const patientExamples: Record<string, OperationExample> = {
     response: {
       txId: hex('preferences'),
       preferences: {
-        patientDid: EXAMPLE_PATIENT,
         allowEmergencyAccess: false,
         updatedAt: '2026-10-02T11:30:00.000Z',
         txId: hex('preferences'),
@@ -641,12 +673,13 @@ const researcherExamples: Record<string, OperationExample> = {
     summary: 'Read the record for the study: audited, de-identified at the source',
     caller: 'researcher',
     params: { id: STUDY },
-    body: { recordIds: [RECORD] },
+    body: { records: [{ recordId: RECORD, custodian: 'Hospital1MSP', patientDid: EXAMPLE_PATIENT }] },
     response: {
       studyId: STUDY,
       items: [
         {
           recordId: RECORD,
+          custodian: 'Hospital1MSP',
           accessId: hex('research access'),
           outcome: 'granted',
           reason: 'CONSENT',
@@ -729,7 +762,6 @@ const regulatorExamples: Record<string, OperationExample> = {
         { purpose: 'treatment', org: 'Hospital2MSP', granted: 1, denied: 0 },
       ],
       consentsExpiringSoon: [],
-      consentsWithUnknownEnd: 0,
       recordsHeldForReview: [],
       erasures: [],
       truncated: [],
@@ -745,17 +777,30 @@ const regulatorExamples: Record<string, OperationExample> = {
       case: {
         accessId: BREAK_GLASS,
         recordId: RECORD,
-        patientDid: EXAMPLE_PATIENT,
         custodian: 'Hospital1MSP',
         actorDid: DOCTOR_H2,
         actorMsp: 'Hospital2MSP',
         reason: 'life_threatening',
         openedAt: '2026-10-04T02:10:00.000Z',
-        status: 'cleared',
+        status: 'regulator_reviewed',
         outcome: 'justified',
         reviewedBy: AUDITOR,
         reviewerRole: 'auditor',
         reviewedAt: '2026-10-04T09:00:00.000Z',
+        suspended: false,
+        reviews: [
+          {
+            accessId: BREAK_GLASS,
+            outcome: 'justified',
+            reviewedBy: AUDITOR,
+            reviewerMsp: 'RegulatorMSP',
+            reviewerRole: 'auditor',
+            byRegulator: true,
+            suspend: false,
+            txId: hex('break-glass review'),
+            reviewedAt: '2026-10-04T09:00:00.000Z',
+          },
+        ],
       },
     },
   },

@@ -1,8 +1,25 @@
-/** Consents: relaying patient-signed payloads (the gateway never holds a patient key) and queries. */
-import { decodeCompactJws, type Consent, type TransactionOutput } from '@medledger/domain';
+/**
+ * Consents: relaying patient-signed payloads (the gateway never holds a patient key) and queries. The
+ * signed payloads name the patient, so they travel in the transient map, to the endorsing peers only:
+ * a grant to the grantee org's and the regulator's, a revocation or preferences to this gateway's
+ * org's and the regulator's.
+ */
+import {
+  decodeCompactJws,
+  granteeOrgOf,
+  granteeSchema,
+  type ConsentState,
+  type TransactionOutput,
+} from '@medledger/domain';
 
 import { AppError, GatewayErrorCode } from '../errors';
 import { submitAnswer, type ServiceContext } from './context';
+
+function invalidJws(message: string): AppError {
+  return new AppError(GatewayErrorCode.VALIDATION_FAILED, 'the signed payload cannot be relayed', {
+    issues: [{ path: '/body/jws', message }],
+  });
+}
 
 /**
  * Reads a field of a JWS payload without verifying it (the chaincode verifies); used only to route
@@ -16,36 +33,68 @@ export function unverifiedPayloadField(jws: string, field: string): unknown {
     }
     return undefined;
   } catch {
-    throw new AppError(GatewayErrorCode.VALIDATION_FAILED, 'the signed payload is not a valid compact JWS', {
-      issues: [{ path: '/body/jws', message: 'not a valid ES256 compact JWS' }],
-    });
+    throw invalidJws('not a valid ES256 compact JWS');
   }
 }
 
-export function grantConsent(ctx: ServiceContext, jws: string): Promise<{ txId: string; consent: Consent }> {
-  return submitAnswer(ctx, 'GrantConsent', { jws }, 'consent');
+/**
+ * The org a signed grant names as grantee (a study's org from the ledger): its peer and the
+ * regulator's endorse the grant, and its sealed collection keeps it.
+ */
+async function granteeOrgOfGrant(ctx: ServiceContext, jws: string): Promise<string> {
+  const grantee = granteeSchema.safeParse(unverifiedPayloadField(jws, 'grantee'));
+  if (!grantee.success) throw invalidJws('the grant names no valid grantee');
+  const studyOrg =
+    grantee.data.kind === 'study'
+      ? (await ctx.ledger.evaluate(ctx.caller, 'GetStudy', { studyId: grantee.data.studyId })).org
+      : undefined;
+  const org = granteeOrgOf(grantee.data, await ctx.ledger.orgs(ctx.caller), studyOrg);
+  if (org === undefined) throw invalidJws('the grantee is not of the consortium');
+  return org;
 }
 
+export async function grantConsent(
+  ctx: ServiceContext,
+  jws: string,
+): Promise<{ txId: string; consent: ConsentState }> {
+  const granteeOrg = await granteeOrgOfGrant(ctx, jws);
+  return submitAnswer(ctx, 'GrantConsent', {}, 'consent', {
+    granteeOrg,
+    transient: { consent: { jws } },
+  });
+}
+
+/**
+ * Relays a revocation with the signed grant it revokes (the patient keeps both): with the grant at
+ * hand the relaying org and the regulator check that the same patient signed both, so no grantee can
+ * hold a revocation back.
+ */
 export async function revokeConsent(
   ctx: ServiceContext,
   consentId: string,
-  jws: string,
-): Promise<{ txId: string; consent: Consent }> {
-  if (unverifiedPayloadField(jws, 'consentId') !== consentId) {
+  signed: { jws: string; grantJws: string },
+): Promise<{ txId: string; consent: ConsentState }> {
+  if (unverifiedPayloadField(signed.jws, 'consentId') !== consentId) {
     throw new AppError(GatewayErrorCode.VALIDATION_FAILED, 'the signed revocation names another consent', {
       issues: [{ path: '/body/jws', message: 'consentId differs from the path' }],
     });
   }
-  return submitAnswer(ctx, 'RevokeConsent', { jws }, 'consent');
+  return submitAnswer(ctx, 'RevokeConsent', {}, 'consent', { transient: { revocation: signed } });
 }
 
 export function setPreferences(
   ctx: ServiceContext,
   jws: string,
 ): Promise<{ txId: string; preferences: TransactionOutput<'SetPatientPreferences'> }> {
-  return submitAnswer(ctx, 'SetPatientPreferences', { jws }, 'preferences');
+  return submitAnswer(ctx, 'SetPatientPreferences', {}, 'preferences', {
+    transient: { preferences: { jws } },
+  });
 }
 
+/**
+ * A patient's consents as this gateway's org holds them (granted to it, its staff or its studies; at
+ * the regulator's gateway, for its auditors, every org's), read on the org's own peer.
+ */
 export function listPatientConsents(
   ctx: ServiceContext,
   patientDid: string,

@@ -1,7 +1,7 @@
 import type { TransactionOutput } from '@medledger/domain';
 
 import type { LedgerCaller } from '../fabric/ledger-port';
-import type { CallOptions, Ledger, OptionsArg, SubmitName } from './ledger';
+import type { Ledger, OptionsArg, SubmitName } from './ledger';
 
 /** What a service call needs: the ledger, who signs, and the gateway's org. No HTTP or Fabric types. */
 export interface ServiceContext {
@@ -28,21 +28,28 @@ export interface StaffEnroller {
   ensureEnrolled(enrollmentId: string): Promise<void>;
 }
 
-/** Writes that need nothing besides their input (no content, no custodian). */
-type PlainSubmitName = { [N in SubmitName]: object extends CallOptions<N> ? N : never }[SubmitName];
-
 /** A write's answer: the id of the transaction that committed it, and its result under `K`. */
 export type WriteAnswer<K extends string, T> = { readonly txId: string } & { readonly [P in K]: T };
 
-/** Submits `name` as the caller and answers its transaction id with its result under `key`. */
-export async function submitAnswer<N extends PlainSubmitName, K extends string>(
+/**
+ * Submits `name` as the caller (with the transient map and party its registry entry needs) and answers
+ * its transaction id with its result under `key`.
+ */
+export async function submitAnswer<N extends SubmitName, K extends string>(
   ctx: ServiceContext,
   name: N,
   input: unknown,
   key: K,
+  ...options: OptionsArg<N>
 ): Promise<WriteAnswer<K, TransactionOutput<N>>> {
-  // Plain writes take no options; the compiler cannot see that through the generic `N`.
-  const none = [] as unknown as OptionsArg<N>;
-  const { txId, result } = await ctx.ledger.submit<N>(ctx.caller, name, input, ...none);
+  const { txId, result } = await ctx.ledger.submit<N>(ctx.caller, name, input, ...options);
   return { txId, [key]: result } as WriteAnswer<K, TransactionOutput<N>>;
+}
+
+/**
+ * The custodian a request names, else the caller's own org: record ids are unique per custodian, and
+ * a hospital's own records are the ones its staff name most.
+ */
+export function custodianOf(ctx: ServiceContext, custodian: string | undefined): string {
+  return custodian ?? ctx.mspId;
 }

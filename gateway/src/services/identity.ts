@@ -1,10 +1,23 @@
 /** Identity: staff onboarding (CA + wallet + DID document), patients, DID resolution. */
-import { registerStaffInput, type DidDocument, type StaffRoleChange } from '@medledger/domain';
+import {
+  patientDidDocument,
+  registerPatientPayload,
+  registerStaffInput,
+  type DidDocument,
+  type StaffRoleChange,
+} from '@medledger/domain';
 import type { z } from 'zod';
 
+import { AppError, GatewayErrorCode } from '../errors';
+import { unverifiedPayloadField } from './consents';
 import { submitAnswer, type ServiceContext, type StaffEnroller } from './context';
 
 export type RegisterStaffBody = z.output<typeof registerStaffInput>;
+/**
+ * Request body of `POST /v1/patients`: the patient's opaque DID, public key and proof of possession
+ * (what the patient's app signs with `signPatientRegistration`).
+ */
+export type RegisterPatientBody = z.output<typeof registerPatientPayload>;
 
 /**
  * Onboards a staff member: a simulated RegisterStaff first (the chaincode decides whether the caller
@@ -57,26 +70,66 @@ export function deactivateStaff(
   return submitAnswer(ctx, 'DeactivateStaff', { did }, 'didDocument');
 }
 
-export function registerPatient(
+/**
+ * Registers a patient: the DID, public key and proof travel in the transient map (arguments and
+ * results are written into every block; the DID is not), endorsed by this gateway's org and the
+ * regulator. The
+ * ledger answers the patient's public record (no DID); the answer here is the DID document built from
+ * it.
+ */
+export async function registerPatient(
   ctx: ServiceContext,
-  body: unknown,
+  body: RegisterPatientBody,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  return submitAnswer(ctx, 'RegisterPatient', body, 'didDocument');
+  const { txId, result } = await ctx.ledger.submit(
+    ctx.caller,
+    'RegisterPatient',
+    {},
+    {
+      transient: { patient: body },
+    },
+  );
+  return { txId, didDocument: patientDidDocument(body.patientDid, result) };
 }
 
-export function rotatePatientKey(
+/**
+ * Relays a change of a patient's key the patient signed (the JWS in the transient map under
+ * `transientKey`; it names the patient, so never in the arguments); answers the new DID document,
+ * built from the public record the ledger answers. The signed payload must name the patient of the
+ * path.
+ */
+async function changePatientKey(
   ctx: ServiceContext,
+  name: 'RotatePatientKey' | 'RecoverPatientKey',
+  transient: (jws: string) => { rotation: { jws: string } } | { recovery: { jws: string } },
+  patientDid: string,
   jws: string,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  return submitAnswer(ctx, 'RotatePatientKey', { jws }, 'didDocument');
+  if (unverifiedPayloadField(jws, 'patientDid') !== patientDid) {
+    throw new AppError(GatewayErrorCode.VALIDATION_FAILED, 'the signed key change names another patient', {
+      issues: [{ path: '/body/jws', message: 'patientDid differs from the path' }],
+    });
+  }
+  const { txId, result } = await ctx.ledger.submit(ctx.caller, name, {}, { transient: transient(jws) });
+  return { txId, didDocument: patientDidDocument(patientDid, result) };
+}
+
+/** Relays a key rotation the patient signed with their current key. */
+export function rotatePatientKey(
+  ctx: ServiceContext,
+  patientDid: string,
+  jws: string,
+): Promise<{ txId: string; didDocument: DidDocument }> {
+  return changePatientKey(ctx, 'RotatePatientKey', (j) => ({ rotation: { jws: j } }), patientDid, jws);
 }
 
 /** Replaces a lost patient key with a payload signed by the patient's recovery key. */
 export function recoverPatientKey(
   ctx: ServiceContext,
+  patientDid: string,
   jws: string,
 ): Promise<{ txId: string; didDocument: DidDocument }> {
-  return submitAnswer(ctx, 'RecoverPatientKey', { jws }, 'didDocument');
+  return changePatientKey(ctx, 'RecoverPatientKey', (j) => ({ recovery: { jws: j } }), patientDid, jws);
 }
 
 export function resolveDid(ctx: ServiceContext, did: string): Promise<DidDocument> {

@@ -4,10 +4,12 @@ import {
   generatePatientKey,
   qualifiedName,
   transactions,
+  type Endorsement,
   type TransactionName,
   type TransactionSpec,
 } from '@medledger/domain';
 
+import { AppError } from '../errors';
 import type { EndorsedTransaction } from '../fabric/ledger-port';
 import { FakeLedgerClient, txId } from '../testing/fake-ledger';
 import { describe, it } from '../testing/node-test';
@@ -15,11 +17,12 @@ import { Ledger, type EvaluateName, type SubmitName } from './ledger';
 
 const ORG = 'Hospital1MSP';
 const CUSTODIAN = 'Hospital2MSP';
+const REGULATOR = 'RegulatorMSP';
+const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', REGULATOR];
 const caller = { enrollmentId: 'doc1' };
 const patientDid = 'did:medledger:patient:abcdefgh12';
 const metadata = {
   recordId: 'rec-1',
-  patientDid,
   department: 'cardiology',
   category: 'diagnosis',
   level: 3,
@@ -29,21 +32,26 @@ const metadata = {
 const hash = 'ab'.repeat(32);
 const jws = 'eyJh.eyJi.c2ln';
 const content = { resource: { resourceType: 'Condition' }, salt: 'a'.repeat(32) };
+const subject = { patientDid };
 
 /** A valid input of every transaction (the compiler asks for one when the registry grows). */
 const INPUTS: Record<TransactionName, unknown> = {
+  InitConsortium: { orgs: ORGS },
+  InstallCollectionKey: {},
+  GetConsortium: {},
   RegisterStaff: { enrollmentId: 'nurse7', role: 'nurse', department: 'cardiology' },
   UpdateStaff: { did: 'did:medledger:hospital1:nurse7', role: 'attending' },
   DeactivateStaff: { did: 'did:medledger:hospital1:nurse7' },
   ProposeStaffRoleChange: { did: 'did:medledger:hospital1:nurse7', role: 'admin' },
   ApproveStaffRoleChange: { did: 'did:medledger:hospital1:nurse7', proposalId: txId() },
-  RegisterPatient: { patientDid, publicKeyJwk: generatePatientKey().publicJwk, proof: jws },
-  RotatePatientKey: { jws },
-  RecoverPatientKey: { jws },
+  RegisterPatient: {},
+  RotatePatientKey: {},
+  RecoverPatientKey: {},
   ResolveDid: { did: patientDid },
-  GrantConsent: { jws },
-  RevokeConsent: { jws },
-  SetPatientPreferences: { jws },
+  GrantConsent: {},
+  RevokeConsent: {},
+  SetPatientPreferences: {},
+  GetConsent: { consentId: txId() },
   ListPatientConsents: { patientDid },
   ListGranteeConsents: { grantee: { kind: 'org', mspId: CUSTODIAN } },
   StageRecordContent: metadata,
@@ -54,14 +62,15 @@ const INPUTS: Record<TransactionName, unknown> = {
     qualityStatus: 'accepted',
     reasons: [],
   },
-  GetRecord: { recordId: 'rec-1' },
-  GetRecordHistory: { recordId: 'rec-1' },
-  VerifyRecord: { recordId: 'rec-1' },
+  GetRecord: { recordId: 'rec-1', custodian: CUSTODIAN },
+  GetRecordHistory: { recordId: 'rec-1', custodian: CUSTODIAN },
+  VerifyRecord: { recordId: 'rec-1', custodian: CUSTODIAN },
   ReviewRecordQuality: { recordId: 'rec-1', version: 1 },
   EraseRecordContent: { recordId: 'rec-1', reason: 'patient_request' },
-  AccessRecord: { recordId: 'rec-1', purpose: 'treatment' },
-  ReadRecordContent: { recordId: 'rec-1', accessId: txId() },
-  ReviewBreakGlass: { accessId: txId(), outcome: 'justified' },
+  PurgeStagedContent: { recordId: 'rec-1', version: 1, reason: 'data_error' },
+  AccessRecord: { recordId: 'rec-1', custodian: CUSTODIAN, purpose: 'treatment' },
+  ReadRecordContent: { recordId: 'rec-1', custodian: CUSTODIAN, accessId: txId() },
+  ReviewBreakGlass: { accessId: txId(), custodian: CUSTODIAN, outcome: 'justified' },
   RegisterStudy: {
     studyId: 'study-1',
     categories: ['lab'],
@@ -79,21 +88,55 @@ const INPUTS: Record<TransactionName, unknown> = {
   GetBuildInfo: {},
 };
 
-/** What a call of `spec` needs besides its input. */
-function optionsFor(spec: TransactionSpec): { content?: unknown; custodian?: string } {
-  return {
-    ...(spec.transient ? { content } : {}),
-    ...(spec.targetsCustodian ? { custodian: CUSTODIAN } : {}),
-  };
+/** A valid transient map of every transaction that declares one. */
+const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
+  InstallCollectionKey: { collectionKey: { key: 'cd'.repeat(32) } },
+  RegisterPatient: { patient: { patientDid, publicKeyJwk: generatePatientKey().publicJwk, proof: jws } },
+  RotatePatientKey: { rotation: { jws } },
+  RecoverPatientKey: { recovery: { jws } },
+  GrantConsent: { consent: { jws } },
+  RevokeConsent: { revocation: { jws, grantJws: jws } },
+  SetPatientPreferences: { preferences: { jws } },
+  StageRecordContent: { content, subject },
+  AnchorRecord: { subject },
+  VerifyRecord: { content },
+  AccessRecord: { consents: [{ consentId: txId(), jws }] },
+};
+
+/** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */
+function partyOf(spec: TransactionSpec): { custodian?: string; granteeOrg?: string } {
+  if (spec.endorsement === 'custodian+regulator' || spec.endorsement === 'custodian') {
+    return { custodian: CUSTODIAN };
+  }
+  return spec.endorsement === 'grantee+regulator' ? { granteeOrg: CUSTODIAN } : {};
+}
+
+/** What a call of `name` needs besides its input. */
+function optionsFor(name: TransactionName): object {
+  const spec: TransactionSpec = transactions[name];
+  return { ...(spec.transient ? { transient: TRANSIENTS[name] } : {}), ...partyOf(spec) };
 }
 
 /** Calls `name` through `ledger` as the registry declares it. */
 async function callDeclared(ledger: Ledger, name: TransactionName): Promise<void> {
   const spec: TransactionSpec = transactions[name];
-  const options = optionsFor(spec) as never;
+  const options = optionsFor(name) as never;
   if (spec.kind === 'submit') await ledger.submit(caller, name as SubmitName, INPUTS[name], options);
   else await ledger.evaluate(caller, name as EvaluateName, INPUTS[name], options);
 }
+
+/** The endorsing orgs each kind of endorsement must give, for a call from Hospital1 naming Hospital2. */
+const EXPECTED: Readonly<Record<Endorsement, readonly string[] | undefined>> = {
+  'custodian-only': [ORG],
+  'own-org': [ORG],
+  'custodian+regulator': [CUSTODIAN, REGULATOR],
+  'grantee+regulator': [CUSTODIAN, REGULATOR],
+  'caller+regulator': [ORG, REGULATOR],
+  'all-orgs': ORGS,
+  custodian: [CUSTODIAN],
+  'two-orgs': undefined,
+  any: undefined,
+};
 
 /** Compile-time checks: the compiler refuses a call against the registry (never run). */
 export function refusedByTheCompiler(ledger: Ledger): void {
@@ -101,18 +144,22 @@ export function refusedByTheCompiler(ledger: Ledger): void {
   void ledger.submit(caller, 'GetRecord', {});
   // @ts-expect-error -- AnchorRecord is declared submit, not evaluate
   void ledger.evaluate(caller, 'AnchorRecord', {});
-  // @ts-expect-error -- ReadRecordContent targets the custodian, which must be named
+  // @ts-expect-error -- ReadRecordContent is answered by the custodian, which must be named
   void ledger.evaluate(caller, 'ReadRecordContent', {});
-  // @ts-expect-error -- StageRecordContent takes content in the transient map
+  // @ts-expect-error -- StageRecordContent takes content and patient in the transient map
   void ledger.submit(caller, 'StageRecordContent', {});
-  // @ts-expect-error -- GetRecord does not target a custodian
-  void ledger.evaluate(caller, 'GetRecord', {}, { custodian: CUSTODIAN });
+  // @ts-expect-error -- AccessRecord is endorsed by the custodian and the regulator: name the custodian
+  void ledger.submit(caller, 'AccessRecord', {}, { transient: {} });
+  // @ts-expect-error -- GrantConsent is endorsed by the grantee org, not a custodian
+  void ledger.submit(caller, 'GrantConsent', {}, { custodian: CUSTODIAN, transient: { consent: { jws } } });
+  // @ts-expect-error -- GetRecord takes no transient map
+  void ledger.evaluate(caller, 'GetRecord', {}, { transient: {} });
 }
 
 describe('the ledger follows the transaction registry', () => {
-  it('when every registered transaction is called as declared, then the client gets its declared kind and endorsing orgs', async () => {
+  it('when every registered transaction is called as declared, then the client gets its kind, endorsing orgs and transient map', async () => {
     const fake = new FakeLedgerClient();
-    const ledger = new Ledger(fake, { org: ORG });
+    const ledger = new Ledger(fake, { org: ORG, orgs: ORGS });
     const seen = new Set<string>();
     for (const name of Object.keys(transactions) as TransactionName[]) {
       const spec: TransactionSpec = transactions[name];
@@ -124,23 +171,75 @@ describe('the ledger follows the transaction registry', () => {
       assert.ok(call);
       assert.equal(call.fn, qualifiedName(name));
       assert.equal(call.kind, spec.kind, `${name} kind`);
-      assert.equal(
-        spec.endorsement === 'none',
-        spec.kind === 'evaluate',
-        `${name}: only reads endorse nothing`,
-      );
-      const endorsers = call.options.endorsingOrganizations;
-      if (spec.endorsement === 'custodian-only') assert.deepEqual(endorsers, [ORG], name);
-      else if (spec.targetsCustodian) assert.deepEqual(endorsers, [CUSTODIAN], name);
-      else assert.equal(endorsers, undefined, `${name} is left to the chaincode's policy`);
-      seen.add(spec.endorsement + (spec.targetsCustodian ? '+custodian' : ''));
+      assert.deepEqual(call.options.endorsingOrganizations, EXPECTED[spec.endorsement], name);
+      const keys = Object.keys(TRANSIENTS[name] ?? {}).sort();
+      assert.deepEqual(Object.keys(call.options.transient ?? {}).sort(), keys, `${name} transient keys`);
+      seen.add(spec.endorsement);
     }
-    assert.deepEqual([...seen].sort(), ['custodian-only', 'none', 'none+custodian', 'two-orgs']);
+    assert.deepEqual([...seen].sort(), Object.keys(EXPECTED).sort());
+  });
+
+  it('when a transaction carries a patient, then the patient is in the transient map and never in the argument', async () => {
+    const fake = new FakeLedgerClient();
+    const ledger = new Ledger(fake, { org: ORG, orgs: ORGS });
+    for (const name of ['StageRecordContent', 'AnchorRecord', 'RegisterPatient'] as const) {
+      await callDeclared(ledger, name);
+      const call = fake.callsOf(qualifiedName(name))[0];
+      assert.ok(call);
+      assert.equal(JSON.stringify(call.input).includes(patientDid), false, name);
+      assert.equal(
+        Object.values(call.options.transient ?? {})
+          .join()
+          .includes(patientDid),
+        true,
+        name,
+      );
+    }
+  });
+
+  it('when the consortium is not given, then it is read once from the ledger and shared by the ledgers made from it', async () => {
+    const fake = new FakeLedgerClient();
+    const ledger = new Ledger(fake, { org: ORG });
+    await ledger.submit(caller, 'AccessRecord', INPUTS.AccessRecord, { custodian: CUSTODIAN, transient: {} });
+    await ledger
+      .journaled({ prior: [], endorsed: () => undefined })
+      .submit(caller, 'GrantConsent', {}, { granteeOrg: CUSTODIAN, transient: { consent: { jws } } });
+    assert.equal(fake.callsOf('consortium:GetConsortium').length, 1);
+    assert.deepEqual(fake.callsOf('consent:GrantConsent')[0]?.options.endorsingOrganizations, [
+      CUSTODIAN,
+      REGULATOR,
+    ]);
+  });
+});
+
+describe('the ledger refuses calls the registry does not declare', () => {
+  it('when a named custodian or grantee org is not of the consortium, then the call is a 404 and nothing is sent', async () => {
+    const fake = new FakeLedgerClient();
+    const ledger = new Ledger(fake, { org: ORG, orgs: ORGS });
+    await assert.rejects(
+      ledger.evaluate(
+        caller,
+        'ReadRecordContent',
+        { ...(INPUTS.ReadRecordContent as object), custodian: 'Hospital9MSP' },
+        { custodian: 'Hospital9MSP' },
+      ),
+      (err: unknown) => err instanceof AppError && err.status === 404,
+    );
+    await assert.rejects(
+      ledger.submit(
+        caller,
+        'GrantConsent',
+        {},
+        { granteeOrg: 'Hospital9MSP', transient: { consent: { jws } } },
+      ),
+      (err: unknown) => err instanceof AppError && err.status === 404,
+    );
+    assert.equal(fake.calls.length, 0);
   });
 
   it('when a transaction is called as the other kind, then the ledger refuses it before the client is called', async () => {
     const fake = new FakeLedgerClient();
-    const ledger = new Ledger(fake, { org: ORG });
+    const ledger = new Ledger(fake, { org: ORG, orgs: ORGS });
     await assert.rejects(
       ledger.evaluate(caller, 'AnchorRecord' as EvaluateName, INPUTS.AnchorRecord),
       /AnchorRecord is declared submit/,
@@ -152,25 +251,31 @@ describe('the ledger follows the transaction registry', () => {
     assert.equal(fake.calls.length, 0);
   });
 
-  it('when a custodian-targeted read names no custodian, or another read names one, then the ledger refuses it', async () => {
+  it('when a custodian-endorsed call names no custodian, or another call names one, then the ledger refuses it', async () => {
     const fake = new FakeLedgerClient();
-    const ledger = new Ledger(fake, { org: ORG });
+    const ledger = new Ledger(fake, { org: ORG, orgs: ORGS });
     await assert.rejects(
       ledger.evaluate(caller, 'ReadRecordContent', INPUTS.ReadRecordContent, {} as never),
-      /needs the custodian/,
+      /ReadRecordContent needs custodian/,
     );
     await assert.rejects(
       ledger.evaluate(caller, 'GetRecord', INPUTS.GetRecord, { custodian: CUSTODIAN } as never),
-      /only custodian-targeted/,
+      /GetRecord takes no custodian/,
+    );
+    await assert.rejects(
+      ledger.submit(caller, 'AnchorRecord', INPUTS.AnchorRecord, { custodian: ORG } as never),
+      /AnchorRecord needs its transient map/,
     );
     assert.equal(fake.calls.length, 0);
   });
 
   it('when a write is simulated, then it is evaluated as its submit would be endorsed and nothing commits', async () => {
     const fake = new FakeLedgerClient();
-    const ledger = new Ledger(fake, { org: ORG });
+    const ledger = new Ledger(fake, { org: ORG, orgs: ORGS });
     await ledger.simulate(caller, 'RegisterStaff', INPUTS.RegisterStaff);
-    await ledger.simulate(caller, 'StageRecordContent', INPUTS.StageRecordContent, { content });
+    await ledger.simulate(caller, 'StageRecordContent', INPUTS.StageRecordContent, {
+      transient: { content, subject },
+    });
     assert.deepEqual(
       fake.calls.map((c) => [c.kind, c.fn, c.options.endorsingOrganizations]),
       [
@@ -192,10 +297,13 @@ describe('the journaled ledger', () => {
   it('when a journaled ledger submits, then the journal hears of each endorsement before the answer, and reads are not journaled', async () => {
     const fake = new FakeLedgerClient();
     const journal = journalOf();
-    const ledger = new Ledger(fake, { org: ORG }).journaled(journal);
+    const ledger = new Ledger(fake, { org: ORG, orgs: ORGS }).journaled(journal);
     const first = await ledger.submit(caller, 'Ping', {});
     await ledger.evaluate(caller, 'GetRecord', INPUTS.GetRecord);
-    const second = await ledger.submit(caller, 'AccessRecord', INPUTS.AccessRecord);
+    const second = await ledger.submit(caller, 'AccessRecord', INPUTS.AccessRecord, {
+      custodian: CUSTODIAN,
+      transient: {},
+    });
     assert.deepEqual(
       journal.heard.map((t) => [t.fn, t.txId]),
       [

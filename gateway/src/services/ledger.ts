@@ -4,17 +4,28 @@
  * - `kind`: {@link Ledger.submit} takes only `submit` transactions and {@link Ledger.evaluate} only
  *   `evaluate` ones (the compiler refuses the others; a cast is refused at run time);
  *   {@link Ledger.simulate} evaluates a `submit` transaction without ordering it (a dry run).
- * - `endorsement`: `custodian-only` transactions are endorsed by this gateway's org alone (they write
- *   only its implicit collection); `two-orgs` ones by the chaincode's endorsement policy.
- * - `targetsCustodian`: the transaction is evaluated on a peer of the custodian org the service names.
+ * - `endorsement`: which orgs' peers endorse a submit or answer an evaluate, named explicitly for
+ *   every transaction that carries or reads patient-linked data (`endorsingOrgs` of the domain): this
+ *   gateway's own org (`custodian-only`, `own-org`), the custodian and the regulator
+ *   (`custodian+regulator`), the grantee org and the regulator (`grantee+regulator`), this gateway's
+ *   org and the regulator (`caller+regulator`), the custodian (`custodian` reads), every org
+ *   (`all-orgs`); public writes and reads are left to Fabric (`two-orgs`, `any`). A service names the
+ *   party an endorsement needs (`custodian`, `granteeOrg`) and the compiler asks for it; a party
+ *   outside the consortium is a 404, never a call that Fabric would route nowhere.
+ * - `transient`: the transaction's transient map, validated with its schema; each key travels as
+ *   canonical JSON under its own name and reaches only the endorsing peers, never a block.
  * Inputs are validated with the transaction's schema and sent as canonical JSON; outputs are parsed
- * with its output schema (a response that does not match is a 502, never passed on).
+ * with its output schema (a response that does not match is a 502, never passed on). The consortium's
+ * orgs (which one is the regulator) are read once from the ledger (`GetConsortium`, written once at
+ * deployment) unless given.
  */
 import {
   canonicalJson,
-  CONTENT_TRANSIENT_KEY,
+  endorsingOrgs,
+  ErrorCode,
   qualifiedName,
   transactions,
+  type Endorsement,
   type TransactionName,
   type TransactionOutput,
   type TransactionSpec,
@@ -33,6 +44,7 @@ import type { FailpointStage } from '../failpoints';
 
 type Registry = typeof transactions;
 type KindOf<N extends TransactionName> = Registry[N]['kind'];
+type EndorsementOf<N extends TransactionName> = Registry[N]['endorsement'];
 
 /** Transactions the registry declares `submit` (ordered and committed). */
 export type SubmitName = { [N in TransactionName]: KindOf<N> extends 'submit' ? N : never }[TransactionName];
@@ -41,17 +53,40 @@ export type EvaluateName = {
   [N in TransactionName]: KindOf<N> extends 'evaluate' ? N : never;
 }[TransactionName];
 
-/** What a call of `N` needs besides its input: content for transient-taking ones, the custodian for targeted ones. */
-export type CallOptions<N extends TransactionName> = (Registry[N] extends { transient: z.ZodType }
-  ? { readonly content: unknown }
-  : { readonly content?: never }) &
-  (Registry[N] extends { targetsCustodian: true }
-    ? { readonly custodian: string }
-    : { readonly custodian?: never });
+/** The transient map of `N` as its schema takes it. */
+export type TransientOf<N extends TransactionName> = Registry[N] extends {
+  transient: infer T extends z.ZodType;
+}
+  ? z.input<T>
+  : never;
 
-/** The options argument of a call: required only when `N` needs content or a custodian. */
+type TransientOption<N extends TransactionName> = Registry[N] extends { transient: z.ZodType }
+  ? { readonly transient: TransientOf<N> }
+  : { readonly transient?: never };
+
+type PartyOption<N extends TransactionName> =
+  EndorsementOf<N> extends 'custodian+regulator' | 'custodian'
+    ? { readonly custodian: string; readonly granteeOrg?: never }
+    : EndorsementOf<N> extends 'grantee+regulator'
+      ? { readonly granteeOrg: string; readonly custodian?: never }
+      : { readonly custodian?: never; readonly granteeOrg?: never };
+
+/**
+ * What a call of `N` needs besides its input: its transient map when it declares one, the custodian
+ * when its endorsement is the custodian's, the grantee org when it is the grantee's.
+ */
+export type CallOptions<N extends TransactionName> = TransientOption<N> & PartyOption<N>;
+
+/** The options argument of a call: required only when `N` needs a transient map or a party. */
 export type OptionsArg<N extends TransactionName> =
   object extends CallOptions<N> ? [options?: CallOptions<N>] : [options: CallOptions<N>];
+
+/** Call options as the untyped internals see them. */
+interface AnyCallOptions {
+  readonly transient?: unknown;
+  readonly custodian?: string;
+  readonly granteeOrg?: string;
+}
 
 /** Converts zod issues to paths and messages (never the offending values). */
 export function issuesOf(error: z.ZodError, prefix = ''): ValidationIssue[] {
@@ -72,58 +107,125 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix 
   return parsed.data;
 }
 
-/**
- * The orgs whose peers endorse (submit) or answer (evaluate) a call of `spec`, `undefined` for the
- * chaincode's policy: `org` alone for custodian-only writes, `custodian` for targeted reads.
- */
-export function endorsersOf(
-  spec: TransactionSpec,
-  org: string,
-  custodian: string | undefined,
-): readonly string[] | undefined {
-  if (spec.endorsement === 'custodian-only') return [org];
-  if (spec.targetsCustodian) {
-    if (custodian === undefined) throw new Error('a custodian-targeted transaction needs the custodian');
-    return [custodian];
-  }
-  if (custodian !== undefined) throw new Error('only custodian-targeted transactions take a custodian');
-  return undefined;
-}
+/** Endorsements that name orgs of the consortium other than this gateway's own. */
+const NAMES_CONSORTIUM_ORGS: ReadonlySet<Endorsement> = new Set<Endorsement>([
+  'custodian+regulator',
+  'grantee+regulator',
+  'caller+regulator',
+  'all-orgs',
+  'custodian',
+]);
 
 /** Options of {@link Ledger}. */
 export interface LedgerOptions {
   /** MSP ID of this gateway's org: every identity it signs with belongs to it. */
   readonly org: string;
+  /** The consortium's peer orgs, when known; otherwise read once from the ledger. */
+  readonly orgs?: readonly string[];
+}
+
+/** The consortium's orgs, read once and shared by every ledger made from one (a failure is retried). */
+class ConsortiumOrgs {
+  #orgs: Promise<readonly string[]> | undefined;
+
+  constructor(known: readonly string[] | undefined) {
+    if (known !== undefined) this.#orgs = Promise.resolve([...known]);
+  }
+
+  get(load: () => Promise<readonly string[]>): Promise<readonly string[]> {
+    if (this.#orgs === undefined) {
+      const loading = load();
+      this.#orgs = loading;
+      loading.catch(() => {
+        if (this.#orgs === loading) this.#orgs = undefined;
+      });
+    }
+    return this.#orgs;
+  }
 }
 
 /** The typed ledger. */
 export class Ledger {
   readonly #client: LedgerClient;
   readonly #org: string;
+  #consortium: ConsortiumOrgs;
 
   constructor(client: LedgerClient, options: LedgerOptions) {
     this.#client = client;
     this.#org = options.org;
+    this.#consortium = new ConsortiumOrgs(options.orgs);
   }
 
-  #prepare(
+  /** MSP ID of this gateway's org. */
+  get org(): string {
+    return this.#org;
+  }
+
+  /** The consortium's peer orgs (read with `caller`'s identity the first time). */
+  orgs(caller: LedgerCaller): Promise<readonly string[]> {
+    return this.#consortium.get(async () => (await this.evaluate(caller, 'GetConsortium', {})).orgs);
+  }
+
+  /** The orgs that endorse or answer a call of `spec`, `undefined` when Fabric chooses. */
+  async #endorsers(
+    name: TransactionName,
+    spec: TransactionSpec,
+    caller: LedgerCaller,
+    options: AnyCallOptions,
+  ): Promise<string[] | undefined> {
+    const { custodian, granteeOrg } = options;
+    const takesCustodian = spec.endorsement === 'custodian+regulator' || spec.endorsement === 'custodian';
+    if ((custodian !== undefined) !== takesCustodian) {
+      throw new Error(`${name} ${takesCustodian ? 'needs' : 'takes no'} custodian`);
+    }
+    const takesGrantee = spec.endorsement === 'grantee+regulator';
+    if ((granteeOrg !== undefined) !== takesGrantee) {
+      throw new Error(`${name} ${takesGrantee ? 'needs' : 'takes no'} grantee org`);
+    }
+    if (!NAMES_CONSORTIUM_ORGS.has(spec.endorsement)) {
+      return endorsingOrgs(spec.endorsement, { caller: this.#org, orgs: [this.#org] });
+    }
+    const orgs = await this.orgs(caller);
+    for (const [role, org] of [
+      ['custodian', custodian],
+      ['grantee org', granteeOrg],
+    ] as const) {
+      if (org !== undefined && !orgs.includes(org)) {
+        throw new AppError(ErrorCode.NOT_FOUND, `${role} ${org} is not an org of the consortium`);
+      }
+    }
+    return endorsingOrgs(spec.endorsement, {
+      caller: this.#org,
+      orgs,
+      ...(custodian === undefined ? {} : { custodian }),
+      ...(granteeOrg === undefined ? {} : { granteeOrg }),
+    });
+  }
+
+  /** The argument, transient map and endorsing orgs of a call of `name`, declared `kind`. */
+  async #prepare(
     name: TransactionName,
     kind: TransactionSpec['kind'],
+    caller: LedgerCaller,
     input: unknown,
-    options: { readonly content?: unknown; readonly custodian?: string },
-  ): { arg: string | undefined; call: LedgerCallOptions } {
+    options: AnyCallOptions,
+  ): Promise<{ arg: string | undefined; call: LedgerCallOptions }> {
     const spec: TransactionSpec = transactions[name];
     if (spec.kind !== kind) throw new Error(`${name} is declared ${spec.kind}, not ${kind}`);
     const parsed = validate(spec.input, input, '/body');
     const arg = spec.noArgs ? undefined : canonicalJson(parsed);
     let transient: Record<string, string> | undefined;
     if (spec.transient) {
-      if (options.content === undefined) throw new Error(`${name} needs content`);
-      transient = {
-        [CONTENT_TRANSIENT_KEY]: canonicalJson(validate(spec.transient, options.content, '/body')),
-      };
+      if (options.transient === undefined) throw new Error(`${name} needs its transient map`);
+      const values: Record<string, unknown> = validate(spec.transient, options.transient, '/body');
+      transient = {};
+      for (const [key, value] of Object.entries(values)) {
+        if (value !== undefined) transient[key] = canonicalJson(value);
+      }
+    } else if (options.transient !== undefined) {
+      throw new Error(`${name} takes no transient map`);
     }
-    const endorsers = endorsersOf(spec, this.#org, options.custodian);
+    const endorsers = await this.#endorsers(name, spec, caller, options);
     return {
       arg,
       call: {
@@ -157,7 +259,7 @@ export class Ledger {
     input: unknown,
     ...[options]: OptionsArg<N>
   ): Promise<{ txId: string; result: TransactionOutput<N> }> {
-    const { arg, call } = this.#prepare(name, 'submit', input, options ?? {});
+    const { arg, call } = await this.#prepare(name, 'submit', caller, input, options ?? {});
     const res = await this.#client.submit(caller, qualifiedName(name), arg, call);
     return { txId: res.txId, result: this.#parseOutput(name, res.payload) };
   }
@@ -191,9 +293,9 @@ export class Ledger {
     kind: TransactionSpec['kind'],
     caller: LedgerCaller,
     input: unknown,
-    options: { readonly content?: unknown; readonly custodian?: string } = {},
+    options: AnyCallOptions = {},
   ): Promise<TransactionOutput<N>> {
-    const { arg, call } = this.#prepare(name, kind, input, options);
+    const { arg, call } = await this.#prepare(name, kind, caller, input, options);
     return this.#parseOutput(name, await this.#client.evaluate(caller, qualifiedName(name), arg, call));
   }
 
@@ -239,7 +341,7 @@ export class Ledger {
   /** This ledger with `extra(fn, options)` added to the options of every submit; reads pass through. */
   #withSubmitOptions(extra: (fn: string, options: LedgerCallOptions) => LedgerCallOptions): Ledger {
     const client = this.#client;
-    return new Ledger(
+    const ledger = new Ledger(
       {
         submit: (caller, fn, arg, options = {}) =>
           client.submit(caller, fn, arg, { ...options, ...extra(fn, options) }),
@@ -249,5 +351,7 @@ export class Ledger {
       },
       { org: this.#org },
     );
+    ledger.#consortium = this.#consortium;
+    return ledger;
   }
 }

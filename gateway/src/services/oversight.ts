@@ -1,20 +1,41 @@
 /**
  * Regulator calls answered by the ledger: one audit event by id (checkable against the projection's
- * answers) and the post-hoc review of a break-glass access. The list views, reports and alerts come
+ * answers; read on this gateway's org's own peer, which holds its sealed collection, the regulator's
+ * every one) and the appended post-hoc review of a break-glass access. The list views, reports and alerts come
  * from the audit projection (`audit-projection.ts`).
  */
-import type { AuditEvent, BreakGlassCase } from '@medledger/domain';
+import {
+  breakGlassReviewOutcomeSchema,
+  mspIdSchema,
+  type AuditEvent,
+  type BreakGlassState,
+} from '@medledger/domain';
+import { z } from 'zod';
 
-import { submitAnswer, type ServiceContext } from './context';
+import { custodianOf, submitAnswer, type ServiceContext } from './context';
 
 export function getAuditEvent(ctx: ServiceContext, eventId: string): Promise<AuditEvent> {
   return ctx.ledger.evaluate(ctx.caller, 'GetAuditEvent', { eventId });
 }
 
+/**
+ * Request body of `POST /v1/break-glass/{id}/review`: the verdict, whether to suspend the person (with
+ * an `unjustified` verdict), and the custodian whose record was read (default the caller's own org; a
+ * regulator's auditor names it).
+ */
+export const reviewBody = z.strictObject({
+  outcome: breakGlassReviewOutcomeSchema,
+  suspend: z.boolean().optional(),
+  custodian: mspIdSchema.optional().describe("MSP ID of the record's custodian (default: the caller's org)"),
+});
+
+/** Appends a review of a break-glass access, endorsed by the custodian and the regulator. */
 export function reviewBreakGlass(
   ctx: ServiceContext,
   accessId: string,
-  outcome: string,
-): Promise<{ txId: string; case: BreakGlassCase }> {
-  return submitAnswer(ctx, 'ReviewBreakGlass', { accessId, outcome }, 'case');
+  body: z.output<typeof reviewBody>,
+): Promise<{ txId: string; case: BreakGlassState }> {
+  const custodian = custodianOf(ctx, body.custodian);
+  const input = { accessId, custodian, outcome: body.outcome, ...(body.suspend ? { suspend: true } : {}) };
+  return submitAnswer(ctx, 'ReviewBreakGlass', input, 'case', { custodian });
 }

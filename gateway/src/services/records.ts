@@ -1,36 +1,74 @@
 /**
  * Records: anchoring (stage content on the custodian's peer, then anchor public metadata, two commits
  * so content never reaches another org's peer), versions, reads, verification, access and content.
+ * Record ids are unique per custodian: reads and access name the custodian (the caller's own org
+ * unless told), writes are always the caller's org's. The patient of a record never goes into a
+ * transaction's arguments or result: it travels in the transient map to the endorsing peers only.
  */
 import { randomBytes } from 'node:crypto';
 
 import {
   accessRecordInput,
   ErrorCode,
+  erasureReasonSchema,
+  MAX_PRESENTED_CONSENTS,
+  mspIdSchema,
+  patientDidSchema,
   recordMetadataSchema,
+  versionSchema,
+  type AccessDecision,
+  type Erasure,
+  type PresentedConsent,
+  type Purpose,
   type RecordAnchor,
   type TransactionOutput,
-  type AccessDecision,
 } from '@medledger/domain';
 import { z } from 'zod';
 
-import { submitAnswer, type ServiceContext } from './context';
+import { AppError } from '../errors';
+import { custodianOf, submitAnswer, type ServiceContext } from './context';
 import { afterPeerLag } from './peer-lag';
 
-/** Request body of `POST /v1/records`: the metadata of version 1 and the FHIR resource. */
+/** Request body of `POST /v1/records`: the metadata of version 1, its patient and the FHIR resource. */
 export const createRecordBody = z.strictObject({
   ...recordMetadataSchema.omit({ version: true }).shape,
+  patientDid: patientDidSchema,
   resource: z.record(z.string(), z.unknown()),
 });
 export type CreateRecordBody = z.output<typeof createRecordBody>;
 
-/** Request body of `POST /v1/records/{id}/versions`. */
-export const addVersionBody = createRecordBody.omit({ recordId: true });
+/** The custodian a request names (optional: the caller's own org). */
+const custodianField = {
+  custodian: mspIdSchema
+    .optional()
+    .describe("MSP ID of the hospital keeping the record (default: the caller's own org)"),
+};
+
+/** The custodian a write names: only the caller's own org writes its records. */
+const ownCustodianField = {
+  custodian: mspIdSchema
+    .optional()
+    .describe("MSP ID of the record's custodian: the caller's own org (the default); another is refused"),
+};
+
+/**
+ * Refuses a write that names another custodian (403): record ids are unique per custodian and only
+ * the custodian changes its records, so the gateway never sends it under the caller's org's name.
+ */
+function ownRecords(ctx: ServiceContext, custodian: string | undefined): void {
+  if (custodian !== undefined && custodian !== ctx.mspId) {
+    throw new AppError(ErrorCode.FORBIDDEN, `records of ${custodian} are written by ${custodian} only`);
+  }
+}
+
+/** Request body of `POST /v1/records/{id}/versions` (a record of the caller's org). */
+export const addVersionBody = createRecordBody.omit({ recordId: true }).extend(ownCustodianField);
 export type AddVersionBody = z.output<typeof addVersionBody>;
 
 /** Request body of `POST /v1/records/{id}/verify`: a copy of the content and its salt. */
 export const verifyBody = z.strictObject({
-  version: z.number().int().min(1).optional(),
+  ...custodianField,
+  version: versionSchema.optional(),
   resource: z.record(z.string(), z.unknown()),
   salt: z.string(),
 });
@@ -52,15 +90,17 @@ export function newSalt(): string {
 
 async function anchor(
   ctx: ServiceContext,
-  metadata: Omit<CreateRecordBody, 'resource'> & { version: number },
+  body: Omit<CreateRecordBody, 'resource'> & { version: number },
   resource: Record<string, unknown>,
   previousHash: string | null,
 ): Promise<AnchoredRecord> {
+  const { patientDid, ...metadata } = body;
+  const subject = { patientDid };
   // A retry under the same idempotency key must hash with the same salt as the attempt it recovers.
   const salt = ctx.remember('salt', newSalt);
+  // Staged in the custodian's implicit collection: the registry has only its own peers endorse.
   const staged = await ctx.ledger.submit(ctx.caller, 'StageRecordContent', metadata, {
-    // Staged in the custodian's implicit collection: the registry has only its own peers endorse.
-    content: { resource, salt },
+    transient: { content: { resource, salt }, subject },
   });
   const anchorInput = {
     ...metadata,
@@ -73,94 +113,192 @@ async function anchor(
   // milliseconds later, and until then answers CONTENT_NOT_STAGED: only here is that a lag rather than
   // an anchor of content that was never staged.
   const anchored = await afterPeerLag(ErrorCode.CONTENT_NOT_STAGED, () =>
-    ctx.ledger.submit(ctx.caller, 'AnchorRecord', anchorInput, {}),
+    ctx.ledger.submit(ctx.caller, 'AnchorRecord', anchorInput, {
+      custodian: ctx.mspId,
+      transient: { subject },
+    }),
   );
   return { txId: anchored.txId, stageTxId: staged.txId, salt, record: anchored.result };
 }
 
-/** Anchors version 1 of a new record. */
+/** Anchors version 1 of a new record of the caller's org. */
 export function createRecord(ctx: ServiceContext, body: CreateRecordBody): Promise<AnchoredRecord> {
   const { resource, ...metadata } = body;
   return anchor(ctx, { ...metadata, version: 1 }, resource, null);
 }
 
-/** Anchors the next version of a record, chained to the latest one. */
+/** Anchors the next version of a record of the caller's org, chained to the latest one. */
 export async function addVersion(
   ctx: ServiceContext,
   recordId: string,
   body: AddVersionBody,
 ): Promise<AnchoredRecord> {
-  const latest = await ctx.ledger.evaluate(ctx.caller, 'GetRecord', { recordId });
-  const { resource, ...metadata } = body;
+  const { resource, custodian, ...metadata } = body;
+  ownRecords(ctx, custodian);
+  const latest = await ctx.ledger.evaluate(ctx.caller, 'GetRecord', { recordId, custodian: ctx.mspId });
   return anchor(ctx, { ...metadata, recordId, version: latest.version + 1 }, resource, latest.contentHash);
 }
 
-export function getRecord(ctx: ServiceContext, recordId: string, version?: number): Promise<RecordAnchor> {
+export function getRecord(
+  ctx: ServiceContext,
+  recordId: string,
+  query: { custodian?: string | undefined; version?: number | undefined },
+): Promise<RecordAnchor> {
+  const custodian = custodianOf(ctx, query.custodian);
   return ctx.ledger.evaluate(
     ctx.caller,
     'GetRecord',
-    version === undefined ? { recordId } : { recordId, version },
+    query.version === undefined ? { recordId, custodian } : { recordId, custodian, version: query.version },
   );
 }
 
 export function getHistory(
   ctx: ServiceContext,
   recordId: string,
+  custodian: string | undefined,
 ): Promise<TransactionOutput<'GetRecordHistory'>> {
-  return ctx.ledger.evaluate(ctx.caller, 'GetRecordHistory', { recordId });
+  return ctx.ledger.evaluate(ctx.caller, 'GetRecordHistory', {
+    recordId,
+    custodian: custodianOf(ctx, custodian),
+  });
 }
 
+/** Verifies a copy on a peer of the caller's own org: the copy and its salt reach no other org. */
 export function verifyRecord(
   ctx: ServiceContext,
   recordId: string,
   body: VerifyBody,
 ): Promise<TransactionOutput<'VerifyRecord'>> {
-  const input = body.version === undefined ? { recordId } : { recordId, version: body.version };
+  const custodian = custodianOf(ctx, body.custodian);
+  const input =
+    body.version === undefined ? { recordId, custodian } : { recordId, custodian, version: body.version };
   return ctx.ledger.evaluate(ctx.caller, 'VerifyRecord', input, {
-    content: { resource: body.resource, salt: body.salt },
+    transient: { content: { resource: body.resource, salt: body.salt } },
   });
 }
 
-/** Request body of `POST /v1/records/{id}/access`. */
-export const accessBody = accessRecordInput.omit({ recordId: true });
+/**
+ * Request body of `POST /v1/records/{id}/access`. `patientDid` names the record's patient when the
+ * caller relies on a consent: the gateway then presents the consents its own org holds for that
+ * patient (never put into a block). The custodian's own staff treating the patient, and break-glass,
+ * need none.
+ */
+export const accessBody = accessRecordInput.omit({ recordId: true, custodian: true }).extend({
+  ...custodianField,
+  patientDid: patientDidSchema
+    .optional()
+    .describe("the record's patient, when the access rests on a consent the caller's org holds"),
+});
 export type AccessBody = z.output<typeof accessBody>;
 
-/** Asks the chaincode for access; a denial is committed too and returned as such. */
-export function requestAccess(
+/**
+ * The consents this gateway's org holds for `patientDid` that may back an access for `purpose`,
+ * newest first, read on the org's own peer (its sealed collection). A caller the chaincode does not
+ * let list consents gets none: its access is still decided, and audited, without them.
+ */
+async function presentableConsents(
+  ctx: ServiceContext,
+  patientDid: string,
+  purpose: Purpose,
+): Promise<PresentedConsent[]> {
+  let page;
+  try {
+    page = await ctx.ledger.evaluate(ctx.caller, 'ListPatientConsents', { patientDid, pageSize: 100 });
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) return [];
+    throw err;
+  }
+  return page.items
+    .filter((c) => c.status === 'active' && c.purpose === purpose)
+    .sort((a, b) => b.grantedAt.localeCompare(a.grantedAt))
+    .slice(0, MAX_PRESENTED_CONSENTS)
+    .map((c) => ({ consentId: c.consentId, jws: c.jws }));
+}
+
+/**
+ * Asks the chaincode for access; a denial is committed too and returned as such. Endorsed by the
+ * record's custodian and the regulator, the only orgs that learn the patient of the request.
+ */
+export async function requestAccess(
   ctx: ServiceContext,
   recordId: string,
   body: AccessBody,
 ): Promise<{ txId: string; decision: AccessDecision }> {
-  return submitAnswer(ctx, 'AccessRecord', { ...body, recordId }, 'decision');
+  const { patientDid, custodian: named, ...request } = body;
+  const custodian = custodianOf(ctx, named);
+  const ownTreatment = custodian === ctx.mspId && request.purpose === 'treatment';
+  const consents =
+    patientDid === undefined || ownTreatment
+      ? []
+      : await presentableConsents(ctx, patientDid, request.purpose);
+  return submitAnswer(ctx, 'AccessRecord', { ...request, recordId, custodian }, 'decision', {
+    custodian,
+    transient: consents.length > 0 ? { consents } : {},
+  });
 }
 
 /** Reads content with a granted access, on a peer of the record's custodian (where it lives). */
-export async function readContent(
+export function readContent(
   ctx: ServiceContext,
   recordId: string,
-  accessId: string,
+  query: { accessId: string; custodian?: string | undefined },
 ): Promise<TransactionOutput<'ReadRecordContent'>> {
-  const anchorOf = await ctx.ledger.evaluate(ctx.caller, 'GetRecord', { recordId });
+  const custodian = custodianOf(ctx, query.custodian);
   return ctx.ledger.evaluate(
     ctx.caller,
     'ReadRecordContent',
-    { recordId, accessId },
-    { custodian: anchorOf.custodian },
+    { recordId, custodian, accessId: query.accessId },
+    { custodian },
   );
 }
 
-export function reviewQuality(
+/** Request body of `POST /v1/records/{id}/review`. */
+export const reviewBody = z.strictObject({ ...ownCustodianField, version: versionSchema });
+
+/** Clears `needs_review` on a version of the caller's org's record. */
+export async function reviewQuality(
   ctx: ServiceContext,
   recordId: string,
-  version: number,
+  body: z.output<typeof reviewBody>,
 ): Promise<{ txId: string; record: RecordAnchor }> {
-  return submitAnswer(ctx, 'ReviewRecordQuality', { recordId, version }, 'record');
+  ownRecords(ctx, body.custodian);
+  const input = { recordId, version: body.version };
+  return submitAnswer(ctx, 'ReviewRecordQuality', input, 'record', { custodian: ctx.mspId });
 }
 
-export function eraseContent(
+/** Request body of `POST /v1/records/{id}/erasures`. */
+export const eraseBody = z.strictObject({
+  ...ownCustodianField,
+  version: versionSchema.optional(),
+  reason: erasureReasonSchema,
+});
+
+export async function eraseContent(
   ctx: ServiceContext,
   recordId: string,
-  body: { version?: number | undefined; reason: string },
+  body: z.output<typeof eraseBody>,
 ): Promise<{ txId: string; result: TransactionOutput<'EraseRecordContent'> }> {
-  return submitAnswer(ctx, 'EraseRecordContent', { ...body, recordId }, 'result');
+  const { custodian, ...erasure } = body;
+  ownRecords(ctx, custodian);
+  return submitAnswer(ctx, 'EraseRecordContent', { ...erasure, recordId }, 'result', {
+    custodian: ctx.mspId,
+  });
+}
+
+/** Request body of `POST /v1/records/{id}/staged-erasures`: a version staged and never anchored. */
+export const purgeStagedBody = z.strictObject({
+  ...ownCustodianField,
+  version: versionSchema,
+  reason: erasureReasonSchema,
+});
+
+/** Purges content the caller's org staged and never anchored, and records it publicly. */
+export async function purgeStaged(
+  ctx: ServiceContext,
+  recordId: string,
+  body: z.output<typeof purgeStagedBody>,
+): Promise<{ txId: string; erasure: Erasure }> {
+  const { custodian, ...purge } = body;
+  ownRecords(ctx, custodian);
+  return submitAnswer(ctx, 'PurgeStagedContent', { ...purge, recordId }, 'erasure', { custodian: ctx.mspId });
 }

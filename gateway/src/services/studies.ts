@@ -1,11 +1,19 @@
 /** Studies: registration, cohorts, and de-identified datasets through per-record access decisions. */
-import { ErrorCode, type Study, type TransactionOutput } from '@medledger/domain';
+import {
+  ErrorCode,
+  mspIdSchema,
+  patientDidSchema,
+  recordIdSchema,
+  type Study,
+  type TransactionOutput,
+} from '@medledger/domain';
 import { z } from 'zod';
 
 import { AppError } from '../errors';
-import { submitAnswer, type ServiceContext } from './context';
+import { custodianOf, submitAnswer, type ServiceContext } from './context';
 import { definedOnly } from './consents';
 import { afterPeerLag } from './peer-lag';
+import { readContent, requestAccess } from './records';
 
 export function registerStudy(ctx: ServiceContext, body: unknown): Promise<{ txId: string; study: Study }> {
   return submitAnswer(ctx, 'RegisterStudy', body, 'study');
@@ -23,10 +31,19 @@ export function getCohort(
   return ctx.ledger.evaluate(ctx.caller, 'GetStudyCohort', { studyId, ...definedOnly(page) });
 }
 
-/** Request body of `POST /v1/studies/{id}/datasets`. */
+/**
+ * Request body of `POST /v1/studies/{id}/datasets`: the records, each with its custodian (default the
+ * caller's org) and its patient, whose consent to the study the research org holds and presents.
+ */
 export const datasetBody = z.strictObject({
-  recordIds: z
-    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/))
+  records: z
+    .array(
+      z.strictObject({
+        recordId: recordIdSchema,
+        custodian: mspIdSchema.optional(),
+        patientDid: patientDidSchema.optional(),
+      }),
+    )
     .min(1)
     .max(20),
 });
@@ -34,6 +51,7 @@ export const datasetBody = z.strictObject({
 /** One record of a dataset: the decision, and the de-identified content when granted. */
 export interface DatasetItem {
   readonly recordId: string;
+  readonly custodian: string;
   readonly accessId: string | null;
   readonly outcome: 'granted' | 'denied' | 'error';
   readonly reason: string;
@@ -41,9 +59,48 @@ export interface DatasetItem {
   readonly deidentified: boolean;
 }
 
+/** One record of a dataset: its research access decision, then its content when granted. */
+async function datasetItem(
+  ctx: ServiceContext,
+  studyId: string,
+  record: z.output<typeof datasetBody>['records'][number],
+): Promise<DatasetItem> {
+  const { recordId, patientDid } = record;
+  const custodian = custodianOf(ctx, record.custodian);
+  const base = { recordId, custodian, resource: null, deidentified: false };
+  try {
+    const { decision } = await requestAccess(ctx, recordId, {
+      purpose: 'research',
+      studyId,
+      custodian,
+      ...(patientDid === undefined ? {} : { patientDid }),
+    });
+    if (decision.outcome !== 'granted') {
+      return { ...base, accessId: decision.accessId, outcome: 'denied', reason: decision.reason };
+    }
+    // The decision committed on our peer; the custodian's peer may commit it a few milliseconds
+    // later and answer ACCESS_NOT_GRANTED until then: here, right after a grant, that is lag.
+    const content = await afterPeerLag(ErrorCode.ACCESS_NOT_GRANTED, () =>
+      readContent(ctx, recordId, { accessId: decision.accessId, custodian }),
+    );
+    return {
+      ...base,
+      accessId: decision.accessId,
+      outcome: 'granted',
+      reason: decision.reason,
+      resource: content.resource,
+      deidentified: content.deidentified,
+    };
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    return { ...base, accessId: null, outcome: 'error', reason: err.code };
+  }
+}
+
 /**
- * Builds a research dataset: for each record, a research access decision (committed, audited), then
- * the content de-identified at source by the custodian's chaincode when granted.
+ * Builds a research dataset: for each record, a research access decision (committed, audited, with
+ * the study consents the research org holds for the record's patient), then the content
+ * de-identified at source by the custodian's chaincode when granted.
  */
 export async function buildDataset(
   ctx: ServiceContext,
@@ -51,54 +108,6 @@ export async function buildDataset(
   body: z.output<typeof datasetBody>,
 ): Promise<{ studyId: string; items: DatasetItem[] }> {
   const items: DatasetItem[] = [];
-  for (const recordId of body.recordIds) {
-    try {
-      const anchor = await ctx.ledger.evaluate(ctx.caller, 'GetRecord', { recordId });
-      const decision = await ctx.ledger.submit(ctx.caller, 'AccessRecord', {
-        recordId,
-        purpose: 'research',
-        studyId,
-      });
-      if (decision.result.outcome !== 'granted') {
-        items.push({
-          recordId,
-          accessId: decision.result.accessId,
-          outcome: 'denied',
-          reason: decision.result.reason,
-          resource: null,
-          deidentified: false,
-        });
-        continue;
-      }
-      // The decision committed on our peer; the custodian's peer may commit it a few milliseconds
-      // later and answer ACCESS_NOT_GRANTED until then: here, right after a grant, that is lag.
-      const content = await afterPeerLag(ErrorCode.ACCESS_NOT_GRANTED, () =>
-        ctx.ledger.evaluate(
-          ctx.caller,
-          'ReadRecordContent',
-          { recordId, accessId: decision.result.accessId },
-          { custodian: anchor.custodian },
-        ),
-      );
-      items.push({
-        recordId,
-        accessId: decision.result.accessId,
-        outcome: 'granted',
-        reason: decision.result.reason,
-        resource: content.resource,
-        deidentified: content.deidentified,
-      });
-    } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      items.push({
-        recordId,
-        accessId: null,
-        outcome: 'error',
-        reason: err.code,
-        resource: null,
-        deidentified: false,
-      });
-    }
-  }
+  for (const record of body.records) items.push(await datasetItem(ctx, studyId, record));
   return { studyId, items };
 }

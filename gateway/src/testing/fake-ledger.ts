@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-import type { P256PublicJwk } from '@medledger/domain';
+import { generatePatientKey, jwkThumbprint, patientKeyOf, type P256PublicJwk } from '@medledger/domain';
 
 import { mapLedgerError } from '../fabric/error-mapping';
 import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from '../fabric/ledger-port';
@@ -24,12 +24,14 @@ export const txId = (): string => randomBytes(32).toString('hex');
 export const hashOf = (s: string): string => createHash('sha256').update(s).digest('hex');
 const now = () => new Date().toISOString();
 
+/** The consortium of the fake: two hospitals, the research institute and the regulator. */
+export const FAKE_ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'] as const;
+
 export function anchorFixture(input: Record<string, unknown>): Record<string, unknown> {
   return {
     recordId: input['recordId'] ?? 'rec-1',
     version: input['version'] ?? 1,
-    patientDid: input['patientDid'] ?? 'did:medledger:patient:abcdefgh12',
-    custodian: 'Hospital1MSP',
+    custodian: input['custodian'] ?? 'Hospital1MSP',
     department: input['department'] ?? 'cardiology',
     category: input['category'] ?? 'diagnosis',
     level: input['level'] ?? 3,
@@ -92,7 +94,40 @@ export function patientDidDocFixture(
   };
 }
 
-export function consentFixture(patientDid = 'did:medledger:patient:abcdefgh12'): Record<string, unknown> {
+/** A patient's public record (no DID) as RegisterPatient and RotatePatientKey answer it. */
+export function patientRecordFixture(patientDid: string, publicJwk: unknown): Record<string, unknown> {
+  return {
+    patientKey: patientKeyOf(patientDid),
+    keys: [{ number: 1, publicKeyJwk: publicJwk }],
+    currentKey: 1,
+    recoveryKeyThumbprint: jwkThumbprint(generatePatientKey().publicJwk),
+    status: 'active',
+    created: now(),
+    updated: now(),
+    version: 1,
+  };
+}
+
+/** The public state of a consent (GrantConsent and RevokeConsent answers; no patient). */
+export function consentStateFixture(over: Record<string, unknown> = {}): Record<string, unknown> {
+  const id = txId();
+  return {
+    consentId: id,
+    granteeOrg: 'Hospital2MSP',
+    status: 'active',
+    periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
+    grantedAt: now(),
+    grantTxId: id,
+    revokedAt: null,
+    revokeTxId: null,
+    ...over,
+  };
+}
+
+export function consentFixture(
+  patientDid = 'did:medledger:patient:abcdefgh12',
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
   const id = txId();
   return {
     consentId: id,
@@ -109,7 +144,20 @@ export function consentFixture(patientDid = 'did:medledger:patient:abcdefgh12'):
     relayedBy: 'did:medledger:hospital1:doc1',
     revokedAt: null,
     revokeTxId: null,
+    jws: `eyJhbGciOiJFUzI1NiJ9.${Buffer.from(JSON.stringify({ patientDid })).toString('base64url')}.c2ln`,
+    ...over,
   };
+}
+
+function consortiumFixture(): Record<string, unknown> {
+  return { orgs: [...FAKE_ORGS], regulator: 'RegulatorMSP', txId: txId(), txTime: now() };
+}
+
+/** The value under `key` of a call's transient map (canonical JSON, as the ledger sends it). */
+export function transientOf(options: LedgerCallOptions, key: string): Record<string, unknown> {
+  const text = options.transient?.[key];
+  if (text === undefined) throw new Error(`fake ledger: no transient ${key}`);
+  return { [key]: JSON.parse(text) as unknown };
 }
 
 export function auditEventFixture(over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -154,6 +202,7 @@ const studyFixture = (input: Record<string, unknown>) => ({
 const decisionFixture = (input: Record<string, unknown>, outcome = 'granted') => ({
   accessId: txId(),
   recordId: input['recordId'],
+  custodian: input['custodian'],
   version: 1,
   outcome,
   reason: outcome === 'granted' ? 'CUSTODIAN_TREATMENT' : 'NO_CONSENT',
@@ -186,9 +235,16 @@ function identityHandlers(): Record<string, FakeHandler> {
     'identity:RegisterStaff': (i) => didDocFixture(`did:medledger:hospital1:${String(i['enrollmentId'])}`),
     'identity:UpdateStaff': (i) => didDocFixture(String(i['did'])),
     'identity:DeactivateStaff': (i) => didDocFixture(String(i['did'])),
-    'identity:RegisterPatient': (i) => didDocFixture(String(i['patientDid'])),
-    'identity:RotatePatientKey': () => didDocFixture('did:medledger:patient:abcdefgh12'),
-    'identity:RecoverPatientKey': () => didDocFixture('did:medledger:patient:abcdefgh12'),
+    'identity:RegisterPatient': (_i, o) => {
+      const { patient } = transientOf(o, 'patient') as {
+        patient: { patientDid: string; publicKeyJwk: unknown };
+      };
+      return patientRecordFixture(patient.patientDid, patient.publicKeyJwk);
+    },
+    'identity:RotatePatientKey': () =>
+      patientRecordFixture('did:medledger:patient:abcdefgh12', generatePatientKey().publicJwk),
+    'identity:RecoverPatientKey': () =>
+      patientRecordFixture('did:medledger:patient:abcdefgh12', generatePatientKey().publicJwk),
     'identity:ProposeStaffRoleChange': (i) => roleChangeFixture(i),
     'identity:ApproveStaffRoleChange': (i) => didDocFixture(String(i['did'])),
     'identity:ResolveDid': (i) => didDocFixture(String(i['did'])),
@@ -198,15 +254,11 @@ function identityHandlers(): Record<string, FakeHandler> {
 /** Consents and preferences. */
 function consentHandlers(): Record<string, FakeHandler> {
   return {
-    'consent:GrantConsent': () => consentFixture(),
-    'consent:RevokeConsent': () => ({
-      ...consentFixture(),
-      status: 'revoked',
-      revokedAt: now(),
-      revokeTxId: txId(),
-    }),
+    'consent:GrantConsent': () => consentStateFixture(),
+    'consent:RevokeConsent': () =>
+      consentStateFixture({ status: 'revoked', revokedAt: now(), revokeTxId: txId() }),
+    'consent:GetConsent': (i) => consentFixture(undefined, { consentId: i['consentId'] }),
     'consent:SetPatientPreferences': () => ({
-      patientDid: 'did:medledger:patient:abcdefgh12',
       allowEmergencyAccess: true,
       updatedAt: now(),
       txId: txId(),
@@ -238,6 +290,7 @@ function recordHandlers(): Record<string, FakeHandler> {
     'record:GetRecord': (i) => anchorFixture(i),
     'record:GetRecordHistory': (i) => ({
       recordId: i['recordId'],
+      custodian: i['custodian'],
       versions: [anchorFixture(i)],
       erasures: [],
     }),
@@ -251,18 +304,22 @@ function recordHandlers(): Record<string, FakeHandler> {
     'record:ReviewRecordQuality': (i) => anchorFixture(i),
     'record:EraseRecordContent': (i) => ({
       recordId: i['recordId'],
-      erasures: [
-        {
-          recordId: i['recordId'],
-          version: 1,
-          custodian: 'Hospital1MSP',
-          erasedBy: 'did:medledger:hospital1:admin1',
-          reason: i['reason'],
-          txId: txId(),
-          txTime: now(),
-        },
-      ],
+      erasures: [erasureFixture(i, false)],
     }),
+    'record:PurgeStagedContent': (i) => erasureFixture(i, true),
+  };
+}
+
+function erasureFixture(input: Record<string, unknown>, staged: boolean): Record<string, unknown> {
+  return {
+    recordId: input['recordId'],
+    version: input['version'] ?? 1,
+    custodian: 'Hospital1MSP',
+    erasedBy: 'did:medledger:hospital1:admin1',
+    reason: input['reason'],
+    staged,
+    txId: txId(),
+    txTime: now(),
   };
 }
 
@@ -288,27 +345,44 @@ function accessHandlers(): Record<string, FakeHandler> {
       salt: null,
       deidentified: true,
     }),
-    'access:ReviewBreakGlass': (i) => ({
-      accessId: i['accessId'],
-      recordId: 'rec-1',
-      patientDid: 'did:medledger:patient:abcdefgh12',
-      custodian: 'Hospital1MSP',
-      actorDid: 'did:medledger:hospital2:doc9',
-      actorMsp: 'Hospital2MSP',
-      reason: 'life_threatening',
-      openedAt: now(),
-      status: 'cleared',
-      outcome: i['outcome'],
-      reviewedBy: 'did:medledger:regulator:aud1',
-      reviewerRole: 'auditor',
-      reviewedAt: now(),
-    }),
+    'access:ReviewBreakGlass': (i) => {
+      const review = {
+        accessId: i['accessId'],
+        outcome: i['outcome'],
+        reviewedBy: 'did:medledger:regulator:aud1',
+        reviewerMsp: 'RegulatorMSP',
+        reviewerRole: 'auditor',
+        byRegulator: true,
+        suspend: i['suspend'] ?? false,
+        txId: txId(),
+        reviewedAt: now(),
+      };
+      return {
+        accessId: i['accessId'],
+        recordId: 'rec-1',
+        custodian: i['custodian'],
+        actorDid: 'did:medledger:hospital2:doc9',
+        actorMsp: 'Hospital2MSP',
+        reason: 'life_threatening',
+        openedAt: now(),
+        status: 'regulator_reviewed',
+        outcome: i['outcome'],
+        reviewedBy: review.reviewedBy,
+        reviewerRole: 'auditor',
+        reviewedAt: review.reviewedAt,
+        suspended: review.suspend,
+        reviews: [review],
+      };
+    },
   };
 }
 
-/** Studies, audit events, the bench loader and health. */
+/** Studies, audit events, the bench loader, the consortium and health. */
 function studyAuditHealthHandlers(): Record<string, FakeHandler> {
   return {
+    'consortium:GetConsortium': () => consortiumFixture(),
+    'consortium:InitConsortium': () => consortiumFixture(),
+    'consortium:InstallCollectionKey': () => ({ collection: 'sealed-hospital1', txId: txId() }),
     'study:RegisterStudy': (i) => studyFixture(i),
     'study:GetStudy': (i) => studyFixture(i),
     'study:GetStudyCohort': () => ({

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import {
   canonicalJson,
+  endorsingOrgs,
   generatePatientKey,
   qualifiedName,
   signPatientPayload,
@@ -143,8 +144,13 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  * - Studies: registered by researchers; cohorts for the study's org (researcher, admin) and auditors;
  *   datasets are research access decisions, granted only to the researcher with consent.
  * - Audit views, compliance report and alerts: regulator auditors and hospital admins (their own
- *   hospital); one audit event: the auditor, its actor, admins of the actor's or custodian's org.
+ *   hospital); one audit event: the regulator's auditor and admin, its actor, the custodian's admin.
+ *   The event lives in the custodian's sealed collection (docs/privacy-model.md): another org's peer
+ *   holds no copy of it, so another org's callers get 404 (their own peer has nothing to refuse).
  *   Break-glass review: the custodian's admin or a regulator auditor.
+ * - Record ids are unique per custodian (issue 12 hole 10): reads, access and verification name the
+ *   custodian (Hospital1, the fixture's); a write naming another org's records is refused by the
+ *   gateway (403) before any ledger call. Purging staged, never anchored content: the custodian's admin.
  * - The access log is the patient's own, with a proof of their key.
  */
 const HTTP_TABLE = [
@@ -166,6 +172,7 @@ const HTTP_TABLE = [
   'GET /v1/records/{id}/content        | 403 A   A   A   A   403 A   403 A   403 403 403 401',
   'POST /v1/records/{id}/review        | A   A   403 403 A   403 403 403 403 403 403 403 401',
   'POST /v1/records/{id}/erasures      | A   403 403 403 403 403 403 403 403 403 403 403 401',
+  'POST /v1/records/{id}/staged-erasures | A 403 403 403 403 403 403 403 403 403 403 403 401',
   'POST /v1/consents                   | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/consents/{id}/revoke       | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'PUT /v1/patients/{did}/preferences  | A   A   A   A   A   A   A   A   A   A   A   A   401',
@@ -178,7 +185,7 @@ const HTTP_TABLE = [
   'POST /v1/ops/ping                   | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'GET /v1/audit                       | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'GET /v1/audit/fhir                  | A   403 403 403 403 A   403 403 403 403 A   403 401',
-  'GET /v1/audit/{id}                  | A   A   403 403 403 403 403 403 403 403 A   403 401',
+  'GET /v1/audit/{id}                  | A   A   403 403 403 404 404 404 404 A   A   403 401',
   'GET /v1/reports/compliance          | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'POST /v1/break-glass/{id}/review    | A   403 403 403 403 403 403 403 403 403 A   403 401',
   'GET /v1/alerts                      | A   403 403 403 403 A   403 403 403 403 A   403 401',
@@ -186,13 +193,23 @@ const HTTP_TABLE = [
 
 /**
  * Expected decisions of chaincode transactions invoked directly, each signed by the caller's own
- * enrolled identity. A: success; G / D: AccessRecord's committed decision granted / denied; F:
- * `[FORBIDDEN]`; NR: `[NOT_REGISTERED]` (an identity the org's CA enrolled but nobody registered on
- * chain); ANG: `[ACCESS_NOT_GRANTED]`; BLD: `[BENCH_LOADER_DISABLED]` (the benchmark-only loader is off
- * on every network not started for the benchmark, as in any deployment; with the flag it is for org
- * admins, which the chaincode's unit tests check). Same columns as above, the patient (who has no Fabric identity)
- * replaced by the unregistered person. Where the REST table differs, it is the gateway's own refusal
- * (wrong principal kind) or the audit views' narrower scope.
+ * enrolled identity and endorsed by the orgs the transaction registry names for that caller (the
+ * custodian and the regulator, the grantee org and the regulator, ...). A: success; G / D:
+ * AccessRecord's committed decision granted / denied; F: `[FORBIDDEN]`; NR: `[NOT_REGISTERED]` (an
+ * identity the org's CA enrolled but nobody registered on chain); ANG: `[ACCESS_NOT_GRANTED]`; BLD:
+ * `[BENCH_LOADER_DISABLED]` (the benchmark-only loader is off on every network not started for the
+ * benchmark, as in any deployment; with the flag it is for org admins, which the chaincode's unit
+ * tests check); AE: `[ALREADY_EXISTS]` where the caller passed authorization but the fact is written
+ * once and is there (the consortium and the collection keys, written at deployment by the orgs'
+ * NodeOU admins); NF: `[NOT_FOUND]` where the caller's own peer holds no copy of a sealed fact (an
+ * access event of another custodian) or the caller's org has no record of that id (record ids are
+ * per custodian: Hospital2's admin reviewing "the record" reviews Hospital2's own, which does not
+ * exist). Same columns as above, the patient (who has no Fabric identity) replaced by the
+ * unregistered person. Where the REST table differs, it is the gateway's own refusal (wrong principal
+ * kind, a write naming another custodian) or the audit views' narrower scope.
+ * - InitConsortium, InstallCollectionKey: the orgs' NodeOU admins, once at deployment.
+ * - GetConsent: the grantee org's members and the regulator's admin and auditors; another org is
+ *   refused (the public fact names the grantee org). ListGranteeConsents likewise.
  * - QueryAudit by patient: the regulator's auditor, and hospital admins (scoped to their hospital's
  *   events); the access decisions give consortium-wide audit reads to regulators only, so other orgs' admins
  *   are refused, as the REST audit views refuse them.
@@ -203,6 +220,9 @@ const HTTP_TABLE = [
  * - Key recovery (hole 7) is authorized by the patient's recovery key, relayed by any active member.
  */
 const DIRECT_TABLE = [
+  'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
+  'InstallCollectionKey   | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
+  'GetConsortium          | A   A   A   A   A   A   A   A   A   A   A   A',
   'RegisterStaff          | A   F   F   F   F   A   F   A   F   A   F   NR',
   'UpdateStaff            | A   F   F   F   F   A   F   A   F   A   F   NR',
   'ProposeStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   NR',
@@ -216,14 +236,16 @@ const DIRECT_TABLE = [
   'RevokeConsent          | A   A   A   A   A   A   A   A   A   A   A   NR',
   'SetPatientPreferences  | A   A   A   A   A   A   A   A   A   A   A   NR',
   'ListPatientConsents    | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'ListGranteeConsents    | A   A   A   A   A   A   A   A   A   A   A   NR',
+  'GetConsent             | F   F   F   F   F   A   A   F   F   A   A   NR',
+  'ListGranteeConsents    | F   F   F   F   F   A   A   F   F   A   A   NR',
   'StageRecordContent     | F   A   A   A   A   F   A   F   F   F   F   NR',
   'AnchorRecord           | F   A   A   A   A   F   A   F   F   F   F   NR',
   'GetRecord              | A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetRecordHistory       | A   A   A   A   A   A   A   A   A   A   A   NR',
   'VerifyRecord           | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'ReviewRecordQuality    | A   A   F   F   A   F   F   F   F   F   F   NR',
-  'EraseRecordContent     | A   F   F   F   F   F   F   F   F   F   F   NR',
+  'ReviewRecordQuality    | A   A   F   F   A   NF  NF  F   F   F   F   NR',
+  'EraseRecordContent     | A   F   F   F   F   NF  F   F   F   F   F   NR',
+  'PurgeStagedContent     | A   F   F   F   F   NF  F   F   F   F   F   NR',
   'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D',
   'ReadRecordContent      | ANG A   A   A   A   ANG A   ANG A   ANG ANG NR',
   'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
@@ -231,7 +253,7 @@ const DIRECT_TABLE = [
   'GetStudy               | A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   NR',
   'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   NR',
-  'GetAuditEvent          | A   A   F   F   F   F   F   F   F   F   A   NR',
+  'GetAuditEvent          | A   A   F   F   F   NF  NF  NF  NF  A   A   NR',
   'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
   'Ping                   | A   A   A   A   A   A   A   A   A   A   A   A',
   'GetBuildInfo           | A   A   A   A   A   A   A   A   A   A   A   A',
@@ -242,7 +264,20 @@ const AUTHZ_CODES: Readonly<Record<string, string>> = {
   INACTIVE: 'INACTIVE',
   ACCESS_NOT_GRANTED: 'ANG',
   BENCH_LOADER_DISABLED: 'BLD',
+  ALREADY_EXISTS: 'AE',
+  NOT_FOUND: 'NF',
 };
+
+/** Every peer org of the consortium (the registry's endorsements are chosen among them). */
+const ALL_ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'];
+/** Writes of the caller's own org's records: the caller's org is their custodian. */
+const OWN_CUSTODIAN: ReadonlySet<TransactionName> = new Set<TransactionName>([
+  'AnchorRecord',
+  'ReviewRecordQuality',
+  'EraseRecordContent',
+  'PurgeStagedContent',
+  'LoadSyntheticAuditEvents',
+]);
 
 interface Patient {
   did: string;
@@ -283,11 +318,26 @@ function unreviewedCondition(id: string, patientRef: string): Body {
   };
 }
 
-/** The metadata of version 1 of a cardiology diagnosis record (what StageRecordContent takes). */
-function recordMeta(recordId: string, patientDid: string): Body {
-  const meta = diagnosisRecord(recordId, patientDid, {});
+/** The metadata of version 1 of a cardiology diagnosis record (what StageRecordContent takes: no patient). */
+function recordMeta(recordId: string): Body {
+  const meta = diagnosisRecord(recordId, '', {});
   delete meta['resource'];
+  delete meta['patientDid'];
   return { ...meta, version: 1 };
+}
+
+/** JSON bytes of a transient map value. */
+const bytesOf = (value: unknown): Uint8Array => Buffer.from(canonicalJson(value));
+
+/** The transient map of staging record `recordId` of `patientDid` (content with a fresh salt, patient). */
+function recordTransient(recordId: string, patientDid: string): Record<string, Uint8Array> {
+  return {
+    content: bytesOf({
+      resource: hypertensionCondition({ id: recordId, patientRef: 'authz' }),
+      salt: randomBytes(32).toString('hex'),
+    }),
+    subject: bytesOf({ patientDid }),
+  };
 }
 
 /** Values taken once each by allowed calls; refused calls use the next one without taking it. */
@@ -362,6 +412,11 @@ describe('authorization matrix', () => {
     /** Per org: a pending role change its second admin proposed, for the column's admin to approve. */
     roleChangeHttp: {} as Record<OrgName, { did: string; proposalId: string }>,
     roleChangeDirect: {} as Record<OrgName, { did: string; proposalId: string }>,
+    stagedHttp: new Pool(),
+    stagedDirect: new Pool(),
+    /** The fixture consents (Hospital2's treatment consent, the study's) and their signed grants. */
+    orgConsent: { consentId: '', jws: '' },
+    studyConsent: { consentId: '', jws: '' },
   };
   /**
    * Patient payloads replace state by `iat` order (hole 14: an equal or older `iat` is STALE_PAYLOAD),
@@ -372,6 +427,8 @@ describe('authorization matrix', () => {
     lastSignedMs = Math.max(Date.now(), lastSignedMs + 1000);
     return { nowMs: lastSignedMs };
   };
+  /** Signed grants by consent id (a revocation presents the grant it revokes). */
+  const grantJwsOf = new Map<string, string>();
   const sign = (payload: Body): string =>
     signPatientPayload(
       payload,
@@ -400,8 +457,18 @@ describe('authorization matrix', () => {
   };
   const currentKeyIdOf = (doc: unknown): string =>
     (doc as { medledger: { currentKeyId: string } }).medledger.currentKeyId;
+  /** The last lab consent grant signed (its consent id is known once it commits). */
+  let lastGrantJws = '';
   /** A patient-signed consent for Hospital2 to lab data (leaves the diagnosis decisions alone). */
-  const labConsentGrant = (): Body => ({ jws: sign(labConsentForHospital2()) });
+  const labConsentGrant = (): Body => {
+    lastGrantJws = sign(labConsentForHospital2());
+    return { jws: lastGrantJws };
+  };
+  /** A patient-signed revocation of `consentId` with the grant it revokes. */
+  const revocation = (consentId: string): Body => ({
+    jws: sign({ typ: SIGNED_PAYLOAD_TYPES.revoke, consentId }),
+    grantJws: grantJwsOf.get(consentId) ?? '',
+  });
 
   async function expect201(res: Promise<ApiResponse>, what: string): Promise<Body> {
     const r = await res;
@@ -506,24 +573,22 @@ describe('authorization matrix', () => {
       }),
       'study',
     );
-    for (const [grantee, purpose] of [
-      [{ kind: 'org', mspId: 'Hospital2MSP' }, 'treatment'],
-      [{ kind: 'study', studyId: fx.studyId }, 'research'],
+    for (const [grantee, purpose, held] of [
+      [{ kind: 'org', mspId: 'Hospital2MSP' }, 'treatment', fx.orgConsent],
+      [{ kind: 'study', studyId: fx.studyId }, 'research', fx.studyConsent],
     ] as const) {
-      await expect201(
-        api.patient.post('/v1/consents', {
-          jws: sign({
-            typ: SIGNED_PAYLOAD_TYPES.grant,
-            grantee,
-            categories: ['diagnosis'],
-            maxLevel: 3,
-            purpose,
-            periodStart: new Date(now - 60_000).toISOString(),
-            periodEnd: new Date(now + 86_400_000).toISOString(),
-          }),
-        }),
-        `consent ${purpose}`,
-      );
+      const jws = sign({
+        typ: SIGNED_PAYLOAD_TYPES.grant,
+        grantee,
+        categories: ['diagnosis'],
+        maxLevel: 3,
+        purpose,
+        periodStart: new Date(now - 60_000).toISOString(),
+        periodEnd: new Date(now + 86_400_000).toISOString(),
+      });
+      const granted = await expect201(api.patient.post('/v1/consents', { jws }), `consent ${purpose}`);
+      held.consentId = String((granted['consent'] as Body)['consentId']);
+      held.jws = jws;
     }
     const access = await expect201(
       doctor.post(`/v1/records/${fx.recordId}/access`, { purpose: 'treatment' }),
@@ -536,6 +601,7 @@ describe('authorization matrix', () => {
           api.h2Attending.post(`/v1/records/${fx.recordId}/access`, {
             purpose: 'emergency',
             breakGlassReason: 'unconscious_patient',
+            custodian: 'Hospital1MSP',
           }),
           'break-glass',
         ),
@@ -544,6 +610,23 @@ describe('authorization matrix', () => {
     const glassIds = glass.map((g) => String((g['decision'] as Body)['accessId']));
     fx.breakGlassHttp.add(...glassIds.slice(0, 2));
     fx.breakGlassDirect.add(...glassIds.slice(2));
+    // Content staged at Hospital1 and never anchored (an abandoned anchoring), for the purges.
+    const staging = await gatewayForWalletIdentity(info, 'Hospital1', PEOPLE.h1Attending.id);
+    try {
+      const contract = staging.gateway.getNetwork(info.channel).getContract(info.chaincode);
+      for (const pool of [fx.stagedHttp, fx.stagedDirect]) {
+        const recordId = fresh('rec-authz-staged');
+        await contract.submit(qualifiedName('StageRecordContent'), {
+          arguments: [canonicalJson(recordMeta(recordId))],
+          transientData: recordTransient(recordId, patient.did),
+          endorsingOrganizations: ['Hospital1MSP'],
+        });
+        pool.add(recordId);
+      }
+    } finally {
+      staging.gateway.close();
+      staging.client.close();
+    }
   });
   after(releaseNetwork);
 
@@ -580,6 +663,8 @@ describe('authorization matrix', () => {
     const orgOfCaller = (who: HttpCaller): OrgName =>
       who === 'patient' || who === 'foreign' ? 'Hospital1' : orgOf(who);
     const rec = `/v1/records/${fx.recordId}`;
+    const atH1 = 'custodian=Hospital1MSP';
+    const ofH1 = { custodian: 'Hospital1MSP' };
     const pd = `/v1/patients/${encodeURIComponent(patient.did)}`;
     type Req = { method: string; path: string; body?: unknown; headers?: Record<string, string> };
     type Spec = {
@@ -673,26 +758,34 @@ describe('authorization matrix', () => {
       },
       'POST /v1/records/{id}/versions': {
         request: () => {
-          const body = diagnosisRecord(fx.recordId, patient.did, fx.recordResource);
+          const body: Body = { ...diagnosisRecord(fx.recordId, patient.did, fx.recordResource), ...ofH1 };
           delete body['recordId'];
           return { method: 'POST', path: `${rec}/versions`, body };
         },
       },
-      'GET /v1/records/{id}': { request: () => ({ method: 'GET', path: rec }) },
-      'GET /v1/records/{id}/history': { request: () => ({ method: 'GET', path: `${rec}/history` }) },
+      'GET /v1/records/{id}': { request: () => ({ method: 'GET', path: `${rec}?${atH1}` }) },
+      'GET /v1/records/{id}/history': {
+        request: () => ({ method: 'GET', path: `${rec}/history?${atH1}` }),
+      },
       'POST /v1/records/{id}/verify': {
         request: () => ({
           method: 'POST',
           path: `${rec}/verify`,
-          body: { version: 1, resource: fx.recordResource, salt: fx.recordSalt },
+          body: { version: 1, resource: fx.recordResource, salt: fx.recordSalt, ...ofH1 },
         }),
       },
       'POST /v1/records/{id}/access': {
+        // Every caller names the patient: each gateway presents the consents its own org holds.
         request: (who) => ({
           method: 'POST',
           path: `${rec}/access`,
-          body:
-            who === 'researcher' ? { purpose: 'research', studyId: fx.studyId } : { purpose: 'treatment' },
+          body: {
+            ...(who === 'researcher'
+              ? { purpose: 'research', studyId: fx.studyId }
+              : { purpose: 'treatment' }),
+            ...ofH1,
+            patientDid: patient.did,
+          },
         }),
         onAllow: (who, res) => {
           const d = res.body['decision'] as { outcome: string; accessId: string };
@@ -703,37 +796,42 @@ describe('authorization matrix', () => {
         // Without a grant of one's own, the caller presents the attending's: permission borrowing.
         request: (who) => ({
           method: 'GET',
-          path: `${rec}/content?accessId=${grants[who] ?? fx.auditEventId}`,
+          path: `${rec}/content?${atH1}&accessId=${grants[who] ?? fx.auditEventId}`,
         }),
       },
       'POST /v1/records/{id}/review': {
         request: (_who, allow) => ({
           method: 'POST',
           path: `/v1/records/${fx.reviewHttp.next(allow)}/review`,
-          body: { version: 1 },
+          body: { version: 1, ...ofH1 },
         }),
       },
       'POST /v1/records/{id}/erasures': {
         request: () => ({
           method: 'POST',
           path: `/v1/records/${fx.eraseHttp}/erasures`,
-          body: { reason: 'patient_request' },
+          body: { reason: 'patient_request', ...ofH1 },
+        }),
+      },
+      'POST /v1/records/{id}/staged-erasures': {
+        request: (_who, allow) => ({
+          method: 'POST',
+          path: `/v1/records/${fx.stagedHttp.next(allow)}/staged-erasures`,
+          body: { version: 1, reason: 'data_error', ...ofH1 },
         }),
       },
       'POST /v1/consents': {
         request: () => ({ method: 'POST', path: '/v1/consents', body: labConsentGrant() }),
         onAllow: (_who, res) => {
-          consents.add(String((res.body['consent'] as Body)['consentId']));
+          const consentId = String((res.body['consent'] as Body)['consentId']);
+          grantJwsOf.set(consentId, lastGrantJws);
+          consents.add(consentId);
         },
       },
       'POST /v1/consents/{id}/revoke': {
         request: (_who, allow) => {
           const consentId = consents.next(allow);
-          return {
-            method: 'POST',
-            path: `/v1/consents/${consentId}/revoke`,
-            body: { jws: sign({ typ: SIGNED_PAYLOAD_TYPES.revoke, consentId }) },
-          };
+          return { method: 'POST', path: `/v1/consents/${consentId}/revoke`, body: revocation(consentId) };
         },
       },
       'PUT /v1/patients/{did}/preferences': {
@@ -766,7 +864,7 @@ describe('authorization matrix', () => {
         request: () => ({
           method: 'POST',
           path: `/v1/studies/${fx.studyId}/datasets`,
-          body: { recordIds: [fx.recordId] },
+          body: { records: [{ recordId: fx.recordId, ...ofH1, patientDid: patient.did }] },
         }),
       },
       'POST /v1/ops/ping': { request: () => ({ method: 'POST', path: '/v1/ops/ping', body: {} }) },
@@ -782,7 +880,7 @@ describe('authorization matrix', () => {
         request: (_who, allow) => ({
           method: 'POST',
           path: `/v1/break-glass/${fx.breakGlassHttp.next(allow)}/review`,
-          body: { outcome: 'justified' },
+          body: { outcome: 'justified', ...ofH1 },
         }),
       },
       'GET /v1/alerts': { request: () => ({ method: 'GET', path: '/v1/alerts' }) },
@@ -855,16 +953,22 @@ describe('authorization matrix', () => {
     const consents = new Pool();
     let nextKey: P256PrivateJwk | undefined;
     let recovery: ReturnType<typeof recoveryOf> | undefined;
-    const content = (resource: Body, salt: string) => ({
-      content: Buffer.from(canonicalJson({ resource, salt })),
-    });
-    type Call = { arg: unknown; transient?: Record<string, Uint8Array>; orgs?: string[] };
+    const content = (resource: Body, salt: string) => ({ content: bytesOf({ resource, salt }) });
+    type Call = { arg: unknown; transient?: Record<string, Uint8Array> };
     type Spec = {
       input: (who: DirectCaller, allow: boolean) => Call;
       onAllow?: (who: DirectCaller, out: unknown) => void;
     };
     const stagedInputOf = (who: DirectCaller): Body => staged[who] ?? staged.h1Attending ?? {};
     const specs: Record<TransactionName, Spec> = {
+      InitConsortium: { input: () => ({ arg: { orgs: ALL_ORGS } }) },
+      InstallCollectionKey: {
+        input: () => ({
+          arg: {},
+          transient: { collectionKey: bytesOf({ key: randomBytes(32).toString('hex') }) },
+        }),
+      },
+      GetConsortium: { input: () => ({ arg: {} }) },
       RegisterStaff: {
         input: (who) => ({ arg: newStaffOf(orgOfCaller(who)) }),
         onAllow: (who, out) => {
@@ -879,67 +983,71 @@ describe('authorization matrix', () => {
       DeactivateStaff: { input: (who) => ({ arg: { did: victims[orgOfCaller(who)] } }) },
       RegisterPatient: {
         input: (who) => ({
-          arg: newPatientRegistration(`did:medledger:patient:${fresh('authz-dp')}`, mspOf(orgOfCaller(who)))
-            .body,
+          arg: {},
+          transient: {
+            patient: bytesOf(
+              newPatientRegistration(`did:medledger:patient:${fresh('authz-dp')}`, mspOf(orgOfCaller(who)))
+                .body,
+            ),
+          },
         }),
       },
       RotatePatientKey: {
         input: () => {
           nextKey = generatePatientKey().privateJwk;
-          return {
-            arg: {
-              jws: sign({ typ: SIGNED_PAYLOAD_TYPES.keyRotation, newPublicKeyJwk: publicJwk(nextKey) }),
-            },
-          };
+          const jws = sign({ typ: SIGNED_PAYLOAD_TYPES.keyRotation, newPublicKeyJwk: publicJwk(nextKey) });
+          return { arg: {}, transient: { rotation: bytesOf({ jws }) } };
         },
         onAllow: (_who, out) => {
           if (nextKey !== undefined) patient.privateJwk = nextKey;
-          patient.kid = (out as { medledger: { currentKeyId: string } }).medledger.currentKeyId;
+          patient.kid = `${patient.did}#key-${String((out as { currentKey: number }).currentKey)}`;
         },
       },
       RecoverPatientKey: {
         input: () => {
           recovery = recoveryOf();
-          return { arg: { jws: recovery.jws } };
+          return { arg: {}, transient: { recovery: bytesOf({ jws: recovery.jws }) } };
         },
-        onAllow: (_who, out) => recovery?.apply(currentKeyIdOf(out)),
+        onAllow: (_who, out) =>
+          recovery?.apply(`${patient.did}#key-${String((out as { currentKey: number }).currentKey)}`),
       },
       ResolveDid: { input: () => ({ arg: { did: patient.did } }) },
       GrantConsent: {
-        input: () => ({ arg: labConsentGrant() }),
+        input: () => ({ arg: {}, transient: { consent: bytesOf(labConsentGrant()) } }),
         onAllow: (_who, out) => {
-          consents.add(String((out as Body)['consentId']));
+          const consentId = String((out as Body)['consentId']);
+          grantJwsOf.set(consentId, lastGrantJws);
+          consents.add(consentId);
         },
       },
       RevokeConsent: {
-        input: (_who, allow) => {
-          const consentId = consents.next(allow);
-          return { arg: { jws: sign({ typ: SIGNED_PAYLOAD_TYPES.revoke, consentId }) } };
-        },
+        input: (_who, allow) => ({
+          arg: {},
+          transient: { revocation: bytesOf(revocation(consents.next(allow))) },
+        }),
       },
       SetPatientPreferences: {
         input: () => ({
-          arg: { jws: sign({ typ: SIGNED_PAYLOAD_TYPES.preferences, allowEmergencyAccess: true }) },
+          arg: {},
+          transient: {
+            preferences: bytesOf({
+              jws: sign({ typ: SIGNED_PAYLOAD_TYPES.preferences, allowEmergencyAccess: true }),
+            }),
+          },
         }),
       },
+      GetConsent: { input: () => ({ arg: { consentId: fx.orgConsent.consentId } }) },
       ListPatientConsents: { input: () => ({ arg: { patientDid: patient.did } }) },
       ListGranteeConsents: { input: () => ({ arg: { grantee: { kind: 'org', mspId: 'Hospital2MSP' } } }) },
       StageRecordContent: {
         input: (who) => {
           const recordId = fresh(`rec-authz-d-${LABELS[who]}`);
-          return {
-            arg: recordMeta(recordId, patient.did),
-            transient: content(
-              hypertensionCondition({ id: recordId, patientRef: 'authz' }),
-              randomBytes(32).toString('hex'),
-            ),
-            orgs: [mspOf(orgOfCaller(who))],
-          };
+          return { arg: recordMeta(recordId), transient: recordTransient(recordId, patient.did) };
         },
         onAllow: (who, out) => {
           const o = out as Body;
           staged[who] = {
-            ...recordMeta(String(o['recordId']), patient.did),
+            ...recordMeta(String(o['recordId'])),
             previousHash: null,
             contentHash: o['contentHash'],
             qualityStatus: o['qualityStatus'],
@@ -947,12 +1055,17 @@ describe('authorization matrix', () => {
           };
         },
       },
-      AnchorRecord: { input: (who) => ({ arg: stagedInputOf(who) }) },
-      GetRecord: { input: () => ({ arg: { recordId: fx.recordId } }) },
-      GetRecordHistory: { input: () => ({ arg: { recordId: fx.recordId } }) },
+      AnchorRecord: {
+        input: (who) => ({
+          arg: stagedInputOf(who),
+          transient: { subject: bytesOf({ patientDid: patient.did }) },
+        }),
+      },
+      GetRecord: { input: () => ({ arg: { recordId: fx.recordId, custodian: 'Hospital1MSP' } }) },
+      GetRecordHistory: { input: () => ({ arg: { recordId: fx.recordId, custodian: 'Hospital1MSP' } }) },
       VerifyRecord: {
         input: () => ({
-          arg: { recordId: fx.recordId, version: 1 },
+          arg: { recordId: fx.recordId, custodian: 'Hospital1MSP', version: 1 },
           transient: content(fx.recordResource, fx.recordSalt),
         }),
       },
@@ -960,13 +1073,30 @@ describe('authorization matrix', () => {
         input: (_who, allow) => ({ arg: { recordId: fx.reviewDirect.next(allow), version: 1 } }),
       },
       EraseRecordContent: { input: () => ({ arg: { recordId: fx.eraseDirect, reason: 'patient_request' } }) },
-      AccessRecord: {
-        input: (who) => ({
-          arg:
-            who === 'researcher'
-              ? { recordId: fx.recordId, purpose: 'research', studyId: fx.studyId }
-              : { recordId: fx.recordId, purpose: 'treatment' },
+      PurgeStagedContent: {
+        input: (_who, allow) => ({
+          arg: { recordId: fx.stagedDirect.next(allow), version: 1, reason: 'data_error' },
         }),
+      },
+      AccessRecord: {
+        // Hospital2's attending presents the patient's consent to Hospital2, the researcher the study
+        // consent: each as its org's gateway would, from its own sealed collection.
+        input: (who) => {
+          const presented =
+            who === 'h2Attending' ? fx.orgConsent : who === 'researcher' ? fx.studyConsent : undefined;
+          return {
+            arg:
+              who === 'researcher'
+                ? {
+                    recordId: fx.recordId,
+                    custodian: 'Hospital1MSP',
+                    purpose: 'research',
+                    studyId: fx.studyId,
+                  }
+                : { recordId: fx.recordId, custodian: 'Hospital1MSP', purpose: 'treatment' },
+            ...(presented ? { transient: { consents: bytesOf([presented]) } } : {}),
+          };
+        },
         onAllow: (who, out) => {
           const d = out as { outcome: string; accessId: string };
           if (d.outcome === 'granted') grants[who] = d.accessId;
@@ -974,13 +1104,12 @@ describe('authorization matrix', () => {
       },
       ReadRecordContent: {
         input: (who) => ({
-          arg: { recordId: fx.recordId, accessId: grants[who] ?? fx.auditEventId },
-          orgs: ['Hospital1MSP'],
+          arg: { recordId: fx.recordId, custodian: 'Hospital1MSP', accessId: grants[who] ?? fx.auditEventId },
         }),
       },
       ReviewBreakGlass: {
         input: (_who, allow) => ({
-          arg: { accessId: fx.breakGlassDirect.next(allow), outcome: 'justified' },
+          arg: { accessId: fx.breakGlassDirect.next(allow), custodian: 'Hospital1MSP', outcome: 'justified' },
         }),
       },
       RegisterStudy: {
@@ -1015,10 +1144,18 @@ describe('authorization matrix', () => {
       results.push({ name, expected: row, got });
       const invoke = async (who: DirectCaller, allow: boolean): Promise<void> => {
         const call = spec.input(who, allow);
+        // The orgs the registry names for this caller, as the caller's gateway would name them.
+        const callerOrg = mspOf(orgOfCaller(who));
+        const orgs = endorsingOrgs(tx.endorsement, {
+          caller: callerOrg,
+          orgs: ALL_ORGS,
+          custodian: OWN_CUSTODIAN.has(txName) ? callerOrg : 'Hospital1MSP',
+          granteeOrg: 'Hospital2MSP',
+        });
         const options = {
           arguments: 'noArgs' in tx ? [] : [canonicalJson(call.arg)],
           ...(call.transient ? { transientData: call.transient } : {}),
-          ...(call.orgs ? { endorsingOrganizations: call.orgs } : {}),
+          ...(orgs ? { endorsingOrganizations: orgs } : {}),
         };
         try {
           const c = contract(who);

@@ -44,19 +44,19 @@ describe('concurrency on one consent and one patient', () => {
         { patientDid: did, privateJwk: keys.privateJwk, kid },
         { nowMs: Date.now() },
       );
-    const grant = (mspId: string) =>
-      app.post('/v1/consents', {
-        jws: sign({
-          typ: 'medledger.consent.grant',
-          grantee: { kind: 'org', mspId },
-          categories: ['diagnosis'],
-          maxLevel: 3,
-          purpose: 'treatment',
-          periodStart: new Date(Date.now() - 60_000).toISOString(),
-          periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
-        }),
+    const grantJws = (mspId: string) =>
+      sign({
+        typ: 'medledger.consent.grant',
+        grantee: { kind: 'org', mspId },
+        categories: ['diagnosis'],
+        maxLevel: 3,
+        purpose: 'treatment',
+        periodStart: new Date(Date.now() - 60_000).toISOString(),
+        periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
       });
-    const first = await grant('Hospital2MSP');
+    const grant = (mspId: string) => app.post('/v1/consents', { jws: grantJws(mspId) });
+    const firstJws = grantJws('Hospital2MSP');
+    const first = await app.post('/v1/consents', { jws: firstJws });
     assert.equal(first.status, 201, JSON.stringify(first.body));
     const consentId = String(
       (first.body.consent as Record<string, unknown> | undefined)?.consentId ?? first.body.consentId,
@@ -67,6 +67,7 @@ describe('concurrency on one consent and one patient', () => {
           ? app
               .post(`/v1/consents/${consentId}/revoke`, {
                 jws: sign({ typ: 'medledger.consent.revoke', consentId }),
+                grantJws: firstJws,
               })
               .then((r) => ({ kind: 'revoke', ...r }))
           : grant('ResearchMSP').then((r) => ({ kind: 'grant', ...r })),
@@ -89,7 +90,9 @@ describe('concurrency on one consent and one patient', () => {
       25,
       'every grant commits',
     );
-    const consents = await app.get(`/v1/patients/${encodeURIComponent(did)}/consents?pageSize=100`);
+    // Consents live in their grantee orgs' sealed collections: the regulator's gateway lists them all.
+    const atRegulator = await apiAs(network(), 'Regulator', did, { kind: 'patient' });
+    const consents = await atRegulator.get(`/v1/patients/${encodeURIComponent(did)}/consents?pageSize=100`);
     assert.equal(consents.status, 200);
     const items = (consents.body.items ?? []) as {
       consentId: string;

@@ -116,7 +116,11 @@ describe('insiders: time comes from the client (issue 12 hole 8)', () => {
       { purpose: 'treatment' },
     );
     assert.equal(access.body.decision.outcome, 'granted');
-    const arg = JSON.stringify({ recordId, accessId: access.body.decision.accessId });
+    const arg = JSON.stringify({
+      recordId,
+      custodian: 'Hospital1MSP',
+      accessId: access.body.decision.accessId,
+    });
     const fn = qualifiedName('ReadRecordContent');
     const { gateway, client } = await gatewayForWalletIdentity(info, 'Hospital1', 'hospital1-attending-1');
     try {

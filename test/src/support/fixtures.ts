@@ -84,3 +84,16 @@ export function labConsentForHospital2(): Record<string, unknown> {
     periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
   };
 }
+
+/** The payload of a patient's consent to Hospital2 for treatment with their diagnoses, for a day. */
+export function hospital2TreatmentGrant(nowMs = Date.now()): Record<string, unknown> {
+  return {
+    typ: 'medledger.consent.grant',
+    grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    purpose: 'treatment',
+    periodStart: new Date(nowMs - 60_000).toISOString(),
+    periodEnd: new Date(nowMs + 86_400_000).toISOString(),
+  };
+}

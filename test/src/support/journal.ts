@@ -196,13 +196,18 @@ export async function runLoad(
 /** Which ledger transaction carries the business key of a journaled write. */
 export type BusinessKeyOf = (tx: LedgerTx) => string | undefined;
 
-/** The default business keys: the DID a RegisterPatient registers, the record an AccessRecord reads. */
+/**
+ * The default business keys: the patient a RegisterPatient registers (its public patient key, in the
+ * result: the DID itself travels in the transient map and never reaches a block), the record an
+ * AccessRecord reads.
+ */
 export const defaultBusinessKey: BusinessKeyOf = (tx) => {
   try {
-    const arg = JSON.parse(tx.arg) as { patientDid?: unknown; recordId?: unknown };
-    if (tx.fn.endsWith(':RegisterPatient') && typeof arg.patientDid === 'string') {
-      return `patient:${arg.patientDid}`;
+    if (tx.fn.endsWith(':RegisterPatient')) {
+      const result = JSON.parse(tx.result) as { patientKey?: unknown };
+      return typeof result.patientKey === 'string' ? `patient:${result.patientKey}` : undefined;
     }
+    const arg = JSON.parse(tx.arg) as { recordId?: unknown };
     if (tx.fn.endsWith(':AccessRecord') && typeof arg.recordId === 'string') return `access:${arg.recordId}`;
   } catch {
     return undefined;

@@ -15,6 +15,8 @@ export interface LedgerTx {
   readonly endorsers: readonly string[];
   /** The first argument after the function name (canonical JSON input), else ''. */
   readonly arg: string;
+  /** The chaincode's response payload written into the block (a submit's result), else ''. */
+  readonly result: string;
 }
 
 const utf8 = new TextDecoder();
@@ -27,11 +29,11 @@ function decodeTx(block: number, envelopeBytes: Uint8Array, validationCode: numb
   );
   const base = { block, txId: channelHeader.getTxId(), type: channelHeader.getType(), validationCode };
   if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) {
-    return { ...base, fn: '', chaincode: '', endorsers: [], arg: '' };
+    return { ...base, fn: '', chaincode: '', endorsers: [], arg: '', result: '' };
   }
   const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
   const action = tx.getActionsList()[0];
-  if (action === undefined) return { ...base, fn: '', chaincode: '', endorsers: [], arg: '' };
+  if (action === undefined) return { ...base, fn: '', chaincode: '', endorsers: [], arg: '', result: '' };
   const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
   const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(
     actionPayload.getChaincodeProposalPayload_asU8(),
@@ -43,12 +45,17 @@ function decodeTx(block: number, envelopeBytes: Uint8Array, validationCode: numb
   const endorsers = (actionPayload.getAction()?.getEndorsementsList() ?? []).map((e) =>
     msp.SerializedIdentity.deserializeBinary(e.getEndorser_asU8()).getMspid(),
   );
+  const responsePayload = peer.ProposalResponsePayload.deserializeBinary(
+    actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(),
+  );
+  const response = peer.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8()).getResponse();
   return {
     ...base,
     fn: args[0] === undefined ? '' : utf8.decode(args[0]),
     chaincode: spec?.getChaincodeId()?.getName() ?? '',
     endorsers,
     arg: args[1] === undefined ? '' : utf8.decode(args[1]),
+    result: utf8.decode(response?.getPayload_asU8() ?? new Uint8Array()),
   };
 }
 

@@ -158,6 +158,49 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       periodEnd: '2026-01-01T00:00:00Z',
       ethicsApprovalRef: canary,
     }),
+    // The privacy model's inputs (issue 12): parties outside the consortium, another custodian's
+    // records, a revocation presenting a grant that is not the consent's.
+    post(
+      'access naming a custodian outside the consortium',
+      `/v1/records/rec-x-${canary.slice(6, 14)}/access`,
+      {
+        purpose: 'treatment',
+        custodian: 'Hospital9MSP',
+        patientDid: otherPatientDid,
+      },
+    ),
+    {
+      name: 'record read naming a custodian outside the consortium',
+      method: 'GET',
+      path: `/v1/records/rec-x-${canary.slice(6, 14)}?custodian=Hospital9MSP`,
+    },
+    post('review of another custodian record', `/v1/records/rec-x-${canary.slice(6, 14)}/review`, {
+      version: 1,
+      custodian: 'Hospital2MSP',
+    }),
+    post('purge of content never staged', `/v1/records/rec-x-${canary.slice(6, 14)}/staged-erasures`, {
+      version: 1,
+      reason: 'data_error',
+    }),
+    post('consent to a grantee outside the consortium', '/v1/consents', {
+      jws: strangerJws({ ...consent, grantee: { kind: 'org', mspId: 'Hospital9MSP' } }),
+    }),
+    post(
+      'revocation presenting a grant that is not the consent one',
+      `/v1/consents/${'ab'.repeat(32)}/revoke`,
+      {
+        jws: strangerJws({ ...consent, typ: 'medledger.consent.revoke', consentId: 'ab'.repeat(32) }),
+        grantJws: strangerJws(consent),
+      },
+    ),
+    post(
+      'break-glass review naming a custodian outside the consortium',
+      `/v1/break-glass/${'cd'.repeat(32)}/review`,
+      {
+        outcome: 'unjustified',
+        custodian: 'Hospital9MSP',
+      },
+    ),
     {
       name: 'audit with a forged cursor',
       method: 'GET',

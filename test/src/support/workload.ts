@@ -6,6 +6,7 @@
  */
 import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './fixtures';
 import { randomBytes } from 'node:crypto';
+import { patientKeyOf } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, devToken } from './api';
 import { gatewayUrl, orgInfo } from './network';
@@ -88,7 +89,7 @@ export async function prepareWorkload(
           method: 'POST',
           path: '/v1/patients',
           body: p.body,
-          businessKey: `patient:${p.patientDid}`,
+          businessKey: `patient:${patientKeyOf(p.patientDid)}`,
           token,
         },
         options,

@@ -15,7 +15,8 @@ import {
   purposeSchema,
   roleSchema,
 } from '../vocabulary';
-import { isoTimeSchema } from './common';
+import { compactJwsSchema, isoTimeSchema } from './common';
+import { consentScopeSchema } from './consent';
 import { versionSchema } from './record';
 
 /**
@@ -30,19 +31,42 @@ import { versionSchema } from './record';
  */
 export const PROPOSAL_TIME_WINDOW_SECONDS = 30;
 
-/** AccessRecord input. `breakGlassReason` requests emergency access; `studyId` is needed for research. */
+/**
+ * AccessRecord input: the record is named by custodian and id. `breakGlassReason` requests emergency
+ * access; `studyId` is needed for research. No patient: the custodian's chaincode reads it from its
+ * sealed collection.
+ */
 export const accessRecordInput = z.strictObject({
   recordId: recordIdSchema,
+  custodian: mspIdSchema,
   version: versionSchema.optional(),
   purpose: purposeSchema,
   studyId: studyIdSchema.optional(),
   breakGlassReason: breakGlassReasonSchema.optional(),
 });
 
+/** Most consents an accessor presents for one decision. */
+export const MAX_PRESENTED_CONSENTS = 16;
+
+/** zod: a consent the accessor relies on: its id and the patient's signed grant. */
+export const presentedConsentSchema = z.strictObject({ consentId: txIdSchema, jws: compactJwsSchema });
+/** A presented consent. */
+export type PresentedConsent = z.infer<typeof presentedConsentSchema>;
+
+/**
+ * AccessRecord transient map: the consents the accessor presents (fetched by its gateway from its
+ * own org's sealed collection). The custodian cannot read another org's collection, and the
+ * patient's signed grants must not enter a block, so they travel here.
+ */
+export const accessRecordTransient = z.strictObject({
+  consents: z.array(presentedConsentSchema).max(MAX_PRESENTED_CONSENTS).optional(),
+});
+
 /** zod: an access decision (also the output of AccessRecord). `accessId` = audit event id = tx id. */
 export const accessDecisionSchema = z.object({
   accessId: txIdSchema,
   recordId: recordIdSchema,
+  custodian: mspIdSchema,
   version: versionSchema,
   outcome: accessOutcomeSchema,
   reason: accessReasonSchema,
@@ -54,7 +78,11 @@ export const accessDecisionSchema = z.object({
 /** An access decision. */
 export type AccessDecision = z.infer<typeof accessDecisionSchema>;
 
-/** zod: an access grant, stored on grant only. */
+/**
+ * zod: an access grant, stored on grant only (custodian's sealed collection), with what the decision
+ * rested on (the consent's terms, the study, the emergency reason), so that a content read decides
+ * again from current state with the same rules.
+ */
 export const accessGrantSchema = z.object({
   accessId: txIdSchema,
   actorDid: z.string(),
@@ -64,6 +92,9 @@ export const accessGrantSchema = z.object({
   custodian: mspIdSchema,
   purpose: purposeSchema,
   consentId: txIdSchema.nullable(),
+  consentTerms: consentScopeSchema.nullable(),
+  studyId: studyIdSchema.nullable(),
+  breakGlassReason: breakGlassReasonSchema.nullable(),
   deidentify: z.boolean(),
   breakGlass: z.boolean(),
   grantedAt: isoTimeSchema,
@@ -73,7 +104,11 @@ export const accessGrantSchema = z.object({
 export type AccessGrant = z.infer<typeof accessGrantSchema>;
 
 /** ReadRecordContent input. */
-export const readRecordContentInput = z.strictObject({ recordId: recordIdSchema, accessId: txIdSchema });
+export const readRecordContentInput = z.strictObject({
+  recordId: recordIdSchema,
+  custodian: mspIdSchema,
+  accessId: txIdSchema,
+});
 /** ReadRecordContent output: the resource (de-identified for research, then without salt). */
 export const readRecordContentOutput = z.object({
   recordId: recordIdSchema,
@@ -84,13 +119,18 @@ export const readRecordContentOutput = z.object({
   deidentified: z.boolean(),
 });
 
-/** ReviewBreakGlass input. */
+/**
+ * ReviewBreakGlass input. `suspend` (with an `unjustified` verdict) suspends the person who broke the
+ * glass until a later verdict of the regulator finds the access justified.
+ */
 export const reviewBreakGlassInput = z.strictObject({
   accessId: txIdSchema,
+  custodian: mspIdSchema,
   outcome: breakGlassReviewOutcomeSchema,
+  suspend: z.boolean().default(false),
 });
 
-/** zod: the review state of a break-glass access. */
+/** zod: a break-glass case as opened by the access decision (custodian's sealed collection). */
 export const breakGlassCaseSchema = z.object({
   accessId: txIdSchema,
   recordId: recordIdSchema,
@@ -100,11 +140,65 @@ export const breakGlassCaseSchema = z.object({
   actorMsp: mspIdSchema,
   reason: breakGlassReasonSchema,
   openedAt: isoTimeSchema,
-  status: z.enum(['pending_review', 'cleared']),
+});
+/** A break-glass case. */
+export type BreakGlassCase = z.infer<typeof breakGlassCaseSchema>;
+
+/** zod: one review of a break-glass case; reviews are appended, never replaced. */
+export const breakGlassReviewSchema = z.object({
+  accessId: txIdSchema,
+  outcome: breakGlassReviewOutcomeSchema,
+  reviewedBy: z.string(),
+  reviewerMsp: mspIdSchema,
+  reviewerRole: roleSchema.nullable(),
+  /** The review is the regulator's (its latest verdict stands over any custodian review). */
+  byRegulator: z.boolean(),
+  suspend: z.boolean(),
+  txId: txIdSchema,
+  reviewedAt: isoTimeSchema,
+});
+/** A break-glass review. */
+export type BreakGlassReview = z.infer<typeof breakGlassReviewSchema>;
+
+/**
+ * Review state of a break-glass case: `pending_review` (no review yet), `custodian_reviewed` (the
+ * custodian's admin gave a verdict; the regulator may still review), `regulator_reviewed` (the
+ * regulator's latest verdict stands; it may review again).
+ */
+export const BREAK_GLASS_STATUSES = ['pending_review', 'custodian_reviewed', 'regulator_reviewed'] as const;
+
+/**
+ * zod: a break-glass case with its reviews, as returned by ReviewBreakGlass. No patient: the response
+ * of a submitted transaction is written into the block.
+ */
+export const breakGlassStateSchema = z.object({
+  accessId: txIdSchema,
+  recordId: recordIdSchema,
+  custodian: mspIdSchema,
+  actorDid: z.string(),
+  actorMsp: mspIdSchema,
+  reason: breakGlassReasonSchema,
+  openedAt: isoTimeSchema,
+  status: z.enum(BREAK_GLASS_STATUSES),
+  /** The verdict that stands: the regulator's latest, else the custodian's latest, else null. */
   outcome: breakGlassReviewOutcomeSchema.nullable(),
   reviewedBy: z.string().nullable(),
   reviewerRole: roleSchema.nullable(),
   reviewedAt: isoTimeSchema.nullable(),
+  suspended: z.boolean(),
+  reviews: z.array(breakGlassReviewSchema),
 });
-/** A break-glass case. */
-export type BreakGlassCase = z.infer<typeof breakGlassCaseSchema>;
+/** A break-glass case with its reviews. */
+export type BreakGlassState = z.infer<typeof breakGlassStateSchema>;
+
+/** zod: a suspension of a staff member after an unjustified break-glass access (public, no patient). */
+export const suspensionSchema = z.object({
+  actorDid: z.string(),
+  accessId: txIdSchema,
+  custodian: mspIdSchema,
+  active: z.boolean(),
+  txId: txIdSchema,
+  txTime: isoTimeSchema,
+});
+/** A suspension. */
+export type Suspension = z.infer<typeof suspensionSchema>;

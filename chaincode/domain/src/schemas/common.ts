@@ -29,3 +29,10 @@ export const signedInputSchema = z.strictObject({ jws: compactJwsSchema });
 
 /** zod: an empty input. */
 export const emptyInputSchema = z.strictObject({});
+
+/**
+ * zod: a value of a sealed collection as stored: the value and a salt only the collection's members
+ * can compute (every block carries the hash of each private value, so a bare value could be confirmed
+ * by hashing guesses). The chaincode writes it; a member's gateway reads it from its peer's private data.
+ */
+export const sealedValueSchema = z.object({ salt: z.string(), value: z.unknown() });

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { mspIdSchema, patientDidSchema, staffDidSchema, studyIdSchema, txIdSchema } from '../ids';
+import {
+  mspIdSchema,
+  orgSlugOf,
+  parseStaffDid,
+  patientDidSchema,
+  sha256HexSchema,
+  staffDidSchema,
+  studyIdSchema,
+  txIdSchema,
+} from '../ids';
 import { jwkThumbprintSchema, p256PublicJwkSchema } from '../jws';
 import { consentStatusSchema, dataCategorySchema, levelSchema, purposeSchema } from '../vocabulary';
 import { compactJwsSchema, isoTimeSchema, pageInput, pageOf } from './common';
@@ -49,6 +58,34 @@ export function granteeKey(grantee: Grantee): string {
     case 'study':
       return `study:${grantee.studyId}`;
   }
+}
+
+/**
+ * The org a consent is granted to: the org itself, a staff member's org (the org of `orgs` whose slug
+ * the DID names), or the study's org (`studyOrg`, looked up by the caller). Its sealed collection holds
+ * the consent, so the chaincode writes there and the gateway names that org as an endorser.
+ * `undefined` when that org is not one of `orgs`.
+ */
+export function granteeOrgOf(
+  grantee: Grantee,
+  orgs: readonly string[],
+  studyOrg?: string,
+): string | undefined {
+  let org: string | undefined;
+  switch (grantee.kind) {
+    case 'org':
+      org = grantee.mspId;
+      break;
+    case 'staff': {
+      const slug = parseStaffDid(grantee.did)?.orgSlug;
+      org = orgs.find((o) => orgSlugOf(o) === slug);
+      break;
+    }
+    case 'study':
+      org = studyOrg;
+      break;
+  }
+  return org !== undefined && orgs.includes(org) ? org : undefined;
 }
 
 /** zod: the scope of a consent (FHIR Consent provision, simplified). */
@@ -146,7 +183,11 @@ export const accessLogReadPayloadSchema = z.strictObject({
 /** An access log read proof payload. */
 export type AccessLogReadPayload = z.infer<typeof accessLogReadPayloadSchema>;
 
-/** zod: a consent as stored and returned. */
+/**
+ * zod: a consent as kept in the grantee org's sealed collection and returned to the grantee's and the
+ * regulator's peers: the terms, the patient, and the patient's signed grant (`jws`), which the
+ * grantee presents to a custodian when it asks for access.
+ */
 export const consentSchema = z.object({
   consentId: txIdSchema,
   patientDid: patientDidSchema,
@@ -157,6 +198,7 @@ export const consentSchema = z.object({
   relayedBy: z.string(),
   revokedAt: isoTimeSchema.nullable(),
   revokeTxId: txIdSchema.nullable(),
+  jws: compactJwsSchema,
 });
 /** A consent. */
 export type Consent = z.infer<typeof consentSchema>;
@@ -164,9 +206,48 @@ export type Consent = z.infer<typeof consentSchema>;
 /** zod: the newest accepted `iat` of one payload type of a patient (rollback protection). */
 export const signedIatSchema = z.object({ iat: z.number().int().min(0), txId: txIdSchema });
 
-/** zod: stored preferences of a patient. */
+/**
+ * zod: the public fact that a consent was granted to an org: no patient, no terms beyond its end,
+ * and the hash of the signed grant (which names the patient, so it stays off the ledger). Write-once.
+ */
+export const publicConsentSchema = z.object({
+  consentId: txIdSchema,
+  granteeOrg: mspIdSchema,
+  jwsHash: sha256HexSchema,
+  periodEnd: isoTimeSchema,
+  grantedAt: isoTimeSchema,
+  grantTxId: txIdSchema,
+});
+/** A public consent. */
+export type PublicConsent = z.infer<typeof publicConsentSchema>;
+
+/** zod: the public fact that a consent was revoked. Write-once. */
+export const consentRevocationSchema = z.object({
+  consentId: txIdSchema,
+  /** The org that relayed the patient's revocation (its receipt lives in that org's sealed collection). */
+  relayedByOrg: mspIdSchema,
+  revokedAt: isoTimeSchema,
+  revokeTxId: txIdSchema,
+});
+/** A consent revocation. */
+export type ConsentRevocation = z.infer<typeof consentRevocationSchema>;
+
+/** zod: the public state of a consent (GrantConsent and RevokeConsent output; no patient). */
+export const consentStateSchema = z.object({
+  consentId: txIdSchema,
+  granteeOrg: mspIdSchema,
+  status: consentStatusSchema,
+  periodEnd: isoTimeSchema,
+  grantedAt: isoTimeSchema,
+  grantTxId: txIdSchema,
+  revokedAt: isoTimeSchema.nullable(),
+  revokeTxId: txIdSchema.nullable(),
+});
+/** The public state of a consent. */
+export type ConsentState = z.infer<typeof consentStateSchema>;
+
+/** zod: stored standing preferences of a patient (public, by patient key; no DID). */
 export const patientPreferencesSchema = z.object({
-  patientDid: patientDidSchema,
   ...preferencesSchema.shape,
   updatedAt: isoTimeSchema,
   txId: txIdSchema,
@@ -174,8 +255,27 @@ export const patientPreferencesSchema = z.object({
 /** Stored preferences of a patient. */
 export type PatientPreferences = z.infer<typeof patientPreferencesSchema>;
 
-/** GrantConsent / RevokeConsent / SetPatientPreferences input: a JWS signed by the patient. */
-export const signedConsentInput = z.strictObject({ jws: compactJwsSchema });
+/** zod: a patient-signed payload in the transient map. */
+export const signedPayloadSchema = z.strictObject({ jws: compactJwsSchema });
+
+/** GrantConsent transient map: the patient's signed grant. */
+export const grantConsentTransient = z.strictObject({ consent: signedPayloadSchema });
+
+/**
+ * RevokeConsent transient map: the patient's signed revocation and the signed grant it revokes (the
+ * patient keeps both). With the grant at hand the relaying org and the regulator check that the
+ * revocation is signed by the consent's own patient without reading the grantee's collection, so no
+ * grantee can hold back a revocation by refusing to endorse it.
+ */
+export const revokeConsentTransient = z.strictObject({
+  revocation: z.strictObject({ jws: compactJwsSchema, grantJws: compactJwsSchema }),
+});
+
+/** SetPatientPreferences transient map: the patient's signed preferences. */
+export const preferencesTransient = z.strictObject({ preferences: signedPayloadSchema });
+
+/** GetConsent input (evaluated on the caller's own peer: the grantee's or the regulator's). */
+export const getConsentInput = z.strictObject({ consentId: txIdSchema });
 
 /** ListPatientConsents input. */
 export const listPatientConsentsInput = z.strictObject({ patientDid: patientDidSchema, ...pageInput });

@@ -5,6 +5,7 @@ import {
   enrollmentIdSchema,
   mspIdSchema,
   patientDidSchema,
+  sha256HexSchema,
   staffDidSchema,
   txIdSchema,
 } from '../ids';
@@ -30,11 +31,12 @@ export const didExtensionSchema = z.object({
   currentKeyId: z.string().nullable(),
   created: isoTimeSchema,
   updated: isoTimeSchema,
-  updatedBy: z.string(),
+  /** The staff DID of the admin who made the change; null on patient documents (it would name their hospital). */
+  updatedBy: z.string().nullable(),
   version: z.number().int().min(1),
   /**
    * Patients: the RFC 7638 thumbprint of the recovery key registered at onboarding (the key itself is
-   * revealed only when used); null for staff. Absent on documents written before recovery existed.
+   * revealed only when used); null or absent for staff.
    */
   recoveryKeyThumbprint: jwkThumbprintSchema.nullable().optional(),
 });
@@ -71,20 +73,97 @@ export const updateStaffInput = z.strictObject({
 export const deactivateStaffInput = z.strictObject({ did: staffDidSchema });
 
 /**
- * RegisterPatient input: the patient's opaque DID, public key, and `proof`, a compact JWS of
- * `patientRegistrationPayloadSchema` signed by that key (header `kid` `<did>#key-1`).
+ * What a patient's app hands the registering hospital, sent in the transient map under `patient`
+ * (arguments are written into every block; the DID is not): the opaque DID, the public key, and
+ * `proof`, a compact JWS of `patientRegistrationPayloadSchema` signed by that key (header `kid`
+ * `<did>#key-1`) over the DID, the registering org, a nonce and the recovery key's thumbprint.
  */
-export const registerPatientInput = z.strictObject({
+export const registerPatientPayload = z.strictObject({
   patientDid: patientDidSchema,
   publicKeyJwk: p256PublicJwkSchema,
   proof: compactJwsSchema,
 });
+/** RegisterPatient transient map. */
+export const registerPatientTransient = z.strictObject({ patient: registerPatientPayload });
 
-/** RotatePatientKey input: a JWS of {@link keyRotationPayloadSchema} signed by the current key. */
-export const rotatePatientKeyInput = z.strictObject({ jws: compactJwsSchema });
+/** RotatePatientKey transient map: a JWS of {@link keyRotationPayloadSchema} signed by the current key. */
+export const rotatePatientKeyTransient = z.strictObject({
+  rotation: z.strictObject({ jws: compactJwsSchema }),
+});
 
-/** RecoverPatientKey input: a JWS of `keyRecoveryPayloadSchema` signed by the recovery key. */
-export const recoverPatientKeyInput = z.strictObject({ jws: compactJwsSchema });
+/**
+ * zod: a patient's public record: their keys (oldest first) and status, stored under the patient key
+ * (a digest of the DID). It names neither the DID nor the registering org; a DID document is built from
+ * it for whoever resolves the DID.
+ */
+export const patientRecordSchema = z.object({
+  patientKey: sha256HexSchema,
+  keys: z
+    .array(z.object({ number: z.number().int().min(1), publicKeyJwk: p256PublicJwkSchema }))
+    .min(1)
+    .max(64),
+  currentKey: z.number().int().min(1),
+  /**
+   * The RFC 7638 thumbprint of the recovery key the patient registered (or named at the last
+   * recovery); the key itself is revealed only when used.
+   */
+  recoveryKeyThumbprint: jwkThumbprintSchema,
+  status: staffStatusSchema,
+  created: isoTimeSchema,
+  updated: isoTimeSchema,
+  version: z.number().int().min(1),
+});
+/** A patient's public record. */
+export type PatientRecord = z.infer<typeof patientRecordSchema>;
+
+const DID_CONTEXT = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'];
+
+/** The context of every MedLedger DID document. */
+export function didContext(): string[] {
+  return [...DID_CONTEXT];
+}
+
+/**
+ * The W3C DID document of a patient from their public record: every key as `<did>#key-<n>`, the
+ * current one for authentication and assertions.
+ */
+export function patientDidDocument(did: string, record: PatientRecord): DidDocument {
+  const id = (n: number) => `${did}#key-${String(n)}`;
+  return {
+    '@context': didContext(),
+    id: did,
+    controller: did,
+    verificationMethod: record.keys.map((k) => ({
+      id: id(k.number),
+      type: 'JsonWebKey2020',
+      controller: did,
+      publicKeyJwk: k.publicKeyJwk,
+    })),
+    authentication: [id(record.currentKey)],
+    assertionMethod: [id(record.currentKey)],
+    medledger: {
+      kind: 'patient',
+      org: null,
+      role: null,
+      department: null,
+      status: record.status,
+      currentKeyId: id(record.currentKey),
+      created: record.created,
+      updated: record.updated,
+      updatedBy: null,
+      version: record.version,
+      recoveryKeyThumbprint: record.recoveryKeyThumbprint,
+    },
+  };
+}
+
+/**
+ * RecoverPatientKey transient map: a JWS of `keyRecoveryPayloadSchema` signed by the recovery key
+ * (it names the patient, so it stays out of the arguments).
+ */
+export const recoverPatientKeyTransient = z.strictObject({
+  recovery: z.strictObject({ jws: compactJwsSchema }),
+});
 
 /** How long a proposed role change waits for a second admin, in days. */
 export const ROLE_CHANGE_LIFETIME_DAYS = 7;

@@ -43,10 +43,20 @@ export const contentEnvelopeSchema = z.strictObject({
 /** A content envelope. */
 export type ContentEnvelope = z.infer<typeof contentEnvelopeSchema>;
 
-/** zod: the metadata of a record version as given by the custodian. */
+/** Transient-map key under which the patient of a record travels (never in arguments). */
+export const SUBJECT_TRANSIENT_KEY = 'subject';
+
+/** zod: the patient a record belongs to, sent in the transient map only. */
+export const recordSubjectSchema = z.strictObject({ patientDid: patientDidSchema });
+/** The patient a record belongs to. */
+export type RecordSubject = z.infer<typeof recordSubjectSchema>;
+
+/**
+ * zod: the metadata of a record version as given by the custodian. The patient is not part of it:
+ * arguments are written into every block, so the patient travels in the transient map.
+ */
 export const recordMetadataSchema = z.strictObject({
   recordId: recordIdSchema,
-  patientDid: patientDidSchema,
   department: departmentSchema,
   category: dataCategorySchema,
   level: recordLevelSchema,
@@ -54,10 +64,20 @@ export const recordMetadataSchema = z.strictObject({
   version: versionSchema,
 });
 
-/** StageRecordContent input (content in the transient map under `content`). */
+/** StageRecordContent input (content and patient in the transient map). */
 export const stageRecordContentInput = recordMetadataSchema;
 
-/** zod: the verdict of the quality gate on staged content. */
+/** StageRecordContent transient map: the content envelope and the patient. */
+export const stageRecordContentTransient = z.strictObject({
+  [CONTENT_TRANSIENT_KEY]: contentEnvelopeSchema,
+  [SUBJECT_TRANSIENT_KEY]: recordSubjectSchema,
+});
+
+/**
+ * zod: the verdict of the quality gate on staged content. `salt` is a keyed hash the custodian's
+ * chaincode derives from its sealed collection's key: the verdict names the patient and every block
+ * carries the verdict's hash, so without it the patient could be confirmed by hashing guesses.
+ */
 export const stagedVerdictSchema = z.object({
   recordId: recordIdSchema,
   version: versionSchema,
@@ -67,6 +87,7 @@ export const stagedVerdictSchema = z.object({
   contentHash: sha256HexSchema,
   qualityStatus: qualityStatusSchema,
   reasons: z.array(qualityReasonSchema),
+  salt: sha256HexSchema,
 });
 /** A staged verdict. */
 export type StagedVerdict = z.infer<typeof stagedVerdictSchema>;
@@ -80,7 +101,7 @@ export const stageRecordContentOutput = z.object({
   reasons: z.array(qualityReasonSchema),
 });
 
-/** AnchorRecord input: the metadata plus what StageRecordContent returned. */
+/** AnchorRecord input: the metadata plus what StageRecordContent returned (patient in the transient map). */
 export const anchorRecordInput = z.strictObject({
   ...recordMetadataSchema.shape,
   previousHash: sha256HexSchema.nullable(),
@@ -89,11 +110,16 @@ export const anchorRecordInput = z.strictObject({
   reasons: z.array(qualityReasonSchema).max(16),
 });
 
-/** zod: the public anchor of a record version. */
-export const recordAnchorSchema = z.object({
+/** AnchorRecord transient map: the patient. */
+export const anchorRecordTransient = z.strictObject({ [SUBJECT_TRANSIENT_KEY]: recordSubjectSchema });
+
+/**
+ * zod: the public anchor of a record version as stored: write-once (every peer org must endorse a
+ * change), no patient. What may change later (quality review, erasure) has keys of its own.
+ */
+export const storedAnchorSchema = z.object({
   recordId: recordIdSchema,
   version: versionSchema,
-  patientDid: patientDidSchema,
   custodian: mspIdSchema,
   department: departmentSchema,
   category: dataCategorySchema,
@@ -106,26 +132,52 @@ export const recordAnchorSchema = z.object({
   txTime: isoTimeSchema,
   qualityStatus: qualityStatusSchema,
   qualityReasons: z.array(qualityReasonSchema),
+});
+/** A stored anchor. */
+export type StoredAnchor = z.infer<typeof storedAnchorSchema>;
+
+/** zod: the public quality review of a version (clears `needs_review`), write-once. */
+export const qualityReviewSchema = z.object({
+  recordId: recordIdSchema,
+  version: versionSchema,
+  custodian: mspIdSchema,
+  reviewedBy: z.string(),
+  txId: txIdSchema,
+  txTime: isoTimeSchema,
+});
+/** A quality review. */
+export type QualityReview = z.infer<typeof qualityReviewSchema>;
+
+/** zod: a record version as read: its anchor with the review and erasure that followed. */
+export const recordAnchorSchema = storedAnchorSchema.extend({
   reviewedBy: z.string().nullable(),
   reviewedAt: isoTimeSchema.nullable(),
   erased: z.boolean(),
 });
-/** A record anchor. */
+/** A record version as read. */
 export type RecordAnchor = z.infer<typeof recordAnchorSchema>;
 
-/** GetRecord input (latest version when `version` is omitted). */
-export const getRecordInput = z.strictObject({ recordId: recordIdSchema, version: versionSchema.optional() });
+/** GetRecord input: record ids are unique per custodian (latest version when `version` is omitted). */
+export const getRecordInput = z.strictObject({
+  recordId: recordIdSchema,
+  custodian: mspIdSchema,
+  version: versionSchema.optional(),
+});
 
 /** GetRecordHistory input. */
-export const getRecordHistoryInput = z.strictObject({ recordId: recordIdSchema });
+export const getRecordHistoryInput = z.strictObject({ recordId: recordIdSchema, custodian: mspIdSchema });
 
-/** zod: the public record of an erasure. */
+/**
+ * zod: the public record of an erasure: anchored content purged (`staged` false), or content that was
+ * staged and never anchored purged (`staged` true). Write-once.
+ */
 export const erasureSchema = z.object({
   recordId: recordIdSchema,
   version: versionSchema,
   custodian: mspIdSchema,
   erasedBy: z.string(),
   reason: erasureReasonSchema,
+  staged: z.boolean(),
   txId: txIdSchema,
   txTime: isoTimeSchema,
 });
@@ -135,6 +187,7 @@ export type Erasure = z.infer<typeof erasureSchema>;
 /** GetRecordHistory output: every version, oldest first, and the erasures. */
 export const recordHistorySchema = z.object({
   recordId: recordIdSchema,
+  custodian: mspIdSchema,
   versions: z.array(recordAnchorSchema),
   erasures: z.array(erasureSchema),
 });
@@ -142,8 +195,11 @@ export const recordHistorySchema = z.object({
 /** VerifyRecord input (the copy in the transient map under `content`). */
 export const verifyRecordInput = z.strictObject({
   recordId: recordIdSchema,
+  custodian: mspIdSchema,
   version: versionSchema.optional(),
 });
+/** VerifyRecord transient map: the copy to verify. */
+export const verifyRecordTransient = z.strictObject({ [CONTENT_TRANSIENT_KEY]: contentEnvelopeSchema });
 /** VerifyRecord output. */
 export const verifyRecordOutput = z.object({
   recordId: recordIdSchema,
@@ -153,10 +209,10 @@ export const verifyRecordOutput = z.object({
   computedHash: sha256HexSchema,
 });
 
-/** ReviewRecordQuality input: clears `needs_review`. */
+/** ReviewRecordQuality input: clears `needs_review` on a version of the caller's org. */
 export const reviewRecordQualityInput = z.strictObject({ recordId: recordIdSchema, version: versionSchema });
 
-/** EraseRecordContent input (all versions when `version` is omitted). */
+/** EraseRecordContent input: a record of the caller's org (all versions when `version` is omitted). */
 export const eraseRecordContentInput = z.strictObject({
   recordId: recordIdSchema,
   version: versionSchema.optional(),
@@ -166,4 +222,11 @@ export const eraseRecordContentInput = z.strictObject({
 export const eraseRecordContentOutput = z.object({
   recordId: recordIdSchema,
   erasures: z.array(erasureSchema),
+});
+
+/** PurgeStagedContent input: a version the caller's org staged and never anchored. */
+export const purgeStagedContentInput = z.strictObject({
+  recordId: recordIdSchema,
+  version: versionSchema,
+  reason: erasureReasonSchema,
 });

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 
+import { patientKeyOf } from '@medledger/domain';
+
 import type { Principal } from '../../auth/tokens';
 import { AppError } from '../../errors';
 import { RateLimiter } from '../../rate-limit';
 import { describe, it } from '../../testing/node-test';
-import { authenticate, authorizeKind, principalScope, throttle } from './caller';
+import { authenticate, authorizeKind, principalForLog, principalScope, throttle } from './caller';
 
 const staff: Principal = { kind: 'staff', subject: 'doc1', org: 'Hospital1' };
 const patient: Principal = { kind: 'patient', subject: 'did:medledger:patient:abcdefgh12', org: 'Hospital1' };
@@ -66,5 +68,13 @@ describe('pipeline: who calls', () => {
     now += 1000;
     throttle(limiter, staff);
     assert.equal(principalScope(staff), 'staff:doc1');
+  });
+
+  it('when a request is logged, then a staff caller is named by enrollment id and a patient only by a digest of the DID', () => {
+    assert.equal(principalForLog(staff), 'staff:doc1');
+    const logged = principalForLog(patient);
+    assert.match(logged, /^patient:[0-9a-f]{16}$/);
+    assert.equal(logged.includes(patient.subject), false);
+    assert.equal(logged, `patient:${patientKeyOf(patient.subject).slice(0, 16)}`);
   });
 });

@@ -1,4 +1,6 @@
 /** Who calls and whether they may: the bearer token, the principal kinds a route takes, the rate limit. */
+import { patientKeyOf } from '@medledger/domain';
+
 import type { Principal, TokenVerifier } from '../../auth/tokens';
 import { AppError, GatewayErrorCode } from '../../errors';
 import type { RateLimiter } from '../../rate-limit';
@@ -21,6 +23,16 @@ export function authorizeKind(route: Pick<RouteDef, 'principals'>, principal: Pr
   if (!route.principals.includes(principal.kind)) {
     throw new AppError(GatewayErrorCode.FORBIDDEN, 'this route is not for this kind of caller');
   }
+}
+
+/**
+ * A principal as the request log names it: staff by enrollment id, a patient by a short digest of the
+ * DID (the same digest the ledger keeps public: a log line never names a patient).
+ */
+export function principalForLog(principal: Principal): string {
+  return principal.kind === 'patient'
+    ? `patient:${patientKeyOf(principal.subject).slice(0, 16)}`
+    : `${principal.kind}:${principal.subject}`;
 }
 
 /** The key a principal's rate limit and idempotency keys are kept under. */

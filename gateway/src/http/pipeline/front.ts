@@ -10,6 +10,7 @@ import { PATIENT_PROOF_HEADER } from '../../auth/patient-proof';
 import { AppError, GatewayErrorCode } from '../../errors';
 import type { Logger } from '../../logger';
 import type { GatewayMetrics } from '../../metrics';
+import { principalForLog } from './caller';
 import { locals } from './locals';
 import { sendProblem } from './problem';
 
@@ -60,7 +61,7 @@ export function requestContext(logger: Logger, metrics: GatewayMetrics): Request
           status,
           ms: Math.round(seconds * 1000),
           ...(txIds.length ? { txIds } : {}),
-          ...(principal ? { principal: `${principal.kind}:${principal.subject}` } : {}),
+          ...(principal ? { principal: principalForLog(principal) } : {}),
         },
         'request',
       );

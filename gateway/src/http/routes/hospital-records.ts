@@ -6,7 +6,8 @@
 import {
   accessDecisionSchema,
   eraseRecordContentOutput,
-  erasureReasonSchema,
+  erasureSchema,
+  mspIdSchema,
   readRecordContentOutput,
   recordAnchorSchema,
   recordHistorySchema,
@@ -23,6 +24,12 @@ import { idParam, tx } from './shared';
 
 const anchoredResponse = tx({ stageTxId: txIdSchema, salt: z.string(), record: recordAnchorSchema });
 const recordParam = idParam(recordIdSchema);
+/** Record ids are unique per custodian: reads name it, the caller's own org by default. */
+const custodianQuery = {
+  custodian: mspIdSchema
+    .optional()
+    .describe("MSP ID of the hospital keeping the record (default: the caller's own org)"),
+};
 
 /** Anchoring: a new record and the next version of one. */
 function anchorRoutes(): RouteDef[] {
@@ -31,7 +38,8 @@ function anchorRoutes(): RouteDef[] {
       method: 'post',
       path: '/v1/records',
       operationId: 'createRecord',
-      summary: 'Anchor a new record: content staged on the custodian peer, metadata and hash on chain',
+      summary:
+        "Anchor a new record of the caller's hospital: content staged on its peer, metadata and hash on chain, the patient in its sealed collection",
       tag: 'hospital',
       body: records.createRecordBody,
       response: anchoredResponse,
@@ -42,7 +50,7 @@ function anchorRoutes(): RouteDef[] {
       method: 'post',
       path: '/v1/records/{id}/versions',
       operationId: 'addRecordVersion',
-      summary: 'Anchor the next version of a record, chained to the latest',
+      summary: "Anchor the next version of a record of the caller's hospital, chained to the latest",
       tag: 'hospital',
       params: recordParam,
       body: records.addVersionBody,
@@ -63,9 +71,9 @@ function readRoutes(): RouteDef[] {
       summary: 'Record metadata (latest version unless `version` is given)',
       tag: 'hospital',
       params: recordParam,
-      query: z.strictObject({ version: z.coerce.number().pipe(versionSchema).optional() }),
+      query: z.strictObject({ ...custodianQuery, version: z.coerce.number().pipe(versionSchema).optional() }),
       response: recordAnchorSchema,
-      handler: (ctx, { params, query }) => records.getRecord(ctx, params.id, query.version),
+      handler: (ctx, { params, query }) => records.getRecord(ctx, params.id, query),
     }),
     route({
       method: 'get',
@@ -74,14 +82,16 @@ function readRoutes(): RouteDef[] {
       summary: 'Every version of a record, oldest first, and its erasures',
       tag: 'hospital',
       params: recordParam,
+      query: z.strictObject(custodianQuery),
       response: recordHistorySchema,
-      handler: (ctx, { params }) => records.getHistory(ctx, params.id),
+      handler: (ctx, { params, query }) => records.getHistory(ctx, params.id, query.custodian),
     }),
     route({
       method: 'post',
       path: '/v1/records/{id}/verify',
       operationId: 'verifyRecord',
-      summary: 'Verify a copy of the content (with its salt) against the anchored hash',
+      summary:
+        "Verify a copy of the content (with its salt) against the anchored hash, on the caller's own org's peer",
       tag: 'hospital',
       params: recordParam,
       body: records.verifyBody,
@@ -99,7 +109,8 @@ function accessRoutes(): RouteDef[] {
       method: 'post',
       path: '/v1/records/{id}/access',
       operationId: 'requestAccess',
-      summary: 'Ask for access to content; granted or denied, the decision is committed and audited',
+      summary:
+        "Ask for access to content; granted or denied, the decision is committed and audited in the custodian's sealed collection (endorsed by the custodian and the regulator); with `patientDid`, the consents the caller's org holds for that patient are presented",
       tag: 'hospital',
       params: recordParam,
       body: records.accessBody,
@@ -114,9 +125,9 @@ function accessRoutes(): RouteDef[] {
       summary: 'Read content with a granted access (`accessId`), from the custodian peer',
       tag: 'hospital',
       params: recordParam,
-      query: z.strictObject({ accessId: txIdSchema }),
+      query: z.strictObject({ ...custodianQuery, accessId: txIdSchema }),
       response: readRecordContentOutput,
-      handler: (ctx, { params, query }) => records.readContent(ctx, params.id, query.accessId),
+      handler: (ctx, { params, query }) => records.readContent(ctx, params.id, query),
     }),
   ];
 }
@@ -131,21 +142,33 @@ function stewardshipRoutes(): RouteDef[] {
       summary: 'Clear a version anchored as needs_review',
       tag: 'hospital',
       params: recordParam,
-      body: z.strictObject({ version: versionSchema }),
+      body: records.reviewBody,
       response: tx({ record: recordAnchorSchema }),
       status: 200,
-      handler: (ctx, { params, body }) => records.reviewQuality(ctx, params.id, body.version),
+      handler: (ctx, { params, body }) => records.reviewQuality(ctx, params.id, body),
     }),
     route({
       method: 'post',
       path: '/v1/records/{id}/erasures',
       operationId: 'eraseRecordContent',
-      summary: 'Purge content (one version or all) and record the erasure on chain',
+      summary: 'Purge anchored content (one version or all) and record the erasure on chain',
       tag: 'hospital',
       params: recordParam,
-      body: z.strictObject({ version: versionSchema.optional(), reason: erasureReasonSchema }),
+      body: records.eraseBody,
       response: tx({ result: eraseRecordContentOutput }),
       handler: (ctx, { params, body }) => records.eraseContent(ctx, params.id, body),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/records/{id}/staged-erasures',
+      operationId: 'purgeStagedContent',
+      summary:
+        'Purge content staged and never anchored (a failed or abandoned anchoring) and record the purge on chain',
+      tag: 'hospital',
+      params: recordParam,
+      body: records.purgeStagedBody,
+      response: tx({ erasure: erasureSchema }),
+      handler: (ctx, { params, body }) => records.purgeStaged(ctx, params.id, body),
     }),
   ];
 }

@@ -8,7 +8,7 @@ import {
   didSchema,
   patientDidSchema,
   proposeStaffRoleChangeInput,
-  registerPatientInput,
+  registerPatientPayload,
   registerStaffInput,
   ROLE_CHANGE_LIFETIME_DAYS,
   staffDidSchema,
@@ -29,7 +29,7 @@ function patientKeyRoute(spec: {
   path: string;
   operationId: string;
   summary: string;
-  change: (ctx: HandlerContext, jws: string) => Promise<unknown>;
+  change: (ctx: HandlerContext, patientDid: string, jws: string) => Promise<unknown>;
 }): RouteDef {
   return route({
     method: 'post',
@@ -43,7 +43,7 @@ function patientKeyRoute(spec: {
     body: jwsBody,
     response: didDocumentAnswer,
     status: 200,
-    handler: (ctx, { body }) => spec.change(ctx, body.jws),
+    handler: (ctx, { params, body }) => spec.change(ctx, params.did, body.jws),
   });
 }
 
@@ -143,9 +143,9 @@ function patientIdentityRoutes(): RouteDef[] {
       path: '/v1/patients',
       operationId: 'registerPatient',
       summary:
-        "Register a patient DID with the patient public key (P-256 JWK) and the proof of possession the patient's app signed with it (JWS of { typ: 'medledger.patient.register', patientDid, org: <this gateway's MSP ID>, recoveryKeyThumbprint, nonce, iat, exp }, kid <did>#key-1)",
+        "Register a patient DID with the patient public key (P-256 JWK) and the proof of possession the patient's app signed with it (JWS of { typ: 'medledger.patient.register', patientDid, org: <this gateway's MSP ID>, recoveryKeyThumbprint, nonce, iat, exp }, kid <did>#key-1); the DID reaches only this org and the regulator",
       tag: 'hospital',
-      body: registerPatientInput,
+      body: registerPatientPayload,
       response: didDocumentAnswer,
       handler: (ctx, { body }) => identity.registerPatient(ctx, body),
     }),

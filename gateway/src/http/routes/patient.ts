@@ -3,8 +3,9 @@
  * app), the patient's consents, and the patient's own accounting of disclosures.
  */
 import {
+  compactJwsSchema,
   consentPageSchema,
-  consentSchema,
+  consentStateSchema,
   patientDidSchema,
   patientPreferencesSchema,
   txIdSchema,
@@ -41,25 +42,27 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       method: 'post',
       path: '/v1/consents',
       operationId: 'grantConsent',
-      summary: 'Relay a consent grant signed by the patient (compact JWS, ES256)',
+      summary:
+        "Relay a consent grant signed by the patient (compact JWS, ES256): kept in the grantee org's sealed collection, endorsed by the grantee org and the regulator; the answer is the consent's public state",
       tag: 'patient',
       principals: ['staff', 'patient'],
       body: jwsBody,
-      response: tx({ consent: consentSchema }),
+      response: tx({ consent: consentStateSchema }),
       handler: (ctx, { body }) => consents.grantConsent(ctx, body.jws),
     }),
     route({
       method: 'post',
       path: '/v1/consents/{id}/revoke',
       operationId: 'revokeConsent',
-      summary: 'Relay a consent revocation signed by the patient',
+      summary:
+        'Relay a consent revocation signed by the patient, with the signed grant it revokes (`grantJws`, kept by the patient)',
       tag: 'patient',
       principals: ['staff', 'patient'],
       params: idParam(txIdSchema),
-      body: jwsBody,
-      response: tx({ consent: consentSchema }),
+      body: z.strictObject({ jws: compactJwsSchema, grantJws: compactJwsSchema }),
+      response: tx({ consent: consentStateSchema }),
       status: 200,
-      handler: (ctx, { params, body }) => consents.revokeConsent(ctx, params.id, body.jws),
+      handler: (ctx, { params, body }) => consents.revokeConsent(ctx, params.id, body),
     }),
     route({
       method: 'put',
@@ -79,7 +82,8 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       method: 'get',
       path: '/v1/patients/{did}/consents',
       operationId: 'listPatientConsents',
-      summary: 'Consents of a patient, newest first',
+      summary:
+        "Consents of a patient held by this gateway's org (granted to it, its staff or studies; at the regulator's gateway, every org's for its auditors), in id order",
       tag: 'patient',
       principals: ['staff', 'patient'],
       patientSelf: 'did',
@@ -93,7 +97,7 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       path: '/v1/patients/{did}/access-log',
       operationId: 'patientAccessLog',
       summary:
-        'The patient own accounting of disclosures (who, which org, when, purpose, consent or break-glass), newest first, from the audit projection; patient token plus a proof signed with the patient key',
+        "The patient own accounting of disclosures (who, which org, when, purpose, consent or break-glass), newest first, from the audit projection: at a hospital's gateway the accesses to records that hospital holds, at the regulator's every access; patient token plus a proof signed with the patient key",
       tag: 'patient',
       principals: ['patient'],
       patientSelf: 'did',

@@ -2,12 +2,7 @@
  * Regulator routes: the audit views, the FHIR export and the compliance report (from the audit
  * projection), one audit event and the break-glass review (from the ledger), and alerts.
  */
-import {
-  auditEventSchema,
-  breakGlassCaseSchema,
-  breakGlassReviewOutcomeSchema,
-  txIdSchema,
-} from '@medledger/domain';
+import { auditEventSchema, breakGlassStateSchema, txIdSchema } from '@medledger/domain';
 import { z } from 'zod';
 
 import * as auditProjection from '../../services/audit-projection';
@@ -72,7 +67,8 @@ export function regulatorRoutes(limits: RouteLimits): RouteDef[] {
       method: 'get',
       path: '/v1/audit/{id}',
       operationId: 'getAuditEvent',
-      summary: 'One audit event',
+      summary:
+        "One audit event, from this gateway's org's peer (a hospital's: accesses to its records; the regulator's: every one)",
       tag: 'regulator',
       params: idParam(txIdSchema),
       response: auditEventSchema,
@@ -94,13 +90,14 @@ export function regulatorRoutes(limits: RouteLimits): RouteDef[] {
       method: 'post',
       path: '/v1/break-glass/{id}/review',
       operationId: 'reviewBreakGlass',
-      summary: 'Post-hoc review of an emergency access (custodian or regulator)',
+      summary:
+        "Post-hoc review of an emergency access, appended (the custodian's admin until the regulator reviews; the regulator may always review again and its latest verdict stands; `suspend` with `unjustified` suspends the person)",
       tag: 'regulator',
       params: idParam(txIdSchema),
-      body: z.strictObject({ outcome: breakGlassReviewOutcomeSchema }),
-      response: tx({ case: breakGlassCaseSchema }),
+      body: oversight.reviewBody,
+      response: tx({ case: breakGlassStateSchema }),
       status: 200,
-      handler: (ctx, { params, body }) => oversight.reviewBreakGlass(ctx, params.id, body.outcome),
+      handler: (ctx, { params, body }) => oversight.reviewBreakGlass(ctx, params.id, body),
     }),
     route({
       method: 'get',

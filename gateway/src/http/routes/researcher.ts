@@ -1,6 +1,7 @@
 /** Researcher routes: studies, their cohorts, and de-identified datasets through audited access decisions. */
 import {
   cohortPageSchema,
+  mspIdSchema,
   recordIdSchema,
   registerStudyInput,
   studyIdSchema,
@@ -20,6 +21,7 @@ const datasetAnswer = z.object({
   items: z.array(
     z.object({
       recordId: recordIdSchema,
+      custodian: mspIdSchema,
       accessId: txIdSchema.nullable(),
       outcome: z.enum(['granted', 'denied', 'error']),
       reason: z.string(),

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 
 import { appErrorWith } from '../testing/fixtures';
-import { PATIENT_A, PATIENT_B, H1, H2, auditor, h1, describeOnScenario } from '../testing/scenario';
+import {
+  PATIENT_A,
+  PATIENT_B,
+  PATIENT_C,
+  H1,
+  H2,
+  auditor,
+  h1,
+  describeOnScenario,
+} from '../testing/scenario';
 import type { AccessLogEntry, Viewer } from './views';
 
 describeOnScenario('access log', (scenario) => {
@@ -27,11 +36,31 @@ describeOnScenario('access log', (scenario) => {
     assert.equal(e1?.basis, 'custodian_treatment');
     assert.equal(bg1?.basis, 'break_glass');
     assert.equal(bg1.breakGlassReview, null);
-    assert.equal(bg3?.breakGlassReview?.outcome, 'justified');
+    // The custodian found bg3 justified, the regulator then unjustified: the regulator's verdict stands.
+    assert.deepEqual(
+      [bg3?.breakGlassReview?.outcome, bg3?.breakGlassReview?.byRegulator, bg3?.breakGlassReview?.suspended],
+      ['unjustified', true, true],
+    );
     for (const e of seen) {
       assert.equal(e.txId, e.eventId);
       assert.ok(Number.isInteger(e.blockNumber) && e.blockNumber >= 5);
     }
+  });
+
+  it("when an access's sealed facts were not read here (another custodian's record), then it is in no patient's log", async () => {
+    const { service, ids } = scenario();
+    const patient: Viewer = { kind: 'patient', patientDid: PATIENT_C };
+    const page = await service.accessLog(patient, PATIENT_C, undefined, 100);
+    assert.ok(page.items.length > 0);
+    assert.equal(
+      page.items.some((e) => e.eventId === ids['e9']),
+      false,
+    );
+    const all = await service.queryAudit(auditor, { recordId: 'rec-c9' });
+    assert.deepEqual(
+      all.items.map((e) => [e.eventId, e.patientDid, e.consentId]),
+      [[ids['e9'], null, null]],
+    );
   });
 
   it('when anyone but the patient asks for a patient access log, then it is refused', async () => {

@@ -3,6 +3,8 @@
  * purpose and on which basis (custodian treatment, consent, study consent, break-glass and its
  * review). Only that patient may read it.
  */
+import { patientKeyOf } from '@medledger/domain';
+
 import { AppError } from '../../errors';
 import { auditPage } from './audit-page';
 import type { ReadContext } from './context';
@@ -53,23 +55,23 @@ interface KeyChangeRow {
   tx_id: string;
   block_number: number | string;
   tx_time: string;
-  key_id: string;
+  key_number: number | string;
   key_change: KeyChangeView['change'];
-  relayed_by: string | null;
+  relayed_by: string;
 }
 
-/** The patient's key history, newest first. */
+/** The patient's key history, newest first, found by the patient key the events carry. */
 async function keyChangesOf(ctx: ReadContext, patientDid: string): Promise<KeyChangeView[]> {
   const rows = await ctx.db.all<KeyChangeRow>(
-    `SELECT tx_id, block_number, tx_time, key_id, key_change, relayed_by FROM patient_key_event
-     WHERE patient_did = ? ORDER BY tx_time_ms DESC, seq DESC LIMIT ?`,
-    [patientDid, MAX_KEY_CHANGES],
+    `SELECT tx_id, block_number, tx_time, key_number, key_change, relayed_by FROM patient_key_event
+     WHERE patient_key = ? ORDER BY tx_time_ms DESC, seq DESC LIMIT ?`,
+    [patientKeyOf(patientDid), MAX_KEY_CHANGES],
   );
   return rows.map((r) => ({
     txId: r.tx_id,
     blockNumber: Number(r.block_number),
     time: r.tx_time,
-    keyId: r.key_id,
+    keyId: `${patientDid}#key-${String(r.key_number)}`,
     change: r.key_change,
     relayedBy: r.relayed_by,
   }));

@@ -20,7 +20,7 @@ export interface AuditRow {
   tx_time: string;
   tx_time_ms: number | string;
   record_id: string;
-  patient_did: string;
+  patient_did: string | null;
   custodian: string;
   actor_did: string;
   actor_msp: string;
@@ -32,11 +32,14 @@ export interface AuditRow {
   break_glass: number | string;
 }
 
-/** One row of `break_glass_review`. */
+/** One row of `break_glass_review`: one review (reviews are appended). */
 export interface ReviewRow {
   access_id: string;
+  seq: number | string;
   outcome: string;
   reviewed_by: string;
+  by_regulator: number | string;
+  suspended: number | string;
   tx_time: string;
   tx_id: string;
   block_number: number | string;
@@ -83,26 +86,44 @@ export function reviewView(r: ReviewRow): BreakGlassReviewView {
     outcome: r.outcome === 'unjustified' ? 'unjustified' : 'justified',
     reviewedBy: r.reviewed_by,
     reviewedAt: r.tx_time,
+    byRegulator: Number(r.by_regulator) === 1,
+    suspended: Number(r.suspended) === 1,
     ...ledgerRefOf(r),
   };
 }
 
+/**
+ * The verdict that stands among a case's reviews (in ledger order): the regulator's latest, else the
+ * latest (the custodian's admin reviews only until the regulator has), as the chaincode reads it.
+ */
+export function standingReview(reviews: readonly ReviewRow[]): ReviewRow | undefined {
+  return reviews.filter((r) => Number(r.by_regulator) === 1).at(-1) ?? reviews.at(-1);
+}
+
 const REVIEW_LOOKUP_CHUNK = 500;
 
-/** The reviews of these break-glass accesses, by access id (asked in chunks of bound parameters). */
+/**
+ * The standing review of each of these break-glass accesses, by access id (asked in chunks of bound
+ * parameters); accesses without a review are absent.
+ */
 export async function reviewsOf(
   db: SqlDriver,
   accessIds: readonly string[],
 ): Promise<Map<string, ReviewRow>> {
-  const out = new Map<string, ReviewRow>();
+  const all = new Map<string, ReviewRow[]>();
   for (let i = 0; i < accessIds.length; i += REVIEW_LOOKUP_CHUNK) {
     const ids = accessIds.slice(i, i + REVIEW_LOOKUP_CHUNK);
     const rows = await db.all<ReviewRow>(
-      `SELECT access_id, outcome, reviewed_by, tx_time, tx_id, block_number FROM break_glass_review
-       WHERE access_id IN (${ids.map(() => '?').join(', ')})`,
+      `SELECT access_id, seq, outcome, reviewed_by, by_regulator, suspended, tx_time, tx_id, block_number
+       FROM break_glass_review WHERE access_id IN (${ids.map(() => '?').join(', ')}) ORDER BY seq`,
       ids,
     );
-    for (const r of rows) out.set(r.access_id, r);
+    for (const r of rows) all.set(r.access_id, [...(all.get(r.access_id) ?? []), r]);
+  }
+  const out = new Map<string, ReviewRow>();
+  for (const [id, reviews] of all) {
+    const standing = standingReview(reviews);
+    if (standing) out.set(id, standing);
   }
   return out;
 }

@@ -5,8 +5,13 @@
  * | viewer | audit events | consents | record versions | erasures |
  * |---|---|---|---|---|
  * | regulator auditor | all | all | all | all |
- * | hospital admin of org X | X is the custodian or the actor's org | granted to X | X is the custodian | X is the custodian |
+ * | hospital admin of org X | X is the custodian or the actor's org | granted to X (its staff, its studies) | X is the custodian | X is the custodian |
  * | patient P | P's own | none | none | none |
+ *
+ * What the rows hold depends on the gateway (`../write/sealed-source.ts`): the regulator's knows the
+ * patient of every access and consent; a hospital's only of accesses to its own records and of
+ * consents granted to it; a patient's own rows are therefore, at a hospital's gateway, the accesses
+ * to records that hospital holds, and at the regulator's gateway every access.
  *
  * Which views a viewer may ask for at all is decided beside each view: the audit query, reports,
  * alerts and the FHIR export are for staff viewers ({@link staffScope}); the access log for the
@@ -46,7 +51,7 @@ function scopeParts(viewer: Viewer): { key: string; restrictions: Restrictions }
         key: `hospital:${viewer.mspId}`,
         restrictions: {
           audit_event: when('(custodian = ? OR actor_msp = ?)', viewer.mspId, viewer.mspId),
-          consent: when('grantee = ?', `org:${viewer.mspId}`),
+          consent: when('grantee_org = ?', viewer.mspId),
           record_version: when('custodian = ?', viewer.mspId),
           erasure: when('custodian = ?', viewer.mspId),
         },

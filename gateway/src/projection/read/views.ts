@@ -61,13 +61,23 @@ export interface Page<T> {
   readonly nextCursor: string | null;
 }
 
+/**
+ * The patient of a row: known only where this gateway's org is a member of the sealed collection that
+ * holds it (the record's custodian and the regulator for an access, the grantee org and the
+ * regulator for a consent); null elsewhere.
+ */
+const sealedPatient = z
+  .string()
+  .nullable()
+  .describe("the patient; null where this gateway's org holds no sealed copy of the fact");
+
 /** One access decision. */
 export const auditEventViewSchema = z.object({
   eventId: z.string(),
   ...ledgerRefSchema.shape,
   txTime: z.string(),
   recordId: z.string(),
-  patientDid: z.string(),
+  patientDid: sealedPatient,
   custodian: z.string(),
   actorDid: z.string(),
   actorMsp: z.string(),
@@ -75,7 +85,7 @@ export const auditEventViewSchema = z.object({
   purpose: z.enum(PURPOSES),
   outcome: z.enum(ACCESS_OUTCOMES),
   reason: z.enum(ACCESS_REASONS),
-  consentId: z.string().nullable(),
+  consentId: z.string().nullable().describe('the consent used; null where none, or not known here'),
   breakGlass: z.boolean(),
 });
 export type AuditEventView = z.infer<typeof auditEventViewSchema>;
@@ -83,11 +93,15 @@ export type AuditEventView = z.infer<typeof auditEventViewSchema>;
 /** A page of audit events, newest first. */
 export const auditViewPageSchema = pageSchema(auditEventViewSchema);
 
-/** The review of a break-glass access. */
+/** The review that stands on a break-glass access: the regulator's latest, else the latest. */
 export const breakGlassReviewViewSchema = z.object({
   outcome: z.enum(['justified', 'unjustified']),
   reviewedBy: z.string(),
   reviewedAt: z.string(),
+  /** The regulator gave it (a custodian's verdict stands only until the regulator reviews). */
+  byRegulator: z.boolean(),
+  /** The person who broke the glass is suspended after it. */
+  suspended: z.boolean(),
   ...ledgerRefSchema.shape,
 });
 export type BreakGlassReviewView = z.infer<typeof breakGlassReviewViewSchema>;
@@ -126,9 +140,7 @@ export const keyChangeViewSchema = z.object({
   change: z
     .enum(['registered', 'rotated', 'recovered'])
     .describe('registered with the patient, replaced with the current key, or with the recovery key'),
-  relayedBy: mspIdSchema
-    .nullable()
-    .describe('MSP ID of the org whose staff relayed it (null on events older than the field)'),
+  relayedBy: mspIdSchema.describe('MSP ID of the org whose staff registered or relayed it'),
 });
 export type KeyChangeView = z.infer<typeof keyChangeViewSchema>;
 
@@ -154,7 +166,7 @@ export const breakGlassCaseViewSchema = z.object({
   actorDid: z.string(),
   actorMsp: z.string(),
   recordId: z.string(),
-  patientDid: z.string(),
+  patientDid: sealedPatient,
   custodian: z.string(),
   reviewDeadline: z.string(),
   state: breakGlassStateSchema,
@@ -175,8 +187,12 @@ export const purposeOrgCountSchema = z.object({
 /** An active consent ending soon. */
 export const expiringConsentSchema = z.object({
   consentId: z.string(),
-  patientDid: z.string(),
-  grantee: z.string(),
+  granteeOrg: z.string(),
+  patientDid: sealedPatient,
+  grantee: z
+    .string()
+    .nullable()
+    .describe('`org:<msp>`, `staff:<did>` or `study:<id>`; null where not known here'),
   periodEnd: z.string(),
   ...ledgerRefSchema.shape,
 });
@@ -196,6 +212,8 @@ export const erasureViewSchema = z.object({
   versions: z.array(count),
   custodian: z.string(),
   reason: z.string(),
+  /** Content staged and never anchored was purged (not an anchored version). */
+  staged: z.boolean(),
   txTime: z.string(),
   ...ledgerRefSchema.shape,
 });
@@ -214,8 +232,6 @@ export const complianceReportSchema = z.object({
   accessesByPurposeAndOrg: z.array(purposeOrgCountSchema),
   /** Active consents whose period ends within `expiringConsentDays` of generation. */
   consentsExpiringSoon: z.array(expiringConsentSchema),
-  /** Active consents whose end the events did not carry. */
-  consentsWithUnknownEnd: count,
   /** Record versions held as `needs_review` now. */
   recordsHeldForReview: z.array(heldRecordSchema),
   /** Content erasures within the range. */
@@ -230,6 +246,7 @@ export const ALERT_RULE_CODES = [
   'volume_above_baseline',
   'denial_burst',
   'break_glass_unreviewed',
+  'break_glass_unjustified',
   'unusual_hours',
 ] as const;
 export type AlertRuleCode = (typeof ALERT_RULE_CODES)[number];

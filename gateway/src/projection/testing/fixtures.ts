@@ -10,13 +10,50 @@ import type { SqlDriver } from '../write/sql/driver';
 
 export { LedgerBuilder, txIdOf, type EventBody } from '../tools/ledger-builder';
 
-/** An access decision's fields besides its event id. */
-export type AccessBody = Omit<EventBody<'AccessDecided'>, 'eventId'>;
+/**
+ * An access decision's fields besides its event id, with its sealed facts: `patientDid` and
+ * `consentId` as a member org's gateway reads them (`patientDid` null: an id-only row, as at a gateway
+ * of another org).
+ */
+export type AccessBody = Omit<EventBody<'AccessDecided'>, 'eventId'> & {
+  readonly patientDid: string | null;
+  readonly consentId: string | null;
+};
+
+/** The event and sealed facts of an access decision of `body`. */
+export function accessEvent(
+  builder: LedgerBuilder,
+  body: AccessBody & { readonly eventId: string },
+  txTime: string,
+): SourceEvent {
+  const { patientDid, consentId, ...event } = body;
+  const sealed = patientDid === null ? undefined : ({ kind: 'access', patientDid, consentId } as const);
+  return builder.event('AccessDecided', event, txTime, event.eventId, sealed);
+}
+
+/** The public event of a granted access by Hospital2's attending `doc9`, by consent, to `rec-1` of `custodian`. */
+export function consentAccessEvent(eventId: string, custodian: string): EventBody<'AccessDecided'> {
+  return {
+    eventId,
+    recordId: 'rec-1',
+    version: 1,
+    custodian,
+    actorDid: 'did:medledger:hospital2:doc9',
+    actorMsp: 'Hospital2MSP',
+    actorRole: 'attending',
+    purpose: 'treatment',
+    outcome: 'granted',
+    reason: 'CONSENT',
+    breakGlass: false,
+    breakGlassReason: null,
+  };
+}
 
 /** A granted treatment access by Hospital1's attending `doc1` to `rec-a1` of `patientDid`. */
 export function ownTreatmentAccess(patientDid: string): AccessBody {
   return {
     recordId: 'rec-a1',
+    version: 1,
     patientDid,
     custodian: 'Hospital1MSP',
     actorDid: 'did:medledger:hospital1:doc1',
@@ -27,6 +64,7 @@ export function ownTreatmentAccess(patientDid: string): AccessBody {
     reason: 'CUSTODIAN_TREATMENT',
     consentId: null,
     breakGlass: false,
+    breakGlassReason: null,
   };
 }
 
@@ -49,7 +87,7 @@ export function accessScript(
     access: (name, txTime, changes) => {
       const eventId = builder.peekTxId();
       ids[name] = eventId;
-      sink(builder.event('AccessDecided', { ...base, ...changes, eventId }, txTime));
+      sink(accessEvent(builder, { ...base, ...changes, eventId }, txTime));
       builder.nextBlock();
     },
   };

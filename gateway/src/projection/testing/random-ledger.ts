@@ -2,9 +2,11 @@
  * Ledgers of every projected event type, mixed by a list of small numbers (the projector's property
  * tests draw the list): the same list always gives the same ledger, and later events refer to
  * earlier ones (revocations to grants, quality reviews to anchors, reviews to break-glass accesses).
+ * Events of Hospital1's records and consents carry their sealed facts, Hospital2's do not, as at
+ * Hospital1's gateway.
  */
 import { LedgerBuilder, txIdOf } from '../tools/ledger-builder';
-import type { SourceEvent } from '../write/source';
+import type { SealedFacts, SourceEvent } from '../write/source';
 
 const HOSPITALS = ['Hospital1MSP', 'Hospital2MSP'] as const;
 
@@ -19,9 +21,9 @@ interface Draw {
 
 class RandomLedger {
   readonly b: LedgerBuilder;
-  readonly #consents: string[] = [];
-  readonly #records: { recordId: string; version: number }[] = [];
-  readonly #breakGlass: string[] = [];
+  readonly #consents: { consentId: string; granteeOrg: string }[] = [];
+  readonly #records: { recordId: string; version: number; custodian: string }[] = [];
+  readonly #breakGlass: { accessId: string; custodian: string; actorDid: string }[] = [];
 
   constructor(salt: string) {
     this.b = new LedgerBuilder({ salt });
@@ -47,48 +49,59 @@ class RandomLedger {
     }
   }
 
+  /** Hospital1's sealed facts are read (the projection is Hospital1's), Hospital2's are not. */
+  #sealed(custodian: string, facts: SealedFacts): SealedFacts | undefined {
+    return custodian === HOSPITALS[0] ? facts : undefined;
+  }
+
   #access({ k, time, patientDid, custodian }: Draw): SourceEvent {
     const txId = this.b.peekTxId();
     const bg = k % 11 === 0;
-    if (bg) this.#breakGlass.push(txId);
+    if (bg)
+      this.#breakGlass.push({ accessId: txId, custodian, actorDid: `did:medledger:hospital2:doc${k % 3}` });
     const body = {
       eventId: txId,
       recordId: `rec-${k % 4}`,
-      patientDid,
+      version: 1,
       custodian,
-      actorDid: `did:medledger:hospital${(k % 2) + 1}:doc${k % 3}`,
+      actorDid: bg
+        ? `did:medledger:hospital2:doc${k % 3}`
+        : `did:medledger:hospital${(k % 2) + 1}:doc${k % 3}`,
       actorMsp: HOSPITALS[(k >> 1) % 2] ?? 'Hospital1MSP',
       actorRole: 'attending',
       purpose: bg ? 'emergency' : 'treatment',
       outcome: k % 3 === 0 ? 'denied' : 'granted',
       reason: bg ? 'BREAK_GLASS' : k % 3 === 0 ? 'NO_CONSENT' : 'CUSTODIAN_TREATMENT',
-      consentId: null,
       breakGlass: bg,
+      breakGlassReason: bg ? 'unconscious_patient' : null,
     } as const;
-    return this.b.event('AccessDecided', body, time, txId);
+    const sealed = this.#sealed(custodian, { kind: 'access', patientDid, consentId: null });
+    return this.b.event('AccessDecided', body, time, txId, sealed);
   }
 
   #grant({ time, patientDid, custodian }: Draw): SourceEvent {
     const consentId = this.b.peekTxId();
-    this.#consents.push(consentId);
-    return this.b.event('ConsentGranted', { consentId, patientDid, grantee: `org:${custodian}` }, time);
+    this.#consents.push({ consentId, granteeOrg: custodian });
+    const body = { consentId, granteeOrg: custodian, periodEnd: '2026-01-01T00:00:00.000Z' };
+    const sealed = this.#sealed(custodian, { kind: 'consent', patientDid, grantee: `org:${custodian}` });
+    return this.b.event('ConsentGranted', body, time, undefined, sealed);
   }
 
-  #revokeOrRegister({ time, patientDid, custodian }: Draw): SourceEvent {
-    const consentId = this.#consents.shift();
-    if (consentId) {
-      return this.b.event('ConsentRevoked', { consentId, patientDid, grantee: `org:${custodian}` }, time);
-    }
-    return this.b.event('PatientRegistered', { patientDid, registeredBy: custodian }, time);
+  #revokeOrRegister({ time, patientDid }: Draw): SourceEvent {
+    const consent = this.#consents.shift();
+    if (consent) return this.b.event('ConsentRevoked', consent, time);
+    return this.b.event(
+      'PatientRegistered',
+      { patientKey: txIdOf(patientDid), registeredBy: 'Hospital1MSP' },
+      time,
+    );
   }
 
-  #anchor({ k, i, time, patientDid, custodian }: Draw): SourceEvent {
-    const rec = { recordId: `rec-${i}`, version: 1 };
+  #anchor({ k, i, time, custodian }: Draw): SourceEvent {
+    const rec = { recordId: `rec-${i}`, version: 1, custodian };
     this.#records.push(rec);
     const body = {
       ...rec,
-      patientDid,
-      custodian,
       contentHash: txIdOf(rec.recordId),
       qualityStatus: k % 2 === 0 ? 'needs_review' : 'accepted',
     } as const;
@@ -109,17 +122,25 @@ class RandomLedger {
   }
 
   #reviewOrErase({ k, time, custodian }: Draw): SourceEvent {
-    const accessId = this.#breakGlass.shift();
-    if (accessId) {
+    const bg = this.#breakGlass.shift();
+    if (bg) {
       const review = {
-        accessId,
+        ...bg,
         recordId: 'rec-0',
-        outcome: 'justified',
+        outcome: k % 2 === 0 ? 'justified' : 'unjustified',
         reviewedBy: 'did:medledger:regulator:a1',
+        byRegulator: true,
+        suspended: k % 4 === 1,
       } as const;
       return this.b.event('BreakGlassReviewed', review, time);
     }
-    const erasure = { recordId: `rec-${k % 4}`, versions: [1], custodian, reason: 'data_error' as const };
+    const erasure = {
+      recordId: `rec-${k % 4}`,
+      versions: [1],
+      custodian,
+      reason: 'data_error' as const,
+      staged: k % 3 === 0,
+    };
     return this.b.event('RecordContentErased', erasure, time);
   }
 }

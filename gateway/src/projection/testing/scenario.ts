@@ -1,11 +1,15 @@
 /**
  * The read side's scripted scenario, with known answers: two weeks of one doctor's baseline, then a
- * day of activity in March 2025 with break-glass accesses (one reviewed, one overdue, one pending),
- * consents (expiring, far off, revoked, without an end), records held for review, an erasure, a
- * night-time read, a volume spike and a burst of denials. `projectScenario` loads it on a backend.
+ * day of activity in March 2025 with break-glass accesses (one reviewed by the custodian and then
+ * found unjustified by the regulator, one overdue, one pending), consents (expiring, far off,
+ * revoked), records held for review, an erasure and a purge of staged content, a night-time read, a
+ * volume spike and a burst of denials. The events of Hospital1's and Hospital2's records and consents
+ * come with their sealed facts; Hospital3's (an access and a consent) are id-only, as at a gateway
+ * whose org is not a member of Hospital3's sealed collection. `projectScenario` loads it on a backend.
  */
 import { randomBytes } from 'node:crypto';
 import { after, before } from 'node:test';
+import { patientKeyOf } from '@medledger/domain';
 
 import { ProjectionService } from '../read/service';
 import type { Viewer } from '../read/views';
@@ -34,6 +38,7 @@ const breakGlass = {
   purpose: 'emergency' as const,
   reason: 'BREAK_GLASS' as const,
   breakGlass: true,
+  breakGlassReason: 'life_threatening' as const,
 };
 
 /** Appends scenario events and names the ones tests look for. */
@@ -53,48 +58,77 @@ function breakGlassAccesses(s: Script): void {
   const review = {
     accessId: s.ids['bg3'] ?? '',
     recordId: 'rec-a1',
+    custodian: H1,
+    actorDid: doc3.actorDid,
     outcome: 'justified',
-    reviewedBy: 'did:medledger:regulator:aud1',
+    reviewedBy: 'did:medledger:hospital1:admin1',
+    byRegulator: false,
+    suspended: false,
   } as const;
-  s.events.push(s.b.event('BreakGlassReviewed', review, '2025-03-06T09:00:00Z'));
+  s.events.push(s.b.event('BreakGlassReviewed', review, '2025-03-05T09:00:00Z'));
+  // The regulator reviews again: its verdict stands over the custodian's.
+  const regulatorReview = {
+    ...review,
+    reviewedBy: 'did:medledger:regulator:aud1',
+    byRegulator: true,
+    outcome: 'unjustified',
+    suspended: true,
+  } as const;
+  s.events.push(s.b.event('BreakGlassReviewed', regulatorReview, '2025-03-10T09:00:00Z'));
   s.access('bg1', '2025-03-05T03:00:00Z', breakGlass);
 }
 
 function consents(s: Script): void {
-  const consent = (name: string, patientDid: string, periodEnd: string | undefined, time: string): void => {
+  const consent = (name: string, patientDid: string, periodEnd: string, time: string): void => {
     const consentId = s.b.peekTxId();
     s.ids[name] = consentId;
-    const body = { consentId, patientDid, grantee: `org:${H2}`, ...(periodEnd ? { periodEnd } : {}) };
-    s.events.push(s.b.event('ConsentGranted', body, time));
+    const sealed = { kind: 'consent', patientDid, grantee: `org:${H2}` } as const;
+    s.events.push(
+      s.b.event('ConsentGranted', { consentId, granteeOrg: H2, periodEnd }, time, undefined, sealed),
+    );
   };
   consent('c1', PATIENT_A, '2025-03-20T00:00:00Z', '2025-03-01T08:00:00Z');
   consent('c2', PATIENT_B, '2026-03-01T00:00:00Z', '2025-03-01T08:01:00Z');
   consent('c3', PATIENT_B, '2025-03-15T00:00:00Z', '2025-03-01T08:02:00Z');
-  consent('c4', PATIENT_A, undefined, '2025-03-01T08:03:00Z');
-  const revoke = { consentId: s.ids['c3'] ?? '', patientDid: PATIENT_B, grantee: `org:${H2}` };
+  // Granted to Hospital3, whose sealed collection the projection does not read: id-only.
+  s.ids['c4'] = s.b.peekTxId();
+  const other = { consentId: s.ids['c4'], granteeOrg: H3, periodEnd: '2025-03-12T00:00:00Z' };
+  s.events.push(s.b.event('ConsentGranted', other, '2025-03-01T08:03:00Z'));
+  const revoke = { consentId: s.ids['c3'] ?? '', granteeOrg: H2 };
   s.events.push(s.b.event('ConsentRevoked', revoke, '2025-03-02T08:00:00Z'));
 }
 
 function records(s: Script): void {
-  for (const [recordId, patientDid] of [
-    ['rec-a1', PATIENT_A],
-    ['rec-b1', PATIENT_B],
-  ] as const) {
+  for (const recordId of ['rec-a1', 'rec-b1']) {
     const anchor = {
       recordId,
       version: 1,
-      patientDid,
       custodian: H1,
       contentHash: txIdOf(recordId),
       qualityStatus: 'needs_review',
     } as const;
     s.events.push(s.b.event('RecordAnchored', anchor, '2025-03-03T08:00:00Z'));
   }
-  const cleared = { recordId: 'rec-a1', version: 1, reviewedBy: 'did:medledger:hospital1:qa' };
+  const cleared = { recordId: 'rec-a1', version: 1, custodian: H1, reviewedBy: 'did:medledger:hospital1:qa' };
   s.events.push(s.b.event('RecordQualityReviewed', cleared, '2025-03-03T09:00:00Z'));
   s.ids['erasure'] = s.b.peekTxId();
-  const erased = { recordId: 'rec-old', versions: [1, 2], custodian: H1, reason: 'patient_request' as const };
+  const erased = {
+    recordId: 'rec-old',
+    versions: [1, 2],
+    custodian: H1,
+    reason: 'patient_request' as const,
+    staged: false,
+  };
   s.events.push(s.b.event('RecordContentErased', erased, '2025-03-09T08:00:00Z'));
+  s.ids['purge'] = s.b.peekTxId();
+  const purged = {
+    ...erased,
+    recordId: 'rec-abandoned',
+    versions: [1],
+    reason: 'data_error' as const,
+    staged: true,
+  };
+  s.events.push(s.b.event('RecordContentErased', purged, '2025-03-09T08:30:00Z'));
 }
 
 function lastDay(s: Script): void {
@@ -102,11 +136,12 @@ function lastDay(s: Script): void {
     actorDid: 'did:medledger:hospital1:nurse1',
     actorRole: 'nurse',
   });
+  // A record of Hospital3, whose sealed collection this projection does not read: id-only.
   s.access('e9', '2025-03-10T07:00:00Z', {
     actorDid: 'did:medledger:hospital3:doc9',
     actorMsp: H3,
     custodian: H3,
-    patientDid: PATIENT_C,
+    patientDid: null,
     recordId: 'rec-c9',
   });
   s.access('bg2', '2025-03-10T08:00:00Z', { ...breakGlass, patientDid: PATIENT_B, recordId: 'rec-b1' });
@@ -125,30 +160,30 @@ function lastDay(s: Script): void {
 }
 
 /**
- * Patient keys (after the day above in ledger order, with earlier times): A registered through
- * Hospital1, rotated there, then recovered through Hospital2; B registered by an event from before
- * the key id was carried.
+ * Patient keys (after the day above in ledger order, with earlier times), named by the patient key
+ * as the events carry them: A registered through Hospital1, rotated there, then recovered through
+ * Hospital2; B registered through Hospital1.
  */
 function patientKeys(s: Script): void {
-  const key = (n: number) => `${PATIENT_A}#key-${String(n)}`;
+  const patientA = patientKeyOf(PATIENT_A);
   s.ids['keyA1'] = s.b.peekTxId();
+  s.events.push(
+    s.b.event('PatientRegistered', { patientKey: patientA, registeredBy: H1 }, '2025-02-20T08:00:00Z'),
+  );
   s.events.push(
     s.b.event(
       'PatientRegistered',
-      { patientDid: PATIENT_A, registeredBy: H1, keyId: key(1) },
-      '2025-02-20T08:00:00Z',
+      { patientKey: patientKeyOf(PATIENT_B), registeredBy: H1 },
+      '2025-02-20T08:05:00Z',
     ),
-  );
-  s.events.push(
-    s.b.event('PatientRegistered', { patientDid: PATIENT_B, registeredBy: H1 }, '2025-02-20T08:05:00Z'),
   );
   s.b.nextBlock();
   s.ids['keyA2'] = s.b.peekTxId();
-  const rotated = { patientDid: PATIENT_A, keyId: key(2), via: 'current_key', relayedBy: H1 } as const;
+  const rotated = { patientKey: patientA, keyNumber: 2, via: 'current_key', relayedBy: H1 } as const;
   s.events.push(s.b.event('PatientKeyRotated', rotated, '2025-03-07T08:00:00Z'));
   s.b.nextBlock();
   s.ids['keyA3'] = s.b.peekTxId();
-  const recovered = { patientDid: PATIENT_A, keyId: key(3), via: 'recovery_key', relayedBy: H2 } as const;
+  const recovered = { patientKey: patientA, keyNumber: 3, via: 'recovery_key', relayedBy: H2 } as const;
   s.events.push(s.b.event('PatientKeyRotated', recovered, '2025-03-08T08:00:00Z'));
   s.b.nextBlock();
 }

@@ -1,7 +1,8 @@
 /**
  * The projection's command line (`--help` lists the commands, `<command> --help` their options).
  *
- * `rebuild` drops the projection and projects the channel again from block 0; `check` compares the
+ * `rebuild` drops the projection and projects the channel again from block 0, enriching the events
+ * whose sealed facts the org's peer holds as the running gateway does; `check` compares the
  * projection with the ledger per block range (exit 1 on a difference). Both read the ledger through
  * the gateway's configuration (--config, else `--org hospital1` for the local network's
  * `$MEDLEDGER_HOME/gateways/hospital1/config.json`, else MEDLEDGER_GATEWAY_CONFIG, else the
@@ -25,8 +26,12 @@ import {
   type ProjectionDatabaseConfig,
 } from '../../config';
 import { connectAs, connectPeers } from '../../fabric/connection';
+import { FabricLedgerClient } from '../../fabric/ledger-client';
+import { Ledger } from '../../services/ledger';
 import { FileWallet, readWalletKey } from '../../wallet';
+import { LedgerSealedReader } from '../ledger-sealed-reader';
 import { FabricEventSource } from '../write/fabric-source';
+import { SealedEventSource } from '../write/sealed-source';
 import { openProjectionDatabase } from '../write/sql/open';
 import { ProjectionStore } from '../write/store';
 import { checkConsistency, rebuild } from './maintenance';
@@ -53,6 +58,12 @@ export function configFileOf(
   return env['MEDLEDGER_GATEWAY_CONFIG'] ?? join(home, 'gateways', 'regulator', 'config.json');
 }
 
+/** The ledger's events as they are (the consistency check), and enriched (a rebuild). */
+interface LedgerSources {
+  readonly events: FabricEventSource;
+  readonly enriched: SealedEventSource;
+}
+
 async function withLedger<T>(
   args: {
     config?: string | undefined;
@@ -60,7 +71,7 @@ async function withLedger<T>(
     identity?: string | undefined;
     'data-dir'?: string | undefined;
   },
-  fn: (source: FabricEventSource, store: ProjectionStore) => Promise<T>,
+  fn: (sources: LedgerSources, store: ProjectionStore) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig(process.env, configFileOf(args));
   const enrollmentId = args.identity ?? config.serviceEnrollmentId;
@@ -76,14 +87,19 @@ async function withLedger<T>(
   const store = new ProjectionStore(
     openProjectionDatabase(database, { dataDir: args['data-dir'] ?? projectionDataDir(config) }),
   );
+  const client = new FabricLedgerClient(config, peers, wallet, enrollmentId);
   try {
     gateway = await connectAs(config, first, wallet, enrollmentId);
     // Not initialized here: a rebuild must open a projection of another schema version, which init()
     // refuses; it resets the schema itself.
-    return await fn(new FabricEventSource(gateway.getNetwork(config.channel), config.chaincode), store);
+    const network = gateway.getNetwork(config.channel);
+    const events = new FabricEventSource(network, config.chaincode);
+    const withPrivateData = new FabricEventSource(network, config.chaincode, { privateData: true });
+    const reader = new LedgerSealedReader(new Ledger(client, { org: config.org.mspId }), { enrollmentId });
+    return await fn({ events, enriched: new SealedEventSource(withPrivateData, reader) }, store);
   } finally {
     gateway?.close();
-    for (const p of peers) p.client.close();
+    client.close();
     await store.close();
   }
 }
@@ -222,14 +238,17 @@ if (require.main === module) {
     process.argv.slice(2),
     {
       rebuild: async (values) => {
-        const applied = await withLedger(values, (source, store) => rebuild(source, store));
-        print({ rebuilt: true, events: applied });
+        const { applied, counts } = await withLedger(values, async (sources, store) => ({
+          applied: await rebuild(sources.enriched, store),
+          counts: sources.enriched.counts,
+        }));
+        print({ rebuilt: true, events: applied, sealed: counts });
       },
       check: async (values) => {
         const range = positiveInteger(values.range, '--range');
-        const report = await withLedger(values, async (source, store) => {
+        const report = await withLedger(values, async (sources, store) => {
           await store.init();
-          return checkConsistency(source, store, range);
+          return checkConsistency(sources.events, store, range);
         });
         print(report);
         return report.ok ? 0 : 1;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 
 import { events, type EventName, type EventPayload } from '@medledger/domain';
 
-import type { SourceEvent } from '../write/source';
+import type { SealedFacts, SourceEvent } from '../write/source';
 
 /** A transaction id derived from a seed (64 hex characters). */
 export function txIdOf(seed: string): string {
@@ -45,8 +45,17 @@ export class LedgerBuilder {
     return txIdOf(`${this.#salt}:${this.#counter}`);
   }
 
-  /** An event of a new transaction in the current block. */
-  event<N extends EventName>(name: N, body: EventBody<N>, txTime: string, txId?: string): SourceEvent {
+  /**
+   * An event of a new transaction in the current block; `sealed`: the facts a member org's gateway
+   * reads from its peer with it (what the enriching source adds).
+   */
+  event<N extends EventName>(
+    name: N,
+    body: EventBody<N>,
+    txTime: string,
+    txId?: string,
+    sealed?: SealedFacts,
+  ): SourceEvent {
     const id = txId ?? this.peekTxId();
     this.#counter += 1;
     const payload = { ...body, txId: id, txTime };
@@ -58,6 +67,7 @@ export class LedgerBuilder {
       txId: id,
       eventName: name,
       payload: Buffer.from(JSON.stringify(checked), 'utf8'),
+      ...(sealed ? { sealed } : {}),
     };
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Realistic synthetic ledgers for timing the projection: many patients, a few thousand staff across
  * hospitals, mostly granted treatment reads, some denials, rare break-glass with reviews, consents,
- * anchored records and erasures, spread over a year, ~10 transactions a block.
+ * anchored records and erasures, spread over a year, ~10 transactions a block. Accesses and consents
+ * carry their sealed facts, as the regulator's gateway (the one that reports over everything) reads
+ * them.
  */
 import { ACCESS_REASONS, type AccessReason, type Purpose } from '@medledger/domain';
 
@@ -64,7 +66,7 @@ class SyntheticLedger {
   readonly #staff: number;
   readonly #startMs: number;
   readonly #stepMs: number;
-  readonly #grantedBreakGlass: string[] = [];
+  readonly #grantedBreakGlass: { accessId: string; custodian: string; actorDid: string }[] = [];
 
   constructor(o: Readonly<SyntheticOptions>) {
     this.#rnd = prng(o.seed ?? 42);
@@ -115,11 +117,10 @@ class SyntheticLedger {
     let reason: AccessReason = own ? 'CUSTODIAN_TREATMENT' : 'CONSENT';
     if (breakGlass) reason = 'BREAK_GLASS';
     if (denied) reason = DENIAL_REASONS[this.#pick(DENIAL_REASONS.length)] ?? 'NO_CONSENT';
-    if (breakGlass) this.#grantedBreakGlass.push(eventId);
     const body = {
       eventId,
       recordId: this.#recordOf(slot),
-      patientDid: slot.patientDid,
+      version: 1,
       custodian: slot.custodian,
       actorDid: `did:medledger:hospital${actorH}:staff${this.#pick(this.#staff)}`,
       actorMsp: `Hospital${actorH}MSP`,
@@ -127,28 +128,29 @@ class SyntheticLedger {
       purpose,
       outcome: denied ? 'denied' : 'granted',
       reason,
-      consentId: own || denied ? null : this.#b.peekTxId(),
       breakGlass,
+      breakGlassReason: breakGlass ? 'life_threatening' : null,
     } as const;
-    return this.#b.event('AccessDecided', body, slot.txTime, eventId);
+    if (breakGlass) {
+      this.#grantedBreakGlass.push({ accessId: eventId, custodian: body.custodian, actorDid: body.actorDid });
+    }
+    const consentId = own || denied ? null : this.#b.peekTxId();
+    const sealed = { kind: 'access', patientDid: slot.patientDid, consentId } as const;
+    return this.#b.event('AccessDecided', body, slot.txTime, eventId, sealed);
   }
 
   #consent(slot: Slot): SourceEvent {
     const periodEnd = new Date(slot.timeMs + (30 + this.#pick(700)) * 86_400_000).toISOString();
-    const body = {
-      consentId: this.#b.peekTxId(),
-      patientDid: slot.patientDid,
-      grantee: `org:Hospital${this.#pick(this.#hospitals) + 1}MSP`,
-      periodEnd,
-    };
-    return this.#b.event('ConsentGranted', body, slot.txTime);
+    const granteeOrg = `Hospital${this.#pick(this.#hospitals) + 1}MSP`;
+    const body = { consentId: this.#b.peekTxId(), granteeOrg, periodEnd };
+    const sealed = { kind: 'consent', patientDid: slot.patientDid, grantee: `org:${granteeOrg}` } as const;
+    return this.#b.event('ConsentGranted', body, slot.txTime, undefined, sealed);
   }
 
   #anchor(slot: Slot): SourceEvent {
     const body = {
       recordId: this.#recordOf(slot),
       version: 1 + this.#pick(3),
-      patientDid: slot.patientDid,
       custodian: slot.custodian,
       contentHash: this.#b.peekTxId(),
       qualityStatus: this.#rnd() < 0.1 ? 'needs_review' : 'accepted',
@@ -157,11 +159,15 @@ class SyntheticLedger {
   }
 
   #review(slot: Slot): SourceEvent {
+    const bg = this.#grantedBreakGlass.shift() ?? { accessId: '', custodian: slot.custodian, actorDid: '' };
+    const justified = this.#rnd() < 0.9;
     const body = {
-      accessId: this.#grantedBreakGlass.shift() ?? '',
+      ...bg,
       recordId: 'rec-review',
-      outcome: this.#rnd() < 0.9 ? 'justified' : 'unjustified',
+      outcome: justified ? 'justified' : 'unjustified',
       reviewedBy: 'did:medledger:regulator:auditor1',
+      byRegulator: true,
+      suspended: !justified,
     } as const;
     return this.#b.event('BreakGlassReviewed', body, slot.txTime);
   }
@@ -172,6 +178,7 @@ class SyntheticLedger {
       versions: [1],
       custodian: slot.custodian,
       reason: 'retention_expired' as const,
+      staged: false,
     };
     return this.#b.event('RecordContentErased', body, slot.txTime);
   }

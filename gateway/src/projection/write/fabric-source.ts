@@ -1,28 +1,45 @@
 /**
- * The event source over a fabric-gateway `Network`: live following uses chaincode events resumed from
- * the projection's checkpoint; bounded reads (rebuild, consistency check) read whole blocks, so they
- * know when the last block has passed even if it held no event of this chaincode.
+ * The event source over a fabric-gateway `Network`. Without private data, live following uses
+ * chaincode events resumed from the projection's checkpoint and bounded reads (rebuild, consistency
+ * check) read whole blocks, so they know when the last block has passed even if it held no event of
+ * this chaincode. With private data (`privateData`), both read the peer's block-and-private-data
+ * delivery: each event comes with the sealed facts of its transaction's private writes that this
+ * gateway's org may hold (the patient of an access, of a consent), decoded here from the sealed
+ * collection's value (`sealedValueSchema` of the domain) at the key the chaincode writes it under.
  */
 import type { Checkpoint, CloseableAsyncIterable, Network } from '@hyperledger/fabric-gateway';
-import { common, peer } from '@hyperledger/fabric-protos';
+import { common, ledger, peer } from '@hyperledger/fabric-protos';
+import {
+  auditEventSchema,
+  consentSchema,
+  fabricCompositeKey,
+  granteeKey,
+  KeyFamily,
+  sealedCollection,
+  sealedValueSchema,
+} from '@medledger/domain';
+import type { z } from 'zod';
 
 import { channelHeight } from '../../fabric/commit-tracker';
 
-import type { EventSource, EventStream, OpenOptions, SourceEvent } from './source';
+import { decodeEvent } from './decode';
+import type { EventSource, EventStream, OpenOptions, SealedFacts, SourceEvent } from './source';
 
 const VALID = 0; // peer.TxValidationCode.VALID
 const ENDORSER_TRANSACTION = 3; // common.HeaderType.ENDORSER_TRANSACTION
 
-/** Chaincode events of the valid transactions of one block, in block order. */
-export function chaincodeEventsOfBlock(block: common.Block, chaincodeName: string): SourceEvent[] {
+/** A chaincode event with the index of its transaction in the block. */
+type IndexedEvent = SourceEvent & { readonly txIndex: number };
+
+function eventsOfBlock(block: common.Block, chaincodeName: string): IndexedEvent[] {
   const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
   const filter = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER];
-  const out: SourceEvent[] = [];
+  const out: IndexedEvent[] = [];
   block
     .getData()
     ?.getDataList_asU8()
-    .forEach((envelopeBytes, index) => {
-      if (filter && filter[index] !== VALID) return;
+    .forEach((envelopeBytes, txIndex) => {
+      if (filter && filter[txIndex] !== VALID) return;
       const payload = common.Payload.deserializeBinary(
         common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8(),
       );
@@ -46,74 +63,213 @@ export function chaincodeEventsOfBlock(block: common.Block, chaincodeName: strin
           txId: header.getTxId(),
           eventName: event.getEventName(),
           payload: event.getPayload_asU8(),
+          txIndex,
         });
       }
     });
   return out;
 }
 
+/** Chaincode events of the valid transactions of one block, in block order. */
+export function chaincodeEventsOfBlock(block: common.Block, chaincodeName: string): SourceEvent[] {
+  return eventsOfBlock(block, chaincodeName).map((e) => ({
+    blockNumber: e.blockNumber,
+    txId: e.txId,
+    eventName: e.eventName,
+    payload: e.payload,
+  }));
+}
+
+/** The value a transaction wrote under `key` in `collection` of `namespace`, if its write set holds it. */
+function privateWrite(
+  rwset: ledger.rwset.TxPvtReadWriteSet,
+  namespace: string,
+  collection: string,
+  key: string,
+): Uint8Array | undefined {
+  for (const ns of rwset.getNsPvtRwsetList()) {
+    if (ns.getNamespace() !== namespace) continue;
+    for (const coll of ns.getCollectionPvtRwsetList()) {
+      if (coll.getCollectionName() !== collection) continue;
+      const writes = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(coll.getRwset_asU8()).getWritesList();
+      const write = writes.find((w) => w.getKey() === key && !w.getIsDelete());
+      if (write) return write.getValue_asU8();
+    }
+  }
+  return undefined;
+}
+
+/** A sealed value of `schema`, or undefined when the bytes are not one. */
+function sealedValue<S extends z.ZodType>(bytes: Uint8Array | undefined, schema: S): z.output<S> | undefined {
+  if (bytes === undefined) return undefined;
+  try {
+    const envelope = sealedValueSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    const value = schema.safeParse(envelope.value);
+    return value.success ? value.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The sealed facts of an event from its transaction's private write set: the audit event an access
+ * decision wrote into the custodian's collection, the consent a grant wrote into the grantee org's.
+ * Undefined when the set does not hold them (another org's collection: not delivered to this org).
+ */
+export function sealedFactsOfTransaction(
+  event: SourceEvent,
+  rwset: ledger.rwset.TxPvtReadWriteSet | undefined,
+  namespace: string,
+): SealedFacts | undefined {
+  const decoded = rwset && decodeEvent(event.eventName, event.payload);
+  if (!decoded) return undefined;
+  if (decoded.name === 'AccessDecided') {
+    const p = decoded.payload as { eventId: string; custodian: string };
+    const key = fabricCompositeKey(KeyFamily.audit, [p.eventId]);
+    const audit = sealedValue(
+      privateWrite(rwset, namespace, sealedCollection(p.custodian), key),
+      auditEventSchema,
+    );
+    return audit && { kind: 'access', patientDid: audit.patientDid, consentId: audit.consentId };
+  }
+  if (decoded.name === 'ConsentGranted') {
+    const p = decoded.payload as { consentId: string; granteeOrg: string };
+    const key = fabricCompositeKey(KeyFamily.consentTerms, [p.consentId]);
+    const consent = sealedValue(
+      privateWrite(rwset, namespace, sealedCollection(p.granteeOrg), key),
+      consentSchema,
+    );
+    return (
+      consent && { kind: 'consent', patientDid: consent.patientDid, grantee: granteeKey(consent.grantee) }
+    );
+  }
+  return undefined;
+}
+
+/** The private write sets of a delivered block, by the index of their transaction in the block. */
+function privateDataOf(
+  item: peer.BlockAndPrivateData,
+): (txIndex: number) => ledger.rwset.TxPvtReadWriteSet | undefined {
+  // The map's class comes from google-protobuf, whose types this package does not load.
+  const map = item.getPrivateDataMapMap() as unknown as {
+    get(txIndex: number): ledger.rwset.TxPvtReadWriteSet | undefined;
+  };
+  return (txIndex) => map.get(txIndex);
+}
+
+/** One block's events (and, with private data, the sealed facts of each) from a delivered block. */
+type BlockOf<T> = (item: T) => { readonly block: common.Block; readonly events: SourceEvent[] };
+
+/**
+ * The events of `blocks` after `after` (fabric-gateway's checkpoint semantics), up to `endBlock`
+ * (exclusive) when given.
+ */
+function eventsAfter<T>(
+  blocks: CloseableAsyncIterable<T>,
+  blockOf: BlockOf<T>,
+  options: Readonly<OpenOptions>,
+): EventStream {
+  const { after, endBlock } = options;
+  return {
+    async *[Symbol.asyncIterator]() {
+      let skipping = after !== undefined;
+      for await (const item of blocks) {
+        const { block, events } = blockOf(item);
+        const number = BigInt(block.getHeader()?.getNumber() ?? 0);
+        for (const e of events) {
+          if (skipping && after) {
+            if (e.blockNumber === after.blockNumber && e.txId === after.txId) skipping = false;
+            if (e.blockNumber <= after.blockNumber) continue;
+          }
+          yield e;
+        }
+        if (endBlock !== undefined && number + 1n >= endBlock) return;
+      }
+    },
+    close: () => {
+      blocks.close();
+    },
+  };
+}
+
+/** Options of {@link FabricEventSource}. */
+export interface FabricEventSourceOptions {
+  /**
+   * Read blocks with the private data this gateway's org may hold, and attach each event's sealed facts
+   * (a member org's gateway: the custodians', the grantees', the regulator's).
+   */
+  readonly privateData?: boolean;
+}
+
 /** Reads the ledger of a channel through a fabric-gateway `Network`. */
 export class FabricEventSource implements EventSource {
   readonly #network: Network;
   readonly #chaincode: string;
+  readonly #privateData: boolean;
 
-  constructor(network: Network, chaincodeName: string) {
+  constructor(network: Network, chaincodeName: string, options: Readonly<FabricEventSourceOptions> = {}) {
     this.#network = network;
     this.#chaincode = chaincodeName;
+    this.#privateData = options.privateData === true;
   }
 
   async open(options: Readonly<OpenOptions>): Promise<EventStream> {
     const after = options.after;
-    if (options.endBlock === undefined) {
-      const checkpoint: Checkpoint | undefined = after && {
-        getBlockNumber: () => after.blockNumber,
-        getTransactionId: () => after.txId,
-      };
-      const events = await this.#network.getChaincodeEvents(
-        this.#chaincode,
-        checkpoint ? { checkpoint } : { startBlock: 0n },
-      );
-      return {
-        async *[Symbol.asyncIterator]() {
-          for await (const e of events) {
-            yield {
-              blockNumber: e.blockNumber,
-              txId: e.transactionId,
-              eventName: e.eventName,
-              payload: e.payload,
-            };
-          }
-        },
-        close: () => {
-          events.close();
-        },
-      };
-    }
-    const endBlock = options.endBlock;
     const startBlock = after?.blockNumber ?? 0n;
-    if (startBlock >= endBlock)
+    if (options.endBlock !== undefined && startBlock >= options.endBlock) {
       return { [Symbol.asyncIterator]: async function* () {}, close: () => undefined };
+    }
+    const chaincode = this.#chaincode;
+    if (this.#privateData) {
+      const blocks = await this.#network.getBlockAndPrivateDataEvents({ startBlock });
+      return eventsAfter(
+        blocks,
+        (item) => {
+          const block = item.getBlock() ?? new common.Block();
+          const rwsetOf = privateDataOf(item);
+          const events = eventsOfBlock(block, chaincode).map((e): SourceEvent => {
+            const { txIndex, ...event } = e;
+            const sealed = sealedFactsOfTransaction(event, rwsetOf(txIndex), chaincode);
+            return sealed ? { ...event, sealed } : event;
+          });
+          return { block, events };
+        },
+        options,
+      );
+    }
+    if (options.endBlock === undefined) return this.#liveEvents(after);
     // fabric-gateway decodes blocks with the same protos package this module imports.
     const blocks: CloseableAsyncIterable<common.Block> = await this.#network.getBlockEvents({ startBlock });
-    const chaincode = this.#chaincode;
+    return eventsAfter(
+      blocks,
+      (block) => ({ block, events: chaincodeEventsOfBlock(block, chaincode) }),
+      options,
+    );
+  }
+
+  /** Chaincode events from the checkpoint on (the live path without private data). */
+  async #liveEvents(after: OpenOptions['after']): Promise<EventStream> {
+    const checkpoint: Checkpoint | undefined = after && {
+      getBlockNumber: () => after.blockNumber,
+      getTransactionId: () => after.txId,
+    };
+    const events = await this.#network.getChaincodeEvents(
+      this.#chaincode,
+      checkpoint ? { checkpoint } : { startBlock: 0n },
+    );
     return {
       async *[Symbol.asyncIterator]() {
-        let skipping = after !== undefined;
-        for await (const block of blocks) {
-          const events = chaincodeEventsOfBlock(block, chaincode);
-          const number = BigInt(block.getHeader()?.getNumber() ?? 0);
-          for (const e of events) {
-            if (skipping && after) {
-              if (e.blockNumber === after.blockNumber && e.txId === after.txId) skipping = false;
-              if (e.blockNumber <= after.blockNumber) continue;
-            }
-            yield e;
-          }
-          if (number + 1n >= endBlock) return;
+        for await (const e of events) {
+          yield {
+            blockNumber: e.blockNumber,
+            txId: e.transactionId,
+            eventName: e.eventName,
+            payload: e.payload,
+          };
         }
       },
       close: () => {
-        blocks.close();
+        events.close();
       },
     };
   }

@@ -1,19 +1,24 @@
 /**
  * The projection's schema, one text for every dialect. Every projected row carries the tx id and
  * block number it came from, so an auditor can check it against the ledger. `seq` is the ledger order
- * (assigned by the projector, so no dialect-specific auto-increment is needed).
+ * (assigned by the projector, so no dialect-specific auto-increment is needed). Patient columns are
+ * null in id-only rows: a gateway fills them only from the sealed collections its org is a member of
+ * (`sealed-source.ts`).
  *
  * `audit_report_groups` leads with the report's GROUP BY columns and covers the time filter, so the
  * report scans one index in group order without a sort; the partial `audit_break_glass_time` keeps
  * break-glass cases a small range scan.
  *
- * Version 2 added `patient_key_event` (a patient's key registration, rotations and recoveries, shown
- * in their access log): a version 1 projection is rebuilt (`npm run projection:rebuild`).
+ * Version 3: id-only rows enriched from the sealed collections, appended break-glass reviews, records
+ * per custodian, and `patient_key_event` (a patient's key registration, rotations and recoveries,
+ * shown in their access log), keyed by the patient key (the digest of the DID the events carry, never
+ * the DID). A projection of an older version refuses to open until it is rebuilt
+ * (`npm run projection:rebuild`).
  */
 import type { Dialect } from './sql/driver';
 
 /** Bumped when the schema changes; a projection with another version must be rebuilt. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS projection_meta (
@@ -40,7 +45,7 @@ CREATE TABLE IF NOT EXISTS audit_event (
   tx_time TEXT NOT NULL,
   tx_time_ms BIGINT NOT NULL,
   record_id TEXT NOT NULL,
-  patient_did TEXT NOT NULL,
+  patient_did TEXT,
   custodian TEXT NOT NULL,
   actor_did TEXT NOT NULL,
   actor_msp TEXT NOT NULL,
@@ -63,21 +68,29 @@ CREATE INDEX IF NOT EXISTS audit_event_id ON audit_event (event_id);
 CREATE INDEX IF NOT EXISTS audit_report_groups ON audit_event (outcome, reason, purpose, actor_msp, custodian, tx_time_ms);
 CREATE INDEX IF NOT EXISTS audit_break_glass_time ON audit_event (tx_time_ms, seq) WHERE break_glass = 1;
 CREATE TABLE IF NOT EXISTS break_glass_review (
-  access_id TEXT PRIMARY KEY,
+  tx_id TEXT PRIMARY KEY,
+  seq BIGINT NOT NULL,
+  access_id TEXT NOT NULL,
   record_id TEXT NOT NULL,
+  custodian TEXT NOT NULL,
+  actor_did TEXT NOT NULL,
   outcome TEXT NOT NULL,
   reviewed_by TEXT NOT NULL,
+  by_regulator INTEGER NOT NULL,
+  suspended INTEGER NOT NULL,
   tx_time TEXT NOT NULL,
-  tx_id TEXT NOT NULL,
+  tx_time_ms BIGINT NOT NULL,
   block_number BIGINT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS review_by_access ON break_glass_review (access_id, seq);
 CREATE TABLE IF NOT EXISTS consent (
   consent_id TEXT PRIMARY KEY,
-  patient_did TEXT NOT NULL,
-  grantee TEXT NOT NULL,
+  grantee_org TEXT NOT NULL,
+  patient_did TEXT,
+  grantee TEXT,
   status TEXT NOT NULL,
-  period_end TEXT,
-  period_end_ms BIGINT,
+  period_end TEXT NOT NULL,
+  period_end_ms BIGINT NOT NULL,
   granted_at TEXT NOT NULL,
   grant_tx_id TEXT NOT NULL,
   grant_block BIGINT NOT NULL,
@@ -87,10 +100,9 @@ CREATE TABLE IF NOT EXISTS consent (
 );
 CREATE INDEX IF NOT EXISTS consent_by_end ON consent (period_end_ms);
 CREATE TABLE IF NOT EXISTS record_version (
+  custodian TEXT NOT NULL,
   record_id TEXT NOT NULL,
   version INTEGER NOT NULL,
-  patient_did TEXT NOT NULL,
-  custodian TEXT NOT NULL,
   quality_status TEXT NOT NULL,
   anchored_at TEXT NOT NULL,
   tx_id TEXT NOT NULL,
@@ -99,7 +111,7 @@ CREATE TABLE IF NOT EXISTS record_version (
   reviewed_at TEXT,
   review_tx_id TEXT,
   review_block BIGINT,
-  PRIMARY KEY (record_id, version)
+  PRIMARY KEY (custodian, record_id, version)
 );
 CREATE INDEX IF NOT EXISTS record_by_quality ON record_version (quality_status);
 CREATE TABLE IF NOT EXISTS erasure (
@@ -109,6 +121,7 @@ CREATE TABLE IF NOT EXISTS erasure (
   versions TEXT NOT NULL,
   custodian TEXT NOT NULL,
   reason TEXT NOT NULL,
+  staged INTEGER NOT NULL,
   tx_time TEXT NOT NULL,
   tx_time_ms BIGINT NOT NULL
 );
@@ -116,15 +129,15 @@ CREATE TABLE IF NOT EXISTS patient_key_event (
   seq BIGINT NOT NULL,
   tx_id TEXT NOT NULL,
   block_number BIGINT NOT NULL,
-  patient_did TEXT NOT NULL,
-  key_id TEXT NOT NULL,
+  patient_key TEXT NOT NULL,
+  key_number INTEGER NOT NULL,
   key_change TEXT NOT NULL,
-  relayed_by TEXT,
+  relayed_by TEXT NOT NULL,
   tx_time TEXT NOT NULL,
   tx_time_ms BIGINT NOT NULL,
   UNIQUE (block_number, tx_id)
 );
-CREATE INDEX IF NOT EXISTS patient_key_by_patient ON patient_key_event (patient_did, tx_time_ms DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS patient_key_by_patient ON patient_key_event (patient_key, tx_time_ms DESC, seq DESC);
 CREATE TABLE IF NOT EXISTS staff (
   did TEXT PRIMARY KEY,
   org TEXT NOT NULL,

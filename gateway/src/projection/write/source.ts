@@ -3,12 +3,24 @@
  * real one wraps a fabric-gateway `Network`.
  */
 
+/**
+ * What a gateway's own peer adds to a public event from a sealed collection its org is a member of
+ * (the record's custodian's and the regulator's for an access; the grantee org's and the regulator's
+ * for a consent): the patient, and for an access the consent it rested on. Public events carry ids
+ * and codes only; without these facts a row stays id-only.
+ */
+export type SealedFacts =
+  | { readonly kind: 'access'; readonly patientDid: string; readonly consentId: string | null }
+  | { readonly kind: 'consent'; readonly patientDid: string; readonly grantee: string };
+
 /** One chaincode event as read from the ledger (one per valid transaction). */
 export interface SourceEvent {
   readonly blockNumber: bigint;
   readonly txId: string;
   readonly eventName: string;
   readonly payload: Uint8Array;
+  /** The sealed facts of the event, when this gateway's org may read them (see `sealed-source.ts`). */
+  readonly sealed?: SealedFacts;
 }
 
 /** Where the projection stands: the last projected transaction. */

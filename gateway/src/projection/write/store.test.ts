@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 
 import { describeEachBackend } from '../testing/backends';
-import { LedgerBuilder } from '../testing/fixtures';
+import { LedgerBuilder, txIdOf } from '../testing/fixtures';
 import { ProjectionStore } from './store';
 
 describeEachBackend('projection store', (backend) => {
@@ -11,13 +11,13 @@ describeEachBackend('projection store', (backend) => {
     const time = '2025-01-01T00:00:00.000Z';
     const first = b.event(
       'PatientRegistered',
-      { patientDid: 'did:medledger:patient:p00000001', registeredBy: 'Hospital1MSP' },
+      { patientKey: txIdOf('did:medledger:patient:p00000001'), registeredBy: 'Hospital1MSP' },
       time,
     );
     b.nextBlock();
     const last = b.event(
       'PatientRegistered',
-      { patientDid: 'did:medledger:patient:p00000002', registeredBy: 'Hospital1MSP' },
+      { patientKey: txIdOf('did:medledger:patient:p00000002'), registeredBy: 'Hospital1MSP' },
       time,
     );
     const store = new ProjectionStore(await backend.fresh());

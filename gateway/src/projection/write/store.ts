@@ -46,16 +46,28 @@ export class ProjectionStore {
     return this.#db;
   }
 
-  /** Creates the schema when missing; refuses a projection of another schema version. */
+  /**
+   * Creates the schema when missing; refuses a projection of another schema version (before touching
+   * it, so an older projection's tables are never half-migrated).
+   */
   async init(): Promise<void> {
-    await this.#db.exec(schemaDdl(this.#db.dialect));
-    const rows = await this.#db.all<{ schema_version: number }>(
-      'SELECT schema_version FROM projection_meta WHERE id = 1',
-    );
-    const version = rows[0]?.schema_version;
+    const version = await this.#storedVersion();
     if (version !== undefined && version !== SCHEMA_VERSION) {
       throw new Error(`projection schema ${version} needs a rebuild (current ${SCHEMA_VERSION})`);
     }
+    await this.#db.exec(schemaDdl(this.#db.dialect));
+  }
+
+  /** The schema version of the stored projection, `undefined` when there is none yet. */
+  async #storedVersion(): Promise<number | undefined> {
+    let rows: { schema_version: number | string }[];
+    try {
+      rows = await this.#db.all('SELECT schema_version FROM projection_meta WHERE id = 1');
+    } catch {
+      return undefined;
+    }
+    const v = rows[0]?.schema_version;
+    return v === undefined ? undefined : Number(v);
   }
 
   /** Drops every table and creates the schema again (a rebuild starts from block 0). */
@@ -124,7 +136,14 @@ export class ProjectionStore {
   async #project(event: SourceEvent, blockNumber: number, seq: number): Promise<boolean> {
     const decoded = decodeEvent(event.eventName, event.payload);
     if (!decoded) return false;
-    await runHandler(decoded, { db: this.#db, txId: event.txId, blockNumber, seq, raw: decoded.raw });
+    await runHandler(decoded, {
+      db: this.#db,
+      txId: event.txId,
+      blockNumber,
+      seq,
+      raw: decoded.raw,
+      sealed: event.sealed,
+    });
     return true;
   }
 

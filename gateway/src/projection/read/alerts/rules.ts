@@ -162,6 +162,11 @@ export const denialBurst: AlertRule<readonly AuditRow[]> = {
     }),
 };
 
+/** A break-glass case as an event behind an alert. */
+function caseEvent(c: BreakGlassCaseView): AlertEvent {
+  return { eventId: c.eventId, txId: c.txId, blockNumber: c.blockNumber, txTime: c.txTime };
+}
+
 /** Break-glass accesses still unreviewed after the review deadline. */
 export const breakGlassUnreviewed: AlertRule<readonly BreakGlassCaseView[]> = {
   reason: 'break_glass_unreviewed',
@@ -182,11 +187,42 @@ export const breakGlassUnreviewed: AlertRule<readonly BreakGlassCaseView[]> = {
       eventCount: cases.length,
       evidence: {
         kind: 'events',
-        events: cases
-          .reverse()
-          .slice(0, s.maxEventIds)
-          .map((c) => ({ eventId: c.eventId, txId: c.txId, blockNumber: c.blockNumber, txTime: c.txTime })),
+        events: cases.reverse().slice(0, s.maxEventIds).map(caseEvent),
       },
+    })),
+};
+
+/**
+ * Break-glass accesses whose standing verdict (the regulator's latest, else the custodian's) is
+ * unjustified, given within the lookback window: the person may be suspended, the regulator acts.
+ */
+export const breakGlassUnjustified: AlertRule<readonly BreakGlassCaseView[]> = {
+  reason: 'break_glass_unjustified',
+  name: 'break-glass found unjustified on review',
+  thresholds: ['lookbackHours'],
+  rows: (q, s, nowMs) => q.breakGlassCases(nowMs, s.breakGlassReviewHours),
+  evaluate: (rows, s, nowMs) =>
+    [
+      ...byActor(
+        rows.filter(
+          (c) =>
+            c.state === 'unjustified' &&
+            c.review !== null &&
+            Date.parse(c.review.reviewedAt) >= nowMs - s.lookbackHours * HOUR_MS,
+        ),
+        (c) => c.actorDid,
+      ),
+    ].map(([actorDid, cases]) => ({
+      severity: 'high',
+      actorDid,
+      actorMsp: cases[0]?.actorMsp ?? '',
+      detail: {
+        lookbackHours: s.lookbackHours,
+        unjustified: cases.length,
+        suspended: cases.filter((c) => c.review?.suspended === true).length,
+      },
+      eventCount: cases.length,
+      evidence: { kind: 'events', events: cases.reverse().slice(0, s.maxEventIds).map(caseEvent) },
     })),
 };
 
@@ -217,5 +253,6 @@ export const ALERT_RULES: readonly AnyAlertRule[] = [
   tableRow(volumeAboveBaseline),
   tableRow(denialBurst),
   tableRow(breakGlassUnreviewed),
+  tableRow(breakGlassUnjustified),
   tableRow(unusualHours),
 ];

@@ -97,15 +97,24 @@ export function toFhirAuditEvent(e: AuditEventView): FhirAuditEvent {
           display: 'Domain Resource',
         },
       },
-      {
-        what: { identifier: { system: FHIR_SYSTEMS.did, value: e.patientDid }, type: 'Patient' },
-        type: {
-          system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
-          code: '1',
-          display: 'Person',
-        },
-        role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
-      },
+      // The patient is known only where this gateway's org holds the access's sealed facts.
+      ...(e.patientDid === null
+        ? []
+        : [
+            {
+              what: { identifier: { system: FHIR_SYSTEMS.did, value: e.patientDid }, type: 'Patient' },
+              type: {
+                system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
+                code: '1',
+                display: 'Person',
+              },
+              role: {
+                system: 'http://terminology.hl7.org/CodeSystem/object-role',
+                code: '1',
+                display: 'Patient',
+              },
+            },
+          ]),
     ],
   };
 }

@@ -24,10 +24,15 @@ describeOnScenario('compliance report', (scenario) => {
       [
         [ids['bg1'], 'overdue'],
         [ids['bg2'], 'pending'],
-        [ids['bg3'], 'justified'],
+        [ids['bg3'], 'unjustified'],
       ],
     );
-    assert.deepEqual(r.breakGlassCounts, { overdue: 1, pending: 1, justified: 1, unjustified: 0 });
+    assert.deepEqual(r.breakGlassCounts, { overdue: 1, pending: 1, justified: 0, unjustified: 1 });
+    // The custodian found bg3 justified; the regulator reviewed again and its verdict stands.
+    assert.deepEqual(
+      [r.breakGlass[2]?.review?.byRegulator, r.breakGlass[2]?.review?.suspended],
+      [true, true],
+    );
     assert.equal(r.breakGlass[0]?.reviewDeadline, '2025-03-08T03:00:00.000Z');
     assert.deepEqual(r.accessesByPurposeAndOrg, [
       { purpose: 'emergency', org: H2, granted: 3, denied: 0 },
@@ -35,23 +40,30 @@ describeOnScenario('compliance report', (scenario) => {
       { purpose: 'treatment', org: H2, granted: 1, denied: 7 },
       { purpose: 'treatment', org: H3, granted: 1, denied: 0 },
     ]);
+    // Hospital3's consent is id-only here: its org, not its patient or grantee.
     assert.deepEqual(
-      r.consentsExpiringSoon.map((c) => c.consentId),
-      [ids['c1']],
+      r.consentsExpiringSoon.map((c) => [c.consentId, c.granteeOrg, c.patientDid, c.grantee]),
+      [
+        [ids['c4'], H3, null, null],
+        [ids['c1'], H2, PATIENT_A, `org:${H2}`],
+      ],
     );
-    assert.equal(r.consentsWithUnknownEnd, 1);
     assert.deepEqual(
       r.recordsHeldForReview.map((h) => [h.recordId, h.version]),
       [['rec-b1', 1]],
     );
     assert.deepEqual(
-      r.erasures.map((e) => [e.recordId, e.versions, e.reason, e.txId]),
-      [['rec-old', [1, 2], 'patient_request', ids['erasure']]],
+      r.erasures.map((e) => [e.recordId, e.versions, e.reason, e.staged, e.txId]),
+      [
+        ['rec-old', [1, 2], 'patient_request', false, ids['erasure']],
+        ['rec-abandoned', [1], 'data_error', true, ids['purge']],
+      ],
     );
     const csv = complianceReportCsv(r);
     assert.match(csv, /^# report\r\nfrom,to,generatedAt/);
     assert.match(csv, /\r\noverdue,[0-9a-f]{64},2025-03-05T03:00:00Z,/);
-    assert.match(csv, /\r\nrec-old,1 2,Hospital1MSP,patient_request,/);
+    assert.match(csv, /\r\nrec-old,1 2,Hospital1MSP,patient_request,false,/);
+    assert.match(csv, /\r\n[0-9a-f]{64},Hospital3MSP,,,2025-03-12T00:00:00Z,/);
     const scoped = await service.complianceReport(
       h2,
       '2025-03-01T00:00:00Z',
@@ -60,6 +72,10 @@ describeOnScenario('compliance report', (scenario) => {
     );
     assert.equal(scoped.totals.accesses, 11);
     assert.equal(scoped.recordsHeldForReview.length, 0);
+    assert.deepEqual(
+      scoped.consentsExpiringSoon.map((c) => c.consentId),
+      [ids['c1']],
+    );
     await assert.rejects(
       service.complianceReport(
         { kind: 'patient', patientDid: PATIENT_A },

@@ -59,7 +59,6 @@ export async function complianceReport(
     breakGlassCounts: breakGlass.breakGlassCounts,
     accessesByPurposeAndOrg: counts.accessesByPurposeAndOrg,
     consentsExpiringSoon: consents.consentsExpiringSoon,
-    consentsWithUnknownEnd: consents.consentsWithUnknownEnd,
     recordsHeldForReview: held.recordsHeldForReview,
     erasures: erasures.erasures,
     truncated,

@@ -1,7 +1,7 @@
 /**
- * Consents in the report: active ones whose period ends within `expiringConsentDays` of now, and the
- * number of active ones whose end the events did not carry (granted before `ConsentGranted` carried
- * `periodEnd`).
+ * Consents in the report: active ones whose period ends within `expiringConsentDays` of now. Their
+ * patient and grantee are known where this gateway's org holds the consent (the grantee org's and the
+ * regulator's gateways); elsewhere only the grantee org.
  */
 import { Where } from '../query';
 import type { ComplianceReport } from '../views';
@@ -9,8 +9,9 @@ import { HOUR_MS, cappedList, type SectionInput } from './section';
 
 interface ConsentRow {
   consent_id: string;
-  patient_did: string;
-  grantee: string;
+  grantee_org: string;
+  patient_did: string | null;
+  grantee: string | null;
   period_end: string;
   grant_tx_id: string;
   grant_block: number | string;
@@ -19,8 +20,8 @@ interface ConsentRow {
 /** The consents sections of the report, within the viewer's scope. */
 export async function consentsSection(
   input: SectionInput,
-): Promise<Pick<ComplianceReport, 'consentsExpiringSoon' | 'consentsWithUnknownEnd'> & { cut: boolean }> {
-  const { db, nowMs, settings } = input;
+): Promise<Pick<ComplianceReport, 'consentsExpiringSoon'> & { cut: boolean }> {
+  const { nowMs, settings } = input;
   const scope = input.scope.on('consent');
   const expiring = new Where()
     .add("status = 'active'")
@@ -29,25 +30,20 @@ export async function consentsSection(
     .and(scope);
   const { rows, cut } = await cappedList<ConsentRow>(
     input,
-    'SELECT consent_id, patient_did, grantee, period_end, grant_tx_id, grant_block FROM consent',
+    'SELECT consent_id, grantee_org, patient_did, grantee, period_end, grant_tx_id, grant_block FROM consent',
     expiring,
     'period_end_ms, consent_id',
-  );
-  const unknown = new Where().add("status = 'active'").add('period_end_ms IS NULL').and(scope);
-  const counted = await db.all<{ n: number | string }>(
-    `SELECT COUNT(*) AS n FROM consent ${unknown.sql}`,
-    unknown.params,
   );
   return {
     consentsExpiringSoon: rows.map((c) => ({
       consentId: c.consent_id,
+      granteeOrg: c.grantee_org,
       patientDid: c.patient_did,
       grantee: c.grantee,
       periodEnd: c.period_end,
       txId: c.grant_tx_id,
       blockNumber: Number(c.grant_block),
     })),
-    consentsWithUnknownEnd: Number(counted[0]?.n ?? 0),
     cut,
   };
 }

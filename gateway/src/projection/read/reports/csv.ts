@@ -66,6 +66,8 @@ const SECTIONS: readonly CsvSection[] = [
       'custodian',
       'reviewedBy',
       'reviewedAt',
+      'reviewedByRegulator',
+      'suspended',
       ...REF,
     ],
     rows: (r) =>
@@ -81,6 +83,8 @@ const SECTIONS: readonly CsvSection[] = [
         b.custodian,
         b.review?.reviewedBy,
         b.review?.reviewedAt,
+        b.review?.byRegulator,
+        b.review?.suspended,
         b.txId,
         b.blockNumber,
       ]),
@@ -92,7 +96,7 @@ const SECTIONS: readonly CsvSection[] = [
   ),
   fieldSection(
     'consents expiring soon',
-    ['consentId', 'patientDid', 'grantee', 'periodEnd', ...REF],
+    ['consentId', 'granteeOrg', 'patientDid', 'grantee', 'periodEnd', ...REF],
     (r) => r.consentsExpiringSoon,
   ),
   fieldSection(
@@ -102,13 +106,14 @@ const SECTIONS: readonly CsvSection[] = [
   ),
   {
     name: 'erasures',
-    header: ['recordId', 'versions', 'custodian', 'reason', 'txTime', ...REF],
+    header: ['recordId', 'versions', 'custodian', 'reason', 'staged', 'txTime', ...REF],
     rows: (r) =>
       r.erasures.map((e) => [
         e.recordId,
         e.versions.join(' '),
         e.custodian,
         e.reason,
+        e.staged,
         e.txTime,
         e.txId,
         e.blockNumber,

@@ -1,4 +1,4 @@
-/** Content erasures in the range: which record versions, whose, why and when. */
+/** Content erasures in the range (anchored versions, or staged content purged): which, whose, why and when. */
 import { Where } from '../query';
 import { ledgerRefOf } from '../rows';
 import type { ComplianceReport } from '../views';
@@ -9,6 +9,7 @@ interface ErasureRow {
   versions: string;
   custodian: string;
   reason: string;
+  staged: number | string;
   tx_time: string;
   tx_id: string;
   block_number: number | string;
@@ -21,7 +22,7 @@ export async function erasuresSection(
   const where = new Where().during(input.fromMs, input.toMs).and(input.scope.on('erasure'));
   const { rows, cut } = await cappedList<ErasureRow>(
     input,
-    'SELECT record_id, versions, custodian, reason, tx_time, tx_id, block_number FROM erasure',
+    'SELECT record_id, versions, custodian, reason, staged, tx_time, tx_id, block_number FROM erasure',
     where,
     'tx_time_ms, tx_id',
   );
@@ -31,6 +32,7 @@ export async function erasuresSection(
       versions: JSON.parse(e.versions) as number[],
       custodian: e.custodian,
       reason: e.reason,
+      staged: Number(e.staged) === 1,
       txTime: e.tx_time,
       ...ledgerRefOf(e),
     })),

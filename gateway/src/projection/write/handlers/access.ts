@@ -1,9 +1,14 @@
-/** Access decisions and the post-hoc reviews of break-glass accesses. */
+/** Access decisions and the appended post-hoc reviews of break-glass accesses. */
 import type { EventHandler } from './handler';
 import { timeMs } from './handler';
 
-/** One audit event per decision, granted or denied. */
+/**
+ * One audit event per decision, granted or denied. The patient and the consent used are the sealed
+ * facts of the custodian's collection: present at the custodian's and the regulator's gateways, null
+ * (an id-only row) at every other one.
+ */
 export const onAccessDecided: EventHandler<'AccessDecided'> = async (p, at) => {
+  const sealed = at.sealed?.kind === 'access' ? at.sealed : undefined;
   await at.db.run(
     `INSERT INTO audit_event (seq, event_id, block_number, tx_id, tx_time, tx_time_ms, record_id,
        patient_did, custodian, actor_did, actor_msp, actor_role, purpose, outcome, reason, consent_id,
@@ -16,7 +21,7 @@ export const onAccessDecided: EventHandler<'AccessDecided'> = async (p, at) => {
       p.txTime,
       timeMs(p.txTime),
       p.recordId,
-      p.patientDid,
+      sealed?.patientDid ?? null,
       p.custodian,
       p.actorDid,
       p.actorMsp,
@@ -24,19 +29,35 @@ export const onAccessDecided: EventHandler<'AccessDecided'> = async (p, at) => {
       p.purpose,
       p.outcome,
       p.reason,
-      p.consentId,
+      sealed?.consentId ?? null,
       p.breakGlass ? 1 : 0,
     ],
   );
 };
 
-/** The latest review of a break-glass access replaces an earlier one. */
+/**
+ * Every review of a break-glass access is kept (reviews are appended on the ledger too); the views
+ * read the verdict that stands: the regulator's latest, else the latest.
+ */
 export const onBreakGlassReviewed: EventHandler<'BreakGlassReviewed'> = async (p, at) => {
   await at.db.run(
-    `INSERT INTO break_glass_review (access_id, record_id, outcome, reviewed_by, tx_time, tx_id, block_number)
-     VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (access_id) DO UPDATE SET outcome = excluded.outcome, reviewed_by = excluded.reviewed_by,
-       tx_time = excluded.tx_time, tx_id = excluded.tx_id, block_number = excluded.block_number`,
-    [p.accessId, p.recordId, p.outcome, p.reviewedBy, p.txTime, at.txId, at.blockNumber],
+    `INSERT INTO break_glass_review (tx_id, seq, access_id, record_id, custodian, actor_did, outcome,
+       reviewed_by, by_regulator, suspended, tx_time, tx_time_ms, block_number)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      at.txId,
+      at.seq,
+      p.accessId,
+      p.recordId,
+      p.custodian,
+      p.actorDid,
+      p.outcome,
+      p.reviewedBy,
+      p.byRegulator ? 1 : 0,
+      p.suspended ? 1 : 0,
+      p.txTime,
+      timeMs(p.txTime),
+      at.blockNumber,
+    ],
   );
 };

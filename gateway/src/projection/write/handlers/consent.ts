@@ -1,27 +1,25 @@
-/** Consents: granted (with their period's end when the event carries it) and revoked. */
+/** Consents: granted and revoked. */
 import type { EventHandler } from './handler';
 import { timeMs } from './handler';
 
-/** A field the chaincode may add to an event before the shared schema knows it: an ISO time or null. */
-function extraTime(raw: unknown, field: string): string | null {
-  if (typeof raw !== 'object' || raw === null) return null;
-  const v = (raw as Record<string, unknown>)[field];
-  return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : null;
-}
-
-/** An active consent; `periodEnd` is read from the raw payload (older events lack it). */
+/**
+ * An active consent to an org. Its patient and grantee (org, staff member or study) are the sealed
+ * facts of the grantee org's collection: present at that org's and the regulator's gateways, null at
+ * every other one.
+ */
 export const onConsentGranted: EventHandler<'ConsentGranted'> = async (p, at) => {
-  const periodEnd = extraTime(at.raw, 'periodEnd');
+  const sealed = at.sealed?.kind === 'consent' ? at.sealed : undefined;
   await at.db.run(
-    `INSERT INTO consent (consent_id, patient_did, grantee, status, period_end, period_end_ms, granted_at,
-       grant_tx_id, grant_block) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?)
+    `INSERT INTO consent (consent_id, grantee_org, patient_did, grantee, status, period_end, period_end_ms,
+       granted_at, grant_tx_id, grant_block) VALUES (?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)
      ON CONFLICT (consent_id) DO NOTHING`,
     [
       p.consentId,
-      p.patientDid,
-      p.grantee,
-      periodEnd,
-      periodEnd === null ? null : timeMs(periodEnd),
+      p.granteeOrg,
+      sealed?.patientDid ?? null,
+      sealed?.grantee ?? null,
+      p.periodEnd,
+      timeMs(p.periodEnd),
       p.txTime,
       at.txId,
       at.blockNumber,

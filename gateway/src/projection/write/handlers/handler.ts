@@ -1,6 +1,7 @@
 /** The shape of a typed event handler: one per chaincode event type the projection keeps rows for. */
 import type { EventName, EventPayload } from '@medledger/domain';
 
+import type { SealedFacts } from '../source';
 import type { SqlDriver } from '../sql/driver';
 
 /** Where an event sits and what it came with, besides its parsed payload. */
@@ -13,6 +14,8 @@ export interface HandlerContext {
   readonly seq: number;
   /** The payload as it was on the ledger, with fields the shared schema may not know yet. */
   readonly raw: unknown;
+  /** The event's sealed facts when this gateway's org may read them; `undefined`: an id-only row. */
+  readonly sealed: SealedFacts | undefined;
 }
 
 /** Writes the rows of one event of type `N`, inside the batch's transaction. */

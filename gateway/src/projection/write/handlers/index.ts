@@ -33,4 +33,6 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   PatientPreferencesSet: null,
   RecordContentStaged: null,
   StudyRegistered: null,
+  ConsortiumInitialized: null,
+  CollectionKeyInstalled: null,
 };

@@ -1,7 +1,9 @@
 /**
  * A patient's key history: the key registered with them and every later change (rotation with the
  * current key, recovery with the recovery key), with the org that relayed it. The patient's access
- * log shows it, so a key changed behind their back is visible to them.
+ * log shows it, so a key changed behind their back is visible to them. Events name the patient by
+ * the patient key (the digest of the DID), never the DID, so every gateway projects them and the
+ * access log finds them by the digest of the DID it is asked about.
  */
 import type { EventHandler, HandlerContext } from './handler';
 import { timeMs } from './handler';
@@ -11,18 +13,18 @@ export type KeyChange = 'registered' | 'rotated' | 'recovered';
 
 async function insertKeyEvent(
   at: HandlerContext,
-  row: { patientDid: string; keyId: string; change: KeyChange; relayedBy: string | null; txTime: string },
+  row: { patientKey: string; keyNumber: number; change: KeyChange; relayedBy: string; txTime: string },
 ): Promise<void> {
   await at.db.run(
-    `INSERT INTO patient_key_event (seq, tx_id, block_number, patient_did, key_id, key_change, relayed_by,
-       tx_time, tx_time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO patient_key_event (seq, tx_id, block_number, patient_key, key_number, key_change,
+       relayed_by, tx_time, tx_time_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (block_number, tx_id) DO NOTHING`,
     [
       at.seq,
       at.txId,
       at.blockNumber,
-      row.patientDid,
-      row.keyId,
+      row.patientKey,
+      row.keyNumber,
       row.change,
       row.relayedBy,
       row.txTime,
@@ -31,26 +33,24 @@ async function insertKeyEvent(
   );
 }
 
-/** The first key; events from before the registration proof lack `keyId`: it was always `#key-1`. */
+/** The first key (`#key-1`, the one the registration proved possession of). */
 export const onPatientRegistered: EventHandler<'PatientRegistered'> = async (p, at) => {
-  const keyId = p.keyId ?? `${p.patientDid}#key-1`;
   await insertKeyEvent(at, {
-    patientDid: p.patientDid,
-    keyId,
+    patientKey: p.patientKey,
+    keyNumber: 1,
     change: 'registered',
     relayedBy: p.registeredBy,
     txTime: p.txTime,
   });
 };
 
-/** A rotation or recovery; events from before recovery existed were rotations by an unnamed relay. */
+/** A rotation with the current key or a recovery with the recovery key. */
 export const onPatientKeyRotated: EventHandler<'PatientKeyRotated'> = async (p, at) => {
-  const change: KeyChange = p.via === 'recovery_key' ? 'recovered' : 'rotated';
   await insertKeyEvent(at, {
-    patientDid: p.patientDid,
-    keyId: p.keyId,
-    change,
-    relayedBy: p.relayedBy ?? null,
+    patientKey: p.patientKey,
+    keyNumber: p.keyNumber,
+    change: p.via === 'recovery_key' ? 'recovered' : 'rotated',
+    relayedBy: p.relayedBy,
     txTime: p.txTime,
   });
 };

@@ -1,0 +1,71 @@
+import { orgKindOf, sealedCollection } from './ids';
+
+/**
+ * One sealed collection: what the network writes into the chaincode definition's collections config
+ * and what the in-memory ledger of the unit tests enforces. Rendered from the consortium's peer orgs,
+ * so a fifth hospital gets its collection from a line of topology data.
+ */
+export interface SealedCollectionSpec {
+  /** `sealed-<slug>`. */
+  readonly name: string;
+  /** The org whose facts the collection holds. */
+  readonly owner: string;
+  /** Member orgs (the owner and the regulator; the regulator's own collection: the regulator). */
+  readonly members: readonly string[];
+  /** Every one of these orgs' peers must endorse a write (the collection-level endorsement policy). */
+  readonly endorsers: readonly string[];
+  /**
+   * Fabric checks `memberOnlyRead` against the transaction's CREATOR, not the peer: an accessor of
+   * another org is the creator of the access decision and of the content read that must read the
+   * custodian's sealed collection on the custodian's peers. So reads are open to creators of any org,
+   * and the chaincode decides who reads what; non-member peers hold no values at all.
+   */
+  readonly memberOnlyRead: false;
+  /** Likewise an accessor of another org writes its audit event into the custodian's collection. */
+  readonly memberOnlyWrite: false;
+  /** Endorsement does not wait for dissemination: both member orgs endorse and so store the data. */
+  readonly requiredPeerCount: 0;
+  /** Disseminate to one more member peer (a second peer of the org, when there is one). */
+  readonly maxPeerCount: 1;
+  /** Never purged by age: audit facts are kept. */
+  readonly blockToLive: 0;
+}
+
+/** The regulator among the consortium's peer orgs; exactly one is required. */
+export function regulatorOf(orgs: readonly string[]): string {
+  const regulators = orgs.filter((o) => orgKindOf(o) === 'regulator');
+  const [regulator] = regulators;
+  if (regulators.length !== 1 || regulator === undefined) {
+    throw new Error(`the consortium needs exactly one regulator org, found ${String(regulators.length)}`);
+  }
+  return regulator;
+}
+
+/** The sealed collection of every peer org, in the order given. */
+export function sealedCollections(orgs: readonly string[]): SealedCollectionSpec[] {
+  const regulator = regulatorOf(orgs);
+  return orgs.map((owner) => {
+    const members = owner === regulator ? [owner] : [owner, regulator];
+    return {
+      name: sealedCollection(owner),
+      owner,
+      members,
+      endorsers: members,
+      memberOnlyRead: false,
+      memberOnlyWrite: false,
+      requiredPeerCount: 0,
+      maxPeerCount: 1,
+      blockToLive: 0,
+    };
+  });
+}
+
+/** The signature policy string of a collection's endorsement policy (`AND('A.peer', 'B.peer')`). */
+export function collectionEndorsementPolicy(spec: SealedCollectionSpec): string {
+  return `AND(${spec.endorsers.map((o) => `'${o}.peer'`).join(', ')})`;
+}
+
+/** The signature policy string of a collection's members (`OR('A.member', 'B.member')`). */
+export function collectionMemberPolicy(spec: SealedCollectionSpec): string {
+  return `OR(${spec.members.map((o) => `'${o}.member'`).join(', ')})`;
+}

@@ -1,0 +1,90 @@
+import {
+  canonicalJson,
+  emptyInputSchema,
+  ErrorCode,
+  initConsortiumInput,
+  installCollectionKeyTransient,
+  regulatorOf,
+  sealedCollection,
+  type Consortium,
+} from '@medledger/domain';
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { resolveActor, type Actor } from './actor';
+import { fail, parseInput } from './errors';
+import { Ledger } from './ledger/store';
+import { readTransient } from './transient';
+
+/** The org's bootstrap admin (NodeOU admin certificate): the deployment's identity. */
+function requireNodeAdmin(actor: Actor): void {
+  if (!actor.nodeAdmin || actor.role !== 'admin' || !actor.active) fail(ErrorCode.FORBIDDEN, actor.did);
+}
+
+/**
+ * The consortium as the chaincode knows it, and the sealed collections' keys: both written once at
+ * deployment, before any other transaction can work.
+ */
+@Info({ title: 'ConsortiumContract', description: 'Consortium bootstrap: peer orgs and collection keys' })
+export class ConsortiumContract extends Contract {
+  constructor() {
+    super('consortium');
+  }
+
+  /**
+   * Records the peer orgs of the channel and which of them is the regulator, once (the key-level
+   * policy then needs every one of them to change it). The chaincode uses it to name the orgs of
+   * key-level policies and the sealed collections a regulator's audit scans.
+   * Caller: a NodeOU admin of one of the orgs; endorsed by every org. Writes: `consortium`.
+   * Event: `ConsortiumInitialized`. Errors: VALIDATION_FAILED (no regulator, two, or the caller's org
+   * missing), FORBIDDEN, ALREADY_EXISTS.
+   */
+  @Transaction()
+  @Returns('string')
+  public async InitConsortium(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(initConsortiumInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireNodeAdmin(actor);
+    const orgs = [...new Set(args.orgs)];
+    if (orgs.length !== args.orgs.length || !orgs.includes(actor.mspId))
+      fail(ErrorCode.VALIDATION_FAILED, 'orgs');
+    let regulator: string;
+    try {
+      regulator = regulatorOf(orgs);
+    } catch {
+      return fail(ErrorCode.VALIDATION_FAILED, 'orgs regulator');
+    }
+    const consortium: Consortium = { orgs, regulator, txId: ledger.txId, txTime: ledger.txTime };
+    await ledger.putConsortium(consortium);
+    ledger.emit('ConsortiumInitialized', { orgs, regulator, txId: ledger.txId, txTime: ledger.txTime });
+    return canonicalJson(consortium);
+  }
+
+  /**
+   * Writes the caller's org's sealed collection key (transient `collectionKey`: `{key}`, 256 random
+   * bits hex chosen by the org's deployment), once. Endorsed by the org and the regulator (the
+   * collection's endorsement policy). Caller: a NodeOU admin of an org of the consortium.
+   * Writes (sealed, the caller's org): `collection-key`. Event: `CollectionKeyInstalled`.
+   * Errors: VALIDATION_FAILED, FORBIDDEN, NOT_INITIALIZED, ALREADY_EXISTS.
+   */
+  @Transaction()
+  @Returns('string')
+  public async InstallCollectionKey(ctx: Context, input: string): Promise<string> {
+    parseInput(emptyInputSchema, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireNodeAdmin(actor);
+    if (!(await ledger.consortium()).orgs.includes(actor.mspId)) fail(ErrorCode.FORBIDDEN, actor.did);
+    const { collectionKey } = readTransient(ledger, installCollectionKeyTransient);
+    await ledger.installCollectionKey(actor.mspId, Buffer.from(collectionKey.key, 'hex'));
+    ledger.emit('CollectionKeyInstalled', { org: actor.mspId, txId: ledger.txId, txTime: ledger.txTime });
+    return canonicalJson({ collection: sealedCollection(actor.mspId), txId: ledger.txId });
+  }
+
+  /** The consortium. Caller: anyone of the channel. Reads: `consortium`. Errors: NOT_INITIALIZED. */
+  @Transaction(false)
+  @Returns('string')
+  public async GetConsortium(ctx: Context, input: string): Promise<string> {
+    parseInput(emptyInputSchema, input);
+    return canonicalJson(await new Ledger(ctx).consortium());
+  }
+}

@@ -1,0 +1,38 @@
+import { ErrorCode, type Erasure, type RecordAnchor, type StoredAnchor } from '@medledger/domain';
+import { fail } from './errors';
+import type { Ledger } from './ledger/store';
+
+/** A stored anchor as read: with its quality review and whether its content was erased. */
+export async function viewOf(
+  ledger: Ledger,
+  anchor: StoredAnchor,
+  erasures?: readonly Erasure[],
+): Promise<RecordAnchor> {
+  const review =
+    anchor.qualityStatus === 'needs_review'
+      ? await ledger.getQualityReview(anchor.custodian, anchor.recordId, anchor.version)
+      : undefined;
+  const all = erasures ?? (await ledger.erasures(anchor.custodian, anchor.recordId));
+  return {
+    ...anchor,
+    qualityStatus: review ? 'accepted' : anchor.qualityStatus,
+    reviewedBy: review?.reviewedBy ?? null,
+    reviewedAt: review?.txTime ?? null,
+    erased: all.some((e) => !e.staged && e.version === anchor.version),
+  };
+}
+
+/** The anchor of `version` of a custodian's record, or its latest; `[NOT_FOUND]` when there is none. */
+export async function anchorAt(
+  ledger: Ledger,
+  custodian: string,
+  recordId: string,
+  version: number | undefined,
+): Promise<StoredAnchor> {
+  const anchor =
+    version === undefined
+      ? (await ledger.anchors(custodian, recordId)).at(-1)
+      : await ledger.getAnchor(custodian, recordId, version);
+  if (!anchor) return fail(ErrorCode.NOT_FOUND, recordId);
+  return anchor;
+}

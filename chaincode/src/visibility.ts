@@ -1,0 +1,24 @@
+import { ErrorCode } from '@medledger/domain';
+import { isActiveAdmin, isRegulatorAuditor, type Actor } from './actor';
+import { fail } from './errors';
+import type { Ledger } from './ledger/store';
+
+/**
+ * Whether the actor reads every org's sealed collection: the regulator's auditors, and the regulator's
+ * admin (its gateway's service identity, which projects every access and consent). The regulator may
+ * know every fact of the audit trail, never content.
+ */
+export function readsEverySealedCollection(actor: Actor, regulator: string): boolean {
+  return actor.mspId === regulator && (isRegulatorAuditor(actor) || isActiveAdmin(actor));
+}
+
+/**
+ * The sealed collections an evaluating caller reads: the regulator's auditors and admin every org's
+ * (their peer holds them all), anyone else their own org's. The evaluation must run on the caller's
+ * own org's peer: no other peer holds these values.
+ */
+export async function readableCollections(ledger: Ledger, actor: Actor): Promise<string[]> {
+  if (ledger.peerMsp !== actor.mspId) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+  const consortium = await ledger.consortium();
+  return readsEverySealedCollection(actor, consortium.regulator) ? consortium.orgs : [actor.mspId];
+}

@@ -1,0 +1,170 @@
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as grpc from '@grpc/grpc-js';
+import { connect, hash, signers, type Gateway } from '@hyperledger/fabric-gateway';
+import {
+  canonicalJson,
+  consortiumSchema,
+  endorsingOrgs,
+  ErrorCode,
+  parseChaincodeError,
+  qualifiedName,
+  transactions,
+  type Consortium,
+} from '@medledger/domain';
+import { submitAlreadyOrdered } from '@medledger/gateway/commits';
+import type { StatePaths } from './paths';
+import type { PeerOrg, Topology } from './topology';
+
+/** The chaincode error code of a Fabric Gateway failure, from its message and its peers' details. */
+function codeOf(err: unknown): string | undefined {
+  const e = err as { message?: string; details?: { message?: string }[] };
+  for (const text of [e.message ?? '', ...(e.details ?? []).map((d) => d.message ?? '')]) {
+    const parsed = parseChaincodeError(text);
+    if (parsed) return parsed.code;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a bootstrap write may have been ordered after all, so the step must look again: on BFT
+ * ordering a submit fails when orderers had already ordered the transaction through another orderer
+ * ("request already processed"), and a retry sent while that first copy was still being committed
+ * loses to it at validation (a CommitError).
+ */
+function orderedMaybe(err: unknown): boolean {
+  return submitAlreadyOrdered(err) || (err instanceof Error && err.name === 'CommitError');
+}
+
+/**
+ * Runs one idempotent bootstrap step until it settles: `attempt` reads what the ledger holds and
+ * writes what is missing; a write that may have been ordered after all ({@link orderedMaybe}) is
+ * followed by another attempt once it had time to commit (that attempt finds the write and reports
+ * it as present). After `attempts` tries the last error stands.
+ */
+export async function settle<T>(
+  attempt: () => Promise<T>,
+  { attempts = 10, delayMs = 1000 }: { attempts?: number; delayMs?: number } = {},
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (n >= attempts || !orderedMaybe(err)) throw err;
+      await sleep(delayMs);
+    }
+  }
+}
+
+/**
+ * A Fabric Gateway connection as the org's admin (the cryptogen admin: a NodeOU admin certificate)
+ * through the org's first peer, with mutual TLS.
+ */
+function connectAsAdmin(paths: StatePaths, org: PeerOrg): { gateway: Gateway; close(): void } {
+  const peer = org.peerNodes[0];
+  if (peer === undefined) throw new Error(`${org.name} runs no peer`);
+  const admin = paths.peerAdminDir(org);
+  const first = (dir: string): string => join(dir, readdirSync(dir)[0] ?? '');
+  const client = new grpc.Client(
+    peer.address,
+    grpc.credentials.createSsl(
+      readFileSync(join(paths.peerNodeDir(peer), 'tls', 'ca.crt')),
+      readFileSync(join(admin, 'tls', 'client.key')),
+      readFileSync(join(admin, 'tls', 'client.crt')),
+    ),
+  );
+  const gateway = connect({
+    client,
+    identity: { mspId: org.mspId, credentials: readFileSync(first(join(admin, 'msp', 'signcerts'))) },
+    signer: signers.newPrivateKeySigner(
+      createPrivateKey(readFileSync(first(join(admin, 'msp', 'keystore')))),
+    ),
+    hash: hash.sha256,
+    evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
+    endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
+    submitOptions: () => ({ deadline: Date.now() + 15_000 }),
+    commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
+  });
+  return {
+    gateway,
+    close: () => {
+      gateway.close();
+      client.close();
+    },
+  };
+}
+
+/**
+ * Writes the consortium (every peer org, and which is the regulator) and each org's sealed collection
+ * key onto a freshly deployed chaincode; a ledger that has them is left as it is. Each key is 256 bits
+ * from this process's random source, sent in the transient map to the org's and the regulator's
+ * peers only: never written to a file, a command line or a block. Returns what it did.
+ */
+export async function bootstrapConsortium(
+  topology: Topology,
+  paths: StatePaths,
+): Promise<{ consortium: 'written' | 'present'; keys: Record<string, 'written' | 'present'> }> {
+  const orgs = topology.peerOrgs.map((o) => o.mspId);
+  const [firstOrg] = topology.peerOrgs;
+  if (firstOrg === undefined) throw new Error('the topology has no peer org');
+  let consortium: 'written' | 'present';
+  const first = connectAsAdmin(paths, firstOrg);
+  try {
+    const contract = first.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
+    consortium = await settle(async () => {
+      let current: Consortium | undefined;
+      try {
+        const bytes = await contract.evaluate(qualifiedName('GetConsortium'), { arguments: ['{}'] });
+        current = consortiumSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+      } catch (err) {
+        if (codeOf(err) !== ErrorCode.NOT_INITIALIZED) throw err;
+      }
+      if (current === undefined) {
+        await contract.submit(qualifiedName('InitConsortium'), {
+          arguments: [canonicalJson({ orgs })],
+          endorsingOrganizations: endorsingOrgs(transactions.InitConsortium.endorsement, {
+            caller: firstOrg.mspId,
+            orgs,
+          }),
+        });
+        return 'written';
+      }
+      if (canonicalJson([...current.orgs].sort()) !== canonicalJson([...orgs].sort())) {
+        throw new Error(
+          `the ledger's consortium (${current.orgs.join(', ')}) is not the topology's (${orgs.join(', ')})`,
+        );
+      }
+      return 'present';
+    });
+  } finally {
+    first.close();
+  }
+  const keys: Record<string, 'written' | 'present'> = {};
+  for (const org of topology.peerOrgs) {
+    const conn = connectAsAdmin(paths, org);
+    try {
+      const contract = conn.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
+      keys[org.mspId] = await settle(async () => {
+        try {
+          await contract.submit(qualifiedName('InstallCollectionKey'), {
+            arguments: ['{}'],
+            transientData: { collectionKey: canonicalJson({ key: randomBytes(32).toString('hex') }) },
+            endorsingOrganizations: endorsingOrgs(transactions.InstallCollectionKey.endorsement, {
+              caller: org.mspId,
+              orgs,
+            }),
+          });
+          return 'written';
+        } catch (err) {
+          if (codeOf(err) !== ErrorCode.ALREADY_EXISTS) throw err;
+          return 'present';
+        }
+      });
+    } finally {
+      conn.close();
+    }
+  }
+  return { consortium, keys };
+}
