@@ -137,8 +137,8 @@ export const NETWORK_CLI = {
   },
 } as const;
 
-function state() {
-  return currentTopology();
+function state(options: { asRecorded?: boolean } = {}) {
+  return currentTopology(process.env, options);
 }
 
 if (require.main === module) {
@@ -153,14 +153,14 @@ if (require.main === module) {
         console.log(`[medledger] up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       },
       stop: async () => {
-        const { topology, paths } = state();
+        const { topology, paths } = state({ asRecorded: true });
         const stopped = await stopNetwork(topology, paths);
         console.log(
           stopped.length ? `[medledger] stopped ${stopped.join(', ')}` : '[medledger] nothing was running',
         );
       },
       clean: async () => {
-        const { topology, paths } = state();
+        const { topology, paths } = state({ asRecorded: true });
         await cleanNetwork(topology, paths);
         console.log(`[medledger] stopped everything and removed ${paths.root}`);
       },

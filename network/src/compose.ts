@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildGoModule } from './binaries';
-import { BFT_REPLICATION_POLICY } from './render';
+import { BFT_REPLICATION } from './render';
 import { cacheDir, FABRIC_CA_VERSION, FABRIC_VERSION } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers } from './topology';
@@ -106,7 +106,9 @@ function ordererService(topology: Topology, node: OrdererNode): unknown {
       ...(topology.ordererType === 'BFT'
         ? {
             ORDERER_CONSENSUS_WALDIR: '/var/hyperledger/production/orderer/smartbft/wal',
-            ORDERER_GENERAL_CLUSTER_REPLICATIONPOLICY: BFT_REPLICATION_POLICY,
+            ORDERER_GENERAL_CLUSTER_REPLICATIONPOLICY: BFT_REPLICATION.policy,
+            ORDERER_GENERAL_CLUSTER_REPLICATIONPULLTIMEOUT: BFT_REPLICATION.pullTimeout,
+            ORDERER_GENERAL_CLUSTER_REPLICATIONRETRYTIMEOUT: BFT_REPLICATION.retryTimeout,
           }
         : {}),
     },

@@ -133,18 +133,22 @@ export function recordedTopologyOptions(paths: StatePaths): TopologyOptions | un
  * The resolved topology and state folder of the network `env` names (`MEDLEDGER_HOME`,
  * `MEDLEDGER_BASE_PORT`), with the options its state was generated for; the environment's
  * `MEDLEDGER_ORDERER` and `MEDLEDGER_ISOLATED_HOSTS` choose them before the first generation and must
- * agree with them after.
+ * agree with them after. With `asRecorded` (stopping and cleaning, which must work whatever the
+ * environment asks for next) the recorded options stand and the environment's are not checked.
  */
-export function currentTopology(env: NodeJS.ProcessEnv = process.env): {
+export function currentTopology(
+  env: NodeJS.ProcessEnv = process.env,
+  { asRecorded = false }: { asRecorded?: boolean } = {},
+): {
   topology: Topology;
   paths: StatePaths;
 } {
   const paths = new StatePaths(stateDir(env));
-  const options = settleTopologyOptions(
-    recordedTopologyOptions(paths),
-    topologyOptionsFromEnv(env),
-    paths.root,
-  );
+  const recorded = recordedTopologyOptions(paths);
+  const options =
+    asRecorded && recorded !== undefined
+      ? recorded
+      : settleTopologyOptions(recorded, topologyOptionsFromEnv(env), paths.root);
   return { topology: resolveTopology(defaultTopologySpec, basePortFromEnv(env), options), paths };
 }
 

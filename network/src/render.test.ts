@@ -4,7 +4,6 @@ import { parse } from 'yaml';
 import { renderCompose } from './compose';
 import { StatePaths } from './paths';
 import {
-  BFT_REPLICATION_POLICY,
   renderCollectionsConfig,
   renderConfigtx,
   renderConnectionJson,
@@ -298,7 +297,7 @@ describe('config rendering for BFT ordering', () => {
       LeaderHeartbeatCount: 10,
       CollectTimeout: tuned.collectTimeout,
       IncomingMessageBufferSize: tuned.incomingMessageBufferSize,
-      SyncOnStart: false,
+      SyncOnStart: true,
       SpeedUpViewChange: false,
     });
     assert.ok(tuned.requestPoolSize >= 2 * defaultTopologySpec.ordering.maxMessageCount);
@@ -306,14 +305,26 @@ describe('config rendering for BFT ordering', () => {
     assert.equal(configtx(resolved({ ordering: 'raft', hosts: 'loopback' })).Orderer.SmartBFT, undefined);
   });
 
-  it('when an orderer config is rendered, then its WAL is a SmartBFT one and it replicates with the simple policy; a Raft orderer keeps its etcdraft WAL and snapshots', () => {
+  it('when an orderer config is rendered, then its WAL is a SmartBFT one and it replicates with the simple policy and short pull and retry timeouts; a Raft orderer keeps its etcdraft WAL and snapshots', () => {
     const doc = nodeFile(bft, 'orderer3/orderer.yaml');
     assert.match(String(doc.Consensus?.WALDir), /orderer3\/data\/smartbft\/wal$/);
-    assert.equal((doc.General?.Cluster as Record<string, unknown>).ReplicationPolicy, BFT_REPLICATION_POLICY);
+    const cluster = doc.General?.Cluster as Record<string, unknown>;
+    assert.deepEqual(
+      [cluster.ReplicationPolicy, cluster.ReplicationPullTimeout, cluster.ReplicationRetryTimeout],
+      ['simple', '3s', '1s'],
+    );
     assert.equal(doc.General?.ListenPort, 17030);
     const raft = nodeFile(resolved({ ordering: 'raft', hosts: 'loopback' }), 'orderer2/orderer.yaml');
     assert.match(String(raft.Consensus?.SnapDir), /etcdraft\/snapshot$/);
-    assert.equal((raft.General?.Cluster as Record<string, unknown>).ReplicationPolicy, undefined);
+    const raftCluster = raft.General?.Cluster as Record<string, unknown>;
+    assert.deepEqual(
+      [
+        raftCluster.ReplicationPolicy,
+        raftCluster.ReplicationPullTimeout,
+        raftCluster.ReplicationRetryTimeout,
+      ],
+      [undefined, undefined, undefined],
+    );
   });
 
   it('when a peer config is rendered, then a peer changes orderer after 5 s of withheld blocks on BFT, and keeps Fabric default on Raft', () => {

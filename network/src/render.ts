@@ -300,16 +300,23 @@ export function renderCoreYaml(
 }
 
 /**
- * How a BFT orderer that fell behind pulls the blocks it missed. Fabric 3.1.5's default, `consensus`
- * (blocks from one orderer, headers from all, to detect one that withholds blocks), sends deliver
- * requests without the hash of its TLS client certificate, and an orderer whose listener requires
- * client certificates (ours all do) refuses them ("client didn't include its TLS cert hash",
- * BAD_REQUEST): a restarted orderer then never catches up. `simple` pulls from one orderer at a time
- * with the binding, and moves to another when one fails or stalls; every block it pulls is still
- * verified against the quorum of consenter signatures the channel requires, so a faulty orderer can
- * delay a lagging node but not feed it a forged block.
+ * How a BFT orderer that fell behind pulls the blocks it missed (`General.Cluster` of orderer.yaml).
+ *
+ * - `policy`: Fabric 3.1.5's default, `consensus` (blocks from one orderer, headers from all, to detect
+ *   one that withholds blocks), sends deliver requests without the hash of its TLS client certificate,
+ *   and an orderer whose listener requires client certificates (ours all do) refuses them ("client
+ *   didn't include its TLS cert hash", BAD_REQUEST): a restarted orderer then never catches up.
+ *   `simple` pulls from one orderer at a time with the binding, and moves to another when one fails or
+ *   stalls; every block it pulls is still verified against the quorum of consenter signatures the
+ *   channel requires, so a faulty orderer can delay a lagging node but not feed it a forged block.
+ * - `pullTimeout` / `retryTimeout` (Fabric: 5 s / 5 s): a BFT sync pulls each missing block until it
+ *   gets it, with no limit on attempts, and holds the node's one sync slot meanwhile (heartbeats and
+ *   commits that show it behind start no other sync). An attempt on an orderer that has stopped
+ *   answering costs the pull timeout (no block on the stream) plus the retry timeout before the next
+ *   orderer is tried; 3 s + 1 s moves on sooner, while 3 s without one block is still far longer than
+ *   a healthy orderer takes on one busy machine (measured: under 0.4 s for the first block at load 20).
  */
-export const BFT_REPLICATION_POLICY = 'simple';
+export const BFT_REPLICATION = { policy: 'simple', pullTimeout: '3s', retryTimeout: '1s' } as const;
 
 /** The orderer's orderer.yaml: Fabric's sample config with this node's identity, ports and TLS. */
 export function renderOrdererYaml(
@@ -356,7 +363,13 @@ export function renderOrdererYaml(
     ListenAddress: null,
     ServerCertificate: null,
     ServerPrivateKey: null,
-    ...(topology.ordererType === 'BFT' ? { ReplicationPolicy: BFT_REPLICATION_POLICY } : {}),
+    ...(topology.ordererType === 'BFT'
+      ? {
+          ReplicationPolicy: BFT_REPLICATION.policy,
+          ReplicationPullTimeout: BFT_REPLICATION.pullTimeout,
+          ReplicationRetryTimeout: BFT_REPLICATION.retryTimeout,
+        }
+      : {}),
   });
   Object.assign(section(doc, 'FileLedger'), { Location: join(dataDir, 'ledger') });
   Object.assign(

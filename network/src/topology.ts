@@ -191,7 +191,7 @@ export const defaultTopologySpec: TopologySpec = {
       leaderHeartbeatCount: 10,
       collectTimeout: '1s',
       incomingMessageBufferSize: 200,
-      syncOnStart: false,
+      syncOnStart: true,
       speedUpViewChange: false,
       peerCensorshipTimeout: '5s',
     },
