@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, signers, type Gateway } from '@hyperledger/fabric-gateway';
 import {
@@ -14,6 +15,7 @@ import {
   transactions,
   type Consortium,
 } from '@medledger/domain';
+import { submitAlreadyOrdered } from '@medledger/gateway/commits';
 import type { StatePaths } from './paths';
 import type { PeerOrg, Topology } from './topology';
 
@@ -25,6 +27,36 @@ function codeOf(err: unknown): string | undefined {
     if (parsed) return parsed.code;
   }
   return undefined;
+}
+
+/**
+ * Whether a bootstrap write may have been ordered after all, so the step must look again: on BFT
+ * ordering a submit fails when orderers had already ordered the transaction through another orderer
+ * ("request already processed"), and a retry sent while that first copy was still being committed
+ * loses to it at validation (a CommitError).
+ */
+function orderedMaybe(err: unknown): boolean {
+  return submitAlreadyOrdered(err) || (err instanceof Error && err.name === 'CommitError');
+}
+
+/**
+ * Runs one idempotent bootstrap step until it settles: `attempt` reads what the ledger holds and
+ * writes what is missing; a write that may have been ordered after all ({@link orderedMaybe}) is
+ * followed by another attempt once it had time to commit (that attempt finds the write and reports
+ * it as present). After `attempts` tries the last error stands.
+ */
+export async function settle<T>(
+  attempt: () => Promise<T>,
+  { attempts = 10, delayMs = 1000 }: { attempts?: number; delayMs?: number } = {},
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (n >= attempts || !orderedMaybe(err)) throw err;
+      await sleep(delayMs);
+    }
+  }
 }
 
 /**
@@ -80,18 +112,22 @@ async function installSecret(
   const conn = connectAsAdmin(paths, org);
   try {
     const contract = conn.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
-    await contract.submit(qualifiedName(name), {
-      arguments: ['{}'],
-      transientData: { [transientKey]: canonicalJson({ key: randomBytes(32).toString('hex') }) },
-      endorsingOrganizations: endorsingOrgs(transactions[name].endorsement, {
-        caller: org.mspId,
-        orgs: topology.peerOrgs.map((o) => o.mspId),
-      }),
+    return await settle(async () => {
+      try {
+        await contract.submit(qualifiedName(name), {
+          arguments: ['{}'],
+          transientData: { [transientKey]: canonicalJson({ key: randomBytes(32).toString('hex') }) },
+          endorsingOrganizations: endorsingOrgs(transactions[name].endorsement, {
+            caller: org.mspId,
+            orgs: topology.peerOrgs.map((o) => o.mspId),
+          }),
+        });
+        return 'written';
+      } catch (err) {
+        if (codeOf(err) !== ErrorCode.ALREADY_EXISTS) throw err;
+        return 'present';
+      }
     });
-    return 'written';
-  } catch (err) {
-    if (codeOf(err) !== ErrorCode.ALREADY_EXISTS) throw err;
-    return 'present';
   } finally {
     conn.close();
   }
@@ -114,31 +150,35 @@ export async function bootstrapConsortium(
   const orgs = topology.peerOrgs.map((o) => o.mspId);
   const [firstOrg] = topology.peerOrgs;
   if (firstOrg === undefined) throw new Error('the topology has no peer org');
-  let consortium: 'written' | 'present' = 'present';
+  let consortium: 'written' | 'present';
   const first = connectAsAdmin(paths, firstOrg);
   try {
     const contract = first.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
-    let current: Consortium | undefined;
-    try {
-      const bytes = await contract.evaluate(qualifiedName('GetConsortium'), { arguments: ['{}'] });
-      current = consortiumSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-    } catch (err) {
-      if (codeOf(err) !== ErrorCode.NOT_INITIALIZED) throw err;
-    }
-    if (current === undefined) {
-      await contract.submit(qualifiedName('InitConsortium'), {
-        arguments: [canonicalJson({ orgs })],
-        endorsingOrganizations: endorsingOrgs(transactions.InitConsortium.endorsement, {
-          caller: firstOrg.mspId,
-          orgs,
-        }),
-      });
-      consortium = 'written';
-    } else if (canonicalJson([...current.orgs].sort()) !== canonicalJson([...orgs].sort())) {
-      throw new Error(
-        `the ledger's consortium (${current.orgs.join(', ')}) is not the topology's (${orgs.join(', ')})`,
-      );
-    }
+    consortium = await settle(async () => {
+      let current: Consortium | undefined;
+      try {
+        const bytes = await contract.evaluate(qualifiedName('GetConsortium'), { arguments: ['{}'] });
+        current = consortiumSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+      } catch (err) {
+        if (codeOf(err) !== ErrorCode.NOT_INITIALIZED) throw err;
+      }
+      if (current === undefined) {
+        await contract.submit(qualifiedName('InitConsortium'), {
+          arguments: [canonicalJson({ orgs })],
+          endorsingOrganizations: endorsingOrgs(transactions.InitConsortium.endorsement, {
+            caller: firstOrg.mspId,
+            orgs,
+          }),
+        });
+        return 'written';
+      }
+      if (canonicalJson([...current.orgs].sort()) !== canonicalJson([...orgs].sort())) {
+        throw new Error(
+          `the ledger's consortium (${current.orgs.join(', ')}) is not the topology's (${orgs.join(', ')})`,
+        );
+      }
+      return 'present';
+    });
   } finally {
     first.close();
   }

@@ -13,7 +13,7 @@ import { allPeers } from './topology';
 /** Joins every orderer to the channel through the channel participation API (no system channel). */
 export function joinOrderers(install: FabricInstall, topology: Topology, paths: StatePaths): void {
   for (const node of topology.ordererOrg.nodes) {
-    const flags = osnadminFlags(topology, paths, node.adminPort);
+    const flags = osnadminFlags(topology, paths, node);
     const list = runTool(install, 'osnadmin', ['channel', 'list', ...flags]);
     if (list.includes(`"name": "${topology.channel}"`) || list.includes(`"name":"${topology.channel}"`))
       continue;

@@ -31,6 +31,7 @@ import {
   ensureNetwork,
   gatewayForUnregistered,
   gatewayForWalletIdentity,
+  gatewayUrl,
   orgInfo,
   releaseNetwork,
 } from '../support/network';
@@ -530,10 +531,7 @@ describe('authorization matrix', () => {
     patient.recovery = registration.recovery;
     api.patient = await apiAs(info, 'Hospital1', patient.did, { kind: 'patient' });
     const h1 = orgInfo(info, 'Hospital1');
-    api.foreign = new ApiClient(
-      `http://127.0.0.1:${h1.gatewayPort}`,
-      await devToken(info, 'Hospital2', PEOPLE.h2Admin.id),
-    );
+    api.foreign = new ApiClient(gatewayUrl(h1), await devToken(info, 'Hospital2', PEOPLE.h2Admin.id));
 
     const doctor = api.h1Attending;
     await expect201(doctor.post('/v1/patients', registration.body), 'register patient');

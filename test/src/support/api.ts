@@ -6,6 +6,7 @@ import type { P256PrivateJwk } from '@medledger/domain';
 import { PATIENT_PROOF_HEADER, mintToken, signPatientProof } from '@medledger/gateway/auth';
 import { DEV_AUDIENCE, type NetworkInfo } from '@medledger/network';
 import { peersLevel } from './faults';
+import { gatewayUrl } from './network';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   readonly status: number;
@@ -98,10 +99,8 @@ export async function apiAs(
 ): Promise<ApiClient> {
   const org = info.orgs.find((o) => o.name === orgName);
   if (org === undefined) throw new Error(`no org ${orgName}`);
-  return new ApiClient(
-    `http://127.0.0.1:${org.gatewayPort}`,
-    await devToken(info, orgName, subject, extra),
-    () => peersLevel(info),
+  return new ApiClient(gatewayUrl(org), await devToken(info, orgName, subject, extra), () =>
+    peersLevel(info),
   );
 }
 

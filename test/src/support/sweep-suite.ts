@@ -17,7 +17,7 @@ import {
 } from './bad-input';
 import { devToken } from './api';
 import { convergedTip, orgProcesses, pidOf } from './faults';
-import { orgInfo } from './network';
+import { gatewayUrl, orgInfo } from './network';
 
 function b64(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -231,7 +231,7 @@ export async function sweepGateway(
   full: boolean,
 ): Promise<SweepReport & { heightBefore: number; heightAfter: number; gatewayPidSame: boolean }> {
   const org = orgInfo(info, orgName);
-  const baseUrl = `http://127.0.0.1:${String(org.gatewayPort)}`;
+  const baseUrl = gatewayUrl(org);
   const gatewayPid = pidOf(orgProcesses(orgName).gateway);
   const heightBefore = (await convergedTip(info)).height;
   const doc = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Parameters<
