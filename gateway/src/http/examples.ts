@@ -374,13 +374,16 @@ const identityExamples: Record<string, OperationExample> = {
     body: { jws: patientJws({ typ: 'medledger.key.rotate', newPublicKeyJwk: NEXT_JWK }) },
     response: {
       txId: hex('rotate'),
-      didDocument: {
-        ...patientDocument(NEXT_JWK, 2),
-        medledger: { ...patientDocument(NEXT_JWK, 2).medledger, version: 2 },
-      },
+      didDocument: nextKeyDocument(),
     },
   },
 };
+
+/** The patient's DID document after its key was replaced (rotation or recovery): version 2, the next key. */
+function nextKeyDocument(): ReturnType<typeof patientDocument> {
+  const document = patientDocument(NEXT_JWK, 2);
+  return { ...document, medledger: { ...document.medledger, version: 2 } };
+}
 
 /** The two-person rule for a move between administrative and clinical roles, and key recovery. */
 const roleChangeAndRecoveryExamples: Record<string, OperationExample> = {
@@ -415,10 +418,7 @@ const roleChangeAndRecoveryExamples: Record<string, OperationExample> = {
     },
     response: {
       txId: hex('recover'),
-      didDocument: {
-        ...patientDocument(NEXT_JWK, 2),
-        medledger: { ...patientDocument(NEXT_JWK, 2).medledger, version: 2 },
-      },
+      didDocument: nextKeyDocument(),
     },
   },
 };
