@@ -11,6 +11,7 @@ import {
   roleSchema,
   staffStatusSchema,
 } from './vocabulary';
+import { listingModeSchema, listingReasonSchema } from './schemas/listing';
 
 const common = { txId: txIdSchema, txTime: z.iso.datetime() };
 
@@ -140,6 +141,20 @@ export const events = {
     ...common,
   }),
   StudyRegistered: z.object({ studyId: studyIdSchema, org: mspIdSchema, ...common }),
+  /**
+   * A record listing decision, ids and codes only: who asked (actor, org, role), for the patient or as
+   * a clinician, with what outcome. The patient is in the caller's org's sealed collection.
+   */
+  RecordListingOpened: z.object({
+    listingId: txIdSchema,
+    actorDid: z.string(),
+    actorMsp: mspIdSchema,
+    actorRole: roleSchema.nullable(),
+    mode: listingModeSchema,
+    outcome: accessOutcomeSchema,
+    reason: listingReasonSchema,
+    ...common,
+  }),
 } as const;
 
 /** The name of a chaincode event. */

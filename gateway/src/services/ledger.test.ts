@@ -71,6 +71,8 @@ const INPUTS: Record<TransactionName, unknown> = {
   AccessRecord: { recordId: 'rec-1', custodian: CUSTODIAN, purpose: 'treatment' },
   ReadRecordContent: { recordId: 'rec-1', custodian: CUSTODIAN, accessId: txId() },
   ReviewBreakGlass: { accessId: txId(), custodian: CUSTODIAN, outcome: 'justified' },
+  OpenRecordListing: {},
+  ListPatientRecords: { listingId: txId() },
   RegisterStudy: {
     studyId: 'study-1',
     categories: ['lab'],
@@ -101,6 +103,7 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   AnchorRecord: { subject },
   VerifyRecord: { content },
   AccessRecord: { consents: [{ consentId: txId(), jws }] },
+  OpenRecordListing: { subject, request: { jws } },
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */
@@ -134,6 +137,7 @@ const EXPECTED: Readonly<Record<Endorsement, readonly string[] | undefined>> = {
   'caller+regulator': [ORG, REGULATOR],
   'all-orgs': ORGS,
   custodian: [CUSTODIAN],
+  regulator: [REGULATOR],
   'two-orgs': undefined,
   any: undefined,
 };

@@ -114,6 +114,7 @@ const NAMES_CONSORTIUM_ORGS: ReadonlySet<Endorsement> = new Set<Endorsement>([
   'caller+regulator',
   'all-orgs',
   'custodian',
+  'regulator',
 ]);
 
 /** Options of {@link Ledger}. */

@@ -35,4 +35,5 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   StudyRegistered: null,
   ConsortiumInitialized: null,
   CollectionKeyInstalled: null,
+  RecordListingOpened: null,
 };
