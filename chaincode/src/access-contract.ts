@@ -37,7 +37,8 @@ import { anchorAt } from './record-view';
 import { loadGovernance } from './study-governance';
 import { readTransient } from './transient';
 
-function actorFacts(actor: Actor): ActorFacts {
+/** The facts of an actor an access decision reads. */
+export function actorFacts(actor: Actor): ActorFacts {
   return {
     did: actor.did,
     mspId: actor.mspId,
@@ -74,10 +75,14 @@ async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
   return erasures.some((e) => !e.staged && e.version === anchor.version);
 }
 
-type ConsentTerms = NonNullable<AccessGrant['consentTerms']>;
+export type ConsentTerms = NonNullable<AccessGrant['consentTerms']>;
 
 /** A consent's terms as the decision reads them, revoked when its public revocation exists. */
-async function consentFacts(ledger: Ledger, consentId: string, terms: ConsentTerms): Promise<ConsentFacts> {
+export async function consentFacts(
+  ledger: Ledger,
+  consentId: string,
+  terms: ConsentTerms,
+): Promise<ConsentFacts> {
   return {
     consentId,
     grantee: terms.grantee,
@@ -96,7 +101,7 @@ async function consentFacts(ledger: Ledger, consentId: string, terms: ConsentTer
  * checking the patient's signature at the time) and whose hash is this signed grant's, and the grant
  * names this record's patient. Anything else is ignored, so presenting junk only loses the consent.
  */
-async function presentedConsents(
+export async function presentedConsents(
   ledger: Ledger,
   presented: readonly PresentedConsent[],
   patientDid: string,

@@ -11,6 +11,7 @@ import {
   roleSchema,
   staffStatusSchema,
 } from './vocabulary';
+import { listingModeSchema, listingReasonSchema } from './schemas/listing';
 
 import { ethicsDecisionSchema, studyStateSchema } from './research/study-lifecycle';
 import { STUDY_CHANGES } from './schemas/study';
@@ -164,6 +165,20 @@ export const events = {
     action: z.enum(STUDY_CHANGES),
     protocolVersion: z.number().int().min(1),
     state: studyStateSchema,
+    ...common,
+  }),
+  /**
+   * A record listing decision, ids and codes only: who asked (actor, org, role), for the patient or as
+   * a clinician, with what outcome. The patient is in the caller's org's sealed collection.
+   */
+  RecordListingOpened: z.object({
+    listingId: txIdSchema,
+    actorDid: z.string(),
+    actorMsp: mspIdSchema,
+    actorRole: roleSchema.nullable(),
+    mode: listingModeSchema,
+    outcome: accessOutcomeSchema,
+    reason: listingReasonSchema,
     ...common,
   }),
 } as const;

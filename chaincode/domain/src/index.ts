@@ -14,6 +14,7 @@ export * from './schemas/identity';
 export * from './schemas/consent';
 export * from './schemas/record';
 export * from './schemas/access';
+export * from './schemas/listing';
 export * from './schemas/study';
 export * from './schemas/audit';
 export * from './schemas/health';

@@ -60,6 +60,10 @@ export const KeyFamily = {
   recordPatient: 'record-patient',
   /** Sealed index (custodian): records of a patient (keyed hash of the DID). */
   recordsByPatient: 'record~patient',
+  /** Sealed (caller's org): a record listing decision (audit and what it lets the caller read). */
+  recordListing: 'listing',
+  /** Sealed index (caller's org): listings of a patient (keyed hash of the DID), newest first. */
+  listingByPatient: 'listing~patient',
   /** Sealed (grantee): a consent with its signed payload and terms. */
   consentTerms: 'consent-terms',
   /** Sealed index (grantee): consents of a patient (keyed hash of the DID). */

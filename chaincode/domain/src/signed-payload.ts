@@ -17,6 +17,8 @@ export const SIGNED_PAYLOAD_TYPES = {
   registration: 'medledger.patient.register',
   /** Proof of possession of the patient's key to read their access log (never sent to the chaincode). */
   accessLogRead: 'medledger.access-log.read',
+  /** A patient's request to list their records at every custodian, relayed by one org (verified on chain). */
+  recordList: 'medledger.records.list',
 } as const;
 
 /** The protected header MedLedger accepts. */

@@ -67,6 +67,12 @@ import {
   verifyRecordTransient,
 } from './schemas/record';
 import {
+  listPatientRecordsInput,
+  listPatientRecordsOutput,
+  openRecordListingOutput,
+  openRecordListingTransient,
+} from './schemas/listing';
+import {
   changeStudyInput,
   cohortPageSchema,
   decideStudyInput,
@@ -102,6 +108,8 @@ import {
  * - `own-org`: a peer of the caller's org: the caller's org's sealed collection (the regulator's peer
  *   holds every one), or content in the transient map that must not reach another org.
  * - `custodian`: a peer of the record's custodian (content lives there only).
+ * - `regulator`: the regulator's peer, the one peer that holds every sealed collection (a patient's
+ *   records at every custodian, without telling a custodian that holds none of them about the patient).
  * - `any`: public state only; Fabric's gateway chooses (its own org's peer first).
  */
 export type Endorsement =
@@ -114,6 +122,7 @@ export type Endorsement =
   | 'custodians+regulator'
   | 'own-org'
   | 'custodian'
+  | 'regulator'
   | 'any';
 
 /**
@@ -180,6 +189,8 @@ export function endorsingOrgs(endorsement: Endorsement, parties: EndorsementPart
     case 'custodian':
       if (parties.custodian === undefined) throw new Error('custodian evaluation needs the custodian');
       return [parties.custodian];
+    case 'regulator':
+      return [regulatorOf(parties.orgs)];
     case 'two-orgs':
     case 'any':
       return undefined;
@@ -406,6 +417,21 @@ export const transactions = {
     endorsement: 'custodian',
     input: readRecordContentInput,
     output: readRecordContentOutput,
+  },
+  OpenRecordListing: {
+    contract: 'listing',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: emptyInputSchema,
+    output: openRecordListingOutput,
+    transient: openRecordListingTransient,
+  },
+  ListPatientRecords: {
+    contract: 'listing',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: listPatientRecordsInput,
+    output: listPatientRecordsOutput,
   },
   ReviewBreakGlass: {
     contract: 'access',

@@ -22,6 +22,7 @@ import {
   patientRecordSchema,
   publicConsentSchema,
   qualityReviewSchema,
+  recordListingSchema,
   sealedCollection,
   sha256Hex,
   signedIatSchema,
@@ -49,6 +50,7 @@ import {
   type PatientRecord,
   type PublicConsent,
   type QualityReview,
+  type RecordListing,
   type StaffRoleChange,
   type StagedVerdict,
   type StoredAnchor,
@@ -671,6 +673,31 @@ export class Ledger {
     await this.#putSealed(custodian, this.#key(KeyFamily.recordPatient, [recordId]), { patientDid });
     const patient = await this.#keyed(custodian, patientDid);
     await this.#putSealedIndex(custodian, this.#key(KeyFamily.recordsByPatient, [patient, recordId]));
+  }
+
+  /**
+   * The ids of a patient's records at one custodian, from the custodian's sealed index (a scan: for
+   * evaluates only, as a transaction that writes may not range-scan private data). Readable on the
+   * custodian's and the regulator's peers.
+   */
+  async recordIdsOfPatient(custodian: string, patientDid: string): Promise<string[]> {
+    const patient = await this.#keyed(custodian, patientDid);
+    const rows = await this.#sealedScan(custodian, KeyFamily.recordsByPatient, [patient], [], MAX_SCAN);
+    return rows.map((attrs) => attrs[0] ?? '').filter((id) => id !== '');
+  }
+
+  /** Writes a record listing decision to the caller's org's collection, indexed by patient (newest first). */
+  async putRecordListing(listing: RecordListing): Promise<void> {
+    const org = listing.actorMsp;
+    await this.#putSealed(org, this.#key(KeyFamily.recordListing, [listing.listingId]), listing);
+    const patient = await this.#keyed(org, listing.patientDid);
+    const inv = invertedTime(Date.parse(listing.txTime));
+    await this.#putSealedIndex(org, this.#key(KeyFamily.listingByPatient, [patient, inv, listing.listingId]));
+  }
+
+  /** A record listing decision by id, from an org's collection. */
+  getRecordListing(org: string, listingId: string): Promise<RecordListing | undefined> {
+    return this.#getSealed(org, this.#key(KeyFamily.recordListing, [listingId]), recordListingSchema);
   }
 
   #reviewKey(custodian: string, recordId: string, version: number): string {

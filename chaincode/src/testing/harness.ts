@@ -17,7 +17,7 @@ import {
 } from '@medledger/domain';
 import type { Context, Contract } from 'fabric-contract-api';
 import type { Clock } from '../custodian-clock';
-import { AccessContract, contracts } from '../index';
+import { AccessContract, contracts, ListingContract } from '../index';
 import type { FakeSigner } from './fake-identity';
 import { MemoryLedger, type Committed, type TransientValue } from './memory-ledger';
 
@@ -75,7 +75,12 @@ export class Harness {
     this.ledger = ledger ?? new MemoryLedger({ orgs: ORGS });
     const clock = options.custodianClock ?? (() => this.#callTimeMs);
     for (const C of contracts) {
-      const instance = C === AccessContract ? new AccessContract(clock) : new C();
+      const instance =
+        C === AccessContract
+          ? new AccessContract(clock)
+          : C === ListingContract
+            ? new ListingContract(clock)
+            : new C();
       this.#contracts.set(instance.getName(), instance);
     }
     // A cloned ledger was deployed already.

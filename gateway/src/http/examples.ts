@@ -609,6 +609,34 @@ const patientExamples: Record<string, OperationExample> = {
     query: { pageSize: 10 },
     response: { items: [consent()], bookmark: '', fetchedRecordsCount: 1 },
   },
+  listPatientRecords: {
+    summary:
+      "The patient finds their records at every hospital (a request signed with their key, relayed by this gateway's org)",
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    headers: {
+      'Medledger-Patient-Proof': patientJws({ typ: 'medledger.records.list', aud: 'Hospital1MSP' }),
+    },
+    response: {
+      txId: hex('listing'),
+      listingId: hex('listing'),
+      mode: 'patient',
+      records: [
+        {
+          recordId: RECORD,
+          custodian: 'Hospital1MSP',
+          version: 1,
+          department: 'cardiology',
+          category: 'diagnosis',
+          level: 3,
+          fhirResourceType: 'Condition',
+          anchoredAt: '2026-10-02T10:00:00.000Z',
+          qualityStatus: 'accepted',
+          erased: false,
+        },
+      ],
+    },
+  },
   patientAccessLog: {
     summary: 'The patient reads who accessed their records (with a fresh proof of their key)',
     caller: 'patient',

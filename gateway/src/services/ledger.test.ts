@@ -72,6 +72,8 @@ const INPUTS: Record<TransactionName, unknown> = {
   AccessRecord: { recordId: 'rec-1', custodian: CUSTODIAN, purpose: 'treatment' },
   ReadRecordContent: { recordId: 'rec-1', custodian: CUSTODIAN, accessId: txId() },
   ReviewBreakGlass: { accessId: txId(), custodian: CUSTODIAN, outcome: 'justified' },
+  OpenRecordListing: {},
+  ListPatientRecords: { listingId: txId() },
   RegisterStudy: {
     studyId: 'study-1',
     categories: ['lab'],
@@ -116,6 +118,7 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   AnchorRecord: { subject },
   VerifyRecord: { content },
   AccessRecord: { consents: [{ consentId: txId(), jws }] },
+  OpenRecordListing: { subject, request: { jws } },
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */
@@ -150,6 +153,7 @@ const EXPECTED: Readonly<Record<Endorsement, readonly string[] | undefined>> = {
   'all-orgs': ORGS,
   'custodians+regulator': ORGS.filter((o) => o !== 'ResearchMSP'),
   custodian: [CUSTODIAN],
+  regulator: [REGULATOR],
   'two-orgs': undefined,
   any: undefined,
 };

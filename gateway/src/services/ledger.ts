@@ -115,6 +115,7 @@ const NAMES_CONSORTIUM_ORGS: ReadonlySet<Endorsement> = new Set<Endorsement>([
   'all-orgs',
   'custodians+regulator',
   'custodian',
+  'regulator',
 ]);
 
 /** Options of {@link Ledger}. */

@@ -439,9 +439,50 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** Record discovery: a listing opened (patient when a signed request is relayed) and read. */
+function listingHandlers(): Record<string, FakeHandler> {
+  const modes = new Map<string, 'patient' | 'clinician'>();
+  return {
+    'listing:OpenRecordListing': (_i, options) => {
+      const listingId = txId();
+      const mode = options.transient?.['request'] === undefined ? 'clinician' : 'patient';
+      modes.set(listingId, mode);
+      return {
+        listingId,
+        mode,
+        outcome: 'granted',
+        reason: mode === 'patient' ? 'PATIENT_SIGNED' : 'CLINICIAN',
+        expiresAt: new Date(Date.now() + 120_000).toISOString(),
+      };
+    },
+    'listing:ListPatientRecords': (i) => {
+      const anchor = anchorFixture({});
+      return {
+        listingId: i['listingId'],
+        mode: modes.get(String(i['listingId'])) ?? 'clinician',
+        records: [
+          {
+            recordId: anchor['recordId'],
+            custodian: anchor['custodian'],
+            version: anchor['version'],
+            department: anchor['department'],
+            category: anchor['category'],
+            level: anchor['level'],
+            fhirResourceType: anchor['fhirResourceType'],
+            anchoredAt: anchor['txTime'],
+            qualityStatus: anchor['qualityStatus'],
+            erased: false,
+          },
+        ],
+      };
+    },
+  };
+}
+
 /** Default answers for every transaction of the registry. */
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
+    ...listingHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),
     ...recordHandlers(),

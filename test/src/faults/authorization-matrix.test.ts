@@ -18,7 +18,14 @@ import { buildRoutes } from '@medledger/gateway';
 import type { NetworkInfo } from '@medledger/network';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import type * as grpc from '@grpc/grpc-js';
-import { accessLogProof, apiAs, ApiClient, devToken, type ApiResponse } from '../support/api';
+import {
+  accessLogProof,
+  apiAs,
+  ApiClient,
+  devToken,
+  recordListRequest,
+  type ApiResponse,
+} from '../support/api';
 import { chaincodeCode, parseRow, renderMatrix, type MatrixResult } from '../support/authz-matrix';
 import { convergedTip, peersLevel } from '../support/faults';
 import {
@@ -152,6 +159,9 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   custodian (Hospital1, the fixture's); a write naming another org's records is refused by the
  *   gateway (403) before any ledger call. Purging staged, never anchored content: the custodian's admin.
  * - The access log is the patient's own, with a proof of their key.
+ * - Record discovery (docs/patients.md): the patient with a signed request; hospital clinicians (their
+ *   custodianship, their org's consents); anyone else's listing is denied (audited), the regulator's
+ *   staff refused.
  */
 const HTTP_TABLE = [
   'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   401',
@@ -178,6 +188,7 @@ const HTTP_TABLE = [
   'PUT /v1/patients/{did}/preferences  | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/access-log   | 403 403 403 403 403 403 403 403 403 403 403 A   401',
+  'GET /v1/patients/{did}/records      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
   'POST /v1/studies                    | 403 403 403 403 403 403 403 403 A   403 403 403 401',
   'GET /v1/studies/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'GET /v1/studies/{id}/cohort         | 403 403 403 403 403 403 403 A   A   403 A   403 401',
@@ -225,6 +236,9 @@ const HTTP_TABLE = [
  *   the org, approved by ANOTHER admin of the org (each org's second admin proposed one in `before`,
  *   so the column's admin approves it); the change itself goes through no other role.
  * - Key recovery (hole 7) is authorized by the patient's recovery key, relayed by any active member.
+ * - OpenRecordListing commits every caller's decision (a denial is audited, as AccessRecord's), the
+ *   regulator's staff excepted (their org's collection cannot hold another org's listing: F);
+ *   ListPatientRecords of a listing id the caller did not open: ANG.
  */
 const DIRECT_TABLE = [
   'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
@@ -257,6 +271,8 @@ const DIRECT_TABLE = [
   'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D',
   'ReadRecordContent      | ANG A   A   A   A   ANG A   ANG A   ANG ANG NR',
   'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
+  'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A',
+  'ListPatientRecords     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
   'RegisterStudy          | F   F   F   F   F   F   F   F   A   F   F   NR',
   'GetStudy               | A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   NR',
@@ -883,6 +899,13 @@ describe('authorization matrix', () => {
           headers: accessLogProof(patient, 'Hospital1MSP').headers ?? {},
         }),
       },
+      'GET /v1/patients/{did}/records': {
+        request: (who) => ({
+          method: 'GET',
+          path: `${pd}/records`,
+          headers: who === 'patient' ? (recordListRequest(patient, 'Hospital1MSP').headers ?? {}) : {},
+        }),
+      },
       'POST /v1/studies': {
         request: () => ({
           method: 'POST',
@@ -1177,6 +1200,10 @@ describe('authorization matrix', () => {
           arg: { accessId: fx.breakGlassDirect.next(allow), custodian: 'Hospital1MSP', outcome: 'justified' },
         }),
       },
+      OpenRecordListing: {
+        input: () => ({ arg: {}, transient: { subject: bytesOf({ patientDid: patient.did }) } }),
+      },
+      ListPatientRecords: { input: () => ({ arg: { listingId: fx.auditEventId } }) },
       RegisterStudy: {
         input: () => ({
           arg: newStudy(),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { P256PrivateJwk } from '@medledger/domain';
+import { signPatientPayload, SIGNED_PAYLOAD_TYPES, type P256PrivateJwk } from '@medledger/domain';
 import { PATIENT_PROOF_HEADER, mintToken, signPatientProof } from '@medledger/gateway/auth';
 import { DEV_AUDIENCE, type NetworkInfo } from '@medledger/network';
 import { peersLevel } from './faults';
@@ -120,6 +120,19 @@ export function accessLogProof(
       }),
     },
   };
+}
+
+/** The patient's signed request to list their records through `mspId`'s gateway (`GET /v1/patients/{did}/records`). */
+export function recordListRequest(
+  patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string },
+  mspId: string,
+): CallOptions {
+  const jws = signPatientPayload(
+    { typ: SIGNED_PAYLOAD_TYPES.recordList, aud: mspId },
+    { patientDid: patient.did, privateJwk: patient.privateJwk, kid: patient.kid },
+    { nowMs: Date.now(), ttlSeconds: 120 },
+  );
+  return { headers: { [PATIENT_PROOF_HEADER]: jws } };
 }
 
 /** Polls `path` until `done` holds (the projection follows the ledger asynchronously). */

@@ -39,4 +39,5 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   ConsortiumInitialized: null,
   CollectionKeyInstalled: null,
   StudySecretInstalled: null,
+  RecordListingOpened: null,
 };
