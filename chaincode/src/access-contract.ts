@@ -7,6 +7,7 @@ import {
   patientKeyOf,
   readRecordContentInput,
   reviewBreakGlassInput,
+  siteMayContribute,
   type AccessDecision,
   type AuditEvent,
   type BreakGlassCase,
@@ -26,14 +27,16 @@ import {
 } from './access-policy';
 import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor, type Actor } from './actor';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
-import { deidentify } from './deidentify';
+import { deidentify, studyPseudonym } from './deidentify';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { consentFacts, presentedConsents } from './presented-consents';
 import { anchorAt } from './record-view';
+import { loadGovernance } from './study-governance';
 import { readTransient } from './transient';
 
-function actorFacts(actor: Actor): ActorFacts {
+/** The facts of an actor an access decision reads. */
+export function actorFacts(actor: Actor): ActorFacts {
   return {
     did: actor.did,
     mspId: actor.mspId,
@@ -45,18 +48,24 @@ function actorFacts(actor: Actor): ActorFacts {
   };
 }
 
-async function studyFacts(ledger: Ledger, studyId: string | null): Promise<StudyFacts | null> {
+async function studyFacts(
+  ledger: Ledger,
+  studyId: string | null,
+  custodian: string,
+): Promise<StudyFacts | null> {
   const s = studyId === null ? undefined : await ledger.getStudy(studyId);
-  return s
-    ? {
-        studyId: s.studyId,
-        org: s.org,
-        categories: s.categories,
-        maxLevel: s.maxLevel,
-        periodStartMs: Date.parse(s.periodStart),
-        periodEndMs: Date.parse(s.periodEnd),
-      }
-    : null;
+  if (!s) return null;
+  // A study registered without sites (RegisterStudy) has no governance: its reference is its approval.
+  const loaded = await loadGovernance(ledger, s.studyId);
+  return {
+    studyId: s.studyId,
+    org: s.org,
+    categories: s.categories,
+    maxLevel: s.maxLevel,
+    periodStartMs: Date.parse(s.periodStart),
+    periodEndMs: Date.parse(s.periodEnd),
+    siteApproved: loaded === undefined || siteMayContribute(loaded.governance, custodian),
+  };
 }
 
 async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
@@ -145,7 +154,7 @@ export class AccessContract extends Contract {
       studyId: args.studyId ?? null,
       breakGlassReason: args.breakGlassReason ?? null,
       consents: consents.map((c) => c.facts),
-      study: await studyFacts(ledger, args.studyId ?? null),
+      study: await studyFacts(ledger, args.studyId ?? null, record.custodian),
       allowEmergencyAccess: prefs?.allowEmergencyAccess ?? true,
       claimReview: await claimReviewFacts(ledger, actor, record, claimReview),
       nowMs: ledger.txMs,
@@ -244,7 +253,10 @@ export class AccessContract extends Contract {
    * registered, active and not suspended, in a role and department that may read; the consent not
    * revoked or expired since; the study still covering the record; the patient still allowing
    * emergency access and the regulator not having found the break-glass access unjustified; the
-   * content not erased. Research grants get content de-identified at source, without the salt.
+   * content not erased. Research grants get content de-identified at source (the allow-list of
+   * `deidentify.ts`), without the salt; the subject becomes the patient's pseudonym in the grant's
+   * study, keyed by the consortium's study key (`Ledger.studyPseudonymKey`, docs/deidentification.md),
+   * so one patient is one subject across custodians.
    *
    * Never committed, and the one transaction that reads a clock: on the custodian's peer, the proposal
    * time the expiry is checked against must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the custodian's
@@ -253,10 +265,11 @@ export class AccessContract extends Contract {
    * VALID: it runs only on a peer of the custodian org (checked first, deterministically, against the
    * peer's own MSP ID), and the chaincode's policy needs two orgs for every transaction, read-only ones
    * included. Submitted, it is refused by the second org's peer or invalidated (docs/threat-model.md).
-   * Caller: the actor of the access grant. Reads: sealed `access`, `breakglass~review`; `staff`,
-   * `suspension`, `anchor`, `erasure`, `revocation`, `prefs`, `study`; private `content`.
-   * Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED (with the reason code when a rule now denies), EXPIRED,
-   * NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (erased, or not the custodian's peer), CONTENT_MISMATCH,
+   * Caller: the actor of the access grant. Reads: sealed `access`, `breakglass~review`, `record-patient`
+   * (research), the collection key; custodians' `study-secret` (research); `staff`, `suspension`, `anchor`, `erasure`, `revocation`, `prefs`,
+   * `study`; private `content`. Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED (with the reason code when a
+   * rule now denies), EXPIRED, NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (erased, not the custodian's
+   * peer, or no research form), CONTENT_MISMATCH, NOT_INITIALIZED (research, before the study secret),
    * PROPOSAL_TIME_SKEW (the proposal time is not the custodian's).
    */
   @Transaction(false)
@@ -305,7 +318,7 @@ export class AccessContract extends Contract {
         grant.consentId === null || terms === null
           ? []
           : [await consentFacts(ledger, grant.consentId, terms)],
-      study: await studyFacts(ledger, grant.studyId),
+      study: await studyFacts(ledger, grant.studyId, anchor.custodian),
       allowEmergencyAccess: prefs?.allowEmergencyAccess ?? true,
       claimReview: await claimReviewFacts(ledger, actor, anchor, grant.claimReview),
       nowMs: ledger.txMs,
@@ -320,13 +333,34 @@ export class AccessContract extends Contract {
     const bytes = await ledger.readContent(anchor.custodian, anchor.recordId, anchor.version);
     if (sha256Hex(bytes) !== anchor.contentHash) fail(ErrorCode.CONTENT_MISMATCH, grant.recordId);
     const envelope = JSON.parse(bytes.toString('utf8')) as ContentEnvelope;
+    if (!grant.deidentify) {
+      return canonicalJson({
+        recordId: anchor.recordId,
+        version: anchor.version,
+        contentHash: anchor.contentHash,
+        resource: envelope.resource,
+        salt: envelope.salt,
+        deidentified: false,
+      });
+    }
+    // Research grants come from a study consent only (access-policy.ts, "research by study consent").
+    const studyId = grant.studyId;
+    if (studyId === null || terms?.grantee.kind !== 'study' || terms.grantee.studyId !== studyId)
+      return fail(ErrorCode.ACCESS_NOT_GRANTED, args.accessId);
+    const subject = await ledger.getRecordPatient(grant.custodian, grant.recordId);
+    if (subject === undefined) return fail(ErrorCode.NOT_FOUND, grant.recordId);
+    const resource = deidentify(envelope.resource, {
+      pseudonym: studyPseudonym(await ledger.studyPseudonymKey(studyId), studyId, subject),
+      releaseYear: new Date(ledger.txMs).getUTCFullYear(),
+    });
+    if (!resource) return fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} has no research form`);
     return canonicalJson({
       recordId: anchor.recordId,
       version: anchor.version,
       contentHash: anchor.contentHash,
-      resource: grant.deidentify ? deidentify(envelope.resource) : envelope.resource,
-      salt: grant.deidentify ? null : envelope.salt,
-      deidentified: grant.deidentify,
+      resource,
+      salt: null,
+      deidentified: true,
     });
   }
 

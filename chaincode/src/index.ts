@@ -6,6 +6,7 @@ import { ConsortiumContract } from './consortium-contract';
 import { HealthContract } from './health-contract';
 import { IdentityContract } from './identity-contract';
 import { InsuranceContract } from './insurance-contract';
+import { ListingContract } from './listing-contract';
 import { RecordContract } from './record-contract';
 import { StudyContract } from './study-contract';
 
@@ -17,6 +18,7 @@ export { ConsortiumContract } from './consortium-contract';
 export { HealthContract } from './health-contract';
 export { IdentityContract } from './identity-contract';
 export { InsuranceContract } from './insurance-contract';
+export { ListingContract } from './listing-contract';
 export { RecordContract } from './record-contract';
 export { StudyContract } from './study-contract';
 
@@ -28,6 +30,7 @@ export const contracts = [
   ConsentContract,
   RecordContract,
   AccessContract,
+  ListingContract,
   StudyContract,
   InsuranceContract,
   AuditContract,

@@ -29,8 +29,8 @@ export const ErrorCode = {
    */
   STALE_PAYLOAD: 'STALE_PAYLOAD',
   /**
-   * The change moves a staff member between an administrative and any other role: one admin proposes
-   * it and a second active admin of the org approves it (two-person rule).
+   * The change moves a staff member between an administrative, an oversight (ethics) and any other
+   * role: one admin proposes it and a second active admin of the org approves it (two-person rule).
    */
   APPROVAL_REQUIRED: 'APPROVAL_REQUIRED',
   /** No granted, unexpired access event for this caller and record. */
@@ -65,8 +65,9 @@ export const ErrorCode = {
    */
   PROPOSAL_TIME_SKEW: 'PROPOSAL_TIME_SKEW',
   /**
-   * The consortium or an org's sealed collection key is not on the ledger yet: the deployment has not
-   * finished (`InitConsortium`, `InstallCollectionKey`). Retryable.
+   * The consortium, an org's sealed collection key or the custodians' study pseudonym secret is not on
+   * the ledger yet: the deployment has not finished (`InitConsortium`, `InstallCollectionKey`,
+   * `InstallStudySecret`). Retryable.
    */
   NOT_INITIALIZED: 'NOT_INITIALIZED',
 } as const;

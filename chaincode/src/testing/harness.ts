@@ -7,6 +7,7 @@ import {
   generatePatientKey,
   orgSlugOf,
   parseStaffDid,
+  regulatorOf,
   signPatientPayload,
   signPatientRegistration,
   transactions,
@@ -16,7 +17,7 @@ import {
 } from '@medledger/domain';
 import type { Context, Contract } from 'fabric-contract-api';
 import type { Clock } from '../custodian-clock';
-import { AccessContract, contracts } from '../index';
+import { AccessContract, contracts, ListingContract } from '../index';
 import type { FakeSigner } from './fake-identity';
 import { MemoryLedger, type Committed, type TransientValue } from './memory-ledger';
 
@@ -58,8 +59,8 @@ export interface CallOptions {
 
 /**
  * Calls the chaincode's contracts by `contract:Function` against a {@link MemoryLedger}. Before the
- * first call it deploys the consortium as the network does (InitConsortium endorsed by every org, and
- * each org's InstallCollectionKey), unless created with `bootstrap: false`. Endorsers and evaluating
+ * first call it deploys the consortium as the network does (InitConsortium endorsed by every org, each
+ * org's InstallCollectionKey, and the regulator's InstallStudySecret), unless created with `bootstrap: false`. Endorsers and evaluating
  * peers come from the transaction registry (`endorsement`), so the tests exercise the same choice the
  * gateway makes. The custodian's clock (read by `ReadRecordContent` only) is in step with the time of
  * the call unless a test gives one.
@@ -77,7 +78,12 @@ export class Harness {
     this.ledger = ledger ?? new MemoryLedger({ orgs: options.orgs ?? ORGS });
     const clock = options.custodianClock ?? (() => this.#callTimeMs);
     for (const C of contracts) {
-      const instance = C === AccessContract ? new AccessContract(clock) : new C();
+      const instance =
+        C === AccessContract
+          ? new AccessContract(clock)
+          : C === ListingContract
+            ? new ListingContract(clock)
+            : new C();
       this.#contracts.set(instance.getName(), instance);
     }
     // A cloned ledger was deployed already.
@@ -104,6 +110,13 @@ export class Harness {
         },
       );
     }
+    await this.#call(
+      'submit',
+      orgAdmin(regulatorOf(orgs)),
+      'consortium:InstallStudySecret',
+      {},
+      { transient: { studySecret: { key: randomBytes(32).toString('hex') } } },
+    );
   }
 
   /** The options of a call with its time fixed (the ledger clock's when not given). */

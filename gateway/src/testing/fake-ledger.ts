@@ -201,6 +201,23 @@ const studyFixture = (input: Record<string, unknown>) => ({
   txId: txId(),
 });
 
+/** A study's governance, as the governance transactions answer (two sites, 1 of 2, approved by one). */
+const governanceFixture = (input: Record<string, unknown>) => ({
+  studyId: input['studyId'] ?? 'study-1',
+  org: 'ResearchMSP',
+  state: 'approved',
+  phase: 'open',
+  sites: input['sites'] ?? ['Hospital1MSP', 'Hospital2MSP'],
+  quorum: input['quorum'] ?? { kind: 'atLeast', sites: 1 },
+  protocolHash: input['protocolHash'] ?? 'ab'.repeat(32),
+  protocolVersion: 1,
+  decisions: { Hospital1MSP: 'approved' },
+  approvals: 1,
+  required: 1,
+  updatedAt: now(),
+  txId: txId(),
+});
+
 const decisionFixture = (input: Record<string, unknown>, outcome = 'granted') => ({
   accessId: txId(),
   recordId: input['recordId'],
@@ -333,16 +350,12 @@ function accessHandlers(): Record<string, FakeHandler> {
       recordId: i['recordId'],
       version: 1,
       contentHash: hashOf('x'),
-      // De-identified at the source: the patient reference is masked, as the chaincode does.
+      // De-identified at the source as the chaincode does: codes, years, the study pseudonym.
       resource: {
         resourceType: 'Condition',
-        id: 'c1',
-        code: { text: 'essential hypertension' },
-        subject: {
-          extension: [
-            { url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'masked' },
-          ],
-        },
+        code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+        subject: { reference: 'Patient/5d0f6c1e2b7a49d3a8e4f01c9b6d2e77' },
+        recordedDate: '2025',
       },
       salt: null,
       deidentified: true,
@@ -385,8 +398,13 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
     'consortium:GetConsortium': () => consortiumFixture(),
     'consortium:InitConsortium': () => consortiumFixture(),
     'consortium:InstallCollectionKey': () => ({ collection: 'sealed-hospital1', txId: txId() }),
+    'consortium:InstallStudySecret': () => ({ collection: 'custodians', txId: txId() }),
     'study:RegisterStudy': (i) => studyFixture(i),
     'study:GetStudy': (i) => studyFixture(i),
+    'study:ProposeStudy': (i) => governanceFixture(i),
+    'study:DecideStudy': (i) => governanceFixture(i),
+    'study:ChangeStudy': (i) => governanceFixture(i),
+    'study:GetStudyGovernance': (i) => governanceFixture(i),
     'study:GetStudyCohort': () => ({
       items: [
         {
@@ -423,9 +441,50 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** Record discovery: a listing opened (patient when a signed request is relayed) and read. */
+function listingHandlers(): Record<string, FakeHandler> {
+  const modes = new Map<string, 'patient' | 'clinician'>();
+  return {
+    'listing:OpenRecordListing': (_i, options) => {
+      const listingId = txId();
+      const mode = options.transient?.['request'] === undefined ? 'clinician' : 'patient';
+      modes.set(listingId, mode);
+      return {
+        listingId,
+        mode,
+        outcome: 'granted',
+        reason: mode === 'patient' ? 'PATIENT_SIGNED' : 'CLINICIAN',
+        expiresAt: new Date(Date.now() + 120_000).toISOString(),
+      };
+    },
+    'listing:ListPatientRecords': (i) => {
+      const anchor = anchorFixture({});
+      return {
+        listingId: i['listingId'],
+        mode: modes.get(String(i['listingId'])) ?? 'clinician',
+        records: [
+          {
+            recordId: anchor['recordId'],
+            custodian: anchor['custodian'],
+            version: anchor['version'],
+            department: anchor['department'],
+            category: anchor['category'],
+            level: anchor['level'],
+            fhirResourceType: anchor['fhirResourceType'],
+            anchoredAt: anchor['txTime'],
+            qualityStatus: anchor['qualityStatus'],
+            erased: false,
+          },
+        ],
+      };
+    },
+  };
+}
+
 /** Default answers for every transaction of the registry. */
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
+    ...listingHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),
     ...recordHandlers(),

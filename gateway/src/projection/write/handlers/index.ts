@@ -39,6 +39,11 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   PatientPreferencesSet: null,
   RecordContentStaged: null,
   StudyRegistered: null,
+  StudyProposed: null,
+  StudyDecided: null,
+  StudyChanged: null,
   ConsortiumInitialized: null,
   CollectionKeyInstalled: null,
+  StudySecretInstalled: null,
+  RecordListingOpened: null,
 };
