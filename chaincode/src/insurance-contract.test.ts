@@ -37,22 +37,21 @@ void describe('InsuranceContract: coverage', () => {
     assert.ok(!research.includes(w.card));
   });
 
-  void it('when someone without the card, or with another patient, asks for a coverage, then it is not found', async () => {
+  void it('when someone without the card, with a wrong one, or with another patient, asks for a coverage or its claim context, then it is not found', async () => {
     const w = await insuranceWorld();
     const other = await registerPatient(w.h);
-    for (const transient of [
-      { patientDid: w.patient.did, card: randomBytes(32).toString('hex') },
-      { patientDid: other.did, card: w.card },
-    ]) {
-      await assert.rejects(
-        w.h.evaluate(
-          w.billing,
-          'insurance:GetCoverage',
-          { coverageId: w.coverageId },
-          { peer: INSURER, transient: { holder: transient } },
-        ),
-        /\[NOT_FOUND\]/,
-      );
+    const presented: Record<string, { patientDid: string; card: string }>[] = [
+      { holder: { patientDid: w.patient.did, card: randomBytes(32).toString('hex') } },
+      { holder: { patientDid: other.did, card: w.card } },
+      {},
+    ];
+    for (const transient of presented) {
+      for (const tx of ['insurance:GetCoverage', 'insurance:GetClaimContext']) {
+        await assert.rejects(
+          w.h.evaluate(w.billing, tx, { coverageId: w.coverageId }, { peer: INSURER, transient }),
+          /\[NOT_FOUND\]/,
+        );
+      }
     }
   });
 

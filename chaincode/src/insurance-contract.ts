@@ -312,7 +312,7 @@ export class InsuranceContract extends Contract {
     if (!coverage) return fail(ErrorCode.NOT_FOUND, coverageId);
     if (staffMayRead && (actor.mspId === insurer || isRegulator(actor))) return coverage;
     const { holder: card } = readTransient(ledger, coverageCardTransient);
-    if (card.patientDid !== coverage.patientDid || card.card !== coverage.card)
+    if (card?.patientDid !== coverage.patientDid || card.card !== coverage.card)
       return fail(ErrorCode.NOT_FOUND, coverageId);
     return coverage;
   }

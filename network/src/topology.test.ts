@@ -167,7 +167,7 @@ describe('topology options', () => {
     }
     assert.deepEqual(
       [t.ordererOrg.namespace, ...t.peerOrgs.map((o) => o.namespace)],
-      [undefined, undefined, undefined, undefined, undefined],
+      [undefined, undefined, undefined, undefined, undefined, undefined],
     );
     assert.equal(t.peerOrgs[0]?.listenHost, '127.0.0.1');
   });
@@ -183,7 +183,7 @@ describe('topology options', () => {
     }
     assert.deepEqual(
       [t.ordererOrg.nodes[0]?.ip, ...t.peerOrgs.map((o) => o.ip)],
-      ['10.77.14.2', '10.77.14.10', '10.77.14.11', '10.77.14.12', '10.77.14.13'],
+      ['10.77.14.2', '10.77.14.10', '10.77.14.11', '10.77.14.12', '10.77.14.13', '10.77.14.14'],
     );
     const hospital2 = t.peerOrgs[1];
     assert.ok(hospital2);
@@ -196,6 +196,7 @@ describe('topology options', () => {
       'medledger-27000-hospital2',
       'medledger-27000-research',
       'medledger-27000-regulator',
+      'medledger-27000-insurer',
     ]);
     assert.equal(t.peerOrgs[0]?.listenHost, '0.0.0.0');
   });

@@ -5,7 +5,16 @@ import { z } from 'zod';
  * ethics committee, who approves or rejects research studies for that hospital); research institutes
  * researchers; regulators auditors; insurers claims adjusters.
  */
-export const ROLES = ['admin', 'attending', 'intern', 'nurse', 'ethics', 'researcher', 'auditor', 'adjuster'] as const;
+export const ROLES = [
+  'admin',
+  'attending',
+  'intern',
+  'nurse',
+  'ethics',
+  'researcher',
+  'auditor',
+  'adjuster',
+] as const;
 /** A staff role. */
 export type Role = (typeof ROLES)[number];
 /** zod: a staff role. */

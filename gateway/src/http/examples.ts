@@ -13,11 +13,16 @@
  */
 import { createHash } from 'node:crypto';
 
+import type { Claim, Coverage, CoverageTerms } from '@medledger/domain';
+
+import { toFhirClaimResponse, toFhirExplanationOfBenefit } from '../insurance/fhir-adjudication';
+import { toFhirCoverage } from '../insurance/fhir-coverage';
 import { toFhirBundle } from '../projection/read/fhir/audit-event';
 import type { AuditEventView } from '../projection/read/views';
 
 /** Who sends an example: the token it carries (none for the operations endpoints). */
-export type ExampleCaller = 'clinician' | 'admin' | 'ethics' | 'researcher' | 'patient' | 'anyone';
+export type ExampleCaller =
+  'clinician' | 'admin' | 'ethics' | 'researcher' | 'insurer' | 'auditor' | 'patient' | 'anyone';
 
 /** What each caller is, in the document's words. */
 export const EXAMPLE_CALLERS: Readonly<Record<ExampleCaller, string>> = {
@@ -25,6 +30,8 @@ export const EXAMPLE_CALLERS: Readonly<Record<ExampleCaller, string>> = {
   admin: "a Hospital1 org admin's token (hospital1-admin)",
   ethics: "a Hospital1 ethics committee member's token (hospital1-ethics-1)",
   researcher: "a researcher's token (research-researcher-1, at the Research gateway)",
+  insurer: "an insurer admin's token (insurer-admin, at the Insurer gateway)",
+  auditor: "a regulator auditor's token (regulator-auditor-1, at the Regulator gateway)",
   patient: "the patient's own token (subject did:medledger:patient:p-7f3a9c)",
   anyone: 'no token',
 };
@@ -918,6 +925,343 @@ const regulatorExamples: Record<string, OperationExample> = {
   },
 };
 
+const INSURER_ADMIN = 'did:medledger:insurer:insurer-admin';
+const INSURANCE_CONSENT = hex('insurance consent');
+const CARD = hex('insurance card');
+const COVERAGE_ID = 'cov-2026-0042';
+const CLAIM_ID = 'clm-0001';
+const DISPUTE = hex('dispute');
+const CPT = 'http://www.ama-assn.org/go/cpt';
+const VISIT = { system: CPT, code: '99213' };
+const MRI = { system: CPT, code: '70553' };
+const RECORD_HASH = hex('record rec-0001 version 1');
+
+/** The terms the insurer registers: a gold plan for 2026, 50 EUR deductible, office visits and X-rays. */
+const COVERAGE_TERMS: CoverageTerms = {
+  coverageId: COVERAGE_ID,
+  patientDid: EXAMPLE_PATIENT,
+  planId: 'plan-gold',
+  periodStart: '2026-01-01',
+  periodEnd: '2026-12-31',
+  currency: 'EUR',
+  deductible: 5000,
+  periodLimit: 500000,
+  benefits: [
+    { item: VISIT, rateBasisPoints: 8000, maxUnitPrice: 10000, periodCap: null },
+    { item: { system: CPT, code: '71046' }, rateBasisPoints: 9000, maxUnitPrice: 8000, periodCap: 40000 },
+  ],
+};
+const COVERAGE: Coverage = {
+  ...COVERAGE_TERMS,
+  insurer: 'InsurerMSP',
+  registeredBy: INSURER_ADMIN,
+  registeredAt: '2026-10-01T08:00:00.000Z',
+  txId: hex('register coverage'),
+  state: 'active',
+  suspensions: [],
+  endsFrom: null,
+  updatedAt: '2026-10-01T08:00:00.000Z',
+  updateTxId: hex('register coverage'),
+};
+
+/** The lines the hospital claims: the visit the diagnosis `rec-0001` documents, and an MRI. */
+const VISIT_LINE = {
+  item: VISIT,
+  servicedDate: '2026-10-02',
+  quantity: 1,
+  unitPrice: 12000,
+  recordId: RECORD,
+  recordHash: RECORD_HASH,
+};
+const MRI_LINE = { ...VISIT_LINE, item: MRI, unitPrice: 60000 };
+/** The patient's consent: the insurer may see diagnoses for the insurance purpose, for a year. */
+const INSURANCE_GRANT_JWS = patientJws({
+  typ: 'medledger.consent.grant',
+  grantee: { kind: 'org', mspId: 'InsurerMSP' },
+  categories: ['diagnosis'],
+  maxLevel: 3,
+  purpose: 'insurance',
+  periodStart: '2026-10-02T11:00:00.000Z',
+  periodEnd: '2027-10-02T11:00:00.000Z',
+});
+
+/** The claim for the patient's visit (deductible applied) and an MRI the plan does not cover. */
+const CLAIM: Claim = {
+  claimId: CLAIM_ID,
+  coverageId: COVERAGE_ID,
+  patientDid: EXAMPLE_PATIENT,
+  provider: 'Hospital1MSP',
+  insurer: 'InsurerMSP',
+  currency: 'EUR',
+  consentId: INSURANCE_CONSENT,
+  submittedBy: ADMIN,
+  submittedAt: '2026-10-03T10:00:00.000Z',
+  txId: hex('submit claim'),
+  lines: [
+    {
+      sequence: 1,
+      ...VISIT_LINE,
+      adjudication: {
+        reason: 'DEDUCTIBLE_APPLIED',
+        submitted: 12000,
+        eligible: 10000,
+        deductible: 5000,
+        payable: 4000,
+        approved: 4000,
+      },
+    },
+    {
+      sequence: 2,
+      ...MRI_LINE,
+      adjudication: {
+        reason: 'ITEM_NOT_COVERED',
+        submitted: 60000,
+        eligible: 0,
+        deductible: 0,
+        payable: 0,
+        approved: 0,
+      },
+    },
+  ],
+  outcome: 'partially_approved',
+  totalSubmitted: 72000,
+  totalApproved: 4000,
+};
+
+const none = { count: 0, submitted: 0, approved: 0 };
+
+/** Coverage, claims, disputes, settlement and the claim report. */
+const insuranceExamples: Record<string, OperationExample> = {
+  registerCoverage: {
+    summary: "Register the patient's gold plan for 2026; the card goes to the patient",
+    caller: 'insurer',
+    body: { coverage: COVERAGE_TERMS },
+    response: {
+      txId: hex('register coverage'),
+      coverage: {
+        coverageId: COVERAGE_ID,
+        insurer: 'InsurerMSP',
+        state: 'active',
+        endsFrom: null,
+        txId: hex('register coverage'),
+      },
+      card: CARD,
+    },
+  },
+  changeCoverage: {
+    summary: 'Suspend the coverage from 1 December (care before it stays covered)',
+    caller: 'insurer',
+    params: { id: COVERAGE_ID },
+    body: { change: 'suspend', effective: '2026-12-01' },
+    response: {
+      txId: hex('suspend coverage'),
+      coverage: {
+        coverageId: COVERAGE_ID,
+        insurer: 'InsurerMSP',
+        state: 'suspended',
+        endsFrom: null,
+        txId: hex('suspend coverage'),
+      },
+    },
+  },
+  getCoverage: {
+    summary: "The hospital's front desk checks the patient's coverage with the card",
+    caller: 'admin',
+    params: { id: COVERAGE_ID },
+    query: { insurer: 'InsurerMSP' },
+    headers: { 'Medledger-Coverage-Card': CARD, 'Medledger-Coverage-Patient': EXAMPLE_PATIENT },
+    response: toFhirCoverage(COVERAGE),
+  },
+  getPatientCoverage: {
+    summary: 'The patient reads their own coverage with their card',
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT, id: COVERAGE_ID },
+    query: { insurer: 'InsurerMSP' },
+    headers: { 'Medledger-Coverage-Card': CARD },
+    response: toFhirCoverage(COVERAGE),
+  },
+  submitClaim: {
+    summary:
+      "Claim the visit and an MRI under the patient's insurance consent: the visit is approved less the deductible, the MRI rejected as not covered",
+    caller: 'admin',
+    body: {
+      insurer: 'InsurerMSP',
+      card: CARD,
+      consents: [{ consentId: INSURANCE_CONSENT, jws: INSURANCE_GRANT_JWS }],
+      claim: {
+        claimId: CLAIM_ID,
+        coverageId: COVERAGE_ID,
+        patientDid: EXAMPLE_PATIENT,
+        currency: 'EUR',
+        lines: [VISIT_LINE, MRI_LINE],
+      },
+    },
+    response: {
+      txId: CLAIM.txId,
+      claim: {
+        claimId: CLAIM_ID,
+        provider: 'Hospital1MSP',
+        insurer: 'InsurerMSP',
+        outcome: 'partially_approved',
+        lines: 2,
+        txId: CLAIM.txId,
+        submittedAt: CLAIM.submittedAt,
+      },
+    },
+  },
+  getClaim: {
+    summary: "The claim with each line's adjudication and coded reason",
+    caller: 'admin',
+    params: { id: CLAIM_ID },
+    query: { provider: 'Hospital1MSP' },
+    response: CLAIM,
+  },
+  getClaimResponse: {
+    summary: "The claim's adjudication as an R4 ClaimResponse",
+    caller: 'admin',
+    params: { id: CLAIM_ID },
+    query: { provider: 'Hospital1MSP' },
+    response: toFhirClaimResponse(CLAIM),
+  },
+  getExplanationOfBenefit: {
+    summary: "The claim as the patient's R4 ExplanationOfBenefit",
+    caller: 'admin',
+    params: { id: CLAIM_ID },
+    query: { provider: 'Hospital1MSP' },
+    response: toFhirExplanationOfBenefit(CLAIM),
+  },
+  openDispute: {
+    summary: 'Dispute the MRI line: the hospital holds it covered and asks for 480.00 EUR',
+    caller: 'admin',
+    params: { id: CLAIM_ID },
+    body: { insurer: 'InsurerMSP', lineSequence: 2, reason: 'ITEM_COVERED', requestedAmount: 48000 },
+    response: {
+      txId: DISPUTE,
+      dispute: {
+        disputeId: DISPUTE,
+        claimId: CLAIM_ID,
+        provider: 'Hospital1MSP',
+        insurer: 'InsurerMSP',
+        status: 'open',
+        txId: DISPUTE,
+      },
+    },
+  },
+  getDispute: {
+    summary: 'The dispute, resolved in part',
+    caller: 'admin',
+    params: { id: DISPUTE },
+    query: { provider: 'Hospital1MSP', insurer: 'InsurerMSP' },
+    response: {
+      disputeId: DISPUTE,
+      claimId: CLAIM_ID,
+      lineSequence: 2,
+      provider: 'Hospital1MSP',
+      insurer: 'InsurerMSP',
+      currency: 'EUR',
+      reason: 'ITEM_COVERED',
+      approvedBefore: 0,
+      requestedAmount: 48000,
+      status: 'partially_upheld',
+      openedBy: ADMIN,
+      openedAt: '2026-10-04T09:00:00.000Z',
+      resolution: {
+        approvedAmount: 30000,
+        code: 'POLICY_EXCEPTION',
+        entryId: `${hex('resolve dispute')}.1`,
+        resolvedBy: INSURER_ADMIN,
+        resolvedAt: '2026-10-05T09:00:00.000Z',
+        txId: hex('resolve dispute'),
+      },
+    },
+  },
+  resolveDispute: {
+    summary: 'Uphold the dispute in part: 300.00 EUR for the MRI, as a policy exception',
+    caller: 'insurer',
+    params: { id: DISPUTE },
+    body: { provider: 'Hospital1MSP', approvedAmount: 30000, resolution: 'POLICY_EXCEPTION' },
+    response: {
+      txId: hex('resolve dispute'),
+      dispute: {
+        disputeId: DISPUTE,
+        claimId: CLAIM_ID,
+        provider: 'Hospital1MSP',
+        insurer: 'InsurerMSP',
+        status: 'partially_upheld',
+        txId: hex('resolve dispute'),
+      },
+    },
+  },
+  closeSettlementBatch: {
+    summary: "Pay the pair's open entries: the claim's approval and the dispute's adjustment",
+    caller: 'insurer',
+    body: { provider: 'Hospital1MSP', insurer: 'InsurerMSP', currency: 'EUR' },
+    response: {
+      txId: hex('close batch'),
+      batch: {
+        batchId: hex('close batch'),
+        provider: 'Hospital1MSP',
+        insurer: 'InsurerMSP',
+        entries: 2,
+        txId: hex('close batch'),
+      },
+    },
+  },
+  getSettlementBalances: {
+    summary: 'What the insurer owes the hospital before the batch: 40.00 + 300.00 EUR',
+    caller: 'admin',
+    query: { provider: 'Hospital1MSP', insurer: 'InsurerMSP' },
+    response: {
+      items: [
+        {
+          insurer: 'InsurerMSP',
+          provider: 'Hospital1MSP',
+          currency: 'EUR',
+          insurerPayable: -34000,
+          providerReceivable: 34000,
+          openEntries: 2,
+        },
+      ],
+    },
+  },
+  claimReport: {
+    summary: 'One claim, partly approved, its dispute partly upheld and everything settled',
+    caller: 'auditor',
+    response: {
+      claims: 1,
+      byOutcome: {
+        approved: none,
+        partially_approved: { count: 1, submitted: 72000, approved: 4000 },
+        rejected: none,
+      },
+      byReason: {
+        APPROVED: none,
+        CAP_REACHED: none,
+        DEDUCTIBLE_APPLIED: { count: 1, submitted: 12000, approved: 4000 },
+        FEE_SCHEDULE_REDUCED: none,
+        RECORD_UNVERIFIED: none,
+        COVERAGE_INACTIVE: none,
+        ITEM_NOT_COVERED: { count: 1, submitted: 60000, approved: 0 },
+        DUPLICATE_ITEM: none,
+      },
+      disputesByStatus: { open: 0, upheld: 0, partially_upheld: 1, denied: 0 },
+      byPair: [
+        {
+          insurer: 'InsurerMSP',
+          provider: 'Hospital1MSP',
+          currency: 'EUR',
+          claims: 1,
+          submitted: 72000,
+          approved: 4000,
+          adjusted: 30000,
+          settled: 34000,
+          outstanding: 0,
+        },
+      ],
+    },
+  },
+};
+
 /** The endpoints outside /v1 (no token). */
 const operationsExamples: Record<string, OperationExample> = {
   frontDoor: {
@@ -972,5 +1316,6 @@ export const OPERATION_EXAMPLES: Readonly<Record<string, OperationExample>> = {
   ...patientExamples,
   ...researcherExamples,
   ...regulatorExamples,
+  ...insuranceExamples,
   ...operationsExamples,
 };

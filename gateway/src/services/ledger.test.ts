@@ -216,7 +216,8 @@ const EXPECTED: Readonly<Record<Endorsement, readonly string[] | undefined>> = {
   'grantee+regulator': [CUSTODIAN, REGULATOR],
   'caller+regulator': [ORG, REGULATOR],
   'all-orgs': ORGS,
-  'custodians+regulator': ORGS.filter((o) => o !== 'ResearchMSP'),
+  // The custodians' collection: the hospitals and the regulator (not research, not the insurer).
+  'custodians+regulator': ORGS.filter((o) => o !== 'ResearchMSP' && o !== INSURER),
   custodian: [CUSTODIAN],
   'provider+insurer+regulator': [ORG, INSURER, REGULATOR],
   insurer: [INSURER],

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 
 import {
   accessRecordInput,
+  claimReviewSchema,
   ErrorCode,
   erasureReasonSchema,
   MAX_PRESENTED_CONSENTS,
@@ -188,6 +189,11 @@ export const accessBody = accessRecordInput.omit({ recordId: true, custodian: tr
   patientDid: patientDidSchema
     .optional()
     .describe("the record's patient, when the access rests on a consent the caller's org holds"),
+  claimReview: claimReviewSchema
+    .optional()
+    .describe(
+      "an insurer's adjuster: the claim the record backs and the coded reason to review it (purpose insurance)",
+    ),
 });
 export type AccessBody = z.output<typeof accessBody>;
 
@@ -224,7 +230,7 @@ export async function requestAccess(
   recordId: string,
   body: AccessBody,
 ): Promise<{ txId: string; decision: AccessDecision }> {
-  const { patientDid, custodian: named, ...request } = body;
+  const { patientDid, custodian: named, claimReview, ...request } = body;
   const custodian = custodianOf(ctx, named);
   const ownTreatment = custodian === ctx.mspId && request.purpose === 'treatment';
   const consents =
@@ -233,7 +239,10 @@ export async function requestAccess(
       : await presentableConsents(ctx, patientDid, request.purpose);
   return submitAnswer(ctx, 'AccessRecord', { ...request, recordId, custodian }, 'decision', {
     custodian,
-    transient: consents.length > 0 ? { consents } : {},
+    transient: {
+      ...(consents.length > 0 ? { consents } : {}),
+      ...(claimReview === undefined ? {} : { claimReview }),
+    },
   });
 }
 

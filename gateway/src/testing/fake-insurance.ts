@@ -93,6 +93,55 @@ function disputeStateFixture(input: Record<string, unknown>, status: string): Re
   };
 }
 
+/** A value as a sealed collection stores it and GetSettlementContext presents it. */
+export function sealedFixture(value: unknown): string {
+  return Buffer.from(JSON.stringify({ salt: 'ab'.repeat(32), value })).toString('base64');
+}
+
+/** An open dispute of line 1 of `clm-1`, as stored. */
+export function disputeFixture(input: Record<string, unknown>): Record<string, unknown> {
+  return {
+    disputeId: input['disputeId'] ?? txId(),
+    claimId: input['claimId'] ?? 'clm-1',
+    lineSequence: 1,
+    provider: input['provider'] ?? 'Hospital1MSP',
+    insurer: input['insurer'] ?? 'InsurerMSP',
+    currency: 'EUR',
+    reason: 'AMOUNT_MISCALCULATED',
+    approvedBefore: 4000,
+    requestedAmount: 8000,
+    status: 'open',
+    openedBy: 'did:medledger:hospital1:billing1',
+    openedAt: new Date().toISOString(),
+    resolution: null,
+  };
+}
+
+/** The approval entry of `clm-1` (40.00 EUR), as stored. */
+export function entryFixture(input: Record<string, unknown>, amount = 4000): Record<string, unknown> {
+  const provider = input['provider'] ?? 'Hospital1MSP';
+  const insurer = input['insurer'] ?? 'InsurerMSP';
+  const id = txId();
+  return {
+    entryId: `${id}.1`,
+    kind: 'claim_approval',
+    insurer,
+    provider,
+    currency: 'EUR',
+    amount,
+    legs: [
+      { org: insurer, account: 'insurer_payable', amount: -amount },
+      { org: provider, account: 'provider_receivable', amount },
+    ],
+    claimId: 'clm-1',
+    lineSequence: null,
+    disputeId: null,
+    batchId: null,
+    postedAt: new Date().toISOString(),
+    txId: id,
+  };
+}
+
 /** A regulator's report of one partly approved claim, settled. */
 export function claimReportFixture(): Record<string, unknown> {
   const none = { count: 0, submitted: 0, approved: 0 };
@@ -154,9 +203,9 @@ export function insuranceHandlers(): Record<string, FakeHandler> {
     }),
     'insurance:GetClaim': (i) => claimFixture(i),
     'insurance:GetSettlementContext': (i) => ({
-      claim: i['claimId'] === null ? null : 'e30=',
-      dispute: i['disputeId'] === null ? null : 'e30=',
-      entries: i['openEntries'] === true ? ['e30='] : [],
+      claim: i['claimId'] === null ? null : sealedFixture(claimFixture(i)),
+      dispute: i['disputeId'] === null ? null : sealedFixture(disputeFixture(i)),
+      entries: i['openEntries'] === true ? [sealedFixture(entryFixture(i))] : [],
     }),
     'insurance:OpenDispute': (i) => disputeStateFixture(i, 'open'),
     'insurance:ResolveDispute': (i) => disputeStateFixture(i, 'upheld'),

@@ -26,8 +26,14 @@ export const txId = (): string => randomBytes(32).toString('hex');
 export const hashOf = (s: string): string => createHash('sha256').update(s).digest('hex');
 const now = () => new Date().toISOString();
 
-/** The consortium of the fake: two hospitals, the research institute and the regulator. */
-export const FAKE_ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'] as const;
+/** The consortium of the fake: two hospitals, the research institute, the regulator and the insurer. */
+export const FAKE_ORGS = [
+  'Hospital1MSP',
+  'Hospital2MSP',
+  'ResearchMSP',
+  'RegulatorMSP',
+  'InsurerMSP',
+] as const;
 
 export function anchorFixture(input: Record<string, unknown>): Record<string, unknown> {
   return {

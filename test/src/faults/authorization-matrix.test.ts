@@ -162,6 +162,16 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  * - Record discovery (docs/patients.md): the patient with a signed request; hospital clinicians (their
  *   custodianship, their org's consents); anyone else's listing is denied (audited), the regulator's
  *   staff refused.
+ * - Insurance (docs/insurance.md): no column is an insurer's, so coverage writes are 403 for everyone.
+ *   A resolution reads the dispute from the caller's org's collection first: Hospital1's billing staff
+ *   (the pair's provider) find none (404; one they held would be refused by the contract, as the
+ *   direct table's ResolveDispute row shows), everyone else is refused.
+ *   The coverage, claim and dispute named exist nowhere: a caller who passes the role check gets 404
+ *   (a coverage read without the card, or with a card that is not the coverage's, is 404 whoever asks:
+ *   a card holder learns nothing of another coverage). Claims and disputes: a hospital's billing staff
+ *   (admins and attendings), of its own claims; claim reads also the regulator's staff. A batch in a
+ *   currency the pair has no open entries in is 409; balances are the pair's billing staff's; the
+ *   claim report the regulator's.
  */
 const HTTP_TABLE = [
   'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   401',
@@ -205,6 +215,20 @@ const HTTP_TABLE = [
   'GET /v1/reports/compliance          | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'POST /v1/break-glass/{id}/review    | A   403 403 403 403 403 403 403 403 403 A   403 401',
   'GET /v1/alerts                      | A   403 403 403 403 A   403 403 403 403 A   403 401',
+  'POST /v1/coverages                  | 403 403 403 403 403 403 403 403 403 403 403 403 401',
+  'POST /v1/coverages/{id}/changes     | 403 403 403 403 403 403 403 403 403 403 403 403 401',
+  'GET /v1/coverages/{id}              | 404 404 404 404 404 404 404 404 404 404 404 403 401',
+  'GET /v1/patients/{did}/coverages/{id} | 404 404 404 404 404 404 404 404 404 404 404 404 401',
+  'POST /v1/claims                     | 404 404 403 403 404 404 404 403 403 403 403 403 401',
+  'GET /v1/claims/{id}                 | 404 404 403 403 404 403 403 403 403 404 404 403 401',
+  'GET /v1/claims/{id}/response        | 404 404 403 403 404 403 403 403 403 404 404 403 401',
+  'GET /v1/claims/{id}/explanation-of-benefit | 404 404 403 403 404 403 403 403 403 404 404 403 401',
+  'POST /v1/claims/{id}/disputes       | 404 404 403 403 404 404 404 403 403 403 403 403 401',
+  'GET /v1/disputes/{id}               | 404 404 403 403 404 403 403 403 403 403 403 403 401',
+  'POST /v1/disputes/{id}/resolve      | 404 404 403 403 404 403 403 403 403 403 403 403 401',
+  'POST /v1/settlement/batches         | 409 409 403 403 409 403 403 403 403 403 403 403 401',
+  'GET /v1/settlement/balances         | A   A   403 403 A   403 403 403 403 403 403 403 401',
+  'GET /v1/reports/claims              | 403 403 403 403 403 403 403 403 403 A   A   403 401',
 ];
 
 /**
@@ -445,6 +469,108 @@ function unstoredEntry(): string {
 /** A change of a coverage no insurer registered, effective today. */
 function coverageChange(): Body {
   return { coverageId: fresh('cov-authz'), effective: new Date().toISOString().slice(0, 10) };
+}
+
+/** A REST request of the matrix. */
+interface HttpRequest {
+  method: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The insurance routes' requests: a coverage, claim and dispute nobody wrote; a pair of Hospital1; the
+ * claim presents a real consent of the patient (to Hospital2, for treatment: never one for a claim).
+ */
+function insuranceRequests(
+  patientDid: string,
+  consent: unknown,
+): Record<string, { request: () => HttpRequest }> {
+  const claimPath = (tail = '') => `/v1/claims/${fresh('clm-authz')}${tail}?provider=Hospital1MSP`;
+  const pair = 'provider=Hospital1MSP&insurer=InsurerMSP';
+  const dispute = () => randomBytes(32).toString('hex');
+  return {
+    'POST /v1/coverages': {
+      request: () => ({
+        method: 'POST',
+        path: '/v1/coverages',
+        body: { coverage: insuranceTerms(fresh('cov-authz'), patientDid) },
+      }),
+    },
+    'POST /v1/coverages/{id}/changes': {
+      request: () => {
+        const { coverageId, effective } = coverageChange();
+        return {
+          method: 'POST',
+          path: `/v1/coverages/${String(coverageId)}/changes`,
+          body: { change: 'suspend', effective },
+        };
+      },
+    },
+    'GET /v1/coverages/{id}': {
+      request: () => ({ method: 'GET', path: `/v1/coverages/${fresh('cov-authz')}?insurer=${INSURER}` }),
+    },
+    'GET /v1/patients/{did}/coverages/{id}': {
+      request: () => ({
+        method: 'GET',
+        path: `/v1/patients/${encodeURIComponent(patientDid)}/coverages/${fresh('cov-authz')}?insurer=${INSURER}`,
+        headers: { 'Medledger-Coverage-Card': CARD },
+      }),
+    },
+    'POST /v1/claims': {
+      request: () => {
+        const claimId = fresh('clm-authz');
+        const claim = insuranceClaim(claimId, patientDid, fresh('rec-authz'));
+        return {
+          method: 'POST',
+          path: '/v1/claims',
+          body: {
+            insurer: INSURER,
+            card: CARD,
+            consents: [consent],
+            claim,
+          },
+        };
+      },
+    },
+    'GET /v1/claims/{id}': { request: () => ({ method: 'GET', path: claimPath() }) },
+    'GET /v1/claims/{id}/response': {
+      request: () => ({ method: 'GET', path: claimPath('/response') }),
+    },
+    'GET /v1/claims/{id}/explanation-of-benefit': {
+      request: () => ({ method: 'GET', path: claimPath('/explanation-of-benefit') }),
+    },
+    'POST /v1/claims/{id}/disputes': {
+      request: () => ({
+        method: 'POST',
+        path: `/v1/claims/${fresh('clm-authz')}/disputes`,
+        body: { insurer: INSURER, lineSequence: 1, reason: 'AMOUNT_MISCALCULATED', requestedAmount: 100 },
+      }),
+    },
+    'GET /v1/disputes/{id}': {
+      request: () => ({ method: 'GET', path: `/v1/disputes/${dispute()}?${pair}` }),
+    },
+    'POST /v1/disputes/{id}/resolve': {
+      request: () => ({
+        method: 'POST',
+        path: `/v1/disputes/${dispute()}/resolve`,
+        body: { provider: 'Hospital1MSP', approvedAmount: 100, resolution: 'ADJUDICATION_CONFIRMED' },
+      }),
+    },
+    // No story claims in SEK: the pair has nothing open in it, whatever else ran on this network.
+    'POST /v1/settlement/batches': {
+      request: () => ({
+        method: 'POST',
+        path: '/v1/settlement/batches',
+        body: { provider: 'Hospital1MSP', insurer: INSURER, currency: 'SEK' },
+      }),
+    },
+    'GET /v1/settlement/balances': {
+      request: () => ({ method: 'GET', path: `/v1/settlement/balances?${pair}` }),
+    },
+    'GET /v1/reports/claims': { request: () => ({ method: 'GET', path: '/v1/reports/claims' }) },
+  };
 }
 
 /** A one-line claim on a coverage nobody registered. */
@@ -1061,6 +1187,7 @@ describe('authorization matrix', () => {
         }),
       },
       'GET /v1/alerts': { request: () => ({ method: 'GET', path: '/v1/alerts' }) },
+      ...insuranceRequests(patient.did, fx.orgConsent),
     };
 
     const results: MatrixResult<HttpCaller>[] = [];

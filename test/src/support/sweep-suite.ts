@@ -232,6 +232,109 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       method: 'GET',
       path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log?cursor=${b64({ canary })}`,
     },
+    ...insuranceCases(canary, otherPatientDid, post),
+  ];
+}
+
+/**
+ * Insurance inputs (docs/insurance.md): amounts that are not integers in minor units, a coverage
+ * without items or with end before start, a claim both native and FHIR or with a FHIR net that is not
+ * quantity x price, a card without its patient, a batch of a pair outside the consortium.
+ */
+function insuranceCases(
+  canary: string,
+  otherPatientDid: string,
+  post: (name: string, path: string, body: unknown) => BadCase,
+): BadCase[] {
+  const suffix = canary.slice(6, 14);
+  const item = { system: 'http://www.ama-assn.org/go/cpt', code: '99213' };
+  const terms = {
+    coverageId: `cov-bad-${suffix}`,
+    patientDid: otherPatientDid,
+    planId: 'plan-gold',
+    periodStart: '2026-01-01',
+    periodEnd: '2026-12-31',
+    currency: 'EUR',
+    deductible: 5000,
+    periodLimit: null,
+    benefits: [{ item, rateBasisPoints: 8000, maxUnitPrice: 10000, periodCap: null }],
+  };
+  const line = {
+    item,
+    servicedDate: '2026-10-02',
+    quantity: 1,
+    unitPrice: 12000,
+    recordId: `rec-${suffix}`,
+    recordHash: 'ab'.repeat(32),
+  };
+  const claim = {
+    insurer: 'InsurerMSP',
+    card: 'c0'.repeat(32),
+    consents: [{ consentId: 'ab'.repeat(32), jws: algNoneJws({ note: canary }) }],
+    claim: {
+      claimId: `clm-bad-${suffix}`,
+      coverageId: terms.coverageId,
+      patientDid: otherPatientDid,
+      currency: 'EUR',
+      lines: [line],
+    },
+  };
+  return [
+    post('coverage with a fractional deductible', '/v1/coverages', {
+      coverage: { ...terms, deductible: 50.5 },
+    }),
+    post('coverage ending before it starts', '/v1/coverages', {
+      coverage: { ...terms, periodEnd: '2025-01-01' },
+    }),
+    post('coverage listing an item twice', '/v1/coverages', {
+      coverage: { ...terms, benefits: [...terms.benefits, ...terms.benefits] },
+    }),
+    post('coverage as a FHIR resource that is not one', '/v1/coverages', {
+      resource: { resourceType: 'Coverage', note: canary },
+    }),
+    post('claim with a negative price', '/v1/claims', {
+      ...claim,
+      claim: { ...claim.claim, lines: [{ ...line, unitPrice: -12000 }] },
+    }),
+    post('claim with a quantity of 10,000', '/v1/claims', {
+      ...claim,
+      claim: { ...claim.claim, lines: [{ ...line, quantity: 10_000 }] },
+    }),
+    post('claim both native and FHIR', '/v1/claims', { ...claim, resource: { resourceType: 'Claim' } }),
+    post('claim with a FHIR net that is not quantity x price', '/v1/claims', {
+      ...claim,
+      claim: undefined,
+      resource: {
+        resourceType: 'Claim',
+        identifier: [{ system: 'urn:medledger:claim', value: `clm-bad-${suffix}` }],
+        item: [
+          { sequence: 1, unitPrice: { value: 120, currency: 'EUR' }, net: { value: 1200, currency: 'EUR' } },
+        ],
+      },
+    }),
+    post('claim to an insurer outside the consortium', '/v1/claims', { ...claim, insurer: 'Insurer9MSP' }),
+    post('dispute asking a fractional amount', `/v1/claims/clm-bad-${suffix}/disputes`, {
+      insurer: 'InsurerMSP',
+      lineSequence: 1,
+      reason: 'ITEM_COVERED',
+      requestedAmount: 10.5,
+    }),
+    post('dispute resolution with a free-text reason', `/v1/disputes/${'ab'.repeat(32)}/resolve`, {
+      provider: 'Hospital1MSP',
+      approvedAmount: 100,
+      resolution: canary,
+    }),
+    post('batch of a pair outside the consortium', '/v1/settlement/batches', {
+      provider: 'Hospital9MSP',
+      insurer: 'InsurerMSP',
+      currency: 'EUR',
+    }),
+    {
+      name: 'coverage read with a card and no patient',
+      method: 'GET',
+      path: `/v1/coverages/cov-bad-${suffix}?insurer=InsurerMSP`,
+      headers: { 'Medledger-Coverage-Card': canary },
+    },
   ];
 }
 

@@ -51,9 +51,12 @@ export const coverageStateViewSchema = z.object({
   txId: txIdSchema,
 });
 
-/** GetCoverage transient: the patient and the card (a patient or a hospital holding it reads the coverage). */
+/**
+ * GetCoverage and GetClaimContext transient: the patient and the card (a patient or a hospital holding
+ * it reads the coverage). The insurer's and the regulator's staff read a coverage without one.
+ */
 export const coverageCardTransient = z.strictObject({
-  holder: z.strictObject({ patientDid: patientDidSchema, card: coverageCardSchema }),
+  holder: z.strictObject({ patientDid: patientDidSchema, card: coverageCardSchema }).optional(),
 });
 
 /** GetClaimContext input: the coverage. */

@@ -14,11 +14,13 @@
  * shown in their access log), keyed by the patient key (the digest of the DID the events carry, never
  * the DID). A projection of an older version refuses to open until it is rebuilt
  * (`npm run projection:rebuild`).
+ *
+ * Version 4: `insurance_event`, the insurance events (ids and orgs only), one row per transaction.
  */
 import type { Dialect } from './sql/driver';
 
 /** Bumped when the schema changes; a projection with another version must be rebuilt. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS projection_meta (
@@ -147,6 +149,20 @@ CREATE TABLE IF NOT EXISTS staff (
   tx_id TEXT NOT NULL,
   block_number BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS insurance_event (
+  seq BIGINT NOT NULL,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  event_name TEXT NOT NULL,
+  insurer TEXT NOT NULL,
+  provider TEXT,
+  subject_id TEXT NOT NULL,
+  detail TEXT,
+  tx_time TEXT NOT NULL,
+  tx_time_ms BIGINT NOT NULL,
+  UNIQUE (block_number, tx_id)
+);
+CREATE INDEX IF NOT EXISTS insurance_by_pair ON insurance_event (insurer, provider, tx_time_ms);
 `;
 
 /** Tables, dropped in this order by a rebuild. */
@@ -160,6 +176,7 @@ export const TABLE_NAMES = [
   'erasure',
   'patient_key_event',
   'staff',
+  'insurance_event',
 ] as const;
 
 /** The DDL of the schema in a dialect. */

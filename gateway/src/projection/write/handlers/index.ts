@@ -8,6 +8,14 @@ import type { EventName } from '@medledger/domain';
 import { onAccessDecided, onBreakGlassReviewed } from './access';
 import { onConsentGranted, onConsentRevoked } from './consent';
 import type { EventHandler } from './handler';
+import {
+  onClaimSubmitted,
+  onCoverageChanged,
+  onCoverageRegistered,
+  onDisputeOpened,
+  onDisputeResolved,
+  onSettlementBatchClosed,
+} from './insurance';
 import { onRecordAnchored, onRecordContentErased, onRecordQualityReviewed } from './record';
 import { onPatientKeyRotated, onPatientRegistered } from './patient';
 import { onStaffChanged, onStaffDeactivated } from './staff';
@@ -27,12 +35,12 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   StaffUpdated: onStaffChanged,
   StaffDeactivated: onStaffDeactivated,
   StaffRoleChangeProposed: null,
-  CoverageRegistered: null,
-  CoverageChanged: null,
-  ClaimSubmitted: null,
-  DisputeOpened: null,
-  DisputeResolved: null,
-  SettlementBatchClosed: null,
+  CoverageRegistered: onCoverageRegistered,
+  CoverageChanged: onCoverageChanged,
+  ClaimSubmitted: onClaimSubmitted,
+  DisputeOpened: onDisputeOpened,
+  DisputeResolved: onDisputeResolved,
+  SettlementBatchClosed: onSettlementBatchClosed,
   StaffRoleChangeApproved: onStaffChanged,
   PatientRegistered: onPatientRegistered,
   PatientKeyRotated: onPatientKeyRotated,
