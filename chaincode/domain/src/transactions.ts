@@ -67,6 +67,13 @@ import {
   verifyRecordTransient,
 } from './schemas/record';
 import {
+  recordDataUseInput,
+  recordDataUseOutput,
+  recordDataUseTransient,
+  traceLeakInput,
+  traceLeakOutput,
+} from './schemas/trace';
+import {
   listPatientRecordsInput,
   listPatientRecordsOutput,
   openRecordListingOutput,
@@ -432,6 +439,21 @@ export const transactions = {
     endorsement: 'regulator',
     input: listPatientRecordsInput,
     output: listPatientRecordsOutput,
+  },
+  RecordDataUse: {
+    contract: 'trace',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: recordDataUseInput,
+    output: recordDataUseOutput,
+    transient: recordDataUseTransient,
+  },
+  TraceLeak: {
+    contract: 'trace',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: traceLeakInput,
+    output: traceLeakOutput,
   },
   ReviewBreakGlass: {
     contract: 'access',

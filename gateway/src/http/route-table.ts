@@ -5,6 +5,7 @@
  */
 import { hospitalRecordRoutes } from './routes/hospital-records';
 import { identityRoutes } from './routes/identity';
+import { leakTraceRoutes } from './routes/incidents-trace';
 import { operationsRoutes } from './routes/operations';
 import { patientRoutes } from './routes/patient';
 import { regulatorRoutes } from './routes/regulator';
@@ -23,5 +24,6 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...researcherRoutes(limits),
     ...operationsRoutes(),
     ...regulatorRoutes(limits),
+    ...leakTraceRoutes(),
   ];
 }
