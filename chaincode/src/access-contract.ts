@@ -9,12 +9,15 @@ import {
   reviewBreakGlassInput,
   siteMayContribute,
   type AccessDecision,
+  type AccessGrant,
   type AuditEvent,
   type BreakGlassCase,
   type BreakGlassReview,
   type BreakGlassState,
   type ContentEnvelope,
   type ClaimReview,
+  type DataUseReceiptBody,
+  type PresentedConsent,
   type StoredAnchor,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
@@ -28,6 +31,7 @@ import {
 import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor, type Actor } from './actor';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
 import { deidentify, studyPseudonym } from './deidentify';
+import { deliveredHashes, exportOrderKey, exportPseudonym } from './leak-marks';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { consentFacts, presentedConsents } from './presented-consents';
@@ -100,6 +104,34 @@ function standingReview(reviews: readonly BreakGlassReview[]): BreakGlassReview 
  * Access decisions (always audited, in the custodian's sealed collection), content reads on the
  * custodian's peer that decide again, and appended break-glass reviews.
  */
+/**
+ * A content read's answer: the delivered content and the data-use receipt the custodian's peer issues
+ * for exactly those bytes (docs/leak-tracing.md), MAC'd under the custodian's collection key, at the
+ * read's proposal time. `research` holds a research row's marks; null for any other read.
+ */
+async function deliver(
+  ledger: Ledger,
+  grant: AccessGrant,
+  content: { recordId: string; version: number; resource: Record<string, unknown> } & Record<string, unknown>,
+  research: { exportId: string; studyId: string; pseudonym: string; orderKey: string } | null,
+): Promise<Record<string, unknown>> {
+  const body: DataUseReceiptBody = {
+    accessId: grant.accessId,
+    exportId: research?.exportId ?? null,
+    studyId: research?.studyId ?? null,
+    recipientDid: grant.actorDid,
+    recipientMsp: grant.actorMsp,
+    custodian: grant.custodian,
+    recordId: content.recordId,
+    version: content.version,
+    ...deliveredHashes(content),
+    pseudonym: research?.pseudonym ?? null,
+    orderKey: research?.orderKey ?? null,
+    issuedAt: ledger.txTime,
+  };
+  return { ...content, receipt: { ...body, mac: await ledger.dataUseMac(body) } };
+}
+
 @Info({ title: 'AccessContract', description: 'Access decisions, content reads, break-glass review' })
 export class AccessContract extends Contract {
   readonly #custodianClock: Clock;
@@ -256,7 +288,10 @@ export class AccessContract extends Contract {
    * content not erased. Research grants get content de-identified at source (the allow-list of
    * `deidentify.ts`), without the salt; the subject becomes the patient's pseudonym in the grant's
    * study, keyed by the consortium's study key (`Ledger.studyPseudonymKey`, docs/deidentification.md),
-   * so one patient is one subject across custodians.
+   * so one patient is one subject across custodians of one export. Every answer carries a data-use
+   * receipt for its exact bytes (docs/leak-tracing.md); research rows are marked per export (`exportId`,
+   * default the access id): the subject is a per-export pseudonym of the study pseudonym, bound to the
+   * recipient, and the receipt holds the row's order key.
    *
    * Never committed, and the one transaction that reads a clock: on the custodian's peer, the proposal
    * time the expiry is checked against must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the custodian's
@@ -333,15 +368,14 @@ export class AccessContract extends Contract {
     const bytes = await ledger.readContent(anchor.custodian, anchor.recordId, anchor.version);
     if (sha256Hex(bytes) !== anchor.contentHash) fail(ErrorCode.CONTENT_MISMATCH, grant.recordId);
     const envelope = JSON.parse(bytes.toString('utf8')) as ContentEnvelope;
+    const content = {
+      recordId: anchor.recordId,
+      version: anchor.version,
+      contentHash: anchor.contentHash,
+    };
     if (!grant.deidentify) {
-      return canonicalJson({
-        recordId: anchor.recordId,
-        version: anchor.version,
-        contentHash: anchor.contentHash,
-        resource: envelope.resource,
-        salt: envelope.salt,
-        deidentified: false,
-      });
+      const delivered = { ...content, resource: envelope.resource, salt: envelope.salt, deidentified: false };
+      return canonicalJson(await deliver(ledger, grant, delivered, null));
     }
     // Research grants come from a study consent only (access-policy.ts, "research by study consent").
     const studyId = grant.studyId;
@@ -349,19 +383,22 @@ export class AccessContract extends Contract {
       return fail(ErrorCode.ACCESS_NOT_GRANTED, args.accessId);
     const subject = await ledger.getRecordPatient(grant.custodian, grant.recordId);
     if (subject === undefined) return fail(ErrorCode.NOT_FOUND, grant.recordId);
+    const studyKey = await ledger.studyPseudonymKey(studyId);
+    const exportId = args.exportId ?? grant.accessId;
+    const pseudonym = exportPseudonym(
+      studyKey,
+      exportId,
+      actor.did,
+      studyPseudonym(studyKey, studyId, subject),
+    );
     const resource = deidentify(envelope.resource, {
-      pseudonym: studyPseudonym(await ledger.studyPseudonymKey(studyId), studyId, subject),
+      pseudonym,
       releaseYear: new Date(ledger.txMs).getUTCFullYear(),
     });
     if (!resource) return fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} has no research form`);
-    return canonicalJson({
-      recordId: anchor.recordId,
-      version: anchor.version,
-      contentHash: anchor.contentHash,
-      resource,
-      salt: null,
-      deidentified: true,
-    });
+    const delivered = { ...content, resource, salt: null, deidentified: true };
+    const orderKey = exportOrderKey(exportId, pseudonym, anchor.custodian, anchor.recordId);
+    return canonicalJson(await deliver(ledger, grant, delivered, { exportId, studyId, pseudonym, orderKey }));
   }
 
   /**

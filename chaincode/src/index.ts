@@ -9,6 +9,7 @@ import { InsuranceContract } from './insurance-contract';
 import { ListingContract } from './listing-contract';
 import { RecordContract } from './record-contract';
 import { StudyContract } from './study-contract';
+import { TraceContract } from './trace-contract';
 
 export { AccessContract } from './access-contract';
 export { AuditContract } from './audit-contract';
@@ -21,6 +22,7 @@ export { InsuranceContract } from './insurance-contract';
 export { ListingContract } from './listing-contract';
 export { RecordContract } from './record-contract';
 export { StudyContract } from './study-contract';
+export { TraceContract } from './trace-contract';
 
 /** The contracts the chaincode server exposes; nothing else is callable. */
 export const contracts = [
@@ -33,6 +35,7 @@ export const contracts = [
   ListingContract,
   StudyContract,
   InsuranceContract,
+  TraceContract,
   AuditContract,
   BenchContract,
 ];

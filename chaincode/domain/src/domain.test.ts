@@ -134,7 +134,8 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
     assert.equal(qualifiedName('SubmitClaim'), 'insurance:SubmitClaim');
     assert.equal(qualifiedName('ListPatientRecords'), 'listing:ListPatientRecords');
-    assert.equal(Object.keys(transactions).length, 58);
+    assert.equal(qualifiedName('TraceLeak'), 'trace:TraceLeak');
+    assert.equal(Object.keys(transactions).length, 60);
   });
 });
 

@@ -55,6 +55,11 @@ export const ErrorCode = {
    */
   BENCH_LOADER_DISABLED: 'BENCH_LOADER_DISABLED',
   /**
+   * A data-use receipt does not verify: its MAC is not the custodian's over its fields (forged or
+   * altered), or it names another recipient than the caller who records it.
+   */
+  RECEIPT_INVALID: 'RECEIPT_INVALID',
+  /**
    * A value in world state does not match its schema (a ledger written by another version), or a
    * public value lacks the receipt its endorsers must have written with it (forged by other orgs).
    */

@@ -192,6 +192,17 @@ export const events = {
    * A record listing decision, ids and codes only: who asked (actor, org, role), for the patient or as
    * a clinician, with what outcome. The patient is in the caller's org's sealed collection.
    */
+  /**
+   * Data-use receipts recorded in the custodian's sealed collection: ids only (the accesses were public
+   * already as `AccessDecided`); hashes and pseudonyms stay sealed.
+   */
+  DataUseRecorded: z.object({
+    custodian: mspIdSchema,
+    recipientMsp: mspIdSchema,
+    accessIds: z.array(txIdSchema),
+    exportId: txIdSchema.nullable(),
+    ...common,
+  }),
   RecordListingOpened: z.object({
     listingId: txIdSchema,
     actorDid: z.string(),

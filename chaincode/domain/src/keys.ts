@@ -106,6 +106,17 @@ export const KeyFamily = {
   auditByActor: 'audit~actor',
   /** Sealed index (custodian): audit events of a record, newest first. */
   auditByRecord: 'audit~record',
+  /**
+   * Sealed (custodian): a data-use receipt of one delivered copy, by access id and content hash
+   * (docs/leak-tracing.md).
+   */
+  dataUse: 'datause',
+  /** Sealed index (custodian): data-use receipts by keyed hash of a delivered content or resource hash. */
+  dataUseByHash: 'datause~hash',
+  /** Sealed index (custodian): data-use receipts by keyed hash of a row's per-export pseudonym. */
+  dataUseByPseudonym: 'datause~pseudonym',
+  /** Sealed index (custodian): data-use receipts of one export, by export id. */
+  dataUseByExport: 'datause~export',
   /** Private (custodian's implicit collection): a content envelope, by record and version. */
   content: 'content',
   /** Private (custodian's implicit collection): the quality verdict of staged content. */

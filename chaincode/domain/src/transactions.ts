@@ -96,6 +96,13 @@ import {
   submitClaimTransient,
 } from './schemas/insurance';
 import {
+  recordDataUseInput,
+  recordDataUseOutput,
+  recordDataUseTransient,
+  traceLeakInput,
+  traceLeakOutput,
+} from './schemas/trace';
+import {
   listPatientRecordsInput,
   listPatientRecordsOutput,
   openRecordListingOutput,
@@ -479,6 +486,21 @@ export const transactions = {
     endorsement: 'regulator',
     input: listPatientRecordsInput,
     output: listPatientRecordsOutput,
+  },
+  RecordDataUse: {
+    contract: 'trace',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: recordDataUseInput,
+    output: recordDataUseOutput,
+    transient: recordDataUseTransient,
+  },
+  TraceLeak: {
+    contract: 'trace',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: traceLeakInput,
+    output: traceLeakOutput,
   },
   ReviewBreakGlass: {
     contract: 'access',

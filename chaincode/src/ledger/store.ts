@@ -10,6 +10,9 @@ import {
   consentSchema,
   consortiumSchema,
   CUSTODIANS_COLLECTION,
+  dataUseReceiptSchema,
+  type DataUseReceipt,
+  type DataUseReceiptBody,
   didDocumentSchema,
   ErrorCode,
   erasureSchema,
@@ -73,6 +76,7 @@ import type { Context } from 'fabric-contract-api';
 import type { ChaincodeStub, Iterators } from 'fabric-shim';
 import { z } from 'zod';
 import { fail } from '../errors';
+import { receiptMac, receiptMacValid } from '../leak-marks';
 import { compositeKey, invertedTime, versionPart } from './keys';
 import { allOf, policyBytes, regulatorAndOneOf, type Policy } from './policies';
 
@@ -1147,6 +1151,74 @@ export class Ledger {
   /** Writes an access grant to the custodian's collection. */
   putAccessGrant(grant: AccessGrant): Promise<void> {
     return this.#putSealed(grant.custodian, this.#key(KeyFamily.accessGrant, [grant.accessId]), grant);
+  }
+
+  // Data-use receipts (docs/leak-tracing.md)
+
+  /** The MAC of a data-use receipt under the custodian's collection key (its or the regulator's peer). */
+  async dataUseMac(body: DataUseReceiptBody): Promise<string> {
+    return receiptMac(await this.#collectionKey(body.custodian), body);
+  }
+
+  /** Whether a receipt's MAC is the custodian's over its fields. */
+  async dataUseMacValid(body: DataUseReceiptBody, mac: string): Promise<boolean> {
+    return receiptMacValid(await this.#collectionKey(body.custodian), body, mac);
+  }
+
+  /**
+   * Writes a data-use receipt to the custodian's collection, with its indexes by keyed hash of its
+   * content and resource hashes and of its pseudonym, and by export. Point reads and writes only; the
+   * same bytes delivered again under the same grant keep the receipt of their first delivery.
+   */
+  async putDataUse(receipt: DataUseReceipt): Promise<void> {
+    const org = receipt.custodian;
+    const id = [receipt.accessId, receipt.contentHash];
+    const key = this.#key(KeyFamily.dataUse, id);
+    // The first delivery of these bytes under this grant is the one a trace reports.
+    if ((await this.#stub.getPrivateDataHash(sealedCollection(org), key)).length > 0) return;
+    await this.#putSealed(org, key, receipt);
+    for (const hash of new Set([receipt.contentHash, receipt.resourceHash]))
+      await this.#putSealedIndex(
+        org,
+        this.#key(KeyFamily.dataUseByHash, [await this.#keyed(org, hash), ...id]),
+      );
+    if (receipt.pseudonym !== null) {
+      const p = await this.#keyed(org, receipt.pseudonym);
+      await this.#putSealedIndex(org, this.#key(KeyFamily.dataUseByPseudonym, [p, ...id]));
+    }
+    if (receipt.exportId !== null)
+      await this.#putSealedIndex(org, this.#key(KeyFamily.dataUseByExport, [receipt.exportId, ...id]));
+  }
+
+  /** Receipts in a custodian's collection by a content or resource hash, a pseudonym or an export id. */
+  async dataUseBy(
+    custodian: string,
+    by: 'hash' | 'pseudonym' | 'export',
+    value: string,
+  ): Promise<DataUseReceipt[]> {
+    const family =
+      by === 'hash'
+        ? KeyFamily.dataUseByHash
+        : by === 'pseudonym'
+          ? KeyFamily.dataUseByPseudonym
+          : KeyFamily.dataUseByExport;
+    const part = by === 'export' ? value : await this.#keyed(custodian, value);
+    const out: DataUseReceipt[] = [];
+    for (const [accessId = '', contentHash = ''] of await this.#sealedScan(
+      custodian,
+      family,
+      [part],
+      [],
+      MAX_SCAN,
+    )) {
+      const r = await this.#getSealed(
+        custodian,
+        this.#key(KeyFamily.dataUse, [accessId, contentHash]),
+        dataUseReceiptSchema,
+      );
+      if (r) out.push(r);
+    }
+    return out;
   }
 
   /** A break-glass case by access id, from the custodian's collection. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AccessDecision, RecordAnchor } from '@medledger/domain';
+import type { AccessDecision, DataUseReceipt, RecordAnchor } from '@medledger/domain';
 import type { FakeSigner } from './fake-identity';
 import { uid, type Harness, type TestPatient } from './harness';
 
@@ -60,18 +60,29 @@ export async function accessRecord(
   return result;
 }
 
-/** Reads content with an access grant (on the custodian's peer unless `peer` says otherwise). */
+/** Reads content with an access grant (on the custodian's peer unless `peer` says otherwise), research rows for `exportId`. */
 export function readRecord(
   h: Harness,
   who: FakeSigner,
   record: Pick<RecordAnchor, 'recordId' | 'custodian'>,
   accessId: string,
   peer?: string,
+  exportId?: string,
 ) {
-  return h.evaluate<{ resource: Record<string, unknown>; salt: string | null; contentHash: string }>(
+  return h.evaluate<{
+    resource: Record<string, unknown>;
+    salt: string | null;
+    contentHash: string;
+    receipt: DataUseReceipt;
+  }>(
     who,
     'access:ReadRecordContent',
-    { recordId: record.recordId, custodian: record.custodian, accessId },
+    {
+      recordId: record.recordId,
+      custodian: record.custodian,
+      accessId,
+      ...(exportId === undefined ? {} : { exportId }),
+    },
     peer === undefined ? {} : { peer },
   );
 }

@@ -14,6 +14,7 @@
  */
 import {
   accessRecordTransient,
+  canonicalJson,
   consentGrantPayloadSchema,
   consentRevokePayloadSchema,
   CONTENT_TRANSIENT_KEY,
@@ -694,7 +695,7 @@ export class FakeConsortium {
     const stored = this.#stored(input);
     const content = stored.content.get(decision.version) ?? fail('NOT_FOUND', decision.recordId);
     const { resource, salt } = JSON.parse(content) as { resource: Record<string, unknown>; salt: string };
-    return {
+    const delivered = {
       recordId: decision.recordId,
       version: decision.version,
       contentHash: sha256Hex(content),
@@ -702,5 +703,23 @@ export class FakeConsortium {
       salt,
       deidentified: false,
     };
+    // The data-use receipt the custodian's peer issues with every read (docs/leak-tracing.md); the
+    // fake holds no collection key, so its MAC is a plain digest.
+    const receipt = {
+      accessId: decision.eventId,
+      exportId: null,
+      studyId: null,
+      recipientDid: decision.actorDid,
+      recipientMsp: decision.actorMsp,
+      custodian: decision.custodian,
+      recordId: decision.recordId,
+      version: decision.version,
+      contentHash: sha256Hex(canonicalJson(delivered)),
+      resourceHash: sha256Hex(canonicalJson(resource)),
+      pseudonym: null,
+      orderKey: null,
+      issuedAt: new Date().toISOString(),
+    };
+    return { ...delivered, receipt: { ...receipt, mac: sha256Hex(canonicalJson(receipt)) } };
   }
 }

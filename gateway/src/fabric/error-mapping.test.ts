@@ -229,6 +229,7 @@ describe('ledger error mapping', () => {
       APPROVAL_REQUIRED: 403,
       ACCESS_NOT_GRANTED: 403,
       CONTENT_MISMATCH: 422,
+      RECEIPT_INVALID: 422,
       CONTENT_UNAVAILABLE: 404,
       CONTENT_NOT_STAGED: 503,
       QUALITY_REJECTED: 422,

@@ -512,6 +512,12 @@ const recordExamples: Record<string, OperationExample> = {
       resource: CONDITION,
       salt: hex('salt 1'),
       deidentified: false,
+      receipt: receipt({
+        accessId: ACCESS,
+        recipientDid: ATTENDING,
+        recipientMsp: 'Hospital1MSP',
+        label: 'read',
+      }),
     },
   },
   reviewRecordQuality: {
@@ -688,6 +694,35 @@ const patientExamples: Record<string, OperationExample> = {
   },
 };
 
+/** A row's per-export pseudonym in the dataset example (the study key's, made up here). */
+const EXPORT_PSEUDONYM = '5d0f6c1e2b7a49d3a8e4f01c9b6d2e77';
+
+/** A data-use receipt of the story's reads (docs/leak-tracing.md); hashes and MAC made up. */
+function receipt(r: {
+  accessId: string;
+  recipientDid: string;
+  recipientMsp: string;
+  label: string;
+  research?: { exportId: string; studyId: string };
+}): Record<string, unknown> {
+  return {
+    accessId: r.accessId,
+    exportId: r.research?.exportId ?? null,
+    studyId: r.research?.studyId ?? null,
+    recipientDid: r.recipientDid,
+    recipientMsp: r.recipientMsp,
+    custodian: 'Hospital1MSP',
+    recordId: RECORD,
+    version: 1,
+    contentHash: hex(`${r.label} content`),
+    resourceHash: hex(`${r.label} resource`),
+    pseudonym: r.research ? EXPORT_PSEUDONYM : null,
+    orderKey: r.research ? hex(`${r.label} order`).slice(0, 16) : null,
+    issuedAt: '2026-10-02T11:06:00.000Z',
+    mac: hex(`${r.label} mac`),
+  };
+}
+
 /** Studies and research datasets. */
 const researcherExamples: Record<string, OperationExample> = {
   registerStudy: {
@@ -777,6 +812,7 @@ const researcherExamples: Record<string, OperationExample> = {
     body: { records: [{ recordId: RECORD, custodian: 'Hospital1MSP', patientDid: EXAMPLE_PATIENT }] },
     response: {
       studyId: STUDY,
+      exportId: hex('research access'),
       items: [
         {
           recordId: RECORD,
@@ -789,10 +825,17 @@ const researcherExamples: Record<string, OperationExample> = {
             resourceType: 'Condition',
             clinicalStatus: CONDITION.clinicalStatus,
             code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
-            subject: { reference: 'Patient/5d0f6c1e2b7a49d3a8e4f01c9b6d2e77' },
+            subject: { reference: `Patient/${EXPORT_PSEUDONYM}` },
             recordedDate: '2026',
           },
           deidentified: true,
+          receipt: receipt({
+            accessId: hex('research access'),
+            recipientDid: RESEARCHER,
+            recipientMsp: 'ResearchMSP',
+            label: 'dataset row',
+            research: { exportId: hex('research access'), studyId: STUDY },
+          }),
         },
       ],
     },
@@ -801,6 +844,44 @@ const researcherExamples: Record<string, OperationExample> = {
 
 /** The regulator's views and reviews, and the write baseline. */
 const regulatorExamples: Record<string, OperationExample> = {
+  traceLeak: {
+    summary:
+      "Hospital1's admin traces a dataset row found online, stripped of its receipt, to the export they came from",
+    caller: 'admin',
+    body: {
+      document: [
+        {
+          resourceType: 'Condition',
+          code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+          subject: { reference: `Patient/${EXPORT_PSEUDONYM}` },
+          recordedDate: '2026',
+        },
+      ],
+    },
+    response: {
+      exact: [],
+      exports: [
+        {
+          exportId: hex('research access'),
+          studyId: STUDY,
+          recipientDid: RESEARCHER,
+          recipientMsp: 'ResearchMSP',
+          custodians: ['Hospital1MSP'],
+          firstIssuedAt: '2026-10-02T11:06:00.000Z',
+          lastIssuedAt: '2026-10-02T11:06:00.000Z',
+          rowsMatched: 1,
+          pseudonymsMatched: 1,
+          rowsDelivered: 1,
+          inExportOrder: true,
+        },
+      ],
+      rowsWithPseudonym: 1,
+      rowsUnexplained: 0,
+      receipts: [],
+      searched: ['Hospital1MSP'],
+      leak: { hashes: 1, rows: 1, receipts: 0 },
+    },
+  },
   ping: {
     summary: 'The empty transaction the benchmarks compare writes with',
     caller: 'clinician',

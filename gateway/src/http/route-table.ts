@@ -6,6 +6,7 @@
 import { hospitalRecordRoutes } from './routes/hospital-records';
 import { identityRoutes } from './routes/identity';
 import { insuranceRoutes } from './routes/insurance';
+import { leakTraceRoutes } from './routes/incidents-trace';
 import { operationsRoutes } from './routes/operations';
 import { patientRoutes } from './routes/patient';
 import { regulatorRoutes } from './routes/regulator';
@@ -25,5 +26,6 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...operationsRoutes(),
     ...regulatorRoutes(limits),
     ...insuranceRoutes(),
+    ...leakTraceRoutes(),
   ];
 }

@@ -73,6 +73,8 @@ const INPUTS: Record<TransactionName, unknown> = {
   AccessRecord: { recordId: 'rec-1', custodian: CUSTODIAN, purpose: 'treatment' },
   ReadRecordContent: { recordId: 'rec-1', custodian: CUSTODIAN, accessId: txId() },
   ReviewBreakGlass: { accessId: txId(), custodian: CUSTODIAN, outcome: 'justified' },
+  RecordDataUse: { custodian: CUSTODIAN },
+  TraceLeak: { hashes: [hash], rows: [{ pseudonym: 'ab'.repeat(16), resourceHash: hash }], receipts: [] },
   OpenRecordListing: {},
   ListPatientRecords: { listingId: txId() },
   RegisterStudy: {
@@ -181,6 +183,26 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   VerifyRecord: { content },
   AccessRecord: { consents: [{ consentId: txId(), jws }] },
   OpenRecordListing: { subject, request: { jws } },
+  RecordDataUse: {
+    receipts: [
+      {
+        accessId: txId(),
+        exportId: null,
+        studyId: null,
+        recipientDid: 'did:medledger:hospital1:nurse7',
+        recipientMsp: 'Hospital1MSP',
+        custodian: CUSTODIAN,
+        recordId: 'rec-1',
+        version: 1,
+        contentHash: hash,
+        resourceHash: hash,
+        pseudonym: null,
+        orderKey: null,
+        issuedAt: '2026-01-01T00:00:00.000Z',
+        mac: hash,
+      },
+    ],
+  },
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */

@@ -18,6 +18,7 @@ import {
   recordMetadataSchema,
   versionSchema,
   type AccessDecision,
+  type DataUseReceipt,
   type Erasure,
   type PresentedConsent,
   type Purpose,
@@ -246,19 +247,55 @@ export async function requestAccess(
   });
 }
 
-/** Reads content with a granted access, on a peer of the record's custodian (where it lives). */
-export function readContent(
+/**
+ * Reads content with a granted access on a peer of the record's custodian (where it lives), without
+ * recording its receipt: the caller records it (`recordDataUse`) before the content leaves the gateway.
+ */
+export function readContentUnrecorded(
+  ctx: ServiceContext,
+  recordId: string,
+  query: { accessId: string; custodian?: string | undefined; exportId?: string | undefined },
+): Promise<TransactionOutput<'ReadRecordContent'>> {
+  const custodian = custodianOf(ctx, query.custodian);
+  const input = { recordId, custodian, accessId: query.accessId };
+  return ctx.ledger.evaluate(
+    ctx.caller,
+    'ReadRecordContent',
+    query.exportId === undefined ? input : { ...input, exportId: query.exportId },
+    { custodian },
+  );
+}
+
+/**
+ * Records data-use receipts the custodian's peer issued to the caller in the custodian's sealed
+ * collection (docs/leak-tracing.md), committed before the content they describe is answered: no copy
+ * leaves this gateway unrecorded.
+ */
+export async function recordDataUse(
+  ctx: ServiceContext,
+  custodian: string,
+  receipts: readonly DataUseReceipt[],
+): Promise<void> {
+  await ctx.ledger.submit(
+    ctx.caller,
+    'RecordDataUse',
+    { custodian },
+    { custodian, transient: { receipts: [...receipts] } },
+  );
+}
+
+/**
+ * Reads content with a granted access, on a peer of the record's custodian (where it lives), and
+ * records the receipt of the delivered bytes before answering them with it.
+ */
+export async function readContent(
   ctx: ServiceContext,
   recordId: string,
   query: { accessId: string; custodian?: string | undefined },
 ): Promise<TransactionOutput<'ReadRecordContent'>> {
-  const custodian = custodianOf(ctx, query.custodian);
-  return ctx.ledger.evaluate(
-    ctx.caller,
-    'ReadRecordContent',
-    { recordId, custodian, accessId: query.accessId },
-    { custodian },
-  );
+  const content = await readContentUnrecorded(ctx, recordId, query);
+  await recordDataUse(ctx, content.receipt.custodian, [content.receipt]);
+  return content;
 }
 
 /** Request body of `POST /v1/records/{id}/review`. */

@@ -4,7 +4,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-import { generatePatientKey, jwkThumbprint, patientKeyOf, type P256PublicJwk } from '@medledger/domain';
+import {
+  canonicalJson,
+  generatePatientKey,
+  jwkThumbprint,
+  patientKeyOf,
+  type P256PublicJwk,
+} from '@medledger/domain';
 
 import { mapLedgerError } from '../fabric/error-mapping';
 import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from '../fabric/ledger-port';
@@ -348,24 +354,84 @@ function erasureFixture(input: Record<string, unknown>, staged: boolean): Record
   };
 }
 
+/** The fake's recipient of every content read (the chaincode takes it from the grant). */
+export const FAKE_RECIPIENT = 'did:medledger:research:res1';
+
+/**
+ * A research read as the chaincode answers it: de-identified at source (codes, years), the subject a
+ * per-export pseudonym (here a plain digest of the export id: the fake holds no study key), and the
+ * data-use receipt of exactly these bytes (its MAC a digest: the fake holds no collection key).
+ */
+function contentFixture(i: Record<string, unknown>): Record<string, unknown> {
+  const accessId = String(i['accessId']);
+  const exportId = typeof i['exportId'] === 'string' ? i['exportId'] : accessId;
+  const recordId = String(i['recordId']);
+  const pseudonym = hashOf(`${exportId}/patient`).slice(0, 32);
+  const content = {
+    recordId,
+    version: 1,
+    contentHash: hashOf('x'),
+    resource: {
+      resourceType: 'Condition',
+      code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+      subject: { reference: `Patient/${pseudonym}` },
+      recordedDate: '2025',
+    },
+    salt: null,
+    deidentified: true,
+  };
+  const body = {
+    accessId,
+    exportId,
+    studyId: 'study-1',
+    recipientDid: FAKE_RECIPIENT,
+    recipientMsp: 'ResearchMSP',
+    custodian: i['custodian'] ?? 'Hospital1MSP',
+    recordId,
+    version: 1,
+    contentHash: hashOf(canonicalJson(content)),
+    resourceHash: hashOf(canonicalJson(content.resource)),
+    pseudonym,
+    orderKey: hashOf(`${exportId}/${recordId}`).slice(0, 16),
+    issuedAt: now(),
+  };
+  return { ...content, receipt: { ...body, mac: hashOf(canonicalJson(body)) } };
+}
+
+/** Receipts recorded and traces, as the trace contract answers them (nothing matched by the fake). */
+function traceHandlers(): Record<string, FakeHandler> {
+  return {
+    'trace:RecordDataUse': (i, options) => {
+      const receipts = JSON.parse(options.transient?.['receipts'] ?? '[]') as {
+        accessId: string;
+        exportId: string | null;
+      }[];
+      return {
+        custodian: i['custodian'],
+        accessIds: receipts.map((r) => r.accessId),
+        exportId: receipts[0]?.exportId ?? null,
+      };
+    },
+    'trace:TraceLeak': (i) => {
+      const rows = i['rows'] as { pseudonym: string | null }[];
+      const withPseudonym = rows.filter((r) => r.pseudonym !== null).length;
+      return {
+        exact: [],
+        exports: [],
+        rowsWithPseudonym: withPseudonym,
+        rowsUnexplained: withPseudonym,
+        receipts: [],
+        searched: ['Hospital1MSP', 'Hospital2MSP'],
+      };
+    },
+  };
+}
+
 /** Access decisions, content reads and break-glass reviews. */
 function accessHandlers(): Record<string, FakeHandler> {
   return {
     'access:AccessRecord': (i) => decisionFixture(i),
-    'access:ReadRecordContent': (i) => ({
-      recordId: i['recordId'],
-      version: 1,
-      contentHash: hashOf('x'),
-      // De-identified at the source as the chaincode does: codes, years, the study pseudonym.
-      resource: {
-        resourceType: 'Condition',
-        code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
-        subject: { reference: 'Patient/5d0f6c1e2b7a49d3a8e4f01c9b6d2e77' },
-        recordedDate: '2025',
-      },
-      salt: null,
-      deidentified: true,
-    }),
+    'access:ReadRecordContent': (i) => contentFixture(i),
     'access:ReviewBreakGlass': (i) => {
       const review = {
         accessId: i['accessId'],
@@ -495,6 +561,7 @@ export function defaultHandlers(): Record<string, FakeHandler> {
     ...consentHandlers(),
     ...recordHandlers(),
     ...accessHandlers(),
+    ...traceHandlers(),
     ...studyAuditHealthHandlers(),
     ...insuranceHandlers(),
   };

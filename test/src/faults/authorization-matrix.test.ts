@@ -172,6 +172,8 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   (admins and attendings), of its own claims; claim reads also the regulator's staff. A batch in a
  *   currency the pair has no open entries in is 409; balances are the pair's billing staff's; the
  *   claim report the regulator's.
+ * - Leak tracing (docs/leak-tracing.md): a regulator auditor (every hospital's receipts) and hospital
+ *   admins (their own hospital's receipts); staff, researchers and the regulator's admin are refused.
  */
 const HTTP_TABLE = [
   'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   401',
@@ -214,6 +216,7 @@ const HTTP_TABLE = [
   'GET /v1/audit/{id}                  | A   A   403 403 403 404 404 404 404 A   A   403 401',
   'GET /v1/reports/compliance          | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'POST /v1/break-glass/{id}/review    | A   403 403 403 403 403 403 403 403 403 A   403 401',
+  'POST /v1/incidents/trace            | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'GET /v1/alerts                      | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'POST /v1/coverages                  | 403 403 403 403 403 403 403 403 403 403 403 403 401',
   'POST /v1/coverages/{id}/changes     | 403 403 403 403 403 403 403 403 403 403 403 403 401',
@@ -272,6 +275,9 @@ const HTTP_TABLE = [
  * - OpenRecordListing commits every caller's decision (a denial is audited, as AccessRecord's), the
  *   regulator's staff excepted (their org's collection cannot hold another org's listing: F);
  *   ListPatientRecords of a listing id the caller did not open: ANG.
+ * - RecordDataUse (docs/leak-tracing.md): the recipient of a data-use receipt records it; a caller
+ *   presenting someone else's receipt: RI (`[RECEIPT_INVALID]`). TraceLeak: a regulator auditor and
+ *   hospital admins (their own receipts); nobody else may learn who holds copies of what.
  */
 const DIRECT_TABLE = [
   'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
@@ -303,6 +309,8 @@ const DIRECT_TABLE = [
   'PurgeStagedContent     | A   F   F   F   F   NF  F   F   F   F   F   NR',
   'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D',
   'ReadRecordContent      | ANG A   A   A   A   ANG A   ANG A   ANG ANG NR',
+  'RecordDataUse          | RI  A   A   A   A   RI  A   RI  A   RI  RI  NR',
+  'TraceLeak              | A   F   F   F   F   A   F   F   F   F   A   NR',
   'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
   'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A',
   'ListPatientRecords     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
@@ -341,6 +349,7 @@ const AUTHZ_CODES: Readonly<Record<string, string>> = {
   BENCH_LOADER_DISABLED: 'BLD',
   ALREADY_EXISTS: 'AE',
   NOT_FOUND: 'NF',
+  RECEIPT_INVALID: 'RI',
 };
 
 /** Every peer org of the consortium (the registry's endorsements are chosen among them). */
@@ -1188,6 +1197,15 @@ describe('authorization matrix', () => {
       },
       'GET /v1/alerts': { request: () => ({ method: 'GET', path: '/v1/alerts' }) },
       ...insuranceRequests(patient.did, fx.orgConsent),
+      'POST /v1/incidents/trace': {
+        request: () => ({
+          method: 'POST',
+          path: '/v1/incidents/trace',
+          body: {
+            document: [{ resourceType: 'Condition', subject: { reference: `Patient/${'0'.repeat(32)}` } }],
+          },
+        }),
+      },
     };
 
     const results: MatrixResult<HttpCaller>[] = [];
@@ -1254,6 +1272,7 @@ describe('authorization matrix', () => {
     const victims: Partial<Record<OrgName, string>> = {};
     const staged: Partial<Record<DirectCaller, Body>> = {};
     const grants: Partial<Record<DirectCaller, string>> = {};
+    const receipts: Partial<Record<DirectCaller, Body>> = {};
     const consents = new Pool();
     let nextKey: P256PrivateJwk | undefined;
     let recovery: ReturnType<typeof recoveryOf> | undefined;
@@ -1417,7 +1436,18 @@ describe('authorization matrix', () => {
         input: (who) => ({
           arg: { recordId: fx.recordId, custodian: 'Hospital1MSP', accessId: grants[who] ?? fx.auditEventId },
         }),
+        onAllow: (who, out) => {
+          receipts[who] = (out as { receipt: Body }).receipt;
+        },
       },
+      // Each reader records its own receipt; anyone else presents the first reader's and is refused.
+      RecordDataUse: {
+        input: (who) => ({
+          arg: { custodian: 'Hospital1MSP' },
+          transient: { receipts: bytesOf([receipts[who] ?? receipts.h1Attending ?? {}]) },
+        }),
+      },
+      TraceLeak: { input: () => ({ arg: { hashes: [], rows: [], receipts: [] } }) },
       ReviewBreakGlass: {
         input: (_who, allow) => ({
           arg: { accessId: fx.breakGlassDirect.next(allow), custodian: 'Hospital1MSP', outcome: 'justified' },

@@ -201,6 +201,14 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
         custodian: 'Hospital9MSP',
       },
     ),
+    // A trace reads the marks of at most 1,000 rows; the document never reaches the ledger.
+    post('leak trace with more rows than a trace reads', '/v1/incidents/trace', {
+      document: Array.from({ length: 1001 }, (_, i) => ({
+        resourceType: 'Condition',
+        subject: { reference: `Patient/${i.toString(16).padStart(32, '0')}` },
+        note: canary,
+      })),
+    }),
     {
       name: 'audit with a forged cursor',
       method: 'GET',

@@ -20,6 +20,7 @@ import { claimIdSchema } from './claim';
 import { compactJwsSchema, isoTimeSchema } from './common';
 import { consentScopeSchema } from './consent';
 import { versionSchema } from './record';
+import { dataUseReceiptSchema } from './trace';
 
 /**
  * How far a proposal's timestamp, which its signer chooses, may be from the clock of the peer that
@@ -122,8 +123,16 @@ export const readRecordContentInput = z.strictObject({
   recordId: recordIdSchema,
   custodian: mspIdSchema,
   accessId: txIdSchema,
+  /**
+   * Research reads: the export (dataset) the row belongs to, chosen by the reader's gateway (its
+   * first granted access id); default the access id. The row's pseudonym is per export and recipient.
+   */
+  exportId: txIdSchema.optional(),
 });
-/** ReadRecordContent output: the resource (de-identified for research, then without salt). */
+/**
+ * ReadRecordContent output: the resource (de-identified for research, then without salt), and the
+ * data-use receipt the custodian's peer issued for exactly these bytes (docs/leak-tracing.md).
+ */
 export const readRecordContentOutput = z.object({
   recordId: recordIdSchema,
   version: versionSchema,
@@ -131,6 +140,7 @@ export const readRecordContentOutput = z.object({
   resource: z.record(z.string(), z.unknown()),
   salt: z.string().nullable(),
   deidentified: z.boolean(),
+  receipt: dataUseReceiptSchema,
 });
 
 /**

@@ -54,4 +54,5 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   CollectionKeyInstalled: null,
   StudySecretInstalled: null,
   RecordListingOpened: null,
+  DataUseRecorded: null,
 };
