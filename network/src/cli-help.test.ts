@@ -16,6 +16,8 @@ const COMMANDS = [
   'deploy',
   'compose',
   'token',
+  'add-org',
+  'upgrade',
   'fabric-install',
 ];
 

@@ -135,7 +135,7 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('SubmitClaim'), 'insurance:SubmitClaim');
     assert.equal(qualifiedName('ListPatientRecords'), 'listing:ListPatientRecords');
     assert.equal(qualifiedName('TraceLeak'), 'trace:TraceLeak');
-    assert.equal(Object.keys(transactions).length, 60);
+    assert.equal(Object.keys(transactions).length, 61);
   });
 });
 

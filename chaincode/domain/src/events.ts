@@ -25,6 +25,7 @@ const common = { txId: txIdSchema, txTime: z.iso.datetime() };
  */
 export const events = {
   ConsortiumInitialized: z.object({ orgs: z.array(mspIdSchema), regulator: mspIdSchema, ...common }),
+  ConsortiumOrgJoined: z.object({ org: mspIdSchema, orgs: z.array(mspIdSchema), ...common }),
   CollectionKeyInstalled: z.object({ org: mspIdSchema, ...common }),
   StudySecretInstalled: z.object({ org: mspIdSchema, ...common }),
   StaffRegistered: z.object({ did: z.string(), org: mspIdSchema, role: roleSchema, ...common }),

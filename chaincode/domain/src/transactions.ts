@@ -260,6 +260,13 @@ export const transactions = {
     input: initConsortiumInput,
     output: consortiumSchema,
   },
+  JoinConsortium: {
+    contract: 'consortium',
+    kind: 'submit',
+    endorsement: 'all-orgs',
+    input: emptyInputSchema,
+    output: consortiumSchema,
+  },
   InstallCollectionKey: {
     contract: 'consortium',
     kind: 'submit',

@@ -244,6 +244,17 @@ export class Ledger {
     await this.#stub.setStateValidationParameter(key, policyBytes(allOf(c.orgs)));
   }
 
+  /**
+   * Replaces the consortium with one more org (JoinConsortium); the write needs every former member's
+   * endorsement (the key's policy), and afterwards every member's, the new one included.
+   */
+  async replaceConsortium(c: Consortium): Promise<void> {
+    const key = this.#key(KeyFamily.consortium, []);
+    await this.#put(key, c);
+    await this.#stub.setStateValidationParameter(key, policyBytes(allOf(c.orgs)));
+    this.#consortium = c;
+  }
+
   /** Writes an org's sealed collection key, once. */
   async installCollectionKey(mspId: string, key: Buffer): Promise<void> {
     const collection = sealedCollection(mspId);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { AccessDecision, DataUseReceipt, RecordAnchor } from '@medledger/domain';
+import type { AccessDecision, ConsentState, DataUseReceipt, RecordAnchor } from '@medledger/domain';
 import type { FakeSigner } from './fake-identity';
-import { uid, type Harness, type TestPatient } from './harness';
+import { daysFromNow, patientJws, registerStaff, uid, type Harness, type TestPatient } from './harness';
 
 /** A Condition with an ICD-11 code (synthetic, no real person). */
 export function condition(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -39,6 +39,34 @@ export function recordMeta(recordId: string, version = 1) {
 export interface PresentedConsent {
   consentId: string;
   jws: string;
+}
+
+/**
+ * The patient's signed grant for 30 days of diagnoses up to level 3 (`body` adds or overrides terms:
+ * the grantee, the purpose), relayed by a new Hospital1 nurse; returns what the patient presents.
+ */
+export async function grantConsent(
+  h: Harness,
+  patient: TestPatient,
+  body: Record<string, unknown>,
+): Promise<PresentedConsent> {
+  const relay = await registerStaff(h, 'Hospital1MSP', 'nurse', 'cardiology');
+  const jws = patientJws(h, patient, {
+    typ: 'medledger.consent.grant',
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    purpose: 'treatment',
+    periodStart: daysFromNow(h, -1),
+    periodEnd: daysFromNow(h, 30),
+    ...body,
+  });
+  const { result } = await h.submit<ConsentState>(
+    relay,
+    'consent:GrantConsent',
+    {},
+    { transient: { consent: { jws } } },
+  );
+  return { consentId: result.consentId, jws };
 }
 
 /** Asks for access to a record (consents presented in the transient map); asserts it committed. */

@@ -48,7 +48,8 @@ async function granteeOrgOfGrant(ctx: ServiceContext, jws: string): Promise<stri
     grantee.data.kind === 'study'
       ? (await ctx.ledger.evaluate(ctx.caller, 'GetStudy', { studyId: grantee.data.studyId })).org
       : undefined;
-  const org = granteeOrgOf(grantee.data, await ctx.ledger.orgs(ctx.caller), studyOrg);
+  const named = studyOrg ?? (grantee.data.kind === 'org' ? grantee.data.mspId : undefined);
+  const org = granteeOrgOf(grantee.data, await ctx.ledger.orgs(ctx.caller, named), studyOrg);
   if (org === undefined) throw invalidJws('the grantee is not of the consortium');
   return org;
 }

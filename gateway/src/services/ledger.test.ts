@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
 
 import {
   generatePatientKey,
@@ -38,6 +39,7 @@ const subject = { patientDid };
 /** A valid input of every transaction (the compiler asks for one when the registry grows). */
 const INPUTS: Record<TransactionName, unknown> = {
   InitConsortium: { orgs: ORGS },
+  JoinConsortium: {},
   InstallCollectionKey: {},
   InstallStudySecret: {},
   GetConsortium: {},
@@ -344,7 +346,11 @@ describe('the ledger refuses calls the registry does not declare', () => {
       ),
       (err: unknown) => err instanceof AppError && err.status === 404,
     );
-    assert.equal(fake.calls.length, 0);
+    // The consortium is read again in case it admitted the org since; nothing else is sent.
+    assert.deepEqual(
+      fake.calls.map((c) => c.fn),
+      ['consortium:GetConsortium', 'consortium:GetConsortium'],
+    );
   });
 
   it('when the insurer resolves a hospital dispute, then the hospital it names endorses with the insurer and the regulator; an unknown insurer is a 404', async () => {
@@ -472,5 +478,36 @@ describe('the journaled ledger', () => {
     assert.equal(plain.options.failpoint, undefined);
     assert.equal(plain.options.onEndorsed, undefined);
     assert.equal(journal.heard.length, 1);
+  });
+});
+
+describe('the ledger follows the consortium as it admits orgs', () => {
+  it('when the consortium admitted an org after it was read, then a call naming the org reads it again and endorses with it', async () => {
+    const fake = new FakeLedgerClient();
+    const ledger = new Ledger(fake, { org: ORG, orgs: ORGS });
+    const admitted = `Hospital${String(3 + randomInt(90))}MSP`;
+    fake.handlers['consortium:GetConsortium'] = () => ({
+      orgs: [...ORGS, admitted],
+      regulator: REGULATOR,
+      txId: txId(),
+      txTime: new Date(0).toISOString(),
+    });
+    await ledger.submit(
+      caller,
+      'GrantConsent',
+      {},
+      { granteeOrg: admitted, transient: { consent: { jws } } },
+    );
+    await ledger.submit(
+      caller,
+      'GrantConsent',
+      {},
+      { granteeOrg: admitted, transient: { consent: { jws } } },
+    );
+    assert.equal(fake.callsOf('consortium:GetConsortium').length, 1);
+    assert.deepEqual(fake.callsOf('consent:GrantConsent')[1]?.options.endorsingOrganizations, [
+      admitted,
+      REGULATOR,
+    ]);
   });
 });

@@ -149,6 +149,19 @@ class ConsortiumOrgs {
     if (known !== undefined) this.#orgs = Promise.resolve([...known]);
   }
 
+  /**
+   * The orgs, read again when `wanted` is not among those read before: the consortium admits orgs
+   * (JoinConsortium) while gateways run, and a gateway that read it earlier would otherwise refuse
+   * the new org as a custodian or grantee until it restarts. One read per miss; an org that is still
+   * not a member stays refused.
+   */
+  async including(wanted: string, load: () => Promise<readonly string[]>): Promise<readonly string[]> {
+    const orgs = await this.get(load);
+    if (orgs.includes(wanted)) return orgs;
+    this.#orgs = undefined;
+    return this.get(load);
+  }
+
   get(load: () => Promise<readonly string[]>): Promise<readonly string[]> {
     if (this.#orgs === undefined) {
       const loading = load();
@@ -178,9 +191,13 @@ export class Ledger {
     return this.#org;
   }
 
-  /** The consortium's peer orgs (read with `caller`'s identity the first time). */
-  orgs(caller: LedgerCaller): Promise<readonly string[]> {
-    return this.#consortium.get(async () => (await this.evaluate(caller, 'GetConsortium', {})).orgs);
+  /**
+   * The consortium's peer orgs (read with `caller`'s identity the first time), read again when
+   * `wanted` is not among them (an org admitted since).
+   */
+  orgs(caller: LedgerCaller, wanted?: string): Promise<readonly string[]> {
+    const load = async () => (await this.evaluate(caller, 'GetConsortium', {})).orgs;
+    return wanted === undefined ? this.#consortium.get(load) : this.#consortium.including(wanted, load);
   }
 
   /** The orgs that endorse or answer a call of `spec`, `undefined` when Fabric chooses. */
@@ -209,7 +226,7 @@ export class Ledger {
     if (!NAMES_CONSORTIUM_ORGS.has(spec.endorsement)) {
       return endorsingOrgs(spec.endorsement, { caller: this.#org, orgs: [this.#org] });
     }
-    const orgs = await this.orgs(caller);
+    const orgs = await this.orgs(caller, custodian ?? granteeOrg);
     for (const [role, org] of [
       ['custodian', custodian],
       ['grantee org', granteeOrg],

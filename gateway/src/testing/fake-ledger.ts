@@ -469,6 +469,7 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
   return {
     'consortium:GetConsortium': () => consortiumFixture(),
     'consortium:InitConsortium': () => consortiumFixture(),
+    'consortium:JoinConsortium': () => consortiumFixture(),
     'consortium:InstallCollectionKey': () => ({ collection: 'sealed-hospital1', txId: txId() }),
     'consortium:InstallStudySecret': () => ({ collection: 'custodians', txId: txId() }),
     'study:RegisterStudy': (i) => studyFixture(i),

@@ -250,7 +250,9 @@ const HTTP_TABLE = [
  * exist). Same columns as above, the patient (who has no Fabric identity) replaced by the
  * unregistered person. Where the REST table differs, it is the gateway's own refusal (wrong principal
  * kind, a write naming another custodian) or the audit views' narrower scope.
- * - InitConsortium, InstallCollectionKey: the orgs' NodeOU admins, once at deployment.
+ * - InitConsortium, InstallCollectionKey: the orgs' NodeOU admins, once at deployment. JoinConsortium:
+ *   the NodeOU admin of an org admitted to the channel and not yet a member (every caller here is a
+ *   member already).
  * - InstallStudySecret: the NodeOU admins of the custodians' collection's members (the hospitals and
  *   the regulator, never the research institute), once at deployment.
  * - GetConsent: the grantee org's members and the regulator's admin and auditors; another org is
@@ -281,6 +283,7 @@ const HTTP_TABLE = [
  */
 const DIRECT_TABLE = [
   'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
+  'JoinConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
   'InstallCollectionKey   | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
   'InstallStudySecret     | AE  F   F   F   F   AE  F   F   F   AE  F   F',
   'GetConsortium          | A   A   A   A   A   A   A   A   A   A   A   A',
@@ -1286,6 +1289,7 @@ describe('authorization matrix', () => {
     const stagedInputOf = (who: DirectCaller): Body => staged[who] ?? staged.h1Attending ?? {};
     const specs: Record<TransactionName, Spec> = {
       InitConsortium: { input: () => ({ arg: { orgs: ALL_ORGS } }) },
+      JoinConsortium: { input: () => ({ arg: {} }) },
       InstallCollectionKey: {
         input: () => ({
           arg: {},

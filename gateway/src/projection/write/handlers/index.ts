@@ -51,6 +51,7 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   StudyDecided: null,
   StudyChanged: null,
   ConsortiumInitialized: null,
+  ConsortiumOrgJoined: null,
   CollectionKeyInstalled: null,
   StudySecretInstalled: null,
   RecordListingOpened: null,
