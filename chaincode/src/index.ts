@@ -8,6 +8,7 @@ import { IdentityContract } from './identity-contract';
 import { ListingContract } from './listing-contract';
 import { RecordContract } from './record-contract';
 import { StudyContract } from './study-contract';
+import { SummaryContract } from './summary-contract';
 
 export { AccessContract } from './access-contract';
 export { AuditContract } from './audit-contract';
@@ -19,6 +20,7 @@ export { IdentityContract } from './identity-contract';
 export { ListingContract } from './listing-contract';
 export { RecordContract } from './record-contract';
 export { StudyContract } from './study-contract';
+export { SummaryContract } from './summary-contract';
 
 /** The contracts the chaincode server exposes; nothing else is callable. */
 export const contracts = [
@@ -29,6 +31,7 @@ export const contracts = [
   RecordContract,
   AccessContract,
   ListingContract,
+  SummaryContract,
   StudyContract,
   AuditContract,
   BenchContract,

@@ -181,6 +181,18 @@ export const events = {
     reason: listingReasonSchema,
     ...common,
   }),
+  /**
+   * A patient's own access to their summary records at one custodian, relayed by an org: ids and a
+   * count only. The patient and the records are in the custodian's sealed collection.
+   */
+  PatientAccessOpened: z.object({
+    accessId: txIdSchema,
+    custodian: mspIdSchema,
+    actorDid: z.string(),
+    actorMsp: mspIdSchema,
+    records: z.number().int().min(0),
+    ...common,
+  }),
 } as const;
 
 /** The name of a chaincode event. */

@@ -73,6 +73,13 @@ import {
   openRecordListingTransient,
 } from './schemas/listing';
 import {
+  openPatientAccessInput,
+  openPatientAccessOutput,
+  openPatientAccessTransient,
+  readPatientContentInput,
+  readPatientContentOutput,
+} from './schemas/summary';
+import {
   changeStudyInput,
   cohortPageSchema,
   decideStudyInput,
@@ -432,6 +439,21 @@ export const transactions = {
     endorsement: 'regulator',
     input: listPatientRecordsInput,
     output: listPatientRecordsOutput,
+  },
+  OpenPatientAccess: {
+    contract: 'summary',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: openPatientAccessInput,
+    output: openPatientAccessOutput,
+    transient: openPatientAccessTransient,
+  },
+  ReadPatientContent: {
+    contract: 'summary',
+    kind: 'evaluate',
+    endorsement: 'custodian',
+    input: readPatientContentInput,
+    output: readPatientContentOutput,
   },
   ReviewBreakGlass: {
     contract: 'access',

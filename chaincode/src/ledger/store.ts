@@ -23,6 +23,7 @@ import {
   publicConsentSchema,
   qualityReviewSchema,
   recordListingSchema,
+  patientAccessSchema,
   sealedCollection,
   sha256Hex,
   signedIatSchema,
@@ -51,6 +52,7 @@ import {
   type PublicConsent,
   type QualityReview,
   type RecordListing,
+  type PatientAccess,
   type StaffRoleChange,
   type StagedVerdict,
   type StoredAnchor,
@@ -698,6 +700,23 @@ export class Ledger {
   /** A record listing decision by id, from an org's collection. */
   getRecordListing(org: string, listingId: string): Promise<RecordListing | undefined> {
     return this.#getSealed(org, this.#key(KeyFamily.recordListing, [listingId]), recordListingSchema);
+  }
+
+  /** Writes a patient's own access to the custodian's collection, indexed by patient (newest first). */
+  async putPatientAccess(access: PatientAccess): Promise<void> {
+    const org = access.custodian;
+    await this.#putSealed(org, this.#key(KeyFamily.patientAccess, [access.accessId]), access);
+    const patient = await this.#keyed(org, access.patientDid);
+    const inv = invertedTime(Date.parse(access.txTime));
+    await this.#putSealedIndex(
+      org,
+      this.#key(KeyFamily.patientAccessByPatient, [patient, inv, access.accessId]),
+    );
+  }
+
+  /** A patient's own access by id, from the custodian's collection. */
+  getPatientAccess(custodian: string, accessId: string): Promise<PatientAccess | undefined> {
+    return this.#getSealed(custodian, this.#key(KeyFamily.patientAccess, [accessId]), patientAccessSchema);
   }
 
   #reviewKey(custodian: string, recordId: string, version: number): string {

@@ -199,7 +199,14 @@ function answerProblems(
   if (route && type === (route.contentType ?? 'application/json')) {
     problems.push(...strictProblems(route.response, example).map((p) => `${where} response example: ${p}`));
   }
-  const searchset = type === 'application/fhir+json';
+  // A FHIR answer is a search page unless documented as a document (the health summary).
+  const bundleType = (v: unknown) => (v !== null && typeof v === 'object' ? (v as Json)['type'] : undefined);
+  const searchset = type === 'application/fhir+json' && bundleType(example) !== 'document';
+  if (type === 'application/fhir+json' && bundleType(value) !== bundleType(example)) {
+    problems.push(
+      `${where}: answered a ${String(bundleType(value))} Bundle, documented ${String(bundleType(example))}`,
+    );
+  }
   problems.push(...fhirProblems(value, `${where} answer`, searchset));
   problems.push(...fhirProblems(example, `${where} response example`, searchset));
   return problems;

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 
 import { toFhirBundle } from '../projection/read/fhir/audit-event';
+import { summaryBundle } from '../services/summary-bundle';
 import type { AuditEventView } from '../projection/read/views';
 
 /** Who sends an example: the token it carries (none for the operations endpoints). */
@@ -636,6 +637,47 @@ const patientExamples: Record<string, OperationExample> = {
         },
       ],
     },
+  },
+  patientSummary: {
+    summary:
+      "The patient reads their health summary across hospitals (a request signed with their key, relayed by this gateway's org): one penicillin allergy anchored at Hospital2, with its hash and salt to verify it",
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    headers: {
+      'Medledger-Patient-Proof': patientJws({ typ: 'medledger.summary.read', aud: 'Hospital1MSP' }),
+    },
+    response: summaryBundle({
+      patientDid: EXAMPLE_PATIENT,
+      assembledBy: 'Hospital1MSP',
+      listingId: hex('summary listing'),
+      now: new Date('2026-10-02T12:00:00.000Z'),
+      items: [
+        {
+          recordId: 'rec-allergy-7',
+          custodian: 'Hospital2MSP',
+          version: 1,
+          category: 'allergy',
+          contentHash: hex('allergy content'),
+          salt: hex('allergy salt'),
+          accessId: hex('patient access'),
+          resource: {
+            resourceType: 'AllergyIntolerance',
+            clinicalStatus: {
+              coding: [
+                {
+                  system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical',
+                  code: 'active',
+                },
+              ],
+            },
+            code: {
+              coding: [{ system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' }],
+            },
+            patient: { reference: 'Patient/example' },
+          },
+        },
+      ],
+    }),
   },
   patientAccessLog: {
     summary: 'The patient reads who accessed their records (with a fresh proof of their key)',

@@ -74,6 +74,8 @@ const INPUTS: Record<TransactionName, unknown> = {
   ReviewBreakGlass: { accessId: txId(), custodian: CUSTODIAN, outcome: 'justified' },
   OpenRecordListing: {},
   ListPatientRecords: { listingId: txId() },
+  OpenPatientAccess: { custodian: CUSTODIAN, records: [{ recordId: 'rec-1', version: 1 }] },
+  ReadPatientContent: { custodian: CUSTODIAN, accessId: txId() },
   RegisterStudy: {
     studyId: 'study-1',
     categories: ['lab'],
@@ -119,6 +121,7 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   VerifyRecord: { content },
   AccessRecord: { consents: [{ consentId: txId(), jws }] },
   OpenRecordListing: { subject, request: { jws } },
+  OpenPatientAccess: { subject, request: { jws } },
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */

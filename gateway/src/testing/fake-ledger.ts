@@ -479,10 +479,60 @@ function listingHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** A problem-list entry as a hospital anchors it (valid R4). */
+export function conditionFixture(): Record<string, unknown> {
+  return {
+    resourceType: 'Condition',
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
+    code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+    subject: { reference: 'Patient/example' },
+  };
+}
+
+/** The patient's own summary reads: each opened access returns its records as problem-list entries. */
+function summaryHandlers(): Record<string, FakeHandler> {
+  const opened = new Map<string, { custodian: string; records: { recordId: string; version: number }[] }>();
+  return {
+    'summary:OpenPatientAccess': (i) => {
+      const accessId = txId();
+      const records = i['records'] as { recordId: string; version: number }[];
+      opened.set(accessId, { custodian: String(i['custodian']), records });
+      return {
+        accessId,
+        custodian: i['custodian'],
+        records: records.length,
+        expiresAt: new Date(Date.now() + 120_000).toISOString(),
+      };
+    },
+    'summary:ReadPatientContent': (i) => {
+      const access = opened.get(String(i['accessId']));
+      return {
+        accessId: i['accessId'],
+        custodian: i['custodian'],
+        entries: (access?.records ?? []).map((r) => ({
+          ...r,
+          custodian: access?.custodian,
+          department: 'cardiology',
+          category: 'diagnosis',
+          fhirResourceType: 'Condition',
+          anchoredAt: now(),
+          anchorTxId: txId(),
+          contentHash: hashOf(`${r.recordId}/${String(r.version)}`),
+          resource: conditionFixture(),
+          salt: hashOf('salt'),
+        })),
+      };
+    },
+  };
+}
+
 /** Default answers for every transaction of the registry. */
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
     ...listingHandlers(),
+    ...summaryHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),
     ...recordHandlers(),

@@ -24,6 +24,8 @@ import {
   ApiClient,
   devToken,
   recordListRequest,
+  summaryJws,
+  summaryRequest,
   type ApiResponse,
 } from '../support/api';
 import { chaincodeCode, parseRow, renderMatrix, type MatrixResult } from '../support/authz-matrix';
@@ -161,7 +163,8 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  * - The access log is the patient's own, with a proof of their key.
  * - Record discovery (docs/patients.md): the patient with a signed request; hospital clinicians (their
  *   custodianship, their org's consents); anyone else's listing is denied (audited), the regulator's
- *   staff refused.
+ *   staff refused. The health summary is that listing and then the reads it allows, so it answers
+ *   as the listing does (the patient with a signed summary request).
  */
 const HTTP_TABLE = [
   'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   401',
@@ -189,6 +192,7 @@ const HTTP_TABLE = [
   'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/access-log   | 403 403 403 403 403 403 403 403 403 403 403 A   401',
   'GET /v1/patients/{did}/records      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
+  'GET /v1/patients/{did}/summary      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
   'POST /v1/studies                    | 403 403 403 403 403 403 403 403 A   403 403 403 401',
   'GET /v1/studies/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'GET /v1/studies/{id}/cohort         | 403 403 403 403 403 403 403 A   A   403 A   403 401',
@@ -239,6 +243,9 @@ const HTTP_TABLE = [
  * - OpenRecordListing commits every caller's decision (a denial is audited, as AccessRecord's), the
  *   regulator's staff excepted (their org's collection cannot hold another org's listing: F);
  *   ListPatientRecords of a listing id the caller did not open: ANG.
+ * - OpenPatientAccess: the patient's signed summary request (addressed to the caller's org) is what
+ *   authorizes, relayed by any active member; the regulator's staff are refused (F).
+ *   ReadPatientContent of an id that is no patient access of the caller: ANG.
  */
 const DIRECT_TABLE = [
   'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
@@ -273,6 +280,8 @@ const DIRECT_TABLE = [
   'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
   'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A',
   'ListPatientRecords     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
+  'OpenPatientAccess      | A   A   A   A   A   A   A   A   A   F   F   NR',
+  'ReadPatientContent     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
   'RegisterStudy          | F   F   F   F   F   F   F   F   A   F   F   NR',
   'GetStudy               | A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   NR',
@@ -906,6 +915,13 @@ describe('authorization matrix', () => {
           headers: who === 'patient' ? (recordListRequest(patient, 'Hospital1MSP').headers ?? {}) : {},
         }),
       },
+      'GET /v1/patients/{did}/summary': {
+        request: (who) => ({
+          method: 'GET',
+          path: `${pd}/summary`,
+          headers: who === 'patient' ? (summaryRequest(patient, 'Hospital1MSP').headers ?? {}) : {},
+        }),
+      },
       'POST /v1/studies': {
         request: () => ({
           method: 'POST',
@@ -1204,6 +1220,20 @@ describe('authorization matrix', () => {
         input: () => ({ arg: {}, transient: { subject: bytesOf({ patientDid: patient.did }) } }),
       },
       ListPatientRecords: { input: () => ({ arg: { listingId: fx.auditEventId } }) },
+      OpenPatientAccess: {
+        input: (who) => ({
+          arg: { custodian: 'Hospital1MSP', records: [{ recordId: fx.recordId, version: 1 }] },
+          transient: {
+            subject: bytesOf({ patientDid: patient.did }),
+            request: bytesOf({
+              jws: summaryJws(patient, mspOf(who === 'unregistered' ? 'Hospital1' : orgOf(who))),
+            }),
+          },
+        }),
+      },
+      ReadPatientContent: {
+        input: () => ({ arg: { custodian: 'Hospital1MSP', accessId: fx.auditEventId } }),
+      },
       RegisterStudy: {
         input: () => ({
           arg: newStudy(),

@@ -228,6 +228,22 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       },
     },
     {
+      // Refused at endorsement of the listing (the chaincode verifies the request), so nothing is written.
+      name: 'health summary with an unsigned (alg none) patient request',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/summary`,
+      headers: {
+        'Medledger-Patient-Proof': algNoneJws({
+          typ: 'medledger.summary.read',
+          patientDid: otherPatientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          aud: canary,
+        }),
+      },
+    },
+    {
       name: 'access log with a forged cursor',
       method: 'GET',
       path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log?cursor=${b64({ canary })}`,
@@ -284,6 +300,7 @@ export async function sweepGateway(
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/consents`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/records`,
+    `/v1/patients/${encodeURIComponent(otherPatientDid)}/summary`,
     `/v1/audit?patient=${encodeURIComponent(otherPatientDid)}`,
   ]) {
     cases.push({ name: `stranger patient GET ${path.slice(0, 40)}`, method: 'GET', path, token: stranger });

@@ -40,4 +40,5 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   CollectionKeyInstalled: null,
   StudySecretInstalled: null,
   RecordListingOpened: null,
+  PatientAccessOpened: null,
 };
