@@ -3,6 +3,7 @@ import { AuditContract } from './audit-contract';
 import { BenchContract } from './bench-contract';
 import { ConsentContract } from './consent-contract';
 import { ConsortiumContract } from './consortium-contract';
+import { ErasureContract } from './erasure-contract';
 import { HealthContract } from './health-contract';
 import { IdentityContract } from './identity-contract';
 import { ListingContract } from './listing-contract';
@@ -15,6 +16,7 @@ export { AuditContract } from './audit-contract';
 export { BenchContract } from './bench-contract';
 export { ConsentContract } from './consent-contract';
 export { ConsortiumContract } from './consortium-contract';
+export { ErasureContract } from './erasure-contract';
 export { HealthContract } from './health-contract';
 export { IdentityContract } from './identity-contract';
 export { ListingContract } from './listing-contract';
@@ -32,6 +34,7 @@ export const contracts = [
   AccessContract,
   ListingContract,
   SummaryContract,
+  ErasureContract,
   StudyContract,
   AuditContract,
   BenchContract,

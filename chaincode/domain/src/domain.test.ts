@@ -134,7 +134,8 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
     assert.equal(qualifiedName('ListPatientRecords'), 'listing:ListPatientRecords');
     assert.equal(qualifiedName('OpenPatientAccess'), 'summary:OpenPatientAccess');
-    assert.equal(Object.keys(transactions).length, 46);
+    assert.equal(qualifiedName('RequestErasure'), 'erasure:RequestErasure');
+    assert.equal(Object.keys(transactions).length, 49);
   });
 });
 

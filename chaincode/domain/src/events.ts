@@ -12,6 +12,8 @@ import {
   staffStatusSchema,
 } from './vocabulary';
 import { listingModeSchema, listingReasonSchema } from './schemas/listing';
+import { erasureAnswerSchema, erasureRefusalSchema } from './schemas/erasure-request';
+import { versionSchema } from './schemas/record';
 
 import { ethicsDecisionSchema, studyStateSchema } from './research/study-lifecycle';
 import { STUDY_CHANGES } from './schemas/study';
@@ -191,6 +193,28 @@ export const events = {
     actorDid: z.string(),
     actorMsp: mspIdSchema,
     records: z.number().int().min(0),
+    ...common,
+  }),
+  /**
+   * A patient's erasure request to a custodian, with its deadline: ids only. The patient is in the
+   * custodian's sealed collection; the deadline is public so that any report sees the request go overdue.
+   */
+  ErasureRequested: z.object({
+    requestId: txIdSchema,
+    custodian: mspIdSchema,
+    recordId: recordIdSchema,
+    dueAt: z.string(),
+    ...common,
+  }),
+  /** The custodian's answer to an erasure request: erased (which versions) or refused (the legal code). */
+  ErasureRequestAnswered: z.object({
+    requestId: txIdSchema,
+    custodian: mspIdSchema,
+    recordId: recordIdSchema,
+    answer: erasureAnswerSchema,
+    refusal: erasureRefusalSchema.nullable(),
+    versions: z.array(versionSchema),
+    late: z.boolean(),
     ...common,
   }),
 } as const;

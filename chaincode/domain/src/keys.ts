@@ -68,6 +68,10 @@ export const KeyFamily = {
   patientAccess: 'patient-access',
   /** Sealed index (custodian): patient accesses of a patient (keyed hash of the DID), newest first. */
   patientAccessByPatient: 'patient-access~patient',
+  /** Sealed (custodian): a patient's erasure request and its answer. */
+  erasureRequest: 'erasure-request',
+  /** Sealed index (custodian): erasure requests of a patient (keyed hash of the DID). */
+  erasureRequestByPatient: 'erasure-request~patient',
   /** Sealed (grantee): a consent with its signed payload and terms. */
   consentTerms: 'consent-terms',
   /** Sealed index (grantee): consents of a patient (keyed hash of the DID). */

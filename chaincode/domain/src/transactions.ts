@@ -80,6 +80,14 @@ import {
   readPatientContentOutput,
 } from './schemas/summary';
 import {
+  answerErasureRequestInput,
+  erasureRequestStateSchema,
+  listErasureRequestsInput,
+  listErasureRequestsOutput,
+  requestErasureInput,
+  requestErasureTransient,
+} from './schemas/erasure-request';
+import {
   changeStudyInput,
   cohortPageSchema,
   decideStudyInput,
@@ -454,6 +462,28 @@ export const transactions = {
     endorsement: 'custodian',
     input: readPatientContentInput,
     output: readPatientContentOutput,
+  },
+  RequestErasure: {
+    contract: 'erasure',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: requestErasureInput,
+    output: erasureRequestStateSchema,
+    transient: requestErasureTransient,
+  },
+  AnswerErasureRequest: {
+    contract: 'erasure',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: answerErasureRequestInput,
+    output: erasureRequestStateSchema,
+  },
+  ListErasureRequests: {
+    contract: 'erasure',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: listErasureRequestsInput,
+    output: listErasureRequestsOutput,
   },
   ReviewBreakGlass: {
     contract: 'access',

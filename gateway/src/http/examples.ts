@@ -89,6 +89,19 @@ const RECOVERY_JWK = {
 const RECOVERY_THUMBPRINT = hex('recovery key').slice(0, 43);
 const ROLE_CHANGE = hex('propose role change');
 
+/** A patient's erasure request that Hospital1 left unanswered past its 30 days. */
+const OVERDUE_ERASURE_REQUEST = {
+  requestId: hex('erasure request'),
+  custodian: 'Hospital1MSP',
+  recordId: RECORD,
+  requestedAt: '2026-08-20T09:00:00.000Z',
+  dueAt: '2026-09-19T09:00:00.000Z',
+  status: 'overdue',
+  refusal: null,
+  answeredAt: null,
+  late: true,
+};
+
 /** A compact JWS as the patient's app makes it (the 64-byte signature here is made up). */
 function patientJws(payload: Record<string, unknown>): string {
   const signed = {
@@ -719,6 +732,35 @@ const patientExamples: Record<string, OperationExample> = {
           relayedBy: 'Hospital1MSP',
         },
       ],
+      erasureRequests: [OVERDUE_ERASURE_REQUEST],
+    },
+  },
+  requestErasure: {
+    summary:
+      "The patient asks Hospital1 to erase a record (a request signed with their key, naming the custodian and record, relayed by this gateway's org)",
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    body: {
+      jws: patientJws({
+        typ: 'medledger.erasure.request',
+        aud: 'Hospital1MSP',
+        custodian: 'Hospital1MSP',
+        recordId: RECORD,
+      }),
+    },
+    response: {
+      txId: hex('erasure request'),
+      request: {
+        requestId: hex('erasure request'),
+        custodian: 'Hospital1MSP',
+        recordId: RECORD,
+        requestedAt: '2026-10-02T12:00:00.000Z',
+        dueAt: '2026-11-01T12:00:00.000Z',
+        status: 'open',
+        refusal: null,
+        answeredAt: null,
+        late: false,
+      },
     },
   },
 };
@@ -836,6 +878,34 @@ const researcherExamples: Record<string, OperationExample> = {
 
 /** The regulator's views and reviews, and the write baseline. */
 const regulatorExamples: Record<string, OperationExample> = {
+  answerErasureRequest: {
+    summary: "Hospital1's admin refuses a patient's erasure request: the record falls under a retention duty",
+    caller: 'admin',
+    params: { id: hex('erasure request') },
+    body: { answer: 'refused', refusal: 'retention_duty' },
+    response: {
+      txId: hex('erasure answer'),
+      request: {
+        requestId: hex('erasure request'),
+        custodian: 'Hospital1MSP',
+        recordId: RECORD,
+        requestedAt: '2026-10-02T12:00:00.000Z',
+        dueAt: '2026-11-01T12:00:00.000Z',
+        status: 'refused',
+        refusal: 'retention_duty',
+        answeredAt: '2026-10-09T08:00:00.000Z',
+        late: false,
+      },
+    },
+  },
+  listErasureRequests: {
+    summary: "The hospital's erasure requests left unanswered past their deadline",
+    caller: 'admin',
+    query: { status: 'overdue' },
+    response: {
+      items: [OVERDUE_ERASURE_REQUEST],
+    },
+  },
   ping: {
     summary: 'The empty transaction the benchmarks compare writes with',
     caller: 'clinician',
@@ -899,6 +969,13 @@ const regulatorExamples: Record<string, OperationExample> = {
       consentsExpiringSoon: [],
       recordsHeldForReview: [],
       erasures: [],
+      erasureRequests: [
+        {
+          ...OVERDUE_ERASURE_REQUEST,
+          txId: hex('erasure request'),
+          blockNumber: 51,
+        },
+      ],
       truncated: [],
     },
   },

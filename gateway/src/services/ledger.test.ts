@@ -76,6 +76,9 @@ const INPUTS: Record<TransactionName, unknown> = {
   ListPatientRecords: { listingId: txId() },
   OpenPatientAccess: { custodian: CUSTODIAN, records: [{ recordId: 'rec-1', version: 1 }] },
   ReadPatientContent: { custodian: CUSTODIAN, accessId: txId() },
+  RequestErasure: { custodian: CUSTODIAN, recordId: 'rec-1' },
+  AnswerErasureRequest: { requestId: txId(), answer: 'erased' },
+  ListErasureRequests: {},
   RegisterStudy: {
     studyId: 'study-1',
     categories: ['lab'],
@@ -122,6 +125,7 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   AccessRecord: { consents: [{ consentId: txId(), jws }] },
   OpenRecordListing: { subject, request: { jws } },
   OpenPatientAccess: { subject, request: { jws } },
+  RequestErasure: { subject, request: { jws } },
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */

@@ -528,11 +528,44 @@ function summaryHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** An erasure request's state as the chaincode answers it. */
+export function erasureRequestFixture(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    requestId: txId(),
+    custodian: 'Hospital1MSP',
+    recordId: 'rec-1',
+    requestedAt: now(),
+    dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    status: 'open',
+    refusal: null,
+    answeredAt: null,
+    late: false,
+    ...over,
+  };
+}
+
+/** Erasure requests: recorded open, answered as asked, none listed. */
+function erasureHandlers(): Record<string, FakeHandler> {
+  return {
+    'erasure:RequestErasure': (i) =>
+      erasureRequestFixture({ custodian: i['custodian'], recordId: i['recordId'] }),
+    'erasure:AnswerErasureRequest': (i) =>
+      erasureRequestFixture({
+        requestId: i['requestId'],
+        status: i['answer'],
+        refusal: i['refusal'] ?? null,
+        answeredAt: now(),
+      }),
+    'erasure:ListErasureRequests': () => ({ items: [] }),
+  };
+}
+
 /** Default answers for every transaction of the registry. */
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
     ...listingHandlers(),
     ...summaryHandlers(),
+    ...erasureHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),
     ...recordHandlers(),

@@ -243,6 +243,27 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
         }),
       },
     },
+    // Refused by the gateway (not an erasure request of the path's patient) before any ledger call.
+    post(
+      'erasure request signed for another patient',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/erasure-requests`,
+      {
+        jws: algNoneJws({
+          typ: 'medledger.erasure.request',
+          patientDid: `did:medledger:patient:${canary}`,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          aud: 'Hospital1MSP',
+          custodian: 'Hospital1MSP',
+          recordId: canary,
+        }),
+      },
+    ),
+    post('erasure answer without its legal reason', `/v1/erasure-requests/${'0'.repeat(64)}/answer`, {
+      answer: 'refused',
+      canary,
+    }),
     {
       name: 'access log with a forged cursor',
       method: 'GET',

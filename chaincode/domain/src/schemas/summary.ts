@@ -1,17 +1,10 @@
 import { z } from 'zod';
-import {
-  departmentSchema,
-  mspIdSchema,
-  patientDidSchema,
-  recordIdSchema,
-  sha256HexSchema,
-  txIdSchema,
-} from '../ids';
+import { mspIdSchema, patientDidSchema, recordIdSchema, sha256HexSchema, txIdSchema } from '../ids';
 import { SIGNED_PAYLOAD_TYPES } from '../signed-payload';
-import { dataCategorySchema, fhirResourceTypeSchema, type DataCategory } from '../vocabulary';
+import { dataCategorySchema, type DataCategory } from '../vocabulary';
 import { compactJwsSchema, isoTimeSchema } from './common';
 import { nonceSchema } from './consent';
-import { versionSchema } from './record';
+import { storedAnchorSchema, versionSchema } from './record';
 
 /**
  * The sections of a patient's health summary, in the shape of the International Patient Summary (HL7
@@ -112,12 +105,14 @@ export const readPatientContentInput = z.strictObject({ custodian: mspIdSchema, 
 
 /** zod: one entry of a summary as its custodian returns it: the content with what verifies it. */
 export const summaryEntrySchema = z.object({
-  recordId: recordIdSchema,
-  custodian: mspIdSchema,
-  version: versionSchema,
-  department: departmentSchema,
-  category: dataCategorySchema,
-  fhirResourceType: fhirResourceTypeSchema,
+  ...storedAnchorSchema.pick({
+    recordId: true,
+    custodian: true,
+    version: true,
+    department: true,
+    category: true,
+    fhirResourceType: true,
+  }).shape,
   anchoredAt: isoTimeSchema,
   /** The record's anchoring transaction. */
   anchorTxId: txIdSchema,

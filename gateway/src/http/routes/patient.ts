@@ -4,6 +4,7 @@
  */
 import {
   compactJwsSchema,
+  erasureRequestStateSchema,
   listPatientRecordsOutput,
   consentPageSchema,
   consentStateSchema,
@@ -19,6 +20,7 @@ import * as auditProjection from '../../services/audit-projection';
 import { AppError } from '../../errors';
 import * as consents from '../../services/consents';
 import * as records from '../../services/records';
+import { patientErasureRequests } from '../../services/erasure-requests';
 import { patientSummary } from '../../services/summary';
 import { summaryBundleSchema } from '../../services/summary-bundle';
 import { accessLogPageSchema } from '../../projection/read/views';
@@ -113,7 +115,8 @@ function patientSummaryRoute(): RouteDef {
     problems: {
       '401': `Missing or invalid token (${GatewayErrorCode.UNAUTHENTICATED}); ${GatewayErrorCode.PATIENT_PROOF_REQUIRED}: a patient sent no signed request`,
       '403':
-        'The token is another patient; ACCESS_NOT_GRANTED: the listing was denied (and audited); INVALID_SIGNATURE, REPLAYED_NONCE, EXPIRED: the signed request; FORBIDDEN: the regulator, or a request for another org',
+        'The token is another patient; ACCESS_NOT_GRANTED: the listing was denied (and audited); INVALID_SIGNATURE, EXPIRED: the signed request; FORBIDDEN: the regulator, or a request for another org',
+      '409': 'REPLAYED_NONCE: the signed request was relayed before',
     },
     response: summaryBundleSchema,
     contentType: 'application/fhir+json',
@@ -195,15 +198,18 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       query: z.strictObject(projectionPage(limits)),
       headers: [proofHeader],
       problems: accessLogProblems,
-      response: accessLogPageSchema,
-      handler: (ctx, { params, query }) =>
-        auditProjection.accessLog(
+      // The patient's erasure requests this org holds, with their deadlines: one left unanswered shows overdue.
+      response: accessLogPageSchema.extend({ erasureRequests: z.array(erasureRequestStateSchema) }),
+      handler: async (ctx, { params, query }) => {
+        const page = await auditProjection.accessLog(
           ctx,
           params.did,
           ctx.header(PATIENT_PROOF_HEADER),
           query.cursor,
           query.limit,
-        ),
+        );
+        return { ...page, erasureRequests: await patientErasureRequests(ctx, params.did) };
+      },
     }),
   ];
 }

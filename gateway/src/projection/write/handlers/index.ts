@@ -7,6 +7,7 @@ import type { EventName } from '@medledger/domain';
 
 import { onAccessDecided, onBreakGlassReviewed } from './access';
 import { onConsentGranted, onConsentRevoked } from './consent';
+import { onErasureRequestAnswered, onErasureRequested } from './erasure-request';
 import type { EventHandler } from './handler';
 import { onRecordAnchored, onRecordContentErased, onRecordQualityReviewed } from './record';
 import { onPatientKeyRotated, onPatientRegistered } from './patient';
@@ -41,4 +42,6 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   StudySecretInstalled: null,
   RecordListingOpened: null,
   PatientAccessOpened: null,
+  ErasureRequested: onErasureRequested,
+  ErasureRequestAnswered: onErasureRequestAnswered,
 };
