@@ -6,9 +6,10 @@
  * treatment consents this org holds. Nothing is read at a custodian the listing did not name, so a
  * hospital that holds none of the patient's records learns nothing of the summary.
  */
-import { SUMMARY_CATEGORIES, type ListedRecord } from '@medledger/domain';
+import { ErrorCode, SUMMARY_CATEGORIES, type ListedRecord } from '@medledger/domain';
 
 import type { ServiceContext } from './context';
+import { afterPeerLag } from './peer-lag';
 import { decideAccess, listPatientRecords, presentableConsents, readContent } from './records';
 import { summaryBundle, type SummaryBundle, type SummaryItem } from './summary-bundle';
 
@@ -30,11 +31,14 @@ async function patientItems(
       { custodian, records },
       { custodian, transient: { subject: { patientDid }, request: { jws: request } } },
     );
-    const read = await ctx.ledger.evaluate(
-      ctx.caller,
-      'ReadPatientContent',
-      { custodian, accessId: opened.result.accessId },
-      { custodian },
+    // Committed on our peer; the custodian's may commit the access a moment later.
+    const read = await afterPeerLag(ErrorCode.ACCESS_NOT_GRANTED, () =>
+      ctx.ledger.evaluate(
+        ctx.caller,
+        'ReadPatientContent',
+        { custodian, accessId: opened.result.accessId },
+        { custodian },
+      ),
     );
     for (const e of read.entries) items.push({ ...e, accessId: read.accessId });
   }
@@ -63,10 +67,9 @@ async function clinicianItems(
     };
     const { decision } = await decideAccess(ctx, input, consents);
     if (decision.outcome !== 'granted') continue;
-    const content = await readContent(ctx, r.recordId, {
-      accessId: decision.accessId,
-      custodian: r.custodian,
-    });
+    const content = await afterPeerLag(ErrorCode.ACCESS_NOT_GRANTED, () =>
+      readContent(ctx, r.recordId, { accessId: decision.accessId, custodian: r.custodian }),
+    );
     if (content.salt === null) continue;
     items.push({
       recordId: r.recordId,
