@@ -135,7 +135,9 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('SubmitClaim'), 'insurance:SubmitClaim');
     assert.equal(qualifiedName('ListPatientRecords'), 'listing:ListPatientRecords');
     assert.equal(qualifiedName('TraceLeak'), 'trace:TraceLeak');
-    assert.equal(Object.keys(transactions).length, 61);
+    assert.equal(qualifiedName('OpenPatientAccess'), 'summary:OpenPatientAccess');
+    assert.equal(qualifiedName('RequestErasure'), 'erasure:RequestErasure');
+    assert.equal(Object.keys(transactions).length, 66);
   });
 });
 

@@ -12,6 +12,8 @@ import {
   staffStatusSchema,
 } from './vocabulary';
 import { listingModeSchema, listingReasonSchema } from './schemas/listing';
+import { erasureAnswerSchema, erasureRefusalSchema } from './schemas/erasure-request';
+import { versionSchema } from './schemas/record';
 
 import { ethicsDecisionSchema, studyStateSchema } from './research/study-lifecycle';
 import { STUDY_CHANGES } from './schemas/study';
@@ -212,6 +214,40 @@ export const events = {
     mode: listingModeSchema,
     outcome: accessOutcomeSchema,
     reason: listingReasonSchema,
+    ...common,
+  }),
+  /**
+   * A patient's own access to their summary records at one custodian, relayed by an org: ids and a
+   * count only. The patient and the records are in the custodian's sealed collection.
+   */
+  PatientAccessOpened: z.object({
+    accessId: txIdSchema,
+    custodian: mspIdSchema,
+    actorDid: z.string(),
+    actorMsp: mspIdSchema,
+    records: z.number().int().min(0),
+    ...common,
+  }),
+  /**
+   * A patient's erasure request to a custodian, with its deadline: ids only. The patient is in the
+   * custodian's sealed collection; the deadline is public so that any report sees the request go overdue.
+   */
+  ErasureRequested: z.object({
+    requestId: txIdSchema,
+    custodian: mspIdSchema,
+    recordId: recordIdSchema,
+    dueAt: z.string(),
+    ...common,
+  }),
+  /** The custodian's answer to an erasure request: erased (which versions) or refused (the legal code). */
+  ErasureRequestAnswered: z.object({
+    requestId: txIdSchema,
+    custodian: mspIdSchema,
+    recordId: recordIdSchema,
+    answer: erasureAnswerSchema,
+    refusal: erasureRefusalSchema.nullable(),
+    versions: z.array(versionSchema),
+    late: z.boolean(),
     ...common,
   }),
 } as const;

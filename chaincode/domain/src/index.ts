@@ -16,6 +16,8 @@ export * from './schemas/record';
 export * from './schemas/access';
 export * from './schemas/listing';
 export * from './schemas/trace';
+export * from './schemas/summary';
+export * from './schemas/erasure-request';
 export * from './schemas/study';
 export * from './schemas/audit';
 export * from './schemas/health';

@@ -80,6 +80,14 @@ export const KeyFamily = {
   recordListing: 'listing',
   /** Sealed index (caller's org): listings of a patient (keyed hash of the DID), newest first. */
   listingByPatient: 'listing~patient',
+  /** Sealed (custodian): a patient's own access to their summary records (audit and what it opens). */
+  patientAccess: 'patient-access',
+  /** Sealed index (custodian): patient accesses of a patient (keyed hash of the DID), newest first. */
+  patientAccessByPatient: 'patient-access~patient',
+  /** Sealed (custodian): a patient's erasure request and its answer. */
+  erasureRequest: 'erasure-request',
+  /** Sealed index (custodian): erasure requests of a patient (keyed hash of the DID). */
+  erasureRequestByPatient: 'erasure-request~patient',
   /** Sealed (grantee): a consent with its signed payload and terms. */
   consentTerms: 'consent-terms',
   /** Sealed index (grantee): consents of a patient (keyed hash of the DID). */

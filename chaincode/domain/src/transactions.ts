@@ -109,6 +109,21 @@ import {
   openRecordListingTransient,
 } from './schemas/listing';
 import {
+  openPatientAccessInput,
+  openPatientAccessOutput,
+  openPatientAccessTransient,
+  readPatientContentInput,
+  readPatientContentOutput,
+} from './schemas/summary';
+import {
+  answerErasureRequestInput,
+  erasureRequestStateSchema,
+  listErasureRequestsInput,
+  listErasureRequestsOutput,
+  requestErasureInput,
+  requestErasureTransient,
+} from './schemas/erasure-request';
+import {
   changeStudyInput,
   cohortPageSchema,
   decideStudyInput,
@@ -508,6 +523,43 @@ export const transactions = {
     endorsement: 'own-org',
     input: traceLeakInput,
     output: traceLeakOutput,
+  },
+  OpenPatientAccess: {
+    contract: 'summary',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: openPatientAccessInput,
+    output: openPatientAccessOutput,
+    transient: openPatientAccessTransient,
+  },
+  ReadPatientContent: {
+    contract: 'summary',
+    kind: 'evaluate',
+    endorsement: 'custodian',
+    input: readPatientContentInput,
+    output: readPatientContentOutput,
+  },
+  RequestErasure: {
+    contract: 'erasure',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: requestErasureInput,
+    output: erasureRequestStateSchema,
+    transient: requestErasureTransient,
+  },
+  AnswerErasureRequest: {
+    contract: 'erasure',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: answerErasureRequestInput,
+    output: erasureRequestStateSchema,
+  },
+  ListErasureRequests: {
+    contract: 'erasure',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: listErasureRequestsInput,
+    output: listErasureRequestsOutput,
   },
   ReviewBreakGlass: {
     contract: 'access',

@@ -26,6 +26,8 @@ import {
   publicConsentSchema,
   qualityReviewSchema,
   recordListingSchema,
+  patientAccessSchema,
+  erasureRequestSchema,
   sealedCollection,
   sha256Hex,
   signedIatSchema,
@@ -66,6 +68,8 @@ import {
   type PublicConsent,
   type QualityReview,
   type RecordListing,
+  type PatientAccess,
+  type ErasureRequest,
   type StaffRoleChange,
   type StagedVerdict,
   type StoredAnchor,
@@ -1041,6 +1045,66 @@ export class Ledger {
   /** A record listing decision by id, from an org's collection. */
   getRecordListing(org: string, listingId: string): Promise<RecordListing | undefined> {
     return this.#getSealed(org, this.#key(KeyFamily.recordListing, [listingId]), recordListingSchema);
+  }
+
+  /** Writes a patient's own access to the custodian's collection, indexed by patient (newest first). */
+  async putPatientAccess(access: PatientAccess): Promise<void> {
+    const org = access.custodian;
+    await this.#putSealed(org, this.#key(KeyFamily.patientAccess, [access.accessId]), access);
+    const patient = await this.#keyed(org, access.patientDid);
+    const inv = invertedTime(Date.parse(access.txTime));
+    await this.#putSealedIndex(
+      org,
+      this.#key(KeyFamily.patientAccessByPatient, [patient, inv, access.accessId]),
+    );
+  }
+
+  /** A patient's own access by id, from the custodian's collection. */
+  getPatientAccess(custodian: string, accessId: string): Promise<PatientAccess | undefined> {
+    return this.#getSealed(custodian, this.#key(KeyFamily.patientAccess, [accessId]), patientAccessSchema);
+  }
+
+  /**
+   * Writes a patient's erasure request to the custodian's collection; the first write (`indexed`)
+   * also indexes it by the patient's keyed DID.
+   */
+  async putErasureRequest(request: ErasureRequest, options: { indexed: boolean }): Promise<void> {
+    const org = request.custodian;
+    await this.#putSealed(org, this.#key(KeyFamily.erasureRequest, [request.requestId]), request);
+    if (!options.indexed) return;
+    const patient = await this.#keyed(org, request.patientDid);
+    await this.#putSealedIndex(
+      org,
+      this.#key(KeyFamily.erasureRequestByPatient, [patient, request.requestId]),
+    );
+  }
+
+  /** An erasure request by id, from the custodian's collection. */
+  getErasureRequest(custodian: string, requestId: string): Promise<ErasureRequest | undefined> {
+    return this.#getSealed(custodian, this.#key(KeyFamily.erasureRequest, [requestId]), erasureRequestSchema);
+  }
+
+  /**
+   * The erasure requests in a custodian's collection, a patient's only when `patientDid` is given (a
+   * scan: for evaluates only). Readable on the custodian's and the regulator's peers.
+   */
+  async erasureRequests(custodian: string, patientDid?: string): Promise<ErasureRequest[]> {
+    const ids =
+      patientDid === undefined
+        ? await this.#sealedScan(custodian, KeyFamily.erasureRequest, [], [], MAX_SCAN)
+        : await this.#sealedScan(
+            custodian,
+            KeyFamily.erasureRequestByPatient,
+            [await this.#keyed(custodian, patientDid)],
+            [],
+            MAX_SCAN,
+          );
+    const out: ErasureRequest[] = [];
+    for (const [id] of ids) {
+      const r = id === undefined ? undefined : await this.getErasureRequest(custodian, id);
+      if (r) out.push(r);
+    }
+    return out;
   }
 
   #reviewKey(custodian: string, recordId: string, version: number): string {

@@ -17,7 +17,7 @@ import {
 } from '@medledger/domain';
 import type { Context, Contract } from 'fabric-contract-api';
 import type { Clock } from '../custodian-clock';
-import { AccessContract, contracts, ListingContract } from '../index';
+import { AccessContract, contracts, ListingContract, SummaryContract } from '../index';
 import type { FakeSigner } from './fake-identity';
 import { MemoryLedger, type Committed, type TransientValue } from './memory-ledger';
 
@@ -83,7 +83,9 @@ export class Harness {
           ? new AccessContract(clock)
           : C === ListingContract
             ? new ListingContract(clock)
-            : new C();
+            : C === SummaryContract
+              ? new SummaryContract(clock)
+              : new C();
       this.#contracts.set(instance.getName(), instance);
     }
     // A cloned ledger was deployed already.

@@ -201,14 +201,20 @@ function answerProblems(
   if (route && type === (route.contentType ?? 'application/json')) {
     problems.push(...strictProblems(route.response, example).map((p) => `${where} response example: ${p}`));
   }
-  // A FHIR answer is a searchset Bundle, or one resource (checked as R4 itself).
+  // A FHIR answer is a searchset Bundle, a document Bundle where documented (the health summary), or one
+  // resource (checked as R4 itself).
   const fhirAnswer = type === 'application/fhir+json';
+  const bundleType = (v: unknown) =>
+    v !== null && typeof v === 'object' && (v as Json)['resourceType'] === 'Bundle' ? (v as Json)['type'] : undefined;
+  if (fhirAnswer && bundleType(value) !== bundleType(example)) {
+    problems.push(`${where}: answered a ${String(bundleType(value))} Bundle, documented ${String(bundleType(example))}`);
+  }
   for (const [json, label] of [
     [value, `${where} answer`],
     [example, `${where} response example`],
   ] as const) {
     const bundle = (json as { resourceType?: unknown } | null)?.resourceType === 'Bundle';
-    problems.push(...fhirProblems(json, label, fhirAnswer && bundle));
+    problems.push(...fhirProblems(json, label, fhirAnswer && bundle && bundleType(example) !== 'document'));
     if (fhirAnswer && !bundle) problems.push(...resourceErrors(json).map((e) => `${label}: ${e}`));
   }
   return problems;

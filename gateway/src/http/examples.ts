@@ -18,6 +18,7 @@ import type { Claim, Coverage, CoverageTerms } from '@medledger/domain';
 import { toFhirClaimResponse, toFhirExplanationOfBenefit } from '../insurance/fhir-adjudication';
 import { toFhirCoverage } from '../insurance/fhir-coverage';
 import { toFhirBundle } from '../projection/read/fhir/audit-event';
+import { summaryBundle } from '../services/summary-bundle';
 import type { AuditEventView } from '../projection/read/views';
 
 /** Who sends an example: the token it carries (none for the operations endpoints). */
@@ -94,6 +95,19 @@ const RECOVERY_JWK = {
 };
 const RECOVERY_THUMBPRINT = hex('recovery key').slice(0, 43);
 const ROLE_CHANGE = hex('propose role change');
+
+/** A patient's erasure request that Hospital1 left unanswered past its 30 days. */
+const OVERDUE_ERASURE_REQUEST = {
+  requestId: hex('erasure request'),
+  custodian: 'Hospital1MSP',
+  recordId: RECORD,
+  requestedAt: '2026-08-20T09:00:00.000Z',
+  dueAt: '2026-09-19T09:00:00.000Z',
+  status: 'overdue',
+  refusal: null,
+  answeredAt: null,
+  late: true,
+};
 
 /** A compact JWS as the patient's app makes it (the 64-byte signature here is made up). */
 function patientJws(payload: Record<string, unknown>): string {
@@ -650,6 +664,47 @@ const patientExamples: Record<string, OperationExample> = {
       ],
     },
   },
+  patientSummary: {
+    summary:
+      "The patient reads their health summary across hospitals (a request signed with their key, relayed by this gateway's org): one penicillin allergy anchored at Hospital2, with its hash and salt to verify it",
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    headers: {
+      'Medledger-Patient-Proof': patientJws({ typ: 'medledger.summary.read', aud: 'Hospital1MSP' }),
+    },
+    response: summaryBundle({
+      patientDid: EXAMPLE_PATIENT,
+      assembledBy: 'Hospital1MSP',
+      listingId: hex('summary listing'),
+      now: new Date('2026-10-02T12:00:00.000Z'),
+      items: [
+        {
+          recordId: 'rec-allergy-7',
+          custodian: 'Hospital2MSP',
+          version: 1,
+          category: 'allergy',
+          contentHash: hex('allergy content'),
+          salt: hex('allergy salt'),
+          accessId: hex('patient access'),
+          resource: {
+            resourceType: 'AllergyIntolerance',
+            clinicalStatus: {
+              coding: [
+                {
+                  system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical',
+                  code: 'active',
+                },
+              ],
+            },
+            code: {
+              coding: [{ system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' }],
+            },
+            patient: { reference: 'Patient/example' },
+          },
+        },
+      ],
+    }),
+  },
   patientAccessLog: {
     summary: 'The patient reads who accessed their records (with a fresh proof of their key)',
     caller: 'patient',
@@ -690,6 +745,35 @@ const patientExamples: Record<string, OperationExample> = {
           relayedBy: 'Hospital1MSP',
         },
       ],
+      erasureRequests: [OVERDUE_ERASURE_REQUEST],
+    },
+  },
+  requestErasure: {
+    summary:
+      "The patient asks Hospital1 to erase a record (a request signed with their key, naming the custodian and record, relayed by this gateway's org)",
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    body: {
+      jws: patientJws({
+        typ: 'medledger.erasure.request',
+        aud: 'Hospital1MSP',
+        custodian: 'Hospital1MSP',
+        recordId: RECORD,
+      }),
+    },
+    response: {
+      txId: hex('erasure request'),
+      request: {
+        requestId: hex('erasure request'),
+        custodian: 'Hospital1MSP',
+        recordId: RECORD,
+        requestedAt: '2026-10-02T12:00:00.000Z',
+        dueAt: '2026-11-01T12:00:00.000Z',
+        status: 'open',
+        refusal: null,
+        answeredAt: null,
+        late: false,
+      },
     },
   },
 };
@@ -882,6 +966,34 @@ const regulatorExamples: Record<string, OperationExample> = {
       leak: { hashes: 1, rows: 1, receipts: 0 },
     },
   },
+  answerErasureRequest: {
+    summary: "Hospital1's admin refuses a patient's erasure request: the record falls under a retention duty",
+    caller: 'admin',
+    params: { id: hex('erasure request') },
+    body: { answer: 'refused', refusal: 'retention_duty' },
+    response: {
+      txId: hex('erasure answer'),
+      request: {
+        requestId: hex('erasure request'),
+        custodian: 'Hospital1MSP',
+        recordId: RECORD,
+        requestedAt: '2026-10-02T12:00:00.000Z',
+        dueAt: '2026-11-01T12:00:00.000Z',
+        status: 'refused',
+        refusal: 'retention_duty',
+        answeredAt: '2026-10-09T08:00:00.000Z',
+        late: false,
+      },
+    },
+  },
+  listErasureRequests: {
+    summary: "The hospital's erasure requests left unanswered past their deadline",
+    caller: 'admin',
+    query: { status: 'overdue' },
+    response: {
+      items: [OVERDUE_ERASURE_REQUEST],
+    },
+  },
   ping: {
     summary: 'The empty transaction the benchmarks compare writes with',
     caller: 'clinician',
@@ -945,6 +1057,13 @@ const regulatorExamples: Record<string, OperationExample> = {
       consentsExpiringSoon: [],
       recordsHeldForReview: [],
       erasures: [],
+      erasureRequests: [
+        {
+          ...OVERDUE_ERASURE_REQUEST,
+          txId: hex('erasure request'),
+          blockNumber: 51,
+        },
+      ],
       truncated: [],
     },
   },

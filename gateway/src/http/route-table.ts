@@ -3,6 +3,7 @@
  * Express routes and the OpenAPI document are both built from this table, in this order (Express
  * matches `/v1/audit/fhir` before `/v1/audit/{id}`).
  */
+import { erasureRequestRoutes } from './routes/erasure-requests';
 import { hospitalRecordRoutes } from './routes/hospital-records';
 import { identityRoutes } from './routes/identity';
 import { insuranceRoutes } from './routes/insurance';
@@ -22,6 +23,7 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...identityRoutes(),
     ...hospitalRecordRoutes(),
     ...patientRoutes(limits),
+    ...erasureRequestRoutes(),
     ...researcherRoutes(limits),
     ...operationsRoutes(),
     ...regulatorRoutes(limits),

@@ -79,6 +79,11 @@ const INPUTS: Record<TransactionName, unknown> = {
   TraceLeak: { hashes: [hash], rows: [{ pseudonym: 'ab'.repeat(16), resourceHash: hash }], receipts: [] },
   OpenRecordListing: {},
   ListPatientRecords: { listingId: txId() },
+  OpenPatientAccess: { custodian: CUSTODIAN, records: [{ recordId: 'rec-1', version: 1 }] },
+  ReadPatientContent: { custodian: CUSTODIAN, accessId: txId() },
+  RequestErasure: { custodian: CUSTODIAN, recordId: 'rec-1' },
+  AnswerErasureRequest: { requestId: txId(), answer: 'erased' },
+  ListErasureRequests: {},
   RegisterStudy: {
     studyId: 'study-1',
     categories: ['lab'],
@@ -205,6 +210,8 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
       },
     ],
   },
+  OpenPatientAccess: { subject, request: { jws } },
+  RequestErasure: { subject, request: { jws } },
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */

@@ -203,7 +203,7 @@ export type AccessBody = z.output<typeof accessBody>;
  * newest first, read on the org's own peer (its sealed collection). A caller the chaincode does not
  * let list consents gets none: its access is still decided, and audited, without them.
  */
-async function presentableConsents(
+export async function presentableConsents(
   ctx: ServiceContext,
   patientDid: string,
   purpose: Purpose,
@@ -238,10 +238,24 @@ export async function requestAccess(
     patientDid === undefined || ownTreatment
       ? []
       : await presentableConsents(ctx, patientDid, request.purpose);
-  return submitAnswer(ctx, 'AccessRecord', { ...request, recordId, custodian }, 'decision', {
-    custodian,
+  return decideAccess(ctx, { ...request, recordId, custodian }, consents, claimReview);
+}
+
+/**
+ * Submits one access decision presenting `consents` (none for the custodian's own staff treating):
+ * endorsed by the record's custodian and the regulator, the only orgs that learn the patient.
+ */
+export function decideAccess(
+  ctx: ServiceContext,
+  input: z.output<typeof accessRecordInput>,
+  consents: readonly PresentedConsent[],
+  claimReview?: AccessBody['claimReview'],
+): Promise<{ txId: string; decision: AccessDecision }> {
+  const own = input.custodian === ctx.mspId && input.purpose === 'treatment';
+  return submitAnswer(ctx, 'AccessRecord', input, 'decision', {
+    custodian: input.custodian,
     transient: {
-      ...(consents.length > 0 ? { consents } : {}),
+      ...(consents.length > 0 && !own ? { consents: [...consents] } : {}),
       ...(claimReview === undefined ? {} : { claimReview }),
     },
   });

@@ -554,10 +554,93 @@ function listingHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** A problem-list entry as a hospital anchors it (valid R4). */
+export function conditionFixture(): Record<string, unknown> {
+  return {
+    resourceType: 'Condition',
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
+    code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+    subject: { reference: 'Patient/example' },
+  };
+}
+
+/** The patient's own summary reads: each opened access returns its records as problem-list entries. */
+function summaryHandlers(): Record<string, FakeHandler> {
+  const opened = new Map<string, { custodian: string; records: { recordId: string; version: number }[] }>();
+  return {
+    'summary:OpenPatientAccess': (i) => {
+      const accessId = txId();
+      const records = i['records'] as { recordId: string; version: number }[];
+      opened.set(accessId, { custodian: String(i['custodian']), records });
+      return {
+        accessId,
+        custodian: i['custodian'],
+        records: records.length,
+        expiresAt: new Date(Date.now() + 120_000).toISOString(),
+      };
+    },
+    'summary:ReadPatientContent': (i) => {
+      const access = opened.get(String(i['accessId']));
+      return {
+        accessId: i['accessId'],
+        custodian: i['custodian'],
+        entries: (access?.records ?? []).map((r) => ({
+          ...r,
+          custodian: access?.custodian,
+          department: 'cardiology',
+          category: 'diagnosis',
+          fhirResourceType: 'Condition',
+          anchoredAt: now(),
+          anchorTxId: txId(),
+          contentHash: hashOf(`${r.recordId}/${String(r.version)}`),
+          resource: conditionFixture(),
+          salt: hashOf('salt'),
+        })),
+      };
+    },
+  };
+}
+
+/** An erasure request's state as the chaincode answers it. */
+export function erasureRequestFixture(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    requestId: txId(),
+    custodian: 'Hospital1MSP',
+    recordId: 'rec-1',
+    requestedAt: now(),
+    dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    status: 'open',
+    refusal: null,
+    answeredAt: null,
+    late: false,
+    ...over,
+  };
+}
+
+/** Erasure requests: recorded open, answered as asked, none listed. */
+function erasureHandlers(): Record<string, FakeHandler> {
+  return {
+    'erasure:RequestErasure': (i) =>
+      erasureRequestFixture({ custodian: i['custodian'], recordId: i['recordId'] }),
+    'erasure:AnswerErasureRequest': (i) =>
+      erasureRequestFixture({
+        requestId: i['requestId'],
+        status: i['answer'],
+        refusal: i['refusal'] ?? null,
+        answeredAt: now(),
+      }),
+    'erasure:ListErasureRequests': () => ({ items: [] }),
+  };
+}
+
 /** Default answers for every transaction of the registry. */
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
     ...listingHandlers(),
+    ...summaryHandlers(),
+    ...erasureHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),
     ...recordHandlers(),

@@ -24,6 +24,8 @@ import {
   ApiClient,
   devToken,
   recordListRequest,
+  summaryJws,
+  summaryRequest,
   type ApiResponse,
 } from '../support/api';
 import { chaincodeCode, parseRow, renderMatrix, type MatrixResult } from '../support/authz-matrix';
@@ -174,6 +176,12 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   claim report the regulator's.
  * - Leak tracing (docs/leak-tracing.md): a regulator auditor (every hospital's receipts) and hospital
  *   admins (their own hospital's receipts); staff, researchers and the regulator's admin are refused.
+ *   staff refused. The health summary is that listing and then the reads it allows, so it answers
+ *   as the listing does (the patient with a signed summary request).
+ * - Erasure requests (docs/patients.md): relayed like every patient-signed payload, the regulator's
+ *   staff excepted; answered by the custodian's admin only (another hospital's admin finds no such
+ *   request in its collection: 404); listed by hospital admins (their own) and the regulator's admin
+ *   and auditors.
  */
 const HTTP_TABLE = [
   'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   401',
@@ -201,6 +209,10 @@ const HTTP_TABLE = [
   'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/access-log   | 403 403 403 403 403 403 403 403 403 403 403 A   401',
   'GET /v1/patients/{did}/records      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
+  'GET /v1/patients/{did}/summary      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
+  'POST /v1/patients/{did}/erasure-requests | A A A   A   A   A   A   A   A   403 403 A   401',
+  'POST /v1/erasure-requests/{id}/answer | A 403 403 403 403 404 403 403 403 403 403 403 401',
+  'GET /v1/erasure-requests            | A   403 403 403 403 A   403 403 403 A   A   403 401',
   'POST /v1/studies                    | 403 403 403 403 403 403 403 403 A   403 403 403 401',
   'GET /v1/studies/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'GET /v1/studies/{id}/cohort         | 403 403 403 403 403 403 403 A   A   403 A   403 401',
@@ -280,6 +292,12 @@ const HTTP_TABLE = [
  * - RecordDataUse (docs/leak-tracing.md): the recipient of a data-use receipt records it; a caller
  *   presenting someone else's receipt: RI (`[RECEIPT_INVALID]`). TraceLeak: a regulator auditor and
  *   hospital admins (their own receipts); nobody else may learn who holds copies of what.
+ * - OpenPatientAccess: the patient's signed summary request (addressed to the caller's org) is what
+ *   authorizes, relayed by any active member; the regulator's staff are refused (F).
+ *   ReadPatientContent of an id that is no patient access of the caller: ANG.
+ * - RequestErasure as OpenPatientAccess; AnswerErasureRequest: the custodian's admin (another
+ *   hospital's collection holds no such request: NF); ListErasureRequests: hospital admins and the
+ *   regulator's admin and auditors.
  */
 const DIRECT_TABLE = [
   'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
@@ -317,6 +335,11 @@ const DIRECT_TABLE = [
   'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
   'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A',
   'ListPatientRecords     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
+  'OpenPatientAccess      | A   A   A   A   A   A   A   A   A   F   F   NR',
+  'ReadPatientContent     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
+  'RequestErasure         | A   A   A   A   A   A   A   A   A   F   F   NR',
+  'AnswerErasureRequest   | A   F   F   F   F   NF  F   F   F   F   F   NR',
+  'ListErasureRequests    | A   F   F   F   F   A   F   F   F   A   A   NR',
   'RegisterStudy          | F   F   F   F   F   F   F   F   A   F   F   NR',
   'GetStudy               | A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   NR',
@@ -689,6 +712,8 @@ describe('authorization matrix', () => {
     reviewDirect: new Pool(),
     breakGlassHttp: new Pool(),
     breakGlassDirect: new Pool(),
+    erasureHttp: new Pool(),
+    erasureDirect: new Pool(),
     /** Per org: a pending role change its second admin proposed, for the column's admin to approve. */
     roleChangeHttp: {} as Record<OrgName, { did: string; proposalId: string }>,
     roleChangeDirect: {} as Record<OrgName, { did: string; proposalId: string }>,
@@ -894,6 +919,18 @@ describe('authorization matrix', () => {
     const glassIds = glass.map((g) => String((g['decision'] as Body)['accessId']));
     fx.breakGlassHttp.add(...glassIds.slice(0, 2));
     fx.breakGlassDirect.add(...glassIds.slice(2));
+    // Two erasure requests of the patient for Hospital1's record, for the custodian's answers.
+    for (const pool of [fx.erasureHttp, fx.erasureDirect]) {
+      const jws = sign({
+        typ: SIGNED_PAYLOAD_TYPES.erasureRequest,
+        aud: 'Hospital1MSP',
+        custodian: 'Hospital1MSP',
+        recordId: fx.recordId,
+      });
+      const path = `/v1/patients/${encodeURIComponent(patient.did)}/erasure-requests`;
+      const asked = await expect201(api.patient.post(path, { jws }), 'erasure request');
+      pool.add(String((asked['request'] as Body)['requestId']));
+    }
     // Content staged at Hospital1 and never anchored (an abandoned anchoring), for the purges.
     const staging = await gatewayForWalletIdentity(info, 'Hospital1', PEOPLE.h1Attending.id);
     try {
@@ -1139,6 +1176,37 @@ describe('authorization matrix', () => {
           path: `${pd}/records`,
           headers: who === 'patient' ? (recordListRequest(patient, 'Hospital1MSP').headers ?? {}) : {},
         }),
+      },
+      'GET /v1/patients/{did}/summary': {
+        request: (who) => ({
+          method: 'GET',
+          path: `${pd}/summary`,
+          headers: who === 'patient' ? (summaryRequest(patient, 'Hospital1MSP').headers ?? {}) : {},
+        }),
+      },
+      'POST /v1/patients/{did}/erasure-requests': {
+        request: (who) => ({
+          method: 'POST',
+          path: `${pd}/erasure-requests`,
+          body: {
+            jws: sign({
+              typ: SIGNED_PAYLOAD_TYPES.erasureRequest,
+              aud: mspOf(orgOfCaller(who)),
+              custodian: 'Hospital1MSP',
+              recordId: fx.recordId,
+            }),
+          },
+        }),
+      },
+      'POST /v1/erasure-requests/{id}/answer': {
+        request: (_who, allow) => ({
+          method: 'POST',
+          path: `/v1/erasure-requests/${fx.erasureHttp.next(allow)}/answer`,
+          body: { answer: 'refused', refusal: 'retention_duty' },
+        }),
+      },
+      'GET /v1/erasure-requests': {
+        request: () => ({ method: 'GET', path: '/v1/erasure-requests?status=open' }),
       },
       'POST /v1/studies': {
         request: () => ({
@@ -1461,6 +1529,42 @@ describe('authorization matrix', () => {
         input: () => ({ arg: {}, transient: { subject: bytesOf({ patientDid: patient.did }) } }),
       },
       ListPatientRecords: { input: () => ({ arg: { listingId: fx.auditEventId } }) },
+      OpenPatientAccess: {
+        input: (who) => ({
+          arg: { custodian: 'Hospital1MSP', records: [{ recordId: fx.recordId, version: 1 }] },
+          transient: {
+            subject: bytesOf({ patientDid: patient.did }),
+            request: bytesOf({
+              jws: summaryJws(patient, mspOf(who === 'unregistered' ? 'Hospital1' : orgOf(who))),
+            }),
+          },
+        }),
+      },
+      ReadPatientContent: {
+        input: () => ({ arg: { custodian: 'Hospital1MSP', accessId: fx.auditEventId } }),
+      },
+      RequestErasure: {
+        input: (who) => ({
+          arg: { custodian: 'Hospital1MSP', recordId: fx.recordId },
+          transient: {
+            subject: bytesOf({ patientDid: patient.did }),
+            request: bytesOf({
+              jws: sign({
+                typ: SIGNED_PAYLOAD_TYPES.erasureRequest,
+                aud: mspOf(orgOfCaller(who)),
+                custodian: 'Hospital1MSP',
+                recordId: fx.recordId,
+              }),
+            }),
+          },
+        }),
+      },
+      AnswerErasureRequest: {
+        input: (_who, allow) => ({
+          arg: { requestId: fx.erasureDirect.next(allow), answer: 'refused', refusal: 'retention_duty' },
+        }),
+      },
+      ListErasureRequests: { input: () => ({ arg: {} }) },
       RegisterStudy: {
         input: () => ({
           arg: newStudy(),

@@ -236,6 +236,43 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       },
     },
     {
+      // Refused at endorsement of the listing (the chaincode verifies the request), so nothing is written.
+      name: 'health summary with an unsigned (alg none) patient request',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/summary`,
+      headers: {
+        'Medledger-Patient-Proof': algNoneJws({
+          typ: 'medledger.summary.read',
+          patientDid: otherPatientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          aud: canary,
+        }),
+      },
+    },
+    // Refused by the gateway (not an erasure request of the path's patient) before any ledger call.
+    post(
+      'erasure request signed for another patient',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/erasure-requests`,
+      {
+        jws: algNoneJws({
+          typ: 'medledger.erasure.request',
+          patientDid: `did:medledger:patient:${canary}`,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          aud: 'Hospital1MSP',
+          custodian: 'Hospital1MSP',
+          recordId: canary,
+        }),
+      },
+    ),
+    post('erasure answer without its legal reason', `/v1/erasure-requests/${'0'.repeat(64)}/answer`, {
+      answer: 'refused',
+      canary,
+    }),
+    {
       name: 'access log with a forged cursor',
       method: 'GET',
       path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log?cursor=${b64({ canary })}`,
@@ -395,6 +432,7 @@ export async function sweepGateway(
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/consents`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/records`,
+    `/v1/patients/${encodeURIComponent(otherPatientDid)}/summary`,
     `/v1/audit?patient=${encodeURIComponent(otherPatientDid)}`,
   ]) {
     cases.push({ name: `stranger patient GET ${path.slice(0, 40)}`, method: 'GET', path, token: stranger });

@@ -4,6 +4,7 @@
  */
 import {
   compactJwsSchema,
+  erasureRequestStateSchema,
   listPatientRecordsOutput,
   consentPageSchema,
   consentStateSchema,
@@ -19,8 +20,11 @@ import * as auditProjection from '../../services/audit-projection';
 import { AppError } from '../../errors';
 import * as consents from '../../services/consents';
 import * as records from '../../services/records';
+import { patientErasureRequests } from '../../services/erasure-requests';
+import { patientSummary } from '../../services/summary';
+import { summaryBundleSchema } from '../../services/summary-bundle';
 import { accessLogPageSchema } from '../../projection/read/views';
-import { route, type HeaderParam, type RouteDef } from './route';
+import { route, type HandlerContext, type HeaderParam, type RouteDef } from './route';
 import { idParam, jwsBody, ledgerPage, projectionPage, tx, type RouteLimits } from './shared';
 
 const patientParam = z.strictObject({ did: patientDidSchema });
@@ -46,6 +50,22 @@ const listRequestHeader: HeaderParam = {
   pattern: proofHeader.pattern,
 };
 
+/**
+ * The patient's signed request in the proof header: required from a patient; a staff member relays
+ * one or sends none (a clinician's own listing or summary).
+ */
+function signedRequest(ctx: HandlerContext): string | undefined {
+  const request = ctx.header(PATIENT_PROOF_HEADER);
+  if (request !== undefined && request !== '') return request;
+  if (ctx.principal.kind === 'patient') {
+    throw new AppError(
+      GatewayErrorCode.PATIENT_PROOF_REQUIRED,
+      `send the signed request in ${PATIENT_PROOF_HEADER}`,
+    );
+  }
+  return undefined;
+}
+
 /** `GET /v1/patients/{did}/records`: record discovery (docs/patients.md). */
 function patientRecordsRoute(): RouteDef {
   return route({
@@ -66,14 +86,42 @@ function patientRecordsRoute(): RouteDef {
     },
     response: listPatientRecordsOutput.extend({ txId: txIdSchema }),
     handler: (ctx, { params }) => {
-      const request = ctx.header(PATIENT_PROOF_HEADER);
-      if (ctx.principal.kind === 'patient' && (request === undefined || request === '')) {
-        throw new AppError(
-          GatewayErrorCode.PATIENT_PROOF_REQUIRED,
-          `send the signed request in ${PATIENT_PROOF_HEADER}`,
-        );
-      }
-      return records.listPatientRecords(ctx, params.did, request === '' ? undefined : request);
+      return records.listPatientRecords(ctx, params.did, signedRequest(ctx));
+    },
+  });
+}
+
+const summaryRequestHeader: HeaderParam = {
+  name: PATIENT_PROOF_HEADER,
+  required: false,
+  description:
+    "A patient (required): compact JWS (ES256) signed with the current key of the patient's DID document, payload { typ: 'medledger.summary.read', patientDid: <the path DID>, aud: <this gateway's org MSP ID>, nonce: <16-128 base64url characters, consumed on chain by the listing and once at each custodian>, iat, exp } in seconds since the epoch, exp - iat <= 300. A clinician sends none",
+  pattern: proofHeader.pattern,
+};
+
+/** `GET /v1/patients/{did}/summary`: the health summary (docs/patients.md). */
+function patientSummaryRoute(): RouteDef {
+  return route({
+    method: 'get',
+    path: '/v1/patients/{did}/summary',
+    operationId: 'patientSummary',
+    summary:
+      "A patient's health summary across custodians as a FHIR R4 document Bundle in the International Patient Summary shape (allergies, medication, problems, results): every record the caller may read, each read an audited access, each entry with its custodian, version, on-chain hash and salt (extension urn:medledger:record-anchor) to verify it. The patient with a signed request in Medledger-Patient-Proof; a clinician by custodianship or their org's treatment consents",
+    tag: 'patient',
+    principals: ['staff', 'patient'],
+    patientSelf: 'did',
+    params: patientParam,
+    headers: [summaryRequestHeader],
+    problems: {
+      '401': `Missing or invalid token (${GatewayErrorCode.UNAUTHENTICATED}); ${GatewayErrorCode.PATIENT_PROOF_REQUIRED}: a patient sent no signed request`,
+      '403':
+        'The token is another patient; ACCESS_NOT_GRANTED: the listing was denied (and audited); INVALID_SIGNATURE, EXPIRED: the signed request; FORBIDDEN: the regulator, or a request for another org',
+      '409': 'REPLAYED_NONCE: the signed request was relayed before',
+    },
+    response: summaryBundleSchema,
+    contentType: 'application/fhir+json',
+    handler: (ctx, { params }) => {
+      return patientSummary(ctx, params.did, signedRequest(ctx));
     },
   });
 }
@@ -82,6 +130,7 @@ function patientRecordsRoute(): RouteDef {
 export function patientRoutes(limits: RouteLimits): RouteDef[] {
   return [
     patientRecordsRoute(),
+    patientSummaryRoute(),
     route({
       method: 'post',
       path: '/v1/consents',
@@ -149,15 +198,18 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       query: z.strictObject(projectionPage(limits)),
       headers: [proofHeader],
       problems: accessLogProblems,
-      response: accessLogPageSchema,
-      handler: (ctx, { params, query }) =>
-        auditProjection.accessLog(
+      // The patient's erasure requests this org holds, with their deadlines: one left unanswered shows overdue.
+      response: accessLogPageSchema.extend({ erasureRequests: z.array(erasureRequestStateSchema) }),
+      handler: async (ctx, { params, query }) => {
+        const page = await auditProjection.accessLog(
           ctx,
           params.did,
           ctx.header(PATIENT_PROOF_HEADER),
           query.cursor,
           query.limit,
-        ),
+        );
+        return { ...page, erasureRequests: await patientErasureRequests(ctx, params.did) };
+      },
     }),
   ];
 }

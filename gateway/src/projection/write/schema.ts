@@ -127,6 +127,25 @@ CREATE TABLE IF NOT EXISTS erasure (
   tx_time TEXT NOT NULL,
   tx_time_ms BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS erasure_request (
+  request_id TEXT PRIMARY KEY,
+  custodian TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  requested_at_ms BIGINT NOT NULL,
+  due_at TEXT NOT NULL,
+  due_at_ms BIGINT NOT NULL,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  answer TEXT,
+  refusal TEXT,
+  answered_at TEXT,
+  answered_at_ms BIGINT,
+  late INTEGER,
+  answer_tx_id TEXT,
+  answer_block BIGINT
+);
+CREATE INDEX IF NOT EXISTS erasure_request_by_due ON erasure_request (due_at_ms);
 CREATE TABLE IF NOT EXISTS patient_key_event (
   seq BIGINT NOT NULL,
   tx_id TEXT NOT NULL,
@@ -174,6 +193,7 @@ export const TABLE_NAMES = [
   'consent',
   'record_version',
   'erasure',
+  'erasure_request',
   'patient_key_event',
   'staff',
   'insurance_event',

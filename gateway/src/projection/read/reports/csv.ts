@@ -119,6 +119,22 @@ const SECTIONS: readonly CsvSection[] = [
         e.blockNumber,
       ]),
   },
+  fieldSection(
+    'erasure requests',
+    [
+      'requestId',
+      'custodian',
+      'recordId',
+      'requestedAt',
+      'dueAt',
+      'status',
+      'refusal',
+      'answeredAt',
+      'late',
+      ...REF,
+    ],
+    (r) => r.erasureRequests,
+  ),
 ];
 
 /** The report as CSV. */

@@ -7,6 +7,7 @@ import type { EventName } from '@medledger/domain';
 
 import { onAccessDecided, onBreakGlassReviewed } from './access';
 import { onConsentGranted, onConsentRevoked } from './consent';
+import { onErasureRequestAnswered, onErasureRequested } from './erasure-request';
 import type { EventHandler } from './handler';
 import {
   onClaimSubmitted,
@@ -56,4 +57,7 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   StudySecretInstalled: null,
   RecordListingOpened: null,
   DataUseRecorded: null,
+  PatientAccessOpened: null,
+  ErasureRequested: onErasureRequested,
+  ErasureRequestAnswered: onErasureRequestAnswered,
 };
