@@ -3,6 +3,7 @@ import { AuditContract } from './audit-contract';
 import { BenchContract } from './bench-contract';
 import { ConsentContract } from './consent-contract';
 import { ConsortiumContract } from './consortium-contract';
+import { FreezeContract } from './freeze-contract';
 import { HealthContract } from './health-contract';
 import { IdentityContract } from './identity-contract';
 import { ListingContract } from './listing-contract';
@@ -14,6 +15,7 @@ export { AuditContract } from './audit-contract';
 export { BenchContract } from './bench-contract';
 export { ConsentContract } from './consent-contract';
 export { ConsortiumContract } from './consortium-contract';
+export { FreezeContract } from './freeze-contract';
 export { HealthContract } from './health-contract';
 export { IdentityContract } from './identity-contract';
 export { ListingContract } from './listing-contract';
@@ -30,6 +32,7 @@ export const contracts = [
   AccessContract,
   ListingContract,
   StudyContract,
+  FreezeContract,
   AuditContract,
   BenchContract,
 ];

@@ -70,6 +70,8 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   IDENTITY_NOT_ENROLLED: 403,
   NOT_REGISTERED: 403,
   INACTIVE: 403,
+  // Frozen by the regulator: the detail names the freeze, which the caller may read.
+  FROZEN: 403,
   CONSENT_REQUIRED: 403,
   INVALID_SIGNATURE: 403,
   ACCESS_NOT_GRANTED: 403,

@@ -32,6 +32,14 @@ import {
   installStudySecretOutput,
   installStudySecretTransient,
 } from './schemas/consortium';
+import {
+  freezeAccessInput,
+  freezeListSchema,
+  freezeSchema,
+  getFreezeInput,
+  liftFreezeInput,
+  listFreezesInput,
+} from './schemas/freeze';
 import { buildInfoSchema, pingOutput } from './schemas/health';
 import {
   approveStaffRoleChangeInput,
@@ -99,6 +107,9 @@ import {
  *   collection).
  * - `caller+regulator`: the caller's (relaying) org and the regulator (patient documents and signed
  *   payloads; the receipt lives in the regulator's or the caller's sealed collection).
+ * - `regulator+bystander`: the regulator and the first org that is neither the regulator nor the
+ *   `custodian` party (a freeze's subject org): a freeze takes effect without its subject's peers,
+ *   which could otherwise refuse to endorse their own freeze.
  * - `two-orgs`: public writes under the chaincode policy, no patient data; Fabric's gateway chooses.
  * - `all-orgs`: every peer org (the consortium, once, at deployment).
  * - `custodians+regulator`: every hospital-kind org and the regulator, the members of the custodians'
@@ -117,6 +128,7 @@ export type Endorsement =
   | 'custodian+regulator'
   | 'grantee+regulator'
   | 'caller+regulator'
+  | 'regulator+bystander'
   | 'two-orgs'
   | 'all-orgs'
   | 'custodians+regulator'
@@ -153,7 +165,10 @@ export interface EndorsementParties {
   readonly caller: string;
   /** Every peer org of the consortium. */
   readonly orgs: readonly string[];
-  /** The record's custodian (`custodian+regulator`, `custodian`). */
+  /**
+   * The record's custodian (`custodian+regulator`, `custodian`), or the org a freeze holds
+   * (`custodian+regulator` to lift it, `regulator+bystander` to make it).
+   */
   readonly custodian?: string;
   /** The org a consent is granted to (`grantee+regulator`). */
   readonly granteeOrg?: string;
@@ -182,6 +197,12 @@ export function endorsingOrgs(endorsement: Endorsement, parties: EndorsementPart
       return withRegulator(parties.granteeOrg, 'grantee org');
     case 'caller+regulator':
       return withRegulator(parties.caller, 'caller');
+    case 'regulator+bystander': {
+      if (parties.custodian === undefined) throw new Error(`${endorsement} needs the subject org`);
+      const regulator = regulatorOf(parties.orgs);
+      const bystander = parties.orgs.find((o) => o !== regulator && o !== parties.custodian);
+      return bystander === undefined ? [regulator] : [regulator, bystander];
+    }
     case 'all-orgs':
       return [...parties.orgs];
     case 'custodians+regulator':
@@ -439,6 +460,35 @@ export const transactions = {
     endorsement: 'custodian+regulator',
     input: reviewBreakGlassInput,
     output: breakGlassStateSchema,
+  },
+
+  FreezeAccess: {
+    contract: 'freeze',
+    kind: 'submit',
+    endorsement: 'regulator+bystander',
+    input: freezeAccessInput,
+    output: freezeSchema,
+  },
+  LiftFreeze: {
+    contract: 'freeze',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: liftFreezeInput,
+    output: freezeSchema,
+  },
+  GetFreeze: {
+    contract: 'freeze',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: getFreezeInput,
+    output: freezeSchema,
+  },
+  ListFreezes: {
+    contract: 'freeze',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: listFreezesInput,
+    output: freezeListSchema,
   },
 
   RegisterStudy: {

@@ -222,6 +222,7 @@ export const ACCESS_REASONS = [
   'BREAK_GLASS_DISALLOWED',
   'BREAK_GLASS_REASON_REQUIRED',
   'CONTENT_ERASED',
+  'FROZEN',
 ] as const;
 /** An access reason code. */
 export type AccessReason = (typeof ACCESS_REASONS)[number];

@@ -221,6 +221,7 @@ describe('ledger error mapping', () => {
       FORBIDDEN: 403,
       NOT_REGISTERED: 403,
       INACTIVE: 403,
+      FROZEN: 403,
       CONSENT_REQUIRED: 403,
       INVALID_SIGNATURE: 403,
       REPLAYED_NONCE: 409,

@@ -65,6 +65,19 @@ const STUDY = 'study-0007';
 const CONSENT = hex('consent');
 const ACCESS = hex('access');
 const BREAK_GLASS = hex('break-glass access');
+const FREEZE = hex('freeze');
+const FREEZE_ACTIVE = {
+  freezeId: FREEZE,
+  subject: { kind: 'person', did: DOCTOR_H2 },
+  org: 'Hospital2MSP',
+  reason: 'data_leak',
+  incidentId: null,
+  frozenBy: AUDITOR,
+  frozenAt: '2026-10-05T08:00:00.000Z',
+  status: 'active',
+  liftApprovals: { regulator: null, org: null },
+  liftedAt: null,
+};
 const PUBLIC_JWK = {
   kty: 'EC',
   crv: 'P-256',
@@ -857,6 +870,7 @@ const regulatorExamples: Record<string, OperationExample> = {
       consentsExpiringSoon: [],
       recordsHeldForReview: [],
       erasures: [],
+      freezes: [],
       truncated: [],
     },
   },
@@ -896,6 +910,44 @@ const regulatorExamples: Record<string, OperationExample> = {
         ],
       },
     },
+  },
+  freezeAccess: {
+    summary:
+      "Freeze Hospital2's attending after a leak (sent by a regulator auditor at the Regulator gateway; here the Hospital1 admin's token reaches the test ledger)",
+    caller: 'admin',
+    body: { subject: { kind: 'person', did: DOCTOR_H2 }, reason: 'data_leak' },
+    response: { txId: FREEZE, freeze: FREEZE_ACTIVE },
+  },
+  liftFreeze: {
+    summary: "Hospital2's admin approves lifting the freeze; the regulator's approval completes it",
+    caller: 'admin',
+    params: { id: FREEZE },
+    response: {
+      txId: hex('freeze lift'),
+      freeze: {
+        ...FREEZE_ACTIVE,
+        liftApprovals: {
+          regulator: null,
+          org: {
+            by: 'did:medledger:hospital2:hospital2-admin',
+            txId: hex('freeze lift'),
+            at: '2026-10-05T10:00:00.000Z',
+          },
+        },
+      },
+    },
+  },
+  getFreeze: {
+    summary: 'The freeze a FROZEN problem names',
+    caller: 'admin',
+    params: { id: FREEZE },
+    response: FREEZE_ACTIVE,
+  },
+  listFreezes: {
+    summary: "The freezes of Hospital2's attending",
+    caller: 'admin',
+    query: { person: DOCTOR_H2 },
+    response: { items: [FREEZE_ACTIVE] },
   },
   listAlerts: {
     summary: 'What looks unusual now: here, a break-glass access left unreviewed past 72 h',

@@ -3,6 +3,7 @@
  * Express routes and the OpenAPI document are both built from this table, in this order (Express
  * matches `/v1/audit/fhir` before `/v1/audit/{id}`).
  */
+import { freezeRoutes } from './routes/freezes';
 import { hospitalRecordRoutes } from './routes/hospital-records';
 import { identityRoutes } from './routes/identity';
 import { operationsRoutes } from './routes/operations';
@@ -23,5 +24,6 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...researcherRoutes(limits),
     ...operationsRoutes(),
     ...regulatorRoutes(limits),
+    ...freezeRoutes(),
   ];
 }

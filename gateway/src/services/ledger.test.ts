@@ -97,6 +97,10 @@ const INPUTS: Record<TransactionName, unknown> = {
   GetStudyGovernance: { studyId: 'study-1' },
   GetStudy: { studyId: 'study-1' },
   GetStudyCohort: { studyId: 'study-1' },
+  FreezeAccess: { subject: { kind: 'org', mspId: CUSTODIAN }, reason: 'data_leak' },
+  LiftFreeze: { freezeId: txId(), org: CUSTODIAN },
+  GetFreeze: { freezeId: txId() },
+  ListFreezes: {},
   QueryAudit: { by: 'patient', id: patientDid },
   GetAuditEvent: { eventId: txId() },
   LoadSyntheticAuditEvents: { count: 1 },
@@ -123,7 +127,11 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */
 function partyOf(spec: TransactionSpec): { custodian?: string; granteeOrg?: string } {
-  if (spec.endorsement === 'custodian+regulator' || spec.endorsement === 'custodian') {
+  if (
+    spec.endorsement === 'custodian+regulator' ||
+    spec.endorsement === 'custodian' ||
+    spec.endorsement === 'regulator+bystander'
+  ) {
     return { custodian: CUSTODIAN };
   }
   return spec.endorsement === 'grantee+regulator' ? { granteeOrg: CUSTODIAN } : {};
@@ -150,6 +158,8 @@ const EXPECTED: Readonly<Record<Endorsement, readonly string[] | undefined>> = {
   'custodian+regulator': [CUSTODIAN, REGULATOR],
   'grantee+regulator': [CUSTODIAN, REGULATOR],
   'caller+regulator': [ORG, REGULATOR],
+  // The subject org named is Hospital2: the first org that is neither it nor the regulator.
+  'regulator+bystander': [REGULATOR, ORG],
   'all-orgs': ORGS,
   'custodians+regulator': ORGS.filter((o) => o !== 'ResearchMSP'),
   custodian: [CUSTODIAN],

@@ -439,6 +439,45 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** A freeze as the chaincode answers it: active with no approvals, or with the approvals given. */
+function freezeFixture(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    freezeId: txId(),
+    subject: { kind: 'person', did: 'did:medledger:hospital1:doc1' },
+    org: 'Hospital1MSP',
+    reason: 'data_leak',
+    incidentId: null,
+    frozenBy: 'did:medledger:regulator:aud1',
+    frozenAt: now(),
+    status: 'active',
+    liftApprovals: { regulator: null, org: null },
+    liftedAt: null,
+    ...fields,
+  };
+}
+
+/** Freezes: made by the regulator, lifted by two sides, read by anyone registered. */
+function freezeHandlers(): Record<string, FakeHandler> {
+  return {
+    'freeze:FreezeAccess': (i) => {
+      const subject = i['subject'] as { kind: string; did?: string; mspId?: string };
+      const org = subject.mspId ?? 'Hospital1MSP';
+      return freezeFixture({ subject, org, reason: i['reason'], incidentId: i['incidentId'] ?? null });
+    },
+    'freeze:LiftFreeze': (i) =>
+      freezeFixture({
+        freezeId: i['freezeId'],
+        org: i['org'],
+        liftApprovals: {
+          regulator: { by: 'did:medledger:regulator:aud1', txId: txId(), at: now() },
+          org: null,
+        },
+      }),
+    'freeze:GetFreeze': (i) => freezeFixture({ freezeId: i['freezeId'] }),
+    'freeze:ListFreezes': () => ({ items: [freezeFixture({})] }),
+  };
+}
+
 /** Record discovery: a listing opened (patient when a signed request is relayed) and read. */
 function listingHandlers(): Record<string, FakeHandler> {
   const modes = new Map<string, 'patient' | 'clinician'>();
@@ -483,6 +522,7 @@ function listingHandlers(): Record<string, FakeHandler> {
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
     ...listingHandlers(),
+    ...freezeHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),
     ...recordHandlers(),

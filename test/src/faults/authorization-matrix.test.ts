@@ -205,6 +205,10 @@ const HTTP_TABLE = [
   'GET /v1/reports/compliance          | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'POST /v1/break-glass/{id}/review    | A   403 403 403 403 403 403 403 403 403 A   403 401',
   'GET /v1/alerts                      | A   403 403 403 403 A   403 403 403 403 A   403 401',
+  'POST /v1/freezes                    | 403 403 403 403 403 403 403 403 403 403 A   403 401',
+  'POST /v1/freezes/{id}/lift          | A   403 403 403 403 403 403 403 403 403 A   403 401',
+  'GET /v1/freezes/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'GET /v1/freezes                     | A   A   A   A   A   A   A   A   A   A   A   403 401',
 ];
 
 /**
@@ -282,6 +286,10 @@ const DIRECT_TABLE = [
   'GetStudyGovernance     | A   A   A   A   A   A   A   A   A   A   A   NR',
   'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   NR',
   'GetAuditEvent          | A   A   F   F   F   NF  NF  NF  NF  A   A   NR',
+  'FreezeAccess           | F   F   F   F   F   F   F   F   F   F   A   NR',
+  'LiftFreeze             | A   F   F   F   F   F   F   F   F   F   A   NR',
+  'GetFreeze              | A   A   A   A   A   A   A   A   A   A   A   NR',
+  'ListFreezes            | A   A   A   A   A   A   A   A   A   A   A   NR',
   'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
   'Ping                   | A   A   A   A   A   A   A   A   A   A   A   A',
   'GetBuildInfo           | A   A   A   A   A   A   A   A   A   A   A   A',
@@ -383,6 +391,11 @@ function recordTransient(recordId: string, patientDid: string): Record<string, U
     }),
     subject: bytesOf({ patientDid }),
   };
+}
+
+/** A Hospital1 staff DID nobody registered: freezing it stops no caller of the matrix. */
+function unregisteredPerson(): string {
+  return `did:medledger:hospital1:${fresh('authz-frozen')}`;
 }
 
 /** Values taken once each by allowed calls; refused calls use the next one without taking it. */
@@ -710,6 +723,8 @@ describe('authorization matrix', () => {
     const victims: Partial<Record<OrgName, string>> = {};
     const grants: Partial<Record<HttpCaller, string>> = {};
     const consents = new Pool();
+    // The freeze the FreezeAccess row made (a never-registered Hospital1 person), for the rows after it.
+    let frozen = '';
     const orgOfCaller = (who: HttpCaller): OrgName =>
       who === 'patient' || who === 'foreign' ? 'Hospital1' : orgOf(who);
     const rec = `/v1/records/${fx.recordId}`;
@@ -965,6 +980,21 @@ describe('authorization matrix', () => {
         }),
       },
       'GET /v1/alerts': { request: () => ({ method: 'GET', path: '/v1/alerts' }) },
+      'POST /v1/freezes': {
+        request: () => ({
+          method: 'POST',
+          path: '/v1/freezes',
+          body: { subject: { kind: 'person', did: unregisteredPerson() }, reason: 'data_leak' },
+        }),
+        onAllow: (_who, res) => {
+          frozen = String((res.body['freeze'] as Body)['freezeId']);
+        },
+      },
+      'POST /v1/freezes/{id}/lift': {
+        request: () => ({ method: 'POST', path: `/v1/freezes/${frozen}/lift`, body: {} }),
+      },
+      'GET /v1/freezes/{id}': { request: () => ({ method: 'GET', path: `/v1/freezes/${frozen}` }) },
+      'GET /v1/freezes': { request: () => ({ method: 'GET', path: '/v1/freezes' }) },
     };
 
     const results: MatrixResult<HttpCaller>[] = [];
@@ -1032,6 +1062,8 @@ describe('authorization matrix', () => {
     const staged: Partial<Record<DirectCaller, Body>> = {};
     const grants: Partial<Record<DirectCaller, string>> = {};
     const consents = new Pool();
+    // The freeze the FreezeAccess row made (a never-registered Hospital1 person), for the rows after it.
+    let frozen = '';
     let nextKey: P256PrivateJwk | undefined;
     let recovery: ReturnType<typeof recoveryOf> | undefined;
     const content = (resource: Body, salt: string) => ({ content: bytesOf({ resource, salt }) });
@@ -1230,6 +1262,17 @@ describe('authorization matrix', () => {
       GetStudyGovernance: { input: () => ({ arg: { studyId: governedStudy } }) },
       QueryAudit: { input: () => ({ arg: { by: 'patient', id: patient.did } }) },
       GetAuditEvent: { input: () => ({ arg: { eventId: fx.auditEventId } }) },
+      FreezeAccess: {
+        input: () => ({
+          arg: { subject: { kind: 'person', did: unregisteredPerson() }, reason: 'suspected_compromise' },
+        }),
+        onAllow: (_who, out) => {
+          frozen = String((out as Body)['freezeId']);
+        },
+      },
+      LiftFreeze: { input: () => ({ arg: { freezeId: frozen, org: 'Hospital1MSP' } }) },
+      GetFreeze: { input: () => ({ arg: { freezeId: frozen } }) },
+      ListFreezes: { input: () => ({ arg: {} }) },
       LoadSyntheticAuditEvents: { input: () => ({ arg: { count: 1 } }) },
       Ping: { input: () => ({ arg: undefined }) },
       GetBuildInfo: { input: () => ({ arg: undefined }) },

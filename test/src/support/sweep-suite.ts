@@ -201,6 +201,26 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
         custodian: 'Hospital9MSP',
       },
     ),
+    // Freezes (issue 16): a subject outside the consortium, a patient as a subject, a reason that is
+    // not a code, a lift of a freeze that does not exist, a list naming two subjects.
+    post('freeze of an org outside the consortium', '/v1/freezes', {
+      subject: { kind: 'org', mspId: 'Hospital9MSP' },
+      reason: 'data_leak',
+    }),
+    post('freeze of a patient', '/v1/freezes', {
+      subject: { kind: 'person', did: otherPatientDid },
+      reason: 'data_leak',
+    }),
+    post('freeze with free text as its reason', '/v1/freezes', {
+      subject: { kind: 'org', mspId: 'Hospital2MSP' },
+      reason: canary,
+    }),
+    post('lift of a freeze that does not exist', `/v1/freezes/${'ef'.repeat(32)}/lift`, {}),
+    {
+      name: 'freezes of a person and an org at once',
+      method: 'GET',
+      path: `/v1/freezes?person=${encodeURIComponent('did:medledger:hospital1:x')}&org=Hospital1MSP`,
+    },
     {
       name: 'audit with a forged cursor',
       method: 'GET',

@@ -11,6 +11,7 @@ import { accessCounts } from './access-counts';
 import { breakGlassSection } from './break-glass';
 import { consentsSection } from './consents-expiring';
 import { erasuresSection } from './erasures';
+import { freezesSection } from './freezes';
 import { recordsHeldSection } from './records-held';
 import type { SectionInput } from './section';
 
@@ -38,12 +39,14 @@ export async function complianceReport(
   const consents = await consentsSection(input);
   const held = await recordsHeldSection(input);
   const erasures = await erasuresSection(input);
+  const freezes = await freezesSection(input);
   const truncated = (
     [
       ['breakGlass', breakGlass.cut],
       ['consentsExpiringSoon', consents.cut],
       ['recordsHeldForReview', held.cut],
       ['erasures', erasures.cut],
+      ['freezes', freezes.cut],
     ] as const
   )
     .filter(([, cut]) => cut)
@@ -61,6 +64,7 @@ export async function complianceReport(
     consentsExpiringSoon: consents.consentsExpiringSoon,
     recordsHeldForReview: held.recordsHeldForReview,
     erasures: erasures.erasures,
+    freezes: freezes.freezes,
     truncated,
   };
 }

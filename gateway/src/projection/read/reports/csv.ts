@@ -119,6 +119,23 @@ const SECTIONS: readonly CsvSection[] = [
         e.blockNumber,
       ]),
   },
+  fieldSection(
+    'freezes',
+    [
+      'freezeId',
+      'subjectKind',
+      'subject',
+      'org',
+      'reason',
+      'incidentId',
+      'frozenBy',
+      'status',
+      'frozenAt',
+      'liftedAt',
+      ...REF,
+    ],
+    (r) => r.freezes,
+  ),
 ];
 
 /** The report as CSV. */

@@ -7,6 +7,7 @@ import type { EventName } from '@medledger/domain';
 
 import { onAccessDecided, onBreakGlassReviewed } from './access';
 import { onConsentGranted, onConsentRevoked } from './consent';
+import { onAccessFrozen, onFreezeLiftApproved } from './freeze';
 import type { EventHandler } from './handler';
 import { onRecordAnchored, onRecordContentErased, onRecordQualityReviewed } from './record';
 import { onPatientKeyRotated, onPatientRegistered } from './patient';
@@ -40,4 +41,6 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   CollectionKeyInstalled: null,
   StudySecretInstalled: null,
   RecordListingOpened: null,
+  AccessFrozen: onAccessFrozen,
+  FreezeLiftApproved: onFreezeLiftApproved,
 };
