@@ -69,7 +69,7 @@ export class FreezeContract extends Contract {
    * Reads: `consortium`, `staff`, `freeze~subject`. Writes: `freeze`, `freeze~subject`, sealed
    * `receipt` (regulator). Event: `AccessFrozen`. Errors: VALIDATION_FAILED (subject outside the
    * consortium), NOT_REGISTERED, INACTIVE, FROZEN, FORBIDDEN (not a regulator auditor, oneself, the
-   * regulator's org), CONFLICT (an active freeze of the subject exists).
+   * regulator's org), NOT_FOUND (the incident), CONFLICT (an active freeze of the subject exists).
    */
   @Transaction()
   @Returns('string')
@@ -83,6 +83,10 @@ export class FreezeContract extends Contract {
     const subjectKey = freezeSubjectKey(args.subject);
     // No auditor locks the regulator out, nor escapes review by freezing themselves.
     if (subjectKey === regulator || subjectKey === actor.did) fail(ErrorCode.FORBIDDEN, subjectKey);
+    // Checked by its hash: the endorsing bystander's peer holds no value of the regulator's collection.
+    if (args.incidentId !== undefined && !(await ledger.incidentExists(args.incidentId))) {
+      fail(ErrorCode.NOT_FOUND, args.incidentId);
+    }
     if ((await ledger.freezesOf(subjectKey)).some((f) => f.status === 'active')) {
       fail(ErrorCode.CONFLICT, subjectKey);
     }

@@ -5,6 +5,7 @@ import { ConsentContract } from './consent-contract';
 import { ConsortiumContract } from './consortium-contract';
 import { FreezeContract } from './freeze-contract';
 import { HealthContract } from './health-contract';
+import { IncidentContract } from './incident-contract';
 import { IdentityContract } from './identity-contract';
 import { ListingContract } from './listing-contract';
 import { RecordContract } from './record-contract';
@@ -17,6 +18,7 @@ export { ConsentContract } from './consent-contract';
 export { ConsortiumContract } from './consortium-contract';
 export { FreezeContract } from './freeze-contract';
 export { HealthContract } from './health-contract';
+export { IncidentContract } from './incident-contract';
 export { IdentityContract } from './identity-contract';
 export { ListingContract } from './listing-contract';
 export { RecordContract } from './record-contract';
@@ -33,6 +35,7 @@ export const contracts = [
   ListingContract,
   StudyContract,
   FreezeContract,
+  IncidentContract,
   AuditContract,
   BenchContract,
 ];

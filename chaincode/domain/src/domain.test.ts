@@ -134,7 +134,8 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
     assert.equal(qualifiedName('ListPatientRecords'), 'listing:ListPatientRecords');
     assert.equal(qualifiedName('FreezeAccess'), 'freeze:FreezeAccess');
-    assert.equal(Object.keys(transactions).length, 48);
+    assert.equal(qualifiedName('LinkIncidentEvents'), 'incident:LinkIncidentEvents');
+    assert.equal(Object.keys(transactions).length, 54);
   });
 });
 

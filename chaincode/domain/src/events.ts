@@ -168,6 +168,15 @@ export const events = {
     lifted: z.boolean(),
     ...common,
   }),
+  /**
+   * The regulator opened, linked, stepped or closed an incident: its id and the action only. What it
+   * concerns is in the regulator's sealed collection, read there by the orgs concerned.
+   */
+  IncidentRecorded: z.object({
+    incidentId: txIdSchema,
+    action: z.enum(['opened', 'linked', 'step', 'closed']),
+    ...common,
+  }),
   StudyRegistered: z.object({ studyId: studyIdSchema, org: mspIdSchema, ...common }),
   StudyProposed: z.object({
     studyId: studyIdSchema,

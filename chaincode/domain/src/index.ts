@@ -18,6 +18,7 @@ export * from './schemas/listing';
 export * from './schemas/study';
 export * from './schemas/audit';
 export * from './schemas/freeze';
+export * from './schemas/incident';
 export * from './schemas/health';
 export * from './schemas/bench';
 export * from './schemas/consortium';

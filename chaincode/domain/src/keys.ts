@@ -48,6 +48,11 @@ export const KeyFamily = {
    * the freeze, so no two orgs can delete an entry to hide a freeze.
    */
   freezeBySubject: 'freeze~subject',
+  /**
+   * Sealed (regulator only): an incident, by incident id. Only the regulator's peer holds it; the orgs
+   * it concerns read it through that peer.
+   */
+  incident: 'incident',
   /** Public: a study. */
   study: 'study',
   /**

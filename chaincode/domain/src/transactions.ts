@@ -42,6 +42,17 @@ import {
 } from './schemas/freeze';
 import { buildInfoSchema, pingOutput } from './schemas/health';
 import {
+  closeIncidentTransient,
+  getIncidentInput,
+  incidentListSchema,
+  incidentReceiptSchema,
+  incidentSchema,
+  linkIncidentEventsTransient,
+  listIncidentsInput,
+  openIncidentTransient,
+  recordIncidentStepTransient,
+} from './schemas/incident';
+import {
   approveStaffRoleChangeInput,
   deactivateStaffInput,
   didDocumentSchema,
@@ -120,7 +131,9 @@ import {
  *   holds every one), or content in the transient map that must not reach another org.
  * - `custodian`: a peer of the record's custodian (content lives there only).
  * - `regulator`: the regulator's peer, the one peer that holds every sealed collection (a patient's
- *   records at every custodian, without telling a custodian that holds none of them about the patient).
+ *   records at every custodian, without telling a custodian that holds none of them about the patient;
+ *   the incidents, in the regulator's own collection). As a submit: the regulator's peer alone, for a
+ *   transaction that writes the regulator's own sealed collection only (an incident).
  * - `any`: public state only; Fabric's gateway chooses (its own org's peer first).
  */
 export type Endorsement =
@@ -489,6 +502,53 @@ export const transactions = {
     endorsement: 'any',
     input: listFreezesInput,
     output: freezeListSchema,
+  },
+
+  OpenIncident: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: openIncidentTransient,
+  },
+  LinkIncidentEvents: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: linkIncidentEventsTransient,
+  },
+  RecordIncidentStep: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: recordIncidentStepTransient,
+  },
+  CloseIncident: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: closeIncidentTransient,
+  },
+  GetIncident: {
+    contract: 'incident',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: getIncidentInput,
+    output: incidentSchema,
+  },
+  ListIncidents: {
+    contract: 'incident',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: listIncidentsInput,
+    output: incidentListSchema,
   },
 
   RegisterStudy: {

@@ -16,6 +16,7 @@ import {
   events,
   freezeSchema,
   freezeSubjectKey,
+  incidentSchema,
   implicitCollection,
   KeyFamily,
   patientDidDocument,
@@ -48,6 +49,7 @@ import {
   type Erasure,
   type EventName,
   type Freeze,
+  type Incident,
   type EventPayload,
   type PatientPreferences,
   type PatientRecord,
@@ -955,6 +957,46 @@ export class Ledger {
       }
     }
     return undefined;
+  }
+
+  // Incidents
+
+  async #incidentKey(incidentId: string): Promise<{ regulator: string; key: string }> {
+    const regulator = (await this.consortium()).regulator;
+    return { regulator, key: this.#key(KeyFamily.incident, [incidentId]) };
+  }
+
+  /** An incident from the regulator's sealed collection (on the regulator's peer; elsewhere none). */
+  async getIncident(incidentId: string): Promise<Incident | undefined> {
+    const { regulator, key } = await this.#incidentKey(incidentId);
+    return this.#getSealed(regulator, key, incidentSchema);
+  }
+
+  /** Writes an incident to the regulator's sealed collection, whose endorsement is the regulator's. */
+  async putIncident(incident: Incident): Promise<void> {
+    const { regulator, key } = await this.#incidentKey(incident.incidentId);
+    await this.#putSealed(regulator, key, incident);
+  }
+
+  /**
+   * Whether an incident exists, from the hash every peer holds of the regulator's private values: a
+   * transaction endorsed by a peer that is not the regulator's can still check an incident id.
+   */
+  async incidentExists(incidentId: string): Promise<boolean> {
+    const { regulator, key } = await this.#incidentKey(incidentId);
+    return (await this.#stub.getPrivateDataHash(sealedCollection(regulator), key)).length > 0;
+  }
+
+  /** Every incident in the regulator's collection (a scan: evaluates only), bounded. */
+  async incidents(): Promise<Incident[]> {
+    const regulator = (await this.consortium()).regulator;
+    const rows = await this.#sealedScan(regulator, KeyFamily.incident, [], [], MAX_SCAN);
+    const out: Incident[] = [];
+    for (const [incidentId] of rows) {
+      const incident = incidentId === undefined ? undefined : await this.getIncident(incidentId);
+      if (incident) out.push(incident);
+    }
+    return out;
   }
 
   /**

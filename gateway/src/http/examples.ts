@@ -66,6 +66,37 @@ const CONSENT = hex('consent');
 const ACCESS = hex('access');
 const BREAK_GLASS = hex('break-glass access');
 const FREEZE = hex('freeze');
+const INCIDENT = hex('incident');
+const INCIDENT_OPEN = {
+  incidentId: INCIDENT,
+  category: 'data_leak',
+  severity: 'high',
+  orgs: ['Hospital2MSP'],
+  status: 'open',
+  openedBy: AUDITOR,
+  openedAt: '2026-10-05T07:30:00.000Z',
+  links: [],
+  steps: [],
+  finding: null,
+  reportHash: null,
+  closedBy: null,
+  closedAt: null,
+  version: 1,
+};
+const INCIDENT_LINK = {
+  link: { kind: 'freeze', freezeId: hex('freeze') },
+  txId: hex('freeze'),
+  orgs: ['Hospital2MSP'],
+  linkedBy: AUDITOR,
+  linkedAt: '2026-10-05T08:05:00.000Z',
+};
+const INCIDENT_STEP = {
+  step: 'contain',
+  documentHash: null,
+  recordedBy: AUDITOR,
+  txId: hex('incident step'),
+  at: '2026-10-05T08:10:00.000Z',
+};
 const FREEZE_ACTIVE = {
   freezeId: FREEZE,
   subject: { kind: 'person', did: DOCTOR_H2 },
@@ -872,6 +903,7 @@ const regulatorExamples: Record<string, OperationExample> = {
       erasures: [],
       freezes: [],
       truncated: [],
+      openIncidents: [],
     },
   },
   reviewBreakGlass: {
@@ -949,6 +981,63 @@ const regulatorExamples: Record<string, OperationExample> = {
     query: { person: DOCTOR_H2 },
     response: { items: [FREEZE_ACTIVE] },
   },
+  openIncident: {
+    summary:
+      "Open a high-severity leak incident concerning Hospital2 (sent by a regulator auditor at the Regulator gateway; here the Hospital1 admin's token reaches the test ledger)",
+    caller: 'admin',
+    body: { category: 'data_leak', severity: 'high', orgs: ['Hospital2MSP'] },
+    response: { txId: INCIDENT, incident: INCIDENT_OPEN },
+  },
+  linkIncidentEvents: {
+    summary: "Link the freeze of Hospital2's attending to the incident",
+    caller: 'admin',
+    params: { id: INCIDENT },
+    body: { links: [{ kind: 'freeze', freezeId: FREEZE }] },
+    response: {
+      txId: hex('incident link'),
+      incident: { ...INCIDENT_OPEN, links: [INCIDENT_LINK], version: 2 },
+    },
+  },
+  recordIncidentStep: {
+    summary: 'Record that the leak is contained',
+    caller: 'admin',
+    params: { id: INCIDENT },
+    body: { step: 'contain' },
+    response: {
+      txId: hex('incident step'),
+      incident: { ...INCIDENT_OPEN, links: [INCIDENT_LINK], steps: [INCIDENT_STEP], version: 3 },
+    },
+  },
+  closeIncident: {
+    summary: 'Close the incident: a breach, confirmed',
+    caller: 'admin',
+    params: { id: INCIDENT },
+    body: { finding: 'breach_confirmed' },
+    response: {
+      txId: hex('incident close'),
+      incident: {
+        ...INCIDENT_OPEN,
+        links: [INCIDENT_LINK],
+        steps: [INCIDENT_STEP],
+        status: 'closed',
+        finding: 'breach_confirmed',
+        closedBy: AUDITOR,
+        closedAt: '2026-10-06T09:00:00.000Z',
+        version: 4,
+      },
+    },
+  },
+  getIncident: {
+    summary: 'One incident, as the caller may see it',
+    caller: 'admin',
+    params: { id: INCIDENT },
+    response: INCIDENT_OPEN,
+  },
+  listIncidents: {
+    summary: 'The open incidents the caller may see',
+    caller: 'admin',
+    response: { items: [INCIDENT_OPEN] },
+  },
   listAlerts: {
     summary: 'What looks unusual now: here, a break-glass access left unreviewed past 72 h',
     caller: 'admin',
@@ -966,6 +1055,7 @@ const regulatorExamples: Record<string, OperationExample> = {
           ],
         },
       ],
+      openIncidents: [INCIDENT_OPEN],
     },
   },
 };

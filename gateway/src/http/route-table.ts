@@ -6,6 +6,7 @@
 import { freezeRoutes } from './routes/freezes';
 import { hospitalRecordRoutes } from './routes/hospital-records';
 import { identityRoutes } from './routes/identity';
+import { incidentRoutes } from './routes/incidents';
 import { operationsRoutes } from './routes/operations';
 import { patientRoutes } from './routes/patient';
 import { regulatorRoutes } from './routes/regulator';
@@ -25,5 +26,6 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...operationsRoutes(),
     ...regulatorRoutes(limits),
     ...freezeRoutes(),
+    ...incidentRoutes(),
   ];
 }

@@ -101,6 +101,12 @@ const INPUTS: Record<TransactionName, unknown> = {
   LiftFreeze: { freezeId: txId(), org: CUSTODIAN },
   GetFreeze: { freezeId: txId() },
   ListFreezes: {},
+  OpenIncident: {},
+  LinkIncidentEvents: {},
+  RecordIncidentStep: {},
+  CloseIncident: {},
+  GetIncident: { incidentId: txId() },
+  ListIncidents: {},
   QueryAudit: { by: 'patient', id: patientDid },
   GetAuditEvent: { eventId: txId() },
   LoadSyntheticAuditEvents: { count: 1 },
@@ -123,6 +129,10 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   VerifyRecord: { content },
   AccessRecord: { consents: [{ consentId: txId(), jws }] },
   OpenRecordListing: { subject, request: { jws } },
+  OpenIncident: { incident: { category: 'data_leak', severity: 'high' } },
+  LinkIncidentEvents: { incident: { incidentId: txId(), links: [{ kind: 'freeze', freezeId: txId() }] } },
+  RecordIncidentStep: { incident: { incidentId: txId(), step: 'contain' } },
+  CloseIncident: { incident: { incidentId: txId(), finding: 'no_breach' } },
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */

@@ -478,6 +478,44 @@ function freezeHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** An open incident of Hospital1 as the regulator reads it, with `fields` over it. */
+function incidentFixture(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    incidentId: txId(),
+    category: 'data_leak',
+    severity: 'high',
+    orgs: ['Hospital1MSP'],
+    status: 'open',
+    openedBy: 'did:medledger:regulator:aud1',
+    openedAt: now(),
+    links: [],
+    steps: [],
+    finding: null,
+    reportHash: null,
+    closedBy: null,
+    closedAt: null,
+    version: 1,
+    ...fields,
+  };
+}
+
+/** Incidents: writes answer receipts (ids only), reads the incident. */
+function incidentHandlers(): Record<string, FakeHandler> {
+  const receipt = (options: LedgerCallOptions, status = 'open') => {
+    const raw = options.transient?.['incident'];
+    const incident = raw === undefined ? {} : (JSON.parse(raw) as { incidentId?: string });
+    return { incidentId: incident.incidentId ?? txId(), version: 2, status };
+  };
+  return {
+    'incident:OpenIncident': (_i, options) => ({ ...receipt(options), version: 1 }),
+    'incident:LinkIncidentEvents': (_i, options) => receipt(options),
+    'incident:RecordIncidentStep': (_i, options) => receipt(options),
+    'incident:CloseIncident': (_i, options) => receipt(options, 'closed'),
+    'incident:GetIncident': (i) => incidentFixture({ incidentId: i['incidentId'] }),
+    'incident:ListIncidents': () => ({ items: [incidentFixture({})] }),
+  };
+}
+
 /** Record discovery: a listing opened (patient when a signed request is relayed) and read. */
 function listingHandlers(): Record<string, FakeHandler> {
   const modes = new Map<string, 'patient' | 'clinician'>();
@@ -523,6 +561,7 @@ export function defaultHandlers(): Record<string, FakeHandler> {
   return {
     ...listingHandlers(),
     ...freezeHandlers(),
+    ...incidentHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),
     ...recordHandlers(),

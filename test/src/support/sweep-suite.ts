@@ -216,6 +216,20 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       reason: canary,
     }),
     post('lift of a freeze that does not exist', `/v1/freezes/${'ef'.repeat(32)}/lift`, {}),
+    // Incidents: a forged link, a category that is not a code, an org outside the consortium, a step
+    // of an incident that does not exist.
+    post('incident naming an org outside the consortium', '/v1/incidents', {
+      category: 'data_leak',
+      severity: 'high',
+      orgs: ['Hospital9MSP'],
+    }),
+    post('incident with free text as its category', '/v1/incidents', { category: canary, severity: 'low' }),
+    post('incident link to an access event that does not exist', `/v1/incidents/${'ab'.repeat(32)}/links`, {
+      links: [{ kind: 'audit_event', eventId: 'cd'.repeat(32), custodian: 'Hospital1MSP' }],
+    }),
+    post('incident step of an incident that does not exist', `/v1/incidents/${'ab'.repeat(32)}/steps`, {
+      step: 'contain',
+    }),
     {
       name: 'freezes of a person and an org at once',
       method: 'GET',

@@ -43,4 +43,6 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   RecordListingOpened: null,
   AccessFrozen: onAccessFrozen,
   FreezeLiftApproved: onFreezeLiftApproved,
+  // Ids and an action only: incidents live in the regulator's sealed collection and are read there.
+  IncidentRecorded: null,
 };
