@@ -10,3 +10,4 @@ export * from './compose';
 export * from './gateways';
 export * from './hosts';
 export * from './consortium';
+export * from './revocation';
