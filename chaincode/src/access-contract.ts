@@ -46,6 +46,7 @@ export function actorFacts(actor: Actor): ActorFacts {
     mspId: actor.mspId,
     orgKind: actor.orgKind,
     registered: actor.role !== null,
+    frozen: actor.frozenBy !== null,
     active: actor.active,
     role: actor.role,
     department: actor.department,

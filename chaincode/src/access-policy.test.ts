@@ -36,6 +36,7 @@ function oracle(
   const r = f.record;
   const sameOrg = a.mspId === r.custodian;
   if (!a.registered) return denied('NOT_REGISTERED');
+  if (a.frozen) return denied('FROZEN');
   if (!a.active) return denied('INACTIVE');
   if (a.orgKind === 'regulator' || a.role === 'auditor') return denied('REGULATOR_NO_CONTENT');
   if (r.erased) return denied('CONTENT_ERASED');
@@ -148,6 +149,7 @@ const facts: fc.Arbitrary<AccessFacts> = fc
   .record({
     mspId: fc.constantFrom(...ORGS),
     registered: fc.boolean(),
+    frozen: fc.boolean(),
     active: fc.boolean(),
     role: fc.constantFrom(null, ...ROLES),
     department: fc.constantFrom(null, 'cardiology', 'oncology'),
@@ -187,7 +189,9 @@ const facts: fc.Arbitrary<AccessFacts> = fc
       mspId: g.mspId,
       orgKind: orgKindOf(g.mspId),
       registered: g.registered,
-      active: g.registered && g.active,
+      // A frozen actor is never active (resolveActor), whatever their document says.
+      frozen: g.registered && g.frozen,
+      active: g.registered && !g.frozen && g.active,
       role: g.registered ? (g.role ?? 'nurse') : null,
       department: g.department,
     },

@@ -18,6 +18,8 @@ export interface ActorFacts {
   mspId: string;
   orgKind: OrgKind;
   registered: boolean;
+  /** An active freeze of the regulator holds the actor or their org. */
+  frozen: boolean;
   active: boolean;
   role: Role | null;
   department: string | null;
@@ -191,6 +193,7 @@ const denyWith = (reason: AccessReason) => (): Decision => deny(reason);
 /** The access decision table, in order (docs/architecture.md, access decisions). */
 export const ACCESS_RULES: readonly Rule[] = [
   { name: 'unregistered', when: (f) => !f.actor.registered, then: denyWith('NOT_REGISTERED') },
+  { name: 'frozen', when: (f) => f.actor.frozen, then: denyWith('FROZEN') },
   { name: 'inactive', when: (f) => !f.actor.active, then: denyWith('INACTIVE') },
   {
     name: 'regulators never see content',

@@ -4,7 +4,9 @@ import { BenchContract } from './bench-contract';
 import { ConsentContract } from './consent-contract';
 import { ConsortiumContract } from './consortium-contract';
 import { ErasureContract } from './erasure-contract';
+import { FreezeContract } from './freeze-contract';
 import { HealthContract } from './health-contract';
+import { IncidentContract } from './incident-contract';
 import { IdentityContract } from './identity-contract';
 import { InsuranceContract } from './insurance-contract';
 import { ListingContract } from './listing-contract';
@@ -19,7 +21,9 @@ export { BenchContract } from './bench-contract';
 export { ConsentContract } from './consent-contract';
 export { ConsortiumContract } from './consortium-contract';
 export { ErasureContract } from './erasure-contract';
+export { FreezeContract } from './freeze-contract';
 export { HealthContract } from './health-contract';
+export { IncidentContract } from './incident-contract';
 export { IdentityContract } from './identity-contract';
 export { InsuranceContract } from './insurance-contract';
 export { ListingContract } from './listing-contract';
@@ -42,6 +46,8 @@ export const contracts = [
   StudyContract,
   InsuranceContract,
   TraceContract,
+  FreezeContract,
+  IncidentContract,
   AuditContract,
   BenchContract,
 ];

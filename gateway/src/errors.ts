@@ -22,6 +22,11 @@ export const GatewayErrorCode = {
   /** The patient-key proof is malformed, signed by another key, for another DID or org, outside its time window, or replayed (401). */
   PATIENT_PROOF_INVALID: 'PATIENT_PROOF_INVALID',
   FORBIDDEN: 'FORBIDDEN',
+  /**
+   * The peers refused the caller's certificate before any chaincode ran: revoked (the org CA's CRL in the
+   * channel's MSP), expired, or not of the channel's orgs (403).
+   */
+  IDENTITY_REJECTED: 'IDENTITY_REJECTED',
   WRONG_ORG: 'WRONG_ORG',
   IDENTITY_NOT_ENROLLED: 'IDENTITY_NOT_ENROLLED',
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
@@ -67,9 +72,12 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   PATIENT_PROOF_INVALID: 401,
   FORBIDDEN: 403,
   WRONG_ORG: 403,
+  IDENTITY_REJECTED: 403,
   IDENTITY_NOT_ENROLLED: 403,
   NOT_REGISTERED: 403,
   INACTIVE: 403,
+  // Frozen by the regulator: the detail names the freeze, which the caller may read.
+  FROZEN: 403,
   CONSENT_REQUIRED: 403,
   INVALID_SIGNATURE: 403,
   ACCESS_NOT_GRANTED: 403,

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
 import { bootstrapConsortium } from './consortium';
+import { revokeIdentity } from './revocation';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
 import { admitOrg, upgradeChaincode } from './governance';
@@ -161,6 +162,20 @@ export const NETWORK_CLI = {
       },
       examples: ['npm run network:upgrade', 'npm run network:upgrade -- --version 0.2.0'],
     }),
+    revoke: command({
+      summary:
+        "Revokes a person's certificates at Fabric level: the org's CA revokes every certificate of the enrollment id and issues its CRL, and a channel configuration update signed by a majority of the orgs' admins puts the CRL in the org's MSP, so every peer refuses that identity (freeze them on chain first: POST /v1/freezes).",
+      options: {
+        org: {
+          type: 'string',
+          value: 'ORG',
+          required: true,
+          description: `the org: ${TOKEN_ORGS.join(', ')}`,
+        },
+        user: { type: 'string', value: 'ID', required: true, description: "the person's enrollment id" },
+      },
+      examples: ['npm run network:revoke -- --org Hospital1 --user dr-0042'],
+    }),
     'fabric-install': command({
       summary:
         'Finds or installs Fabric and Fabric CA and says where they came from, without starting anything.',
@@ -256,6 +271,17 @@ if (require.main === module) {
         );
         console.log(
           `[medledger] chaincode ${from.version} (sequence ${String(from.sequence)}) -> ${to.version} (sequence ${String(to.sequence)}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        );
+      },
+      revoke: async (values) => {
+        const ctx = await networkContext();
+        const org = ctx.topology.peerOrgs.find((o) => o.name.toLowerCase() === values.org.toLowerCase());
+        if (org === undefined) throw new Error(`--org takes one of: ${TOKEN_ORGS.join(', ')}`);
+        const result = revokeIdentity(ctx.install, ctx.topology, ctx.paths, org, values.user);
+        console.log(
+          result.updated
+            ? `[medledger] revoked ${values.user} at ${org.name}'s CA; CRL (${String(result.crlBytes)} bytes) in ${org.mspId} signed by ${result.signers.join(', ')}`
+            : `[medledger] revoked ${values.user} at ${org.name}'s CA; the channel already holds this CRL`,
         );
       },
       'fabric-install': async () => {

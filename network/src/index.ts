@@ -13,3 +13,4 @@ export * from './consortium';
 export * from './config-update';
 export * from './configtxlator';
 export * from './governance';
+export * from './revocation';

@@ -137,7 +137,9 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('TraceLeak'), 'trace:TraceLeak');
     assert.equal(qualifiedName('OpenPatientAccess'), 'summary:OpenPatientAccess');
     assert.equal(qualifiedName('RequestErasure'), 'erasure:RequestErasure');
-    assert.equal(Object.keys(transactions).length, 66);
+    assert.equal(qualifiedName('FreezeAccess'), 'freeze:FreezeAccess');
+    assert.equal(qualifiedName('LinkIncidentEvents'), 'incident:LinkIncidentEvents');
+    assert.equal(Object.keys(transactions).length, 76);
   });
 });
 

@@ -15,6 +15,11 @@ export const ErrorCode = {
   NOT_REGISTERED: 'NOT_REGISTERED',
   /** The caller's or the subject's document is not active. */
   INACTIVE: 'INACTIVE',
+  /**
+   * The caller (or their whole org) is frozen by the regulator; the detail is the freeze id, which the
+   * frozen party can read (`ListFreezes`). Lifting needs the regulator and the org's admin.
+   */
+  FROZEN: 'FROZEN',
   /** The operation needs a patient consent that does not exist. */
   CONSENT_REQUIRED: 'CONSENT_REQUIRED',
   /** A patient signature (JWS) is malformed or does not verify. */

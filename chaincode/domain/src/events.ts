@@ -14,6 +14,7 @@ import {
 import { listingModeSchema, listingReasonSchema } from './schemas/listing';
 import { erasureAnswerSchema, erasureRefusalSchema } from './schemas/erasure-request';
 import { versionSchema } from './schemas/record';
+import { FREEZE_LIFT_SIDES, freezeReasonSchema } from './schemas/freeze';
 
 import { ethicsDecisionSchema, studyStateSchema } from './research/study-lifecycle';
 import { STUDY_CHANGES } from './schemas/study';
@@ -166,6 +167,38 @@ export const events = {
     byRegulator: z.boolean(),
     /** The actor is suspended after this review. */
     suspended: z.boolean(),
+    ...common,
+  }),
+  /**
+   * A regulator froze a person's or an org's access (`subject` is the staff DID or the MSP ID): in
+   * every org's projection, so the frozen party and every report see it at once.
+   */
+  AccessFrozen: z.object({
+    freezeId: txIdSchema,
+    subjectKind: z.enum(['person', 'org']),
+    subject: z.string(),
+    org: mspIdSchema,
+    reason: freezeReasonSchema,
+    incidentId: txIdSchema.nullable(),
+    frozenBy: z.string(),
+    ...common,
+  }),
+  /** One side approved lifting a freeze; `lifted` when both sides have. */
+  FreezeLiftApproved: z.object({
+    freezeId: txIdSchema,
+    org: mspIdSchema,
+    side: z.enum(FREEZE_LIFT_SIDES),
+    approvedBy: z.string(),
+    lifted: z.boolean(),
+    ...common,
+  }),
+  /**
+   * The regulator opened, linked, stepped or closed an incident: its id and the action only. What it
+   * concerns is in the regulator's sealed collection, read there by the orgs concerned.
+   */
+  IncidentRecorded: z.object({
+    incidentId: txIdSchema,
+    action: z.enum(['opened', 'linked', 'step', 'closed']),
     ...common,
   }),
   StudyRegistered: z.object({ studyId: studyIdSchema, org: mspIdSchema, ...common }),

@@ -20,6 +20,8 @@ export * from './schemas/summary';
 export * from './schemas/erasure-request';
 export * from './schemas/study';
 export * from './schemas/audit';
+export * from './schemas/freeze';
+export * from './schemas/incident';
 export * from './schemas/health';
 export * from './schemas/bench';
 export * from './schemas/consortium';

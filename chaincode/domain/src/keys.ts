@@ -38,6 +38,21 @@ export const KeyFamily = {
   erasure: 'erasure',
   /** Public: a suspension of a staff member after an unjustified break-glass access. */
   suspension: 'suspension',
+  /**
+   * Public, bound: a freeze of a person's or an org's access, by freeze id; receipt in the regulator's
+   * sealed collection, changed only by the frozen org's and the regulator's peers together.
+   */
+  freeze: 'freeze',
+  /**
+   * Public index: the freezes of a subject (staff DID or MSP ID), by subject and freeze id; guarded like
+   * the freeze, so no two orgs can delete an entry to hide a freeze.
+   */
+  freezeBySubject: 'freeze~subject',
+  /**
+   * Sealed (regulator only): an incident, by incident id. Only the regulator's peer holds it; the orgs
+   * it concerns read it through that peer.
+   */
+  incident: 'incident',
   /** Public: a study. */
   study: 'study',
   /**

@@ -32,7 +32,26 @@ import {
   installStudySecretOutput,
   installStudySecretTransient,
 } from './schemas/consortium';
+import {
+  freezeAccessInput,
+  freezeListSchema,
+  freezeSchema,
+  getFreezeInput,
+  liftFreezeInput,
+  listFreezesInput,
+} from './schemas/freeze';
 import { buildInfoSchema, pingOutput } from './schemas/health';
+import {
+  closeIncidentTransient,
+  getIncidentInput,
+  incidentListSchema,
+  incidentReceiptSchema,
+  incidentSchema,
+  linkIncidentEventsTransient,
+  listIncidentsInput,
+  openIncidentTransient,
+  recordIncidentStepTransient,
+} from './schemas/incident';
 import {
   approveStaffRoleChangeInput,
   deactivateStaffInput,
@@ -153,6 +172,9 @@ import {
  * - `provider+insurer+regulator`: a claim and what follows from it (the provider's and the insurer's
  *   sealed collections, each needing its org and the regulator): no two of the three can write a
  *   claim, an adjudication or a settlement entry the third did not compute.
+ * - `regulator+bystander`: the regulator and the first org that is neither the regulator nor the
+ *   `custodian` party (a freeze's subject org): a freeze takes effect without its subject's peers,
+ *   which could otherwise refuse to endorse their own freeze.
  * - `two-orgs`: public writes under the chaincode policy, no patient data; Fabric's gateway chooses.
  * - `all-orgs`: every peer org (the consortium, once, at deployment).
  * - `custodians+regulator`: every hospital-kind org and the regulator, the members of the custodians'
@@ -164,7 +186,9 @@ import {
  * - `custodian`: a peer of the record's custodian (content lives there only).
  * - `insurer`: a peer of the named insurer (its sealed collection: coverage and usage).
  * - `regulator`: the regulator's peer, the one peer that holds every sealed collection (a patient's
- *   records at every custodian, without telling a custodian that holds none of them about the patient).
+ *   records at every custodian, without telling a custodian that holds none of them about the patient;
+ *   the incidents, in the regulator's own collection). As a submit: the regulator's peer alone, for a
+ *   transaction that writes the regulator's own sealed collection only (an incident).
  * - `any`: public state only; Fabric's gateway chooses (its own org's peer first).
  */
 export type Endorsement =
@@ -173,6 +197,7 @@ export type Endorsement =
   | 'grantee+regulator'
   | 'caller+regulator'
   | 'provider+insurer+regulator'
+  | 'regulator+bystander'
   | 'two-orgs'
   | 'all-orgs'
   | 'custodians+regulator'
@@ -210,7 +235,10 @@ export interface EndorsementParties {
   readonly caller: string;
   /** Every peer org of the consortium. */
   readonly orgs: readonly string[];
-  /** The record's custodian (`custodian+regulator`, `custodian`). */
+  /**
+   * The record's custodian (`custodian+regulator`, `custodian`), or the org a freeze holds
+   * (`custodian+regulator` to lift it, `regulator+bystander` to make it).
+   */
   readonly custodian?: string;
   /** The org a consent is granted to (`grantee+regulator`). */
   readonly granteeOrg?: string;
@@ -247,6 +275,12 @@ export function endorsingOrgs(endorsement: Endorsement, parties: EndorsementPart
       if (parties.insurer === undefined) throw new Error(`${endorsement} needs the insurer`);
       const regulator = regulatorOf(parties.orgs);
       return [...new Set([parties.provider ?? parties.caller, parties.insurer, regulator])];
+    }
+    case 'regulator+bystander': {
+      if (parties.custodian === undefined) throw new Error(`${endorsement} needs the subject org`);
+      const regulator = regulatorOf(parties.orgs);
+      const bystander = parties.orgs.find((o) => o !== regulator && o !== parties.custodian);
+      return bystander === undefined ? [regulator] : [regulator, bystander];
     }
     case 'all-orgs':
       return [...parties.orgs];
@@ -673,6 +707,81 @@ export const transactions = {
     endorsement: 'own-org',
     input: getClaimReportInput,
     output: claimReportSchema,
+  },
+  FreezeAccess: {
+    contract: 'freeze',
+    kind: 'submit',
+    endorsement: 'regulator+bystander',
+    input: freezeAccessInput,
+    output: freezeSchema,
+  },
+  LiftFreeze: {
+    contract: 'freeze',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: liftFreezeInput,
+    output: freezeSchema,
+  },
+  GetFreeze: {
+    contract: 'freeze',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: getFreezeInput,
+    output: freezeSchema,
+  },
+  ListFreezes: {
+    contract: 'freeze',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: listFreezesInput,
+    output: freezeListSchema,
+  },
+
+  OpenIncident: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: openIncidentTransient,
+  },
+  LinkIncidentEvents: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: linkIncidentEventsTransient,
+  },
+  RecordIncidentStep: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: recordIncidentStepTransient,
+  },
+  CloseIncident: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: closeIncidentTransient,
+  },
+  GetIncident: {
+    contract: 'incident',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: getIncidentInput,
+    output: incidentSchema,
+  },
+  ListIncidents: {
+    contract: 'incident',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: listIncidentsInput,
+    output: incidentListSchema,
   },
 
   RegisterStudy: {

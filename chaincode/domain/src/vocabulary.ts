@@ -234,6 +234,7 @@ export const ACCESS_REASONS = [
   'CONTENT_ERASED',
   'CLAIM_REVIEW_REQUIRED',
   'CLAIM_REVIEW_INVALID',
+  'FROZEN',
 ] as const;
 /** An access reason code. */
 export type AccessReason = (typeof ACCESS_REASONS)[number];

@@ -17,6 +17,9 @@ import {
   ErrorCode,
   erasureSchema,
   events,
+  freezeSchema,
+  freezeSubjectKey,
+  incidentSchema,
   implicitCollection,
   KeyFamily,
   patientDidDocument,
@@ -62,6 +65,8 @@ import {
   type DidDocument,
   type Erasure,
   type EventName,
+  type Freeze,
+  type Incident,
   type EventPayload,
   type PatientPreferences,
   type PatientRecord,
@@ -1366,6 +1371,107 @@ export class Ledger {
   async isSuspended(actorDid: string): Promise<boolean> {
     const kvs = await this.#ids(KeyFamily.suspension, [actorDid], MAX_SCAN);
     return kvs.some((kv) => parseJson(kv.value, suspensionSchema).active);
+  }
+
+  // Freezes
+
+  #freezeKey(freezeId: string): string {
+    return this.#key(KeyFamily.freeze, [freezeId]);
+  }
+
+  /** A freeze by id, checked against its receipt in the regulator's collection. */
+  async getFreeze(freezeId: string): Promise<Freeze | undefined> {
+    const regulator = (await this.consortium()).regulator;
+    return this.#getBound(this.#freezeKey(freezeId), freezeSchema, () => regulator);
+  }
+
+  /**
+   * Writes a freeze (new or changed) with its receipt in the regulator's sealed collection, and on
+   * creation its subject index entry. Both keys are then changed only by the frozen org's and the
+   * regulator's peers together: no org lifts its own freeze, and no two other orgs delete the index
+   * entry to hide it from {@link Ledger.activeFreezeOf}.
+   */
+  async putFreeze(freeze: Freeze): Promise<void> {
+    const regulator = (await this.consortium()).regulator;
+    const guard = allOf([...new Set([freeze.org, regulator])]);
+    const key = this.#freezeKey(freeze.freezeId);
+    const created = !(await this.#exists(key));
+    await this.#putBound(key, freeze, regulator, guard);
+    if (created) {
+      const index = this.#key(KeyFamily.freezeBySubject, [freezeSubjectKey(freeze.subject), freeze.freezeId]);
+      await this.#stub.putState(index, INDEX_MARKER);
+      await this.#stub.setStateValidationParameter(index, policyBytes(guard));
+    }
+  }
+
+  /** The freezes of one subject key (a staff DID or an MSP ID), newest first (bounded). */
+  async freezesOf(subjectKey: string): Promise<Freeze[]> {
+    const kvs = await this.#ids(KeyFamily.freezeBySubject, [subjectKey], MAX_SCAN);
+    const out: Freeze[] = [];
+    for (const kv of kvs) {
+      const freezeId = this.#stub.splitCompositeKey(kv.key).attributes[1] ?? '';
+      const freeze = await this.getFreeze(freezeId);
+      // An index entry of another subject (a forged write) names nothing here.
+      if (freeze && freezeSubjectKey(freeze.subject) === subjectKey) out.push(freeze);
+    }
+    return out.sort((a, b) => (a.frozenAt < b.frozenAt ? 1 : a.frozenAt > b.frozenAt ? -1 : 0));
+  }
+
+  /**
+   * The id of an active freeze that holds a signer (their own, else their org's), or undefined. Read
+   * from committed state in the transaction itself, so every peer decides alike; a range read, so a
+   * freeze committed between endorsement and validation invalidates the transaction (phantom read).
+   */
+  async activeFreezeOf(did: string, mspId: string): Promise<string | undefined> {
+    for (const subjectKey of [did, mspId]) {
+      const kvs = await this.#ids(KeyFamily.freezeBySubject, [subjectKey], MAX_SCAN);
+      for (const kv of kvs) {
+        const freezeId = this.#stub.splitCompositeKey(kv.key).attributes[1] ?? '';
+        const freeze = await this.getFreeze(freezeId);
+        if (freeze?.status === 'active' && freezeSubjectKey(freeze.subject) === subjectKey) return freezeId;
+      }
+    }
+    return undefined;
+  }
+
+  // Incidents
+
+  async #incidentKey(incidentId: string): Promise<{ regulator: string; key: string }> {
+    const regulator = (await this.consortium()).regulator;
+    return { regulator, key: this.#key(KeyFamily.incident, [incidentId]) };
+  }
+
+  /** An incident from the regulator's sealed collection (on the regulator's peer; elsewhere none). */
+  async getIncident(incidentId: string): Promise<Incident | undefined> {
+    const { regulator, key } = await this.#incidentKey(incidentId);
+    return this.#getSealed(regulator, key, incidentSchema);
+  }
+
+  /** Writes an incident to the regulator's sealed collection, whose endorsement is the regulator's. */
+  async putIncident(incident: Incident): Promise<void> {
+    const { regulator, key } = await this.#incidentKey(incident.incidentId);
+    await this.#putSealed(regulator, key, incident);
+  }
+
+  /**
+   * Whether an incident exists, from the hash every peer holds of the regulator's private values: a
+   * transaction endorsed by a peer that is not the regulator's can still check an incident id.
+   */
+  async incidentExists(incidentId: string): Promise<boolean> {
+    const { regulator, key } = await this.#incidentKey(incidentId);
+    return (await this.#stub.getPrivateDataHash(sealedCollection(regulator), key)).length > 0;
+  }
+
+  /** Every incident in the regulator's collection (a scan: evaluates only), bounded. */
+  async incidents(): Promise<Incident[]> {
+    const regulator = (await this.consortium()).regulator;
+    const rows = await this.#sealedScan(regulator, KeyFamily.incident, [], [], MAX_SCAN);
+    const out: Incident[] = [];
+    for (const [incidentId] of rows) {
+      const incident = incidentId === undefined ? undefined : await this.getIncident(incidentId);
+      if (incident) out.push(incident);
+    }
+    return out;
   }
 
   /**

@@ -4,6 +4,8 @@ import {
   consentGrantPayloadSchema,
   decodeCompactJws,
   endorsingOrgs,
+  freezeSubjectOrg,
+  freezeSubjectSchema,
   generatePatientKey,
   orgSlugOf,
   parseStaffDid,
@@ -166,16 +168,30 @@ export class Harness {
     return study.org;
   }
 
+  /**
+   * The `custodian` party as the gateway names it: the input's custodian; for a freeze, the frozen org
+   * (the subject's org, or the `org` a lift names).
+   */
+  #custodianParty(contract: string, input: unknown): string | undefined {
+    const fields = (input ?? {}) as { custodian?: unknown; org?: unknown; subject?: unknown };
+    if (contract === 'freeze') {
+      const subject = freezeSubjectSchema.safeParse(fields.subject);
+      if (subject.success) return freezeSubjectOrg(subject.data, this.ledger.orgs);
+      return typeof fields.org === 'string' ? fields.org : undefined;
+    }
+    return typeof fields.custodian === 'string' ? fields.custodian : undefined;
+  }
+
   async #parties(signer: FakeSigner, name: string, input: unknown, options: CallOptions) {
     const fnName = name.split(':')[1] ?? '';
     const spec = fnName in transactions ? transactions[fnName as TransactionName] : undefined;
     if (!spec) return undefined;
-    const named = input as { custodian?: unknown; insurer?: unknown; provider?: unknown } | undefined;
-    const custodian = named?.custodian;
+    const named = input as { insurer?: unknown; provider?: unknown } | undefined;
+    const custodian = this.#custodianParty(spec.contract, input);
     return endorsingOrgs(spec.endorsement, {
       caller: signer.mspId,
       orgs: this.ledger.orgs,
-      custodian: typeof custodian === 'string' ? custodian : signer.mspId,
+      custodian: custodian ?? signer.mspId,
       ...(typeof named?.insurer === 'string' ? { insurer: named.insurer } : {}),
       ...(typeof named?.provider === 'string' ? { provider: named.provider } : {}),
       ...(spec.endorsement === 'grantee+regulator'

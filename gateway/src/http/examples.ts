@@ -73,6 +73,50 @@ const STUDY = 'study-0007';
 const CONSENT = hex('consent');
 const ACCESS = hex('access');
 const BREAK_GLASS = hex('break-glass access');
+const FREEZE = hex('freeze');
+const INCIDENT = hex('incident');
+const INCIDENT_OPEN = {
+  incidentId: INCIDENT,
+  category: 'data_leak',
+  severity: 'high',
+  orgs: ['Hospital2MSP'],
+  status: 'open',
+  openedBy: AUDITOR,
+  openedAt: '2026-10-05T07:30:00.000Z',
+  links: [],
+  steps: [],
+  finding: null,
+  reportHash: null,
+  closedBy: null,
+  closedAt: null,
+  version: 1,
+};
+const INCIDENT_LINK = {
+  link: { kind: 'freeze', freezeId: hex('freeze') },
+  txId: hex('freeze'),
+  orgs: ['Hospital2MSP'],
+  linkedBy: AUDITOR,
+  linkedAt: '2026-10-05T08:05:00.000Z',
+};
+const INCIDENT_STEP = {
+  step: 'contain',
+  documentHash: null,
+  recordedBy: AUDITOR,
+  txId: hex('incident step'),
+  at: '2026-10-05T08:10:00.000Z',
+};
+const FREEZE_ACTIVE = {
+  freezeId: FREEZE,
+  subject: { kind: 'person', did: DOCTOR_H2 },
+  org: 'Hospital2MSP',
+  reason: 'data_leak',
+  incidentId: null,
+  frozenBy: AUDITOR,
+  frozenAt: '2026-10-05T08:00:00.000Z',
+  status: 'active',
+  liftApprovals: { regulator: null, org: null },
+  liftedAt: null,
+};
 const PUBLIC_JWK = {
   kty: 'EC',
   crv: 'P-256',
@@ -1064,7 +1108,9 @@ const regulatorExamples: Record<string, OperationExample> = {
           blockNumber: 51,
         },
       ],
+      freezes: [],
       truncated: [],
+      openIncidents: [],
     },
   },
   reviewBreakGlass: {
@@ -1104,6 +1150,101 @@ const regulatorExamples: Record<string, OperationExample> = {
       },
     },
   },
+  freezeAccess: {
+    summary:
+      "Freeze Hospital2's attending after a leak (sent by a regulator auditor at the Regulator gateway; here the Hospital1 admin's token reaches the test ledger)",
+    caller: 'admin',
+    body: { subject: { kind: 'person', did: DOCTOR_H2 }, reason: 'data_leak' },
+    response: { txId: FREEZE, freeze: FREEZE_ACTIVE },
+  },
+  liftFreeze: {
+    summary: "Hospital2's admin approves lifting the freeze; the regulator's approval completes it",
+    caller: 'admin',
+    params: { id: FREEZE },
+    response: {
+      txId: hex('freeze lift'),
+      freeze: {
+        ...FREEZE_ACTIVE,
+        liftApprovals: {
+          regulator: null,
+          org: {
+            by: 'did:medledger:hospital2:hospital2-admin',
+            txId: hex('freeze lift'),
+            at: '2026-10-05T10:00:00.000Z',
+          },
+        },
+      },
+    },
+  },
+  getFreeze: {
+    summary: 'The freeze a FROZEN problem names',
+    caller: 'admin',
+    params: { id: FREEZE },
+    response: FREEZE_ACTIVE,
+  },
+  listFreezes: {
+    summary: "The freezes of Hospital2's attending",
+    caller: 'admin',
+    query: { person: DOCTOR_H2 },
+    response: { items: [FREEZE_ACTIVE] },
+  },
+  openIncident: {
+    summary:
+      "Open a high-severity leak incident concerning Hospital2 (sent by a regulator auditor at the Regulator gateway; here the Hospital1 admin's token reaches the test ledger)",
+    caller: 'admin',
+    body: { category: 'data_leak', severity: 'high', orgs: ['Hospital2MSP'] },
+    response: { txId: INCIDENT, incident: INCIDENT_OPEN },
+  },
+  linkIncidentEvents: {
+    summary: "Link the freeze of Hospital2's attending to the incident",
+    caller: 'admin',
+    params: { id: INCIDENT },
+    body: { links: [{ kind: 'freeze', freezeId: FREEZE }] },
+    response: {
+      txId: hex('incident link'),
+      incident: { ...INCIDENT_OPEN, links: [INCIDENT_LINK], version: 2 },
+    },
+  },
+  recordIncidentStep: {
+    summary: 'Record that the leak is contained',
+    caller: 'admin',
+    params: { id: INCIDENT },
+    body: { step: 'contain' },
+    response: {
+      txId: hex('incident step'),
+      incident: { ...INCIDENT_OPEN, links: [INCIDENT_LINK], steps: [INCIDENT_STEP], version: 3 },
+    },
+  },
+  closeIncident: {
+    summary: 'Close the incident: a breach, confirmed',
+    caller: 'admin',
+    params: { id: INCIDENT },
+    body: { finding: 'breach_confirmed' },
+    response: {
+      txId: hex('incident close'),
+      incident: {
+        ...INCIDENT_OPEN,
+        links: [INCIDENT_LINK],
+        steps: [INCIDENT_STEP],
+        status: 'closed',
+        finding: 'breach_confirmed',
+        closedBy: AUDITOR,
+        closedAt: '2026-10-06T09:00:00.000Z',
+        version: 4,
+      },
+    },
+  },
+  getIncident: {
+    summary: 'One incident, as the caller may see it',
+    caller: 'admin',
+    params: { id: INCIDENT },
+    response: INCIDENT_OPEN,
+  },
+  listIncidents: {
+    summary: 'The open incidents the caller may see',
+    caller: 'admin',
+    response: { items: [INCIDENT_OPEN] },
+  },
   listAlerts: {
     summary: 'What looks unusual now: here, a break-glass access left unreviewed past 72 h',
     caller: 'admin',
@@ -1121,6 +1262,7 @@ const regulatorExamples: Record<string, OperationExample> = {
           ],
         },
       ],
+      openIncidents: [INCIDENT_OPEN],
     },
   },
 };

@@ -8,6 +8,8 @@ import { hospitalRecordRoutes } from './routes/hospital-records';
 import { identityRoutes } from './routes/identity';
 import { insuranceRoutes } from './routes/insurance';
 import { leakTraceRoutes } from './routes/incidents-trace';
+import { freezeRoutes } from './routes/freezes';
+import { incidentRoutes } from './routes/incidents';
 import { operationsRoutes } from './routes/operations';
 import { patientRoutes } from './routes/patient';
 import { regulatorRoutes } from './routes/regulator';
@@ -29,5 +31,7 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...regulatorRoutes(limits),
     ...insuranceRoutes(),
     ...leakTraceRoutes(),
+    ...freezeRoutes(),
+    ...incidentRoutes(),
   ];
 }

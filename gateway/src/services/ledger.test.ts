@@ -107,6 +107,16 @@ const INPUTS: Record<TransactionName, unknown> = {
   GetStudyGovernance: { studyId: 'study-1' },
   GetStudy: { studyId: 'study-1' },
   GetStudyCohort: { studyId: 'study-1' },
+  FreezeAccess: { subject: { kind: 'org', mspId: CUSTODIAN }, reason: 'data_leak' },
+  LiftFreeze: { freezeId: txId(), org: CUSTODIAN },
+  GetFreeze: { freezeId: txId() },
+  ListFreezes: {},
+  OpenIncident: {},
+  LinkIncidentEvents: {},
+  RecordIncidentStep: {},
+  CloseIncident: {},
+  GetIncident: { incidentId: txId() },
+  ListIncidents: {},
   QueryAudit: { by: 'patient', id: patientDid },
   GetAuditEvent: { eventId: txId() },
   LoadSyntheticAuditEvents: { count: 1 },
@@ -212,11 +222,19 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   },
   OpenPatientAccess: { subject, request: { jws } },
   RequestErasure: { subject, request: { jws } },
+  OpenIncident: { incident: { category: 'data_leak', severity: 'high' } },
+  LinkIncidentEvents: { incident: { incidentId: txId(), links: [{ kind: 'freeze', freezeId: txId() }] } },
+  RecordIncidentStep: { incident: { incidentId: txId(), step: 'contain' } },
+  CloseIncident: { incident: { incidentId: txId(), finding: 'no_breach' } },
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */
 function partyOf(spec: TransactionSpec): { custodian?: string; granteeOrg?: string; insurer?: string } {
-  if (spec.endorsement === 'custodian+regulator' || spec.endorsement === 'custodian') {
+  if (
+    spec.endorsement === 'custodian+regulator' ||
+    spec.endorsement === 'custodian' ||
+    spec.endorsement === 'regulator+bystander'
+  ) {
     return { custodian: CUSTODIAN };
   }
   if (spec.endorsement === 'provider+insurer+regulator' || spec.endorsement === 'insurer') {
@@ -246,6 +264,8 @@ const EXPECTED: Readonly<Record<Endorsement, readonly string[] | undefined>> = {
   'custodian+regulator': [CUSTODIAN, REGULATOR],
   'grantee+regulator': [CUSTODIAN, REGULATOR],
   'caller+regulator': [ORG, REGULATOR],
+  // The subject org named is Hospital2: the first org that is neither it nor the regulator.
+  'regulator+bystander': [REGULATOR, ORG],
   'all-orgs': ORGS,
   // The custodians' collection: the hospitals and the regulator (not research, not the insurer).
   'custodians+regulator': ORGS.filter((o) => o !== 'ResearchMSP' && o !== INSURER),

@@ -65,7 +65,7 @@ type TransientOption<N extends TransactionName> = Registry[N] extends { transien
   : { readonly transient?: never };
 
 type PartyOption<N extends TransactionName> =
-  EndorsementOf<N> extends 'custodian+regulator' | 'custodian'
+  EndorsementOf<N> extends 'custodian+regulator' | 'custodian' | 'regulator+bystander'
     ? { readonly custodian: string; readonly granteeOrg?: never; readonly insurer?: never }
     : EndorsementOf<N> extends 'grantee+regulator'
       ? { readonly granteeOrg: string; readonly custodian?: never; readonly insurer?: never }
@@ -123,6 +123,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix 
 /** Endorsements that name orgs of the consortium other than this gateway's own. */
 const NAMES_CONSORTIUM_ORGS: ReadonlySet<Endorsement> = new Set<Endorsement>([
   'custodian+regulator',
+  'regulator+bystander',
   'grantee+regulator',
   'caller+regulator',
   'all-orgs',
@@ -208,7 +209,10 @@ export class Ledger {
     options: AnyCallOptions,
   ): Promise<string[] | undefined> {
     const { custodian, granteeOrg, insurer, provider } = options;
-    const takesCustodian = spec.endorsement === 'custodian+regulator' || spec.endorsement === 'custodian';
+    const takesCustodian =
+      spec.endorsement === 'custodian+regulator' ||
+      spec.endorsement === 'custodian' ||
+      spec.endorsement === 'regulator+bystander';
     if ((custodian !== undefined) !== takesCustodian) {
       throw new Error(`${name} ${takesCustodian ? 'needs' : 'takes no'} custodian`);
     }

@@ -514,6 +514,83 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** A freeze as the chaincode answers it: active with no approvals, or with the approvals given. */
+function freezeFixture(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    freezeId: txId(),
+    subject: { kind: 'person', did: 'did:medledger:hospital1:doc1' },
+    org: 'Hospital1MSP',
+    reason: 'data_leak',
+    incidentId: null,
+    frozenBy: 'did:medledger:regulator:aud1',
+    frozenAt: now(),
+    status: 'active',
+    liftApprovals: { regulator: null, org: null },
+    liftedAt: null,
+    ...fields,
+  };
+}
+
+/** Freezes: made by the regulator, lifted by two sides, read by anyone registered. */
+function freezeHandlers(): Record<string, FakeHandler> {
+  return {
+    'freeze:FreezeAccess': (i) => {
+      const subject = i['subject'] as { kind: string; did?: string; mspId?: string };
+      const org = subject.mspId ?? 'Hospital1MSP';
+      return freezeFixture({ subject, org, reason: i['reason'], incidentId: i['incidentId'] ?? null });
+    },
+    'freeze:LiftFreeze': (i) =>
+      freezeFixture({
+        freezeId: i['freezeId'],
+        org: i['org'],
+        liftApprovals: {
+          regulator: { by: 'did:medledger:regulator:aud1', txId: txId(), at: now() },
+          org: null,
+        },
+      }),
+    'freeze:GetFreeze': (i) => freezeFixture({ freezeId: i['freezeId'] }),
+    'freeze:ListFreezes': () => ({ items: [freezeFixture({})] }),
+  };
+}
+
+/** An open incident of Hospital1 as the regulator reads it, with `fields` over it. */
+function incidentFixture(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    incidentId: txId(),
+    category: 'data_leak',
+    severity: 'high',
+    orgs: ['Hospital1MSP'],
+    status: 'open',
+    openedBy: 'did:medledger:regulator:aud1',
+    openedAt: now(),
+    links: [],
+    steps: [],
+    finding: null,
+    reportHash: null,
+    closedBy: null,
+    closedAt: null,
+    version: 1,
+    ...fields,
+  };
+}
+
+/** Incidents: writes answer receipts (ids only), reads the incident. */
+function incidentHandlers(): Record<string, FakeHandler> {
+  const receipt = (options: LedgerCallOptions, status = 'open') => {
+    const raw = options.transient?.['incident'];
+    const incident = raw === undefined ? {} : (JSON.parse(raw) as { incidentId?: string });
+    return { incidentId: incident.incidentId ?? txId(), version: 2, status };
+  };
+  return {
+    'incident:OpenIncident': (_i, options) => ({ ...receipt(options), version: 1 }),
+    'incident:LinkIncidentEvents': (_i, options) => receipt(options),
+    'incident:RecordIncidentStep': (_i, options) => receipt(options),
+    'incident:CloseIncident': (_i, options) => receipt(options, 'closed'),
+    'incident:GetIncident': (i) => incidentFixture({ incidentId: i['incidentId'] }),
+    'incident:ListIncidents': () => ({ items: [incidentFixture({})] }),
+  };
+}
+
 /** Record discovery: a listing opened (patient when a signed request is relayed) and read. */
 function listingHandlers(): Record<string, FakeHandler> {
   const modes = new Map<string, 'patient' | 'clinician'>();
@@ -641,6 +718,8 @@ export function defaultHandlers(): Record<string, FakeHandler> {
     ...listingHandlers(),
     ...summaryHandlers(),
     ...erasureHandlers(),
+    ...freezeHandlers(),
+    ...incidentHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),
     ...recordHandlers(),

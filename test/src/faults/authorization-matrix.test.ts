@@ -163,7 +163,8 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  * - The access log is the patient's own, with a proof of their key.
  * - Record discovery (docs/patients.md): the patient with a signed request; hospital clinicians (their
  *   custodianship, their org's consents); anyone else's listing is denied (audited), the regulator's
- *   staff refused.
+ *   staff refused. The health summary is that listing and then the reads it allows, so it answers
+ *   as the listing does (the patient with a signed summary request).
  * - Insurance (docs/insurance.md): no column is an insurer's, so coverage writes are 403 for everyone.
  *   A resolution reads the dispute from the caller's org's collection first: Hospital1's billing staff
  *   (the pair's provider) find none (404; one they held would be refused by the contract, as the
@@ -176,12 +177,17 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   claim report the regulator's.
  * - Leak tracing (docs/leak-tracing.md): a regulator auditor (every hospital's receipts) and hospital
  *   admins (their own hospital's receipts); staff, researchers and the regulator's admin are refused.
- *   staff refused. The health summary is that listing and then the reads it allows, so it answers
- *   as the listing does (the patient with a signed summary request).
  * - Erasure requests (docs/patients.md): relayed like every patient-signed payload, the regulator's
  *   staff excepted; answered by the custodian's admin only (another hospital's admin finds no such
  *   request in its collection: 404); listed by hospital admins (their own) and the regulator's admin
  *   and auditors.
+ * - Freezes (issue 16): made by a regulator auditor only; a lift approved by the regulator's auditor
+ *   and the frozen org's admin (the freeze here holds a Hospital1 person who was never registered,
+ *   so freezing them stops nobody else's rows); read by any registered member.
+ * - Incidents (issue 16): opened, linked, stepped and closed by a regulator auditor; read by the
+ *   regulator's auditors and, for what concerns their org (the fixture incident concerns Hospital1),
+ *   an org's admin (the regulator's admin reads all): another org's admin finds nothing (404), other
+ *   staff are refused.
  */
 const HTTP_TABLE = [
   'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   401',
@@ -244,6 +250,16 @@ const HTTP_TABLE = [
   'POST /v1/settlement/batches         | 409 409 403 403 409 403 403 403 403 403 403 403 401',
   'GET /v1/settlement/balances         | A   A   403 403 A   403 403 403 403 403 403 403 401',
   'GET /v1/reports/claims              | 403 403 403 403 403 403 403 403 403 A   A   403 401',
+  'POST /v1/freezes                    | 403 403 403 403 403 403 403 403 403 403 A   403 401',
+  'POST /v1/freezes/{id}/lift          | A   403 403 403 403 403 403 403 403 403 A   403 401',
+  'GET /v1/freezes/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'GET /v1/freezes                     | A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'POST /v1/incidents                  | 403 403 403 403 403 403 403 403 403 403 A   403 401',
+  'POST /v1/incidents/{id}/links       | 403 403 403 403 403 403 403 403 403 403 A   403 401',
+  'POST /v1/incidents/{id}/steps       | 403 403 403 403 403 403 403 403 403 403 A   403 401',
+  'POST /v1/incidents/{id}/close       | 403 403 403 403 403 403 403 403 403 403 A   403 401',
+  'GET /v1/incidents/{id}              | A   403 403 403 403 404 403 404 403 A   A   403 401',
+  'GET /v1/incidents                   | A   403 403 403 403 A   403 A   403 A   A   403 401',
 ];
 
 /**
@@ -298,6 +314,13 @@ const HTTP_TABLE = [
  * - RequestErasure as OpenPatientAccess; AnswerErasureRequest: the custodian's admin (another
  *   hospital's collection holds no such request: NF); ListErasureRequests: hospital admins and the
  *   regulator's admin and auditors.
+ * - FreezeAccess: a regulator auditor; LiftFreeze: the regulator's auditor and the frozen org's admin
+ *   (Hospital1's: the freeze holds a Hospital1 person never registered), each approving one side;
+ *   GetFreeze and ListFreezes: any registered member.
+ * - Incidents: written by a regulator auditor only; GetIncident by the regulator's auditor and admin
+ *   and the admin of a concerned org (Hospital1: the fixture links Hospital1's access event), NF for
+ *   another org's admin; ListIncidents by the regulator's auditor and admin and any org's admin (it
+ *   lists what concerns them).
  */
 const DIRECT_TABLE = [
   'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
@@ -363,6 +386,16 @@ const DIRECT_TABLE = [
   'ResolveDispute         | F   F   F   F   F   F   F   F   F   F   F   NR',
   'CloseSettlementBatch   | NF  NF  F   F   NF  F   F   F   F   F   F   NR',
   'GetClaimReport         | F   F   F   F   F   F   F   F   F   A   A   NR',
+  'FreezeAccess           | F   F   F   F   F   F   F   F   F   F   A   NR',
+  'LiftFreeze             | A   F   F   F   F   F   F   F   F   F   A   NR',
+  'GetFreeze              | A   A   A   A   A   A   A   A   A   A   A   NR',
+  'ListFreezes            | A   A   A   A   A   A   A   A   A   A   A   NR',
+  'OpenIncident           | F   F   F   F   F   F   F   F   F   F   A   NR',
+  'LinkIncidentEvents     | F   F   F   F   F   F   F   F   F   F   A   NR',
+  'RecordIncidentStep     | F   F   F   F   F   F   F   F   F   F   A   NR',
+  'CloseIncident          | F   F   F   F   F   F   F   F   F   F   A   NR',
+  'GetIncident            | A   F   F   F   F   NF  F   NF  F   A   A   NR',
+  'ListIncidents          | A   F   F   F   F   A   F   A   F   A   A   NR',
   'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
   'Ping                   | A   A   A   A   A   A   A   A   A   A   A   A',
   'GetBuildInfo           | A   A   A   A   A   A   A   A   A   A   A   A',
@@ -640,6 +673,11 @@ function recordTransient(recordId: string, patientDid: string): Record<string, U
     }),
     subject: bytesOf({ patientDid }),
   };
+}
+
+/** A Hospital1 staff DID nobody registered: freezing it stops no caller of the matrix. */
+function unregisteredPerson(): string {
+  return `did:medledger:hospital1:${fresh('authz-frozen')}`;
 }
 
 /** Values taken once each by allowed calls; refused calls use the next one without taking it. */
@@ -981,6 +1019,10 @@ describe('authorization matrix', () => {
     const victims: Partial<Record<OrgName, string>> = {};
     const grants: Partial<Record<HttpCaller, string>> = {};
     const consents = new Pool();
+    // The freeze the FreezeAccess row made (a never-registered Hospital1 person), for the rows after it.
+    let frozen = '';
+    // The incident the open row made (concerning Hospital1), for the rows after it.
+    let incident = '';
     const orgOfCaller = (who: HttpCaller): OrgName =>
       who === 'patient' || who === 'foreign' ? 'Hospital1' : orgOf(who);
     const rec = `/v1/records/${fx.recordId}`;
@@ -1277,6 +1319,54 @@ describe('authorization matrix', () => {
           },
         }),
       },
+      'POST /v1/freezes': {
+        request: () => ({
+          method: 'POST',
+          path: '/v1/freezes',
+          body: { subject: { kind: 'person', did: unregisteredPerson() }, reason: 'data_leak' },
+        }),
+        onAllow: (_who, res) => {
+          frozen = String((res.body['freeze'] as Body)['freezeId']);
+        },
+      },
+      'POST /v1/freezes/{id}/lift': {
+        request: () => ({ method: 'POST', path: `/v1/freezes/${frozen}/lift`, body: {} }),
+      },
+      'GET /v1/freezes/{id}': { request: () => ({ method: 'GET', path: `/v1/freezes/${frozen}` }) },
+      'GET /v1/freezes': { request: () => ({ method: 'GET', path: '/v1/freezes' }) },
+      'POST /v1/incidents': {
+        request: () => ({
+          method: 'POST',
+          path: '/v1/incidents',
+          body: { category: 'unauthorized_access', severity: 'medium', orgs: ['Hospital1MSP'] },
+        }),
+        onAllow: (_who, res) => {
+          incident = String((res.body['incident'] as Body)['incidentId']);
+        },
+      },
+      'POST /v1/incidents/{id}/links': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/incidents/${incident}/links`,
+          body: { links: [{ kind: 'audit_event', eventId: fx.auditEventId, custodian: 'Hospital1MSP' }] },
+        }),
+      },
+      'POST /v1/incidents/{id}/steps': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/incidents/${incident}/steps`,
+          body: { step: 'triage' },
+        }),
+      },
+      'POST /v1/incidents/{id}/close': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/incidents/${incident}/close`,
+          body: { finding: 'inconclusive' },
+        }),
+      },
+      'GET /v1/incidents/{id}': { request: () => ({ method: 'GET', path: `/v1/incidents/${incident}` }) },
+      'GET /v1/incidents': { request: () => ({ method: 'GET', path: '/v1/incidents?status=all' }) },
     };
 
     const results: MatrixResult<HttpCaller>[] = [];
@@ -1345,6 +1435,10 @@ describe('authorization matrix', () => {
     const grants: Partial<Record<DirectCaller, string>> = {};
     const receipts: Partial<Record<DirectCaller, Body>> = {};
     const consents = new Pool();
+    // The freeze the FreezeAccess row made (a never-registered Hospital1 person), for the rows after it.
+    let frozen = '';
+    // The incident the open row made (concerning Hospital1), for the rows after it.
+    let incident = '';
     let nextKey: P256PrivateJwk | undefined;
     let recovery: ReturnType<typeof recoveryOf> | undefined;
     const content = (resource: Body, salt: string) => ({ content: bytesOf({ resource, salt }) });
@@ -1674,6 +1768,53 @@ describe('authorization matrix', () => {
         }),
       },
       GetClaimReport: { input: () => ({ arg: {} }) },
+      FreezeAccess: {
+        input: () => ({
+          arg: { subject: { kind: 'person', did: unregisteredPerson() }, reason: 'suspected_compromise' },
+        }),
+        onAllow: (_who, out) => {
+          frozen = String((out as Body)['freezeId']);
+        },
+      },
+      LiftFreeze: { input: () => ({ arg: { freezeId: frozen, org: 'Hospital1MSP' } }) },
+      GetFreeze: { input: () => ({ arg: { freezeId: frozen } }) },
+      ListFreezes: { input: () => ({ arg: {} }) },
+      OpenIncident: {
+        input: () => ({
+          arg: {},
+          transient: {
+            incident: bytesOf({ category: 'insider_misuse', severity: 'low', orgs: ['Hospital1MSP'] }),
+          },
+        }),
+        onAllow: (_who, out) => {
+          incident = String((out as Body)['incidentId']);
+        },
+      },
+      LinkIncidentEvents: {
+        input: () => ({
+          arg: {},
+          transient: {
+            incident: bytesOf({
+              incidentId: incident,
+              links: [{ kind: 'audit_event', eventId: fx.auditEventId, custodian: 'Hospital1MSP' }],
+            }),
+          },
+        }),
+      },
+      RecordIncidentStep: {
+        input: () => ({
+          arg: {},
+          transient: { incident: bytesOf({ incidentId: incident, step: 'contain' }) },
+        }),
+      },
+      CloseIncident: {
+        input: () => ({
+          arg: {},
+          transient: { incident: bytesOf({ incidentId: incident, finding: 'no_breach' }) },
+        }),
+      },
+      GetIncident: { input: () => ({ arg: { incidentId: incident } }) },
+      ListIncidents: { input: () => ({ arg: { status: 'all' } }) },
       LoadSyntheticAuditEvents: { input: () => ({ arg: { count: 1 } }) },
       Ping: { input: () => ({ arg: undefined }) },
       GetBuildInfo: { input: () => ({ arg: undefined }) },

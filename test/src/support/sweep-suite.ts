@@ -209,6 +209,40 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
         note: canary,
       })),
     }),
+    // Freezes (issue 16): a subject outside the consortium, a patient as a subject, a reason that is
+    // not a code, a lift of a freeze that does not exist, a list naming two subjects.
+    post('freeze of an org outside the consortium', '/v1/freezes', {
+      subject: { kind: 'org', mspId: 'Hospital9MSP' },
+      reason: 'data_leak',
+    }),
+    post('freeze of a patient', '/v1/freezes', {
+      subject: { kind: 'person', did: otherPatientDid },
+      reason: 'data_leak',
+    }),
+    post('freeze with free text as its reason', '/v1/freezes', {
+      subject: { kind: 'org', mspId: 'Hospital2MSP' },
+      reason: canary,
+    }),
+    post('lift of a freeze that does not exist', `/v1/freezes/${'ef'.repeat(32)}/lift`, {}),
+    // Incidents: a forged link, a category that is not a code, an org outside the consortium, a step
+    // of an incident that does not exist.
+    post('incident naming an org outside the consortium', '/v1/incidents', {
+      category: 'data_leak',
+      severity: 'high',
+      orgs: ['Hospital9MSP'],
+    }),
+    post('incident with free text as its category', '/v1/incidents', { category: canary, severity: 'low' }),
+    post('incident link to an access event that does not exist', `/v1/incidents/${'ab'.repeat(32)}/links`, {
+      links: [{ kind: 'audit_event', eventId: 'cd'.repeat(32), custodian: 'Hospital1MSP' }],
+    }),
+    post('incident step of an incident that does not exist', `/v1/incidents/${'ab'.repeat(32)}/steps`, {
+      step: 'contain',
+    }),
+    {
+      name: 'freezes of a person and an org at once',
+      method: 'GET',
+      path: `/v1/freezes?person=${encodeURIComponent('did:medledger:hospital1:x')}&org=Hospital1MSP`,
+    },
     {
       name: 'audit with a forged cursor',
       method: 'GET',

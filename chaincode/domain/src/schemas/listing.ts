@@ -61,6 +61,7 @@ export const listingReasonSchema = z.enum([
   'INACTIVE',
   'ROLE_NOT_PERMITTED',
   'REQUEST_INVALID',
+  'FROZEN',
 ]);
 /** A listing reason. */
 export type ListingReason = z.infer<typeof listingReasonSchema>;

@@ -230,6 +230,20 @@ export const erasureRequestViewSchema = z.object({
   answeredAt: z.string().nullable(),
   /** Answered after its deadline, or still open past it. */
   late: z.boolean(),
+});
+
+/** A freeze of a person (`subject` the staff DID) or an org (`subject` the MSP ID), as the report shows it. */
+export const freezeViewSchema = z.object({
+  freezeId: z.string(),
+  subjectKind: z.string(),
+  subject: z.string(),
+  org: z.string(),
+  reason: z.string(),
+  incidentId: z.string().nullable(),
+  frozenBy: z.string(),
+  status: z.string(),
+  frozenAt: z.string(),
+  liftedAt: z.string().nullable(),
   ...ledgerRefSchema.shape,
 });
 
@@ -256,6 +270,8 @@ export const complianceReportSchema = z.object({
    * answered within the range.
    */
   erasureRequests: z.array(erasureRequestViewSchema),
+  /** Freezes active at generation (first), and those made within the range. */
+  freezes: z.array(freezeViewSchema),
   /** Lists cut at `maxRows`. */
   truncated: z.array(z.string()),
 });

@@ -12,7 +12,8 @@
  * Version 3: id-only rows enriched from the sealed collections, appended break-glass reviews, records
  * per custodian, and `patient_key_event` (a patient's key registration, rotations and recoveries,
  * shown in their access log), keyed by the patient key (the digest of the DID the events carry, never
- * the DID). A projection of an older version refuses to open until it is rebuilt
+ * the DID). Version 4: `access_freeze` (the regulator's freezes of a person or an org, lifted or not). A
+ * projection of an older version refuses to open until it is rebuilt
  * (`npm run projection:rebuild`).
  *
  * Version 4: `insurance_event`, the insurance events (ids and orgs only), one row per transaction.
@@ -159,6 +160,23 @@ CREATE TABLE IF NOT EXISTS patient_key_event (
   UNIQUE (block_number, tx_id)
 );
 CREATE INDEX IF NOT EXISTS patient_key_by_patient ON patient_key_event (patient_key, tx_time_ms DESC, seq DESC);
+CREATE TABLE IF NOT EXISTS access_freeze (
+  freeze_id TEXT PRIMARY KEY,
+  subject_kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  org TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  incident_id TEXT,
+  frozen_by TEXT NOT NULL,
+  status TEXT NOT NULL,
+  frozen_at TEXT NOT NULL,
+  frozen_at_ms BIGINT NOT NULL,
+  lifted_at TEXT,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  lift_tx_id TEXT
+);
+CREATE INDEX IF NOT EXISTS freeze_by_status ON access_freeze (status, frozen_at_ms);
 CREATE TABLE IF NOT EXISTS staff (
   did TEXT PRIMARY KEY,
   org TEXT NOT NULL,
@@ -195,6 +213,7 @@ export const TABLE_NAMES = [
   'erasure',
   'erasure_request',
   'patient_key_event',
+  'access_freeze',
   'staff',
   'insurance_event',
 ] as const;

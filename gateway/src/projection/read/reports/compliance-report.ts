@@ -12,6 +12,7 @@ import { breakGlassSection } from './break-glass';
 import { consentsSection } from './consents-expiring';
 import { erasureRequestsSection } from './erasure-requests';
 import { erasuresSection } from './erasures';
+import { freezesSection } from './freezes';
 import { recordsHeldSection } from './records-held';
 import type { SectionInput } from './section';
 
@@ -40,6 +41,7 @@ export async function complianceReport(
   const held = await recordsHeldSection(input);
   const erasures = await erasuresSection(input);
   const requests = await erasureRequestsSection(input);
+  const freezes = await freezesSection(input);
   const truncated = (
     [
       ['breakGlass', breakGlass.cut],
@@ -47,6 +49,7 @@ export async function complianceReport(
       ['recordsHeldForReview', held.cut],
       ['erasures', erasures.cut],
       ['erasureRequests', requests.cut],
+      ['freezes', freezes.cut],
     ] as const
   )
     .filter(([, cut]) => cut)
@@ -65,6 +68,7 @@ export async function complianceReport(
     recordsHeldForReview: held.recordsHeldForReview,
     erasures: erasures.erasures,
     erasureRequests: requests.erasureRequests,
+    freezes: freezes.freezes,
     truncated,
   };
 }

@@ -8,6 +8,7 @@ import type { EventName } from '@medledger/domain';
 import { onAccessDecided, onBreakGlassReviewed } from './access';
 import { onConsentGranted, onConsentRevoked } from './consent';
 import { onErasureRequestAnswered, onErasureRequested } from './erasure-request';
+import { onAccessFrozen, onFreezeLiftApproved } from './freeze';
 import type { EventHandler } from './handler';
 import {
   onClaimSubmitted,
@@ -60,4 +61,8 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   PatientAccessOpened: null,
   ErasureRequested: onErasureRequested,
   ErasureRequestAnswered: onErasureRequestAnswered,
+  AccessFrozen: onAccessFrozen,
+  FreezeLiftApproved: onFreezeLiftApproved,
+  // Ids and an action only: incidents live in the regulator's sealed collection and are read there.
+  IncidentRecorded: null,
 };
