@@ -12,11 +12,10 @@
  * Version 3: id-only rows enriched from the sealed collections, appended break-glass reviews, records
  * per custodian, and `patient_key_event` (a patient's key registration, rotations and recoveries,
  * shown in their access log), keyed by the patient key (the digest of the DID the events carry, never
- * the DID). Version 4: `access_freeze` (the regulator's freezes of a person or an org, lifted or not). A
- * projection of an older version refuses to open until it is rebuilt
- * (`npm run projection:rebuild`).
- *
- * Version 4: `insurance_event`, the insurance events (ids and orgs only), one row per transaction.
+ * the DID). Version 4: `access_freeze` (the regulator's freezes of a person or an org, lifted or not),
+ * `insurance_event` (the insurance events, ids and orgs only, one row per transaction) and
+ * `erasure_request` (patients' erasure requests and their answers). A projection of an older version
+ * refuses to open until it is rebuilt (`npm run projection:rebuild`).
  */
 import type { Dialect } from './sql/driver';
 
