@@ -3,6 +3,7 @@ import {
   consentGrantPayloadSchema,
   consentRevokePayloadSchema,
   decodeCompactJws,
+  emergencyProfileOf,
   emptyInputSchema,
   ErrorCode,
   getConsentInput,
@@ -212,8 +213,10 @@ export class ConsentContract extends Contract {
 
   /**
    * Sets a patient's standing preferences (transient `preferences`: `{jws}`, signed
-   * `medledger.preferences`), public under the patient key (no DID), receipt in the regulator's
-   * collection. The payload must be newer (`iat`) than the last preferences accepted for the patient,
+   * `medledger.preferences`): the emergency profile, the categories break-glass opens on one
+   * attending's word and whether a co-signature may open more (a yes/no signed by an older app is
+   * stored as the profile it stands for, `emergencyProfileOf`). Public under the patient key (no DID),
+   * receipt in the regulator's collection. The payload must be newer (`iat`) than the last preferences accepted for the patient,
    * so an older signed payload relayed again cannot roll them back. Endorsed by the relaying org and
    * the regulator. Caller: any active registered member (relay). Writes: `prefs`, `nonce`,
    * `patient~iat`, sealed `receipt`. Event: `PatientPreferencesSet`. Errors: INVALID_SIGNATURE,
@@ -231,7 +234,7 @@ export class ConsentContract extends Contract {
       monotonic: true,
     });
     const prefs: PatientPreferences = {
-      allowEmergencyAccess: payload.allowEmergencyAccess,
+      emergencyProfile: emergencyProfileOf(payload),
       updatedAt: ledger.txTime,
       txId: ledger.txId,
     };

@@ -133,7 +133,8 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('AnchorRecord'), 'record:AnchorRecord');
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
     assert.equal(qualifiedName('ListPatientRecords'), 'listing:ListPatientRecords');
-    assert.equal(Object.keys(transactions).length, 44);
+    assert.equal(qualifiedName('CoSignBreakGlass'), 'access:CoSignBreakGlass');
+    assert.equal(Object.keys(transactions).length, 45);
   });
 });
 

@@ -74,6 +74,10 @@ export const KeyFamily = {
   accessGrant: 'access',
   /** Sealed (custodian): a break-glass case. */
   breakGlass: 'breakglass',
+  /** Sealed (custodian): a break-glass request beyond the emergency profile, waiting for a co-signature. */
+  breakGlassRequest: 'breakglass~request',
+  /** Sealed (custodian), write-once: the co-signature a break-glass request got. */
+  breakGlassCoSign: 'breakglass~cosign',
   /** Sealed (custodian): one review of a break-glass case, by case and sequence number (appended). */
   breakGlassReview: 'breakglass~review',
   /**

@@ -5,6 +5,7 @@ import {
   accessRecordInput,
   accessRecordTransient,
   breakGlassStateSchema,
+  coSignBreakGlassInput,
   readRecordContentInput,
   readRecordContentOutput,
   reviewBreakGlassInput,
@@ -432,6 +433,13 @@ export const transactions = {
     endorsement: 'regulator',
     input: listPatientRecordsInput,
     output: listPatientRecordsOutput,
+  },
+  CoSignBreakGlass: {
+    contract: 'access',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: coSignBreakGlassInput,
+    output: accessDecisionSchema,
   },
   ReviewBreakGlass: {
     contract: 'access',

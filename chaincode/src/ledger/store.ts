@@ -4,6 +4,8 @@ import {
   accessGrantSchema,
   auditEventSchema,
   breakGlassCaseSchema,
+  breakGlassCoSignSchema,
+  breakGlassRequestSchema,
   breakGlassReviewSchema,
   canonicalBytes,
   consentRevocationSchema,
@@ -18,7 +20,7 @@ import {
   KeyFamily,
   patientDidDocument,
   patientKeyOf,
-  patientPreferencesSchema,
+  storedPreferencesSchema,
   patientRecordSchema,
   publicConsentSchema,
   qualityReviewSchema,
@@ -38,6 +40,8 @@ import {
   type AccessGrant,
   type AuditEvent,
   type BreakGlassCase,
+  type BreakGlassCoSign,
+  type BreakGlassRequest,
   type BreakGlassReview,
   type Consent,
   type ConsentRevocation,
@@ -47,6 +51,7 @@ import {
   type EventName,
   type EventPayload,
   type PatientPreferences,
+  type StoredPreferences,
   type PatientRecord,
   type PublicConsent,
   type QualityReview,
@@ -609,11 +614,11 @@ export class Ledger {
   }
 
   /** A patient's standing preferences, by patient key (receipt in the regulator's collection). */
-  async getPreferences(patientKey: string): Promise<PatientPreferences | undefined> {
+  async getPreferences(patientKey: string): Promise<StoredPreferences | undefined> {
     const regulator = (await this.consortium()).regulator;
     return this.#getBound(
       this.#key(KeyFamily.preferences, [patientKey]),
-      patientPreferencesSchema,
+      storedPreferencesSchema,
       () => regulator,
     );
   }
@@ -829,6 +834,42 @@ export class Ledger {
   /** Writes a break-glass case to the custodian's collection. */
   putBreakGlass(bg: BreakGlassCase): Promise<void> {
     return this.#putSealed(bg.custodian, this.#key(KeyFamily.breakGlass, [bg.accessId]), bg);
+  }
+
+  /** A break-glass request waiting for a co-signature, from the custodian's collection. */
+  getBreakGlassRequest(custodian: string, requestId: string): Promise<BreakGlassRequest | undefined> {
+    return this.#getSealed(
+      custodian,
+      this.#key(KeyFamily.breakGlassRequest, [requestId]),
+      breakGlassRequestSchema,
+    );
+  }
+
+  /** Writes a break-glass request to the custodian's collection. */
+  putBreakGlassRequest(request: BreakGlassRequest): Promise<void> {
+    return this.#putSealed(
+      request.custodian,
+      this.#key(KeyFamily.breakGlassRequest, [request.requestId]),
+      request,
+    );
+  }
+
+  /** The co-signature a break-glass request got, if any (read by key: the co-sign transaction writes). */
+  getBreakGlassCoSign(custodian: string, requestId: string): Promise<BreakGlassCoSign | undefined> {
+    return this.#getSealed(
+      custodian,
+      this.#key(KeyFamily.breakGlassCoSign, [requestId]),
+      breakGlassCoSignSchema,
+    );
+  }
+
+  /**
+   * Writes the co-signature of a break-glass request. Read first by the same transaction, so two
+   * co-signatures racing for one request conflict at validation (MVCC on the private key's hash) and
+   * only one commits.
+   */
+  putBreakGlassCoSign(custodian: string, coSign: BreakGlassCoSign): Promise<void> {
+    return this.#putSealed(custodian, this.#key(KeyFamily.breakGlassCoSign, [coSign.requestId]), coSign);
   }
 
   #breakGlassReviewKey(accessId: string, n: number): string {

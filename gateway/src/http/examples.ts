@@ -493,6 +493,28 @@ const recordExamples: Record<string, OperationExample> = {
       },
     },
   },
+  coSignBreakGlass: {
+    summary:
+      "A second attending co-signs a colleague's emergency access to a lab result beyond the patient's emergency profile",
+    caller: 'clinician',
+    params: { id: hex('break-glass request') },
+    body: { custodian: 'Hospital2MSP' },
+    response: {
+      txId: hex('break-glass co-sign'),
+      decision: {
+        accessId: hex('break-glass co-sign'),
+        recordId: RECORD,
+        custodian: 'Hospital2MSP',
+        version: 1,
+        outcome: 'granted',
+        reason: 'BREAK_GLASS_COSIGNED',
+        consentId: null,
+        breakGlass: true,
+        deidentified: false,
+        expiresAt: '2026-10-04T06:12:00.000Z',
+      },
+    },
+  },
   readRecordContent: {
     summary: 'Read the content with the granted access',
     caller: 'clinician',
@@ -589,14 +611,26 @@ const patientExamples: Record<string, OperationExample> = {
     },
   },
   setPatientPreferences: {
-    summary: "Relay the patient's standing preference: no emergency (break-glass) access",
+    summary:
+      "Relay the patient's emergency profile: break-glass opens allergies, blood type, current medication and implants; more only with a second attending's co-signature",
     caller: 'patient',
     params: { did: EXAMPLE_PATIENT },
-    body: { jws: patientJws({ typ: 'medledger.preferences', allowEmergencyAccess: false }) },
+    body: {
+      jws: patientJws({
+        typ: 'medledger.preferences',
+        emergencyProfile: {
+          categories: ['allergy', 'blood_type', 'implant', 'medication'],
+          beyondProfile: 'co_signed',
+        },
+      }),
+    },
     response: {
       txId: hex('preferences'),
       preferences: {
-        allowEmergencyAccess: false,
+        emergencyProfile: {
+          categories: ['allergy', 'blood_type', 'implant', 'medication'],
+          beyondProfile: 'co_signed',
+        },
         updatedAt: '2026-10-02T11:30:00.000Z',
         txId: hex('preferences'),
       },
@@ -875,6 +909,7 @@ const regulatorExamples: Record<string, OperationExample> = {
         actorMsp: 'Hospital2MSP',
         reason: 'life_threatening',
         openedAt: '2026-10-04T02:10:00.000Z',
+        coSignedBy: null,
         status: 'regulator_reviewed',
         outcome: 'justified',
         reviewedBy: AUDITOR,

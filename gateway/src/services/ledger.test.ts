@@ -71,6 +71,7 @@ const INPUTS: Record<TransactionName, unknown> = {
   PurgeStagedContent: { recordId: 'rec-1', version: 1, reason: 'data_error' },
   AccessRecord: { recordId: 'rec-1', custodian: CUSTODIAN, purpose: 'treatment' },
   ReadRecordContent: { recordId: 'rec-1', custodian: CUSTODIAN, accessId: txId() },
+  CoSignBreakGlass: { requestId: txId(), custodian: CUSTODIAN },
   ReviewBreakGlass: { accessId: txId(), custodian: CUSTODIAN, outcome: 'justified' },
   OpenRecordListing: {},
   ListPatientRecords: { listingId: txId() },

@@ -276,7 +276,7 @@ function consentHandlers(): Record<string, FakeHandler> {
       consentStateFixture({ status: 'revoked', revokedAt: now(), revokeTxId: txId() }),
     'consent:GetConsent': (i) => consentFixture(undefined, { consentId: i['consentId'] }),
     'consent:SetPatientPreferences': () => ({
-      allowEmergencyAccess: true,
+      emergencyProfile: { categories: ['allergy', 'blood_type'], beyondProfile: 'co_signed' },
       updatedAt: now(),
       txId: txId(),
     }),
@@ -344,6 +344,12 @@ function erasureFixture(input: Record<string, unknown>, staged: boolean): Record
 function accessHandlers(): Record<string, FakeHandler> {
   return {
     'access:AccessRecord': (i) => decisionFixture(i),
+    'access:CoSignBreakGlass': (i) => ({
+      ...decisionFixture(i),
+      reason: 'BREAK_GLASS_COSIGNED',
+      breakGlass: true,
+      recordId: 'rec-1',
+    }),
     'access:ReadRecordContent': (i) => ({
       recordId: i['recordId'],
       version: 1,
@@ -378,6 +384,7 @@ function accessHandlers(): Record<string, FakeHandler> {
         actorMsp: 'Hospital2MSP',
         reason: 'life_threatening',
         openedAt: now(),
+        coSignedBy: null,
         status: 'regulator_reviewed',
         outcome: i['outcome'],
         reviewedBy: review.reviewedBy,

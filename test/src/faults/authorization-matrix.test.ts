@@ -33,6 +33,8 @@ import {
   hypertensionCondition,
   labConsentForHospital2,
   newPatientRegistration,
+  potassiumResult,
+  recordOf,
 } from '../support/fixtures';
 import {
   ensureNetwork,
@@ -155,6 +157,10 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   The event lives in the custodian's sealed collection (docs/privacy-model.md): another org's peer
  *   holds no copy of it, so another org's callers get 404 (their own peer has nothing to refuse).
  *   Break-glass review: the custodian's admin or a regulator auditor.
+ * - A break-glass request beyond the patient's emergency profile (Hospital1's intern, a lab result)
+ *   is co-signed by a second attending of the requester's hospital only (docs/emergency-profile.md):
+ *   anyone else, the requester included, gets CO_SIGNER_NOT_PERMITTED (403); the patient token is
+ *   refused by the gateway.
  * - Record ids are unique per custodian (issue 12 hole 10): reads, access and verification name the
  *   custodian (Hospital1, the fixture's); a write naming another org's records is refused by the
  *   gateway (403) before any ledger call. Purging staged, never anchored content: the custodian's admin.
@@ -204,6 +210,7 @@ const HTTP_TABLE = [
   'GET /v1/audit/{id}                  | A   A   403 403 403 404 404 404 404 A   A   403 401',
   'GET /v1/reports/compliance          | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'POST /v1/break-glass/{id}/review    | A   403 403 403 403 403 403 403 403 403 A   403 401',
+  'POST /v1/break-glass/{id}/co-sign   | 403 G   403 403 G   403 403 403 403 403 403 403 401',
   'GET /v1/alerts                      | A   403 403 403 403 A   403 403 403 403 A   403 401',
 ];
 
@@ -271,6 +278,7 @@ const DIRECT_TABLE = [
   'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D',
   'ReadRecordContent      | ANG A   A   A   A   ANG A   ANG A   ANG ANG NR',
   'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
+  'CoSignBreakGlass       | CSN G   CSN CSN G   CSN CSN CSN CSN CSN CSN NR',
   'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A',
   'ListPatientRecords     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
   'RegisterStudy          | F   F   F   F   F   F   F   F   A   F   F   NR',
@@ -294,6 +302,7 @@ const AUTHZ_CODES: Readonly<Record<string, string>> = {
   BENCH_LOADER_DISABLED: 'BLD',
   ALREADY_EXISTS: 'AE',
   NOT_FOUND: 'NF',
+  CO_SIGNER_NOT_PERMITTED: 'CSN',
 };
 
 /** Every peer org of the consortium (the registry's endorsements are chosen among them). */
@@ -455,6 +464,9 @@ describe('authorization matrix', () => {
     reviewDirect: new Pool(),
     breakGlassHttp: new Pool(),
     breakGlassDirect: new Pool(),
+    /** Break-glass requests of Hospital1's intern beyond the patient's emergency profile (a lab result). */
+    coSignHttp: new Pool(),
+    coSignDirect: new Pool(),
     /** Per org: a pending role change its second admin proposed, for the column's admin to approve. */
     roleChangeHttp: {} as Record<OrgName, { did: string; proposalId: string }>,
     roleChangeDirect: {} as Record<OrgName, { did: string; proposalId: string }>,
@@ -660,6 +672,31 @@ describe('authorization matrix', () => {
     const glassIds = glass.map((g) => String((g['decision'] as Body)['accessId']));
     fx.breakGlassHttp.add(...glassIds.slice(0, 2));
     fx.breakGlassDirect.add(...glassIds.slice(2));
+    // A lab result is outside the default emergency profile: each break-glass request of the intern
+    // waits for a co-signature, taken once by an allowed co-signer.
+    const labId = fresh('rec-authz-lab');
+    await expect201(
+      doctor.post('/v1/records', recordOf(labId, patient.did, 'lab', potassiumResult(ref))),
+      'lab',
+    );
+    const requests = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        expect201(
+          api.h1Intern.post(`/v1/records/${labId}/access`, {
+            purpose: 'emergency',
+            breakGlassReason: 'unconscious_patient',
+          }),
+          'break-glass beyond the profile',
+        ),
+      ),
+    );
+    const requestIds = requests.map((r) => {
+      const d = r['decision'] as Body;
+      assert.equal(d['reason'], 'CO_SIGNATURE_REQUIRED');
+      return String(d['accessId']);
+    });
+    fx.coSignHttp.add(...requestIds.slice(0, 2));
+    fx.coSignDirect.add(...requestIds.slice(2));
     // Content staged at Hospital1 and never anchored (an abandoned anchoring), for the purges.
     const staging = await gatewayForWalletIdentity(info, 'Hospital1', PEOPLE.h1Attending.id);
     try {
@@ -964,6 +1001,13 @@ describe('authorization matrix', () => {
           body: { outcome: 'justified', ...ofH1 },
         }),
       },
+      'POST /v1/break-glass/{id}/co-sign': {
+        request: (_who, allow) => ({
+          method: 'POST',
+          path: `/v1/break-glass/${fx.coSignHttp.next(allow)}/co-sign`,
+          body: { custodian: 'Hospital1MSP' },
+        }),
+      },
       'GET /v1/alerts': { request: () => ({ method: 'GET', path: '/v1/alerts' }) },
     };
 
@@ -1200,6 +1244,11 @@ describe('authorization matrix', () => {
           arg: { accessId: fx.breakGlassDirect.next(allow), custodian: 'Hospital1MSP', outcome: 'justified' },
         }),
       },
+      CoSignBreakGlass: {
+        input: (_who, allow) => ({
+          arg: { requestId: fx.coSignDirect.next(allow), custodian: 'Hospital1MSP' },
+        }),
+      },
       OpenRecordListing: {
         input: () => ({ arg: {}, transient: { subject: bytesOf({ patientDid: patient.did }) } }),
       },
@@ -1279,7 +1328,12 @@ describe('authorization matrix', () => {
           const text = Buffer.from(bytes).toString('utf8');
           const out: unknown = text.startsWith('{') ? JSON.parse(text) : text;
           const outcome = (out as { outcome?: string } | undefined)?.outcome;
-          got[who] = txName === 'AccessRecord' ? (outcome === 'granted' ? 'G' : 'D') : 'A';
+          got[who] =
+            txName === 'AccessRecord' || txName === 'CoSignBreakGlass'
+              ? outcome === 'granted'
+                ? 'G'
+                : 'D'
+              : 'A';
           spec.onAllow?.(who, out);
         } catch (err) {
           const { code, text } = chaincodeCode(err);

@@ -201,6 +201,48 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
         custodian: 'Hospital9MSP',
       },
     ),
+    // Emergency profiles and co-signatures (issue 13): nothing to co-sign, a custodian outside the
+    // consortium, a profile naming a category outside the vocabulary, a profile signed by nobody.
+    post(
+      'co-sign of a break-glass request that does not exist',
+      `/v1/break-glass/${'ef'.repeat(32)}/co-sign`,
+      {},
+    ),
+    post('co-sign naming a custodian outside the consortium', `/v1/break-glass/${'ef'.repeat(32)}/co-sign`, {
+      custodian: 'Hospital9MSP',
+    }),
+    {
+      name: 'emergency profile with a category outside the vocabulary',
+      method: 'PUT',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/preferences`,
+      headers: json,
+      body: JSON.stringify({
+        jws: strangerJws({
+          typ: 'medledger.preferences',
+          patientDid: otherPatientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          emergencyProfile: { categories: ['allergy', canary], beyondProfile: 'co_signed' },
+        }),
+      }),
+    },
+    {
+      name: 'emergency profile signed by a stranger key',
+      method: 'PUT',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/preferences`,
+      headers: json,
+      body: JSON.stringify({
+        jws: strangerJws({
+          typ: 'medledger.preferences',
+          patientDid: otherPatientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          emergencyProfile: { categories: ['allergy'], beyondProfile: 'never' },
+        }),
+      }),
+    },
     {
       name: 'audit with a forged cursor',
       method: 'GET',

@@ -10,7 +10,15 @@ import {
   txIdSchema,
 } from '../ids';
 import { jwkThumbprintSchema, p256PublicJwkSchema } from '../jws';
-import { consentStatusSchema, dataCategorySchema, levelSchema, purposeSchema } from '../vocabulary';
+import {
+  beyondProfileSchema,
+  consentStatusSchema,
+  DATA_CATEGORIES,
+  dataCategorySchema,
+  DEFAULT_EMERGENCY_CATEGORIES,
+  levelSchema,
+  purposeSchema,
+} from '../vocabulary';
 import { SIGNED_PAYLOAD_TYPES } from '../signed-payload';
 import { compactJwsSchema, isoTimeSchema, pageInput, pageOf } from './common';
 
@@ -103,18 +111,66 @@ export const consentRevokePayloadSchema = z.strictObject({
 /** A consent revocation payload. */
 export type ConsentRevokePayload = z.infer<typeof consentRevokePayloadSchema>;
 
+/**
+ * zod: a patient's emergency profile: the data categories break-glass opens on one attending's word,
+ * and what it may do beyond them (docs/emergency-profile.md).
+ */
+export const emergencyProfileSchema = z.strictObject({
+  categories: z.array(dataCategorySchema).max(DATA_CATEGORIES.length),
+  beyondProfile: beyondProfileSchema,
+});
+/** An emergency profile. */
+export type EmergencyProfile = z.infer<typeof emergencyProfileSchema>;
+
 /** zod: standing preferences of a patient. */
-export const preferencesSchema = z.strictObject({
-  /** Whether break-glass (emergency) access is allowed. Default when never set: allowed. */
+export const preferencesSchema = z.strictObject({ emergencyProfile: emergencyProfileSchema });
+
+/**
+ * zod: the yes/no preference signed before emergency profiles existed, still accepted from patient
+ * apps and still read from state; {@link emergencyProfileOf} says what it means now.
+ */
+export const legacyPreferencesSchema = z.strictObject({
+  /** Whether break-glass (emergency) access is allowed. */
   allowEmergencyAccess: z.boolean(),
 });
 
-/** zod: the payload a patient signs to set standing preferences. */
-export const preferencesPayloadSchema = z.strictObject({
-  typ: z.literal(SIGNED_PAYLOAD_TYPES.preferences),
-  ...signedBase,
-  ...preferencesSchema.shape,
-});
+/**
+ * The emergency profile a patient's preferences stand for. Never signed: the default profile
+ * ({@link DEFAULT_EMERGENCY_CATEGORIES}, co-signature beyond). A yes/no signed before profiles existed:
+ * yes meant break-glass opens everything, so every category; no meant never, so nothing and no
+ * co-signature either. A migration that keeps what each patient signed, never widening it.
+ */
+export function emergencyProfileOf(
+  prefs: { emergencyProfile: EmergencyProfile } | { allowEmergencyAccess: boolean } | undefined,
+): EmergencyProfile {
+  if (prefs === undefined)
+    return { categories: [...DEFAULT_EMERGENCY_CATEGORIES], beyondProfile: 'co_signed' };
+  if ('emergencyProfile' in prefs)
+    return {
+      categories: [...new Set(prefs.emergencyProfile.categories)].sort(),
+      beyondProfile: prefs.emergencyProfile.beyondProfile,
+    };
+  return prefs.allowEmergencyAccess
+    ? { categories: [...DATA_CATEGORIES].sort(), beyondProfile: 'co_signed' }
+    : { categories: [], beyondProfile: 'never' };
+}
+
+/**
+ * zod: the payload a patient signs to set standing preferences: the emergency profile, or (older apps)
+ * the yes/no of {@link legacyPreferencesSchema}.
+ */
+export const preferencesPayloadSchema = z.union([
+  z.strictObject({
+    typ: z.literal(SIGNED_PAYLOAD_TYPES.preferences),
+    ...signedBase,
+    ...preferencesSchema.shape,
+  }),
+  z.strictObject({
+    typ: z.literal(SIGNED_PAYLOAD_TYPES.preferences),
+    ...signedBase,
+    ...legacyPreferencesSchema.shape,
+  }),
+]);
 /** A preferences payload. */
 export type PreferencesPayload = z.infer<typeof preferencesPayloadSchema>;
 
@@ -241,6 +297,14 @@ export const patientPreferencesSchema = z.object({
 });
 /** Stored preferences of a patient. */
 export type PatientPreferences = z.infer<typeof patientPreferencesSchema>;
+
+/** zod: preferences as state may hold them: the emergency profile, or a yes/no stored before it. */
+export const storedPreferencesSchema = z.union([
+  patientPreferencesSchema,
+  z.object({ ...legacyPreferencesSchema.shape, updatedAt: isoTimeSchema, txId: txIdSchema }),
+]);
+/** Stored preferences, either form. */
+export type StoredPreferences = z.infer<typeof storedPreferencesSchema>;
 
 /** zod: a patient-signed payload in the transient map. */
 export const signedPayloadSchema = z.strictObject({ jws: compactJwsSchema });

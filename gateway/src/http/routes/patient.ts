@@ -112,7 +112,8 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       method: 'put',
       path: '/v1/patients/{did}/preferences',
       operationId: 'setPatientPreferences',
-      summary: 'Relay standing preferences signed by the patient (e.g. emergency access)',
+      summary:
+        "Relay standing preferences signed by the patient: the emergency profile (the categories break-glass opens, and whether a second attending's co-signature may open more); a yes/no signed by an older app is stored as the profile it stands for",
       tag: 'patient',
       principals: ['staff', 'patient'],
       patientSelf: 'did',
