@@ -85,12 +85,22 @@ async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
 
 export type ConsentTerms = NonNullable<AccessGrant['consentTerms']>;
 
-/** A consent's terms as the decision reads them, revoked when its public revocation exists. */
+/**
+ * A consent's terms as the decision reads them, revoked when its public revocation exists. With
+ * `countReads` (a new access decision), a use-limited consent's reads left come from its public use
+ * count; otherwise (a content read or a listing under what was counted already) the limit is not read.
+ */
 export async function consentFacts(
   ledger: Ledger,
   consentId: string,
   terms: ConsentTerms,
+  countReads = false,
 ): Promise<ConsentFacts> {
+  const max = terms.maxReads;
+  const readsLeft =
+    countReads && max !== undefined
+      ? Math.max(0, max - ((await ledger.getConsentUse(consentId))?.reads ?? 0))
+      : null;
   return {
     consentId,
     grantee: terms.grantee,
@@ -100,7 +110,17 @@ export async function consentFacts(
     periodStartMs: Date.parse(terms.periodStart),
     periodEndMs: Date.parse(terms.periodEnd),
     revoked: (await ledger.getRevocation(consentId)) !== undefined,
+    readsLeft,
   };
+}
+
+/**
+ * Counts one access grant against a use-limited consent (read and written in the deciding
+ * transaction: concurrent decisions under one consent conflict under MVCC, and one commits).
+ */
+async function countConsentUse(ledger: Ledger, consentId: string): Promise<void> {
+  const used = await ledger.getConsentUse(consentId);
+  await ledger.putConsentUse({ consentId, reads: (used?.reads ?? 0) + 1, lastTxId: ledger.txId });
 }
 
 /**
@@ -108,11 +128,13 @@ export async function consentFacts(
  * receipt is in the grantee org's collection (so the grantee and the regulator recorded it, after
  * checking the patient's signature at the time) and whose hash is this signed grant's, and the grant
  * names this record's patient. Anything else is ignored, so presenting junk only loses the consent.
+ * `countReads` for a new access decision (use-limited consents count their grants).
  */
 export async function presentedConsents(
   ledger: Ledger,
   presented: readonly PresentedConsent[],
   patientDid: string,
+  countReads = false,
 ): Promise<{ facts: ConsentFacts; terms: ConsentTerms }[]> {
   const out: { facts: ConsentFacts; terms: ConsentTerms }[] = [];
   const seen = new Set<string>();
@@ -135,8 +157,10 @@ export async function presentedConsents(
       purpose: payload.purpose,
       periodStart: new Date(Date.parse(payload.periodStart)).toISOString(),
       periodEnd: pub.periodEnd,
+      ...(pub.maxReads === null ? {} : { maxReads: pub.maxReads }),
+      ...(pub.keepUntil === null ? {} : { keepUntil: pub.keepUntil }),
     };
-    out.push({ terms, facts: await consentFacts(ledger, p.consentId, terms) });
+    out.push({ terms, facts: await consentFacts(ledger, p.consentId, terms, countReads) });
   }
   return out;
 }
@@ -235,6 +259,7 @@ async function recordDecision(ledger: Ledger, d: DecisionRecord): Promise<Access
   await ledger.putAuditEvent(event);
   if (decision.outcome === 'granted' && expiresAt !== null) {
     const used = d.consents.find((c) => c.facts.consentId === decision.consentId);
+    if (used?.terms.maxReads !== undefined) await countConsentUse(ledger, used.facts.consentId);
     await ledger.putAccessGrant({
       accessId: ledger.txId,
       actorDid: actor.did,
@@ -340,7 +365,9 @@ export class AccessContract extends Contract {
    * Caller: anyone enrolled (unregistered, inactive or suspended callers get an audited denial).
    * Reads: `staff`, `suspension`, `anchor`, `erasure`, `consent`, `revocation`, `prefs`, `study`,
    * sealed `record-patient`. Writes (sealed, custodian): `audit`, `audit~patient`, `audit~actor`,
-   * `audit~record`, on grant `access` (+ `breakglass`), beyond the emergency profile
+   * `audit~record`, on grant `access` (+ `breakglass`) and under a use-limited consent `consent~use`
+   * (public, the grant counted: `CONSENT_USE_EXHAUSTED` once the consent gave all it allows), beyond
+   * the emergency profile
    * `breakglass~request`. Event: `AccessDecided` (ids and codes, no
    * patient). Errors: VALIDATION_FAILED, NOT_FOUND (record or version), FORBIDDEN (bad identity),
    * STATE_INVALID, NOT_INITIALIZED.
@@ -355,7 +382,7 @@ export class AccessContract extends Contract {
     const record = await anchorAt(ledger, args.custodian, args.recordId, args.version);
     const patientDid = await recordPatient(ledger, record);
     const custodianTreatment = actor.mspId === record.custodian && args.purpose === 'treatment';
-    const consents = custodianTreatment ? [] : await presentedConsents(ledger, presented, patientDid);
+    const consents = custodianTreatment ? [] : await presentedConsents(ledger, presented, patientDid, true);
     const request = {
       purpose: args.purpose,
       studyId: args.studyId ?? null,

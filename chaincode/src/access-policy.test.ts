@@ -80,8 +80,10 @@ function oracle(
       (c) => c.categories.includes(r.category) && r.level <= c.maxLevel && c.purpose === f.purpose,
     );
     if (ok.length === 0) return denied('CONSENT_SCOPE');
-    const best = ok.map((c) => c.consentId).sort()[0] ?? '';
-    const chosen = ok.find((c) => c.consentId === best);
+    const left = ok.filter((c) => c.readsLeft !== 0);
+    if (left.length === 0) return denied('CONSENT_USE_EXHAUSTED');
+    const best = left.map((c) => c.consentId).sort()[0] ?? '';
+    const chosen = left.find((c) => c.consentId === best);
     return {
       outcome: 'granted' as const,
       reason: research ? ('STUDY_CONSENT' as const) : ('CONSENT' as const),
@@ -145,6 +147,7 @@ const consent: fc.Arbitrary<ConsentFacts> = fc.record({
   periodStartMs: time,
   periodEndMs: time,
   revoked: fc.boolean(),
+  readsLeft: fc.constantFrom(null, 0, 1, 2),
 });
 
 const facts: fc.Arbitrary<AccessFacts> = fc
@@ -342,6 +345,27 @@ void describe('coSignRefusal', () => {
       coSignRefusal({ ...self, did: 'did:medledger:hospital2:dr-b' }, { ...request, coSigned: true }, NOW)
         ?.code,
       'CONFLICT',
+    );
+  });
+});
+
+void describe('use-limited consents', () => {
+  void it('when a consent has no reads left, then it never grants, and another covering consent with reads left does', () => {
+    fc.assert(
+      fc.property(facts, (f) => {
+        const d = decideAccess(f);
+        if (d.consentId !== null) {
+          const used = f.consents.filter((c) => c.consentId === d.consentId);
+          assert.ok(
+            used.some((c) => c.readsLeft !== 0),
+            'a granting consent has reads left',
+          );
+        }
+        const exhausted = decideAccess({ ...f, consents: f.consents.map((c) => ({ ...c, readsLeft: 0 })) });
+        assert.equal(exhausted.consentId, null);
+        if (d.reason === 'CONSENT_USE_EXHAUSTED') assert.equal(d.outcome, 'denied');
+      }),
+      { numRuns: 3000 },
     );
   });
 });

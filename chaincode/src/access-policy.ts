@@ -43,6 +43,11 @@ export interface ConsentFacts {
   periodStartMs: number;
   periodEndMs: number;
   revoked: boolean;
+  /**
+   * Access grants the consent still allows (its `maxReads` less those given), or null when unlimited
+   * or already counted (a content read decides again under a grant that was counted when given).
+   */
+  readsLeft: number | null;
 }
 
 /** A registered study, reduced to what the decision needs. */
@@ -135,7 +140,8 @@ function addressedTo(c: ConsentFacts, f: AccessFacts, research: boolean): boolea
 /**
  * Picks the consent that allows this access, or the reason none does: NO_CONSENT (none addressed to
  * the grantee), CONSENT_REVOKED (only revoked ones), CONSENT_EXPIRED (live ones, but outside their
- * period), CONSENT_SCOPE (in period, but category, level or purpose not covered).
+ * period), CONSENT_SCOPE (in period, but category, level or purpose not covered),
+ * CONSENT_USE_EXHAUSTED (covering ones, but each has given all the reads it allows).
  */
 function consentDecision(f: AccessFacts, research: boolean): Decision {
   const addressed = f.consents.filter((c) => addressedTo(c, f, research));
@@ -150,8 +156,9 @@ function consentDecision(f: AccessFacts, research: boolean): Decision {
         c.categories.includes(f.record.category) && f.record.level <= c.maxLevel && c.purpose === f.purpose,
     )
     .sort((a, b) => (a.consentId < b.consentId ? -1 : a.consentId > b.consentId ? 1 : 0));
-  const chosen = covering[0];
-  if (!chosen) return deny('CONSENT_SCOPE');
+  if (covering.length === 0) return deny('CONSENT_SCOPE');
+  const chosen = covering.find((c) => c.readsLeft === null || c.readsLeft > 0);
+  if (!chosen) return deny('CONSENT_USE_EXHAUSTED');
   return research
     ? grant(f, 'STUDY_CONSENT', { consent: chosen, deidentify: true })
     : grant(f, 'CONSENT', { consent: chosen });

@@ -1,4 +1,5 @@
 import {
+  attestDeletionInput,
   canonicalJson,
   consentGrantPayloadSchema,
   consentRevokePayloadSchema,
@@ -21,6 +22,7 @@ import {
   type ConsentRevocation,
   type ConsentState,
   type Consortium,
+  type DeletionAttestation,
   type Grantee,
   type PatientPreferences,
   type PublicConsent,
@@ -111,7 +113,9 @@ export class ConsentContract extends Contract {
    * consent id is the transaction id. Endorsed by the grantee org and the regulator: the terms and the
    * signed grant go to the grantee org's sealed collection (with indexes by patient and by grantee),
    * and the public consent (grantee org, hash of the signed grant, end of period; no patient) is
-   * write-once with its receipt in that collection.
+   * write-once with its receipt in that collection. A use-limited consent (`maxReads`) and its
+   * `keepUntil` (after the period's start) are public facts of the consent, so every endorser of an
+   * access decision counts against the limit and every projection sees when deletion is due.
    * Caller: any active registered member (relays the patient's signature).
    * Reads: `patient`, `nonce`, `study` (study grantee), `consortium`. Writes: `nonce`, `consent`;
    * sealed (grantee org) `consent-terms`, `consent~patient`, `consent~grantee`, `receipt`.
@@ -131,6 +135,8 @@ export class ConsentContract extends Contract {
     const end = Date.parse(payload.periodEnd);
     if (!(start < end) || end <= ledger.txMs)
       fail(ErrorCode.VALIDATION_FAILED, 'payload periodStart,periodEnd');
+    const keepUntil = payload.keepUntil === undefined ? null : Date.parse(payload.keepUntil);
+    if (keepUntil !== null && keepUntil <= start) fail(ErrorCode.VALIDATION_FAILED, 'payload keepUntil');
     const granteeOrg = await granteeOrgOn(ledger, await ledger.consortium(), payload.grantee);
     const consent: Consent = {
       consentId: ledger.txId,
@@ -141,6 +147,8 @@ export class ConsentContract extends Contract {
       purpose: payload.purpose,
       periodStart: new Date(start).toISOString(),
       periodEnd: new Date(end).toISOString(),
+      ...(payload.maxReads === undefined ? {} : { maxReads: payload.maxReads }),
+      ...(keepUntil === null ? {} : { keepUntil: new Date(keepUntil).toISOString() }),
       status: 'active',
       grantedAt: ledger.txTime,
       grantTxId: ledger.txId,
@@ -157,12 +165,15 @@ export class ConsentContract extends Contract {
       periodEnd: consent.periodEnd,
       grantedAt: consent.grantedAt,
       grantTxId: consent.grantTxId,
+      maxReads: payload.maxReads ?? null,
+      keepUntil: consent.keepUntil ?? null,
     };
     await ledger.putPublicConsent(pub);
     ledger.emit('ConsentGranted', {
       consentId: consent.consentId,
       granteeOrg,
       periodEnd: consent.periodEnd,
+      keepUntil: pub.keepUntil,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
@@ -209,6 +220,48 @@ export class ConsentContract extends Contract {
       txTime: ledger.txTime,
     });
     return canonicalJson(stateOf(pub, revocation, ledger.txMs));
+  }
+
+  /**
+   * Records that the grantee org deleted every copy it made under a consent (content it read, datasets
+   * it exported): the attestation the consent's `keepUntil` asks for, public and write-once, receipt in
+   * the grantee org's collection, `late` when filed after `keepUntil`. Only the grantee answers for its
+   * copies, so only its own members may attest; a consent that never had `keepUntil` may be attested
+   * too. Endorsed by the caller's org and the regulator.
+   * Caller: an active registered member of the consent's grantee org. Reads: `consent`,
+   * `deletion~attestation`. Writes: `deletion~attestation`, sealed `receipt`. Event: `DeletionAttested`.
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, NOT_FOUND (no such consent), FORBIDDEN
+   * (another org than the grantee), CONFLICT (attested already), STATE_INVALID.
+   */
+  @Transaction()
+  @Returns('string')
+  public async AttestDeletion(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(attestDeletionInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    const pub = await ledger.getPublicConsent(args.consentId);
+    if (!pub) return fail(ErrorCode.NOT_FOUND, args.consentId);
+    if (pub.granteeOrg !== actor.mspId) fail(ErrorCode.FORBIDDEN, actor.did);
+    const attestation: DeletionAttestation = {
+      consentId: pub.consentId,
+      granteeOrg: pub.granteeOrg,
+      attestedBy: actor.did,
+      attestedAt: ledger.txTime,
+      keepUntil: pub.keepUntil,
+      late: pub.keepUntil !== null && Date.parse(pub.keepUntil) < ledger.txMs,
+      txId: ledger.txId,
+    };
+    await ledger.putDeletionAttestation(attestation);
+    ledger.emit('DeletionAttested', {
+      consentId: attestation.consentId,
+      granteeOrg: attestation.granteeOrg,
+      attestedBy: attestation.attestedBy,
+      late: attestation.late,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson(attestation);
   }
 
   /**

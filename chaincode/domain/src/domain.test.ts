@@ -134,7 +134,7 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
     assert.equal(qualifiedName('ListPatientRecords'), 'listing:ListPatientRecords');
     assert.equal(qualifiedName('CoSignBreakGlass'), 'access:CoSignBreakGlass');
-    assert.equal(Object.keys(transactions).length, 45);
+    assert.equal(Object.keys(transactions).length, 46);
   });
 });
 

@@ -21,4 +21,5 @@ export * from './schemas/health';
 export * from './schemas/bench';
 export * from './schemas/consortium';
 export * from './transactions';
+export * from './consent-templates';
 export * from './research';

@@ -14,7 +14,9 @@ import { auditEventSchema, auditPageSchema, getAuditEventInput, queryAuditInput 
 import { loadSyntheticAuditEventsInput, loadSyntheticAuditEventsOutput } from './schemas/bench';
 import { emptyInputSchema } from './schemas/common';
 import {
+  attestDeletionInput,
   consentPageSchema,
+  deletionAttestationSchema,
   consentSchema,
   consentStateSchema,
   getConsentInput,
@@ -313,6 +315,13 @@ export const transactions = {
     input: emptyInputSchema,
     output: consentStateSchema,
     transient: revokeConsentTransient,
+  },
+  AttestDeletion: {
+    contract: 'consent',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: attestDeletionInput,
+    output: deletionAttestationSchema,
   },
   SetPatientPreferences: {
     contract: 'consent',

@@ -6,6 +6,8 @@ import {
   breakGlassCaseSchema,
   breakGlassCoSignSchema,
   breakGlassRequestSchema,
+  consentUseSchema,
+  deletionAttestationSchema,
   breakGlassReviewSchema,
   canonicalBytes,
   consentRevocationSchema,
@@ -45,6 +47,8 @@ import {
   type BreakGlassReview,
   type Consent,
   type ConsentRevocation,
+  type ConsentUse,
+  type DeletionAttestation,
   type Consortium,
   type DidDocument,
   type Erasure,
@@ -531,6 +535,43 @@ export class Ledger {
     const key = this.#key(KeyFamily.consent, [consent.consentId]);
     if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, consent.consentId);
     await this.#putBound(key, consent, consent.granteeOrg, await this.#allOrgs());
+  }
+
+  /** How many access grants a use-limited consent gave (receipt in the regulator's collection). */
+  async getConsentUse(consentId: string): Promise<ConsentUse | undefined> {
+    const regulator = (await this.consortium()).regulator;
+    return this.#getBound(this.#key(KeyFamily.consentUse, [consentId]), consentUseSchema, () => regulator);
+  }
+
+  /**
+   * Writes the use of a consent. One key per consent, read first by the same transaction: two access
+   * decisions counting against one consent at once conflict at validation (MVCC), so the count never
+   * passes the limit. Changed later only by the regulator and one other org (the custodian deciding).
+   */
+  async putConsentUse(use: ConsentUse): Promise<void> {
+    const c = await this.consortium();
+    await this.#putBound(
+      this.#key(KeyFamily.consentUse, [use.consentId]),
+      use,
+      c.regulator,
+      await this.#regulatorAndOne(),
+    );
+  }
+
+  /** A grantee's deletion attestation for a consent (receipt in the grantee org's collection). */
+  getDeletionAttestation(consentId: string): Promise<DeletionAttestation | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.deletionAttestation, [consentId]),
+      deletionAttestationSchema,
+      (a) => a.granteeOrg,
+    );
+  }
+
+  /** Writes a deletion attestation, once; `[CONFLICT]` when the consent has one. */
+  async putDeletionAttestation(attestation: DeletionAttestation): Promise<void> {
+    const key = this.#key(KeyFamily.deletionAttestation, [attestation.consentId]);
+    if (await this.#exists(key)) fail(ErrorCode.CONFLICT, attestation.consentId);
+    await this.#putBound(key, attestation, attestation.granteeOrg, await this.#allOrgs());
   }
 
   /** The revocation of a consent (receipt in the relaying org's collection). */

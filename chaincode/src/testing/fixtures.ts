@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { AccessDecision, RecordAnchor } from '@medledger/domain';
+import type { AccessDecision, ConsentState, RecordAnchor } from '@medledger/domain';
 import type { FakeSigner } from './fake-identity';
-import { uid, type Harness, type TestPatient } from './harness';
+import { daysFromNow, patientJws, registerStaff, uid, type Harness, type TestPatient } from './harness';
 
 /** A Condition with an ICD-11 code (synthetic, no real person). */
 export function condition(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -39,6 +39,37 @@ export function recordMeta(recordId: string, version = 1) {
 export interface PresentedConsent {
   consentId: string;
   jws: string;
+}
+
+/**
+ * A consent the patient signs, relayed by a fresh nurse of `relayOrg`: Hospital2's treatment with the
+ * patient's diagnoses up to level 3, from yesterday for 30 days, unless `terms` say otherwise. Returns
+ * what the grantee presents at access.
+ */
+export async function grantConsent(
+  h: Harness,
+  patient: TestPatient,
+  terms: Record<string, unknown> = {},
+  relayOrg = 'Hospital1MSP',
+): Promise<PresentedConsent> {
+  const relay = await registerStaff(h, relayOrg, 'nurse', 'cardiology');
+  const jws = patientJws(h, patient, {
+    typ: 'medledger.consent.grant',
+    grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    purpose: 'treatment',
+    periodStart: daysFromNow(h, -1),
+    periodEnd: daysFromNow(h, 30),
+    ...terms,
+  });
+  const { result } = await h.submit<ConsentState>(
+    relay,
+    'consent:GrantConsent',
+    {},
+    { transient: { consent: { jws } } },
+  );
+  return { consentId: result.consentId, jws };
 }
 
 /** Asks for access to a record (consents presented in the transient map); asserts it committed. */

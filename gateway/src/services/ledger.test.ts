@@ -51,6 +51,7 @@ const INPUTS: Record<TransactionName, unknown> = {
   ResolveDid: { did: patientDid },
   GrantConsent: {},
   RevokeConsent: {},
+  AttestDeletion: { consentId: txId() },
   SetPatientPreferences: {},
   GetConsent: { consentId: txId() },
   ListPatientConsents: { patientDid },

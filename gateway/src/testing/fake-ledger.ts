@@ -274,6 +274,15 @@ function consentHandlers(): Record<string, FakeHandler> {
     'consent:GrantConsent': () => consentStateFixture(),
     'consent:RevokeConsent': () =>
       consentStateFixture({ status: 'revoked', revokedAt: now(), revokeTxId: txId() }),
+    'consent:AttestDeletion': (i) => ({
+      consentId: i['consentId'],
+      granteeOrg: 'Hospital2MSP',
+      attestedBy: 'did:medledger:hospital2:hospital2-admin',
+      attestedAt: now(),
+      keepUntil: now(),
+      late: false,
+      txId: txId(),
+    }),
     'consent:GetConsent': (i) => consentFixture(undefined, { consentId: i['consentId'] }),
     'consent:SetPatientPreferences': () => ({
       emergencyProfile: { categories: ['allergy', 'blood_type'], beyondProfile: 'co_signed' },

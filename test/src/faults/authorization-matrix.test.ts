@@ -165,6 +165,10 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   custodian (Hospital1, the fixture's); a write naming another org's records is refused by the
  *   gateway (403) before any ledger call. Purging staged, never anchored content: the custodian's admin.
  * - The access log is the patient's own, with a proof of their key.
+ * - A deletion attestation (docs/use-limited-consents.md) is the consent grantee org's alone: its
+ *   admin and staff attest, anyone else is refused (FORBIDDEN, 403); the patient token by the gateway.
+ * - Consent templates (docs/consent-templates.md) are listed and expanded for any member and for the
+ *   patient themselves: an expansion writes nothing and grants nothing until the patient signs it.
  * - Record discovery (docs/patients.md): the patient with a signed request; hospital clinicians (their
  *   custodianship, their org's consents); anyone else's listing is denied (audited), the regulator's
  *   staff refused.
@@ -191,8 +195,11 @@ const HTTP_TABLE = [
   'POST /v1/records/{id}/staged-erasures | A 403 403 403 403 403 403 403 403 403 403 403 401',
   'POST /v1/consents                   | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/consents/{id}/revoke       | A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/consents/{id}/deletion-attestations | 403 403 403 403 403 A A 403 403 403 403 403 401',
   'PUT /v1/patients/{did}/preferences  | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'GET /v1/consent-templates           | A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/patients/{did}/consent-payloads | A A A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/access-log   | 403 403 403 403 403 403 403 403 403 403 403 A   401',
   'GET /v1/patients/{did}/records      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
   'POST /v1/studies                    | 403 403 403 403 403 403 403 403 A   403 403 403 401',
@@ -263,6 +270,7 @@ const DIRECT_TABLE = [
   'ResolveDid             | A   A   A   A   A   A   A   A   A   A   A   A',
   'GrantConsent           | A   A   A   A   A   A   A   A   A   A   A   NR',
   'RevokeConsent          | A   A   A   A   A   A   A   A   A   A   A   NR',
+  'AttestDeletion         | F   F   F   F   F   A   A   F   F   F   F   NR',
   'SetPatientPreferences  | A   A   A   A   A   A   A   A   A   A   A   NR',
   'ListPatientConsents    | A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetConsent             | F   F   F   F   F   A   A   F   F   A   A   NR',
@@ -465,6 +473,9 @@ describe('authorization matrix', () => {
     breakGlassHttp: new Pool(),
     breakGlassDirect: new Pool(),
     /** Break-glass requests of Hospital1's intern beyond the patient's emergency profile (a lab result). */
+    /** Consents to Hospital2 with a keep-until date, for the grantee's deletion attestations. */
+    attestHttp: new Pool(),
+    attestDirect: new Pool(),
     coSignHttp: new Pool(),
     coSignDirect: new Pool(),
     /** Per org: a pending role change its second admin proposed, for the column's admin to approve. */
@@ -651,6 +662,15 @@ describe('authorization matrix', () => {
       const granted = await expect201(api.patient.post('/v1/consents', { jws }), `consent ${purpose}`);
       held.consentId = String((granted['consent'] as Body)['consentId']);
       held.jws = jws;
+    }
+    for (const pool of [fx.attestHttp, fx.attestDirect, fx.attestHttp, fx.attestDirect]) {
+      const granted = await expect201(
+        api.patient.post('/v1/consents', {
+          jws: sign({ ...labConsentForHospital2(), keepUntil: new Date(now + 7 * 86_400_000).toISOString() }),
+        }),
+        'consent with a keep-until date',
+      );
+      pool.add(String((granted['consent'] as Body)['consentId']));
     }
     const access = await expect201(
       doctor.post(`/v1/records/${fx.recordId}/access`, { purpose: 'treatment' }),
@@ -929,6 +949,14 @@ describe('authorization matrix', () => {
         }),
       },
       'GET /v1/patients/{did}/consents': { request: () => ({ method: 'GET', path: `${pd}/consents` }) },
+      'GET /v1/consent-templates': { request: () => ({ method: 'GET', path: '/v1/consent-templates' }) },
+      'POST /v1/patients/{did}/consent-payloads': {
+        request: () => ({
+          method: 'POST',
+          path: `${pd}/consent-payloads`,
+          body: { templateId: 'treatment-at-org', params: { org: 'Hospital2MSP' } },
+        }),
+      },
       'GET /v1/patients/{did}/access-log': {
         request: () => ({
           method: 'GET',
@@ -999,6 +1027,13 @@ describe('authorization matrix', () => {
           method: 'POST',
           path: `/v1/break-glass/${fx.breakGlassHttp.next(allow)}/review`,
           body: { outcome: 'justified', ...ofH1 },
+        }),
+      },
+      'POST /v1/consents/{id}/deletion-attestations': {
+        request: (_who, allow) => ({
+          method: 'POST',
+          path: `/v1/consents/${fx.attestHttp.next(allow)}/deletion-attestations`,
+          body: {},
         }),
       },
       'POST /v1/break-glass/{id}/co-sign': {
@@ -1244,6 +1279,7 @@ describe('authorization matrix', () => {
           arg: { accessId: fx.breakGlassDirect.next(allow), custodian: 'Hospital1MSP', outcome: 'justified' },
         }),
       },
+      AttestDeletion: { input: (_who, allow) => ({ arg: { consentId: fx.attestDirect.next(allow) } }) },
       CoSignBreakGlass: {
         input: (_who, allow) => ({
           arg: { requestId: fx.coSignDirect.next(allow), custodian: 'Hospital1MSP' },

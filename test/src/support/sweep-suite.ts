@@ -211,6 +211,36 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
     post('co-sign naming a custodian outside the consortium', `/v1/break-glass/${'ef'.repeat(32)}/co-sign`, {
       custodian: 'Hospital9MSP',
     }),
+    post(
+      'deletion attestation of a consent that does not exist',
+      `/v1/consents/${'ab'.repeat(32)}/deletion-attestations`,
+      {},
+    ),
+    post('deletion attestation with a body', `/v1/consents/${'ab'.repeat(32)}/deletion-attestations`, {
+      late: false,
+      attestedBy: canary,
+    }),
+    post('consent with a read limit of zero', '/v1/consents', {
+      jws: strangerJws({ ...consent, maxReads: 0 }),
+    }),
+    post(
+      'template that does not exist',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/consent-payloads`,
+      {
+        templateId: canary,
+        params: {},
+      },
+    ),
+    post(
+      'template with the parameters of another template',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/consent-payloads`,
+      { templateId: 'treatment-at-org', params: { studyId: 'study-x', categories: ['lab'] } },
+    ),
+    post(
+      'treatment template for a year and a day',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/consent-payloads`,
+      { templateId: 'treatment-at-org', params: { org: 'Hospital2MSP', days: 366 } },
+    ),
     {
       name: 'emergency profile with a category outside the vocabulary',
       method: 'PUT',

@@ -22,6 +22,9 @@ import {
 import { SIGNED_PAYLOAD_TYPES } from '../signed-payload';
 import { compactJwsSchema, isoTimeSchema, pageInput, pageOf } from './common';
 
+/** Most reads a use-limited consent may allow. */
+export const MAX_CONSENT_READS = 10_000;
+
 /** zod: a nonce of a signed payload (base64url, 16 to 128 characters). */
 export const nonceSchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/);
 
@@ -91,6 +94,16 @@ export const consentScopeSchema = z.strictObject({
   purpose: purposeSchema,
   periodStart: isoTimeSchema,
   periodEnd: isoTimeSchema,
+  /**
+   * How many access grants the consent allows in all (each a 15-minute window to
+   * read one record version); counted on chain per consent. Unlimited when absent.
+   */
+  maxReads: z.number().int().min(1).max(MAX_CONSENT_READS).optional(),
+  /**
+   * Until when the grantee may keep copies of what it read: by then it attests their deletion on chain
+   * (`AttestDeletion`); a consent read under and not attested by then is overdue.
+   */
+  keepUntil: isoTimeSchema.optional(),
 });
 
 /** zod: the payload a patient signs to grant consent. */
@@ -260,6 +273,10 @@ export const publicConsentSchema = z.object({
   periodEnd: isoTimeSchema,
   grantedAt: isoTimeSchema,
   grantTxId: txIdSchema,
+  /** The consent's read limit (public so every endorser of an access decision can count against it). */
+  maxReads: z.number().int().nullable().default(null),
+  /** Until when copies may be kept (public so the overdue attestations show in every projection). */
+  keepUntil: isoTimeSchema.nullable().default(null),
 });
 /** A public consent. */
 export type PublicConsent = z.infer<typeof publicConsentSchema>;
@@ -334,3 +351,35 @@ export const listPatientConsentsInput = z.strictObject({ patientDid: patientDidS
 export const listGranteeConsentsInput = z.strictObject({ grantee: granteeSchema, ...pageInput });
 /** A page of consents. */
 export const consentPageSchema = pageOf(consentSchema);
+
+/**
+ * zod: how many access grants a use-limited consent has given (public, bound: the count every access
+ * decision under the consent reads and advances, so concurrent decisions conflict under MVCC and the
+ * limit holds).
+ */
+export const consentUseSchema = z.object({
+  consentId: txIdSchema,
+  reads: z.number().int().min(0),
+  lastTxId: txIdSchema,
+});
+/** The use of a consent. */
+export type ConsentUse = z.infer<typeof consentUseSchema>;
+
+/**
+ * zod: a grantee's attestation that it deleted every copy made under a consent (public, write-once,
+ * receipt in the grantee org's collection). `late` when filed after the consent's `keepUntil`.
+ */
+export const deletionAttestationSchema = z.object({
+  consentId: txIdSchema,
+  granteeOrg: mspIdSchema,
+  attestedBy: z.string(),
+  attestedAt: isoTimeSchema,
+  keepUntil: isoTimeSchema.nullable(),
+  late: z.boolean(),
+  txId: txIdSchema,
+});
+/** A deletion attestation. */
+export type DeletionAttestation = z.infer<typeof deletionAttestationSchema>;
+
+/** AttestDeletion input: the consent whose copies the caller's org deleted. */
+export const attestDeletionInput = z.strictObject({ consentId: txIdSchema });
