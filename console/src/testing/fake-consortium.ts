@@ -678,6 +678,7 @@ export class FakeConsortium {
       actorMsp: access.actorMsp,
       reason: access.breakGlassReason ?? 'other_emergency',
       openedAt: access.txTime,
+      coSignedBy: null,
       status: byRegulator ? 'regulator_reviewed' : 'custodian_reviewed',
       outcome,
       reviewedBy,
