@@ -6,10 +6,16 @@ import {
   type AccessDecision,
   type AuditEvent,
   type BreakGlassState,
-  type ConsentState,
   type RecordAnchor,
 } from '@medledger/domain';
-import { accessRecord, anchor, condition, readRecord, type PresentedConsent } from './testing/fixtures';
+import {
+  accessRecord,
+  anchor,
+  condition,
+  grantConsent as signedConsent,
+  readRecord,
+  type PresentedConsent,
+} from './testing/fixtures';
 import { studyPseudonym } from './deidentify';
 import type { FakeSigner } from './testing/fake-identity';
 import {
@@ -57,27 +63,8 @@ function access(
   return accessRecord(w.h, who, w.record, body, consents);
 }
 
-async function grantConsent(w: World, body: Record<string, unknown>): Promise<Presented> {
-  const relay = await registerStaff(w.h, 'Hospital1MSP', 'nurse', 'cardiology');
-  const jws = patientJws(w.h, w.patient, {
-    typ: 'medledger.consent.grant',
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    purpose: 'treatment',
-    periodStart: daysFromNow(w.h, -1),
-    periodEnd: daysFromNow(w.h, 30),
-    ...body,
-  });
-  const { result } = await w.h.submit<ConsentState>(
-    relay,
-    'consent:GrantConsent',
-    {},
-    {
-      transient: { consent: { jws } },
-    },
-  );
-  return { consentId: result.consentId, jws };
-}
+const grantConsent = (w: World, body: Record<string, unknown>): Promise<Presented> =>
+  signedConsent(w.h, w.patient, body);
 
 function readContent(w: World, who: FakeSigner, accessId: string, peer?: string) {
   return readRecord(w.h, who, w.record, accessId, peer);

@@ -6,6 +6,7 @@ import {
   type BreakGlassReason,
   type ClaimReviewReason,
   type DataCategory,
+  type EmergencyProfile,
   type Level,
   type OrgKind,
   type Purpose,
@@ -45,6 +46,11 @@ export interface ConsentFacts {
   periodStartMs: number;
   periodEndMs: number;
   revoked: boolean;
+  /**
+   * Access grants the consent still allows (its `maxReads` less those given), or null when unlimited
+   * or already counted (a content read decides again under a grant that was counted when given).
+   */
+  readsLeft: number | null;
 }
 
 /** A registered study, reduced to what the decision needs. */
@@ -81,7 +87,13 @@ export interface AccessFacts {
   breakGlassReason: BreakGlassReason | null;
   consents: readonly ConsentFacts[];
   study: StudyFacts | null;
-  allowEmergencyAccess: boolean;
+  /** The patient's emergency profile (`emergencyProfileOf` of their preferences). */
+  emergencyProfile: EmergencyProfile;
+  /**
+   * A second attending of the requester's hospital co-signed this emergency access (checked by
+   * `coSignRefusal` before the decision): it may open categories beyond the profile.
+   */
+  coSigned: boolean;
   /** Set only when an insurer's adjuster asks to review a record behind a claim. */
   claimReview?: ClaimReviewFacts | null;
   nowMs: number;
@@ -142,7 +154,8 @@ function addressedTo(c: ConsentFacts, f: AccessFacts, research: boolean): boolea
 /**
  * Picks the consent that allows this access, or the reason none does: NO_CONSENT (none addressed to
  * the grantee), CONSENT_REVOKED (only revoked ones), CONSENT_EXPIRED (live ones, but outside their
- * period), CONSENT_SCOPE (in period, but category, level or purpose not covered).
+ * period), CONSENT_SCOPE (in period, but category, level or purpose not covered),
+ * CONSENT_USE_EXHAUSTED (covering ones, but each has given all the reads it allows).
  */
 function consentDecision(f: AccessFacts, research: boolean): Decision {
   const addressed = f.consents.filter((c) => addressedTo(c, f, research));
@@ -157,8 +170,9 @@ function consentDecision(f: AccessFacts, research: boolean): Decision {
         c.categories.includes(f.record.category) && f.record.level <= c.maxLevel && c.purpose === f.purpose,
     )
     .sort((a, b) => (a.consentId < b.consentId ? -1 : a.consentId > b.consentId ? 1 : 0));
-  const chosen = covering[0];
-  if (!chosen) return deny('CONSENT_SCOPE');
+  if (covering.length === 0) return deny('CONSENT_SCOPE');
+  const chosen = covering.find((c) => c.readsLeft === null || c.readsLeft > 0);
+  if (!chosen) return deny('CONSENT_USE_EXHAUSTED');
   return research
     ? grant(f, 'STUDY_CONSENT', { consent: chosen, deidentify: true })
     : grant(f, 'CONSENT', { consent: chosen });
@@ -177,6 +191,8 @@ function studyValid(f: AccessFacts): boolean {
   );
 }
 
+const inEmergencyProfile = (f: AccessFacts): boolean =>
+  f.emergencyProfile.categories.includes(f.record.category);
 const custodianOf = (f: AccessFacts): boolean => f.actor.mspId === f.record.custodian;
 const hasRole = (f: AccessFacts, roles: readonly Role[]): boolean =>
   f.actor.role !== null && roles.includes(f.actor.role);
@@ -217,8 +233,9 @@ export const ACCESS_RULES: readonly Rule[] = [
     then: denyWith('ROLE_NOT_PERMITTED'),
   },
   {
-    name: 'patient disallows emergency access',
-    when: (f) => f.purpose === 'emergency' && !f.allowEmergencyAccess,
+    name: 'patient refuses emergency access beyond the profile',
+    when: (f) =>
+      f.purpose === 'emergency' && !inEmergencyProfile(f) && f.emergencyProfile.beyondProfile === 'never',
     then: denyWith('BREAK_GLASS_DISALLOWED'),
   },
   {
@@ -227,9 +244,19 @@ export const ACCESS_RULES: readonly Rule[] = [
     then: denyWith('LEVEL_NOT_PERMITTED'),
   },
   {
-    name: 'break-glass',
-    when: (f) => f.purpose === 'emergency',
+    name: 'break-glass within the emergency profile',
+    when: (f) => f.purpose === 'emergency' && inEmergencyProfile(f),
     then: (f) => grant(f, 'BREAK_GLASS', { breakGlass: true }),
+  },
+  {
+    name: 'beyond the profile only co-signed',
+    when: (f) => f.purpose === 'emergency' && !f.coSigned,
+    then: denyWith('CO_SIGNATURE_REQUIRED'),
+  },
+  {
+    name: 'co-signed break-glass',
+    when: (f) => f.purpose === 'emergency',
+    then: (f) => grant(f, 'BREAK_GLASS_COSIGNED', { breakGlass: true }),
   },
   {
     name: 'insurers only review claims, by their adjusters, for the insurance purpose',
@@ -305,4 +332,45 @@ export const ACCESS_RULES: readonly Rule[] = [
 export function decideAccess(facts: AccessFacts): Decision {
   for (const rule of ACCESS_RULES) if (rule.when(facts)) return rule.then(facts);
   return deny('ROLE_NOT_PERMITTED');
+}
+
+/** A break-glass request waiting for a co-signature, reduced to what the check needs. */
+export interface CoSignRequestFacts {
+  requesterDid: string;
+  requesterMsp: string;
+  expiresAtMs: number;
+  /** A co-signature was already given to this request. */
+  coSigned: boolean;
+}
+
+/** Why a co-signature is refused, as the error code and detail the transaction fails with. */
+export interface CoSignRefusal {
+  code: 'CO_SIGNER_NOT_PERMITTED' | 'EXPIRED' | 'CONFLICT';
+  detail: string;
+}
+
+/**
+ * Whether `coSigner` may co-sign a break-glass request beyond the patient's emergency profile: a
+ * registered, active attending of a hospital, of the requester's own org (who answers for both), not
+ * the requester (a second certificate of the same enrollment id is the same DID), within the window,
+ * once. `null` when allowed. Pure; checked before the access is decided again with `coSigned`.
+ */
+export function coSignRefusal(
+  coSigner: ActorFacts,
+  request: CoSignRequestFacts,
+  nowMs: number,
+): CoSignRefusal | null {
+  if (request.coSigned) return { code: 'CONFLICT', detail: 'co-signed' };
+  if (coSigner.did === request.requesterDid) return { code: 'CO_SIGNER_NOT_PERMITTED', detail: 'requester' };
+  if (coSigner.mspId !== request.requesterMsp)
+    return { code: 'CO_SIGNER_NOT_PERMITTED', detail: 'another org' };
+  if (
+    !coSigner.registered ||
+    !coSigner.active ||
+    coSigner.orgKind !== 'hospital' ||
+    coSigner.role !== 'attending'
+  )
+    return { code: 'CO_SIGNER_NOT_PERMITTED', detail: 'not an active attending' };
+  if (nowMs >= request.expiresAtMs) return { code: 'EXPIRED', detail: 'co-sign window' };
+  return null;
 }

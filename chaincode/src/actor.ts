@@ -101,7 +101,16 @@ export async function resolveActor(ctx: Context, ledger: Ledger): Promise<Actor>
   const mspId = ctx.clientIdentity.getMSPID();
   const { enrollmentId: cn, nodeOu } = signerOf(ctx.clientIdentity.getIDBytes());
   if (!MSP_ID_PATTERN.test(mspId) || !ENROLLMENT_ID_PATTERN.test(cn)) fail(ErrorCode.FORBIDDEN, 'identity');
-  const nodeAdmin = nodeOu === 'admin';
+  return actorOf(ledger, mspId, cn, nodeOu === 'admin');
+}
+
+/**
+ * The actor of an MSP ID and enrollment id as the ledger knows them now: role and status from the
+ * on-chain document, inactive under a suspension. `nodeAdmin` for an admin certificate. Used for the
+ * signer ({@link resolveActor}) and, where a decision is taken again for someone who is not the signer
+ * (a co-signed break-glass request), for that person.
+ */
+export async function actorOf(ledger: Ledger, mspId: string, cn: string, nodeAdmin: boolean): Promise<Actor> {
   const orgSlug = orgSlugOf(mspId);
   const doc = await ledger.getStaff(orgSlug, cn);
   const ext = doc?.medledger;

@@ -83,6 +83,7 @@ const consent = fc
     periodStartMs: NOW + g.startDays * DAY,
     periodEndMs: NOW + g.endDays * DAY,
     revoked: g.revoked,
+    readsLeft: null,
   }));
 
 // Only hospitals anchor records (RecordContract refuses any other org kind).

@@ -44,7 +44,8 @@ export function listsRecord(
     breakGlassReason: null,
     consents,
     study: null,
-    allowEmergencyAccess: false,
+    emergencyProfile: { categories: [], beyondProfile: 'never' },
+    coSigned: false,
     nowMs,
   });
   return decision.outcome === 'granted';

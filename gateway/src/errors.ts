@@ -82,6 +82,7 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   INVALID_SIGNATURE: 403,
   ACCESS_NOT_GRANTED: 403,
   APPROVAL_REQUIRED: 403,
+  CO_SIGNER_NOT_PERMITTED: 403,
   BENCH_LOADER_DISABLED: 403,
   // A signed read whose time the custodian refuses: backdated, or a gateway clock out of step.
   PROPOSAL_TIME_SKEW: 403,

@@ -54,6 +54,12 @@ export const ErrorCode = {
   /** The state does not allow this transition (version chain, already revoked, already reviewed). */
   CONFLICT: 'CONFLICT',
   /**
+   * A co-signature of a break-glass request beyond the patient's emergency profile from someone who may
+   * not give it: the requester themselves (any certificate of theirs), another org's staff, or anyone
+   * but an active attending of a hospital.
+   */
+  CO_SIGNER_NOT_PERMITTED: 'CO_SIGNER_NOT_PERMITTED',
+  /**
    * A benchmark-only transaction was called by a signer whose certificate lacks the bench-loader
    * attribute (`medledger.benchLoader=true`, issued only on benchmark networks): always the case in
    * production.

@@ -81,9 +81,18 @@ export const events = {
     granteeOrg: mspIdSchema,
     /** End of the consent period (projection: consents expiring soon). */
     periodEnd: z.iso.datetime(),
+    /** Until when copies may be kept; a deletion attestation is due then (projection: overdue). */
+    keepUntil: z.iso.datetime().nullable().optional(),
     ...common,
   }),
   ConsentRevoked: z.object({ consentId: txIdSchema, granteeOrg: mspIdSchema, ...common }),
+  DeletionAttested: z.object({
+    consentId: txIdSchema,
+    granteeOrg: mspIdSchema,
+    attestedBy: z.string(),
+    late: z.boolean(),
+    ...common,
+  }),
   PatientPreferencesSet: z.object({ patientKey: sha256HexSchema, ...common }),
   RecordContentStaged: z.object({
     recordId: recordIdSchema,

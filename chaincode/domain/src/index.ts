@@ -31,4 +31,5 @@ export * from './schemas/coverage';
 export * from './schemas/claim';
 export * from './schemas/insurance';
 export * from './schemas/settlement';
+export * from './consent-templates';
 export * from './research';

@@ -26,6 +26,10 @@ export const KeyFamily = {
   staffRoleChange: 'staff~rolechange',
   /** Public, write-once: that a consent was granted to an org (no patient, no terms). */
   consent: 'consent',
+  /** Public, bound: how many access grants a use-limited consent gave, by consent. */
+  consentUse: 'consent~use',
+  /** Public, write-once: the grantee's attestation that copies made under a consent were deleted. */
+  deletionAttestation: 'deletion~attestation',
   /** Public, write-once: that a consent was revoked. */
   revocation: 'revocation',
   /** Public: standing preferences of a patient, by patient key. */
@@ -113,6 +117,10 @@ export const KeyFamily = {
   accessGrant: 'access',
   /** Sealed (custodian): a break-glass case. */
   breakGlass: 'breakglass',
+  /** Sealed (custodian): a break-glass request beyond the emergency profile, waiting for a co-signature. */
+  breakGlassRequest: 'breakglass~request',
+  /** Sealed (custodian), write-once: the co-signature a break-glass request got. */
+  breakGlassCoSign: 'breakglass~cosign',
   /** Sealed (custodian): one review of a break-glass case, by case and sequence number (appended). */
   breakGlassReview: 'breakglass~review',
   /**

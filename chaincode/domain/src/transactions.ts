@@ -5,6 +5,7 @@ import {
   accessRecordInput,
   accessRecordTransient,
   breakGlassStateSchema,
+  coSignBreakGlassInput,
   readRecordContentInput,
   readRecordContentOutput,
   reviewBreakGlassInput,
@@ -13,7 +14,9 @@ import { auditEventSchema, auditPageSchema, getAuditEventInput, queryAuditInput 
 import { loadSyntheticAuditEventsInput, loadSyntheticAuditEventsOutput } from './schemas/bench';
 import { emptyInputSchema } from './schemas/common';
 import {
+  attestDeletionInput,
   consentPageSchema,
+  deletionAttestationSchema,
   consentSchema,
   consentStateSchema,
   getConsentInput,
@@ -423,6 +426,13 @@ export const transactions = {
     output: consentStateSchema,
     transient: revokeConsentTransient,
   },
+  AttestDeletion: {
+    contract: 'consent',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: attestDeletionInput,
+    output: deletionAttestationSchema,
+  },
   SetPatientPreferences: {
     contract: 'consent',
     kind: 'submit',
@@ -594,6 +604,13 @@ export const transactions = {
     endorsement: 'own-org',
     input: listErasureRequestsInput,
     output: listErasureRequestsOutput,
+  },
+  CoSignBreakGlass: {
+    contract: 'access',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: coSignBreakGlassInput,
+    output: accessDecisionSchema,
   },
   ReviewBreakGlass: {
     contract: 'access',

@@ -4,6 +4,10 @@ import {
   accessGrantSchema,
   auditEventSchema,
   breakGlassCaseSchema,
+  breakGlassCoSignSchema,
+  breakGlassRequestSchema,
+  consentUseSchema,
+  deletionAttestationSchema,
   breakGlassReviewSchema,
   canonicalBytes,
   consentRevocationSchema,
@@ -24,7 +28,7 @@ import {
   KeyFamily,
   patientDidDocument,
   patientKeyOf,
-  patientPreferencesSchema,
+  storedPreferencesSchema,
   patientRecordSchema,
   publicConsentSchema,
   qualityReviewSchema,
@@ -58,9 +62,13 @@ import {
   type AccessGrant,
   type AuditEvent,
   type BreakGlassCase,
+  type BreakGlassCoSign,
+  type BreakGlassRequest,
   type BreakGlassReview,
   type Consent,
   type ConsentRevocation,
+  type ConsentUse,
+  type DeletionAttestation,
   type Consortium,
   type DidDocument,
   type Erasure,
@@ -69,6 +77,7 @@ import {
   type Incident,
   type EventPayload,
   type PatientPreferences,
+  type StoredPreferences,
   type PatientRecord,
   type PublicConsent,
   type QualityReview,
@@ -880,6 +889,43 @@ export class Ledger {
     await this.#putBound(key, consent, consent.granteeOrg, await this.#allOrgs());
   }
 
+  /** How many access grants a use-limited consent gave (receipt in the regulator's collection). */
+  async getConsentUse(consentId: string): Promise<ConsentUse | undefined> {
+    const regulator = (await this.consortium()).regulator;
+    return this.#getBound(this.#key(KeyFamily.consentUse, [consentId]), consentUseSchema, () => regulator);
+  }
+
+  /**
+   * Writes the use of a consent. One key per consent, read first by the same transaction: two access
+   * decisions counting against one consent at once conflict at validation (MVCC), so the count never
+   * passes the limit. Changed later only by the regulator and one other org (the custodian deciding).
+   */
+  async putConsentUse(use: ConsentUse): Promise<void> {
+    const c = await this.consortium();
+    await this.#putBound(
+      this.#key(KeyFamily.consentUse, [use.consentId]),
+      use,
+      c.regulator,
+      await this.#regulatorAndOne(),
+    );
+  }
+
+  /** A grantee's deletion attestation for a consent (receipt in the grantee org's collection). */
+  getDeletionAttestation(consentId: string): Promise<DeletionAttestation | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.deletionAttestation, [consentId]),
+      deletionAttestationSchema,
+      (a) => a.granteeOrg,
+    );
+  }
+
+  /** Writes a deletion attestation, once; `[CONFLICT]` when the consent has one. */
+  async putDeletionAttestation(attestation: DeletionAttestation): Promise<void> {
+    const key = this.#key(KeyFamily.deletionAttestation, [attestation.consentId]);
+    if (await this.#exists(key)) fail(ErrorCode.CONFLICT, attestation.consentId);
+    await this.#putBound(key, attestation, attestation.granteeOrg, await this.#allOrgs());
+  }
+
   /** The revocation of a consent (receipt in the relaying org's collection). */
   getRevocation(consentId: string): Promise<ConsentRevocation | undefined> {
     return this.#getBound(
@@ -961,11 +1007,11 @@ export class Ledger {
   }
 
   /** A patient's standing preferences, by patient key (receipt in the regulator's collection). */
-  async getPreferences(patientKey: string): Promise<PatientPreferences | undefined> {
+  async getPreferences(patientKey: string): Promise<StoredPreferences | undefined> {
     const regulator = (await this.consortium()).regulator;
     return this.#getBound(
       this.#key(KeyFamily.preferences, [patientKey]),
-      patientPreferencesSchema,
+      storedPreferencesSchema,
       () => regulator,
     );
   }
@@ -1309,6 +1355,42 @@ export class Ledger {
   /** Writes a break-glass case to the custodian's collection. */
   putBreakGlass(bg: BreakGlassCase): Promise<void> {
     return this.#putSealed(bg.custodian, this.#key(KeyFamily.breakGlass, [bg.accessId]), bg);
+  }
+
+  /** A break-glass request waiting for a co-signature, from the custodian's collection. */
+  getBreakGlassRequest(custodian: string, requestId: string): Promise<BreakGlassRequest | undefined> {
+    return this.#getSealed(
+      custodian,
+      this.#key(KeyFamily.breakGlassRequest, [requestId]),
+      breakGlassRequestSchema,
+    );
+  }
+
+  /** Writes a break-glass request to the custodian's collection. */
+  putBreakGlassRequest(request: BreakGlassRequest): Promise<void> {
+    return this.#putSealed(
+      request.custodian,
+      this.#key(KeyFamily.breakGlassRequest, [request.requestId]),
+      request,
+    );
+  }
+
+  /** The co-signature a break-glass request got, if any (read by key: the co-sign transaction writes). */
+  getBreakGlassCoSign(custodian: string, requestId: string): Promise<BreakGlassCoSign | undefined> {
+    return this.#getSealed(
+      custodian,
+      this.#key(KeyFamily.breakGlassCoSign, [requestId]),
+      breakGlassCoSignSchema,
+    );
+  }
+
+  /**
+   * Writes the co-signature of a break-glass request. Read first by the same transaction, so two
+   * co-signatures racing for one request conflict at validation (MVCC on the private key's hash) and
+   * only one commits.
+   */
+  putBreakGlassCoSign(custodian: string, coSign: BreakGlassCoSign): Promise<void> {
+    return this.#putSealed(custodian, this.#key(KeyFamily.breakGlassCoSign, [coSign.requestId]), coSign);
   }
 
   #breakGlassReviewKey(accessId: string, n: number): string {

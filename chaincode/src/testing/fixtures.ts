@@ -42,23 +42,26 @@ export interface PresentedConsent {
 }
 
 /**
- * The patient's signed grant for 30 days of diagnoses up to level 3 (`body` adds or overrides terms:
- * the grantee, the purpose), relayed by a new Hospital1 nurse; returns what the patient presents.
+ * A consent the patient signs, relayed by a fresh nurse of `relayOrg`: Hospital2's treatment with the
+ * patient's diagnoses up to level 3, from yesterday for 30 days, unless `terms` say otherwise. Returns
+ * what the grantee presents at access.
  */
 export async function grantConsent(
   h: Harness,
   patient: TestPatient,
-  body: Record<string, unknown>,
+  terms: Record<string, unknown> = {},
+  relayOrg = 'Hospital1MSP',
 ): Promise<PresentedConsent> {
-  const relay = await registerStaff(h, 'Hospital1MSP', 'nurse', 'cardiology');
+  const relay = await registerStaff(h, relayOrg, 'nurse', 'cardiology');
   const jws = patientJws(h, patient, {
     typ: 'medledger.consent.grant',
+    grantee: { kind: 'org', mspId: 'Hospital2MSP' },
     categories: ['diagnosis'],
     maxLevel: 3,
     purpose: 'treatment',
     periodStart: daysFromNow(h, -1),
     periodEnd: daysFromNow(h, 30),
-    ...body,
+    ...terms,
   });
   const { result } = await h.submit<ConsentState>(
     relay,

@@ -24,6 +24,7 @@ import {
   keyRecoveryPayloadSchema,
   patientKeyOf,
   patientRegistrationPayloadSchema,
+  emergencyProfileOf,
   preferencesPayloadSchema,
   registerPatientPayload,
   sha256Hex,
@@ -300,9 +301,10 @@ export class FakeConsortium {
     h['consent:SetPatientPreferences'] = (_i, o) => {
       const jws = (transient(o, 'preferences') as { jws: string }).jws;
       const payload = preferencesPayloadSchema.parse(this.#verifyPatient(jws));
-      this.emergencyAllowed.set(payload.patientDid, payload.allowEmergencyAccess);
+      const emergencyProfile = emergencyProfileOf(payload);
+      this.emergencyAllowed.set(payload.patientDid, emergencyProfile.categories.length > 0);
       this.#emit('PatientPreferencesSet', { patientKey: patientKeyOf(payload.patientDid) });
-      return { allowEmergencyAccess: payload.allowEmergencyAccess, updatedAt: now(), txId: txId() };
+      return { emergencyProfile, updatedAt: now(), txId: txId() };
     };
     this.#wireRecords(gw, caller);
     h['access:AccessRecord'] = (i, o) =>
@@ -677,6 +679,7 @@ export class FakeConsortium {
       actorMsp: access.actorMsp,
       reason: access.breakGlassReason ?? 'other_emergency',
       openedAt: access.txTime,
+      coSignedBy: null,
       status: byRegulator ? 'regulator_reviewed' : 'custodian_reviewed',
       outcome,
       reviewedBy,

@@ -246,6 +246,7 @@ describe('ledger error mapping', () => {
       EXPIRED: 422,
       STALE_PAYLOAD: 409,
       APPROVAL_REQUIRED: 403,
+      CO_SIGNER_NOT_PERMITTED: 403,
       ACCESS_NOT_GRANTED: 403,
       CONTENT_MISMATCH: 422,
       RECEIPT_INVALID: 422,

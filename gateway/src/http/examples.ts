@@ -558,6 +558,28 @@ const recordExamples: Record<string, OperationExample> = {
       },
     },
   },
+  coSignBreakGlass: {
+    summary:
+      "A second attending co-signs a colleague's emergency access to a lab result beyond the patient's emergency profile",
+    caller: 'clinician',
+    params: { id: hex('break-glass request') },
+    body: { custodian: 'Hospital2MSP' },
+    response: {
+      txId: hex('break-glass co-sign'),
+      decision: {
+        accessId: hex('break-glass co-sign'),
+        recordId: RECORD,
+        custodian: 'Hospital2MSP',
+        version: 1,
+        outcome: 'granted',
+        reason: 'BREAK_GLASS_COSIGNED',
+        consentId: null,
+        breakGlass: true,
+        deidentified: false,
+        expiresAt: '2026-10-04T06:12:00.000Z',
+      },
+    },
+  },
   readRecordContent: {
     summary: 'Read the content with the granted access',
     caller: 'clinician',
@@ -659,17 +681,116 @@ const patientExamples: Record<string, OperationExample> = {
       }),
     },
   },
+  attestDeletion: {
+    summary:
+      "Hospital2's admin attests that the copies it made under a consent are deleted, before the keep-until date",
+    caller: 'admin',
+    params: { id: hex('consent') },
+    body: {},
+    response: {
+      txId: hex('deletion attestation'),
+      attestation: {
+        consentId: hex('consent'),
+        granteeOrg: 'Hospital2MSP',
+        attestedBy: 'did:medledger:hospital2:hospital2-admin',
+        attestedAt: '2026-11-01T09:00:00.000Z',
+        keepUntil: '2026-11-08T11:00:00.000Z',
+        late: false,
+        txId: hex('deletion attestation'),
+      },
+    },
+  },
   setPatientPreferences: {
-    summary: "Relay the patient's standing preference: no emergency (break-glass) access",
+    summary:
+      "Relay the patient's emergency profile: break-glass opens allergies, blood type, current medication and implants; more only with a second attending's co-signature",
     caller: 'patient',
     params: { did: EXAMPLE_PATIENT },
-    body: { jws: patientJws({ typ: 'medledger.preferences', allowEmergencyAccess: false }) },
+    body: {
+      jws: patientJws({
+        typ: 'medledger.preferences',
+        emergencyProfile: {
+          categories: ['allergy', 'blood_type', 'implant', 'medication'],
+          beyondProfile: 'co_signed',
+        },
+      }),
+    },
     response: {
       txId: hex('preferences'),
       preferences: {
-        allowEmergencyAccess: false,
+        emergencyProfile: {
+          categories: ['allergy', 'blood_type', 'implant', 'medication'],
+          beyondProfile: 'co_signed',
+        },
         updatedAt: '2026-10-02T11:30:00.000Z',
         txId: hex('preferences'),
+      },
+    },
+  },
+  listConsentTemplates: {
+    summary: 'The templates a patient app offers',
+    caller: 'patient',
+    response: {
+      items: [
+        {
+          templateId: 'treatment-at-org',
+          title: 'Treatment at a hospital for 30 days',
+          description:
+            'The hospital (its clinicians) may read every category but genomic data, up to level 3, for treatment, from now for `days` days (30 unless given).',
+          typ: 'medledger.consent.grant',
+          relayTo: 'POST /v1/consents',
+        },
+        {
+          templateId: 'study-until-year-end',
+          title: 'A study until the end of the year, diabetes data only',
+          description:
+            'The study may read the given categories (diagnosis, lab results and medication unless given), up to level 3, de-identified, from now until the end of the year (UTC).',
+          typ: 'medledger.consent.grant',
+          relayTo: 'POST /v1/consents',
+        },
+        {
+          templateId: 'emergency-profile',
+          title: 'My emergency profile',
+          description:
+            'What break-glass opens on one doctor’s word (allergies, blood type, conditions, immunizations, implants and current medication unless given) and whether a second attending may co-sign more.',
+          typ: 'medledger.preferences',
+          relayTo: 'PUT /v1/patients/{did}/preferences',
+        },
+      ],
+    },
+  },
+  expandConsentTemplate: {
+    summary: 'Treatment at Hospital2 for 30 days, expanded into the payload the patient signs',
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    body: { templateId: 'treatment-at-org', params: { org: 'Hospital2MSP', days: 30 } },
+    response: {
+      templateId: 'treatment-at-org',
+      typ: 'medledger.consent.grant',
+      relayTo: 'POST /v1/consents',
+      payload: {
+        typ: 'medledger.consent.grant',
+        patientDid: EXAMPLE_PATIENT,
+        nonce: 'q3VjZ2xhc3MtZXhhbXBsZS1ub25jZQ',
+        iat: 1790938800,
+        exp: 1790939400,
+        grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+        categories: [
+          'diagnosis',
+          'lab',
+          'imaging',
+          'medication',
+          'note',
+          'vital',
+          'allergy',
+          'procedure',
+          'immunization',
+          'blood_type',
+          'implant',
+        ],
+        maxLevel: 3,
+        purpose: 'treatment',
+        periodStart: '2026-10-02T11:00:00.000Z',
+        periodEnd: '2026-11-01T11:00:00.000Z',
       },
     },
   },
@@ -1128,6 +1249,7 @@ const regulatorExamples: Record<string, OperationExample> = {
         actorMsp: 'Hospital2MSP',
         reason: 'life_threatening',
         openedAt: '2026-10-04T02:10:00.000Z',
+        coSignedBy: null,
         status: 'regulator_reviewed',
         outcome: 'justified',
         reviewedBy: AUDITOR,

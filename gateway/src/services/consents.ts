@@ -83,6 +83,17 @@ export async function revokeConsent(
   return submitAnswer(ctx, 'RevokeConsent', {}, 'consent', { transient: { revocation: signed } });
 }
 
+/**
+ * Attests, for the caller's org, that every copy made under a consent was deleted (write-once, endorsed
+ * by the caller's org and the regulator; the chaincode refuses an org that is not the grantee).
+ */
+export function attestDeletion(
+  ctx: ServiceContext,
+  consentId: string,
+): Promise<{ txId: string; attestation: TransactionOutput<'AttestDeletion'> }> {
+  return submitAnswer(ctx, 'AttestDeletion', { consentId }, 'attestation');
+}
+
 export function setPreferences(
   ctx: ServiceContext,
   jws: string,

@@ -261,6 +261,23 @@ export function decideAccess(
   });
 }
 
+/** Request body of `POST /v1/break-glass/{id}/co-sign`: the custodian of the requested record. */
+export const coSignBody = z.strictObject({ ...custodianField });
+
+/**
+ * Co-signs a colleague's break-glass request beyond the patient's emergency profile (`id` is the
+ * request's access id, from the `CO_SIGNATURE_REQUIRED` decision). The answer is the requester's new
+ * decision: on grant its `accessId` is what the requester reads the content with.
+ */
+export function coSignBreakGlass(
+  ctx: ServiceContext,
+  requestId: string,
+  body: z.output<typeof coSignBody>,
+): Promise<{ txId: string; decision: AccessDecision }> {
+  const custodian = custodianOf(ctx, body.custodian);
+  return submitAnswer(ctx, 'CoSignBreakGlass', { requestId, custodian }, 'decision', { custodian });
+}
+
 /**
  * Reads content with a granted access on a peer of the record's custodian (where it lives), without
  * recording its receipt: the caller records it (`recordDataUse`) before the content leaves the gateway.

@@ -288,9 +288,18 @@ function consentHandlers(): Record<string, FakeHandler> {
     'consent:GrantConsent': () => consentStateFixture(),
     'consent:RevokeConsent': () =>
       consentStateFixture({ status: 'revoked', revokedAt: now(), revokeTxId: txId() }),
+    'consent:AttestDeletion': (i) => ({
+      consentId: i['consentId'],
+      granteeOrg: 'Hospital2MSP',
+      attestedBy: 'did:medledger:hospital2:hospital2-admin',
+      attestedAt: now(),
+      keepUntil: now(),
+      late: false,
+      txId: txId(),
+    }),
     'consent:GetConsent': (i) => consentFixture(undefined, { consentId: i['consentId'] }),
     'consent:SetPatientPreferences': () => ({
-      allowEmergencyAccess: true,
+      emergencyProfile: { categories: ['allergy', 'blood_type'], beyondProfile: 'co_signed' },
       updatedAt: now(),
       txId: txId(),
     }),
@@ -431,6 +440,12 @@ function traceHandlers(): Record<string, FakeHandler> {
 function accessHandlers(): Record<string, FakeHandler> {
   return {
     'access:AccessRecord': (i) => decisionFixture(i),
+    'access:CoSignBreakGlass': (i) => ({
+      ...decisionFixture(i),
+      reason: 'BREAK_GLASS_COSIGNED',
+      breakGlass: true,
+      recordId: 'rec-1',
+    }),
     'access:ReadRecordContent': (i) => contentFixture(i),
     'access:ReviewBreakGlass': (i) => {
       const review = {
@@ -452,6 +467,7 @@ function accessHandlers(): Record<string, FakeHandler> {
         actorMsp: 'Hospital2MSP',
         reason: 'life_threatening',
         openedAt: now(),
+        coSignedBy: null,
         status: 'regulator_reviewed',
         outcome: i['outcome'],
         reviewedBy: review.reviewedBy,

@@ -35,6 +35,8 @@ import {
   hypertensionCondition,
   labConsentForHospital2,
   newPatientRegistration,
+  potassiumResult,
+  recordOf,
 } from '../support/fixtures';
 import {
   ensureNetwork,
@@ -157,10 +159,18 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   The event lives in the custodian's sealed collection (docs/privacy-model.md): another org's peer
  *   holds no copy of it, so another org's callers get 404 (their own peer has nothing to refuse).
  *   Break-glass review: the custodian's admin or a regulator auditor.
+ * - A break-glass request beyond the patient's emergency profile (Hospital1's intern, a lab result)
+ *   is co-signed by a second attending of the requester's hospital only (docs/emergency-profile.md):
+ *   anyone else, the requester included, gets CO_SIGNER_NOT_PERMITTED (403); the patient token is
+ *   refused by the gateway.
  * - Record ids are unique per custodian (issue 12 hole 10): reads, access and verification name the
  *   custodian (Hospital1, the fixture's); a write naming another org's records is refused by the
  *   gateway (403) before any ledger call. Purging staged, never anchored content: the custodian's admin.
  * - The access log is the patient's own, with a proof of their key.
+ * - A deletion attestation (docs/use-limited-consents.md) is the consent grantee org's alone: its
+ *   admin and staff attest, anyone else is refused (FORBIDDEN, 403); the patient token by the gateway.
+ * - Consent templates (docs/consent-templates.md) are listed and expanded for any member and for the
+ *   patient themselves: an expansion writes nothing and grants nothing until the patient signs it.
  * - Record discovery (docs/patients.md): the patient with a signed request; hospital clinicians (their
  *   custodianship, their org's consents); anyone else's listing is denied (audited), the regulator's
  *   staff refused. The health summary is that listing and then the reads it allows, so it answers
@@ -211,8 +221,11 @@ const HTTP_TABLE = [
   'POST /v1/records/{id}/staged-erasures | A 403 403 403 403 403 403 403 403 403 403 403 401',
   'POST /v1/consents                   | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/consents/{id}/revoke       | A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/consents/{id}/deletion-attestations | 403 403 403 403 403 A A 403 403 403 403 403 401',
   'PUT /v1/patients/{did}/preferences  | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'GET /v1/consent-templates           | A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/patients/{did}/consent-payloads | A A A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/access-log   | 403 403 403 403 403 403 403 403 403 403 403 A   401',
   'GET /v1/patients/{did}/records      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
   'GET /v1/patients/{did}/summary      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
@@ -235,6 +248,7 @@ const HTTP_TABLE = [
   'GET /v1/reports/compliance          | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'POST /v1/break-glass/{id}/review    | A   403 403 403 403 403 403 403 403 403 A   403 401',
   'POST /v1/incidents/trace            | A   403 403 403 403 A   403 403 403 403 A   403 401',
+  'POST /v1/break-glass/{id}/co-sign   | 403 G   403 403 G   403 403 403 403 403 403 403 401',
   'GET /v1/alerts                      | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'POST /v1/coverages                  | 403 403 403 403 403 403 403 403 403 403 403 403 401',
   'POST /v1/coverages/{id}/changes     | 403 403 403 403 403 403 403 403 403 403 403 403 401',
@@ -339,6 +353,7 @@ const DIRECT_TABLE = [
   'ResolveDid             | A   A   A   A   A   A   A   A   A   A   A   A',
   'GrantConsent           | A   A   A   A   A   A   A   A   A   A   A   NR',
   'RevokeConsent          | A   A   A   A   A   A   A   A   A   A   A   NR',
+  'AttestDeletion         | F   F   F   F   F   A   A   F   F   F   F   NR',
   'SetPatientPreferences  | A   A   A   A   A   A   A   A   A   A   A   NR',
   'ListPatientConsents    | A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetConsent             | F   F   F   F   F   A   A   F   F   A   A   NR',
@@ -356,6 +371,7 @@ const DIRECT_TABLE = [
   'RecordDataUse          | RI  A   A   A   A   RI  A   RI  A   RI  RI  NR',
   'TraceLeak              | A   F   F   F   F   A   F   F   F   F   A   NR',
   'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
+  'CoSignBreakGlass       | CSN G   CSN CSN G   CSN CSN CSN CSN CSN CSN NR',
   'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A',
   'ListPatientRecords     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
   'OpenPatientAccess      | A   A   A   A   A   A   A   A   A   F   F   NR',
@@ -409,6 +425,7 @@ const AUTHZ_CODES: Readonly<Record<string, string>> = {
   ALREADY_EXISTS: 'AE',
   NOT_FOUND: 'NF',
   RECEIPT_INVALID: 'RI',
+  CO_SIGNER_NOT_PERMITTED: 'CSN',
 };
 
 /** Every peer org of the consortium (the registry's endorsements are chosen among them). */
@@ -752,6 +769,12 @@ describe('authorization matrix', () => {
     breakGlassDirect: new Pool(),
     erasureHttp: new Pool(),
     erasureDirect: new Pool(),
+    /** Break-glass requests of Hospital1's intern beyond the patient's emergency profile (a lab result). */
+    /** Consents to Hospital2 with a keep-until date, for the grantee's deletion attestations. */
+    attestHttp: new Pool(),
+    attestDirect: new Pool(),
+    coSignHttp: new Pool(),
+    coSignDirect: new Pool(),
     /** Per org: a pending role change its second admin proposed, for the column's admin to approve. */
     roleChangeHttp: {} as Record<OrgName, { did: string; proposalId: string }>,
     roleChangeDirect: {} as Record<OrgName, { did: string; proposalId: string }>,
@@ -937,6 +960,15 @@ describe('authorization matrix', () => {
       held.consentId = String((granted['consent'] as Body)['consentId']);
       held.jws = jws;
     }
+    for (const pool of [fx.attestHttp, fx.attestDirect, fx.attestHttp, fx.attestDirect]) {
+      const granted = await expect201(
+        api.patient.post('/v1/consents', {
+          jws: sign({ ...labConsentForHospital2(), keepUntil: new Date(now + 7 * 86_400_000).toISOString() }),
+        }),
+        'consent with a keep-until date',
+      );
+      pool.add(String((granted['consent'] as Body)['consentId']));
+    }
     const access = await expect201(
       doctor.post(`/v1/records/${fx.recordId}/access`, { purpose: 'treatment' }),
       'access',
@@ -969,6 +1001,31 @@ describe('authorization matrix', () => {
       const asked = await expect201(api.patient.post(path, { jws }), 'erasure request');
       pool.add(String((asked['request'] as Body)['requestId']));
     }
+    // A lab result is outside the default emergency profile: each break-glass request of the intern
+    // waits for a co-signature, taken once by an allowed co-signer.
+    const labId = fresh('rec-authz-lab');
+    await expect201(
+      doctor.post('/v1/records', recordOf(labId, patient.did, 'lab', potassiumResult(ref))),
+      'lab',
+    );
+    const requests = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        expect201(
+          api.h1Intern.post(`/v1/records/${labId}/access`, {
+            purpose: 'emergency',
+            breakGlassReason: 'unconscious_patient',
+          }),
+          'break-glass beyond the profile',
+        ),
+      ),
+    );
+    const requestIds = requests.map((r) => {
+      const d = r['decision'] as Body;
+      assert.equal(d['reason'], 'CO_SIGNATURE_REQUIRED');
+      return String(d['accessId']);
+    });
+    fx.coSignHttp.add(...requestIds.slice(0, 2));
+    fx.coSignDirect.add(...requestIds.slice(2));
     // Content staged at Hospital1 and never anchored (an abandoned anchoring), for the purges.
     const staging = await gatewayForWalletIdentity(info, 'Hospital1', PEOPLE.h1Attending.id);
     try {
@@ -1205,6 +1262,14 @@ describe('authorization matrix', () => {
         }),
       },
       'GET /v1/patients/{did}/consents': { request: () => ({ method: 'GET', path: `${pd}/consents` }) },
+      'GET /v1/consent-templates': { request: () => ({ method: 'GET', path: '/v1/consent-templates' }) },
+      'POST /v1/patients/{did}/consent-payloads': {
+        request: () => ({
+          method: 'POST',
+          path: `${pd}/consent-payloads`,
+          body: { templateId: 'treatment-at-org', params: { org: 'Hospital2MSP' } },
+        }),
+      },
       'GET /v1/patients/{did}/access-log': {
         request: () => ({
           method: 'GET',
@@ -1306,6 +1371,20 @@ describe('authorization matrix', () => {
           method: 'POST',
           path: `/v1/break-glass/${fx.breakGlassHttp.next(allow)}/review`,
           body: { outcome: 'justified', ...ofH1 },
+        }),
+      },
+      'POST /v1/consents/{id}/deletion-attestations': {
+        request: (_who, allow) => ({
+          method: 'POST',
+          path: `/v1/consents/${fx.attestHttp.next(allow)}/deletion-attestations`,
+          body: {},
+        }),
+      },
+      'POST /v1/break-glass/{id}/co-sign': {
+        request: (_who, allow) => ({
+          method: 'POST',
+          path: `/v1/break-glass/${fx.coSignHttp.next(allow)}/co-sign`,
+          body: { custodian: 'Hospital1MSP' },
         }),
       },
       'GET /v1/alerts': { request: () => ({ method: 'GET', path: '/v1/alerts' }) },
@@ -1619,6 +1698,12 @@ describe('authorization matrix', () => {
           arg: { accessId: fx.breakGlassDirect.next(allow), custodian: 'Hospital1MSP', outcome: 'justified' },
         }),
       },
+      AttestDeletion: { input: (_who, allow) => ({ arg: { consentId: fx.attestDirect.next(allow) } }) },
+      CoSignBreakGlass: {
+        input: (_who, allow) => ({
+          arg: { requestId: fx.coSignDirect.next(allow), custodian: 'Hospital1MSP' },
+        }),
+      },
       OpenRecordListing: {
         input: () => ({ arg: {}, transient: { subject: bytesOf({ patientDid: patient.did }) } }),
       },
@@ -1865,7 +1950,12 @@ describe('authorization matrix', () => {
           const text = Buffer.from(bytes).toString('utf8');
           const out: unknown = text.startsWith('{') ? JSON.parse(text) : text;
           const outcome = (out as { outcome?: string } | undefined)?.outcome;
-          got[who] = txName === 'AccessRecord' ? (outcome === 'granted' ? 'G' : 'D') : 'A';
+          got[who] =
+            txName === 'AccessRecord' || txName === 'CoSignBreakGlass'
+              ? outcome === 'granted'
+                ? 'G'
+                : 'D'
+              : 'A';
           spec.onAllow?.(who, out);
         } catch (err) {
           const { code, text } = chaincodeCode(err);

@@ -243,6 +243,78 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       method: 'GET',
       path: `/v1/freezes?person=${encodeURIComponent('did:medledger:hospital1:x')}&org=Hospital1MSP`,
     },
+    // Emergency profiles and co-signatures (issue 13): nothing to co-sign, a custodian outside the
+    // consortium, a profile naming a category outside the vocabulary, a profile signed by nobody.
+    post(
+      'co-sign of a break-glass request that does not exist',
+      `/v1/break-glass/${'ef'.repeat(32)}/co-sign`,
+      {},
+    ),
+    post('co-sign naming a custodian outside the consortium', `/v1/break-glass/${'ef'.repeat(32)}/co-sign`, {
+      custodian: 'Hospital9MSP',
+    }),
+    post(
+      'deletion attestation of a consent that does not exist',
+      `/v1/consents/${'ab'.repeat(32)}/deletion-attestations`,
+      {},
+    ),
+    post('deletion attestation with a body', `/v1/consents/${'ab'.repeat(32)}/deletion-attestations`, {
+      late: false,
+      attestedBy: canary,
+    }),
+    post('consent with a read limit of zero', '/v1/consents', {
+      jws: strangerJws({ ...consent, maxReads: 0 }),
+    }),
+    post(
+      'template that does not exist',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/consent-payloads`,
+      {
+        templateId: canary,
+        params: {},
+      },
+    ),
+    post(
+      'template with the parameters of another template',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/consent-payloads`,
+      { templateId: 'treatment-at-org', params: { studyId: 'study-x', categories: ['lab'] } },
+    ),
+    post(
+      'treatment template for a year and a day',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/consent-payloads`,
+      { templateId: 'treatment-at-org', params: { org: 'Hospital2MSP', days: 366 } },
+    ),
+    {
+      name: 'emergency profile with a category outside the vocabulary',
+      method: 'PUT',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/preferences`,
+      headers: json,
+      body: JSON.stringify({
+        jws: strangerJws({
+          typ: 'medledger.preferences',
+          patientDid: otherPatientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          emergencyProfile: { categories: ['allergy', canary], beyondProfile: 'co_signed' },
+        }),
+      }),
+    },
+    {
+      name: 'emergency profile signed by a stranger key',
+      method: 'PUT',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/preferences`,
+      headers: json,
+      body: JSON.stringify({
+        jws: strangerJws({
+          typ: 'medledger.preferences',
+          patientDid: otherPatientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          emergencyProfile: { categories: ['allergy'], beyondProfile: 'never' },
+        }),
+      }),
+    },
     {
       name: 'audit with a forged cursor',
       method: 'GET',

@@ -114,6 +114,8 @@ export const accessGrantSchema = z.object({
   claimReview: claimReviewSchema.nullable().default(null),
   grantedAt: isoTimeSchema,
   expiresAt: isoTimeSchema,
+  /** The second attending who co-signed an emergency access beyond the patient's profile. */
+  coSignedBy: z.string().nullable().default(null),
 });
 /** An access grant. */
 export type AccessGrant = z.infer<typeof accessGrantSchema>;
@@ -164,6 +166,10 @@ export const breakGlassCaseSchema = z.object({
   actorMsp: mspIdSchema,
   reason: breakGlassReasonSchema,
   openedAt: isoTimeSchema,
+  /** The second attending who co-signed (an access beyond the emergency profile), reviewed with the case. */
+  coSignedBy: z.string().nullable().default(null),
+  /** The request the co-signature answered (its own denial event, `CO_SIGNATURE_REQUIRED`). */
+  requestId: txIdSchema.nullable().default(null),
 });
 /** A break-glass case. */
 export type BreakGlassCase = z.infer<typeof breakGlassCaseSchema>;
@@ -203,6 +209,7 @@ export const breakGlassStateSchema = z.object({
   actorMsp: mspIdSchema,
   reason: breakGlassReasonSchema,
   openedAt: isoTimeSchema,
+  coSignedBy: z.string().nullable(),
   status: z.enum(BREAK_GLASS_STATUSES),
   /** The verdict that stands: the regulator's latest, else the custodian's latest, else null. */
   outcome: breakGlassReviewOutcomeSchema.nullable(),
@@ -226,3 +233,34 @@ export const suspensionSchema = z.object({
 });
 /** A suspension. */
 export type Suspension = z.infer<typeof suspensionSchema>;
+
+/**
+ * zod: a break-glass request beyond the patient's emergency profile, waiting for a second attending's
+ * co-signature (custodian's sealed collection, by request id = the denied decision's access id).
+ */
+export const breakGlassRequestSchema = z.object({
+  requestId: txIdSchema,
+  recordId: recordIdSchema,
+  version: versionSchema,
+  custodian: mspIdSchema,
+  actorDid: z.string(),
+  actorMsp: mspIdSchema,
+  reason: breakGlassReasonSchema,
+  requestedAt: isoTimeSchema,
+  expiresAt: isoTimeSchema,
+});
+/** A break-glass request waiting for a co-signature. */
+export type BreakGlassRequest = z.infer<typeof breakGlassRequestSchema>;
+
+/** zod: the co-signature a break-glass request got (write-once: a request is co-signed once). */
+export const breakGlassCoSignSchema = z.object({
+  requestId: txIdSchema,
+  accessId: txIdSchema,
+  coSignedBy: z.string(),
+  txTime: isoTimeSchema,
+});
+/** A co-signature of a break-glass request. */
+export type BreakGlassCoSign = z.infer<typeof breakGlassCoSignSchema>;
+
+/** CoSignBreakGlass input: the request (its access id) and the custodian of its record. */
+export const coSignBreakGlassInput = z.strictObject({ requestId: txIdSchema, custodian: mspIdSchema });

@@ -8,6 +8,7 @@ import {
   listPatientRecordsOutput,
   consentPageSchema,
   consentStateSchema,
+  deletionAttestationSchema,
   patientDidSchema,
   patientPreferencesSchema,
   txIdSchema,
@@ -18,6 +19,7 @@ import { PATIENT_PROOF_HEADER } from '../../auth/patient-proof';
 import { GatewayErrorCode } from '../../errors';
 import * as auditProjection from '../../services/audit-projection';
 import { AppError } from '../../errors';
+import * as consentTemplates from '../../services/consent-templates';
 import * as consents from '../../services/consents';
 import * as records from '../../services/records';
 import { patientErasureRequests } from '../../services/erasure-requests';
@@ -126,11 +128,73 @@ function patientSummaryRoute(): RouteDef {
   });
 }
 
+/** Consent templates: the list, and one expanded into the payload the patient signs (docs/consent-templates.md). */
+function templateRoutes(): RouteDef[] {
+  return [
+    route({
+      method: 'get',
+      path: '/v1/consent-templates',
+      operationId: 'listConsentTemplates',
+      summary:
+        'The consent templates a patient app offers for a grant in one step: treatment at a hospital for 30 days, a study until the end of the year (diabetes data unless other categories are given), the emergency profile',
+      tag: 'patient',
+      principals: ['staff', 'patient'],
+      response: z.object({ items: z.array(templateSchema) }),
+      handler: () => Promise.resolve(consentTemplates.listTemplates()),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/patients/{did}/consent-payloads',
+      operationId: 'expandConsentTemplate',
+      summary:
+        "A template expanded for this patient into the exact payload the patient signs (fresh nonce, valid 10 minutes): sign it with the patient's key and relay it where `relayTo` says, verified on chain as any signed grant or preference. Writes nothing",
+      tag: 'patient',
+      principals: ['staff', 'patient'],
+      patientSelf: 'did',
+      params: patientParam,
+      body: consentTemplates.expandBody,
+      response: consentTemplates.expandedSchema,
+      status: 200,
+      handler: (_ctx, { params, body }) => Promise.resolve(consentTemplates.expand(params.did, body)),
+    }),
+  ];
+}
+
+const templateSchema = z.object({
+  templateId: z.string(),
+  title: z.string(),
+  description: z.string(),
+  typ: z.string(),
+  relayTo: z.string(),
+});
+
+/** `POST /v1/consents/{id}/deletion-attestations`: the grantee's attestation (docs/use-limited-consents.md). */
+function deletionAttestationRoute(): RouteDef {
+  return route({
+    method: 'post',
+    path: '/v1/consents/{id}/deletion-attestations',
+    operationId: 'attestDeletion',
+    summary:
+      "The grantee org attests that every copy it made under a consent (content it read, datasets it exported) is deleted: on chain, write-once, `late` after the consent's keep-until date; a consent read under and not attested by then is overdue in the compliance report and an alert",
+    tag: 'patient',
+    params: idParam(txIdSchema),
+    body: z.strictObject({}),
+    response: tx({ attestation: deletionAttestationSchema }),
+    problems: {
+      '403': 'FORBIDDEN: the caller is not a member of the consent grantee org; NOT_REGISTERED, INACTIVE',
+      '404': 'NOT_FOUND: no such consent',
+      '409': 'CONFLICT: the consent has an attestation already',
+    },
+    handler: (ctx, { params }) => consents.attestDeletion(ctx, params.id),
+  });
+}
+
 /** The patient routes; `limits` bound their pages. */
 export function patientRoutes(limits: RouteLimits): RouteDef[] {
   return [
     patientRecordsRoute(),
     patientSummaryRoute(),
+    ...templateRoutes(),
     route({
       method: 'post',
       path: '/v1/consents',
@@ -157,11 +221,13 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       status: 200,
       handler: (ctx, { params, body }) => consents.revokeConsent(ctx, params.id, body),
     }),
+    deletionAttestationRoute(),
     route({
       method: 'put',
       path: '/v1/patients/{did}/preferences',
       operationId: 'setPatientPreferences',
-      summary: 'Relay standing preferences signed by the patient (e.g. emergency access)',
+      summary:
+        "Relay standing preferences signed by the patient: the emergency profile (the categories break-glass opens, and whether a second attending's co-signature may open more); a yes/no signed by an older app is stored as the profile it stands for",
       tag: 'patient',
       principals: ['staff', 'patient'],
       patientSelf: 'did',

@@ -30,6 +30,7 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   BreakGlassReviewed: onBreakGlassReviewed,
   ConsentGranted: onConsentGranted,
   ConsentRevoked: onConsentRevoked,
+  DeletionAttested: null,
   RecordAnchored: onRecordAnchored,
   RecordQualityReviewed: onRecordQualityReviewed,
   RecordContentErased: onRecordContentErased,
