@@ -22,7 +22,6 @@ import {
   type ContentEnvelope,
   type ClaimReview,
   type DataUseReceiptBody,
-  type PresentedConsent,
   type Purpose,
   type StoredAnchor,
 } from '@medledger/domain';
