@@ -42,7 +42,7 @@ import { deidentify, studyPseudonym } from './deidentify';
 import { deliveredHashes, exportOrderKey, exportPseudonym } from './leak-marks';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
-import { consentFacts, presentedConsents } from './presented-consents';
+import { consentFacts, presentedConsents, type ConsentTerms } from './presented-consents';
 import { anchorAt } from './record-view';
 import { loadGovernance } from './study-governance';
 import { readTransient } from './transient';

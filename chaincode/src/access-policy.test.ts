@@ -358,6 +358,8 @@ const coSigner: fc.Arbitrary<ActorFacts> = fc.record({
   active: fc.boolean(),
   role: fc.constantFrom(null, ...ROLES),
   department: fc.constant(null),
+  // A frozen caller is refused before any decision (resolveActor), so a co-signer is never one.
+  frozen: fc.constant(false),
 });
 const pending: fc.Arbitrary<CoSignRequestFacts> = fc.record({
   requesterDid: fc.constant(REQUESTER),
@@ -394,6 +396,7 @@ void describe('coSignRefusal', () => {
       active: true,
       role: 'attending',
       department: null,
+      frozen: false,
     };
     const request = {
       requesterDid: REQUESTER,

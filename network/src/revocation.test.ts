@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { common, msp } from '@hyperledger/fabric-protos';
-import { configUpdateEnvelope, crlConfigUpdate, majorityOf, revocationSigners } from './revocation';
+import { majorityOf } from './config-update';
+import { configUpdateEnvelopeBytes, crlConfigUpdate, revocationSigners } from './revocation';
 
 /** A channel config with an Application group of two orgs, each with an MSP value at version 3. */
 function channelConfig(crls: Uint8Array[] = []): common.Config {
@@ -81,7 +82,7 @@ void describe('revocation: the channel config update', () => {
   void it('when the update is wrapped, then it is an unsigned CONFIG_UPDATE envelope of the channel', () => {
     const update = crlConfigUpdate(channelConfig(), 'medchannel', 'Hospital2MSP', CRL);
     assert.ok(update);
-    const envelope = common.Envelope.deserializeBinary(configUpdateEnvelope(update));
+    const envelope = common.Envelope.deserializeBinary(configUpdateEnvelopeBytes(update));
     const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
     const header = common.ChannelHeader.deserializeBinary(
       payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),

@@ -16,16 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { common, msp } from '@hyperledger/fabric-protos';
 import type { FabricInstall } from './binaries';
+import { majorityOf } from './config-update';
 import { ordererFlags, peerAdminEnv, runTool } from './fabric-cli';
 import { revokeEnrollment } from './identities';
 import type { StatePaths } from './paths';
 import type { PeerOrg, Topology } from './topology';
-
-/** Fabric's `MAJORITY` of `n`: more than half. */
-export function majorityOf(n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`a majority of ${String(n)} members is undefined`);
-  return Math.floor(n / 2) + 1;
-}
 
 /** The admins who sign, in order (the last one submits): the revoking org's first, then the others. */
 export function revocationSigners<T extends string>(members: readonly T[], org: T): T[] {
@@ -111,7 +106,7 @@ export function crlConfigUpdate(
 }
 
 /** The envelope `peer channel signconfigtx` and `peer channel update` take: a CONFIG_UPDATE, unsigned. */
-export function configUpdateEnvelope(update: common.ConfigUpdate): Uint8Array {
+export function configUpdateEnvelopeBytes(update: common.ConfigUpdate): Uint8Array {
   const updateEnvelope = new common.ConfigUpdateEnvelope();
   updateEnvelope.setConfigUpdate(update.serializeBinary());
   const channelHeader = new common.ChannelHeader();
@@ -174,7 +169,7 @@ export function revokeIdentity(
     const update = crlConfigUpdate(configOfBlock(readFileSync(blockFile)), topology.channel, org.mspId, crl);
     if (update === undefined) return { crlBytes: crl.length, signers: [], updated: false };
     const envelopeFile = join(dir, 'update.pb');
-    writeFileSync(envelopeFile, configUpdateEnvelope(update));
+    writeFileSync(envelopeFile, configUpdateEnvelopeBytes(update));
     const members = topology.peerOrgs.map((o) => o.mspId);
     const signers = revocationSigners(members, org.mspId).map((m) => {
       const found = topology.peerOrgs.find((o) => o.mspId === m);

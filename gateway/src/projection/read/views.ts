@@ -230,6 +230,7 @@ export const erasureRequestViewSchema = z.object({
   answeredAt: z.string().nullable(),
   /** Answered after its deadline, or still open past it. */
   late: z.boolean(),
+  ...ledgerRefSchema.shape,
 });
 
 /** A freeze of a person (`subject` the staff DID) or an org (`subject` the MSP ID), as the report shows it. */
