@@ -423,7 +423,12 @@ export class AccessContract extends Contract {
     const requester = await actorOf(ledger, pending.actorMsp, cn, false);
     const record = await anchorAt(ledger, pending.custodian, pending.recordId, pending.version);
     const patientDid = await recordPatient(ledger, record);
-    const request = { purpose: 'emergency' as const, studyId: null, reason: pending.reason, claimReview: null };
+    const request = {
+      purpose: 'emergency' as const,
+      studyId: null,
+      reason: pending.reason,
+      claimReview: null,
+    };
     const facts = await accessFacts(ledger, requester, record, patientDid, request, [], true);
     await ledger.putBreakGlassCoSign(args.custodian, {
       requestId: pending.requestId,

@@ -205,9 +205,13 @@ function answerProblems(
   // resource (checked as R4 itself).
   const fhirAnswer = type === 'application/fhir+json';
   const bundleType = (v: unknown) =>
-    v !== null && typeof v === 'object' && (v as Json)['resourceType'] === 'Bundle' ? (v as Json)['type'] : undefined;
+    v !== null && typeof v === 'object' && (v as Json)['resourceType'] === 'Bundle'
+      ? (v as Json)['type']
+      : undefined;
   if (fhirAnswer && bundleType(value) !== bundleType(example)) {
-    problems.push(`${where}: answered a ${String(bundleType(value))} Bundle, documented ${String(bundleType(example))}`);
+    problems.push(
+      `${where}: answered a ${String(bundleType(value))} Bundle, documented ${String(bundleType(example))}`,
+    );
   }
   for (const [json, label] of [
     [value, `${where} answer`],
