@@ -405,7 +405,9 @@ describe('the ledger refuses calls the registry does not declare', () => {
     );
     assert.equal(fake.calls.length, 1);
   });
+});
 
+describe('the ledger refuses calls of the wrong kind or parties', () => {
   it('when a transaction is called as the other kind, then the ledger refuses it before the client is called', async () => {
     const fake = new FakeLedgerClient();
     const ledger = new Ledger(fake, { org: ORG, orgs: ORGS });
