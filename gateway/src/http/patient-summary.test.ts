@@ -151,6 +151,8 @@ describe('GET /v1/patients/{did}/summary by a clinician', () => {
         : {}),
     });
     gw.fake.handlers['access:ReadRecordContent'] = (i) => ({
+      // The custodian's data-use receipt comes with every content read (leak tracing).
+      receipt: (defaultHandlers()['access:ReadRecordContent']?.(i, {}) as { receipt: unknown }).receipt,
       recordId: i['recordId'],
       version: 1,
       contentHash: hashOf(String(i['recordId'])),
@@ -161,8 +163,11 @@ describe('GET /v1/patients/{did}/summary by a clinician', () => {
     try {
       const patientAccesses = gw.fake.callsOf('summary:OpenPatientAccess').length;
       const before = gw.fake.callsOf('access:AccessRecord').length;
+      const receiptsBefore = gw.fake.callsOf('trace:RecordDataUse').length;
       const r = await get(`/v1/patients/${did}/summary`, await gw.token('doc1'));
       assert.equal(r.status, 200, JSON.stringify(r.body));
+      // Each content read in the summary is recorded with its receipt before it is answered.
+      assert.equal(gw.fake.callsOf('trace:RecordDataUse').length - receiptsBefore, 2);
       const decided = gw.fake.callsOf('access:AccessRecord').slice(before);
       assert.deepEqual(
         decided.map((c) => [
