@@ -81,10 +81,11 @@ describe('data-use receipts and POST /v1/incidents/trace', () => {
     );
   });
 
-  it('when the trace body has no document or an unknown field, then 400 and nothing reaches the ledger', async () => {
+  it('when the trace body has no document, an unknown field or a document without anything to trace, then 400 and nothing reaches the ledger', async () => {
     const before = gw.fake.callsOf('trace:TraceLeak').length;
     const token = await gw.token('aud1');
-    for (const body of [{}, { document: [], extra: 1 }]) {
+    const unmarked = [123, 'not.a.jws', [], { note: 'no record here' }].map((document) => ({ document }));
+    for (const body of [{}, { document: [], extra: 1 }, ...unmarked]) {
       const r = await send('POST', '/v1/incidents/trace', token, body);
       assert.equal(r.status, 400, JSON.stringify(r.body));
     }

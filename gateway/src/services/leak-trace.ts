@@ -1,7 +1,8 @@
 /** Leak tracing (docs/leak-tracing.md): a leaked document's marks matched against data-use receipts. */
-import type { TransactionOutput } from '@medledger/domain';
+import { ErrorCode, type TransactionOutput } from '@medledger/domain';
 import { z } from 'zod';
 
+import { AppError } from '../errors';
 import type { ServiceContext } from './context';
 import { leakMarks } from './leak-document';
 
@@ -21,6 +22,13 @@ export type TraceAnswer = TransactionOutput<'TraceLeak'> & {
  */
 export async function traceLeak(ctx: ServiceContext, body: z.output<typeof traceBody>): Promise<TraceAnswer> {
   const marks = leakMarks(body.document);
+  // A document with nothing a trace matches would answer "no export found", which reads as a finding.
+  if (marks.hashes.length + marks.rows.length + marks.receipts.length === 0) {
+    throw new AppError(
+      ErrorCode.VALIDATION_FAILED,
+      'document: no content answer, dataset row or receipt to trace',
+    );
+  }
   const result = await ctx.ledger.evaluate(ctx.caller, 'TraceLeak', {
     hashes: marks.hashes,
     rows: marks.rows,
