@@ -236,8 +236,9 @@ const insurerFacts: fc.Arbitrary<AccessFacts> = fc
     facts,
     fc.constantFrom<AccessFacts['purpose']>('insurance', 'insurance', 'insurance', 'treatment'),
     fc.boolean(),
+    fc.boolean(),
   )
-  .map(([f, purpose, adjuster]) => ({
+  .map(([f, purpose, adjuster, covering]) => ({
     ...f,
     actor: {
       ...f.actor,
@@ -245,15 +246,37 @@ const insurerFacts: fc.Arbitrary<AccessFacts> = fc
       orgKind: 'insurer' as const,
       registered: true,
       active: true,
+      frozen: false,
       role: adjuster ? ('adjuster' as const) : ('admin' as const),
     },
     purpose,
     breakGlassReason: null,
-    consents: f.consents.map((c, i) =>
-      i === 0
-        ? { ...c, grantee: { kind: 'org' as const, mspId: 'InsurerMSP' }, purpose: 'insurance' as const }
-        : c,
-    ),
+    // Half the cases hold a consent to the insurer that covers the record now, so grants are reached.
+    consents: covering
+      ? [
+          {
+            consentId: 'c-insurer',
+            grantee: { kind: 'org' as const, mspId: 'InsurerMSP' },
+            categories: [f.record.category],
+            maxLevel: 4 as const,
+            purpose: 'insurance' as const,
+            periodStartMs: NOW - 10 * MIN,
+            periodEndMs: NOW + 10 * MIN,
+            revoked: false,
+            readsLeft: null,
+          },
+          ...f.consents,
+        ]
+      : f.consents.map((c, i) =>
+          i === 0
+            ? {
+                ...c,
+                grantee: { kind: 'org' as const, mspId: 'InsurerMSP' },
+                purpose: 'insurance' as const,
+                readsLeft: null,
+              }
+            : c,
+        ),
   }));
 
 void describe('decideAccess', () => {
