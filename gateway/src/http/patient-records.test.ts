@@ -102,6 +102,25 @@ describe('GET /v1/patients/{did}/records', () => {
     }
   });
 
+  it('when the chaincode refuses the signed request, then its code is the answer', async () => {
+    const did = patient();
+    gw.fake.handlers['listing:OpenRecordListing'] = () => {
+      throw new AppError(ErrorCode.REPLAYED_NONCE, 'nonce');
+    };
+    try {
+      const r = await get(`/v1/patients/${did}/records`, await gw.token(did, { kind: 'patient' }), {
+        'Medledger-Patient-Proof': REQUEST,
+      });
+      assert.equal(r.status >= 400 && r.status < 500, true, JSON.stringify(r.body));
+      assert.equal(r.body['code'], 'REPLAYED_NONCE');
+    } finally {
+      gw.fake.handlers['listing:OpenRecordListing'] =
+        defaultHandlers()['listing:OpenRecordListing'] ?? (() => ({}));
+    }
+  });
+});
+
+describe('GET /v1/patients/{did}/records after a granted listing', () => {
   it("when the regulator's peer has not committed a granted listing yet, then the gateway reads it again and answers 200; a listing it never finds stays 403", async () => {
     const did = patient();
     const defaults = defaultHandlers();
@@ -121,23 +140,6 @@ describe('GET /v1/patients/{did}/records', () => {
       assert.equal([never.status, never.body['code']].join(' '), '403 ACCESS_NOT_GRANTED');
     } finally {
       gw.fake.handlers['listing:ListPatientRecords'] = read;
-    }
-  });
-
-  it('when the chaincode refuses the signed request, then its code is the answer', async () => {
-    const did = patient();
-    gw.fake.handlers['listing:OpenRecordListing'] = () => {
-      throw new AppError(ErrorCode.REPLAYED_NONCE, 'nonce');
-    };
-    try {
-      const r = await get(`/v1/patients/${did}/records`, await gw.token(did, { kind: 'patient' }), {
-        'Medledger-Patient-Proof': REQUEST,
-      });
-      assert.equal(r.status >= 400 && r.status < 500, true, JSON.stringify(r.body));
-      assert.equal(r.body['code'], 'REPLAYED_NONCE');
-    } finally {
-      gw.fake.handlers['listing:OpenRecordListing'] =
-        defaultHandlers()['listing:OpenRecordListing'] ?? (() => ({}));
     }
   });
 });
