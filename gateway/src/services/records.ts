@@ -388,7 +388,8 @@ export type PatientRecordsAnswer = TransactionOutput<'ListPatientRecords'> & { r
  * org and the regulator, the decision in this org's sealed collection), then reads it on the
  * regulator's peer, the one peer holding every custodian's index. A patient sends their signed
  * request (`request`, relayed by the gateway's service identity); a clinician presents the treatment
- * consents this org holds for the patient. A denied listing answers 403 `ACCESS_DENIED`.
+ * consents this org holds for the patient. A denied listing (audited) answers 403
+ * `ACCESS_NOT_GRANTED`, its detail `listing <listingId> <reason>`.
  */
 export async function listPatientRecords(
   ctx: ServiceContext,
@@ -405,6 +406,11 @@ export async function listPatientRecords(
   if (result.outcome !== 'granted') {
     throw new AppError(ErrorCode.ACCESS_NOT_GRANTED, `listing ${result.listingId} ${result.reason}`);
   }
-  const listed = await ctx.ledger.evaluate(ctx.caller, 'ListPatientRecords', { listingId: result.listingId });
+  // The submit waited for the commit on this org's peer only; the read runs on the regulator's peer,
+  // which may not hold that block yet and then finds no such listing (ACCESS_NOT_GRANTED). The listing
+  // is known granted and the caller's own, so that answer is lag while it lasts briefly.
+  const listed = await afterPeerLag(ErrorCode.ACCESS_NOT_GRANTED, () =>
+    ctx.ledger.evaluate(ctx.caller, 'ListPatientRecords', { listingId: result.listingId }),
+  );
   return { txId, ...listed };
 }

@@ -172,9 +172,11 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  * - Consent templates (docs/consent-templates.md) are listed and expanded for any member and for the
  *   patient themselves: an expansion writes nothing and grants nothing until the patient signs it.
  * - Record discovery (docs/patients.md): the patient with a signed request; hospital clinicians (their
- *   custodianship, their org's consents); anyone else's listing is denied (audited), the regulator's
- *   staff refused. The health summary is that listing and then the reads it allows, so it answers
- *   as the listing does (the patient with a signed summary request).
+ *   custodianship, their org's consents: every hospital's attendings, interns and nurses open one);
+ *   anyone else's listing is denied and audited, a block written (D: 403 ACCESS_NOT_GRANTED whose
+ *   detail names the listing and its reason), the regulator's staff refused before anything is
+ *   written. The health summary is that listing and then the reads it allows, so it answers as the
+ *   listing does (the patient with a signed summary request).
  * - Insurance (docs/insurance.md): no column is an insurer's, so coverage writes are 403 for everyone.
  *   A resolution reads the dispute from the caller's org's collection first: Hospital1's billing staff
  *   (the pair's provider) find none (404; one they held would be refused by the contract, as the
@@ -227,8 +229,8 @@ const HTTP_TABLE = [
   'GET /v1/consent-templates           | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/patients/{did}/consent-payloads | A A A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/access-log   | 403 403 403 403 403 403 403 403 403 403 403 A   401',
-  'GET /v1/patients/{did}/records      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
-  'GET /v1/patients/{did}/summary      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
+  'GET /v1/patients/{did}/records      | D   A   A   A   A   D   A   D   D   403 403 A   401',
+  'GET /v1/patients/{did}/summary      | D   A   A   A   A   D   A   D   D   403 403 A   401',
   'POST /v1/patients/{did}/erasure-requests | A A A   A   A   A   A   A   A   403 403 A   401',
   'POST /v1/erasure-requests/{id}/answer | A 403 403 403 403 404 403 403 403 403 403 403 401',
   'GET /v1/erasure-requests            | A   403 403 403 403 A   403 403 403 A   A   403 401',
@@ -714,8 +716,17 @@ function isAllowCell(cell: string): boolean {
   return cell === 'A' || cell === 'G' || cell === 'D';
 }
 
-/** The decision an HTTP answer shows: A, G/D for access decisions, else the status. */
+/** A record listing the gateway refused after the ledger decided and audited it: `listing <id> <reason>`. */
+const AUDITED_LISTING_DENIAL = /^listing \S+ [A-Z_]+$/;
+
+/** The decision an HTTP answer shows: A, G/D for access and listing decisions, else the status. */
 function httpCell(res: ApiResponse): string {
+  if (
+    res.status === 403 &&
+    res.body['code'] === 'ACCESS_NOT_GRANTED' &&
+    AUDITED_LISTING_DENIAL.test(String(res.body['detail']))
+  )
+    return 'D';
   if (res.status < 200 || res.status >= 300) return String(res.status);
   const decision = res.body['decision'] as { outcome?: string } | undefined;
   const items = res.body['items'] as { outcome?: string }[] | undefined;
@@ -1474,7 +1485,8 @@ describe('authorization matrix', () => {
         const type = res.headers.get('content-type')?.split(';')[0];
         if (type !== 'application/problem+json' || typeof res.body['code'] !== 'string')
           problems.push(`${name} ${who}: ${res.status} is not a problem+json with a code`);
-        if (allow) problems.push(`${name} ${who}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        if (allow && got[who] !== 'D')
+          problems.push(`${name} ${who}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       });
     }
     reportMatrix(t, 'REST routes x callers', HTTP_CALLERS, results, problems);
