@@ -35,7 +35,30 @@ describe('data-use receipts and POST /v1/incidents/trace', () => {
     assert.deepEqual(JSON.parse(recorded.options.transient?.['receipts'] ?? '[]'), [receipt]);
   });
 
-  it('when recording the receipt fails, then the content is not answered', async () => {
+  it("when the regulator's peer has not yet committed the grant a receipt belongs to, then the receipt is recorded once it has and the content answered", async () => {
+    const saved = gw.fake.handlers['trace:RecordDataUse'];
+    let lagging = 2;
+    gw.fake.handlers['trace:RecordDataUse'] = (input, call) => {
+      if (lagging > 0) {
+        lagging -= 1;
+        throw new Error('[RECEIPT_INVALID] lagging grant');
+      }
+      if (!saved) throw new Error('no RecordDataUse handler');
+      return saved(input, call);
+    };
+    try {
+      const accessId = 'ef'.repeat(32);
+      const before = gw.fake.callsOf('trace:RecordDataUse').length;
+      const r = await send('GET', `/v1/records/rec-1/content?accessId=${accessId}`, await gw.token('doc1'));
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(lagging, 0);
+      assert.equal(gw.fake.callsOf('trace:RecordDataUse').length - before, 3);
+    } finally {
+      if (saved) gw.fake.handlers['trace:RecordDataUse'] = saved;
+    }
+  });
+
+  it('when recording the receipt keeps failing, then the content is not answered', async () => {
     const saved = gw.fake.handlers['trace:RecordDataUse'];
     gw.fake.handlers['trace:RecordDataUse'] = () => {
       throw new Error('[RECEIPT_INVALID] x');

@@ -300,18 +300,22 @@ export function readContentUnrecorded(
 /**
  * Records data-use receipts the custodian's peer issued to the caller in the custodian's sealed
  * collection (docs/leak-tracing.md), committed before the content they describe is answered: no copy
- * leaves this gateway unrecorded.
+ * leaves this gateway unrecorded. The receipts come straight from the custodian's peer for a grant
+ * this flow has seen committed, so a `RECEIPT_INVALID` here is the regulator's peer not yet having
+ * that grant (it endorses too): asked again while it catches up.
  */
 export async function recordDataUse(
   ctx: ServiceContext,
   custodian: string,
   receipts: readonly DataUseReceipt[],
 ): Promise<void> {
-  await ctx.ledger.submit(
-    ctx.caller,
-    'RecordDataUse',
-    { custodian },
-    { custodian, transient: { receipts: [...receipts] } },
+  await afterPeerLag(ErrorCode.RECEIPT_INVALID, () =>
+    ctx.ledger.submit(
+      ctx.caller,
+      'RecordDataUse',
+      { custodian },
+      { custodian, transient: { receipts: [...receipts] } },
+    ),
   );
 }
 
