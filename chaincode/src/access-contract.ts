@@ -9,6 +9,7 @@ import {
   readRecordContentInput,
   reviewBreakGlassInput,
   sha256Hex,
+  contentHashHex,
   type AccessDecision,
   type AccessGrant,
   type AuditEvent,
@@ -28,7 +29,9 @@ import {
   type StudyFacts,
 } from './access-policy';
 import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor, type Actor } from './actor';
+import { openVersion } from './content-at-rest';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
+import { serverKeyring, type KeyringSource } from './custodian-keyring';
 import { deidentify } from './deidentify';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
@@ -132,11 +135,16 @@ function standingReview(reviews: readonly BreakGlassReview[]): BreakGlassReview 
 @Info({ title: 'AccessContract', description: 'Access decisions, content reads, break-glass review' })
 export class AccessContract extends Contract {
   readonly #custodianClock: Clock;
+  readonly #keyrings: KeyringSource;
 
-  /** `custodianClock`: the chaincode server's clock, read only by `ReadRecordContent`; tests pass their own. */
-  constructor(custodianClock: Clock = serverClock) {
+  /**
+   * `custodianClock` and `keyrings`: the chaincode server's clock and key-encryption keys, read only
+   * by `ReadRecordContent` on the custodian's peer; tests pass their own.
+   */
+  constructor(custodianClock: Clock = serverClock, keyrings: KeyringSource = serverKeyring) {
     super('access');
     this.#custodianClock = custodianClock;
+    this.#keyrings = keyrings;
   }
 
   /**
@@ -292,8 +300,10 @@ export class AccessContract extends Contract {
    * Caller: the actor of the access grant. Reads: sealed `access`, `breakglass~review`; `staff`,
    * `suspension`, `anchor`, `erasure`, `revocation`, `prefs`, `study`; private `content`.
    * Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED (with the reason code when a rule now denies), EXPIRED,
-   * NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (erased, or not the custodian's peer), CONTENT_MISMATCH,
-   * PROPOSAL_TIME_SKEW (the proposal time is not the custodian's).
+   * NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (erased, or not the custodian's peer), CONTENT_MISMATCH
+   * (the decrypted content is not what was anchored, or does not authenticate), KEY_UNAVAILABLE (the
+   * custodian's server lacks the key-encryption key), PROPOSAL_TIME_SKEW (the proposal time is not the
+   * custodian's).
    */
   @Transaction(false)
   @Returns('string')
@@ -352,8 +362,12 @@ export class AccessContract extends Contract {
       if (verdict?.byRegulator === true && verdict.outcome === 'unjustified')
         fail(ErrorCode.ACCESS_NOT_GRANTED, `${args.accessId} BREAK_GLASS_DISALLOWED`);
     }
-    const bytes = await ledger.readContent(anchor.custodian, anchor.recordId, anchor.version);
-    if (sha256Hex(bytes) !== anchor.contentHash) fail(ErrorCode.CONTENT_MISMATCH, grant.recordId);
+    const stored = await ledger.readContent(anchor.custodian, anchor.recordId, anchor.version);
+    // Decrypted here, inside the custodian's chaincode server, and checked against the anchor's hash
+    // under the anchor's own algorithm (an anchor of an earlier profile keeps its algorithm).
+    const bytes = openVersion(ledger, this.#keyrings, anchor, stored);
+    if (contentHashHex(anchor.hashAlgorithm, bytes) !== anchor.contentHash)
+      fail(ErrorCode.CONTENT_MISMATCH, grant.recordId);
     const envelope = JSON.parse(bytes.toString('utf8')) as ContentEnvelope;
     return canonicalJson({
       recordId: anchor.recordId,

@@ -1,5 +1,7 @@
 import {
   canonicalJson,
+  consortiumCryptoOf,
+  DEFAULT_CRYPTO_PROFILE,
   emptyInputSchema,
   ErrorCode,
   initConsortiumInput,
@@ -30,8 +32,10 @@ export class ConsortiumContract extends Contract {
   }
 
   /**
-   * Records the peer orgs of the channel and which of them is the regulator, once (the key-level
-   * policy then needs every one of them to change it). The chaincode uses it to name the orgs of
+   * Records the peer orgs of the channel, which of them is the regulator, and the deployment's crypto
+   * profile with its algorithms (`international` when not given), once (the key-level policy then needs
+   * every one of them to change it). Every verifier reads the profile from here: content hashes of new
+   * anchors, the key types patients may register, the cipher of content at rest. The chaincode uses it to name the orgs of
    * key-level policies and the sealed collections a regulator's audit scans.
    * Caller: a NodeOU admin of one of the orgs; endorsed by every org. Writes: `consortium`.
    * Event: `ConsortiumInitialized`. Errors: VALIDATION_FAILED (no regulator, two, or the caller's org
@@ -53,7 +57,13 @@ export class ConsortiumContract extends Contract {
     } catch {
       return fail(ErrorCode.VALIDATION_FAILED, 'orgs regulator');
     }
-    const consortium: Consortium = { orgs, regulator, txId: ledger.txId, txTime: ledger.txTime };
+    const consortium: Consortium = {
+      orgs,
+      regulator,
+      crypto: consortiumCryptoOf(args.cryptoProfile ?? DEFAULT_CRYPTO_PROFILE),
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    };
     await ledger.putConsortium(consortium);
     ledger.emit('ConsortiumInitialized', { orgs, regulator, txId: ledger.txId, txTime: ledger.txTime });
     return canonicalJson(consortium);

@@ -1,11 +1,11 @@
 import { command, runProgram } from '@medledger/cli-kit';
 
 import { StatePaths, stateDir } from './paths';
-import { basePortFromEnv, defaultTopologySpec, resolveTopology } from './topology';
+import { basePortFromEnv, defaultTopologySpec, resolveTopology, topologySpecFromEnv } from './topology';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
-import { bootstrapConsortium } from './consortium';
+import { bootstrapConsortium, rotateContentKey } from './consortium';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
 import { mintDevToken } from './gateways';
@@ -114,6 +114,19 @@ export const NETWORK_CLI = {
         'npm run -s token -- --org Hospital1 --user did:medledger:patient:p-7f3a9c --patient --ttl 600',
       ],
     }),
+    'rotate-key': command({
+      summary:
+        "Rotates a hospital's key-encryption key of content at rest: a new active key in its chaincode server's keyring file, then every data key re-wrapped under it (the content is not touched).",
+      options: {
+        org: {
+          type: 'string',
+          value: 'ORG',
+          required: true,
+          description: `the org: ${TOKEN_ORGS.join(', ')}`,
+        },
+      },
+      examples: ['node network/dist/cli.js rotate-key --org Hospital1'],
+    }),
     'fabric-install': command({
       summary:
         'Finds or installs Fabric and Fabric CA and says where they came from, without starting anything.',
@@ -124,7 +137,7 @@ export const NETWORK_CLI = {
 
 function state() {
   return {
-    topology: resolveTopology(defaultTopologySpec, basePortFromEnv()),
+    topology: resolveTopology(topologySpecFromEnv(), basePortFromEnv()),
     paths: new StatePaths(stateDir()),
   };
 }
@@ -189,6 +202,15 @@ if (require.main === module) {
           ttlSeconds,
         });
         process.stdout.write(`${token}\n`);
+      },
+      'rotate-key': async (values) => {
+        const { topology, paths } = state();
+        const org = topology.peerOrgs.find((o) => o.name.toLowerCase() === values.org.toLowerCase());
+        if (org === undefined) throw new Error(`--org takes one of: ${TOKEN_ORGS.join(', ')}`);
+        const done = await rotateContentKey(topology, paths, org, Date.now());
+        console.log(
+          `[medledger] ${org.name}: ${done.activeKeyId} active, ${String(done.rewrapped)} data keys re-wrapped, ${String(done.underOldKeys)} left under older keys`,
+        );
       },
       'fabric-install': async () => {
         // What `npm start` does first, for machines prepared ahead of time.

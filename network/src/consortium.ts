@@ -7,12 +7,15 @@ import {
   canonicalJson,
   consortiumSchema,
   endorsingOrgs,
+  listWrappedDataKeysOutput,
+  rewrapDataKeysOutput,
   ErrorCode,
   parseChaincodeError,
   qualifiedName,
   transactions,
   type Consortium,
 } from '@medledger/domain';
+import { rotateKeyring } from './keyrings';
 import type { StatePaths } from './paths';
 import type { PeerOrg, Topology } from './topology';
 
@@ -68,7 +71,8 @@ function connectAsAdmin(paths: StatePaths, org: PeerOrg): { gateway: Gateway; cl
  * Writes the consortium (every peer org, and which is the regulator) and each org's sealed collection
  * key onto a freshly deployed chaincode; a ledger that has them is left as it is. Each key is 256 bits
  * from this process's random source, sent in the transient map to the org's and the regulator's
- * peers only: never written to a file, a command line or a block. Returns what it did.
+ * peers only: never written to a file, a command line or a block. The consortium record also names
+ * the topology's crypto profile; a ledger of another profile stops the start. Returns what it did.
  */
 export async function bootstrapConsortium(
   topology: Topology,
@@ -90,7 +94,7 @@ export async function bootstrapConsortium(
     }
     if (current === undefined) {
       await contract.submit(qualifiedName('InitConsortium'), {
-        arguments: [canonicalJson({ orgs })],
+        arguments: [canonicalJson({ orgs, cryptoProfile: topology.cryptoProfile })],
         endorsingOrganizations: endorsingOrgs(transactions.InitConsortium.endorsement, {
           caller: firstOrg.mspId,
           orgs,
@@ -100,6 +104,10 @@ export async function bootstrapConsortium(
     } else if (canonicalJson([...current.orgs].sort()) !== canonicalJson([...orgs].sort())) {
       throw new Error(
         `the ledger's consortium (${current.orgs.join(', ')}) is not the topology's (${orgs.join(', ')})`,
+      );
+    } else if ((current.crypto?.profile ?? 'international') !== topology.cryptoProfile) {
+      throw new Error(
+        `the ledger's crypto profile is ${current.crypto?.profile ?? 'international'}, the topology's ${topology.cryptoProfile}: run \`npm run network:clean\``,
       );
     }
   } finally {
@@ -127,4 +135,60 @@ export async function bootstrapConsortium(
     }
   }
   return { consortium, keys };
+}
+
+/**
+ * Key rotation of an org's content at rest: makes a new key-encryption key active in the org's
+ * keyring file, then, as the org's admin, lists its data keys on its own peer and re-wraps those
+ * under older keys in batches (RewrapDataKeys, endorsed by the org alone). Content is not touched.
+ * The old keys stay in the file: an operator removes them once the count of keys left under them is
+ * 0 (what this returns).
+ */
+export async function rotateContentKey(
+  topology: Topology,
+  paths: StatePaths,
+  org: PeerOrg,
+  nowMs: number,
+): Promise<{ activeKeyId: string; rewrapped: number; underOldKeys: number }> {
+  const activeKeyId = rotateKeyring(topology, paths, org, nowMs);
+  const orgs = topology.peerOrgs.map((o) => o.mspId);
+  const conn = connectAsAdmin(paths, org);
+  try {
+    const contract = conn.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
+    const list = async (after: unknown) => {
+      const bytes = await contract.evaluate(qualifiedName('ListWrappedDataKeys'), {
+        arguments: [canonicalJson(after === null ? { limit: 100 } : { after, limit: 100 })],
+      });
+      return listWrappedDataKeysOutput.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    };
+    let rewrapped = 0;
+    let underOldKeys = 0;
+    let after: unknown = null;
+    do {
+      const page = await list(after);
+      if (page.activeKeyId !== activeKeyId)
+        throw new Error(
+          `the chaincode server of ${org.name} has ${page.activeKeyId} active, not ${activeKeyId}`,
+        );
+      const versions = page.keys
+        .filter((k) => k.kid !== activeKeyId)
+        .map((k) => ({ recordId: k.recordId, version: k.version }));
+      if (versions.length > 0) {
+        const bytes = await contract.submit(qualifiedName('RewrapDataKeys'), {
+          arguments: [canonicalJson({ versions })],
+          endorsingOrganizations: endorsingOrgs(transactions.RewrapDataKeys.endorsement, {
+            caller: org.mspId,
+            orgs,
+          }),
+        });
+        const done = rewrapDataKeysOutput.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+        rewrapped += done.rewrapped;
+        underOldKeys += versions.length - done.rewrapped - done.unchanged - done.missing;
+      }
+      after = page.next;
+    } while (after !== null);
+    return { activeKeyId, rewrapped, underOldKeys };
+  } finally {
+    conn.close();
+  }
 }

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { BENCH_LOADER_FLAG } from '@medledger/domain';
+import { BENCH_LOADER_FLAG, KEYRING_FILE_ENV } from '@medledger/domain';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
@@ -14,6 +14,7 @@ import {
   forgetBenchLoader,
   registerGatewayRegistrar,
 } from './identities';
+import { ensureKeyring } from './keyrings';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode, type OrgPackage } from './lifecycle';
 import { repoRoot, StatePaths, stateDir } from './paths';
 import {
@@ -31,7 +32,7 @@ import { ORG_SERVICE_HOSTS, renderNodeConfigs } from './render';
 import {
   allPeers,
   basePortFromEnv,
-  defaultTopologySpec,
+  topologySpecFromEnv,
   resolveTopology,
   type OrdererNode,
   type PeerNode,
@@ -93,7 +94,7 @@ export interface NetworkContext {
 export async function networkContext(env: NodeJS.ProcessEnv = process.env): Promise<NetworkContext> {
   return {
     install: await ensureFabric(env),
-    topology: resolveTopology(defaultTopologySpec, basePortFromEnv(env)),
+    topology: resolveTopology(topologySpecFromEnv(env), basePortFromEnv(env)),
     paths: new StatePaths(stateDir(env)),
     benchLoader: env[BENCH_LOADER_FLAG] === '1',
   };
@@ -229,6 +230,8 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
       // chaincode-as-a-service server gets it from its deployment. The chaincode uses it to refuse
       // reads routed to another org's peer (content and salts in the transient map, sealed data).
       CORE_PEER_LOCALMSPID: org.mspId,
+      // The path of the org's keyring (never the keys): content at rest is sealed and opened here only.
+      [KEYRING_FILE_ENV]: paths.keyringFile(org),
       CORE_CHAINCODE_LOGGING_LEVEL: 'info',
       NODE_ENV: 'production',
     },
@@ -342,7 +345,7 @@ export function readNetworkInfo(env: NodeJS.ProcessEnv = process.env): NetworkIn
  * servers; the REST gateways may be down); undefined otherwise.
  */
 export function runningNetworkInfo(env: NodeJS.ProcessEnv = process.env): NetworkInfo | undefined {
-  const topology = resolveTopology(defaultTopologySpec, basePortFromEnv(env));
+  const topology = resolveTopology(topologySpecFromEnv(env), basePortFromEnv(env));
   const paths = new StatePaths(stateDir(env));
   const info = readNetworkInfo(env);
   const fabric = allProcessNames(topology).filter((n) => !n.startsWith('gateway-'));
@@ -388,6 +391,9 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     }
   });
   const packages = topology.peerOrgs.map((org) => packageChaincode(topology, paths, org));
+  await step(`each chaincode server's keyring (${topology.cryptoProfile} profile)`, () => {
+    for (const org of topology.peerOrgs) ensureKeyring(topology, paths, org, Date.now());
+  });
   await step('chaincode servers', () =>
     Promise.all(packages.map((pkg) => startProcess(chaincodeServerProcess(ctx, pkg)))),
   );

@@ -66,6 +66,12 @@ export interface TopologySpec {
    * `PROPOSAL_TIME_WINDOW_SECONDS`.
    */
   readonly proposalTimeWindowSeconds: number;
+  /**
+   * The crypto profile InitConsortium records on chain: `international` (ES256, SHA-256, AES-256-GCM)
+   * or `sm` (SM2 with SM3, SM3, SM4-GCM). Content hashes, patient key types and the cipher of content
+   * at rest follow it; `MEDLEDGER_CRYPTO_PROFILE` overrides it ({@link topologySpecFromEnv}).
+   */
+  readonly cryptoProfile: 'international' | 'sm';
 }
 
 /** The MedLedger consortium (docs/architecture.md, the consortium). */
@@ -115,7 +121,17 @@ export const defaultTopologySpec: TopologySpec = {
     preferredMaxBytes: '2 MB',
   },
   proposalTimeWindowSeconds: PROPOSAL_TIME_WINDOW_SECONDS,
+  cryptoProfile: 'international',
 };
+
+/** The default topology with the crypto profile of `MEDLEDGER_CRYPTO_PROFILE` when set. */
+export function topologySpecFromEnv(env: NodeJS.ProcessEnv = process.env): TopologySpec {
+  const raw = env.MEDLEDGER_CRYPTO_PROFILE;
+  if (raw === undefined || raw === '') return defaultTopologySpec;
+  if (raw !== 'international' && raw !== 'sm')
+    throw new Error(`MEDLEDGER_CRYPTO_PROFILE must be international or sm, got ${JSON.stringify(raw)}`);
+  return { ...defaultTopologySpec, cryptoProfile: raw };
+}
 
 /** One peer process with its ports. */
 export interface PeerNode {
@@ -157,6 +173,7 @@ export interface Topology {
   readonly chaincode: ChaincodeSpec;
   readonly ordering: OrderingSpec;
   readonly proposalTimeWindowSeconds: number;
+  readonly cryptoProfile: 'international' | 'sm';
 }
 
 export const DEFAULT_BASE_PORT = 17000;
@@ -245,6 +262,7 @@ export function resolveTopology(spec: TopologySpec, basePort: number): Topology 
     chaincode,
     ordering: spec.ordering,
     proposalTimeWindowSeconds: spec.proposalTimeWindowSeconds,
+    cryptoProfile: spec.cryptoProfile,
   };
 }
 

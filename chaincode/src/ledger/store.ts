@@ -50,6 +50,13 @@ import {
   type Study,
   type Suspension,
 } from '@medledger/domain';
+import {
+  CryptoInputError,
+  parseSealedContent,
+  parseWrappedDataKey,
+  type EncryptedRecord,
+  type WrappedDataKey,
+} from '@medledger/crypto';
 import type { Context } from 'fabric-contract-api';
 import type { ChaincodeStub, Iterators } from 'fabric-shim';
 import { z } from 'zod';
@@ -113,6 +120,17 @@ function parseJson<S extends z.ZodType>(bytes: Uint8Array, schema: S): z.output<
   const parsed = schema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
   if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
   return parsed.data;
+}
+
+/** A stored part of encrypted content (sealed content or wrapped key); `[STATE_INVALID]` when malformed. */
+function parseEnvelopePart<T>(bytes: Uint8Array, parse: (value: unknown) => T): T {
+  try {
+    return parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  } catch (err) {
+    if (err instanceof CryptoInputError || err instanceof SyntaxError)
+      return fail(ErrorCode.STATE_INVALID, 'stored content does not match its schema');
+    throw err;
+  }
 }
 
 /**
@@ -698,19 +716,90 @@ export class Ledger {
     return this.#keyed(mspId, `verdict\u0000${recordId}\u0000${versionPart(version)}`);
   }
 
-  /** Writes the content envelope bytes and the staged verdict to the custodian's implicit collection. */
-  async stageContent(mspId: string, verdict: StagedVerdict, envelope: Buffer): Promise<void> {
+  #dataKeyKey(recordId: string, version: number): string {
+    return this.#key(KeyFamily.dataKey, [recordId, versionPart(version)]);
+  }
+
+  /**
+   * Writes the sealed content, its wrapped data key (under keys of their own, so erasure can destroy
+   * the key) and the staged verdict to the custodian's implicit collection.
+   */
+  async stageContent(mspId: string, verdict: StagedVerdict, sealed: EncryptedRecord): Promise<void> {
     const collection = implicitCollection(mspId);
     await this.#stub.putPrivateData(
       collection,
       this.#contentKey(verdict.recordId, verdict.version),
-      envelope,
+      canonicalBytes(sealed.content),
     );
+    await this.putWrappedDataKey(mspId, verdict.recordId, verdict.version, sealed.wrappedKey);
     await this.#stub.putPrivateData(
       collection,
       this.#verdictKey(verdict.recordId, verdict.version),
       canonicalBytes(stagedVerdictSchema.parse(verdict)),
     );
+  }
+
+  /** A version's wrapped data key from the custodian's implicit collection, or undefined (erased, never staged). */
+  async getWrappedDataKey(
+    mspId: string,
+    recordId: string,
+    version: number,
+  ): Promise<WrappedDataKey | undefined> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.#stub.getPrivateData(implicitCollection(mspId), this.#dataKeyKey(recordId, version));
+    } catch {
+      return fail(ErrorCode.CONTENT_UNAVAILABLE, `${recordId} not on this peer`);
+    }
+    return bytes.length === 0 ? undefined : parseEnvelopePart(bytes, parseWrappedDataKey);
+  }
+
+  /** Replaces a version's wrapped data key (key rotation: the content is not touched). */
+  async putWrappedDataKey(
+    mspId: string,
+    recordId: string,
+    version: number,
+    wrapped: WrappedDataKey,
+  ): Promise<void> {
+    await this.#stub.putPrivateData(
+      implicitCollection(mspId),
+      this.#dataKeyKey(recordId, version),
+      canonicalBytes(wrapped),
+    );
+  }
+
+  /**
+   * A page of the wrapped data keys of the custodian's implicit collection, in key order from
+   * `after` (exclusive; `''` from the start). Evaluate-only: a transaction that writes may not
+   * range-scan private data. `[CONTENT_UNAVAILABLE]` on a peer of another org.
+   */
+  async wrappedDataKeys(
+    mspId: string,
+    after: { recordId: string; version: number } | undefined,
+    limit: number,
+  ): Promise<{ recordId: string; version: number; wrapped: WrappedDataKey }[]> {
+    const prefix = this.#key(KeyFamily.dataKey, []);
+    const start = after ? `${this.#dataKeyKey(after.recordId, after.version)}\u0000` : prefix;
+    let kvs: Iterators.KV[];
+    try {
+      // Resolves to `{ iterator }` like every private range query (see #sealedScan).
+      const result = (await this.#stub.getPrivateDataByRange(
+        implicitCollection(mspId),
+        start,
+        `${prefix}\u{10FFFF}`,
+      )) as Iterators.StateQueryIterator | { iterator: Iterators.StateQueryIterator };
+      kvs = await drain('iterator' in result ? result.iterator : result, limit);
+    } catch {
+      return fail(ErrorCode.CONTENT_UNAVAILABLE, `data keys not on this peer`);
+    }
+    return kvs.map((kv) => {
+      const [recordId = '', version = ''] = this.#stub.splitCompositeKey(kv.key).attributes;
+      return {
+        recordId,
+        version: Number(version),
+        wrapped: parseEnvelopePart(kv.value, parseWrappedDataKey),
+      };
+    });
   }
 
   /** Hex hashes of the staged content and verdict (readable on every peer), '' when absent. */
@@ -731,24 +820,31 @@ export class Ledger {
   }
 
   /**
-   * The content envelope bytes from the custodian's collection; `[CONTENT_UNAVAILABLE]` on a peer of
-   * another org or when erased.
+   * The sealed content and wrapped data key of a version from the custodian's implicit collection;
+   * `[CONTENT_UNAVAILABLE]` on a peer of another org or when erased, `[STATE_INVALID]` when malformed.
    */
-  async readContent(mspId: string, recordId: string, version: number): Promise<Buffer> {
-    let bytes: Uint8Array;
+  async readContent(mspId: string, recordId: string, version: number): Promise<EncryptedRecord> {
+    const collection = implicitCollection(mspId);
+    let content: Uint8Array;
+    let wrapped: Uint8Array;
     try {
-      bytes = await this.#stub.getPrivateData(implicitCollection(mspId), this.#contentKey(recordId, version));
+      content = await this.#stub.getPrivateData(collection, this.#contentKey(recordId, version));
+      wrapped = await this.#stub.getPrivateData(collection, this.#dataKeyKey(recordId, version));
     } catch {
       return fail(ErrorCode.CONTENT_UNAVAILABLE, `${recordId} not on this peer`);
     }
-    if (bytes.length === 0) fail(ErrorCode.CONTENT_UNAVAILABLE, recordId);
-    return Buffer.from(bytes);
+    if (content.length === 0 || wrapped.length === 0) fail(ErrorCode.CONTENT_UNAVAILABLE, recordId);
+    return {
+      content: parseEnvelopePart(content, parseSealedContent),
+      wrappedKey: parseEnvelopePart(wrapped, parseWrappedDataKey),
+    };
   }
 
-  /** Purges the content and verdict of a version from the custodian's collection. */
+  /** Purges the content, its data key (crypto-shredding) and the verdict of a version. */
   async purgeContent(mspId: string, recordId: string, version: number): Promise<void> {
     const collection = implicitCollection(mspId);
     await this.#stub.purgePrivateData(collection, this.#contentKey(recordId, version));
+    await this.#stub.purgePrivateData(collection, this.#dataKeyKey(recordId, version));
     await this.#stub.purgePrivateData(collection, this.#verdictKey(recordId, version));
   }
 

@@ -16,9 +16,10 @@ import {
 } from '@medledger/domain';
 import type { Context, Contract } from 'fabric-contract-api';
 import type { Clock } from '../custodian-clock';
-import { AccessContract, contracts } from '../index';
+import { AccessContract, contracts, RecordContract } from '../index';
 import type { FakeSigner } from './fake-identity';
 import { MemoryLedger, type Committed, type TransientValue } from './memory-ledger';
+import { sharedTestKeyrings, type TestKeyrings } from './test-keyrings';
 
 /** The orgs of the test consortium. */
 export const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'] as const;
@@ -70,11 +71,32 @@ export class Harness {
   #callTimeMs = 0;
   #ready: Promise<void> | undefined;
 
-  constructor(ledger?: MemoryLedger, options: { custodianClock?: Clock; bootstrap?: boolean } = {}) {
+  readonly keyrings: TestKeyrings;
+  readonly #cryptoProfile: 'international' | 'sm' | undefined;
+
+  constructor(
+    ledger?: MemoryLedger,
+    options: {
+      custodianClock?: Clock;
+      bootstrap?: boolean;
+      /** The chaincode servers' keyring files (shared by default, so a cloned ledger's harness reads the same). */
+      keyrings?: TestKeyrings;
+      /** The profile InitConsortium records (none given: the chaincode's default). */
+      cryptoProfile?: 'international' | 'sm';
+    } = {},
+  ) {
     this.ledger = ledger ?? new MemoryLedger({ orgs: ORGS });
+    this.keyrings = options.keyrings ?? sharedTestKeyrings;
+    this.#cryptoProfile = options.cryptoProfile;
     const clock = options.custodianClock ?? (() => this.#callTimeMs);
+    const keyrings = this.keyrings.source;
     for (const C of contracts) {
-      const instance = C === AccessContract ? new AccessContract(clock) : new C();
+      const instance =
+        C === AccessContract
+          ? new AccessContract(clock, keyrings)
+          : C === RecordContract
+            ? new RecordContract(keyrings)
+            : new C();
       this.#contracts.set(instance.getName(), instance);
     }
     // A cloned ledger was deployed already.
@@ -89,7 +111,8 @@ export class Harness {
 
   async #bootstrap(): Promise<void> {
     const orgs = [...this.ledger.orgs];
-    await this.#call('submit', orgAdmin(orgs[0] ?? ''), 'consortium:InitConsortium', { orgs }, {});
+    const init = this.#cryptoProfile === undefined ? { orgs } : { orgs, cryptoProfile: this.#cryptoProfile };
+    await this.#call('submit', orgAdmin(orgs[0] ?? ''), 'consortium:InitConsortium', init, {});
     for (const org of orgs) {
       await this.#call(
         'submit',

@@ -218,6 +218,14 @@ export class MemoryLedger {
    * evaluator. What a curious org could search its peer's files for.
    */
   orgView(mspId: string): string[] {
+    return [...this.storedView(mspId), ...(this.#seen.get(mspId) ?? [])];
+  }
+
+  /**
+   * What an org's peers keep on disk, as text: {@link MemoryLedger.orgView} without the proposals'
+   * transient values, which a peer keeps in memory only. What a stolen copy of a peer's disk holds.
+   */
+  storedView(mspId: string): string[] {
     const out: string[] = [];
     for (const b of this.blocks) {
       out.push(b.creator, ...b.args, b.response, b.event?.payload.toString('utf8') ?? '');
@@ -228,7 +236,6 @@ export class MemoryLedger {
       if (!this.#collections.get(name)?.members.includes(mspId)) continue;
       for (const [k, v] of values) out.push(k, v.toString('utf8'));
     }
-    out.push(...(this.#seen.get(mspId) ?? []));
     return out;
   }
 

@@ -217,6 +217,7 @@ const HTTP_TABLE = [
  *   the org, approved by ANOTHER admin of the org (each org's second admin proposed one in `before`,
  *   so the column's admin approves it); the change itself goes through no other role.
  * - Key recovery (hole 7) is authorized by the patient's recovery key, relayed by any active member.
+ * - ListWrappedDataKeys, RewrapDataKeys: a hospital's admin, over its own org's data keys (key rotation).
  */
 const DIRECT_TABLE = [
   'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
@@ -245,6 +246,8 @@ const DIRECT_TABLE = [
   'ReviewRecordQuality    | A   A   F   F   A   NF  NF  F   F   F   F   NR',
   'EraseRecordContent     | A   F   F   F   F   NF  F   F   F   F   F   NR',
   'PurgeStagedContent     | A   F   F   F   F   NF  F   F   F   F   F   NR',
+  'ListWrappedDataKeys    | A   F   F   F   F   A   F   F   F   F   F   NR',
+  'RewrapDataKeys         | A   F   F   F   F   A   F   F   F   F   F   NR',
   'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D',
   'ReadRecordContent      | ANG A   A   A   A   ANG A   ANG A   ANG ANG NR',
   'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
@@ -1079,6 +1082,11 @@ describe('authorization matrix', () => {
         input: (_who, allow) => ({
           arg: { recordId: fx.stagedDirect.next(allow), version: 1, reason: 'data_error' },
         }),
+      },
+      ListWrappedDataKeys: { input: () => ({ arg: { limit: 5 } }) },
+      // Versions of no record: an admin may ask, and nothing is re-wrapped (counted missing).
+      RewrapDataKeys: {
+        input: () => ({ arg: { versions: [{ recordId: fresh('rec-authz-rewrap'), version: 1 }] } }),
       },
       AccessRecord: {
         // Hospital2's attending presents the patient's consent to Hospital2, the researcher the study

@@ -32,6 +32,7 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   PatientKeyRotated: onPatientKeyRotated,
   PatientPreferencesSet: null,
   RecordContentStaged: null,
+  DataKeysRewrapped: null,
   StudyRegistered: null,
   ConsortiumInitialized: null,
   CollectionKeyInstalled: null,
