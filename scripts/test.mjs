@@ -56,9 +56,17 @@ if (runUnit) {
   ]);
   const unit = [
     ...findTests(join(root, 'scripts'), '.test.mjs'),
-    ...['cli-kit', 'crypto', 'chaincode/domain', 'fhir', 'chaincode', 'gateway', 'network', 'bench'].flatMap(
-      (p) => findTests(join(root, p, 'dist')),
-    ),
+    ...[
+      'cli-kit',
+      'crypto',
+      'chaincode/domain',
+      'fhir',
+      'chaincode',
+      'gateway',
+      'network',
+      'bench',
+      'examples',
+    ].flatMap((p) => findTests(join(root, p, 'dist'))),
   ];
   run(`unit and component tests (${unit.length} files)`, process.execPath, [
     '--test',

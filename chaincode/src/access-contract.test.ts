@@ -8,6 +8,7 @@ import type {
   RecordAnchor,
 } from '@medledger/domain';
 import { accessRecord, anchor, condition, readRecord, type PresentedConsent } from './testing/fixtures';
+import { studyPseudonym } from './deidentify';
 import type { FakeSigner } from './testing/fake-identity';
 import {
   client,
@@ -210,8 +211,45 @@ void describe('AccessContract', () => {
     const text = JSON.stringify(content.resource);
     assert.equal(content.salt, null);
     assert.ok(!text.includes('Canary'));
-    assert.ok(!text.includes('1970-03-04') && text.includes('"1970"'));
+    assert.ok(!text.includes('1970'), 'the contained patient and its birth date go');
+    assert.ok(!text.includes(w.patient.did));
     assert.equal(content.resource.recordedDate, '2025');
+    const subject = (content.resource.subject as { reference: string }).reference;
+    assert.match(subject, /^Patient\/[0-9a-f]{32}$/);
+    // Not the interim pseudonym keyed by the content's salt, which differed per record version.
+    const saltKeyed = studyPseudonym(Buffer.from(w.envelope.salt, 'hex'), studyId, w.patient.did);
+    assert.notEqual(subject, `Patient/${saltKeyed}`);
+  });
+
+  void it('when a researcher reads two records of one patient in a study, then both carry one pseudonym; another study gets another', async () => {
+    const w = await world(condition({ recordedDate: '2025-05-01' }));
+    const researcher = await registerStaff(w.h, 'ResearchMSP', 'researcher', null);
+    const second = await anchor(w.h, w.attending, w.patient, {
+      resource: condition({ recordedDate: '2024-02-02' }),
+    });
+    const subjects: string[] = [];
+    for (const studyId of [uid('study-a'), uid('study-b')]) {
+      await w.h.submit(researcher, 'study:RegisterStudy', {
+        studyId,
+        categories: ['diagnosis'],
+        maxLevel: 3,
+        periodStart: daysFromNow(w.h, -1),
+        periodEnd: daysFromNow(w.h, 365),
+        ethicsApprovalRef: 'IRB-2025-002',
+      });
+      const consent = await grantConsent(w, { grantee: { kind: 'study', studyId }, purpose: 'research' });
+      for (const record of [w.record, second.anchor]) {
+        const d = await accessRecord(w.h, researcher, record, { purpose: 'research', studyId }, [consent]);
+        assert.equal(d.outcome, 'granted');
+        const content = await readRecord(w.h, researcher, record, d.accessId);
+        subjects.push((content.resource.subject as { reference: string }).reference);
+      }
+    }
+    const [a1, a2, b1, b2] = subjects;
+    assert.equal(a1, a2, 'one patient, one study: one pseudonym across records');
+    assert.equal(b1, b2);
+    assert.notEqual(a1, b1, 'another study: another pseudonym');
+    assert.ok(!subjects.some((s) => s.includes(w.patient.did)));
   });
 
   void it('when a regulator asks for content, then denied REGULATOR_NO_CONTENT', async () => {

@@ -32,7 +32,7 @@ import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor, type Ac
 import { openVersion } from './content-at-rest';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
 import { serverKeyring, type KeyringSource } from './custodian-keyring';
-import { deidentify } from './deidentify';
+import { deidentify, studyPseudonym } from './deidentify';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { anchorAt } from './record-view';
@@ -288,7 +288,9 @@ export class AccessContract extends Contract {
    * registered, active and not suspended, in a role and department that may read; the consent not
    * revoked or expired since; the study still covering the record; the patient still allowing
    * emergency access and the regulator not having found the break-glass access unjustified; the
-   * content not erased. Research grants get content de-identified at source, without the salt.
+   * content not erased. Research grants get content de-identified at source (the allow-list of
+   * `deidentify.ts`), without the salt; the subject becomes the patient's pseudonym in the grant's
+   * study, keyed by the custodian's study key (`Ledger.studyPseudonymKey`, docs/deidentification.md).
    *
    * Never committed, and the one transaction that reads a clock: on the custodian's peer, the proposal
    * time the expiry is checked against must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the custodian's
@@ -297,13 +299,13 @@ export class AccessContract extends Contract {
    * VALID: it runs only on a peer of the custodian org (checked first, deterministically, against the
    * peer's own MSP ID), and the chaincode's policy needs two orgs for every transaction, read-only ones
    * included. Submitted, it is refused by the second org's peer or invalidated (docs/threat-model.md).
-   * Caller: the actor of the access grant. Reads: sealed `access`, `breakglass~review`; `staff`,
-   * `suspension`, `anchor`, `erasure`, `revocation`, `prefs`, `study`; private `content`.
-   * Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED (with the reason code when a rule now denies), EXPIRED,
-   * NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (erased, or not the custodian's peer), CONTENT_MISMATCH
-   * (the decrypted content is not what was anchored, or does not authenticate), KEY_UNAVAILABLE (the
-   * custodian's server lacks the key-encryption key), PROPOSAL_TIME_SKEW (the proposal time is not the
-   * custodian's).
+   * Caller: the actor of the access grant. Reads: sealed `access`, `breakglass~review`, `record-patient`
+   * (research), the collection key; `staff`, `suspension`, `anchor`, `erasure`, `revocation`, `prefs`,
+   * `study`; private `content`. Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED (with the reason code when a
+   * rule now denies), EXPIRED, NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (erased, not the custodian's
+   * peer, or no research form), CONTENT_MISMATCH (the decrypted content is not what was anchored, or does
+   * not authenticate), KEY_UNAVAILABLE (the custodian's server lacks the key-encryption key),
+   * PROPOSAL_TIME_SKEW (the proposal time is not the custodian's).
    */
   @Transaction(false)
   @Returns('string')
@@ -369,13 +371,34 @@ export class AccessContract extends Contract {
     if (contentHashHex(anchor.hashAlgorithm, bytes) !== anchor.contentHash)
       fail(ErrorCode.CONTENT_MISMATCH, grant.recordId);
     const envelope = JSON.parse(bytes.toString('utf8')) as ContentEnvelope;
+    if (!grant.deidentify) {
+      return canonicalJson({
+        recordId: anchor.recordId,
+        version: anchor.version,
+        contentHash: anchor.contentHash,
+        resource: envelope.resource,
+        salt: envelope.salt,
+        deidentified: false,
+      });
+    }
+    // Research grants come from a study consent only (access-policy.ts, "research by study consent").
+    const studyId = grant.studyId;
+    if (studyId === null || terms?.grantee.kind !== 'study' || terms.grantee.studyId !== studyId)
+      return fail(ErrorCode.ACCESS_NOT_GRANTED, args.accessId);
+    const subject = await ledger.getRecordPatient(grant.custodian, grant.recordId);
+    if (subject === undefined) return fail(ErrorCode.NOT_FOUND, grant.recordId);
+    const resource = deidentify(envelope.resource, {
+      pseudonym: studyPseudonym(await ledger.studyPseudonymKey(grant.custodian, studyId), studyId, subject),
+      releaseYear: new Date(ledger.txMs).getUTCFullYear(),
+    });
+    if (!resource) return fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} has no research form`);
     return canonicalJson({
       recordId: anchor.recordId,
       version: anchor.version,
       contentHash: anchor.contentHash,
-      resource: grant.deidentify ? deidentify(envelope.resource) : envelope.resource,
-      salt: grant.deidentify ? null : envelope.salt,
-      deidentified: grant.deidentify,
+      resource,
+      salt: null,
+      deidentified: true,
     });
   }
 

@@ -208,6 +208,50 @@ void describe('issue 12 hole 2: an org admin cannot make themselves a clinician'
     assert.equal(resolved.medledger.role, 'admin');
   });
 
+  void it('when a hospital admin registers an ethics committee member, then no department is needed; a research institute may not have one', async () => {
+    const h = new Harness();
+    const member = await registerStaff(h, 'Hospital1MSP', 'ethics', null);
+    const doc = await h.evaluate<DidDocument>(member, 'identity:ResolveDid', { did: did(member.cn) });
+    assert.deepEqual([doc.medledger.role, doc.medledger.department], ['ethics', null]);
+    await assert.rejects(
+      h.submit(orgAdmin('ResearchMSP'), 'identity:RegisterStaff', {
+        enrollmentId: uid('ethics'),
+        role: 'ethics',
+        department: null,
+      }),
+      /\[VALIDATION_FAILED\] role/,
+    );
+  });
+
+  void it('when one admin seats an attending on the ethics committee or takes a member off it, then APPROVAL_REQUIRED; two admins can', async () => {
+    const h = new Harness();
+    const attending = await registerStaff(h, 'Hospital1MSP', 'attending');
+    const member = await registerStaff(h, 'Hospital1MSP', 'ethics', null);
+    const admin = orgAdmin('Hospital1MSP');
+    for (const [who, role] of [
+      [attending, 'ethics'],
+      [member, 'attending'],
+      [member, 'admin'],
+    ] as const) {
+      await assert.rejects(
+        h.submit(admin, 'identity:UpdateStaff', { did: did(who.cn), role, department: 'cardiology' }),
+        /\[APPROVAL_REQUIRED\]/,
+        `${who.cn} to ${role}`,
+      );
+    }
+    const second = await registerStaff(h, 'Hospital1MSP', 'admin', null);
+    const { result: proposal } = await h.submit<StaffRoleChange>(admin, 'identity:ProposeStaffRoleChange', {
+      did: did(attending.cn),
+      role: 'ethics',
+    });
+    await h.submit(second, 'identity:ApproveStaffRoleChange', {
+      did: did(attending.cn),
+      proposalId: proposal.proposalId,
+    });
+    const doc = await h.evaluate<DidDocument>(attending, 'identity:ResolveDid', { did: did(attending.cn) });
+    assert.equal(doc.medledger.role, 'ethics');
+  });
+
   void it('when a clinical role changes to another clinical role, then one admin suffices', async () => {
     const h = new Harness();
     const nurse = await registerStaff(h, 'Hospital1MSP', 'nurse');

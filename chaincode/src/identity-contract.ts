@@ -181,8 +181,8 @@ export class IdentityContract extends Contract {
 
   /**
    * Changes the role, department and/or status (active/suspended) of another staff member of the
-   * caller's org; takes effect at commit. A role change between administrative and other roles is
-   * refused here: it needs two admins ({@link IdentityContract.ProposeStaffRoleChange}).
+   * caller's org; takes effect at commit. A role change between administrative, oversight (ethics)
+   * and other roles is refused here: it needs two admins ({@link IdentityContract.ProposeStaffRoleChange}).
    * Caller: an active admin of the same org, not the staff member. Reads/writes: `staff`.
    * Event: `StaffUpdated`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (other org
    * or oneself), NOT_FOUND, CONFLICT (deactivated), APPROVAL_REQUIRED.

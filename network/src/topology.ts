@@ -291,6 +291,7 @@ export function demoUsers(org: PeerOrgSpec): { id: string; role: string; departm
         { id: `${slug}-attending-1`, role: 'attending', department: 'cardiology' },
         { id: `${slug}-intern-1`, role: 'intern', department: 'cardiology' },
         { id: `${slug}-nurse-1`, role: 'nurse', department: 'oncology' },
+        { id: `${slug}-ethics-1`, role: 'ethics' },
       ];
     case 'research':
       return [

@@ -304,6 +304,12 @@ describe('the MedLedger story through the REST gateways', () => {
     assert.match(text, /Condition/);
     assert.ok(!text.includes(CANARY_NAME), 'the researcher never sees the patient name');
     assert.ok(!text.includes('2025-03-14T09:30'), 'dates are coarsened');
+    assert.ok(!text.includes(patient.did.split(':').pop() ?? patient.did), 'no part of the patient DID');
+    assert.match(
+      text,
+      /"subject":\{"reference":"Patient\/[0-9a-f]{32}"\}/,
+      'the subject is a study pseudonym',
+    );
     const items = (dataset.body.items ?? []) as { resource: unknown }[];
     assert.ok(
       items.length > 0 && items.every((i) => i.resource !== null),

@@ -29,8 +29,8 @@ export const ErrorCode = {
    */
   STALE_PAYLOAD: 'STALE_PAYLOAD',
   /**
-   * The change moves a staff member between an administrative and any other role: one admin proposes
-   * it and a second active admin of the org approves it (two-person rule).
+   * The change moves a staff member between an administrative, an oversight (ethics) and any other
+   * role: one admin proposes it and a second active admin of the org approves it (two-person rule).
    */
   APPROVAL_REQUIRED: 'APPROVAL_REQUIRED',
   /** No granted, unexpired access event for this caller and record. */

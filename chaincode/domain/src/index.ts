@@ -19,3 +19,4 @@ export * from './schemas/health';
 export * from './schemas/bench';
 export * from './schemas/consortium';
 export * from './transactions';
+export * from './research';

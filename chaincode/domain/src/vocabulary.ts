@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Staff roles. Hospitals have admin/attending/intern/nurse; research institutes researchers; regulators auditors. */
-export const ROLES = ['admin', 'attending', 'intern', 'nurse', 'researcher', 'auditor'] as const;
+/**
+ * Staff roles. Hospitals have admin/attending/intern/nurse and `ethics` (a member of the hospital's
+ * ethics committee, who approves or rejects research studies for that hospital); research institutes
+ * researchers; regulators auditors.
+ */
+export const ROLES = ['admin', 'attending', 'intern', 'nurse', 'ethics', 'researcher', 'auditor'] as const;
 /** A staff role. */
 export type Role = (typeof ROLES)[number];
 /** zod: a staff role. */
@@ -9,7 +13,7 @@ export const roleSchema = z.enum(ROLES);
 
 /** Roles each kind of org may hold. */
 export const ROLES_BY_ORG_KIND = {
-  hospital: ['admin', 'attending', 'intern', 'nurse'],
+  hospital: ['admin', 'attending', 'intern', 'nurse', 'ethics'],
   research: ['admin', 'researcher'],
   regulator: ['admin', 'auditor'],
   other: ['admin'],
@@ -21,10 +25,26 @@ export const ROLES_BY_ORG_KIND = {
  */
 export const ADMINISTRATIVE_ROLES = ['admin'] as const satisfies readonly Role[];
 
-/** True when a role change crosses between administrative and other roles. */
+/**
+ * Roles that oversee others' work: an ethics committee member's approval releases a hospital's data to
+ * a study. Like the administrative roles, moving someone into or out of them needs two admins, so no
+ * single admin can seat a colleague on the committee that approves their own study.
+ */
+export const OVERSIGHT_ROLES = ['ethics'] as const satisfies readonly Role[];
+
+/** The class of a role for the two-person rule (a missing role counts as operational). */
+export function roleClass(role: Role | null): 'administrative' | 'oversight' | 'operational' {
+  if (role !== null && (ADMINISTRATIVE_ROLES as readonly Role[]).includes(role)) return 'administrative';
+  if (role !== null && (OVERSIGHT_ROLES as readonly Role[]).includes(role)) return 'oversight';
+  return 'operational';
+}
+
+/**
+ * True when a role change crosses between role classes (administrative, oversight, the others), which
+ * needs two admins.
+ */
 export function crossesAdministrativeBoundary(from: Role | null, to: Role): boolean {
-  const admin = (r: Role | null) => r !== null && (ADMINISTRATIVE_ROLES as readonly Role[]).includes(r);
-  return admin(from) !== admin(to);
+  return roleClass(from) !== roleClass(to);
 }
 
 /** Clinical roles that may write records and read content for treatment. */

@@ -262,6 +262,19 @@ export class Ledger {
     return key;
   }
 
+  /**
+   * The key of the research pseudonyms of `studyId` at custodian `mspId`: HMAC-SHA-256 under the
+   * custodian's collection key of a label and the study id (docs/deidentification.md, "The study key").
+   * Only the custodian's and the regulator's peers hold the collection key, so no researcher can
+   * compute it; every version of every record of one patient at this custodian gets one pseudonym per
+   * study, and another study gets another.
+   */
+  async studyPseudonymKey(mspId: string, studyId: string): Promise<Buffer> {
+    return createHmac('sha256', await this.#collectionKey(mspId))
+      .update(`medledger/study-pseudonym-key/v1\u0000${studyId}`)
+      .digest();
+  }
+
   /** HMAC-SHA-256 (hex) with an org's collection key. */
   async #keyed(mspId: string, value: string): Promise<string> {
     return createHmac('sha256', await this.#collectionKey(mspId))

@@ -191,6 +191,7 @@ function anchor(version: number, over: Record<string, unknown> = {}) {
     ...ANCHOR_METADATA,
     custodian: 'Hospital1MSP',
     contentHash: hex(`content ${String(version)}`),
+    hashAlgorithm: 'SHA-256',
     previousHash: version === 1 ? null : hex(`content ${String(version - 1)}`),
     authorDid: ATTENDING,
     txId: hex(`anchor ${String(version)}`),
@@ -451,6 +452,7 @@ const recordExamples: Record<string, OperationExample> = {
       matches: true,
       anchoredHash: hex('content 1'),
       computedHash: hex('content 1'),
+      hashAlgorithm: 'SHA-256',
     },
   },
   requestAccess: {
@@ -683,13 +685,12 @@ const researcherExamples: Record<string, OperationExample> = {
           accessId: hex('research access'),
           outcome: 'granted',
           reason: 'CONSENT',
+          // The allow-list's research form: codes without display, years, the study pseudonym.
           resource: {
-            ...CONDITION,
-            subject: {
-              extension: [
-                { url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'masked' },
-              ],
-            },
+            resourceType: 'Condition',
+            clinicalStatus: CONDITION.clinicalStatus,
+            code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+            subject: { reference: 'Patient/5d0f6c1e2b7a49d3a8e4f01c9b6d2e77' },
             recordedDate: '2026',
           },
           deidentified: true,

@@ -37,6 +37,7 @@ export function anchorFixture(input: Record<string, unknown>): Record<string, un
     level: input['level'] ?? 3,
     fhirResourceType: input['fhirResourceType'] ?? 'Condition',
     contentHash: input['contentHash'] ?? hashOf('content'),
+    hashAlgorithm: input['hashAlgorithm'] ?? 'SHA-256',
     previousHash: input['previousHash'] ?? null,
     authorDid: 'did:medledger:hospital1:doc1',
     txId: txId(),
@@ -283,6 +284,7 @@ function recordHandlers(): Record<string, FakeHandler> {
       recordId: i['recordId'],
       version: i['version'],
       contentHash: hashOf(JSON.stringify(i)),
+      hashAlgorithm: 'SHA-256',
       qualityStatus: 'accepted',
       reasons: [],
     }),
@@ -300,6 +302,7 @@ function recordHandlers(): Record<string, FakeHandler> {
       matches: true,
       anchoredHash: hashOf('x'),
       computedHash: hashOf('x'),
+      hashAlgorithm: 'SHA-256',
     }),
     'record:ReviewRecordQuality': (i) => anchorFixture(i),
     'record:EraseRecordContent': (i) => ({
@@ -307,6 +310,18 @@ function recordHandlers(): Record<string, FakeHandler> {
       erasures: [erasureFixture(i, false)],
     }),
     'record:PurgeStagedContent': (i) => erasureFixture(i, true),
+    // One version under a retired key-encryption key: the page a rotation starts from.
+    'record:ListWrappedDataKeys': () => ({
+      activeKeyId: 'kek-2',
+      keys: [{ recordId: 'rec-1', version: 1, kid: 'kek-1' }],
+      next: null,
+    }),
+    'record:RewrapDataKeys': (i) => ({
+      activeKeyId: 'kek-2',
+      rewrapped: (i['versions'] as unknown[]).length,
+      unchanged: 0,
+      missing: 0,
+    }),
   };
 }
 
@@ -331,16 +346,12 @@ function accessHandlers(): Record<string, FakeHandler> {
       recordId: i['recordId'],
       version: 1,
       contentHash: hashOf('x'),
-      // De-identified at the source: the patient reference is masked, as the chaincode does.
+      // De-identified at the source as the chaincode does: codes, years, the study pseudonym.
       resource: {
         resourceType: 'Condition',
-        id: 'c1',
-        code: { text: 'essential hypertension' },
-        subject: {
-          extension: [
-            { url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'masked' },
-          ],
-        },
+        code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+        subject: { reference: 'Patient/5d0f6c1e2b7a49d3a8e4f01c9b6d2e77' },
+        recordedDate: '2025',
       },
       salt: null,
       deidentified: true,

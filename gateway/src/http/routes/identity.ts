@@ -81,7 +81,7 @@ function staffRoutes(): RouteDef[] {
       path: '/v1/staff/{did}',
       operationId: 'updateStaff',
       summary:
-        'Change the role, department or status of another staff member (org admin); a change between admin and any other role answers 403 APPROVAL_REQUIRED: propose it instead',
+        'Change the role, department or status of another staff member (org admin); a change into or out of admin or ethics answers 403 APPROVAL_REQUIRED: propose it instead',
       tag: 'hospital',
       params: z.strictObject({ did: staffDidSchema }),
       body: updateStaffInput.omit({ did: true }),

@@ -1,0 +1,4 @@
+export * from './study-lifecycle';
+export * from './credit';
+export * from './merkle';
+export * from './contribution-points';

@@ -1,0 +1,4 @@
+export * from './model';
+export * from './anchor';
+export * from './protocol';
+export * from './coordinator';
