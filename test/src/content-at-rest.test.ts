@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { apiAs } from './support/api';
+import { onboardAttending } from './support/api';
 import { scanForCanaries } from './support/canary';
+import { assertScanSeesCustodianStore } from './support/leak-check';
 import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './support/fixtures';
 import { useNetwork } from './support/network';
 
@@ -21,15 +22,7 @@ describe('content encrypted at rest', () => {
     const info = network();
     const run = randomBytes(4).toString('hex');
     const canary = `Canary-${run} Patientname`;
-    const admin = await apiAs(info, 'Hospital1', 'hospital1-admin');
-    const doctorId = `at-rest-${run}`;
-    const onboarded = await admin.post('/v1/staff', {
-      enrollmentId: doctorId,
-      role: 'attending',
-      department: 'cardiology',
-    });
-    assert.equal(onboarded.status, 201, JSON.stringify(onboarded.body));
-    const doctor = await apiAs(info, 'Hospital1', doctorId);
+    const doctor = await onboardAttending(info, 'Hospital1', `at-rest-${run}`);
     const patientDid = `did:medledger:patient:at-rest-${run}`;
     const reg = await doctor.post('/v1/patients', newPatientRegistration(patientDid).body);
     assert.equal(reg.status, 201, JSON.stringify(reg.body));
@@ -37,19 +30,20 @@ describe('content encrypted at rest', () => {
     const resource = hypertensionCondition({ id: `cond-${run}`, patientRef: run, display: canary });
     const anchored = await doctor.post('/v1/records', diagnosisRecord(recordId, patientDid, resource));
     assert.equal(anchored.status, 201, JSON.stringify(anchored.body));
-    const anchor = anchored.body as { hashAlgorithm?: string };
+    const { record } = anchored.body as { record: { hashAlgorithm?: string } };
     const profile = process.env.MEDLEDGER_CRYPTO_PROFILE === 'sm' ? 'sm' : 'international';
-    assert.equal(anchor.hashAlgorithm, profile === 'sm' ? 'SM3' : 'SHA-256');
+    assert.equal(record.hashAlgorithm, profile === 'sm' ? 'SM3' : 'SHA-256');
 
     const access = await doctor.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' });
-    assert.equal(access.status, 201, JSON.stringify(access.body));
-    const { accessId } = access.body as { accessId: string };
+    assert.equal(access.status, 200, JSON.stringify(access.body));
+    const { accessId } = (access.body as { decision: { accessId: string } }).decision;
     const content = await doctor.get(`/v1/records/${recordId}/content?accessId=${accessId}`);
     assert.equal(content.status, 200, JSON.stringify(content.body));
     assert.ok(JSON.stringify(content.body).includes(canary), 'the custodian reads the content back');
 
     // Let every peer commit the blocks and flush its stores before reading their files.
     await sleep(2000);
+    assertScanSeesCustodianStore(info);
     // No custodian allowance: any canary of any suite in any peer file is content in clear.
     const hits = scanForCanaries(join(info.stateDir, 'nodes'), []);
     assert.deepEqual(

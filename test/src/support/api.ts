@@ -105,6 +105,22 @@ export async function apiAs(
   );
 }
 
+/** Onboards `doctorId` as a cardiology attending through `orgName`'s admin; their API client. */
+export async function onboardAttending(
+  info: NetworkInfo,
+  orgName: string,
+  doctorId: string,
+): Promise<ApiClient> {
+  const admin = await apiAs(info, orgName, `${orgName.toLowerCase()}-admin`);
+  const onboarded = await admin.post('/v1/staff', {
+    enrollmentId: doctorId,
+    role: 'attending',
+    department: 'cardiology',
+  });
+  assert.equal(onboarded.status, 201, JSON.stringify(onboarded.body));
+  return apiAs(info, orgName, doctorId);
+}
+
 /**
  * Options carrying a fresh proof of the patient's key (`Medledger-Patient-Proof`) that
  * `GET /v1/patients/{did}/access-log` requires at the gateway of `mspId`. Each proof is good once.

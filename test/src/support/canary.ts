@@ -29,6 +29,19 @@ function* files(dir: string): Generator<string> {
   }
 }
 
+/** The files under `dir` (relative to it) whose bytes hold `needle` (latin1, as the scan reads them). */
+export function filesHolding(dir: string, needle: string): string[] {
+  const out: string[] = [];
+  for (const file of files(dir)) {
+    try {
+      if (readFileSync(file).toString('latin1').includes(needle)) out.push(relative(dir, file));
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
 /** Where a canary was found. */
 export interface CanaryHit {
   readonly file: string;
