@@ -1,4 +1,5 @@
 import eslint from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // Declared boundaries (docs/architecture.md): other packages are reached through their package.json
@@ -21,10 +22,19 @@ const PROJECTION_READ = { group: ['**/read', '**/read/*'], message: 'the write s
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.medledger/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.medledger/**',
+      'bench/results/**',
+      'console/dist-web/**',
+      'console/test-results/**',
+    ],
+  },
   eslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.strictTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -34,8 +44,31 @@ export default tseslint.config(
     },
   },
   {
+    // What the web console runs in a browser: the rules of hooks, and no import of the Node-only
+    // domain entry.
+    files: ['console/src/app/**/*.{ts,tsx}', 'console/src/lib/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@medledger/domain',
+              message: 'a browser loads @medledger/domain/browser (types: `import type` from the main entry)',
+              allowTypeImports: true,
+            },
+          ],
+          patterns: [DEEP_IMPORT, TEST_SUPPORT],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/src/**/*.ts'],
-    ignores: ['**/*.test.ts', '**/testing/**'],
+    ignores: ['**/*.test.ts', '**/testing/**', 'console/src/app/**', 'console/src/lib/**'],
     rules: restrict(DEEP_IMPORT, TEST_SUPPORT),
   },
   {

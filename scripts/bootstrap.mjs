@@ -1,7 +1,8 @@
 // Every npm script's entry point: runs under Node 24 LTS (provisioned into the per-user cache when the
 // machine's Node is outside that range), installs npm packages when they are missing, stale or were
 // built for another Node, compiles every TypeScript project (and removes outputs whose source is
-// gone), then runs the given script under the same runtime:
+// gone), builds the web console when its sources changed, then runs the given script under the same
+// runtime:
 //
 //   node scripts/bootstrap.mjs [script.js [args...]]
 //
@@ -49,6 +50,8 @@ const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).
 const stale = pruneStaleOutputs(root, workspaces);
 if (stale.length > 0)
   console.error(`[medledger] removed ${stale.length} compiled files whose source is gone`);
+// The web console's bundle (Vite), rebuilt when its sources changed; the gateways serve it.
+run(process.execPath, [join(root, 'scripts', 'console-build.mjs')]);
 
 if (target !== undefined) {
   const result = spawnSync(process.execPath, [join(root, target), ...targetArgs], {

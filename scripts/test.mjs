@@ -7,9 +7,14 @@
 //   node scripts/test.mjs --all    everything
 //   node scripts/test.mjs --faults the fault, bad-input and leak suite under test/faults, then the
 //                                  hostile-insider suite under test/insiders (`npm run test:faults`)
+//
+// The real-network runs take the files that fit the running network (its network.json): the ordering
+// scenarios of its protocol (test/faults/raft/ or test/faults/bft/), and the checks of isolated hosts
+// (test/isolated/) only when it runs on them. MEDLEDGER_ORDERER=bft and MEDLEDGER_ISOLATED_HOSTS=1 choose
+// the network the run starts (see network/src/topology.ts).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,6 +68,7 @@ if (runUnit) {
       'fhir',
       'chaincode',
       'gateway',
+      'console',
       'network',
       'bench',
       'examples',
@@ -82,19 +88,30 @@ if (runE2e || runFaults) {
   if (!alreadyUp) run('starting the consortium for the end-to-end tests', process.execPath, [cli, 'start']);
   const faultsDir = join(root, 'test', 'dist', 'faults');
   const insidersDir = join(root, 'test', 'dist', 'insiders');
+  const networkFile = join(resolve(process.env.MEDLEDGER_HOME ?? join(root, '.medledger')), 'network.json');
+  const network = existsSync(networkFile) ? JSON.parse(readFileSync(networkFile, 'utf8')) : {};
+  const ordering = network.ordering ?? 'raft';
+  const skipped = [
+    ...['raft', 'bft'].filter((o) => o !== ordering).map((o) => join(faultsDir, o)),
+    ...(network.hosts === 'isolated' ? [] : [join(root, 'test', 'dist', 'isolated')]),
+  ];
+  const fits = (f) => !skipped.some((dir) => f.startsWith(`${dir}/`));
+  console.log(`[medledger] the network runs ${ordering} ordering on ${network.hosts ?? 'loopback'} hosts`);
   // The long fault suite and the insider cases that stop or swap consortium processes run only with
   // --faults; the end-to-end run has the other insider cases and the short versions of those
-  // (`insiders-short.test.ts`). The test runner takes the files in path order: the fault scenarios,
-  // their leak check (z-*, the canary name of the scenarios' content), then the insider cases (their
-  // own canary scans).
+  // (`insiders-short.test.ts`). The test runner takes the files in path order: the fault scenarios
+  // (of the network's ordering protocol), their leak check (z-*, the canary name of the scenarios'
+  // content), then the insider cases (their own canary scans).
   const faultsOnly = ['hole-3-anchor-rewrite', 'hole-5-canary', 'hole-6-colluders', 'regulator-outage'].map(
     (name) => join(insidersDir, `${name}.test.js`),
   );
-  const e2e = runFaults
-    ? [...findTests(faultsDir), ...findTests(insidersDir)]
-    : findTests(join(root, 'test', 'dist')).filter(
-        (f) => !f.startsWith(`${faultsDir}/`) && !faultsOnly.includes(f),
-      );
+  const e2e = (
+    runFaults
+      ? [...findTests(faultsDir), ...findTests(insidersDir)]
+      : findTests(join(root, 'test', 'dist')).filter(
+          (f) => !f.startsWith(`${faultsDir}/`) && !faultsOnly.includes(f),
+        )
+  ).filter(fits);
   const result = spawnSync(
     process.execPath,
     ['--test', '--test-concurrency=1', '--test-reporter=spec', ...e2e.map((f) => relative(root, f))],

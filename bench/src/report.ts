@@ -53,6 +53,8 @@ export interface BenchConfig {
   readonly gateways: readonly string[];
   readonly cpus: number;
   readonly node: string;
+  /** Fabric's `OrdererType` (`etcdraft` or `BFT`); absent in results written before BFT existed. */
+  readonly ordererType?: string;
   readonly [key: string]: unknown;
 }
 
@@ -130,7 +132,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Run ${results.startedAt} – ${results.finishedAt} (${results.wallClockS.toFixed(0)} s), ${String(c.cpus)} CPUs, Node ${c.node}.`,
     '',
-    `Configuration: BatchTimeout ${c.batchTimeout}, MaxMessageCount ${String(c.maxMessageCount)}, PreferredMaxBytes ${c.preferredMaxBytes}; endorsement policy \`${c.endorsementPolicy}\`; peers ${c.peers.join(', ')}; orderers ${c.orderers.join(', ')} (etcdraft); gateways ${c.gateways.join(', ')}.`,
+    `Configuration: BatchTimeout ${c.batchTimeout}, MaxMessageCount ${String(c.maxMessageCount)}, PreferredMaxBytes ${c.preferredMaxBytes}; endorsement policy \`${c.endorsementPolicy}\`; peers ${c.peers.join(', ')}; orderers ${c.orderers.join(', ')} (${c.ordererType ?? 'etcdraft'}); gateways ${c.gateways.join(', ')}.`,
     '',
     'Latency in ms from the HTTP request to the response that reports the commit (writes) or the data (reads); only VALID commits count. Failures: mvcc / timeouts / errors (rejections included). Ratio: throughput ratio to the baseline for closed-loop runs, baseline p50 ÷ scenario p50 for fixed-rate runs. Consortium CPU per op: CPU time of every process of the network (peers, orderers, chaincode servers, gateways) per successful operation; with 2 cores, 2,000 ms of CPU a second divided by it bounds what an idle machine could sustain.',
     '',

@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- --quick] [-- --out DIR] [-- --audit-events N]`: starts or reuses the local
- * consortium (honouring MEDLEDGER_BASE_PORT, MEDLEDGER_HOME and MEDLEDGER_BENCH_LOADER), runs every
- * scenario of the performance bars (docs/performance.md) against its REST gateways (and the audit log on the ledger through the SDK),
- * and writes `bench/results/latest.json` and `latest.md`. `--audit-events` sets how many synthetic
- * audit events the batch loader puts on the ledger (default 1,000,000; 10,000 with `--quick`).
+ * `npm run bench [-- --quick] [-- --out DIR] [-- --audit-events N] [-- --ordering raft,bft]`: starts or
+ * reuses the local consortium (honouring MEDLEDGER_BASE_PORT, MEDLEDGER_HOME and
+ * MEDLEDGER_BENCH_LOADER), runs every scenario of the performance bars (docs/performance.md) against its
+ * REST gateways (and the audit log on the ledger through the SDK), and writes `bench/results/latest.json`
+ * and `latest.md`. `--audit-events` sets how many synthetic audit events the batch loader puts on the
+ * ledger (default 1,000,000; 10,000 with `--quick`). `--ordering` runs the suite on a network of each
+ * protocol named instead, one after the other, and reports them side by side (orderings.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,17 +16,28 @@ import { command, runCommand } from '@medledger/cli-kit';
 import { BENCH_LOADER_FLAG, qualifiedName } from '@medledger/domain';
 import { mintToken } from '@medledger/gateway/auth';
 import {
+  basePortFromEnv,
   DEV_AUDIENCE,
   networkContext,
   runningNetworkInfo,
   startNetwork,
+  stateDir,
+  stopNetwork,
+  type NetworkContext,
   type NetworkInfo,
 } from '@medledger/network';
 
 import { adminContract, ensureAuditEvents, queryPatientAudit } from './audit-loader';
 import { networkCpuSeconds } from './cpu';
 import type { OutcomeKind } from './load';
-import { renderMarkdown, writeResults, type BenchConfig } from './report';
+import {
+  orderingNetworks,
+  parseOrderings,
+  renderComparison,
+  writeComparison,
+  type OrderingRun,
+} from './orderings';
+import { renderMarkdown, writeResults, type BenchConfig, type BenchResults } from './report';
 import {
   FULL_PLAN,
   QUICK_PLAN,
@@ -139,7 +152,8 @@ export function localTarget(info: NetworkInfo, config: BenchConfig, ledger?: Led
   const gateways: Record<string, string> = {};
   const mspIds: Record<string, string> = {};
   for (const org of info.orgs) {
-    gateways[org.name] = `http://127.0.0.1:${String(org.gatewayPort)}`;
+    // The address this machine reaches the gateway at (its org's own address on isolated hosts).
+    gateways[org.name] = org.gatewayUrl ?? `http://127.0.0.1:${String(org.gatewayPort)}`;
     mspIds[org.name] = org.mspId;
   }
   return {
@@ -208,18 +222,33 @@ const BENCH_COMMAND = command({
       value: 'N',
       description: 'synthetic audit events on the ledger (default 1,000,000; 10,000 with --quick)',
     },
+    ordering: {
+      type: 'string',
+      value: 'LIST',
+      description:
+        'raft, bft or raft,bft: run on a network of each protocol in turn (its own MEDLEDGER_HOME/orderings/<protocol>, base port +600 each) and report them side by side in latest-orderings.md',
+    },
   },
-  details: ['Honours MEDLEDGER_BASE_PORT, MEDLEDGER_HOME and MEDLEDGER_BENCH_LOADER like npm start.'],
-  examples: ['npm run bench -- --quick', 'node bench/dist/run.js --audit-events 100000 --out /tmp/bench'],
+  details: [
+    'Honours MEDLEDGER_BASE_PORT, MEDLEDGER_HOME and MEDLEDGER_BENCH_LOADER like npm start.',
+    'With --ordering, networks the bench starts are stopped again when their run ends; the caller network is not touched.',
+  ],
+  examples: [
+    'npm run bench -- --quick',
+    'node bench/dist/run.js --audit-events 100000 --out /tmp/bench',
+    'npm run bench -- --quick --ordering raft,bft',
+  ],
 });
 
-async function main(values: {
+interface BenchValues {
   quick: boolean;
   out: string;
   'audit-events': string | undefined;
-}): Promise<void> {
-  const t0 = performance.now();
-  const ctx = await benchNetworkContext();
+  ordering: string | undefined;
+}
+
+/** Starts (or reuses) the network of `ctx` and runs the whole suite against it. */
+async function benchNetwork(ctx: NetworkContext, values: BenchValues): Promise<BenchResults> {
   const info = await startNetwork(ctx);
   const { topology } = ctx;
   const config: BenchConfig = {
@@ -229,6 +258,7 @@ async function main(values: {
     endorsementPolicy: topology.chaincode.endorsementPolicy,
     peers: topology.peerOrgs.flatMap((o) => o.peerNodes.map((p) => p.name)),
     orderers: topology.ordererOrg.nodes.map((n) => n.name),
+    ordererType: topology.ordererType,
     gateways: info.orgs.map((o) => `${o.name} :${String(o.gatewayPort)}`),
     cpus: cpus().length,
     node: process.version,
@@ -239,13 +269,52 @@ async function main(values: {
     values['audit-events'] === undefined ? plan.auditEvents : Number(values['audit-events']);
   if (!Number.isInteger(auditEvents) || auditEvents < 0) throw new Error('--audit-events takes a count');
   const ledger = ledgerTarget(info);
-  const results = await runSuite(localTarget(info, config, ledger), { ...plan, auditEvents }).finally(() => {
+  return runSuite(localTarget(info, config, ledger), { ...plan, auditEvents }).finally(() => {
     ledger.close();
   });
-  const files = writeResults(values.out, results);
-  process.stdout.write(renderMarkdown(results));
+}
+
+/** `--ordering`: the suite on a network of each protocol in turn, then the side-by-side table. */
+async function benchOrderings(list: string, values: BenchValues): Promise<string[]> {
+  const startedAt = new Date().toISOString();
+  const networks = orderingNetworks(stateDir(), basePortFromEnv(), parseOrderings(list));
+  const runs: OrderingRun[] = [];
+  const written: string[] = [];
+  for (const net of networks) {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...net.env, [BENCH_LOADER_FLAG]: '1' };
+    const startedHere = runningNetworkInfo(env) === undefined;
+    process.stderr.write(
+      `[bench] ${net.ordering}: ${startedHere ? 'starting' : 'reusing'} the network in ${net.home} (base port ${String(net.basePort)})\n`,
+    );
+    const ctx = await networkContext(env);
+    try {
+      const results = await benchNetwork(ctx, values);
+      runs.push({ ordering: net.ordering, results });
+      written.push(writeResults(join(values.out, net.ordering), results).md);
+    } finally {
+      // A network left running would take CPU from the next protocol's run.
+      if (startedHere) await stopNetwork(ctx.topology, ctx.paths);
+    }
+  }
+  const comparison = { startedAt, finishedAt: new Date().toISOString(), quick: values.quick, runs };
+  process.stdout.write(renderComparison(comparison));
+  const files = writeComparison(values.out, comparison);
+  return [...written, files.json, files.md];
+}
+
+async function main(values: BenchValues): Promise<void> {
+  const t0 = performance.now();
+  let files: string[];
+  if (values.ordering === undefined) {
+    const results = await benchNetwork(await benchNetworkContext(), values);
+    const out = writeResults(values.out, results);
+    process.stdout.write(renderMarkdown(results));
+    files = [out.json, out.md];
+  } else {
+    files = await benchOrderings(values.ordering, values);
+  }
   process.stdout.write(
-    `\nwrote ${files.json} and ${files.md}; whole run ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+    `\nwrote ${files.join(', ')}; whole run ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
   );
 }
 

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { classify } from './http';
 import { writeResults, type BenchResults } from './report';
 import type { AuditLoadOutcome } from './audit-loader';
+import { sampleBenchConfig } from './testing/bench-config';
 import { QUICK_PLAN, runSuite, type BenchPlan, type BenchTarget, type LedgerAuditTarget } from './suite';
 
 /** A stand-in for a gateway: every write commits, every read answers, nothing is checked. */
@@ -57,17 +58,7 @@ describe('benchmark harness smoke run', () => {
     gateways: { Hospital1: url, Regulator: url },
     mspIds: { Hospital1: 'Hospital1MSP', Regulator: 'RegulatorMSP' },
     token: () => Promise.resolve('dev-token'),
-    config: {
-      batchTimeout: '20ms',
-      maxMessageCount: 500,
-      preferredMaxBytes: '2 MB',
-      endorsementPolicy: 'OutOf(2, ...)',
-      peers: ['peer0'],
-      orderers: ['orderer0'],
-      gateways: [url],
-      cpus: 2,
-      node: process.version,
-    },
+    config: sampleBenchConfig({ gateways: [url] }),
     stateFile: join(dir, stateName),
     projection: () =>
       Promise.resolve({

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type {
-  AccessDecision,
-  AuditEvent,
-  BreakGlassState,
-  ConsentState,
-  RecordAnchor,
+import {
+  CUSTODIANS_COLLECTION,
+  KeyFamily,
+  type AccessDecision,
+  type AuditEvent,
+  type BreakGlassState,
+  type ConsentState,
+  type RecordAnchor,
 } from '@medledger/domain';
 import { accessRecord, anchor, condition, readRecord, type PresentedConsent } from './testing/fixtures';
 import { studyPseudonym } from './deidentify';
@@ -221,13 +223,22 @@ void describe('AccessContract', () => {
     assert.notEqual(subject, `Patient/${saltKeyed}`);
   });
 
-  void it('when a researcher reads two records of one patient in a study, then both carry one pseudonym; another study gets another', async () => {
+  void it('when a researcher reads one patient at two custodians in a study, then every record carries one pseudonym; another study gets another', async () => {
     const w = await world(condition({ recordedDate: '2025-05-01' }));
     const researcher = await registerStaff(w.h, 'ResearchMSP', 'researcher', null);
     const second = await anchor(w.h, w.attending, w.patient, {
       resource: condition({ recordedDate: '2024-02-02' }),
     });
-    const subjects: string[] = [];
+    const attending2 = await registerStaff(w.h, 'Hospital2MSP', 'attending', 'cardiology');
+    const atHospital2 = await anchor(w.h, attending2, w.patient, {
+      resource: condition({ recordedDate: '2023-03-03' }),
+    });
+    const records = [w.record, second.anchor, atHospital2.anchor];
+    assert.deepEqual(
+      records.map((r) => r.custodian),
+      ['Hospital1MSP', 'Hospital1MSP', 'Hospital2MSP'],
+    );
+    const byStudy: string[][] = [];
     for (const studyId of [uid('study-a'), uid('study-b')]) {
       await w.h.submit(researcher, 'study:RegisterStudy', {
         studyId,
@@ -238,18 +249,32 @@ void describe('AccessContract', () => {
         ethicsApprovalRef: 'IRB-2025-002',
       });
       const consent = await grantConsent(w, { grantee: { kind: 'study', studyId }, purpose: 'research' });
-      for (const record of [w.record, second.anchor]) {
+      const subjects: string[] = [];
+      for (const record of records) {
         const d = await accessRecord(w.h, researcher, record, { purpose: 'research', studyId }, [consent]);
         assert.equal(d.outcome, 'granted');
         const content = await readRecord(w.h, researcher, record, d.accessId);
+        assert.ok(!JSON.stringify(content).includes(w.patient.did), 'the DID never reaches the researcher');
         subjects.push((content.resource.subject as { reference: string }).reference);
       }
+      byStudy.push(subjects);
     }
-    const [a1, a2, b1, b2] = subjects;
-    assert.equal(a1, a2, 'one patient, one study: one pseudonym across records');
-    assert.equal(b1, b2);
-    assert.notEqual(a1, b1, 'another study: another pseudonym');
-    assert.ok(!subjects.some((s) => s.includes(w.patient.did)));
+    const [a = [], b = []] = byStudy;
+    assert.equal(new Set(a).size, 1, 'one patient, one study, two custodians: one pseudonym');
+    assert.equal(new Set(b).size, 1);
+    assert.notEqual(a[0], b[0], 'another study: another pseudonym');
+    // The research org knows its cohort's DIDs; what it must never hold is the secret they are keyed by.
+    const secret = w.h.ledger.getCommittedPrivate(
+      CUSTODIANS_COLLECTION,
+      `\u0000${KeyFamily.studySecret}\u0000`,
+    );
+    assert.ok(secret?.length === 32);
+    const hex = secret.toString('hex');
+    assert.ok(w.h.ledger.orgView('Hospital2MSP').some((t) => t.includes(hex)));
+    assert.ok(
+      !w.h.ledger.orgView('ResearchMSP').some((t) => t.includes(hex)),
+      "no secret in the research org's peer view",
+    );
   });
 
   void it('when a regulator asks for content, then denied REGULATOR_NO_CONTENT', async () => {

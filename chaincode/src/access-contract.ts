@@ -10,6 +10,7 @@ import {
   reviewBreakGlassInput,
   sha256Hex,
   contentHashHex,
+  siteMayContribute,
   type AccessDecision,
   type AccessGrant,
   type AuditEvent,
@@ -36,9 +37,11 @@ import { deidentify, studyPseudonym } from './deidentify';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { anchorAt } from './record-view';
+import { loadGovernance } from './study-governance';
 import { readTransient } from './transient';
 
-function actorFacts(actor: Actor): ActorFacts {
+/** The facts of an actor an access decision reads. */
+export function actorFacts(actor: Actor): ActorFacts {
   return {
     did: actor.did,
     mspId: actor.mspId,
@@ -50,18 +53,24 @@ function actorFacts(actor: Actor): ActorFacts {
   };
 }
 
-async function studyFacts(ledger: Ledger, studyId: string | null): Promise<StudyFacts | null> {
+async function studyFacts(
+  ledger: Ledger,
+  studyId: string | null,
+  custodian: string,
+): Promise<StudyFacts | null> {
   const s = studyId === null ? undefined : await ledger.getStudy(studyId);
-  return s
-    ? {
-        studyId: s.studyId,
-        org: s.org,
-        categories: s.categories,
-        maxLevel: s.maxLevel,
-        periodStartMs: Date.parse(s.periodStart),
-        periodEndMs: Date.parse(s.periodEnd),
-      }
-    : null;
+  if (!s) return null;
+  // A study registered without sites (RegisterStudy) has no governance: its reference is its approval.
+  const loaded = await loadGovernance(ledger, s.studyId);
+  return {
+    studyId: s.studyId,
+    org: s.org,
+    categories: s.categories,
+    maxLevel: s.maxLevel,
+    periodStartMs: Date.parse(s.periodStart),
+    periodEndMs: Date.parse(s.periodEnd),
+    siteApproved: loaded === undefined || siteMayContribute(loaded.governance, custodian),
+  };
 }
 
 async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
@@ -69,10 +78,14 @@ async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
   return erasures.some((e) => !e.staged && e.version === anchor.version);
 }
 
-type ConsentTerms = NonNullable<AccessGrant['consentTerms']>;
+export type ConsentTerms = NonNullable<AccessGrant['consentTerms']>;
 
 /** A consent's terms as the decision reads them, revoked when its public revocation exists. */
-async function consentFacts(ledger: Ledger, consentId: string, terms: ConsentTerms): Promise<ConsentFacts> {
+export async function consentFacts(
+  ledger: Ledger,
+  consentId: string,
+  terms: ConsentTerms,
+): Promise<ConsentFacts> {
   return {
     consentId,
     grantee: terms.grantee,
@@ -91,7 +104,7 @@ async function consentFacts(ledger: Ledger, consentId: string, terms: ConsentTer
  * checking the patient's signature at the time) and whose hash is this signed grant's, and the grant
  * names this record's patient. Anything else is ignored, so presenting junk only loses the consent.
  */
-async function presentedConsents(
+export async function presentedConsents(
   ledger: Ledger,
   presented: readonly PresentedConsent[],
   patientDid: string,
@@ -191,7 +204,7 @@ export class AccessContract extends Contract {
       studyId: args.studyId ?? null,
       breakGlassReason: args.breakGlassReason ?? null,
       consents: consents.map((c) => c.facts),
-      study: await studyFacts(ledger, args.studyId ?? null),
+      study: await studyFacts(ledger, args.studyId ?? null, record.custodian),
       allowEmergencyAccess: prefs?.allowEmergencyAccess ?? true,
       nowMs: ledger.txMs,
     };
@@ -290,7 +303,8 @@ export class AccessContract extends Contract {
    * emergency access and the regulator not having found the break-glass access unjustified; the
    * content not erased. Research grants get content de-identified at source (the allow-list of
    * `deidentify.ts`), without the salt; the subject becomes the patient's pseudonym in the grant's
-   * study, keyed by the custodian's study key (`Ledger.studyPseudonymKey`, docs/deidentification.md).
+   * study, keyed by the consortium's study key (`Ledger.studyPseudonymKey`, docs/deidentification.md),
+   * so one patient is one subject across custodians.
    *
    * Never committed, and the one transaction that reads a clock: on the custodian's peer, the proposal
    * time the expiry is checked against must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the custodian's
@@ -300,11 +314,12 @@ export class AccessContract extends Contract {
    * peer's own MSP ID), and the chaincode's policy needs two orgs for every transaction, read-only ones
    * included. Submitted, it is refused by the second org's peer or invalidated (docs/threat-model.md).
    * Caller: the actor of the access grant. Reads: sealed `access`, `breakglass~review`, `record-patient`
-   * (research), the collection key; `staff`, `suspension`, `anchor`, `erasure`, `revocation`, `prefs`,
+   * (research), the collection key; custodians' `study-secret` (research); `staff`, `suspension`, `anchor`, `erasure`, `revocation`, `prefs`,
    * `study`; private `content`. Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED (with the reason code when a
    * rule now denies), EXPIRED, NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (erased, not the custodian's
    * peer, or no research form), CONTENT_MISMATCH (the decrypted content is not what was anchored, or does
    * not authenticate), KEY_UNAVAILABLE (the custodian's server lacks the key-encryption key),
+   * NOT_INITIALIZED (research, before the study secret),
    * PROPOSAL_TIME_SKEW (the proposal time is not the custodian's).
    */
   @Transaction(false)
@@ -353,7 +368,7 @@ export class AccessContract extends Contract {
         grant.consentId === null || terms === null
           ? []
           : [await consentFacts(ledger, grant.consentId, terms)],
-      study: await studyFacts(ledger, grant.studyId),
+      study: await studyFacts(ledger, grant.studyId, anchor.custodian),
       allowEmergencyAccess: prefs?.allowEmergencyAccess ?? true,
       nowMs: ledger.txMs,
     };
@@ -388,7 +403,7 @@ export class AccessContract extends Contract {
     const subject = await ledger.getRecordPatient(grant.custodian, grant.recordId);
     if (subject === undefined) return fail(ErrorCode.NOT_FOUND, grant.recordId);
     const resource = deidentify(envelope.resource, {
-      pseudonym: studyPseudonym(await ledger.studyPseudonymKey(grant.custodian, studyId), studyId, subject),
+      pseudonym: studyPseudonym(await ledger.studyPseudonymKey(studyId), studyId, subject),
       releaseYear: new Date(ledger.txMs).getUTCFullYear(),
     });
     if (!resource) return fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} has no research form`);

@@ -95,6 +95,7 @@ function oracle(
     ) {
       return denied('STUDY_INVALID');
     }
+    if (!s.siteApproved) return denied('STUDY_SITE_NOT_APPROVED');
     return byConsent(true);
   }
   const clinical = a.role === 'attending' || a.role === 'intern' || a.role === 'nurse';
@@ -160,6 +161,7 @@ const facts: fc.Arbitrary<AccessFacts> = fc
         maxLevel: level,
         periodStartMs: time,
         periodEndMs: time,
+        siteApproved: fc.boolean(),
       }),
       { nil: null },
     ),

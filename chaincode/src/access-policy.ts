@@ -52,6 +52,12 @@ export interface StudyFacts {
   maxLevel: Level;
   periodStartMs: number;
   periodEndMs: number;
+  /**
+   * The record's custodian may send data to the study now: the study is active and that hospital's
+   * ethics committee approved its current protocol (domain `siteMayContribute`). Always true for a
+   * study registered without sites.
+   */
+  siteApproved: boolean;
 }
 
 /** Everything an access decision depends on. Time is the transaction time. */
@@ -224,6 +230,12 @@ export const ACCESS_RULES: readonly Rule[] = [
     name: 'study must cover the record',
     when: (f) => f.purpose === 'research' && !studyValid(f),
     then: denyWith('STUDY_INVALID'),
+  },
+  {
+    // Data flows from a site only after its own committee's approval and the study's quorum.
+    name: 'study site must have approved',
+    when: (f) => f.purpose === 'research' && f.study?.siteApproved !== true,
+    then: denyWith('STUDY_SITE_NOT_APPROVED'),
   },
   {
     name: 'research by study consent',

@@ -1,11 +1,14 @@
 import {
   canonicalJson,
   consortiumCryptoOf,
+  custodiansCollection,
+  CUSTODIANS_COLLECTION,
   DEFAULT_CRYPTO_PROFILE,
   emptyInputSchema,
   ErrorCode,
   initConsortiumInput,
   installCollectionKeyTransient,
+  installStudySecretTransient,
   regulatorOf,
   sealedCollection,
   type Consortium,
@@ -22,10 +25,13 @@ function requireNodeAdmin(actor: Actor): void {
 }
 
 /**
- * The consortium as the chaincode knows it, and the sealed collections' keys: both written once at
- * deployment, before any other transaction can work.
+ * The consortium as the chaincode knows it, the sealed collections' keys and the custodians' study
+ * pseudonym secret: all written once at deployment, before any other transaction can work.
  */
-@Info({ title: 'ConsortiumContract', description: 'Consortium bootstrap: peer orgs and collection keys' })
+@Info({
+  title: 'ConsortiumContract',
+  description: 'Consortium bootstrap: peer orgs, collection keys, study pseudonym secret',
+})
 export class ConsortiumContract extends Contract {
   constructor() {
     super('consortium');
@@ -88,6 +94,31 @@ export class ConsortiumContract extends Contract {
     await ledger.installCollectionKey(actor.mspId, Buffer.from(collectionKey.key, 'hex'));
     ledger.emit('CollectionKeyInstalled', { org: actor.mspId, txId: ledger.txId, txTime: ledger.txTime });
     return canonicalJson({ collection: sealedCollection(actor.mspId), txId: ledger.txId });
+  }
+
+  /**
+   * Writes the consortium's study pseudonym secret (transient `studySecret`: `{key}`, 256 random bits
+   * hex chosen by the deployment) into the custodians' collection, once; research pseudonyms are keyed
+   * by studies' keys derived from it (docs/deidentification.md, "The study key"). Endorsed by every
+   * member of the collection (every hospital and the regulator), so the secret reaches no other org's
+   * peer. Caller: a NodeOU admin of a member org. Writes (custodians' collection): `study-secret`.
+   * Event: `StudySecretInstalled`. Errors: VALIDATION_FAILED, FORBIDDEN (not a member org's admin),
+   * NOT_INITIALIZED, ALREADY_EXISTS.
+   */
+  @Transaction()
+  @Returns('string')
+  public async InstallStudySecret(ctx: Context, input: string): Promise<string> {
+    parseInput(emptyInputSchema, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireNodeAdmin(actor);
+    const { orgs } = await ledger.consortium();
+    if (!orgs.includes(actor.mspId) || !custodiansCollection(orgs).members.includes(actor.mspId))
+      fail(ErrorCode.FORBIDDEN, actor.did);
+    const { studySecret } = readTransient(ledger, installStudySecretTransient);
+    await ledger.installStudySecret(Buffer.from(studySecret.key, 'hex'));
+    ledger.emit('StudySecretInstalled', { org: actor.mspId, txId: ledger.txId, txTime: ledger.txTime });
+    return canonicalJson({ collection: CUSTODIANS_COLLECTION, txId: ledger.txId });
   }
 
   /** The consortium. Caller: anyone of the channel. Reads: `consortium`. Errors: NOT_INITIALIZED. */

@@ -5,6 +5,7 @@ import { ConsentContract } from './consent-contract';
 import { ConsortiumContract } from './consortium-contract';
 import { HealthContract } from './health-contract';
 import { IdentityContract } from './identity-contract';
+import { ListingContract } from './listing-contract';
 import { RecordContract } from './record-contract';
 import { StudyContract } from './study-contract';
 
@@ -15,6 +16,7 @@ export { ConsentContract } from './consent-contract';
 export { ConsortiumContract } from './consortium-contract';
 export { HealthContract } from './health-contract';
 export { IdentityContract } from './identity-contract';
+export { ListingContract } from './listing-contract';
 export { RecordContract } from './record-contract';
 export { StudyContract } from './study-contract';
 
@@ -26,6 +28,7 @@ export const contracts = [
   ConsentContract,
   RecordContract,
   AccessContract,
+  ListingContract,
   StudyContract,
   AuditContract,
   BenchContract,

@@ -276,6 +276,8 @@ export const projectionConfigSchema = z.strictObject({
  * - `ledger`: see {@link ledgerConfigSchema} (commit tracking: one block stream or a status call per
  *   transaction).
  * - `cors`: `{ origins }`, allowed browser origins; empty (the default) means CORS is off.
+ * - `console`: `{ dir }`, the web console's build folder (default: the `@medledger/console` build;
+ *   `null`: no console).
  * - `logLevel`: pino level.
  */
 export const gatewayConfigSchema = z
@@ -319,6 +321,11 @@ export const gatewayConfigSchema = z
     timeouts: timeoutsConfigSchema.default(timeoutsConfigSchema.parse({})),
     ledger: ledgerConfigSchema.default(ledgerConfigSchema.parse({})),
     cors: z.strictObject({ origins: z.array(z.url()).default([]) }).default({ origins: [] }),
+    /**
+     * The web console served under `/console/`: `dir` is its build folder; unset, the build of the
+     * `@medledger/console` package beside the gateway (when built); `null` serves no console.
+     */
+    console: z.strictObject({ dir: path.nullable().optional() }).default({}),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /**
      * Testing only: honour the `Medledger-Failpoint` request header, which makes the process kill itself

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -65,5 +65,35 @@ describe('npm start on a machine where no source has Fabric', () => {
     // Nothing half-written: no state folder, no pid files, nothing in the cache.
     assert.ok(!existsSync(home));
     assert.deepEqual(filesUnder(cache), []);
+  });
+});
+
+describe('stopping and cleaning a network whose options the environment no longer asks for', () => {
+  it('when the state was generated for Raft and the environment asks for BFT, then clean removes it while status refuses', async () => {
+    const home = join(tempDir('clean-other-options'), 'home');
+    mkdirSync(join(home, 'logs'), { recursive: true });
+    writeFileSync(
+      join(home, 'topology-options.json'),
+      JSON.stringify({ ordering: 'raft', hosts: 'loopback' }),
+    );
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      MEDLEDGER_HOME: home,
+      MEDLEDGER_BASE_PORT: '29600',
+      MEDLEDGER_ORDERER: 'bft',
+    };
+    const cli = join(__dirname, 'cli.js');
+    const status = await run(process.execPath, [cli, 'status'], { env }).then(
+      () => assert.fail('status served a Raft state as BFT'),
+      (err: unknown) => err as { code: number; stderr: string },
+    );
+    assert.equal(status.code, 1);
+    assert.match(status.stderr, /generated with ordering raft, hosts loopback/);
+    assert.ok(existsSync(home), 'status left the state alone');
+
+    const clean = await run(process.execPath, [cli, 'clean'], { env });
+    assert.match(clean.stdout, /removed/);
+    assert.ok(!existsSync(home), 'clean removed the state');
   });
 });

@@ -1,7 +1,6 @@
 import { command, runProgram } from '@medledger/cli-kit';
 
-import { StatePaths, stateDir } from './paths';
-import { basePortFromEnv, defaultTopologySpec, resolveTopology, topologySpecFromEnv } from './topology';
+import { defaultTopologySpec, resolveTopology } from './topology';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
@@ -12,6 +11,7 @@ import { mintDevToken } from './gateways';
 import { FABRIC_CA_VERSION, FABRIC_VERSION, repoRoot } from './paths';
 import {
   cleanNetwork,
+  currentTopology,
   generate,
   networkContext,
   processStatus,
@@ -25,13 +25,23 @@ function printInfo(info: NetworkInfo): void {
   for (const o of info.orderers)
     rows.push([o.name, `${o.address} (admin ${o.adminPort}, ops ${o.operationsPort})`]);
   for (const org of info.orgs) {
+    const ip = org.ip ?? '127.0.0.1';
     for (const p of org.peers) rows.push([p.name, `${p.address} (ops ${p.operationsPort})`]);
     rows.push([`${org.name} CA`, `${org.caUrl} (${org.users.length} people enrolled)`]);
-    rows.push([`${org.name} chaincode server`, `127.0.0.1:${org.chaincodeServerPort}`]);
-    rows.push([`${org.name} REST gateway`, `http://127.0.0.1:${org.gatewayPort}`]);
+    rows.push([`${org.name} chaincode server`, `${ip}:${org.chaincodeServerPort}`]);
+    rows.push([`${org.name} REST gateway`, org.gatewayUrl ?? `http://${ip}:${org.gatewayPort}`]);
   }
   const width = Math.max(...rows.map((r) => (r[0] ?? '').length));
+  const ordering =
+    info.ordering === 'bft'
+      ? `BFT ordering (${String(info.orderers.length)} orderers)`
+      : `Raft ordering (${String(info.orderers.length)} orderers)`;
+  const hosts =
+    info.hosts === 'isolated'
+      ? 'isolated hosts: each org and the orderers in a network namespace of its own'
+      : 'every process on loopback';
   console.log(`\nMedLedger consortium on channel ${info.channel}, chaincode ${info.chaincode}`);
+  console.log(`  ${ordering}; ${hosts}`);
   for (const [what, where] of rows) console.log(`  ${(what ?? '').padEnd(width)}  ${where ?? ''}`);
   if (info.benchLoader === true) {
     console.log(
@@ -49,9 +59,11 @@ const TOKEN_ORGS = defaultTopologySpec.peerOrgs.map((o) => o.name);
 export const NETWORK_CLI = {
   invocation: 'node network/dist/cli.js',
   summary:
-    'Runs the local MedLedger consortium: Fabric orderers, peers and CAs, chaincode servers and REST gateways, each a native process on loopback.',
+    'Runs the local MedLedger consortium: Fabric orderers, peers and CAs, chaincode servers and REST gateways, each a native process, on loopback or on isolated hosts.',
   details: [
-    'Environment: MEDLEDGER_HOME (state folder, default .medledger), MEDLEDGER_BASE_PORT (default 17000), MEDLEDGER_FABRIC_HOME (a Fabric 3.1.5 install). The npm scripts run these commands: npm start, npm stop, npm run network:status, npm run -s token -- ...',
+    'Environment: MEDLEDGER_HOME (state folder, default .medledger), MEDLEDGER_BASE_PORT (default 17000), MEDLEDGER_FABRIC_HOME (a Fabric 3.1.5 install).',
+    'MEDLEDGER_ORDERER=bft runs four BFT orderers instead of three Raft ones; MEDLEDGER_ISOLATED_HOSTS=1 runs each org, and the orderers, in a network namespace of its own, every address a host name (root and iproute2). Both are chosen when the state is first generated and recorded there; later commands need not repeat them.',
+    'The npm scripts run these commands: npm start, npm stop, npm run network:status, npm run -s token -- ...',
   ],
   examples: [
     'npm start',
@@ -65,6 +77,8 @@ export const NETWORK_CLI = {
       examples: [
         'npm start',
         'MEDLEDGER_BASE_PORT=18000 MEDLEDGER_HOME=/tmp/ml node network/dist/cli.js start',
+        'MEDLEDGER_ORDERER=bft npm start',
+        'MEDLEDGER_ISOLATED_HOSTS=1 npm start',
       ],
     }),
     stop: command({ summary: 'Stops every process that start started.', examples: ['npm stop'] }),
@@ -79,7 +93,7 @@ export const NETWORK_CLI = {
     generate: command({
       summary:
         'Writes certificates, the genesis block, node configs and chaincode packages without starting anything.',
-      examples: ['npm run network:generate'],
+      examples: ['npm run network:generate', 'MEDLEDGER_HOSTS=containers npm run network:generate'],
     }),
     deploy: command({
       summary:
@@ -87,7 +101,8 @@ export const NETWORK_CLI = {
       examples: ['npm run network:deploy'],
     }),
     compose: command({
-      summary: 'Regenerates docker-compose.yaml from the topology.',
+      summary:
+        'Regenerates docker-compose.yaml from the topology, for state generated with MEDLEDGER_HOSTS=containers.',
       examples: ['npm run network:compose'],
     }),
     token: command({
@@ -135,11 +150,8 @@ export const NETWORK_CLI = {
   },
 } as const;
 
-function state() {
-  return {
-    topology: resolveTopology(topologySpecFromEnv(), basePortFromEnv()),
-    paths: new StatePaths(stateDir()),
-  };
+function state(options: { asRecorded?: boolean } = {}) {
+  return currentTopology(process.env, options);
 }
 
 if (require.main === module) {
@@ -154,14 +166,14 @@ if (require.main === module) {
         console.log(`[medledger] up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       },
       stop: async () => {
-        const { topology, paths } = state();
+        const { topology, paths } = state({ asRecorded: true });
         const stopped = await stopNetwork(topology, paths);
         console.log(
           stopped.length ? `[medledger] stopped ${stopped.join(', ')}` : '[medledger] nothing was running',
         );
       },
       clean: async () => {
-        const { topology, paths } = state();
+        const { topology, paths } = state({ asRecorded: true });
         await cleanNetwork(topology, paths);
         console.log(`[medledger] stopped everything and removed ${paths.root}`);
       },
@@ -182,12 +194,14 @@ if (require.main === module) {
         );
         const boot = await bootstrapConsortium(ctx.topology, ctx.paths);
         console.log(
-          `[medledger] consortium ${boot.consortium}, collection keys ${JSON.stringify(boot.keys)}`,
+          `[medledger] consortium ${boot.consortium}, collection keys ${JSON.stringify(boot.keys)}, study secret ${boot.studySecret}`,
         );
       },
       compose: () => {
         const file = join(repoRoot, 'docker-compose.yaml');
-        writeFileSync(file, renderCompose(state().topology));
+        const { topology } = state();
+        const options = { ...topology.options, hosts: 'containers' as const };
+        writeFileSync(file, renderCompose(resolveTopology(defaultTopologySpec, topology.basePort, options)));
         console.log(`[medledger] wrote ${file}`);
       },
       token: async (values) => {

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildGoModule } from './binaries';
+import { BFT_REPLICATION } from './render';
 import { cacheDir, FABRIC_CA_VERSION, FABRIC_VERSION } from './paths';
-import { ORG_SERVICE_HOSTS } from './render';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers } from './topology';
 
@@ -12,12 +12,19 @@ import { allPeers } from './topology';
  * `docker-compose.yaml` for container deployments: the same topology as the native network, on the
  * official Hyperledger images, with the chaincode servers and REST gateways built from this repository.
  *
- * Every service uses the host's network, so addresses, ports, the genesis block (consenters and anchor
- * peers on 127.0.0.1) and the chaincode packages are the very ones the native network uses: the two
- * deployments cannot drift apart. The crypto material, genesis block and packages come from
- * `npm run network:generate`, mounted read-only from `.medledger/`.
+ * The services share one user-defined network, `medledger`, where each is reached by its topology host
+ * name (`peer0.hospital1.medledger.local`, `orderer0.orderer.medledger.local`, ...: a network alias of
+ * the service, and the name its TLS certificates carry) and by its service name. So the topology must
+ * be resolved for containers (`hosts: 'containers'`): every address a service dials is a host name,
+ * every process listens on all of its container's addresses, and the ports the tools on the host need
+ * are published on 127.0.0.1 (orderers' main and admin ports, peers, CAs); the REST gateways' ports are
+ * published on every address of the host. The crypto material, genesis block and packages come from
+ * `MEDLEDGER_HOSTS=containers npm run network:generate`, mounted read-only from `.medledger/`.
  */
 export function renderCompose(topology: Topology): string {
+  if (topology.options.hosts !== 'containers') {
+    throw new Error('docker-compose.yaml is rendered from a topology resolved for containers');
+  }
   const services: Record<string, unknown> = {};
   for (const node of topology.ordererOrg.nodes) services[node.shortName] = ordererService(topology, node);
   for (const org of topology.peerOrgs) services[`ca-${org.slug}`] = caService(org);
@@ -33,29 +40,45 @@ export function renderCompose(topology: Topology): string {
   }
   const header = [
     '# Generated from network/src/topology.ts by `npm run network:compose`; do not edit by hand.',
-    '# Prepare the state first with `npm run network:generate` (certificates, genesis block, packages),',
-    '# then `docker compose up -d` and `npm run network:deploy` (channel join, chaincode lifecycle with the',
-    '# sealed collections config, and the consortium and collection keys on the ledger).',
+    '# Prepare the state first with `MEDLEDGER_HOSTS=containers npm run network:generate` (certificates,',
+    '# genesis block and packages naming the hosts below), then `docker compose up -d` and',
+    '# `npm run network:deploy` (channel join, chaincode lifecycle with the sealed collections config, and',
+    '# the consortium and collection keys on the ledger).',
     '',
   ].join('\n');
-  return header + stringify({ name: 'medledger', services, volumes }, { lineWidth: 0, nullStr: '' });
+  const networks = { [NETWORK]: { name: NETWORK, driver: 'bridge' } };
+  return (
+    header + stringify({ name: 'medledger', services, networks, volumes }, { lineWidth: 0, nullStr: '' })
+  );
 }
 
 const STATE = './.medledger';
 const CRYPTO = '/var/hyperledger/crypto';
+const NETWORK = 'medledger';
+
+/** The service's place on the network: its host name as an alias, so TLS names and DNS agree. */
+function onNetwork(host: string): Record<string, unknown> {
+  return { hostname: host, networks: { [NETWORK]: { aliases: [host] } } };
+}
+
+/** Ports the host's tools use, published on the host's loopback only. */
+function hostOnly(ports: readonly number[]): string[] {
+  return ports.map((p) => `127.0.0.1:${String(p)}:${String(p)}`);
+}
 
 function ordererService(topology: Topology, node: OrdererNode): unknown {
   const dir = `${CRYPTO}/ordererOrganizations/${topology.ordererOrg.domain}/orderers/${node.name}`;
   const tlsCa = `${CRYPTO}/ordererOrganizations/${topology.ordererOrg.domain}/tlsca/tlsca.${topology.ordererOrg.domain}-cert.pem`;
   const clientRoots = [tlsCa, ...topology.peerOrgs.map((org) => peerTlsCa(org))];
+  const listen = topology.ordererOrg.listenHost;
   return {
     image: `hyperledger/fabric-orderer:${FABRIC_VERSION}`,
     container_name: node.name,
-    network_mode: 'host',
+    ...onNetwork(node.host),
     restart: 'unless-stopped',
     environment: {
       FABRIC_LOGGING_SPEC: 'info',
-      ORDERER_GENERAL_LISTENADDRESS: '127.0.0.1',
+      ORDERER_GENERAL_LISTENADDRESS: listen,
       ORDERER_GENERAL_LISTENPORT: String(node.port),
       ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
       ORDERER_GENERAL_LOCALMSPID: topology.ordererOrg.mspId,
@@ -70,18 +93,27 @@ function ordererService(topology: Topology, node: OrdererNode): unknown {
       ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: `${dir}/tls/server.key`,
       ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${dir}/tls/ca.crt]`,
       ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
-      ORDERER_ADMIN_LISTENADDRESS: `127.0.0.1:${node.adminPort}`,
+      ORDERER_ADMIN_LISTENADDRESS: `${listen}:${String(node.adminPort)}`,
       ORDERER_ADMIN_TLS_ENABLED: 'true',
       ORDERER_ADMIN_TLS_CERTIFICATE: `${dir}/tls/server.crt`,
       ORDERER_ADMIN_TLS_PRIVATEKEY: `${dir}/tls/server.key`,
       ORDERER_ADMIN_TLS_ROOTCAS: `[${dir}/tls/ca.crt]`,
       ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
       ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${dir}/tls/ca.crt]`,
-      ORDERER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${node.operationsPort}`,
+      ORDERER_OPERATIONS_LISTENADDRESS: `${listen}:${String(node.operationsPort)}`,
       ORDERER_METRICS_PROVIDER: 'prometheus',
       ORDERER_FILELEDGER_LOCATION: '/var/hyperledger/production/orderer',
+      ...(topology.ordererType === 'BFT'
+        ? {
+            ORDERER_CONSENSUS_WALDIR: '/var/hyperledger/production/orderer/smartbft/wal',
+            ORDERER_GENERAL_CLUSTER_REPLICATIONPOLICY: BFT_REPLICATION.policy,
+            ORDERER_GENERAL_CLUSTER_REPLICATIONPULLTIMEOUT: BFT_REPLICATION.pullTimeout,
+            ORDERER_GENERAL_CLUSTER_REPLICATIONRETRYTIMEOUT: BFT_REPLICATION.retryTimeout,
+          }
+        : {}),
     },
     volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${node.shortName}-data:/var/hyperledger/production`],
+    ports: hostOnly([node.port, node.adminPort]),
     healthcheck: tcpHealthcheck(node.port),
   };
 }
@@ -92,15 +124,15 @@ function peerTlsCa(org: PeerOrg): string {
 
 function caService(org: PeerOrg): unknown {
   const orgDir = `${CRYPTO}/peerOrganizations/${org.domain}`;
-  const tls = `${orgDir}/peers/${ORG_SERVICE_HOSTS.ca}.${org.domain}/tls`;
+  const tls = `${orgDir}/peers/${org.ca.host}/tls`;
   return {
     image: `hyperledger/fabric-ca:${FABRIC_CA_VERSION}`,
     container_name: `ca.${org.domain}`,
-    network_mode: 'host',
+    ...onNetwork(org.ca.host),
     restart: 'unless-stopped',
     environment: {
       FABRIC_CA_SERVER_HOME: '/etc/hyperledger/fabric-ca-server',
-      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${org.caOperationsPort}`,
+      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${org.listenHost}:${String(org.caOperationsPort)}`,
     },
     // The bootstrap secret is read from the CA's state folder into the environment of the server
     // (FABRIC_CA_SERVER_BOOT), never written into this file nor onto a command line.
@@ -109,14 +141,15 @@ function caService(org: PeerOrg): unknown {
       '-c',
       [
         `export FABRIC_CA_SERVER_BOOT=registrar:$$(sed -n 's/.*"secret":"\\([^"]*\\)".*/\\1/p' /etc/hyperledger/fabric-ca-server/registrar.json) &&`,
-        'exec fabric-ca-server start --address 127.0.0.1',
-        `--port ${org.caPort} --ca.name ca-${org.slug}`,
+        `exec fabric-ca-server start --address ${org.listenHost}`,
+        `--port ${String(org.caPort)} --ca.name ca-${org.slug}`,
         `--ca.certfile ${orgDir}/ca/ca.${org.domain}-cert.pem --ca.keyfile ${orgDir}/ca/priv_sk`,
         `--tls.enabled --tls.certfile ${tls}/server.crt --tls.keyfile ${tls}/server.key`,
         `--tls.clientauth.type RequireAndVerifyClientCert --tls.clientauth.certfiles ${peerTlsCa(org)}`,
       ].join(' '),
     ],
     volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${STATE}/cas/${org.slug}:/etc/hyperledger/fabric-ca-server`],
+    ports: hostOnly([org.caPort]),
     healthcheck: tcpHealthcheck(org.caPort),
   };
 }
@@ -129,21 +162,22 @@ function peerService(topology: Topology, peer: PeerNode): unknown {
     ...topology.peerOrgs.map((o) => peerTlsCa(o)),
   ];
   const others = org.peerNodes.filter((p) => p !== peer);
+  const listen = org.listenHost;
   return {
     image: `hyperledger/fabric-peer:${FABRIC_VERSION}`,
     container_name: peer.name,
-    network_mode: 'host',
+    ...onNetwork(peer.host),
     restart: 'unless-stopped',
     environment: {
       FABRIC_LOGGING_SPEC: 'info',
       CORE_PEER_ID: peer.name,
-      CORE_PEER_NETWORKID: `medledger-${topology.basePort}`,
-      CORE_PEER_ADDRESS: peer.address,
-      CORE_PEER_LISTENADDRESS: peer.address,
-      CORE_PEER_CHAINCODEADDRESS: `127.0.0.1:${peer.chaincodePort}`,
-      CORE_PEER_CHAINCODELISTENADDRESS: `127.0.0.1:${peer.chaincodePort}`,
-      CORE_PEER_GOSSIP_BOOTSTRAP: others[0]?.address ?? peer.address,
-      CORE_PEER_GOSSIP_EXTERNALENDPOINT: peer.address,
+      CORE_PEER_NETWORKID: `medledger-${String(topology.basePort)}`,
+      CORE_PEER_ADDRESS: peer.endpoint,
+      CORE_PEER_LISTENADDRESS: `${listen}:${String(peer.port)}`,
+      CORE_PEER_CHAINCODEADDRESS: `${peer.dialHost}:${String(peer.chaincodePort)}`,
+      CORE_PEER_CHAINCODELISTENADDRESS: `${listen}:${String(peer.chaincodePort)}`,
+      CORE_PEER_GOSSIP_BOOTSTRAP: others[0]?.endpoint ?? peer.endpoint,
+      CORE_PEER_GOSSIP_EXTERNALENDPOINT: peer.endpoint,
       CORE_PEER_GOSSIP_USELEADERELECTION: String(org.peerNodes.length > 1),
       CORE_PEER_GOSSIP_ORGLEADER: String(org.peerNodes.length === 1),
       CORE_PEER_LOCALMSPID: org.mspId,
@@ -161,22 +195,28 @@ function peerService(topology: Topology, peer: PeerNode): unknown {
       CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
       // The image's core.yaml already registers Fabric's ccaas_builder, which accepts our packages.
       CORE_VM_ENDPOINT: '',
-      CORE_OPERATIONS_LISTENADDRESS: `127.0.0.1:${peer.operationsPort}`,
+      CORE_OPERATIONS_LISTENADDRESS: `${listen}:${String(peer.operationsPort)}`,
       CORE_METRICS_PROVIDER: 'prometheus',
+      ...(topology.ordererType === 'BFT'
+        ? {
+            CORE_PEER_DELIVERYCLIENT_BLOCKCENSORSHIPTIMEOUTKEY: topology.ordering.bft.peerCensorshipTimeout,
+          }
+        : {}),
     },
     volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${peer.shortName}-data:/var/hyperledger/production`],
+    ports: hostOnly([peer.port]),
     depends_on: topology.ordererOrg.nodes.map((n) => n.shortName),
     healthcheck: tcpHealthcheck(peer.port),
   };
 }
 
 function chaincodeService(org: PeerOrg): unknown {
-  const tls = `${CRYPTO}/peerOrganizations/${org.domain}/peers/${ORG_SERVICE_HOSTS.chaincode}.${org.domain}/tls`;
+  const tls = `${CRYPTO}/peerOrganizations/${org.domain}/peers/${org.chaincodeServer.host}/tls`;
   return {
     build: { context: '.', target: 'runtime' },
     image: 'medledger:local',
     container_name: `chaincode.${org.domain}`,
-    network_mode: 'host',
+    ...onNetwork(org.chaincodeServer.host),
     restart: 'unless-stopped',
     working_dir: '/app/chaincode',
     // fabric-shim's getMspID() reads it (a peer would set it for chaincode it launches).
@@ -187,7 +227,7 @@ function chaincodeService(org: PeerOrg): unknown {
       '-c',
       [
         'exec node /app/node_modules/fabric-shim/cli server',
-        `--chaincode-address 127.0.0.1:${org.chaincodeServerPort}`,
+        `--chaincode-address ${org.listenHost}:${String(org.chaincodeServerPort)}`,
         `--chaincode-id "$$(cat /var/hyperledger/chaincode/package-id)"`,
         `--chaincode-tls-cert-file ${tls}/server.crt --chaincode-tls-key-file ${tls}/server.key`,
         `--chaincode-tls-client-cacert-file ${tls}/ca.crt --module-path /app/chaincode`,
@@ -202,19 +242,21 @@ function gatewayService(org: PeerOrg): unknown {
   return {
     image: 'medledger:local',
     container_name: `gateway.${org.domain}`,
-    network_mode: 'host',
+    ...onNetwork(org.gateway.host),
     restart: 'unless-stopped',
     working_dir: '/app',
     command: ['node', 'gateway/dist/server.js'],
     environment: { MEDLEDGER_GATEWAY_CONFIG: `/app/.medledger/gateways/${org.slug}/config.json` },
     volumes: [`${STATE}:/app/.medledger`],
+    // The REST API: the one port published on every address of the host.
+    ports: [`${String(org.gatewayPort)}:${String(org.gatewayPort)}`],
     depends_on: [...org.peerNodes.map((p) => p.shortName), `ca-${org.slug}`, `chaincode-${org.slug}`],
     healthcheck: {
       test: [
         'CMD',
         'node',
         '-e',
-        `fetch('http://127.0.0.1:${org.gatewayPort}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
+        `fetch('http://127.0.0.1:${String(org.gatewayPort)}/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
       ],
       interval: '10s',
       timeout: '3s',
@@ -223,9 +265,10 @@ function gatewayService(org: PeerOrg): unknown {
   };
 }
 
+/** Inside the container: every process listens on all of the container's addresses, loopback included. */
 function tcpHealthcheck(port: number): unknown {
   return {
-    test: ['CMD-SHELL', `bash -c '</dev/tcp/127.0.0.1/${port}' || nc -z 127.0.0.1 ${port}`],
+    test: ['CMD-SHELL', `bash -c '</dev/tcp/127.0.0.1/${String(port)}' || nc -z 127.0.0.1 ${String(port)}`],
     interval: '10s',
     timeout: '3s',
     retries: 6,

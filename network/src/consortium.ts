@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, signers, type Gateway } from '@hyperledger/fabric-gateway';
 import {
@@ -12,10 +13,12 @@ import {
   ErrorCode,
   parseChaincodeError,
   qualifiedName,
+  regulatorOf,
   transactions,
   type Consortium,
 } from '@medledger/domain';
 import { rotateKeyring } from './keyrings';
+import { submitAlreadyOrdered } from '@medledger/gateway/commits';
 import type { StatePaths } from './paths';
 import type { PeerOrg, Topology } from './topology';
 
@@ -27,6 +30,36 @@ function codeOf(err: unknown): string | undefined {
     if (parsed) return parsed.code;
   }
   return undefined;
+}
+
+/**
+ * Whether a bootstrap write may have been ordered after all, so the step must look again: on BFT
+ * ordering a submit fails when orderers had already ordered the transaction through another orderer
+ * ("request already processed"), and a retry sent while that first copy was still being committed
+ * loses to it at validation (a CommitError).
+ */
+function orderedMaybe(err: unknown): boolean {
+  return submitAlreadyOrdered(err) || (err instanceof Error && err.name === 'CommitError');
+}
+
+/**
+ * Runs one idempotent bootstrap step until it settles: `attempt` reads what the ledger holds and
+ * writes what is missing; a write that may have been ordered after all ({@link orderedMaybe}) is
+ * followed by another attempt once it had time to commit (that attempt finds the write and reports
+ * it as present). After `attempts` tries the last error stands.
+ */
+export async function settle<T>(
+  attempt: () => Promise<T>,
+  { attempts = 10, delayMs = 1000 }: { attempts?: number; delayMs?: number } = {},
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (n >= attempts || !orderedMaybe(err)) throw err;
+      await sleep(delayMs);
+    }
+  }
 }
 
 /**
@@ -68,73 +101,104 @@ function connectAsAdmin(paths: StatePaths, org: PeerOrg): { gateway: Gateway; cl
 }
 
 /**
- * Writes the consortium (every peer org, and which is the regulator) and each org's sealed collection
- * key onto a freshly deployed chaincode; a ledger that has them is left as it is. Each key is 256 bits
- * from this process's random source, sent in the transient map to the org's and the regulator's
- * peers only: never written to a file, a command line or a block. The consortium record also names
- * the topology's crypto profile; a ledger of another profile stops the start. Returns what it did.
+ * Submits a write-once secret as `org`'s admin: 256 bits from this process's random source under
+ * `transientKey`, endorsed by the orgs the registry names, so the secret reaches only those peers and
+ * never a file, a command line or a block. `present` when the ledger has it already.
+ */
+async function installSecret(
+  topology: Topology,
+  paths: StatePaths,
+  org: PeerOrg,
+  name: 'InstallCollectionKey' | 'InstallStudySecret',
+  transientKey: 'collectionKey' | 'studySecret',
+): Promise<'written' | 'present'> {
+  const conn = connectAsAdmin(paths, org);
+  try {
+    const contract = conn.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
+    return await settle(async () => {
+      try {
+        await contract.submit(qualifiedName(name), {
+          arguments: ['{}'],
+          transientData: { [transientKey]: canonicalJson({ key: randomBytes(32).toString('hex') }) },
+          endorsingOrganizations: endorsingOrgs(transactions[name].endorsement, {
+            caller: org.mspId,
+            orgs: topology.peerOrgs.map((o) => o.mspId),
+          }),
+        });
+        return 'written';
+      } catch (err) {
+        if (codeOf(err) !== ErrorCode.ALREADY_EXISTS) throw err;
+        return 'present';
+      }
+    });
+  } finally {
+    conn.close();
+  }
+}
+
+/**
+ * Writes the consortium (every peer org, which is the regulator, and the topology's crypto profile),
+ * each org's sealed collection key and, as the regulator, the custodians' study pseudonym secret onto a
+ * freshly deployed chaincode; a ledger that has them is left as it is (one that lacks only the study
+ * secret, deployed before it, gets it here). Each secret goes to its collection's members' peers only.
+ * A ledger of another crypto profile stops the start. Returns what it did.
  */
 export async function bootstrapConsortium(
   topology: Topology,
   paths: StatePaths,
-): Promise<{ consortium: 'written' | 'present'; keys: Record<string, 'written' | 'present'> }> {
+): Promise<{
+  consortium: 'written' | 'present';
+  keys: Record<string, 'written' | 'present'>;
+  studySecret: 'written' | 'present';
+}> {
   const orgs = topology.peerOrgs.map((o) => o.mspId);
   const [firstOrg] = topology.peerOrgs;
   if (firstOrg === undefined) throw new Error('the topology has no peer org');
-  let consortium: 'written' | 'present' = 'present';
+  let consortium: 'written' | 'present';
   const first = connectAsAdmin(paths, firstOrg);
   try {
     const contract = first.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
-    let current: Consortium | undefined;
-    try {
-      const bytes = await contract.evaluate(qualifiedName('GetConsortium'), { arguments: ['{}'] });
-      current = consortiumSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-    } catch (err) {
-      if (codeOf(err) !== ErrorCode.NOT_INITIALIZED) throw err;
-    }
-    if (current === undefined) {
-      await contract.submit(qualifiedName('InitConsortium'), {
-        arguments: [canonicalJson({ orgs, cryptoProfile: topology.cryptoProfile })],
-        endorsingOrganizations: endorsingOrgs(transactions.InitConsortium.endorsement, {
-          caller: firstOrg.mspId,
-          orgs,
-        }),
-      });
-      consortium = 'written';
-    } else if (canonicalJson([...current.orgs].sort()) !== canonicalJson([...orgs].sort())) {
-      throw new Error(
-        `the ledger's consortium (${current.orgs.join(', ')}) is not the topology's (${orgs.join(', ')})`,
-      );
-    } else if ((current.crypto?.profile ?? 'international') !== topology.cryptoProfile) {
-      throw new Error(
-        `the ledger's crypto profile is ${current.crypto?.profile ?? 'international'}, the topology's ${topology.cryptoProfile}: run \`npm run network:clean\``,
-      );
-    }
+    consortium = await settle(async () => {
+      let current: Consortium | undefined;
+      try {
+        const bytes = await contract.evaluate(qualifiedName('GetConsortium'), { arguments: ['{}'] });
+        current = consortiumSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+      } catch (err) {
+        if (codeOf(err) !== ErrorCode.NOT_INITIALIZED) throw err;
+      }
+      if (current === undefined) {
+        await contract.submit(qualifiedName('InitConsortium'), {
+          arguments: [canonicalJson({ orgs, cryptoProfile: topology.cryptoProfile })],
+          endorsingOrganizations: endorsingOrgs(transactions.InitConsortium.endorsement, {
+            caller: firstOrg.mspId,
+            orgs,
+          }),
+        });
+        return 'written';
+      }
+      if (canonicalJson([...current.orgs].sort()) !== canonicalJson([...orgs].sort())) {
+        throw new Error(
+          `the ledger's consortium (${current.orgs.join(', ')}) is not the topology's (${orgs.join(', ')})`,
+        );
+      }
+      if ((current.crypto?.profile ?? 'international') !== topology.cryptoProfile) {
+        throw new Error(
+          `the ledger's crypto profile is ${current.crypto?.profile ?? 'international'}, the topology's ${topology.cryptoProfile}: run \`npm run network:clean\``,
+        );
+      }
+      return 'present';
+    });
   } finally {
     first.close();
   }
   const keys: Record<string, 'written' | 'present'> = {};
   for (const org of topology.peerOrgs) {
-    const conn = connectAsAdmin(paths, org);
-    try {
-      const contract = conn.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
-      await contract.submit(qualifiedName('InstallCollectionKey'), {
-        arguments: ['{}'],
-        transientData: { collectionKey: canonicalJson({ key: randomBytes(32).toString('hex') }) },
-        endorsingOrganizations: endorsingOrgs(transactions.InstallCollectionKey.endorsement, {
-          caller: org.mspId,
-          orgs,
-        }),
-      });
-      keys[org.mspId] = 'written';
-    } catch (err) {
-      if (codeOf(err) !== ErrorCode.ALREADY_EXISTS) throw err;
-      keys[org.mspId] = 'present';
-    } finally {
-      conn.close();
-    }
+    keys[org.mspId] = await installSecret(topology, paths, org, 'InstallCollectionKey', 'collectionKey');
   }
-  return { consortium, keys };
+  const regulator = topology.peerOrgs.find((o) => o.mspId === regulatorOf(orgs));
+  if (regulator === undefined) throw new Error('the topology has no regulator org');
+  const studySecret = await installSecret(topology, paths, regulator, 'InstallStudySecret', 'studySecret');
+  return { consortium, keys, studySecret };
 }
 
 /**

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { FabricInstall, FabricTool } from './binaries';
 import type { StatePaths } from './paths';
-import type { PeerNode, Topology } from './topology';
+import type { OrdererNode, PeerNode, Topology } from './topology';
 
 /** Runs a Fabric CLI tool and returns stdout; throws with stderr on failure. */
 export function runTool(
@@ -64,11 +64,11 @@ export function ordererFlags(topology: Topology, paths: StatePaths, peer: PeerNo
 }
 
 /** `osnadmin` flags for one orderer's admin endpoint (mutual TLS as the orderer org's admin). */
-export function osnadminFlags(topology: Topology, paths: StatePaths, adminPort: number): string[] {
+export function osnadminFlags(topology: Topology, paths: StatePaths, node: OrdererNode): string[] {
   const admin = paths.ordererAdminDir(topology);
   return [
     '-o',
-    `127.0.0.1:${adminPort}`,
+    `${node.ip}:${String(node.adminPort)}`,
     '--ca-file',
     paths.tlsCaCert(paths.ordererOrgDir(topology), topology.ordererOrg.domain),
     '--client-cert',

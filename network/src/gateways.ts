@@ -6,9 +6,9 @@ import { ensureOrgSigningKey, mintToken } from '@medledger/gateway/auth';
 import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
 import { caName, gatewayRegistrarSecret, readUserIdentity, registrarSecret } from './identities';
 import { repoRoot, type StatePaths } from './paths';
+import { inNamespace } from './hosts';
 import { treeFingerprint, type ProcessSpec } from './processes';
-import { ORG_SERVICE_HOSTS } from './render';
-import { demoUsers, type PeerOrg, type Topology } from './topology';
+import { demoUsers, ORG_SERVICE_HOSTS, type PeerOrg, type Topology } from './topology';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Issuer and audience of the dev tokens the local network's `npm run token` mints for an org. */
@@ -39,21 +39,21 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
   const tls = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.gateway), 'tls');
   const config = {
     org: { name: org.name, mspId: org.mspId },
-    listen: { host: '127.0.0.1', port: org.gatewayPort },
+    listen: { host: org.listenHost, port: org.gatewayPort },
     channel: topology.channel,
     chaincode: topology.chaincode.name,
     peers: topology.peerOrgs.flatMap((o) =>
       o.peerNodes.map((p) => ({
         name: p.name,
         mspId: o.mspId,
-        endpoint: p.address,
+        endpoint: p.endpoint,
         tlsRootCertPath: join(paths.peerNodeDir(p), 'tls', 'ca.crt'),
         local: p === org.peerNodes[0],
       })),
     ),
     tlsClient: { certPath: join(tls, 'server.crt'), keyPath: join(tls, 'server.key') },
     ca: {
-      url: `https://127.0.0.1:${org.caPort}`,
+      url: `https://${org.ca.endpoint}`,
       caName: caName(org),
       tlsRootCertPath: paths.tlsCaCert(paths.peerOrgDir(org), org.domain),
       registrar: { credentialsPath: registrarFile },
@@ -111,34 +111,37 @@ export async function importDemoUsers(paths: StatePaths, org: PeerOrg): Promise<
  */
 export function gatewayProcess(paths: StatePaths, org: PeerOrg, configFile: string): ProcessSpec {
   const name = `gateway-${org.slug}`;
-  return {
-    name,
-    command: process.execPath,
-    args: [join(repoRoot, 'gateway', 'dist', 'server.js')],
-    env: { PATH: process.env.PATH ?? '', MEDLEDGER_GATEWAY_CONFIG: configFile, NODE_ENV: 'production' },
-    cwd: repoRoot,
-    logFile: paths.logFile(name),
-    pidFile: paths.pidFile(name),
-    fingerprint: `${treeFingerprint([
-      join(repoRoot, 'gateway', 'dist'),
-      join(repoRoot, 'chaincode', 'domain', 'dist'),
-    ])}:${createHash('sha256').update(readFileSync(configFile)).digest('hex')}`,
-    ready: () =>
-      new Promise((resolve) => {
-        const req = request(
-          { host: '127.0.0.1', port: org.gatewayPort, path: '/healthz', method: 'GET', timeout: 2000 },
-          (res) => {
-            res.resume();
-            resolve(res.statusCode === 200);
-          },
-        );
-        req.on('timeout', () => req.destroy());
-        req.on('error', () => {
-          resolve(false);
-        });
-        req.end();
-      }),
-  };
+  return inNamespace(
+    {
+      name,
+      command: process.execPath,
+      args: [join(repoRoot, 'gateway', 'dist', 'server.js')],
+      env: { PATH: process.env.PATH ?? '', MEDLEDGER_GATEWAY_CONFIG: configFile, NODE_ENV: 'production' },
+      cwd: repoRoot,
+      logFile: paths.logFile(name),
+      pidFile: paths.pidFile(name),
+      fingerprint: `${treeFingerprint([
+        join(repoRoot, 'gateway', 'dist'),
+        join(repoRoot, 'chaincode', 'domain', 'dist'),
+      ])}:${createHash('sha256').update(readFileSync(configFile)).digest('hex')}`,
+      ready: () =>
+        new Promise((resolve) => {
+          const req = request(
+            { host: org.gateway.ip, port: org.gatewayPort, path: '/healthz', method: 'GET', timeout: 2000 },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode === 200);
+            },
+          );
+          req.on('timeout', () => req.destroy());
+          req.on('error', () => {
+            resolve(false);
+          });
+          req.end();
+        }),
+    },
+    org.namespace,
+  );
 }
 
 /**
@@ -179,7 +182,7 @@ export async function registerDemoPeople(
   org: PeerOrg,
   options: { gatewayUrl?: string; timeoutMs?: number } = {},
 ): Promise<{ registered: string[]; already: string[] }> {
-  const gatewayUrl = options.gatewayUrl ?? `http://127.0.0.1:${String(org.gatewayPort)}`;
+  const gatewayUrl = options.gatewayUrl ?? `http://${org.gateway.address}`;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const admin = await mintDevToken(paths, org, `${org.slug}-admin`, { ttlSeconds: 600 });
   const registered: string[] = [];

@@ -5,9 +5,9 @@ import { BENCH_LOADER_ATTRIBUTE } from '@medledger/domain';
 import type { FabricInstall } from './binaries';
 import { runTool } from './fabric-cli';
 import type { StatePaths } from './paths';
+import { inNamespace } from './hosts';
 import { httpsGet, type ProcessSpec, type TlsClient } from './processes';
-import { ORG_SERVICE_HOSTS } from './render';
-import { demoUsers, type PeerOrg } from './topology';
+import { demoUsers, ORG_SERVICE_HOSTS, type PeerOrg } from './topology';
 
 /**
  * The CA's home, readable by its owner only: it holds the bootstrap identity's secret (here and, in
@@ -101,7 +101,8 @@ export function orgTlsClient(paths: StatePaths, org: PeerOrg): TlsClient {
 /**
  * The org's Fabric CA. It signs with the org's CA key (the one cryptogen made and the channel's MSP
  * trusts), so people enrolled here are members of the org; it serves TLS with a certificate from the
- * org's TLS CA and requires client certificates from it.
+ * org's TLS CA (naming its host, `fabric-ca.<domain>`, and its address) and requires client
+ * certificates from it. On isolated hosts it runs in the org's namespace.
  */
 export function caProcess(install: FabricInstall, paths: StatePaths, org: PeerOrg): ProcessSpec {
   const orgDir = paths.peerOrgDir(org);
@@ -111,44 +112,47 @@ export function caProcess(install: FabricInstall, paths: StatePaths, org: PeerOr
   const keyFile = readdirSync(join(orgDir, 'ca')).find((f) => f.endsWith('_sk'));
   if (keyFile === undefined) throw new Error(`no CA key in ${join(orgDir, 'ca')}`);
   const client = orgTlsClient(paths, org);
-  return {
-    name,
-    command: install.bin('fabric-ca-server'),
-    args: [
-      'start',
-      '--home',
-      paths.caHome(org),
-      '--address',
-      '127.0.0.1',
-      '--port',
-      String(org.caPort),
-      '--ca.name',
-      caName(org),
-      '--ca.certfile',
-      paths.orgCaCert(orgDir, org.domain),
-      '--ca.keyfile',
-      join(orgDir, 'ca', keyFile),
-      '--tls.enabled',
-      '--tls.certfile',
-      join(tlsDir, 'server.crt'),
-      '--tls.keyfile',
-      join(tlsDir, 'server.key'),
-      '--tls.clientauth.type',
-      'RequireAndVerifyClientCert',
-      '--tls.clientauth.certfiles',
-      paths.tlsCaCert(orgDir, org.domain),
-    ],
-    env: {
-      PATH: process.env.PATH ?? '',
-      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${org.caOperationsPort}`,
-      // The bootstrap identity (`-b` on a command line would be readable by every local user).
-      FABRIC_CA_SERVER_BOOT: `${bootstrap.id}:${bootstrap.secret}`,
+  return inNamespace(
+    {
+      name,
+      command: install.bin('fabric-ca-server'),
+      args: [
+        'start',
+        '--home',
+        paths.caHome(org),
+        '--address',
+        org.listenHost,
+        '--port',
+        String(org.caPort),
+        '--ca.name',
+        caName(org),
+        '--ca.certfile',
+        paths.orgCaCert(orgDir, org.domain),
+        '--ca.keyfile',
+        join(orgDir, 'ca', keyFile),
+        '--tls.enabled',
+        '--tls.certfile',
+        join(tlsDir, 'server.crt'),
+        '--tls.keyfile',
+        join(tlsDir, 'server.key'),
+        '--tls.clientauth.type',
+        'RequireAndVerifyClientCert',
+        '--tls.clientauth.certfiles',
+        paths.tlsCaCert(orgDir, org.domain),
+      ],
+      env: {
+        PATH: process.env.PATH ?? '',
+        FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${org.listenHost}:${String(org.caOperationsPort)}`,
+        // The bootstrap identity (`-b` on a command line would be readable by every local user).
+        FABRIC_CA_SERVER_BOOT: `${bootstrap.id}:${bootstrap.secret}`,
+      },
+      cwd: paths.caHome(org),
+      logFile: paths.logFile(name),
+      pidFile: paths.pidFile(name),
+      ready: async () => (await httpsGet(`https://${org.ca.address}/cainfo`, client)).status === 200,
     },
-    cwd: paths.caHome(org),
-    logFile: paths.logFile(name),
-    pidFile: paths.pidFile(name),
-    ready: async () => (await httpsGet(`https://127.0.0.1:${org.caPort}/cainfo`, client)).status === 200,
-  };
+    org.namespace,
+  );
 }
 
 function caClientFlags(paths: StatePaths, org: PeerOrg): string[] {
@@ -177,7 +181,7 @@ function bootstrapClientHome(install: FabricInstall, paths: StatePaths, org: Pee
   const registrar = registrarSecret(paths, org);
   const home = join(paths.caHome(org), 'registrar-client');
   if (!existsSync(join(home, 'msp', 'signcerts'))) {
-    const url = `127.0.0.1:${org.caPort}`;
+    const url = org.ca.address;
     runCaClient(
       install,
       caClientCall(['enroll', '-H', home, ...caClientFlags(paths, org)], {
@@ -195,7 +199,7 @@ function bootstrapClientHome(install: FabricInstall, paths: StatePaths, org: Pee
  */
 export function enrollDemoUsers(install: FabricInstall, paths: StatePaths, org: PeerOrg): string[] {
   const registrarHome = bootstrapClientHome(install, paths, org);
-  const url = `127.0.0.1:${org.caPort}`;
+  const url = org.ca.address;
   const enrolled: string[] = [];
   for (const user of demoUsers(org)) {
     const userDir = join(paths.usersDir(org), user.id);
@@ -267,7 +271,7 @@ export function registerGatewayRegistrar(install: FabricInstall, paths: StatePat
   const marker = join(paths.caHome(org), 'gateway-registrar.registered');
   if (existsSync(marker)) return;
   const registrarHome = bootstrapClientHome(install, paths, org);
-  const url = `https://127.0.0.1:${org.caPort}`;
+  const url = `https://${org.ca.address}`;
   const flags = ['-u', url, '-H', registrarHome, ...caClientFlags(paths, org)];
   const alreadyThere = (err: unknown) => err instanceof Error && /already/i.test(err.message);
   try {
@@ -322,7 +326,7 @@ export function enrollBenchLoader(install: FabricInstall, paths: StatePaths, org
       id: benchLoaderId(org),
       type: 'admin',
       dir,
-      url: `127.0.0.1:${org.caPort}`,
+      url: org.ca.address,
       attrs: `${BENCH_LOADER_ATTRIBUTE}=true:ecert`,
     });
   }

@@ -8,4 +8,5 @@ export * from './lifecycle';
 export * from './identities';
 export * from './compose';
 export * from './gateways';
+export * from './hosts';
 export * from './consortium';

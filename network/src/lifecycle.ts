@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sealedCollections } from '@medledger/domain';
+import { chaincodeCollections } from '@medledger/domain';
 import type { FabricInstall } from './binaries';
 import { osnadminFlags, ordererFlags, peerAdminEnv, runTool } from './fabric-cli';
 import type { StatePaths } from './paths';
@@ -13,7 +13,7 @@ import { allPeers } from './topology';
 /** Joins every orderer to the channel through the channel participation API (no system channel). */
 export function joinOrderers(install: FabricInstall, topology: Topology, paths: StatePaths): void {
   for (const node of topology.ordererOrg.nodes) {
-    const flags = osnadminFlags(topology, paths, node.adminPort);
+    const flags = osnadminFlags(topology, paths, node);
     const list = runTool(install, 'osnadmin', ['channel', 'list', ...flags]);
     if (list.includes(`"name": "${topology.channel}"`) || list.includes(`"name":"${topology.channel}"`))
       continue;
@@ -233,12 +233,12 @@ export function isCommitted(install: FabricInstall, topology: Topology, paths: S
   }
   const parsed = JSON.parse(out.slice(out.indexOf('{'))) as { sequence?: number };
   if (parsed.sequence !== topology.chaincode.sequence) return false;
-  const missing = sealedCollections(topology.peerOrgs.map((o) => o.mspId))
+  const missing = chaincodeCollections(topology.peerOrgs.map((o) => o.mspId))
     .map((c) => c.name)
     .filter((name) => !new RegExp(`"name":\\s*"${name}"`).test(out));
   if (missing.length > 0) {
     throw new Error(
-      `the committed chaincode definition lacks the sealed collections ${missing.join(', ')}: this ledger predates them; run \`npm run network:clean\` and start again`,
+      `the committed chaincode definition lacks the collections ${missing.join(', ')}: this ledger predates them; run \`npm run network:clean\` and start again`,
     );
   }
   return true;

@@ -15,6 +15,7 @@ import {
   registerGatewayRegistrar,
 } from './identities';
 import { ensureKeyring } from './keyrings';
+import { inNamespace, setUpIsolatedHosts, tearDownIsolatedHosts } from './hosts';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode, type OrgPackage } from './lifecycle';
 import { repoRoot, StatePaths, stateDir } from './paths';
 import {
@@ -28,16 +29,23 @@ import {
   type ProcessSpec,
   type TlsClient,
 } from './processes';
-import { ORG_SERVICE_HOSTS, renderNodeConfigs } from './render';
+import { renderNodeConfigs } from './render';
 import {
   allPeers,
   basePortFromEnv,
+  DEFAULT_TOPOLOGY_OPTIONS,
   topologySpecFromEnv,
+  ORG_SERVICE_HOSTS,
+  parseTopologyOptions,
   resolveTopology,
+  settleTopologyOptions,
+  topologyOptionsFromEnv,
   type OrdererNode,
   type PeerNode,
   type PeerOrg,
+  type Reachable,
   type Topology,
+  type TopologyOptions,
 } from './topology';
 
 /** The folder of the project's own external builder for chaincode-as-a-service. */
@@ -55,9 +63,23 @@ export interface NetworkInfo {
    * written before it existed: read as false).
    */
   readonly benchLoader?: boolean;
+  /**
+   * The ordering protocol (`MEDLEDGER_ORDERER`) and how hosts are addressed (`MEDLEDGER_ISOLATED_HOSTS`)
+   * the network runs with (absent in files written before they existed: raft and loopback).
+   */
+  readonly ordering?: TopologyOptions['ordering'];
+  readonly hosts?: TopologyOptions['hosts'];
+  /**
+   * Every `address` and URL below is how this machine reaches the service (its IP address: 127.0.0.1,
+   * or its namespace's address on isolated hosts); `name` is its host name, which its certificates carry.
+   */
   readonly orderers: {
     name: string;
     address: string;
+    /** The IP address of the orderer's host. */
+    ip?: string;
+    /** The node's id in the BFT consenter mapping (what `consensus_BFT_leader_id` reports). */
+    consenterId?: number;
     adminPort: number;
     operationsPort: number;
     tlsCaCert: string;
@@ -65,9 +87,13 @@ export interface NetworkInfo {
   readonly orgs: {
     name: string;
     mspId: string;
+    /** The IP address of the org's host. */
+    ip?: string;
     caUrl: string;
     caName: string;
     tlsCaCert: string;
+    /** The org's REST gateway, e.g. `http://127.0.0.1:17102`. */
+    gatewayUrl?: string;
     gatewayPort: number;
     chaincodeServerPort: number;
     tlsClient: { cert: string; key: string };
@@ -90,12 +116,50 @@ export interface NetworkContext {
   readonly benchLoader: boolean;
 }
 
+/**
+ * The topology options the state in `paths` was generated for (`topology-options.json`), or undefined
+ * before anything was generated. State generated before the options existed is Raft on loopback.
+ */
+export function recordedTopologyOptions(paths: StatePaths): TopologyOptions | undefined {
+  if (!existsSync(paths.optionsFile))
+    return existsSync(paths.cryptoDir) ? DEFAULT_TOPOLOGY_OPTIONS : undefined;
+  const raw: unknown = JSON.parse(readFileSync(paths.optionsFile, 'utf8'));
+  const options = parseTopologyOptions(raw);
+  if (options === undefined)
+    throw new Error(`${paths.optionsFile} is not a topology options file: ${JSON.stringify(raw)}`);
+  return options;
+}
+
+/**
+ * The resolved topology and state folder of the network `env` names (`MEDLEDGER_HOME`,
+ * `MEDLEDGER_BASE_PORT`), with the options its state was generated for; the environment's
+ * `MEDLEDGER_ORDERER` and `MEDLEDGER_ISOLATED_HOSTS` choose them before the first generation and must
+ * agree with them after. With `asRecorded` (stopping and cleaning, which must work whatever the
+ * environment asks for next) the recorded options stand and the environment's are not checked.
+ */
+export function currentTopology(
+  env: NodeJS.ProcessEnv = process.env,
+  { asRecorded = false }: { asRecorded?: boolean } = {},
+): {
+  topology: Topology;
+  paths: StatePaths;
+} {
+  const paths = new StatePaths(stateDir(env));
+  const recorded = recordedTopologyOptions(paths);
+  const options =
+    asRecorded && recorded !== undefined
+      ? recorded
+      : settleTopologyOptions(recorded, topologyOptionsFromEnv(env), paths.root);
+  return { topology: resolveTopology(topologySpecFromEnv(env), basePortFromEnv(env), options), paths };
+}
+
 /** The network's context, with Fabric found or installed first (see binaries.ts for the sources). */
 export async function networkContext(env: NodeJS.ProcessEnv = process.env): Promise<NetworkContext> {
+  const { topology, paths } = currentTopology(env);
   return {
     install: await ensureFabric(env),
-    topology: resolveTopology(topologySpecFromEnv(env), basePortFromEnv(env)),
-    paths: new StatePaths(stateDir(env)),
+    topology,
+    paths,
     benchLoader: env[BENCH_LOADER_FLAG] === '1',
   };
 }
@@ -133,55 +197,70 @@ const nodeEnv = (cfgDir: string): Record<string, string> => ({
   FABRIC_LOGGING_SPEC: process.env.MEDLEDGER_FABRIC_LOGGING ?? 'warning',
 });
 
+/** An orderer; on isolated hosts in the orderers' namespace. */
 export function ordererProcess(ctx: NetworkContext, node: OrdererNode): ProcessSpec {
   const dir = ctx.paths.nodeDir(node.shortName);
-  return {
-    name: node.shortName,
-    command: ctx.install.bin('orderer'),
-    args: [],
-    env: nodeEnv(dir),
-    cwd: dir,
-    logFile: ctx.paths.logFile(node.shortName),
-    pidFile: ctx.paths.pidFile(node.shortName),
-    // The operations endpoint may answer before the admin (channel participation) endpoint listens.
-    ready: both(
-      healthzReady(node.operationsPort, ordererAdminTls(ctx)),
-      tlsHandshakeReady(node.adminPort, ordererAdminTls(ctx), false),
-    ),
-  };
+  return inNamespace(
+    {
+      name: node.shortName,
+      command: ctx.install.bin('orderer'),
+      args: [],
+      env: nodeEnv(dir),
+      cwd: dir,
+      logFile: ctx.paths.logFile(node.shortName),
+      pidFile: ctx.paths.pidFile(node.shortName),
+      // The operations endpoint may answer before the admin (channel participation) endpoint listens.
+      ready: both(
+        healthzReady(node.ip, node.operationsPort, ordererAdminTls(ctx)),
+        tlsHandshakeReady({ ...node, port: node.adminPort }, ordererAdminTls(ctx), false),
+      ),
+    },
+    ctx.topology.ordererOrg.namespace,
+  );
 }
 
+/** A peer; on isolated hosts in its org's namespace. */
 export function peerProcess(ctx: NetworkContext, peer: PeerNode): ProcessSpec {
   const dir = ctx.paths.nodeDir(peer.shortName);
-  return {
-    name: peer.shortName,
-    command: ctx.install.bin('peer'),
-    args: ['node', 'start'],
-    env: nodeEnv(dir),
-    cwd: dir,
-    logFile: ctx.paths.logFile(peer.shortName),
-    pidFile: ctx.paths.pidFile(peer.shortName),
-    // As with orderers, the operations endpoint can answer before the peer's own gRPC listener.
-    ready: both(
-      healthzReady(peer.operationsPort, peerAdminTls(ctx, peer.org)),
-      tlsHandshakeReady(peer.port, peerAdminTls(ctx, peer.org)),
-    ),
-  };
+  return inNamespace(
+    {
+      name: peer.shortName,
+      command: ctx.install.bin('peer'),
+      args: ['node', 'start'],
+      env: nodeEnv(dir),
+      cwd: dir,
+      logFile: ctx.paths.logFile(peer.shortName),
+      pidFile: ctx.paths.pidFile(peer.shortName),
+      // As with orderers, the operations endpoint can answer before the peer's own gRPC listener.
+      ready: both(
+        healthzReady(peer.ip, peer.operationsPort, peerAdminTls(ctx, peer.org)),
+        tlsHandshakeReady(peer, peerAdminTls(ctx, peer.org)),
+      ),
+    },
+    peer.org.namespace,
+  );
 }
 
 function both(a: () => Promise<boolean>, b: () => Promise<boolean>): () => Promise<boolean> {
   return async () => (await a()) && (await b());
 }
 
-/** Ready once a mutual-TLS handshake with the server on `port` succeeds (gRPC servers want h2). */
-function tlsHandshakeReady(port: number, tls: TlsClient, h2 = true): () => Promise<boolean> {
+/**
+ * Ready once a mutual-TLS handshake with the server at `ip:port` succeeds, its certificate naming its
+ * host (gRPC servers want h2).
+ */
+function tlsHandshakeReady(
+  server: Pick<Reachable, 'host' | 'ip' | 'port'>,
+  tls: TlsClient,
+  h2 = true,
+): () => Promise<boolean> {
   return () =>
     new Promise((resolve) => {
       const socket = tlsConnect({
-        host: '127.0.0.1',
-        port,
+        host: server.ip,
+        port: server.port,
         ...tls,
-        servername: 'localhost',
+        servername: server.host,
         ...(h2 ? { ALPNProtocols: ['h2'] } : {}),
       });
       socket.setTimeout(2000, () => {
@@ -198,57 +277,63 @@ function tlsHandshakeReady(port: number, tls: TlsClient, h2 = true): () => Promi
     });
 }
 
-/** The org's chaincode server (fabric-chaincode-node in server mode) that its peers dial. */
+/**
+ * The org's chaincode server (fabric-chaincode-node in server mode) that its peers dial; on isolated
+ * hosts in the org's namespace.
+ */
 export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): ProcessSpec {
   const { paths } = ctx;
   const org = pkg.org;
   const server = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincode), 'tls');
   const client = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincodeClient), 'tls');
   const name = `chaincode-${org.slug}`;
-  return {
-    name,
-    command: process.execPath,
-    args: [
-      join(repoRoot, 'node_modules', 'fabric-shim', 'cli'),
-      'server',
-      '--chaincode-address',
-      `127.0.0.1:${org.chaincodeServerPort}`,
-      '--chaincode-id',
-      pkg.packageId,
-      '--chaincode-tls-cert-file',
-      join(server, 'server.crt'),
-      '--chaincode-tls-key-file',
-      join(server, 'server.key'),
-      '--chaincode-tls-client-cacert-file',
-      join(server, 'ca.crt'),
-      '--module-path',
-      join(repoRoot, 'chaincode'),
-    ],
-    env: {
-      PATH: process.env.PATH ?? '',
-      // fabric-shim's getMspID() reads it: a peer sets it for the chaincode it launches, a
-      // chaincode-as-a-service server gets it from its deployment. The chaincode uses it to refuse
-      // reads routed to another org's peer (content and salts in the transient map, sealed data).
-      CORE_PEER_LOCALMSPID: org.mspId,
-      // The path of the org's keyring (never the keys): content at rest is sealed and opened here only.
-      [KEYRING_FILE_ENV]: paths.keyringFile(org),
-      CORE_CHAINCODE_LOGGING_LEVEL: 'info',
-      NODE_ENV: 'production',
+  return inNamespace(
+    {
+      name,
+      command: process.execPath,
+      args: [
+        join(repoRoot, 'node_modules', 'fabric-shim', 'cli'),
+        'server',
+        '--chaincode-address',
+        `${org.listenHost}:${String(org.chaincodeServerPort)}`,
+        '--chaincode-id',
+        pkg.packageId,
+        '--chaincode-tls-cert-file',
+        join(server, 'server.crt'),
+        '--chaincode-tls-key-file',
+        join(server, 'server.key'),
+        '--chaincode-tls-client-cacert-file',
+        join(server, 'ca.crt'),
+        '--module-path',
+        join(repoRoot, 'chaincode'),
+      ],
+      env: {
+        PATH: process.env.PATH ?? '',
+        // fabric-shim's getMspID() reads it: a peer sets it for the chaincode it launches, a
+        // chaincode-as-a-service server gets it from its deployment. The chaincode uses it to refuse
+        // reads routed to another org's peer (content and salts in the transient map, sealed data).
+        CORE_PEER_LOCALMSPID: org.mspId,
+        // The path of the org's keyring (never the keys): content at rest is sealed and opened here only.
+        [KEYRING_FILE_ENV]: paths.keyringFile(org),
+        CORE_CHAINCODE_LOGGING_LEVEL: 'info',
+        NODE_ENV: 'production',
+      },
+      cwd: join(repoRoot, 'chaincode'),
+      logFile: paths.logFile(name),
+      pidFile: paths.pidFile(name),
+      fingerprint: `${treeFingerprint([
+        join(repoRoot, 'chaincode', 'dist'),
+        join(repoRoot, 'chaincode', 'domain', 'dist'),
+        join(repoRoot, 'fhir', 'dist'),
+      ])} ${org.mspId}`,
+      ready: tlsHandshakeReady(org.chaincodeServer, {
+        ca: readFileSync(join(server, 'ca.crt')),
+        cert: readFileSync(join(client, 'server.crt')),
+        key: readFileSync(join(client, 'server.key')),
+      }),
     },
-    cwd: join(repoRoot, 'chaincode'),
-    logFile: paths.logFile(name),
-    pidFile: paths.pidFile(name),
-    fingerprint: `${treeFingerprint([
-      join(repoRoot, 'chaincode', 'dist'),
-      join(repoRoot, 'chaincode', 'domain', 'dist'),
-      join(repoRoot, 'fhir', 'dist'),
-    ])} ${org.mspId}`,
-    ready: tlsHandshakeReady(org.chaincodeServerPort, {
-      ca: readFileSync(join(server, 'ca.crt')),
-      cert: readFileSync(join(client, 'server.crt')),
-      key: readFileSync(join(client, 'server.key')),
-    }),
-  };
+    org.namespace,
+  );
 }
 
 /** Generates certificates and the genesis block once, and node configs on every start. */
@@ -258,6 +343,8 @@ export function generate(ctx: NetworkContext): void {
     coreYaml: readFileSync(join(install.sampleConfigDir, 'core.yaml'), 'utf8'),
     ordererYaml: readFileSync(join(install.sampleConfigDir, 'orderer.yaml'), 'utf8'),
   };
+  mkdirSync(paths.root, { recursive: true });
+  if (!existsSync(paths.optionsFile)) writeFileSync(paths.optionsFile, JSON.stringify(topology.options));
   const files = renderNodeConfigs(topology, paths, sample, builderDir);
   files.forEach(write);
   if (!existsSync(paths.cryptoDir)) {
@@ -296,9 +383,13 @@ export function networkInfo(ctx: NetworkContext, users: Record<string, string[]>
     channel: topology.channel,
     chaincode: topology.chaincode.name,
     benchLoader: ctx.benchLoader,
+    ordering: topology.options.ordering,
+    hosts: topology.options.hosts,
     orderers: topology.ordererOrg.nodes.map((n) => ({
       name: n.name,
       address: n.address,
+      ip: n.ip,
+      consenterId: n.consenterId,
       adminPort: n.adminPort,
       operationsPort: n.operationsPort,
       tlsCaCert: paths.tlsCaCert(paths.ordererOrgDir(topology), topology.ordererOrg.domain),
@@ -308,9 +399,11 @@ export function networkInfo(ctx: NetworkContext, users: Record<string, string[]>
       return {
         name: org.name,
         mspId: org.mspId,
-        caUrl: `https://127.0.0.1:${org.caPort}`,
+        ip: org.ip,
+        caUrl: `https://${org.ca.address}`,
         caName: `ca-${org.slug}`,
         tlsCaCert: paths.tlsCaCert(paths.peerOrgDir(org), org.domain),
+        gatewayUrl: `http://${org.gateway.address}`,
         gatewayPort: org.gatewayPort,
         chaincodeServerPort: org.chaincodeServerPort,
         tlsClient: { cert: join(gatewayTls, 'server.crt'), key: join(gatewayTls, 'server.key') },
@@ -345,8 +438,7 @@ export function readNetworkInfo(env: NodeJS.ProcessEnv = process.env): NetworkIn
  * servers; the REST gateways may be down); undefined otherwise.
  */
 export function runningNetworkInfo(env: NodeJS.ProcessEnv = process.env): NetworkInfo | undefined {
-  const topology = resolveTopology(topologySpecFromEnv(env), basePortFromEnv(env));
-  const paths = new StatePaths(stateDir(env));
+  const { topology, paths } = currentTopology(env);
   const info = readNetworkInfo(env);
   const fabric = allProcessNames(topology).filter((n) => !n.startsWith('gateway-'));
   return info !== undefined && fabric.every((n) => runningPid(paths.pidFile(n)) !== undefined)
@@ -368,9 +460,19 @@ async function step<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
  */
 export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
   const { install, topology, paths } = ctx;
+  if (topology.options.hosts === 'containers') {
+    throw new Error(
+      `the state in ${paths.root} was generated for containers (MEDLEDGER_HOSTS=containers): run it with docker compose, or use another MEDLEDGER_HOME`,
+    );
+  }
   await step('certificates, genesis block and node configs', () => {
     generate(ctx);
   });
+  if (topology.options.hosts === 'isolated') {
+    await step('isolated hosts: a network namespace per org and for the orderers, on one bridge', () => {
+      setUpIsolatedHosts(topology);
+    });
+  }
   await step('orderers', () =>
     Promise.all(topology.ordererOrg.nodes.map((n) => startProcess(ordererProcess(ctx, n)))),
   );
@@ -402,10 +504,10 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     joinPeers(install, topology, paths);
   });
   await step('peers know each other (gossip membership)', () => waitForGossip(ctx));
-  await step('chaincode installed, approved and committed (with the sealed collections)', () =>
+  await step('chaincode installed, approved and committed (with the private data collections)', () =>
     deployChaincode(install, topology, paths, packages),
   );
-  await step('consortium and sealed collection keys on the ledger', () =>
+  await step('consortium, sealed collection keys and study secret on the ledger', () =>
     bootstrapConsortium(topology, paths),
   );
   const info = networkInfo(ctx, users);
@@ -444,7 +546,7 @@ export async function waitForGossip(ctx: NetworkContext, timeoutMs = 60_000): Pr
         `${peer.name} to see ${peers.length - 1} other peers`,
         async () => {
           const res = await httpsGet(
-            `https://127.0.0.1:${peer.operationsPort}/metrics`,
+            `https://${peer.ip}:${String(peer.operationsPort)}/metrics`,
             peerAdminTls(ctx, peer.org),
           );
           return Number(pattern.exec(res.body)?.[1] ?? -1) >= peers.length - 1;
@@ -466,12 +568,16 @@ export function allProcessNames(topology: Topology): string[] {
   ];
 }
 
-/** Stops every process the network started (those with a pid file). */
+/**
+ * Stops every process the network started (those with a pid file) and, on isolated hosts, then removes
+ * the namespaces, links, bridge and hosts files. Returns what it stopped and removed.
+ */
 export async function stopNetwork(topology: Topology, paths: StatePaths): Promise<string[]> {
   const stopped: string[] = [];
   for (const name of allProcessNames(topology)) {
     if (await stopProcess(paths.pidFile(name))) stopped.push(name);
   }
+  if (topology.options.hosts === 'isolated') stopped.push(...tearDownIsolatedHosts(topology));
   return stopped;
 }
 

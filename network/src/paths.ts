@@ -50,6 +50,10 @@ export class StatePaths {
   get networkFile(): string {
     return join(this.root, 'network.json');
   }
+  /** The topology options (ordering, hosts) the state was generated for. */
+  get optionsFile(): string {
+    return join(this.root, 'topology-options.json');
+  }
   nodeDir(name: string): string {
     return join(this.root, 'nodes', name);
   }

@@ -148,7 +148,7 @@ export interface TlsClient {
   readonly key: Buffer;
 }
 
-/** GET over mutual TLS on loopback; resolves status and body. */
+/** GET over mutual TLS (the server's certificate must name the URL's host); resolves status and body. */
 export function httpsGet(
   url: string,
   tls: TlsClient,
@@ -168,9 +168,9 @@ export function httpsGet(
   });
 }
 
-/** Ready when Fabric's operations endpoint answers `/healthz` with 200. */
-export function healthzReady(port: number, tls: TlsClient): () => Promise<boolean> {
-  return async () => (await httpsGet(`https://127.0.0.1:${port}/healthz`, tls)).status === 200;
+/** Ready when Fabric's operations endpoint on `ip:port` answers `/healthz` with 200. */
+export function healthzReady(ip: string, port: number, tls: TlsClient): () => Promise<boolean> {
+  return async () => (await httpsGet(`https://${ip}:${String(port)}/healthz`, tls)).status === 200;
 }
 
 /** SHA-256 over the names, sizes and modification times of the files under `dirs` (a cheap code hash). */

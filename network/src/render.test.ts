@@ -3,8 +3,21 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { renderCompose } from './compose';
 import { StatePaths } from './paths';
-import { renderCollectionsConfig, renderConfigtx, renderConnectionJson, renderNodeConfigs } from './render';
-import { allPeers, defaultTopologySpec, resolveTopology, type TopologySpec } from './topology';
+import {
+  renderCollectionsConfig,
+  renderConfigtx,
+  renderConnectionJson,
+  renderCryptoConfig,
+  renderNodeConfigs,
+} from './render';
+import {
+  allPeers,
+  defaultTopologySpec,
+  resolveTopology,
+  type Topology,
+  type TopologyOptions,
+  type TopologySpec,
+} from './topology';
 
 const paths = new StatePaths('/state');
 // Fabric's sample configs are not needed to test what we change in them.
@@ -39,11 +52,12 @@ describe('config rendering', () => {
         `${file.path} lacks the fifth org`,
       );
     }
-    assert.match(renderCompose(topology), /peer0\.hospital3\.medledger\.local/);
-    assert.match(renderCompose(topology), /gateway-hospital3:/);
+    const containers = resolveTopology(fiveOrgs, 17000, { ordering: 'raft', hosts: 'containers' });
+    assert.match(renderCompose(containers), /peer0\.hospital3\.medledger\.local/);
+    assert.match(renderCompose(containers), /gateway-hospital3:/);
   });
 
-  it('when the collections config is rendered, then each org has a sealed collection with the regulator that needs both to endorse', () => {
+  it('when the collections config is rendered, then each org has a sealed collection with the regulator that needs both to endorse, and the hospitals and the regulator share the custodians collection', () => {
     const topology = resolveTopology(fiveOrgs, 17000);
     const file = renderCollectionsConfig(topology, paths);
     assert.equal(file.path, '/state/config/collections_config.json');
@@ -81,12 +95,17 @@ describe('config rendering', () => {
           "OR('Hospital3MSP.member', 'RegulatorMSP.member')",
           "AND('Hospital3MSP.peer', 'RegulatorMSP.peer')",
         ],
+        [
+          'custodians',
+          "OR('Hospital1MSP.member', 'Hospital2MSP.member', 'Hospital3MSP.member', 'RegulatorMSP.member')",
+          "AND('Hospital1MSP.peer', 'Hospital2MSP.peer', 'Hospital3MSP.peer', 'RegulatorMSP.peer')",
+        ],
       ],
     );
     for (const c of doc) {
       assert.deepEqual(
         [c.requiredPeerCount, c.maxPeerCount, c.blockToLive, c.memberOnlyRead, c.memberOnlyWrite],
-        [0, 1, 0, false, false],
+        [0, 1, 0, false, c.name === 'custodians'],
         c.name,
       );
     }
@@ -197,5 +216,209 @@ describe('config rendering', () => {
     assert.equal(conn.tls_required, true);
     assert.equal(conn.client_auth_required, true);
     assert.match(String(conn.client_cert), /ccclient\.research\.medledger\.local/);
+  });
+});
+
+interface ConfigtxDoc {
+  Profiles: {
+    MedChannel: {
+      Capabilities: Record<string, boolean>;
+      Orderer: {
+        OrdererType: string;
+        BatchTimeout: string;
+        BatchSize: { MaxMessageCount: number };
+        EtcdRaft?: { Consenters: { Host: string; Port: number }[] };
+        ConsenterMapping?: {
+          ID: number;
+          Host: string;
+          Port: number;
+          MSPID: string;
+          Identity: string;
+          ClientTLSCert: string;
+          ServerTLSCert: string;
+        }[];
+        SmartBFT?: Record<string, string | number | boolean>;
+        Organizations: { OrdererEndpoints: string[] }[];
+      };
+      Application: { Organizations: { ID: string; AnchorPeers: { Host: string; Port: number }[] }[] };
+    };
+  };
+}
+
+const resolved = (options: TopologyOptions): Topology => resolveTopology(defaultTopologySpec, 17000, options);
+const configtx = (t: Topology): ConfigtxDoc['Profiles']['MedChannel'] =>
+  (parse(renderConfigtx(t, paths).content) as ConfigtxDoc).Profiles.MedChannel;
+const nodeFile = (t: Topology, suffix: string): Record<string, Record<string, unknown>> => {
+  const file = renderNodeConfigs(t, paths, sample, '/b').find((f) => f.path.endsWith(suffix));
+  assert.ok(file, suffix);
+  return parse(file.content) as Record<string, Record<string, unknown>>;
+};
+
+describe('config rendering for BFT ordering', () => {
+  const bft = resolved({ ordering: 'bft', hosts: 'loopback' });
+
+  it('when configtx is rendered, then the channel has four BFT consenters with ids, enrollment and TLS certificates, and no etcdraft section', () => {
+    const profile = configtx(bft);
+    assert.equal(profile.Orderer.OrdererType, 'BFT');
+    assert.equal(profile.Orderer.EtcdRaft, undefined);
+    assert.deepEqual(profile.Capabilities, { V3_0: true }, 'BFT needs the V3_0 channel capability');
+    const mapping = profile.Orderer.ConsenterMapping ?? [];
+    assert.deepEqual(
+      mapping.map((c) => [c.ID, c.Host, c.Port, c.MSPID]),
+      [
+        [1, '127.0.0.1', 17000, 'OrdererMSP'],
+        [2, '127.0.0.1', 17010, 'OrdererMSP'],
+        [3, '127.0.0.1', 17020, 'OrdererMSP'],
+        [4, '127.0.0.1', 17030, 'OrdererMSP'],
+      ],
+    );
+    const third = mapping[2];
+    assert.ok(third);
+    const node =
+      '/state/crypto/ordererOrganizations/orderer.medledger.local/orderers/orderer2.orderer.medledger.local';
+    assert.equal(third.Identity, `${node}/msp/signcerts/orderer2.orderer.medledger.local-cert.pem`);
+    assert.equal(third.ClientTLSCert, `${node}/tls/server.crt`);
+    assert.equal(third.ServerTLSCert, `${node}/tls/server.crt`);
+    assert.deepEqual(profile.Orderer.Organizations[0]?.OrdererEndpoints, [
+      '127.0.0.1:17000',
+      '127.0.0.1:17010',
+      '127.0.0.1:17020',
+      '127.0.0.1:17030',
+    ]);
+  });
+
+  it('when configtx is rendered, then the SmartBFT options are the latency-tuned ones of the topology, and the batch size is the Raft one', () => {
+    const profile = configtx(bft);
+    const tuned = defaultTopologySpec.ordering.bft;
+    assert.deepEqual(profile.Orderer.SmartBFT, {
+      RequestBatchMaxInterval: '20ms',
+      RequestPoolSize: 2000,
+      RequestForwardTimeout: tuned.requestForwardTimeout,
+      RequestComplainTimeout: tuned.requestComplainTimeout,
+      RequestAutoRemoveTimeout: tuned.requestAutoRemoveTimeout,
+      ViewChangeResendInterval: tuned.viewChangeResendInterval,
+      ViewChangeTimeout: tuned.viewChangeTimeout,
+      LeaderHeartbeatTimeout: '3s',
+      LeaderHeartbeatCount: 10,
+      CollectTimeout: tuned.collectTimeout,
+      IncomingMessageBufferSize: tuned.incomingMessageBufferSize,
+      SyncOnStart: true,
+      SpeedUpViewChange: false,
+    });
+    assert.ok(tuned.requestPoolSize >= 2 * defaultTopologySpec.ordering.maxMessageCount);
+    assert.equal(profile.Orderer.BatchSize.MaxMessageCount, 500);
+    assert.equal(configtx(resolved({ ordering: 'raft', hosts: 'loopback' })).Orderer.SmartBFT, undefined);
+  });
+
+  it('when an orderer config is rendered, then its WAL is a SmartBFT one and it replicates with the simple policy and short pull and retry timeouts; a Raft orderer keeps its etcdraft WAL and snapshots', () => {
+    const doc = nodeFile(bft, 'orderer3/orderer.yaml');
+    assert.match(String(doc.Consensus?.WALDir), /orderer3\/data\/smartbft\/wal$/);
+    const cluster = doc.General?.Cluster as Record<string, unknown>;
+    assert.deepEqual(
+      [cluster.ReplicationPolicy, cluster.ReplicationPullTimeout, cluster.ReplicationRetryTimeout],
+      ['simple', '3s', '1s'],
+    );
+    assert.equal(doc.General?.ListenPort, 17030);
+    const raft = nodeFile(resolved({ ordering: 'raft', hosts: 'loopback' }), 'orderer2/orderer.yaml');
+    assert.match(String(raft.Consensus?.SnapDir), /etcdraft\/snapshot$/);
+    const raftCluster = raft.General?.Cluster as Record<string, unknown>;
+    assert.deepEqual(
+      [
+        raftCluster.ReplicationPolicy,
+        raftCluster.ReplicationPullTimeout,
+        raftCluster.ReplicationRetryTimeout,
+      ],
+      [undefined, undefined, undefined],
+    );
+  });
+
+  it('when a peer config is rendered, then a peer changes orderer after 5 s of withheld blocks on BFT, and keeps Fabric default on Raft', () => {
+    const peer = nodeFile(bft, 'peer0-research/core.yaml').peer as {
+      deliveryclient?: Record<string, unknown>;
+    };
+    assert.equal(peer.deliveryclient?.blockCensorshipTimeoutKey, '5s');
+    const raft = nodeFile(resolved({ ordering: 'raft', hosts: 'loopback' }), 'peer0-research/core.yaml');
+    assert.equal((raft.peer as { deliveryclient?: unknown }).deliveryclient, undefined);
+  });
+});
+
+describe('config rendering for isolated hosts', () => {
+  const isolated = resolved({ ordering: 'raft', hosts: 'isolated' });
+
+  it('when certificates are specified, then every node carries loopback and its host namespace address besides its names', () => {
+    const doc = parse(renderCryptoConfig(isolated, paths).content) as {
+      OrdererOrgs: { Specs: { Hostname: string; SANS: string[] }[] }[];
+      PeerOrgs: {
+        Domain: string;
+        Template: { SANS: string[] };
+        Specs: { Hostname: string; SANS: string[] }[];
+      }[];
+    };
+    assert.deepEqual(doc.OrdererOrgs[0]?.Specs[1], {
+      Hostname: 'orderer1',
+      SANS: ['127.0.0.1', 'localhost', '10.77.170.2'],
+    });
+    const research = doc.PeerOrgs[2];
+    assert.ok(research);
+    assert.equal(research.Domain, 'research.medledger.local');
+    assert.deepEqual(research.Template.SANS, ['127.0.0.1', 'localhost', '10.77.170.12']);
+    assert.deepEqual(
+      research.Specs.map((s) => s.Hostname),
+      ['chaincode', 'ccclient', 'gateway', 'fabric-ca'],
+    );
+    const loopback = parse(
+      renderCryptoConfig(resolved({ ordering: 'raft', hosts: 'loopback' }), paths).content,
+    ) as typeof doc;
+    assert.deepEqual(loopback.PeerOrgs[2]?.Template.SANS, ['127.0.0.1', 'localhost']);
+  });
+
+  it('when configtx is rendered, then orderer endpoints, consenters and anchor peers are host names', () => {
+    const profile = configtx(isolated);
+    assert.deepEqual(profile.Orderer.Organizations[0]?.OrdererEndpoints, [
+      'orderer0.orderer.medledger.local:17000',
+      'orderer1.orderer.medledger.local:17010',
+      'orderer2.orderer.medledger.local:17020',
+    ]);
+    assert.deepEqual(
+      profile.Orderer.EtcdRaft?.Consenters.map((c) => c.Host),
+      [
+        'orderer0.orderer.medledger.local',
+        'orderer1.orderer.medledger.local',
+        'orderer2.orderer.medledger.local',
+      ],
+    );
+    assert.deepEqual(profile.Application.Organizations[1]?.AnchorPeers, [
+      { Host: 'peer0.hospital2.medledger.local', Port: 17210 },
+    ]);
+    const bft = configtx(resolved({ ordering: 'bft', hosts: 'isolated' }));
+    assert.equal(bft.Orderer.ConsenterMapping?.[3]?.Host, 'orderer3.orderer.medledger.local');
+  });
+
+  it('when node configs are rendered, then processes listen on every address of their namespace and announce their host names', () => {
+    const peer = nodeFile(isolated, 'peer0-hospital1/core.yaml').peer as Record<string, unknown> & {
+      gossip: Record<string, unknown>;
+    };
+    assert.equal(peer.listenAddress, '0.0.0.0:17110');
+    assert.equal(peer.address, 'peer0.hospital1.medledger.local:17110');
+    assert.equal(peer.chaincodeAddress, 'peer0.hospital1.medledger.local:17111');
+    assert.equal(peer.gossip.externalEndpoint, 'peer0.hospital1.medledger.local:17110');
+    const orderer = nodeFile(isolated, 'orderer1/orderer.yaml');
+    assert.equal(orderer.General?.ListenAddress, '0.0.0.0');
+    assert.equal(orderer.Admin?.ListenAddress, '0.0.0.0:17011');
+    assert.equal(orderer.Operations?.ListenAddress, '0.0.0.0:17012');
+  });
+
+  it('when a connection.json is rendered, then the peer dials the org chaincode server by its host name', () => {
+    const org = isolated.peerOrgs[3];
+    assert.ok(org);
+    const conn = JSON.parse(renderConnectionJson(paths, org, (p) => p).content) as { address: string };
+    assert.equal(conn.address, 'chaincode.regulator.medledger.local:17403');
+  });
+
+  it('when nothing is isolated, then no generated file names a host where an address goes', () => {
+    const loopback = resolved({ ordering: 'bft', hosts: 'loopback' });
+    for (const file of renderNodeConfigs(loopback, paths, sample, '/b')) {
+      assert.doesNotMatch(file.content, /\.medledger\.local:\d+/, file.path);
+    }
   });
 });

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { collectionEndorsementPolicy, collectionMemberPolicy, sealedCollections } from '@medledger/domain';
+import { chaincodeCollections, collectionEndorsementPolicy, collectionMemberPolicy } from '@medledger/domain';
 import { parse, stringify } from 'yaml';
 import type { StatePaths } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
-import { allPeers } from './topology';
+import { allPeers, ORG_SERVICE_HOSTS } from './topology';
 
 /** A file to write: the renderers are pure so tests can inspect every generated file. */
 export interface RenderedFile {
@@ -11,20 +11,19 @@ export interface RenderedFile {
   readonly content: string;
 }
 
-/** Host names every loopback certificate carries, so clients can dial 127.0.0.1 and still verify TLS. */
+/** What every certificate carries besides its host name, so tools on this machine can dial loopback. */
 const LOOPBACK_SANS = ['127.0.0.1', 'localhost'];
 
-/** Extra cryptogen nodes each peer org gets besides its peers. */
-export const ORG_SERVICE_HOSTS = {
-  /** TLS server identity of the org's chaincode server. */
-  chaincode: 'chaincode',
-  /** TLS client identity the org's peers present to its chaincode server. */
-  chaincodeClient: 'ccclient',
-  /** TLS client identity the org's REST gateway presents to peers and to its CA. */
-  gateway: 'gateway',
-  /** TLS server identity of the org's Fabric CA. */
-  ca: 'fabric-ca',
-} as const;
+export { ORG_SERVICE_HOSTS };
+
+/**
+ * The subject alternative names of a node's certificates: cryptogen adds the node's host name (and short
+ * name) itself; these add loopback and, on isolated hosts, the address of the node's namespace, which
+ * the tools on this machine dial.
+ */
+function sans(ip: string): string[] {
+  return LOOPBACK_SANS.includes(ip) ? LOOPBACK_SANS : [...LOOPBACK_SANS, ip];
+}
 
 /** cryptogen's input: node certificates (MSP and TLS) for orderers, peers and org services. */
 export function renderCryptoConfig(topology: Topology, paths: StatePaths): RenderedFile {
@@ -34,15 +33,15 @@ export function renderCryptoConfig(topology: Topology, paths: StatePaths): Rende
         Name: topology.ordererOrg.name,
         Domain: topology.ordererOrg.domain,
         EnableNodeOUs: true,
-        Specs: topology.ordererOrg.nodes.map((n) => ({ Hostname: n.shortName, SANS: LOOPBACK_SANS })),
+        Specs: topology.ordererOrg.nodes.map((n) => ({ Hostname: n.shortName, SANS: sans(n.ip) })),
       },
     ],
     PeerOrgs: topology.peerOrgs.map((org) => ({
       Name: org.name,
       Domain: org.domain,
       EnableNodeOUs: true,
-      Template: { Count: org.peers, SANS: LOOPBACK_SANS },
-      Specs: Object.values(ORG_SERVICE_HOSTS).map((host) => ({ Hostname: host, SANS: LOOPBACK_SANS })),
+      Template: { Count: org.peers, SANS: sans(org.ip) },
+      Specs: Object.values(ORG_SERVICE_HOSTS).map((host) => ({ Hostname: host, SANS: sans(org.ip) })),
       Users: { Count: 0 },
     })),
   };
@@ -59,9 +58,68 @@ function orgPolicies(mspId: string): Record<string, { Type: string; Rule: string
 }
 
 /**
+ * The orderer section's consensus part: etcdraft consenters (pinned by TLS certificate) and options, or
+ * the BFT consenter mapping (each node's id, enrollment certificate and TLS certificates; BFT nodes
+ * know each other by enrollment certificate) and SmartBFT options. configtxgen derives BFT's block
+ * validation policy (a quorum of the consenters' signatures) from the mapping.
+ */
+function consensus(topology: Topology, paths: StatePaths): Record<string, unknown> {
+  const tlsCert = (n: OrdererNode) => join(paths.ordererNodeDir(topology, n), 'tls', 'server.crt');
+  if (topology.ordererType === 'etcdraft') {
+    const raft = topology.ordering.raft;
+    return {
+      EtcdRaft: {
+        Consenters: topology.ordererOrg.nodes.map((n) => ({
+          Host: n.dialHost,
+          Port: n.port,
+          ClientTLSCert: tlsCert(n),
+          ServerTLSCert: tlsCert(n),
+        })),
+        Options: {
+          TickInterval: raft.tickInterval,
+          ElectionTick: raft.electionTick,
+          HeartbeatTick: raft.heartbeatTick,
+          MaxInflightBlocks: raft.maxInflightBlocks,
+          SnapshotIntervalSize: raft.snapshotIntervalSize,
+        },
+      },
+    };
+  }
+  const bft = topology.ordering.bft;
+  return {
+    ConsenterMapping: topology.ordererOrg.nodes.map((n) => ({
+      ID: n.consenterId,
+      Host: n.dialHost,
+      Port: n.port,
+      MSPID: topology.ordererOrg.mspId,
+      Identity: join(paths.ordererNodeDir(topology, n), 'msp', 'signcerts', `${n.name}-cert.pem`),
+      ClientTLSCert: tlsCert(n),
+      ServerTLSCert: tlsCert(n),
+    })),
+    SmartBFT: {
+      RequestBatchMaxInterval: bft.requestBatchMaxInterval,
+      RequestPoolSize: bft.requestPoolSize,
+      RequestForwardTimeout: bft.requestForwardTimeout,
+      RequestComplainTimeout: bft.requestComplainTimeout,
+      RequestAutoRemoveTimeout: bft.requestAutoRemoveTimeout,
+      ViewChangeResendInterval: bft.viewChangeResendInterval,
+      ViewChangeTimeout: bft.viewChangeTimeout,
+      LeaderHeartbeatTimeout: bft.leaderHeartbeatTimeout,
+      LeaderHeartbeatCount: bft.leaderHeartbeatCount,
+      CollectTimeout: bft.collectTimeout,
+      IncomingMessageBufferSize: bft.incomingMessageBufferSize,
+      SyncOnStart: bft.syncOnStart,
+      SpeedUpViewChange: bft.speedUpViewChange,
+    },
+  };
+}
+
+/**
  * configtxgen's input: one application channel with every peer org (anchor peers included, so no
- * later config update is needed) and the etcdraft ordering service. There is no system channel: the
- * genesis block is joined to each orderer through the channel participation API.
+ * later config update is needed) and the ordering service (etcdraft or BFT, see {@link consensus}).
+ * There is no system channel: the genesis block is joined to each orderer through the channel
+ * participation API. Every address in it is an endpoint other nodes dial (a host name on isolated
+ * hosts).
  */
 export function renderConfigtx(topology: Topology, paths: StatePaths): RenderedFile {
   const ordererOrgDir = paths.ordererOrgDir(topology);
@@ -74,19 +132,21 @@ export function renderConfigtx(topology: Topology, paths: StatePaths): RenderedF
       Writers: { Type: 'Signature', Rule: `OR('${topology.ordererOrg.mspId}.member')` },
       Admins: { Type: 'Signature', Rule: `OR('${topology.ordererOrg.mspId}.admin')` },
     },
-    OrdererEndpoints: topology.ordererOrg.nodes.map((n) => n.address),
+    // In BFT every consenter must be an endpoint too (peers and gateways broadcast to all of them).
+    OrdererEndpoints: topology.ordererOrg.nodes.map((n) => n.endpoint),
   };
   const peerOrgs = topology.peerOrgs.map((org) => ({
     Name: org.name,
     ID: org.mspId,
     MSPDir: join(paths.peerOrgDir(org), 'msp'),
     Policies: orgPolicies(org.mspId),
-    AnchorPeers: org.peerNodes.slice(0, 1).map((p) => ({ Host: '127.0.0.1', Port: p.port })),
+    AnchorPeers: org.peerNodes.slice(0, 1).map((p) => ({ Host: p.dialHost, Port: p.port })),
   }));
   const implicitMeta = (rule: string) => ({ Type: 'ImplicitMeta', Rule: rule });
   const doc = {
     Profiles: {
       MedChannel: {
+        // V3_0 is also what BFT ordering requires.
         Capabilities: { V3_0: true },
         Policies: {
           Readers: implicitMeta('ANY Readers'),
@@ -94,7 +154,7 @@ export function renderConfigtx(topology: Topology, paths: StatePaths): RenderedF
           Admins: implicitMeta('MAJORITY Admins'),
         },
         Orderer: {
-          OrdererType: 'etcdraft',
+          OrdererType: topology.ordererType,
           Addresses: [],
           BatchTimeout: topology.ordering.batchTimeout,
           BatchSize: {
@@ -102,19 +162,7 @@ export function renderConfigtx(topology: Topology, paths: StatePaths): RenderedF
             AbsoluteMaxBytes: topology.ordering.absoluteMaxBytes,
             PreferredMaxBytes: topology.ordering.preferredMaxBytes,
           },
-          EtcdRaft: {
-            Consenters: topology.ordererOrg.nodes.map((n) => {
-              const tls = join(paths.ordererNodeDir(topology, n), 'tls', 'server.crt');
-              return { Host: '127.0.0.1', Port: n.port, ClientTLSCert: tls, ServerTLSCert: tls };
-            }),
-            Options: {
-              TickInterval: '100ms',
-              ElectionTick: 10,
-              HeartbeatTick: 1,
-              MaxInflightBlocks: 5,
-              SnapshotIntervalSize: '16 MB',
-            },
-          },
+          ...consensus(topology, paths),
           Organizations: [ordererOrg],
           Policies: {
             Readers: implicitMeta('ANY Readers'),
@@ -183,13 +231,14 @@ export function renderCoreYaml(
   const dataDir = join(paths.nodeDir(peer.shortName), 'data');
   const clientRoots = allTlsCaCerts(topology, paths);
   const p = section(doc, 'peer');
+  const listen = peer.org.listenHost;
   Object.assign(p, {
     id: peer.name,
     networkId: `medledger-${topology.basePort}`,
-    listenAddress: peer.address,
-    chaincodeListenAddress: `127.0.0.1:${peer.chaincodePort}`,
-    chaincodeAddress: `127.0.0.1:${peer.chaincodePort}`,
-    address: peer.address,
+    listenAddress: `${listen}:${String(peer.port)}`,
+    chaincodeListenAddress: `${listen}:${String(peer.chaincodePort)}`,
+    chaincodeAddress: `${peer.dialHost}:${String(peer.chaincodePort)}`,
+    address: peer.endpoint,
     mspConfigPath: join(nodeDir, 'msp'),
     localMspId: peer.org.mspId,
     fileSystemPath: dataDir,
@@ -197,9 +246,9 @@ export function renderCoreYaml(
   const gossip = section(doc, 'peer', 'gossip');
   const orgPeers = peer.org.peerNodes;
   Object.assign(gossip, {
-    bootstrap: orgPeers.filter((other) => other !== peer).map((other) => other.address)[0] ?? peer.address,
-    endpoint: peer.address,
-    externalEndpoint: peer.address,
+    bootstrap: orgPeers.filter((other) => other !== peer).map((other) => other.endpoint)[0] ?? peer.endpoint,
+    endpoint: peer.endpoint,
+    externalEndpoint: peer.endpoint,
     // One peer per org leads itself; with more peers they elect a leader among them.
     useLeaderElection: orgPeers.length > 1,
     orgLeader: orgPeers.length === 1,
@@ -229,8 +278,15 @@ export function renderCoreYaml(
   });
   Object.assign(section(doc, 'ledger', 'state'), { stateDatabase: 'goleveldb' });
   Object.assign(section(doc, 'ledger', 'snapshots'), { rootDir: join(dataDir, 'snapshots') });
+  if (topology.ordererType === 'BFT') {
+    // A peer whose orderer withholds blocks that other orderers' headers announce changes orderer after
+    // this long (Fabric's 30 s would stall the peer's commits that long behind a cut-off orderer).
+    Object.assign(section(doc, 'peer', 'deliveryclient'), {
+      blockCensorshipTimeoutKey: topology.ordering.bft.peerCensorshipTimeout,
+    });
+  }
   Object.assign(section(doc, 'operations'), {
-    listenAddress: `127.0.0.1:${peer.operationsPort}`,
+    listenAddress: `${listen}:${String(peer.operationsPort)}`,
     tls: {
       enabled: true,
       cert: { file: join(nodeDir, 'tls', 'server.crt') },
@@ -242,6 +298,25 @@ export function renderCoreYaml(
   Object.assign(section(doc, 'metrics'), { provider: 'prometheus' });
   return { path: join(paths.nodeDir(peer.shortName), 'core.yaml'), content: stringify(doc) };
 }
+
+/**
+ * How a BFT orderer that fell behind pulls the blocks it missed (`General.Cluster` of orderer.yaml).
+ *
+ * - `policy`: Fabric 3.1.5's default, `consensus` (blocks from one orderer, headers from all, to detect
+ *   one that withholds blocks), sends deliver requests without the hash of its TLS client certificate,
+ *   and an orderer whose listener requires client certificates (ours all do) refuses them ("client
+ *   didn't include its TLS cert hash", BAD_REQUEST): a restarted orderer then never catches up.
+ *   `simple` pulls from one orderer at a time with the binding, and moves to another when one fails or
+ *   stalls; every block it pulls is still verified against the quorum of consenter signatures the
+ *   channel requires, so a faulty orderer can delay a lagging node but not feed it a forged block.
+ * - `pullTimeout` / `retryTimeout` (Fabric: 5 s / 5 s): a BFT sync pulls each missing block until it
+ *   gets it, with no limit on attempts, and holds the node's one sync slot meanwhile (heartbeats and
+ *   commits that show it behind start no other sync). An attempt on an orderer that has stopped
+ *   answering costs the pull timeout (no block on the stream) plus the retry timeout before the next
+ *   orderer is tried; 3 s + 1 s moves on sooner, while 3 s without one block is still far longer than
+ *   a healthy orderer takes on one busy machine (measured: under 0.4 s for the first block at load 20).
+ */
+export const BFT_REPLICATION = { policy: 'simple', pullTimeout: '3s', retryTimeout: '1s' } as const;
 
 /** The orderer's orderer.yaml: Fabric's sample config with this node's identity, ports and TLS. */
 export function renderOrdererYaml(
@@ -260,8 +335,9 @@ export function renderOrdererYaml(
   };
   const clientRoots = allTlsCaCerts(topology, paths);
   const general = section(doc, 'General');
+  const listen = topology.ordererOrg.listenHost;
   Object.assign(general, {
-    ListenAddress: '127.0.0.1',
+    ListenAddress: listen,
     ListenPort: node.port,
     BootstrapMethod: 'none',
     LocalMSPDir: join(nodeDir, 'msp'),
@@ -278,7 +354,7 @@ export function renderOrdererYaml(
     ClientRootCAs: clientRootCAs,
   });
   Object.assign(section(doc, 'General', 'TLS'), tlsServer(clientRoots));
-  // The cluster (Raft) traffic shares the main listener and its TLS identity.
+  // The cluster (Raft or BFT) traffic shares the main listener and its TLS identity.
   Object.assign(section(doc, 'General', 'Cluster'), {
     ClientCertificate: tls.cert,
     ClientPrivateKey: tls.key,
@@ -287,19 +363,28 @@ export function renderOrdererYaml(
     ListenAddress: null,
     ServerCertificate: null,
     ServerPrivateKey: null,
+    ...(topology.ordererType === 'BFT'
+      ? {
+          ReplicationPolicy: BFT_REPLICATION.policy,
+          ReplicationPullTimeout: BFT_REPLICATION.pullTimeout,
+          ReplicationRetryTimeout: BFT_REPLICATION.retryTimeout,
+        }
+      : {}),
   });
   Object.assign(section(doc, 'FileLedger'), { Location: join(dataDir, 'ledger') });
-  Object.assign(section(doc, 'Consensus'), {
-    WALDir: join(dataDir, 'etcdraft', 'wal'),
-    SnapDir: join(dataDir, 'etcdraft', 'snapshot'),
-  });
+  Object.assign(
+    section(doc, 'Consensus'),
+    topology.ordererType === 'BFT'
+      ? { WALDir: join(dataDir, 'smartbft', 'wal'), SnapDir: null }
+      : { WALDir: join(dataDir, 'etcdraft', 'wal'), SnapDir: join(dataDir, 'etcdraft', 'snapshot') },
+  );
   Object.assign(section(doc, 'Admin'), {
-    ListenAddress: `127.0.0.1:${node.adminPort}`,
+    ListenAddress: `${listen}:${String(node.adminPort)}`,
     TLS: tlsServer([tls.ca]),
   });
   Object.assign(section(doc, 'ChannelParticipation'), { Enabled: true });
   Object.assign(section(doc, 'Operations'), {
-    ListenAddress: `127.0.0.1:${node.operationsPort}`,
+    ListenAddress: `${listen}:${String(node.operationsPort)}`,
     TLS: tlsServer(clientRoots),
   });
   Object.assign(section(doc, 'Metrics'), { Provider: 'prometheus' });
@@ -318,7 +403,7 @@ export function renderConnectionJson(
   const server = paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincode);
   const client = paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincodeClient);
   const doc = {
-    address: `127.0.0.1:${org.chaincodeServerPort}`,
+    address: org.chaincodeServer.endpoint,
     dial_timeout: '10s',
     tls_required: true,
     client_auth_required: true,
@@ -332,10 +417,11 @@ export function renderConnectionJson(
 /**
  * The chaincode definition's collections config (`peer lifecycle chaincode approveformyorg|commit
  * --collections-config`): one sealed collection per peer org, shared with the regulator, whose
- * writes need both orgs' peers (see `sealedCollections` in the domain for each setting and why).
+ * writes need both orgs' peers, and the custodians' collection of every hospital and the regulator
+ * (see `sealedCollections` and `custodiansCollection` in the domain for each setting and why).
  */
 export function renderCollectionsConfig(topology: Topology, paths: StatePaths): RenderedFile {
-  const specs = sealedCollections(topology.peerOrgs.map((o) => o.mspId));
+  const specs = chaincodeCollections(topology.peerOrgs.map((o) => o.mspId));
   const doc = specs.map((c) => ({
     name: c.name,
     policy: collectionMemberPolicy(c),

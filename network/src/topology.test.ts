@@ -4,8 +4,14 @@ import {
   allPeers,
   basePortFromEnv,
   DEFAULT_BASE_PORT,
+  DEFAULT_TOPOLOGY_OPTIONS,
   defaultTopologySpec,
+  isolatedSubnet,
+  parseTopologyOptions,
   resolveTopology,
+  settleTopologyOptions,
+  topologyOptionsFromEnv,
+  type Reachable,
   type Topology,
 } from './topology';
 
@@ -89,5 +95,132 @@ describe('topology', () => {
 
   it('when the base port leaves no room, then resolving fails', () => {
     assert.throws(() => resolveTopology(defaultTopologySpec, 65400), /leaves no room/);
+  });
+});
+
+/** Every service of a topology that other services or this machine's tools dial. */
+function services(t: Topology): Reachable[] {
+  return [
+    ...t.ordererOrg.nodes,
+    ...t.peerOrgs.flatMap((o) => [o.ca, o.chaincodeServer, o.gateway]),
+    ...allPeers(t),
+  ];
+}
+
+describe('topology options', () => {
+  it('when BFT ordering is chosen, then four orderers (3f+1 for f = 1) get consenter ids 1 to 4 and distinct ports', () => {
+    const t = resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT, { ordering: 'bft', hosts: 'loopback' });
+    assert.equal(t.ordererType, 'BFT');
+    assert.deepEqual(
+      t.ordererOrg.nodes.map((n) => [n.shortName, n.consenterId, n.port]),
+      [
+        ['orderer0', 1, 17000],
+        ['orderer1', 2, 17010],
+        ['orderer2', 3, 17020],
+        ['orderer3', 4, 17030],
+      ],
+    );
+    const all = ports(t);
+    assert.equal(new Set(all).size, all.length);
+    assert.equal(resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT).ordererType, 'etcdraft');
+  });
+
+  it('when hosts are loopback, then every service is dialled and reached at 127.0.0.1 and nothing runs in a namespace', () => {
+    const t = resolveTopology(defaultTopologySpec, 27000);
+    for (const s of services(t)) {
+      assert.equal(s.endpoint, `127.0.0.1:${String(s.port)}`, s.host);
+      assert.equal(s.address, s.endpoint, s.host);
+    }
+    assert.deepEqual(
+      [t.ordererOrg.namespace, ...t.peerOrgs.map((o) => o.namespace)],
+      [undefined, undefined, undefined, undefined, undefined],
+    );
+    assert.equal(t.peerOrgs[0]?.listenHost, '127.0.0.1');
+  });
+
+  it('when hosts are isolated, then services dial each other by host name and this machine reaches each org at an address of its own', () => {
+    const t = resolveTopology(defaultTopologySpec, 27000, { ordering: 'raft', hosts: 'isolated' });
+    const { prefix } = isolatedSubnet(27000);
+    assert.equal(prefix, '10.77.14');
+    for (const s of services(t)) {
+      assert.equal(s.endpoint, `${s.host}:${String(s.port)}`);
+      assert.equal(s.address, `${s.ip}:${String(s.port)}`);
+      assert.match(s.host, /^[a-z0-9-]+\.[a-z0-9]+\.medledger\.local$/);
+    }
+    assert.deepEqual(
+      [t.ordererOrg.nodes[0]?.ip, ...t.peerOrgs.map((o) => o.ip)],
+      ['10.77.14.2', '10.77.14.10', '10.77.14.11', '10.77.14.12', '10.77.14.13'],
+    );
+    const hospital2 = t.peerOrgs[1];
+    assert.ok(hospital2);
+    assert.equal(hospital2.ca.host, 'fabric-ca.hospital2.medledger.local');
+    assert.equal(hospital2.gateway.address, '10.77.14.11:27202');
+    const namespaces = [t.ordererOrg.namespace, ...t.peerOrgs.map((o) => o.namespace)];
+    assert.deepEqual(namespaces, [
+      'medledger-27000-orderers',
+      'medledger-27000-hospital1',
+      'medledger-27000-hospital2',
+      'medledger-27000-research',
+      'medledger-27000-regulator',
+    ]);
+    assert.equal(t.peerOrgs[0]?.listenHost, '0.0.0.0');
+  });
+
+  it('when hosts are for containers, then services dial host names and this machine reaches the published ports on loopback', () => {
+    const t = resolveTopology(defaultTopologySpec, 27000, { ordering: 'bft', hosts: 'containers' });
+    for (const s of services(t)) {
+      assert.equal(s.endpoint, `${s.host}:${String(s.port)}`);
+      assert.equal(s.address, `127.0.0.1:${String(s.port)}`);
+    }
+    assert.equal(t.peerOrgs[0]?.namespace, undefined);
+  });
+
+  it('when two networks run side by side on base ports 600 apart, then their isolated subnets differ', () => {
+    assert.notEqual(isolatedSubnet(17000).prefix, isolatedSubnet(17600).prefix);
+    assert.notEqual(isolatedSubnet(17000).prefix, isolatedSubnet(27000).prefix);
+  });
+
+  it('when the environment asks for options, then they are read, and a value outside the choices is refused', () => {
+    assert.deepEqual(topologyOptionsFromEnv({}), {});
+    assert.deepEqual(topologyOptionsFromEnv({ MEDLEDGER_ORDERER: 'BFT', MEDLEDGER_ISOLATED_HOSTS: '1' }), {
+      ordering: 'bft',
+      hosts: 'isolated',
+    });
+    assert.deepEqual(topologyOptionsFromEnv({ MEDLEDGER_HOSTS: 'containers' }), { hosts: 'containers' });
+    assert.deepEqual(topologyOptionsFromEnv({ MEDLEDGER_ISOLATED_HOSTS: '0' }), { hosts: 'loopback' });
+    assert.throws(
+      () => topologyOptionsFromEnv({ MEDLEDGER_ORDERER: 'pbft' }),
+      /MEDLEDGER_ORDERER must be raft or bft/,
+    );
+    assert.throws(() => topologyOptionsFromEnv({ MEDLEDGER_ISOLATED_HOSTS: 'yes' }), /must be 1 or 0/);
+    assert.throws(
+      () => topologyOptionsFromEnv({ MEDLEDGER_HOSTS: 'docker' }),
+      /MEDLEDGER_HOSTS must be one of/,
+    );
+    assert.throws(
+      () => topologyOptionsFromEnv({ MEDLEDGER_HOSTS: 'containers', MEDLEDGER_ISOLATED_HOSTS: '1' }),
+      /contradicts/,
+    );
+  });
+
+  it('when a network was generated with options, then later commands use them and asking for others says how to start afresh', () => {
+    const bft = { ordering: 'bft', hosts: 'isolated' } as const;
+    assert.deepEqual(settleTopologyOptions(undefined, {}, '/s'), DEFAULT_TOPOLOGY_OPTIONS);
+    assert.deepEqual(settleTopologyOptions(undefined, { ordering: 'bft' }, '/s'), {
+      ordering: 'bft',
+      hosts: 'loopback',
+    });
+    assert.deepEqual(settleTopologyOptions(bft, {}, '/s'), bft);
+    assert.deepEqual(settleTopologyOptions(bft, { ordering: 'bft' }, '/s'), bft);
+    assert.throws(
+      () => settleTopologyOptions(bft, { ordering: 'raft' }, '/s'),
+      /generated with ordering bft, hosts isolated.*ordering raft.*network:clean/,
+    );
+    assert.deepEqual(parseTopologyOptions({ ordering: 'raft', hosts: 'containers' }), {
+      ordering: 'raft',
+      hosts: 'containers',
+    });
+    assert.equal(parseTopologyOptions({ ordering: 'kafka', hosts: 'loopback' }), undefined);
+    assert.equal(parseTopologyOptions('raft'), undefined);
   });
 });

@@ -9,7 +9,11 @@ export interface PeerOrgSpec {
   /** Short name used in paths, process names and the REST gateway (e.g. `Hospital1`). */
   readonly name: string;
   readonly mspId: string;
-  /** DNS-style domain for certificate names; processes still listen on loopback. */
+  /**
+   * DNS domain of the org's hosts: `peer0.<domain>`, `fabric-ca.<domain>`, `chaincode.<domain>`,
+   * `gateway.<domain>`. Every certificate carries these names; on isolated hosts and in containers
+   * every address the services dial is one.
+   */
   readonly domain: string;
   /** What kind of member this is; decides which demo users are enrolled. */
   readonly kind: 'hospital' | 'research' | 'regulator';
@@ -17,13 +21,16 @@ export interface PeerOrgSpec {
   readonly peers: number;
 }
 
-/** The ordering organization and its Raft nodes. */
+/** The ordering organization and its nodes. */
 export interface OrdererOrgSpec {
   readonly name: string;
   readonly mspId: string;
   readonly domain: string;
-  /** Number of Raft orderers (orderer0, orderer1, ...). */
-  readonly orderers: number;
+  /**
+   * Number of orderers (orderer0, orderer1, ...) for each ordering protocol. Raft tolerates f crashed
+   * nodes with 2f+1; BFT tolerates f nodes that crash or lie with 3f+1 (four nodes for f = 1).
+   */
+  readonly orderers: { readonly raft: number; readonly bft: number };
 }
 
 /** The chaincode definition approved by every org. */
@@ -42,13 +49,60 @@ export interface ChaincodeSpec {
  * Ordering parameters. BatchTimeout is tuned for latency: a doctor waits for every write, and with
  * Fabric's default of 2 s a lightly loaded network would hold each transaction for up to 2 s before
  * cutting a block. 20 ms keeps the wait for the block short while still letting several transactions
- * share a block under load; MaxMessageCount caps how long a busy batch can grow.
+ * share a block under load; MaxMessageCount caps how long a busy batch can grow. The same batch size
+ * applies to BFT, whose orderers take their batch count and bytes from it.
  */
 export interface OrderingSpec {
   readonly batchTimeout: string;
   readonly maxMessageCount: number;
   readonly absoluteMaxBytes: string;
   readonly preferredMaxBytes: string;
+  readonly raft: RaftSpec;
+  readonly bft: BftSpec;
+}
+
+/**
+ * etcdraft options. Fabric's 500 ms tick makes a leader election take 5 s; on one host (or one data
+ * centre) a 100 ms tick with an election after 10 ticks detects a dead leader in about 1 s.
+ */
+export interface RaftSpec {
+  readonly tickInterval: string;
+  readonly electionTick: number;
+  readonly heartbeatTick: number;
+  readonly maxInflightBlocks: number;
+  readonly snapshotIntervalSize: string;
+}
+
+/**
+ * SmartBFT options (Fabric 3's BFT orderer), chosen for the same goal as the Raft ones: a short wait
+ * for a lightly loaded network, and a dead or cut-off leader replaced within a few seconds instead of
+ * Fabric's defaults (a leader silent for up to 1 min, a view change that waits 20 s). What each value
+ * is and why it was chosen: docs/ordering.md.
+ */
+export interface BftSpec {
+  /** Longest wait before a non-full batch is proposed: the BFT counterpart of BatchTimeout. */
+  readonly requestBatchMaxInterval: string;
+  /** Requests a node keeps pending; at least twice MaxMessageCount, as Fabric recommends. */
+  readonly requestPoolSize: number;
+  readonly requestForwardTimeout: string;
+  readonly requestComplainTimeout: string;
+  readonly requestAutoRemoveTimeout: string;
+  readonly viewChangeResendInterval: string;
+  readonly viewChangeTimeout: string;
+  /** A leader silent this long is complained about (and replaced once f+1 nodes complain). */
+  readonly leaderHeartbeatTimeout: string;
+  /** Heartbeats per `leaderHeartbeatTimeout`. */
+  readonly leaderHeartbeatCount: number;
+  readonly collectTimeout: string;
+  readonly incomingMessageBufferSize: number;
+  /** A restarted node catches up with the others before it takes part again. */
+  readonly syncOnStart: boolean;
+  readonly speedUpViewChange: boolean;
+  /**
+   * The peers' `deliveryclient.blockCensorshipTimeoutKey`: how long a peer waits for blocks from its
+   * orderer while other orderers' headers say there are newer ones, before it changes orderer.
+   */
+  readonly peerCensorshipTimeout: string;
 }
 
 export interface TopologySpec {
@@ -77,7 +131,12 @@ export interface TopologySpec {
 /** The MedLedger consortium (docs/architecture.md, the consortium). */
 export const defaultTopologySpec: TopologySpec = {
   channel: 'medchannel',
-  ordererOrg: { name: 'Orderer', mspId: 'OrdererMSP', domain: 'orderer.medledger.local', orderers: 3 },
+  ordererOrg: {
+    name: 'Orderer',
+    mspId: 'OrdererMSP',
+    domain: 'orderer.medledger.local',
+    orderers: { raft: 3, bft: 4 },
+  },
   peerOrgs: [
     {
       name: 'Hospital1',
@@ -119,6 +178,29 @@ export const defaultTopologySpec: TopologySpec = {
     maxMessageCount: 500,
     absoluteMaxBytes: '10 MB',
     preferredMaxBytes: '2 MB',
+    raft: {
+      tickInterval: '100ms',
+      electionTick: 10,
+      heartbeatTick: 1,
+      maxInflightBlocks: 5,
+      snapshotIntervalSize: '16 MB',
+    },
+    bft: {
+      requestBatchMaxInterval: '20ms',
+      requestPoolSize: 2000,
+      requestForwardTimeout: '2s',
+      requestComplainTimeout: '4s',
+      requestAutoRemoveTimeout: '3m',
+      viewChangeResendInterval: '1s',
+      viewChangeTimeout: '5s',
+      leaderHeartbeatTimeout: '3s',
+      leaderHeartbeatCount: 10,
+      collectTimeout: '1s',
+      incomingMessageBufferSize: 200,
+      syncOnStart: true,
+      speedUpViewChange: false,
+      peerCensorshipTimeout: '5s',
+    },
   },
   proposalTimeWindowSeconds: PROPOSAL_TIME_WINDOW_SECONDS,
   cryptoProfile: 'international',
@@ -133,42 +215,101 @@ export function topologySpecFromEnv(env: NodeJS.ProcessEnv = process.env): Topol
   return { ...defaultTopologySpec, cryptoProfile: raw };
 }
 
+/**
+ * How the network is run, chosen when its state is first generated and recorded there (every later
+ * command reads it back; see `network.ts`).
+ *
+ * - `ordering`: `raft` (etcdraft, the default) or `bft` (Fabric 3's SmartBFT). Environment:
+ *   `MEDLEDGER_ORDERER=raft|bft`.
+ * - `hosts`: how services find each other.
+ *   - `loopback` (the default): every process on 127.0.0.1, every address 127.0.0.1:port.
+ *   - `isolated`: every address a service dials is a host name; the native network runs each org, and
+ *     the orderers, in a Linux network namespace of its own with its own address, where the names
+ *     resolve through a hosts file per namespace (`hosts.ts`). Environment: `MEDLEDGER_ISOLATED_HOSTS=1`
+ *     (or `MEDLEDGER_HOSTS=isolated`).
+ *   - `containers`: the state `docker-compose.yaml` runs on: every address a service dials is a host
+ *     name (a network alias of its service), and the tools on this machine reach the services through
+ *     ports published on 127.0.0.1. `MEDLEDGER_HOSTS=containers npm run network:generate`; the native
+ *     `npm start` refuses it.
+ */
+export interface TopologyOptions {
+  readonly ordering: 'raft' | 'bft';
+  readonly hosts: 'loopback' | 'isolated' | 'containers';
+}
+
+const HOSTS_MODES: readonly TopologyOptions['hosts'][] = ['loopback', 'isolated', 'containers'];
+
+export const DEFAULT_TOPOLOGY_OPTIONS: TopologyOptions = { ordering: 'raft', hosts: 'loopback' };
+
+/**
+ * How a service is reached. Other services of the consortium dial `endpoint` (its host name on isolated
+ * hosts, 127.0.0.1 on loopback), the tools on this machine (CLI, readiness checks, tests) dial
+ * `address` (its IP address), and the process binds `listenHost`. Its TLS certificate names `host` and
+ * carries the IP address too, so both verify.
+ */
+export interface Reachable {
+  readonly host: string;
+  readonly ip: string;
+  readonly port: number;
+  /** The host part of `endpoint`. */
+  readonly dialHost: string;
+  readonly endpoint: string;
+  readonly address: string;
+}
+
 /** One peer process with its ports. */
-export interface PeerNode {
-  readonly name: string; // peer0.hospital1.medledger.local
+export interface PeerNode extends Reachable {
+  readonly name: string; // peer0.hospital1.medledger.local (its host)
   readonly shortName: string; // peer0-hospital1
   readonly org: PeerOrg;
   readonly index: number;
-  readonly port: number;
   readonly chaincodePort: number;
   readonly operationsPort: number;
-  readonly address: string; // 127.0.0.1:port
 }
 
 export interface PeerOrg extends PeerOrgSpec {
   readonly slug: string;
+  /** The org's IP address: every process of the org binds it (127.0.0.1 on loopback). */
+  readonly ip: string;
+  /** Where the org's processes listen: 127.0.0.1 on loopback, every address of the org's namespace otherwise. */
+  readonly listenHost: string;
+  /** The Linux network namespace the org's processes run in, on isolated hosts. */
+  readonly namespace: string | undefined;
   readonly caPort: number;
   readonly caOperationsPort: number;
   readonly gatewayPort: number;
   readonly chaincodeServerPort: number;
+  readonly ca: Reachable;
+  readonly chaincodeServer: Reachable;
+  readonly gateway: Reachable;
   readonly peerNodes: readonly PeerNode[];
 }
 
-export interface OrdererNode {
-  readonly name: string; // orderer0.orderer.medledger.local
+export interface OrdererNode extends Reachable {
+  readonly name: string; // orderer0.orderer.medledger.local (its host)
   readonly shortName: string; // orderer0
   readonly index: number;
-  readonly port: number;
+  /** The node's id in a BFT consenter mapping (index + 1; BFT ids start at 1). */
+  readonly consenterId: number;
   readonly adminPort: number;
   readonly operationsPort: number;
-  readonly address: string;
 }
 
 /** The topology with every port and name resolved. */
 export interface Topology {
   readonly basePort: number;
+  readonly options: TopologyOptions;
+  /** Fabric's `OrdererType`: `etcdraft` or `BFT`. */
+  readonly ordererType: 'etcdraft' | 'BFT';
   readonly channel: string;
-  readonly ordererOrg: OrdererOrgSpec & { readonly slug: string; readonly nodes: readonly OrdererNode[] };
+  readonly ordererOrg: Omit<OrdererOrgSpec, 'orderers'> & {
+    readonly slug: string;
+    /** Where the orderers listen (see `PeerOrg.listenHost`). */
+    readonly listenHost: string;
+    /** The Linux network namespace the orderers run in, on isolated hosts. */
+    readonly namespace: string | undefined;
+    readonly nodes: readonly OrdererNode[];
+  };
   readonly peerOrgs: readonly PeerOrg[];
   readonly chaincode: ChaincodeSpec;
   readonly ordering: OrderingSpec;
@@ -191,11 +332,42 @@ export function twoOrgPolicy(orgs: readonly { mspId: string }[]): string {
 }
 
 /**
- * Resolves names and ports. Orderers take `base .. base+99` (10 ports each); peer org k takes the block
- * `base + 100*(k+1)`: CA at +0, CA operations +1, REST gateway +2, chaincode server +3, and peer p at
- * `+10*(p+1)` (listen +0, chaincode +1, operations +2).
+ * The /24 of an isolated network, from its base port so two networks side by side (base ports at
+ * least 600 apart) get different subnets: `10.77.<(base / 100) mod 256>.0/24`. The host's end of
+ * the bridge is `.1`, the orderers' namespace `.2`, peer org k's namespace `.(10 + k)`.
  */
-export function resolveTopology(spec: TopologySpec, basePort: number): Topology {
+export function isolatedSubnet(basePort: number): { prefix: string; bridgeIp: string } {
+  const prefix = `10.77.${String(Math.floor(basePort / 100) % 256)}`;
+  return { prefix, bridgeIp: `${prefix}.1` };
+}
+
+/** The network namespace of one org (or `orderers`) of the network on `basePort`. */
+function namespaceName(basePort: number, slug: string): string {
+  return `medledger-${String(basePort)}-${slug}`;
+}
+
+/** Host names of an org's services besides its peers (cryptogen node names, TLS server names). */
+export const ORG_SERVICE_HOSTS = {
+  /** TLS server identity of the org's chaincode server. */
+  chaincode: 'chaincode',
+  /** TLS client identity the org's peers present to its chaincode server. */
+  chaincodeClient: 'ccclient',
+  /** TLS client identity of the org's REST gateway (to peers and to its CA), and the gateway's host. */
+  gateway: 'gateway',
+  /** TLS server identity of the org's Fabric CA. */
+  ca: 'fabric-ca',
+} as const;
+
+/**
+ * Resolves names, addresses and ports. Orderers take `base .. base+99` (10 ports each); peer org k takes
+ * the block `base + 100*(k+1)`: CA at +0, CA operations +1, REST gateway +2, chaincode server +3, and
+ * peer p at `+10*(p+1)` (listen +0, chaincode +1, operations +2).
+ */
+export function resolveTopology(
+  spec: TopologySpec,
+  basePort: number,
+  options: TopologyOptions = DEFAULT_TOPOLOGY_OPTIONS,
+): Topology {
   // The chaincode reads an org's kind from its MSP ID, and the sealed collections need one regulator.
   for (const org of spec.peerOrgs) {
     if (orgKindOf(org.mspId) !== org.kind) {
@@ -210,43 +382,69 @@ export function resolveTopology(spec: TopologySpec, basePort: number): Topology 
   ) {
     throw new Error(`base port ${basePort} leaves no room for ${spec.peerOrgs.length} orgs`);
   }
+  const isolated = options.hosts === 'isolated';
+  const named = options.hosts !== 'loopback';
+  const { prefix } = isolatedSubnet(basePort);
+  const listenHost = named ? '0.0.0.0' : '127.0.0.1';
+  const reachable = (host: string, ip: string, port: number): Reachable => {
+    const dialHost = named ? host : ip;
+    return {
+      host,
+      ip,
+      port,
+      dialHost,
+      endpoint: `${dialHost}:${String(port)}`,
+      address: `${ip}:${String(port)}`,
+    };
+  };
+  const ordererIp = isolated ? `${prefix}.2` : '127.0.0.1';
   const nodes: OrdererNode[] = [];
-  for (let i = 0; i < spec.ordererOrg.orderers; i++) {
+  const ordererCount = spec.ordererOrg.orderers[options.ordering];
+  for (let i = 0; i < ordererCount; i++) {
     const port = basePort + PEER_BLOCK * i;
+    const name = `orderer${i}.${spec.ordererOrg.domain}`;
     nodes.push({
-      name: `orderer${i}.${spec.ordererOrg.domain}`,
+      ...reachable(name, ordererIp, port),
+      name,
       shortName: `orderer${i}`,
       index: i,
-      port,
+      consenterId: i + 1,
       adminPort: port + 1,
       operationsPort: port + 2,
-      address: `127.0.0.1:${port}`,
     });
   }
   const peerOrgs = spec.peerOrgs.map((orgSpec, k): PeerOrg => {
     const orgBase = basePort + ORG_BLOCK * (k + 1);
     const slug = slugOf(orgSpec.name);
+    const ip = isolated ? `${prefix}.${String(10 + k)}` : '127.0.0.1';
+    const service = (host: string, port: number) => reachable(`${host}.${orgSpec.domain}`, ip, port);
     const peerNodes: PeerNode[] = [];
     const org: PeerOrg = {
       ...orgSpec,
       slug,
+      ip,
+      listenHost,
+      namespace: isolated ? namespaceName(basePort, slug) : undefined,
       caPort: orgBase,
       caOperationsPort: orgBase + 1,
       gatewayPort: orgBase + 2,
       chaincodeServerPort: orgBase + 3,
+      ca: service(ORG_SERVICE_HOSTS.ca, orgBase),
+      gateway: service(ORG_SERVICE_HOSTS.gateway, orgBase + 2),
+      chaincodeServer: service(ORG_SERVICE_HOSTS.chaincode, orgBase + 3),
       peerNodes,
     };
     for (let p = 0; p < orgSpec.peers; p++) {
       const port = orgBase + PEER_BLOCK * (p + 1);
+      const name = `peer${p}.${orgSpec.domain}`;
       peerNodes.push({
-        name: `peer${p}.${orgSpec.domain}`,
+        ...reachable(name, ip, port),
+        name,
         shortName: `peer${p}-${slug}`,
         org,
         index: p,
-        port,
         chaincodePort: port + 1,
         operationsPort: port + 2,
-        address: `127.0.0.1:${port}`,
       });
     }
     return org;
@@ -256,14 +454,91 @@ export function resolveTopology(spec: TopologySpec, basePort: number): Topology 
     : { ...spec.chaincode, endorsementPolicy: twoOrgPolicy(spec.peerOrgs) };
   return {
     basePort,
+    options,
+    ordererType: options.ordering === 'bft' ? 'BFT' : 'etcdraft',
     channel: spec.channel,
-    ordererOrg: { ...spec.ordererOrg, slug: slugOf(spec.ordererOrg.name), nodes },
+    ordererOrg: {
+      name: spec.ordererOrg.name,
+      mspId: spec.ordererOrg.mspId,
+      domain: spec.ordererOrg.domain,
+      slug: slugOf(spec.ordererOrg.name),
+      listenHost,
+      namespace: isolated ? namespaceName(basePort, 'orderers') : undefined,
+      nodes,
+    },
     peerOrgs,
     chaincode,
     ordering: spec.ordering,
     proposalTimeWindowSeconds: spec.proposalTimeWindowSeconds,
     cryptoProfile: spec.cryptoProfile,
   };
+}
+
+/**
+ * The options asked for in the environment, or undefined where nothing is asked (the recorded or
+ * default value applies): `MEDLEDGER_ORDERER=raft|bft`, `MEDLEDGER_ISOLATED_HOSTS=1|0`,
+ * `MEDLEDGER_HOSTS=loopback|isolated|containers`.
+ */
+export function topologyOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<TopologyOptions> {
+  const asked: { ordering?: TopologyOptions['ordering']; hosts?: TopologyOptions['hosts'] } = {};
+  const ordering = env.MEDLEDGER_ORDERER?.trim().toLowerCase();
+  if (ordering !== undefined && ordering !== '') {
+    if (ordering !== 'raft' && ordering !== 'bft')
+      throw new Error(`MEDLEDGER_ORDERER must be raft or bft, got ${JSON.stringify(env.MEDLEDGER_ORDERER)}`);
+    asked.ordering = ordering;
+  }
+  const isolated = env.MEDLEDGER_ISOLATED_HOSTS?.trim();
+  if (isolated !== undefined && isolated !== '') {
+    if (isolated !== '1' && isolated !== '0')
+      throw new Error(
+        `MEDLEDGER_ISOLATED_HOSTS must be 1 or 0, got ${JSON.stringify(env.MEDLEDGER_ISOLATED_HOSTS)}`,
+      );
+    asked.hosts = isolated === '1' ? 'isolated' : 'loopback';
+  }
+  const hosts = env.MEDLEDGER_HOSTS?.trim().toLowerCase();
+  if (hosts !== undefined && hosts !== '') {
+    const mode = HOSTS_MODES.find((m) => m === hosts);
+    if (mode === undefined)
+      throw new Error(
+        `MEDLEDGER_HOSTS must be one of ${HOSTS_MODES.join(', ')}, got ${JSON.stringify(env.MEDLEDGER_HOSTS)}`,
+      );
+    if (asked.hosts !== undefined && asked.hosts !== mode)
+      throw new Error(`MEDLEDGER_HOSTS=${mode} contradicts MEDLEDGER_ISOLATED_HOSTS=${String(isolated)}`);
+    asked.hosts = mode;
+  }
+  return asked;
+}
+
+/** Options read back from a file, or undefined when it holds something else. */
+export function parseTopologyOptions(raw: unknown): TopologyOptions | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { ordering, hosts } = raw as Record<string, unknown>;
+  const o = ordering === 'raft' || ordering === 'bft' ? ordering : undefined;
+  const h = HOSTS_MODES.find((m) => m === hosts);
+  return o === undefined || h === undefined ? undefined : { ordering: o, hosts: h };
+}
+
+/**
+ * The options of a network whose state recorded `recorded` (undefined: nothing generated yet) when
+ * the environment asks for `asked`: the recorded ones, since certificates and the genesis block were
+ * made for them; asking for others is an error that says how to start afresh.
+ */
+export function settleTopologyOptions(
+  recorded: TopologyOptions | undefined,
+  asked: Partial<TopologyOptions>,
+  where: string,
+): TopologyOptions {
+  if (recorded === undefined) return { ...DEFAULT_TOPOLOGY_OPTIONS, ...asked };
+  const clash = (['ordering', 'hosts'] as const).filter(
+    (key) => asked[key] !== undefined && asked[key] !== recorded[key],
+  );
+  if (clash.length > 0) {
+    const was = `ordering ${recorded.ordering}, hosts ${recorded.hosts}`;
+    throw new Error(
+      `the network in ${where} was generated with ${was}; its certificates and genesis block cannot serve ${clash.map((k) => `${k} ${String(asked[k])}`).join(', ')}. Run \`npm run network:clean\` first, or use another MEDLEDGER_HOME (and MEDLEDGER_BASE_PORT).`,
+    );
+  }
+  return recorded;
 }
 
 /** Every peer of every org, in topology order. */

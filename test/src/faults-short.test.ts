@@ -6,13 +6,13 @@ import { apiAs } from './support/api';
 import { newPatientRegistration } from './support/fixtures';
 import { assertNoCanaryLeak, assertSweep } from './support/leak-check';
 import { ensureNetwork, releaseNetwork } from './support/network';
-import { raftLeaderKill } from './support/scenario';
+import { ordererLeaderKill } from './support/scenario';
 import { sweepGateway } from './support/sweep-suite';
 import { canaryName } from './support/workload';
 
 /**
- * The short reliability and security check of the end-to-end run: one Raft leader kill under light
- * journaled load, the bad-input sweep of one gateway, and the canary search over everything on disk.
+ * The short reliability and security check of the end-to-end run: one ordering-leader kill (Raft or
+ * BFT, as the network runs) under light journaled load, the bad-input sweep of one gateway, and the canary search over everything on disk.
  * `npm run test:faults` runs the full versions.
  */
 describe('faults, bad input and leaks (short)', () => {
@@ -23,8 +23,11 @@ describe('faults, bad input and leaks (short)', () => {
   });
   after(releaseNetwork);
 
-  it('when the Raft leader is SIGKILLed under light load and restarted, then nothing acknowledged is lost or applied twice and writes resume within 15 s', async () => {
-    await raftLeaderKill(info, { name: 'short-raft-leader-kill', durationMs: 25_000 });
+  it('when the ordering leader (Raft or BFT) is SIGKILLed under light load and restarted, then nothing acknowledged is lost or applied twice and writes resume within 15 s', async () => {
+    await ordererLeaderKill(info, {
+      name: `short-${info.ordering ?? 'raft'}-leader-kill`,
+      durationMs: 25_000,
+    });
   });
 
   it('when every endpoint gets bad input, then each answer is a 4xx problem+json without stack or canary, nothing is written and the gateway stays up', async () => {

@@ -12,7 +12,7 @@ import { searchsetErrors } from '@medledger/gateway/testing';
 import { SqliteDriver, projectionFile } from '@medledger/gateway/projection';
 import type { NetworkInfo } from '@medledger/network';
 import { accessLogProof, apiAs, until, type ApiClient, type ApiResponse } from './support/api';
-import { ensureNetwork, releaseNetwork } from './support/network';
+import { ensureNetwork, onOrgHost, releaseNetwork } from './support/network';
 import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './support/fixtures';
 
 /**
@@ -66,8 +66,10 @@ async function raw(
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 
-async function cli(info: NetworkInfo, ...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await exec(process.execPath, [CLI, ...args], {
+/** Runs the projection tool for `org` where that org's gateway runs (its host, on isolated hosts). */
+async function cli(info: NetworkInfo, org: string, ...args: string[]): Promise<Record<string, unknown>> {
+  const [command, argv] = onOrgHost(org, process.execPath, [CLI, ...args, '--org', org]);
+  const { stdout } = await exec(command, argv, {
     cwd: ROOT,
     env: { ...process.env, MEDLEDGER_HOME: info.stateDir },
     timeout: 120_000,
@@ -329,11 +331,11 @@ describe('the audit projection on the real consortium', () => {
   });
 
   it('when the projection is checked against the ledger and rebuilt from it, then both agree', async () => {
-    const check = await cli(info, 'check', '--org', 'regulator');
+    const check = await cli(info, 'regulator', 'check');
     assert.equal(check['ok'], true, JSON.stringify(check));
     const dir = mkdtempSync(join(tmpdir(), 'pj-rebuild-'));
     try {
-      const rebuilt = await cli(info, 'rebuild', '--org', 'regulator', '--data-dir', dir);
+      const rebuilt = await cli(info, 'regulator', 'rebuild', '--data-dir', dir);
       assert.equal(rebuilt['rebuilt'], true);
       const live = await counts(join(info.stateDir, 'gateways', 'regulator', 'data'));
       assert.deepEqual(await counts(dir), live);

@@ -265,7 +265,7 @@ describe('the MedLedger story through the REST gateways', () => {
     assert.ok(stale.status >= 400 && stale.status < 500, `stale grant: ${stale.status}`);
   });
 
-  it('when a researcher has study consent, then the dataset is de-identified; outside the study, denied', async () => {
+  it('when a researcher has study consent, then the dataset is de-identified, one pseudonym for the patient at both hospitals; outside the study, denied', async () => {
     const now = Date.now();
     const study = await researcher.post('/v1/studies', {
       studyId,
@@ -296,8 +296,21 @@ describe('the MedLedger story through the REST gateways', () => {
     expectStatus(cohort, 200, 'cohort');
     assert.match(JSON.stringify(cohort.body), new RegExp(patient.did));
 
+    // The same patient treated at Hospital2 too: one study, one subject across both custodians.
+    const atHospital2 = await doctor2.post(
+      '/v1/records',
+      diagnosisRecord(
+        `${recordId}-h2`,
+        patient.did,
+        hypertensionCondition({ id: `cond-${run}-h2`, patientRef: patient.did.split(':').pop() ?? '' }),
+      ),
+    );
+    expectStatus(atHospital2, 201, 'anchor record at Hospital2');
     const dataset = await researcher.post(`/v1/studies/${studyId}/datasets`, {
-      records: [{ recordId, custodian: 'Hospital1MSP', patientDid: patient.did }],
+      records: [
+        { recordId, custodian: 'Hospital1MSP', patientDid: patient.did },
+        { recordId: `${recordId}-h2`, custodian: 'Hospital2MSP', patientDid: patient.did },
+      ],
     });
     expectStatus(dataset, 200, 'dataset');
     const text = JSON.stringify(dataset.body);
@@ -312,8 +325,16 @@ describe('the MedLedger story through the REST gateways', () => {
     );
     const items = (dataset.body.items ?? []) as { resource: unknown }[];
     assert.ok(
-      items.length > 0 && items.every((i) => i.resource !== null),
+      items.length === 2 && items.every((i) => i.resource !== null),
       'a de-identified resource per record',
+    );
+    const subjects = items.map(
+      (i) => (i.resource as { subject?: { reference?: string } }).subject?.reference,
+    );
+    assert.equal(
+      new Set(subjects).size,
+      1,
+      `one pseudonym at Hospital1 and Hospital2: ${subjects.join(', ')}`,
     );
     for (const item of items)
       assert.deepEqual(r4Errors(item.resource), [], 'de-identified content is valid R4');

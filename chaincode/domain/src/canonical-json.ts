@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /** A value that canonical JSON can represent. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -96,14 +94,4 @@ function write(value: unknown, path: string, seen: Set<object>, depth: number): 
  */
 export function canonicalJson(value: unknown): string {
   return write(value, '$', new Set(), 0);
-}
-
-/** UTF-8 bytes of {@link canonicalJson}. */
-export function canonicalBytes(value: unknown): Buffer {
-  return Buffer.from(canonicalJson(value), 'utf8');
-}
-
-/** Lower-case hex SHA-256 of a string (as UTF-8) or of bytes. */
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }

@@ -1,16 +1,14 @@
 import { orgKindOf, sealedCollection } from './ids';
 
 /**
- * One sealed collection: what the network writes into the chaincode definition's collections config
- * and what the in-memory ledger of the unit tests enforces. Rendered from the consortium's peer orgs,
- * so a fifth hospital gets its collection from a line of topology data.
+ * One private data collection: what the network writes into the chaincode definition's collections
+ * config and what the in-memory ledger of the unit tests enforces. Rendered from the consortium's peer
+ * orgs, so a fifth hospital gets its collections from a line of topology data.
  */
-export interface SealedCollectionSpec {
-  /** `sealed-<slug>`. */
+export interface CollectionSpec {
+  /** `sealed-<slug>`, or {@link CUSTODIANS_COLLECTION}. */
   readonly name: string;
-  /** The org whose facts the collection holds. */
-  readonly owner: string;
-  /** Member orgs (the owner and the regulator; the regulator's own collection: the regulator). */
+  /** Member orgs: their peers hold the values; every other peer holds only hashes. */
   readonly members: readonly string[];
   /** Every one of these orgs' peers must endorse a write (the collection-level endorsement policy). */
   readonly endorsers: readonly string[];
@@ -21,8 +19,11 @@ export interface SealedCollectionSpec {
    * and the chaincode decides who reads what; non-member peers hold no values at all.
    */
   readonly memberOnlyRead: false;
-  /** Likewise an accessor of another org writes its audit event into the custodian's collection. */
-  readonly memberOnlyWrite: false;
+  /**
+   * Sealed collections: false, as an accessor of another org writes its audit event into the
+   * custodian's collection. The custodians' collection: true, only its members' admins write it.
+   */
+  readonly memberOnlyWrite: boolean;
   /** Endorsement does not wait for dissemination: both member orgs endorse and so store the data. */
   readonly requiredPeerCount: 0;
   /** Disseminate to one more member peer (a second peer of the org, when there is one). */
@@ -30,6 +31,20 @@ export interface SealedCollectionSpec {
   /** Never purged by age: audit facts are kept. */
   readonly blockToLive: 0;
 }
+
+/** The sealed collection of one org, shared with the regulator. */
+export interface SealedCollectionSpec extends CollectionSpec {
+  /** The org whose facts the collection holds. */
+  readonly owner: string;
+  readonly memberOnlyWrite: false;
+}
+
+/**
+ * The collection of every custodian (hospital-kind org) and the regulator. It holds the consortium's
+ * study pseudonym secret (docs/deidentification.md, "The study key"): the research institute, an
+ * insurer or any other kind of org is never a member, so its peers hold only the value's hash.
+ */
+export const CUSTODIANS_COLLECTION = 'custodians';
 
 /** The regulator among the consortium's peer orgs; exactly one is required. */
 export function regulatorOf(orgs: readonly string[]): string {
@@ -60,12 +75,36 @@ export function sealedCollections(orgs: readonly string[]): SealedCollectionSpec
   });
 }
 
+/**
+ * The custodians' collection: every hospital-kind org and the regulator, all of whom endorse its one
+ * write, so every member's peer holds the secret from the moment it commits.
+ */
+export function custodiansCollection(orgs: readonly string[]): CollectionSpec {
+  const regulator = regulatorOf(orgs);
+  const members = [...orgs.filter((o) => orgKindOf(o) === 'hospital'), regulator];
+  return {
+    name: CUSTODIANS_COLLECTION,
+    members,
+    endorsers: members,
+    memberOnlyRead: false,
+    memberOnlyWrite: true,
+    requiredPeerCount: 0,
+    maxPeerCount: 1,
+    blockToLive: 0,
+  };
+}
+
+/** Every collection of the chaincode definition: each org's sealed one, then the custodians'. */
+export function chaincodeCollections(orgs: readonly string[]): CollectionSpec[] {
+  return [...sealedCollections(orgs), custodiansCollection(orgs)];
+}
+
 /** The signature policy string of a collection's endorsement policy (`AND('A.peer', 'B.peer')`). */
-export function collectionEndorsementPolicy(spec: SealedCollectionSpec): string {
+export function collectionEndorsementPolicy(spec: CollectionSpec): string {
   return `AND(${spec.endorsers.map((o) => `'${o}.peer'`).join(', ')})`;
 }
 
 /** The signature policy string of a collection's members (`OR('A.member', 'B.member')`). */
-export function collectionMemberPolicy(spec: SealedCollectionSpec): string {
+export function collectionMemberPolicy(spec: CollectionSpec): string {
   return `OR(${spec.members.map((o) => `'${o}.member'`).join(', ')})`;
 }

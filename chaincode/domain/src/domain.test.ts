@@ -133,7 +133,8 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('AnchorRecord'), 'record:AnchorRecord');
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
     assert.equal(qualifiedName('RewrapDataKeys'), 'record:RewrapDataKeys');
-    assert.equal(Object.keys(transactions).length, 39);
+    assert.equal(qualifiedName('ListPatientRecords'), 'listing:ListPatientRecords');
+    assert.equal(Object.keys(transactions).length, 46);
   });
 });
 
@@ -185,6 +186,10 @@ void describe('sealed collections and endorsers', () => {
     assert.deepEqual(endorsingOrgs(transactions.VerifyRecord.endorsement, parties), ['Hospital2MSP']);
     assert.deepEqual(endorsingOrgs(transactions.ReadRecordContent.endorsement, parties), ['Hospital1MSP']);
     assert.deepEqual(endorsingOrgs(transactions.InitConsortium.endorsement, parties), CONSORTIUM);
+    assert.deepEqual(
+      endorsingOrgs(transactions.InstallStudySecret.endorsement, parties),
+      CONSORTIUM.filter((o) => o !== 'ResearchMSP'),
+    );
     assert.equal(endorsingOrgs(transactions.RegisterStaff.endorsement, parties), undefined);
     // The regulator relaying: a public write needs a second org.
     assert.deepEqual(endorsingOrgs('caller+regulator', { ...parties, caller: 'RegulatorMSP' }), [

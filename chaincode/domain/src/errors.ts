@@ -65,8 +65,9 @@ export const ErrorCode = {
    */
   PROPOSAL_TIME_SKEW: 'PROPOSAL_TIME_SKEW',
   /**
-   * The consortium or an org's sealed collection key is not on the ledger yet: the deployment has not
-   * finished (`InitConsortium`, `InstallCollectionKey`). Retryable.
+   * The consortium, an org's sealed collection key or the custodians' study pseudonym secret is not on
+   * the ledger yet: the deployment has not finished (`InitConsortium`, `InstallCollectionKey`,
+   * `InstallStudySecret`). Retryable.
    */
   NOT_INITIALIZED: 'NOT_INITIALIZED',
   /**

@@ -11,6 +11,10 @@ import {
   roleSchema,
   staffStatusSchema,
 } from './vocabulary';
+import { listingModeSchema, listingReasonSchema } from './schemas/listing';
+
+import { ethicsDecisionSchema, studyStateSchema } from './research/study-lifecycle';
+import { STUDY_CHANGES } from './schemas/study';
 
 const common = { txId: txIdSchema, txTime: z.iso.datetime() };
 
@@ -22,6 +26,7 @@ const common = { txId: txIdSchema, txTime: z.iso.datetime() };
 export const events = {
   ConsortiumInitialized: z.object({ orgs: z.array(mspIdSchema), regulator: mspIdSchema, ...common }),
   CollectionKeyInstalled: z.object({ org: mspIdSchema, ...common }),
+  StudySecretInstalled: z.object({ org: mspIdSchema, ...common }),
   StaffRegistered: z.object({ did: z.string(), org: mspIdSchema, role: roleSchema, ...common }),
   StaffUpdated: z.object({
     did: z.string(),
@@ -149,6 +154,42 @@ export const events = {
     ...common,
   }),
   StudyRegistered: z.object({ studyId: studyIdSchema, org: mspIdSchema, ...common }),
+  StudyProposed: z.object({
+    studyId: studyIdSchema,
+    org: mspIdSchema,
+    sites: z.array(mspIdSchema),
+    protocolHash: sha256HexSchema,
+    ...common,
+  }),
+  StudyDecided: z.object({
+    studyId: studyIdSchema,
+    site: mspIdSchema,
+    decision: ethicsDecisionSchema,
+    protocolVersion: z.number().int().min(1),
+    state: studyStateSchema,
+    ...common,
+  }),
+  StudyChanged: z.object({
+    studyId: studyIdSchema,
+    action: z.enum(STUDY_CHANGES),
+    protocolVersion: z.number().int().min(1),
+    state: studyStateSchema,
+    ...common,
+  }),
+  /**
+   * A record listing decision, ids and codes only: who asked (actor, org, role), for the patient or as
+   * a clinician, with what outcome. The patient is in the caller's org's sealed collection.
+   */
+  RecordListingOpened: z.object({
+    listingId: txIdSchema,
+    actorDid: z.string(),
+    actorMsp: mspIdSchema,
+    actorRole: roleSchema.nullable(),
+    mode: listingModeSchema,
+    outcome: accessOutcomeSchema,
+    reason: listingReasonSchema,
+    ...common,
+  }),
 } as const;
 
 /** The name of a chaincode event. */

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { sha256Hex } from './canonical-json';
 
 /** Longest value accepted as one attribute of a composite key. */
 export const MAX_KEY_PART_LENGTH = 128;
@@ -111,15 +110,6 @@ export function implicitCollection(mspId: string): string {
  */
 export function sealedCollection(mspId: string): string {
   return `sealed-${orgSlugOf(mspId)}`;
-}
-
-/**
- * The public key of a patient's documents (DID document, preferences): the SHA-256 of the DID, so
- * that public state and blocks never hold the DID itself. Whoever already knows a DID can find its
- * document; nobody can list the DIDs from the ledger.
- */
-export function patientKeyOf(patientDid: string): string {
-  return sha256Hex(`${DID_PREFIX}patient-key:${patientDid}`);
 }
 
 /** zod: an MSP ID. */

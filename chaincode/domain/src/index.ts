@@ -1,5 +1,7 @@
 export * from './ids';
 export * from './canonical-json';
+export * from './digest';
+export * from './signed-payload';
 export * from './errors';
 export * from './vocabulary';
 export * from './jws';
@@ -13,6 +15,7 @@ export * from './schemas/identity';
 export * from './schemas/consent';
 export * from './schemas/record';
 export * from './schemas/access';
+export * from './schemas/listing';
 export * from './schemas/study';
 export * from './schemas/audit';
 export * from './schemas/health';

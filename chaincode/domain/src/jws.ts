@@ -8,7 +8,13 @@ import {
   verify,
 } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalJson } from './canonical-json';
+import {
+  base64urlOfBytes,
+  jwkThumbprintInput,
+  jwsSigningInput,
+  patientPayload,
+  type JwsHeader,
+} from './signed-payload';
 
 /** zod: a P-256 public key as a JWK (private parts rejected). */
 export const p256PublicJwkSchema = z
@@ -40,8 +46,7 @@ export type P256PublicJwk = z.infer<typeof p256PublicJwkSchema>;
  * unknown until the patient uses it.
  */
 export function jwkThumbprint(jwk: P256PublicJwk): string {
-  const members = { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
-  return createHash('sha256').update(canonicalJson(members)).digest('base64url');
+  return createHash('sha256').update(jwkThumbprintInput(jwk)).digest('base64url');
 }
 
 /** zod: an RFC 7638 SHA-256 JWK thumbprint (43 base64url characters). */
@@ -50,13 +55,6 @@ export const jwkThumbprintSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 /** A P-256 private JWK (has `d`). */
 export interface P256PrivateJwk extends P256PublicJwk {
   d: string;
-}
-
-/** The protected header MedLedger accepts. */
-export interface JwsHeader {
-  alg: 'ES256';
-  kid: string;
-  typ?: string;
 }
 
 /** Thrown when a compact JWS is malformed or its signature does not verify. */
@@ -68,10 +66,6 @@ export class JwsError extends Error {
 }
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
-
-function b64url(data: string | Buffer): string {
-  return Buffer.from(data).toString('base64url');
-}
 
 function fromB64url(part: string): Buffer {
   if (!B64URL.test(part)) throw new JwsError('not base64url');
@@ -92,11 +86,10 @@ export function generatePatientKey(): { publicJwk: P256PublicJwk; privateJwk: P2
  * serialized canonically, so equal payloads give equal signing inputs.
  */
 export function signCompactJws(payload: object, privateJwk: P256PrivateJwk, kid: string): string {
-  const header: JwsHeader = { alg: 'ES256', kid };
-  const signingInput = `${b64url(canonicalJson(header))}.${b64url(canonicalJson(payload))}`;
+  const signingInput = jwsSigningInput({ alg: 'ES256', kid }, payload);
   const key = createPrivateKey({ key: { ...privateJwk }, format: 'jwk' });
   const signature = sign('sha256', Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' });
-  return `${signingInput}.${b64url(signature)}`;
+  return `${signingInput}.${base64urlOfBytes(signature)}`;
 }
 
 /** The patient's signing key as a patient app holds it. */
@@ -120,14 +113,10 @@ export function signPatientPayload(
   options: { readonly nowMs: number; readonly ttlSeconds?: number },
 ): string {
   // The caller's clock, passed in: this module is also loaded by the chaincode, which must not read one.
-  const iat = Math.floor(options.nowMs / 1000);
-  const payload = {
-    patientDid: signer.patientDid,
+  const payload = patientPayload(body, signer.patientDid, {
+    ...options,
     nonce: randomBytes(18).toString('base64url'),
-    iat,
-    exp: iat + (options.ttlSeconds ?? 600),
-    ...body,
-  };
+  });
   return signCompactJws(payload, signer.privateJwk, signer.kid);
 }
 

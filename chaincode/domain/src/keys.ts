@@ -40,14 +40,30 @@ export const KeyFamily = {
   suspension: 'suspension',
   /** Public: a study. */
   study: 'study',
+  /**
+   * Public, bound: the lead's part of a study's governance (phase, sites, quorum, protocol), by study;
+   * receipt in the study org's sealed collection, changed only with that org's endorsement.
+   */
+  studyGovernance: 'study~governance',
+  /**
+   * Public, bound: one site's ethics decision on a study, by study and site; receipt in the site's
+   * sealed collection, changed only with the site's endorsement.
+   */
+  studyDecision: 'study~decision',
   /** Sealed: the collection's own secret key (keyed hashes and value salts), written once. */
   collectionKey: 'collection-key',
+  /** Custodians' collection: the study pseudonym secret, written once at deployment. */
+  studySecret: 'study-secret',
   /** Sealed: a receipt binding a public value to the orgs that endorsed it, by digest of the public key. */
   receipt: 'receipt',
   /** Sealed (custodian): the patient of a record. */
   recordPatient: 'record-patient',
   /** Sealed index (custodian): records of a patient (keyed hash of the DID). */
   recordsByPatient: 'record~patient',
+  /** Sealed (caller's org): a record listing decision (audit and what it lets the caller read). */
+  recordListing: 'listing',
+  /** Sealed index (caller's org): listings of a patient (keyed hash of the DID), newest first. */
+  listingByPatient: 'listing~patient',
   /** Sealed (grantee): a consent with its signed payload and terms. */
   consentTerms: 'consent-terms',
   /** Sealed index (grantee): consents of a patient (keyed hash of the DID). */

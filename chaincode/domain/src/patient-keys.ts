@@ -1,5 +1,5 @@
 import { jwkThumbprint, signPatientPayload, type P256PrivateJwk, type P256PublicJwk } from './jws';
-import { SIGNED_PAYLOAD_TYPES } from './schemas/consent';
+import { firstPatientKeyId, keyRecoveryBody, recoveryKeyId, registrationBody } from './signed-payload';
 
 /** A P-256 key pair as JWKs. */
 export interface PatientKeyPair {
@@ -27,8 +27,8 @@ export function signPatientRegistration(
   clock: SigningClock,
 ): { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string } {
   const proof = signPatientPayload(
-    { typ: SIGNED_PAYLOAD_TYPES.registration, org, recoveryKeyThumbprint: jwkThumbprint(recoveryPublicJwk) },
-    { patientDid, privateJwk: key.privateJwk, kid: `${patientDid}#key-1` },
+    registrationBody(org, jwkThumbprint(recoveryPublicJwk)),
+    { patientDid, privateJwk: key.privateJwk, kid: firstPatientKeyId(patientDid) },
     clock,
   );
   return { patientDid, publicKeyJwk: key.publicJwk, proof };
@@ -48,13 +48,8 @@ export function signKeyRecovery(
   clock: SigningClock,
 ): string {
   return signPatientPayload(
-    {
-      typ: SIGNED_PAYLOAD_TYPES.keyRecovery,
-      recoveryPublicKeyJwk: recovery.publicJwk,
-      newPublicKeyJwk: newPublicJwk,
-      newRecoveryKeyThumbprint: jwkThumbprint(nextRecoveryPublicJwk),
-    },
-    { patientDid, privateJwk: recovery.privateJwk, kid: `${patientDid}#recovery` },
+    keyRecoveryBody(recovery.publicJwk, newPublicJwk, jwkThumbprint(nextRecoveryPublicJwk)),
+    { patientDid, privateJwk: recovery.privateJwk, kid: recoveryKeyId(patientDid) },
     clock,
   );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { regulatorOf } from './consortium';
+import { custodiansCollection, regulatorOf } from './consortium';
 import {
   accessDecisionSchema,
   accessRecordInput,
@@ -29,6 +29,8 @@ import {
   initConsortiumInput,
   installCollectionKeyOutput,
   installCollectionKeyTransient,
+  installStudySecretOutput,
+  installStudySecretTransient,
 } from './schemas/consortium';
 import { buildInfoSchema, pingOutput } from './schemas/health';
 import {
@@ -69,10 +71,21 @@ import {
   verifyRecordTransient,
 } from './schemas/record';
 import {
+  listPatientRecordsInput,
+  listPatientRecordsOutput,
+  openRecordListingOutput,
+  openRecordListingTransient,
+} from './schemas/listing';
+import {
+  changeStudyInput,
   cohortPageSchema,
+  decideStudyInput,
   getStudyCohortInput,
+  getStudyGovernanceInput,
   getStudyInput,
+  proposeStudyInput,
   registerStudyInput,
+  studyGovernanceOutput,
   studySchema,
 } from './schemas/study';
 
@@ -92,10 +105,15 @@ import {
  *   payloads; the receipt lives in the regulator's or the caller's sealed collection).
  * - `two-orgs`: public writes under the chaincode policy, no patient data; Fabric's gateway chooses.
  * - `all-orgs`: every peer org (the consortium, once, at deployment).
+ * - `custodians+regulator`: every hospital-kind org and the regulator, the members of the custodians'
+ *   collection, whose endorsement policy needs each of them (its secret, once, at deployment); the
+ *   transient secret so never reaches a peer of the research institute or any other org.
  * Evaluates:
  * - `own-org`: a peer of the caller's org: the caller's org's sealed collection (the regulator's peer
  *   holds every one), or content in the transient map that must not reach another org.
  * - `custodian`: a peer of the record's custodian (content lives there only).
+ * - `regulator`: the regulator's peer, the one peer that holds every sealed collection (a patient's
+ *   records at every custodian, without telling a custodian that holds none of them about the patient).
  * - `any`: public state only; Fabric's gateway chooses (its own org's peer first).
  */
 export type Endorsement =
@@ -105,8 +123,10 @@ export type Endorsement =
   | 'caller+regulator'
   | 'two-orgs'
   | 'all-orgs'
+  | 'custodians+regulator'
   | 'own-org'
   | 'custodian'
+  | 'regulator'
   | 'any';
 
 /**
@@ -168,9 +188,13 @@ export function endorsingOrgs(endorsement: Endorsement, parties: EndorsementPart
       return withRegulator(parties.caller, 'caller');
     case 'all-orgs':
       return [...parties.orgs];
+    case 'custodians+regulator':
+      return [...custodiansCollection(parties.orgs).members];
     case 'custodian':
       if (parties.custodian === undefined) throw new Error('custodian evaluation needs the custodian');
       return [parties.custodian];
+    case 'regulator':
+      return [regulatorOf(parties.orgs)];
     case 'two-orgs':
     case 'any':
       return undefined;
@@ -193,6 +217,14 @@ export const transactions = {
     input: emptyInputSchema,
     output: installCollectionKeyOutput,
     transient: installCollectionKeyTransient,
+  },
+  InstallStudySecret: {
+    contract: 'consortium',
+    kind: 'submit',
+    endorsement: 'custodians+regulator',
+    input: emptyInputSchema,
+    output: installStudySecretOutput,
+    transient: installStudySecretTransient,
   },
   GetConsortium: {
     contract: 'consortium',
@@ -404,6 +436,21 @@ export const transactions = {
     input: readRecordContentInput,
     output: readRecordContentOutput,
   },
+  OpenRecordListing: {
+    contract: 'listing',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: emptyInputSchema,
+    output: openRecordListingOutput,
+    transient: openRecordListingTransient,
+  },
+  ListPatientRecords: {
+    contract: 'listing',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: listPatientRecordsInput,
+    output: listPatientRecordsOutput,
+  },
   ReviewBreakGlass: {
     contract: 'access',
     kind: 'submit',
@@ -425,6 +472,38 @@ export const transactions = {
     endorsement: 'any',
     input: getStudyInput,
     output: studySchema,
+  },
+  ProposeStudy: {
+    contract: 'study',
+    kind: 'submit',
+    // The receipt of the governance lives in the study org's sealed collection (org + regulator); the
+    // study's org is the grantee of the study's consents.
+    endorsement: 'grantee+regulator',
+    input: proposeStudyInput,
+    output: studyGovernanceOutput,
+  },
+  DecideStudy: {
+    contract: 'study',
+    kind: 'submit',
+    // The decision's receipt lives in the deciding site's sealed collection (site + regulator).
+    endorsement: 'caller+regulator',
+    input: decideStudyInput,
+    output: studyGovernanceOutput,
+  },
+  ChangeStudy: {
+    contract: 'study',
+    kind: 'submit',
+    // Whoever acts (the lead, a site's committee, the regulator), the governance is the study org's.
+    endorsement: 'grantee+regulator',
+    input: changeStudyInput,
+    output: studyGovernanceOutput,
+  },
+  GetStudyGovernance: {
+    contract: 'study',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: getStudyGovernanceInput,
+    output: studyGovernanceOutput,
   },
   GetStudyCohort: {
     contract: 'study',

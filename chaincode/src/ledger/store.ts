@@ -9,6 +9,7 @@ import {
   consentRevocationSchema,
   consentSchema,
   consortiumSchema,
+  CUSTODIANS_COLLECTION,
   didDocumentSchema,
   ErrorCode,
   erasureSchema,
@@ -21,13 +22,18 @@ import {
   patientRecordSchema,
   publicConsentSchema,
   qualityReviewSchema,
+  recordListingSchema,
   sealedCollection,
   sha256Hex,
   signedIatSchema,
   stagedVerdictSchema,
   staffRoleChangeSchema,
   storedAnchorSchema,
+  siteDecisionSchema,
+  storedGovernanceSchema,
   studySchema,
+  type SiteDecision,
+  type StoredGovernance,
   suspensionSchema,
   type AccessGrant,
   type AuditEvent,
@@ -44,6 +50,7 @@ import {
   type PatientRecord,
   type PublicConsent,
   type QualityReview,
+  type RecordListing,
   type StaffRoleChange,
   type StagedVerdict,
   type StoredAnchor,
@@ -262,17 +269,29 @@ export class Ledger {
     return key;
   }
 
+  /** Writes the consortium's study pseudonym secret into the custodians' collection, once. */
+  async installStudySecret(secret: Buffer): Promise<void> {
+    const k = this.#key(KeyFamily.studySecret, []);
+    if ((await this.#stub.getPrivateDataHash(CUSTODIANS_COLLECTION, k)).length > 0)
+      fail(ErrorCode.ALREADY_EXISTS, CUSTODIANS_COLLECTION);
+    await this.#stub.putPrivateData(CUSTODIANS_COLLECTION, k, secret);
+  }
+
   /**
-   * The key of the research pseudonyms of `studyId` at custodian `mspId`: HMAC-SHA-256 under the
-   * custodian's collection key of a label and the study id (docs/deidentification.md, "The study key").
-   * Only the custodian's and the regulator's peers hold the collection key, so no researcher can
-   * compute it; every version of every record of one patient at this custodian gets one pseudonym per
-   * study, and another study gets another.
+   * The key of the research pseudonyms of `studyId`: HMAC-SHA-256 under the consortium's study
+   * pseudonym secret of a label and the study id (docs/deidentification.md, "The study key"). Only the
+   * custodians' and the regulator's peers hold the secret, so no researcher can compute it; every
+   * record of one patient at every custodian gets one pseudonym per study, and another study gets
+   * another. Never stored or returned. `[NOT_INITIALIZED]` until the secret is installed: a fallback
+   * to a per-custodian key would give one patient two subjects, then change them mid-study.
    */
-  async studyPseudonymKey(mspId: string, studyId: string): Promise<Buffer> {
-    return createHmac('sha256', await this.#collectionKey(mspId))
-      .update(`medledger/study-pseudonym-key/v1\u0000${studyId}`)
-      .digest();
+  async studyPseudonymKey(studyId: string): Promise<Buffer> {
+    const secret = await this.#stub.getPrivateData(
+      CUSTODIANS_COLLECTION,
+      this.#key(KeyFamily.studySecret, []),
+    );
+    if (secret.length === 0) return fail(ErrorCode.NOT_INITIALIZED, CUSTODIANS_COLLECTION);
+    return createHmac('sha256', secret).update(`medledger/study-pseudonym-key/v2\u0000${studyId}`).digest();
   }
 
   /** HMAC-SHA-256 (hex) with an org's collection key. */
@@ -674,6 +693,31 @@ export class Ledger {
     await this.#putSealedIndex(custodian, this.#key(KeyFamily.recordsByPatient, [patient, recordId]));
   }
 
+  /**
+   * The ids of a patient's records at one custodian, from the custodian's sealed index (a scan: for
+   * evaluates only, as a transaction that writes may not range-scan private data). Readable on the
+   * custodian's and the regulator's peers.
+   */
+  async recordIdsOfPatient(custodian: string, patientDid: string): Promise<string[]> {
+    const patient = await this.#keyed(custodian, patientDid);
+    const rows = await this.#sealedScan(custodian, KeyFamily.recordsByPatient, [patient], [], MAX_SCAN);
+    return rows.map((attrs) => attrs[0] ?? '').filter((id) => id !== '');
+  }
+
+  /** Writes a record listing decision to the caller's org's collection, indexed by patient (newest first). */
+  async putRecordListing(listing: RecordListing): Promise<void> {
+    const org = listing.actorMsp;
+    await this.#putSealed(org, this.#key(KeyFamily.recordListing, [listing.listingId]), listing);
+    const patient = await this.#keyed(org, listing.patientDid);
+    const inv = invertedTime(Date.parse(listing.txTime));
+    await this.#putSealedIndex(org, this.#key(KeyFamily.listingByPatient, [patient, inv, listing.listingId]));
+  }
+
+  /** A record listing decision by id, from an org's collection. */
+  getRecordListing(org: string, listingId: string): Promise<RecordListing | undefined> {
+    return this.#getSealed(org, this.#key(KeyFamily.recordListing, [listingId]), recordListingSchema);
+  }
+
   #reviewKey(custodian: string, recordId: string, version: number): string {
     return this.#key(KeyFamily.qualityReview, [custodian, recordId, versionPart(version)]);
   }
@@ -997,6 +1041,52 @@ export class Ledger {
   /** A study by id. */
   getStudy(studyId: string): Promise<Study | undefined> {
     return this.#get(this.#key(KeyFamily.study, [studyId]), studySchema);
+  }
+
+  /** The lead's part of a study's governance, checked against its receipt in the study org's collection. */
+  getStudyGovernance(studyId: string): Promise<StoredGovernance | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.studyGovernance, [studyId]),
+      storedGovernanceSchema,
+      (g) => g.org,
+    );
+  }
+
+  /**
+   * Writes the lead's part of a study's governance, bound by a receipt in the study org's sealed
+   * collection; afterwards only that org with the regulator can change it.
+   */
+  async putStudyGovernance(governance: StoredGovernance): Promise<void> {
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(
+      this.#key(KeyFamily.studyGovernance, [governance.studyId]),
+      governance,
+      governance.org,
+      allOf([governance.org, regulator]),
+    );
+  }
+
+  /** A site's ethics decision on a study, checked against its receipt in the site's collection. */
+  getSiteDecision(studyId: string, site: string): Promise<SiteDecision | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.studyDecision, [studyId, site]),
+      siteDecisionSchema,
+      (d) => d.site,
+    );
+  }
+
+  /**
+   * Writes a site's ethics decision, bound by a receipt in the site's sealed collection; afterwards
+   * only the site with the regulator can change it, so no other org can approve in a site's name.
+   */
+  async putSiteDecision(decision: SiteDecision): Promise<void> {
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(
+      this.#key(KeyFamily.studyDecision, [decision.studyId, decision.site]),
+      decision,
+      decision.site,
+      allOf([decision.site, regulator]),
+    );
   }
 
   /** Writes a study; only its org's peers may change it afterwards. */

@@ -7,6 +7,7 @@ import {
   generatePatientKey,
   orgSlugOf,
   parseStaffDid,
+  regulatorOf,
   signPatientPayload,
   signPatientRegistration,
   transactions,
@@ -16,7 +17,7 @@ import {
 } from '@medledger/domain';
 import type { Context, Contract } from 'fabric-contract-api';
 import type { Clock } from '../custodian-clock';
-import { AccessContract, contracts, RecordContract } from '../index';
+import { AccessContract, contracts, ListingContract, RecordContract } from '../index';
 import type { FakeSigner } from './fake-identity';
 import { MemoryLedger, type Committed, type TransientValue } from './memory-ledger';
 import { sharedTestKeyrings, type TestKeyrings } from './test-keyrings';
@@ -59,8 +60,8 @@ export interface CallOptions {
 
 /**
  * Calls the chaincode's contracts by `contract:Function` against a {@link MemoryLedger}. Before the
- * first call it deploys the consortium as the network does (InitConsortium endorsed by every org, and
- * each org's InstallCollectionKey), unless created with `bootstrap: false`. Endorsers and evaluating
+ * first call it deploys the consortium as the network does (InitConsortium endorsed by every org, each
+ * org's InstallCollectionKey, and the regulator's InstallStudySecret), unless created with `bootstrap: false`. Endorsers and evaluating
  * peers come from the transaction registry (`endorsement`), so the tests exercise the same choice the
  * gateway makes. The custodian's clock (read by `ReadRecordContent` only) is in step with the time of
  * the call unless a test gives one.
@@ -96,7 +97,9 @@ export class Harness {
           ? new AccessContract(clock, keyrings)
           : C === RecordContract
             ? new RecordContract(keyrings)
-            : new C();
+            : C === ListingContract
+              ? new ListingContract(clock)
+              : new C();
       this.#contracts.set(instance.getName(), instance);
     }
     // A cloned ledger was deployed already.
@@ -124,6 +127,13 @@ export class Harness {
         },
       );
     }
+    await this.#call(
+      'submit',
+      orgAdmin(regulatorOf(orgs)),
+      'consortium:InstallStudySecret',
+      {},
+      { transient: { studySecret: { key: randomBytes(32).toString('hex') } } },
+    );
   }
 
   /** The options of a call with its time fixed (the ledger clock's when not given). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { implicitCollection, sealedCollections } from '@medledger/domain';
+import { chaincodeCollections, implicitCollection } from '@medledger/domain';
 import { Context } from 'fabric-contract-api';
 import { ClientIdentity } from 'fabric-shim';
 import type { ChaincodeStub, Iterators } from 'fabric-shim';
@@ -169,7 +169,7 @@ export class MemoryLedger {
     this.#clock = (options.start ?? new Date('2025-06-01T08:00:00.000Z')).getTime();
     this.#minOrgs = options.chaincodePolicyMinOrgs ?? 2;
     const rules = options.collections ?? [
-      ...sealedCollections(options.orgs),
+      ...chaincodeCollections(options.orgs),
       ...options.orgs.map((o) => ({
         name: implicitCollection(o),
         members: [o],

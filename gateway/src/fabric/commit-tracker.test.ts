@@ -10,6 +10,7 @@ import { testConfig } from '../testing/harness';
 import { describe, it } from '../testing/node-test';
 import {
   CommitTracker,
+  submitAlreadyOrdered,
   submitAndWait,
   type BlockSource,
   type BlockStream,
@@ -378,6 +379,78 @@ describe('submit and wait: a transaction an orderer lost', () => {
     await submitAndWait(transaction, t, { resubmitEveryMs: 30 });
     assert.equal(submits, 3);
     await t.close();
+  });
+});
+
+/** A SubmitError as fabric-gateway shapes it, with one detail per orderer that refused. */
+function bftSubmitError(...orderers: string[]): Error {
+  const err = new Error(
+    '14 UNAVAILABLE: insufficient number of orderers could successfully process transaction',
+  );
+  return Object.assign(err, {
+    name: 'SubmitError',
+    details: orderers.map((info, i) => ({
+      address: `127.0.0.1:${String(7050 + i)}`,
+      mspId: 'OrdererMSP',
+      message: `received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE, info=${info}`,
+    })),
+  });
+}
+
+describe('submit and wait: BFT orderers that already ordered the transaction', () => {
+  it('when the submit fails because orderers had already ordered it, then the write waits for the commit and succeeds', async () => {
+    const { ledger, t } = await openTracker();
+    const txId = randomUUID();
+    const transaction = {
+      getTransactionId: () => txId,
+      submit: () => {
+        setImmediate(() => ledger.commit([txId, StatusCode.VALID]));
+        return Promise.reject(
+          bftSubmitError(
+            'failed to submit request: request already processed',
+            'failed to submit request: request already processed',
+          ),
+        );
+      },
+    };
+    assert.equal(await submitAndWait(transaction, t), ledger.heightNow - 1n);
+    assert.equal(t.status().waiting, 0);
+    await t.close();
+  });
+
+  it('when the submit fails for another reason, or without a stream, then the error stands at once and no waiter is left', async () => {
+    const { t } = await openTracker();
+    const refused = bftSubmitError('failed to submit request: connection refused');
+    const txId = randomUUID();
+    await assert.rejects(
+      submitAndWait({ getTransactionId: () => txId, submit: () => Promise.reject(refused) }, t),
+      (err) => err === refused,
+    );
+    assert.equal(t.status().waiting, 0);
+    const ordered = bftSubmitError('failed to submit request: request already processed');
+    await assert.rejects(
+      submitAndWait({ getTransactionId: () => randomUUID(), submit: () => Promise.reject(ordered) }),
+      (err) => err === ordered,
+    );
+    await t.close();
+  });
+
+  it('when only the message, not an orderer, says already processed, then it is not taken as ordered', () => {
+    assert.equal(
+      submitAlreadyOrdered(bftSubmitError('failed to submit request: request already processed')),
+      true,
+    );
+    assert.equal(
+      submitAlreadyOrdered(Object.assign(new Error('request already processed'), { name: 'SubmitError' })),
+      false,
+    );
+    assert.equal(
+      submitAlreadyOrdered(
+        Object.assign(bftSubmitError('request already processed'), { name: 'EndorseError' }),
+      ),
+      false,
+    );
+    assert.equal(submitAlreadyOrdered('request already processed'), false);
   });
 });
 

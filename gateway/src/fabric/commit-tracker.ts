@@ -281,11 +281,28 @@ export interface SubmitWaitOptions {
 }
 
 /**
+ * Whether a failed submit has in fact reached the ordering service. On BFT ordering, Fabric's gateway
+ * sends the transaction to every orderer and fails the submit when fewer than a quorum accept it; but
+ * an orderer that got the transaction through another orderer first, and has already ordered it (with a
+ * short batch interval, often before the gateway's own copy arrives), refuses the copy with "request
+ * already processed", which counts as a failure. The transaction is then ordered or about to be, and
+ * its commit decides the write like any other.
+ */
+export function submitAlreadyOrdered(err: unknown): boolean {
+  if (!(err instanceof Error) || err.name !== 'SubmitError') return false;
+  const details = (err as { details?: readonly { message?: string }[] }).details ?? [];
+  return details.some((d) => /request already processed/.test(d.message ?? ''));
+}
+
+/**
  * Submits an endorsed transaction and waits for its commit: on `commits`' stream when given (the
  * waiter registered before submitting), else with one CommitStatus call; stuck transactions are
- * submitted again (see {@link SubmitWaitOptions.resubmitEveryMs}). Resolves the block number when
- * VALID; otherwise throws the `CommitError` of the validation code, which the error mapping turns into
- * the same HTTP answer (and MVCC retry) on both paths.
+ * submitted again (see {@link SubmitWaitOptions.resubmitEveryMs}). A submit that failed only because
+ * orderers had already ordered the transaction ({@link submitAlreadyOrdered}) waits for the commit on
+ * the stream too (without a stream it fails as before, and a retry with the same idempotency key finds
+ * the commit). Resolves the block number when VALID; otherwise throws the `CommitError` of the
+ * validation code, which the error mapping turns into the same HTTP answer (and MVCC retry) on both
+ * paths.
  */
 export async function submitAndWait(
   transaction: SubmittableTransaction,
@@ -294,18 +311,22 @@ export async function submitAndWait(
 ): Promise<bigint> {
   const transactionId = transaction.getTransactionId();
   const waiter = commits?.expect(transactionId);
-  let submitted;
+  let commitStatus: () => Promise<CommitOutcome>;
   try {
-    submitted = await transaction.submit();
+    const submitted = await transaction.submit();
+    commitStatus = async () => {
+      const status = await submitted.getStatus();
+      return { code: status.code, blockNumber: status.blockNumber };
+    };
   } catch (err) {
-    waiter?.cancel();
-    throw err;
+    if (waiter === undefined || !submitAlreadyOrdered(err)) {
+      waiter?.cancel();
+      throw err;
+    }
+    // No Commit to ask the peer with: if the stream could have missed it, the submit's error stands.
+    commitStatus = () => Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
   options.afterSubmit?.();
-  const commitStatus = async (): Promise<CommitOutcome> => {
-    const status = await submitted.getStatus();
-    return { code: status.code, blockNumber: status.blockNumber };
-  };
   const outcome = await resubmitWhileWaiting(
     waiter ? waiter.wait(commitStatus) : commitStatus(),
     () => transaction.submit(),

@@ -1,7 +1,7 @@
 /**
  * The Express app factory (no listen: tests start it on port 0). It only composes the stages of
  * `pipeline/`, in this order: request id, security headers and access log; URL limit; CORS; the
- * operations endpoints; the v1 routes of the route table (JSON body, then the route pipeline); one
+ * operations endpoints; the web console; the v1 routes of the route table (JSON body, then the route pipeline); one
  * not-found handler and one error handler.
  */
 import express from 'express';
@@ -16,6 +16,7 @@ import type { ProjectionService } from '../projection/read/service';
 import { RateLimiter } from '../rate-limit';
 import type { StaffEnroller } from '../services/context';
 import type { Ledger } from '../services/ledger';
+import { consoleDir, mountConsole } from './console';
 import { buildOpenApi } from './openapi';
 import { mountOpsRoutes, type ProjectionStatus } from './ops-routes';
 import { errorHandler, notFound } from './pipeline/fallback';
@@ -66,7 +67,9 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
   app.use(requestContext(logger, metrics));
   app.use(urlLimit(config.limits.urlLength));
   app.use(cors(config.cors.origins));
+  const consoleBuild = consoleDir(config.console.dir);
   mountOpsRoutes(app, {
+    consoleAvailable: consoleBuild !== null,
     orgName: config.org.name,
     mspId: config.org.mspId,
     ledger: deps.ledger,
@@ -75,6 +78,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
     ...(deps.isShuttingDown ? { isShuttingDown: deps.isShuttingDown } : {}),
     ...(deps.projectionStatus ? { projectionStatus: deps.projectionStatus } : {}),
   });
+  mountConsole(app, consoleBuild);
 
   const pipeline = {
     mspId: config.org.mspId,

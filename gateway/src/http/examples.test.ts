@@ -8,7 +8,7 @@ import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
 import { accessScript, LedgerBuilder, ownTreatmentAccess } from '../projection/testing/fixtures';
 import { didDocFixture } from '../testing/fake-ledger';
 import { resourceErrors, searchsetErrors } from '../testing/fhir';
-import { startTestGateway, type TestGateway } from '../testing/harness';
+import { consoleBuildFixture, startTestGateway, type TestGateway } from '../testing/harness';
 import { describe, it } from '../testing/node-test';
 import { strictProblems } from '../testing/response-contract';
 import { EXAMPLE_PATIENT, OPERATION_EXAMPLES, type ExampleCaller } from './examples';
@@ -60,6 +60,7 @@ const ADMIN_DID = 'did:medledger:hospital1:hospital1-admin';
 const TOKEN_SUBJECTS: Readonly<Record<Exclude<ExampleCaller, 'anyone' | 'patient'>, string>> = {
   clinician: 'hospital1-attending-1',
   admin: 'hospital1-admin',
+  ethics: 'hospital1-ethics-1',
   researcher: 'research-researcher-1',
 };
 
@@ -206,7 +207,7 @@ function answerProblems(
 
 describe('the examples of the OpenAPI document', () => {
   it('when every example request of the document is sent to a gateway over the test ledger, then each answers with its documented status and a body of its documented schema', async () => {
-    const gw = await startTestGateway();
+    const gw = await startTestGateway({ console: consoleBuildFixture().dir });
     try {
       const headersOf = await exampleWorld(gw);
       const spec = (await (await fetch(`${gw.url}/openapi.json`)).json()) as {

@@ -17,12 +17,13 @@ import { toFhirBundle } from '../projection/read/fhir/audit-event';
 import type { AuditEventView } from '../projection/read/views';
 
 /** Who sends an example: the token it carries (none for the operations endpoints). */
-export type ExampleCaller = 'clinician' | 'admin' | 'researcher' | 'patient' | 'anyone';
+export type ExampleCaller = 'clinician' | 'admin' | 'ethics' | 'researcher' | 'patient' | 'anyone';
 
 /** What each caller is, in the document's words. */
 export const EXAMPLE_CALLERS: Readonly<Record<ExampleCaller, string>> = {
   clinician: "a Hospital1 attending's token (hospital1-attending-1)",
   admin: "a Hospital1 org admin's token (hospital1-admin)",
+  ethics: "a Hospital1 ethics committee member's token (hospital1-ethics-1)",
   researcher: "a researcher's token (research-researcher-1, at the Research gateway)",
   patient: "the patient's own token (subject did:medledger:patient:p-7f3a9c)",
   anyone: 'no token',
@@ -246,6 +247,24 @@ const study = {
   txId: hex('study'),
 };
 
+const MC_STUDY = 'study-mc-0009';
+const PROTOCOL = hex('protocol v1');
+const governance = {
+  studyId: MC_STUDY,
+  org: 'ResearchMSP',
+  state: 'approved',
+  phase: 'open',
+  sites: ['Hospital1MSP', 'Hospital2MSP', 'Hospital3MSP'],
+  quorum: { kind: 'atLeast', sites: 2 },
+  protocolHash: PROTOCOL,
+  protocolVersion: 1,
+  decisions: { Hospital1MSP: 'approved', Hospital2MSP: 'approved', Hospital3MSP: 'rejected' },
+  approvals: 2,
+  required: 2,
+  updatedAt: '2026-10-03T09:00:00.000Z',
+  txId: hex('study mc'),
+};
+
 /** The newest two access decisions on the patient's record, as the audit views show them. */
 const auditViews: AuditEventView[] = [
   {
@@ -356,13 +375,16 @@ const identityExamples: Record<string, OperationExample> = {
     body: { jws: patientJws({ typ: 'medledger.key.rotate', newPublicKeyJwk: NEXT_JWK }) },
     response: {
       txId: hex('rotate'),
-      didDocument: {
-        ...patientDocument(NEXT_JWK, 2),
-        medledger: { ...patientDocument(NEXT_JWK, 2).medledger, version: 2 },
-      },
+      didDocument: nextKeyDocument(),
     },
   },
 };
+
+/** The patient's DID document after its key was replaced (rotation or recovery): version 2, the next key. */
+function nextKeyDocument(): ReturnType<typeof patientDocument> {
+  const document = patientDocument(NEXT_JWK, 2);
+  return { ...document, medledger: { ...document.medledger, version: 2 } };
+}
 
 /** The two-person rule for a move between administrative and clinical roles, and key recovery. */
 const roleChangeAndRecoveryExamples: Record<string, OperationExample> = {
@@ -397,10 +419,7 @@ const roleChangeAndRecoveryExamples: Record<string, OperationExample> = {
     },
     response: {
       txId: hex('recover'),
-      didDocument: {
-        ...patientDocument(NEXT_JWK, 2),
-        medledger: { ...patientDocument(NEXT_JWK, 2).medledger, version: 2 },
-      },
+      didDocument: nextKeyDocument(),
     },
   },
 };
@@ -592,6 +611,34 @@ const patientExamples: Record<string, OperationExample> = {
     query: { pageSize: 10 },
     response: { items: [consent()], bookmark: '', fetchedRecordsCount: 1 },
   },
+  listPatientRecords: {
+    summary:
+      "The patient finds their records at every hospital (a request signed with their key, relayed by this gateway's org)",
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    headers: {
+      'Medledger-Patient-Proof': patientJws({ typ: 'medledger.records.list', aud: 'Hospital1MSP' }),
+    },
+    response: {
+      txId: hex('listing'),
+      listingId: hex('listing'),
+      mode: 'patient',
+      records: [
+        {
+          recordId: RECORD,
+          custodian: 'Hospital1MSP',
+          version: 1,
+          department: 'cardiology',
+          category: 'diagnosis',
+          level: 3,
+          fhirResourceType: 'Condition',
+          anchoredAt: '2026-10-02T10:00:00.000Z',
+          qualityStatus: 'accepted',
+          erased: false,
+        },
+      ],
+    },
+  },
   patientAccessLog: {
     summary: 'The patient reads who accessed their records (with a fresh proof of their key)',
     caller: 'patient',
@@ -652,6 +699,53 @@ const researcherExamples: Record<string, OperationExample> = {
     response: { txId: hex('study'), study },
   },
   getStudy: { summary: 'Read the study', caller: 'researcher', params: { id: STUDY }, response: study },
+  proposeStudy: {
+    summary: 'Propose a study at three hospitals, approved when two of their ethics committees approve',
+    caller: 'researcher',
+    body: {
+      studyId: MC_STUDY,
+      categories: ['diagnosis', 'lab'],
+      maxLevel: 3,
+      periodStart: '2026-10-01T00:00:00.000Z',
+      periodEnd: '2027-10-01T00:00:00.000Z',
+      sites: ['Hospital1MSP', 'Hospital2MSP', 'Hospital3MSP'],
+      quorum: { kind: 'atLeast', sites: 2 },
+      protocolHash: PROTOCOL,
+    },
+    response: {
+      txId: hex('study mc propose'),
+      governance: { ...governance, state: 'proposed', decisions: {}, approvals: 0 },
+    },
+  },
+  getStudyGovernance: {
+    summary: 'Two of three sites approved: the study is approved',
+    caller: 'researcher',
+    params: { id: MC_STUDY },
+    response: governance,
+  },
+  decideStudy: {
+    summary: "Hospital1's ethics committee approves version 1 of the protocol",
+    caller: 'ethics',
+    params: { id: MC_STUDY },
+    body: { decision: 'approved', protocolVersion: 1 },
+    response: { txId: hex('study mc decide'), governance },
+  },
+  changeStudy: {
+    summary: 'The lead activates the approved study: data may flow from the approving sites',
+    caller: 'researcher',
+    params: { id: MC_STUDY },
+    body: { action: 'activate' },
+    response: {
+      txId: hex('study mc activate'),
+      governance: { ...governance, state: 'active', phase: 'running' },
+    },
+  },
+  getStudyFhir: {
+    summary: 'The study as a FHIR R4 ResearchStudy',
+    caller: 'researcher',
+    params: { id: MC_STUDY },
+    response: { resourceType: 'ResearchStudy', id: MC_STUDY, status: 'approved' },
+  },
   getStudyCohort: {
     summary: 'Patients who consented to the study',
     caller: 'researcher',
@@ -829,7 +923,7 @@ const regulatorExamples: Record<string, OperationExample> = {
 /** The endpoints outside /v1 (no token). */
 const operationsExamples: Record<string, OperationExample> = {
   frontDoor: {
-    summary: 'What this gateway is and where its documentation lives (a browser gets a page)',
+    summary: 'What this gateway is and where its documentation lives (a browser goes to the console)',
     caller: 'anyone',
     response: {
       name: 'MedLedger gateway',
@@ -837,6 +931,12 @@ const operationsExamples: Record<string, OperationExample> = {
       mspId: 'Hospital1MSP',
       links: { docs: '/docs', openapi: '/openapi.json', health: '/healthz', readiness: '/readyz' },
     },
+  },
+  webConsole: {
+    summary: 'The console page; its scripts and styles load from /console/assets/',
+    caller: 'anyone',
+    response:
+      '<!doctype html>\n<html lang="en">\n  <head>\n    <meta charset="utf-8" />\n    <title>MedLedger console</title>',
   },
   liveness: { summary: 'The process answers', caller: 'anyone', response: { status: 'ok' } },
   readiness: {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 
-import { startTestGateway, type TestGateway } from '../testing/harness';
+import { consoleBuildFixture, startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
 import { strictProblems } from '../testing/response-contract';
 import { frontDoorSchema } from './ops-routes';
@@ -9,11 +9,29 @@ import { frontDoorSchema } from './ops-routes';
 describe('the front door, GET /', () => {
   let gw: TestGateway;
   before(async () => {
-    gw = await startTestGateway({ org: { name: 'Hospital2', mspId: 'Hospital2MSP' } });
+    gw = await startTestGateway({ org: { name: 'Hospital2', mspId: 'Hospital2MSP' }, console: null });
   });
   after(() => gw.close());
 
-  it('when a browser asks, then a short page links the docs and the OpenAPI document, under a CSP that allows only its own style', async () => {
+  it('when a browser asks and a console is built, then it is sent to the console and an API client still gets JSON', async () => {
+    const withConsole = await startTestGateway({ console: consoleBuildFixture().dir });
+    try {
+      const res = await fetch(`${withConsole.url}/`, {
+        headers: { accept: 'text/html' },
+        redirect: 'manual',
+      });
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.get('location'), '/console/');
+      assert.equal(res.headers.get('vary'), 'Accept');
+      await res.arrayBuffer();
+      const api = await fetch(`${withConsole.url}/`, { headers: { accept: 'application/json' } });
+      assert.equal(((await api.json()) as { mspId: string }).mspId, 'Hospital1MSP');
+    } finally {
+      await withConsole.close();
+    }
+  });
+
+  it('when a browser asks without a console, then a short page links the docs and the OpenAPI document, under a CSP that allows only its own style', async () => {
     const res = await fetch(`${gw.url}/`, {
       headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
     });

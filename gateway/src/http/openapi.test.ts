@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 import { OPS_OPERATIONS } from './ops-routes';
-import { startTestGateway } from '../testing/harness';
+import { consoleBuildFixture, startTestGateway } from '../testing/harness';
 import { describe, it } from '../testing/node-test';
 
 /** Every (method, path) Express actually serves, in OpenAPI form, from the app's router. */
@@ -19,7 +19,7 @@ function servedRoutes(stack: readonly unknown[]): Set<string> {
 
 describe('OpenAPI document', () => {
   it('when the spec is compared with the served routes, then neither lists a route the other lacks', async () => {
-    const gw = await startTestGateway();
+    const gw = await startTestGateway({ console: consoleBuildFixture().dir });
     try {
       const res = await fetch(`${gw.url}/openapi.json`);
       assert.equal(res.status, 200);

@@ -73,10 +73,22 @@ export const OPS_OPERATIONS: readonly OpsOperation[] = [
     method: 'get',
     path: '/',
     operationId: 'frontDoor',
-    summary: 'The front door: a short page linking the docs for a browser, this JSON for an API client',
+    summary:
+      'The front door: a browser is sent to the web console (303 to /console/; a page linking the docs when no console is built), an API client gets this JSON',
     contentType: 'application/json',
     response: frontDoorSchema,
-    alternates: [{ contentType: 'text/html', description: 'a page linking /docs and /openapi.json' }],
+    alternates: [
+      { contentType: 'text/html', description: 'without a console: a page linking /docs and /openapi.json' },
+    ],
+  },
+  {
+    method: 'get',
+    path: '/console/',
+    operationId: 'webConsole',
+    summary:
+      'The web console for patients, hospital staff and regulators (its own paths below /console/ answer the same page)',
+    contentType: 'text/html',
+    problems: { '404': 'No web console is built on this gateway (ROUTE_NOT_FOUND)' },
   },
   {
     method: 'get',
@@ -125,6 +137,8 @@ export const OPS_OPERATIONS: readonly OpsOperation[] = [
 
 /** What the operations endpoints need. */
 export interface OpsDeps {
+  /** A browser opening `/` is sent to the web console. */
+  readonly consoleAvailable: boolean;
   readonly orgName: string;
   readonly mspId: string;
   readonly ledger: Ledger;
@@ -170,11 +184,19 @@ function frontPage(orgName: string, mspId: string): string {
 </main></body></html>`;
 }
 
-/** `GET /`: the page for a browser, JSON for an API client (also when it states no preference). */
+/**
+ * `GET /`: a browser goes to the console (or, without one, gets a page linking the docs); an API client
+ * gets JSON (also when it states no preference).
+ */
 function frontDoor(deps: OpsDeps, req: Request, res: Response): void {
   locals(res).route = '/';
   res.setHeader('Vary', 'Accept');
-  if (req.accepts(['application/json', 'text/html']) === 'text/html') {
+  const browser = req.accepts(['application/json', 'text/html']) === 'text/html';
+  if (browser && deps.consoleAvailable) {
+    res.redirect(303, '/console/');
+    return;
+  }
+  if (browser) {
     res.setHeader('Content-Security-Policy', FRONT_CSP);
     res.type('text/html').send(frontPage(deps.orgName, deps.mspId));
     return;

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 
 import { launchBrowser, type TestBrowser } from '../testing/browser';
-import { startTestGateway, type TestGateway } from '../testing/harness';
+import { consoleBuildFixture, startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
 
-// What a person meets in a real browser (Chromium): the API docs page and the gateway's front door.
+// What a person meets in a real browser (Chromium): the API docs page and the gateway's front door
+// (the console itself is tested in its own package).
 describe('the pages a person opens, in a real browser', () => {
   let gw: TestGateway;
   let browser: TestBrowser;
   before(async () => {
-    gw = await startTestGateway();
+    gw = await startTestGateway({ console: null });
     browser = await launchBrowser();
   });
   after(async () => {
@@ -49,7 +50,24 @@ describe('the pages a person opens, in a real browser', () => {
     }
   });
 
-  it('when the gateway address is opened, then a short page links the docs and the OpenAPI document, within its CSP', async () => {
+  it('when the gateway address is opened and a console is built, then the browser lands on the console and runs its script under the console CSP', async () => {
+    const withConsole = await startTestGateway({ console: consoleBuildFixture().dir });
+    try {
+      const { page, report, status } = await browser.visit(`${withConsole.url}/`);
+      try {
+        assert.equal(status, 200);
+        assert.equal(new URL(page.url()).pathname, '/console/');
+        assert.equal(await page.evaluate('document.body.dataset.loaded'), 'yes');
+        assert.deepEqual(report, { console: [], pageErrors: [], failedRequests: [] });
+      } finally {
+        await page.close();
+      }
+    } finally {
+      await withConsole.close();
+    }
+  });
+
+  it('when the gateway address is opened without a console, then a short page links the docs and the OpenAPI document, within its CSP', async () => {
     const { page, report, status } = await browser.visit(`${gw.url}/`);
     try {
       assert.equal(status, 200);

@@ -38,6 +38,7 @@ const subject = { patientDid };
 const INPUTS: Record<TransactionName, unknown> = {
   InitConsortium: { orgs: ORGS },
   InstallCollectionKey: {},
+  InstallStudySecret: {},
   GetConsortium: {},
   RegisterStaff: { enrollmentId: 'nurse7', role: 'nurse', department: 'cardiology' },
   UpdateStaff: { did: 'did:medledger:hospital1:nurse7', role: 'attending' },
@@ -73,6 +74,8 @@ const INPUTS: Record<TransactionName, unknown> = {
   AccessRecord: { recordId: 'rec-1', custodian: CUSTODIAN, purpose: 'treatment' },
   ReadRecordContent: { recordId: 'rec-1', custodian: CUSTODIAN, accessId: txId() },
   ReviewBreakGlass: { accessId: txId(), custodian: CUSTODIAN, outcome: 'justified' },
+  OpenRecordListing: {},
+  ListPatientRecords: { listingId: txId() },
   RegisterStudy: {
     studyId: 'study-1',
     categories: ['lab'],
@@ -81,6 +84,19 @@ const INPUTS: Record<TransactionName, unknown> = {
     periodEnd: '2027-01-01T00:00:00.000Z',
     ethicsApprovalRef: 'ETH-1',
   },
+  ProposeStudy: {
+    studyId: 'study-1',
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    periodStart: '2026-01-01T00:00:00.000Z',
+    periodEnd: '2027-01-01T00:00:00.000Z',
+    sites: ['Hospital1MSP', 'Hospital2MSP'],
+    quorum: { kind: 'all' },
+    protocolHash: hash,
+  },
+  DecideStudy: { studyId: 'study-1', decision: 'approved', protocolVersion: 1 },
+  ChangeStudy: { studyId: 'study-1', action: 'activate' },
+  GetStudyGovernance: { studyId: 'study-1' },
   GetStudy: { studyId: 'study-1' },
   GetStudyCohort: { studyId: 'study-1' },
   QueryAudit: { by: 'patient', id: patientDid },
@@ -93,6 +109,7 @@ const INPUTS: Record<TransactionName, unknown> = {
 /** A valid transient map of every transaction that declares one. */
 const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   InstallCollectionKey: { collectionKey: { key: 'cd'.repeat(32) } },
+  InstallStudySecret: { studySecret: { key: 'ef'.repeat(32) } },
   RegisterPatient: { patient: { patientDid, publicKeyJwk: generatePatientKey().publicJwk, proof: jws } },
   RotatePatientKey: { rotation: { jws } },
   RecoverPatientKey: { recovery: { jws } },
@@ -103,6 +120,7 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   AnchorRecord: { subject },
   VerifyRecord: { content },
   AccessRecord: { consents: [{ consentId: txId(), jws }] },
+  OpenRecordListing: { subject, request: { jws } },
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */
@@ -135,7 +153,9 @@ const EXPECTED: Readonly<Record<Endorsement, readonly string[] | undefined>> = {
   'grantee+regulator': [CUSTODIAN, REGULATOR],
   'caller+regulator': [ORG, REGULATOR],
   'all-orgs': ORGS,
+  'custodians+regulator': ORGS.filter((o) => o !== 'ResearchMSP'),
   custodian: [CUSTODIAN],
+  regulator: [REGULATOR],
   'two-orgs': undefined,
   any: undefined,
 };

@@ -9,7 +9,7 @@
  *   gateway's own org (`custodian-only`, `own-org`), the custodian and the regulator
  *   (`custodian+regulator`), the grantee org and the regulator (`grantee+regulator`), this gateway's
  *   org and the regulator (`caller+regulator`), the custodian (`custodian` reads), every org
- *   (`all-orgs`); public writes and reads are left to Fabric (`two-orgs`, `any`). A service names the
+ *   (`all-orgs`), every hospital and the regulator (`custodians+regulator`); public writes and reads are left to Fabric (`two-orgs`, `any`). A service names the
  *   party an endorsement needs (`custodian`, `granteeOrg`) and the compiler asks for it; a party
  *   outside the consortium is a 404, never a call that Fabric would route nowhere.
  * - `transient`: the transaction's transient map, validated with its schema; each key travels as
@@ -113,7 +113,9 @@ const NAMES_CONSORTIUM_ORGS: ReadonlySet<Endorsement> = new Set<Endorsement>([
   'grantee+regulator',
   'caller+regulator',
   'all-orgs',
+  'custodians+regulator',
   'custodian',
+  'regulator',
 ]);
 
 /** Options of {@link Ledger}. */

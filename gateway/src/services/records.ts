@@ -303,3 +303,32 @@ export async function purgeStaged(
   ownRecords(ctx, custodian);
   return submitAnswer(ctx, 'PurgeStagedContent', { ...purge, recordId }, 'erasure', { custodian: ctx.mspId });
 }
+
+/** The answer of `GET /v1/patients/{did}/records`: the audited listing's id and the records it shows. */
+export type PatientRecordsAnswer = TransactionOutput<'ListPatientRecords'> & { readonly txId: string };
+
+/**
+ * Lists a patient's records (docs/patients.md): opens an audited listing (endorsed by this gateway's
+ * org and the regulator, the decision in this org's sealed collection), then reads it on the
+ * regulator's peer, the one peer holding every custodian's index. A patient sends their signed
+ * request (`request`, relayed by the gateway's service identity); a clinician presents the treatment
+ * consents this org holds for the patient. A denied listing answers 403 `ACCESS_DENIED`.
+ */
+export async function listPatientRecords(
+  ctx: ServiceContext,
+  patientDid: string,
+  request: string | undefined,
+): Promise<PatientRecordsAnswer> {
+  const consents = request === undefined ? await presentableConsents(ctx, patientDid, 'treatment') : [];
+  const transient = {
+    subject: { patientDid },
+    ...(request === undefined ? {} : { request: { jws: request } }),
+    ...(consents.length > 0 ? { consents } : {}),
+  };
+  const { txId, result } = await ctx.ledger.submit(ctx.caller, 'OpenRecordListing', {}, { transient });
+  if (result.outcome !== 'granted') {
+    throw new AppError(ErrorCode.ACCESS_NOT_GRANTED, `listing ${result.listingId} ${result.reason}`);
+  }
+  const listed = await ctx.ledger.evaluate(ctx.caller, 'ListPatientRecords', { listingId: result.listingId });
+  return { txId, ...listed };
+}

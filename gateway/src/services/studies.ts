@@ -14,6 +14,7 @@ import { custodianOf, submitAnswer, type ServiceContext } from './context';
 import { definedOnly } from './consents';
 import { afterPeerLag } from './peer-lag';
 import { readContent, requestAccess } from './records';
+import { toFhirResearchStudy } from './research-fhir';
 
 export function registerStudy(ctx: ServiceContext, body: unknown): Promise<{ txId: string; study: Study }> {
   return submitAnswer(ctx, 'RegisterStudy', body, 'study');
@@ -110,4 +111,51 @@ export async function buildDataset(
   const items: DatasetItem[] = [];
   for (const record of body.records) items.push(await datasetItem(ctx, studyId, record));
   return { studyId, items };
+}
+
+/**
+ * Proposes a multi-center study of the caller's research org. Its governance is the org's own,
+ * endorsed with the regulator (the registry's `grantee+regulator`, the study's org being the grantee
+ * of its consents).
+ */
+export function proposeStudy(
+  ctx: ServiceContext,
+  body: unknown,
+): Promise<{ txId: string; governance: TransactionOutput<'ProposeStudy'> }> {
+  return submitAnswer(ctx, 'ProposeStudy', body, 'governance', { granteeOrg: ctx.mspId });
+}
+
+/** The caller's ethics committee decides on the study's current protocol version for its hospital. */
+export function decideStudy(
+  ctx: ServiceContext,
+  studyId: string,
+  body: { decision: string; protocolVersion: number },
+): Promise<{ txId: string; governance: TransactionOutput<'DecideStudy'> }> {
+  return submitAnswer(ctx, 'DecideStudy', { studyId, ...body }, 'governance');
+}
+
+/** Amends, activates, suspends, resumes or closes a study; endorsed by the study's org and the regulator. */
+export async function changeStudy(
+  ctx: ServiceContext,
+  studyId: string,
+  body: { action: string; protocolHash?: string | undefined },
+): Promise<{ txId: string; governance: TransactionOutput<'ChangeStudy'> }> {
+  const study = await getStudy(ctx, studyId);
+  return submitAnswer(ctx, 'ChangeStudy', { studyId, ...definedOnly(body) }, 'governance', {
+    granteeOrg: study.org,
+  });
+}
+
+/** A study's governance: state, sites, quorum, protocol and the decisions on its current version. */
+export function getGovernance(
+  ctx: ServiceContext,
+  studyId: string,
+): Promise<TransactionOutput<'GetStudyGovernance'>> {
+  return ctx.ledger.evaluate(ctx.caller, 'GetStudyGovernance', { studyId });
+}
+
+/** A multi-center study as an R4 ResearchStudy (`research-fhir.ts`). */
+export async function getStudyFhir(ctx: ServiceContext, studyId: string): Promise<Record<string, unknown>> {
+  const [study, governance] = await Promise.all([getStudy(ctx, studyId), getGovernance(ctx, studyId)]);
+  return toFhirResearchStudy(study, { ...governance, sites: governance.sites });
 }

@@ -200,6 +200,23 @@ const studyFixture = (input: Record<string, unknown>) => ({
   txId: txId(),
 });
 
+/** A study's governance, as the governance transactions answer (two sites, 1 of 2, approved by one). */
+const governanceFixture = (input: Record<string, unknown>) => ({
+  studyId: input['studyId'] ?? 'study-1',
+  org: 'ResearchMSP',
+  state: 'approved',
+  phase: 'open',
+  sites: input['sites'] ?? ['Hospital1MSP', 'Hospital2MSP'],
+  quorum: input['quorum'] ?? { kind: 'atLeast', sites: 1 },
+  protocolHash: input['protocolHash'] ?? 'ab'.repeat(32),
+  protocolVersion: 1,
+  decisions: { Hospital1MSP: 'approved' },
+  approvals: 1,
+  required: 1,
+  updatedAt: now(),
+  txId: txId(),
+});
+
 const decisionFixture = (input: Record<string, unknown>, outcome = 'granted') => ({
   accessId: txId(),
   recordId: input['recordId'],
@@ -394,8 +411,13 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
     'consortium:GetConsortium': () => consortiumFixture(),
     'consortium:InitConsortium': () => consortiumFixture(),
     'consortium:InstallCollectionKey': () => ({ collection: 'sealed-hospital1', txId: txId() }),
+    'consortium:InstallStudySecret': () => ({ collection: 'custodians', txId: txId() }),
     'study:RegisterStudy': (i) => studyFixture(i),
     'study:GetStudy': (i) => studyFixture(i),
+    'study:ProposeStudy': (i) => governanceFixture(i),
+    'study:DecideStudy': (i) => governanceFixture(i),
+    'study:ChangeStudy': (i) => governanceFixture(i),
+    'study:GetStudyGovernance': (i) => governanceFixture(i),
     'study:GetStudyCohort': () => ({
       items: [
         {
@@ -432,9 +454,50 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** Record discovery: a listing opened (patient when a signed request is relayed) and read. */
+function listingHandlers(): Record<string, FakeHandler> {
+  const modes = new Map<string, 'patient' | 'clinician'>();
+  return {
+    'listing:OpenRecordListing': (_i, options) => {
+      const listingId = txId();
+      const mode = options.transient?.['request'] === undefined ? 'clinician' : 'patient';
+      modes.set(listingId, mode);
+      return {
+        listingId,
+        mode,
+        outcome: 'granted',
+        reason: mode === 'patient' ? 'PATIENT_SIGNED' : 'CLINICIAN',
+        expiresAt: new Date(Date.now() + 120_000).toISOString(),
+      };
+    },
+    'listing:ListPatientRecords': (i) => {
+      const anchor = anchorFixture({});
+      return {
+        listingId: i['listingId'],
+        mode: modes.get(String(i['listingId'])) ?? 'clinician',
+        records: [
+          {
+            recordId: anchor['recordId'],
+            custodian: anchor['custodian'],
+            version: anchor['version'],
+            department: anchor['department'],
+            category: anchor['category'],
+            level: anchor['level'],
+            fhirResourceType: anchor['fhirResourceType'],
+            anchoredAt: anchor['txTime'],
+            qualityStatus: anchor['qualityStatus'],
+            erased: false,
+          },
+        ],
+      };
+    },
+  };
+}
+
 /** Default answers for every transaction of the registry. */
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
+    ...listingHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),
     ...recordHandlers(),

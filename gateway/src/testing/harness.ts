@@ -1,6 +1,6 @@
 /** Starts an app on port 0 over the fake ledger, with a real JWKS and token minting. */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 
 import type { Express } from 'express';
 import { tmpdir } from 'node:os';
@@ -91,6 +91,8 @@ export async function startTestGateway(
     projection?: Record<string, unknown>;
     /** What the idempotency store keeps and its clock (default: the store's defaults). */
     idempotency?: IdempotencyRetention;
+    /** The web console's build folder; `null` serves none (default: the console package's build). */
+    console?: string | null;
   } = {},
 ): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'gw-test-'));
@@ -99,6 +101,7 @@ export async function startTestGateway(
   const config = testConfig(dir, keys.jwksPath, {
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.projection ? { projection: options.projection } : {}),
+    ...(options.console === undefined ? {} : { console: { dir: options.console } }),
     ...(options.org
       ? {
           org,
@@ -177,4 +180,21 @@ export async function startTestGateway(
 /** A key that is not the org's (another org's IdP). */
 export function foreignKey(): KeyObject {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+}
+
+/**
+ * A stand-in for the web console's build (a page and one hashed asset) in a fresh folder, for tests of
+ * how the gateway serves it without depending on the console being built.
+ */
+export function consoleBuildFixture(): { dir: string; asset: string; script: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'console-build-'));
+  const asset = 'index-Test1234.js';
+  const script = 'document.body.dataset.loaded = "yes";';
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'assets', asset), script);
+  writeFileSync(
+    join(dir, 'index.html'),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>console</title><link rel="icon" href="data:,"><script type="module" src="/console/assets/${asset}"></script></head><body><div id="root"></div></body></html>`,
+  );
+  return { dir, asset, script };
 }

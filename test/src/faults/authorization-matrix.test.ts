@@ -18,7 +18,14 @@ import { buildRoutes } from '@medledger/gateway';
 import type { NetworkInfo } from '@medledger/network';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import type * as grpc from '@grpc/grpc-js';
-import { accessLogProof, apiAs, ApiClient, devToken, type ApiResponse } from '../support/api';
+import {
+  accessLogProof,
+  apiAs,
+  ApiClient,
+  devToken,
+  recordListRequest,
+  type ApiResponse,
+} from '../support/api';
 import { chaincodeCode, parseRow, renderMatrix, type MatrixResult } from '../support/authz-matrix';
 import { convergedTip, peersLevel } from '../support/faults';
 import {
@@ -31,6 +38,7 @@ import {
   ensureNetwork,
   gatewayForUnregistered,
   gatewayForWalletIdentity,
+  gatewayUrl,
   orgInfo,
   releaseNetwork,
 } from '../support/network';
@@ -151,6 +159,9 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   custodian (Hospital1, the fixture's); a write naming another org's records is refused by the
  *   gateway (403) before any ledger call. Purging staged, never anchored content: the custodian's admin.
  * - The access log is the patient's own, with a proof of their key.
+ * - Record discovery (docs/patients.md): the patient with a signed request; hospital clinicians (their
+ *   custodianship, their org's consents); anyone else's listing is denied (audited), the regulator's
+ *   staff refused.
  */
 const HTTP_TABLE = [
   'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   401',
@@ -177,10 +188,16 @@ const HTTP_TABLE = [
   'PUT /v1/patients/{did}/preferences  | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/access-log   | 403 403 403 403 403 403 403 403 403 403 403 A   401',
+  'GET /v1/patients/{did}/records      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
   'POST /v1/studies                    | 403 403 403 403 403 403 403 403 A   403 403 403 401',
   'GET /v1/studies/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'GET /v1/studies/{id}/cohort         | 403 403 403 403 403 403 403 A   A   403 A   403 401',
   'POST /v1/studies/{id}/datasets      | D   D   D   D   D   D   D   D   G   D   D   403 401',
+  'POST /v1/multicenter-studies        | 403 403 403 403 403 403 403 403 A   403 403 403 401',
+  'GET /v1/studies/{id}/governance     | A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'POST /v1/studies/{id}/decisions     | 403 403 403 403 403 403 403 403 403 403 403 403 401',
+  'POST /v1/studies/{id}/changes       | 403 403 403 403 403 403 403 403 A   403 403 403 401',
+  'GET /v1/studies/{id}/fhir           | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'POST /v1/ops/ping                   | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'GET /v1/audit                       | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'GET /v1/audit/fhir                  | A   403 403 403 403 A   403 403 403 403 A   403 401',
@@ -207,6 +224,8 @@ const HTTP_TABLE = [
  * unregistered person. Where the REST table differs, it is the gateway's own refusal (wrong principal
  * kind, a write naming another custodian) or the audit views' narrower scope.
  * - InitConsortium, InstallCollectionKey: the orgs' NodeOU admins, once at deployment.
+ * - InstallStudySecret: the NodeOU admins of the custodians' collection's members (the hospitals and
+ *   the regulator, never the research institute), once at deployment.
  * - GetConsent: the grantee org's members and the regulator's admin and auditors; another org is
  *   refused (the public fact names the grantee org). ListGranteeConsents likewise.
  * - QueryAudit by patient: the regulator's auditor, and hospital admins (scoped to their hospital's
@@ -218,10 +237,14 @@ const HTTP_TABLE = [
  *   so the column's admin approves it); the change itself goes through no other role.
  * - Key recovery (hole 7) is authorized by the patient's recovery key, relayed by any active member.
  * - ListWrappedDataKeys, RewrapDataKeys: a hospital's admin, over its own org's data keys (key rotation).
+ * - OpenRecordListing commits every caller's decision (a denial is audited, as AccessRecord's), the
+ *   regulator's staff excepted (their org's collection cannot hold another org's listing: F);
+ *   ListPatientRecords of a listing id the caller did not open: ANG.
  */
 const DIRECT_TABLE = [
   'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
   'InstallCollectionKey   | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
+  'InstallStudySecret     | AE  F   F   F   F   AE  F   F   F   AE  F   F',
   'GetConsortium          | A   A   A   A   A   A   A   A   A   A   A   A',
   'RegisterStaff          | A   F   F   F   F   A   F   A   F   A   F   NR',
   'UpdateStaff            | A   F   F   F   F   A   F   A   F   A   F   NR',
@@ -251,9 +274,15 @@ const DIRECT_TABLE = [
   'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D',
   'ReadRecordContent      | ANG A   A   A   A   ANG A   ANG A   ANG ANG NR',
   'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
+  'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A',
+  'ListPatientRecords     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
   'RegisterStudy          | F   F   F   F   F   F   F   F   A   F   F   NR',
   'GetStudy               | A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   NR',
+  'ProposeStudy           | F   F   F   F   F   F   F   F   A   F   F   NR',
+  'DecideStudy            | F   F   F   F   F   F   F   F   F   F   F   NR',
+  'ChangeStudy            | F   F   F   F   F   F   F   F   A   F   F   NR',
+  'GetStudyGovernance     | A   A   A   A   A   A   A   A   A   A   A   NR',
   'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   NR',
   'GetAuditEvent          | A   A   F   F   F   NF  NF  NF  NF  A   A   NR',
   'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
@@ -311,6 +340,23 @@ function newStudy(): Body {
     ethicsApprovalRef: 'IRB-authz',
   };
 }
+
+/** A multi-center study of both hospitals, 1 of 2 by the protocol. */
+function newProposal(): Body {
+  return {
+    studyId: fresh('study-mc-authz'),
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    periodStart: new Date(Date.now() - 60_000).toISOString(),
+    periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
+    sites: ['Hospital1MSP', 'Hospital2MSP'],
+    quorum: { kind: 'atLeast', sites: 1 },
+    protocolHash: randomBytes(32).toString('hex'),
+  };
+}
+
+/** Transactions whose governance receipt lives with the study's org. */
+const STUDY_ORG_TRANSACTIONS: ReadonlySet<string> = new Set(['ProposeStudy', 'ChangeStudy']);
 
 /** A Condition without an ICD-11 coding: the quality gate anchors it as `needs_review`. */
 function unreviewedCondition(id: string, patientRef: string): Body {
@@ -404,6 +450,7 @@ describe('authorization matrix', () => {
     recordSalt: '',
     recordResource: {} as Body,
     studyId: `study-authz-${run}`,
+    governedStudyId: `study-mc-authz-${run}`,
     auditEventId: '',
     eraseHttp: `rec-authz-erase-h-${run}`,
     eraseDirect: `rec-authz-erase-d-${run}`,
@@ -503,10 +550,7 @@ describe('authorization matrix', () => {
     patient.recovery = registration.recovery;
     api.patient = await apiAs(info, 'Hospital1', patient.did, { kind: 'patient' });
     const h1 = orgInfo(info, 'Hospital1');
-    api.foreign = new ApiClient(
-      `http://127.0.0.1:${h1.gatewayPort}`,
-      await devToken(info, 'Hospital2', PEOPLE.h2Admin.id),
-    );
+    api.foreign = new ApiClient(gatewayUrl(h1), await devToken(info, 'Hospital2', PEOPLE.h2Admin.id));
 
     const doctor = api.h1Attending;
     await expect201(doctor.post('/v1/patients', registration.body), 'register patient');
@@ -577,6 +621,10 @@ describe('authorization matrix', () => {
         ethicsApprovalRef: `IRB-authz-${run}`,
       }),
       'study',
+    );
+    await expect201(
+      api.researcher.post('/v1/multicenter-studies', { ...newProposal(), studyId: fx.governedStudyId }),
+      'multi-center study',
     );
     for (const [grantee, purpose, held] of [
       [{ kind: 'org', mspId: 'Hospital2MSP' }, 'treatment', fx.orgConsent],
@@ -854,6 +902,13 @@ describe('authorization matrix', () => {
           headers: accessLogProof(patient, 'Hospital1MSP').headers ?? {},
         }),
       },
+      'GET /v1/patients/{did}/records': {
+        request: (who) => ({
+          method: 'GET',
+          path: `${pd}/records`,
+          headers: who === 'patient' ? (recordListRequest(patient, 'Hospital1MSP').headers ?? {}) : {},
+        }),
+      },
       'POST /v1/studies': {
         request: () => ({
           method: 'POST',
@@ -871,6 +926,30 @@ describe('authorization matrix', () => {
           path: `/v1/studies/${fx.studyId}/datasets`,
           body: { records: [{ recordId: fx.recordId, ...ofH1, patientDid: patient.did }] },
         }),
+      },
+      'POST /v1/multicenter-studies': {
+        request: () => ({ method: 'POST', path: '/v1/multicenter-studies', body: newProposal() }),
+      },
+      'GET /v1/studies/{id}/governance': {
+        request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/governance` }),
+      },
+      // No column is an ethics committee member: every decision is refused.
+      'POST /v1/studies/{id}/decisions': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/decisions`,
+          body: { decision: 'approved', protocolVersion: 1 },
+        }),
+      },
+      'POST /v1/studies/{id}/changes': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/changes`,
+          body: { action: 'amend', protocolHash: randomBytes(32).toString('hex') },
+        }),
+      },
+      'GET /v1/studies/{id}/fhir': {
+        request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/fhir` }),
       },
       'POST /v1/ops/ping': { request: () => ({ method: 'POST', path: '/v1/ops/ping', body: {} }) },
       'GET /v1/audit': {
@@ -964,6 +1043,7 @@ describe('authorization matrix', () => {
       input: (who: DirectCaller, allow: boolean) => Call;
       onAllow?: (who: DirectCaller, out: unknown) => void;
     };
+    let governedStudy = '';
     const stagedInputOf = (who: DirectCaller): Body => staged[who] ?? staged.h1Attending ?? {};
     const specs: Record<TransactionName, Spec> = {
       InitConsortium: { input: () => ({ arg: { orgs: ALL_ORGS } }) },
@@ -971,6 +1051,12 @@ describe('authorization matrix', () => {
         input: () => ({
           arg: {},
           transient: { collectionKey: bytesOf({ key: randomBytes(32).toString('hex') }) },
+        }),
+      },
+      InstallStudySecret: {
+        input: () => ({
+          arg: {},
+          transient: { studySecret: bytesOf({ key: randomBytes(32).toString('hex') }) },
         }),
       },
       GetConsortium: { input: () => ({ arg: {} }) },
@@ -1122,6 +1208,10 @@ describe('authorization matrix', () => {
           arg: { accessId: fx.breakGlassDirect.next(allow), custodian: 'Hospital1MSP', outcome: 'justified' },
         }),
       },
+      OpenRecordListing: {
+        input: () => ({ arg: {}, transient: { subject: bytesOf({ patientDid: patient.did }) } }),
+      },
+      ListPatientRecords: { input: () => ({ arg: { listingId: fx.auditEventId } }) },
       RegisterStudy: {
         input: () => ({
           arg: newStudy(),
@@ -1129,6 +1219,23 @@ describe('authorization matrix', () => {
       },
       GetStudy: { input: () => ({ arg: { studyId: fx.studyId } }) },
       GetStudyCohort: { input: () => ({ arg: { studyId: fx.studyId } }) },
+      // The researcher's proposal is the governed study the next three rows act on. No column holds an
+      // ethics committee member, so every DecideStudy is refused; amend is the lead's alone.
+      ProposeStudy: {
+        input: () => ({ arg: newProposal() }),
+        onAllow: (_who, out) => {
+          governedStudy = String((out as Body)['studyId']);
+        },
+      },
+      DecideStudy: {
+        input: () => ({ arg: { studyId: governedStudy, decision: 'approved', protocolVersion: 1 } }),
+      },
+      ChangeStudy: {
+        input: () => ({
+          arg: { studyId: governedStudy, action: 'amend', protocolHash: randomBytes(32).toString('hex') },
+        }),
+      },
+      GetStudyGovernance: { input: () => ({ arg: { studyId: governedStudy } }) },
       QueryAudit: { input: () => ({ arg: { by: 'patient', id: patient.did } }) },
       GetAuditEvent: { input: () => ({ arg: { eventId: fx.auditEventId } }) },
       LoadSyntheticAuditEvents: { input: () => ({ arg: { count: 1 } }) },
@@ -1160,7 +1267,8 @@ describe('authorization matrix', () => {
           caller: callerOrg,
           orgs: ALL_ORGS,
           custodian: OWN_CUSTODIAN.has(txName) ? callerOrg : 'Hospital1MSP',
-          granteeOrg: 'Hospital2MSP',
+          // A study's governance is its org's (the research institute): it endorses with the regulator.
+          granteeOrg: STUDY_ORG_TRANSACTIONS.has(txName) ? 'ResearchMSP' : 'Hospital2MSP',
         });
         const options = {
           arguments: 'noArgs' in tx ? [] : [canonicalJson(call.arg)],

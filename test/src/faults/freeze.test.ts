@@ -1,5 +1,5 @@
 import { describe, it } from 'node:test';
-import { ordererName, orgProcesses, raftLeader, signalProcess } from '../support/faults';
+import { ordererName, orgProcesses, ordererLeader, signalProcess } from '../support/faults';
 import { useNetwork } from '../support/network';
 import { assertNothingLost, runScenario } from '../support/scenario';
 
@@ -12,7 +12,7 @@ describe('when processes are frozen (SIGSTOP) under light load and thawed (SIGCO
       name: 'freeze-raft-leader',
       faultMs: 10_000,
       inject: async () => {
-        frozen = ordererName(network(), await raftLeader(network()));
+        frozen = ordererName(network(), await ordererLeader(network()));
         signalProcess(frozen, 'SIGSTOP');
         return [frozen];
       },

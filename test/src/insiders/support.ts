@@ -16,6 +16,7 @@ import { canonicalJson, signPatientPayload, type P256PrivateJwk } from '@medledg
 import { SqliteDriver, projectionFile } from '@medledger/gateway/projection';
 import {
   chaincodeServerProcess,
+  inNamespace,
   networkContext,
   packageChaincode,
   type NetworkInfo,
@@ -264,8 +265,8 @@ export interface RogueServer {
 
 /**
  * Swaps `orgName`'s chaincode server for the rogue: SIGKILLs the real one, starts the rogue on the
- * same address with the same package id and TLS material, and waits until the org's peer endorses
- * with it.
+ * same address (in the org's namespace on isolated hosts) with the same package id and TLS material,
+ * and waits until the org's peer endorses with it.
  */
 export async function swapInRogue(info: NetworkInfo, orgName: string): Promise<RogueServer> {
   const ctx = await networkContext();
@@ -280,7 +281,12 @@ export async function swapInRogue(info: NetworkInfo, orgName: string): Promise<R
   };
   const { chaincode } = orgProcesses(orgName);
   await killProcess(chaincode);
-  const rogue: ChildProcess = spawn(process.execPath, [join(__dirname, 'rogue-chaincode.js')], {
+  // On isolated hosts the rogue runs in the org's namespace, where the peer dials its chaincode server.
+  const { command, args } = inNamespace(
+    { ...spec, command: process.execPath, args: [join(__dirname, 'rogue-chaincode.js')] },
+    org.namespace,
+  );
+  const rogue: ChildProcess = spawn(command, args, {
     env: {
       PATH: process.env['PATH'] ?? '',
       CORE_PEER_LOCALMSPID: org.mspId,

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { P256PrivateJwk } from '@medledger/domain';
+import { signPatientPayload, SIGNED_PAYLOAD_TYPES, type P256PrivateJwk } from '@medledger/domain';
 import { PATIENT_PROOF_HEADER, mintToken, signPatientProof } from '@medledger/gateway/auth';
 import { DEV_AUDIENCE, type NetworkInfo } from '@medledger/network';
 import { peersLevel } from './faults';
+import { gatewayUrl } from './network';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   readonly status: number;
@@ -98,10 +99,8 @@ export async function apiAs(
 ): Promise<ApiClient> {
   const org = info.orgs.find((o) => o.name === orgName);
   if (org === undefined) throw new Error(`no org ${orgName}`);
-  return new ApiClient(
-    `http://127.0.0.1:${org.gatewayPort}`,
-    await devToken(info, orgName, subject, extra),
-    () => peersLevel(info),
+  return new ApiClient(gatewayUrl(org), await devToken(info, orgName, subject, extra), () =>
+    peersLevel(info),
   );
 }
 
@@ -137,6 +136,19 @@ export function accessLogProof(
       }),
     },
   };
+}
+
+/** The patient's signed request to list their records through `mspId`'s gateway (`GET /v1/patients/{did}/records`). */
+export function recordListRequest(
+  patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string },
+  mspId: string,
+): CallOptions {
+  const jws = signPatientPayload(
+    { typ: SIGNED_PAYLOAD_TYPES.recordList, aud: mspId },
+    { patientDid: patient.did, privateJwk: patient.privateJwk, kid: patient.kid },
+    { nowMs: Date.now(), ttlSeconds: 120 },
+  );
+  return { headers: { [PATIENT_PROOF_HEADER]: jws } };
 }
 
 /** Polls `path` until `done` holds (the projection follows the ledger asynchronously). */

@@ -1,7 +1,7 @@
 /**
  * Fault injection on the local consortium: signals to the processes the network started (by their pid
- * files), restarts through the CLI (`start` restarts only what is not running), the Raft leader from the
- * orderers' metrics, and each peer's chain tip for the "same height and block hash everywhere" check.
+ * files), restarts through the CLI (`start` restarts only what is not running), the ordering leader (Raft
+ * or BFT) from the orderers' metrics, and each peer's chain tip for the "same height and block hash everywhere" check.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -143,41 +143,83 @@ function ordererAdminTls(info: NetworkInfo): TlsClient {
   };
 }
 
-/** One orderer's Raft view from its operations endpoint, or undefined when it does not answer. */
-export async function ordererMetrics(
-  info: NetworkInfo,
-  index: number,
-): Promise<{ leader: boolean; height: number } | undefined> {
+/** One orderer's view of the ordering service, from its operations endpoint. */
+export interface OrdererView {
+  /** Raft: whether it is the leader (`consensus_etcdraft_is_leader`). */
+  readonly leader: boolean;
+  readonly height: number;
+  /**
+   * BFT: the consenter id of the leader of the view it is in (`consensus_smartbft_view_leader_id`,
+   * set when a view starts). `consensus_BFT_is_leader` is not used: a node updates it only with the
+   * blocks it commits, so a restarted former leader can report itself leader long after a view change.
+   */
+  readonly viewLeaderId?: number;
+}
+
+/** One orderer's view (see {@link OrdererView}), or undefined when it does not answer. */
+export async function ordererMetrics(info: NetworkInfo, index: number): Promise<OrdererView | undefined> {
   const node = info.orderers[index];
   if (node === undefined) throw new Error(`no orderer ${String(index)}`);
   try {
     const res = await httpsGet(
-      `https://127.0.0.1:${String(node.operationsPort)}/metrics`,
+      `https://${node.ip ?? '127.0.0.1'}:${String(node.operationsPort)}/metrics`,
       ordererAdminTls(info),
       1500,
     );
     const channel = `\\{channel="${info.channel}"\\}`;
-    const leader = new RegExp(`^consensus_etcdraft_is_leader${channel} (\\d+)`, 'm').exec(res.body);
-    const height = new RegExp(`^ledger_blockchain_height${channel} (\\d+)`, 'm').exec(res.body);
-    return { leader: leader?.[1] === '1', height: Number(height?.[1] ?? -1) };
+    const value = (metric: string) => new RegExp(`^${metric}${channel} (\\d+)`, 'm').exec(res.body)?.[1];
+    const viewLeader = value('consensus_smartbft_view_leader_id');
+    return {
+      leader: value('consensus_etcdraft_is_leader') === '1',
+      height: Number(value('ledger_blockchain_height') ?? -1),
+      ...(viewLeader === undefined ? {} : { viewLeaderId: Number(viewLeader) }),
+    };
   } catch {
     return undefined;
   }
 }
 
-/** Index of the orderer that reports itself Raft leader (waits for an election). */
-export async function raftLeader(info: NetworkInfo, timeoutMs = 30_000): Promise<number> {
+/**
+ * The index of the ordering leader in these views, or -1: for Raft the node that says it leads; for BFT
+ * the view leader that a quorum of the nodes (2f+1 of 3f+1) agree on.
+ */
+export function leaderOf(info: NetworkInfo, views: readonly (OrdererView | undefined)[]): number {
+  if (info.ordering !== 'bft') return views.findIndex((v) => v?.leader === true);
+  const n = info.orderers.length;
+  const quorum = Math.ceil((n + Math.floor((n - 1) / 3) + 1) / 2);
+  const votes = new Map<number, number>();
+  for (const v of views) {
+    if (v?.viewLeaderId !== undefined) votes.set(v.viewLeaderId, (votes.get(v.viewLeaderId) ?? 0) + 1);
+  }
+  const [id] = [...votes].find(([, count]) => count >= quorum) ?? [];
+  return id === undefined ? -1 : info.orderers.findIndex((o, i) => (o.consenterId ?? i + 1) === id);
+}
+
+/** Index of the ordering leader, Raft or BFT (waits for one; see {@link leaderOf}). */
+export async function ordererLeader(info: NetworkInfo, timeoutMs = 30_000): Promise<number> {
   let found = -1;
   await waitUntil(
-    'a Raft leader',
+    'an ordering leader',
     async () => {
-      const views = await Promise.all(info.orderers.map((_, i) => ordererMetrics(info, i)));
-      found = views.findIndex((v) => v?.leader === true);
+      found = leaderOf(info, await Promise.all(info.orderers.map((_, i) => ordererMetrics(info, i))));
       return found >= 0;
     },
     timeoutMs,
   );
   return found;
+}
+
+/** Waits until orderer `index` answers at the height of the highest of the others (and above 0). */
+export async function ordererCaughtUp(info: NetworkInfo, index: number, timeoutMs = 30_000): Promise<void> {
+  await waitUntil(
+    `orderer ${String(index)} to catch up`,
+    async () => {
+      const views = await Promise.all(info.orderers.map((_, i) => ordererMetrics(info, i)));
+      const top = Math.max(...views.map((v, i) => (i === index ? -1 : (v?.height ?? -1))));
+      return (views[index]?.height ?? -1) >= top && top > 0;
+    },
+    timeoutMs,
+  );
 }
 
 /** The process name of orderer `index` (`orderer0`, ...). */

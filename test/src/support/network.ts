@@ -14,14 +14,11 @@ import { createPrivateKey } from 'node:crypto';
 import { FabricCaClient } from '@medledger/gateway';
 import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
 import {
-  basePortFromEnv,
-  defaultTopologySpec,
+  currentTopology,
+  ipCommand,
   networkContext,
-  resolveTopology,
   runningNetworkInfo,
   startNetwork,
-  StatePaths,
-  stateDir,
   stopNetwork,
   type NetworkInfo,
 } from '@medledger/network';
@@ -60,9 +57,27 @@ export function useNetwork(): () => NetworkInfo {
 
 export async function releaseNetwork(): Promise<void> {
   if (!startedHere) return;
-  const topology = resolveTopology(defaultTopologySpec, basePortFromEnv());
-  await stopNetwork(topology, new StatePaths(stateDir()));
+  const { topology, paths } = currentTopology();
+  await stopNetwork(topology, paths);
   startedHere = false;
+}
+
+/**
+ * `command args` as run on the host of the org whose slug is `orgSlug`: unchanged on loopback, in the
+ * org's network namespace on isolated hosts, where the org's own tools must run (its gateway
+ * configuration names hosts that only its namespace resolves).
+ */
+export function onOrgHost(orgSlug: string, command: string, args: readonly string[]): [string, string[]] {
+  const org = currentTopology().topology.peerOrgs.find((o) => o.slug === orgSlug);
+  if (org === undefined) throw new Error(`no org ${orgSlug}`);
+  return org.namespace === undefined
+    ? [command, [...args]]
+    : [ipCommand(), ['netns', 'exec', org.namespace, command, ...args]];
+}
+
+/** The org's REST gateway as this machine reaches it (its namespace's address on isolated hosts). */
+export function gatewayUrl(org: OrgInfo): string {
+  return org.gatewayUrl ?? `http://127.0.0.1:${String(org.gatewayPort)}`;
 }
 
 export function orgInfo(info: NetworkInfo, name: string): OrgInfo {

@@ -20,7 +20,7 @@ import {
   type OrdererNode,
   type ProcessSpec,
 } from '@medledger/network';
-import { ordererMetrics, waitUntil } from './faults';
+import { leaderOf, ordererMetrics, waitUntil } from './faults';
 
 /** One orderer moved into its own namespace. */
 interface Isolated {
@@ -202,7 +202,7 @@ export class OrdererPartitions {
       async () => {
         const views = await Promise.all(this.info.orderers.map((_, i) => ordererMetrics(this.info, i)));
         const top = Math.max(...views.map((v) => v?.height ?? -1));
-        return views[index]?.height === top && top > 0 && views.some((v) => v?.leader === true);
+        return views[index]?.height === top && top > 0 && leaderOf(this.info, views) >= 0;
       },
       60_000,
     );

@@ -11,13 +11,14 @@ import type { NetworkInfo } from '@medledger/network';
 import {
   convergedTip,
   killProcess,
+  ordererCaughtUp,
+  ordererLeader,
   ordererMetrics,
   ordererName,
-  raftLeader,
   restartProcess,
-  waitUntil,
 } from './faults';
 import { checkJournal, resumedAt, type JournalReport } from './journal';
+import type { OrdererPartitions } from './partition';
 import type { WriteOptions } from './journal';
 import { prepareWorkload, type Workload } from './workload';
 
@@ -116,38 +117,177 @@ export function assertNothingLost(result: ScenarioResult): void {
 }
 
 /**
- * The Raft-leader fault (full suite and the short e2e version): SIGKILL the leader under journaled
- * load, restart it, and require that nothing acknowledged is lost or applied twice, that writes
- * resume within 15 s, and that the restarted orderer catches up with the others.
+ * Every answer given while the fault lasted was a clean one: success, a conflict, 503 or 504, or the
+ * client's own timeout (never a 500).
  */
-export async function raftLeaderKill(
+export function assertCleanAnswersDuringFault(result: ScenarioResult): void {
+  const during = Object.keys(result.statusesDuringFault);
+  assert.ok(
+    during.every((s) => ['200', '201', '409', '503', '504', 'timeout'].includes(s)),
+    `statuses during the fault: ${during.join(',')}`,
+  );
+}
+
+/** An ordering fault's result: the scenario's, which orderer it hit and who led meanwhile. */
+export interface OrderingFaultResult extends ScenarioResult {
+  /** The orderer the fault hit. */
+  readonly orderer: number;
+  /** The ordering leader found while the fault lasted (-1: none within the wait). */
+  readonly leaderDuringFault: number;
+}
+
+/**
+ * An ordering fault under journaled load: `inject` hits one orderer (chosen by `pick` from the current
+ * leader), the leader is looked up while the fault lasts, `heal` ends it; then the orderer must catch
+ * up with the others. Requires that nothing acknowledged is lost or applied twice and that writes
+ * resume within `resumeWithinMs` of the fault.
+ */
+async function ordererFault(
   info: NetworkInfo,
-  options: { readonly name: string; readonly durationMs?: number },
-): Promise<ScenarioResult> {
-  let killed = -1;
+  options: {
+    readonly name: string;
+    readonly durationMs?: number;
+    readonly faultMs?: number;
+    readonly resumeWithinMs: number;
+    readonly pick: (leader: number) => number;
+    readonly inject: (orderer: number) => Promise<void>;
+    readonly heal: (orderer: number) => Promise<void>;
+  },
+): Promise<OrderingFaultResult> {
+  let hit = -1;
+  let leaderDuringFault = -1;
   const result = await runScenario(info, {
     name: options.name,
     ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+    ...(options.faultMs === undefined ? {} : { faultMs: options.faultMs }),
     inject: async () => {
-      killed = await raftLeader(info);
-      await killProcess(ordererName(info, killed));
-      return [ordererName(info, killed)];
+      hit = options.pick(await ordererLeader(info));
+      await options.inject(hit);
+      return [ordererName(info, hit)];
+    },
+    repair: async () => {
+      leaderDuringFault = await ordererLeader(info, 10_000).catch(() => -1);
+      await options.heal(hit);
     },
   });
   assertNothingLost(result);
   assert.ok(
-    result.resumeMs !== undefined && result.resumeMs <= 15_000,
+    result.resumeMs !== undefined && result.resumeMs <= options.resumeWithinMs,
     `writes resumed after ${String(result.resumeMs)} ms`,
   );
-  const others = info.orderers.map((_, i) => i).filter((i) => i !== killed);
-  await waitUntil(
-    'the restarted orderer to catch up',
-    async () => {
-      const views = await Promise.all(info.orderers.map((_, i) => ordererMetrics(info, i)));
-      const top = Math.max(...others.map((i) => views[i]?.height ?? -1));
-      return (views[killed]?.height ?? -1) >= top && top > 0;
+  await ordererCaughtUp(info, hit);
+  return { ...result, orderer: hit, leaderDuringFault };
+}
+
+/**
+ * The ordering-leader fault (full suite and the short e2e version), Raft or BFT: SIGKILL the leader
+ * under journaled load, restart it, and require that nothing acknowledged is lost or applied twice,
+ * that writes resume within 15 s, that another orderer leads meanwhile, and that the restarted
+ * orderer catches up with the others.
+ */
+export async function ordererLeaderKill(
+  info: NetworkInfo,
+  options: { readonly name: string; readonly durationMs?: number },
+): Promise<OrderingFaultResult> {
+  const result = await ordererFault(info, {
+    ...options,
+    resumeWithinMs: 15_000,
+    pick: (leader) => leader,
+    inject: (orderer) => killProcess(ordererName(info, orderer)),
+    heal: async (orderer) => {
+      await restartProcess(ordererName(info, orderer));
     },
-    30_000,
+  });
+  assert.ok(
+    result.leaderDuringFault >= 0 && result.leaderDuringFault !== result.orderer,
+    `orderer ${String(result.leaderDuringFault)} led while orderer ${String(result.orderer)} was down`,
+  );
+  return result;
+}
+
+/**
+ * SIGKILL an orderer that does not lead, under journaled load, and restart it: the others keep their
+ * quorum and leader, so writes must not stop at all (`resumeWithinMs`), nothing acknowledged may be
+ * lost or applied twice, and the restarted orderer catches up.
+ */
+export async function ordererFollowerKill(
+  info: NetworkInfo,
+  options: { readonly name: string; readonly resumeWithinMs: number },
+): Promise<OrderingFaultResult> {
+  const result = await ordererFault(info, {
+    ...options,
+    pick: (leader) => (leader + 1) % info.orderers.length,
+    inject: (orderer) => killProcess(ordererName(info, orderer)),
+    heal: async (orderer) => {
+      await restartProcess(ordererName(info, orderer));
+    },
+  });
+  assert.notEqual(result.leaderDuringFault, result.orderer);
+  return result;
+}
+
+/**
+ * Cut the ordering leader off with a network partition (the orderers in namespaces of their own, see
+ * `partition.ts`) under journaled load, for 12 s, then heal it: the others must choose another leader
+ * (checked while the cut lasts, when the cut-off orderer answers nobody), writes resume within 15 s,
+ * nothing is lost or applied twice, and the healed orderer catches up.
+ */
+export async function ordererLeaderPartition(
+  info: NetworkInfo,
+  partitions: OrdererPartitions,
+  options: { readonly name: string },
+): Promise<OrderingFaultResult> {
+  let unreachable = false;
+  const result = await ordererFault(info, {
+    ...options,
+    faultMs: 12_000,
+    resumeWithinMs: 15_000,
+    pick: (leader) => leader,
+    inject: (orderer) => {
+      partitions.cut(orderer);
+      return Promise.resolve();
+    },
+    heal: async (orderer) => {
+      unreachable = (await ordererMetrics(info, orderer)) === undefined;
+      partitions.heal(orderer);
+    },
+  });
+  assert.ok(unreachable, 'the cut-off orderer answered during the partition');
+  assert.ok(
+    result.leaderDuringFault >= 0 && result.leaderDuringFault !== result.orderer,
+    'another orderer led during the partition',
+  );
+  return result;
+}
+
+/**
+ * SIGKILL as many orderers as it takes to lose the ordering quorum (2 of 3 Raft nodes, 2 of 4 BFT
+ * nodes: f+1), the leader among them, under journaled load, then restart them: writes get clean
+ * answers meanwhile (2xx, 409, 503, 504 or a client timeout, never a 500), resume within 30 s of the
+ * quorum's return, and nothing acknowledged is lost or applied twice.
+ */
+export async function ordererQuorumLoss(
+  info: NetworkInfo,
+  options: { readonly name: string },
+): Promise<ScenarioResult> {
+  const n = info.orderers.length;
+  const quorum =
+    info.ordering === 'bft' ? Math.ceil((n + Math.floor((n - 1) / 3) + 1) / 2) : Math.floor(n / 2) + 1;
+  const result = await runScenario(info, {
+    name: options.name,
+    faultMs: 12_000,
+    inject: async () => {
+      const leader = await ordererLeader(info);
+      const names = Array.from({ length: n - quorum + 1 }, (_, k) => ordererName(info, (leader + k) % n));
+      for (const name of names) await killProcess(name);
+      return names;
+    },
+  });
+  assertNothingLost(result);
+  assertCleanAnswersDuringFault(result);
+  assert.ok(
+    result.resumeAfterRepairMs !== undefined && result.resumeAfterRepairMs <= 30_000,
+    `writes resumed ${String(result.resumeAfterRepairMs)} ms after quorum`,
   );
   return result;
 }

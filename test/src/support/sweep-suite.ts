@@ -17,7 +17,7 @@ import {
 } from './bad-input';
 import { devToken } from './api';
 import { convergedTip, orgProcesses, pidOf } from './faults';
-import { orgInfo } from './network';
+import { gatewayUrl, orgInfo } from './network';
 
 function b64(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -212,6 +212,22 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/consents?bookmark=%00${b64({ canary })}`,
     },
     {
+      // Refused at endorsement (the chaincode verifies the request), so nothing is written.
+      name: 'record listing with an unsigned (alg none) patient request',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/records`,
+      headers: {
+        'Medledger-Patient-Proof': algNoneJws({
+          typ: 'medledger.records.list',
+          patientDid: otherPatientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          aud: canary,
+        }),
+      },
+    },
+    {
       name: 'access log with a forged cursor',
       method: 'GET',
       path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log?cursor=${b64({ canary })}`,
@@ -231,7 +247,7 @@ export async function sweepGateway(
   full: boolean,
 ): Promise<SweepReport & { heightBefore: number; heightAfter: number; gatewayPidSame: boolean }> {
   const org = orgInfo(info, orgName);
-  const baseUrl = `http://127.0.0.1:${String(org.gatewayPort)}`;
+  const baseUrl = gatewayUrl(org);
   const gatewayPid = pidOf(orgProcesses(orgName).gateway);
   const heightBefore = (await convergedTip(info)).height;
   const doc = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Parameters<
@@ -267,6 +283,7 @@ export async function sweepGateway(
   for (const path of [
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/consents`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log`,
+    `/v1/patients/${encodeURIComponent(otherPatientDid)}/records`,
     `/v1/audit?patient=${encodeURIComponent(otherPatientDid)}`,
   ]) {
     cases.push({ name: `stranger patient GET ${path.slice(0, 40)}`, method: 'GET', path, token: stranger });

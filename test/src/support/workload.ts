@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { patientKeyOf } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, devToken } from './api';
-import { orgInfo } from './network';
+import { gatewayUrl, orgInfo } from './network';
 import { Journal, runLoad, type JournalOp, type WriteOptions } from './journal';
 
 /** A unique personal-data string per run; see the canary checks. */
@@ -45,7 +45,7 @@ export async function prepareWorkload(
 ): Promise<Workload> {
   const run = randomBytes(4).toString('hex');
   const org = orgInfo(info, orgName);
-  const baseUrl = `http://127.0.0.1:${String(org.gatewayPort)}`;
+  const baseUrl = gatewayUrl(org);
   const admin = await apiAs(info, orgName, `${orgName.toLowerCase()}-admin`);
   const doctorId = `${orgName.toLowerCase()}-fault-att-${run}`;
   const onboarded = await admin.post('/v1/staff', {

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalBytes } from '../canonical-json';
+import { canonicalBytes } from '../digest';
 import { mspIdSchema, sha256HexSchema, SHA256_HEX_PATTERN, studyIdSchema } from '../ids';
 
 const LEAF_PREFIX = Buffer.from([0]);

@@ -11,21 +11,8 @@ import {
 } from '../ids';
 import { jwkThumbprintSchema, p256PublicJwkSchema } from '../jws';
 import { consentStatusSchema, dataCategorySchema, levelSchema, purposeSchema } from '../vocabulary';
+import { SIGNED_PAYLOAD_TYPES } from '../signed-payload';
 import { compactJwsSchema, isoTimeSchema, pageInput, pageOf } from './common';
-
-/** `typ` of each signed patient payload. */
-export const SIGNED_PAYLOAD_TYPES = {
-  grant: 'medledger.consent.grant',
-  revoke: 'medledger.consent.revoke',
-  preferences: 'medledger.preferences',
-  keyRotation: 'medledger.key.rotate',
-  /** Signed by the recovery key registered at onboarding, when the current key is lost. */
-  keyRecovery: 'medledger.key.recover',
-  /** Proof of possession of the key a hospital registers for the patient, signed by that key. */
-  registration: 'medledger.patient.register',
-  /** Proof of possession of the patient's key to read their access log (never sent to the chaincode). */
-  accessLogRead: 'medledger.access-log.read',
-} as const;
 
 /** zod: a nonce of a signed payload (base64url, 16 to 128 characters). */
 export const nonceSchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/);

@@ -34,3 +34,14 @@ export const installCollectionKeyTransient = z.strictObject({
 
 /** InstallCollectionKey output. */
 export const installCollectionKeyOutput = z.object({ collection: z.string(), txId: txIdSchema });
+
+/**
+ * InstallStudySecret transient map: 256 random bits (hex) chosen by the deployment, the consortium's
+ * study pseudonym secret (docs/deidentification.md, "The study key").
+ */
+export const installStudySecretTransient = z.strictObject({
+  studySecret: z.strictObject({ key: z.string().regex(/^[0-9a-f]{64}$/) }),
+});
+
+/** InstallStudySecret output. */
+export const installStudySecretOutput = installCollectionKeyOutput;

@@ -4,6 +4,7 @@
  */
 import {
   compactJwsSchema,
+  listPatientRecordsOutput,
   consentPageSchema,
   consentStateSchema,
   patientDidSchema,
@@ -15,7 +16,9 @@ import { z } from 'zod';
 import { PATIENT_PROOF_HEADER } from '../../auth/patient-proof';
 import { GatewayErrorCode } from '../../errors';
 import * as auditProjection from '../../services/audit-projection';
+import { AppError } from '../../errors';
 import * as consents from '../../services/consents';
+import * as records from '../../services/records';
 import { accessLogPageSchema } from '../../projection/read/views';
 import { route, type HeaderParam, type RouteDef } from './route';
 import { idParam, jwsBody, ledgerPage, projectionPage, tx, type RouteLimits } from './shared';
@@ -35,9 +38,50 @@ const accessLogProblems = {
   '403': 'The token is not this patient (another patient, or staff)',
 };
 
+const listRequestHeader: HeaderParam = {
+  name: PATIENT_PROOF_HEADER,
+  required: false,
+  description:
+    "A patient (required) or a staff member relaying for the patient: compact JWS (ES256) signed with the current key of the patient's DID document, payload { typ: 'medledger.records.list', patientDid: <the path DID>, aud: <this gateway's org MSP ID>, nonce: <16-128 base64url characters, used once, on chain>, iat, exp } in seconds since the epoch, exp - iat <= 300. A clinician listing under their own custodianship or consents sends none",
+  pattern: proofHeader.pattern,
+};
+
+/** `GET /v1/patients/{did}/records`: record discovery (docs/patients.md). */
+function patientRecordsRoute(): RouteDef {
+  return route({
+    method: 'get',
+    path: '/v1/patients/{did}/records',
+    operationId: 'listPatientRecords',
+    summary:
+      "A patient's records (metadata only) at every custodian, read on the regulator's peer after an audited listing decision: the patient (signed request in Medledger-Patient-Proof) sees all of them; a clinician those their custodianship or their org's treatment consents cover",
+    tag: 'patient',
+    principals: ['staff', 'patient'],
+    patientSelf: 'did',
+    params: patientParam,
+    headers: [listRequestHeader],
+    problems: {
+      '401': `Missing or invalid token (${GatewayErrorCode.UNAUTHENTICATED}); ${GatewayErrorCode.PATIENT_PROOF_REQUIRED}: a patient sent no signed request`,
+      '403':
+        'The token is another patient; ACCESS_NOT_GRANTED: the listing was denied (and audited); INVALID_SIGNATURE, REPLAYED_NONCE, EXPIRED: the signed request; FORBIDDEN: the regulator, or a request for another org',
+    },
+    response: listPatientRecordsOutput.extend({ txId: txIdSchema }),
+    handler: (ctx, { params }) => {
+      const request = ctx.header(PATIENT_PROOF_HEADER);
+      if (ctx.principal.kind === 'patient' && (request === undefined || request === '')) {
+        throw new AppError(
+          GatewayErrorCode.PATIENT_PROOF_REQUIRED,
+          `send the signed request in ${PATIENT_PROOF_HEADER}`,
+        );
+      }
+      return records.listPatientRecords(ctx, params.did, request === '' ? undefined : request);
+    },
+  });
+}
+
 /** The patient routes; `limits` bound their pages. */
 export function patientRoutes(limits: RouteLimits): RouteDef[] {
   return [
+    patientRecordsRoute(),
     route({
       method: 'post',
       path: '/v1/consents',

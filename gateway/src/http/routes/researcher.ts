@@ -1,9 +1,14 @@
 /** Researcher routes: studies, their cohorts, and de-identified datasets through audited access decisions. */
 import {
   cohortPageSchema,
+  decideStudyInput,
+  proposeStudyInput,
+  studyGovernanceOutput,
   mspIdSchema,
   recordIdSchema,
   registerStudyInput,
+  sha256HexSchema,
+  STUDY_CHANGES,
   studyIdSchema,
   studySchema,
   txIdSchema,
@@ -15,6 +20,13 @@ import { route, type RouteDef } from './route';
 import { idParam, ledgerPage, tx, type RouteLimits } from './shared';
 
 const studyParam = idParam(studyIdSchema);
+
+// The body of a change names no study (the path does); the schema's own rule (protocolHash with amend
+// only) is the transaction's and is checked there and by the chaincode.
+const CHANGE_BODY = z.strictObject({
+  action: z.enum(STUDY_CHANGES),
+  protocolHash: sha256HexSchema.optional(),
+});
 
 const datasetAnswer = z.object({
   studyId: studyIdSchema,
@@ -54,6 +66,7 @@ export function researcherRoutes(limits: RouteLimits): RouteDef[] {
       response: studySchema,
       handler: (ctx, { params }) => studies.getStudy(ctx, params.id),
     }),
+    ...governanceRoutes(),
     route({
       method: 'get',
       path: '/v1/studies/{id}/cohort',
@@ -77,6 +90,69 @@ export function researcherRoutes(limits: RouteLimits): RouteDef[] {
       status: 200,
       answerHoldsContent: true,
       handler: (ctx, { params, body }) => studies.buildDataset(ctx, params.id, body),
+    }),
+  ];
+}
+
+/** The routes of a multi-center study's governance: proposal, ethics decisions, the lead's changes. */
+function governanceRoutes(): RouteDef[] {
+  return [
+    route({
+      method: 'post',
+      path: '/v1/multicenter-studies',
+      operationId: 'proposeStudy',
+      summary:
+        "Propose a multi-center study (researcher): its sites, protocol hash and quorum; approved by the sites' ethics committees",
+      tag: 'researcher',
+      body: proposeStudyInput,
+      response: tx({ governance: studyGovernanceOutput }),
+      handler: (ctx, { body }) => studies.proposeStudy(ctx, body),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/studies/{id}/governance',
+      operationId: 'getStudyGovernance',
+      summary: "A study's state, sites, quorum, protocol and the ethics decisions on its current version",
+      tag: 'researcher',
+      params: studyParam,
+      response: studyGovernanceOutput,
+      handler: (ctx, { params }) => studies.getGovernance(ctx, params.id),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/studies/{id}/decisions',
+      operationId: 'decideStudy',
+      summary:
+        "The caller's ethics committee approves or rejects the study's current protocol version for its hospital",
+      tag: 'researcher',
+      params: studyParam,
+      body: decideStudyInput.omit({ studyId: true }),
+      response: tx({ governance: studyGovernanceOutput }),
+      status: 200,
+      handler: (ctx, { params, body }) => studies.decideStudy(ctx, params.id, body),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/studies/{id}/changes',
+      operationId: 'changeStudy',
+      summary:
+        'Amend (new protocol hash: approval re-opens), activate, suspend, resume or close a study (lead; suspend also a site committee or the regulator; close also the regulator)',
+      tag: 'researcher',
+      params: studyParam,
+      body: CHANGE_BODY,
+      response: tx({ governance: studyGovernanceOutput }),
+      status: 200,
+      handler: (ctx, { params, body }) => studies.changeStudy(ctx, params.id, body),
+    }),
+    route({
+      method: 'get',
+      path: '/v1/studies/{id}/fhir',
+      operationId: 'getStudyFhir',
+      summary: 'A multi-center study as a FHIR R4 ResearchStudy',
+      tag: 'researcher',
+      params: studyParam,
+      response: z.record(z.string(), z.unknown()),
+      handler: (ctx, { params }) => studies.getStudyFhir(ctx, params.id),
     }),
   ];
 }

@@ -34,6 +34,11 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   RecordContentStaged: null,
   DataKeysRewrapped: null,
   StudyRegistered: null,
+  StudyProposed: null,
+  StudyDecided: null,
+  StudyChanged: null,
   ConsortiumInitialized: null,
   CollectionKeyInstalled: null,
+  StudySecretInstalled: null,
+  RecordListingOpened: null,
 };

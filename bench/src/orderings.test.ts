@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+import {
+  measurementRatio,
+  orderingNetworks,
+  parseOrderings,
+  renderComparison,
+  writeComparison,
+  type Ordering,
+  type OrderingComparison,
+} from './orderings';
+import { sampleBenchConfig } from './testing/bench-config';
+import { measurementOf, type BenchResults, type Measurement, type ScenarioRow } from './report';
+
+const latency = (p50: number, p99: number) => ({ p50, p95: p99, p99, max: p99, mean: p50 });
+
+function row(
+  id: string,
+  measured: Measurement,
+  baseline: Measurement | null,
+  met: boolean | null,
+): ScenarioRow {
+  return {
+    id,
+    scenario: `scenario ${id}`,
+    target: 't',
+    measured,
+    baseline,
+    ratio: null,
+    met,
+    verdict: '',
+    notes: [],
+  };
+}
+
+function results(ordering: Ordering, rows: ScenarioRow[]): BenchResults {
+  return {
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:02:00.000Z',
+    quick: true,
+    wallClockS: 120,
+    config: sampleBenchConfig({
+      orderers: ordering === 'bft' ? ['o0', 'o1', 'o2', 'o3'] : ['o0', 'o1', 'o2'],
+    }),
+    rows,
+  };
+}
+
+describe('Raft and BFT side by side', () => {
+  it('when --ordering is read, then raft, bft or both are taken in the order given and anything else is refused', () => {
+    assert.deepEqual(parseOrderings('raft,bft'), ['raft', 'bft']);
+    assert.deepEqual(parseOrderings(' BFT , raft'), ['bft', 'raft']);
+    assert.deepEqual(parseOrderings('bft'), ['bft']);
+    assert.throws(() => parseOrderings('raft,pbft'), /takes raft, bft or raft,bft/);
+    assert.throws(() => parseOrderings('bft,bft'), /names bft twice/);
+    assert.throws(() => parseOrderings(' , '), /takes raft, bft/);
+  });
+
+  it('when the networks are planned, then each protocol gets its own home and a base port 600 past the previous one', () => {
+    const nets = orderingNetworks('/s/home', 30000, ['raft', 'bft']);
+    assert.deepEqual(
+      nets.map((n) => [n.ordering, n.home, n.basePort]),
+      [
+        ['raft', '/s/home/orderings/raft', 30600],
+        ['bft', '/s/home/orderings/bft', 31200],
+      ],
+    );
+    assert.deepEqual(nets[1]?.env, {
+      MEDLEDGER_HOME: '/s/home/orderings/bft',
+      MEDLEDGER_BASE_PORT: '31200',
+      MEDLEDGER_ORDERER: 'bft',
+    });
+  });
+
+  it('when two measurements are compared, then closed-loop runs are divided by throughput and fixed-rate runs by p50 latency', () => {
+    const fast = measurementOf('x', 'closed 32', { throughput: 200, latencyMs: latency(10, 20) });
+    const slow = measurementOf('x', 'closed 32', { throughput: 150, latencyMs: latency(30, 60) });
+    assert.equal(measurementRatio(fast, slow), '0.75 (tx/s)');
+    const a = measurementOf('x', 'open 20/s', { throughput: 20, latencyMs: latency(40, 80) });
+    const b = measurementOf('x', 'open 20/s', { throughput: 20, latencyMs: latency(50, 90) });
+    assert.equal(measurementRatio(a, b), '1.25 (p50)');
+    assert.equal(measurementRatio(a, undefined), '–');
+    assert.equal(measurementRatio(measurementOf('x', 'y'), measurementOf('x', 'y')), '–');
+  });
+
+  it('when a comparison is rendered, then each scenario and baseline of the first run has a line with both protocols, the ratio and each verdict', () => {
+    const m = (t: number, p50: number) =>
+      measurementOf('POST /v1/records', 'closed 32', {
+        throughput: t,
+        latencyMs: latency(p50, p50 * 2),
+        consortiumCpuMsPerOp: 20,
+      });
+    const comparison: OrderingComparison = {
+      startedAt: 'a',
+      finishedAt: 'b',
+      quick: true,
+      runs: [
+        { ordering: 'raft', results: results('raft', [row('anchor', m(100, 30), m(200, 15), true)]) },
+        {
+          ordering: 'bft',
+          results: results('bft', [
+            row('anchor', m(60, 50), m(150, 20), false),
+            row('only-bft', m(1, 1), null, null),
+          ]),
+        },
+      ],
+    };
+    const md = renderComparison(comparison);
+    assert.match(md, /Raft and BFT side by side \(quick\)/);
+    assert.match(md, /Orderers: Raft 3, BFT 4/);
+    const lines = md.split('\n').filter((l) => l.startsWith('| '));
+    assert.equal(lines.length, 3, 'header, scenario and baseline');
+    assert.equal(
+      lines[1],
+      '| scenario anchor | POST /v1/records | 30.0 / 60.0 | 100.0 | 20.0 | 50.0 / 100.0 | 60.0 | 20.0 | 0.60 (tx/s) | yes | no |',
+    );
+    assert.match(
+      lines[2] ?? '',
+      /^\| ↳ baseline \| POST \/v1\/records \| 15\.0 \/ 30\.0 \| 200\.0 .* 0\.75 \(tx\/s\) \| {2}\| {2}\|$/,
+    );
+    assert.doesNotMatch(md, /only-bft/);
+  });
+
+  it('when a comparison is written, then its JSON and Markdown land in the output folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medledger-orderings-'));
+    try {
+      const comparison: OrderingComparison = {
+        startedAt: 'a',
+        finishedAt: 'b',
+        quick: false,
+        runs: [{ ordering: 'bft', results: results('bft', []) }],
+      };
+      const files = writeComparison(dir, comparison);
+      assert.deepEqual(JSON.parse(readFileSync(files.json, 'utf8')), comparison);
+      assert.match(readFileSync(files.md, 'utf8'), /BFT side by side/);
+      assert.throws(() => renderComparison({ ...comparison, runs: [] }), /no run/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { departmentSchema, mspIdSchema, patientDidSchema, recordIdSchema, txIdSchema } from '../ids';
+import {
+  accessOutcomeSchema,
+  dataCategorySchema,
+  fhirResourceTypeSchema,
+  qualityStatusSchema,
+  recordLevelSchema,
+  roleSchema,
+} from '../vocabulary';
+import { MAX_PRESENTED_CONSENTS, presentedConsentSchema } from './access';
+import { compactJwsSchema, isoTimeSchema } from './common';
+import { SIGNED_PAYLOAD_TYPES } from '../signed-payload';
+import { consentScopeSchema, nonceSchema } from './consent';
+import { versionSchema } from './record';
+
+/** How long an opened listing may be read, in seconds (the gateway reads it at once). */
+export const LISTING_TTL_SECONDS = 120;
+
+/** Longest validity of a patient's signed listing request, in seconds (it is relayed at once). */
+export const RECORD_LIST_MAX_LIFETIME_SECONDS = 300;
+
+/**
+ * zod: the payload a patient signs to list their own records through a relaying org's gateway: `aud`
+ * is the relaying org's MSP ID, the nonce is consumed on chain, so neither another org nor the same
+ * org later can relay it again.
+ */
+export const recordListPayloadSchema = z.strictObject({
+  typ: z.literal(SIGNED_PAYLOAD_TYPES.recordList),
+  patientDid: patientDidSchema,
+  nonce: nonceSchema,
+  iat: z.number().int().min(0),
+  exp: z.number().int().min(0),
+  aud: mspIdSchema,
+});
+/** A record listing request payload. */
+export type RecordListPayload = z.infer<typeof recordListPayloadSchema>;
+
+/**
+ * OpenRecordListing transient map: the patient (`subject`), and either the consents the caller's org
+ * holds for the patient (a clinician of another custodian) or the patient's signed request (the
+ * patient, relayed by the gateway's service identity).
+ */
+export const openRecordListingTransient = z.strictObject({
+  subject: z.strictObject({ patientDid: patientDidSchema }),
+  consents: z.array(presentedConsentSchema).max(MAX_PRESENTED_CONSENTS).optional(),
+  request: z.strictObject({ jws: compactJwsSchema }).optional(),
+});
+
+/** Who a listing is for: the patient themself, or a clinician (custodianship or consent). */
+export const listingModeSchema = z.enum(['patient', 'clinician']);
+/** A listing mode. */
+export type ListingMode = z.infer<typeof listingModeSchema>;
+
+/** Why a listing was opened or refused. */
+export const listingReasonSchema = z.enum([
+  'PATIENT_SIGNED',
+  'CLINICIAN',
+  'NOT_REGISTERED',
+  'INACTIVE',
+  'ROLE_NOT_PERMITTED',
+  'REQUEST_INVALID',
+]);
+/** A listing reason. */
+export type ListingReason = z.infer<typeof listingReasonSchema>;
+
+/**
+ * zod: a listing decision as kept in the caller's org's sealed collection: the audit of who listed
+ * which patient's records, and, when granted, what a later ListPatientRecords may read.
+ */
+export const recordListingSchema = z.object({
+  listingId: txIdSchema,
+  actorDid: z.string(),
+  actorMsp: mspIdSchema,
+  actorRole: roleSchema.nullable(),
+  patientDid: patientDidSchema,
+  mode: listingModeSchema,
+  outcome: accessOutcomeSchema,
+  reason: listingReasonSchema,
+  /** The consents the clinician presented that the ledger vouched for at the decision. */
+  consents: z.array(z.object({ consentId: txIdSchema, terms: consentScopeSchema })),
+  txId: txIdSchema,
+  txTime: isoTimeSchema,
+  expiresAt: isoTimeSchema.nullable(),
+});
+/** A stored record listing decision. */
+export type RecordListing = z.infer<typeof recordListingSchema>;
+
+/** zod: OpenRecordListing output (no patient: it is in the block). */
+export const openRecordListingOutput = z.object({
+  listingId: txIdSchema,
+  mode: listingModeSchema,
+  outcome: accessOutcomeSchema,
+  reason: listingReasonSchema,
+  expiresAt: isoTimeSchema.nullable(),
+});
+
+/** ListPatientRecords input: the listing opened by the same caller. */
+export const listPatientRecordsInput = z.strictObject({ listingId: txIdSchema });
+
+/** zod: the metadata of one record of a patient, as listed (never content). */
+export const listedRecordSchema = z.object({
+  recordId: recordIdSchema,
+  custodian: mspIdSchema,
+  version: versionSchema,
+  department: departmentSchema,
+  category: dataCategorySchema,
+  level: recordLevelSchema,
+  fhirResourceType: fhirResourceTypeSchema,
+  anchoredAt: isoTimeSchema,
+  qualityStatus: qualityStatusSchema,
+  erased: z.boolean(),
+});
+/** A listed record. */
+export type ListedRecord = z.infer<typeof listedRecordSchema>;
+
+/** zod: ListPatientRecords output. */
+export const listPatientRecordsOutput = z.object({
+  listingId: txIdSchema,
+  mode: listingModeSchema,
+  records: z.array(listedRecordSchema),
+});

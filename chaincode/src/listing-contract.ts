@@ -1,0 +1,175 @@
+import {
+  canonicalJson,
+  emptyInputSchema,
+  ErrorCode,
+  LISTING_TTL_SECONDS,
+  listPatientRecordsInput,
+  openRecordListingTransient,
+  RECORD_LIST_MAX_LIFETIME_SECONDS,
+  recordListPayloadSchema,
+  type ListedRecord,
+  type RecordListing,
+} from '@medledger/domain';
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { actorFacts, consentFacts, presentedConsents } from './access-contract';
+import type { ConsentFacts } from './access-policy';
+import { requireActive, resolveActor } from './actor';
+import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
+import { fail, parseInput } from './errors';
+import { Ledger } from './ledger/store';
+import { decideListing, listsRecord } from './listing-policy';
+import { activePatient, verifyPatientSignature } from './patient-signature';
+import { viewOf } from './record-view';
+import { readTransient } from './transient';
+
+/** Every record of a patient at every custodian, latest versions, in custodian and id order. */
+async function recordsOfPatient(ledger: Ledger, patientDid: string): Promise<ListedRecord[]> {
+  const c = await ledger.consortium();
+  const out: ListedRecord[] = [];
+  for (const custodian of [...c.orgs].filter((o) => o !== c.regulator).sort()) {
+    for (const recordId of (await ledger.recordIdsOfPatient(custodian, patientDid)).sort()) {
+      const latest = (await ledger.anchors(custodian, recordId)).at(-1);
+      if (!latest) continue;
+      const view = await viewOf(ledger, latest);
+      out.push({
+        recordId: view.recordId,
+        custodian: view.custodian,
+        version: view.version,
+        department: view.department,
+        category: view.category,
+        level: view.level,
+        fhirResourceType: view.fhirResourceType,
+        anchoredAt: view.txTime,
+        qualityStatus: view.qualityStatus,
+        erased: view.erased,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Record discovery (docs/patients.md): a listing is opened by a committed, audited decision in the
+ * caller's org's sealed collection, then read by an evaluate on the regulator's peer, the one peer
+ * that holds every custodian's sealed index of a patient's records.
+ */
+@Info({ title: 'ListingContract', description: "Record discovery: a patient's records at every custodian" })
+export class ListingContract extends Contract {
+  readonly #regulatorClock: Clock;
+
+  /** `regulatorClock`: the chaincode server's clock, read only by `ListPatientRecords`; tests pass their own. */
+  constructor(regulatorClock: Clock = serverClock) {
+    super('listing');
+    this.#regulatorClock = regulatorClock;
+  }
+
+  /**
+   * Decides, and audits whether granted or not, a listing of a patient's records (transient
+   * `subject`). The patient's own listing: the patient's signed request (transient `request`,
+   * `medledger.records.list`, `aud` the caller's org, nonce consumed), relayed by any active member
+   * of that org (its gateway's service identity). A clinician's: registered, active clinical staff of
+   * a hospital, with the consents their org holds for the patient (transient `consents`), kept with
+   * the decision as the ledger vouched for them. The decision is written to the caller's org's sealed
+   * collection (the caller named the patient; only it and the regulator learn of the listing) and
+   * lives `LISTING_TTL_SECONDS`. Caller: a member of a peer org other than the regulator.
+   * Endorsed by the caller's org and the regulator. Reads: `staff`, `patient`, `consent`,
+   * `revocation`, `nonce`, sealed `collection-key`. Writes: sealed `listing`, `listing~patient`;
+   * `nonce` (patient). Event: `RecordListingOpened` (no patient).
+   * Errors: VALIDATION_FAILED, FORBIDDEN (the regulator's staff, or a request for another org),
+   * NOT_FOUND (patient), INACTIVE (patient), INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE (a request is signed for one relay, at most
+   * `RECORD_LIST_MAX_LIFETIME_SECONDS`), NOT_INITIALIZED.
+   */
+  @Transaction()
+  @Returns('string')
+  public async OpenRecordListing(ctx: Context, input: string): Promise<string> {
+    parseInput(emptyInputSchema, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    if (actor.mspId === (await ledger.consortium()).regulator) fail(ErrorCode.FORBIDDEN, actor.did);
+    const { subject, consents: presented = [], request } = readTransient(ledger, openRecordListingTransient);
+    await activePatient(ledger, subject.patientDid);
+    if (request) {
+      const { payload } = await verifyPatientSignature(ledger, request.jws, recordListPayloadSchema);
+      if (payload.patientDid !== subject.patientDid) fail(ErrorCode.VALIDATION_FAILED, 'request patientDid');
+      if (payload.aud !== actor.mspId) fail(ErrorCode.FORBIDDEN, 'request aud');
+      if (payload.exp - payload.iat > RECORD_LIST_MAX_LIFETIME_SECONDS)
+        fail(ErrorCode.VALIDATION_FAILED, 'request iat,exp');
+    }
+    const decision = decideListing(actorFacts(actor), request !== undefined);
+    const granted = decision.outcome === 'granted';
+    const vouched = granted && !request ? await presentedConsents(ledger, presented, subject.patientDid) : [];
+    const listing: RecordListing = {
+      listingId: ledger.txId,
+      actorDid: actor.did,
+      actorMsp: actor.mspId,
+      actorRole: actor.role,
+      patientDid: subject.patientDid,
+      mode: request ? 'patient' : 'clinician',
+      outcome: decision.outcome,
+      reason: decision.reason,
+      consents: vouched.map((v) => ({ consentId: v.facts.consentId, terms: v.terms })),
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+      expiresAt: granted ? new Date(ledger.txMs + LISTING_TTL_SECONDS * 1000).toISOString() : null,
+    };
+    await ledger.putRecordListing(listing);
+    ledger.emit('RecordListingOpened', {
+      listingId: listing.listingId,
+      actorDid: actor.did,
+      actorMsp: actor.mspId,
+      actorRole: actor.role,
+      mode: listing.mode,
+      outcome: listing.outcome,
+      reason: listing.reason,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson({
+      listingId: listing.listingId,
+      mode: listing.mode,
+      outcome: listing.outcome,
+      reason: listing.reason,
+      expiresAt: listing.expiresAt,
+    });
+  }
+
+  /**
+   * The records (metadata only, never content) a granted, unexpired listing of the same caller may
+   * show: the patient's listing every record at every custodian; a clinician's those a treatment
+   * access would be granted for now (own custodianship and department, or a consent the listing
+   * presented that is still neither revoked nor expired, covering the category and level). Runs only
+   * on the regulator's peer, which holds every custodian's index, so no custodian holding none of the
+   * patient's records learns of the patient. Never committed, and it reads the clock: the proposal time
+   * must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the regulator's chaincode server, and it refuses
+   * any other peer first, so no transaction running it can gather the two orgs' endorsements a commit
+   * needs. Caller: the listing's actor. Reads: sealed `listing`, `record~patient` (every custodian),
+   * `collection-key`; `anchor`, `quality-review`, `erasure`, `revocation`, `staff`.
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (not the regulator's peer),
+   * ACCESS_NOT_GRANTED, EXPIRED, PROPOSAL_TIME_SKEW, NOT_INITIALIZED.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ListPatientRecords(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(listPatientRecordsInput, input);
+    const ledger = new Ledger(ctx);
+    const regulator = (await ledger.consortium()).regulator;
+    if (ledger.peerMsp !== regulator) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+    requireProposalTimeNear(ledger.txMs, this.#regulatorClock, args.listingId);
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    const listing = await ledger.getRecordListing(actor.mspId, args.listingId);
+    if (listing?.actorDid !== actor.did || listing.outcome !== 'granted' || listing.expiresAt === null) {
+      return fail(ErrorCode.ACCESS_NOT_GRANTED, args.listingId);
+    }
+    if (Date.parse(listing.expiresAt) <= ledger.txMs) fail(ErrorCode.EXPIRED, args.listingId);
+    const all = await recordsOfPatient(ledger, listing.patientDid);
+    let records = all;
+    if (listing.mode === 'clinician') {
+      const facts = actorFacts(actor);
+      const consents: ConsentFacts[] = [];
+      for (const c of listing.consents) consents.push(await consentFacts(ledger, c.consentId, c.terms));
+      records = all.filter((r) => listsRecord(facts, r, consents, ledger.txMs));
+    }
+    return canonicalJson({ listingId: listing.listingId, mode: listing.mode, records });
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The ledger side of a multi-center study's governance: loading the lead's part and the sites'
+ * decisions into the domain's model, and mapping the caller to a party of the study. The rules
+ * themselves are the domain's (`applyStudyAction`, `studyState`, `siteMayContribute`).
+ */
+import {
+  ErrorCode,
+  quorumStatus,
+  studyState,
+  type StoredGovernance,
+  type StudyGovernance,
+  type StudyGovernanceOutput,
+  type StudyParty,
+} from '@medledger/domain';
+import { isRegulatorAuditor, type Actor } from './actor';
+import { fail } from './errors';
+import type { Ledger } from './ledger/store';
+
+/** A study's governance: the lead's part and the decisions on its current protocol version. */
+export async function loadGovernance(
+  ledger: Ledger,
+  studyId: string,
+): Promise<{ stored: StoredGovernance; governance: StudyGovernance } | undefined> {
+  const stored = await ledger.getStudyGovernance(studyId);
+  if (!stored) return undefined;
+  const decisions: StudyGovernance['decisions'] = {};
+  for (const site of stored.sites) {
+    const d = await ledger.getSiteDecision(studyId, site);
+    // A decision on an earlier version does not count: an amendment re-opened approval.
+    if (d?.protocolVersion === stored.protocolVersion) decisions[site] = d.decision;
+  }
+  return {
+    stored,
+    governance: {
+      phase: stored.phase,
+      sites: stored.sites,
+      quorum: stored.quorum,
+      protocolHash: stored.protocolHash,
+      protocolVersion: stored.protocolVersion,
+      decisions,
+    },
+  };
+}
+
+/** The answer of the governance transactions. */
+export function governanceOutput(
+  stored: StoredGovernance,
+  governance: StudyGovernance,
+): StudyGovernanceOutput {
+  const quorum = quorumStatus(governance);
+  return {
+    studyId: stored.studyId,
+    org: stored.org,
+    state: studyState(governance),
+    phase: governance.phase,
+    sites: governance.sites,
+    quorum: governance.quorum,
+    protocolHash: governance.protocolHash,
+    protocolVersion: governance.protocolVersion,
+    decisions: governance.decisions,
+    approvals: quorum.approvals,
+    required: quorum.required,
+    updatedAt: stored.updatedAt,
+    txId: stored.txId,
+  };
+}
+
+/**
+ * The caller's part in a study: the lead (an active researcher of the study's org), an ethics
+ * committee (an active `ethics` member of a hospital), or the regulator (an active auditor).
+ * `[FORBIDDEN]` for anyone else; whether that party may take the action is the domain's rule.
+ */
+export function partyOf(actor: Actor, studyOrg: string): StudyParty {
+  if (actor.active && actor.role === 'researcher' && actor.mspId === studyOrg) return { kind: 'lead' };
+  if (actor.active && actor.role === 'ethics' && actor.orgKind === 'hospital') {
+    return { kind: 'ethics', site: actor.mspId };
+  }
+  if (isRegulatorAuditor(actor)) return { kind: 'regulator' };
+  return fail(ErrorCode.FORBIDDEN, actor.did);
+}

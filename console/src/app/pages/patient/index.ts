@@ -1,0 +1,5 @@
+/** The patient's pages (loaded together, on demand). */
+export { AccessLogPage } from './access-log-page';
+export { ConsentsPage } from './consents-page';
+export { EmergencyPage } from './emergency-page';
+export { KeyPage } from './key-page';

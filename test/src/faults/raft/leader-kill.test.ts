@@ -1,0 +1,3 @@
+import { leaderKillSuite } from '../../support/ordering-suites';
+
+leaderKillSuite('raft');

@@ -1,0 +1,3 @@
+import { leaderPartitionSuite } from '../../support/ordering-suites';
+
+leaderPartitionSuite('raft');

@@ -1,0 +1,3 @@
+import { quorumLossSuite } from '../../support/ordering-suites';
+
+quorumLossSuite('raft');
