@@ -11,8 +11,9 @@ import {
   signPatientPayload,
   signPatientRegistration,
   transactions,
-  type P256PrivateJwk,
-  type P256PublicJwk,
+  type PatientPrivateJwk,
+  type PatientPublicJwk,
+  type PatientSignatureAlgorithm,
   type TransactionName,
 } from '@medledger/domain';
 import type { Context, Contract } from 'fabric-contract-api';
@@ -32,18 +33,23 @@ export function uid(prefix = 'id'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
 }
 
-/** A P-256 key pair as JWKs. */
+/** A patient key pair (P-256 or SM2) as JWKs. */
 export interface KeyPair {
-  publicJwk: P256PublicJwk;
-  privateJwk: P256PrivateJwk;
+  publicJwk: PatientPublicJwk;
+  privateJwk: PatientPrivateJwk;
 }
 
-/** A fresh patient DID, key pair, and the recovery key pair the patient keeps offline. */
-export function newPatient(): KeyPair & { did: string; recovery: KeyPair } {
+/**
+ * A fresh patient DID, key pair, and the recovery key pair the patient keeps offline, both for
+ * `algorithm` (ES256 by default).
+ */
+export function newPatient(
+  algorithm: PatientSignatureAlgorithm = 'ES256',
+): KeyPair & { did: string; recovery: KeyPair } {
   return {
     did: `did:medledger:patient:${randomBytes(9).toString('base64url')}`,
-    ...generatePatientKey(),
-    recovery: generatePatientKey(),
+    ...generatePatientKey(algorithm),
+    recovery: generatePatientKey(algorithm),
   };
 }
 
@@ -280,16 +286,20 @@ export function registrationInput(
   h: Harness,
   patient: KeyPair & { did: string; recovery: KeyPair },
   org: string,
-): { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string } {
+): { patientDid: string; publicKeyJwk: PatientPublicJwk; proof: string } {
   return signPatientRegistration(patient.did, patient, patient.recovery.publicJwk, org, {
     nowMs: h.ledger.now.getTime(),
   });
 }
 
-/** Registers a fresh patient through a hospital nurse (registered on the fly). */
-export async function registerPatient(h: Harness, mspId = 'Hospital1MSP'): Promise<TestPatient> {
+/** Registers a fresh patient (keys for `algorithm`) through a hospital nurse (registered on the fly). */
+export async function registerPatient(
+  h: Harness,
+  mspId = 'Hospital1MSP',
+  algorithm: PatientSignatureAlgorithm = 'ES256',
+): Promise<TestPatient> {
   const nurse = await registerStaff(h, mspId, 'nurse');
-  const p = newPatient();
+  const p = newPatient(algorithm);
   await h.submit(
     nurse,
     'identity:RegisterPatient',
@@ -304,7 +314,7 @@ export function patientJws(
   h: Harness,
   patient: TestPatient,
   body: Record<string, unknown>,
-  options: { key?: P256PrivateJwk; kid?: string; expInSeconds?: number } = {},
+  options: { key?: PatientPrivateJwk; kid?: string; expInSeconds?: number } = {},
 ): string {
   return signPatientPayload(
     body,

@@ -33,7 +33,7 @@ import {
   type Consent,
   type ConsentState,
   type DidDocument,
-  type P256PublicJwk,
+  type PatientPublicJwk,
   type PatientRecord,
   type RecordAnchor,
 } from '@medledger/domain';
@@ -53,7 +53,7 @@ export interface StaffMember {
 
 interface Patient {
   readonly did: string;
-  keys: { kid: string; jwk: P256PublicJwk }[];
+  keys: { kid: string; jwk: PatientPublicJwk }[];
   /** The thumbprint of the recovery key the patient keeps offline (null: none registered). */
   recoveryKeyThumbprint: string | null;
   registeredBy: string;
@@ -186,7 +186,7 @@ export class FakeConsortium {
       'verify',
     ]);
     const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
-    const jwk = { kty, crv, x, y } as P256PublicJwk;
+    const jwk = { kty, crv, x, y } as PatientPublicJwk;
     this.patients.set(did, {
       did,
       keys: [{ kid: `${did}#key-1`, jwk }],
@@ -382,7 +382,7 @@ export class FakeConsortium {
 
   #register(
     mspId: string,
-    request: { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string },
+    request: { patientDid: string; publicKeyJwk: PatientPublicJwk; proof: string },
   ): PatientRecord {
     const did = request.patientDid;
     const jwk = request.publicKeyJwk;

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-import { generatePatientKey, jwkThumbprint, patientKeyOf, type P256PublicJwk } from '@medledger/domain';
+import { generatePatientKey, jwkThumbprint, patientKeyOf, type PatientPublicJwk } from '@medledger/domain';
 
 import { mapLedgerError } from '../fabric/error-mapping';
 import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from '../fabric/ledger-port';
@@ -76,7 +76,7 @@ export function didDocFixture(did: string): Record<string, unknown> {
 /** An active patient's DID document whose current key is `publicJwk` (id `kid`). */
 export function patientDidDocFixture(
   did: string,
-  publicJwk: P256PublicJwk,
+  publicJwk: PatientPublicJwk,
   kid: string,
 ): Record<string, unknown> {
   const doc = didDocFixture(did);
@@ -516,7 +516,7 @@ export class FakeLedgerClient implements LedgerClient {
   readonly committed = new Map<string, string>();
   pingError: Error | undefined;
   /** Patients' current keys: `ResolveDid` answers their DID documents with them. */
-  readonly patientKeys = new Map<string, { publicJwk: P256PublicJwk; kid: string }>();
+  readonly patientKeys = new Map<string, { publicJwk: PatientPublicJwk; kid: string }>();
 
   constructor() {
     this.handlers['identity:ResolveDid'] = (i) => {
@@ -527,7 +527,7 @@ export class FakeLedgerClient implements LedgerClient {
   }
 
   /** Makes `ResolveDid` answer `did` with a patient document whose current key is `publicJwk`. */
-  registerPatientKey(did: string, publicJwk: P256PublicJwk, kid = `${did}#key-1`): void {
+  registerPatientKey(did: string, publicJwk: PatientPublicJwk, kid = `${did}#key-1`): void {
     this.patientKeys.set(did, { publicJwk, kid });
   }
 

@@ -10,7 +10,7 @@ import {
   SIGNED_PAYLOAD_TYPES,
   transactions,
   signKeyRecovery,
-  type P256PrivateJwk,
+  type PatientPrivateJwk,
   type PatientKeyPair,
   type TransactionName,
 } from '@medledger/domain';
@@ -312,7 +312,7 @@ const OWN_CUSTODIAN: ReadonlySet<TransactionName> = new Set<TransactionName>([
 
 interface Patient {
   did: string;
-  privateJwk: P256PrivateJwk;
+  privateJwk: PatientPrivateJwk;
   kid: string;
   recovery: PatientKeyPair;
 }
@@ -484,7 +484,7 @@ describe('authorization matrix', () => {
       { patientDid: patient.did, privateJwk: patient.privateJwk, kid: patient.kid },
       signingClock(),
     );
-  const publicJwk = (jwk: P256PrivateJwk) => ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
+  const publicJwk = (jwk: PatientPrivateJwk) => ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
   /** A key recovery signed with the patient's recovery key; `apply` makes its keys theirs once it committed. */
   const recoveryOf = (): { jws: string; apply: (currentKeyId: string) => void } => {
     const next = generatePatientKey();
@@ -724,7 +724,7 @@ describe('authorization matrix', () => {
       request: (who: HttpCaller, allow: boolean) => Req;
       onAllow?: (who: HttpCaller, res: ApiResponse) => void;
     };
-    let nextKey: P256PrivateJwk | undefined;
+    let nextKey: PatientPrivateJwk | undefined;
     let recovery: ReturnType<typeof recoveryOf> | undefined;
     const specs: Record<string, Spec> = {
       'GET /v1/dids/{did}': {
@@ -1035,7 +1035,7 @@ describe('authorization matrix', () => {
     const staged: Partial<Record<DirectCaller, Body>> = {};
     const grants: Partial<Record<DirectCaller, string>> = {};
     const consents = new Pool();
-    let nextKey: P256PrivateJwk | undefined;
+    let nextKey: PatientPrivateJwk | undefined;
     let recovery: ReturnType<typeof recoveryOf> | undefined;
     const content = (resource: Body, salt: string) => ({ content: bytesOf({ resource, salt }) });
     type Call = { arg: unknown; transient?: Record<string, Uint8Array> };

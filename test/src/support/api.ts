@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signPatientPayload, SIGNED_PAYLOAD_TYPES, type P256PrivateJwk } from '@medledger/domain';
+import { signPatientPayload, SIGNED_PAYLOAD_TYPES, type PatientPrivateJwk } from '@medledger/domain';
 import { PATIENT_PROOF_HEADER, mintToken, signPatientProof } from '@medledger/gateway/auth';
 import { DEV_AUDIENCE, type NetworkInfo } from '@medledger/network';
 import { peersLevel } from './faults';
@@ -125,7 +125,7 @@ export async function onboardAttending(
  * `GET /v1/patients/{did}/access-log` requires at the gateway of `mspId`. Each proof is good once.
  */
 export function accessLogProof(
-  patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string },
+  patient: { readonly did: string; readonly privateJwk: PatientPrivateJwk; readonly kid: string },
   mspId: string,
 ): CallOptions {
   return {
@@ -140,7 +140,7 @@ export function accessLogProof(
 
 /** The patient's signed request to list their records through `mspId`'s gateway (`GET /v1/patients/{did}/records`). */
 export function recordListRequest(
-  patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string },
+  patient: { readonly did: string; readonly privateJwk: PatientPrivateJwk; readonly kid: string },
   mspId: string,
 ): CallOptions {
   const jws = signPatientPayload(
