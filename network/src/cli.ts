@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
 import { bootstrapConsortium, rotateContentKey } from './consortium';
+import { ensureKeyring } from './keyrings';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
 import { mintDevToken } from './gateways';
@@ -181,7 +182,11 @@ if (require.main === module) {
         // What a container deployment mounts.
         const ctx = await networkContext();
         generate(ctx);
-        for (const org of ctx.topology.peerOrgs) packageChaincode(ctx.topology, ctx.paths, org);
+        for (const org of ctx.topology.peerOrgs) {
+          packageChaincode(ctx.topology, ctx.paths, org);
+          // Each chaincode container mounts its org's keyring folder read-only.
+          ensureKeyring(ctx.topology, ctx.paths, org, Date.now());
+        }
         console.log(`[medledger] generated ${ctx.paths.root}`);
       },
       deploy: async () => {
