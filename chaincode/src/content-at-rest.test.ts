@@ -179,6 +179,50 @@ void describe('content at rest', () => {
     assert.deepEqual((await readAsDoctor(w, record)).resource, envelope.resource);
   });
 
+  void it('when data keys are re-wrapped, then no key wrapped under the retired KEK stays on the custodian peer (private data store included), so a retired KEK kept by an insider or a backup opens nothing', async () => {
+    const w = await world();
+    const { anchor: record, envelope } = await anchor(w.h, w.doctor, w.patient);
+    const context = `${implicitCollection(H1)}\n${record.recordId}\n000001`;
+    const content = parseSealedContent(storedValue(w, record, 'content'));
+    const retiredKeyring = w.keyrings.source(H1);
+    assert.ok(retiredKeyring);
+    /** Every wrapped data key a copy of Hospital1's peer disk holds that the retired KEK opens the content with. */
+    const openedByRetiredKek = (): string[] =>
+      w.h.ledger.storedView(H1).filter((text) => {
+        try {
+          const wrappedKey = parseWrappedDataKey(JSON.parse(text));
+          return decryptRecord(retiredKeyring, { content, wrappedKey }, context).length > 0;
+        } catch {
+          return false;
+        }
+      });
+    // Before the rotation the attack works (state and private data store): the test reads what an attacker would.
+    assert.ok(openedByRetiredKek().length > 0);
+    const admin = orgAdmin(H1);
+    const versions = [{ recordId: record.recordId, version: record.version }];
+    for (let rotation = 1; rotation <= 2; rotation++) {
+      w.keyrings.rotate(H1);
+      const { result } = await w.h.submit<{ rewrapped: number }>(admin, 'record:RewrapDataKeys', {
+        versions,
+      });
+      assert.equal(result.rewrapped, 1);
+      assert.deepEqual(openedByRetiredKek(), [], `after rotation ${String(rotation)}`);
+      const keys = w.h.ledger.committedPrivateKeys(implicitCollection(H1));
+      assert.equal(keys.filter((k) => k.includes(`\u0000data-key\u0000${record.recordId}\u0000`)).length, 1);
+    }
+    w.keyrings.retireOld(H1);
+    assert.deepEqual((await readAsDoctor(w, record)).resource, envelope.resource);
+    // Erasure purges whichever slot the key is in.
+    await w.h.submit(admin, 'record:EraseRecordContent', {
+      recordId: record.recordId,
+      reason: 'patient_request',
+    });
+    assert.deepEqual(
+      w.h.ledger.committedPrivateKeys(implicitCollection(H1)).filter((k) => k.includes(record.recordId)),
+      [],
+    );
+  });
+
   void it('when the old KEK is retired before re-wrapping, then the read fails KEY_UNAVAILABLE naming only the key id', async () => {
     const w = await world();
     const { anchor: record } = await anchor(w.h, w.doctor, w.patient);

@@ -493,7 +493,9 @@ export class RecordContract extends Contract {
    * its active key-encryption key, once the operator has made a new KEK active in the keyring file.
    * The sealed content is neither read nor rewritten. Endorsed by the custodian only (it writes only
    * its implicit collection, and wrapping draws fresh nonces: see content-at-rest.ts).
-   * Caller: an active admin of a hospital. Reads/writes: private `data-key`.
+   * Caller: an active admin of a hospital. Reads/writes: private `data-key` (the re-wrapped key goes to
+   * the version's other slot and the old slot is purged, so the key under the retired KEK leaves the
+   * peer's private data store as well as its state).
    * Event: `DataKeysRewrapped` (counts and the KEK id only). Errors: VALIDATION_FAILED, NOT_REGISTERED,
    * INACTIVE, FORBIDDEN, CONTENT_UNAVAILABLE (another org's peer), KEY_UNAVAILABLE (a data key's KEK is
    * no longer held), CONTENT_MISMATCH (a wrapped key that does not authenticate).
@@ -512,18 +514,18 @@ export class RecordContract extends Contract {
       const id = `${ref.recordId}\u0000${String(ref.version)}`;
       if (seen.has(id)) fail(ErrorCode.VALIDATION_FAILED, 'versions duplicate');
       seen.add(id);
-      const wrapped = await ledger.getWrappedDataKey(actor.mspId, ref.recordId, ref.version);
-      if (!wrapped) {
+      const stored = await ledger.getWrappedDataKey(actor.mspId, ref.recordId, ref.version);
+      if (!stored) {
         counts.missing += 1;
         continue;
       }
       const target = { custodian: actor.mspId, ...ref };
-      const moved = rewrapVersion(ledger, this.#keyrings, target, wrapped);
+      const moved = rewrapVersion(ledger, this.#keyrings, target, stored.wrapped);
       if (!moved) {
         counts.unchanged += 1;
         continue;
       }
-      await ledger.putWrappedDataKey(actor.mspId, ref.recordId, ref.version, moved);
+      await ledger.moveWrappedDataKey(actor.mspId, ref.recordId, ref.version, stored.slot, moved);
       counts.rewrapped += 1;
     }
     ledger.emit('DataKeysRewrapped', {

@@ -101,6 +101,10 @@ const ID_BOOKMARK = /^[0-9a-f]{64}$/;
 /** Most entries read from one collection by one scan. */
 const MAX_SCAN = 1000;
 
+/** The two keys a version's wrapped data key alternates between (see `#dataKeyKey`). */
+export type DataKeySlot = 0 | 1;
+const DATA_KEY_SLOTS: readonly DataKeySlot[] = [0, 1];
+
 /** The review count of a break-glass case (sealed). */
 const reviewCountSchema = z.object({ count: z.number().int().min(0) });
 
@@ -773,8 +777,16 @@ export class Ledger {
     return this.#keyed(mspId, `verdict\u0000${recordId}\u0000${versionPart(version)}`);
   }
 
-  #dataKeyKey(recordId: string, version: number): string {
-    return this.#key(KeyFamily.dataKey, [recordId, versionPart(version)]);
+  /**
+   * The key of a version's wrapped data key in one of two slots. A re-wrap writes the other slot and
+   * purges this one: overwriting in place would leave the value wrapped under the retired KEK in the
+   * peer's private data store (Fabric keeps every committed private write until it is purged), where
+   * a copy of the disk and the retired KEK would still open the content. Slot 0 is the key staging
+   * always used, so ledgers staged before slots read as they are.
+   */
+  #dataKeyKey(recordId: string, version: number, slot: DataKeySlot = 0): string {
+    const parts = [recordId, versionPart(version)];
+    return this.#key(KeyFamily.dataKey, slot === 0 ? parts : [...parts, '1']);
   }
 
   /**
@@ -788,7 +800,11 @@ export class Ledger {
       this.#contentKey(verdict.recordId, verdict.version),
       canonicalBytes(sealed.content),
     );
-    await this.putWrappedDataKey(mspId, verdict.recordId, verdict.version, sealed.wrappedKey);
+    await this.#stub.putPrivateData(
+      collection,
+      this.#dataKeyKey(verdict.recordId, verdict.version),
+      canonicalBytes(sealed.wrappedKey),
+    );
     await this.#stub.putPrivateData(
       collection,
       this.#verdictKey(verdict.recordId, verdict.version),
@@ -796,33 +812,50 @@ export class Ledger {
     );
   }
 
-  /** A version's wrapped data key from the custodian's implicit collection, or undefined (erased, never staged). */
+  /**
+   * A version's wrapped data key from the custodian's implicit collection and the slot it is in, or
+   * undefined (erased, never staged). Point reads of both slots (a transaction that writes may not
+   * range-scan private data).
+   */
   async getWrappedDataKey(
     mspId: string,
     recordId: string,
     version: number,
-  ): Promise<WrappedDataKey | undefined> {
-    let bytes: Uint8Array;
-    try {
-      bytes = await this.#stub.getPrivateData(implicitCollection(mspId), this.#dataKeyKey(recordId, version));
-    } catch {
-      return fail(ErrorCode.CONTENT_UNAVAILABLE, `${recordId} not on this peer`);
+  ): Promise<{ wrapped: WrappedDataKey; slot: DataKeySlot } | undefined> {
+    for (const slot of DATA_KEY_SLOTS) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.#stub.getPrivateData(
+          implicitCollection(mspId),
+          this.#dataKeyKey(recordId, version, slot),
+        );
+      } catch {
+        return fail(ErrorCode.CONTENT_UNAVAILABLE, `${recordId} not on this peer`);
+      }
+      if (bytes.length > 0) return { wrapped: parseEnvelopePart(bytes, parseWrappedDataKey), slot };
     }
-    return bytes.length === 0 ? undefined : parseEnvelopePart(bytes, parseWrappedDataKey);
+    return undefined;
   }
 
-  /** Replaces a version's wrapped data key (key rotation: the content is not touched). */
-  async putWrappedDataKey(
+  /**
+   * Key rotation of one version (the content is not touched): writes the re-wrapped data key to the
+   * slot `from` is not, and purges `from`, so the key wrapped under the retired KEK leaves the peer's
+   * private data store too.
+   */
+  async moveWrappedDataKey(
     mspId: string,
     recordId: string,
     version: number,
+    from: DataKeySlot,
     wrapped: WrappedDataKey,
   ): Promise<void> {
+    const collection = implicitCollection(mspId);
     await this.#stub.putPrivateData(
-      implicitCollection(mspId),
-      this.#dataKeyKey(recordId, version),
+      collection,
+      this.#dataKeyKey(recordId, version, from === 0 ? 1 : 0),
       canonicalBytes(wrapped),
     );
+    await this.#stub.purgePrivateData(collection, this.#dataKeyKey(recordId, version, from));
   }
 
   /**
@@ -836,7 +869,8 @@ export class Ledger {
     limit: number,
   ): Promise<{ recordId: string; version: number; wrapped: WrappedDataKey }[]> {
     const prefix = this.#key(KeyFamily.dataKey, []);
-    const start = after ? `${this.#dataKeyKey(after.recordId, after.version)}\u0000` : prefix;
+    // Past both slots of `after` (slot 1's key extends slot 0's).
+    const start = after ? `${this.#dataKeyKey(after.recordId, after.version, 1)}\u0000` : prefix;
     let kvs: Iterators.KV[];
     try {
       // Resolves to `{ iterator }` like every private range query (see #sealedScan).
@@ -883,25 +917,22 @@ export class Ledger {
   async readContent(mspId: string, recordId: string, version: number): Promise<EncryptedRecord> {
     const collection = implicitCollection(mspId);
     let content: Uint8Array;
-    let wrapped: Uint8Array;
     try {
       content = await this.#stub.getPrivateData(collection, this.#contentKey(recordId, version));
-      wrapped = await this.#stub.getPrivateData(collection, this.#dataKeyKey(recordId, version));
     } catch {
       return fail(ErrorCode.CONTENT_UNAVAILABLE, `${recordId} not on this peer`);
     }
-    if (content.length === 0 || wrapped.length === 0) fail(ErrorCode.CONTENT_UNAVAILABLE, recordId);
-    return {
-      content: parseEnvelopePart(content, parseSealedContent),
-      wrappedKey: parseEnvelopePart(wrapped, parseWrappedDataKey),
-    };
+    const wrapped = await this.getWrappedDataKey(mspId, recordId, version);
+    if (content.length === 0 || wrapped === undefined) return fail(ErrorCode.CONTENT_UNAVAILABLE, recordId);
+    return { content: parseEnvelopePart(content, parseSealedContent), wrappedKey: wrapped.wrapped };
   }
 
   /** Purges the content, its data key (crypto-shredding) and the verdict of a version. */
   async purgeContent(mspId: string, recordId: string, version: number): Promise<void> {
     const collection = implicitCollection(mspId);
     await this.#stub.purgePrivateData(collection, this.#contentKey(recordId, version));
-    await this.#stub.purgePrivateData(collection, this.#dataKeyKey(recordId, version));
+    for (const slot of DATA_KEY_SLOTS)
+      await this.#stub.purgePrivateData(collection, this.#dataKeyKey(recordId, version, slot));
     await this.#stub.purgePrivateData(collection, this.#verdictKey(recordId, version));
   }
 
