@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generatePatientKey, patientKeyOf, type Consent, type ConsentState } from '@medledger/domain';
 import type { FakeSigner } from './testing/fake-identity';
-import { consentGrantBody, grantConsent, rotatePatientKey } from './testing/fixtures';
+import { consentGrantBody, relayConsentGrant, rotatePatientKey } from './testing/fixtures';
 import {
   daysFromNow,
   Harness,
@@ -14,7 +14,7 @@ import {
 } from './testing/harness';
 
 const grantBody = consentGrantBody;
-const grant = grantConsent;
+const grant = relayConsentGrant;
 
 async function setup(): Promise<{
   h: Harness;
@@ -275,10 +275,8 @@ void describe("issue 12 hole 14: a patient's signed settings cannot be rolled ba
       .filter((k) => k.includes('prefs') && k.includes(patientKeyOf(patient.did)))
       .map((k) => h.ledger.getCommitted(k)?.toString('utf8') ?? '');
     assert.equal(stored.length, 1);
-    assert.equal(
-      (JSON.parse(stored[0] ?? '{}') as { allowEmergencyAccess: boolean }).allowEmergencyAccess,
-      false,
-    );
+    const kept = JSON.parse(stored[0] ?? '{}') as { emergencyProfile: { beyondProfile: string } };
+    assert.equal(kept.emergencyProfile.beyondProfile, 'never');
   });
 
   void it('when two preferences payloads carry the same iat, then the second is STALE_PAYLOAD', async () => {

@@ -24,7 +24,13 @@ import {
   type Keyring,
   type WrappedDataKey,
 } from '@medledger/crypto';
-import { ErrorCode, implicitCollection } from '@medledger/domain';
+import {
+  contentHashHex,
+  ErrorCode,
+  implicitCollection,
+  type ContentEnvelope,
+  type StoredAnchor,
+} from '@medledger/domain';
 import type { KeyringSource } from './custodian-keyring';
 import { fail } from './errors';
 import type { Ledger } from './ledger/store';
@@ -78,6 +84,25 @@ export function openVersion(
     if (err instanceof DecryptionError) return fail(ErrorCode.CONTENT_MISMATCH, target.recordId);
     throw err;
   }
+}
+
+/**
+ * The content of an anchored version as its reader gets it: read from the custodian's collection,
+ * decrypted here, inside the custodian's chaincode server, and checked against the anchor's hash under
+ * the anchor's own algorithm (an anchor of an earlier profile keeps its algorithm). Every content read
+ * goes through here, so none can hand out ciphertext or a wrapped key. Errors as {@link openVersion},
+ * `[CONTENT_MISMATCH]` when the plaintext is not what was anchored, NOT_FOUND when it was purged.
+ */
+export async function readAnchoredContent(
+  ledger: Ledger,
+  keyrings: KeyringSource,
+  anchor: StoredAnchor,
+): Promise<ContentEnvelope> {
+  const stored = await ledger.readContent(anchor.custodian, anchor.recordId, anchor.version);
+  const bytes = openVersion(ledger, keyrings, anchor, stored);
+  if (contentHashHex(anchor.hashAlgorithm, bytes) !== anchor.contentHash)
+    return fail(ErrorCode.CONTENT_MISMATCH, anchor.recordId);
+  return JSON.parse(bytes.toString('utf8')) as ContentEnvelope;
 }
 
 /** The id of the custodian's active KEK (public: a key id, never key material). */

@@ -3,22 +3,34 @@ import { AuditContract } from './audit-contract';
 import { BenchContract } from './bench-contract';
 import { ConsentContract } from './consent-contract';
 import { ConsortiumContract } from './consortium-contract';
+import { ErasureContract } from './erasure-contract';
+import { FreezeContract } from './freeze-contract';
 import { HealthContract } from './health-contract';
+import { IncidentContract } from './incident-contract';
 import { IdentityContract } from './identity-contract';
+import { InsuranceContract } from './insurance-contract';
 import { ListingContract } from './listing-contract';
 import { RecordContract } from './record-contract';
 import { StudyContract } from './study-contract';
+import { TraceContract } from './trace-contract';
+import { SummaryContract } from './summary-contract';
 
 export { AccessContract } from './access-contract';
 export { AuditContract } from './audit-contract';
 export { BenchContract } from './bench-contract';
 export { ConsentContract } from './consent-contract';
 export { ConsortiumContract } from './consortium-contract';
+export { ErasureContract } from './erasure-contract';
+export { FreezeContract } from './freeze-contract';
 export { HealthContract } from './health-contract';
+export { IncidentContract } from './incident-contract';
 export { IdentityContract } from './identity-contract';
+export { InsuranceContract } from './insurance-contract';
 export { ListingContract } from './listing-contract';
 export { RecordContract } from './record-contract';
 export { StudyContract } from './study-contract';
+export { TraceContract } from './trace-contract';
+export { SummaryContract } from './summary-contract';
 
 /** The contracts the chaincode server exposes; nothing else is callable. */
 export const contracts = [
@@ -29,7 +41,13 @@ export const contracts = [
   RecordContract,
   AccessContract,
   ListingContract,
+  SummaryContract,
+  ErasureContract,
   StudyContract,
+  InsuranceContract,
+  TraceContract,
+  FreezeContract,
+  IncidentContract,
   AuditContract,
   BenchContract,
 ];

@@ -23,7 +23,7 @@ import {
   type TestPatient,
 } from './testing/harness';
 import type { FakeSigner } from './testing/fake-identity';
-import { consentGrantBody, grantConsent, rotatePatientKey } from './testing/fixtures';
+import { consentGrantBody, relayConsentGrant, rotatePatientKey } from './testing/fixtures';
 
 /** A ledger of the `sm` profile, a patient with SM2 keys registered through it, and a relaying nurse. */
 async function smLedger(): Promise<{ h: Harness; patient: TestPatient; relay: FakeSigner }> {
@@ -34,7 +34,7 @@ async function smLedger(): Promise<{ h: Harness; patient: TestPatient; relay: Fa
 }
 
 const grantBody = (h: Harness) => consentGrantBody(h);
-const grant = grantConsent;
+const grant = relayConsentGrant;
 
 /**
  * A compact JWS over `body` with the header `alg` chosen by the caller and the signature `signer`

@@ -16,6 +16,8 @@ const COMMANDS = [
   'deploy',
   'compose',
   'token',
+  'add-org',
+  'upgrade',
   'fabric-install',
 ];
 
@@ -37,7 +39,10 @@ describe('the network command line', () => {
     );
     const help = await runNode(cli, ['help', 'token']);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /--org ORG +the org: Hospital1, Hospital2, Research, Regulator \(required\)/);
+    assert.match(
+      help.stdout,
+      /--org ORG +the org: Hospital1, Hospital2, Research, Regulator, Insurer \(required\)/,
+    );
     assert.match(help.stdout, /npm run -s token -- --org Hospital1 --user hospital1-attending-1/);
   });
 });

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { signPatientPayload } from '@medledger/domain';
 import { createR4Validator } from '@medledger/fhir';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, type ApiClient, type ApiResponse } from './support/api';
-import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './support/fixtures';
 import { ensureNetwork, releaseNetwork } from './support/network';
+import { registerStudyConsentedPatient } from './support/study-patient';
 
 /**
  * A multi-center study through the REST gateways: the research institute proposes a study at both
@@ -39,35 +38,9 @@ describe('a multi-center study on the real consortium', () => {
   /** A patient registered at `org`, a diagnosis anchored there, and the patient's consent to the study. */
   async function siteWithConsentedPatient(org: Site['org']): Promise<Site> {
     const slug = org.toLowerCase();
-    const doctor = await apiAs(info, org, `${slug}-attending-1`);
     const patientDid = `did:medledger:patient:mc-${slug}-${run}`;
-    const { key, body } = newPatientRegistration(patientDid, `${org}MSP`);
-    expectStatus(await doctor.post('/v1/patients', body), 201, `register patient at ${org}`);
     const recordId = `rec-mc-${slug}-${run}`;
-    const resource = hypertensionCondition({
-      id: `cond-${recordId}`,
-      patientRef: patientDid.split(':').pop() ?? '',
-    });
-    expectStatus(
-      await doctor.post('/v1/records', diagnosisRecord(recordId, patientDid, resource)),
-      201,
-      'anchor',
-    );
-    const app = await apiAs(info, org, patientDid, { kind: 'patient' });
-    const jws = signPatientPayload(
-      {
-        typ: 'medledger.consent.grant',
-        grantee: { kind: 'study', studyId },
-        categories: ['diagnosis'],
-        maxLevel: 3,
-        purpose: 'research',
-        periodStart: new Date(now - 60_000).toISOString(),
-        periodEnd: new Date(now + 30 * 86_400_000).toISOString(),
-      },
-      { patientDid, privateJwk: key.privateJwk, kid: `${patientDid}#key-1` },
-      { nowMs: Date.now() },
-    );
-    expectStatus(await app.post('/v1/consents', { jws }), 201, `study consent at ${org}`);
+    await registerStudyConsentedPatient(info, { org, patientDid, recordId, studyId, now });
     return { org, recordId, patientDid };
   }
 

@@ -2,12 +2,21 @@ import { randomBytes } from 'node:crypto';
 import type {
   AccessDecision,
   ConsentState,
+  DataUseReceipt,
   PatientPublicJwk,
   PatientRecord,
   RecordAnchor,
 } from '@medledger/domain';
 import type { FakeSigner } from './fake-identity';
-import { daysFromNow, patientJws, uid, type Harness, type KeyPair, type TestPatient } from './harness';
+import {
+  daysFromNow,
+  patientJws,
+  registerStaff,
+  uid,
+  type Harness,
+  type KeyPair,
+  type TestPatient,
+} from './harness';
 
 /** A Condition with an ICD-11 code (synthetic, no real person). */
 export function condition(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -47,6 +56,37 @@ export interface PresentedConsent {
   jws: string;
 }
 
+/**
+ * A consent the patient signs, relayed by a fresh nurse of `relayOrg`: Hospital2's treatment with the
+ * patient's diagnoses up to level 3, from yesterday for 30 days, unless `terms` say otherwise. Returns
+ * what the grantee presents at access.
+ */
+export async function grantConsent(
+  h: Harness,
+  patient: TestPatient,
+  terms: Record<string, unknown> = {},
+  relayOrg = 'Hospital1MSP',
+): Promise<PresentedConsent> {
+  const relay = await registerStaff(h, relayOrg, 'nurse', 'cardiology');
+  const jws = patientJws(h, patient, {
+    typ: 'medledger.consent.grant',
+    grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    purpose: 'treatment',
+    periodStart: daysFromNow(h, -1),
+    periodEnd: daysFromNow(h, 30),
+    ...terms,
+  });
+  const { result } = await h.submit<ConsentState>(
+    relay,
+    'consent:GrantConsent',
+    {},
+    { transient: { consent: { jws } } },
+  );
+  return { consentId: result.consentId, jws };
+}
+
 /** Asks for access to a record (consents presented in the transient map); asserts it committed. */
 export async function accessRecord(
   h: Harness,
@@ -66,18 +106,29 @@ export async function accessRecord(
   return result;
 }
 
-/** Reads content with an access grant (on the custodian's peer unless `peer` says otherwise). */
+/** Reads content with an access grant (on the custodian's peer unless `peer` says otherwise), research rows for `exportId`. */
 export function readRecord(
   h: Harness,
   who: FakeSigner,
   record: Pick<RecordAnchor, 'recordId' | 'custodian'>,
   accessId: string,
   peer?: string,
+  exportId?: string,
 ) {
-  return h.evaluate<{ resource: Record<string, unknown>; salt: string | null; contentHash: string }>(
+  return h.evaluate<{
+    resource: Record<string, unknown>;
+    salt: string | null;
+    contentHash: string;
+    receipt: DataUseReceipt;
+  }>(
     who,
     'access:ReadRecordContent',
-    { recordId: record.recordId, custodian: record.custodian, accessId },
+    {
+      recordId: record.recordId,
+      custodian: record.custodian,
+      accessId,
+      ...(exportId === undefined ? {} : { exportId }),
+    },
     peer === undefined ? {} : { peer },
   );
 }
@@ -146,7 +197,7 @@ export function consentGrantBody(h: Harness, extra: Record<string, unknown> = {}
 }
 
 /** Relays a signed grant (GrantConsent, the JWS in the transient map). */
-export function grantConsent(h: Harness, relay: FakeSigner, jws: string) {
+export function relayConsentGrant(h: Harness, relay: FakeSigner, jws: string) {
   return h.submit<ConsentState>(relay, 'consent:GrantConsent', {}, { transient: { consent: { jws } } });
 }
 

@@ -4,6 +4,8 @@ import {
   consentGrantPayloadSchema,
   decodeCompactJws,
   endorsingOrgs,
+  freezeSubjectOrg,
+  freezeSubjectSchema,
   generatePatientKey,
   orgSlugOf,
   parseStaffDid,
@@ -18,7 +20,7 @@ import {
 } from '@medledger/domain';
 import type { Context, Contract } from 'fabric-contract-api';
 import type { Clock } from '../custodian-clock';
-import { AccessContract, contracts, ListingContract, RecordContract } from '../index';
+import { AccessContract, contracts, ListingContract, RecordContract, SummaryContract } from '../index';
 import type { FakeSigner } from './fake-identity';
 import { MemoryLedger, type Committed, type TransientValue } from './memory-ledger';
 import { sharedTestKeyrings, type TestKeyrings } from './test-keyrings';
@@ -90,9 +92,10 @@ export class Harness {
       keyrings?: TestKeyrings;
       /** The profile InitConsortium records (none given: the chaincode's default). */
       cryptoProfile?: 'international' | 'sm';
+      orgs?: readonly string[];
     } = {},
   ) {
-    this.ledger = ledger ?? new MemoryLedger({ orgs: ORGS });
+    this.ledger = ledger ?? new MemoryLedger({ orgs: options.orgs ?? ORGS });
     this.keyrings = options.keyrings ?? sharedTestKeyrings;
     this.#cryptoProfile = options.cryptoProfile;
     const clock = options.custodianClock ?? (() => this.#callTimeMs);
@@ -105,7 +108,9 @@ export class Harness {
             ? new RecordContract(keyrings)
             : C === ListingContract
               ? new ListingContract(clock)
-              : new C();
+              : C === SummaryContract
+                ? new SummaryContract(clock, keyrings)
+                : new C();
       this.#contracts.set(instance.getName(), instance);
     }
     // A cloned ledger was deployed already.
@@ -187,15 +192,32 @@ export class Harness {
     return study.org;
   }
 
+  /**
+   * The `custodian` party as the gateway names it: the input's custodian; for a freeze, the frozen org
+   * (the subject's org, or the `org` a lift names).
+   */
+  #custodianParty(contract: string, input: unknown): string | undefined {
+    const fields = (input ?? {}) as { custodian?: unknown; org?: unknown; subject?: unknown };
+    if (contract === 'freeze') {
+      const subject = freezeSubjectSchema.safeParse(fields.subject);
+      if (subject.success) return freezeSubjectOrg(subject.data, this.ledger.orgs);
+      return typeof fields.org === 'string' ? fields.org : undefined;
+    }
+    return typeof fields.custodian === 'string' ? fields.custodian : undefined;
+  }
+
   async #parties(signer: FakeSigner, name: string, input: unknown, options: CallOptions) {
     const fnName = name.split(':')[1] ?? '';
     const spec = fnName in transactions ? transactions[fnName as TransactionName] : undefined;
     if (!spec) return undefined;
-    const custodian = (input as { custodian?: unknown } | undefined)?.custodian;
+    const named = input as { insurer?: unknown; provider?: unknown } | undefined;
+    const custodian = this.#custodianParty(spec.contract, input);
     return endorsingOrgs(spec.endorsement, {
       caller: signer.mspId,
       orgs: this.ledger.orgs,
-      custodian: typeof custodian === 'string' ? custodian : signer.mspId,
+      custodian: custodian ?? signer.mspId,
+      ...(typeof named?.insurer === 'string' ? { insurer: named.insurer } : {}),
+      ...(typeof named?.provider === 'string' ? { provider: named.provider } : {}),
       ...(spec.endorsement === 'grantee+regulator'
         ? { granteeOrg: (await this.#granteeOrg(signer, options.transient)) ?? signer.mspId }
         : {}),

@@ -874,13 +874,21 @@ describe('gateway HTTP layer: studies and regulator', () => {
       },
     });
     assert.equal(d.status, 200, d.text);
-    assert.deepEqual(
-      (d.body['items'] as { recordId: string; custodian: string }[]).map((i) => [i.recordId, i.custodian]),
-      [
-        ['rec-a', 'Hospital2MSP'],
-        ['rec-b', 'Hospital1MSP'],
-      ],
-    );
+    const items = d.body['items'] as { recordId: string; custodian: string; receipt: { orderKey: string } }[];
+    assert.deepEqual(items.map((i) => [i.recordId, i.custodian]).sort(), [
+      ['rec-a', 'Hospital2MSP'],
+      ['rec-b', 'Hospital1MSP'],
+    ]);
+    // One export: every row read for the first grant's id, in order-key order, receipts recorded per custodian.
+    const first = gw.fake.callsOf('access:AccessRecord').find((c) => c.input['recordId'] === 'rec-a');
+    const reads = gw.fake.callsOf('access:ReadRecordContent').slice(-2);
+    assert.equal(new Set(reads.map((c) => c.input['exportId'])).size, 1);
+    assert.equal(d.body['exportId'], reads[0]?.input['exportId']);
+    assert.notEqual(first, undefined);
+    const keys = items.map((i) => i.receipt.orderKey);
+    assert.deepEqual(keys, [...keys].sort());
+    const recorded = gw.fake.callsOf('trace:RecordDataUse').slice(-2);
+    assert.deepEqual(recorded.map((c) => c.input['custodian']).sort(), ['Hospital1MSP', 'Hospital2MSP']);
     const access = gw.fake.callsOf('access:AccessRecord').find((c) => c.input['recordId'] === 'rec-a');
     assert.equal(access?.input['purpose'], 'research');
     assert.equal(access.input['studyId'], 'study-1');
