@@ -6,8 +6,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** Every canary of the functional and fault suites: `Canary-<hex> Patientname`, `Canary<hex> Zzyzxpatient`. */
-export const CANARY_PATTERN = /Canary-?[0-9a-f]{8} (?:Patientname|Zzyzxpatient)/g;
+/**
+ * Every canary of the functional and fault suites: `Canary-<hex> Patientname`, `Canary<hex> Zzyzxpatient`,
+ * and the insurance story's `Canary-<hex> Insuredname`.
+ */
+export const CANARY_PATTERN = /Canary-?[0-9a-f]{8} (?:Patientname|Zzyzxpatient|Insuredname)/g;
 
 function* files(dir: string): Generator<string> {
   let entries: string[];

@@ -13,7 +13,9 @@ import { useNetwork } from './support/network';
  * Content encrypted at rest, on the real consortium: a record whose content carries a canary is
  * anchored and read back through the custodian's gateway; then every peer's files (block files,
  * state and history databases, private data and transient stores) are scanned and none holds the
- * canary, the custodian's own peer included: what a stolen copy of a peer's disk would reveal.
+ * canary, the custodian's own peer included: what a stolen copy of a peer's disk would reveal. The
+ * file is named to run last: the scan then also covers the content every earlier story wrote (the
+ * insurance story's diagnosis, the patient summary's records, the research exports).
  */
 describe('content encrypted at rest', () => {
   const network = useNetwork();
