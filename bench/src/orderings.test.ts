@@ -6,12 +6,11 @@ import { describe, it } from 'node:test';
 
 import {
   measurementRatio,
-  orderingNetworks,
-  parseOrderings,
+  parseVariants,
   renderComparison,
+  variantNetworks,
   writeComparison,
-  type Ordering,
-  type OrderingComparison,
+  type VariantComparison,
 } from './orderings';
 import { sampleBenchConfig } from './testing/bench-config';
 import { measurementOf, type BenchResults, type Measurement, type ScenarioRow } from './report';
@@ -37,7 +36,7 @@ function row(
   };
 }
 
-function results(ordering: Ordering, rows: ScenarioRow[]): BenchResults {
+function results(ordering: string, rows: ScenarioRow[]): BenchResults {
   return {
     startedAt: '2026-01-01T00:00:00.000Z',
     finishedAt: '2026-01-01T00:02:00.000Z',
@@ -50,20 +49,30 @@ function results(ordering: Ordering, rows: ScenarioRow[]): BenchResults {
   };
 }
 
-describe('Raft and BFT side by side', () => {
+describe('networks side by side: Raft and BFT, international and sm', () => {
   it('when --ordering is read, then raft, bft or both are taken in the order given and anything else is refused', () => {
-    assert.deepEqual(parseOrderings('raft,bft'), ['raft', 'bft']);
-    assert.deepEqual(parseOrderings(' BFT , raft'), ['bft', 'raft']);
-    assert.deepEqual(parseOrderings('bft'), ['bft']);
-    assert.throws(() => parseOrderings('raft,pbft'), /takes raft, bft or raft,bft/);
-    assert.throws(() => parseOrderings('bft,bft'), /names bft twice/);
-    assert.throws(() => parseOrderings(' , '), /takes raft, bft/);
+    assert.deepEqual(parseVariants('ordering', 'raft,bft'), ['raft', 'bft']);
+    assert.deepEqual(parseVariants('ordering', ' BFT , raft'), ['bft', 'raft']);
+    assert.deepEqual(parseVariants('ordering', 'bft'), ['bft']);
+    assert.throws(() => parseVariants('ordering', 'raft,pbft'), /--ordering takes raft, bft or raft,bft/);
+    assert.throws(() => parseVariants('ordering', 'bft,bft'), /names bft twice/);
+    assert.throws(() => parseVariants('ordering', ' , '), /takes raft, bft/);
+  });
+
+  it('when --profiles is read, then international, sm or both are taken in the order given and anything else is refused', () => {
+    assert.deepEqual(parseVariants('profile', 'international,sm'), ['international', 'sm']);
+    assert.deepEqual(parseVariants('profile', 'SM'), ['sm']);
+    assert.throws(
+      () => parseVariants('profile', 'sm,gost'),
+      /--profiles takes international, sm or international,sm/,
+    );
+    assert.throws(() => parseVariants('profile', 'raft'), /--profiles takes/);
   });
 
   it('when the networks are planned, then each protocol gets its own home and a base port 600 past the previous one', () => {
-    const nets = orderingNetworks('/s/home', 30000, ['raft', 'bft']);
+    const nets = variantNetworks('ordering', '/s/home', 30000, ['raft', 'bft']);
     assert.deepEqual(
-      nets.map((n) => [n.ordering, n.home, n.basePort]),
+      nets.map((n) => [n.variant, n.home, n.basePort]),
       [
         ['raft', '/s/home/orderings/raft', 30600],
         ['bft', '/s/home/orderings/bft', 31200],
@@ -74,6 +83,18 @@ describe('Raft and BFT side by side', () => {
       MEDLEDGER_BASE_PORT: '31200',
       MEDLEDGER_ORDERER: 'bft',
     });
+  });
+
+  it('when the profiles are planned, then each gets its own home under profiles/ and asks the network for its profile', () => {
+    const nets = variantNetworks('profile', '/s/home', 30000, ['international', 'sm']);
+    assert.deepEqual(
+      nets.map((n) => [n.variant, n.home, n.basePort, n.env.MEDLEDGER_CRYPTO_PROFILE]),
+      [
+        ['international', '/s/home/profiles/international', 30600, 'international'],
+        ['sm', '/s/home/profiles/sm', 31200, 'sm'],
+      ],
+    );
+    assert.equal(nets[0]?.env.MEDLEDGER_ORDERER, undefined);
   });
 
   it('when two measurements are compared, then closed-loop runs are divided by throughput and fixed-rate runs by p50 latency', () => {
@@ -94,14 +115,15 @@ describe('Raft and BFT side by side', () => {
         latencyMs: latency(p50, p50 * 2),
         consortiumCpuMsPerOp: 20,
       });
-    const comparison: OrderingComparison = {
+    const comparison: VariantComparison = {
+      axis: 'ordering',
       startedAt: 'a',
       finishedAt: 'b',
       quick: true,
       runs: [
-        { ordering: 'raft', results: results('raft', [row('anchor', m(100, 30), m(200, 15), true)]) },
+        { variant: 'raft', results: results('raft', [row('anchor', m(100, 30), m(200, 15), true)]) },
         {
-          ordering: 'bft',
+          variant: 'bft',
           results: results('bft', [
             row('anchor', m(60, 50), m(150, 20), false),
             row('only-bft', m(1, 1), null, null),
@@ -123,20 +145,38 @@ describe('Raft and BFT side by side', () => {
       /^\| ↳ baseline \| POST \/v1\/records \| 15\.0 \/ 30\.0 \| 200\.0 .* 0\.75 \(tx\/s\) \| {2}\| {2}\|$/,
     );
     assert.doesNotMatch(md, /only-bft/);
+    const profiles = renderComparison({
+      ...comparison,
+      axis: 'profile',
+      runs: comparison.runs.map((r, i) => ({ ...r, variant: i === 0 ? 'international' : 'sm' })),
+    });
+    assert.match(profiles, /international and sm side by side \(quick\)/);
+    assert.match(profiles, /\| international p50 \/ p99 \(ms\) \|.*\| sm ÷ international \|/);
+    assert.match(profiles, /`international\/latest\.md`, `sm\/latest\.md`/);
   });
 
   it('when a comparison is written, then its JSON and Markdown land in the output folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'medledger-orderings-'));
     try {
-      const comparison: OrderingComparison = {
+      const comparison: VariantComparison = {
+        axis: 'ordering',
         startedAt: 'a',
         finishedAt: 'b',
         quick: false,
-        runs: [{ ordering: 'bft', results: results('bft', []) }],
+        runs: [{ variant: 'bft', results: results('bft', []) }],
       };
       const files = writeComparison(dir, comparison);
       assert.deepEqual(JSON.parse(readFileSync(files.json, 'utf8')), comparison);
       assert.match(readFileSync(files.md, 'utf8'), /BFT side by side/);
+      const sm = writeComparison(dir, {
+        ...comparison,
+        axis: 'profile',
+        runs: [{ variant: 'sm', results: results('raft', []) }],
+      });
+      assert.deepEqual(
+        [sm.json, sm.md],
+        [join(dir, 'latest-profiles.json'), join(dir, 'latest-profiles.md')],
+      );
       assert.throws(() => renderComparison({ ...comparison, runs: [] }), /no run/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,46 +1,77 @@
 /**
- * Raft and BFT side by side: `npm run bench -- --ordering raft,bft` runs the whole suite once on a
- * network of each ordering protocol, one after the other in the same run (never both at once: on a
- * small machine the second network would take CPU from the first), and writes each run's own report
- * plus one table that puts the two next to each other scenario by scenario.
+ * Networks side by side: `npm run bench -- --ordering raft,bft` runs the whole suite once on a network
+ * of each ordering protocol, and `npm run bench -- --profiles international,sm` once on a network of
+ * each crypto profile, one after the other in the same run (never both at once: on a small machine the
+ * second network would take CPU from the first), and writes each run's own report plus one table that
+ * puts them next to each other scenario by scenario.
  *
- * Each protocol gets a network of its own beside the caller's (`<MEDLEDGER_HOME>/orderings/<protocol>`,
- * base port `MEDLEDGER_BASE_PORT + 600 * (i + 1)`), because a network's ordering is fixed when its
- * certificates and genesis block are made; the caller's own network is left as it is.
+ * Each variant gets a network of its own beside the caller's (`<MEDLEDGER_HOME>/orderings/<protocol>` or
+ * `.../profiles/<profile>`, base port `MEDLEDGER_BASE_PORT + 600 * (i + 1)`), because a network's
+ * ordering is fixed when its certificates and genesis block are made, and its crypto profile when the
+ * consortium record is written; the caller's own network is left as it is.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Measurement, BenchResults } from './report';
 
-export type Ordering = 'raft' | 'bft';
+/** What a comparison varies, and how each of its values is named, stored and asked of the network. */
+interface Axis {
+  readonly values: readonly string[];
+  readonly option: string;
+  /** The folder under MEDLEDGER_HOME and the stem of the comparison's files. */
+  readonly dir: string;
+  readonly env: string;
+  readonly title: (value: string) => string;
+}
 
-const ORDERINGS: readonly Ordering[] = ['raft', 'bft'];
+const AXES = {
+  ordering: {
+    values: ['raft', 'bft'],
+    option: '--ordering',
+    dir: 'orderings',
+    env: 'MEDLEDGER_ORDERER',
+    title: (v: string) => (v === 'bft' ? 'BFT' : 'Raft'),
+  },
+  profile: {
+    values: ['international', 'sm'],
+    option: '--profiles',
+    dir: 'profiles',
+    env: 'MEDLEDGER_CRYPTO_PROFILE',
+    title: (v: string) => v,
+  },
+} as const satisfies Record<string, Axis>;
+
+/** What a comparison varies: the ordering protocol or the crypto profile. */
+export type ComparisonAxis = keyof typeof AXES;
 
 /** Ports between two networks of the comparison: more than one network's span, see `isolatedSubnet`. */
 export const ORDERING_PORT_STRIDE = 600;
 
-/** The protocols `--ordering` names (`raft`, `bft`, `raft,bft`), in the order given; refuses others. */
-export function parseOrderings(raw: string): Ordering[] {
+/**
+ * The values a comparison option names (`raft,bft`; `international,sm`), in the order given; refuses
+ * others and repeats.
+ */
+export function parseVariants(axis: ComparisonAxis, raw: string): string[] {
+  const { values, option }: Axis = AXES[axis];
+  const usage = `${option} takes ${values.join(', ')} or ${values.join(',')}`;
   const asked = raw
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter((s) => s !== '');
-  const out: Ordering[] = [];
+  const out: string[] = [];
   for (const name of asked) {
-    const ordering = ORDERINGS.find((o) => o === name);
-    if (ordering === undefined)
-      throw new Error(`--ordering takes raft, bft or raft,bft; got ${JSON.stringify(raw)}`);
-    if (out.includes(ordering)) throw new Error(`--ordering names ${ordering} twice`);
-    out.push(ordering);
+    if (!values.includes(name)) throw new Error(`${usage}; got ${JSON.stringify(raw)}`);
+    if (out.includes(name)) throw new Error(`${option} names ${name} twice`);
+    out.push(name);
   }
-  if (out.length === 0) throw new Error('--ordering takes raft, bft or raft,bft');
+  if (out.length === 0) throw new Error(usage);
   return out;
 }
 
-/** Where the network of each protocol lives and which ports it takes. */
-export interface OrderingNetwork {
-  readonly ordering: Ordering;
+/** Where the network of each variant lives and which ports it takes. */
+export interface VariantNetwork {
+  readonly variant: string;
   readonly home: string;
   readonly basePort: number;
   /** The environment `npm start` would need for it (on top of the caller's). */
@@ -48,39 +79,35 @@ export interface OrderingNetwork {
 }
 
 /** The networks of a comparison, beside the caller's network in `home` on `basePort`. */
-export function orderingNetworks(
+export function variantNetworks(
+  axis: ComparisonAxis,
   home: string,
   basePort: number,
-  orderings: readonly Ordering[],
-): OrderingNetwork[] {
-  return orderings.map((ordering, i) => {
-    const net = {
-      home: join(home, 'orderings', ordering),
-      basePort: basePort + ORDERING_PORT_STRIDE * (i + 1),
-    };
+  variants: readonly string[],
+): VariantNetwork[] {
+  const { dir, env } = AXES[axis];
+  return variants.map((variant, i) => {
+    const net = { home: join(home, dir, variant), basePort: basePort + ORDERING_PORT_STRIDE * (i + 1) };
     return {
-      ordering,
+      variant,
       ...net,
-      env: {
-        MEDLEDGER_HOME: net.home,
-        MEDLEDGER_BASE_PORT: String(net.basePort),
-        MEDLEDGER_ORDERER: ordering,
-      },
+      env: { MEDLEDGER_HOME: net.home, MEDLEDGER_BASE_PORT: String(net.basePort), [env]: variant },
     };
   });
 }
 
-/** One protocol's run of the suite. */
-export interface OrderingRun {
-  readonly ordering: Ordering;
+/** One variant's run of the suite. */
+export interface VariantRun {
+  readonly variant: string;
   readonly results: BenchResults;
 }
 
-export interface OrderingComparison {
+export interface VariantComparison {
+  readonly axis: ComparisonAxis;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly quick: boolean;
-  readonly runs: readonly OrderingRun[];
+  readonly runs: readonly VariantRun[];
 }
 
 const fmt = (n: number | null | undefined, digits = 1): string =>
@@ -109,15 +136,22 @@ export function measurementRatio(a: Measurement | undefined, b: Measurement | un
 
 const escape = (s: string): string => s.replace(/\|/g, '\\|');
 
+/** The line under the title that says what differs between the runs besides the variant's name. */
+function setting(c: VariantComparison, names: readonly string[]): string {
+  if (c.axis === 'ordering')
+    return `Orderers: ${c.runs.map((r, i) => `${names[i] ?? ''} ${String(r.results.config.orderers.length)}`).join(', ')}.`;
+  return 'Crypto profiles as the consortium records them: international (SHA-256 content hashes, AES-256-GCM content at rest, ES256 patient signatures), sm (SM3, SM4-GCM, SM2SM3 beside ES256).';
+}
+
 /**
  * The side-by-side table: one line per scenario (and per baseline) the runs share, in the first run's
- * order, with p50 / p99, throughput and consortium CPU per operation of each protocol, and the second
- * protocol's figure as a ratio of the first's.
+ * order, with p50 / p99, throughput and consortium CPU per operation of each variant, and the second
+ * variant's figure as a ratio of the first's.
  */
-export function renderComparison(c: OrderingComparison): string {
+export function renderComparison(c: VariantComparison): string {
   const [first, second] = c.runs;
   if (first === undefined) throw new Error('no run to report');
-  const names = c.runs.map((r) => (r.ordering === 'bft' ? 'BFT' : 'Raft'));
+  const names = c.runs.map((r) => AXES[c.axis].title(r.variant));
   const header = ['scenario', 'run'];
   for (const name of names)
     header.push(`${name} p50 / p99 (ms)`, `${name} throughput (/s)`, `${name} CPU per op (ms)`);
@@ -126,7 +160,7 @@ export function renderComparison(c: OrderingComparison): string {
   const lines = [
     `# MedLedger benchmark: ${names.join(' and ')} side by side${c.quick ? ' (quick)' : ''}`,
     '',
-    `Run ${c.startedAt} – ${c.finishedAt}; each protocol on a network of its own, one after the other, same machine and load. Orderers: ${c.runs.map((r, i) => `${names[i] ?? ''} ${String(r.results.config.orderers.length)}`).join(', ')}. Each run's full report: ${c.runs.map((r) => `\`${r.ordering}/latest.md\``).join(', ')}.`,
+    `Run ${c.startedAt} – ${c.finishedAt}; each on a network of its own, one after the other, same machine and load. ${setting(c, names)} Each run's full report: ${c.runs.map((r) => `\`${r.variant}/latest.md\``).join(', ')}.`,
     '',
     `| ${header.join(' | ')} |`,
     `|${header.map(() => '---').join('|')}|`,
@@ -151,11 +185,13 @@ export function renderComparison(c: OrderingComparison): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes `latest-orderings.json` and `latest-orderings.md` into `dir`; returns their paths. */
-export function writeComparison(dir: string, c: OrderingComparison): { json: string; md: string } {
+/**
+ * Writes `latest-orderings.json` and `.md` (or `latest-profiles.*`) into `dir`; returns their paths.
+ */
+export function writeComparison(dir: string, c: VariantComparison): { json: string; md: string } {
   mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'latest-orderings.json');
-  const md = join(dir, 'latest-orderings.md');
+  const json = join(dir, `latest-${AXES[c.axis].dir}.json`);
+  const md = join(dir, `latest-${AXES[c.axis].dir}.md`);
   writeFileSync(json, `${JSON.stringify(c, null, 2)}\n`);
   writeFileSync(md, renderComparison(c));
   return { json, md };

@@ -1,18 +1,20 @@
 /**
- * `npm run bench [-- --quick] [-- --out DIR] [-- --audit-events N] [-- --ordering raft,bft]`: starts or
+ * `npm run bench [-- --quick] [-- --out DIR] [-- --audit-events N] [-- --ordering raft,bft | --profiles
+ * international,sm]`: starts or
  * reuses the local consortium (honouring MEDLEDGER_BASE_PORT, MEDLEDGER_HOME and
  * MEDLEDGER_BENCH_LOADER), runs every scenario of the performance bars (docs/performance.md) against its
  * REST gateways (and the audit log on the ledger through the SDK), and writes `bench/results/latest.json`
  * and `latest.md`. `--audit-events` sets how many synthetic audit events the batch loader puts on the
- * ledger (default 1,000,000; 10,000 with `--quick`). `--ordering` runs the suite on a network of each
- * protocol named instead, one after the other, and reports them side by side (orderings.ts).
+ * ledger (default 1,000,000; 10,000 with `--quick`). `--ordering` (`--profiles`) runs the suite on a
+ * network of each protocol (crypto profile) named instead, one after the other, and reports them side by
+ * side (orderings.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { command, runCommand } from '@medledger/cli-kit';
+import { command, runCommand, UsageError } from '@medledger/cli-kit';
 import { BENCH_LOADER_FLAG, qualifiedName } from '@medledger/domain';
 import { mintToken } from '@medledger/gateway/auth';
 import {
@@ -31,11 +33,12 @@ import { adminContract, ensureAuditEvents, queryPatientAudit } from './audit-loa
 import { networkCpuSeconds } from './cpu';
 import type { OutcomeKind } from './load';
 import {
-  orderingNetworks,
-  parseOrderings,
+  parseVariants,
   renderComparison,
+  variantNetworks,
   writeComparison,
-  type OrderingRun,
+  type ComparisonAxis,
+  type VariantRun,
 } from './orderings';
 import { renderMarkdown, writeResults, type BenchConfig, type BenchResults } from './report';
 import {
@@ -228,15 +231,22 @@ const BENCH_COMMAND = command({
       description:
         'raft, bft or raft,bft: run on a network of each protocol in turn (its own MEDLEDGER_HOME/orderings/<protocol>, base port +600 each) and report them side by side in latest-orderings.md',
     },
+    profiles: {
+      type: 'string',
+      value: 'LIST',
+      description:
+        'international, sm or international,sm: run on a network of each crypto profile in turn (its own MEDLEDGER_HOME/profiles/<profile>, base port +600 each) and report them side by side in latest-profiles.md',
+    },
   },
   details: [
     'Honours MEDLEDGER_BASE_PORT, MEDLEDGER_HOME and MEDLEDGER_BENCH_LOADER like npm start.',
-    'With --ordering, networks the bench starts are stopped again when their run ends; the caller network is not touched.',
+    'With --ordering or --profiles (one of them), networks the bench starts are stopped again when their run ends; the caller network is not touched.',
   ],
   examples: [
     'npm run bench -- --quick',
     'node bench/dist/run.js --audit-events 100000 --out /tmp/bench',
     'npm run bench -- --quick --ordering raft,bft',
+    'npm run bench -- --quick --profiles international,sm',
   ],
 });
 
@@ -245,6 +255,7 @@ interface BenchValues {
   out: string;
   'audit-events': string | undefined;
   ordering: string | undefined;
+  profiles: string | undefined;
 }
 
 /** Starts (or reuses) the network of `ctx` and runs the whole suite against it. */
@@ -274,29 +285,32 @@ async function benchNetwork(ctx: NetworkContext, values: BenchValues): Promise<B
   });
 }
 
-/** `--ordering`: the suite on a network of each protocol in turn, then the side-by-side table. */
-async function benchOrderings(list: string, values: BenchValues): Promise<string[]> {
+/**
+ * `--ordering` or `--profiles`: the suite on a network of each protocol or crypto profile in turn, then
+ * the side-by-side table.
+ */
+async function benchVariants(axis: ComparisonAxis, list: string, values: BenchValues): Promise<string[]> {
   const startedAt = new Date().toISOString();
-  const networks = orderingNetworks(stateDir(), basePortFromEnv(), parseOrderings(list));
-  const runs: OrderingRun[] = [];
+  const networks = variantNetworks(axis, stateDir(), basePortFromEnv(), parseVariants(axis, list));
+  const runs: VariantRun[] = [];
   const written: string[] = [];
   for (const net of networks) {
     const env: NodeJS.ProcessEnv = { ...process.env, ...net.env, [BENCH_LOADER_FLAG]: '1' };
     const startedHere = runningNetworkInfo(env) === undefined;
     process.stderr.write(
-      `[bench] ${net.ordering}: ${startedHere ? 'starting' : 'reusing'} the network in ${net.home} (base port ${String(net.basePort)})\n`,
+      `[bench] ${net.variant}: ${startedHere ? 'starting' : 'reusing'} the network in ${net.home} (base port ${String(net.basePort)})\n`,
     );
     const ctx = await networkContext(env);
     try {
       const results = await benchNetwork(ctx, values);
-      runs.push({ ordering: net.ordering, results });
-      written.push(writeResults(join(values.out, net.ordering), results).md);
+      runs.push({ variant: net.variant, results });
+      written.push(writeResults(join(values.out, net.variant), results).md);
     } finally {
-      // A network left running would take CPU from the next protocol's run.
+      // A network left running would take CPU from the next variant's run.
       if (startedHere) await stopNetwork(ctx.topology, ctx.paths);
     }
   }
-  const comparison = { startedAt, finishedAt: new Date().toISOString(), quick: values.quick, runs };
+  const comparison = { axis, startedAt, finishedAt: new Date().toISOString(), quick: values.quick, runs };
   process.stdout.write(renderComparison(comparison));
   const files = writeComparison(values.out, comparison);
   return [...written, files.json, files.md];
@@ -305,13 +319,17 @@ async function benchOrderings(list: string, values: BenchValues): Promise<string
 async function main(values: BenchValues): Promise<void> {
   const t0 = performance.now();
   let files: string[];
-  if (values.ordering === undefined) {
+  if (values.ordering !== undefined && values.profiles !== undefined)
+    throw new UsageError('--ordering and --profiles compare one thing at a time: give one of them');
+  if (values.ordering !== undefined) {
+    files = await benchVariants('ordering', values.ordering, values);
+  } else if (values.profiles !== undefined) {
+    files = await benchVariants('profile', values.profiles, values);
+  } else {
     const results = await benchNetwork(await benchNetworkContext(), values);
     const out = writeResults(values.out, results);
     process.stdout.write(renderMarkdown(results));
     files = [out.json, out.md];
-  } else {
-    files = await benchOrderings(values.ordering, values);
   }
   process.stdout.write(
     `\nwrote ${files.join(', ')}; whole run ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,

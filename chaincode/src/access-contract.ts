@@ -7,7 +7,6 @@ import {
   emergencyProfileOf,
   ErrorCode,
   parseStaffDid,
-  sha256Hex,
   patientKeyOf,
   readRecordContentInput,
   reviewBreakGlassInput,
@@ -19,7 +18,6 @@ import {
   type BreakGlassReason,
   type BreakGlassReview,
   type BreakGlassState,
-  type ContentEnvelope,
   type ClaimReview,
   type DataUseReceiptBody,
   type Purpose,
@@ -37,7 +35,9 @@ import {
   type StudyFacts,
 } from './access-policy';
 import { actorOf, isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor, type Actor } from './actor';
+import { readAnchoredContent } from './content-at-rest';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
+import { serverKeyring, type KeyringSource } from './custodian-keyring';
 import { deidentify, studyPseudonym } from './deidentify';
 import { deliveredHashes, exportOrderKey, exportPseudonym } from './leak-marks';
 import { fail, parseInput } from './errors';
@@ -323,11 +323,16 @@ async function deliver(
 @Info({ title: 'AccessContract', description: 'Access decisions, content reads, break-glass review' })
 export class AccessContract extends Contract {
   readonly #custodianClock: Clock;
+  readonly #keyrings: KeyringSource;
 
-  /** `custodianClock`: the chaincode server's clock, read only by `ReadRecordContent`; tests pass their own. */
-  constructor(custodianClock: Clock = serverClock) {
+  /**
+   * `custodianClock` and `keyrings`: the chaincode server's clock and key-encryption keys, read only
+   * by `ReadRecordContent` on the custodian's peer; tests pass their own.
+   */
+  constructor(custodianClock: Clock = serverClock, keyrings: KeyringSource = serverKeyring) {
     super('access');
     this.#custodianClock = custodianClock;
+    this.#keyrings = keyrings;
   }
 
   /**
@@ -474,7 +479,9 @@ export class AccessContract extends Contract {
    * (research), the collection key; custodians' `study-secret` (research); `staff`, `suspension`, `anchor`, `erasure`, `revocation`, `prefs`,
    * `study`; private `content`. Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED (with the reason code when a
    * rule now denies), EXPIRED, NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (erased, not the custodian's
-   * peer, or no research form), CONTENT_MISMATCH, NOT_INITIALIZED (research, before the study secret),
+   * peer, or no research form), CONTENT_MISMATCH (the decrypted content is not what was anchored, or does
+   * not authenticate), KEY_UNAVAILABLE (the custodian's server lacks the key-encryption key),
+   * NOT_INITIALIZED (research, before the study secret),
    * PROPOSAL_TIME_SKEW (the proposal time is not the custodian's).
    */
   @Transaction(false)
@@ -536,9 +543,7 @@ export class AccessContract extends Contract {
       if (verdict?.byRegulator === true && verdict.outcome === 'unjustified')
         fail(ErrorCode.ACCESS_NOT_GRANTED, `${args.accessId} BREAK_GLASS_DISALLOWED`);
     }
-    const bytes = await ledger.readContent(anchor.custodian, anchor.recordId, anchor.version);
-    if (sha256Hex(bytes) !== anchor.contentHash) fail(ErrorCode.CONTENT_MISMATCH, grant.recordId);
-    const envelope = JSON.parse(bytes.toString('utf8')) as ContentEnvelope;
+    const envelope = await readAnchoredContent(ledger, this.#keyrings, anchor);
     const content = {
       recordId: anchor.recordId,
       version: anchor.version,

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  generatePatientKey,
-  patientKeyOf,
-  type Consent,
-  type ConsentState,
-  type PatientRecord,
-} from '@medledger/domain';
+import { generatePatientKey, patientKeyOf, type Consent, type ConsentState } from '@medledger/domain';
 import type { FakeSigner } from './testing/fake-identity';
+import { consentGrantBody, relayConsentGrant, rotatePatientKey } from './testing/fixtures';
 import {
   daysFromNow,
   Harness,
@@ -18,18 +13,8 @@ import {
   type TestPatient,
 } from './testing/harness';
 
-function grantBody(h: Harness, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    typ: 'medledger.consent.grant',
-    grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-    categories: ['diagnosis', 'lab'],
-    maxLevel: 3,
-    purpose: 'treatment',
-    periodStart: daysFromNow(h, -1),
-    periodEnd: daysFromNow(h, 30),
-    ...extra,
-  };
-}
+const grantBody = consentGrantBody;
+const grant = relayConsentGrant;
 
 async function setup(): Promise<{
   h: Harness;
@@ -43,10 +28,6 @@ async function setup(): Promise<{
   // Staff of the grantee org: consents to Hospital2 live in its sealed collection.
   const grantee = await registerStaff(h, 'Hospital2MSP', 'nurse', 'er');
   return { h, patient, relay, grantee };
-}
-
-function grant(h: Harness, relay: FakeSigner, jws: string) {
-  return h.submit<ConsentState>(relay, 'consent:GrantConsent', {}, { transient: { consent: { jws } } });
 }
 
 function revoke(h: Harness, relay: FakeSigner, jws: string, grantJws: string) {
@@ -237,22 +218,9 @@ void describe('ConsentContract', () => {
 
   void it('when a patient rotates their key, then the old key no longer signs and the new one does', async () => {
     const { h, patient, relay } = await setup();
-    const next = generatePatientKey();
-    const { result } = await h.submit<PatientRecord>(
-      relay,
-      'identity:RotatePatientKey',
-      {},
-      {
-        transient: {
-          rotation: {
-            jws: patientJws(h, patient, { typ: 'medledger.key.rotate', newPublicKeyJwk: next.publicJwk }),
-          },
-        },
-      },
-    );
+    const { result, rotated } = await rotatePatientKey(h, relay, patient, generatePatientKey());
     assert.equal(result.currentKey, 2);
     await assert.rejects(grant(h, relay, patientJws(h, patient, grantBody(h))), /\[INVALID_SIGNATURE\]/);
-    const rotated = { ...patient, privateJwk: next.privateJwk, publicJwk: next.publicJwk, keyNumber: 2 };
     const { tx } = await grant(h, relay, patientJws(h, rotated, grantBody(h)));
     assert.equal(tx.status, 'VALID');
   });

@@ -1,7 +1,9 @@
 import {
   canonicalJson,
+  consortiumCryptoOf,
   custodiansCollection,
   CUSTODIANS_COLLECTION,
+  DEFAULT_CRYPTO_PROFILE,
   emptyInputSchema,
   ErrorCode,
   initConsortiumInput,
@@ -11,6 +13,7 @@ import {
   regulatorOf,
   sealedCollection,
   type Consortium,
+  type ConsortiumCrypto,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { resolveActor, type Actor } from './actor';
@@ -23,15 +26,24 @@ function requireNodeAdmin(actor: Actor): void {
   if (!actor.nodeAdmin || actor.role !== 'admin' || !actor.active) fail(ErrorCode.FORBIDDEN, actor.did);
 }
 
-/** The consortium of `orgs` as of this transaction; VALIDATION_FAILED unless exactly one is a regulator. */
-function consortiumOf(ledger: Ledger, orgs: string[]): Consortium {
+/**
+ * The consortium of `orgs` with its crypto profile as of this transaction; VALIDATION_FAILED unless
+ * exactly one is a regulator. `crypto` is absent only on a ledger written before profiles.
+ */
+function consortiumOf(ledger: Ledger, orgs: string[], crypto: ConsortiumCrypto | undefined): Consortium {
   let regulator: string;
   try {
     regulator = regulatorOf(orgs);
   } catch {
     return fail(ErrorCode.VALIDATION_FAILED, 'orgs regulator');
   }
-  return { orgs, regulator, txId: ledger.txId, txTime: ledger.txTime };
+  return {
+    orgs,
+    regulator,
+    ...(crypto === undefined ? {} : { crypto }),
+    txId: ledger.txId,
+    txTime: ledger.txTime,
+  };
 }
 
 /**
@@ -48,8 +60,10 @@ export class ConsortiumContract extends Contract {
   }
 
   /**
-   * Records the peer orgs of the channel and which of them is the regulator, once (the key-level
-   * policy then needs every one of them to change it). The chaincode uses it to name the orgs of
+   * Records the peer orgs of the channel, which of them is the regulator, and the deployment's crypto
+   * profile with its algorithms (`international` when not given), once (the key-level policy then needs
+   * every one of them to change it). Every verifier reads the profile from here: content hashes of new
+   * anchors, the key types patients may register, the cipher of content at rest. The chaincode uses it to name the orgs of
    * key-level policies and the sealed collections a regulator's audit scans.
    * Caller: a NodeOU admin of one of the orgs; endorsed by every org. Writes: `consortium`.
    * Event: `ConsortiumInitialized`. Errors: VALIDATION_FAILED (no regulator, two, or the caller's org
@@ -65,7 +79,11 @@ export class ConsortiumContract extends Contract {
     const orgs = [...new Set(args.orgs)];
     if (orgs.length !== args.orgs.length || !orgs.includes(actor.mspId))
       fail(ErrorCode.VALIDATION_FAILED, 'orgs');
-    const consortium = consortiumOf(ledger, orgs);
+    const consortium = consortiumOf(
+      ledger,
+      orgs,
+      consortiumCryptoOf(args.cryptoProfile ?? DEFAULT_CRYPTO_PROFILE),
+    );
     await ledger.putConsortium(consortium);
     ledger.emit('ConsortiumInitialized', { ...consortium });
     return canonicalJson(consortium);
@@ -94,7 +112,8 @@ export class ConsortiumContract extends Contract {
     if (current.orgs.includes(actor.mspId)) fail(ErrorCode.ALREADY_EXISTS, actor.mspId);
     if (orgKindOf(actor.mspId) === 'other') fail(ErrorCode.VALIDATION_FAILED, 'org kind');
     const orgs = [...current.orgs, actor.mspId];
-    const consortium = consortiumOf(ledger, orgs);
+    // An admitted org joins the deployment's profile: changing it would re-hash no history anyway.
+    const consortium = consortiumOf(ledger, orgs, current.crypto);
     await ledger.replaceConsortium(consortium);
     ledger.emit('ConsortiumOrgJoined', { org: actor.mspId, orgs, txId: ledger.txId, txTime: ledger.txTime });
     return canonicalJson(consortium);

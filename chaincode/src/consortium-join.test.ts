@@ -19,7 +19,10 @@ const NEW_ORG = 'Hospital3MSP';
  * update signed by a majority), while the chaincode's consortium still holds the four founding orgs
  * with their collection keys and study secret.
  */
-async function admittedToChannel(extra: readonly string[] = [NEW_ORG]): Promise<Harness> {
+async function admittedToChannel(
+  extra: readonly string[] = [NEW_ORG],
+  cryptoProfile?: 'sm',
+): Promise<Harness> {
   const orgs = [...ORGS, ...extra];
   // The collections of the founders and the new org (a second regulator would have none of its own).
   const known = orgs.filter((o) => !o.startsWith('Regulator') || o === 'RegulatorMSP');
@@ -38,7 +41,7 @@ async function admittedToChannel(extra: readonly string[] = [NEW_ORG]): Promise<
   await h.submit(
     orgAdmin('Hospital1MSP'),
     'consortium:InitConsortium',
-    { orgs: founders },
+    { orgs: founders, ...(cryptoProfile === undefined ? {} : { cryptoProfile }) },
     { endorsers: founders },
   );
   for (const org of founders) {
@@ -93,6 +96,22 @@ void describe('JoinConsortium', () => {
       h.submit(orgAdmin(NEW_ORG), 'consortium:JoinConsortium', {}, { endorsers: everyOrg }),
       /\[ALREADY_EXISTS\] Hospital3MSP/,
     );
+  });
+
+  void it('when an org joins a consortium of the sm profile, then the consortium keeps the profile and its algorithms', async () => {
+    const h = await admittedToChannel([NEW_ORG], 'sm');
+    const before = await h.evaluate<Consortium>(orgAdmin('Hospital1MSP'), 'consortium:GetConsortium', {});
+    assert.equal(before.crypto?.profile, 'sm');
+    const { result, tx } = await h.submit<Consortium>(
+      orgAdmin(NEW_ORG),
+      'consortium:JoinConsortium',
+      {},
+      { endorsers: everyOrg },
+    );
+    assert.equal(tx.status, 'VALID');
+    assert.deepEqual(result.crypto, before.crypto);
+    const read = await h.evaluate<Consortium>(orgAdmin(NEW_ORG), 'consortium:GetConsortium', {});
+    assert.deepEqual([read.orgs, read.crypto], [everyOrg, before.crypto]);
   });
 
   void it('when fewer than every member endorse the join, then the key-level policy invalidates it and the consortium is unchanged', async () => {

@@ -3,10 +3,11 @@ import {
   CanonicalJsonError,
   CONTENT_TRANSIENT_KEY,
   contentEnvelopeSchema,
+  contentHashHex,
   ErrorCode,
-  sha256Hex,
   type ContentEnvelope,
 } from '@medledger/domain';
+import type { HashAlgorithm } from '@medledger/crypto';
 import { fail } from './errors';
 import type { Ledger } from './ledger/store';
 import { readTransientJson } from './transient';
@@ -19,13 +20,14 @@ export interface TransientContent {
 }
 
 /**
- * Reads `{resource, salt}` from the transient map key `content`. The hash is computed over the
- * canonical JSON of the value as sent (not a re-built copy), so any holder of the same content and
+ * Reads `{resource, salt}` from the transient map key `content`. The hash (under `algorithm`: the
+ * consortium profile's when staging, the anchor's when verifying) is computed over the canonical JSON
+ * of the value as sent (not a re-built copy), so any holder of the same content and
  * salt computes the same hash. `[VALIDATION_FAILED] content` when missing, not JSON, of the wrong
  * shape, holding a `__proto__` key, too large, nested deeper than `MAX_JSON_DEPTH` (checked first: the
  * other checks recurse over the value), or not canonicalizable.
  */
-export function readTransientContent(ledger: Ledger): TransientContent {
+export function readTransientContent(ledger: Ledger, algorithm: HashAlgorithm): TransientContent {
   const entry = readTransientJson(ledger, CONTENT_TRANSIENT_KEY);
   if (!entry) return fail(ErrorCode.VALIDATION_FAILED, 'content missing');
   const value = entry.value;
@@ -37,5 +39,5 @@ export function readTransientContent(ledger: Ledger): TransientContent {
     if (err instanceof CanonicalJsonError) return fail(ErrorCode.VALIDATION_FAILED, 'content');
     throw err;
   }
-  return { envelope: value as ContentEnvelope, bytes, contentHash: sha256Hex(bytes) };
+  return { envelope: value as ContentEnvelope, bytes, contentHash: contentHashHex(algorithm, bytes) };
 }

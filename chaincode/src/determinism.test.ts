@@ -1,17 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canonicalJson } from '@medledger/domain';
+import { canonicalJson, transactions } from '@medledger/domain';
 import { condition, recordMeta, salt } from './testing/fixtures';
 import type { FakeSigner } from './testing/fake-identity';
 import { daysFromNow, Harness, patientJws, registerPatient, registerStaff, uid } from './testing/harness';
 import type { Committed, TransientValue } from './testing/memory-ledger';
 
-function snapshot(tx: Committed<string>): string {
+/**
+ * What a transaction's endorsement holds, as text. `sealed` masks the values of private keys holding
+ * ciphertext (content and wrapped data keys), which are random by design (content-at-rest.ts).
+ */
+function snapshot(tx: Committed<string>, sealed = false): string {
+  const isSealed = (key: string) =>
+    sealed && (key.includes('\u0000content\u0000') || key.includes('\u0000data-key\u0000'));
   const hex = (b: Buffer | null) => (b === null ? null : b.toString('hex'));
   return canonicalJson({
     response: tx.response,
     writes: [...tx.writes].map(([k, v]) => [k, hex(v)]),
-    privateWrites: [...tx.privateWrites].map(([c, m]) => [c, [...m].map(([k, v]) => [k, hex(v)])]),
+    privateWrites: [...tx.privateWrites].map(([c, m]) => [
+      c,
+      [...m].map(([k, v]) => [k, isSealed(k) ? 'sealed' : hex(v)]),
+    ]),
     purges: [...tx.purges].map(([c, s]) => [c, [...s]]),
     sbe: [...tx.validationParameters].map(([k, v]) => [k, v.toString('hex')]),
     event: tx.event ? [tx.event.name, tx.event.payload.toString('hex')] : null,
@@ -25,7 +34,8 @@ async function twice(
   name: string,
   input: unknown,
   transient?: Record<string, TransientValue>,
-): Promise<[string, string]> {
+  sealed = false,
+): Promise<[string, string, Committed<string>, Committed<string>]> {
   const txId = 'd'.repeat(63) + String(name.length % 10);
   const time = base.ledger.now;
   // Endorsed as the registry says (two orgs for each of these): both peers must agree.
@@ -34,7 +44,7 @@ async function twice(
   const b = new Harness(base.ledger.clone());
   const ra = await a.submit(signer, name, input, options);
   const rb = await b.submit(signer, name, input, options);
-  return [snapshot(ra.tx), snapshot(rb.tx)];
+  return [snapshot(ra.tx, sealed), snapshot(rb.tx, sealed), ra.tx, rb.tx];
 }
 
 void describe('determinism', () => {
@@ -48,11 +58,19 @@ void describe('determinism', () => {
     const envelope = { resource: condition(), salt: salt() };
 
     const subject = { subject: { patientDid: patient.did } };
-    const [s1, s2] = await twice(h, doctor, 'record:StageRecordContent', meta, {
-      content: envelope,
-      ...subject,
-    });
+    // Staging seals content under a random data key: one peer of the custodian endorses it, so only
+    // the ciphertext differs between two simulations, and nothing else may.
+    assert.equal(transactions.StageRecordContent.endorsement, 'custodian-only');
+    const [s1, s2, t1, t2] = await twice(
+      h,
+      doctor,
+      'record:StageRecordContent',
+      meta,
+      { content: envelope, ...subject },
+      true,
+    );
     assert.equal(s1, s2);
+    assert.notEqual(snapshot(t1), snapshot(t2));
 
     const { result: staged } = await h.submit<{
       contentHash: string;

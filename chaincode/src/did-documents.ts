@@ -1,4 +1,4 @@
-import type { DidDocument, P256PublicJwk, Role, StaffStatus } from '@medledger/domain';
+import type { DidDocument, PatientPublicJwk, Role, StaffStatus } from '@medledger/domain';
 
 const CONTEXT = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'];
 
@@ -45,7 +45,7 @@ export function staffDocument(args: {
 export function patientDocument(args: {
   did: string;
   keyNumber: number;
-  jwk: P256PublicJwk;
+  jwk: PatientPublicJwk;
   recoveryKeyThumbprint: string | null;
   registeredBy: string;
   created: string;

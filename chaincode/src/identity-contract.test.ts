@@ -7,7 +7,7 @@ import {
   type DidDocument,
   type EventPayload,
   patientKeyOf,
-  type P256PublicJwk,
+  type PatientPublicJwk,
   type PatientRecord,
   type StaffRoleChange,
 } from '@medledger/domain';
@@ -355,8 +355,8 @@ void describe('issue 12 hole 2: an org admin cannot make themselves a clinician'
 function recoveryJws(
   h: Harness,
   patient: TestPatient,
-  next: { publicJwk: P256PublicJwk },
-  nextRecovery: P256PublicJwk,
+  next: { publicJwk: PatientPublicJwk },
+  nextRecovery: PatientPublicJwk,
   signWith: TestPatient['recovery'] = patient.recovery,
 ): string {
   return signKeyRecovery(patient.did, signWith, next.publicJwk, nextRecovery, {

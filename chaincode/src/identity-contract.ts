@@ -23,7 +23,7 @@ import {
   updateStaffInput,
   type DidDocument,
   type OrgKind,
-  type P256PublicJwk,
+  type PatientPublicJwk,
   type PatientRecord,
   type Role,
   type StaffRoleChange,
@@ -38,6 +38,7 @@ import {
   acceptPatientPayload,
   activePatient,
   decodePatientPayload,
+  requireAcceptedKey,
   verifyPatientSignature,
 } from './patient-signature';
 import { readTransient } from './transient';
@@ -105,8 +106,13 @@ async function savePatientKey(
   ledger: Ledger,
   actor: Actor,
   doc: DidDocument,
-  change: { jwk: P256PublicJwk; recoveryKeyThumbprint: string | null; via: 'current_key' | 'recovery_key' },
+  change: {
+    jwk: PatientPublicJwk;
+    recoveryKeyThumbprint: string | null;
+    via: 'current_key' | 'recovery_key';
+  },
 ): Promise<PatientRecord> {
+  await requireAcceptedKey(ledger, change.jwk, 'payload newPublicKeyJwk');
   const updated = patientDocument({
     did: doc.id,
     keyNumber: keyNumberOf(doc) + 1,
@@ -365,7 +371,8 @@ export class IdentityContract extends Contract {
   }
 
   /**
-   * Registers a patient DID (opaque id) with the patient's P-256 public key as `<did>#key-1`. Both
+   * Registers a patient DID (opaque id) with the patient's public key (P-256, or SM2 where the
+   * consortium's crypto profile accepts SM2SM3) as `<did>#key-1`. Both
    * travel in the transient map (`patient`) with a proof of possession: a JWS signed by that key over
    * the DID, the caller's org, a nonce, `iat`/`exp`, and the RFC 7638 thumbprint of the recovery key
    * the patient keeps offline (stored in the record; the key itself only when used). So a hospital
@@ -374,7 +381,8 @@ export class IdentityContract extends Contract {
    * org. Endorsed by the caller's org and the regulator (receipt in the regulator's collection;
    * changes then need the regulator and one other org).
    * Caller: active staff of a hospital (any role). Writes: `patient`, `nonce`, sealed `receipt`.
-   * Event: `PatientRegistered` (patient key and org). Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE,
+   * Event: `PatientRegistered` (patient key and org). Errors: VALIDATION_FAILED (also a key type the
+   * consortium's crypto profile does not accept), NOT_REGISTERED, INACTIVE,
    * FORBIDDEN (not a hospital), ALREADY_EXISTS, INVALID_SIGNATURE (proof by another key, for another
    * DID or org), EXPIRED, REPLAYED_NONCE, NOT_INITIALIZED.
    */
@@ -391,6 +399,7 @@ export class IdentityContract extends Contract {
     if (proof.payload.patientDid !== args.patientDid || proof.payload.org !== actor.mspId) {
       fail(ErrorCode.INVALID_SIGNATURE, 'patient proof');
     }
+    await requireAcceptedKey(ledger, args.publicKeyJwk, 'publicKeyJwk');
     await acceptPatientPayload(ledger, proof, { kid: `${args.patientDid}#key-1`, jwk: args.publicKeyJwk });
     const doc = patientDocument({
       did: args.patientDid,

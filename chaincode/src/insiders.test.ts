@@ -349,7 +349,8 @@ void describe('insiders: hole 10, staged-only purge and per-custodian record ids
       transient: { content: { resource: condition(), salt: salt() }, subject: { patientDid: patient.did } },
     });
     const implicit = `_implicit_org_${H1}`;
-    assert.equal(h.ledger.committedPrivateKeys(implicit).filter((k) => k.includes(recordId)).length, 2);
+    // The sealed content, its wrapped data key and the verdict.
+    assert.equal(h.ledger.committedPrivateKeys(implicit).filter((k) => k.includes(recordId)).length, 3);
     await assert.rejects(
       h.submit(doc, 'record:PurgeStagedContent', { recordId, version: 1, reason: 'data_error' }),
       /\[FORBIDDEN\]/,

@@ -21,7 +21,7 @@ void describe('JSON depth in the chaincode (issue 12 hole 13)', () => {
     for (const depth of [MAX_JSON_DEPTH, 2_000, 50_000]) {
       await assert.rejects(
         h.ledger.evaluate({ signer, transient: { content: deepEnvelope(depth) } }, (ctx) =>
-          Promise.resolve(readTransientContent(new Ledger(ctx))),
+          Promise.resolve(readTransientContent(new Ledger(ctx), 'SHA-256')),
         ),
         /\[VALIDATION_FAILED\] content too deep/,
       );
@@ -29,7 +29,7 @@ void describe('JSON depth in the chaincode (issue 12 hole 13)', () => {
     // Just inside the bound (the envelope and the resource take two levels) is read as usual.
     const read = await h.ledger.evaluate(
       { signer, transient: { content: deepEnvelope(MAX_JSON_DEPTH - 3) } },
-      (ctx) => Promise.resolve(readTransientContent(new Ledger(ctx))),
+      (ctx) => Promise.resolve(readTransientContent(new Ledger(ctx), 'SHA-256')),
     );
     assert.match(read.contentHash, /^[0-9a-f]{64}$/);
   });

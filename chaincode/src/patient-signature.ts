@@ -1,12 +1,14 @@
 import {
+  algorithmOfKey,
   decodeCompactJws,
   ErrorCode,
   JwsError,
-  p256PublicJwkSchema,
+  patientPublicJwkSchema,
+  profileOf,
   verifyDecodedJws,
   type DecodedJws,
   type DidDocument,
-  type P256PublicJwk,
+  type PatientPublicJwk,
 } from '@medledger/domain';
 import type { z } from 'zod';
 import { fail } from './errors';
@@ -73,8 +75,21 @@ export function decodePatientPayload<S extends z.ZodType<SignedBase>>(
 }
 
 /**
+ * Refuses a patient key whose algorithm the consortium's crypto profile does not accept (an SM2 key
+ * on an `international` ledger), before it is registered or made current: `[VALIDATION_FAILED] <what>`.
+ * A ledger deployed before profiles accepts what `international` does.
+ */
+export async function requireAcceptedKey(ledger: Ledger, jwk: PatientPublicJwk, what: string): Promise<void> {
+  const profile = profileOf((await ledger.getConsortium()) ?? {});
+  if (!profile.acceptedSignatureAlgorithms.includes(algorithmOfKey(jwk))) {
+    fail(ErrorCode.VALIDATION_FAILED, `${what} algorithm not accepted`);
+  }
+}
+
+/**
  * Accepts a decoded patient payload signed by `key` (its header `kid` must be `key.kid`) at the
- * transaction time: verifies the signature, the time window, consumes the nonce and, when
+ * transaction time: verifies the signature under the algorithm of the key's curve only (a JWS whose
+ * `alg` is not that algorithm, or not one the consortium's profile accepts, never verifies), the time window, consumes the nonce and, when
  * `monotonic`, advances the patient's last `iat` of the payload type. Errors: `[INVALID_SIGNATURE]`
  * (key id or signature), `[EXPIRED]` (`exp` not after the tx time), `[VALIDATION_FAILED]` (`iat` in
  * the future or lifetime too long), `[REPLAYED_NONCE]`, `[STALE_PAYLOAD]`.
@@ -82,11 +97,15 @@ export function decodePatientPayload<S extends z.ZodType<SignedBase>>(
 export async function acceptPatientPayload(
   ledger: Ledger,
   signed: SignedPayload<SignedBase>,
-  key: { readonly kid: string; readonly jwk: P256PublicJwk },
+  key: { readonly kid: string; readonly jwk: PatientPublicJwk },
   options: AcceptOptions = {},
 ): Promise<void> {
   const { decoded, payload } = signed;
   if (decoded.header.kid !== key.kid) fail(ErrorCode.INVALID_SIGNATURE, 'patient key id');
+  const profile = profileOf((await ledger.getConsortium()) ?? {});
+  if (!profile.acceptedSignatureAlgorithms.includes(decoded.header.alg)) {
+    fail(ErrorCode.INVALID_SIGNATURE, 'patient algorithm not accepted');
+  }
   if (!verifyDecodedJws(decoded, key.jwk)) fail(ErrorCode.INVALID_SIGNATURE, 'patient');
   const nowSeconds = Math.floor(ledger.txMs / 1000);
   if (payload.exp <= nowSeconds) fail(ErrorCode.EXPIRED, 'signature');
@@ -127,7 +146,7 @@ export async function verifyPatientSignature<S extends z.ZodType<SignedBase>>(
   await acceptPatientPayload(
     ledger,
     signed,
-    { kid: method.id, jwk: p256PublicJwkSchema.parse(method.publicKeyJwk) },
+    { kid: method.id, jwk: patientPublicJwkSchema.parse(method.publicKeyJwk) },
     options,
   );
   return { payload: signed.payload, doc };

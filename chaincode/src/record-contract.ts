@@ -6,8 +6,11 @@ import {
   ErrorCode,
   getRecordHistoryInput,
   getRecordInput,
+  listWrappedDataKeysInput,
+  profileOf,
   purgeStagedContentInput,
   reviewRecordQualityInput,
+  rewrapDataKeysInput,
   stageRecordContentInput,
   stageRecordContentTransient,
   verifyRecordInput,
@@ -19,6 +22,8 @@ import {
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { requireActive, requireRole, resolveActor, type Actor } from './actor';
 import { readTransientContent } from './content';
+import { activeKeyId, rewrapVersion, sealVersion } from './content-at-rest';
+import { serverKeyring, type KeyringSource } from './custodian-keyring';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { assessQuality } from './quality-gate';
@@ -48,7 +53,7 @@ async function stagedVerdict(
   ledger: Ledger,
   custodian: string,
   args: Pick<StagedVerdict, 'recordId' | 'version' | 'patientDid' | 'category' | 'fhirResourceType'>,
-  outcome: Pick<StagedVerdict, 'contentHash' | 'qualityStatus' | 'reasons'>,
+  outcome: Pick<StagedVerdict, 'contentHash' | 'hashAlgorithm' | 'qualityStatus' | 'reasons'>,
 ): Promise<StagedVerdict> {
   return {
     recordId: args.recordId,
@@ -56,7 +61,10 @@ async function stagedVerdict(
     patientDid: args.patientDid,
     category: args.category,
     fhirResourceType: args.fhirResourceType,
-    ...outcome,
+    contentHash: outcome.contentHash,
+    hashAlgorithm: outcome.hashAlgorithm,
+    qualityStatus: outcome.qualityStatus,
+    reasons: outcome.reasons,
     salt: await ledger.verdictSalt(custodian, args.recordId, args.version),
   };
 }
@@ -161,21 +169,28 @@ async function checkChain(ledger: Ledger, actor: Actor, args: ChainCheck): Promi
   description: 'Record anchors, versions, verification, quality review, erasure',
 })
 export class RecordContract extends Contract {
-  constructor() {
+  readonly #keyrings: KeyringSource;
+
+  /** `keyrings`: the custodian's key-encryption keys (the server's keyring file; tests pass their own). */
+  constructor(keyrings: KeyringSource = serverKeyring) {
     super('record');
+    this.#keyrings = keyrings;
   }
 
   /**
    * Phase 1 of anchoring: runs the quality gate on the content from the transient map (`content`:
-   * `{resource, salt}`; `subject`: `{patientDid}`) and writes the canonical envelope and the verdict
-   * (which names the patient, salted with the org's collection key) to the caller's implicit collection
-   * only, so only the custodian's endorsement is needed and content never reaches another org's peer.
+   * `{resource, salt}`; `subject`: `{patientDid}`), hashes it with the consortium profile's hash, and
+   * writes the canonical envelope sealed under a new data key (wrapped by the org's key-encryption key,
+   * which only its chaincode server holds) and the verdict (which names the patient, salted with the
+   * org's collection key) to the caller's implicit collection only, so only the custodian's
+   * endorsement is needed and content never reaches another org's peer, nor its own disk in clear.
    * Caller: active attending of the org, or intern/nurse of the record's department.
    * Reads: `patient`, `anchor`, sealed `collection-key` and `record-patient` (caller's org).
-   * Writes (private, `_implicit_org_<caller MSP>`): `content`, `verdict`.
+   * Writes (private, `_implicit_org_<caller MSP>`): `content` (sealed), `data-key` (wrapped), `verdict`.
    * Event: `RecordContentStaged`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN,
    * NOT_FOUND (patient, record), ALREADY_EXISTS (version 1 of an existing record), CONFLICT (version),
-   * NOT_INITIALIZED, QUALITY_REJECTED (`[QUALITY_REJECTED] <recordId> <reasons>`).
+   * NOT_INITIALIZED, QUALITY_REJECTED (`[QUALITY_REJECTED] <recordId> <reasons>`), CONTENT_UNAVAILABLE
+   * (a peer of another org), KEY_UNAVAILABLE (the server holds no keyring).
    */
   @Transaction()
   @Returns('string')
@@ -184,7 +199,8 @@ export class RecordContract extends Contract {
     const { ledger, actor } = await openRecordWrite(ctx, args);
     const { subject } = readTransient(ledger, stageRecordContentTransient.pick({ subject: true }));
     await checkChain(ledger, actor, { ...args, patientDid: subject.patientDid });
-    const content = readTransientContent(ledger);
+    const profile = profileOf(await ledger.consortium());
+    const content = readTransientContent(ledger, profile.hashAlgorithm);
     const quality = assessQuality(
       content.envelope.resource,
       { category: args.category, fhirResourceType: args.fhirResourceType, sizeBytes: content.bytes.length },
@@ -197,9 +213,25 @@ export class RecordContract extends Contract {
       ledger,
       actor.mspId,
       { ...args, patientDid: subject.patientDid },
-      { contentHash: content.contentHash, qualityStatus: quality.verdict, reasons: quality.reasons },
+      {
+        contentHash: content.contentHash,
+        hashAlgorithm: profile.hashAlgorithm,
+        qualityStatus: quality.verdict,
+        reasons: quality.reasons,
+      },
     );
-    await ledger.stageContent(actor.mspId, verdict, content.bytes);
+    const sealed = sealVersion(
+      ledger,
+      this.#keyrings,
+      {
+        custodian: actor.mspId,
+        recordId: args.recordId,
+        version: args.version,
+        algorithm: profile.aeadAlgorithm,
+      },
+      content.bytes,
+    );
+    await ledger.stageContent(actor.mspId, verdict, sealed);
     ledger.emit('RecordContentStaged', {
       recordId: args.recordId,
       version: args.version,
@@ -211,6 +243,7 @@ export class RecordContract extends Contract {
       recordId: args.recordId,
       version: args.version,
       contentHash: content.contentHash,
+      hashAlgorithm: profile.hashAlgorithm,
       qualityStatus: quality.verdict,
       reasons: quality.reasons,
     });
@@ -219,9 +252,11 @@ export class RecordContract extends Contract {
   /**
    * Phase 2: writes the public, write-once anchor of a staged version (no patient), and on version 1
    * the record's patient (transient `subject`) and the patient's record index to the custodian's
-   * sealed collection. Every endorsing peer checks, with `getPrivateDataHash`, that the staged content
-   * and verdict (which names the patient) match, so an anchor cannot lie about the content, its
-   * quality status or its patient. Version n must chain to n-1's content hash. Endorsed by the
+   * sealed collection. Every endorsing peer checks, with `getPrivateDataHash`, that content is staged
+   * and that the staged verdict (which names the patient, and the content hash the custodian's
+   * chaincode computed before sealing) matches, so an anchor cannot lie about the content hash, its
+   * algorithm, its quality status or its patient. The stored content is ciphertext, so its own hash
+   * says nothing about the plaintext; the content read checks the plaintext against the anchor. Version n must chain to n-1's content hash. Endorsed by the
    * custodian and the regulator: the receipt in the custodian's sealed collection proves it to every
    * reader, and the anchor's key-level policy then needs every peer org for any change.
    * Caller: as StageRecordContent. Reads: `patient`, `anchor`, private hashes, sealed
@@ -241,12 +276,18 @@ export class RecordContract extends Contract {
       fail(ErrorCode.CONFLICT, `${args.recordId} previousHash`);
     const staged = await ledger.stagedHashes(actor.mspId, args.recordId, args.version);
     if (staged.content === '') fail(ErrorCode.CONTENT_NOT_STAGED, args.recordId);
-    if (staged.content !== args.contentHash) fail(ErrorCode.CONTENT_MISMATCH, `${args.recordId} content`);
+    // The verdict binds the algorithm the custodian's chaincode hashed with: a claim of another fails.
+    const hashAlgorithm = args.hashAlgorithm ?? profileOf(await ledger.consortium()).hashAlgorithm;
     const verdict = await stagedVerdict(
       ledger,
       actor.mspId,
       { ...args, patientDid: subject.patientDid },
-      { contentHash: args.contentHash, qualityStatus: args.qualityStatus, reasons: args.reasons },
+      {
+        contentHash: args.contentHash,
+        hashAlgorithm,
+        qualityStatus: args.qualityStatus,
+        reasons: args.reasons,
+      },
     );
     if (staged.verdict !== Ledger.verdictHash(verdict))
       fail(ErrorCode.CONTENT_MISMATCH, `${args.recordId} verdict`);
@@ -260,6 +301,7 @@ export class RecordContract extends Contract {
       fhirResourceType: args.fhirResourceType,
       contentHash: args.contentHash,
       previousHash: args.previousHash,
+      hashAlgorithm,
       authorDid: actor.did,
       txId: ledger.txId,
       txTime: ledger.txTime,
@@ -330,13 +372,14 @@ export class RecordContract extends Contract {
     requireActive(actor);
     if (ledger.peerMsp !== actor.mspId) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
     const anchor = await anchorAt(ledger, args.custodian, args.recordId, args.version);
-    const copy = readTransientContent(ledger);
+    const copy = readTransientContent(ledger, anchor.hashAlgorithm);
     return canonicalJson({
       recordId: anchor.recordId,
       version: anchor.version,
       matches: copy.contentHash === anchor.contentHash,
       anchoredHash: anchor.contentHash,
       computedHash: copy.contentHash,
+      hashAlgorithm: anchor.hashAlgorithm,
     });
   }
 
@@ -385,8 +428,9 @@ export class RecordContract extends Contract {
   }
 
   /**
-   * Erases content: purges the envelope and verdict of one version (or all) of a record of the
-   * caller's org from its implicit collection and writes a public, write-once erasure record (who,
+   * Erases content: purges the sealed envelope, its wrapped data key (crypto-shredding: a copy of the
+   * ciphertext taken earlier can no longer be opened, even with the KEK) and the verdict of one version
+   * (or all) of a record of the caller's org from its implicit collection and writes a public, write-once erasure record (who,
    * when, why; no content, no patient). Anchors stay as written; reads show them `erased`.
    * Caller: an active admin of the custodian org; endorsed by the custodian and the regulator.
    * Writes: `erasure`, sealed `receipt`, private purge. Event: `RecordContentErased`.
@@ -428,5 +472,82 @@ export class RecordContract extends Contract {
     const erasure = await purge(ledger, actor, args, true);
     emitErased(ledger, actor, args, [erasure]);
     return canonicalJson(erasure);
+  }
+
+  /**
+   * A page of the caller's org's wrapped data keys and the key-encryption key that wraps each, with
+   * the active KEK's id, so an admin can re-wrap those under a retired KEK (RewrapDataKeys). Runs on
+   * a peer of the caller's own org only (its implicit collection and keyring are there).
+   * Caller: an active admin of a hospital. Reads: private `data-key`. Errors: VALIDATION_FAILED,
+   * NOT_REGISTERED, INACTIVE, FORBIDDEN, CONTENT_UNAVAILABLE (another org's peer), KEY_UNAVAILABLE.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ListWrappedDataKeys(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(listWrappedDataKeysInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireRole(actor, ['admin'], ['hospital']);
+    const activeKid = activeKeyId(ledger, this.#keyrings, actor.mspId);
+    const page = await ledger.wrappedDataKeys(actor.mspId, args.after, args.limit + 1);
+    const keys = page
+      .slice(0, args.limit)
+      .map((k) => ({ recordId: k.recordId, version: k.version, kid: k.wrapped.kid }));
+    const last = keys.at(-1);
+    return canonicalJson({
+      activeKeyId: activeKid,
+      keys,
+      next: page.length > args.limit && last ? { recordId: last.recordId, version: last.version } : null,
+    });
+  }
+
+  /**
+   * Key rotation: re-wraps the data keys of the given versions of the caller's org's records under
+   * its active key-encryption key, once the operator has made a new KEK active in the keyring file.
+   * The sealed content is neither read nor rewritten. Endorsed by the custodian only (it writes only
+   * its implicit collection, and wrapping draws fresh nonces: see content-at-rest.ts).
+   * Caller: an active admin of a hospital. Reads/writes: private `data-key` (the re-wrapped key goes to
+   * the version's other slot and the old slot is purged, so the key under the retired KEK leaves the
+   * peer's private data store as well as its state).
+   * Event: `DataKeysRewrapped` (counts and the KEK id only). Errors: VALIDATION_FAILED, NOT_REGISTERED,
+   * INACTIVE, FORBIDDEN, CONTENT_UNAVAILABLE (another org's peer), KEY_UNAVAILABLE (a data key's KEK is
+   * no longer held), CONTENT_MISMATCH (a wrapped key that does not authenticate).
+   */
+  @Transaction()
+  @Returns('string')
+  public async RewrapDataKeys(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(rewrapDataKeysInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireRole(actor, ['admin'], ['hospital']);
+    const activeKid = activeKeyId(ledger, this.#keyrings, actor.mspId);
+    const counts = { rewrapped: 0, unchanged: 0, missing: 0 };
+    const seen = new Set<string>();
+    for (const ref of args.versions) {
+      const id = `${ref.recordId}\u0000${String(ref.version)}`;
+      if (seen.has(id)) fail(ErrorCode.VALIDATION_FAILED, 'versions duplicate');
+      seen.add(id);
+      const stored = await ledger.getWrappedDataKey(actor.mspId, ref.recordId, ref.version);
+      if (!stored) {
+        counts.missing += 1;
+        continue;
+      }
+      const target = { custodian: actor.mspId, ...ref };
+      const moved = rewrapVersion(ledger, this.#keyrings, target, stored.wrapped);
+      if (!moved) {
+        counts.unchanged += 1;
+        continue;
+      }
+      await ledger.moveWrappedDataKey(actor.mspId, ref.recordId, ref.version, stored.slot, moved);
+      counts.rewrapped += 1;
+    }
+    ledger.emit('DataKeysRewrapped', {
+      custodian: actor.mspId,
+      activeKeyId: activeKid,
+      ...counts,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson({ activeKeyId: activeKid, ...counts });
   }
 }

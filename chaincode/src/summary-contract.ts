@@ -5,17 +5,17 @@ import {
   openPatientAccessTransient,
   PATIENT_ACCESS_TTL_SECONDS,
   readPatientContentInput,
-  sha256Hex,
   SUMMARY_CATEGORIES,
   SUMMARY_REQUEST_MAX_LIFETIME_SECONDS,
   summaryReadPayloadSchema,
-  type ContentEnvelope,
   type PatientAccess,
   type SummaryEntry,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { requireActive, resolveActor } from './actor';
+import { readAnchoredContent } from './content-at-rest';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
+import { serverKeyring, type KeyringSource } from './custodian-keyring';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { activePatient, verifyPatientSignature } from './patient-signature';
@@ -31,11 +31,16 @@ import { readTransient } from './transient';
 @Info({ title: 'SummaryContract', description: "The patient's own reads of their health summary" })
 export class SummaryContract extends Contract {
   readonly #custodianClock: Clock;
+  readonly #keyrings: KeyringSource;
 
-  /** `custodianClock`: the chaincode server's clock, read only by `ReadPatientContent`; tests pass their own. */
-  constructor(custodianClock: Clock = serverClock) {
+  /**
+   * `custodianClock` and `keyrings`: the chaincode server's clock and key-encryption keys, read only by
+   * `ReadPatientContent` (content is decrypted there, on the custodian's peer); tests pass their own.
+   */
+  constructor(custodianClock: Clock = serverClock, keyrings: KeyringSource = serverKeyring) {
     super('summary');
     this.#custodianClock = custodianClock;
+    this.#keyrings = keyrings;
   }
 
   /**
@@ -124,9 +129,10 @@ export class SummaryContract extends Contract {
    * proposal time must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the custodian's chaincode server,
    * after refusing any other peer, as `ReadRecordContent` does. Caller: the access's actor.
    * Reads: sealed `patient-access`, `collection-key`; `staff`, `patient`, `anchor`, `erasure`,
-   * `quality-review`; private `content`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE,
-   * CONTENT_UNAVAILABLE (not the custodian's peer), ACCESS_NOT_GRANTED, EXPIRED, CONTENT_MISMATCH,
-   * PROPOSAL_TIME_SKEW, NOT_INITIALIZED.
+   * `quality-review`; private `content`, `data-key` (decrypted with the custodian server's keyring).
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (not the custodian's
+   * peer), ACCESS_NOT_GRANTED, EXPIRED, CONTENT_MISMATCH, KEY_UNAVAILABLE, PROPOSAL_TIME_SKEW,
+   * NOT_INITIALIZED.
    */
   @Transaction(false)
   @Returns('string')
@@ -148,9 +154,7 @@ export class SummaryContract extends Contract {
       const anchor = await ledger.getAnchor(access.custodian, r.recordId, r.version);
       if (!anchor) return fail(ErrorCode.NOT_FOUND, r.recordId);
       if ((await viewOf(ledger, anchor)).erased) continue;
-      const bytes = await ledger.readContent(anchor.custodian, anchor.recordId, anchor.version);
-      if (sha256Hex(bytes) !== anchor.contentHash) fail(ErrorCode.CONTENT_MISMATCH, anchor.recordId);
-      const envelope = JSON.parse(bytes.toString('utf8')) as ContentEnvelope;
+      const envelope = await readAnchoredContent(ledger, this.#keyrings, anchor);
       entries.push({
         recordId: anchor.recordId,
         custodian: anchor.custodian,

@@ -107,6 +107,8 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   QUALITY_REJECTED: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  // The custodian's chaincode server lacks the key-encryption key: an operator's fix, not the caller's.
+  KEY_UNAVAILABLE: 503,
   ENDORSEMENT_FAILED: 502,
   TRANSACTION_INVALID: 502,
   LEDGER_RESPONSE_INVALID: 502,

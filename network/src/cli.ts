@@ -4,7 +4,8 @@ import { defaultTopologySpec, resolveTopology } from './topology';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
-import { bootstrapConsortium } from './consortium';
+import { bootstrapConsortium, rotateContentKey } from './consortium';
+import { ensureKeyring } from './keyrings';
 import { revokeIdentity } from './revocation';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
@@ -131,6 +132,19 @@ export const NETWORK_CLI = {
         'npm run -s token -- --org Hospital1 --user did:medledger:patient:p-7f3a9c --patient --ttl 600',
       ],
     }),
+    'rotate-key': command({
+      summary:
+        "Rotates a hospital's key-encryption key of content at rest: a new active key in its chaincode server's keyring file, then every data key re-wrapped under it (the content is not touched).",
+      options: {
+        org: {
+          type: 'string',
+          value: 'ORG',
+          required: true,
+          description: `the org: ${TOKEN_ORGS.join(', ')}`,
+        },
+      },
+      examples: ['node network/dist/cli.js rotate-key --org Hospital1'],
+    }),
     'add-org': command({
       summary:
         "Admits an org into the running channel: its certificates and CA, a channel configuration update signed by a majority of the member orgs' admins, its peer, chaincode server and gateway, and a new chaincode definition naming it, approved by every org's admin and committed.",
@@ -215,7 +229,11 @@ if (require.main === module) {
         // What a container deployment mounts.
         const ctx = await networkContext();
         generate(ctx);
-        for (const org of ctx.topology.peerOrgs) packageChaincode(ctx.topology, ctx.paths, org);
+        for (const org of ctx.topology.peerOrgs) {
+          packageChaincode(ctx.topology, ctx.paths, org);
+          // Each chaincode container mounts its org's keyring folder read-only.
+          ensureKeyring(ctx.topology, ctx.paths, org, Date.now());
+        }
         console.log(`[medledger] generated ${ctx.paths.root}`);
       },
       deploy: async () => {
@@ -250,6 +268,15 @@ if (require.main === module) {
           ttlSeconds,
         });
         process.stdout.write(`${token}\n`);
+      },
+      'rotate-key': async (values) => {
+        const { topology, paths } = state();
+        const org = topology.peerOrgs.find((o) => o.name.toLowerCase() === values.org.toLowerCase());
+        if (org === undefined) throw new Error(`--org takes one of: ${TOKEN_ORGS.join(', ')}`);
+        const done = await rotateContentKey(topology, paths, org, Date.now());
+        console.log(
+          `[medledger] ${org.name}: ${done.activeKeyId} active, ${String(done.rewrapped)} data keys re-wrapped, ${String(done.underOldKeys)} left under older keys`,
+        );
       },
       'add-org': async (values) => {
         const started = performance.now();

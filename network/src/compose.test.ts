@@ -23,6 +23,8 @@ interface ComposeService {
   ports?: string[];
   environment?: Record<string, string>;
   command?: string[];
+  volumes?: string[];
+  tmpfs?: string[];
 }
 interface ComposeDoc {
   services: Record<string, ComposeService>;
@@ -81,6 +83,27 @@ describe('docker-compose.yaml', () => {
     assert.equal(doc.services.orderer0?.image, 'hyperledger/fabric-orderer:3.1.5');
     assert.equal(doc.services['peer0-hospital1']?.image, 'hyperledger/fabric-peer:3.1.5');
     assert.equal(doc.services['ca-hospital1']?.image, 'hyperledger/fabric-ca:1.5.21');
+  });
+
+  it("when read, then each chaincode server mounts its own org's keyring folder read-only and is told the file's path; no other service can read a keyring", () => {
+    const doc = parse(readFileSync(composeFile, 'utf8')) as ComposeDoc;
+    for (const org of topology.peerOrgs) {
+      const service = doc.services[`chaincode-${org.slug}`];
+      const mounts = (service?.volumes ?? []).filter((v) => v.includes('keyrings'));
+      assert.deepEqual(mounts, [`./.medledger/keyrings/${org.slug}:/var/hyperledger/keyring:ro`]);
+      assert.equal(service?.environment?.MEDLEDGER_KEYRING_FILE, '/var/hyperledger/keyring/keyring.json');
+    }
+    const others = Object.entries(doc.services).filter(([name]) => !name.startsWith('chaincode-'));
+    for (const [name, service] of others) {
+      assert.ok(!(service.volumes ?? []).some((v) => v.includes('keyrings')), `${name} mounts a keyring`);
+      assert.equal(service.environment?.MEDLEDGER_KEYRING_FILE, undefined, name);
+    }
+    // A gateway mounts the whole state folder, keyrings included: an empty tmpfs hides them.
+    for (const org of topology.peerOrgs) {
+      const gateway = doc.services[`gateway-${org.slug}`];
+      assert.ok(gateway?.volumes?.includes('./.medledger:/app/.medledger'));
+      assert.deepEqual(gateway?.tmpfs, ['/app/.medledger/keyrings']);
+    }
   });
 
   it('when read, then every service is on the medledger network under its host name, none on the host network, and only the gateways are published beyond loopback', () => {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { KEYRING_FILE_ENV } from '@medledger/domain';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -54,6 +55,7 @@ export function renderCompose(topology: Topology): string {
 
 const STATE = './.medledger';
 const CRYPTO = '/var/hyperledger/crypto';
+const KEYRING_DIR = '/var/hyperledger/keyring';
 const NETWORK = 'medledger';
 
 /** The service's place on the network: its host name as an alias, so TLS names and DNS agree. */
@@ -219,8 +221,12 @@ function chaincodeService(org: PeerOrg): unknown {
     ...onNetwork(org.chaincodeServer.host),
     restart: 'unless-stopped',
     working_dir: '/app/chaincode',
-    // fabric-shim's getMspID() reads it (a peer would set it for chaincode it launches).
-    environment: { CORE_PEER_LOCALMSPID: org.mspId },
+    environment: {
+      // fabric-shim's getMspID() reads it (a peer would set it for chaincode it launches).
+      CORE_PEER_LOCALMSPID: org.mspId,
+      // The path of the org's keyring (never the keys): only this org's chaincode server mounts it.
+      [KEYRING_FILE_ENV]: `${KEYRING_DIR}/keyring.json`,
+    },
     // The package id names the org's package; `npm run network:generate` writes it.
     command: [
       'sh',
@@ -233,7 +239,12 @@ function chaincodeService(org: PeerOrg): unknown {
         `--chaincode-tls-client-cacert-file ${tls}/ca.crt --module-path /app/chaincode`,
       ].join(' '),
     ],
-    volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${STATE}/chaincode/${org.slug}:/var/hyperledger/chaincode:ro`],
+    volumes: [
+      `${STATE}/crypto:${CRYPTO}:ro`,
+      `${STATE}/chaincode/${org.slug}:/var/hyperledger/chaincode:ro`,
+      // The folder, not the file: rotate-key replaces the file by a rename, which a file mount would miss.
+      `${STATE}/keyrings/${org.slug}:${KEYRING_DIR}:ro`,
+    ],
     healthcheck: tcpHealthcheck(org.chaincodeServerPort),
   };
 }
@@ -248,6 +259,9 @@ function gatewayService(org: PeerOrg): unknown {
     command: ['node', 'gateway/dist/server.js'],
     environment: { MEDLEDGER_GATEWAY_CONFIG: `/app/.medledger/gateways/${org.slug}/config.json` },
     volumes: [`${STATE}:/app/.medledger`],
+    // The state folder holds every org's keyring: an empty tmpfs hides them, so a gateway, which sees
+    // content in transit but never at rest, cannot read a key-encryption key.
+    tmpfs: ['/app/.medledger/keyrings'],
     // The REST API: the one port published on every address of the host.
     ports: [`${String(org.gatewayPort)}:${String(org.gatewayPort)}`],
     depends_on: [...org.peerNodes.map((p) => p.shortName), `ca-${org.slug}`, `chaincode-${org.slug}`],

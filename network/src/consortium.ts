@@ -8,6 +8,8 @@ import {
   canonicalJson,
   consortiumSchema,
   endorsingOrgs,
+  listWrappedDataKeysOutput,
+  rewrapDataKeysOutput,
   ErrorCode,
   parseChaincodeError,
   qualifiedName,
@@ -15,6 +17,7 @@ import {
   transactions,
   type Consortium,
 } from '@medledger/domain';
+import { rotateKeyring } from './keyrings';
 import { submitAlreadyOrdered } from '@medledger/gateway/commits';
 import type { StatePaths } from './paths';
 import type { PeerOrg, Topology } from './topology';
@@ -163,11 +166,12 @@ async function joinAdmittedOrgs(topology: Topology, paths: StatePaths): Promise<
 }
 
 /**
- * Writes the consortium (every peer org, and which is the regulator), each org's sealed collection
- * key and, as the regulator, the custodians' study pseudonym secret onto a freshly deployed chaincode;
+ * Writes the consortium (every peer org, which is the regulator, and the topology's crypto profile),
+ * each org's sealed collection key and, as the regulator, the custodians' study pseudonym secret onto a freshly deployed chaincode;
  * an org the topology admitted since joins the consortium as its own admin (JoinConsortium); a ledger
  * that has them is left as it is (one that lacks only the study secret, deployed before it,
- * gets it here). Each secret goes to its collection's members' peers only. Returns what it did.
+ * gets it here). Each secret goes to its collection's members' peers only. A ledger of another
+ * crypto profile stops the start. Returns what it did.
  */
 export async function bootstrapConsortium(
   topology: Topology,
@@ -194,7 +198,7 @@ export async function bootstrapConsortium(
       }
       if (current === undefined) {
         await contract.submit(qualifiedName('InitConsortium'), {
-          arguments: [canonicalJson({ orgs })],
+          arguments: [canonicalJson({ orgs, cryptoProfile: topology.cryptoProfile })],
           endorsingOrganizations: endorsingOrgs(transactions.InitConsortium.endorsement, {
             caller: firstOrg.mspId,
             orgs,
@@ -206,6 +210,11 @@ export async function bootstrapConsortium(
       if (known.some((o) => !orgs.includes(o))) {
         throw new Error(
           `the ledger's consortium (${known.join(', ')}) is not the topology's (${orgs.join(', ')})`,
+        );
+      }
+      if ((current.crypto?.profile ?? 'international') !== topology.cryptoProfile) {
+        throw new Error(
+          `the ledger's crypto profile is ${current.crypto?.profile ?? 'international'}, the topology's ${topology.cryptoProfile}: run \`npm run network:clean\``,
         );
       }
       return orgs.length === known.length ? 'present' : 'admitting';
@@ -222,4 +231,60 @@ export async function bootstrapConsortium(
   if (regulator === undefined) throw new Error('the topology has no regulator org');
   const studySecret = await installSecret(topology, paths, regulator, 'InstallStudySecret', 'studySecret');
   return { consortium, keys, studySecret };
+}
+
+/**
+ * Key rotation of an org's content at rest: makes a new key-encryption key active in the org's
+ * keyring file, then, as the org's admin, lists its data keys on its own peer and re-wraps those
+ * under older keys in batches (RewrapDataKeys, endorsed by the org alone). Content is not touched.
+ * The old keys stay in the file: an operator removes them once the count of keys left under them is
+ * 0 (what this returns).
+ */
+export async function rotateContentKey(
+  topology: Topology,
+  paths: StatePaths,
+  org: PeerOrg,
+  nowMs: number,
+): Promise<{ activeKeyId: string; rewrapped: number; underOldKeys: number }> {
+  const activeKeyId = rotateKeyring(topology, paths, org, nowMs);
+  const orgs = topology.peerOrgs.map((o) => o.mspId);
+  const conn = connectAsAdmin(paths, org);
+  try {
+    const contract = conn.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
+    const list = async (after: unknown) => {
+      const bytes = await contract.evaluate(qualifiedName('ListWrappedDataKeys'), {
+        arguments: [canonicalJson(after === null ? { limit: 100 } : { after, limit: 100 })],
+      });
+      return listWrappedDataKeysOutput.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    };
+    let rewrapped = 0;
+    let underOldKeys = 0;
+    let after: unknown = null;
+    do {
+      const page = await list(after);
+      if (page.activeKeyId !== activeKeyId)
+        throw new Error(
+          `the chaincode server of ${org.name} has ${page.activeKeyId} active, not ${activeKeyId}`,
+        );
+      const versions = page.keys
+        .filter((k) => k.kid !== activeKeyId)
+        .map((k) => ({ recordId: k.recordId, version: k.version }));
+      if (versions.length > 0) {
+        const bytes = await contract.submit(qualifiedName('RewrapDataKeys'), {
+          arguments: [canonicalJson({ versions })],
+          endorsingOrganizations: endorsingOrgs(transactions.RewrapDataKeys.endorsement, {
+            caller: org.mspId,
+            orgs,
+          }),
+        });
+        const done = rewrapDataKeysOutput.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+        rewrapped += done.rewrapped;
+        underOldKeys += versions.length - done.rewrapped - done.unchanged - done.missing;
+      }
+      after = page.next;
+    } while (after !== null);
+    return { activeKeyId, rewrapped, underOldKeys };
+  } finally {
+    conn.close();
+  }
 }

@@ -58,6 +58,7 @@ import {
   type PeerOrg,
   type Topology,
 } from './topology';
+import { ensureKeyring } from './keyrings';
 
 function log(message: string): void {
   console.log(`[medledger] ${message}`);
@@ -73,7 +74,8 @@ async function step<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
 
 /** The context with the topology governance `record` describes. */
 export function governedContext(ctx: NetworkContext, record: GovernanceRecord): NetworkContext {
-  const spec = withGovernance(defaultTopologySpec, record);
+  // The running network's crypto profile: an admitted org and an upgrade keep it.
+  const spec = withGovernance({ ...defaultTopologySpec, cryptoProfile: ctx.topology.cryptoProfile }, record);
   return { ...ctx, topology: resolveTopology(spec, ctx.topology.basePort, ctx.topology.options) };
 }
 
@@ -328,6 +330,10 @@ async function startAdmittedOrg(ctx: NetworkContext, org: PeerOrg): Promise<void
     enrollOrgPeople(ctx, org);
   });
   const pkg = packageChaincode(topology, paths, org);
+  // Its chaincode server seals the content it keeps under its own key-encryption key from the start.
+  await step(`${org.name}: keyring (${topology.cryptoProfile} profile)`, () => {
+    ensureKeyring(topology, paths, org, Date.now());
+  });
   await step(`${org.name}: chaincode server, peer, joined to ${topology.channel}`, async () => {
     await startProcess(chaincodeServerProcess(ctx, pkg));
     await Promise.all(org.peerNodes.map((p) => startProcess(peerProcess(ctx, p))));

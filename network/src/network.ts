@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { BENCH_LOADER_FLAG } from '@medledger/domain';
+import { BENCH_LOADER_FLAG, KEYRING_FILE_ENV } from '@medledger/domain';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
@@ -14,6 +14,7 @@ import {
   forgetBenchLoader,
   registerGatewayRegistrar,
 } from './identities';
+import { ensureKeyring } from './keyrings';
 import { inNamespace, setUpIsolatedHosts, tearDownIsolatedHosts } from './hosts';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode, type OrgPackage } from './lifecycle';
 import { repoRoot, StatePaths, stateDir } from './paths';
@@ -33,9 +34,9 @@ import {
   allPeers,
   basePortFromEnv,
   DEFAULT_TOPOLOGY_OPTIONS,
-  defaultTopologySpec,
   EMPTY_GOVERNANCE,
   parseGovernanceRecord,
+  topologySpecFromEnv,
   withGovernance,
   type GovernanceRecord,
   ORG_SERVICE_HOSTS,
@@ -153,7 +154,7 @@ export function currentTopology(
     asRecorded && recorded !== undefined
       ? recorded
       : settleTopologyOptions(recorded, topologyOptionsFromEnv(env), paths.root);
-  const spec = withGovernance(defaultTopologySpec, recordedGovernance(paths));
+  const spec = withGovernance(topologySpecFromEnv(env), recordedGovernance(paths));
   return { topology: resolveTopology(spec, basePortFromEnv(env), options), paths };
 }
 
@@ -332,6 +333,8 @@ export function chaincodeServerProcess(
         // chaincode-as-a-service server gets it from its deployment. The chaincode uses it to refuse
         // reads routed to another org's peer (content and salts in the transient map, sealed data).
         CORE_PEER_LOCALMSPID: org.mspId,
+        // The path of the org's keyring (never the keys): content at rest is sealed and opened here only.
+        [KEYRING_FILE_ENV]: paths.keyringFile(org),
         CORE_CHAINCODE_LOGGING_LEVEL: 'info',
         NODE_ENV: 'production',
       },
@@ -525,6 +528,9 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     for (const org of topology.peerOrgs) users[org.name] = enrollOrgPeople(ctx, org);
   });
   const packages = topology.peerOrgs.map((org) => packageChaincode(topology, paths, org));
+  await step(`each chaincode server's keyring (${topology.cryptoProfile} profile)`, () => {
+    for (const org of topology.peerOrgs) ensureKeyring(topology, paths, org, Date.now());
+  });
   await step('chaincode servers', () =>
     Promise.all(packages.map((pkg) => startProcess(chaincodeServerProcess(ctx, pkg)))),
   );

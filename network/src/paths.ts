@@ -78,6 +78,13 @@ export class StatePaths {
   benchLoaderDir(org: PeerOrg): string {
     return join(this.root, 'bench-loader', org.slug);
   }
+  /**
+   * The org's keyring (its key-encryption keys of content at rest), for its chaincode server only:
+   * the folder is 0700 and the file 0600.
+   */
+  keyringFile(org: PeerOrg): string {
+    return join(this.root, 'keyrings', org.slug, 'keyring.json');
+  }
   chaincodeDir(org: PeerOrg): string {
     return join(this.root, 'chaincode', org.slug);
   }

@@ -126,6 +126,12 @@ export interface TopologySpec {
    * `PROPOSAL_TIME_WINDOW_SECONDS`.
    */
   readonly proposalTimeWindowSeconds: number;
+  /**
+   * The crypto profile InitConsortium records on chain: `international` (ES256, SHA-256, AES-256-GCM)
+   * or `sm` (SM2 with SM3, SM3, SM4-GCM). Content hashes, patient key types and the cipher of content
+   * at rest follow it; `MEDLEDGER_CRYPTO_PROFILE` overrides it ({@link topologySpecFromEnv}).
+   */
+  readonly cryptoProfile: 'international' | 'sm';
 }
 
 /** The MedLedger consortium (docs/architecture.md, the consortium). */
@@ -211,7 +217,17 @@ export const defaultTopologySpec: TopologySpec = {
     },
   },
   proposalTimeWindowSeconds: PROPOSAL_TIME_WINDOW_SECONDS,
+  cryptoProfile: 'international',
 };
+
+/** The default topology with the crypto profile of `MEDLEDGER_CRYPTO_PROFILE` when set. */
+export function topologySpecFromEnv(env: NodeJS.ProcessEnv = process.env): TopologySpec {
+  const raw = env.MEDLEDGER_CRYPTO_PROFILE;
+  if (raw === undefined || raw === '') return defaultTopologySpec;
+  if (raw !== 'international' && raw !== 'sm')
+    throw new Error(`MEDLEDGER_CRYPTO_PROFILE must be international or sm, got ${JSON.stringify(raw)}`);
+  return { ...defaultTopologySpec, cryptoProfile: raw };
+}
 
 /**
  * How the network is run, chosen when its state is first generated and recorded there (every later
@@ -312,6 +328,7 @@ export interface Topology {
   readonly chaincode: ChaincodeSpec;
   readonly ordering: OrderingSpec;
   readonly proposalTimeWindowSeconds: number;
+  readonly cryptoProfile: 'international' | 'sm';
 }
 
 export const DEFAULT_BASE_PORT = 17000;
@@ -468,6 +485,7 @@ export function resolveTopology(
     chaincode,
     ordering: spec.ordering,
     proposalTimeWindowSeconds: spec.proposalTimeWindowSeconds,
+    cryptoProfile: spec.cryptoProfile,
   };
 }
 

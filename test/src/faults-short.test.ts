@@ -38,7 +38,7 @@ describe('faults, bad input and leaks (short)', () => {
     assertSweep('Hospital1', await sweepGateway(info, 'Hospital1', canary, patientDid, false));
   });
 
-  it('when the runs are over, then no canary personal data is in any log, block file or state database outside the custodian private store', () => {
+  it('when the runs are over, then no canary personal data is in any log, block file or state database, the private store of the custodian included', () => {
     assertNoCanaryLeak(info);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
+import { signPatientPayload, type PatientPrivateJwk } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, type ApiClient, type ApiResponse } from './support/api';
 import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './support/fixtures';
@@ -33,7 +33,7 @@ function expectStatus(res: ApiResponse, status: number, what: string): void {
 
 interface Patient {
   did: string;
-  privateJwk: P256PrivateJwk;
+  privateJwk: PatientPrivateJwk;
   kid: string;
 }
 

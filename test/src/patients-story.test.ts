@@ -126,7 +126,12 @@ describe('patients in charge across hospitals, on the real consortium', () => {
     appAtH2 = await apiAs(info, 'Hospital2', did, { kind: 'patient' });
     ok(await h1.post('/v1/patients', registration), 201, 'register');
     ok(await h1.post('/v1/records', allergyRecord(allergy, did)), 201, 'allergy at Hospital1');
-    const condition = hypertensionCondition({ id: `cond-${run}`, patientRef: `story13-${run}` });
+    // A canary in the summary's content: the at-rest scan, which runs after every story, must not find it.
+    const condition = hypertensionCondition({
+      id: `cond-${run}`,
+      patientRef: `story13-${run}`,
+      display: `Canary-${run} Patientname`,
+    });
     ok(
       await h1.post('/v1/records', diagnosisRecord(diagnosis, did, condition)),
       201,

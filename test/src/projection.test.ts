@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
-import { signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
+import { signPatientPayload, type PatientPrivateJwk } from '@medledger/domain';
 import { searchsetErrors } from '@medledger/gateway/testing';
 import { SqliteDriver, projectionFile } from '@medledger/gateway/projection';
 import type { NetworkInfo } from '@medledger/network';
@@ -108,7 +108,7 @@ describe('the audit projection on the real consortium', () => {
   const recordId = `rec-pj-${run}`;
   const patientDid = `did:medledger:patient:pj-${run}`;
   const { key: keys, body: registration } = newPatientRegistration(patientDid);
-  const patient: { did: string; privateJwk: P256PrivateJwk; kid: string } = {
+  const patient: { did: string; privateJwk: PatientPrivateJwk; kid: string } = {
     did: patientDid,
     privateJwk: keys.privateJwk,
     kid: `${patientDid}#key-1`,

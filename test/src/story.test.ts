@@ -8,7 +8,7 @@ import {
   qualifiedName,
   signPatientPayload,
   transactions,
-  type P256PrivateJwk,
+  type PatientPrivateJwk,
   type TransactionName,
 } from '@medledger/domain';
 import { createR4Validator } from '@medledger/fhir';
@@ -26,6 +26,7 @@ import {
   hospital2TreatmentGrant,
   hypertensionCondition,
   newPatientRegistration,
+  storyPatientAlgorithm,
 } from './support/fixtures';
 import { chainHeight, readLedger } from './support/ledger';
 import { ensureNetwork, releaseNetwork } from './support/network';
@@ -101,7 +102,7 @@ async function projectedItems<T = Record<string, unknown>>(
 
 interface Patient {
   did: string;
-  privateJwk: P256PrivateJwk;
+  privateJwk: PatientPrivateJwk;
   kid: string;
 }
 
@@ -149,7 +150,8 @@ describe('the MedLedger story through the REST gateways', () => {
     info = await ensureNetwork();
     firstBlock = await chainHeight(info, 'Hospital2', 'hospital2-admin');
     const did = `did:medledger:patient:p-${run}`;
-    const { key: keys, body } = newPatientRegistration(did);
+    // On an sm ledger the patient holds an SM2 key: every grant, revocation and proof below is SM2SM3.
+    const { key: keys, body } = newPatientRegistration(did, 'Hospital1MSP', storyPatientAlgorithm());
     registration = body;
     patient = { did, privateJwk: keys.privateJwk, kid: `${did}#key-1` };
     h1Admin = await apiAs(info, 'Hospital1', ids.admin1);
@@ -184,6 +186,13 @@ describe('the MedLedger story through the REST gateways', () => {
     const did = await doctor1.get(`/v1/dids/${encodeURIComponent(patient.did)}`);
     expectStatus(did, 200, 'resolve patient DID');
     assert.equal((did.body as { id: string }).id, patient.did);
+    // The DID document registers the key type: EC/SM2 on an sm ledger, EC/P-256 otherwise.
+    const [method] = (did.body as { verificationMethod: { publicKeyJwk: { kty: string; crv: string } }[] })
+      .verificationMethod;
+    assert.deepEqual(
+      [method?.publicKeyJwk.kty, method?.publicKeyJwk.crv],
+      ['EC', storyPatientAlgorithm() === 'SM2SM3' ? 'SM2' : 'P-256'],
+    );
 
     const anchored = await doctor1.post(
       '/v1/records',

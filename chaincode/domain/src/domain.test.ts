@@ -18,7 +18,7 @@ import {
   isSafeKeyPart,
   keyPartProblem,
   orgSlugOf,
-  p256PublicJwkSchema,
+  patientPublicJwkSchema,
   parseChaincodeError,
   parseStaffDid,
   patientKeyOf,
@@ -29,6 +29,8 @@ import {
   staffDid,
   transactions,
   verifyCompactJws,
+  verifyDecodedJws,
+  type DecodedJws,
 } from './index';
 
 void describe('ids', () => {
@@ -132,6 +134,7 @@ void describe('transactions', () => {
   void it('when the registry is read, then every name is qualified by its contract', () => {
     assert.equal(qualifiedName('AnchorRecord'), 'record:AnchorRecord');
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
+    assert.equal(qualifiedName('RewrapDataKeys'), 'record:RewrapDataKeys');
     assert.equal(qualifiedName('SubmitClaim'), 'insurance:SubmitClaim');
     assert.equal(qualifiedName('ListPatientRecords'), 'listing:ListPatientRecords');
     assert.equal(qualifiedName('TraceLeak'), 'trace:TraceLeak');
@@ -140,7 +143,7 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('FreezeAccess'), 'freeze:FreezeAccess');
     assert.equal(qualifiedName('LinkIncidentEvents'), 'incident:LinkIncidentEvents');
     assert.equal(qualifiedName('CoSignBreakGlass'), 'access:CoSignBreakGlass');
-    assert.equal(Object.keys(transactions).length, 78);
+    assert.equal(Object.keys(transactions).length, 80);
   });
 });
 
@@ -239,17 +242,67 @@ void describe('sealed collections and endorsers', () => {
   });
 });
 
+/**
+ * GB/T 32918.5-2017 Annex A (the same example as GM/T 0003.5-2012 Annex A): the signature of the
+ * message "message digest" on the recommended curve by the standard's key, with the default
+ * distinguishing identifier 1234567812345678 that GM/T 0009 fixes and SM2SM3 uses.
+ */
+const GBT_32918_5_ANNEX_A = {
+  x: '09F9DF311E5421A150DD7D161E4BC5C672179FAD1833FC076BB08FF356F35020',
+  y: 'CCEA490CE26775A52DC6EA718CC1AA600AED05FBF35E084A6632F6072DA9AD13',
+  r: 'F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3',
+  s: 'B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA',
+};
+const annexJwk = {
+  kty: 'EC' as const,
+  crv: 'SM2' as const,
+  x: Buffer.from(GBT_32918_5_ANNEX_A.x, 'hex').toString('base64url'),
+  y: Buffer.from(GBT_32918_5_ANNEX_A.y, 'hex').toString('base64url'),
+};
+function annexSignature(alg: 'ES256' | 'SM2SM3', message = 'message digest'): DecodedJws {
+  return {
+    header: { alg, kid: 'did:medledger:patient:gbt32918#key-1' },
+    payload: {},
+    signingInput: message,
+    signature: Buffer.from(GBT_32918_5_ANNEX_A.r + GBT_32918_5_ANNEX_A.s, 'hex'),
+  };
+}
+
+void describe('SM2SM3 patient signatures', () => {
+  void it("when the standard's Annex A signature is verified as SM2SM3 with its key, then it verifies; as ES256, or over another message, then not", () => {
+    assert.equal(patientPublicJwkSchema.safeParse(annexJwk).success, true);
+    assert.equal(verifyDecodedJws(annexSignature('SM2SM3'), annexJwk), true);
+    assert.equal(verifyDecodedJws(annexSignature('ES256'), annexJwk), false);
+    assert.equal(verifyDecodedJws(annexSignature('SM2SM3', 'message digesT'), annexJwk), false);
+  });
+  void it('when an SM2 key signs, then the header says SM2SM3 and only that key verifies it; a P-256 key with the same coordinates never does', () => {
+    const { publicJwk, privateJwk } = generatePatientKey('SM2SM3');
+    assert.equal(publicJwk.crv, 'SM2');
+    const jws = signCompactJws({ hello: 'sm' }, privateJwk, 'did:medledger:patient:abcdefgh#key-1');
+    assert.equal(decodeCompactJws(jws).header.alg, 'SM2SM3');
+    assert.deepEqual(verifyCompactJws(jws, publicJwk).payload, { hello: 'sm' });
+    assert.throws(() => verifyCompactJws(jws, generatePatientKey('SM2SM3').publicJwk));
+    assert.throws(() => verifyCompactJws(jws, { ...publicJwk, crv: 'P-256' }));
+  });
+  void it('when a JWK names SM2 with a point off the SM2 curve (a P-256 point), then it is refused', () => {
+    const { publicJwk } = generatePatientKey('ES256');
+    assert.equal(patientPublicJwkSchema.safeParse({ ...publicJwk, crv: 'SM2' }).success, false);
+    assert.equal(patientPublicJwkSchema.safeParse({ ...annexJwk, crv: 'P-256' }).success, false);
+    assert.equal(patientPublicJwkSchema.safeParse({ ...annexJwk, crv: 'sm2' }).success, false);
+  });
+});
+
 void describe('patient public keys', () => {
   void it('when a JWK is a real P-256 key, then it is accepted; when its point is off the curve, then refused', () => {
     const { publicJwk } = generatePatientKey();
-    assert.equal(p256PublicJwkSchema.safeParse(publicJwk).success, true);
+    assert.equal(patientPublicJwkSchema.safeParse(publicJwk).success, true);
     const offCurve = {
       kty: 'EC',
       crv: 'P-256',
       x: Buffer.alloc(32, 1).toString('base64url'),
       y: Buffer.alloc(32, 2).toString('base64url'),
     };
-    assert.equal(p256PublicJwkSchema.safeParse(offCurve).success, false);
+    assert.equal(patientPublicJwkSchema.safeParse(offCurve).success, false);
   });
 });
 

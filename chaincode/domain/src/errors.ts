@@ -86,6 +86,11 @@ export const ErrorCode = {
    * `InstallStudySecret`). Retryable.
    */
   NOT_INITIALIZED: 'NOT_INITIALIZED',
+  /**
+   * The custodian's chaincode server holds no key-encryption key that opens a record's data key (its
+   * keyring file is missing or unreadable, or the key that wrapped it was retired): an operator's fix.
+   */
+  KEY_UNAVAILABLE: 'KEY_UNAVAILABLE',
 } as const;
 
 /** One of {@link ErrorCode}. */

@@ -100,6 +100,15 @@ export const events = {
     custodian: mspIdSchema,
     ...common,
   }),
+  /** A custodian's data keys re-wrapped under its active key-encryption key (counts and the key id only). */
+  DataKeysRewrapped: z.object({
+    custodian: mspIdSchema,
+    activeKeyId: z.string(),
+    rewrapped: z.number().int(),
+    unchanged: z.number().int(),
+    missing: z.number().int(),
+    ...common,
+  }),
   CoverageRegistered: z.object({ coverageId: z.string(), insurer: mspIdSchema, ...common }),
   CoverageChanged: z.object({
     coverageId: z.string(),

@@ -8,6 +8,7 @@ export * from './jws';
 export * from './patient-keys';
 export * from './keys';
 export * from './consortium';
+export * from './crypto-profile';
 export * from './events';
 export * from './schemas/common';
 export * from './schemas/identity';

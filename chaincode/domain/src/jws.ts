@@ -1,59 +1,66 @@
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  verify,
-} from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { algorithmOfCurve, generateKeyPair, parsePublicJwk, signBytes, verifyBytes } from '@medledger/crypto';
 import { z } from 'zod';
 import {
   base64urlOfBytes,
   jwkThumbprintInput,
   jwsSigningInput,
   patientPayload,
+  PATIENT_SIGNATURE_ALGORITHMS,
   type JwsHeader,
+  type PatientSignatureAlgorithm,
 } from './signed-payload';
 
-/** zod: a P-256 public key as a JWK (private parts rejected). */
-export const p256PublicJwkSchema = z
+const coordinateSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+/**
+ * zod: a patient's public key as a JWK (private parts rejected): `crv` `P-256` for ES256, or `SM2`
+ * (the recommended curve of GB/T 32918.5) for SM2SM3. The key type fixes the algorithm: a JWS is
+ * verified only under the algorithm of its key's curve.
+ */
+export const patientPublicJwkSchema = z
   .strictObject({
     kty: z.literal('EC'),
-    crv: z.literal('P-256'),
-    x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-    y: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    crv: z.enum(['P-256', 'SM2']),
+    x: coordinateSchema,
+    y: coordinateSchema,
   })
   // A point off the curve would register a patient whose signatures can never verify (or, with a
-  // weak verifier, invalid-curve tricks); OpenSSL refuses such a key, so use it as the check.
-  .refine(isP256Point, { error: 'not a point on P-256' });
+  // weak verifier, invite invalid-curve tricks).
+  .refine(isCurvePoint, { error: 'not a point on the named curve' });
 
-function isP256Point(jwk: { kty: string; crv: string; x: string; y: string }): boolean {
+function isCurvePoint(jwk: { kty: string; crv: string; x: string; y: string }): boolean {
   try {
-    createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' });
+    parsePublicJwk({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
     return true;
   } catch {
     return false;
   }
 }
-/** A P-256 public JWK. */
-export type P256PublicJwk = z.infer<typeof p256PublicJwkSchema>;
+/** A patient's public JWK (P-256 or SM2). */
+export type PatientPublicJwk = z.infer<typeof patientPublicJwkSchema>;
+
+/** The JWS algorithm a patient key signs and is verified with (its curve decides). */
+export function algorithmOfKey(jwk: { readonly crv: 'P-256' | 'SM2' }): PatientSignatureAlgorithm {
+  return algorithmOfCurve(jwk.crv);
+}
 
 /**
- * The RFC 7638 JWK thumbprint of a P-256 public key: base64url SHA-256 of the JSON of `crv`, `kty`,
+ * The RFC 7638 JWK thumbprint of a patient public key: base64url SHA-256 of the JSON of `crv`, `kty`,
  * `x` and `y` in that order without whitespace (exactly what canonical JSON of those four members is).
+ * SHA-256 for SM2 keys too: the thumbprint only names a key, and RFC 7638 fixes the hash with the name.
  * A patient's DID document keeps only the thumbprint of their recovery key, so the key itself stays
  * unknown until the patient uses it.
  */
-export function jwkThumbprint(jwk: P256PublicJwk): string {
+export function jwkThumbprint(jwk: PatientPublicJwk): string {
   return createHash('sha256').update(jwkThumbprintInput(jwk)).digest('base64url');
 }
 
 /** zod: an RFC 7638 SHA-256 JWK thumbprint (43 base64url characters). */
 export const jwkThumbprintSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
-/** A P-256 private JWK (has `d`). */
-export interface P256PrivateJwk extends P256PublicJwk {
+/** A patient's private JWK (has `d`). */
+export interface PatientPrivateJwk extends PatientPublicJwk {
   d: string;
 }
 
@@ -72,30 +79,32 @@ function fromB64url(part: string): Buffer {
   return Buffer.from(part, 'base64url');
 }
 
-/** Generates a P-256 key pair as JWKs (for tests, the patient app and the local network). */
-export function generatePatientKey(): { publicJwk: P256PublicJwk; privateJwk: P256PrivateJwk } {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = privateKey.export({ format: 'jwk' });
-  const { x, y, d } = jwk;
-  if (!x || !y || !d) throw new JwsError('key export failed');
-  return { publicJwk: { kty: 'EC', crv: 'P-256', x, y }, privateJwk: { kty: 'EC', crv: 'P-256', x, y, d } };
+/**
+ * Generates a patient key pair as JWKs (for tests, the patient app and the local network): P-256 for
+ * `ES256` (the default), the SM2 curve for `SM2SM3`.
+ */
+export function generatePatientKey(algorithm: PatientSignatureAlgorithm = 'ES256'): {
+  publicJwk: PatientPublicJwk;
+  privateJwk: PatientPrivateJwk;
+} {
+  const { publicJwk, privateJwk } = generateKeyPair(algorithm);
+  return { publicJwk: { ...publicJwk }, privateJwk: { ...privateJwk } };
 }
 
 /**
- * Signs `payload` as a compact JWS with ES256 (protected header `{alg:'ES256', kid}`). The payload is
- * serialized canonically, so equal payloads give equal signing inputs.
+ * Signs `payload` as a compact JWS with the algorithm of the key's curve (protected header
+ * `{alg, kid}`: ES256 for P-256, SM2SM3 for SM2 with the default distinguishing identifier of
+ * GM/T 0009). The payload is serialized canonically, so equal payloads give equal signing inputs.
  */
-export function signCompactJws(payload: object, privateJwk: P256PrivateJwk, kid: string): string {
-  const signingInput = jwsSigningInput({ alg: 'ES256', kid }, payload);
-  const key = createPrivateKey({ key: { ...privateJwk }, format: 'jwk' });
-  const signature = sign('sha256', Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' });
-  return `${signingInput}.${base64urlOfBytes(signature)}`;
+export function signCompactJws(payload: object, privateJwk: PatientPrivateJwk, kid: string): string {
+  const alg = algorithmOfKey(privateJwk);
+  const signingInput = jwsSigningInput({ alg, kid }, payload);
+  return `${signingInput}.${base64urlOfBytes(signBytes(alg, privateJwk, Buffer.from(signingInput)))}`;
 }
-
 /** The patient's signing key as a patient app holds it. */
 export interface PatientSigner {
   readonly patientDid: string;
-  readonly privateJwk: P256PrivateJwk;
+  readonly privateJwk: PatientPrivateJwk;
   /** The key id in the patient's DID document (its current key). */
   readonly kid: string;
 }
@@ -133,7 +142,7 @@ export const MAX_JWS_LENGTH = 8192;
 
 /**
  * Decodes a compact JWS without verifying it. Throws {@link JwsError} when it is malformed or its
- * header is not `{alg:'ES256', kid}` (any other `alg`, including `none`, is rejected).
+ * header is not `{alg, kid}` with `alg` ES256 or SM2SM3 (any other `alg`, including `none`, is rejected).
  */
 export function decodeCompactJws(jws: string): DecodedJws {
   if (jws.length > MAX_JWS_LENGTH) throw new JwsError('too long');
@@ -150,7 +159,7 @@ export function decodeCompactJws(jws: string): DecodedJws {
   }
   const parsed = z
     .strictObject({
-      alg: z.literal('ES256'),
+      alg: z.enum(PATIENT_SIGNATURE_ALGORITHMS),
       kid: z.string().min(1).max(256),
       typ: z.string().max(64).optional(),
     })
@@ -158,30 +167,25 @@ export function decodeCompactJws(jws: string): DecodedJws {
   if (!parsed.success) throw new JwsError('unsupported header');
   const signature = fromB64url(s);
   if (signature.length !== 64) throw new JwsError('bad signature length');
-  const result: JwsHeader = { alg: 'ES256', kid: parsed.data.kid };
+  const result: JwsHeader = { alg: parsed.data.alg, kid: parsed.data.kid };
   if (parsed.data.typ !== undefined) result.typ = parsed.data.typ;
   return { header: result, payload, signingInput: `${h}.${p}`, signature };
 }
 
-/** Verifies a decoded JWS against a P-256 public JWK. */
-export function verifyDecodedJws(decoded: DecodedJws, publicJwk: P256PublicJwk): boolean {
-  try {
-    const key = createPublicKey({ key: { ...publicJwk }, format: 'jwk' });
-    return verify(
-      'sha256',
-      Buffer.from(decoded.signingInput),
-      { key, dsaEncoding: 'ieee-p1363' },
-      decoded.signature,
-    );
-  } catch {
-    return false;
-  }
+/**
+ * Verifies a decoded JWS against a patient public JWK, under the header's algorithm only when it is
+ * the algorithm of the key's curve: a JWS claiming SM2SM3 never verifies against a P-256 key, nor
+ * ES256 against an SM2 key. Deterministic and randomness-free (the chaincode calls it on every peer).
+ */
+export function verifyDecodedJws(decoded: DecodedJws, publicJwk: PatientPublicJwk): boolean {
+  if (decoded.header.alg !== algorithmOfKey(publicJwk)) return false;
+  return verifyBytes(decoded.header.alg, publicJwk, Buffer.from(decoded.signingInput), decoded.signature);
 }
 
 /** Decodes and verifies a compact JWS; returns its header and payload or throws {@link JwsError}. */
 export function verifyCompactJws(
   jws: string,
-  publicJwk: P256PublicJwk,
+  publicJwk: PatientPublicJwk,
 ): { header: JwsHeader; payload: unknown } {
   const decoded = decodeCompactJws(jws);
   if (!verifyDecodedJws(decoded, publicJwk)) throw new JwsError('signature does not verify');

@@ -152,6 +152,11 @@ export const KeyFamily = {
   content: 'content',
   /** Private (custodian's implicit collection): the quality verdict of staged content. */
   verdict: 'verdict',
+  /**
+   * Private (custodian's implicit collection): a content's data key, wrapped by a key-encryption key
+   * held outside the ledger; purged with the content (crypto-shredding).
+   */
+  dataKey: 'data-key',
 } as const;
 
 /** A key family name. */

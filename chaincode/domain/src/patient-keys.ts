@@ -1,10 +1,10 @@
-import { jwkThumbprint, signPatientPayload, type P256PrivateJwk, type P256PublicJwk } from './jws';
+import { jwkThumbprint, signPatientPayload, type PatientPrivateJwk, type PatientPublicJwk } from './jws';
 import { firstPatientKeyId, keyRecoveryBody, recoveryKeyId, registrationBody } from './signed-payload';
 
 /** A P-256 key pair as JWKs. */
 export interface PatientKeyPair {
-  readonly publicJwk: P256PublicJwk;
-  readonly privateJwk: P256PrivateJwk;
+  readonly publicJwk: PatientPublicJwk;
+  readonly privateJwk: PatientPrivateJwk;
 }
 
 /** The clock of the caller (a patient app, a test), passed in: the chaincode loads this module too. */
@@ -22,10 +22,10 @@ export interface SigningClock {
 export function signPatientRegistration(
   patientDid: string,
   key: PatientKeyPair,
-  recoveryPublicJwk: P256PublicJwk,
+  recoveryPublicJwk: PatientPublicJwk,
   org: string,
   clock: SigningClock,
-): { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string } {
+): { patientDid: string; publicKeyJwk: PatientPublicJwk; proof: string } {
   const proof = signPatientPayload(
     registrationBody(org, jwkThumbprint(recoveryPublicJwk)),
     { patientDid, privateJwk: key.privateJwk, kid: firstPatientKeyId(patientDid) },
@@ -43,8 +43,8 @@ export function signPatientRegistration(
 export function signKeyRecovery(
   patientDid: string,
   recovery: PatientKeyPair,
-  newPublicJwk: P256PublicJwk,
-  nextRecoveryPublicJwk: P256PublicJwk,
+  newPublicJwk: PatientPublicJwk,
+  nextRecoveryPublicJwk: PatientPublicJwk,
   clock: SigningClock,
 ): string {
   return signPatientPayload(

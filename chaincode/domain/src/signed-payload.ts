@@ -25,14 +25,24 @@ export const SIGNED_PAYLOAD_TYPES = {
   erasureRequest: 'medledger.erasure.request',
 } as const;
 
+/**
+ * The JWS algorithms a patient key signs with, one per key type: `ES256` (ECDSA on P-256 with
+ * SHA-256, RFC 7518) and `SM2SM3` (SM2 with SM3 per GB/T 32918.2, the default distinguishing
+ * identifier of GM/T 0009). JOSE has no registered SM2 algorithm; `SM2SM3` names the signature and its
+ * digest as `ES256` does, and is what the consortium's crypto profile records.
+ */
+export const PATIENT_SIGNATURE_ALGORITHMS = ['ES256', 'SM2SM3'] as const;
+/** One of {@link PATIENT_SIGNATURE_ALGORITHMS}. */
+export type PatientSignatureAlgorithm = (typeof PATIENT_SIGNATURE_ALGORITHMS)[number];
+
 /** The protected header MedLedger accepts. */
 export interface JwsHeader {
-  alg: 'ES256';
+  alg: PatientSignatureAlgorithm;
   kid: string;
   typ?: string;
 }
 
-/** The four members of a P-256 public JWK, as every MedLedger key is written. */
+/** The four members of a patient's public JWK (P-256 or SM2), as every MedLedger key is written. */
 export interface P256PublicKeyMembers {
   readonly kty: string;
   readonly crv: string;
@@ -61,7 +71,7 @@ export function jwsSigningInput(header: JwsHeader, payload: object): string {
 }
 
 /**
- * The text whose SHA-256 is the RFC 7638 thumbprint of a P-256 key: the JSON of `crv`, `kty`, `x` and
+ * The text whose SHA-256 is the RFC 7638 thumbprint of a patient key: the JSON of `crv`, `kty`, `x` and
  * `y` in that order without whitespace, which is exactly canonical JSON of those four members.
  */
 export function jwkThumbprintInput(jwk: P256PublicKeyMembers): string {

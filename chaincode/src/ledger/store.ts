@@ -90,6 +90,13 @@ import {
   type Study,
   type Suspension,
 } from '@medledger/domain';
+import {
+  CryptoInputError,
+  parseSealedContent,
+  parseWrappedDataKey,
+  type EncryptedRecord,
+  type WrappedDataKey,
+} from '@medledger/crypto';
 import type { Context } from 'fabric-contract-api';
 import type { ChaincodeStub, Iterators } from 'fabric-shim';
 import { z } from 'zod';
@@ -128,6 +135,10 @@ const ID_BOOKMARK = /^[0-9a-f]{64}$/;
 /** Most entries read from one collection by one scan. */
 const MAX_SCAN = 1000;
 
+/** The two keys a version's wrapped data key alternates between (see `#dataKeyKey`). */
+export type DataKeySlot = 0 | 1;
+const DATA_KEY_SLOTS: readonly DataKeySlot[] = [0, 1];
+
 /** The review count of a break-glass case (sealed). */
 const reviewCountSchema = z.object({ count: z.number().int().min(0) });
 
@@ -154,6 +165,17 @@ function parseJson<S extends z.ZodType>(bytes: Uint8Array, schema: S): z.output<
   const parsed = schema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8')));
   if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
   return parsed.data;
+}
+
+/** A stored part of encrypted content (sealed content or wrapped key); `[STATE_INVALID]` when malformed. */
+function parseEnvelopePart<T>(bytes: Uint8Array, parse: (value: unknown) => T): T {
+  try {
+    return parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  } catch (err) {
+    if (err instanceof CryptoInputError || err instanceof SyntaxError)
+      return fail(ErrorCode.STATE_INVALID, 'stored content does not match its schema');
+    throw err;
+  }
 }
 
 /**
@@ -1213,19 +1235,120 @@ export class Ledger {
     return this.#keyed(mspId, `verdict\u0000${recordId}\u0000${versionPart(version)}`);
   }
 
-  /** Writes the content envelope bytes and the staged verdict to the custodian's implicit collection. */
-  async stageContent(mspId: string, verdict: StagedVerdict, envelope: Buffer): Promise<void> {
+  /**
+   * The key of a version's wrapped data key in one of two slots. A re-wrap writes the other slot and
+   * purges this one: overwriting in place would leave the value wrapped under the retired KEK in the
+   * peer's private data store (Fabric keeps every committed private write until it is purged), where
+   * a copy of the disk and the retired KEK would still open the content. Slot 0 is the key staging
+   * always used, so ledgers staged before slots read as they are.
+   */
+  #dataKeyKey(recordId: string, version: number, slot: DataKeySlot = 0): string {
+    const parts = [recordId, versionPart(version)];
+    return this.#key(KeyFamily.dataKey, slot === 0 ? parts : [...parts, '1']);
+  }
+
+  /**
+   * Writes the sealed content, its wrapped data key (under keys of their own, so erasure can destroy
+   * the key) and the staged verdict to the custodian's implicit collection.
+   */
+  async stageContent(mspId: string, verdict: StagedVerdict, sealed: EncryptedRecord): Promise<void> {
     const collection = implicitCollection(mspId);
     await this.#stub.putPrivateData(
       collection,
       this.#contentKey(verdict.recordId, verdict.version),
-      envelope,
+      canonicalBytes(sealed.content),
+    );
+    await this.#stub.putPrivateData(
+      collection,
+      this.#dataKeyKey(verdict.recordId, verdict.version),
+      canonicalBytes(sealed.wrappedKey),
     );
     await this.#stub.putPrivateData(
       collection,
       this.#verdictKey(verdict.recordId, verdict.version),
       canonicalBytes(stagedVerdictSchema.parse(verdict)),
     );
+  }
+
+  /**
+   * A version's wrapped data key from the custodian's implicit collection and the slot it is in, or
+   * undefined (erased, never staged). Point reads of both slots (a transaction that writes may not
+   * range-scan private data).
+   */
+  async getWrappedDataKey(
+    mspId: string,
+    recordId: string,
+    version: number,
+  ): Promise<{ wrapped: WrappedDataKey; slot: DataKeySlot } | undefined> {
+    for (const slot of DATA_KEY_SLOTS) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.#stub.getPrivateData(
+          implicitCollection(mspId),
+          this.#dataKeyKey(recordId, version, slot),
+        );
+      } catch {
+        return fail(ErrorCode.CONTENT_UNAVAILABLE, `${recordId} not on this peer`);
+      }
+      if (bytes.length > 0) return { wrapped: parseEnvelopePart(bytes, parseWrappedDataKey), slot };
+    }
+    return undefined;
+  }
+
+  /**
+   * Key rotation of one version (the content is not touched): writes the re-wrapped data key to the
+   * slot `from` is not, and purges `from`, so the key wrapped under the retired KEK leaves the peer's
+   * private data store too.
+   */
+  async moveWrappedDataKey(
+    mspId: string,
+    recordId: string,
+    version: number,
+    from: DataKeySlot,
+    wrapped: WrappedDataKey,
+  ): Promise<void> {
+    const collection = implicitCollection(mspId);
+    await this.#stub.putPrivateData(
+      collection,
+      this.#dataKeyKey(recordId, version, from === 0 ? 1 : 0),
+      canonicalBytes(wrapped),
+    );
+    await this.#stub.purgePrivateData(collection, this.#dataKeyKey(recordId, version, from));
+  }
+
+  /**
+   * A page of the wrapped data keys of the custodian's implicit collection, in key order from
+   * `after` (exclusive; `''` from the start). Evaluate-only: a transaction that writes may not
+   * range-scan private data. `[CONTENT_UNAVAILABLE]` on a peer of another org.
+   */
+  async wrappedDataKeys(
+    mspId: string,
+    after: { recordId: string; version: number } | undefined,
+    limit: number,
+  ): Promise<{ recordId: string; version: number; wrapped: WrappedDataKey }[]> {
+    const prefix = this.#key(KeyFamily.dataKey, []);
+    // Past both slots of `after` (slot 1's key extends slot 0's).
+    const start = after ? `${this.#dataKeyKey(after.recordId, after.version, 1)}\u0000` : prefix;
+    let kvs: Iterators.KV[];
+    try {
+      // Resolves to `{ iterator }` like every private range query (see #sealedScan).
+      const result = (await this.#stub.getPrivateDataByRange(
+        implicitCollection(mspId),
+        start,
+        `${prefix}\u{10FFFF}`,
+      )) as Iterators.StateQueryIterator | { iterator: Iterators.StateQueryIterator };
+      kvs = await drain('iterator' in result ? result.iterator : result, limit);
+    } catch {
+      return fail(ErrorCode.CONTENT_UNAVAILABLE, `data keys not on this peer`);
+    }
+    return kvs.map((kv) => {
+      const [recordId = '', version = ''] = this.#stub.splitCompositeKey(kv.key).attributes;
+      return {
+        recordId,
+        version: Number(version),
+        wrapped: parseEnvelopePart(kv.value, parseWrappedDataKey),
+      };
+    });
   }
 
   /** Hex hashes of the staged content and verdict (readable on every peer), '' when absent. */
@@ -1246,24 +1369,28 @@ export class Ledger {
   }
 
   /**
-   * The content envelope bytes from the custodian's collection; `[CONTENT_UNAVAILABLE]` on a peer of
-   * another org or when erased.
+   * The sealed content and wrapped data key of a version from the custodian's implicit collection;
+   * `[CONTENT_UNAVAILABLE]` on a peer of another org or when erased, `[STATE_INVALID]` when malformed.
    */
-  async readContent(mspId: string, recordId: string, version: number): Promise<Buffer> {
-    let bytes: Uint8Array;
+  async readContent(mspId: string, recordId: string, version: number): Promise<EncryptedRecord> {
+    const collection = implicitCollection(mspId);
+    let content: Uint8Array;
     try {
-      bytes = await this.#stub.getPrivateData(implicitCollection(mspId), this.#contentKey(recordId, version));
+      content = await this.#stub.getPrivateData(collection, this.#contentKey(recordId, version));
     } catch {
       return fail(ErrorCode.CONTENT_UNAVAILABLE, `${recordId} not on this peer`);
     }
-    if (bytes.length === 0) fail(ErrorCode.CONTENT_UNAVAILABLE, recordId);
-    return Buffer.from(bytes);
+    const wrapped = await this.getWrappedDataKey(mspId, recordId, version);
+    if (content.length === 0 || wrapped === undefined) return fail(ErrorCode.CONTENT_UNAVAILABLE, recordId);
+    return { content: parseEnvelopePart(content, parseSealedContent), wrappedKey: wrapped.wrapped };
   }
 
-  /** Purges the content and verdict of a version from the custodian's collection. */
+  /** Purges the content, its data key (crypto-shredding) and the verdict of a version. */
   async purgeContent(mspId: string, recordId: string, version: number): Promise<void> {
     const collection = implicitCollection(mspId);
     await this.#stub.purgePrivateData(collection, this.#contentKey(recordId, version));
+    for (const slot of DATA_KEY_SLOTS)
+      await this.#stub.purgePrivateData(collection, this.#dataKeyKey(recordId, version, slot));
     await this.#stub.purgePrivateData(collection, this.#verdictKey(recordId, version));
   }
 

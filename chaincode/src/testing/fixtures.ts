@@ -1,7 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import type { AccessDecision, ConsentState, DataUseReceipt, RecordAnchor } from '@medledger/domain';
+import type {
+  AccessDecision,
+  ConsentState,
+  DataUseReceipt,
+  PatientPublicJwk,
+  PatientRecord,
+  RecordAnchor,
+} from '@medledger/domain';
 import type { FakeSigner } from './fake-identity';
-import { daysFromNow, patientJws, registerStaff, uid, type Harness, type TestPatient } from './harness';
+import {
+  daysFromNow,
+  patientJws,
+  registerStaff,
+  uid,
+  type Harness,
+  type KeyPair,
+  type TestPatient,
+} from './harness';
 
 /** A Condition with an ICD-11 code (synthetic, no real person). */
 export function condition(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -165,4 +180,47 @@ export async function anchor(
     { transient: { subject: { patientDid: patient.did } } },
   );
   return { anchor: result, envelope };
+}
+
+/** A patient's grant to Hospital2 of diagnosis and lab data for treatment, for 30 days (overridable). */
+export function consentGrantBody(h: Harness, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    typ: 'medledger.consent.grant',
+    grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+    categories: ['diagnosis', 'lab'],
+    maxLevel: 3,
+    purpose: 'treatment',
+    periodStart: daysFromNow(h, -1),
+    periodEnd: daysFromNow(h, 30),
+    ...extra,
+  };
+}
+
+/** Relays a signed grant (GrantConsent, the JWS in the transient map). */
+export function relayConsentGrant(h: Harness, relay: FakeSigner, jws: string) {
+  return h.submit<ConsentState>(relay, 'consent:GrantConsent', {}, { transient: { consent: { jws } } });
+}
+
+/**
+ * Rotates the patient's key to `next` (signed by the current key, relayed by `relay`); returns the
+ * ledger's record and the patient as they now sign.
+ */
+export async function rotatePatientKey(
+  h: Harness,
+  relay: FakeSigner,
+  patient: TestPatient,
+  next: KeyPair,
+): Promise<{ result: PatientRecord; rotated: TestPatient }> {
+  const newPublicKeyJwk: PatientPublicJwk = next.publicJwk;
+  const { result } = await h.submit<PatientRecord>(
+    relay,
+    'identity:RotatePatientKey',
+    {},
+    {
+      transient: {
+        rotation: { jws: patientJws(h, patient, { typ: 'medledger.key.rotate', newPublicKeyJwk }) },
+      },
+    },
+  );
+  return { result, rotated: { ...patient, ...next, keyNumber: patient.keyNumber + 1 } };
 }

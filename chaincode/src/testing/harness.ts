@@ -13,15 +13,17 @@ import {
   signPatientPayload,
   signPatientRegistration,
   transactions,
-  type P256PrivateJwk,
-  type P256PublicJwk,
+  type PatientPrivateJwk,
+  type PatientPublicJwk,
+  type PatientSignatureAlgorithm,
   type TransactionName,
 } from '@medledger/domain';
 import type { Context, Contract } from 'fabric-contract-api';
 import type { Clock } from '../custodian-clock';
-import { AccessContract, contracts, ListingContract, SummaryContract } from '../index';
+import { AccessContract, contracts, ListingContract, RecordContract, SummaryContract } from '../index';
 import type { FakeSigner } from './fake-identity';
 import { MemoryLedger, type Committed, type TransientValue } from './memory-ledger';
+import { sharedTestKeyrings, type TestKeyrings } from './test-keyrings';
 
 /** The orgs of the test consortium. */
 export const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'] as const;
@@ -33,18 +35,23 @@ export function uid(prefix = 'id'): string {
   return `${prefix}-${randomBytes(6).toString('hex')}`;
 }
 
-/** A P-256 key pair as JWKs. */
+/** A patient key pair (P-256 or SM2) as JWKs. */
 export interface KeyPair {
-  publicJwk: P256PublicJwk;
-  privateJwk: P256PrivateJwk;
+  publicJwk: PatientPublicJwk;
+  privateJwk: PatientPrivateJwk;
 }
 
-/** A fresh patient DID, key pair, and the recovery key pair the patient keeps offline. */
-export function newPatient(): KeyPair & { did: string; recovery: KeyPair } {
+/**
+ * A fresh patient DID, key pair, and the recovery key pair the patient keeps offline, both for
+ * `algorithm` (ES256 by default).
+ */
+export function newPatient(
+  algorithm: PatientSignatureAlgorithm = 'ES256',
+): KeyPair & { did: string; recovery: KeyPair } {
   return {
     did: `did:medledger:patient:${randomBytes(9).toString('base64url')}`,
-    ...generatePatientKey(),
-    recovery: generatePatientKey(),
+    ...generatePatientKey(algorithm),
+    recovery: generatePatientKey(algorithm),
   };
 }
 
@@ -73,21 +80,37 @@ export class Harness {
   #callTimeMs = 0;
   #ready: Promise<void> | undefined;
 
+  readonly keyrings: TestKeyrings;
+  readonly #cryptoProfile: 'international' | 'sm' | undefined;
+
   constructor(
     ledger?: MemoryLedger,
-    options: { custodianClock?: Clock; bootstrap?: boolean; orgs?: readonly string[] } = {},
+    options: {
+      custodianClock?: Clock;
+      bootstrap?: boolean;
+      /** The chaincode servers' keyring files (shared by default, so a cloned ledger's harness reads the same). */
+      keyrings?: TestKeyrings;
+      /** The profile InitConsortium records (none given: the chaincode's default). */
+      cryptoProfile?: 'international' | 'sm';
+      orgs?: readonly string[];
+    } = {},
   ) {
     this.ledger = ledger ?? new MemoryLedger({ orgs: options.orgs ?? ORGS });
+    this.keyrings = options.keyrings ?? sharedTestKeyrings;
+    this.#cryptoProfile = options.cryptoProfile;
     const clock = options.custodianClock ?? (() => this.#callTimeMs);
+    const keyrings = this.keyrings.source;
     for (const C of contracts) {
       const instance =
         C === AccessContract
-          ? new AccessContract(clock)
-          : C === ListingContract
-            ? new ListingContract(clock)
-            : C === SummaryContract
-              ? new SummaryContract(clock)
-              : new C();
+          ? new AccessContract(clock, keyrings)
+          : C === RecordContract
+            ? new RecordContract(keyrings)
+            : C === ListingContract
+              ? new ListingContract(clock)
+              : C === SummaryContract
+                ? new SummaryContract(clock, keyrings)
+                : new C();
       this.#contracts.set(instance.getName(), instance);
     }
     // A cloned ledger was deployed already.
@@ -102,7 +125,8 @@ export class Harness {
 
   async #bootstrap(): Promise<void> {
     const orgs = [...this.ledger.orgs];
-    await this.#call('submit', orgAdmin(orgs[0] ?? ''), 'consortium:InitConsortium', { orgs }, {});
+    const init = this.#cryptoProfile === undefined ? { orgs } : { orgs, cryptoProfile: this.#cryptoProfile };
+    await this.#call('submit', orgAdmin(orgs[0] ?? ''), 'consortium:InitConsortium', init, {});
     for (const org of orgs) {
       await this.#call(
         'submit',
@@ -284,16 +308,20 @@ export function registrationInput(
   h: Harness,
   patient: KeyPair & { did: string; recovery: KeyPair },
   org: string,
-): { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string } {
+): { patientDid: string; publicKeyJwk: PatientPublicJwk; proof: string } {
   return signPatientRegistration(patient.did, patient, patient.recovery.publicJwk, org, {
     nowMs: h.ledger.now.getTime(),
   });
 }
 
-/** Registers a fresh patient through a hospital nurse (registered on the fly). */
-export async function registerPatient(h: Harness, mspId = 'Hospital1MSP'): Promise<TestPatient> {
+/** Registers a fresh patient (keys for `algorithm`) through a hospital nurse (registered on the fly). */
+export async function registerPatient(
+  h: Harness,
+  mspId = 'Hospital1MSP',
+  algorithm: PatientSignatureAlgorithm = 'ES256',
+): Promise<TestPatient> {
   const nurse = await registerStaff(h, mspId, 'nurse');
-  const p = newPatient();
+  const p = newPatient(algorithm);
   await h.submit(
     nurse,
     'identity:RegisterPatient',
@@ -308,7 +336,7 @@ export function patientJws(
   h: Harness,
   patient: TestPatient,
   body: Record<string, unknown>,
-  options: { key?: P256PrivateJwk; kid?: string; expInSeconds?: number } = {},
+  options: { key?: PatientPrivateJwk; kid?: string; expInSeconds?: number } = {},
 ): string {
   return signPatientPayload(
     body,

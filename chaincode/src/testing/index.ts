@@ -7,3 +7,4 @@ export * from './fake-identity';
 export * from './fixtures';
 export * from './harness';
 export * from './memory-ledger';
+export * from './test-keyrings';

@@ -129,7 +129,8 @@ function sha256(data: Uint8Array | string): Buffer {
  * Private data as Fabric v3 does it: each collection has member orgs; a peer of a non-member org holds
  * only the hashes, so reading a value that exists fails there ("private data matching public hash
  * version is not available") while a missing key reads empty; `getPrivateDataHash` works everywhere;
- * `memberOnlyRead`/`memberOnlyWrite` check the transaction's CREATOR; purge; a range scan of private
+ * `memberOnlyRead`/`memberOnlyWrite` check the transaction's CREATOR; purge, which alone removes a key's
+ * earlier values from a member peer's private data store (see `storedView`); a range scan of private
  * data and a write never share a transaction (the peer's simulator refuses a write after such a scan,
  * and such a scan after a write: private range reads cannot be checked for phantoms at validation).
  *
@@ -146,6 +147,12 @@ export class MemoryLedger {
   readonly #privateHashes = new Map<string, Map<string, Buffer>>();
   readonly #sbe = new Map<string, Buffer>();
   readonly #history = new Map<string, HistoryEntry[]>();
+  /**
+   * Every committed value of each private key, as a member peer's private data store keeps the
+   * private write sets of its blocks: an overwrite or a delete leaves the old values there, only a
+   * purge removes them (Fabric 2.5+ `PurgePrivateData` removes the key's historical versions).
+   */
+  readonly #privateRetained = new Map<string, Map<string, Buffer[]>>();
   readonly #collections = new Map<string, CollectionRule>();
   readonly #minOrgs: number;
   /** Issues every signer a real certificate; shared with clones so a signer keeps its certificate. */
@@ -218,6 +225,14 @@ export class MemoryLedger {
    * evaluator. What a curious org could search its peer's files for.
    */
   orgView(mspId: string): string[] {
+    return [...this.storedView(mspId), ...(this.#seen.get(mspId) ?? [])];
+  }
+
+  /**
+   * What an org's peers keep on disk, as text: {@link MemoryLedger.orgView} without the proposals'
+   * transient values, which a peer keeps in memory only. What a stolen copy of a peer's disk holds.
+   */
+  storedView(mspId: string): string[] {
     const out: string[] = [];
     for (const b of this.blocks) {
       out.push(b.creator, ...b.args, b.response, b.event?.payload.toString('utf8') ?? '');
@@ -228,7 +243,10 @@ export class MemoryLedger {
       if (!this.#collections.get(name)?.members.includes(mspId)) continue;
       for (const [k, v] of values) out.push(k, v.toString('utf8'));
     }
-    out.push(...(this.#seen.get(mspId) ?? []));
+    for (const [name, retained] of this.#privateRetained) {
+      if (!this.#collections.get(name)?.members.includes(mspId)) continue;
+      for (const [k, vs] of retained) out.push(k, ...vs.map((v) => v.toString('utf8')));
+    }
     return out;
   }
 
@@ -244,6 +262,8 @@ export class MemoryLedger {
     for (const [k, v] of this.#state) copy.#state.set(k, v);
     for (const [c, m] of this.#private) copy.#private.set(c, new Map(m));
     for (const [c, m] of this.#privateHashes) copy.#privateHashes.set(c, new Map(m));
+    for (const [c, m] of this.#privateRetained)
+      copy.#privateRetained.set(c, new Map([...m].map(([k, vs]) => [k, [...vs]])));
     for (const [k, v] of this.#sbe) copy.#sbe.set(k, v);
     for (const [k, v] of this.#history) copy.#history.set(k, [...v]);
     copy.#txCounter = this.#txCounter;
@@ -339,6 +359,7 @@ export class MemoryLedger {
     for (const [collection, writes] of sim.privateWrites) {
       const values = this.#private.get(collection) ?? new Map<string, Buffer>();
       const hashes = this.#privateHashes.get(collection) ?? new Map<string, Buffer>();
+      const retained = this.#privateRetained.get(collection) ?? new Map<string, Buffer[]>();
       for (const [key, value] of writes) {
         if (value === null) {
           values.delete(key);
@@ -346,15 +367,18 @@ export class MemoryLedger {
         } else {
           values.set(key, value);
           hashes.set(key, sha256(value));
+          retained.set(key, [...(retained.get(key) ?? []), value]);
         }
       }
       this.#private.set(collection, values);
       this.#privateHashes.set(collection, hashes);
+      this.#privateRetained.set(collection, retained);
     }
     for (const [collection, keys] of sim.purges) {
       for (const key of keys) {
         this.#private.get(collection)?.delete(key);
         this.#privateHashes.get(collection)?.delete(key);
+        this.#privateRetained.get(collection)?.delete(key);
       }
     }
   }

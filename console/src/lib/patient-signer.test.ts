@@ -18,8 +18,8 @@ import {
   type ConsentState,
   type PatientPreferences,
   type PatientRecord,
-  type P256PrivateJwk,
-  type P256PublicJwk,
+  type PatientPrivateJwk,
+  type PatientPublicJwk,
 } from '@medledger/domain';
 import { signPatientProof } from '@medledger/gateway/auth';
 
@@ -48,7 +48,7 @@ const payloadOf = (jws: string): Record<string, unknown> =>
   decodeCompactJws(jws).payload as Record<string, unknown>;
 
 /** The same private key in both worlds: a JWK for Node's signer, a WebCrypto key for the browser's. */
-async function twinKey(): Promise<{ jwk: P256PrivateJwk; key: CryptoKey; publicJwk: P256PublicJwk }> {
+async function twinKey(): Promise<{ jwk: PatientPrivateJwk; key: CryptoKey; publicJwk: PatientPublicJwk }> {
   const { privateJwk, publicJwk } = generatePatientKey();
   const { privateKey } = await importPrivateJwk(privateJwk);
   return { jwk: privateJwk, key: privateKey, publicJwk };

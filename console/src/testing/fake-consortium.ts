@@ -35,7 +35,7 @@ import {
   type Consent,
   type ConsentState,
   type DidDocument,
-  type P256PublicJwk,
+  type PatientPublicJwk,
   type PatientRecord,
   type RecordAnchor,
 } from '@medledger/domain';
@@ -55,7 +55,7 @@ export interface StaffMember {
 
 interface Patient {
   readonly did: string;
-  keys: { kid: string; jwk: P256PublicJwk }[];
+  keys: { kid: string; jwk: PatientPublicJwk }[];
   /** The thumbprint of the recovery key the patient keeps offline (null: none registered). */
   recoveryKeyThumbprint: string | null;
   registeredBy: string;
@@ -188,7 +188,7 @@ export class FakeConsortium {
       'verify',
     ]);
     const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
-    const jwk = { kty, crv, x, y } as P256PublicJwk;
+    const jwk = { kty, crv, x, y } as PatientPublicJwk;
     this.patients.set(did, {
       did,
       keys: [{ kid: `${did}#key-1`, jwk }],
@@ -349,6 +349,7 @@ export class FakeConsortium {
         matches: computed === v.contentHash,
         anchoredHash: v.contentHash,
         computedHash: computed,
+        hashAlgorithm: 'SHA-256',
       };
     };
     h['record:ReviewRecordQuality'] = (i) => {
@@ -384,7 +385,7 @@ export class FakeConsortium {
 
   #register(
     mspId: string,
-    request: { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string },
+    request: { patientDid: string; publicKeyJwk: PatientPublicJwk; proof: string },
   ): PatientRecord {
     const did = request.patientDid;
     const jwk = request.publicKeyJwk;
@@ -521,6 +522,7 @@ export class FakeConsortium {
       recordId: input['recordId'],
       version: input['version'],
       contentHash: sha256Hex(content),
+      hashAlgorithm: 'SHA-256',
       qualityStatus: future ? 'needs_review' : 'accepted',
       reasons: future ? ['FUTURE_DATE'] : [],
     };
@@ -547,6 +549,7 @@ export class FakeConsortium {
       level: input['level'],
       fhirResourceType: input['fhirResourceType'],
       contentHash: String(input['contentHash']),
+      hashAlgorithm: input['hashAlgorithm'] ?? 'SHA-256',
       previousHash: (input['previousHash'] as string | null) ?? null,
       authorDid: staffDid(mspId, author?.enrollmentId ?? 'unknown'),
       txId: id,

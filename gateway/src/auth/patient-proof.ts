@@ -1,7 +1,7 @@
 /**
  * Proof of possession of a patient's key (issue 5: the access log is "authenticated by the patient's
- * key"). Besides their token, the patient sends a short-lived compact JWS (ES256) signed with the
- * current key of their DID document, in the `Medledger-Patient-Proof` header, over
+ * key"). Besides their token, the patient sends a short-lived compact JWS (ES256, or SM2SM3 for an
+ * SM2 key) signed with the current key of their DID document, in the `Medledger-Patient-Proof` header, over
  * `{ typ: 'medledger.access-log.read', patientDid, aud: <gateway MSP ID>, nonce, iat, exp }`.
  * The gateway resolves the DID document through the ledger, checks the key id, the signature, the
  * audience, the time window and the DID, and refuses a nonce it has already seen (kept on disk until the
@@ -12,14 +12,14 @@ import {
   accessLogReadPayloadSchema,
   decodeCompactJws,
   JwsError,
-  p256PublicJwkSchema,
+  patientPublicJwkSchema,
   signPatientPayload,
   SIGNED_PAYLOAD_TYPES,
   verifyDecodedJws,
   type AccessLogReadPayload,
   type DecodedJws,
   type DidDocument,
-  type P256PrivateJwk,
+  type PatientPrivateJwk,
 } from '@medledger/domain';
 
 import { AppError, GatewayErrorCode } from '../errors';
@@ -110,7 +110,7 @@ export async function verifyPatientProof(check: PatientProofCheck): Promise<Acce
   const keyId = doc.medledger.currentKeyId;
   const method = doc.verificationMethod.find((m) => m.id === keyId);
   if (!method || decoded.header.kid !== method.id) throw invalid('proof kid is not the current key');
-  const key = p256PublicJwkSchema.safeParse(method.publicKeyJwk);
+  const key = patientPublicJwkSchema.safeParse(method.publicKeyJwk);
   if (!key.success || !verifyDecodedJws(decoded, key.data)) throw invalid('proof signature');
   if (!check.nonces.use(`${payload.patientDid}\n${payload.nonce}`, payload.exp * 1000, nowMs)) {
     throw invalid('proof nonce replayed');
@@ -123,7 +123,7 @@ export async function verifyPatientProof(check: PatientProofCheck): Promise<Acce
  * `kid` the current key id of the patient's DID document. Fields of `over` replace the defaults.
  */
 export function signPatientProof(
-  privateJwk: P256PrivateJwk,
+  privateJwk: PatientPrivateJwk,
   kid: string,
   claims: { patientDid: string; aud: string; ttlSeconds?: number; nowMs?: number },
   over: Partial<AccessLogReadPayload> = {},

@@ -16,7 +16,7 @@ import {
   summaryReadPayloadSchema,
   registerPatientPayload,
   verifyCompactJws,
-  type P256PublicJwk,
+  type PatientPublicJwk,
 } from '@medledger/domain';
 
 import { after, describe, it } from '../testing/node-test';
@@ -25,8 +25,8 @@ const SCRIPT = join(__dirname, 'patient-sign.js');
 const dir = mkdtempSync(join(tmpdir(), 'patient-sign-'));
 const run = (...args: string[]): string =>
   execFileSync(process.execPath, [SCRIPT, ...args], { encoding: 'utf8' });
-const newKey = (name: string): P256PublicJwk =>
-  JSON.parse(run('--new-key', join(dir, name))) as P256PublicJwk;
+const newKey = (name: string): PatientPublicJwk =>
+  JSON.parse(run('--new-key', join(dir, name))) as PatientPublicJwk;
 const did = 'did:medledger:patient:cli-test-0001';
 
 describe("patient-sign: what a patient's app signs", () => {
@@ -128,11 +128,38 @@ describe("patient-sign: what a patient's app signs", () => {
   });
 });
 
+describe('patient-sign: SM2 keys', () => {
+  const smDir = mkdtempSync(join(tmpdir(), 'patient-sign-sm2-'));
+  after(() => {
+    rmSync(smDir, { recursive: true, force: true });
+  });
+
+  it('when a key is made with --alg sm2, then it is an EC/SM2 JWK and the grant it signs says SM2SM3 and verifies with it; --alg rsa is a usage error', () => {
+    const key = JSON.parse(run('--new-key', join(smDir, 'sm2.jwk.json'), '--alg', 'sm2')) as PatientPublicJwk;
+    assert.deepEqual([key.kty, key.crv], ['EC', 'SM2']);
+    const out = JSON.parse(
+      run('--key', join(smDir, 'sm2.jwk.json'), '--did', did, '--grantee-org', 'Hospital2MSP'),
+    ) as { jws: string };
+    const { header, payload } = verifyCompactJws(out.jws, key);
+    assert.equal(header.alg, 'SM2SM3');
+    assert.equal(consentGrantPayloadSchema.parse(payload).patientDid, did);
+    assert.throws(
+      () =>
+        execFileSync(process.execPath, [SCRIPT, '--new-key', join(smDir, 'rsa.jwk.json'), '--alg', 'rsa'], {
+          encoding: 'utf8',
+          stdio: 'pipe',
+        }),
+      (err: { status?: number; stderr?: string }) =>
+        err.status === 2 && /--alg takes es256 or sm2/.test(err.stderr ?? ''),
+    );
+  });
+});
+
 describe('patient-sign: requests relayed through one org', () => {
   it('when a summary, listing or erasure request is signed, then each is addressed to the relaying org, names the patient and lives 120 s', () => {
     // Its own folder: the suite above removes `dir` when it ends.
     const keyFile = join(mkdtempSync(join(tmpdir(), 'patient-requests-')), 'requests.jwk.json');
-    const key = JSON.parse(run('--new-key', keyFile)) as P256PublicJwk;
+    const key = JSON.parse(run('--new-key', keyFile)) as PatientPublicJwk;
     const common = ['--aud', 'Hospital2MSP', '--key', keyFile, '--did', did];
     const summary = verifyCompactJws(run('--summary-request', ...common).trim(), key).payload;
     const listing = verifyCompactJws(run('--records-request', ...common).trim(), key).payload;

@@ -1,6 +1,7 @@
 /**
- * What a patient's app signs, from the command line. The patient's P-256 keys stay on the patient's
- * device; the app sends only public keys and compact JWS, which the gateway relays and the chaincode
+ * What a patient's app signs, from the command line. The patient's keys (P-256 for ES256, or SM2 for
+ * SM2SM3 with `--new-key FILE --alg sm2`; every later mode signs with the algorithm of the key it is
+ * given) stay on the patient's device; the app sends only public keys and compact JWS, which the gateway relays and the chaincode
  * verifies against the patient's DID document, so no one else can forge or replay them. Modes (see
  * `--help`): a new key pair (make two: the signing key and a recovery key the patient keeps offline,
  * whose RFC 7638 thumbprint alone goes on the ledger until it is used); the body of a registration with
@@ -23,9 +24,10 @@ import {
   signPatientRegistration,
   SIGNED_PAYLOAD_TYPES,
   type ConsentGrantPayload,
-  type P256PrivateJwk,
-  type P256PublicJwk,
+  type PatientPrivateJwk,
+  type PatientPublicJwk,
   type PatientKeyPair,
+  type PatientSignatureAlgorithm,
 } from '@medledger/domain';
 
 const PATIENT_SIGN = command({
@@ -36,6 +38,13 @@ const PATIENT_SIGN = command({
       type: 'string',
       value: 'FILE',
       description: 'create a key pair: the private JWK goes to FILE (mode 600), the public JWK to stdout',
+    },
+    alg: {
+      type: 'string',
+      value: 'ALG',
+      default: 'es256',
+      description:
+        "new key: es256 (P-256) or sm2 (SM2 with SM3, for a ledger of the sm crypto profile); signing takes the key's own",
     },
     register: {
       type: 'boolean',
@@ -146,6 +155,7 @@ const PATIENT_SIGN = command({
   ],
   examples: [
     'node gateway/dist/cli/patient-sign.js --new-key patient.jwk.json',
+    'node gateway/dist/cli/patient-sign.js --new-key patient-sm2.jwk.json --alg sm2',
     'node gateway/dist/cli/patient-sign.js --register --org Hospital1MSP --did did:medledger:patient:p-7f3a9c --key patient.jwk.json --recovery-key recovery.jwk.json',
     'node gateway/dist/cli/patient-sign.js --recover --did did:medledger:patient:p-7f3a9c --recovery-key recovery.jwk.json --new-public-key new.jwk.json --next-recovery-key recovery-2.jwk.json',
     'node gateway/dist/cli/patient-sign.js --key patient.jwk.json --did did:medledger:patient:p-7f3a9c --grantee-org Hospital2MSP --categories diagnosis,lab --days 30',
@@ -160,8 +170,8 @@ type PatientSignValues = OptionValues<OptionsOf<typeof PATIENT_SIGN>>;
 
 /** A key file as `--new-key` writes it; only its public part is used where that is all it needs. */
 function keyPair(path: string): PatientKeyPair {
-  const jwk = JSON.parse(readFileSync(path, 'utf8')) as P256PrivateJwk;
-  const publicJwk: P256PublicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+  const jwk = JSON.parse(readFileSync(path, 'utf8')) as PatientPrivateJwk;
+  const publicJwk: PatientPublicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
   return { publicJwk, privateJwk: jwk };
 }
 
@@ -257,9 +267,17 @@ function consentGrant(values: PatientSignValues): string {
   return JSON.stringify({ jws: signPatientPayload(grant, signerOf(values, v), { nowMs: now }) });
 }
 
+/** `--alg`: the JWS algorithm of a new key. */
+function algorithmOption(raw: string): PatientSignatureAlgorithm {
+  const name = raw.toLowerCase();
+  if (name !== 'es256' && name !== 'sm2')
+    throw new UsageError(`--alg takes es256 or sm2, got ${JSON.stringify(raw)}`);
+  return name === 'sm2' ? 'SM2SM3' : 'ES256';
+}
+
 function output(values: PatientSignValues): string {
   if (values['new-key']) {
-    const { publicJwk, privateJwk } = generatePatientKey();
+    const { publicJwk, privateJwk } = generatePatientKey(algorithmOption(values.alg));
     writeFileSync(values['new-key'], JSON.stringify(privateJwk), { mode: 0o600 });
     return JSON.stringify(publicJwk);
   }

@@ -231,7 +231,7 @@ describe('ledger error mapping', () => {
     assert.equal(extractChaincodeError('no code here'), undefined);
   });
 
-  it('when any domain error code is mapped, then it is a 4xx (STATE_INVALID a 502, a lagging endorser or an unfinished deployment a retryable 503), never 500', () => {
+  it('when any domain error code is mapped, then it is a 4xx (STATE_INVALID a 502, a lagging endorser, an unfinished deployment or a missing key-encryption key a retryable 503), never 500', () => {
     const expected: Record<string, number> = {
       VALIDATION_FAILED: 400,
       NOT_FOUND: 404,
@@ -258,6 +258,7 @@ describe('ledger error mapping', () => {
       STATE_INVALID: 502,
       PROPOSAL_TIME_SKEW: 403,
       NOT_INITIALIZED: 503,
+      KEY_UNAVAILABLE: 503,
     };
     for (const code of Object.values(ErrorCode)) {
       const mapped = mapLedgerError(new Error(`transaction returned with failure: [${code}] x-1`));

@@ -257,6 +257,7 @@ function anchor(version: number, over: Record<string, unknown> = {}) {
     ...ANCHOR_METADATA,
     custodian: 'Hospital1MSP',
     contentHash: hex(`content ${String(version)}`),
+    hashAlgorithm: 'SHA-256',
     previousHash: version === 1 ? null : hex(`content ${String(version - 1)}`),
     authorDid: ATTENDING,
     txId: hex(`anchor ${String(version)}`),
@@ -535,6 +536,7 @@ const recordExamples: Record<string, OperationExample> = {
       matches: true,
       anchoredHash: hex('content 1'),
       computedHash: hex('content 1'),
+      hashAlgorithm: 'SHA-256',
     },
   },
   requestAccess: {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 
-import { generatePatientKey, type P256PrivateJwk } from '@medledger/domain';
+import { generatePatientKey, type PatientPrivateJwk } from '@medledger/domain';
 
 import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
 import { AppError } from '../errors';
@@ -101,7 +101,7 @@ const A = patient();
 const B = patient();
 const keyA = generatePatientKey();
 const keyB = generatePatientKey();
-const proofOf = (did: string, key: P256PrivateJwk): Record<string, string> => ({
+const proofOf = (did: string, key: PatientPrivateJwk): Record<string, string> => ({
   [PATIENT_PROOF_HEADER]: signPatientProof(key, `${did}#key-1`, { patientDid: did, aud: H1 }),
 });
 

@@ -33,7 +33,7 @@ export function unverifiedPayloadField(jws: string, field: string): unknown {
     }
     return undefined;
   } catch {
-    throw invalidJws('not a valid ES256 compact JWS');
+    throw invalidJws('not a valid compact JWS (ES256 or SM2SM3)');
   }
 }
 

@@ -73,6 +73,8 @@ const INPUTS: Record<TransactionName, unknown> = {
   ReviewRecordQuality: { recordId: 'rec-1', version: 1 },
   EraseRecordContent: { recordId: 'rec-1', reason: 'patient_request' },
   PurgeStagedContent: { recordId: 'rec-1', version: 1, reason: 'data_error' },
+  ListWrappedDataKeys: { limit: 10 },
+  RewrapDataKeys: { versions: [{ recordId: 'rec-1', version: 1 }] },
   AccessRecord: { recordId: 'rec-1', custodian: CUSTODIAN, purpose: 'treatment' },
   ReadRecordContent: { recordId: 'rec-1', custodian: CUSTODIAN, accessId: txId() },
   CoSignBreakGlass: { requestId: txId(), custodian: CUSTODIAN },

@@ -108,6 +108,7 @@ async function anchor(
     ...metadata,
     previousHash,
     contentHash: staged.result.contentHash,
+    hashAlgorithm: staged.result.hashAlgorithm,
     qualityStatus: staged.result.qualityStatus,
     reasons: staged.result.reasons,
   };

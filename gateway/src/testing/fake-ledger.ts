@@ -9,7 +9,7 @@ import {
   generatePatientKey,
   jwkThumbprint,
   patientKeyOf,
-  type P256PublicJwk,
+  type PatientPublicJwk,
 } from '@medledger/domain';
 
 import { mapLedgerError } from '../fabric/error-mapping';
@@ -51,6 +51,7 @@ export function anchorFixture(input: Record<string, unknown>): Record<string, un
     level: input['level'] ?? 3,
     fhirResourceType: input['fhirResourceType'] ?? 'Condition',
     contentHash: input['contentHash'] ?? hashOf('content'),
+    hashAlgorithm: input['hashAlgorithm'] ?? 'SHA-256',
     previousHash: input['previousHash'] ?? null,
     authorDid: 'did:medledger:hospital1:doc1',
     txId: txId(),
@@ -89,7 +90,7 @@ export function didDocFixture(did: string): Record<string, unknown> {
 /** An active patient's DID document whose current key is `publicJwk` (id `kid`). */
 export function patientDidDocFixture(
   did: string,
-  publicJwk: P256PublicJwk,
+  publicJwk: PatientPublicJwk,
   kid: string,
 ): Record<string, unknown> {
   const doc = didDocFixture(did);
@@ -323,6 +324,7 @@ function recordHandlers(): Record<string, FakeHandler> {
       recordId: i['recordId'],
       version: i['version'],
       contentHash: hashOf(JSON.stringify(i)),
+      hashAlgorithm: 'SHA-256',
       qualityStatus: 'accepted',
       reasons: [],
     }),
@@ -340,6 +342,7 @@ function recordHandlers(): Record<string, FakeHandler> {
       matches: true,
       anchoredHash: hashOf('x'),
       computedHash: hashOf('x'),
+      hashAlgorithm: 'SHA-256',
     }),
     'record:ReviewRecordQuality': (i) => anchorFixture(i),
     'record:EraseRecordContent': (i) => ({
@@ -347,6 +350,18 @@ function recordHandlers(): Record<string, FakeHandler> {
       erasures: [erasureFixture(i, false)],
     }),
     'record:PurgeStagedContent': (i) => erasureFixture(i, true),
+    // One version under a retired key-encryption key: the page a rotation starts from.
+    'record:ListWrappedDataKeys': () => ({
+      activeKeyId: 'kek-2',
+      keys: [{ recordId: 'rec-1', version: 1, kid: 'kek-1' }],
+      next: null,
+    }),
+    'record:RewrapDataKeys': (i) => ({
+      activeKeyId: 'kek-2',
+      rewrapped: (i['versions'] as unknown[]).length,
+      unchanged: 0,
+      missing: 0,
+    }),
   };
 }
 
@@ -756,7 +771,7 @@ export class FakeLedgerClient implements LedgerClient {
   readonly committed = new Map<string, string>();
   pingError: Error | undefined;
   /** Patients' current keys: `ResolveDid` answers their DID documents with them. */
-  readonly patientKeys = new Map<string, { publicJwk: P256PublicJwk; kid: string }>();
+  readonly patientKeys = new Map<string, { publicJwk: PatientPublicJwk; kid: string }>();
 
   constructor() {
     this.handlers['identity:ResolveDid'] = (i) => {
@@ -767,7 +782,7 @@ export class FakeLedgerClient implements LedgerClient {
   }
 
   /** Makes `ResolveDid` answer `did` with a patient document whose current key is `publicJwk`. */
-  registerPatientKey(did: string, publicJwk: P256PublicJwk, kid = `${did}#key-1`): void {
+  registerPatientKey(did: string, publicJwk: PatientPublicJwk, kid = `${did}#key-1`): void {
     this.patientKeys.set(did, { publicJwk, kid });
   }
 

@@ -10,7 +10,7 @@ import {
   SIGNED_PAYLOAD_TYPES,
   transactions,
   signKeyRecovery,
-  type P256PrivateJwk,
+  type PatientPrivateJwk,
   type PatientKeyPair,
   type TransactionName,
 } from '@medledger/domain';
@@ -318,6 +318,7 @@ const HTTP_TABLE = [
  *   insurer; a claim or entry nobody wrote is NF), resolved by the insurer's adjusters; the claim
  *   report is the regulator's. The insurer's own staff and a card holder are the chaincode unit
  *   tests' cases.
+ * - ListWrappedDataKeys, RewrapDataKeys: a hospital's admin, over its own org's data keys (key rotation).
  * - OpenRecordListing commits every caller's decision (a denial is audited, as AccessRecord's), the
  *   regulator's staff excepted (their org's collection cannot hold another org's listing: F);
  *   ListPatientRecords of a listing id the caller did not open: ANG.
@@ -368,6 +369,8 @@ const DIRECT_TABLE = [
   'ReviewRecordQuality    | A   A   F   F   A   NF  NF  F   F   F   F   NR',
   'EraseRecordContent     | A   F   F   F   F   NF  F   F   F   F   F   NR',
   'PurgeStagedContent     | A   F   F   F   F   NF  F   F   F   F   F   NR',
+  'ListWrappedDataKeys    | A   F   F   F   F   A   F   F   F   F   F   NR',
+  'RewrapDataKeys         | A   F   F   F   F   A   F   F   F   F   F   NR',
   'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D',
   'ReadRecordContent      | ANG A   A   A   A   ANG A   ANG A   ANG ANG NR',
   'RecordDataUse          | RI  A   A   A   A   RI  A   RI  A   RI  RI  NR',
@@ -443,7 +446,7 @@ const OWN_CUSTODIAN: ReadonlySet<TransactionName> = new Set<TransactionName>([
 
 interface Patient {
   did: string;
-  privateJwk: P256PrivateJwk;
+  privateJwk: PatientPrivateJwk;
   kid: string;
   recovery: PatientKeyPair;
 }
@@ -812,7 +815,7 @@ describe('authorization matrix', () => {
       { patientDid: patient.did, privateJwk: patient.privateJwk, kid: patient.kid },
       signingClock(),
     );
-  const publicJwk = (jwk: P256PrivateJwk) => ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
+  const publicJwk = (jwk: PatientPrivateJwk) => ({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
   /** A key recovery signed with the patient's recovery key; `apply` makes its keys theirs once it committed. */
   const recoveryOf = (): { jws: string; apply: (currentKeyId: string) => void } => {
     const next = generatePatientKey();
@@ -1102,7 +1105,7 @@ describe('authorization matrix', () => {
       request: (who: HttpCaller, allow: boolean) => Req;
       onAllow?: (who: HttpCaller, res: ApiResponse) => void;
     };
-    let nextKey: P256PrivateJwk | undefined;
+    let nextKey: PatientPrivateJwk | undefined;
     let recovery: ReturnType<typeof recoveryOf> | undefined;
     const specs: Record<string, Spec> = {
       'GET /v1/dids/{did}': {
@@ -1530,7 +1533,7 @@ describe('authorization matrix', () => {
     let frozen = '';
     // The incident the open row made (concerning Hospital1), for the rows after it.
     let incident = '';
-    let nextKey: P256PrivateJwk | undefined;
+    let nextKey: PatientPrivateJwk | undefined;
     let recovery: ReturnType<typeof recoveryOf> | undefined;
     const content = (resource: Body, salt: string) => ({ content: bytesOf({ resource, salt }) });
     type Call = { arg: unknown; transient?: Record<string, Uint8Array> };
@@ -1664,6 +1667,11 @@ describe('authorization matrix', () => {
         input: (_who, allow) => ({
           arg: { recordId: fx.stagedDirect.next(allow), version: 1, reason: 'data_error' },
         }),
+      },
+      ListWrappedDataKeys: { input: () => ({ arg: { limit: 5 } }) },
+      // Versions of no record: an admin may ask, and nothing is re-wrapped (counted missing).
+      RewrapDataKeys: {
+        input: () => ({ arg: { versions: [{ recordId: fresh('rec-authz-rewrap'), version: 1 }] } }),
       },
       AccessRecord: {
         // Hospital2's attending presents the patient's consent to Hospital2, the researcher the study

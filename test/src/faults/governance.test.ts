@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
+import { signPatientPayload, type PatientPrivateJwk } from '@medledger/domain';
 import {
   admittedOrgSpec,
   applicationOrgs,
@@ -166,7 +166,7 @@ describe('when the consortium admits an org and upgrades its chaincode, with wri
 
     // The patient consents through Hospital1's gateway, which read the consortium before the admission.
     const patientApp = await apiAs(info, 'Hospital1', did, { kind: 'patient' });
-    const privateJwk: P256PrivateJwk = older.key.privateJwk;
+    const privateJwk: PatientPrivateJwk = older.key.privateJwk;
     const jws = signPatientPayload(
       {
         typ: 'medledger.consent.grant',

@@ -6,7 +6,7 @@ import { useNetwork } from '../support/network';
 describe('canary personal data after the whole fault suite', () => {
   const network = useNetwork();
 
-  it('when every scenario has run, then no canary is in any log, block file, state or gateway database outside the custodian private store', () => {
+  it('when every scenario has run, then no canary is in any log, block file, state or gateway database, the private store of the custodian included', () => {
     assertNoCanaryLeak(network());
   });
 });

@@ -8,7 +8,7 @@ import {
   signKeyRecovery,
   signPatientPayload,
   signPatientRegistration,
-  type P256PrivateJwk,
+  type PatientPrivateJwk,
 } from '@medledger/domain';
 import { accessLogProof, apiAs, until, type ApiClient } from '../support/api';
 import { chaincodeCode } from '../support/authz-matrix';
@@ -147,7 +147,7 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
     const doctor = await apiAs(network(), 'Hospital1', attendingId);
     assert.equal((await doctor.post('/v1/patients', body)).status, 201);
     const patientApp = await apiAs(network(), 'Hospital1', patientDid, { kind: 'patient' });
-    const grant = (privateJwk: P256PrivateJwk, kid: string) => ({
+    const grant = (privateJwk: PatientPrivateJwk, kid: string) => ({
       jws: signPatientPayload(
         labConsentForHospital2(),
         { patientDid, privateJwk, kid },

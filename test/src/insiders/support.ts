@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Contract, Gateway } from '@hyperledger/fabric-gateway';
 import type * as grpc from '@grpc/grpc-js';
-import { canonicalJson, signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
+import { canonicalJson, signPatientPayload, type PatientPrivateJwk } from '@medledger/domain';
 import { SqliteDriver, projectionFile } from '@medledger/gateway/projection';
 import {
   chaincodeServerProcess,
@@ -37,7 +37,7 @@ export interface InsiderCase {
   /** The canary: an opaque patient DID nobody else uses; `needle` is its unique tail. */
   readonly patientDid: string;
   readonly needle: string;
-  readonly privateJwk: P256PrivateJwk;
+  readonly privateJwk: PatientPrivateJwk;
   readonly recordId: string;
   readonly h1Doctor: ApiClient;
   readonly h2Doctor: ApiClient;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signPatientPayload, SIGNED_PAYLOAD_TYPES, type P256PrivateJwk } from '@medledger/domain';
+import { signPatientPayload, SIGNED_PAYLOAD_TYPES, type PatientPrivateJwk } from '@medledger/domain';
 import { PATIENT_PROOF_HEADER, mintToken, signPatientProof } from '@medledger/gateway/auth';
 import { DEV_AUDIENCE, type NetworkInfo } from '@medledger/network';
 import { peersLevel } from './faults';
@@ -104,12 +104,28 @@ export async function apiAs(
   );
 }
 
+/** Onboards `doctorId` as a cardiology attending through `orgName`'s admin; their API client. */
+export async function onboardAttending(
+  info: NetworkInfo,
+  orgName: string,
+  doctorId: string,
+): Promise<ApiClient> {
+  const admin = await apiAs(info, orgName, `${orgName.toLowerCase()}-admin`);
+  const onboarded = await admin.post('/v1/staff', {
+    enrollmentId: doctorId,
+    role: 'attending',
+    department: 'cardiology',
+  });
+  assert.equal(onboarded.status, 201, JSON.stringify(onboarded.body));
+  return apiAs(info, orgName, doctorId);
+}
+
 /**
  * Options carrying a fresh proof of the patient's key (`Medledger-Patient-Proof`) that
  * `GET /v1/patients/{did}/access-log` requires at the gateway of `mspId`. Each proof is good once.
  */
 export function accessLogProof(
-  patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string },
+  patient: { readonly did: string; readonly privateJwk: PatientPrivateJwk; readonly kid: string },
   mspId: string,
 ): CallOptions {
   return {
@@ -124,7 +140,7 @@ export function accessLogProof(
 
 /** The patient's signed request to list their records through `mspId`'s gateway (`GET /v1/patients/{did}/records`). */
 export function recordListRequest(
-  patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string },
+  patient: { readonly did: string; readonly privateJwk: PatientPrivateJwk; readonly kid: string },
   mspId: string,
 ): CallOptions {
   const jws = signPatientPayload(
@@ -137,7 +153,7 @@ export function recordListRequest(
 
 /** The patient's signed request to read their health summary through `mspId`'s gateway. */
 export function summaryJws(
-  patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string },
+  patient: { readonly did: string; readonly privateJwk: PatientPrivateJwk; readonly kid: string },
   mspId: string,
 ): string {
   return signPatientPayload(
@@ -149,7 +165,7 @@ export function summaryJws(
 
 /** `summaryJws` in the header of `GET /v1/patients/{did}/summary`. */
 export function summaryRequest(
-  patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string },
+  patient: { readonly did: string; readonly privateJwk: PatientPrivateJwk; readonly kid: string },
   mspId: string,
 ): CallOptions {
   return { headers: { [PATIENT_PROOF_HEADER]: summaryJws(patient, mspId) } };

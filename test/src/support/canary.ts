@@ -6,8 +6,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** Every canary of the functional and fault suites: `Canary-<hex> Patientname`, `Canary<hex> Zzyzxpatient`. */
-export const CANARY_PATTERN = /Canary-?[0-9a-f]{8} (?:Patientname|Zzyzxpatient)/g;
+/**
+ * Every canary of the functional and fault suites: `Canary-<hex> Patientname`, `Canary<hex> Zzyzxpatient`,
+ * and the insurance story's `Canary-<hex> Insuredname`.
+ */
+export const CANARY_PATTERN = /Canary-?[0-9a-f]{8} (?:Patientname|Zzyzxpatient|Insuredname)/g;
 
 function* files(dir: string): Generator<string> {
   let entries: string[];
@@ -27,6 +30,19 @@ function* files(dir: string): Generator<string> {
     if (st.isDirectory()) yield* files(full);
     else if (st.isFile()) yield full;
   }
+}
+
+/** The files under `dir` (relative to it) whose bytes hold `needle` (latin1, as the scan reads them). */
+export function filesHolding(dir: string, needle: string): string[] {
+  const out: string[] = [];
+  for (const file of files(dir)) {
+    try {
+      if (readFileSync(file).toString('latin1').includes(needle)) out.push(relative(dir, file));
+    } catch {
+      continue;
+    }
+  }
+  return out;
 }
 
 /** Where a canary was found. */

@@ -6,8 +6,9 @@ import {
   generatePatientKey,
   signPatientRegistration,
   SIGNED_PAYLOAD_TYPES,
-  type P256PublicJwk,
+  type PatientPublicJwk,
   type PatientKeyPair,
+  type PatientSignatureAlgorithm,
 } from '@medledger/domain';
 
 export const ICD11_SYSTEM = 'http://id.who.int/icd/release/11/mms';
@@ -58,15 +59,24 @@ export function diagnosisRecord(
 export function newPatientRegistration(
   patientDid: string,
   org = 'Hospital1MSP',
+  algorithm: PatientSignatureAlgorithm = 'ES256',
 ): {
   key: PatientKeyPair;
   recovery: PatientKeyPair;
-  body: { patientDid: string; publicKeyJwk: P256PublicJwk; proof: string };
+  body: { patientDid: string; publicKeyJwk: PatientPublicJwk; proof: string };
 } {
-  const key = generatePatientKey();
-  const recovery = generatePatientKey();
+  const key = generatePatientKey(algorithm);
+  const recovery = generatePatientKey(algorithm);
   const body = signPatientRegistration(patientDid, key, recovery.publicJwk, org, { nowMs: Date.now() });
   return { key, recovery, body };
+}
+
+/**
+ * The key algorithm of the story's patient: SM2 (SM2SM3) on a network of the `sm` crypto profile
+ * (`MEDLEDGER_CRYPTO_PROFILE=sm`, as the network itself reads it), ES256 otherwise.
+ */
+export function storyPatientAlgorithm(env: NodeJS.ProcessEnv = process.env): PatientSignatureAlgorithm {
+  return env.MEDLEDGER_CRYPTO_PROFILE === 'sm' ? 'SM2SM3' : 'ES256';
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   studyIdSchema,
   txIdSchema,
 } from '../ids';
-import { jwkThumbprintSchema, p256PublicJwkSchema } from '../jws';
+import { jwkThumbprintSchema, patientPublicJwkSchema } from '../jws';
 import {
   beyondProfileSchema,
   consentStatusSchema,
@@ -191,7 +191,7 @@ export type PreferencesPayload = z.infer<typeof preferencesPayloadSchema>;
 export const keyRotationPayloadSchema = z.strictObject({
   typ: z.literal(SIGNED_PAYLOAD_TYPES.keyRotation),
   ...signedBase,
-  newPublicKeyJwk: p256PublicJwkSchema,
+  newPublicKeyJwk: patientPublicJwkSchema,
 });
 /** A key rotation payload. */
 export type KeyRotationPayload = z.infer<typeof keyRotationPayloadSchema>;
@@ -204,8 +204,8 @@ export type KeyRotationPayload = z.infer<typeof keyRotationPayloadSchema>;
 export const keyRecoveryPayloadSchema = z.strictObject({
   typ: z.literal(SIGNED_PAYLOAD_TYPES.keyRecovery),
   ...signedBase,
-  recoveryPublicKeyJwk: p256PublicJwkSchema,
-  newPublicKeyJwk: p256PublicJwkSchema,
+  recoveryPublicKeyJwk: patientPublicJwkSchema,
+  newPublicKeyJwk: patientPublicJwkSchema,
   newRecoveryKeyThumbprint: jwkThumbprintSchema,
 });
 /** A key recovery payload. */

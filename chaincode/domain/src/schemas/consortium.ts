@@ -1,16 +1,23 @@
 import { z } from 'zod';
+import { consortiumCryptoSchema, cryptoProfileNameSchema } from '../crypto-profile';
 import { mspIdSchema, txIdSchema } from '../ids';
 import { isoTimeSchema } from './common';
 
-/** InitConsortium input: the peer orgs of the channel (exactly one of them a regulator). */
+/**
+ * InitConsortium input: the peer orgs of the channel (exactly one of them a regulator) and the
+ * deployment's crypto profile (`international` when omitted).
+ */
 export const initConsortiumInput = z.strictObject({
   orgs: z.array(mspIdSchema).min(2).max(64),
+  cryptoProfile: cryptoProfileNameSchema.optional(),
 });
 
 /** zod: the consortium as the chaincode knows it (public, written once at deployment). */
 export const consortiumSchema = z.object({
   orgs: z.array(mspIdSchema),
   regulator: mspIdSchema,
+  /** The crypto profile every verifier applies; absent on a ledger written before profiles (`international`). */
+  crypto: consortiumCryptoSchema.optional(),
   txId: txIdSchema,
   txTime: isoTimeSchema,
 });

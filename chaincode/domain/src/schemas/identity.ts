@@ -9,7 +9,7 @@ import {
   staffDidSchema,
   txIdSchema,
 } from '../ids';
-import { jwkThumbprintSchema, p256PublicJwkSchema } from '../jws';
+import { jwkThumbprintSchema, patientPublicJwkSchema } from '../jws';
 import { roleSchema, staffStatusSchema } from '../vocabulary';
 import { compactJwsSchema, isoTimeSchema } from './common';
 
@@ -18,7 +18,7 @@ export const verificationMethodSchema = z.object({
   id: z.string(),
   type: z.literal('JsonWebKey2020'),
   controller: z.string(),
-  publicKeyJwk: p256PublicJwkSchema,
+  publicKeyJwk: patientPublicJwkSchema,
 });
 
 /** zod: the MedLedger extension of a DID document (role, department, status). */
@@ -80,7 +80,7 @@ export const deactivateStaffInput = z.strictObject({ did: staffDidSchema });
  */
 export const registerPatientPayload = z.strictObject({
   patientDid: patientDidSchema,
-  publicKeyJwk: p256PublicJwkSchema,
+  publicKeyJwk: patientPublicJwkSchema,
   proof: compactJwsSchema,
 });
 /** RegisterPatient transient map. */
@@ -99,7 +99,7 @@ export const rotatePatientKeyTransient = z.strictObject({
 export const patientRecordSchema = z.object({
   patientKey: sha256HexSchema,
   keys: z
-    .array(z.object({ number: z.number().int().min(1), publicKeyJwk: p256PublicJwkSchema }))
+    .array(z.object({ number: z.number().int().min(1), publicKeyJwk: patientPublicJwkSchema }))
     .min(1)
     .max(64),
   currentKey: z.number().int().min(1),

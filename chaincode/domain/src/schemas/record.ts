@@ -15,6 +15,7 @@ import {
   qualityStatusSchema,
   recordLevelSchema,
 } from '../vocabulary';
+import { DEFAULT_HASH_ALGORITHM, hashAlgorithmSchema } from '../crypto-profile';
 import { isoTimeSchema } from './common';
 
 /** Transient-map key under which record content travels. */
@@ -85,6 +86,8 @@ export const stagedVerdictSchema = z.object({
   category: dataCategorySchema,
   fhirResourceType: fhirResourceTypeSchema,
   contentHash: sha256HexSchema,
+  /** The profile's hash algorithm `contentHash` was computed with. */
+  hashAlgorithm: hashAlgorithmSchema,
   qualityStatus: qualityStatusSchema,
   reasons: z.array(qualityReasonSchema),
   salt: sha256HexSchema,
@@ -97,6 +100,7 @@ export const stageRecordContentOutput = z.object({
   recordId: recordIdSchema,
   version: versionSchema,
   contentHash: sha256HexSchema,
+  hashAlgorithm: hashAlgorithmSchema,
   qualityStatus: qualityStatusSchema,
   reasons: z.array(qualityReasonSchema),
 });
@@ -106,6 +110,8 @@ export const anchorRecordInput = z.strictObject({
   ...recordMetadataSchema.shape,
   previousHash: sha256HexSchema.nullable(),
   contentHash: sha256HexSchema,
+  /** What StageRecordContent returned; the consortium profile's hash when omitted. */
+  hashAlgorithm: hashAlgorithmSchema.optional(),
   qualityStatus: qualityStatusSchema,
   reasons: z.array(qualityReasonSchema).max(16),
 });
@@ -127,6 +133,11 @@ export const storedAnchorSchema = z.object({
   fhirResourceType: fhirResourceTypeSchema,
   contentHash: sha256HexSchema,
   previousHash: sha256HexSchema.nullable(),
+  /**
+   * The algorithm of `contentHash` (SHA-256 or SM3, 32 bytes either way). An anchor written before
+   * anchors named theirs reads as SHA-256, so a ledger changes profile without rewriting history.
+   */
+  hashAlgorithm: hashAlgorithmSchema.default(DEFAULT_HASH_ALGORITHM),
   authorDid: z.string(),
   txId: txIdSchema,
   txTime: isoTimeSchema,
@@ -207,6 +218,8 @@ export const verifyRecordOutput = z.object({
   matches: z.boolean(),
   anchoredHash: sha256HexSchema,
   computedHash: sha256HexSchema,
+  /** The anchor's hash algorithm, which the copy was hashed with. */
+  hashAlgorithm: hashAlgorithmSchema,
 });
 
 /** ReviewRecordQuality input: clears `needs_review` on a version of the caller's org. */
@@ -229,4 +242,37 @@ export const purgeStagedContentInput = z.strictObject({
   recordId: recordIdSchema,
   version: versionSchema,
   reason: erasureReasonSchema,
+});
+
+/** A version of one of the caller's org's records. */
+export const recordVersionRefSchema = z.strictObject({ recordId: recordIdSchema, version: versionSchema });
+
+/**
+ * ListWrappedDataKeys input: a page of the data keys of the caller's org's content, after `after`
+ * (exclusive), at most `limit`.
+ */
+export const listWrappedDataKeysInput = z.strictObject({
+  after: recordVersionRefSchema.optional(),
+  limit: z.number().int().min(1).max(500).default(200),
+});
+
+/** ListWrappedDataKeys output: the active key-encryption key's id and which key wraps each data key. */
+export const listWrappedDataKeysOutput = z.object({
+  activeKeyId: z.string(),
+  keys: z.array(z.object({ recordId: recordIdSchema, version: versionSchema, kid: z.string() })),
+  /** The `after` of the next page; null on the last. */
+  next: recordVersionRefSchema.nullable(),
+});
+
+/** RewrapDataKeys input: versions whose data keys to re-wrap under the active key-encryption key. */
+export const rewrapDataKeysInput = z.strictObject({
+  versions: z.array(recordVersionRefSchema).min(1).max(100),
+});
+
+/** RewrapDataKeys output: how many data keys moved, were under the active key already, or are gone (erased). */
+export const rewrapDataKeysOutput = z.object({
+  activeKeyId: z.string(),
+  rewrapped: z.number().int(),
+  unchanged: z.number().int(),
+  missing: z.number().int(),
 });

@@ -49,6 +49,7 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   PatientKeyRotated: onPatientKeyRotated,
   PatientPreferencesSet: null,
   RecordContentStaged: null,
+  DataKeysRewrapped: null,
   StudyRegistered: null,
   StudyProposed: null,
   StudyDecided: null,
