@@ -70,7 +70,8 @@ async function studyFacts(
   };
 }
 
-async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
+/** Whether a version's anchored content was erased (a staged purge does not count). */
+export async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
   const erasures = await ledger.erasures(anchor.custodian, anchor.recordId);
   return erasures.some((e) => !e.staged && e.version === anchor.version);
 }

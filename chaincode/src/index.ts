@@ -8,6 +8,7 @@ import { IdentityContract } from './identity-contract';
 import { ListingContract } from './listing-contract';
 import { RecordContract } from './record-contract';
 import { StudyContract } from './study-contract';
+import { StudyWorkContract } from './study-work-contract';
 
 export { AccessContract } from './access-contract';
 export { AuditContract } from './audit-contract';
@@ -19,6 +20,7 @@ export { IdentityContract } from './identity-contract';
 export { ListingContract } from './listing-contract';
 export { RecordContract } from './record-contract';
 export { StudyContract } from './study-contract';
+export { StudyWorkContract } from './study-work-contract';
 
 /** The contracts the chaincode server exposes; nothing else is callable. */
 export const contracts = [
@@ -30,6 +32,7 @@ export const contracts = [
   AccessContract,
   ListingContract,
   StudyContract,
+  StudyWorkContract,
   AuditContract,
   BenchContract,
 ];

@@ -97,6 +97,17 @@ const INPUTS: Record<TransactionName, unknown> = {
   GetStudyGovernance: { studyId: 'study-1' },
   GetStudy: { studyId: 'study-1' },
   GetStudyCohort: { studyId: 'study-1' },
+  AssignStudyTask: {
+    studyId: 'study-1',
+    taskId: 'task-1',
+    site: 'Hospital1MSP',
+    cohort: { criteriaId: 'criteria-1', criteriaHash: hash },
+    recordCount: 10,
+    dueDate: '2026-06-01T00:00:00.000Z',
+  },
+  RecordContribution: { studyId: 'study-1', taskId: 'task-1', datasetHash: hash },
+  GetStudyCredit: { studyId: 'study-1' },
+  GetContributionPoints: { patientDid },
   QueryAudit: { by: 'patient', id: patientDid },
   GetAuditEvent: { eventId: txId() },
   LoadSyntheticAuditEvents: { count: 1 },
@@ -119,6 +130,7 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   VerifyRecord: { content },
   AccessRecord: { consents: [{ consentId: txId(), jws }] },
   OpenRecordListing: { subject, request: { jws } },
+  RecordContribution: { records: [{ recordId: 'rec-1', version: 1, accessId: txId() }] },
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */

@@ -479,9 +479,61 @@ function listingHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** A study's task, as AssignStudyTask answers it. */
+const taskFixture = (input: Record<string, unknown>) => ({
+  studyId: input['studyId'] ?? 'study-1',
+  taskId: input['taskId'] ?? 'task-1',
+  site: input['site'] ?? 'Hospital1MSP',
+  cohort: input['cohort'] ?? { criteriaId: 'criteria-1', criteriaHash: 'cd'.repeat(32) },
+  recordCount: input['recordCount'] ?? 10,
+  dueDate: input['dueDate'] ?? now(),
+  org: 'ResearchMSP',
+  assignedBy: 'did:medledger:research:r1',
+  assignedAt: now(),
+  txId: txId(),
+});
+
+/** Study work: tasks, contributions (counted from the transient records), credit, points. */
+function studyWorkHandlers(): Record<string, FakeHandler> {
+  return {
+    'studywork:AssignStudyTask': (i) => taskFixture(i),
+    'studywork:RecordContribution': (i, options) => {
+      const records = transientOf(options, 'records')['records'];
+      const count = Array.isArray(records) ? records.length : 0;
+      const id = txId();
+      return {
+        studyId: i['studyId'],
+        site: 'Hospital1MSP',
+        taskId: i['taskId'],
+        contributionId: id,
+        datasetHash: i['datasetHash'],
+        recordCount: count,
+        quality: { accepted: count, reviewed: 0, pending: 0 },
+        passedRecords: count,
+        late: false,
+        verified: true,
+        recordedBy: 'did:medledger:hospital1:hospital1-admin',
+        recordedAt: now(),
+        txId: id,
+      };
+    },
+    'studywork:GetStudyCredit': (i) => ({
+      studyId: i['studyId'],
+      org: 'ResearchMSP',
+      state: 'active',
+      formula: { dataWeight: 3, roundWeight: 2, total: 10_000 },
+      sites: [],
+      tasks: [],
+      contributions: [],
+    }),
+    'studywork:GetContributionPoints': () => ({ awards: [], balance: 0 }),
+  };
+}
+
 /** Default answers for every transaction of the registry. */
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
+    ...studyWorkHandlers(),
     ...listingHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),

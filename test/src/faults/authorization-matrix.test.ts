@@ -150,6 +150,11 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   own granted access: callers without one present another person's grant (permission borrowing).
  * - Studies: registered by researchers; cohorts for the study's org (researcher, admin) and auditors;
  *   datasets are research access decisions, granted only to the researcher with consent.
+ * - Study work (docs/research.md): tasks are assigned by the study's lead only; a contribution is
+ *   recorded by a site's admin while the study is active and the site approved (the fixture study is
+ *   not active: refused for everyone); the credit table is for the study's org, its sites and the
+ *   regulator (every column's org here); contribution points are the patient's own, with a proof of
+ *   their key (directly: a gateway's service identity, an org admin, or a regulator's auditor).
  * - Audit views, compliance report and alerts: regulator auditors and hospital admins (their own
  *   hospital); one audit event: the regulator's auditor and admin, its actor, the custodian's admin.
  *   The event lives in the custodian's sealed collection (docs/privacy-model.md): another org's peer
@@ -198,6 +203,10 @@ const HTTP_TABLE = [
   'POST /v1/studies/{id}/decisions     | 403 403 403 403 403 403 403 403 403 403 403 403 401',
   'POST /v1/studies/{id}/changes       | 403 403 403 403 403 403 403 403 A   403 403 403 401',
   'GET /v1/studies/{id}/fhir           | A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'POST /v1/studies/{id}/tasks         | 403 403 403 403 403 403 403 403 A   403 403 403 401',
+  'POST /v1/studies/{id}/contributions | 403 403 403 403 403 403 403 403 403 403 403 403 401',
+  'GET /v1/studies/{id}/credit         | A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'GET /v1/patients/{did}/points       | 403 403 403 403 403 403 403 403 403 403 403 A   401',
   'POST /v1/ops/ping                   | A   A   A   A   A   A   A   A   A   A   A   403 401',
   'GET /v1/audit                       | A   403 403 403 403 A   403 403 403 403 A   403 401',
   'GET /v1/audit/fhir                  | A   403 403 403 403 A   403 403 403 403 A   403 401',
@@ -280,6 +289,10 @@ const DIRECT_TABLE = [
   'DecideStudy            | F   F   F   F   F   F   F   F   F   F   F   NR',
   'ChangeStudy            | F   F   F   F   F   F   F   F   A   F   F   NR',
   'GetStudyGovernance     | A   A   A   A   A   A   A   A   A   A   A   NR',
+  'AssignStudyTask        | F   F   F   F   F   F   F   F   A   F   F   NR',
+  'RecordContribution     | F   F   F   F   F   F   F   F   F   F   F   NR',
+  'GetStudyCredit         | A   A   A   A   A   A   A   A   A   A   A   NR',
+  'GetContributionPoints  | A   F   F   F   F   A   F   A   F   A   A   NR',
   'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   NR',
   'GetAuditEvent          | A   A   F   F   F   NF  NF  NF  NF  A   A   NR',
   'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
@@ -353,7 +366,22 @@ function newProposal(): Body {
 }
 
 /** Transactions whose governance receipt lives with the study's org. */
-const STUDY_ORG_TRANSACTIONS: ReadonlySet<string> = new Set(['ProposeStudy', 'ChangeStudy']);
+const STUDY_ORG_TRANSACTIONS: ReadonlySet<string> = new Set([
+  'ProposeStudy',
+  'ChangeStudy',
+  'AssignStudyTask',
+]);
+
+/** A task for Hospital1 in a study, due in an hour (within every fixture study's period). */
+function newTask(): Body {
+  return {
+    taskId: fresh('task-authz'),
+    site: 'Hospital1MSP',
+    cohort: { criteriaId: 'criteria-authz', criteriaHash: randomBytes(32).toString('hex') },
+    recordCount: 10,
+    dueDate: new Date(Date.now() + 3_600_000).toISOString(),
+  };
+}
 
 /** A Condition without an ICD-11 coding: the quality gate anchors it as `needs_review`. */
 function unreviewedCondition(id: string, patientRef: string): Body {
@@ -948,6 +976,31 @@ describe('authorization matrix', () => {
       'GET /v1/studies/{id}/fhir': {
         request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/fhir` }),
       },
+      'POST /v1/studies/{id}/tasks': {
+        request: () => ({ method: 'POST', path: `/v1/studies/${fx.governedStudyId}/tasks`, body: newTask() }),
+      },
+      // The governed study is not active: no site may contribute, whoever asks.
+      'POST /v1/studies/{id}/contributions': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/contributions`,
+          body: {
+            taskId: 'task-authz',
+            datasetHash: randomBytes(32).toString('hex'),
+            records: [{ recordId: fx.recordId, version: 1, accessId: fx.auditEventId }],
+          },
+        }),
+      },
+      'GET /v1/studies/{id}/credit': {
+        request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/credit` }),
+      },
+      'GET /v1/patients/{did}/points': {
+        request: () => ({
+          method: 'GET',
+          path: `${pd}/points`,
+          headers: accessLogProof(patient, 'Hospital1MSP').headers ?? {},
+        }),
+      },
       'POST /v1/ops/ping': { request: () => ({ method: 'POST', path: '/v1/ops/ping', body: {} }) },
       'GET /v1/audit': {
         request: () => ({ method: 'GET', path: `/v1/audit?patient=${encodeURIComponent(patient.did)}` }),
@@ -1228,6 +1281,18 @@ describe('authorization matrix', () => {
         }),
       },
       GetStudyGovernance: { input: () => ({ arg: { studyId: governedStudy } }) },
+      AssignStudyTask: { input: () => ({ arg: { ...newTask(), studyId: governedStudy } }) },
+      // The governed study is not active: a hospital's admin is refused like everyone else.
+      RecordContribution: {
+        input: () => ({
+          arg: { studyId: governedStudy, taskId: 'task-authz', datasetHash: randomBytes(32).toString('hex') },
+          transient: {
+            records: bytesOf([{ recordId: fx.recordId, version: 1, accessId: fx.auditEventId }]),
+          },
+        }),
+      },
+      GetStudyCredit: { input: () => ({ arg: { studyId: governedStudy } }) },
+      GetContributionPoints: { input: () => ({ arg: { patientDid: patient.did } }) },
       QueryAudit: { input: () => ({ arg: { by: 'patient', id: patient.did } }) },
       GetAuditEvent: { input: () => ({ arg: { eventId: fx.auditEventId } }) },
       LoadSyntheticAuditEvents: { input: () => ({ arg: { count: 1 } }) },
