@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { CUSTODIANS_COLLECTION, KeyFamily, type AccessDecision, type ConsentState } from '@medledger/domain';
-import { anchor, condition, readRecord } from './testing/fixtures';
+import { anchor, condition, readRecord, activeStudy } from './testing/fixtures';
 import {
   daysFromNow,
   Harness,
@@ -11,7 +11,6 @@ import {
   patientJws,
   registerPatient,
   registerStaff,
-  uid,
 } from './testing/harness';
 import { MemoryLedger } from './testing/memory-ledger';
 
@@ -45,15 +44,7 @@ async function researchGrant(h: Harness) {
   const attending = await registerStaff(h, 'Hospital1MSP', 'attending', 'cardiology');
   const { anchor: record } = await anchor(h, attending, patient, { resource: condition() });
   const researcher = await registerStaff(h, 'ResearchMSP', 'researcher', null);
-  const studyId = uid('study');
-  await h.submit(researcher, 'study:RegisterStudy', {
-    studyId,
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    periodStart: daysFromNow(h, -1),
-    periodEnd: daysFromNow(h, 365),
-    ethicsApprovalRef: 'IRB-2025-010',
-  });
+  const studyId = await activeStudy(h, researcher);
   const relay = await registerStaff(h, 'Hospital1MSP', 'nurse', 'cardiology');
   const jws = patientJws(h, patient, {
     typ: 'medledger.consent.grant',

@@ -80,7 +80,6 @@ import {
   getStudyGovernanceInput,
   getStudyInput,
   proposeStudyInput,
-  registerStudyInput,
   studyGovernanceOutput,
   studySchema,
 } from './schemas/study';
@@ -452,13 +451,6 @@ export const transactions = {
     output: breakGlassStateSchema,
   },
 
-  RegisterStudy: {
-    contract: 'study',
-    kind: 'submit',
-    endorsement: 'two-orgs',
-    input: registerStudyInput,
-    output: studySchema,
-  },
   GetStudy: {
     contract: 'study',
     kind: 'evaluate',

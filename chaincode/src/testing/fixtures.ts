@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { AccessDecision, RecordAnchor } from '@medledger/domain';
+import { sha256Hex, type AccessDecision, type RecordAnchor } from '@medledger/domain';
 import type { FakeSigner } from './fake-identity';
-import { uid, type Harness, type TestPatient } from './harness';
+import { daysFromNow, registerStaff, uid, type Harness, type TestPatient } from './harness';
 
 /** A Condition with an ICD-11 code (synthetic, no real person). */
 export function condition(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -123,4 +123,38 @@ export async function anchor(
     { transient: { subject: { patientDid: patient.did } } },
   );
   return { anchor: result, envelope };
+}
+
+/**
+ * Proposes a study of diagnoses (level 3, a year) of `lead`'s org at `sites`, every site's ethics
+ * committee approves it (quorum: all), and the lead activates it: research access flows from every
+ * site. Returns the study id.
+ */
+export async function activeStudy(
+  h: Harness,
+  lead: FakeSigner,
+  sites: readonly string[] = ['Hospital1MSP'],
+  studyId = uid('study'),
+): Promise<string> {
+  await h.submit(lead, 'study:ProposeStudy', {
+    studyId,
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    periodStart: daysFromNow(h, -1),
+    periodEnd: daysFromNow(h, 365),
+    sites: [...sites],
+    quorum: { kind: 'all' },
+    protocolHash: sha256Hex(`protocol ${studyId}`),
+  });
+  for (const site of sites) {
+    const ethics = await registerStaff(h, site, 'ethics', null);
+    await h.submit(ethics, 'study:DecideStudy', { studyId, decision: 'approved', protocolVersion: 1 });
+  }
+  await h.submit(
+    lead,
+    'study:ChangeStudy',
+    { studyId, action: 'activate' },
+    { endorsers: [lead.mspId, 'RegulatorMSP'] },
+  );
+  return studyId;
 }

@@ -241,7 +241,7 @@ const study = {
   maxLevel: 3,
   periodStart: '2026-10-01T00:00:00.000Z',
   periodEnd: '2027-10-01T00:00:00.000Z',
-  ethicsApprovalRef: 'ETH-2026-114',
+  ethicsApprovalRef: 'ethics-quorum',
   registeredAt: '2026-10-01T09:00:00.000Z',
   txId: hex('study'),
 };
@@ -683,19 +683,6 @@ const patientExamples: Record<string, OperationExample> = {
 
 /** Studies and research datasets. */
 const researcherExamples: Record<string, OperationExample> = {
-  registerStudy: {
-    summary: 'Register a one-year study of diagnoses up to level 3',
-    caller: 'researcher',
-    body: {
-      studyId: STUDY,
-      categories: ['diagnosis'],
-      maxLevel: 3,
-      periodStart: '2026-10-01T00:00:00.000Z',
-      periodEnd: '2027-10-01T00:00:00.000Z',
-      ethicsApprovalRef: 'ETH-2026-114',
-    },
-    response: { txId: hex('study'), study },
-  },
   getStudy: { summary: 'Read the study', caller: 'researcher', params: { id: STUDY }, response: study },
   proposeStudy: {
     summary: 'Propose a study at three hospitals, approved when two of their ethics committees approve',

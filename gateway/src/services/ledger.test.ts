@@ -74,14 +74,6 @@ const INPUTS: Record<TransactionName, unknown> = {
   ReviewBreakGlass: { accessId: txId(), custodian: CUSTODIAN, outcome: 'justified' },
   OpenRecordListing: {},
   ListPatientRecords: { listingId: txId() },
-  RegisterStudy: {
-    studyId: 'study-1',
-    categories: ['lab'],
-    maxLevel: 3,
-    periodStart: '2026-01-01T00:00:00.000Z',
-    periodEnd: '2027-01-01T00:00:00.000Z',
-    ethicsApprovalRef: 'ETH-1',
-  },
   ProposeStudy: {
     studyId: 'study-1',
     categories: ['diagnosis'],

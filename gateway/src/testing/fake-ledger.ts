@@ -397,7 +397,6 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
     'consortium:InitConsortium': () => consortiumFixture(),
     'consortium:InstallCollectionKey': () => ({ collection: 'sealed-hospital1', txId: txId() }),
     'consortium:InstallStudySecret': () => ({ collection: 'custodians', txId: txId() }),
-    'study:RegisterStudy': (i) => studyFixture(i),
     'study:GetStudy': (i) => studyFixture(i),
     'study:ProposeStudy': (i) => governanceFixture(i),
     'study:DecideStudy': (i) => governanceFixture(i),

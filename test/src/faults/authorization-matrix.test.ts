@@ -67,6 +67,7 @@ const STAFF = [
   'researcher',
   'regAdmin',
   'auditor',
+  'h1Ethics',
 ] as const;
 type Staff = (typeof STAFF)[number];
 const HTTP_CALLERS = [...STAFF, 'patient', 'foreign'] as const;
@@ -86,6 +87,7 @@ const LABELS: Record<HttpCaller | DirectCaller, string> = {
   researcher: 'resrch',
   regAdmin: 'regadm',
   auditor: 'audit',
+  h1Ethics: 'h1eth',
   patient: 'patnt',
   foreign: 'h2tok',
   unregistered: 'unreg',
@@ -107,6 +109,9 @@ const PEOPLE: Record<Staff, { org: OrgName; id: string; role?: string; departmen
   researcher: { org: 'Research', id: `authz-res-${run}`, role: 'researcher', department: null },
   regAdmin: { org: 'Regulator', id: 'regulator-admin' },
   auditor: { org: 'Regulator', id: `authz-aud-${run}`, role: 'auditor', department: null },
+  // Seated on Hospital1's ethics committee at network start (a change into an oversight role needs two
+  // admins, so the matrix uses the demo member rather than onboarding one).
+  h1Ethics: { org: 'Hospital1', id: 'hospital1-ethics-1' },
 };
 const ADMIN_OF: Record<OrgName, Staff> = {
   Hospital1: 'h1Admin',
@@ -125,7 +130,8 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  * ACCESS_NOT_GRANTED, or the gateway's FORBIDDEN for the wrong kind of principal or another patient).
  *
  * Columns: Hospital1 admin, attending (cardiology), intern (cardiology), nurse (cardiology), attending
- * of oncology; Hospital2 admin, attending; Research admin, researcher; Regulator admin, auditor; the
+ * of oncology; Hospital2 admin, attending; Research admin, researcher; Regulator admin, auditor;
+ * Hospital1's ethics committee member (the demo `hospital1-ethics-1`); the
  * patient (patient token); a Hospital2 token sent to Hospital1's gateway (must be 401 everywhere).
  * Targets: the fixture patient and their Hospital1 cardiology diagnosis record; staff of the caller's
  * own org for staff changes; a study of the researcher.
@@ -148,7 +154,9 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   clinicians by the patient's org consent, the researcher by study consent; regulators never get
  *   content. Content needs one's
  *   own granted access: callers without one present another person's grant (permission borrowing).
- * - Studies: registered by researchers; cohorts for the study's org (researcher, admin) and auditors;
+ * - Studies: proposed by researchers with their sites (the single-researcher registration is retired:
+ *   its route and transaction are gone); decided by a site's ethics committee member, who is otherwise
+ *   no clinician (no record writes, no content, no listing, no patient registration) and no admin; cohorts for the study's org (researcher, admin) and auditors;
  *   datasets are research access decisions, granted only to the researcher with consent.
  * - Study work (docs/research.md): tasks are assigned by the study's lead only; a contribution is
  *   recorded by a site's admin while the study is active and the site approved (the fixture study is
@@ -169,51 +177,50 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   staff refused.
  */
 const HTTP_TABLE = [
-  'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'POST /v1/staff                      | A   403 403 403 403 A   403 A   403 A   403 403 401',
-  'PATCH /v1/staff/{did}               | A   403 403 403 403 A   403 A   403 A   403 403 401',
-  'POST /v1/staff/{did}/role-changes   | A   403 403 403 403 A   403 A   403 A   403 403 401',
-  'POST /v1/staff/{did}/role-changes/{proposalId}/approve | A 403 403 403 403 A 403 A 403 A 403 403 401',
-  'POST /v1/staff/{did}/deactivate     | A   403 403 403 403 A   403 A   403 A   403 403 401',
-  'POST /v1/patients                   | A   A   A   A   A   A   A   403 403 403 403 403 401',
-  'POST /v1/patients/{did}/keys        | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'POST /v1/patients/{did}/keys/recovery | A A   A   A   A   A   A   A   A   A   A   A   401',
-  'POST /v1/records                    | 403 A   A   A   A   403 A   403 403 403 403 403 401',
-  'POST /v1/records/{id}/versions      | 403 A   A   A   A   403 403 403 403 403 403 403 401',
-  'GET /v1/records/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'GET /v1/records/{id}/history        | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'POST /v1/records/{id}/verify        | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'POST /v1/records/{id}/access        | D   G   G   G   G   D   G   D   G   D   D   403 401',
-  'GET /v1/records/{id}/content        | 403 A   A   A   A   403 A   403 A   403 403 403 401',
-  'POST /v1/records/{id}/review        | A   A   403 403 A   403 403 403 403 403 403 403 401',
-  'POST /v1/records/{id}/erasures      | A   403 403 403 403 403 403 403 403 403 403 403 401',
-  'POST /v1/records/{id}/staged-erasures | A 403 403 403 403 403 403 403 403 403 403 403 401',
-  'POST /v1/consents                   | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'POST /v1/consents/{id}/revoke       | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'PUT /v1/patients/{did}/preferences  | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'GET /v1/patients/{did}/access-log   | 403 403 403 403 403 403 403 403 403 403 403 A   401',
-  'GET /v1/patients/{did}/records      | 403 A   A   A   A   403 A   403 403 403 403 A   401',
-  'POST /v1/studies                    | 403 403 403 403 403 403 403 403 A   403 403 403 401',
-  'GET /v1/studies/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'GET /v1/studies/{id}/cohort         | 403 403 403 403 403 403 403 A   A   403 A   403 401',
-  'POST /v1/studies/{id}/datasets      | D   D   D   D   D   D   D   D   G   D   D   403 401',
-  'POST /v1/multicenter-studies        | 403 403 403 403 403 403 403 403 A   403 403 403 401',
-  'GET /v1/studies/{id}/governance     | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'POST /v1/studies/{id}/decisions     | 403 403 403 403 403 403 403 403 403 403 403 403 401',
-  'POST /v1/studies/{id}/changes       | 403 403 403 403 403 403 403 403 A   403 403 403 401',
-  'GET /v1/studies/{id}/fhir           | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'POST /v1/studies/{id}/tasks         | 403 403 403 403 403 403 403 403 A   403 403 403 401',
-  'POST /v1/studies/{id}/contributions | 403 403 403 403 403 403 403 403 403 403 403 403 401',
-  'GET /v1/studies/{id}/credit         | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'GET /v1/patients/{did}/points       | 403 403 403 403 403 403 403 403 403 403 403 A   401',
-  'POST /v1/ops/ping                   | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'GET /v1/audit                       | A   403 403 403 403 A   403 403 403 403 A   403 401',
-  'GET /v1/audit/fhir                  | A   403 403 403 403 A   403 403 403 403 A   403 401',
-  'GET /v1/audit/{id}                  | A   A   403 403 403 404 404 404 404 A   A   403 401',
-  'GET /v1/reports/compliance          | A   403 403 403 403 A   403 403 403 403 A   403 401',
-  'POST /v1/break-glass/{id}/review    | A   403 403 403 403 403 403 403 403 403 A   403 401',
-  'GET /v1/alerts                      | A   403 403 403 403 A   403 403 403 403 A   403 401',
+  'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/staff                      | A   403   403   403   403   A   403   A   403   A   403   403   403   401',
+  'PATCH /v1/staff/{did}               | A   403   403   403   403   A   403   A   403   A   403   403   403   401',
+  'POST /v1/staff/{did}/role-changes   | A   403   403   403   403   A   403   A   403   A   403   403   403   401',
+  'POST /v1/staff/{did}/role-changes/{proposalId}/approve | A   403   403   403   403   A   403   A   403   A   403   403   403   401',
+  'POST /v1/staff/{did}/deactivate     | A   403   403   403   403   A   403   A   403   A   403   403   403   401',
+  'POST /v1/patients                   | A   A   A   A   A   A   A   403   403   403   403   403   403   401',
+  'POST /v1/patients/{did}/keys        | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/patients/{did}/keys/recovery | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/records                    | 403   A   A   A   A   403   A   403   403   403   403   403   403   401',
+  'POST /v1/records/{id}/versions      | 403   A   A   A   A   403   403   403   403   403   403   403   403   401',
+  'GET /v1/records/{id}                | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
+  'GET /v1/records/{id}/history        | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
+  'POST /v1/records/{id}/verify        | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
+  'POST /v1/records/{id}/access        | D   G   G   G   G   D   G   D   G   D   D   D   403   401',
+  'GET /v1/records/{id}/content        | 403   A   A   A   A   403   A   403   A   403   403   403   403   401',
+  'POST /v1/records/{id}/review        | A   A   403   403   A   403   403   403   403   403   403   403   403   401',
+  'POST /v1/records/{id}/erasures      | A   403   403   403   403   403   403   403   403   403   403   403   403   401',
+  'POST /v1/records/{id}/staged-erasures | A   403   403   403   403   403   403   403   403   403   403   403   403   401',
+  'POST /v1/consents                   | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/consents/{id}/revoke       | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'PUT /v1/patients/{did}/preferences  | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'GET /v1/patients/{did}/access-log   | 403   403   403   403   403   403   403   403   403   403   403   403   A   401',
+  'GET /v1/patients/{did}/records      | 403   A   A   A   A   403   A   403   403   403   403   403   A   401',
+  'GET /v1/studies/{id}                | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
+  'GET /v1/studies/{id}/cohort         | 403   403   403   403   403   403   403   A   A   403   A   403   403   401',
+  'POST /v1/studies/{id}/datasets      | D   D   D   D   D   D   D   D   G   D   D   D   403   401',
+  'POST /v1/multicenter-studies        | 403   403   403   403   403   403   403   403   A   403   403   403   403   401',
+  'GET /v1/studies/{id}/governance     | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
+  'POST /v1/studies/{id}/decisions     | 403   403   403   403   403   403   403   403   403   403   403   A   403   401',
+  'POST /v1/studies/{id}/changes       | 403   403   403   403   403   403   403   403   A   403   403   403   403   401',
+  'GET /v1/studies/{id}/fhir           | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
+  'POST /v1/studies/{id}/tasks         | 403   403   403   403   403   403   403   403   A   403   403   403   403   401',
+  'POST /v1/studies/{id}/contributions | 403   403   403   403   403   403   403   403   403   403   403   403   403   401',
+  'GET /v1/studies/{id}/credit         | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
+  'GET /v1/patients/{did}/points       | 403   403   403   403   403   403   403   403   403   403   403   403   A   401',
+  'POST /v1/ops/ping                   | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
+  'GET /v1/audit                       | A   403   403   403   403   A   403   403   403   403   A   403   403   401',
+  'GET /v1/audit/fhir                  | A   403   403   403   403   A   403   403   403   403   A   403   403   401',
+  'GET /v1/audit/{id}                  | A   A   403   403   403   404   404   404   404   A   A   403   403   401',
+  'GET /v1/reports/compliance          | A   403   403   403   403   A   403   403   403   403   A   403   403   401',
+  'POST /v1/break-glass/{id}/review    | A   403   403   403   403   403   403   403   403   403   A   403   403   401',
+  'GET /v1/alerts                      | A   403   403   403   403   A   403   403   403   403   A   403   403   401',
 ];
 
 /**
@@ -250,54 +257,53 @@ const HTTP_TABLE = [
  *   ListPatientRecords of a listing id the caller did not open: ANG.
  */
 const DIRECT_TABLE = [
-  'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
-  'InstallCollectionKey   | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
-  'InstallStudySecret     | AE  F   F   F   F   AE  F   F   F   AE  F   F',
-  'GetConsortium          | A   A   A   A   A   A   A   A   A   A   A   A',
-  'RegisterStaff          | A   F   F   F   F   A   F   A   F   A   F   NR',
-  'UpdateStaff            | A   F   F   F   F   A   F   A   F   A   F   NR',
-  'ProposeStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   NR',
-  'ApproveStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   NR',
-  'DeactivateStaff        | A   F   F   F   F   A   F   A   F   A   F   NR',
-  'RegisterPatient        | A   A   A   A   A   A   A   F   F   F   F   NR',
-  'RotatePatientKey       | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'RecoverPatientKey      | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'ResolveDid             | A   A   A   A   A   A   A   A   A   A   A   A',
-  'GrantConsent           | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'RevokeConsent          | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'SetPatientPreferences  | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'ListPatientConsents    | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'GetConsent             | F   F   F   F   F   A   A   F   F   A   A   NR',
-  'ListGranteeConsents    | F   F   F   F   F   A   A   F   F   A   A   NR',
-  'StageRecordContent     | F   A   A   A   A   F   A   F   F   F   F   NR',
-  'AnchorRecord           | F   A   A   A   A   F   A   F   F   F   F   NR',
-  'GetRecord              | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'GetRecordHistory       | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'VerifyRecord           | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'ReviewRecordQuality    | A   A   F   F   A   NF  NF  F   F   F   F   NR',
-  'EraseRecordContent     | A   F   F   F   F   NF  F   F   F   F   F   NR',
-  'PurgeStagedContent     | A   F   F   F   F   NF  F   F   F   F   F   NR',
-  'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D',
-  'ReadRecordContent      | ANG A   A   A   A   ANG A   ANG A   ANG ANG NR',
-  'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
-  'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A',
-  'ListPatientRecords     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
-  'RegisterStudy          | F   F   F   F   F   F   F   F   A   F   F   NR',
-  'GetStudy               | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   NR',
-  'ProposeStudy           | F   F   F   F   F   F   F   F   A   F   F   NR',
-  'DecideStudy            | F   F   F   F   F   F   F   F   F   F   F   NR',
-  'ChangeStudy            | F   F   F   F   F   F   F   F   A   F   F   NR',
-  'GetStudyGovernance     | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'AssignStudyTask        | F   F   F   F   F   F   F   F   A   F   F   NR',
-  'RecordContribution     | F   F   F   F   F   F   F   F   F   F   F   NR',
-  'GetStudyCredit         | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'GetContributionPoints  | A   F   F   F   F   A   F   A   F   A   A   NR',
-  'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   NR',
-  'GetAuditEvent          | A   A   F   F   F   NF  NF  NF  NF  A   A   NR',
-  'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
-  'Ping                   | A   A   A   A   A   A   A   A   A   A   A   A',
-  'GetBuildInfo           | A   A   A   A   A   A   A   A   A   A   A   A',
+  'InitConsortium         | AE   F   F   F   F   AE   F   AE   F   AE   F   F   F',
+  'InstallCollectionKey   | AE   F   F   F   F   AE   F   AE   F   AE   F   F   F',
+  'InstallStudySecret     | AE   F   F   F   F   AE   F   F   F   AE   F   F   F',
+  'GetConsortium          | A   A   A   A   A   A   A   A   A   A   A   A   A',
+  'RegisterStaff          | A   F   F   F   F   A   F   A   F   A   F   F   NR',
+  'UpdateStaff            | A   F   F   F   F   A   F   A   F   A   F   F   NR',
+  'ProposeStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   F   NR',
+  'ApproveStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   F   NR',
+  'DeactivateStaff        | A   F   F   F   F   A   F   A   F   A   F   F   NR',
+  'RegisterPatient        | A   A   A   A   A   A   A   F   F   F   F   F   NR',
+  'RotatePatientKey       | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'RecoverPatientKey      | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'ResolveDid             | A   A   A   A   A   A   A   A   A   A   A   A   A',
+  'GrantConsent           | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'RevokeConsent          | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'SetPatientPreferences  | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'ListPatientConsents    | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'GetConsent             | F   F   F   F   F   A   A   F   F   A   A   F   NR',
+  'ListGranteeConsents    | F   F   F   F   F   A   A   F   F   A   A   F   NR',
+  'StageRecordContent     | F   A   A   A   A   F   A   F   F   F   F   F   NR',
+  'AnchorRecord           | F   A   A   A   A   F   A   F   F   F   F   F   NR',
+  'GetRecord              | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'GetRecordHistory       | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'VerifyRecord           | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'ReviewRecordQuality    | A   A   F   F   A   NF   NF   F   F   F   F   F   NR',
+  'EraseRecordContent     | A   F   F   F   F   NF   F   F   F   F   F   F   NR',
+  'PurgeStagedContent     | A   F   F   F   F   NF   F   F   F   F   F   F   NR',
+  'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D   D',
+  'ReadRecordContent      | ANG   A   A   A   A   ANG   A   ANG   A   ANG   ANG   ANG   NR',
+  'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   F   NR',
+  'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A   A',
+  'ListPatientRecords     | ANG   ANG   ANG   ANG   ANG   ANG   ANG   ANG   ANG   ANG   ANG   ANG   NR',
+  'GetStudy               | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   F   NR',
+  'ProposeStudy           | F   F   F   F   F   F   F   F   A   F   F   F   NR',
+  'DecideStudy            | F   F   F   F   F   F   F   F   F   F   F   A   NR',
+  'ChangeStudy            | F   F   F   F   F   F   F   F   A   F   F   F   NR',
+  'GetStudyGovernance     | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'AssignStudyTask        | F   F   F   F   F   F   F   F   A   F   F   F   NR',
+  'RecordContribution     | F   F   F   F   F   F   F   F   F   F   F   F   NR',
+  'GetStudyCredit         | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'GetContributionPoints  | A   F   F   F   F   A   F   A   F   A   A   F   NR',
+  'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   F   NR',
+  'GetAuditEvent          | A   A   F   F   F   NF   NF   NF   NF   A   A   F   NR',
+  'LoadSyntheticAuditEvents | BLD   BLD   BLD   BLD   BLD   BLD   BLD   BLD   BLD   BLD   BLD   BLD   BLD',
+  'Ping                   | A   A   A   A   A   A   A   A   A   A   A   A   A',
+  'GetBuildInfo           | A   A   A   A   A   A   A   A   A   A   A   A   A',
 ];
 const AUTHZ_CODES: Readonly<Record<string, string>> = {
   FORBIDDEN: 'F',
@@ -337,18 +343,6 @@ function newStaffOf(org: OrgName): { enrollmentId: string; role: string; departm
   if (org === 'Research') return { enrollmentId, role: 'researcher', department: null };
   if (org === 'Regulator') return { enrollmentId, role: 'auditor', department: null };
   return { enrollmentId, role: 'nurse', department: 'cardiology' };
-}
-
-/** A new study of diagnoses for a day (what a researcher registers). */
-function newStudy(): Body {
-  return {
-    studyId: fresh('study-authz'),
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    periodStart: new Date(Date.now() - 60_000).toISOString(),
-    periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
-    ethicsApprovalRef: 'IRB-authz',
-  };
 }
 
 /** A multi-center study of both hospitals, 1 of 2 by the protocol. */
@@ -568,6 +562,7 @@ describe('authorization matrix', () => {
       );
       api[who] = await apiAs(info, p.org, p.id);
     }
+    api.h1Ethics = await apiAs(info, 'Hospital1', PEOPLE.h1Ethics.id);
     patient.did = `did:medledger:patient:authz-${run}`;
     const registration = newPatientRegistration(patient.did);
     patient.privateJwk = registration.key.privateJwk;
@@ -636,16 +631,24 @@ describe('authorization matrix', () => {
     fx.reviewDirect.add(...reviewIds.slice(3));
 
     const now = Date.now();
+    // The study research reads go under: proposed at Hospital1, approved by its committee, active.
     await expect201(
-      api.researcher.post('/v1/studies', {
+      api.researcher.post('/v1/multicenter-studies', {
+        ...newProposal(),
         studyId: fx.studyId,
-        categories: ['diagnosis'],
-        maxLevel: 3,
-        periodStart: new Date(now - 60_000).toISOString(),
         periodEnd: new Date(now + 30 * 86_400_000).toISOString(),
-        ethicsApprovalRef: `IRB-authz-${run}`,
+        sites: ['Hospital1MSP'],
+        quorum: { kind: 'all' },
       }),
       'study',
+    );
+    await expect201(
+      api.h1Ethics.post(`/v1/studies/${fx.studyId}/decisions`, { decision: 'approved', protocolVersion: 1 }),
+      'study approved',
+    );
+    await expect201(
+      api.researcher.post(`/v1/studies/${fx.studyId}/changes`, { action: 'activate' }),
+      'study active',
     );
     await expect201(
       api.researcher.post('/v1/multicenter-studies', { ...newProposal(), studyId: fx.governedStudyId }),
@@ -934,13 +937,6 @@ describe('authorization matrix', () => {
           headers: who === 'patient' ? (recordListRequest(patient, 'Hospital1MSP').headers ?? {}) : {},
         }),
       },
-      'POST /v1/studies': {
-        request: () => ({
-          method: 'POST',
-          path: '/v1/studies',
-          body: newStudy(),
-        }),
-      },
       'GET /v1/studies/{id}': { request: () => ({ method: 'GET', path: `/v1/studies/${fx.studyId}` }) },
       'GET /v1/studies/{id}/cohort': {
         request: () => ({ method: 'GET', path: `/v1/studies/${fx.studyId}/cohort` }),
@@ -958,7 +954,7 @@ describe('authorization matrix', () => {
       'GET /v1/studies/{id}/governance': {
         request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/governance` }),
       },
-      // No column is an ethics committee member: every decision is refused.
+      // Hospital1's ethics committee member decides (Hospital1 is a site); no one else may.
       'POST /v1/studies/{id}/decisions': {
         request: () => ({
           method: 'POST',
@@ -1257,15 +1253,10 @@ describe('authorization matrix', () => {
         input: () => ({ arg: {}, transient: { subject: bytesOf({ patientDid: patient.did }) } }),
       },
       ListPatientRecords: { input: () => ({ arg: { listingId: fx.auditEventId } }) },
-      RegisterStudy: {
-        input: () => ({
-          arg: newStudy(),
-        }),
-      },
       GetStudy: { input: () => ({ arg: { studyId: fx.studyId } }) },
       GetStudyCohort: { input: () => ({ arg: { studyId: fx.studyId } }) },
-      // The researcher's proposal is the governed study the next three rows act on. No column holds an
-      // ethics committee member, so every DecideStudy is refused; amend is the lead's alone.
+      // The researcher's proposal is the governed study the next rows act on: Hospital1's ethics
+      // committee member approves it (a site's committee, version 1); amend is the lead's alone.
       ProposeStudy: {
         input: () => ({ arg: newProposal() }),
         onAllow: (_who, out) => {

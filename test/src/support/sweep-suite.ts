@@ -150,12 +150,18 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       resource: { resourceType: 'Condition', note: canary },
       salt: 'zz',
     }),
-    post('study with end before start', '/v1/studies', {
+    post('study with end before start', '/v1/multicenter-studies', {
       studyId: `study-bad-${randomBytes(3).toString('hex')}`,
       categories: ['diagnosis'],
       maxLevel: 3,
       periodStart: '2026-12-31T00:00:00Z',
       periodEnd: '2026-01-01T00:00:00Z',
+      sites: ['Hospital1MSP'],
+      quorum: { kind: 'all' },
+      protocolHash: randomBytes(32).toString('hex'),
+    }),
+    post('retired single-researcher study registration', '/v1/studies', {
+      studyId: `study-old-${randomBytes(3).toString('hex')}`,
       ethicsApprovalRef: canary,
     }),
     // Study work: a contribution to a study nobody proposed, a record named twice, a task due in the past.
