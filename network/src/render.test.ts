@@ -26,14 +26,14 @@ const sample = {
   ordererYaml: 'General:\n  ListenPort: 7050\n',
 };
 
-const fiveOrgs: TopologySpec = {
+const sixOrgs: TopologySpec = {
   ...defaultTopologySpec,
   peerOrgs: [
     ...defaultTopologySpec.peerOrgs,
     {
-      name: 'Hospital3',
-      mspId: 'Hospital3MSP',
-      domain: 'hospital3.medledger.local',
+      name: 'Hospital4',
+      mspId: 'Hospital4MSP',
+      domain: 'hospital4.medledger.local',
       kind: 'hospital',
       peers: 1,
     },
@@ -41,24 +41,24 @@ const fiveOrgs: TopologySpec = {
 };
 
 describe('config rendering', () => {
-  it('when a fifth org is added as data, then it appears in every generated file', () => {
-    const topology = resolveTopology(fiveOrgs, 17000);
+  it('when a sixth org is added as data, then it appears in every generated file', () => {
+    const topology = resolveTopology(sixOrgs, 17000);
     const files = renderNodeConfigs(topology, paths, sample, '/builders/ccaas');
-    assert.equal(files.length, 2 + 5 + 3 + 1); // crypto-config, configtx, 5 core.yaml, 3 orderer.yaml, collections
+    assert.equal(files.length, 2 + 6 + 3 + 1); // crypto-config, configtx, 6 core.yaml, 3 orderer.yaml, collections
     for (const file of files) {
       assert.match(
         file.content,
-        /hospital3\.medledger\.local|Hospital3MSP/,
-        `${file.path} lacks the fifth org`,
+        /hospital4\.medledger\.local|Hospital4MSP/,
+        `${file.path} lacks the sixth org`,
       );
     }
-    const containers = resolveTopology(fiveOrgs, 17000, { ordering: 'raft', hosts: 'containers' });
-    assert.match(renderCompose(containers), /peer0\.hospital3\.medledger\.local/);
-    assert.match(renderCompose(containers), /gateway-hospital3:/);
+    const containers = resolveTopology(sixOrgs, 17000, { ordering: 'raft', hosts: 'containers' });
+    assert.match(renderCompose(containers), /peer0\.hospital4\.medledger\.local/);
+    assert.match(renderCompose(containers), /gateway-hospital4:/);
   });
 
   it('when the collections config is rendered, then each org has a sealed collection with the regulator that needs both to endorse, and the hospitals and the regulator share the custodians collection', () => {
-    const topology = resolveTopology(fiveOrgs, 17000);
+    const topology = resolveTopology(defaultTopologySpec, 17000);
     const file = renderCollectionsConfig(topology, paths);
     assert.equal(file.path, '/state/config/collections_config.json');
     const doc = JSON.parse(file.content) as {
@@ -142,6 +142,7 @@ describe('config rendering', () => {
         ['Hospital2MSP', 17210],
         ['ResearchMSP', 17310],
         ['RegulatorMSP', 17410],
+        ['Hospital3MSP', 17510],
       ],
     );
     assert.deepEqual(profile.Application.Capabilities, { V2_5: true });

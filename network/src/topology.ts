@@ -160,6 +160,15 @@ export const defaultTopologySpec: TopologySpec = {
       kind: 'regulator',
       peers: 1,
     },
+    // The third hospital of the multi-center story (docs/research.md). Last, so the port blocks of the
+    // first four orgs stay where they were (org k owns base + 100(k + 1)).
+    {
+      name: 'Hospital3',
+      mspId: 'Hospital3MSP',
+      domain: 'hospital3.medledger.local',
+      kind: 'hospital',
+      peers: 1,
+    },
   ],
   chaincode: {
     name: 'medledger',

@@ -316,7 +316,7 @@ const AUTHZ_CODES: Readonly<Record<string, string>> = {
 };
 
 /** Every peer org of the consortium (the registry's endorsements are chosen among them). */
-const ALL_ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'];
+const ALL_ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP', 'Hospital3MSP'];
 /** Writes of the caller's own org's records: the caller's org is their custodian. */
 const OWN_CUSTODIAN: ReadonlySet<TransactionName> = new Set<TransactionName>([
   'AnchorRecord',
