@@ -37,7 +37,10 @@ describe('the network command line', () => {
     );
     const help = await runNode(cli, ['help', 'token']);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /--org ORG +the org: Hospital1, Hospital2, Research, Regulator \(required\)/);
+    assert.match(
+      help.stdout,
+      /--org ORG +the org: Hospital1, Hospital2, Research, Regulator, Hospital3 \(required\)/,
+    );
     assert.match(help.stdout, /npm run -s token -- --org Hospital1 --user hospital1-attending-1/);
   });
 });
