@@ -12,6 +12,7 @@ import {
   accessRecord,
   anchor,
   condition,
+  activeStudy,
   grantConsent as signedConsent,
   readRecord,
   type PresentedConsent,
@@ -174,15 +175,7 @@ void describe('AccessContract', () => {
     });
     const w = await world(resource);
     const researcher = await registerStaff(w.h, 'ResearchMSP', 'researcher', null);
-    const studyId = uid('study');
-    await w.h.submit(researcher, 'study:RegisterStudy', {
-      studyId,
-      categories: ['diagnosis'],
-      maxLevel: 3,
-      periodStart: daysFromNow(w.h, -1),
-      periodEnd: daysFromNow(w.h, 365),
-      ethicsApprovalRef: 'IRB-2025-001',
-    });
+    const studyId = await activeStudy(w.h, researcher);
     assert.equal((await access(w, researcher, { purpose: 'research', studyId })).reason, 'NO_CONSENT');
     const consent = await grantConsent(w, { grantee: { kind: 'study', studyId }, purpose: 'research' });
     const cohort = await w.h.evaluate<{ items: { patientDid: string }[] }>(
@@ -226,15 +219,8 @@ void describe('AccessContract', () => {
       ['Hospital1MSP', 'Hospital1MSP', 'Hospital2MSP'],
     );
     const byStudy: string[][] = [];
-    for (const studyId of [uid('study-a'), uid('study-b')]) {
-      await w.h.submit(researcher, 'study:RegisterStudy', {
-        studyId,
-        categories: ['diagnosis'],
-        maxLevel: 3,
-        periodStart: daysFromNow(w.h, -1),
-        periodEnd: daysFromNow(w.h, 365),
-        ethicsApprovalRef: 'IRB-2025-002',
-      });
+    for (const name of ['study-a', 'study-b']) {
+      const studyId = await activeStudy(w.h, researcher, ['Hospital1MSP', 'Hospital2MSP'], uid(name));
       const consent = await grantConsent(w, { grantee: { kind: 'study', studyId }, purpose: 'research' });
       const subjects: string[] = [];
       let exportId: string | undefined;

@@ -68,7 +68,8 @@ async function studyFacts(
 ): Promise<StudyFacts | null> {
   const s = studyId === null ? undefined : await ledger.getStudy(studyId);
   if (!s) return null;
-  // A study registered without sites (RegisterStudy) has no governance: its reference is its approval.
+  // Every study is proposed with its sites; one without governance (written by a retired
+  // single-researcher registration) has no site approval, so no data flows under it.
   const loaded = await loadGovernance(ledger, s.studyId);
   return {
     studyId: s.studyId,
@@ -77,11 +78,12 @@ async function studyFacts(
     maxLevel: s.maxLevel,
     periodStartMs: Date.parse(s.periodStart),
     periodEndMs: Date.parse(s.periodEnd),
-    siteApproved: loaded === undefined || siteMayContribute(loaded.governance, custodian),
+    siteApproved: loaded !== undefined && siteMayContribute(loaded.governance, custodian),
   };
 }
 
-async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
+/** Whether a version's anchored content was erased (a staged purge does not count). */
+export async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
   const erasures = await ledger.erasures(anchor.custodian, anchor.recordId);
   return erasures.some((e) => !e.staged && e.version === anchor.version);
 }

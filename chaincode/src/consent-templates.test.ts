@@ -7,7 +7,7 @@ import {
   type PatientPreferences,
   type TemplateId,
 } from '@medledger/domain';
-import { accessRecord, anchor } from './testing/fixtures';
+import { accessRecord, activeStudy, anchor } from './testing/fixtures';
 import { Harness, registerPatient, registerStaff, uid, type TestPatient } from './testing/harness';
 import { allergy, potassium } from './testing/quality-fixtures';
 
@@ -110,15 +110,11 @@ void describe('consent templates signed by the patient and verified on chain', (
     const patient = await registerPatient(h);
     const other = await registerPatient(h);
     const researcher = await registerStaff(h, 'ResearchMSP', 'researcher', null);
-    const studyId = uid('study');
     const now = h.ledger.now.getTime();
-    await h.submit(researcher, 'study:RegisterStudy', {
-      studyId,
+    const studyId = await activeStudy(h, researcher, ['Hospital1MSP'], uid('study'), {
       categories: ['diagnosis', 'lab', 'medication'],
-      maxLevel: 3,
       periodStart: new Date(now - 60_000).toISOString(),
       periodEnd: new Date(now + 400 * 86_400_000).toISOString(),
-      ethicsApprovalRef: 'IRB-tpl',
     });
     const relay = await registerStaff(h, 'Hospital1MSP', 'nurse', 'cardiology');
     const jws = signExpanded(h, patient, 'study-until-year-end', { studyId });

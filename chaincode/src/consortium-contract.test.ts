@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { CUSTODIANS_COLLECTION, KeyFamily, type AccessDecision } from '@medledger/domain';
-import { anchor, condition, grantConsent, readRecord } from './testing/fixtures';
-import { daysFromNow, Harness, orgAdmin, ORGS, registerPatient, registerStaff, uid } from './testing/harness';
+import { activeStudy, anchor, condition, grantConsent, readRecord } from './testing/fixtures';
+import { Harness, orgAdmin, ORGS, registerPatient, registerStaff } from './testing/harness';
 import { MemoryLedger } from './testing/memory-ledger';
 
 /** The key of the study secret as the chaincode builds it (one composite key, no attributes). */
@@ -36,15 +36,7 @@ async function researchGrant(h: Harness) {
   const attending = await registerStaff(h, 'Hospital1MSP', 'attending', 'cardiology');
   const { anchor: record } = await anchor(h, attending, patient, { resource: condition() });
   const researcher = await registerStaff(h, 'ResearchMSP', 'researcher', null);
-  const studyId = uid('study');
-  await h.submit(researcher, 'study:RegisterStudy', {
-    studyId,
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    periodStart: daysFromNow(h, -1),
-    periodEnd: daysFromNow(h, 365),
-    ethicsApprovalRef: 'IRB-2025-010',
-  });
+  const studyId = await activeStudy(h, researcher);
   const consent = await grantConsent(h, patient, {
     grantee: { kind: 'study', studyId },
     purpose: 'research',

@@ -12,6 +12,7 @@ import { InsuranceContract } from './insurance-contract';
 import { ListingContract } from './listing-contract';
 import { RecordContract } from './record-contract';
 import { StudyContract } from './study-contract';
+import { StudyWorkContract } from './study-work-contract';
 import { TraceContract } from './trace-contract';
 import { SummaryContract } from './summary-contract';
 
@@ -29,6 +30,7 @@ export { InsuranceContract } from './insurance-contract';
 export { ListingContract } from './listing-contract';
 export { RecordContract } from './record-contract';
 export { StudyContract } from './study-contract';
+export { StudyWorkContract } from './study-work-contract';
 export { TraceContract } from './trace-contract';
 export { SummaryContract } from './summary-contract';
 
@@ -44,6 +46,7 @@ export const contracts = [
   SummaryContract,
   ErasureContract,
   StudyContract,
+  StudyWorkContract,
   InsuranceContract,
   TraceContract,
   FreezeContract,

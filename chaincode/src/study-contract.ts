@@ -11,7 +11,6 @@ import {
   orgKindOf,
   proposeStudy,
   proposeStudyInput,
-  registerStudyInput,
   studyState,
   type StoredGovernance,
   type Study,
@@ -33,7 +32,11 @@ import { Ledger } from './ledger/store';
 import { governanceOutput, loadGovernance, partyOf } from './study-governance';
 import { readableCollections } from './visibility';
 
-/** The reference a study approved by its sites' committees carries in place of a typed-in one. */
+/**
+ * The reference every study carries in place of a typed-in approval: it is approved by its sites'
+ * committees. (A single-researcher `RegisterStudy` with a typed-in reference existed before
+ * multi-center governance; it is retired.)
+ */
 export const ETHICS_QUORUM_REF = 'ethics-quorum';
 
 /** Research studies and their consented cohorts. */
@@ -41,30 +44,6 @@ export const ETHICS_QUORUM_REF = 'ethics-quorum';
 export class StudyContract extends Contract {
   constructor() {
     super('study');
-  }
-
-  /**
-   * Registers a study of the caller's research org (purpose research, categories, maximum level,
-   * period, ethics approval reference). Caller: an active researcher of a research org.
-   * Writes: `study` (state-based endorsement by the org). Event: `StudyRegistered`.
-   * Errors: VALIDATION_FAILED (period), NOT_REGISTERED, INACTIVE, FORBIDDEN, ALREADY_EXISTS.
-   */
-  @Transaction()
-  @Returns('string')
-  public async RegisterStudy(ctx: Context, input: string): Promise<string> {
-    const args = parseInput(registerStudyInput, input);
-    const ledger = new Ledger(ctx);
-    const actor = await resolveActor(ctx, ledger);
-    requireRole(actor, ['researcher'], ['research']);
-    const study = await newStudy(ledger, actor, args, args.ethicsApprovalRef);
-    await ledger.putStudy(study);
-    ledger.emit('StudyRegistered', {
-      studyId: study.studyId,
-      org: study.org,
-      txId: ledger.txId,
-      txTime: ledger.txTime,
-    });
-    return canonicalJson(study);
   }
 
   /**

@@ -7,7 +7,14 @@ import {
   type RecordAnchor,
   type TraceLeakResult,
 } from '@medledger/domain';
-import { accessRecord, anchor, condition, readRecord, type PresentedConsent } from './testing/fixtures';
+import {
+  accessRecord,
+  activeStudy,
+  anchor,
+  condition,
+  readRecord,
+  type PresentedConsent,
+} from './testing/fixtures';
 import type { FakeSigner } from './testing/fake-identity';
 import {
   daysFromNow,
@@ -16,7 +23,6 @@ import {
   patientJws,
   registerPatient,
   registerStaff,
-  uid,
   type TestPatient,
 } from './testing/harness';
 
@@ -62,15 +68,7 @@ async function world(): Promise<World> {
     await registerStaff(h, 'ResearchMSP', 'researcher', null),
   ];
   const auditor = await registerStaff(h, 'RegulatorMSP', 'auditor', null);
-  const studyId = uid('study');
-  await h.submit(researchers[0], 'study:RegisterStudy', {
-    studyId,
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    periodStart: daysFromNow(h, -1),
-    periodEnd: daysFromNow(h, 365),
-    ethicsApprovalRef: 'IRB-2026-016',
-  });
+  const studyId = await activeStudy(h, researchers[0], ['Hospital1MSP', 'Hospital2MSP']);
   const writers = [
     await registerStaff(h, 'Hospital1MSP', 'attending', 'cardiology'),
     await registerStaff(h, 'Hospital2MSP', 'attending', 'cardiology'),

@@ -149,7 +149,7 @@ export const NETWORK_CLI = {
       summary:
         "Admits an org into the running channel: its certificates and CA, a channel configuration update signed by a majority of the member orgs' admins, its peer, chaincode server and gateway, and a new chaincode definition naming it, approved by every org's admin and committed.",
       options: {
-        name: { type: 'string', value: 'NAME', required: true, description: 'the org, e.g. Hospital3' },
+        name: { type: 'string', value: 'NAME', required: true, description: 'the org, e.g. Hospital4' },
         kind: {
           type: 'string',
           value: 'KIND',
@@ -162,7 +162,7 @@ export const NETWORK_CLI = {
           description: 'the member org whose admin proposes and signs first (default: the first org)',
         },
       },
-      examples: ['npm run network:add-org -- --name Hospital3 --kind hospital'],
+      examples: ['npm run network:add-org -- --name Hospital4 --kind hospital'],
     }),
     upgrade: command({
       summary:

@@ -26,14 +26,14 @@ const sample = {
   ordererYaml: 'General:\n  ListenPort: 7050\n',
 };
 
-const withHospital3: TopologySpec = {
+const sevenOrgs: TopologySpec = {
   ...defaultTopologySpec,
   peerOrgs: [
     ...defaultTopologySpec.peerOrgs,
     {
-      name: 'Hospital3',
-      mspId: 'Hospital3MSP',
-      domain: 'hospital3.medledger.local',
+      name: 'Hospital4',
+      mspId: 'Hospital4MSP',
+      domain: 'hospital4.medledger.local',
       kind: 'hospital',
       peers: 1,
     },
@@ -41,20 +41,20 @@ const withHospital3: TopologySpec = {
 };
 
 describe('config rendering', () => {
-  it('when a third hospital is added as data, then it appears in every generated file', () => {
-    const topology = resolveTopology(withHospital3, 17000);
+  it('when a seventh org is added as data, then it appears in every generated file', () => {
+    const topology = resolveTopology(sevenOrgs, 17000);
     const files = renderNodeConfigs(topology, paths, sample, '/builders/ccaas');
-    assert.equal(files.length, 2 + 6 + 3 + 1); // crypto-config, configtx, 6 core.yaml, 3 orderer.yaml, collections
+    assert.equal(files.length, 2 + 7 + 3 + 1); // crypto-config, configtx, 7 core.yaml, 3 orderer.yaml, collections
     for (const file of files) {
       assert.match(
         file.content,
-        /hospital3\.medledger\.local|Hospital3MSP/,
-        `${file.path} lacks the new org`,
+        /hospital4\.medledger\.local|Hospital4MSP/,
+        `${file.path} lacks the seventh org`,
       );
     }
-    const containers = resolveTopology(withHospital3, 17000, { ordering: 'raft', hosts: 'containers' });
-    assert.match(renderCompose(containers), /peer0\.hospital3\.medledger\.local/);
-    assert.match(renderCompose(containers), /gateway-hospital3:/);
+    const containers = resolveTopology(sevenOrgs, 17000, { ordering: 'raft', hosts: 'containers' });
+    assert.match(renderCompose(containers), /peer0\.hospital4\.medledger\.local/);
+    assert.match(renderCompose(containers), /gateway-hospital4:/);
   });
 
   it('when the default consortium is rendered, then the insurer has its peer config, MSP in configtx and crypto-config, chaincode connection and compose services', () => {
@@ -80,7 +80,7 @@ describe('config rendering', () => {
   });
 
   it('when the collections config is rendered, then each org has a sealed collection with the regulator that needs both to endorse, and the hospitals and the regulator share the custodians collection', () => {
-    const topology = resolveTopology(withHospital3, 17000);
+    const topology = resolveTopology(defaultTopologySpec, 17000);
     const file = renderCollectionsConfig(topology, paths);
     assert.equal(file.path, '/state/config/collections_config.json');
     const doc = JSON.parse(file.content) as {
@@ -170,6 +170,7 @@ describe('config rendering', () => {
         ['ResearchMSP', 17310],
         ['RegulatorMSP', 17410],
         ['InsurerMSP', 17510],
+        ['Hospital3MSP', 17610],
       ],
     );
     assert.deepEqual(profile.Application.Capabilities, { V2_5: true });

@@ -40,21 +40,26 @@ describe('topology', () => {
     );
   });
 
-  it('when the consortium is resolved, then it has 3 orderers and one peer per org for 5 orgs', () => {
+  it('when the consortium is resolved, then it has 3 orderers and one peer per org for 6 orgs, three of them hospitals', () => {
     const t = resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT);
     assert.equal(t.ordererOrg.nodes.length, 3);
     assert.deepEqual(
       t.peerOrgs.map((o) => o.mspId),
-      ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP', 'InsurerMSP'],
+      ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP', 'InsurerMSP', 'Hospital3MSP'],
     );
-    assert.equal(allPeers(t).length, 5);
+    assert.equal(allPeers(t).length, 6);
+    assert.equal(
+      t.peerOrgs[5]?.gateway.port,
+      DEFAULT_BASE_PORT + 602,
+      'the first five orgs keep their ports',
+    );
   });
 
   it('when no policy is given, then the chaincode needs two of the orgs', () => {
     const t = resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT);
     assert.equal(
       t.chaincode.endorsementPolicy,
-      "OutOf(2, 'Hospital1MSP.peer', 'Hospital2MSP.peer', 'ResearchMSP.peer', 'RegulatorMSP.peer', 'InsurerMSP.peer')",
+      "OutOf(2, 'Hospital1MSP.peer', 'Hospital2MSP.peer', 'ResearchMSP.peer', 'RegulatorMSP.peer', 'InsurerMSP.peer', 'Hospital3MSP.peer')",
     );
   });
 
@@ -167,7 +172,7 @@ describe('topology options', () => {
     }
     assert.deepEqual(
       [t.ordererOrg.namespace, ...t.peerOrgs.map((o) => o.namespace)],
-      [undefined, undefined, undefined, undefined, undefined, undefined],
+      [undefined, undefined, undefined, undefined, undefined, undefined, undefined],
     );
     assert.equal(t.peerOrgs[0]?.listenHost, '127.0.0.1');
   });
@@ -183,7 +188,15 @@ describe('topology options', () => {
     }
     assert.deepEqual(
       [t.ordererOrg.nodes[0]?.ip, ...t.peerOrgs.map((o) => o.ip)],
-      ['10.77.14.2', '10.77.14.10', '10.77.14.11', '10.77.14.12', '10.77.14.13', '10.77.14.14'],
+      [
+        '10.77.14.2',
+        '10.77.14.10',
+        '10.77.14.11',
+        '10.77.14.12',
+        '10.77.14.13',
+        '10.77.14.14',
+        '10.77.14.15',
+      ],
     );
     const hospital2 = t.peerOrgs[1];
     assert.ok(hospital2);
@@ -197,6 +210,7 @@ describe('topology options', () => {
       'medledger-27000-research',
       'medledger-27000-regulator',
       'medledger-27000-insurer',
+      'medledger-27000-hospital3',
     ]);
     assert.equal(t.peerOrgs[0]?.listenHost, '0.0.0.0');
   });

@@ -179,6 +179,15 @@ export const defaultTopologySpec: TopologySpec = {
       kind: 'insurer',
       peers: 1,
     },
+    // The third hospital of the multi-center story (docs/research.md). Last, so the port blocks of the
+    // first five orgs stay where they were (org k owns base + 100(k + 1)): Hospital3 owns base + 600.
+    {
+      name: 'Hospital3',
+      mspId: 'Hospital3MSP',
+      domain: 'hospital3.medledger.local',
+      kind: 'hospital',
+      peers: 1,
+    },
   ],
   chaincode: {
     name: 'medledger',

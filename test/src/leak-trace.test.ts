@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, type ApiClient, type ApiResponse } from './support/api';
 import { ensureNetwork, releaseNetwork } from './support/network';
-import { registerStudyConsentedPatient } from './support/study-patient';
+import { activeStudyOfSites, registerStudyConsentedPatient } from './support/study-patient';
 
 const run = randomBytes(4).toString('hex');
 
@@ -83,18 +83,7 @@ describe('leak tracing on the real consortium', () => {
       'second researcher',
     );
     colleague = await apiAs(info, 'Research', colleagueId);
-    expectStatus(
-      await lead.post('/v1/studies', {
-        studyId,
-        categories: ['diagnosis'],
-        maxLevel: 3,
-        periodStart: new Date(now - 60_000).toISOString(),
-        periodEnd: new Date(now + 30 * 86_400_000).toISOString(),
-        ethicsApprovalRef: `IRB-LEAK-${run}`,
-      }),
-      201,
-      'register study',
-    );
+    await activeStudyOfSites(info, lead, { studyId, sites: ['Hospital1', 'Hospital2'], now });
     await consentedRecord('Hospital1', 1);
     await consentedRecord('Hospital1', 2);
     await consentedRecord('Hospital2', 3);

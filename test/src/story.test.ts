@@ -276,15 +276,30 @@ describe('the MedLedger story through the REST gateways', () => {
 
   it('when a researcher has study consent, then the dataset is de-identified, one pseudonym for the patient at both hospitals; outside the study, denied', async () => {
     const now = Date.now();
-    const study = await researcher.post('/v1/studies', {
+    const study = await researcher.post('/v1/multicenter-studies', {
       studyId,
       categories: ['diagnosis'],
       maxLevel: 3,
       periodStart: new Date(now - 60_000).toISOString(),
       periodEnd: new Date(now + 30 * 86_400_000).toISOString(),
-      ethicsApprovalRef: `IRB-${run}`,
+      sites: ['Hospital1MSP', 'Hospital2MSP'],
+      quorum: { kind: 'all' },
+      protocolHash: randomBytes(32).toString('hex'),
     });
-    expectStatus(study, 201, 'register study');
+    expectStatus(study, 201, 'propose study');
+    for (const org of ['Hospital1', 'Hospital2'] as const) {
+      const ethics = await apiAs(info, org, `${org.toLowerCase()}-ethics-1`);
+      const decided = await ethics.post(`/v1/studies/${studyId}/decisions`, {
+        decision: 'approved',
+        protocolVersion: 1,
+      });
+      expectStatus(decided, 200, `${org} approves`);
+    }
+    expectStatus(
+      await researcher.post(`/v1/studies/${studyId}/changes`, { action: 'activate' }),
+      200,
+      'activate',
+    );
     const research = { purpose: 'research', studyId, custodian: 'Hospital1MSP', patientDid: patient.did };
     const outside = decisionOf(await researcher.post(`/v1/records/${recordId}/access`, research));
     assert.equal(outside.outcome, 'denied');

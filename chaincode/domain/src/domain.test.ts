@@ -143,7 +143,8 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('FreezeAccess'), 'freeze:FreezeAccess');
     assert.equal(qualifiedName('LinkIncidentEvents'), 'incident:LinkIncidentEvents');
     assert.equal(qualifiedName('CoSignBreakGlass'), 'access:CoSignBreakGlass');
-    assert.equal(Object.keys(transactions).length, 80);
+    assert.equal(qualifiedName('RecordContribution'), 'studywork:RecordContribution');
+    assert.equal(Object.keys(transactions).length, 83);
   });
 });
 

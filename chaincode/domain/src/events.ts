@@ -242,6 +242,28 @@ export const events = {
     state: studyStateSchema,
     ...common,
   }),
+  /** A lead assigned a site a task (ids, the cohort criteria hash, counts; no patient). */
+  StudyTaskAssigned: z.object({
+    studyId: studyIdSchema,
+    taskId: z.string(),
+    site: mspIdSchema,
+    recordCount: z.number().int().min(1),
+    dueDate: z.string(),
+    ...common,
+  }),
+  /**
+   * A site recorded a verified contribution: counts and the dataset hash, never a record id or a
+   * patient (the awards it made are in the site's sealed collection).
+   */
+  ContributionRecorded: z.object({
+    studyId: studyIdSchema,
+    site: mspIdSchema,
+    taskId: z.string(),
+    recordCount: z.number().int().min(1),
+    passedRecords: z.number().int().min(0),
+    datasetHash: sha256HexSchema,
+    ...common,
+  }),
   /**
    * A record listing decision, ids and codes only: who asked (actor, org, role), for the patient or as
    * a clinician, with what outcome. The patient is in the caller's org's sealed collection.

@@ -69,6 +69,28 @@ export const KeyFamily = {
    * sealed collection, changed only with the site's endorsement.
    */
   studyDecision: 'study~decision',
+  /**
+   * Public, bound: a site's task in a study, by study, site and task; receipt in the study org's
+   * sealed collection, written once by the lead.
+   */
+  studyTask: 'study~task',
+  /**
+   * Public, bound: a site's verified contribution to a study, by study, site and transaction; receipt
+   * in the site's sealed collection, written once by the site. Counts and the dataset hash only.
+   */
+  studyContribution: 'study~contribution',
+  /**
+   * Sealed (site): that a record was contributed to a study, under a keyed hash of study and record
+   * (the block carries the key's hash, which could otherwise be matched against guessed record ids).
+   */
+  contributedRecord: 'study~used',
+  /**
+   * Sealed (site): a patient's contribution award, by its tag (an HMAC under the site's collection key
+   * of study, site and patient; never a study pseudonym).
+   */
+  contributionAward: 'award',
+  /** Sealed index (site): the awards of a patient (keyed hash of the DID), by tag. */
+  awardByPatient: 'award~patient',
   /** Sealed: the collection's own secret key (keyed hashes and value salts), written once. */
   collectionKey: 'collection-key',
   /** Custodians' collection: the study pseudonym secret, written once at deployment. */

@@ -157,10 +157,20 @@ import {
   getStudyGovernanceInput,
   getStudyInput,
   proposeStudyInput,
-  registerStudyInput,
   studyGovernanceOutput,
   studySchema,
 } from './schemas/study';
+import {
+  assignStudyTaskInput,
+  contributionPointsOutput,
+  contributionSchema,
+  getContributionPointsInput,
+  getStudyCreditInput,
+  recordContributionInput,
+  recordContributionTransient,
+  studyCreditOutput,
+  studyTaskSchema,
+} from './research/study-work';
 
 /**
  * Who endorses a submitted transaction, or which peers answer an evaluated one. The transient map
@@ -819,13 +829,6 @@ export const transactions = {
     output: incidentListSchema,
   },
 
-  RegisterStudy: {
-    contract: 'study',
-    kind: 'submit',
-    endorsement: 'two-orgs',
-    input: registerStudyInput,
-    output: studySchema,
-  },
   GetStudy: {
     contract: 'study',
     kind: 'evaluate',
@@ -871,6 +874,39 @@ export const transactions = {
     endorsement: 'own-org',
     input: getStudyCohortInput,
     output: cohortPageSchema,
+  },
+
+  AssignStudyTask: {
+    contract: 'studywork',
+    kind: 'submit',
+    // The task's receipt lives in the study org's sealed collection (org + regulator).
+    endorsement: 'grantee+regulator',
+    input: assignStudyTaskInput,
+    output: studyTaskSchema,
+  },
+  RecordContribution: {
+    contract: 'studywork',
+    kind: 'submit',
+    // The site's own sealed collection (site + regulator): the access grants it checks, the record
+    // patients it awards, the contribution's receipt.
+    endorsement: 'caller+regulator',
+    input: recordContributionInput,
+    output: contributionSchema,
+    transient: recordContributionTransient,
+  },
+  GetStudyCredit: {
+    contract: 'studywork',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: getStudyCreditInput,
+    output: studyCreditOutput,
+  },
+  GetContributionPoints: {
+    contract: 'studywork',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getContributionPointsInput,
+    output: contributionPointsOutput,
   },
 
   QueryAudit: {

@@ -13,6 +13,14 @@ import {
   consentRevocationSchema,
   consentSchema,
   consortiumSchema,
+  contributionAwardSchema,
+  contributionAwardTag,
+  contributionSchema,
+  newContributionAwards,
+  studyTaskSchema,
+  type Contribution,
+  type ContributionAward,
+  type StudyTask,
   CUSTODIANS_COLLECTION,
   dataUseReceiptSchema,
   type DataUseReceipt,
@@ -1392,6 +1400,125 @@ export class Ledger {
     for (const slot of DATA_KEY_SLOTS)
       await this.#stub.purgePrivateData(collection, this.#dataKeyKey(recordId, version, slot));
     await this.#stub.purgePrivateData(collection, this.#verdictKey(recordId, version));
+  }
+
+  // Study work: tasks, contributions, contribution awards
+
+  /** A site's task in a study, checked against its receipt in the study org's collection. */
+  getStudyTask(studyId: string, site: string, taskId: string): Promise<StudyTask | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.studyTask, [studyId, site, taskId]),
+      studyTaskSchema,
+      (t) => t.org,
+    );
+  }
+
+  /**
+   * Writes a task once, bound by a receipt in the study org's sealed collection; afterwards only that
+   * org with the regulator could change it. `[ALREADY_EXISTS]` for a task id the site has already.
+   */
+  async putStudyTask(task: StudyTask): Promise<void> {
+    const key = this.#key(KeyFamily.studyTask, [task.studyId, task.site, task.taskId]);
+    if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, task.taskId);
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(key, task, task.org, allOf([task.org, regulator]));
+  }
+
+  /** Every task of a study (bounded), each checked against its receipt. */
+  async studyTasks(studyId: string): Promise<StudyTask[]> {
+    return this.#scanBound(KeyFamily.studyTask, [studyId], studyTaskSchema, (t) => t.org);
+  }
+
+  /**
+   * Writes a verified contribution once, bound by a receipt in the site's sealed collection;
+   * afterwards only the site with the regulator could change it, so no other org records (or
+   * inflates) a site's contribution.
+   */
+  async putContribution(c: Contribution): Promise<void> {
+    const key = this.#key(KeyFamily.studyContribution, [c.studyId, c.site, c.contributionId]);
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(key, c, c.site, allOf([c.site, regulator]));
+  }
+
+  /** Every contribution to a study (bounded), each checked against its receipt in its site's collection. */
+  async studyContributions(studyId: string): Promise<Contribution[]> {
+    return this.#scanBound(KeyFamily.studyContribution, [studyId], contributionSchema, (c) => c.site);
+  }
+
+  async #scanBound<S extends z.ZodType>(
+    family: KeyFamily,
+    parts: readonly string[],
+    schema: S,
+    receiptOrgOf: (value: z.output<S>) => string,
+  ): Promise<z.output<S>[]> {
+    const out: z.output<S>[] = [];
+    for (const kv of await this.#ids(family, parts, MAX_SCAN)) {
+      const value = parseJson(kv.value, schema);
+      await this.#checkBound(kv.key, kv.value, receiptOrgOf(value));
+      out.push(value);
+    }
+    return out;
+  }
+
+  async #contributedKey(site: string, studyId: string, recordId: string): Promise<string> {
+    return this.#key(KeyFamily.contributedRecord, [await this.#keyed(site, `${studyId}\u0000${recordId}`)]);
+  }
+
+  /** Whether a record of `site` was contributed to `studyId` before (a point read: writers may call it). */
+  async isRecordContributed(site: string, studyId: string, recordId: string): Promise<boolean> {
+    const key = await this.#contributedKey(site, studyId, recordId);
+    return (await this.#stub.getPrivateDataHash(sealedCollection(site), key)).length > 0;
+  }
+
+  /** Marks a record of `site` as contributed to `studyId`. */
+  async markRecordContributed(site: string, studyId: string, recordId: string): Promise<void> {
+    await this.#putSealedIndex(site, await this.#contributedKey(site, studyId, recordId));
+  }
+
+  /**
+   * Awards the patients of a verified contribution (one award per patient, study and site, write-once:
+   * `newContributionAwards` of the domain), in the site's sealed collection with the patient's index.
+   * Returns how many were awarded.
+   */
+  async awardContribution(
+    contribution: { studyId: string; site: string; txId: string; txTime: string },
+    patients: readonly string[],
+  ): Promise<number> {
+    const site = contribution.site;
+    const collectionKey = await this.#collectionKey(site);
+    const awarded = new Set<string>();
+    for (const patientDid of new Set(patients)) {
+      const tag = contributionAwardTag(collectionKey, { ...contribution, patientDid });
+      const key = this.#key(KeyFamily.contributionAward, [tag]);
+      if ((await this.#stub.getPrivateDataHash(sealedCollection(site), key)).length > 0) awarded.add(tag);
+    }
+    const awards = newContributionAwards(collectionKey, contribution, patients, awarded);
+    for (const a of awards) {
+      await this.#putSealed(site, this.#key(KeyFamily.contributionAward, [a.tag]), a.award);
+      const patient = await this.#keyed(site, a.patientDid);
+      await this.#putSealedIndex(site, this.#key(KeyFamily.awardByPatient, [patient, a.tag]));
+    }
+    return awards.length;
+  }
+
+  /** A patient's awards in `orgs`' collections (a scan: evaluates only), oldest first. */
+  async contributionAwards(orgs: readonly string[], patientDid: string): Promise<ContributionAward[]> {
+    const out: ContributionAward[] = [];
+    for (const org of orgs) {
+      const patient = await this.#keyed(org, patientDid);
+      for (const [tag] of await this.#sealedScan(org, KeyFamily.awardByPatient, [patient], [], MAX_SCAN)) {
+        const award =
+          tag === undefined
+            ? undefined
+            : await this.#getSealed(
+                org,
+                this.#key(KeyFamily.contributionAward, [tag]),
+                contributionAwardSchema,
+              );
+        if (award) out.push(award);
+      }
+    }
+    return out.sort((a, b) => (a.awardedAt < b.awardedAt ? -1 : a.awardedAt > b.awardedAt ? 1 : 0));
   }
 
   // Access and audit

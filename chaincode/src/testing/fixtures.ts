@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  AccessDecision,
-  ConsentState,
-  DataUseReceipt,
-  PatientPublicJwk,
-  PatientRecord,
-  RecordAnchor,
+import {
+  sha256Hex,
+  type AccessDecision,
+  type ConsentState,
+  type DataUseReceipt,
+  type PatientPublicJwk,
+  type PatientRecord,
+  type RecordAnchor,
 } from '@medledger/domain';
 import type { FakeSigner } from './fake-identity';
 import {
@@ -223,4 +224,40 @@ export async function rotatePatientKey(
     },
   );
   return { result, rotated: { ...patient, ...next, keyNumber: patient.keyNumber + 1 } };
+}
+
+/**
+ * Proposes a study of diagnoses (level 3, a year) of `lead`'s org at `sites`, every site's ethics
+ * committee approves it (quorum: all), and the lead activates it: research access flows from every
+ * site. Returns the study id.
+ */
+export async function activeStudy(
+  h: Harness,
+  lead: FakeSigner,
+  sites: readonly string[] = ['Hospital1MSP'],
+  studyId = uid('study'),
+  terms: Record<string, unknown> = {},
+): Promise<string> {
+  await h.submit(lead, 'study:ProposeStudy', {
+    studyId,
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    periodStart: daysFromNow(h, -1),
+    periodEnd: daysFromNow(h, 365),
+    sites: [...sites],
+    quorum: { kind: 'all' },
+    protocolHash: sha256Hex(`protocol ${studyId}`),
+    ...terms,
+  });
+  for (const site of sites) {
+    const ethics = await registerStaff(h, site, 'ethics', null);
+    await h.submit(ethics, 'study:DecideStudy', { studyId, decision: 'approved', protocolVersion: 1 });
+  }
+  await h.submit(
+    lead,
+    'study:ChangeStudy',
+    { studyId, action: 'activate' },
+    { endorsers: [lead.mspId, 'RegulatorMSP'] },
+  );
+  return studyId;
 }

@@ -848,10 +848,10 @@ describe('gateway HTTP layer: staff', () => {
   });
 });
 
-describe('gateway HTTP layer: studies and regulator', () => {
-  it('when a researcher registers a study, reads its cohort and builds a dataset, then 201/200/200', async () => {
+describe('gateway HTTP layer: studies', () => {
+  it('when a researcher proposes a study, reads its cohort and builds a dataset, then 201/200/200; the retired registration is 404', async () => {
     const t = await gw.token('res1');
-    const s = await call(gw, 'POST', '/v1/studies', {
+    const s = await call(gw, 'POST', '/v1/multicenter-studies', {
       token: t,
       body: {
         studyId: 'study-1',
@@ -859,10 +859,17 @@ describe('gateway HTTP layer: studies and regulator', () => {
         maxLevel: 3,
         periodStart: new Date().toISOString(),
         periodEnd: new Date(Date.now() + 1e9).toISOString(),
-        ethicsApprovalRef: 'ETH-2025-1',
+        sites: ['Hospital1MSP', 'Hospital2MSP'],
+        quorum: { kind: 'all' },
+        protocolHash: 'ab'.repeat(32),
       },
     });
     assert.equal(s.status, 201, s.text);
+    const retired = await call(gw, 'POST', '/v1/studies', {
+      token: t,
+      body: { studyId: 'study-old', ethicsApprovalRef: 'ETH-2025-1' },
+    });
+    assert.equal(retired.status, 404, retired.text);
     assert.equal((await call(gw, 'GET', '/v1/studies/study-1/cohort', { token: t })).status, 200);
     const d = await call(gw, 'POST', '/v1/studies/study-1/datasets', {
       token: t,
@@ -919,7 +926,9 @@ describe('gateway HTTP layer: studies and regulator', () => {
     );
     assert.equal(lagging, 0);
   });
+});
 
+describe('gateway HTTP layer: regulator', () => {
   it('when a regulator reads one audit event and reviews break-glass, then the ledger answers both, the review endorsed by the named custodian and the regulator', async () => {
     const t = await gw.token('aud1');
     assert.equal((await call(gw, 'GET', `/v1/audit/${txId()}`, { token: t })).status, 200);

@@ -307,7 +307,7 @@ const study = {
   maxLevel: 3,
   periodStart: '2026-10-01T00:00:00.000Z',
   periodEnd: '2027-10-01T00:00:00.000Z',
-  ethicsApprovalRef: 'ETH-2026-114',
+  ethicsApprovalRef: 'ethics-quorum',
   registeredAt: '2026-10-01T09:00:00.000Z',
   txId: hex('study'),
 };
@@ -976,19 +976,6 @@ function receipt(r: {
 
 /** Studies and research datasets. */
 const researcherExamples: Record<string, OperationExample> = {
-  registerStudy: {
-    summary: 'Register a one-year study of diagnoses up to level 3',
-    caller: 'researcher',
-    body: {
-      studyId: STUDY,
-      categories: ['diagnosis'],
-      maxLevel: 3,
-      periodStart: '2026-10-01T00:00:00.000Z',
-      periodEnd: '2027-10-01T00:00:00.000Z',
-      ethicsApprovalRef: 'ETH-2026-114',
-    },
-    response: { txId: hex('study'), study },
-  },
   getStudy: { summary: 'Read the study', caller: 'researcher', params: { id: STUDY }, response: study },
   proposeStudy: {
     summary: 'Propose a study at three hospitals, approved when two of their ethics committees approve',
@@ -1728,6 +1715,134 @@ const insuranceExamples: Record<string, OperationExample> = {
   },
 };
 
+/** The work of the multi-center study: a task, a contribution, the credit table, a patient's points. */
+const TASK = 'task-h1-bp-adults';
+const CONTRIBUTION = hex('study mc contribution');
+const task = {
+  studyId: MC_STUDY,
+  taskId: TASK,
+  site: 'Hospital1MSP',
+  cohort: { criteriaId: 'criteria-hypertension-adults-v1', criteriaHash: hex('cohort criteria v1') },
+  recordCount: 120,
+  dueDate: '2026-12-31T00:00:00.000Z',
+  org: 'ResearchMSP',
+  assignedBy: RESEARCHER,
+  assignedAt: '2026-10-03T10:00:00.000Z',
+  txId: hex('study mc task'),
+};
+const contribution = {
+  studyId: MC_STUDY,
+  site: 'Hospital1MSP',
+  taskId: TASK,
+  contributionId: CONTRIBUTION,
+  datasetHash: hex('dataset h1'),
+  recordCount: 2,
+  quality: { accepted: 1, reviewed: 1, pending: 0 },
+  passedRecords: 2,
+  late: false,
+  verified: true,
+  recordedBy: ADMIN,
+  recordedAt: '2026-10-20T15:00:00.000Z',
+  txId: CONTRIBUTION,
+};
+const studyWorkExamples: Record<string, OperationExample> = {
+  assignStudyTask: {
+    summary: 'The lead asks Hospital1 for 120 records of adults with hypertension by the end of the year',
+    caller: 'researcher',
+    params: { id: MC_STUDY },
+    body: {
+      taskId: TASK,
+      site: 'Hospital1MSP',
+      cohort: task.cohort,
+      recordCount: 120,
+      dueDate: '2026-12-31T00:00:00.000Z',
+    },
+    response: { txId: task.txId, task },
+  },
+  recordContribution: {
+    summary: "Hospital1's admin records the two records it released to the study for that task",
+    caller: 'admin',
+    params: { id: MC_STUDY },
+    body: {
+      taskId: TASK,
+      datasetHash: contribution.datasetHash,
+      records: [
+        { recordId: RECORD, version: 1, accessId: hex('research access 1') },
+        { recordId: 'rec-0002', version: 1, accessId: hex('research access 2') },
+      ],
+    },
+    response: { txId: CONTRIBUTION, contribution },
+  },
+  getStudyCredit: {
+    summary: 'Hospital1 delivered, Hospital2 has not yet, Hospital3 rejected: the credit table',
+    caller: 'researcher',
+    params: { id: MC_STUDY },
+    response: {
+      studyId: MC_STUDY,
+      org: 'ResearchMSP',
+      state: 'active',
+      formula: { dataWeight: 3, roundWeight: 2, total: 10_000 },
+      sites: [
+        {
+          site: 'Hospital1MSP',
+          decision: 'approved',
+          quota: 120,
+          contributions: 1,
+          verifiedRecords: 2,
+          passedRecords: 2,
+          dataScore: 2,
+          roundScore: 0,
+          credit: 10_000,
+        },
+        {
+          site: 'Hospital2MSP',
+          decision: 'approved',
+          quota: 80,
+          contributions: 0,
+          verifiedRecords: 0,
+          passedRecords: 0,
+          dataScore: 0,
+          roundScore: 0,
+          credit: 0,
+        },
+        {
+          site: 'Hospital3MSP',
+          decision: 'rejected',
+          quota: 0,
+          contributions: 0,
+          verifiedRecords: 0,
+          passedRecords: 0,
+          dataScore: 0,
+          roundScore: 0,
+          credit: 0,
+        },
+      ],
+      tasks: [task],
+      contributions: [contribution],
+    },
+  },
+  patientContributionPoints: {
+    summary: 'The patient sees the points Hospital1 awarded for contributing their records to the study',
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    headers: {
+      'Medledger-Patient-Proof': patientJws({ typ: 'medledger.access-log.read', aud: 'Hospital1MSP' }),
+    },
+    response: {
+      awards: [
+        {
+          studyId: MC_STUDY,
+          site: 'Hospital1MSP',
+          contributionTxId: CONTRIBUTION,
+          points: 10,
+          awardedAt: '2026-10-20T15:00:00.000Z',
+        },
+      ],
+      balance: 10,
+    },
+  },
+};
+
 /** The endpoints outside /v1 (no token). */
 const operationsExamples: Record<string, OperationExample> = {
   frontDoor: {
@@ -1781,6 +1896,7 @@ export const OPERATION_EXAMPLES: Readonly<Record<string, OperationExample>> = {
   ...recordExamples,
   ...patientExamples,
   ...researcherExamples,
+  ...studyWorkExamples,
   ...regulatorExamples,
   ...insuranceExamples,
   ...operationsExamples,

@@ -14,6 +14,7 @@ import { operationsRoutes } from './routes/operations';
 import { patientRoutes } from './routes/patient';
 import { regulatorRoutes } from './routes/regulator';
 import { researcherRoutes } from './routes/researcher';
+import { studyWorkRoutes } from './routes/study-work';
 import type { RouteDef } from './routes/route';
 
 export { RawReply, type HandlerContext, type HeaderParam, type RouteDef } from './routes/route';
@@ -27,6 +28,7 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...patientRoutes(limits),
     ...erasureRequestRoutes(),
     ...researcherRoutes(limits),
+    ...studyWorkRoutes(),
     ...operationsRoutes(),
     ...regulatorRoutes(limits),
     ...insuranceRoutes(),

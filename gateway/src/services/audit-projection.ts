@@ -152,8 +152,22 @@ export async function accessLog(
   cursor: string | undefined,
   limit: number | undefined,
 ): Promise<AccessLogPage> {
+  await requirePatientReader(ctx, patientDid, proof, 'an access log');
+  return ctx.projection.accessLog(await viewerOf(ctx), patientDid, cursor, limit);
+}
+
+/**
+ * Lets only the patient read a view of their own (`what`), with a fresh proof of the patient's key
+ * (`Medledger-Patient-Proof`): 403 for anyone else, 401 for a missing or bad proof.
+ */
+export async function requirePatientReader(
+  ctx: ServiceContext & { readonly principal: Principal; readonly patientProofNonces: NonceCache },
+  patientDid: string,
+  proof: string | undefined,
+  what: string,
+): Promise<void> {
   if (ctx.principal.kind !== 'patient' || ctx.principal.subject !== patientDid) {
-    throw forbidden('an access log is readable by its patient only');
+    throw forbidden(`${what} is readable by its patient only`);
   }
   await verifyPatientProof({
     proof,
@@ -163,7 +177,6 @@ export async function accessLog(
     resolve: (did) => ctx.ledger.evaluate(ctx.caller, 'ResolveDid', { did }),
     nonces: ctx.patientProofNonces,
   });
-  return ctx.projection.accessLog(await viewerOf(ctx), patientDid, cursor, limit);
 }
 
 /** A report or alert list with the open incidents its reader may see. */

@@ -88,14 +88,6 @@ const INPUTS: Record<TransactionName, unknown> = {
   RequestErasure: { custodian: CUSTODIAN, recordId: 'rec-1' },
   AnswerErasureRequest: { requestId: txId(), answer: 'erased' },
   ListErasureRequests: {},
-  RegisterStudy: {
-    studyId: 'study-1',
-    categories: ['lab'],
-    maxLevel: 3,
-    periodStart: '2026-01-01T00:00:00.000Z',
-    periodEnd: '2027-01-01T00:00:00.000Z',
-    ethicsApprovalRef: 'ETH-1',
-  },
   ProposeStudy: {
     studyId: 'study-1',
     categories: ['diagnosis'],
@@ -111,6 +103,17 @@ const INPUTS: Record<TransactionName, unknown> = {
   GetStudyGovernance: { studyId: 'study-1' },
   GetStudy: { studyId: 'study-1' },
   GetStudyCohort: { studyId: 'study-1' },
+  AssignStudyTask: {
+    studyId: 'study-1',
+    taskId: 'task-1',
+    site: 'Hospital1MSP',
+    cohort: { criteriaId: 'criteria-1', criteriaHash: hash },
+    recordCount: 10,
+    dueDate: '2026-06-01T00:00:00.000Z',
+  },
+  RecordContribution: { studyId: 'study-1', taskId: 'task-1', datasetHash: hash },
+  GetStudyCredit: { studyId: 'study-1' },
+  GetContributionPoints: { patientDid },
   FreezeAccess: { subject: { kind: 'org', mspId: CUSTODIAN }, reason: 'data_leak' },
   LiftFreeze: { freezeId: txId(), org: CUSTODIAN },
   GetFreeze: { freezeId: txId() },
@@ -204,6 +207,7 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   VerifyRecord: { content },
   AccessRecord: { consents: [{ consentId: txId(), jws }] },
   OpenRecordListing: { subject, request: { jws } },
+  RecordContribution: { records: [{ recordId: 'rec-1', version: 1, accessId: txId() }] },
   RecordDataUse: {
     receipts: [
       {

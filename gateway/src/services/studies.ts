@@ -1,4 +1,4 @@
-/** Studies: registration, cohorts, and de-identified datasets through per-record access decisions. */
+/** Studies: reads, cohorts, and de-identified datasets through per-record access decisions. */
 import {
   ErrorCode,
   type DataUseReceipt,
@@ -16,10 +16,6 @@ import { definedOnly } from './consents';
 import { afterPeerLag } from './peer-lag';
 import { readContentUnrecorded, recordDataUse, requestAccess } from './records';
 import { toFhirResearchStudy } from './research-fhir';
-
-export function registerStudy(ctx: ServiceContext, body: unknown): Promise<{ txId: string; study: Study }> {
-  return submitAnswer(ctx, 'RegisterStudy', body, 'study');
-}
 
 export function getStudy(ctx: ServiceContext, studyId: string): Promise<Study> {
   return ctx.ledger.evaluate(ctx.caller, 'GetStudy', { studyId });

@@ -503,7 +503,6 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
     'consortium:JoinConsortium': () => consortiumFixture(),
     'consortium:InstallCollectionKey': () => ({ collection: 'sealed-hospital1', txId: txId() }),
     'consortium:InstallStudySecret': () => ({ collection: 'custodians', txId: txId() }),
-    'study:RegisterStudy': (i) => studyFixture(i),
     'study:GetStudy': (i) => studyFixture(i),
     'study:ProposeStudy': (i) => governanceFixture(i),
     'study:DecideStudy': (i) => governanceFixture(i),
@@ -662,6 +661,57 @@ function listingHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** A study's task, as AssignStudyTask answers it. */
+const taskFixture = (input: Record<string, unknown>) => ({
+  studyId: input['studyId'] ?? 'study-1',
+  taskId: input['taskId'] ?? 'task-1',
+  site: input['site'] ?? 'Hospital1MSP',
+  cohort: input['cohort'] ?? { criteriaId: 'criteria-1', criteriaHash: 'cd'.repeat(32) },
+  recordCount: input['recordCount'] ?? 10,
+  dueDate: input['dueDate'] ?? now(),
+  org: 'ResearchMSP',
+  assignedBy: 'did:medledger:research:r1',
+  assignedAt: now(),
+  txId: txId(),
+});
+
+/** Study work: tasks, contributions (counted from the transient records), credit, points. */
+function studyWorkHandlers(): Record<string, FakeHandler> {
+  return {
+    'studywork:AssignStudyTask': (i) => taskFixture(i),
+    'studywork:RecordContribution': (i, options) => {
+      const records = transientOf(options, 'records')['records'];
+      const count = Array.isArray(records) ? records.length : 0;
+      const id = txId();
+      return {
+        studyId: i['studyId'],
+        site: 'Hospital1MSP',
+        taskId: i['taskId'],
+        contributionId: id,
+        datasetHash: i['datasetHash'],
+        recordCount: count,
+        quality: { accepted: count, reviewed: 0, pending: 0 },
+        passedRecords: count,
+        late: false,
+        verified: true,
+        recordedBy: 'did:medledger:hospital1:hospital1-admin',
+        recordedAt: now(),
+        txId: id,
+      };
+    },
+    'studywork:GetStudyCredit': (i) => ({
+      studyId: i['studyId'],
+      org: 'ResearchMSP',
+      state: 'active',
+      formula: { dataWeight: 3, roundWeight: 2, total: 10_000 },
+      sites: [],
+      tasks: [],
+      contributions: [],
+    }),
+    'studywork:GetContributionPoints': () => ({ awards: [], balance: 0 }),
+  };
+}
+
 /** A problem-list entry as a hospital anchors it (valid R4). */
 export function conditionFixture(): Record<string, unknown> {
   return {
@@ -746,6 +796,7 @@ function erasureHandlers(): Record<string, FakeHandler> {
 /** Default answers for every transaction of the registry. */
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
+    ...studyWorkHandlers(),
     ...listingHandlers(),
     ...summaryHandlers(),
     ...erasureHandlers(),

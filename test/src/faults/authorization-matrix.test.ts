@@ -71,6 +71,7 @@ const STAFF = [
   'researcher',
   'regAdmin',
   'auditor',
+  'h1Ethics',
 ] as const;
 type Staff = (typeof STAFF)[number];
 const HTTP_CALLERS = [...STAFF, 'patient', 'foreign'] as const;
@@ -90,6 +91,7 @@ const LABELS: Record<HttpCaller | DirectCaller, string> = {
   researcher: 'resrch',
   regAdmin: 'regadm',
   auditor: 'audit',
+  h1Ethics: 'h1eth',
   patient: 'patnt',
   foreign: 'h2tok',
   unregistered: 'unreg',
@@ -111,6 +113,9 @@ const PEOPLE: Record<Staff, { org: OrgName; id: string; role?: string; departmen
   researcher: { org: 'Research', id: `authz-res-${run}`, role: 'researcher', department: null },
   regAdmin: { org: 'Regulator', id: 'regulator-admin' },
   auditor: { org: 'Regulator', id: `authz-aud-${run}`, role: 'auditor', department: null },
+  // Seated on Hospital1's ethics committee at network start (a change into an oversight role needs two
+  // admins, so the matrix uses the demo member rather than onboarding one).
+  h1Ethics: { org: 'Hospital1', id: 'hospital1-ethics-1' },
 };
 const ADMIN_OF: Record<OrgName, Staff> = {
   Hospital1: 'h1Admin',
@@ -129,7 +134,8 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  * ACCESS_NOT_GRANTED, or the gateway's FORBIDDEN for the wrong kind of principal or another patient).
  *
  * Columns: Hospital1 admin, attending (cardiology), intern (cardiology), nurse (cardiology), attending
- * of oncology; Hospital2 admin, attending; Research admin, researcher; Regulator admin, auditor; the
+ * of oncology; Hospital2 admin, attending; Research admin, researcher; Regulator admin, auditor;
+ * Hospital1's ethics committee member (the demo `hospital1-ethics-1`); the
  * patient (patient token); a Hospital2 token sent to Hospital1's gateway (must be 401 everywhere).
  * Targets: the fixture patient and their Hospital1 cardiology diagnosis record; staff of the caller's
  * own org for staff changes; a study of the researcher.
@@ -152,8 +158,15 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   clinicians by the patient's org consent, the researcher by study consent; regulators never get
  *   content. Content needs one's
  *   own granted access: callers without one present another person's grant (permission borrowing).
- * - Studies: registered by researchers; cohorts for the study's org (researcher, admin) and auditors;
+ * - Studies: proposed by researchers with their sites (the single-researcher registration is retired:
+ *   its route and transaction are gone); decided by a site's ethics committee member, who is otherwise
+ *   no clinician (no record writes, no content, no listing, no patient registration) and no admin; cohorts for the study's org (researcher, admin) and auditors;
  *   datasets are research access decisions, granted only to the researcher with consent.
+ * - Study work (docs/research.md): tasks are assigned by the study's lead only; a contribution is
+ *   recorded by a site's admin while the study is active and the site approved (the fixture study is
+ *   not active: refused for everyone); the credit table is for the study's org, its sites and the
+ *   regulator (every column's org here); contribution points are the patient's own, with a proof of
+ *   their key (directly: a gateway's service identity, an org admin, or a regulator's auditor).
  * - Audit views, compliance report and alerts: regulator auditors and hospital admins (their own
  *   hospital); one audit event: the regulator's auditor and admin, its actor, the custodian's admin.
  *   The event lives in the custodian's sealed collection (docs/privacy-model.md): another org's peer
@@ -202,80 +215,83 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   staff are refused.
  */
 const HTTP_TABLE = [
-  'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'POST /v1/staff                      | A   403 403 403 403 A   403 A   403 A   403 403 401',
-  'PATCH /v1/staff/{did}               | A   403 403 403 403 A   403 A   403 A   403 403 401',
-  'POST /v1/staff/{did}/role-changes   | A   403 403 403 403 A   403 A   403 A   403 403 401',
-  'POST /v1/staff/{did}/role-changes/{proposalId}/approve | A 403 403 403 403 A 403 A 403 A 403 403 401',
-  'POST /v1/staff/{did}/deactivate     | A   403 403 403 403 A   403 A   403 A   403 403 401',
-  'POST /v1/patients                   | A   A   A   A   A   A   A   403 403 403 403 403 401',
-  'POST /v1/patients/{did}/keys        | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'POST /v1/patients/{did}/keys/recovery | A A   A   A   A   A   A   A   A   A   A   A   401',
-  'POST /v1/records                    | 403 A   A   A   A   403 A   403 403 403 403 403 401',
-  'POST /v1/records/{id}/versions      | 403 A   A   A   A   403 403 403 403 403 403 403 401',
-  'GET /v1/records/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'GET /v1/records/{id}/history        | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'POST /v1/records/{id}/verify        | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'POST /v1/records/{id}/access        | D   G   G   G   G   D   G   D   G   D   D   403 401',
-  'GET /v1/records/{id}/content        | 403 A   A   A   A   403 A   403 A   403 403 403 401',
-  'POST /v1/records/{id}/review        | A   A   403 403 A   403 403 403 403 403 403 403 401',
-  'POST /v1/records/{id}/erasures      | A   403 403 403 403 403 403 403 403 403 403 403 401',
-  'POST /v1/records/{id}/staged-erasures | A 403 403 403 403 403 403 403 403 403 403 403 401',
-  'POST /v1/consents                   | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'POST /v1/consents/{id}/revoke       | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'POST /v1/consents/{id}/deletion-attestations | 403 403 403 403 403 A A 403 403 403 403 403 401',
-  'PUT /v1/patients/{did}/preferences  | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'GET /v1/consent-templates           | A   A   A   A   A   A   A   A   A   A   A   A   401',
-  'POST /v1/patients/{did}/consent-payloads | A A A   A   A   A   A   A   A   A   A   A   401',
-  'GET /v1/patients/{did}/access-log   | 403 403 403 403 403 403 403 403 403 403 403 A   401',
-  'GET /v1/patients/{did}/records      | D   A   A   A   A   D   A   D   D   403 403 A   401',
-  'GET /v1/patients/{did}/summary      | D   A   A   A   A   D   A   D   D   403 403 A   401',
-  'POST /v1/patients/{did}/erasure-requests | A A A   A   A   A   A   A   A   403 403 A   401',
-  'POST /v1/erasure-requests/{id}/answer | A 403 403 403 403 404 403 403 403 403 403 403 401',
-  'GET /v1/erasure-requests            | A   403 403 403 403 A   403 403 403 A   A   403 401',
-  'POST /v1/studies                    | 403 403 403 403 403 403 403 403 A   403 403 403 401',
-  'GET /v1/studies/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'GET /v1/studies/{id}/cohort         | 403 403 403 403 403 403 403 A   A   403 A   403 401',
-  'POST /v1/studies/{id}/datasets      | D   D   D   D   D   D   D   D   G   D   D   403 401',
-  'POST /v1/multicenter-studies        | 403 403 403 403 403 403 403 403 A   403 403 403 401',
-  'GET /v1/studies/{id}/governance     | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'POST /v1/studies/{id}/decisions     | 403 403 403 403 403 403 403 403 403 403 403 403 401',
-  'POST /v1/studies/{id}/changes       | 403 403 403 403 403 403 403 403 A   403 403 403 401',
-  'GET /v1/studies/{id}/fhir           | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'POST /v1/ops/ping                   | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'GET /v1/audit                       | A   403 403 403 403 A   403 403 403 403 A   403 401',
-  'GET /v1/audit/fhir                  | A   403 403 403 403 A   403 403 403 403 A   403 401',
-  'GET /v1/audit/{id}                  | A   A   403 403 403 404 404 404 404 A   A   403 401',
-  'GET /v1/reports/compliance          | A   403 403 403 403 A   403 403 403 403 A   403 401',
-  'POST /v1/break-glass/{id}/review    | A   403 403 403 403 403 403 403 403 403 A   403 401',
-  'POST /v1/incidents/trace            | A   403 403 403 403 A   403 403 403 403 A   403 401',
-  'POST /v1/break-glass/{id}/co-sign   | 403 G   403 403 G   403 403 403 403 403 403 403 401',
-  'GET /v1/alerts                      | A   403 403 403 403 A   403 403 403 403 A   403 401',
-  'POST /v1/coverages                  | 403 403 403 403 403 403 403 403 403 403 403 403 401',
-  'POST /v1/coverages/{id}/changes     | 403 403 403 403 403 403 403 403 403 403 403 403 401',
-  'GET /v1/coverages/{id}              | 404 404 404 404 404 404 404 404 404 404 404 403 401',
-  'GET /v1/patients/{did}/coverages/{id} | 404 404 404 404 404 404 404 404 404 404 404 404 401',
-  'POST /v1/claims                     | 404 404 403 403 404 404 404 403 403 403 403 403 401',
-  'GET /v1/claims/{id}                 | 404 404 403 403 404 403 403 403 403 404 404 403 401',
-  'GET /v1/claims/{id}/response        | 404 404 403 403 404 403 403 403 403 404 404 403 401',
-  'GET /v1/claims/{id}/explanation-of-benefit | 404 404 403 403 404 403 403 403 403 404 404 403 401',
-  'POST /v1/claims/{id}/disputes       | 404 404 403 403 404 404 404 403 403 403 403 403 401',
-  'GET /v1/disputes/{id}               | 404 404 403 403 404 403 403 403 403 403 403 403 401',
-  'POST /v1/disputes/{id}/resolve      | 404 404 403 403 404 403 403 403 403 403 403 403 401',
-  'POST /v1/settlement/batches         | 409 409 403 403 409 403 403 403 403 403 403 403 401',
-  'GET /v1/settlement/balances         | A   A   403 403 A   403 403 403 403 403 403 403 401',
-  'GET /v1/reports/claims              | 403 403 403 403 403 403 403 403 403 A   A   403 401',
-  'POST /v1/freezes                    | 403 403 403 403 403 403 403 403 403 403 A   403 401',
-  'POST /v1/freezes/{id}/lift          | A   403 403 403 403 403 403 403 403 403 A   403 401',
-  'GET /v1/freezes/{id}                | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'GET /v1/freezes                     | A   A   A   A   A   A   A   A   A   A   A   403 401',
-  'POST /v1/incidents                  | 403 403 403 403 403 403 403 403 403 403 A   403 401',
-  'POST /v1/incidents/{id}/links       | 403 403 403 403 403 403 403 403 403 403 A   403 401',
-  'POST /v1/incidents/{id}/steps       | 403 403 403 403 403 403 403 403 403 403 A   403 401',
-  'POST /v1/incidents/{id}/close       | 403 403 403 403 403 403 403 403 403 403 A   403 401',
-  'GET /v1/incidents/{id}              | A   403 403 403 403 404 403 404 403 A   A   403 401',
-  'GET /v1/incidents                   | A   403 403 403 403 A   403 A   403 A   A   403 401',
+  'GET /v1/dids/{did}                  | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/staff                      | A   403 403 403 403 A   403 A   403 A   403 403 403 401',
+  'PATCH /v1/staff/{did}               | A   403 403 403 403 A   403 A   403 A   403 403 403 401',
+  'POST /v1/staff/{did}/role-changes   | A   403 403 403 403 A   403 A   403 A   403 403 403 401',
+  'POST /v1/staff/{did}/role-changes/{proposalId}/approve | A   403 403 403 403 A   403 A   403 A   403 403 403 401',
+  'POST /v1/staff/{did}/deactivate     | A   403 403 403 403 A   403 A   403 A   403 403 403 401',
+  'POST /v1/patients                   | A   A   A   A   A   A   A   403 403 403 403 403 403 401',
+  'POST /v1/patients/{did}/keys        | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/patients/{did}/keys/recovery | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/records                    | 403 A   A   A   A   403 A   403 403 403 403 403 403 401',
+  'POST /v1/records/{id}/versions      | 403 A   A   A   A   403 403 403 403 403 403 403 403 401',
+  'GET /v1/records/{id}                | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'GET /v1/records/{id}/history        | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'POST /v1/records/{id}/verify        | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'POST /v1/records/{id}/access        | D   G   G   G   G   D   G   D   G   D   D   D   403 401',
+  'GET /v1/records/{id}/content        | 403 A   A   A   A   403 A   403 A   403 403 403 403 401',
+  'POST /v1/records/{id}/review        | A   A   403 403 A   403 403 403 403 403 403 403 403 401',
+  'POST /v1/records/{id}/erasures      | A   403 403 403 403 403 403 403 403 403 403 403 403 401',
+  'POST /v1/records/{id}/staged-erasures | A   403 403 403 403 403 403 403 403 403 403 403 403 401',
+  'POST /v1/consents                   | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/consents/{id}/revoke       | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/consents/{id}/deletion-attestations | 403 403 403 403 403 A   A   403 403 403 403 403 403 401',
+  'PUT /v1/patients/{did}/preferences  | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'GET /v1/consent-templates           | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'POST /v1/patients/{did}/consent-payloads | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'GET /v1/patients/{did}/access-log   | 403 403 403 403 403 403 403 403 403 403 403 403 A   401',
+  'GET /v1/patients/{did}/records      | D   A   A   A   A   D   A   D   D   403 403 D   A   401',
+  'GET /v1/patients/{did}/summary      | D   A   A   A   A   D   A   D   D   403 403 D   A   401',
+  'POST /v1/patients/{did}/erasure-requests | A   A   A   A   A   A   A   A   A   403 403 A   A   401',
+  'POST /v1/erasure-requests/{id}/answer | A   403 403 403 403 404 403 403 403 403 403 403 403 401',
+  'GET /v1/erasure-requests            | A   403 403 403 403 A   403 403 403 A   A   403 403 401',
+  'GET /v1/studies/{id}                | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'GET /v1/studies/{id}/cohort         | 403 403 403 403 403 403 403 A   A   403 A   403 403 401',
+  'POST /v1/studies/{id}/datasets      | D   D   D   D   D   D   D   D   G   D   D   D   403 401',
+  'POST /v1/multicenter-studies        | 403 403 403 403 403 403 403 403 A   403 403 403 403 401',
+  'GET /v1/studies/{id}/governance     | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'POST /v1/studies/{id}/decisions     | 403 403 403 403 403 403 403 403 403 403 403 A   403 401',
+  'POST /v1/studies/{id}/changes       | 403 403 403 403 403 403 403 403 A   403 403 403 403 401',
+  'GET /v1/studies/{id}/fhir           | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'POST /v1/studies/{id}/tasks         | 403 403 403 403 403 403 403 403 A   403 403 403 403 401',
+  'POST /v1/studies/{id}/contributions | 403 403 403 403 403 403 403 403 403 403 403 403 403 401',
+  'GET /v1/studies/{id}/credit         | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'GET /v1/patients/{did}/points       | 403 403 403 403 403 403 403 403 403 403 403 403 A   401',
+  'POST /v1/ops/ping                   | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'GET /v1/audit                       | A   403 403 403 403 A   403 403 403 403 A   403 403 401',
+  'GET /v1/audit/fhir                  | A   403 403 403 403 A   403 403 403 403 A   403 403 401',
+  'GET /v1/audit/{id}                  | A   A   403 403 403 404 404 404 404 A   A   403 403 401',
+  'GET /v1/reports/compliance          | A   403 403 403 403 A   403 403 403 403 A   403 403 401',
+  'POST /v1/break-glass/{id}/review    | A   403 403 403 403 403 403 403 403 403 A   403 403 401',
+  'POST /v1/incidents/trace            | A   403 403 403 403 A   403 403 403 403 A   403 403 401',
+  'POST /v1/break-glass/{id}/co-sign   | 403 G   403 403 G   403 403 403 403 403 403 403 403 401',
+  'GET /v1/alerts                      | A   403 403 403 403 A   403 403 403 403 A   403 403 401',
+  'POST /v1/coverages                  | 403 403 403 403 403 403 403 403 403 403 403 403 403 401',
+  'POST /v1/coverages/{id}/changes     | 403 403 403 403 403 403 403 403 403 403 403 403 403 401',
+  'GET /v1/coverages/{id}              | 404 404 404 404 404 404 404 404 404 404 404 404 403 401',
+  'GET /v1/patients/{did}/coverages/{id} | 404 404 404 404 404 404 404 404 404 404 404 404 404 401',
+  'POST /v1/claims                     | 404 404 403 403 404 404 404 403 403 403 403 403 403 401',
+  'GET /v1/claims/{id}                 | 404 404 403 403 404 403 403 403 403 404 404 403 403 401',
+  'GET /v1/claims/{id}/response        | 404 404 403 403 404 403 403 403 403 404 404 403 403 401',
+  'GET /v1/claims/{id}/explanation-of-benefit | 404 404 403 403 404 403 403 403 403 404 404 403 403 401',
+  'POST /v1/claims/{id}/disputes       | 404 404 403 403 404 404 404 403 403 403 403 403 403 401',
+  'GET /v1/disputes/{id}               | 404 404 403 403 404 403 403 403 403 403 403 403 403 401',
+  'POST /v1/disputes/{id}/resolve      | 404 404 403 403 404 403 403 403 403 403 403 403 403 401',
+  'POST /v1/settlement/batches         | 409 409 403 403 409 403 403 403 403 403 403 403 403 401',
+  'GET /v1/settlement/balances         | A   A   403 403 A   403 403 403 403 403 403 403 403 401',
+  'GET /v1/reports/claims              | 403 403 403 403 403 403 403 403 403 A   A   403 403 401',
+  'POST /v1/freezes                    | 403 403 403 403 403 403 403 403 403 403 A   403 403 401',
+  'POST /v1/freezes/{id}/lift          | A   403 403 403 403 403 403 403 403 403 A   403 403 401',
+  'GET /v1/freezes/{id}                | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'GET /v1/freezes                     | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'POST /v1/incidents                  | 403 403 403 403 403 403 403 403 403 403 A   403 403 401',
+  'POST /v1/incidents/{id}/links       | 403 403 403 403 403 403 403 403 403 403 A   403 403 401',
+  'POST /v1/incidents/{id}/steps       | 403 403 403 403 403 403 403 403 403 403 A   403 403 401',
+  'POST /v1/incidents/{id}/close       | 403 403 403 403 403 403 403 403 403 403 A   403 403 401',
+  'GET /v1/incidents/{id}              | A   403 403 403 403 404 403 404 403 A   A   403 403 401',
+  'GET /v1/incidents                   | A   403 403 403 403 A   403 A   403 A   A   403 403 401',
 ];
 
 /**
@@ -340,86 +356,89 @@ const HTTP_TABLE = [
  *   lists what concerns them).
  */
 const DIRECT_TABLE = [
-  'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
-  'JoinConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
-  'InstallCollectionKey   | AE  F   F   F   F   AE  F   AE  F   AE  F   F',
-  'InstallStudySecret     | AE  F   F   F   F   AE  F   F   F   AE  F   F',
-  'GetConsortium          | A   A   A   A   A   A   A   A   A   A   A   A',
-  'RegisterStaff          | A   F   F   F   F   A   F   A   F   A   F   NR',
-  'UpdateStaff            | A   F   F   F   F   A   F   A   F   A   F   NR',
-  'ProposeStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   NR',
-  'ApproveStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   NR',
-  'DeactivateStaff        | A   F   F   F   F   A   F   A   F   A   F   NR',
-  'RegisterPatient        | A   A   A   A   A   A   A   F   F   F   F   NR',
-  'RotatePatientKey       | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'RecoverPatientKey      | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'ResolveDid             | A   A   A   A   A   A   A   A   A   A   A   A',
-  'GrantConsent           | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'RevokeConsent          | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'AttestDeletion         | F   F   F   F   F   A   A   F   F   F   F   NR',
-  'SetPatientPreferences  | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'ListPatientConsents    | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'GetConsent             | F   F   F   F   F   A   A   F   F   A   A   NR',
-  'ListGranteeConsents    | F   F   F   F   F   A   A   F   F   A   A   NR',
-  'StageRecordContent     | F   A   A   A   A   F   A   F   F   F   F   NR',
-  'AnchorRecord           | F   A   A   A   A   F   A   F   F   F   F   NR',
-  'GetRecord              | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'GetRecordHistory       | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'VerifyRecord           | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'ReviewRecordQuality    | A   A   F   F   A   NF  NF  F   F   F   F   NR',
-  'EraseRecordContent     | A   F   F   F   F   NF  F   F   F   F   F   NR',
-  'PurgeStagedContent     | A   F   F   F   F   NF  F   F   F   F   F   NR',
-  'ListWrappedDataKeys    | A   F   F   F   F   A   F   F   F   F   F   NR',
-  'RewrapDataKeys         | A   F   F   F   F   A   F   F   F   F   F   NR',
-  'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D',
-  'ReadRecordContent      | ANG A   A   A   A   ANG A   ANG A   ANG ANG NR',
-  'RecordDataUse          | RI  A   A   A   A   RI  A   RI  A   RI  RI  NR',
-  'TraceLeak              | A   F   F   F   F   A   F   F   F   F   A   NR',
-  'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   NR',
-  'CoSignBreakGlass       | CSN G   CSN CSN G   CSN CSN CSN CSN CSN CSN NR',
-  'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A',
-  'ListPatientRecords     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
-  'OpenPatientAccess      | A   A   A   A   A   A   A   A   A   F   F   NR',
-  'ReadPatientContent     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
-  'RequestErasure         | A   A   A   A   A   A   A   A   A   F   F   NR',
-  'AnswerErasureRequest   | A   F   F   F   F   NF  F   F   F   F   F   NR',
-  'ListErasureRequests    | A   F   F   F   F   A   F   F   F   A   A   NR',
-  'RegisterStudy          | F   F   F   F   F   F   F   F   A   F   F   NR',
-  'GetStudy               | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   NR',
-  'ProposeStudy           | F   F   F   F   F   F   F   F   A   F   F   NR',
-  'DecideStudy            | F   F   F   F   F   F   F   F   F   F   F   NR',
-  'ChangeStudy            | F   F   F   F   F   F   F   F   A   F   F   NR',
-  'GetStudyGovernance     | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   NR',
-  'GetAuditEvent          | A   A   F   F   F   NF  NF  NF  NF  A   A   NR',
-  'RegisterCoverage       | F   F   F   F   F   F   F   F   F   F   F   NR',
-  'SuspendCoverage        | F   F   F   F   F   F   F   F   F   F   F   NR',
-  'ReinstateCoverage      | F   F   F   F   F   F   F   F   F   F   F   NR',
-  'EndCoverage            | F   F   F   F   F   F   F   F   F   F   F   NR',
-  'GetCoverage            | NF  NF  NF  NF  NF  NF  NF  NF  NF  NF  NF  NR',
-  'GetClaimContext        | NF  NF  F   F   NF  NF  NF  F   F   F   F   NR',
-  'GetRecordLinks         | A   A   F   F   A   A   A   F   F   F   F   NR',
-  'SubmitClaim            | NF  NF  F   F   NF  NF  NF  F   F   F   F   NR',
-  'GetClaim               | NF  NF  F   F   NF  F   F   F   F   NF  NF  NR',
-  'GetSettlementContext   | A   A   F   F   A   F   F   F   F   F   F   NR',
-  'OpenDispute            | NF  NF  F   F   NF  NF  NF  F   F   F   F   NR',
-  'ResolveDispute         | F   F   F   F   F   F   F   F   F   F   F   NR',
-  'CloseSettlementBatch   | NF  NF  F   F   NF  F   F   F   F   F   F   NR',
-  'GetClaimReport         | F   F   F   F   F   F   F   F   F   A   A   NR',
-  'FreezeAccess           | F   F   F   F   F   F   F   F   F   F   A   NR',
-  'LiftFreeze             | A   F   F   F   F   F   F   F   F   F   A   NR',
-  'GetFreeze              | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'ListFreezes            | A   A   A   A   A   A   A   A   A   A   A   NR',
-  'OpenIncident           | F   F   F   F   F   F   F   F   F   F   A   NR',
-  'LinkIncidentEvents     | F   F   F   F   F   F   F   F   F   F   A   NR',
-  'RecordIncidentStep     | F   F   F   F   F   F   F   F   F   F   A   NR',
-  'CloseIncident          | F   F   F   F   F   F   F   F   F   F   A   NR',
-  'GetIncident            | A   F   F   F   F   NF  F   NF  F   A   A   NR',
-  'ListIncidents          | A   F   F   F   F   A   F   A   F   A   A   NR',
-  'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
-  'Ping                   | A   A   A   A   A   A   A   A   A   A   A   A',
-  'GetBuildInfo           | A   A   A   A   A   A   A   A   A   A   A   A',
+  'InitConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F   F',
+  'JoinConsortium         | AE  F   F   F   F   AE  F   AE  F   AE  F   F   F',
+  'InstallCollectionKey   | AE  F   F   F   F   AE  F   AE  F   AE  F   F   F',
+  'InstallStudySecret     | AE  F   F   F   F   AE  F   F   F   AE  F   F   F',
+  'GetConsortium          | A   A   A   A   A   A   A   A   A   A   A   A   A',
+  'RegisterStaff          | A   F   F   F   F   A   F   A   F   A   F   F   NR',
+  'UpdateStaff            | A   F   F   F   F   A   F   A   F   A   F   F   NR',
+  'ProposeStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   F   NR',
+  'ApproveStaffRoleChange | A   F   F   F   F   A   F   A   F   A   F   F   NR',
+  'DeactivateStaff        | A   F   F   F   F   A   F   A   F   A   F   F   NR',
+  'RegisterPatient        | A   A   A   A   A   A   A   F   F   F   F   F   NR',
+  'RotatePatientKey       | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'RecoverPatientKey      | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'ResolveDid             | A   A   A   A   A   A   A   A   A   A   A   A   A',
+  'GrantConsent           | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'RevokeConsent          | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'AttestDeletion         | F   F   F   F   F   A   A   F   F   F   F   F   NR',
+  'SetPatientPreferences  | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'ListPatientConsents    | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'GetConsent             | F   F   F   F   F   A   A   F   F   A   A   F   NR',
+  'ListGranteeConsents    | F   F   F   F   F   A   A   F   F   A   A   F   NR',
+  'StageRecordContent     | F   A   A   A   A   F   A   F   F   F   F   F   NR',
+  'AnchorRecord           | F   A   A   A   A   F   A   F   F   F   F   F   NR',
+  'GetRecord              | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'GetRecordHistory       | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'VerifyRecord           | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'ReviewRecordQuality    | A   A   F   F   A   NF  NF  F   F   F   F   F   NR',
+  'EraseRecordContent     | A   F   F   F   F   NF  F   F   F   F   F   F   NR',
+  'PurgeStagedContent     | A   F   F   F   F   NF  F   F   F   F   F   F   NR',
+  'ListWrappedDataKeys    | A   F   F   F   F   A   F   F   F   F   F   F   NR',
+  'RewrapDataKeys         | A   F   F   F   F   A   F   F   F   F   F   F   NR',
+  'AccessRecord           | D   G   G   G   G   D   G   D   G   D   D   D   D',
+  'ReadRecordContent      | ANG A   A   A   A   ANG A   ANG A   ANG ANG ANG NR',
+  'RecordDataUse          | RI  A   A   A   A   RI  A   RI  A   RI  RI  RI  NR',
+  'TraceLeak              | A   F   F   F   F   A   F   F   F   F   A   F   NR',
+  'ReviewBreakGlass       | A   F   F   F   F   F   F   F   F   F   A   F   NR',
+  'CoSignBreakGlass       | CSN G   CSN CSN G   CSN CSN CSN CSN CSN CSN CSN NR',
+  'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A   A',
+  'ListPatientRecords     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
+  'OpenPatientAccess      | A   A   A   A   A   A   A   A   A   F   F   A   NR',
+  'ReadPatientContent     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
+  'RequestErasure         | A   A   A   A   A   A   A   A   A   F   F   A   NR',
+  'AnswerErasureRequest   | A   F   F   F   F   NF  F   F   F   F   F   F   NR',
+  'ListErasureRequests    | A   F   F   F   F   A   F   F   F   A   A   F   NR',
+  'GetStudy               | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'GetStudyCohort         | F   F   F   F   F   F   F   A   A   F   A   F   NR',
+  'ProposeStudy           | F   F   F   F   F   F   F   F   A   F   F   F   NR',
+  'DecideStudy            | F   F   F   F   F   F   F   F   F   F   F   A   NR',
+  'ChangeStudy            | F   F   F   F   F   F   F   F   A   F   F   F   NR',
+  'GetStudyGovernance     | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'AssignStudyTask        | F   F   F   F   F   F   F   F   A   F   F   F   NR',
+  'RecordContribution     | F   F   F   F   F   F   F   F   F   F   F   F   NR',
+  'GetStudyCredit         | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'GetContributionPoints  | A   F   F   F   F   A   F   A   F   A   A   F   NR',
+  'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   F   NR',
+  'GetAuditEvent          | A   A   F   F   F   NF  NF  NF  NF  A   A   F   NR',
+  'RegisterCoverage       | F   F   F   F   F   F   F   F   F   F   F   F   NR',
+  'SuspendCoverage        | F   F   F   F   F   F   F   F   F   F   F   F   NR',
+  'ReinstateCoverage      | F   F   F   F   F   F   F   F   F   F   F   F   NR',
+  'EndCoverage            | F   F   F   F   F   F   F   F   F   F   F   F   NR',
+  'GetCoverage            | NF  NF  NF  NF  NF  NF  NF  NF  NF  NF  NF  NF  NR',
+  'GetClaimContext        | NF  NF  F   F   NF  NF  NF  F   F   F   F   F   NR',
+  'GetRecordLinks         | A   A   F   F   A   A   A   F   F   F   F   F   NR',
+  'SubmitClaim            | NF  NF  F   F   NF  NF  NF  F   F   F   F   F   NR',
+  'GetClaim               | NF  NF  F   F   NF  F   F   F   F   NF  NF  F   NR',
+  'GetSettlementContext   | A   A   F   F   A   F   F   F   F   F   F   F   NR',
+  'OpenDispute            | NF  NF  F   F   NF  NF  NF  F   F   F   F   F   NR',
+  'ResolveDispute         | F   F   F   F   F   F   F   F   F   F   F   F   NR',
+  'CloseSettlementBatch   | NF  NF  F   F   NF  F   F   F   F   F   F   F   NR',
+  'GetClaimReport         | F   F   F   F   F   F   F   F   F   A   A   F   NR',
+  'FreezeAccess           | F   F   F   F   F   F   F   F   F   F   A   F   NR',
+  'LiftFreeze             | A   F   F   F   F   F   F   F   F   F   A   F   NR',
+  'GetFreeze              | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'ListFreezes            | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'OpenIncident           | F   F   F   F   F   F   F   F   F   F   A   F   NR',
+  'LinkIncidentEvents     | F   F   F   F   F   F   F   F   F   F   A   F   NR',
+  'RecordIncidentStep     | F   F   F   F   F   F   F   F   F   F   A   F   NR',
+  'CloseIncident          | F   F   F   F   F   F   F   F   F   F   A   F   NR',
+  'GetIncident            | A   F   F   F   F   NF  F   NF  F   A   A   F   NR',
+  'ListIncidents          | A   F   F   F   F   A   F   A   F   A   A   F   NR',
+  'LoadSyntheticAuditEvents | BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD BLD',
+  'Ping                   | A   A   A   A   A   A   A   A   A   A   A   A   A',
+  'GetBuildInfo           | A   A   A   A   A   A   A   A   A   A   A   A   A',
 ];
 const AUTHZ_CODES: Readonly<Record<string, string>> = {
   FORBIDDEN: 'F',
@@ -434,7 +453,14 @@ const AUTHZ_CODES: Readonly<Record<string, string>> = {
 };
 
 /** Every peer org of the consortium (the registry's endorsements are chosen among them). */
-const ALL_ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'];
+const ALL_ORGS = [
+  'Hospital1MSP',
+  'Hospital2MSP',
+  'ResearchMSP',
+  'RegulatorMSP',
+  'InsurerMSP',
+  'Hospital3MSP',
+];
 /** Writes of the caller's own org's records: the caller's org is their custodian. */
 const OWN_CUSTODIAN: ReadonlySet<TransactionName> = new Set<TransactionName>([
   'AnchorRecord',
@@ -463,18 +489,6 @@ function newStaffOf(org: OrgName): { enrollmentId: string; role: string; departm
   return { enrollmentId, role: 'nurse', department: 'cardiology' };
 }
 
-/** A new study of diagnoses for a day (what a researcher registers). */
-function newStudy(): Body {
-  return {
-    studyId: fresh('study-authz'),
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    periodStart: new Date(Date.now() - 60_000).toISOString(),
-    periodEnd: new Date(Date.now() + 86_400_000).toISOString(),
-    ethicsApprovalRef: 'IRB-authz',
-  };
-}
-
 /** A multi-center study of both hospitals, 1 of 2 by the protocol. */
 function newProposal(): Body {
   return {
@@ -490,7 +504,22 @@ function newProposal(): Body {
 }
 
 /** Transactions whose governance receipt lives with the study's org. */
-const STUDY_ORG_TRANSACTIONS: ReadonlySet<string> = new Set(['ProposeStudy', 'ChangeStudy']);
+const STUDY_ORG_TRANSACTIONS: ReadonlySet<string> = new Set([
+  'ProposeStudy',
+  'ChangeStudy',
+  'AssignStudyTask',
+]);
+
+/** A task for Hospital1 in a study, due in an hour (within every fixture study's period). */
+function newTask(): Body {
+  return {
+    taskId: fresh('task-authz'),
+    site: 'Hospital1MSP',
+    cohort: { criteriaId: 'criteria-authz', criteriaHash: randomBytes(32).toString('hex') },
+    recordCount: 10,
+    dueDate: new Date(Date.now() + 3_600_000).toISOString(),
+  };
+}
 
 /** A Condition without an ICD-11 coding: the quality gate anchors it as `needs_review`. */
 function unreviewedCondition(id: string, patientRef: string): Body {
@@ -874,6 +903,7 @@ describe('authorization matrix', () => {
       );
       api[who] = await apiAs(info, p.org, p.id);
     }
+    api.h1Ethics = await apiAs(info, 'Hospital1', PEOPLE.h1Ethics.id);
     patient.did = `did:medledger:patient:authz-${run}`;
     const registration = newPatientRegistration(patient.did);
     patient.privateJwk = registration.key.privateJwk;
@@ -942,16 +972,24 @@ describe('authorization matrix', () => {
     fx.reviewDirect.add(...reviewIds.slice(3));
 
     const now = Date.now();
+    // The study research reads go under: proposed at Hospital1, approved by its committee, active.
     await expect201(
-      api.researcher.post('/v1/studies', {
+      api.researcher.post('/v1/multicenter-studies', {
+        ...newProposal(),
         studyId: fx.studyId,
-        categories: ['diagnosis'],
-        maxLevel: 3,
-        periodStart: new Date(now - 60_000).toISOString(),
         periodEnd: new Date(now + 30 * 86_400_000).toISOString(),
-        ethicsApprovalRef: `IRB-authz-${run}`,
+        sites: ['Hospital1MSP'],
+        quorum: { kind: 'all' },
       }),
       'study',
+    );
+    await expect201(
+      api.h1Ethics.post(`/v1/studies/${fx.studyId}/decisions`, { decision: 'approved', protocolVersion: 1 }),
+      'study approved',
+    );
+    await expect201(
+      api.researcher.post(`/v1/studies/${fx.studyId}/changes`, { action: 'activate' }),
+      'study active',
     );
     await expect201(
       api.researcher.post('/v1/multicenter-studies', { ...newProposal(), studyId: fx.governedStudyId }),
@@ -1329,13 +1367,6 @@ describe('authorization matrix', () => {
       'GET /v1/erasure-requests': {
         request: () => ({ method: 'GET', path: '/v1/erasure-requests?status=open' }),
       },
-      'POST /v1/studies': {
-        request: () => ({
-          method: 'POST',
-          path: '/v1/studies',
-          body: newStudy(),
-        }),
-      },
       'GET /v1/studies/{id}': { request: () => ({ method: 'GET', path: `/v1/studies/${fx.studyId}` }) },
       'GET /v1/studies/{id}/cohort': {
         request: () => ({ method: 'GET', path: `/v1/studies/${fx.studyId}/cohort` }),
@@ -1353,7 +1384,7 @@ describe('authorization matrix', () => {
       'GET /v1/studies/{id}/governance': {
         request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/governance` }),
       },
-      // No column is an ethics committee member: every decision is refused.
+      // Hospital1's ethics committee member decides (Hospital1 is a site); no one else may.
       'POST /v1/studies/{id}/decisions': {
         request: () => ({
           method: 'POST',
@@ -1370,6 +1401,31 @@ describe('authorization matrix', () => {
       },
       'GET /v1/studies/{id}/fhir': {
         request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/fhir` }),
+      },
+      'POST /v1/studies/{id}/tasks': {
+        request: () => ({ method: 'POST', path: `/v1/studies/${fx.governedStudyId}/tasks`, body: newTask() }),
+      },
+      // The governed study is not active: no site may contribute, whoever asks.
+      'POST /v1/studies/{id}/contributions': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/contributions`,
+          body: {
+            taskId: 'task-authz',
+            datasetHash: randomBytes(32).toString('hex'),
+            records: [{ recordId: fx.recordId, version: 1, accessId: fx.auditEventId }],
+          },
+        }),
+      },
+      'GET /v1/studies/{id}/credit': {
+        request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/credit` }),
+      },
+      'GET /v1/patients/{did}/points': {
+        request: () => ({
+          method: 'GET',
+          path: `${pd}/points`,
+          headers: accessLogProof(patient, 'Hospital1MSP').headers ?? {},
+        }),
       },
       'POST /v1/ops/ping': { request: () => ({ method: 'POST', path: '/v1/ops/ping', body: {} }) },
       'GET /v1/audit': {
@@ -1764,15 +1820,10 @@ describe('authorization matrix', () => {
         }),
       },
       ListErasureRequests: { input: () => ({ arg: {} }) },
-      RegisterStudy: {
-        input: () => ({
-          arg: newStudy(),
-        }),
-      },
       GetStudy: { input: () => ({ arg: { studyId: fx.studyId } }) },
       GetStudyCohort: { input: () => ({ arg: { studyId: fx.studyId } }) },
-      // The researcher's proposal is the governed study the next three rows act on. No column holds an
-      // ethics committee member, so every DecideStudy is refused; amend is the lead's alone.
+      // The researcher's proposal is the governed study the next rows act on: Hospital1's ethics
+      // committee member approves it (a site's committee, version 1); amend is the lead's alone.
       ProposeStudy: {
         input: () => ({ arg: newProposal() }),
         onAllow: (_who, out) => {
@@ -1788,6 +1839,18 @@ describe('authorization matrix', () => {
         }),
       },
       GetStudyGovernance: { input: () => ({ arg: { studyId: governedStudy } }) },
+      AssignStudyTask: { input: () => ({ arg: { ...newTask(), studyId: governedStudy } }) },
+      // The governed study is not active: a hospital's admin is refused like everyone else.
+      RecordContribution: {
+        input: () => ({
+          arg: { studyId: governedStudy, taskId: 'task-authz', datasetHash: randomBytes(32).toString('hex') },
+          transient: {
+            records: bytesOf([{ recordId: fx.recordId, version: 1, accessId: fx.auditEventId }]),
+          },
+        }),
+      },
+      GetStudyCredit: { input: () => ({ arg: { studyId: governedStudy } }) },
+      GetContributionPoints: { input: () => ({ arg: { patientDid: patient.did } }) },
       QueryAudit: { input: () => ({ arg: { by: 'patient', id: patient.did } }) },
       GetAuditEvent: { input: () => ({ arg: { eventId: fx.auditEventId } }) },
       RegisterCoverage: {

@@ -150,13 +150,51 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       resource: { resourceType: 'Condition', note: canary },
       salt: 'zz',
     }),
-    post('study with end before start', '/v1/studies', {
+    post('study with end before start', '/v1/multicenter-studies', {
       studyId: `study-bad-${randomBytes(3).toString('hex')}`,
       categories: ['diagnosis'],
       maxLevel: 3,
       periodStart: '2026-12-31T00:00:00Z',
       periodEnd: '2026-01-01T00:00:00Z',
+      sites: ['Hospital1MSP'],
+      quorum: { kind: 'all' },
+      protocolHash: randomBytes(32).toString('hex'),
+    }),
+    post('retired single-researcher study registration', '/v1/studies', {
+      studyId: `study-old-${randomBytes(3).toString('hex')}`,
       ethicsApprovalRef: canary,
+    }),
+    // Study work: a contribution to a study nobody proposed, a record named twice, a task due in the past.
+    post('contribution to an unknown study', `/v1/studies/study-none-${canary.slice(6, 14)}/contributions`, {
+      taskId: 'task-none',
+      datasetHash: randomBytes(32).toString('hex'),
+      records: [
+        {
+          recordId: `rec-none-${canary.slice(6, 14)}`,
+          version: 1,
+          accessId: randomBytes(32).toString('hex'),
+        },
+      ],
+    }),
+    post(
+      'contribution naming a record twice',
+      `/v1/studies/study-none-${canary.slice(6, 14)}/contributions`,
+      {
+        taskId: 'task-none',
+        datasetHash: randomBytes(32).toString('hex'),
+        records: [1, 2].map(() => ({
+          recordId: 'rec-twice',
+          version: 1,
+          accessId: randomBytes(32).toString('hex'),
+        })),
+      },
+    ),
+    post('task due in the past for an unknown study', `/v1/studies/study-none-${canary.slice(6, 14)}/tasks`, {
+      taskId: 'task-past',
+      site: 'Hospital1MSP',
+      cohort: { criteriaId: 'criteria-x', criteriaHash: randomBytes(32).toString('hex') },
+      recordCount: 1,
+      dueDate: '2020-01-01T00:00:00Z',
     }),
     // The privacy model's inputs (issue 12): parties outside the consortium, another custodian's
     // records, a revocation presenting a grant that is not the consent's.

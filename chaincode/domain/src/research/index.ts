@@ -2,3 +2,4 @@ export * from './study-lifecycle';
 export * from './credit';
 export * from './merkle';
 export * from './contribution-points';
+export * from './study-work';

@@ -10,16 +10,6 @@ import {
 import { dataCategorySchema, levelSchema } from '../vocabulary';
 import { isoTimeSchema, pageInput, pageOf } from './common';
 
-/** RegisterStudy input. `ethicsApprovalRef` is the approval's reference number (an id, not a text). */
-export const registerStudyInput = z.strictObject({
-  studyId: studyIdSchema,
-  categories: z.array(dataCategorySchema).min(1).max(16),
-  maxLevel: levelSchema,
-  periodStart: isoTimeSchema,
-  periodEnd: isoTimeSchema,
-  ethicsApprovalRef: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/),
-});
-
 /** zod: a registered study. Its purpose is always `research`. */
 export const studySchema = z.object({
   studyId: studyIdSchema,

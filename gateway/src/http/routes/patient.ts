@@ -31,7 +31,8 @@ import { idParam, jwsBody, ledgerPage, projectionPage, tx, type RouteLimits } fr
 
 const patientParam = z.strictObject({ did: patientDidSchema });
 
-const proofHeader: HeaderParam = {
+/** The `Medledger-Patient-Proof` header of the patient's own views (access log, contribution points). */
+export const proofHeader: HeaderParam = {
   name: PATIENT_PROOF_HEADER,
   required: true,
   description:
@@ -39,7 +40,8 @@ const proofHeader: HeaderParam = {
   pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
 };
 
-const accessLogProblems = {
+/** The error answers of a patient's own view read with a proof. */
+export const accessLogProblems = {
   '401': `Missing or invalid token (${GatewayErrorCode.UNAUTHENTICATED}); ${GatewayErrorCode.PATIENT_PROOF_REQUIRED}: no ${PATIENT_PROOF_HEADER} header; ${GatewayErrorCode.PATIENT_PROOF_INVALID}: the proof is malformed, not signed with the patient current key, for another DID or org, expired or outside its time window, or its nonce was already used`,
   '403': 'The token is not this patient (another patient, or staff)',
 };

@@ -7,7 +7,6 @@ import {
   studyGovernanceOutput,
   mspIdSchema,
   recordIdSchema,
-  registerStudyInput,
   sha256HexSchema,
   STUDY_CHANGES,
   studyIdSchema,
@@ -50,20 +49,10 @@ const datasetAnswer = z.object({
 export function researcherRoutes(limits: RouteLimits): RouteDef[] {
   return [
     route({
-      method: 'post',
-      path: '/v1/studies',
-      operationId: 'registerStudy',
-      summary: 'Register a study (researcher)',
-      tag: 'researcher',
-      body: registerStudyInput,
-      response: tx({ study: studySchema }),
-      handler: (ctx, { body }) => studies.registerStudy(ctx, body),
-    }),
-    route({
       method: 'get',
       path: '/v1/studies/{id}',
       operationId: 'getStudy',
-      summary: 'A registered study',
+      summary: 'A study (proposed with its sites: POST /v1/multicenter-studies)',
       tag: 'researcher',
       params: studyParam,
       response: studySchema,

@@ -53,6 +53,8 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   StudyRegistered: null,
   StudyProposed: null,
   StudyDecided: null,
+  StudyTaskAssigned: null,
+  ContributionRecorded: null,
   StudyChanged: null,
   ConsortiumInitialized: null,
   ConsortiumOrgJoined: null,
