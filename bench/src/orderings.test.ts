@@ -60,18 +60,18 @@ describe('Raft and BFT side by side', () => {
     assert.throws(() => parseOrderings(' , '), /takes raft, bft/);
   });
 
-  it('when the networks are planned, then each protocol gets its own home and a base port 600 past the previous one', () => {
+  it('when the networks are planned, then each protocol gets its own home and a base port one network span (700 ports) past the previous one', () => {
     const nets = orderingNetworks('/s/home', 30000, ['raft', 'bft']);
     assert.deepEqual(
       nets.map((n) => [n.ordering, n.home, n.basePort]),
       [
-        ['raft', '/s/home/orderings/raft', 30600],
-        ['bft', '/s/home/orderings/bft', 31200],
+        ['raft', '/s/home/orderings/raft', 30700],
+        ['bft', '/s/home/orderings/bft', 31400],
       ],
     );
     assert.deepEqual(nets[1]?.env, {
       MEDLEDGER_HOME: '/s/home/orderings/bft',
-      MEDLEDGER_BASE_PORT: '31200',
+      MEDLEDGER_BASE_PORT: '31400',
       MEDLEDGER_ORDERER: 'bft',
     });
   });

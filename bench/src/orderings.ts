@@ -5,11 +5,12 @@
  * plus one table that puts the two next to each other scenario by scenario.
  *
  * Each protocol gets a network of its own beside the caller's (`<MEDLEDGER_HOME>/orderings/<protocol>`,
- * base port `MEDLEDGER_BASE_PORT + 600 * (i + 1)`), because a network's ordering is fixed when its
+ * base port `MEDLEDGER_BASE_PORT + ORDERING_PORT_STRIDE * (i + 1)`), because a network's ordering is fixed when its
  * certificates and genesis block are made; the caller's own network is left as it is.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultTopologySpec, portSpan } from '@medledger/network';
 
 import type { Measurement, BenchResults } from './report';
 
@@ -17,8 +18,11 @@ export type Ordering = 'raft' | 'bft';
 
 const ORDERINGS: readonly Ordering[] = ['raft', 'bft'];
 
-/** Ports between two networks of the comparison: more than one network's span, see `isolatedSubnet`. */
-export const ORDERING_PORT_STRIDE = 600;
+/**
+ * Ports between two networks of the comparison: one network's span (`portSpan`, 700 with six orgs),
+ * so no port of one is a port of the next and their isolated subnets differ.
+ */
+export const ORDERING_PORT_STRIDE = portSpan(defaultTopologySpec);
 
 /** The protocols `--ordering` names (`raft`, `bft`, `raft,bft`), in the order given; refuses others. */
 export function parseOrderings(raw: string): Ordering[] {
