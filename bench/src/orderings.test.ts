@@ -69,18 +69,18 @@ describe('networks side by side: Raft and BFT, international and sm', () => {
     assert.throws(() => parseVariants('profile', 'raft'), /--profiles takes/);
   });
 
-  it('when the networks are planned, then each protocol gets its own home and a base port 600 past the previous one', () => {
+  it('when the networks are planned, then each protocol gets its own home and a base port one network span (700 ports) past the previous one', () => {
     const nets = variantNetworks('ordering', '/s/home', 30000, ['raft', 'bft']);
     assert.deepEqual(
       nets.map((n) => [n.variant, n.home, n.basePort]),
       [
-        ['raft', '/s/home/orderings/raft', 30600],
-        ['bft', '/s/home/orderings/bft', 31200],
+        ['raft', '/s/home/orderings/raft', 30700],
+        ['bft', '/s/home/orderings/bft', 31400],
       ],
     );
     assert.deepEqual(nets[1]?.env, {
       MEDLEDGER_HOME: '/s/home/orderings/bft',
-      MEDLEDGER_BASE_PORT: '31200',
+      MEDLEDGER_BASE_PORT: '31400',
       MEDLEDGER_ORDERER: 'bft',
     });
   });
@@ -90,8 +90,8 @@ describe('networks side by side: Raft and BFT, international and sm', () => {
     assert.deepEqual(
       nets.map((n) => [n.variant, n.home, n.basePort, n.env.MEDLEDGER_CRYPTO_PROFILE]),
       [
-        ['international', '/s/home/profiles/international', 30600, 'international'],
-        ['sm', '/s/home/profiles/sm', 31200, 'sm'],
+        ['international', '/s/home/profiles/international', 30700, 'international'],
+        ['sm', '/s/home/profiles/sm', 31400, 'sm'],
       ],
     );
     assert.equal(nets[0]?.env.MEDLEDGER_ORDERER, undefined);

@@ -6,12 +6,13 @@
  * puts them next to each other scenario by scenario.
  *
  * Each variant gets a network of its own beside the caller's (`<MEDLEDGER_HOME>/orderings/<protocol>` or
- * `.../profiles/<profile>`, base port `MEDLEDGER_BASE_PORT + 600 * (i + 1)`), because a network's
- * ordering is fixed when its certificates and genesis block are made, and its crypto profile when the
- * consortium record is written; the caller's own network is left as it is.
+ * `.../profiles/<profile>`, base port `MEDLEDGER_BASE_PORT + ORDERING_PORT_STRIDE * (i + 1)`), because a
+ * network's ordering is fixed when its certificates and genesis block are made, and its crypto profile
+ * when the consortium record is written; the caller's own network is left as it is.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultTopologySpec, portSpan } from '@medledger/network';
 
 import type { Measurement, BenchResults } from './report';
 
@@ -45,8 +46,11 @@ const AXES = {
 /** What a comparison varies: the ordering protocol or the crypto profile. */
 export type ComparisonAxis = keyof typeof AXES;
 
-/** Ports between two networks of the comparison: more than one network's span, see `isolatedSubnet`. */
-export const ORDERING_PORT_STRIDE = 600;
+/**
+ * Ports between two networks of the comparison: one network's span (`portSpan`, 700 with six orgs),
+ * so no port of one is a port of the next and their isolated subnets differ.
+ */
+export const ORDERING_PORT_STRIDE = portSpan(defaultTopologySpec);
 
 /**
  * The values a comparison option names (`raft,bft`; `international,sm`), in the order given; refuses

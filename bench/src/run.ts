@@ -229,7 +229,7 @@ const BENCH_COMMAND = command({
       type: 'string',
       value: 'LIST',
       description:
-        'raft, bft or raft,bft: run on a network of each protocol in turn (its own MEDLEDGER_HOME/orderings/<protocol>, base port +600 each) and report them side by side in latest-orderings.md',
+        'raft, bft or raft,bft: run on a network of each protocol in turn (its own MEDLEDGER_HOME/orderings/<protocol>, base port +700 each, one network port span) and report them side by side in latest-orderings.md',
     },
     profiles: {
       type: 'string',

@@ -9,6 +9,7 @@ import {
   defaultTopologySpec,
   demoUsers,
   isolatedSubnet,
+  portSpan,
   parseTopologyOptions,
   resolveTopology,
   settleTopologyOptions,
@@ -224,8 +225,9 @@ describe('topology options', () => {
     assert.equal(t.peerOrgs[0]?.namespace, undefined);
   });
 
-  it('when two networks run side by side on base ports 600 apart, then their isolated subnets differ', () => {
-    assert.notEqual(isolatedSubnet(17000).prefix, isolatedSubnet(17600).prefix);
+  it('when two networks run side by side one port span apart (700 ports for six orgs), then their isolated subnets differ', () => {
+    assert.equal(portSpan(defaultTopologySpec), 700);
+    assert.notEqual(isolatedSubnet(17000).prefix, isolatedSubnet(17700).prefix);
     assert.notEqual(isolatedSubnet(17000).prefix, isolatedSubnet(27000).prefix);
   });
 

@@ -355,8 +355,17 @@ export function twoOrgPolicy(orgs: readonly { mspId: string }[]): string {
 }
 
 /**
+ * How many ports a network of `spec` takes from its base port: the orderers' block and one block per
+ * peer org (700 for the six orgs of the default consortium). Two networks side by side need base
+ * ports at least this far apart; an org admitted later takes the next block, so leave room for it.
+ */
+export function portSpan(spec: TopologySpec): number {
+  return ORG_BLOCK * (spec.peerOrgs.length + 1);
+}
+
+/**
  * The /24 of an isolated network, from its base port so two networks side by side (base ports at
- * least 600 apart) get different subnets: `10.77.<(base / 100) mod 256>.0/24`. The host's end of
+ * least `portSpan` apart) get different subnets: `10.77.<(base / 100) mod 256>.0/24`. The host's end of
  * the bridge is `.1`, the orderers' namespace `.2`, peer org k's namespace `.(10 + k)`.
  */
 export function isolatedSubnet(basePort: number): { prefix: string; bridgeIp: string } {
@@ -399,11 +408,7 @@ export function resolveTopology(
     }
   }
   regulatorOf(spec.peerOrgs.map((o) => o.mspId));
-  if (
-    !Number.isInteger(basePort) ||
-    basePort < 1024 ||
-    basePort + ORG_BLOCK * (spec.peerOrgs.length + 1) > 65535
-  ) {
+  if (!Number.isInteger(basePort) || basePort < 1024 || basePort + portSpan(spec) > 65535) {
     throw new Error(`base port ${basePort} leaves no room for ${spec.peerOrgs.length} orgs`);
   }
   const isolated = options.hosts === 'isolated';

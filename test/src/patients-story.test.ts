@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { canonicalBytes, sha256Hex, signPatientPayload, SIGNED_PAYLOAD_TYPES } from '@medledger/domain';
+import { canonicalBytes, contentHashHex, signPatientPayload, SIGNED_PAYLOAD_TYPES } from '@medledger/domain';
 import { createR4Validator } from '@medledger/fhir';
 import {
   accessLogProof,
@@ -74,6 +74,9 @@ interface Entry {
   extension?: { url: string; extension: Body[] }[];
 }
 
+/** The deployment's content hash (its crypto profile): what a summary entry's hash is checked with. */
+const CONTENT_HASH = process.env.MEDLEDGER_CRYPTO_PROFILE === 'sm' ? 'SM3' : 'SHA-256';
+
 /** The records of a summary: custodian/recordId of each entry, and that each entry verifies against its hash. */
 function summaryRecords(bundle: Body): string[] {
   const errors = validator.validate(bundle).filter((i) => i.severity === 'error');
@@ -85,7 +88,7 @@ function summaryRecords(bundle: Body): string[] {
     const value = (url: string) => anchor.find((x) => x['url'] === url);
     const salt = String(value('salt')?.['valueString']);
     assert.equal(
-      sha256Hex(canonicalBytes({ resource: e.resource, salt })),
+      contentHashHex(CONTENT_HASH, canonicalBytes({ resource: e.resource, salt })),
       value('contentHash')?.['valueString'],
     );
     const custodian = (value('custodian')?.['valueIdentifier'] as { value: string }).value;
