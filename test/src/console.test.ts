@@ -28,7 +28,9 @@ import { ensureNetwork, orgInfo, releaseNetwork } from './support/network';
  * and in the regulator's audit search and data-flow view; the compliance report draws its charts.
  * On the privacy model: hospital 2 names the custodian and the patient (its gateway presents the
  * consents Hospital2's collection holds), the revocation sends the grant the browser keeps (encrypted),
- * the access log at hospital 1 and the regulator's views are enriched from their own peers. Every page
+ * the access log at hospital 1 and the regulator's views are enriched from their own peers. Then the
+ * patient signs an emergency profile in the browser (break-glass at hospital 2 opens what it names) and
+ * asks hospital 1 to erase the record (the request is open, due in 30 days). Every page
  * is screenshot into test/test-results/screenshots. The demo people `npm start` enrolls act.
  */
 
@@ -93,7 +95,10 @@ describe('the web console on the real consortium (issue 18)', () => {
   });
 
   it('when the patient grants hospital 2 consent in the browser, then hospital 2 is granted access and reads the content', async () => {
-    assert.match(await patient.grant('Hospital2MSP', 'Treatment for 30 days'), /Granted to Hospital2MSP/);
+    assert.match(
+      await patient.grant('Hospital2MSP', 'Treatment at a hospital for 30 days'),
+      /Granted to Hospital2MSP/,
+    );
     assert.deepEqual(await patient.consentStatuses(), ['active']);
     // Hospital 1 holds no consent to hospital 2: the row is the grant kept in this browser.
     assert.deepEqual(await patient.consentSources(), ['this browser']);
@@ -163,10 +168,40 @@ describe('the web console on the real consortium (issue 18)', () => {
     assertQuiet(tab);
   });
 
+  it('when the patient signs an emergency profile in the browser and asks hospital 1 to erase the record, then break-glass at hospital 2 opens what the profile names and the request is open with its deadline', async () => {
+    assert.match(
+      await patient.setEmergencyProfile(['allergy', 'diagnosis'], 'nothing'),
+      /break-glass opens allergy, diagnosis; beyond it, nothing more/,
+    );
+    await patient.tab.screenshot('e2e-16-patient-emergency-profile');
+    // The record is a diagnosis: in the profile, so one doctor's break-glass at hospital 2 opens it.
+    assert.match(await other.requestAccess('emergency'), /Access granted \(BREAK_GLASS,/);
+
+    const records = await patient.listRecords();
+    assert.ok(
+      records.some((r) => r.includes(recordId) && r.includes('Hospital1MSP')),
+      records.join(' | '),
+    );
+    assert.match(await patient.askErasure(recordId), new RegExp(`Asked Hospital1MSP to erase ${recordId}`));
+    const requests = await until(
+      async () => {
+        await patient.tab.go('Access log');
+        await patient.tab.go('Erasure requests');
+        return patient.erasureRequests(1);
+      },
+      (r) => r.some((row) => row.includes(recordId)),
+    );
+    assert.match(requests.find((r) => r.includes(recordId)) ?? '', /Hospital1MSP[\s\S]*open/);
+    await patient.tab.screenshot('e2e-17-patient-erasure-request', true);
+    await assertAccessible(patient.tab.page, 'erasure requests (real consortium)');
+    assertNoPersonalDataInAddresses(patient.tab, [did, recordId]);
+    assertQuiet(patient.tab, [/\/v1\/dids\/did%3Amedledger%3Apatient%3A.*404/, /status of 404/]);
+  });
+
   it('when each role opens every page of its navigation, then each page renders, passes the accessibility checks and is screenshot', async () => {
     const pages: readonly (readonly [ConsoleTab, string, string])[] = [
       [patient.tab, 'My key', 'e2e-10-patient-key-page'],
-      [patient.tab, 'Emergency access', 'e2e-11-patient-emergency'],
+      [patient.tab, 'Emergency profile', 'e2e-11-patient-emergency'],
       [other.tab, 'Register a patient', 'e2e-12-staff-register-patient'],
       [other.tab, 'Anchor a record', 'e2e-13-staff-anchor-page'],
       [other.tab, 'Reviews', 'e2e-14-staff-reviews'],

@@ -325,3 +325,10 @@ export const beyondProfileSchema = z.enum(BEYOND_PROFILE_RULES);
 export const MAX_PAGE_SIZE = 100;
 /** Page size when none is given. */
 export const DEFAULT_PAGE_SIZE = 50;
+
+/**
+ * Legal reasons a custodian may give for refusing an erasure (codes, never free text): a duty to
+ * keep medical records for a term (GDPR Art. 17(3)(b), PIPL Art. 47 para. 2), a legal claim
+ * (Art. 17(3)(e)), public health (Art. 17(3)(c)).
+ */
+export const ERASURE_REFUSAL_REASONS = ['retention_duty', 'legal_claim', 'public_health'] as const;

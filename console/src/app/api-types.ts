@@ -7,7 +7,10 @@ import type {
   AuditEvent,
   Consent,
   ConsentState,
+  DeletionAttestation,
   DidDocument,
+  ErasureRequestState,
+  ListedRecord,
   PatientPreferences,
   readRecordContentOutput,
   RecordAnchor,
@@ -19,7 +22,7 @@ import type {
   Alert,
   AuditEventView,
   BreakGlassCaseView,
-  ComplianceReport,
+  ComplianceReport as ProjectionReport,
   Page,
 } from '@medledger/gateway/projection';
 import type { z } from 'zod';
@@ -31,10 +34,12 @@ export type {
   Alert,
   AuditEventView,
   BreakGlassCaseView,
-  ComplianceReport,
   Consent,
   ConsentState,
+  DeletionAttestation,
   DidDocument,
+  ErasureRequestState,
+  ListedRecord,
   Page,
   PatientPreferences,
   RecordAnchor,
@@ -58,3 +63,19 @@ export type Written<T> = { readonly txId: string } & T;
 
 /** `POST /v1/records` and `.../versions`: both transactions, the salt and the anchor. */
 export type Anchored = Written<{ stageTxId: string; salt: string; record: RecordAnchor }>;
+
+/**
+ * The compliance report's deletion attestations: consents read under whose keep-until date passed
+ * without the grantee's attestation (overdue), and attestations filed and due in the range. Optional:
+ * a gateway whose projection predates the section answers without it.
+ */
+export interface DeletionAttestationsSection {
+  readonly overdue: { consentId: string; grantee: string; keepUntil: string; overdueHours: number }[];
+  readonly attestedInRange: number;
+  readonly dueInRange: number;
+}
+
+/** `GET /v1/reports/compliance`. */
+export type ComplianceReport = ProjectionReport & {
+  readonly deletionAttestations?: DeletionAttestationsSection;
+};

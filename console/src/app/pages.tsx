@@ -1,7 +1,6 @@
 /**
  * Every page of the console as data: where it is, what it is called, which section of the navigation
- * it belongs to and who sees it. A new page (issue 13's records across hospitals, emergency profile,
- * health summary, erasure requests) is one entry here. Sections load on demand, so a patient's
+ * it belongs to and who sees it. A new page is one entry here. Sections load on demand, so a patient's
  * browser never loads the charts and the graph.
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
@@ -37,10 +36,29 @@ const page = <K extends string>(
   name: K,
 ): LazyExoticComponent<ComponentType> => lazy(async () => ({ default: (await load())[name] }));
 
-const fromPatient = (name: 'KeyPage' | 'ConsentsPage' | 'EmergencyPage' | 'AccessLogPage') =>
-  page(() => import('./pages/patient/index'), name);
-const fromStaff = (name: 'RegisterPatientPage' | 'AnchorPage' | 'RecordPage' | 'ReviewsPage') =>
-  page(() => import('./pages/staff/index'), name);
+/** A hospital's attendings, who may co-sign a colleague's break-glass beyond a patient's profile. */
+const attending = (who: Who): boolean =>
+  who.kind === 'staff' && who.orgKind === 'hospital' && who.role === 'attending';
+/** A custodian's admins, who answer patients' erasure requests. */
+const hospitalAdmin = (who: Who): boolean =>
+  who.kind === 'staff' && who.orgKind === 'hospital' && who.role === 'admin';
+/** Staff of an org that may be a grantee (a hospital, a research institute), who attest deletions. */
+const grantee = (who: Who): boolean =>
+  who.kind === 'staff' && (who.orgKind === 'hospital' || who.orgKind === 'research');
+
+const fromPatient = (
+  name: 'KeyPage' | 'ConsentsPage' | 'EmergencyPage' | 'SummaryPage' | 'ErasurePage' | 'AccessLogPage',
+) => page(() => import('./pages/patient/index'), name);
+const fromStaff = (
+  name:
+    | 'RegisterPatientPage'
+    | 'AnchorPage'
+    | 'RecordPage'
+    | 'ReviewsPage'
+    | 'CoSignPage'
+    | 'ErasureInboxPage'
+    | 'DeletionAttestationPage',
+) => page(() => import('./pages/staff/index'), name);
 const fromOversight = (name: 'AuditPage' | 'ReportPage' | 'DataFlowPage') =>
   page(() => import('./pages/oversight/index'), name);
 
@@ -62,10 +80,24 @@ export const PAGES: readonly PageDef[] = [
   },
   {
     path: 'patient/emergency',
-    title: 'Emergency access',
+    title: 'Emergency profile',
     section: 'Patient',
     visible: patient,
     component: fromPatient('EmergencyPage'),
+  },
+  {
+    path: 'patient/summary',
+    title: 'Health summary',
+    section: 'Patient',
+    visible: patient,
+    component: fromPatient('SummaryPage'),
+  },
+  {
+    path: 'patient/erasure',
+    title: 'Erasure requests',
+    section: 'Patient',
+    visible: patient,
+    component: fromPatient('ErasurePage'),
   },
   {
     path: 'patient/access-log',
@@ -96,6 +128,13 @@ export const PAGES: readonly PageDef[] = [
     component: fromStaff('RecordPage'),
   },
   {
+    path: 'staff/deletion-attestation',
+    title: 'Attest deletion',
+    section: 'Records',
+    visible: grantee,
+    component: fromStaff('DeletionAttestationPage'),
+  },
+  {
     path: 'oversight/audit',
     title: 'Audit search',
     section: 'Oversight',
@@ -122,6 +161,20 @@ export const PAGES: readonly PageDef[] = [
     section: 'Reviews',
     visible: reviewer,
     component: fromStaff('ReviewsPage'),
+  },
+  {
+    path: 'staff/co-sign',
+    title: 'Co-sign break-glass',
+    section: 'Reviews',
+    visible: attending,
+    component: fromStaff('CoSignPage'),
+  },
+  {
+    path: 'staff/erasure-requests',
+    title: 'Erasure inbox',
+    section: 'Reviews',
+    visible: hospitalAdmin,
+    component: fromStaff('ErasureInboxPage'),
   },
 ];
 

@@ -34,6 +34,8 @@ export interface GrantTerms {
   readonly purpose: string;
   readonly periodStart: string;
   readonly periodEnd: string;
+  readonly maxReads?: number | null | undefined;
+  readonly keepUntil?: string | null | undefined;
 }
 
 const JWS = /^[A-Za-z0-9_-]+\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+$/;
@@ -55,7 +57,8 @@ export function termsOf(grantJws: string): GrantTerms {
     throw problem('the grant cannot be read');
   }
   if (payload['typ'] !== SIGNED_PAYLOAD_TYPES.grant) throw problem('the signed payload is not a grant');
-  const { patientDid, grantee, categories, maxLevel, purpose, periodStart, periodEnd } = payload;
+  const { patientDid, grantee, categories, maxLevel, purpose, periodStart, periodEnd, maxReads, keepUntil } =
+    payload;
   if (
     typeof patientDid !== 'string' ||
     typeof grantee !== 'object' ||
@@ -76,6 +79,8 @@ export function termsOf(grantJws: string): GrantTerms {
     purpose,
     periodStart,
     periodEnd,
+    ...(typeof maxReads === 'number' ? { maxReads } : {}),
+    ...(typeof keepUntil === 'string' ? { keepUntil } : {}),
   };
 }
 

@@ -36,7 +36,7 @@ import {
   signConsentGrant,
   signConsentRevocation,
   signKeyRecovery,
-  signPreferences,
+  signEmergencyProfile,
   signRegistration,
   type CryptoKey,
   type PatientKey,
@@ -262,10 +262,23 @@ describe('the chaincode accepts what the browser signs', () => {
       relay,
       'consent:SetPatientPreferences',
       {},
-      { transient: { preferences: { jws: await signPreferences(patient, false, { nowMs: nowMs + 1500 }) } } },
+      {
+        transient: {
+          preferences: {
+            jws: await signEmergencyProfile(
+              patient,
+              { categories: ['medication', 'allergy', 'allergy'], beyondProfile: 'never' },
+              { nowMs: nowMs + 1500 },
+            ),
+          },
+        },
+      },
     );
     assert.equal(preferences.tx.status, 'VALID');
-    assert.deepEqual(preferences.result.emergencyProfile, { categories: [], beyondProfile: 'never' });
+    assert.deepEqual(preferences.result.emergencyProfile, {
+      categories: ['allergy', 'medication'],
+      beyondProfile: 'never',
+    });
 
     const recoveryKey = await importPrivateJwk(recovery.privateJwk);
     const replacement = await generateSigningKey();

@@ -1,6 +1,7 @@
 /**
  * What the patient's browser signs, with WebCrypto (ECDSA P-256, SHA-256): the proof of possession
- * for registration, consent grants and revocations, the access-log proof and a key recovery. The
+ * for registration, consent grants (own scope or a gateway's template) and revocations, the emergency
+ * profile, the access-log proof, record listing, summary and erasure requests, and a key recovery. The
  * payloads and the JWS signing input come from the shared model (`@medledger/domain/browser`), the
  * same code Node's signer uses, so the chaincode verifies what a browser signs exactly as it verifies
  * the command-line tool's. Runs in a browser and in Node 24 (its global `crypto` is WebCrypto).
@@ -180,6 +181,10 @@ export interface ConsentScope {
   readonly purpose: string;
   readonly periodStart: string;
   readonly periodEnd: string;
+  /** How many accesses the grant gives in all (none: no limit). */
+  readonly maxReads?: number;
+  /** Until when the grantee may keep copies; by then it attests their deletion. */
+  readonly keepUntil?: string;
 }
 
 /** A consent grant signed with the patient's key (the body `{ jws }` of `POST /v1/consents`). */
@@ -212,17 +217,96 @@ export function signConsentRevocation(
   );
 }
 
+/** What break-glass opens on one doctor's word, and whether a second attending may co-sign more. */
+export interface EmergencyProfile {
+  readonly categories: readonly string[];
+  readonly beyondProfile: 'co_signed' | 'never';
+}
+
 /**
- * Standing preferences signed with the patient's key (the body `{ jws }` of
- * `PUT /v1/patients/{did}/preferences`): whether break-glass access to the patient's records is allowed.
+ * The emergency profile signed with the patient's key (the body `{ jws }` of
+ * `PUT /v1/patients/{did}/preferences`): the categories break-glass opens, sorted and without repeats
+ * as the ledger stores them, and what a co-signature may open beyond them.
  */
-export function signPreferences(
+export function signEmergencyProfile(
   key: PatientKey,
-  allowEmergencyAccess: boolean,
+  profile: EmergencyProfile,
   options: SignOptions = {},
 ): Promise<string> {
   return signPatient(
-    { typ: SIGNED_PAYLOAD_TYPES.preferences, allowEmergencyAccess },
+    {
+      typ: SIGNED_PAYLOAD_TYPES.preferences,
+      emergencyProfile: {
+        categories: [...new Set(profile.categories)].sort(),
+        beyondProfile: profile.beyondProfile,
+      },
+    },
+    key.patientDid,
+    key.privateKey,
+    key.kid,
+    options,
+  );
+}
+
+/** How a grant may be used: how many access grants in all, until when copies may be kept. */
+export interface UseLimits {
+  readonly maxReads?: number;
+  readonly keepUntil?: string;
+}
+
+/**
+ * Signs a consent grant payload a gateway expanded from a template (`POST
+ * /v1/patients/{did}/consent-payloads`), with the use limits the patient chose added. The payload is
+ * read before it is signed: it must be a grant of this patient, so a gateway cannot slip another
+ * patient's or another kind of payload under the patient's key.
+ */
+export function signExpandedGrant(
+  key: PatientKey,
+  payload: Readonly<Record<string, unknown>>,
+  limits: UseLimits = {},
+): Promise<string> {
+  if (payload['typ'] !== SIGNED_PAYLOAD_TYPES.grant) throw new Error('the template is not a consent grant');
+  if (payload['patientDid'] !== key.patientDid)
+    throw new Error('the template was expanded for another patient');
+  return signCompactJws({ ...payload, ...limits }, key.privateKey, key.kid);
+}
+
+/**
+ * A request to list the patient's records at every custodian (`medledger.records.list`) or to read the
+ * health summary (`medledger.summary.read`), relayed by the gateway of `audience` (its MSP ID): the
+ * `Medledger-Patient-Proof` header of `GET /v1/patients/{did}/records` and `.../summary`. Valid two
+ * minutes (the ledger takes at most five), its nonce consumed on chain.
+ */
+export function signRecordsRequest(
+  key: PatientKey,
+  kind: 'list' | 'summary',
+  audience: string,
+  options: SignOptions = {},
+): Promise<string> {
+  const typ = kind === 'list' ? SIGNED_PAYLOAD_TYPES.recordList : SIGNED_PAYLOAD_TYPES.summaryRead;
+  return signPatient({ typ, aud: audience }, key.patientDid, key.privateKey, key.kid, {
+    ttlSeconds: 120,
+    ...options,
+  });
+}
+
+/**
+ * A request that `custodian` erase the record `recordId` (`medledger.erasure.request`), relayed by the
+ * gateway of `audience`: the body `{ jws }` of `POST /v1/patients/{did}/erasure-requests`.
+ */
+export function signErasureRequest(
+  key: PatientKey,
+  record: { readonly custodian: string; readonly recordId: string },
+  audience: string,
+  options: SignOptions = {},
+): Promise<string> {
+  return signPatient(
+    {
+      typ: SIGNED_PAYLOAD_TYPES.erasureRequest,
+      aud: audience,
+      custodian: record.custodian,
+      recordId: record.recordId,
+    },
     key.patientDid,
     key.privateKey,
     key.kid,

@@ -174,11 +174,24 @@ export class PatientDriver {
     return box.inputValue();
   }
 
-  /** A one-click grant (`label` of the button after "Grant: ") to the org `mspId`. */
-  async grant(mspId: string, label: string): Promise<string> {
+  /**
+   * A one-click grant from a consent template (`label`: the template's title, after "Grant: ") to the
+   * org `mspId`, with use limits when given (`keepUntil` as YYYY-MM-DD).
+   */
+  async grant(
+    mspId: string,
+    label: string,
+    limits: { reads?: number; keepUntil?: string } = {},
+  ): Promise<string> {
     const { page } = this.tab;
     await this.tab.go('Consents');
     await page.getByLabel('Organization (MSP ID)', { exact: true }).fill(mspId);
+    if (limits.reads !== undefined) {
+      await page.getByLabel('Reads allowed', { exact: true }).fill(String(limits.reads));
+    }
+    if (limits.keepUntil !== undefined) {
+      await page.getByLabel('Keep copies until', { exact: true }).fill(limits.keepUntil);
+    }
     await page.getByRole('button', { name: `Grant: ${label}` }).click();
     return this.tab.announced(/Granted to/);
   }
@@ -198,14 +211,64 @@ export class PatientDriver {
     return this.tab.announced(/Kept the grant|not a grant receipt/);
   }
 
-  /** Allows or refuses break-glass access on the emergency page; returns what the page announced. */
-  async setEmergencyAccess(allow: boolean): Promise<string> {
+  /**
+   * Signs an emergency profile: exactly `categories` (as the page names them, `blood type` for
+   * `blood_type`) open on one doctor's word, and beyond them a co-signature or nothing; returns what
+   * the page announced.
+   */
+  async setEmergencyProfile(categories: readonly string[], beyond: 'co-sign' | 'nothing'): Promise<string> {
     const { page } = this.tab;
-    await this.tab.go('Emergency access');
+    await this.tab.go('Emergency profile');
+    const boxes = page.getByRole('group', { name: /What break-glass opens/ }).getByRole('checkbox');
+    for (const box of await boxes.all()) {
+      const name = (
+        await box.evaluate(
+          (e) => (e as unknown as { parentElement: { textContent: string } }).parentElement.textContent,
+        )
+      ).trim();
+      await box.setChecked(categories.includes(name));
+    }
     await page
-      .getByRole('button', { name: allow ? 'Allow emergency access' : 'Refuse emergency access' })
-      .click();
-    return this.tab.announced(/Emergency access now opens/);
+      .getByRole('radio', { name: beyond === 'co-sign' ? /second attending/ : /nothing more/ })
+      .check();
+    await page.getByRole('button', { name: 'Sign my emergency profile' }).click();
+    return this.tab.announced(/Signed: break-glass opens/);
+  }
+
+  /** Asks for the health summary; returns what the page announced and each entry's row. */
+  async summary(): Promise<{ announced: string; rows: string[] }> {
+    const { page } = this.tab;
+    await this.tab.go('Health summary');
+    await page.getByRole('button', { name: 'Show my health summary' }).click();
+    const announced = await this.tab.announced(/verified against their on-chain hashes/);
+    return { announced, rows: await page.locator('main section table tbody tr').allInnerTexts() };
+  }
+
+  /** Lists the patient's records at every hospital on the erasure page; returns their rows. */
+  async listRecords(): Promise<string[]> {
+    const { page } = this.tab;
+    await this.tab.go('Erasure requests');
+    await page.getByRole('button', { name: 'List my records at every hospital' }).click();
+    const table = page.getByRole('table', { name: 'Your records at every hospital' });
+    await table.waitFor();
+    return table.locator('tbody tr').allInnerTexts();
+  }
+
+  /** Asks the hospital keeping `recordId` (listed) to erase it; returns what the page announced. */
+  async askErasure(recordId: string): Promise<string> {
+    await this.tab.page.getByRole('button', { name: new RegExp(`Ask to erase record ${recordId} `) }).click();
+    return this.tab.announced(new RegExp(`to erase ${recordId}|FORBIDDEN|VALIDATION`));
+  }
+
+  /** The patient's erasure requests (one text per row), once the page lists `atLeast` of them. */
+  async erasureRequests(atLeast = 1): Promise<string[]> {
+    const { page } = this.tab;
+    const table = page.getByRole('table', { name: 'Your erasure requests, oldest first' });
+    await table
+      .locator('tbody tr')
+      .nth(atLeast - 1)
+      .waitFor();
+    return table.locator('tbody tr').allInnerTexts();
   }
 
   /** Revokes the active consent granted to `grantee`; waits until the table shows it revoked. */
@@ -317,6 +380,74 @@ export class StaffDriver {
     const pre = page.getByLabel('FHIR resource', { exact: true });
     await pre.waitFor();
     return JSON.parse(await pre.innerText()) as unknown;
+  }
+
+  /** The request id a colleague co-signs, after an emergency access was denied CO_SIGNATURE_REQUIRED. */
+  async coSignRequestId(): Promise<string> {
+    const text = await this.tab.page
+      .getByText(/Ask a second attending of your hospital to co-sign request/)
+      .innerText();
+    const id = /co-sign request (\S+) within/.exec(text)?.[1];
+    if (id === undefined) throw new Error(`no request id in: ${text}`);
+    return id;
+  }
+
+  /** Co-signs a colleague's break-glass request; returns what the page announced (done or a problem). */
+  async coSign(requestId: string, custodian?: string): Promise<string> {
+    const { page } = this.tab;
+    await this.tab.go('Co-sign break-glass');
+    await page.getByLabel('Request id', { exact: true }).fill(requestId);
+    if (custodian !== undefined) await page.getByLabel('Held by (MSP ID)', { exact: true }).fill(custodian);
+    await page.getByRole('button', { name: 'Co-sign the request' }).click();
+    return this.tab.announced(/Co-signed|CO_SIGNER_NOT_PERMITTED|CONFLICT|NOT_FOUND|EXPIRED/);
+  }
+
+  /** Reads the record with the access a colleague's co-signature granted; returns the resource shown. */
+  async readCoSigned(accessId: string): Promise<unknown> {
+    const { page } = this.tab;
+    await page.getByLabel('Access id from the co-signature', { exact: true }).fill(accessId);
+    await page.getByRole('button', { name: 'Read with the co-signed access' }).click();
+    const pre = page.getByLabel('FHIR resource', { exact: true });
+    await pre.waitFor();
+    return JSON.parse(await pre.innerText()) as unknown;
+  }
+
+  /** The erasure inbox's rows (one text per row), once it shows `recordId`. */
+  async erasureInbox(recordId: string): Promise<string[]> {
+    const { page } = this.tab;
+    await this.tab.go('Erasure inbox');
+    await page.getByRole('row').filter({ hasText: recordId }).waitFor();
+    return page.getByRole('table', { name: 'Erasure requests' }).locator('tbody tr').allInnerTexts();
+  }
+
+  /** Erases `recordId` or refuses with `reason`, from the inbox; waits until its row shows the answer. */
+  async answerErasure(recordId: string, answer: { erase: true } | { refuse: string }): Promise<string> {
+    const { page } = this.tab;
+    const row = () => page.getByRole('row').filter({ hasText: recordId });
+    if ('refuse' in answer) {
+      await page
+        .getByLabel(`Legal reason to refuse ${recordId}`, { exact: true })
+        .selectOption(answer.refuse);
+      await row()
+        .getByRole('button', { name: new RegExp(`^Refuse to erase record ${recordId}`) })
+        .click();
+    } else {
+      await row()
+        .getByRole('button', { name: new RegExp(`^Erase record ${recordId}`) })
+        .click();
+    }
+    const done = row().filter({ hasText: 'erase' in answer ? 'erased' : 'refused' });
+    await done.waitFor();
+    return done.innerText();
+  }
+
+  /** Attests every copy made under `consentId` deleted; returns what the page announced. */
+  async attestDeletion(consentId: string): Promise<string> {
+    const { page } = this.tab;
+    await this.tab.go('Attest deletion');
+    await page.getByLabel('Consent id', { exact: true }).fill(consentId);
+    await page.getByRole('button', { name: 'Attest every copy deleted' }).click();
+    return this.tab.announced(/Attested for|FORBIDDEN|CONFLICT|NOT_FOUND/);
   }
 
   /** Clears the held latest version of the record looked up; waits until the page no longer holds it. */

@@ -35,12 +35,15 @@ import {
   type Consent,
   type ConsentState,
   type DidDocument,
+  type EmergencyProfile,
   type PatientPublicJwk,
   type PatientRecord,
   type RecordAnchor,
 } from '@medledger/domain';
 import { LedgerBuilder, txId, type TestGateway } from '@medledger/gateway/testing';
 import type { SourceEvent } from '@medledger/gateway/projection';
+
+import { PatientRights, type HeldRecord } from './fake-patient-rights';
 
 /** What a member org's peer adds to a public event. */
 type SealedFacts = NonNullable<SourceEvent['sealed']>;
@@ -62,11 +65,7 @@ interface Patient {
   registeredAt: string;
 }
 
-interface StoredRecord {
-  readonly patientDid: string;
-  versions: RecordAnchor[];
-  content: Map<number, string>;
-}
+type StoredRecord = HeldRecord;
 
 /** The consortium's regulator (a member of every sealed collection). */
 const REGULATOR = 'RegulatorMSP';
@@ -114,16 +113,32 @@ export class FakeConsortium {
   /** Records by custodian and record id (`<custodian>/<recordId>`). */
   readonly records = new Map<string, StoredRecord>();
   readonly decisions: AuditEvent[] = [];
-  /** Whether each patient (by DID) allows break-glass access; unset: allowed. */
-  readonly emergencyAllowed = new Map<string, boolean>();
+  /** The emergency profile each patient (by DID) signed; unset: the default profile. */
+  readonly emergencyProfiles = new Map<string, EmergencyProfile>();
+  /** The co-signer of each co-signed break-glass access (by access id). */
+  readonly coSignedBy = new Map<string, string>();
   /** Every patient signature the consortium verified, by payload type (what the tests check). */
   readonly verified: string[] = [];
   readonly #builder = new LedgerBuilder({ salt: `console-${txId()}` });
   readonly #gateways: readonly TestGateway[];
+  /** Record listings, summaries, erasure requests, co-signatures and deletion attestations. */
+  readonly rights: PatientRights;
 
   constructor(gateways: readonly TestGateway[], staff: readonly StaffMember[]) {
     this.#gateways = gateways;
     this.staff.push(...staff);
+    this.rights = new PatientRights({
+      regulator: REGULATOR,
+      records: this.records,
+      consents: this.consents,
+      decisions: this.decisions,
+      verifyPatient: (jws) => this.#verifyPatient(jws),
+      emit: (name, body, options) => {
+        this.#emit(name, body, options);
+      },
+      granteeOrg,
+      staffDid,
+    });
     for (const gw of gateways) this.#wire(gw);
   }
 
@@ -302,7 +317,7 @@ export class FakeConsortium {
       const jws = (transient(o, 'preferences') as { jws: string }).jws;
       const payload = preferencesPayloadSchema.parse(this.#verifyPatient(jws));
       const emergencyProfile = emergencyProfileOf(payload);
-      this.emergencyAllowed.set(payload.patientDid, emergencyProfile.categories.length > 0);
+      this.emergencyProfiles.set(payload.patientDid, emergencyProfile);
       this.#emit('PatientPreferencesSet', { patientKey: patientKeyOf(payload.patientDid) });
       return { emergencyProfile, updatedAt: now(), txId: txId() };
     };
@@ -317,6 +332,12 @@ export class FakeConsortium {
           : accessRecordTransient.parse({ consents: transient(o, 'consents') }),
       );
     h['access:ReadRecordContent'] = (i) => this.#read(i);
+    h['access:CoSignBreakGlass'] = (i) => {
+      const request = this.rights.coSign(mspId, caller(), String(i['requestId']));
+      const requester = this.#member(request.requester.mspId, request.requester.enrollmentId);
+      return this.#access(mspId, requester, { ...request, purpose: 'emergency' }, {}, request.coSignedBy);
+    };
+    this.rights.wire(gw, caller);
     h['access:ReviewBreakGlass'] = (i) => this.#reviewBreakGlass(mspId, caller(), i);
     h['audit:GetAuditEvent'] = (i) => {
       const found = this.decisions.find((d) => d.eventId === i['eventId']);
@@ -454,6 +475,8 @@ export class FakeConsortium {
       purpose: payload.purpose,
       periodStart: payload.periodStart,
       periodEnd: payload.periodEnd,
+      ...(payload.maxReads === undefined ? {} : { maxReads: payload.maxReads }),
+      ...(payload.keepUntil === undefined ? {} : { keepUntil: payload.keepUntil }),
       consentId: id,
       status: 'active',
       grantedAt: now(),
@@ -467,7 +490,7 @@ export class FakeConsortium {
     const org = granteeOrg(consent.grantee);
     this.#emit(
       'ConsentGranted',
-      { consentId: id, granteeOrg: org, periodEnd: consent.periodEnd },
+      { consentId: id, granteeOrg: org, periodEnd: consent.periodEnd, keepUntil: consent.keepUntil ?? null },
       {
         txId: id,
         sealed: [
@@ -575,18 +598,19 @@ export class FakeConsortium {
 
   /**
    * The custodian's staff for treatment, another org presenting an active consent of the patient that
-   * its org holds, anyone in an emergency.
+   * its org holds (while it has reads left), anyone in an emergency within the patient's profile, and
+   * beyond it with a second attending's co-signature (`coSignedBy`).
    */
   #access(
     mspId: string,
     actor: StaffMember | undefined,
     input: Record<string, unknown>,
     presented: { consents?: { consentId: string; jws: string }[] },
+    coSignedBy: string | null = null,
   ) {
     const stored = this.#stored(input);
-    const record = this.#version(input);
+    const record = this.#version(input, input['version'] as number | undefined);
     const purpose = String(input['purpose']) as AuditEvent['purpose'];
-    const emergency = purpose === 'emergency';
     const consents = (presented.consents ?? [])
       .map((p) => this.consents.find((c) => c.consentId === p.consentId && c.jws === p.jws))
       .filter(
@@ -596,18 +620,20 @@ export class FakeConsortium {
           granteeOrg(c.grantee) === mspId &&
           c.categories.includes(record.category),
       );
-    const active = consents.find(
+    const live = consents.filter(
       (c) => c.status === 'active' && c.purpose === purpose && Date.parse(c.periodEnd) > Date.now(),
     );
+    const active = live.find((c) => c.maxReads === undefined || this.#grantsUnder(c) < c.maxReads);
     let reason: AuditEvent['reason'];
-    if (emergency) {
-      reason =
-        this.emergencyAllowed.get(stored.patientDid) === false ? 'BREAK_GLASS_DISALLOWED' : 'BREAK_GLASS';
-    } else if (record.custodian === mspId && purpose === 'treatment') reason = 'CUSTODIAN_TREATMENT';
+    if (purpose === 'emergency') reason = this.#emergencyReason(stored.patientDid, record, coSignedBy);
+    else if (record.custodian === mspId && purpose === 'treatment') reason = 'CUSTODIAN_TREATMENT';
     else if (active) reason = 'CONSENT';
+    else if (live.length > 0) reason = 'CONSENT_USE_EXHAUSTED';
     // Only what was presented counts (a gateway presents active consents only, as the chaincode sees).
     else reason = consents.some((c) => c.status === 'revoked') ? 'CONSENT_REVOKED' : 'NO_CONSENT';
-    const granted = reason === 'BREAK_GLASS' || reason === 'CUSTODIAN_TREATMENT' || reason === 'CONSENT';
+    const granted = ['BREAK_GLASS', 'BREAK_GLASS_COSIGNED', 'CUSTODIAN_TREATMENT', 'CONSENT'].includes(
+      reason,
+    );
     const decided = this.decide({
       actorDid: staffDid(mspId, actor?.enrollmentId ?? 'unknown'),
       actorMsp: mspId,
@@ -621,12 +647,16 @@ export class FakeConsortium {
       studyId: null,
       outcome: granted ? 'granted' : 'denied',
       reason,
-      breakGlass: reason === 'BREAK_GLASS',
-      breakGlassReason: emergency
-        ? ((input['breakGlassReason'] as AuditEvent['breakGlassReason']) ?? null)
-        : null,
+      breakGlass: reason === 'BREAK_GLASS' || reason === 'BREAK_GLASS_COSIGNED',
+      breakGlassReason:
+        purpose === 'emergency'
+          ? ((input['breakGlassReason'] as AuditEvent['breakGlassReason']) ?? null)
+          : null,
       expiresAt: granted ? new Date(Date.now() + 3_600_000).toISOString() : null,
     });
+    if (reason === 'CO_SIGNATURE_REQUIRED' && actor)
+      this.rights.awaitCoSignature(decided.eventId, actor, record);
+    if (coSignedBy !== null) this.coSignedBy.set(decided.eventId, coSignedBy);
     return {
       accessId: decided.eventId,
       recordId: decided.recordId,
@@ -639,6 +669,23 @@ export class FakeConsortium {
       deidentified: false,
       expiresAt: decided.expiresAt,
     };
+  }
+
+  /** How many accesses a consent granted. */
+  #grantsUnder(consent: Consent): number {
+    return this.decisions.filter((d) => d.consentId === consent.consentId && d.outcome === 'granted').length;
+  }
+
+  /** Break-glass: the patient's emergency profile opens the record, a co-signature more unless `never`. */
+  #emergencyReason(
+    patientDid: string,
+    record: RecordAnchor,
+    coSignedBy: string | null,
+  ): AuditEvent['reason'] {
+    const profile = this.emergencyProfiles.get(patientDid) ?? emergencyProfileOf(undefined);
+    if (profile.categories.includes(record.category)) return 'BREAK_GLASS';
+    if (profile.beyondProfile === 'never') return 'BREAK_GLASS_DISALLOWED';
+    return coSignedBy === null ? 'CO_SIGNATURE_REQUIRED' : 'BREAK_GLASS_COSIGNED';
   }
 
   /** A post-hoc review of a break-glass access (the custodian's admin or a regulator's auditor). */
@@ -682,7 +729,7 @@ export class FakeConsortium {
       actorMsp: access.actorMsp,
       reason: access.breakGlassReason ?? 'other_emergency',
       openedAt: access.txTime,
-      coSignedBy: null,
+      coSignedBy: this.coSignedBy.get(access.eventId) ?? null,
       status: byRegulator ? 'regulator_reviewed' : 'custodian_reviewed',
       outcome,
       reviewedBy,

@@ -28,3 +28,24 @@ export function conditionFile(
   writeFileSync(path, JSON.stringify(resource, null, 2));
   return path;
 }
+
+/**
+ * A FHIR AllergyIntolerance (penicillin) as a hospital system would export it, written to `name`.json
+ * in the run's downloads. Returns the file's path.
+ */
+export function allergyFile(results: ResultsFolder, name: string): string {
+  const path = results.download(`${name}.json`);
+  const resource = {
+    resourceType: 'AllergyIntolerance',
+    clinicalStatus: {
+      coding: [
+        { system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' },
+      ],
+    },
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '764146007' }], text: 'Penicillin' },
+    patient: { reference: 'Patient/example' },
+    recordedDate: '2025-11-02',
+  };
+  writeFileSync(path, JSON.stringify(resource, null, 2));
+  return path;
+}

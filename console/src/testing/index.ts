@@ -8,3 +8,4 @@ export * from './drivers';
 export * from './fake-consortium';
 export * from './fhir-files';
 export * from './page-checks';
+export * from './patients';

@@ -10,3 +10,4 @@ export * from './harness';
 export * from './fhir';
 export { MemoryEventSource } from '../projection/testing/memory-source';
 export { LedgerBuilder, txIdOf, accessScript, ownTreatmentAccess } from '../projection/testing/fixtures';
+export { summaryBundle } from '../services/summary-bundle';

@@ -4,6 +4,7 @@ import { SIGNED_PAYLOAD_TYPES } from '../signed-payload';
 import { compactJwsSchema, isoTimeSchema } from './common';
 import { nonceSchema } from './consent';
 import { versionSchema } from './record';
+import { ERASURE_REFUSAL_REASONS } from '../vocabulary';
 
 /**
  * Days a custodian has to answer a patient's erasure request (erase, or refuse with a legal reason):
@@ -11,12 +12,6 @@ import { versionSchema } from './record';
  */
 export const ERASURE_REQUEST_DEADLINE_DAYS = 30;
 
-/**
- * Legal reasons a custodian may give for refusing an erasure (codes, never free text): a duty to
- * keep medical records for a term (GDPR Art. 17(3)(b), PIPL Art. 47 para. 2), a legal claim
- * (Art. 17(3)(e)), public health (Art. 17(3)(c)).
- */
-export const ERASURE_REFUSAL_REASONS = ['retention_duty', 'legal_claim', 'public_health'] as const;
 /** zod: an erasure refusal reason. */
 export const erasureRefusalSchema = z.enum(ERASURE_REFUSAL_REASONS);
 /** An erasure refusal reason. */

@@ -1,7 +1,8 @@
 /**
  * The compliance report (`GET /v1/reports/compliance`) for a range, drawn: accesses by org over time
  * (the report of each slice of the range), accesses by purpose and org, denials by reason,
- * break-glass by review state, records held for review and erasures; every chart with its numbers in
+ * break-glass by review state, overdue items (erasure requests and deletion attestations past their
+ * deadline, by org), records held for review and erasures; every chart with its numbers in
  * a table beside it, and the same report as CSV (`Accept: text/csv`).
  */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
@@ -141,6 +142,7 @@ function Totals({ report }: { readonly report: ComplianceReport }): ReactNode {
     ['Break-glass to review', open],
     ['Records held', report.recordsHeldForReview.length],
     ['Erasures', report.erasures.length],
+    ['Overdue', overdueErasures(report).length + (report.deletionAttestations?.overdue.length ?? 0)],
   ] as const;
   return (
     <ul className="tiles" aria-label="Totals">
@@ -212,7 +214,7 @@ function Charts({
         <BarChart data={denials} layout="vertical" margin={{ left: 40 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis type="number" allowDecimals={false} />
-          <YAxis type="category" dataKey="reason" width={170} />
+          <YAxis type="category" dataKey="reason" width={220} />
           <Tooltip />
           <Bar dataKey="denials" fill="#D55E00" isAnimationActive={false} />
         </BarChart>
@@ -231,6 +233,89 @@ function Charts({
           {stackedBars(stateColumns, (k) => STATE_COLORS[k] ?? '#000')}
         </BarChart>
       </Figure>
+    </div>
+  );
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The overdue erasure requests of a report, with how many hours past their deadline. */
+function overdueErasures(report: ComplianceReport) {
+  const generated = Date.parse(report.generatedAt);
+  return report.erasureRequests
+    .filter((r) => r.status === 'overdue')
+    .map((r) => ({ ...r, overdueHours: Math.floor((generated - Date.parse(r.dueAt)) / HOUR_MS) }));
+}
+
+/**
+ * Overdue items by org: patients' erasure requests a custodian left unanswered past the deadline, and
+ * deletion attestations a grantee owes past a consent's keep-until date (none when the report has no
+ * such section).
+ */
+function OverdueChart({ report }: { readonly report: ComplianceReport }): ReactNode {
+  const erasures = overdueErasures(report);
+  const attestations = report.deletionAttestations?.overdue ?? [];
+  const orgs = [
+    ...new Set([...erasures.map((e) => e.custodian), ...attestations.map((a) => a.grantee)]),
+  ].sort();
+  const rows: Row[] = orgs.map((org) => ({
+    org,
+    'erasure requests': erasures.filter((e) => e.custodian === org).length,
+    'deletion attestations': attestations.filter((a) => a.grantee === org).length,
+  }));
+  const series = ['erasure requests', 'deletion attestations'];
+  return (
+    <div className="two-columns">
+      <Figure id="overdue" title="Overdue items by org" rows={rows} columns={['org', ...series]}>
+        <BarChart data={rows}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="org" />
+          <YAxis allowDecimals={false} />
+          <Tooltip />
+          <Legend />
+          {stackedBars(series, (_k, i) => (i === 0 ? '#B00020' : '#6b4e00'))}
+        </BarChart>
+      </Figure>
+      <section className="card" aria-labelledby="overdue-list">
+        <h2 id="overdue-list">Overdue ({erasures.length + attestations.length})</h2>
+        <h3>Erasure requests</h3>
+        {erasures.length === 0 ? (
+          <p>None.</p>
+        ) : (
+          <ul className="plain">
+            {erasures.map((e) => (
+              <li key={e.requestId}>
+                <code>{e.recordId}</code> at {e.custodian}: due <Time iso={e.dueAt} />, {e.overdueHours} h
+                overdue <TxRef txId={e.txId} blockNumber={e.blockNumber} />
+              </li>
+            ))}
+          </ul>
+        )}
+        <h3>Deletion attestations</h3>
+        {report.deletionAttestations === undefined ? (
+          <p>None (this gateway’s report has no deletion attestations).</p>
+        ) : attestations.length === 0 ? (
+          <p>
+            None. {report.deletionAttestations.attestedInRange} attested and{' '}
+            {report.deletionAttestations.dueInRange} due in this range.
+          </p>
+        ) : (
+          <>
+            <ul className="plain">
+              {attestations.map((a) => (
+                <li key={a.consentId}>
+                  {a.grantee}, consent <TxRef txId={a.consentId} />: copies kept past{' '}
+                  <Time iso={a.keepUntil} />, {a.overdueHours} h overdue
+                </li>
+              ))}
+            </ul>
+            <p className="muted">
+              {report.deletionAttestations.attestedInRange} attested and{' '}
+              {report.deletionAttestations.dueInRange} due in this range.
+            </p>
+          </>
+        )}
+      </section>
     </div>
   );
 }
@@ -298,8 +383,8 @@ export function ReportPage(): ReactNode {
   return (
     <div className="page">
       <PageHead title="Compliance report">
-        Accesses, denials, emergency accesses and their reviews, records held by the quality gate and
-        erasures, from the audit projection.
+        Accesses, denials, emergency accesses and their reviews, overdue erasure requests and deletion
+        attestations, records held by the quality gate and erasures, from the audit projection.
       </PageHead>
       <form
         className="card search"
@@ -353,6 +438,7 @@ export function ReportPage(): ReactNode {
           </p>
           <Totals report={report} />
           <Charts report={report} overTime={overTime} />
+          <OverdueChart report={report} />
           <Lists report={report} />
         </>
       )}

@@ -27,6 +27,7 @@ import type { StoredKey } from '../../key-store';
 import { useSession } from '../../session';
 import { downloadReceipt, GrantForm, granteeText } from './grant-form';
 import { NoKeyNotice } from './no-key-notice';
+import { UseLimitsText } from './use-limits-text';
 import { usePatientKey } from './use-patient-key';
 
 /** One consent as the page shows it, from the gateway's org, this browser, or both. */
@@ -174,6 +175,7 @@ function ConsentTable({
           <td>{granteeText(r.terms.grantee)}</td>
           <td>
             {r.terms.categories.join(', ')} (level ≤ {r.terms.maxLevel})
+            <UseLimitsText terms={r.terms} />
           </td>
           <td>{r.terms.purpose}</td>
           <td>

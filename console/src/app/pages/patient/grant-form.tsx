@@ -1,20 +1,29 @@
 /**
- * Granting consent: one-click grants of common scopes and a grant of any scope, signed in this
- * browser with the patient's key. The gateway relays the signed grant; the grantee org's peer keeps
+ * Granting consent: one-click grants from the consortium's consent templates (the gateway expands a
+ * template into the payload, this browser reads it and signs it) and a grant of any scope, each with
+ * optional use limits (how many reads, until when copies may be kept), signed with the patient's key. The gateway relays the signed grant; the grantee org's peer keeps
  * it, and so does the patient (encrypted in this browser, and as a receipt file), since revoking it
  * takes the signed grant.
  */
 import { DATA_CATEGORIES, LEVELS, PURPOSES } from '@medledger/domain/browser';
-import { useState, type SyntheticEvent, type ReactNode } from 'react';
+import { useEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
 
-import { receiptFile, type GrantReceipt, type GrantTerms } from '../../../lib/grant-receipt';
-import { signConsentGrant, type ConsentScope } from '../../../lib/patient-signer';
+import { receiptFile, termsOf, type GrantReceipt, type GrantTerms } from '../../../lib/grant-receipt';
+import {
+  signConsentGrant,
+  signExpandedGrant,
+  type ConsentScope,
+  type UseLimits,
+} from '../../../lib/patient-signer';
+import { isoOfLocal } from '../../../lib/time';
+import { newIdempotencyKey } from '../../api';
 import type { ConsentState, Written } from '../../api-types';
 import { ActionButton, Done, downloadText, Field, Problem, Time, TxRef } from '../../components/ui';
 import { keepGrant } from '../../grant-store';
 import { useAction } from '../../hooks';
 import type { StoredKey } from '../../key-store';
 import { useSession } from '../../session';
+import { UseLimitsText } from './use-limits-text';
 
 /** Who a grant is to, as a person reads it. */
 export function granteeText(grantee: GrantTerms['grantee']): string {
@@ -41,63 +50,48 @@ export function downloadReceipt(receipt: GrantReceipt | undefined): void {
 }
 
 const DAY_MS = 86_400_000;
-/** What a treating hospital usually needs: every category but genomic data, up to sensitive (3). */
-const CLINICAL = DATA_CATEGORIES.filter((c) => c !== 'genomic');
 
-/** A one-click grant: a common scope for the grantee the patient names. */
-interface QuickGrant {
-  readonly label: string;
-  readonly grantee: 'org' | 'study';
-  readonly scope: (now: Date) => Omit<ConsentScope, 'grantee'>;
+/** A consent template as `GET /v1/consent-templates` lists it. */
+interface Template {
+  readonly templateId: string;
+  readonly title: string;
+  readonly description: string;
+  readonly typ: string;
 }
 
-const QUICK_GRANTS: readonly QuickGrant[] = [
-  {
-    label: 'Treatment for 30 days',
-    grantee: 'org',
-    scope: (now) => ({
-      categories: CLINICAL,
-      maxLevel: 3,
-      purpose: 'treatment',
-      periodStart: now.toISOString(),
-      periodEnd: new Date(now.getTime() + 30 * DAY_MS).toISOString(),
-    }),
-  },
-  {
-    label: 'One visit (24 hours)',
-    grantee: 'org',
-    scope: (now) => ({
-      categories: CLINICAL,
-      maxLevel: 3,
-      purpose: 'treatment',
-      periodStart: now.toISOString(),
-      periodEnd: new Date(now.getTime() + DAY_MS).toISOString(),
-    }),
-  },
-  {
-    label: 'A research study until the end of the year',
-    grantee: 'study',
-    scope: (now) => ({
-      categories: ['diagnosis', 'lab', 'medication'],
-      maxLevel: 3,
-      purpose: 'research',
-      periodStart: now.toISOString(),
-      periodEnd: new Date(Date.UTC(now.getUTCFullYear() + 1, 0, 1)).toISOString(),
-    }),
-  },
-];
+/** The templates that grant to each kind of grantee, and the parameters naming the grantee. */
+const TEMPLATE_FOR: Readonly<Record<'org' | 'study', { id: string; params: (id: string) => object }>> = {
+  org: { id: 'treatment-at-org', params: (org) => ({ org }) },
+  study: { id: 'study-until-year-end', params: (studyId) => ({ studyId }) },
+};
 
-/** What to grant: a one-click scope by its label, or a scope the patient chose. */
+/** The consent templates the gateway offers (a grant in one step). */
+function useTemplates() {
+  const { api } = useSession();
+  const [templates, setTemplates] = useState<Template[]>([]);
+  const [error, setError] = useState<unknown>(undefined);
+  useEffect(() => {
+    api.get<{ items: Template[] }>('/v1/consent-templates').then(
+      (answer) => {
+        setTemplates(answer.items);
+      },
+      (err: unknown) => {
+        setError(err);
+      },
+    );
+  }, [api]);
+  return { templates, error };
+}
+
+/** What to grant: a template by its id (the gateway expands it), or a scope the patient chose. */
 type ScopeChoice =
-  | { readonly quick: string }
+  | { readonly template: string; readonly params: object }
   | { readonly custom: { categories: string[]; maxLevel: number; purpose: string; days: number } };
 
-function scopeOf(choice: ScopeChoice, now: Date): Omit<ConsentScope, 'grantee'> {
-  if ('quick' in choice) {
-    const quick = QUICK_GRANTS.find((q) => q.label === choice.quick);
-    if (!quick) throw new Error(`no one-click grant ${choice.quick}`);
-    return quick.scope(now);
-  }
+function scopeOf(
+  choice: { custom: { categories: string[]; maxLevel: number; purpose: string; days: number } },
+  now: Date,
+): Omit<ConsentScope, 'grantee'> {
   const { categories, maxLevel, purpose, days } = choice.custom;
   return {
     categories,
@@ -106,6 +100,67 @@ function scopeOf(choice: ScopeChoice, now: Date): Omit<ConsentScope, 'grantee'> 
     periodStart: now.toISOString(),
     periodEnd: new Date(now.getTime() + days * DAY_MS).toISOString(),
   };
+}
+
+/** The use limits as the form holds them: empty is no limit. */
+interface LimitFields {
+  readonly reads: string;
+  readonly keepUntil: string;
+}
+
+function limitsOf(fields: LimitFields): UseLimits {
+  const reads = Number(fields.reads);
+  return {
+    ...(fields.reads.trim() === '' ? {} : { maxReads: reads }),
+    // Copies may be kept to the end of the chosen day (local time).
+    ...(fields.keepUntil === '' ? {} : { keepUntil: isoOfLocal(`${fields.keepUntil}T23:59`) }),
+  };
+}
+
+/** How often a grant may be used and how long copies may be kept (both optional). */
+function UseLimitFields({
+  value,
+  onChange,
+}: {
+  readonly value: LimitFields;
+  readonly onChange: (next: LimitFields) => void;
+}): ReactNode {
+  return (
+    <fieldset className="grid">
+      <legend>Use limits (optional, for every grant below)</legend>
+      <Field label="Reads allowed" hint="How many accesses the grant gives in all; empty: no limit.">
+        {(id, hint) => (
+          <input
+            id={id}
+            aria-describedby={hint}
+            type="number"
+            min={1}
+            max={10000}
+            value={value.reads}
+            onChange={(e) => {
+              onChange({ ...value, reads: e.target.value });
+            }}
+          />
+        )}
+      </Field>
+      <Field
+        label="Keep copies until"
+        hint="By then the grantee attests it deleted its copies; empty: no date."
+      >
+        {(id, hint) => (
+          <input
+            id={id}
+            aria-describedby={hint}
+            type="date"
+            value={value.keepUntil}
+            onChange={(e) => {
+              onChange({ ...value, keepUntil: e.target.value });
+            }}
+          />
+        )}
+      </Field>
+    </fieldset>
+  );
 }
 
 /** The grant form: one-click scopes and any other scope, signed here; each grant is kept as a receipt. */
@@ -127,34 +182,49 @@ export function GrantForm({
   });
   // The arguments say what to grant without a clock, so a retry is recognised as the same grant; the
   // period starts when the grant is first signed.
-  const action = useAction(async (attempt, grantee: ConsentScope['grantee'], choice: ScopeChoice) => {
-    const jws = await attempt.once(() =>
-      signConsentGrant(stored, { grantee, ...scopeOf(choice, new Date()) }),
-    );
-    const answer = await api.write<Written<{ consent: ConsentState }>>(
-      'POST',
-      '/v1/consents',
-      { jws },
-      attempt.idempotencyKey,
-    );
-    const { consent } = answer;
-    const receipt: GrantReceipt = {
-      consentId: consent.consentId,
-      grantJws: jws,
-      granteeOrg: consent.granteeOrg,
-      grantTxId: consent.grantTxId,
-      status: consent.status,
-      revokeTxId: consent.revokeTxId,
-    };
-    await keepGrant(stored.patientDid, receipt);
-    onGranted();
-    return { ...answer, receipt, grantee };
-  });
+  const { templates, error: templatesError } = useTemplates();
+  const [limits, setLimits] = useState<LimitFields>({ reads: '', keepUntil: '' });
+  const action = useAction(
+    async (attempt, grantee: ConsentScope['grantee'], choice: ScopeChoice, use: UseLimits) => {
+      const jws = await attempt.once(async () => {
+        if ('custom' in choice) {
+          return signConsentGrant(stored, { grantee, ...scopeOf(choice, new Date()), ...use });
+        }
+        // The gateway expands the template into the exact payload; this browser reads and signs it.
+        const expanded = await api.write<{ payload: Record<string, unknown> }>(
+          'POST',
+          `/v1/patients/${encodeURIComponent(stored.patientDid)}/consent-payloads`,
+          { templateId: choice.template, params: choice.params },
+          newIdempotencyKey(),
+        );
+        return signExpandedGrant(stored, expanded.payload, use);
+      });
+      const answer = await api.write<Written<{ consent: ConsentState }>>(
+        'POST',
+        '/v1/consents',
+        { jws },
+        attempt.idempotencyKey,
+      );
+      const { consent } = answer;
+      const receipt: GrantReceipt = {
+        consentId: consent.consentId,
+        grantJws: jws,
+        granteeOrg: consent.granteeOrg,
+        grantTxId: consent.grantTxId,
+        status: consent.status,
+        revokeTxId: consent.revokeTxId,
+      };
+      await keepGrant(stored.patientDid, receipt);
+      onGranted();
+      return { ...answer, receipt, grantee };
+    },
+  );
   const grant = (choice: ScopeChoice) => {
     const id = granteeId.trim();
     void action.run(
       granteeKind === 'org' ? { kind: 'org', mspId: id } : { kind: 'study', studyId: id },
       choice,
+      limitsOf(limits),
     );
   };
   const submitCustom = (event: SyntheticEvent) => {
@@ -196,20 +266,24 @@ export function GrantForm({
           />
         )}
       </Field>
-      <div className="quick" role="group" aria-label="One-click grants">
-        {QUICK_GRANTS.filter((q) => q.grantee === granteeKind).map((q) => (
-          <ActionButton
-            key={q.label}
-            busy={action.busy}
-            disabled={!ready}
-            onClick={() => {
-              grant({ quick: q.label });
-            }}
-          >
-            Grant: {q.label}
-          </ActionButton>
-        ))}
+      <UseLimitFields value={limits} onChange={setLimits} />
+      <div className="quick" role="group" aria-label="One-click grants from the consortium's templates">
+        {templates
+          .filter((t) => t.templateId === TEMPLATE_FOR[granteeKind].id)
+          .map((t) => (
+            <ActionButton
+              key={t.templateId}
+              busy={action.busy}
+              disabled={!ready}
+              onClick={() => {
+                grant({ template: t.templateId, params: TEMPLATE_FOR[granteeKind].params(granteeId.trim()) });
+              }}
+            >
+              Grant: {t.title}
+            </ActionButton>
+          ))}
       </div>
+      <Problem error={templatesError} />
       <details>
         <summary>Another scope</summary>
         <form onSubmit={submitCustom}>
@@ -287,8 +361,9 @@ export function GrantForm({
       <Problem error={action.error} />
       {action.result === undefined ? null : (
         <Done>
-          Granted to {granteeText(action.result.grantee)} until <Time iso={action.result.consent.periodEnd} />{' '}
-          (transaction <TxRef txId={action.result.txId} />
+          Granted to {granteeText(action.result.grantee)} until <Time iso={action.result.consent.periodEnd} />
+          <UseLimitsText terms={termsOf(action.result.receipt.grantJws)} /> (transaction{' '}
+          <TxRef txId={action.result.txId} />
           ). The signed grant is kept in this browser, encrypted; keep its receipt too, to revoke it from
           another device.{' '}
           <ActionButton

@@ -144,6 +144,55 @@ function VerifyCopy({ record }: { readonly record: RecordAnchor }): ReactNode {
   );
 }
 
+/**
+ * Break-glass beyond the patient's emergency profile: the request id a second attending of this
+ * hospital co-signs (on their "Co-sign break-glass" page), and the read with the access their
+ * co-signature granted to the requester.
+ */
+function CoSignedRead({
+  requestId,
+  busy,
+  onRead,
+}: {
+  readonly requestId: string;
+  readonly busy: boolean;
+  readonly onRead: (accessId: string) => void;
+}): ReactNode {
+  const [accessId, setAccessId] = useState('');
+  return (
+    <div className="card attention">
+      <p>
+        This record is beyond the patient’s emergency profile. Ask a second attending of your hospital to
+        co-sign request <code className="wrap">{requestId}</code> within 10 minutes; then read with the access
+        their co-signature granted you.
+      </p>
+      <Field label="Access id from the co-signature">
+        {(id) => (
+          <input
+            id={id}
+            value={accessId}
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => {
+              setAccessId(e.target.value);
+            }}
+          />
+        )}
+      </Field>
+      <ActionButton
+        busy={busy}
+        kind="secondary"
+        disabled={accessId.trim() === ''}
+        onClick={() => {
+          onRead(accessId.trim());
+        }}
+      >
+        Read with the co-signed access
+      </ActionButton>
+    </div>
+  );
+}
+
 /** Asks for access (audited either way) and reads the content with a granted access. */
 function AccessAndRead({ record }: { readonly record: RecordAnchor }): ReactNode {
   const { api } = useSession();
@@ -274,6 +323,13 @@ function AccessAndRead({ record }: { readonly record: RecordAnchor }): ReactNode
           ) : null}
         </div>
       )}
+      {decision?.reason === 'CO_SIGNATURE_REQUIRED' ? (
+        <CoSignedRead
+          requestId={decision.accessId}
+          onRead={(accessId) => void read.run(accessId)}
+          busy={read.busy}
+        />
+      ) : null}
       <Problem error={read.error} />
       {read.result === undefined ? null : (
         <div className="content">

@@ -1,0 +1,399 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { staffDid } from '@medledger/domain';
+import { startTestGateway, type TestGateway } from '@medledger/gateway/testing';
+import { launchBrowser, type TestBrowser } from '@medledger/gateway/testing/browser';
+
+import {
+  allergyFile,
+  assertAccessible,
+  assertNoPersonalDataInAddresses,
+  assertQuiet,
+  conditionFile,
+  ConsoleTab,
+  FakeConsortium,
+  OversightDriver,
+  PatientDriver,
+  PHONE,
+  registeredKeyFile,
+  ResultsFolder,
+  StaffDriver,
+  type StaffMember,
+} from './testing';
+
+// The patient-side pages of the console (emergency profile, template grants with use limits, health
+// summary, erasure requests) and the staff and regulator pages that answer them (co-signed
+// break-glass, deletion attestation, erasure inbox, the overdue chart), in headless Chromium against
+// gateways over the in-memory consortium. Every page is screenshot, checked with axe-core and must
+// leave nothing on the browser console.
+
+const RESULTS = new ResultsFolder(join(__dirname, '..', 'test-results'));
+
+const attending = (mspId: string, enrollmentId: string): StaffMember => ({
+  mspId,
+  enrollmentId,
+  role: 'attending',
+  department: 'cardiology',
+});
+const STAFF: readonly StaffMember[] = [
+  attending('Hospital1MSP', 'hospital1-attending-1'),
+  attending('Hospital1MSP', 'hospital1-attending-2'),
+  attending('Hospital2MSP', 'hospital2-attending-1'),
+  { mspId: 'Hospital1MSP', enrollmentId: 'hospital1-admin-1', role: 'admin', department: null },
+  { mspId: 'RegulatorMSP', enrollmentId: 'regulator-auditor-1', role: 'auditor', department: null },
+];
+
+const uid = (prefix: string): string => `${prefix}-${randomBytes(5).toString('hex')}`;
+const patientDid = (): string => `did:medledger:patient:${randomBytes(12).toString('base64url')}`;
+const DAY_MS = 86_400_000;
+
+describe('the patient-side pages in a real browser, against gateways over the test ledger', () => {
+  let h1: TestGateway;
+  let h2: TestGateway;
+  let regulator: TestGateway;
+  let consortium: FakeConsortium;
+  let browser: TestBrowser;
+
+  before(async () => {
+    h1 = await startTestGateway();
+    h2 = await startTestGateway({ org: { name: 'Hospital2', mspId: 'Hospital2MSP' } });
+    regulator = await startTestGateway({ org: { name: 'Regulator', mspId: 'RegulatorMSP' } });
+    consortium = new FakeConsortium([h1, h2, regulator], STAFF);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser.close();
+    await Promise.all([h1.close(), h2.close(), regulator.close()]);
+  });
+
+  /** A tab of `gw`'s console signed in as `user` (a patient when `did`). */
+  async function tab(gw: TestGateway, user: string, viewport = {}): Promise<ConsoleTab> {
+    const opened = await ConsoleTab.open(browser, gw.url, RESULTS, { width: 1280, height: 860, ...viewport });
+    await opened.signIn(await gw.token(user, user.startsWith('did:') ? { kind: 'patient' } : {}));
+    return opened;
+  }
+
+  /** A patient registered at hospital 1 whose key is imported into a tab of hospital 1's console. */
+  async function patientAtHospital1(did: string): Promise<{ tab: ConsoleTab; patient: PatientDriver }> {
+    const keyFile = await registeredKeyFile(
+      h1.url,
+      'Hospital1MSP',
+      await h1.token('hospital1-attending-1'),
+      did,
+      RESULTS,
+    );
+    const opened = await tab(h1, did);
+    const patient = new PatientDriver(opened);
+    assert.match(await patient.importKey(keyFile), /kept in this browser/);
+    return { tab: opened, patient };
+  }
+
+  it('when a patient signs an emergency profile of allergies only, then break-glass opens an allergy record, a diagnosis needs a second attending, the requester cannot co-sign, the co-signed read works and the admin reviews it', async () => {
+    const did = patientDid();
+    const allergyId = uid('rec');
+    const diagnosisId = uid('rec');
+    const { tab: patientTab, patient } = await patientAtHospital1(did);
+    const requesterTab = await tab(h1, 'hospital1-attending-1');
+    const colleagueTab = await tab(h1, 'hospital1-attending-2');
+    const adminTab = await tab(h1, 'hospital1-admin-1');
+    try {
+      assert.match(
+        await patient.setEmergencyProfile(['allergy'], 'co-sign'),
+        /break-glass opens allergy; beyond it, a second attending of the same hospital may co-sign/,
+      );
+      assert.equal(consortium.verified.at(-1), 'medledger.preferences');
+      assert.deepEqual(consortium.emergencyProfiles.get(did), {
+        categories: ['allergy'],
+        beyondProfile: 'co_signed',
+      });
+      await patientTab.screenshot('30-patient-emergency-profile');
+      await assertAccessible(patientTab.page, 'emergency profile');
+
+      const requester = new StaffDriver(requesterTab);
+      await requester.anchor(allergyFile(RESULTS, allergyId), did, allergyId);
+      await requester.anchor(conditionFile(RESULTS, diagnosisId), did, diagnosisId);
+      await requester.lookUp(allergyId);
+      assert.match(await requester.requestAccess('emergency'), /Access granted \(BREAK_GLASS,/);
+      await requester.lookUp(diagnosisId);
+      assert.match(await requester.requestAccess('emergency'), /Access denied \(CO_SIGNATURE_REQUIRED/);
+      const requestId = await requester.coSignRequestId();
+      await requesterTab.screenshot('31-staff-co-signature-required');
+      await assertAccessible(requesterTab.page, 'co-signature required');
+
+      // The requester is no second attending (a fresh tab, the same person).
+      const selfTab = await tab(h1, 'hospital1-attending-1');
+      try {
+        assert.match(await new StaffDriver(selfTab).coSign(requestId), /CO_SIGNER_NOT_PERMITTED/);
+      } finally {
+        await selfTab.close();
+      }
+      const colleague = new StaffDriver(colleagueTab);
+      const coSigned = await colleague.coSign(requestId);
+      assert.match(coSigned, /Co-signed: access granted to your colleague \(BREAK_GLASS_COSIGNED/);
+      const accessId = /access id (\S+) \(transaction/.exec(coSigned)?.[1] ?? '';
+      await colleagueTab.screenshot('32-staff-co-sign');
+      await assertAccessible(colleagueTab.page, 'co-sign');
+      assert.match(await colleague.coSign(requestId), /CONFLICT/);
+      assert.deepEqual(
+        ((await requester.readCoSigned(accessId)) as { code: { text: string } }).code.text,
+        'Essential hypertension',
+      );
+
+      await consortium.caughtUp();
+      await adminTab.go('Reviews');
+      const row = adminTab.page.getByRole('row').filter({ hasText: diagnosisId });
+      await row.getByRole('button', { name: /^Justified/ }).click();
+      await row.getByText('justified', { exact: true }).waitFor();
+      assert.equal(consortium.coSignedBy.get(accessId), staffDid('Hospital1MSP', 'hospital1-attending-2'));
+      await adminTab.screenshot('33-staff-co-signed-review', true);
+      assertNoPersonalDataInAddresses(patientTab, [did]);
+      for (const t of [patientTab, requesterTab, adminTab]) assertQuiet(t);
+      assertQuiet(colleagueTab, [/co-sign: 409$/, /status of 409/]);
+    } finally {
+      await Promise.all([patientTab, requesterTab, colleagueTab, adminTab].map((t) => t.close()));
+    }
+  });
+
+  it('when a patient grants from the treatment template with one read and a keep-until date, then hospital 2 reads once, is refused the second time, and only hospital 2 may attest the deletion', async () => {
+    const did = patientDid();
+    const recordId = uid('rec');
+    const { tab: patientTab, patient } = await patientAtHospital1(did);
+    const h1Tab = await tab(h1, 'hospital1-attending-1');
+    const h2Tab = await tab(h2, 'hospital2-attending-1');
+    try {
+      await new StaffDriver(h1Tab).anchor(conditionFile(RESULTS, recordId), did, recordId);
+      const keepUntil = new Date(Date.now() + 7 * DAY_MS).toISOString().slice(0, 10);
+      const granted = await patient.grant('Hospital2MSP', 'Treatment at a hospital for 30 days', {
+        reads: 1,
+        keepUntil,
+      });
+      assert.match(granted, /Granted to Hospital2MSP until .* · 1 reads · copies kept until/);
+      const consent = consortium.consents.at(-1);
+      assert.ok(consent);
+      assert.equal(consortium.verified.at(-1), 'medledger.consent.grant');
+      assert.equal(consent.maxReads, 1);
+      assert.ok(Date.parse(consent.keepUntil ?? '') > Date.now() + 6 * DAY_MS, consent.keepUntil);
+      assert.equal(consent.categories.includes('genomic'), false, 'the template leaves genomic data out');
+      await patientTab.screenshot('34-patient-template-grant', true);
+      await assertAccessible(patientTab.page, 'template grant');
+
+      const reader = new StaffDriver(h2Tab);
+      await reader.lookUp(recordId, 'Hospital1MSP');
+      assert.match(await reader.requestAccess('treatment', did), /Access granted \(CONSENT/);
+      assert.match(await reader.requestAccess('treatment', did), /Access denied \(CONSENT_USE_EXHAUSTED/);
+
+      const { consentId } = consent;
+      assert.match(await new StaffDriver(h1Tab).attestDeletion(consentId), /FORBIDDEN/);
+      assert.match(
+        await reader.attestDeletion(consentId),
+        /Attested for Hospital2MSP .*, in time; transaction/,
+      );
+      await h2Tab.screenshot('35-staff-deletion-attestation');
+      await assertAccessible(h2Tab.page, 'deletion attestation');
+      assert.match(await reader.attestDeletion(consentId), /CONFLICT/);
+      assertQuiet(patientTab);
+      assertQuiet(h1Tab, [/deletion-attestations: 403$/, /status of 403/]);
+      assertQuiet(h2Tab, [/deletion-attestations: 409$/, /status of 409/]);
+    } finally {
+      await Promise.all([patientTab.close(), h1Tab.close(), h2Tab.close()]);
+    }
+  });
+
+  it('when a patient with records at two hospitals reads the health summary, then each entry names its hospital and hash and is verified in the browser, and a copy that differs from its anchor is shown NOT verified', async () => {
+    const did = patientDid();
+    const allergyId = uid('rec');
+    const diagnosisId = uid('rec');
+    const { tab: patientTab, patient } = await patientAtHospital1(did);
+    const h1Tab = await tab(h1, 'hospital1-attending-1');
+    const h2Tab = await tab(h2, 'hospital2-attending-1');
+    try {
+      await new StaffDriver(h1Tab).anchor(allergyFile(RESULTS, allergyId), did, allergyId);
+      await new StaffDriver(h2Tab).anchor(conditionFile(RESULTS, diagnosisId), did, diagnosisId);
+      const { announced, rows } = await patient.summary();
+      assert.match(
+        announced,
+        /2 entries from Hospital1MSP, Hospital2MSP; 2 of 2 verified against their on-chain hashes/,
+      );
+      assert.equal(rows.length, 2);
+      assert.match(rows[0] ?? '', new RegExp(`Penicillin.*Hospital1MSP.*${allergyId}.*verified`, 's'));
+      assert.match(
+        rows[1] ?? '',
+        new RegExp(`Essential hypertension.*Hospital2MSP.*${diagnosisId}.*verified`, 's'),
+      );
+      const anchored = consortium.records.get(`Hospital2MSP/${diagnosisId}`)?.versions[0]?.contentHash ?? '';
+      assert.match(rows[1] ?? '', new RegExp(anchored.slice(0, 12)));
+      await patientTab.screenshot('36-patient-health-summary', true);
+      await assertAccessible(patientTab.page, 'health summary');
+
+      // The custodian's copy changes under the anchor: the browser's hash no longer matches.
+      const stored = consortium.records.get(`Hospital2MSP/${diagnosisId}`);
+      const original = stored?.content.get(1) ?? '';
+      const changed = JSON.parse(original) as { resource: { code: { text: string } } };
+      changed.resource.code.text = 'Something else';
+      stored?.content.set(1, JSON.stringify(changed));
+      const second = await patient.summary();
+      assert.match(second.announced, /1 of 2 verified/);
+      assert.match(second.rows[1] ?? '', /NOT verified \(the content does not hash to its on-chain hash\)/);
+      assertNoPersonalDataInAddresses(patientTab, [did, allergyId, diagnosisId]);
+      assertQuiet(patientTab);
+    } finally {
+      await Promise.all([patientTab.close(), h1Tab.close(), h2Tab.close()]);
+    }
+  });
+
+  it('when a patient asks for two records to be erased, then the admin refuses one with a legal reason and erases the other, the patient sees both answers and an old request overdue, and the regulator charts the overdue items', async () => {
+    const did = patientDid();
+    const [keptId, erasedId, oldId] = [uid('rec'), uid('rec'), uid('rec')];
+    const { tab: patientTab, patient } = await patientAtHospital1(did);
+    const staffTab = await tab(h1, 'hospital1-attending-1');
+    const adminTab = await tab(h1, 'hospital1-admin-1');
+    const auditorTab = await tab(regulator, 'regulator-auditor-1');
+    try {
+      const staff = new StaffDriver(staffTab);
+      for (const id of [keptId, erasedId, oldId]) await staff.anchor(conditionFile(RESULTS, id), did, id);
+      const listed = await patient.listRecords();
+      assert.equal(listed.length, 3);
+      assert.match(await patient.askErasure(keptId), new RegExp(`Asked Hospital1MSP to erase ${keptId}`));
+      assert.match(await patient.askErasure(erasedId), new RegExp(`Asked Hospital1MSP to erase ${erasedId}`));
+      assert.deepEqual(consortium.verified.slice(-2), [
+        'medledger.erasure.request',
+        'medledger.erasure.request',
+      ]);
+      // A request filed 40 days ago that the hospital never answered.
+      consortium.rights.fileErasureRequest({
+        patientDid: did,
+        custodian: 'Hospital1MSP',
+        recordId: oldId,
+        requestedAt: new Date(Date.now() - 40 * DAY_MS).toISOString(),
+      });
+
+      const admin = new StaffDriver(adminTab);
+      const inbox = await admin.erasureInbox(keptId);
+      assert.match(inbox[0] ?? '', new RegExp(`${oldId}.*overdue`, 's'), 'overdue first');
+      await adminTab.screenshot('37-staff-erasure-inbox', true);
+      await assertAccessible(adminTab.page, 'erasure inbox');
+      assert.match(await admin.answerErasure(keptId, { refuse: 'legal_claim' }), /refused \(legal_claim\)/);
+      assert.match(await admin.answerErasure(erasedId, { erase: true }), /erased/);
+      assert.equal(consortium.records.get(`Hospital1MSP/${erasedId}`)?.versions[0]?.erased, true);
+
+      // Back to the page: it asks again where each request stands.
+      await patientTab.go('Access log');
+      await patientTab.go('Erasure requests');
+      const requests = await patient.erasureRequests(3);
+      const statusOf = (id: string) => requests.find((r) => r.includes(id)) ?? '';
+      assert.match(statusOf(keptId), /refused \(the record is needed for a legal claim\)/);
+      assert.match(statusOf(erasedId), /erased/);
+      assert.match(statusOf(oldId), /overdue/);
+      await patientTab.screenshot('38-patient-erasure-requests', true);
+      await assertAccessible(patientTab.page, 'erasure requests');
+
+      // A use-limited consent read under, whose keep-until date passed without an attestation.
+      const consentId = scriptOverdueAttestation(did);
+      await consortium.caughtUp();
+      const auditor = new OversightDriver(auditorTab);
+      await auditor.report(['overdue']);
+      await auditorTab.page.getByText('None (this gateway’s report has no deletion attestations).').waitFor();
+      // The report's deletion attestations, served as a projection with the section answers them.
+      await auditorTab.page.route(
+        (url) => url.pathname === '/v1/reports/compliance',
+        async (route) => {
+          const answer = await route.fetch();
+          const url = new URL(route.request().url());
+          const report = (await answer.json()) as Record<string, unknown>;
+          const section = consortium.rights.deletionAttestations(
+            url.searchParams.get('from') ?? '',
+            url.searchParams.get('to') ?? '',
+          );
+          await route.fulfill({ response: answer, json: { ...report, deletionAttestations: section } });
+        },
+      );
+      await auditorTab.page.getByRole('button', { name: 'Show' }).click();
+      const overdue = auditorTab.page.getByRole('region', { name: /^Overdue/ });
+      await overdue.getByText(/Hospital2MSP, consent/).waitFor();
+      const bars = await auditor.report(['overdue']);
+      assert.ok((bars['overdue'] ?? 0) >= 2, JSON.stringify(bars));
+      const text = await auditorTab.page.getByRole('region', { name: /^Overdue/ }).innerText();
+      assert.match(text, new RegExp(`${oldId} at Hospital1MSP: due .*, \\d+ h overdue`));
+      assert.match(text, new RegExp(`Hospital2MSP, consent ${consentId.slice(0, 12)}`));
+      await auditorTab.page.locator('figure[data-chart="overdue"]').scrollIntoViewIfNeeded();
+      await auditorTab.screenshot('39-regulator-overdue');
+      await assertAccessible(auditorTab.page, 'overdue chart');
+      assertNoPersonalDataInAddresses(patientTab, [did, keptId, erasedId]);
+      for (const t of [patientTab, staffTab, adminTab, auditorTab]) assertQuiet(t);
+    } finally {
+      await Promise.all([patientTab, staffTab, adminTab, auditorTab].map((t) => t.close()));
+    }
+  });
+
+  /** A consent of `did` to Hospital2MSP kept until yesterday, read under once, never attested; its id. */
+  function scriptOverdueAttestation(did: string): string {
+    const consentId = randomBytes(32).toString('hex');
+    const start = new Date(Date.now() - 20 * DAY_MS).toISOString();
+    consortium.consents.push({
+      consentId,
+      patientDid: did,
+      grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+      categories: ['diagnosis'],
+      maxLevel: 3,
+      purpose: 'treatment',
+      periodStart: start,
+      periodEnd: new Date(Date.now() + 10 * DAY_MS).toISOString(),
+      keepUntil: new Date(Date.now() - DAY_MS).toISOString(),
+      status: 'active',
+      grantedAt: start,
+      grantTxId: consentId,
+      relayedBy: 'hospital1-attending-1',
+      revokedAt: null,
+      revokeTxId: null,
+      jws: 'e30.e30.AA',
+    });
+    const record = [...consortium.records.values()].find((r) => r.patientDid === did)?.versions[0];
+    consortium.decide({
+      actorDid: 'did:medledger:staff:hospital2msp:hospital2-attending-1',
+      actorMsp: 'Hospital2MSP',
+      actorRole: 'attending',
+      purpose: 'treatment',
+      recordId: record?.recordId ?? uid('rec'),
+      version: 1,
+      patientDid: did,
+      custodian: 'Hospital1MSP',
+      consentId,
+      studyId: null,
+      outcome: 'granted',
+      reason: 'CONSENT',
+      breakGlass: false,
+      breakGlassReason: null,
+      expiresAt: null,
+      txTime: new Date(Date.now() - 15 * DAY_MS).toISOString(),
+    });
+    return consentId;
+  }
+
+  it('when the new patient pages are used at phone width (390 px), then none scrolls sideways and each passes the accessibility checks', async () => {
+    const did = patientDid();
+    await consortium.registerForTest(did, 'Hospital1MSP');
+    const phone = await tab(h1, did, PHONE);
+    try {
+      for (const [title, shot] of [
+        ['Emergency profile', '40-phone-emergency-profile'],
+        ['Health summary', '41-phone-health-summary'],
+        ['Erasure requests', '42-phone-erasure-requests'],
+      ] as const) {
+        await phone.go(title);
+        const wider = await phone.page.evaluate(
+          'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+        );
+        assert.equal(wider, 0, title);
+        await assertAccessible(phone.page, `${title} at 390 px`);
+        await phone.screenshot(shot, true);
+      }
+      assertQuiet(phone, [/status of 404/]);
+    } finally {
+      await phone.close();
+    }
+  });
+});
