@@ -1230,6 +1230,18 @@ const regulatorExamples: Record<string, OperationExample> = {
         },
       ],
       freezes: [],
+      deletionAttestations: {
+        overdue: [
+          {
+            consentId: hex('use-limited consent'),
+            grantee: 'Hospital2MSP',
+            keepUntil: '2026-09-30T00:00:00.000Z',
+            overdueHours: 60,
+          },
+        ],
+        attestedInRange: 3,
+        dueInRange: 4,
+      },
       truncated: [],
       openIncidents: [],
     },
