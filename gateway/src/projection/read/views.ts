@@ -306,6 +306,9 @@ export const ALERT_RULE_CODES = [
   'break_glass_unreviewed',
   'break_glass_unjustified',
   'unusual_hours',
+  'attestation_overdue',
+  'erasure_request_overdue',
+  'incident_open',
 ] as const;
 export type AlertRuleCode = (typeof ALERT_RULE_CODES)[number];
 
@@ -325,8 +328,12 @@ export type AlertEvent = z.infer<typeof alertEventSchema>;
 export const alertSchema = z.object({
   rule: z.enum(ALERT_RULE_CODES),
   severity: z.enum(ALERT_SEVERITIES),
-  actorDid: z.string(),
-  actorMsp: z.string(),
+  actorDid: z
+    .string()
+    .describe(
+      'Whom the alert is about: a person (DID); for an org (`attestation_overdue`: the grantee, `erasure_request_overdue`: the custodian) its MSP ID; for `incident_open` the incident id',
+    ),
+  actorMsp: z.string().describe("The person's or the org's MSP ID; empty for `incident_open`"),
   /** Numbers behind the rule (counts, baseline, window). */
   detail: z.record(z.string(), z.union([z.number(), z.string()])),
   eventCount: count,
