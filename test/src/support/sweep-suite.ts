@@ -342,6 +342,32 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       },
     },
     {
+      name: 'emergency record listing without a stated reason',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/records?purpose=emergency`,
+    },
+    {
+      name: 'record listing with a break-glass reason but no emergency',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/records?breakGlassReason=unconscious_patient`,
+    },
+    {
+      // An emergency listing rests on the doctor's stated reason alone, never on a patient request too.
+      name: 'emergency record listing with a patient request',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/records?purpose=emergency&breakGlassReason=unconscious_patient`,
+      headers: {
+        'Medledger-Patient-Proof': algNoneJws({
+          typ: 'medledger.records.list',
+          patientDid: otherPatientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          aud: canary,
+        }),
+      },
+    },
+    {
       // Refused at endorsement of the listing (the chaincode verifies the request), so nothing is written.
       name: 'health summary with an unsigned (alg none) patient request',
       method: 'GET',
@@ -538,6 +564,7 @@ export async function sweepGateway(
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/consents`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/records`,
+    `/v1/patients/${encodeURIComponent(otherPatientDid)}/records?purpose=emergency&breakGlassReason=unconscious_patient`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/summary`,
     `/v1/audit?patient=${encodeURIComponent(otherPatientDid)}`,
   ]) {
