@@ -1,24 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EmergencyProfile, RecordAnchor } from '@medledger/domain';
-import { anchor } from './testing/fixtures';
+import { anchor, setEmergencyProfile, type ListedRecords, type OpenedListing } from './testing/fixtures';
 import type { FakeSigner } from './testing/fake-identity';
 import { Harness, registerPatient, registerStaff, patientJws, type TestPatient } from './testing/harness';
 import { allergy as allergyResource } from './testing/quality-fixtures';
-
-interface Opened {
-  listingId: string;
-  mode: string;
-  outcome: string;
-  reason: string;
-  expiresAt: string | null;
-}
-
-interface Listed {
-  listingId: string;
-  mode: string;
-  records: { recordId: string; custodian: string; category: string }[];
-}
 
 /**
  * The unconscious patient: an allergy and a diagnosis at Hospital1, a diagnosis at Hospital2; two
@@ -36,17 +22,8 @@ async function ward() {
 }
 type Ward = Awaited<ReturnType<typeof ward>>;
 
-async function setProfile(w: Ward, profile: EmergencyProfile, iatOffset = 0): Promise<void> {
-  const relay = await registerStaff(w.h, 'Hospital2MSP', 'nurse', 'er');
-  const iat = Math.floor(w.h.ledger.now.getTime() / 1000) + iatOffset;
-  const jws = patientJws(w.h, w.patient, {
-    typ: 'medledger.preferences',
-    emergencyProfile: profile,
-    iat,
-    exp: iat + 600,
-  });
-  await w.h.submit(relay, 'consent:SetPatientPreferences', {}, { transient: { preferences: { jws } } });
-}
+const setProfile = (w: Ward, profile: EmergencyProfile, iatOffset = 0) =>
+  setEmergencyProfile(w.h, w.patient, profile, iatOffset);
 
 function openEmergency(
   w: Ward,
@@ -54,7 +31,7 @@ function openEmergency(
   extra: Record<string, unknown> = {},
   patient: TestPatient = w.patient,
 ) {
-  return w.h.submit<Opened>(
+  return w.h.submit<OpenedListing>(
     who,
     'listing:OpenRecordListing',
     {},
@@ -69,10 +46,10 @@ function openEmergency(
 }
 
 function list(w: Ward, who: FakeSigner, listingId: string, options: { time?: Date } = {}) {
-  return w.h.evaluate<Listed>(who, 'listing:ListPatientRecords', { listingId }, options);
+  return w.h.evaluate<ListedRecords>(who, 'listing:ListPatientRecords', { listingId }, options);
 }
 
-const ids = (l: Listed): string[] => l.records.map((r) => `${r.custodian}/${r.recordId}`).sort();
+const ids = (l: ListedRecords): string[] => l.records.map((r) => `${r.custodian}/${r.recordId}`).sort();
 const idOf = (r: RecordAnchor): string => `${r.custodian}/${r.recordId}`;
 
 void describe('ListingContract: emergency listing under the emergency profile', () => {
