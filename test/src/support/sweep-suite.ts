@@ -70,6 +70,16 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
   const json = { 'content-type': 'application/json' };
   const did = `did:medledger:patient:bad-${randomBytes(4).toString('hex')}`;
   const now = Math.floor(Date.now() / 1000);
+  // A listing request of the other patient, unsigned (alg none): refused before anything is written.
+  const unsignedListRequest = (): string =>
+    algNoneJws({
+      typ: 'medledger.records.list',
+      patientDid: otherPatientDid,
+      nonce: randomBytes(16).toString('base64url'),
+      iat: now,
+      exp: now + 120,
+      aud: canary,
+    });
   const consent = {
     typ: 'medledger.consent.grant',
     patientDid: otherPatientDid,
@@ -330,16 +340,7 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       name: 'record listing with an unsigned (alg none) patient request',
       method: 'GET',
       path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/records`,
-      headers: {
-        'Medledger-Patient-Proof': algNoneJws({
-          typ: 'medledger.records.list',
-          patientDid: otherPatientDid,
-          nonce: randomBytes(16).toString('base64url'),
-          iat: now,
-          exp: now + 120,
-          aud: canary,
-        }),
-      },
+      headers: { 'Medledger-Patient-Proof': unsignedListRequest() },
     },
     {
       name: 'emergency record listing without a stated reason',
@@ -356,16 +357,7 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       name: 'emergency record listing with a patient request',
       method: 'GET',
       path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/records?purpose=emergency&breakGlassReason=unconscious_patient`,
-      headers: {
-        'Medledger-Patient-Proof': algNoneJws({
-          typ: 'medledger.records.list',
-          patientDid: otherPatientDid,
-          nonce: randomBytes(16).toString('base64url'),
-          iat: now,
-          exp: now + 120,
-          aud: canary,
-        }),
-      },
+      headers: { 'Medledger-Patient-Proof': unsignedListRequest() },
     },
     {
       // Refused at endorsement of the listing (the chaincode verifies the request), so nothing is written.

@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, it } from 'node:test';
 
 import { describeEachBackend } from '../../testing/backends';
+import { projectEvents } from '../../testing/scenario';
 import { LedgerBuilder, accessEvent, ownTreatmentAccess, txIdOf } from '../../testing/fixtures';
-import { MemoryEventSource } from '../../testing/memory-source';
-import { Projector } from '../../write/projector';
 import type { SourceEvent } from '../../write/source';
 import { ProjectionStore } from '../../write/store';
 import { ProjectionService } from '../service';
@@ -102,12 +101,7 @@ describeEachBackend('alerts: overdue attestations, erasure requests, open incide
     run = randomBytes(4).toString('hex');
     const script = events(run);
     ids = script.ids;
-    const source = new MemoryEventSource();
-    source.append(...script.events);
-    store = new ProjectionStore(await backend.fresh());
-    await store.init();
-    await new Projector(source, store).run(await source.height());
-    service = new ProjectionService(store.driver, { cursorKey: randomBytes(32) });
+    ({ store, service } = await projectEvents(backend, script.events));
   });
   after(async () => {
     await store?.close();
