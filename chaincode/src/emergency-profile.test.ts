@@ -13,7 +13,7 @@ import {
   type RecordAnchor,
 } from '@medledger/domain';
 import type { FakeSigner } from './testing/fake-identity';
-import { accessRecord, anchor, condition, readRecord } from './testing/fixtures';
+import { accessRecord, anchor, condition, readRecord, setEmergencyProfile } from './testing/fixtures';
 import {
   client,
   Harness,
@@ -54,23 +54,8 @@ async function ward(): Promise<Ward> {
   };
 }
 
-async function setProfile(w: Ward, profile: EmergencyProfile, iatOffset = 0): Promise<PatientPreferences> {
-  const relay = await registerStaff(w.h, 'Hospital2MSP', 'nurse', 'er');
-  const iat = Math.floor(w.h.ledger.now.getTime() / 1000) + iatOffset;
-  const jws = patientJws(w.h, w.patient, {
-    typ: 'medledger.preferences',
-    emergencyProfile: profile,
-    iat,
-    exp: iat + 600,
-  });
-  const { result } = await w.h.submit<PatientPreferences>(
-    relay,
-    'consent:SetPatientPreferences',
-    {},
-    { transient: { preferences: { jws } } },
-  );
-  return result;
-}
+const setProfile = (w: Ward, profile: EmergencyProfile, iatOffset = 0): Promise<PatientPreferences> =>
+  setEmergencyProfile(w.h, w.patient, profile, iatOffset);
 
 const breakGlass = (w: Ward, who: FakeSigner, record: RecordAnchor) =>
   accessRecord(w.h, who, record, { purpose: 'emergency', breakGlassReason: 'unconscious_patient' });

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RecordAnchor } from '@medledger/domain';
-import { anchor, grantConsent, type PresentedConsent } from './testing/fixtures';
+import {
+  anchor,
+  grantConsent,
+  type ListedRecords,
+  type OpenedListing,
+  type PresentedConsent,
+} from './testing/fixtures';
 import { allergy as allergyResource } from './testing/quality-fixtures';
 import type { FakeSigner } from './testing/fake-identity';
 import {
@@ -13,19 +19,8 @@ import {
   type TestPatient,
 } from './testing/harness';
 
-interface Opened {
-  listingId: string;
-  mode: string;
-  outcome: string;
-  reason: string;
-  expiresAt: string | null;
-}
-
-interface Listed {
-  listingId: string;
-  mode: string;
-  records: { recordId: string; custodian: string; category: string; erased: boolean }[];
-}
+type Opened = OpenedListing;
+type Listed = ListedRecords;
 
 /** A patient with an allergy and a diagnosis record at Hospital1 and a diagnosis record at Hospital2. */
 async function world() {

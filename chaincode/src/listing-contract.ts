@@ -1,10 +1,12 @@
 import {
   canonicalJson,
+  emergencyProfileOf,
   emptyInputSchema,
   ErrorCode,
   LISTING_TTL_SECONDS,
   listPatientRecordsInput,
   openRecordListingTransient,
+  patientKeyOf,
   RECORD_LIST_MAX_LIFETIME_SECONDS,
   recordListPayloadSchema,
   type ListedRecord,
@@ -17,7 +19,7 @@ import { requireActive, resolveActor } from './actor';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
-import { decideListing, listsRecord } from './listing-policy';
+import { decideListing, listsEmergencyRecord, listsRecord } from './listing-policy';
 import { activePatient, verifyPatientSignature } from './patient-signature';
 import { consentFacts, presentedConsents } from './presented-consents';
 import { viewOf } from './record-view';
@@ -70,13 +72,17 @@ export class ListingContract extends Contract {
    * `medledger.records.list`, `aud` the caller's org, nonce consumed), relayed by any active member
    * of that org (its gateway's service identity). A clinician's: registered, active clinical staff of
    * a hospital, with the consents their org holds for the patient (transient `consents`), kept with
-   * the decision as the ledger vouched for them. The decision is written to the caller's org's sealed
+   * the decision as the ledger vouched for them. An emergency listing (transient `emergency`, with the
+   * stated break-glass reason, alone): a registered, active doctor of a hospital, of a patient who
+   * signed an emergency profile (`NO_EMERGENCY_PROFILE` otherwise), kept with its reason and flagged
+   * by its mode like a break-glass access. The decision is written to the caller's org's sealed
    * collection (the caller named the patient; only it and the regulator learn of the listing) and
    * lives `LISTING_TTL_SECONDS`. Caller: a member of a peer org other than the regulator.
    * Endorsed by the caller's org and the regulator. Reads: `staff`, `patient`, `consent`,
-   * `revocation`, `nonce`, sealed `collection-key`. Writes: sealed `listing`, `listing~patient`;
+   * `revocation`, `nonce`, `preferences` (an emergency), sealed `collection-key`. Writes: sealed `listing`, `listing~patient`;
    * `nonce` (patient). Event: `RecordListingOpened` (no patient).
-   * Errors: VALIDATION_FAILED, FORBIDDEN (the regulator's staff, or a request for another org),
+   * Errors: VALIDATION_FAILED (an emergency with a request or consents), FORBIDDEN (the regulator's
+   * staff, or a request for another org),
    * NOT_FOUND (patient), INACTIVE (patient), INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE (a request is signed for one relay, at most
    * `RECORD_LIST_MAX_LIFETIME_SECONDS`), NOT_INITIALIZED.
    */
@@ -87,7 +93,10 @@ export class ListingContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     if (actor.mspId === (await ledger.consortium()).regulator) fail(ErrorCode.FORBIDDEN, actor.did);
-    const { subject, consents: presented = [], request } = readTransient(ledger, openRecordListingTransient);
+    const { subject, consents, request, emergency } = readTransient(ledger, openRecordListingTransient);
+    // An emergency listing rests on the doctor's stated reason alone: nothing else may widen it.
+    if (emergency && (request || consents)) fail(ErrorCode.VALIDATION_FAILED, 'emergency');
+    const presented = consents ?? [];
     await activePatient(ledger, subject.patientDid);
     if (request) {
       const { payload } = await verifyPatientSignature(ledger, request.jws, recordListPayloadSchema);
@@ -96,19 +105,29 @@ export class ListingContract extends Contract {
       if (payload.exp - payload.iat > RECORD_LIST_MAX_LIFETIME_SECONDS)
         fail(ErrorCode.VALIDATION_FAILED, 'request iat,exp');
     }
-    const decision = decideListing(actorFacts(actor), request !== undefined);
+    const hasProfile =
+      emergency !== undefined &&
+      (await ledger.getPreferences(patientKeyOf(subject.patientDid))) !== undefined;
+    const decision = decideListing(
+      actorFacts(actor),
+      request !== undefined,
+      emergency ? { hasProfile } : null,
+    );
     const granted = decision.outcome === 'granted';
-    const vouched = granted && !request ? await presentedConsents(ledger, presented, subject.patientDid) : [];
+    const mode = request ? 'patient' : emergency ? 'emergency' : 'clinician';
+    const vouched =
+      granted && mode === 'clinician' ? await presentedConsents(ledger, presented, subject.patientDid) : [];
     const listing: RecordListing = {
       listingId: ledger.txId,
       actorDid: actor.did,
       actorMsp: actor.mspId,
       actorRole: actor.role,
       patientDid: subject.patientDid,
-      mode: request ? 'patient' : 'clinician',
+      mode,
       outcome: decision.outcome,
       reason: decision.reason,
       consents: vouched.map((v) => ({ consentId: v.facts.consentId, terms: v.terms })),
+      breakGlassReason: emergency?.reason ?? null,
       txId: ledger.txId,
       txTime: ledger.txTime,
       expiresAt: granted ? new Date(ledger.txMs + LISTING_TTL_SECONDS * 1000).toISOString() : null,
@@ -138,13 +157,15 @@ export class ListingContract extends Contract {
    * The records (metadata only, never content) a granted, unexpired listing of the same caller may
    * show: the patient's listing every record at every custodian; a clinician's those a treatment
    * access would be granted for now (own custodianship and department, or a consent the listing
-   * presented that is still neither revoked nor expired, covering the category and level). Runs only
+   * presented that is still neither revoked nor expired, covering the category and level); an
+   * emergency listing those break-glass would open on one doctor's word now, under the patient's
+   * current signed profile (nothing once no profile is stored, nothing beyond it). Runs only
    * on the regulator's peer, which holds every custodian's index, so no custodian holding none of the
    * patient's records learns of the patient. Never committed, and it reads the clock: the proposal time
    * must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the regulator's chaincode server, and it refuses
    * any other peer first, so no transaction running it can gather the two orgs' endorsements a commit
    * needs. Caller: the listing's actor. Reads: sealed `listing`, `record~patient` (every custodian),
-   * `collection-key`; `anchor`, `quality-review`, `erasure`, `revocation`, `staff`.
+   * `collection-key`; `anchor`, `quality-review`, `erasure`, `revocation`, `staff`, `preferences`.
    * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (not the regulator's peer),
    * ACCESS_NOT_GRANTED, EXPIRED, PROPOSAL_TIME_SKEW, NOT_INITIALIZED.
    */
@@ -164,12 +185,17 @@ export class ListingContract extends Contract {
     }
     if (Date.parse(listing.expiresAt) <= ledger.txMs) fail(ErrorCode.EXPIRED, args.listingId);
     const all = await recordsOfPatient(ledger, listing.patientDid);
+    const facts = actorFacts(actor);
     let records = all;
     if (listing.mode === 'clinician') {
-      const facts = actorFacts(actor);
       const consents: ConsentFacts[] = [];
       for (const c of listing.consents) consents.push(await consentFacts(ledger, c.consentId, c.terms));
       records = all.filter((r) => listsRecord(facts, r, consents, ledger.txMs));
+    } else if (listing.mode === 'emergency') {
+      const reason = listing.breakGlassReason ?? fail(ErrorCode.STATE_INVALID, args.listingId);
+      const prefs = await ledger.getPreferences(patientKeyOf(listing.patientDid));
+      const profile = prefs === undefined ? null : emergencyProfileOf(prefs);
+      records = all.filter((r) => listsEmergencyRecord(facts, r, profile, reason, ledger.txMs));
     }
     return canonicalJson({ listingId: listing.listingId, mode: listing.mode, records });
   }

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { DATA_CATEGORIES, orgKindOf, ROLES, type DataCategory, type Level } from '@medledger/domain';
+import {
+  BREAK_GLASS_REASONS,
+  DATA_CATEGORIES,
+  orgKindOf,
+  ROLES,
+  type DataCategory,
+  type EmergencyProfile,
+  type Level,
+} from '@medledger/domain';
 import type { ActorFacts, ConsentFacts } from './access-policy';
-import { decideListing, listsRecord } from './listing-policy';
+import { decideListing, listsEmergencyRecord, listsRecord } from './listing-policy';
 
 const NOW = 1_750_000_000_000;
 const DAY = 86_400_000;
@@ -112,6 +120,69 @@ void describe('listing policy', () => {
         const expected = a.registered && a.active && (signed || clinician);
         assert.equal(d.outcome === 'granted', expected);
         if (a.registered && a.frozen) assert.equal(d.reason, 'FROZEN');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+/**
+ * The oracle of an emergency listing, from docs/patients.md (emergency listing) independently of the
+ * access table: a registered, active attending or intern of a hospital sees a record exactly when the
+ * patient signed a profile holding its category, and level 4 only at their own hospital.
+ */
+function emergencyOracle(
+  a: ActorFacts,
+  r: { custodian: string; category: DataCategory; level: Level },
+  profile: EmergencyProfile | null,
+): boolean {
+  if (profile === null || !a.registered || !a.active || a.orgKind !== 'hospital') return false;
+  if (a.role !== 'attending' && a.role !== 'intern') return false;
+  if (!profile.categories.includes(r.category)) return false;
+  return r.level < 4 || a.mspId === r.custodian;
+}
+
+const profile = fc.option(
+  fc.record({
+    categories: fc.uniqueArray(category, { maxLength: 4 }),
+    beyondProfile: fc.constantFrom('co_signed' as const, 'never' as const),
+  }),
+  { nil: null },
+);
+const reason = fc.constantFrom(...BREAK_GLASS_REASONS);
+
+void describe('emergency listing policy', () => {
+  void it('when any actor, record and profile are decided, then an emergency listing shows exactly what the oracle allows', () => {
+    fc.assert(
+      fc.property(actor, record, profile, reason, (a, r, p, why) => {
+        assert.equal(listsEmergencyRecord(a, r, p, why, NOW), emergencyOracle(a, r, p));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  void it('when an emergency listing shows a record, then its category is in the profile, and without a profile it shows nothing', () => {
+    fc.assert(
+      fc.property(actor, fc.array(record, { maxLength: 8 }), profile, reason, (a, rs, p, why) => {
+        const shown = rs.filter((r) => listsEmergencyRecord(a, r, p, why, NOW));
+        for (const r of shown) assert.ok(p?.categories.includes(r.category));
+        assert.deepEqual(
+          rs.filter((r) => listsEmergencyRecord(a, r, null, why, NOW)),
+          [],
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  void it('when any actor opens an emergency listing, then only a registered active hospital doctor of a patient with a profile opens it', () => {
+    fc.assert(
+      fc.property(actor, fc.boolean(), (a, hasProfile) => {
+        const d = decideListing(a, false, { hasProfile });
+        const doctor = a.orgKind === 'hospital' && ['attending', 'intern'].includes(a.role ?? '');
+        assert.equal(d.outcome === 'granted', a.registered && a.active && doctor && hasProfile);
+        if (d.outcome === 'granted') assert.equal(d.reason, 'BREAK_GLASS');
+        if (a.registered && a.active && doctor && !hasProfile) assert.equal(d.reason, 'NO_EMERGENCY_PROFILE');
       }),
       { numRuns: 2000 },
     );

@@ -200,6 +200,30 @@ export const alertsConfigSchema = z.strictObject({
     .default(0),
   /** Event ids listed per alert at most. */
   maxEventIds: z.number().int().min(1).max(1000).default(50),
+  /**
+   * `attestation_overdue`: a grantee org whose deletion attestations are overdue by more than this many
+   * hours (0: as soon as `keepUntil` passed).
+   */
+  attestationGraceHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 90)
+    .default(0),
+  /** `erasure_request_overdue`: a custodian with erasure requests unanswered this many hours past their deadline. */
+  erasureGraceHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 90)
+    .default(0),
+  /** `incident_open`: an incident still open this many hours after it was opened. */
+  incidentOpenHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(72),
 });
 
 /** Name of the environment variable that holds the projection's PostgreSQL URL by default. */

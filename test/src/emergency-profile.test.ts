@@ -127,6 +127,11 @@ describe('emergency profile: the unconscious patient at another hospital', () =>
     iat += 5;
     const profile = signProfile(['allergy'], iat);
     const path = `/v1/patients/${encodeURIComponent(did)}/preferences`;
+    const unsigned = await doctorA.get(
+      `/v1/patients/${encodeURIComponent(did)}/records?purpose=emergency&breakGlassReason=unconscious_patient`,
+    );
+    expectStatus(unsigned, 403, 'an emergency listing before the patient signed a profile');
+    assert.match(String(unsigned.body['detail']), /NO_EMERGENCY_PROFILE/);
     const set = await patientApp.call('PUT', path, { jws: profile });
     expectStatus(set, 200, 'set emergency profile');
     assert.deepEqual((set.body['preferences'] as Body)['emergencyProfile'], {
@@ -141,8 +146,21 @@ describe('emergency profile: the unconscious patient at another hospital', () =>
     assert.equal(rolledBack.body['code'], 'STALE_PAYLOAD');
   });
 
-  it('when a Hospital2 doctor breaks the glass, then the allergy record anchored at Hospital1 is read and nothing else', async () => {
-    const allergy = await breakGlass(doctorA, records.allergy);
+  it('when a Hospital2 doctor lists in an emergency, then the listing names the allergy record at Hospital1 and nothing else, and break-glass reads it and nothing else', async () => {
+    const path = `/v1/patients/${encodeURIComponent(did)}/records?purpose=emergency&breakGlassReason=unconscious_patient`;
+    const started = performance.now();
+    const listing = await doctorA.get(path);
+    timings['emergency listing (ms)'] = Math.round(performance.now() - started);
+    expectStatus(listing, 200, 'emergency listing');
+    assert.equal(listing.body['mode'], 'emergency');
+    const listed = listing.body['records'] as Body[];
+    assert.deepEqual(
+      listed.map((r) => [r['custodian'], r['recordId'], r['category']]),
+      [['Hospital1MSP', records.allergy, 'allergy']],
+    );
+    // The doctor found the record without knowing its id: the listing's own answer opens it.
+    const found = String(listed[0]?.['recordId']);
+    const allergy = await breakGlass(doctorA, found);
     assert.deepEqual([allergy.outcome, allergy.reason, allergy.breakGlass], ['granted', 'BREAK_GLASS', true]);
     const read = await content(doctorA, records.allergy, allergy.accessId);
     expectStatus(read, 200, 'allergy content');

@@ -4,6 +4,8 @@ import {
   type AccessDecision,
   type ConsentState,
   type DataUseReceipt,
+  type EmergencyProfile,
+  type PatientPreferences,
   type PatientPublicJwk,
   type PatientRecord,
   type RecordAnchor,
@@ -260,4 +262,47 @@ export async function activeStudy(
     { endorsers: [lead.mspId, 'RegulatorMSP'] },
   );
   return studyId;
+}
+
+/**
+ * The patient signs `profile` as their emergency profile (`iatOffset` seconds after the ledger's now,
+ * so a later profile is newer) and a new Hospital2 nurse relays it; answers the stored preferences.
+ */
+export async function setEmergencyProfile(
+  h: Harness,
+  patient: TestPatient,
+  profile: EmergencyProfile,
+  iatOffset = 0,
+): Promise<PatientPreferences> {
+  const relay = await registerStaff(h, 'Hospital2MSP', 'nurse', 'er');
+  const iat = Math.floor(h.ledger.now.getTime() / 1000) + iatOffset;
+  const jws = patientJws(h, patient, {
+    typ: 'medledger.preferences',
+    emergencyProfile: profile,
+    iat,
+    exp: iat + 600,
+  });
+  const { result } = await h.submit<PatientPreferences>(
+    relay,
+    'consent:SetPatientPreferences',
+    {},
+    { transient: { preferences: { jws } } },
+  );
+  return result;
+}
+
+/** An OpenRecordListing answer. */
+export interface OpenedListing {
+  listingId: string;
+  mode: string;
+  outcome: string;
+  reason: string;
+  expiresAt: string | null;
+}
+
+/** A ListPatientRecords answer (the fields tests look at). */
+export interface ListedRecords {
+  listingId: string;
+  mode: string;
+  records: { recordId: string; custodian: string; category: string; erased: boolean }[];
 }

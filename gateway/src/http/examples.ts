@@ -1219,6 +1219,18 @@ const regulatorExamples: Record<string, OperationExample> = {
         },
       ],
       freezes: [],
+      deletionAttestations: {
+        overdue: [
+          {
+            consentId: hex('use-limited consent'),
+            grantee: 'Hospital2MSP',
+            keepUntil: '2026-09-30T00:00:00.000Z',
+            overdueHours: 60,
+          },
+        ],
+        attestedInRange: 3,
+        dueInRange: 4,
+      },
       truncated: [],
       openIncidents: [],
     },

@@ -18,6 +18,7 @@ import {
   recordMetadataSchema,
   versionSchema,
   type AccessDecision,
+  type BreakGlassReason,
   type DataUseReceipt,
   type Erasure,
   type PresentedConsent,
@@ -385,6 +386,11 @@ export async function purgeStaged(
   return submitAnswer(ctx, 'PurgeStagedContent', { ...purge, recordId }, 'erasure', { custodian: ctx.mspId });
 }
 
+/** An emergency listing's stated reason (a hospital doctor, under the patient's emergency profile). */
+export interface EmergencyListing {
+  readonly reason: BreakGlassReason;
+}
+
 /** The answer of `GET /v1/patients/{did}/records`: the audited listing's id and the records it shows. */
 export type PatientRecordsAnswer = TransactionOutput<'ListPatientRecords'> & { readonly txId: string };
 
@@ -393,19 +399,25 @@ export type PatientRecordsAnswer = TransactionOutput<'ListPatientRecords'> & { r
  * org and the regulator, the decision in this org's sealed collection), then reads it on the
  * regulator's peer, the one peer holding every custodian's index. A patient sends their signed
  * request (`request`, relayed by the gateway's service identity); a clinician presents the treatment
- * consents this org holds for the patient. A denied listing (audited) answers 403
+ * consents this org holds for the patient; a doctor in an emergency (`emergency`) presents nothing and
+ * sees what the patient's signed emergency profile opens. A denied listing (audited) answers 403
  * `ACCESS_NOT_GRANTED`, its detail `listing <listingId> <reason>`.
  */
 export async function listPatientRecords(
   ctx: ServiceContext,
   patientDid: string,
   request: string | undefined,
+  emergency?: EmergencyListing,
 ): Promise<PatientRecordsAnswer> {
-  const consents = request === undefined ? await presentableConsents(ctx, patientDid, 'treatment') : [];
+  const consents =
+    request === undefined && emergency === undefined
+      ? await presentableConsents(ctx, patientDid, 'treatment')
+      : [];
   const transient = {
     subject: { patientDid },
     ...(request === undefined ? {} : { request: { jws: request } }),
     ...(consents.length > 0 ? { consents } : {}),
+    ...(emergency === undefined ? {} : { emergency: { reason: emergency.reason } }),
   };
   const { txId, result } = await ctx.ledger.submit(ctx.caller, 'OpenRecordListing', {}, { transient });
   if (result.outcome !== 'granted') {

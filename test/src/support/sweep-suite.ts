@@ -70,6 +70,16 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
   const json = { 'content-type': 'application/json' };
   const did = `did:medledger:patient:bad-${randomBytes(4).toString('hex')}`;
   const now = Math.floor(Date.now() / 1000);
+  // A listing request of the other patient, unsigned (alg none): refused before anything is written.
+  const unsignedListRequest = (): string =>
+    algNoneJws({
+      typ: 'medledger.records.list',
+      patientDid: otherPatientDid,
+      nonce: randomBytes(16).toString('base64url'),
+      iat: now,
+      exp: now + 120,
+      aud: canary,
+    });
   const consent = {
     typ: 'medledger.consent.grant',
     patientDid: otherPatientDid,
@@ -368,16 +378,24 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       name: 'record listing with an unsigned (alg none) patient request',
       method: 'GET',
       path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/records`,
-      headers: {
-        'Medledger-Patient-Proof': algNoneJws({
-          typ: 'medledger.records.list',
-          patientDid: otherPatientDid,
-          nonce: randomBytes(16).toString('base64url'),
-          iat: now,
-          exp: now + 120,
-          aud: canary,
-        }),
-      },
+      headers: { 'Medledger-Patient-Proof': unsignedListRequest() },
+    },
+    {
+      name: 'emergency record listing without a stated reason',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/records?purpose=emergency`,
+    },
+    {
+      name: 'record listing with a break-glass reason but no emergency',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/records?breakGlassReason=unconscious_patient`,
+    },
+    {
+      // An emergency listing rests on the doctor's stated reason alone, never on a patient request too.
+      name: 'emergency record listing with a patient request',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/records?purpose=emergency&breakGlassReason=unconscious_patient`,
+      headers: { 'Medledger-Patient-Proof': unsignedListRequest() },
     },
     {
       // Refused at endorsement of the listing (the chaincode verifies the request), so nothing is written.
@@ -576,6 +594,7 @@ export async function sweepGateway(
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/consents`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/records`,
+    `/v1/patients/${encodeURIComponent(otherPatientDid)}/records?purpose=emergency&breakGlassReason=unconscious_patient`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/summary`,
     `/v1/audit?patient=${encodeURIComponent(otherPatientDid)}`,
   ]) {

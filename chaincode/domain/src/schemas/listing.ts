@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { departmentSchema, mspIdSchema, patientDidSchema, recordIdSchema, txIdSchema } from '../ids';
 import {
   accessOutcomeSchema,
+  breakGlassReasonSchema,
   dataCategorySchema,
   fhirResourceTypeSchema,
   qualityStatusSchema,
@@ -38,18 +39,23 @@ export const recordListPayloadSchema = z.strictObject({
 export type RecordListPayload = z.infer<typeof recordListPayloadSchema>;
 
 /**
- * OpenRecordListing transient map: the patient (`subject`), and either the consents the caller's org
- * holds for the patient (a clinician of another custodian) or the patient's signed request (the
- * patient, relayed by the gateway's service identity).
+ * OpenRecordListing transient map: the patient (`subject`), and at most one of: the consents the
+ * caller's org holds for the patient (a clinician of another custodian), the patient's signed request
+ * (the patient, relayed by the gateway's service identity), or an emergency with its stated reason
+ * (a doctor listing what the patient's emergency profile opens, docs/patients.md).
  */
 export const openRecordListingTransient = z.strictObject({
   subject: z.strictObject({ patientDid: patientDidSchema }),
   consents: z.array(presentedConsentSchema).max(MAX_PRESENTED_CONSENTS).optional(),
   request: z.strictObject({ jws: compactJwsSchema }).optional(),
+  emergency: z.strictObject({ reason: breakGlassReasonSchema }).optional(),
 });
 
-/** Who a listing is for: the patient themself, or a clinician (custodianship or consent). */
-export const listingModeSchema = z.enum(['patient', 'clinician']);
+/**
+ * Who a listing is for: the patient themself, a clinician (custodianship or consent), or a doctor in
+ * an emergency (the patient's signed emergency profile, flagged like break-glass).
+ */
+export const listingModeSchema = z.enum(['patient', 'clinician', 'emergency']);
 /** A listing mode. */
 export type ListingMode = z.infer<typeof listingModeSchema>;
 
@@ -62,6 +68,10 @@ export const listingReasonSchema = z.enum([
   'ROLE_NOT_PERMITTED',
   'REQUEST_INVALID',
   'FROZEN',
+  /** An emergency listing under the patient's signed emergency profile, reviewed afterwards. */
+  'BREAK_GLASS',
+  /** An emergency listing of a patient who never signed an emergency profile: nothing to list. */
+  'NO_EMERGENCY_PROFILE',
 ]);
 /** A listing reason. */
 export type ListingReason = z.infer<typeof listingReasonSchema>;
@@ -81,6 +91,8 @@ export const recordListingSchema = z.object({
   reason: listingReasonSchema,
   /** The consents the clinician presented that the ledger vouched for at the decision. */
   consents: z.array(z.object({ consentId: txIdSchema, terms: consentScopeSchema })),
+  /** An emergency listing's stated reason (null otherwise; absent in listings stored before it). */
+  breakGlassReason: breakGlassReasonSchema.nullable().default(null),
   txId: txIdSchema,
   txTime: isoTimeSchema,
   expiresAt: isoTimeSchema.nullable(),

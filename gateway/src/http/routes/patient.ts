@@ -3,6 +3,7 @@
  * app), the patient's consents, and the patient's own accounting of disclosures.
  */
 import {
+  breakGlassReasonSchema,
   compactJwsSchema,
   erasureRequestStateSchema,
   listPatientRecordsOutput,
@@ -70,6 +71,47 @@ function signedRequest(ctx: HandlerContext): string | undefined {
   return undefined;
 }
 
+const recordsQuery = z.strictObject({
+  purpose: z
+    .enum(['treatment', 'emergency'])
+    .optional()
+    .describe(
+      "`emergency`: a hospital doctor lists what the patient's signed emergency profile opens (nothing beyond it), with `breakGlassReason`; audited and flagged like break-glass. Default `treatment`",
+    ),
+  breakGlassReason: breakGlassReasonSchema
+    .optional()
+    .describe(
+      'The stated reason of an emergency listing (required with `purpose=emergency`, refused otherwise)',
+    ),
+});
+
+/**
+ * The emergency of an emergency listing, or `undefined`: a staff member's, with its stated reason,
+ * never with a patient's signed request (each listing rests on one thing). Errors: VALIDATION_FAILED.
+ */
+function emergencyOf(
+  ctx: HandlerContext,
+  query: z.output<typeof recordsQuery>,
+  request: string | undefined,
+): records.EmergencyListing | undefined {
+  if (query.purpose !== 'emergency') {
+    if (query.breakGlassReason !== undefined) {
+      throw new AppError('VALIDATION_FAILED', 'breakGlassReason is for purpose=emergency only');
+    }
+    return undefined;
+  }
+  if (query.breakGlassReason === undefined) {
+    throw new AppError('VALIDATION_FAILED', 'an emergency listing needs breakGlassReason');
+  }
+  if (ctx.principal.kind === 'patient' || request !== undefined) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `an emergency listing is a doctor's, without ${PATIENT_PROOF_HEADER}`,
+    );
+  }
+  return { reason: query.breakGlassReason };
+}
+
 /** `GET /v1/patients/{did}/records`: record discovery (docs/patients.md). */
 function patientRecordsRoute(): RouteDef {
   return route({
@@ -77,20 +119,22 @@ function patientRecordsRoute(): RouteDef {
     path: '/v1/patients/{did}/records',
     operationId: 'listPatientRecords',
     summary:
-      "A patient's records (metadata only) at every custodian, read on the regulator's peer after an audited listing decision: the patient (signed request in Medledger-Patient-Proof) sees all of them; a clinician those their custodianship or their org's treatment consents cover",
+      "A patient's records (metadata only) at every custodian, read on the regulator's peer after an audited listing decision: the patient (signed request in Medledger-Patient-Proof) sees all of them; a clinician those their custodianship or their org's treatment consents cover; a hospital doctor in an emergency (`purpose=emergency`) those the patient's signed emergency profile opens on one doctor's word",
     tag: 'patient',
     principals: ['staff', 'patient'],
     patientSelf: 'did',
     params: patientParam,
+    query: recordsQuery,
     headers: [listRequestHeader],
     problems: {
       '401': `Missing or invalid token (${GatewayErrorCode.UNAUTHENTICATED}); ${GatewayErrorCode.PATIENT_PROOF_REQUIRED}: a patient sent no signed request`,
       '403':
-        'The token is another patient; ACCESS_NOT_GRANTED: the listing was denied (and audited); INVALID_SIGNATURE, REPLAYED_NONCE, EXPIRED: the signed request; FORBIDDEN: the regulator, or a request for another org',
+        'The token is another patient; ACCESS_NOT_GRANTED: the listing was denied (and audited; an emergency listing of a patient without a signed emergency profile: NO_EMERGENCY_PROFILE, of a nurse: ROLE_NOT_PERMITTED); INVALID_SIGNATURE, REPLAYED_NONCE, EXPIRED: the signed request; FORBIDDEN: the regulator, or a request for another org',
     },
     response: listPatientRecordsOutput.extend({ txId: txIdSchema }),
-    handler: (ctx, { params }) => {
-      return records.listPatientRecords(ctx, params.did, signedRequest(ctx));
+    handler: (ctx, { params, query }) => {
+      const request = signedRequest(ctx);
+      return records.listPatientRecords(ctx, params.did, request, emergencyOf(ctx, query, request));
     },
   });
 }

@@ -2,11 +2,14 @@
  * What a viewer may read, as SQL. Every query of the read side takes its restriction from
  * {@link scopeOf}, so who sees which rows is decided in one table here and nowhere else:
  *
- * | viewer | audit events | consents | record versions | erasures | freezes |
- * |---|---|---|---|---|---|
- * | regulator auditor | all | all | all | all | all |
- * | hospital admin of org X | X is the custodian or the actor's org | granted to X (its staff, its studies) | X is the custodian | X is the custodian | of X or its staff |
- * | patient P | P's own | none | none | none | none |
+ * | viewer | audit events | consents | record versions | erasures | freezes | incidents |
+ * |---|---|---|---|---|---|---|
+ * | regulator auditor | all | all | all | all | all | all |
+ * | hospital admin of org X | X is the custodian or the actor's org | granted to X (its staff, its studies) | X is the custodian | X is the custodian | of X or its staff | none |
+ * | patient P | P's own | none | none | none | none | none |
+ *
+ * Incidents are projected from their events (an id and an action), which do not say which orgs an
+ * incident concerns; a hospital admin reads the incidents that concern it from the ledger instead.
  *
  * What the rows hold depends on the gateway (`../write/sealed-source.ts`): the regulator's knows the
  * patient of every access and consent; a hospital's only of accesses to its own records and of
@@ -22,7 +25,8 @@ import type { Condition } from './query';
 import type { Viewer } from './views';
 
 /** The tables a scope restricts (the others are reached only through rows of these). */
-export type ScopedTable = 'audit_event' | 'consent' | 'record_version' | 'erasure' | 'access_freeze';
+export type ScopedTable =
+  'audit_event' | 'consent' | 'record_version' | 'erasure' | 'access_freeze' | 'incident';
 
 /** A viewer's restrictions: a condition per table, `null` where everything is visible. */
 export interface Scope {
@@ -50,6 +54,7 @@ function scopeParts(viewer: Viewer): { key: string; restrictions: Restrictions }
           record_version: null,
           erasure: null,
           access_freeze: null,
+          incident: null,
         },
       };
     case 'hospital':
@@ -61,6 +66,7 @@ function scopeParts(viewer: Viewer): { key: string; restrictions: Restrictions }
           record_version: when('custodian = ?', viewer.mspId),
           erasure: when('custodian = ?', viewer.mspId),
           access_freeze: when('org = ?', viewer.mspId),
+          incident: NOTHING,
         },
       };
     case 'patient':
@@ -72,6 +78,7 @@ function scopeParts(viewer: Viewer): { key: string; restrictions: Restrictions }
           record_version: NOTHING,
           erasure: NOTHING,
           access_freeze: NOTHING,
+          incident: NOTHING,
         },
       };
   }

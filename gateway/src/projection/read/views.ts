@@ -248,6 +248,26 @@ export const freezeViewSchema = z.object({
   ...ledgerRefSchema.shape,
 });
 
+/** A consent past its `keepUntil`, read under, whose grantee has not attested deletion. */
+export const overdueAttestationSchema = z.object({
+  consentId: z.string(),
+  /** The grantee org's MSP ID (the org that must attest). */
+  grantee: z.string(),
+  keepUntil: z.string(),
+  /** Hours since `keepUntil` at generation, to a tenth. */
+  overdueHours: z.number(),
+});
+
+/** Deletion attestations of use-limited consents: overdue ones, and the range's counts. */
+export const deletionAttestationsViewSchema = z.object({
+  /** Oldest deadline first. At most `maxRows`. */
+  overdue: z.array(overdueAttestationSchema),
+  /** Attestations filed within the range. */
+  attestedInRange: count,
+  /** Consents read under whose `keepUntil` falls within the range (attested or not). */
+  dueInRange: count,
+});
+
 /** The regulator's compliance report for a time range (JSON; `text/csv` holds the same lists). */
 export const complianceReportSchema = z.object({
   from: z.string(),
@@ -273,6 +293,7 @@ export const complianceReportSchema = z.object({
   erasureRequests: z.array(erasureRequestViewSchema),
   /** Freezes active at generation (first), and those made within the range. */
   freezes: z.array(freezeViewSchema),
+  deletionAttestations: deletionAttestationsViewSchema,
   /** Lists cut at `maxRows`. */
   truncated: z.array(z.string()),
 });
@@ -285,6 +306,9 @@ export const ALERT_RULE_CODES = [
   'break_glass_unreviewed',
   'break_glass_unjustified',
   'unusual_hours',
+  'attestation_overdue',
+  'erasure_request_overdue',
+  'incident_open',
 ] as const;
 export type AlertRuleCode = (typeof ALERT_RULE_CODES)[number];
 
@@ -304,8 +328,12 @@ export type AlertEvent = z.infer<typeof alertEventSchema>;
 export const alertSchema = z.object({
   rule: z.enum(ALERT_RULE_CODES),
   severity: z.enum(ALERT_SEVERITIES),
-  actorDid: z.string(),
-  actorMsp: z.string(),
+  actorDid: z
+    .string()
+    .describe(
+      'Whom the alert is about: a person (DID); for an org (`attestation_overdue`: the grantee, `erasure_request_overdue`: the custodian) its MSP ID; for `incident_open` the incident id',
+    ),
+  actorMsp: z.string().describe("The person's or the org's MSP ID; empty for `incident_open`"),
   /** Numbers behind the rule (counts, baseline, window). */
   detail: z.record(z.string(), z.union([z.number(), z.string()])),
   eventCount: count,

@@ -248,15 +248,23 @@ export interface ProjectedScenario {
   readonly ids: Record<string, string>;
 }
 
-/** Projects the scenario; close `store` when done. */
-export async function projectScenario(backend: TestBackend): Promise<ProjectedScenario> {
-  const s = scenario();
+/** `events` projected on a fresh database of `backend`, with a service over it; close `store` when done. */
+export async function projectEvents(
+  backend: TestBackend,
+  events: readonly SourceEvent[],
+): Promise<{ store: ProjectionStore; service: ProjectionService }> {
   const source = new MemoryEventSource();
-  source.append(...s.events);
+  source.append(...events);
   const store = new ProjectionStore(await backend.fresh());
   await store.init();
   await new Projector(source, store).run(await source.height());
-  return { service: new ProjectionService(store.driver, { cursorKey: randomBytes(32) }), store, ids: s.ids };
+  return { store, service: new ProjectionService(store.driver, { cursorKey: randomBytes(32) }) };
+}
+
+/** Projects the scenario; close `store` when done. */
+export async function projectScenario(backend: TestBackend): Promise<ProjectedScenario> {
+  const s = scenario();
+  return { ...(await projectEvents(backend, s.events)), ids: s.ids };
 }
 
 /** The viewers the scenario's tests ask as. */

@@ -69,7 +69,7 @@ CREATE INDEX patient_key_by_patient ON patient_key_event (patient_did, tx_time_m
 /** Creates a projection of an older schema `version` holding one access of `patientDid`. */
 async function oldProjection(
   db: SqlDriver,
-  version: 1 | 2 | 3,
+  version: 1 | 2 | 3 | 4,
   ddl: string,
   patientDid: string,
 ): Promise<void> {
@@ -88,7 +88,7 @@ async function oldProjection(
   );
 }
 
-const OLD_PROJECTIONS: readonly { name: string; version: 1 | 2 | 3; ddl: (db: SqlDriver) => string }[] = [
+const OLD_PROJECTIONS: readonly { name: string; version: 1 | 2 | 3 | 4; ddl: (db: SqlDriver) => string }[] = [
   { name: 'version 1', version: 1, ddl: () => V1_TABLES },
   { name: 'version 2 of the identity changes', version: 2, ddl: () => V2_IDENTITY_TABLES },
   {
@@ -108,6 +108,19 @@ const OLD_PROJECTIONS: readonly { name: string; version: 1 | 2 | 3; ddl: (db: Sq
       schemaDdl(db.dialect)
         .split(';')
         .filter((statement) => !statement.includes('insurance_event'))
+        .join(';'),
+  },
+  {
+    name: 'version 4 (before deletion attestations and incidents)',
+    version: 4,
+    ddl: (db) =>
+      schemaDdl(db.dialect)
+        .replace(/,\s*keep_until TEXT[\s\S]*?attest_block BIGINT/, '')
+        .split(';')
+        .filter(
+          (statement) =>
+            !/EXISTS incident |ON incident |keep_until|attested_at|audit_by_consent/.test(statement),
+        )
         .join(';'),
   },
 ];

@@ -14,13 +14,15 @@
  * shown in their access log), keyed by the patient key (the digest of the DID the events carry, never
  * the DID). Version 4: `access_freeze` (the regulator's freezes of a person or an org, lifted or not),
  * `insurance_event` (the insurance events, ids and orgs only, one row per transaction) and
- * `erasure_request` (patients' erasure requests and their answers). A projection of an older version
- * refuses to open until it is rebuilt (`npm run projection:rebuild`).
+ * `erasure_request` (patients' erasure requests and their answers). Version 5: each consent's
+ * `keep_until` and its deletion attestation (who, when, late), and `incident` (the regulator's incidents
+ * as their events show them: an id, when opened, when closed). A projection of an older version refuses
+ * to open until it is rebuilt (`npm run projection:rebuild`).
  */
 import type { Dialect } from './sql/driver';
 
 /** Bumped when the schema changes; a projection with another version must be rebuilt. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS projection_meta (
@@ -98,9 +100,20 @@ CREATE TABLE IF NOT EXISTS consent (
   grant_block BIGINT NOT NULL,
   revoked_at TEXT,
   revoke_tx_id TEXT,
-  revoke_block BIGINT
+  revoke_block BIGINT,
+  keep_until TEXT,
+  keep_until_ms BIGINT,
+  attested_at TEXT,
+  attested_at_ms BIGINT,
+  attested_by TEXT,
+  attest_late INTEGER,
+  attest_tx_id TEXT,
+  attest_block BIGINT
 );
 CREATE INDEX IF NOT EXISTS consent_by_end ON consent (period_end_ms);
+CREATE INDEX IF NOT EXISTS consent_by_keep_until ON consent (keep_until_ms) WHERE keep_until_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS consent_by_attested ON consent (attested_at_ms) WHERE attested_at_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_by_consent ON audit_event (consent_id) WHERE consent_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS record_version (
   custodian TEXT NOT NULL,
   record_id TEXT NOT NULL,
@@ -199,6 +212,16 @@ CREATE TABLE IF NOT EXISTS insurance_event (
   UNIQUE (block_number, tx_id)
 );
 CREATE INDEX IF NOT EXISTS insurance_by_pair ON insurance_event (insurer, provider, tx_time_ms);
+CREATE TABLE IF NOT EXISTS incident (
+  incident_id TEXT PRIMARY KEY,
+  opened_at TEXT NOT NULL,
+  opened_at_ms BIGINT NOT NULL,
+  closed_at TEXT,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  close_tx_id TEXT
+);
+CREATE INDEX IF NOT EXISTS incident_open_since ON incident (opened_at_ms) WHERE closed_at IS NULL;
 `;
 
 /** Tables, dropped in this order by a rebuild. */
@@ -215,6 +238,7 @@ export const TABLE_NAMES = [
   'access_freeze',
   'staff',
   'insurance_event',
+  'incident',
 ] as const;
 
 /** The DDL of the schema in a dialect. */

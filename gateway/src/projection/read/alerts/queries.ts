@@ -5,6 +5,7 @@
 import type { SqlDriver } from '../../write/sql/driver';
 import { Where } from '../query';
 import { breakGlassCases } from '../reports/break-glass';
+import { overdueAttestations, type OverdueAttestationRow } from '../reports/deletion-attestations';
 import { AUDIT_COLUMNS, alertEvent, type AuditRow } from '../rows';
 import type { Scope } from '../scope';
 import type { AlertEvent, BreakGlassCaseView } from '../views';
@@ -14,6 +15,25 @@ export interface ActorCount {
   readonly actorDid: string;
   readonly actorMsp: string;
   readonly n: number;
+}
+
+/** An erasure request left unanswered past its deadline. */
+export interface OverdueErasureRow {
+  readonly request_id: string;
+  readonly custodian: string;
+  readonly requested_at: string;
+  readonly due_at_ms: number | string;
+  readonly tx_id: string;
+  readonly block_number: number | string;
+}
+
+/** An incident not closed yet, as its events show it. */
+export interface OpenIncidentRow {
+  readonly incident_id: string;
+  readonly opened_at: string;
+  readonly opened_at_ms: number | string;
+  readonly tx_id: string;
+  readonly block_number: number | string;
 }
 
 /** The queries of the alert rules for one viewer. */
@@ -61,6 +81,37 @@ export class AlertQueries {
   /** Every granted break-glass access up to now, with its review state. */
   breakGlassCases(nowMs: number, reviewHours: number): Promise<BreakGlassCaseView[]> {
     return breakGlassCases(this.#db, this.#scope, { fromMs: 0, toMs: nowMs, nowMs }, reviewHours);
+  }
+
+  /** Consents whose deletion attestation is overdue at `nowMs`, oldest deadline first. */
+  overdueAttestations(nowMs: number): Promise<OverdueAttestationRow[]> {
+    return overdueAttestations(this.#db, this.#scope, nowMs, null);
+  }
+
+  /** Erasure requests unanswered with a deadline before `dueBeforeMs`, by custodian, oldest deadline first. */
+  overdueErasureRequests(dueBeforeMs: number): Promise<OverdueErasureRow[]> {
+    const w = new Where()
+      .add('answer IS NULL')
+      .add('due_at_ms < ?', dueBeforeMs)
+      .and(this.#scope.on('erasure'));
+    return this.#db.all<OverdueErasureRow>(
+      `SELECT request_id, custodian, requested_at, due_at_ms, tx_id, block_number FROM erasure_request ${w.sql}
+       ORDER BY custodian, due_at_ms, request_id`,
+      w.params,
+    );
+  }
+
+  /** Incidents still open that were opened before `openedBeforeMs`, oldest first. */
+  openIncidents(openedBeforeMs: number): Promise<OpenIncidentRow[]> {
+    const w = new Where()
+      .add('closed_at IS NULL')
+      .add('opened_at_ms < ?', openedBeforeMs)
+      .and(this.#scope.on('incident'));
+    return this.#db.all<OpenIncidentRow>(
+      `SELECT incident_id, opened_at, opened_at_ms, tx_id, block_number FROM incident ${w.sql}
+       ORDER BY opened_at_ms, incident_id`,
+      w.params,
+    );
   }
 
   /** The newest `limit` events of an actor in [fromMs, toMs). */

@@ -9,8 +9,11 @@ import { DEFAULT_ALERT_OPTIONS, type RuleSettings } from './options';
 import {
   ALERT_RULES,
   type AlertEvidence,
+  attestationOverdue,
   breakGlassUnreviewed,
   denialBurst,
+  erasureRequestOverdue,
+  incidentOpen,
   isUnusualHour,
   longestBurst,
   unusualHours,
@@ -189,6 +192,80 @@ describe('alert rules over cases and hours', () => {
     assert.deepEqual(
       unusualHours.evaluate([night, emergency, day], SETTINGS, NOW).map((f) => f.actorDid),
       ['did:medledger:hospital1:n'],
+    );
+  });
+});
+
+describe('alert rules over overdue items', () => {
+  const overdue = (consent: string, granteeOrg: string, hoursLate: number) => ({
+    consent_id: consent,
+    grantee_org: granteeOrg,
+    keep_until: new Date(NOW - hoursLate * 3_600_000).toISOString(),
+    keep_until_ms: NOW - hoursLate * 3_600_000,
+    granted_at: '2025-05-01T00:00:00.000Z',
+    grant_tx_id: `grant-${consent}`,
+    grant_block: 7,
+  });
+
+  it('when attestations are overdue at two grantees, then one alert per grantee fires, and the grace hours hold back the recent ones', () => {
+    const rows = [
+      overdue('k1', 'Hospital2MSP', 30),
+      overdue('k2', 'ResearchMSP', 3),
+      overdue('k3', 'Hospital2MSP', 10),
+    ];
+    const all = attestationOverdue.evaluate(rows, SETTINGS, NOW);
+    assert.deepEqual(
+      all.map((f) => [
+        f.actorDid,
+        f.actorMsp,
+        f.eventCount,
+        f.detail['mostOverdueHours'],
+        listedIds(f.evidence),
+      ]),
+      [
+        ['Hospital2MSP', 'Hospital2MSP', 2, 30, ['k3', 'k1']],
+        ['ResearchMSP', 'ResearchMSP', 1, 3, ['k2']],
+      ],
+    );
+    const graced = attestationOverdue.evaluate(rows, { ...SETTINGS, attestationGraceHours: 12 }, NOW);
+    assert.deepEqual(
+      graced.map((f) => [f.actorDid, listedIds(f.evidence)]),
+      [['Hospital2MSP', ['k1']]],
+    );
+  });
+
+  it('when erasure requests and incidents are overdue, then a custodian alert lists its requests and each incident alerts alone', () => {
+    const request = (id: string, custodian: string, hoursLate: number) => ({
+      request_id: id,
+      custodian,
+      requested_at: '2025-04-01T00:00:00.000Z',
+      due_at_ms: NOW - hoursLate * 3_600_000,
+      tx_id: `tx-${id}`,
+      block_number: 3,
+    });
+    const requests = erasureRequestOverdue.evaluate(
+      [request('r1', 'Hospital1MSP', 48), request('r2', 'Hospital1MSP', 1)],
+      SETTINGS,
+      NOW,
+    );
+    assert.deepEqual(
+      requests.map((f) => [f.severity, f.actorDid, f.detail['overdue'], f.detail['mostOverdueHours']]),
+      [['high', 'Hospital1MSP', 2, 48]],
+    );
+    const incident = {
+      incident_id: 'inc-1',
+      opened_at: '2025-05-29T12:00:00.000Z',
+      tx_id: 'tx-i',
+      block_number: 4,
+    };
+    const incidents = incidentOpen.evaluate(
+      [{ ...incident, opened_at_ms: Date.parse(incident.opened_at) }],
+      SETTINGS,
+      NOW,
+    );
+    assert.deepEqual(
+      incidents.map((f) => [f.actorDid, f.actorMsp, f.detail['openHours'], listedIds(f.evidence)]),
+      [['inc-1', '', 72, ['inc-1']]],
     );
   });
 });

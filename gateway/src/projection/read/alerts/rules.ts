@@ -4,10 +4,11 @@
  * rows it reads (a query within the viewer's scope) and a pure function from those rows to findings.
  * A new rule is a new row here (and a code in `ALERT_RULE_CODES`); nothing else changes.
  */
-import { alertEvent, type AuditRow } from '../rows';
+import { hoursPast, type OverdueAttestationRow } from '../reports/deletion-attestations';
+import { alertEvent, ledgerRefOf, type AuditRow } from '../rows';
 import type { AlertEvent, AlertRuleCode, AlertSeverity, BreakGlassCaseView } from '../views';
 import type { RuleSettings } from './options';
-import type { ActorCount, AlertQueries } from './queries';
+import type { ActorCount, AlertQueries, OpenIncidentRow, OverdueErasureRow } from './queries';
 
 const HOUR_MS = 3_600_000;
 
@@ -248,6 +249,103 @@ export const unusualHours: AlertRule<readonly AuditRow[]> = {
     })),
 };
 
+/**
+ * Overdue items grouped by the org that owes them (most overdue first within each): one finding per
+ * org, with the items' events (newest first) as its evidence.
+ */
+function overdueByOrg<T>(
+  items: readonly T[],
+  s: RuleSettings,
+  view: { orgOf: (item: T) => string; overdueHours: (item: T) => number; event: (item: T) => AlertEvent },
+  severity: AlertSeverity,
+  graceHours: number,
+): AlertFinding[] {
+  return [...byActor(items, view.orgOf)].map(([org, mine]) => ({
+    severity,
+    actorDid: org,
+    actorMsp: org,
+    detail: {
+      overdue: mine.length,
+      mostOverdueHours: Math.max(...mine.map(view.overdueHours)),
+      graceHours,
+    },
+    eventCount: mine.length,
+    evidence: { kind: 'events', events: [...mine].reverse().slice(0, s.maxEventIds).map(view.event) },
+  }));
+}
+
+/**
+ * A grantee org that read under use-limited consents and has not attested deletion past their
+ * `keepUntil` (docs/use-limited-consents.md): one alert per grantee org, the consent grants behind it.
+ */
+export const attestationOverdue: AlertRule<readonly OverdueAttestationRow[]> = {
+  reason: 'attestation_overdue',
+  name: 'deletion attestations overdue at a grantee',
+  thresholds: ['attestationGraceHours'],
+  rows: (q, _s, nowMs) => q.overdueAttestations(nowMs),
+  evaluate: (rows, s, nowMs) => {
+    const hours = (r: OverdueAttestationRow): number => hoursPast(Number(r.keep_until_ms), nowMs);
+    return overdueByOrg(
+      rows.filter((r) => hours(r) > s.attestationGraceHours),
+      s,
+      {
+        orgOf: (r) => r.grantee_org,
+        overdueHours: hours,
+        event: (r) => ({
+          eventId: r.consent_id,
+          txTime: r.granted_at,
+          ...ledgerRefOf({ tx_id: r.grant_tx_id, block_number: r.grant_block }),
+        }),
+      },
+      'medium',
+      s.attestationGraceHours,
+    );
+  },
+};
+
+/**
+ * A custodian that left patients' erasure requests unanswered past their deadline
+ * (docs/patients.md, erasure requests): one alert per custodian, the requests behind it.
+ */
+export const erasureRequestOverdue: AlertRule<readonly OverdueErasureRow[]> = {
+  reason: 'erasure_request_overdue',
+  name: 'erasure requests unanswered past the deadline',
+  thresholds: ['erasureGraceHours'],
+  rows: (q, s, nowMs) => q.overdueErasureRequests(nowMs - s.erasureGraceHours * HOUR_MS),
+  evaluate: (rows, s, nowMs) =>
+    overdueByOrg(
+      rows,
+      s,
+      {
+        orgOf: (r) => r.custodian,
+        overdueHours: (r) => hoursPast(Number(r.due_at_ms), nowMs),
+        event: (r) => ({ eventId: r.request_id, txTime: r.requested_at, ...ledgerRefOf(r) }),
+      },
+      'high',
+      s.erasureGraceHours,
+    ),
+};
+
+/** An incident still open long after it was opened: one alert per incident, its opening behind it. */
+export const incidentOpen: AlertRule<readonly OpenIncidentRow[]> = {
+  reason: 'incident_open',
+  name: 'an incident open too long',
+  thresholds: ['incidentOpenHours'],
+  rows: (q, s, nowMs) => q.openIncidents(nowMs - s.incidentOpenHours * HOUR_MS),
+  evaluate: (rows, s, nowMs) =>
+    rows.map((r) => ({
+      severity: 'medium',
+      actorDid: r.incident_id,
+      actorMsp: '',
+      detail: { openHours: hoursPast(Number(r.opened_at_ms), nowMs), thresholdHours: s.incidentOpenHours },
+      eventCount: 1,
+      evidence: {
+        kind: 'events',
+        events: [{ eventId: r.incident_id, txTime: r.opened_at, ...ledgerRefOf(r) }],
+      },
+    })),
+};
+
 /** The alert rules. Each runs on its own; the order only decides the order of queries. */
 export const ALERT_RULES: readonly AnyAlertRule[] = [
   tableRow(volumeAboveBaseline),
@@ -255,4 +353,7 @@ export const ALERT_RULES: readonly AnyAlertRule[] = [
   tableRow(breakGlassUnreviewed),
   tableRow(breakGlassUnjustified),
   tableRow(unusualHours),
+  tableRow(attestationOverdue),
+  tableRow(erasureRequestOverdue),
+  tableRow(incidentOpen),
 ];

@@ -10,6 +10,7 @@ import type { ComplianceReport, Viewer } from '../views';
 import { accessCounts } from './access-counts';
 import { breakGlassSection } from './break-glass';
 import { consentsSection } from './consents-expiring';
+import { deletionAttestationsSection } from './deletion-attestations';
 import { erasureRequestsSection } from './erasure-requests';
 import { erasuresSection } from './erasures';
 import { freezesSection } from './freezes';
@@ -42,6 +43,7 @@ export async function complianceReport(
   const erasures = await erasuresSection(input);
   const requests = await erasureRequestsSection(input);
   const freezes = await freezesSection(input);
+  const attestations = await deletionAttestationsSection(input);
   const truncated = (
     [
       ['breakGlass', breakGlass.cut],
@@ -50,6 +52,7 @@ export async function complianceReport(
       ['erasures', erasures.cut],
       ['erasureRequests', requests.cut],
       ['freezes', freezes.cut],
+      ['deletionAttestations', attestations.cut],
     ] as const
   )
     .filter(([, cut]) => cut)
@@ -69,6 +72,7 @@ export async function complianceReport(
     erasures: erasures.erasures,
     erasureRequests: requests.erasureRequests,
     freezes: freezes.freezes,
+    deletionAttestations: attestations.deletionAttestations,
     truncated,
   };
 }

@@ -157,6 +157,16 @@ const SECTIONS: readonly CsvSection[] = [
     ],
     (r) => r.freezes,
   ),
+  {
+    name: 'deletion attestations',
+    header: ['attestedInRange', 'dueInRange'],
+    rows: (r) => [[r.deletionAttestations.attestedInRange, r.deletionAttestations.dueInRange]],
+  },
+  fieldSection(
+    'deletion attestations overdue',
+    ['consentId', 'grantee', 'keepUntil', 'overdueHours'],
+    (r) => r.deletionAttestations.overdue,
+  ),
 ];
 
 /** The report as CSV. */

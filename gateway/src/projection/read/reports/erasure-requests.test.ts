@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, it } from 'node:test';
 
 import { describeEachBackend } from '../../testing/backends';
+import { projectEvents } from '../../testing/scenario';
 import { LedgerBuilder, txIdOf } from '../../testing/fixtures';
-import { MemoryEventSource } from '../../testing/memory-source';
-import { Projector } from '../../write/projector';
 import { ProjectionStore } from '../../write/store';
 import { ProjectionService } from '../service';
 
@@ -59,12 +58,7 @@ describeEachBackend('compliance report: erasure requests', (backend) => {
   let store: ProjectionStore | undefined;
   let service: ProjectionService;
   before(async () => {
-    const source = new MemoryEventSource();
-    source.append(...events());
-    store = new ProjectionStore(await backend.fresh());
-    await store.init();
-    await new Projector(source, store).run(await source.height());
-    service = new ProjectionService(store.driver, { cursorKey: randomBytes(32) });
+    ({ store, service } = await projectEvents(backend, events()));
   });
   after(async () => {
     await store?.close();

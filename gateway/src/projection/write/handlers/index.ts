@@ -6,9 +6,10 @@
 import type { EventName } from '@medledger/domain';
 
 import { onAccessDecided, onBreakGlassReviewed } from './access';
-import { onConsentGranted, onConsentRevoked } from './consent';
+import { onConsentGranted, onConsentRevoked, onDeletionAttested } from './consent';
 import { onErasureRequestAnswered, onErasureRequested } from './erasure-request';
 import { onAccessFrozen, onFreezeLiftApproved } from './freeze';
+import { onIncidentRecorded } from './incident';
 import type { EventHandler } from './handler';
 import {
   onClaimSubmitted,
@@ -30,7 +31,7 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   BreakGlassReviewed: onBreakGlassReviewed,
   ConsentGranted: onConsentGranted,
   ConsentRevoked: onConsentRevoked,
-  DeletionAttested: null,
+  DeletionAttested: onDeletionAttested,
   RecordAnchored: onRecordAnchored,
   RecordQualityReviewed: onRecordQualityReviewed,
   RecordContentErased: onRecordContentErased,
@@ -68,5 +69,5 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   AccessFrozen: onAccessFrozen,
   FreezeLiftApproved: onFreezeLiftApproved,
   // Ids and an action only: incidents live in the regulator's sealed collection and are read there.
-  IncidentRecorded: null,
+  IncidentRecorded: onIncidentRecorded,
 };
