@@ -64,18 +64,5 @@ export type Written<T> = { readonly txId: string } & T;
 /** `POST /v1/records` and `.../versions`: both transactions, the salt and the anchor. */
 export type Anchored = Written<{ stageTxId: string; salt: string; record: RecordAnchor }>;
 
-/**
- * The compliance report's deletion attestations: consents read under whose keep-until date passed
- * without the grantee's attestation (overdue), and attestations filed and due in the range. Optional:
- * a gateway whose projection predates the section answers without it.
- */
-export interface DeletionAttestationsSection {
-  readonly overdue: { consentId: string; grantee: string; keepUntil: string; overdueHours: number }[];
-  readonly attestedInRange: number;
-  readonly dueInRange: number;
-}
-
 /** `GET /v1/reports/compliance`. */
-export type ComplianceReport = ProjectionReport & {
-  readonly deletionAttestations?: DeletionAttestationsSection;
-};
+export type ComplianceReport = ProjectionReport;

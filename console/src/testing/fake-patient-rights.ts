@@ -19,7 +19,7 @@ import {
   type RecordAnchor,
 } from '@medledger/domain';
 import { txId, type TestGateway } from '@medledger/gateway/testing';
-import type { SourceEvent } from '@medledger/gateway/projection';
+import type { ComplianceReport, SourceEvent } from '@medledger/gateway/projection';
 
 /** What a member org's peer adds to a public event. */
 type SealedFacts = NonNullable<SourceEvent['sealed']>;
@@ -89,12 +89,8 @@ export interface CoSignRequest {
   coSignedBy: string | null;
 }
 
-/** The `deletionAttestations` section of a compliance report (the report's newer shape). */
-export interface DeletionAttestationSection {
-  readonly overdue: { consentId: string; grantee: string; keepUntil: string; overdueHours: number }[];
-  readonly attestedInRange: number;
-  readonly dueInRange: number;
-}
+/** The `deletionAttestations` section of a compliance report. */
+export type DeletionAttestationSection = ComplianceReport['deletionAttestations'];
 
 /** The patient-side transactions over the consortium's `parts`. */
 export class PatientRights {

@@ -142,7 +142,7 @@ function Totals({ report }: { readonly report: ComplianceReport }): ReactNode {
     ['Break-glass to review', open],
     ['Records held', report.recordsHeldForReview.length],
     ['Erasures', report.erasures.length],
-    ['Overdue', overdueErasures(report).length + (report.deletionAttestations?.overdue.length ?? 0)],
+    ['Overdue', overdueErasures(report).length + report.deletionAttestations.overdue.length],
   ] as const;
   return (
     <ul className="tiles" aria-label="Totals">
@@ -249,12 +249,11 @@ function overdueErasures(report: ComplianceReport) {
 
 /**
  * Overdue items by org: patients' erasure requests a custodian left unanswered past the deadline, and
- * deletion attestations a grantee owes past a consent's keep-until date (none when the report has no
- * such section).
+ * deletion attestations a grantee owes past a consent's keep-until date.
  */
 function OverdueChart({ report }: { readonly report: ComplianceReport }): ReactNode {
   const erasures = overdueErasures(report);
-  const attestations = report.deletionAttestations?.overdue ?? [];
+  const attestations = report.deletionAttestations.overdue;
   const orgs = [
     ...new Set([...erasures.map((e) => e.custodian), ...attestations.map((a) => a.grantee)]),
   ].sort();
@@ -292,9 +291,7 @@ function OverdueChart({ report }: { readonly report: ComplianceReport }): ReactN
           </ul>
         )}
         <h3>Deletion attestations</h3>
-        {report.deletionAttestations === undefined ? (
-          <p>None (this gateway’s report has no deletion attestations).</p>
-        ) : attestations.length === 0 ? (
+        {attestations.length === 0 ? (
           <p>
             None. {report.deletionAttestations.attestedInRange} attested and{' '}
             {report.deletionAttestations.dueInRange} due in this range.
