@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
 import { bootstrapConsortium } from './consortium';
+import { governOrgsByConsortium } from './channel-config';
 import { revokeIdentity } from './revocation';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
@@ -222,6 +223,7 @@ if (require.main === module) {
         const ctx = await networkContext();
         joinOrderers(ctx.install, ctx.topology, ctx.paths);
         joinPeers(ctx.install, ctx.topology, ctx.paths);
+        await governOrgsByConsortium(ctx.install, ctx.topology, ctx.paths);
         const packages = ctx.topology.peerOrgs.map((org) => packageChaincode(ctx.topology, ctx.paths, org));
         console.log(
           `[medledger] chaincode ${deployChaincode(ctx.install, ctx.topology, ctx.paths, packages)}`,

@@ -12,6 +12,7 @@ import { bootstrapConsortium } from './consortium';
 import {
   admissionSigners,
   applicationOrgs,
+  consortiumGovernedOrg,
   configUpdateEnvelope,
   redefinitionStep,
   upgradeStep,
@@ -20,6 +21,7 @@ import {
   type ConfigGroupJson,
   type DefinitionStep,
 } from './config-update';
+import { signAndSubmitFile } from './channel-config';
 import { configtxlator } from './configtxlator';
 import { ordererFlags, peerAdminEnv, runTool, runToolStdout } from './fabric-cli';
 import { caProcess } from './identities';
@@ -163,7 +165,12 @@ export function buildOrgAdmission(
   const original = join(dir, 'config.pb');
   const modified = join(dir, 'modified.pb');
   encode(install, 'common.Config', config, original);
-  encode(install, 'common.Config', withApplicationOrg(config, org.name, orgGroup), modified);
+  encode(
+    install,
+    'common.Config',
+    withApplicationOrg(config, org.name, consortiumGovernedOrg(orgGroup)),
+    modified,
+  );
   const update = join(dir, 'update.pb');
   runTool(configtxlator(install), 'configtxlator', [
     'compute_update',
@@ -187,33 +194,12 @@ export function buildOrgAdmission(
 }
 
 /**
- * Each of `signers` signs the update in `envelope` with its own admin identity (`peer channel
- * signconfigtx`), and the last one submits it to the ordering service (`peer channel update`, which
- * adds that admin's signature). The orderers check the signatures against the channel's policies: an
- * update that adds an org needs the Application group's `Admins`, a majority of the member orgs'
- * admins, and fails otherwise.
+ * Each of `signers` signs the update in `envelope` with its own admin identity, and the last one
+ * submits it: an update that adds an org needs the Application group's `Admins`, a majority of the
+ * member orgs' admins, and fails otherwise.
  */
 export function signAndSubmit(ctx: NetworkContext, envelope: string, signers: readonly PeerOrg[]): void {
-  const { install, topology, paths } = ctx;
-  const submitter = signers.at(-1);
-  if (submitter === undefined) throw new Error('a configuration update needs at least one signer');
-  for (const org of signers.slice(0, -1)) {
-    runTool(
-      install,
-      'peer',
-      ['channel', 'signconfigtx', '-f', envelope],
-      peerAdminEnv(paths, firstPeerOf(org)),
-    );
-    log(`${org.mspId} admin signed the update`);
-  }
-  const peer = firstPeerOf(submitter);
-  runTool(
-    install,
-    'peer',
-    ['channel', 'update', '-f', envelope, '-c', topology.channel, ...ordererFlags(topology, paths, peer)],
-    peerAdminEnv(paths, peer),
-  );
-  log(`${submitter.mspId} admin signed and submitted the update`);
+  signAndSubmitFile(ctx.install, ctx.topology, ctx.paths, envelope, signers, log);
 }
 
 /**

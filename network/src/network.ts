@@ -4,6 +4,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
 import { bootstrapConsortium } from './consortium';
+import { governOrgsByConsortium } from './channel-config';
 import { runTool } from './fabric-cli';
 import { gatewayProcess, importDemoUsers, registerDemoPeople, renderGatewayConfig } from './gateways';
 import {
@@ -533,6 +534,10 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     joinPeers(install, topology, paths);
   });
   await step('peers know each other (gossip membership)', () => waitForGossip(ctx));
+  await step("every org's MSP and policies changeable by a majority of the orgs' admins only", async () => {
+    const signed = await governOrgsByConsortium(install, topology, paths);
+    if (signed.length > 0) console.log(`[medledger] signed by ${signed.join(', ')}`);
+  });
   await step('chaincode installed, approved and committed (with the private data collections)', () =>
     deployChaincode(install, topology, paths, packages),
   );
