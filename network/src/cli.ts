@@ -221,8 +221,8 @@ if (require.main === module) {
       },
       deploy: async () => {
         const ctx = await networkContext();
-        joinOrderers(ctx.install, ctx.topology, ctx.paths);
-        joinPeers(ctx.install, ctx.topology, ctx.paths);
+        await joinOrderers(ctx.install, ctx.topology, ctx.paths);
+        await joinPeers(ctx.install, ctx.topology, ctx.paths);
         await governOrgsByConsortium(ctx.install, ctx.topology, ctx.paths);
         const packages = ctx.topology.peerOrgs.map((org) => packageChaincode(ctx.topology, ctx.paths, org));
         console.log(

@@ -320,14 +320,11 @@ async function startAdmittedOrg(ctx: NetworkContext, org: PeerOrg): Promise<void
     // The peer's first deliver request may reach an orderer before the update's block is cut.
     await waitFor(
       `${org.name}'s peers to join ${topology.channel}`,
-      () => {
-        try {
-          joinPeers(install, topology, paths);
-          return Promise.resolve(true);
-        } catch {
-          return Promise.resolve(false);
-        }
-      },
+      () =>
+        joinPeers(install, topology, paths).then(
+          () => true,
+          () => false,
+        ),
       60_000,
     );
     installPackage(install, paths, pkg);

@@ -515,9 +515,7 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
   await step('orderers', () =>
     Promise.all(topology.ordererOrg.nodes.map((n) => startProcess(ordererProcess(ctx, n)))),
   );
-  await step(`orderers joined to ${topology.channel}`, () => {
-    joinOrderers(install, topology, paths);
-  });
+  await step(`orderers joined to ${topology.channel}`, () => joinOrderers(install, topology, paths));
   await step('certificate authorities', () =>
     Promise.all(topology.peerOrgs.map((org) => startProcess(caProcess(install, paths, org)))),
   );
@@ -530,9 +528,7 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     Promise.all(packages.map((pkg) => startProcess(chaincodeServerProcess(ctx, pkg)))),
   );
   await step('peers', () => Promise.all(allPeers(topology).map((p) => startProcess(peerProcess(ctx, p)))));
-  await step(`peers joined to ${topology.channel}`, () => {
-    joinPeers(install, topology, paths);
-  });
+  await step(`peers joined to ${topology.channel}`, () => joinPeers(install, topology, paths));
   await step('peers know each other (gossip membership)', () => waitForGossip(ctx));
   await step("every org's MSP and policies changeable by a majority of the orgs' admins only", async () => {
     const signed = await governOrgsByConsortium(install, topology, paths);
