@@ -24,6 +24,7 @@ import {
 import { signAndSubmitFile } from './channel-config';
 import { configtxlator } from './configtxlator';
 import { ordererFlags, peerAdminEnv, runTool, runToolStdout } from './fabric-cli';
+import { setUpIsolatedHosts } from './hosts';
 import { caProcess } from './identities';
 import {
   approveForOrg,
@@ -244,10 +245,8 @@ export interface AdmissionRequest {
  * recorded in the state (`governance.json`), so `npm stop` / `npm start` keep it.
  */
 export async function admitOrg(ctx: NetworkContext, request: AdmissionRequest): Promise<NetworkInfo> {
-  if (ctx.topology.options.hosts !== 'loopback') {
-    throw new Error(
-      `admitting an org runs on loopback hosts only (this network runs ${ctx.topology.options.hosts} hosts)`,
-    );
+  if (ctx.topology.options.hosts === 'containers') {
+    throw new Error('a container deployment admits an org with docker compose, not the native CLI');
   }
   const record = recordedGovernance(ctx.paths);
   const already = record.admittedOrgs.find((o) => o.name === request.name);
@@ -270,6 +269,13 @@ export async function admitOrg(ctx: NetworkContext, request: AdmissionRequest): 
     proposeOrgAdmission(next, org, signers);
   });
   recordGovernance(ctx.paths, nextRecord);
+  if (next.topology.options.hosts === 'isolated') {
+    // Its own namespace and address; every org's hosts file (rewritten in place, so the processes
+    // running there see it) learns its names.
+    await step(`${org.name}: a network namespace of its own, its names in every hosts file`, () => {
+      setUpIsolatedHosts(next.topology);
+    });
+  }
   await startAdmittedOrg(next, org);
   const committed = committedDefinition(next.install, next.topology, next.paths);
   if (committed === undefined) throw new Error('no chaincode definition is committed: run `npm start` first');
