@@ -182,6 +182,23 @@ function firstPeer(org: PeerOrg): PeerNode {
   return peer;
 }
 
+/** Writes the channel's current config block to `file`, fetched from the ordering service as `asOrg`'s admin. */
+export function fetchConfigBlock(
+  install: FabricInstall,
+  topology: Topology,
+  paths: StatePaths,
+  asOrg: PeerOrg,
+  file: string,
+): void {
+  const peer = firstPeer(asOrg);
+  runTool(
+    install,
+    'peer',
+    ['channel', 'fetch', 'config', file, '-c', topology.channel, ...ordererFlags(topology, paths, peer)],
+    peerAdminEnv(paths, peer),
+  );
+}
+
 /** The channel's current config, fetched from the ordering service as `asOrg`'s admin. */
 export function fetchChannelConfigProto(
   install: FabricInstall,
@@ -191,14 +208,8 @@ export function fetchChannelConfigProto(
 ): common.Config {
   const dir = mkdtempSync(join(tmpdir(), 'medledger-config-'));
   try {
-    const peer = firstPeer(asOrg);
     const block = join(dir, 'config.block');
-    runTool(
-      install,
-      'peer',
-      ['channel', 'fetch', 'config', block, '-c', topology.channel, ...ordererFlags(topology, paths, peer)],
-      peerAdminEnv(paths, peer),
-    );
+    fetchConfigBlock(install, topology, paths, asOrg, block);
     return configOfBlock(readFileSync(block));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -21,9 +21,9 @@ import {
   type ConfigGroupJson,
   type DefinitionStep,
 } from './config-update';
-import { signAndSubmitFile } from './channel-config';
+import { fetchConfigBlock, signAndSubmitFile } from './channel-config';
 import { configtxlator } from './configtxlator';
-import { ordererFlags, peerAdminEnv, runTool, runToolStdout } from './fabric-cli';
+import { runTool, runToolStdout } from './fabric-cli';
 import { setUpIsolatedHosts } from './hosts';
 import { caProcess } from './identities';
 import {
@@ -86,12 +86,6 @@ function orgNamed(topology: Topology, nameOrMsp: string): PeerOrg {
   return org;
 }
 
-function firstPeerOf(org: PeerOrg) {
-  const peer = org.peerNodes[0];
-  if (peer === undefined) throw new Error(`${org.name} runs no peer`);
-  return peer;
-}
-
 /** Decodes a protobuf file into JSON with configtxlator. */
 function decode(install: FabricInstall, type: string, file: string): unknown {
   // configtxlator opens /dev/stdout by default, which a socket (what Node gives a child) refuses.
@@ -126,14 +120,8 @@ function encode(install: FabricInstall, type: string, value: unknown, file: stri
 /** The channel's current config, fetched from the ordering service as `asOrg`'s admin. */
 export function fetchChannelConfig(ctx: NetworkContext, asOrg: PeerOrg, dir: string): ChannelConfigJson {
   const { install, topology, paths } = ctx;
-  const peer = firstPeerOf(asOrg);
   const block = join(dir, 'config-block.pb');
-  runTool(
-    install,
-    'peer',
-    ['channel', 'fetch', 'config', block, '-c', topology.channel, ...ordererFlags(topology, paths, peer)],
-    peerAdminEnv(paths, peer),
-  );
+  fetchConfigBlock(install, topology, paths, asOrg, block);
   const decoded = decode(install, 'common.Block', block) as {
     data: { data: { payload: { data: { config: ChannelConfigJson } } }[] };
   };

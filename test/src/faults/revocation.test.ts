@@ -14,7 +14,7 @@ import {
   type NetworkContext,
   type PeerOrg,
 } from '@medledger/network';
-import { apiAs, type ApiClient, type ApiResponse } from '../support/api';
+import { apiAs, newHospital1Attending, type ApiClient, type ApiResponse } from '../support/api';
 import { chaincodeCode } from '../support/authz-matrix';
 import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from '../support/fixtures';
 import { gatewayForWalletIdentity, useNetwork } from '../support/network';
@@ -51,15 +51,8 @@ async function newDoctor(
   info: ReturnType<ReturnType<typeof useNetwork>>,
   prefix: string,
 ): Promise<{ id: string; doctor: ApiClient; patientDid: string; admin: ApiClient }> {
-  const admin = await apiAs(info, 'Hospital1', 'hospital1-admin');
   const id = `${prefix}-${randomBytes(4).toString('hex')}`;
-  const onboarded = await admin.post('/v1/staff', {
-    enrollmentId: id,
-    role: 'attending',
-    department: 'cardiology',
-  });
-  assert.equal(onboarded.status, 201, JSON.stringify(onboarded.body));
-  const doctor = await apiAs(info, 'Hospital1', id);
+  const { admin, doctor } = await newHospital1Attending(info, id);
   const patientDid = `did:medledger:patient:revoke-${randomBytes(4).toString('hex')}`;
   assert.equal((await doctor.post('/v1/patients', newPatientRegistration(patientDid).body)).status, 201);
   return { id, doctor, patientDid, admin };

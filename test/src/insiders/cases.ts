@@ -13,7 +13,7 @@ import {
   signPatientPayload,
 } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
-import { apiAs } from '../support/api';
+import { apiAs, newHospital1Attending } from '../support/api';
 import { chaincodeCode } from '../support/authz-matrix';
 import { killProcess, orgProcesses, restartProcess, waitUntil } from '../support/faults';
 import {
@@ -80,14 +80,7 @@ async function anchoredRecord(info: NetworkInfo): Promise<{
 }> {
   const run = randomBytes(4).toString('hex');
   const doctorId = `ins-rec-${run}`;
-  const admin = await apiAs(info, 'Hospital1', 'hospital1-admin');
-  const onboarded = await admin.post('/v1/staff', {
-    enrollmentId: doctorId,
-    role: 'attending',
-    department: 'cardiology',
-  });
-  assert.equal(onboarded.status, 201, JSON.stringify(onboarded.body));
-  const doctor = await apiAs(info, 'Hospital1', doctorId);
+  const { doctor } = await newHospital1Attending(info, doctorId);
   const patientDid = `did:medledger:patient:ins-${run}`;
   const { key: keys, body } = newPatientRegistration(patientDid);
   const reg = await doctor.post('/v1/patients', body);

@@ -172,3 +172,21 @@ export async function until(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * A new cardiology attending of Hospital1, onboarded by the hospital's admin: clients signed in as
+ * the admin and as them.
+ */
+export async function newHospital1Attending(
+  info: NetworkInfo,
+  enrollmentId: string,
+): Promise<{ admin: ApiClient; doctor: ApiClient }> {
+  const admin = await apiAs(info, 'Hospital1', 'hospital1-admin');
+  const onboarded = await admin.post('/v1/staff', {
+    enrollmentId,
+    role: 'attending',
+    department: 'cardiology',
+  });
+  assert.equal(onboarded.status, 201, JSON.stringify(onboarded.body));
+  return { admin, doctor: await apiAs(info, 'Hospital1', enrollmentId) };
+}
