@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
 import { bootstrapConsortium, rotateContentKey } from './consortium';
+import { governOrgsByConsortium } from './channel-config';
 import { ensureKeyring } from './keyrings';
 import { revokeIdentity } from './revocation';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
@@ -238,8 +239,9 @@ if (require.main === module) {
       },
       deploy: async () => {
         const ctx = await networkContext();
-        joinOrderers(ctx.install, ctx.topology, ctx.paths);
-        joinPeers(ctx.install, ctx.topology, ctx.paths);
+        await joinOrderers(ctx.install, ctx.topology, ctx.paths);
+        await joinPeers(ctx.install, ctx.topology, ctx.paths);
+        await governOrgsByConsortium(ctx.install, ctx.topology, ctx.paths);
         const packages = ctx.topology.peerOrgs.map((org) => packageChaincode(ctx.topology, ctx.paths, org));
         console.log(
           `[medledger] chaincode ${deployChaincode(ctx.install, ctx.topology, ctx.paths, packages)}`,

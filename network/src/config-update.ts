@@ -42,6 +42,43 @@ export function applicationOrgs(config: ChannelConfigJson): { name: string; mspI
 }
 
 /**
+ * The channel policy that governs every member org's identity (its MSP: CAs, CRLs, admins) and
+ * policies: a majority of the member orgs' admins. Why: `channel-config.ts`.
+ */
+export const CONSORTIUM_ADMINS = '/Channel/Application/Admins';
+
+/**
+ * Whether an element of an application org's group is the consortium's to change: everything but the
+ * org's anchor peers. `group` is the org's group itself, whose mod_policy decides which values and
+ * policies it holds (an org that could remove a policy could add it back under its own control).
+ */
+export function governedByConsortium(element: 'group' | 'policy' | 'value', name: string): boolean {
+  return element !== 'value' || name !== 'AnchorPeers';
+}
+
+/**
+ * An org group as `configtxgen -printOrg` prints it (every mod_policy the org's own `Admins`), with
+ * what the consortium governs under {@link CONSORTIUM_ADMINS}: how an admitted org enters the channel.
+ */
+export function consortiumGovernedOrg(group: ConfigGroupJson): ConfigGroupJson {
+  const under = <T>(entries: Readonly<Record<string, T>> | undefined, kind: 'policy' | 'value') =>
+    Object.fromEntries(
+      Object.entries(entries ?? {}).map(([name, element]) => [
+        name,
+        governedByConsortium(kind, name)
+          ? { ...(element as object), mod_policy: CONSORTIUM_ADMINS }
+          : element,
+      ]),
+    );
+  return {
+    ...group,
+    mod_policy: CONSORTIUM_ADMINS,
+    values: under(group.values, 'value'),
+    policies: under(group.policies, 'policy'),
+  };
+}
+
+/**
  * The config with one more application org: `orgGroup` is what `configtxgen -printOrg` prints for it
  * (MSP, policies, anchor peers). Nothing else changes, so `configtxlator compute_update` yields an
  * update that touches the Application group only, whose `Admins` policy (a majority of the member

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { FabricInstall, FabricTool } from './binaries';
 import type { StatePaths } from './paths';
@@ -26,6 +26,39 @@ export function runToolStdout(
   return runToolOutputs(install, tool, args, env).stdout;
 }
 
+/**
+ * {@link runTool} without blocking the event loop, so independent steps (one per orderer or peer)
+ * run side by side: each waits on its own node, not on the CPU.
+ */
+export function runToolAsync(
+  install: FabricInstall,
+  tool: FabricTool,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(install.bin(tool), [...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(`${stdout}${stderr}`);
+      else reject(toolFailure(tool, args, code, `${stdout}${stderr}`));
+    });
+  });
+}
+
+/** The error of a tool that failed: its command and the last lines it printed. */
+function toolFailure(tool: FabricTool, args: readonly string[], code: number | null, output: string): Error {
+  const tail = output.trim().split('\n').slice(-15).join('\n');
+  return new Error(`${tool} ${args.slice(0, 3).join(' ')} failed (exit ${code ?? 'signal'}):\n${tail}`);
+}
+
 function runToolOutputs(
   install: FabricInstall,
   tool: FabricTool,
@@ -39,12 +72,7 @@ function runToolOutputs(
     cwd,
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (result.status !== 0) {
-    const output = `${result.stdout}${result.stderr}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(
-      `${tool} ${args.slice(0, 3).join(' ')} failed (exit ${result.status ?? 'signal'}):\n${output}`,
-    );
-  }
+  if (result.status !== 0) throw toolFailure(tool, args, result.status, `${result.stdout}${result.stderr}`);
   return { stdout: result.stdout, stderr: result.stderr };
 }
 

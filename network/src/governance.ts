@@ -12,6 +12,7 @@ import { bootstrapConsortium } from './consortium';
 import {
   admissionSigners,
   applicationOrgs,
+  consortiumGovernedOrg,
   configUpdateEnvelope,
   redefinitionStep,
   upgradeStep,
@@ -20,8 +21,10 @@ import {
   type ConfigGroupJson,
   type DefinitionStep,
 } from './config-update';
+import { fetchConfigBlock, signAndSubmitFile } from './channel-config';
 import { configtxlator } from './configtxlator';
-import { ordererFlags, peerAdminEnv, runTool, runToolStdout } from './fabric-cli';
+import { runTool, runToolStdout } from './fabric-cli';
+import { setUpIsolatedHosts } from './hosts';
 import { caProcess } from './identities';
 import {
   approveForOrg,
@@ -85,12 +88,6 @@ function orgNamed(topology: Topology, nameOrMsp: string): PeerOrg {
   return org;
 }
 
-function firstPeerOf(org: PeerOrg) {
-  const peer = org.peerNodes[0];
-  if (peer === undefined) throw new Error(`${org.name} runs no peer`);
-  return peer;
-}
-
 /** Decodes a protobuf file into JSON with configtxlator. */
 function decode(install: FabricInstall, type: string, file: string): unknown {
   // configtxlator opens /dev/stdout by default, which a socket (what Node gives a child) refuses.
@@ -125,14 +122,8 @@ function encode(install: FabricInstall, type: string, value: unknown, file: stri
 /** The channel's current config, fetched from the ordering service as `asOrg`'s admin. */
 export function fetchChannelConfig(ctx: NetworkContext, asOrg: PeerOrg, dir: string): ChannelConfigJson {
   const { install, topology, paths } = ctx;
-  const peer = firstPeerOf(asOrg);
   const block = join(dir, 'config-block.pb');
-  runTool(
-    install,
-    'peer',
-    ['channel', 'fetch', 'config', block, '-c', topology.channel, ...ordererFlags(topology, paths, peer)],
-    peerAdminEnv(paths, peer),
-  );
+  fetchConfigBlock(install, topology, paths, asOrg, block);
   const decoded = decode(install, 'common.Block', block) as {
     data: { data: { payload: { data: { config: ChannelConfigJson } } }[] };
   };
@@ -165,7 +156,12 @@ export function buildOrgAdmission(
   const original = join(dir, 'config.pb');
   const modified = join(dir, 'modified.pb');
   encode(install, 'common.Config', config, original);
-  encode(install, 'common.Config', withApplicationOrg(config, org.name, orgGroup), modified);
+  encode(
+    install,
+    'common.Config',
+    withApplicationOrg(config, org.name, consortiumGovernedOrg(orgGroup)),
+    modified,
+  );
   const update = join(dir, 'update.pb');
   runTool(configtxlator(install), 'configtxlator', [
     'compute_update',
@@ -189,33 +185,12 @@ export function buildOrgAdmission(
 }
 
 /**
- * Each of `signers` signs the update in `envelope` with its own admin identity (`peer channel
- * signconfigtx`), and the last one submits it to the ordering service (`peer channel update`, which
- * adds that admin's signature). The orderers check the signatures against the channel's policies: an
- * update that adds an org needs the Application group's `Admins`, a majority of the member orgs'
- * admins, and fails otherwise.
+ * Each of `signers` signs the update in `envelope` with its own admin identity, and the last one
+ * submits it: an update that adds an org needs the Application group's `Admins`, a majority of the
+ * member orgs' admins, and fails otherwise.
  */
 export function signAndSubmit(ctx: NetworkContext, envelope: string, signers: readonly PeerOrg[]): void {
-  const { install, topology, paths } = ctx;
-  const submitter = signers.at(-1);
-  if (submitter === undefined) throw new Error('a configuration update needs at least one signer');
-  for (const org of signers.slice(0, -1)) {
-    runTool(
-      install,
-      'peer',
-      ['channel', 'signconfigtx', '-f', envelope],
-      peerAdminEnv(paths, firstPeerOf(org)),
-    );
-    log(`${org.mspId} admin signed the update`);
-  }
-  const peer = firstPeerOf(submitter);
-  runTool(
-    install,
-    'peer',
-    ['channel', 'update', '-f', envelope, '-c', topology.channel, ...ordererFlags(topology, paths, peer)],
-    peerAdminEnv(paths, peer),
-  );
-  log(`${submitter.mspId} admin signed and submitted the update`);
+  signAndSubmitFile(ctx.install, ctx.topology, ctx.paths, envelope, signers, log);
 }
 
 /**
@@ -260,10 +235,8 @@ export interface AdmissionRequest {
  * recorded in the state (`governance.json`), so `npm stop` / `npm start` keep it.
  */
 export async function admitOrg(ctx: NetworkContext, request: AdmissionRequest): Promise<NetworkInfo> {
-  if (ctx.topology.options.hosts !== 'loopback') {
-    throw new Error(
-      `admitting an org runs on loopback hosts only (this network runs ${ctx.topology.options.hosts} hosts)`,
-    );
+  if (ctx.topology.options.hosts === 'containers') {
+    throw new Error('a container deployment admits an org with docker compose, not the native CLI');
   }
   const record = recordedGovernance(ctx.paths);
   const already = record.admittedOrgs.find((o) => o.name === request.name);
@@ -286,6 +259,13 @@ export async function admitOrg(ctx: NetworkContext, request: AdmissionRequest): 
     proposeOrgAdmission(next, org, signers);
   });
   recordGovernance(ctx.paths, nextRecord);
+  if (next.topology.options.hosts === 'isolated') {
+    // Its own namespace and address; every org's hosts file (rewritten in place, so the processes
+    // running there see it) learns its names.
+    await step(`${org.name}: a network namespace of its own, its names in every hosts file`, () => {
+      setUpIsolatedHosts(next.topology);
+    });
+  }
   await startAdmittedOrg(next, org);
   const committed = committedDefinition(next.install, next.topology, next.paths);
   if (committed === undefined) throw new Error('no chaincode definition is committed: run `npm start` first');
@@ -340,14 +320,11 @@ async function startAdmittedOrg(ctx: NetworkContext, org: PeerOrg): Promise<void
     // The peer's first deliver request may reach an orderer before the update's block is cut.
     await waitFor(
       `${org.name}'s peers to join ${topology.channel}`,
-      () => {
-        try {
-          joinPeers(install, topology, paths);
-          return Promise.resolve(true);
-        } catch {
-          return Promise.resolve(false);
-        }
-      },
+      () =>
+        joinPeers(install, topology, paths).then(
+          () => true,
+          () => false,
+        ),
       60_000,
     );
     installPackage(install, paths, pkg);

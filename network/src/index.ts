@@ -14,3 +14,4 @@ export * from './config-update';
 export * from './configtxlator';
 export * from './governance';
 export * from './revocation';
+export * from './channel-config';

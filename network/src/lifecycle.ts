@@ -4,39 +4,55 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { chaincodeCollections } from '@medledger/domain';
 import type { FabricInstall } from './binaries';
-import { osnadminFlags, ordererFlags, peerAdminEnv, runTool } from './fabric-cli';
+import { osnadminFlags, ordererFlags, peerAdminEnv, runTool, runToolAsync } from './fabric-cli';
 import type { StatePaths } from './paths';
 import { renderConnectionJson } from './render';
 import type { PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers } from './topology';
 
-/** Joins every orderer to the channel through the channel participation API (no system channel). */
-export function joinOrderers(install: FabricInstall, topology: Topology, paths: StatePaths): void {
-  for (const node of topology.ordererOrg.nodes) {
-    const flags = osnadminFlags(topology, paths, node);
-    const list = runTool(install, 'osnadmin', ['channel', 'list', ...flags]);
-    if (list.includes(`"name": "${topology.channel}"`) || list.includes(`"name":"${topology.channel}"`))
-      continue;
-    runTool(install, 'osnadmin', [
-      'channel',
-      'join',
-      '--channelID',
-      topology.channel,
-      '--config-block',
-      paths.genesisBlock,
-      ...flags,
-    ]);
-  }
+/**
+ * Joins every orderer to the channel through the channel participation API (no system channel), all
+ * at once: each join returns when that orderer has started the channel, which on BFT with
+ * `SyncOnStart` means a sync of several seconds per orderer, so one after another they added up.
+ */
+export async function joinOrderers(
+  install: FabricInstall,
+  topology: Topology,
+  paths: StatePaths,
+): Promise<void> {
+  await Promise.all(
+    topology.ordererOrg.nodes.map(async (node) => {
+      const flags = osnadminFlags(topology, paths, node);
+      const list = await runToolAsync(install, 'osnadmin', ['channel', 'list', ...flags]);
+      if (list.includes(`"name": "${topology.channel}"`) || list.includes(`"name":"${topology.channel}"`))
+        return;
+      await runToolAsync(install, 'osnadmin', [
+        'channel',
+        'join',
+        '--channelID',
+        topology.channel,
+        '--config-block',
+        paths.genesisBlock,
+        ...flags,
+      ]);
+    }),
+  );
 }
 
-/** Joins every peer to the channel from the genesis block; anchor peers come with it. */
-export function joinPeers(install: FabricInstall, topology: Topology, paths: StatePaths): void {
-  for (const peer of allPeers(topology)) {
-    const env = peerAdminEnv(paths, peer);
-    const list = runTool(install, 'peer', ['channel', 'list'], env);
-    if (list.split('\n').some((line) => line.trim() === topology.channel)) continue;
-    runTool(install, 'peer', ['channel', 'join', '-b', paths.genesisBlock], env);
-  }
+/** Joins every peer to the channel from the genesis block (anchor peers come with it), all at once. */
+export async function joinPeers(
+  install: FabricInstall,
+  topology: Topology,
+  paths: StatePaths,
+): Promise<void> {
+  await Promise.all(
+    allPeers(topology).map(async (peer) => {
+      const env = peerAdminEnv(paths, peer);
+      const list = await runToolAsync(install, 'peer', ['channel', 'list'], env);
+      if (list.split('\n').some((line) => line.trim() === topology.channel)) return;
+      await runToolAsync(install, 'peer', ['channel', 'join', '-b', paths.genesisBlock], env);
+    }),
+  );
 }
 
 /** A chaincode package for one org's chaincode server, and its package id. */

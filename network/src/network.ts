@@ -4,6 +4,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
 import { bootstrapConsortium } from './consortium';
+import { governOrgsByConsortium } from './channel-config';
 import { runTool } from './fabric-cli';
 import { gatewayProcess, importDemoUsers, registerDemoPeople, renderGatewayConfig } from './gateways';
 import {
@@ -517,9 +518,7 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
   await step('orderers', () =>
     Promise.all(topology.ordererOrg.nodes.map((n) => startProcess(ordererProcess(ctx, n)))),
   );
-  await step(`orderers joined to ${topology.channel}`, () => {
-    joinOrderers(install, topology, paths);
-  });
+  await step(`orderers joined to ${topology.channel}`, () => joinOrderers(install, topology, paths));
   await step('certificate authorities', () =>
     Promise.all(topology.peerOrgs.map((org) => startProcess(caProcess(install, paths, org)))),
   );
@@ -535,10 +534,12 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     Promise.all(packages.map((pkg) => startProcess(chaincodeServerProcess(ctx, pkg)))),
   );
   await step('peers', () => Promise.all(allPeers(topology).map((p) => startProcess(peerProcess(ctx, p)))));
-  await step(`peers joined to ${topology.channel}`, () => {
-    joinPeers(install, topology, paths);
-  });
+  await step(`peers joined to ${topology.channel}`, () => joinPeers(install, topology, paths));
   await step('peers know each other (gossip membership)', () => waitForGossip(ctx));
+  await step("every org's MSP and policies changeable by a majority of the orgs' admins only", async () => {
+    const signed = await governOrgsByConsortium(install, topology, paths);
+    if (signed.length > 0) console.log(`[medledger] signed by ${signed.join(', ')}`);
+  });
   await step('chaincode installed, approved and committed (with the private data collections)', () =>
     deployChaincode(install, topology, paths, packages),
   );

@@ -327,7 +327,7 @@ describe('config rendering for BFT ordering', () => {
       RequestAutoRemoveTimeout: tuned.requestAutoRemoveTimeout,
       ViewChangeResendInterval: tuned.viewChangeResendInterval,
       ViewChangeTimeout: tuned.viewChangeTimeout,
-      LeaderHeartbeatTimeout: '3s',
+      LeaderHeartbeatTimeout: '5s',
       LeaderHeartbeatCount: 10,
       CollectTimeout: tuned.collectTimeout,
       IncomingMessageBufferSize: tuned.incomingMessageBufferSize,

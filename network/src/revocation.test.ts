@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { common, msp } from '@hyperledger/fabric-protos';
 import { majorityOf } from './config-update';
-import { configUpdateEnvelopeBytes, crlConfigUpdate, revocationSigners } from './revocation';
+import { configUpdateEnvelopeBytes } from './channel-config';
+import { crlConfigUpdate, revocationSigners } from './revocation';
 
 /** A channel config with an Application group of two orgs, each with an MSP value at version 3. */
 function channelConfig(crls: Uint8Array[] = []): common.Config {

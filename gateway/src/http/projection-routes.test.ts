@@ -256,6 +256,46 @@ describe('projection routes on a regulator gateway: reports, alerts and export',
   });
 });
 
+describe('projection routes on a regulator gateway: open incidents (issue 16 item 3)', () => {
+  onRegulatorGateway();
+
+  it('when an incident is open, then the compliance report (JSON and CSV) and the alerts carry it, read from the ledger as the caller', async () => {
+    const incidentId = randomBytes(32).toString('hex');
+    const handler = defaultHandlers()['incident:ListIncidents'];
+    assert.ok(handler);
+    gw.fake.handlers['incident:ListIncidents'] = (input, options) => {
+      const listed = handler(input, options) as { items: Record<string, unknown>[] };
+      // Only open incidents are asked for: a closed one answered here would show it was not.
+      return input['status'] === 'open'
+        ? { items: listed.items.map((i) => ({ ...i, incidentId })) }
+        : { items: [] };
+    };
+    gw.fake.calls.length = 0;
+    const report = await get(gw, `/v1/reports/compliance?from=${ago(200)}`, auditor);
+    assert.equal(report.status, 200, report.text);
+    const csv = await get(gw, `/v1/reports/compliance?from=${ago(200)}`, auditor, 'text/csv');
+    const alerts = await get(gw, '/v1/alerts', auditor);
+    assert.equal(alerts.status, 200, alerts.text);
+    for (const body of [report.body, alerts.body]) {
+      const open = body['openIncidents'] as { incidentId: string; status: string }[];
+      assert.deepEqual(
+        open.map((i) => [i.incidentId, i.status]),
+        [[incidentId, 'open']],
+      );
+    }
+    assert.match(csv.text, new RegExp(`open incidents[\\s\\S]*${incidentId},data_leak,high,Hospital1MSP`));
+    const asked = gw.fake.callsOf('incident:ListIncidents');
+    assert.deepEqual(
+      asked.map((c) => [c.kind, c.caller, c.input['status']]),
+      [
+        ['evaluate', 'aud1', 'open'],
+        ['evaluate', 'aud1', 'open'],
+        ['evaluate', 'aud1', 'open'],
+      ],
+    );
+  });
+});
+
 describe('projection routes on a hospital gateway: the audit query', () => {
   onHospitalGateway();
 
