@@ -8,6 +8,7 @@ import { IdentityContract } from './identity-contract';
 import { ListingContract } from './listing-contract';
 import { RecordContract } from './record-contract';
 import { StudyContract } from './study-contract';
+import { StudyRoundsContract } from './study-rounds-contract';
 import { StudyWorkContract } from './study-work-contract';
 
 export { AccessContract } from './access-contract';
@@ -20,6 +21,7 @@ export { IdentityContract } from './identity-contract';
 export { ListingContract } from './listing-contract';
 export { RecordContract } from './record-contract';
 export { StudyContract } from './study-contract';
+export { StudyRoundsContract } from './study-rounds-contract';
 export { StudyWorkContract } from './study-work-contract';
 
 /** The contracts the chaincode server exposes; nothing else is callable. */
@@ -33,6 +35,7 @@ export const contracts = [
   ListingContract,
   StudyContract,
   StudyWorkContract,
+  StudyRoundsContract,
   AuditContract,
   BenchContract,
 ];

@@ -78,3 +78,17 @@ export function partyOf(actor: Actor, studyOrg: string): StudyParty {
   if (isRegulatorAuditor(actor)) return { kind: 'regulator' };
   return fail(ErrorCode.FORBIDDEN, actor.did);
 }
+
+/**
+ * Requires the caller to be an active member of a party of the study: its org (the lead's), one of
+ * its sites (the ethics committee included) or the regulator. `[FORBIDDEN]` for any other org.
+ */
+export async function requireStudyParty(
+  ledger: Ledger,
+  actor: Actor,
+  studyOrg: string,
+  sites: readonly string[],
+): Promise<void> {
+  const regulator = (await ledger.consortium()).regulator;
+  if (![studyOrg, regulator, ...sites].includes(actor.mspId)) fail(ErrorCode.FORBIDDEN, actor.did);
+}

@@ -94,6 +94,14 @@ import {
   studyCreditOutput,
   studyTaskSchema,
 } from './research/study-work';
+import {
+  aggregateRoundInput,
+  getStudyRoundInput,
+  modelUpdateSchema,
+  roundAggregateSchema,
+  studyRoundOutput,
+  submitModelUpdateInput,
+} from './research/study-rounds';
 
 /**
  * Who endorses a submitted transaction, or which peers answer an evaluated one. The transient map
@@ -529,6 +537,30 @@ export const transactions = {
     endorsement: 'own-org',
     input: getContributionPointsInput,
     output: contributionPointsOutput,
+  },
+
+  SubmitModelUpdate: {
+    contract: 'studyrounds',
+    kind: 'submit',
+    // The update's receipt lives in the submitting site's sealed collection (site + regulator).
+    endorsement: 'caller+regulator',
+    input: submitModelUpdateInput,
+    output: modelUpdateSchema,
+  },
+  AggregateRound: {
+    contract: 'studyrounds',
+    kind: 'submit',
+    // The aggregate's receipt lives in the study org's sealed collection (org + regulator).
+    endorsement: 'grantee+regulator',
+    input: aggregateRoundInput,
+    output: roundAggregateSchema,
+  },
+  GetStudyRound: {
+    contract: 'studyrounds',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: getStudyRoundInput,
+    output: studyRoundOutput,
   },
 
   QueryAudit: {

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 
 import { toFhirBundle } from '../projection/read/fhir/audit-event';
+import { studyRoundExamples } from './examples-research';
 import type { AuditEventView } from '../projection/read/views';
 
 /** Who sends an example: the token it carries (none for the operations endpoints). */
@@ -34,7 +35,8 @@ export interface OperationExample {
   /** What it does, in one line. */
   readonly summary: string;
   readonly caller: ExampleCaller;
-  readonly params?: Readonly<Record<string, string>>;
+  /** Path parameters, numbers where the parameter is one. */
+  readonly params?: Readonly<Record<string, string | number>>;
   /** Query parameters, numbers where the parameter is one. */
   readonly query?: Readonly<Record<string, string | number>>;
   readonly headers?: Readonly<Record<string, string>>;
@@ -1087,6 +1089,7 @@ export const OPERATION_EXAMPLES: Readonly<Record<string, OperationExample>> = {
   ...patientExamples,
   ...researcherExamples,
   ...studyWorkExamples,
+  ...studyRoundExamples,
   ...regulatorExamples,
   ...operationsExamples,
 };

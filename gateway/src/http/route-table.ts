@@ -9,6 +9,7 @@ import { operationsRoutes } from './routes/operations';
 import { patientRoutes } from './routes/patient';
 import { regulatorRoutes } from './routes/regulator';
 import { researcherRoutes } from './routes/researcher';
+import { studyRoundRoutes } from './routes/study-rounds';
 import { studyWorkRoutes } from './routes/study-work';
 import type { RouteDef } from './routes/route';
 
@@ -23,6 +24,7 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...patientRoutes(limits),
     ...researcherRoutes(limits),
     ...studyWorkRoutes(),
+    ...studyRoundRoutes(),
     ...operationsRoutes(),
     ...regulatorRoutes(limits),
   ];

@@ -8,6 +8,7 @@ import { generatePatientKey, jwkThumbprint, patientKeyOf, type P256PublicJwk } f
 
 import { mapLedgerError } from '../fabric/error-mapping';
 import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from '../fabric/ledger-port';
+import { studyRoundHandlers } from './fake-study-rounds';
 
 export type FakeHandler = (input: Record<string, unknown>, options: LedgerCallOptions) => unknown;
 
@@ -533,6 +534,7 @@ function studyWorkHandlers(): Record<string, FakeHandler> {
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
     ...studyWorkHandlers(),
+    ...studyRoundHandlers(),
     ...listingHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),

@@ -163,6 +163,10 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   not active: refused for everyone); the credit table is for the study's org, its sites and the
  *   regulator (every column's org here); contribution points are the patient's own, with a proof of
  *   their key (directly: a gateway's service identity, an org admin, or a regulator's auditor).
+ * - Federated rounds (docs/research.md): an update comes from an approving site's admin and an
+ *   aggregate from the lead, both only while the study is active (the fixture study is not: refused
+ *   for everyone); a round is read by the study's org, its sites and the regulator; a proof exists only
+ *   once the round closed (round 1 of the fixture study is open: 404 for every reader).
  * - Audit views, compliance report and alerts: regulator auditors and hospital admins (their own
  *   hospital); one audit event: the regulator's auditor and admin, its actor, the custodian's admin.
  *   The event lives in the custodian's sealed collection (docs/privacy-model.md): another org's peer
@@ -213,6 +217,11 @@ const HTTP_TABLE = [
   'POST /v1/studies/{id}/tasks         | 403   403   403   403   403   403   403   403   A   403   403   403   403   401',
   'POST /v1/studies/{id}/contributions | 403   403   403   403   403   403   403   403   403   403   403   403   403   401',
   'GET /v1/studies/{id}/credit         | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
+  'POST /v1/studies/{id}/rounds/{round}/updates | 403   403   403   403   403   403   403   403   403   403   403   403   403   401',
+  'POST /v1/studies/{id}/rounds/{round}/aggregate | 403   403   403   403   403   403   403   403   403   403   403   403   403   401',
+  'GET /v1/studies/{id}/rounds/{round} | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
+  'GET /v1/studies/{id}/rounds/{round}/proofs/{site} | 404   404   404   404   404   404   404   404   404   404   404   404   403   401',
+  'POST /v1/studies/{id}/rounds/{round}/verify | 404   404   404   404   404   404   404   404   404   404   404   404   403   401',
   'GET /v1/patients/{did}/points       | 403   403   403   403   403   403   403   403   403   403   403   403   A   401',
   'POST /v1/ops/ping                   | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
   'GET /v1/audit                       | A   403   403   403   403   A   403   403   403   403   A   403   403   401',
@@ -298,6 +307,9 @@ const DIRECT_TABLE = [
   'AssignStudyTask        | F   F   F   F   F   F   F   F   A   F   F   F   NR',
   'RecordContribution     | F   F   F   F   F   F   F   F   F   F   F   F   NR',
   'GetStudyCredit         | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'SubmitModelUpdate      | F   F   F   F   F   F   F   F   F   F   F   F   NR',
+  'AggregateRound         | F   F   F   F   F   F   F   F   F   F   F   F   NR',
+  'GetStudyRound          | A   A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetContributionPoints  | A   F   F   F   F   A   F   A   F   A   A   F   NR',
   'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   F   NR',
   'GetAuditEvent          | A   A   F   F   F   NF   NF   NF   NF   A   A   F   NR',
@@ -364,6 +376,7 @@ const STUDY_ORG_TRANSACTIONS: ReadonlySet<string> = new Set([
   'ProposeStudy',
   'ChangeStudy',
   'AssignStudyTask',
+  'AggregateRound',
 ]);
 
 /** A task for Hospital1 in a study, due in an hour (within every fixture study's period). */
@@ -990,6 +1003,45 @@ describe('authorization matrix', () => {
       'GET /v1/studies/{id}/credit': {
         request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/credit` }),
       },
+      // Federated rounds of the governed study, which is not active: no update and no aggregate is
+      // taken, whoever sends it; its parties read round 1 (open, no aggregate), which has no proof yet.
+      'POST /v1/studies/{id}/rounds/{round}/updates': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/rounds/1/updates`,
+          body: { updateHash: randomBytes(32).toString('hex'), sampleCount: 10 },
+        }),
+      },
+      'POST /v1/studies/{id}/rounds/{round}/aggregate': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/rounds/1/aggregate`,
+          body: {
+            aggregateHash: randomBytes(32).toString('hex'),
+            sites: ['Hospital1MSP'],
+            merkleRoot: randomBytes(32).toString('hex'),
+          },
+        }),
+      },
+      'GET /v1/studies/{id}/rounds/{round}': {
+        request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/rounds/1` }),
+      },
+      'GET /v1/studies/{id}/rounds/{round}/proofs/{site}': {
+        request: () => ({
+          method: 'GET',
+          path: `/v1/studies/${fx.governedStudyId}/rounds/1/proofs/Hospital1MSP`,
+        }),
+      },
+      'POST /v1/studies/{id}/rounds/{round}/verify': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/rounds/1/verify`,
+          body: {
+            leaf: { site: 'Hospital1MSP', updateHash: randomBytes(32).toString('hex'), sampleCount: 10 },
+            proof: { leafIndex: 0, path: [] },
+          },
+        }),
+      },
       'GET /v1/patients/{did}/points': {
         request: () => ({
           method: 'GET',
@@ -1283,6 +1335,29 @@ describe('authorization matrix', () => {
         }),
       },
       GetStudyCredit: { input: () => ({ arg: { studyId: governedStudy } }) },
+      // The governed study is not active: no update and no aggregate, whoever sends it.
+      SubmitModelUpdate: {
+        input: () => ({
+          arg: {
+            studyId: governedStudy,
+            round: 1,
+            updateHash: randomBytes(32).toString('hex'),
+            sampleCount: 10,
+          },
+        }),
+      },
+      AggregateRound: {
+        input: () => ({
+          arg: {
+            studyId: governedStudy,
+            round: 1,
+            aggregateHash: randomBytes(32).toString('hex'),
+            sites: ['Hospital1MSP'],
+            merkleRoot: randomBytes(32).toString('hex'),
+          },
+        }),
+      },
+      GetStudyRound: { input: () => ({ arg: { studyId: governedStudy, round: 1 } }) },
       GetContributionPoints: { input: () => ({ arg: { patientDid: patient.did } }) },
       QueryAudit: { input: () => ({ arg: { by: 'patient', id: patient.did } }) },
       GetAuditEvent: { input: () => ({ arg: { eventId: fx.auditEventId } }) },

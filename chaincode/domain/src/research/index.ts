@@ -3,3 +3,4 @@ export * from './credit';
 export * from './merkle';
 export * from './contribution-points';
 export * from './study-work';
+export * from './study-rounds';

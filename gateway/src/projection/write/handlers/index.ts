@@ -37,6 +37,8 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   StudyDecided: null,
   StudyTaskAssigned: null,
   ContributionRecorded: null,
+  ModelUpdateSubmitted: null,
+  RoundAggregated: null,
   StudyChanged: null,
   ConsortiumInitialized: null,
   CollectionKeyInstalled: null,
