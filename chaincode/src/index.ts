@@ -8,6 +8,8 @@ import { IdentityContract } from './identity-contract';
 import { ListingContract } from './listing-contract';
 import { RecordContract } from './record-contract';
 import { StudyContract } from './study-contract';
+import { CredentialContract } from './credential-contract';
+import { StudyResultsContract } from './study-results-contract';
 import { StudyRoundsContract } from './study-rounds-contract';
 import { StudyWorkContract } from './study-work-contract';
 
@@ -21,6 +23,8 @@ export { IdentityContract } from './identity-contract';
 export { ListingContract } from './listing-contract';
 export { RecordContract } from './record-contract';
 export { StudyContract } from './study-contract';
+export { CredentialContract } from './credential-contract';
+export { StudyResultsContract } from './study-results-contract';
 export { StudyRoundsContract } from './study-rounds-contract';
 export { StudyWorkContract } from './study-work-contract';
 
@@ -36,6 +40,8 @@ export const contracts = [
   StudyContract,
   StudyWorkContract,
   StudyRoundsContract,
+  StudyResultsContract,
+  CredentialContract,
   AuditContract,
   BenchContract,
 ];

@@ -133,7 +133,7 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('AnchorRecord'), 'record:AnchorRecord');
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
     assert.equal(qualifiedName('ListPatientRecords'), 'listing:ListPatientRecords');
-    assert.equal(Object.keys(transactions).length, 50);
+    assert.equal(Object.keys(transactions).length, 54);
   });
 });
 

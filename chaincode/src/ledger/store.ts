@@ -18,6 +18,10 @@ import {
   roundAggregateSchema,
   type ModelUpdate,
   type RoundAggregate,
+  studyResultSchema,
+  credentialAnchorSchema,
+  type StudyResult,
+  type CredentialAnchor,
   type Contribution,
   type ContributionAward,
   type StudyTask,
@@ -924,6 +928,53 @@ export class Ledger {
   /** Every aggregate of a study, in round order (bounded), each checked against its receipt. */
   studyAggregates(studyId: string): Promise<RoundAggregate[]> {
     return this.#scanBound(KeyFamily.studyRound, [studyId], roundAggregateSchema, (a) => a.org);
+  }
+
+  // Study results and credentials
+
+  /** A result of a study, checked against its receipt in the study org's collection. */
+  getStudyResult(studyId: string, resultId: string): Promise<StudyResult | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.studyResult, [studyId, resultId]),
+      studyResultSchema,
+      (r) => r.org,
+    );
+  }
+
+  /**
+   * Writes a result once, bound by a receipt in the study org's sealed collection; afterwards only
+   * that org with the regulator could change it. `[ALREADY_EXISTS]` for a result id the study has.
+   */
+  async putStudyResult(result: StudyResult): Promise<void> {
+    const key = this.#key(KeyFamily.studyResult, [result.studyId, result.resultId]);
+    if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, result.resultId);
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(key, result, result.org, allOf([result.org, regulator]));
+  }
+
+  /** Every result of a study (bounded), each checked against its receipt. */
+  studyResults(studyId: string): Promise<StudyResult[]> {
+    return this.#scanBound(KeyFamily.studyResult, [studyId], studyResultSchema, (r) => r.org);
+  }
+
+  /** A credential's anchor, checked against its receipt in the custodian's collection. */
+  getCredentialAnchor(custodian: string, sdJwtHash: string): Promise<CredentialAnchor | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.credential, [custodian, sdJwtHash]),
+      credentialAnchorSchema,
+      (c) => c.custodian,
+    );
+  }
+
+  /**
+   * Writes a credential's anchor once, bound by a receipt in the custodian's sealed collection, so no
+   * other org anchors a credential (or a key) in a custodian's name. `[ALREADY_EXISTS]` when anchored.
+   */
+  async putCredentialAnchor(credential: CredentialAnchor): Promise<void> {
+    const key = this.#key(KeyFamily.credential, [credential.custodian, credential.sdJwtHash]);
+    if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, credential.sdJwtHash);
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(key, credential, credential.custodian, allOf([credential.custodian, regulator]));
   }
 
   async #scanBound<S extends z.ZodType>(

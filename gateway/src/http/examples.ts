@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 
 import { toFhirBundle } from '../projection/read/fhir/audit-event';
-import { studyRoundExamples } from './examples-research';
+import { credentialExamples, studyResultExamples, studyRoundExamples } from './examples-research';
 import type { AuditEventView } from '../projection/read/views';
 
 /** Who sends an example: the token it carries (none for the operations endpoints). */
@@ -1090,6 +1090,8 @@ export const OPERATION_EXAMPLES: Readonly<Record<string, OperationExample>> = {
   ...researcherExamples,
   ...studyWorkExamples,
   ...studyRoundExamples,
+  ...studyResultExamples,
+  ...credentialExamples,
   ...regulatorExamples,
   ...operationsExamples,
 };

@@ -9,6 +9,8 @@ import { operationsRoutes } from './routes/operations';
 import { patientRoutes } from './routes/patient';
 import { regulatorRoutes } from './routes/regulator';
 import { researcherRoutes } from './routes/researcher';
+import { credentialRoutes } from './routes/credentials';
+import { studyResultRoutes } from './routes/study-results';
 import { studyRoundRoutes } from './routes/study-rounds';
 import { studyWorkRoutes } from './routes/study-work';
 import type { RouteDef } from './routes/route';
@@ -25,6 +27,8 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...researcherRoutes(limits),
     ...studyWorkRoutes(),
     ...studyRoundRoutes(),
+    ...studyResultRoutes(),
+    ...credentialRoutes(),
     ...operationsRoutes(),
     ...regulatorRoutes(limits),
   ];

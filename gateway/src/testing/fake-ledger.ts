@@ -8,7 +8,7 @@ import { generatePatientKey, jwkThumbprint, patientKeyOf, type P256PublicJwk } f
 
 import { mapLedgerError } from '../fabric/error-mapping';
 import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from '../fabric/ledger-port';
-import { studyRoundHandlers } from './fake-study-rounds';
+import { studyResultHandlers, studyRoundHandlers } from './fake-study-rounds';
 
 export type FakeHandler = (input: Record<string, unknown>, options: LedgerCallOptions) => unknown;
 
@@ -535,6 +535,7 @@ export function defaultHandlers(): Record<string, FakeHandler> {
   return {
     ...studyWorkHandlers(),
     ...studyRoundHandlers(),
+    ...studyResultHandlers(),
     ...listingHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),

@@ -1,10 +1,18 @@
 /**
- * The fake ledger's answers for federated rounds: a round is closed over Hospital1's and Hospital2's
+ * The fake ledger's answers for federated rounds, study results and credential anchors: a round is closed over Hospital1's and Hospital2's
  * updates, with the real Merkle root over them, so proofs built from it verify.
  */
 import { randomBytes } from 'node:crypto';
 
-import { roundRoot, sha256Hex, type ModelUpdate, type StudyRound } from '@medledger/domain';
+import {
+  generatePatientKey,
+  lineageGraph,
+  roundRoot,
+  sha256Hex,
+  type ModelUpdate,
+  type StudyResult,
+  type StudyRound,
+} from '@medledger/domain';
 
 import type { FakeHandler } from './fake-ledger';
 
@@ -78,5 +86,71 @@ export function studyRoundHandlers(): Record<string, FakeHandler> {
       };
     },
     'studyrounds:GetStudyRound': (i) => fakeClosedRound(String(i['studyId']), Number(i['round'])),
+  };
+}
+
+const textOr = (value: unknown, otherwise: string): string => (typeof value === 'string' ? value : otherwise);
+
+/** A result as AnchorResult answers it: datasets of Hospital1, rounds over Hospital1 and Hospital2. */
+export function fakeResult(input: Record<string, unknown>): StudyResult {
+  const studyId = textOr(input['studyId'], 'study-1');
+  const rounds = ((input['rounds'] as number[] | undefined) ?? [1]).map((round) => {
+    const closed = fakeClosedRound(studyId, round).aggregate;
+    return {
+      round,
+      aggregateHash: closed?.aggregateHash ?? hashOf('aggregate'),
+      merkleRoot: closed?.merkleRoot ?? hashOf('root'),
+      sites: ['Hospital1MSP', 'Hospital2MSP'],
+    };
+  });
+  const datasets = ((input['datasets'] as string[] | undefined) ?? []).map((contributionId) => ({
+    contributionId,
+    site: 'Hospital1MSP',
+    datasetHash: hashOf(`dataset ${contributionId}`),
+  }));
+  return {
+    studyId,
+    resultId: textOr(input['resultId'], 'model-1'),
+    kind: input['kind'] === 'paper' ? 'paper' : 'model',
+    contentHash: textOr(input['contentHash'], hashOf('model')),
+    org: 'ResearchMSP',
+    datasets,
+    rounds,
+    derivedFrom: (input['derivedFrom'] as string[] | undefined) ?? [],
+    sites: rounds.length > 0 ? ['Hospital1MSP', 'Hospital2MSP'] : ['Hospital1MSP'],
+    anchoredBy: 'did:medledger:research:research-researcher-1',
+    anchoredAt: TIME,
+    txId: txId(),
+  };
+}
+
+/** Study results and credential anchors. */
+export function studyResultHandlers(): Record<string, FakeHandler> {
+  return {
+    'studyresults:AnchorResult': (i) => fakeResult(i),
+    'studyresults:GetResultLineage': (i) => {
+      const result = fakeResult({ ...i, rounds: [1, 2], derivedFrom: [] });
+      return { result, ...lineageGraph(result) };
+    },
+    'credential:AnchorCredential': (i) => ({
+      custodian: 'Hospital1MSP',
+      recordId: i['recordId'],
+      version: i['version'],
+      sdJwtHash: i['sdJwtHash'],
+      issuerJwk: i['issuerJwk'],
+      anchoredBy: 'did:medledger:hospital1:hospital1-attending-1',
+      anchoredAt: TIME,
+      txId: txId(),
+    }),
+    'credential:GetCredentialAnchor': (i) => ({
+      custodian: i['custodian'],
+      recordId: 'rec-0001',
+      version: 1,
+      sdJwtHash: i['sdJwtHash'],
+      issuerJwk: generatePatientKey().publicJwk,
+      anchoredBy: 'did:medledger:hospital1:hospital1-attending-1',
+      anchoredAt: TIME,
+      txId: txId(),
+    }),
   };
 }

@@ -4,3 +4,5 @@ export * from './merkle';
 export * from './contribution-points';
 export * from './study-work';
 export * from './study-rounds';
+export * from './credentials';
+export * from './study-results';

@@ -39,6 +39,8 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   ContributionRecorded: null,
   ModelUpdateSubmitted: null,
   RoundAggregated: null,
+  ResultAnchored: null,
+  CredentialAnchored: null,
   StudyChanged: null,
   ConsortiumInitialized: null,
   CollectionKeyInstalled: null,
