@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 
+import { generatePatientKey, signPatientRegistration, type PatientKeyPair } from '@medledger/domain';
+
 import type { OutcomeKind } from './load';
 
 /** A response as the harness sees it. */
@@ -87,4 +89,20 @@ export function expectStatus(res: BenchResponse, statuses: readonly number[], wh
     throw new Error(`${what}: HTTP ${String(res.status)} ${JSON.stringify(res.body).slice(0, 300)}`);
   }
   return res;
+}
+
+/** Registers a new patient at Hospital1 through `doctor` (a clinician), with a fresh key; returns the key. */
+export async function registerPatient(doctor: BenchClient, patientDid: string): Promise<PatientKeyPair> {
+  const key = generatePatientKey();
+  const registration = signPatientRegistration(
+    patientDid,
+    key,
+    generatePatientKey().publicJwk,
+    'Hospital1MSP',
+    {
+      nowMs: Date.now(),
+    },
+  );
+  expectStatus(await doctor.post('/v1/patients', registration), [201], 'register patient');
+  return key;
 }

@@ -33,7 +33,15 @@ function fakeGateway(): Server {
       } else if (req.url === '/v1/staff') {
         reply(201, { txId, didDocument: { id: `did:medledger:hospital1:${String(body['enrollmentId'])}` } });
       } else {
-        reply(req.url === '/v1/ops/ping' || req.url?.endsWith('/access') ? 200 : 201, { txId });
+        // What the insurance scenarios read of a write's answer: the record's hash, the coverage's
+        // card, the consent's id, the batch's size.
+        reply(req.url === '/v1/ops/ping' || req.url?.endsWith('/access') ? 200 : 201, {
+          txId,
+          record: { contentHash: 'ab'.repeat(32) },
+          card: 'c0'.repeat(32),
+          consent: { consentId: txId },
+          batch: { entries: 1 },
+        });
       }
     });
   });
@@ -55,8 +63,8 @@ describe('benchmark harness smoke run', () => {
   });
 
   const fakeTarget = (stateName: string, ledger?: LedgerAuditTarget): BenchTarget => ({
-    gateways: { Hospital1: url, Regulator: url },
-    mspIds: { Hospital1: 'Hospital1MSP', Regulator: 'RegulatorMSP' },
+    gateways: { Hospital1: url, Regulator: url, Insurer: url },
+    mspIds: { Hospital1: 'Hospital1MSP', Regulator: 'RegulatorMSP', Insurer: 'InsurerMSP' },
     token: () => Promise.resolve('dev-token'),
     config: sampleBenchConfig({ gateways: [url] }),
     stateFile: join(dir, stateName),
@@ -113,6 +121,8 @@ describe('benchmark harness smoke run', () => {
         'audit-query',
         'compliance-report',
         'audit-query-1m',
+        'claim-to-settlement',
+        'claim-throughput',
       ],
     );
     for (const row of json.rows) {
@@ -124,7 +134,7 @@ describe('benchmark harness smoke run', () => {
     const md = readFileSync(files.md, 'utf8');
     assert.match(md, /\| scenario \| target \|/);
     assert.match(md, /BatchTimeout 20ms/);
-    assert.equal(md.split('\n').filter((l) => l.startsWith('| ↳ baseline')).length, 6);
+    assert.equal(md.split('\n').filter((l) => l.startsWith('| ↳ baseline')).length, 8);
   });
 
   it('when the batch loader puts events on the ledger, then the loader row reports its measured rate and the audit query runs on the ledger', async () => {

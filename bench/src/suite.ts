@@ -10,12 +10,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { generatePatientKey, signPatientRegistration } from '@medledger/domain';
-
 import { diagnosisRecord } from '@medledger/test/support/fixtures';
 
 import type { AuditLoadOutcome } from './audit-loader';
-import { BenchClient, expectStatus, outcomeOf } from './http';
+import { BenchClient, expectStatus, outcomeOf, registerPatient } from './http';
+import { insuranceRows } from './insurance';
 import { closedLoop, openLoop, type LoadResult, type Operation, type OutcomeKind } from './load';
 import {
   fromLoad as measurement,
@@ -163,7 +162,7 @@ function resource(did: string): Record<string, unknown> {
 }
 
 /** The body of `POST /v1/records` anchoring a diagnosis of `patientDid`. */
-function recordBody(recordId: string, patientDid: string): Record<string, unknown> {
+export function recordBody(recordId: string, patientDid: string): Record<string, unknown> {
   return diagnosisRecord(recordId, patientDid, resource(patientDid));
 }
 
@@ -555,6 +554,23 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
     }
   }
 
+  // 9. Insurance: claim to settlement, and claims per second (only on a consortium with an insurer).
+  const insurerUrl = target.gateways['Insurer'];
+  if (insurerUrl !== undefined) {
+    const actors = {
+      doctor: pick(writers, 0),
+      billing: await client('Hospital1', h1, ADMIN['Hospital1'] ?? ''),
+      insurer: await client('Insurer', insurerUrl, 'insurer-admin'),
+    };
+    const insurancePlan = {
+      lanes: plan.quick ? 4 : 8,
+      settlementSamples: plan.quick ? 5 : 20,
+      warmupS: plan.warmupS,
+      durationS: plan.durationS,
+    };
+    rows.push(...(await step('insurance', () => insuranceRows(actors, insurancePlan, recordBody))));
+  }
+
   const finishedAt = new Date();
   return {
     startedAt: startedAt.toISOString(),
@@ -656,18 +672,8 @@ export async function setup(
     'onboard auditor',
   );
   const doctor = await client('Hospital1', h1, writers[0] ?? '');
-  const key = generatePatientKey();
   const patientDid = `did:medledger:patient:bench${run}`;
-  const registration = signPatientRegistration(
-    patientDid,
-    key,
-    generatePatientKey().publicJwk,
-    'Hospital1MSP',
-    {
-      nowMs: Date.now(),
-    },
-  );
-  expectStatus(await doctor.post('/v1/patients', registration), [201], 'register patient');
+  await registerPatient(doctor, patientDid);
   const records = Array.from({ length: plan.records }, (_, i) => `rec-bench-${run}-${String(i)}`);
   await inBatches(records, 8, async (recordId) => {
     expectStatus(

@@ -6,16 +6,16 @@ import {
   type AccessDecision,
   type AuditEvent,
   type BreakGlassState,
-  type ConsentState,
   type RecordAnchor,
 } from '@medledger/domain';
 import {
   accessRecord,
   anchor,
   condition,
+  activeStudy,
+  grantConsent as signedConsent,
   readRecord,
   type PresentedConsent,
-  activeStudy,
 } from './testing/fixtures';
 import { studyPseudonym } from './deidentify';
 import type { FakeSigner } from './testing/fake-identity';
@@ -64,27 +64,8 @@ function access(
   return accessRecord(w.h, who, w.record, body, consents);
 }
 
-async function grantConsent(w: World, body: Record<string, unknown>): Promise<Presented> {
-  const relay = await registerStaff(w.h, 'Hospital1MSP', 'nurse', 'cardiology');
-  const jws = patientJws(w.h, w.patient, {
-    typ: 'medledger.consent.grant',
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    purpose: 'treatment',
-    periodStart: daysFromNow(w.h, -1),
-    periodEnd: daysFromNow(w.h, 30),
-    ...body,
-  });
-  const { result } = await w.h.submit<ConsentState>(
-    relay,
-    'consent:GrantConsent',
-    {},
-    {
-      transient: { consent: { jws } },
-    },
-  );
-  return { consentId: result.consentId, jws };
-}
+const grantConsent = (w: World, body: Record<string, unknown>): Promise<Presented> =>
+  signedConsent(w.h, w.patient, body);
 
 function readContent(w: World, who: FakeSigner, accessId: string, peer?: string) {
   return readRecord(w.h, who, w.record, accessId, peer);
@@ -222,7 +203,7 @@ void describe('AccessContract', () => {
     assert.notEqual(subject, `Patient/${saltKeyed}`);
   });
 
-  void it('when a researcher reads one patient at two custodians in a study, then every record carries one pseudonym; another study gets another', async () => {
+  void it('when a researcher reads one patient at two custodians in one export of a study, then every record carries one pseudonym; another study gets another', async () => {
     const w = await world(condition({ recordedDate: '2025-05-01' }));
     const researcher = await registerStaff(w.h, 'ResearchMSP', 'researcher', null);
     const second = await anchor(w.h, w.attending, w.patient, {
@@ -242,10 +223,12 @@ void describe('AccessContract', () => {
       const studyId = await activeStudy(w.h, researcher, ['Hospital1MSP', 'Hospital2MSP'], uid(name));
       const consent = await grantConsent(w, { grantee: { kind: 'study', studyId }, purpose: 'research' });
       const subjects: string[] = [];
+      let exportId: string | undefined;
       for (const record of records) {
         const d = await accessRecord(w.h, researcher, record, { purpose: 'research', studyId }, [consent]);
         assert.equal(d.outcome, 'granted');
-        const content = await readRecord(w.h, researcher, record, d.accessId);
+        exportId ??= d.accessId;
+        const content = await readRecord(w.h, researcher, record, d.accessId, undefined, exportId);
         assert.ok(!JSON.stringify(content).includes(w.patient.did), 'the DID never reaches the researcher');
         subjects.push((content.resource.subject as { reference: string }).reference);
       }

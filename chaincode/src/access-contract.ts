@@ -2,37 +2,47 @@ import {
   accessRecordInput,
   accessRecordTransient,
   canonicalJson,
-  consentGrantPayloadSchema,
-  decodeCompactJws,
+  CO_SIGN_WINDOW_SECONDS,
+  coSignBreakGlassInput,
+  emergencyProfileOf,
   ErrorCode,
+  parseStaffDid,
+  sha256Hex,
   patientKeyOf,
   readRecordContentInput,
   reviewBreakGlassInput,
-  sha256Hex,
   siteMayContribute,
   type AccessDecision,
   type AccessGrant,
   type AuditEvent,
   type BreakGlassCase,
+  type BreakGlassReason,
   type BreakGlassReview,
   type BreakGlassState,
   type ContentEnvelope,
-  type PresentedConsent,
+  type ClaimReview,
+  type DataUseReceiptBody,
+  type Purpose,
   type StoredAnchor,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
+  coSignRefusal,
   decideAccess,
   type AccessFacts,
   type ActorFacts,
+  type ClaimReviewFacts,
   type ConsentFacts,
+  type Decision,
   type StudyFacts,
 } from './access-policy';
-import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor, type Actor } from './actor';
+import { actorOf, isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor, type Actor } from './actor';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
 import { deidentify, studyPseudonym } from './deidentify';
+import { deliveredHashes, exportOrderKey, exportPseudonym } from './leak-marks';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
+import { consentFacts, presentedConsents, type ConsentTerms } from './presented-consents';
 import { anchorAt } from './record-view';
 import { loadGovernance } from './study-governance';
 import { readTransient } from './transient';
@@ -44,6 +54,7 @@ export function actorFacts(actor: Actor): ActorFacts {
     mspId: actor.mspId,
     orgKind: actor.orgKind,
     registered: actor.role !== null,
+    frozen: actor.frozenBy !== null,
     active: actor.active,
     role: actor.role,
     department: actor.department,
@@ -77,62 +88,31 @@ export async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<bool
   return erasures.some((e) => !e.staged && e.version === anchor.version);
 }
 
-export type ConsentTerms = NonNullable<AccessGrant['consentTerms']>;
-
-/** A consent's terms as the decision reads them, revoked when its public revocation exists. */
-export async function consentFacts(
-  ledger: Ledger,
-  consentId: string,
-  terms: ConsentTerms,
-): Promise<ConsentFacts> {
-  return {
-    consentId,
-    grantee: terms.grantee,
-    categories: terms.categories,
-    maxLevel: terms.maxLevel,
-    purpose: terms.purpose,
-    periodStartMs: Date.parse(terms.periodStart),
-    periodEndMs: Date.parse(terms.periodEnd),
-    revoked: (await ledger.getRevocation(consentId)) !== undefined,
-  };
+/**
+ * Counts one access grant against a use-limited consent (read and written in the deciding
+ * transaction: concurrent decisions under one consent conflict under MVCC, and one commits).
+ */
+async function countConsentUse(ledger: Ledger, consentId: string): Promise<void> {
+  const used = await ledger.getConsentUse(consentId);
+  await ledger.putConsentUse({ consentId, reads: (used?.reads ?? 0) + 1, lastTxId: ledger.txId });
 }
 
 /**
- * The consents the accessor presented that the ledger vouches for: a public consent exists whose
- * receipt is in the grantee org's collection (so the grantee and the regulator recorded it, after
- * checking the patient's signature at the time) and whose hash is this signed grant's, and the grant
- * names this record's patient. Anything else is ignored, so presenting junk only loses the consent.
+ * An insurer's claim review as the decision reads it: the coded reason, and whether the record backs a
+ * line of that claim, submitted by the record's custodian to the actor's insurer (read from the
+ * custodian's collection, never taken from the caller). Null for anyone else, or without a review.
  */
-export async function presentedConsents(
+async function claimReviewFacts(
   ledger: Ledger,
-  presented: readonly PresentedConsent[],
-  patientDid: string,
-): Promise<{ facts: ConsentFacts; terms: ConsentTerms }[]> {
-  const out: { facts: ConsentFacts; terms: ConsentTerms }[] = [];
-  const seen = new Set<string>();
-  for (const p of presented) {
-    if (seen.has(p.consentId)) continue;
-    seen.add(p.consentId);
-    const pub = await ledger.getPublicConsent(p.consentId);
-    if (pub?.jwsHash !== sha256Hex(p.jws)) continue;
-    let payload;
-    try {
-      payload = consentGrantPayloadSchema.parse(decodeCompactJws(p.jws).payload);
-    } catch {
-      continue;
-    }
-    if (payload.patientDid !== patientDid) continue;
-    const terms = {
-      grantee: payload.grantee,
-      categories: [...new Set(payload.categories)].sort(),
-      maxLevel: payload.maxLevel,
-      purpose: payload.purpose,
-      periodStart: new Date(Date.parse(payload.periodStart)).toISOString(),
-      periodEnd: pub.periodEnd,
-    };
-    out.push({ terms, facts: await consentFacts(ledger, p.consentId, terms) });
-  }
-  return out;
+  actor: Actor,
+  record: Pick<StoredAnchor, 'custodian' | 'recordId'>,
+  review: ClaimReview | null,
+): Promise<ClaimReviewFacts | null> {
+  if (actor.orgKind !== 'insurer' || review === null) return null;
+  const claim = await ledger.getClaim(record.custodian, record.custodian, review.claimId);
+  const recordOnClaim =
+    claim?.insurer === actor.mspId && claim.lines.some((l) => l.recordId === record.recordId);
+  return { reason: review.reason, recordOnClaim };
 }
 
 /** The verdict that stands on a break-glass case: the regulator's latest, else the custodian's latest. */
@@ -140,10 +120,208 @@ function standingReview(reviews: readonly BreakGlassReview[]): BreakGlassReview 
   return reviews.filter((r) => r.byRegulator).at(-1) ?? reviews.at(-1);
 }
 
+/** The patient of a record, from the custodian's sealed collection; `[STATE_INVALID]` when missing. */
+async function recordPatient(ledger: Ledger, record: StoredAnchor): Promise<string> {
+  const patientDid = await ledger.getRecordPatient(record.custodian, record.recordId);
+  return patientDid ?? fail(ErrorCode.STATE_INVALID, `${record.recordId} patient`);
+}
+
+/** What was asked for: the purpose, the study (research), the stated emergency reason. */
+interface AccessRequest {
+  purpose: Purpose;
+  studyId: string | null;
+  reason: BreakGlassReason | null;
+  /** An insurer adjuster's claim review (transient), null for anyone else. */
+  claimReview: ClaimReview | null;
+}
+
+/** The facts of one access decision, read from current state at the transaction's time. */
+async function accessFacts(
+  ledger: Ledger,
+  actor: Actor,
+  record: StoredAnchor,
+  patientDid: string,
+  request: AccessRequest,
+  consents: readonly { facts: ConsentFacts }[],
+  coSigned: boolean,
+): Promise<AccessFacts> {
+  const prefs =
+    request.purpose === 'emergency' ? await ledger.getPreferences(patientKeyOf(patientDid)) : undefined;
+  return {
+    actor: actorFacts(actor),
+    record: {
+      custodian: record.custodian,
+      department: record.department,
+      category: record.category,
+      level: record.level,
+      erased: await erased(ledger, record),
+    },
+    purpose: request.purpose,
+    studyId: request.studyId,
+    breakGlassReason: request.reason,
+    consents: consents.map((c) => c.facts),
+    study: await studyFacts(ledger, request.studyId, record.custodian),
+    emergencyProfile: emergencyProfileOf(prefs),
+    coSigned,
+    claimReview: await claimReviewFacts(ledger, actor, record, request.claimReview),
+    nowMs: ledger.txMs,
+  };
+}
+
+/** A decision to record, with what it was taken on. */
+interface DecisionRecord {
+  /** Whose access it is (the requester, also for a co-signed one). */
+  actor: Actor;
+  record: StoredAnchor;
+  patientDid: string;
+  request: AccessRequest;
+  consents: readonly { facts: ConsentFacts; terms: ConsentTerms }[];
+  decision: Decision;
+  coSign: { coSignedBy: string; requestId: string } | null;
+}
+
+/**
+ * Records an access decision in the custodian's sealed collection: the audit event (granted or
+ * denied), on grant the access grant and for break-glass the case, and for a break-glass request
+ * beyond the emergency profile the request a second attending may co-sign. Emits `AccessDecided` (ids
+ * and codes) and returns the decision as the block may hold it (no patient).
+ */
+async function recordDecision(ledger: Ledger, d: DecisionRecord): Promise<AccessDecision> {
+  const { actor, record, decision, request } = d;
+  const expiresAt = decision.expiresAtMs === null ? null : new Date(decision.expiresAtMs).toISOString();
+  const event: AuditEvent = {
+    eventId: ledger.txId,
+    actorDid: actor.did,
+    actorMsp: actor.mspId,
+    actorRole: actor.role,
+    purpose: request.purpose,
+    recordId: record.recordId,
+    version: record.version,
+    patientDid: d.patientDid,
+    custodian: record.custodian,
+    consentId: decision.consentId,
+    studyId: request.studyId,
+    outcome: decision.outcome,
+    reason: decision.reason,
+    breakGlass: decision.breakGlass,
+    breakGlassReason: decision.breakGlass ? request.reason : null,
+    txId: ledger.txId,
+    txTime: ledger.txTime,
+    expiresAt,
+  };
+  await ledger.putAuditEvent(event);
+  if (decision.outcome === 'granted' && expiresAt !== null) {
+    const used = d.consents.find((c) => c.facts.consentId === decision.consentId);
+    if (used?.terms.maxReads !== undefined) await countConsentUse(ledger, used.facts.consentId);
+    await ledger.putAccessGrant({
+      accessId: ledger.txId,
+      actorDid: actor.did,
+      actorMsp: actor.mspId,
+      recordId: record.recordId,
+      version: record.version,
+      custodian: record.custodian,
+      purpose: request.purpose,
+      consentId: decision.consentId,
+      consentTerms: used?.terms ?? null,
+      studyId: request.studyId,
+      breakGlassReason: event.breakGlassReason,
+      deidentify: decision.deidentify,
+      breakGlass: decision.breakGlass,
+      claimReview: actor.orgKind === 'insurer' ? request.claimReview : null,
+      grantedAt: ledger.txTime,
+      expiresAt,
+      coSignedBy: d.coSign?.coSignedBy ?? null,
+    });
+    if (decision.breakGlass && request.reason !== null) {
+      await ledger.putBreakGlass({
+        accessId: ledger.txId,
+        recordId: record.recordId,
+        patientDid: d.patientDid,
+        custodian: record.custodian,
+        actorDid: actor.did,
+        actorMsp: actor.mspId,
+        reason: request.reason,
+        openedAt: ledger.txTime,
+        coSignedBy: d.coSign?.coSignedBy ?? null,
+        requestId: d.coSign?.requestId ?? null,
+      });
+    }
+  }
+  if (decision.reason === 'CO_SIGNATURE_REQUIRED' && request.reason !== null) {
+    await ledger.putBreakGlassRequest({
+      requestId: ledger.txId,
+      recordId: record.recordId,
+      version: record.version,
+      custodian: record.custodian,
+      actorDid: actor.did,
+      actorMsp: actor.mspId,
+      reason: request.reason,
+      requestedAt: ledger.txTime,
+      expiresAt: new Date(ledger.txMs + CO_SIGN_WINDOW_SECONDS * 1000).toISOString(),
+    });
+  }
+  ledger.emit('AccessDecided', {
+    eventId: event.eventId,
+    recordId: event.recordId,
+    custodian: event.custodian,
+    actorDid: event.actorDid,
+    actorMsp: event.actorMsp,
+    actorRole: event.actorRole,
+    purpose: event.purpose,
+    outcome: event.outcome,
+    reason: event.reason,
+    breakGlass: event.breakGlass,
+    version: event.version,
+    breakGlassReason: event.breakGlassReason,
+    txId: ledger.txId,
+    txTime: ledger.txTime,
+  });
+  return {
+    accessId: ledger.txId,
+    recordId: record.recordId,
+    custodian: record.custodian,
+    version: record.version,
+    outcome: decision.outcome,
+    reason: decision.reason,
+    consentId: decision.consentId,
+    breakGlass: decision.breakGlass,
+    deidentified: decision.deidentify,
+    expiresAt,
+  };
+}
+
 /**
  * Access decisions (always audited, in the custodian's sealed collection), content reads on the
  * custodian's peer that decide again, and appended break-glass reviews.
  */
+/**
+ * A content read's answer: the delivered content and the data-use receipt the custodian's peer issues
+ * for exactly those bytes (docs/leak-tracing.md), MAC'd under the custodian's collection key, at the
+ * read's proposal time. `research` holds a research row's marks; null for any other read.
+ */
+async function deliver(
+  ledger: Ledger,
+  grant: AccessGrant,
+  content: { recordId: string; version: number; resource: Record<string, unknown> } & Record<string, unknown>,
+  research: { exportId: string; studyId: string; pseudonym: string; orderKey: string } | null,
+): Promise<Record<string, unknown>> {
+  const body: DataUseReceiptBody = {
+    accessId: grant.accessId,
+    exportId: research?.exportId ?? null,
+    studyId: research?.studyId ?? null,
+    recipientDid: grant.actorDid,
+    recipientMsp: grant.actorMsp,
+    custodian: grant.custodian,
+    recordId: content.recordId,
+    version: content.version,
+    ...deliveredHashes(content),
+    pseudonym: research?.pseudonym ?? null,
+    orderKey: research?.orderKey ?? null,
+    issuedAt: ledger.txTime,
+  };
+  return { ...content, receipt: { ...body, mac: await ledger.dataUseMac(body) } };
+}
+
 @Info({ title: 'AccessContract', description: 'Access decisions, content reads, break-glass review' })
 export class AccessContract extends Contract {
   readonly #custodianClock: Clock;
@@ -159,7 +337,9 @@ export class AccessContract extends Contract {
    * access decisions; the table is `access-policy.ts`) and records the decision as an audit event,
    * granted or denied: a denial is a
    * successful transaction whose result says `denied`. On a grant, also writes an access grant
-   * (15 min; break-glass 4 h) and, for break-glass, a case open for review. The record's patient is
+   * (15 min; break-glass 4 h) and, for break-glass, a case open for review. Break-glass opens the
+   * categories of the patient's emergency profile; beyond them it is denied `CO_SIGNATURE_REQUIRED` and
+   * leaves a request a second attending may co-sign (`CoSignBreakGlass`). The record's patient is
    * read from the custodian's sealed collection; an accessor of another org presents the consents it
    * relies on in the transient map (`consents`). Endorsed by the custodian and the regulator: every
    * write is in the custodian's sealed collection, whose endorsement policy needs both, so no other
@@ -167,7 +347,10 @@ export class AccessContract extends Contract {
    * Caller: anyone enrolled (unregistered, inactive or suspended callers get an audited denial).
    * Reads: `staff`, `suspension`, `anchor`, `erasure`, `consent`, `revocation`, `prefs`, `study`,
    * sealed `record-patient`. Writes (sealed, custodian): `audit`, `audit~patient`, `audit~actor`,
-   * `audit~record`, and on grant `access` (+ `breakglass`). Event: `AccessDecided` (ids and codes, no
+   * `audit~record`, on grant `access` (+ `breakglass`) and under a use-limited consent `consent~use`
+   * (public, the grant counted: `CONSENT_USE_EXHAUSTED` once the consent gave all it allows), beyond
+   * the emergency profile
+   * `breakglass~request`. Event: `AccessDecided` (ids and codes, no
    * patient). Errors: VALIDATION_FAILED, NOT_FOUND (record or version), FORBIDDEN (bad identity),
    * STATE_INVALID, NOT_INITIALIZED.
    */
@@ -177,114 +360,93 @@ export class AccessContract extends Contract {
     const args = parseInput(accessRecordInput, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
-    const { consents: presented = [] } = readTransient(ledger, accessRecordTransient);
+    const { consents: presented = [], claimReview = null } = readTransient(ledger, accessRecordTransient);
     const record = await anchorAt(ledger, args.custodian, args.recordId, args.version);
-    const patientDid = await ledger.getRecordPatient(record.custodian, record.recordId);
-    if (patientDid === undefined) return fail(ErrorCode.STATE_INVALID, `${record.recordId} patient`);
+    const patientDid = await recordPatient(ledger, record);
     const custodianTreatment = actor.mspId === record.custodian && args.purpose === 'treatment';
-    const consents = custodianTreatment ? [] : await presentedConsents(ledger, presented, patientDid);
-    const prefs =
-      args.purpose === 'emergency' ? await ledger.getPreferences(patientKeyOf(patientDid)) : undefined;
-    const facts: AccessFacts = {
-      actor: actorFacts(actor),
-      record: {
-        custodian: record.custodian,
-        department: record.department,
-        category: record.category,
-        level: record.level,
-        erased: await erased(ledger, record),
-      },
+    const consents = custodianTreatment ? [] : await presentedConsents(ledger, presented, patientDid, true);
+    const request = {
       purpose: args.purpose,
       studyId: args.studyId ?? null,
-      breakGlassReason: args.breakGlassReason ?? null,
-      consents: consents.map((c) => c.facts),
-      study: await studyFacts(ledger, args.studyId ?? null, record.custodian),
-      allowEmergencyAccess: prefs?.allowEmergencyAccess ?? true,
-      nowMs: ledger.txMs,
+      reason: args.breakGlassReason ?? null,
+      claimReview,
     };
-    const decision = decideAccess(facts);
-    const expiresAt = decision.expiresAtMs === null ? null : new Date(decision.expiresAtMs).toISOString();
-    const event: AuditEvent = {
-      eventId: ledger.txId,
-      actorDid: actor.did,
-      actorMsp: actor.mspId,
-      actorRole: actor.role,
-      purpose: args.purpose,
-      recordId: record.recordId,
-      version: record.version,
+    const facts = await accessFacts(ledger, actor, record, patientDid, request, consents, false);
+    const result = await recordDecision(ledger, {
+      actor,
+      record,
       patientDid,
-      custodian: record.custodian,
-      consentId: decision.consentId,
-      studyId: args.studyId ?? null,
-      outcome: decision.outcome,
-      reason: decision.reason,
-      breakGlass: decision.breakGlass,
-      breakGlassReason: decision.breakGlass ? (args.breakGlassReason ?? null) : null,
-      txId: ledger.txId,
-      txTime: ledger.txTime,
-      expiresAt,
+      request,
+      consents,
+      decision: decideAccess(facts),
+      coSign: null,
+    });
+    return canonicalJson(result);
+  }
+
+  /**
+   * Co-signs a break-glass request beyond the patient's emergency profile (an `AccessRecord` that was
+   * denied `CO_SIGNATURE_REQUIRED`; its access id is the request id): a second attending of the
+   * requester's hospital, a distinct identity, within `CO_SIGN_WINDOW_SECONDS`, once (`coSignRefusal`).
+   * The access is then decided again for the requester from current state with the co-signature, and
+   * recorded like any decision: an audit event (actor: the requester), on grant an access grant for the
+   * requester (reason `BREAK_GLASS_COSIGNED`) and a break-glass case naming both people, reviewed
+   * afterwards like any other (`ReviewBreakGlass`; a suspension covers both). Endorsed by the custodian
+   * and the regulator (everything is in the custodian's sealed collection).
+   * Caller: an active attending of the requester's org, not the requester. Reads: sealed
+   * `breakglass~request`, `breakglass~cosign`, `record-patient`; `staff`, `suspension`, `anchor`,
+   * `erasure`, `prefs`. Writes (sealed, custodian): `breakglass~cosign`, `audit` and its indexes, on
+   * grant `access` and `breakglass`. Event: `AccessDecided`. Errors: VALIDATION_FAILED, NOT_FOUND (no
+   * such request), NOT_REGISTERED, INACTIVE, CO_SIGNER_NOT_PERMITTED, EXPIRED (the window passed),
+   * CONFLICT (already co-signed), STATE_INVALID.
+   */
+  @Transaction()
+  @Returns('string')
+  public async CoSignBreakGlass(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(coSignBreakGlassInput, input);
+    const ledger = new Ledger(ctx);
+    const coSigner = await resolveActor(ctx, ledger);
+    requireActive(coSigner);
+    const pending = await ledger.getBreakGlassRequest(args.custodian, args.requestId);
+    if (!pending) return fail(ErrorCode.NOT_FOUND, args.requestId);
+    const refusal = coSignRefusal(
+      actorFacts(coSigner),
+      {
+        requesterDid: pending.actorDid,
+        requesterMsp: pending.actorMsp,
+        expiresAtMs: Date.parse(pending.expiresAt),
+        coSigned: (await ledger.getBreakGlassCoSign(args.custodian, args.requestId)) !== undefined,
+      },
+      ledger.txMs,
+    );
+    if (refusal) return fail(ErrorCode[refusal.code], `${args.requestId} ${refusal.detail}`);
+    const cn = parseStaffDid(pending.actorDid)?.enrollmentId;
+    if (cn === undefined) return fail(ErrorCode.STATE_INVALID, args.requestId);
+    const requester = await actorOf(ledger, pending.actorMsp, cn, false);
+    const record = await anchorAt(ledger, pending.custodian, pending.recordId, pending.version);
+    const patientDid = await recordPatient(ledger, record);
+    const request = {
+      purpose: 'emergency' as const,
+      studyId: null,
+      reason: pending.reason,
+      claimReview: null,
     };
-    await ledger.putAuditEvent(event);
-    if (decision.outcome === 'granted' && expiresAt !== null) {
-      const used = consents.find((c) => c.facts.consentId === decision.consentId);
-      await ledger.putAccessGrant({
-        accessId: ledger.txId,
-        actorDid: actor.did,
-        actorMsp: actor.mspId,
-        recordId: record.recordId,
-        version: record.version,
-        custodian: record.custodian,
-        purpose: args.purpose,
-        consentId: decision.consentId,
-        consentTerms: used?.terms ?? null,
-        studyId: args.studyId ?? null,
-        breakGlassReason: event.breakGlassReason,
-        deidentify: decision.deidentify,
-        breakGlass: decision.breakGlass,
-        grantedAt: ledger.txTime,
-        expiresAt,
-      });
-      if (decision.breakGlass && args.breakGlassReason !== undefined) {
-        await ledger.putBreakGlass({
-          accessId: ledger.txId,
-          recordId: record.recordId,
-          patientDid,
-          custodian: record.custodian,
-          actorDid: actor.did,
-          actorMsp: actor.mspId,
-          reason: args.breakGlassReason,
-          openedAt: ledger.txTime,
-        });
-      }
-    }
-    ledger.emit('AccessDecided', {
-      eventId: event.eventId,
-      recordId: event.recordId,
-      custodian: event.custodian,
-      actorDid: event.actorDid,
-      actorMsp: event.actorMsp,
-      actorRole: event.actorRole,
-      purpose: event.purpose,
-      outcome: event.outcome,
-      reason: event.reason,
-      breakGlass: event.breakGlass,
-      version: event.version,
-      breakGlassReason: event.breakGlassReason,
-      txId: ledger.txId,
+    const facts = await accessFacts(ledger, requester, record, patientDid, request, [], true);
+    await ledger.putBreakGlassCoSign(args.custodian, {
+      requestId: pending.requestId,
+      accessId: ledger.txId,
+      coSignedBy: coSigner.did,
       txTime: ledger.txTime,
     });
-    const result: AccessDecision = {
-      accessId: ledger.txId,
-      recordId: record.recordId,
-      custodian: record.custodian,
-      version: record.version,
-      outcome: decision.outcome,
-      reason: decision.reason,
-      consentId: decision.consentId,
-      breakGlass: decision.breakGlass,
-      deidentified: decision.deidentify,
-      expiresAt,
-    };
+    const result = await recordDecision(ledger, {
+      actor: requester,
+      record,
+      patientDid,
+      request,
+      consents: [],
+      decision: decideAccess(facts),
+      coSign: { coSignedBy: coSigner.did, requestId: pending.requestId },
+    });
     return canonicalJson(result);
   }
 
@@ -298,7 +460,10 @@ export class AccessContract extends Contract {
    * content not erased. Research grants get content de-identified at source (the allow-list of
    * `deidentify.ts`), without the salt; the subject becomes the patient's pseudonym in the grant's
    * study, keyed by the consortium's study key (`Ledger.studyPseudonymKey`, docs/deidentification.md),
-   * so one patient is one subject across custodians.
+   * so one patient is one subject across custodians of one export. Every answer carries a data-use
+   * receipt for its exact bytes (docs/leak-tracing.md); research rows are marked per export (`exportId`,
+   * default the access id): the subject is a per-export pseudonym of the study pseudonym, bound to the
+   * recipient, and the receipt holds the row's order key.
    *
    * Never committed, and the one transaction that reads a clock: on the custodian's peer, the proposal
    * time the expiry is checked against must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the custodian's
@@ -361,7 +526,9 @@ export class AccessContract extends Contract {
           ? []
           : [await consentFacts(ledger, grant.consentId, terms)],
       study: await studyFacts(ledger, grant.studyId, anchor.custodian),
-      allowEmergencyAccess: prefs?.allowEmergencyAccess ?? true,
+      emergencyProfile: emergencyProfileOf(prefs),
+      coSigned: grant.coSignedBy !== null,
+      claimReview: await claimReviewFacts(ledger, actor, anchor, grant.claimReview),
       nowMs: ledger.txMs,
     };
     const again = decideAccess(facts);
@@ -374,15 +541,14 @@ export class AccessContract extends Contract {
     const bytes = await ledger.readContent(anchor.custodian, anchor.recordId, anchor.version);
     if (sha256Hex(bytes) !== anchor.contentHash) fail(ErrorCode.CONTENT_MISMATCH, grant.recordId);
     const envelope = JSON.parse(bytes.toString('utf8')) as ContentEnvelope;
+    const content = {
+      recordId: anchor.recordId,
+      version: anchor.version,
+      contentHash: anchor.contentHash,
+    };
     if (!grant.deidentify) {
-      return canonicalJson({
-        recordId: anchor.recordId,
-        version: anchor.version,
-        contentHash: anchor.contentHash,
-        resource: envelope.resource,
-        salt: envelope.salt,
-        deidentified: false,
-      });
+      const delivered = { ...content, resource: envelope.resource, salt: envelope.salt, deidentified: false };
+      return canonicalJson(await deliver(ledger, grant, delivered, null));
     }
     // Research grants come from a study consent only (access-policy.ts, "research by study consent").
     const studyId = grant.studyId;
@@ -390,19 +556,22 @@ export class AccessContract extends Contract {
       return fail(ErrorCode.ACCESS_NOT_GRANTED, args.accessId);
     const subject = await ledger.getRecordPatient(grant.custodian, grant.recordId);
     if (subject === undefined) return fail(ErrorCode.NOT_FOUND, grant.recordId);
+    const studyKey = await ledger.studyPseudonymKey(studyId);
+    const exportId = args.exportId ?? grant.accessId;
+    const pseudonym = exportPseudonym(
+      studyKey,
+      exportId,
+      actor.did,
+      studyPseudonym(studyKey, studyId, subject),
+    );
     const resource = deidentify(envelope.resource, {
-      pseudonym: studyPseudonym(await ledger.studyPseudonymKey(studyId), studyId, subject),
+      pseudonym,
       releaseYear: new Date(ledger.txMs).getUTCFullYear(),
     });
     if (!resource) return fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} has no research form`);
-    return canonicalJson({
-      recordId: anchor.recordId,
-      version: anchor.version,
-      contentHash: anchor.contentHash,
-      resource,
-      salt: null,
-      deidentified: true,
-    });
+    const delivered = { ...content, resource, salt: null, deidentified: true };
+    const orderKey = exportOrderKey(exportId, pseudonym, anchor.custodian, anchor.recordId);
+    return canonicalJson(await deliver(ledger, grant, delivered, { exportId, studyId, pseudonym, orderKey }));
   }
 
   /**
@@ -411,7 +580,9 @@ export class AccessContract extends Contract {
    * review again, and the regulator's latest verdict stands. An `unjustified` verdict with `suspend`
    * suspends the person who broke the glass (everywhere: the suspension is public, ids only) until a
    * later verdict of the regulator finds the access justified. Endorsed by the custodian and the
-   * regulator (the case is in the custodian's sealed collection).
+   * regulator (the case is in the custodian's sealed collection). A case co-signed beyond the
+   * patient's emergency profile is a case of both people: a suspension (and its lifting) covers the
+   * co-signer too.
    * Caller: an active admin of the record's custodian org, or an active auditor of the regulator.
    * Reads: sealed `breakglass`, `breakglass~review`; `suspension`. Writes: sealed `breakglass~review`;
    * `suspension`. Event: `BreakGlassReviewed`. Errors: VALIDATION_FAILED (`suspend` without an
@@ -445,18 +616,22 @@ export class AccessContract extends Contract {
       reviewedAt: ledger.txTime,
     };
     await ledger.appendBreakGlassReview(bg.custodian, review);
+    // A co-signer vouched for the access: a verdict on the case is a verdict on both people.
+    const people = bg.coSignedBy === null ? [bg.actorDid] : [bg.actorDid, bg.coSignedBy];
     const current = await ledger.getSuspension(bg.actorDid, bg.accessId);
     let suspended = current?.active ?? false;
     if (args.suspend || (byRegulator && args.outcome === 'justified' && suspended)) {
       suspended = args.suspend;
-      await ledger.putSuspension({
-        actorDid: bg.actorDid,
-        accessId: bg.accessId,
-        custodian: bg.custodian,
-        active: suspended,
-        txId: ledger.txId,
-        txTime: ledger.txTime,
-      });
+      for (const actorDid of people) {
+        await ledger.putSuspension({
+          actorDid,
+          accessId: bg.accessId,
+          custodian: bg.custodian,
+          active: suspended,
+          txId: ledger.txId,
+          txTime: ledger.txTime,
+        });
+      }
     }
     ledger.emit('BreakGlassReviewed', {
       accessId: bg.accessId,
@@ -489,6 +664,7 @@ function breakGlassState(
     actorMsp: bg.actorMsp,
     reason: bg.reason,
     openedAt: bg.openedAt,
+    coSignedBy: bg.coSignedBy,
     status:
       reviews.length === 0
         ? 'pending_review'

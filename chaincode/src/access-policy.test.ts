@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  CLAIM_REVIEW_REASONS,
   DATA_CATEGORIES,
   orgKindOf,
   PURPOSES,
@@ -9,11 +10,19 @@ import {
   type DataCategory,
   type Level,
 } from '@medledger/domain';
-import { decideAccess, type AccessFacts, type ConsentFacts, type Decision } from './access-policy';
+import {
+  coSignRefusal,
+  decideAccess,
+  type AccessFacts,
+  type ActorFacts,
+  type ConsentFacts,
+  type CoSignRequestFacts,
+  type Decision,
+} from './access-policy';
 
 const NOW = 1_750_000_000_000;
 const MIN = 60_000;
-const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'] as const;
+const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP', 'InsurerMSP'] as const;
 const ACTOR_DID = 'did:medledger:x:actor';
 
 /**
@@ -35,6 +44,7 @@ function oracle(
   const r = f.record;
   const sameOrg = a.mspId === r.custodian;
   if (!a.registered) return denied('NOT_REGISTERED');
+  if (a.frozen) return denied('FROZEN');
   if (!a.active) return denied('INACTIVE');
   if (a.orgKind === 'regulator' || a.role === 'auditor') return denied('REGULATOR_NO_CONTENT');
   if (r.erased) return denied('CONTENT_ERASED');
@@ -43,11 +53,13 @@ function oracle(
     if (f.breakGlassReason === null) return denied('BREAK_GLASS_REASON_REQUIRED');
     if (a.orgKind !== 'hospital' || (a.role !== 'attending' && a.role !== 'intern'))
       return denied('ROLE_NOT_PERMITTED');
-    if (!f.allowEmergencyAccess) return denied('BREAK_GLASS_DISALLOWED');
+    const inProfile = f.emergencyProfile.categories.includes(r.category);
+    if (!inProfile && f.emergencyProfile.beyondProfile === 'never') return denied('BREAK_GLASS_DISALLOWED');
     if (r.level === 4 && !sameOrg) return denied('LEVEL_NOT_PERMITTED');
+    if (!inProfile && !f.coSigned) return denied('CO_SIGNATURE_REQUIRED');
     return {
       outcome: 'granted',
-      reason: 'BREAK_GLASS',
+      reason: inProfile ? 'BREAK_GLASS' : 'BREAK_GLASS_COSIGNED',
       consentId: null,
       breakGlass: true,
       deidentify: false,
@@ -70,8 +82,10 @@ function oracle(
       (c) => c.categories.includes(r.category) && r.level <= c.maxLevel && c.purpose === f.purpose,
     );
     if (ok.length === 0) return denied('CONSENT_SCOPE');
-    const best = ok.map((c) => c.consentId).sort()[0] ?? '';
-    const chosen = ok.find((c) => c.consentId === best);
+    const left = ok.filter((c) => c.readsLeft !== 0);
+    if (left.length === 0) return denied('CONSENT_USE_EXHAUSTED');
+    const best = left.map((c) => c.consentId).sort()[0] ?? '';
+    const chosen = left.find((c) => c.consentId === best);
     return {
       outcome: 'granted' as const,
       reason: research ? ('STUDY_CONSENT' as const) : ('CONSENT' as const),
@@ -81,6 +95,12 @@ function oracle(
       expiresAtMs: Math.min(NOW + 15 * MIN, chosen?.periodEndMs ?? 0),
     };
   };
+  if (a.orgKind === 'insurer' || a.role === 'adjuster') {
+    if (a.orgKind !== 'insurer' || a.role !== 'adjuster' || f.purpose !== 'insurance')
+      return denied('ROLE_NOT_PERMITTED');
+    if (!f.claimReview) return denied('CLAIM_REVIEW_REQUIRED');
+    return f.claimReview.recordOnClaim ? byConsent(false) : denied('CLAIM_REVIEW_INVALID');
+  }
   if (f.purpose === 'research' || a.role === 'researcher') {
     if (f.purpose !== 'research' || a.role !== 'researcher') return denied('PURPOSE_NOT_PERMITTED');
     if (f.studyId === null) return denied('STUDY_REQUIRED');
@@ -135,12 +155,14 @@ const consent: fc.Arbitrary<ConsentFacts> = fc.record({
   periodStartMs: time,
   periodEndMs: time,
   revoked: fc.boolean(),
+  readsLeft: fc.constantFrom(null, 0, 1, 2),
 });
 
 const facts: fc.Arbitrary<AccessFacts> = fc
   .record({
     mspId: fc.constantFrom(...ORGS),
     registered: fc.boolean(),
+    frozen: fc.boolean(),
     active: fc.boolean(),
     role: fc.constantFrom(null, ...ROLES),
     department: fc.constantFrom(null, 'cardiology', 'oncology'),
@@ -165,7 +187,18 @@ const facts: fc.Arbitrary<AccessFacts> = fc
       }),
       { nil: null },
     ),
-    allowEmergencyAccess: fc.boolean(),
+    emergencyProfile: fc.record({
+      categories: fc.uniqueArray(category, { maxLength: 4 }),
+      beyondProfile: fc.constantFrom('co_signed' as const, 'never' as const),
+    }),
+    coSigned: fc.boolean(),
+    claimReview: fc.option(
+      fc.record({
+        reason: fc.constantFrom(...CLAIM_REVIEW_REASONS),
+        recordOnClaim: fc.boolean(),
+      }),
+      { nil: null },
+    ),
   })
   .map((g) => ({
     actor: {
@@ -173,7 +206,9 @@ const facts: fc.Arbitrary<AccessFacts> = fc
       mspId: g.mspId,
       orgKind: orgKindOf(g.mspId),
       registered: g.registered,
-      active: g.registered && g.active,
+      // A frozen actor is never active (resolveActor), whatever their document says.
+      frozen: g.registered && g.frozen,
+      active: g.registered && !g.frozen && g.active,
       role: g.registered ? (g.role ?? 'nurse') : null,
       department: g.department,
     },
@@ -189,8 +224,59 @@ const facts: fc.Arbitrary<AccessFacts> = fc
     breakGlassReason: g.breakGlassReason,
     consents: g.consents,
     study: g.study,
-    allowEmergencyAccess: g.allowEmergencyAccess,
+    emergencyProfile: g.emergencyProfile,
+    coSigned: g.coSigned,
+    claimReview: g.claimReview,
     nowMs: NOW,
+  }));
+
+/** Facts of an insurer's adjuster, mostly asking for insurance, so the claim review rows are reached often. */
+const insurerFacts: fc.Arbitrary<AccessFacts> = fc
+  .tuple(
+    facts,
+    fc.constantFrom<AccessFacts['purpose']>('insurance', 'insurance', 'insurance', 'treatment'),
+    fc.boolean(),
+    fc.boolean(),
+  )
+  .map(([f, purpose, adjuster, covering]) => ({
+    ...f,
+    actor: {
+      ...f.actor,
+      mspId: 'InsurerMSP',
+      orgKind: 'insurer' as const,
+      registered: true,
+      active: true,
+      frozen: false,
+      role: adjuster ? ('adjuster' as const) : ('admin' as const),
+    },
+    purpose,
+    breakGlassReason: null,
+    // Half the cases hold a consent to the insurer that covers the record now, so grants are reached.
+    consents: covering
+      ? [
+          {
+            consentId: 'c-insurer',
+            grantee: { kind: 'org' as const, mspId: 'InsurerMSP' },
+            categories: [f.record.category],
+            maxLevel: 4 as const,
+            purpose: 'insurance' as const,
+            periodStartMs: NOW - 10 * MIN,
+            periodEndMs: NOW + 10 * MIN,
+            revoked: false,
+            readsLeft: null,
+          },
+          ...f.consents,
+        ]
+      : f.consents.map((c, i) =>
+          i === 0
+            ? {
+                ...c,
+                grantee: { kind: 'org' as const, mspId: 'InsurerMSP' },
+                purpose: 'insurance' as const,
+                readsLeft: null,
+              }
+            : c,
+        ),
   }));
 
 void describe('decideAccess', () => {
@@ -214,15 +300,164 @@ void describe('decideAccess', () => {
     );
   });
 
-  void it('when anything is decided, then a denial never carries a grant and a regulator is never granted', () => {
+  void it('when an insurer asks to review a record behind a claim, with or without a reason, a claim or a consent, then the table agrees with the oracle', () => {
+    let granted = 0;
+    fc.assert(
+      fc.property(insurerFacts, (f) => {
+        const d = decideAccess(f);
+        if (d.outcome === 'granted') granted += 1;
+        const { outcome, reason, consentId, breakGlass, deidentify, expiresAtMs } = d;
+        assert.deepEqual({ outcome, reason, consentId, breakGlass, deidentify, expiresAtMs }, oracle(f));
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(granted > 0, 'no insurer review was ever granted: the generator misses the rule');
+  });
+
+  void it('when anything is decided, then a denial never carries a grant, a regulator is never granted, and an insurer only with a consent to review a record behind its claim', () => {
     fc.assert(
       fc.property(facts, (f) => {
         const d = decideAccess(f);
         if (d.outcome === 'denied') assert.equal(d.expiresAtMs, null);
         if (f.actor.orgKind === 'regulator') assert.equal(d.outcome, 'denied');
+        if (d.outcome === 'granted' && f.actor.orgKind === 'insurer') {
+          assert.deepEqual(
+            [f.purpose, f.claimReview?.recordOnClaim, d.reason],
+            ['insurance', true, 'CONSENT'],
+          );
+          assert.ok(f.consents.some((c) => c.consentId === d.consentId && c.purpose === 'insurance'));
+        }
         if (d.outcome === 'granted' && f.record.level === 4) assert.equal(f.actor.mspId, f.record.custodian);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+void describe('break-glass and the emergency profile', () => {
+  void it('when break-glass is granted without a co-signature, then the record is in the patient profile', () => {
+    fc.assert(
+      fc.property(facts, (f) => {
+        const d = decideAccess({ ...f, coSigned: false });
+        if (d.breakGlass) {
+          assert.equal(d.reason, 'BREAK_GLASS');
+          assert.ok(f.emergencyProfile.categories.includes(f.record.category));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  void it('when the patient refuses anything beyond the profile, then no co-signature opens more', () => {
+    fc.assert(
+      fc.property(facts, (f) => {
+        const profile = { ...f.emergencyProfile, beyondProfile: 'never' as const };
+        const d = decideAccess({ ...f, emergencyProfile: profile, coSigned: true });
+        if (d.breakGlass) assert.ok(profile.categories.includes(f.record.category));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  void it('when a co-signature is added to a decision, then only an emergency beyond the profile changes', () => {
+    fc.assert(
+      fc.property(facts, (f) => {
+        const alone = decideAccess({ ...f, coSigned: false });
+        const coSigned = decideAccess({ ...f, coSigned: true });
+        if (alone.reason !== 'CO_SIGNATURE_REQUIRED') assert.deepEqual(coSigned, alone);
+        else assert.equal(coSigned.reason, 'BREAK_GLASS_COSIGNED');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+const REQUESTER = 'did:medledger:hospital2:dr-a';
+const coSigner: fc.Arbitrary<ActorFacts> = fc.record({
+  did: fc.constantFrom(REQUESTER, 'did:medledger:hospital2:dr-b', 'did:medledger:hospital1:dr-c'),
+  mspId: fc.constantFrom('Hospital1MSP', 'Hospital2MSP', 'ResearchMSP'),
+  orgKind: fc.constantFrom('hospital' as const, 'research' as const),
+  registered: fc.boolean(),
+  active: fc.boolean(),
+  role: fc.constantFrom(null, ...ROLES),
+  department: fc.constant(null),
+  // A frozen caller is refused before any decision (resolveActor), so a co-signer is never one.
+  frozen: fc.constant(false),
+});
+const pending: fc.Arbitrary<CoSignRequestFacts> = fc.record({
+  requesterDid: fc.constant(REQUESTER),
+  requesterMsp: fc.constant('Hospital2MSP'),
+  expiresAtMs: time,
+  coSigned: fc.boolean(),
+});
+
+void describe('coSignRefusal', () => {
+  void it('when anyone co-signs a request, then only a distinct active attending of the requester hospital within the window, once, is accepted', () => {
+    fc.assert(
+      fc.property(coSigner, pending, (c, r) => {
+        const accepted =
+          !r.coSigned &&
+          c.did !== r.requesterDid &&
+          c.mspId === r.requesterMsp &&
+          c.registered &&
+          c.active &&
+          c.orgKind === 'hospital' &&
+          c.role === 'attending' &&
+          NOW < r.expiresAtMs;
+        assert.equal(coSignRefusal(c, r, NOW) === null, accepted);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  void it('when the requester co-signs their own request, then the refusal is CO_SIGNER_NOT_PERMITTED whatever their role', () => {
+    const self: ActorFacts = {
+      did: REQUESTER,
+      mspId: 'Hospital2MSP',
+      orgKind: 'hospital',
+      registered: true,
+      active: true,
+      role: 'attending',
+      department: null,
+      frozen: false,
+    };
+    const request = {
+      requesterDid: REQUESTER,
+      requesterMsp: 'Hospital2MSP',
+      expiresAtMs: NOW + MIN,
+      coSigned: false,
+    };
+    assert.equal(coSignRefusal(self, request, NOW)?.code, 'CO_SIGNER_NOT_PERMITTED');
+    assert.equal(coSignRefusal({ ...self, did: 'did:medledger:hospital2:dr-b' }, request, NOW), null);
+    assert.equal(
+      coSignRefusal({ ...self, did: 'did:medledger:hospital2:dr-b' }, request, NOW + MIN)?.code,
+      'EXPIRED',
+    );
+    assert.equal(
+      coSignRefusal({ ...self, did: 'did:medledger:hospital2:dr-b' }, { ...request, coSigned: true }, NOW)
+        ?.code,
+      'CONFLICT',
+    );
+  });
+});
+
+void describe('use-limited consents', () => {
+  void it('when a consent has no reads left, then it never grants, and another covering consent with reads left does', () => {
+    fc.assert(
+      fc.property(facts, (f) => {
+        const d = decideAccess(f);
+        if (d.consentId !== null) {
+          const used = f.consents.filter((c) => c.consentId === d.consentId);
+          assert.ok(
+            used.some((c) => c.readsLeft !== 0),
+            'a granting consent has reads left',
+          );
+        }
+        const exhausted = decideAccess({ ...f, consents: f.consents.map((c) => ({ ...c, readsLeft: 0 })) });
+        assert.equal(exhausted.consentId, null);
+        if (d.reason === 'CONSENT_USE_EXHAUSTED') assert.equal(d.outcome, 'denied');
+      }),
+      { numRuns: 3000 },
     );
   });
 });

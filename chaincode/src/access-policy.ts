@@ -4,7 +4,9 @@ import {
   CLINICAL_ROLES,
   type AccessReason,
   type BreakGlassReason,
+  type ClaimReviewReason,
   type DataCategory,
+  type EmergencyProfile,
   type Level,
   type OrgKind,
   type Purpose,
@@ -17,6 +19,8 @@ export interface ActorFacts {
   mspId: string;
   orgKind: OrgKind;
   registered: boolean;
+  /** An active freeze of the regulator holds the actor or their org. */
+  frozen: boolean;
   active: boolean;
   role: Role | null;
   department: string | null;
@@ -42,6 +46,11 @@ export interface ConsentFacts {
   periodStartMs: number;
   periodEndMs: number;
   revoked: boolean;
+  /**
+   * Access grants the consent still allows (its `maxReads` less those given), or null when unlimited
+   * or already counted (a content read decides again under a grant that was counted when given).
+   */
+  readsLeft: number | null;
 }
 
 /** A registered study, reduced to what the decision needs. */
@@ -60,6 +69,15 @@ export interface StudyFacts {
   siteApproved: boolean;
 }
 
+/**
+ * Why an insurer opens a record: the coded reason, and whether the record backs a line of a claim
+ * submitted to the actor's insurer (looked up by the contract, never taken from the caller).
+ */
+export interface ClaimReviewFacts {
+  reason: ClaimReviewReason;
+  recordOnClaim: boolean;
+}
+
 /** Everything an access decision depends on. Time is the transaction time. */
 export interface AccessFacts {
   actor: ActorFacts;
@@ -69,7 +87,15 @@ export interface AccessFacts {
   breakGlassReason: BreakGlassReason | null;
   consents: readonly ConsentFacts[];
   study: StudyFacts | null;
-  allowEmergencyAccess: boolean;
+  /** The patient's emergency profile (`emergencyProfileOf` of their preferences). */
+  emergencyProfile: EmergencyProfile;
+  /**
+   * A second attending of the requester's hospital co-signed this emergency access (checked by
+   * `coSignRefusal` before the decision): it may open categories beyond the profile.
+   */
+  coSigned: boolean;
+  /** Set only when an insurer's adjuster asks to review a record behind a claim. */
+  claimReview?: ClaimReviewFacts | null;
   nowMs: number;
 }
 
@@ -128,7 +154,8 @@ function addressedTo(c: ConsentFacts, f: AccessFacts, research: boolean): boolea
 /**
  * Picks the consent that allows this access, or the reason none does: NO_CONSENT (none addressed to
  * the grantee), CONSENT_REVOKED (only revoked ones), CONSENT_EXPIRED (live ones, but outside their
- * period), CONSENT_SCOPE (in period, but category, level or purpose not covered).
+ * period), CONSENT_SCOPE (in period, but category, level or purpose not covered),
+ * CONSENT_USE_EXHAUSTED (covering ones, but each has given all the reads it allows).
  */
 function consentDecision(f: AccessFacts, research: boolean): Decision {
   const addressed = f.consents.filter((c) => addressedTo(c, f, research));
@@ -143,8 +170,9 @@ function consentDecision(f: AccessFacts, research: boolean): Decision {
         c.categories.includes(f.record.category) && f.record.level <= c.maxLevel && c.purpose === f.purpose,
     )
     .sort((a, b) => (a.consentId < b.consentId ? -1 : a.consentId > b.consentId ? 1 : 0));
-  const chosen = covering[0];
-  if (!chosen) return deny('CONSENT_SCOPE');
+  if (covering.length === 0) return deny('CONSENT_SCOPE');
+  const chosen = covering.find((c) => c.readsLeft === null || c.readsLeft > 0);
+  if (!chosen) return deny('CONSENT_USE_EXHAUSTED');
   return research
     ? grant(f, 'STUDY_CONSENT', { consent: chosen, deidentify: true })
     : grant(f, 'CONSENT', { consent: chosen });
@@ -163,6 +191,8 @@ function studyValid(f: AccessFacts): boolean {
   );
 }
 
+const inEmergencyProfile = (f: AccessFacts): boolean =>
+  f.emergencyProfile.categories.includes(f.record.category);
 const custodianOf = (f: AccessFacts): boolean => f.actor.mspId === f.record.custodian;
 const hasRole = (f: AccessFacts, roles: readonly Role[]): boolean =>
   f.actor.role !== null && roles.includes(f.actor.role);
@@ -179,6 +209,7 @@ const denyWith = (reason: AccessReason) => (): Decision => deny(reason);
 /** The access decision table, in order (docs/architecture.md, access decisions). */
 export const ACCESS_RULES: readonly Rule[] = [
   { name: 'unregistered', when: (f) => !f.actor.registered, then: denyWith('NOT_REGISTERED') },
+  { name: 'frozen', when: (f) => f.actor.frozen, then: denyWith('FROZEN') },
   { name: 'inactive', when: (f) => !f.actor.active, then: denyWith('INACTIVE') },
   {
     name: 'regulators never see content',
@@ -202,8 +233,9 @@ export const ACCESS_RULES: readonly Rule[] = [
     then: denyWith('ROLE_NOT_PERMITTED'),
   },
   {
-    name: 'patient disallows emergency access',
-    when: (f) => f.purpose === 'emergency' && !f.allowEmergencyAccess,
+    name: 'patient refuses emergency access beyond the profile',
+    when: (f) =>
+      f.purpose === 'emergency' && !inEmergencyProfile(f) && f.emergencyProfile.beyondProfile === 'never',
     then: denyWith('BREAK_GLASS_DISALLOWED'),
   },
   {
@@ -212,9 +244,41 @@ export const ACCESS_RULES: readonly Rule[] = [
     then: denyWith('LEVEL_NOT_PERMITTED'),
   },
   {
-    name: 'break-glass',
-    when: (f) => f.purpose === 'emergency',
+    name: 'break-glass within the emergency profile',
+    when: (f) => f.purpose === 'emergency' && inEmergencyProfile(f),
     then: (f) => grant(f, 'BREAK_GLASS', { breakGlass: true }),
+  },
+  {
+    name: 'beyond the profile only co-signed',
+    when: (f) => f.purpose === 'emergency' && !f.coSigned,
+    then: denyWith('CO_SIGNATURE_REQUIRED'),
+  },
+  {
+    name: 'co-signed break-glass',
+    when: (f) => f.purpose === 'emergency',
+    then: (f) => grant(f, 'BREAK_GLASS_COSIGNED', { breakGlass: true }),
+  },
+  {
+    name: 'insurers only review claims, by their adjusters, for the insurance purpose',
+    when: (f) =>
+      (f.actor.orgKind === 'insurer' || f.actor.role === 'adjuster') &&
+      !(f.actor.orgKind === 'insurer' && f.actor.role === 'adjuster' && f.purpose === 'insurance'),
+    then: denyWith('ROLE_NOT_PERMITTED'),
+  },
+  {
+    name: 'a claim review needs a coded reason',
+    when: (f) => f.actor.orgKind === 'insurer' && (f.claimReview ?? null) === null,
+    then: denyWith('CLAIM_REVIEW_REQUIRED'),
+  },
+  {
+    name: 'a claim review opens only a record behind a claim to the insurer',
+    when: (f) => f.actor.orgKind === 'insurer' && f.claimReview?.recordOnClaim !== true,
+    then: denyWith('CLAIM_REVIEW_INVALID'),
+  },
+  {
+    name: 'claim review by the patient consent for insurance',
+    when: (f) => f.actor.orgKind === 'insurer',
+    then: (f) => consentDecision(f, false),
   },
   {
     name: 'research is for researchers',
@@ -268,4 +332,45 @@ export const ACCESS_RULES: readonly Rule[] = [
 export function decideAccess(facts: AccessFacts): Decision {
   for (const rule of ACCESS_RULES) if (rule.when(facts)) return rule.then(facts);
   return deny('ROLE_NOT_PERMITTED');
+}
+
+/** A break-glass request waiting for a co-signature, reduced to what the check needs. */
+export interface CoSignRequestFacts {
+  requesterDid: string;
+  requesterMsp: string;
+  expiresAtMs: number;
+  /** A co-signature was already given to this request. */
+  coSigned: boolean;
+}
+
+/** Why a co-signature is refused, as the error code and detail the transaction fails with. */
+export interface CoSignRefusal {
+  code: 'CO_SIGNER_NOT_PERMITTED' | 'EXPIRED' | 'CONFLICT';
+  detail: string;
+}
+
+/**
+ * Whether `coSigner` may co-sign a break-glass request beyond the patient's emergency profile: a
+ * registered, active attending of a hospital, of the requester's own org (who answers for both), not
+ * the requester (a second certificate of the same enrollment id is the same DID), within the window,
+ * once. `null` when allowed. Pure; checked before the access is decided again with `coSigned`.
+ */
+export function coSignRefusal(
+  coSigner: ActorFacts,
+  request: CoSignRequestFacts,
+  nowMs: number,
+): CoSignRefusal | null {
+  if (request.coSigned) return { code: 'CONFLICT', detail: 'co-signed' };
+  if (coSigner.did === request.requesterDid) return { code: 'CO_SIGNER_NOT_PERMITTED', detail: 'requester' };
+  if (coSigner.mspId !== request.requesterMsp)
+    return { code: 'CO_SIGNER_NOT_PERMITTED', detail: 'another org' };
+  if (
+    !coSigner.registered ||
+    !coSigner.active ||
+    coSigner.orgKind !== 'hospital' ||
+    coSigner.role !== 'attending'
+  )
+    return { code: 'CO_SIGNER_NOT_PERMITTED', detail: 'not an active attending' };
+  if (nowMs >= request.expiresAtMs) return { code: 'EXPIRED', detail: 'co-sign window' };
+  return null;
 }

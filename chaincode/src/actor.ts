@@ -27,8 +27,18 @@ export interface Actor {
   /** `admin` for a NodeOU admin certificate, else the on-chain role; null when unregistered. */
   role: Role | null;
   department: string | null;
-  /** Registered (document or NodeOU admin) and active (a NodeOU admin's document may suspend it). */
+  /**
+   * Registered (document or NodeOU admin), active (a NodeOU admin's document may suspend it), not
+   * suspended and not frozen.
+   */
   active: boolean;
+  /** The id of an active freeze that holds the actor (their own or their org's), else null. */
+  frozenBy: string | null;
+  /**
+   * What `active` would be without the freeze: an org's admin answers for lifting its own org's
+   * freeze, so a frozen admin may still approve the lift (and nothing else).
+   */
+  activeBeforeFreeze: boolean;
 }
 
 /** The OU values Fabric's NodeOUs classify an identity by; a valid identity carries exactly one. */
@@ -91,7 +101,16 @@ export async function resolveActor(ctx: Context, ledger: Ledger): Promise<Actor>
   const mspId = ctx.clientIdentity.getMSPID();
   const { enrollmentId: cn, nodeOu } = signerOf(ctx.clientIdentity.getIDBytes());
   if (!MSP_ID_PATTERN.test(mspId) || !ENROLLMENT_ID_PATTERN.test(cn)) fail(ErrorCode.FORBIDDEN, 'identity');
-  const nodeAdmin = nodeOu === 'admin';
+  return actorOf(ledger, mspId, cn, nodeOu === 'admin');
+}
+
+/**
+ * The actor of an MSP ID and enrollment id as the ledger knows them now: role and status from the
+ * on-chain document, inactive under a suspension. `nodeAdmin` for an admin certificate. Used for the
+ * signer ({@link resolveActor}) and, where a decision is taken again for someone who is not the signer
+ * (a co-signed break-glass request), for that person.
+ */
+export async function actorOf(ledger: Ledger, mspId: string, cn: string, nodeAdmin: boolean): Promise<Actor> {
   const orgSlug = orgSlugOf(mspId);
   const doc = await ledger.getStaff(orgSlug, cn);
   const ext = doc?.medledger;
@@ -101,25 +120,35 @@ export async function resolveActor(ctx: Context, ledger: Ledger): Promise<Actor>
     role = 'admin';
     active = doc === undefined || active;
   }
+  const did = staffDid(mspId, cn);
   // A suspension after an unjustified break-glass access holds whatever the person's org says.
-  if (active && (await ledger.isSuspended(staffDid(mspId, cn)))) active = false;
+  if (active && (await ledger.isSuspended(did))) active = false;
+  // A freeze holds every certificate of the enrollment id (a re-enrollment is the same DID) and, for an
+  // org freeze, every identity of the org, whatever its documents say.
+  const frozenBy = (await ledger.activeFreezeOf(did, mspId)) ?? null;
   return {
     mspId,
     orgSlug,
     orgKind: orgKindOf(mspId),
     enrollmentId: cn,
-    did: staffDid(mspId, cn),
+    did,
     nodeAdmin,
     doc,
     role,
     department: ext?.department ?? null,
-    active,
+    active: active && frozenBy === null,
+    frozenBy,
+    activeBeforeFreeze: active,
   };
 }
 
-/** `[NOT_REGISTERED]` or `[INACTIVE]` unless the actor is registered and active. */
+/**
+ * `[NOT_REGISTERED]`, `[FROZEN] <freeze id>` or `[INACTIVE]` unless the actor is registered, not
+ * frozen and active.
+ */
 export function requireActive(actor: Actor): void {
   if (actor.role === null) fail(ErrorCode.NOT_REGISTERED, actor.did);
+  if (actor.frozenBy !== null) fail(ErrorCode.FROZEN, actor.frozenBy);
   if (!actor.active) fail(ErrorCode.INACTIVE, actor.did);
 }
 

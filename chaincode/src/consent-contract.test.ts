@@ -307,10 +307,8 @@ void describe("issue 12 hole 14: a patient's signed settings cannot be rolled ba
       .filter((k) => k.includes('prefs') && k.includes(patientKeyOf(patient.did)))
       .map((k) => h.ledger.getCommitted(k)?.toString('utf8') ?? '');
     assert.equal(stored.length, 1);
-    assert.equal(
-      (JSON.parse(stored[0] ?? '{}') as { allowEmergencyAccess: boolean }).allowEmergencyAccess,
-      false,
-    );
+    const kept = JSON.parse(stored[0] ?? '{}') as { emergencyProfile: { beyondProfile: string } };
+    assert.equal(kept.emergencyProfile.beyondProfile, 'never');
   });
 
   void it('when two preferences payloads carry the same iat, then the second is STALE_PAYLOAD', async () => {

@@ -1,8 +1,10 @@
 import {
+  attestDeletionInput,
   canonicalJson,
   consentGrantPayloadSchema,
   consentRevokePayloadSchema,
   decodeCompactJws,
+  emergencyProfileOf,
   emptyInputSchema,
   ErrorCode,
   getConsentInput,
@@ -20,6 +22,7 @@ import {
   type ConsentRevocation,
   type ConsentState,
   type Consortium,
+  type DeletionAttestation,
   type Grantee,
   type PatientPreferences,
   type PublicConsent,
@@ -110,7 +113,9 @@ export class ConsentContract extends Contract {
    * consent id is the transaction id. Endorsed by the grantee org and the regulator: the terms and the
    * signed grant go to the grantee org's sealed collection (with indexes by patient and by grantee),
    * and the public consent (grantee org, hash of the signed grant, end of period; no patient) is
-   * write-once with its receipt in that collection.
+   * write-once with its receipt in that collection. A use-limited consent (`maxReads`) and its
+   * `keepUntil` (after the period's start) are public facts of the consent, so every endorser of an
+   * access decision counts against the limit and every projection sees when deletion is due.
    * Caller: any active registered member (relays the patient's signature).
    * Reads: `patient`, `nonce`, `study` (study grantee), `consortium`. Writes: `nonce`, `consent`;
    * sealed (grantee org) `consent-terms`, `consent~patient`, `consent~grantee`, `receipt`.
@@ -130,6 +135,8 @@ export class ConsentContract extends Contract {
     const end = Date.parse(payload.periodEnd);
     if (!(start < end) || end <= ledger.txMs)
       fail(ErrorCode.VALIDATION_FAILED, 'payload periodStart,periodEnd');
+    const keepUntil = payload.keepUntil === undefined ? null : Date.parse(payload.keepUntil);
+    if (keepUntil !== null && keepUntil <= start) fail(ErrorCode.VALIDATION_FAILED, 'payload keepUntil');
     const granteeOrg = await granteeOrgOn(ledger, await ledger.consortium(), payload.grantee);
     const consent: Consent = {
       consentId: ledger.txId,
@@ -140,6 +147,8 @@ export class ConsentContract extends Contract {
       purpose: payload.purpose,
       periodStart: new Date(start).toISOString(),
       periodEnd: new Date(end).toISOString(),
+      ...(payload.maxReads === undefined ? {} : { maxReads: payload.maxReads }),
+      ...(keepUntil === null ? {} : { keepUntil: new Date(keepUntil).toISOString() }),
       status: 'active',
       grantedAt: ledger.txTime,
       grantTxId: ledger.txId,
@@ -156,12 +165,15 @@ export class ConsentContract extends Contract {
       periodEnd: consent.periodEnd,
       grantedAt: consent.grantedAt,
       grantTxId: consent.grantTxId,
+      maxReads: payload.maxReads ?? null,
+      keepUntil: consent.keepUntil ?? null,
     };
     await ledger.putPublicConsent(pub);
     ledger.emit('ConsentGranted', {
       consentId: consent.consentId,
       granteeOrg,
       periodEnd: consent.periodEnd,
+      keepUntil: pub.keepUntil,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
@@ -211,9 +223,53 @@ export class ConsentContract extends Contract {
   }
 
   /**
+   * Records that the grantee org deleted every copy it made under a consent (content it read, datasets
+   * it exported): the attestation the consent's `keepUntil` asks for, public and write-once, receipt in
+   * the grantee org's collection, `late` when filed after `keepUntil`. Only the grantee answers for its
+   * copies, so only its own members may attest; a consent that never had `keepUntil` may be attested
+   * too. Endorsed by the caller's org and the regulator.
+   * Caller: an active registered member of the consent's grantee org. Reads: `consent`,
+   * `deletion~attestation`. Writes: `deletion~attestation`, sealed `receipt`. Event: `DeletionAttested`.
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, NOT_FOUND (no such consent), FORBIDDEN
+   * (another org than the grantee), CONFLICT (attested already), STATE_INVALID.
+   */
+  @Transaction()
+  @Returns('string')
+  public async AttestDeletion(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(attestDeletionInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    const pub = await ledger.getPublicConsent(args.consentId);
+    if (!pub) return fail(ErrorCode.NOT_FOUND, args.consentId);
+    if (pub.granteeOrg !== actor.mspId) fail(ErrorCode.FORBIDDEN, actor.did);
+    const attestation: DeletionAttestation = {
+      consentId: pub.consentId,
+      granteeOrg: pub.granteeOrg,
+      attestedBy: actor.did,
+      attestedAt: ledger.txTime,
+      keepUntil: pub.keepUntil,
+      late: pub.keepUntil !== null && Date.parse(pub.keepUntil) < ledger.txMs,
+      txId: ledger.txId,
+    };
+    await ledger.putDeletionAttestation(attestation);
+    ledger.emit('DeletionAttested', {
+      consentId: attestation.consentId,
+      granteeOrg: attestation.granteeOrg,
+      attestedBy: attestation.attestedBy,
+      late: attestation.late,
+      txId: ledger.txId,
+      txTime: ledger.txTime,
+    });
+    return canonicalJson(attestation);
+  }
+
+  /**
    * Sets a patient's standing preferences (transient `preferences`: `{jws}`, signed
-   * `medledger.preferences`), public under the patient key (no DID), receipt in the regulator's
-   * collection. The payload must be newer (`iat`) than the last preferences accepted for the patient,
+   * `medledger.preferences`): the emergency profile, the categories break-glass opens on one
+   * attending's word and whether a co-signature may open more (a yes/no signed by an older app is
+   * stored as the profile it stands for, `emergencyProfileOf`). Public under the patient key (no DID),
+   * receipt in the regulator's collection. The payload must be newer (`iat`) than the last preferences accepted for the patient,
    * so an older signed payload relayed again cannot roll them back. Endorsed by the relaying org and
    * the regulator. Caller: any active registered member (relay). Writes: `prefs`, `nonce`,
    * `patient~iat`, sealed `receipt`. Event: `PatientPreferencesSet`. Errors: INVALID_SIGNATURE,
@@ -231,7 +287,7 @@ export class ConsentContract extends Contract {
       monotonic: true,
     });
     const prefs: PatientPreferences = {
-      allowEmergencyAccess: payload.allowEmergencyAccess,
+      emergencyProfile: emergencyProfileOf(payload),
       updatedAt: ledger.txTime,
       txId: ledger.txId,
     };

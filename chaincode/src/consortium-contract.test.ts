@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { CUSTODIANS_COLLECTION, KeyFamily, type AccessDecision, type ConsentState } from '@medledger/domain';
-import { anchor, condition, readRecord, activeStudy } from './testing/fixtures';
-import {
-  daysFromNow,
-  Harness,
-  orgAdmin,
-  ORGS,
-  patientJws,
-  registerPatient,
-  registerStaff,
-} from './testing/harness';
+import { CUSTODIANS_COLLECTION, KeyFamily, type AccessDecision } from '@medledger/domain';
+import { activeStudy, anchor, condition, grantConsent, readRecord } from './testing/fixtures';
+import { Harness, orgAdmin, ORGS, registerPatient, registerStaff } from './testing/harness';
 import { MemoryLedger } from './testing/memory-ledger';
 
 /** The key of the study secret as the chaincode builds it (one composite key, no attributes). */
@@ -45,29 +37,15 @@ async function researchGrant(h: Harness) {
   const { anchor: record } = await anchor(h, attending, patient, { resource: condition() });
   const researcher = await registerStaff(h, 'ResearchMSP', 'researcher', null);
   const studyId = await activeStudy(h, researcher);
-  const relay = await registerStaff(h, 'Hospital1MSP', 'nurse', 'cardiology');
-  const jws = patientJws(h, patient, {
-    typ: 'medledger.consent.grant',
+  const consent = await grantConsent(h, patient, {
     grantee: { kind: 'study', studyId },
-    categories: ['diagnosis'],
-    maxLevel: 3,
     purpose: 'research',
-    periodStart: daysFromNow(h, -1),
-    periodEnd: daysFromNow(h, 30),
   });
-  const { result: consent } = await h.submit<ConsentState>(
-    relay,
-    'consent:GrantConsent',
-    {},
-    {
-      transient: { consent: { jws } },
-    },
-  );
   const { result: decision } = await h.submit<AccessDecision>(
     researcher,
     'access:AccessRecord',
     { recordId: record.recordId, custodian: record.custodian, purpose: 'research', studyId },
-    { transient: { consents: [{ consentId: consent.consentId, jws }] } },
+    { transient: { consents: [consent] } },
   );
   assert.equal(decision.outcome, 'granted');
   return { researcher, record, accessId: decision.accessId, patient };

@@ -7,6 +7,7 @@ import {
   initConsortiumInput,
   installCollectionKeyTransient,
   installStudySecretTransient,
+  orgKindOf,
   regulatorOf,
   sealedCollection,
   type Consortium,
@@ -20,6 +21,17 @@ import { readTransient } from './transient';
 /** The org's bootstrap admin (NodeOU admin certificate): the deployment's identity. */
 function requireNodeAdmin(actor: Actor): void {
   if (!actor.nodeAdmin || actor.role !== 'admin' || !actor.active) fail(ErrorCode.FORBIDDEN, actor.did);
+}
+
+/** The consortium of `orgs` as of this transaction; VALIDATION_FAILED unless exactly one is a regulator. */
+function consortiumOf(ledger: Ledger, orgs: string[]): Consortium {
+  let regulator: string;
+  try {
+    regulator = regulatorOf(orgs);
+  } catch {
+    return fail(ErrorCode.VALIDATION_FAILED, 'orgs regulator');
+  }
+  return { orgs, regulator, txId: ledger.txId, txTime: ledger.txTime };
 }
 
 /**
@@ -53,15 +65,38 @@ export class ConsortiumContract extends Contract {
     const orgs = [...new Set(args.orgs)];
     if (orgs.length !== args.orgs.length || !orgs.includes(actor.mspId))
       fail(ErrorCode.VALIDATION_FAILED, 'orgs');
-    let regulator: string;
-    try {
-      regulator = regulatorOf(orgs);
-    } catch {
-      return fail(ErrorCode.VALIDATION_FAILED, 'orgs regulator');
-    }
-    const consortium: Consortium = { orgs, regulator, txId: ledger.txId, txTime: ledger.txTime };
+    const consortium = consortiumOf(ledger, orgs);
     await ledger.putConsortium(consortium);
-    ledger.emit('ConsortiumInitialized', { orgs, regulator, txId: ledger.txId, txTime: ledger.txTime });
+    ledger.emit('ConsortiumInitialized', { ...consortium });
+    return canonicalJson(consortium);
+  }
+
+  /**
+   * Adds the caller's org to the consortium: the last step of admitting an org, after a channel
+   * configuration update signed by a majority of the member orgs' admins made its MSP a member of the
+   * channel (only then can its admin's proposal reach a peer at all) and a chaincode definition approved
+   * by a majority named its sealed collection. The caller must be that org's NodeOU admin, so no member
+   * can enrol an org in the consortium on its own; a second regulator or an org of no known kind is
+   * refused. The key-level policy of `consortium` becomes every org, the new one included.
+   * Caller: a NodeOU admin of an org of the channel that is not yet a member; endorsed by every member
+   * (the key's policy) and the new org. Writes: `consortium`. Event: `ConsortiumOrgJoined`.
+   * Errors: VALIDATION_FAILED (no kind, a second regulator), FORBIDDEN, NOT_INITIALIZED,
+   * ALREADY_EXISTS (a member already).
+   */
+  @Transaction()
+  @Returns('string')
+  public async JoinConsortium(ctx: Context, input: string): Promise<string> {
+    parseInput(emptyInputSchema, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requireNodeAdmin(actor);
+    const current = await ledger.consortium();
+    if (current.orgs.includes(actor.mspId)) fail(ErrorCode.ALREADY_EXISTS, actor.mspId);
+    if (orgKindOf(actor.mspId) === 'other') fail(ErrorCode.VALIDATION_FAILED, 'org kind');
+    const orgs = [...current.orgs, actor.mspId];
+    const consortium = consortiumOf(ledger, orgs);
+    await ledger.replaceConsortium(consortium);
+    ledger.emit('ConsortiumOrgJoined', { org: actor.mspId, orgs, txId: ledger.txId, txTime: ledger.txTime });
     return canonicalJson(consortium);
   }
 

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ConsentState, RecordAnchor } from '@medledger/domain';
-import { anchor, type PresentedConsent } from './testing/fixtures';
+import type { RecordAnchor } from '@medledger/domain';
+import { anchor, grantConsent, type PresentedConsent } from './testing/fixtures';
 import { allergy as allergyResource } from './testing/quality-fixtures';
 import type { FakeSigner } from './testing/fake-identity';
 import {
-  daysFromNow,
   Harness,
   orgAdmin,
   patientJws,
@@ -72,26 +71,8 @@ function listRequest(w: World, aud: string): { jws: string } {
   return { jws: patientJws(w.h, w.patient, { typ: 'medledger.records.list', aud }, { expInSeconds: 120 }) };
 }
 
-async function grant(w: World, body: Record<string, unknown>): Promise<PresentedConsent> {
-  const relay = await registerStaff(w.h, 'Hospital1MSP', 'nurse', 'cardiology');
-  const jws = patientJws(w.h, w.patient, {
-    typ: 'medledger.consent.grant',
-    grantee: { kind: 'org', mspId: 'Hospital2MSP' },
-    categories: ['allergy'],
-    maxLevel: 3,
-    purpose: 'treatment',
-    periodStart: daysFromNow(w.h, -1),
-    periodEnd: daysFromNow(w.h, 30),
-    ...body,
-  });
-  const { result } = await w.h.submit<ConsentState>(
-    relay,
-    'consent:GrantConsent',
-    {},
-    { transient: { consent: { jws } } },
-  );
-  return { consentId: result.consentId, jws };
-}
+const grant = (w: World, body: Record<string, unknown>): Promise<PresentedConsent> =>
+  grantConsent(w.h, w.patient, { categories: ['allergy'], ...body });
 
 void describe('ListingContract: who sees which records', () => {
   void it('when the patient signs a listing relayed by Hospital2, then it lists every record at every custodian, metadata only', async () => {

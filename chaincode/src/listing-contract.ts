@@ -11,7 +11,7 @@ import {
   type RecordListing,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { actorFacts, consentFacts, presentedConsents } from './access-contract';
+import { actorFacts } from './access-contract';
 import type { ConsentFacts } from './access-policy';
 import { requireActive, resolveActor } from './actor';
 import { requireProposalTimeNear, serverClock, type Clock } from './custodian-clock';
@@ -19,6 +19,7 @@ import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { decideListing, listsRecord } from './listing-policy';
 import { activePatient, verifyPatientSignature } from './patient-signature';
+import { consentFacts, presentedConsents } from './presented-consents';
 import { viewOf } from './record-view';
 import { readTransient } from './transient';
 

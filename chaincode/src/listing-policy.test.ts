@@ -47,11 +47,17 @@ const actor = fc
   .record({
     mspId: org,
     registered: fc.boolean(),
+    frozen: fc.boolean(),
     active: fc.boolean(),
     role: fc.constantFrom(...ROLES, null),
     department,
   })
-  .map((g): ActorFacts => ({ did: ACTOR_DID, orgKind: orgKindOf(g.mspId), ...g }));
+  .map((g): ActorFacts => ({
+    did: ACTOR_DID,
+    orgKind: orgKindOf(g.mspId),
+    ...g,
+    active: g.active && !g.frozen,
+  }));
 
 const consent = fc
   .record({
@@ -77,6 +83,7 @@ const consent = fc
     periodStartMs: NOW + g.startDays * DAY,
     periodEndMs: NOW + g.endDays * DAY,
     revoked: g.revoked,
+    readsLeft: null,
   }));
 
 // Only hospitals anchor records (RecordContract refuses any other org kind).
@@ -104,6 +111,7 @@ void describe('listing policy', () => {
         const clinician = a.orgKind === 'hospital' && ['attending', 'intern', 'nurse'].includes(a.role ?? '');
         const expected = a.registered && a.active && (signed || clinician);
         assert.equal(d.outcome === 'granted', expected);
+        if (a.registered && a.frozen) assert.equal(d.reason, 'FROZEN');
       }),
       { numRuns: 2000 },
     );

@@ -15,6 +15,8 @@ export interface ListingDecision {
  */
 export function decideListing(actor: ActorFacts, patientSigned: boolean): ListingDecision {
   if (!actor.registered) return { outcome: 'denied', reason: 'NOT_REGISTERED' };
+  // A freeze stops relaying a patient's own listing too: the frozen signer's org answers for the relay.
+  if (actor.frozen) return { outcome: 'denied', reason: 'FROZEN' };
   if (!actor.active) return { outcome: 'denied', reason: 'INACTIVE' };
   if (patientSigned) return { outcome: 'granted', reason: 'PATIENT_SIGNED' };
   const clinical = actor.role !== null && (CLINICAL_ROLES as readonly Role[]).includes(actor.role);
@@ -42,7 +44,8 @@ export function listsRecord(
     breakGlassReason: null,
     consents,
     study: null,
-    allowEmergencyAccess: false,
+    emergencyProfile: { categories: [], beyondProfile: 'never' },
+    coSigned: false,
     nowMs,
   });
   return decision.outcome === 'granted';

@@ -39,6 +39,11 @@ export interface AcceptOptions {
    * older signed payload relayed again cannot roll the state back.
    */
   readonly monotonic?: boolean;
+  /**
+   * The payload is used once per scope rather than once: its nonce is consumed as `<nonce>@<scope>`
+   * (a summary request opens one access at each custodian).
+   */
+  readonly nonceScope?: string;
 }
 
 /**
@@ -91,7 +96,8 @@ export async function acceptPatientPayload(
   ) {
     fail(ErrorCode.VALIDATION_FAILED, 'payload iat,exp');
   }
-  await ledger.useNonce(payload.patientDid, payload.nonce);
+  const nonce = options.nonceScope === undefined ? payload.nonce : `${payload.nonce}@${options.nonceScope}`;
+  await ledger.useNonce(payload.patientDid, nonce);
   if (options.monotonic === true) await ledger.advanceSignedIat(payload.patientDid, payload.typ, payload.iat);
 }
 

@@ -83,6 +83,30 @@ async function purge(
   return erasure;
 }
 
+/**
+ * Purges the content of one version (or every version) of a record of the actor's org that is not
+ * erased yet and writes their public erasure records; none when all of them were erased already.
+ * `[NOT_FOUND]` for a record or version that does not exist.
+ */
+export async function eraseVersions(
+  ledger: Ledger,
+  actor: Actor,
+  args: { recordId: string; version?: number | undefined; reason: Erasure['reason'] },
+): Promise<Erasure[]> {
+  const all = await ledger.anchors(actor.mspId, args.recordId);
+  if (all.length === 0) return fail(ErrorCode.NOT_FOUND, args.recordId);
+  const selected = args.version === undefined ? all : all.filter((a) => a.version === args.version);
+  if (selected.length === 0) fail(ErrorCode.NOT_FOUND, `${args.recordId} version`);
+  const erased = new Set(
+    (await ledger.erasures(actor.mspId, args.recordId)).filter((e) => !e.staged).map((e) => e.version),
+  );
+  const erasures: Erasure[] = [];
+  for (const anchor of selected.filter((a) => !erased.has(a.version))) {
+    erasures.push(await purge(ledger, actor, { ...args, version: anchor.version }, false));
+  }
+  return erasures;
+}
+
 function emitErased(
   ledger: Ledger,
   actor: Actor,
@@ -375,19 +399,8 @@ export class RecordContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireRole(actor, ['admin'], ['hospital']);
-    const all = await ledger.anchors(actor.mspId, args.recordId);
-    if (all.length === 0) return fail(ErrorCode.NOT_FOUND, args.recordId);
-    const selected = args.version === undefined ? all : all.filter((a) => a.version === args.version);
-    if (selected.length === 0) fail(ErrorCode.NOT_FOUND, `${args.recordId} version`);
-    const erased = new Set(
-      (await ledger.erasures(actor.mspId, args.recordId)).filter((e) => !e.staged).map((e) => e.version),
-    );
-    const targets = selected.filter((a) => !erased.has(a.version));
-    if (targets.length === 0) fail(ErrorCode.CONFLICT, `${args.recordId} already erased`);
-    const erasures: Erasure[] = [];
-    for (const anchor of targets) {
-      erasures.push(await purge(ledger, actor, { ...args, version: anchor.version }, false));
-    }
+    const erasures = await eraseVersions(ledger, actor, args);
+    if (erasures.length === 0) fail(ErrorCode.CONFLICT, `${args.recordId} already erased`);
     emitErased(ledger, actor, args, erasures);
     return canonicalJson({ recordId: args.recordId, erasures });
   }

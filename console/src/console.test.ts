@@ -297,7 +297,7 @@ describe('the web console in a real browser, against gateways over the test ledg
       await patientTab.signIn(await h1.token(did, { kind: 'patient' }));
       const patient = new PatientDriver(patientTab);
       assert.match(await patient.importKey(keyFile), /kept in this browser/);
-      assert.match(await patient.setEmergencyAccess(false), /Emergency access is now refused/);
+      assert.match(await patient.setEmergencyAccess(false), /Emergency access now opens nothing,/);
       assert.equal(consortium.verified.at(-1), 'medledger.preferences');
       await patientTab.screenshot('22-patient-emergency');
       await assertAccessible(patientTab.page, 'emergency access');
@@ -307,7 +307,7 @@ describe('the web console in a real browser, against gateways over the test ledg
       await staff.anchor(conditionFile(RESULTS, recordId), did, recordId);
       await staff.lookUp(recordId);
       assert.match(await staff.requestAccess('emergency'), /Access denied \(BREAK_GLASS_DISALLOWED/);
-      assert.match(await patient.setEmergencyAccess(true), /Emergency access is now allowed/);
+      assert.match(await patient.setEmergencyAccess(true), /Emergency access now opens allergy, blood_type/);
       assert.match(await staff.requestAccess('emergency'), /Access granted \(BREAK_GLASS/);
       assertNoPersonalDataInAddresses(patientTab, [did]);
       assertQuiet(patientTab);

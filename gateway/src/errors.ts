@@ -22,6 +22,11 @@ export const GatewayErrorCode = {
   /** The patient-key proof is malformed, signed by another key, for another DID or org, outside its time window, or replayed (401). */
   PATIENT_PROOF_INVALID: 'PATIENT_PROOF_INVALID',
   FORBIDDEN: 'FORBIDDEN',
+  /**
+   * The peers refused the caller's certificate before any chaincode ran: revoked (the org CA's CRL in the
+   * channel's MSP), expired, or not of the channel's orgs (403).
+   */
+  IDENTITY_REJECTED: 'IDENTITY_REJECTED',
   WRONG_ORG: 'WRONG_ORG',
   IDENTITY_NOT_ENROLLED: 'IDENTITY_NOT_ENROLLED',
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
@@ -67,13 +72,17 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   PATIENT_PROOF_INVALID: 401,
   FORBIDDEN: 403,
   WRONG_ORG: 403,
+  IDENTITY_REJECTED: 403,
   IDENTITY_NOT_ENROLLED: 403,
   NOT_REGISTERED: 403,
   INACTIVE: 403,
+  // Frozen by the regulator: the detail names the freeze, which the caller may read.
+  FROZEN: 403,
   CONSENT_REQUIRED: 403,
   INVALID_SIGNATURE: 403,
   ACCESS_NOT_GRANTED: 403,
   APPROVAL_REQUIRED: 403,
+  CO_SIGNER_NOT_PERMITTED: 403,
   BENCH_LOADER_DISABLED: 403,
   // A signed read whose time the custodian refuses: backdated, or a gateway clock out of step.
   PROPOSAL_TIME_SKEW: 403,
@@ -94,6 +103,7 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   EXPIRED: 422,
   CONTENT_MISMATCH: 422,
+  RECEIPT_INVALID: 422,
   QUALITY_REJECTED: 422,
   RATE_LIMITED: 429,
   INTERNAL: 500,

@@ -36,7 +36,11 @@ import { cacheDir, FABRIC_CA_VERSION, FABRIC_COMMIT, FABRIC_VERSION } from './pa
 export const FABRIC_TOOLS = ['peer', 'orderer', 'configtxgen', 'osnadmin', 'cryptogen'] as const;
 export const FABRIC_CA_TOOLS = ['fabric-ca-server', 'fabric-ca-client'] as const;
 
-export type FabricTool = (typeof FABRIC_TOOLS)[number] | (typeof FABRIC_CA_TOOLS)[number];
+/** Tools only governance needs (channel configuration updates); see `configtxlator.ts`. */
+export const GOVERNANCE_TOOLS = ['configtxlator'] as const;
+
+export type FabricTool =
+  (typeof FABRIC_TOOLS)[number] | (typeof FABRIC_CA_TOOLS)[number] | (typeof GOVERNANCE_TOOLS)[number];
 
 /** Where the binaries and Fabric's sample config (core.yaml, orderer.yaml) are. */
 export interface FabricInstall {

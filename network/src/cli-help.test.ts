@@ -16,6 +16,8 @@ const COMMANDS = [
   'deploy',
   'compose',
   'token',
+  'add-org',
+  'upgrade',
   'fabric-install',
 ];
 
@@ -39,7 +41,7 @@ describe('the network command line', () => {
     assert.equal(help.code, 0);
     assert.match(
       help.stdout,
-      /--org ORG +the org: Hospital1, Hospital2, Research, Regulator, Hospital3 \(required\)/,
+      /--org ORG +the org: Hospital1, Hospital2, Research, Regulator, Insurer, Hospital3 \(required\)/,
     );
     assert.match(help.stdout, /npm run -s token -- --org Hospital1 --user hospital1-attending-1/);
   });

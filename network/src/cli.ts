@@ -5,8 +5,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
 import { bootstrapConsortium } from './consortium';
+import { revokeIdentity } from './revocation';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
+import { admitOrg, upgradeChaincode } from './governance';
 import { mintDevToken } from './gateways';
 import { FABRIC_CA_VERSION, FABRIC_VERSION, repoRoot } from './paths';
 import {
@@ -129,6 +131,51 @@ export const NETWORK_CLI = {
         'npm run -s token -- --org Hospital1 --user did:medledger:patient:p-7f3a9c --patient --ttl 600',
       ],
     }),
+    'add-org': command({
+      summary:
+        "Admits an org into the running channel: its certificates and CA, a channel configuration update signed by a majority of the member orgs' admins, its peer, chaincode server and gateway, and a new chaincode definition naming it, approved by every org's admin and committed.",
+      options: {
+        name: { type: 'string', value: 'NAME', required: true, description: 'the org, e.g. Hospital4' },
+        kind: {
+          type: 'string',
+          value: 'KIND',
+          required: true,
+          description: 'what kind of member it is (its name starts with it: hospital, research, ...)',
+        },
+        proposer: {
+          type: 'string',
+          value: 'ORG',
+          description: 'the member org whose admin proposes and signs first (default: the first org)',
+        },
+      },
+      examples: ['npm run network:add-org -- --name Hospital4 --kind hospital'],
+    }),
+    upgrade: command({
+      summary:
+        "Moves the chaincode to a new version: a new package from the current build per org, its server started beside the old one, approved by each org's admin, committed at the next sequence, then the old servers stopped one at a time.",
+      options: {
+        version: {
+          type: 'string',
+          value: 'VERSION',
+          description: 'the new version (default: the next patch version)',
+        },
+      },
+      examples: ['npm run network:upgrade', 'npm run network:upgrade -- --version 0.2.0'],
+    }),
+    revoke: command({
+      summary:
+        "Revokes a person's certificates at Fabric level: the org's CA revokes every certificate of the enrollment id and issues its CRL, and a channel configuration update signed by a majority of the orgs' admins puts the CRL in the org's MSP, so every peer refuses that identity (freeze them on chain first: POST /v1/freezes).",
+      options: {
+        org: {
+          type: 'string',
+          value: 'ORG',
+          required: true,
+          description: `the org: ${TOKEN_ORGS.join(', ')}`,
+        },
+        user: { type: 'string', value: 'ID', required: true, description: "the person's enrollment id" },
+      },
+      examples: ['npm run network:revoke -- --org Hospital1 --user dr-0042'],
+    }),
     'fabric-install': command({
       summary:
         'Finds or installs Fabric and Fabric CA and says where they came from, without starting anything.',
@@ -203,6 +250,39 @@ if (require.main === module) {
           ttlSeconds,
         });
         process.stdout.write(`${token}\n`);
+      },
+      'add-org': async (values) => {
+        const started = performance.now();
+        const info = await admitOrg(await networkContext(), {
+          name: values.name,
+          kind: values.kind,
+          ...(values.proposer === undefined ? {} : { proposer: values.proposer }),
+        });
+        printInfo(info);
+        console.log(
+          `[medledger] ${values.name} admitted in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        );
+      },
+      upgrade: async (values) => {
+        const started = performance.now();
+        const { from, to } = await upgradeChaincode(
+          await networkContext(),
+          values.version === undefined ? {} : { version: values.version },
+        );
+        console.log(
+          `[medledger] chaincode ${from.version} (sequence ${String(from.sequence)}) -> ${to.version} (sequence ${String(to.sequence)}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        );
+      },
+      revoke: async (values) => {
+        const ctx = await networkContext();
+        const org = ctx.topology.peerOrgs.find((o) => o.name.toLowerCase() === values.org.toLowerCase());
+        if (org === undefined) throw new Error(`--org takes one of: ${TOKEN_ORGS.join(', ')}`);
+        const result = revokeIdentity(ctx.install, ctx.topology, ctx.paths, org, values.user);
+        console.log(
+          result.updated
+            ? `[medledger] revoked ${values.user} at ${org.name}'s CA; CRL (${String(result.crlBytes)} bytes) in ${org.mspId} signed by ${result.signers.join(', ')}`
+            : `[medledger] revoked ${values.user} at ${org.name}'s CA; the channel already holds this CRL`,
+        );
       },
       'fabric-install': async () => {
         // What `npm start` does first, for machines prepared ahead of time.

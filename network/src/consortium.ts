@@ -134,23 +134,53 @@ async function installSecret(
 }
 
 /**
+ * Each org of the topology that the ledger's consortium lacks joins it (JoinConsortium), as its own
+ * admin, endorsed by every org: an org admitted to the channel by a configuration update.
+ */
+async function joinAdmittedOrgs(topology: Topology, paths: StatePaths): Promise<'joined'> {
+  const orgs = topology.peerOrgs.map((o) => o.mspId);
+  for (const org of topology.peerOrgs) {
+    const conn = connectAsAdmin(paths, org);
+    try {
+      const contract = conn.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
+      await settle(async () => {
+        const bytes = await contract.evaluate(qualifiedName('GetConsortium'), { arguments: ['{}'] });
+        const current = consortiumSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+        if (current.orgs.includes(org.mspId)) return;
+        await contract.submit(qualifiedName('JoinConsortium'), {
+          arguments: ['{}'],
+          endorsingOrganizations: endorsingOrgs(transactions.JoinConsortium.endorsement, {
+            caller: org.mspId,
+            orgs,
+          }),
+        });
+      });
+    } finally {
+      conn.close();
+    }
+  }
+  return 'joined';
+}
+
+/**
  * Writes the consortium (every peer org, and which is the regulator), each org's sealed collection
  * key and, as the regulator, the custodians' study pseudonym secret onto a freshly deployed chaincode;
- * a ledger that has them is left as it is (one that lacks only the study secret, deployed before it,
+ * an org the topology admitted since joins the consortium as its own admin (JoinConsortium); a ledger
+ * that has them is left as it is (one that lacks only the study secret, deployed before it,
  * gets it here). Each secret goes to its collection's members' peers only. Returns what it did.
  */
 export async function bootstrapConsortium(
   topology: Topology,
   paths: StatePaths,
 ): Promise<{
-  consortium: 'written' | 'present';
+  consortium: 'written' | 'present' | 'joined';
   keys: Record<string, 'written' | 'present'>;
   studySecret: 'written' | 'present';
 }> {
   const orgs = topology.peerOrgs.map((o) => o.mspId);
   const [firstOrg] = topology.peerOrgs;
   if (firstOrg === undefined) throw new Error('the topology has no peer org');
-  let consortium: 'written' | 'present';
+  let consortium: 'written' | 'present' | 'admitting' | 'joined';
   const first = connectAsAdmin(paths, firstOrg);
   try {
     const contract = first.gateway.getNetwork(topology.channel).getContract(topology.chaincode.name);
@@ -172,16 +202,18 @@ export async function bootstrapConsortium(
         });
         return 'written';
       }
-      if (canonicalJson([...current.orgs].sort()) !== canonicalJson([...orgs].sort())) {
+      const known = current.orgs;
+      if (known.some((o) => !orgs.includes(o))) {
         throw new Error(
-          `the ledger's consortium (${current.orgs.join(', ')}) is not the topology's (${orgs.join(', ')})`,
+          `the ledger's consortium (${known.join(', ')}) is not the topology's (${orgs.join(', ')})`,
         );
       }
-      return 'present';
+      return orgs.length === known.length ? 'present' : 'admitting';
     });
   } finally {
     first.close();
   }
+  if (consortium === 'admitting') consortium = await joinAdmittedOrgs(topology, paths);
   const keys: Record<string, 'written' | 'present'> = {};
   for (const org of topology.peerOrgs) {
     keys[org.mspId] = await installSecret(topology, paths, org, 'InstallCollectionKey', 'collectionKey');

@@ -4,7 +4,7 @@ import type { FabricInstall, FabricTool } from './binaries';
 import type { StatePaths } from './paths';
 import type { OrdererNode, PeerNode, Topology } from './topology';
 
-/** Runs a Fabric CLI tool and returns stdout; throws with stderr on failure. */
+/** Runs a Fabric CLI tool and returns its output (stdout, then stderr); throws with it on failure. */
 export function runTool(
   install: FabricInstall,
   tool: FabricTool,
@@ -12,6 +12,27 @@ export function runTool(
   env: Record<string, string> = {},
   cwd?: string,
 ): string {
+  const { stdout, stderr } = runToolOutputs(install, tool, args, env, cwd);
+  return `${stdout}${stderr}`;
+}
+
+/** Runs a Fabric CLI tool and returns what it printed on stdout only (a document it prints, say). */
+export function runToolStdout(
+  install: FabricInstall,
+  tool: FabricTool,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): string {
+  return runToolOutputs(install, tool, args, env).stdout;
+}
+
+function runToolOutputs(
+  install: FabricInstall,
+  tool: FabricTool,
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd?: string,
+): { stdout: string; stderr: string } {
   const result = spawnSync(install.bin(tool), [...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
@@ -24,7 +45,7 @@ export function runTool(
       `${tool} ${args.slice(0, 3).join(' ')} failed (exit ${result.status ?? 'signal'}):\n${output}`,
     );
   }
-  return `${result.stdout}${result.stderr}`;
+  return { stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Environment for the `peer` CLI acting as the org's admin against one peer, with mutual TLS. */

@@ -110,6 +110,16 @@ describe('registering the demo people on chain', () => {
     ]);
   });
 
+  it('when the insurer starts, then its admin registers the claims adjuster, without a department', async () => {
+    await registerDemoPeople(paths, orgNamed('Insurer'), { gatewayUrl: url });
+    assert.deepEqual(received, [
+      {
+        subject: 'insurer-admin',
+        body: { enrollmentId: 'insurer-adjuster-1', role: 'adjuster', department: null },
+      },
+    ]);
+  });
+
   it('when start runs again, then everyone is found registered and nothing fails or is written twice', async () => {
     await registerDemoPeople(paths, orgNamed('Research'), { gatewayUrl: url });
     const again = await registerDemoPeople(paths, orgNamed('Research'), { gatewayUrl: url });

@@ -48,7 +48,7 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
         mspId: o.mspId,
         endpoint: p.endpoint,
         tlsRootCertPath: join(paths.peerNodeDir(p), 'tls', 'ca.crt'),
-        local: p === org.peerNodes[0],
+        local: p.name === org.peerNodes[0]?.name,
       })),
     ),
     tlsClient: { certPath: join(tls, 'server.crt'), keyPath: join(tls, 'server.key') },

@@ -69,7 +69,8 @@ describe('isolated hosts', () => {
         ['medledger-29700-hospital2', '10.77.41.11'],
         ['medledger-29700-research', '10.77.41.12'],
         ['medledger-29700-regulator', '10.77.41.13'],
-        ['medledger-29700-hospital3', '10.77.41.14'],
+        ['medledger-29700-insurer', '10.77.41.14'],
+        ['medledger-29700-hospital3', '10.77.41.15'],
       ],
     );
     for (const name of [plan.bridge, ...plan.hosts.flatMap((h) => [h.hostLink, h.nsLink])]) {

@@ -193,6 +193,38 @@ function bootstrapClientHome(install: FabricInstall, paths: StatePaths, org: Pee
 }
 
 /**
+ * Revokes every certificate of `enrollmentId` at the org's CA (reason: key compromise; the identity
+ * can enroll no more) and answers the CRL the CA generates with it (PEM, every certificate the CA has
+ * revoked), as the CA's bootstrap identity: the one with `hf.Revoker` and `hf.GenCRL` (the gateways'
+ * registrar has neither).
+ */
+export function revokeEnrollment(
+  install: FabricInstall,
+  paths: StatePaths,
+  org: PeerOrg,
+  enrollmentId: string,
+): Buffer {
+  const home = bootstrapClientHome(install, paths, org);
+  runCaClient(
+    install,
+    caClientCall([
+      'revoke',
+      '-H',
+      home,
+      '-u',
+      `https://${org.ca.address}`,
+      '-e',
+      enrollmentId,
+      '-r',
+      'keycompromise',
+      '--gencrl',
+      ...caClientFlags(paths, org),
+    ]),
+  );
+  return readFileSync(join(home, 'msp', 'crls', 'crl.pem'));
+}
+
+/**
  * Registers and enrolls the org's demo people (one per role) from the org's CA into
  * `users/<org>/<id>/msp`, as the CA's bootstrap identity. Idempotent: people already enrolled are
  * left alone.

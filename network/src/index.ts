@@ -10,3 +10,7 @@ export * from './compose';
 export * from './gateways';
 export * from './hosts';
 export * from './consortium';
+export * from './config-update';
+export * from './configtxlator';
+export * from './governance';
+export * from './revocation';

@@ -106,49 +106,62 @@ function definitionFlags(topology: Topology, paths: StatePaths): string[] {
   ];
 }
 
+/** Installs the org's package on each of its peers that lacks it, as the org's admin. */
+export function installPackage(install: FabricInstall, paths: StatePaths, pkg: OrgPackage): void {
+  for (const peer of pkg.org.peerNodes) {
+    const env = peerAdminEnv(paths, peer);
+    const installed = runTool(install, 'peer', ['lifecycle', 'chaincode', 'queryinstalled'], env);
+    if (!installed.includes(pkg.packageId)) {
+      runTool(install, 'peer', ['lifecycle', 'chaincode', 'install', pkg.file], env);
+    }
+  }
+}
+
 /**
- * Installs each org's package on its peers, approves the definition (with the sealed collections
- * config rendered from the topology) for every org, and commits it.
+ * Approves the topology's chaincode definition for the package's org, with that org's admin identity
+ * and its own package, unless the org approved this very definition (same sequence, version and
+ * package) already. An approval of something else at the same sequence is replaced.
  */
-export function deployChaincode(
+export function approveForOrg(
   install: FabricInstall,
   topology: Topology,
   paths: StatePaths,
-  packages: readonly OrgPackage[],
-): 'deployed' | 'already-committed' {
-  const committed = isCommitted(install, topology, paths);
-  for (const pkg of packages) {
-    for (const peer of pkg.org.peerNodes) {
-      const env = peerAdminEnv(paths, peer);
-      const installed = runTool(install, 'peer', ['lifecycle', 'chaincode', 'queryinstalled'], env);
-      if (!installed.includes(pkg.packageId)) {
-        runTool(install, 'peer', ['lifecycle', 'chaincode', 'install', pkg.file], env);
-      }
-    }
-  }
-  if (committed) return 'already-committed';
-  for (const pkg of packages) {
-    const peer = firstPeer(pkg.org);
-    const env = peerAdminEnv(paths, peer);
-    if (!isApproved(install, topology, env)) {
-      runTool(
-        install,
-        'peer',
-        [
-          'lifecycle',
-          'chaincode',
-          'approveformyorg',
-          ...definitionFlags(topology, paths),
-          '--package-id',
-          pkg.packageId,
-          ...ordererFlags(topology, paths, peer),
-        ],
-        env,
-      );
-    }
-  }
-  const first = firstPeer(packages[0]?.org ?? topology.peerOrgs[0]);
-  const peerFlags = topology.peerOrgs.flatMap((org) => {
+  pkg: OrgPackage,
+): 'approved' | 'already-approved' {
+  const peer = firstPeer(pkg.org);
+  const env = peerAdminEnv(paths, peer);
+  if (isApproved(install, topology, env, pkg.packageId)) return 'already-approved';
+  runTool(
+    install,
+    'peer',
+    [
+      'lifecycle',
+      'chaincode',
+      'approveformyorg',
+      ...definitionFlags(topology, paths),
+      '--package-id',
+      pkg.packageId,
+      ...ordererFlags(topology, paths, peer),
+    ],
+    env,
+  );
+  return 'approved';
+}
+
+/**
+ * Commits the topology's chaincode definition, submitted by `submitter`'s admin, with the endorsement
+ * of the first peer of each of `endorsers` (by default every org): the channel's
+ * LifecycleEndorsement policy (a majority of the orgs) decides whether that is enough, and each of
+ * those peers checks that the majority of orgs approved this definition.
+ */
+export function commitDefinition(
+  install: FabricInstall,
+  topology: Topology,
+  paths: StatePaths,
+  { submitter, endorsers }: { submitter?: PeerOrg; endorsers?: readonly PeerOrg[] } = {},
+): void {
+  const first = firstPeer(submitter ?? topology.peerOrgs[0]);
+  const peerFlags = (endorsers ?? topology.peerOrgs).flatMap((org) => {
     const peer = firstPeer(org);
     return [
       '--peerAddresses',
@@ -170,6 +183,23 @@ export function deployChaincode(
     ],
     peerAdminEnv(paths, first),
   );
+}
+
+/**
+ * Installs each org's package on its peers, approves the definition (with the sealed collections
+ * config rendered from the topology) for every org, each with its own admin, and commits it.
+ */
+export function deployChaincode(
+  install: FabricInstall,
+  topology: Topology,
+  paths: StatePaths,
+  packages: readonly OrgPackage[],
+): 'deployed' | 'already-committed' {
+  const committed = isCommitted(install, topology, paths);
+  for (const pkg of packages) installPackage(install, paths, pkg);
+  if (committed) return 'already-committed';
+  for (const pkg of packages) approveForOrg(install, topology, paths, pkg);
+  commitDefinition(install, topology, paths, { submitter: packages[0]?.org ?? topology.peerOrgs[0] });
   return 'deployed';
 }
 
@@ -179,9 +209,15 @@ function firstPeer(org: PeerOrg | undefined): PeerNode {
   return peer;
 }
 
-function isApproved(install: FabricInstall, topology: Topology, env: Record<string, string>): boolean {
+function isApproved(
+  install: FabricInstall,
+  topology: Topology,
+  env: Record<string, string>,
+  packageId: string,
+): boolean {
+  let out: string;
   try {
-    runTool(
+    out = runTool(
       install,
       'peer',
       [
@@ -194,12 +230,64 @@ function isApproved(install: FabricInstall, topology: Topology, env: Record<stri
         topology.chaincode.name,
         '--sequence',
         String(topology.chaincode.sequence),
+        '--output',
+        'json',
       ],
       env,
     );
-    return true;
   } catch {
     return false;
+  }
+  return approvalMatches(out, topology.chaincode.version, packageId);
+}
+
+/**
+ * Whether `peer lifecycle chaincode queryapproved --output json` shows an approval of `version` with
+ * `packageId`: an org's approval of another version or package at the same sequence (a proposal that
+ * did not pass, say) is not this definition's.
+ */
+export function approvalMatches(queryOutput: string, version: string, packageId: string): boolean {
+  const start = queryOutput.indexOf('{');
+  if (start < 0) return false;
+  const approved = JSON.parse(queryOutput.slice(start)) as {
+    version?: string;
+    source?: { Type?: { LocalPackage?: { package_id?: string } } };
+  };
+  return approved.version === version && approved.source?.Type?.LocalPackage?.package_id === packageId;
+}
+
+/**
+ * The chaincode definition committed on the channel, as `peer` (by default the first org's) sees it:
+ * sequence, version and the names of its collections.
+ */
+export function committedDefinition(
+  install: FabricInstall,
+  topology: Topology,
+  paths: StatePaths,
+  peer: PeerNode = firstPeer(topology.peerOrgs[0]),
+): { sequence: number; version: string; collections: string[] } | undefined {
+  try {
+    const out = runTool(
+      install,
+      'peer',
+      [
+        'lifecycle',
+        'chaincode',
+        'querycommitted',
+        '--channelID',
+        topology.channel,
+        '--name',
+        topology.chaincode.name,
+        '--output',
+        'json',
+      ],
+      peerAdminEnv(paths, peer),
+    );
+    const parsed = JSON.parse(out.slice(out.indexOf('{'))) as { sequence: number; version: string };
+    const collections = [...out.matchAll(/"name":\s*"([^"]+)"/g)].map((m) => m[1] ?? '');
+    return { sequence: parsed.sequence, version: parsed.version, collections };
+  } catch {
+    return undefined;
   }
 }
 

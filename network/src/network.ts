@@ -34,6 +34,10 @@ import {
   basePortFromEnv,
   DEFAULT_TOPOLOGY_OPTIONS,
   defaultTopologySpec,
+  EMPTY_GOVERNANCE,
+  parseGovernanceRecord,
+  withGovernance,
+  type GovernanceRecord,
   ORG_SERVICE_HOSTS,
   parseTopologyOptions,
   resolveTopology,
@@ -149,7 +153,19 @@ export function currentTopology(
     asRecorded && recorded !== undefined
       ? recorded
       : settleTopologyOptions(recorded, topologyOptionsFromEnv(env), paths.root);
-  return { topology: resolveTopology(defaultTopologySpec, basePortFromEnv(env), options), paths };
+  const spec = withGovernance(defaultTopologySpec, recordedGovernance(paths));
+  return { topology: resolveTopology(spec, basePortFromEnv(env), options), paths };
+}
+
+/** What governance recorded in the state (`governance.json`): nothing before the first decision. */
+export function recordedGovernance(paths: StatePaths): GovernanceRecord {
+  if (!existsSync(paths.governanceFile)) return EMPTY_GOVERNANCE;
+  return parseGovernanceRecord(JSON.parse(readFileSync(paths.governanceFile, 'utf8')), paths.governanceFile);
+}
+
+/** Records a governance decision, so every later command sees it. */
+export function recordGovernance(paths: StatePaths, record: GovernanceRecord): void {
+  writeFileSync(paths.governanceFile, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** The network's context, with Fabric found or installed first (see binaries.ts for the sources). */
@@ -280,12 +296,16 @@ function tlsHandshakeReady(
  * The org's chaincode server (fabric-chaincode-node in server mode) that its peers dial; on isolated
  * hosts in the org's namespace.
  */
-export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): ProcessSpec {
+export function chaincodeServerProcess(
+  ctx: NetworkContext,
+  pkg: OrgPackage,
+  { next = false }: { next?: boolean } = {},
+): ProcessSpec {
   const { paths } = ctx;
   const org = pkg.org;
   const server = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincode), 'tls');
   const client = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincodeClient), 'tls');
-  const name = `chaincode-${org.slug}`;
+  const name = chaincodeServerName(org, { next });
   return inNamespace(
     {
       name,
@@ -316,13 +336,14 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
         NODE_ENV: 'production',
       },
       cwd: join(repoRoot, 'chaincode'),
-      logFile: paths.logFile(name),
+      // One log per org whichever server (current or next) writes it: an upgrade's two overlap.
+      logFile: paths.logFile(chaincodeServerName(org)),
       pidFile: paths.pidFile(name),
       fingerprint: `${treeFingerprint([
         join(repoRoot, 'chaincode', 'dist'),
         join(repoRoot, 'chaincode', 'domain', 'dist'),
         join(repoRoot, 'fhir', 'dist'),
-      ])} ${org.mspId}`,
+      ])} ${org.mspId} ${pkg.packageId}`,
       ready: tlsHandshakeReady(org.chaincodeServer, {
         ca: readFileSync(join(server, 'ca.crt')),
         cert: readFileSync(join(client, 'server.crt')),
@@ -333,7 +354,19 @@ export function chaincodeServerProcess(ctx: NetworkContext, pkg: OrgPackage): Pr
   );
 }
 
-/** Generates certificates and the genesis block once, and node configs on every start. */
+/**
+ * The process name of an org's chaincode server; `next` names the one an upgrade starts beside it,
+ * which takes the plain name once the new definition is committed and the old server stopped.
+ */
+export function chaincodeServerName(org: PeerOrg, { next = false }: { next?: boolean } = {}): string {
+  return `chaincode-${org.slug}${next ? '-next' : ''}`;
+}
+
+/**
+ * Generates certificates and the genesis block once, and node configs on every start. Orgs admitted
+ * later get their certificates from `cryptogen extend`, which leaves every existing org's alone; the
+ * genesis block stays the channel's first block (admitted orgs are in later config blocks).
+ */
 export function generate(ctx: NetworkContext): void {
   const { install, topology, paths } = ctx;
   const sample = {
@@ -351,6 +384,14 @@ export function generate(ctx: NetworkContext): void {
       join(paths.configDir, 'crypto-config.yaml'),
       '--output',
       paths.cryptoDir,
+    ]);
+  } else if (topology.peerOrgs.some((org) => !existsSync(paths.peerOrgDir(org)))) {
+    runTool(install, 'cryptogen', [
+      'extend',
+      '--input',
+      paths.cryptoDir,
+      '--config',
+      join(paths.configDir, 'crypto-config.yaml'),
     ]);
   }
   if (!existsSync(paths.genesisBlock)) {
@@ -481,13 +522,7 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
   );
   const users: Record<string, string[]> = {};
   await step("people and each gateway's registrar enrolled from each CA", () => {
-    for (const org of topology.peerOrgs) {
-      enrollDemoUsers(install, paths, org);
-      registerGatewayRegistrar(install, paths, org);
-      if (ctx.benchLoader && hasBenchLoader(org)) enrollBenchLoader(install, paths, org);
-      else forgetBenchLoader(paths, org);
-      users[org.name] = readdirSync(paths.usersDir(org));
-    }
+    for (const org of topology.peerOrgs) users[org.name] = enrollOrgPeople(ctx, org);
   });
   const packages = topology.peerOrgs.map((org) => packageChaincode(topology, paths, org));
   await step('chaincode servers', () =>
@@ -507,13 +542,7 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
   const info = networkInfo(ctx, users);
   writeFileSync(paths.networkFile, JSON.stringify(info, null, 2));
   await step('REST gateways', async () => {
-    await Promise.all(
-      topology.peerOrgs.map(async (org) => {
-        const config = renderGatewayConfig(topology, paths, org);
-        await importDemoUsers(paths, org);
-        return startProcess(gatewayProcess(paths, org, config));
-      }),
-    );
+    await Promise.all(topology.peerOrgs.map((org) => startOrgGateway(ctx, org)));
   });
   await step('demo people registered on chain by their org admins', async () => {
     const done = await Promise.all(topology.peerOrgs.map((org) => registerDemoPeople(paths, org)));
@@ -521,6 +550,36 @@ export async function startNetwork(ctx: NetworkContext): Promise<NetworkInfo> {
     if (fresh.length > 0) console.log(`[medledger] registered ${fresh.join(', ')}`);
   });
   return info;
+}
+
+/**
+ * Enrolls the org's demo people and registers its gateway's registrar at its CA (which must run), and
+ * the bench loader on a benchmark network; returns the people enrolled.
+ */
+export function enrollOrgPeople(ctx: NetworkContext, org: PeerOrg): string[] {
+  const { install, paths } = ctx;
+  enrollDemoUsers(install, paths, org);
+  registerGatewayRegistrar(install, paths, org);
+  if (ctx.benchLoader && hasBenchLoader(org)) enrollBenchLoader(install, paths, org);
+  else forgetBenchLoader(paths, org);
+  return readdirSync(paths.usersDir(org));
+}
+
+/** Writes the org's gateway config, puts its people in the wallet and starts (or reuses) its gateway. */
+export async function startOrgGateway(ctx: NetworkContext, org: PeerOrg): Promise<void> {
+  const config = renderGatewayConfig(ctx.topology, ctx.paths, org);
+  await importDemoUsers(ctx.paths, org);
+  await startProcess(gatewayProcess(ctx.paths, org, config));
+}
+
+/** The people enrolled at each org's CA, by org name (what `network.json` lists). */
+export function enrolledPeople(ctx: NetworkContext): Record<string, string[]> {
+  return Object.fromEntries(
+    ctx.topology.peerOrgs.map((org) => [
+      org.name,
+      existsSync(ctx.paths.usersDir(org)) ? readdirSync(ctx.paths.usersDir(org)) : [],
+    ]),
+  );
 }
 
 /**
@@ -568,7 +627,9 @@ export function allProcessNames(topology: Topology): string[] {
  */
 export async function stopNetwork(topology: Topology, paths: StatePaths): Promise<string[]> {
   const stopped: string[] = [];
-  for (const name of allProcessNames(topology)) {
+  // An upgrade that did not finish may leave the next package's servers running beside the others.
+  const next = topology.peerOrgs.map((org) => chaincodeServerName(org, { next: true }));
+  for (const name of [...next, ...allProcessNames(topology)]) {
     if (await stopProcess(paths.pidFile(name))) stopped.push(name);
   }
   if (topology.options.hosts === 'isolated') stopped.push(...tearDownIsolatedHosts(topology));

@@ -54,6 +54,14 @@ export class StatePaths {
   get optionsFile(): string {
     return join(this.root, 'topology-options.json');
   }
+  /** What governance decided after generation: admitted orgs, the committed chaincode definition. */
+  get governanceFile(): string {
+    return join(this.root, 'governance.json');
+  }
+  /** Working files of channel configuration updates (fetched config, update, signatures). */
+  get configUpdatesDir(): string {
+    return join(this.root, 'config-updates');
+  }
   nodeDir(name: string): string {
     return join(this.root, 'nodes', name);
   }

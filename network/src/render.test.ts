@@ -26,7 +26,7 @@ const sample = {
   ordererYaml: 'General:\n  ListenPort: 7050\n',
 };
 
-const sixOrgs: TopologySpec = {
+const sevenOrgs: TopologySpec = {
   ...defaultTopologySpec,
   peerOrgs: [
     ...defaultTopologySpec.peerOrgs,
@@ -41,20 +41,42 @@ const sixOrgs: TopologySpec = {
 };
 
 describe('config rendering', () => {
-  it('when a sixth org is added as data, then it appears in every generated file', () => {
-    const topology = resolveTopology(sixOrgs, 17000);
+  it('when a seventh org is added as data, then it appears in every generated file', () => {
+    const topology = resolveTopology(sevenOrgs, 17000);
     const files = renderNodeConfigs(topology, paths, sample, '/builders/ccaas');
-    assert.equal(files.length, 2 + 6 + 3 + 1); // crypto-config, configtx, 6 core.yaml, 3 orderer.yaml, collections
+    assert.equal(files.length, 2 + 7 + 3 + 1); // crypto-config, configtx, 7 core.yaml, 3 orderer.yaml, collections
     for (const file of files) {
       assert.match(
         file.content,
         /hospital4\.medledger\.local|Hospital4MSP/,
-        `${file.path} lacks the sixth org`,
+        `${file.path} lacks the seventh org`,
       );
     }
-    const containers = resolveTopology(sixOrgs, 17000, { ordering: 'raft', hosts: 'containers' });
+    const containers = resolveTopology(sevenOrgs, 17000, { ordering: 'raft', hosts: 'containers' });
     assert.match(renderCompose(containers), /peer0\.hospital4\.medledger\.local/);
     assert.match(renderCompose(containers), /gateway-hospital4:/);
+  });
+
+  it('when the default consortium is rendered, then the insurer has its peer config, MSP in configtx and crypto-config, chaincode connection and compose services', () => {
+    const topology = resolveTopology(defaultTopologySpec, 17000);
+    const files = renderNodeConfigs(topology, paths, sample, '/builders/ccaas');
+    const core = files.find((f) => f.path.endsWith('peer0-insurer/core.yaml'));
+    assert.ok(core);
+    assert.equal((parse(core.content) as { peer: { localMspId: string } }).peer.localMspId, 'InsurerMSP');
+    for (const name of ['configtx.yaml', 'crypto-config.yaml']) {
+      const file = files.find((f) => f.path.endsWith(name));
+      assert.match(file?.content ?? '', /insurer\.medledger\.local/, name);
+    }
+    const insurer = topology.peerOrgs.find((o) => o.kind === 'insurer');
+    assert.ok(insurer);
+    const conn = JSON.parse(renderConnectionJson(paths, insurer, (p) => p).content) as {
+      address: string;
+    };
+    assert.equal(conn.address, '127.0.0.1:17503');
+    const containers = resolveTopology(defaultTopologySpec, 17000, { ordering: 'raft', hosts: 'containers' });
+    const compose = parse(renderCompose(containers)) as { services: Record<string, unknown> };
+    for (const service of ['ca-insurer', 'peer0-insurer', 'chaincode-insurer', 'gateway-insurer'])
+      assert.ok(compose.services[service], service);
   });
 
   it('when the collections config is rendered, then each org has a sealed collection with the regulator that needs both to endorse, and the hospitals and the regulator share the custodians collection', () => {
@@ -90,6 +112,11 @@ describe('config rendering', () => {
           "AND('ResearchMSP.peer', 'RegulatorMSP.peer')",
         ],
         ['sealed-regulator', "OR('RegulatorMSP.member')", "AND('RegulatorMSP.peer')"],
+        [
+          'sealed-insurer',
+          "OR('InsurerMSP.member', 'RegulatorMSP.member')",
+          "AND('InsurerMSP.peer', 'RegulatorMSP.peer')",
+        ],
         [
           'sealed-hospital3',
           "OR('Hospital3MSP.member', 'RegulatorMSP.member')",
@@ -142,7 +169,8 @@ describe('config rendering', () => {
         ['Hospital2MSP', 17210],
         ['ResearchMSP', 17310],
         ['RegulatorMSP', 17410],
-        ['Hospital3MSP', 17510],
+        ['InsurerMSP', 17510],
+        ['Hospital3MSP', 17610],
       ],
     );
     assert.deepEqual(profile.Application.Capabilities, { V2_5: true });

@@ -57,6 +57,28 @@ function orgPolicies(mspId: string): Record<string, { Type: string; Rule: string
   };
 }
 
+/** A peer org as configtx.yaml declares it: MSP, policies and its first peer as anchor. */
+function peerOrgDefinition(paths: StatePaths, org: PeerOrg): Record<string, unknown> {
+  return {
+    Name: org.name,
+    ID: org.mspId,
+    MSPDir: join(paths.peerOrgDir(org), 'msp'),
+    Policies: orgPolicies(org.mspId),
+    AnchorPeers: org.peerNodes.slice(0, 1).map((p) => ({ Host: p.dialHost, Port: p.port })),
+  };
+}
+
+/**
+ * The configtx.yaml `configtxgen -printOrg` reads to print an org's config group for a channel
+ * configuration update: the org alone, declared as in the channel's own profile.
+ */
+export function renderOrgDefinition(paths: StatePaths, org: PeerOrg, dir: string): RenderedFile {
+  return {
+    path: join(dir, 'configtx.yaml'),
+    content: stringify({ Organizations: [peerOrgDefinition(paths, org)] }),
+  };
+}
+
 /**
  * The orderer section's consensus part: etcdraft consenters (pinned by TLS certificate) and options, or
  * the BFT consenter mapping (each node's id, enrollment certificate and TLS certificates; BFT nodes
@@ -135,13 +157,7 @@ export function renderConfigtx(topology: Topology, paths: StatePaths): RenderedF
     // In BFT every consenter must be an endpoint too (peers and gateways broadcast to all of them).
     OrdererEndpoints: topology.ordererOrg.nodes.map((n) => n.endpoint),
   };
-  const peerOrgs = topology.peerOrgs.map((org) => ({
-    Name: org.name,
-    ID: org.mspId,
-    MSPDir: join(paths.peerOrgDir(org), 'msp'),
-    Policies: orgPolicies(org.mspId),
-    AnchorPeers: org.peerNodes.slice(0, 1).map((p) => ({ Host: p.dialHost, Port: p.port })),
-  }));
+  const peerOrgs = topology.peerOrgs.map((org) => peerOrgDefinition(paths, org));
   const implicitMeta = (rule: string) => ({ Type: 'ImplicitMeta', Rule: rule });
   const doc = {
     Profiles: {

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { orgKindOf, ROLES_BY_ORG_KIND, type Role } from '@medledger/domain';
 import {
   allPeers,
   basePortFromEnv,
   DEFAULT_BASE_PORT,
   DEFAULT_TOPOLOGY_OPTIONS,
   defaultTopologySpec,
+  demoUsers,
   isolatedSubnet,
   parseTopologyOptions,
   resolveTopology,
@@ -38,18 +40,18 @@ describe('topology', () => {
     );
   });
 
-  it('when the consortium is resolved, then it has 3 orderers and one peer per org for 5 orgs, three of them hospitals', () => {
+  it('when the consortium is resolved, then it has 3 orderers and one peer per org for 6 orgs, three of them hospitals', () => {
     const t = resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT);
     assert.equal(t.ordererOrg.nodes.length, 3);
     assert.deepEqual(
       t.peerOrgs.map((o) => o.mspId),
-      ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP', 'Hospital3MSP'],
+      ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP', 'InsurerMSP', 'Hospital3MSP'],
     );
-    assert.equal(allPeers(t).length, 5);
+    assert.equal(allPeers(t).length, 6);
     assert.equal(
-      t.peerOrgs[4]?.gateway.port,
-      DEFAULT_BASE_PORT + 502,
-      'the first four orgs keep their ports',
+      t.peerOrgs[5]?.gateway.port,
+      DEFAULT_BASE_PORT + 602,
+      'the first five orgs keep their ports',
     );
   });
 
@@ -57,8 +59,40 @@ describe('topology', () => {
     const t = resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT);
     assert.equal(
       t.chaincode.endorsementPolicy,
-      "OutOf(2, 'Hospital1MSP.peer', 'Hospital2MSP.peer', 'ResearchMSP.peer', 'RegulatorMSP.peer', 'Hospital3MSP.peer')",
+      "OutOf(2, 'Hospital1MSP.peer', 'Hospital2MSP.peer', 'ResearchMSP.peer', 'RegulatorMSP.peer', 'InsurerMSP.peer', 'Hospital3MSP.peer')",
     );
+  });
+
+  it('when the insurer is resolved, then it runs its own CA, gateway, chaincode server and peer after the existing orgs, whose ports stay where they were', () => {
+    const t = resolveTopology(defaultTopologySpec, 36000);
+    const insurer = t.peerOrgs.find((o) => o.mspId === 'InsurerMSP');
+    assert.ok(insurer);
+    assert.deepEqual(
+      [insurer.caPort, insurer.gatewayPort, insurer.chaincodeServerPort, insurer.peerNodes[0]?.port],
+      [36500, 36502, 36503, 36510],
+    );
+    assert.equal(insurer.peerNodes[0]?.name, 'peer0.insurer.medledger.local');
+    assert.equal(t.peerOrgs.find((o) => o.mspId === 'RegulatorMSP')?.gatewayPort, 36402);
+  });
+
+  it('when each org is checked against the MSP naming rule, then its declared kind is the kind its MSP ID names', () => {
+    for (const org of defaultTopologySpec.peerOrgs) assert.equal(orgKindOf(org.mspId), org.kind, org.mspId);
+  });
+
+  it('when the insurer demo users are listed, then there is one admin and one claims adjuster, and every demo role is one the chaincode allows for the org kind', () => {
+    const insurer = defaultTopologySpec.peerOrgs.find((o) => o.kind === 'insurer');
+    assert.ok(insurer);
+    assert.deepEqual(
+      demoUsers(insurer).map((u) => [u.id, u.role, u.department]),
+      [
+        ['insurer-admin', 'admin', undefined],
+        ['insurer-adjuster-1', 'adjuster', undefined],
+      ],
+    );
+    for (const org of defaultTopologySpec.peerOrgs) {
+      const allowed: readonly Role[] = ROLES_BY_ORG_KIND[org.kind];
+      for (const user of demoUsers(org)) assert.ok(allowed.includes(user.role as Role), user.id);
+    }
   });
 
   it('when a second peer is added to an org, then it gets its own ports in the org block', () => {
@@ -138,7 +172,7 @@ describe('topology options', () => {
     }
     assert.deepEqual(
       [t.ordererOrg.namespace, ...t.peerOrgs.map((o) => o.namespace)],
-      [undefined, undefined, undefined, undefined, undefined, undefined],
+      [undefined, undefined, undefined, undefined, undefined, undefined, undefined],
     );
     assert.equal(t.peerOrgs[0]?.listenHost, '127.0.0.1');
   });
@@ -154,7 +188,15 @@ describe('topology options', () => {
     }
     assert.deepEqual(
       [t.ordererOrg.nodes[0]?.ip, ...t.peerOrgs.map((o) => o.ip)],
-      ['10.77.14.2', '10.77.14.10', '10.77.14.11', '10.77.14.12', '10.77.14.13', '10.77.14.14'],
+      [
+        '10.77.14.2',
+        '10.77.14.10',
+        '10.77.14.11',
+        '10.77.14.12',
+        '10.77.14.13',
+        '10.77.14.14',
+        '10.77.14.15',
+      ],
     );
     const hospital2 = t.peerOrgs[1];
     assert.ok(hospital2);
@@ -167,6 +209,7 @@ describe('topology options', () => {
       'medledger-27000-hospital2',
       'medledger-27000-research',
       'medledger-27000-regulator',
+      'medledger-27000-insurer',
       'medledger-27000-hospital3',
     ]);
     assert.equal(t.peerOrgs[0]?.listenHost, '0.0.0.0');

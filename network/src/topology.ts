@@ -4,7 +4,7 @@
  */
 import { orgKindOf, PROPOSAL_TIME_WINDOW_SECONDS, regulatorOf } from '@medledger/domain';
 
-/** A peer-running organization (hospital, research institute, regulator). */
+/** A peer-running organization (hospital, research institute, regulator, insurer). */
 export interface PeerOrgSpec {
   /** Short name used in paths, process names and the REST gateway (e.g. `Hospital1`). */
   readonly name: string;
@@ -16,7 +16,7 @@ export interface PeerOrgSpec {
    */
   readonly domain: string;
   /** What kind of member this is; decides which demo users are enrolled. */
-  readonly kind: 'hospital' | 'research' | 'regulator';
+  readonly kind: 'hospital' | 'research' | 'regulator' | 'insurer';
   /** Number of peers this org runs (peer0, peer1, ...). */
   readonly peers: number;
 }
@@ -43,6 +43,12 @@ export interface ChaincodeSpec {
    * member can change shared state on its own.
    */
   readonly endorsementPolicy: string;
+  /**
+   * Which of the org's two chaincode server ports serves the committed package (0: the block's +3,
+   * 1: +4). An upgrade starts the new package's servers on the other port while the old ones still
+   * serve, so both run until the new definition is committed (docs/operations.md, upgrades).
+   */
+  readonly serverSlot: 0 | 1;
 }
 
 /**
@@ -160,8 +166,15 @@ export const defaultTopologySpec: TopologySpec = {
       kind: 'regulator',
       peers: 1,
     },
+    {
+      name: 'Insurer',
+      mspId: 'InsurerMSP',
+      domain: 'insurer.medledger.local',
+      kind: 'insurer',
+      peers: 1,
+    },
     // The third hospital of the multi-center story (docs/research.md). Last, so the port blocks of the
-    // first four orgs stay where they were (org k owns base + 100(k + 1)).
+    // first five orgs stay where they were (org k owns base + 100(k + 1)): Hospital3 owns base + 600.
     {
       name: 'Hospital3',
       mspId: 'Hospital3MSP',
@@ -174,7 +187,8 @@ export const defaultTopologySpec: TopologySpec = {
     name: 'medledger',
     version: '0.1.0',
     sequence: 1,
-    endorsementPolicy: '', // filled in by withDefaultPolicy: OutOf(2, every org's peer)
+    endorsementPolicy: '', // filled in by resolveTopology: OutOf(2, every org's peer)
+    serverSlot: 0,
   },
   ordering: {
     batchTimeout: '20ms',
@@ -352,8 +366,9 @@ export const ORG_SERVICE_HOSTS = {
 
 /**
  * Resolves names, addresses and ports. Orderers take `base .. base+99` (10 ports each); peer org k takes
- * the block `base + 100*(k+1)`: CA at +0, CA operations +1, REST gateway +2, chaincode server +3, and
- * peer p at `+10*(p+1)` (listen +0, chaincode +1, operations +2).
+ * the block `base + 100*(k+1)`: CA at +0, CA operations +1, REST gateway +2, chaincode server +3 (or
+ * +4, see `ChaincodeSpec.serverSlot`), and peer p at `+10*(p+1)` (listen +0, chaincode +1,
+ * operations +2).
  */
 export function resolveTopology(
   spec: TopologySpec,
@@ -420,10 +435,10 @@ export function resolveTopology(
       caPort: orgBase,
       caOperationsPort: orgBase + 1,
       gatewayPort: orgBase + 2,
-      chaincodeServerPort: orgBase + 3,
+      chaincodeServerPort: orgBase + 3 + spec.chaincode.serverSlot,
       ca: service(ORG_SERVICE_HOSTS.ca, orgBase),
       gateway: service(ORG_SERVICE_HOSTS.gateway, orgBase + 2),
-      chaincodeServer: service(ORG_SERVICE_HOSTS.chaincode, orgBase + 3),
+      chaincodeServer: service(ORG_SERVICE_HOSTS.chaincode, orgBase + 3 + spec.chaincode.serverSlot),
       peerNodes,
     };
     for (let p = 0; p < orgSpec.peers; p++) {
@@ -569,5 +584,107 @@ export function demoUsers(org: PeerOrgSpec): { id: string; role: string; departm
         { id: `${slug}-admin`, role: 'admin' },
         { id: `${slug}-auditor-1`, role: 'auditor' },
       ];
+    case 'insurer':
+      return [
+        { id: `${slug}-admin`, role: 'admin' },
+        { id: `${slug}-adjuster-1`, role: 'adjuster' },
+      ];
   }
+}
+
+/**
+ * What the consortium decided after the network was generated, recorded in its state
+ * (`governance.json`) so every later command (and `npm stop` / `npm start`) sees it: the orgs admitted
+ * by a channel configuration update, in order of admission, and the chaincode definition committed
+ * last.
+ */
+export interface GovernanceRecord {
+  readonly admittedOrgs: readonly PeerOrgSpec[];
+  readonly chaincode?: Pick<ChaincodeSpec, 'version' | 'sequence' | 'serverSlot'>;
+}
+
+export const EMPTY_GOVERNANCE: GovernanceRecord = { admittedOrgs: [] };
+
+/**
+ * The spec with what governance decided: admitted orgs after the generated ones (so existing orgs keep
+ * their port blocks), the recorded chaincode version, sequence and server slot. The endorsement policy
+ * is cleared when orgs were admitted, so it is derived again over every org.
+ */
+export function withGovernance(spec: TopologySpec, record: GovernanceRecord): TopologySpec {
+  const known = new Set(spec.peerOrgs.flatMap((o) => [o.name, o.mspId]));
+  const admitted = record.admittedOrgs.filter((o) => !known.has(o.name) && !known.has(o.mspId));
+  return {
+    ...spec,
+    peerOrgs: [...spec.peerOrgs, ...admitted],
+    chaincode: {
+      ...spec.chaincode,
+      ...(record.chaincode ?? {}),
+      endorsementPolicy: admitted.length > 0 ? '' : spec.chaincode.endorsementPolicy,
+    },
+  };
+}
+
+/** A governance record read back from a file; throws when it holds something else. */
+export function parseGovernanceRecord(raw: unknown, where: string): GovernanceRecord {
+  const bad = (what: string): never => {
+    throw new Error(`${where} is not a governance record: ${what}`);
+  };
+  if (typeof raw !== 'object' || raw === null) return bad('not an object');
+  const { admittedOrgs, chaincode } = raw as Record<string, unknown>;
+  if (!Array.isArray(admittedOrgs)) return bad('admittedOrgs');
+  const orgs = admittedOrgs.map((o: unknown): PeerOrgSpec => {
+    const org = (typeof o === 'object' && o !== null ? o : {}) as Record<string, unknown>;
+    const { name, mspId, domain, kind, peers } = org;
+    if (
+      typeof name !== 'string' ||
+      typeof mspId !== 'string' ||
+      typeof domain !== 'string' ||
+      orgKindOf(mspId) !== kind ||
+      kind === 'other' ||
+      !Number.isInteger(peers)
+    )
+      return bad(`org ${JSON.stringify(o)}`);
+    return { name, mspId, domain, kind: peerOrgKind(mspId), peers: peers as number };
+  });
+  if (chaincode === undefined) return { admittedOrgs: orgs };
+  const cc = (typeof chaincode === 'object' && chaincode !== null ? chaincode : {}) as Record<
+    string,
+    unknown
+  >;
+  const { version, sequence, serverSlot } = cc;
+  if (typeof version !== 'string' || !Number.isInteger(sequence) || (serverSlot !== 0 && serverSlot !== 1))
+    return bad(`chaincode ${JSON.stringify(chaincode)}`);
+  return { admittedOrgs: orgs, chaincode: { version, sequence: sequence as number, serverSlot } };
+}
+
+/**
+ * The kind of a peer org from its MSP ID, as the chaincode reads it (`orgKindOf`); throws for a name
+ * the chaincode reads as no kind of member. Every kind the domain knows can be admitted.
+ */
+export function peerOrgKind(mspId: string): PeerOrgSpec['kind'] {
+  const kind = orgKindOf(mspId);
+  if (kind === 'other') throw new Error(`the chaincode reads ${mspId} as no kind of member`);
+  return kind;
+}
+
+/**
+ * The spec of an org to admit, from its name and kind: MSP ID `<Name>MSP`, domain
+ * `<slug>.medledger.local` (the pattern of the generated orgs), one peer. Throws when the name is
+ * taken, is not a name the chaincode reads as that kind, or would make a second regulator.
+ */
+export function admittedOrgSpec(spec: TopologySpec, name: string, kind: string, peers = 1): PeerOrgSpec {
+  if (!/^[A-Z][A-Za-z0-9]{0,30}$/.test(name))
+    throw new Error(`--name must be letters and digits starting with a capital, got ${JSON.stringify(name)}`);
+  const mspId = `${name}MSP`;
+  if (orgKindOf(mspId) !== kind)
+    throw new Error(
+      `the chaincode reads an org's kind from its MSP ID (${mspId}: ${orgKindOf(mspId)}), and --kind says ${kind}: name a ${kind} org after its kind (e.g. ${kind[0]?.toUpperCase() ?? ''}${kind.slice(1)}3)`,
+    );
+  const orgKind = peerOrgKind(mspId);
+  const slug = slugOf(name);
+  const clash = spec.peerOrgs.find((o) => o.mspId === mspId || slugOf(o.name) === slug);
+  if (clash !== undefined) throw new Error(`${clash.name} (${clash.mspId}) is already a member`);
+  regulatorOf([...spec.peerOrgs.map((o) => o.mspId), mspId]);
+  const domain = `${slug}.${spec.peerOrgs[0]?.domain.split('.').slice(1).join('.') ?? 'medledger.local'}`;
+  return { name, mspId, domain, kind: orgKind, peers };
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { datasetHash, signPatientPayload, type P256PrivateJwk } from '@medledger/domain';
+import { datasetHash } from '@medledger/domain';
 import { createR4Validator } from '@medledger/fhir';
 import type { NetworkInfo } from '@medledger/network';
 import { accessLogProof, apiAs, type ApiClient, type ApiResponse } from './support/api';
-import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './support/fixtures';
 import { ensureNetwork, releaseNetwork } from './support/network';
+import { registerStudyConsentedPatient, type ConsentedPatient } from './support/study-patient';
 
 /**
  * The multi-center story through the REST gateways of the real consortium (issue 14): the research
@@ -34,7 +34,7 @@ interface Site {
   readonly org: Hospital;
   readonly recordId: string;
   readonly contentHash: string;
-  readonly patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string };
+  readonly patient: ConsentedPatient['patient'];
 }
 
 interface DatasetItem {
@@ -60,36 +60,15 @@ describe('a multi-center study of three hospitals on the real consortium', () =>
   /** A patient registered at `org`, a diagnosis anchored there, and the patient's consent to the study. */
   async function siteWithConsentedPatient(org: Hospital): Promise<Site> {
     const slug = org.toLowerCase();
-    const doctor = await apiAs(info, org, `${slug}-attending-1`);
-    const did = `did:medledger:patient:mc-${slug}-${run}`;
-    const { key, body } = newPatientRegistration(did, `${org}MSP`);
-    expectStatus(await doctor.post('/v1/patients', body), 201, `register patient at ${org}`);
+    const patientDid = `did:medledger:patient:mc-${slug}-${run}`;
     const recordId = `rec-mc-${slug}-${run}`;
-    const resource = hypertensionCondition({
-      id: `cond-${recordId}`,
-      patientRef: did.split(':').pop() ?? '',
+    const { contentHash, patient } = await registerStudyConsentedPatient(info, {
+      org,
+      patientDid,
+      recordId,
+      studyId,
+      now,
     });
-    const anchored = await doctor.post('/v1/records', diagnosisRecord(recordId, did, resource));
-    expectStatus(anchored, 201, 'anchor');
-    const record = anchored.body['record'] as { contentHash?: string } | undefined;
-    const contentHash = record?.contentHash ?? '';
-    assert.match(contentHash, /^[0-9a-f]{64}$/);
-    const patient = { did, privateJwk: key.privateJwk, kid: `${did}#key-1` };
-    const app = await apiAs(info, org, did, { kind: 'patient' });
-    const jws = signPatientPayload(
-      {
-        typ: 'medledger.consent.grant',
-        grantee: { kind: 'study', studyId },
-        categories: ['diagnosis'],
-        maxLevel: 3,
-        purpose: 'research',
-        periodStart: new Date(now - 60_000).toISOString(),
-        periodEnd: new Date(now + 30 * 86_400_000).toISOString(),
-      },
-      { patientDid: did, privateJwk: key.privateJwk, kid: patient.kid },
-      { nowMs: Date.now() },
-    );
-    expectStatus(await app.post('/v1/consents', { jws }), 201, `study consent at ${org}`);
     return { org, recordId, contentHash, patient };
   }
 

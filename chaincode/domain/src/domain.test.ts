@@ -132,8 +132,16 @@ void describe('transactions', () => {
   void it('when the registry is read, then every name is qualified by its contract', () => {
     assert.equal(qualifiedName('AnchorRecord'), 'record:AnchorRecord');
     assert.equal(qualifiedName('LoadSyntheticAuditEvents'), 'bench:LoadSyntheticAuditEvents');
+    assert.equal(qualifiedName('SubmitClaim'), 'insurance:SubmitClaim');
     assert.equal(qualifiedName('ListPatientRecords'), 'listing:ListPatientRecords');
-    assert.equal(Object.keys(transactions).length, 54);
+    assert.equal(qualifiedName('TraceLeak'), 'trace:TraceLeak');
+    assert.equal(qualifiedName('OpenPatientAccess'), 'summary:OpenPatientAccess');
+    assert.equal(qualifiedName('RequestErasure'), 'erasure:RequestErasure');
+    assert.equal(qualifiedName('FreezeAccess'), 'freeze:FreezeAccess');
+    assert.equal(qualifiedName('LinkIncidentEvents'), 'incident:LinkIncidentEvents');
+    assert.equal(qualifiedName('CoSignBreakGlass'), 'access:CoSignBreakGlass');
+    assert.equal(qualifiedName('RecordContribution'), 'studywork:RecordContribution');
+    assert.equal(Object.keys(transactions).length, 88);
   });
 });
 
@@ -198,6 +206,29 @@ void describe('sealed collections and endorsers', () => {
     assert.throws(
       () => endorsingOrgs('custodian+regulator', { caller: 'Hospital2MSP', orgs: CONSORTIUM }),
       /custodian/,
+    );
+  });
+
+  void it('when a claim or its settlement is written, then the provider, the insurer and the regulator endorse, and the insurer answers a card holder', () => {
+    const orgs = [...CONSORTIUM, 'InsurerMSP'];
+    const parties = { caller: 'Hospital2MSP', orgs, insurer: 'InsurerMSP' };
+    assert.deepEqual(endorsingOrgs(transactions.SubmitClaim.endorsement, parties), [
+      'Hospital2MSP',
+      'InsurerMSP',
+      'RegulatorMSP',
+    ]);
+    assert.deepEqual(
+      endorsingOrgs(transactions.ResolveDispute.endorsement, {
+        ...parties,
+        caller: 'InsurerMSP',
+        provider: 'Hospital1MSP',
+      }),
+      ['Hospital1MSP', 'InsurerMSP', 'RegulatorMSP'],
+    );
+    assert.deepEqual(endorsingOrgs(transactions.GetClaimContext.endorsement, parties), ['InsurerMSP']);
+    assert.throws(
+      () => endorsingOrgs('provider+insurer+regulator', { caller: 'Hospital2MSP', orgs }),
+      /insurer/,
     );
   });
 

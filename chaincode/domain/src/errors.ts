@@ -15,6 +15,11 @@ export const ErrorCode = {
   NOT_REGISTERED: 'NOT_REGISTERED',
   /** The caller's or the subject's document is not active. */
   INACTIVE: 'INACTIVE',
+  /**
+   * The caller (or their whole org) is frozen by the regulator; the detail is the freeze id, which the
+   * frozen party can read (`ListFreezes`). Lifting needs the regulator and the org's admin.
+   */
+  FROZEN: 'FROZEN',
   /** The operation needs a patient consent that does not exist. */
   CONSENT_REQUIRED: 'CONSENT_REQUIRED',
   /** A patient signature (JWS) is malformed or does not verify. */
@@ -49,11 +54,22 @@ export const ErrorCode = {
   /** The state does not allow this transition (version chain, already revoked, already reviewed). */
   CONFLICT: 'CONFLICT',
   /**
+   * A co-signature of a break-glass request beyond the patient's emergency profile from someone who may
+   * not give it: the requester themselves (any certificate of theirs), another org's staff, or anyone
+   * but an active attending of a hospital.
+   */
+  CO_SIGNER_NOT_PERMITTED: 'CO_SIGNER_NOT_PERMITTED',
+  /**
    * A benchmark-only transaction was called by a signer whose certificate lacks the bench-loader
    * attribute (`medledger.benchLoader=true`, issued only on benchmark networks): always the case in
    * production.
    */
   BENCH_LOADER_DISABLED: 'BENCH_LOADER_DISABLED',
+  /**
+   * A data-use receipt does not verify: its MAC is not the custodian's over its fields (forged or
+   * altered), or it names another recipient than the caller who records it.
+   */
+  RECEIPT_INVALID: 'RECEIPT_INVALID',
   /**
    * A value in world state does not match its schema (a ledger written by another version), or a
    * public value lacks the receipt its endorsers must have written with it (forged by other orgs).

@@ -12,6 +12,9 @@ import {
   staffStatusSchema,
 } from './vocabulary';
 import { listingModeSchema, listingReasonSchema } from './schemas/listing';
+import { erasureAnswerSchema, erasureRefusalSchema } from './schemas/erasure-request';
+import { versionSchema } from './schemas/record';
+import { FREEZE_LIFT_SIDES, freezeReasonSchema } from './schemas/freeze';
 
 import { ethicsDecisionSchema, studyStateSchema } from './research/study-lifecycle';
 import { STUDY_CHANGES } from './schemas/study';
@@ -25,6 +28,7 @@ const common = { txId: txIdSchema, txTime: z.iso.datetime() };
  */
 export const events = {
   ConsortiumInitialized: z.object({ orgs: z.array(mspIdSchema), regulator: mspIdSchema, ...common }),
+  ConsortiumOrgJoined: z.object({ org: mspIdSchema, orgs: z.array(mspIdSchema), ...common }),
   CollectionKeyInstalled: z.object({ org: mspIdSchema, ...common }),
   StudySecretInstalled: z.object({ org: mspIdSchema, ...common }),
   StaffRegistered: z.object({ did: z.string(), org: mspIdSchema, role: roleSchema, ...common }),
@@ -77,14 +81,44 @@ export const events = {
     granteeOrg: mspIdSchema,
     /** End of the consent period (projection: consents expiring soon). */
     periodEnd: z.iso.datetime(),
+    /** Until when copies may be kept; a deletion attestation is due then (projection: overdue). */
+    keepUntil: z.iso.datetime().nullable().optional(),
     ...common,
   }),
   ConsentRevoked: z.object({ consentId: txIdSchema, granteeOrg: mspIdSchema, ...common }),
+  DeletionAttested: z.object({
+    consentId: txIdSchema,
+    granteeOrg: mspIdSchema,
+    attestedBy: z.string(),
+    late: z.boolean(),
+    ...common,
+  }),
   PatientPreferencesSet: z.object({ patientKey: sha256HexSchema, ...common }),
   RecordContentStaged: z.object({
     recordId: recordIdSchema,
     version: z.number().int(),
     custodian: mspIdSchema,
+    ...common,
+  }),
+  CoverageRegistered: z.object({ coverageId: z.string(), insurer: mspIdSchema, ...common }),
+  CoverageChanged: z.object({
+    coverageId: z.string(),
+    insurer: mspIdSchema,
+    change: z.enum(['suspend', 'reinstate', 'end']),
+    ...common,
+  }),
+  ClaimSubmitted: z.object({ claimId: z.string(), provider: mspIdSchema, insurer: mspIdSchema, ...common }),
+  DisputeOpened: z.object({ disputeId: txIdSchema, provider: mspIdSchema, insurer: mspIdSchema, ...common }),
+  DisputeResolved: z.object({
+    disputeId: txIdSchema,
+    provider: mspIdSchema,
+    insurer: mspIdSchema,
+    ...common,
+  }),
+  SettlementBatchClosed: z.object({
+    batchId: txIdSchema,
+    provider: mspIdSchema,
+    insurer: mspIdSchema,
     ...common,
   }),
   RecordAnchored: z.object({
@@ -142,6 +176,38 @@ export const events = {
     byRegulator: z.boolean(),
     /** The actor is suspended after this review. */
     suspended: z.boolean(),
+    ...common,
+  }),
+  /**
+   * A regulator froze a person's or an org's access (`subject` is the staff DID or the MSP ID): in
+   * every org's projection, so the frozen party and every report see it at once.
+   */
+  AccessFrozen: z.object({
+    freezeId: txIdSchema,
+    subjectKind: z.enum(['person', 'org']),
+    subject: z.string(),
+    org: mspIdSchema,
+    reason: freezeReasonSchema,
+    incidentId: txIdSchema.nullable(),
+    frozenBy: z.string(),
+    ...common,
+  }),
+  /** One side approved lifting a freeze; `lifted` when both sides have. */
+  FreezeLiftApproved: z.object({
+    freezeId: txIdSchema,
+    org: mspIdSchema,
+    side: z.enum(FREEZE_LIFT_SIDES),
+    approvedBy: z.string(),
+    lifted: z.boolean(),
+    ...common,
+  }),
+  /**
+   * The regulator opened, linked, stepped or closed an incident: its id and the action only. What it
+   * concerns is in the regulator's sealed collection, read there by the orgs concerned.
+   */
+  IncidentRecorded: z.object({
+    incidentId: txIdSchema,
+    action: z.enum(['opened', 'linked', 'step', 'closed']),
     ...common,
   }),
   StudyRegistered: z.object({ studyId: studyIdSchema, org: mspIdSchema, ...common }),
@@ -229,6 +295,17 @@ export const events = {
    * A record listing decision, ids and codes only: who asked (actor, org, role), for the patient or as
    * a clinician, with what outcome. The patient is in the caller's org's sealed collection.
    */
+  /**
+   * Data-use receipts recorded in the custodian's sealed collection: ids only (the accesses were public
+   * already as `AccessDecided`); hashes and pseudonyms stay sealed.
+   */
+  DataUseRecorded: z.object({
+    custodian: mspIdSchema,
+    recipientMsp: mspIdSchema,
+    accessIds: z.array(txIdSchema),
+    exportId: txIdSchema.nullable(),
+    ...common,
+  }),
   RecordListingOpened: z.object({
     listingId: txIdSchema,
     actorDid: z.string(),
@@ -237,6 +314,40 @@ export const events = {
     mode: listingModeSchema,
     outcome: accessOutcomeSchema,
     reason: listingReasonSchema,
+    ...common,
+  }),
+  /**
+   * A patient's own access to their summary records at one custodian, relayed by an org: ids and a
+   * count only. The patient and the records are in the custodian's sealed collection.
+   */
+  PatientAccessOpened: z.object({
+    accessId: txIdSchema,
+    custodian: mspIdSchema,
+    actorDid: z.string(),
+    actorMsp: mspIdSchema,
+    records: z.number().int().min(0),
+    ...common,
+  }),
+  /**
+   * A patient's erasure request to a custodian, with its deadline: ids only. The patient is in the
+   * custodian's sealed collection; the deadline is public so that any report sees the request go overdue.
+   */
+  ErasureRequested: z.object({
+    requestId: txIdSchema,
+    custodian: mspIdSchema,
+    recordId: recordIdSchema,
+    dueAt: z.string(),
+    ...common,
+  }),
+  /** The custodian's answer to an erasure request: erased (which versions) or refused (the legal code). */
+  ErasureRequestAnswered: z.object({
+    requestId: txIdSchema,
+    custodian: mspIdSchema,
+    recordId: recordIdSchema,
+    answer: erasureAnswerSchema,
+    refusal: erasureRefusalSchema.nullable(),
+    versions: z.array(versionSchema),
+    late: z.boolean(),
     ...common,
   }),
 } as const;

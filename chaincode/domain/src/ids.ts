@@ -86,16 +86,17 @@ export function isPatientDid(did: string): boolean {
 }
 
 /** The kind of organization, from the MSP ID naming convention of the consortium. */
-export type OrgKind = 'hospital' | 'research' | 'regulator' | 'other';
+export type OrgKind = 'hospital' | 'research' | 'regulator' | 'insurer' | 'other';
 
 /**
  * The kind of an org. The consortium names its MSPs by kind (`Hospital<n>MSP`, `Research...MSP`,
- * `Regulator...MSP`), so adding a hospital is a line of topology data and needs no chaincode change.
+ * `Regulator...MSP`, `Insurer...MSP`), so adding a hospital is a line of topology data and needs no chaincode change.
  */
 export function orgKindOf(mspId: string): OrgKind {
   if (/^Hospital[A-Za-z0-9]*MSP$/.test(mspId)) return 'hospital';
   if (/^Research[A-Za-z0-9]*MSP$/.test(mspId)) return 'research';
   if (/^Regulator[A-Za-z0-9]*MSP$/.test(mspId)) return 'regulator';
+  if (/^Insurer[A-Za-z0-9]*MSP$/.test(mspId)) return 'insurer';
   return 'other';
 }
 

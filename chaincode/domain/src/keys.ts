@@ -26,6 +26,10 @@ export const KeyFamily = {
   staffRoleChange: 'staff~rolechange',
   /** Public, write-once: that a consent was granted to an org (no patient, no terms). */
   consent: 'consent',
+  /** Public, bound: how many access grants a use-limited consent gave, by consent. */
+  consentUse: 'consent~use',
+  /** Public, write-once: the grantee's attestation that copies made under a consent were deleted. */
+  deletionAttestation: 'deletion~attestation',
   /** Public, write-once: that a consent was revoked. */
   revocation: 'revocation',
   /** Public: standing preferences of a patient, by patient key. */
@@ -38,6 +42,21 @@ export const KeyFamily = {
   erasure: 'erasure',
   /** Public: a suspension of a staff member after an unjustified break-glass access. */
   suspension: 'suspension',
+  /**
+   * Public, bound: a freeze of a person's or an org's access, by freeze id; receipt in the regulator's
+   * sealed collection, changed only by the frozen org's and the regulator's peers together.
+   */
+  freeze: 'freeze',
+  /**
+   * Public index: the freezes of a subject (staff DID or MSP ID), by subject and freeze id; guarded like
+   * the freeze, so no two orgs can delete an entry to hide a freeze.
+   */
+  freezeBySubject: 'freeze~subject',
+  /**
+   * Sealed (regulator only): an incident, by incident id. Only the regulator's peer holds it; the orgs
+   * it concerns read it through that peer.
+   */
+  incident: 'incident',
   /** Public: a study. */
   study: 'study',
   /**
@@ -98,6 +117,22 @@ export const KeyFamily = {
   studySecret: 'study-secret',
   /** Sealed: a receipt binding a public value to the orgs that endorsed it, by digest of the public key. */
   receipt: 'receipt',
+  /** Sealed (insurer): a coverage with its patient and card secret, by coverage id. */
+  coverage: 'coverage',
+  /** Sealed (insurer): what adjudication has used of a coverage, and the line keys it approved. */
+  coverageUsage: 'coverage~usage',
+  /** Sealed (provider and insurer, the same value in both): a claim, by provider and claim id. */
+  claim: 'claim',
+  /** Sealed (provider and insurer): a settlement entry, by pair and entry id. */
+  settlementEntry: 'settlement-entry',
+  /** Sealed (provider and insurer): that a batch settled an entry, by pair and entry id. */
+  settledEntry: 'settlement-entry~settled',
+  /** Sealed (provider and insurer): a closed settlement batch, by pair and batch id. */
+  settlementBatch: 'settlement-batch',
+  /** Sealed (provider and insurer): a dispute, by pair and dispute id. */
+  dispute: 'dispute',
+  /** Sealed (provider): that a claim line is disputed (once per line), by claim and line. */
+  disputedLine: 'dispute~line',
   /** Sealed (custodian): the patient of a record. */
   recordPatient: 'record-patient',
   /** Sealed index (custodian): records of a patient (keyed hash of the DID). */
@@ -106,6 +141,14 @@ export const KeyFamily = {
   recordListing: 'listing',
   /** Sealed index (caller's org): listings of a patient (keyed hash of the DID), newest first. */
   listingByPatient: 'listing~patient',
+  /** Sealed (custodian): a patient's own access to their summary records (audit and what it opens). */
+  patientAccess: 'patient-access',
+  /** Sealed index (custodian): patient accesses of a patient (keyed hash of the DID), newest first. */
+  patientAccessByPatient: 'patient-access~patient',
+  /** Sealed (custodian): a patient's erasure request and its answer. */
+  erasureRequest: 'erasure-request',
+  /** Sealed index (custodian): erasure requests of a patient (keyed hash of the DID). */
+  erasureRequestByPatient: 'erasure-request~patient',
   /** Sealed (grantee): a consent with its signed payload and terms. */
   consentTerms: 'consent-terms',
   /** Sealed index (grantee): consents of a patient (keyed hash of the DID). */
@@ -116,6 +159,10 @@ export const KeyFamily = {
   accessGrant: 'access',
   /** Sealed (custodian): a break-glass case. */
   breakGlass: 'breakglass',
+  /** Sealed (custodian): a break-glass request beyond the emergency profile, waiting for a co-signature. */
+  breakGlassRequest: 'breakglass~request',
+  /** Sealed (custodian), write-once: the co-signature a break-glass request got. */
+  breakGlassCoSign: 'breakglass~cosign',
   /** Sealed (custodian): one review of a break-glass case, by case and sequence number (appended). */
   breakGlassReview: 'breakglass~review',
   /**
@@ -132,6 +179,17 @@ export const KeyFamily = {
   auditByActor: 'audit~actor',
   /** Sealed index (custodian): audit events of a record, newest first. */
   auditByRecord: 'audit~record',
+  /**
+   * Sealed (custodian): a data-use receipt of one delivered copy, by access id and content hash
+   * (docs/leak-tracing.md).
+   */
+  dataUse: 'datause',
+  /** Sealed index (custodian): data-use receipts by keyed hash of a delivered content or resource hash. */
+  dataUseByHash: 'datause~hash',
+  /** Sealed index (custodian): data-use receipts by keyed hash of a row's per-export pseudonym. */
+  dataUseByPseudonym: 'datause~pseudonym',
+  /** Sealed index (custodian): data-use receipts of one export, by export id. */
+  dataUseByExport: 'datause~export',
   /** Private (custodian's implicit collection): a content envelope, by record and version. */
   content: 'content',
   /** Private (custodian's implicit collection): the quality verdict of staged content. */

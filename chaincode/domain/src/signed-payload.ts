@@ -19,6 +19,10 @@ export const SIGNED_PAYLOAD_TYPES = {
   accessLogRead: 'medledger.access-log.read',
   /** A patient's request to list their records at every custodian, relayed by one org (verified on chain). */
   recordList: 'medledger.records.list',
+  /** A patient's request to read their health summary across custodians, relayed by one org (verified on chain). */
+  summaryRead: 'medledger.summary.read',
+  /** A patient's request that a custodian erase one of their records (verified on chain). */
+  erasureRequest: 'medledger.erasure.request',
 } as const;
 
 /** The protected header MedLedger accepts. */

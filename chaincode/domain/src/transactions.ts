@@ -5,6 +5,7 @@ import {
   accessRecordInput,
   accessRecordTransient,
   breakGlassStateSchema,
+  coSignBreakGlassInput,
   readRecordContentInput,
   readRecordContentOutput,
   reviewBreakGlassInput,
@@ -13,7 +14,9 @@ import { auditEventSchema, auditPageSchema, getAuditEventInput, queryAuditInput 
 import { loadSyntheticAuditEventsInput, loadSyntheticAuditEventsOutput } from './schemas/bench';
 import { emptyInputSchema } from './schemas/common';
 import {
+  attestDeletionInput,
   consentPageSchema,
+  deletionAttestationSchema,
   consentSchema,
   consentStateSchema,
   getConsentInput,
@@ -32,7 +35,26 @@ import {
   installStudySecretOutput,
   installStudySecretTransient,
 } from './schemas/consortium';
+import {
+  freezeAccessInput,
+  freezeListSchema,
+  freezeSchema,
+  getFreezeInput,
+  liftFreezeInput,
+  listFreezesInput,
+} from './schemas/freeze';
 import { buildInfoSchema, pingOutput } from './schemas/health';
+import {
+  closeIncidentTransient,
+  getIncidentInput,
+  incidentListSchema,
+  incidentReceiptSchema,
+  incidentSchema,
+  linkIncidentEventsTransient,
+  listIncidentsInput,
+  openIncidentTransient,
+  recordIncidentStepTransient,
+} from './schemas/incident';
 import {
   approveStaffRoleChangeInput,
   deactivateStaffInput,
@@ -66,12 +88,63 @@ import {
   verifyRecordOutput,
   verifyRecordTransient,
 } from './schemas/record';
+import { claimSchema } from './schemas/claim';
+import { coverageChangeInput, coverageSchema, getCoverageInput } from './schemas/coverage';
+import {
+  claimReportSchema,
+  closeSettlementBatchInput,
+  openDisputeInput,
+  resolveDisputeInput,
+} from './schemas/settlement';
+import {
+  batchStateSchema,
+  closeSettlementBatchTransient,
+  disputeStateSchema,
+  getClaimReportInput,
+  getSettlementContextInput,
+  openDisputeTransient,
+  resolveDisputeTransient,
+  settlementContextSchema,
+  claimContextSchema,
+  claimReceiptSchema,
+  coverageCardTransient,
+  coverageStateViewSchema,
+  getClaimByProviderInput,
+  getClaimContextInput,
+  getRecordLinksInput,
+  recordLinksSchema,
+  registerCoverageTransient,
+  submitClaimInput,
+  submitClaimTransient,
+} from './schemas/insurance';
+import {
+  recordDataUseInput,
+  recordDataUseOutput,
+  recordDataUseTransient,
+  traceLeakInput,
+  traceLeakOutput,
+} from './schemas/trace';
 import {
   listPatientRecordsInput,
   listPatientRecordsOutput,
   openRecordListingOutput,
   openRecordListingTransient,
 } from './schemas/listing';
+import {
+  openPatientAccessInput,
+  openPatientAccessOutput,
+  openPatientAccessTransient,
+  readPatientContentInput,
+  readPatientContentOutput,
+} from './schemas/summary';
+import {
+  answerErasureRequestInput,
+  erasureRequestStateSchema,
+  listErasureRequestsInput,
+  listErasureRequestsOutput,
+  requestErasureInput,
+  requestErasureTransient,
+} from './schemas/erasure-request';
 import {
   changeStudyInput,
   cohortPageSchema,
@@ -128,6 +201,12 @@ import {
  *   collection).
  * - `caller+regulator`: the caller's (relaying) org and the regulator (patient documents and signed
  *   payloads; the receipt lives in the regulator's or the caller's sealed collection).
+ * - `provider+insurer+regulator`: a claim and what follows from it (the provider's and the insurer's
+ *   sealed collections, each needing its org and the regulator): no two of the three can write a
+ *   claim, an adjudication or a settlement entry the third did not compute.
+ * - `regulator+bystander`: the regulator and the first org that is neither the regulator nor the
+ *   `custodian` party (a freeze's subject org): a freeze takes effect without its subject's peers,
+ *   which could otherwise refuse to endorse their own freeze.
  * - `two-orgs`: public writes under the chaincode policy, no patient data; Fabric's gateway chooses.
  * - `all-orgs`: every peer org (the consortium, once, at deployment).
  * - `custodians+regulator`: every hospital-kind org and the regulator, the members of the custodians'
@@ -137,8 +216,11 @@ import {
  * - `own-org`: a peer of the caller's org: the caller's org's sealed collection (the regulator's peer
  *   holds every one), or content in the transient map that must not reach another org.
  * - `custodian`: a peer of the record's custodian (content lives there only).
+ * - `insurer`: a peer of the named insurer (its sealed collection: coverage and usage).
  * - `regulator`: the regulator's peer, the one peer that holds every sealed collection (a patient's
- *   records at every custodian, without telling a custodian that holds none of them about the patient).
+ *   records at every custodian, without telling a custodian that holds none of them about the patient;
+ *   the incidents, in the regulator's own collection). As a submit: the regulator's peer alone, for a
+ *   transaction that writes the regulator's own sealed collection only (an incident).
  * - `any`: public state only; Fabric's gateway chooses (its own org's peer first).
  */
 export type Endorsement =
@@ -146,11 +228,14 @@ export type Endorsement =
   | 'custodian+regulator'
   | 'grantee+regulator'
   | 'caller+regulator'
+  | 'provider+insurer+regulator'
+  | 'regulator+bystander'
   | 'two-orgs'
   | 'all-orgs'
   | 'custodians+regulator'
   | 'own-org'
   | 'custodian'
+  | 'insurer'
   | 'regulator'
   | 'any';
 
@@ -182,10 +267,17 @@ export interface EndorsementParties {
   readonly caller: string;
   /** Every peer org of the consortium. */
   readonly orgs: readonly string[];
-  /** The record's custodian (`custodian+regulator`, `custodian`). */
+  /**
+   * The record's custodian (`custodian+regulator`, `custodian`), or the org a freeze holds
+   * (`custodian+regulator` to lift it, `regulator+bystander` to make it).
+   */
   readonly custodian?: string;
   /** The org a consent is granted to (`grantee+regulator`). */
   readonly granteeOrg?: string;
+  /** The hospital of a claim (`provider+insurer+regulator`; the caller when not given). */
+  readonly provider?: string;
+  /** The insurer of a claim or coverage (`provider+insurer+regulator`, `insurer`). */
+  readonly insurer?: string;
 }
 
 /**
@@ -211,6 +303,17 @@ export function endorsingOrgs(endorsement: Endorsement, parties: EndorsementPart
       return withRegulator(parties.granteeOrg, 'grantee org');
     case 'caller+regulator':
       return withRegulator(parties.caller, 'caller');
+    case 'provider+insurer+regulator': {
+      if (parties.insurer === undefined) throw new Error(`${endorsement} needs the insurer`);
+      const regulator = regulatorOf(parties.orgs);
+      return [...new Set([parties.provider ?? parties.caller, parties.insurer, regulator])];
+    }
+    case 'regulator+bystander': {
+      if (parties.custodian === undefined) throw new Error(`${endorsement} needs the subject org`);
+      const regulator = regulatorOf(parties.orgs);
+      const bystander = parties.orgs.find((o) => o !== regulator && o !== parties.custodian);
+      return bystander === undefined ? [regulator] : [regulator, bystander];
+    }
     case 'all-orgs':
       return [...parties.orgs];
     case 'custodians+regulator':
@@ -218,6 +321,9 @@ export function endorsingOrgs(endorsement: Endorsement, parties: EndorsementPart
     case 'custodian':
       if (parties.custodian === undefined) throw new Error('custodian evaluation needs the custodian');
       return [parties.custodian];
+    case 'insurer':
+      if (parties.insurer === undefined) throw new Error('insurer evaluation needs the insurer');
+      return [parties.insurer];
     case 'regulator':
       return [regulatorOf(parties.orgs)];
     case 'two-orgs':
@@ -233,6 +339,13 @@ export const transactions = {
     kind: 'submit',
     endorsement: 'all-orgs',
     input: initConsortiumInput,
+    output: consortiumSchema,
+  },
+  JoinConsortium: {
+    contract: 'consortium',
+    kind: 'submit',
+    endorsement: 'all-orgs',
+    input: emptyInputSchema,
     output: consortiumSchema,
   },
   InstallCollectionKey: {
@@ -341,6 +454,13 @@ export const transactions = {
     input: emptyInputSchema,
     output: consentStateSchema,
     transient: revokeConsentTransient,
+  },
+  AttestDeletion: {
+    contract: 'consent',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: attestDeletionInput,
+    output: deletionAttestationSchema,
   },
   SetPatientPreferences: {
     contract: 'consent',
@@ -462,12 +582,252 @@ export const transactions = {
     input: listPatientRecordsInput,
     output: listPatientRecordsOutput,
   },
+  RecordDataUse: {
+    contract: 'trace',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: recordDataUseInput,
+    output: recordDataUseOutput,
+    transient: recordDataUseTransient,
+  },
+  TraceLeak: {
+    contract: 'trace',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: traceLeakInput,
+    output: traceLeakOutput,
+  },
+  OpenPatientAccess: {
+    contract: 'summary',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: openPatientAccessInput,
+    output: openPatientAccessOutput,
+    transient: openPatientAccessTransient,
+  },
+  ReadPatientContent: {
+    contract: 'summary',
+    kind: 'evaluate',
+    endorsement: 'custodian',
+    input: readPatientContentInput,
+    output: readPatientContentOutput,
+  },
+  RequestErasure: {
+    contract: 'erasure',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: requestErasureInput,
+    output: erasureRequestStateSchema,
+    transient: requestErasureTransient,
+  },
+  AnswerErasureRequest: {
+    contract: 'erasure',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: answerErasureRequestInput,
+    output: erasureRequestStateSchema,
+  },
+  ListErasureRequests: {
+    contract: 'erasure',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: listErasureRequestsInput,
+    output: listErasureRequestsOutput,
+  },
+  CoSignBreakGlass: {
+    contract: 'access',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: coSignBreakGlassInput,
+    output: accessDecisionSchema,
+  },
   ReviewBreakGlass: {
     contract: 'access',
     kind: 'submit',
     endorsement: 'custodian+regulator',
     input: reviewBreakGlassInput,
     output: breakGlassStateSchema,
+  },
+
+  RegisterCoverage: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: emptyInputSchema,
+    output: coverageStateViewSchema,
+    transient: registerCoverageTransient,
+  },
+  SuspendCoverage: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: coverageChangeInput,
+    output: coverageStateViewSchema,
+  },
+  ReinstateCoverage: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: coverageChangeInput,
+    output: coverageStateViewSchema,
+  },
+  EndCoverage: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'caller+regulator',
+    input: coverageChangeInput,
+    output: coverageStateViewSchema,
+  },
+  GetCoverage: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'insurer',
+    input: getCoverageInput,
+    output: coverageSchema,
+    transient: coverageCardTransient,
+  },
+  GetClaimContext: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'insurer',
+    input: getClaimContextInput,
+    output: claimContextSchema,
+    transient: coverageCardTransient,
+  },
+  GetRecordLinks: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getRecordLinksInput,
+    output: recordLinksSchema,
+  },
+  SubmitClaim: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'provider+insurer+regulator',
+    input: submitClaimInput,
+    output: claimReceiptSchema,
+    transient: submitClaimTransient,
+  },
+  GetClaim: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getClaimByProviderInput,
+    output: claimSchema,
+  },
+  GetSettlementContext: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getSettlementContextInput,
+    output: settlementContextSchema,
+  },
+  OpenDispute: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'provider+insurer+regulator',
+    input: openDisputeInput,
+    output: disputeStateSchema,
+    transient: openDisputeTransient,
+  },
+  ResolveDispute: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'provider+insurer+regulator',
+    input: resolveDisputeInput,
+    output: disputeStateSchema,
+    transient: resolveDisputeTransient,
+  },
+  CloseSettlementBatch: {
+    contract: 'insurance',
+    kind: 'submit',
+    endorsement: 'provider+insurer+regulator',
+    input: closeSettlementBatchInput,
+    output: batchStateSchema,
+    transient: closeSettlementBatchTransient,
+  },
+  GetClaimReport: {
+    contract: 'insurance',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getClaimReportInput,
+    output: claimReportSchema,
+  },
+  FreezeAccess: {
+    contract: 'freeze',
+    kind: 'submit',
+    endorsement: 'regulator+bystander',
+    input: freezeAccessInput,
+    output: freezeSchema,
+  },
+  LiftFreeze: {
+    contract: 'freeze',
+    kind: 'submit',
+    endorsement: 'custodian+regulator',
+    input: liftFreezeInput,
+    output: freezeSchema,
+  },
+  GetFreeze: {
+    contract: 'freeze',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: getFreezeInput,
+    output: freezeSchema,
+  },
+  ListFreezes: {
+    contract: 'freeze',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: listFreezesInput,
+    output: freezeListSchema,
+  },
+
+  OpenIncident: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: openIncidentTransient,
+  },
+  LinkIncidentEvents: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: linkIncidentEventsTransient,
+  },
+  RecordIncidentStep: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: recordIncidentStepTransient,
+  },
+  CloseIncident: {
+    contract: 'incident',
+    kind: 'submit',
+    endorsement: 'regulator',
+    input: emptyInputSchema,
+    output: incidentReceiptSchema,
+    transient: closeIncidentTransient,
+  },
+  GetIncident: {
+    contract: 'incident',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: getIncidentInput,
+    output: incidentSchema,
+  },
+  ListIncidents: {
+    contract: 'incident',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: listIncidentsInput,
+    output: incidentListSchema,
   },
 
   GetStudy: {

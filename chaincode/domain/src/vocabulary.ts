@@ -3,9 +3,18 @@ import { z } from 'zod';
 /**
  * Staff roles. Hospitals have admin/attending/intern/nurse and `ethics` (a member of the hospital's
  * ethics committee, who approves or rejects research studies for that hospital); research institutes
- * researchers; regulators auditors.
+ * researchers; regulators auditors; insurers claims adjusters.
  */
-export const ROLES = ['admin', 'attending', 'intern', 'nurse', 'ethics', 'researcher', 'auditor'] as const;
+export const ROLES = [
+  'admin',
+  'attending',
+  'intern',
+  'nurse',
+  'ethics',
+  'researcher',
+  'auditor',
+  'adjuster',
+] as const;
 /** A staff role. */
 export type Role = (typeof ROLES)[number];
 /** zod: a staff role. */
@@ -16,6 +25,7 @@ export const ROLES_BY_ORG_KIND = {
   hospital: ['admin', 'attending', 'intern', 'nurse', 'ethics'],
   research: ['admin', 'researcher'],
   regulator: ['admin', 'auditor'],
+  insurer: ['admin', 'adjuster'],
   other: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
@@ -64,6 +74,8 @@ export const DATA_CATEGORIES = [
   'allergy',
   'procedure',
   'immunization',
+  'blood_type',
+  'implant',
 ] as const;
 /** A data category. */
 export type DataCategory = (typeof DATA_CATEGORIES)[number];
@@ -91,6 +103,12 @@ export const RESOURCE_TYPES_BY_CATEGORY = {
   allergy: ['AllergyIntolerance'],
   procedure: ['Procedure'],
   immunization: ['Immunization'],
+  // ABO and Rh typing results, kept apart from other lab results so an emergency profile can open
+  // them alone.
+  blood_type: ['Observation'],
+  // An implantation is recorded as the Procedure that placed the device (focalDevice); Device and
+  // DeviceUseStatement are not record types yet.
+  implant: ['Procedure'],
 } as const satisfies Record<DataCategory, readonly FhirResourceType[]>;
 
 /**
@@ -205,6 +223,7 @@ export const ACCESS_REASONS = [
   'CONSENT',
   'STUDY_CONSENT',
   'BREAK_GLASS',
+  'BREAK_GLASS_COSIGNED',
   'NOT_REGISTERED',
   'INACTIVE',
   'ROLE_NOT_PERMITTED',
@@ -214,6 +233,7 @@ export const ACCESS_REASONS = [
   'CONSENT_REVOKED',
   'CONSENT_EXPIRED',
   'CONSENT_SCOPE',
+  'CONSENT_USE_EXHAUSTED',
   'LEVEL_NOT_PERMITTED',
   'STUDY_REQUIRED',
   'STUDY_INVALID',
@@ -221,7 +241,11 @@ export const ACCESS_REASONS = [
   'REGULATOR_NO_CONTENT',
   'BREAK_GLASS_DISALLOWED',
   'BREAK_GLASS_REASON_REQUIRED',
+  'CO_SIGNATURE_REQUIRED',
   'CONTENT_ERASED',
+  'CLAIM_REVIEW_REQUIRED',
+  'CLAIM_REVIEW_INVALID',
+  'FROZEN',
 ] as const;
 /** An access reason code. */
 export type AccessReason = (typeof ACCESS_REASONS)[number];
@@ -240,6 +264,21 @@ export type BreakGlassReason = (typeof BREAK_GLASS_REASONS)[number];
 /** zod: a break-glass reason. */
 export const breakGlassReasonSchema = z.enum(BREAK_GLASS_REASONS);
 
+/**
+ * Coded reasons a claims adjuster opens one record behind a claim (codes only; free text could carry
+ * personal data). The patient's consent for the `insurance` purpose is needed as well.
+ */
+export const CLAIM_REVIEW_REASONS = [
+  'medical_necessity',
+  'coding_accuracy',
+  'documentation_check',
+  'suspected_fraud',
+] as const;
+/** A claim review reason. */
+export type ClaimReviewReason = (typeof CLAIM_REVIEW_REASONS)[number];
+/** zod: a claim review reason. */
+export const claimReviewReasonSchema = z.enum(CLAIM_REVIEW_REASONS);
+
 /** Outcomes of a post-hoc break-glass review. */
 export const BREAK_GLASS_REVIEW_OUTCOMES = ['justified', 'unjustified'] as const;
 /** zod: a break-glass review outcome. */
@@ -254,6 +293,34 @@ export const erasureReasonSchema = z.enum(ERASURE_REASONS);
 export const ACCESS_GRANT_TTL_SECONDS = 15 * 60;
 /** How long a break-glass grant lasts, in seconds. */
 export const BREAK_GLASS_TTL_SECONDS = 4 * 60 * 60;
+/**
+ * How long a break-glass request beyond the patient's emergency profile waits for a second attending's
+ * co-signature, in seconds: long enough to call a colleague to the bedside, short enough that an old
+ * request cannot be countersigned later in another context.
+ */
+export const CO_SIGN_WINDOW_SECONDS = 10 * 60;
+
+/**
+ * The emergency profile of a patient who never signed one: the emergency minimum of the International
+ * Patient Summary (allergies, current medication, problems, immunizations) with blood type and
+ * implants. Anything beyond it needs a second attending's co-signature.
+ */
+export const DEFAULT_EMERGENCY_CATEGORIES = [
+  'allergy',
+  'blood_type',
+  'diagnosis',
+  'immunization',
+  'implant',
+  'medication',
+] as const satisfies readonly DataCategory[];
+
+/**
+ * What break-glass may do beyond the categories of a patient's emergency profile: `co_signed` (a
+ * second attending of the same hospital co-signs within {@link CO_SIGN_WINDOW_SECONDS}) or `never`.
+ */
+export const BEYOND_PROFILE_RULES = ['co_signed', 'never'] as const;
+/** zod: what break-glass may do beyond the emergency profile. */
+export const beyondProfileSchema = z.enum(BEYOND_PROFILE_RULES);
 /** Largest page of any paginated query. */
 export const MAX_PAGE_SIZE = 100;
 /** Page size when none is given. */

@@ -4,6 +4,10 @@ import {
   accessGrantSchema,
   auditEventSchema,
   breakGlassCaseSchema,
+  breakGlassCoSignSchema,
+  breakGlassRequestSchema,
+  consentUseSchema,
+  deletionAttestationSchema,
   breakGlassReviewSchema,
   canonicalBytes,
   consentRevocationSchema,
@@ -26,19 +30,27 @@ import {
   type ContributionAward,
   type StudyTask,
   CUSTODIANS_COLLECTION,
+  dataUseReceiptSchema,
+  type DataUseReceipt,
+  type DataUseReceiptBody,
   didDocumentSchema,
   ErrorCode,
   erasureSchema,
   events,
+  freezeSchema,
+  freezeSubjectKey,
+  incidentSchema,
   implicitCollection,
   KeyFamily,
   patientDidDocument,
   patientKeyOf,
-  patientPreferencesSchema,
+  storedPreferencesSchema,
   patientRecordSchema,
   publicConsentSchema,
   qualityReviewSchema,
   recordListingSchema,
+  patientAccessSchema,
+  erasureRequestSchema,
   sealedCollection,
   sha256Hex,
   signedIatSchema,
@@ -51,22 +63,43 @@ import {
   type SiteDecision,
   type StoredGovernance,
   suspensionSchema,
+  claimSchema,
+  disputeSchema,
+  settlementBatchSchema,
+  sealedCoverageSchema,
+  settlementEntrySchema,
+  storedUsageSchema,
+  type Claim,
+  type Dispute,
+  type SettlementBatch,
+  type SealedCoverage,
+  type SettlementEntry,
+  type StoredUsage,
   type AccessGrant,
   type AuditEvent,
   type BreakGlassCase,
+  type BreakGlassCoSign,
+  type BreakGlassRequest,
   type BreakGlassReview,
   type Consent,
   type ConsentRevocation,
+  type ConsentUse,
+  type DeletionAttestation,
   type Consortium,
   type DidDocument,
   type Erasure,
   type EventName,
+  type Freeze,
+  type Incident,
   type EventPayload,
   type PatientPreferences,
+  type StoredPreferences,
   type PatientRecord,
   type PublicConsent,
   type QualityReview,
   type RecordListing,
+  type PatientAccess,
+  type ErasureRequest,
   type StaffRoleChange,
   type StagedVerdict,
   type StoredAnchor,
@@ -77,6 +110,7 @@ import type { Context } from 'fabric-contract-api';
 import type { ChaincodeStub, Iterators } from 'fabric-shim';
 import { z } from 'zod';
 import { fail } from '../errors';
+import { receiptMac, receiptMacValid } from '../leak-marks';
 import { compositeKey, invertedTime, versionPart } from './keys';
 import { allOf, policyBytes, regulatorAndOneOf, type Policy } from './policies';
 
@@ -242,6 +276,17 @@ export class Ledger {
     if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, 'consortium');
     await this.#put(key, c);
     await this.#stub.setStateValidationParameter(key, policyBytes(allOf(c.orgs)));
+  }
+
+  /**
+   * Replaces the consortium with one more org (JoinConsortium); the write needs every former member's
+   * endorsement (the key's policy), and afterwards every member's, the new one included.
+   */
+  async replaceConsortium(c: Consortium): Promise<void> {
+    const key = this.#key(KeyFamily.consortium, []);
+    await this.#put(key, c);
+    await this.#stub.setStateValidationParameter(key, policyBytes(allOf(c.orgs)));
+    this.#consortium = c;
   }
 
   /** Writes an org's sealed collection key, once. */
@@ -423,6 +468,322 @@ export class Ledger {
     return regulatorAndOneOf(c.regulator, c.orgs);
   }
 
+  // Sealed values presented by the caller
+
+  /** The bytes of a sealed value exactly as stored, as base64 (the reading peer must be a member), or null. */
+  async #sealedBytes(mspId: string, key: string): Promise<string | null> {
+    const bytes = await this.#stub.getPrivateData(sealedCollection(mspId), key);
+    return bytes.length === 0 ? null : Buffer.from(bytes).toString('base64');
+  }
+
+  /**
+   * A sealed value the caller presents as its stored bytes, checked against the hash every peer holds
+   * (a peer outside the collection cannot read the value, but can check it). Undefined when nothing is
+   * stored; `[CONFLICT]` when the presented bytes are not what is stored now (read again and retry).
+   */
+  async #presentedSealed<S extends z.ZodType>(
+    mspId: string,
+    key: string,
+    presented: string | null,
+    schema: S,
+  ): Promise<z.output<S> | undefined> {
+    const stored = Buffer.from(await this.#stub.getPrivateDataHash(sealedCollection(mspId), key)).toString(
+      'hex',
+    );
+    // Nothing stored: whatever was presented is ignored (a forged value for an empty key counts for nothing).
+    if (stored === '') return undefined;
+    if (presented === null) return fail(ErrorCode.CONFLICT, 'a presented value is missing');
+    const bytes = Buffer.from(presented, 'base64');
+    if (sha256Hex(bytes) !== stored) return fail(ErrorCode.CONFLICT, 'a presented value is stale');
+    const envelope = parseJson(bytes, sealedValueSchema);
+    const parsed = schema.safeParse(envelope.value);
+    if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
+    return parsed.data;
+  }
+
+  /** True when an org's sealed collection holds a value at `key` (any peer can tell, from the hash). */
+  async #sealedExists(mspId: string, key: string): Promise<boolean> {
+    return (await this.#stub.getPrivateDataHash(sealedCollection(mspId), key)).length > 0;
+  }
+
+  /**
+   * Writes a sealed value salted from the submitter's nonce instead of the collection key, which an
+   * endorsing peer outside the collection cannot read: every endorser computes the same salt.
+   */
+  async #putSealedNonce(mspId: string, key: string, value: unknown, nonce: string): Promise<void> {
+    const salt = sha256Hex(`${nonce}\u0000${sealedCollection(mspId)}\u0000${key}`);
+    await this.#stub.putPrivateData(sealedCollection(mspId), key, canonicalBytes({ salt, value }));
+  }
+
+  // Insurance
+
+  #coverageKey(coverageId: string): string {
+    return this.#key(KeyFamily.coverage, [coverageId]);
+  }
+
+  #usageKey(coverageId: string): string {
+    return this.#key(KeyFamily.coverageUsage, [coverageId]);
+  }
+
+  #claimKey(provider: string, claimId: string): string {
+    return this.#key(KeyFamily.claim, [provider, claimId]);
+  }
+
+  /** A coverage from the insurer's collection (a peer of the insurer or the regulator). */
+  getCoverage(insurer: string, coverageId: string): Promise<SealedCoverage | undefined> {
+    return this.#getSealed(insurer, this.#coverageKey(coverageId), sealedCoverageSchema);
+  }
+
+  /** Writes a coverage to its insurer's collection (endorsed by the insurer and the regulator). */
+  async putCoverage(coverage: SealedCoverage): Promise<void> {
+    await this.#putSealed(coverage.insurer, this.#coverageKey(coverage.coverageId), coverage);
+  }
+
+  /** True when a coverage id is taken at the insurer (checked from the hash). */
+  coverageExists(insurer: string, coverageId: string): Promise<boolean> {
+    return this.#sealedExists(insurer, this.#coverageKey(coverageId));
+  }
+
+  /** The stored bytes of a coverage and its usage (a peer of the insurer or the regulator). */
+  async coverageBytes(
+    insurer: string,
+    coverageId: string,
+  ): Promise<{ coverage: string | null; usage: string | null }> {
+    return {
+      coverage: await this.#sealedBytes(insurer, this.#coverageKey(coverageId)),
+      usage: await this.#sealedBytes(insurer, this.#usageKey(coverageId)),
+    };
+  }
+
+  /** A coverage presented as stored; `[NOT_FOUND]` when there is none. */
+  async presentedCoverage(insurer: string, coverageId: string, bytes: string): Promise<SealedCoverage> {
+    const c = await this.#presentedSealed(
+      insurer,
+      this.#coverageKey(coverageId),
+      bytes,
+      sealedCoverageSchema,
+    );
+    if (!c) return fail(ErrorCode.NOT_FOUND, coverageId);
+    return c;
+  }
+
+  /** A coverage's usage presented as stored (undefined before its first claim). */
+  presentedUsage(
+    insurer: string,
+    coverageId: string,
+    bytes: string | null,
+  ): Promise<StoredUsage | undefined> {
+    return this.#presentedSealed(insurer, this.#usageKey(coverageId), bytes, storedUsageSchema);
+  }
+
+  /** Writes a coverage's usage to the insurer's collection. */
+  async putUsage(insurer: string, coverageId: string, usage: StoredUsage, nonce: string): Promise<void> {
+    await this.#putSealedNonce(insurer, this.#usageKey(coverageId), storedUsageSchema.parse(usage), nonce);
+  }
+
+  /** The stored bytes of a record's patient link (a peer of the custodian or the regulator). */
+  recordLinkBytes(custodian: string, recordId: string): Promise<string | null> {
+    return this.#sealedBytes(custodian, this.#key(KeyFamily.recordPatient, [recordId]));
+  }
+
+  /** The patient of a record from its presented link; `[CONFLICT]` when the link is not the stored one. */
+  async presentedRecordPatient(
+    custodian: string,
+    recordId: string,
+    bytes: string | null,
+  ): Promise<string | undefined> {
+    const link = await this.#presentedSealed(
+      custodian,
+      this.#key(KeyFamily.recordPatient, [recordId]),
+      bytes,
+      z.object({ patientDid: z.string() }),
+    );
+    return link?.patientDid;
+  }
+
+  /** True when a provider's claim id is taken (checked from the hash: any endorser can tell). */
+  claimExists(provider: string, claimId: string): Promise<boolean> {
+    return this.#sealedExists(provider, this.#claimKey(provider, claimId));
+  }
+
+  /** Writes a claim to the provider's and the insurer's collections (the same value in both). */
+  async putClaim(claim: Claim, nonce: string): Promise<void> {
+    const key = this.#claimKey(claim.provider, claim.claimId);
+    for (const org of [claim.provider, claim.insurer]) await this.#putSealedNonce(org, key, claim, nonce);
+  }
+
+  /** A claim from one org's collection (a peer of that org or the regulator). */
+  getClaim(org: string, provider: string, claimId: string): Promise<Claim | undefined> {
+    return this.#getSealed(org, this.#claimKey(provider, claimId), claimSchema);
+  }
+
+  /** Writes a settlement entry to the provider's and the insurer's collections. */
+  async putSettlementEntry(entry: SettlementEntry, nonce: string): Promise<void> {
+    const key = this.#entryKey(entry.insurer, entry.provider, entry.entryId);
+    for (const org of [entry.provider, entry.insurer])
+      await this.#putSealedNonce(org, key, settlementEntrySchema.parse(entry), nonce);
+  }
+
+  #disputeKey(insurer: string, provider: string, disputeId: string): string {
+    return this.#key(KeyFamily.dispute, [insurer, provider, disputeId]);
+  }
+
+  #entryKey(insurer: string, provider: string, entryId: string): string {
+    return this.#key(KeyFamily.settlementEntry, [insurer, provider, entryId]);
+  }
+
+  #settledKey(insurer: string, provider: string, entryId: string): string {
+    return this.#key(KeyFamily.settledEntry, [insurer, provider, entryId]);
+  }
+
+  /** Every value of a sealed range, with its key, in key order (read-only transactions only). */
+  async #sealedRows(mspId: string, family: KeyFamily, parts: readonly string[]): Promise<Iterators.KV[]> {
+    const prefix = this.#key(family, parts);
+    const result = (await this.#stub.getPrivateDataByRange(
+      sealedCollection(mspId),
+      prefix,
+      `${prefix}\u{10FFFF}`,
+    )) as Iterators.StateQueryIterator | { iterator: Iterators.StateQueryIterator };
+    return drain('iterator' in result ? result.iterator : result, MAX_SCAN * 10);
+  }
+
+  async #sealedValues<S extends z.ZodType>(
+    mspId: string,
+    family: KeyFamily,
+    parts: readonly string[],
+    schema: S,
+  ): Promise<z.output<S>[]> {
+    const rows = await this.#sealedRows(mspId, family, parts);
+    return rows.map((kv) => {
+      const parsed = schema.safeParse(parseJson(kv.value, sealedValueSchema).value);
+      if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
+      return parsed.data;
+    });
+  }
+
+  /** A claim presented as the provider's collection stores it; `[NOT_FOUND]` when there is none. */
+  async presentedClaim(provider: string, claimId: string, bytes: string): Promise<Claim> {
+    const c = await this.#presentedSealed(provider, this.#claimKey(provider, claimId), bytes, claimSchema);
+    if (!c) return fail(ErrorCode.NOT_FOUND, claimId);
+    return c;
+  }
+
+  /** True when a claim line was disputed (any endorser can tell, from the hash). */
+  lineDisputed(provider: string, claimId: string, sequence: number): Promise<boolean> {
+    return this.#sealedExists(provider, this.#key(KeyFamily.disputedLine, [claimId, String(sequence)]));
+  }
+
+  /** Writes a dispute to both collections, and (when it opens) the line's disputed marker. */
+  async putDispute(dispute: Dispute, nonce: string): Promise<void> {
+    const key = this.#disputeKey(dispute.insurer, dispute.provider, dispute.disputeId);
+    for (const org of [dispute.provider, dispute.insurer])
+      await this.#putSealedNonce(org, key, dispute, nonce);
+    if (dispute.status === 'open') {
+      const line = this.#key(KeyFamily.disputedLine, [dispute.claimId, String(dispute.lineSequence)]);
+      await this.#putSealedNonce(dispute.provider, line, { disputeId: dispute.disputeId }, nonce);
+    }
+  }
+
+  /** A dispute presented as the insurer's collection stores it; `[NOT_FOUND]` when there is none. */
+  async presentedDispute(
+    insurer: string,
+    provider: string,
+    disputeId: string,
+    bytes: string,
+  ): Promise<Dispute> {
+    const key = this.#disputeKey(insurer, provider, disputeId);
+    const d = await this.#presentedSealed(insurer, key, bytes, disputeSchema);
+    if (!d) return fail(ErrorCode.NOT_FOUND, disputeId);
+    return d;
+  }
+
+  /**
+   * A settlement entry presented as the insurer's collection stores it, checked at the key its own
+   * pair and id name: `[NOT_FOUND]` when nothing is stored there, `[CONFLICT]` when the bytes are not
+   * what is stored or a batch settled it already.
+   */
+  async presentedOpenEntry(insurer: string, bytes: string): Promise<SettlementEntry> {
+    let claimed: unknown;
+    try {
+      claimed = (JSON.parse(Buffer.from(bytes, 'base64').toString('utf8')) as { value?: unknown }).value;
+    } catch {
+      return fail(ErrorCode.VALIDATION_FAILED, 'entries');
+    }
+    const entry = settlementEntrySchema.safeParse(claimed);
+    if (!entry.success || entry.data.insurer !== insurer) return fail(ErrorCode.VALIDATION_FAILED, 'entries');
+    const e = entry.data;
+    const stored = await this.#presentedSealed(
+      insurer,
+      this.#entryKey(e.insurer, e.provider, e.entryId),
+      bytes,
+      settlementEntrySchema,
+    );
+    if (!stored) return fail(ErrorCode.NOT_FOUND, e.entryId);
+    if (await this.#sealedExists(insurer, this.#settledKey(e.insurer, e.provider, e.entryId)))
+      fail(ErrorCode.CONFLICT, `${e.entryId} settled`);
+    return stored;
+  }
+
+  /** Writes a closed batch, its payment and the settled markers of its entries to both collections. */
+  async putBatch(batch: SettlementBatch, payment: SettlementEntry, nonce: string): Promise<void> {
+    await this.putSettlementEntry(payment, nonce);
+    const key = this.#key(KeyFamily.settlementBatch, [batch.insurer, batch.provider, batch.batchId]);
+    for (const org of [batch.provider, batch.insurer]) {
+      await this.#putSealedNonce(org, key, settlementBatchSchema.parse(batch), nonce);
+      for (const entryId of batch.entryIds) {
+        const settled = this.#settledKey(batch.insurer, batch.provider, entryId);
+        await this.#putSealedNonce(org, settled, { batchId: batch.batchId }, nonce);
+      }
+    }
+  }
+
+  /**
+   * What one org's collection holds of a pair, exactly as stored (read-only: it scans): a claim, a
+   * dispute, and the approvals and adjustments no batch settled yet, oldest key first.
+   */
+  async settlementContext(
+    org: string,
+    q: {
+      insurer: string;
+      provider: string;
+      claimId: string | null;
+      disputeId: string | null;
+      openEntries: boolean;
+    },
+  ): Promise<{ claim: string | null; dispute: string | null; entries: string[] }> {
+    const entries: string[] = [];
+    if (q.openEntries) {
+      for (const kv of await this.#sealedRows(org, KeyFamily.settlementEntry, [q.insurer, q.provider])) {
+        const e = settlementEntrySchema.parse(parseJson(kv.value, sealedValueSchema).value);
+        if (e.kind === 'batch_payment') continue;
+        const settled = await this.#stub.getPrivateData(
+          sealedCollection(org),
+          this.#settledKey(e.insurer, e.provider, e.entryId),
+        );
+        if (settled.length === 0) entries.push(Buffer.from(kv.value).toString('base64'));
+      }
+    }
+    return {
+      claim: q.claimId === null ? null : await this.#sealedBytes(org, this.#claimKey(q.provider, q.claimId)),
+      dispute:
+        q.disputeId === null
+          ? null
+          : await this.#sealedBytes(org, this.#disputeKey(q.insurer, q.provider, q.disputeId)),
+      entries,
+    };
+  }
+
+  /** Every claim, dispute and settlement entry in one org's collection (read-only: it scans). */
+  async settlementFacts(
+    org: string,
+  ): Promise<{ claims: Claim[]; disputes: Dispute[]; entries: SettlementEntry[] }> {
+    return {
+      claims: await this.#sealedValues(org, KeyFamily.claim, [], claimSchema),
+      disputes: await this.#sealedValues(org, KeyFamily.dispute, [], disputeSchema),
+      entries: await this.#sealedValues(org, KeyFamily.settlementEntry, [], settlementEntrySchema),
+    };
+  }
+
   // Identity
 
   /** The staff document of an enrollment id in an org. */
@@ -544,6 +905,43 @@ export class Ledger {
     await this.#putBound(key, consent, consent.granteeOrg, await this.#allOrgs());
   }
 
+  /** How many access grants a use-limited consent gave (receipt in the regulator's collection). */
+  async getConsentUse(consentId: string): Promise<ConsentUse | undefined> {
+    const regulator = (await this.consortium()).regulator;
+    return this.#getBound(this.#key(KeyFamily.consentUse, [consentId]), consentUseSchema, () => regulator);
+  }
+
+  /**
+   * Writes the use of a consent. One key per consent, read first by the same transaction: two access
+   * decisions counting against one consent at once conflict at validation (MVCC), so the count never
+   * passes the limit. Changed later only by the regulator and one other org (the custodian deciding).
+   */
+  async putConsentUse(use: ConsentUse): Promise<void> {
+    const c = await this.consortium();
+    await this.#putBound(
+      this.#key(KeyFamily.consentUse, [use.consentId]),
+      use,
+      c.regulator,
+      await this.#regulatorAndOne(),
+    );
+  }
+
+  /** A grantee's deletion attestation for a consent (receipt in the grantee org's collection). */
+  getDeletionAttestation(consentId: string): Promise<DeletionAttestation | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.deletionAttestation, [consentId]),
+      deletionAttestationSchema,
+      (a) => a.granteeOrg,
+    );
+  }
+
+  /** Writes a deletion attestation, once; `[CONFLICT]` when the consent has one. */
+  async putDeletionAttestation(attestation: DeletionAttestation): Promise<void> {
+    const key = this.#key(KeyFamily.deletionAttestation, [attestation.consentId]);
+    if (await this.#exists(key)) fail(ErrorCode.CONFLICT, attestation.consentId);
+    await this.#putBound(key, attestation, attestation.granteeOrg, await this.#allOrgs());
+  }
+
   /** The revocation of a consent (receipt in the relaying org's collection). */
   getRevocation(consentId: string): Promise<ConsentRevocation | undefined> {
     return this.#getBound(
@@ -625,11 +1023,11 @@ export class Ledger {
   }
 
   /** A patient's standing preferences, by patient key (receipt in the regulator's collection). */
-  async getPreferences(patientKey: string): Promise<PatientPreferences | undefined> {
+  async getPreferences(patientKey: string): Promise<StoredPreferences | undefined> {
     const regulator = (await this.consortium()).regulator;
     return this.#getBound(
       this.#key(KeyFamily.preferences, [patientKey]),
-      patientPreferencesSchema,
+      storedPreferencesSchema,
       () => regulator,
     );
   }
@@ -714,6 +1112,66 @@ export class Ledger {
   /** A record listing decision by id, from an org's collection. */
   getRecordListing(org: string, listingId: string): Promise<RecordListing | undefined> {
     return this.#getSealed(org, this.#key(KeyFamily.recordListing, [listingId]), recordListingSchema);
+  }
+
+  /** Writes a patient's own access to the custodian's collection, indexed by patient (newest first). */
+  async putPatientAccess(access: PatientAccess): Promise<void> {
+    const org = access.custodian;
+    await this.#putSealed(org, this.#key(KeyFamily.patientAccess, [access.accessId]), access);
+    const patient = await this.#keyed(org, access.patientDid);
+    const inv = invertedTime(Date.parse(access.txTime));
+    await this.#putSealedIndex(
+      org,
+      this.#key(KeyFamily.patientAccessByPatient, [patient, inv, access.accessId]),
+    );
+  }
+
+  /** A patient's own access by id, from the custodian's collection. */
+  getPatientAccess(custodian: string, accessId: string): Promise<PatientAccess | undefined> {
+    return this.#getSealed(custodian, this.#key(KeyFamily.patientAccess, [accessId]), patientAccessSchema);
+  }
+
+  /**
+   * Writes a patient's erasure request to the custodian's collection; the first write (`indexed`)
+   * also indexes it by the patient's keyed DID.
+   */
+  async putErasureRequest(request: ErasureRequest, options: { indexed: boolean }): Promise<void> {
+    const org = request.custodian;
+    await this.#putSealed(org, this.#key(KeyFamily.erasureRequest, [request.requestId]), request);
+    if (!options.indexed) return;
+    const patient = await this.#keyed(org, request.patientDid);
+    await this.#putSealedIndex(
+      org,
+      this.#key(KeyFamily.erasureRequestByPatient, [patient, request.requestId]),
+    );
+  }
+
+  /** An erasure request by id, from the custodian's collection. */
+  getErasureRequest(custodian: string, requestId: string): Promise<ErasureRequest | undefined> {
+    return this.#getSealed(custodian, this.#key(KeyFamily.erasureRequest, [requestId]), erasureRequestSchema);
+  }
+
+  /**
+   * The erasure requests in a custodian's collection, a patient's only when `patientDid` is given (a
+   * scan: for evaluates only). Readable on the custodian's and the regulator's peers.
+   */
+  async erasureRequests(custodian: string, patientDid?: string): Promise<ErasureRequest[]> {
+    const ids =
+      patientDid === undefined
+        ? await this.#sealedScan(custodian, KeyFamily.erasureRequest, [], [], MAX_SCAN)
+        : await this.#sealedScan(
+            custodian,
+            KeyFamily.erasureRequestByPatient,
+            [await this.#keyed(custodian, patientDid)],
+            [],
+            MAX_SCAN,
+          );
+    const out: ErasureRequest[] = [];
+    for (const [id] of ids) {
+      const r = id === undefined ? undefined : await this.getErasureRequest(custodian, id);
+      if (r) out.push(r);
+    }
+    return out;
   }
 
   #reviewKey(custodian: string, recordId: string, version: number): string {
@@ -1065,6 +1523,74 @@ export class Ledger {
     return this.#putSealed(grant.custodian, this.#key(KeyFamily.accessGrant, [grant.accessId]), grant);
   }
 
+  // Data-use receipts (docs/leak-tracing.md)
+
+  /** The MAC of a data-use receipt under the custodian's collection key (its or the regulator's peer). */
+  async dataUseMac(body: DataUseReceiptBody): Promise<string> {
+    return receiptMac(await this.#collectionKey(body.custodian), body);
+  }
+
+  /** Whether a receipt's MAC is the custodian's over its fields. */
+  async dataUseMacValid(body: DataUseReceiptBody, mac: string): Promise<boolean> {
+    return receiptMacValid(await this.#collectionKey(body.custodian), body, mac);
+  }
+
+  /**
+   * Writes a data-use receipt to the custodian's collection, with its indexes by keyed hash of its
+   * content and resource hashes and of its pseudonym, and by export. Point reads and writes only; the
+   * same bytes delivered again under the same grant keep the receipt of their first delivery.
+   */
+  async putDataUse(receipt: DataUseReceipt): Promise<void> {
+    const org = receipt.custodian;
+    const id = [receipt.accessId, receipt.contentHash];
+    const key = this.#key(KeyFamily.dataUse, id);
+    // The first delivery of these bytes under this grant is the one a trace reports.
+    if ((await this.#stub.getPrivateDataHash(sealedCollection(org), key)).length > 0) return;
+    await this.#putSealed(org, key, receipt);
+    for (const hash of new Set([receipt.contentHash, receipt.resourceHash]))
+      await this.#putSealedIndex(
+        org,
+        this.#key(KeyFamily.dataUseByHash, [await this.#keyed(org, hash), ...id]),
+      );
+    if (receipt.pseudonym !== null) {
+      const p = await this.#keyed(org, receipt.pseudonym);
+      await this.#putSealedIndex(org, this.#key(KeyFamily.dataUseByPseudonym, [p, ...id]));
+    }
+    if (receipt.exportId !== null)
+      await this.#putSealedIndex(org, this.#key(KeyFamily.dataUseByExport, [receipt.exportId, ...id]));
+  }
+
+  /** Receipts in a custodian's collection by a content or resource hash, a pseudonym or an export id. */
+  async dataUseBy(
+    custodian: string,
+    by: 'hash' | 'pseudonym' | 'export',
+    value: string,
+  ): Promise<DataUseReceipt[]> {
+    const family =
+      by === 'hash'
+        ? KeyFamily.dataUseByHash
+        : by === 'pseudonym'
+          ? KeyFamily.dataUseByPseudonym
+          : KeyFamily.dataUseByExport;
+    const part = by === 'export' ? value : await this.#keyed(custodian, value);
+    const out: DataUseReceipt[] = [];
+    for (const [accessId = '', contentHash = ''] of await this.#sealedScan(
+      custodian,
+      family,
+      [part],
+      [],
+      MAX_SCAN,
+    )) {
+      const r = await this.#getSealed(
+        custodian,
+        this.#key(KeyFamily.dataUse, [accessId, contentHash]),
+        dataUseReceiptSchema,
+      );
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
   /** A break-glass case by access id, from the custodian's collection. */
   getBreakGlass(custodian: string, accessId: string): Promise<BreakGlassCase | undefined> {
     return this.#getSealed(custodian, this.#key(KeyFamily.breakGlass, [accessId]), breakGlassCaseSchema);
@@ -1073,6 +1599,42 @@ export class Ledger {
   /** Writes a break-glass case to the custodian's collection. */
   putBreakGlass(bg: BreakGlassCase): Promise<void> {
     return this.#putSealed(bg.custodian, this.#key(KeyFamily.breakGlass, [bg.accessId]), bg);
+  }
+
+  /** A break-glass request waiting for a co-signature, from the custodian's collection. */
+  getBreakGlassRequest(custodian: string, requestId: string): Promise<BreakGlassRequest | undefined> {
+    return this.#getSealed(
+      custodian,
+      this.#key(KeyFamily.breakGlassRequest, [requestId]),
+      breakGlassRequestSchema,
+    );
+  }
+
+  /** Writes a break-glass request to the custodian's collection. */
+  putBreakGlassRequest(request: BreakGlassRequest): Promise<void> {
+    return this.#putSealed(
+      request.custodian,
+      this.#key(KeyFamily.breakGlassRequest, [request.requestId]),
+      request,
+    );
+  }
+
+  /** The co-signature a break-glass request got, if any (read by key: the co-sign transaction writes). */
+  getBreakGlassCoSign(custodian: string, requestId: string): Promise<BreakGlassCoSign | undefined> {
+    return this.#getSealed(
+      custodian,
+      this.#key(KeyFamily.breakGlassCoSign, [requestId]),
+      breakGlassCoSignSchema,
+    );
+  }
+
+  /**
+   * Writes the co-signature of a break-glass request. Read first by the same transaction, so two
+   * co-signatures racing for one request conflict at validation (MVCC on the private key's hash) and
+   * only one commits.
+   */
+  putBreakGlassCoSign(custodian: string, coSign: BreakGlassCoSign): Promise<void> {
+    return this.#putSealed(custodian, this.#key(KeyFamily.breakGlassCoSign, [coSign.requestId]), coSign);
   }
 
   #breakGlassReviewKey(accessId: string, n: number): string {
@@ -1135,6 +1697,107 @@ export class Ledger {
   async isSuspended(actorDid: string): Promise<boolean> {
     const kvs = await this.#ids(KeyFamily.suspension, [actorDid], MAX_SCAN);
     return kvs.some((kv) => parseJson(kv.value, suspensionSchema).active);
+  }
+
+  // Freezes
+
+  #freezeKey(freezeId: string): string {
+    return this.#key(KeyFamily.freeze, [freezeId]);
+  }
+
+  /** A freeze by id, checked against its receipt in the regulator's collection. */
+  async getFreeze(freezeId: string): Promise<Freeze | undefined> {
+    const regulator = (await this.consortium()).regulator;
+    return this.#getBound(this.#freezeKey(freezeId), freezeSchema, () => regulator);
+  }
+
+  /**
+   * Writes a freeze (new or changed) with its receipt in the regulator's sealed collection, and on
+   * creation its subject index entry. Both keys are then changed only by the frozen org's and the
+   * regulator's peers together: no org lifts its own freeze, and no two other orgs delete the index
+   * entry to hide it from {@link Ledger.activeFreezeOf}.
+   */
+  async putFreeze(freeze: Freeze): Promise<void> {
+    const regulator = (await this.consortium()).regulator;
+    const guard = allOf([...new Set([freeze.org, regulator])]);
+    const key = this.#freezeKey(freeze.freezeId);
+    const created = !(await this.#exists(key));
+    await this.#putBound(key, freeze, regulator, guard);
+    if (created) {
+      const index = this.#key(KeyFamily.freezeBySubject, [freezeSubjectKey(freeze.subject), freeze.freezeId]);
+      await this.#stub.putState(index, INDEX_MARKER);
+      await this.#stub.setStateValidationParameter(index, policyBytes(guard));
+    }
+  }
+
+  /** The freezes of one subject key (a staff DID or an MSP ID), newest first (bounded). */
+  async freezesOf(subjectKey: string): Promise<Freeze[]> {
+    const kvs = await this.#ids(KeyFamily.freezeBySubject, [subjectKey], MAX_SCAN);
+    const out: Freeze[] = [];
+    for (const kv of kvs) {
+      const freezeId = this.#stub.splitCompositeKey(kv.key).attributes[1] ?? '';
+      const freeze = await this.getFreeze(freezeId);
+      // An index entry of another subject (a forged write) names nothing here.
+      if (freeze && freezeSubjectKey(freeze.subject) === subjectKey) out.push(freeze);
+    }
+    return out.sort((a, b) => (a.frozenAt < b.frozenAt ? 1 : a.frozenAt > b.frozenAt ? -1 : 0));
+  }
+
+  /**
+   * The id of an active freeze that holds a signer (their own, else their org's), or undefined. Read
+   * from committed state in the transaction itself, so every peer decides alike; a range read, so a
+   * freeze committed between endorsement and validation invalidates the transaction (phantom read).
+   */
+  async activeFreezeOf(did: string, mspId: string): Promise<string | undefined> {
+    for (const subjectKey of [did, mspId]) {
+      const kvs = await this.#ids(KeyFamily.freezeBySubject, [subjectKey], MAX_SCAN);
+      for (const kv of kvs) {
+        const freezeId = this.#stub.splitCompositeKey(kv.key).attributes[1] ?? '';
+        const freeze = await this.getFreeze(freezeId);
+        if (freeze?.status === 'active' && freezeSubjectKey(freeze.subject) === subjectKey) return freezeId;
+      }
+    }
+    return undefined;
+  }
+
+  // Incidents
+
+  async #incidentKey(incidentId: string): Promise<{ regulator: string; key: string }> {
+    const regulator = (await this.consortium()).regulator;
+    return { regulator, key: this.#key(KeyFamily.incident, [incidentId]) };
+  }
+
+  /** An incident from the regulator's sealed collection (on the regulator's peer; elsewhere none). */
+  async getIncident(incidentId: string): Promise<Incident | undefined> {
+    const { regulator, key } = await this.#incidentKey(incidentId);
+    return this.#getSealed(regulator, key, incidentSchema);
+  }
+
+  /** Writes an incident to the regulator's sealed collection, whose endorsement is the regulator's. */
+  async putIncident(incident: Incident): Promise<void> {
+    const { regulator, key } = await this.#incidentKey(incident.incidentId);
+    await this.#putSealed(regulator, key, incident);
+  }
+
+  /**
+   * Whether an incident exists, from the hash every peer holds of the regulator's private values: a
+   * transaction endorsed by a peer that is not the regulator's can still check an incident id.
+   */
+  async incidentExists(incidentId: string): Promise<boolean> {
+    const { regulator, key } = await this.#incidentKey(incidentId);
+    return (await this.#stub.getPrivateDataHash(sealedCollection(regulator), key)).length > 0;
+  }
+
+  /** Every incident in the regulator's collection (a scan: evaluates only), bounded. */
+  async incidents(): Promise<Incident[]> {
+    const regulator = (await this.consortium()).regulator;
+    const rows = await this.#sealedScan(regulator, KeyFamily.incident, [], [], MAX_SCAN);
+    const out: Incident[] = [];
+    for (const [incidentId] of rows) {
+      const incident = incidentId === undefined ? undefined : await this.getIncident(incidentId);
+      if (incident) out.push(incident);
+    }
+    return out;
   }
 
   /**

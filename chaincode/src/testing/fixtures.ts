@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { sha256Hex, type AccessDecision, type RecordAnchor } from '@medledger/domain';
+import {
+  sha256Hex,
+  type AccessDecision,
+  type ConsentState,
+  type DataUseReceipt,
+  type RecordAnchor,
+} from '@medledger/domain';
 import type { FakeSigner } from './fake-identity';
-import { daysFromNow, registerStaff, uid, type Harness, type TestPatient } from './harness';
+import { daysFromNow, patientJws, registerStaff, uid, type Harness, type TestPatient } from './harness';
 
 /** A Condition with an ICD-11 code (synthetic, no real person). */
 export function condition(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -41,6 +47,37 @@ export interface PresentedConsent {
   jws: string;
 }
 
+/**
+ * A consent the patient signs, relayed by a fresh nurse of `relayOrg`: Hospital2's treatment with the
+ * patient's diagnoses up to level 3, from yesterday for 30 days, unless `terms` say otherwise. Returns
+ * what the grantee presents at access.
+ */
+export async function grantConsent(
+  h: Harness,
+  patient: TestPatient,
+  terms: Record<string, unknown> = {},
+  relayOrg = 'Hospital1MSP',
+): Promise<PresentedConsent> {
+  const relay = await registerStaff(h, relayOrg, 'nurse', 'cardiology');
+  const jws = patientJws(h, patient, {
+    typ: 'medledger.consent.grant',
+    grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    purpose: 'treatment',
+    periodStart: daysFromNow(h, -1),
+    periodEnd: daysFromNow(h, 30),
+    ...terms,
+  });
+  const { result } = await h.submit<ConsentState>(
+    relay,
+    'consent:GrantConsent',
+    {},
+    { transient: { consent: { jws } } },
+  );
+  return { consentId: result.consentId, jws };
+}
+
 /** Asks for access to a record (consents presented in the transient map); asserts it committed. */
 export async function accessRecord(
   h: Harness,
@@ -60,18 +97,29 @@ export async function accessRecord(
   return result;
 }
 
-/** Reads content with an access grant (on the custodian's peer unless `peer` says otherwise). */
+/** Reads content with an access grant (on the custodian's peer unless `peer` says otherwise), research rows for `exportId`. */
 export function readRecord(
   h: Harness,
   who: FakeSigner,
   record: Pick<RecordAnchor, 'recordId' | 'custodian'>,
   accessId: string,
   peer?: string,
+  exportId?: string,
 ) {
-  return h.evaluate<{ resource: Record<string, unknown>; salt: string | null; contentHash: string }>(
+  return h.evaluate<{
+    resource: Record<string, unknown>;
+    salt: string | null;
+    contentHash: string;
+    receipt: DataUseReceipt;
+  }>(
     who,
     'access:ReadRecordContent',
-    { recordId: record.recordId, custodian: record.custodian, accessId },
+    {
+      recordId: record.recordId,
+      custodian: record.custodian,
+      accessId,
+      ...(exportId === undefined ? {} : { exportId }),
+    },
     peer === undefined ? {} : { peer },
   );
 }
@@ -135,6 +183,7 @@ export async function activeStudy(
   lead: FakeSigner,
   sites: readonly string[] = ['Hospital1MSP'],
   studyId = uid('study'),
+  terms: Record<string, unknown> = {},
 ): Promise<string> {
   await h.submit(lead, 'study:ProposeStudy', {
     studyId,
@@ -145,6 +194,7 @@ export async function activeStudy(
     sites: [...sites],
     quorum: { kind: 'all' },
     protocolHash: sha256Hex(`protocol ${studyId}`),
+    ...terms,
   });
   for (const site of sites) {
     const ethics = await registerStaff(h, site, 'ethics', null);

@@ -4,6 +4,8 @@ import {
   consentGrantPayloadSchema,
   decodeCompactJws,
   endorsingOrgs,
+  freezeSubjectOrg,
+  freezeSubjectSchema,
   generatePatientKey,
   orgSlugOf,
   parseStaffDid,
@@ -17,7 +19,7 @@ import {
 } from '@medledger/domain';
 import type { Context, Contract } from 'fabric-contract-api';
 import type { Clock } from '../custodian-clock';
-import { AccessContract, contracts, ListingContract } from '../index';
+import { AccessContract, contracts, ListingContract, SummaryContract } from '../index';
 import type { FakeSigner } from './fake-identity';
 import { MemoryLedger, type Committed, type TransientValue } from './memory-ledger';
 
@@ -71,8 +73,11 @@ export class Harness {
   #callTimeMs = 0;
   #ready: Promise<void> | undefined;
 
-  constructor(ledger?: MemoryLedger, options: { custodianClock?: Clock; bootstrap?: boolean } = {}) {
-    this.ledger = ledger ?? new MemoryLedger({ orgs: ORGS });
+  constructor(
+    ledger?: MemoryLedger,
+    options: { custodianClock?: Clock; bootstrap?: boolean; orgs?: readonly string[] } = {},
+  ) {
+    this.ledger = ledger ?? new MemoryLedger({ orgs: options.orgs ?? ORGS });
     const clock = options.custodianClock ?? (() => this.#callTimeMs);
     for (const C of contracts) {
       const instance =
@@ -80,7 +85,9 @@ export class Harness {
           ? new AccessContract(clock)
           : C === ListingContract
             ? new ListingContract(clock)
-            : new C();
+            : C === SummaryContract
+              ? new SummaryContract(clock)
+              : new C();
       this.#contracts.set(instance.getName(), instance);
     }
     // A cloned ledger was deployed already.
@@ -161,15 +168,32 @@ export class Harness {
     return study.org;
   }
 
+  /**
+   * The `custodian` party as the gateway names it: the input's custodian; for a freeze, the frozen org
+   * (the subject's org, or the `org` a lift names).
+   */
+  #custodianParty(contract: string, input: unknown): string | undefined {
+    const fields = (input ?? {}) as { custodian?: unknown; org?: unknown; subject?: unknown };
+    if (contract === 'freeze') {
+      const subject = freezeSubjectSchema.safeParse(fields.subject);
+      if (subject.success) return freezeSubjectOrg(subject.data, this.ledger.orgs);
+      return typeof fields.org === 'string' ? fields.org : undefined;
+    }
+    return typeof fields.custodian === 'string' ? fields.custodian : undefined;
+  }
+
   async #parties(signer: FakeSigner, name: string, input: unknown, options: CallOptions) {
     const fnName = name.split(':')[1] ?? '';
     const spec = fnName in transactions ? transactions[fnName as TransactionName] : undefined;
     if (!spec) return undefined;
-    const custodian = (input as { custodian?: unknown } | undefined)?.custodian;
+    const named = input as { insurer?: unknown; provider?: unknown } | undefined;
+    const custodian = this.#custodianParty(spec.contract, input);
     return endorsingOrgs(spec.endorsement, {
       caller: signer.mspId,
       orgs: this.ledger.orgs,
-      custodian: typeof custodian === 'string' ? custodian : signer.mspId,
+      custodian: custodian ?? signer.mspId,
+      ...(typeof named?.insurer === 'string' ? { insurer: named.insurer } : {}),
+      ...(typeof named?.provider === 'string' ? { provider: named.provider } : {}),
       ...(spec.endorsement === 'grantee+regulator'
         ? { granteeOrg: (await this.#granteeOrg(signer, options.transient)) ?? signer.mspId }
         : {}),

@@ -265,7 +265,7 @@ describe('the chaincode accepts what the browser signs', () => {
       { transient: { preferences: { jws: await signPreferences(patient, false, { nowMs: nowMs + 1500 }) } } },
     );
     assert.equal(preferences.tx.status, 'VALID');
-    assert.equal(preferences.result.allowEmergencyAccess, false);
+    assert.deepEqual(preferences.result.emergencyProfile, { categories: [], beyondProfile: 'never' });
 
     const recoveryKey = await importPrivateJwk(recovery.privateJwk);
     const replacement = await generateSigningKey();

@@ -205,7 +205,7 @@ export class PatientDriver {
     await page
       .getByRole('button', { name: allow ? 'Allow emergency access' : 'Refuse emergency access' })
       .click();
-    return this.tab.announced(/Emergency access is now/);
+    return this.tab.announced(/Emergency access now opens/);
   }
 
   /** Revokes the active consent granted to `grantee`; waits until the table shows it revoked. */

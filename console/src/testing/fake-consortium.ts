@@ -14,6 +14,7 @@
  */
 import {
   accessRecordTransient,
+  canonicalJson,
   consentGrantPayloadSchema,
   consentRevokePayloadSchema,
   CONTENT_TRANSIENT_KEY,
@@ -23,6 +24,7 @@ import {
   keyRecoveryPayloadSchema,
   patientKeyOf,
   patientRegistrationPayloadSchema,
+  emergencyProfileOf,
   preferencesPayloadSchema,
   registerPatientPayload,
   sha256Hex,
@@ -299,9 +301,10 @@ export class FakeConsortium {
     h['consent:SetPatientPreferences'] = (_i, o) => {
       const jws = (transient(o, 'preferences') as { jws: string }).jws;
       const payload = preferencesPayloadSchema.parse(this.#verifyPatient(jws));
-      this.emergencyAllowed.set(payload.patientDid, payload.allowEmergencyAccess);
+      const emergencyProfile = emergencyProfileOf(payload);
+      this.emergencyAllowed.set(payload.patientDid, emergencyProfile.categories.length > 0);
       this.#emit('PatientPreferencesSet', { patientKey: patientKeyOf(payload.patientDid) });
-      return { allowEmergencyAccess: payload.allowEmergencyAccess, updatedAt: now(), txId: txId() };
+      return { emergencyProfile, updatedAt: now(), txId: txId() };
     };
     this.#wireRecords(gw, caller);
     h['access:AccessRecord'] = (i, o) =>
@@ -676,6 +679,7 @@ export class FakeConsortium {
       actorMsp: access.actorMsp,
       reason: access.breakGlassReason ?? 'other_emergency',
       openedAt: access.txTime,
+      coSignedBy: null,
       status: byRegulator ? 'regulator_reviewed' : 'custodian_reviewed',
       outcome,
       reviewedBy,
@@ -694,7 +698,7 @@ export class FakeConsortium {
     const stored = this.#stored(input);
     const content = stored.content.get(decision.version) ?? fail('NOT_FOUND', decision.recordId);
     const { resource, salt } = JSON.parse(content) as { resource: Record<string, unknown>; salt: string };
-    return {
+    const delivered = {
       recordId: decision.recordId,
       version: decision.version,
       contentHash: sha256Hex(content),
@@ -702,5 +706,23 @@ export class FakeConsortium {
       salt,
       deidentified: false,
     };
+    // The data-use receipt the custodian's peer issues with every read (docs/leak-tracing.md); the
+    // fake holds no collection key, so its MAC is a plain digest.
+    const receipt = {
+      accessId: decision.eventId,
+      exportId: null,
+      studyId: null,
+      recipientDid: decision.actorDid,
+      recipientMsp: decision.actorMsp,
+      custodian: decision.custodian,
+      recordId: decision.recordId,
+      version: decision.version,
+      contentHash: sha256Hex(canonicalJson(delivered)),
+      resourceHash: sha256Hex(canonicalJson(resource)),
+      pseudonym: null,
+      orderKey: null,
+      issuedAt: new Date().toISOString(),
+    };
+    return { ...delivered, receipt: { ...receipt, mac: sha256Hex(canonicalJson(receipt)) } };
   }
 }

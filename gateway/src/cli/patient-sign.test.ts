@@ -11,6 +11,9 @@ import {
   patientRegistrationPayloadSchema,
   consentGrantPayloadSchema,
   consentRevokePayloadSchema,
+  erasureRequestPayloadSchema,
+  recordListPayloadSchema,
+  summaryReadPayloadSchema,
   registerPatientPayload,
   verifyCompactJws,
   type P256PublicJwk,
@@ -122,5 +125,29 @@ describe("patient-sign: what a patient's app signs", () => {
         /--register needs --org, --did, --key, --recovery-key/.test(err.stderr ?? '') &&
         err.stdout === '',
     );
+  });
+});
+
+describe('patient-sign: requests relayed through one org', () => {
+  it('when a summary, listing or erasure request is signed, then each is addressed to the relaying org, names the patient and lives 120 s', () => {
+    // Its own folder: the suite above removes `dir` when it ends.
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'patient-requests-')), 'requests.jwk.json');
+    const key = JSON.parse(run('--new-key', keyFile)) as P256PublicJwk;
+    const common = ['--aud', 'Hospital2MSP', '--key', keyFile, '--did', did];
+    const summary = verifyCompactJws(run('--summary-request', ...common).trim(), key).payload;
+    const listing = verifyCompactJws(run('--records-request', ...common).trim(), key).payload;
+    const { jws } = JSON.parse(
+      run('--erasure-request', '--custodian', 'Hospital1MSP', '--record-id', 'rec-0001', ...common),
+    ) as { jws: string };
+    const erasure = erasureRequestPayloadSchema.parse(verifyCompactJws(jws, key).payload);
+    for (const p of [
+      summaryReadPayloadSchema.parse(summary),
+      recordListPayloadSchema.parse(listing),
+      erasure,
+    ]) {
+      assert.deepEqual([p.aud, p.patientDid, p.exp - p.iat], ['Hospital2MSP', did, 120]);
+    }
+    assert.deepEqual([erasure.custodian, erasure.recordId], ['Hospital1MSP', 'rec-0001']);
+    assert.throws(() => run('--erasure-request', ...common), /--custodian, --record-id/);
   });
 });

@@ -7,7 +7,9 @@
  * its proof of possession; a recovery of a lost key signed by the recovery key; a consent grant; the
  * revocation of a grant, sent with the signed grant it revokes (the patient keeps what the grant mode
  * printed); and a proof of the key for `GET /v1/patients/{did}/access-log` (the
- * `Medledger-Patient-Proof` header, valid `--ttl` seconds, at most 300, once).
+ * `Medledger-Patient-Proof` header, valid `--ttl` seconds, at most 300, once); the signed requests
+ * to list the patient's records or read their health summary through one org (also sent in that
+ * header, verified and used once on chain), and an erasure request for one record.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -112,7 +114,26 @@ const PATIENT_SIGN = command({
       type: 'boolean',
       description: "print a proof of the patient's key for GET /v1/patients/{did}/access-log",
     },
-    aud: { type: 'string', value: 'MSP', description: "proof: the MSP ID of the gateway's org" },
+    'records-request': {
+      type: 'boolean',
+      description: 'print the signed request of GET /v1/patients/{did}/records (--key, --did, --aud)',
+    },
+    'summary-request': {
+      type: 'boolean',
+      description: 'print the signed request of GET /v1/patients/{did}/summary (--key, --did, --aud)',
+    },
+    'erasure-request': {
+      type: 'boolean',
+      description:
+        'print the body of POST /v1/patients/{did}/erasure-requests (--key, --did, --aud, --custodian, --record-id)',
+    },
+    custodian: { type: 'string', value: 'MSP', description: "erasure: the MSP ID of the record's custodian" },
+    'record-id': { type: 'string', value: 'ID', description: 'erasure: the record to erase' },
+    aud: {
+      type: 'string',
+      value: 'MSP',
+      description: "proof and requests: the MSP ID of the relaying gateway's org",
+    },
     ttl: {
       type: 'string',
       value: 'SECONDS',
@@ -121,7 +142,7 @@ const PATIENT_SIGN = command({
     },
   },
   details: [
-    'Modes: --new-key FILE; --register; --recover; a consent grant (--key, --did, --grantee-org), printed as the JSON body of POST /v1/consents; --revoke; --access-log-proof (--key, --did, --aud), printed alone.',
+    'Modes: --new-key FILE; --register; --recover; a consent grant (--key, --did, --grantee-org), printed as the JSON body of POST /v1/consents; --revoke; --access-log-proof, --records-request, --summary-request (--key, --did, --aud), printed alone; --erasure-request.',
   ],
   examples: [
     'node gateway/dist/cli/patient-sign.js --new-key patient.jwk.json',
@@ -130,6 +151,8 @@ const PATIENT_SIGN = command({
     'node gateway/dist/cli/patient-sign.js --key patient.jwk.json --did did:medledger:patient:p-7f3a9c --grantee-org Hospital2MSP --categories diagnosis,lab --days 30',
     'node gateway/dist/cli/patient-sign.js --revoke --key patient.jwk.json --did did:medledger:patient:p-7f3a9c --consent-id <64 hex> --grant grant.json',
     'node gateway/dist/cli/patient-sign.js --access-log-proof --aud Hospital1MSP --key patient.jwk.json --did did:medledger:patient:p-7f3a9c',
+    'node gateway/dist/cli/patient-sign.js --summary-request --aud Hospital2MSP --key patient.jwk.json --did did:medledger:patient:p-7f3a9c',
+    'node gateway/dist/cli/patient-sign.js --erasure-request --aud Hospital2MSP --custodian Hospital1MSP --record-id rec-0001 --key patient.jwk.json --did did:medledger:patient:p-7f3a9c',
   ],
 });
 
@@ -204,6 +227,21 @@ function accessLogProof(values: PatientSignValues): string {
   });
 }
 
+/** A request relayed once through `--aud`'s gateway, valid 120 s (a listing or summary allows 300). */
+function relayedRequest(values: PatientSignValues, mode: string, body: Record<string, unknown>): string {
+  const v = needs(values, mode, ['aud', 'key', 'did']);
+  return signPatientPayload({ ...body, aud: v.aud }, signerOf(values, v), {
+    nowMs: Date.now(),
+    ttlSeconds: 120,
+  });
+}
+
+function erasureRequest(values: PatientSignValues): string {
+  const v = needs(values, '--erasure-request', ['custodian', 'record-id']);
+  const body = { typ: SIGNED_PAYLOAD_TYPES.erasureRequest, custodian: v.custodian, recordId: v['record-id'] };
+  return JSON.stringify({ jws: relayedRequest(values, '--erasure-request', body) });
+}
+
 function consentGrant(values: PatientSignValues): string {
   const v = needs(values, 'a consent grant', ['key', 'did', 'grantee-org']);
   const now = Date.now();
@@ -229,6 +267,11 @@ function output(values: PatientSignValues): string {
   if (values.recover) return recover(values);
   if (values.revoke) return revoke(values);
   if (values['access-log-proof']) return accessLogProof(values);
+  if (values['records-request'])
+    return relayedRequest(values, '--records-request', { typ: SIGNED_PAYLOAD_TYPES.recordList });
+  if (values['summary-request'])
+    return relayedRequest(values, '--summary-request', { typ: SIGNED_PAYLOAD_TYPES.summaryRead });
+  if (values['erasure-request']) return erasureRequest(values);
   return consentGrant(values);
 }
 

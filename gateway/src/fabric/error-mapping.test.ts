@@ -158,6 +158,24 @@ const table: [name: string, err: unknown, status: number, code: string][] = [
     'LEDGER_UNAVAILABLE',
   ],
   ['identity rejected', endorseError(GrpcStatus.PERMISSION_DENIED, []), 403, 'FORBIDDEN'],
+  [
+    // Issue 16: a certificate revoked by its org's CRL in the channel config, as Fabric 3.1.5's Gateway
+    // reports the endorser's refusal (FAILED_PRECONDITION, which is unavailability otherwise).
+    'the peer refuses a revoked certificate',
+    endorseError(
+      GrpcStatus.FAILED_PRECONDITION,
+      ['access denied: channel [medchannel] creator org [Hospital1MSP]'],
+      '9 FAILED_PRECONDITION: evaluate call to endorser returned error: access denied: channel [medchannel] creator org [Hospital1MSP]',
+    ),
+    403,
+    'IDENTITY_REJECTED',
+  ],
+  [
+    'no endorser of the gateway org can take the transient data',
+    endorseError(GrpcStatus.FAILED_PRECONDITION, [], '9 FAILED_PRECONDITION: no endorsers found'),
+    503,
+    'LEDGER_UNAVAILABLE',
+  ],
   ['resource exhausted', endorseError(GrpcStatus.RESOURCE_EXHAUSTED, []), 503, 'LEDGER_UNAVAILABLE'],
   [
     'connection refused',
@@ -221,14 +239,17 @@ describe('ledger error mapping', () => {
       FORBIDDEN: 403,
       NOT_REGISTERED: 403,
       INACTIVE: 403,
+      FROZEN: 403,
       CONSENT_REQUIRED: 403,
       INVALID_SIGNATURE: 403,
       REPLAYED_NONCE: 409,
       EXPIRED: 422,
       STALE_PAYLOAD: 409,
       APPROVAL_REQUIRED: 403,
+      CO_SIGNER_NOT_PERMITTED: 403,
       ACCESS_NOT_GRANTED: 403,
       CONTENT_MISMATCH: 422,
+      RECEIPT_INVALID: 422,
       CONTENT_UNAVAILABLE: 404,
       CONTENT_NOT_STAGED: 503,
       QUALITY_REJECTED: 422,

@@ -180,6 +180,15 @@ export function mapLedgerError(err: unknown, stage = 'ledger call'): AppError {
         cause: err,
       });
     }
+    // The peer's proposal checks refused the creator (Fabric's core/endorser `Validate`: a certificate
+    // revoked by its org's CRL, expired, or of no org of the channel); the Gateway reports it as
+    // FAILED_PRECONDITION, which is unavailability otherwise.
+    if (texts.some((t) => /access denied: channel \[[^\]]*\] creator org/.test(t))) {
+      return new AppError(GatewayErrorCode.IDENTITY_REJECTED, 'the peers rejected the caller identity', {
+        ...txIdOf(err),
+        cause: err,
+      });
+    }
     // A stopped chaincode server or peer, or a peer shedding load past its gateway concurrency limit,
     // is unavailability (retry later), not a broken endorsement.
     const unavailable =

@@ -848,7 +848,7 @@ describe('gateway HTTP layer: staff', () => {
   });
 });
 
-describe('gateway HTTP layer: studies and regulator', () => {
+describe('gateway HTTP layer: studies', () => {
   it('when a researcher proposes a study, reads its cohort and builds a dataset, then 201/200/200; the retired registration is 404', async () => {
     const t = await gw.token('res1');
     const s = await call(gw, 'POST', '/v1/multicenter-studies', {
@@ -881,13 +881,21 @@ describe('gateway HTTP layer: studies and regulator', () => {
       },
     });
     assert.equal(d.status, 200, d.text);
-    assert.deepEqual(
-      (d.body['items'] as { recordId: string; custodian: string }[]).map((i) => [i.recordId, i.custodian]),
-      [
-        ['rec-a', 'Hospital2MSP'],
-        ['rec-b', 'Hospital1MSP'],
-      ],
-    );
+    const items = d.body['items'] as { recordId: string; custodian: string; receipt: { orderKey: string } }[];
+    assert.deepEqual(items.map((i) => [i.recordId, i.custodian]).sort(), [
+      ['rec-a', 'Hospital2MSP'],
+      ['rec-b', 'Hospital1MSP'],
+    ]);
+    // One export: every row read for the first grant's id, in order-key order, receipts recorded per custodian.
+    const first = gw.fake.callsOf('access:AccessRecord').find((c) => c.input['recordId'] === 'rec-a');
+    const reads = gw.fake.callsOf('access:ReadRecordContent').slice(-2);
+    assert.equal(new Set(reads.map((c) => c.input['exportId'])).size, 1);
+    assert.equal(d.body['exportId'], reads[0]?.input['exportId']);
+    assert.notEqual(first, undefined);
+    const keys = items.map((i) => i.receipt.orderKey);
+    assert.deepEqual(keys, [...keys].sort());
+    const recorded = gw.fake.callsOf('trace:RecordDataUse').slice(-2);
+    assert.deepEqual(recorded.map((c) => c.input['custodian']).sort(), ['Hospital1MSP', 'Hospital2MSP']);
     const access = gw.fake.callsOf('access:AccessRecord').find((c) => c.input['recordId'] === 'rec-a');
     assert.equal(access?.input['purpose'], 'research');
     assert.equal(access.input['studyId'], 'study-1');
@@ -918,7 +926,9 @@ describe('gateway HTTP layer: studies and regulator', () => {
     );
     assert.equal(lagging, 0);
   });
+});
 
+describe('gateway HTTP layer: regulator', () => {
   it('when a regulator reads one audit event and reviews break-glass, then the ledger answers both, the review endorsed by the named custodian and the regulator', async () => {
     const t = await gw.token('aud1');
     assert.equal((await call(gw, 'GET', `/v1/audit/${txId()}`, { token: t })).status, 200);

@@ -62,6 +62,8 @@ const TOKEN_SUBJECTS: Readonly<Record<Exclude<ExampleCaller, 'anyone' | 'patient
   admin: 'hospital1-admin',
   ethics: 'hospital1-ethics-1',
   researcher: 'research-researcher-1',
+  insurer: 'insurer-admin',
+  auditor: 'regulator-auditor-1',
 };
 
 /**
@@ -199,9 +201,26 @@ function answerProblems(
   if (route && type === (route.contentType ?? 'application/json')) {
     problems.push(...strictProblems(route.response, example).map((p) => `${where} response example: ${p}`));
   }
-  const searchset = type === 'application/fhir+json';
-  problems.push(...fhirProblems(value, `${where} answer`, searchset));
-  problems.push(...fhirProblems(example, `${where} response example`, searchset));
+  // A FHIR answer is a searchset Bundle, a document Bundle where documented (the health summary), or one
+  // resource (checked as R4 itself).
+  const fhirAnswer = type === 'application/fhir+json';
+  const bundleType = (v: unknown) =>
+    v !== null && typeof v === 'object' && (v as Json)['resourceType'] === 'Bundle'
+      ? (v as Json)['type']
+      : undefined;
+  if (fhirAnswer && bundleType(value) !== bundleType(example)) {
+    problems.push(
+      `${where}: answered a ${String(bundleType(value))} Bundle, documented ${String(bundleType(example))}`,
+    );
+  }
+  for (const [json, label] of [
+    [value, `${where} answer`],
+    [example, `${where} response example`],
+  ] as const) {
+    const bundle = (json as { resourceType?: unknown } | null)?.resourceType === 'Bundle';
+    problems.push(...fhirProblems(json, label, fhirAnswer && bundle && bundleType(example) !== 'document'));
+    if (fhirAnswer && !bundle) problems.push(...resourceErrors(json).map((e) => `${label}: ${e}`));
+  }
   return problems;
 }
 

@@ -13,12 +13,18 @@
  */
 import { createHash } from 'node:crypto';
 
+import type { Claim, Coverage, CoverageTerms } from '@medledger/domain';
+
+import { toFhirClaimResponse, toFhirExplanationOfBenefit } from '../insurance/fhir-adjudication';
+import { toFhirCoverage } from '../insurance/fhir-coverage';
 import { toFhirBundle } from '../projection/read/fhir/audit-event';
 import { credentialExamples, studyResultExamples, studyRoundExamples } from './examples-research';
+import { summaryBundle } from '../services/summary-bundle';
 import type { AuditEventView } from '../projection/read/views';
 
 /** Who sends an example: the token it carries (none for the operations endpoints). */
-export type ExampleCaller = 'clinician' | 'admin' | 'ethics' | 'researcher' | 'patient' | 'anyone';
+export type ExampleCaller =
+  'clinician' | 'admin' | 'ethics' | 'researcher' | 'insurer' | 'auditor' | 'patient' | 'anyone';
 
 /** What each caller is, in the document's words. */
 export const EXAMPLE_CALLERS: Readonly<Record<ExampleCaller, string>> = {
@@ -26,6 +32,8 @@ export const EXAMPLE_CALLERS: Readonly<Record<ExampleCaller, string>> = {
   admin: "a Hospital1 org admin's token (hospital1-admin)",
   ethics: "a Hospital1 ethics committee member's token (hospital1-ethics-1)",
   researcher: "a researcher's token (research-researcher-1, at the Research gateway)",
+  insurer: "an insurer admin's token (insurer-admin, at the Insurer gateway)",
+  auditor: "a regulator auditor's token (regulator-auditor-1, at the Regulator gateway)",
   patient: "the patient's own token (subject did:medledger:patient:p-7f3a9c)",
   anyone: 'no token',
 };
@@ -67,6 +75,50 @@ const STUDY = 'study-0007';
 const CONSENT = hex('consent');
 const ACCESS = hex('access');
 const BREAK_GLASS = hex('break-glass access');
+const FREEZE = hex('freeze');
+const INCIDENT = hex('incident');
+const INCIDENT_OPEN = {
+  incidentId: INCIDENT,
+  category: 'data_leak',
+  severity: 'high',
+  orgs: ['Hospital2MSP'],
+  status: 'open',
+  openedBy: AUDITOR,
+  openedAt: '2026-10-05T07:30:00.000Z',
+  links: [],
+  steps: [],
+  finding: null,
+  reportHash: null,
+  closedBy: null,
+  closedAt: null,
+  version: 1,
+};
+const INCIDENT_LINK = {
+  link: { kind: 'freeze', freezeId: hex('freeze') },
+  txId: hex('freeze'),
+  orgs: ['Hospital2MSP'],
+  linkedBy: AUDITOR,
+  linkedAt: '2026-10-05T08:05:00.000Z',
+};
+const INCIDENT_STEP = {
+  step: 'contain',
+  documentHash: null,
+  recordedBy: AUDITOR,
+  txId: hex('incident step'),
+  at: '2026-10-05T08:10:00.000Z',
+};
+const FREEZE_ACTIVE = {
+  freezeId: FREEZE,
+  subject: { kind: 'person', did: DOCTOR_H2 },
+  org: 'Hospital2MSP',
+  reason: 'data_leak',
+  incidentId: null,
+  frozenBy: AUDITOR,
+  frozenAt: '2026-10-05T08:00:00.000Z',
+  status: 'active',
+  liftApprovals: { regulator: null, org: null },
+  liftedAt: null,
+};
 const PUBLIC_JWK = {
   kty: 'EC',
   crv: 'P-256',
@@ -89,6 +141,19 @@ const RECOVERY_JWK = {
 };
 const RECOVERY_THUMBPRINT = hex('recovery key').slice(0, 43);
 const ROLE_CHANGE = hex('propose role change');
+
+/** A patient's erasure request that Hospital1 left unanswered past its 30 days. */
+const OVERDUE_ERASURE_REQUEST = {
+  requestId: hex('erasure request'),
+  custodian: 'Hospital1MSP',
+  recordId: RECORD,
+  requestedAt: '2026-08-20T09:00:00.000Z',
+  dueAt: '2026-09-19T09:00:00.000Z',
+  status: 'overdue',
+  refusal: null,
+  answeredAt: null,
+  late: true,
+};
 
 /** A compact JWS as the patient's app makes it (the 64-byte signature here is made up). */
 function patientJws(payload: Record<string, unknown>): string {
@@ -495,6 +560,28 @@ const recordExamples: Record<string, OperationExample> = {
       },
     },
   },
+  coSignBreakGlass: {
+    summary:
+      "A second attending co-signs a colleague's emergency access to a lab result beyond the patient's emergency profile",
+    caller: 'clinician',
+    params: { id: hex('break-glass request') },
+    body: { custodian: 'Hospital2MSP' },
+    response: {
+      txId: hex('break-glass co-sign'),
+      decision: {
+        accessId: hex('break-glass co-sign'),
+        recordId: RECORD,
+        custodian: 'Hospital2MSP',
+        version: 1,
+        outcome: 'granted',
+        reason: 'BREAK_GLASS_COSIGNED',
+        consentId: null,
+        breakGlass: true,
+        deidentified: false,
+        expiresAt: '2026-10-04T06:12:00.000Z',
+      },
+    },
+  },
   readRecordContent: {
     summary: 'Read the content with the granted access',
     caller: 'clinician',
@@ -507,6 +594,12 @@ const recordExamples: Record<string, OperationExample> = {
       resource: CONDITION,
       salt: hex('salt 1'),
       deidentified: false,
+      receipt: receipt({
+        accessId: ACCESS,
+        recipientDid: ATTENDING,
+        recipientMsp: 'Hospital1MSP',
+        label: 'read',
+      }),
     },
   },
   reviewRecordQuality: {
@@ -590,17 +683,116 @@ const patientExamples: Record<string, OperationExample> = {
       }),
     },
   },
+  attestDeletion: {
+    summary:
+      "Hospital2's admin attests that the copies it made under a consent are deleted, before the keep-until date",
+    caller: 'admin',
+    params: { id: hex('consent') },
+    body: {},
+    response: {
+      txId: hex('deletion attestation'),
+      attestation: {
+        consentId: hex('consent'),
+        granteeOrg: 'Hospital2MSP',
+        attestedBy: 'did:medledger:hospital2:hospital2-admin',
+        attestedAt: '2026-11-01T09:00:00.000Z',
+        keepUntil: '2026-11-08T11:00:00.000Z',
+        late: false,
+        txId: hex('deletion attestation'),
+      },
+    },
+  },
   setPatientPreferences: {
-    summary: "Relay the patient's standing preference: no emergency (break-glass) access",
+    summary:
+      "Relay the patient's emergency profile: break-glass opens allergies, blood type, current medication and implants; more only with a second attending's co-signature",
     caller: 'patient',
     params: { did: EXAMPLE_PATIENT },
-    body: { jws: patientJws({ typ: 'medledger.preferences', allowEmergencyAccess: false }) },
+    body: {
+      jws: patientJws({
+        typ: 'medledger.preferences',
+        emergencyProfile: {
+          categories: ['allergy', 'blood_type', 'implant', 'medication'],
+          beyondProfile: 'co_signed',
+        },
+      }),
+    },
     response: {
       txId: hex('preferences'),
       preferences: {
-        allowEmergencyAccess: false,
+        emergencyProfile: {
+          categories: ['allergy', 'blood_type', 'implant', 'medication'],
+          beyondProfile: 'co_signed',
+        },
         updatedAt: '2026-10-02T11:30:00.000Z',
         txId: hex('preferences'),
+      },
+    },
+  },
+  listConsentTemplates: {
+    summary: 'The templates a patient app offers',
+    caller: 'patient',
+    response: {
+      items: [
+        {
+          templateId: 'treatment-at-org',
+          title: 'Treatment at a hospital for 30 days',
+          description:
+            'The hospital (its clinicians) may read every category but genomic data, up to level 3, for treatment, from now for `days` days (30 unless given).',
+          typ: 'medledger.consent.grant',
+          relayTo: 'POST /v1/consents',
+        },
+        {
+          templateId: 'study-until-year-end',
+          title: 'A study until the end of the year, diabetes data only',
+          description:
+            'The study may read the given categories (diagnosis, lab results and medication unless given), up to level 3, de-identified, from now until the end of the year (UTC).',
+          typ: 'medledger.consent.grant',
+          relayTo: 'POST /v1/consents',
+        },
+        {
+          templateId: 'emergency-profile',
+          title: 'My emergency profile',
+          description:
+            'What break-glass opens on one doctor’s word (allergies, blood type, conditions, immunizations, implants and current medication unless given) and whether a second attending may co-sign more.',
+          typ: 'medledger.preferences',
+          relayTo: 'PUT /v1/patients/{did}/preferences',
+        },
+      ],
+    },
+  },
+  expandConsentTemplate: {
+    summary: 'Treatment at Hospital2 for 30 days, expanded into the payload the patient signs',
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    body: { templateId: 'treatment-at-org', params: { org: 'Hospital2MSP', days: 30 } },
+    response: {
+      templateId: 'treatment-at-org',
+      typ: 'medledger.consent.grant',
+      relayTo: 'POST /v1/consents',
+      payload: {
+        typ: 'medledger.consent.grant',
+        patientDid: EXAMPLE_PATIENT,
+        nonce: 'q3VjZ2xhc3MtZXhhbXBsZS1ub25jZQ',
+        iat: 1790938800,
+        exp: 1790939400,
+        grantee: { kind: 'org', mspId: 'Hospital2MSP' },
+        categories: [
+          'diagnosis',
+          'lab',
+          'imaging',
+          'medication',
+          'note',
+          'vital',
+          'allergy',
+          'procedure',
+          'immunization',
+          'blood_type',
+          'implant',
+        ],
+        maxLevel: 3,
+        purpose: 'treatment',
+        periodStart: '2026-10-02T11:00:00.000Z',
+        periodEnd: '2026-11-01T11:00:00.000Z',
       },
     },
   },
@@ -638,6 +830,47 @@ const patientExamples: Record<string, OperationExample> = {
         },
       ],
     },
+  },
+  patientSummary: {
+    summary:
+      "The patient reads their health summary across hospitals (a request signed with their key, relayed by this gateway's org): one penicillin allergy anchored at Hospital2, with its hash and salt to verify it",
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    headers: {
+      'Medledger-Patient-Proof': patientJws({ typ: 'medledger.summary.read', aud: 'Hospital1MSP' }),
+    },
+    response: summaryBundle({
+      patientDid: EXAMPLE_PATIENT,
+      assembledBy: 'Hospital1MSP',
+      listingId: hex('summary listing'),
+      now: new Date('2026-10-02T12:00:00.000Z'),
+      items: [
+        {
+          recordId: 'rec-allergy-7',
+          custodian: 'Hospital2MSP',
+          version: 1,
+          category: 'allergy',
+          contentHash: hex('allergy content'),
+          salt: hex('allergy salt'),
+          accessId: hex('patient access'),
+          resource: {
+            resourceType: 'AllergyIntolerance',
+            clinicalStatus: {
+              coding: [
+                {
+                  system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical',
+                  code: 'active',
+                },
+              ],
+            },
+            code: {
+              coding: [{ system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' }],
+            },
+            patient: { reference: 'Patient/example' },
+          },
+        },
+      ],
+    }),
   },
   patientAccessLog: {
     summary: 'The patient reads who accessed their records (with a fresh proof of their key)',
@@ -679,9 +912,67 @@ const patientExamples: Record<string, OperationExample> = {
           relayedBy: 'Hospital1MSP',
         },
       ],
+      erasureRequests: [OVERDUE_ERASURE_REQUEST],
+    },
+  },
+  requestErasure: {
+    summary:
+      "The patient asks Hospital1 to erase a record (a request signed with their key, naming the custodian and record, relayed by this gateway's org)",
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    body: {
+      jws: patientJws({
+        typ: 'medledger.erasure.request',
+        aud: 'Hospital1MSP',
+        custodian: 'Hospital1MSP',
+        recordId: RECORD,
+      }),
+    },
+    response: {
+      txId: hex('erasure request'),
+      request: {
+        requestId: hex('erasure request'),
+        custodian: 'Hospital1MSP',
+        recordId: RECORD,
+        requestedAt: '2026-10-02T12:00:00.000Z',
+        dueAt: '2026-11-01T12:00:00.000Z',
+        status: 'open',
+        refusal: null,
+        answeredAt: null,
+        late: false,
+      },
     },
   },
 };
+
+/** A row's per-export pseudonym in the dataset example (the study key's, made up here). */
+const EXPORT_PSEUDONYM = '5d0f6c1e2b7a49d3a8e4f01c9b6d2e77';
+
+/** A data-use receipt of the story's reads (docs/leak-tracing.md); hashes and MAC made up. */
+function receipt(r: {
+  accessId: string;
+  recipientDid: string;
+  recipientMsp: string;
+  label: string;
+  research?: { exportId: string; studyId: string };
+}): Record<string, unknown> {
+  return {
+    accessId: r.accessId,
+    exportId: r.research?.exportId ?? null,
+    studyId: r.research?.studyId ?? null,
+    recipientDid: r.recipientDid,
+    recipientMsp: r.recipientMsp,
+    custodian: 'Hospital1MSP',
+    recordId: RECORD,
+    version: 1,
+    contentHash: hex(`${r.label} content`),
+    resourceHash: hex(`${r.label} resource`),
+    pseudonym: r.research ? EXPORT_PSEUDONYM : null,
+    orderKey: r.research ? hex(`${r.label} order`).slice(0, 16) : null,
+    issuedAt: '2026-10-02T11:06:00.000Z',
+    mac: hex(`${r.label} mac`),
+  };
+}
 
 /** Studies and research datasets. */
 const researcherExamples: Record<string, OperationExample> = {
@@ -759,6 +1050,7 @@ const researcherExamples: Record<string, OperationExample> = {
     body: { records: [{ recordId: RECORD, custodian: 'Hospital1MSP', patientDid: EXAMPLE_PATIENT }] },
     response: {
       studyId: STUDY,
+      exportId: hex('research access'),
       items: [
         {
           recordId: RECORD,
@@ -771,10 +1063,17 @@ const researcherExamples: Record<string, OperationExample> = {
             resourceType: 'Condition',
             clinicalStatus: CONDITION.clinicalStatus,
             code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
-            subject: { reference: 'Patient/5d0f6c1e2b7a49d3a8e4f01c9b6d2e77' },
+            subject: { reference: `Patient/${EXPORT_PSEUDONYM}` },
             recordedDate: '2026',
           },
           deidentified: true,
+          receipt: receipt({
+            accessId: hex('research access'),
+            recipientDid: RESEARCHER,
+            recipientMsp: 'ResearchMSP',
+            label: 'dataset row',
+            research: { exportId: hex('research access'), studyId: STUDY },
+          }),
         },
       ],
     },
@@ -783,6 +1082,72 @@ const researcherExamples: Record<string, OperationExample> = {
 
 /** The regulator's views and reviews, and the write baseline. */
 const regulatorExamples: Record<string, OperationExample> = {
+  traceLeak: {
+    summary:
+      "Hospital1's admin traces a dataset row found online, stripped of its receipt, to the export they came from",
+    caller: 'admin',
+    body: {
+      document: [
+        {
+          resourceType: 'Condition',
+          code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+          subject: { reference: `Patient/${EXPORT_PSEUDONYM}` },
+          recordedDate: '2026',
+        },
+      ],
+    },
+    response: {
+      exact: [],
+      exports: [
+        {
+          exportId: hex('research access'),
+          studyId: STUDY,
+          recipientDid: RESEARCHER,
+          recipientMsp: 'ResearchMSP',
+          custodians: ['Hospital1MSP'],
+          firstIssuedAt: '2026-10-02T11:06:00.000Z',
+          lastIssuedAt: '2026-10-02T11:06:00.000Z',
+          rowsMatched: 1,
+          pseudonymsMatched: 1,
+          rowsDelivered: 1,
+          inExportOrder: true,
+        },
+      ],
+      rowsWithPseudonym: 1,
+      rowsUnexplained: 0,
+      receipts: [],
+      searched: ['Hospital1MSP'],
+      leak: { hashes: 1, rows: 1, receipts: 0 },
+    },
+  },
+  answerErasureRequest: {
+    summary: "Hospital1's admin refuses a patient's erasure request: the record falls under a retention duty",
+    caller: 'admin',
+    params: { id: hex('erasure request') },
+    body: { answer: 'refused', refusal: 'retention_duty' },
+    response: {
+      txId: hex('erasure answer'),
+      request: {
+        requestId: hex('erasure request'),
+        custodian: 'Hospital1MSP',
+        recordId: RECORD,
+        requestedAt: '2026-10-02T12:00:00.000Z',
+        dueAt: '2026-11-01T12:00:00.000Z',
+        status: 'refused',
+        refusal: 'retention_duty',
+        answeredAt: '2026-10-09T08:00:00.000Z',
+        late: false,
+      },
+    },
+  },
+  listErasureRequests: {
+    summary: "The hospital's erasure requests left unanswered past their deadline",
+    caller: 'admin',
+    query: { status: 'overdue' },
+    response: {
+      items: [OVERDUE_ERASURE_REQUEST],
+    },
+  },
   ping: {
     summary: 'The empty transaction the benchmarks compare writes with',
     caller: 'clinician',
@@ -846,7 +1211,16 @@ const regulatorExamples: Record<string, OperationExample> = {
       consentsExpiringSoon: [],
       recordsHeldForReview: [],
       erasures: [],
+      erasureRequests: [
+        {
+          ...OVERDUE_ERASURE_REQUEST,
+          txId: hex('erasure request'),
+          blockNumber: 51,
+        },
+      ],
+      freezes: [],
       truncated: [],
+      openIncidents: [],
     },
   },
   reviewBreakGlass: {
@@ -864,6 +1238,7 @@ const regulatorExamples: Record<string, OperationExample> = {
         actorMsp: 'Hospital2MSP',
         reason: 'life_threatening',
         openedAt: '2026-10-04T02:10:00.000Z',
+        coSignedBy: null,
         status: 'regulator_reviewed',
         outcome: 'justified',
         reviewedBy: AUDITOR,
@@ -886,6 +1261,101 @@ const regulatorExamples: Record<string, OperationExample> = {
       },
     },
   },
+  freezeAccess: {
+    summary:
+      "Freeze Hospital2's attending after a leak (sent by a regulator auditor at the Regulator gateway; here the Hospital1 admin's token reaches the test ledger)",
+    caller: 'admin',
+    body: { subject: { kind: 'person', did: DOCTOR_H2 }, reason: 'data_leak' },
+    response: { txId: FREEZE, freeze: FREEZE_ACTIVE },
+  },
+  liftFreeze: {
+    summary: "Hospital2's admin approves lifting the freeze; the regulator's approval completes it",
+    caller: 'admin',
+    params: { id: FREEZE },
+    response: {
+      txId: hex('freeze lift'),
+      freeze: {
+        ...FREEZE_ACTIVE,
+        liftApprovals: {
+          regulator: null,
+          org: {
+            by: 'did:medledger:hospital2:hospital2-admin',
+            txId: hex('freeze lift'),
+            at: '2026-10-05T10:00:00.000Z',
+          },
+        },
+      },
+    },
+  },
+  getFreeze: {
+    summary: 'The freeze a FROZEN problem names',
+    caller: 'admin',
+    params: { id: FREEZE },
+    response: FREEZE_ACTIVE,
+  },
+  listFreezes: {
+    summary: "The freezes of Hospital2's attending",
+    caller: 'admin',
+    query: { person: DOCTOR_H2 },
+    response: { items: [FREEZE_ACTIVE] },
+  },
+  openIncident: {
+    summary:
+      "Open a high-severity leak incident concerning Hospital2 (sent by a regulator auditor at the Regulator gateway; here the Hospital1 admin's token reaches the test ledger)",
+    caller: 'admin',
+    body: { category: 'data_leak', severity: 'high', orgs: ['Hospital2MSP'] },
+    response: { txId: INCIDENT, incident: INCIDENT_OPEN },
+  },
+  linkIncidentEvents: {
+    summary: "Link the freeze of Hospital2's attending to the incident",
+    caller: 'admin',
+    params: { id: INCIDENT },
+    body: { links: [{ kind: 'freeze', freezeId: FREEZE }] },
+    response: {
+      txId: hex('incident link'),
+      incident: { ...INCIDENT_OPEN, links: [INCIDENT_LINK], version: 2 },
+    },
+  },
+  recordIncidentStep: {
+    summary: 'Record that the leak is contained',
+    caller: 'admin',
+    params: { id: INCIDENT },
+    body: { step: 'contain' },
+    response: {
+      txId: hex('incident step'),
+      incident: { ...INCIDENT_OPEN, links: [INCIDENT_LINK], steps: [INCIDENT_STEP], version: 3 },
+    },
+  },
+  closeIncident: {
+    summary: 'Close the incident: a breach, confirmed',
+    caller: 'admin',
+    params: { id: INCIDENT },
+    body: { finding: 'breach_confirmed' },
+    response: {
+      txId: hex('incident close'),
+      incident: {
+        ...INCIDENT_OPEN,
+        links: [INCIDENT_LINK],
+        steps: [INCIDENT_STEP],
+        status: 'closed',
+        finding: 'breach_confirmed',
+        closedBy: AUDITOR,
+        closedAt: '2026-10-06T09:00:00.000Z',
+        version: 4,
+      },
+    },
+  },
+  getIncident: {
+    summary: 'One incident, as the caller may see it',
+    caller: 'admin',
+    params: { id: INCIDENT },
+    response: INCIDENT_OPEN,
+  },
+  listIncidents: {
+    summary: 'The open incidents the caller may see',
+    caller: 'admin',
+    response: { items: [INCIDENT_OPEN] },
+  },
   listAlerts: {
     summary: 'What looks unusual now: here, a break-glass access left unreviewed past 72 h',
     caller: 'admin',
@@ -901,6 +1371,344 @@ const regulatorExamples: Record<string, OperationExample> = {
           events: [
             { eventId: BREAK_GLASS, txId: BREAK_GLASS, blockNumber: 57, txTime: '2026-10-04T02:10:00.000Z' },
           ],
+        },
+      ],
+      openIncidents: [INCIDENT_OPEN],
+    },
+  },
+};
+
+const INSURER_ADMIN = 'did:medledger:insurer:insurer-admin';
+const INSURANCE_CONSENT = hex('insurance consent');
+const CARD = hex('insurance card');
+const COVERAGE_ID = 'cov-2026-0042';
+const CLAIM_ID = 'clm-0001';
+const DISPUTE = hex('dispute');
+const CPT = 'http://www.ama-assn.org/go/cpt';
+const VISIT = { system: CPT, code: '99213' };
+const MRI = { system: CPT, code: '70553' };
+const RECORD_HASH = hex('record rec-0001 version 1');
+
+/** The terms the insurer registers: a gold plan for 2026, 50 EUR deductible, office visits and X-rays. */
+const COVERAGE_TERMS: CoverageTerms = {
+  coverageId: COVERAGE_ID,
+  patientDid: EXAMPLE_PATIENT,
+  planId: 'plan-gold',
+  periodStart: '2026-01-01',
+  periodEnd: '2026-12-31',
+  currency: 'EUR',
+  deductible: 5000,
+  periodLimit: 500000,
+  benefits: [
+    { item: VISIT, rateBasisPoints: 8000, maxUnitPrice: 10000, periodCap: null },
+    { item: { system: CPT, code: '71046' }, rateBasisPoints: 9000, maxUnitPrice: 8000, periodCap: 40000 },
+  ],
+};
+const COVERAGE: Coverage = {
+  ...COVERAGE_TERMS,
+  insurer: 'InsurerMSP',
+  registeredBy: INSURER_ADMIN,
+  registeredAt: '2026-10-01T08:00:00.000Z',
+  txId: hex('register coverage'),
+  state: 'active',
+  suspensions: [],
+  endsFrom: null,
+  updatedAt: '2026-10-01T08:00:00.000Z',
+  updateTxId: hex('register coverage'),
+};
+
+/** The lines the hospital claims: the visit the diagnosis `rec-0001` documents, and an MRI. */
+const VISIT_LINE = {
+  item: VISIT,
+  servicedDate: '2026-10-02',
+  quantity: 1,
+  unitPrice: 12000,
+  recordId: RECORD,
+  recordHash: RECORD_HASH,
+};
+const MRI_LINE = { ...VISIT_LINE, item: MRI, unitPrice: 60000 };
+/** The patient's consent: the insurer may see diagnoses for the insurance purpose, for a year. */
+const INSURANCE_GRANT_JWS = patientJws({
+  typ: 'medledger.consent.grant',
+  grantee: { kind: 'org', mspId: 'InsurerMSP' },
+  categories: ['diagnosis'],
+  maxLevel: 3,
+  purpose: 'insurance',
+  periodStart: '2026-10-02T11:00:00.000Z',
+  periodEnd: '2027-10-02T11:00:00.000Z',
+});
+
+/** The claim for the patient's visit (deductible applied) and an MRI the plan does not cover. */
+const CLAIM: Claim = {
+  claimId: CLAIM_ID,
+  coverageId: COVERAGE_ID,
+  patientDid: EXAMPLE_PATIENT,
+  provider: 'Hospital1MSP',
+  insurer: 'InsurerMSP',
+  currency: 'EUR',
+  consentId: INSURANCE_CONSENT,
+  submittedBy: ADMIN,
+  submittedAt: '2026-10-03T10:00:00.000Z',
+  txId: hex('submit claim'),
+  lines: [
+    {
+      sequence: 1,
+      ...VISIT_LINE,
+      adjudication: {
+        reason: 'DEDUCTIBLE_APPLIED',
+        submitted: 12000,
+        eligible: 10000,
+        deductible: 5000,
+        payable: 4000,
+        approved: 4000,
+      },
+    },
+    {
+      sequence: 2,
+      ...MRI_LINE,
+      adjudication: {
+        reason: 'ITEM_NOT_COVERED',
+        submitted: 60000,
+        eligible: 0,
+        deductible: 0,
+        payable: 0,
+        approved: 0,
+      },
+    },
+  ],
+  outcome: 'partially_approved',
+  totalSubmitted: 72000,
+  totalApproved: 4000,
+};
+
+const none = { count: 0, submitted: 0, approved: 0 };
+
+/** Coverage, claims, disputes, settlement and the claim report. */
+const insuranceExamples: Record<string, OperationExample> = {
+  registerCoverage: {
+    summary: "Register the patient's gold plan for 2026; the card goes to the patient",
+    caller: 'insurer',
+    body: { coverage: COVERAGE_TERMS },
+    response: {
+      txId: hex('register coverage'),
+      coverage: {
+        coverageId: COVERAGE_ID,
+        insurer: 'InsurerMSP',
+        state: 'active',
+        endsFrom: null,
+        txId: hex('register coverage'),
+      },
+      card: CARD,
+    },
+  },
+  changeCoverage: {
+    summary: 'Suspend the coverage from 1 December (care before it stays covered)',
+    caller: 'insurer',
+    params: { id: COVERAGE_ID },
+    body: { change: 'suspend', effective: '2026-12-01' },
+    response: {
+      txId: hex('suspend coverage'),
+      coverage: {
+        coverageId: COVERAGE_ID,
+        insurer: 'InsurerMSP',
+        state: 'suspended',
+        endsFrom: null,
+        txId: hex('suspend coverage'),
+      },
+    },
+  },
+  getCoverage: {
+    summary: "The hospital's front desk checks the patient's coverage with the card",
+    caller: 'admin',
+    params: { id: COVERAGE_ID },
+    query: { insurer: 'InsurerMSP' },
+    headers: { 'Medledger-Coverage-Card': CARD, 'Medledger-Coverage-Patient': EXAMPLE_PATIENT },
+    response: toFhirCoverage(COVERAGE),
+  },
+  getPatientCoverage: {
+    summary: 'The patient reads their own coverage with their card',
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT, id: COVERAGE_ID },
+    query: { insurer: 'InsurerMSP' },
+    headers: { 'Medledger-Coverage-Card': CARD },
+    response: toFhirCoverage(COVERAGE),
+  },
+  submitClaim: {
+    summary:
+      "Claim the visit and an MRI under the patient's insurance consent: the visit is approved less the deductible, the MRI rejected as not covered",
+    caller: 'admin',
+    body: {
+      insurer: 'InsurerMSP',
+      card: CARD,
+      consents: [{ consentId: INSURANCE_CONSENT, jws: INSURANCE_GRANT_JWS }],
+      claim: {
+        claimId: CLAIM_ID,
+        coverageId: COVERAGE_ID,
+        patientDid: EXAMPLE_PATIENT,
+        currency: 'EUR',
+        lines: [VISIT_LINE, MRI_LINE],
+      },
+    },
+    response: {
+      txId: CLAIM.txId,
+      claim: {
+        claimId: CLAIM_ID,
+        provider: 'Hospital1MSP',
+        insurer: 'InsurerMSP',
+        outcome: 'partially_approved',
+        lines: 2,
+        txId: CLAIM.txId,
+        submittedAt: CLAIM.submittedAt,
+      },
+    },
+  },
+  getClaim: {
+    summary: "The claim with each line's adjudication and coded reason",
+    caller: 'admin',
+    params: { id: CLAIM_ID },
+    query: { provider: 'Hospital1MSP' },
+    response: CLAIM,
+  },
+  getClaimResponse: {
+    summary: "The claim's adjudication as an R4 ClaimResponse",
+    caller: 'admin',
+    params: { id: CLAIM_ID },
+    query: { provider: 'Hospital1MSP' },
+    response: toFhirClaimResponse(CLAIM),
+  },
+  getExplanationOfBenefit: {
+    summary: "The claim as the patient's R4 ExplanationOfBenefit",
+    caller: 'admin',
+    params: { id: CLAIM_ID },
+    query: { provider: 'Hospital1MSP' },
+    response: toFhirExplanationOfBenefit(CLAIM),
+  },
+  openDispute: {
+    summary: 'Dispute the MRI line: the hospital holds it covered and asks for 480.00 EUR',
+    caller: 'admin',
+    params: { id: CLAIM_ID },
+    body: { insurer: 'InsurerMSP', lineSequence: 2, reason: 'ITEM_COVERED', requestedAmount: 48000 },
+    response: {
+      txId: DISPUTE,
+      dispute: {
+        disputeId: DISPUTE,
+        claimId: CLAIM_ID,
+        provider: 'Hospital1MSP',
+        insurer: 'InsurerMSP',
+        status: 'open',
+        txId: DISPUTE,
+      },
+    },
+  },
+  getDispute: {
+    summary: 'The dispute, resolved in part',
+    caller: 'admin',
+    params: { id: DISPUTE },
+    query: { provider: 'Hospital1MSP', insurer: 'InsurerMSP' },
+    response: {
+      disputeId: DISPUTE,
+      claimId: CLAIM_ID,
+      lineSequence: 2,
+      provider: 'Hospital1MSP',
+      insurer: 'InsurerMSP',
+      currency: 'EUR',
+      reason: 'ITEM_COVERED',
+      approvedBefore: 0,
+      requestedAmount: 48000,
+      status: 'partially_upheld',
+      openedBy: ADMIN,
+      openedAt: '2026-10-04T09:00:00.000Z',
+      resolution: {
+        approvedAmount: 30000,
+        code: 'POLICY_EXCEPTION',
+        entryId: `${hex('resolve dispute')}.1`,
+        resolvedBy: INSURER_ADMIN,
+        resolvedAt: '2026-10-05T09:00:00.000Z',
+        txId: hex('resolve dispute'),
+      },
+    },
+  },
+  resolveDispute: {
+    summary: 'Uphold the dispute in part: 300.00 EUR for the MRI, as a policy exception',
+    caller: 'insurer',
+    params: { id: DISPUTE },
+    body: { provider: 'Hospital1MSP', approvedAmount: 30000, resolution: 'POLICY_EXCEPTION' },
+    response: {
+      txId: hex('resolve dispute'),
+      dispute: {
+        disputeId: DISPUTE,
+        claimId: CLAIM_ID,
+        provider: 'Hospital1MSP',
+        insurer: 'InsurerMSP',
+        status: 'partially_upheld',
+        txId: hex('resolve dispute'),
+      },
+    },
+  },
+  closeSettlementBatch: {
+    summary: "Pay the pair's open entries: the claim's approval and the dispute's adjustment",
+    caller: 'insurer',
+    body: { provider: 'Hospital1MSP', insurer: 'InsurerMSP', currency: 'EUR' },
+    response: {
+      txId: hex('close batch'),
+      batch: {
+        batchId: hex('close batch'),
+        provider: 'Hospital1MSP',
+        insurer: 'InsurerMSP',
+        entries: 2,
+        txId: hex('close batch'),
+      },
+    },
+  },
+  getSettlementBalances: {
+    summary: 'What the insurer owes the hospital before the batch: 40.00 + 300.00 EUR',
+    caller: 'admin',
+    query: { provider: 'Hospital1MSP', insurer: 'InsurerMSP' },
+    response: {
+      items: [
+        {
+          insurer: 'InsurerMSP',
+          provider: 'Hospital1MSP',
+          currency: 'EUR',
+          insurerPayable: -34000,
+          providerReceivable: 34000,
+          openEntries: 2,
+        },
+      ],
+    },
+  },
+  claimReport: {
+    summary: 'One claim, partly approved, its dispute partly upheld and everything settled',
+    caller: 'auditor',
+    response: {
+      claims: 1,
+      byOutcome: {
+        approved: none,
+        partially_approved: { count: 1, submitted: 72000, approved: 4000 },
+        rejected: none,
+      },
+      byReason: {
+        APPROVED: none,
+        CAP_REACHED: none,
+        DEDUCTIBLE_APPLIED: { count: 1, submitted: 12000, approved: 4000 },
+        FEE_SCHEDULE_REDUCED: none,
+        RECORD_UNVERIFIED: none,
+        COVERAGE_INACTIVE: none,
+        ITEM_NOT_COVERED: { count: 1, submitted: 60000, approved: 0 },
+        DUPLICATE_ITEM: none,
+      },
+      disputesByStatus: { open: 0, upheld: 0, partially_upheld: 1, denied: 0 },
+      byPair: [
+        {
+          insurer: 'InsurerMSP',
+          provider: 'Hospital1MSP',
+          currency: 'EUR',
+          claims: 1,
+          submitted: 72000,
+          approved: 4000,
+          adjusted: 30000,
+          settled: 34000,
+          outstanding: 0,
         },
       ],
     },
@@ -1093,5 +1901,6 @@ export const OPERATION_EXAMPLES: Readonly<Record<string, OperationExample>> = {
   ...studyResultExamples,
   ...credentialExamples,
   ...regulatorExamples,
+  ...insuranceExamples,
   ...operationsExamples,
 };

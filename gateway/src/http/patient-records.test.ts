@@ -85,8 +85,15 @@ describe('GET /v1/patients/{did}/records', () => {
         reason: 'ROLE_NOT_PERMITTED',
         expiresAt: null,
       });
+      const reads = gw.fake.callsOf('listing:ListPatientRecords').length;
       const denied = await get(`/v1/patients/${did}/records`, await gw.token('doc1'));
       assert.equal([denied.status, denied.body['code']].join(' '), '403 ACCESS_NOT_GRANTED');
+      assert.match(String(denied.body['detail']), /^listing \S+ ROLE_NOT_PERMITTED$/);
+      assert.equal(
+        gw.fake.callsOf('listing:ListPatientRecords').length,
+        reads,
+        'a denied listing is not read',
+      );
     } finally {
       const defaults = defaultHandlers();
       gw.fake.handlers['consent:ListPatientConsents'] =
@@ -109,6 +116,30 @@ describe('GET /v1/patients/{did}/records', () => {
     } finally {
       gw.fake.handlers['listing:OpenRecordListing'] =
         defaultHandlers()['listing:OpenRecordListing'] ?? (() => ({}));
+    }
+  });
+});
+
+describe('GET /v1/patients/{did}/records after a granted listing', () => {
+  it("when the regulator's peer has not committed a granted listing yet, then the gateway reads it again and answers 200; a listing it never finds stays 403", async () => {
+    const did = patient();
+    const defaults = defaultHandlers();
+    const read = defaults['listing:ListPatientRecords'] ?? (() => ({}));
+    let misses = 2;
+    gw.fake.handlers['listing:ListPatientRecords'] = (...args) => {
+      if (misses-- > 0) throw new AppError(ErrorCode.ACCESS_NOT_GRANTED, 'listing not committed here yet');
+      return read(...args);
+    };
+    try {
+      const before = gw.fake.callsOf('listing:ListPatientRecords').length;
+      const ok = await get(`/v1/patients/${did}/records`, await gw.token('doc1'));
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.equal(gw.fake.callsOf('listing:ListPatientRecords').length - before, 3);
+      misses = Number.POSITIVE_INFINITY;
+      const never = await get(`/v1/patients/${did}/records`, await gw.token('doc1'));
+      assert.equal([never.status, never.body['code']].join(' '), '403 ACCESS_NOT_GRANTED');
+    } finally {
+      gw.fake.handlers['listing:ListPatientRecords'] = read;
     }
   });
 });

@@ -5,7 +5,12 @@ import { generatePatientKey, type P256PrivateJwk } from '@medledger/domain';
 
 import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
 import { AppError } from '../errors';
-import { didDocFixture, patientDidDocFixture } from '../testing/fake-ledger';
+import {
+  defaultHandlers,
+  didDocFixture,
+  erasureRequestFixture,
+  patientDidDocFixture,
+} from '../testing/fake-ledger';
 import { searchsetErrors } from '../testing/fhir';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
@@ -396,5 +401,39 @@ describe('projection routes on a hospital gateway: patient proofs', () => {
     assert.ok(op);
     assert.ok(op.parameters.some((p) => p.name === PATIENT_PROOF_HEADER && p.in === 'header' && p.required));
     assert.match(op.responses['401']?.description ?? '', /PATIENT_PROOF_REQUIRED.*PATIENT_PROOF_INVALID/s);
+  });
+});
+
+describe('projection routes on a hospital gateway: erasure requests in the access log', () => {
+  onHospitalGateway();
+
+  it("when the custodian left the patient's erasure request unanswered past its deadline, then the patient's access log shows it overdue, read on the org's own peer after the proof", async () => {
+    const overdue = erasureRequestFixture({
+      status: 'overdue',
+      late: true,
+      dueAt: '2025-01-01T00:00:00.000Z',
+    });
+    gw.fake.handlers['erasure:ListErasureRequests'] = () => ({ items: [overdue] });
+    try {
+      const before = gw.fake.callsOf('erasure:ListErasureRequests').length;
+      const refused = await get(gw, `/v1/patients/${A}/access-log`, await gw.token(A, { kind: 'patient' }));
+      assert.equal(refused.status, 401);
+      assert.equal(gw.fake.callsOf('erasure:ListErasureRequests').length, before);
+      const r = await get(
+        gw,
+        `/v1/patients/${A}/access-log`,
+        await gw.token(A, { kind: 'patient' }),
+        undefined,
+        proofOf(A, keyA.privateJwk),
+      );
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.body['erasureRequests'], [overdue]);
+      const call = gw.fake.callsOf('erasure:ListErasureRequests').at(-1);
+      assert.deepEqual(call?.input, { patientDid: A });
+      assert.deepEqual(call.options.endorsingOrganizations, [H1]);
+    } finally {
+      gw.fake.handlers['erasure:ListErasureRequests'] =
+        defaultHandlers()['erasure:ListErasureRequests'] ?? (() => ({ items: [] }));
+    }
   });
 });

@@ -3,8 +3,13 @@
  * Express routes and the OpenAPI document are both built from this table, in this order (Express
  * matches `/v1/audit/fhir` before `/v1/audit/{id}`).
  */
+import { erasureRequestRoutes } from './routes/erasure-requests';
 import { hospitalRecordRoutes } from './routes/hospital-records';
 import { identityRoutes } from './routes/identity';
+import { insuranceRoutes } from './routes/insurance';
+import { leakTraceRoutes } from './routes/incidents-trace';
+import { freezeRoutes } from './routes/freezes';
+import { incidentRoutes } from './routes/incidents';
 import { operationsRoutes } from './routes/operations';
 import { patientRoutes } from './routes/patient';
 import { regulatorRoutes } from './routes/regulator';
@@ -24,6 +29,7 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...identityRoutes(),
     ...hospitalRecordRoutes(),
     ...patientRoutes(limits),
+    ...erasureRequestRoutes(),
     ...researcherRoutes(limits),
     ...studyWorkRoutes(),
     ...studyRoundRoutes(),
@@ -31,5 +37,9 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...credentialRoutes(),
     ...operationsRoutes(),
     ...regulatorRoutes(limits),
+    ...insuranceRoutes(),
+    ...leakTraceRoutes(),
+    ...freezeRoutes(),
+    ...incidentRoutes(),
   ];
 }

@@ -3,13 +3,13 @@
  * compliance report, alerts, the FHIR export and a patient's access log. Who may see what is decided
  * here from the authenticated principal and their on-chain DID document, never from a parameter.
  */
-import { orgKindOf, staffDid } from '@medledger/domain';
+import { orgKindOf, staffDid, type Incident } from '@medledger/domain';
 
 import { verifyPatientProof, type NonceCache } from '../auth/patient-proof';
 import type { Principal } from '../auth/tokens';
 import { AppError, GatewayErrorCode } from '../errors';
 import type { BundleLink, FhirAuditBundle } from '../projection/read/fhir/schema';
-import { complianceReportCsv } from '../projection/read/reports/csv';
+import { complianceReportCsv, csvSection } from '../projection/read/reports/csv';
 import type { ProjectionService } from '../projection/read/service';
 import type {
   AccessLogPage,
@@ -21,6 +21,7 @@ import type {
   Viewer,
 } from '../projection/read/views';
 import type { ServiceContext } from './context';
+import { listIncidents } from './incidents';
 
 /** What the projection routes need besides the ledger. */
 export interface ProjectionContext extends ServiceContext {
@@ -178,18 +179,34 @@ export async function requirePatientReader(
   });
 }
 
-/** The compliance report over [from, to); `to` defaults to now and `from` to 30 days before `to`. */
+/** A report or alert list with the open incidents its reader may see. */
+export type WithIncidents<T> = T & { readonly openIncidents: Incident[] };
+
+/**
+ * The open incidents the caller may see, read on the regulator's peer as the caller (the chaincode
+ * decides: the regulator's auditors all, a hospital's admin those that concern their hospital).
+ * Incidents are never projected: they live in the regulator's sealed collection only.
+ */
+async function openIncidents(ctx: ProjectionContext): Promise<Incident[]> {
+  return (await listIncidents(ctx, 'open')).items;
+}
+
+/**
+ * The compliance report over [from, to); `to` defaults to now and `from` to 30 days before `to`. The
+ * open incidents come from the ledger beside the projection's sections.
+ */
 export async function complianceReport(
   ctx: ProjectionContext,
   range: { from?: string | undefined; to?: string | undefined },
   now = new Date(),
-): Promise<ComplianceReport> {
+): Promise<WithIncidents<ComplianceReport>> {
   const viewer = await viewerOf(ctx);
   const to = range.to ?? now.toISOString();
   const toMs = Date.parse(to);
   const from =
     range.from ?? new Date((Number.isNaN(toMs) ? now.getTime() : toMs) - 30 * 86_400_000).toISOString();
-  return ctx.projection.complianceReport(viewer, from, to, now);
+  const report = await ctx.projection.complianceReport(viewer, from, to, now);
+  return { ...report, openIncidents: await openIncidents(ctx) };
 }
 
 /** The compliance report as CSV (one section per list). */
@@ -197,10 +214,28 @@ export async function complianceReportAsCsv(
   ctx: ProjectionContext,
   range: { from?: string | undefined; to?: string | undefined },
 ): Promise<string> {
-  return complianceReportCsv(await complianceReport(ctx, range));
+  const report = await complianceReport(ctx, range);
+  const incidents = csvSection(
+    'open incidents',
+    ['incidentId', 'category', 'severity', 'orgs', 'openedAt', 'links', 'steps'],
+    report.openIncidents.map((i) => [
+      i.incidentId,
+      i.category,
+      i.severity,
+      i.orgs.join(' '),
+      i.openedAt,
+      i.links.length,
+      i.steps.map((s) => s.step).join(' '),
+    ]),
+  );
+  return `${complianceReportCsv(report)}\r\n${incidents}\r\n`;
 }
 
-export async function alerts(ctx: ProjectionContext, now = new Date()): Promise<{ items: Alert[] }> {
+/** The unusual-access alerts from the projection, and the open incidents from the ledger. */
+export async function alerts(
+  ctx: ProjectionContext,
+  now = new Date(),
+): Promise<WithIncidents<{ items: Alert[] }>> {
   const viewer = await viewerOf(ctx);
-  return { items: await ctx.projection.alerts(viewer, now) };
+  return { items: await ctx.projection.alerts(viewer, now), openIncidents: await openIncidents(ctx) };
 }

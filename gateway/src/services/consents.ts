@@ -48,7 +48,8 @@ async function granteeOrgOfGrant(ctx: ServiceContext, jws: string): Promise<stri
     grantee.data.kind === 'study'
       ? (await ctx.ledger.evaluate(ctx.caller, 'GetStudy', { studyId: grantee.data.studyId })).org
       : undefined;
-  const org = granteeOrgOf(grantee.data, await ctx.ledger.orgs(ctx.caller), studyOrg);
+  const named = studyOrg ?? (grantee.data.kind === 'org' ? grantee.data.mspId : undefined);
+  const org = granteeOrgOf(grantee.data, await ctx.ledger.orgs(ctx.caller, named), studyOrg);
   if (org === undefined) throw invalidJws('the grantee is not of the consortium');
   return org;
 }
@@ -80,6 +81,17 @@ export async function revokeConsent(
     });
   }
   return submitAnswer(ctx, 'RevokeConsent', {}, 'consent', { transient: { revocation: signed } });
+}
+
+/**
+ * Attests, for the caller's org, that every copy made under a consent was deleted (write-once, endorsed
+ * by the caller's org and the regulator; the chaincode refuses an org that is not the grantee).
+ */
+export function attestDeletion(
+  ctx: ServiceContext,
+  consentId: string,
+): Promise<{ txId: string; attestation: TransactionOutput<'AttestDeletion'> }> {
+  return submitAnswer(ctx, 'AttestDeletion', { consentId }, 'attestation');
 }
 
 export function setPreferences(

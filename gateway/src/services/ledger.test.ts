@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
 
 import {
   generatePatientKey,
@@ -18,7 +19,8 @@ import { Ledger, type EvaluateName, type SubmitName } from './ledger';
 const ORG = 'Hospital1MSP';
 const CUSTODIAN = 'Hospital2MSP';
 const REGULATOR = 'RegulatorMSP';
-const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', REGULATOR];
+const INSURER = 'InsurerMSP';
+const ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', REGULATOR, INSURER];
 const caller = { enrollmentId: 'doc1' };
 const patientDid = 'did:medledger:patient:abcdefgh12';
 const metadata = {
@@ -37,6 +39,7 @@ const subject = { patientDid };
 /** A valid input of every transaction (the compiler asks for one when the registry grows). */
 const INPUTS: Record<TransactionName, unknown> = {
   InitConsortium: { orgs: ORGS },
+  JoinConsortium: {},
   InstallCollectionKey: {},
   InstallStudySecret: {},
   GetConsortium: {},
@@ -51,6 +54,7 @@ const INPUTS: Record<TransactionName, unknown> = {
   ResolveDid: { did: patientDid },
   GrantConsent: {},
   RevokeConsent: {},
+  AttestDeletion: { consentId: txId() },
   SetPatientPreferences: {},
   GetConsent: { consentId: txId() },
   ListPatientConsents: { patientDid },
@@ -71,9 +75,17 @@ const INPUTS: Record<TransactionName, unknown> = {
   PurgeStagedContent: { recordId: 'rec-1', version: 1, reason: 'data_error' },
   AccessRecord: { recordId: 'rec-1', custodian: CUSTODIAN, purpose: 'treatment' },
   ReadRecordContent: { recordId: 'rec-1', custodian: CUSTODIAN, accessId: txId() },
+  CoSignBreakGlass: { requestId: txId(), custodian: CUSTODIAN },
   ReviewBreakGlass: { accessId: txId(), custodian: CUSTODIAN, outcome: 'justified' },
+  RecordDataUse: { custodian: CUSTODIAN },
+  TraceLeak: { hashes: [hash], rows: [{ pseudonym: 'ab'.repeat(16), resourceHash: hash }], receipts: [] },
   OpenRecordListing: {},
   ListPatientRecords: { listingId: txId() },
+  OpenPatientAccess: { custodian: CUSTODIAN, records: [{ recordId: 'rec-1', version: 1 }] },
+  ReadPatientContent: { custodian: CUSTODIAN, accessId: txId() },
+  RequestErasure: { custodian: CUSTODIAN, recordId: 'rec-1' },
+  AnswerErasureRequest: { requestId: txId(), answer: 'erased' },
+  ListErasureRequests: {},
   ProposeStudy: {
     studyId: 'study-1',
     categories: ['diagnosis'],
@@ -100,6 +112,16 @@ const INPUTS: Record<TransactionName, unknown> = {
   RecordContribution: { studyId: 'study-1', taskId: 'task-1', datasetHash: hash },
   GetStudyCredit: { studyId: 'study-1' },
   GetContributionPoints: { patientDid },
+  FreezeAccess: { subject: { kind: 'org', mspId: CUSTODIAN }, reason: 'data_leak' },
+  LiftFreeze: { freezeId: txId(), org: CUSTODIAN },
+  GetFreeze: { freezeId: txId() },
+  ListFreezes: {},
+  OpenIncident: {},
+  LinkIncidentEvents: {},
+  RecordIncidentStep: {},
+  CloseIncident: {},
+  GetIncident: { incidentId: txId() },
+  ListIncidents: {},
   SubmitModelUpdate: { studyId: 'study-1', round: 1, updateHash: hash, sampleCount: 10 },
   AggregateRound: {
     studyId: 'study-1',
@@ -129,8 +151,39 @@ const INPUTS: Record<TransactionName, unknown> = {
   QueryAudit: { by: 'patient', id: patientDid },
   GetAuditEvent: { eventId: txId() },
   LoadSyntheticAuditEvents: { count: 1 },
+  RegisterCoverage: {},
+  SuspendCoverage: { coverageId: 'cov-1', effective: '2026-03-01' },
+  ReinstateCoverage: { coverageId: 'cov-1', effective: '2026-03-01' },
+  EndCoverage: { coverageId: 'cov-1', effective: '2026-03-01' },
+  GetCoverage: { coverageId: 'cov-1' },
+  GetClaimContext: { coverageId: 'cov-1' },
+  GetRecordLinks: { recordIds: ['rec-1'] },
+  SubmitClaim: { claimId: 'clm-1', insurer: INSURER },
+  GetClaim: { claimId: 'clm-1', provider: ORG },
+  GetSettlementContext: {
+    provider: ORG,
+    insurer: INSURER,
+    claimId: 'clm-1',
+    disputeId: null,
+    openEntries: true,
+  },
+  OpenDispute: { insurer: INSURER, claimId: 'clm-1' },
+  ResolveDispute: { provider: ORG, insurer: INSURER, disputeId: txId() },
+  CloseSettlementBatch: { provider: ORG, insurer: INSURER, currency: 'EUR' },
+  GetClaimReport: {},
   Ping: {},
   GetBuildInfo: {},
+};
+
+const card = 'ef'.repeat(32);
+const item = { system: 'http://www.ama-assn.org/go/cpt', code: '99213' };
+const claimLine = {
+  item,
+  servicedDate: '2026-02-01',
+  quantity: 1,
+  unitPrice: 100,
+  recordId: 'rec-1',
+  recordHash: 'ab'.repeat(32),
 };
 
 /** A valid transient map of every transaction that declares one. */
@@ -143,18 +196,81 @@ const TRANSIENTS: Partial<Record<TransactionName, unknown>> = {
   GrantConsent: { consent: { jws } },
   RevokeConsent: { revocation: { jws, grantJws: jws } },
   SetPatientPreferences: { preferences: { jws } },
+  RegisterCoverage: {
+    coverage: {
+      coverageId: 'cov-1',
+      patientDid,
+      planId: 'plan-1',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      currency: 'EUR',
+      deductible: 0,
+      periodLimit: null,
+      benefits: [{ item, rateBasisPoints: 10000, maxUnitPrice: 100, periodCap: null }],
+    },
+    card: { secret: card },
+  },
+  GetCoverage: { holder: { patientDid, card } },
+  GetClaimContext: { holder: { patientDid, card } },
+  SubmitClaim: {
+    claim: { claimId: 'clm-1', coverageId: 'cov-1', patientDid, currency: 'EUR', lines: [claimLine] },
+    consents: [{ consentId: txId(), jws }],
+    presented: { card, coverage: 'e30=', usage: null, recordLinks: ['e30='], nonce: card },
+  },
+  OpenDispute: {
+    dispute: { lineSequence: 1, reason: 'AMOUNT_MISCALCULATED', requestedAmount: 80 },
+    presented: { claim: 'e30=', nonce: card },
+  },
+  ResolveDispute: {
+    resolution: { approvedAmount: 80, resolution: 'ADJUDICATION_CORRECTED' },
+    presented: { dispute: 'e30=', nonce: card },
+  },
+  CloseSettlementBatch: { presented: { entries: ['e30='], nonce: card } },
   StageRecordContent: { content, subject },
   AnchorRecord: { subject },
   VerifyRecord: { content },
   AccessRecord: { consents: [{ consentId: txId(), jws }] },
   OpenRecordListing: { subject, request: { jws } },
   RecordContribution: { records: [{ recordId: 'rec-1', version: 1, accessId: txId() }] },
+  RecordDataUse: {
+    receipts: [
+      {
+        accessId: txId(),
+        exportId: null,
+        studyId: null,
+        recipientDid: 'did:medledger:hospital1:nurse7',
+        recipientMsp: 'Hospital1MSP',
+        custodian: CUSTODIAN,
+        recordId: 'rec-1',
+        version: 1,
+        contentHash: hash,
+        resourceHash: hash,
+        pseudonym: null,
+        orderKey: null,
+        issuedAt: '2026-01-01T00:00:00.000Z',
+        mac: hash,
+      },
+    ],
+  },
+  OpenPatientAccess: { subject, request: { jws } },
+  RequestErasure: { subject, request: { jws } },
+  OpenIncident: { incident: { category: 'data_leak', severity: 'high' } },
+  LinkIncidentEvents: { incident: { incidentId: txId(), links: [{ kind: 'freeze', freezeId: txId() }] } },
+  RecordIncidentStep: { incident: { incidentId: txId(), step: 'contain' } },
+  CloseIncident: { incident: { incidentId: txId(), finding: 'no_breach' } },
 };
 
 /** The party a call of `spec` names: the custodian or the grantee org (Hospital2 either way). */
-function partyOf(spec: TransactionSpec): { custodian?: string; granteeOrg?: string } {
-  if (spec.endorsement === 'custodian+regulator' || spec.endorsement === 'custodian') {
+function partyOf(spec: TransactionSpec): { custodian?: string; granteeOrg?: string; insurer?: string } {
+  if (
+    spec.endorsement === 'custodian+regulator' ||
+    spec.endorsement === 'custodian' ||
+    spec.endorsement === 'regulator+bystander'
+  ) {
     return { custodian: CUSTODIAN };
+  }
+  if (spec.endorsement === 'provider+insurer+regulator' || spec.endorsement === 'insurer') {
+    return { insurer: INSURER };
   }
   return spec.endorsement === 'grantee+regulator' ? { granteeOrg: CUSTODIAN } : {};
 }
@@ -180,9 +296,14 @@ const EXPECTED: Readonly<Record<Endorsement, readonly string[] | undefined>> = {
   'custodian+regulator': [CUSTODIAN, REGULATOR],
   'grantee+regulator': [CUSTODIAN, REGULATOR],
   'caller+regulator': [ORG, REGULATOR],
+  // The subject org named is Hospital2: the first org that is neither it nor the regulator.
+  'regulator+bystander': [REGULATOR, ORG],
   'all-orgs': ORGS,
-  'custodians+regulator': ORGS.filter((o) => o !== 'ResearchMSP'),
+  // The custodians' collection: the hospitals and the regulator (not research, not the insurer).
+  'custodians+regulator': ORGS.filter((o) => o !== 'ResearchMSP' && o !== INSURER),
   custodian: [CUSTODIAN],
+  'provider+insurer+regulator': [ORG, INSURER, REGULATOR],
+  insurer: [INSURER],
   regulator: [REGULATOR],
   'two-orgs': undefined,
   any: undefined,
@@ -284,9 +405,39 @@ describe('the ledger refuses calls the registry does not declare', () => {
       ),
       (err: unknown) => err instanceof AppError && err.status === 404,
     );
-    assert.equal(fake.calls.length, 0);
+    // The consortium is read again in case it admitted the org since; nothing else is sent.
+    assert.deepEqual(
+      fake.calls.map((c) => c.fn),
+      ['consortium:GetConsortium', 'consortium:GetConsortium'],
+    );
   });
 
+  it('when the insurer resolves a hospital dispute, then the hospital it names endorses with the insurer and the regulator; an unknown insurer is a 404', async () => {
+    const fake = new FakeLedgerClient();
+    const ledger = new Ledger(fake, { org: INSURER, orgs: ORGS });
+    await ledger.submit(caller, 'ResolveDispute', INPUTS.ResolveDispute, {
+      insurer: INSURER,
+      provider: ORG,
+      transient: TRANSIENTS.ResolveDispute as never,
+    });
+    assert.deepEqual(fake.calls[0]?.options.endorsingOrganizations, [ORG, INSURER, REGULATOR]);
+    await assert.rejects(
+      ledger.evaluate(
+        caller,
+        'GetClaimContext',
+        { coverageId: 'cov-1' },
+        {
+          insurer: 'Insurer9MSP',
+          transient: TRANSIENTS.GetClaimContext as never,
+        },
+      ),
+      (err: unknown) => err instanceof AppError && err.status === 404,
+    );
+    assert.equal(fake.calls.length, 1);
+  });
+});
+
+describe('the ledger refuses calls of the wrong kind or parties', () => {
   it('when a transaction is called as the other kind, then the ledger refuses it before the client is called', async () => {
     const fake = new FakeLedgerClient();
     const ledger = new Ledger(fake, { org: ORG, orgs: ORGS });
@@ -388,5 +539,36 @@ describe('the journaled ledger', () => {
     assert.equal(plain.options.failpoint, undefined);
     assert.equal(plain.options.onEndorsed, undefined);
     assert.equal(journal.heard.length, 1);
+  });
+});
+
+describe('the ledger follows the consortium as it admits orgs', () => {
+  it('when the consortium admitted an org after it was read, then a call naming the org reads it again and endorses with it', async () => {
+    const fake = new FakeLedgerClient();
+    const ledger = new Ledger(fake, { org: ORG, orgs: ORGS });
+    const admitted = `Hospital${String(3 + randomInt(90))}MSP`;
+    fake.handlers['consortium:GetConsortium'] = () => ({
+      orgs: [...ORGS, admitted],
+      regulator: REGULATOR,
+      txId: txId(),
+      txTime: new Date(0).toISOString(),
+    });
+    await ledger.submit(
+      caller,
+      'GrantConsent',
+      {},
+      { granteeOrg: admitted, transient: { consent: { jws } } },
+    );
+    await ledger.submit(
+      caller,
+      'GrantConsent',
+      {},
+      { granteeOrg: admitted, transient: { consent: { jws } } },
+    );
+    assert.equal(fake.callsOf('consortium:GetConsortium').length, 1);
+    assert.deepEqual(fake.callsOf('consent:GrantConsent')[1]?.options.endorsingOrganizations, [
+      admitted,
+      REGULATOR,
+    ]);
   });
 });

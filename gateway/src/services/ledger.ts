@@ -65,15 +65,26 @@ type TransientOption<N extends TransactionName> = Registry[N] extends { transien
   : { readonly transient?: never };
 
 type PartyOption<N extends TransactionName> =
-  EndorsementOf<N> extends 'custodian+regulator' | 'custodian'
-    ? { readonly custodian: string; readonly granteeOrg?: never }
+  EndorsementOf<N> extends 'custodian+regulator' | 'custodian' | 'regulator+bystander'
+    ? { readonly custodian: string; readonly granteeOrg?: never; readonly insurer?: never }
     : EndorsementOf<N> extends 'grantee+regulator'
-      ? { readonly granteeOrg: string; readonly custodian?: never }
-      : { readonly custodian?: never; readonly granteeOrg?: never };
+      ? { readonly granteeOrg: string; readonly custodian?: never; readonly insurer?: never }
+      : EndorsementOf<N> extends 'provider+insurer+regulator'
+        ? {
+            readonly insurer: string;
+            readonly provider?: string;
+            readonly custodian?: never;
+            readonly granteeOrg?: never;
+          }
+        : EndorsementOf<N> extends 'insurer'
+          ? { readonly insurer: string; readonly custodian?: never; readonly granteeOrg?: never }
+          : { readonly custodian?: never; readonly granteeOrg?: never; readonly insurer?: never };
 
 /**
  * What a call of `N` needs besides its input: its transient map when it declares one, the custodian
- * when its endorsement is the custodian's, the grantee org when it is the grantee's.
+ * when its endorsement is the custodian's, the grantee org when it is the grantee's, the insurer when
+ * it is a claim's or the insurer's, and a claim's provider when it is not this gateway's org (the
+ * insurer resolving a hospital's dispute).
  */
 export type CallOptions<N extends TransactionName> = TransientOption<N> & PartyOption<N>;
 
@@ -86,6 +97,8 @@ interface AnyCallOptions {
   readonly transient?: unknown;
   readonly custodian?: string;
   readonly granteeOrg?: string;
+  readonly insurer?: string;
+  readonly provider?: string;
 }
 
 /** Converts zod issues to paths and messages (never the offending values). */
@@ -110,11 +123,14 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix 
 /** Endorsements that name orgs of the consortium other than this gateway's own. */
 const NAMES_CONSORTIUM_ORGS: ReadonlySet<Endorsement> = new Set<Endorsement>([
   'custodian+regulator',
+  'regulator+bystander',
   'grantee+regulator',
   'caller+regulator',
   'all-orgs',
   'custodians+regulator',
   'custodian',
+  'provider+insurer+regulator',
+  'insurer',
   'regulator',
 ]);
 
@@ -132,6 +148,19 @@ class ConsortiumOrgs {
 
   constructor(known: readonly string[] | undefined) {
     if (known !== undefined) this.#orgs = Promise.resolve([...known]);
+  }
+
+  /**
+   * The orgs, read again when `wanted` is not among those read before: the consortium admits orgs
+   * (JoinConsortium) while gateways run, and a gateway that read it earlier would otherwise refuse
+   * the new org as a custodian or grantee until it restarts. One read per miss; an org that is still
+   * not a member stays refused.
+   */
+  async including(wanted: string, load: () => Promise<readonly string[]>): Promise<readonly string[]> {
+    const orgs = await this.get(load);
+    if (orgs.includes(wanted)) return orgs;
+    this.#orgs = undefined;
+    return this.get(load);
   }
 
   get(load: () => Promise<readonly string[]>): Promise<readonly string[]> {
@@ -163,9 +192,13 @@ export class Ledger {
     return this.#org;
   }
 
-  /** The consortium's peer orgs (read with `caller`'s identity the first time). */
-  orgs(caller: LedgerCaller): Promise<readonly string[]> {
-    return this.#consortium.get(async () => (await this.evaluate(caller, 'GetConsortium', {})).orgs);
+  /**
+   * The consortium's peer orgs (read with `caller`'s identity the first time), read again when
+   * `wanted` is not among them (an org admitted since).
+   */
+  orgs(caller: LedgerCaller, wanted?: string): Promise<readonly string[]> {
+    const load = async () => (await this.evaluate(caller, 'GetConsortium', {})).orgs;
+    return wanted === undefined ? this.#consortium.get(load) : this.#consortium.including(wanted, load);
   }
 
   /** The orgs that endorse or answer a call of `spec`, `undefined` when Fabric chooses. */
@@ -175,8 +208,11 @@ export class Ledger {
     caller: LedgerCaller,
     options: AnyCallOptions,
   ): Promise<string[] | undefined> {
-    const { custodian, granteeOrg } = options;
-    const takesCustodian = spec.endorsement === 'custodian+regulator' || spec.endorsement === 'custodian';
+    const { custodian, granteeOrg, insurer, provider } = options;
+    const takesCustodian =
+      spec.endorsement === 'custodian+regulator' ||
+      spec.endorsement === 'custodian' ||
+      spec.endorsement === 'regulator+bystander';
     if ((custodian !== undefined) !== takesCustodian) {
       throw new Error(`${name} ${takesCustodian ? 'needs' : 'takes no'} custodian`);
     }
@@ -184,13 +220,22 @@ export class Ledger {
     if ((granteeOrg !== undefined) !== takesGrantee) {
       throw new Error(`${name} ${takesGrantee ? 'needs' : 'takes no'} grantee org`);
     }
+    const takesInsurer = spec.endorsement === 'provider+insurer+regulator' || spec.endorsement === 'insurer';
+    if ((insurer !== undefined) !== takesInsurer) {
+      throw new Error(`${name} ${takesInsurer ? 'needs' : 'takes no'} insurer`);
+    }
+    if (provider !== undefined && spec.endorsement !== 'provider+insurer+regulator') {
+      throw new Error(`${name} takes no provider`);
+    }
     if (!NAMES_CONSORTIUM_ORGS.has(spec.endorsement)) {
       return endorsingOrgs(spec.endorsement, { caller: this.#org, orgs: [this.#org] });
     }
-    const orgs = await this.orgs(caller);
+    const orgs = await this.orgs(caller, custodian ?? granteeOrg);
     for (const [role, org] of [
       ['custodian', custodian],
       ['grantee org', granteeOrg],
+      ['insurer', insurer],
+      ['provider', provider],
     ] as const) {
       if (org !== undefined && !orgs.includes(org)) {
         throw new AppError(ErrorCode.NOT_FOUND, `${role} ${org} is not an org of the consortium`);
@@ -201,6 +246,8 @@ export class Ledger {
       orgs,
       ...(custodian === undefined ? {} : { custodian }),
       ...(granteeOrg === undefined ? {} : { granteeOrg }),
+      ...(insurer === undefined ? {} : { insurer }),
+      ...(provider === undefined ? {} : { provider }),
     });
   }
 

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 
 import {
   accessRecordInput,
+  claimReviewSchema,
   ErrorCode,
   erasureReasonSchema,
   MAX_PRESENTED_CONSENTS,
@@ -17,6 +18,7 @@ import {
   recordMetadataSchema,
   versionSchema,
   type AccessDecision,
+  type DataUseReceipt,
   type Erasure,
   type PresentedConsent,
   type Purpose,
@@ -188,6 +190,11 @@ export const accessBody = accessRecordInput.omit({ recordId: true, custodian: tr
   patientDid: patientDidSchema
     .optional()
     .describe("the record's patient, when the access rests on a consent the caller's org holds"),
+  claimReview: claimReviewSchema
+    .optional()
+    .describe(
+      "an insurer's adjuster: the claim the record backs and the coded reason to review it (purpose insurance)",
+    ),
 });
 export type AccessBody = z.output<typeof accessBody>;
 
@@ -196,7 +203,7 @@ export type AccessBody = z.output<typeof accessBody>;
  * newest first, read on the org's own peer (its sealed collection). A caller the chaincode does not
  * let list consents gets none: its access is still decided, and audited, without them.
  */
-async function presentableConsents(
+export async function presentableConsents(
   ctx: ServiceContext,
   patientDid: string,
   purpose: Purpose,
@@ -224,32 +231,102 @@ export async function requestAccess(
   recordId: string,
   body: AccessBody,
 ): Promise<{ txId: string; decision: AccessDecision }> {
-  const { patientDid, custodian: named, ...request } = body;
+  const { patientDid, custodian: named, claimReview, ...request } = body;
   const custodian = custodianOf(ctx, named);
   const ownTreatment = custodian === ctx.mspId && request.purpose === 'treatment';
   const consents =
     patientDid === undefined || ownTreatment
       ? []
       : await presentableConsents(ctx, patientDid, request.purpose);
-  return submitAnswer(ctx, 'AccessRecord', { ...request, recordId, custodian }, 'decision', {
-    custodian,
-    transient: consents.length > 0 ? { consents } : {},
+  return decideAccess(ctx, { ...request, recordId, custodian }, consents, claimReview);
+}
+
+/**
+ * Submits one access decision presenting `consents` (none for the custodian's own staff treating):
+ * endorsed by the record's custodian and the regulator, the only orgs that learn the patient.
+ */
+export function decideAccess(
+  ctx: ServiceContext,
+  input: z.output<typeof accessRecordInput>,
+  consents: readonly PresentedConsent[],
+  claimReview?: AccessBody['claimReview'],
+): Promise<{ txId: string; decision: AccessDecision }> {
+  const own = input.custodian === ctx.mspId && input.purpose === 'treatment';
+  return submitAnswer(ctx, 'AccessRecord', input, 'decision', {
+    custodian: input.custodian,
+    transient: {
+      ...(consents.length > 0 && !own ? { consents: [...consents] } : {}),
+      ...(claimReview === undefined ? {} : { claimReview }),
+    },
   });
 }
 
-/** Reads content with a granted access, on a peer of the record's custodian (where it lives). */
-export function readContent(
+/** Request body of `POST /v1/break-glass/{id}/co-sign`: the custodian of the requested record. */
+export const coSignBody = z.strictObject({ ...custodianField });
+
+/**
+ * Co-signs a colleague's break-glass request beyond the patient's emergency profile (`id` is the
+ * request's access id, from the `CO_SIGNATURE_REQUIRED` decision). The answer is the requester's new
+ * decision: on grant its `accessId` is what the requester reads the content with.
+ */
+export function coSignBreakGlass(
+  ctx: ServiceContext,
+  requestId: string,
+  body: z.output<typeof coSignBody>,
+): Promise<{ txId: string; decision: AccessDecision }> {
+  const custodian = custodianOf(ctx, body.custodian);
+  return submitAnswer(ctx, 'CoSignBreakGlass', { requestId, custodian }, 'decision', { custodian });
+}
+
+/**
+ * Reads content with a granted access on a peer of the record's custodian (where it lives), without
+ * recording its receipt: the caller records it (`recordDataUse`) before the content leaves the gateway.
+ */
+export function readContentUnrecorded(
+  ctx: ServiceContext,
+  recordId: string,
+  query: { accessId: string; custodian?: string | undefined; exportId?: string | undefined },
+): Promise<TransactionOutput<'ReadRecordContent'>> {
+  const custodian = custodianOf(ctx, query.custodian);
+  const input = { recordId, custodian, accessId: query.accessId };
+  return ctx.ledger.evaluate(
+    ctx.caller,
+    'ReadRecordContent',
+    query.exportId === undefined ? input : { ...input, exportId: query.exportId },
+    { custodian },
+  );
+}
+
+/**
+ * Records data-use receipts the custodian's peer issued to the caller in the custodian's sealed
+ * collection (docs/leak-tracing.md), committed before the content they describe is answered: no copy
+ * leaves this gateway unrecorded.
+ */
+export async function recordDataUse(
+  ctx: ServiceContext,
+  custodian: string,
+  receipts: readonly DataUseReceipt[],
+): Promise<void> {
+  await ctx.ledger.submit(
+    ctx.caller,
+    'RecordDataUse',
+    { custodian },
+    { custodian, transient: { receipts: [...receipts] } },
+  );
+}
+
+/**
+ * Reads content with a granted access, on a peer of the record's custodian (where it lives), and
+ * records the receipt of the delivered bytes before answering them with it.
+ */
+export async function readContent(
   ctx: ServiceContext,
   recordId: string,
   query: { accessId: string; custodian?: string | undefined },
 ): Promise<TransactionOutput<'ReadRecordContent'>> {
-  const custodian = custodianOf(ctx, query.custodian);
-  return ctx.ledger.evaluate(
-    ctx.caller,
-    'ReadRecordContent',
-    { recordId, custodian, accessId: query.accessId },
-    { custodian },
-  );
+  const content = await readContentUnrecorded(ctx, recordId, query);
+  await recordDataUse(ctx, content.receipt.custodian, [content.receipt]);
+  return content;
 }
 
 /** Request body of `POST /v1/records/{id}/review`. */
@@ -311,7 +388,8 @@ export type PatientRecordsAnswer = TransactionOutput<'ListPatientRecords'> & { r
  * org and the regulator, the decision in this org's sealed collection), then reads it on the
  * regulator's peer, the one peer holding every custodian's index. A patient sends their signed
  * request (`request`, relayed by the gateway's service identity); a clinician presents the treatment
- * consents this org holds for the patient. A denied listing answers 403 `ACCESS_DENIED`.
+ * consents this org holds for the patient. A denied listing (audited) answers 403
+ * `ACCESS_NOT_GRANTED`, its detail `listing <listingId> <reason>`.
  */
 export async function listPatientRecords(
   ctx: ServiceContext,
@@ -328,6 +406,11 @@ export async function listPatientRecords(
   if (result.outcome !== 'granted') {
     throw new AppError(ErrorCode.ACCESS_NOT_GRANTED, `listing ${result.listingId} ${result.reason}`);
   }
-  const listed = await ctx.ledger.evaluate(ctx.caller, 'ListPatientRecords', { listingId: result.listingId });
+  // The submit waited for the commit on this org's peer only; the read runs on the regulator's peer,
+  // which may not hold that block yet and then finds no such listing (ACCESS_NOT_GRANTED). The listing
+  // is known granted and the caller's own, so that answer is lag while it lasts briefly.
+  const listed = await afterPeerLag(ErrorCode.ACCESS_NOT_GRANTED, () =>
+    ctx.ledger.evaluate(ctx.caller, 'ListPatientRecords', { listingId: result.listingId }),
+  );
   return { txId, ...listed };
 }

@@ -1,6 +1,7 @@
 /** Studies: reads, cohorts, and de-identified datasets through per-record access decisions. */
 import {
   ErrorCode,
+  type DataUseReceipt,
   mspIdSchema,
   patientDidSchema,
   recordIdSchema,
@@ -13,7 +14,7 @@ import { AppError } from '../errors';
 import { custodianOf, submitAnswer, type ServiceContext } from './context';
 import { definedOnly } from './consents';
 import { afterPeerLag } from './peer-lag';
-import { readContent, requestAccess } from './records';
+import { readContentUnrecorded, recordDataUse, requestAccess } from './records';
 import { toFhirResearchStudy } from './research-fhir';
 
 export function getStudy(ctx: ServiceContext, studyId: string): Promise<Study> {
@@ -45,7 +46,7 @@ export const datasetBody = z.strictObject({
     .max(20),
 });
 
-/** One record of a dataset: the decision, and the de-identified content when granted. */
+/** One record of a dataset: the decision, and the de-identified content and its receipt when granted. */
 export interface DatasetItem {
   readonly recordId: string;
   readonly custodian: string;
@@ -54,17 +55,24 @@ export interface DatasetItem {
   readonly reason: string;
   readonly resource: Record<string, unknown> | null;
   readonly deidentified: boolean;
+  readonly receipt: DataUseReceipt | null;
 }
 
-/** One record of a dataset: its research access decision, then its content when granted. */
-async function datasetItem(
+/** A refusal the dataset reports on its row (4xx); anything else fails the request. */
+function rowError(err: unknown): string {
+  if (!(err instanceof AppError) || err.status >= 500) throw err;
+  return err.code;
+}
+
+/** One record's research access decision (committed and audited, granted or denied). */
+async function decideItem(
   ctx: ServiceContext,
   studyId: string,
   record: z.output<typeof datasetBody>['records'][number],
 ): Promise<DatasetItem> {
   const { recordId, patientDid } = record;
   const custodian = custodianOf(ctx, record.custodian);
-  const base = { recordId, custodian, resource: null, deidentified: false };
+  const base = { recordId, custodian, resource: null, deidentified: false, receipt: null };
   try {
     const { decision } = await requestAccess(ctx, recordId, {
       purpose: 'research',
@@ -72,41 +80,63 @@ async function datasetItem(
       custodian,
       ...(patientDid === undefined ? {} : { patientDid }),
     });
-    if (decision.outcome !== 'granted') {
-      return { ...base, accessId: decision.accessId, outcome: 'denied', reason: decision.reason };
-    }
+    const outcome = decision.outcome === 'granted' ? 'granted' : 'denied';
+    return { ...base, accessId: decision.accessId, outcome, reason: decision.reason };
+  } catch (err) {
+    return { ...base, accessId: null, outcome: 'error', reason: rowError(err) };
+  }
+}
+
+/** The de-identified content of a granted row, marked for `exportId`, with its (unrecorded) receipt. */
+async function readItem(ctx: ServiceContext, item: DatasetItem, exportId: string): Promise<DatasetItem> {
+  const { accessId } = item;
+  if (item.outcome !== 'granted' || accessId === null) return item;
+  try {
     // The decision committed on our peer; the custodian's peer may commit it a few milliseconds
     // later and answer ACCESS_NOT_GRANTED until then: here, right after a grant, that is lag.
     const content = await afterPeerLag(ErrorCode.ACCESS_NOT_GRANTED, () =>
-      readContent(ctx, recordId, { accessId: decision.accessId, custodian }),
+      readContentUnrecorded(ctx, item.recordId, { accessId, custodian: item.custodian, exportId }),
     );
     return {
-      ...base,
-      accessId: decision.accessId,
-      outcome: 'granted',
-      reason: decision.reason,
+      ...item,
       resource: content.resource,
       deidentified: content.deidentified,
+      receipt: content.receipt,
     };
   } catch (err) {
-    if (!(err instanceof AppError) || err.status >= 500) throw err;
-    return { ...base, accessId: null, outcome: 'error', reason: err.code };
+    return { ...item, outcome: 'error', reason: rowError(err) };
   }
 }
 
 /**
- * Builds a research dataset: for each record, a research access decision (committed, audited, with
- * the study consents the research org holds for the record's patient), then the content
- * de-identified at source by the custodian's chaincode when granted.
+ * Builds a research dataset, one export (docs/leak-tracing.md): for each record, a research access
+ * decision (committed, audited, with the study consents the research org holds for the record's
+ * patient); then the content de-identified at source by the custodian's chaincode, every row marked
+ * for this export (its id: the first granted access id), the receipts recorded per custodian before
+ * anything is answered, and the delivered rows in the export's order (by their receipts' order keys),
+ * the others after them in request order.
  */
 export async function buildDataset(
   ctx: ServiceContext,
   studyId: string,
   body: z.output<typeof datasetBody>,
-): Promise<{ studyId: string; items: DatasetItem[] }> {
+): Promise<{ studyId: string; exportId: string | null; items: DatasetItem[] }> {
+  const decided: DatasetItem[] = [];
+  for (const record of body.records) decided.push(await decideItem(ctx, studyId, record));
+  const exportId = decided.find((i) => i.outcome === 'granted')?.accessId ?? null;
+  if (exportId === null) return { studyId, exportId, items: decided };
   const items: DatasetItem[] = [];
-  for (const record of body.records) items.push(await datasetItem(ctx, studyId, record));
-  return { studyId, items };
+  for (const item of decided) items.push(await readItem(ctx, item, exportId));
+  const byCustodian = new Map<string, DataUseReceipt[]>();
+  for (const { receipt } of items) {
+    if (receipt) byCustodian.set(receipt.custodian, [...(byCustodian.get(receipt.custodian) ?? []), receipt]);
+  }
+  for (const [custodian, receipts] of byCustodian) await recordDataUse(ctx, custodian, receipts);
+  const orderOf = (i: DatasetItem): string => i.receipt?.orderKey ?? '';
+  const delivered = items
+    .filter((i) => i.receipt !== null)
+    .sort((a, b) => orderOf(a).localeCompare(orderOf(b)));
+  return { studyId, exportId, items: [...delivered, ...items.filter((i) => i.receipt === null)] };
 }
 
 /**

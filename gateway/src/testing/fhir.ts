@@ -13,11 +13,19 @@ import {
 
 let shared: R4Validator | undefined;
 
-/** This process's validator: the Bundle and AuditEvent of the audit export, and every record type. */
+/**
+ * This process's validator: the Bundles of the audit export and the health summary, the AuditEvent, the
+ * financial resources of insurance, and every record type.
+ */
 export function fhirValidator(): R4Validator {
   shared ??= createR4Validator([
     'Bundle',
     'AuditEvent',
+    'Coverage',
+    'Claim',
+    'ClaimResponse',
+    'ExplanationOfBenefit',
+    'Composition',
     ...FHIR_RESOURCE_TYPES,
     ...FHIR_CONTAINED_RESOURCE_TYPES,
   ]);

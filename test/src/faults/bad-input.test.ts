@@ -22,7 +22,7 @@ describe('bad input on every endpoint of every gateway', () => {
   });
   after(releaseNetwork);
 
-  for (const org of ['Hospital1', 'Hospital2', 'Research', 'Regulator']) {
+  for (const org of ['Hospital1', 'Hospital2', 'Research', 'Regulator', 'Insurer']) {
     it(`when ${org}'s gateway gets every generated and hand-written bad request, then each is a 4xx problem+json without stack or canary, nothing is written and it stays up`, async () => {
       assertSweep(org, await sweepGateway(info, org, canary, patientDid, true));
     });

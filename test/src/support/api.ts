@@ -135,6 +135,26 @@ export function recordListRequest(
   return { headers: { [PATIENT_PROOF_HEADER]: jws } };
 }
 
+/** The patient's signed request to read their health summary through `mspId`'s gateway. */
+export function summaryJws(
+  patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string },
+  mspId: string,
+): string {
+  return signPatientPayload(
+    { typ: SIGNED_PAYLOAD_TYPES.summaryRead, aud: mspId },
+    { patientDid: patient.did, privateJwk: patient.privateJwk, kid: patient.kid },
+    { nowMs: Date.now(), ttlSeconds: 120 },
+  );
+}
+
+/** `summaryJws` in the header of `GET /v1/patients/{did}/summary`. */
+export function summaryRequest(
+  patient: { readonly did: string; readonly privateJwk: P256PrivateJwk; readonly kid: string },
+  mspId: string,
+): CallOptions {
+  return { headers: { [PATIENT_PROOF_HEADER]: summaryJws(patient, mspId) } };
+}
+
 /** Polls `path` until `done` holds (the projection follows the ledger asynchronously). */
 export async function until(
   client: ApiClient,

@@ -97,3 +97,66 @@ export function hospital2TreatmentGrant(nowMs = Date.now()): Record<string, unkn
     periodEnd: new Date(nowMs + 86_400_000).toISOString(),
   };
 }
+
+/** A penicillin allergy of the patient (an AllergyIntolerance that passes the quality gate). */
+export function penicillinAllergy(patientRef: string): Record<string, unknown> {
+  return {
+    resourceType: 'AllergyIntolerance',
+    clinicalStatus: {
+      coding: [
+        { system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' },
+      ],
+    },
+    verificationStatus: {
+      coding: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification',
+          code: 'confirmed',
+        },
+      ],
+    },
+    type: 'allergy',
+    category: ['medication'],
+    criticality: 'high',
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' }] },
+    patient: { reference: `Patient/${patientRef}` },
+    recordedDate: '2025-03-01',
+  };
+}
+
+/** A potassium result of the patient (LOINC 2823-3, an Observation that passes the quality gate). */
+export function potassiumResult(patientRef: string): Record<string, unknown> {
+  return {
+    resourceType: 'Observation',
+    status: 'final',
+    category: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' },
+        ],
+      },
+    ],
+    code: { coding: [{ system: 'http://loinc.org', code: '2823-3', display: 'Potassium' }] },
+    subject: { reference: `Patient/${patientRef}` },
+    effectiveDateTime: '2025-05-01T08:30:00Z',
+    valueQuantity: { value: 4.1, unit: 'mmol/L', system: 'http://unitsofmeasure.org', code: 'mmol/L' },
+  };
+}
+
+/** The body of `POST /v1/records` for a level-3 record of `category` holding `resource`. */
+export function recordOf(
+  recordId: string,
+  patientDid: string,
+  category: 'allergy' | 'lab' | 'diagnosis',
+  resource: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    recordId,
+    patientDid,
+    department: 'cardiology',
+    category,
+    level: 3,
+    fhirResourceType: String(resource['resourceType']),
+    resource,
+  };
+}

@@ -104,7 +104,7 @@ export async function runScenario(info: NetworkInfo, spec: ScenarioSpec): Promis
 }
 
 /** The pass criteria every scenario shares: nothing lost, nothing twice, same answers, no 500. */
-export function assertNothingLost(result: ScenarioResult): void {
+export function assertNothingLost(result: Pick<ScenarioResult, 'report'>): void {
   const { report } = result;
   assert.deepEqual(report.lost, [], 'acknowledged writes lost');
   assert.deepEqual(report.appliedTwice, [], 'business effects applied twice');

@@ -239,6 +239,120 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
         custodian: 'Hospital9MSP',
       },
     ),
+    // A trace reads the marks of at most 1,000 rows; the document never reaches the ledger.
+    post('leak trace with more rows than a trace reads', '/v1/incidents/trace', {
+      document: Array.from({ length: 1001 }, (_, i) => ({
+        resourceType: 'Condition',
+        subject: { reference: `Patient/${i.toString(16).padStart(32, '0')}` },
+        note: canary,
+      })),
+    }),
+    // Freezes (issue 16): a subject outside the consortium, a patient as a subject, a reason that is
+    // not a code, a lift of a freeze that does not exist, a list naming two subjects.
+    post('freeze of an org outside the consortium', '/v1/freezes', {
+      subject: { kind: 'org', mspId: 'Hospital9MSP' },
+      reason: 'data_leak',
+    }),
+    post('freeze of a patient', '/v1/freezes', {
+      subject: { kind: 'person', did: otherPatientDid },
+      reason: 'data_leak',
+    }),
+    post('freeze with free text as its reason', '/v1/freezes', {
+      subject: { kind: 'org', mspId: 'Hospital2MSP' },
+      reason: canary,
+    }),
+    post('lift of a freeze that does not exist', `/v1/freezes/${'ef'.repeat(32)}/lift`, {}),
+    // Incidents: a forged link, a category that is not a code, an org outside the consortium, a step
+    // of an incident that does not exist.
+    post('incident naming an org outside the consortium', '/v1/incidents', {
+      category: 'data_leak',
+      severity: 'high',
+      orgs: ['Hospital9MSP'],
+    }),
+    post('incident with free text as its category', '/v1/incidents', { category: canary, severity: 'low' }),
+    post('incident link to an access event that does not exist', `/v1/incidents/${'ab'.repeat(32)}/links`, {
+      links: [{ kind: 'audit_event', eventId: 'cd'.repeat(32), custodian: 'Hospital1MSP' }],
+    }),
+    post('incident step of an incident that does not exist', `/v1/incidents/${'ab'.repeat(32)}/steps`, {
+      step: 'contain',
+    }),
+    {
+      name: 'freezes of a person and an org at once',
+      method: 'GET',
+      path: `/v1/freezes?person=${encodeURIComponent('did:medledger:hospital1:x')}&org=Hospital1MSP`,
+    },
+    // Emergency profiles and co-signatures (issue 13): nothing to co-sign, a custodian outside the
+    // consortium, a profile naming a category outside the vocabulary, a profile signed by nobody.
+    post(
+      'co-sign of a break-glass request that does not exist',
+      `/v1/break-glass/${'ef'.repeat(32)}/co-sign`,
+      {},
+    ),
+    post('co-sign naming a custodian outside the consortium', `/v1/break-glass/${'ef'.repeat(32)}/co-sign`, {
+      custodian: 'Hospital9MSP',
+    }),
+    post(
+      'deletion attestation of a consent that does not exist',
+      `/v1/consents/${'ab'.repeat(32)}/deletion-attestations`,
+      {},
+    ),
+    post('deletion attestation with a body', `/v1/consents/${'ab'.repeat(32)}/deletion-attestations`, {
+      late: false,
+      attestedBy: canary,
+    }),
+    post('consent with a read limit of zero', '/v1/consents', {
+      jws: strangerJws({ ...consent, maxReads: 0 }),
+    }),
+    post(
+      'template that does not exist',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/consent-payloads`,
+      {
+        templateId: canary,
+        params: {},
+      },
+    ),
+    post(
+      'template with the parameters of another template',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/consent-payloads`,
+      { templateId: 'treatment-at-org', params: { studyId: 'study-x', categories: ['lab'] } },
+    ),
+    post(
+      'treatment template for a year and a day',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/consent-payloads`,
+      { templateId: 'treatment-at-org', params: { org: 'Hospital2MSP', days: 366 } },
+    ),
+    {
+      name: 'emergency profile with a category outside the vocabulary',
+      method: 'PUT',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/preferences`,
+      headers: json,
+      body: JSON.stringify({
+        jws: strangerJws({
+          typ: 'medledger.preferences',
+          patientDid: otherPatientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          emergencyProfile: { categories: ['allergy', canary], beyondProfile: 'co_signed' },
+        }),
+      }),
+    },
+    {
+      name: 'emergency profile signed by a stranger key',
+      method: 'PUT',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/preferences`,
+      headers: json,
+      body: JSON.stringify({
+        jws: strangerJws({
+          typ: 'medledger.preferences',
+          patientDid: otherPatientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          emergencyProfile: { categories: ['allergy'], beyondProfile: 'never' },
+        }),
+      }),
+    },
     {
       name: 'audit with a forged cursor',
       method: 'GET',
@@ -266,9 +380,149 @@ function handWritten(canary: string, otherPatientDid: string): BadCase[] {
       },
     },
     {
+      // Refused at endorsement of the listing (the chaincode verifies the request), so nothing is written.
+      name: 'health summary with an unsigned (alg none) patient request',
+      method: 'GET',
+      path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/summary`,
+      headers: {
+        'Medledger-Patient-Proof': algNoneJws({
+          typ: 'medledger.summary.read',
+          patientDid: otherPatientDid,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          aud: canary,
+        }),
+      },
+    },
+    // Refused by the gateway (not an erasure request of the path's patient) before any ledger call.
+    post(
+      'erasure request signed for another patient',
+      `/v1/patients/${encodeURIComponent(otherPatientDid)}/erasure-requests`,
+      {
+        jws: algNoneJws({
+          typ: 'medledger.erasure.request',
+          patientDid: `did:medledger:patient:${canary}`,
+          nonce: randomBytes(16).toString('base64url'),
+          iat: now,
+          exp: now + 120,
+          aud: 'Hospital1MSP',
+          custodian: 'Hospital1MSP',
+          recordId: canary,
+        }),
+      },
+    ),
+    post('erasure answer without its legal reason', `/v1/erasure-requests/${'0'.repeat(64)}/answer`, {
+      answer: 'refused',
+      canary,
+    }),
+    {
       name: 'access log with a forged cursor',
       method: 'GET',
       path: `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log?cursor=${b64({ canary })}`,
+    },
+    ...insuranceCases(canary, otherPatientDid, post),
+  ];
+}
+
+/**
+ * Insurance inputs (docs/insurance.md): amounts that are not integers in minor units, a coverage
+ * without items or with end before start, a claim both native and FHIR or with a FHIR net that is not
+ * quantity x price, a card without its patient, a batch of a pair outside the consortium.
+ */
+function insuranceCases(
+  canary: string,
+  otherPatientDid: string,
+  post: (name: string, path: string, body: unknown) => BadCase,
+): BadCase[] {
+  const suffix = canary.slice(6, 14);
+  const item = { system: 'http://www.ama-assn.org/go/cpt', code: '99213' };
+  const terms = {
+    coverageId: `cov-bad-${suffix}`,
+    patientDid: otherPatientDid,
+    planId: 'plan-gold',
+    periodStart: '2026-01-01',
+    periodEnd: '2026-12-31',
+    currency: 'EUR',
+    deductible: 5000,
+    periodLimit: null,
+    benefits: [{ item, rateBasisPoints: 8000, maxUnitPrice: 10000, periodCap: null }],
+  };
+  const line = {
+    item,
+    servicedDate: '2026-10-02',
+    quantity: 1,
+    unitPrice: 12000,
+    recordId: `rec-${suffix}`,
+    recordHash: 'ab'.repeat(32),
+  };
+  const claim = {
+    insurer: 'InsurerMSP',
+    card: 'c0'.repeat(32),
+    consents: [{ consentId: 'ab'.repeat(32), jws: algNoneJws({ note: canary }) }],
+    claim: {
+      claimId: `clm-bad-${suffix}`,
+      coverageId: terms.coverageId,
+      patientDid: otherPatientDid,
+      currency: 'EUR',
+      lines: [line],
+    },
+  };
+  return [
+    post('coverage with a fractional deductible', '/v1/coverages', {
+      coverage: { ...terms, deductible: 50.5 },
+    }),
+    post('coverage ending before it starts', '/v1/coverages', {
+      coverage: { ...terms, periodEnd: '2025-01-01' },
+    }),
+    post('coverage listing an item twice', '/v1/coverages', {
+      coverage: { ...terms, benefits: [...terms.benefits, ...terms.benefits] },
+    }),
+    post('coverage as a FHIR resource that is not one', '/v1/coverages', {
+      resource: { resourceType: 'Coverage', note: canary },
+    }),
+    post('claim with a negative price', '/v1/claims', {
+      ...claim,
+      claim: { ...claim.claim, lines: [{ ...line, unitPrice: -12000 }] },
+    }),
+    post('claim with a quantity of 10,000', '/v1/claims', {
+      ...claim,
+      claim: { ...claim.claim, lines: [{ ...line, quantity: 10_000 }] },
+    }),
+    post('claim both native and FHIR', '/v1/claims', { ...claim, resource: { resourceType: 'Claim' } }),
+    post('claim with a FHIR net that is not quantity x price', '/v1/claims', {
+      ...claim,
+      claim: undefined,
+      resource: {
+        resourceType: 'Claim',
+        identifier: [{ system: 'urn:medledger:claim', value: `clm-bad-${suffix}` }],
+        item: [
+          { sequence: 1, unitPrice: { value: 120, currency: 'EUR' }, net: { value: 1200, currency: 'EUR' } },
+        ],
+      },
+    }),
+    post('claim to an insurer outside the consortium', '/v1/claims', { ...claim, insurer: 'Insurer9MSP' }),
+    post('dispute asking a fractional amount', `/v1/claims/clm-bad-${suffix}/disputes`, {
+      insurer: 'InsurerMSP',
+      lineSequence: 1,
+      reason: 'ITEM_COVERED',
+      requestedAmount: 10.5,
+    }),
+    post('dispute resolution with a free-text reason', `/v1/disputes/${'ab'.repeat(32)}/resolve`, {
+      provider: 'Hospital1MSP',
+      approvedAmount: 100,
+      resolution: canary,
+    }),
+    post('batch of a pair outside the consortium', '/v1/settlement/batches', {
+      provider: 'Hospital9MSP',
+      insurer: 'InsurerMSP',
+      currency: 'EUR',
+    }),
+    {
+      name: 'coverage read with a card and no patient',
+      method: 'GET',
+      path: `/v1/coverages/cov-bad-${suffix}?insurer=InsurerMSP`,
+      headers: { 'Medledger-Coverage-Card': canary },
     },
   ];
 }
@@ -322,6 +576,7 @@ export async function sweepGateway(
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/consents`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/access-log`,
     `/v1/patients/${encodeURIComponent(otherPatientDid)}/records`,
+    `/v1/patients/${encodeURIComponent(otherPatientDid)}/summary`,
     `/v1/audit?patient=${encodeURIComponent(otherPatientDid)}`,
   ]) {
     cases.push({ name: `stranger patient GET ${path.slice(0, 40)}`, method: 'GET', path, token: stranger });

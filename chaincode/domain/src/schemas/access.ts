@@ -12,12 +12,15 @@ import {
   accessReasonSchema,
   breakGlassReasonSchema,
   breakGlassReviewOutcomeSchema,
+  claimReviewReasonSchema,
   purposeSchema,
   roleSchema,
 } from '../vocabulary';
+import { claimIdSchema } from './claim';
 import { compactJwsSchema, isoTimeSchema } from './common';
 import { consentScopeSchema } from './consent';
 import { versionSchema } from './record';
+import { dataUseReceiptSchema } from './trace';
 
 /**
  * How far a proposal's timestamp, which its signer chooses, may be from the clock of the peer that
@@ -54,12 +57,22 @@ export const presentedConsentSchema = z.strictObject({ consentId: txIdSchema, jw
 export type PresentedConsent = z.infer<typeof presentedConsentSchema>;
 
 /**
+ * zod: an insurer's adjuster's claim review: the claim (of the record's custodian) whose line the record
+ * backs, and the coded reason. In transient data: which claim is under review, and why, says something
+ * about the patient.
+ */
+export const claimReviewSchema = z.strictObject({ claimId: claimIdSchema, reason: claimReviewReasonSchema });
+/** A claim review. */
+export type ClaimReview = z.infer<typeof claimReviewSchema>;
+
+/**
  * AccessRecord transient map: the consents the accessor presents (fetched by its gateway from its
  * own org's sealed collection). The custodian cannot read another org's collection, and the
  * patient's signed grants must not enter a block, so they travel here.
  */
 export const accessRecordTransient = z.strictObject({
   consents: z.array(presentedConsentSchema).max(MAX_PRESENTED_CONSENTS).optional(),
+  claimReview: claimReviewSchema.optional(),
 });
 
 /** zod: an access decision (also the output of AccessRecord). `accessId` = audit event id = tx id. */
@@ -97,8 +110,12 @@ export const accessGrantSchema = z.object({
   breakGlassReason: breakGlassReasonSchema.nullable(),
   deidentify: z.boolean(),
   breakGlass: z.boolean(),
+  /** The claim review an insurer's access was granted for (read again when the content is read). */
+  claimReview: claimReviewSchema.nullable().default(null),
   grantedAt: isoTimeSchema,
   expiresAt: isoTimeSchema,
+  /** The second attending who co-signed an emergency access beyond the patient's profile. */
+  coSignedBy: z.string().nullable().default(null),
 });
 /** An access grant. */
 export type AccessGrant = z.infer<typeof accessGrantSchema>;
@@ -108,8 +125,16 @@ export const readRecordContentInput = z.strictObject({
   recordId: recordIdSchema,
   custodian: mspIdSchema,
   accessId: txIdSchema,
+  /**
+   * Research reads: the export (dataset) the row belongs to, chosen by the reader's gateway (its
+   * first granted access id); default the access id. The row's pseudonym is per export and recipient.
+   */
+  exportId: txIdSchema.optional(),
 });
-/** ReadRecordContent output: the resource (de-identified for research, then without salt). */
+/**
+ * ReadRecordContent output: the resource (de-identified for research, then without salt), and the
+ * data-use receipt the custodian's peer issued for exactly these bytes (docs/leak-tracing.md).
+ */
 export const readRecordContentOutput = z.object({
   recordId: recordIdSchema,
   version: versionSchema,
@@ -117,6 +142,7 @@ export const readRecordContentOutput = z.object({
   resource: z.record(z.string(), z.unknown()),
   salt: z.string().nullable(),
   deidentified: z.boolean(),
+  receipt: dataUseReceiptSchema,
 });
 
 /**
@@ -140,6 +166,10 @@ export const breakGlassCaseSchema = z.object({
   actorMsp: mspIdSchema,
   reason: breakGlassReasonSchema,
   openedAt: isoTimeSchema,
+  /** The second attending who co-signed (an access beyond the emergency profile), reviewed with the case. */
+  coSignedBy: z.string().nullable().default(null),
+  /** The request the co-signature answered (its own denial event, `CO_SIGNATURE_REQUIRED`). */
+  requestId: txIdSchema.nullable().default(null),
 });
 /** A break-glass case. */
 export type BreakGlassCase = z.infer<typeof breakGlassCaseSchema>;
@@ -179,6 +209,7 @@ export const breakGlassStateSchema = z.object({
   actorMsp: mspIdSchema,
   reason: breakGlassReasonSchema,
   openedAt: isoTimeSchema,
+  coSignedBy: z.string().nullable(),
   status: z.enum(BREAK_GLASS_STATUSES),
   /** The verdict that stands: the regulator's latest, else the custodian's latest, else null. */
   outcome: breakGlassReviewOutcomeSchema.nullable(),
@@ -202,3 +233,34 @@ export const suspensionSchema = z.object({
 });
 /** A suspension. */
 export type Suspension = z.infer<typeof suspensionSchema>;
+
+/**
+ * zod: a break-glass request beyond the patient's emergency profile, waiting for a second attending's
+ * co-signature (custodian's sealed collection, by request id = the denied decision's access id).
+ */
+export const breakGlassRequestSchema = z.object({
+  requestId: txIdSchema,
+  recordId: recordIdSchema,
+  version: versionSchema,
+  custodian: mspIdSchema,
+  actorDid: z.string(),
+  actorMsp: mspIdSchema,
+  reason: breakGlassReasonSchema,
+  requestedAt: isoTimeSchema,
+  expiresAt: isoTimeSchema,
+});
+/** A break-glass request waiting for a co-signature. */
+export type BreakGlassRequest = z.infer<typeof breakGlassRequestSchema>;
+
+/** zod: the co-signature a break-glass request got (write-once: a request is co-signed once). */
+export const breakGlassCoSignSchema = z.object({
+  requestId: txIdSchema,
+  accessId: txIdSchema,
+  coSignedBy: z.string(),
+  txTime: isoTimeSchema,
+});
+/** A co-signature of a break-glass request. */
+export type BreakGlassCoSign = z.infer<typeof breakGlassCoSignSchema>;
+
+/** CoSignBreakGlass input: the request (its access id) and the custodian of its record. */
+export const coSignBreakGlassInput = z.strictObject({ requestId: txIdSchema, custodian: mspIdSchema });

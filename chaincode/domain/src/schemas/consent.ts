@@ -10,9 +10,20 @@ import {
   txIdSchema,
 } from '../ids';
 import { jwkThumbprintSchema, p256PublicJwkSchema } from '../jws';
-import { consentStatusSchema, dataCategorySchema, levelSchema, purposeSchema } from '../vocabulary';
+import {
+  beyondProfileSchema,
+  consentStatusSchema,
+  DATA_CATEGORIES,
+  dataCategorySchema,
+  DEFAULT_EMERGENCY_CATEGORIES,
+  levelSchema,
+  purposeSchema,
+} from '../vocabulary';
 import { SIGNED_PAYLOAD_TYPES } from '../signed-payload';
 import { compactJwsSchema, isoTimeSchema, pageInput, pageOf } from './common';
+
+/** Most reads a use-limited consent may allow. */
+export const MAX_CONSENT_READS = 10_000;
 
 /** zod: a nonce of a signed payload (base64url, 16 to 128 characters). */
 export const nonceSchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/);
@@ -83,6 +94,16 @@ export const consentScopeSchema = z.strictObject({
   purpose: purposeSchema,
   periodStart: isoTimeSchema,
   periodEnd: isoTimeSchema,
+  /**
+   * How many access grants the consent allows in all (each a 15-minute window to
+   * read one record version); counted on chain per consent. Unlimited when absent.
+   */
+  maxReads: z.number().int().min(1).max(MAX_CONSENT_READS).optional(),
+  /**
+   * Until when the grantee may keep copies of what it read: by then it attests their deletion on chain
+   * (`AttestDeletion`); a consent read under and not attested by then is overdue.
+   */
+  keepUntil: isoTimeSchema.optional(),
 });
 
 /** zod: the payload a patient signs to grant consent. */
@@ -103,18 +124,66 @@ export const consentRevokePayloadSchema = z.strictObject({
 /** A consent revocation payload. */
 export type ConsentRevokePayload = z.infer<typeof consentRevokePayloadSchema>;
 
+/**
+ * zod: a patient's emergency profile: the data categories break-glass opens on one attending's word,
+ * and what it may do beyond them (docs/emergency-profile.md).
+ */
+export const emergencyProfileSchema = z.strictObject({
+  categories: z.array(dataCategorySchema).max(DATA_CATEGORIES.length),
+  beyondProfile: beyondProfileSchema,
+});
+/** An emergency profile. */
+export type EmergencyProfile = z.infer<typeof emergencyProfileSchema>;
+
 /** zod: standing preferences of a patient. */
-export const preferencesSchema = z.strictObject({
-  /** Whether break-glass (emergency) access is allowed. Default when never set: allowed. */
+export const preferencesSchema = z.strictObject({ emergencyProfile: emergencyProfileSchema });
+
+/**
+ * zod: the yes/no preference signed before emergency profiles existed, still accepted from patient
+ * apps and still read from state; {@link emergencyProfileOf} says what it means now.
+ */
+export const legacyPreferencesSchema = z.strictObject({
+  /** Whether break-glass (emergency) access is allowed. */
   allowEmergencyAccess: z.boolean(),
 });
 
-/** zod: the payload a patient signs to set standing preferences. */
-export const preferencesPayloadSchema = z.strictObject({
-  typ: z.literal(SIGNED_PAYLOAD_TYPES.preferences),
-  ...signedBase,
-  ...preferencesSchema.shape,
-});
+/**
+ * The emergency profile a patient's preferences stand for. Never signed: the default profile
+ * ({@link DEFAULT_EMERGENCY_CATEGORIES}, co-signature beyond). A yes/no signed before profiles existed:
+ * yes meant break-glass opens everything, so every category; no meant never, so nothing and no
+ * co-signature either. A migration that keeps what each patient signed, never widening it.
+ */
+export function emergencyProfileOf(
+  prefs: { emergencyProfile: EmergencyProfile } | { allowEmergencyAccess: boolean } | undefined,
+): EmergencyProfile {
+  if (prefs === undefined)
+    return { categories: [...DEFAULT_EMERGENCY_CATEGORIES], beyondProfile: 'co_signed' };
+  if ('emergencyProfile' in prefs)
+    return {
+      categories: [...new Set(prefs.emergencyProfile.categories)].sort(),
+      beyondProfile: prefs.emergencyProfile.beyondProfile,
+    };
+  return prefs.allowEmergencyAccess
+    ? { categories: [...DATA_CATEGORIES].sort(), beyondProfile: 'co_signed' }
+    : { categories: [], beyondProfile: 'never' };
+}
+
+/**
+ * zod: the payload a patient signs to set standing preferences: the emergency profile, or (older apps)
+ * the yes/no of {@link legacyPreferencesSchema}.
+ */
+export const preferencesPayloadSchema = z.union([
+  z.strictObject({
+    typ: z.literal(SIGNED_PAYLOAD_TYPES.preferences),
+    ...signedBase,
+    ...preferencesSchema.shape,
+  }),
+  z.strictObject({
+    typ: z.literal(SIGNED_PAYLOAD_TYPES.preferences),
+    ...signedBase,
+    ...legacyPreferencesSchema.shape,
+  }),
+]);
 /** A preferences payload. */
 export type PreferencesPayload = z.infer<typeof preferencesPayloadSchema>;
 
@@ -204,6 +273,10 @@ export const publicConsentSchema = z.object({
   periodEnd: isoTimeSchema,
   grantedAt: isoTimeSchema,
   grantTxId: txIdSchema,
+  /** The consent's read limit (public so every endorser of an access decision can count against it). */
+  maxReads: z.number().int().nullable().default(null),
+  /** Until when copies may be kept (public so the overdue attestations show in every projection). */
+  keepUntil: isoTimeSchema.nullable().default(null),
 });
 /** A public consent. */
 export type PublicConsent = z.infer<typeof publicConsentSchema>;
@@ -242,6 +315,14 @@ export const patientPreferencesSchema = z.object({
 /** Stored preferences of a patient. */
 export type PatientPreferences = z.infer<typeof patientPreferencesSchema>;
 
+/** zod: preferences as state may hold them: the emergency profile, or a yes/no stored before it. */
+export const storedPreferencesSchema = z.union([
+  patientPreferencesSchema,
+  z.object({ ...legacyPreferencesSchema.shape, updatedAt: isoTimeSchema, txId: txIdSchema }),
+]);
+/** Stored preferences, either form. */
+export type StoredPreferences = z.infer<typeof storedPreferencesSchema>;
+
 /** zod: a patient-signed payload in the transient map. */
 export const signedPayloadSchema = z.strictObject({ jws: compactJwsSchema });
 
@@ -270,3 +351,35 @@ export const listPatientConsentsInput = z.strictObject({ patientDid: patientDidS
 export const listGranteeConsentsInput = z.strictObject({ grantee: granteeSchema, ...pageInput });
 /** A page of consents. */
 export const consentPageSchema = pageOf(consentSchema);
+
+/**
+ * zod: how many access grants a use-limited consent has given (public, bound: the count every access
+ * decision under the consent reads and advances, so concurrent decisions conflict under MVCC and the
+ * limit holds).
+ */
+export const consentUseSchema = z.object({
+  consentId: txIdSchema,
+  reads: z.number().int().min(0),
+  lastTxId: txIdSchema,
+});
+/** The use of a consent. */
+export type ConsentUse = z.infer<typeof consentUseSchema>;
+
+/**
+ * zod: a grantee's attestation that it deleted every copy made under a consent (public, write-once,
+ * receipt in the grantee org's collection). `late` when filed after the consent's `keepUntil`.
+ */
+export const deletionAttestationSchema = z.object({
+  consentId: txIdSchema,
+  granteeOrg: mspIdSchema,
+  attestedBy: z.string(),
+  attestedAt: isoTimeSchema,
+  keepUntil: isoTimeSchema.nullable(),
+  late: z.boolean(),
+  txId: txIdSchema,
+});
+/** A deletion attestation. */
+export type DeletionAttestation = z.infer<typeof deletionAttestationSchema>;
+
+/** AttestDeletion input: the consent whose copies the caller's org deleted. */
+export const attestDeletionInput = z.strictObject({ consentId: txIdSchema });

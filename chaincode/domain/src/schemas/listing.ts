@@ -26,7 +26,8 @@ export const RECORD_LIST_MAX_LIFETIME_SECONDS = 300;
  * org later can relay it again.
  */
 export const recordListPayloadSchema = z.strictObject({
-  typ: z.literal(SIGNED_PAYLOAD_TYPES.recordList),
+  // A summary request lists the records it then reads (docs/patients.md, health summary).
+  typ: z.enum([SIGNED_PAYLOAD_TYPES.recordList, SIGNED_PAYLOAD_TYPES.summaryRead]),
   patientDid: patientDidSchema,
   nonce: nonceSchema,
   iat: z.number().int().min(0),
@@ -60,6 +61,7 @@ export const listingReasonSchema = z.enum([
   'INACTIVE',
   'ROLE_NOT_PERMITTED',
   'REQUEST_INVALID',
+  'FROZEN',
 ]);
 /** A listing reason. */
 export type ListingReason = z.infer<typeof listingReasonSchema>;

@@ -119,6 +119,26 @@ function accessRoutes(): RouteDef[] {
       handler: (ctx, { params, body }) => records.requestAccess(ctx, params.id, body),
     }),
     route({
+      method: 'post',
+      path: '/v1/break-glass/{id}/co-sign',
+      operationId: 'coSignBreakGlass',
+      summary:
+        "Co-sign a colleague's emergency access beyond the patient's emergency profile (`id`: the access id of the decision denied `CO_SIGNATURE_REQUIRED`): a second attending of the same hospital, within 10 minutes, once; the access is decided again for the requester and, granted, opens that record (`BREAK_GLASS_COSIGNED`), reviewed afterwards with both names",
+      tag: 'hospital',
+      params: idParam(txIdSchema),
+      body: records.coSignBody,
+      response: tx({ decision: accessDecisionSchema }),
+      status: 200,
+      problems: {
+        '403':
+          'CO_SIGNER_NOT_PERMITTED: the requester themselves (any certificate of theirs), staff of another org, or anyone but an active attending; NOT_REGISTERED, INACTIVE',
+        '404': 'NOT_FOUND: no request waits for a co-signature under this id at that custodian',
+        '409': 'CONFLICT: the request was co-signed already',
+        '422': 'EXPIRED: the 10-minute window passed',
+      },
+      handler: (ctx, { params, body }) => records.coSignBreakGlass(ctx, params.id, body),
+    }),
+    route({
       method: 'get',
       path: '/v1/records/{id}/content',
       operationId: 'readRecordContent',

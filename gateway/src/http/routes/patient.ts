@@ -4,9 +4,11 @@
  */
 import {
   compactJwsSchema,
+  erasureRequestStateSchema,
   listPatientRecordsOutput,
   consentPageSchema,
   consentStateSchema,
+  deletionAttestationSchema,
   patientDidSchema,
   patientPreferencesSchema,
   txIdSchema,
@@ -17,10 +19,14 @@ import { PATIENT_PROOF_HEADER } from '../../auth/patient-proof';
 import { GatewayErrorCode } from '../../errors';
 import * as auditProjection from '../../services/audit-projection';
 import { AppError } from '../../errors';
+import * as consentTemplates from '../../services/consent-templates';
 import * as consents from '../../services/consents';
 import * as records from '../../services/records';
+import { patientErasureRequests } from '../../services/erasure-requests';
+import { patientSummary } from '../../services/summary';
+import { summaryBundleSchema } from '../../services/summary-bundle';
 import { accessLogPageSchema } from '../../projection/read/views';
-import { route, type HeaderParam, type RouteDef } from './route';
+import { route, type HandlerContext, type HeaderParam, type RouteDef } from './route';
 import { idParam, jwsBody, ledgerPage, projectionPage, tx, type RouteLimits } from './shared';
 
 const patientParam = z.strictObject({ did: patientDidSchema });
@@ -48,6 +54,22 @@ const listRequestHeader: HeaderParam = {
   pattern: proofHeader.pattern,
 };
 
+/**
+ * The patient's signed request in the proof header: required from a patient; a staff member relays
+ * one or sends none (a clinician's own listing or summary).
+ */
+function signedRequest(ctx: HandlerContext): string | undefined {
+  const request = ctx.header(PATIENT_PROOF_HEADER);
+  if (request !== undefined && request !== '') return request;
+  if (ctx.principal.kind === 'patient') {
+    throw new AppError(
+      GatewayErrorCode.PATIENT_PROOF_REQUIRED,
+      `send the signed request in ${PATIENT_PROOF_HEADER}`,
+    );
+  }
+  return undefined;
+}
+
 /** `GET /v1/patients/{did}/records`: record discovery (docs/patients.md). */
 function patientRecordsRoute(): RouteDef {
   return route({
@@ -68,15 +90,104 @@ function patientRecordsRoute(): RouteDef {
     },
     response: listPatientRecordsOutput.extend({ txId: txIdSchema }),
     handler: (ctx, { params }) => {
-      const request = ctx.header(PATIENT_PROOF_HEADER);
-      if (ctx.principal.kind === 'patient' && (request === undefined || request === '')) {
-        throw new AppError(
-          GatewayErrorCode.PATIENT_PROOF_REQUIRED,
-          `send the signed request in ${PATIENT_PROOF_HEADER}`,
-        );
-      }
-      return records.listPatientRecords(ctx, params.did, request === '' ? undefined : request);
+      return records.listPatientRecords(ctx, params.did, signedRequest(ctx));
     },
+  });
+}
+
+const summaryRequestHeader: HeaderParam = {
+  name: PATIENT_PROOF_HEADER,
+  required: false,
+  description:
+    "A patient (required): compact JWS (ES256) signed with the current key of the patient's DID document, payload { typ: 'medledger.summary.read', patientDid: <the path DID>, aud: <this gateway's org MSP ID>, nonce: <16-128 base64url characters, consumed on chain by the listing and once at each custodian>, iat, exp } in seconds since the epoch, exp - iat <= 300. A clinician sends none",
+  pattern: proofHeader.pattern,
+};
+
+/** `GET /v1/patients/{did}/summary`: the health summary (docs/patients.md). */
+function patientSummaryRoute(): RouteDef {
+  return route({
+    method: 'get',
+    path: '/v1/patients/{did}/summary',
+    operationId: 'patientSummary',
+    summary:
+      "A patient's health summary across custodians as a FHIR R4 document Bundle in the International Patient Summary shape (allergies, medication, problems, results): every record the caller may read, each read an audited access, each entry with its custodian, version, on-chain hash and salt (extension urn:medledger:record-anchor) to verify it. The patient with a signed request in Medledger-Patient-Proof; a clinician by custodianship or their org's treatment consents",
+    tag: 'patient',
+    principals: ['staff', 'patient'],
+    patientSelf: 'did',
+    params: patientParam,
+    headers: [summaryRequestHeader],
+    problems: {
+      '401': `Missing or invalid token (${GatewayErrorCode.UNAUTHENTICATED}); ${GatewayErrorCode.PATIENT_PROOF_REQUIRED}: a patient sent no signed request`,
+      '403':
+        'The token is another patient; ACCESS_NOT_GRANTED: the listing was denied (and audited); INVALID_SIGNATURE, EXPIRED: the signed request; FORBIDDEN: the regulator, or a request for another org',
+      '409': 'REPLAYED_NONCE: the signed request was relayed before',
+    },
+    response: summaryBundleSchema,
+    contentType: 'application/fhir+json',
+    handler: (ctx, { params }) => {
+      return patientSummary(ctx, params.did, signedRequest(ctx));
+    },
+  });
+}
+
+/** Consent templates: the list, and one expanded into the payload the patient signs (docs/consent-templates.md). */
+function templateRoutes(): RouteDef[] {
+  return [
+    route({
+      method: 'get',
+      path: '/v1/consent-templates',
+      operationId: 'listConsentTemplates',
+      summary:
+        'The consent templates a patient app offers for a grant in one step: treatment at a hospital for 30 days, a study until the end of the year (diabetes data unless other categories are given), the emergency profile',
+      tag: 'patient',
+      principals: ['staff', 'patient'],
+      response: z.object({ items: z.array(templateSchema) }),
+      handler: () => Promise.resolve(consentTemplates.listTemplates()),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/patients/{did}/consent-payloads',
+      operationId: 'expandConsentTemplate',
+      summary:
+        "A template expanded for this patient into the exact payload the patient signs (fresh nonce, valid 10 minutes): sign it with the patient's key and relay it where `relayTo` says, verified on chain as any signed grant or preference. Writes nothing",
+      tag: 'patient',
+      principals: ['staff', 'patient'],
+      patientSelf: 'did',
+      params: patientParam,
+      body: consentTemplates.expandBody,
+      response: consentTemplates.expandedSchema,
+      status: 200,
+      handler: (_ctx, { params, body }) => Promise.resolve(consentTemplates.expand(params.did, body)),
+    }),
+  ];
+}
+
+const templateSchema = z.object({
+  templateId: z.string(),
+  title: z.string(),
+  description: z.string(),
+  typ: z.string(),
+  relayTo: z.string(),
+});
+
+/** `POST /v1/consents/{id}/deletion-attestations`: the grantee's attestation (docs/use-limited-consents.md). */
+function deletionAttestationRoute(): RouteDef {
+  return route({
+    method: 'post',
+    path: '/v1/consents/{id}/deletion-attestations',
+    operationId: 'attestDeletion',
+    summary:
+      "The grantee org attests that every copy it made under a consent (content it read, datasets it exported) is deleted: on chain, write-once, `late` after the consent's keep-until date; a consent read under and not attested by then is overdue in the compliance report and an alert",
+    tag: 'patient',
+    params: idParam(txIdSchema),
+    body: z.strictObject({}),
+    response: tx({ attestation: deletionAttestationSchema }),
+    problems: {
+      '403': 'FORBIDDEN: the caller is not a member of the consent grantee org; NOT_REGISTERED, INACTIVE',
+      '404': 'NOT_FOUND: no such consent',
+      '409': 'CONFLICT: the consent has an attestation already',
+    },
+    handler: (ctx, { params }) => consents.attestDeletion(ctx, params.id),
   });
 }
 
@@ -84,6 +195,8 @@ function patientRecordsRoute(): RouteDef {
 export function patientRoutes(limits: RouteLimits): RouteDef[] {
   return [
     patientRecordsRoute(),
+    patientSummaryRoute(),
+    ...templateRoutes(),
     route({
       method: 'post',
       path: '/v1/consents',
@@ -110,11 +223,13 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       status: 200,
       handler: (ctx, { params, body }) => consents.revokeConsent(ctx, params.id, body),
     }),
+    deletionAttestationRoute(),
     route({
       method: 'put',
       path: '/v1/patients/{did}/preferences',
       operationId: 'setPatientPreferences',
-      summary: 'Relay standing preferences signed by the patient (e.g. emergency access)',
+      summary:
+        "Relay standing preferences signed by the patient: the emergency profile (the categories break-glass opens, and whether a second attending's co-signature may open more); a yes/no signed by an older app is stored as the profile it stands for",
       tag: 'patient',
       principals: ['staff', 'patient'],
       patientSelf: 'did',
@@ -151,15 +266,18 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       query: z.strictObject(projectionPage(limits)),
       headers: [proofHeader],
       problems: accessLogProblems,
-      response: accessLogPageSchema,
-      handler: (ctx, { params, query }) =>
-        auditProjection.accessLog(
+      // The patient's erasure requests this org holds, with their deadlines: one left unanswered shows overdue.
+      response: accessLogPageSchema.extend({ erasureRequests: z.array(erasureRequestStateSchema) }),
+      handler: async (ctx, { params, query }) => {
+        const page = await auditProjection.accessLog(
           ctx,
           params.did,
           ctx.header(PATIENT_PROOF_HEADER),
           query.cursor,
           query.limit,
-        ),
+        );
+        return { ...page, erasureRequests: await patientErasureRequests(ctx, params.did) };
+      },
     }),
   ];
 }

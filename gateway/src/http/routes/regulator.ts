@@ -2,7 +2,7 @@
  * Regulator routes: the audit views, the FHIR export and the compliance report (from the audit
  * projection), one audit event and the break-glass review (from the ledger), and alerts.
  */
-import { auditEventSchema, breakGlassStateSchema, txIdSchema } from '@medledger/domain';
+import { auditEventSchema, breakGlassStateSchema, incidentSchema, txIdSchema } from '@medledger/domain';
 import { z } from 'zod';
 
 import * as auditProjection from '../../services/audit-projection';
@@ -32,6 +32,13 @@ async function complianceReport(ctx: HandlerContext, query: z.output<typeof repo
   }
   return auditProjection.complianceReport(ctx, range);
 }
+
+/** The open incidents the reader may see, beside a report or the alerts (read from the ledger). */
+const withIncidents = {
+  openIncidents: z
+    .array(incidentSchema)
+    .describe("open incidents the caller may see: all for the regulator, their org's for a hospital admin"),
+};
 
 /** The regulator routes; `limits` bound their pages. */
 export function regulatorRoutes(limits: RouteLimits): RouteDef[] {
@@ -79,10 +86,10 @@ export function regulatorRoutes(limits: RouteLimits): RouteDef[] {
       path: '/v1/reports/compliance',
       operationId: 'complianceReport',
       summary:
-        'Compliance report for [from, to) (default: the last 30 days): denials by reason, break-glass and review state (overdue first), accesses by purpose and org, consents expiring soon, records held for review, erasures; JSON, or CSV with Accept: text/csv or format=csv',
+        'Compliance report for [from, to) (default: the last 30 days): denials by reason, break-glass and review state (overdue first), accesses by purpose and org, consents expiring soon, records held for review, erasures, freezes, open incidents; JSON, or CSV with Accept: text/csv or format=csv',
       tag: 'regulator',
       query: reportQuery,
-      response: complianceReportSchema,
+      response: complianceReportSchema.extend(withIncidents),
       alternates: [{ contentType: 'text/csv', description: 'the same report, one CSV section per list' }],
       handler: (ctx, { query }) => complianceReport(ctx, query),
     }),
@@ -104,9 +111,9 @@ export function regulatorRoutes(limits: RouteLimits): RouteDef[] {
       path: '/v1/alerts',
       operationId: 'listAlerts',
       summary:
-        'Unusual access now: volume above the actor baseline, denial bursts, break-glass unreviewed past the deadline, access at unusual hours; each with its events',
+        'Unusual access now: volume above the actor baseline, denial bursts, break-glass unreviewed past the deadline, access at unusual hours; each with its events; and the open incidents',
       tag: 'regulator',
-      response: alertListSchema,
+      response: alertListSchema.extend(withIncidents),
       handler: (ctx) => auditProjection.alerts(ctx),
     }),
   ];

@@ -1,6 +1,7 @@
 /** Researcher routes: studies, their cohorts, and de-identified datasets through audited access decisions. */
 import {
   cohortPageSchema,
+  dataUseReceiptSchema,
   decideStudyInput,
   proposeStudyInput,
   studyGovernanceOutput,
@@ -29,6 +30,7 @@ const CHANGE_BODY = z.strictObject({
 
 const datasetAnswer = z.object({
   studyId: studyIdSchema,
+  exportId: txIdSchema.nullable(),
   items: z.array(
     z.object({
       recordId: recordIdSchema,
@@ -38,6 +40,7 @@ const datasetAnswer = z.object({
       reason: z.string(),
       resource: z.record(z.string(), z.unknown()).nullable(),
       deidentified: z.boolean(),
+      receipt: dataUseReceiptSchema.nullable(),
     }),
   ),
 });
@@ -71,7 +74,8 @@ export function researcherRoutes(limits: RouteLimits): RouteDef[] {
       method: 'post',
       path: '/v1/studies/{id}/datasets',
       operationId: 'buildDataset',
-      summary: 'Research access to records (audited), content de-identified at source',
+      summary:
+        'Research access to records (audited), content de-identified at source; one export: rows marked with per-export pseudonyms and order, receipts recorded',
       tag: 'researcher',
       params: studyParam,
       body: studies.datasetBody,

@@ -47,7 +47,7 @@ export interface RouteDef {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly tag: 'hospital' | 'patient' | 'researcher' | 'regulator' | 'identity' | 'operations';
+  readonly tag: 'hospital' | 'patient' | 'researcher' | 'regulator' | 'insurance' | 'identity' | 'operations';
   /** Principal kinds allowed; the chaincode makes the role decision. */
   readonly principals: readonly Principal['kind'][];
   /** For patient principals: the path parameter that must equal their DID. */

@@ -2,11 +2,11 @@
  * What a viewer may read, as SQL. Every query of the read side takes its restriction from
  * {@link scopeOf}, so who sees which rows is decided in one table here and nowhere else:
  *
- * | viewer | audit events | consents | record versions | erasures |
- * |---|---|---|---|---|
- * | regulator auditor | all | all | all | all |
- * | hospital admin of org X | X is the custodian or the actor's org | granted to X (its staff, its studies) | X is the custodian | X is the custodian |
- * | patient P | P's own | none | none | none |
+ * | viewer | audit events | consents | record versions | erasures | freezes |
+ * |---|---|---|---|---|---|
+ * | regulator auditor | all | all | all | all | all |
+ * | hospital admin of org X | X is the custodian or the actor's org | granted to X (its staff, its studies) | X is the custodian | X is the custodian | of X or its staff |
+ * | patient P | P's own | none | none | none | none |
  *
  * What the rows hold depends on the gateway (`../write/sealed-source.ts`): the regulator's knows the
  * patient of every access and consent; a hospital's only of accesses to its own records and of
@@ -22,7 +22,7 @@ import type { Condition } from './query';
 import type { Viewer } from './views';
 
 /** The tables a scope restricts (the others are reached only through rows of these). */
-export type ScopedTable = 'audit_event' | 'consent' | 'record_version' | 'erasure';
+export type ScopedTable = 'audit_event' | 'consent' | 'record_version' | 'erasure' | 'access_freeze';
 
 /** A viewer's restrictions: a condition per table, `null` where everything is visible. */
 export interface Scope {
@@ -44,7 +44,13 @@ function scopeParts(viewer: Viewer): { key: string; restrictions: Restrictions }
     case 'auditor':
       return {
         key: 'auditor',
-        restrictions: { audit_event: null, consent: null, record_version: null, erasure: null },
+        restrictions: {
+          audit_event: null,
+          consent: null,
+          record_version: null,
+          erasure: null,
+          access_freeze: null,
+        },
       };
     case 'hospital':
       return {
@@ -54,6 +60,7 @@ function scopeParts(viewer: Viewer): { key: string; restrictions: Restrictions }
           consent: when('grantee_org = ?', viewer.mspId),
           record_version: when('custodian = ?', viewer.mspId),
           erasure: when('custodian = ?', viewer.mspId),
+          access_freeze: when('org = ?', viewer.mspId),
         },
       };
     case 'patient':
@@ -64,6 +71,7 @@ function scopeParts(viewer: Viewer): { key: string; restrictions: Restrictions }
           consent: NOTHING,
           record_version: NOTHING,
           erasure: NOTHING,
+          access_freeze: NOTHING,
         },
       };
   }

@@ -218,6 +218,36 @@ export const erasureViewSchema = z.object({
   ...ledgerRefSchema.shape,
 });
 
+/** A patient's erasure request in a report: ids, deadline, status at generation. */
+export const erasureRequestViewSchema = z.object({
+  requestId: z.string(),
+  custodian: z.string(),
+  recordId: z.string(),
+  requestedAt: z.string(),
+  dueAt: z.string(),
+  status: z.enum(['open', 'overdue', 'erased', 'refused']),
+  refusal: z.string().nullable(),
+  answeredAt: z.string().nullable(),
+  /** Answered after its deadline, or still open past it. */
+  late: z.boolean(),
+  ...ledgerRefSchema.shape,
+});
+
+/** A freeze of a person (`subject` the staff DID) or an org (`subject` the MSP ID), as the report shows it. */
+export const freezeViewSchema = z.object({
+  freezeId: z.string(),
+  subjectKind: z.string(),
+  subject: z.string(),
+  org: z.string(),
+  reason: z.string(),
+  incidentId: z.string().nullable(),
+  frozenBy: z.string(),
+  status: z.string(),
+  frozenAt: z.string(),
+  liftedAt: z.string().nullable(),
+  ...ledgerRefSchema.shape,
+});
+
 /** The regulator's compliance report for a time range (JSON; `text/csv` holds the same lists). */
 export const complianceReportSchema = z.object({
   from: z.string(),
@@ -236,6 +266,13 @@ export const complianceReportSchema = z.object({
   recordsHeldForReview: z.array(heldRecordSchema),
   /** Content erasures within the range. */
   erasures: z.array(erasureViewSchema),
+  /**
+   * Patients' erasure requests: every one still open at generation (overdue first), then those
+   * answered within the range.
+   */
+  erasureRequests: z.array(erasureRequestViewSchema),
+  /** Freezes active at generation (first), and those made within the range. */
+  freezes: z.array(freezeViewSchema),
   /** Lists cut at `maxRows`. */
   truncated: z.array(z.string()),
 });

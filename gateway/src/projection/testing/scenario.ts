@@ -188,6 +188,44 @@ function patientKeys(s: Script): void {
   s.b.nextBlock();
 }
 
+/**
+ * Freezes: Hospital2's doc3 frozen and still so; Hospital3 frozen and lifted in the range (the org
+ * side approves first, then the regulator's approval lifts it); Hospital1 frozen and lifted in February,
+ * before the report's range.
+ */
+function freezes(s: Script): void {
+  const freeze = (
+    name: string,
+    subjectKind: 'person' | 'org',
+    subject: string,
+    org: string,
+    time: string,
+  ) => {
+    s.ids[name] = s.b.peekTxId();
+    const body = {
+      freezeId: s.ids[name],
+      subjectKind,
+      subject,
+      org,
+      reason: 'data_leak' as const,
+      incidentId: null,
+    };
+    s.events.push(s.b.event('AccessFrozen', { ...body, frozenBy: 'did:medledger:regulator:aud1' }, time));
+  };
+  const lift = (name: string, org: string, side: 'org' | 'regulator', lifted: boolean, time: string) => {
+    const body = { freezeId: s.ids[name] ?? '', org, side, approvedBy: `did:medledger:x:${side}`, lifted };
+    s.events.push(s.b.event('FreezeLiftApproved', body, time));
+  };
+  freeze('freezeOld', 'org', H1, H1, '2025-02-20T08:00:00Z');
+  lift('freezeOld', H1, 'regulator', false, '2025-02-20T09:00:00Z');
+  lift('freezeOld', H1, 'org', true, '2025-02-21T09:00:00Z');
+  freeze('freezeDoc3', 'person', doc3.actorDid, H2, '2025-03-09T10:00:00Z');
+  freeze('freezeH3', 'org', H3, H3, '2025-03-09T11:00:00Z');
+  lift('freezeH3', H3, 'org', false, '2025-03-09T12:00:00Z');
+  lift('freezeH3', H3, 'regulator', true, '2025-03-09T13:00:00Z');
+  s.b.nextBlock();
+}
+
 /** The scripted scenario; ids of the events the tests name. */
 export function scenario(): { events: SourceEvent[]; ids: Record<string, string> } {
   const b = new LedgerBuilder({ salt: 'scenario' });
@@ -199,6 +237,7 @@ export function scenario(): { events: SourceEvent[]; ids: Record<string, string>
   records(script);
   lastDay(script);
   patientKeys(script);
+  freezes(script);
   return { events, ids };
 }
 

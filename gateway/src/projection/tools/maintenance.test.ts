@@ -67,7 +67,12 @@ CREATE TABLE patient_key_event (
 CREATE INDEX patient_key_by_patient ON patient_key_event (patient_did, tx_time_ms DESC, seq DESC);`;
 
 /** Creates a projection of an older schema `version` holding one access of `patientDid`. */
-async function oldProjection(db: SqlDriver, version: 1 | 2, ddl: string, patientDid: string): Promise<void> {
+async function oldProjection(
+  db: SqlDriver,
+  version: 1 | 2 | 3,
+  ddl: string,
+  patientDid: string,
+): Promise<void> {
   await db.exec(ddl);
   await db.run(
     'INSERT INTO projection_meta (id, schema_version, block_number, tx_id, seq) VALUES (1, ?, 9, ?, 1)',
@@ -83,7 +88,7 @@ async function oldProjection(db: SqlDriver, version: 1 | 2, ddl: string, patient
   );
 }
 
-const OLD_PROJECTIONS: readonly { name: string; version: 1 | 2; ddl: (db: SqlDriver) => string }[] = [
+const OLD_PROJECTIONS: readonly { name: string; version: 1 | 2 | 3; ddl: (db: SqlDriver) => string }[] = [
   { name: 'version 1', version: 1, ddl: () => V1_TABLES },
   { name: 'version 2 of the identity changes', version: 2, ddl: () => V2_IDENTITY_TABLES },
   {
@@ -93,7 +98,16 @@ const OLD_PROJECTIONS: readonly { name: string; version: 1 | 2; ddl: (db: SqlDri
     ddl: (db) =>
       schemaDdl(db.dialect)
         .split(';')
-        .filter((statement) => !statement.includes('patient_key_event'))
+        .filter((statement) => !/patient_key_event|insurance_event/.test(statement))
+        .join(';'),
+  },
+  {
+    name: 'version 3 (before the insurance events)',
+    version: 3,
+    ddl: (db) =>
+      schemaDdl(db.dialect)
+        .split(';')
+        .filter((statement) => !statement.includes('insurance_event'))
         .join(';'),
   },
 ];

@@ -12,13 +12,15 @@
  * Version 3: id-only rows enriched from the sealed collections, appended break-glass reviews, records
  * per custodian, and `patient_key_event` (a patient's key registration, rotations and recoveries,
  * shown in their access log), keyed by the patient key (the digest of the DID the events carry, never
- * the DID). A projection of an older version refuses to open until it is rebuilt
- * (`npm run projection:rebuild`).
+ * the DID). Version 4: `access_freeze` (the regulator's freezes of a person or an org, lifted or not),
+ * `insurance_event` (the insurance events, ids and orgs only, one row per transaction) and
+ * `erasure_request` (patients' erasure requests and their answers). A projection of an older version
+ * refuses to open until it is rebuilt (`npm run projection:rebuild`).
  */
 import type { Dialect } from './sql/driver';
 
 /** Bumped when the schema changes; a projection with another version must be rebuilt. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS projection_meta (
@@ -125,6 +127,25 @@ CREATE TABLE IF NOT EXISTS erasure (
   tx_time TEXT NOT NULL,
   tx_time_ms BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS erasure_request (
+  request_id TEXT PRIMARY KEY,
+  custodian TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  requested_at_ms BIGINT NOT NULL,
+  due_at TEXT NOT NULL,
+  due_at_ms BIGINT NOT NULL,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  answer TEXT,
+  refusal TEXT,
+  answered_at TEXT,
+  answered_at_ms BIGINT,
+  late INTEGER,
+  answer_tx_id TEXT,
+  answer_block BIGINT
+);
+CREATE INDEX IF NOT EXISTS erasure_request_by_due ON erasure_request (due_at_ms);
 CREATE TABLE IF NOT EXISTS patient_key_event (
   seq BIGINT NOT NULL,
   tx_id TEXT NOT NULL,
@@ -138,6 +159,23 @@ CREATE TABLE IF NOT EXISTS patient_key_event (
   UNIQUE (block_number, tx_id)
 );
 CREATE INDEX IF NOT EXISTS patient_key_by_patient ON patient_key_event (patient_key, tx_time_ms DESC, seq DESC);
+CREATE TABLE IF NOT EXISTS access_freeze (
+  freeze_id TEXT PRIMARY KEY,
+  subject_kind TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  org TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  incident_id TEXT,
+  frozen_by TEXT NOT NULL,
+  status TEXT NOT NULL,
+  frozen_at TEXT NOT NULL,
+  frozen_at_ms BIGINT NOT NULL,
+  lifted_at TEXT,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  lift_tx_id TEXT
+);
+CREATE INDEX IF NOT EXISTS freeze_by_status ON access_freeze (status, frozen_at_ms);
 CREATE TABLE IF NOT EXISTS staff (
   did TEXT PRIMARY KEY,
   org TEXT NOT NULL,
@@ -147,6 +185,20 @@ CREATE TABLE IF NOT EXISTS staff (
   tx_id TEXT NOT NULL,
   block_number BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS insurance_event (
+  seq BIGINT NOT NULL,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  event_name TEXT NOT NULL,
+  insurer TEXT NOT NULL,
+  provider TEXT,
+  subject_id TEXT NOT NULL,
+  detail TEXT,
+  tx_time TEXT NOT NULL,
+  tx_time_ms BIGINT NOT NULL,
+  UNIQUE (block_number, tx_id)
+);
+CREATE INDEX IF NOT EXISTS insurance_by_pair ON insurance_event (insurer, provider, tx_time_ms);
 `;
 
 /** Tables, dropped in this order by a rebuild. */
@@ -158,8 +210,11 @@ export const TABLE_NAMES = [
   'consent',
   'record_version',
   'erasure',
+  'erasure_request',
   'patient_key_event',
+  'access_freeze',
   'staff',
+  'insurance_event',
 ] as const;
 
 /** The DDL of the schema in a dialect. */

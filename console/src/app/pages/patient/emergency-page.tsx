@@ -55,8 +55,14 @@ export function EmergencyPage(): ReactNode {
         <Problem error={action.error} />
         {answer === undefined ? null : (
           <Done>
-            Emergency access is now {answer.allowEmergencyAccess ? 'allowed' : 'refused'}, since{' '}
-            <Time iso={answer.updatedAt} /> (transaction <TxRef txId={answer.txId} />
+            Emergency access now opens{' '}
+            {answer.emergencyProfile.categories.length > 0
+              ? answer.emergencyProfile.categories.join(', ')
+              : 'nothing'}
+            {answer.emergencyProfile.beyondProfile === 'co_signed'
+              ? ' (more with a second attending’s co-signature)'
+              : ''}
+            , since <Time iso={answer.updatedAt} /> (transaction <TxRef txId={answer.txId} />
             ).
           </Done>
         )}

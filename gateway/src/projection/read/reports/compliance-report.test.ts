@@ -91,3 +91,26 @@ describeOnScenario('compliance report', (scenario) => {
     );
   });
 });
+
+describeOnScenario('compliance report: freezes', (scenario) => {
+  it('when the report is asked for, then it lists the freezes active now first and those made in the range, each viewer its own', async () => {
+    const { service, ids } = scenario();
+    const range = ['2025-03-01T00:00:00Z', '2025-03-11T00:00:00Z'] as const;
+    const r = await service.complianceReport(auditor, ...range, SCENARIO_NOW);
+    // The freeze lifted before the range is left out.
+    assert.deepEqual(
+      r.freezes.map((f) => [f.freezeId, f.subject, f.status, f.liftedAt]),
+      [
+        [ids['freezeDoc3'], 'did:medledger:hospital2:doc3', 'active', null],
+        [ids['freezeH3'], H3, 'lifted', '2025-03-09T13:00:00Z'],
+      ],
+    );
+    assert.match(complianceReportCsv(r), /\r\n# freezes\r\nfreezeId,subjectKind,subject,org,reason,/);
+    // A hospital sees the freezes of its own org and staff only.
+    const scoped = await service.complianceReport(h2, ...range, SCENARIO_NOW);
+    assert.deepEqual(
+      scoped.freezes.map((f) => f.freezeId),
+      [ids['freezeDoc3']],
+    );
+  });
+});

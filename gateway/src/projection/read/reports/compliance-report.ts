@@ -10,7 +10,9 @@ import type { ComplianceReport, Viewer } from '../views';
 import { accessCounts } from './access-counts';
 import { breakGlassSection } from './break-glass';
 import { consentsSection } from './consents-expiring';
+import { erasureRequestsSection } from './erasure-requests';
 import { erasuresSection } from './erasures';
+import { freezesSection } from './freezes';
 import { recordsHeldSection } from './records-held';
 import type { SectionInput } from './section';
 
@@ -38,12 +40,16 @@ export async function complianceReport(
   const consents = await consentsSection(input);
   const held = await recordsHeldSection(input);
   const erasures = await erasuresSection(input);
+  const requests = await erasureRequestsSection(input);
+  const freezes = await freezesSection(input);
   const truncated = (
     [
       ['breakGlass', breakGlass.cut],
       ['consentsExpiringSoon', consents.cut],
       ['recordsHeldForReview', held.cut],
       ['erasures', erasures.cut],
+      ['erasureRequests', requests.cut],
+      ['freezes', freezes.cut],
     ] as const
   )
     .filter(([, cut]) => cut)
@@ -61,6 +67,8 @@ export async function complianceReport(
     consentsExpiringSoon: consents.consentsExpiringSoon,
     recordsHeldForReview: held.recordsHeldForReview,
     erasures: erasures.erasures,
+    erasureRequests: requests.erasureRequests,
+    freezes: freezes.freezes,
     truncated,
   };
 }

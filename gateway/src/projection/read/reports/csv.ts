@@ -12,7 +12,12 @@ function cell(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-function section(name: string, header: readonly string[], rows: readonly (readonly unknown[])[]): string {
+/** One CSV section: a `# name` line, the header, a row per item. */
+export function csvSection(
+  name: string,
+  header: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): string {
   return [[`# ${name}`], header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n');
 }
 
@@ -119,9 +124,42 @@ const SECTIONS: readonly CsvSection[] = [
         e.blockNumber,
       ]),
   },
+  fieldSection(
+    'erasure requests',
+    [
+      'requestId',
+      'custodian',
+      'recordId',
+      'requestedAt',
+      'dueAt',
+      'status',
+      'refusal',
+      'answeredAt',
+      'late',
+      ...REF,
+    ],
+    (r) => r.erasureRequests,
+  ),
+  fieldSection(
+    'freezes',
+    [
+      'freezeId',
+      'subjectKind',
+      'subject',
+      'org',
+      'reason',
+      'incidentId',
+      'frozenBy',
+      'status',
+      'frozenAt',
+      'liftedAt',
+      ...REF,
+    ],
+    (r) => r.freezes,
+  ),
 ];
 
 /** The report as CSV. */
 export function complianceReportCsv(r: ComplianceReport): string {
-  return SECTIONS.map((s) => section(s.name, s.header, s.rows(r))).join('\r\n\r\n') + '\r\n';
+  return SECTIONS.map((s) => csvSection(s.name, s.header, s.rows(r))).join('\r\n\r\n') + '\r\n';
 }

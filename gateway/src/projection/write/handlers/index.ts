@@ -7,7 +7,17 @@ import type { EventName } from '@medledger/domain';
 
 import { onAccessDecided, onBreakGlassReviewed } from './access';
 import { onConsentGranted, onConsentRevoked } from './consent';
+import { onErasureRequestAnswered, onErasureRequested } from './erasure-request';
+import { onAccessFrozen, onFreezeLiftApproved } from './freeze';
 import type { EventHandler } from './handler';
+import {
+  onClaimSubmitted,
+  onCoverageChanged,
+  onCoverageRegistered,
+  onDisputeOpened,
+  onDisputeResolved,
+  onSettlementBatchClosed,
+} from './insurance';
 import { onRecordAnchored, onRecordContentErased, onRecordQualityReviewed } from './record';
 import { onPatientKeyRotated, onPatientRegistered } from './patient';
 import { onStaffChanged, onStaffDeactivated } from './staff';
@@ -20,6 +30,7 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   BreakGlassReviewed: onBreakGlassReviewed,
   ConsentGranted: onConsentGranted,
   ConsentRevoked: onConsentRevoked,
+  DeletionAttested: null,
   RecordAnchored: onRecordAnchored,
   RecordQualityReviewed: onRecordQualityReviewed,
   RecordContentErased: onRecordContentErased,
@@ -27,6 +38,12 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   StaffUpdated: onStaffChanged,
   StaffDeactivated: onStaffDeactivated,
   StaffRoleChangeProposed: null,
+  CoverageRegistered: onCoverageRegistered,
+  CoverageChanged: onCoverageChanged,
+  ClaimSubmitted: onClaimSubmitted,
+  DisputeOpened: onDisputeOpened,
+  DisputeResolved: onDisputeResolved,
+  SettlementBatchClosed: onSettlementBatchClosed,
   StaffRoleChangeApproved: onStaffChanged,
   PatientRegistered: onPatientRegistered,
   PatientKeyRotated: onPatientKeyRotated,
@@ -43,7 +60,16 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   CredentialAnchored: null,
   StudyChanged: null,
   ConsortiumInitialized: null,
+  ConsortiumOrgJoined: null,
   CollectionKeyInstalled: null,
   StudySecretInstalled: null,
   RecordListingOpened: null,
+  DataUseRecorded: null,
+  PatientAccessOpened: null,
+  ErasureRequested: onErasureRequested,
+  ErasureRequestAnswered: onErasureRequestAnswered,
+  AccessFrozen: onAccessFrozen,
+  FreezeLiftApproved: onFreezeLiftApproved,
+  // Ids and an action only: incidents live in the regulator's sealed collection and are read there.
+  IncidentRecorded: null,
 };

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+
+import { claimFixture, entryFixture, sealedFixture } from '../testing/fake-insurance';
+import { startTestGateway, type TestGateway } from '../testing/harness';
+import { after, before, describe, it } from '../testing/node-test';
+
+const hex = () => randomBytes(32).toString('hex');
+const patient = () => `did:medledger:patient:${randomBytes(6).toString('hex')}`;
+const VISIT = { system: 'http://www.ama-assn.org/go/cpt', code: '99213' };
+
+let gw: TestGateway;
+let billing: string;
+before(async () => {
+  gw = await startTestGateway();
+  billing = await gw.token('hospital1-admin');
+});
+after(async () => {
+  await gw.close();
+});
+
+async function call(method: string, path: string, token: string, body?: unknown, headers = {}) {
+  const res = await fetch(`${gw.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+function claimBody(claimId: string, patientDid: string, recordIds: string[]) {
+  return {
+    insurer: 'InsurerMSP',
+    card: hex(),
+    consents: [{ consentId: hex(), jws: 'eyJhbGciOiJFUzI1NiJ9.eyJ0eXAiOiJ4In0.c2ln' }],
+    claim: {
+      claimId,
+      coverageId: `cov-${claimId}`,
+      patientDid,
+      currency: 'EUR',
+      lines: recordIds.map((recordId) => ({
+        item: VISIT,
+        servicedDate: '2026-10-02',
+        quantity: 1,
+        unitPrice: 12000,
+        recordId,
+        recordHash: hex(),
+      })),
+    },
+  };
+}
+
+describe('insurance routes: claims', () => {
+  it("when a hospital submits a claim, then the coverage is read on the insurer's peer with the card, the record links on its own, and the claim is endorsed by the three orgs with nothing of the patient in its arguments", async () => {
+    const claimId = `clm-${randomBytes(4).toString('hex')}`;
+    const did = patient();
+    const body = claimBody(claimId, did, ['rec-a', 'rec-b', 'rec-a']);
+    const r = await call('POST', '/v1/claims', billing, body);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const context = gw.fake.callsOf('insurance:GetClaimContext').at(-1);
+    assert.deepEqual(context?.options.endorsingOrganizations, ['InsurerMSP']);
+    assert.deepEqual(JSON.parse(context.options.transient?.['holder'] ?? '{}'), {
+      patientDid: did,
+      card: body.card,
+    });
+    const links = gw.fake.callsOf('insurance:GetRecordLinks').at(-1);
+    assert.deepEqual(links?.input, { recordIds: ['rec-a', 'rec-b'] });
+    const submit = gw.fake.callsOf('insurance:SubmitClaim').find((c) => c.input['claimId'] === claimId);
+    assert.ok(submit);
+    assert.deepEqual(submit.input, { claimId, insurer: 'InsurerMSP' });
+    assert.deepEqual(submit.options.endorsingOrganizations, ['Hospital1MSP', 'InsurerMSP', 'RegulatorMSP']);
+    const presented = JSON.parse(submit.options.transient?.['presented'] ?? '{}') as Record<string, unknown>;
+    assert.equal(presented['card'], body.card);
+    assert.deepEqual(presented['recordLinks'], [null, null]);
+    assert.match(String(presented['nonce']), /^[0-9a-f]{64}$/);
+  });
+
+  it('when a claim comes both natively and as a FHIR resource, or as neither, then 400 and nothing is submitted', async () => {
+    const claimId = `clm-${randomBytes(4).toString('hex')}`;
+    const body = claimBody(claimId, patient(), ['rec-a']);
+    const neither: Partial<typeof body> = { ...body };
+    delete neither.claim;
+    for (const bad of [{ ...body, resource: { resourceType: 'Claim' } }, neither]) {
+      const r = await call('POST', '/v1/claims', billing, bad);
+      assert.equal([r.status, r.body['code']].join(' '), '400 VALIDATION_FAILED');
+    }
+    assert.equal(
+      gw.fake.callsOf('insurance:SubmitClaim').filter((c) => c.input['claimId'] === claimId).length,
+      0,
+    );
+  });
+
+  it("when a claim is read as a ClaimResponse and as the patient's ExplanationOfBenefit, then each is its FHIR resource with the line's coded reason", async () => {
+    const claimId = `clm-${randomBytes(4).toString('hex')}`;
+    for (const [path, type] of [
+      ['response', 'ClaimResponse'],
+      ['explanation-of-benefit', 'ExplanationOfBenefit'],
+    ] as const) {
+      const r = await call('GET', `/v1/claims/${claimId}/${path}?provider=Hospital1MSP`, billing);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body['resourceType'], type);
+      assert.match(JSON.stringify(r.body), /DEDUCTIBLE_APPLIED/);
+    }
+  });
+});
+
+describe('insurance routes: coverage, disputes and settlement', () => {
+  it('when a card is sent without its patient, then 400 and the insurer is not asked', async () => {
+    const before = gw.fake.callsOf('insurance:GetCoverage').length;
+    const r = await call('GET', '/v1/coverages/cov-1?insurer=InsurerMSP', billing, undefined, {
+      'Medledger-Coverage-Card': hex(),
+    });
+    assert.equal([r.status, r.body['code']].join(' '), '400 VALIDATION_FAILED');
+    assert.equal(gw.fake.callsOf('insurance:GetCoverage').length, before);
+  });
+
+  it('when an insurer registers a coverage, then a fresh card is drawn, sent only in the transient map and answered once', async () => {
+    const insurer = await gw.token('insurer-admin');
+    const coverageId = `cov-${randomBytes(4).toString('hex')}`;
+    const coverage = {
+      coverageId,
+      patientDid: patient(),
+      planId: 'plan-gold',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-12-31',
+      currency: 'EUR',
+      deductible: 5000,
+      periodLimit: null,
+      benefits: [{ item: VISIT, rateBasisPoints: 8000, maxUnitPrice: 10000, periodCap: null }],
+    };
+    const r = await call('POST', '/v1/coverages', insurer, { coverage });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const register = gw.fake.callsOf('insurance:RegisterCoverage').at(-1);
+    assert.deepEqual(register?.input, {});
+    assert.deepEqual(JSON.parse(register.options.transient?.['card'] ?? '{}'), { secret: r.body['card'] });
+    assert.deepEqual(register.options.endorsingOrganizations, ['Hospital1MSP', 'RegulatorMSP']);
+  });
+
+  it("when a hospital disputes a line, then the claim its collection holds is presented and the dispute's terms travel in the transient map", async () => {
+    const claimId = `clm-${randomBytes(4).toString('hex')}`;
+    const held = sealedFixture(claimFixture({ claimId }));
+    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({ claim: held, dispute: null, entries: [] });
+    const r = await call('POST', `/v1/claims/${claimId}/disputes`, billing, {
+      insurer: 'InsurerMSP',
+      lineSequence: 1,
+      reason: 'AMOUNT_MISCALCULATED',
+      requestedAmount: 8000,
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const open = gw.fake.callsOf('insurance:OpenDispute').at(-1);
+    assert.deepEqual(open?.input, { insurer: 'InsurerMSP', claimId });
+    const presented = JSON.parse(open.options.transient?.['presented'] ?? '{}') as { claim?: string };
+    assert.equal(presented.claim, held);
+    assert.deepEqual(JSON.parse(open.options.transient?.['dispute'] ?? '{}'), {
+      lineSequence: 1,
+      reason: 'AMOUNT_MISCALCULATED',
+      requestedAmount: 8000,
+    });
+  });
+
+  it('when a pair has open entries, then the balances sum them per currency to zero, and a batch presents them oldest first; with none, a batch is 409', async () => {
+    const pair = { provider: 'Hospital1MSP', insurer: 'InsurerMSP' };
+    const newer = { ...entryFixture(pair, 30000), postedAt: '2026-10-05T00:00:00.000Z' };
+    const older = { ...entryFixture(pair, 4000), postedAt: '2026-10-03T00:00:00.000Z' };
+    const entries = [sealedFixture(newer), sealedFixture(older)];
+    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({ claim: null, dispute: null, entries });
+    const b = await call('GET', '/v1/settlement/balances?provider=Hospital1MSP&insurer=InsurerMSP', billing);
+    assert.equal(b.status, 200, JSON.stringify(b.body));
+    assert.deepEqual(b.body['items'], [
+      { ...pair, currency: 'EUR', insurerPayable: -34000, providerReceivable: 34000, openEntries: 2 },
+    ]);
+    const c = await call('POST', '/v1/settlement/batches', billing, { ...pair, currency: 'EUR' });
+    assert.equal(c.status, 201, JSON.stringify(c.body));
+    const close = gw.fake.callsOf('insurance:CloseSettlementBatch').at(-1);
+    const presented = JSON.parse(close?.options.transient?.['presented'] ?? '{}') as { entries?: string[] };
+    assert.deepEqual(presented.entries, [entries[1], entries[0]]);
+    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({ claim: null, dispute: null, entries: [] });
+    const none = await call('POST', '/v1/settlement/batches', billing, { ...pair, currency: 'EUR' });
+    assert.equal([none.status, none.body['code']].join(' '), '409 CONFLICT');
+  });
+});
