@@ -8,28 +8,15 @@ import {
   type StudyResult,
 } from '@medledger/domain';
 import type { FakeSigner } from './testing/fake-identity';
-import { daysFromNow, Harness, registerStaff, uid } from './testing/harness';
+import { Harness, registerStaff, uid } from './testing/harness';
+import { activeStudy, LEAD_ENDORSERS } from './testing/study-fixtures';
 
 const H1 = 'Hospital1MSP';
 const H2 = 'Hospital2MSP';
-const LEAD_ENDORSERS = ['ResearchMSP', 'RegulatorMSP'];
 
 /** An active 1-of-2 study with round 1 aggregated over Hospital1's update. */
 async function studyWithRound(h: Harness, lead: FakeSigner, admin1: FakeSigner): Promise<string> {
-  const studyId = uid('results-study');
-  await h.submit(lead, 'study:ProposeStudy', {
-    studyId,
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    periodStart: daysFromNow(h, -1),
-    periodEnd: daysFromNow(h, 365),
-    sites: [H1, H2],
-    quorum: { kind: 'atLeast', sites: 1 },
-    protocolHash: sha256Hex(`protocol ${studyId}`),
-  });
-  const ethics1 = await registerStaff(h, H1, 'ethics', null);
-  await h.submit(ethics1, 'study:DecideStudy', { studyId, decision: 'approved', protocolVersion: 1 });
-  await h.submit(lead, 'study:ChangeStudy', { studyId, action: 'activate' }, { endorsers: LEAD_ENDORSERS });
+  const studyId = await activeStudy(h, lead, { [H1]: 'approved', [H2]: 'rejected' }, 'results-study');
   const { result: update } = await h.submit<ModelUpdate>(admin1, 'studyrounds:SubmitModelUpdate', {
     studyId,
     round: 1,

@@ -11,7 +11,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { requireActive, resolveActor } from './actor';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
-import { loadGovernance, partyOf, requireStudyParty } from './study-governance';
+import { loadStudy, partyOf, studyForParty } from './study-governance';
 
 /**
  * Results of a multi-center study (models, papers) with their lineage: the datasets, rounds and
@@ -40,9 +40,7 @@ export class StudyResultsContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const study = await ledger.getStudy(args.studyId);
-    const loaded = await loadGovernance(ledger, args.studyId);
-    if (!study || !loaded) return fail(ErrorCode.NOT_FOUND, args.studyId);
+    const { study } = await loadStudy(ledger, args.studyId);
     if (partyOf(actor, study.org).kind !== 'lead') fail(ErrorCode.FORBIDDEN, actor.did);
     const verdict = resolveLineage(args, {
       contributions: await ledger.studyContributions(args.studyId),
@@ -87,10 +85,7 @@ export class StudyResultsContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const study = await ledger.getStudy(args.studyId);
-    const loaded = await loadGovernance(ledger, args.studyId);
-    if (!study || !loaded) return fail(ErrorCode.NOT_FOUND, args.studyId);
-    await requireStudyParty(ledger, actor, study.org, loaded.governance.sites);
+    await studyForParty(ledger, actor, args.studyId);
     const result = await ledger.getStudyResult(args.studyId, args.resultId);
     if (!result) return fail(ErrorCode.NOT_FOUND, args.resultId);
     return canonicalJson({ result, ...lineageGraph(result) });

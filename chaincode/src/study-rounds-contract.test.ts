@@ -12,11 +12,11 @@ import {
   type StudyRound,
 } from '@medledger/domain';
 import type { FakeSigner } from './testing/fake-identity';
-import { daysFromNow, Harness, registerStaff, uid } from './testing/harness';
+import { Harness, registerStaff } from './testing/harness';
+import { activeStudy, LEAD_ENDORSERS } from './testing/study-fixtures';
 
 const H1 = 'Hospital1MSP';
 const H2 = 'Hospital2MSP';
-const LEAD_ENDORSERS = ['ResearchMSP', 'RegulatorMSP'];
 
 interface RoundsStudy {
   h: Harness;
@@ -28,32 +28,17 @@ interface RoundsStudy {
 }
 
 /** A 1-of-2 study of Hospital1 and Hospital2, both approving (unless `h2` says otherwise), activated. */
-async function activeStudy(h2: 'approved' | 'rejected' = 'approved'): Promise<RoundsStudy> {
+async function roundsStudy(h2: 'approved' | 'rejected' = 'approved'): Promise<RoundsStudy> {
   const h = new Harness();
   const lead = await registerStaff(h, 'ResearchMSP', 'researcher', null);
-  const studyId = uid('rounds-study');
-  await h.submit(lead, 'study:ProposeStudy', {
-    studyId,
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    periodStart: daysFromNow(h, -1),
-    periodEnd: daysFromNow(h, 365),
-    sites: [H1, H2],
-    quorum: { kind: 'atLeast', sites: 1 },
-    protocolHash: sha256Hex(`protocol ${studyId}`),
-  });
-  const ethics1 = await registerStaff(h, H1, 'ethics', null);
-  const ethics2 = await registerStaff(h, H2, 'ethics', null);
-  await h.submit(ethics1, 'study:DecideStudy', { studyId, decision: 'approved', protocolVersion: 1 });
-  await h.submit(ethics2, 'study:DecideStudy', { studyId, decision: h2, protocolVersion: 1 });
-  await h.submit(lead, 'study:ChangeStudy', { studyId, action: 'activate' }, { endorsers: LEAD_ENDORSERS });
+  const studyId = await activeStudy(h, lead, { [H1]: 'approved', [H2]: h2 }, 'rounds-study');
   return {
     h,
     studyId,
     lead,
     admin1: await registerStaff(h, H1, 'admin', null),
     admin2: await registerStaff(h, H2, 'admin', null),
-    ethics2,
+    ethics2: await registerStaff(h, H2, 'ethics', null),
   };
 }
 
@@ -81,7 +66,7 @@ function getRound(s: RoundsStudy, round: number, who = s.lead) {
 
 void describe('StudyRoundsContract: federated rounds', () => {
   void it('when both sites submit and the lead aggregates over both, then every party proves each inclusion against the anchored root and the credit counts the rounds', async () => {
-    const s = await activeStudy();
+    const s = await roundsStudy();
     const u1 = (await submitUpdate(s, s.admin1, 1, 600)).result;
     const u2 = (await submitUpdate(s, s.admin2, 1, 300)).result;
     assert.equal((await getRound(s, 1)).state, 'open');
@@ -112,7 +97,7 @@ void describe('StudyRoundsContract: federated rounds', () => {
   });
 
   void it('when the aggregator leaves a site out and claims it in, or names a site that sent nothing, then the round does not close', async () => {
-    const s = await activeStudy();
+    const s = await roundsStudy();
     const u1 = (await submitUpdate(s, s.admin1, 1)).result;
     await submitUpdate(s, s.admin2, 1);
     // A root over Hospital1's update alone, claimed as both sites' aggregate.
@@ -144,7 +129,7 @@ void describe('StudyRoundsContract: federated rounds', () => {
   });
 
   void it('when a site submits twice, for a round not open, or after its committee rejected, then each is refused', async () => {
-    const s = await activeStudy('rejected');
+    const s = await roundsStudy('rejected');
     await submitUpdate(s, s.admin1, 1);
     await assert.rejects(submitUpdate(s, s.admin1, 1, 10), /\[CONFLICT\]/, 'one update per site per round');
     await assert.rejects(submitUpdate(s, s.admin1, 2), /\[CONFLICT\] round 2 not open/);
@@ -159,7 +144,7 @@ void describe('StudyRoundsContract: federated rounds', () => {
   });
 
   void it('when a non-lead aggregates, the study is suspended, or a round number is out of range, then each is refused', async () => {
-    const s = await activeStudy();
+    const s = await roundsStudy();
     const u1 = (await submitUpdate(s, s.admin1, 1)).result;
     await assert.rejects(aggregate(s, 1, [H1], roundRoot([u1]), s.admin1), /\[FORBIDDEN\]/);
     await s.h.submit(
@@ -174,7 +159,7 @@ void describe('StudyRoundsContract: federated rounds', () => {
   });
 
   void it("when an update is endorsed without its site (the lead's org and the regulator), then it does not commit", async () => {
-    const s = await activeStudy();
+    const s = await roundsStudy();
     // The receipt goes to Hospital1's sealed collection, whose policy needs Hospital1's peer.
     const { tx } = await s.h.submit(
       s.admin1,

@@ -17,7 +17,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { requireActive, requireRole, resolveActor } from './actor';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
-import { loadGovernance, partyOf, requireStudyParty } from './study-governance';
+import { loadGovernance, loadStudy, partyOf, studyForParty } from './study-governance';
 
 /**
  * Federated rounds of a multi-center study: the sites' model updates and the lead's aggregates, with
@@ -96,11 +96,9 @@ export class StudyRoundsContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const study = await ledger.getStudy(args.studyId);
-    const loaded = await loadGovernance(ledger, args.studyId);
-    if (!study || !loaded) return fail(ErrorCode.NOT_FOUND, args.studyId);
+    const { study, governance } = await loadStudy(ledger, args.studyId);
     if (partyOf(actor, study.org).kind !== 'lead') fail(ErrorCode.FORBIDDEN, actor.did);
-    requireSitesMayContribute(loaded.governance, args.studyId, args.sites);
+    requireSitesMayContribute(governance, args.studyId, args.sites);
     await requireOpenRound(ledger, args.studyId, args.round);
     const verdict = checkAggregate({
       sites: args.sites,
@@ -150,10 +148,7 @@ export class StudyRoundsContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const study = await ledger.getStudy(args.studyId);
-    const loaded = await loadGovernance(ledger, args.studyId);
-    if (!study || !loaded) return fail(ErrorCode.NOT_FOUND, args.studyId);
-    await requireStudyParty(ledger, actor, study.org, loaded.governance.sites);
+    await studyForParty(ledger, actor, args.studyId);
     const aggregate = await ledger.getRoundAggregate(args.studyId, args.round);
     const previous =
       args.round > 1 && (await ledger.getRoundAggregate(args.studyId, args.round - 1)) !== undefined;

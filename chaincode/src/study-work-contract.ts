@@ -22,7 +22,7 @@ import { isActiveAdmin, isRegulatorAuditor, requireActive, requireRole, resolveA
 import { erased } from './access-contract';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
-import { loadGovernance, partyOf, requireStudyParty } from './study-governance';
+import { loadGovernance, partyOf, studyForParty } from './study-governance';
 import { readTransient } from './transient';
 import { readableCollections } from './visibility';
 
@@ -206,10 +206,7 @@ export class StudyWorkContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const study = await ledger.getStudy(args.studyId);
-    const loaded = await loadGovernance(ledger, args.studyId);
-    if (!study || !loaded) return fail(ErrorCode.NOT_FOUND, args.studyId);
-    await requireStudyParty(ledger, actor, study.org, loaded.governance.sites);
+    const { study, governance } = await studyForParty(ledger, actor, args.studyId);
     const tasks = await ledger.studyTasks(args.studyId);
     const contributions = await ledger.studyContributions(args.studyId);
     const rounds = aggregatedRoundWork(
@@ -219,11 +216,11 @@ export class StudyWorkContract extends Contract {
     return canonicalJson({
       studyId: study.studyId,
       org: study.org,
-      state: studyState(loaded.governance),
+      state: studyState(governance),
       formula: CREDIT_FORMULA,
       sites: studyCredit({
-        sites: loaded.governance.sites,
-        decisions: loaded.governance.decisions,
+        sites: governance.sites,
+        decisions: governance.decisions,
         tasks,
         contributions,
         rounds,
