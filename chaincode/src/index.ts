@@ -12,6 +12,9 @@ import { InsuranceContract } from './insurance-contract';
 import { ListingContract } from './listing-contract';
 import { RecordContract } from './record-contract';
 import { StudyContract } from './study-contract';
+import { CredentialContract } from './credential-contract';
+import { StudyResultsContract } from './study-results-contract';
+import { StudyRoundsContract } from './study-rounds-contract';
 import { StudyWorkContract } from './study-work-contract';
 import { TraceContract } from './trace-contract';
 import { SummaryContract } from './summary-contract';
@@ -30,6 +33,9 @@ export { InsuranceContract } from './insurance-contract';
 export { ListingContract } from './listing-contract';
 export { RecordContract } from './record-contract';
 export { StudyContract } from './study-contract';
+export { CredentialContract } from './credential-contract';
+export { StudyResultsContract } from './study-results-contract';
+export { StudyRoundsContract } from './study-rounds-contract';
 export { StudyWorkContract } from './study-work-contract';
 export { TraceContract } from './trace-contract';
 export { SummaryContract } from './summary-contract';
@@ -51,6 +57,9 @@ export const contracts = [
   TraceContract,
   FreezeContract,
   IncidentContract,
+  StudyRoundsContract,
+  StudyResultsContract,
+  CredentialContract,
   AuditContract,
   BenchContract,
 ];

@@ -11,6 +11,7 @@ import {
   type StudyGovernance,
   type StudyGovernanceOutput,
   type StudyParty,
+  type Study,
 } from '@medledger/domain';
 import { isRegulatorAuditor, type Actor } from './actor';
 import { fail } from './errors';
@@ -77,4 +78,43 @@ export function partyOf(actor: Actor, studyOrg: string): StudyParty {
   }
   if (isRegulatorAuditor(actor)) return { kind: 'regulator' };
   return fail(ErrorCode.FORBIDDEN, actor.did);
+}
+
+/**
+ * Requires the caller to be an active member of a party of the study: its org (the lead's), one of
+ * its sites (the ethics committee included) or the regulator. `[FORBIDDEN]` for any other org.
+ */
+export async function requireStudyParty(
+  ledger: Ledger,
+  actor: Actor,
+  studyOrg: string,
+  sites: readonly string[],
+): Promise<void> {
+  const regulator = (await ledger.consortium()).regulator;
+  if (![studyOrg, regulator, ...sites].includes(actor.mspId)) fail(ErrorCode.FORBIDDEN, actor.did);
+}
+
+/** A study with its governance; `[NOT_FOUND]` for an unknown study or one without governance. */
+export async function loadStudy(
+  ledger: Ledger,
+  studyId: string,
+): Promise<{ study: Study; stored: StoredGovernance; governance: StudyGovernance }> {
+  const study = await ledger.getStudy(studyId);
+  const loaded = await loadGovernance(ledger, studyId);
+  if (!study || !loaded) return fail(ErrorCode.NOT_FOUND, studyId);
+  return { study, ...loaded };
+}
+
+/**
+ * A study the caller may read as one of its parties (its org, a site, the regulator), with its
+ * governance: `[NOT_FOUND]`, or `[FORBIDDEN]` for any other org.
+ */
+export async function studyForParty(
+  ledger: Ledger,
+  actor: Actor,
+  studyId: string,
+): Promise<{ study: Study; stored: StoredGovernance; governance: StudyGovernance }> {
+  const loaded = await loadStudy(ledger, studyId);
+  await requireStudyParty(ledger, actor, loaded.study.org, loaded.governance.sites);
+  return loaded;
 }

@@ -1,4 +1,5 @@
 import {
+  aggregatedRoundWork,
   assignStudyTaskInput,
   canonicalJson,
   CREDIT_FORMULA,
@@ -21,7 +22,7 @@ import { isActiveAdmin, isRegulatorAuditor, requireActive, requireRole, resolveA
 import { erased } from './access-contract';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
-import { loadGovernance, partyOf } from './study-governance';
+import { loadGovernance, partyOf, studyForParty } from './study-governance';
 import { readTransient } from './transient';
 import { readableCollections } from './visibility';
 
@@ -190,10 +191,11 @@ export class StudyWorkContract extends Contract {
 
   /**
    * A study's credit table: its tasks, its verified contributions and each site's quota, records and
-   * credit by the documented formula (federated round work enters through the aggregated rounds; a
-   * study without anchored rounds is credited on data alone). Caller: an active member of a party of
+   * credit by the documented formula (federated round work: the updates each round's aggregate used;
+   * a study without aggregated rounds is credited on data alone). Caller: an active member of a party of
    * the study: its org (the lead), a site (its ethics committee included), or the regulator. Reads:
-   * `study`, `study~governance`, `study~decision`, `study~task`, `study~contribution`. Errors:
+   * `study`, `study~governance`, `study~decision`, `study~task`, `study~contribution`, `study~round`,
+   * `study~update`. Errors:
    * VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (an org with no part in the study),
    * NOT_FOUND, STATE_INVALID (a value without its receipt).
    */
@@ -204,25 +206,24 @@ export class StudyWorkContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const study = await ledger.getStudy(args.studyId);
-    const loaded = await loadGovernance(ledger, args.studyId);
-    if (!study || !loaded) return fail(ErrorCode.NOT_FOUND, args.studyId);
-    const regulator = (await ledger.consortium()).regulator;
-    const parties = [study.org, regulator, ...loaded.governance.sites];
-    if (!parties.includes(actor.mspId)) fail(ErrorCode.FORBIDDEN, actor.did);
+    const { study, governance } = await studyForParty(ledger, actor, args.studyId);
     const tasks = await ledger.studyTasks(args.studyId);
     const contributions = await ledger.studyContributions(args.studyId);
+    const rounds = aggregatedRoundWork(
+      await ledger.studyAggregates(args.studyId),
+      await ledger.studyUpdates(args.studyId),
+    );
     return canonicalJson({
       studyId: study.studyId,
       org: study.org,
-      state: studyState(loaded.governance),
+      state: studyState(governance),
       formula: CREDIT_FORMULA,
       sites: studyCredit({
-        sites: loaded.governance.sites,
-        decisions: loaded.governance.decisions,
+        sites: governance.sites,
+        decisions: governance.decisions,
         tasks,
         contributions,
-        rounds: [],
+        rounds,
       }),
       tasks,
       contributions,

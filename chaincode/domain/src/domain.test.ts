@@ -144,7 +144,7 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('LinkIncidentEvents'), 'incident:LinkIncidentEvents');
     assert.equal(qualifiedName('CoSignBreakGlass'), 'access:CoSignBreakGlass');
     assert.equal(qualifiedName('RecordContribution'), 'studywork:RecordContribution');
-    assert.equal(Object.keys(transactions).length, 83);
+    assert.equal(Object.keys(transactions).length, 90);
   });
 });
 

@@ -264,6 +264,42 @@ export const events = {
     datasetHash: sha256HexSchema,
     ...common,
   }),
+  /** A site anchored its model update for a federated round: the hash and sample count, never weights. */
+  ModelUpdateSubmitted: z.object({
+    studyId: studyIdSchema,
+    round: z.number().int().min(1),
+    site: mspIdSchema,
+    updateHash: sha256HexSchema,
+    sampleCount: z.number().int().min(1),
+    ...common,
+  }),
+  /** The lead closed a federated round: the aggregate's hash, the sites used and the Merkle root. */
+  RoundAggregated: z.object({
+    studyId: studyIdSchema,
+    round: z.number().int().min(1),
+    aggregateHash: sha256HexSchema,
+    sites: z.array(mspIdSchema),
+    merkleRoot: sha256HexSchema,
+    treeSize: z.number().int().min(1),
+    ...common,
+  }),
+  /** The lead anchored a study result: its content hash and the sites its lineage names. */
+  ResultAnchored: z.object({
+    studyId: studyIdSchema,
+    resultId: z.string(),
+    kind: z.enum(['model', 'paper']),
+    contentHash: sha256HexSchema,
+    sites: z.array(mspIdSchema),
+    ...common,
+  }),
+  /** A custodian anchored a credential issued from a record version: its hash, never a claim. */
+  CredentialAnchored: z.object({
+    custodian: mspIdSchema,
+    recordId: recordIdSchema,
+    version: z.number().int().min(1),
+    sdJwtHash: sha256HexSchema,
+    ...common,
+  }),
   /**
    * A record listing decision, ids and codes only: who asked (actor, org, role), for the patient or as
    * a clinician, with what outcome. The patient is in the caller's org's sealed collection.

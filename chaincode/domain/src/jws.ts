@@ -40,6 +40,16 @@ function isCurvePoint(jwk: { kty: string; crv: string; x: string; y: string }): 
 /** A patient's public JWK (P-256 or SM2). */
 export type PatientPublicJwk = z.infer<typeof patientPublicJwkSchema>;
 
+/**
+ * zod: a P-256 public JWK only, for keys that sign ES256 whatever the deployment's profile: an
+ * SD-JWT's issuer and holder keys (SD-JWT and its key binding have no registered SM2 algorithm).
+ */
+export const es256PublicJwkSchema = patientPublicJwkSchema.refine((jwk) => jwk.crv === 'P-256', {
+  error: 'an ES256 key (crv P-256) is required',
+});
+/** A P-256 public JWK. */
+export type Es256PublicJwk = z.infer<typeof es256PublicJwkSchema>;
+
 /** The JWS algorithm a patient key signs and is verified with (its curve decides). */
 export function algorithmOfKey(jwk: { readonly crv: 'P-256' | 'SM2' }): PatientSignatureAlgorithm {
   return algorithmOfCurve(jwk.crv);

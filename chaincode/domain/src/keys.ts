@@ -85,6 +85,26 @@ export const KeyFamily = {
    */
   contributedRecord: 'study~used',
   /**
+   * Public, bound: a site's model update in a federated round (hash and sample count), by study,
+   * round and site; receipt in the site's sealed collection, written once by the site.
+   */
+  studyUpdate: 'study~update',
+  /**
+   * Public, bound: a federated round's aggregate (hash, sites used, Merkle root), by study and round;
+   * receipt in the study org's sealed collection, written once by the lead.
+   */
+  studyRound: 'study~round',
+  /**
+   * Public, bound: a study's result (model or paper) with its resolved lineage, by study and result;
+   * receipt in the study org's sealed collection, written once by the lead.
+   */
+  studyResult: 'study~result',
+  /**
+   * Public, bound: the anchor of an SD-JWT credential issued from a record (hash and issuer key), by
+   * custodian and hash; receipt in the custodian's sealed collection, written once.
+   */
+  credential: 'credential',
+  /**
    * Sealed (site): a patient's contribution award, by its tag (an HMAC under the site's collection key
    * of study, site and patient; never a study pseudonym).
    */

@@ -171,6 +171,25 @@ import {
   studyCreditOutput,
   studyTaskSchema,
 } from './research/study-work';
+import {
+  aggregateRoundInput,
+  getStudyRoundInput,
+  modelUpdateSchema,
+  roundAggregateSchema,
+  studyRoundOutput,
+  submitModelUpdateInput,
+} from './research/study-rounds';
+import {
+  anchorResultInput,
+  getResultLineageInput,
+  resultLineageOutput,
+  studyResultSchema,
+} from './research/study-results';
+import {
+  anchorCredentialInput,
+  credentialAnchorSchema,
+  getCredentialAnchorInput,
+} from './research/credentials';
 
 /**
  * Who endorses a submitted transaction, or which peers answer an evaluated one. The transient map
@@ -907,6 +926,60 @@ export const transactions = {
     endorsement: 'own-org',
     input: getContributionPointsInput,
     output: contributionPointsOutput,
+  },
+
+  SubmitModelUpdate: {
+    contract: 'studyrounds',
+    kind: 'submit',
+    // The update's receipt lives in the submitting site's sealed collection (site + regulator).
+    endorsement: 'caller+regulator',
+    input: submitModelUpdateInput,
+    output: modelUpdateSchema,
+  },
+  AggregateRound: {
+    contract: 'studyrounds',
+    kind: 'submit',
+    // The aggregate's receipt lives in the study org's sealed collection (org + regulator).
+    endorsement: 'grantee+regulator',
+    input: aggregateRoundInput,
+    output: roundAggregateSchema,
+  },
+  GetStudyRound: {
+    contract: 'studyrounds',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: getStudyRoundInput,
+    output: studyRoundOutput,
+  },
+  AnchorResult: {
+    contract: 'studyresults',
+    kind: 'submit',
+    // The result's receipt lives in the study org's sealed collection (org + regulator).
+    endorsement: 'grantee+regulator',
+    input: anchorResultInput,
+    output: studyResultSchema,
+  },
+  GetResultLineage: {
+    contract: 'studyresults',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: getResultLineageInput,
+    output: resultLineageOutput,
+  },
+  AnchorCredential: {
+    contract: 'credential',
+    kind: 'submit',
+    // The anchor's receipt lives in the custodian's (the caller's org's) sealed collection.
+    endorsement: 'caller+regulator',
+    input: anchorCredentialInput,
+    output: credentialAnchorSchema,
+  },
+  GetCredentialAnchor: {
+    contract: 'credential',
+    kind: 'evaluate',
+    endorsement: 'any',
+    input: getCredentialAnchorInput,
+    output: credentialAnchorSchema,
   },
 
   QueryAudit: {

@@ -18,6 +18,14 @@ import {
   contributionSchema,
   newContributionAwards,
   studyTaskSchema,
+  modelUpdateSchema,
+  roundAggregateSchema,
+  type ModelUpdate,
+  type RoundAggregate,
+  studyResultSchema,
+  credentialAnchorSchema,
+  type StudyResult,
+  type CredentialAnchor,
   type Contribution,
   type ContributionAward,
   type StudyTask,
@@ -1443,6 +1451,115 @@ export class Ledger {
   /** Every contribution to a study (bounded), each checked against its receipt in its site's collection. */
   async studyContributions(studyId: string): Promise<Contribution[]> {
     return this.#scanBound(KeyFamily.studyContribution, [studyId], contributionSchema, (c) => c.site);
+  }
+
+  // Federated rounds: model updates and aggregates
+
+  /** A site's model update in a round, checked against its receipt in the site's collection. */
+  getModelUpdate(studyId: string, round: number, site: string): Promise<ModelUpdate | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.studyUpdate, [studyId, versionPart(round), site]),
+      modelUpdateSchema,
+      (u) => u.site,
+    );
+  }
+
+  /**
+   * Writes a site's model update once, bound by a receipt in the site's sealed collection; afterwards
+   * only the site with the regulator could change it. `[CONFLICT]` when the site has one in the round.
+   */
+  async putModelUpdate(update: ModelUpdate): Promise<void> {
+    const key = this.#key(KeyFamily.studyUpdate, [update.studyId, versionPart(update.round), update.site]);
+    if (await this.#exists(key)) fail(ErrorCode.CONFLICT, `${update.site} round ${String(update.round)}`);
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(key, update, update.site, allOf([update.site, regulator]));
+  }
+
+  /** The model updates of a round (bounded), each checked against its receipt. */
+  roundUpdates(studyId: string, round: number): Promise<ModelUpdate[]> {
+    return this.#scanBound(
+      KeyFamily.studyUpdate,
+      [studyId, versionPart(round)],
+      modelUpdateSchema,
+      (u) => u.site,
+    );
+  }
+
+  /** Every model update of a study (bounded), each checked against its receipt. */
+  studyUpdates(studyId: string): Promise<ModelUpdate[]> {
+    return this.#scanBound(KeyFamily.studyUpdate, [studyId], modelUpdateSchema, (u) => u.site);
+  }
+
+  /** A round's aggregate, checked against its receipt in the study org's collection. */
+  getRoundAggregate(studyId: string, round: number): Promise<RoundAggregate | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.studyRound, [studyId, versionPart(round)]),
+      roundAggregateSchema,
+      (a) => a.org,
+    );
+  }
+
+  /**
+   * Writes a round's aggregate once, bound by a receipt in the study org's sealed collection; the
+   * round is closed from then on. `[CONFLICT]` when the round has its aggregate.
+   */
+  async putRoundAggregate(aggregate: RoundAggregate): Promise<void> {
+    const key = this.#key(KeyFamily.studyRound, [aggregate.studyId, versionPart(aggregate.round)]);
+    if (await this.#exists(key)) fail(ErrorCode.CONFLICT, `round ${String(aggregate.round)} closed`);
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(key, aggregate, aggregate.org, allOf([aggregate.org, regulator]));
+  }
+
+  /** Every aggregate of a study, in round order (bounded), each checked against its receipt. */
+  studyAggregates(studyId: string): Promise<RoundAggregate[]> {
+    return this.#scanBound(KeyFamily.studyRound, [studyId], roundAggregateSchema, (a) => a.org);
+  }
+
+  // Study results and credentials
+
+  /** A result of a study, checked against its receipt in the study org's collection. */
+  getStudyResult(studyId: string, resultId: string): Promise<StudyResult | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.studyResult, [studyId, resultId]),
+      studyResultSchema,
+      (r) => r.org,
+    );
+  }
+
+  /**
+   * Writes a result once, bound by a receipt in the study org's sealed collection; afterwards only
+   * that org with the regulator could change it. `[ALREADY_EXISTS]` for a result id the study has.
+   */
+  async putStudyResult(result: StudyResult): Promise<void> {
+    const key = this.#key(KeyFamily.studyResult, [result.studyId, result.resultId]);
+    if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, result.resultId);
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(key, result, result.org, allOf([result.org, regulator]));
+  }
+
+  /** Every result of a study (bounded), each checked against its receipt. */
+  studyResults(studyId: string): Promise<StudyResult[]> {
+    return this.#scanBound(KeyFamily.studyResult, [studyId], studyResultSchema, (r) => r.org);
+  }
+
+  /** A credential's anchor, checked against its receipt in the custodian's collection. */
+  getCredentialAnchor(custodian: string, sdJwtHash: string): Promise<CredentialAnchor | undefined> {
+    return this.#getBound(
+      this.#key(KeyFamily.credential, [custodian, sdJwtHash]),
+      credentialAnchorSchema,
+      (c) => c.custodian,
+    );
+  }
+
+  /**
+   * Writes a credential's anchor once, bound by a receipt in the custodian's sealed collection, so no
+   * other org anchors a credential (or a key) in a custodian's name. `[ALREADY_EXISTS]` when anchored.
+   */
+  async putCredentialAnchor(credential: CredentialAnchor): Promise<void> {
+    const key = this.#key(KeyFamily.credential, [credential.custodian, credential.sdJwtHash]);
+    if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, credential.sdJwtHash);
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(key, credential, credential.custodian, allOf([credential.custodian, regulator]));
   }
 
   async #scanBound<S extends z.ZodType>(

@@ -18,6 +18,7 @@ import type { Claim, Coverage, CoverageTerms } from '@medledger/domain';
 import { toFhirClaimResponse, toFhirExplanationOfBenefit } from '../insurance/fhir-adjudication';
 import { toFhirCoverage } from '../insurance/fhir-coverage';
 import { toFhirBundle } from '../projection/read/fhir/audit-event';
+import { credentialExamples, studyResultExamples, studyRoundExamples } from './examples-research';
 import { summaryBundle } from '../services/summary-bundle';
 import type { AuditEventView } from '../projection/read/views';
 
@@ -42,7 +43,8 @@ export interface OperationExample {
   /** What it does, in one line. */
   readonly summary: string;
   readonly caller: ExampleCaller;
-  readonly params?: Readonly<Record<string, string>>;
+  /** Path parameters, numbers where the parameter is one. */
+  readonly params?: Readonly<Record<string, string | number>>;
   /** Query parameters, numbers where the parameter is one. */
   readonly query?: Readonly<Record<string, string | number>>;
   readonly headers?: Readonly<Record<string, string>>;
@@ -1909,6 +1911,9 @@ export const OPERATION_EXAMPLES: Readonly<Record<string, OperationExample>> = {
   ...patientExamples,
   ...researcherExamples,
   ...studyWorkExamples,
+  ...studyRoundExamples,
+  ...studyResultExamples,
+  ...credentialExamples,
   ...regulatorExamples,
   ...insuranceExamples,
   ...operationsExamples,

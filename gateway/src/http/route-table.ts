@@ -14,6 +14,9 @@ import { operationsRoutes } from './routes/operations';
 import { patientRoutes } from './routes/patient';
 import { regulatorRoutes } from './routes/regulator';
 import { researcherRoutes } from './routes/researcher';
+import { credentialRoutes } from './routes/credentials';
+import { studyResultRoutes } from './routes/study-results';
+import { studyRoundRoutes } from './routes/study-rounds';
 import { studyWorkRoutes } from './routes/study-work';
 import type { RouteDef } from './routes/route';
 
@@ -29,6 +32,9 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...erasureRequestRoutes(),
     ...researcherRoutes(limits),
     ...studyWorkRoutes(),
+    ...studyRoundRoutes(),
+    ...studyResultRoutes(),
+    ...credentialRoutes(),
     ...operationsRoutes(),
     ...regulatorRoutes(limits),
     ...insuranceRoutes(),

@@ -237,3 +237,53 @@ export function newHolderKey(): { privateKey: KeyObject; publicJwk: JsonWebKey }
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return { privateKey, publicJwk: publicKey.export({ format: 'jwk' }) };
 }
+
+/** Which anchor a presentation names: its custodian (visible) and the hash of its issuer-signed JWT. */
+export function presentationAnchorKey(presentation: string): { custodian: string; sdJwtHash: string } {
+  const payload = presentation.split('~')[0]?.split('.')[1] ?? '';
+  let custodian: unknown;
+  try {
+    custodian = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims)['custodian'];
+  } catch {
+    throw new DisclosureError('MALFORMED');
+  }
+  if (typeof custodian !== 'string') throw new DisclosureError('MALFORMED');
+  return { custodian, sdJwtHash: sdJwtAnchorHash(presentation) };
+}
+
+/**
+ * The verifier's check, on its own side: the presentation against the credential's anchor read from
+ * the ledger (`GET /v1/credentials/{custodian}/{sdJwtHash}`): the custodian's signature with the key
+ * anchored with it, the anchored record version and hash, and the key binding to the verifier's nonce
+ * and audience. Returns the disclosed claims only, or throws {@link DisclosureError}.
+ */
+export function verifyPresentationWithAnchor(
+  presentation: string,
+  anchor: {
+    readonly custodian: string;
+    readonly recordId: string;
+    readonly version: number;
+    readonly sdJwtHash: string;
+    readonly issuerJwk: JsonWebKey;
+  },
+  expect: { readonly nonce: string; readonly audience: string; readonly now: number },
+): Promise<VerifiedDisclosure> {
+  let issuerKey: KeyObject;
+  try {
+    issuerKey = createPublicKey({ key: anchor.issuerJwk, format: 'jwk' });
+  } catch {
+    return Promise.reject(new DisclosureError('MALFORMED'));
+  }
+  return verifySdJwtPresentation(presentation, {
+    ...expect,
+    issuerKey,
+    anchoredHash: (record) =>
+      Promise.resolve(
+        record.custodian === anchor.custodian &&
+          record.recordId === anchor.recordId &&
+          record.version === anchor.version
+          ? anchor.sdJwtHash
+          : undefined,
+      ),
+  });
+}

@@ -14,6 +14,7 @@ import {
 
 import { mapLedgerError } from '../fabric/error-mapping';
 import type { LedgerCaller, LedgerCallOptions, LedgerClient, SubmitResult } from '../fabric/ledger-port';
+import { studyResultHandlers, studyRoundHandlers } from './fake-study-rounds';
 
 import { insuranceHandlers } from './fake-insurance';
 
@@ -797,6 +798,8 @@ function erasureHandlers(): Record<string, FakeHandler> {
 export function defaultHandlers(): Record<string, FakeHandler> {
   return {
     ...studyWorkHandlers(),
+    ...studyRoundHandlers(),
+    ...studyResultHandlers(),
     ...listingHandlers(),
     ...summaryHandlers(),
     ...erasureHandlers(),

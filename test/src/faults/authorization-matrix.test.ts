@@ -167,6 +167,15 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *   not active: refused for everyone); the credit table is for the study's org, its sites and the
  *   regulator (every column's org here); contribution points are the patient's own, with a proof of
  *   their key (directly: a gateway's service identity, an org admin, or a regulator's auditor).
+ * - Federated rounds (docs/research.md): an update comes from an approving site's admin and an
+ *   aggregate from the lead, both only while the study is active (the fixture study is not: refused
+ *   for everyone); a round is read by the study's org, its sites and the regulator; a proof exists only
+ *   once the round closed (round 1 of the fixture study is open: 404 for every reader).
+ * - Results (docs/research.md): anchored by the lead only (the fixture names a dataset that is not
+ *   the study's: 404 for the lead, 403 for everyone else); a lineage is read by the study's parties
+ *   (no such result: 404). Credentials: issued by the custodian's staff (admin, attending, intern,
+ *   nurse; not its ethics member) from their own record, found at no other org's gateway (404); an
+ *   anchor is read by any member (no such credential: 404).
  * - Audit views, compliance report and alerts: regulator auditors and hospital admins (their own
  *   hospital); one audit event: the regulator's auditor and admin, its actor, the custodian's admin.
  *   The event lives in the custodian's sealed collection (docs/privacy-model.md): another org's peer
@@ -258,6 +267,15 @@ const HTTP_TABLE = [
   'POST /v1/studies/{id}/tasks         | 403 403 403 403 403 403 403 403 A   403 403 403 403 401',
   'POST /v1/studies/{id}/contributions | 403 403 403 403 403 403 403 403 403 403 403 403 403 401',
   'GET /v1/studies/{id}/credit         | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'POST /v1/studies/{id}/rounds/{round}/updates | 403   403   403   403   403   403   403   403   403   403   403   403   403   401',
+  'POST /v1/studies/{id}/rounds/{round}/aggregate | 403   403   403   403   403   403   403   403   403   403   403   403   403   401',
+  'GET /v1/studies/{id}/rounds/{round} | A   A   A   A   A   A   A   A   A   A   A   A   403   401',
+  'GET /v1/studies/{id}/rounds/{round}/proofs/{site} | 404   404   404   404   404   404   404   404   404   404   404   404   403   401',
+  'POST /v1/studies/{id}/rounds/{round}/verify | 404   404   404   404   404   404   404   404   404   404   404   404   403   401',
+  'POST /v1/studies/{id}/results      | 403   403   403   403   403   403   403   403   404   403   403   403   403   401',
+  'GET /v1/studies/{id}/results/{resultId}/lineage | 404   404   404   404   404   404   404   404   404   404   404   404   403   401',
+  'POST /v1/records/{id}/credentials   | A   A   A   A   A   404   404   404   404   404   404   403   403   401',
+  'GET /v1/credentials/{custodian}/{sdJwtHash} | 404   404   404   404   404   404   404   404   404   404   404   404   403   401',
   'GET /v1/patients/{did}/points       | 403 403 403 403 403 403 403 403 403 403 403 403 A   401',
   'POST /v1/ops/ping                   | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
   'GET /v1/audit                       | A   403 403 403 403 A   403 403 403 403 A   403 403 401',
@@ -409,6 +427,13 @@ const DIRECT_TABLE = [
   'AssignStudyTask        | F   F   F   F   F   F   F   F   A   F   F   F   NR',
   'RecordContribution     | F   F   F   F   F   F   F   F   F   F   F   F   NR',
   'GetStudyCredit         | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'SubmitModelUpdate      | F   F   F   F   F   F   F   F   F   F   F   F   NR',
+  'AggregateRound         | F   F   F   F   F   F   F   F   F   F   F   F   NR',
+  'GetStudyRound          | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'AnchorResult           | F   F   F   F   F   F   F   F   NF   F   F   F   NR',
+  'GetResultLineage       | NF   NF   NF   NF   NF   NF   NF   NF   NF   NF   NF   NF   NR',
+  'AnchorCredential       | A   A   A   A   A   NF   NF   F   F   F   F   F   NR',
+  'GetCredentialAnchor    | NF   NF   NF   NF   NF   NF   NF   NF   NF   NF   NF   NF   NR',
   'GetContributionPoints  | A   F   F   F   F   A   F   A   F   A   A   F   NR',
   'QueryAudit             | A   F   F   F   F   A   F   F   F   F   A   F   NR',
   'GetAuditEvent          | A   A   F   F   F   NF  NF  NF  NF  A   A   F   NR',
@@ -508,6 +533,8 @@ const STUDY_ORG_TRANSACTIONS: ReadonlySet<string> = new Set([
   'ProposeStudy',
   'ChangeStudy',
   'AssignStudyTask',
+  'AggregateRound',
+  'AnchorResult',
 ]);
 
 /** A task for Hospital1 in a study, due in an hour (within every fixture study's period). */
@@ -1420,6 +1447,85 @@ describe('authorization matrix', () => {
       'GET /v1/studies/{id}/credit': {
         request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/credit` }),
       },
+      // Federated rounds of the governed study, which is not active: no update and no aggregate is
+      // taken, whoever sends it; its parties read round 1 (open, no aggregate), which has no proof yet.
+      'POST /v1/studies/{id}/rounds/{round}/updates': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/rounds/1/updates`,
+          body: { updateHash: randomBytes(32).toString('hex'), sampleCount: 10 },
+        }),
+      },
+      'POST /v1/studies/{id}/rounds/{round}/aggregate': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/rounds/1/aggregate`,
+          body: {
+            aggregateHash: randomBytes(32).toString('hex'),
+            sites: ['Hospital1MSP'],
+            merkleRoot: randomBytes(32).toString('hex'),
+          },
+        }),
+      },
+      'GET /v1/studies/{id}/rounds/{round}': {
+        request: () => ({ method: 'GET', path: `/v1/studies/${fx.governedStudyId}/rounds/1` }),
+      },
+      'GET /v1/studies/{id}/rounds/{round}/proofs/{site}': {
+        request: () => ({
+          method: 'GET',
+          path: `/v1/studies/${fx.governedStudyId}/rounds/1/proofs/Hospital1MSP`,
+        }),
+      },
+      'POST /v1/studies/{id}/rounds/{round}/verify': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/rounds/1/verify`,
+          body: {
+            leaf: { site: 'Hospital1MSP', updateHash: randomBytes(32).toString('hex'), sampleCount: 10 },
+            proof: { leafIndex: 0, path: [] },
+          },
+        }),
+      },
+      // A result naming a dataset that is no contribution of the study: only the lead gets that far.
+      'POST /v1/studies/{id}/results': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/studies/${fx.governedStudyId}/results`,
+          body: {
+            resultId: fresh('model-authz'),
+            kind: 'model',
+            contentHash: randomBytes(32).toString('hex'),
+            datasets: [randomBytes(32).toString('hex')],
+            rounds: [],
+            derivedFrom: [],
+          },
+        }),
+      },
+      'GET /v1/studies/{id}/results/{resultId}/lineage': {
+        request: () => ({
+          method: 'GET',
+          path: `/v1/studies/${fx.governedStudyId}/results/model-authz-none/lineage`,
+        }),
+      },
+      // Record ids are per custodian: at another org's gateway the fixture record is not found.
+      'POST /v1/records/{id}/credentials': {
+        request: () => ({
+          method: 'POST',
+          path: `/v1/records/${fx.recordId}/credentials`,
+          body: {
+            version: 1,
+            resource: fx.recordResource,
+            salt: fx.recordSalt,
+            holderJwk: generatePatientKey().publicJwk,
+          },
+        }),
+      },
+      'GET /v1/credentials/{custodian}/{sdJwtHash}': {
+        request: () => ({
+          method: 'GET',
+          path: `/v1/credentials/Hospital1MSP/${randomBytes(32).toString('hex')}`,
+        }),
+      },
       'GET /v1/patients/{did}/points': {
         request: () => ({
           method: 'GET',
@@ -1850,6 +1956,56 @@ describe('authorization matrix', () => {
         }),
       },
       GetStudyCredit: { input: () => ({ arg: { studyId: governedStudy } }) },
+      // The governed study is not active: no update and no aggregate, whoever sends it.
+      SubmitModelUpdate: {
+        input: () => ({
+          arg: {
+            studyId: governedStudy,
+            round: 1,
+            updateHash: randomBytes(32).toString('hex'),
+            sampleCount: 10,
+          },
+        }),
+      },
+      AggregateRound: {
+        input: () => ({
+          arg: {
+            studyId: governedStudy,
+            round: 1,
+            aggregateHash: randomBytes(32).toString('hex'),
+            sites: ['Hospital1MSP'],
+            merkleRoot: randomBytes(32).toString('hex'),
+          },
+        }),
+      },
+      GetStudyRound: { input: () => ({ arg: { studyId: governedStudy, round: 1 } }) },
+      AnchorResult: {
+        input: () => ({
+          arg: {
+            studyId: governedStudy,
+            resultId: fresh('model-authz'),
+            kind: 'model',
+            contentHash: randomBytes(32).toString('hex'),
+            datasets: [randomBytes(32).toString('hex')],
+            rounds: [],
+            derivedFrom: [],
+          },
+        }),
+      },
+      GetResultLineage: { input: () => ({ arg: { studyId: governedStudy, resultId: 'model-authz-none' } }) },
+      AnchorCredential: {
+        input: () => ({
+          arg: {
+            recordId: fx.recordId,
+            version: 1,
+            sdJwtHash: randomBytes(32).toString('hex'),
+            issuerJwk: generatePatientKey().publicJwk,
+          },
+        }),
+      },
+      GetCredentialAnchor: {
+        input: () => ({ arg: { custodian: 'Hospital1MSP', sdJwtHash: randomBytes(32).toString('hex') } }),
+      },
       GetContributionPoints: { input: () => ({ arg: { patientDid: patient.did } }) },
       QueryAudit: { input: () => ({ arg: { by: 'patient', id: patient.did } }) },
       GetAuditEvent: { input: () => ({ arg: { eventId: fx.auditEventId } }) },

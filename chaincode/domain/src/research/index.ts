@@ -3,3 +3,6 @@ export * from './credit';
 export * from './merkle';
 export * from './contribution-points';
 export * from './study-work';
+export * from './study-rounds';
+export * from './credentials';
+export * from './study-results';
