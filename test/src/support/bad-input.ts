@@ -58,6 +58,11 @@ function fill(path: string, value: string): string {
   return path.replace(/\{[A-Za-z]+\}/g, value);
 }
 
+/** `path` with parameter `name` set to `value` and every other parameter to `others`. */
+function fillOne(path: string, name: string, value: string, others: string): string {
+  return path.replace(/\{([A-Za-z]+)\}/g, (_, param: string) => (param === name ? value : others));
+}
+
 /** Wrong values per JSON type, including NUL, huge strings, impossible dates and malformed JWS. */
 function wrongValues(canary: string): unknown[] {
   return [
@@ -119,12 +124,14 @@ export function casesFromOpenApi(
       const pathParams = params.filter((p) => p.in === 'path');
       const queryParams = params.filter((p) => p.in === 'query');
       const emptyBody = hasBody ? { body: '{}', headers: json } : {};
-      if (pathParams.length > 0) {
+      // One path parameter bad at a time, the others good: every bad id reaches the route (two `..`
+      // side by side would resolve to another route before it left the client).
+      for (const p of pathParams) {
         for (const id of badIds(canary)) {
           cases.push({
-            name: `${m} ${path} id=${JSON.stringify(id).slice(0, 40)}`,
+            name: `${m} ${path} ${pathParams.length > 1 ? `${p.name}=` : 'id='}${JSON.stringify(id).slice(0, 40)}`,
             method: m,
-            path: fill(path, encodeId(id)),
+            path: fillOne(path, p.name, encodeId(id), okId),
             ...emptyBody,
           });
         }
