@@ -296,7 +296,7 @@ describe('the patient-side pages in a real browser, against gateways over the te
       await consortium.caughtUp();
       const auditor = new OversightDriver(auditorTab);
       await auditor.report(['overdue']);
-      await auditorTab.page.getByText('None (this gateway’s report has no deletion attestations).').waitFor();
+      await auditorTab.page.getByRole('heading', { name: 'Deletion attestations' }).waitFor();
       // The report's deletion attestations, served as a projection with the section answers them.
       await auditorTab.page.route(
         (url) => url.pathname === '/v1/reports/compliance',

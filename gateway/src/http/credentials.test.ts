@@ -115,6 +115,7 @@ describe('selective disclosure routes', () => {
       matches: false,
       anchoredHash: 'aa'.repeat(32),
       computedHash: 'bb'.repeat(32),
+      hashAlgorithm: 'SHA-256',
     });
     const r = await call(
       'POST',
