@@ -9,7 +9,7 @@ import {
   presentSdJwt,
   verifyPresentationWithAnchor,
 } from '../services/selective-disclosure';
-import { startTestGateway, type TestGateway } from '../testing/harness';
+import { callJson, startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
 
 let gw: TestGateway;
@@ -20,14 +20,8 @@ after(async () => {
   await gw.close();
 });
 
-async function call(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${gw.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const call = (method: string, path: string, token: string, body?: unknown) =>
+  callJson(gw, method, path, token, body);
 
 const variant = (hgvs: string) => ({
   code: { text: 'DNA change (c.HGVS)' },

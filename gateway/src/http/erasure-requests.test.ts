@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 
 import { base64urlOfText } from '@medledger/domain';
 
-import { startTestGateway, type TestGateway } from '../testing/harness';
+import { callJson, startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
 
 const patient = () => `did:medledger:patient:${randomBytes(6).toString('hex')}`;
@@ -36,14 +36,8 @@ after(async () => {
   await gw.close();
 });
 
-async function call(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${gw.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const call = (method: string, path: string, token: string, body?: unknown) =>
+  callJson(gw, method, path, token, body);
 
 describe('erasure requests', () => {
   it("when the patient relays a signed erasure request, then it goes to the record's custodian and the regulator with the patient only in the transient map", async () => {

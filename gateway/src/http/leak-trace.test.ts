@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 import { FAKE_RECIPIENT } from '../testing/fake-ledger';
-import { startTestGateway, type TestGateway } from '../testing/harness';
+import { callJson, startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
 
 let gw: TestGateway;
@@ -12,14 +12,8 @@ after(async () => {
   await gw.close();
 });
 
-async function send(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${gw.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const send = (method: string, path: string, token: string, body?: unknown) =>
+  callJson(gw, method, path, token, body);
 
 describe('data-use receipts and POST /v1/incidents/trace', () => {
   it('when content is read, then its receipt is recorded with the custodian and the regulator before the content is answered with it', async () => {

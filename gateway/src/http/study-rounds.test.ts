@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { RoundInclusionProof } from '@medledger/domain';
 
-import { startTestGateway, type TestGateway } from '../testing/harness';
+import { callJson, startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
 
 const hex = (): string => randomBytes(32).toString('hex');
@@ -16,14 +16,8 @@ after(async () => {
   await gw.close();
 });
 
-async function call(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${gw.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const call = (method: string, path: string, token: string, body?: unknown) =>
+  callJson(gw, method, path, token, body);
 
 describe('federated round routes', () => {
   it("when a site's admin anchors an update and the lead aggregates, then the update goes with the site and the regulator, the aggregate with the study's org", async () => {

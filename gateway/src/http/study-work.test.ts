@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 
-import { startTestGateway, type TestGateway } from '../testing/harness';
+import { callJson, startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
 
 const hex = (): string => randomBytes(32).toString('hex');
@@ -14,14 +14,8 @@ after(async () => {
   await gw.close();
 });
 
-async function call(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${gw.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+const call = (method: string, path: string, token: string, body?: unknown) =>
+  callJson(gw, method, path, token, body);
 
 describe('study work routes', () => {
   it("when a site's admin records a contribution, then its records travel in the transient map only, endorsed by the site and the regulator", async () => {

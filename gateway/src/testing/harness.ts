@@ -198,3 +198,19 @@ export function consoleBuildFixture(): { dir: string; asset: string; script: str
   );
   return { dir, asset, script };
 }
+
+/** Sends `body` as JSON with `token`'s bearer to the test gateway; its status and JSON answer. */
+export async function callJson(
+  gw: TestGateway,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${gw.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
