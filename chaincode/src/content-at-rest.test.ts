@@ -175,6 +175,9 @@ void describe('content at rest', () => {
       versions,
     });
     assert.deepEqual([again.result.rewrapped, again.result.unchanged], [0, 2]);
+    // Nothing moved, yet the batch writes its record to the custodian's implicit collection: a
+    // transaction without writes would be validated under the chaincode's policy, not the custodian's.
+    assert.deepEqual([...again.tx.privateWrites.keys()], [implicitCollection(H1)]);
     w.keyrings.retireOld(H1);
     assert.deepEqual((await readAsDoctor(w, record)).resource, envelope.resource);
   });

@@ -508,7 +508,8 @@ export class RecordContract extends Contract {
    * its implicit collection, and wrapping draws fresh nonces: see content-at-rest.ts).
    * Caller: an active admin of a hospital. Reads/writes: private `data-key` (the re-wrapped key goes to
    * the version's other slot and the old slot is purged, so the key under the retired KEK leaves the
-   * peer's private data store as well as its state).
+   * peer's private data store as well as its state); private `data-key-rotation` (the batch's record,
+   * written even when nothing moved, so the custodian's endorsement alone is enough).
    * Event: `DataKeysRewrapped` (counts and the KEK id only). Errors: VALIDATION_FAILED, NOT_REGISTERED,
    * INACTIVE, FORBIDDEN, CONTENT_UNAVAILABLE (another org's peer), KEY_UNAVAILABLE (a data key's KEK is
    * no longer held), CONTENT_MISMATCH (a wrapped key that does not authenticate).
@@ -541,6 +542,7 @@ export class RecordContract extends Contract {
       await ledger.moveWrappedDataKey(actor.mspId, ref.recordId, ref.version, stored.slot, moved);
       counts.rewrapped += 1;
     }
+    await ledger.putKeyRotationBatch(actor.mspId, { activeKeyId: activeKid, ...counts });
     ledger.emit('DataKeysRewrapped', {
       custodian: actor.mspId,
       activeKeyId: activeKid,

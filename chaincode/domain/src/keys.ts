@@ -199,6 +199,13 @@ export const KeyFamily = {
    * held outside the ledger; purged with the content (crypto-shredding).
    */
   dataKey: 'data-key',
+  /**
+   * Private (custodian's implicit collection): the last key-rotation batch (active KEK id, counts, tx).
+   * Every batch writes it, so a batch with nothing left to move still writes to the implicit
+   * collection and is validated under the custodian-only policy (a transaction with no writes is
+   * validated under the chaincode's policy, which one org cannot meet).
+   */
+  dataKeyRotation: 'data-key-rotation',
 } as const;
 
 /** A key family name. */

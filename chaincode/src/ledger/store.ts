@@ -1332,6 +1332,18 @@ export class Ledger {
     await this.#stub.purgePrivateData(collection, this.#dataKeyKey(recordId, version, from));
   }
 
+  /** Records the last key-rotation batch of the custodian in its implicit collection. */
+  async putKeyRotationBatch(
+    mspId: string,
+    batch: { activeKeyId: string; rewrapped: number; unchanged: number; missing: number },
+  ): Promise<void> {
+    await this.#stub.putPrivateData(
+      implicitCollection(mspId),
+      this.#key(KeyFamily.dataKeyRotation, [mspId]),
+      canonicalBytes({ ...batch, txId: this.txId, txTime: this.txTime }),
+    );
+  }
+
   /**
    * A page of the wrapped data keys of the custodian's implicit collection, in key order from
    * `after` (exclusive; `''` from the start). Evaluate-only: a transaction that writes may not
