@@ -1,23 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  sha256Hex,
-  type ConsentState,
-  type RecordAnchor,
-  type StudyGovernanceOutput,
-} from '@medledger/domain';
+import { sha256Hex, type RecordAnchor, type StudyGovernanceOutput } from '@medledger/domain';
 import type { FakeSigner } from './testing/fake-identity';
-import { accessRecord, anchor, condition, type PresentedConsent } from './testing/fixtures';
-import {
-  client,
-  daysFromNow,
-  Harness,
-  patientJws,
-  registerPatient,
-  registerStaff,
-  uid,
-  type TestPatient,
-} from './testing/harness';
+import { accessRecord, anchor, condition, studyConsent } from './testing/fixtures';
+import { client, daysFromNow, Harness, registerPatient, registerStaff, uid } from './testing/harness';
 
 const H1 = 'Hospital1MSP';
 const H2 = 'Hospital2MSP';
@@ -67,26 +53,6 @@ function change(s: Setup, who: FakeSigner, action: string, extra: Record<string,
     { studyId: s.studyId, action, ...extra },
     { endorsers: STUDY_ORG_ENDORSERS },
   );
-}
-
-async function studyConsent(h: Harness, patient: TestPatient, studyId: string): Promise<PresentedConsent> {
-  const relay = await registerStaff(h, H1, 'nurse', 'cardiology');
-  const jws = patientJws(h, patient, {
-    typ: 'medledger.consent.grant',
-    grantee: { kind: 'study', studyId },
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    purpose: 'research',
-    periodStart: daysFromNow(h, -1),
-    periodEnd: daysFromNow(h, 30),
-  });
-  const { result } = await h.submit<ConsentState>(
-    relay,
-    'consent:GrantConsent',
-    {},
-    { transient: { consent: { jws } } },
-  );
-  return { consentId: result.consentId, jws };
 }
 
 void describe('StudyContract: multi-center governance', () => {

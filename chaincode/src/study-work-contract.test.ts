@@ -3,18 +3,16 @@ import { describe, it } from 'node:test';
 import {
   datasetHash,
   sha256Hex,
-  type ConsentState,
   type Contribution,
   type RecordAnchor,
   type StudyCredit,
   type StudyTask,
 } from '@medledger/domain';
 import type { FakeSigner } from './testing/fake-identity';
-import { accessRecord, anchor, condition, readRecord, type PresentedConsent } from './testing/fixtures';
+import { accessRecord, anchor, condition, readRecord, studyConsent } from './testing/fixtures';
 import {
   daysFromNow,
   Harness,
-  patientJws,
   registerPatient,
   registerStaff,
   uid,
@@ -47,26 +45,6 @@ interface Study {
   h1: Released[];
   /** A record at Hospital2, whose committee rejected: its research access was denied. */
   h2Record: RecordAnchor;
-}
-
-async function studyConsent(h: Harness, patient: TestPatient, studyId: string): Promise<PresentedConsent> {
-  const relay = await registerStaff(h, H1, 'nurse', 'cardiology');
-  const jws = patientJws(h, patient, {
-    typ: 'medledger.consent.grant',
-    grantee: { kind: 'study', studyId },
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    purpose: 'research',
-    periodStart: daysFromNow(h, -1),
-    periodEnd: daysFromNow(h, 30),
-  });
-  const { result } = await h.submit<ConsentState>(
-    relay,
-    'consent:GrantConsent',
-    {},
-    { transient: { consent: { jws } } },
-  );
-  return { consentId: result.consentId, jws };
 }
 
 /** A 1-of-2 study: Hospital2 rejects, Hospital1 approves, the lead activates; data released from Hospital1. */

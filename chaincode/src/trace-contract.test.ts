@@ -13,18 +13,11 @@ import {
   anchor,
   condition,
   readRecord,
+  studyConsent,
   type PresentedConsent,
 } from './testing/fixtures';
 import type { FakeSigner } from './testing/fake-identity';
-import {
-  daysFromNow,
-  Harness,
-  orgAdmin,
-  patientJws,
-  registerPatient,
-  registerStaff,
-  type TestPatient,
-} from './testing/harness';
+import { Harness, orgAdmin, registerPatient, registerStaff } from './testing/harness';
 
 interface World {
   h: Harness;
@@ -38,26 +31,6 @@ interface World {
 interface Delivered {
   exportId: string;
   rows: { resource: Record<string, unknown>; receipt: DataUseReceipt }[];
-}
-
-async function studyConsent(h: Harness, patient: TestPatient, studyId: string): Promise<PresentedConsent> {
-  const relay = await registerStaff(h, 'Hospital1MSP', 'nurse', 'cardiology');
-  const jws = patientJws(h, patient, {
-    typ: 'medledger.consent.grant',
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    purpose: 'research',
-    grantee: { kind: 'study', studyId },
-    periodStart: daysFromNow(h, -1),
-    periodEnd: daysFromNow(h, 30),
-  });
-  const { result } = await h.submit<{ consentId: string }>(
-    relay,
-    'consent:GrantConsent',
-    {},
-    { transient: { consent: { jws } } },
-  );
-  return { consentId: result.consentId, jws };
 }
 
 /** Three patients, each with a record at Hospital1 and one at Hospital2, consenting to one study. */

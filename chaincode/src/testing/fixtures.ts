@@ -205,6 +205,29 @@ export function relayConsentGrant(h: Harness, relay: FakeSigner, jws: string) {
 }
 
 /**
+ * The patient's grant of diagnosis data (level 3, 30 days) for research to study `studyId`, relayed by
+ * a new Hospital1 nurse: the consent a researcher's org presents.
+ */
+export async function studyConsent(
+  h: Harness,
+  patient: TestPatient,
+  studyId: string,
+): Promise<PresentedConsent> {
+  const relay = await registerStaff(h, 'Hospital1MSP', 'nurse', 'cardiology');
+  const jws = patientJws(
+    h,
+    patient,
+    consentGrantBody(h, {
+      grantee: { kind: 'study', studyId },
+      categories: ['diagnosis'],
+      purpose: 'research',
+    }),
+  );
+  const { result } = await relayConsentGrant(h, relay, jws);
+  return { consentId: result.consentId, jws };
+}
+
+/**
  * Rotates the patient's key to `next` (signed by the current key, relayed by `relay`); returns the
  * ledger's record and the patient as they now sign.
  */
