@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildGoModule } from './binaries';
-import { BFT_REPLICATION } from './render';
+import { BFT_REPLICATION, PRIVATE_DATA_PULL_THRESHOLD } from './render';
 import { cacheDir, FABRIC_CA_VERSION, FABRIC_VERSION } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers } from './topology';
@@ -182,6 +182,7 @@ function peerService(topology: Topology, peer: PeerNode): unknown {
       CORE_PEER_GOSSIP_EXTERNALENDPOINT: peer.endpoint,
       CORE_PEER_GOSSIP_USELEADERELECTION: String(org.peerNodes.length > 1),
       CORE_PEER_GOSSIP_ORGLEADER: String(org.peerNodes.length === 1),
+      CORE_PEER_GOSSIP_PVTDATA_PULLRETRYTHRESHOLD: PRIVATE_DATA_PULL_THRESHOLD,
       CORE_PEER_LOCALMSPID: org.mspId,
       CORE_PEER_MSPCONFIGPATH: `${dir}/msp`,
       CORE_PEER_TLS_ENABLED: 'true',

@@ -214,6 +214,17 @@ describe('config rendering', () => {
     assert.match(core?.content ?? '', /timewindow: 90s/);
   });
 
+  it('when a peer config is rendered, then a block whose private data no peer holds waits 5 s for it, not Fabric default 60 s', () => {
+    const topology = resolveTopology(defaultTopologySpec, 17000);
+    const cores = renderNodeConfigs(topology, paths, sample, '/b').filter((f) =>
+      f.path.endsWith('core.yaml'),
+    );
+    for (const core of cores) {
+      const doc = parse(core.content) as { peer: { gossip: { pvtData?: { pullRetryThreshold?: string } } } };
+      assert.equal(doc.peer.gossip.pvtData?.pullRetryThreshold, '5s', core.path);
+    }
+  });
+
   it('when an orderer config is rendered, then it has no system channel and requires client certificates', () => {
     const topology = resolveTopology(defaultTopologySpec, 17000);
     const file = renderNodeConfigs(topology, paths, sample, '/b').find((f) =>

@@ -272,6 +272,9 @@ export function renderCoreYaml(
     // Fabric's 25 s default made a fresh network wait up to half a minute for cross-org membership.
     reconnectInterval: '5s',
   });
+  Object.assign(section(doc, 'peer', 'gossip', 'pvtData'), {
+    pullRetryThreshold: PRIVATE_DATA_PULL_THRESHOLD,
+  });
   Object.assign(section(doc, 'peer', 'tls'), {
     enabled: true,
     clientAuthRequired: true,
@@ -314,6 +317,17 @@ export function renderCoreYaml(
   Object.assign(section(doc, 'metrics'), { provider: 'prometheus' });
   return { path: join(paths.nodeDir(peer.shortName), 'core.yaml'), content: stringify(doc) };
 }
+
+/**
+ * How long a peer committing a block tries to pull the private data it lacks from other peers before
+ * it commits the block without it (reconciled later). A member peer lacks private data only for a
+ * transaction it did not endorse (the gateways endorse every write on every member of the
+ * collections it writes), and for a transaction committed twice, the retry of a write whose first
+ * copy already committed: no peer keeps that, so every pull of it fails. Fabric's 60 s stalled a
+ * peer's commits a minute for each such block, and a peer behind by a few of them never caught up
+ * with the orderers' deliveries (measured in the Raft partition fault scenario).
+ */
+export const PRIVATE_DATA_PULL_THRESHOLD = '5s';
 
 /**
  * How a BFT orderer that fell behind pulls the blocks it missed (`General.Cluster` of orderer.yaml).
