@@ -26,7 +26,7 @@ export default tseslint.config(
     ignores: [
       '**/dist/**',
       '**/node_modules/**',
-      '.medledger/**',
+      '.medledger*/**',
       'bench/results/**',
       'console/dist-web/**',
       'console/test-results/**',
