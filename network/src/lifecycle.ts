@@ -313,33 +313,11 @@ export function committedDefinition(
  * error that says to start from a clean state, not a definition to reuse.
  */
 export function isCommitted(install: FabricInstall, topology: Topology, paths: StatePaths): boolean {
-  const peer = firstPeer(topology.peerOrgs[0]);
-  let out: string;
-  try {
-    out = runTool(
-      install,
-      'peer',
-      [
-        'lifecycle',
-        'chaincode',
-        'querycommitted',
-        '--channelID',
-        topology.channel,
-        '--name',
-        topology.chaincode.name,
-        '--output',
-        'json',
-      ],
-      peerAdminEnv(paths, peer),
-    );
-  } catch {
-    return false;
-  }
-  const parsed = JSON.parse(out.slice(out.indexOf('{'))) as { sequence?: number };
-  if (parsed.sequence !== topology.chaincode.sequence) return false;
+  const committed = committedDefinition(install, topology, paths);
+  if (committed?.sequence !== topology.chaincode.sequence) return false;
   const missing = chaincodeCollections(topology.peerOrgs.map((o) => o.mspId))
     .map((c) => c.name)
-    .filter((name) => !new RegExp(`"name":\\s*"${name}"`).test(out));
+    .filter((name) => !committed.collections.includes(name));
   if (missing.length > 0) {
     throw new Error(
       `the committed chaincode definition lacks the collections ${missing.join(', ')}: this ledger predates them; run \`npm run network:clean\` and start again`,
