@@ -31,7 +31,8 @@ export class AuditContract extends Contract {
    * records; by actor only their org's staff); any other active staff (their own events, in their own
    * org's collection). Admins of research or regulator orgs get no patient scans: consortium-wide
    * audit reads are the regulator's auditors'. Evaluated on the caller's own org's peer.
-   * Reads: sealed `audit~patient` | `audit~actor` | `audit~record`, `audit`.
+   * Reads: sealed `audit~patient` | `audit~actor` | `audit~record` (one range read per collection:
+   * the entries carry their events), `audit` for entries written before they did.
    * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN.
    */
   @Transaction(false)

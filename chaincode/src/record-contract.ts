@@ -145,7 +145,7 @@ interface ChainCheck {
  */
 async function checkChain(ledger: Ledger, actor: Actor, args: ChainCheck): Promise<StoredAnchor | undefined> {
   if (!(await ledger.getPatient(args.patientDid))) fail(ErrorCode.NOT_FOUND, 'patient');
-  const latest = (await ledger.anchors(actor.mspId, args.recordId)).at(-1);
+  const latest = await ledger.latestAnchor(actor.mspId, args.recordId);
   if (args.version === 1) {
     if (latest) fail(ErrorCode.ALREADY_EXISTS, args.recordId);
     return undefined;

@@ -31,7 +31,7 @@ export async function anchorAt(
 ): Promise<StoredAnchor> {
   const anchor =
     version === undefined
-      ? (await ledger.anchors(custodian, recordId)).at(-1)
+      ? await ledger.latestAnchor(custodian, recordId)
       : await ledger.getAnchor(custodian, recordId, version);
   if (!anchor) return fail(ErrorCode.NOT_FOUND, recordId);
   return anchor;

@@ -119,6 +119,7 @@ import { z } from 'zod';
 import { fail } from '../errors';
 import { receiptMac, receiptMacValid } from '../leak-marks';
 import { compositeKey, invertedTime, versionPart } from './keys';
+import { txReadsOf, type TxReads } from './tx-reads';
 import { allOf, policyBytes, regulatorAndOneOf, type Policy } from './policies';
 
 /** A page of values and the bookmark of the next page ('' when none). */
@@ -164,17 +165,31 @@ const receiptSchema = z.object({ digest: z.string() });
 /** The stub as a structural type (tests pass an in-memory stub with the same shape). */
 type Stub = { [K in keyof ChaincodeStub]: ChaincodeStub[K] };
 
-async function drain(iterator: Iterators.StateQueryIterator, limit: number): Promise<Iterators.KV[]> {
-  const out: Iterators.KV[] = [];
+/** What a range read returned, and whether it was read to its end. */
+interface Drained {
+  kvs: Iterators.KV[];
+  /** The iterator reported its end: the range holds nothing more. */
+  exhausted: boolean;
+}
+
+async function drain(iterator: Iterators.StateQueryIterator, limit: number): Promise<Drained> {
+  const kvs: Iterators.KV[] = [];
+  let exhausted = false;
   try {
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      out.push(r.value);
-      if (out.length >= limit) break;
+    while (kvs.length < limit) {
+      const r = await iterator.next();
+      if (r.done) {
+        exhausted = true;
+        break;
+      }
+      kvs.push(r.value);
     }
   } finally {
-    await iterator.close();
+    // A peer drops an iterator itself once it has sent the last result, and fabric-shim's close asks
+    // the peer anyway: one round trip for nothing. Closed here when results may remain (or on error).
+    if (!exhausted) await iterator.close();
   }
-  return out;
+  return { kvs, exhausted };
 }
 
 function parseJson<S extends z.ZodType>(bytes: Uint8Array, schema: S): z.output<S> {
@@ -215,12 +230,15 @@ function parseEnvelopePart<T>(bytes: Uint8Array, parse: (value: unknown) => T): 
  */
 export class Ledger {
   readonly #stub: Stub;
+  /** The transaction's reads, kept on its context: a value is asked of the peer once. */
+  readonly #reads: TxReads;
   /** Per-transaction cache: a Ledger lives for one transaction. */
   readonly #collectionKeys = new Map<string, Buffer>();
   #consortium: Consortium | undefined;
 
   constructor(ctx: Context) {
     this.#stub = ctx.stub;
+    this.#reads = txReadsOf(ctx);
   }
 
   /** The transaction id. */
@@ -259,7 +277,7 @@ export class Ledger {
   }
 
   async #get<S extends z.ZodType>(key: string, schema: S): Promise<z.output<S> | undefined> {
-    const bytes = await this.#stub.getState(key);
+    const bytes = await this.#reads.state(key);
     if (bytes.length === 0) return undefined;
     return parseJson(bytes, schema);
   }
@@ -269,12 +287,15 @@ export class Ledger {
   }
 
   async #exists(key: string): Promise<boolean> {
-    return (await this.#stub.getState(key)).length > 0;
+    return (await this.#reads.state(key)).length > 0;
   }
 
   async #ids(family: KeyFamily, parts: readonly string[], limit: number): Promise<Iterators.KV[]> {
     const iterator = await this.#stub.getStateByPartialCompositeKey(family, [...parts]);
-    return drain(iterator, limit);
+    const { kvs, exhausted } = await drain(iterator, limit);
+    const start = this.#key(family, parts);
+    this.#reads.rangeRead(start, `${start}\u{10FFFF}`, kvs, exhausted);
+    return kvs;
   }
 
   // Consortium and collection keys
@@ -315,7 +336,7 @@ export class Ledger {
   async installCollectionKey(mspId: string, key: Buffer): Promise<void> {
     const collection = sealedCollection(mspId);
     const k = this.#key(KeyFamily.collectionKey, []);
-    if ((await this.#stub.getPrivateDataHash(collection, k)).length > 0)
+    if ((await this.#reads.privateDataHash(collection, k)).length > 0)
       fail(ErrorCode.ALREADY_EXISTS, collection);
     await this.#stub.putPrivateData(collection, k, key);
   }
@@ -323,7 +344,7 @@ export class Ledger {
   async #collectionKey(mspId: string): Promise<Buffer> {
     let key = this.#collectionKeys.get(mspId);
     if (!key) {
-      const bytes = await this.#stub.getPrivateData(
+      const bytes = await this.#reads.privateData(
         sealedCollection(mspId),
         this.#key(KeyFamily.collectionKey, []),
       );
@@ -337,7 +358,7 @@ export class Ledger {
   /** Writes the consortium's study pseudonym secret into the custodians' collection, once. */
   async installStudySecret(secret: Buffer): Promise<void> {
     const k = this.#key(KeyFamily.studySecret, []);
-    if ((await this.#stub.getPrivateDataHash(CUSTODIANS_COLLECTION, k)).length > 0)
+    if ((await this.#reads.privateDataHash(CUSTODIANS_COLLECTION, k)).length > 0)
       fail(ErrorCode.ALREADY_EXISTS, CUSTODIANS_COLLECTION);
     await this.#stub.putPrivateData(CUSTODIANS_COLLECTION, k, secret);
   }
@@ -351,10 +372,7 @@ export class Ledger {
    * to a per-custodian key would give one patient two subjects, then change them mid-study.
    */
   async studyPseudonymKey(studyId: string): Promise<Buffer> {
-    const secret = await this.#stub.getPrivateData(
-      CUSTODIANS_COLLECTION,
-      this.#key(KeyFamily.studySecret, []),
-    );
+    const secret = await this.#reads.privateData(CUSTODIANS_COLLECTION, this.#key(KeyFamily.studySecret, []));
     if (secret.length === 0) return fail(ErrorCode.NOT_INITIALIZED, CUSTODIANS_COLLECTION);
     return createHmac('sha256', secret).update(`medledger/study-pseudonym-key/v2\u0000${studyId}`).digest();
   }
@@ -376,7 +394,7 @@ export class Ledger {
     key: string,
     schema: S,
   ): Promise<z.output<S> | undefined> {
-    const bytes = await this.#stub.getPrivateData(sealedCollection(mspId), key);
+    const bytes = await this.#reads.privateData(sealedCollection(mspId), key);
     if (bytes.length === 0) return undefined;
     const envelope = parseJson(bytes, sealedValueSchema);
     const parsed = schema.safeParse(envelope.value);
@@ -396,6 +414,17 @@ export class Ledger {
     from: readonly string[],
     limit: number,
   ): Promise<string[][]> {
+    return (await this.#sealedEntries(mspId, family, parts, from, limit)).map((e) => e.attrs);
+  }
+
+  /** Entries of a sealed range (the attributes after `parts`, and the value), from `start` inclusive. */
+  async #sealedEntries(
+    mspId: string,
+    family: KeyFamily,
+    parts: readonly string[],
+    from: readonly string[],
+    limit: number,
+  ): Promise<{ attrs: string[]; value: Uint8Array }[]> {
     const prefix = this.#key(family, parts);
     const start = from.length === 0 ? prefix : this.#key(family, [...parts, ...from]);
     // fabric-shim resolves a private range query to `{ iterator }`, not to the iterator its typings
@@ -405,8 +434,11 @@ export class Ledger {
       start,
       `${prefix}\u{10FFFF}`,
     )) as Iterators.StateQueryIterator | { iterator: Iterators.StateQueryIterator };
-    const kvs = await drain('iterator' in result ? result.iterator : result, limit);
-    return kvs.map((kv) => this.#stub.splitCompositeKey(kv.key).attributes.slice(parts.length));
+    const { kvs } = await drain('iterator' in result ? result.iterator : result, limit);
+    return kvs.map((kv) => ({
+      attrs: this.#stub.splitCompositeKey(kv.key).attributes.slice(parts.length),
+      value: kv.value,
+    }));
   }
 
   /**
@@ -421,13 +453,17 @@ export class Ledger {
     pageSize: number,
     bookmark: string,
     bookmarkPattern: RegExp,
-  ): Promise<{ entries: { org: string; attrs: string[] }[]; bookmark: string; fetchedRecordsCount: number }> {
+  ): Promise<{
+    entries: { org: string; attrs: string[]; value: Uint8Array }[];
+    bookmark: string;
+    fetchedRecordsCount: number;
+  }> {
     if (bookmark !== '' && !bookmarkPattern.test(bookmark)) fail(ErrorCode.VALIDATION_FAILED, 'bookmark');
     const from = bookmark === '' ? [] : bookmark.split(':');
-    const all: { org: string; attrs: string[] }[] = [];
+    const all: { org: string; attrs: string[]; value: Uint8Array }[] = [];
     for (const org of orgs) {
-      const rows = await this.#sealedScan(org, family, await parts(org), from, pageSize + 1);
-      for (const attrs of rows) all.push({ org, attrs });
+      const rows = await this.#sealedEntries(org, family, await parts(org), from, pageSize + 1);
+      for (const row of rows) all.push({ org, ...row });
     }
     const order = (x: string[]): string => x.join('\u0000');
     all.sort((a, b) => Buffer.compare(Buffer.from(order(a.attrs)), Buffer.from(order(b.attrs))));
@@ -464,7 +500,7 @@ export class Ledger {
   async #checkBound(key: string, bytes: Uint8Array, receiptOrg: string): Promise<void> {
     const expected = sha256Hex(canonicalBytes(receiptSchema.parse({ digest: sha256Hex(bytes) })));
     const actual = Buffer.from(
-      await this.#stub.getPrivateDataHash(sealedCollection(receiptOrg), this.#receiptKey(key)),
+      await this.#reads.privateDataHash(sealedCollection(receiptOrg), this.#receiptKey(key)),
     ).toString('hex');
     if (actual !== expected) fail(ErrorCode.STATE_INVALID, 'a public value without its receipt');
   }
@@ -474,7 +510,7 @@ export class Ledger {
     schema: S,
     receiptOrgOf: (value: z.output<S>) => string,
   ): Promise<z.output<S> | undefined> {
-    const bytes = await this.#stub.getState(key);
+    const bytes = await this.#reads.state(key);
     if (bytes.length === 0) return undefined;
     const value = parseJson(bytes, schema);
     await this.#checkBound(key, bytes, receiptOrgOf(value));
@@ -494,7 +530,7 @@ export class Ledger {
 
   /** The bytes of a sealed value exactly as stored, as base64 (the reading peer must be a member), or null. */
   async #sealedBytes(mspId: string, key: string): Promise<string | null> {
-    const bytes = await this.#stub.getPrivateData(sealedCollection(mspId), key);
+    const bytes = await this.#reads.privateData(sealedCollection(mspId), key);
     return bytes.length === 0 ? null : Buffer.from(bytes).toString('base64');
   }
 
@@ -509,7 +545,7 @@ export class Ledger {
     presented: string | null,
     schema: S,
   ): Promise<z.output<S> | undefined> {
-    const stored = Buffer.from(await this.#stub.getPrivateDataHash(sealedCollection(mspId), key)).toString(
+    const stored = Buffer.from(await this.#reads.privateDataHash(sealedCollection(mspId), key)).toString(
       'hex',
     );
     // Nothing stored: whatever was presented is ignored (a forged value for an empty key counts for nothing).
@@ -525,7 +561,7 @@ export class Ledger {
 
   /** True when an org's sealed collection holds a value at `key` (any peer can tell, from the hash). */
   async #sealedExists(mspId: string, key: string): Promise<boolean> {
-    return (await this.#stub.getPrivateDataHash(sealedCollection(mspId), key)).length > 0;
+    return (await this.#reads.privateDataHash(sealedCollection(mspId), key)).length > 0;
   }
 
   /**
@@ -666,7 +702,7 @@ export class Ledger {
       prefix,
       `${prefix}\u{10FFFF}`,
     )) as Iterators.StateQueryIterator | { iterator: Iterators.StateQueryIterator };
-    return drain('iterator' in result ? result.iterator : result, MAX_SCAN * 10);
+    return (await drain('iterator' in result ? result.iterator : result, MAX_SCAN * 10)).kvs;
   }
 
   async #sealedValues<S extends z.ZodType>(
@@ -778,7 +814,7 @@ export class Ledger {
       for (const kv of await this.#sealedRows(org, KeyFamily.settlementEntry, [q.insurer, q.provider])) {
         const e = settlementEntrySchema.parse(parseJson(kv.value, sealedValueSchema).value);
         if (e.kind === 'batch_payment') continue;
-        const settled = await this.#stub.getPrivateData(
+        const settled = await this.#reads.privateData(
           sealedCollection(org),
           this.#settledKey(e.insurer, e.provider, e.entryId),
         );
@@ -923,7 +959,10 @@ export class Ledger {
   /** Writes the public fact of a consent, once. */
   async putPublicConsent(consent: PublicConsent): Promise<void> {
     const key = this.#key(KeyFamily.consent, [consent.consentId]);
-    if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, consent.consentId);
+    // A consent named by this transaction's id is new without asking: no other transaction on the
+    // channel has that id (the peers refuse a duplicate).
+    if (consent.consentId !== this.txId && (await this.#exists(key)))
+      fail(ErrorCode.ALREADY_EXISTS, consent.consentId);
     await this.#putBound(key, consent, consent.granteeOrg, await this.#allOrgs());
   }
 
@@ -999,13 +1038,18 @@ export class Ledger {
     return this.#getSealed(org, this.#key(KeyFamily.consentTerms, [consentId]), consentSchema);
   }
 
-  async #consentsOf(entries: readonly { org: string; attrs: string[] }[]): Promise<Consent[]> {
-    const out: Consent[] = [];
-    for (const e of entries) {
+  /** The consents an index page names (the entries stay here: a page answers with items and position). */
+  async #consentPage(page: {
+    entries: readonly { org: string; attrs: string[] }[];
+    bookmark: string;
+    fetchedRecordsCount: number;
+  }): Promise<Page<Consent>> {
+    const items: Consent[] = [];
+    for (const e of page.entries) {
       const consent = await this.getConsentTerms(e.org, e.attrs[0] ?? '');
-      if (consent) out.push(consent);
+      if (consent) items.push(consent);
     }
-    return out;
+    return { items, bookmark: page.bookmark, fetchedRecordsCount: page.fetchedRecordsCount };
   }
 
   /** A page of a patient's consents in the collections of `orgs`, in id order. */
@@ -1023,7 +1067,7 @@ export class Ledger {
       bookmark,
       ID_BOOKMARK,
     );
-    return { ...page, items: await this.#consentsOf(page.entries) };
+    return this.#consentPage(page);
   }
 
   /** A page of a grantee's consents in the grantee org's collection, in id order. */
@@ -1041,7 +1085,7 @@ export class Ledger {
       bookmark,
       ID_BOOKMARK,
     );
-    return { ...page, items: await this.#consentsOf(page.entries) };
+    return this.#consentPage(page);
   }
 
   /** A patient's standing preferences, by patient key (receipt in the regulator's collection). */
@@ -1085,6 +1129,18 @@ export class Ledger {
       out.push(parseJson(kv.value, storedAnchorSchema));
     }
     return out;
+  }
+
+  /**
+   * The latest version of a record of a custodian, checked against its receipt, or undefined. One
+   * range read and one receipt: the versions before it are not what the caller uses, so their
+   * receipts are not read.
+   */
+  async latestAnchor(custodian: string, recordId: string): Promise<StoredAnchor | undefined> {
+    const kv = (await this.#ids(KeyFamily.anchor, [custodian, recordId], MAX_SCAN)).at(-1);
+    if (kv === undefined) return undefined;
+    await this.#checkBound(kv.key, kv.value, custodian);
+    return parseJson(kv.value, storedAnchorSchema);
   }
 
   /** Writes the anchor of a version, once: afterwards no change validates without every peer org. */
@@ -1299,7 +1355,7 @@ export class Ledger {
     for (const slot of DATA_KEY_SLOTS) {
       let bytes: Uint8Array;
       try {
-        bytes = await this.#stub.getPrivateData(
+        bytes = await this.#reads.privateData(
           implicitCollection(mspId),
           this.#dataKeyKey(recordId, version, slot),
         );
@@ -1365,7 +1421,7 @@ export class Ledger {
         start,
         `${prefix}\u{10FFFF}`,
       )) as Iterators.StateQueryIterator | { iterator: Iterators.StateQueryIterator };
-      kvs = await drain('iterator' in result ? result.iterator : result, limit);
+      kvs = (await drain('iterator' in result ? result.iterator : result, limit)).kvs;
     } catch {
       return fail(ErrorCode.CONTENT_UNAVAILABLE, `data keys not on this peer`);
     }
@@ -1386,8 +1442,8 @@ export class Ledger {
     version: number,
   ): Promise<{ content: string; verdict: string }> {
     const collection = implicitCollection(mspId);
-    const content = await this.#stub.getPrivateDataHash(collection, this.#contentKey(recordId, version));
-    const verdict = await this.#stub.getPrivateDataHash(collection, this.#verdictKey(recordId, version));
+    const content = await this.#reads.privateDataHash(collection, this.#contentKey(recordId, version));
+    const verdict = await this.#reads.privateDataHash(collection, this.#verdictKey(recordId, version));
     return { content: Buffer.from(content).toString('hex'), verdict: Buffer.from(verdict).toString('hex') };
   }
 
@@ -1404,7 +1460,7 @@ export class Ledger {
     const collection = implicitCollection(mspId);
     let content: Uint8Array;
     try {
-      content = await this.#stub.getPrivateData(collection, this.#contentKey(recordId, version));
+      content = await this.#reads.privateData(collection, this.#contentKey(recordId, version));
     } catch {
       return fail(ErrorCode.CONTENT_UNAVAILABLE, `${recordId} not on this peer`);
     }
@@ -1596,7 +1652,7 @@ export class Ledger {
   /** Whether a record of `site` was contributed to `studyId` before (a point read: writers may call it). */
   async isRecordContributed(site: string, studyId: string, recordId: string): Promise<boolean> {
     const key = await this.#contributedKey(site, studyId, recordId);
-    return (await this.#stub.getPrivateDataHash(sealedCollection(site), key)).length > 0;
+    return (await this.#reads.privateDataHash(sealedCollection(site), key)).length > 0;
   }
 
   /** Marks a record of `site` as contributed to `studyId`. */
@@ -1619,7 +1675,7 @@ export class Ledger {
     for (const patientDid of new Set(patients)) {
       const tag = contributionAwardTag(collectionKey, { ...contribution, patientDid });
       const key = this.#key(KeyFamily.contributionAward, [tag]);
-      if ((await this.#stub.getPrivateDataHash(sealedCollection(site), key)).length > 0) awarded.add(tag);
+      if ((await this.#reads.privateDataHash(sealedCollection(site), key)).length > 0) awarded.add(tag);
     }
     const awards = newContributionAwards(collectionKey, contribution, patients, awarded);
     for (const a of awards) {
@@ -1684,7 +1740,7 @@ export class Ledger {
     const id = [receipt.accessId, receipt.contentHash];
     const key = this.#key(KeyFamily.dataUse, id);
     // The first delivery of these bytes under this grant is the one a trace reports.
-    if ((await this.#stub.getPrivateDataHash(sealedCollection(org), key)).length > 0) return;
+    if ((await this.#reads.privateDataHash(sealedCollection(org), key)).length > 0) return;
     await this.#putSealed(org, key, receipt);
     for (const hash of new Set([receipt.contentHash, receipt.resourceHash]))
       await this.#putSealedIndex(
@@ -1924,7 +1980,7 @@ export class Ledger {
    */
   async incidentExists(incidentId: string): Promise<boolean> {
     const { regulator, key } = await this.#incidentKey(incidentId);
-    return (await this.#stub.getPrivateDataHash(sealedCollection(regulator), key)).length > 0;
+    return (await this.#reads.privateDataHash(sealedCollection(regulator), key)).length > 0;
   }
 
   /** Every incident in the regulator's collection (a scan: evaluates only), bounded. */
@@ -1941,16 +1997,35 @@ export class Ledger {
 
   /**
    * Writes an audit event to the custodian's collection (one key) and its three index entries
-   * (inverted time: newest first; the patient index under the keyed hash of the DID).
+   * (inverted time: newest first; the patient index under the keyed hash of the DID). Each index entry
+   * carries the event itself, sealed like it (salted for its own key), so a page of an index is one
+   * range read instead of a range read and a read per event.
    */
   async putAuditEvent(event: AuditEvent): Promise<void> {
     const org = event.custodian;
     await this.#putSealed(org, this.#key(KeyFamily.audit, [event.eventId]), event);
     const inv = invertedTime(Date.parse(event.txTime));
     const patient = await this.#keyed(org, event.patientDid);
-    await this.#putSealedIndex(org, this.#key(KeyFamily.auditByPatient, [patient, inv, event.eventId]));
-    await this.#putSealedIndex(org, this.#key(KeyFamily.auditByActor, [event.actorDid, inv, event.eventId]));
-    await this.#putSealedIndex(org, this.#key(KeyFamily.auditByRecord, [event.recordId, inv, event.eventId]));
+    for (const [family, id] of [
+      [KeyFamily.auditByPatient, patient],
+      [KeyFamily.auditByActor, event.actorDid],
+      [KeyFamily.auditByRecord, event.recordId],
+    ] as const) {
+      await this.#putSealed(org, this.#key(family, [id, inv, event.eventId]), event);
+    }
+  }
+
+  /**
+   * The event an audit index entry names: carried in the entry itself, or, for an entry written
+   * before entries carried their event (its value is the bare index marker), read by id.
+   * `[STATE_INVALID]` when a carried event is not the one the entry's key names.
+   */
+  async #indexedEvent(org: string, eventId: string, value: Uint8Array): Promise<AuditEvent | undefined> {
+    if (Buffer.from(value).equals(INDEX_MARKER)) return this.getAuditEvent([org], eventId);
+    const parsed = auditEventSchema.safeParse(parseJson(value, sealedValueSchema).value);
+    if (!parsed.success || parsed.data.eventId !== eventId)
+      return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
+    return parsed.data;
   }
 
   /** An audit event by id, from the first of `orgs`' collections that holds it. */
@@ -1980,7 +2055,7 @@ export class Ledger {
     );
     const items: AuditEvent[] = [];
     for (const e of page.entries) {
-      const event = await this.getAuditEvent([e.org], e.attrs[1] ?? '');
+      const event = await this.#indexedEvent(e.org, e.attrs[1] ?? '', e.value);
       if (event) items.push(event);
     }
     return { items, bookmark: page.bookmark, fetchedRecordsCount: page.fetchedRecordsCount };

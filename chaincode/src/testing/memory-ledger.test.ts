@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Context } from 'fabric-contract-api';
 import { allOf, decodePolicy, policyBytes, regulatorAndOneOf, satisfiedBy } from '../ledger/policies';
 import { client, ORGS } from './harness';
-import { MemoryLedger } from './memory-ledger';
+import { MemoryLedger, roundTrips } from './memory-ledger';
 
 const [H1, H2, RESEARCH, REGULATOR] = ORGS;
 const signer = client(H1, 'writer-1');
@@ -106,5 +106,36 @@ void describe('memory ledger (Fabric semantics the privacy model relies on)', ()
     assert.equal(satisfiedBy(policy, new Set([H1, H2, RESEARCH])), false);
     assert.equal(satisfiedBy(policy, new Set([REGULATOR])), false);
     assert.equal(satisfiedBy(decodePolicy(policyBytes(allOf(ORGS))), new Set([H1, H2, RESEARCH])), false);
+  });
+
+  void it('when a transaction reads and writes, then each shim call counts as one round trip, a range read counts one per further batch of 100 and its close', async () => {
+    const ledger = new MemoryLedger({ orgs: ORGS });
+    await write(ledger, [H1, H2], async (ctx) => {
+      for (let i = 0; i < 250; i++)
+        await ctx.stub.putState(`r/${String(i).padStart(3, '0')}`, Buffer.from('v'));
+    });
+    const tx = await write(ledger, [H1, REGULATOR], async (ctx) => {
+      await ctx.stub.getState('r/000');
+      await ctx.stub.getPrivateDataHash('sealed-hospital1', 'k');
+      const it = await ctx.stub.getStateByRange('r/', 'r/~');
+      let n = 0;
+      while (!(await it.next()).done) n += 1;
+      assert.equal(n, 250);
+      await it.close();
+      const short = await ctx.stub.getStateByRange('r/', 'r/~');
+      await short.next();
+      await short.close();
+      await ctx.stub.putPrivateData('sealed-hospital1', 'k', Buffer.from('v'));
+    });
+    assert.deepEqual(tx.calls, {
+      getState: 1,
+      getPrivateDataHash: 1,
+      getStateByRange: 2,
+      queryStateNext: 2,
+      queryStateClose: 2,
+      putPrivateData: 1,
+    });
+    assert.equal(roundTrips(tx.calls), 9);
+    assert.deepEqual(ledger.lastCalls, tx.calls);
   });
 });

@@ -28,10 +28,50 @@ export interface TxOptions {
   args?: readonly string[];
 }
 
+/**
+ * The calls a chaincode makes to its peer, by the shim's message: each is one round trip between the
+ * chaincode server and the peer, at every endorser. A range read is `getStateByRange` (or
+ * `getPrivateDataByRange`), one `queryStateNext` per further batch of {@link QUERY_BATCH} results,
+ * and `queryStateClose` when the chaincode closes the iterator (fabric-shim asks the peer even when
+ * the peer closed it already).
+ */
+export type ShimCall =
+  | 'getState'
+  | 'getPrivateData'
+  | 'getPrivateDataHash'
+  | 'getStateValidationParameter'
+  | 'putState'
+  | 'deleteState'
+  | 'putPrivateData'
+  | 'deletePrivateData'
+  | 'purgePrivateData'
+  | 'setStateValidationParameter'
+  | 'getStateByRange'
+  | 'getPrivateDataByRange'
+  | 'queryStateNext'
+  | 'queryStateClose'
+  | 'getHistoryForKey';
+
+/** How many calls of each kind one simulation made (kinds it never made are absent). */
+export type ShimCalls = Partial<Record<ShimCall, number>>;
+
+/** Round trips in all: the sum of the counts. */
+export function roundTrips(calls: ShimCalls): number {
+  return Object.values(calls).reduce((sum, n) => sum + n, 0);
+}
+
+/**
+ * Results a peer returns per batch of a range read before the chaincode must ask for the next
+ * (the peer's `QueryResponseGenerator.MaxResultLimit`, 100 on Fabric peers).
+ */
+export const QUERY_BATCH = 100;
+
 /** What one simulation produced: the read-write set, the event and the response. */
 export interface Simulation<T> {
   txId: string;
   response: T;
+  /** The shim calls the chaincode made on this endorser. */
+  calls: ShimCalls;
   writes: Map<string, Buffer | null>;
   privateWrites: Map<string, Map<string, Buffer | null>>;
   purges: Map<string, Set<string>>;
@@ -96,12 +136,21 @@ function timestampOf(time: Date): { seconds: { toNumber(): number; toString(): s
   };
 }
 
-function iteratorOf<T>(items: readonly T[]): Iterators.CommonIterator<T> {
+/**
+ * An iterator over a range read's results, as fabric-shim's: the first batch came with the query, each
+ * further batch of {@link QUERY_BATCH} is a `queryStateNext` round trip, and `close` is a
+ * `queryStateClose` round trip.
+ */
+function iteratorOf<T>(
+  items: readonly T[],
+  count: (call: ShimCall) => void = () => undefined,
+): Iterators.CommonIterator<T> {
   let i = 0;
   let closed = false;
   return {
     next: () => {
       if (closed) return Promise.reject(new Error('iterator closed'));
+      if (i > 0 && i % QUERY_BATCH === 0 && i < items.length) count('queryStateNext');
       const value = items[i];
       i += 1;
       return Promise.resolve(
@@ -110,6 +159,7 @@ function iteratorOf<T>(items: readonly T[]): Iterators.CommonIterator<T> {
     },
     close: () => {
       closed = true;
+      count('queryStateClose');
       return Promise.resolve();
     },
   };
@@ -163,6 +213,8 @@ export class MemoryLedger {
   #txCounter = 0;
   /** Committed transactions in order, like blocks (every org's peer receives all of them). */
   readonly blocks: BlockEntry[] = [];
+  /** The shim calls of the last simulation that returned (an evaluate, or a submit's last endorser). */
+  lastCalls: ShimCalls = {};
 
   constructor(options: {
     orgs: readonly string[];
@@ -405,9 +457,11 @@ export class MemoryLedger {
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     ctx.clientIdentity = new ClientIdentity(ctx.stub);
     const response = await fn(ctx);
+    this.lastCalls = { ...stub.calls };
     return {
       txId,
       response,
+      calls: { ...stub.calls },
       writes: stub.writes,
       privateWrites: stub.privateWrites,
       purges: stub.purges,
@@ -524,6 +578,8 @@ interface StubOptions {
 
 /** The subset of ChaincodeStub the contracts use, with Fabric's semantics. */
 export class MemoryStub {
+  /** The calls made to the peer so far, by kind. */
+  readonly calls: ShimCalls = {};
   readonly writes = new Map<string, Buffer | null>();
   readonly privateWrites = new Map<string, Map<string, Buffer | null>>();
   readonly purges = new Map<string, Set<string>>();
@@ -587,6 +643,15 @@ export class MemoryStub {
     if (key.length === 0) throw new Error('key must not be an empty string');
   }
 
+  #count(call: ShimCall): void {
+    this.calls[call] = (this.calls[call] ?? 0) + 1;
+  }
+
+  /** Counts the calls of this stub's iterators. */
+  readonly #counter = (call: ShimCall): void => {
+    this.#count(call);
+  };
+
   /** Fabric's write precondition (`txsimulator`): no write after a range scan of private data. */
   #beforeWrite(): void {
     if (this.#privateScanned) {
@@ -598,11 +663,13 @@ export class MemoryStub {
   }
 
   getState(key: string): Promise<Uint8Array> {
+    this.#count('getState');
     this.#checkKey(key);
     return Promise.resolve(this.#ledger.readState(key) ?? Buffer.alloc(0));
   }
 
   putState(key: string, value: Uint8Array): Promise<void> {
+    this.#count('putState');
     this.#checkKey(key);
     this.#beforeWrite();
     // As on a real peer, an empty value is a delete.
@@ -611,6 +678,7 @@ export class MemoryStub {
   }
 
   deleteState(key: string): Promise<void> {
+    this.#count('deleteState');
     this.#checkKey(key);
     this.#beforeWrite();
     this.writes.set(key, null);
@@ -618,12 +686,14 @@ export class MemoryStub {
   }
 
   setStateValidationParameter(key: string, ep: Uint8Array): Promise<void> {
+    this.#count('setStateValidationParameter');
     this.#beforeWrite();
     this.validationParameters.set(key, Buffer.from(ep));
     return Promise.resolve();
   }
 
   getStateValidationParameter(key: string): Promise<Uint8Array> {
+    this.#count('getStateValidationParameter');
     return Promise.resolve(this.#ledger.readValidationParameter(key) ?? Buffer.alloc(0));
   }
 
@@ -632,7 +702,9 @@ export class MemoryStub {
   }
 
   getStateByRange(startKey: string, endKey: string): Promise<Iterators.StateQueryIterator> {
-    return Promise.resolve(iteratorOf(this.#kvs(this.#ledger.rangeState(startKey, endKey))));
+    this.#count('getStateByRange');
+    const items = this.#kvs(this.#ledger.rangeState(startKey, endKey));
+    return Promise.resolve(iteratorOf(items, this.#counter));
   }
 
   getStateByPartialCompositeKey(
@@ -653,6 +725,7 @@ export class MemoryStub {
     metadata: { fetchedRecordsCount: number; bookmark: string };
   }> {
     this.paginated = true;
+    this.#count('getStateByRange');
     const start = this.createCompositeKey(objectType, attributes);
     const end = `${start}${MAX_RUNE}`;
     const from = bookmark !== undefined && bookmark !== '' ? bookmark : start;
@@ -663,19 +736,20 @@ export class MemoryStub {
     const metadata =
       page.length === 0 && next === '' ? undefined : { fetchedRecordsCount: page.length, bookmark: next };
     return Promise.resolve({
-      iterator: iteratorOf(this.#kvs(page)),
+      iterator: iteratorOf(this.#kvs(page), this.#counter),
       metadata: metadata as { fetchedRecordsCount: number; bookmark: string },
     });
   }
 
   getHistoryForKey(key: string): Promise<Iterators.HistoryQueryIterator> {
+    this.#count('getHistoryForKey');
     const items = this.#ledger.readHistory(key).map((h) => ({
       txId: h.txId,
       isDelete: h.value === null,
       value: h.value ?? Buffer.alloc(0),
       timestamp: timestampOf(h.time) as unknown as Iterators.KeyModification['timestamp'],
     }));
-    return Promise.resolve(iteratorOf(items));
+    return Promise.resolve(iteratorOf(items, this.#counter));
   }
 
   setEvent(name: string, payload: Uint8Array): void {
@@ -700,6 +774,7 @@ export class MemoryStub {
   }
 
   getPrivateData(collection: string, key: string): Promise<Uint8Array> {
+    this.#count('getPrivateData');
     this.#collection(collection, 'read');
     if (!this.#isMemberPeer(collection)) {
       // A non-member peer holds the hash but not the value: Fabric refuses the read.
@@ -716,6 +791,7 @@ export class MemoryStub {
   }
 
   getPrivateDataHash(collection: string, key: string): Promise<Uint8Array> {
+    this.#count('getPrivateDataHash');
     this.#ledger.collection(collection);
     return Promise.resolve(this.#ledger.readPrivateHash(collection, key) ?? Buffer.alloc(0));
   }
@@ -726,6 +802,7 @@ export class MemoryStub {
     startKey: string,
     endKey: string,
   ): Promise<Iterators.StateQueryIterator> {
+    this.#count('getPrivateDataByRange');
     this.#collection(collection, 'read');
     if (this.#wrote) {
       throw new Error(
@@ -737,7 +814,7 @@ export class MemoryStub {
       ? this.#ledger.rangePrivate(collection, startKey, endKey)
       : [];
     return Promise.resolve({
-      iterator: iteratorOf(this.#kvs(entries)),
+      iterator: iteratorOf(this.#kvs(entries), this.#counter),
     } as unknown as Iterators.StateQueryIterator);
   }
 
@@ -760,16 +837,19 @@ export class MemoryStub {
   }
 
   putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    this.#count('putPrivateData');
     this.#privateWrite(collection, key, Buffer.from(value));
     return Promise.resolve();
   }
 
   deletePrivateData(collection: string, key: string): Promise<void> {
+    this.#count('deletePrivateData');
     this.#privateWrite(collection, key, null);
     return Promise.resolve();
   }
 
   purgePrivateData(collection: string, key: string): Promise<void> {
+    this.#count('purgePrivateData');
     this.#collection(collection, 'write');
     this.#checkKey(key);
     this.#beforeWrite();

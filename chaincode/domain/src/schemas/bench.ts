@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { patientDidSchema } from '../ids';
 
 /**
- * Largest batch of `LoadSyntheticAuditEvents`. Each event is four state writes (the event and its
- * three index entries, about 1.2 KB of write set), so 1,000 events stay well inside a block's
- * 10 MB absolute limit and a peer's message limits; larger batches did not load faster
- * (docs/performance.md, the audit-event loader).
+ * Largest batch of `LoadSyntheticAuditEvents`. Each event is four private writes (the event and its
+ * three index entries, each of which carries the event: about 3.1 KB of private write set, of which
+ * blocks carry only hashes), so 1,000 events stay well inside a block's 10 MB absolute limit and a
+ * peer's message limits; larger batches did not load faster (docs/performance.md, the audit-event
+ * loader).
  */
 export const MAX_SYNTHETIC_AUDIT_BATCH = 1000;
 
