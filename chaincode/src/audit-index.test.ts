@@ -44,6 +44,11 @@ async function overwrite(h: Harness, keys: readonly string[], value: Buffer): Pr
   assert.equal(tx.status, 'VALID');
 }
 
+/** The newest events of a patient, as its custodian's admin pages them. */
+function patientPage(h: Harness, patientDid: string): Promise<Page> {
+  return h.evaluate<Page>(orgAdmin(H1), 'audit:QueryAudit', { by: 'patient', id: patientDid, pageSize: 10 });
+}
+
 function pages(h: Harness, patientDid: string, event: AuditEvent) {
   return Promise.all(
     [
@@ -57,11 +62,7 @@ function pages(h: Harness, patientDid: string, event: AuditEvent) {
 void describe('audit index entries carry their event', () => {
   void it('when index entries hold only the marker (a ledger written before they carried events), then QueryAudit still pages every index alike, old and new entries mixed', async () => {
     const { h, patientDid } = await loaded();
-    const first = await h.evaluate<Page>(orgAdmin(H1), 'audit:QueryAudit', {
-      by: 'patient',
-      id: patientDid,
-      pageSize: 10,
-    });
+    const first = await patientPage(h, patientDid);
     assert.equal(first.items.length, 3);
     const [newest, , oldest] = first.items as [AuditEvent, AuditEvent, AuditEvent];
     const before = await pages(h, patientDid, newest);
@@ -79,11 +80,7 @@ void describe('audit index entries carry their event', () => {
 
   void it('when an index entry carries another event than its key names, then QueryAudit refuses it (STATE_INVALID)', async () => {
     const { h, patientDid } = await loaded();
-    const page = await h.evaluate<Page>(orgAdmin(H1), 'audit:QueryAudit', {
-      by: 'patient',
-      id: patientDid,
-      pageSize: 10,
-    });
+    const page = await patientPage(h, patientDid);
     const [a, b] = page.items as [AuditEvent, AuditEvent];
     const carried = h.ledger.getCommittedPrivate(COLLECTION, indexKeysOf(h, b.eventId)[0] ?? '');
     assert.ok(carried);
