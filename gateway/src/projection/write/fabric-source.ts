@@ -37,8 +37,8 @@ type IndexedEvent = SourceEvent & { readonly txIndex: number };
  * (`protobuf-wire.ts`): Envelope.payload, Payload.header.channel_header (type, tx id) and
  * Payload.data, a Transaction whose actions lead through ChaincodeActionPayload.action,
  * ChaincodeEndorsedAction.proposal_response_payload and ProposalResponsePayload.extension to the
- * ChaincodeAction's events. Field numbers are those of Fabric's protos (common/common.proto,
- * peer/transaction.proto, peer/proposal_response.proto, peer/proposal.proto, peer/chaincode_event.proto).
+ * ChaincodeAction's events. Field numbers are those of the messages of the same names in
+ * `@hyperledger/fabric-protos`; the tests build blocks with that package to hold this reader to them.
  */
 function eventsOfEnvelope(
   envelope: Uint8Array,
