@@ -175,3 +175,40 @@ describe('idempotency retention (issue 12 hole 16)', () => {
     store.close();
   });
 });
+
+describe('idempotency store cost per write', () => {
+  it('when writes begin, note their transactions, remember, complete and release keys, then no statement is compiled again', () => {
+    const store = new SqliteIdempotencyStore(':memory:', { purgeIntervalSeconds: 0 });
+    const proto = Database.prototype;
+    const prepare = Object.getOwnPropertyDescriptor(proto, 'prepare');
+    let compiled = 0;
+    Object.defineProperty(proto, 'prepare', {
+      configurable: true,
+      writable: true,
+      value: function (this: Database.Database, source: string) {
+        compiled += 1;
+        return (prepare?.value as (this: Database.Database, s: string) => Database.Statement).call(
+          this,
+          source,
+        );
+      },
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const key = `key-cost-${String(i)}`;
+        assert.equal(store.begin('staff:a', key, 'h').state, 'new');
+        store.noteEndorsed('staff:a', key, { fn: 'health:Ping', txId: `tx-cost-${String(i)}` });
+        store.remember('staff:a', key, 'salt', 's');
+        store.complete('staff:a', key, 201, '{}');
+        assert.equal(store.begin('staff:a', key, 'h').state, 'replay');
+        store.begin('staff:a', `${key}-released`, 'h');
+        store.release('staff:a', `${key}-released`);
+        store.purge();
+      }
+    } finally {
+      if (prepare) Object.defineProperty(proto, 'prepare', prepare);
+      store.close();
+    }
+    assert.equal(compiled, 0);
+  });
+});

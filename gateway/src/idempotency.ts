@@ -73,6 +73,55 @@ export interface IdempotencyRetention {
   readonly now?: () => number;
 }
 
+/**
+ * Every statement of the store, compiled once per connection: compiling one costs about as much as
+ * running it, and a write runs three or four of them.
+ */
+function prepareStatements(db: Database.Database) {
+  return {
+    purgeTransactions: db.prepare(
+      `DELETE FROM idempotency_tx WHERE (principal, key) IN
+         (SELECT principal, key FROM idempotency WHERE created_at < ?)`,
+    ),
+    purgeKeys: db.prepare('DELETE FROM idempotency WHERE created_at < ?'),
+    purgeAnswers: db.prepare(
+      `UPDATE idempotency SET body = NULL
+       WHERE body_purge_at IS NOT NULL AND body_purge_at <= ? AND body IS NOT NULL`,
+    ),
+    find: db.prepare(
+      `SELECT request_hash, state, owner, status, body, body_purge_at, created_at FROM idempotency
+       WHERE principal = ? AND key = ?`,
+    ),
+    insert: db.prepare(
+      `INSERT INTO idempotency (principal, key, request_hash, state, owner, created_at)
+       VALUES (?, ?, ?, 'pending', ?, ?)`,
+    ),
+    takeOver: db.prepare('UPDATE idempotency SET owner = ? WHERE principal = ? AND key = ?'),
+    endorsed: db.prepare(
+      `SELECT fn, tx_id, envelope FROM idempotency_tx WHERE principal = ? AND key = ?
+       ORDER BY endorsed_at, tx_id`,
+    ),
+    noteEndorsed: db.prepare(
+      `INSERT OR IGNORE INTO idempotency_tx (principal, key, tx_id, fn, envelope, endorsed_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    memo: db.prepare('SELECT memo FROM idempotency WHERE principal = ? AND key = ?'),
+    setMemo: db.prepare('UPDATE idempotency SET memo = ? WHERE principal = ? AND key = ?'),
+    complete: db.prepare(
+      `UPDATE idempotency SET state = 'done', status = ?, body = ?, body_sha256 = ?, body_purge_at = ?,
+         memo = NULL
+       WHERE principal = ? AND key = ?`,
+    ),
+    forget: db.prepare(
+      `DELETE FROM idempotency WHERE principal = @principal AND key = @key AND state = 'pending'
+         AND NOT EXISTS (SELECT 1 FROM idempotency_tx WHERE principal = @principal AND key = @key)`,
+    ),
+    disown: db.prepare(
+      `UPDATE idempotency SET owner = '' WHERE principal = ? AND key = ? AND state = 'pending'`,
+    ),
+  };
+}
+
 /** SQLite implementation. `owner` tells this process's rows from a crashed predecessor's. */
 export class SqliteIdempotencyStore implements IdempotencyStore {
   readonly #db: Database.Database;
@@ -81,11 +130,13 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   readonly #contentAnswerMs: number;
   readonly #now: () => number;
   readonly #timer: NodeJS.Timeout | undefined;
+  readonly #sql: ReturnType<typeof prepareStatements>;
 
   /** `dataDir` `:memory:` keeps the store in memory (tests). */
   constructor(dataDir: string, retention: IdempotencyRetention = {}) {
     this.#db = openDataFile(dataDir, 'gateway.sqlite', 'NORMAL');
     this.#migrate();
+    this.#sql = prepareStatements(this.#db);
     this.#retentionMs = (retention.retentionHours ?? 24) * 3600_000;
     this.#contentAnswerMs = (retention.contentAnswerSeconds ?? 900) * 1000;
     this.#now = retention.now ?? Date.now;
@@ -106,20 +157,11 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   purge(): { readonly keys: number; readonly answers: number } {
     const now = this.#now();
     const expired = now - this.#retentionMs;
+    const sql = this.#sql;
     return this.#db.transaction(() => {
-      this.#db
-        .prepare(
-          `DELETE FROM idempotency_tx WHERE (principal, key) IN
-             (SELECT principal, key FROM idempotency WHERE created_at < ?)`,
-        )
-        .run(expired);
-      const keys = this.#db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(expired).changes;
-      const answers = this.#db
-        .prepare(
-          `UPDATE idempotency SET body = NULL
-           WHERE body_purge_at IS NOT NULL AND body_purge_at <= ? AND body IS NOT NULL`,
-        )
-        .run(now).changes;
+      sql.purgeTransactions.run(expired);
+      const keys = sql.purgeKeys.run(expired).changes;
+      const answers = sql.purgeAnswers.run(now).changes;
       return { keys, answers };
     })();
   }
@@ -184,13 +226,9 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   begin(principal: string, key: string, requestHash: string): IdempotencyBegin {
+    const sql = this.#sql;
     const tx = this.#db.transaction((): IdempotencyBegin => {
-      const row = this.#db
-        .prepare(
-          `SELECT request_hash, state, owner, status, body, body_purge_at, created_at FROM idempotency
-           WHERE principal = ? AND key = ?`,
-        )
-        .get(principal, key) as
+      const row = sql.find.get(principal, key) as
         | {
             request_hash: string;
             state: string;
@@ -202,12 +240,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
           }
         | undefined;
       if (!row) {
-        this.#db
-          .prepare(
-            `INSERT INTO idempotency (principal, key, request_hash, state, owner, created_at)
-             VALUES (?, ?, ?, 'pending', ?, ?)`,
-          )
-          .run(principal, key, requestHash, this.#owner, this.#now());
+        sql.insert.run(principal, key, requestHash, this.#owner, this.#now());
         return { state: 'new' };
       }
       if (row.request_hash !== requestHash) return { state: 'mismatch' };
@@ -222,9 +255,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       if (row.owner === this.#owner) return { state: 'in-progress' };
       // Left pending by a gateway that stopped (or released after endorsement): this process takes the
       // request over, and recovers what the earlier attempt may have committed.
-      this.#db
-        .prepare('UPDATE idempotency SET owner = ? WHERE principal = ? AND key = ?')
-        .run(this.#owner, principal, key);
+      sql.takeOver.run(this.#owner, principal, key);
       const prior = this.#endorsed(principal, key);
       return prior.length > 0 ? { state: 'new', prior } : { state: 'new' };
     });
@@ -232,12 +263,11 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   #endorsed(principal: string, key: string): EndorsedTransaction[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT fn, tx_id, envelope FROM idempotency_tx WHERE principal = ? AND key = ?
-         ORDER BY endorsed_at, tx_id`,
-      )
-      .all(principal, key) as { fn: string; tx_id: string; envelope: Buffer | null }[];
+    const rows = this.#sql.endorsed.all(principal, key) as {
+      fn: string;
+      tx_id: string;
+      envelope: Buffer | null;
+    }[];
     return rows.map((r) => ({
       fn: r.fn,
       txId: r.tx_id,
@@ -246,58 +276,44 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   }
 
   noteEndorsed(principal: string, key: string, tx: EndorsedTransaction): void {
-    this.#db
-      .prepare(
-        `INSERT OR IGNORE INTO idempotency_tx (principal, key, tx_id, fn, envelope, endorsed_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(principal, key, tx.txId, tx.fn, tx.envelope ? Buffer.from(tx.envelope) : null, this.#now());
+    this.#sql.noteEndorsed.run(
+      principal,
+      key,
+      tx.txId,
+      tx.fn,
+      tx.envelope ? Buffer.from(tx.envelope) : null,
+      this.#now(),
+    );
   }
 
   remember(principal: string, key: string, name: string, value: string): string {
+    const sql = this.#sql;
     const keep = this.#db.transaction((): string => {
-      const row = this.#db
-        .prepare('SELECT memo FROM idempotency WHERE principal = ? AND key = ?')
-        .get(principal, key) as { memo: string | null } | undefined;
+      const row = sql.memo.get(principal, key) as { memo: string | null } | undefined;
       const memo = row?.memo ? (JSON.parse(row.memo) as Record<string, string>) : {};
       const kept = memo[name];
       if (kept !== undefined) return kept;
       memo[name] = value;
-      this.#db
-        .prepare('UPDATE idempotency SET memo = ? WHERE principal = ? AND key = ?')
-        .run(JSON.stringify(memo), principal, key);
+      sql.setMemo.run(JSON.stringify(memo), principal, key);
       return value;
     });
     return keep.immediate();
   }
 
   complete(principal: string, key: string, status: number, body: string, holdsContent = false): void {
-    this.#db
-      .prepare(
-        `UPDATE idempotency SET state = 'done', status = ?, body = ?, body_sha256 = ?, body_purge_at = ?,
-           memo = NULL
-         WHERE principal = ? AND key = ?`,
-      )
-      .run(
-        status,
-        body,
-        createHash('sha256').update(body).digest('hex'),
-        holdsContent ? this.#now() + this.#contentAnswerMs : null,
-        principal,
-        key,
-      );
+    this.#sql.complete.run(
+      status,
+      body,
+      createHash('sha256').update(body).digest('hex'),
+      holdsContent ? this.#now() + this.#contentAnswerMs : null,
+      principal,
+      key,
+    );
   }
 
   release(principal: string, key: string): void {
-    this.#db
-      .prepare(
-        `DELETE FROM idempotency WHERE principal = @principal AND key = @key AND state = 'pending'
-           AND NOT EXISTS (SELECT 1 FROM idempotency_tx WHERE principal = @principal AND key = @key)`,
-      )
-      .run({ principal, key });
-    this.#db
-      .prepare(`UPDATE idempotency SET owner = '' WHERE principal = ? AND key = ? AND state = 'pending'`)
-      .run(principal, key);
+    this.#sql.forget.run({ principal, key });
+    this.#sql.disown.run(principal, key);
   }
 
   close(): void {

@@ -8,7 +8,7 @@
  * collection's value (`sealedValueSchema` of the domain) at the key the chaincode writes it under.
  */
 import type { Checkpoint, CloseableAsyncIterable, Network } from '@hyperledger/fabric-gateway';
-import { common, ledger, peer } from '@hyperledger/fabric-protos';
+import { common, ledger, type peer } from '@hyperledger/fabric-protos';
 import {
   auditEventSchema,
   consentSchema,
@@ -23,6 +23,7 @@ import type { z } from 'zod';
 import { channelHeight } from '../../fabric/commit-tracker';
 
 import { decodeEvent } from './decode';
+import { bytesField, repeatedBytes, stringField, varintField } from './protobuf-wire';
 import type { EventSource, EventStream, OpenOptions, SealedFacts, SourceEvent } from './source';
 
 const VALID = 0; // peer.TxValidationCode.VALID
@@ -30,6 +31,36 @@ const ENDORSER_TRANSACTION = 3; // common.HeaderType.ENDORSER_TRANSACTION
 
 /** A chaincode event with the index of its transaction in the block. */
 type IndexedEvent = SourceEvent & { readonly txIndex: number };
+
+/**
+ * The chaincode event of `chaincodeName` in each action of a transaction envelope, read in place
+ * (`protobuf-wire.ts`): Envelope.payload, Payload.header.channel_header (type, tx id) and
+ * Payload.data, a Transaction whose actions lead through ChaincodeActionPayload.action,
+ * ChaincodeEndorsedAction.proposal_response_payload and ProposalResponsePayload.extension to the
+ * ChaincodeAction's events. Field numbers are those of the messages of the same names in
+ * `@hyperledger/fabric-protos`; the tests build blocks with that package to hold this reader to them.
+ */
+function eventsOfEnvelope(
+  envelope: Uint8Array,
+  chaincodeName: string,
+): { readonly txId: string; readonly eventName: string; readonly payload: Uint8Array }[] {
+  const payload = bytesField(envelope, 1);
+  const channelHeader = bytesField(bytesField(payload, 1), 1);
+  if (varintField(channelHeader, 1) !== ENDORSER_TRANSACTION) return [];
+  const txId = stringField(channelHeader, 5);
+  const out: { txId: string; eventName: string; payload: Uint8Array }[] = [];
+  for (const action of repeatedBytes(bytesField(payload, 2), 1)) {
+    const endorsedAction = bytesField(bytesField(action, 2), 2);
+    const chaincodeAction = bytesField(bytesField(endorsedAction, 1), 2);
+    const event = bytesField(chaincodeAction, 2);
+    if (event.length === 0) continue;
+    const eventName = stringField(event, 3);
+    if (stringField(event, 1) !== chaincodeName || eventName === '') continue;
+    // A copy: the event outlives the block it came in (batches), the view would keep the block.
+    out.push({ txId, eventName, payload: bytesField(event, 4).slice() });
+  }
+  return out;
+}
 
 function eventsOfBlock(block: common.Block, chaincodeName: string): IndexedEvent[] {
   const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
@@ -40,32 +71,8 @@ function eventsOfBlock(block: common.Block, chaincodeName: string): IndexedEvent
     ?.getDataList_asU8()
     .forEach((envelopeBytes, txIndex) => {
       if (filter && filter[txIndex] !== VALID) return;
-      const payload = common.Payload.deserializeBinary(
-        common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8(),
-      );
-      const header = common.ChannelHeader.deserializeBinary(
-        payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
-      );
-      if (header.getType() !== ENDORSER_TRANSACTION) return;
-      const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
-      for (const action of tx.getActionsList()) {
-        const cap = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
-        const prp = peer.ProposalResponsePayload.deserializeBinary(
-          cap.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(),
-        );
-        const ca = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
-        const eventBytes = ca.getEvents_asU8();
-        if (eventBytes.length === 0) continue;
-        const event = peer.ChaincodeEvent.deserializeBinary(eventBytes);
-        if (event.getChaincodeId() !== chaincodeName || event.getEventName() === '') continue;
-        out.push({
-          blockNumber,
-          txId: header.getTxId(),
-          eventName: event.getEventName(),
-          payload: event.getPayload_asU8(),
-          txIndex,
-        });
-      }
+      for (const e of eventsOfEnvelope(envelopeBytes, chaincodeName))
+        out.push({ blockNumber, ...e, txIndex });
     });
   return out;
 }

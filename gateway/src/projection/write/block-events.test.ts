@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+
+import { common, peer } from '@hyperledger/fabric-protos';
+import fc from 'fast-check';
+
+import { describe, it } from '../../testing/node-test';
+import { chaincodeEventsOfBlock } from './fabric-source';
+import { bytesField, varintField, WireFormatError } from './protobuf-wire';
+
+const CHAINCODE = 'medledger';
+const ENDORSER_TRANSACTION = 3;
+const CONFIG = 1;
+
+/** What one action of a transaction emits: a chaincode event, or nothing. */
+interface ActionSpec {
+  readonly event?: { readonly chaincodeId: string; readonly name: string; readonly payload: Uint8Array };
+}
+
+/** One transaction of a test block, built with Fabric's own protos. */
+interface TxSpec {
+  readonly txId: string;
+  readonly type?: number;
+  readonly valid?: boolean;
+  readonly actions: readonly ActionSpec[];
+}
+
+function actionOf(spec: ActionSpec): peer.TransactionAction {
+  const cc = new peer.ChaincodeAction();
+  cc.setResults(Uint8Array.from([1, 2, 3]));
+  const response = new peer.Response();
+  response.setStatus(200);
+  response.setPayload(Buffer.from('{"ok":true}'));
+  cc.setResponse(response);
+  if (spec.event) {
+    const event = new peer.ChaincodeEvent();
+    event.setChaincodeId(spec.event.chaincodeId);
+    event.setTxId('ignored');
+    event.setEventName(spec.event.name);
+    event.setPayload(spec.event.payload);
+    cc.setEvents(event.serializeBinary());
+  }
+  const prp = new peer.ProposalResponsePayload();
+  prp.setProposalHash(Uint8Array.from([9, 9]));
+  prp.setExtension$(cc.serializeBinary());
+  const endorsed = new peer.ChaincodeEndorsedAction();
+  endorsed.setProposalResponsePayload(prp.serializeBinary());
+  const endorsement = new peer.Endorsement();
+  endorsement.setSignature(Uint8Array.from([7, 7, 7]));
+  endorsed.setEndorsementsList([endorsement]);
+  const cap = new peer.ChaincodeActionPayload();
+  cap.setChaincodeProposalPayload(Uint8Array.from([5]));
+  cap.setAction(endorsed);
+  const action = new peer.TransactionAction();
+  action.setHeader(Uint8Array.from([4, 4]));
+  action.setPayload(cap.serializeBinary());
+  return action;
+}
+
+function envelopeOf(spec: TxSpec): Uint8Array {
+  const ch = new common.ChannelHeader();
+  ch.setType(spec.type ?? ENDORSER_TRANSACTION);
+  ch.setVersion(1);
+  ch.setChannelId('medchannel');
+  ch.setTxId(spec.txId);
+  ch.setEpoch(0);
+  const header = new common.Header();
+  header.setChannelHeader(ch.serializeBinary());
+  header.setSignatureHeader(Uint8Array.from([3, 3]));
+  const tx = new peer.Transaction();
+  tx.setActionsList(spec.actions.map(actionOf));
+  const payload = new common.Payload();
+  payload.setHeader(header);
+  payload.setData(tx.serializeBinary());
+  const envelope = new common.Envelope();
+  envelope.setPayload(payload.serializeBinary());
+  envelope.setSignature(Uint8Array.from([8, 8, 8]));
+  return envelope.serializeBinary();
+}
+
+function blockOf(number: number, txs: readonly TxSpec[]): common.Block {
+  const header = new common.BlockHeader();
+  header.setNumber(number);
+  const data = new common.BlockData();
+  data.setDataList(txs.map(envelopeOf));
+  const metadata = new common.BlockMetadata();
+  const filter = Uint8Array.from(txs.map((t) => (t.valid === false ? 11 : 0)));
+  metadata.setMetadataList([new Uint8Array(), new Uint8Array(), filter, new Uint8Array(), new Uint8Array()]);
+  const block = new common.Block();
+  block.setHeader(header);
+  block.setData(data);
+  block.setMetadata(metadata);
+  // As delivered: decoded from the bytes the peer sends.
+  return common.Block.deserializeBinary(block.serializeBinary());
+}
+
+const bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text));
+
+describe('chaincode events read from the bytes of a block', () => {
+  it('when a block holds events of this chaincode, of another, none, an invalid and a config transaction, then only the valid events of this chaincode come, in block order', () => {
+    const block = blockOf(42, [
+      {
+        txId: 'tx-be-1',
+        actions: [{ event: { chaincodeId: CHAINCODE, name: 'AccessDecided', payload: bytes('{"a":1}') } }],
+      },
+      { txId: 'tx-be-2', actions: [{}] },
+      {
+        txId: 'tx-be-3',
+        actions: [{ event: { chaincodeId: 'other', name: 'AccessDecided', payload: bytes('{}') } }],
+      },
+      {
+        txId: 'tx-be-4',
+        valid: false,
+        actions: [{ event: { chaincodeId: CHAINCODE, name: 'ConsentGranted', payload: bytes('{}') } }],
+      },
+      {
+        txId: 'tx-be-5',
+        type: CONFIG,
+        actions: [{ event: { chaincodeId: CHAINCODE, name: 'ConsentGranted', payload: bytes('{}') } }],
+      },
+      { txId: 'tx-be-6', actions: [{ event: { chaincodeId: CHAINCODE, name: '', payload: bytes('{}') } }] },
+      {
+        txId: 'tx-be-7',
+        actions: [
+          { event: { chaincodeId: CHAINCODE, name: 'RecordAnchored', payload: bytes('{"v":1}') } },
+          { event: { chaincodeId: CHAINCODE, name: 'RecordAnchored', payload: bytes('{"v":2}') } },
+        ],
+      },
+    ]);
+    const events = chaincodeEventsOfBlock(block, CHAINCODE).map((e) => ({
+      ...e,
+      payload: Buffer.from(e.payload).toString('utf8'),
+    }));
+    assert.deepEqual(events, [
+      { blockNumber: 42n, txId: 'tx-be-1', eventName: 'AccessDecided', payload: '{"a":1}' },
+      { blockNumber: 42n, txId: 'tx-be-7', eventName: 'RecordAnchored', payload: '{"v":1}' },
+      { blockNumber: 42n, txId: 'tx-be-7', eventName: 'RecordAnchored', payload: '{"v":2}' },
+    ]);
+  });
+
+  it('when ids, names and payloads are any strings and bytes, then each event reads back exactly as Fabric encoded it', () => {
+    const tx = fc.record({
+      txId: fc.string({ minLength: 1, maxLength: 80 }),
+      name: fc.string({ minLength: 1, maxLength: 300 }),
+      payload: fc.uint8Array({ maxLength: 2000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(tx, { minLength: 1, maxLength: 6 }), fc.nat({ max: 1_000_000 }), (txs, number) => {
+        const block = blockOf(
+          number,
+          txs.map((t) => ({
+            txId: t.txId,
+            actions: [{ event: { chaincodeId: CHAINCODE, name: t.name, payload: t.payload } }],
+          })),
+        );
+        const events = chaincodeEventsOfBlock(block, CHAINCODE);
+        assert.deepEqual(
+          events.map((e) => [e.blockNumber, e.txId, e.eventName, [...e.payload]]),
+          txs.map((t) => [BigInt(number), t.txId, t.name, [...t.payload]]),
+        );
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('when bytes are truncated or use a group wire type, then reading them fails rather than inventing fields', () => {
+    const ch = new common.ChannelHeader();
+    ch.setType(ENDORSER_TRANSACTION);
+    ch.setTxId('tx-be-trunc');
+    const whole = ch.serializeBinary();
+    assert.equal(varintField(whole, 1), ENDORSER_TRANSACTION);
+    assert.throws(() => bytesField(whole.subarray(0, whole.length - 2), 5), WireFormatError);
+    assert.throws(() => varintField(Uint8Array.from([0x08, 0x80]), 1), WireFormatError);
+    assert.throws(() => varintField(Uint8Array.from([0x0b]), 1), WireFormatError);
+  });
+});
