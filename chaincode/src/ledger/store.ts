@@ -213,6 +213,15 @@ function parseEnvelopePart<T>(bytes: Uint8Array, parse: (value: unknown) => T): 
  *   a salt derived from the collection key: each block carries the hashes of private keys and values,
  *   which could otherwise be matched against guessed DIDs.
  */
+/** A sealed envelope's value checked against `schema`; undefined for an absent (empty) value. */
+function openSealed<S extends z.ZodType>(bytes: Uint8Array, schema: S): z.output<S> | undefined {
+  if (bytes.length === 0) return undefined;
+  const envelope = parseJson(bytes, sealedValueSchema);
+  const parsed = schema.safeParse(envelope.value);
+  if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
+  return parsed.data;
+}
+
 export class Ledger {
   readonly #stub: Stub;
   /** Per-transaction cache: a Ledger lives for one transaction. */
@@ -376,12 +385,21 @@ export class Ledger {
     key: string,
     schema: S,
   ): Promise<z.output<S> | undefined> {
-    const bytes = await this.#stub.getPrivateData(sealedCollection(mspId), key);
-    if (bytes.length === 0) return undefined;
-    const envelope = parseJson(bytes, sealedValueSchema);
-    const parsed = schema.safeParse(envelope.value);
-    if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
-    return parsed.data;
+    return openSealed(await this.#stub.getPrivateData(sealedCollection(mspId), key), schema);
+  }
+
+  /**
+   * Several sealed values of one org's collection in the keys' order (undefined where absent), read in
+   * one multi-key message where the peer supports it (Fabric 3.1) instead of one round trip per key.
+   */
+  async #getSealedMany<S extends z.ZodType>(
+    mspId: string,
+    keys: readonly string[],
+    schema: S,
+  ): Promise<(z.output<S> | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = await this.#stub.getMultiplePrivateData(sealedCollection(mspId), ...keys);
+    return values.map((bytes) => openSealed(bytes, schema));
   }
 
   async #putSealedIndex(mspId: string, key: string): Promise<void> {
@@ -1978,9 +1996,24 @@ export class Ledger {
       bookmark,
       TIME_BOOKMARK,
     );
+    const idsByOrg = new Map<string, string[]>();
+    for (const e of page.entries) {
+      const ids = idsByOrg.get(e.org) ?? [];
+      ids.push(e.attrs[1] ?? '');
+      idsByOrg.set(e.org, ids);
+    }
+    const found = new Map<string, AuditEvent>();
+    for (const [org, ids] of idsByOrg) {
+      const keys = ids.map((id) => this.#key(KeyFamily.audit, [id]));
+      const events = await this.#getSealedMany(org, keys, auditEventSchema);
+      ids.forEach((id, i) => {
+        const event = events[i];
+        if (event) found.set(`${org}\u0000${id}`, event);
+      });
+    }
     const items: AuditEvent[] = [];
     for (const e of page.entries) {
-      const event = await this.getAuditEvent([e.org], e.attrs[1] ?? '');
+      const event = found.get(`${e.org}\u0000${e.attrs[1] ?? ''}`);
       if (event) items.push(event);
     }
     return { items, bookmark: page.bookmark, fetchedRecordsCount: page.fetchedRecordsCount };
