@@ -12,6 +12,8 @@ COPY fhir/package.json fhir/
 COPY gateway/package.json gateway/
 COPY network/package.json network/
 COPY test/package.json test/
+# npm ci's postinstall applies these to fabric-shim (Fabric 3.1 write batching and multi-key reads).
+COPY patches/ patches/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN node node_modules/typescript/bin/tsc -b chaincode gateway && npm prune --omit=dev

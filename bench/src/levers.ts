@@ -10,6 +10,9 @@
  *   loop and at a fixed rate, and restores the gateway's config; writes `lever-commit-tracking.json`
  *   and `.md`.
  * - `token-cache` times the gateway's bearer-token check with and without its cache in process.
+ * - `shim-batching` restarts every peer with `chaincode.runtimeParams` off (`MEDLEDGER_SHIM_BATCH=0`)
+ *   and on (1000) in turn, and runs the audit loader's batches and access decisions; needs a network
+ *   started with `MEDLEDGER_BENCH_LOADER=1`; writes `lever-shim-batching.json` and `.md`.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,20 +21,27 @@ import { join, resolve } from 'node:path';
 
 import { command, runProgram } from '@medledger/cli-kit';
 import { createTokenVerifier, ensureOrgSigningKey, mintToken } from '@medledger/gateway/auth';
+import { qualifiedName } from '@medledger/domain';
 import {
+  allPeers,
   gatewayProcess,
+  generate,
   networkContext,
+  peerProcess,
   readNetworkInfo,
   renderGatewayConfig,
   startProcess,
+  stopProcess,
+  waitForGossip,
   type NetworkInfo,
 } from '@medledger/network';
 
+import { adminContract, DEFAULT_BATCH, DEFAULT_IN_FLIGHT, EVENTS_PER_PATIENT } from './audit-loader';
 import { networkCpuSeconds, processCpuSeconds } from './cpu';
-import { BenchClient, outcomeOf } from './http';
+import { BenchClient, classifyError, outcomeOf } from './http';
 import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
 import { localTarget } from './run';
-import { pick, QUICK_PLAN, setup, writeOperations, type BenchState } from './suite';
+import { accessOperation, pick, QUICK_PLAN, setup, writeOperations, type BenchState } from './suite';
 
 /** PUTs (or GETs) `/logspec` on one operations endpoint with mutual TLS. */
 function logspec(
@@ -469,8 +479,98 @@ export const LEVERS_CLI = {
       options: { out: LEVER_OPTIONS.out },
       examples: ['node bench/dist/levers.js token-cache'],
     }),
+    'shim-batching': command({
+      summary:
+        'Chaincode message batching off and on (restarts every peer; needs MEDLEDGER_BENCH_LOADER=1 at start).',
+      options: {
+        ...LEVER_OPTIONS,
+        batch: {
+          type: 'string',
+          value: 'N',
+          default: String(DEFAULT_BATCH),
+          description: 'audit events per loader transaction',
+        },
+      },
+      examples: ['node bench/dist/levers.js shim-batching --rounds 2 --duration 30 --batch 100'],
+    }),
   },
 } as const;
+
+/**
+ * Restarts every peer with the shim batch size `size` (undefined: the topology's) in its core.yaml and
+ * waits for gossip; a peer announces it to the chaincode when it next connects to the chaincode server.
+ */
+async function restartPeersWithShimBatch(size: string | undefined): Promise<void> {
+  if (size === undefined) delete process.env['MEDLEDGER_SHIM_BATCH'];
+  else process.env['MEDLEDGER_SHIM_BATCH'] = size;
+  const ctx = await networkContext();
+  // Renders every node's config again; certificates and the genesis block stay as they are.
+  generate(ctx);
+  for (const peer of allPeers(ctx.topology)) {
+    await stopProcess(ctx.paths.pidFile(peer.shortName));
+    await startProcess(peerProcess(ctx, peer), 120_000);
+  }
+  await waitForGossip(ctx);
+}
+
+async function shimBatching({ info, out, rounds, durationS }: LeverRun, batch: number): Promise<void> {
+  const { writers, state } = await benchWriters(info);
+  const access = accessOperation(writers, state.records);
+  const loader = adminContract(info);
+  const fn = qualifiedName('LoadSyntheticAuditEvents');
+  const arg = JSON.stringify({ count: batch, eventsPerPatient: EVENTS_PER_PATIENT });
+  const loadBatch: Operation = async () => {
+    try {
+      await loader.contract.submitTransaction(fn, arg);
+      return 'committed';
+    } catch (err) {
+      return classifyError(err);
+    }
+  };
+  const warmupS = 3;
+  const batchName = `loader batch of ${String(batch)} closed ${String(DEFAULT_IN_FLIGHT)}`;
+  const workloads: Workload[] = [
+    {
+      name: batchName,
+      warmupS,
+      run: () => closedLoop(loadBatch, { concurrency: DEFAULT_IN_FLIGHT, warmupS, durationS }),
+    },
+    {
+      name: 'POST /v1/records/{id}/access closed 32',
+      warmupS,
+      run: () => closedLoop(access, { concurrency: 32, warmupS, durationS }),
+    },
+  ];
+  const processes = ['peer0-hospital1', 'chaincode-hospital1'];
+  const before = process.env['MEDLEDGER_SHIM_BATCH'];
+  let sides: Side[];
+  try {
+    sides = await interleave(info, {
+      settings: ['0', '1000'],
+      apply: restartPeersWithShimBatch,
+      workloads,
+      rounds,
+      processes,
+    });
+  } finally {
+    loader.close();
+    await restartPeersWithShimBatch(before);
+  }
+  writeLever(
+    out,
+    'lever-shim-batching',
+    [
+      '# Lever: Fabric 3.1 chaincode message batching (`chaincode.runtimeParams`, patched Node shim), off (0) → on (1000), same run, interleaved',
+      '',
+      `Every peer restarted with \`MEDLEDGER_SHIM_BATCH\` set to each side in turn, the order reversed every other round; ${String(rounds)} rounds of ${String(warmupS)} s warm-up and ${String(durationS)} s per workload and side; medians of the rounds. One loader operation is one \`bench:LoadSyntheticAuditEvents\` transaction of ${String(batch)} events (4 private writes each): divide its CPU by ${String(batch)} for the CPU per event. Consortium CPU per operation is the CPU time of every process of the network divided by the committed operations; Hospital1's peer and chaincode server are listed too.`,
+      '',
+      ...sidesTable('MEDLEDGER_SHIM_BATCH', sides, processes),
+      '',
+      ...ratioTable(sides, ['0', '1000'], processes),
+    ],
+    sides,
+  );
+}
 
 function leverRun(values: { rounds: string; duration: string; out: string }): LeverRun {
   const info = readNetworkInfo();
@@ -486,6 +586,7 @@ if (require.main === module) {
       'fabric-logging': (values) => fabricLogging(leverRun(values)),
       'commit-tracking': (values) => commitTracking(leverRun(values)),
       'token-cache': (values) => tokenCache(values.out),
+      'shim-batching': (values) => shimBatching(leverRun(values), Number(values.batch)),
     },
     { exitWhenDone: true, failurePrefix: 'levers: ' },
   );

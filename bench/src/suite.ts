@@ -196,6 +196,18 @@ export function writeOperations(
   };
 }
 
+/** An access decision (consent check + audit event) by a writer on one of `records`, round robin. */
+export function accessOperation(writers: readonly BenchClient[], records: readonly string[]): Operation {
+  return (i) =>
+    outcomeOf(
+      () =>
+        pick(writers, i).post(`/v1/records/${encodeURIComponent(pick(records, i))}/access`, {
+          purpose: 'treatment',
+        }),
+      true,
+    );
+}
+
 /** Runs the whole suite and returns the results (the caller writes them). */
 export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<BenchResults> {
   const startedAt = new Date();
@@ -209,14 +221,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
   const writers = await Promise.all(state.writers.map((w) => client('Hospital1', h1, w)));
   const auditor = await client('Regulator', reg, state.auditor);
   const { ping, freshAnchor } = writeOperations(writers, state.patientDid);
-  const access: Operation = (i) =>
-    outcomeOf(
-      () =>
-        pick(writers, i).post(`/v1/records/${encodeURIComponent(pick(state.records, i))}/access`, {
-          purpose: 'treatment',
-        }),
-      true,
-    );
+  const access = accessOperation(writers, state.records);
   const readRecord: Operation = (i) =>
     outcomeOf(() => pick(writers, i).get(`/v1/records/${encodeURIComponent(pick(state.records, i))}`), false);
   const readDid: Operation = (i) =>

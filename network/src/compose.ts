@@ -4,10 +4,21 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildGoModule } from './binaries';
-import { BFT_REPLICATION, PRIVATE_DATA_PULL_THRESHOLD } from './render';
+import { BFT_REPLICATION, PRIVATE_DATA_PULL_THRESHOLD, runtimeParams } from './render';
 import { cacheDir, FABRIC_CA_VERSION, FABRIC_VERSION } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers } from './topology';
+
+/** The peer's `chaincode.runtimeParams` as the native core.yaml has them, as environment variables. */
+function peerRuntimeEnv(topology: Topology): Record<string, string> {
+  const p = runtimeParams(topology);
+  return {
+    CORE_CHAINCODE_RUNTIMEPARAMS_USEWRITEBATCH: String(p.useWriteBatch),
+    CORE_CHAINCODE_RUNTIMEPARAMS_MAXSIZEWRITEBATCH: String(p.maxSizeWriteBatch),
+    CORE_CHAINCODE_RUNTIMEPARAMS_USEGETMULTIPLEKEYS: String(p.useGetMultipleKeys),
+    CORE_CHAINCODE_RUNTIMEPARAMS_MAXSIZEGETMULTIPLEKEYS: String(p.maxSizeGetMultipleKeys),
+  };
+}
 
 /**
  * `docker-compose.yaml` for container deployments: the same topology as the native network, on the
@@ -196,6 +207,7 @@ function peerService(topology: Topology, peer: PeerNode): unknown {
       // As in the native core.yaml: see `proposalTimeWindowSeconds` in the topology.
       CORE_PEER_AUTHENTICATION_TIMEWINDOW: `${String(topology.proposalTimeWindowSeconds)}s`,
       CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
+      ...peerRuntimeEnv(topology),
       // The image's core.yaml already registers Fabric's ccaas_builder, which accepts our packages.
       CORE_VM_ENDPOINT: '',
       CORE_OPERATIONS_LISTENADDRESS: `${listen}:${String(peer.operationsPort)}`,

@@ -347,6 +347,8 @@ export function chaincodeServerProcess(
         join(repoRoot, 'chaincode', 'dist'),
         join(repoRoot, 'chaincode', 'domain', 'dist'),
         join(repoRoot, 'fhir', 'dist'),
+        // The shim is patched on install (patches/): a changed patch restarts the server too.
+        join(repoRoot, 'node_modules', 'fabric-shim', 'lib'),
       ])} ${org.mspId} ${pkg.packageId}`,
       ready: tlsHandshakeReady(org.chaincodeServer, {
         ca: readFileSync(join(server, 'ca.crt')),

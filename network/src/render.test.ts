@@ -225,6 +225,29 @@ describe('config rendering', () => {
     }
   });
 
+  it('when a peer config is rendered, then the peer announces write batches and multi-key reads of 1000 to the chaincode; a shim batch of 0 turns both off', () => {
+    const runtimeOf = (spec: typeof defaultTopologySpec): unknown[] =>
+      renderNodeConfigs(resolveTopology(spec, 17000), paths, sample, '/b')
+        .filter((f) => f.path.endsWith('core.yaml'))
+        .map((f) => (parse(f.content) as { chaincode: { runtimeParams?: unknown } }).chaincode.runtimeParams);
+    for (const params of runtimeOf(defaultTopologySpec)) {
+      assert.deepEqual(params, {
+        useWriteBatch: true,
+        maxSizeWriteBatch: 1000,
+        useGetMultipleKeys: true,
+        maxSizeGetMultipleKeys: 1000,
+      });
+    }
+    for (const params of runtimeOf({ ...defaultTopologySpec, shimBatchSize: 0 })) {
+      assert.deepEqual(params, {
+        useWriteBatch: false,
+        maxSizeWriteBatch: 0,
+        useGetMultipleKeys: false,
+        maxSizeGetMultipleKeys: 0,
+      });
+    }
+  });
+
   it('when an orderer config is rendered, then it has no system channel and requires client certificates', () => {
     const topology = resolveTopology(defaultTopologySpec, 17000);
     const file = renderNodeConfigs(topology, paths, sample, '/b').find((f) =>

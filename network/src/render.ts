@@ -234,6 +234,25 @@ function section(doc: Yaml, ...keys: string[]): Yaml {
   return node;
 }
 
+/**
+ * The peer's `chaincode.runtimeParams`, which it announces to the chaincode when the chaincode connects:
+ * written out rather than left to the sample config, whose defaults a Fabric release may change.
+ */
+export function runtimeParams(topology: Topology): {
+  useWriteBatch: boolean;
+  maxSizeWriteBatch: number;
+  useGetMultipleKeys: boolean;
+  maxSizeGetMultipleKeys: number;
+} {
+  const size = topology.shimBatchSize;
+  return {
+    useWriteBatch: size > 0,
+    maxSizeWriteBatch: size,
+    useGetMultipleKeys: size > 0,
+    maxSizeGetMultipleKeys: size,
+  };
+}
+
 /** The peer's core.yaml: Fabric's sample config with this peer's identity, ports, TLS and builders. */
 export function renderCoreYaml(
   topology: Topology,
@@ -294,6 +313,7 @@ export function renderCoreYaml(
   Object.assign(section(doc, 'vm'), { endpoint: '' });
   Object.assign(section(doc, 'chaincode'), {
     externalBuilders: [{ name: 'medledger-ccaas', path: builderDir, propagateEnvironment: [] }],
+    runtimeParams: runtimeParams(topology),
   });
   Object.assign(section(doc, 'ledger', 'state'), { stateDatabase: 'goleveldb' });
   Object.assign(section(doc, 'ledger', 'snapshots'), { rootDir: join(dataDir, 'snapshots') });

@@ -14,6 +14,7 @@ import {
   resolveTopology,
   settleTopologyOptions,
   topologyOptionsFromEnv,
+  topologySpecFromEnv,
   type Reachable,
   type Topology,
 } from './topology';
@@ -252,6 +253,15 @@ describe('topology options', () => {
       () => topologyOptionsFromEnv({ MEDLEDGER_HOSTS: 'containers', MEDLEDGER_ISOLATED_HOSTS: '1' }),
       /contradicts/,
     );
+  });
+
+  it('when the environment sets the shim batch size, then the topology carries it (0 turns batching off), and a value that is not a count is refused', () => {
+    assert.equal(resolveTopology(topologySpecFromEnv({}), 17000).shimBatchSize, 1000);
+    assert.equal(topologySpecFromEnv({ MEDLEDGER_SHIM_BATCH: '0' }).shimBatchSize, 0);
+    assert.equal(topologySpecFromEnv({ MEDLEDGER_SHIM_BATCH: ' 250 ' }).shimBatchSize, 250);
+    for (const bad of ['-1', 'off', '1e3', '2.5']) {
+      assert.throws(() => topologySpecFromEnv({ MEDLEDGER_SHIM_BATCH: bad }), /MEDLEDGER_SHIM_BATCH must be/);
+    }
   });
 
   it('when a network was generated with options, then later commands use them and asking for others says how to start afresh', () => {

@@ -132,6 +132,14 @@ export interface TopologySpec {
    * at rest follow it; `MEDLEDGER_CRYPTO_PROFILE` overrides it ({@link topologySpecFromEnv}).
    */
   readonly cryptoProfile: 'international' | 'sm';
+  /**
+   * The peers' `chaincode.runtimeParams` (Fabric 3.1): the chaincode sends a transaction's writes in
+   * WRITE_BATCH_STATE messages of at most this many records, and reads several keys in one
+   * GET_STATE_MULTIPLE message of at most this many keys, instead of one message per write or key; 0
+   * turns both off (one message each, as before Fabric 3.1). The Node shim does it through the patch in
+   * `patches/` (docs/performance.md, chaincode messages). `MEDLEDGER_SHIM_BATCH` overrides it.
+   */
+  readonly shimBatchSize: number;
 }
 
 /** The MedLedger consortium (docs/architecture.md, the consortium). */
@@ -227,15 +235,29 @@ export const defaultTopologySpec: TopologySpec = {
   },
   proposalTimeWindowSeconds: PROPOSAL_TIME_WINDOW_SECONDS,
   cryptoProfile: 'international',
+  // Fabric's own default; the loader's 500 events are 2,000 writes, so two messages.
+  shimBatchSize: 1000,
 };
 
-/** The default topology with the crypto profile of `MEDLEDGER_CRYPTO_PROFILE` when set. */
+/**
+ * The default topology with the crypto profile of `MEDLEDGER_CRYPTO_PROFILE` and the shim batch size of
+ * `MEDLEDGER_SHIM_BATCH` (an integer from 0, which turns batching off) when set.
+ */
 export function topologySpecFromEnv(env: NodeJS.ProcessEnv = process.env): TopologySpec {
+  let spec = defaultTopologySpec;
   const raw = env.MEDLEDGER_CRYPTO_PROFILE;
-  if (raw === undefined || raw === '') return defaultTopologySpec;
-  if (raw !== 'international' && raw !== 'sm')
-    throw new Error(`MEDLEDGER_CRYPTO_PROFILE must be international or sm, got ${JSON.stringify(raw)}`);
-  return { ...defaultTopologySpec, cryptoProfile: raw };
+  if (raw !== undefined && raw !== '') {
+    if (raw !== 'international' && raw !== 'sm')
+      throw new Error(`MEDLEDGER_CRYPTO_PROFILE must be international or sm, got ${JSON.stringify(raw)}`);
+    spec = { ...spec, cryptoProfile: raw };
+  }
+  const batch = env.MEDLEDGER_SHIM_BATCH?.trim();
+  if (batch !== undefined && batch !== '') {
+    if (!/^\d{1,6}$/.test(batch))
+      throw new Error(`MEDLEDGER_SHIM_BATCH must be an integer from 0, got ${JSON.stringify(batch)}`);
+    spec = { ...spec, shimBatchSize: Number(batch) };
+  }
+  return spec;
 }
 
 /**
@@ -338,6 +360,7 @@ export interface Topology {
   readonly ordering: OrderingSpec;
   readonly proposalTimeWindowSeconds: number;
   readonly cryptoProfile: 'international' | 'sm';
+  readonly shimBatchSize: number;
 }
 
 export const DEFAULT_BASE_PORT = 17000;
@@ -500,6 +523,7 @@ export function resolveTopology(
     ordering: spec.ordering,
     proposalTimeWindowSeconds: spec.proposalTimeWindowSeconds,
     cryptoProfile: spec.cryptoProfile,
+    shimBatchSize: spec.shimBatchSize,
   };
 }
 

@@ -209,6 +209,15 @@ function parseEnvelopePart<T>(bytes: Uint8Array, parse: (value: unknown) => T): 
   }
 }
 
+/** A sealed envelope's value checked against `schema`; undefined for an absent (empty) value. */
+function openSealed<S extends z.ZodType>(bytes: Uint8Array, schema: S): z.output<S> | undefined {
+  if (bytes.length === 0) return undefined;
+  const envelope = parseJson(bytes, sealedValueSchema);
+  const parsed = schema.safeParse(envelope.value);
+  if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
+  return parsed.data;
+}
+
 /**
  * Typed access to the world state, the sealed collections and the custodian's implicit collection
  * for one transaction: the only place keys and collections are named. Values are stored as canonical
@@ -394,12 +403,7 @@ export class Ledger {
     key: string,
     schema: S,
   ): Promise<z.output<S> | undefined> {
-    const bytes = await this.#reads.privateData(sealedCollection(mspId), key);
-    if (bytes.length === 0) return undefined;
-    const envelope = parseJson(bytes, sealedValueSchema);
-    const parsed = schema.safeParse(envelope.value);
-    if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
-    return parsed.data;
+    return openSealed(await this.#reads.privateData(sealedCollection(mspId), key), schema);
   }
 
   async #putSealedIndex(mspId: string, key: string): Promise<void> {

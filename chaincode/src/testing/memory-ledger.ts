@@ -790,6 +790,13 @@ export class MemoryStub {
     return Promise.resolve(this.#ledger.readPrivate(collection, key) ?? Buffer.alloc(0));
   }
 
+  /** Fabric 3.1's multi-key read of a collection: each key answered, and refused, as by getPrivateData. */
+  async getMultiplePrivateData(collection: string, ...keys: string[]): Promise<Uint8Array[]> {
+    const values: Uint8Array[] = [];
+    for (const key of keys) values.push(await this.getPrivateData(collection, key));
+    return values;
+  }
+
   getPrivateDataHash(collection: string, key: string): Promise<Uint8Array> {
     this.#count('getPrivateDataHash');
     this.#ledger.collection(collection);
