@@ -24,6 +24,7 @@ describe("the benchmark's command lines", () => {
       'history',
       'validator-pool',
       'sqlite',
+      'chaincode-logging',
     ];
     assert.deepEqual(await checkHelpContract({ file: join(__dirname, 'levers.js'), commands, env }), []);
   });

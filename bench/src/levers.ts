@@ -15,7 +15,7 @@
  * - `gogc`, `history`, `validator-pool` restart the peers (and for `gogc` the orderers) with each
  *   setting of `MEDLEDGER_GOGC`/`MEDLEDGER_GOMEMLIMIT`, `MEDLEDGER_HISTORY_DB`,
  *   `MEDLEDGER_VALIDATOR_POOL_SIZE`; `sqlite` restarts the gateways with each setting of their SQLite
- *   pragmas; each writes `lever-<name>.json` and `.md` and restores the environment's own setting.
+ *   pragmas, `chaincode-logging` the chaincode servers with each log level; each writes `lever-<name>.json` and `.md` and restores the environment's own setting.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,10 +27,12 @@ import { createTokenVerifier, ensureOrgSigningKey, mintToken } from '@medledger/
 import {
   allPeers,
   batchSettingsOf,
+  chaincodeServerProcess,
   fetchChannelConfigProto,
   gatewayProcess,
   networkContext,
   ordererProcess,
+  packageChaincode,
   peerProcess,
   readNetworkInfo,
   renderGatewayConfig,
@@ -514,6 +516,16 @@ async function restartGateways(): Promise<void> {
   );
 }
 
+/** (Re)starts every chaincode server with the environment as it is now. */
+async function restartChaincodeServers(): Promise<void> {
+  const ctx = await networkContext();
+  await Promise.all(
+    ctx.topology.peerOrgs.map((org) =>
+      startProcess(chaincodeServerProcess(ctx, packageChaincode(ctx.topology, ctx.paths, org)), 120_000),
+    ),
+  );
+}
+
 /**
  * A lever switched through environment variables of the network's processes: each setting names the
  * variables it sets (undefined: unset), `restart` brings the processes up with them.
@@ -731,6 +743,25 @@ function envLevers(values: {
       workloads: writeWorkloads,
       note: 'Peers restarted with each `peer.validatorPoolSize`.',
     },
+    'chaincode-logging': {
+      name: 'chaincode-logging',
+      title: "the chaincode servers' log level info → warning",
+      settings: {
+        'chaincode info': { MEDLEDGER_CHAINCODE_LOGGING: undefined },
+        'chaincode warning': { MEDLEDGER_CHAINCODE_LOGGING: 'warning' },
+      },
+      restart: restartChaincodeServers,
+      processes: ['chaincode-hospital1', 'chaincode-hospital2'],
+      workloads: (ops, durationS) => [
+        ...writeWorkloads(ops, durationS),
+        {
+          name: 'GET /v1/records/{id} open 100/s',
+          warmupS: WARMUP_S,
+          run: () => openLoop(ops.read, { rate: 100, warmupS: WARMUP_S, durationS }),
+        },
+      ],
+      note: 'Every chaincode server restarted with `CORE_CHAINCODE_LOGGING_LEVEL` each way (fabric-shim logs every invocation at info).',
+    },
     sqlite: {
       name: 'sqlite',
       title: "the gateways' SQLite pragmas (idempotency store, projection)",
@@ -861,6 +892,11 @@ export const LEVERS_CLI = {
       },
       examples: ['node bench/dist/levers.js validator-pool --values 1,4'],
     }),
+    'chaincode-logging': command({
+      summary: "The chaincode servers' log level info against warning (restarts them per setting).",
+      options: LEVER_OPTIONS,
+      examples: ['node bench/dist/levers.js chaincode-logging --rounds 3'],
+    }),
     sqlite: command({
       summary:
         "The gateways' SQLite pragmas: WAL NORMAL, with a memory map, WAL FULL, DELETE FULL (restarts the gateways).",
@@ -896,6 +932,8 @@ if (require.main === module) {
       'validator-pool': (values) =>
         envLever(requireLever(envLevers(values), 'validator-pool'), leverRun(values)),
       sqlite: (values) => envLever(requireLever(envLevers({}), 'sqlite'), leverRun(values)),
+      'chaincode-logging': (values) =>
+        envLever(requireLever(envLevers({}), 'chaincode-logging'), leverRun(values)),
     },
     { exitWhenDone: true, failurePrefix: 'levers: ' },
   );

@@ -42,26 +42,26 @@ void describe('profile summaries', () => {
     assert.equal(roleOf('something-else'), undefined);
   });
 
-  void it('when a Node profile is aggregated, then idle is left out and self and cumulative time add up by function', () => {
+  void it('when a Node profile is aggregated, then idle is left out and self and cumulative samples add up by function', () => {
     const agg = aggregateCpuProfile(profile(), ROOT);
-    assert.equal(agg.cpuMs, 4);
+    assert.equal(agg.samples, 5);
     const byName = new Map(agg.functions.map((f) => [f.name, f]));
     assert.deepEqual(byName.get('handler gateway/dist/http/app.js:10'), {
       name: 'handler gateway/dist/http/app.js:10',
-      selfMs: 1,
-      totalMs: 3,
+      self: 1,
+      total: 4,
     });
     assert.deepEqual(byName.get('verify jose/dist/verify.js:42'), {
       name: 'verify jose/dist/verify.js:42',
-      selfMs: 2,
-      totalMs: 2,
+      self: 3,
+      total: 3,
     });
-    assert.equal(byName.get('(garbage collector)')?.selfMs, 1);
+    assert.equal(byName.get('(garbage collector)')?.self, 1);
     assert.equal(byName.has('(idle)'), false);
     assert.deepEqual(
-      agg.packages.map((p) => [p.name, p.selfMs]),
+      agg.packages.map((p) => [p.name, p.self]),
       [
-        ['jose', 2],
+        ['jose', 3],
         ['gateway', 1],
         ['(V8 and native)', 1],
       ],
@@ -71,22 +71,22 @@ void describe('profile summaries', () => {
   void it('when a window is given, then only the samples inside it count', () => {
     // Samples at 1.001 s .. 1.006 s; the window holds the 2nd and 3rd (verify, verify).
     const agg = aggregateCpuProfile(profile(), ROOT, { fromUs: 1_001_500, toUs: 1_003_500 });
-    assert.equal(agg.cpuMs, 2);
+    assert.equal(agg.samples, 2);
     assert.deepEqual(agg.functions.map((f) => f.name).sort(), [
       'handler gateway/dist/http/app.js:10',
       'verify jose/dist/verify.js:42',
     ]);
   });
 
-  void it('when aggregates of one role are merged and tabled, then times add and the tables rank them', () => {
+  void it("when aggregates of one role are merged and tabled, then samples add and milliseconds are shares of the role's CPU", () => {
     const one = aggregateCpuProfile(profile(), ROOT);
     const merged = mergeAggregates([one, one]);
-    assert.equal(merged.cpuMs, 8);
-    const lines = nodeRoleTables(merged, 2);
+    assert.equal(merged.samples, 10);
+    const lines = nodeRoleTables(merged, 50, 2);
     const flat = lines.indexOf('Top 2 by self time (flat):');
-    assert.equal(lines[flat + 4], '| verify jose/dist/verify.js:42 | 4.0 | 50.0 | 4.0 | 50.0 |');
+    assert.equal(lines[flat + 4], '| verify jose/dist/verify.js:42 | 60.0 | 30.0 | 60.0 | 30.0 |');
     const cum = lines.indexOf('Top 2 by cumulative time:');
-    assert.equal(lines[cum + 4], '| handler gateway/dist/http/app.js:10 | 2.0 | 25.0 | 6.0 | 75.0 |');
+    assert.equal(lines[cum + 4], '| handler gateway/dist/http/app.js:10 | 20.0 | 10.0 | 80.0 | 40.0 |');
   });
 
   void it('when code lives outside the repo and node_modules, then its package is its folder', () => {

@@ -33,11 +33,23 @@ export interface CpuProfile {
   readonly timeDeltas: readonly number[];
 }
 
-/** One function's CPU time in a profile, milliseconds. */
-export interface FunctionTime {
+/**
+ * One function's samples in a profile: where it was running (self) and where it was on the stack
+ * (total). Samples, not time: V8 stamps them in wall-clock time, and on a busy machine a thread waits
+ * for a core between samples, so the time between two samples overstates its CPU. Shares of the
+ * samples, applied to the CPU time the kernel counted, give the CPU time.
+ */
+export interface FunctionSamples {
   readonly name: string;
-  readonly selfMs: number;
-  readonly totalMs: number;
+  readonly self: number;
+  readonly total: number;
+}
+
+/** What {@link aggregateCpuProfile} returns: non-idle samples, by function and by package. */
+export interface ProfileAggregate {
+  readonly samples: number;
+  readonly functions: FunctionSamples[];
+  readonly packages: { name: string; self: number }[];
 }
 
 /** Frames V8 adds that are no function of the program; `(idle)` is time off the CPU. */
@@ -63,15 +75,15 @@ export function packageOf(url: string, repoRoot: string): string {
 }
 
 /**
- * Self and cumulative time per function of the samples within `[fromUs, toUs]` (the profile's own
- * clock; the whole profile when absent), idle samples left out; a sample weighs the time to the next
- * one. Also the total CPU and the self time by package. Functions are keyed by name, file and line.
+ * Self and cumulative samples per function of the samples within `[fromUs, toUs]` (the profile's own
+ * clock; the whole profile when absent), idle samples left out, and the self samples by package.
+ * Functions are keyed by name, file and line.
  */
 export function aggregateCpuProfile(
   profile: CpuProfile,
   repoRoot: string,
   window?: { fromUs: number; toUs: number },
-): { cpuMs: number; functions: FunctionTime[]; packages: { name: string; selfMs: number }[] } {
+): ProfileAggregate {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -81,10 +93,13 @@ export function aggregateCpuProfile(
     const name = f.functionName === '' ? '(anonymous)' : f.functionName;
     return f.url === '' ? name : `${name} ${shortUrl(f.url, repoRoot)}:${String(f.lineNumber + 1)}`;
   };
+  const add = (m: Map<string, number>, k: string): void => {
+    m.set(k, (m.get(k) ?? 0) + 1);
+  };
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   const packages = new Map<string, number>();
-  let cpuUs = 0;
+  let samples = 0;
   let t = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i] ?? 0;
@@ -92,89 +107,83 @@ export function aggregateCpuProfile(
     const node = byId.get(id);
     if (!node || node.callFrame.functionName === IDLE) continue;
     if (window && (t < window.fromUs || t > window.toUs)) continue;
-    const weight = profile.timeDeltas[i + 1] ?? 0;
-    cpuUs += weight;
-    const key = keyOf(id);
-    self.set(key, (self.get(key) ?? 0) + weight);
-    const pkg = packageOf(node.callFrame.url, repoRoot);
-    packages.set(pkg, (packages.get(pkg) ?? 0) + weight);
+    samples++;
+    add(self, keyOf(id));
+    add(packages, packageOf(node.callFrame.url, repoRoot));
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const k = keyOf(at);
       if (byId.get(at)?.callFrame.functionName === '(root)' || seen.has(k)) continue;
       seen.add(k);
-      total.set(k, (total.get(k) ?? 0) + weight);
+      add(total, k);
     }
   }
-  const functions = [...total.keys()].map((name) => ({
-    name,
-    selfMs: (self.get(name) ?? 0) / 1000,
-    totalMs: (total.get(name) ?? 0) / 1000,
-  }));
   return {
-    cpuMs: cpuUs / 1000,
-    functions,
-    packages: [...packages]
-      .map(([name, us]) => ({ name, selfMs: us / 1000 }))
-      .sort((a, b) => b.selfMs - a.selfMs),
+    samples,
+    functions: [...total.keys()].map((name) => ({
+      name,
+      self: self.get(name) ?? 0,
+      total: total.get(name) ?? 0,
+    })),
+    packages: [...packages].map(([name, n]) => ({ name, self: n })).sort((a, b) => b.self - a.self),
   };
 }
 
 /** Several processes' aggregates of one role added up. */
-export function mergeAggregates(
-  parts: readonly ReturnType<typeof aggregateCpuProfile>[],
-): ReturnType<typeof aggregateCpuProfile> {
-  const functions = new Map<string, { selfMs: number; totalMs: number }>();
+export function mergeAggregates(parts: readonly ProfileAggregate[]): ProfileAggregate {
+  const functions = new Map<string, { self: number; total: number }>();
   const packages = new Map<string, number>();
-  let cpuMs = 0;
+  let samples = 0;
   for (const p of parts) {
-    cpuMs += p.cpuMs;
+    samples += p.samples;
     for (const f of p.functions) {
-      const acc = functions.get(f.name) ?? { selfMs: 0, totalMs: 0 };
-      functions.set(f.name, { selfMs: acc.selfMs + f.selfMs, totalMs: acc.totalMs + f.totalMs });
+      const acc = functions.get(f.name) ?? { self: 0, total: 0 };
+      functions.set(f.name, { self: acc.self + f.self, total: acc.total + f.total });
     }
-    for (const k of p.packages) packages.set(k.name, (packages.get(k.name) ?? 0) + k.selfMs);
+    for (const k of p.packages) packages.set(k.name, (packages.get(k.name) ?? 0) + k.self);
   }
   return {
-    cpuMs,
+    samples,
     functions: [...functions].map(([name, t]) => ({ name, ...t })),
-    packages: [...packages].map(([name, selfMs]) => ({ name, selfMs })).sort((a, b) => b.selfMs - a.selfMs),
+    packages: [...packages].map(([name, self]) => ({ name, self })).sort((a, b) => b.self - a.self),
   };
 }
 
 const pct = (part: number, whole: number): string => (whole > 0 ? ((100 * part) / whole).toFixed(1) : '0.0');
 
-/** The Markdown tables of one Node role: top functions flat and cumulative, and self time by package. */
-export function nodeRoleTables(agg: ReturnType<typeof aggregateCpuProfile>, top = 25): string[] {
-  const table = (by: 'selfMs' | 'totalMs'): string[] => [
-    '| function (file:line) | self ms | self % | cumulative ms | cumulative % |',
+/**
+ * The Markdown tables of one Node role: top functions flat and cumulative, and self time by package;
+ * each share of the samples also as milliseconds of `cpuMs`, the role's CPU time in the window.
+ */
+export function nodeRoleTables(agg: ProfileAggregate, cpuMs: number, top = 25): string[] {
+  const ms = (n: number): string => (agg.samples > 0 ? ((n * cpuMs) / agg.samples).toFixed(1) : '0.0');
+  const table = (by: 'self' | 'total'): string[] => [
+    '| function (file:line) | self % | self ms | cumulative % | cumulative ms |',
     '|---|---|---|---|---|',
     ...[...agg.functions]
       .sort((a, b) => b[by] - a[by])
       .slice(0, top)
       .map(
         (f) =>
-          `| ${f.name.replace(/\|/g, '\\|')} | ${f.selfMs.toFixed(1)} | ${pct(f.selfMs, agg.cpuMs)} | ${f.totalMs.toFixed(1)} | ${pct(f.totalMs, agg.cpuMs)} |`,
+          `| ${f.name.replace(/\|/g, '\\|')} | ${pct(f.self, agg.samples)} | ${ms(f.self)} | ${pct(f.total, agg.samples)} | ${ms(f.total)} |`,
       ),
   ];
   return [
-    `Profiled CPU in the window: ${agg.cpuMs.toFixed(0)} ms.`,
+    `${String(agg.samples)} samples on the CPU in the window; milliseconds are shares of the ${cpuMs.toFixed(0)} ms of CPU the role's processes used then (from /proc).`,
     '',
     `Top ${String(top)} by self time (flat):`,
     '',
-    ...table('selfMs'),
+    ...table('self'),
     '',
     `Top ${String(top)} by cumulative time:`,
     '',
-    ...table('totalMs'),
+    ...table('total'),
     '',
     'Self time by package:',
     '',
-    '| package | self ms | % |',
+    '| package | self % | self ms |',
     '|---|---|---|',
-    ...agg.packages
-      .slice(0, 15)
-      .map((p) => `| ${p.name} | ${p.selfMs.toFixed(1)} | ${pct(p.selfMs, agg.cpuMs)} |`),
+    ...agg.packages.slice(0, 15).map((p) => `| ${p.name} | ${pct(p.self, agg.samples)} | ${ms(p.self)} |`),
   ];
 }
 

@@ -50,6 +50,7 @@ import {
   nodeRoleTables,
   roleOf,
   type CpuProfile,
+  type ProfileAggregate,
 } from './profile-summary';
 
 const LOADS = ['ping', 'anchor', 'access', 'read'] as const;
@@ -150,8 +151,8 @@ function nodeAggregates(
   dir: string,
   names: readonly string[],
   load: { fromUs: number; toUs: number },
-): Map<string, ReturnType<typeof aggregateCpuProfile>> {
-  const out = new Map<string, ReturnType<typeof aggregateCpuProfile>>();
+): Map<string, ProfileAggregate> {
+  const out = new Map<string, ProfileAggregate>();
   for (const name of names) {
     const procDir = join(dir, name);
     if (!existsSync(procDir)) continue;
@@ -247,7 +248,7 @@ function renderSummary(
   result: LoadResult,
   cpu: Readonly<Record<string, number>>,
   goFiles: readonly { name: string; file: string }[],
-  node: ReadonlyMap<string, ReturnType<typeof aggregateCpuProfile>>,
+  node: ReadonlyMap<string, ProfileAggregate>,
 ): string[] {
   const shape =
     options.rate === undefined
@@ -286,17 +287,18 @@ function renderSummary(
       '```',
     );
   }
-  const nodeRoles = new Map<string, ReturnType<typeof aggregateCpuProfile>[]>();
+  const nodeRoles = new Map<string, { aggs: ProfileAggregate[]; cpuMs: number }>();
   for (const [name, agg] of node) {
     const role = roleOf(name) ?? name;
-    nodeRoles.set(role, [...(nodeRoles.get(role) ?? []), agg]);
+    const acc = nodeRoles.get(role) ?? { aggs: [], cpuMs: 0 };
+    nodeRoles.set(role, { aggs: [...acc.aggs, agg], cpuMs: acc.cpuMs + (cpu[name] ?? 0) * 1000 });
   }
-  for (const [role, aggs] of nodeRoles) {
+  for (const [role, { aggs, cpuMs }] of nodeRoles) {
     lines.push(
       '',
       `## ${role}s (Node --cpu-prof, ${String(aggs.length)} processes merged)`,
       '',
-      ...nodeRoleTables(mergeAggregates(aggs)),
+      ...nodeRoleTables(mergeAggregates(aggs), cpuMs),
     );
   }
   return lines;

@@ -31,7 +31,14 @@ import {
   type TlsClient,
 } from './processes';
 import { renderNodeConfigs } from './render';
-import { nodeTuningEnv, ordererTuningEnv, peerTuningEnv, tuningFingerprint, tuningFromEnv } from './tuning';
+import {
+  chaincodeLoggingLevel,
+  nodeTuningEnv,
+  ordererTuningEnv,
+  peerTuningEnv,
+  tuningFingerprint,
+  tuningFromEnv,
+} from './tuning';
 import {
   allPeers,
   basePortFromEnv,
@@ -315,7 +322,11 @@ export function chaincodeServerProcess(
   const server = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincode), 'tls');
   const client = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincodeClient), 'tls');
   const name = chaincodeServerName(org, { next });
-  const tuning = nodeTuningEnv(tuningFromEnv(), name, join(__dirname, 'exit-on-term.js'));
+  const switches = tuningFromEnv();
+  const tuning = {
+    ...nodeTuningEnv(switches, name, join(__dirname, 'exit-on-term.js')),
+    CORE_CHAINCODE_LOGGING_LEVEL: chaincodeLoggingLevel(switches),
+  };
   return inNamespace(
     {
       name,
@@ -344,7 +355,6 @@ export function chaincodeServerProcess(
         CORE_PEER_LOCALMSPID: org.mspId,
         // The path of the org's keyring (never the keys): content at rest is sealed and opened here only.
         [KEYRING_FILE_ENV]: paths.keyringFile(org),
-        CORE_CHAINCODE_LOGGING_LEVEL: 'info',
         NODE_ENV: 'production',
         ...tuning,
       },

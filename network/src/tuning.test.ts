@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { renderCompose } from './compose';
 import { DEFAULT_BASE_PORT, defaultTopologySpec, resolveTopology } from './topology';
 import {
+  chaincodeLoggingLevel,
   NO_TUNING,
   nodeTuningEnv,
   ordererTuningEnv,
@@ -25,6 +26,8 @@ void describe('performance switches', () => {
     assert.deepEqual(ordererTuningEnv(tuning, orderer, '127.0.0.1'), {});
     assert.deepEqual(nodeTuningEnv(tuning, 'gateway-hospital1'), {});
     assert.equal(tuningFingerprint({}), '');
+    assert.equal(chaincodeLoggingLevel(tuning), 'info');
+    assert.equal(chaincodeLoggingLevel(tuningFromEnv({ MEDLEDGER_CHAINCODE_LOGGING: 'warning' })), 'warning');
   });
 
   void it('when profiling is asked, then each peer and orderer serves pprof on its own port inside the span', () => {
@@ -81,6 +84,10 @@ void describe('performance switches', () => {
     assert.throws(
       () => tuningFromEnv({ MEDLEDGER_VALIDATOR_POOL_SIZE: '0' }),
       /MEDLEDGER_VALIDATOR_POOL_SIZE/,
+    );
+    assert.throws(
+      () => tuningFromEnv({ MEDLEDGER_CHAINCODE_LOGGING: 'loud' }),
+      /MEDLEDGER_CHAINCODE_LOGGING/,
     );
     assert.equal(tuningFromEnv({ MEDLEDGER_GOGC: 'off' }).gogc, 'off');
   });
