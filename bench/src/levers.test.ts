@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { LoadResult } from './load';
-import { ratioTable, sidesTable, type Side } from './levers';
+import { batchSettings, gogcSettings, listOption, ratioTable, sidesTable, type Side } from './levers';
 
 function run(throughput: number, p50: number): LoadResult {
   return {
@@ -44,5 +44,31 @@ void describe('lever tables', () => {
   void it('when sides are tabled, then each row holds the medians and the requests not committed', () => {
     const lines = sidesTable('mode', sides, ['gw']);
     assert.equal(lines[2], '| ping | status | 25.00 | 5.50 | 30.0 | 200.0 | 400.0 | 0 |');
+  });
+});
+
+void describe('lever settings', () => {
+  void it('when timeouts and counts are listed, then the batch curve holds every pair in order', () => {
+    const timeouts = listOption('10ms, 50ms', '--timeouts', (t) => /^[0-9]+ms$/.test(t));
+    assert.deepEqual(batchSettings(timeouts, ['10', '500']), [
+      { batchTimeout: '10ms', maxMessageCount: 10 },
+      { batchTimeout: '10ms', maxMessageCount: 500 },
+      { batchTimeout: '50ms', maxMessageCount: 10 },
+      { batchTimeout: '50ms', maxMessageCount: 500 },
+    ]);
+  });
+
+  void it('when a list holds a bad or no item, then it is refused naming the option', () => {
+    assert.throws(() => listOption('10ms,x', '--timeouts', (t) => /^[0-9]+ms$/.test(t)), /--timeouts: "x"/);
+    assert.throws(() => listOption(' , ', '--counts', () => true), /--counts/);
+  });
+
+  void it("when GOGC values are given, then Go's default comes first and each value carries the memory limit", () => {
+    assert.deepEqual(gogcSettings(['200', 'off'], '512MiB'), {
+      'GOGC default': { MEDLEDGER_GOGC: undefined, MEDLEDGER_GOMEMLIMIT: undefined },
+      'GOGC=200 GOMEMLIMIT=512MiB': { MEDLEDGER_GOGC: '200', MEDLEDGER_GOMEMLIMIT: '512MiB' },
+      'GOGC=off GOMEMLIMIT=512MiB': { MEDLEDGER_GOGC: 'off', MEDLEDGER_GOMEMLIMIT: '512MiB' },
+    });
+    assert.deepEqual(Object.keys(gogcSettings(['400'])), ['GOGC default', 'GOGC=400']);
   });
 });

@@ -13,6 +13,12 @@
  * - `shim-batching` restarts every peer with `chaincode.runtimeParams` off (`MEDLEDGER_SHIM_BATCH=0`)
  *   and on (1000) in turn, and runs the audit loader's batches and access decisions; needs a network
  *   started with `MEDLEDGER_BENCH_LOADER=1`; writes `lever-shim-batching.json` and `.md`.
+ * - `batch` walks the orderers' BatchTimeout x MaxMessageCount through channel config updates signed
+ *   by the ordering org's admin, and restores the channel's own; `lever-batch.json` and `.md`.
+ * - `gogc`, `history`, `validator-pool` restart the peers (and for `gogc` the orderers) with each
+ *   setting of `MEDLEDGER_GOGC`/`MEDLEDGER_GOMEMLIMIT`, `MEDLEDGER_HISTORY_DB`,
+ *   `MEDLEDGER_VALIDATOR_POOL_SIZE`; `sqlite` restarts the gateways with each setting of their SQLite
+ *   pragmas, `chaincode-logging` the chaincode servers with each log level; each writes `lever-<name>.json` and `.md` and restores the environment's own setting.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,15 +30,23 @@ import { createTokenVerifier, ensureOrgSigningKey, mintToken } from '@medledger/
 import { qualifiedName } from '@medledger/domain';
 import {
   allPeers,
+  batchSettingsOf,
+  chaincodeServerProcess,
+  fetchChannelConfigProto,
   gatewayProcess,
   generate,
   networkContext,
+  ordererProcess,
+  packageChaincode,
   peerProcess,
   readNetworkInfo,
   renderGatewayConfig,
+  setBatchSettings,
   startProcess,
   stopProcess,
   waitForGossip,
+  type BatchSettings,
+  type NetworkContext,
   type NetworkInfo,
 } from '@medledger/network';
 
@@ -300,10 +314,12 @@ function writeLever(out: string, name: string, lines: readonly string[], sides: 
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** Writers of Hospital1 (the bench's setup, made once or reused) and their write operations. */
-async function benchWriters(
+/** Writers of Hospital1 (the bench's setup, made once or reused), its auditor at the Regulator, and their write operations. */
+export async function benchWriters(
   info: NetworkInfo,
-): Promise<{ writers: BenchClient[]; state: BenchState } & ReturnType<typeof writeOperations>> {
+): Promise<
+  { writers: BenchClient[]; auditor: BenchClient; state: BenchState } & ReturnType<typeof writeOperations>
+> {
   const target = localTarget(info, {
     batchTimeout: '',
     maxMessageCount: 0,
@@ -323,7 +339,37 @@ async function benchWriters(
   const writers = await Promise.all(
     state.writers.map(async (w) => new BenchClient(h1, await target.token('Hospital1', w))),
   );
-  return { writers, state, ...writeOperations(writers, state.patientDid) };
+  const auditor = new BenchClient(reg, await target.token('Regulator', state.auditor));
+  return { writers, auditor, state, ...writeOperations(writers, state.patientDid) };
+}
+
+/**
+ * The operations levers and profiles run: the empty transaction, a fresh anchor per call of
+ * `freshAnchor`, an access decision, a record read and (with the auditor) a page of the audit trail.
+ */
+export function benchOperations(
+  writers: readonly BenchClient[],
+  state: BenchState,
+  auditor?: BenchClient,
+): ReturnType<typeof writeOperations> & { access: Operation; read: Operation; audit: Operation } {
+  const record = (i: number): string => encodeURIComponent(pick(state.records, i));
+  return {
+    ...writeOperations(writers, state.patientDid),
+    access: (i) =>
+      outcomeOf(
+        () => pick(writers, i).post(`/v1/records/${record(i)}/access`, { purpose: 'treatment' }),
+        true,
+      ),
+    read: (i) => outcomeOf(() => pick(writers, i).get(`/v1/records/${record(i)}`), false),
+    audit: () =>
+      outcomeOf(
+        () =>
+          (auditor ?? pick(writers, 0)).get(
+            `/v1/audit?patient=${encodeURIComponent(state.patientDid)}&limit=50`,
+          ),
+        false,
+      ),
+  };
 }
 
 /** What a lever run is told: the network, where results go, rounds and seconds per workload. */
@@ -336,8 +382,7 @@ interface LeverRun {
 
 async function fabricLogging({ info, out, rounds, durationS }: LeverRun): Promise<void> {
   const { writers, state, ping } = await benchWriters(info);
-  const read: Operation = (i) =>
-    outcomeOf(() => pick(writers, i).get(`/v1/records/${encodeURIComponent(pick(state.records, i))}`), false);
+  const { read } = benchOperations(writers, state);
   const workloads: Workload[] = [
     {
       name: 'POST /v1/ops/ping closed 32',
@@ -446,6 +491,334 @@ async function commitTracking({ info, out, rounds, durationS }: LeverRun): Promi
   );
 }
 
+/** Sets (or, with undefined, removes) environment variables the network's process builders read. */
+export function setEnv(vars: Readonly<Record<string, string | undefined>>): void {
+  for (const [name, value] of Object.entries(vars)) {
+    if (value === undefined) Reflect.deleteProperty(process.env, name);
+    else process.env[name] = value;
+  }
+}
+
+/**
+ * (Re)starts the peers and orderers with the environment as it is now (`tuning.ts` of the network):
+ * orderers one at a time, so the ordering service keeps its quorum, then the peers together. A process
+ * whose switches did not change is reused.
+ */
+export async function restartFabricNodes(): Promise<NetworkContext> {
+  const ctx = await networkContext();
+  for (const n of ctx.topology.ordererOrg.nodes) await startProcess(ordererProcess(ctx, n), 120_000);
+  await Promise.all(allPeers(ctx.topology).map((p) => startProcess(peerProcess(ctx, p), 120_000)));
+  return ctx;
+}
+
+/** (Re)starts every gateway with its config rendered from the environment as it is now. */
+async function restartGateways(): Promise<void> {
+  const ctx = await networkContext();
+  await Promise.all(
+    ctx.topology.peerOrgs.map((org) =>
+      startProcess(
+        gatewayProcess(ctx.paths, org, renderGatewayConfig(ctx.topology, ctx.paths, org)),
+        120_000,
+      ),
+    ),
+  );
+}
+
+/** (Re)starts every chaincode server with the environment as it is now. */
+async function restartChaincodeServers(): Promise<void> {
+  const ctx = await networkContext();
+  await Promise.all(
+    ctx.topology.peerOrgs.map((org) =>
+      startProcess(chaincodeServerProcess(ctx, packageChaincode(ctx.topology, ctx.paths, org)), 120_000),
+    ),
+  );
+}
+
+/**
+ * A lever switched through environment variables of the network's processes: each setting names the
+ * variables it sets (undefined: unset), `restart` brings the processes up with them.
+ */
+interface EnvLever {
+  readonly name: string;
+  readonly title: string;
+  readonly settings: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
+  readonly restart: () => Promise<unknown>;
+  readonly processes: readonly string[];
+  readonly workloads: (ops: ReturnType<typeof benchOperations>, durationS: number) => Workload[];
+  readonly note: string;
+}
+
+const WARMUP_S = 3;
+
+/** The usual write workloads: the empty transaction and the anchor, at saturation and at 20/s. */
+function writeWorkloads(ops: ReturnType<typeof benchOperations>, durationS: number): Workload[] {
+  const w = WARMUP_S;
+  return [
+    {
+      name: 'POST /v1/ops/ping closed 32',
+      warmupS: w,
+      run: () => closedLoop(ops.ping, { concurrency: 32, warmupS: w, durationS }),
+    },
+    {
+      name: 'POST /v1/ops/ping open 20/s',
+      warmupS: w,
+      run: () => openLoop(ops.ping, { rate: 20, warmupS: w, durationS, drainS: 10 }),
+    },
+    {
+      name: 'POST /v1/records closed 32',
+      warmupS: w,
+      run: () => closedLoop(ops.freshAnchor(), { concurrency: 32, warmupS: w, durationS }),
+    },
+    {
+      name: 'POST /v1/records open 20/s',
+      warmupS: w,
+      run: () => openLoop(ops.freshAnchor(), { rate: 20, warmupS: w, durationS, drainS: 10 }),
+    },
+  ];
+}
+
+/** Runs an {@link EnvLever}: every setting in turn per round, restored to the environment's own at the end. */
+async function envLever(lever: EnvLever, { info, out, rounds, durationS }: LeverRun): Promise<void> {
+  const { writers, auditor, state } = await benchWriters(info);
+  const ops = benchOperations(writers, state, auditor);
+  const names = [...new Set(Object.values(lever.settings).flatMap((vars) => Object.keys(vars)))];
+  const before = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+  let sides: Side[];
+  try {
+    sides = await interleave(info, {
+      settings: Object.keys(lever.settings),
+      apply: async (setting) => {
+        setEnv(lever.settings[setting] ?? {});
+        await lever.restart();
+      },
+      workloads: lever.workloads(ops, durationS),
+      rounds,
+      processes: lever.processes,
+    });
+  } finally {
+    setEnv(before);
+    await lever.restart();
+  }
+  const [first, second] = Object.keys(lever.settings);
+  writeLever(
+    out,
+    `lever-${lever.name}`,
+    [
+      `# Lever: ${lever.title}, same run, interleaved`,
+      '',
+      `${lever.note} ${String(rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(durationS)} s per workload and setting, the settings' order reversed every other round; medians of the rounds. Consortium CPU per operation is the CPU time of every process of the network divided by the committed operations (warm-up included); "not committed" sums the requests of all rounds that did not answer a VALID commit.`,
+      '',
+      ...sidesTable('setting', sides, lever.processes),
+      ...(first !== undefined && second !== undefined
+        ? [
+            '',
+            `${second} / ${first}, the median of the rounds' ratios (each round's in brackets):`,
+            '',
+            ...ratioTable(sides, [first, second], lever.processes),
+          ]
+        : []),
+    ],
+    sides,
+  );
+}
+
+const FABRIC_PROCESSES = ['peer0-hospital1', 'orderer0'];
+
+/** A comma-separated list of the command line, each item checked. */
+export function listOption(raw: string, what: string, valid: (item: string) => boolean): string[] {
+  const items = raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  const bad = items.find((x) => !valid(x));
+  if (items.length === 0 || bad !== undefined)
+    throw new Error(`${what}: ${JSON.stringify(bad ?? raw)} is not valid`);
+  return items;
+}
+
+/** The settings of the `gogc` lever: Go's default (unset) first, then each value, with the memory limit when asked. */
+export function gogcSettings(
+  values: readonly string[],
+  memLimit?: string,
+): Record<string, Record<string, string | undefined>> {
+  const settings: Record<string, Record<string, string | undefined>> = {
+    'GOGC default': { MEDLEDGER_GOGC: undefined, MEDLEDGER_GOMEMLIMIT: undefined },
+  };
+  for (const v of values) {
+    settings[`GOGC=${v}${memLimit ? ` GOMEMLIMIT=${memLimit}` : ''}`] = {
+      MEDLEDGER_GOGC: v,
+      MEDLEDGER_GOMEMLIMIT: memLimit,
+    };
+  }
+  return settings;
+}
+
+/** The settings of the `batch` lever: every timeout with every message count. */
+export function batchSettings(timeouts: readonly string[], counts: readonly string[]): BatchSettings[] {
+  return timeouts.flatMap((batchTimeout) =>
+    counts.map((c) => ({ batchTimeout, maxMessageCount: Number(c) })),
+  );
+}
+
+const batchLabel = (b: BatchSettings): string => `${b.batchTimeout} x ${String(b.maxMessageCount)}`;
+
+async function batchLever(run: LeverRun, values: { timeouts: string; counts: string }): Promise<void> {
+  const settings = batchSettings(
+    listOption(values.timeouts, '--timeouts', (t) => /^[0-9]+(ms|s)$/.test(t)),
+    listOption(values.counts, '--counts', (c) => /^[1-9][0-9]*$/.test(c)),
+  );
+  const ctx = await networkContext();
+  const org = ctx.topology.peerOrgs[0];
+  if (!org) throw new Error('no org');
+  const original = batchSettingsOf(fetchChannelConfigProto(ctx.install, ctx.topology, ctx.paths, org));
+  const { writers, state } = await benchWriters(run.info);
+  const ops = benchOperations(writers, state);
+  let sides: Side[];
+  try {
+    sides = await interleave(run.info, {
+      settings: settings.map(batchLabel),
+      apply: async (label) => {
+        const s = settings.find((x) => batchLabel(x) === label);
+        if (s) await setBatchSettings(ctx.install, ctx.topology, ctx.paths, s);
+      },
+      workloads: writeWorkloads(ops, run.durationS),
+      rounds: run.rounds,
+      processes: FABRIC_PROCESSES,
+    });
+  } finally {
+    await setBatchSettings(ctx.install, ctx.topology, ctx.paths, original);
+  }
+  writeLever(
+    run.out,
+    'lever-batch',
+    [
+      "# Lever: the orderers' BatchTimeout x MaxMessageCount as a curve, same run, interleaved",
+      '',
+      `Each setting is a channel config update signed by the ordering org's admin (no restart); the channel's own setting (${batchLabel(original)}) is restored at the end. ${String(run.rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(run.durationS)} s per workload and setting, the settings' order reversed every other round; medians of the rounds. Consortium CPU per operation counts every process of the network, warm-up included.`,
+      '',
+      ...sidesTable('BatchTimeout x MaxMessageCount', sides, FABRIC_PROCESSES),
+    ],
+    sides,
+  );
+}
+
+/** The levers switched through the processes' environment (see `tuning.ts` of the network). */
+function envLevers(values: {
+  values?: string | undefined;
+  memlimit?: string | undefined;
+}): Record<string, EnvLever> {
+  return {
+    gogc: {
+      name: 'gogc',
+      title: 'GOGC (and GOMEMLIMIT) of peers and orderers',
+      settings: gogcSettings(
+        listOption(values.values ?? '100,200,400', '--values', (v) => /^(off|[1-9][0-9]*)$/.test(v)),
+        values.memlimit,
+      ),
+      restart: restartFabricNodes,
+      processes: FABRIC_PROCESSES,
+      workloads: writeWorkloads,
+      note: 'Peers and orderers restarted with each setting (orderers one at a time).',
+    },
+    history: {
+      name: 'history',
+      title: "the peers' history database on → off",
+      settings: { 'history on': { MEDLEDGER_HISTORY_DB: '1' }, 'history off': { MEDLEDGER_HISTORY_DB: '0' } },
+      restart: restartFabricNodes,
+      processes: FABRIC_PROCESSES,
+      workloads: (ops, durationS) => [
+        ...writeWorkloads(ops, durationS),
+        {
+          name: 'POST /v1/records/{id}/access closed 32',
+          warmupS: WARMUP_S,
+          run: () => closedLoop(ops.access, { concurrency: 32, warmupS: WARMUP_S, durationS }),
+        },
+      ],
+      note: 'Peers restarted with `ledger.history.enableHistoryDatabase` each way; nothing in the chaincode reads the history (no getHistoryForKey).',
+    },
+    'validator-pool': {
+      name: 'validator-pool',
+      title: "the peers' validatorPoolSize",
+      settings: Object.fromEntries([
+        ['pool default (CPUs)', { MEDLEDGER_VALIDATOR_POOL_SIZE: undefined }],
+        ...listOption(values.values ?? '1,4', '--values', (v) => /^[1-9][0-9]{0,3}$/.test(v)).map((v) => [
+          `pool ${v}`,
+          { MEDLEDGER_VALIDATOR_POOL_SIZE: v },
+        ]),
+      ]) as Record<string, Record<string, string | undefined>>,
+      restart: restartFabricNodes,
+      processes: FABRIC_PROCESSES,
+      workloads: writeWorkloads,
+      note: 'Peers restarted with each `peer.validatorPoolSize`.',
+    },
+    'chaincode-logging': {
+      name: 'chaincode-logging',
+      title: "the chaincode servers' log level info → warning",
+      settings: {
+        'chaincode info': { MEDLEDGER_CHAINCODE_LOGGING: undefined },
+        'chaincode warning': { MEDLEDGER_CHAINCODE_LOGGING: 'warning' },
+      },
+      restart: restartChaincodeServers,
+      processes: ['chaincode-hospital1', 'chaincode-hospital2'],
+      workloads: (ops, durationS) => [
+        ...writeWorkloads(ops, durationS),
+        {
+          name: 'GET /v1/records/{id} open 100/s',
+          warmupS: WARMUP_S,
+          run: () => openLoop(ops.read, { rate: 100, warmupS: WARMUP_S, durationS }),
+        },
+      ],
+      note: 'Every chaincode server restarted with `CORE_CHAINCODE_LOGGING_LEVEL` each way (fabric-shim logs every invocation at info).',
+    },
+    sqlite: {
+      name: 'sqlite',
+      title: "the gateways' SQLite pragmas (idempotency store, projection)",
+      settings: {
+        'WAL NORMAL': {
+          MEDLEDGER_SQLITE_JOURNAL_MODE: undefined,
+          MEDLEDGER_SQLITE_SYNCHRONOUS: undefined,
+          MEDLEDGER_SQLITE_MMAP_BYTES: undefined,
+        },
+        'WAL NORMAL mmap 256 MiB': {
+          MEDLEDGER_SQLITE_JOURNAL_MODE: undefined,
+          MEDLEDGER_SQLITE_SYNCHRONOUS: undefined,
+          MEDLEDGER_SQLITE_MMAP_BYTES: String(256 * 1024 * 1024),
+        },
+        'WAL FULL': {
+          MEDLEDGER_SQLITE_JOURNAL_MODE: undefined,
+          MEDLEDGER_SQLITE_SYNCHRONOUS: 'FULL',
+          MEDLEDGER_SQLITE_MMAP_BYTES: undefined,
+        },
+        'DELETE FULL': {
+          MEDLEDGER_SQLITE_JOURNAL_MODE: 'DELETE',
+          MEDLEDGER_SQLITE_SYNCHRONOUS: 'FULL',
+          MEDLEDGER_SQLITE_MMAP_BYTES: undefined,
+        },
+      },
+      restart: restartGateways,
+      processes: ['gateway-hospital1', 'gateway-regulator'],
+      workloads: (ops, durationS) => [
+        {
+          name: 'POST /v1/records closed 32',
+          warmupS: WARMUP_S,
+          run: () => closedLoop(ops.freshAnchor(), { concurrency: 32, warmupS: WARMUP_S, durationS }),
+        },
+        {
+          name: 'GET /v1/records/{id} open 100/s',
+          warmupS: WARMUP_S,
+          run: () => openLoop(ops.read, { rate: 100, warmupS: WARMUP_S, durationS }),
+        },
+        {
+          name: 'GET /v1/audit (projection) open 50/s',
+          warmupS: WARMUP_S,
+          run: () => openLoop(ops.audit, { rate: 50, warmupS: WARMUP_S, durationS }),
+        },
+      ],
+      note: "Every gateway restarted with its config's `sqlite` section for each setting (the patient-proof nonces stay FULL). Writes exercise the idempotency store and the projection follower, the audit page reads the Regulator's projection.",
+    },
+  };
+}
+
 const LEVER_OPTIONS = {
   rounds: { type: 'string', value: 'N', default: '2', description: 'rounds, each running both settings' },
   duration: { type: 'string', value: 'SECONDS', default: '10', description: 'length of each measured run' },
@@ -492,6 +865,64 @@ export const LEVERS_CLI = {
         },
       },
       examples: ['node bench/dist/levers.js shim-batching --rounds 2 --duration 30 --batch 100'],
+    batch: command({
+      summary:
+        "The orderers' BatchTimeout x MaxMessageCount as a curve, each a channel config update (no restart).",
+      options: {
+        ...LEVER_OPTIONS,
+        timeouts: {
+          type: 'string',
+          value: 'LIST',
+          default: '10ms,20ms,50ms,100ms,250ms',
+          description: 'BatchTimeout values',
+        },
+        counts: { type: 'string', value: 'LIST', default: '500', description: 'MaxMessageCount values' },
+      },
+      examples: ['node bench/dist/levers.js batch --timeouts 10ms,20ms,50ms --counts 10,500 --rounds 2'],
+    }),
+    gogc: command({
+      summary: "Peers' and orderers' GOGC (and GOMEMLIMIT), Go's default first (restarts them per setting).",
+      options: {
+        ...LEVER_OPTIONS,
+        values: {
+          type: 'string',
+          value: 'LIST',
+          default: '100,200,400',
+          description: 'GOGC values (off allowed)',
+        },
+        memlimit: { type: 'string', value: 'BYTES', description: 'GOMEMLIMIT with each value, e.g. 512MiB' },
+      },
+      examples: ['node bench/dist/levers.js gogc --values 200,400,off --memlimit 768MiB'],
+    }),
+    history: command({
+      summary: "The peers' history database on against off (restarts the peers per setting).",
+      options: LEVER_OPTIONS,
+      examples: ['node bench/dist/levers.js history --rounds 3'],
+    }),
+    'validator-pool': command({
+      summary:
+        "The peers' validatorPoolSize, Fabric's default (the CPUs) first (restarts the peers per setting).",
+      options: {
+        ...LEVER_OPTIONS,
+        values: {
+          type: 'string',
+          value: 'LIST',
+          default: '1,4',
+          description: 'pool sizes besides the default',
+        },
+      },
+      examples: ['node bench/dist/levers.js validator-pool --values 1,4'],
+    }),
+    'chaincode-logging': command({
+      summary: "The chaincode servers' log level info against warning (restarts them per setting).",
+      options: LEVER_OPTIONS,
+      examples: ['node bench/dist/levers.js chaincode-logging --rounds 3'],
+    }),
+    sqlite: command({
+      summary:
+        "The gateways' SQLite pragmas: WAL NORMAL, with a memory map, WAL FULL, DELETE FULL (restarts the gateways).",
+      options: LEVER_OPTIONS,
+      examples: ['node bench/dist/levers.js sqlite --rounds 2'],
     }),
   },
 } as const;
@@ -572,6 +1003,12 @@ async function shimBatching({ info, out, rounds, durationS }: LeverRun, batch: n
   );
 }
 
+function requireLever(levers: Record<string, EnvLever>, name: string): EnvLever {
+  const lever = levers[name];
+  if (!lever) throw new Error(`no lever ${name}`);
+  return lever;
+}
+
 function leverRun(values: { rounds: string; duration: string; out: string }): LeverRun {
   const info = readNetworkInfo();
   if (!info) throw new Error('no network: run npm start or npm run bench first');
@@ -587,6 +1024,14 @@ if (require.main === module) {
       'commit-tracking': (values) => commitTracking(leverRun(values)),
       'token-cache': (values) => tokenCache(values.out),
       'shim-batching': (values) => shimBatching(leverRun(values), Number(values.batch)),
+      batch: (values) => batchLever(leverRun(values), values),
+      gogc: (values) => envLever(requireLever(envLevers(values), 'gogc'), leverRun(values)),
+      history: (values) => envLever(requireLever(envLevers({}), 'history'), leverRun(values)),
+      'validator-pool': (values) =>
+        envLever(requireLever(envLevers(values), 'validator-pool'), leverRun(values)),
+      sqlite: (values) => envLever(requireLever(envLevers({}), 'sqlite'), leverRun(values)),
+      'chaincode-logging': (values) =>
+        envLever(requireLever(envLevers({}), 'chaincode-logging'), leverRun(values)),
     },
     { exitWhenDone: true, failurePrefix: 'levers: ' },
   );

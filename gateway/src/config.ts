@@ -140,6 +140,23 @@ export const ledgerConfigSchema = z.strictObject({
 });
 
 /**
+ * The pragmas of the gateway's SQLite databases: the idempotency store and the projection (when it is
+ * SQLite). See `SqlitePragmas` in sqlite-file.ts for what each does; the defaults are what the gateway
+ * always used. The patient-proof nonces are synced at every commit whatever `synchronous` says.
+ */
+export const sqliteConfigSchema = z.strictObject({
+  journalMode: z.enum(['WAL', 'DELETE']).default('WAL'),
+  synchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  /** Bytes of the file read through a memory map; 0 reads it through the page cache alone. */
+  mmapBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32)
+    .default(0),
+});
+
+/**
  * What the idempotency store keeps, and for how long: a key and its answer `retentionHours`; the answer
  * of a route whose answer holds record content (an anchored record's salt, a research dataset) only
  * `contentAnswerSeconds`, after which a retry under the key gets 410 IDEMPOTENCY_ANSWER_PURGED; purged
@@ -299,6 +316,7 @@ export const projectionConfigSchema = z.strictObject({
  * - `limits`, `timeouts`: see {@link limitsConfigSchema}, {@link timeoutsConfigSchema}.
  * - `ledger`: see {@link ledgerConfigSchema} (commit tracking: one block stream or a status call per
  *   transaction).
+ * - `sqlite`: see {@link sqliteConfigSchema} (journal mode, sync, memory map of the SQLite databases).
  * - `cors`: `{ origins }`, allowed browser origins; empty (the default) means CORS is off.
  * - `console`: `{ dir }`, the web console's build folder (default: the `@medledger/console` build;
  *   `null`: no console).
@@ -344,6 +362,7 @@ export const gatewayConfigSchema = z
     limits: limitsConfigSchema.default(limitsConfigSchema.parse({})),
     timeouts: timeoutsConfigSchema.default(timeoutsConfigSchema.parse({})),
     ledger: ledgerConfigSchema.default(ledgerConfigSchema.parse({})),
+    sqlite: sqliteConfigSchema.default(sqliteConfigSchema.parse({})),
     cors: z.strictObject({ origins: z.array(z.url()).default([]) }).default({ origins: [] }),
     /**
      * The web console served under `/console/`: `dir` is its build folder; unset, the build of the

@@ -14,7 +14,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 
 import type { EndorsedTransaction } from './fabric/ledger-port';
-import { openDataFile } from './sqlite-file';
+import { openDataFile, type SqlitePragmas } from './sqlite-file';
 
 /** What a new request under a key may do. */
 export type IdempotencyBegin =
@@ -133,8 +133,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   readonly #sql: ReturnType<typeof prepareStatements>;
 
   /** `dataDir` `:memory:` keeps the store in memory (tests). */
-  constructor(dataDir: string, retention: IdempotencyRetention = {}) {
-    this.#db = openDataFile(dataDir, 'gateway.sqlite', 'NORMAL');
+  constructor(dataDir: string, retention: IdempotencyRetention = {}, pragmas?: SqlitePragmas) {
+    this.#db = openDataFile(dataDir, 'gateway.sqlite', 'NORMAL', pragmas);
     this.#migrate();
     this.#sql = prepareStatements(this.#db);
     this.#retentionMs = (retention.retentionHours ?? 24) * 3600_000;

@@ -98,7 +98,13 @@ export function setUpProjection(
   source: EventSource,
   onError: (err: unknown) => void,
 ): Promise<ProjectionRuntime> {
-  return startProjection({ source, dataDir: projectionDataDir(config), config: config.projection, onError });
+  return startProjection({
+    source,
+    dataDir: projectionDataDir(config),
+    config: config.projection,
+    sqlite: config.sqlite,
+    onError,
+  });
 }
 
 /**
@@ -154,7 +160,7 @@ async function main(): Promise<void> {
     orgName: config.org.name,
     mspId: config.org.mspId,
   });
-  const idempotency = new SqliteIdempotencyStore(config.dataDir, config.idempotency);
+  const idempotency = new SqliteIdempotencyStore(config.dataDir, config.idempotency, config.sqlite);
   const patientProofNonces = new SqliteNonceCache(config.dataDir);
   const ledger = new Ledger(client, { org: config.org.mspId });
   const source = projectionSource(config, network, ledger, serviceEnrollmentId);

@@ -4,6 +4,7 @@ import { defaultTopologySpec, resolveTopology } from './topology';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCompose } from './compose';
+import { tuningFromEnv } from './tuning';
 import { bootstrapConsortium, rotateContentKey } from './consortium';
 import { governOrgsByConsortium } from './channel-config';
 import { ensureKeyring } from './keyrings';
@@ -255,7 +256,10 @@ if (require.main === module) {
         const file = join(repoRoot, 'docker-compose.yaml');
         const { topology } = state();
         const options = { ...topology.options, hosts: 'containers' as const };
-        writeFileSync(file, renderCompose(resolveTopology(defaultTopologySpec, topology.basePort, options)));
+        writeFileSync(
+          file,
+          renderCompose(resolveTopology(defaultTopologySpec, topology.basePort, options), tuningFromEnv()),
+        );
         console.log(`[medledger] wrote ${file}`);
       },
       token: async (values) => {

@@ -8,6 +8,7 @@ import { BFT_REPLICATION, PRIVATE_DATA_PULL_THRESHOLD, runtimeParams } from './r
 import { cacheDir, FABRIC_CA_VERSION, FABRIC_VERSION } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers } from './topology';
+import { NO_TUNING, ordererTuningEnv, peerTuningEnv, type Tuning } from './tuning';
 
 /** The peer's `chaincode.runtimeParams` as the native core.yaml has them, as environment variables. */
 function peerRuntimeEnv(topology: Topology): Record<string, string> {
@@ -32,15 +33,18 @@ function peerRuntimeEnv(topology: Topology): Record<string, string> {
  * are published on 127.0.0.1 (orderers' main and admin ports, peers, CAs); the REST gateways' ports are
  * published on every address of the host. The crypto material, genesis block and packages come from
  * `MEDLEDGER_HOSTS=containers npm run network:generate`, mounted read-only from `.medledger/`.
+ * `tuning` adds the peers' and orderers' performance switches (`tuning.ts`), publishing their pprof
+ * ports on 127.0.0.1 when profiling; the Node processes' `--cpu-prof` is for the native network only.
  */
-export function renderCompose(topology: Topology): string {
+export function renderCompose(topology: Topology, tuning: Tuning = NO_TUNING): string {
   if (topology.options.hosts !== 'containers') {
     throw new Error('docker-compose.yaml is rendered from a topology resolved for containers');
   }
   const services: Record<string, unknown> = {};
-  for (const node of topology.ordererOrg.nodes) services[node.shortName] = ordererService(topology, node);
+  for (const node of topology.ordererOrg.nodes)
+    services[node.shortName] = ordererService(topology, node, tuning);
   for (const org of topology.peerOrgs) services[`ca-${org.slug}`] = caService(org);
-  for (const peer of allPeers(topology)) services[peer.shortName] = peerService(topology, peer);
+  for (const peer of allPeers(topology)) services[peer.shortName] = peerService(topology, peer, tuning);
   for (const org of topology.peerOrgs) services[`chaincode-${org.slug}`] = chaincodeService(org);
   for (const org of topology.peerOrgs) services[`gateway-${org.slug}`] = gatewayService(org);
   const volumes: Record<string, null> = {};
@@ -79,7 +83,7 @@ function hostOnly(ports: readonly number[]): string[] {
   return ports.map((p) => `127.0.0.1:${String(p)}:${String(p)}`);
 }
 
-function ordererService(topology: Topology, node: OrdererNode): unknown {
+function ordererService(topology: Topology, node: OrdererNode, tuning: Tuning): unknown {
   const dir = `${CRYPTO}/ordererOrganizations/${topology.ordererOrg.domain}/orderers/${node.name}`;
   const tlsCa = `${CRYPTO}/ordererOrganizations/${topology.ordererOrg.domain}/tlsca/tlsca.${topology.ordererOrg.domain}-cert.pem`;
   const clientRoots = [tlsCa, ...topology.peerOrgs.map((org) => peerTlsCa(org))];
@@ -124,9 +128,10 @@ function ordererService(topology: Topology, node: OrdererNode): unknown {
             ORDERER_GENERAL_CLUSTER_REPLICATIONRETRYTIMEOUT: BFT_REPLICATION.retryTimeout,
           }
         : {}),
+      ...ordererTuningEnv(tuning, node, listen),
     },
     volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${node.shortName}-data:/var/hyperledger/production`],
-    ports: hostOnly([node.port, node.adminPort]),
+    ports: hostOnly([node.port, node.adminPort, ...(tuning.profiling ? [node.profilePort] : [])]),
     healthcheck: tcpHealthcheck(node.port),
   };
 }
@@ -167,7 +172,7 @@ function caService(org: PeerOrg): unknown {
   };
 }
 
-function peerService(topology: Topology, peer: PeerNode): unknown {
+function peerService(topology: Topology, peer: PeerNode, tuning: Tuning): unknown {
   const org = peer.org;
   const dir = `${CRYPTO}/peerOrganizations/${org.domain}/peers/${peer.name}`;
   const clientRoots = [
@@ -217,9 +222,10 @@ function peerService(topology: Topology, peer: PeerNode): unknown {
             CORE_PEER_DELIVERYCLIENT_BLOCKCENSORSHIPTIMEOUTKEY: topology.ordering.bft.peerCensorshipTimeout,
           }
         : {}),
+      ...peerTuningEnv(tuning, peer, listen),
     },
     volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${peer.shortName}-data:/var/hyperledger/production`],
-    ports: hostOnly([peer.port]),
+    ports: hostOnly([peer.port, ...(tuning.profiling ? [peer.profilePort] : [])]),
     depends_on: topology.ordererOrg.nodes.map((n) => n.shortName),
     healthcheck: tcpHealthcheck(peer.port),
   };

@@ -9,6 +9,7 @@ import { repoRoot, type StatePaths } from './paths';
 import { inNamespace } from './hosts';
 import { treeFingerprint, type ProcessSpec } from './processes';
 import { demoUsers, ORG_SERVICE_HOSTS, type PeerOrg, type Topology } from './topology';
+import { gatewaySqliteFromEnv, nodeTuningEnv, tuningFingerprint, tuningFromEnv } from './tuning';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Issuer and audience of the dev tokens the local network's `npm run token` mints for an org. */
@@ -37,6 +38,7 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
     mode: 0o600,
   });
   const tls = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.gateway), 'tls');
+  const sqlite = gatewaySqliteFromEnv();
   const config = {
     org: { name: org.name, mspId: org.mspId },
     listen: { host: org.listenHost, port: org.gatewayPort },
@@ -80,6 +82,7 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
     ...(process.env.MEDLEDGER_COMMIT_TRACKING
       ? { ledger: { commitTracking: process.env.MEDLEDGER_COMMIT_TRACKING } }
       : {}),
+    ...(sqlite === undefined ? {} : { sqlite }),
     logLevel: 'info',
   };
   const file = join(dir, 'config.json');
@@ -111,19 +114,26 @@ export async function importDemoUsers(paths: StatePaths, org: PeerOrg): Promise<
  */
 export function gatewayProcess(paths: StatePaths, org: PeerOrg, configFile: string): ProcessSpec {
   const name = `gateway-${org.slug}`;
+  // The gateway stops on SIGTERM by itself, so Node writes its CPU profile then.
+  const tuning = nodeTuningEnv(tuningFromEnv(), name);
   return inNamespace(
     {
       name,
       command: process.execPath,
       args: [join(repoRoot, 'gateway', 'dist', 'server.js')],
-      env: { PATH: process.env.PATH ?? '', MEDLEDGER_GATEWAY_CONFIG: configFile, NODE_ENV: 'production' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        MEDLEDGER_GATEWAY_CONFIG: configFile,
+        NODE_ENV: 'production',
+        ...tuning,
+      },
       cwd: repoRoot,
       logFile: paths.logFile(name),
       pidFile: paths.pidFile(name),
       fingerprint: `${treeFingerprint([
         join(repoRoot, 'gateway', 'dist'),
         join(repoRoot, 'chaincode', 'domain', 'dist'),
-      ])}:${createHash('sha256').update(readFileSync(configFile)).digest('hex')}`,
+      ])}:${createHash('sha256').update(readFileSync(configFile)).digest('hex')}:${tuningFingerprint(tuning)}`,
       ready: () =>
         new Promise((resolve) => {
           const req = request(

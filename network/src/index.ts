@@ -15,3 +15,5 @@ export * from './configtxlator';
 export * from './governance';
 export * from './revocation';
 export * from './channel-config';
+export * from './tuning';
+export * from './batch-config';

@@ -32,6 +32,14 @@ import {
 } from './processes';
 import { renderNodeConfigs } from './render';
 import {
+  chaincodeLoggingLevel,
+  nodeTuningEnv,
+  ordererTuningEnv,
+  peerTuningEnv,
+  tuningFingerprint,
+  tuningFromEnv,
+} from './tuning';
+import {
   allPeers,
   basePortFromEnv,
   DEFAULT_TOPOLOGY_OPTIONS,
@@ -206,23 +214,27 @@ function peerAdminTls(ctx: NetworkContext, org: PeerOrg): TlsClient {
   };
 }
 
-const nodeEnv = (cfgDir: string): Record<string, string> => ({
+const nodeEnv = (cfgDir: string, tuning: Record<string, string>): Record<string, string> => ({
   PATH: process.env.PATH ?? '',
   FABRIC_CFG_PATH: cfgDir,
   // `info` logs every gRPC call, endorsement and gateway submit: measured 24.7 -> 23.0 ms of consortium
   // CPU per committed transaction when switched to `warning` (bench/results/levers.md).
   FABRIC_LOGGING_SPEC: process.env.MEDLEDGER_FABRIC_LOGGING ?? 'warning',
+  ...tuning,
 });
 
 /** An orderer; on isolated hosts in the orderers' namespace. */
 export function ordererProcess(ctx: NetworkContext, node: OrdererNode): ProcessSpec {
   const dir = ctx.paths.nodeDir(node.shortName);
+  const tuning = ordererTuningEnv(tuningFromEnv(), node, ctx.topology.ordererOrg.listenHost);
   return inNamespace(
     {
       name: node.shortName,
       command: ctx.install.bin('orderer'),
       args: [],
-      env: nodeEnv(dir),
+      env: nodeEnv(dir, tuning),
+      // A start with other performance switches restarts the node (see tuning.ts).
+      fingerprint: tuningFingerprint(tuning),
       cwd: dir,
       logFile: ctx.paths.logFile(node.shortName),
       pidFile: ctx.paths.pidFile(node.shortName),
@@ -239,12 +251,14 @@ export function ordererProcess(ctx: NetworkContext, node: OrdererNode): ProcessS
 /** A peer; on isolated hosts in its org's namespace. */
 export function peerProcess(ctx: NetworkContext, peer: PeerNode): ProcessSpec {
   const dir = ctx.paths.nodeDir(peer.shortName);
+  const tuning = peerTuningEnv(tuningFromEnv(), peer, peer.org.listenHost);
   return inNamespace(
     {
       name: peer.shortName,
       command: ctx.install.bin('peer'),
       args: ['node', 'start'],
-      env: nodeEnv(dir),
+      env: nodeEnv(dir, tuning),
+      fingerprint: tuningFingerprint(tuning),
       cwd: dir,
       logFile: ctx.paths.logFile(peer.shortName),
       pidFile: ctx.paths.pidFile(peer.shortName),
@@ -308,6 +322,11 @@ export function chaincodeServerProcess(
   const server = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincode), 'tls');
   const client = join(paths.orgNodeDir(org, ORG_SERVICE_HOSTS.chaincodeClient), 'tls');
   const name = chaincodeServerName(org, { next });
+  const switches = tuningFromEnv();
+  const tuning = {
+    ...nodeTuningEnv(switches, name, join(__dirname, 'exit-on-term.js')),
+    CORE_CHAINCODE_LOGGING_LEVEL: chaincodeLoggingLevel(switches),
+  };
   return inNamespace(
     {
       name,
@@ -336,8 +355,8 @@ export function chaincodeServerProcess(
         CORE_PEER_LOCALMSPID: org.mspId,
         // The path of the org's keyring (never the keys): content at rest is sealed and opened here only.
         [KEYRING_FILE_ENV]: paths.keyringFile(org),
-        CORE_CHAINCODE_LOGGING_LEVEL: 'info',
         NODE_ENV: 'production',
+        ...tuning,
       },
       cwd: join(repoRoot, 'chaincode'),
       // One log per org whichever server (current or next) writes it: an upgrade's two overlap.
@@ -349,7 +368,7 @@ export function chaincodeServerProcess(
         join(repoRoot, 'fhir', 'dist'),
         // The shim is patched on install (patches/): a changed patch restarts the server too.
         join(repoRoot, 'node_modules', 'fabric-shim', 'lib'),
-      ])} ${org.mspId} ${pkg.packageId}`,
+      ])} ${org.mspId} ${pkg.packageId} ${tuningFingerprint(tuning)}`,
       ready: tlsHandshakeReady(org.chaincodeServer, {
         ca: readFileSync(join(server, 'ca.crt')),
         cert: readFileSync(join(client, 'server.crt')),

@@ -310,6 +310,8 @@ export interface PeerNode extends Reachable {
   readonly index: number;
   readonly chaincodePort: number;
   readonly operationsPort: number;
+  /** Go's pprof, served only when profiling is asked for (`tuning.ts`). */
+  readonly profilePort: number;
 }
 
 export interface PeerOrg extends PeerOrgSpec {
@@ -338,6 +340,8 @@ export interface OrdererNode extends Reachable {
   readonly consenterId: number;
   readonly adminPort: number;
   readonly operationsPort: number;
+  /** Go's pprof, served only when profiling is asked for (`tuning.ts`). */
+  readonly profilePort: number;
 }
 
 /** The topology with every port and name resolved. */
@@ -417,7 +421,7 @@ export const ORG_SERVICE_HOSTS = {
  * Resolves names, addresses and ports. Orderers take `base .. base+99` (10 ports each); peer org k takes
  * the block `base + 100*(k+1)`: CA at +0, CA operations +1, REST gateway +2, chaincode server +3 (or
  * +4, see `ChaincodeSpec.serverSlot`), and peer p at `+10*(p+1)` (listen +0, chaincode +1,
- * operations +2).
+ * operations +2, pprof +3). An orderer's block is listen +0, admin +1, operations +2, pprof +3.
  */
 export function resolveTopology(
   spec: TopologySpec,
@@ -463,6 +467,7 @@ export function resolveTopology(
       consenterId: i + 1,
       adminPort: port + 1,
       operationsPort: port + 2,
+      profilePort: port + 3,
     });
   }
   const peerOrgs = spec.peerOrgs.map((orgSpec, k): PeerOrg => {
@@ -497,6 +502,7 @@ export function resolveTopology(
         index: p,
         chaincodePort: port + 1,
         operationsPort: port + 2,
+        profilePort: port + 3,
       });
     }
     return org;

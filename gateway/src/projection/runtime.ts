@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { ProjectionConfig } from '../config';
 import { readWalletKey } from '../wallet';
+import type { SqlitePragmas } from '../sqlite-file';
 import { ProjectionService } from './read/service';
 import { followForever } from './write/projector';
 import type { EventSource } from './write/source';
@@ -45,6 +46,8 @@ export interface StartProjectionOptions {
   readonly config: Readonly<ProjectionConfig>;
   /** Where a PostgreSQL URL is looked up (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
+  /** The config's `sqlite` settings (SQLite). */
+  readonly sqlite?: SqlitePragmas;
   /** Told about each failure the follower retries (no payloads, ids only). */
   readonly onError?: (err: unknown) => void;
 }
@@ -65,7 +68,11 @@ export function cursorKeyOf(config: Readonly<ProjectionConfig>): Buffer {
  */
 export async function startProjection(options: Readonly<StartProjectionOptions>): Promise<ProjectionRuntime> {
   const { config, source } = options;
-  const open = { dataDir: options.dataDir, ...(options.env ? { env: options.env } : {}) };
+  const open = {
+    dataDir: options.dataDir,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.sqlite ? { sqlite: options.sqlite } : {}),
+  };
   const store = new ProjectionStore(openProjectionDatabase(config.database, open));
   try {
     await store.init();

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 
 import { DEFAULT_PROJECTION_PG_URL_ENV, type ProjectionDatabaseConfig } from '../../../config';
+import type { SqlitePragmas } from '../../../sqlite-file';
 import type { SqlDriver } from './driver';
 import { PostgresDriver } from './postgres';
 import { SqliteDriver, projectionFile } from './sqlite';
@@ -16,6 +17,8 @@ export interface OpenDatabaseOptions {
   /** Query connections: read-only. */
   readonly readonly?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** The config's `sqlite` settings (SQLite). */
+  readonly sqlite?: SqlitePragmas;
 }
 
 /**
@@ -48,7 +51,10 @@ export function openProjectionDatabase(
   const readonly = options.readonly === true;
   switch (database.kind) {
     case 'sqlite':
-      return new SqliteDriver(projectionFile(options.dataDir), { readonly });
+      return new SqliteDriver(projectionFile(options.dataDir), {
+        readonly,
+        ...(options.sqlite ? { pragmas: options.sqlite } : {}),
+      });
     case 'postgres':
       return new PostgresDriver(postgresUrlOf(database, options.env), {
         poolSize: database.poolSize,

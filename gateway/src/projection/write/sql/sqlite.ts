@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import Database from 'better-sqlite3';
 
+import { applyPragmas, DEFAULT_SQLITE_PRAGMAS, type SqlitePragmas } from '../../../sqlite-file';
 import type { SqlDriver, SqlValue } from './driver';
 
 /** The file of the projection database under a data folder. */
@@ -15,6 +16,8 @@ export function projectionFile(dataDir: string): string {
 export interface SqliteOptions {
   /** Open read-only (query connections of the service). */
   readonly readonly?: boolean;
+  /** The config's `sqlite` settings (default WAL, synchronous NORMAL, no memory map). */
+  readonly pragmas?: SqlitePragmas;
 }
 
 /**
@@ -32,10 +35,7 @@ export class SqliteDriver implements SqlDriver {
   constructor(file: string, options: Readonly<SqliteOptions> = {}) {
     if (file !== ':memory:') mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
     this.#db = new Database(file, { readonly: options.readonly === true });
-    if (options.readonly !== true) {
-      this.#db.pragma('journal_mode = WAL');
-      this.#db.pragma('synchronous = NORMAL');
-    }
+    applyPragmas(this.#db, options.pragmas ?? DEFAULT_SQLITE_PRAGMAS, options.readonly === true);
     this.#db.pragma('cache_size = -65536');
     this.#db.pragma('temp_store = MEMORY');
   }

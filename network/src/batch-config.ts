@@ -1,0 +1,135 @@
+/**
+ * The orderers' batch settings (`BatchTimeout`, `BatchSize.MaxMessageCount`) of a running channel. They
+ * are channel configuration: a change is a config update of the `Orderer` group's two values, whose
+ * mod_policy (`/Channel/Orderer/Admins`) the ordering org's admin satisfies. The benchmark's `batch`
+ * lever walks a curve of settings this way on one network instead of starting a network per value.
+ */
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { common, orderer } from '@hyperledger/fabric-protos';
+import type { FabricInstall } from './binaries';
+import { configUpdateEnvelopeBytes, fetchChannelConfigProto, pathGroup } from './channel-config';
+import { ordererFlags, peerAdminEnv, runTool } from './fabric-cli';
+import type { StatePaths } from './paths';
+import type { Topology } from './topology';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+/** What the lever changes; the byte limits stay as the channel has them. */
+export interface BatchSettings {
+  /** A Go duration, e.g. `20ms`. */
+  readonly batchTimeout: string;
+  readonly maxMessageCount: number;
+}
+
+function ordererGroupOf(config: common.Config): { root: common.ConfigGroup; group: common.ConfigGroup } {
+  const root = config.getChannelGroup();
+  const group = root?.getGroupsMap().get('Orderer');
+  if (root === undefined || group === undefined) throw new Error('the channel config has no Orderer group');
+  return { root, group };
+}
+
+/** The channel's batch settings as its config holds them. */
+export function batchSettingsOf(config: common.Config): BatchSettings {
+  const { group } = ordererGroupOf(config);
+  const timeout = group.getValuesMap().get('BatchTimeout');
+  const size = group.getValuesMap().get('BatchSize');
+  if (timeout === undefined || size === undefined) throw new Error('the Orderer group has no batch values');
+  return {
+    batchTimeout: orderer.BatchTimeout.deserializeBinary(timeout.getValue_asU8()).getTimeout(),
+    maxMessageCount: orderer.BatchSize.deserializeBinary(size.getValue_asU8()).getMaxMessageCount(),
+  };
+}
+
+/**
+ * The config update that sets `settings`: the read set holds the `Orderer` group's version, the write
+ * set that group at the same version with the changed values at their next version (each keeping its
+ * mod_policy); undefined when the channel has them already.
+ */
+export function batchConfigUpdate(
+  config: common.Config,
+  channel: string,
+  settings: BatchSettings,
+): common.ConfigUpdate | undefined {
+  if (!/^[0-9]+(ms|s)$/.test(settings.batchTimeout))
+    throw new Error(`batch timeout ${settings.batchTimeout} is not like 20ms or 2s`);
+  if (!Number.isInteger(settings.maxMessageCount) || settings.maxMessageCount < 1)
+    throw new Error(`max message count ${String(settings.maxMessageCount)} is not a positive integer`);
+  const { root, group } = ordererGroupOf(config);
+  const current = batchSettingsOf(config);
+  const write = new common.ConfigGroup();
+  write.setVersion(group.getVersion());
+  const changed = (name: string, value: Uint8Array): void => {
+    const existing = group.getValuesMap().get(name);
+    if (existing === undefined) throw new Error(`the Orderer group has no ${name}`);
+    const v = new common.ConfigValue();
+    v.setVersion(existing.getVersion() + 1);
+    v.setModPolicy(existing.getModPolicy());
+    v.setValue(value);
+    write.getValuesMap().set(name, v);
+  };
+  if (current.batchTimeout !== settings.batchTimeout) {
+    const t = new orderer.BatchTimeout();
+    t.setTimeout(settings.batchTimeout);
+    changed('BatchTimeout', t.serializeBinary());
+  }
+  if (current.maxMessageCount !== settings.maxMessageCount) {
+    const existing = group.getValuesMap().get('BatchSize');
+    const size = orderer.BatchSize.deserializeBinary(existing?.getValue_asU8() ?? new Uint8Array());
+    size.setMaxMessageCount(settings.maxMessageCount);
+    changed('BatchSize', size.serializeBinary());
+  }
+  if (write.getValuesMap().getLength() === 0) return undefined;
+  const read = new common.ConfigGroup();
+  read.setVersion(group.getVersion());
+  const update = new common.ConfigUpdate();
+  update.setChannelId(channel);
+  update.setReadSet(pathGroup(root.getVersion(), 'Orderer', read));
+  update.setWriteSet(pathGroup(root.getVersion(), 'Orderer', write));
+  return update;
+}
+
+/**
+ * Sets the channel's batch settings: the ordering org's admin signs and submits the update (through
+ * the first org's first peer's CLI config), then waits until the channel's config carries them.
+ */
+export async function setBatchSettings(
+  install: FabricInstall,
+  topology: Topology,
+  paths: StatePaths,
+  settings: BatchSettings,
+): Promise<void> {
+  const org = topology.peerOrgs[0];
+  const peer = org?.peerNodes[0];
+  if (org === undefined || peer === undefined) throw new Error('the topology has no peer');
+  const update = batchConfigUpdate(
+    fetchChannelConfigProto(install, topology, paths, org),
+    topology.channel,
+    settings,
+  );
+  if (update === undefined) return;
+  const dir = mkdtempSync(join(tmpdir(), 'medledger-batch-'));
+  try {
+    const file = join(dir, 'update.pb');
+    writeFileSync(file, configUpdateEnvelopeBytes(update));
+    runTool(
+      install,
+      'peer',
+      ['channel', 'update', '-f', file, '-c', topology.channel, ...ordererFlags(topology, paths, peer)],
+      {
+        ...peerAdminEnv(paths, peer),
+        CORE_PEER_LOCALMSPID: topology.ordererOrg.mspId,
+        CORE_PEER_MSPCONFIGPATH: join(paths.ordererAdminDir(topology), 'msp'),
+      },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (let i = 0; i < 50; i++) {
+    const now = batchSettingsOf(fetchChannelConfigProto(install, topology, paths, org));
+    if (now.batchTimeout === settings.batchTimeout && now.maxMessageCount === settings.maxMessageCount)
+      return;
+    await sleep(200);
+  }
+  throw new Error(`the channel did not take batch settings ${JSON.stringify(settings)}`);
+}

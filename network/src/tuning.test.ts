@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { renderCompose } from './compose';
+import { DEFAULT_BASE_PORT, defaultTopologySpec, resolveTopology } from './topology';
+import {
+  chaincodeLoggingLevel,
+  NO_TUNING,
+  nodeTuningEnv,
+  ordererTuningEnv,
+  peerTuningEnv,
+  tuningFingerprint,
+  tuningFromEnv,
+} from './tuning';
+
+const topology = resolveTopology(defaultTopologySpec, 22000);
+const peer = topology.peerOrgs[0]?.peerNodes[0];
+const orderer = topology.ordererOrg.nodes[0];
+
+void describe('performance switches', () => {
+  void it('when nothing is asked, then no process gets an override', () => {
+    const tuning = tuningFromEnv({});
+    assert.deepEqual(tuning, NO_TUNING);
+    assert.ok(peer && orderer);
+    assert.deepEqual(peerTuningEnv(tuning, peer, '127.0.0.1'), {});
+    assert.deepEqual(ordererTuningEnv(tuning, orderer, '127.0.0.1'), {});
+    assert.deepEqual(nodeTuningEnv(tuning, 'gateway-hospital1'), {});
+    assert.equal(tuningFingerprint({}), '');
+    assert.equal(chaincodeLoggingLevel(tuning), 'info');
+    assert.equal(chaincodeLoggingLevel(tuningFromEnv({ MEDLEDGER_CHAINCODE_LOGGING: 'warning' })), 'warning');
+  });
+
+  void it('when profiling is asked, then each peer and orderer serves pprof on its own port inside the span', () => {
+    const tuning = tuningFromEnv({ MEDLEDGER_PROFILING: '1' });
+    const ports = new Set<number>();
+    const used = new Set<number>();
+    for (const o of topology.ordererOrg.nodes) {
+      const env = ordererTuningEnv(tuning, o, '127.0.0.1');
+      assert.equal(env['ORDERER_GENERAL_PROFILE_ENABLED'], 'true');
+      assert.equal(env['ORDERER_GENERAL_PROFILE_ADDRESS'], `127.0.0.1:${String(o.profilePort)}`);
+      ports.add(o.profilePort);
+      [o.port, o.adminPort, o.operationsPort].forEach((p) => used.add(p));
+    }
+    for (const org of topology.peerOrgs) {
+      [org.caPort, org.caOperationsPort, org.gatewayPort, org.chaincodeServerPort].forEach((p) =>
+        used.add(p),
+      );
+      for (const p of org.peerNodes) {
+        const env = peerTuningEnv(tuning, p, '127.0.0.1');
+        assert.equal(env['CORE_PEER_PROFILE_ENABLED'], 'true');
+        assert.equal(env['CORE_PEER_PROFILE_LISTENADDRESS'], `127.0.0.1:${String(p.profilePort)}`);
+        ports.add(p.profilePort);
+        [p.port, p.chaincodePort, p.operationsPort].forEach((x) => used.add(x));
+      }
+    }
+    assert.equal(ports.size, topology.ordererOrg.nodes.length + topology.peerOrgs.length);
+    for (const p of ports) {
+      assert.ok(!used.has(p), `pprof port ${String(p)} is taken by another listener`);
+      assert.ok(p >= 22000 && p < 22000 + 700, `pprof port ${String(p)} is outside the network's span`);
+    }
+  });
+
+  void it('when the Go runtime, history database and validator pool are set, then peers get each and orderers the Go runtime', () => {
+    const tuning = tuningFromEnv({
+      MEDLEDGER_GOGC: '400',
+      MEDLEDGER_GOMEMLIMIT: '512MiB',
+      MEDLEDGER_HISTORY_DB: '0',
+      MEDLEDGER_VALIDATOR_POOL_SIZE: '2',
+    });
+    assert.ok(peer && orderer);
+    assert.deepEqual(peerTuningEnv(tuning, peer, '0.0.0.0'), {
+      GOGC: '400',
+      GOMEMLIMIT: '512MiB',
+      CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: 'false',
+      CORE_PEER_VALIDATORPOOLSIZE: '2',
+    });
+    assert.deepEqual(ordererTuningEnv(tuning, orderer, '0.0.0.0'), { GOGC: '400', GOMEMLIMIT: '512MiB' });
+  });
+
+  void it('when a switch holds a value Fabric or Go would not take, then reading it throws naming the variable', () => {
+    assert.throws(() => tuningFromEnv({ MEDLEDGER_PROFILING: 'yes' }), /MEDLEDGER_PROFILING/);
+    assert.throws(() => tuningFromEnv({ MEDLEDGER_GOGC: '-5' }), /MEDLEDGER_GOGC/);
+    assert.throws(() => tuningFromEnv({ MEDLEDGER_GOMEMLIMIT: '1 GB' }), /MEDLEDGER_GOMEMLIMIT/);
+    assert.throws(
+      () => tuningFromEnv({ MEDLEDGER_VALIDATOR_POOL_SIZE: '0' }),
+      /MEDLEDGER_VALIDATOR_POOL_SIZE/,
+    );
+    assert.throws(
+      () => tuningFromEnv({ MEDLEDGER_CHAINCODE_LOGGING: 'loud' }),
+      /MEDLEDGER_CHAINCODE_LOGGING/,
+    );
+    assert.equal(tuningFromEnv({ MEDLEDGER_GOGC: 'off' }).gogc, 'off');
+  });
+
+  void it('when Node CPU profiles are asked, then each process writes into its own folder and the fingerprint changes', () => {
+    const tuning = tuningFromEnv({ MEDLEDGER_NODE_CPU_PROF_DIR: '/tmp/prof-a' });
+    const env = nodeTuningEnv(tuning, 'chaincode-hospital1', '/x/exit-on-term.js');
+    assert.equal(
+      env['NODE_OPTIONS'],
+      '--cpu-prof --cpu-prof-dir=/tmp/prof-a/chaincode-hospital1 --require=/x/exit-on-term.js',
+    );
+    assert.notEqual(tuningFingerprint(env), tuningFingerprint({}));
+    assert.equal(tuningFingerprint({ B: '1', A: '2' }), tuningFingerprint({ A: '2', B: '1' }));
+  });
+
+  void it('when compose is rendered with profiling, then each node gets the override and publishes its pprof port on loopback', () => {
+    const containers = resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT, {
+      ordering: 'raft',
+      hosts: 'containers',
+    });
+    const doc = parse(renderCompose(containers, tuningFromEnv({ MEDLEDGER_PROFILING: '1' }))) as {
+      services: Partial<Record<string, { environment?: Record<string, string>; ports?: string[] }>>;
+    };
+    const p0 = containers.peerOrgs[0]?.peerNodes[0];
+    const o0 = containers.ordererOrg.nodes[0];
+    assert.ok(p0 && o0);
+    const ps = doc.services[p0.shortName];
+    const os = doc.services[o0.shortName];
+    assert.ok(ps && os);
+    assert.equal(ps.environment?.['CORE_PEER_PROFILE_LISTENADDRESS'], `0.0.0.0:${String(p0.profilePort)}`);
+    assert.ok(ps.ports?.includes(`127.0.0.1:${String(p0.profilePort)}:${String(p0.profilePort)}`));
+    assert.equal(os.environment?.['ORDERER_GENERAL_PROFILE_ENABLED'], 'true');
+    assert.ok(os.ports?.includes(`127.0.0.1:${String(o0.profilePort)}:${String(o0.profilePort)}`));
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Performance switches of the network's processes, for profiling and for the benchmark's levers
+ * (`bench/src/levers.ts`, docs/performance.md). Every one is off (Fabric's default, or the product's
+ * chosen value) unless the environment asks for it when a process is started, and none changes what
+ * the ledger holds:
+ *
+ * - `MEDLEDGER_PROFILING=1`: every peer and orderer serves Go's pprof on its own profile port
+ *   (`peer.profile` / `General.Profile`), on the node's listen host, for `go tool pprof`.
+ * - `MEDLEDGER_NODE_CPU_PROF_DIR=<dir>`: gateways and chaincode servers run with `--cpu-prof` and
+ *   write a `.cpuprofile` into `<dir>` when they stop.
+ * - `MEDLEDGER_GOGC`, `MEDLEDGER_GOMEMLIMIT`: the Go runtime's `GOGC` and `GOMEMLIMIT` of peers and
+ *   orderers.
+ * - `MEDLEDGER_HISTORY_DB=0|1`: the peers' history database (`ledger.history.enableHistoryDatabase`).
+ * - `MEDLEDGER_VALIDATOR_POOL_SIZE=N`: goroutines a peer validates a block's transactions with
+ *   (`peer.validatorPoolSize`; Fabric: the number of CPUs).
+ * - `MEDLEDGER_CHAINCODE_LOGGING=LEVEL`: the chaincode servers' `CORE_CHAINCODE_LOGGING_LEVEL`
+ *   (default `info`, which logs every invocation; a ping profile put a fifth of their CPU in logging).
+ * - `MEDLEDGER_SQLITE_JOURNAL_MODE=WAL|DELETE`, `MEDLEDGER_SQLITE_SYNCHRONOUS=NORMAL|FULL`,
+ *   `MEDLEDGER_SQLITE_MMAP_BYTES=N`: the gateways' `sqlite` config section (their idempotency stores and
+ *   projections), written into each gateway's config file, which the gateway validates.
+ *
+ * They reach Fabric as environment overrides of core.yaml and orderer.yaml, the same way for native
+ * processes and containers, so a restart with another setting needs no new config files.
+ */
+import { join } from 'node:path';
+import type { OrdererNode, PeerNode } from './topology';
+
+export interface Tuning {
+  readonly profiling: boolean;
+  readonly nodeCpuProfDir: string | undefined;
+  readonly gogc: string | undefined;
+  readonly goMemLimit: string | undefined;
+  readonly historyDatabase: boolean | undefined;
+  readonly validatorPoolSize: number | undefined;
+  readonly chaincodeLogging: string | undefined;
+}
+
+export const NO_TUNING: Tuning = {
+  profiling: false,
+  nodeCpuProfDir: undefined,
+  gogc: undefined,
+  goMemLimit: undefined,
+  historyDatabase: undefined,
+  validatorPoolSize: undefined,
+  chaincodeLogging: undefined,
+};
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (raw !== '0' && raw !== '1') throw new Error(`${name} must be 1 or 0, got ${JSON.stringify(raw)}`);
+  return raw === '1';
+}
+
+function matching(env: NodeJS.ProcessEnv, name: string, pattern: RegExp, what: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!pattern.test(raw)) throw new Error(`${name} must be ${what}, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+/** The switches the environment asks for; throws on a value Fabric or Go would not take. */
+export function tuningFromEnv(env: NodeJS.ProcessEnv = process.env): Tuning {
+  const pool = matching(env, 'MEDLEDGER_VALIDATOR_POOL_SIZE', /^[1-9][0-9]{0,3}$/, 'a positive integer');
+  const dir = env.MEDLEDGER_NODE_CPU_PROF_DIR?.trim();
+  return {
+    profiling: flag(env, 'MEDLEDGER_PROFILING') ?? false,
+    nodeCpuProfDir: dir === undefined || dir === '' ? undefined : dir,
+    gogc: matching(env, 'MEDLEDGER_GOGC', /^(off|[1-9][0-9]{0,5})$/, 'a percentage or off'),
+    goMemLimit: matching(
+      env,
+      'MEDLEDGER_GOMEMLIMIT',
+      /^[1-9][0-9]*(B|KiB|MiB|GiB|TiB)?$/,
+      'bytes (e.g. 512MiB)',
+    ),
+    historyDatabase: flag(env, 'MEDLEDGER_HISTORY_DB'),
+    validatorPoolSize: pool === undefined ? undefined : Number(pool),
+    chaincodeLogging: matching(
+      env,
+      'MEDLEDGER_CHAINCODE_LOGGING',
+      /^(debug|info|warning|error|critical)$/,
+      'debug, info, warning, error or critical',
+    ),
+  };
+}
+
+function goRuntimeEnv(tuning: Tuning): Record<string, string> {
+  return {
+    ...(tuning.gogc === undefined ? {} : { GOGC: tuning.gogc }),
+    ...(tuning.goMemLimit === undefined ? {} : { GOMEMLIMIT: tuning.goMemLimit }),
+  };
+}
+
+/** A peer's environment overrides for `tuning`; `listenHost` is where the peer binds. */
+export function peerTuningEnv(tuning: Tuning, peer: PeerNode, listenHost: string): Record<string, string> {
+  return {
+    ...goRuntimeEnv(tuning),
+    ...(tuning.profiling
+      ? {
+          CORE_PEER_PROFILE_ENABLED: 'true',
+          CORE_PEER_PROFILE_LISTENADDRESS: `${listenHost}:${String(peer.profilePort)}`,
+        }
+      : {}),
+    ...(tuning.historyDatabase === undefined
+      ? {}
+      : { CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: String(tuning.historyDatabase) }),
+    ...(tuning.validatorPoolSize === undefined
+      ? {}
+      : { CORE_PEER_VALIDATORPOOLSIZE: String(tuning.validatorPoolSize) }),
+  };
+}
+
+/** An orderer's environment overrides for `tuning`; `listenHost` is where the orderer binds. */
+export function ordererTuningEnv(
+  tuning: Tuning,
+  node: OrdererNode,
+  listenHost: string,
+): Record<string, string> {
+  return {
+    ...goRuntimeEnv(tuning),
+    ...(tuning.profiling
+      ? {
+          ORDERER_GENERAL_PROFILE_ENABLED: 'true',
+          ORDERER_GENERAL_PROFILE_ADDRESS: `${listenHost}:${String(node.profilePort)}`,
+        }
+      : {}),
+  };
+}
+
+/**
+ * `NODE_OPTIONS` of a Node process (gateway or chaincode server) for `tuning`: `--cpu-prof` into a
+ * folder named after the process under the asked one, so each one's profiles are told apart (the
+ * folder must not hold spaces: `NODE_OPTIONS` splits on them). `exitOnTerm`
+ * is a module to preload in a process that does not handle SIGTERM itself: Node writes the profile
+ * only on a normal exit, and a stop is a SIGTERM.
+ */
+export function nodeTuningEnv(tuning: Tuning, name: string, exitOnTerm?: string): Record<string, string> {
+  if (tuning.nodeCpuProfDir === undefined) return {};
+  const options = [
+    '--cpu-prof',
+    `--cpu-prof-dir=${join(tuning.nodeCpuProfDir, name)}`,
+    ...(exitOnTerm === undefined ? [] : [`--require=${exitOnTerm}`]),
+  ];
+  return { NODE_OPTIONS: options.join(' ') };
+}
+
+/** What a process's tuning adds to its fingerprint, so a start with other switches restarts it. */
+export function tuningFingerprint(env: Readonly<Record<string, string>>): string {
+  return Object.entries(env)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
+/**
+ * The gateway config's `sqlite` section the environment asks for (see the module comment), or
+ * undefined when it asks for nothing (the gateway's defaults).
+ */
+export function gatewaySqliteFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, unknown> | undefined {
+  const journalMode = env.MEDLEDGER_SQLITE_JOURNAL_MODE?.trim();
+  const synchronous = env.MEDLEDGER_SQLITE_SYNCHRONOUS?.trim();
+  const mmap = matching(env, 'MEDLEDGER_SQLITE_MMAP_BYTES', /^[0-9]{1,10}$/, 'a number of bytes');
+  const section = {
+    ...(journalMode ? { journalMode } : {}),
+    ...(synchronous ? { synchronous } : {}),
+    ...(mmap === undefined ? {} : { mmapBytes: Number(mmap) }),
+  };
+  return Object.keys(section).length === 0 ? undefined : section;
+}
+
+/** The chaincode servers' log level for `tuning`: `info` unless asked otherwise. */
+export function chaincodeLoggingLevel(tuning: Tuning): string {
+  return tuning.chaincodeLogging ?? 'info';
+}
