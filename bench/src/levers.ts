@@ -865,6 +865,7 @@ export const LEVERS_CLI = {
         },
       },
       examples: ['node bench/dist/levers.js shim-batching --rounds 2 --duration 30 --batch 100'],
+    }),
     batch: command({
       summary:
         "The orderers' BatchTimeout x MaxMessageCount as a curve, each a channel config update (no restart).",
