@@ -30,7 +30,7 @@ import {
 } from '@medledger/network';
 
 import { adminContract, ensureAuditEvents, queryPatientAudit } from './audit-loader';
-import { networkCpuSeconds } from './cpu';
+import { networkCpuByRole } from './cpu';
 import type { OutcomeKind } from './load';
 import {
   parseVariants,
@@ -181,7 +181,7 @@ export function localTarget(info: NetworkInfo, config: BenchConfig, ledger?: Led
         ttlSeconds: 3 * 3600,
       });
     },
-    cpuSeconds: () => networkCpuSeconds(info.stateDir),
+    cpu: () => networkCpuByRole(info.stateDir),
     projection: (quick) => projectionTiming(info.stateDir, quick),
     ...(ledger ? { ledger } : {}),
   };
