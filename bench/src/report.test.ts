@@ -2,8 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { LoadResult } from './load';
-import { fromLoad, kindTables, measurementOf, renderMarkdown, roleTable, type ScenarioRow } from './report';
-import { sampleBenchConfig } from './testing/bench-config';
+import {
+  fromLoad,
+  kindTables,
+  measurementOf,
+  renderMarkdown,
+  roleTable,
+  type Measurement,
+  type ScenarioRow,
+} from './report';
+import { sampleBenchConfig, sampleRow } from './testing/bench-config';
 
 const latency = { p50: 10, p95: 20, p99: 30, max: 40, mean: 12 };
 const counts = { committed: 120, mvcc: 1, timeout: 2, rejected: 0, error: 3 };
@@ -21,19 +29,8 @@ function load(extra: Partial<LoadResult> = {}): LoadResult {
   };
 }
 
-function row(id: string, measured: ScenarioRow['measured'], baseline: ScenarioRow['baseline']): ScenarioRow {
-  return {
-    id,
-    scenario: `scenario ${id}`,
-    target: 't',
-    measured,
-    baseline,
-    ratio: null,
-    met: true,
-    verdict: 'v',
-    notes: [],
-  };
-}
+const row = (id: string, measured: Measurement, baseline: Measurement | null): ScenarioRow =>
+  sampleRow(id, measured, baseline, true);
 
 describe('benchmark report', () => {
   it('when a run measured CPU per role, then the role table shows each side with its total and every role', () => {

@@ -242,12 +242,22 @@ export function kindTables(rows: readonly ScenarioRow[]): string[] {
   return lines;
 }
 
+/** Writes `<stem>.json` (`value`) and `<stem>.md` (`markdown`) into `dir`, made if missing; returns their paths. */
+export function writeReport(
+  dir: string,
+  stem: string,
+  value: unknown,
+  markdown: string,
+): { json: string; md: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, `${stem}.json`);
+  const md = join(dir, `${stem}.md`);
+  writeFileSync(json, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileSync(md, markdown);
+  return { json, md };
+}
+
 /** Writes `latest.json` and `latest.md` into `dir`; returns their paths. */
 export function writeResults(dir: string, results: BenchResults): { json: string; md: string } {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'latest.json');
-  const md = join(dir, 'latest.md');
-  writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(md, renderMarkdown(results));
-  return { json, md };
+  return writeReport(dir, 'latest', results, renderMarkdown(results));
 }

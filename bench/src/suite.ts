@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { PatientKeyPair } from '@medledger/domain';
 import { diagnosisRecord } from '@medledger/test/support/fixtures';
 
 import type { AuditLoadOutcome } from './audit-loader';
@@ -226,6 +227,11 @@ export interface Session {
   readonly auditor: BenchClient;
   readonly ping: Operation;
   readonly freshAnchor: () => Operation;
+  /**
+   * A patient of Hospital1 whose key signs the mix's consent grants, registered when the session opens:
+   * before any load, since a saturation run can leave a backlog that outlasts a client's deadline.
+   */
+  readonly consentPatient: { readonly did: string; readonly key: PatientKeyPair };
   readonly client: (org: string, url: string, subject: string) => Promise<BenchClient>;
   /** A measurement of a run, with the consortium's CPU per operation when it was read. */
   readonly fromLoad: (label: string, r: LoadResult) => Measurement;
@@ -291,6 +297,11 @@ export async function openSession(target: BenchTarget, plan: BenchPlan): Promise
     return out;
   };
 
+  const consentPatientDid = `did:medledger:patient:benchmix${randomBytes(4).toString('hex')}`;
+  const consentPatient = {
+    did: consentPatientDid,
+    key: await registerPatient(pick(writers, 0), consentPatientDid),
+  };
   return {
     plan,
     state,
@@ -299,6 +310,7 @@ export async function openSession(target: BenchTarget, plan: BenchPlan): Promise
     auditor,
     ping,
     freshAnchor,
+    consentPatient,
     client,
     fromLoad,
     measured,
@@ -353,11 +365,9 @@ export async function writeLatencyRow(s: Session): Promise<ScenarioRow> {
 
 /**
  * The hospital day at its peak: the mix of interactions, open loop at the plan's mix rate, beside the
- * empty transaction at the same rate. A fresh patient of Hospital1 signs the mix's consent grants.
+ * empty transaction at the same rate. The session's consent patient signs the mix's consent grants.
  */
 export async function mixedLoadStep(s: Session): Promise<ScenarioRow> {
-  const consentPatientDid = `did:medledger:patient:benchmix${randomBytes(4).toString('hex')}`;
-  const key = await registerPatient(pick(s.writers, 0), consentPatientDid);
   const kindOf = mixKindOf(mixCycle(HOSPITAL_DAY_MIX));
   const mixed = mixedOperation(
     mixOperations({
@@ -365,7 +375,7 @@ export async function mixedLoadStep(s: Session): Promise<ScenarioRow> {
       auditor: s.auditor,
       records: s.state.records,
       patientDid: s.state.patientDid,
-      consentPatient: { did: consentPatientDid, key },
+      consentPatient: s.consentPatient,
       anchor: s.freshAnchor(),
     }),
     kindOf,
