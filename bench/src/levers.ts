@@ -355,11 +355,7 @@ export function benchOperations(
   const record = (i: number): string => encodeURIComponent(pick(state.records, i));
   return {
     ...writeOperations(writers, state.patientDid),
-    access: (i) =>
-      outcomeOf(
-        () => pick(writers, i).post(`/v1/records/${record(i)}/access`, { purpose: 'treatment' }),
-        true,
-      ),
+    access: accessOperation(writers, state.records),
     read: (i) => outcomeOf(() => pick(writers, i).get(`/v1/records/${record(i)}`), false),
     audit: () =>
       outcomeOf(

@@ -69,4 +69,36 @@ describe('load generator', () => {
     assert.equal(result.counts.committed, 0);
     assert.ok(result.counts.error > 0);
   });
+
+  it('when an open loop runs a mix of kinds, then each kind has its own counts and latencies and they add up to the whole', async () => {
+    const kindOf = (i: number): string => (i % 4 === 0 ? 'slow' : 'fast');
+    const result = await openLoop(
+      async (i) => {
+        await sleep(kindOf(i) === 'slow' ? 40 : 1);
+        return i % 8 === 4 ? 'mvcc' : 'committed';
+      },
+      { rate: 100, warmupS: 0.1, durationS: 0.8, kindOf },
+    );
+    const byKind = result.byKind;
+    assert.ok(byKind, 'per-kind results');
+    assert.deepEqual(Object.keys(byKind), ['fast', 'slow']);
+    const slow = byKind['slow'];
+    const fast = byKind['fast'];
+    assert.ok(slow && fast);
+    assert.equal(slow.counts.committed + fast.counts.committed, result.counts.committed);
+    assert.equal(slow.counts.mvcc + fast.counts.mvcc, result.counts.mvcc);
+    assert.equal(fast.counts.mvcc, 0, 'the conflicts all fall on the slow kind');
+    assert.ok(slow.latencyMs.p50 >= 40, `slow p50 ${String(slow.latencyMs.p50)}`);
+    assert.ok(fast.latencyMs.p50 < slow.latencyMs.p50);
+    assert.ok(Math.abs(slow.throughput + fast.throughput - result.throughput) < 1e-9);
+  });
+
+  it('when a load has no kinds, then its result has no per-kind part', async () => {
+    const result = await openLoop(() => Promise.resolve('committed'), {
+      rate: 50,
+      warmupS: 0,
+      durationS: 0.1,
+    });
+    assert.equal(result.byKind, undefined);
+  });
 });

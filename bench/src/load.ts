@@ -30,6 +30,16 @@ export interface LoadResult {
   readonly latencyMs: LatencySummary;
   /** CPU the load generator itself used, in percent of one core. */
   readonly loadGeneratorCpuPercent: number;
+  /** The same per kind of operation, for a mixed load (`OpenLoopOptions.kindOf`). */
+  readonly byKind?: Readonly<Record<string, KindResult>>;
+}
+
+/** What one kind of operation of a mixed load measured in the steady state. */
+export interface KindResult {
+  readonly counts: Readonly<Record<OutcomeKind, number>>;
+  /** Committed operations of this kind per second. */
+  readonly throughput: number;
+  readonly latencyMs: LatencySummary;
 }
 
 export interface OpenLoopOptions {
@@ -38,6 +48,11 @@ export interface OpenLoopOptions {
   readonly durationS: number;
   /** Stop waiting for stragglers this long after the last request was sent. */
   readonly drainS?: number;
+  /**
+   * The kind of the `i`-th operation of a mixed load: latencies and counts are then kept per kind too
+   * (`LoadResult.byKind`), beside the overall ones.
+   */
+  readonly kindOf?: (i: number) => string;
 }
 
 export interface ClosedLoopOptions {
@@ -100,19 +115,42 @@ class Recorder {
     );
   }
 
-  record(startedAt: number, finishedAt: number, kind: OutcomeKind): void {
-    if (!this.inWindow(startedAt)) return;
-    this.counts[kind]++;
-    if (kind === 'committed')
-      this.histogram.recordValue(Math.max(1, Math.round((finishedAt - startedAt) * 1000)));
+  record(startedAt: number, finishedAt: number, kind: OutcomeKind, histogram = this.histogram): boolean {
+    if (!this.inWindow(startedAt)) return false;
+    if (kind === 'committed') histogram.recordValue(Math.max(1, Math.round((finishedAt - startedAt) * 1000)));
+    return true;
   }
+
+  /** Records one outcome overall and, for a mixed load, under its operation kind. */
+  recordOf(startedAt: number, finishedAt: number, kind: OutcomeKind, opKind?: string): void {
+    if (!this.record(startedAt, finishedAt, kind)) return;
+    this.counts[kind]++;
+    if (opKind === undefined) return;
+    let mine = this.#kinds.get(opKind);
+    if (mine === undefined) {
+      mine = { histogram: newHistogram(), counts: emptyCounts() };
+      this.#kinds.set(opKind, mine);
+    }
+    mine.counts[kind]++;
+    this.record(startedAt, finishedAt, kind, mine.histogram);
+  }
+
+  readonly #kinds = new Map<string, { histogram: hdr.Histogram; counts: Record<OutcomeKind, number> }>();
 
   result(mode: 'open' | 'closed', extra: { targetRate?: number; concurrency?: number }): LoadResult {
     const durationS = (this.#windowEnd - this.#windowStart) / 1000;
     const cpu = process.cpuUsage(this.#cpuStart);
+    const byKind: Record<string, KindResult> = {};
+    for (const [name, k] of [...this.#kinds].sort(([a], [b]) => a.localeCompare(b)))
+      byKind[name] = {
+        counts: { ...k.counts },
+        throughput: durationS > 0 ? k.counts.committed / durationS : 0,
+        latencyMs: summarize(k.histogram),
+      };
     return {
       mode,
       ...extra,
+      ...(this.#kinds.size > 0 ? { byKind } : {}),
       durationS,
       counts: { ...this.counts },
       throughput: durationS > 0 ? this.counts.committed / durationS : 0,
@@ -157,8 +195,9 @@ export async function openLoop(op: Operation, options: OpenLoopOptions): Promise
     const n = i++;
     // Late starts count from when the request should have started; early ones from when it did.
     const from = Math.min(intended, performance.now());
+    const opKind = options.kindOf?.(n);
     const p = settle(op, n).then((kind) => {
-      recorder.record(from, performance.now(), kind);
+      recorder.recordOf(from, performance.now(), kind, opKind);
     });
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
@@ -190,7 +229,7 @@ export async function closedLoop(op: Operation, options: ClosedLoopOptions): Pro
         windowOpened = true;
       }
       const kind = await settle(op, next++);
-      recorder.record(startedAt, performance.now(), kind);
+      recorder.recordOf(startedAt, performance.now(), kind);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));

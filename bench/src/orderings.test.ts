@@ -12,29 +12,12 @@ import {
   writeComparison,
   type VariantComparison,
 } from './orderings';
-import { sampleBenchConfig } from './testing/bench-config';
-import { measurementOf, type BenchResults, type Measurement, type ScenarioRow } from './report';
+import { sampleBenchConfig, sampleRow } from './testing/bench-config';
+import { measurementOf, type BenchResults, type ScenarioRow } from './report';
 
 const latency = (p50: number, p99: number) => ({ p50, p95: p99, p99, max: p99, mean: p50 });
 
-function row(
-  id: string,
-  measured: Measurement,
-  baseline: Measurement | null,
-  met: boolean | null,
-): ScenarioRow {
-  return {
-    id,
-    scenario: `scenario ${id}`,
-    target: 't',
-    measured,
-    baseline,
-    ratio: null,
-    met,
-    verdict: '',
-    notes: [],
-  };
-}
+const row = sampleRow;
 
 function results(ordering: string, rows: ScenarioRow[]): BenchResults {
   return {

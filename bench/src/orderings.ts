@@ -6,15 +6,14 @@
  * puts them next to each other scenario by scenario.
  *
  * Each variant gets a network of its own beside the caller's (`<MEDLEDGER_HOME>/orderings/<protocol>` or
- * `.../profiles/<profile>`, base port `MEDLEDGER_BASE_PORT + ORDERING_PORT_STRIDE * (i + 1)`), because a
+ * `.../profiles/<profile>`, base port one network span further each, `sideBySideBasePorts`), because a
  * network's ordering is fixed when its certificates and genesis block are made, and its crypto profile
  * when the consortium record is written; the caller's own network is left as it is.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultTopologySpec, portSpan } from '@medledger/network';
+import { defaultTopologySpec, sideBySideBasePorts } from '@medledger/network';
 
-import type { Measurement, BenchResults } from './report';
+import { writeReport, type Measurement, type BenchResults } from './report';
 
 /** What a comparison varies, and how each of its values is named, stored and asked of the network. */
 interface Axis {
@@ -45,12 +44,6 @@ const AXES = {
 
 /** What a comparison varies: the ordering protocol or the crypto profile. */
 export type ComparisonAxis = keyof typeof AXES;
-
-/**
- * Ports between two networks of the comparison: one network's span (`portSpan`, 700 with six orgs),
- * so no port of one is a port of the next and their isolated subnets differ.
- */
-export const ORDERING_PORT_STRIDE = portSpan(defaultTopologySpec);
 
 /**
  * The values a comparison option names (`raft,bft`; `international,sm`), in the order given; refuses
@@ -90,8 +83,12 @@ export function variantNetworks(
   variants: readonly string[],
 ): VariantNetwork[] {
   const { dir, env } = AXES[axis];
+  const ports = sideBySideBasePorts(
+    basePort,
+    variants.map(() => defaultTopologySpec),
+  );
   return variants.map((variant, i) => {
-    const net = { home: join(home, dir, variant), basePort: basePort + ORDERING_PORT_STRIDE * (i + 1) };
+    const net = { home: join(home, dir, variant), basePort: ports[i] ?? basePort };
     return {
       variant,
       ...net,
@@ -193,10 +190,5 @@ export function renderComparison(c: VariantComparison): string {
  * Writes `latest-orderings.json` and `.md` (or `latest-profiles.*`) into `dir`; returns their paths.
  */
 export function writeComparison(dir: string, c: VariantComparison): { json: string; md: string } {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, `latest-${AXES[c.axis].dir}.json`);
-  const md = join(dir, `latest-${AXES[c.axis].dir}.md`);
-  writeFileSync(json, `${JSON.stringify(c, null, 2)}\n`);
-  writeFileSync(md, renderComparison(c));
-  return { json, md };
+  return writeReport(dir, `latest-${AXES[c.axis].dir}`, c, renderComparison(c));
 }

@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { LatencySummary, LoadResult, OutcomeKind } from './load';
+import { ROLES, type Role, type RoleCpu } from './cpu';
+import type { KindResult, LatencySummary, LoadResult, OutcomeKind } from './load';
 
 /** What was measured for one side (scenario or its baseline). */
 export interface Measurement {
@@ -23,6 +24,10 @@ export interface Measurement {
    * steady-state rate); `null` when not measured (no local network).
    */
   readonly consortiumCpuMsPerOp?: number | null;
+  /** The same split by the role of the process (peers, orderers, chaincode servers, gateways, CAs). */
+  readonly cpuMsPerOpByRole?: RoleCpu | null;
+  /** Per kind of operation, for a mixed load. */
+  readonly byKind?: Readonly<Record<string, KindResult>>;
   readonly durationS: number | null;
 }
 
@@ -67,12 +72,14 @@ export interface BenchResults {
   readonly rows: readonly ScenarioRow[];
 }
 
+/** Consortium CPU per operation of a run, in all and per role. */
+export interface CpuPerOp {
+  readonly total: number;
+  readonly byRole: RoleCpu | null;
+}
+
 /** A measurement from a load run. */
-export function fromLoad(
-  label: string,
-  result: LoadResult,
-  consortiumCpuMsPerOp: number | null = null,
-): Measurement {
+export function fromLoad(label: string, result: LoadResult, cpu: CpuPerOp | null = null): Measurement {
   return {
     label,
     mode:
@@ -81,7 +88,9 @@ export function fromLoad(
     throughput: result.throughput,
     counts: result.counts,
     loadGeneratorCpuPercent: result.loadGeneratorCpuPercent,
-    consortiumCpuMsPerOp,
+    consortiumCpuMsPerOp: cpu?.total ?? null,
+    cpuMsPerOpByRole: cpu?.byRole ?? null,
+    ...(result.byKind ? { byKind: result.byKind } : {}),
     durationS: result.durationS,
   };
 }
@@ -107,12 +116,12 @@ export function measurementOf(
 const fmt = (n: number | null | undefined, digits = 1): string =>
   n === null || n === undefined ? '–' : n.toFixed(digits);
 
-function latencies(m: Measurement): string {
+function latencies(m: Pick<Measurement, 'latencyMs'>): string {
   const l = m.latencyMs;
   return l ? `${fmt(l.p50)} / ${fmt(l.p95)} / ${fmt(l.p99)} / ${fmt(l.max)}` : '–';
 }
 
-function failures(m: Measurement): string {
+function failures(m: Pick<Measurement, 'counts'>): string {
   const c = m.counts;
   return c ? `${String(c.mvcc)} / ${String(c.timeout)} / ${String(c.rejected + c.error)}` : '–';
 }
@@ -134,7 +143,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Configuration: BatchTimeout ${c.batchTimeout}, MaxMessageCount ${String(c.maxMessageCount)}, PreferredMaxBytes ${c.preferredMaxBytes}; endorsement policy \`${c.endorsementPolicy}\`; peers ${c.peers.join(', ')}; orderers ${c.orderers.join(', ')} (${c.ordererType ?? 'etcdraft'}); gateways ${c.gateways.join(', ')}.`,
     '',
-    'Latency in ms from the HTTP request to the response that reports the commit (writes) or the data (reads); only VALID commits count. Failures: mvcc / timeouts / errors (rejections included). Ratio: throughput ratio to the baseline for closed-loop runs, baseline p50 ÷ scenario p50 for fixed-rate runs. Consortium CPU per op: CPU time of every process of the network (peers, orderers, chaincode servers, gateways) per successful operation; with 2 cores, 2,000 ms of CPU a second divided by it bounds what an idle machine could sustain.',
+    'Latency in ms from the HTTP request to the response that reports the commit (writes) or the data (reads); only VALID commits count. Failures: mvcc / timeouts / errors (rejections included). Ratio: throughput ratio to the baseline for closed-loop runs, baseline p50 ÷ scenario p50 for fixed-rate runs. Consortium CPU per op: CPU time of every process of the network (peers, orderers, chaincode servers, gateways, CAs) per successful operation, split by role in the table after this one; with 2 cores, 2,000 ms of CPU a second divided by it bounds what an idle machine could sustain.',
     '',
     '| scenario | target | run | load | p50 / p95 / p99 / max (ms) | throughput (/s) | ratio to baseline | met? | mvcc / timeouts / errors | generator CPU % | consortium CPU per op (ms) |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -165,17 +174,90 @@ export function renderMarkdown(results: BenchResults): string {
       );
     }
   }
+  lines.push(...roleTable(results.rows), ...kindTables(results.rows));
   const notes = results.rows.flatMap((r) => r.notes.map((n) => `- ${r.scenario}: ${n}`));
   if (notes.length > 0) lines.push('', 'Notes:', '', ...notes);
   return `${lines.join('\n')}\n`;
 }
 
+/** How reports name each role in a column. */
+export const ROLE_TITLES: Readonly<Record<Role, string>> = {
+  peers: 'peers',
+  orderers: 'orderers',
+  chaincode: 'chaincode servers',
+  gateways: 'gateways',
+  cas: 'CAs',
+};
+
+/** The sides (scenario, then baseline) of a row with their line labels. */
+function sidesOf(row: ScenarioRow): [string, Measurement][] {
+  const sides: [string, Measurement][] = [[row.scenario, row.measured]];
+  if (row.baseline) sides.push(['↳ baseline', row.baseline]);
+  return sides;
+}
+
+/** The consortium CPU per operation of every measured side, split by role; nothing when none was split. */
+export function roleTable(rows: readonly ScenarioRow[]): string[] {
+  const lines: string[] = [];
+  for (const row of rows)
+    for (const [name, m] of sidesOf(row)) {
+      const split = m.cpuMsPerOpByRole;
+      if (!split) continue;
+      lines.push(
+        `| ${escape(name)} | ${escape(m.label)} | ${m.mode} | ${fmt(m.consortiumCpuMsPerOp ?? null)} | ${ROLES.map((r) => fmt(split[r])).join(' | ')} |`,
+      );
+    }
+  if (lines.length === 0) return [];
+  return [
+    '',
+    '## Consortium CPU per operation by role (ms)',
+    '',
+    "Each process's CPU time from its pid file, by the role its name says; the total also counts any process of no known role.",
+    '',
+    `| scenario | run | load | total | ${ROLES.map((r) => ROLE_TITLES[r]).join(' | ')} |`,
+    `|---|---|---|---|${ROLES.map(() => '---').join('|')}|`,
+    ...lines,
+  ];
+}
+
+/** One table per mixed-load side: latency and throughput of each kind of operation and overall. */
+export function kindTables(rows: readonly ScenarioRow[]): string[] {
+  const lines: string[] = [];
+  for (const row of rows)
+    for (const [name, m] of sidesOf(row)) {
+      if (!m.byKind) continue;
+      lines.push(
+        '',
+        `## ${escape(name)}: per kind of operation (${m.mode})`,
+        '',
+        '| kind | p50 / p95 / p99 / max (ms) | throughput (/s) | mvcc / timeouts / errors |',
+        '|---|---|---|---|',
+      );
+      for (const [kind, k] of Object.entries(m.byKind))
+        lines.push(
+          `| ${escape(kind)} | ${latencies({ latencyMs: k.latencyMs })} | ${fmt(k.throughput)} | ${failures({ counts: k.counts })} |`,
+        );
+      lines.push(`| all | ${latencies(m)} | ${fmt(m.throughput)} | ${failures(m)} |`);
+    }
+  return lines;
+}
+
+/** Writes `<stem>.json` (`value`) and `<stem>.md` (`markdown`) into `dir`, made if missing; returns their paths. */
+export function writeReport(
+  dir: string,
+  stem: string,
+  value: unknown,
+  markdown: string,
+): { json: string; md: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, `${stem}.json`);
+  const md = join(dir, `${stem}.md`);
+  writeFileSync(json, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileSync(md, markdown);
+  return { json, md };
+}
+
 /** Writes `latest.json` and `latest.md` into `dir`; returns their paths. */
 export function writeResults(dir: string, results: BenchResults): { json: string; md: string } {
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'latest.json');
-  const md = join(dir, 'latest.md');
-  writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(md, renderMarkdown(results));
-  return { json, md };
+  return writeReport(dir, 'latest', results, renderMarkdown(results));
 }

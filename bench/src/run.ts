@@ -1,13 +1,14 @@
 /**
  * `npm run bench [-- --quick] [-- --out DIR] [-- --audit-events N] [-- --ordering raft,bft | --profiles
- * international,sm]`: starts or
+ * international,sm | --orgs 4,6,8]`: starts or
  * reuses the local consortium (honouring MEDLEDGER_BASE_PORT, MEDLEDGER_HOME and
  * MEDLEDGER_BENCH_LOADER), runs every scenario of the performance bars (docs/performance.md) against its
  * REST gateways (and the audit log on the ledger through the SDK), and writes `bench/results/latest.json`
  * and `latest.md`. `--audit-events` sets how many synthetic audit events the batch loader puts on the
  * ledger (default 1,000,000; 10,000 with `--quick`). `--ordering` (`--profiles`) runs the suite on a
  * network of each protocol (crypto profile) named instead, one after the other, and reports them side by
- * side (orderings.ts).
+ * side (orderings.ts). `--orgs` runs the scenarios that price a transaction on a consortium of each size
+ * and reports how they grow per added org (scale.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +31,7 @@ import {
 } from '@medledger/network';
 
 import { adminContract, ensureAuditEvents, queryPatientAudit } from './audit-loader';
-import { networkCpuSeconds } from './cpu';
+import { networkCpuByRole } from './cpu';
 import type { OutcomeKind } from './load';
 import {
   parseVariants,
@@ -41,9 +42,11 @@ import {
   type VariantRun,
 } from './orderings';
 import { renderMarkdown, writeResults, type BenchConfig, type BenchResults } from './report';
+import { parseOrgCounts, scaleNetworks, writeScale, renderScale, type ScaleRun } from './scale';
 import {
   FULL_PLAN,
   QUICK_PLAN,
+  runScaleSuite,
   runSuite,
   type BenchTarget,
   type LedgerAuditTarget,
@@ -181,7 +184,7 @@ export function localTarget(info: NetworkInfo, config: BenchConfig, ledger?: Led
         ttlSeconds: 3 * 3600,
       });
     },
-    cpuSeconds: () => networkCpuSeconds(info.stateDir),
+    cpu: () => networkCpuByRole(info.stateDir),
     projection: (quick) => projectionTiming(info.stateDir, quick),
     ...(ledger ? { ledger } : {}),
   };
@@ -231,6 +234,12 @@ const BENCH_COMMAND = command({
       description:
         'raft, bft or raft,bft: run on a network of each protocol in turn (its own MEDLEDGER_HOME/orderings/<protocol>, base port +700 each, one network port span) and report them side by side in latest-orderings.md',
     },
+    orgs: {
+      type: 'string',
+      value: 'LIST',
+      description:
+        'consortium sizes such as 4,6,8: run the empty transaction at saturation, the anchor at 20/s and the 12/s mix on a network of each size in turn (its own MEDLEDGER_HOME/orgs/<n>, MEDLEDGER_ORGS=<n>, ports of its size after the caller network) and report their growth per added org in latest-orgs.md',
+    },
     profiles: {
       type: 'string',
       value: 'LIST',
@@ -240,13 +249,14 @@ const BENCH_COMMAND = command({
   },
   details: [
     'Honours MEDLEDGER_BASE_PORT, MEDLEDGER_HOME and MEDLEDGER_BENCH_LOADER like npm start.',
-    'With --ordering or --profiles (one of them), networks the bench starts are stopped again when their run ends; the caller network is not touched.',
+    'With --ordering, --profiles or --orgs (one of them), networks the bench starts are stopped again when their run ends; the caller network is not touched.',
   ],
   examples: [
     'npm run bench -- --quick',
     'node bench/dist/run.js --audit-events 100000 --out /tmp/bench',
     'npm run bench -- --quick --ordering raft,bft',
     'npm run bench -- --quick --profiles international,sm',
+    'npm run bench -- --quick --orgs 4,6,8',
   ],
 });
 
@@ -256,10 +266,15 @@ interface BenchValues {
   'audit-events': string | undefined;
   ordering: string | undefined;
   profiles: string | undefined;
+  orgs: string | undefined;
 }
 
-/** Starts (or reuses) the network of `ctx` and runs the whole suite against it. */
-async function benchNetwork(ctx: NetworkContext, values: BenchValues): Promise<BenchResults> {
+/** Starts (or reuses) the network of `ctx` and runs the whole suite (or `suite`) against it. */
+async function benchNetwork(
+  ctx: NetworkContext,
+  values: BenchValues,
+  suite: typeof runSuite = runSuite,
+): Promise<BenchResults> {
   const info = await startNetwork(ctx);
   const { topology } = ctx;
   const config: BenchConfig = {
@@ -267,6 +282,7 @@ async function benchNetwork(ctx: NetworkContext, values: BenchValues): Promise<B
     maxMessageCount: topology.ordering.maxMessageCount,
     preferredMaxBytes: topology.ordering.preferredMaxBytes,
     endorsementPolicy: topology.chaincode.endorsementPolicy,
+    orgs: topology.peerOrgs.length,
     peers: topology.peerOrgs.flatMap((o) => o.peerNodes.map((p) => p.name)),
     orderers: topology.ordererOrg.nodes.map((n) => n.name),
     ordererType: topology.ordererType,
@@ -280,9 +296,42 @@ async function benchNetwork(ctx: NetworkContext, values: BenchValues): Promise<B
     values['audit-events'] === undefined ? plan.auditEvents : Number(values['audit-events']);
   if (!Number.isInteger(auditEvents) || auditEvents < 0) throw new Error('--audit-events takes a count');
   const ledger = ledgerTarget(info);
-  return runSuite(localTarget(info, config, ledger), { ...plan, auditEvents }).finally(() => {
+  return suite(localTarget(info, config, ledger), { ...plan, auditEvents }).finally(() => {
     ledger.close();
   });
+}
+
+/** A network the bench runs beside the caller's: its name in the log, where it lives, its environment. */
+interface SideNetwork {
+  readonly name: string;
+  readonly home: string;
+  readonly basePort: number;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * Runs `run` on each network in turn, starting it (with the bench loader) or reusing it, and stops the
+ * ones it started before the next, since a network left running would take CPU from the next run.
+ */
+async function onEachNetwork<T>(
+  networks: readonly SideNetwork[],
+  run: (ctx: NetworkContext, net: SideNetwork) => Promise<T>,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (const net of networks) {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...net.env, [BENCH_LOADER_FLAG]: '1' };
+    const startedHere = runningNetworkInfo(env) === undefined;
+    process.stderr.write(
+      `[bench] ${net.name}: ${startedHere ? 'starting' : 'reusing'} the network in ${net.home} (base port ${String(net.basePort)})\n`,
+    );
+    const ctx = await networkContext(env);
+    try {
+      out.push(await run(ctx, net));
+    } finally {
+      if (startedHere) await stopNetwork(ctx.topology, ctx.paths);
+    }
+  }
+  return out;
 }
 
 /**
@@ -292,36 +341,52 @@ async function benchNetwork(ctx: NetworkContext, values: BenchValues): Promise<B
 async function benchVariants(axis: ComparisonAxis, list: string, values: BenchValues): Promise<string[]> {
   const startedAt = new Date().toISOString();
   const networks = variantNetworks(axis, stateDir(), basePortFromEnv(), parseVariants(axis, list));
-  const runs: VariantRun[] = [];
   const written: string[] = [];
-  for (const net of networks) {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...net.env, [BENCH_LOADER_FLAG]: '1' };
-    const startedHere = runningNetworkInfo(env) === undefined;
-    process.stderr.write(
-      `[bench] ${net.variant}: ${startedHere ? 'starting' : 'reusing'} the network in ${net.home} (base port ${String(net.basePort)})\n`,
-    );
-    const ctx = await networkContext(env);
-    try {
+  const runs = await onEachNetwork(
+    networks.map((n) => ({ ...n, name: n.variant })),
+    async (ctx, net): Promise<VariantRun> => {
       const results = await benchNetwork(ctx, values);
-      runs.push({ variant: net.variant, results });
-      written.push(writeResults(join(values.out, net.variant), results).md);
-    } finally {
-      // A network left running would take CPU from the next variant's run.
-      if (startedHere) await stopNetwork(ctx.topology, ctx.paths);
-    }
-  }
+      written.push(writeResults(join(values.out, net.name), results).md);
+      return { variant: net.name, results };
+    },
+  );
   const comparison = { axis, startedAt, finishedAt: new Date().toISOString(), quick: values.quick, runs };
   process.stdout.write(renderComparison(comparison));
   const files = writeComparison(values.out, comparison);
   return [...written, files.json, files.md];
 }
 
+/** `--orgs`: the scale scenarios on a consortium of each size in turn, then their growth per added org. */
+async function benchScale(list: string, values: BenchValues): Promise<string[]> {
+  const startedAt = new Date().toISOString();
+  const networks = scaleNetworks(stateDir(), basePortFromEnv(), parseOrgCounts(list));
+  const written: string[] = [];
+  const runs = await onEachNetwork(
+    networks.map((n) => ({ ...n, name: `${String(n.orgs)} orgs` })),
+    async (ctx, net): Promise<ScaleRun> => {
+      const orgs = ctx.topology.peerOrgs.length;
+      const results = await benchNetwork(ctx, values, runScaleSuite);
+      written.push(writeResults(join(values.out, `orgs-${String(orgs)}`), results).md);
+      if (net.env['MEDLEDGER_ORGS'] !== String(orgs))
+        process.stderr.write(`[bench] ${net.name}: the reused network has ${String(orgs)} orgs\n`);
+      return { orgs, results };
+    },
+  );
+  const comparison = { startedAt, finishedAt: new Date().toISOString(), quick: values.quick, runs };
+  process.stdout.write(renderScale(comparison));
+  const files = writeScale(values.out, comparison);
+  return [...written, files.json, files.md];
+}
+
 async function main(values: BenchValues): Promise<void> {
   const t0 = performance.now();
   let files: string[];
-  if (values.ordering !== undefined && values.profiles !== undefined)
-    throw new UsageError('--ordering and --profiles compare one thing at a time: give one of them');
-  if (values.ordering !== undefined) {
+  const axes = [values.ordering, values.profiles, values.orgs].filter((v) => v !== undefined);
+  if (axes.length > 1)
+    throw new UsageError('--ordering, --profiles and --orgs compare one thing at a time: give one of them');
+  if (values.orgs !== undefined) {
+    files = await benchScale(values.orgs, values);
+  } else if (values.ordering !== undefined) {
     files = await benchVariants('ordering', values.ordering, values);
   } else if (values.profiles !== undefined) {
     files = await benchVariants('profile', values.profiles, values);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import type { RoleCpu } from './cpu';
 import { classify } from './http';
 import { writeResults, type BenchResults } from './report';
 import type { AuditLoadOutcome } from './audit-loader';
@@ -41,10 +42,29 @@ function fakeGateway(): Server {
           card: 'c0'.repeat(32),
           consent: { consentId: txId },
           batch: { entries: 1 },
+          decision: { outcome: 'granted', accessId: txId },
         });
       }
     });
   });
+}
+
+/** Consortium CPU that grows by a fixed step per reading, a tenth of it on each role but the peers. */
+function fakeCpu(): () => { total: number; byRole: RoleCpu } {
+  let readings = 0;
+  return () => {
+    readings++;
+    return {
+      total: readings,
+      byRole: {
+        peers: readings * 0.6,
+        orderers: readings * 0.1,
+        chaincode: readings * 0.1,
+        gateways: readings * 0.1,
+        cas: readings * 0.1,
+      },
+    };
+  };
 }
 
 describe('benchmark harness smoke run', () => {
@@ -75,6 +95,7 @@ describe('benchmark harness smoke run', () => {
         complianceReportMs: [3, 2, 4],
         auditorPatientPage50: { p50: 1, p99: 2 },
       }),
+    cpu: fakeCpu(),
     ...(ledger ? { ledger } : {}),
   });
   const tinyPlan: BenchPlan = {
@@ -85,7 +106,7 @@ describe('benchmark harness smoke run', () => {
     writeRate: 20,
     readRate: 20,
     auditRate: 20,
-    sustainedRate: 250,
+    mixRate: 100, // one whole cycle of the mix (20 interactions) in the 0.2 s window
     auditEvents: 3000,
     loaderS: 0.2,
     writers: 2,
@@ -112,11 +133,12 @@ describe('benchmark harness smoke run', () => {
     assert.deepEqual(
       json.rows.map((r) => r.id),
       [
+        'empty-tx-cpu',
         'anchor-saturation',
-        'anchor-sustained',
         'write-latency',
         'record-read',
         'access-decision',
+        'mixed-load',
         'audit-loader',
         'audit-query',
         'compliance-report',
@@ -134,7 +156,20 @@ describe('benchmark harness smoke run', () => {
     const md = readFileSync(files.md, 'utf8');
     assert.match(md, /\| scenario \| target \|/);
     assert.match(md, /BatchTimeout 20ms/);
-    assert.equal(md.split('\n').filter((l) => l.startsWith('| ↳ baseline')).length, 8);
+    // Eight rows have a baseline in the main table; the six of them measured under load also have the
+    // consortium's CPU, so their baselines show again in the role table.
+    assert.equal(md.split('\n').filter((l) => l.startsWith('| ↳ baseline')).length, 14);
+    assert.match(md, /## Consortium CPU per operation by role/);
+    assert.match(md, /\| access-content \| /);
+    const mixed = rowOf(json, 'mixed-load');
+    assert.deepEqual(Object.keys(mixed.measured.byKind ?? {}).sort(), [
+      'access-content',
+      'anchor',
+      'audit-read',
+      'consent-grant',
+      'record-read',
+    ]);
+    assert.ok((mixed.measured.cpuMsPerOpByRole?.peers ?? 0) > 0, 'the fake CPU reaches the peers column');
   });
 
   it('when the batch loader puts events on the ledger, then the loader row reports its measured rate and the audit query runs on the ledger', async () => {

@@ -42,8 +42,10 @@ import {
 import {
   allPeers,
   basePortFromEnv,
+  consortiumOfSize,
   DEFAULT_TOPOLOGY_OPTIONS,
   EMPTY_GOVERNANCE,
+  orgCountFromEnv,
   parseGovernanceRecord,
   topologySpecFromEnv,
   withGovernance,
@@ -51,6 +53,7 @@ import {
   ORG_SERVICE_HOSTS,
   parseTopologyOptions,
   resolveTopology,
+  settleOrgCount,
   settleTopologyOptions,
   topologyOptionsFromEnv,
   type OrdererNode,
@@ -163,8 +166,24 @@ export function currentTopology(
     asRecorded && recorded !== undefined
       ? recorded
       : settleTopologyOptions(recorded, topologyOptionsFromEnv(env), paths.root);
-  const spec = withGovernance(topologySpecFromEnv(env), recordedGovernance(paths));
+  const orgs = settleOrgCount(
+    recordedOrgCount(paths),
+    orgCountFromEnv(env),
+    existsSync(paths.cryptoDir),
+    paths.root,
+  );
+  const spec = withGovernance(consortiumOfSize(topologySpecFromEnv(env), orgs), recordedGovernance(paths));
   return { topology: resolveTopology(spec, basePortFromEnv(env), options), paths };
+}
+
+/** The consortium size the state in `paths` was generated with, or undefined when it recorded none. */
+export function recordedOrgCount(paths: StatePaths): number | undefined {
+  if (!existsSync(paths.orgCountFile)) return undefined;
+  const raw: unknown = JSON.parse(readFileSync(paths.orgCountFile, 'utf8'));
+  const orgs = (raw as { orgs?: unknown } | null)?.orgs;
+  if (typeof orgs !== 'number' || !Number.isInteger(orgs))
+    throw new Error(`${paths.orgCountFile} is not a consortium size: ${JSON.stringify(raw)}`);
+  return orgs;
 }
 
 /** What governance recorded in the state (`governance.json`): nothing before the first decision. */
@@ -400,6 +419,9 @@ export function generate(ctx: NetworkContext): void {
   };
   mkdirSync(paths.root, { recursive: true });
   if (!existsSync(paths.optionsFile)) writeFileSync(paths.optionsFile, JSON.stringify(topology.options));
+  // Recorded with the first certificates, before any org is admitted: the size the genesis block has.
+  if (!existsSync(paths.cryptoDir) && !existsSync(paths.orgCountFile))
+    writeFileSync(paths.orgCountFile, JSON.stringify({ orgs: topology.peerOrgs.length }));
   const files = renderNodeConfigs(topology, paths, sample, builderDir);
   files.forEach(write);
   if (!existsSync(paths.cryptoDir)) {

@@ -54,6 +54,10 @@ export class StatePaths {
   get optionsFile(): string {
     return join(this.root, 'topology-options.json');
   }
+  /** The number of peer orgs the state was generated with (`MEDLEDGER_ORGS`, see `consortiumOfSize`). */
+  get orgCountFile(): string {
+    return join(this.root, 'consortium-size.json');
+  }
   /** What governance decided after generation: admitted orgs, the committed chaincode definition. */
   get governanceFile(): string {
     return join(this.root, 'governance.json');

@@ -4,17 +4,23 @@ import { orgKindOf, ROLES_BY_ORG_KIND, type Role } from '@medledger/domain';
 import {
   allPeers,
   basePortFromEnv,
+  consortiumOfSize,
   DEFAULT_BASE_PORT,
   DEFAULT_TOPOLOGY_OPTIONS,
   defaultTopologySpec,
   demoUsers,
   isolatedSubnet,
+  orgCountFromEnv,
   portSpan,
   parseTopologyOptions,
   resolveTopology,
+  settleOrgCount,
   settleTopologyOptions,
+  sideBySideBasePorts,
+  sizedBasePort,
   topologyOptionsFromEnv,
   topologySpecFromEnv,
+  twoOrgPolicy,
   type Reachable,
   type Topology,
 } from './topology';
@@ -283,5 +289,79 @@ describe('topology options', () => {
     });
     assert.equal(parseTopologyOptions({ ordering: 'kafka', hosts: 'loopback' }), undefined);
     assert.equal(parseTopologyOptions('raft'), undefined);
+  });
+});
+
+describe('consortium size', () => {
+  it('when four orgs are asked for, then they are the two hospitals, the research institute and the regulator, on the ports they have in the default', () => {
+    const four = resolveTopology(consortiumOfSize(defaultTopologySpec, 4), 20000);
+    const six = resolveTopology(defaultTopologySpec, 20000);
+    assert.deepEqual(
+      four.peerOrgs.map((o) => o.name),
+      ['Hospital1', 'Hospital2', 'Research', 'Regulator'],
+    );
+    assert.deepEqual(
+      four.peerOrgs.map((o) => o.gatewayPort),
+      six.peerOrgs.slice(0, 4).map((o) => o.gatewayPort),
+    );
+    assert.equal(four.chaincode.endorsementPolicy, twoOrgPolicy(four.peerOrgs));
+    assert.equal(portSpan(consortiumOfSize(defaultTopologySpec, 4)), 500);
+  });
+
+  it('when eight orgs are asked for, then Hospital4 and Hospital5 follow the default orgs with port blocks and names of their own', () => {
+    const spec = consortiumOfSize(defaultTopologySpec, 8);
+    const eight = resolveTopology(spec, 20000);
+    assert.deepEqual(
+      eight.peerOrgs.slice(6).map((o) => [o.name, o.mspId, o.domain, o.kind, o.caPort]),
+      [
+        ['Hospital4', 'Hospital4MSP', 'hospital4.medledger.local', 'hospital', 20700],
+        ['Hospital5', 'Hospital5MSP', 'hospital5.medledger.local', 'hospital', 20800],
+      ],
+    );
+    const all = ports(eight);
+    assert.equal(new Set(all).size, all.length);
+    assert.match(eight.chaincode.endorsementPolicy, /'Hospital5MSP\.peer'\)$/);
+    assert.equal(portSpan(spec), 900);
+  });
+
+  it('when fewer than four orgs or a fraction are asked for, then the size is refused', () => {
+    assert.throws(() => consortiumOfSize(defaultTopologySpec, 3), /at least 4 orgs/);
+    assert.throws(() => consortiumOfSize(defaultTopologySpec, 6.5), /at least 4 orgs/);
+    assert.throws(() => orgCountFromEnv({ MEDLEDGER_ORGS: '3' }), /MEDLEDGER_ORGS must be a whole number/);
+    assert.throws(
+      () => orgCountFromEnv({ MEDLEDGER_ORGS: 'eight' }),
+      /MEDLEDGER_ORGS must be a whole number/,
+    );
+    assert.equal(orgCountFromEnv({ MEDLEDGER_ORGS: ' 8 ' }), 8);
+    assert.equal(orgCountFromEnv({}), undefined);
+  });
+
+  it('when a network was generated with a size, then later commands keep it and asking for another says how to start afresh', () => {
+    assert.equal(settleOrgCount(undefined, undefined, false, '/x'), 6);
+    assert.equal(settleOrgCount(undefined, 8, false, '/x'), 8);
+    assert.equal(settleOrgCount(8, undefined, true, '/x'), 8);
+    assert.equal(settleOrgCount(8, 8, true, '/x'), 8);
+    // State generated before sizes were recorded has the default's six orgs.
+    assert.equal(settleOrgCount(undefined, undefined, true, '/x'), 6);
+    assert.throws(() => settleOrgCount(undefined, 4, true, '/x'), /generated with 6 orgs.*network:clean/);
+    assert.throws(() => settleOrgCount(8, 4, true, '/x'), /generated with 8 orgs/);
+  });
+
+  it('when networks run side by side, then their base ports are the widest span apart, at least the default one', () => {
+    const specs = [4, 8].map((n) => consortiumOfSize(defaultTopologySpec, n));
+    assert.deepEqual(sideBySideBasePorts(20000, specs), [20900, 21800]);
+    assert.deepEqual(sideBySideBasePorts(20000, [specs[0] ?? defaultTopologySpec]), [20700]);
+  });
+
+  it('when networks of several sizes run beside the caller, then each size has its own ports whichever others run', () => {
+    assert.equal(sizedBasePort(20000, defaultTopologySpec, 4), 20700);
+    assert.equal(sizedBasePort(20000, defaultTopologySpec, 6), 20700 + 500 + 600);
+    assert.equal(sizedBasePort(20000, defaultTopologySpec, 8), 20700 + 500 + 600 + 700 + 800);
+    const four = resolveTopology(
+      consortiumOfSize(defaultTopologySpec, 4),
+      sizedBasePort(20000, defaultTopologySpec, 4),
+    );
+    const five = sizedBasePort(20000, defaultTopologySpec, 5);
+    assert.ok(Math.max(...ports(four)) < five, 'the 4-org network ends before the 5-org one begins');
   });
 });

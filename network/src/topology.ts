@@ -741,3 +741,88 @@ export function admittedOrgSpec(spec: TopologySpec, name: string, kind: string, 
   const domain = `${slug}.${spec.peerOrgs[0]?.domain.split('.').slice(1).join('.') ?? 'medledger.local'}`;
   return { name, mspId, domain, kind: orgKind, peers };
 }
+
+/** The fewest peer orgs a consortium of the default's kinds has: two hospitals, research and the regulator. */
+export const MIN_ORGS = 4;
+
+/** The environment variable that sizes a new network's consortium (`consortiumOfSize`). */
+export const ORGS_ENV = 'MEDLEDGER_ORGS';
+
+/**
+ * `spec` with `orgs` peer orgs, for measuring how the consortium grows. Fewer than it has keeps the
+ * first `orgs` (the default's first four are the two hospitals, the research institute and the
+ * regulator; five adds the insurer); more appends hospitals named after the next free number
+ * (`Hospital4`, `Hospital5`, ...), each built like an admitted org (`admittedOrgSpec`) and given the next
+ * port block, so every existing org keeps its ports. The chaincode reads a hospital from its MSP ID, so
+ * a generated hospital takes part in every path that enumerates the custodians.
+ */
+export function consortiumOfSize(spec: TopologySpec, orgs: number): TopologySpec {
+  if (!Number.isInteger(orgs) || orgs < MIN_ORGS)
+    throw new Error(`a consortium needs at least ${String(MIN_ORGS)} orgs, got ${String(orgs)}`);
+  if (orgs <= spec.peerOrgs.length) return { ...spec, peerOrgs: spec.peerOrgs.slice(0, orgs) };
+  let grown: TopologySpec = spec;
+  for (
+    let n = spec.peerOrgs.filter((o) => o.kind === 'hospital').length + 1;
+    grown.peerOrgs.length < orgs;
+    n++
+  )
+    grown = {
+      ...grown,
+      peerOrgs: [...grown.peerOrgs, admittedOrgSpec(grown, `Hospital${String(n)}`, 'hospital')],
+    };
+  return grown;
+}
+
+/** The consortium size `MEDLEDGER_ORGS` asks for, or undefined when it asks for none. */
+export function orgCountFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env[ORGS_ENV]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < MIN_ORGS)
+    throw new Error(
+      `${ORGS_ENV} must be a whole number of orgs, at least ${String(MIN_ORGS)}; got ${JSON.stringify(raw)}`,
+    );
+  return Number(raw);
+}
+
+/**
+ * The consortium size of a network whose state recorded `recorded` (undefined: not recorded, the
+ * default's size once anything was generated, since state made before sizes were recorded has it) when
+ * the environment asks for `asked`: the recorded size, since certificates and the genesis block were
+ * made for its orgs; asking for another is an error that says how to start afresh.
+ */
+export function settleOrgCount(
+  recorded: number | undefined,
+  asked: number | undefined,
+  generated: boolean,
+  where: string,
+  defaultCount = defaultTopologySpec.peerOrgs.length,
+): number {
+  const made = recorded ?? (generated ? defaultCount : undefined);
+  if (made === undefined) return asked ?? defaultCount;
+  if (asked !== undefined && asked !== made)
+    throw new Error(
+      `the network in ${where} was generated with ${String(made)} orgs; its certificates and genesis block cannot serve ${String(asked)}. Run \`npm run network:clean\` first, or use another MEDLEDGER_HOME (and MEDLEDGER_BASE_PORT).`,
+    );
+  return made;
+}
+
+/**
+ * Base ports of networks that run beside the one on `basePort`, one per spec: each one span further,
+ * the span being the widest of these networks and the default's (`portSpan`), so no port of one is a
+ * port of another and their isolated subnets differ.
+ */
+export function sideBySideBasePorts(basePort: number, specs: readonly TopologySpec[]): number[] {
+  const stride = Math.max(portSpan(defaultTopologySpec), ...specs.map(portSpan));
+  return specs.map((_, i) => basePort + stride * (i + 1));
+}
+
+/**
+ * The base port of a network of `orgs` peer orgs beside the one on `basePort` (of `spec`'s size): after
+ * the caller's span, each size from the smallest up takes a span of its own, so a size always gets the
+ * same ports whichever other sizes run with it (its orderers' addresses are in its genesis block).
+ */
+export function sizedBasePort(basePort: number, spec: TopologySpec, orgs: number): number {
+  let port = basePort + portSpan(spec);
+  for (let n = MIN_ORGS; n < orgs; n++) port += portSpan(consortiumOfSize(spec, n));
+  return port;
+}
