@@ -223,6 +223,16 @@ describe('ledger error mapping', () => {
     assert.ok(!isRetryableConflict(new Error('x')));
   });
 
+  it('when two endorsers answered differently (one had committed a racing write), then a fresh endorsement is retried; another endorsement failure is not', () => {
+    assert.ok(
+      isRetryableConflict(endorseError(GrpcStatus.ABORTED, ['ProposalResponsePayloads do not match'])),
+    );
+    assert.ok(
+      !isRetryableConflict(endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [FORBIDDEN] x'])),
+    );
+    assert.ok(!isRetryableConflict(endorseError(GrpcStatus.UNAVAILABLE, ['connection refused'])));
+  });
+
   it('when a chaincode message has control characters, then the detail drops them', () => {
     assert.deepEqual(extractChaincodeError('error: [NOT_FOUND] rec\u0000-1'), {
       code: 'NOT_FOUND',

@@ -89,15 +89,23 @@ function txIdOf(err: GatewayLikeError): { txId?: string } {
   return err.transactionId ? { txId: err.transactionId } : {};
 }
 
+/** The peers' answer when two endorsers simulated a proposal and returned different results. */
+const PAYLOAD_MISMATCH = /ProposalResponsePayloads do not match|endorsement mismatch/i;
+
 /**
- * True when the error is a commit that lost a race with another transaction, so a fresh endorsement
- * may succeed or get a definite answer: an MVCC or phantom read conflict, or an endorsement policy
- * failure, which is what a second create of a write-once key gets when the first committed after this
- * one was endorsed (the key then carries a key-level policy of every peer org, checked before MVCC).
+ * True when the error is a write that lost a race with another transaction, so a fresh endorsement
+ * may succeed or get a definite answer: a commit's MVCC or phantom read conflict, or its endorsement
+ * policy failure, which is what a second create of a write-once key gets when the first committed after
+ * this one was endorsed (the key then carries a key-level policy of every peer org, checked before
+ * MVCC); or endorsers whose answers differ, which a deterministic contract gives only when one peer has
+ * committed a racing write and the other not yet (nothing was sent to the orderers).
  */
 export function isRetryableConflict(err: unknown): boolean {
+  if (!isGatewayLike(err)) return false;
+  if (err.name === 'EndorseError') {
+    return [err.message, ...(err.details ?? []).map((d) => d.message)].some((t) => PAYLOAD_MISMATCH.test(t));
+  }
   return (
-    isGatewayLike(err) &&
     err.name === 'CommitError' &&
     (err.code === StatusCode.MVCC_READ_CONFLICT ||
       err.code === StatusCode.PHANTOM_READ_CONFLICT ||
@@ -174,7 +182,7 @@ export function mapLedgerError(err: unknown, stage = 'ledger call'): AppError {
         cause: err,
       });
     }
-    if (texts.some((t) => /ProposalResponsePayloads do not match|endorsement mismatch/i.test(t))) {
+    if (texts.some((t) => PAYLOAD_MISMATCH.test(t))) {
       return new AppError(GatewayErrorCode.ENDORSEMENT_FAILED, 'endorsements do not match', {
         ...txIdOf(err),
         cause: err,
