@@ -8,7 +8,7 @@ import { BFT_REPLICATION, PRIVATE_DATA_PULL_THRESHOLD, runtimeParams } from './r
 import { cacheDir, FABRIC_CA_VERSION, FABRIC_VERSION } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers } from './topology';
-import { NO_TUNING, ordererTuningEnv, peerTuningEnv, type Tuning } from './tuning';
+import { chaincodeLoggingLevel, NO_TUNING, ordererTuningEnv, peerTuningEnv, type Tuning } from './tuning';
 
 /** The peer's `chaincode.runtimeParams` as the native core.yaml has them, as environment variables. */
 function peerRuntimeEnv(topology: Topology): Record<string, string> {
@@ -245,6 +245,7 @@ function chaincodeService(org: PeerOrg): unknown {
       CORE_PEER_LOCALMSPID: org.mspId,
       // The path of the org's keyring (never the keys): only this org's chaincode server mounts it.
       [KEYRING_FILE_ENV]: `${KEYRING_DIR}/keyring.json`,
+      CORE_CHAINCODE_LOGGING_LEVEL: chaincodeLoggingLevel(NO_TUNING),
     },
     // The package id names the org's package; `npm run network:generate` writes it.
     command: [

@@ -18,16 +18,24 @@ const peer = topology.peerOrgs[0]?.peerNodes[0];
 const orderer = topology.ordererOrg.nodes[0];
 
 void describe('performance switches', () => {
-  void it('when nothing is asked, then no process gets an override', () => {
+  void it('when nothing is asked, then peers keep no history database, chaincode servers log warnings and nothing else is overridden', () => {
     const tuning = tuningFromEnv({});
     assert.deepEqual(tuning, NO_TUNING);
     assert.ok(peer && orderer);
-    assert.deepEqual(peerTuningEnv(tuning, peer, '127.0.0.1'), {});
+    assert.deepEqual(peerTuningEnv(tuning, peer, '127.0.0.1'), {
+      CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: 'false',
+    });
+    assert.equal(
+      peerTuningEnv(tuningFromEnv({ MEDLEDGER_HISTORY_DB: '1' }), peer, '127.0.0.1')[
+        'CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE'
+      ],
+      'true',
+    );
     assert.deepEqual(ordererTuningEnv(tuning, orderer, '127.0.0.1'), {});
     assert.deepEqual(nodeTuningEnv(tuning, 'gateway-hospital1'), {});
     assert.equal(tuningFingerprint({}), '');
-    assert.equal(chaincodeLoggingLevel(tuning), 'info');
-    assert.equal(chaincodeLoggingLevel(tuningFromEnv({ MEDLEDGER_CHAINCODE_LOGGING: 'warning' })), 'warning');
+    assert.equal(chaincodeLoggingLevel(tuning), 'warning');
+    assert.equal(chaincodeLoggingLevel(tuningFromEnv({ MEDLEDGER_CHAINCODE_LOGGING: 'info' })), 'info');
   });
 
   void it('when profiling is asked, then each peer and orderer serves pprof on its own port inside the span', () => {

@@ -10,11 +10,12 @@
  *   write a `.cpuprofile` into `<dir>` when they stop.
  * - `MEDLEDGER_GOGC`, `MEDLEDGER_GOMEMLIMIT`: the Go runtime's `GOGC` and `GOMEMLIMIT` of peers and
  *   orderers.
- * - `MEDLEDGER_HISTORY_DB=0|1`: the peers' history database (`ledger.history.enableHistoryDatabase`).
+ * - `MEDLEDGER_HISTORY_DB=0|1`: the peers' history database (`ledger.history.enableHistoryDatabase`),
+ *   off unless asked (nothing reads it).
  * - `MEDLEDGER_VALIDATOR_POOL_SIZE=N`: goroutines a peer validates a block's transactions with
  *   (`peer.validatorPoolSize`; Fabric: the number of CPUs).
  * - `MEDLEDGER_CHAINCODE_LOGGING=LEVEL`: the chaincode servers' `CORE_CHAINCODE_LOGGING_LEVEL`
- *   (default `info`, which logs every invocation; a ping profile put a fifth of their CPU in logging).
+ *   (default `warning`: at `info` fabric-shim logs every invocation).
  * - `MEDLEDGER_SQLITE_JOURNAL_MODE=WAL|DELETE`, `MEDLEDGER_SQLITE_SYNCHRONOUS=NORMAL|FULL`,
  *   `MEDLEDGER_SQLITE_MMAP_BYTES=N`: the gateways' `sqlite` config section (their idempotency stores and
  *   projections), written into each gateway's config file, which the gateway validates.
@@ -101,9 +102,10 @@ export function peerTuningEnv(tuning: Tuning, peer: PeerNode, listenHost: string
           CORE_PEER_PROFILE_LISTENADDRESS: `${listenHost}:${String(peer.profilePort)}`,
         }
       : {}),
-    ...(tuning.historyDatabase === undefined
-      ? {}
-      : { CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: String(tuning.historyDatabase) }),
+    // Off unless asked: nothing reads the history (the chaincode never calls getHistoryForKey; a record's
+    // versions are keys of their own), and keeping it cost 6-12 % of the consortium's CPU per write at
+    // saturation (bench/results/lever-history.md).
+    CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: String(tuning.historyDatabase ?? false),
     ...(tuning.validatorPoolSize === undefined
       ? {}
       : { CORE_PEER_VALIDATORPOOLSIZE: String(tuning.validatorPoolSize) }),
@@ -170,7 +172,9 @@ export function gatewaySqliteFromEnv(
   return Object.keys(section).length === 0 ? undefined : section;
 }
 
-/** The chaincode servers' log level for `tuning`: `info` unless asked otherwise. */
+/** The chaincode servers' log level for `tuning`: `warning` unless asked otherwise. */
 export function chaincodeLoggingLevel(tuning: Tuning): string {
-  return tuning.chaincodeLogging ?? 'info';
+  // fabric-shim logs every invocation at info: 4-17 % of a chaincode server's CPU per operation
+  // (bench/results/lever-chaincode-logging.md).
+  return tuning.chaincodeLogging ?? 'warning';
 }
