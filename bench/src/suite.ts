@@ -603,7 +603,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
       met: full ? within : null,
       verdict: `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms over ${synthetic.events.toLocaleString('en')} audit events on the ledger${full ? '' : ` (fewer than 1,000,000: ${within ? 'within the bars at this size' : 'over the bars already at this size'}; not decided)`}`,
       notes: [
-        "QueryAudit evaluated on Hospital1's peer by the org admin through the Fabric Gateway SDK (no REST: GET /v1/audit reads the gateway's projection, and synthetic events emit no chaincode event, so they never reach it); the patient is a synthetic one with 100 events, so the newest 50 is a partial range scan of the audit~patient index plus 50 event reads.",
+        "QueryAudit evaluated on Hospital1's peer by the org admin through the Fabric Gateway SDK (no REST: GET /v1/audit reads the gateway's projection, and synthetic events emit no chaincode event, so they never reach it); the patient is a synthetic one with 100 events, so the newest 50 is one partial range scan of the audit~patient index, whose entries carry their events.",
       ],
     });
   }
@@ -711,7 +711,7 @@ function loaderRow(
       ? `${howLoaded}: 1,000,000 took ${(run.seconds / 60).toFixed(1)} min (measured)`
       : `${howLoaded} → 1,000,000 would take ${minutesFor1M === null ? '?' : minutesFor1M.toFixed(0)} min (EXTRAPOLATED from the measured rate); ${outcome.events.toLocaleString('en')} synthetic events on the ledger`,
     notes: [
-      `${outcome.status === 'reused' ? 'reused the events an earlier run loaded (marker checked against the ledger); ' : ''}benchmark-only transaction, accepted only from an org admin whose certificate carries medledger.benchLoader=true (enrolled by MEDLEDGER_BENCH_LOADER=1 npm start): each event is the same audit key, JSON shape and three index keys as AccessRecord writes, four state writes over the chaincode shim (fabric-shim 2.5 has no write batching), endorsed by two orgs; consortium CPU per op is per event.`,
+      `${outcome.status === 'reused' ? 'reused the events an earlier run loaded (marker checked against the ledger); ' : ''}benchmark-only transaction, accepted only from an org admin whose certificate carries medledger.benchLoader=true (enrolled by MEDLEDGER_BENCH_LOADER=1 npm start): each event is the same audit key, JSON shape and three index keys as AccessRecord writes, four private writes, sent to the peer in write batches (the patched shim), endorsed by two orgs; consortium CPU per op is per event.`,
     ],
   };
 }
