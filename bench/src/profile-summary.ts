@@ -3,16 +3,23 @@
  * a Node `.cpuprofile` by function within a time window, and the Markdown summary of a profiling run.
  */
 
-/** The role of a network process, by its process name (`peer0-hospital1`, `orderer2`, ...). */
+import { roleOf as roleGroupOf, type Role as RoleGroup } from './cpu';
+
+/** The role of a network process as a profile names it. */
 export type Role = 'peer' | 'orderer' | 'chaincode server' | 'gateway' | 'CA';
 
+const ROLE_NAMES: Readonly<Record<RoleGroup, Role>> = {
+  peers: 'peer',
+  orderers: 'orderer',
+  chaincode: 'chaincode server',
+  gateways: 'gateway',
+  cas: 'CA',
+};
+
+/** The role of a network process, by its process name (`peer0-hospital1`, `orderer2`, ...). */
 export function roleOf(processName: string): Role | undefined {
-  if (/^peer\d+-/.test(processName)) return 'peer';
-  if (/^orderer\d+$/.test(processName)) return 'orderer';
-  if (processName.startsWith('chaincode-')) return 'chaincode server';
-  if (processName.startsWith('gateway-')) return 'gateway';
-  if (processName.startsWith('ca-')) return 'CA';
-  return undefined;
+  const group = roleGroupOf(processName);
+  return group === undefined ? undefined : ROLE_NAMES[group];
 }
 
 /** A V8 CPU profile as `--cpu-prof` writes it. */
