@@ -504,6 +504,8 @@ export async function restartFabricNodes(): Promise<NetworkContext> {
   const ctx = await networkContext();
   for (const n of ctx.topology.ordererOrg.nodes) await startProcess(ordererProcess(ctx, n), 120_000);
   await Promise.all(allPeers(ctx.topology).map((p) => startProcess(peerProcess(ctx, p), 120_000)));
+  // A peer answers before it knows the others; the gateways' first endorsements would fail (503).
+  await waitForGossip(ctx);
   return ctx;
 }
 
