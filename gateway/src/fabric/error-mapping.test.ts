@@ -13,7 +13,12 @@ import {
 import { ErrorCode } from '@medledger/domain';
 
 import { AppError } from '../errors';
-import { extractChaincodeError, isRetryableConflict, mapLedgerError } from './error-mapping';
+import {
+  conflictBackoffMs,
+  extractChaincodeError,
+  isRetryableConflict,
+  mapLedgerError,
+} from './error-mapping';
 
 function serviceError(code: GrpcStatus, message: string): ServiceError {
   return Object.assign(new Error(message), { code, details: message, metadata: new Metadata() });
@@ -231,6 +236,34 @@ describe('ledger error mapping', () => {
       !isRetryableConflict(endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [FORBIDDEN] x'])),
     );
     assert.ok(!isRetryableConflict(endorseError(GrpcStatus.UNAVAILABLE, ['connection refused'])));
+  });
+
+  it('when endorsers answered differently, then the retry waits for a block commit (100 ms and up, growing); after a commit conflict only a short jitter', () => {
+    const range = (err: unknown, attempt: number): [number, number] => {
+      let bounds: [number, number] = [0, 0];
+      conflictBackoffMs(err, attempt, (min, max) => {
+        bounds = [min, max];
+        return min;
+      });
+      return bounds;
+    };
+    const mismatch = endorseError(GrpcStatus.ABORTED, ['ProposalResponsePayloads do not match']);
+    const mvcc = new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't' });
+    assert.deepEqual(
+      [0, 1, 2].map((a) => range(mismatch, a)),
+      [
+        [100, 250],
+        [200, 500],
+        [300, 750],
+      ],
+    );
+    assert.deepEqual(
+      [0, 2].map((a) => range(mvcc, a)),
+      [
+        [5, 25],
+        [5, 75],
+      ],
+    );
   });
 
   it('when a chaincode message has control characters, then the detail drops them', () => {

@@ -23,7 +23,7 @@ import { AppError, GatewayErrorCode } from '../errors';
 import { crashAt } from '../failpoints';
 import type { Wallet } from '../wallet';
 import { submitAndWait, type CommitTracker } from './commit-tracker';
-import { isRetryableConflict, mapLedgerError } from './error-mapping';
+import { conflictBackoffMs, isRetryableConflict, mapLedgerError } from './error-mapping';
 import type { PeerConnection } from './connection';
 import type {
   EndorsedTransaction,
@@ -245,8 +245,8 @@ export class FabricLedgerClient implements LedgerClient {
           return await this.#submitOnce(c, fn, arg, options);
         } catch (err) {
           if (attempt < retries && isRetryableConflict(err)) {
-            // A fresh endorsement reads the new state; a little jitter spreads colliding writers.
-            await sleep(randomInt(5, 25 * (attempt + 1)));
+            // A fresh endorsement reads the new state once the racing write is committed where it endorses.
+            await sleep(conflictBackoffMs(err, attempt, randomInt));
             continue;
           }
           throw err;
