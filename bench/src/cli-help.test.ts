@@ -25,6 +25,7 @@ describe("the benchmark's command lines", () => {
       'validator-pool',
       'sqlite',
       'chaincode-logging',
+      'gossip',
     ];
     assert.deepEqual(await checkHelpContract({ file: join(__dirname, 'levers.js'), commands, env }), []);
   });

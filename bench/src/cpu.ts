@@ -66,11 +66,6 @@ export function networkCpuByRole(stateDir: string): { total: number; byRole: Rol
   return { total, byRole };
 }
 
-/** CPU seconds used so far by every running process of the network in `stateDir`. */
-export function networkCpuSeconds(stateDir: string): number {
-  return networkCpuByRole(stateDir).total;
-}
-
 /** CPU seconds used so far by one network process (`gateway-hospital1`, `peer0-hospital1`, ...). */
 export function processCpuSeconds(stateDir: string, name: string): number {
   return pidFileCpuSeconds(join(stateDir, 'run', `${name}.pid`));

@@ -19,9 +19,14 @@
  *   setting of `MEDLEDGER_GOGC`/`MEDLEDGER_GOMEMLIMIT`, `MEDLEDGER_HISTORY_DB`,
  *   `MEDLEDGER_VALIDATOR_POOL_SIZE`; `sqlite` restarts the gateways with each setting of their SQLite
  *   pragmas, `chaincode-logging` the chaincode servers with each log level; each writes `lever-<name>.json` and `.md` and restores the environment's own setting.
+ * - `gossip` restarts the peers with each `MEDLEDGER_GOSSIP` profile and measures the idle
+ *   consortium's CPU per second per role, a restarted peer's return (until gossip knows it everywhere,
+ *   until its gateway commits again), and CPU per operation by role at saturation; writes
+ *   `lever-gossip.json` and `.md`.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 
@@ -51,7 +56,15 @@ import {
 } from '@medledger/network';
 
 import { adminContract, DEFAULT_BATCH, DEFAULT_IN_FLIGHT, EVENTS_PER_PATIENT } from './audit-loader';
-import { networkCpuSeconds, processCpuSeconds } from './cpu';
+import { networkCpuByRole, processCpuSeconds, roleCpuMsPerOp, type RoleCpu } from './cpu';
+import {
+  cpuMsPerSecond,
+  idleTable,
+  median,
+  restartTable,
+  roleTable,
+  type GossipObservation,
+} from './gossip-lever';
 import { BenchClient, classifyError, outcomeOf } from './http';
 import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
 import { localTarget } from './run';
@@ -110,13 +123,9 @@ export interface Side {
   readonly cpuMsPerOp: number[];
   /** The same for single processes (by network process name). */
   readonly processCpuMsPerOp: Record<string, number[]>;
+  /** The same per role (peers, orderers, ...), one entry per round. */
+  readonly roleCpuMsPerOp?: RoleCpu[];
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 
 /**
  * The gateway's bearer-token verification with and without its cache, in one process, interleaved:
@@ -205,17 +214,26 @@ async function interleave(
     for (const setting of order) {
       await options.apply(setting);
       for (const w of options.workloads) {
-        const cpu0 = networkCpuSeconds(info.stateDir);
+        const cpu0 = networkCpuByRole(info.stateDir);
         const own0 = processes.map((name) => processCpuSeconds(info.stateDir, name));
         const r = await w.run();
-        const cpuMs = (networkCpuSeconds(info.stateDir) - cpu0) * 1000;
+        const cpu1 = networkCpuByRole(info.stateDir);
+        const cpuMs = (cpu1.total - cpu0.total) * 1000;
         // Warm-up and drain used CPU too: divide by every operation that ran, not only the window's.
         const ops = (r.counts.committed * (r.durationS + w.warmupS)) / r.durationS;
         const perOp = (ms: number): number => (ops > 0 ? ms / ops : 0);
         const key = `${w.name} | ${setting}`;
-        const side = sides.get(key) ?? { label: key, runs: [], cpuMsPerOp: [], processCpuMsPerOp: {} };
+        const side = sides.get(key) ?? {
+          label: key,
+          runs: [],
+          cpuMsPerOp: [],
+          processCpuMsPerOp: {},
+          roleCpuMsPerOp: [],
+        };
         side.runs.push(r);
         side.cpuMsPerOp.push(perOp(cpuMs));
+        const roles = roleCpuMsPerOp(cpu0.byRole, cpu1.byRole, ops);
+        if (roles) side.roleCpuMsPerOp?.push(roles);
         processes.forEach((name, i) => {
           const ms = (processCpuSeconds(info.stateDir, name) - (own0[i] ?? 0)) * 1000;
           (side.processCpuMsPerOp[name] ??= []).push(perOp(ms));
@@ -817,6 +835,116 @@ function envLevers(values: {
   };
 }
 
+/** The gossip lever's settings: Fabric's timing first, then the relaxed one (`tuning.ts` of the network). */
+export const GOSSIP_SETTINGS = ['fabric', 'relaxed'] as const;
+
+/** How long the gossip lever waits for a restarted peer before it calls the wait failed. */
+const RESTART_DEADLINE_MS = 120_000;
+
+/**
+ * Milliseconds until `done` first holds, tried every 250 ms; `null` when it does not hold within
+ * `deadlineMs`.
+ */
+async function msUntil(done: () => Promise<boolean>, deadlineMs: number): Promise<number | null> {
+  const started = performance.now();
+  while (performance.now() - started < deadlineMs) {
+    if (await done().catch(() => false)) return Math.round(performance.now() - started);
+    await sleep(250);
+  }
+  return null;
+}
+
+/**
+ * Restarts the Hospital1 peer (the one its REST gateway endorses at) and times, from the moment it is
+ * ready again, how long until gossip knows it everywhere and until the gateway commits a ping again.
+ */
+async function timePeerRestart(ping: Operation): Promise<GossipObservation['restart']> {
+  const ctx = await networkContext();
+  const peer = ctx.topology.peerOrgs.find((o) => o.name === 'Hospital1')?.peerNodes[0];
+  if (!peer) throw new Error('no Hospital1 peer');
+  await stopProcess(ctx.paths.pidFile(peer.shortName));
+  await startProcess(peerProcess(ctx, peer), RESTART_DEADLINE_MS);
+  let attempt = 0;
+  const [gossipKnownMs, firstCommitMs] = await Promise.all([
+    msUntil(async () => {
+      await waitForGossip(ctx, 1000);
+      return true;
+    }, RESTART_DEADLINE_MS),
+    msUntil(async () => (await ping(attempt++)) === 'committed', RESTART_DEADLINE_MS),
+  ]);
+  return { gossipKnownMs, firstCommitMs };
+}
+
+/**
+ * The gossip lever: per round and setting, every peer restarted with `MEDLEDGER_GOSSIP` set, the
+ * Hospital1 peer restarted once more and timed, the idle consortium's CPU per second measured, then
+ * the write workloads run; writes `lever-gossip.json` and `.md`.
+ */
+async function gossipLever({ info, out, rounds, durationS }: LeverRun, idleS: number): Promise<void> {
+  const { writers, auditor, state } = await benchWriters(info);
+  const ops = benchOperations(writers, state, auditor);
+  const ctx = await networkContext();
+  const peers = allPeers(ctx.topology).length;
+  const before = process.env['MEDLEDGER_GOSSIP'];
+  const observations: GossipObservation[] = [];
+  const workloads = writeWorkloads(ops, durationS).filter((w) => w.name.includes('closed'));
+  let sides: Side[];
+  try {
+    sides = await interleave(info, {
+      settings: GOSSIP_SETTINGS,
+      apply: async (setting) => {
+        setEnv({ MEDLEDGER_GOSSIP: setting });
+        await restartFabricNodes();
+        const restart = await timePeerRestart(ops.ping);
+        // A restarted peer sends its certificates with its alive messages for a while; let that pass.
+        await sleep(10_000);
+        const c0 = networkCpuByRole(info.stateDir);
+        await sleep(idleS * 1000);
+        const idleCpuMsPerS = cpuMsPerSecond(c0, networkCpuByRole(info.stateDir), idleS);
+        observations.push({ setting, idleCpuMsPerS, restart });
+        process.stderr.write(
+          `[levers] ${setting}: idle ${idleCpuMsPerS.total.toFixed(1)} ms/s (peers ${idleCpuMsPerS.byRole.peers.toFixed(1)}); restart: gossip ${String(restart.gossipKnownMs)} ms, first commit ${String(restart.firstCommitMs)} ms\n`,
+        );
+      },
+      workloads,
+      rounds,
+      processes: FABRIC_PROCESSES,
+    });
+  } finally {
+    setEnv({ MEDLEDGER_GOSSIP: before });
+    await restartFabricNodes();
+  }
+  const [first, second] = GOSSIP_SETTINGS;
+  writeLever(
+    out,
+    'lever-gossip',
+    [
+      "# Lever: the peers' gossip timing, Fabric's (`MEDLEDGER_GOSSIP=fabric`) → relaxed, same run, interleaved",
+      '',
+      `Per round and setting (the order reversed every other round, ${String(rounds)} rounds): every peer restarted with the setting; the Hospital1 peer stopped and started once more and timed from the moment it answers again; 10 s later the idle consortium's CPU over ${String(idleS)} s; then each workload for ${String(WARMUP_S)} s warm-up and ${String(durationS)} s. ${String(peers)} peers. Medians of the rounds; CPU figures of a shared machine are best read as ratios.`,
+      '',
+      '## Idle consortium, CPU per second',
+      '',
+      ...idleTable(GOSSIP_SETTINGS, observations, peers),
+      '',
+      '## A restarted peer (Hospital1), from ready to',
+      '',
+      ...restartTable(GOSSIP_SETTINGS, observations),
+      '',
+      '## At saturation, CPU per committed operation',
+      '',
+      ...sidesTable('setting', sides, FABRIC_PROCESSES),
+      '',
+      ...roleTable(sides),
+      '',
+      `${second} / ${first}, the median of the rounds' ratios (each round's in brackets):`,
+      '',
+      ...ratioTable(sides, [first, second], FABRIC_PROCESSES),
+    ],
+    sides,
+  );
+}
+
 const LEVER_OPTIONS = {
   rounds: { type: 'string', value: 'N', default: '2', description: 'rounds, each running both settings' },
   duration: { type: 'string', value: 'SECONDS', default: '10', description: 'length of each measured run' },
@@ -916,6 +1044,20 @@ export const LEVERS_CLI = {
       summary: "The chaincode servers' log level info against warning (restarts them per setting).",
       options: LEVER_OPTIONS,
       examples: ['node bench/dist/levers.js chaincode-logging --rounds 3'],
+    }),
+    gossip: command({
+      summary:
+        "The peers' gossip timing, Fabric's against relaxed: idle CPU, CPU per operation, a restarted peer's return (restarts the peers).",
+      options: {
+        ...LEVER_OPTIONS,
+        idle: {
+          type: 'string',
+          value: 'SECONDS',
+          default: '20',
+          description: 'length of each idle measurement',
+        },
+      },
+      examples: ['node bench/dist/levers.js gossip --rounds 2 --duration 10 --idle 20'],
     }),
     sqlite: command({
       summary:
@@ -1029,6 +1171,7 @@ if (require.main === module) {
       'validator-pool': (values) =>
         envLever(requireLever(envLevers(values), 'validator-pool'), leverRun(values)),
       sqlite: (values) => envLever(requireLever(envLevers({}), 'sqlite'), leverRun(values)),
+      gossip: (values) => gossipLever(leverRun(values), Number(values.idle)),
       'chaincode-logging': (values) =>
         envLever(requireLever(envLevers({}), 'chaincode-logging'), leverRun(values)),
     },

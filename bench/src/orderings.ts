@@ -10,10 +10,10 @@
  * network's ordering is fixed when its certificates and genesis block are made, and its crypto profile
  * when the consortium record is written; the caller's own network is left as it is.
  */
-import { join } from 'node:path';
 import { defaultTopologySpec, sideBySideBasePorts } from '@medledger/network';
 
 import { writeReport, type Measurement, type BenchResults } from './report';
+import { variantNetwork, type VariantNetwork } from './variant-network';
 
 /** What a comparison varies, and how each of its values is named, stored and asked of the network. */
 interface Axis {
@@ -66,15 +66,6 @@ export function parseVariants(axis: ComparisonAxis, raw: string): string[] {
   return out;
 }
 
-/** Where the network of each variant lives and which ports it takes. */
-export interface VariantNetwork {
-  readonly variant: string;
-  readonly home: string;
-  readonly basePort: number;
-  /** The environment `npm start` would need for it (on top of the caller's). */
-  readonly env: Readonly<Record<string, string>>;
-}
-
 /** The networks of a comparison, beside the caller's network in `home` on `basePort`. */
 export function variantNetworks(
   axis: ComparisonAxis,
@@ -87,14 +78,9 @@ export function variantNetworks(
     basePort,
     variants.map(() => defaultTopologySpec),
   );
-  return variants.map((variant, i) => {
-    const net = { home: join(home, dir, variant), basePort: ports[i] ?? basePort };
-    return {
-      variant,
-      ...net,
-      env: { MEDLEDGER_HOME: net.home, MEDLEDGER_BASE_PORT: String(net.basePort), [env]: variant },
-    };
-  });
+  return variants.map((variant, i) =>
+    variantNetwork({ home, dir, variant, basePort: ports[i] ?? basePort, env: { [env]: variant } }),
+  );
 }
 
 /** One variant's run of the suite. */

@@ -43,6 +43,7 @@ import {
 } from './orderings';
 import { renderMarkdown, writeResults, type BenchConfig, type BenchResults } from './report';
 import { parseOrgCounts, scaleNetworks, writeScale, renderScale, type ScaleRun } from './scale';
+import type { VariantNetwork } from './variant-network';
 import {
   FULL_PLAN,
   QUICK_PLAN,
@@ -301,21 +302,13 @@ async function benchNetwork(
   });
 }
 
-/** A network the bench runs beside the caller's: its name in the log, where it lives, its environment. */
-interface SideNetwork {
-  readonly name: string;
-  readonly home: string;
-  readonly basePort: number;
-  readonly env: Readonly<Record<string, string>>;
-}
-
 /**
  * Runs `run` on each network in turn, starting it (with the bench loader) or reusing it, and stops the
  * ones it started before the next, since a network left running would take CPU from the next run.
  */
 async function onEachNetwork<T>(
-  networks: readonly SideNetwork[],
-  run: (ctx: NetworkContext, net: SideNetwork) => Promise<T>,
+  networks: readonly VariantNetwork[],
+  run: (ctx: NetworkContext, net: VariantNetwork) => Promise<T>,
 ): Promise<T[]> {
   const out: T[] = [];
   for (const net of networks) {
@@ -342,14 +335,11 @@ async function benchVariants(axis: ComparisonAxis, list: string, values: BenchVa
   const startedAt = new Date().toISOString();
   const networks = variantNetworks(axis, stateDir(), basePortFromEnv(), parseVariants(axis, list));
   const written: string[] = [];
-  const runs = await onEachNetwork(
-    networks.map((n) => ({ ...n, name: n.variant })),
-    async (ctx, net): Promise<VariantRun> => {
-      const results = await benchNetwork(ctx, values);
-      written.push(writeResults(join(values.out, net.name), results).md);
-      return { variant: net.name, results };
-    },
-  );
+  const runs = await onEachNetwork(networks, async (ctx, net): Promise<VariantRun> => {
+    const results = await benchNetwork(ctx, values);
+    written.push(writeResults(join(values.out, net.name), results).md);
+    return { variant: net.name, results };
+  });
   const comparison = { axis, startedAt, finishedAt: new Date().toISOString(), quick: values.quick, runs };
   process.stdout.write(renderComparison(comparison));
   const files = writeComparison(values.out, comparison);
@@ -361,17 +351,14 @@ async function benchScale(list: string, values: BenchValues): Promise<string[]> 
   const startedAt = new Date().toISOString();
   const networks = scaleNetworks(stateDir(), basePortFromEnv(), parseOrgCounts(list));
   const written: string[] = [];
-  const runs = await onEachNetwork(
-    networks.map((n) => ({ ...n, name: `${String(n.orgs)} orgs` })),
-    async (ctx, net): Promise<ScaleRun> => {
-      const orgs = ctx.topology.peerOrgs.length;
-      const results = await benchNetwork(ctx, values, runScaleSuite);
-      written.push(writeResults(join(values.out, `orgs-${String(orgs)}`), results).md);
-      if (net.env['MEDLEDGER_ORGS'] !== String(orgs))
-        process.stderr.write(`[bench] ${net.name}: the reused network has ${String(orgs)} orgs\n`);
-      return { orgs, results };
-    },
-  );
+  const runs = await onEachNetwork(networks, async (ctx, net): Promise<ScaleRun> => {
+    const orgs = ctx.topology.peerOrgs.length;
+    const results = await benchNetwork(ctx, values, runScaleSuite);
+    written.push(writeResults(join(values.out, `orgs-${String(orgs)}`), results).md);
+    if (net.env['MEDLEDGER_ORGS'] !== String(orgs))
+      process.stderr.write(`[bench] ${net.name}: the reused network has ${String(orgs)} orgs\n`);
+    return { orgs, results };
+  });
   const comparison = { startedAt, finishedAt: new Date().toISOString(), quick: values.quick, runs };
   process.stdout.write(renderScale(comparison));
   const files = writeScale(values.out, comparison);

@@ -46,14 +46,15 @@ describe('consortium size comparison', () => {
   it('when networks of 4, 6 and 8 orgs run beside the caller, then each has its own home, size and the ports of its size', () => {
     const nets = scaleNetworks('/tmp/home', 20000, [4, 6, 8]);
     assert.deepEqual(
-      nets.map((n) => [n.orgs, n.home, n.basePort, n.env['MEDLEDGER_ORGS'], n.env['MEDLEDGER_HOME']]),
+      nets.map((n) => [n.variant, n.home, n.basePort, n.env['MEDLEDGER_ORGS'], n.env['MEDLEDGER_HOME']]),
       [
-        [4, '/tmp/home/orgs/4', 20700, '4', '/tmp/home/orgs/4'],
-        [6, '/tmp/home/orgs/6', 21800, '6', '/tmp/home/orgs/6'],
-        [8, '/tmp/home/orgs/8', 23300, '8', '/tmp/home/orgs/8'],
+        ['4', '/tmp/home/orgs/4', 20700, '4', '/tmp/home/orgs/4'],
+        ['6', '/tmp/home/orgs/6', 21800, '6', '/tmp/home/orgs/6'],
+        ['8', '/tmp/home/orgs/8', 23300, '8', '/tmp/home/orgs/8'],
       ],
     );
     assert.equal(nets[2]?.env['MEDLEDGER_BASE_PORT'], '23300');
+    assert.equal(nets[1]?.name, '6 orgs');
     // A size alone gets the ports it has among others.
     assert.equal(scaleNetworks('/tmp/home', 20000, [8])[0]?.basePort, 23300);
     assert.ok(23300 + portSpan(consortiumOfSize(defaultTopologySpec, 8)) <= 65535);

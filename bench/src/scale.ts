@@ -9,12 +9,11 @@
  * further per size (`sizedBasePort`); networks the bench starts are stopped after their run, so
  * two never share the machine.
  */
-import { join } from 'node:path';
-
 import { defaultTopologySpec, MIN_ORGS, ORGS_ENV, sizedBasePort } from '@medledger/network';
 
 import { ROLES } from './cpu';
 import { ROLE_TITLES, writeReport, type BenchResults, type Measurement } from './report';
+import { variantNetwork, type VariantNetwork } from './variant-network';
 
 /** The consortium sizes `--orgs` names (`4,6,8`), in the order given; refuses repeats and sizes below four. */
 export function parseOrgCounts(raw: string): number[] {
@@ -31,28 +30,18 @@ export function parseOrgCounts(raw: string): number[] {
   return out;
 }
 
-/** Where the network of each size lives and which ports it takes. */
-export interface ScaleNetwork {
-  readonly orgs: number;
-  readonly home: string;
-  readonly basePort: number;
-  /** The environment `npm start` would need for it (on top of the caller's). */
-  readonly env: Readonly<Record<string, string>>;
-}
-
 /** The networks of the comparison, beside the caller's network in `home` on `basePort`. */
-export function scaleNetworks(home: string, basePort: number, counts: readonly number[]): ScaleNetwork[] {
-  return counts.map((orgs) => {
-    const net = {
-      home: join(home, 'orgs', String(orgs)),
+export function scaleNetworks(home: string, basePort: number, counts: readonly number[]): VariantNetwork[] {
+  return counts.map((orgs) =>
+    variantNetwork({
+      home,
+      dir: 'orgs',
+      variant: String(orgs),
+      name: `${String(orgs)} orgs`,
       basePort: sizedBasePort(basePort, defaultTopologySpec, orgs),
-    };
-    return {
-      orgs,
-      ...net,
-      env: { MEDLEDGER_HOME: net.home, MEDLEDGER_BASE_PORT: String(net.basePort), [ORGS_ENV]: String(orgs) },
-    };
-  });
+      env: { [ORGS_ENV]: String(orgs) },
+    }),
+  );
 }
 
 /** One size's run of the scale scenarios. */

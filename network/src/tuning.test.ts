@@ -5,6 +5,10 @@ import { renderCompose } from './compose';
 import { DEFAULT_BASE_PORT, defaultTopologySpec, resolveTopology } from './topology';
 import {
   chaincodeLoggingLevel,
+  coreYamlEnvName,
+  DEFAULT_GOSSIP,
+  GOSSIP_PROFILES,
+  gossipEnv,
   NO_TUNING,
   nodeTuningEnv,
   ordererTuningEnv,
@@ -18,12 +22,13 @@ const peer = topology.peerOrgs[0]?.peerNodes[0];
 const orderer = topology.ordererOrg.nodes[0];
 
 void describe('performance switches', () => {
-  void it('when nothing is asked, then peers keep no history database, chaincode servers log warnings and nothing else is overridden', () => {
+  void it('when nothing is asked, then peers keep no history database and gossip relaxed, chaincode servers log warnings and nothing else is overridden', () => {
     const tuning = tuningFromEnv({});
     assert.deepEqual(tuning, NO_TUNING);
     assert.ok(peer && orderer);
     assert.deepEqual(peerTuningEnv(tuning, peer, '127.0.0.1'), {
       CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: 'false',
+      ...gossipEnv('relaxed'),
     });
     assert.equal(
       peerTuningEnv(tuningFromEnv({ MEDLEDGER_HISTORY_DB: '1' }), peer, '127.0.0.1')[
@@ -81,6 +86,7 @@ void describe('performance switches', () => {
       GOMEMLIMIT: '512MiB',
       CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: 'false',
       CORE_PEER_VALIDATORPOOLSIZE: '2',
+      ...gossipEnv(DEFAULT_GOSSIP),
     });
     assert.deepEqual(ordererTuningEnv(tuning, orderer, '0.0.0.0'), { GOGC: '400', GOMEMLIMIT: '512MiB' });
   });
@@ -129,5 +135,74 @@ void describe('performance switches', () => {
     assert.ok(ps.ports?.includes(`127.0.0.1:${String(p0.profilePort)}:${String(p0.profilePort)}`));
     assert.equal(os.environment?.['ORDERER_GENERAL_PROFILE_ENABLED'], 'true');
     assert.ok(os.ports?.includes(`127.0.0.1:${String(o0.profilePort)}:${String(o0.profilePort)}`));
+  });
+
+  void it('when the relaxed gossip profile is asked or none is, then every peer gets its intervals as core.yaml overrides, and the fabric profile gets none and another fingerprint', () => {
+    const relaxed = peerTuningEnv(
+      tuningFromEnv({ MEDLEDGER_GOSSIP: 'relaxed' }),
+      peer ?? assert.fail(),
+      '127.0.0.1',
+    );
+    assert.deepEqual(relaxed, {
+      CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: 'false',
+      CORE_PEER_GOSSIP_REQUESTSTATEINFOINTERVAL: '20s',
+      CORE_PEER_GOSSIP_PULLINTERVAL: '10s',
+      CORE_PEER_GOSSIP_ALIVETIMEINTERVAL: '10s',
+      CORE_PEER_GOSSIP_ALIVEEXPIRATIONTIMEOUT: '50s',
+    });
+    const fabric = peerTuningEnv(
+      tuningFromEnv({ MEDLEDGER_GOSSIP: 'fabric' }),
+      peer ?? assert.fail(),
+      '127.0.0.1',
+    );
+    assert.deepEqual(gossipEnv('fabric'), {});
+    assert.notEqual(tuningFingerprint(relaxed), tuningFingerprint(fabric));
+    assert.deepEqual(peerTuningEnv(tuningFromEnv({}), peer ?? assert.fail(), '127.0.0.1'), relaxed);
+    assert.equal(
+      orderer &&
+        Object.keys(ordererTuningEnv(tuningFromEnv({ MEDLEDGER_GOSSIP: 'relaxed' }), orderer, '127.0.0.1'))
+          .length,
+      0,
+    );
+  });
+
+  void it('when a gossip profile is rendered, then each key is a peer.gossip duration Fabric parses and alive expiry stays five alive intervals', () => {
+    for (const keys of Object.values(GOSSIP_PROFILES)) {
+      const values: Readonly<Record<string, string>> = keys;
+      for (const [key, value] of Object.entries(values)) {
+        assert.match(key, /^peer\.gossip\.[a-zA-Z]+$/);
+        assert.match(value, /^[1-9][0-9]*(ms|s|m)$/);
+      }
+      const seconds = (v: string | undefined): number => Number(v?.replace(/s$/, '') ?? NaN);
+      if (values['peer.gossip.aliveTimeInterval'] !== undefined)
+        assert.equal(
+          seconds(values['peer.gossip.aliveExpirationTimeout']),
+          5 * seconds(values['peer.gossip.aliveTimeInterval']),
+        );
+    }
+    assert.equal(
+      coreYamlEnvName('peer.gossip.publishStateInfoInterval'),
+      'CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL',
+    );
+    assert.throws(
+      () => tuningFromEnv({ MEDLEDGER_GOSSIP: 'lazy' }),
+      /MEDLEDGER_GOSSIP must be fabric or relaxed/,
+    );
+  });
+
+  void it('when compose is rendered with the relaxed gossip profile, then each peer container gets the intervals', () => {
+    const containers = resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT, {
+      ordering: 'raft',
+      hosts: 'containers',
+    });
+    const doc = parse(renderCompose(containers, tuningFromEnv({ MEDLEDGER_GOSSIP: 'relaxed' }))) as {
+      services: Partial<Record<string, { environment?: Record<string, string> }>>;
+    };
+    for (const org of containers.peerOrgs)
+      for (const p of org.peerNodes)
+        assert.equal(
+          doc.services[p.shortName]?.environment?.['CORE_PEER_GOSSIP_REQUESTSTATEINFOINTERVAL'],
+          '20s',
+        );
   });
 });

@@ -14,6 +14,8 @@
  *   off unless asked (nothing reads it).
  * - `MEDLEDGER_VALIDATOR_POOL_SIZE=N`: goroutines a peer validates a block's transactions with
  *   (`peer.validatorPoolSize`; Fabric: the number of CPUs).
+ * - `MEDLEDGER_GOSSIP=fabric|relaxed`: the peers' gossip timing (`peer.gossip.*`, see
+ *   {@link GOSSIP_PROFILES}); `relaxed` unless asked, `fabric` is Fabric's own.
  * - `MEDLEDGER_CHAINCODE_LOGGING=LEVEL`: the chaincode servers' `CORE_CHAINCODE_LOGGING_LEVEL`
  *   (default `warning`: at `info` fabric-shim logs every invocation).
  * - `MEDLEDGER_SQLITE_JOURNAL_MODE=WAL|DELETE`, `MEDLEDGER_SQLITE_SYNCHRONOUS=NORMAL|FULL`,
@@ -34,6 +36,61 @@ export interface Tuning {
   readonly historyDatabase: boolean | undefined;
   readonly validatorPoolSize: number | undefined;
   readonly chaincodeLogging: string | undefined;
+  readonly gossip: GossipProfile | undefined;
+}
+
+/**
+ * The peers' gossip timing, as `peer.gossip.*` keys of core.yaml. An idle peer's CPU goes mostly to
+ * gossip: every `requestStateInfoInterval` it pulls a snapshot of every peer's StateInfo (ledger height,
+ * chaincodes) from `pullPeerNum` (3) others and verifies each entry's signature, and every
+ * `aliveTimeInterval` it signs an alive message that the others verify.
+ *
+ * `relaxed` pulls less often and keeps what a gateway needs fresh:
+ * - `publishStateInfoInterval` stays Fabric's 4 s: a peer pushes its StateInfo only when it changed
+ *   (a new block, a chaincode), at most that long after; this push is how the others learn a ledger
+ *   height, which the gateways use to prefer the most up-to-date peer, and a restarted peer.
+ * - `requestStateInfoInterval` 4 s -> 20 s: the pull only repairs a missed push, and gives a peer that
+ *   (re)joined the StateInfo of peers whose height has not changed since; so on an idle network a
+ *   restarted peer's own gateway may wait up to 20 s before it can plan endorsements across orgs.
+ * - `pullInterval` 4 s -> 10 s: blocks travel by gossip only as a backup here, since every peer
+ *   leads its org and takes blocks from the orderers itself.
+ * - `aliveTimeInterval` 5 s -> 10 s with `aliveExpirationTimeout` 25 s -> 50 s (Fabric's ratio): a
+ *   peer that died unannounced stays in the others' membership (and discovery) up to 50 s, during which
+ *   gateways may still plan endorsements with it and fail over only when it does not answer; a
+ *   restarted peer is known again from the alive message it sends when it connects, not after a timeout. `reconnectInterval` keeps
+ *   its own setting in core.yaml (5 s).
+ * Leader election is left as Fabric has it (it runs only for orgs of more than one peer).
+ */
+export const GOSSIP_PROFILES = {
+  fabric: {},
+  relaxed: {
+    'peer.gossip.requestStateInfoInterval': '20s',
+    'peer.gossip.pullInterval': '10s',
+    'peer.gossip.aliveTimeInterval': '10s',
+    'peer.gossip.aliveExpirationTimeout': '50s',
+  },
+} as const satisfies Record<string, Readonly<Record<string, string>>>;
+
+export type GossipProfile = keyof typeof GOSSIP_PROFILES;
+
+/**
+ * The gossip profile peers run with when the environment names none: `relaxed` took a fifth off an idle
+ * peer's CPU and passed the peer-kill fault scenario; its price is a restarted peer's own gateway
+ * waiting for a StateInfo pull (up to 20 s) on a network with no traffic (bench/results/lever-gossip.md).
+ */
+export const DEFAULT_GOSSIP: GossipProfile = 'relaxed';
+
+const isGossipProfile = (v: string): v is GossipProfile => Object.hasOwn(GOSSIP_PROFILES, v);
+
+/** Fabric's environment override of a core.yaml key (`peer.gossip.pullInterval` -> `CORE_PEER_GOSSIP_PULLINTERVAL`). */
+export function coreYamlEnvName(key: string): string {
+  return `CORE_${key.replace(/\./g, '_').toUpperCase()}`;
+}
+
+/** A peer's environment overrides for the gossip `profile`. */
+export function gossipEnv(profile: GossipProfile): Record<string, string> {
+  const keys: Readonly<Record<string, string>> = GOSSIP_PROFILES[profile];
+  return Object.fromEntries(Object.entries(keys).map(([key, value]) => [coreYamlEnvName(key), value]));
 }
 
 export const NO_TUNING: Tuning = {
@@ -44,6 +101,7 @@ export const NO_TUNING: Tuning = {
   historyDatabase: undefined,
   validatorPoolSize: undefined,
   chaincodeLogging: undefined,
+  gossip: undefined,
 };
 
 function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
@@ -82,7 +140,18 @@ export function tuningFromEnv(env: NodeJS.ProcessEnv = process.env): Tuning {
       /^(debug|info|warning|error|critical)$/,
       'debug, info, warning, error or critical',
     ),
+    gossip: gossipProfileFromEnv(env),
   };
+}
+
+function gossipProfileFromEnv(env: NodeJS.ProcessEnv): GossipProfile | undefined {
+  const raw = env.MEDLEDGER_GOSSIP?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!isGossipProfile(raw)) {
+    const names = Object.keys(GOSSIP_PROFILES).join(' or ');
+    throw new Error(`MEDLEDGER_GOSSIP must be ${names}, got ${JSON.stringify(raw)}`);
+  }
+  return raw;
 }
 
 function goRuntimeEnv(tuning: Tuning): Record<string, string> {
@@ -109,6 +178,7 @@ export function peerTuningEnv(tuning: Tuning, peer: PeerNode, listenHost: string
     ...(tuning.validatorPoolSize === undefined
       ? {}
       : { CORE_PEER_VALIDATORPOOLSIZE: String(tuning.validatorPoolSize) }),
+    ...gossipEnv(tuning.gossip ?? DEFAULT_GOSSIP),
   };
 }
 
