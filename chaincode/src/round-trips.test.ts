@@ -168,6 +168,40 @@ void describe('round trips per transaction (the memory ledger counts shim calls)
     );
   });
 
+  void it('when a version staged as needs_review is anchored, then it costs what an accepted one does', async () => {
+    const s = await scene();
+    const v1 = recordMeta(`rt-review-${s.record.recordId}`, 1);
+    const resource = condition({
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003' }] },
+    });
+    const { result: staged } = await s.h.submit<{
+      contentHash: string;
+      qualityStatus: string;
+      reasons: string[];
+    }>(s.attending, 'record:StageRecordContent', v1, {
+      transient: { content: { resource, salt: salt() }, subject: { patientDid: s.patient.did } },
+    });
+    assert.equal(staged.qualityStatus, 'needs_review');
+    const { result: view, tx } = await s.h.submit<{ qualityStatus: string; reviewedBy: string | null }>(
+      s.attending,
+      'record:AnchorRecord',
+      { ...v1, previousHash: null, ...staged },
+      { transient: { subject: { patientDid: s.patient.did } } },
+    );
+    assert.equal(tx.status, 'VALID');
+    assert.deepEqual([view.qualityStatus, view.reviewedBy], ['needs_review', null]);
+    // No read of a quality review: the version's anchor is written by this transaction.
+    assert.deepEqual(tx.calls, {
+      getState: 3,
+      getPrivateData: 1,
+      getPrivateDataHash: 3,
+      getStateByRange: 4,
+      putState: 1,
+      setStateValidationParameter: 1,
+      putPrivateData: 3,
+    });
+  });
+
   void it('when a patient consent is granted, then it costs what the table says', async () => {
     const s = await scene();
     await grantConsent(s.h, s.patient);
