@@ -8,7 +8,7 @@
 //
 // Plain JavaScript because it runs before anything is installed or built.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,9 +33,14 @@ const installedMarker = join(root, 'node_modules', '.package-lock.json');
 const abiMarker = join(root, 'node_modules', '.medledger-node-abi');
 const lockFile = join(root, 'package-lock.json');
 const abi = `${process.versions.modules} ${process.platform}-${process.arch}`;
+// The patches of installed packages (patches/, applied by patch-package after every install) count
+// like the lock file: a checkout whose patches changed installs again, or it would run without them.
+const patchesDir = join(root, 'patches');
+const newerThanInstall = (file) => statSync(file).mtimeMs > statSync(installedMarker).mtimeMs;
 const needsInstall =
   !existsSync(installedMarker) ||
-  (existsSync(lockFile) && statSync(lockFile).mtimeMs > statSync(installedMarker).mtimeMs);
+  (existsSync(lockFile) && newerThanInstall(lockFile)) ||
+  (existsSync(patchesDir) && readdirSync(patchesDir).some((f) => newerThanInstall(join(patchesDir, f))));
 if (needsInstall) {
   console.error('[medledger] installing npm packages');
   run(npm, existsSync(lockFile) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);

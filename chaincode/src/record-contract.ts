@@ -27,8 +27,11 @@ import { serverKeyring, type KeyringSource } from './custodian-keyring';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { assessQuality } from './quality-gate';
-import { anchorAt, viewOf } from './record-view';
+import { anchorAt, newAnchorView, viewOf } from './record-view';
 import { readTransient } from './transient';
+
+/** The part of the staging's transient map read before the content (a schema built once, not per call). */
+const stagingSubject = stageRecordContentTransient.pick({ subject: true });
 
 /**
  * Opens a write of record content or anchor: the signer must be clinical staff of a hospital (an
@@ -197,7 +200,7 @@ export class RecordContract extends Contract {
   public async StageRecordContent(ctx: Context, input: string): Promise<string> {
     const args = parseInput(stageRecordContentInput, input);
     const { ledger, actor } = await openRecordWrite(ctx, args);
-    const { subject } = readTransient(ledger, stageRecordContentTransient.pick({ subject: true }));
+    const { subject } = readTransient(ledger, stagingSubject);
     await checkChain(ledger, actor, { ...args, patientDid: subject.patientDid });
     const profile = profileOf(await ledger.consortium());
     const content = readTransientContent(ledger, profile.hashAlgorithm);
@@ -319,7 +322,7 @@ export class RecordContract extends Contract {
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
-    return canonicalJson(await viewOf(ledger, anchor, []));
+    return canonicalJson(newAnchorView(anchor));
   }
 
   /**

@@ -22,6 +22,16 @@ export async function viewOf(
   };
 }
 
+/**
+ * The view of an anchor written by the running transaction, without reading the ledger: nothing can
+ * refer to a version before its anchor exists (a quality review and an erasure of content both need
+ * the anchor; a purge of staged content is `staged` and does not erase), so it is unreviewed and not
+ * erased, as {@link viewOf} would find.
+ */
+export function newAnchorView(anchor: StoredAnchor): RecordAnchor {
+  return { ...anchor, reviewedBy: null, reviewedAt: null, erased: false };
+}
+
 /** The anchor of `version` of a custodian's record, or its latest; `[NOT_FOUND]` when there is none. */
 export async function anchorAt(
   ledger: Ledger,

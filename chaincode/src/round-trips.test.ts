@@ -33,6 +33,17 @@ async function scene(): Promise<Scene> {
   return { h, patient, attending, record };
 }
 
+/** What anchoring version 1 of a record asks of the peer, whatever its quality status. */
+const ANCHOR_V1_CALLS: ShimCalls = {
+  getState: 3,
+  getPrivateData: 1,
+  getPrivateDataHash: 3,
+  getStateByRange: 4,
+  putState: 1,
+  setStateValidationParameter: 1,
+  putPrivateData: 3,
+};
+
 /** The calls of the last simulation the harness ran (a submit's last endorser; each endorser runs the same). */
 function last(h: Harness): ShimCalls {
   return h.ledger.lastCalls;
@@ -153,19 +164,37 @@ void describe('round trips per transaction (the memory ledger counts shim calls)
       { transient: { subject: { patientDid: s.patient.did } } },
     );
     assert.equal(anchored1.status, 'VALID');
-    assert.deepEqual(anchored1.calls, {
-      getState: 3,
-      getPrivateData: 1,
-      getPrivateDataHash: 3,
-      getStateByRange: 4,
-      putState: 1,
-      setStateValidationParameter: 1,
-      putPrivateData: 3,
-    });
+    assert.deepEqual(anchored1.calls, ANCHOR_V1_CALLS);
     assert.deepEqual(
       [stage1.calls, anchored1.calls, stage.calls, anchored.calls].map(roundTrips),
       [12, 16, 14, 16],
     );
+  });
+
+  void it('when a version staged as needs_review is anchored, then it costs what an accepted one does', async () => {
+    const s = await scene();
+    const v1 = recordMeta(`rt-review-${s.record.recordId}`, 1);
+    const resource = condition({
+      code: { coding: [{ system: 'http://snomed.info/sct', code: '38341003' }] },
+    });
+    const { result: staged } = await s.h.submit<{
+      contentHash: string;
+      qualityStatus: string;
+      reasons: string[];
+    }>(s.attending, 'record:StageRecordContent', v1, {
+      transient: { content: { resource, salt: salt() }, subject: { patientDid: s.patient.did } },
+    });
+    assert.equal(staged.qualityStatus, 'needs_review');
+    const { result: view, tx } = await s.h.submit<{ qualityStatus: string; reviewedBy: string | null }>(
+      s.attending,
+      'record:AnchorRecord',
+      { ...v1, previousHash: null, ...staged },
+      { transient: { subject: { patientDid: s.patient.did } } },
+    );
+    assert.equal(tx.status, 'VALID');
+    assert.deepEqual([view.qualityStatus, view.reviewedBy], ['needs_review', null]);
+    // No read of a quality review: the version's anchor is written by this transaction.
+    assert.deepEqual(tx.calls, ANCHOR_V1_CALLS);
   });
 
   void it('when a patient consent is granted, then it costs what the table says', async () => {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildGoModule } from './binaries';
-import { BFT_REPLICATION, PRIVATE_DATA_PULL_THRESHOLD, runtimeParams } from './render';
+import { BFT_REPLICATION, PRIVATE_DATA_PULL_THRESHOLD, runtimeParams, SKIP_PULLING_INVALID } from './render';
 import { cacheDir, FABRIC_CA_VERSION, FABRIC_VERSION } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers } from './topology';
@@ -199,6 +199,7 @@ function peerService(topology: Topology, peer: PeerNode, tuning: Tuning): unknow
       CORE_PEER_GOSSIP_USELEADERELECTION: String(org.peerNodes.length > 1),
       CORE_PEER_GOSSIP_ORGLEADER: String(org.peerNodes.length === 1),
       CORE_PEER_GOSSIP_PVTDATA_PULLRETRYTHRESHOLD: PRIVATE_DATA_PULL_THRESHOLD,
+      CORE_PEER_GOSSIP_PVTDATA_SKIPPULLINGINVALIDTRANSACTIONSDURINGCOMMIT: String(SKIP_PULLING_INVALID),
       CORE_PEER_LOCALMSPID: org.mspId,
       CORE_PEER_MSPCONFIGPATH: `${dir}/msp`,
       CORE_PEER_TLS_ENABLED: 'true',

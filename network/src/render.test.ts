@@ -225,6 +225,20 @@ describe('config rendering', () => {
     }
   });
 
+  it('when a peer config is rendered, then a block does not wait for the private data of its invalid transactions (a duplicate copy of a write)', () => {
+    const topology = resolveTopology(defaultTopologySpec, 17000);
+    const cores = renderNodeConfigs(topology, paths, sample, '/b').filter((f) =>
+      f.path.endsWith('core.yaml'),
+    );
+    assert.ok(cores.length > 0);
+    for (const core of cores) {
+      const doc = parse(core.content) as {
+        peer: { gossip: { pvtData?: { skipPullingInvalidTransactionsDuringCommit?: boolean } } };
+      };
+      assert.equal(doc.peer.gossip.pvtData?.skipPullingInvalidTransactionsDuringCommit, true, core.path);
+    }
+  });
+
   it('when a peer config is rendered, then the peer announces write batches and multi-key reads of 1000 to the chaincode; a shim batch of 0 turns both off', () => {
     const runtimeOf = (spec: typeof defaultTopologySpec): unknown[] =>
       renderNodeConfigs(resolveTopology(spec, 17000), paths, sample, '/b')

@@ -293,6 +293,7 @@ export function renderCoreYaml(
   });
   Object.assign(section(doc, 'peer', 'gossip', 'pvtData'), {
     pullRetryThreshold: PRIVATE_DATA_PULL_THRESHOLD,
+    skipPullingInvalidTransactionsDuringCommit: SKIP_PULLING_INVALID,
   });
   Object.assign(section(doc, 'peer', 'tls'), {
     enabled: true,
@@ -348,6 +349,17 @@ export function renderCoreYaml(
  * with the orderers' deliveries (measured in the Raft partition fault scenario).
  */
 export const PRIVATE_DATA_PULL_THRESHOLD = '5s';
+
+/**
+ * A committing peer does not pull the private data of a transaction the block marks invalid (a
+ * DUPLICATE_TXID copy above all, or an MVCC conflict); Fabric's reconciler may fetch it later. Nothing
+ * reads an invalid transaction's private data, and no peer holds a duplicate's: under load, the
+ * gateways' resubmits of writes whose commit took longer than their interval (6 s) made blocks of
+ * such copies, each stalling every member peer's commits for the pull threshold, which delayed more
+ * commits past the interval: on the anchor load of a saturated 2-core host, the consortium stopped
+ * committing for minutes (every staging and anchor writes private data).
+ */
+export const SKIP_PULLING_INVALID = true;
 
 /**
  * How a BFT orderer that fell behind pulls the blocks it missed (`General.Cluster` of orderer.yaml).
