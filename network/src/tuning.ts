@@ -74,11 +74,13 @@ export const GOSSIP_PROFILES = {
 export type GossipProfile = keyof typeof GOSSIP_PROFILES;
 
 /**
- * The gossip profile peers run with when the environment names none: `relaxed` took a fifth off an idle
- * peer's CPU and passed the peer-kill fault scenario; its price is a restarted peer's own gateway
- * waiting for a StateInfo pull (up to 20 s) on a network with no traffic (bench/results/lever-gossip.md).
+ * The gossip profile peers run with when the environment names none: Fabric's. `relaxed` took a fifth
+ * off an idle peer's CPU (2.5 ms/s at six orgs) with no measurable gain at saturation, and its price is a
+ * restarted peer's own gateway waiting for a StateInfo pull (up to 20 s instead of 4) on a network with
+ * no traffic (bench/results/lever-gossip.md): not worth it at six peers; it is for large consortia,
+ * where the snapshot a peer verifies grows with the number of peers.
  */
-export const DEFAULT_GOSSIP: GossipProfile = 'relaxed';
+export const DEFAULT_GOSSIP: GossipProfile = 'fabric';
 
 const isGossipProfile = (v: string): v is GossipProfile => Object.hasOwn(GOSSIP_PROFILES, v);
 
