@@ -87,6 +87,41 @@ describe('sealed facts from the private data of a block (issue 12 hole 5)', () =
     });
   });
 
+  it("when an emergency listing wrote itself into the listing doctor's org's collection, then the patient and the categories it opened come with the event", () => {
+    const b = new LedgerBuilder({ salt: 'pd-listing' });
+    const listingId = b.peekTxId();
+    const patientDid = `did:medledger:patient:pdlisting${listingId.slice(0, 6)}`;
+    const body = {
+      listingId,
+      actorDid: 'did:medledger:hospital2:doc1',
+      actorMsp: 'Hospital2MSP',
+      actorRole: 'attending',
+      mode: 'emergency',
+      outcome: 'granted',
+      reason: 'BREAK_GLASS',
+      breakGlassReason: 'unconscious_patient',
+    } as const;
+    const event = b.event('RecordListingOpened', body, '2026-03-01T10:00:00.000Z', listingId);
+    const stored = {
+      ...body,
+      patientDid,
+      consents: [],
+      emergencyCategories: ['allergy', 'blood_type'],
+      txId: listingId,
+      txTime: '2026-03-01T10:00:00.000Z',
+      expiresAt: '2026-03-01T10:02:00.000Z',
+    };
+    const key = fabricCompositeKey(KeyFamily.recordListing, [listingId]);
+    const rwset = privateWrites({ 'sealed-hospital2': [{ key, value: { salt: 's', value: stored } }] });
+    assert.deepEqual(sealedFactsOfTransaction(event, rwset, CHAINCODE), {
+      kind: 'listing',
+      patientDid,
+      categories: ['allergy', 'blood_type'],
+    });
+    const elsewhere = privateWrites({ 'sealed-hospital1': [{ key, value: { salt: 's', value: stored } }] });
+    assert.equal(sealedFactsOfTransaction(event, elsewhere, CHAINCODE), undefined);
+  });
+
   it('when the private data holds no such write (another collection, namespace or key, a value off its schema, nothing delivered), then the event has no facts', () => {
     const { event, audit, key } = accessOf(new LedgerBuilder({ salt: 'pd-none' }));
     const sealed = { salt: 's', value: audit };
