@@ -5,7 +5,7 @@ import { canonicalJson, fabricCompositeKey, KeyFamily } from '@medledger/domain'
 
 import { auditEventFixture, consentFixture } from '../../testing/fake-ledger';
 import { describe, it } from '../../testing/node-test';
-import { consentAccessEvent, LedgerBuilder } from '../testing/fixtures';
+import { consentAccessEvent, emergencyListingBody, LedgerBuilder } from '../testing/fixtures';
 import { sealedFactsOfTransaction } from './fabric-source';
 
 const CHAINCODE = 'medledger';
@@ -91,16 +91,7 @@ describe('sealed facts from the private data of a block (issue 12 hole 5)', () =
     const b = new LedgerBuilder({ salt: 'pd-listing' });
     const listingId = b.peekTxId();
     const patientDid = `did:medledger:patient:pdlisting${listingId.slice(0, 6)}`;
-    const body = {
-      listingId,
-      actorDid: 'did:medledger:hospital2:doc1',
-      actorMsp: 'Hospital2MSP',
-      actorRole: 'attending',
-      mode: 'emergency',
-      outcome: 'granted',
-      reason: 'BREAK_GLASS',
-      breakGlassReason: 'unconscious_patient',
-    } as const;
+    const body = { listingId, ...emergencyListingBody('did:medledger:hospital2:doc1') };
     const event = b.event('RecordListingOpened', body, '2026-03-01T10:00:00.000Z', listingId);
     const stored = {
       ...body,

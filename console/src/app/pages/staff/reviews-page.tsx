@@ -76,10 +76,10 @@ function ClearButton({
 type EmergencyListingView = ComplianceReport['emergencyListings'][number];
 
 /**
- * The state and review buttons of one case (a break-glass access, or an emergency listing): the review
- * goes to the org holding the case (`custodian`: the record's custodian, the listing doctor's org), so
- * a regulator's auditor reviews it too. The write's answer gives the outcome at once; the list shows it
- * too once the projection has the review's event.
+ * A review of one case (a break-glass access, or an emergency listing): it goes to the org holding the
+ * case (`custodian`: the record's custodian, the listing doctor's org), so a regulator's auditor reviews
+ * it too. The write's answer gives the outcome at once; the list shows it too once the projection has
+ * the review's event.
  */
 function useReview(id: string, custodian: string, onDone: () => void) {
   const { api } = useSession();
@@ -95,31 +95,59 @@ function useReview(id: string, custodian: string, onDone: () => void) {
   });
 }
 
-function ReviewCells({
-  review,
-  state,
-  deadline,
-  txId,
-  blockNumber,
+/** What a break-glass access and an emergency listing share in a report. */
+type ReviewCase = Pick<
+  BreakGlassCaseView,
+  | 'txTime'
+  | 'actorDid'
+  | 'actorMsp'
+  | 'breakGlassReason'
+  | 'reviewDeadline'
+  | 'txId'
+  | 'blockNumber'
+  | 'state'
+  | 'review'
+>;
+
+/**
+ * One case's row: when, who and why, the cells of its kind (`children`), its state, deadline, ledger
+ * reference and review buttons (`label` names the case to screen readers).
+ */
+function CaseRow({
+  item,
+  id,
+  custodian,
   label,
+  onDone,
+  children,
 }: {
-  readonly review: ReturnType<typeof useReview>;
-  readonly state: string;
-  readonly deadline: string;
-  readonly txId: string;
-  readonly blockNumber: number;
+  readonly item: ReviewCase;
+  readonly id: string;
+  readonly custodian: string;
   readonly label: string;
+  readonly onDone: () => void;
+  readonly children: ReactNode;
 }): ReactNode {
+  const review = useReview(id, custodian, onDone);
+  const state = item.review?.outcome ?? review.result?.case.outcome ?? item.state;
   return (
-    <>
+    <tr className={state === 'overdue' ? 'flagged' : undefined}>
+      <td>
+        <Time iso={item.txTime} />
+      </td>
+      <td>
+        <code>{item.actorDid}</code> ({item.actorMsp})
+        {item.breakGlassReason === null ? null : <div>{item.breakGlassReason.replaceAll('_', ' ')}</div>}
+      </td>
+      {children}
       <td>
         <span className={`status ${state}`}>{state}</span>
       </td>
       <td>
-        <Time iso={deadline} />
+        <Time iso={item.reviewDeadline} />
       </td>
       <td>
-        <TxRef txId={txId} blockNumber={blockNumber} />
+        <TxRef txId={item.txId} blockNumber={item.blockNumber} />
       </td>
       <td>
         {state === 'justified' || state === 'unjustified' ? (
@@ -136,7 +164,7 @@ function ReviewCells({
           </div>
         )}
       </td>
-    </>
+    </tr>
   );
 }
 
@@ -148,17 +176,8 @@ function BreakGlassRow({
   readonly item: BreakGlassCaseView;
   readonly onDone: () => void;
 }): ReactNode {
-  const review = useReview(item.eventId, item.custodian, onDone);
-  const state = item.review?.outcome ?? review.result?.case.outcome ?? item.state;
   return (
-    <tr className={state === 'overdue' ? 'flagged' : undefined}>
-      <td>
-        <Time iso={item.txTime} />
-      </td>
-      <td>
-        <code>{item.actorDid}</code> ({item.actorMsp})
-        {item.breakGlassReason === null ? null : <div>{item.breakGlassReason.replaceAll('_', ' ')}</div>}
-      </td>
+    <CaseRow item={item} id={item.eventId} custodian={item.custodian} label={item.recordId} onDone={onDone}>
       <td>
         {item.coSignedBy === null ? (
           <span>none (one doctor)</span>
@@ -171,15 +190,7 @@ function BreakGlassRow({
       <td>
         <code>{item.recordId}</code> at {item.custodian}
       </td>
-      <ReviewCells
-        review={review}
-        state={state}
-        deadline={item.reviewDeadline}
-        txId={item.txId}
-        blockNumber={item.blockNumber}
-        label={item.recordId}
-      />
-    </tr>
+    </CaseRow>
   );
 }
 
@@ -191,28 +202,17 @@ function EmergencyListingRow({
   readonly item: EmergencyListingView;
   readonly onDone: () => void;
 }): ReactNode {
-  const review = useReview(item.listingId, item.actorMsp, onDone);
-  const state = item.review?.outcome ?? review.result?.case.outcome ?? item.state;
   return (
-    <tr className={state === 'overdue' ? 'flagged' : undefined}>
-      <td>
-        <Time iso={item.txTime} />
-      </td>
-      <td>
-        <code>{item.actorDid}</code> ({item.actorMsp})
-        {item.breakGlassReason === null ? null : <div>{item.breakGlassReason.replaceAll('_', ' ')}</div>}
-      </td>
+    <CaseRow
+      item={item}
+      id={item.listingId}
+      custodian={item.actorMsp}
+      label={`listing ${item.listingId.slice(0, 8)}`}
+      onDone={onDone}
+    >
       <td>{item.patientDid === null ? <span>not held here</span> : <code>{item.patientDid}</code>}</td>
       <td>{item.categories === null ? <span>not held here</span> : item.categories.join(', ')}</td>
-      <ReviewCells
-        review={review}
-        state={state}
-        deadline={item.reviewDeadline}
-        txId={item.txId}
-        blockNumber={item.blockNumber}
-        label={`listing ${item.listingId.slice(0, 8)}`}
-      />
-    </tr>
+    </CaseRow>
   );
 }
 

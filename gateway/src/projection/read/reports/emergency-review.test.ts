@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { it } from 'node:test';
 
 import { describeEachBackend } from '../../testing/backends';
-import { LedgerBuilder, accessEvent, type AccessBody, type EventBody } from '../../testing/fixtures';
+import {
+  LedgerBuilder,
+  accessEvent,
+  emergencyListingBody,
+  type AccessBody,
+  type EventBody,
+} from '../../testing/fixtures';
 import { projectEvents } from '../../testing/scenario';
 import type { SourceEvent } from '../../write/source';
 import type { Viewer } from '../views';
@@ -88,15 +94,7 @@ function ledger(p: ReturnType<typeof people>) {
     coSignedBy: p.coSigner,
     coSignerMsp: H2,
   });
-  const emergency = {
-    actorDid: p.lister,
-    actorMsp: H2,
-    actorRole: 'attending',
-    mode: 'emergency',
-    outcome: 'granted',
-    reason: 'BREAK_GLASS',
-    breakGlassReason: 'unconscious_patient',
-  } as const;
+  const emergency = emergencyListingBody(p.lister);
   const sealed = { patientDid: p.patient, categories: ['allergy', 'medication'] };
   const reviewed = listing(b, emergency, '2025-06-01T09:00:00Z', sealed);
   const overdue = listing(b, emergency, '2025-06-01T11:00:00Z', sealed);
