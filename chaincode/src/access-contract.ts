@@ -177,7 +177,7 @@ interface DecisionRecord {
   request: AccessRequest;
   consents: readonly { facts: ConsentFacts; terms: ConsentTerms }[];
   decision: Decision;
-  coSign: { coSignedBy: string; requestId: string } | null;
+  coSign: { coSignedBy: string; coSignerMsp: string; requestId: string } | null;
 }
 
 /**
@@ -273,6 +273,8 @@ async function recordDecision(ledger: Ledger, d: DecisionRecord): Promise<Access
     breakGlass: event.breakGlass,
     version: event.version,
     breakGlassReason: event.breakGlassReason,
+    coSignedBy: d.coSign?.coSignedBy ?? null,
+    coSignerMsp: d.coSign?.coSignerMsp ?? null,
     txId: ledger.txId,
     txTime: ledger.txTime,
   });
@@ -450,7 +452,7 @@ export class AccessContract extends Contract {
       request,
       consents: [],
       decision: decideAccess(facts),
-      coSign: { coSignedBy: coSigner.did, requestId: pending.requestId },
+      coSign: { coSignedBy: coSigner.did, coSignerMsp: coSigner.mspId, requestId: pending.requestId },
     });
     return canonicalJson(result);
   }
@@ -580,7 +582,10 @@ export class AccessContract extends Contract {
   }
 
   /**
-   * Appends a review of a break-glass access (justified or not). Reviews are never replaced: the
+   * Appends a review of a break-glass access (justified or not), or of a granted emergency listing
+   * (`accessId` the listing id, `custodian` the listing doctor's org, whose sealed collection holds
+   * it: its admin stands where a record's custodian's does, since no custodian learns of a listing).
+   * Reviews are never replaced: the
    * custodian's admin may review while the regulator has not; the regulator's auditors may always
    * review again, and the regulator's latest verdict stands. An `unjustified` verdict with `suspend`
    * suspends the person who broke the glass (everywhere: the suspension is public, ids only) until a
@@ -589,7 +594,7 @@ export class AccessContract extends Contract {
    * patient's emergency profile is a case of both people: a suspension (and its lifting) covers the
    * co-signer too.
    * Caller: an active admin of the record's custodian org, or an active auditor of the regulator.
-   * Reads: sealed `breakglass`, `breakglass~review`; `suspension`. Writes: sealed `breakglass~review`;
+   * Reads: sealed `breakglass` (else `listing`), `breakglass~review`; `suspension`. Writes: sealed `breakglass~review`;
    * `suspension`. Event: `BreakGlassReviewed`. Errors: VALIDATION_FAILED (`suspend` without an
    * `unjustified` verdict), NOT_REGISTERED, INACTIVE, FORBIDDEN, NOT_FOUND, CONFLICT (the custodian
    * reviewing after the regulator).
@@ -601,7 +606,7 @@ export class AccessContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    const bg = await ledger.getBreakGlass(args.custodian, args.accessId);
+    const bg = await reviewCaseOf(ledger, args.custodian, args.accessId);
     if (!bg) return fail(ErrorCode.NOT_FOUND, args.accessId);
     const byRegulator = isRegulatorAuditor(actor) && actor.mspId === (await ledger.consortium()).regulator;
     const custodianAdmin = isActiveAdmin(actor) && actor.mspId === bg.custodian;
@@ -640,6 +645,7 @@ export class AccessContract extends Contract {
     }
     ledger.emit('BreakGlassReviewed', {
       accessId: bg.accessId,
+      kind: bg.kind,
       recordId: bg.recordId,
       custodian: bg.custodian,
       actorDid: bg.actorDid,
@@ -654,15 +660,41 @@ export class AccessContract extends Contract {
   }
 }
 
+/**
+ * What a review judges: a break-glass case of a record (in its custodian's sealed collection) or a
+ * granted emergency listing (in the listing doctor's org's, `custodian` naming that org; no record).
+ */
+type ReviewCase = Omit<BreakGlassCase, 'recordId' | 'patientDid' | 'requestId'> & {
+  readonly kind: BreakGlassState['kind'];
+  readonly recordId: string | null;
+};
+
+/** The case `accessId` in `org`'s sealed collection: a break-glass case, else a granted emergency listing. */
+async function reviewCaseOf(ledger: Ledger, org: string, accessId: string): Promise<ReviewCase | undefined> {
+  const bg = await ledger.getBreakGlass(org, accessId);
+  if (bg) return { ...bg, kind: 'access' };
+  const listing = await ledger.getRecordListing(org, accessId);
+  if (listing?.mode !== 'emergency' || listing.outcome !== 'granted' || listing.breakGlassReason === null)
+    return undefined;
+  return {
+    kind: 'emergency_listing',
+    accessId: listing.listingId,
+    recordId: null,
+    custodian: listing.actorMsp,
+    actorDid: listing.actorDid,
+    actorMsp: listing.actorMsp,
+    reason: listing.breakGlassReason,
+    openedAt: listing.txTime,
+    coSignedBy: null,
+  };
+}
+
 /** A case with its reviews as returned (no patient: the result of a submit is written into the block). */
-function breakGlassState(
-  bg: BreakGlassCase,
-  reviews: BreakGlassReview[],
-  suspended: boolean,
-): BreakGlassState {
+function breakGlassState(bg: ReviewCase, reviews: BreakGlassReview[], suspended: boolean): BreakGlassState {
   const standing = standingReview(reviews);
   return {
     accessId: bg.accessId,
+    kind: bg.kind,
     recordId: bg.recordId,
     custodian: bg.custodian,
     actorDid: bg.actorDid,

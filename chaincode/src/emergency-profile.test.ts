@@ -9,6 +9,7 @@ import {
   type AccessDecision,
   type BreakGlassState,
   type EmergencyProfile,
+  type EventPayload,
   type PatientPreferences,
   type RecordAnchor,
 } from '@medledger/domain';
@@ -72,8 +73,19 @@ void describe('emergency profile: break-glass opens exactly the categories the p
   void it('when the patient signed allergies only, then break-glass at another hospital reads the allergy record and nothing else', async () => {
     const w = await ward();
     await setProfile(w, { categories: ['allergy'], beyondProfile: 'co_signed' });
-    const granted = await breakGlass(w, w.doctor, w.allergyRecord);
+    const alone = await w.h.submit<AccessDecision>(w.doctor, 'access:AccessRecord', {
+      recordId: w.allergyRecord.recordId,
+      custodian: w.allergyRecord.custodian,
+      version: w.allergyRecord.version,
+      purpose: 'emergency',
+      breakGlassReason: 'unconscious_patient',
+    });
+    const granted = alone.result;
     assert.deepEqual([granted.outcome, granted.reason, granted.breakGlass], ['granted', 'BREAK_GLASS', true]);
+    const event = JSON.parse(
+      alone.tx.event?.payload.toString('utf8') ?? '{}',
+    ) as EventPayload<'AccessDecided'>;
+    assert.deepEqual([event.coSignedBy, event.coSignerMsp], [null, null], 'one doctor: no co-signer');
     const content = await readRecord(w.h, w.doctor, w.allergyRecord, granted.accessId);
     assert.equal(content.resource['resourceType'], 'AllergyIntolerance');
     for (const other of [w.labRecord, w.diagnosisRecord]) {
@@ -183,6 +195,12 @@ void describe('co-signed break-glass beyond the profile', () => {
       ['granted', 'BREAK_GLASS_COSIGNED', true],
     );
     assert.equal(tx.event?.name, 'AccessDecided');
+    // The event names the co-signer beside the requester, for the review (the block's creator anyway).
+    const event = JSON.parse(tx.event.payload.toString('utf8')) as EventPayload<'AccessDecided'>;
+    assert.deepEqual(
+      [event.actorDid, event.coSignedBy, event.coSignerMsp],
+      [`did:medledger:hospital2:${w.doctor.cn}`, `did:medledger:hospital2:${w.colleague.cn}`, 'Hospital2MSP'],
+    );
     const content = await readRecord(w.h, w.doctor, w.labRecord, result.accessId);
     assert.equal(content.resource['resourceType'], 'Observation');
     // The grant is the requester's: the co-signer cannot read with it.

@@ -77,10 +77,11 @@ export class ListingContract extends Contract {
    * signed an emergency profile (`NO_EMERGENCY_PROFILE` otherwise), kept with its reason and flagged
    * by its mode like a break-glass access. The decision is written to the caller's org's sealed
    * collection (the caller named the patient; only it and the regulator learn of the listing) and
-   * lives `LISTING_TTL_SECONDS`. Caller: a member of a peer org other than the regulator.
+   * lives `LISTING_TTL_SECONDS`; a granted emergency listing keeps the profile's categories it opened
+   * and is reviewed afterwards like a break-glass access (`ReviewBreakGlass` with its listing id). Caller: a member of a peer org other than the regulator.
    * Endorsed by the caller's org and the regulator. Reads: `staff`, `patient`, `consent`,
    * `revocation`, `nonce`, `preferences` (an emergency), sealed `collection-key`. Writes: sealed `listing`, `listing~patient`;
-   * `nonce` (patient). Event: `RecordListingOpened` (no patient).
+   * `nonce` (patient). Event: `RecordListingOpened` (no patient; an emergency's stated reason).
    * Errors: VALIDATION_FAILED (an emergency with a request or consents), FORBIDDEN (the regulator's
    * staff, or a request for another org),
    * NOT_FOUND (patient), INACTIVE (patient), INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE (a request is signed for one relay, at most
@@ -105,9 +106,8 @@ export class ListingContract extends Contract {
       if (payload.exp - payload.iat > RECORD_LIST_MAX_LIFETIME_SECONDS)
         fail(ErrorCode.VALIDATION_FAILED, 'request iat,exp');
     }
-    const hasProfile =
-      emergency !== undefined &&
-      (await ledger.getPreferences(patientKeyOf(subject.patientDid))) !== undefined;
+    const prefs = emergency ? await ledger.getPreferences(patientKeyOf(subject.patientDid)) : undefined;
+    const hasProfile = prefs !== undefined;
     const decision = decideListing(
       actorFacts(actor),
       request !== undefined,
@@ -128,6 +128,8 @@ export class ListingContract extends Contract {
       reason: decision.reason,
       consents: vouched.map((v) => ({ consentId: v.facts.consentId, terms: v.terms })),
       breakGlassReason: emergency?.reason ?? null,
+      // What the review sees the listing opened: the profile's categories at the decision.
+      emergencyCategories: granted && prefs !== undefined ? [...emergencyProfileOf(prefs).categories] : null,
       txId: ledger.txId,
       txTime: ledger.txTime,
       expiresAt: granted ? new Date(ledger.txMs + LISTING_TTL_SECONDS * 1000).toISOString() : null,
@@ -141,6 +143,7 @@ export class ListingContract extends Contract {
       mode: listing.mode,
       outcome: listing.outcome,
       reason: listing.reason,
+      breakGlassReason: listing.breakGlassReason,
       txId: ledger.txId,
       txTime: ledger.txTime,
     });

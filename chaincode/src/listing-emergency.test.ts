@@ -1,9 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EmergencyProfile, RecordAnchor } from '@medledger/domain';
+import {
+  fabricCompositeKey,
+  KeyFamily,
+  recordListingSchema,
+  sealedCollection,
+  sealedValueSchema,
+  type BreakGlassState,
+  type EmergencyProfile,
+  type EventPayload,
+  type RecordAnchor,
+} from '@medledger/domain';
 import { anchor, setEmergencyProfile, type ListedRecords, type OpenedListing } from './testing/fixtures';
 import type { FakeSigner } from './testing/fake-identity';
-import { Harness, registerPatient, registerStaff, patientJws, type TestPatient } from './testing/harness';
+import {
+  client,
+  Harness,
+  orgAdmin,
+  registerPatient,
+  registerStaff,
+  patientJws,
+  uid,
+  type TestPatient,
+} from './testing/harness';
 import { allergy as allergyResource } from './testing/quality-fixtures';
 
 /**
@@ -100,5 +119,110 @@ void describe('ListingContract: emergency listing under the emergency profile', 
     await assert.rejects(list(w, colleague, result.listingId), /\[ACCESS_NOT_GRANTED\]/);
     const later = new Date(Date.parse(result.expiresAt ?? '') + 1000);
     await assert.rejects(list(w, w.doctor, result.listingId, { time: later }), /\[EXPIRED\]/);
+  });
+});
+
+/** An active regulator auditor. */
+async function auditor(w: Ward): Promise<FakeSigner> {
+  const cn = uid('aud');
+  await w.h.submit(orgAdmin('RegulatorMSP'), 'identity:RegisterStaff', {
+    enrollmentId: cn,
+    role: 'auditor',
+    department: null,
+  });
+  return client('RegulatorMSP', cn);
+}
+
+function review(w: Ward, who: FakeSigner, listingId: string, body: Record<string, unknown> = {}) {
+  return w.h.submit<BreakGlassState>(who, 'access:ReviewBreakGlass', {
+    accessId: listingId,
+    custodian: 'Hospital2MSP',
+    outcome: 'justified',
+    ...body,
+  });
+}
+
+void describe('ListingContract: an emergency listing is reviewed afterwards like break-glass', () => {
+  void it('when a doctor lists in an emergency, then the listing keeps the categories it opened and its event carries the stated reason, never the patient', async () => {
+    const w = await ward();
+    await setProfile(w, { categories: ['allergy', 'medication'], beyondProfile: 'co_signed' });
+    const { result, tx } = await openEmergency(w, w.doctor);
+    const event = JSON.parse(
+      tx.event?.payload.toString('utf8') ?? '{}',
+    ) as EventPayload<'RecordListingOpened'>;
+    assert.deepEqual([event.mode, event.breakGlassReason], ['emergency', 'unconscious_patient']);
+    assert.equal(JSON.stringify(event).includes(w.patient.did), false);
+    // Kept in the doctor's org's sealed collection, where the projection reads it for the review.
+    const raw = w.h.ledger.readPrivate(
+      sealedCollection('Hospital2MSP'),
+      fabricCompositeKey(KeyFamily.recordListing, [result.listingId]),
+    );
+    const stored = recordListingSchema.parse(
+      sealedValueSchema.parse(JSON.parse(raw?.toString('utf8') ?? '{}')).value,
+    );
+    assert.deepEqual(stored.emergencyCategories, ['allergy', 'medication']);
+  });
+
+  void it("when the regulator or the doctor's hospital admin reviews a granted emergency listing, then the review is appended with the listing's kind and the regulator's verdict stands", async () => {
+    const w = await ward();
+    await setProfile(w, { categories: ['allergy'], beyondProfile: 'co_signed' });
+    const { result: listing } = await openEmergency(w, w.doctor);
+    const byHospital = await review(w, orgAdmin('Hospital2MSP'), listing.listingId);
+    assert.deepEqual(
+      [
+        byHospital.result.kind,
+        byHospital.result.recordId,
+        byHospital.result.status,
+        byHospital.result.outcome,
+      ],
+      ['emergency_listing', null, 'custodian_reviewed', 'justified'],
+    );
+    assert.equal(byHospital.result.actorDid, `did:medledger:hospital2:${w.doctor.cn}`);
+    assert.equal(byHospital.result.reason, 'unconscious_patient');
+    const regulator = await auditor(w);
+    const verdict = await review(w, regulator, listing.listingId, { outcome: 'unjustified', suspend: true });
+    assert.deepEqual(
+      [
+        verdict.result.status,
+        verdict.result.outcome,
+        verdict.result.suspended,
+        verdict.result.reviews.length,
+      ],
+      ['regulator_reviewed', 'unjustified', true, 2],
+    );
+    const event = JSON.parse(
+      verdict.tx.event?.payload.toString('utf8') ?? '{}',
+    ) as EventPayload<'BreakGlassReviewed'>;
+    assert.deepEqual(
+      [event.kind, event.recordId, event.custodian],
+      ['emergency_listing', null, 'Hospital2MSP'],
+    );
+    // Suspended like a break-glass actor: the doctor cannot list in an emergency again.
+    const again = await openEmergency(w, w.doctor);
+    assert.equal(again.result.outcome, 'denied');
+    // The hospital may not overturn the regulator.
+    await assert.rejects(review(w, orgAdmin('Hospital2MSP'), listing.listingId), /\[CONFLICT\]/);
+  });
+
+  void it('when another hospital reviews, or the listing was refused, was not an emergency or is named under another org, then nothing is reviewed', async () => {
+    const w = await ward();
+    const { result: refused } = await openEmergency(w, w.doctor);
+    assert.equal(refused.reason, 'NO_EMERGENCY_PROFILE');
+    await assert.rejects(review(w, orgAdmin('Hospital2MSP'), refused.listingId), /\[NOT_FOUND\]/);
+    await setProfile(w, { categories: ['allergy'], beyondProfile: 'co_signed' });
+    const { result: listing } = await openEmergency(w, w.doctor);
+    await assert.rejects(review(w, orgAdmin('Hospital1MSP'), listing.listingId), /\[FORBIDDEN\]/);
+    await assert.rejects(
+      review(w, orgAdmin('Hospital1MSP'), listing.listingId, { custodian: 'Hospital1MSP' }),
+      /\[NOT_FOUND\]/,
+    );
+    const own = await w.h.submit<OpenedListing>(
+      w.doctor,
+      'listing:OpenRecordListing',
+      {},
+      { transient: { subject: { patientDid: w.patient.did } } },
+    );
+    assert.equal(own.result.mode, 'clinician');
+    await assert.rejects(review(w, orgAdmin('Hospital2MSP'), own.result.listingId), /\[NOT_FOUND\]/);
   });
 });

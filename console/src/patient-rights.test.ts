@@ -146,6 +146,13 @@ describe('the patient-side pages in a real browser, against gateways over the te
       await consortium.caughtUp();
       await adminTab.go('Reviews');
       const row = adminTab.page.getByRole('row').filter({ hasText: diagnosisId });
+      // The reviewer sees who co-signed beyond the profile, and that the allergy read was one doctor's.
+      const coSigner = staffDid('Hospital1MSP', 'hospital1-attending-2');
+      await row.getByText(coSigner, { exact: true }).waitFor();
+      assert.match(await row.innerText(), new RegExp(`${coSigner}\\s*\\(Hospital1MSP\\)`));
+      const alone = adminTab.page.getByRole('row').filter({ hasText: allergyId });
+      assert.match(await alone.innerText(), /none \(one doctor\)/);
+      assert.equal((await alone.innerText()).includes(coSigner), false);
       await row.getByRole('button', { name: /^Justified/ }).click();
       await row.getByText('justified', { exact: true }).waitFor();
       assert.equal(consortium.coSignedBy.get(accessId), staffDid('Hospital1MSP', 'hospital1-attending-2'));

@@ -271,6 +271,20 @@ export const projectionDatabaseSchema = z
     error: 'give urlEnv or urlFile, not both',
   });
 
+/**
+ * Selective disclosure (`POST /v1/records/{id}/credentials`): the key SD-JWT credentials are signed
+ * with. Each credential's anchor holds the public half it was signed with, so verifiers never need
+ * this file; it only keeps one issuer key across restarts.
+ */
+export const credentialsConfigSchema = z.strictObject({
+  /**
+   * PKCS#8 PEM file of the gateway's P-256 issuer key (mode 0600), beside the gateway's other keys;
+   * the local network writes it once. Unset: a key drawn at start, so each restart signs with a new
+   * one (credentials issued before still verify against the key anchored with them).
+   */
+  issuerKeyPath: path.optional(),
+});
+
 /** The audit projection (docs/architecture.md): chaincode events followed into SQL, served to auditors. */
 export const projectionConfigSchema = z.strictObject({
   /** SQLite (default) or PostgreSQL: see {@link projectionDatabaseSchema}. */
@@ -313,6 +327,7 @@ export const projectionConfigSchema = z.strictObject({
  * - `projection`: see {@link projectionConfigSchema} (SQLite or PostgreSQL, folder, cursor key, review
  *   deadline, alert thresholds).
  * - `auth`: see {@link authConfigSchema}.
+ * - `credentials`: see {@link credentialsConfigSchema} (the SD-JWT issuer key file).
  * - `limits`, `timeouts`: see {@link limitsConfigSchema}, {@link timeoutsConfigSchema}.
  * - `ledger`: see {@link ledgerConfigSchema} (commit tracking: one block stream or a status call per
  *   transaction).
@@ -359,6 +374,7 @@ export const gatewayConfigSchema = z
     idempotency: idempotencyConfigSchema.default(idempotencyConfigSchema.parse({})),
     projection: projectionConfigSchema.default(projectionConfigSchema.parse({})),
     auth: authConfigSchema,
+    credentials: credentialsConfigSchema.default({}),
     limits: limitsConfigSchema.default(limitsConfigSchema.parse({})),
     timeouts: timeoutsConfigSchema.default(timeoutsConfigSchema.parse({})),
     ledger: ledgerConfigSchema.default(ledgerConfigSchema.parse({})),
@@ -421,6 +437,7 @@ const pathKeys = new Set([
   'cursorKeyPath',
   'clientCaPath',
   'urlFile',
+  'issuerKeyPath',
 ]);
 
 function resolvePaths(value: unknown, base: string): void {

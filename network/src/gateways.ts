@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { ensureOrgSigningKey, mintToken } from '@medledger/gateway/auth';
+import { ensureEs256PrivateKey, ensureOrgSigningKey, mintToken } from '@medledger/gateway/auth';
 import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
 import { caName, gatewayRegistrarSecret, readUserIdentity, registrarSecret } from './identities';
 import { repoRoot, type StatePaths } from './paths';
@@ -20,8 +20,9 @@ export const DEV_AUDIENCE = 'medledger-gateway';
 
 /**
  * Writes the org's gateway config (the schema is `gatewayConfigSchema` in gateway/src/config.ts; its
- * `ledger.commitTracking` from `MEDLEDGER_COMMIT_TRACKING` when set), its dev token signing key and JWKS, the registrar credentials file, the wallet key and the projection's
- * cursor HMAC key, once. The registrar is the gateway's own, restricted one (`registerGatewayRegistrar`),
+ * `ledger.commitTracking` from `MEDLEDGER_COMMIT_TRACKING` when set), its dev token signing key and JWKS, the registrar credentials file, the wallet key, the projection's
+ * cursor HMAC key and the SD-JWT issuer key, once (kept across starts: a restarted gateway signs
+ * credentials with the same key). The registrar is the gateway's own, restricted one (`registerGatewayRegistrar`),
  * never the CA's bootstrap identity.
  */
 export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: PeerOrg): string {
@@ -32,6 +33,8 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
   if (!existsSync(walletKey)) writeFileSync(walletKey, randomBytes(32).toString('hex'), { mode: 0o600 });
   const cursorKey = join(dir, 'cursor.key');
   if (!existsSync(cursorKey)) writeFileSync(cursorKey, randomBytes(32).toString('hex'), { mode: 0o600 });
+  const issuerKey = join(dir, 'credential-issuer.pem');
+  ensureEs256PrivateKey(issuerKey);
   const registrar = gatewayRegistrarSecret(paths, org);
   const registrarFile = join(dir, 'registrar.json');
   writeFileSync(registrarFile, JSON.stringify({ enrollmentId: registrar.id, secret: registrar.secret }), {
@@ -78,6 +81,7 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
       // The dev identity provider mints RFC 9068 access tokens; nothing else it signs is one.
       typ: 'at+jwt',
     },
+    credentials: { issuerKeyPath: issuerKey },
     // Unset: the gateway's default (gatewayConfigSchema validates the value).
     ...(process.env.MEDLEDGER_COMMIT_TRACKING
       ? { ledger: { commitTracking: process.env.MEDLEDGER_COMMIT_TRACKING } }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { signPatientPayload, SIGNED_PAYLOAD_TYPES } from '@medledger/domain';
 import type { NetworkInfo } from '@medledger/network';
-import { apiAs, type ApiClient, type ApiResponse } from './support/api';
+import { apiAs, until, type ApiClient, type ApiResponse } from './support/api';
 import { newPatientRegistration, penicillinAllergy, potassiumResult, recordOf } from './support/fixtures';
 import { ensureNetwork, releaseNetwork } from './support/network';
 
@@ -13,7 +13,9 @@ import { ensureNetwork, releaseNetwork } from './support/network';
  * patient's signed emergency profile opens the allergy record and nothing else; a second attending of
  * Hospital2 co-signs one more record; both are reviewed afterwards. And what an attacker tries: a relay
  * replaying an older profile, the requester co-signing alone, a doctor of another hospital co-signing,
- * two co-signatures racing for one request.
+ * two co-signatures racing for one request. Then the review: the regulator's compliance report names
+ * the co-signer of the co-signed access and lists the emergency listing (who, org, reason, patient,
+ * categories), which Hospital2's admin reviews like a break-glass access.
  */
 
 const run = randomBytes(4).toString('hex');
@@ -49,7 +51,11 @@ describe('emergency profile: the unconscious patient at another hospital', () =>
   let doctorB: ApiClient;
   let doctorC: ApiClient;
   let h1Admin: ApiClient;
+  let h2Admin: ApiClient;
+  let auditor: ApiClient;
   let patientApp: ApiClient;
+  let emergencyListingId = '';
+  let coSignedAccess = { accessId: '', coSigner: '' };
   let iat = Math.floor(Date.now() / 1000);
   const timings: Record<string, number> = {};
 
@@ -84,7 +90,8 @@ describe('emergency profile: the unconscious patient at another hospital', () =>
   before(async () => {
     info = await ensureNetwork();
     h1Admin = await apiAs(info, 'Hospital1', 'hospital1-admin');
-    const h2Admin = await apiAs(info, 'Hospital2', 'hospital2-admin');
+    h2Admin = await apiAs(info, 'Hospital2', 'hospital2-admin');
+    auditor = await apiAs(info, 'Regulator', 'regulator-auditor-1');
     for (const [admin, enrollmentId, department] of [
       [h1Admin, ids.writer, 'cardiology'],
       [h2Admin, ids.doctorA, 'emergency'],
@@ -153,6 +160,7 @@ describe('emergency profile: the unconscious patient at another hospital', () =>
     timings['emergency listing (ms)'] = Math.round(performance.now() - started);
     expectStatus(listing, 200, 'emergency listing');
     assert.equal(listing.body['mode'], 'emergency');
+    emergencyListingId = String(listing.body['listingId']);
     const listed = listing.body['records'] as Body[];
     assert.deepEqual(
       listed.map((r) => [r['custodian'], r['recordId'], r['category']]),
@@ -219,5 +227,98 @@ describe('emergency profile: the unconscious patient at another hospital', () =>
     assert.equal(reviewed['coSignedBy'], `did:medledger:hospital2:${coSigner}`);
     assert.equal(reviewed['actorDid'], `did:medledger:hospital2:${ids.doctorA}`);
     assert.ok(!JSON.stringify(won.body).includes(did), 'no patient in the co-sign answer');
+    coSignedAccess = { accessId: granted.accessId, coSigner: `did:medledger:hospital2:${coSigner}` };
+  });
+
+  it("when the regulator reads the compliance report, then the co-signed access names its co-signer and one doctor's names none", async () => {
+    assert.notEqual(coSignedAccess.accessId, '', 'the co-signed access of the race above');
+    const entry = (res: ApiResponse, id: string) =>
+      ((res.body['breakGlass'] ?? []) as Body[]).find((c) => c['eventId'] === id);
+    for (const reader of [auditor, h1Admin]) {
+      const report = await until(reader, '/v1/reports/compliance', (res) => {
+        const c = entry(res, coSignedAccess.accessId);
+        return c?.['state'] === 'justified';
+      });
+      const cosigned = entry(report, coSignedAccess.accessId);
+      assert.deepEqual(
+        [
+          cosigned?.['actorDid'],
+          cosigned?.['coSignedBy'],
+          cosigned?.['coSignerMsp'],
+          cosigned?.['breakGlassReason'],
+        ],
+        [
+          `did:medledger:hospital2:${ids.doctorA}`,
+          coSignedAccess.coSigner,
+          'Hospital2MSP',
+          'unconscious_patient',
+        ],
+      );
+      assert.equal(
+        cosigned?.['patientDid'],
+        did,
+        "the custodian's and the regulator's projections know the patient",
+      );
+      const alone = ((report.body['breakGlass'] ?? []) as Body[]).filter(
+        (c) =>
+          c['actorDid'] === `did:medledger:hospital2:${ids.doctorA}` && c['recordId'] === records.allergy,
+      );
+      assert.ok(alone.length > 0, 'the one-doctor allergy read');
+      for (const c of alone) assert.deepEqual([c['coSignedBy'], c['coSignerMsp']], [null, null]);
+    }
+  });
+
+  it("when a Hospital2 doctor's emergency listing is in the report, then it shows who, org, reason, patient and categories, and Hospital2's admin reviews it", async () => {
+    assert.notEqual(emergencyListingId, '', 'the emergency listing of the test above');
+    const listingOf = (res: ApiResponse) =>
+      ((res.body['emergencyListings'] ?? []) as Body[]).find((l) => l['listingId'] === emergencyListingId);
+    const report = await until(auditor, '/v1/reports/compliance', (res) => listingOf(res) !== undefined);
+    const listed = listingOf(report);
+    assert.deepEqual(
+      [
+        listed?.['actorDid'],
+        listed?.['actorMsp'],
+        listed?.['breakGlassReason'],
+        listed?.['patientDid'],
+        listed?.['categories'],
+        listed?.['state'],
+      ],
+      [
+        `did:medledger:hospital2:${ids.doctorA}`,
+        'Hospital2MSP',
+        'unconscious_patient',
+        did,
+        ['allergy'],
+        'pending',
+      ],
+    );
+    // Hospital1 holds none of the listing: it is not in its admin's report.
+    const atH1 = await h1Admin.get('/v1/reports/compliance');
+    expectStatus(atH1, 200, "Hospital1's report");
+    assert.equal(listingOf(atH1), undefined);
+
+    const review = await h2Admin.post(`/v1/break-glass/${emergencyListingId}/review`, {
+      outcome: 'justified',
+      custodian: 'Hospital2MSP',
+    });
+    expectStatus(review, 200, 'review of the emergency listing');
+    const reviewed = review.body['case'] as Body;
+    assert.deepEqual(
+      [reviewed['kind'], reviewed['recordId'], reviewed['status'], reviewed['outcome']],
+      ['emergency_listing', null, 'custodian_reviewed', 'justified'],
+    );
+    assert.ok(!JSON.stringify(review.body).includes(did), 'no patient in the review answer');
+    const after = await until(
+      h2Admin,
+      '/v1/reports/compliance',
+      (res) => listingOf(res)?.['state'] === 'justified',
+    );
+    assert.equal((listingOf(after)?.['review'] as Body | null)?.['byRegulator'], false);
+    // A hospital that holds no listing cannot review it.
+    const foreign = await h1Admin.post(`/v1/break-glass/${emergencyListingId}/review`, {
+      outcome: 'unjustified',
+      custodian: 'Hospital2MSP',
+    });
+    assert.ok([403, 404].includes(foreign.status), JSON.stringify(foreign.body));
   });
 });

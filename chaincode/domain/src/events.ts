@@ -172,11 +172,24 @@ export const events = {
     breakGlass: z.boolean(),
     version: z.number().int().min(1),
     breakGlassReason: breakGlassReasonSchema.nullable(),
+    /**
+     * The second attending who co-signed a break-glass access beyond the patient's emergency profile
+     * (`CoSignBreakGlass`, whose creator the block names anyway), and their org; null otherwise and in
+     * events emitted before the field.
+     */
+    coSignedBy: z.string().nullable().default(null),
+    coSignerMsp: mspIdSchema.nullable().default(null),
     ...common,
   }),
+  /**
+   * A review of a break-glass access (`kind` `access`: `custodian` is the record's custodian) or of an
+   * emergency listing (`emergency_listing`: `accessId` is the listing id, `recordId` null, `custodian`
+   * the listing doctor's org, whose sealed collection holds it).
+   */
   BreakGlassReviewed: z.object({
     accessId: txIdSchema,
-    recordId: recordIdSchema,
+    kind: z.enum(['access', 'emergency_listing']).default('access'),
+    recordId: recordIdSchema.nullable(),
     custodian: mspIdSchema,
     /** The actor whose break-glass access was reviewed (an `unjustified` verdict raises an alert). */
     actorDid: z.string(),
@@ -323,6 +336,8 @@ export const events = {
     mode: listingModeSchema,
     outcome: accessOutcomeSchema,
     reason: listingReasonSchema,
+    /** An emergency listing's stated reason, as `AccessDecided` carries break-glass's (null otherwise). */
+    breakGlassReason: breakGlassReasonSchema.nullable().default(null),
     ...common,
   }),
   /**

@@ -162,9 +162,16 @@ export class FakeConsortium {
   }
 
   /** Appends an access decision as the chaincode would have committed it (for scripted history). */
-  decide(event: Omit<AuditEvent, 'eventId' | 'txId' | 'txTime'> & { readonly txTime?: string }): AuditEvent {
+  decide(
+    event: Omit<AuditEvent, 'eventId' | 'txId' | 'txTime'> & {
+      readonly txTime?: string;
+      /** The second attending who co-signed (their org is the requester's). */
+      readonly coSignedBy?: string | null;
+    },
+  ): AuditEvent {
     const id = this.#builder.peekTxId();
-    const decided: AuditEvent = { ...event, eventId: id, txId: id, txTime: event.txTime ?? now() };
+    const { coSignedBy = null, ...fields } = event;
+    const decided: AuditEvent = { ...fields, eventId: id, txId: id, txTime: event.txTime ?? now() };
     this.decisions.push(decided);
     this.#emit(
       'AccessDecided',
@@ -181,6 +188,8 @@ export class FakeConsortium {
         breakGlass: decided.breakGlass,
         version: decided.version,
         breakGlassReason: decided.breakGlassReason,
+        coSignedBy,
+        coSignerMsp: coSignedBy === null ? null : decided.actorMsp,
       },
       {
         time: decided.txTime,
@@ -653,6 +662,7 @@ export class FakeConsortium {
           ? ((input['breakGlassReason'] as AuditEvent['breakGlassReason']) ?? null)
           : null,
       expiresAt: granted ? new Date(Date.now() + 3_600_000).toISOString() : null,
+      coSignedBy,
     });
     if (reason === 'CO_SIGNATURE_REQUIRED' && actor)
       this.rights.awaitCoSignature(decided.eventId, actor, record);
@@ -723,6 +733,7 @@ export class FakeConsortium {
     );
     return {
       accessId: access.eventId,
+      kind: 'access',
       recordId: access.recordId,
       custodian: access.custodian,
       actorDid: access.actorDid,

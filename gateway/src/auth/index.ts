@@ -4,7 +4,13 @@
  * token signing key and its JWKS, and the patient's proof of key possession for the access log.
  * Light to load: no HTTP server or Fabric client behind it.
  */
-export { ensureOrgSigningKey, jwksOf, jwkThumbprint, type OrgSigningKey } from './signing-key';
+export {
+  ensureEs256PrivateKey,
+  ensureOrgSigningKey,
+  jwksOf,
+  jwkThumbprint,
+  type OrgSigningKey,
+} from './signing-key';
 export {
   createTokenVerifier,
   mintToken,

@@ -1,6 +1,7 @@
 /**
  * The local network's stand-in for an org's OIDC provider: an ES256 key pair per org and its JWKS.
- * `ensureOrgSigningKey(dir)` creates `signing-key.pem` (PKCS#8) and `jwks.json` when missing.
+ * `ensureOrgSigningKey(dir)` creates `signing-key.pem` (PKCS#8) and `jwks.json` when missing;
+ * `ensureEs256PrivateKey(path)` is the same for one key file (the SD-JWT issuer key).
  */
 import {
   createHash,
@@ -39,6 +40,17 @@ export function jwksOf(publicKey: KeyObject): { keys: Record<string, unknown>[] 
 }
 
 /**
+ * The P-256 private key (PKCS#8 PEM) in `path`, written first (mode 0600, through a temporary file so
+ * a crash leaves no half key) when the file does not exist. An existing file is read as it is.
+ */
+export function ensureEs256PrivateKey(path: string): KeyObject {
+  if (existsSync(path)) return createPrivateKey(readFileSync(path));
+  const privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  writeAtomic(path, privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 0o600);
+  return privateKey;
+}
+
+/**
  * Creates an ES256 key pair and its JWKS in `dir` unless `signing-key.pem` exists already; rewrites
  * `jwks.json` from the key when it is missing. Returns the paths and the key id.
  */
@@ -46,14 +58,7 @@ export function ensureOrgSigningKey(dir: string): OrgSigningKey {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const privateKeyPath = join(dir, 'signing-key.pem');
   const jwksPath = join(dir, 'jwks.json');
-  let privateKey: KeyObject;
-  if (existsSync(privateKeyPath)) {
-    privateKey = createPrivateKey(readFileSync(privateKeyPath));
-  } else {
-    privateKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    writeAtomic(privateKeyPath, privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 0o600);
-  }
-  const publicKey = createPublicKey(privateKey);
+  const publicKey = createPublicKey(ensureEs256PrivateKey(privateKeyPath));
   if (!existsSync(jwksPath)) writeAtomic(jwksPath, `${JSON.stringify(jwksOf(publicKey), null, 2)}\n`, 0o644);
   return { privateKeyPath, jwksPath, kid: jwkThumbprint(publicKey) };
 }

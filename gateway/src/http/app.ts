@@ -9,6 +9,7 @@ import express from 'express';
 import type { NonceCache } from '../auth/patient-proof';
 import type { TokenVerifier } from '../auth/tokens';
 import type { GatewayConfig } from '../config';
+import { credentialIssuerKeyOf } from '../credential-issuer';
 import type { IdempotencyStore } from '../idempotency';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
@@ -52,7 +53,13 @@ export interface AppDeps {
 /** Creates the app and the route table it serves. */
 export function createApp(deps: AppDeps): { app: express.Express; routes: readonly RouteDef[] } {
   const { config, logger, metrics } = deps;
-  const routes = buildRoutes(config.limits.pageSizeMax);
+  const issuer = credentialIssuerKeyOf(config);
+  if (issuer.source === 'drawn') {
+    logger.warn(
+      'credentials.issuerKeyPath is not set: SD-JWT credentials are signed with a key drawn at start',
+    );
+  }
+  const routes = buildRoutes(config.limits.pageSizeMax, issuer);
   const openapi = buildOpenApi(routes, {
     title: 'MedLedger gateway',
     version: '1.0.0',

@@ -75,6 +75,7 @@ const STUDY = 'study-0007';
 const CONSENT = hex('consent');
 const ACCESS = hex('access');
 const BREAK_GLASS = hex('break-glass access');
+const EMERGENCY_LISTING = hex('emergency listing');
 const FREEZE = hex('freeze');
 const INCIDENT = hex('incident');
 const INCIDENT_OPEN = {
@@ -1202,11 +1203,48 @@ const regulatorExamples: Record<string, OperationExample> = {
       to: '2026-10-02T12:00:00.000Z',
       generatedAt: '2026-10-02T12:00:00.000Z',
       breakGlassReviewHours: 72,
-      totals: { accesses: 2, granted: 2, denied: 0 },
+      totals: { accesses: 3, granted: 3, denied: 0 },
       denialsByReason: [],
-      breakGlass: [],
-      breakGlassCounts: { overdue: 0, pending: 0, justified: 0, unjustified: 0 },
+      breakGlass: [
+        {
+          eventId: BREAK_GLASS,
+          txId: BREAK_GLASS,
+          blockNumber: 48,
+          txTime: '2026-10-01T02:10:00.000Z',
+          actorDid: DOCTOR_H2,
+          actorMsp: 'Hospital2MSP',
+          recordId: RECORD,
+          patientDid: EXAMPLE_PATIENT,
+          custodian: 'Hospital1MSP',
+          breakGlassReason: 'life_threatening',
+          coSignedBy: 'did:medledger:hospital2:hospital2-attending-2',
+          coSignerMsp: 'Hospital2MSP',
+          reviewDeadline: '2026-10-04T02:10:00.000Z',
+          state: 'pending',
+          review: null,
+        },
+      ],
+      breakGlassCounts: { overdue: 0, pending: 1, justified: 0, unjustified: 0 },
+      emergencyListings: [
+        {
+          listingId: EMERGENCY_LISTING,
+          txId: EMERGENCY_LISTING,
+          blockNumber: 47,
+          txTime: '2026-10-01T02:05:00.000Z',
+          actorDid: DOCTOR_H2,
+          actorMsp: 'Hospital2MSP',
+          actorRole: 'attending',
+          breakGlassReason: 'unconscious_patient',
+          patientDid: EXAMPLE_PATIENT,
+          categories: ['allergy', 'blood_type', 'medication'],
+          reviewDeadline: '2026-10-04T02:05:00.000Z',
+          state: 'pending',
+          review: null,
+        },
+      ],
+      emergencyListingCounts: { overdue: 0, pending: 1, justified: 0, unjustified: 0 },
       accessesByPurposeAndOrg: [
+        { purpose: 'emergency', org: 'Hospital2MSP', granted: 1, denied: 0 },
         { purpose: 'treatment', org: 'Hospital1MSP', granted: 1, denied: 0 },
         { purpose: 'treatment', org: 'Hospital2MSP', granted: 1, denied: 0 },
       ],
@@ -1246,6 +1284,7 @@ const regulatorExamples: Record<string, OperationExample> = {
       txId: hex('break-glass review'),
       case: {
         accessId: BREAK_GLASS,
+        kind: 'access',
         recordId: RECORD,
         custodian: 'Hospital1MSP',
         actorDid: DOCTOR_H2,

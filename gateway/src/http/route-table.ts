@@ -19,11 +19,18 @@ import { studyResultRoutes } from './routes/study-results';
 import { studyRoundRoutes } from './routes/study-rounds';
 import { studyWorkRoutes } from './routes/study-work';
 import type { RouteDef } from './routes/route';
+import { credentialIssuerKeyOf, type CredentialIssuerKey } from '../credential-issuer';
 
 export { RawReply, type HandlerContext, type HeaderParam, type RouteDef } from './routes/route';
 
-/** Builds the route table; `pageSizeMax` bounds every page. */
-export function buildRoutes(pageSizeMax: number): RouteDef[] {
+/**
+ * Builds the route table; `pageSizeMax` bounds every page, and credentials are signed with
+ * `credentialIssuer` (default: a key drawn now, as for a table built only to be described).
+ */
+export function buildRoutes(
+  pageSizeMax: number,
+  credentialIssuer: CredentialIssuerKey = credentialIssuerKeyOf({ credentials: {} }),
+): RouteDef[] {
   const limits = { pageSizeMax };
   return [
     ...identityRoutes(),
@@ -34,7 +41,7 @@ export function buildRoutes(pageSizeMax: number): RouteDef[] {
     ...studyWorkRoutes(),
     ...studyRoundRoutes(),
     ...studyResultRoutes(),
-    ...credentialRoutes(),
+    ...credentialRoutes(credentialIssuer),
     ...operationsRoutes(),
     ...regulatorRoutes(limits),
     ...insuranceRoutes(),

@@ -4,41 +4,28 @@
  * presentation against it on its own side (`verifyPresentationWithAnchor`), so no gateway ever sees
  * the presentation (docs/research.md, "Selective disclosure on the ledger").
  */
-import { generateKeyPairSync } from 'node:crypto';
-
 import {
   ErrorCode,
-  jwkThumbprint,
-  es256PublicJwkSchema,
   type CredentialAnchor,
   type Es256PublicJwk,
   type TransactionOutput,
 } from '@medledger/domain';
 
+import type { CredentialIssuerKey } from '../credential-issuer';
 import { AppError } from '../errors';
 import { submitAnswer, type ServiceContext } from './context';
 import { verifyRecord } from './records';
 import { issueRecordSdJwt } from './selective-disclosure';
 
 /**
- * This gateway's issuer key. It lives in memory only: its public half is anchored with every
- * credential it signs, so verifiers read the key from the ledger, and a restart only starts a new key
- * (earlier credentials still verify against the key anchored with them).
- */
-const ISSUER = (() => {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const publicJwk = es256PublicJwkSchema.parse(publicKey.export({ format: 'jwk' }));
-  return { privateKey, publicJwk, thumbprint: jwkThumbprint(publicJwk) };
-})();
-
-/**
- * Issues a version of one of the caller's hospital's records as an SD-JWT bound to the holder's key
- * and anchors it. The content is first checked against the record's anchored hash (with its salt), so
+ * Issues a version of one of the caller's hospital's records as an SD-JWT bound to the holder's key,
+ * signed with the gateway's issuer key (`issuer`), and anchors it with that key's public half. The content is first checked against the record's anchored hash (with its salt), so
  * a credential only ever carries what the ledger anchored. The answer holds the record's content (in
  * the disclosures): it goes to the holder only.
  */
 export async function issueCredential(
   ctx: ServiceContext,
+  issuer: CredentialIssuerKey,
   recordId: string,
   body: { version: number; resource: Record<string, unknown>; salt: string; holderJwk: Es256PublicJwk },
 ): Promise<{ txId: string; sdJwt: string; credential: CredentialAnchor }> {
@@ -55,8 +42,8 @@ export async function issueCredential(
       claims: body.resource,
       issuer: {
         id: ctx.mspId,
-        kid: `${ctx.mspId}#sd-jwt-${ISSUER.thumbprint}`,
-        privateKey: ISSUER.privateKey,
+        kid: `${ctx.mspId}#sd-jwt-${issuer.thumbprint}`,
+        privateKey: issuer.privateKey,
       },
       holderJwk: body.holderJwk,
       issuedAt: Math.floor(Date.now() / 1000),
@@ -69,7 +56,7 @@ export async function issueCredential(
   const { txId, credential } = await submitAnswer(
     ctx,
     'AnchorCredential',
-    { recordId, version: body.version, sdJwtHash: issued.anchorHash, issuerJwk: ISSUER.publicJwk },
+    { recordId, version: body.version, sdJwtHash: issued.anchorHash, issuerJwk: issuer.publicJwk },
     'credential',
   );
   return { txId, sdJwt: issued.sdJwt, credential };

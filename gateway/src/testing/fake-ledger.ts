@@ -477,6 +477,7 @@ function accessHandlers(): Record<string, FakeHandler> {
       };
       return {
         accessId: i['accessId'],
+        kind: 'access',
         recordId: 'rec-1',
         custodian: i['custodian'],
         actorDid: 'did:medledger:hospital2:doc9',

@@ -93,6 +93,8 @@ export async function startTestGateway(
     idempotency?: IdempotencyRetention;
     /** The web console's build folder; `null` serves none (default: the console package's build). */
     console?: string | null;
+    /** The `credentials` config (default: none, so the issuer key is drawn at start). */
+    credentials?: Record<string, unknown>;
   } = {},
 ): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'gw-test-'));
@@ -102,6 +104,7 @@ export async function startTestGateway(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.projection ? { projection: options.projection } : {}),
     ...(options.console === undefined ? {} : { console: { dir: options.console } }),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.org
       ? {
           org,

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { networkContext, type NetworkInfo } from '@medledger/network';
 import { ensureNetwork, orgInfo, releaseNetwork } from '../support/network';
 
-/** Every secret an org's state holds: CA identities, people's enrollment secrets, gateway keys. */
+/** Every secret an org's state holds: CA identities, people's enrollment secrets, gateway keys (the SD-JWT issuer key too). */
 function secretsOf(info: NetworkInfo): string[] {
   const secrets: string[] = [];
   const json = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { secret: string }).secret;
@@ -26,6 +26,9 @@ function secretsOf(info: NetworkInfo): string[] {
     const gateway = join(info.stateDir, 'gateways', slug);
     for (const file of ['wallet.key', 'cursor.key'])
       secrets.push(readFileSync(join(gateway, file), 'utf8').trim());
+    // The SD-JWT issuer key (PKCS#8 PEM): its first line of key material.
+    const issuerKey = join(gateway, 'credential-issuer.pem');
+    if (existsSync(issuerKey)) secrets.push(readFileSync(issuerKey, 'utf8').split('\n')[1] ?? '');
   }
   return secrets.filter((s) => s.length >= 16);
 }

@@ -203,7 +203,9 @@ export const BREAK_GLASS_STATUSES = ['pending_review', 'custodian_reviewed', 're
  */
 export const breakGlassStateSchema = z.object({
   accessId: txIdSchema,
-  recordId: recordIdSchema,
+  /** A break-glass access of a record, or an emergency listing (its listing id; no record). */
+  kind: z.enum(['access', 'emergency_listing']),
+  recordId: recordIdSchema.nullable(),
   custodian: mspIdSchema,
   actorDid: z.string(),
   actorMsp: mspIdSchema,

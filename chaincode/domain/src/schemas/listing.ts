@@ -93,6 +93,12 @@ export const recordListingSchema = z.object({
   consents: z.array(z.object({ consentId: txIdSchema, terms: consentScopeSchema })),
   /** An emergency listing's stated reason (null otherwise; absent in listings stored before it). */
   breakGlassReason: breakGlassReasonSchema.nullable().default(null),
+  /**
+   * What a granted emergency listing names: the categories of the patient's signed emergency profile
+   * at the decision (a later read lists the records in those categories under the profile then in
+   * force, never more). Null for other listings and in listings stored before it.
+   */
+  emergencyCategories: z.array(dataCategorySchema).nullable().default(null),
   txId: txIdSchema,
   txTime: isoTimeSchema,
   expiresAt: isoTimeSchema.nullable(),

@@ -9,6 +9,7 @@ import {
 } from '@medledger/domain';
 import { z } from 'zod';
 
+import type { CredentialIssuerKey } from '../../credential-issuer';
 import * as credentials from '../../services/credentials';
 import { route, type RouteDef } from './route';
 import { idParam, tx } from './shared';
@@ -20,8 +21,8 @@ const issueBody = z.strictObject({
   holderJwk: es256PublicJwkSchema,
 });
 
-/** The routes of selective disclosure. */
-export function credentialRoutes(): RouteDef[] {
+/** The routes of selective disclosure; credentials are signed with `issuer`. */
+export function credentialRoutes(issuer: CredentialIssuerKey): RouteDef[] {
   return [
     route({
       method: 'post',
@@ -34,7 +35,7 @@ export function credentialRoutes(): RouteDef[] {
       body: issueBody,
       response: tx({ sdJwt: z.string(), credential: credentialAnchorSchema }),
       answerHoldsContent: true,
-      handler: (ctx, { params, body }) => credentials.issueCredential(ctx, params.id, body),
+      handler: (ctx, { params, body }) => credentials.issueCredential(ctx, issuer, params.id, body),
     }),
     route({
       method: 'get',

@@ -98,7 +98,7 @@ export function regulatorRoutes(limits: RouteLimits): RouteDef[] {
       path: '/v1/break-glass/{id}/review',
       operationId: 'reviewBreakGlass',
       summary:
-        "Post-hoc review of an emergency access, appended (the custodian's admin until the regulator reviews; the regulator may always review again and its latest verdict stands; `suspend` with `unjustified` suspends the person)",
+        "Post-hoc review of an emergency access, or of a doctor's emergency listing (its listing id, with `custodian` the doctor's org), appended (the custodian's admin, or for a listing the doctor's hospital's admin, until the regulator reviews; the regulator may always review again and its latest verdict stands; `suspend` with `unjustified` suspends the person, and for a co-signed access the co-signer too)",
       tag: 'regulator',
       params: idParam(txIdSchema),
       body: oversight.reviewBody,

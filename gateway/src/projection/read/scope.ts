@@ -2,11 +2,11 @@
  * What a viewer may read, as SQL. Every query of the read side takes its restriction from
  * {@link scopeOf}, so who sees which rows is decided in one table here and nowhere else:
  *
- * | viewer | audit events | consents | record versions | erasures | freezes | incidents |
- * |---|---|---|---|---|---|---|
- * | regulator auditor | all | all | all | all | all | all |
- * | hospital admin of org X | X is the custodian or the actor's org | granted to X (its staff, its studies) | X is the custodian | X is the custodian | of X or its staff | none |
- * | patient P | P's own | none | none | none | none | none |
+ * | viewer | audit events | consents | record versions | erasures | freezes | incidents | emergency listings |
+ * |---|---|---|---|---|---|---|---|
+ * | regulator auditor | all | all | all | all | all | all | all |
+ * | hospital admin of org X | X is the custodian or the actor's org | granted to X (its staff, its studies) | X is the custodian | X is the custodian | of X or its staff | none | by X's doctors |
+ * | patient P | P's own | none | none | none | none | none | none |
  *
  * Incidents are projected from their events (an id and an action), which do not say which orgs an
  * incident concerns; a hospital admin reads the incidents that concern it from the ledger instead.
@@ -26,7 +26,13 @@ import type { Viewer } from './views';
 
 /** The tables a scope restricts (the others are reached only through rows of these). */
 export type ScopedTable =
-  'audit_event' | 'consent' | 'record_version' | 'erasure' | 'access_freeze' | 'incident';
+  | 'audit_event'
+  | 'consent'
+  | 'record_version'
+  | 'erasure'
+  | 'access_freeze'
+  | 'incident'
+  | 'emergency_listing';
 
 /** A viewer's restrictions: a condition per table, `null` where everything is visible. */
 export interface Scope {
@@ -55,6 +61,7 @@ function scopeParts(viewer: Viewer): { key: string; restrictions: Restrictions }
           erasure: null,
           access_freeze: null,
           incident: null,
+          emergency_listing: null,
         },
       };
     case 'hospital':
@@ -67,6 +74,7 @@ function scopeParts(viewer: Viewer): { key: string; restrictions: Restrictions }
           erasure: when('custodian = ?', viewer.mspId),
           access_freeze: when('org = ?', viewer.mspId),
           incident: NOTHING,
+          emergency_listing: when('actor_msp = ?', viewer.mspId),
         },
       };
     case 'patient':
@@ -79,6 +87,7 @@ function scopeParts(viewer: Viewer): { key: string; restrictions: Restrictions }
           erasure: NOTHING,
           access_freeze: NOTHING,
           incident: NOTHING,
+          emergency_listing: NOTHING,
         },
       };
   }

@@ -10,6 +10,7 @@ import {
   ACCESS_REASONS,
   PURPOSES,
   ROLES,
+  breakGlassReasonSchema,
   mspIdSchema,
   patientDidSchema,
   recordIdSchema,
@@ -168,11 +169,47 @@ export const breakGlassCaseViewSchema = z.object({
   recordId: z.string(),
   patientDid: sealedPatient,
   custodian: z.string(),
+  breakGlassReason: breakGlassReasonSchema.nullable().describe('the reason the doctor stated'),
+  coSignedBy: z
+    .string()
+    .nullable()
+    .describe(
+      "the second attending who co-signed an access beyond the patient's emergency profile; null otherwise",
+    ),
+  coSignerMsp: z.string().nullable().describe("the co-signer's org (MSP ID); null when not co-signed"),
   reviewDeadline: z.string(),
   state: breakGlassStateSchema,
   review: breakGlassReviewViewSchema.nullable(),
 });
 export type BreakGlassCaseView = z.infer<typeof breakGlassCaseViewSchema>;
+
+/**
+ * A doctor's emergency listing of a patient's records in a report: who, which org, when, why, which
+ * patient and which categories it opened (both sealed: known at the listing org's and the regulator's
+ * gateways only), and its post-hoc review, reviewed like a break-glass access (by its `listingId`).
+ */
+export const emergencyListingViewSchema = z.object({
+  listingId: z
+    .string()
+    .describe('the listing (its transaction id); reviewed at POST /v1/break-glass/{id}/review'),
+  ...ledgerRefSchema.shape,
+  txTime: z.string(),
+  actorDid: z.string(),
+  actorMsp: z.string(),
+  actorRole: z.enum(ROLES).nullable(),
+  breakGlassReason: breakGlassReasonSchema.nullable().describe('the reason the doctor stated'),
+  patientDid: sealedPatient,
+  categories: z
+    .array(z.string())
+    .nullable()
+    .describe(
+      "the categories of the patient's emergency profile the listing opened (its records are named only when read, never in a block); null where this gateway's org holds no sealed copy",
+    ),
+  reviewDeadline: z.string(),
+  state: breakGlassStateSchema,
+  review: breakGlassReviewViewSchema.nullable(),
+});
+export type EmergencyListingView = z.infer<typeof emergencyListingViewSchema>;
 
 const count = z.number().int();
 
@@ -279,6 +316,9 @@ export const complianceReportSchema = z.object({
   /** Overdue first, then pending, then reviewed; oldest first within each. At most `maxRows`. */
   breakGlass: z.array(breakGlassCaseViewSchema),
   breakGlassCounts: z.record(breakGlassStateSchema, count),
+  /** Granted emergency listings in the range, ordered as `breakGlass`. At most `maxRows`. */
+  emergencyListings: z.array(emergencyListingViewSchema),
+  emergencyListingCounts: z.record(breakGlassStateSchema, count),
   accessesByPurposeAndOrg: z.array(purposeOrgCountSchema),
   /** Active consents whose period ends within `expiringConsentDays` of generation. */
   consentsExpiringSoon: z.array(expiringConsentSchema),

@@ -49,6 +49,19 @@ export function consentAccessEvent(eventId: string, custodian: string): EventBod
   };
 }
 
+/** The public event of a granted emergency listing by Hospital2's attending `actorDid` (no patient, no listing id). */
+export function emergencyListingBody(actorDid: string) {
+  return {
+    actorDid,
+    actorMsp: 'Hospital2MSP',
+    actorRole: 'attending',
+    mode: 'emergency',
+    outcome: 'granted',
+    reason: 'BREAK_GLASS',
+    breakGlassReason: 'unconscious_patient',
+  } as const satisfies Omit<EventBody<'RecordListingOpened'>, 'listingId'>;
+}
+
 /** A granted treatment access by Hospital1's attending `doc1` to `rec-a1` of `patientDid`. */
 export function ownTreatmentAccess(patientDid: string): AccessBody {
   return {

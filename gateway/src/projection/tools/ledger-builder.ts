@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 
-import { events, type EventName, type EventPayload } from '@medledger/domain';
+import { events, type EventName } from '@medledger/domain';
+import type { z } from 'zod';
 
 import type { SealedFacts, SourceEvent } from '../write/source';
 
@@ -14,8 +15,11 @@ export function txIdOf(seed: string): string {
   return createHash('sha256').update(seed).digest('hex');
 }
 
-/** Payload fields other than the transaction's own id and time. */
-export type EventBody<N extends EventName> = Omit<EventPayload<N>, 'txId' | 'txTime'>;
+/**
+ * Payload fields other than the transaction's own id and time, as the chaincode may emit them: a
+ * field added later with a default may be left out, as in the events emitted before it.
+ */
+export type EventBody<N extends EventName> = Omit<z.input<(typeof events)[N]>, 'txId' | 'txTime'>;
 
 /** Builds a ledger of events: blocks, transactions, times. */
 export class LedgerBuilder {

@@ -5,7 +5,7 @@ import { canonicalJson, fabricCompositeKey, KeyFamily } from '@medledger/domain'
 
 import { auditEventFixture, consentFixture } from '../../testing/fake-ledger';
 import { describe, it } from '../../testing/node-test';
-import { consentAccessEvent, LedgerBuilder } from '../testing/fixtures';
+import { consentAccessEvent, emergencyListingBody, LedgerBuilder } from '../testing/fixtures';
 import { sealedFactsOfTransaction } from './fabric-source';
 
 const CHAINCODE = 'medledger';
@@ -85,6 +85,32 @@ describe('sealed facts from the private data of a block (issue 12 hole 5)', () =
       patientDid: 'did:medledger:patient:pdconsent1',
       grantee: 'org:Hospital2MSP',
     });
+  });
+
+  it("when an emergency listing wrote itself into the listing doctor's org's collection, then the patient and the categories it opened come with the event", () => {
+    const b = new LedgerBuilder({ salt: 'pd-listing' });
+    const listingId = b.peekTxId();
+    const patientDid = `did:medledger:patient:pdlisting${listingId.slice(0, 6)}`;
+    const body = { listingId, ...emergencyListingBody('did:medledger:hospital2:doc1') };
+    const event = b.event('RecordListingOpened', body, '2026-03-01T10:00:00.000Z', listingId);
+    const stored = {
+      ...body,
+      patientDid,
+      consents: [],
+      emergencyCategories: ['allergy', 'blood_type'],
+      txId: listingId,
+      txTime: '2026-03-01T10:00:00.000Z',
+      expiresAt: '2026-03-01T10:02:00.000Z',
+    };
+    const key = fabricCompositeKey(KeyFamily.recordListing, [listingId]);
+    const rwset = privateWrites({ 'sealed-hospital2': [{ key, value: { salt: 's', value: stored } }] });
+    assert.deepEqual(sealedFactsOfTransaction(event, rwset, CHAINCODE), {
+      kind: 'listing',
+      patientDid,
+      categories: ['allergy', 'blood_type'],
+    });
+    const elsewhere = privateWrites({ 'sealed-hospital1': [{ key, value: { salt: 's', value: stored } }] });
+    assert.equal(sealedFactsOfTransaction(event, elsewhere, CHAINCODE), undefined);
   });
 
   it('when the private data holds no such write (another collection, namespace or key, a value off its schema, nothing delivered), then the event has no facts', () => {

@@ -4,7 +4,7 @@
  * check) read whole blocks, so they know when the last block has passed even if it held no event of
  * this chaincode. With private data (`privateData`), both read the peer's block-and-private-data
  * delivery: each event comes with the sealed facts of its transaction's private writes that this
- * gateway's org may hold (the patient of an access, of a consent), decoded here from the sealed
+ * gateway's org may hold (the patient of an access, of a consent, of a listing), decoded here from the sealed
  * collection's value (`sealedValueSchema` of the domain) at the key the chaincode writes it under.
  */
 import type { Checkpoint, CloseableAsyncIterable, Network } from '@hyperledger/fabric-gateway';
@@ -15,6 +15,7 @@ import {
   fabricCompositeKey,
   granteeKey,
   KeyFamily,
+  recordListingSchema,
   sealedCollection,
   sealedValueSchema,
 } from '@medledger/domain';
@@ -120,7 +121,8 @@ function sealedValue<S extends z.ZodType>(bytes: Uint8Array | undefined, schema:
 
 /**
  * The sealed facts of an event from its transaction's private write set: the audit event an access
- * decision wrote into the custodian's collection, the consent a grant wrote into the grantee org's.
+ * decision wrote into the custodian's collection, the consent a grant wrote into the grantee org's,
+ * the listing a record listing wrote into its doctor's org's.
  * Undefined when the set does not hold them (another org's collection: not delivered to this org).
  */
 export function sealedFactsOfTransaction(
@@ -148,6 +150,17 @@ export function sealedFactsOfTransaction(
     );
     return (
       consent && { kind: 'consent', patientDid: consent.patientDid, grantee: granteeKey(consent.grantee) }
+    );
+  }
+  if (decoded.name === 'RecordListingOpened') {
+    const p = decoded.payload as { listingId: string; actorMsp: string };
+    const key = fabricCompositeKey(KeyFamily.recordListing, [p.listingId]);
+    const listing = sealedValue(
+      privateWrite(rwset, namespace, sealedCollection(p.actorMsp), key),
+      recordListingSchema,
+    );
+    return (
+      listing && { kind: 'listing', patientDid: listing.patientDid, categories: listing.emergencyCategories }
     );
   }
   return undefined;

@@ -16,13 +16,17 @@
  * `insurance_event` (the insurance events, ids and orgs only, one row per transaction) and
  * `erasure_request` (patients' erasure requests and their answers). Version 5: each consent's
  * `keep_until` and its deletion attestation (who, when, late), and `incident` (the regulator's incidents
- * as their events show them: an id, when opened, when closed). A projection of an older version refuses
+ * as their events show them: an id, when opened, when closed). Version 6: each access's stated
+ * break-glass reason and co-signer (`CoSignBreakGlass`: the second attending and their org), the
+ * `emergency_listing` table (doctors' emergency listings of a patient's records, the patient and the
+ * profile's categories from the listing org's sealed collection) and reviews of either kind
+ * (`break_glass_review.kind`, no record for a listing). A projection of an older version refuses
  * to open until it is rebuilt (`npm run projection:rebuild`).
  */
 import type { Dialect } from './sql/driver';
 
 /** Bumped when the schema changes; a projection with another version must be rebuilt. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS projection_meta (
@@ -58,7 +62,10 @@ CREATE TABLE IF NOT EXISTS audit_event (
   outcome TEXT NOT NULL,
   reason TEXT NOT NULL,
   consent_id TEXT,
-  break_glass INTEGER NOT NULL
+  break_glass INTEGER NOT NULL,
+  break_glass_reason TEXT,
+  co_signer_did TEXT,
+  co_signer_msp TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_by_time ON audit_event (tx_time_ms DESC, seq DESC);
 CREATE INDEX IF NOT EXISTS audit_by_patient ON audit_event (patient_did, tx_time_ms DESC, seq DESC);
@@ -75,7 +82,8 @@ CREATE TABLE IF NOT EXISTS break_glass_review (
   tx_id TEXT PRIMARY KEY,
   seq BIGINT NOT NULL,
   access_id TEXT NOT NULL,
-  record_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  record_id TEXT,
   custodian TEXT NOT NULL,
   actor_did TEXT NOT NULL,
   outcome TEXT NOT NULL,
@@ -87,6 +95,23 @@ CREATE TABLE IF NOT EXISTS break_glass_review (
   block_number BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS review_by_access ON break_glass_review (access_id, seq);
+CREATE TABLE IF NOT EXISTS emergency_listing (
+  listing_id TEXT PRIMARY KEY,
+  seq BIGINT NOT NULL,
+  tx_id TEXT NOT NULL,
+  block_number BIGINT NOT NULL,
+  tx_time TEXT NOT NULL,
+  tx_time_ms BIGINT NOT NULL,
+  actor_did TEXT NOT NULL,
+  actor_msp TEXT NOT NULL,
+  actor_role TEXT,
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  break_glass_reason TEXT,
+  patient_did TEXT,
+  categories TEXT
+);
+CREATE INDEX IF NOT EXISTS emergency_listing_by_time ON emergency_listing (tx_time_ms, seq);
 CREATE TABLE IF NOT EXISTS consent (
   consent_id TEXT PRIMARY KEY,
   grantee_org TEXT NOT NULL,
@@ -230,6 +255,7 @@ export const TABLE_NAMES = [
   'ledger_tx',
   'audit_event',
   'break_glass_review',
+  'emergency_listing',
   'consent',
   'record_version',
   'erasure',

@@ -12,6 +12,11 @@
  * block) is completed by a read on the gateway's own peer (`SealedReader`, one evaluate: 9 ms). A
  * failed read fails the stream, so the projector retries from its checkpoint; a fact the peer does not
  * hold at all (NOT_FOUND) leaves the row id-only rather than stopping the projection.
+ *
+ * Record listings (the patient and what an emergency listing opened, in the listing doctor's org's
+ * collection) come from the block's private data only: the ledger has no read of a listing by id,
+ * so one whose private data the peer had not yet at delivery stays id-only here until a rebuild
+ * reads the block again (both member peers endorse the listing, so they hold its data at commit).
  */
 import { decodeEvent } from './decode';
 import type { EventSource, EventStream, OpenOptions, SealedFacts, SourceEvent } from './source';

@@ -6,12 +6,19 @@
 /**
  * What a gateway's own peer adds to a public event from a sealed collection its org is a member of
  * (the record's custodian's and the regulator's for an access; the grantee org's and the regulator's
- * for a consent): the patient, and for an access the consent it rested on. Public events carry ids
+ * for a consent; the listing doctor's org's and the regulator's for a record listing): the patient,
+ * for an access the consent it rested on, for an emergency listing what it opened. Public events carry ids
  * and codes only; without these facts a row stays id-only.
  */
 export type SealedFacts =
   | { readonly kind: 'access'; readonly patientDid: string; readonly consentId: string | null }
-  | { readonly kind: 'consent'; readonly patientDid: string; readonly grantee: string };
+  | { readonly kind: 'consent'; readonly patientDid: string; readonly grantee: string }
+  | {
+      readonly kind: 'listing';
+      readonly patientDid: string;
+      /** A granted emergency listing's categories (the patient's profile at the decision); else null. */
+      readonly categories: readonly string[] | null;
+    };
 
 /** One chaincode event as read from the ledger (one per valid transaction). */
 export interface SourceEvent {

@@ -1,6 +1,7 @@
 /**
- * Reviews: record versions the quality gate held, and break-glass accesses awaiting their post-hoc
- * review, from the compliance report (hospital admins see their hospital's, regulator auditors all).
+ * Reviews: record versions the quality gate held, break-glass accesses (with who co-signed one beyond
+ * the patient's profile) and doctors' emergency listings awaiting their post-hoc review, from the
+ * compliance report (hospital admins see their hospital's, regulator auditors all).
  * A custodian's attending, who has no report, clears a held version by its record id.
  */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
@@ -72,30 +73,63 @@ function ClearButton({
   );
 }
 
+type EmergencyListingView = ComplianceReport['emergencyListings'][number];
+
 /**
- * One emergency access and its review. The write's answer gives the outcome at once; the list shows
- * it too once the projection has the review's event.
+ * A review of one case (a break-glass access, or an emergency listing): it goes to the org holding the
+ * case (`custodian`: the record's custodian, the listing doctor's org), so a regulator's auditor reviews
+ * it too. The write's answer gives the outcome at once; the list shows it too once the projection has
+ * the review's event.
  */
-function BreakGlassRow({
-  item,
-  onDone,
-}: {
-  readonly item: BreakGlassCaseView;
-  readonly onDone: () => void;
-}): ReactNode {
+function useReview(id: string, custodian: string, onDone: () => void) {
   const { api } = useSession();
-  const action = useAction(async (attempt, outcome: 'justified' | 'unjustified') => {
+  return useAction(async (attempt, outcome: 'justified' | 'unjustified') => {
     const answer = await api.write<Written<{ case: { outcome: string | null } }>>(
       'POST',
-      `/v1/break-glass/${item.eventId}/review`,
-      { outcome },
+      `/v1/break-glass/${id}/review`,
+      { outcome, custodian },
       attempt.idempotencyKey,
     );
     onDone();
     return answer;
   });
-  const outcome = item.review?.outcome ?? action.result?.case.outcome ?? null;
-  const state = outcome ?? item.state;
+}
+
+/** What a break-glass access and an emergency listing share in a report. */
+type ReviewCase = Pick<
+  BreakGlassCaseView,
+  | 'txTime'
+  | 'actorDid'
+  | 'actorMsp'
+  | 'breakGlassReason'
+  | 'reviewDeadline'
+  | 'txId'
+  | 'blockNumber'
+  | 'state'
+  | 'review'
+>;
+
+/**
+ * One case's row: when, who and why, the cells of its kind (`children`), its state, deadline, ledger
+ * reference and review buttons (`label` names the case to screen readers).
+ */
+function CaseRow({
+  item,
+  id,
+  custodian,
+  label,
+  onDone,
+  children,
+}: {
+  readonly item: ReviewCase;
+  readonly id: string;
+  readonly custodian: string;
+  readonly label: string;
+  readonly onDone: () => void;
+  readonly children: ReactNode;
+}): ReactNode {
+  const review = useReview(id, custodian, onDone);
+  const state = item.review?.outcome ?? review.result?.case.outcome ?? item.state;
   return (
     <tr className={state === 'overdue' ? 'flagged' : undefined}>
       <td>
@@ -103,10 +137,9 @@ function BreakGlassRow({
       </td>
       <td>
         <code>{item.actorDid}</code> ({item.actorMsp})
+        {item.breakGlassReason === null ? null : <div>{item.breakGlassReason.replaceAll('_', ' ')}</div>}
       </td>
-      <td>
-        <code>{item.recordId}</code> at {item.custodian}
-      </td>
+      {children}
       <td>
         <span className={`status ${state}`}>{state}</span>
       </td>
@@ -117,21 +150,69 @@ function BreakGlassRow({
         <TxRef txId={item.txId} blockNumber={item.blockNumber} />
       </td>
       <td>
-        {outcome !== null ? (
+        {state === 'justified' || state === 'unjustified' ? (
           <span>reviewed</span>
         ) : (
           <div className="actions">
-            <ActionButton busy={action.busy} kind="secondary" onClick={() => void action.run('justified')}>
-              Justified<span className="sr-only"> ({item.recordId})</span>
+            <ActionButton busy={review.busy} kind="secondary" onClick={() => void review.run('justified')}>
+              Justified<span className="sr-only"> ({label})</span>
             </ActionButton>
-            <ActionButton busy={action.busy} kind="danger" onClick={() => void action.run('unjustified')}>
-              Unjustified<span className="sr-only"> ({item.recordId})</span>
+            <ActionButton busy={review.busy} kind="danger" onClick={() => void review.run('unjustified')}>
+              Unjustified<span className="sr-only"> ({label})</span>
             </ActionButton>
-            <Problem error={action.error} />
+            <Problem error={review.error} />
           </div>
         )}
       </td>
     </tr>
+  );
+}
+
+/** One emergency access, who co-signed it (beyond the patient's profile), and its review. */
+function BreakGlassRow({
+  item,
+  onDone,
+}: {
+  readonly item: BreakGlassCaseView;
+  readonly onDone: () => void;
+}): ReactNode {
+  return (
+    <CaseRow item={item} id={item.eventId} custodian={item.custodian} label={item.recordId} onDone={onDone}>
+      <td>
+        {item.coSignedBy === null ? (
+          <span>none (one doctor)</span>
+        ) : (
+          <>
+            <code>{item.coSignedBy}</code> ({item.coSignerMsp})
+          </>
+        )}
+      </td>
+      <td>
+        <code>{item.recordId}</code> at {item.custodian}
+      </td>
+    </CaseRow>
+  );
+}
+
+/** One doctor's emergency listing of a patient's records: what it opened, and its review. */
+function EmergencyListingRow({
+  item,
+  onDone,
+}: {
+  readonly item: EmergencyListingView;
+  readonly onDone: () => void;
+}): ReactNode {
+  return (
+    <CaseRow
+      item={item}
+      id={item.listingId}
+      custodian={item.actorMsp}
+      label={`listing ${item.listingId.slice(0, 8)}`}
+      onDone={onDone}
+    >
+      <td>{item.patientDid === null ? <span>not held here</span> : <code>{item.patientDid}</code>}</td>
+      <td>{item.categories === null ? <span>not held here</span> : item.categories.join(', ')}</td>
+    </CaseRow>
   );
 }
 
@@ -197,10 +278,59 @@ function BreakGlassList({
       ) : (
         <DataTable
           caption="Emergency accesses, overdue first"
-          columns={['When', 'Who', 'Record', 'State', 'Review by', 'On the ledger', 'Review']}
+          columns={[
+            'When',
+            'Who and why',
+            'Co-signed by',
+            'Record',
+            'State',
+            'Review by',
+            'On the ledger',
+            'Review',
+          ]}
         >
           {open.map((b) => (
             <BreakGlassRow key={b.eventId} item={b} onDone={onDone} />
+          ))}
+        </DataTable>
+      )}
+    </section>
+  );
+}
+
+function EmergencyListingList({
+  report,
+  onDone,
+}: {
+  readonly report: ComplianceReport;
+  readonly onDone: () => void;
+}): ReactNode {
+  const listings = report.emergencyListings;
+  return (
+    <section aria-labelledby="listings-title" className="card">
+      <h2 id="listings-title">Emergency listings ({listings.length})</h2>
+      <p>
+        A doctor listed a patient's records under the patient's emergency profile: the listing names the
+        records in the categories shown, and is reviewed afterwards like a break-glass access.
+      </p>
+      {listings.length === 0 ? (
+        <p>No emergency listing in the last 30 days.</p>
+      ) : (
+        <DataTable
+          caption="Emergency listings, overdue first"
+          columns={[
+            'When',
+            'Who and why',
+            'Patient',
+            'Categories opened',
+            'State',
+            'Review by',
+            'On the ledger',
+            'Review',
+          ]}
+        >
+          {listings.map((l) => (
+            <EmergencyListingRow key={l.listingId} item={l} onDone={onDone} />
           ))}
         </DataTable>
       )}
@@ -267,8 +397,8 @@ export function ReviewsPage(): ReactNode {
   return (
     <div className="page">
       <PageHead title="Reviews">
-        What waits for a person: record versions the quality gate held, and emergency accesses to review
-        afterwards.
+        What waits for a person: record versions the quality gate held, and emergency accesses and emergency
+        listings to review afterwards.
       </PageHead>
       <Problem error={error} />
       {withReport && report === undefined && error === undefined ? <Loading what="the review lists" /> : null}
@@ -276,6 +406,7 @@ export function ReviewsPage(): ReactNode {
         <>
           <HeldRecords report={report} canClear={hospital} onDone={load} />
           <BreakGlassList report={report} onDone={load} />
+          <EmergencyListingList report={report} onDone={load} />
         </>
       ) : null}
       {!withReport ? <ClearById /> : null}

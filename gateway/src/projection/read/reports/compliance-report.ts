@@ -8,7 +8,7 @@ import { instantMs, validation } from '../query';
 import { staffScope } from '../scope';
 import type { ComplianceReport, Viewer } from '../views';
 import { accessCounts } from './access-counts';
-import { breakGlassSection } from './break-glass';
+import { breakGlassSection, emergencyListingsSection } from './break-glass';
 import { consentsSection } from './consents-expiring';
 import { deletionAttestationsSection } from './deletion-attestations';
 import { erasureRequestsSection } from './erasure-requests';
@@ -38,6 +38,7 @@ export async function complianceReport(
   };
   const counts = await accessCounts(input);
   const breakGlass = await breakGlassSection(input);
+  const listings = await emergencyListingsSection(input);
   const consents = await consentsSection(input);
   const held = await recordsHeldSection(input);
   const erasures = await erasuresSection(input);
@@ -47,6 +48,7 @@ export async function complianceReport(
   const truncated = (
     [
       ['breakGlass', breakGlass.cut],
+      ['emergencyListings', listings.cut],
       ['consentsExpiringSoon', consents.cut],
       ['recordsHeldForReview', held.cut],
       ['erasures', erasures.cut],
@@ -66,6 +68,8 @@ export async function complianceReport(
     denialsByReason: counts.denialsByReason,
     breakGlass: breakGlass.breakGlass,
     breakGlassCounts: breakGlass.breakGlassCounts,
+    emergencyListings: listings.emergencyListings,
+    emergencyListingCounts: listings.emergencyListingCounts,
     accessesByPurposeAndOrg: counts.accessesByPurposeAndOrg,
     consentsExpiringSoon: consents.consentsExpiringSoon,
     recordsHeldForReview: held.recordsHeldForReview,

@@ -38,6 +38,12 @@ function fieldSection<T>(
 }
 
 const REF = ['txId', 'blockNumber'] as const;
+const REVIEW = ['reviewedBy', 'reviewedAt', 'reviewedByRegulator', 'suspended'] as const;
+
+/** The cells of {@link REVIEW}: the standing review of a break-glass access or emergency listing. */
+function reviewCells(review: ComplianceReport['breakGlass'][number]['review']): unknown[] {
+  return [review?.reviewedBy, review?.reviewedAt, review?.byRegulator, review?.suspended];
+}
 
 /** The sections, in order. */
 const SECTIONS: readonly CsvSection[] = [
@@ -69,10 +75,10 @@ const SECTIONS: readonly CsvSection[] = [
       'recordId',
       'patientDid',
       'custodian',
-      'reviewedBy',
-      'reviewedAt',
-      'reviewedByRegulator',
-      'suspended',
+      'breakGlassReason',
+      'coSignedBy',
+      'coSignerMsp',
+      ...REVIEW,
       ...REF,
     ],
     rows: (r) =>
@@ -86,12 +92,45 @@ const SECTIONS: readonly CsvSection[] = [
         b.recordId,
         b.patientDid,
         b.custodian,
-        b.review?.reviewedBy,
-        b.review?.reviewedAt,
-        b.review?.byRegulator,
-        b.review?.suspended,
+        b.breakGlassReason,
+        b.coSignedBy,
+        b.coSignerMsp,
+        ...reviewCells(b.review),
         b.txId,
         b.blockNumber,
+      ]),
+  },
+  {
+    name: 'emergency listings',
+    header: [
+      'state',
+      'listingId',
+      'txTime',
+      'reviewDeadline',
+      'actorDid',
+      'actorMsp',
+      'actorRole',
+      'breakGlassReason',
+      'patientDid',
+      'categories',
+      ...REVIEW,
+      ...REF,
+    ],
+    rows: (r) =>
+      r.emergencyListings.map((l) => [
+        l.state,
+        l.listingId,
+        l.txTime,
+        l.reviewDeadline,
+        l.actorDid,
+        l.actorMsp,
+        l.actorRole,
+        l.breakGlassReason,
+        l.patientDid,
+        l.categories?.join(' '),
+        ...reviewCells(l.review),
+        l.txId,
+        l.blockNumber,
       ]),
   },
   fieldSection(

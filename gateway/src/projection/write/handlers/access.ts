@@ -1,4 +1,7 @@
-/** Access decisions and the appended post-hoc reviews of break-glass accesses. */
+/**
+ * Access decisions, doctors' emergency listings, and the appended post-hoc reviews of either (a
+ * break-glass access, an emergency listing).
+ */
 import type { EventHandler } from './handler';
 import { timeMs } from './handler';
 
@@ -12,7 +15,8 @@ export const onAccessDecided: EventHandler<'AccessDecided'> = async (p, at) => {
   await at.db.run(
     `INSERT INTO audit_event (seq, event_id, block_number, tx_id, tx_time, tx_time_ms, record_id,
        patient_did, custodian, actor_did, actor_msp, actor_role, purpose, outcome, reason, consent_id,
-       break_glass) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       break_glass, break_glass_reason, co_signer_did, co_signer_msp)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       at.seq,
       p.eventId,
@@ -31,6 +35,41 @@ export const onAccessDecided: EventHandler<'AccessDecided'> = async (p, at) => {
       p.reason,
       sealed?.consentId ?? null,
       p.breakGlass ? 1 : 0,
+      p.breakGlassReason,
+      p.coSignedBy,
+      p.coSignerMsp,
+    ],
+  );
+};
+
+/**
+ * A doctor's emergency listing of a patient's records (mode `emergency`; the other listings are
+ * audited in their org's collection and read on the ledger). The patient and the categories the
+ * listing opened are the sealed facts of the listing doctor's org's collection: present at that org's
+ * and the regulator's gateways, null elsewhere.
+ */
+export const onRecordListingOpened: EventHandler<'RecordListingOpened'> = async (p, at) => {
+  if (p.mode !== 'emergency') return;
+  const sealed = at.sealed?.kind === 'listing' ? at.sealed : undefined;
+  await at.db.run(
+    `INSERT INTO emergency_listing (listing_id, seq, tx_id, block_number, tx_time, tx_time_ms, actor_did,
+       actor_msp, actor_role, outcome, reason, break_glass_reason, patient_did, categories)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      p.listingId,
+      at.seq,
+      at.txId,
+      at.blockNumber,
+      p.txTime,
+      timeMs(p.txTime),
+      p.actorDid,
+      p.actorMsp,
+      p.actorRole,
+      p.outcome,
+      p.reason,
+      p.breakGlassReason,
+      sealed?.patientDid ?? null,
+      sealed?.categories ? JSON.stringify(sealed.categories) : null,
     ],
   );
 };
@@ -41,13 +80,14 @@ export const onAccessDecided: EventHandler<'AccessDecided'> = async (p, at) => {
  */
 export const onBreakGlassReviewed: EventHandler<'BreakGlassReviewed'> = async (p, at) => {
   await at.db.run(
-    `INSERT INTO break_glass_review (tx_id, seq, access_id, record_id, custodian, actor_did, outcome,
+    `INSERT INTO break_glass_review (tx_id, seq, access_id, kind, record_id, custodian, actor_did, outcome,
        reviewed_by, by_regulator, suspended, tx_time, tx_time_ms, block_number)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       at.txId,
       at.seq,
       p.accessId,
+      p.kind,
       p.recordId,
       p.custodian,
       p.actorDid,

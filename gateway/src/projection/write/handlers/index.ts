@@ -5,7 +5,7 @@
  */
 import type { EventName } from '@medledger/domain';
 
-import { onAccessDecided, onBreakGlassReviewed } from './access';
+import { onAccessDecided, onBreakGlassReviewed, onRecordListingOpened } from './access';
 import { onConsentGranted, onConsentRevoked, onDeletionAttested } from './consent';
 import { onErasureRequestAnswered, onErasureRequested } from './erasure-request';
 import { onAccessFrozen, onFreezeLiftApproved } from './freeze';
@@ -65,7 +65,7 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   ConsortiumOrgJoined: null,
   CollectionKeyInstalled: null,
   StudySecretInstalled: null,
-  RecordListingOpened: null,
+  RecordListingOpened: onRecordListingOpened,
   DataUseRecorded: null,
   PatientAccessOpened: null,
   ErasureRequested: onErasureRequested,
