@@ -90,7 +90,8 @@ const timing = object({
           periodMax: one(decimal),
           periodUnit: one(code(E.unitOfTime)),
           dayOfWeek: many(code(E.dayOfWeek)),
-          offset: one(unsignedInt),
+          // No `offset`: it counts minutes from a `when` event, which is not kept, and R4 (tim-9)
+          // refuses an offset without one.
         },
       }),
     ),

@@ -243,6 +243,27 @@ void describe('de-identification of realistic records', () => {
   }
 });
 
+void describe('de-identified dosage timing', () => {
+  void it('when a dose is timed by an offset from a meal event, then neither survives and the output is valid R4', () => {
+    const timing = { repeat: { frequency: 1, period: 1, periodUnit: 'd', when: ['ACM'], offset: 30 } };
+    const input = {
+      resourceType: 'MedicationRequest',
+      status: 'active',
+      intent: 'order',
+      medicationCodeableConcept: cc(ATC, 'C09AA02'),
+      subject: { reference: 'Patient/p-timing-1' },
+      dosageInstruction: [{ timing }],
+    };
+    assert.deepEqual(errors(input), []);
+    const out = run(input);
+    assert.ok(out);
+    assert.deepEqual(out['dosageInstruction'], [
+      { timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } } },
+    ]);
+    assert.deepEqual(errors(out), []);
+  });
+});
+
 void describe('study pseudonyms', () => {
   const did = 'did:medledger:patient:pseu0001';
   void it('when the same patient is pseudonymised twice in one study with its key, then the pseudonym is the same, a FHIR id, and not the DID', () => {
