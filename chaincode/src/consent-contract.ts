@@ -8,6 +8,7 @@ import {
   emptyInputSchema,
   ErrorCode,
   getConsentInput,
+  getPatientPreferencesInput,
   grantConsentTransient,
   granteeKey,
   granteeOrgOf,
@@ -15,6 +16,7 @@ import {
   listPatientConsentsInput,
   patientKeyOf,
   preferencesPayloadSchema,
+  preferencesReadOf,
   preferencesTransient,
   revokeConsentTransient,
   sha256Hex,
@@ -31,7 +33,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { requireActive, resolveActor } from './actor';
 import { fail, parseInput } from './errors';
 import { Ledger, type Page } from './ledger/store';
-import { verifyPatientSignature } from './patient-signature';
+import { activePatient, verifyPatientSignature } from './patient-signature';
 import { readTransient } from './transient';
 import { readableCollections } from './visibility';
 
@@ -295,6 +297,24 @@ export class ConsentContract extends Contract {
     await ledger.putPreferences(patientKey, prefs);
     ledger.emit('PatientPreferencesSet', { patientKey, txId: ledger.txId, txTime: ledger.txTime });
     return canonicalJson(prefs);
+  }
+
+  /**
+   * A patient's emergency profile as break-glass reads it now: the profile the patient signed, the
+   * profile a yes/no signed before profiles stands for, or the default when nothing was signed
+   * (`signed` says which). Public state under the patient key; the DID is an argument of this evaluate
+   * only, never of a block. Caller: any active registered member (a gateway's service identity reading
+   * it back for the patient, who proved their key to it). Reads: `staff`, `patient`, `prefs`.
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, NOT_FOUND (no such patient).
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetPatientPreferences(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(getPatientPreferencesInput, input);
+    const ledger = new Ledger(ctx);
+    requireActive(await resolveActor(ctx, ledger));
+    await activePatient(ledger, args.patientDid);
+    return canonicalJson(preferencesReadOf(await ledger.getPreferences(patientKeyOf(args.patientDid))));
   }
 
   /**

@@ -23,6 +23,8 @@ import {
   grantConsentTransient,
   listGranteeConsentsInput,
   listPatientConsentsInput,
+  getPatientPreferencesInput,
+  patientPreferencesReadSchema,
   patientPreferencesSchema,
   preferencesTransient,
   revokeConsentTransient,
@@ -129,6 +131,9 @@ import {
   traceLeakOutput,
 } from './schemas/trace';
 import {
+  confirmPatientRecordInput,
+  confirmPatientRecordOutput,
+  confirmPatientRecordTransient,
   listPatientRecordsInput,
   listPatientRecordsOutput,
   openRecordListingOutput,
@@ -474,6 +479,13 @@ export const transactions = {
     output: patientPreferencesSchema,
     transient: preferencesTransient,
   },
+  GetPatientPreferences: {
+    contract: 'consent',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getPatientPreferencesInput,
+    output: patientPreferencesReadSchema,
+  },
   GetConsent: {
     contract: 'consent',
     kind: 'evaluate',
@@ -599,6 +611,14 @@ export const transactions = {
     endorsement: 'regulator',
     input: listPatientRecordsInput,
     output: listPatientRecordsOutput,
+  },
+  ConfirmPatientRecord: {
+    contract: 'listing',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: confirmPatientRecordInput,
+    output: confirmPatientRecordOutput,
+    transient: confirmPatientRecordTransient,
   },
   RecordDataUse: {
     contract: 'trace',

@@ -12,6 +12,7 @@ import type {
   ErasureRequestState,
   ListedRecord,
   PatientPreferences,
+  PatientPreferencesRead,
   readRecordContentOutput,
   RecordAnchor,
   recordHistorySchema,
@@ -42,6 +43,7 @@ export type {
   ListedRecord,
   Page,
   PatientPreferences,
+  PatientPreferencesRead,
   RecordAnchor,
 };
 

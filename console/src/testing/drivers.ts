@@ -216,9 +216,30 @@ export class PatientDriver {
    * `blood_type`) open on one doctor's word, and beyond them a co-signature or nothing; returns what
    * the page announced.
    */
-  async setEmergencyProfile(categories: readonly string[], beyond: 'co-sign' | 'nothing'): Promise<string> {
+  /**
+   * Opens the emergency profile page and waits for the profile the ledger holds now; returns how the
+   * page states it and the categories the form starts from (checked).
+   */
+  async emergencyProfileNow(): Promise<{ text: string; checked: string[] }> {
     const { page } = this.tab;
     await this.tab.go('Emergency profile');
+    const text = await page.getByTestId('current-profile').innerText();
+    const checked: string[] = [];
+    const boxes = page.getByRole('group', { name: /What break-glass opens/ }).getByRole('checkbox');
+    for (const box of await boxes.all()) {
+      if (!(await box.isChecked())) continue;
+      const label = await box.evaluate(
+        (e) => (e as unknown as { parentElement: { textContent: string } }).parentElement.textContent,
+      );
+      checked.push(label.trim());
+    }
+    return { text, checked };
+  }
+
+  async setEmergencyProfile(categories: readonly string[], beyond: 'co-sign' | 'nothing'): Promise<string> {
+    const { page } = this.tab;
+    // The form starts from the profile read back: change it only once that read is in.
+    await this.emergencyProfileNow();
     const boxes = page.getByRole('group', { name: /What break-glass opens/ }).getByRole('checkbox');
     for (const box of await boxes.all()) {
       const name = (
@@ -240,7 +261,7 @@ export class PatientDriver {
     const { page } = this.tab;
     await this.tab.go('Health summary');
     await page.getByRole('button', { name: 'Show my health summary' }).click();
-    const announced = await this.tab.announced(/verified against their on-chain hashes/);
+    const announced = await this.tab.announced(/verified against their public anchors/);
     return { announced, rows: await page.locator('main section table tbody tr').allInnerTexts() };
   }
 

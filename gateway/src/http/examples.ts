@@ -730,6 +730,24 @@ const patientExamples: Record<string, OperationExample> = {
       },
     },
   },
+  getPatientPreferences: {
+    summary:
+      'The patient reads back the emergency profile they signed (with a fresh proof of their key), as break-glass reads it now',
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    headers: {
+      'Medledger-Patient-Proof': patientJws({ typ: 'medledger.access-log.read', aud: 'Hospital1MSP' }),
+    },
+    response: {
+      emergencyProfile: {
+        categories: ['allergy', 'blood_type', 'implant', 'medication'],
+        beyondProfile: 'co_signed',
+      },
+      signed: 'profile',
+      updatedAt: '2026-10-02T11:30:00.000Z',
+      txId: hex('preferences'),
+    },
+  },
   listConsentTemplates: {
     summary: 'The templates a patient app offers',
     caller: 'patient',

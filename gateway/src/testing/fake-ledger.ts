@@ -305,6 +305,12 @@ function consentHandlers(): Record<string, FakeHandler> {
       updatedAt: now(),
       txId: txId(),
     }),
+    'consent:GetPatientPreferences': () => ({
+      emergencyProfile: { categories: ['allergy', 'blood_type'], beyondProfile: 'co_signed' },
+      signed: 'profile',
+      updatedAt: now(),
+      txId: txId(),
+    }),
     'consent:ListPatientConsents': (i) => ({
       items: [consentFixture(String(i['patientDid']))],
       bookmark: '',
@@ -638,6 +644,7 @@ function listingHandlers(): Record<string, FakeHandler> {
         expiresAt: new Date(Date.now() + 120_000).toISOString(),
       };
     },
+    'listing:ConfirmPatientRecord': (i) => ({ recordId: i['recordId'], custodian: i['custodian'] }),
     'listing:ListPatientRecords': (i) => {
       const anchor = anchorFixture({});
       return {

@@ -323,6 +323,36 @@ export const storedPreferencesSchema = z.union([
 /** Stored preferences, either form. */
 export type StoredPreferences = z.infer<typeof storedPreferencesSchema>;
 
+/** GetPatientPreferences input: the patient whose emergency profile is read (an evaluate: never in a block). */
+export const getPatientPreferencesInput = z.strictObject({ patientDid: patientDidSchema });
+
+/**
+ * zod: a patient's emergency profile as break-glass reads it now, and where it comes from: `profile`
+ * (a profile the patient signed), `yes_no` (a yes/no signed before profiles existed, read as the
+ * profile it stands for) or `default` (nothing signed: the emergency minimum; `updatedAt` and `txId`
+ * are then null).
+ */
+export const patientPreferencesReadSchema = z.object({
+  ...preferencesSchema.shape,
+  signed: z.enum(['profile', 'yes_no', 'default']),
+  updatedAt: isoTimeSchema.nullable(),
+  txId: txIdSchema.nullable(),
+});
+/** A patient's emergency profile as read back. */
+export type PatientPreferencesRead = z.infer<typeof patientPreferencesReadSchema>;
+
+/** The emergency profile a patient's stored preferences stand for, with where it comes from. */
+export function preferencesReadOf(stored: StoredPreferences | undefined): PatientPreferencesRead {
+  const emergencyProfile = emergencyProfileOf(stored);
+  if (stored === undefined) return { emergencyProfile, signed: 'default', updatedAt: null, txId: null };
+  return {
+    emergencyProfile,
+    signed: 'emergencyProfile' in stored ? 'profile' : 'yes_no',
+    updatedAt: stored.updatedAt,
+    txId: stored.txId,
+  };
+}
+
 /** zod: a patient-signed payload in the transient map. */
 export const signedPayloadSchema = z.strictObject({ jws: compactJwsSchema });
 

@@ -38,6 +38,37 @@ export const recordListPayloadSchema = z.strictObject({
 /** A record listing request payload. */
 export type RecordListPayload = z.infer<typeof recordListPayloadSchema>;
 
+/** Longest validity of a patient's signed request to read one record's anchor, in seconds. */
+export const RECORD_READ_MAX_LIFETIME_SECONDS = 300;
+
+/**
+ * zod: the payload a patient signs to read the public anchor of one of their records through a
+ * relaying org's gateway (`aud`): it names the record, so the relay can ask about that record only,
+ * and for minutes. Checked by an evaluate, which consumes no nonce: a relay asking again within the
+ * lifetime learns nothing new.
+ */
+export const recordReadPayloadSchema = z.strictObject({
+  typ: z.literal(SIGNED_PAYLOAD_TYPES.recordRead),
+  patientDid: patientDidSchema,
+  nonce: nonceSchema,
+  iat: z.number().int().min(0),
+  exp: z.number().int().min(0),
+  aud: mspIdSchema,
+  custodian: mspIdSchema,
+  recordId: recordIdSchema,
+});
+/** A record read request payload. */
+export type RecordReadPayload = z.infer<typeof recordReadPayloadSchema>;
+
+/** ConfirmPatientRecord input: the record the patient's signed request names. */
+export const confirmPatientRecordInput = z.strictObject({ custodian: mspIdSchema, recordId: recordIdSchema });
+/** ConfirmPatientRecord transient map: the patient's signed request (`medledger.record.read`). */
+export const confirmPatientRecordTransient = z.strictObject({
+  request: z.strictObject({ jws: compactJwsSchema }),
+});
+/** zod: ConfirmPatientRecord output: the record, confirmed the signer's own. */
+export const confirmPatientRecordOutput = z.object({ recordId: recordIdSchema, custodian: mspIdSchema });
+
 /**
  * OpenRecordListing transient map: the patient (`subject`), and at most one of: the consents the
  * caller's org holds for the patient (a clinician of another custodian), the patient's signed request

@@ -11,6 +11,7 @@ import {
   consentStateSchema,
   deletionAttestationSchema,
   patientDidSchema,
+  patientPreferencesReadSchema,
   patientPreferencesSchema,
   txIdSchema,
 } from '@medledger/domain';
@@ -235,6 +236,25 @@ function deletionAttestationRoute(): RouteDef {
   });
 }
 
+/** `GET /v1/patients/{did}/preferences`: the emergency profile read back, the patient's own (docs/emergency-profile.md). */
+function preferencesReadRoute(): RouteDef {
+  return route({
+    method: 'get',
+    path: '/v1/patients/{did}/preferences',
+    operationId: 'getPatientPreferences',
+    summary:
+      "The patient's own emergency profile as break-glass reads it now: the profile they signed, the profile an older yes/no stands for, or the default when they signed nothing (`signed` says which), with the transaction that set it; patient token plus a proof signed with the patient key (staff learn what it opens only through audited emergency listings and break-glass decisions)",
+    tag: 'patient',
+    principals: ['patient'],
+    patientSelf: 'did',
+    params: patientParam,
+    headers: [proofHeader],
+    problems: { ...accessLogProblems, '404': 'NOT_FOUND: no such patient' },
+    response: patientPreferencesReadSchema,
+    handler: (ctx, { params }) => consents.readPreferences(ctx, params.did, ctx.header(PATIENT_PROOF_HEADER)),
+  });
+}
+
 /** The patient routes; `limits` bound their pages. */
 export function patientRoutes(limits: RouteLimits): RouteDef[] {
   return [
@@ -283,6 +303,7 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       status: 200,
       handler: (ctx, { body }) => consents.setPreferences(ctx, body.jws),
     }),
+    preferencesReadRoute(),
     route({
       method: 'get',
       path: '/v1/patients/{did}/consents',
