@@ -203,13 +203,22 @@ describe('the patient-side pages in a real browser, against gateways over the te
       assert.match(await reader.requestAccess('treatment', did), /Access denied \(CONSENT_USE_EXHAUSTED/);
 
       const { consentId } = consent;
-      assert.match(await new StaffDriver(h1Tab).attestDeletion(consentId), /FORBIDDEN/);
-      assert.match(
-        await reader.attestDeletion(consentId),
-        /Attested for Hospital2MSP .*, in time; transaction/,
-      );
+      // Hospital2's gateway sees its read id-only; the regulator's peer names the consent it used.
+      await consortium.caughtUp();
+      const owed = await reader.owedAttestations();
+      assert.equal(owed.length, 1, owed.join('\n'));
+      assert.match(owed[0] ?? '', new RegExp(`${consentId.slice(0, 12)}.*\\s1\\s.*due`, 's'));
+      await h2Tab.screenshot('35a-staff-attestations-owed');
+      await assertAccessible(h2Tab.page, 'attestations owed');
+      // Hospital1 relied on no consent: it owes nothing, and cannot attest Hospital2's.
+      const h1Staff = new StaffDriver(h1Tab);
+      assert.deepEqual(await h1Staff.owedAttestations(), []);
+      assert.match(await h1Staff.attestDeletion(consentId), /FORBIDDEN/);
+      assert.match(await reader.attestOwed(consentId), /Attested for Hospital2MSP .*, in time; transaction/);
       await h2Tab.screenshot('35-staff-deletion-attestation');
       await assertAccessible(h2Tab.page, 'deletion attestation');
+      await consortium.caughtUp();
+      assert.deepEqual(await reader.owedAttestations(), [], 'attested: owed no more');
       assert.match(await reader.attestDeletion(consentId), /CONFLICT/);
       assertQuiet(patientTab);
       assertQuiet(h1Tab, [/deletion-attestations: 403$/, /status of 403/]);

@@ -24,6 +24,8 @@ import {
   listGranteeConsentsInput,
   listPatientConsentsInput,
   getPatientPreferencesInput,
+  resolveAccessConsentsInput,
+  resolveAccessConsentsOutput,
   patientPreferencesReadSchema,
   patientPreferencesSchema,
   preferencesTransient,
@@ -478,6 +480,13 @@ export const transactions = {
     input: emptyInputSchema,
     output: patientPreferencesSchema,
     transient: preferencesTransient,
+  },
+  ResolveAccessConsents: {
+    contract: 'consent',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: resolveAccessConsentsInput,
+    output: resolveAccessConsentsOutput,
   },
   GetPatientPreferences: {
     contract: 'consent',

@@ -24,6 +24,7 @@ import type {
   AuditEventView,
   BreakGlassCaseView,
   ComplianceReport as ProjectionReport,
+  OwedAttestations,
   Page,
 } from '@medledger/gateway/projection';
 import type { z } from 'zod';
@@ -41,6 +42,7 @@ export type {
   DidDocument,
   ErasureRequestState,
   ListedRecord,
+  OwedAttestations,
   Page,
   PatientPreferences,
   PatientPreferencesRead,

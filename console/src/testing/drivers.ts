@@ -463,6 +463,29 @@ export class StaffDriver {
   }
 
   /** Attests every copy made under `consentId` deleted; returns what the page announced. */
+  /** Opens the attestation page and waits for the owed list; returns its rows' text (none: empty). */
+  async owedAttestations(): Promise<string[]> {
+    const { page } = this.tab;
+    // Opened afresh (from another page), so the list is read now, not kept from an earlier visit.
+    await this.tab.go('Find a record');
+    await this.tab.go('Attest deletion');
+    const table = page.getByRole('table', { name: /Attestations owed/ });
+    await table
+      .or(page.getByText(/^Nothing owed/))
+      .first()
+      .waitFor();
+    return (await table.count()) === 0 ? [] : table.locator('tbody tr').allInnerTexts();
+  }
+
+  /** Picks `consentId` from the owed list and attests it; returns what the page announced. */
+  async attestOwed(consentId: string): Promise<string> {
+    const { page } = this.tab;
+    await this.owedAttestations();
+    await page.getByRole('button', { name: `Pick consent ${consentId}` }).click();
+    await page.getByRole('button', { name: 'Attest every copy deleted' }).click();
+    return this.tab.announced(/Attested for|FORBIDDEN|CONFLICT|NOT_FOUND/);
+  }
+
   async attestDeletion(consentId: string): Promise<string> {
     const { page } = this.tab;
     await this.tab.go('Attest deletion');

@@ -339,6 +339,16 @@ export class FakeConsortium {
         return fail('NOT_FOUND', payload.recordId);
       return { recordId: payload.recordId, custodian: payload.custodian };
     };
+    // On the regulator's peer: the consents of the caller's org's own granted accesses, nothing else.
+    h['consent:ResolveAccessConsents'] = (i) => {
+      const who = caller();
+      if (!who || who.mspId === REGULATOR) return fail('FORBIDDEN', 'caller');
+      const asked = new Set((i['accesses'] as { accessId: string }[]).map((a) => a.accessId));
+      const items = this.decisions
+        .filter((d) => asked.has(d.eventId) && d.actorMsp === who.mspId && d.outcome === 'granted')
+        .flatMap((d) => (d.consentId === null ? [] : [{ accessId: d.eventId, consentId: d.consentId }]));
+      return { items };
+    };
     h['consent:GetPatientPreferences'] = (i) => {
       const did = String(i['patientDid']);
       if (!this.patients.has(did)) return fail('NOT_FOUND', 'patient');

@@ -9,6 +9,7 @@ import {
 } from '@medledger/domain';
 
 import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
+import { consentAccessEvent, LedgerBuilder } from '../projection/testing/fixtures';
 import { anchorFixture } from '../testing/fake-ledger';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
@@ -27,8 +28,9 @@ async function get(
   path: string,
   token: string,
   headers: Record<string, string> = {},
+  at: TestGateway = gw,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+  const res = await fetch(`${at.url}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -172,5 +174,116 @@ describe("a patient reading their own record's public anchor", () => {
     const borrowed = await get(`/v1/records/${recordId}`, p.token, readRequest(other, recordId));
     assert.deepEqual([borrowed.status, borrowed.body['code']], [403, 'FORBIDDEN']);
     assert.equal(gw.fake.callsOf('listing:ConfirmPatientRecord').length, before);
+  });
+});
+
+const H2 = 'Hospital2MSP';
+const hoursAgo = (h: number): string => new Date(Date.now() - h * 3_600_000).toISOString();
+
+/**
+ * Hospital2's projection: consents granted to it (overdue, due, unread, attested, without keep-until)
+ * and one to the research institute, and its staff's reads of Hospital1's records, id-only as its
+ * gateway sees them. Answers the ids by name, and the consent each granted read used, as the
+ * regulator's peer knows it.
+ */
+function owedScript(h2: TestGateway): { ids: Record<string, string>; usedUnder: Map<string, string> } {
+  const b = new LedgerBuilder({ salt: `owed-${randomBytes(4).toString('hex')}` });
+  const ids: Record<string, string> = {};
+  const usedUnder = new Map<string, string>();
+  const consent = (name: string, granteeOrg: string, keepUntil: string | null) => {
+    ids[name] = b.peekTxId();
+    const body = { consentId: ids[name], granteeOrg, periodEnd: hoursAgo(-2000), keepUntil };
+    h2.events.append(b.event('ConsentGranted', body, hoursAgo(100)));
+    b.nextBlock();
+  };
+  const read = (name: string, consentName: string, outcome: 'granted' | 'denied' = 'granted') => {
+    const eventId = b.peekTxId();
+    ids[name] = eventId;
+    const body = { ...consentAccessEvent(eventId, 'Hospital1MSP'), outcome };
+    if (outcome === 'denied') Object.assign(body, { reason: 'NO_CONSENT' });
+    h2.events.append(b.event('AccessDecided', body, hoursAgo(90), eventId));
+    b.nextBlock();
+    if (outcome === 'granted') usedUnder.set(eventId, ids[consentName] ?? '');
+  };
+  consent('overdue', H2, hoursAgo(10));
+  consent('due', H2, hoursAgo(-48));
+  consent('unread', H2, hoursAgo(20));
+  consent('attested', H2, hoursAgo(30));
+  consent('plain', H2, null);
+  consent('elsewhere', 'ResearchMSP', hoursAgo(5));
+  read('r1', 'overdue');
+  read('r2', 'overdue');
+  read('r3', 'due');
+  read('r4', 'attested');
+  read('r5', 'plain');
+  read('d1', 'unread', 'denied');
+  const attested = {
+    consentId: ids['attested'] ?? '',
+    granteeOrg: H2,
+    attestedBy: 'did:medledger:hospital2:adm',
+    late: true,
+  };
+  h2.events.append(b.event('DeletionAttested', attested, hoursAgo(1)));
+  return { ids, usedUnder };
+}
+
+describe('the deletion attestations a grantee still owes, at its own gateway', () => {
+  let h2: TestGateway;
+  let ids: Record<string, string>;
+
+  before(async () => {
+    h2 = await startTestGateway({ org: { name: 'Hospital2', mspId: H2 } });
+    const script = owedScript(h2);
+    ids = script.ids;
+    h2.fake.handlers['consent:ResolveAccessConsents'] = (i) => ({
+      items: (i['accesses'] as { accessId: string }[]).flatMap((a) => {
+        const consentId = script.usedUnder.get(a.accessId);
+        return consentId === undefined ? [] : [{ accessId: a.accessId, consentId }];
+      }),
+    });
+    await h2.caughtUp();
+  });
+  after(async () => {
+    await h2.close();
+  });
+
+  it('when a Hospital2 attending asks, then the consents it read under and did not attest are listed with their due dates, overdue first, resolved on the regulator peer', async () => {
+    const r = await get('/v1/deletion-attestations/owed', await h2.token('hospital2-attending-1'), {}, h2);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const items = r.body['items'] as {
+      consentId: string;
+      overdue: boolean;
+      reads: number;
+      overdueHours: number | null;
+    }[];
+    assert.deepEqual(
+      items.map((i) => [i.consentId, i.overdue, i.reads]),
+      [
+        [ids['overdue'], true, 2],
+        [ids['due'], false, 1],
+      ],
+    );
+    assert.ok((items[0]?.overdueHours ?? 0) >= 9.9);
+    assert.equal(items[1]?.overdueHours, null);
+    const call = h2.fake.callsOf('consent:ResolveAccessConsents').at(-1);
+    assert.deepEqual(call?.options.endorsingOrganizations, ['RegulatorMSP']);
+    assert.equal(call.caller, 'hospital2-attending-1');
+    // Only the org's own granted reads under a consent are asked about, each with its custodian.
+    assert.deepEqual(
+      (call.input['accesses'] as { accessId: string }[]).map((a) => a.accessId).sort(),
+      ['r1', 'r2', 'r3', 'r4', 'r5'].map((n) => ids[n]).sort(),
+    );
+  });
+
+  it("when the chaincode refuses the caller (the regulator's staff), then 403; a patient token is refused before", async () => {
+    h2.fake.handlers['consent:ResolveAccessConsents'] = () => {
+      throw new Error('[FORBIDDEN] did:medledger:regulator:aud1');
+    };
+    assert.equal(
+      (await get('/v1/deletion-attestations/owed', await h2.token('hospital2-attending-1'), {}, h2)).status,
+      403,
+    );
+    const patientToken = await h2.token(newDid(), { kind: 'patient' });
+    assert.equal((await get('/v1/deletion-attestations/owed', patientToken, {}, h2)).status, 403);
   });
 });

@@ -57,6 +57,7 @@ const INPUTS: Record<TransactionName, unknown> = {
   AttestDeletion: { consentId: txId() },
   SetPatientPreferences: {},
   GetPatientPreferences: { patientDid },
+  ResolveAccessConsents: { accesses: [{ accessId: txId(), custodian: CUSTODIAN }] },
   GetConsent: { consentId: txId() },
   ListPatientConsents: { patientDid },
   ListGranteeConsents: { grantee: { kind: 'org', mspId: CUSTODIAN } },

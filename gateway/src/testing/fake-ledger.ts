@@ -305,6 +305,7 @@ function consentHandlers(): Record<string, FakeHandler> {
       updatedAt: now(),
       txId: txId(),
     }),
+    'consent:ResolveAccessConsents': () => ({ items: [] }),
     'consent:GetPatientPreferences': () => ({
       emergencyProfile: { categories: ['allergy', 'blood_type'], beyondProfile: 'co_signed' },
       signed: 'profile',

@@ -198,6 +198,8 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  * - The access log is the patient's own, with a proof of their key.
  * - A deletion attestation (docs/use-limited-consents.md) is the consent grantee org's alone: its
  *   admin and staff attest, anyone else is refused (FORBIDDEN, 403); the patient token by the gateway.
+ *   The owed list is the caller's own org's, for any of its active members; the regulator's staff are
+ *   refused by the chaincode (no consent is granted to the regulator), the patient by the gateway.
  * - Consent templates (docs/consent-templates.md) are listed and expanded for any member and for the
  *   patient themselves: an expansion writes nothing and grants nothing until the patient signs it.
  * - Record discovery (docs/patients.md): the patient with a signed request; hospital clinicians (their
@@ -253,6 +255,7 @@ const HTTP_TABLE = [
   'POST /v1/consents                   | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/consents/{id}/revoke       | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/consents/{id}/deletion-attestations | 403 403 403 403 403 A   A   403 403 403 403 403 403 401',
+  'GET /v1/deletion-attestations/owed  | A   A   A   A   A   A   A   A   A   403 403 A   403 401',
   'PUT /v1/patients/{did}/preferences  | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/patients/{did}/preferences  | 403 403 403 403 403 403 403 403 403 403 403 403 A   401',
   'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
@@ -374,6 +377,9 @@ const HTTP_TABLE = [
  *   addressed to the caller's org, authorizes; the regulator's staff are refused (F).
  * - GetPatientPreferences: any active member (public state under the patient key; the REST route
  *   gives it to the patient only).
+ * - ResolveAccessConsents: any active member of an org other than the regulator (it answers only for
+ *   the caller's own org's granted accesses: the fixture's access is Hospital1 staff's, so for the
+ *   others the answer is empty, not refused); the regulator's staff: F.
  * - RequestErasure as OpenPatientAccess; AnswerErasureRequest: the custodian's admin (another
  *   hospital's collection holds no such request: NF); ListErasureRequests: hospital admins and the
  *   regulator's admin and auditors.
@@ -404,6 +410,7 @@ const DIRECT_TABLE = [
   'RevokeConsent          | A   A   A   A   A   A   A   A   A   A   A   A   NR',
   'AttestDeletion         | F   F   F   F   F   A   A   F   F   F   F   F   NR',
   'SetPatientPreferences  | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'ResolveAccessConsents  | A   A   A   A   A   A   A   A   A   F   F   A   NR',
   'GetPatientPreferences  | A   A   A   A   A   A   A   A   A   A   A   A   NR',
   'ListPatientConsents    | A   A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetConsent             | F   F   F   F   F   A   A   F   F   A   A   F   NR',
@@ -1376,6 +1383,9 @@ describe('authorization matrix', () => {
           body: { templateId: 'treatment-at-org', params: { org: 'Hospital2MSP' } },
         }),
       },
+      'GET /v1/deletion-attestations/owed': {
+        request: () => ({ method: 'GET', path: '/v1/deletion-attestations/owed' }),
+      },
       'GET /v1/patients/{did}/preferences': {
         request: () => ({
           method: 'GET',
@@ -1821,6 +1831,9 @@ describe('authorization matrix', () => {
             }),
           },
         }),
+      },
+      ResolveAccessConsents: {
+        input: () => ({ arg: { accesses: [{ accessId: fx.auditEventId, custodian: 'Hospital1MSP' }] } }),
       },
       GetPatientPreferences: { input: () => ({ arg: { patientDid: patient.did } }) },
       GetConsent: { input: () => ({ arg: { consentId: fx.orgConsent.consentId } }) },

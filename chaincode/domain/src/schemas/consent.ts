@@ -413,3 +413,24 @@ export type DeletionAttestation = z.infer<typeof deletionAttestationSchema>;
 
 /** AttestDeletion input: the consent whose copies the caller's org deleted. */
 export const attestDeletionInput = z.strictObject({ consentId: txIdSchema });
+
+/** Most accesses one ResolveAccessConsents call names. */
+export const MAX_RESOLVED_ACCESSES = 100;
+
+/**
+ * ResolveAccessConsents input: access decisions of the caller's org, each with its record's custodian
+ * (none: the call only checks that the caller may ask).
+ */
+export const resolveAccessConsentsInput = z.strictObject({
+  accesses: z
+    .array(z.strictObject({ accessId: txIdSchema, custodian: mspIdSchema }))
+    .max(MAX_RESOLVED_ACCESSES),
+});
+
+/**
+ * zod: ResolveAccessConsents output: the consent each granted access of the caller's org was decided
+ * under (accesses of another org, denied, or decided without a consent are left out).
+ */
+export const resolveAccessConsentsOutput = z.object({
+  items: z.array(z.object({ accessId: txIdSchema, consentId: txIdSchema })),
+});

@@ -13,6 +13,7 @@ import { MAX_PRESENTED_CONSENTS, presentedConsentSchema } from './access';
 import { compactJwsSchema, isoTimeSchema } from './common';
 import { SIGNED_PAYLOAD_TYPES } from '../signed-payload';
 import { consentScopeSchema, nonceSchema } from './consent';
+import { erasureRequestPayloadSchema } from './erasure-request';
 import { versionSchema } from './record';
 
 /** How long an opened listing may be read, in seconds (the gateway reads it at once). */
@@ -47,15 +48,9 @@ export const RECORD_READ_MAX_LIFETIME_SECONDS = 300;
  * and for minutes. Checked by an evaluate, which consumes no nonce: a relay asking again within the
  * lifetime learns nothing new.
  */
-export const recordReadPayloadSchema = z.strictObject({
+export const recordReadPayloadSchema = erasureRequestPayloadSchema.extend({
+  // The same request naming one record of the patient as an erasure request's, for another use.
   typ: z.literal(SIGNED_PAYLOAD_TYPES.recordRead),
-  patientDid: patientDidSchema,
-  nonce: nonceSchema,
-  iat: z.number().int().min(0),
-  exp: z.number().int().min(0),
-  aud: mspIdSchema,
-  custodian: mspIdSchema,
-  recordId: recordIdSchema,
 });
 /** A record read request payload. */
 export type RecordReadPayload = z.infer<typeof recordReadPayloadSchema>;
