@@ -8,6 +8,8 @@ import {
   emptyInputSchema,
   ErrorCode,
   getConsentInput,
+  getPatientPreferencesInput,
+  resolveAccessConsentsInput,
   grantConsentTransient,
   granteeKey,
   granteeOrgOf,
@@ -15,6 +17,7 @@ import {
   listPatientConsentsInput,
   patientKeyOf,
   preferencesPayloadSchema,
+  preferencesReadOf,
   preferencesTransient,
   revokeConsentTransient,
   sha256Hex,
@@ -31,7 +34,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { requireActive, resolveActor } from './actor';
 import { fail, parseInput } from './errors';
 import { Ledger, type Page } from './ledger/store';
-import { verifyPatientSignature } from './patient-signature';
+import { activePatient, verifyPatientSignature } from './patient-signature';
 import { readTransient } from './transient';
 import { readableCollections } from './visibility';
 
@@ -295,6 +298,58 @@ export class ConsentContract extends Contract {
     await ledger.putPreferences(patientKey, prefs);
     ledger.emit('PatientPreferencesSet', { patientKey, txId: ledger.txId, txTime: ledger.txTime });
     return canonicalJson(prefs);
+  }
+
+  /**
+   * The consent each of the caller's org's own granted accesses was decided under: what a grantee
+   * relied on, so that its gateway can list the deletion attestations it still owes
+   * (docs/use-limited-consents.md, "What a grantee owes"). The consent of an access is a sealed fact of
+   * the custodian's collection; this runs only on the regulator's peer, which holds every custodian's,
+   * and answers only for accesses whose actor is of the caller's org, granted under a consent: another
+   * org's access, a denial, an access without a consent and an unknown id are all left out alike, so
+   * nothing is learned of another org's reads. No patient, record or content is answered. Caller: an
+   * active, registered member of an org other than the regulator. Reads: `staff`, sealed `audit`
+   * (each custodian's). Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (not the
+   * regulator's peer, or the regulator's staff), NOT_INITIALIZED.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ResolveAccessConsents(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(resolveAccessConsentsInput, input);
+    const ledger = new Ledger(ctx);
+    const consortium = await ledger.consortium();
+    if (ledger.peerMsp !== consortium.regulator) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    if (actor.mspId === consortium.regulator) fail(ErrorCode.FORBIDDEN, actor.did);
+    const custodians = new Set(consortium.orgs.filter((o) => o !== consortium.regulator));
+    const items: { accessId: string; consentId: string }[] = [];
+    for (const { accessId, custodian } of args.accesses) {
+      if (!custodians.has(custodian)) continue;
+      const event = await ledger.getAuditEvent([custodian], accessId);
+      if (event?.actorMsp !== actor.mspId || event.outcome !== 'granted' || event.consentId === null)
+        continue;
+      items.push({ accessId, consentId: event.consentId });
+    }
+    return canonicalJson({ items });
+  }
+
+  /**
+   * A patient's emergency profile as break-glass reads it now: the profile the patient signed, the
+   * profile a yes/no signed before profiles stands for, or the default when nothing was signed
+   * (`signed` says which). Public state under the patient key; the DID is an argument of this evaluate
+   * only, never of a block. Caller: any active registered member (a gateway's service identity reading
+   * it back for the patient, who proved their key to it). Reads: `staff`, `patient`, `prefs`.
+   * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, NOT_FOUND (no such patient).
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetPatientPreferences(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(getPatientPreferencesInput, input);
+    const ledger = new Ledger(ctx);
+    requireActive(await resolveActor(ctx, ledger));
+    await activePatient(ledger, args.patientDid);
+    return canonicalJson(preferencesReadOf(await ledger.getPreferences(patientKeyOf(args.patientDid))));
   }
 
   /**

@@ -5,12 +5,14 @@ import {
   DATA_CATEGORIES,
   DEFAULT_EMERGENCY_CATEGORIES,
   emergencyProfileOf,
+  preferencesReadOf,
   storedPreferencesSchema,
   type AccessDecision,
   type BreakGlassState,
   type EmergencyProfile,
   type EventPayload,
   type PatientPreferences,
+  type PatientPreferencesRead,
   type RecordAnchor,
 } from '@medledger/domain';
 import type { FakeSigner } from './testing/fake-identity';
@@ -18,6 +20,7 @@ import { accessRecord, anchor, condition, readRecord, setEmergencyProfile } from
 import {
   client,
   Harness,
+  newPatient,
   orgAdmin,
   patientJws,
   registerPatient,
@@ -181,6 +184,68 @@ void describe('migration of the yes/no emergency preference', () => {
       ...stored,
     });
     assert.deepEqual(emergencyProfileOf(profile).categories, ['allergy', 'implant']);
+  });
+});
+
+void describe('reading the emergency profile back', () => {
+  const readBack = (w: Ward, who: FakeSigner, patientDid = w.patient.did) =>
+    w.h.evaluate<PatientPreferencesRead>(who, 'consent:GetPatientPreferences', { patientDid });
+
+  void it('when the patient signed nothing, then the default profile reads back as the default, with no transaction', async () => {
+    const w = await ward();
+    const read = await readBack(w, w.doctor);
+    assert.deepEqual(read, {
+      emergencyProfile: { categories: [...DEFAULT_EMERGENCY_CATEGORIES], beyondProfile: 'co_signed' },
+      signed: 'default',
+      updatedAt: null,
+      txId: null,
+    });
+  });
+
+  void it('when the patient signed a profile and then a narrower one, then the narrower one reads back with its transaction', async () => {
+    const w = await ward();
+    await setProfile(w, { categories: ['lab', 'allergy'], beyondProfile: 'co_signed' });
+    const latest = await setProfile(w, { categories: ['allergy'], beyondProfile: 'never' }, 60);
+    await assert.rejects(readBack(w, client('Hospital1MSP', uid('nobody'))), /\[NOT_REGISTERED\]/);
+    assert.deepEqual(await readBack(w, w.colleague), {
+      emergencyProfile: { categories: ['allergy'], beyondProfile: 'never' },
+      signed: 'profile',
+      updatedAt: latest.updatedAt,
+      txId: latest.txId,
+    });
+  });
+
+  void it('when a yes/no was signed, then it reads back as the profile it stands for; state stored as a yes/no reads as yes_no', async () => {
+    const w = await ward();
+    const relay = await registerStaff(w.h, 'Hospital2MSP', 'nurse', 'er');
+    const legacy = patientJws(w.h, w.patient, { typ: 'medledger.preferences', allowEmergencyAccess: false });
+    await w.h.submit(
+      relay,
+      'consent:SetPatientPreferences',
+      {},
+      { transient: { preferences: { jws: legacy } } },
+    );
+    const read = await readBack(w, relay);
+    assert.deepEqual(
+      [read.signed, read.emergencyProfile],
+      ['profile', { categories: [], beyondProfile: 'never' }],
+    );
+    const stored = {
+      allowEmergencyAccess: true,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      txId: 'b'.repeat(64),
+    };
+    assert.deepEqual(preferencesReadOf(storedPreferencesSchema.parse(stored)), {
+      emergencyProfile: { categories: [...DATA_CATEGORIES].sort(), beyondProfile: 'co_signed' },
+      signed: 'yes_no',
+      updatedAt: stored.updatedAt,
+      txId: stored.txId,
+    });
+  });
+
+  void it('when the DID is no registered patient, then NOT_FOUND', async () => {
+    const w = await ward();
+    await assert.rejects(readBack(w, w.doctor, newPatient().did), /\[NOT_FOUND\] patient/);
   });
 });
 

@@ -238,6 +238,9 @@ void describe('insiders: hole 5, who-accessed-whom stays with the parties', () =
     for (const [name, spec] of Object.entries(transactions)) {
       if (!('transient' in spec)) continue;
       if (spec.kind === 'submit') assert.notEqual(spec.endorsement, 'two-orgs', name);
+      // A patient's request to confirm their own record goes to the regulator's peer, which holds every
+      // record's patient link already, and to no custodian.
+      else if (name === 'ConfirmPatientRecord') assert.equal(spec.endorsement, 'regulator', name);
       // A card holder's proof (patient and card) goes to the insurer that issued the card and holds both.
       else assert.ok((['own-org', 'insurer'] as string[]).includes(spec.endorsement), name);
     }

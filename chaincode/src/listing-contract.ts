@@ -1,5 +1,7 @@
 import {
   canonicalJson,
+  confirmPatientRecordInput,
+  confirmPatientRecordTransient,
   emergencyProfileOf,
   emptyInputSchema,
   ErrorCode,
@@ -8,7 +10,9 @@ import {
   openRecordListingTransient,
   patientKeyOf,
   RECORD_LIST_MAX_LIFETIME_SECONDS,
+  RECORD_READ_MAX_LIFETIME_SECONDS,
   recordListPayloadSchema,
+  recordReadPayloadSchema,
   type ListedRecord,
   type RecordListing,
 } from '@medledger/domain';
@@ -60,7 +64,7 @@ async function recordsOfPatient(ledger: Ledger, patientDid: string): Promise<Lis
 export class ListingContract extends Contract {
   readonly #regulatorClock: Clock;
 
-  /** `regulatorClock`: the chaincode server's clock, read only by `ListPatientRecords`; tests pass their own. */
+  /** `regulatorClock`: the chaincode server's clock, read only by the regulator-peer reads (`ListPatientRecords`, `ConfirmPatientRecord`); tests pass their own. */
   constructor(regulatorClock: Clock = serverClock) {
     super('listing');
     this.#regulatorClock = regulatorClock;
@@ -201,5 +205,46 @@ export class ListingContract extends Contract {
       records = all.filter((r) => listsEmergencyRecord(facts, r, profile, reason, ledger.txMs));
     }
     return canonicalJson({ listingId: listing.listingId, mode: listing.mode, records });
+  }
+
+  /**
+   * Confirms that a record is the patient's own, so that the relaying org's gateway may show the
+   * patient the record's public anchor (docs/patients.md, "A patient's own record anchors"): the
+   * patient's signed request (transient `request`, `medledger.record.read`, naming this custodian and
+   * record, `aud` the caller's org, at most `RECORD_READ_MAX_LIFETIME_SECONDS`) must be the current
+   * key's, and the record's sealed patient link must be the signer. A record of another patient and a
+   * record that does not exist answer the same `[NOT_FOUND] <recordId>`, so the answer never tells a
+   * patient that someone else's record exists. Runs only on the regulator's peer, the one peer holding
+   * every custodian's links, so a custodian learns nothing of a patient reading anchors elsewhere; never
+   * committed (no nonce is consumed: asking again within the request's minutes teaches nothing new),
+   * and it reads the clock: the proposal time must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the
+   * regulator's chaincode server, after refusing any other peer, as `ListPatientRecords` does.
+   * Caller: an active, registered member of the relaying org (its gateway's service identity), not the
+   * regulator's. Reads: `staff`, `patient`, `nonce`, sealed `record-patient`. Errors: VALIDATION_FAILED
+   * (a request for another record, or its lifetime), FORBIDDEN (not the regulator's peer, the
+   * regulator's staff, a request for another org), NOT_FOUND, NOT_REGISTERED, INACTIVE,
+   * INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, PROPOSAL_TIME_SKEW, NOT_INITIALIZED.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async ConfirmPatientRecord(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(confirmPatientRecordInput, input);
+    const ledger = new Ledger(ctx);
+    const regulator = (await ledger.consortium()).regulator;
+    if (ledger.peerMsp !== regulator) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+    requireProposalTimeNear(ledger.txMs, this.#regulatorClock, args.recordId);
+    const actor = await resolveActor(ctx, ledger);
+    requireActive(actor);
+    if (actor.mspId === regulator) fail(ErrorCode.FORBIDDEN, actor.did);
+    const { request } = readTransient(ledger, confirmPatientRecordTransient);
+    const { payload } = await verifyPatientSignature(ledger, request.jws, recordReadPayloadSchema);
+    if (payload.aud !== actor.mspId) fail(ErrorCode.FORBIDDEN, 'request aud');
+    if (payload.custodian !== args.custodian || payload.recordId !== args.recordId)
+      fail(ErrorCode.VALIDATION_FAILED, 'request custodian,recordId');
+    if (payload.exp - payload.iat > RECORD_READ_MAX_LIFETIME_SECONDS)
+      fail(ErrorCode.VALIDATION_FAILED, 'request iat,exp');
+    if ((await ledger.getRecordPatient(args.custodian, args.recordId)) !== payload.patientDid)
+      fail(ErrorCode.NOT_FOUND, args.recordId);
+    return canonicalJson({ recordId: args.recordId, custodian: args.custodian });
   }
 }

@@ -125,3 +125,42 @@ void describe('deletion attestations', () => {
     assert.equal(result.late, true);
   });
 });
+
+void describe('what a grantee relied on: the consents of its own granted accesses', () => {
+  const resolve = (s: Setup, who: FakeSigner, accessIds: string[], options: { peer?: string } = {}) =>
+    s.h.evaluate<{ items: { accessId: string; consentId: string }[] }>(
+      who,
+      'consent:ResolveAccessConsents',
+      { accesses: accessIds.map((accessId) => ({ accessId, custodian: 'Hospital1MSP' })) },
+      options,
+    );
+
+  void it("when the grantee's member names its org's accesses, then each granted one answers its consent, and denials, other orgs' accesses and unknown ids are left out alike", async () => {
+    const s = await setup();
+    const consent = await grant(s, { keepUntil: daysFromNow(s.h, 40) });
+    const granted = await treat(s, [consent]);
+    const denied = await treat(s, []);
+    assert.equal(denied.outcome, 'denied');
+    const custodianDoctor = await registerStaff(s.h, 'Hospital1MSP', 'attending', 'cardiology');
+    const own = await accessRecord(s.h, custodianDoctor, s.record, { purpose: 'treatment' });
+    const unknown = 'f'.repeat(64);
+    const ids = [granted.accessId, denied.accessId, own.accessId, unknown];
+    assert.deepEqual((await resolve(s, orgAdmin('Hospital2MSP'), ids)).items, [
+      { accessId: granted.accessId, consentId: consent.consentId },
+    ]);
+    // Another org learns nothing of Hospital2's reads, not even that they exist.
+    assert.deepEqual((await resolve(s, orgAdmin('ResearchMSP'), ids)).items, []);
+    assert.deepEqual((await resolve(s, custodianDoctor, ids)).items, []);
+  });
+
+  void it("when it runs on another peer than the regulator's, or the regulator's staff ask, then FORBIDDEN", async () => {
+    const s = await setup();
+    const granted = await treat(s, [await grant(s, { keepUntil: daysFromNow(s.h, 40) })]);
+    await assert.rejects(
+      resolve(s, orgAdmin('Hospital2MSP'), [granted.accessId], { peer: 'Hospital2MSP' }),
+      /\[FORBIDDEN\] peer of Hospital2MSP/,
+    );
+    const auditor = await registerStaff(s.h, 'RegulatorMSP', 'auditor', null);
+    await assert.rejects(resolve(s, auditor, [granted.accessId]), /\[FORBIDDEN\]/);
+  });
+});

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { staffDid } from '@medledger/domain';
+import { canonicalJson, staffDid } from '@medledger/domain';
 import { startTestGateway, type TestGateway } from '@medledger/gateway/testing';
 import { launchBrowser, type TestBrowser } from '@medledger/gateway/testing/browser';
 
@@ -49,6 +49,10 @@ const STAFF: readonly StaffMember[] = [
 const uid = (prefix: string): string => `${prefix}-${randomBytes(5).toString('hex')}`;
 const patientDid = (): string => `did:medledger:patient:${randomBytes(12).toString('base64url')}`;
 const DAY_MS = 86_400_000;
+type Body = Record<string, unknown>;
+/** The content hash the ledger anchors: hex SHA-256 of canonical `{ resource, salt }`. */
+const contentHash = (resource: Body, salt: string): string =>
+  createHash('sha256').update(canonicalJson({ resource, salt })).digest('hex');
 
 describe('the patient-side pages in a real browser, against gateways over the test ledger', () => {
   let h1: TestGateway;
@@ -101,6 +105,9 @@ describe('the patient-side pages in a real browser, against gateways over the te
     const colleagueTab = await tab(h1, 'hospital1-attending-2');
     const adminTab = await tab(h1, 'hospital1-admin-1');
     try {
+      const unsigned = await patient.emergencyProfileNow();
+      assert.match(unsigned.text, /You have not signed a profile: the emergency minimum applies/);
+      assert.ok(unsigned.checked.includes('allergy') && !unsigned.checked.includes('genomic'));
       assert.match(
         await patient.setEmergencyProfile(['allergy'], 'co-sign'),
         /break-glass opens allergy; beyond it, a second attending of the same hospital may co-sign/,
@@ -112,6 +119,15 @@ describe('the patient-side pages in a real browser, against gateways over the te
       });
       await patientTab.screenshot('30-patient-emergency-profile');
       await assertAccessible(patientTab.page, 'emergency profile');
+      // Opened again, the page reads the signed profile back from the ledger and starts from it.
+      await patientTab.go('Consents');
+      const signed = await patient.emergencyProfileNow();
+      assert.match(
+        signed.text,
+        /^Now on the ledger: break-glass opens allergy; beyond it, a second attending/,
+      );
+      assert.deepEqual(signed.checked, ['allergy']);
+      await patientTab.screenshot('30b-patient-emergency-profile-read-back');
 
       const requester = new StaffDriver(requesterTab);
       await requester.anchor(allergyFile(RESULTS, allergyId), did, allergyId);
@@ -194,13 +210,22 @@ describe('the patient-side pages in a real browser, against gateways over the te
       assert.match(await reader.requestAccess('treatment', did), /Access denied \(CONSENT_USE_EXHAUSTED/);
 
       const { consentId } = consent;
-      assert.match(await new StaffDriver(h1Tab).attestDeletion(consentId), /FORBIDDEN/);
-      assert.match(
-        await reader.attestDeletion(consentId),
-        /Attested for Hospital2MSP .*, in time; transaction/,
-      );
+      // Hospital2's gateway sees its read id-only; the regulator's peer names the consent it used.
+      await consortium.caughtUp();
+      const owed = await reader.owedAttestations();
+      assert.equal(owed.length, 1, owed.join('\n'));
+      assert.match(owed[0] ?? '', new RegExp(`${consentId.slice(0, 12)}.*\\s1\\s.*due`, 's'));
+      await h2Tab.screenshot('35a-staff-attestations-owed');
+      await assertAccessible(h2Tab.page, 'attestations owed');
+      // Hospital1 relied on no consent: it owes nothing, and cannot attest Hospital2's.
+      const h1Staff = new StaffDriver(h1Tab);
+      assert.deepEqual(await h1Staff.owedAttestations(), []);
+      assert.match(await h1Staff.attestDeletion(consentId), /FORBIDDEN/);
+      assert.match(await reader.attestOwed(consentId), /Attested for Hospital2MSP .*, in time; transaction/);
       await h2Tab.screenshot('35-staff-deletion-attestation');
       await assertAccessible(h2Tab.page, 'deletion attestation');
+      await consortium.caughtUp();
+      assert.deepEqual(await reader.owedAttestations(), [], 'attested: owed no more');
       assert.match(await reader.attestDeletion(consentId), /CONFLICT/);
       assertQuiet(patientTab);
       assertQuiet(h1Tab, [/deletion-attestations: 403$/, /status of 403/]);
@@ -223,7 +248,7 @@ describe('the patient-side pages in a real browser, against gateways over the te
       const { announced, rows } = await patient.summary();
       assert.match(
         announced,
-        /2 entries from Hospital1MSP, Hospital2MSP; 2 of 2 verified against their on-chain hashes/,
+        /2 entries from Hospital1MSP, Hospital2MSP; 2 of 2 verified against their public anchors/,
       );
       assert.equal(rows.length, 2);
       assert.match(rows[0] ?? '', new RegExp(`Penicillin.*Hospital1MSP.*${allergyId}.*verified`, 's'));
@@ -244,7 +269,37 @@ describe('the patient-side pages in a real browser, against gateways over the te
       stored?.content.set(1, JSON.stringify(changed));
       const second = await patient.summary();
       assert.match(second.announced, /1 of 2 verified/);
-      assert.match(second.rows[1] ?? '', /NOT verified \(the content does not hash to its on-chain hash\)/);
+      assert.match(
+        second.rows[1] ?? '',
+        /NOT verified \(the content does not hash to the hash it came with\)/,
+      );
+      stored?.content.set(1, original);
+
+      // A custodian's peer that answers other content with a hash made to fit it: the entry hashes to
+      // the hash it came with, but the public anchor, read through the patient's own gateway, differs.
+      const honest = h1.fake.handlers['summary:ReadPatientContent'];
+      h1.fake.handlers['summary:ReadPatientContent'] = (input, options) => {
+        const answer = honest?.(input, options) as {
+          entries: { recordId: string; resource: Body; salt: string; contentHash: string }[];
+        };
+        for (const e of answer.entries.filter((x) => x.recordId === diagnosisId)) {
+          e.resource = { ...e.resource, code: { text: 'Something else' } };
+          e.contentHash = contentHash(e.resource, e.salt);
+        }
+        return answer;
+      };
+      try {
+        const third = await patient.summary();
+        assert.match(third.announced, /1 of 2 verified against their public anchors/);
+        assert.match(third.rows[1] ?? '', /NOT verified \(the content does not match the public anchor\)/);
+        await patientTab.screenshot('36b-patient-summary-anchor-mismatch', true);
+      } finally {
+        if (honest) h1.fake.handlers['summary:ReadPatientContent'] = honest;
+      }
+      assert.ok(
+        consortium.verified.filter((t) => t === 'medledger.record.read').length >= 4,
+        'each entry of each summary was checked with a request signed for its record',
+      );
       assertNoPersonalDataInAddresses(patientTab, [did, allergyId, diagnosisId]);
       assertQuiet(patientTab);
     } finally {

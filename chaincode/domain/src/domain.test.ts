@@ -144,7 +144,9 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('LinkIncidentEvents'), 'incident:LinkIncidentEvents');
     assert.equal(qualifiedName('CoSignBreakGlass'), 'access:CoSignBreakGlass');
     assert.equal(qualifiedName('RecordContribution'), 'studywork:RecordContribution');
-    assert.equal(Object.keys(transactions).length, 90);
+    assert.equal(qualifiedName('ConfirmPatientRecord'), 'listing:ConfirmPatientRecord');
+    assert.equal(qualifiedName('ResolveAccessConsents'), 'consent:ResolveAccessConsents');
+    assert.equal(Object.keys(transactions).length, 93);
   });
 });
 

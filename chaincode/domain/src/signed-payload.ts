@@ -21,6 +21,11 @@ export const SIGNED_PAYLOAD_TYPES = {
   recordList: 'medledger.records.list',
   /** A patient's request to read their health summary across custodians, relayed by one org (verified on chain). */
   summaryRead: 'medledger.summary.read',
+  /**
+   * A patient's request to read the public anchor of one of their own records, relayed by one org
+   * (verified on chain, on the regulator's peer, where the record's patient link is).
+   */
+  recordRead: 'medledger.record.read',
   /** A patient's request that a custodian erase one of their records (verified on chain). */
   erasureRequest: 'medledger.erasure.request',
 } as const;

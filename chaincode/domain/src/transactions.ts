@@ -23,6 +23,10 @@ import {
   grantConsentTransient,
   listGranteeConsentsInput,
   listPatientConsentsInput,
+  getPatientPreferencesInput,
+  resolveAccessConsentsInput,
+  resolveAccessConsentsOutput,
+  patientPreferencesReadSchema,
   patientPreferencesSchema,
   preferencesTransient,
   revokeConsentTransient,
@@ -129,6 +133,9 @@ import {
   traceLeakOutput,
 } from './schemas/trace';
 import {
+  confirmPatientRecordInput,
+  confirmPatientRecordOutput,
+  confirmPatientRecordTransient,
   listPatientRecordsInput,
   listPatientRecordsOutput,
   openRecordListingOutput,
@@ -474,6 +481,20 @@ export const transactions = {
     output: patientPreferencesSchema,
     transient: preferencesTransient,
   },
+  ResolveAccessConsents: {
+    contract: 'consent',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: resolveAccessConsentsInput,
+    output: resolveAccessConsentsOutput,
+  },
+  GetPatientPreferences: {
+    contract: 'consent',
+    kind: 'evaluate',
+    endorsement: 'own-org',
+    input: getPatientPreferencesInput,
+    output: patientPreferencesReadSchema,
+  },
   GetConsent: {
     contract: 'consent',
     kind: 'evaluate',
@@ -599,6 +620,14 @@ export const transactions = {
     endorsement: 'regulator',
     input: listPatientRecordsInput,
     output: listPatientRecordsOutput,
+  },
+  ConfirmPatientRecord: {
+    contract: 'listing',
+    kind: 'evaluate',
+    endorsement: 'regulator',
+    input: confirmPatientRecordInput,
+    output: confirmPatientRecordOutput,
+    transient: confirmPatientRecordTransient,
   },
   RecordDataUse: {
     contract: 'trace',

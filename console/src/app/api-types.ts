@@ -12,6 +12,7 @@ import type {
   ErasureRequestState,
   ListedRecord,
   PatientPreferences,
+  PatientPreferencesRead,
   readRecordContentOutput,
   RecordAnchor,
   recordHistorySchema,
@@ -23,6 +24,7 @@ import type {
   AuditEventView,
   BreakGlassCaseView,
   ComplianceReport as ProjectionReport,
+  OwedAttestations,
   Page,
 } from '@medledger/gateway/projection';
 import type { z } from 'zod';
@@ -40,8 +42,10 @@ export type {
   DidDocument,
   ErasureRequestState,
   ListedRecord,
+  OwedAttestations,
   Page,
   PatientPreferences,
+  PatientPreferencesRead,
   RecordAnchor,
 };
 

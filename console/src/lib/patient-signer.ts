@@ -300,13 +300,37 @@ export function signErasureRequest(
   audience: string,
   options: SignOptions = {},
 ): Promise<string> {
+  return signRecordRequest(SIGNED_PAYLOAD_TYPES.erasureRequest, key, record, audience, options);
+}
+
+/**
+ * A request to read the public anchor of the patient's own record `recordId` at `custodian`
+ * (`medledger.record.read`), relayed by the gateway of `audience` (its MSP ID): the
+ * `Medledger-Patient-Proof` header of `GET /v1/records/{id}` with a patient token. Valid two minutes
+ * (the ledger takes at most five).
+ */
+export function signRecordRead(
+  key: PatientKey,
+  record: { readonly custodian: string; readonly recordId: string },
+  audience: string,
+  options: SignOptions = {},
+): Promise<string> {
+  return signRecordRequest(SIGNED_PAYLOAD_TYPES.recordRead, key, record, audience, {
+    ttlSeconds: 120,
+    ...options,
+  });
+}
+
+/** A request of type `typ` naming one record of the patient, relayed by the gateway of `audience`. */
+function signRecordRequest(
+  typ: string,
+  key: PatientKey,
+  record: { readonly custodian: string; readonly recordId: string },
+  audience: string,
+  options: SignOptions,
+): Promise<string> {
   return signPatient(
-    {
-      typ: SIGNED_PAYLOAD_TYPES.erasureRequest,
-      aud: audience,
-      custodian: record.custodian,
-      recordId: record.recordId,
-    },
+    { typ, aud: audience, custodian: record.custodian, recordId: record.recordId },
     key.patientDid,
     key.privateKey,
     key.kid,

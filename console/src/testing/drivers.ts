@@ -216,9 +216,30 @@ export class PatientDriver {
    * `blood_type`) open on one doctor's word, and beyond them a co-signature or nothing; returns what
    * the page announced.
    */
-  async setEmergencyProfile(categories: readonly string[], beyond: 'co-sign' | 'nothing'): Promise<string> {
+  /**
+   * Opens the emergency profile page and waits for the profile the ledger holds now; returns how the
+   * page states it and the categories the form starts from (checked).
+   */
+  async emergencyProfileNow(): Promise<{ text: string; checked: string[] }> {
     const { page } = this.tab;
     await this.tab.go('Emergency profile');
+    const text = await page.getByTestId('current-profile').innerText();
+    const checked: string[] = [];
+    const boxes = page.getByRole('group', { name: /What break-glass opens/ }).getByRole('checkbox');
+    for (const box of await boxes.all()) {
+      if (!(await box.isChecked())) continue;
+      const label = await box.evaluate(
+        (e) => (e as unknown as { parentElement: { textContent: string } }).parentElement.textContent,
+      );
+      checked.push(label.trim());
+    }
+    return { text, checked };
+  }
+
+  async setEmergencyProfile(categories: readonly string[], beyond: 'co-sign' | 'nothing'): Promise<string> {
+    const { page } = this.tab;
+    // The form starts from the profile read back: change it only once that read is in.
+    await this.emergencyProfileNow();
     const boxes = page.getByRole('group', { name: /What break-glass opens/ }).getByRole('checkbox');
     for (const box of await boxes.all()) {
       const name = (
@@ -240,7 +261,7 @@ export class PatientDriver {
     const { page } = this.tab;
     await this.tab.go('Health summary');
     await page.getByRole('button', { name: 'Show my health summary' }).click();
-    const announced = await this.tab.announced(/verified against their on-chain hashes/);
+    const announced = await this.tab.announced(/verified against their public anchors/);
     return { announced, rows: await page.locator('main section table tbody tr').allInnerTexts() };
   }
 
@@ -442,6 +463,29 @@ export class StaffDriver {
   }
 
   /** Attests every copy made under `consentId` deleted; returns what the page announced. */
+  /** Opens the attestation page and waits for the owed list; returns its rows' text (none: empty). */
+  async owedAttestations(): Promise<string[]> {
+    const { page } = this.tab;
+    // Opened afresh (from another page), so the list is read now, not kept from an earlier visit.
+    await this.tab.go('Find a record');
+    await this.tab.go('Attest deletion');
+    const table = page.getByRole('table', { name: /Attestations owed/ });
+    await table
+      .or(page.getByText(/^Nothing owed/))
+      .first()
+      .waitFor();
+    return (await table.count()) === 0 ? [] : table.locator('tbody tr').allInnerTexts();
+  }
+
+  /** Picks `consentId` from the owed list and attests it; returns what the page announced. */
+  async attestOwed(consentId: string): Promise<string> {
+    const { page } = this.tab;
+    await this.owedAttestations();
+    await page.getByRole('button', { name: `Pick consent ${consentId}` }).click();
+    await page.getByRole('button', { name: 'Attest every copy deleted' }).click();
+    return this.tab.announced(/Attested for|FORBIDDEN|CONFLICT|NOT_FOUND/);
+  }
+
   async attestDeletion(consentId: string): Promise<string> {
     const { page } = this.tab;
     await this.tab.go('Attest deletion');

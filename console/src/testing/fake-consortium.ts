@@ -26,6 +26,8 @@ import {
   patientRegistrationPayloadSchema,
   emergencyProfileOf,
   preferencesPayloadSchema,
+  preferencesReadOf,
+  recordReadPayloadSchema,
   registerPatientPayload,
   sha256Hex,
   staffDid,
@@ -36,6 +38,7 @@ import {
   type ConsentState,
   type DidDocument,
   type EmergencyProfile,
+  type PatientPreferences,
   type PatientPublicJwk,
   type PatientRecord,
   type RecordAnchor,
@@ -115,6 +118,8 @@ export class FakeConsortium {
   readonly decisions: AuditEvent[] = [];
   /** The emergency profile each patient (by DID) signed; unset: the default profile. */
   readonly emergencyProfiles = new Map<string, EmergencyProfile>();
+  /** Stored preferences by patient DID, as `SetPatientPreferences` wrote them. */
+  readonly #preferences = new Map<string, PatientPreferences>();
   /** The co-signer of each co-signed break-glass access (by access id). */
   readonly coSignedBy = new Map<string, string>();
   /** Every patient signature the consortium verified, by payload type (what the tests check). */
@@ -328,7 +333,35 @@ export class FakeConsortium {
       const emergencyProfile = emergencyProfileOf(payload);
       this.emergencyProfiles.set(payload.patientDid, emergencyProfile);
       this.#emit('PatientPreferencesSet', { patientKey: patientKeyOf(payload.patientDid) });
-      return { emergencyProfile, updatedAt: now(), txId: txId() };
+      const stored = { emergencyProfile, updatedAt: now(), txId: txId() };
+      this.#preferences.set(payload.patientDid, stored);
+      return stored;
+    };
+    h['listing:ConfirmPatientRecord'] = (i, o) => {
+      const jws = (transient(o, 'request') as { jws: string }).jws;
+      const payload = recordReadPayloadSchema.parse(this.#verifyPatient(jws));
+      if (payload.aud !== mspId) return fail('FORBIDDEN', 'request aud');
+      if (payload.custodian !== i['custodian'] || payload.recordId !== i['recordId'])
+        return fail('VALIDATION_FAILED', 'request custodian,recordId');
+      // Another patient's record answers as a record that does not exist.
+      if (this.records.get(`${payload.custodian}/${payload.recordId}`)?.patientDid !== payload.patientDid)
+        return fail('NOT_FOUND', payload.recordId);
+      return { recordId: payload.recordId, custodian: payload.custodian };
+    };
+    // On the regulator's peer: the consents of the caller's org's own granted accesses, nothing else.
+    h['consent:ResolveAccessConsents'] = (i) => {
+      const who = caller();
+      if (!who || who.mspId === REGULATOR) return fail('FORBIDDEN', 'caller');
+      const asked = new Set((i['accesses'] as { accessId: string }[]).map((a) => a.accessId));
+      const items = this.decisions
+        .filter((d) => asked.has(d.eventId) && d.actorMsp === who.mspId && d.outcome === 'granted')
+        .flatMap((d) => (d.consentId === null ? [] : [{ accessId: d.eventId, consentId: d.consentId }]));
+      return { items };
+    };
+    h['consent:GetPatientPreferences'] = (i) => {
+      const did = String(i['patientDid']);
+      if (!this.patients.has(did)) return fail('NOT_FOUND', 'patient');
+      return preferencesReadOf(this.#preferences.get(did));
     };
     this.#wireRecords(gw, caller);
     h['access:AccessRecord'] = (i, o) =>

@@ -136,8 +136,21 @@ const PATIENT_SIGN = command({
       description:
         'print the body of POST /v1/patients/{did}/erasure-requests (--key, --did, --aud, --custodian, --record-id)',
     },
-    custodian: { type: 'string', value: 'MSP', description: "erasure: the MSP ID of the record's custodian" },
-    'record-id': { type: 'string', value: 'ID', description: 'erasure: the record to erase' },
+    'record-read': {
+      type: 'boolean',
+      description:
+        "print the signed request of GET /v1/records/{id} for the patient's own record (--key, --did, --aud, --custodian, --record-id)",
+    },
+    custodian: {
+      type: 'string',
+      value: 'MSP',
+      description: "erasure, record read: the MSP ID of the record's custodian",
+    },
+    'record-id': {
+      type: 'string',
+      value: 'ID',
+      description: 'erasure: the record to erase; record read: the record',
+    },
     aud: {
       type: 'string',
       value: 'MSP',
@@ -151,7 +164,7 @@ const PATIENT_SIGN = command({
     },
   },
   details: [
-    'Modes: --new-key FILE; --register; --recover; a consent grant (--key, --did, --grantee-org), printed as the JSON body of POST /v1/consents; --revoke; --access-log-proof, --records-request, --summary-request (--key, --did, --aud), printed alone; --erasure-request.',
+    'Modes: --new-key FILE; --register; --recover; a consent grant (--key, --did, --grantee-org), printed as the JSON body of POST /v1/consents; --revoke; --access-log-proof, --records-request, --summary-request (--key, --did, --aud), --record-read (and --custodian, --record-id), printed alone; --erasure-request.',
   ],
   examples: [
     'node gateway/dist/cli/patient-sign.js --new-key patient.jwk.json',
@@ -246,10 +259,16 @@ function relayedRequest(values: PatientSignValues, mode: string, body: Record<st
   });
 }
 
+/** A request naming one record of the patient (`--custodian`, `--record-id`), of type `typ`. */
+function recordRequest(values: PatientSignValues, mode: string, typ: string): string {
+  const v = needs(values, mode, ['custodian', 'record-id']);
+  return relayedRequest(values, mode, { typ, custodian: v.custodian, recordId: v['record-id'] });
+}
+
 function erasureRequest(values: PatientSignValues): string {
-  const v = needs(values, '--erasure-request', ['custodian', 'record-id']);
-  const body = { typ: SIGNED_PAYLOAD_TYPES.erasureRequest, custodian: v.custodian, recordId: v['record-id'] };
-  return JSON.stringify({ jws: relayedRequest(values, '--erasure-request', body) });
+  return JSON.stringify({
+    jws: recordRequest(values, '--erasure-request', SIGNED_PAYLOAD_TYPES.erasureRequest),
+  });
 }
 
 function consentGrant(values: PatientSignValues): string {
@@ -290,6 +309,7 @@ function output(values: PatientSignValues): string {
   if (values['summary-request'])
     return relayedRequest(values, '--summary-request', { typ: SIGNED_PAYLOAD_TYPES.summaryRead });
   if (values['erasure-request']) return erasureRequest(values);
+  if (values['record-read']) return recordRequest(values, '--record-read', SIGNED_PAYLOAD_TYPES.recordRead);
   return consentGrant(values);
 }
 

@@ -713,7 +713,7 @@ describe('gateway HTTP layer: patients and consents', () => {
       200,
     );
     assertProblem(await call(gw, 'GET', `/v1/patients/${patient()}/access-log`, { token: t }), 403);
-    assertProblem(await call(gw, 'GET', '/v1/records/r1', { token: t }), 403);
+    assertProblem(await call(gw, 'GET', '/v1/records/r1/history', { token: t }), 403);
   });
 });
 

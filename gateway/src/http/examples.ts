@@ -731,6 +731,41 @@ const patientExamples: Record<string, OperationExample> = {
       },
     },
   },
+  listOwedDeletionAttestations: {
+    summary:
+      'Hospital2 lists the deletion attestations it still owes: a consent it read under twice, copies to be deleted by 8 November',
+    caller: 'clinician',
+    response: {
+      items: [
+        {
+          consentId: hex('consent use-limited'),
+          keepUntil: '2026-11-08T11:00:00.000Z',
+          overdue: false,
+          overdueHours: null,
+          reads: 2,
+        },
+      ],
+      truncated: false,
+    },
+  },
+  getPatientPreferences: {
+    summary:
+      'The patient reads back the emergency profile they signed (with a fresh proof of their key), as break-glass reads it now',
+    caller: 'patient',
+    params: { did: EXAMPLE_PATIENT },
+    headers: {
+      'Medledger-Patient-Proof': patientJws({ typ: 'medledger.access-log.read', aud: 'Hospital1MSP' }),
+    },
+    response: {
+      emergencyProfile: {
+        categories: ['allergy', 'blood_type', 'implant', 'medication'],
+        beyondProfile: 'co_signed',
+      },
+      signed: 'profile',
+      updatedAt: '2026-10-02T11:30:00.000Z',
+      txId: hex('preferences'),
+    },
+  },
   listConsentTemplates: {
     summary: 'The templates a patient app offers',
     caller: 'patient',

@@ -7,6 +7,7 @@
 export { startProjection, type ProjectionRuntime, type ProjectionStatusReport } from './runtime';
 export { ProjectionService, type ProjectionServiceOptions } from './read/service';
 export * from './read/views';
+export { owedAttestationsSchema, type OwedAttestations } from './read/owed-attestations';
 export { Projector, followForever } from './write/projector';
 export { ProjectionStore } from './write/store';
 export { FabricEventSource } from './write/fabric-source';

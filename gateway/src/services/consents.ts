@@ -12,7 +12,10 @@ import {
   type TransactionOutput,
 } from '@medledger/domain';
 
+import type { NonceCache } from '../auth/patient-proof';
+import type { Principal } from '../auth/tokens';
 import { AppError, GatewayErrorCode } from '../errors';
+import { requirePatientReader } from './audit-projection';
 import { submitAnswer, type ServiceContext } from './context';
 
 function invalidJws(message: string): AppError {
@@ -101,6 +104,21 @@ export function setPreferences(
   return submitAnswer(ctx, 'SetPatientPreferences', {}, 'preferences', {
     transient: { preferences: { jws } },
   });
+}
+
+/**
+ * The patient's own emergency profile as break-glass reads it now, read back on this org's peer (it is
+ * public state under the patient key). The patient only, with a fresh proof of their key: a doctor
+ * learns what the profile opens through the audited emergency listing and break-glass decisions, never
+ * by an unaudited read of which categories a patient guards.
+ */
+export async function readPreferences(
+  ctx: ServiceContext & { readonly principal: Principal; readonly patientProofNonces: NonceCache },
+  patientDid: string,
+  proof: string | undefined,
+): Promise<TransactionOutput<'GetPatientPreferences'>> {
+  await requirePatientReader(ctx, patientDid, proof, 'an emergency profile');
+  return ctx.ledger.evaluate(ctx.caller, 'GetPatientPreferences', { patientDid });
 }
 
 /**

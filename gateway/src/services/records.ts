@@ -28,7 +28,10 @@ import {
 } from '@medledger/domain';
 import { z } from 'zod';
 
-import { AppError } from '../errors';
+import { PATIENT_PROOF_HEADER } from '../auth/patient-proof';
+import type { Principal } from '../auth/tokens';
+import { AppError, GatewayErrorCode } from '../errors';
+import { unverifiedPayloadField } from './consents';
 import { custodianOf, submitAnswer, type ServiceContext } from './context';
 import { afterPeerLag } from './peer-lag';
 
@@ -154,6 +157,39 @@ export function getRecord(
     'GetRecord',
     query.version === undefined ? { recordId, custodian } : { recordId, custodian, version: query.version },
   );
+}
+
+/**
+ * The public anchor of a record for its own patient (docs/patients.md, "A patient's own record
+ * anchors"): the patient's request signed with their key (`medledger.record.read`, naming this record
+ * and this org) is checked on the regulator's peer, which holds every custodian's record → patient
+ * links (`ConfirmPatientRecord`); then the anchor is read on this org's own peer, as for staff. A record
+ * of another patient answers 404 `NOT_FOUND` exactly as a record that does not exist.
+ */
+export async function getOwnRecord(
+  ctx: ServiceContext & { readonly principal: Principal },
+  recordId: string,
+  query: { custodian?: string | undefined; version?: number | undefined },
+  request: string | undefined,
+): Promise<RecordAnchor> {
+  if (request === undefined || request === '') {
+    throw new AppError(
+      GatewayErrorCode.PATIENT_PROOF_REQUIRED,
+      `send the request signed with your key (medledger.record.read) in ${PATIENT_PROOF_HEADER}`,
+    );
+  }
+  // Checked here too so that a request of another patient never reaches the ledger under this token.
+  if (unverifiedPayloadField(request, 'patientDid') !== ctx.principal.subject) {
+    throw new AppError(GatewayErrorCode.FORBIDDEN, 'the signed request is not of this patient');
+  }
+  const custodian = custodianOf(ctx, query.custodian);
+  await ctx.ledger.evaluate(
+    ctx.caller,
+    'ConfirmPatientRecord',
+    { custodian, recordId },
+    { transient: { request: { jws: request } } },
+  );
+  return getRecord(ctx, recordId, { ...query, custodian });
 }
 
 export function getHistory(

@@ -305,6 +305,13 @@ function consentHandlers(): Record<string, FakeHandler> {
       updatedAt: now(),
       txId: txId(),
     }),
+    'consent:ResolveAccessConsents': () => ({ items: [] }),
+    'consent:GetPatientPreferences': () => ({
+      emergencyProfile: { categories: ['allergy', 'blood_type'], beyondProfile: 'co_signed' },
+      signed: 'profile',
+      updatedAt: now(),
+      txId: txId(),
+    }),
     'consent:ListPatientConsents': (i) => ({
       items: [consentFixture(String(i['patientDid']))],
       bookmark: '',
@@ -639,6 +646,7 @@ function listingHandlers(): Record<string, FakeHandler> {
         expiresAt: new Date(Date.now() + 120_000).toISOString(),
       };
     },
+    'listing:ConfirmPatientRecord': (i) => ({ recordId: i['recordId'], custodian: i['custodian'] }),
     'listing:ListPatientRecords': (i) => {
       const anchor = anchorFixture({});
       return {

@@ -25,6 +25,8 @@ import {
   devToken,
   recordListRequest,
   summaryJws,
+  recordReadJws,
+  recordReadRequest,
   summaryRequest,
   type ApiResponse,
 } from '../support/api';
@@ -142,7 +144,12 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  *
  * Why (docs/architecture.md and the contracts' caller rules):
  * - DIDs resolve for any member and the patient's app; records' metadata, history and verification
- *   are for any active member (staff routes: a patient token is refused by the gateway).
+ *   are for any active member (staff routes: a patient token is refused by the gateway), and a
+ *   record's metadata also for its own patient, with a request signed by their key naming the record
+ *   (docs/patients.md: another patient's record answers 404 as a missing one does).
+ * - The emergency profile is read back by its patient only, with a proof of their key: staff learn
+ *   what it opens through the audited emergency listing and break-glass decisions, never by an
+ *   unaudited read of which categories a patient guards.
  * - Staff onboarding and changes: the admin of the same org only (identities and roles); a role
  *   change proposed by one admin is approved by another (the approve row approves what the org's
  *   second admin proposed in `before`).
@@ -191,6 +198,8 @@ const UNREGISTERED_ID = `authz-unreg-${run}`;
  * - The access log is the patient's own, with a proof of their key.
  * - A deletion attestation (docs/use-limited-consents.md) is the consent grantee org's alone: its
  *   admin and staff attest, anyone else is refused (FORBIDDEN, 403); the patient token by the gateway.
+ *   The owed list is the caller's own org's, for any of its active members; the regulator's staff are
+ *   refused by the chaincode (no consent is granted to the regulator), the patient by the gateway.
  * - Consent templates (docs/consent-templates.md) are listed and expanded for any member and for the
  *   patient themselves: an expansion writes nothing and grants nothing until the patient signs it.
  * - Record discovery (docs/patients.md): the patient with a signed request; hospital clinicians (their
@@ -235,7 +244,7 @@ const HTTP_TABLE = [
   'POST /v1/patients/{did}/keys/recovery | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/records                    | 403 A   A   A   A   403 A   403 403 403 403 403 403 401',
   'POST /v1/records/{id}/versions      | 403 A   A   A   A   403 403 403 403 403 403 403 403 401',
-  'GET /v1/records/{id}                | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
+  'GET /v1/records/{id}                | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/records/{id}/history        | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
   'POST /v1/records/{id}/verify        | A   A   A   A   A   A   A   A   A   A   A   A   403 401',
   'POST /v1/records/{id}/access        | D   G   G   G   G   D   G   D   G   D   D   D   403 401',
@@ -246,7 +255,9 @@ const HTTP_TABLE = [
   'POST /v1/consents                   | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/consents/{id}/revoke       | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/consents/{id}/deletion-attestations | 403 403 403 403 403 A   A   403 403 403 403 403 403 401',
+  'GET /v1/deletion-attestations/owed  | A   A   A   A   A   A   A   A   A   403 403 A   403 401',
   'PUT /v1/patients/{did}/preferences  | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
+  'GET /v1/patients/{did}/preferences  | 403 403 403 403 403 403 403 403 403 403 403 403 A   401',
   'GET /v1/patients/{did}/consents     | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
   'GET /v1/consent-templates           | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
   'POST /v1/patients/{did}/consent-payloads | A   A   A   A   A   A   A   A   A   A   A   A   A   401',
@@ -362,6 +373,13 @@ const HTTP_TABLE = [
  * - OpenPatientAccess: the patient's signed summary request (addressed to the caller's org) is what
  *   authorizes, relayed by any active member; the regulator's staff are refused (F).
  *   ReadPatientContent of an id that is no patient access of the caller: ANG.
+ *   ConfirmPatientRecord (the patient's own record anchor) likewise: the patient's signed request,
+ *   addressed to the caller's org, authorizes; the regulator's staff are refused (F).
+ * - GetPatientPreferences: any active member (public state under the patient key; the REST route
+ *   gives it to the patient only).
+ * - ResolveAccessConsents: any active member of an org other than the regulator (it answers only for
+ *   the caller's own org's granted accesses: the fixture's access is Hospital1 staff's, so for the
+ *   others the answer is empty, not refused); the regulator's staff: F.
  * - RequestErasure as OpenPatientAccess; AnswerErasureRequest: the custodian's admin (another
  *   hospital's collection holds no such request: NF); ListErasureRequests: hospital admins and the
  *   regulator's admin and auditors.
@@ -392,6 +410,8 @@ const DIRECT_TABLE = [
   'RevokeConsent          | A   A   A   A   A   A   A   A   A   A   A   A   NR',
   'AttestDeletion         | F   F   F   F   F   A   A   F   F   F   F   F   NR',
   'SetPatientPreferences  | A   A   A   A   A   A   A   A   A   A   A   A   NR',
+  'ResolveAccessConsents  | A   A   A   A   A   A   A   A   A   F   F   A   NR',
+  'GetPatientPreferences  | A   A   A   A   A   A   A   A   A   A   A   A   NR',
   'ListPatientConsents    | A   A   A   A   A   A   A   A   A   A   A   A   NR',
   'GetConsent             | F   F   F   F   F   A   A   F   F   A   A   F   NR',
   'ListGranteeConsents    | F   F   F   F   F   A   A   F   F   A   A   F   NR',
@@ -413,6 +433,7 @@ const DIRECT_TABLE = [
   'CoSignBreakGlass       | CSN G   CSN CSN G   CSN CSN CSN CSN CSN CSN CSN NR',
   'OpenRecordListing      | A   A   A   A   A   A   A   A   A   F   F   A   A',
   'ListPatientRecords     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
+  'ConfirmPatientRecord   | A   A   A   A   A   A   A   A   A   F   F   A   NR',
   'OpenPatientAccess      | A   A   A   A   A   A   A   A   A   F   F   A   NR',
   'ReadPatientContent     | ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG ANG NR',
   'RequestErasure         | A   A   A   A   A   A   A   A   A   F   F   A   NR',
@@ -1262,7 +1283,20 @@ describe('authorization matrix', () => {
           return { method: 'POST', path: `${rec}/versions`, body };
         },
       },
-      'GET /v1/records/{id}': { request: () => ({ method: 'GET', path: `${rec}?${atH1}` }) },
+      'GET /v1/records/{id}': {
+        // The patient names the record in a signed request: their own record's anchor, and only theirs.
+        request: (who) => ({
+          method: 'GET',
+          path: `${rec}?${atH1}`,
+          headers:
+            who === 'patient'
+              ? (recordReadRequest(patient, 'Hospital1MSP', {
+                  custodian: 'Hospital1MSP',
+                  recordId: fx.recordId,
+                }).headers ?? {})
+              : {},
+        }),
+      },
       'GET /v1/records/{id}/history': {
         request: () => ({ method: 'GET', path: `${rec}/history?${atH1}` }),
       },
@@ -1347,6 +1381,16 @@ describe('authorization matrix', () => {
           method: 'POST',
           path: `${pd}/consent-payloads`,
           body: { templateId: 'treatment-at-org', params: { org: 'Hospital2MSP' } },
+        }),
+      },
+      'GET /v1/deletion-attestations/owed': {
+        request: () => ({ method: 'GET', path: '/v1/deletion-attestations/owed' }),
+      },
+      'GET /v1/patients/{did}/preferences': {
+        request: () => ({
+          method: 'GET',
+          path: `${pd}/preferences`,
+          headers: accessLogProof(patient, 'Hospital1MSP').headers ?? {},
         }),
       },
       'GET /v1/patients/{did}/access-log': {
@@ -1788,6 +1832,10 @@ describe('authorization matrix', () => {
           },
         }),
       },
+      ResolveAccessConsents: {
+        input: () => ({ arg: { accesses: [{ accessId: fx.auditEventId, custodian: 'Hospital1MSP' }] } }),
+      },
+      GetPatientPreferences: { input: () => ({ arg: { patientDid: patient.did } }) },
       GetConsent: { input: () => ({ arg: { consentId: fx.orgConsent.consentId } }) },
       ListPatientConsents: { input: () => ({ arg: { patientDid: patient.did } }) },
       ListGranteeConsents: { input: () => ({ arg: { grantee: { kind: 'org', mspId: 'Hospital2MSP' } } }) },
@@ -1890,6 +1938,19 @@ describe('authorization matrix', () => {
         input: () => ({ arg: {}, transient: { subject: bytesOf({ patientDid: patient.did }) } }),
       },
       ListPatientRecords: { input: () => ({ arg: { listingId: fx.auditEventId } }) },
+      ConfirmPatientRecord: {
+        input: (who) => ({
+          arg: { custodian: 'Hospital1MSP', recordId: fx.recordId },
+          transient: {
+            request: bytesOf({
+              jws: recordReadJws(patient, mspOf(who === 'unregistered' ? 'Hospital1' : orgOf(who)), {
+                custodian: 'Hospital1MSP',
+                recordId: fx.recordId,
+              }),
+            }),
+          },
+        }),
+      },
       OpenPatientAccess: {
         input: (who) => ({
           arg: { custodian: 'Hospital1MSP', records: [{ recordId: fx.recordId, version: 1 }] },

@@ -163,6 +163,36 @@ export function summaryJws(
   );
 }
 
+/**
+ * The patient's signed request to read the public anchor of their record `recordId` at `custodian`
+ * through `mspId`'s gateway (`GET /v1/records/{id}` with a patient token).
+ */
+export function recordReadJws(
+  patient: { readonly did: string; readonly privateJwk: PatientPrivateJwk; readonly kid: string },
+  mspId: string,
+  record: { readonly custodian: string; readonly recordId: string },
+): string {
+  return signPatientPayload(
+    {
+      typ: SIGNED_PAYLOAD_TYPES.recordRead,
+      aud: mspId,
+      custodian: record.custodian,
+      recordId: record.recordId,
+    },
+    { patientDid: patient.did, privateJwk: patient.privateJwk, kid: patient.kid },
+    { nowMs: Date.now(), ttlSeconds: 120 },
+  );
+}
+
+/** `recordReadJws` in the header of `GET /v1/records/{id}`. */
+export function recordReadRequest(
+  patient: { readonly did: string; readonly privateJwk: PatientPrivateJwk; readonly kid: string },
+  mspId: string,
+  record: { readonly custodian: string; readonly recordId: string },
+): CallOptions {
+  return { headers: { [PATIENT_PROOF_HEADER]: recordReadJws(patient, mspId, record) } };
+}
+
 /** `summaryJws` in the header of `GET /v1/patients/{did}/summary`. */
 export function summaryRequest(
   patient: { readonly did: string; readonly privateJwk: PatientPrivateJwk; readonly kid: string },

@@ -323,6 +323,36 @@ export const storedPreferencesSchema = z.union([
 /** Stored preferences, either form. */
 export type StoredPreferences = z.infer<typeof storedPreferencesSchema>;
 
+/** GetPatientPreferences input: the patient whose emergency profile is read (an evaluate: never in a block). */
+export const getPatientPreferencesInput = z.strictObject({ patientDid: patientDidSchema });
+
+/**
+ * zod: a patient's emergency profile as break-glass reads it now, and where it comes from: `profile`
+ * (a profile the patient signed), `yes_no` (a yes/no signed before profiles existed, read as the
+ * profile it stands for) or `default` (nothing signed: the emergency minimum; `updatedAt` and `txId`
+ * are then null).
+ */
+export const patientPreferencesReadSchema = z.object({
+  ...preferencesSchema.shape,
+  signed: z.enum(['profile', 'yes_no', 'default']),
+  updatedAt: isoTimeSchema.nullable(),
+  txId: txIdSchema.nullable(),
+});
+/** A patient's emergency profile as read back. */
+export type PatientPreferencesRead = z.infer<typeof patientPreferencesReadSchema>;
+
+/** The emergency profile a patient's stored preferences stand for, with where it comes from. */
+export function preferencesReadOf(stored: StoredPreferences | undefined): PatientPreferencesRead {
+  const emergencyProfile = emergencyProfileOf(stored);
+  if (stored === undefined) return { emergencyProfile, signed: 'default', updatedAt: null, txId: null };
+  return {
+    emergencyProfile,
+    signed: 'emergencyProfile' in stored ? 'profile' : 'yes_no',
+    updatedAt: stored.updatedAt,
+    txId: stored.txId,
+  };
+}
+
 /** zod: a patient-signed payload in the transient map. */
 export const signedPayloadSchema = z.strictObject({ jws: compactJwsSchema });
 
@@ -383,3 +413,24 @@ export type DeletionAttestation = z.infer<typeof deletionAttestationSchema>;
 
 /** AttestDeletion input: the consent whose copies the caller's org deleted. */
 export const attestDeletionInput = z.strictObject({ consentId: txIdSchema });
+
+/** Most accesses one ResolveAccessConsents call names. */
+export const MAX_RESOLVED_ACCESSES = 100;
+
+/**
+ * ResolveAccessConsents input: access decisions of the caller's org, each with its record's custodian
+ * (none: the call only checks that the caller may ask).
+ */
+export const resolveAccessConsentsInput = z.strictObject({
+  accesses: z
+    .array(z.strictObject({ accessId: txIdSchema, custodian: mspIdSchema }))
+    .max(MAX_RESOLVED_ACCESSES),
+});
+
+/**
+ * zod: ResolveAccessConsents output: the consent each granted access of the caller's org was decided
+ * under (accesses of another org, denied, or decided without a consent are left out).
+ */
+export const resolveAccessConsentsOutput = z.object({
+  items: z.array(z.object({ accessId: txIdSchema, consentId: txIdSchema })),
+});

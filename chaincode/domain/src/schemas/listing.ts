@@ -13,6 +13,7 @@ import { MAX_PRESENTED_CONSENTS, presentedConsentSchema } from './access';
 import { compactJwsSchema, isoTimeSchema } from './common';
 import { SIGNED_PAYLOAD_TYPES } from '../signed-payload';
 import { consentScopeSchema, nonceSchema } from './consent';
+import { erasureRequestPayloadSchema } from './erasure-request';
 import { versionSchema } from './record';
 
 /** How long an opened listing may be read, in seconds (the gateway reads it at once). */
@@ -37,6 +38,31 @@ export const recordListPayloadSchema = z.strictObject({
 });
 /** A record listing request payload. */
 export type RecordListPayload = z.infer<typeof recordListPayloadSchema>;
+
+/** Longest validity of a patient's signed request to read one record's anchor, in seconds. */
+export const RECORD_READ_MAX_LIFETIME_SECONDS = 300;
+
+/**
+ * zod: the payload a patient signs to read the public anchor of one of their records through a
+ * relaying org's gateway (`aud`): it names the record, so the relay can ask about that record only,
+ * and for minutes. Checked by an evaluate, which consumes no nonce: a relay asking again within the
+ * lifetime learns nothing new.
+ */
+export const recordReadPayloadSchema = erasureRequestPayloadSchema.extend({
+  // The same request naming one record of the patient as an erasure request's, for another use.
+  typ: z.literal(SIGNED_PAYLOAD_TYPES.recordRead),
+});
+/** A record read request payload. */
+export type RecordReadPayload = z.infer<typeof recordReadPayloadSchema>;
+
+/** ConfirmPatientRecord input: the record the patient's signed request names. */
+export const confirmPatientRecordInput = z.strictObject({ custodian: mspIdSchema, recordId: recordIdSchema });
+/** ConfirmPatientRecord transient map: the patient's signed request (`medledger.record.read`). */
+export const confirmPatientRecordTransient = z.strictObject({
+  request: z.strictObject({ jws: compactJwsSchema }),
+});
+/** zod: ConfirmPatientRecord output: the record, confirmed the signer's own. */
+export const confirmPatientRecordOutput = z.object({ recordId: recordIdSchema, custodian: mspIdSchema });
 
 /**
  * OpenRecordListing transient map: the patient (`subject`), and at most one of: the consents the

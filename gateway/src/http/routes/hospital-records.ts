@@ -18,8 +18,10 @@ import {
 } from '@medledger/domain';
 import { z } from 'zod';
 
+import { PATIENT_PROOF_HEADER } from '../../auth/patient-proof';
+import { GatewayErrorCode } from '../../errors';
 import * as records from '../../services/records';
-import { route, type RouteDef } from './route';
+import { route, type HeaderParam, type RouteDef } from './route';
 import { idParam, tx } from './shared';
 
 const anchoredResponse = tx({ stageTxId: txIdSchema, salt: z.string(), record: recordAnchorSchema });
@@ -61,6 +63,15 @@ function anchorRoutes(): RouteDef[] {
   ];
 }
 
+/** The patient's signed request naming the record whose anchor they read (patients only). */
+const recordReadHeader: HeaderParam = {
+  name: PATIENT_PROOF_HEADER,
+  required: false,
+  description:
+    "A patient (required; staff send none): compact JWS (ES256) signed with the current key of the patient's DID document, payload { typ: 'medledger.record.read', patientDid: <the token's DID>, aud: <this gateway's org MSP ID>, custodian: <the record's custodian>, recordId: <the path id>, nonce: <16-128 base64url characters>, iat, exp } in seconds since the epoch, exp - iat <= 300; checked on the regulator's peer",
+  pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+};
+
 /** Reading anchors: metadata, history, and verification of a copy. */
 function readRoutes(): RouteDef[] {
   return [
@@ -68,12 +79,24 @@ function readRoutes(): RouteDef[] {
       method: 'get',
       path: '/v1/records/{id}',
       operationId: 'getRecord',
-      summary: 'Record metadata (latest version unless `version` is given)',
+      summary:
+        "Record metadata (latest version unless `version` is given): for any member's staff, and for the record's own patient with a request signed by their key naming the record (another patient's record answers 404, as a missing one)",
       tag: 'hospital',
+      principals: ['staff', 'patient'],
       params: recordParam,
       query: z.strictObject({ ...custodianQuery, version: z.coerce.number().pipe(versionSchema).optional() }),
+      headers: [recordReadHeader],
+      problems: {
+        '401': `Missing or invalid token (${GatewayErrorCode.UNAUTHENTICATED}); ${GatewayErrorCode.PATIENT_PROOF_REQUIRED}: a patient sent no signed request`,
+        '403':
+          'NOT_REGISTERED, INACTIVE; a patient: FORBIDDEN (a request of another patient or for another org), INVALID_SIGNATURE, EXPIRED',
+        '404': 'NOT_FOUND: no such record or version (for a patient: also a record that is not theirs)',
+      },
       response: recordAnchorSchema,
-      handler: (ctx, { params, query }) => records.getRecord(ctx, params.id, query),
+      handler: (ctx, { params, query }) =>
+        ctx.principal.kind === 'patient'
+          ? records.getOwnRecord(ctx, params.id, query, ctx.header(PATIENT_PROOF_HEADER))
+          : records.getRecord(ctx, params.id, query),
     }),
     route({
       method: 'get',

@@ -11,6 +11,7 @@ import {
   consentStateSchema,
   deletionAttestationSchema,
   patientDidSchema,
+  patientPreferencesReadSchema,
   patientPreferencesSchema,
   txIdSchema,
 } from '@medledger/domain';
@@ -24,6 +25,8 @@ import * as consentTemplates from '../../services/consent-templates';
 import * as consents from '../../services/consents';
 import * as records from '../../services/records';
 import { patientErasureRequests } from '../../services/erasure-requests';
+import { owedAttestationsSchema } from '../../projection/read/owed-attestations';
+import { owedAttestations } from '../../services/owed-attestations';
 import { patientSummary } from '../../services/summary';
 import { summaryBundleSchema } from '../../services/summary-bundle';
 import { accessLogPageSchema } from '../../projection/read/views';
@@ -235,6 +238,43 @@ function deletionAttestationRoute(): RouteDef {
   });
 }
 
+/** `GET /v1/patients/{did}/preferences`: the emergency profile read back, the patient's own (docs/emergency-profile.md). */
+function preferencesReadRoute(): RouteDef {
+  return route({
+    method: 'get',
+    path: '/v1/patients/{did}/preferences',
+    operationId: 'getPatientPreferences',
+    summary:
+      "The patient's own emergency profile as break-glass reads it now: the profile they signed, the profile an older yes/no stands for, or the default when they signed nothing (`signed` says which), with the transaction that set it; patient token plus a proof signed with the patient key (staff learn what it opens only through audited emergency listings and break-glass decisions)",
+    tag: 'patient',
+    principals: ['patient'],
+    patientSelf: 'did',
+    params: patientParam,
+    headers: [proofHeader],
+    problems: { ...accessLogProblems, '404': 'NOT_FOUND: no such patient' },
+    response: patientPreferencesReadSchema,
+    handler: (ctx, { params }) => consents.readPreferences(ctx, params.did, ctx.header(PATIENT_PROOF_HEADER)),
+  });
+}
+
+/** `GET /v1/deletion-attestations/owed`: what the caller's org still owes (docs/use-limited-consents.md). */
+function owedAttestationsRoute(): RouteDef {
+  return route({
+    method: 'get',
+    path: '/v1/deletion-attestations/owed',
+    operationId: 'listOwedDeletionAttestations',
+    summary:
+      "The deletion attestations this gateway's org still owes: consents granted to it with a keep-until date, not attested, that its own staff read under (content reads, dataset records), each with its due date, whether it is overdue and how many reads it covers, oldest deadline first. Always the caller's own org; which consent each read used is asked of the regulator's peer, which answers for the caller's org's own reads only",
+    tag: 'patient',
+    response: owedAttestationsSchema,
+    problems: {
+      '403':
+        "FORBIDDEN: the regulator's staff (no consent is granted to the regulator); NOT_REGISTERED, INACTIVE",
+    },
+    handler: (ctx) => owedAttestations(ctx),
+  });
+}
+
 /** The patient routes; `limits` bound their pages. */
 export function patientRoutes(limits: RouteLimits): RouteDef[] {
   return [
@@ -268,6 +308,7 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       handler: (ctx, { params, body }) => consents.revokeConsent(ctx, params.id, body),
     }),
     deletionAttestationRoute(),
+    owedAttestationsRoute(),
     route({
       method: 'put',
       path: '/v1/patients/{did}/preferences',
@@ -283,6 +324,7 @@ export function patientRoutes(limits: RouteLimits): RouteDef[] {
       status: 200,
       handler: (ctx, { body }) => consents.setPreferences(ctx, body.jws),
     }),
+    preferencesReadRoute(),
     route({
       method: 'get',
       path: '/v1/patients/{did}/consents',

@@ -12,6 +12,7 @@ import { DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts/options';
 import { exportFhirAuditEvents, queryAudit } from './audit-query';
 import type { ReadContext } from './context';
 import { CursorCodec } from './cursor';
+import { owedAttestationCandidates } from './owed-attestations';
 import { complianceReport } from './reports/compliance-report';
 
 export { DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts/options';
@@ -81,6 +82,13 @@ export class ProjectionService {
    */
   readonly exportFhirAuditEvents: BoundView<typeof exportFhirAuditEvents>;
 
+  /**
+   * What an org may owe a deletion attestation for: the consents granted to it with a keep-until date
+   * and no attestation, and its own granted accesses under a consent since then (the consent of each
+   * where this projection can tie it). The caller passes its own org only.
+   */
+  readonly owedAttestationCandidates: BoundView<typeof owedAttestationCandidates>;
+
   constructor(db: SqlDriver, options: Readonly<ProjectionServiceOptions>) {
     const ctx: ReadContext = {
       db,
@@ -97,5 +105,6 @@ export class ProjectionService {
     this.complianceReport = bind(complianceReport, ctx);
     this.alerts = bind(computeAlerts, ctx);
     this.exportFhirAuditEvents = bind(exportFhirAuditEvents, ctx);
+    this.owedAttestationCandidates = bind(owedAttestationCandidates, ctx);
   }
 }

@@ -2,19 +2,20 @@
  * The emergency profile: which data categories break-glass opens on one doctor's word when the patient
  * cannot consent, and whether a second attending's co-signature may open more. Signed in this browser
  * and relayed by the gateway (`PUT /v1/patients/{did}/preferences`); the ledger keeps it under a digest
- * of the DID. The API has no read of it, so the page starts from the profile of a patient who never
- * signed one (the ledger's default) and shows the answer of the last change.
+ * of the DID. On opening, the page reads the current profile back (`GET /v1/patients/{did}/preferences`,
+ * with a fresh proof of the key) and starts the form from it.
  */
 import {
   BEYOND_PROFILE_RULES,
   DATA_CATEGORIES,
   DEFAULT_EMERGENCY_CATEGORIES,
 } from '@medledger/domain/browser';
-import { useState, type ReactNode, type SyntheticEvent } from 'react';
+import { useEffect, useState, type ReactNode, type SyntheticEvent } from 'react';
 
-import { signEmergencyProfile, type EmergencyProfile } from '../../../lib/patient-signer';
-import type { PatientPreferences, Written } from '../../api-types';
-import { ActionButton, Done, PageHead, Problem, Time, TxRef } from '../../components/ui';
+import { signAccessLogProof, signEmergencyProfile, type EmergencyProfile } from '../../../lib/patient-signer';
+import type { PatientPreferences, PatientPreferencesRead, Written } from '../../api-types';
+import { ActionButton, Done, Loading, PageHead, Problem, Time, TxRef } from '../../components/ui';
+import type { StoredKey } from '../../key-store';
 import { useAction } from '../../hooks';
 import { useSession } from '../../session';
 import { NoKeyNotice } from './no-key-notice';
@@ -34,11 +35,75 @@ function profileText(profile: EmergencyProfile): string {
   return `break-glass opens ${opens}; beyond it, ${BEYOND_TEXT[profile.beyondProfile]}`;
 }
 
+/**
+ * The profile on the ledger now, read once the key is loaded (the read needs a proof of it); `onRead`
+ * gets it to start the form from.
+ */
+function useCurrentProfile(
+  key: StoredKey | null | undefined,
+  onRead: (read: PatientPreferencesRead) => void,
+): { current: PatientPreferencesRead | undefined; error: unknown } {
+  const { api, gateway } = useSession();
+  const [current, setCurrent] = useState<PatientPreferencesRead | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  useEffect(() => {
+    if (!key) return;
+    let live = true;
+    signAccessLogProof(key, gateway.mspId)
+      .then((proof) =>
+        api.get<PatientPreferencesRead>(`/v1/patients/${encodeURIComponent(key.patientDid)}/preferences`, {
+          headers: { 'Medledger-Patient-Proof': proof },
+        }),
+      )
+      .then(
+        (read) => {
+          if (!live) return;
+          setCurrent(read);
+          onRead(read);
+        },
+        (err: unknown) => {
+          if (live) setError(err);
+        },
+      );
+    return () => {
+      live = false;
+    };
+    // onRead starts the form once per key: a new function on each render must not read again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, gateway.mspId, key]);
+  return { current, error };
+}
+
+/** What the ledger holds now, in words. */
+function CurrentProfile({ current }: { readonly current: PatientPreferencesRead | undefined }): ReactNode {
+  if (current === undefined) return <Loading what="your current profile" />;
+  if (current.signed === 'default' || current.updatedAt === null || current.txId === null) {
+    return (
+      <p data-testid="current-profile">
+        You have not signed a profile: the emergency minimum applies ({profileText(current.emergencyProfile)}
+        ).
+      </p>
+    );
+  }
+  return (
+    <p data-testid="current-profile">
+      Now on the ledger: {profileText(current.emergencyProfile)}
+      {current.signed === 'yes_no' ? ' (from the yes/no you signed before profiles existed)' : ''}. Signed on{' '}
+      <Time iso={current.updatedAt} /> (transaction <TxRef txId={current.txId} />
+      ).
+    </p>
+  );
+}
+
 export function EmergencyPage(): ReactNode {
   const { api, who } = useSession();
   const { key, error: keyError } = usePatientKey(who.did);
   const [categories, setCategories] = useState<string[]>([...DEFAULT_EMERGENCY_CATEGORIES]);
   const [beyond, setBeyond] = useState<EmergencyProfile['beyondProfile']>('co_signed');
+  const { current, error: readError } = useCurrentProfile(key, (read) => {
+    setCategories([...read.emergencyProfile.categories]);
+    setBeyond(read.emergencyProfile.beyondProfile);
+  });
   const action = useAction(async (attempt, profile: EmergencyProfile) => {
     if (!key) throw new Error('this browser holds no key of yours');
     const jws = await attempt.once(() => signEmergencyProfile(key, profile));
@@ -54,15 +119,25 @@ export function EmergencyPage(): ReactNode {
     void action.run({ categories: [...categories].sort(), beyondProfile: beyond });
   };
   const answer = action.result?.preferences;
+  // After a change, what the ledger holds is the answer of that change.
+  const now: PatientPreferencesRead | undefined =
+    answer === undefined ? current : { ...answer, signed: 'profile' };
   return (
     <div className="page">
       <PageHead title="Emergency profile">
         In an emergency (you are unconscious, or cannot be asked), a doctor may open the data you choose here
         without your consent. Each such access is flagged, written to your access log and reviewed afterwards.
-        Until you sign a profile, the emergency minimum below applies.
+        Until you sign a profile, the emergency minimum applies.
       </PageHead>
       <Problem error={keyError} />
       <NoKeyNotice shown={key === null} />
+      {key ? (
+        <section className="card" aria-labelledby="current-title">
+          <h2 id="current-title">Your profile now</h2>
+          <Problem error={readError} />
+          {readError === undefined || answer !== undefined ? <CurrentProfile current={now} /> : null}
+        </section>
+      ) : null}
       <form className="card" aria-labelledby="profile-title" onSubmit={submit}>
         <h2 id="profile-title">Your emergency profile</h2>
         <fieldset className="checks">

@@ -1,12 +1,14 @@
 /**
  * The health summary across hospitals (`GET /v1/patients/{did}/summary`): one FHIR document in the
  * International Patient Summary shape, asked for with a request signed by the patient's key in this
- * browser (each custodian's read is an audited access). Each entry is verified here: its content and
- * salt, hashed in the browser, must equal the entry's on-chain hash.
+ * browser (each custodian's read is an audited access). Each entry is verified here twice: its content
+ * and salt, hashed in the browser, must equal the hash it came with, and that hash must be the one of
+ * the record's public anchor, read through this gateway's own peer (`GET /v1/records/{id}` with a
+ * request signed for that record), not the custodian's word for it.
  */
 import type { ReactNode } from 'react';
 
-import { signRecordsRequest } from '../../../lib/patient-signer';
+import { signRecordRead, signRecordsRequest } from '../../../lib/patient-signer';
 import {
   contentHashOf,
   resourceText,
@@ -14,6 +16,8 @@ import {
   type SummaryEntry,
   type SummarySection,
 } from '../../../lib/summary';
+import { ApiError } from '../../api';
+import type { RecordAnchor } from '../../api-types';
 import { ActionButton, DataTable, PageHead, Problem, TxRef } from '../../components/ui';
 import { useAction } from '../../hooks';
 import { useSession } from '../../session';
@@ -28,16 +32,26 @@ interface CheckedEntry extends SummaryEntry {
 }
 
 /**
- * Checks an entry here: its content and salt must hash to the entry's on-chain hash (the custodian's
- * peer read it from the record's anchor, in the same audited read). A patient token may not read
- * record anchors (`GET /v1/records/{id}` is for members' staff), so this is the check a patient's
- * browser can make; staff verify a copy against their own org's peer on the record page.
+ * Checks an entry here: its content and salt must hash to the entry's hash, and the record's public
+ * anchor (`anchorOf`) must hold that same hash for that version.
  */
-async function check(entry: SummaryEntry): Promise<CheckedEntry> {
+async function check(
+  entry: SummaryEntry,
+  anchorOf: (entry: SummaryEntry) => Promise<RecordAnchor>,
+): Promise<CheckedEntry> {
   const computed = await contentHashOf(entry.resource, entry.salt);
-  return computed === entry.contentHash
+  const failed = (problem: string): CheckedEntry => ({ ...entry, verified: false, problem });
+  if (computed !== entry.contentHash) return failed('the content does not hash to the hash it came with');
+  let anchor: RecordAnchor;
+  try {
+    anchor = await anchorOf(entry);
+  } catch (err) {
+    const why = err instanceof ApiError ? err.message : 'no answer';
+    return failed(`the public anchor could not be read: ${why}`);
+  }
+  return anchor.contentHash === computed && anchor.version === entry.version
     ? { ...entry, verified: true, problem: null }
-    : { ...entry, verified: false, problem: 'the content does not hash to its on-chain hash' };
+    : failed('the content does not match the public anchor');
 }
 
 /** A section whose entries were checked. */
@@ -98,10 +112,16 @@ export function SummaryPage(): ReactNode {
     const bundle = await api.get<unknown>(`/v1/patients/${encodeURIComponent(who.did)}/summary`, {
       headers: { 'Medledger-Patient-Proof': proof, accept: 'application/fhir+json' },
     });
+    // The public anchor of an entry, through this gateway, with a request signed for that record only.
+    const anchorOf = async (entry: SummaryEntry): Promise<RecordAnchor> =>
+      api.get<RecordAnchor>(`/v1/records/${encodeURIComponent(entry.recordId)}`, {
+        query: { custodian: entry.custodian, version: entry.version },
+        headers: { 'Medledger-Patient-Proof': await signRecordRead(key, entry, gateway.mspId) },
+      });
     return Promise.all(
       sectionsOf(bundle).map(async (s): Promise<CheckedSection> => ({
         ...s,
-        entries: await Promise.all(s.entries.map(check)),
+        entries: await Promise.all(s.entries.map((e) => check(e, anchorOf))),
       })),
     );
   });
@@ -112,7 +132,8 @@ export function SummaryPage(): ReactNode {
     <div className="page">
       <PageHead title="Health summary">
         Your allergies, medication, problems and results from every hospital that keeps your records, in one
-        document. Each entry names its hospital and its hash on the ledger, and is checked here against it.
+        document. Each entry names its hospital and its hash on the ledger, and is checked here against the
+        record's public anchor.
       </PageHead>
       <Problem error={keyError} />
       <NoKeyNotice shown={key === null} />
@@ -128,8 +149,8 @@ export function SummaryPage(): ReactNode {
         {sections === undefined ? null : (
           <p role="status" className="done">
             {entries.length} entries from {hospitals.length === 0 ? 'no hospital' : hospitals.join(', ')};{' '}
-            {entries.filter((e) => e.verified).length} of {entries.length} verified against their on-chain
-            hashes.
+            {entries.filter((e) => e.verified).length} of {entries.length} verified against their public
+            anchors on the ledger.
           </p>
         )}
       </div>
