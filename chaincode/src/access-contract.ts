@@ -21,6 +21,7 @@ import {
   type ClaimReview,
   type DataUseReceiptBody,
   type Purpose,
+  type RecordAnchor,
   type StoredAnchor,
 } from '@medledger/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
@@ -43,7 +44,7 @@ import { deliveredHashes, exportOrderKey, exportPseudonym } from './leak-marks';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { consentFacts, presentedConsents, type ConsentTerms } from './presented-consents';
-import { anchorAt } from './record-view';
+import { erasedIn, recordView } from './record-view';
 import { loadGovernance } from './study-governance';
 import { readTransient } from './transient';
 
@@ -84,8 +85,7 @@ async function studyFacts(
 
 /** Whether a version's anchored content was erased (a staged purge does not count). */
 export async function erased(ledger: Ledger, anchor: StoredAnchor): Promise<boolean> {
-  const erasures = await ledger.erasures(anchor.custodian, anchor.recordId);
-  return erasures.some((e) => !e.staged && e.version === anchor.version);
+  return erasedIn(await ledger.erasures(anchor.custodian, anchor.recordId), anchor.version);
 }
 
 /**
@@ -139,7 +139,7 @@ interface AccessRequest {
 async function accessFacts(
   ledger: Ledger,
   actor: Actor,
-  record: StoredAnchor,
+  record: RecordAnchor,
   patientDid: string,
   request: AccessRequest,
   consents: readonly { facts: ConsentFacts }[],
@@ -154,7 +154,7 @@ async function accessFacts(
       department: record.department,
       category: record.category,
       level: record.level,
-      erased: await erased(ledger, record),
+      erased: record.erased,
     },
     purpose: request.purpose,
     studyId: request.studyId,
@@ -352,8 +352,8 @@ export class AccessContract extends Contract {
    * write is in the custodian's sealed collection, whose endorsement policy needs both, so no other
    * orgs can make (or hide) a decision on the custodian's record.
    * Caller: anyone enrolled (unregistered, inactive or suspended callers get an audited denial).
-   * Reads: `staff`, `suspension`, `anchor`, `erasure`, `consent`, `revocation`, `prefs`, `study`,
-   * sealed `record-patient`. Writes (sealed, custodian): `audit`, `audit~patient`, `audit~actor`,
+   * Reads: `staff`, `suspension`, `record~latest` (an older version: `anchor`, `erasure`), `consent`,
+   * `revocation`, `prefs`, `study`, sealed `record-patient`. Writes (sealed, custodian): `audit`, `audit~patient`, `audit~actor`,
    * `audit~record`, on grant `access` (+ `breakglass`) and under a use-limited consent `consent~use`
    * (public, the grant counted: `CONSENT_USE_EXHAUSTED` once the consent gave all it allows), beyond
    * the emergency profile
@@ -368,7 +368,7 @@ export class AccessContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     const { consents: presented = [], claimReview = null } = readTransient(ledger, accessRecordTransient);
-    const record = await anchorAt(ledger, args.custodian, args.recordId, args.version);
+    const record = await recordView(ledger, args.custodian, args.recordId, args.version);
     const patientDid = await recordPatient(ledger, record);
     const custodianTreatment = actor.mspId === record.custodian && args.purpose === 'treatment';
     const consents = custodianTreatment ? [] : await presentedConsents(ledger, presented, patientDid, true);
@@ -401,8 +401,8 @@ export class AccessContract extends Contract {
    * afterwards like any other (`ReviewBreakGlass`; a suspension covers both). Endorsed by the custodian
    * and the regulator (everything is in the custodian's sealed collection).
    * Caller: an active attending of the requester's org, not the requester. Reads: sealed
-   * `breakglass~request`, `breakglass~cosign`, `record-patient`; `staff`, `suspension`, `anchor`,
-   * `erasure`, `prefs`. Writes (sealed, custodian): `breakglass~cosign`, `audit` and its indexes, on
+   * `breakglass~request`, `breakglass~cosign`, `record-patient`; `staff`, `suspension`,
+   * `record~latest` (an older version: `anchor`, `erasure`), `prefs`. Writes (sealed, custodian): `breakglass~cosign`, `audit` and its indexes, on
    * grant `access` and `breakglass`. Event: `AccessDecided`. Errors: VALIDATION_FAILED, NOT_FOUND (no
    * such request), NOT_REGISTERED, INACTIVE, CO_SIGNER_NOT_PERMITTED, EXPIRED (the window passed),
    * CONFLICT (already co-signed), STATE_INVALID.
@@ -430,7 +430,7 @@ export class AccessContract extends Contract {
     const cn = parseStaffDid(pending.actorDid)?.enrollmentId;
     if (cn === undefined) return fail(ErrorCode.STATE_INVALID, args.requestId);
     const requester = await actorOf(ledger, pending.actorMsp, cn, false);
-    const record = await anchorAt(ledger, pending.custodian, pending.recordId, pending.version);
+    const record = await recordView(ledger, pending.custodian, pending.recordId, pending.version);
     const patientDid = await recordPatient(ledger, record);
     const request = {
       purpose: 'emergency' as const,
@@ -480,8 +480,9 @@ export class AccessContract extends Contract {
    * peer's own MSP ID), and the chaincode's policy needs two orgs for every transaction, read-only ones
    * included. Submitted, it is refused by the second org's peer or invalidated (docs/threat-model.md).
    * Caller: the actor of the access grant. Reads: sealed `access`, `breakglass~review`, `record-patient`
-   * (research), the collection key; custodians' `study-secret` (research); `staff`, `suspension`, `anchor`, `erasure`, `revocation`, `prefs`,
-   * `study`; private `content`. Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED (with the reason code when a
+   * (research), the collection key; custodians' `study-secret` (research); `staff`, `suspension`,
+   * `record~latest` (an older version: `anchor`, `erasure`), `revocation`, `prefs`, `study`; private
+   * `content`. Errors: VALIDATION_FAILED, ACCESS_NOT_GRANTED (with the reason code when a
    * rule now denies), EXPIRED, NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (erased, not the custodian's
    * peer, or no research form), CONTENT_MISMATCH (the decrypted content is not what was anchored, or does
    * not authenticate), KEY_UNAVAILABLE (the custodian's server lacks the key-encryption key),
@@ -508,10 +509,8 @@ export class AccessContract extends Contract {
       return fail(ErrorCode.ACCESS_NOT_GRANTED, args.accessId);
     }
     if (Date.parse(grant.expiresAt) <= ledger.txMs) fail(ErrorCode.EXPIRED, args.accessId);
-    const anchor = await ledger.getAnchor(grant.custodian, grant.recordId, grant.version);
-    if (!anchor) return fail(ErrorCode.NOT_FOUND, grant.recordId);
-    const isErased = await erased(ledger, anchor);
-    if (isErased) fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} erased`);
+    const anchor = await recordView(ledger, grant.custodian, grant.recordId, grant.version);
+    if (anchor.erased) fail(ErrorCode.CONTENT_UNAVAILABLE, `${grant.recordId} erased`);
     const patientDid = grant.breakGlass
       ? await ledger.getRecordPatient(grant.custodian, grant.recordId)
       : undefined;
@@ -525,7 +524,7 @@ export class AccessContract extends Contract {
         department: anchor.department,
         category: anchor.category,
         level: anchor.level,
-        erased: isErased,
+        erased: anchor.erased,
       },
       purpose: grant.purpose,
       studyId: grant.studyId,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ErasureRequestState } from '@medledger/domain';
+import type { ErasureRequestState, RecordAnchor } from '@medledger/domain';
 import { anchor } from './testing/fixtures';
 import type { FakeSigner } from './testing/fake-identity';
 import {
@@ -94,6 +94,11 @@ void describe('ErasureContract: erasure at the patient request', () => {
       history.erasures.map((e) => [e.version, e.reason]),
       [[1, 'patient_request']],
     );
+    const latest = await w.h.evaluate<RecordAnchor>(w.h1, 'record:GetRecord', {
+      recordId: w.atH1.recordId,
+      custodian: 'Hospital1MSP',
+    });
+    assert.deepEqual([latest.version, latest.erased], [1, true]);
     await assert.rejects(
       answer(w, orgAdmin('Hospital1MSP'), { requestId: result.requestId, answer: 'erased' }),
       /\[CONFLICT\]/,

@@ -109,8 +109,8 @@ export class ErasureContract extends Contract {
    * not erased yet (as `EraseRecordContent` does, reason `patient_request`, with public erasure
    * records); `refused` gives a coded legal reason. An answer after the deadline is recorded `late`.
    * Caller: an active admin of the custodian. Endorsed by the custodian and the regulator. Reads:
-   * sealed `erasure-request`; `anchor`, `erasure`. Writes: sealed `erasure-request`; on erasure
-   * `erasure`, sealed `receipt`, private purge. Event: `ErasureRequestAnswered` (ids, codes, the
+   * sealed `erasure-request`; `anchor`, `erasure`, `record~latest`. Writes: sealed `erasure-request`;
+   * on erasure `erasure`, `record~latest`, sealed `receipt`, private purge. Event: `ErasureRequestAnswered` (ids, codes, the
    * versions erased). Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN, NOT_FOUND,
    * CONFLICT (already answered).
    */

@@ -122,7 +122,7 @@ void describe('insiders: hole 3, write-once anchors', () => {
     assert.equal(got.contentHash, w.record.contentHash);
   });
 
-  void it('hole 3: when two other orgs create a next version in the custodian’s name, then it commits without a receipt and every reader refuses it', async () => {
+  void it('hole 3: when two other orgs create a next version in the custodian’s name, then it commits without a receipt, every reader of that version refuses it and the latest stays the custodian’s', async () => {
     const w = await world();
     const doc2 = await registerStaff(w.h, H2, 'attending', 'er');
     const forged: StoredAnchor = {
@@ -139,8 +139,18 @@ void describe('insiders: hole 3, write-once anchors', () => {
     });
     // Creating a key follows the chaincode policy (two orgs): Fabric lets it commit.
     assert.equal(tx.status, 'VALID');
+    // The record's latest state is the custodian's (bound, guarded): the forged version never becomes it.
+    const latest = await w.h.evaluate<RecordAnchor>(w.doc1, 'record:GetRecord', {
+      recordId: w.record.recordId,
+      custodian: H1,
+    });
+    assert.deepEqual([latest.version, latest.contentHash], [1, w.record.contentHash]);
     await assert.rejects(
-      w.h.evaluate(w.doc1, 'record:GetRecord', { recordId: w.record.recordId, custodian: H1 }),
+      w.h.evaluate(w.doc1, 'record:GetRecord', { recordId: w.record.recordId, custodian: H1, version: 2 }),
+      /\[STATE_INVALID\]/,
+    );
+    await assert.rejects(
+      w.h.evaluate(w.doc1, 'record:GetRecordHistory', { recordId: w.record.recordId, custodian: H1 }),
       /\[STATE_INVALID\]/,
     );
     await assert.rejects(

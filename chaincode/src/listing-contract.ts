@@ -26,7 +26,7 @@ import { Ledger } from './ledger/store';
 import { decideListing, listsEmergencyRecord, listsRecord } from './listing-policy';
 import { activePatient, verifyPatientSignature } from './patient-signature';
 import { consentFacts, presentedConsents } from './presented-consents';
-import { viewOf } from './record-view';
+import { latestView } from './record-view';
 import { readTransient } from './transient';
 
 /** Every record of a patient at every custodian, latest versions, in custodian and id order. */
@@ -35,9 +35,8 @@ async function recordsOfPatient(ledger: Ledger, patientDid: string): Promise<Lis
   const out: ListedRecord[] = [];
   for (const custodian of [...c.orgs].filter((o) => o !== c.regulator).sort()) {
     for (const recordId of (await ledger.recordIdsOfPatient(custodian, patientDid)).sort()) {
-      const latest = (await ledger.anchors(custodian, recordId)).at(-1);
-      if (!latest) continue;
-      const view = await viewOf(ledger, latest);
+      const view = await latestView(ledger, custodian, recordId);
+      if (!view) continue;
       out.push({
         recordId: view.recordId,
         custodian: view.custodian,
@@ -172,7 +171,8 @@ export class ListingContract extends Contract {
    * must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the regulator's chaincode server, and it refuses
    * any other peer first, so no transaction running it can gather the two orgs' endorsements a commit
    * needs. Caller: the listing's actor. Reads: sealed `listing`, `record~patient` (every custodian),
-   * `collection-key`; `anchor`, `quality-review`, `erasure`, `revocation`, `staff`, `preferences`.
+   * `collection-key`; `record~latest` (a record no transaction changed since that key exists: `anchor`,
+   * `quality-review`, `erasure`), `revocation`, `staff`, `preferences`.
    * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN (not the regulator's peer),
    * ACCESS_NOT_GRANTED, EXPIRED, PROPOSAL_TIME_SKEW, NOT_INITIALIZED.
    */

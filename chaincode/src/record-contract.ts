@@ -27,7 +27,16 @@ import { serverKeyring, type KeyringSource } from './custodian-keyring';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { assessQuality } from './quality-gate';
-import { anchorAt, newAnchorView, viewOf } from './record-view';
+import {
+  anchorAt,
+  erasedIn,
+  newAnchorView,
+  recordView,
+  updateLatest,
+  viewOf,
+  withErasures,
+  withReview,
+} from './record-view';
 import { readTransient } from './transient';
 
 /** The part of the staging's transient map read before the content (a schema built once, not per call). */
@@ -96,8 +105,9 @@ async function purge(
 
 /**
  * Purges the content of one version (or every version) of a record of the actor's org that is not
- * erased yet and writes their public erasure records; none when all of them were erased already.
- * `[NOT_FOUND]` for a record or version that does not exist.
+ * erased yet, writes their public erasure records and, when the latest version is among them, the
+ * record's latest state; none when all of them were erased already. `[NOT_FOUND]` for a record or
+ * version that does not exist.
  */
 export async function eraseVersions(
   ledger: Ledger,
@@ -108,13 +118,13 @@ export async function eraseVersions(
   if (all.length === 0) return fail(ErrorCode.NOT_FOUND, args.recordId);
   const selected = args.version === undefined ? all : all.filter((a) => a.version === args.version);
   if (selected.length === 0) fail(ErrorCode.NOT_FOUND, `${args.recordId} version`);
-  const erased = new Set(
-    (await ledger.erasures(actor.mspId, args.recordId)).filter((e) => !e.staged).map((e) => e.version),
-  );
+  const before = await ledger.erasures(actor.mspId, args.recordId);
   const erasures: Erasure[] = [];
-  for (const anchor of selected.filter((a) => !erased.has(a.version))) {
+  for (const anchor of selected.filter((a) => !erasedIn(before, a.version))) {
     erasures.push(await purge(ledger, actor, { ...args, version: anchor.version }, false));
   }
+  if (erasures.length > 0)
+    await updateLatest(ledger, actor.mspId, args.recordId, (latest) => withErasures(latest, erasures));
   return erasures;
 }
 
@@ -263,7 +273,8 @@ export class RecordContract extends Contract {
    * custodian and the regulator: the receipt in the custodian's sealed collection proves it to every
    * reader, and the anchor's key-level policy then needs every peer org for any change.
    * Caller: as StageRecordContent. Reads: `patient`, `anchor`, private hashes, sealed
-   * `record-patient`. Writes: `anchor`; sealed `record-patient`, `record~patient`, `receipt`.
+   * `record-patient`. Writes: `anchor`, `record~latest` (the new version's view); sealed
+   * `record-patient`, `record~patient`, `receipt`.
    * Event: `RecordAnchored` (no patient). Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE,
    * FORBIDDEN, NOT_FOUND (patient), CONTENT_NOT_STAGED, ALREADY_EXISTS, CONFLICT (version or
    * previousHash), CONTENT_MISMATCH (hash or verdict differs from what was staged), NOT_INITIALIZED.
@@ -313,6 +324,8 @@ export class RecordContract extends Contract {
     };
     await ledger.putAnchor(anchor);
     if (args.version === 1) await ledger.putRecordPatient(actor.mspId, args.recordId, subject.patientDid);
+    const view = newAnchorView(anchor);
+    await ledger.putRecordLatest(view);
     ledger.emit('RecordAnchored', {
       recordId: anchor.recordId,
       version: anchor.version,
@@ -322,13 +335,16 @@ export class RecordContract extends Contract {
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
-    return canonicalJson(newAnchorView(anchor));
+    return canonicalJson(view);
   }
 
   /**
    * The anchor of a custodian's record (latest version, or the given one), with its review and
-   * erasure state. Caller: any active registered member. Reads: `anchor`, `quality-review`, `erasure`,
-   * receipts' hashes. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, NOT_FOUND, STATE_INVALID.
+   * erasure state. The latest version is one point read of `record~latest` and its receipt; an older
+   * version (or a record no transaction changed since that key exists) is read from its history.
+   * Caller: any active registered member. Reads: `record~latest`; for an older version `anchor`,
+   * `quality-review`, `erasure`; receipts' hashes. Errors: VALIDATION_FAILED, NOT_REGISTERED,
+   * INACTIVE, NOT_FOUND, STATE_INVALID.
    */
   @Transaction(false)
   @Returns('string')
@@ -336,8 +352,7 @@ export class RecordContract extends Contract {
     const args = parseInput(getRecordInput, input);
     const ledger = new Ledger(ctx);
     requireActive(await resolveActor(ctx, ledger));
-    const anchor = await anchorAt(ledger, args.custodian, args.recordId, args.version);
-    return canonicalJson(await viewOf(ledger, anchor));
+    return canonicalJson(await recordView(ledger, args.custodian, args.recordId, args.version));
   }
 
   /**
@@ -389,7 +404,9 @@ export class RecordContract extends Contract {
   /**
    * Clears `needs_review` on a version of the caller's org with a write-once review (the anchor stays
    * as written). Caller: an active attending or admin of the custodian org; endorsed by the custodian
-   * and the regulator. Reads: `anchor`, `quality-review`. Writes: `quality-review`, sealed `receipt`.
+   * and the regulator. Reads: `anchor`, `quality-review`, `record~latest` (`erasure` for an older
+   * version). Writes: `quality-review`, `record~latest` (when the latest version is reviewed), sealed
+   * `receipt`.
    * Event: `RecordQualityReviewed`. Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN,
    * NOT_FOUND, CONFLICT (not pending review, or reviewed already).
    */
@@ -412,6 +429,7 @@ export class RecordContract extends Contract {
       txTime: ledger.txTime,
     };
     await ledger.putQualityReview(review);
+    const latest = await updateLatest(ledger, actor.mspId, args.recordId, (v) => withReview(v, review));
     ledger.emit('RecordQualityReviewed', {
       recordId: args.recordId,
       version: args.version,
@@ -420,14 +438,8 @@ export class RecordContract extends Contract {
       txId: ledger.txId,
       txTime: ledger.txTime,
     });
-    const erasures = await ledger.erasures(actor.mspId, args.recordId);
-    return canonicalJson({
-      ...anchor,
-      qualityStatus: 'accepted',
-      reviewedBy: actor.did,
-      reviewedAt: ledger.txTime,
-      erased: erasures.some((e) => !e.staged && e.version === args.version),
-    } satisfies RecordAnchor);
+    if (latest?.version === args.version) return canonicalJson(latest);
+    return canonicalJson(withReview(await viewOf(ledger, anchor), review));
   }
 
   /**
@@ -436,7 +448,8 @@ export class RecordContract extends Contract {
    * (or all) of a record of the caller's org from its implicit collection and writes a public, write-once erasure record (who,
    * when, why; no content, no patient). Anchors stay as written; reads show them `erased`.
    * Caller: an active admin of the custodian org; endorsed by the custodian and the regulator.
-   * Writes: `erasure`, sealed `receipt`, private purge. Event: `RecordContentErased`.
+   * Reads: `anchor`, `erasure`, `record~latest`. Writes: `erasure`, `record~latest` (when the latest
+   * version is erased), sealed `receipt`, private purge. Event: `RecordContentErased`.
    * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, FORBIDDEN, NOT_FOUND, CONFLICT (already erased).
    */
   @Transaction()

@@ -1,6 +1,29 @@
-import { ErrorCode, type Erasure, type RecordAnchor, type StoredAnchor } from '@medledger/domain';
+import {
+  canonicalJson,
+  ErrorCode,
+  type Erasure,
+  type QualityReview,
+  type RecordAnchor,
+  type StoredAnchor,
+} from '@medledger/domain';
 import { fail } from './errors';
 import type { Ledger } from './ledger/store';
+
+/** Whether a version's anchored content was erased (a purge of staged content does not count). */
+export function erasedIn(erasures: readonly Erasure[], version: number): boolean {
+  return erasures.some((e) => !e.staged && e.version === version);
+}
+
+/** A view with its version's review applied: the anchor stays as written, the review clears `needs_review`. */
+export function withReview(view: RecordAnchor, review: QualityReview): RecordAnchor {
+  if (view.version !== review.version) return view;
+  return { ...view, qualityStatus: 'accepted', reviewedBy: review.reviewedBy, reviewedAt: review.txTime };
+}
+
+/** A view with erasures applied: erased once any of them erased its version's anchored content. */
+export function withErasures(view: RecordAnchor, erasures: readonly Erasure[]): RecordAnchor {
+  return erasedIn(erasures, view.version) ? { ...view, erased: true } : view;
+}
 
 /** A stored anchor as read: with its quality review and whether its content was erased. */
 export async function viewOf(
@@ -13,13 +36,8 @@ export async function viewOf(
       ? await ledger.getQualityReview(anchor.custodian, anchor.recordId, anchor.version)
       : undefined;
   const all = erasures ?? (await ledger.erasures(anchor.custodian, anchor.recordId));
-  return {
-    ...anchor,
-    qualityStatus: review ? 'accepted' : anchor.qualityStatus,
-    reviewedBy: review?.reviewedBy ?? null,
-    reviewedAt: review?.txTime ?? null,
-    erased: all.some((e) => !e.staged && e.version === anchor.version),
-  };
+  const view = withErasures({ ...anchor, reviewedBy: null, reviewedAt: null, erased: false }, all);
+  return review ? withReview(view, review) : view;
 }
 
 /**
@@ -45,4 +63,70 @@ export async function anchorAt(
       : await ledger.getAnchor(custodian, recordId, version);
   if (!anchor) return fail(ErrorCode.NOT_FOUND, recordId);
   return anchor;
+}
+
+/** The latest version's view built from the anchors, reviews and erasures (the record's history). */
+async function latestFromHistory(
+  ledger: Ledger,
+  custodian: string,
+  recordId: string,
+): Promise<RecordAnchor | undefined> {
+  const anchor = await ledger.latestAnchor(custodian, recordId);
+  return anchor && (await viewOf(ledger, anchor));
+}
+
+/**
+ * What a record's latest version shows: one point read of its latest-state key, or for a record no
+ * transaction has changed since that key exists, the same view built from its history. Undefined when
+ * the record has no anchor.
+ */
+export async function latestView(
+  ledger: Ledger,
+  custodian: string,
+  recordId: string,
+): Promise<RecordAnchor | undefined> {
+  return (
+    (await ledger.getRecordLatest(custodian, recordId)) ??
+    (await latestFromHistory(ledger, custodian, recordId))
+  );
+}
+
+/**
+ * A version of a record as read (its latest when `version` is undefined); `[NOT_FOUND]` when there is
+ * none. The latest version is answered by the latest-state key; an older one by its anchor, review and
+ * erasures.
+ */
+export async function recordView(
+  ledger: Ledger,
+  custodian: string,
+  recordId: string,
+  version: number | undefined,
+): Promise<RecordAnchor> {
+  if (version === undefined)
+    return (await latestView(ledger, custodian, recordId)) ?? fail(ErrorCode.NOT_FOUND, recordId);
+  const latest = await ledger.getRecordLatest(custodian, recordId);
+  if (latest?.version === version) return latest;
+  return viewOf(ledger, await anchorAt(ledger, custodian, recordId, version));
+}
+
+/**
+ * Rewrites a record's latest-state key after a transaction changed what a version shows (a review, an
+ * erasure): `change` maps the latest view to the new one and leaves a view of another version alone.
+ * It reads the key (so a concurrent change of the same record conflicts under MVCC, and no other
+ * record's), writes it only when it changed, and writes it in any case for a record that has none yet.
+ * Returns the latest view as it now is, or undefined when the record has no anchor. A new version's
+ * anchor writes the key itself ({@link Ledger.putRecordLatest}): its view depends on nothing before it.
+ */
+export async function updateLatest(
+  ledger: Ledger,
+  custodian: string,
+  recordId: string,
+  change: (latest: RecordAnchor) => RecordAnchor,
+): Promise<RecordAnchor | undefined> {
+  const stored = await ledger.getRecordLatest(custodian, recordId);
+  const current = stored ?? (await latestFromHistory(ledger, custodian, recordId));
+  if (!current) return undefined;
+  const next = change(current);
+  if (!stored || canonicalJson(next) !== canonicalJson(stored)) await ledger.putRecordLatest(next);
+  return next;
 }

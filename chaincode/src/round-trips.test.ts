@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BENCH_LOADER_ATTRIBUTE, type AccessDecision } from '@medledger/domain';
+import { BENCH_LOADER_ATTRIBUTE, type AccessDecision, type RecordAnchor } from '@medledger/domain';
 import { HealthContract } from './health-contract';
 import type { FakeSigner } from './testing/fake-identity';
 import { accessRecord, anchor, grantConsent, recordMeta, salt, condition } from './testing/fixtures';
@@ -39,9 +39,9 @@ const ANCHOR_V1_CALLS: ShimCalls = {
   getPrivateData: 1,
   getPrivateDataHash: 3,
   getStateByRange: 4,
-  putState: 1,
-  setStateValidationParameter: 1,
-  putPrivateData: 3,
+  putState: 2,
+  setStateValidationParameter: 2,
+  putPrivateData: 4,
 };
 
 /** The calls of the last simulation the harness ran (a submit's last endorser; each endorser runs the same). */
@@ -66,13 +66,13 @@ void describe('round trips per transaction (the memory ledger counts shim calls)
     const d: AccessDecision = await accessRecord(s.h, doctor, s.record, { purpose: 'treatment' }, [consent]);
     assert.equal(d.outcome, 'granted');
     assert.deepEqual(last(s.h), {
-      getState: 3,
+      getState: 4,
       getPrivateData: 2,
       getPrivateDataHash: 2,
-      getStateByRange: 5,
+      getStateByRange: 3,
       putPrivateData: 5,
     });
-    assert.equal(roundTrips(last(s.h)), 17);
+    assert.equal(roundTrips(last(s.h)), 16);
   });
 
   void it('when another hospital asks without consent, then the denial costs what the table says', async () => {
@@ -81,13 +81,13 @@ void describe('round trips per transaction (the memory ledger counts shim calls)
     const d = await accessRecord(s.h, doctor, s.record, { purpose: 'treatment' });
     assert.equal(d.outcome, 'denied');
     assert.deepEqual(last(s.h), {
-      getState: 1,
+      getState: 2,
       getPrivateData: 2,
       getPrivateDataHash: 1,
-      getStateByRange: 5,
+      getStateByRange: 3,
       putPrivateData: 4,
     });
-    assert.equal(roundTrips(last(s.h)), 13);
+    assert.equal(roundTrips(last(s.h)), 12);
   });
 
   void it('when a record version is staged and anchored, then each phase costs what the table says', async () => {
@@ -126,14 +126,15 @@ void describe('round trips per transaction (the memory ledger counts shim calls)
       { transient: { subject: { patientDid: s.patient.did } } },
     );
     assert.equal(anchored.status, 'VALID');
+    // The anchor, and the record's latest state (each with its key-level policy and receipt).
     assert.deepEqual(anchored.calls, {
       getState: 3,
       getPrivateData: 2,
       getPrivateDataHash: 4,
       getStateByRange: 4,
-      putState: 1,
-      setStateValidationParameter: 1,
-      putPrivateData: 1,
+      putState: 2,
+      setStateValidationParameter: 2,
+      putPrivateData: 2,
     });
     const recordId = `rt-${s.record.recordId}`;
     const v1 = recordMeta(recordId, 1);
@@ -167,7 +168,7 @@ void describe('round trips per transaction (the memory ledger counts shim calls)
     assert.deepEqual(anchored1.calls, ANCHOR_V1_CALLS);
     assert.deepEqual(
       [stage1.calls, anchored1.calls, stage.calls, anchored.calls].map(roundTrips),
-      [12, 16, 14, 16],
+      [12, 19, 14, 19],
     );
   });
 
@@ -195,6 +196,33 @@ void describe('round trips per transaction (the memory ledger counts shim calls)
     assert.deepEqual([view.qualityStatus, view.reviewedBy], ['needs_review', null]);
     // No read of a quality review: the version's anchor is written by this transaction.
     assert.deepEqual(tx.calls, ANCHOR_V1_CALLS);
+  });
+
+  void it('when a record is read, then its latest version is one point read and its receipt after the caller checks, and an older version reads its history', async () => {
+    const s = await scene();
+    const read = (version?: number) =>
+      s.h.evaluate<RecordAnchor>(s.attending, 'record:GetRecord', {
+        recordId: s.record.recordId,
+        custodian: s.record.custodian,
+        ...(version === undefined ? {} : { version }),
+      });
+    assert.equal((await read()).version, 1);
+    // The caller's staff document, suspensions and the freezes of person and org (1 getState, 3 ranges),
+    // then the record's latest state and its receipt.
+    assert.deepEqual(last(s.h), { getState: 2, getStateByRange: 3, getPrivateDataHash: 1 });
+    assert.equal(roundTrips(last(s.h)), 6);
+    const latest = await read();
+    const { anchor: v2 } = await anchor(s.h, s.attending, s.patient, {
+      recordId: latest.recordId,
+      version: 2,
+      previousHash: latest.contentHash,
+    });
+    assert.equal((await read()).version, v2.version);
+    assert.equal(roundTrips(last(s.h)), 6);
+    // The latest state, then the version's anchor and the record's erasures, each bound by a receipt.
+    assert.equal((await read(1)).version, 1);
+    assert.deepEqual(last(s.h), { getState: 3, getPrivateDataHash: 2, getStateByRange: 4 });
+    assert.equal(roundTrips(last(s.h)), 9);
   });
 
   void it('when a patient consent is granted, then it costs what the table says', async () => {

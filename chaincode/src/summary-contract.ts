@@ -19,7 +19,7 @@ import { serverKeyring, type KeyringSource } from './custodian-keyring';
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { activePatient, verifyPatientSignature } from './patient-signature';
-import { viewOf } from './record-view';
+import { recordView } from './record-view';
 import { readTransient } from './transient';
 
 /**
@@ -54,8 +54,8 @@ export class SummaryContract extends Contract {
    * knows the patient of its records; the regulator learns it as it learns every access) and lives
    * `PATIENT_ACCESS_TTL_SECONDS`. Caller: an active, registered member of the relaying org (its
    * gateway's service identity), not the regulator's. Endorsed by the custodian and the regulator.
-   * Reads: `staff`, `patient`, `nonce`, `anchor`, `erasure`, `quality-review`, sealed `record-patient`,
-   * `collection-key`. Writes: `nonce`; sealed `patient-access`, `patient-access~patient`. Event:
+   * Reads: `staff`, `patient`, `nonce`, `record~latest` (an older version: `anchor`, `erasure`,
+   * `quality-review`), sealed `record-patient`, `collection-key`. Writes: `nonce`; sealed `patient-access`, `patient-access~patient`. Event:
    * `PatientAccessOpened` (no patient, no record). Errors: VALIDATION_FAILED (a record of another
    * category, the request's patient or lifetime), FORBIDDEN (the regulator's staff, a request for
    * another org, a record of another patient), NOT_FOUND, INACTIVE, NOT_REGISTERED, INVALID_SIGNATURE,
@@ -84,13 +84,16 @@ export class SummaryContract extends Contract {
       const id = `${r.recordId}\u0000${String(r.version)}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      const anchor = await ledger.getAnchor(args.custodian, r.recordId, r.version);
-      if (!anchor) return fail(ErrorCode.NOT_FOUND, r.recordId);
-      if (!SUMMARY_CATEGORIES.includes(anchor.category)) fail(ErrorCode.VALIDATION_FAILED, r.recordId);
+      const view = await recordView(ledger, args.custodian, r.recordId, r.version);
+      if (!SUMMARY_CATEGORIES.includes(view.category)) fail(ErrorCode.VALIDATION_FAILED, r.recordId);
       if ((await ledger.getRecordPatient(args.custodian, r.recordId)) !== subject.patientDid)
         fail(ErrorCode.FORBIDDEN, r.recordId);
-      const { erased } = await viewOf(ledger, anchor);
-      records.push({ recordId: r.recordId, version: r.version, category: anchor.category, erased });
+      records.push({
+        recordId: r.recordId,
+        version: r.version,
+        category: view.category,
+        erased: view.erased,
+      });
     }
     const access: PatientAccess = {
       accessId: ledger.txId,
@@ -128,8 +131,8 @@ export class SummaryContract extends Contract {
    * while it lasts and while the patient stays active. Never committed, and it reads the clock: the
    * proposal time must be within `PROPOSAL_TIME_WINDOW_SECONDS` of the custodian's chaincode server,
    * after refusing any other peer, as `ReadRecordContent` does. Caller: the access's actor.
-   * Reads: sealed `patient-access`, `collection-key`; `staff`, `patient`, `anchor`, `erasure`,
-   * `quality-review`; private `content`, `data-key` (decrypted with the custodian server's keyring).
+   * Reads: sealed `patient-access`, `collection-key`; `staff`, `patient`, `record~latest` (an older
+   * version: `anchor`, `erasure`, `quality-review`); private `content`, `data-key` (decrypted with the custodian server's keyring).
    * Errors: VALIDATION_FAILED, NOT_REGISTERED, INACTIVE, CONTENT_UNAVAILABLE (not the custodian's
    * peer), ACCESS_NOT_GRANTED, EXPIRED, CONTENT_MISMATCH, KEY_UNAVAILABLE, PROPOSAL_TIME_SKEW,
    * NOT_INITIALIZED.
@@ -151,9 +154,8 @@ export class SummaryContract extends Contract {
     await activePatient(ledger, access.patientDid);
     const entries: SummaryEntry[] = [];
     for (const r of access.records) {
-      const anchor = await ledger.getAnchor(access.custodian, r.recordId, r.version);
-      if (!anchor) return fail(ErrorCode.NOT_FOUND, r.recordId);
-      if ((await viewOf(ledger, anchor)).erased) continue;
+      const anchor = await recordView(ledger, access.custodian, r.recordId, r.version);
+      if (anchor.erased) continue;
       const envelope = await readAnchoredContent(ledger, this.#keyrings, anchor);
       entries.push({
         recordId: anchor.recordId,

@@ -40,6 +40,14 @@ export const KeyFamily = {
   qualityReview: 'quality-review',
   /** Public, write-once: an erasure (anchored content) or purge (staged content) of a version. */
   erasure: 'erasure',
+  /**
+   * Public, bound: what a record's latest version shows as read (its anchor, quality review and
+   * erasure), by custodian and record; rewritten by every transaction that changes it, so a read of the
+   * latest version is one point read. Receipt in the custodian's sealed collection; changed only by the
+   * custodian's and the regulator's peers together. Holds nothing the anchor, review and erasure
+   * records do not already show.
+   */
+  recordLatest: 'record~latest',
   /** Public: a suspension of a staff member after an unjustified break-glass access. */
   suspension: 'suspension',
   /**

@@ -48,6 +48,7 @@ import {
   patientRecordSchema,
   publicConsentSchema,
   qualityReviewSchema,
+  recordAnchorSchema,
   recordListingSchema,
   patientAccessSchema,
   erasureRequestSchema,
@@ -97,6 +98,7 @@ import {
   type PatientRecord,
   type PublicConsent,
   type QualityReview,
+  type RecordAnchor,
   type RecordListing,
   type PatientAccess,
   type ErasureRequest,
@@ -1296,6 +1298,39 @@ export class Ledger {
       out.push(parseJson(kv.value, erasureSchema));
     }
     return out;
+  }
+
+  #latestKey(custodian: string, recordId: string): string {
+    return this.#key(KeyFamily.recordLatest, [custodian, recordId]);
+  }
+
+  /**
+   * What a record's latest version shows, as the transactions that changed it last wrote it, checked
+   * against its receipt; undefined for a record anchored before the key existed (or none).
+   */
+  async getRecordLatest(custodian: string, recordId: string): Promise<RecordAnchor | undefined> {
+    const latest = await this.#getBound(
+      this.#latestKey(custodian, recordId),
+      recordAnchorSchema,
+      () => custodian,
+    );
+    if (latest && (latest.custodian !== custodian || latest.recordId !== recordId))
+      fail(ErrorCode.STATE_INVALID, `${recordId} latest`);
+    return latest;
+  }
+
+  /**
+   * Writes what a record's latest version shows. Rewritten by every change, so its key-level policy is
+   * the custodian's and the regulator's peers (who endorse every change of a record), not every org's.
+   */
+  async putRecordLatest(latest: RecordAnchor): Promise<void> {
+    const regulator = (await this.consortium()).regulator;
+    await this.#putBound(
+      this.#latestKey(latest.custodian, latest.recordId),
+      latest,
+      latest.custodian,
+      allOf([latest.custodian, regulator]),
+    );
   }
 
   #contentKey(recordId: string, version: number): string {

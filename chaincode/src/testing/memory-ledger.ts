@@ -188,7 +188,8 @@ function sha256(data: Uint8Array | string): Buffer {
  * every endorsing org (results must match); each public write is checked against the key's
  * key-level policy if the key already has one, else the chaincode policy; each private write against
  * the collection's endorsement policy (implicit collections: the owning org); the chaincode policy
- * when nothing else was checked. Creating a key never meets its own new key-level policy.
+ * when nothing else was checked. Creating a key never meets its own new key-level policy; deleting a
+ * key removes it.
  */
 export class MemoryLedger {
   readonly orgs: readonly string[];
@@ -401,8 +402,11 @@ export class MemoryLedger {
 
   #commit(sim: Simulation<unknown>, time: Date): void {
     for (const [key, value] of sim.writes) {
-      if (value === null) this.#state.delete(key);
-      else this.#state.set(key, value);
+      // A deleted key loses its metadata with its value, key-level policy included, as on a peer.
+      if (value === null) {
+        this.#state.delete(key);
+        this.#sbe.delete(key);
+      } else this.#state.set(key, value);
       const list = this.#history.get(key) ?? [];
       list.push({ txId: sim.txId, time, value });
       this.#history.set(key, list);
