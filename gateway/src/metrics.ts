@@ -1,6 +1,7 @@
 /** Prometheus metrics of one gateway (own registry, so several apps can live in one process). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+import type { BlockFeedStatus } from './fabric/block-feed';
 import type { CommitTrackerStatus } from './fabric/commit-tracker';
 
 export interface GatewayMetrics {
@@ -42,11 +43,13 @@ export function createMetrics(withDefaults = true): GatewayMetrics {
 /**
  * Gauges of the commit tracker (`ledger.commitTracking: "stream"`), read from `status` at each scrape:
  * whether its block stream is up, its last block, the writes waiting, and how many of them had to ask
- * the peer with a CommitStatus call (the stream could have missed them).
+ * the peer with a CommitStatus call (the stream could have missed them); with `feed`, the streams the
+ * gateway opened and the projection's catch-up reads.
  */
 export function registerCommitTrackerMetrics(
   metrics: GatewayMetrics,
   status: () => CommitTrackerStatus,
+  feed?: () => BlockFeedStatus,
 ): void {
   const gauge = (name: string, help: string, read: (s: CommitTrackerStatus) => number): void => {
     new Gauge({
@@ -69,5 +72,26 @@ export function registerCommitTrackerMetrics(
     'medledger_commit_status_calls',
     'Writes that asked the peer with a CommitStatus call because the stream could have missed them',
     (s) => s.statusCalls,
+  );
+  if (!feed) return;
+  const feedGauge = (name: string, help: string, read: (s: BlockFeedStatus) => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [metrics.registry],
+      collect() {
+        this.set(read(feed()));
+      },
+    });
+  };
+  feedGauge(
+    'medledger_block_streams_opened',
+    "Block streams the gateway opened on its peer (the one stream's first opening and each reopening)",
+    (s) => s.streamsOpened,
+  );
+  feedGauge(
+    'medledger_projection_catch_up_reads',
+    'Bounded block reads the projection needed because it was behind the blocks the stream keeps',
+    (s) => s.catchUpReads,
   );
 }
