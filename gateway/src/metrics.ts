@@ -40,6 +40,23 @@ export function createMetrics(withDefaults = true): GatewayMetrics {
   };
 }
 
+/** A gauge read from `status` at each scrape. */
+function statusGauge<S>(
+  metrics: GatewayMetrics,
+  status: () => S,
+): (name: string, help: string, read: (s: S) => number) => void {
+  return (name, help, read) => {
+    new Gauge({
+      name,
+      help,
+      registers: [metrics.registry],
+      collect() {
+        this.set(read(status()));
+      },
+    });
+  };
+}
+
 /**
  * Gauges of the commit tracker (`ledger.commitTracking: "stream"`), read from `status` at each scrape:
  * whether its block stream is up, its last block, the writes waiting, and how many of them had to ask
@@ -51,16 +68,7 @@ export function registerCommitTrackerMetrics(
   status: () => CommitTrackerStatus,
   feed?: () => BlockFeedStatus,
 ): void {
-  const gauge = (name: string, help: string, read: (s: CommitTrackerStatus) => number): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [metrics.registry],
-      collect() {
-        this.set(read(status()));
-      },
-    });
-  };
+  const gauge = statusGauge(metrics, status);
   gauge('medledger_commit_stream_up', 'The commit block stream is open (1) or reconnecting (0)', (s) =>
     s.up ? 1 : 0,
   );
@@ -74,16 +82,7 @@ export function registerCommitTrackerMetrics(
     (s) => s.statusCalls,
   );
   if (!feed) return;
-  const feedGauge = (name: string, help: string, read: (s: BlockFeedStatus) => number): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [metrics.registry],
-      collect() {
-        this.set(read(feed()));
-      },
-    });
-  };
+  const feedGauge = statusGauge(metrics, feed);
   feedGauge(
     'medledger_block_streams_opened',
     "Block streams the gateway opened on its peer (the one stream's first opening and each reopening)",

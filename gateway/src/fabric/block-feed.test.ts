@@ -7,48 +7,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StatusCode } from '@hyperledger/fabric-gateway';
 
 import { dumpProjection } from '../projection/testing/fixtures';
+import { InterceptedDriver } from '../projection/testing/intercepted-driver';
 import { MemoryEventSource } from '../projection/testing/memory-source';
 import { randomLedger } from '../projection/testing/random-ledger';
 import { followForever, Projector } from '../projection/write/projector';
 import type { EventSource, EventStream, OpenOptions, SourceEvent } from '../projection/write/source';
-import type { SqlDriver, SqlValue } from '../projection/write/sql/driver';
+import type { SqlDriver } from '../projection/write/sql/driver';
 import { SqliteDriver } from '../projection/write/sql/sqlite';
 import { ProjectionStore } from '../projection/write/store';
 import { describe, it } from '../testing/node-test';
+import { PushStream } from '../testing/push-stream';
 import { BlockFeed, type FeedBlock, type FeedBlockSource, type FeedBlockStream } from './block-feed';
 import { CommitTracker, type CommitOutcome } from './commit-tracker';
-
-/** A block stream the chain pushes blocks into, or breaks. */
-class ChainStream implements FeedBlockStream {
-  readonly #queue: (FeedBlock | Error)[] = [];
-  #wake: (() => void) | undefined;
-  closed = false;
-
-  push(item: FeedBlock | Error): void {
-    this.#queue.push(item);
-    this.#wake?.();
-  }
-
-  close(): void {
-    this.closed = true;
-    this.#wake?.();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<FeedBlock> {
-    for (;;) {
-      const item = this.#queue.shift();
-      if (item instanceof Error) throw item;
-      if (item) {
-        yield item;
-        continue;
-      }
-      if (this.closed) return;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
-  }
-}
 
 /**
  * A channel of blocks with Fabric's delivery semantics: a stream opened at `start` delivers every
@@ -60,7 +30,7 @@ class FakeChain implements FeedBlockSource {
   readonly opens: bigint[] = [];
   readonly events = new MemoryEventSource();
   catchUpReads = 0;
-  #streams: ChainStream[] = [];
+  #streams: PushStream<FeedBlock>[] = [];
   #counter = 0;
 
   constructor(emptyBlocks = 3) {
@@ -73,7 +43,7 @@ class FakeChain implements FeedBlockSource {
 
   open(startBlock: bigint): Promise<FeedBlockStream> {
     this.opens.push(startBlock);
-    const s = new ChainStream();
+    const s = new PushStream<FeedBlock>();
     for (const b of this.blocks.slice(Number(startBlock))) s.push(b);
     this.#streams.push(s);
     return Promise.resolve(s);
@@ -123,16 +93,19 @@ class FakeChain implements FeedBlockSource {
   }
 }
 
-/** A projection database whose writes fail while `failing`, or wait while `held`. */
-class FlakyDriver implements SqlDriver {
+/** A projection database whose writes fail while `failing`, or wait while held. */
+class FlakyDatabase {
   failing = false;
+  readonly driver: SqlDriver;
   #held: Promise<void> | undefined;
   #release: (() => void) | undefined;
 
-  constructor(readonly inner: SqlDriver) {}
-
-  get dialect(): SqlDriver['dialect'] {
-    return this.inner.dialect;
+  constructor(inner: SqlDriver) {
+    this.driver = new InterceptedDriver(inner, async (kind) => {
+      if (kind !== 'run') return;
+      await this.#held;
+      if (this.failing) throw new Error('SQLITE_IOERR: disk I/O error');
+    });
   }
 
   hold(): void {
@@ -144,32 +117,6 @@ class FlakyDriver implements SqlDriver {
   release(): void {
     this.#release?.();
     this.#held = undefined;
-  }
-
-  async #gate(): Promise<void> {
-    await this.#held;
-    if (this.failing) throw new Error('SQLITE_IOERR: disk I/O error');
-  }
-
-  async all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
-    return this.inner.all<T>(sql, params);
-  }
-
-  async run(sql: string, params?: readonly SqlValue[]): Promise<number> {
-    await this.#gate();
-    return this.inner.run(sql, params);
-  }
-
-  exec(sql: string): Promise<void> {
-    return this.inner.exec(sql);
-  }
-
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
-    return this.inner.transaction(fn);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }
 
@@ -197,7 +144,7 @@ async function onePass(chain: FakeChain): Promise<Record<string, unknown[]>> {
 class Gateway {
   readonly feed: BlockFeed;
   readonly commits: CommitTracker;
-  readonly driver: FlakyDriver;
+  readonly database: FlakyDatabase;
   readonly store: ProjectionStore;
   readonly errors: unknown[] = [];
   readonly #stop = new AbortController();
@@ -213,8 +160,8 @@ class Gateway {
       retryMs: 5,
       maxRetryMs: 20,
     });
-    this.driver = new FlakyDriver(new SqliteDriver(file));
-    this.store = new ProjectionStore(this.driver);
+    this.database = new FlakyDatabase(new SqliteDriver(file));
+    this.store = new ProjectionStore(this.database.driver);
   }
 
   /**
@@ -223,7 +170,7 @@ class Gateway {
    */
   async start(holdProjection = false): Promise<void> {
     await this.store.init();
-    if (holdProjection) this.driver.hold();
+    if (holdProjection) this.database.hold();
     const checkpoint = await this.store.checkpoint();
     this.feed.want(checkpoint?.blockNumber ?? 0n);
     this.#loop = followForever(this.feed.events, this.store, {
@@ -328,14 +275,14 @@ describe('a projection that lags or fails holds no commit', () => {
       await gw.start();
       chain.commitSome(2, 'dberr-a');
       await gw.caughtUp(chain);
-      gw.driver.failing = true;
+      gw.database.failing = true;
       for (let i = 0; i < 4; i++) {
         chain.commitSome(1, 'dberr-b');
         await commitWrite(chain, gw, `dberr-write-${String(i)}`);
       }
       await until('a failed batch', () => gw.errors.length > 0);
       assert.equal(gw.commits.status().statusCalls, 0);
-      gw.driver.failing = false;
+      gw.database.failing = false;
       await gw.caughtUp(chain);
       assert.deepEqual(chain.opens, [0n]);
       assert.deepEqual(await dumpProjection(gw.store.driver), await onePass(chain));
@@ -350,7 +297,7 @@ describe('a projection that lags or fails holds no commit', () => {
       await gw.start();
       chain.commitSome(2, 'lag-a');
       await gw.caughtUp(chain);
-      gw.driver.hold();
+      gw.database.hold();
       chain.commitSome(1, 'lag-held');
       // Past the projector's flush interval: its batch waits on the database.
       await sleep(50);
@@ -359,7 +306,7 @@ describe('a projection that lags or fails holds no commit', () => {
         await commitWrite(chain, gw, `lag-write-${String(i)}`);
       }
       assert.ok(gw.feed.status().kept <= 4);
-      gw.driver.release();
+      gw.database.release();
       await gw.caughtUp(chain);
       assert.deepEqual(chain.opens, [0n]);
       assert.ok(chain.catchUpReads >= 1);
@@ -407,7 +354,7 @@ describe('restarts over one block stream', () => {
       assert.equal(chain.opens.at(-1), height);
       await commitWrite(chain, second, 'restart-old-write');
       assert.ok(((await second.projectedBlock()) ?? 0n) < height);
-      second.driver.release();
+      second.database.release();
       await second.caughtUp(chain);
       assert.equal(chain.catchUpReads, 1);
       assert.equal(second.commits.status().statusCalls, 0);

@@ -35,18 +35,11 @@ export interface FeedBlock extends CommittedBlock {
   readonly events: readonly SourceEvent[];
 }
 
-/** Blocks in ledger order until closed or failed. */
-export interface FeedBlockStream extends AsyncIterable<FeedBlock> {
-  close(): void;
-}
+/** The feed's blocks in ledger order until closed or failed. */
+export type FeedBlockStream = BlockStream<FeedBlock>;
 
 /** Where the feed's blocks come from; the gateway's is `fabricFeedSource` in `fabric-source.ts`. */
-export interface FeedBlockSource {
-  /** The channel height: blocks `0 .. height-1` exist. */
-  height(): Promise<bigint>;
-  /** Every block from `startBlock` on. */
-  open(startBlock: bigint): Promise<FeedBlockStream>;
-}
+export type FeedBlockSource = BlockSource<FeedBlock>;
 
 /** Options of {@link BlockFeed}. */
 export interface BlockFeedOptions {

@@ -34,16 +34,16 @@ export interface CommittedBlock {
 }
 
 /** Blocks in ledger order until closed or failed (fabric-gateway's `CloseableAsyncIterable`). */
-export interface BlockStream extends AsyncIterable<CommittedBlock> {
+export interface BlockStream<B = CommittedBlock> extends AsyncIterable<B> {
   close(): void;
 }
 
 /** Where blocks come from; the gateway's is its `BlockFeed`, tests use a fake. */
-export interface BlockSource {
+export interface BlockSource<B = CommittedBlock> {
   /** The channel height: blocks `0 .. height-1` exist. */
   height(): Promise<bigint>;
   /** Every block from `startBlock` on. */
-  open(startBlock: bigint): Promise<BlockStream>;
+  open(startBlock: bigint): Promise<BlockStream<B>>;
 }
 
 /** Options of {@link CommitTracker}. */
