@@ -1,6 +1,7 @@
 /** Prometheus metrics of one gateway (own registry, so several apps can live in one process). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+import type { BlockFeedStatus } from './fabric/block-feed';
 import type { CommitTrackerStatus } from './fabric/commit-tracker';
 
 export interface GatewayMetrics {
@@ -39,16 +40,12 @@ export function createMetrics(withDefaults = true): GatewayMetrics {
   };
 }
 
-/**
- * Gauges of the commit tracker (`ledger.commitTracking: "stream"`), read from `status` at each scrape:
- * whether its block stream is up, its last block, the writes waiting, and how many of them had to ask
- * the peer with a CommitStatus call (the stream could have missed them).
- */
-export function registerCommitTrackerMetrics(
+/** A gauge read from `status` at each scrape. */
+function statusGauge<S>(
   metrics: GatewayMetrics,
-  status: () => CommitTrackerStatus,
-): void {
-  const gauge = (name: string, help: string, read: (s: CommitTrackerStatus) => number): void => {
+  status: () => S,
+): (name: string, help: string, read: (s: S) => number) => void {
+  return (name, help, read) => {
     new Gauge({
       name,
       help,
@@ -58,6 +55,20 @@ export function registerCommitTrackerMetrics(
       },
     });
   };
+}
+
+/**
+ * Gauges of the commit tracker (`ledger.commitTracking: "stream"`), read from `status` at each scrape:
+ * whether its block stream is up, its last block, the writes waiting, and how many of them had to ask
+ * the peer with a CommitStatus call (the stream could have missed them); with `feed`, the streams the
+ * gateway opened and the projection's catch-up reads.
+ */
+export function registerCommitTrackerMetrics(
+  metrics: GatewayMetrics,
+  status: () => CommitTrackerStatus,
+  feed?: () => BlockFeedStatus,
+): void {
+  const gauge = statusGauge(metrics, status);
   gauge('medledger_commit_stream_up', 'The commit block stream is open (1) or reconnecting (0)', (s) =>
     s.up ? 1 : 0,
   );
@@ -69,5 +80,17 @@ export function registerCommitTrackerMetrics(
     'medledger_commit_status_calls',
     'Writes that asked the peer with a CommitStatus call because the stream could have missed them',
     (s) => s.statusCalls,
+  );
+  if (!feed) return;
+  const feedGauge = statusGauge(metrics, feed);
+  feedGauge(
+    'medledger_block_streams_opened',
+    "Block streams the gateway opened on its peer (the one stream's first opening and each reopening)",
+    (s) => s.streamsOpened,
+  );
+  feedGauge(
+    'medledger_projection_catch_up_reads',
+    'Bounded block reads the projection needed because it was behind the blocks the stream keeps',
+    (s) => s.catchUpReads,
   );
 }

@@ -10,7 +10,8 @@ import { command, runCommand } from '@medledger/cli-kit';
 import { createTokenVerifier } from './auth/tokens';
 import { loadConfig, projectionDataDir, type GatewayConfig } from './config';
 import { FabricCaClient, type Enrollment } from './fabric/ca-client';
-import { CommitTracker, filteredBlockSource } from './fabric/commit-tracker';
+import { BlockFeed } from './fabric/block-feed';
+import { CommitTracker, type BlockSource } from './fabric/commit-tracker';
 import { connectAs, connectPeers } from './fabric/connection';
 import { ledgerTimeout, ledgerUnavailable } from './fabric/error-mapping';
 import { FabricLedgerClient } from './fabric/ledger-client';
@@ -21,7 +22,7 @@ import { createLogger } from './logger';
 import { SqliteNonceCache } from './nonce-store';
 import { createMetrics, registerCommitTrackerMetrics } from './metrics';
 import { LedgerSealedReader } from './projection/ledger-sealed-reader';
-import { FabricEventSource } from './projection/write/fabric-source';
+import { fabricFeedSource, FabricEventSource } from './projection/write/fabric-source';
 import { SealedEventSource } from './projection/write/sealed-source';
 import type { EventSource } from './projection/write/source';
 import { startProjection, type ProjectionRuntime } from './projection/runtime';
@@ -73,20 +74,45 @@ export async function setUpCa(
 }
 
 /**
- * The projection's event source: the blocks of `network` (the gateway's own connection to its local
- * peer) with the private data its org may hold, each event enriched with its sealed facts; a fact the
+ * The projection's event source: `events` (the blocks of the gateway's own peer with the private data
+ * its org may hold, see {@link ledgerStreams}), each event enriched with its sealed facts; a fact the
  * block did not bring is read on the own peer as `serviceEnrollmentId` through `ledger`.
  */
 export function projectionSource(
-  config: Readonly<GatewayConfig>,
-  network: Network,
+  events: EventSource,
   ledger: Ledger,
   serviceEnrollmentId: string,
 ): SealedEventSource {
-  return new SealedEventSource(
-    new FabricEventSource(network, config.chaincode, { privateData: true }),
-    new LedgerSealedReader(ledger, { enrollmentId: serviceEnrollmentId }),
-  );
+  return new SealedEventSource(events, new LedgerSealedReader(ledger, { enrollmentId: serviceEnrollmentId }));
+}
+
+/** The block streams of a gateway, from {@link ledgerStreams}. */
+export interface LedgerStreams {
+  /** The commit tracker (`ledger.commitTracking: "stream"`), not started yet. */
+  readonly commits?: CommitTracker;
+  /** Its one block stream, which the projection reads too. */
+  readonly feed?: BlockFeed;
+  /** The projection's events. */
+  readonly projectionEvents: EventSource;
+}
+
+/**
+ * The block streams of `network` (the gateway's own connection to its local peer). With
+ * `ledger.commitTracking: "stream"`, one stream of blocks with private data feeds both the commit
+ * tracker and the projection (`fabric/block-feed.ts`); start the tracker once the projection follows,
+ * so that a projection restarting just below the channel height reads its blocks on that stream too.
+ * With `"status"`, the projection reads its own stream and writes ask the peer.
+ */
+export function ledgerStreams(
+  config: Readonly<GatewayConfig>,
+  network: Network,
+  onCommitStreamError: (err: unknown) => void,
+): LedgerStreams {
+  const ownBlocks = new FabricEventSource(network, config.chaincode, { privateData: true });
+  if (config.ledger.commitTracking !== 'stream') return { projectionEvents: ownBlocks };
+  const feed = new BlockFeed({ source: fabricFeedSource(network, config.chaincode), catchUp: ownBlocks });
+  const commits = setUpCommitTracker(config, feed.blocks, onCommitStreamError);
+  return { commits, feed, projectionEvents: feed.events };
 }
 
 /**
@@ -108,24 +134,22 @@ export function setUpProjection(
 }
 
 /**
- * The commit tracker of `ledger.commitTracking: "stream"`: the filtered blocks of `network` (the
- * gateway's own connection to its local peer), with the status path's deadline and errors.
+ * The commit tracker of `ledger.commitTracking: "stream"` over `source` (the gateway's one block
+ * stream), with the status path's deadline and errors; not started.
  */
 export function setUpCommitTracker(
   config: Readonly<GatewayConfig>,
-  network: Network,
+  source: BlockSource,
   onError: (err: unknown) => void,
 ): CommitTracker {
-  const tracker = new CommitTracker({
-    source: filteredBlockSource(network),
+  return new CommitTracker({
+    source,
     timeoutMs: config.timeouts.commitStatusMs,
     // What a CommitStatus call past its deadline, or on a closed connection, maps to.
     timeoutError: (txId) => ledgerTimeout('submit', { txId }),
     closedError: (txId) => ledgerUnavailable('submit', { txId }),
     onError,
   });
-  tracker.start();
-  return tracker;
 }
 
 async function main(): Promise<void> {
@@ -142,13 +166,12 @@ async function main(): Promise<void> {
   // The gateway's own identity on its local peer: the projection's events and the commit stream.
   const service = await connectAs(config, local, wallet, serviceEnrollmentId);
   const network = service.getNetwork(config.channel);
-  const commits =
-    config.ledger.commitTracking === 'stream'
-      ? setUpCommitTracker(config, network, (err) => {
-          logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'commit stream reopening');
-        })
-      : undefined;
-  if (commits) registerCommitTrackerMetrics(metrics, () => commits.status());
+  const { commits, feed, projectionEvents } = ledgerStreams(config, network, (err) => {
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'commit stream reopening');
+  });
+  if (commits) {
+    registerCommitTrackerMetrics(metrics, () => commits.status(), feed && (() => feed.status()));
+  }
   const client = new FabricLedgerClient(config, peers, wallet, serviceEnrollmentId, {
     observe: (fn, kind, seconds, code) => {
       metrics.ledgerDuration.observe({ fn, kind, code }, seconds);
@@ -163,11 +186,15 @@ async function main(): Promise<void> {
   const idempotency = new SqliteIdempotencyStore(config.dataDir, config.idempotency, config.sqlite);
   const patientProofNonces = new SqliteNonceCache(config.dataDir);
   const ledger = new Ledger(client, { org: config.org.mspId });
-  const source = projectionSource(config, network, ledger, serviceEnrollmentId);
+  const source = projectionSource(projectionEvents, ledger, serviceEnrollmentId);
   const projection = await setUpProjection(config, source, (err) => {
     // Fabric and SQLite errors name no personal data; payloads are never logged.
     logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'projection follower retrying');
   });
+  // The one stream starts at the projection's checkpoint when that is just below the channel height.
+  const checkpoint = await projection.store.checkpoint();
+  feed?.want(checkpoint?.blockNumber ?? 0n);
+  commits?.start();
   let shuttingDown = false;
   const { app } = createApp({
     config,

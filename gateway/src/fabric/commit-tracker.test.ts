@@ -8,6 +8,7 @@ import { ConfigError } from '../config';
 import { AppError, GatewayErrorCode } from '../errors';
 import { testConfig } from '../testing/harness';
 import { describe, it } from '../testing/node-test';
+import { PushStream } from '../testing/push-stream';
 import {
   CommitTracker,
   submitAlreadyOrdered,
@@ -20,43 +21,11 @@ import {
 } from './commit-tracker';
 import { isRetryableConflict, ledgerTimeout, ledgerUnavailable, mapLedgerError } from './error-mapping';
 
-/** A block stream the test pushes blocks into, or breaks. */
-class FakeStream implements BlockStream {
-  readonly #queue: (CommittedBlock | Error)[] = [];
-  #wake: (() => void) | undefined;
-  closed = false;
-
-  push(item: CommittedBlock | Error): void {
-    this.#queue.push(item);
-    this.#wake?.();
-  }
-
-  close(): void {
-    this.closed = true;
-    this.#wake?.();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<CommittedBlock> {
-    for (;;) {
-      const item = this.#queue.shift();
-      if (item instanceof Error) throw item;
-      if (item) {
-        yield item;
-        continue;
-      }
-      if (this.closed) return;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-    }
-  }
-}
-
 /** A channel whose blocks the test appends; records where each stream opened. */
 class FakeLedger implements BlockSource {
   heightNow = 5n;
   readonly opens: bigint[] = [];
-  streams: FakeStream[] = [];
+  streams: PushStream<CommittedBlock>[] = [];
   failOpens = 0;
 
   height(): Promise<bigint> {
@@ -69,12 +38,12 @@ class FakeLedger implements BlockSource {
       return Promise.reject(new Error('14 UNAVAILABLE: connection refused'));
     }
     this.opens.push(startBlock);
-    const s = new FakeStream();
+    const s = new PushStream<CommittedBlock>();
     this.streams.push(s);
     return Promise.resolve(s);
   }
 
-  get current(): FakeStream {
+  get current(): PushStream<CommittedBlock> {
     const s = this.streams.at(-1);
     if (!s) throw new Error('no stream open');
     return s;

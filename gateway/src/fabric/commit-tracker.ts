@@ -1,7 +1,7 @@
 /**
  * Commit tracking from one block event stream: instead of one CommitStatus call per submitted
- * transaction, the gateway follows its local peer's filtered blocks once and resolves every write
- * waiting for a transaction id found there.
+ * transaction, the gateway follows its local peer's blocks once (the stream it shares with the audit
+ * projection, `block-feed.ts`) and resolves every write waiting for a transaction id found there.
  *
  * Correctness rests on three rules:
  * - A write registers its waiter before it submits, so a commit that arrives before the write starts
@@ -34,16 +34,16 @@ export interface CommittedBlock {
 }
 
 /** Blocks in ledger order until closed or failed (fabric-gateway's `CloseableAsyncIterable`). */
-export interface BlockStream extends AsyncIterable<CommittedBlock> {
+export interface BlockStream<B = CommittedBlock> extends AsyncIterable<B> {
   close(): void;
 }
 
-/** Where blocks come from; the gateway's is {@link filteredBlockSource}, tests use a fake. */
-export interface BlockSource {
+/** Where blocks come from; the gateway's is its `BlockFeed`, tests use a fake. */
+export interface BlockSource<B = CommittedBlock> {
   /** The channel height: blocks `0 .. height-1` exist. */
   height(): Promise<bigint>;
   /** Every block from `startBlock` on. */
-  open(startBlock: bigint): Promise<BlockStream>;
+  open(startBlock: bigint): Promise<BlockStream<B>>;
 }
 
 /** Options of {@link CommitTracker}. */
@@ -358,34 +358,6 @@ async function resubmitWhileWaiting<T>(
     done.abort();
     await loop;
   }
-}
-
-/**
- * The local peer's filtered block events (transaction ids and validation codes, no payloads) through
- * a fabric-gateway `Network` signed by the gateway's own identity.
- */
-export function filteredBlockSource(network: Network): BlockSource {
-  return {
-    height: () => channelHeight(network),
-    async open(startBlock) {
-      const blocks = await network.getFilteredBlockEvents({ startBlock });
-      return {
-        async *[Symbol.asyncIterator]() {
-          for await (const block of blocks) {
-            yield {
-              number: BigInt(block.getNumber()),
-              transactions: block
-                .getFilteredTransactionsList()
-                .map((tx) => ({ txId: tx.getTxid(), code: tx.getTxValidationCode() })),
-            };
-          }
-        },
-        close: () => {
-          blocks.close();
-        },
-      };
-    },
-  };
 }
 
 /** The channel height from the `qscc` system chaincode. */

@@ -4,7 +4,7 @@ import { common, peer } from '@hyperledger/fabric-protos';
 import fc from 'fast-check';
 
 import { describe, it } from '../../testing/node-test';
-import { chaincodeEventsOfBlock } from './fabric-source';
+import { chaincodeEventsOfBlock, feedBlockOf } from './fabric-source';
 import { bytesField, varintField, WireFormatError } from './protobuf-wire';
 
 const CHAINCODE = 'medledger';
@@ -171,5 +171,38 @@ describe('chaincode events read from the bytes of a block', () => {
     assert.throws(() => bytesField(whole.subarray(0, whole.length - 2), 5), WireFormatError);
     assert.throws(() => varintField(Uint8Array.from([0x08, 0x80]), 1), WireFormatError);
     assert.throws(() => varintField(Uint8Array.from([0x0b]), 1), WireFormatError);
+  });
+});
+
+describe("a block of the gateway's one stream, read once", () => {
+  it("when the gateway's one stream delivers a block, then one read gives every transaction's id and validation code (commit tracking) and the valid transactions' events (projection)", () => {
+    const accessed = bytes('{"b":2}');
+    const block = blockOf(43, [
+      {
+        txId: 'tx-fb-1',
+        actions: [{ event: { chaincodeId: CHAINCODE, name: 'AccessDecided', payload: accessed } }],
+      },
+      {
+        txId: 'tx-fb-2',
+        valid: false,
+        actions: [{ event: { chaincodeId: CHAINCODE, name: 'ConsentGranted', payload: bytes('{}') } }],
+      },
+      { txId: 'tx-fb-3', type: CONFIG, actions: [] },
+      { txId: 'tx-fb-4', actions: [{}] },
+    ]);
+    const item = new peer.BlockAndPrivateData();
+    item.setBlock(block);
+    const read = feedBlockOf(item, CHAINCODE);
+    assert.equal(read.number, 43n);
+    assert.deepEqual(read.transactions, [
+      { txId: 'tx-fb-1', code: 0 },
+      { txId: 'tx-fb-2', code: 11 },
+      { txId: 'tx-fb-3', code: 0 },
+      { txId: 'tx-fb-4', code: 0 },
+    ]);
+    assert.deepEqual(
+      read.events.map((e) => [e.blockNumber, e.txId, e.eventName, Buffer.from(e.payload).toString('utf8')]),
+      [[43n, 'tx-fb-1', 'AccessDecided', '{"b":2}']],
+    );
   });
 });

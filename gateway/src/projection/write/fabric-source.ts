@@ -21,7 +21,8 @@ import {
 } from '@medledger/domain';
 import type { z } from 'zod';
 
-import { channelHeight } from '../../fabric/commit-tracker';
+import type { FeedBlock, FeedBlockSource } from '../../fabric/block-feed';
+import { channelHeight, type CommittedBlock, type ValidationCode } from '../../fabric/commit-tracker';
 
 import { decodeEvent } from './decode';
 import { bytesField, repeatedBytes, stringField, varintField } from './protobuf-wire';
@@ -33,23 +34,26 @@ const ENDORSER_TRANSACTION = 3; // common.HeaderType.ENDORSER_TRANSACTION
 /** A chaincode event with the index of its transaction in the block. */
 type IndexedEvent = SourceEvent & { readonly txIndex: number };
 
+/** One transaction of a block as read in place: its id and its chaincode events. */
+interface ReadTransaction {
+  readonly txId: string;
+  readonly events: readonly { readonly eventName: string; readonly payload: Uint8Array }[];
+}
+
 /**
- * The chaincode event of `chaincodeName` in each action of a transaction envelope, read in place
- * (`protobuf-wire.ts`): Envelope.payload, Payload.header.channel_header (type, tx id) and
- * Payload.data, a Transaction whose actions lead through ChaincodeActionPayload.action,
+ * The transaction id and the chaincode events of `chaincodeName` in each action of a transaction
+ * envelope, read in place (`protobuf-wire.ts`): Envelope.payload, Payload.header.channel_header (type,
+ * tx id) and Payload.data, a Transaction whose actions lead through ChaincodeActionPayload.action,
  * ChaincodeEndorsedAction.proposal_response_payload and ProposalResponsePayload.extension to the
  * ChaincodeAction's events. Field numbers are those of the messages of the same names in
  * `@hyperledger/fabric-protos`; the tests build blocks with that package to hold this reader to them.
  */
-function eventsOfEnvelope(
-  envelope: Uint8Array,
-  chaincodeName: string,
-): { readonly txId: string; readonly eventName: string; readonly payload: Uint8Array }[] {
+function readEnvelope(envelope: Uint8Array, chaincodeName: string): ReadTransaction {
   const payload = bytesField(envelope, 1);
   const channelHeader = bytesField(bytesField(payload, 1), 1);
-  if (varintField(channelHeader, 1) !== ENDORSER_TRANSACTION) return [];
   const txId = stringField(channelHeader, 5);
-  const out: { txId: string; eventName: string; payload: Uint8Array }[] = [];
+  if (varintField(channelHeader, 1) !== ENDORSER_TRANSACTION) return { txId, events: [] };
+  const events: { eventName: string; payload: Uint8Array }[] = [];
   for (const action of repeatedBytes(bytesField(payload, 2), 1)) {
     const endorsedAction = bytesField(bytesField(action, 2), 2);
     const chaincodeAction = bytesField(bytesField(endorsedAction, 1), 2);
@@ -58,24 +62,53 @@ function eventsOfEnvelope(
     const eventName = stringField(event, 3);
     if (stringField(event, 1) !== chaincodeName || eventName === '') continue;
     // A copy: the event outlives the block it came in (batches), the view would keep the block.
-    out.push({ txId, eventName, payload: bytesField(event, 4).slice() });
+    events.push({ eventName, payload: bytesField(event, 4).slice() });
   }
-  return out;
+  return { txId, events };
 }
 
-function eventsOfBlock(block: common.Block, chaincodeName: string): IndexedEvent[] {
-  const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
+/** A block read once: each transaction's id and validation code, and the valid ones' events. */
+function readBlock(
+  block: common.Block,
+  chaincodeName: string,
+): {
+  readonly number: bigint;
+  readonly transactions: CommittedBlock['transactions'];
+  readonly events: IndexedEvent[];
+} {
+  const number = BigInt(block.getHeader()?.getNumber() ?? 0);
   const filter = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER];
-  const out: IndexedEvent[] = [];
+  const transactions: { txId: string; code: ValidationCode }[] = [];
+  const events: IndexedEvent[] = [];
   block
     .getData()
     ?.getDataList_asU8()
     .forEach((envelopeBytes, txIndex) => {
-      if (filter && filter[txIndex] !== VALID) return;
-      for (const e of eventsOfEnvelope(envelopeBytes, chaincodeName))
-        out.push({ blockNumber, ...e, txIndex });
+      const code = (filter?.[txIndex] ?? VALID) as ValidationCode;
+      // Events are read only from valid transactions; an invalid one's id is all commit tracking needs.
+      const tx = code === VALID ? readEnvelope(envelopeBytes, chaincodeName) : readTxId(envelopeBytes);
+      transactions.push({ txId: tx.txId, code });
+      for (const e of tx.events) events.push({ blockNumber: number, txId: tx.txId, ...e, txIndex });
     });
-  return out;
+  return { number, transactions, events };
+}
+
+/**
+ * The transaction id of an invalid transaction's envelope (its channel header's), without its events;
+ * empty when the envelope is not well formed (Fabric marks such a transaction invalid and it answers
+ * no write).
+ */
+function readTxId(envelope: Uint8Array): ReadTransaction {
+  try {
+    const channelHeader = bytesField(bytesField(bytesField(envelope, 1), 1), 1);
+    return { txId: stringField(channelHeader, 5), events: [] };
+  } catch {
+    return { txId: '', events: [] };
+  }
+}
+
+function eventsOfBlock(block: common.Block, chaincodeName: string): IndexedEvent[] {
+  return readBlock(block, chaincodeName).events;
 }
 
 /** Chaincode events of the valid transactions of one block, in block order. */
@@ -178,7 +211,46 @@ function privateDataOf(
 }
 
 /** One block's events (and, with private data, the sealed facts of each) from a delivered block. */
-type BlockOf<T> = (item: T) => { readonly block: common.Block; readonly events: SourceEvent[] };
+type BlockOf<T> = (item: T) => { readonly number: bigint; readonly events: readonly SourceEvent[] };
+
+/**
+ * A block delivered with the private data this gateway's org may hold, read once: its transactions'
+ * outcomes and its events, each with its sealed facts.
+ */
+export function feedBlockOf(item: peer.BlockAndPrivateData, chaincodeName: string): FeedBlock {
+  const { number, transactions, events } = readBlock(item.getBlock() ?? new common.Block(), chaincodeName);
+  const rwsetOf = privateDataOf(item);
+  return {
+    number,
+    transactions,
+    events: events.map((e): SourceEvent => {
+      const { txIndex, ...event } = e;
+      const sealed = sealedFactsOfTransaction(event, rwsetOf(txIndex), chaincodeName);
+      return sealed ? { ...event, sealed } : event;
+    }),
+  };
+}
+
+/**
+ * The one block stream of a gateway (`block-feed.ts`): the local peer's blocks with the private data
+ * its org may hold, through the gateway's own `network`.
+ */
+export function fabricFeedSource(network: Network, chaincodeName: string): FeedBlockSource {
+  return {
+    height: () => channelHeight(network),
+    async open(startBlock) {
+      const blocks = await network.getBlockAndPrivateDataEvents({ startBlock });
+      return {
+        async *[Symbol.asyncIterator]() {
+          for await (const item of blocks) yield feedBlockOf(item, chaincodeName);
+        },
+        close: () => {
+          blocks.close();
+        },
+      };
+    },
+  };
+}
 
 /**
  * The events of `blocks` after `after` (fabric-gateway's checkpoint semantics), up to `endBlock`
@@ -194,8 +266,7 @@ function eventsAfter<T>(
     async *[Symbol.asyncIterator]() {
       let skipping = after !== undefined;
       for await (const item of blocks) {
-        const { block, events } = blockOf(item);
-        const number = BigInt(block.getHeader()?.getNumber() ?? 0);
+        const { number, events } = blockOf(item);
         for (const e of events) {
           if (skipping && after) {
             if (e.blockNumber === after.blockNumber && e.txId === after.txId) skipping = false;
@@ -242,27 +313,17 @@ export class FabricEventSource implements EventSource {
     const chaincode = this.#chaincode;
     if (this.#privateData) {
       const blocks = await this.#network.getBlockAndPrivateDataEvents({ startBlock });
-      return eventsAfter(
-        blocks,
-        (item) => {
-          const block = item.getBlock() ?? new common.Block();
-          const rwsetOf = privateDataOf(item);
-          const events = eventsOfBlock(block, chaincode).map((e): SourceEvent => {
-            const { txIndex, ...event } = e;
-            const sealed = sealedFactsOfTransaction(event, rwsetOf(txIndex), chaincode);
-            return sealed ? { ...event, sealed } : event;
-          });
-          return { block, events };
-        },
-        options,
-      );
+      return eventsAfter(blocks, (item) => feedBlockOf(item, chaincode), options);
     }
     if (options.endBlock === undefined) return this.#liveEvents(after);
     // fabric-gateway decodes blocks with the same protos package this module imports.
     const blocks: CloseableAsyncIterable<common.Block> = await this.#network.getBlockEvents({ startBlock });
     return eventsAfter(
       blocks,
-      (block) => ({ block, events: chaincodeEventsOfBlock(block, chaincode) }),
+      (block) => ({
+        number: BigInt(block.getHeader()?.getNumber() ?? 0),
+        events: chaincodeEventsOfBlock(block, chaincode),
+      }),
       options,
     );
   }

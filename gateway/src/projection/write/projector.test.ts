@@ -5,49 +5,25 @@ import fc from 'fast-check';
 
 import { describeEachBackend, type TestBackend } from '../testing/backends';
 import { dumpProjection } from '../testing/fixtures';
+import { InterceptedDriver } from '../testing/intercepted-driver';
 import { MemoryEventSource } from '../testing/memory-source';
 import { randomLedger } from '../testing/random-ledger';
 import { checkConsistency, rebuild } from '../tools/maintenance';
 import { Projector } from './projector';
 import type { EventSource, EventStream, OpenOptions, SourceEvent } from './source';
-import type { SqlDriver, SqlValue } from './sql/driver';
+import type { SqlDriver } from './sql/driver';
 import { ProjectionStore } from './store';
 
 /** Fails the `crashAt`-th statement, by throwing or by closing the database under the projector. */
-class CrashingDriver implements SqlDriver {
-  #calls = 0;
-  constructor(
-    readonly inner: SqlDriver,
-    readonly crashAt: number,
-    readonly mode: 'throw' | 'close',
-  ) {}
-  get dialect(): SqlDriver['dialect'] {
-    return this.inner.dialect;
-  }
-  async #tick(): Promise<void> {
-    this.#calls += 1;
-    if (this.#calls === this.crashAt) {
-      if (this.mode === 'close') await this.inner.close();
+function crashingDriver(inner: SqlDriver, crashAt: number, mode: 'throw' | 'close'): SqlDriver {
+  let calls = 0;
+  return new InterceptedDriver(inner, async () => {
+    calls += 1;
+    if (calls === crashAt) {
+      if (mode === 'close') await inner.close();
       throw new Error('crash');
     }
-  }
-  async all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
-    await this.#tick();
-    return this.inner.all<T>(sql, params);
-  }
-  async run(sql: string, params?: readonly SqlValue[]): Promise<number> {
-    await this.#tick();
-    return this.inner.run(sql, params);
-  }
-  exec(sql: string): Promise<void> {
-    return this.inner.exec(sql);
-  }
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
-    return this.inner.transaction(fn);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
+  });
 }
 
 async function onePass(
@@ -90,7 +66,7 @@ describeEachBackend('projector', (backend) => {
           const db = await backend.durable();
           try {
             for (const [crashAt, close] of crashes) {
-              const driver = new CrashingDriver(db.open(), crashAt, close ? 'close' : 'throw');
+              const driver = crashingDriver(db.open(), crashAt, close ? 'close' : 'throw');
               const store = new ProjectionStore(driver);
               try {
                 await store.init();

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { StatusCode, type Network } from '@hyperledger/fabric-gateway';
+import { common, peer } from '@hyperledger/fabric-protos';
+
+import type { CommitOutcome, CommitWaiter } from './fabric/commit-tracker';
+import { followForever } from './projection/write/projector';
+import { SqliteDriver } from './projection/write/sql/sqlite';
+import { ProjectionStore } from './projection/write/store';
+import { ledgerStreams } from './server';
+import { testConfig } from './testing/harness';
+import { describe, it } from './testing/node-test';
+
+/** A block of empty endorser transactions with the ids `txIds`, as the peer delivers it with private data. */
+function deliveredBlock(number: number, txIds: readonly string[]): peer.BlockAndPrivateData {
+  const envelopes = txIds.map((txId) => {
+    const ch = new common.ChannelHeader();
+    ch.setType(common.HeaderType.ENDORSER_TRANSACTION);
+    ch.setTxId(txId);
+    const header = new common.Header();
+    header.setChannelHeader(ch.serializeBinary());
+    const payload = new common.Payload();
+    payload.setHeader(header);
+    payload.setData(new peer.Transaction().serializeBinary());
+    const envelope = new common.Envelope();
+    envelope.setPayload(payload.serializeBinary());
+    return envelope.serializeBinary();
+  });
+  const blockHeader = new common.BlockHeader();
+  blockHeader.setNumber(number);
+  const data = new common.BlockData();
+  data.setDataList(envelopes);
+  const metadata = new common.BlockMetadata();
+  metadata.setMetadataList([new Uint8Array(), new Uint8Array(), new Uint8Array(txIds.length)]);
+  const block = new common.Block();
+  block.setHeader(blockHeader);
+  block.setData(data);
+  block.setMetadata(metadata);
+  const item = new peer.BlockAndPrivateData();
+  item.setBlock(common.Block.deserializeBinary(block.serializeBinary()));
+  return item;
+}
+
+/**
+ * The part of a fabric-gateway `Network` the gateway's streams use, over a growing chain; every
+ * stream opened on the peer is recorded by kind.
+ */
+class CountingNetwork {
+  readonly streams: string[] = [];
+  readonly #blocks: peer.BlockAndPrivateData[] = [];
+  readonly #wake = new Set<() => void>();
+
+  constructor() {
+    for (let i = 0; i < 3; i++) this.commit([]);
+  }
+
+  commit(txIds: readonly string[]): void {
+    this.#blocks.push(deliveredBlock(this.#blocks.length, txIds));
+    for (const w of this.#wake) w();
+  }
+
+  getName(): string {
+    return 'medchannel';
+  }
+
+  getContract(): { evaluateTransaction: () => Promise<Uint8Array> } {
+    return {
+      evaluateTransaction: () => {
+        const info = new common.BlockchainInfo();
+        info.setHeight(this.#blocks.length);
+        return Promise.resolve(info.serializeBinary());
+      },
+    };
+  }
+
+  getBlockAndPrivateDataEvents(options: { startBlock: bigint }): Promise<unknown> {
+    this.streams.push('block-and-private-data');
+    let next = Number(options.startBlock);
+    let closed = false;
+    const blocks = this.#blocks;
+    const wake = this.#wake;
+    let wakeMe: (() => void) | undefined;
+    async function* generate(): AsyncGenerator<peer.BlockAndPrivateData> {
+      while (!closed) {
+        const block = blocks[next];
+        if (block) {
+          next++;
+          yield block;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wakeMe = resolve;
+          wake.add(resolve);
+        });
+        if (wakeMe) wake.delete(wakeMe);
+      }
+    }
+    const gen = generate();
+    return Promise.resolve({
+      [Symbol.asyncIterator]: () => gen,
+      close: () => {
+        closed = true;
+        wakeMe?.();
+      },
+    });
+  }
+
+  getFilteredBlockEvents(): Promise<never> {
+    return this.#refused('filtered-blocks');
+  }
+
+  getBlockEvents(): Promise<never> {
+    return this.#refused('blocks');
+  }
+
+  getChaincodeEvents(): Promise<never> {
+    return this.#refused('chaincode-events');
+  }
+
+  #refused(kind: string): Promise<never> {
+    this.streams.push(kind);
+    return Promise.reject(new Error('not served by this fake'));
+  }
+}
+
+const noStatusCall = (): Promise<CommitOutcome> => Promise.reject(new Error('unexpected CommitStatus call'));
+
+describe("the gateway's block streams", () => {
+  it('when commits are tracked on the stream, then the projection and the commit tracker share one stream of the peer and no other is opened', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-streams-'));
+    const network = new CountingNetwork();
+    const config = testConfig(dir, 'jwks.json', { ledger: { commitTracking: 'stream' } });
+    const streams = ledgerStreams(config, network as unknown as Network, () => undefined);
+    const store = new ProjectionStore(new SqliteDriver(':memory:'));
+    const stop = new AbortController();
+    try {
+      await store.init();
+      const following = followForever(streams.projectionEvents, store, { signal: stop.signal, retryMs: 5 });
+      const { commits, feed } = streams;
+      assert.ok(commits && feed);
+      feed.want(0n);
+      commits.start();
+      while (!commits.status().up) await sleep(5);
+      for (let i = 0; i < 5; i++) {
+        const txId = `one-stream-${String(i)}`;
+        const waiter: CommitWaiter = commits.expect(txId);
+        network.commit([txId]);
+        assert.equal((await waiter.wait(noStatusCall)).code, StatusCode.VALID);
+      }
+      await sleep(20);
+      assert.deepEqual(network.streams, ['block-and-private-data']);
+      stop.abort();
+      await following;
+    } finally {
+      await streams.commits?.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when writes ask the peer for their commits, then only the projection follows a stream', () => {
+    const network = new CountingNetwork();
+    const config = testConfig('/tmp', 'jwks.json', { ledger: { commitTracking: 'status' } });
+    const streams = ledgerStreams(config, network as unknown as Network, () => undefined);
+    assert.equal(streams.commits, undefined);
+    assert.equal(streams.feed, undefined);
+    assert.deepEqual(network.streams, []);
+  });
+});
