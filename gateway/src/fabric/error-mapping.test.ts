@@ -238,34 +238,6 @@ describe('ledger error mapping', () => {
     assert.ok(!isRetryableConflict(endorseError(GrpcStatus.UNAVAILABLE, ['connection refused'])));
   });
 
-  it('when endorsers answered differently, then the retry waits for a block commit (100 ms and up, growing); after a commit conflict only a short jitter', () => {
-    const range = (err: unknown, attempt: number): [number, number] => {
-      let bounds: [number, number] = [0, 0];
-      conflictBackoffMs(err, attempt, (min, max) => {
-        bounds = [min, max];
-        return min;
-      });
-      return bounds;
-    };
-    const mismatch = endorseError(GrpcStatus.ABORTED, ['ProposalResponsePayloads do not match']);
-    const mvcc = new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't' });
-    assert.deepEqual(
-      [0, 1, 2].map((a) => range(mismatch, a)),
-      [
-        [100, 250],
-        [200, 500],
-        [300, 750],
-      ],
-    );
-    assert.deepEqual(
-      [0, 2].map((a) => range(mvcc, a)),
-      [
-        [5, 25],
-        [5, 75],
-      ],
-    );
-  });
-
   it('when a chaincode message has control characters, then the detail drops them', () => {
     assert.deepEqual(extractChaincodeError('error: [NOT_FOUND] rec\u0000-1'), {
       code: 'NOT_FOUND',
@@ -320,5 +292,35 @@ describe('ledger error mapping', () => {
       assert.equal(mapped.code, 'CHAINCODE_ERROR_UNKNOWN', code);
       assert.equal(mapped.detail, `the chaincode answered ${code}`);
     }
+  });
+});
+
+describe('retry after a conflict', () => {
+  it('when endorsers answered differently, then the retry waits for a block commit (100 ms and up, growing); after a commit conflict only a short jitter', () => {
+    const range = (err: unknown, attempt: number): [number, number] => {
+      let bounds: [number, number] = [0, 0];
+      conflictBackoffMs(err, attempt, (min, max) => {
+        bounds = [min, max];
+        return min;
+      });
+      return bounds;
+    };
+    const mismatch = endorseError(GrpcStatus.ABORTED, ['ProposalResponsePayloads do not match']);
+    const mvcc = new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't' });
+    assert.deepEqual(
+      [0, 1, 2].map((a) => range(mismatch, a)),
+      [
+        [100, 250],
+        [200, 500],
+        [300, 750],
+      ],
+    );
+    assert.deepEqual(
+      [0, 2].map((a) => range(mvcc, a)),
+      [
+        [5, 25],
+        [5, 75],
+      ],
+    );
   });
 });
