@@ -2,7 +2,7 @@
  * The frame of every signed-in page: a skip link, the banner (org, who, sign out), the navigation of
  * the pages this person sees, the main region, and a footer linking the API documentation.
  */
-import { Suspense, useContext, useEffect, useRef, type ReactNode } from 'react';
+import { Suspense, useContext, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { NavLink, Navigate, Outlet, useLocation } from 'react-router';
 
 import { Loading } from './components/ui';
@@ -43,7 +43,8 @@ function useFocusMainOnNavigation(): React.RefObject<HTMLElement | null> {
   const main = useRef<HTMLElement>(null);
   const { pathname } = useLocation();
   // Also on the first page after signing in: the sign-in form is gone, so focus starts at the content.
-  useEffect(() => {
+  // Before the browser paints the new page: a keyboard user's next key must not still reach the link.
+  useLayoutEffect(() => {
     main.current?.focus();
   }, [pathname]);
   return main;
