@@ -7,7 +7,6 @@ import { renderCompose } from './compose';
 import { tuningFromEnv } from './tuning';
 import { bootstrapConsortium, rotateContentKey } from './consortium';
 import { governOrgsByConsortium } from './channel-config';
-import { ensureKeyring } from './keyrings';
 import { revokeIdentity } from './revocation';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
@@ -22,6 +21,7 @@ import {
   processStatus,
   startNetwork,
   stopNetwork,
+  writeServiceState,
   type NetworkInfo,
 } from './network';
 
@@ -228,14 +228,10 @@ if (require.main === module) {
         console.log(`[medledger] stopped everything and removed ${paths.root}`);
       },
       generate: async () => {
-        // What a container deployment mounts.
+        // Everything a container deployment mounts, so its services start from this state alone.
         const ctx = await networkContext();
         generate(ctx);
-        for (const org of ctx.topology.peerOrgs) {
-          packageChaincode(ctx.topology, ctx.paths, org);
-          // Each chaincode container mounts its org's keyring folder read-only.
-          ensureKeyring(ctx.topology, ctx.paths, org, Date.now());
-        }
+        writeServiceState(ctx.topology, ctx.paths, Date.now());
         console.log(`[medledger] generated ${ctx.paths.root}`);
       },
       deploy: async () => {

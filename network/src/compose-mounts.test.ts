@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { parseConfig } from '@medledger/gateway/config';
 import { renderCompose } from './compose';
-import { layOutState } from './testing/state-layout';
+import { writeServiceState } from './network';
+import { layOutCryptogen, layOutState } from './testing/state-layout';
 import { allPeers, DEFAULT_BASE_PORT, defaultTopologySpec, resolveTopology, type Topology } from './topology';
 
 interface Service {
+  user?: string;
   environment?: Record<string, string>;
   command?: string[];
   volumes?: string[];
@@ -123,19 +126,20 @@ function resolveInState(
   return { mount, file: mount.source === '' ? rest.slice(1) : `${mount.source}${rest}` };
 }
 
-/** The string values of a gateway config that are paths in the state folder (its files and folders). */
-function configPaths(value: unknown, root: string): string[] {
-  if (typeof value === 'string') return value.startsWith(`${root}/`) ? [value] : [];
-  if (value !== null && typeof value === 'object')
-    return Object.values(value).flatMap((v) => configPaths(v, root));
+/** The absolute paths among a config's string values (once resolved, every path it names). */
+function absolutePaths(value: unknown): string[] {
+  if (typeof value === 'string') return isAbsolute(value) ? [value] : [];
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(absolutePaths);
   return [];
 }
 
 for (const ordering of ['raft', 'bft'] as const) {
   const topology = resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT, { ordering, hosts: 'containers' });
   const root = mkdtempSync(join(tmpdir(), 'medledger-mounts-'));
+  const generated = mkdtempSync(join(tmpdir(), 'medledger-generated-'));
   after(() => {
     rmSync(root, { recursive: true, force: true });
+    rmSync(generated, { recursive: true, force: true });
   });
 
   describe(`docker-compose.yaml's mounts (${ordering})`, () => {
@@ -173,41 +177,6 @@ for (const ordering of ['raft', 'bft'] as const) {
       }
     });
 
-    it('when every path a service names (environment, command, gateway config) is looked up, then it is inside one of its mounts and the state holds it', () => {
-      let checked = 0;
-      for (const [name, service] of Object.entries(services)) {
-        for (const path of namedPaths(service)) {
-          if (path.startsWith('/app/') && !path.startsWith('/app/.medledger/')) continue; // in the image
-          const found = resolveInState(path, service);
-          assert.ok(found, `${name} names ${path}, outside its mounts`);
-          if (found.file !== undefined) assert.ok(existsSync(join(root, found.file)), `${name}: ${path}`);
-          checked++;
-        }
-      }
-      for (const org of topology.peerOrgs) {
-        const service = services[`gateway-${org.slug}`] ?? {};
-        const configFile =
-          resolveInState(service.environment?.MEDLEDGER_GATEWAY_CONFIG ?? '', service)?.file ?? '';
-        const config: unknown = JSON.parse(readFileSync(join(root, configFile), 'utf8'));
-        const named = configPaths(config, root);
-        assert.ok(
-          named.length >= allPeers(topology).length + 8,
-          `${org.slug}: ${String(named.length)} paths`,
-        );
-        for (const path of named) {
-          const inContainer = `/app/.medledger/${relative(root, path).split(sep).join('/')}`;
-          const found = resolveInState(inContainer, service);
-          assert.ok(
-            found?.file !== undefined,
-            `gateway-${org.slug}'s config names ${inContainer}, outside its mounts`,
-          );
-          assert.ok(existsSync(join(root, found.file)), inContainer);
-          checked++;
-        }
-      }
-      assert.ok(checked > Object.keys(services).length * 3, `only ${String(checked)} paths checked`);
-    });
-
     it('when the mounts are listed, then their sources exist, none is mounted inside another, only gateways and CAs write, and nothing hides a mount with a tmpfs', () => {
       for (const [name, service] of Object.entries(services)) {
         const list = mounts(service);
@@ -227,6 +196,62 @@ for (const ordering of ['raft', 'bft'] as const) {
             : [];
         assert.deepEqual(writable, expected, name);
         assert.equal(service.tmpfs, undefined, name);
+      }
+    });
+  });
+
+  describe(`docker-compose.yaml on a freshly generated state (${ordering})`, () => {
+    // What `network:generate` writes: cryptogen's tree, then the network's own writers; nothing that
+    // only a running network (a started CA, an enrollment) adds.
+    writeServiceState(topology, layOutCryptogen(topology, generated), Date.UTC(2026, 0, 1));
+    const services = (parse(renderCompose(topology)) as { services: Record<string, Service> }).services;
+
+    it('when every path a service names (environment, command) is looked up, then it is inside one of its mounts and the generated state holds it', () => {
+      let checked = 0;
+      for (const [name, service] of Object.entries(services)) {
+        for (const path of namedPaths(service)) {
+          if (path.startsWith('/app/') && !path.startsWith('/app/.medledger/')) continue; // in the image
+          const found = resolveInState(path, service);
+          assert.ok(found, `${name} names ${path}, outside its mounts`);
+          if (found.file !== undefined)
+            assert.ok(existsSync(join(generated, found.file)), `${name}: ${path}`);
+          checked++;
+        }
+      }
+      assert.ok(checked > Object.keys(services).length * 3, `only ${String(checked)} paths checked`);
+      for (const org of topology.peerOrgs) {
+        const command = (services[`ca-${org.slug}`]?.command ?? []).join(' ');
+        assert.ok(command.includes('/etc/hyperledger/fabric-ca-server/registrar.json'), org.slug);
+      }
+    });
+
+    it("when a gateway's config is read as the gateway reads it in its container, then it names no host path and every file it names is inside the gateway's mounts and generated", () => {
+      for (const org of topology.peerOrgs) {
+        const service = services[`gateway-${org.slug}`] ?? {};
+        const configPath = service.environment?.MEDLEDGER_GATEWAY_CONFIG ?? '';
+        const configFile = resolveInState(configPath, service)?.file ?? '';
+        const raw: unknown = JSON.parse(readFileSync(join(generated, configFile), 'utf8'));
+        assert.deepEqual(absolutePaths(raw), [], `${org.slug}'s config names host paths`);
+        const named = absolutePaths(parseConfig(raw, dirname(configPath)));
+        assert.ok(
+          named.length >= allPeers(topology).length + 12,
+          `${org.slug}: ${String(named.length)} paths`,
+        );
+        for (const path of named) {
+          const found = resolveInState(path, service);
+          assert.ok(
+            found?.file !== undefined,
+            `gateway-${org.slug}'s config names ${path}, outside its mounts`,
+          );
+          assert.ok(existsSync(join(generated, found.file)), path);
+        }
+      }
+    });
+
+    it("when the services that run this repository's image are listed, then each runs as the owner of the state it reads (MEDLEDGER_USER, the image's node user by default)", () => {
+      for (const [name, service] of Object.entries(services)) {
+        const ours = name.startsWith('gateway-') || name.startsWith('chaincode-');
+        assert.equal(service.user, ours ? '${MEDLEDGER_USER:-node}' : undefined, name);
       }
     });
   });

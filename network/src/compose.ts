@@ -75,6 +75,14 @@ const KEYRING_DIR = '/var/hyperledger/keyring';
 /** Where a gateway sees its part of the state folder: the same layout as on the host, so relative paths agree. */
 const GATEWAY_STATE = '/app/.medledger';
 const NETWORK = 'medledger';
+/**
+ * Who MedLedger's own containers (chaincode servers, gateways) run as: `MEDLEDGER_USER` (`uid:gid`) when
+ * set, else the image's `node` user (uid 1000). The state's keys and secrets are written with mode 0600
+ * by whoever ran `network:generate`, and these processes read them (and the gateways write their
+ * wallets and databases), so set it to that user: `MEDLEDGER_USER="$(id -u):$(id -g)" docker compose up -d`.
+ * The Fabric images run as root and read the files whoever owns them.
+ */
+const STATE_OWNER = '${MEDLEDGER_USER:-node}';
 
 /*
  * Least privilege: each container mounts only what its process opens, and never a folder that holds
@@ -293,6 +301,7 @@ function chaincodeService(org: PeerOrg): unknown {
     container_name: `chaincode.${org.domain}`,
     ...onNetwork(org.chaincodeServer.host),
     restart: 'unless-stopped',
+    user: STATE_OWNER,
     working_dir: '/app/chaincode',
     environment: {
       // fabric-shim's getMspID() reads it (a peer would set it for chaincode it launches).
@@ -347,6 +356,7 @@ function gatewayService(topology: Topology, org: PeerOrg): unknown {
     container_name: `gateway.${org.domain}`,
     ...onNetwork(org.gateway.host),
     restart: 'unless-stopped',
+    user: STATE_OWNER,
     working_dir: '/app',
     command: ['node', 'gateway/dist/server.js'],
     environment: { MEDLEDGER_GATEWAY_CONFIG: `${GATEWAY_STATE}/gateways/${org.slug}/config.json` },

@@ -13,7 +13,9 @@ import {
   enrollBenchLoader,
   enrollDemoUsers,
   forgetBenchLoader,
+  gatewayRegistrarSecret,
   registerGatewayRegistrar,
+  registrarSecret,
 } from './identities';
 import { ensureKeyring } from './keyrings';
 import { inNamespace, setUpIsolatedHosts, tearDownIsolatedHosts } from './hosts';
@@ -453,6 +455,26 @@ export function generate(ctx: NetworkContext): void {
       paths.genesisBlock,
     ]);
   }
+}
+
+/**
+ * What the services need beside the certificates, genesis block and node configs, written by the
+ * network's own code (no Fabric binary runs): per org, its chaincode package and package id, its
+ * chaincode server's keyring, its CA's bootstrap and gateway-registrar credentials (`cas/<org>/`), and
+ * its gateway's folder (the config, whose paths are relative to it, wallet and data folders, token,
+ * wallet, cursor and issuer keys). `npm run network:generate` writes them, so a container deployment
+ * starts from the generated state alone (the containers' bind mounts need every file beforehand).
+ * Each keeps what exists: keys and secrets are made once.
+ */
+export function writeServiceState(topology: Topology, paths: StatePaths, nowMs: number): OrgPackage[] {
+  return topology.peerOrgs.map((org) => {
+    const pkg = packageChaincode(topology, paths, org);
+    ensureKeyring(topology, paths, org, nowMs);
+    registrarSecret(paths, org);
+    gatewayRegistrarSecret(paths, org);
+    renderGatewayConfig(topology, paths, org);
+    return pkg;
+  });
 }
 
 /** Whether an org gets a bench-loader identity on a benchmark network: the hospitals (their admins load). */

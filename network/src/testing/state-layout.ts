@@ -1,9 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderGatewayConfig } from '../gateways';
-import { gatewayRegistrarSecret, registrarSecret } from '../identities';
-import { ensureKeyring } from '../keyrings';
-import { packageChaincode } from '../lifecycle';
+import { writeServiceState } from '../network';
 import { StatePaths } from '../paths';
 import { renderCryptoConfig } from '../render';
 import { demoUsers, ORG_SERVICE_HOSTS, type Topology } from '../topology';
@@ -40,13 +37,11 @@ function cryptogenIdentity(dir: string, name: string, domain: string, tls: 'serv
 }
 
 /**
- * Lays out, under `root`, the state folder `MEDLEDGER_HOSTS=containers npm run network:generate` and a
- * running network leave: cryptogen's tree (the same files `cryptogen generate` writes for the topology's
- * crypto-config.yaml, with stand-in contents, as no Fabric binary runs in unit tests), each CA's home
- * with the secrets and database its server writes, the people enrolled from it, and, from the network's
- * own code, each gateway's folder, each org's chaincode package and keyring.
+ * Lays out, under `root`, cryptogen's tree as `network:generate` leaves it (the same files `cryptogen
+ * generate` writes for the topology's crypto-config.yaml, with stand-in contents, as no Fabric binary
+ * runs in unit tests), the genesis block and crypto-config.yaml.
  */
-export function layOutState(topology: Topology, root: string): StatePaths {
+export function layOutCryptogen(topology: Topology, root: string): StatePaths {
   const paths = new StatePaths(root);
   const orderer = paths.ordererOrgDir(topology);
   cryptogenOrg(orderer, topology.ordererOrg.domain);
@@ -67,9 +62,20 @@ export function layOutState(topology: Topology, root: string): StatePaths {
   put(paths.genesisBlock, 'genesis block');
   const cryptoConfig = renderCryptoConfig(topology, paths);
   put(cryptoConfig.path, cryptoConfig.content);
+  return paths;
+}
+
+/**
+ * Lays out, under `root`, the state folder `MEDLEDGER_HOSTS=containers npm run network:generate` and a
+ * running network leave: cryptogen's tree ({@link layOutCryptogen}), what `network:generate` writes
+ * beside it with the network's own code (`writeServiceState`: chaincode packages, keyrings, CA
+ * credentials, gateway folders), and what the running services add: each CA's database and secrets
+ * its server writes, the people enrolled from it, a wallet entry and a gateway database.
+ */
+export function layOutState(topology: Topology, root: string): StatePaths {
+  const paths = layOutCryptogen(topology, root);
+  writeServiceState(topology, paths, Date.UTC(2026, 0, 1));
   for (const org of topology.peerOrgs) {
-    registrarSecret(paths, org);
-    gatewayRegistrarSecret(paths, org);
     const ca = paths.caHome(org);
     put(join(ca, 'fabric-ca-server-config.yaml'), 'registry:\n  identities:\n    - pass: secret\n');
     put(join(ca, 'fabric-ca-server.db'), 'sqlite');
@@ -79,11 +85,8 @@ export function layOutState(topology: Topology, root: string): StatePaths {
       put(join(paths.userMsp(org, person.id), 'keystore', 'key_sk'), KEY);
       put(join(paths.userMsp(org, person.id), 'signcerts', 'cert.pem'), CERT);
     }
-    renderGatewayConfig(topology, paths, org);
     put(join(paths.gatewayDir(org), 'wallet', `${org.slug}-admin.id`), 'sealed identity');
     put(join(paths.gatewayDir(org), 'data', 'gateway.sqlite'), 'sqlite');
-    packageChaincode(topology, paths, org);
-    ensureKeyring(topology, paths, org, Date.UTC(2026, 0, 1));
   }
   return paths;
 }
