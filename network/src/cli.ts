@@ -16,6 +16,7 @@ import { FABRIC_CA_VERSION, FABRIC_VERSION, repoRoot } from './paths';
 import {
   cleanNetwork,
   currentTopology,
+  enrollDeployedPeople,
   generate,
   networkContext,
   processStatus,
@@ -102,7 +103,7 @@ export const NETWORK_CLI = {
     }),
     deploy: command({
       summary:
-        'Joins the channel, runs the chaincode lifecycle and writes the consortium and collection keys against nodes that already run (containers).',
+        "Joins the channel, runs the chaincode lifecycle and writes the consortium and collection keys against nodes that already run (containers), then enrolls each org's people from its CA into its gateway's wallet and registers them on chain through the gateway.",
       examples: ['npm run network:deploy'],
     }),
     compose: command({
@@ -247,6 +248,9 @@ if (require.main === module) {
         console.log(
           `[medledger] consortium ${boot.consortium}, collection keys ${JSON.stringify(boot.keys)}, study secret ${boot.studySecret}`,
         );
+        const users = await enrollDeployedPeople(ctx);
+        for (const [org, people] of Object.entries(users))
+          console.log(`[medledger] ${org}: ${people.join(', ')} enrolled, in its gateway's wallet, on chain`);
       },
       compose: () => {
         const file = join(repoRoot, 'docker-compose.yaml');

@@ -119,6 +119,24 @@ export async function importDemoUsers(paths: StatePaths, org: PeerOrg): Promise<
   }
 }
 
+/** Whether the org's REST gateway answers `/healthz` with 200 (at its address on this machine). */
+export function gatewayHealthy(org: PeerOrg): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: org.gateway.ip, port: org.gatewayPort, path: '/healthz', method: 'GET', timeout: 2000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => {
+      resolve(false);
+    });
+    req.end();
+  });
+}
+
 /**
  * The org's REST gateway process; ready when `/healthz` answers 200. Its fingerprint covers the code
  * and the config's content, so `npm start` restarts a gateway whose config changed.
@@ -145,21 +163,7 @@ export function gatewayProcess(paths: StatePaths, org: PeerOrg, configFile: stri
         join(repoRoot, 'gateway', 'dist'),
         join(repoRoot, 'chaincode', 'domain', 'dist'),
       ])}:${createHash('sha256').update(readFileSync(configFile)).digest('hex')}:${tuningFingerprint(tuning)}`,
-      ready: () =>
-        new Promise((resolve) => {
-          const req = request(
-            { host: org.gateway.ip, port: org.gatewayPort, path: '/healthz', method: 'GET', timeout: 2000 },
-            (res) => {
-              res.resume();
-              resolve(res.statusCode === 200);
-            },
-          );
-          req.on('timeout', () => req.destroy());
-          req.on('error', () => {
-            resolve(false);
-          });
-          req.end();
-        }),
+      ready: () => gatewayHealthy(org),
     },
     org.namespace,
   );

@@ -6,7 +6,13 @@ import { ensureFabric, type FabricInstall } from './binaries';
 import { bootstrapConsortium } from './consortium';
 import { governOrgsByConsortium } from './channel-config';
 import { runTool } from './fabric-cli';
-import { gatewayProcess, importDemoUsers, registerDemoPeople, renderGatewayConfig } from './gateways';
+import {
+  gatewayHealthy,
+  gatewayProcess,
+  importDemoUsers,
+  registerDemoPeople,
+  renderGatewayConfig,
+} from './gateways';
 import {
   benchLoaderId,
   caProcess,
@@ -635,6 +641,33 @@ export function enrollOrgPeople(ctx: NetworkContext, org: PeerOrg): string[] {
   if (ctx.benchLoader && hasBenchLoader(org)) enrollBenchLoader(install, paths, org);
   else forgetBenchLoader(paths, org);
   return readdirSync(paths.usersDir(org));
+}
+
+/**
+ * The people of a deployment whose services already run (containers), after the chaincode and the
+ * consortium are deployed: per org, its people enrolled from its running CA and its gateway's registrar
+ * registered there ({@link enrollOrgPeople}, with the CA's bootstrap identity from `cas/<org>/`), put
+ * into its gateway's wallet (the folder the gateway's container mounts), then, once the gateway
+ * answers `/healthz`, registered on chain by the org's admin through it. A gateway container exits
+ * and is restarted until its registrar is registered and its service identity is in its wallet, hence
+ * the wait. Returns the people enrolled, by org name.
+ */
+export async function enrollDeployedPeople(
+  ctx: NetworkContext,
+  timeoutMs = 180_000,
+): Promise<Record<string, string[]>> {
+  const users: Record<string, string[]> = {};
+  for (const org of ctx.topology.peerOrgs) {
+    users[org.name] = enrollOrgPeople(ctx, org);
+    await importDemoUsers(ctx.paths, org);
+  }
+  await Promise.all(
+    ctx.topology.peerOrgs.map(async (org) => {
+      await waitFor(`${org.name}'s gateway at ${org.gateway.address}`, () => gatewayHealthy(org), timeoutMs);
+      await registerDemoPeople(ctx.paths, org);
+    }),
+  );
+  return users;
 }
 
 /** Writes the org's gateway config, puts its people in the wallet and starts (or reuses) its gateway. */
