@@ -31,9 +31,10 @@ function peerRuntimeEnv(topology: Topology): Record<string, string> {
  * be resolved for containers (`hosts: 'containers'`): every address a service dials is a host name,
  * every process listens on all of its container's addresses, and the ports the tools on the host need
  * are published on 127.0.0.1 (orderers' main and admin ports, peers, CAs); the REST gateways' ports are
- * published on every address of the host. The crypto material, genesis block and packages come from
- * `MEDLEDGER_HOSTS=containers npm run network:generate`; each service mounts only the part of
- * `.medledger/` its process opens (see `cryptoMount` and `gatewayMounts`), never the whole folder.
+ * published on every address of the host. Every file the services open comes from
+ * `MEDLEDGER_HOSTS=containers npm run network:generate` (`writeServiceState` beside cryptogen's tree);
+ * each service mounts only the part of `.medledger/` its process opens (see `cryptoMount` and
+ * `gatewayMounts`), never the whole folder, and this repository's processes run as `STATE_OWNER`.
  * `tuning` adds the peers' and orderers' performance switches (`tuning.ts`), publishing their pprof
  * ports on 127.0.0.1 when profiling; the Node processes' `--cpu-prof` is for the native network only.
  */
@@ -58,9 +59,11 @@ export function renderCompose(topology: Topology, tuning: Tuning = NO_TUNING): s
   const header = [
     '# Generated from network/src/topology.ts by `npm run network:compose`; do not edit by hand.',
     '# Prepare the state first with `MEDLEDGER_HOSTS=containers npm run network:generate` (certificates,',
-    '# genesis block and packages naming the hosts below), then `docker compose up -d` and',
-    '# `npm run network:deploy` (channel join, chaincode lifecycle with the sealed collections config, and',
-    '# the consortium and collection keys on the ledger).',
+    '# genesis block, packages, keyrings, CA credentials and gateway folders, naming the hosts below), then',
+    '# `MEDLEDGER_USER="$(id -u):$(id -g)" docker compose up -d` (the chaincode servers and gateways run as',
+    "# the state's owner) and `npm run network:deploy` (channel join, chaincode lifecycle with the sealed",
+    "# collections config, the consortium and collection keys on the ledger, each org's people enrolled",
+    "# from its CA into its gateway's wallet and registered on chain).",
     '',
   ].join('\n');
   const networks = { [NETWORK]: { name: NETWORK, driver: 'bridge' } };
