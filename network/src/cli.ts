@@ -7,7 +7,6 @@ import { renderCompose } from './compose';
 import { tuningFromEnv } from './tuning';
 import { bootstrapConsortium, rotateContentKey } from './consortium';
 import { governOrgsByConsortium } from './channel-config';
-import { ensureKeyring } from './keyrings';
 import { revokeIdentity } from './revocation';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
@@ -17,11 +16,13 @@ import { FABRIC_CA_VERSION, FABRIC_VERSION, repoRoot } from './paths';
 import {
   cleanNetwork,
   currentTopology,
+  enrollDeployedPeople,
   generate,
   networkContext,
   processStatus,
   startNetwork,
   stopNetwork,
+  writeServiceState,
   type NetworkInfo,
 } from './network';
 
@@ -102,7 +103,7 @@ export const NETWORK_CLI = {
     }),
     deploy: command({
       summary:
-        'Joins the channel, runs the chaincode lifecycle and writes the consortium and collection keys against nodes that already run (containers).',
+        "Joins the channel, runs the chaincode lifecycle and writes the consortium and collection keys against nodes that already run (containers), then enrolls each org's people from its CA into its gateway's wallet and registers them on chain through the gateway.",
       examples: ['npm run network:deploy'],
     }),
     compose: command({
@@ -228,14 +229,10 @@ if (require.main === module) {
         console.log(`[medledger] stopped everything and removed ${paths.root}`);
       },
       generate: async () => {
-        // What a container deployment mounts.
+        // Everything a container deployment mounts, so its services start from this state alone.
         const ctx = await networkContext();
         generate(ctx);
-        for (const org of ctx.topology.peerOrgs) {
-          packageChaincode(ctx.topology, ctx.paths, org);
-          // Each chaincode container mounts its org's keyring folder read-only.
-          ensureKeyring(ctx.topology, ctx.paths, org, Date.now());
-        }
+        writeServiceState(ctx.topology, ctx.paths, Date.now());
         console.log(`[medledger] generated ${ctx.paths.root}`);
       },
       deploy: async () => {
@@ -251,6 +248,9 @@ if (require.main === module) {
         console.log(
           `[medledger] consortium ${boot.consortium}, collection keys ${JSON.stringify(boot.keys)}, study secret ${boot.studySecret}`,
         );
+        const users = await enrollDeployedPeople(ctx);
+        for (const [org, people] of Object.entries(users))
+          console.log(`[medledger] ${org}: ${people.join(', ')} enrolled, in its gateway's wallet, on chain`);
       },
       compose: () => {
         const file = join(repoRoot, 'docker-compose.yaml');

@@ -31,8 +31,10 @@ function peerRuntimeEnv(topology: Topology): Record<string, string> {
  * be resolved for containers (`hosts: 'containers'`): every address a service dials is a host name,
  * every process listens on all of its container's addresses, and the ports the tools on the host need
  * are published on 127.0.0.1 (orderers' main and admin ports, peers, CAs); the REST gateways' ports are
- * published on every address of the host. The crypto material, genesis block and packages come from
- * `MEDLEDGER_HOSTS=containers npm run network:generate`, mounted read-only from `.medledger/`.
+ * published on every address of the host. Every file the services open comes from
+ * `MEDLEDGER_HOSTS=containers npm run network:generate` (`writeServiceState` beside cryptogen's tree);
+ * each service mounts only the part of `.medledger/` its process opens (see `cryptoMount` and
+ * `gatewayMounts`), never the whole folder, and this repository's processes run as `STATE_OWNER`.
  * `tuning` adds the peers' and orderers' performance switches (`tuning.ts`), publishing their pprof
  * ports on 127.0.0.1 when profiling; the Node processes' `--cpu-prof` is for the native network only.
  */
@@ -46,7 +48,7 @@ export function renderCompose(topology: Topology, tuning: Tuning = NO_TUNING): s
   for (const org of topology.peerOrgs) services[`ca-${org.slug}`] = caService(org);
   for (const peer of allPeers(topology)) services[peer.shortName] = peerService(topology, peer, tuning);
   for (const org of topology.peerOrgs) services[`chaincode-${org.slug}`] = chaincodeService(org);
-  for (const org of topology.peerOrgs) services[`gateway-${org.slug}`] = gatewayService(org);
+  for (const org of topology.peerOrgs) services[`gateway-${org.slug}`] = gatewayService(topology, org);
   const volumes: Record<string, null> = {};
   for (const name of [
     ...topology.ordererOrg.nodes.map((n) => n.shortName),
@@ -57,9 +59,11 @@ export function renderCompose(topology: Topology, tuning: Tuning = NO_TUNING): s
   const header = [
     '# Generated from network/src/topology.ts by `npm run network:compose`; do not edit by hand.',
     '# Prepare the state first with `MEDLEDGER_HOSTS=containers npm run network:generate` (certificates,',
-    '# genesis block and packages naming the hosts below), then `docker compose up -d` and',
-    '# `npm run network:deploy` (channel join, chaincode lifecycle with the sealed collections config, and',
-    '# the consortium and collection keys on the ledger).',
+    '# genesis block, packages, keyrings, CA credentials and gateway folders, naming the hosts below), then',
+    '# `MEDLEDGER_USER="$(id -u):$(id -g)" docker compose up -d` (the chaincode servers and gateways run as',
+    "# the state's owner) and `npm run network:deploy` (channel join, chaincode lifecycle with the sealed",
+    "# collections config, the consortium and collection keys on the ledger, each org's people enrolled",
+    "# from its CA into its gateway's wallet and registered on chain).",
     '',
   ].join('\n');
   const networks = { [NETWORK]: { name: NETWORK, driver: 'bridge' } };
@@ -71,7 +75,51 @@ export function renderCompose(topology: Topology, tuning: Tuning = NO_TUNING): s
 const STATE = './.medledger';
 const CRYPTO = '/var/hyperledger/crypto';
 const KEYRING_DIR = '/var/hyperledger/keyring';
+/** Where a gateway sees its part of the state folder: the same layout as on the host, so relative paths agree. */
+const GATEWAY_STATE = '/app/.medledger';
 const NETWORK = 'medledger';
+/**
+ * Who MedLedger's own containers (chaincode servers, gateways) run as: `MEDLEDGER_USER` (`uid:gid`) when
+ * set, else the image's `node` user (uid 1000). The state's keys and secrets are written with mode 0600
+ * by whoever ran `network:generate`, and these processes read them (and the gateways write their
+ * wallets and databases), so set it to that user: `MEDLEDGER_USER="$(id -u):$(id -g)" docker compose up -d`.
+ * The Fabric images run as root and read the files whoever owns them.
+ */
+const STATE_OWNER = '${MEDLEDGER_USER:-node}';
+
+/*
+ * Least privilege: each container mounts only what its process opens, and never a folder that holds
+ * another node's or another org's private key. A TLS CA's certificate sits beside that CA's key
+ * (`tlsca/priv_sk`) and a peer's `tls/ca.crt` beside its `server.key`, so the certificates others must
+ * trust are mounted one file at a time. Every crypto path keeps its place in cryptogen's layout under
+ * `CRYPTO` (or `GATEWAY_STATE/crypto`), so the paths the configs name read the same everywhere.
+ */
+
+/** A read-only mount of `rel` (a path inside `crypto/`) at its place under `root`. */
+function cryptoMount(rel: string, root: string = CRYPTO): string {
+  return `${STATE}/crypto/${rel}:${root}/${rel}:ro`;
+}
+
+function ordererOrgRel(topology: Topology): string {
+  return `ordererOrganizations/${topology.ordererOrg.domain}`;
+}
+function peerOrgRel(org: PeerOrg): string {
+  return `peerOrganizations/${org.domain}`;
+}
+/** An org's TLS CA certificate (public; its key is beside it and never mounted). */
+function tlsCaRel(orgRel: string, domain: string): string {
+  return `${orgRel}/tlsca/tlsca.${domain}-cert.pem`;
+}
+function ordererTlsCaRel(topology: Topology): string {
+  return tlsCaRel(ordererOrgRel(topology), topology.ordererOrg.domain);
+}
+function peerTlsCaRel(org: PeerOrg): string {
+  return tlsCaRel(peerOrgRel(org), org.domain);
+}
+/** The TLS certificates peers and orderers accept clients from: the orderer org's and every peer org's. */
+function clientRootRels(topology: Topology): string[] {
+  return [ordererTlsCaRel(topology), ...topology.peerOrgs.map(peerTlsCaRel)];
+}
 
 /** The service's place on the network: its host name as an alias, so TLS names and DNS agree. */
 function onNetwork(host: string): Record<string, unknown> {
@@ -84,9 +132,9 @@ function hostOnly(ports: readonly number[]): string[] {
 }
 
 function ordererService(topology: Topology, node: OrdererNode, tuning: Tuning): unknown {
-  const dir = `${CRYPTO}/ordererOrganizations/${topology.ordererOrg.domain}/orderers/${node.name}`;
-  const tlsCa = `${CRYPTO}/ordererOrganizations/${topology.ordererOrg.domain}/tlsca/tlsca.${topology.ordererOrg.domain}-cert.pem`;
-  const clientRoots = [tlsCa, ...topology.peerOrgs.map((org) => peerTlsCa(org))];
+  const nodeRel = `${ordererOrgRel(topology)}/orderers/${node.name}`;
+  const dir = `${CRYPTO}/${nodeRel}`;
+  const clientRoots = clientRootRels(topology).map((rel) => `${CRYPTO}/${rel}`);
   const listen = topology.ordererOrg.listenHost;
   return {
     image: `hyperledger/fabric-orderer:${FABRIC_VERSION}`,
@@ -130,19 +178,22 @@ function ordererService(topology: Topology, node: OrdererNode, tuning: Tuning): 
         : {}),
       ...ordererTuningEnv(tuning, node, listen),
     },
-    volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${node.shortName}-data:/var/hyperledger/production`],
+    // Its own MSP and TLS material, and the TLS CA certificates it accepts clients from. Channels are
+    // joined through the admin port (channel participation), so no genesis block is mounted.
+    volumes: [
+      cryptoMount(nodeRel),
+      ...clientRootRels(topology).map((rel) => cryptoMount(rel)),
+      `${node.shortName}-data:/var/hyperledger/production`,
+    ],
     ports: hostOnly([node.port, node.adminPort, ...(tuning.profiling ? [node.profilePort] : [])]),
     healthcheck: tcpHealthcheck(node.port),
   };
 }
 
-function peerTlsCa(org: PeerOrg): string {
-  return `${CRYPTO}/peerOrganizations/${org.domain}/tlsca/tlsca.${org.domain}-cert.pem`;
-}
-
 function caService(org: PeerOrg): unknown {
-  const orgDir = `${CRYPTO}/peerOrganizations/${org.domain}`;
-  const tls = `${orgDir}/peers/${org.ca.host}/tls`;
+  const orgDir = `${CRYPTO}/${peerOrgRel(org)}`;
+  const tlsRel = `${peerOrgRel(org)}/peers/${org.ca.host}/tls`;
+  const tls = `${CRYPTO}/${tlsRel}`;
   return {
     image: `hyperledger/fabric-ca:${FABRIC_CA_VERSION}`,
     container_name: `ca.${org.domain}`,
@@ -163,10 +214,18 @@ function caService(org: PeerOrg): unknown {
         `--port ${String(org.caPort)} --ca.name ca-${org.slug}`,
         `--ca.certfile ${orgDir}/ca/ca.${org.domain}-cert.pem --ca.keyfile ${orgDir}/ca/priv_sk`,
         `--tls.enabled --tls.certfile ${tls}/server.crt --tls.keyfile ${tls}/server.key`,
-        `--tls.clientauth.type RequireAndVerifyClientCert --tls.clientauth.certfiles ${peerTlsCa(org)}`,
+        `--tls.clientauth.type RequireAndVerifyClientCert --tls.clientauth.certfiles ${CRYPTO}/${peerTlsCaRel(org)}`,
       ].join(' '),
     ],
-    volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${STATE}/cas/${org.slug}:/etc/hyperledger/fabric-ca-server`],
+    // The org's CA key and certificate, the CA's own TLS server identity and its TLS CA's certificate
+    // (clients must present one of the org's TLS certificates); its home, where the server keeps its
+    // database, is the one writable mount.
+    volumes: [
+      cryptoMount(`${peerOrgRel(org)}/ca`),
+      cryptoMount(tlsRel),
+      cryptoMount(peerTlsCaRel(org)),
+      `${STATE}/cas/${org.slug}:/etc/hyperledger/fabric-ca-server`,
+    ],
     ports: hostOnly([org.caPort]),
     healthcheck: tcpHealthcheck(org.caPort),
   };
@@ -174,11 +233,9 @@ function caService(org: PeerOrg): unknown {
 
 function peerService(topology: Topology, peer: PeerNode, tuning: Tuning): unknown {
   const org = peer.org;
-  const dir = `${CRYPTO}/peerOrganizations/${org.domain}/peers/${peer.name}`;
-  const clientRoots = [
-    `${CRYPTO}/ordererOrganizations/${topology.ordererOrg.domain}/tlsca/tlsca.${topology.ordererOrg.domain}-cert.pem`,
-    ...topology.peerOrgs.map((o) => peerTlsCa(o)),
-  ];
+  const nodeRel = `${peerOrgRel(org)}/peers/${peer.name}`;
+  const dir = `${CRYPTO}/${nodeRel}`;
+  const clientRoots = clientRootRels(topology).map((rel) => `${CRYPTO}/${rel}`);
   const others = org.peerNodes.filter((p) => p !== peer);
   const listen = org.listenHost;
   return {
@@ -225,7 +282,13 @@ function peerService(topology: Topology, peer: PeerNode, tuning: Tuning): unknow
         : {}),
       ...peerTuningEnv(tuning, peer, listen),
     },
-    volumes: [`${STATE}/crypto:${CRYPTO}:ro`, `${peer.shortName}-data:/var/hyperledger/production`],
+    // Its own MSP and TLS material and the TLS CA certificates it accepts clients from; the chaincode
+    // server's address and TLS material come inside the installed package (connection.json).
+    volumes: [
+      cryptoMount(nodeRel),
+      ...clientRootRels(topology).map((rel) => cryptoMount(rel)),
+      `${peer.shortName}-data:/var/hyperledger/production`,
+    ],
     ports: hostOnly([peer.port, ...(tuning.profiling ? [peer.profilePort] : [])]),
     depends_on: topology.ordererOrg.nodes.map((n) => n.shortName),
     healthcheck: tcpHealthcheck(peer.port),
@@ -233,13 +296,15 @@ function peerService(topology: Topology, peer: PeerNode, tuning: Tuning): unknow
 }
 
 function chaincodeService(org: PeerOrg): unknown {
-  const tls = `${CRYPTO}/peerOrganizations/${org.domain}/peers/${org.chaincodeServer.host}/tls`;
+  const tlsRel = `${peerOrgRel(org)}/peers/${org.chaincodeServer.host}/tls`;
+  const tls = `${CRYPTO}/${tlsRel}`;
   return {
     build: { context: '.', target: 'runtime' },
     image: 'medledger:local',
     container_name: `chaincode.${org.domain}`,
     ...onNetwork(org.chaincodeServer.host),
     restart: 'unless-stopped',
+    user: STATE_OWNER,
     working_dir: '/app/chaincode',
     environment: {
       // fabric-shim's getMspID() reads it (a peer would set it for chaincode it launches).
@@ -261,7 +326,7 @@ function chaincodeService(org: PeerOrg): unknown {
       ].join(' '),
     ],
     volumes: [
-      `${STATE}/crypto:${CRYPTO}:ro`,
+      cryptoMount(tlsRel),
       `${STATE}/chaincode/${org.slug}:/var/hyperledger/chaincode:ro`,
       // The folder, not the file: rotate-key replaces the file by a rename, which a file mount would miss.
       `${STATE}/keyrings/${org.slug}:${KEYRING_DIR}:ro`,
@@ -270,19 +335,35 @@ function chaincodeService(org: PeerOrg): unknown {
   };
 }
 
-function gatewayService(org: PeerOrg): unknown {
+/**
+ * What an org's gateway opens (the paths its config names): its own folder (config, wallet, keys,
+ * databases: the one writable mount), its own TLS client identity, its org's TLS CA certificate (to
+ * dial its CA) and the TLS CA certificate of every peer it may dial, one file each. Never a keyring,
+ * a CA's folder or key, or another org's wallet: a gateway sees content in transit, never at rest.
+ */
+function gatewayMounts(topology: Topology, org: PeerOrg): string[] {
+  const file = (rel: string) => cryptoMount(rel, `${GATEWAY_STATE}/crypto`);
+  return [
+    `${STATE}/gateways/${org.slug}:${GATEWAY_STATE}/gateways/${org.slug}`,
+    file(`${peerOrgRel(org)}/peers/${org.gateway.host}/tls`),
+    file(peerTlsCaRel(org)),
+    ...topology.peerOrgs.flatMap((o) =>
+      o.peerNodes.map((p) => file(`${peerOrgRel(o)}/peers/${p.name}/tls/ca.crt`)),
+    ),
+  ];
+}
+
+function gatewayService(topology: Topology, org: PeerOrg): unknown {
   return {
     image: 'medledger:local',
     container_name: `gateway.${org.domain}`,
     ...onNetwork(org.gateway.host),
     restart: 'unless-stopped',
+    user: STATE_OWNER,
     working_dir: '/app',
     command: ['node', 'gateway/dist/server.js'],
-    environment: { MEDLEDGER_GATEWAY_CONFIG: `/app/.medledger/gateways/${org.slug}/config.json` },
-    volumes: [`${STATE}:/app/.medledger`],
-    // The state folder holds every org's keyring: an empty tmpfs hides them, so a gateway, which sees
-    // content in transit but never at rest, cannot read a key-encryption key.
-    tmpfs: ['/app/.medledger/keyrings'],
+    environment: { MEDLEDGER_GATEWAY_CONFIG: `${GATEWAY_STATE}/gateways/${org.slug}/config.json` },
+    volumes: gatewayMounts(topology, org),
     // The REST API: the one port published on every address of the host.
     ports: [`${String(org.gatewayPort)}:${String(org.gatewayPort)}`],
     depends_on: [...org.peerNodes.map((p) => p.shortName), `ca-${org.slug}`, `chaincode-${org.slug}`],

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { isAbsolute, join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { loadConfig } from '@medledger/gateway/config';
 import { mintDevToken, registerDemoPeople, renderGatewayConfig } from './gateways';
 import { StatePaths } from './paths';
 import { tempDir } from './testing/release-server';
-import { defaultTopologySpec, resolveTopology, type PeerOrg } from './topology';
+import { allPeers, defaultTopologySpec, resolveTopology, type PeerOrg } from './topology';
 
 interface Received {
   subject: string;
@@ -152,5 +155,44 @@ describe('registering the demo people on chain', () => {
     assert.equal(payload.org, 'Hospital1MSP');
     assert.equal(payload.aud, 'medledger-gateway');
     assert.equal(payload.iss, 'https://idp.hospital1.medledger.local');
+  });
+});
+
+/** Every string value of a config, with where it is. */
+function strings(value: unknown, at = ''): [string, string][] {
+  if (typeof value === 'string') return [[at, value]];
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => strings(v, `${at}.${k}`));
+  return [];
+}
+
+describe("a gateway's config wherever its state folder is mounted", () => {
+  const topology = resolveTopology(defaultTopologySpec, 29150, { ordering: 'raft', hosts: 'containers' });
+  const org = topology.peerOrgs.find((o) => o.name === 'Hospital2');
+  if (org === undefined) throw new Error('Hospital2');
+
+  it('when the state folder is moved after rendering, then the config names no absolute path and the gateway resolves every one under the new place, its own files there', async () => {
+    const first = join(tempDir('gateway-config'), 'state');
+    const file = renderGatewayConfig(topology, new StatePaths(first), org);
+    const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    assert.deepEqual(
+      strings(raw).filter(([, v]) => isAbsolute(v)),
+      [],
+    );
+    const moved = join(tempDir('gateway-config-moved'), 'elsewhere');
+    renameSync(first, moved);
+    const paths = new StatePaths(moved);
+    const config = loadConfig({}, join(paths.gatewayDir(org), 'config.json'));
+    const named = strings(config).filter(([, v]) => isAbsolute(v));
+    assert.ok(named.length >= allPeers(topology).length + 10, `${String(named.length)} paths`);
+    for (const [at, path] of named) assert.ok(path.startsWith(`${moved}/`), `${at}: ${path}`);
+    const own = named.filter(([, path]) => path.startsWith(`${paths.gatewayDir(org)}/`));
+    assert.equal(own.length, 9);
+    for (const [at, path] of own) assert.ok(existsSync(path), `${at}: ${path}`);
+    const token = await mintDevToken(paths, org, 'hospital2-nurse-1');
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      sub: string;
+    };
+    assert.equal(payload.sub, 'hospital2-nurse-1');
   });
 });

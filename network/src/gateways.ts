@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ensureEs256PrivateKey, ensureOrgSigningKey, mintToken } from '@medledger/gateway/auth';
+import { loadConfig } from '@medledger/gateway/config';
 import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
 import { caName, gatewayRegistrarSecret, readUserIdentity, registrarSecret } from './identities';
 import { repoRoot, type StatePaths } from './paths';
@@ -24,10 +25,16 @@ export const DEV_AUDIENCE = 'medledger-gateway';
  * cursor HMAC key and the SD-JWT issuer key, once (kept across starts: a restarted gateway signs
  * credentials with the same key). The registrar is the gateway's own, restricted one (`registerGatewayRegistrar`),
  * never the CA's bootstrap identity.
+ *
+ * Every path in the config is relative to the config's own folder (the gateway resolves them against
+ * it), so the same file serves a gateway on this machine and one in a container that mounts the state
+ * folder elsewhere (`docker-compose.yaml`: `/app/.medledger`). The wallet and data folders are made here too.
  */
 export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: PeerOrg): string {
   const dir = paths.gatewayDir(org);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const sub of ['wallet', 'data']) mkdirSync(join(dir, sub), { recursive: true, mode: 0o700 });
+  const rel = (file: string) => relative(dir, file);
   const keys = ensureOrgSigningKey(join(dir, 'auth'));
   const walletKey = join(dir, 'wallet.key');
   if (!existsSync(walletKey)) writeFileSync(walletKey, randomBytes(32).toString('hex'), { mode: 0o600 });
@@ -52,36 +59,36 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
         name: p.name,
         mspId: o.mspId,
         endpoint: p.endpoint,
-        tlsRootCertPath: join(paths.peerNodeDir(p), 'tls', 'ca.crt'),
+        tlsRootCertPath: rel(join(paths.peerNodeDir(p), 'tls', 'ca.crt')),
         local: p.name === org.peerNodes[0]?.name,
       })),
     ),
-    tlsClient: { certPath: join(tls, 'server.crt'), keyPath: join(tls, 'server.key') },
+    tlsClient: { certPath: rel(join(tls, 'server.crt')), keyPath: rel(join(tls, 'server.key')) },
     ca: {
       url: `https://${org.ca.endpoint}`,
       caName: caName(org),
-      tlsRootCertPath: paths.tlsCaCert(paths.peerOrgDir(org), org.domain),
-      registrar: { credentialsPath: registrarFile },
+      tlsRootCertPath: rel(paths.tlsCaCert(paths.peerOrgDir(org), org.domain)),
+      registrar: { credentialsPath: rel(registrarFile) },
     },
-    wallet: { dir: join(dir, 'wallet'), keyPath: walletKey },
+    wallet: { dir: 'wallet', keyPath: rel(walletKey) },
     serviceEnrollmentId: `${org.slug}-admin`,
-    dataDir: join(dir, 'data'),
+    dataDir: 'data',
     projection: {
-      dataDir: join(dir, 'data'),
-      cursorKeyPath: cursorKey,
+      dataDir: 'data',
+      cursorKeyPath: rel(cursorKey),
       breakGlassReviewHours: 72,
       alerts: { volumeFactor: 3, volumeMinEvents: 20, denialWindowMinutes: 10, denialThreshold: 5 },
     },
     auth: {
       issuer: devIssuer(org),
       audience: DEV_AUDIENCE,
-      jwksPath: keys.jwksPath,
-      signingKeyPath: keys.privateKeyPath,
+      jwksPath: rel(keys.jwksPath),
+      signingKeyPath: rel(keys.privateKeyPath),
       algorithms: ['ES256'],
       // The dev identity provider mints RFC 9068 access tokens; nothing else it signs is one.
       typ: 'at+jwt',
     },
-    credentials: { issuerKeyPath: issuerKey },
+    credentials: { issuerKeyPath: rel(issuerKey) },
     // Unset: the gateway's default (gatewayConfigSchema validates the value).
     ...(process.env.MEDLEDGER_COMMIT_TRACKING
       ? { ledger: { commitTracking: process.env.MEDLEDGER_COMMIT_TRACKING } }
@@ -112,6 +119,24 @@ export async function importDemoUsers(paths: StatePaths, org: PeerOrg): Promise<
   }
 }
 
+/** Whether the org's REST gateway answers `/healthz` with 200 (at its address on this machine). */
+export function gatewayHealthy(org: PeerOrg): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: org.gateway.ip, port: org.gatewayPort, path: '/healthz', method: 'GET', timeout: 2000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => {
+      resolve(false);
+    });
+    req.end();
+  });
+}
+
 /**
  * The org's REST gateway process; ready when `/healthz` answers 200. Its fingerprint covers the code
  * and the config's content, so `npm start` restarts a gateway whose config changed.
@@ -138,21 +163,7 @@ export function gatewayProcess(paths: StatePaths, org: PeerOrg, configFile: stri
         join(repoRoot, 'gateway', 'dist'),
         join(repoRoot, 'chaincode', 'domain', 'dist'),
       ])}:${createHash('sha256').update(readFileSync(configFile)).digest('hex')}:${tuningFingerprint(tuning)}`,
-      ready: () =>
-        new Promise((resolve) => {
-          const req = request(
-            { host: org.gateway.ip, port: org.gatewayPort, path: '/healthz', method: 'GET', timeout: 2000 },
-            (res) => {
-              res.resume();
-              resolve(res.statusCode === 200);
-            },
-          );
-          req.on('timeout', () => req.destroy());
-          req.on('error', () => {
-            resolve(false);
-          });
-          req.end();
-        }),
+      ready: () => gatewayHealthy(org),
     },
     org.namespace,
   );
@@ -168,9 +179,10 @@ export async function mintDevToken(
   subject: string,
   options: { kind?: 'staff' | 'patient'; ttlSeconds?: number } = {},
 ): Promise<string> {
-  const config = JSON.parse(readFileSync(join(paths.gatewayDir(org), 'config.json'), 'utf8')) as {
-    auth: { issuer: string; audience: string; signingKeyPath: string };
-  };
+  // Read as the gateway reads it: its paths are relative to its folder.
+  const config = loadConfig({}, join(paths.gatewayDir(org), 'config.json'));
+  if (config.auth.signingKeyPath === undefined)
+    throw new Error(`${org.name}'s gateway config names no dev token signing key`);
   return mintToken(readFileSync(config.auth.signingKeyPath, 'utf8'), {
     issuer: config.auth.issuer,
     audience: config.auth.audience,

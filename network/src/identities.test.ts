@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { FabricInstall } from './binaries';
 import { renderGatewayConfig } from './gateways';
@@ -154,10 +154,11 @@ describe('secrets of the CAs stay off command lines (issue 12 hole 9)', () => {
   it("when a gateway's config is rendered, then its registrar is the restricted one, never the CA's bootstrap identity", () => {
     const { paths, org } = fixture();
     const topology = resolveTopology(defaultTopologySpec, 29300);
-    const config = JSON.parse(readFileSync(renderGatewayConfig(topology, paths, org), 'utf8')) as {
+    const configFile = renderGatewayConfig(topology, paths, org);
+    const config = JSON.parse(readFileSync(configFile, 'utf8')) as {
       ca: { registrar: { credentialsPath: string } };
     };
-    const file = config.ca.registrar.credentialsPath;
+    const file = resolve(dirname(configFile), config.ca.registrar.credentialsPath);
     const creds = JSON.parse(readFileSync(file, 'utf8')) as { enrollmentId: string; secret: string };
     assert.deepEqual(creds, {
       enrollmentId: 'gateway-registrar',

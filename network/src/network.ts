@@ -6,14 +6,22 @@ import { ensureFabric, type FabricInstall } from './binaries';
 import { bootstrapConsortium } from './consortium';
 import { governOrgsByConsortium } from './channel-config';
 import { runTool } from './fabric-cli';
-import { gatewayProcess, importDemoUsers, registerDemoPeople, renderGatewayConfig } from './gateways';
+import {
+  gatewayHealthy,
+  gatewayProcess,
+  importDemoUsers,
+  registerDemoPeople,
+  renderGatewayConfig,
+} from './gateways';
 import {
   benchLoaderId,
   caProcess,
   enrollBenchLoader,
   enrollDemoUsers,
   forgetBenchLoader,
+  gatewayRegistrarSecret,
   registerGatewayRegistrar,
+  registrarSecret,
 } from './identities';
 import { ensureKeyring } from './keyrings';
 import { inNamespace, setUpIsolatedHosts, tearDownIsolatedHosts } from './hosts';
@@ -455,6 +463,26 @@ export function generate(ctx: NetworkContext): void {
   }
 }
 
+/**
+ * What the services need beside the certificates, genesis block and node configs, written by the
+ * network's own code (no Fabric binary runs): per org, its chaincode package and package id, its
+ * chaincode server's keyring, its CA's bootstrap and gateway-registrar credentials (`cas/<org>/`), and
+ * its gateway's folder (the config, whose paths are relative to it, wallet and data folders, token,
+ * wallet, cursor and issuer keys). `npm run network:generate` writes them, so a container deployment
+ * starts from the generated state alone (the containers' bind mounts need every file beforehand).
+ * Each keeps what exists: keys and secrets are made once.
+ */
+export function writeServiceState(topology: Topology, paths: StatePaths, nowMs: number): OrgPackage[] {
+  return topology.peerOrgs.map((org) => {
+    const pkg = packageChaincode(topology, paths, org);
+    ensureKeyring(topology, paths, org, nowMs);
+    registrarSecret(paths, org);
+    gatewayRegistrarSecret(paths, org);
+    renderGatewayConfig(topology, paths, org);
+    return pkg;
+  });
+}
+
 /** Whether an org gets a bench-loader identity on a benchmark network: the hospitals (their admins load). */
 function hasBenchLoader(org: PeerOrg): boolean {
   return org.kind === 'hospital';
@@ -613,6 +641,33 @@ export function enrollOrgPeople(ctx: NetworkContext, org: PeerOrg): string[] {
   if (ctx.benchLoader && hasBenchLoader(org)) enrollBenchLoader(install, paths, org);
   else forgetBenchLoader(paths, org);
   return readdirSync(paths.usersDir(org));
+}
+
+/**
+ * The people of a deployment whose services already run (containers), after the chaincode and the
+ * consortium are deployed: per org, its people enrolled from its running CA and its gateway's registrar
+ * registered there ({@link enrollOrgPeople}, with the CA's bootstrap identity from `cas/<org>/`), put
+ * into its gateway's wallet (the folder the gateway's container mounts), then, once the gateway
+ * answers `/healthz`, registered on chain by the org's admin through it. A gateway container exits
+ * and is restarted until its registrar is registered and its service identity is in its wallet, hence
+ * the wait. Returns the people enrolled, by org name.
+ */
+export async function enrollDeployedPeople(
+  ctx: NetworkContext,
+  timeoutMs = 180_000,
+): Promise<Record<string, string[]>> {
+  const users: Record<string, string[]> = {};
+  for (const org of ctx.topology.peerOrgs) {
+    users[org.name] = enrollOrgPeople(ctx, org);
+    await importDemoUsers(ctx.paths, org);
+  }
+  await Promise.all(
+    ctx.topology.peerOrgs.map(async (org) => {
+      await waitFor(`${org.name}'s gateway at ${org.gateway.address}`, () => gatewayHealthy(org), timeoutMs);
+      await registerDemoPeople(ctx.paths, org);
+    }),
+  );
+  return users;
 }
 
 /** Writes the org's gateway config, puts its people in the wallet and starts (or reuses) its gateway. */
