@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { LoadResult } from './load';
-import { batchSettings, gogcSettings, listOption, ratioTable, sidesTable, type Side } from './levers';
+import {
+  batchSettings,
+  chaincodeBuildSettings,
+  gogcSettings,
+  listOption,
+  ratioTable,
+  sidesTable,
+  type Side,
+} from './levers';
 
 function run(throughput: number, p50: number): LoadResult {
   return {
@@ -70,5 +78,32 @@ void describe('lever settings', () => {
       'GOGC=off GOMEMLIMIT=512MiB': { MEDLEDGER_GOGC: 'off', MEDLEDGER_GOMEMLIMIT: '512MiB' },
     });
     assert.deepEqual(Object.keys(gogcSettings(['400'])), ['GOGC default', 'GOGC=400']);
+  });
+
+  void it('when chaincode builds are named, then each label runs its folder, the first being the base', () => {
+    const built = (path: string) => path.startsWith('/builds/');
+    const settings = chaincodeBuildSettings(['before=/builds/old', 'after = /builds/new/'], built);
+    assert.deepEqual(Object.keys(settings), ['before', 'after']);
+    assert.deepEqual(
+      Object.values(settings).map((env) => Object.values(env)),
+      [['/builds/old'], ['/builds/new']],
+    );
+  });
+
+  void it('when a build is unbuilt, unlabelled, repeated or alone, then the lever refuses to start', () => {
+    const built = (path: string) => path.startsWith('/builds/');
+    assert.throws(
+      () => chaincodeBuildSettings(['a=/builds/x', 'b=/nowhere'], built),
+      /\/nowhere is not a built/,
+    );
+    assert.throws(
+      () => chaincodeBuildSettings(['=/builds/x', 'b=/builds/y'], built),
+      /not a new label=folder/,
+    );
+    assert.throws(
+      () => chaincodeBuildSettings(['a=/builds/x', 'a=/builds/y'], built),
+      /not a new label=folder/,
+    );
+    assert.throws(() => chaincodeBuildSettings(['a=/builds/x'], built), /at least two builds/);
   });
 });

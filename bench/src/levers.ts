@@ -18,13 +18,14 @@
  * - `gogc`, `history`, `validator-pool` restart the peers (and for `gogc` the orderers) with each
  *   setting of `MEDLEDGER_GOGC`/`MEDLEDGER_GOMEMLIMIT`, `MEDLEDGER_HISTORY_DB`,
  *   `MEDLEDGER_VALIDATOR_POOL_SIZE`; `sqlite` restarts the gateways with each setting of their SQLite
- *   pragmas, `chaincode-logging` the chaincode servers with each log level; each writes `lever-<name>.json` and `.md` and restores the environment's own setting.
+ *   pragmas, `chaincode-logging` the chaincode servers with each log level, `chaincode-builds` with
+ *   each build of the chaincode (`--builds label=folder,...`); each writes `lever-<name>.json` and `.md` and restores the environment's own setting.
  * - `gossip` restarts the peers with each `MEDLEDGER_GOSSIP` profile and measures the idle
  *   consortium's CPU per second per role, a restarted peer's return (until gossip knows it everywhere,
  *   until its gateway commits again), and CPU per operation by role at saturation; writes
  *   `lever-gossip.json` and `.md`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'node:https';
@@ -540,14 +541,47 @@ async function restartGateways(): Promise<void> {
   );
 }
 
+/**
+ * The bench's own variable (never read by the network) naming the chaincode build the servers run:
+ * the `chaincode-builds` lever sets it per setting; unset, this repository's build.
+ */
+const CHAINCODE_BUILD_ENV = 'MEDLEDGER_BENCH_CHAINCODE_MODULE';
+
 /** (Re)starts every chaincode server with the environment as it is now. */
 async function restartChaincodeServers(): Promise<void> {
   const ctx = await networkContext();
+  const modulePath = process.env[CHAINCODE_BUILD_ENV];
   await Promise.all(
     ctx.topology.peerOrgs.map((org) =>
-      startProcess(chaincodeServerProcess(ctx, packageChaincode(ctx.topology, ctx.paths, org)), 120_000),
+      startProcess(
+        chaincodeServerProcess(ctx, packageChaincode(ctx.topology, ctx.paths, org), { modulePath }),
+        120_000,
+      ),
     ),
   );
+}
+
+/**
+ * The settings of the `chaincode-builds` lever: `label=folder` items, each folder a built chaincode
+ * module (its package.json and dist/index.js), resolved to an absolute path.
+ */
+export function chaincodeBuildSettings(
+  items: readonly string[],
+  exists: (path: string) => boolean = existsSync,
+): Record<string, Record<string, string>> {
+  const settings: Record<string, Record<string, string>> = {};
+  for (const item of items) {
+    const at = item.indexOf('=');
+    const label = item.slice(0, at).trim();
+    const folder = resolve(item.slice(at + 1).trim());
+    if (at <= 0 || label in settings)
+      throw new Error(`--builds: ${JSON.stringify(item)} is not a new label=folder`);
+    if (!exists(join(folder, 'package.json')) || !exists(join(folder, 'dist', 'index.js')))
+      throw new Error(`--builds: ${folder} is not a built chaincode module (package.json, dist/index.js)`);
+    settings[label] = { [CHAINCODE_BUILD_ENV]: folder };
+  }
+  if (Object.keys(settings).length < 2) throw new Error('--builds: name at least two builds');
+  return settings;
 }
 
 /**
@@ -716,6 +750,31 @@ async function batchLever(run: LeverRun, values: { timeouts: string; counts: str
     ],
     sides,
   );
+}
+
+/** The `chaincode-builds` lever: the chaincode servers restarted from each build in turn. */
+function chaincodeBuildsLever(builds: string): EnvLever {
+  return {
+    name: 'chaincode-builds',
+    title: 'builds of the chaincode on the same network',
+    settings: chaincodeBuildSettings(listOption(builds, '--builds', (b) => b.includes('='))),
+    restart: restartChaincodeServers,
+    processes: ['peer0-hospital1', 'peer0-regulator', 'chaincode-hospital1', 'chaincode-regulator'],
+    workloads: (ops, durationS) => [
+      ...writeWorkloads(ops, durationS),
+      {
+        name: 'POST /v1/records/{id}/access closed 32',
+        warmupS: WARMUP_S,
+        run: () => closedLoop(ops.access, { concurrency: 32, warmupS: WARMUP_S, durationS }),
+      },
+      {
+        name: 'GET /v1/records/{id} open 100/s',
+        warmupS: WARMUP_S,
+        run: () => openLoop(ops.read, { rate: 100, warmupS: WARMUP_S, durationS }),
+      },
+    ],
+    note: "Every org's chaincode server restarted from each build's folder (the peers, the chaincode definition and the ledger unchanged). Every anchor is a new record and the reads and access decisions use records anchored before the run, so neither build reads a state only the other writes.",
+  };
 }
 
 /** The levers switched through the processes' environment (see `tuning.ts` of the network). */
@@ -1040,6 +1099,22 @@ export const LEVERS_CLI = {
       },
       examples: ['node bench/dist/levers.js validator-pool --values 1,4'],
     }),
+    'chaincode-builds': command({
+      summary:
+        'Two or more builds of the chaincode on the same network, e.g. before and after a change (restarts the chaincode servers per build).',
+      options: {
+        ...LEVER_OPTIONS,
+        builds: {
+          type: 'string',
+          value: 'LIST',
+          default: '',
+          description: 'label=folder items, each folder a built chaincode module; the first is the base',
+        },
+      },
+      examples: [
+        'node bench/dist/levers.js chaincode-builds --builds before=/tmp/old/chaincode,after=chaincode',
+      ],
+    }),
     'chaincode-logging': command({
       summary: "The chaincode servers' log level info against warning (restarts them per setting).",
       options: LEVER_OPTIONS,
@@ -1174,6 +1249,7 @@ if (require.main === module) {
       gossip: (values) => gossipLever(leverRun(values), Number(values.idle)),
       'chaincode-logging': (values) =>
         envLever(requireLever(envLevers({}), 'chaincode-logging'), leverRun(values)),
+      'chaincode-builds': (values) => envLever(chaincodeBuildsLever(values.builds), leverRun(values)),
     },
     { exitWhenDone: true, failurePrefix: 'levers: ' },
   );

@@ -337,12 +337,13 @@ function tlsHandshakeReady(
 
 /**
  * The org's chaincode server (fabric-chaincode-node in server mode) that its peers dial; on isolated
- * hosts in the org's namespace.
+ * hosts in the org's namespace. `modulePath` runs another build of the chaincode (the benchmark's
+ * build comparison); by default this repository's.
  */
 export function chaincodeServerProcess(
   ctx: NetworkContext,
   pkg: OrgPackage,
-  { next = false }: { next?: boolean } = {},
+  { next = false, modulePath = join(repoRoot, 'chaincode') }: { next?: boolean; modulePath?: string } = {},
 ): ProcessSpec {
   const { paths } = ctx;
   const org = pkg.org;
@@ -372,7 +373,7 @@ export function chaincodeServerProcess(
         '--chaincode-tls-client-cacert-file',
         join(server, 'ca.crt'),
         '--module-path',
-        join(repoRoot, 'chaincode'),
+        modulePath,
       ],
       env: {
         PATH: process.env.PATH ?? '',
@@ -385,12 +386,12 @@ export function chaincodeServerProcess(
         NODE_ENV: 'production',
         ...tuning,
       },
-      cwd: join(repoRoot, 'chaincode'),
+      cwd: modulePath,
       // One log per org whichever server (current or next) writes it: an upgrade's two overlap.
       logFile: paths.logFile(chaincodeServerName(org)),
       pidFile: paths.pidFile(name),
       fingerprint: `${treeFingerprint([
-        join(repoRoot, 'chaincode', 'dist'),
+        join(modulePath, 'dist'),
         join(repoRoot, 'chaincode', 'domain', 'dist'),
         join(repoRoot, 'fhir', 'dist'),
         // The shim is patched on install (patches/): a changed patch restarts the server too.
