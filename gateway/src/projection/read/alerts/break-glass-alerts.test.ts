@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { it } from 'node:test';
 
 import { describeEachBackend } from '../../testing/backends';
-import { LedgerBuilder, accessEvent, emergencyListingBody, type EventBody } from '../../testing/fixtures';
+import {
+  LedgerBuilder,
+  accessEvent,
+  breakGlassAccessBody,
+  emergencyListingBody,
+  type EventBody,
+} from '../../testing/fixtures';
 import { projectEvents } from '../../testing/scenario';
 import type { SourceEvent } from '../../write/source';
 import type { Alert, Viewer } from '../views';
@@ -33,23 +39,7 @@ function ledger() {
   };
   const access = (txTime: string): string => {
     const eventId = b.peekTxId();
-    const body = {
-      eventId,
-      recordId: 'rec-allergy',
-      version: 1,
-      patientDid: patient,
-      custodian: H1,
-      actorDid: doctor,
-      actorMsp: H2,
-      actorRole: 'attending',
-      purpose: 'emergency',
-      outcome: 'granted',
-      reason: 'BREAK_GLASS',
-      consentId: null,
-      breakGlass: true,
-      breakGlassReason: 'unconscious_patient',
-    } as const;
-    push(accessEvent(b, body, txTime));
+    push(accessEvent(b, { ...breakGlassAccessBody(doctor, patient), eventId }, txTime));
     return eventId;
   };
   const listing = (txTime: string): string => {
