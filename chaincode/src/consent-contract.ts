@@ -36,7 +36,7 @@ import { fail, parseInput } from './errors';
 import { Ledger, type Page } from './ledger/store';
 import { activePatient, verifyPatientSignature } from './patient-signature';
 import { readTransient } from './transient';
-import { readableCollections } from './visibility';
+import { readableCollections, requireRegulatorPeer } from './visibility';
 
 /** The status of a consent at a time: `revoked` once a revocation exists, `expired` once its period has ended. */
 export function effectiveStatus(
@@ -317,8 +317,7 @@ export class ConsentContract extends Contract {
   public async ResolveAccessConsents(ctx: Context, input: string): Promise<string> {
     const args = parseInput(resolveAccessConsentsInput, input);
     const ledger = new Ledger(ctx);
-    const consortium = await ledger.consortium();
-    if (ledger.peerMsp !== consortium.regulator) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+    const consortium = await requireRegulatorPeer(ledger);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
     if (actor.mspId === consortium.regulator) fail(ErrorCode.FORBIDDEN, actor.did);

@@ -19,13 +19,14 @@ import { isActiveAdmin, isRegulatorAuditor, requireActive, resolveActor, type Ac
 import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { readTransient } from './transient';
+import { requireRegulatorPeer } from './visibility';
 
 /** An active auditor of the regulator, on the regulator's own peer (the only one holding incidents). */
 async function regulatorAt(ledger: Ledger, actor: Actor): Promise<string> {
   requireActive(actor);
   const regulator = (await ledger.consortium()).regulator;
   if (actor.mspId !== regulator || !isRegulatorAuditor(actor)) fail(ErrorCode.FORBIDDEN, actor.did);
-  if (ledger.peerMsp !== regulator) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+  await requireRegulatorPeer(ledger);
   return regulator;
 }
 
@@ -303,8 +304,7 @@ export class IncidentContract extends Contract {
 async function readerOf(ctx: Context, ledger: Ledger): Promise<{ org: string; regulator: boolean }> {
   const actor = await resolveActor(ctx, ledger);
   requireActive(actor);
-  const regulator = (await ledger.consortium()).regulator;
-  if (ledger.peerMsp !== regulator) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+  const { regulator } = await requireRegulatorPeer(ledger);
   const ofRegulator = actor.mspId === regulator && (isRegulatorAuditor(actor) || isActiveAdmin(actor));
   if (!ofRegulator && !isActiveAdmin(actor)) fail(ErrorCode.FORBIDDEN, actor.did);
   return { org: actor.mspId, regulator: ofRegulator };

@@ -28,6 +28,7 @@ import { activePatient, verifyPatientSignature } from './patient-signature';
 import { consentFacts, presentedConsents } from './presented-consents';
 import { latestView } from './record-view';
 import { readTransient } from './transient';
+import { requireRegulatorPeer } from './visibility';
 
 /** Every record of a patient at every custodian, latest versions, in custodian and id order. */
 async function recordsOfPatient(ledger: Ledger, patientDid: string): Promise<ListedRecord[]> {
@@ -181,8 +182,7 @@ export class ListingContract extends Contract {
   public async ListPatientRecords(ctx: Context, input: string): Promise<string> {
     const args = parseInput(listPatientRecordsInput, input);
     const ledger = new Ledger(ctx);
-    const regulator = (await ledger.consortium()).regulator;
-    if (ledger.peerMsp !== regulator) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+    await requireRegulatorPeer(ledger);
     requireProposalTimeNear(ledger.txMs, this.#regulatorClock, args.listingId);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
@@ -230,8 +230,7 @@ export class ListingContract extends Contract {
   public async ConfirmPatientRecord(ctx: Context, input: string): Promise<string> {
     const args = parseInput(confirmPatientRecordInput, input);
     const ledger = new Ledger(ctx);
-    const regulator = (await ledger.consortium()).regulator;
-    if (ledger.peerMsp !== regulator) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+    const { regulator } = await requireRegulatorPeer(ledger);
     requireProposalTimeNear(ledger.txMs, this.#regulatorClock, args.recordId);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@medledger/domain';
+import { ErrorCode, type Consortium } from '@medledger/domain';
 import { isActiveAdmin, isRegulatorAuditor, type Actor } from './actor';
 import { fail } from './errors';
 import type { Ledger } from './ledger/store';
@@ -21,4 +21,16 @@ export async function readableCollections(ledger: Ledger, actor: Actor): Promise
   if (ledger.peerMsp !== actor.mspId) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
   const consortium = await ledger.consortium();
   return readsEverySealedCollection(actor, consortium.regulator) ? consortium.orgs : [actor.mspId];
+}
+
+/**
+ * The consortium, when this runs on the regulator's peer: the one peer holding every org's sealed
+ * collection (patient links, listings, audit events, incidents), so reads that must see all of them,
+ * or that no custodian may learn of, run there alone. `[FORBIDDEN] peer of <msp>` on any other peer,
+ * before anything is read for the caller. `[NOT_INITIALIZED]` before deployment.
+ */
+export async function requireRegulatorPeer(ledger: Ledger): Promise<Consortium> {
+  const consortium = await ledger.consortium();
+  if (ledger.peerMsp !== consortium.regulator) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+  return consortium;
 }

@@ -24,7 +24,7 @@ import { createMetrics, registerCommitTrackerMetrics } from './metrics';
 import { LedgerSealedReader } from './projection/ledger-sealed-reader';
 import { fabricFeedSource, FabricEventSource } from './projection/write/fabric-source';
 import { SealedEventSource } from './projection/write/sealed-source';
-import type { EventSource } from './projection/write/source';
+import { firstBlockAfter, type EventSource } from './projection/write/source';
 import { startProjection, type ProjectionRuntime } from './projection/runtime';
 import type { StaffEnroller } from './services/context';
 import { Ledger } from './services/ledger';
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   });
   // The one stream starts at the projection's checkpoint when that is just below the channel height.
   const checkpoint = await projection.store.checkpoint();
-  feed?.want(checkpoint?.blockNumber ?? 0n);
+  feed?.want(firstBlockAfter(checkpoint));
   commits?.start();
   let shuttingDown = false;
   const { app } = createApp({

@@ -274,6 +274,11 @@ export class Harness {
   }
 }
 
+/** The orgs of `h`'s channel but the regulator: every peer a regulator-peer-only read must refuse. */
+export function nonRegulatorPeers(h: Harness): string[] {
+  return h.ledger.orgs.filter((o) => o !== regulatorOf(h.ledger.orgs));
+}
+
 /** A NodeOU admin of an org (bootstrap admin, no on-chain document needed). */
 export function orgAdmin(mspId: string, cn = 'admin'): FakeSigner {
   return { mspId, cn, ous: ['admin'] };

@@ -11,7 +11,14 @@ import { InterceptedDriver } from '../projection/testing/intercepted-driver';
 import { MemoryEventSource } from '../projection/testing/memory-source';
 import { randomLedger } from '../projection/testing/random-ledger';
 import { followForever, Projector } from '../projection/write/projector';
-import type { EventSource, EventStream, OpenOptions, SourceEvent } from '../projection/write/source';
+import {
+  firstBlockAfter,
+  type EventSource,
+  type EventStream,
+  type OpenOptions,
+  type ProjectionCheckpoint,
+  type SourceEvent,
+} from '../projection/write/source';
 import type { SqlDriver } from '../projection/write/sql/driver';
 import { SqliteDriver } from '../projection/write/sql/sqlite';
 import { ProjectionStore } from '../projection/write/store';
@@ -30,6 +37,8 @@ class FakeChain implements FeedBlockSource {
   readonly opens: bigint[] = [];
   readonly events = new MemoryEventSource();
   catchUpReads = 0;
+  /** Where each catch-up read resumed (its `after`). */
+  readonly catchUpFrom: (ProjectionCheckpoint | undefined)[] = [];
   #streams: PushStream<FeedBlock>[] = [];
   #counter = 0;
 
@@ -54,6 +63,7 @@ class FakeChain implements FeedBlockSource {
     height: () => this.height(),
     open: (options: Readonly<OpenOptions>): Promise<EventStream> => {
       this.catchUpReads++;
+      this.catchUpFrom.push(options.after);
       return this.events.open(options);
     },
   };
@@ -86,6 +96,11 @@ class FakeChain implements FeedBlockSource {
     }
   }
 
+  /** Commits `n` blocks holding only transactions without MedLedger events (another chaincode's). */
+  commitWithoutEvents(n: number, salt: string): void {
+    for (let i = 0; i < n; i++) this.commit([], [`${salt}-${String(i)}`]);
+  }
+
   /** Breaks every open stream (the peer restarted, the connection dropped). */
   breakStreams(): void {
     for (const s of this.#streams) if (!s.closed) s.push(new Error('14 UNAVAILABLE: connection reset'));
@@ -96,6 +111,8 @@ class FakeChain implements FeedBlockSource {
 /** A projection database whose writes fail while `failing`, or wait while held. */
 class FlakyDatabase {
   failing = false;
+  /** Statements that write (`run`), failed ones included. */
+  writes = 0;
   readonly driver: SqlDriver;
   #held: Promise<void> | undefined;
   #release: (() => void) | undefined;
@@ -103,6 +120,7 @@ class FlakyDatabase {
   constructor(inner: SqlDriver) {
     this.driver = new InterceptedDriver(inner, async (kind) => {
       if (kind !== 'run') return;
+      this.writes++;
       await this.#held;
       if (this.failing) throw new Error('SQLITE_IOERR: disk I/O error');
     });
@@ -130,14 +148,23 @@ async function until(what: string, check: () => boolean | Promise<boolean>): Pro
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * The projected rows, without the checkpoint: a follower of the feed passes the blocks without events
+ * after the last event, a follower of the events alone cannot.
+ */
+async function projectedRows(driver: SqlDriver): Promise<Record<string, unknown[]>> {
+  const dump = await dumpProjection(driver);
+  return Object.fromEntries(Object.entries(dump).filter(([table]) => table !== 'projection_meta'));
+}
+
 /** The projection of every event of `chain` in one pass (what a gap-free, repeat-free follower gives). */
 async function onePass(chain: FakeChain): Promise<Record<string, unknown[]>> {
   const store = new ProjectionStore(new SqliteDriver(':memory:'));
   await store.init();
   await new Projector(chain.events, store).run(await chain.height());
-  const dump = await dumpProjection(store.driver);
+  const rows = await projectedRows(store.driver);
   await store.close();
-  return dump;
+  return rows;
 }
 
 /** A gateway's two readers on one feed over `chain`: the commit tracker and a following projection. */
@@ -171,8 +198,7 @@ class Gateway {
   async start(holdProjection = false): Promise<void> {
     await this.store.init();
     if (holdProjection) this.database.hold();
-    const checkpoint = await this.store.checkpoint();
-    this.feed.want(checkpoint?.blockNumber ?? 0n);
+    this.feed.want(firstBlockAfter(await this.store.checkpoint()));
     this.#loop = followForever(this.feed.events, this.store, {
       signal: this.#stop.signal,
       retryMs: 5,
@@ -187,18 +213,41 @@ class Gateway {
     return (await this.store.checkpoint())?.blockNumber;
   }
 
-  /** Resolves once the projection holds the last event of `chain`. */
+  /** Resolves once the projection holds the last event of `chain` (its checkpoint there or past it). */
   async caughtUp(chain: FakeChain): Promise<void> {
     const last = chain.events.all.at(-1);
-    await until('the projection', async () => (await this.store.checkpoint())?.txId === last?.txId);
+    await until('the projection', async () => {
+      const cp = await this.store.checkpoint();
+      return last === undefined || cp?.txId === last.txId || (cp?.blockNumber ?? -1n) > last.blockNumber;
+    });
   }
 
   async stop(): Promise<void> {
+    if (this.#stop.signal.aborted) return;
     this.#stop.abort();
     await this.#loop;
     await this.commits.close();
     await this.store.close();
   }
+}
+
+/** Runs `body` with the gateways it starts over `chain` in a temporary folder, stopping them even when it fails. */
+async function withGateways(
+  body: (file: string, chain: FakeChain, gateway: (maxBlocks?: number) => Gateway) => Promise<void>,
+): Promise<void> {
+  const started: Gateway[] = [];
+  await inTempDir(async (file) => {
+    const chain = new FakeChain();
+    try {
+      await body(file, chain, (maxBlocks) => {
+        const gw = new Gateway(chain, file, maxBlocks);
+        started.push(gw);
+        return gw;
+      });
+    } finally {
+      for (const gw of started) await gw.stop();
+    }
+  });
 }
 
 /** A temporary folder for the projection's SQLite file, removed after `body`. */
@@ -234,7 +283,7 @@ describe('one block stream for commits and the projection', () => {
       assert.deepEqual(chain.opens, [0n]);
       assert.equal(chain.catchUpReads, 0);
       assert.deepEqual(gw.feed.status().streamsOpened, 1);
-      assert.deepEqual(await dumpProjection(gw.store.driver), await onePass(chain));
+      assert.deepEqual(await projectedRows(gw.store.driver), await onePass(chain));
       await gw.stop();
     });
   });
@@ -261,7 +310,7 @@ describe('one block stream for commits and the projection', () => {
       await commitWrite(chain, gw, 'break-after');
       await gw.caughtUp(chain);
       assert.equal(chain.catchUpReads, 0);
-      assert.deepEqual(await dumpProjection(gw.store.driver), await onePass(chain));
+      assert.deepEqual(await projectedRows(gw.store.driver), await onePass(chain));
       await gw.stop();
     });
   });
@@ -285,7 +334,7 @@ describe('a projection that lags or fails holds no commit', () => {
       gw.database.failing = false;
       await gw.caughtUp(chain);
       assert.deepEqual(chain.opens, [0n]);
-      assert.deepEqual(await dumpProjection(gw.store.driver), await onePass(chain));
+      assert.deepEqual(await projectedRows(gw.store.driver), await onePass(chain));
       await gw.stop();
     });
   });
@@ -311,7 +360,7 @@ describe('a projection that lags or fails holds no commit', () => {
       assert.deepEqual(chain.opens, [0n]);
       assert.ok(chain.catchUpReads >= 1);
       assert.equal(gw.commits.status().statusCalls, 0);
-      assert.deepEqual(await dumpProjection(gw.store.driver), await onePass(chain));
+      assert.deepEqual(await projectedRows(gw.store.driver), await onePass(chain));
       await gw.stop();
     });
   });
@@ -334,7 +383,7 @@ describe('restarts over one block stream', () => {
       await commitWrite(chain, second, 'restart-near-write');
       await second.caughtUp(chain);
       assert.equal(chain.catchUpReads, 0);
-      assert.deepEqual(await dumpProjection(second.store.driver), await onePass(chain));
+      assert.deepEqual(await projectedRows(second.store.driver), await onePass(chain));
       await second.stop();
     });
   });
@@ -358,8 +407,75 @@ describe('restarts over one block stream', () => {
       await second.caughtUp(chain);
       assert.equal(chain.catchUpReads, 1);
       assert.equal(second.commits.status().statusCalls, 0);
-      assert.deepEqual(await dumpProjection(second.store.driver), await onePass(chain));
+      assert.deepEqual(await projectedRows(second.store.driver), await onePass(chain));
       await second.stop();
+    });
+  });
+});
+
+/** The stored checkpoint of the projection file, read with a connection of its own. */
+async function storedCheckpoint(file: string): Promise<ProjectionCheckpoint | undefined> {
+  const store = new ProjectionStore(new SqliteDriver(file));
+  try {
+    const cp = await store.checkpoint();
+    return cp && { blockNumber: cp.blockNumber, txId: cp.txId };
+  } finally {
+    await store.close();
+  }
+}
+
+describe('blocks without MedLedger events move the checkpoint', () => {
+  it('when a run of blocks without events passed and the gateway stopped, then after a restart the catch-up read starts after the run, and the checkpoint was written once per 32 blocks and at the stop', async () => {
+    await withGateways(async (file, chain, gateway) => {
+      const first = gateway(256);
+      await first.start();
+      chain.commitSome(2, 'quiet-a');
+      await first.caughtUp(chain);
+      const lastEventBlock = (await first.projectedBlock()) ?? -1n;
+      first.database.writes = 0;
+      chain.commitWithoutEvents(100, 'quiet-other-cc');
+      const lastQuiet = BigInt(chain.blocks.length - 1);
+      const thirdWrite = lastEventBlock + 96n;
+      await until('three checkpoint writes', async () => (await first.projectedBlock()) === thirdWrite);
+      await sleep(20);
+      assert.equal(first.database.writes, 3, '100 blocks without events: 3 writes, not 100');
+      await first.stop();
+      assert.equal(first.database.writes, 4, 'and one at the stop');
+      assert.deepEqual(await storedCheckpoint(file), { blockNumber: lastQuiet, txId: '' });
+      chain.commitSome(12, 'quiet-b');
+      const catchUpsBefore = chain.catchUpFrom.length;
+      const second = gateway();
+      await second.start();
+      await second.caughtUp(chain);
+      // Before, it resumed after the last event, 100 blocks earlier, and read them all again.
+      assert.deepEqual(chain.catchUpFrom.slice(catchUpsBefore), [{ blockNumber: lastQuiet, txId: '' }]);
+      assert.deepEqual(await projectedRows(second.store.driver), await onePass(chain));
+    });
+  });
+
+  it('when the projection dies after a run of blocks without events, then the restart reads again only the blocks passed since its last checkpoint write, from the one stream', async () => {
+    await withGateways(async (file, chain, gateway) => {
+      const first = gateway(256);
+      await first.start();
+      chain.commitSome(2, 'died-a');
+      await first.caughtUp(chain);
+      const lastEventBlock = (await first.projectedBlock()) ?? -1n;
+      chain.commitWithoutEvents(70, 'died-other-cc');
+      const secondWrite = lastEventBlock + 64n;
+      await until('two checkpoint writes', async () => (await first.projectedBlock()) === secondWrite);
+      await sleep(20);
+      // The blocks passed after it are never written: the database fails from here on, as in a crash.
+      first.database.failing = true;
+      await first.stop();
+      assert.deepEqual(await storedCheckpoint(file), { blockNumber: secondWrite, txId: '' });
+      chain.commitSome(2, 'died-b');
+      const catchUpsBefore = chain.catchUpReads;
+      const second = gateway(64);
+      await second.start();
+      assert.equal(chain.opens.at(-1), secondWrite + 1n, 'the one stream starts right after the checkpoint');
+      await second.caughtUp(chain);
+      assert.equal(chain.catchUpReads, catchUpsBefore);
+      assert.deepEqual(await projectedRows(second.store.driver), await onePass(chain));
     });
   });
 });

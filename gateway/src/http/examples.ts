@@ -1445,7 +1445,8 @@ const regulatorExamples: Record<string, OperationExample> = {
     response: { items: [INCIDENT_OPEN] },
   },
   listAlerts: {
-    summary: 'What looks unusual now: here, a break-glass access left unreviewed past 72 h',
+    summary:
+      'What looks unusual now: here, a break-glass access and an emergency listing left unreviewed past 72 h',
     caller: 'admin',
     response: {
       items: [
@@ -1454,10 +1455,23 @@ const regulatorExamples: Record<string, OperationExample> = {
           severity: 'high',
           actorDid: DOCTOR_H2,
           actorMsp: 'Hospital2MSP',
-          detail: { reviewHours: 72, overdue: 1 },
-          eventCount: 1,
+          detail: { reviewHours: 72, overdue: 2, accesses: 1, emergencyListings: 1 },
+          eventCount: 2,
           events: [
-            { eventId: BREAK_GLASS, txId: BREAK_GLASS, blockNumber: 57, txTime: '2026-10-04T02:10:00.000Z' },
+            {
+              eventId: BREAK_GLASS,
+              txId: BREAK_GLASS,
+              blockNumber: 57,
+              txTime: '2026-10-04T02:10:00.000Z',
+              kind: 'access',
+            },
+            {
+              eventId: EMERGENCY_LISTING,
+              txId: EMERGENCY_LISTING,
+              blockNumber: 47,
+              txTime: '2026-10-01T02:05:00.000Z',
+              kind: 'emergency_listing',
+            },
           ],
         },
       ],

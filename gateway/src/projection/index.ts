@@ -11,7 +11,15 @@ export { owedAttestationsSchema, type OwedAttestations } from './read/owed-attes
 export { Projector, followForever } from './write/projector';
 export { ProjectionStore } from './write/store';
 export { FabricEventSource } from './write/fabric-source';
-export type { EventSource, EventStream, SourceEvent, ProjectionCheckpoint } from './write/source';
+export { isBlockEnd } from './write/source';
+export type {
+  BlockEnd,
+  EventSource,
+  EventStream,
+  ProjectionCheckpoint,
+  SourceEvent,
+  StreamItem,
+} from './write/source';
 export type { Dialect, SqlDriver, SqlValue } from './write/sql/driver';
 export { SqliteDriver, projectionFile } from './write/sql/sqlite';
 export { PostgresDriver } from './write/sql/postgres';

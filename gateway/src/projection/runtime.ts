@@ -16,13 +16,13 @@ import { ProjectionStore } from './write/store';
 
 /** Where the projection stands against the ledger. */
 export interface ProjectionStatusReport {
-  /** Block of the last projected event; `null` before the first. */
+  /** Block of the checkpoint (the last projected event's, or a later block passed without events); `null` before the first. */
   readonly checkpointBlock: number | null;
   /** Channel height seen by the local peer; `null` when it does not answer. */
   readonly ledgerHeight: number | null;
   /**
-   * Blocks after the checkpoint (an upper bound: blocks without MedLedger events, such as config
-   * blocks, count too).
+   * Blocks after the checkpoint (an upper bound: the last few blocks passed without MedLedger events,
+   * fewer than the projector's `checkpointEveryBlocks`, may not be written to the checkpoint yet).
    */
   readonly lagBlocks: number | null;
   /** The follower runs and its last attempt did not fail. */

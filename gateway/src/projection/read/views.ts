@@ -356,11 +356,20 @@ export type AlertRuleCode = (typeof ALERT_RULE_CODES)[number];
 export const ALERT_SEVERITIES = ['high', 'medium', 'low'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
+/** What a case under post-hoc review is: a break-glass access of a record, or an emergency listing. */
+export const REVIEW_CASE_KINDS = ['access', 'emergency_listing'] as const;
+
 /** An event behind an alert. */
 export const alertEventSchema = z.object({
   eventId: z.string(),
   txTime: z.string(),
   ...ledgerRefSchema.shape,
+  kind: z
+    .enum(REVIEW_CASE_KINDS)
+    .optional()
+    .describe(
+      "on the break-glass rules, what the item is: a break-glass access (`access`, `eventId` its audit event id) or a doctor's emergency listing of a patient's records (`emergency_listing`, `eventId` its listing id); both are reviewed at POST /v1/break-glass/{id}/review",
+    ),
 });
 export type AlertEvent = z.infer<typeof alertEventSchema>;
 

@@ -62,6 +62,28 @@ export function emergencyListingBody(actorDid: string) {
   } as const satisfies Omit<EventBody<'RecordListingOpened'>, 'listingId'>;
 }
 
+/**
+ * A granted one-doctor break-glass access (unconscious patient) by Hospital2's attending `actorDid` to
+ * Hospital1's `rec-allergy` of `patientDid`.
+ */
+export function breakGlassAccessBody(actorDid: string, patientDid: string): AccessBody {
+  return {
+    recordId: 'rec-allergy',
+    version: 1,
+    patientDid,
+    custodian: 'Hospital1MSP',
+    actorDid,
+    actorMsp: 'Hospital2MSP',
+    actorRole: 'attending',
+    purpose: 'emergency',
+    outcome: 'granted',
+    reason: 'BREAK_GLASS',
+    consentId: null,
+    breakGlass: true,
+    breakGlassReason: 'unconscious_patient',
+  };
+}
+
 /** A granted treatment access by Hospital1's attending `doc1` to `rec-a1` of `patientDid`. */
 export function ownTreatmentAccess(patientDid: string): AccessBody {
   return {

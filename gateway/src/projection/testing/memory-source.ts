@@ -2,7 +2,13 @@
  * An in-memory event source with the fabric-gateway checkpoint semantics: tests append events and
  * the projector follows them. Not for production.
  */
-import type { EventSource, EventStream, OpenOptions, SourceEvent } from '../write/source';
+import {
+  firstBlockAfter,
+  type EventSource,
+  type EventStream,
+  type OpenOptions,
+  type SourceEvent,
+} from '../write/source';
 
 /** A ledger of chaincode events held in memory. */
 export class MemoryEventSource implements EventSource {
@@ -34,7 +40,8 @@ export class MemoryEventSource implements EventSource {
     let index = 0;
     const after = options.after;
     if (after) {
-      while (index < this.#events.length && (this.#events[index]?.blockNumber ?? 0n) < after.blockNumber) {
+      const first = firstBlockAfter(after);
+      while (index < this.#events.length && (this.#events[index]?.blockNumber ?? 0n) < first) {
         index += 1;
       }
       const found = this.#events.findIndex(

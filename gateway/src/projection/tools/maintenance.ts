@@ -5,7 +5,7 @@
 import { createHash, type Hash } from 'node:crypto';
 
 import { Projector, type ProjectorOptions } from '../write/projector';
-import type { EventSource } from '../write/source';
+import { isBlockEnd, type EventSource } from '../write/source';
 import { payloadDigest, type ProjectionStore } from '../write/store';
 
 /** Count and digest of the transactions of one block range. */
@@ -97,6 +97,7 @@ export async function checkConsistency(
   const stream = await source.open({ endBlock: cp.blockNumber + 1n });
   try {
     for await (const e of stream) {
+      if (isBlockEnd(e)) continue;
       ledger.add(Number(e.blockNumber), e.txId, e.eventName, payloadDigest(e.payload));
       if (e.blockNumber === cp.blockNumber && e.txId === cp.txId) break;
     }

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 
+import type { Network } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
 import fc from 'fast-check';
 
 import { describe, it } from '../../testing/node-test';
-import { chaincodeEventsOfBlock, feedBlockOf } from './fabric-source';
+import { PushStream } from '../../testing/push-stream';
+import { chaincodeEventsOfBlock, FabricEventSource, feedBlockOf } from './fabric-source';
+import { isBlockEnd, type OpenOptions } from './source';
 import { bytesField, varintField, WireFormatError } from './protobuf-wire';
 
 const CHAINCODE = 'medledger';
@@ -204,5 +207,60 @@ describe("a block of the gateway's one stream, read once", () => {
       read.events.map((e) => [e.blockNumber, e.txId, e.eventName, Buffer.from(e.payload).toString('utf8')]),
       [[43n, 'tx-fb-1', 'AccessDecided', '{"b":2}']],
     );
+  });
+});
+
+/** A channel's blocks behind the one call a bounded read without private data makes (a stream from `startBlock` on). */
+function blocksNetwork(blocks: readonly common.Block[]): Network {
+  const getBlockEvents = ({ startBlock }: { startBlock: bigint }) => {
+    const stream = new PushStream<common.Block>();
+    for (const b of blocks) if (BigInt(b.getHeader()?.getNumber() ?? 0) >= startBlock) stream.push(b);
+    return Promise.resolve(stream);
+  };
+  return { getBlockEvents } as unknown as Network;
+}
+
+describe('a bounded read says where blocks end', () => {
+  it('when blocks carry no event of this chaincode (configuration, another chaincode), then the read says the end of each block it passed, after the events of the block', async () => {
+    const event = (txId: string): TxSpec => ({
+      txId,
+      actions: [
+        { event: { chaincodeId: CHAINCODE, name: 'AccessDecided', payload: bytes(`{"t":"${txId}"}`) } },
+      ],
+    });
+    const source = new FabricEventSource(
+      blocksNetwork([
+        blockOf(5, [event('tx-end-5')]),
+        blockOf(6, [{ txId: 'tx-end-6', type: CONFIG, actions: [] }]),
+        blockOf(7, [
+          {
+            txId: 'tx-end-7',
+            actions: [{ event: { chaincodeId: 'other', name: 'X', payload: bytes('{}') } }],
+          },
+        ]),
+        blockOf(8, [event('tx-end-8')]),
+      ]),
+      CHAINCODE,
+    );
+    const read = async (options: OpenOptions): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const item of await source.open(options)) {
+        out.push(isBlockEnd(item) ? `end ${String(item.blockNumber)}` : item.txId);
+      }
+      return out;
+    };
+    assert.deepEqual(await read({ after: { blockNumber: 5n, txId: 'tx-end-5' }, endBlock: 9n }), [
+      'end 5',
+      'end 6',
+      'end 7',
+      'tx-end-8',
+      'end 8',
+    ]);
+    // After a block passed whole, the read starts at the next one.
+    assert.deepEqual(await read({ after: { blockNumber: 6n, txId: '' }, endBlock: 9n }), [
+      'end 7',
+      'tx-end-8',
+      'end 8',
+    ]);
   });
 });

@@ -26,7 +26,15 @@ import { channelHeight, type CommittedBlock, type ValidationCode } from '../../f
 
 import { decodeEvent } from './decode';
 import { bytesField, repeatedBytes, stringField, varintField } from './protobuf-wire';
-import type { EventSource, EventStream, OpenOptions, SealedFacts, SourceEvent } from './source';
+import {
+  blockEnd,
+  firstBlockAfter,
+  type EventSource,
+  type EventStream,
+  type OpenOptions,
+  type SealedFacts,
+  type SourceEvent,
+} from './source';
 
 const VALID = 0; // peer.TxValidationCode.VALID
 const ENDORSER_TRANSACTION = 3; // common.HeaderType.ENDORSER_TRANSACTION
@@ -253,8 +261,8 @@ export function fabricFeedSource(network: Network, chaincodeName: string): FeedB
 }
 
 /**
- * The events of `blocks` after `after` (fabric-gateway's checkpoint semantics), up to `endBlock`
- * (exclusive) when given.
+ * The events of `blocks` after `after` (fabric-gateway's checkpoint semantics), each block's followed
+ * by its end, up to `endBlock` (exclusive) when given.
  */
 function eventsAfter<T>(
   blocks: CloseableAsyncIterable<T>,
@@ -274,6 +282,7 @@ function eventsAfter<T>(
           }
           yield e;
         }
+        yield blockEnd(number);
         if (endBlock !== undefined && number + 1n >= endBlock) return;
       }
     },
@@ -306,7 +315,7 @@ export class FabricEventSource implements EventSource {
 
   async open(options: Readonly<OpenOptions>): Promise<EventStream> {
     const after = options.after;
-    const startBlock = after?.blockNumber ?? 0n;
+    const startBlock = firstBlockAfter(after);
     if (options.endBlock !== undefined && startBlock >= options.endBlock) {
       return { [Symbol.asyncIterator]: async function* () {}, close: () => undefined };
     }
@@ -328,15 +337,19 @@ export class FabricEventSource implements EventSource {
     );
   }
 
-  /** Chaincode events from the checkpoint on (the live path without private data). */
+  /**
+   * Chaincode events from the checkpoint on (the live path without private data). They say no block's
+   * end: blocks without events of this chaincode never reach this stream.
+   */
   async #liveEvents(after: OpenOptions['after']): Promise<EventStream> {
-    const checkpoint: Checkpoint | undefined = after && {
-      getBlockNumber: () => after.blockNumber,
-      getTransactionId: () => after.txId,
-    };
+    // A block passed whole is no transaction to resume after: start at the next block instead.
+    const checkpoint: Checkpoint | undefined =
+      after === undefined || after.txId === ''
+        ? undefined
+        : { getBlockNumber: () => after.blockNumber, getTransactionId: () => after.txId };
     const events = await this.#network.getChaincodeEvents(
       this.#chaincode,
-      checkpoint ? { checkpoint } : { startBlock: 0n },
+      checkpoint ? { checkpoint } : { startBlock: firstBlockAfter(after) },
     );
     return {
       async *[Symbol.asyncIterator]() {

@@ -2,9 +2,16 @@
  * The projector: follows the ledger's chaincode events from the stored checkpoint and applies them in
  * batches. Exactly once across crashes: rows and checkpoint commit in one SQL transaction, and a
  * replayed event is recognized by (block number, tx id) and skipped.
+ *
+ * Blocks without MedLedger events (another chaincode's, configuration, invalid transactions) move the
+ * checkpoint too, where the stream says where blocks end, so a restart resumes after them instead of
+ * reading them again from the last block that had events. Without a database write per such block:
+ * the block passed rides along with the next batch's write; with no batch to write, it is written
+ * once `checkpointEveryBlocks` blocks have passed since the stored checkpoint, and when the run ends
+ * (stop, end of stream). A crash loses at most that many passed blocks, which the restart reads again.
  */
 import type { ProjectionStore } from './store';
-import type { EventSource, EventStream, SourceEvent } from './source';
+import { isBlockEnd, type EventSource, type EventStream, type SourceEvent } from './source';
 
 /** Options of the projector. */
 export interface ProjectorOptions {
@@ -12,6 +19,12 @@ export interface ProjectorOptions {
   readonly batchSize?: number;
   /** Longest time a received event waits before its batch is applied, in ms. */
   readonly flushMs?: number;
+  /**
+   * Blocks passed without events after which the checkpoint is written on its own (default 32: a
+   * gateway restarting after a crash then finds its checkpoint within the block feed's reach of the
+   * channel height, `maxLead` 64, and reads no block twice through a catch-up read).
+   */
+  readonly checkpointEveryBlocks?: number;
   /** Told after each applied batch (metrics, logs). */
   readonly onBatch?: (info: { applied: number; duplicates: number; blockNumber: bigint }) => void;
 }
@@ -24,6 +37,7 @@ export class Projector {
   readonly #store: ProjectionStore;
   readonly #batchSize: number;
   readonly #flushMs: number;
+  readonly #everyBlocks: bigint;
   readonly #onBatch: ProjectorOptions['onBatch'];
   #stream: EventStream | undefined;
   #stopped = false;
@@ -33,6 +47,7 @@ export class Projector {
     this.#store = store;
     this.#batchSize = options.batchSize ?? 500;
     this.#flushMs = options.flushMs ?? 50;
+    this.#everyBlocks = BigInt(Math.max(1, options.checkpointEveryBlocks ?? 32));
     this.#onBatch = options.onBatch;
   }
 
@@ -51,26 +66,42 @@ export class Projector {
     this.#stream = stream;
     let total = 0;
     const batch: SourceEvent[] = [];
+    // The stored checkpoint's block, and the last block whose end the stream said.
+    let stored = after?.blockNumber;
+    let passed: bigint | undefined;
     const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
+      const passing = passed !== undefined && (stored === undefined || passed > stored) ? passed : undefined;
+      if (batch.length === 0 && passing === undefined) return;
       const last = batch[batch.length - 1];
-      const result = await this.#store.apply(batch);
+      const result = await this.#store.apply(batch, passing);
       batch.length = 0;
       total += result.applied;
+      stored = passing ?? last?.blockNumber ?? stored;
       if (last) this.#onBatch?.({ ...result, blockNumber: last.blockNumber });
     };
     const it = stream[Symbol.asyncIterator]();
     try {
       let pending = it.next();
+      // When the batch is applied if nothing else arrives: `flushMs` after its last event (a block's
+      // end does not put it off).
+      let flushAt = 0;
       while (!this.#isStopped()) {
-        const next = batch.length === 0 ? await pending : await raceTimeout(pending, this.#flushMs);
+        const wait = flushAt - performance.now();
+        const next = batch.length === 0 ? await pending : await raceTimeout(pending, wait);
         if (next === TIMEOUT) {
           await flush();
           continue;
         }
         if (next.done === true) break;
-        batch.push(next.value);
         pending = it.next();
+        if (isBlockEnd(next.value)) {
+          passed = next.value.blockNumber;
+          const behind = passed - (stored ?? -1n);
+          if (batch.length === 0 && behind >= this.#everyBlocks) await flush();
+          continue;
+        }
+        batch.push(next.value);
+        flushAt = performance.now() + this.#flushMs;
         if (batch.length >= this.#batchSize) await flush();
       }
       await flush();

@@ -19,7 +19,14 @@
  * reads the block again (both member peers endorse the listing, so they hold its data at commit).
  */
 import { decodeEvent } from './decode';
-import type { EventSource, EventStream, OpenOptions, SealedFacts, SourceEvent } from './source';
+import {
+  isBlockEnd,
+  type EventSource,
+  type EventStream,
+  type OpenOptions,
+  type SealedFacts,
+  type SourceEvent,
+} from './source';
 
 /** Reads sealed facts on this gateway's own peer. */
 export interface SealedReader {
@@ -64,7 +71,7 @@ export class SealedEventSource implements EventSource {
     const enrich = (e: SourceEvent): Promise<SourceEvent> => this.#enrich(e, members);
     return {
       async *[Symbol.asyncIterator]() {
-        for await (const e of stream) yield await enrich(e);
+        for await (const e of stream) yield isBlockEnd(e) ? e : await enrich(e);
       },
       close: () => {
         stream.close();

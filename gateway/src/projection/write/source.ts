@@ -30,14 +30,47 @@ export interface SourceEvent {
   readonly sealed?: SealedFacts;
 }
 
-/** Where the projection stands: the last projected transaction. */
+/**
+ * Where the projection stands: the last projected transaction, or, with an empty `txId`, the last
+ * block passed whole (every event of it and of the blocks before it projected; typically a block that
+ * carried no MedLedger event). Either way a stream resumes after it.
+ */
 export interface ProjectionCheckpoint {
   readonly blockNumber: bigint;
   readonly txId: string;
 }
 
+/**
+ * Said by a stream once every event of block `blockNumber` has been delivered, so the projection's
+ * checkpoint can pass blocks without events. Streams over whole blocks say it after each block; a
+ * stream that cannot know (chaincode events alone) never says it.
+ */
+export interface BlockEnd {
+  readonly kind: 'block_end';
+  readonly blockNumber: bigint;
+}
+
+/** The end of block `blockNumber`. */
+export function blockEnd(blockNumber: bigint): BlockEnd {
+  return { kind: 'block_end', blockNumber };
+}
+
+/** What a stream delivers: events in ledger order, and the ends of blocks where the source knows them. */
+export type StreamItem = SourceEvent | BlockEnd;
+
+/** Whether a streamed item is the end of a block rather than an event. */
+export function isBlockEnd(item: StreamItem): item is BlockEnd {
+  return (item as Partial<BlockEnd>).kind === 'block_end';
+}
+
+/** The first block a stream resuming after `after` reads: the checkpoint's own, or the next when it was passed whole. */
+export function firstBlockAfter(after: ProjectionCheckpoint | undefined): bigint {
+  if (after === undefined) return 0n;
+  return after.txId === '' ? after.blockNumber + 1n : after.blockNumber;
+}
+
 /** A stream of events that can be closed early (fabric-gateway's `CloseableAsyncIterable`). */
-export interface EventStream extends AsyncIterable<SourceEvent> {
+export interface EventStream extends AsyncIterable<StreamItem> {
   close(): void;
 }
 
@@ -45,7 +78,8 @@ export interface EventStream extends AsyncIterable<SourceEvent> {
 export interface OpenOptions {
   /**
    * Resume after this transaction: events of earlier blocks, and of its block up to and including
-   * it, are not delivered (the fabric-gateway checkpoint semantics).
+   * it, are not delivered (the fabric-gateway checkpoint semantics). With an empty `txId`, after the
+   * whole block.
    */
   readonly after?: ProjectionCheckpoint;
   /** End the stream once every block below this one has been delivered (bounded reads). */

@@ -33,6 +33,23 @@ function blockNum(n: bigint): number {
   return Number(n);
 }
 
+/**
+ * Where the checkpoint moves after a batch: to the block passed whole when it lies beyond the last
+ * applied event and the stored checkpoint, else to the last applied event; nowhere (undefined) when
+ * neither moves it.
+ */
+function checkpointAfter(
+  stored: ProjectionCheckpoint | undefined,
+  lastApplied: ProjectionCheckpoint | undefined,
+  passedBlock: bigint | undefined,
+): ProjectionCheckpoint | undefined {
+  const reached = lastApplied ?? stored;
+  if (passedBlock !== undefined && (reached === undefined || passedBlock > reached.blockNumber)) {
+    return { blockNumber: passedBlock, txId: '' };
+  }
+  return lastApplied && { blockNumber: lastApplied.blockNumber, txId: lastApplied.txId };
+}
+
 /** The projection's write side over a {@link SqlDriver}. */
 export class ProjectionStore {
   readonly #db: SqlDriver;
@@ -90,10 +107,13 @@ export class ProjectionStore {
    * Projects a batch of events in ledger order and moves the checkpoint to the last one, in one
    * transaction. Events already projected are recognized by (block number, tx id) and skipped. A
    * payload that does not match its schema is kept in `ledger_tx` with `valid = 0` (the consistency
-   * check still counts it) rather than stopping the projection.
+   * check still counts it) rather than stopping the projection. `passedBlock`: a block whose events
+   * (and every earlier block's) are all projected once this batch is; the checkpoint moves to it
+   * (with an empty tx id) when it lies beyond the batch's last event and the stored checkpoint, so a
+   * run of blocks without events is passed in the same write, or, with an empty batch, in one write.
    */
-  async apply(batch: readonly SourceEvent[]): Promise<ApplyResult> {
-    if (batch.length === 0) return { applied: 0, duplicates: 0 };
+  async apply(batch: readonly SourceEvent[], passedBlock?: bigint): Promise<ApplyResult> {
+    if (batch.length === 0 && passedBlock === undefined) return { applied: 0, duplicates: 0 };
     return this.#db.transaction(async () => {
       const cp = await this.checkpoint();
       let seq = cp?.seq ?? 0;
@@ -120,16 +140,19 @@ export class ProjectionStore {
         applied += 1;
         last = event;
       }
-      if (last) {
-        await this.#db.run(
-          `INSERT INTO projection_meta (id, schema_version, block_number, tx_id, seq) VALUES (1, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, tx_id = excluded.tx_id,
-             seq = excluded.seq`,
-          [SCHEMA_VERSION, blockNum(last.blockNumber), last.txId, seq],
-        );
-      }
+      const to = checkpointAfter(cp, last, passedBlock);
+      if (to) await this.#setCheckpoint(to, seq);
       return { applied, duplicates };
     });
+  }
+
+  async #setCheckpoint(to: ProjectionCheckpoint, seq: number): Promise<void> {
+    await this.#db.run(
+      `INSERT INTO projection_meta (id, schema_version, block_number, tx_id, seq) VALUES (1, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, tx_id = excluded.tx_id,
+         seq = excluded.seq`,
+      [SCHEMA_VERSION, blockNum(to.blockNumber), to.txId, seq],
+    );
   }
 
   /** Writes the event's rows through its handler; false when the payload is not a known event. */

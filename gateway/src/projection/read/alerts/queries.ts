@@ -4,11 +4,11 @@
  */
 import type { SqlDriver } from '../../write/sql/driver';
 import { Where } from '../query';
-import { breakGlassCases } from '../reports/break-glass';
+import { breakGlassCases, emergencyListingCases } from '../reports/break-glass';
 import { overdueAttestations, type OverdueAttestationRow } from '../reports/deletion-attestations';
 import { AUDIT_COLUMNS, alertEvent, type AuditRow } from '../rows';
 import type { Scope } from '../scope';
-import type { AlertEvent, BreakGlassCaseView } from '../views';
+import type { AlertEvent, BreakGlassCaseView, EmergencyListingView } from '../views';
 
 /** Events of one actor in a window. */
 export interface ActorCount {
@@ -81,6 +81,11 @@ export class AlertQueries {
   /** Every granted break-glass access up to now, with its review state. */
   breakGlassCases(nowMs: number, reviewHours: number): Promise<BreakGlassCaseView[]> {
     return breakGlassCases(this.#db, this.#scope, { fromMs: 0, toMs: nowMs, nowMs }, reviewHours);
+  }
+
+  /** Every granted emergency listing up to now, with its review state (reviewed like break-glass). */
+  emergencyListingCases(nowMs: number, reviewHours: number): Promise<EmergencyListingView[]> {
+    return emergencyListingCases(this.#db, this.#scope, { fromMs: 0, toMs: nowMs, nowMs }, reviewHours);
   }
 
   /** Consents whose deletion attestation is overdue at `nowMs`, oldest deadline first. */

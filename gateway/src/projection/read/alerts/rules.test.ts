@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
 import type { AuditRow } from '../rows';
-import { ALERT_RULE_CODES, type BreakGlassCaseView } from '../views';
+import { ALERT_RULE_CODES, type BreakGlassCaseView, type EmergencyListingView } from '../views';
 import { DEFAULT_ALERT_OPTIONS, type RuleSettings } from './options';
 import {
   ALERT_RULES,
@@ -92,6 +92,29 @@ function breakGlassCase(
   };
 }
 
+function emergencyListing(
+  actorDid: string,
+  listingId: string,
+  state: EmergencyListingView['state'],
+  txTime: string,
+): EmergencyListingView {
+  return {
+    listingId,
+    txId: listingId,
+    blockNumber: 2,
+    txTime,
+    actorDid,
+    actorMsp: 'Hospital2MSP',
+    actorRole: 'attending',
+    breakGlassReason: 'unconscious_patient',
+    patientDid: 'did:medledger:patient:p1',
+    categories: ['allergy'],
+    reviewDeadline: '2025-05-04T00:00:00.000Z',
+    state,
+    review: null,
+  };
+}
+
 describe('alert rules over counts and denials', () => {
   it('when the rule table is read, then every alert code has exactly one rule and its thresholds are settings', () => {
     assert.deepEqual([...ALERT_RULES.map((r) => r.reason)].sort(), [...ALERT_RULE_CODES].sort());
@@ -158,13 +181,16 @@ describe('alert rules over counts and denials', () => {
 describe('alert rules over cases and hours', () => {
   it('when break-glass cases have every state, then only overdue ones alert, grouped by actor', () => {
     const findings = breakGlassUnreviewed.evaluate(
-      [
-        breakGlassCase('a', 'e1', 'overdue'),
-        breakGlassCase('b', 'e2', 'pending'),
-        breakGlassCase('a', 'e3', 'overdue'),
-        breakGlassCase('c', 'e4', 'justified'),
-        breakGlassCase('c', 'e5', 'unjustified'),
-      ],
+      {
+        accesses: [
+          breakGlassCase('a', 'e1', 'overdue'),
+          breakGlassCase('b', 'e2', 'pending'),
+          breakGlassCase('a', 'e3', 'overdue'),
+          breakGlassCase('c', 'e4', 'justified'),
+          breakGlassCase('c', 'e5', 'unjustified'),
+        ],
+        listings: [],
+      },
       SETTINGS,
       NOW,
     );
@@ -173,6 +199,36 @@ describe('alert rules over cases and hours', () => {
       [['a', 2, 72]],
     );
     assert.deepEqual(listedIds(findings[0]?.evidence), ['e3', 'e1']);
+  });
+
+  it('when a doctor left both a break-glass access and emergency listings unreviewed, then one alert counts both overdue kinds, newest first, each event naming its kind', () => {
+    const findings = breakGlassUnreviewed.evaluate(
+      {
+        accesses: [breakGlassCase('a', 'e1', 'overdue')],
+        listings: [
+          emergencyListing('a', 'l-late', 'overdue', '2025-05-01T06:00:00.000Z'),
+          emergencyListing('a', 'l-early', 'overdue', '2024-12-01T00:00:00.000Z'),
+          emergencyListing('a', 'l-reviewed', 'justified', '2025-05-02T00:00:00.000Z'),
+          emergencyListing('b', 'l-pending', 'pending', '2025-06-01T00:00:00.000Z'),
+        ],
+      },
+      SETTINGS,
+      NOW,
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.actorDid, f.eventCount, f.detail]),
+      [['a', 3, { reviewHours: 72, overdue: 3, accesses: 1, emergencyListings: 2 }]],
+    );
+    const evidence = findings[0]?.evidence;
+    assert.ok(evidence?.kind === 'events');
+    assert.deepEqual(
+      evidence.events.map((e) => [e.eventId, e.kind]),
+      [
+        ['l-late', 'emergency_listing'],
+        ['e1', 'access'],
+        ['l-early', 'emergency_listing'],
+      ],
+    );
   });
 
   it('when the unusual hours wrap midnight or not, then the hour test and the rule follow the local time', () => {

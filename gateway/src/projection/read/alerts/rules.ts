@@ -6,7 +6,13 @@
  */
 import { hoursPast, type OverdueAttestationRow } from '../reports/deletion-attestations';
 import { alertEvent, ledgerRefOf, type AuditRow } from '../rows';
-import type { AlertEvent, AlertRuleCode, AlertSeverity, BreakGlassCaseView } from '../views';
+import type {
+  AlertEvent,
+  AlertRuleCode,
+  AlertSeverity,
+  BreakGlassCaseView,
+  EmergencyListingView,
+} from '../views';
 import type { RuleSettings } from './options';
 import type { ActorCount, AlertQueries, OpenIncidentRow, OverdueErasureRow } from './queries';
 
@@ -163,34 +169,72 @@ export const denialBurst: AlertRule<readonly AuditRow[]> = {
     }),
 };
 
-/** A break-glass case as an event behind an alert. */
+/** A break-glass access as an event behind an alert. */
 function caseEvent(c: BreakGlassCaseView): AlertEvent {
-  return { eventId: c.eventId, txId: c.txId, blockNumber: c.blockNumber, txTime: c.txTime };
+  return { eventId: c.eventId, txId: c.txId, blockNumber: c.blockNumber, txTime: c.txTime, kind: 'access' };
 }
 
-/** Break-glass accesses still unreviewed after the review deadline. */
-export const breakGlassUnreviewed: AlertRule<readonly BreakGlassCaseView[]> = {
+/** An emergency listing as an event behind an alert: its listing id, by which it is reviewed. */
+function listingEvent(l: EmergencyListingView): AlertEvent {
+  const { listingId, txId, blockNumber, txTime } = l;
+  return { eventId: listingId, txId, blockNumber, txTime, kind: 'emergency_listing' };
+}
+
+/** What is reviewed after the fact: break-glass accesses and doctors' emergency listings. */
+export interface ReviewCases {
+  readonly accesses: readonly BreakGlassCaseView[];
+  readonly listings: readonly EmergencyListingView[];
+}
+
+/** The overdue cases of both kinds as events with their actor, oldest first. */
+function overdueCases(rows: ReviewCases): { actorDid: string; actorMsp: string; event: AlertEvent }[] {
+  const of = <T extends { actorDid: string; actorMsp: string; state: string }>(
+    cases: readonly T[],
+    event: (c: T) => AlertEvent,
+  ) =>
+    cases
+      .filter((c) => c.state === 'overdue')
+      .map((c) => ({ actorDid: c.actorDid, actorMsp: c.actorMsp, event: event(c) }));
+  const overdue = [...of(rows.accesses, caseEvent), ...of(rows.listings, listingEvent)];
+  const at = (e: AlertEvent): number => Date.parse(e.txTime);
+  return overdue.sort((a, b) => at(a.event) - at(b.event) || a.event.blockNumber - b.event.blockNumber);
+}
+
+/**
+ * Break-glass left unreviewed after the review deadline: accesses and emergency listings alike (both
+ * are reviewed the same way), counted together per actor, each event naming its kind.
+ */
+export const breakGlassUnreviewed: AlertRule<ReviewCases> = {
   reason: 'break_glass_unreviewed',
-  name: 'break-glass left unreviewed past the deadline',
+  name: 'break-glass (accesses and emergency listings) left unreviewed past the deadline',
   thresholds: ['breakGlassReviewHours'],
-  rows: (q, s, nowMs) => q.breakGlassCases(nowMs, s.breakGlassReviewHours),
+  rows: async (q, s, nowMs) => ({
+    accesses: await q.breakGlassCases(nowMs, s.breakGlassReviewHours),
+    listings: await q.emergencyListingCases(nowMs, s.breakGlassReviewHours),
+  }),
   evaluate: (rows, s) =>
-    [
-      ...byActor(
-        rows.filter((c) => c.state === 'overdue'),
-        (c) => c.actorDid,
-      ),
-    ].map(([actorDid, cases]) => ({
-      severity: 'high',
-      actorDid,
-      actorMsp: cases[0]?.actorMsp ?? '',
-      detail: { reviewHours: s.breakGlassReviewHours, overdue: cases.length },
-      eventCount: cases.length,
-      evidence: {
-        kind: 'events',
-        events: cases.reverse().slice(0, s.maxEventIds).map(caseEvent),
-      },
-    })),
+    [...byActor(overdueCases(rows), (c) => c.actorDid)].map(([actorDid, cases]) => {
+      const listings = cases.filter((c) => c.event.kind === 'emergency_listing').length;
+      return {
+        severity: 'high',
+        actorDid,
+        actorMsp: cases[0]?.actorMsp ?? '',
+        detail: {
+          reviewHours: s.breakGlassReviewHours,
+          overdue: cases.length,
+          accesses: cases.length - listings,
+          emergencyListings: listings,
+        },
+        eventCount: cases.length,
+        evidence: {
+          kind: 'events',
+          events: cases
+            .reverse()
+            .slice(0, s.maxEventIds)
+            .map((c) => c.event),
+        },
+      };
+    }),
 };
 
 /**

@@ -6,6 +6,7 @@ import { describeEachBackend } from '../../testing/backends';
 import {
   LedgerBuilder,
   accessEvent,
+  breakGlassAccessBody,
   emergencyListingBody,
   type AccessBody,
   type EventBody,
@@ -35,22 +36,7 @@ function people() {
 }
 
 function breakGlassAccess(p: ReturnType<typeof people>, changes: Partial<AccessBody>): AccessBody {
-  return {
-    recordId: 'rec-allergy',
-    version: 1,
-    patientDid: p.patient,
-    custodian: H1,
-    actorDid: p.lone,
-    actorMsp: H2,
-    actorRole: 'attending',
-    purpose: 'emergency',
-    outcome: 'granted',
-    reason: 'BREAK_GLASS',
-    consentId: null,
-    breakGlass: true,
-    breakGlassReason: 'unconscious_patient',
-    ...changes,
-  };
+  return { ...breakGlassAccessBody(p.lone, p.patient), ...changes };
 }
 
 function listing(
