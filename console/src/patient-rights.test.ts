@@ -391,6 +391,83 @@ describe('the patient-side pages in a real browser, against gateways over the te
     }
   });
 
+  it("when a doctor's break-glass access and emergency listing wait for review, then the admin's reviews page shows both kinds with their labels, and each is reviewed by keyboard alone", async () => {
+    const did = patientDid();
+    const allergyId = uid('rec');
+    const { tab: patientTab, patient } = await patientAtHospital1(did);
+    const doctorTab = await tab(h1, 'hospital1-attending-1');
+    const adminTab = await tab(h1, 'hospital1-admin-1');
+    try {
+      assert.match(await patient.setEmergencyProfile(['allergy'], 'nothing'), /break-glass opens allergy/);
+      const doctor = new StaffDriver(doctorTab);
+      await doctor.anchor(allergyFile(RESULTS, allergyId), did, allergyId);
+      await doctor.lookUp(allergyId);
+      assert.match(await doctor.requestAccess('emergency'), /Access granted \(BREAK_GLASS,/);
+      // The console has no page for an emergency listing: the doctor's EMR asks the gateway.
+      const listed = await fetch(
+        `${h1.url}/v1/patients/${encodeURIComponent(did)}/records?purpose=emergency&breakGlassReason=unconscious_patient`,
+        { headers: { authorization: `Bearer ${await h1.token('hospital1-attending-1')}` } },
+      );
+      assert.equal(listed.status, 200, await listed.clone().text());
+      const listing = (await listed.json()) as { listingId: string; records: { recordId: string }[] };
+      assert.deepEqual(
+        listing.records.map((r) => r.recordId),
+        [allergyId],
+      );
+      await consortium.caughtUp();
+
+      const reviewer = new OversightDriver(adminTab);
+      const lists = await reviewer.reviewLists();
+      assert.ok(
+        lists.some((h) => /^Break-glass accesses \(\d+\)$/.test(h)),
+        lists.join(' | '),
+      );
+      assert.ok(
+        lists.some((h) => /^Emergency listings \(\d+\)$/.test(h)),
+        lists.join(' | '),
+      );
+      const access = reviewer.reviewRow('Emergency accesses, overdue first', allergyId);
+      const listingRow = reviewer.reviewRow('Emergency listings, overdue first', did);
+      const doctorDid = staffDid('Hospital1MSP', 'hospital1-attending-1');
+      assert.match(
+        await access.innerText(),
+        new RegExp(`${doctorDid}.*none \\(one doctor\\).*${allergyId} at Hospital1MSP.*pending`, 's'),
+      );
+      assert.match(
+        await listingRow.innerText(),
+        new RegExp(`${doctorDid}.*unconscious patient.*${did}.*allergy.*pending`, 's'),
+      );
+      // Each kind's review buttons name their case: the record, or the listing.
+      const listingLabel = `listing ${listing.listingId.slice(0, 8)}`;
+      for (const [row, label] of [
+        [access, allergyId],
+        [listingRow, listingLabel],
+      ] as const) {
+        for (const word of ['Justified', 'Unjustified'])
+          await row.getByRole('button', { name: `${word} (${label})`, exact: true }).waitFor();
+      }
+      await adminTab.screenshot('40-staff-reviews-both-kinds', true);
+      await assertAccessible(adminTab.page, 'reviews, both kinds');
+
+      await reviewer.pressByKeyboard(`Justified (${listingLabel})`);
+      await listingRow.getByText('justified', { exact: true }).waitFor();
+      await listingRow.getByText('reviewed', { exact: true }).waitFor();
+      await reviewer.pressByKeyboard(`Unjustified (${allergyId})`);
+      await access.getByText('unjustified', { exact: true }).waitFor();
+      await access.getByText('reviewed', { exact: true }).waitFor();
+      // The listing's review went to the listing, the access's to the access, each as its kind.
+      const accessId = consortium.decisions.find((d) => d.recordId === allergyId)?.eventId;
+      assert.deepEqual(consortium.reviews.slice(-2), [
+        { caseId: listing.listingId, kind: 'emergency_listing', outcome: 'justified' },
+        { caseId: accessId, kind: 'access', outcome: 'unjustified' },
+      ]);
+      assertNoPersonalDataInAddresses(adminTab, [did, allergyId]);
+      for (const t of [patientTab, doctorTab, adminTab]) assertQuiet(t);
+    } finally {
+      await Promise.all([patientTab, doctorTab, adminTab].map((t) => t.close()));
+    }
+  });
+
   /** A consent of `did` to Hospital2MSP kept until yesterday, read under once, never attested; its id. */
   function scriptOverdueAttestation(did: string): string {
     const consentId = randomBytes(32).toString('hex');

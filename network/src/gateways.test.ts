@@ -1,30 +1,20 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { isAbsolute, join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { loadConfig } from '@medledger/gateway/config';
 import { mintDevToken, registerDemoPeople, renderGatewayConfig } from './gateways';
 import { StatePaths } from './paths';
+import { FakeGateway } from './testing/fake-gateway';
 import { tempDir } from './testing/release-server';
 import { allPeers, defaultTopologySpec, resolveTopology, type PeerOrg } from './topology';
 
-interface Received {
-  subject: string;
-  body: { enrollmentId: string; role: string; department: string | null };
-}
-
-/**
- * A stand-in for an org's REST gateway `POST /v1/staff` with the ledger's rule: an enrollment id is
- * registered once, a second time is 409 ALREADY_EXISTS. `answers` are sent first, one per request.
- */
 describe('registering the demo people on chain', () => {
-  let server: Server;
+  let gateway: FakeGateway;
   let url: string;
-  const received: Received[] = [];
-  const onChain = new Set<string>();
-  const answers: { status: number; code: string }[] = [];
   let paths: StatePaths;
+  /** What the gateway received: who asked (the token's subject) and what. */
+  const received = () => gateway.received.map(({ subject, body }) => ({ subject, body }));
   const topology = resolveTopology(defaultTopologySpec, 29100);
   const orgNamed = (name: string): PeerOrg => {
     const org = topology.peerOrgs.find((o) => o.name === name);
@@ -33,46 +23,12 @@ describe('registering the demo people on chain', () => {
   };
 
   before(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
-        const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
-          sub: string;
-        };
-        const body = JSON.parse(Buffer.concat(chunks).toString()) as Received['body'];
-        received.push({ subject: payload.sub, body });
-        const send = (status: number, answer: object): void => {
-          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-        };
-        const scripted = answers.shift();
-        if (scripted !== undefined) send(scripted.status, { code: scripted.code, detail: body.enrollmentId });
-        else if (onChain.has(body.enrollmentId))
-          send(409, { code: 'ALREADY_EXISTS', detail: body.enrollmentId });
-        else {
-          onChain.add(body.enrollmentId);
-          send(201, { txId: 'tx', didDocument: {} });
-        }
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no port');
-    url = `http://127.0.0.1:${String(address.port)}`;
+    gateway = await FakeGateway.start();
+    url = gateway.url;
   });
-  after(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      }),
-  );
+  after(() => gateway.close());
   beforeEach(() => {
-    received.length = 0;
-    onChain.clear();
-    answers.length = 0;
+    gateway.reset();
     paths = new StatePaths(tempDir('gateways'));
     for (const org of topology.peerOrgs) renderGatewayConfig(topology, paths, org);
   });
@@ -83,7 +39,7 @@ describe('registering the demo people on chain', () => {
       registered: ['hospital1-attending-1', 'hospital1-intern-1', 'hospital1-nurse-1', 'hospital1-ethics-1'],
       already: [],
     });
-    assert.deepEqual(received, [
+    assert.deepEqual(received(), [
       {
         subject: 'hospital1-admin',
         body: { enrollmentId: 'hospital1-attending-1', role: 'attending', department: 'cardiology' },
@@ -105,7 +61,7 @@ describe('registering the demo people on chain', () => {
 
   it('when a person has no department (auditor), then it is sent as null', async () => {
     await registerDemoPeople(paths, orgNamed('Regulator'), { gatewayUrl: url });
-    assert.deepEqual(received, [
+    assert.deepEqual(received(), [
       {
         subject: 'regulator-admin',
         body: { enrollmentId: 'regulator-auditor-1', role: 'auditor', department: null },
@@ -115,7 +71,7 @@ describe('registering the demo people on chain', () => {
 
   it('when the insurer starts, then its admin registers the claims adjuster, without a department', async () => {
     await registerDemoPeople(paths, orgNamed('Insurer'), { gatewayUrl: url });
-    assert.deepEqual(received, [
+    assert.deepEqual(received(), [
       {
         subject: 'insurer-admin',
         body: { enrollmentId: 'insurer-adjuster-1', role: 'adjuster', department: null },
@@ -127,18 +83,21 @@ describe('registering the demo people on chain', () => {
     await registerDemoPeople(paths, orgNamed('Research'), { gatewayUrl: url });
     const again = await registerDemoPeople(paths, orgNamed('Research'), { gatewayUrl: url });
     assert.deepEqual(again, { registered: [], already: ['research-researcher-1'] });
-    assert.equal(onChain.size, 1);
+    assert.equal(gateway.onChain.size, 1);
   });
 
   it('when the gateway is still connecting (503), then the registration is retried', async () => {
-    answers.push({ status: 503, code: 'LEDGER_UNAVAILABLE' }, { status: 503, code: 'LEDGER_UNAVAILABLE' });
+    gateway.answers.push(
+      { status: 503, code: 'LEDGER_UNAVAILABLE' },
+      { status: 503, code: 'LEDGER_UNAVAILABLE' },
+    );
     const done = await registerDemoPeople(paths, orgNamed('Regulator'), { gatewayUrl: url });
     assert.deepEqual(done.registered, ['regulator-auditor-1']);
-    assert.equal(received.length, 3);
+    assert.equal(gateway.received.length, 3);
   });
 
   it('when the gateway refuses, then start fails naming the org, the person and the answer', async () => {
-    answers.push({ status: 403, code: 'FORBIDDEN' });
+    gateway.answers.push({ status: 403, code: 'FORBIDDEN' });
     await assert.rejects(
       registerDemoPeople(paths, orgNamed('Hospital2'), { gatewayUrl: url }),
       /Hospital2's admin could not register hospital2-attending-1 on chain: HTTP 403 FORBIDDEN/,

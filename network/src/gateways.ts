@@ -1,11 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, relative } from 'node:path';
 import { ensureEs256PrivateKey, ensureOrgSigningKey, mintToken } from '@medledger/gateway/auth';
 import { loadConfig } from '@medledger/gateway/config';
 import { FileWallet, readWalletKey } from '@medledger/gateway/wallet';
-import { caName, gatewayRegistrarSecret, readUserIdentity, registrarSecret } from './identities';
+import {
+  caName,
+  enrolledUsers,
+  gatewayRegistrarSecret,
+  readUserIdentity,
+  registrarSecret,
+} from './identities';
 import { repoRoot, type StatePaths } from './paths';
 import { inNamespace } from './hosts';
 import { treeFingerprint, type ProcessSpec } from './processes';
@@ -108,27 +114,27 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
  */
 export async function importDemoUsers(paths: StatePaths, org: PeerOrg): Promise<void> {
   const dir = paths.gatewayDir(org);
-  const wallet = new FileWallet(join(dir, 'wallet'), readWalletKey(join(dir, 'wallet.key')));
-  mkdirSync(join(dir, 'wallet'), { recursive: true, mode: 0o700 });
+  const walletDir = join(dir, 'wallet');
+  mkdirSync(walletDir, { recursive: true, mode: 0o700 });
+  // A folder made before with wider rights (Docker makes a missing mount source 0755) is narrowed.
+  chmodSync(walletDir, 0o700);
+  const wallet = new FileWallet(walletDir, readWalletKey(join(dir, 'wallet.key')));
   const bootstrap = registrarSecret(paths, org).id;
   if (await wallet.get(bootstrap)) await wallet.remove(bootstrap);
-  for (const userId of readdirSync(paths.usersDir(org))) {
+  for (const userId of enrolledUsers(paths, org)) {
     if (await wallet.get(userId)) continue;
     const { cert, key } = readUserIdentity(paths, org, userId);
     await wallet.put({ enrollmentId: userId, mspId: org.mspId, certificate: cert, privateKey: key });
   }
 }
 
-/** Whether the org's REST gateway answers `/healthz` with 200 (at its address on this machine). */
-export function gatewayHealthy(org: PeerOrg): Promise<boolean> {
+/** Whether the REST gateway at `gatewayUrl` (an org's: `http://<its address>`) answers `/healthz` with 200. */
+export function gatewayHealthy(gatewayUrl: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request(
-      { host: org.gateway.ip, port: org.gatewayPort, path: '/healthz', method: 'GET', timeout: 2000 },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      },
-    );
+    const req = request(`${gatewayUrl}/healthz`, { method: 'GET', timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
     req.on('timeout', () => req.destroy());
     req.on('error', () => {
       resolve(false);
@@ -163,7 +169,7 @@ export function gatewayProcess(paths: StatePaths, org: PeerOrg, configFile: stri
         join(repoRoot, 'gateway', 'dist'),
         join(repoRoot, 'chaincode', 'domain', 'dist'),
       ])}:${createHash('sha256').update(readFileSync(configFile)).digest('hex')}:${tuningFingerprint(tuning)}`,
-      ready: () => gatewayHealthy(org),
+      ready: () => gatewayHealthy(`http://${org.gateway.address}`),
     },
     org.namespace,
   );

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { FabricInstall } from './binaries';
@@ -19,40 +19,16 @@ import {
 } from './identities';
 import { StatePaths } from './paths';
 import { ORG_SERVICE_HOSTS } from './render';
+import { FakeCa, type CaCall } from './testing/fake-ca';
 import { tempDir } from './testing/release-server';
 import { defaultTopologySpec, resolveTopology, type PeerOrg } from './topology';
-
-/**
- * A stand-in `fabric-ca-client` that records, per call, its arguments and its FABRIC_CA_* environment
- * (one JSON line each), and leaves the files an enrollment writes.
- */
-const FAKE_CA_CLIENT = `#!/usr/bin/env node
-const fs = require('node:fs');
-const path = require('node:path');
-const args = process.argv.slice(2);
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('FABRIC_CA_')));
-fs.appendFileSync(process.env.FAKE_CA_LOG, JSON.stringify({ args, env }) + '\\n');
-const flag = (name) => { const i = args.indexOf(name); return i < 0 ? undefined : args[i + 1]; };
-if (args[0] === 'enroll') {
-  const msp = flag('-M') ?? path.join(flag('-H'), 'msp');
-  for (const d of ['signcerts', 'keystore', 'cacerts']) fs.mkdirSync(path.join(msp, d), { recursive: true });
-  fs.writeFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'cert');
-  fs.writeFileSync(path.join(msp, 'keystore', 'key_sk'), 'key');
-  fs.writeFileSync(path.join(msp, 'cacerts', 'ca.pem'), 'ca');
-}
-`;
-
-interface Call {
-  args: string[];
-  env: Record<string, string>;
-}
 
 const roots: string[] = [];
 after(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-function fixture(): { paths: StatePaths; org: PeerOrg; install: FabricInstall; calls: () => Call[] } {
+function fixture(): { paths: StatePaths; org: PeerOrg; install: FabricInstall; calls: () => CaCall[] } {
   const root = tempDir('identities');
   roots.push(root);
   const topology = resolveTopology(defaultTopologySpec, 29300);
@@ -68,24 +44,9 @@ function fixture(): { paths: StatePaths; org: PeerOrg; install: FabricInstall; c
   mkdirSync(tls, { recursive: true });
   writeFileSync(join(tls, 'server.crt'), 'crt');
   writeFileSync(join(tls, 'server.key'), 'key');
-  const bin = join(root, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'fabric-ca-client'), FAKE_CA_CLIENT);
-  chmodSync(join(bin, 'fabric-ca-client'), 0o755);
-  const log = join(root, 'calls.jsonl');
-  writeFileSync(log, '');
-  process.env.FAKE_CA_LOG = log;
-  const install: FabricInstall = {
-    binDir: bin,
-    caBinDir: bin,
-    sampleConfigDir: bin,
-    bin: (tool) => join(bin, tool),
-  };
-  const calls = () =>
-    readFileSync(log, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l) as Call);
+  const ca = new FakeCa(root);
+  const { install } = ca;
+  const calls = (): CaCall[] => ca.calls();
   return { paths, org, install, calls };
 }
 

@@ -80,8 +80,31 @@ export function caClientCall(
   return { args: [...args], env };
 }
 
+/**
+ * Runs `fabric-ca-client`. A failure throws with the tool's command and answer, the call's secrets cut
+ * out of it: the client prints the enrollment URL, secret included, when it cannot use it.
+ */
 function runCaClient(install: FabricInstall, call: { args: string[]; env: Record<string, string> }): string {
-  return runTool(install, 'fabric-ca-client', call.args, call.env);
+  let failure: string;
+  try {
+    return runTool(install, 'fabric-ca-client', call.args, call.env);
+  } catch (err) {
+    failure = (err as Error).message;
+  }
+  // Not the caught error (nor as a cause): its message may hold a secret.
+  throw new Error(withoutSecrets(failure, call.env));
+}
+
+/** `text` with each secret of a client call's environment `env`, as is and URL-encoded, made `***`. */
+function withoutSecrets(text: string, env: Readonly<Record<string, string>>): string {
+  const url = env['FABRIC_CA_CLIENT_URL'];
+  const secrets = [
+    ...(url === undefined ? [] : [decodeURIComponent(new URL(url).password)]),
+    ...(env['FABRIC_CA_CLIENT_ID_SECRET'] === undefined ? [] : [env['FABRIC_CA_CLIENT_ID_SECRET']]),
+  ].filter((secret) => secret !== '');
+  return secrets
+    .flatMap((secret) => [secret, encodeURIComponent(secret)])
+    .reduce((t, secret) => t.split(secret).join('***'), text);
 }
 
 export function caName(org: PeerOrg): string {
@@ -224,34 +247,62 @@ export function revokeEnrollment(
   return readFileSync(join(home, 'msp', 'crls', 'crl.pem'));
 }
 
+/** Whether Fabric CA's answer says what was to be added is there already (registered, or existing). */
+function alreadyThere(err: unknown): boolean {
+  return err instanceof Error && /already/i.test(err.message);
+}
+
+/** Whether the MSP folder `msp` holds an enrollment (a signing certificate). */
+function isEnrolled(msp: string): boolean {
+  return existsSync(join(msp, 'signcerts')) && readdirSync(join(msp, 'signcerts')).length > 0;
+}
+
+/** The people of the org enrolled from its CA (`users/<org>/<id>/msp` holds their certificate). */
+export function enrolledUsers(paths: StatePaths, org: PeerOrg): string[] {
+  if (!existsSync(paths.usersDir(org))) return [];
+  return readdirSync(paths.usersDir(org)).filter((id) => isEnrolled(paths.userMsp(org, id)));
+}
+
 /**
  * Registers and enrolls the org's demo people (one per role) from the org's CA into
- * `users/<org>/<id>/msp`, as the CA's bootstrap identity. Idempotent: people already enrolled are
- * left alone.
+ * `users/<org>/<id>/msp`, as the CA's bootstrap identity; returns who was enrolled now. Idempotent:
+ * people already enrolled are left alone. Every person is tried; then, when any failed, it throws one
+ * error naming the org's CA and each of them with the CA's answer (never a secret), and whoever was
+ * enrolled stays enrolled.
  */
 export function enrollDemoUsers(install: FabricInstall, paths: StatePaths, org: PeerOrg): string[] {
   const registrarHome = bootstrapClientHome(install, paths, org);
   const url = org.ca.address;
   const enrolled: string[] = [];
+  const failed: string[] = [];
   for (const user of demoUsers(org)) {
     const userDir = join(paths.usersDir(org), user.id);
-    if (existsSync(join(userDir, 'msp', 'signcerts'))) continue;
+    if (isEnrolled(join(userDir, 'msp'))) continue;
     mkdirSync(userDir, { recursive: true });
-    enrollPerson(install, paths, org, registrarHome, {
-      id: user.id,
-      type: user.role === 'admin' ? 'admin' : 'client',
-      dir: userDir,
-      url,
-    });
-    enrolled.push(user.id);
+    try {
+      enrollPerson(install, paths, org, registrarHome, {
+        id: user.id,
+        type: user.role === 'admin' ? 'admin' : 'client',
+        dir: userDir,
+        url,
+      });
+      enrolled.push(user.id);
+    } catch (err) {
+      failed.push(`${user.id} (${(err as Error).message})`);
+    }
+  }
+  if (failed.length > 0) {
+    throw new Error(`${caName(org)} did not enroll ${failed.join('; ')}`);
   }
   return enrolled;
 }
 
 /**
- * Registers `person` (once: its secret is kept in `<dir>/secret`, mode 0600) as the bootstrap identity
- * whose client home is `registrarHome`, with the given Fabric CA attributes, and enrolls it into
- * `<dir>/msp` with the NodeOU config of the org.
+ * Registers `person` as the bootstrap identity whose client home is `registrarHome`, with the given
+ * Fabric CA attributes, and enrolls it into `<dir>/msp` with the NodeOU config of the org. Its secret
+ * is made once and kept in `<dir>/secret` (mode 0600) before the registration, so a registration
+ * that failed, or that the CA made before a crash, is tried again with it (the CA's "already
+ * registered" is success then).
  */
 function enrollPerson(
   install: FabricInstall,
@@ -264,6 +315,9 @@ function enrollPerson(
   const msp = join(person.dir, 'msp');
   if (!existsSync(secretFile)) {
     writeFileSync(secretFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+  }
+  const secret = readFileSync(secretFile, 'utf8');
+  try {
     runCaClient(
       install,
       caClientCall(
@@ -280,14 +334,16 @@ function enrollPerson(
           ...(person.attrs === undefined ? [] : ['--id.attrs', person.attrs]),
           ...caClientFlags(paths, org),
         ],
-        { idSecret: readFileSync(secretFile, 'utf8') },
+        { idSecret: secret },
       ),
     );
+  } catch (err) {
+    if (!alreadyThere(err)) throw err;
   }
   runCaClient(
     install,
     caClientCall(['enroll', '-H', person.dir, '-M', msp, ...caClientFlags(paths, org)], {
-      enroll: { id: person.id, secret: readFileSync(secretFile, 'utf8'), url: person.url },
+      enroll: { id: person.id, secret, url: person.url },
     }),
   );
   const caCert = readdirSync(join(msp, 'cacerts'))[0];
@@ -305,7 +361,6 @@ export function registerGatewayRegistrar(install: FabricInstall, paths: StatePat
   const registrarHome = bootstrapClientHome(install, paths, org);
   const url = `https://${org.ca.address}`;
   const flags = ['-u', url, '-H', registrarHome, ...caClientFlags(paths, org)];
-  const alreadyThere = (err: unknown) => err instanceof Error && /already/i.test(err.message);
   try {
     runCaClient(install, caClientCall(['affiliation', 'add', GATEWAY_AFFILIATION, ...flags]));
   } catch (err) {
@@ -352,7 +407,7 @@ export function benchLoaderId(org: PeerOrg): string {
  */
 export function enrollBenchLoader(install: FabricInstall, paths: StatePaths, org: PeerOrg): string {
   const dir = paths.benchLoaderDir(org);
-  if (!existsSync(join(dir, 'msp', 'signcerts'))) {
+  if (!isEnrolled(join(dir, 'msp'))) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     enrollPerson(install, paths, org, bootstrapClientHome(install, paths, org), {
       id: benchLoaderId(org),

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { TestBrowser } from '@medledger/gateway/testing/browser';
-import type { Download, Page } from 'playwright-core';
+import type { Download, Locator, Page } from 'playwright-core';
 
 /** Where a test run writes its screenshots and downloads. */
 export class ResultsFolder {
@@ -589,5 +589,34 @@ export class OversightDriver {
     const section = this.tab.page.getByRole('region', { name: 'Alerts' });
     await section.waitFor();
     return section.innerText();
+  }
+
+  /** Opens the Reviews page; returns the heading of each list on it (what it holds, and how many). */
+  async reviewLists(): Promise<string[]> {
+    await this.tab.go('Reviews');
+    return this.tab.page.getByRole('heading', { level: 2 }).allInnerTexts();
+  }
+
+  /** The row showing `text` (a record id, a patient DID) in the list of cases captioned `caption`. */
+  reviewRow(caption: string, text: string): Locator {
+    return this.tab.page.getByRole('table', { name: caption }).getByRole('row').filter({ hasText: text });
+  }
+
+  /**
+   * Presses the button named `name` (its word and the case it reviews, as a screen reader reads it)
+   * by keyboard alone: Tab from wherever the focus is until the button has it, then Enter. Returns how
+   * many Tabs it took; fails when `maxTabs` do not reach it.
+   */
+  async pressByKeyboard(name: string, maxTabs = 120): Promise<number> {
+    const { page } = this.tab;
+    const focused = () => page.evaluate<string>('document.activeElement.textContent');
+    for (let tabs = 0; tabs <= maxTabs; tabs++) {
+      if ((await focused()) === name) {
+        await page.keyboard.press('Enter');
+        return tabs;
+      }
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`${String(maxTabs)} Tabs did not reach the button ${name}`);
   }
 }

@@ -122,6 +122,8 @@ export class FakeConsortium {
   readonly #preferences = new Map<string, PatientPreferences>();
   /** The co-signer of each co-signed break-glass access (by access id). */
   readonly coSignedBy = new Map<string, string>();
+  /** Every post-hoc review, in order: the case (an access or an emergency listing) and its verdict. */
+  readonly reviews: { readonly caseId: string; readonly kind: string; readonly outcome: string }[] = [];
   /** Every patient signature the consortium verified, by payload type (what the tests check). */
   readonly verified: string[] = [];
   readonly #builder = new LedgerBuilder({ salt: `console-${txId()}` });
@@ -143,6 +145,7 @@ export class FakeConsortium {
       },
       granteeOrg,
       staffDid,
+      signedEmergencyProfile: (did) => this.emergencyProfiles.get(did),
     });
     for (const gw of gateways) this.#wire(gw);
   }
@@ -731,16 +734,49 @@ export class FakeConsortium {
     return coSignedBy === null ? 'CO_SIGNATURE_REQUIRED' : 'BREAK_GLASS_COSIGNED';
   }
 
-  /** A post-hoc review of a break-glass access (the custodian's admin or a regulator's auditor). */
+  /**
+   * What a review judges, by its id: a break-glass access, else a granted emergency listing (its
+   * `custodian` the listing doctor's org, no record), as the chaincode finds a case.
+   */
+  #reviewCase(id: string) {
+    const access = this.decisions.find((d) => d.eventId === id && d.breakGlass);
+    if (access) {
+      return {
+        accessId: access.eventId,
+        kind: 'access' as const,
+        recordId: access.recordId as string | null,
+        custodian: access.custodian,
+        actorDid: access.actorDid,
+        actorMsp: access.actorMsp,
+        reason: access.breakGlassReason ?? 'other_emergency',
+        openedAt: access.txTime,
+        coSignedBy: this.coSignedBy.get(access.eventId) ?? null,
+      };
+    }
+    const listing = this.rights.emergencyListings.get(id) ?? fail('NOT_FOUND', id);
+    return {
+      accessId: listing.listingId,
+      kind: 'emergency_listing' as const,
+      recordId: null,
+      custodian: listing.actorMsp,
+      actorDid: listing.actorDid,
+      actorMsp: listing.actorMsp,
+      reason: listing.breakGlassReason,
+      openedAt: listing.openedAt,
+      coSignedBy: null,
+    };
+  }
+
+  /** A post-hoc review of a case (the custodian's admin or a regulator's auditor). */
   #reviewBreakGlass(mspId: string, reviewer: StaffMember | undefined, input: Record<string, unknown>) {
-    const access = this.decisions.find((d) => d.eventId === input['accessId'] && d.breakGlass);
-    if (!access) return fail('NOT_FOUND', String(input['accessId']));
+    const reviewed = this.#reviewCase(String(input['accessId']));
     const reviewedBy = staffDid(mspId, reviewer?.enrollmentId ?? 'unknown');
     const outcome = String(input['outcome']) as 'justified' | 'unjustified';
     const byRegulator = mspId === REGULATOR;
     const id = txId();
+    this.reviews.push({ caseId: reviewed.accessId, kind: reviewed.kind, outcome });
     const review = {
-      accessId: access.eventId,
+      accessId: reviewed.accessId,
       outcome,
       reviewedBy,
       reviewerMsp: mspId,
@@ -753,10 +789,11 @@ export class FakeConsortium {
     this.#emit(
       'BreakGlassReviewed',
       {
-        accessId: access.eventId,
-        recordId: access.recordId,
-        custodian: access.custodian,
-        actorDid: access.actorDid,
+        accessId: reviewed.accessId,
+        kind: reviewed.kind,
+        recordId: reviewed.recordId,
+        custodian: reviewed.custodian,
+        actorDid: reviewed.actorDid,
         outcome,
         reviewedBy,
         byRegulator,
@@ -765,15 +802,7 @@ export class FakeConsortium {
       { txId: id },
     );
     return {
-      accessId: access.eventId,
-      kind: 'access',
-      recordId: access.recordId,
-      custodian: access.custodian,
-      actorDid: access.actorDid,
-      actorMsp: access.actorMsp,
-      reason: access.breakGlassReason ?? 'other_emergency',
-      openedAt: access.txTime,
-      coSignedBy: this.coSignedBy.get(access.eventId) ?? null,
+      ...reviewed,
       status: byRegulator ? 'regulator_reviewed' : 'custodian_reviewed',
       outcome,
       reviewedBy,

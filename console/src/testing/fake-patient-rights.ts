@@ -8,6 +8,7 @@
  * The rules are the chaincode's, simplified to what a person sees.
  */
 import {
+  DOCTOR_ROLES,
   ERASURE_REQUEST_DEADLINE_DAYS,
   erasureRequestPayloadSchema,
   recordListPayloadSchema,
@@ -15,6 +16,7 @@ import {
   type AuditEvent,
   type Consent,
   type DeletionAttestation,
+  type EmergencyProfile,
   type ErasureRequestState,
   type RecordAnchor,
 } from '@medledger/domain';
@@ -61,12 +63,24 @@ export interface ConsortiumParts {
   ): void;
   granteeOrg(grantee: Consent['grantee']): string;
   staffDid(mspId: string, enrollmentId: string): string;
+  /** The emergency profile the patient signed, or undefined when they signed none. */
+  signedEmergencyProfile(patientDid: string): EmergencyProfile | undefined;
 }
 
 interface Listing {
   readonly patientDid: string;
-  readonly mode: 'patient' | 'clinician';
+  readonly mode: 'patient' | 'clinician' | 'emergency';
   readonly mspId: string;
+}
+
+/** A granted emergency listing, as a post-hoc review finds it (by its listing id). */
+export interface EmergencyListingCase {
+  readonly listingId: string;
+  readonly actorDid: string;
+  readonly actorMsp: string;
+  readonly breakGlassReason: string;
+  readonly categories: readonly string[];
+  readonly openedAt: string;
 }
 
 interface ErasureRequest {
@@ -95,6 +109,8 @@ export type DeletionAttestationSection = ComplianceReport['deletionAttestations'
 /** The patient-side transactions over the consortium's `parts`. */
 export class PatientRights {
   readonly #listings = new Map<string, Listing>();
+  /** Granted emergency listings, each reviewed afterwards like a break-glass access. */
+  readonly emergencyListings = new Map<string, EmergencyListingCase>();
   readonly #patientAccesses = new Map<string, { custodian: string; patientDid: string; relay: string }>();
   readonly erasureRequests: ErasureRequest[] = [];
   readonly coSignRequests = new Map<string, CoSignRequest>();
@@ -141,29 +157,62 @@ export class PatientRights {
     return payload;
   }
 
+  /**
+   * A listing decision: the patient's own (a signed request), a doctor's in an emergency (transient
+   * `emergency`: a hospital doctor, of a patient who signed an emergency profile, which the listing
+   * opens and keeps for the review; the patient and those categories are sealed facts of the doctor's
+   * org), or a clinician's of their hospital.
+   */
   #openListing(mspId: string, actor: Caller | undefined, map: Readonly<Record<string, string>>) {
     const subject = JSON.parse(map['subject'] ?? '{}') as { patientDid: string };
     const request =
       map['request'] === undefined ? undefined : (JSON.parse(map['request']) as { jws: string });
+    const emergency =
+      map['emergency'] === undefined ? undefined : (JSON.parse(map['emergency']) as { reason: string });
+    if (emergency && request) return fail('VALIDATION_FAILED', 'emergency');
     const listingId = txId();
     if (request) this.#patientRequest(request.jws, subject.patientDid, mspId);
-    const mode = request ? 'patient' : 'clinician';
-    const clinician = actor !== undefined && ['attending', 'intern', 'nurse'].includes(actor.role);
-    const granted = mode === 'patient' || clinician;
-    const reason = mode === 'patient' ? 'PATIENT_SIGNED' : clinician ? 'CLINICIAN' : 'ROLE_NOT_PERMITTED';
+    const mode = request ? 'patient' : emergency ? 'emergency' : 'clinician';
+    const profile = emergency ? this.parts.signedEmergencyProfile(subject.patientDid) : undefined;
+    const reason = this.#listingReason(mode, actor, profile);
+    const granted = ['PATIENT_SIGNED', 'CLINICIAN', 'BREAK_GLASS'].includes(reason);
+    const actorDid = this.parts.staffDid(mspId, actor?.enrollmentId ?? 'gateway-service');
+    const txTime = new Date().toISOString();
     if (granted) this.#listings.set(listingId, { patientDid: subject.patientDid, mode, mspId });
+    if (granted && emergency && profile) {
+      this.emergencyListings.set(listingId, {
+        listingId,
+        actorDid,
+        actorMsp: mspId,
+        breakGlassReason: emergency.reason,
+        categories: profile.categories,
+        openedAt: txTime,
+      });
+    }
     this.parts.emit(
       'RecordListingOpened',
       {
         listingId,
-        actorDid: this.parts.staffDid(mspId, actor?.enrollmentId ?? 'gateway-service'),
+        actorDid,
         actorMsp: mspId,
         actorRole: actor?.role ?? null,
         mode,
         outcome: granted ? 'granted' : 'denied',
         reason,
+        breakGlassReason: emergency?.reason ?? null,
       },
-      { txId: listingId },
+      {
+        txId: listingId,
+        time: txTime,
+        sealed: [
+          mspId,
+          {
+            kind: 'listing',
+            patientDid: subject.patientDid,
+            categories: granted && profile ? profile.categories : null,
+          },
+        ],
+      },
     );
     return {
       listingId,
@@ -174,12 +223,35 @@ export class PatientRights {
     };
   }
 
-  /** The listing's records: all of them for the patient, the clinician's own hospital's otherwise. */
+  /** Why a listing is granted or denied, the chaincode's rules for what a person sees. */
+  #listingReason(
+    mode: Listing['mode'],
+    actor: Caller | undefined,
+    profile: EmergencyProfile | undefined,
+  ): string {
+    if (mode === 'patient') return 'PATIENT_SIGNED';
+    const role = actor?.role ?? '';
+    if (mode === 'emergency') {
+      if (!(DOCTOR_ROLES as readonly string[]).includes(role)) return 'ROLE_NOT_PERMITTED';
+      return profile === undefined ? 'NO_EMERGENCY_PROFILE' : 'BREAK_GLASS';
+    }
+    return ['attending', 'intern', 'nurse'].includes(role) ? 'CLINICIAN' : 'ROLE_NOT_PERMITTED';
+  }
+
+  /**
+   * The listing's records: all of them for the patient, those in the categories an emergency listing
+   * opened, the clinician's own hospital's otherwise.
+   */
   #list(mspId: string, listingId: string) {
     const listing = this.#listings.get(listingId);
     if (listing?.mspId !== mspId) return fail('ACCESS_NOT_GRANTED', listingId);
-    const records = this.#records(listing.patientDid).filter(
-      (r) => listing.mode === 'patient' || r.custodian === mspId,
+    const opened = this.emergencyListings.get(listingId)?.categories ?? [];
+    const records = this.#records(listing.patientDid).filter((r) =>
+      listing.mode === 'patient'
+        ? true
+        : listing.mode === 'emergency'
+          ? opened.includes(r.category)
+          : r.custodian === mspId,
     );
     return {
       listingId,

@@ -110,24 +110,88 @@ type ReviewCase = Pick<
 >;
 
 /**
- * One case's row: when, who and why, the cells of its kind (`children`), its state, deadline, ledger
- * reference and review buttons (`label` names the case to screen readers).
+ * A kind of case the page lists for review: its section (title, caption, what it says when empty),
+ * the two columns only its cases have, and how one of its cases is named: its id, the org holding it
+ * (where its review goes) and its name in the review buttons for screen readers (`label`).
  */
-function CaseRow({
+interface CaseKind<T extends ReviewCase> {
+  readonly headingId: string;
+  readonly title: string;
+  readonly intro?: ReactNode;
+  readonly none: string;
+  readonly caption: string;
+  readonly columns: readonly [string, string];
+  readonly caseOf: (item: T) => { readonly id: string; readonly custodian: string; readonly label: string };
+  /** The two cells of `columns`. */
+  readonly cells: (item: T) => ReactNode;
+}
+
+/** An emergency access, and who co-signed it (beyond the patient's profile). */
+const BREAK_GLASS: CaseKind<BreakGlassCaseView> = {
+  headingId: 'bg-title',
+  title: 'Break-glass accesses',
+  none: 'No emergency access in the last 30 days.',
+  caption: 'Emergency accesses, overdue first',
+  columns: ['Co-signed by', 'Record'],
+  caseOf: (item) => ({ id: item.eventId, custodian: item.custodian, label: item.recordId }),
+  cells: (item) => (
+    <>
+      <td>
+        {item.coSignedBy === null ? (
+          <span>none (one doctor)</span>
+        ) : (
+          <>
+            <code>{item.coSignedBy}</code> ({item.coSignerMsp})
+          </>
+        )}
+      </td>
+      <td>
+        <code>{item.recordId}</code> at {item.custodian}
+      </td>
+    </>
+  ),
+};
+
+/** One doctor's emergency listing of a patient's records, and what it opened. */
+const EMERGENCY_LISTING: CaseKind<EmergencyListingView> = {
+  headingId: 'listings-title',
+  title: 'Emergency listings',
+  intro: (
+    <p>
+      A doctor listed a patient's records under the patient's emergency profile: the listing names the records
+      in the categories shown, and is reviewed afterwards like a break-glass access.
+    </p>
+  ),
+  none: 'No emergency listing in the last 30 days.',
+  caption: 'Emergency listings, overdue first',
+  columns: ['Patient', 'Categories opened'],
+  caseOf: (item) => ({
+    id: item.listingId,
+    custodian: item.actorMsp,
+    label: `listing ${item.listingId.slice(0, 8)}`,
+  }),
+  cells: (item) => (
+    <>
+      <td>{item.patientDid === null ? <span>not held here</span> : <code>{item.patientDid}</code>}</td>
+      <td>{item.categories === null ? <span>not held here</span> : item.categories.join(', ')}</td>
+    </>
+  ),
+};
+
+/**
+ * One case's row, of either kind: when, who and why, the cells of its kind, its state, deadline,
+ * ledger reference and review buttons.
+ */
+function CaseRow<T extends ReviewCase>({
+  kind,
   item,
-  id,
-  custodian,
-  label,
   onDone,
-  children,
 }: {
-  readonly item: ReviewCase;
-  readonly id: string;
-  readonly custodian: string;
-  readonly label: string;
+  readonly kind: CaseKind<T>;
+  readonly item: T;
   readonly onDone: () => void;
-  readonly children: ReactNode;
 }): ReactNode {
+  const { id, custodian, label } = kind.caseOf(item);
   const review = useReview(id, custodian, onDone);
   const state = item.review?.outcome ?? review.result?.case.outcome ?? item.state;
   return (
@@ -139,7 +203,7 @@ function CaseRow({
         <code>{item.actorDid}</code> ({item.actorMsp})
         {item.breakGlassReason === null ? null : <div>{item.breakGlassReason.replaceAll('_', ' ')}</div>}
       </td>
-      {children}
+      {kind.cells(item)}
       <td>
         <span className={`status ${state}`}>{state}</span>
       </td>
@@ -168,51 +232,35 @@ function CaseRow({
   );
 }
 
-/** One emergency access, who co-signed it (beyond the patient's profile), and its review. */
-function BreakGlassRow({
-  item,
+/** The section of one kind of case: its cases in a table, overdue first, each with its review. */
+function CaseList<T extends ReviewCase>({
+  kind,
+  items,
   onDone,
 }: {
-  readonly item: BreakGlassCaseView;
+  readonly kind: CaseKind<T>;
+  readonly items: readonly T[];
   readonly onDone: () => void;
 }): ReactNode {
   return (
-    <CaseRow item={item} id={item.eventId} custodian={item.custodian} label={item.recordId} onDone={onDone}>
-      <td>
-        {item.coSignedBy === null ? (
-          <span>none (one doctor)</span>
-        ) : (
-          <>
-            <code>{item.coSignedBy}</code> ({item.coSignerMsp})
-          </>
-        )}
-      </td>
-      <td>
-        <code>{item.recordId}</code> at {item.custodian}
-      </td>
-    </CaseRow>
-  );
-}
-
-/** One doctor's emergency listing of a patient's records: what it opened, and its review. */
-function EmergencyListingRow({
-  item,
-  onDone,
-}: {
-  readonly item: EmergencyListingView;
-  readonly onDone: () => void;
-}): ReactNode {
-  return (
-    <CaseRow
-      item={item}
-      id={item.listingId}
-      custodian={item.actorMsp}
-      label={`listing ${item.listingId.slice(0, 8)}`}
-      onDone={onDone}
-    >
-      <td>{item.patientDid === null ? <span>not held here</span> : <code>{item.patientDid}</code>}</td>
-      <td>{item.categories === null ? <span>not held here</span> : item.categories.join(', ')}</td>
-    </CaseRow>
+    <section aria-labelledby={kind.headingId} className="card">
+      <h2 id={kind.headingId}>
+        {kind.title} ({items.length})
+      </h2>
+      {kind.intro}
+      {items.length === 0 ? (
+        <p>{kind.none}</p>
+      ) : (
+        <DataTable
+          caption={kind.caption}
+          columns={['When', 'Who and why', ...kind.columns, 'State', 'Review by', 'On the ledger', 'Review']}
+        >
+          {items.map((item) => (
+            <CaseRow key={kind.caseOf(item).id} kind={kind} item={item} onDone={onDone} />
+          ))}
+        </DataTable>
+      )}
+    </section>
   );
 }
 
@@ -255,82 +303,6 @@ function HeldRecords({
                 {canClear ? <ClearButton recordId={h.recordId} version={h.version} onDone={onDone} /> : null}
               </td>
             </tr>
-          ))}
-        </DataTable>
-      )}
-    </section>
-  );
-}
-
-function BreakGlassList({
-  report,
-  onDone,
-}: {
-  readonly report: ComplianceReport;
-  readonly onDone: () => void;
-}): ReactNode {
-  const open = report.breakGlass;
-  return (
-    <section aria-labelledby="bg-title" className="card">
-      <h2 id="bg-title">Break-glass accesses ({open.length})</h2>
-      {open.length === 0 ? (
-        <p>No emergency access in the last 30 days.</p>
-      ) : (
-        <DataTable
-          caption="Emergency accesses, overdue first"
-          columns={[
-            'When',
-            'Who and why',
-            'Co-signed by',
-            'Record',
-            'State',
-            'Review by',
-            'On the ledger',
-            'Review',
-          ]}
-        >
-          {open.map((b) => (
-            <BreakGlassRow key={b.eventId} item={b} onDone={onDone} />
-          ))}
-        </DataTable>
-      )}
-    </section>
-  );
-}
-
-function EmergencyListingList({
-  report,
-  onDone,
-}: {
-  readonly report: ComplianceReport;
-  readonly onDone: () => void;
-}): ReactNode {
-  const listings = report.emergencyListings;
-  return (
-    <section aria-labelledby="listings-title" className="card">
-      <h2 id="listings-title">Emergency listings ({listings.length})</h2>
-      <p>
-        A doctor listed a patient's records under the patient's emergency profile: the listing names the
-        records in the categories shown, and is reviewed afterwards like a break-glass access.
-      </p>
-      {listings.length === 0 ? (
-        <p>No emergency listing in the last 30 days.</p>
-      ) : (
-        <DataTable
-          caption="Emergency listings, overdue first"
-          columns={[
-            'When',
-            'Who and why',
-            'Patient',
-            'Categories opened',
-            'State',
-            'Review by',
-            'On the ledger',
-            'Review',
-          ]}
-        >
-          {listings.map((l) => (
-            <EmergencyListingRow key={l.listingId} item={l} onDone={onDone} />
           ))}
         </DataTable>
       )}
@@ -405,8 +377,8 @@ export function ReviewsPage(): ReactNode {
       {report ? (
         <>
           <HeldRecords report={report} canClear={hospital} onDone={load} />
-          <BreakGlassList report={report} onDone={load} />
-          <EmergencyListingList report={report} onDone={load} />
+          <CaseList kind={BREAK_GLASS} items={report.breakGlass} onDone={load} />
+          <CaseList kind={EMERGENCY_LISTING} items={report.emergencyListings} onDone={load} />
         </>
       ) : null}
       {!withReport ? <ClearById /> : null}
