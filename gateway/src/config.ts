@@ -118,7 +118,10 @@ export const timeoutsConfigSchema = z.strictObject({
    * A write whose transaction has not committed after this long is submitted again (the same
    * transaction: it can commit only once), so a transaction an orderer accepted and then lost (a Raft
    * leader cut off) does not hold the write for its whole `commitStatusMs`. Long enough that under
-   * normal load (commits in tens to hundreds of ms) nothing is resubmitted.
+   * normal load (commits in tens to hundreds of ms) nothing is resubmitted. Later copies, while the
+   * commit is still missing, follow at gaps doubling from this value up to four times it (6, 12, 24,
+   * 24 s ...: at 6, 18, 42 s within the default 60 s deadline), since a commit that is only slow on a
+   * saturated host gains nothing from copies, which the orderers and peers process like transactions.
    */
   resubmitMs: z.number().int().min(500).default(6000),
   /** How many times an MVCC_READ_CONFLICT is retried with a fresh endorsement. */

@@ -11,8 +11,12 @@ import { describe, it } from '../testing/node-test';
 import { PushStream } from '../testing/push-stream';
 import {
   CommitTracker,
+  RESUBMIT_MAX_FACTOR,
+  resubmitDelays,
+  resubmitWhileWaiting,
   submitAlreadyOrdered,
   submitAndWait,
+  type AbortableSleep,
   type BlockSource,
   type BlockStream,
   type CommitOutcome,
@@ -306,7 +310,7 @@ describe('submit and wait: a transaction an orderer lost', () => {
       },
     };
     const started = performance.now();
-    await submitAndWait(transaction, t, { resubmitEveryMs: 50 });
+    await submitAndWait(transaction, t, { resubmitAfterMs: 50 });
     assert.equal(submits, 2);
     assert.ok(performance.now() - started < 1000);
     assert.equal(t.status().waiting, 0);
@@ -325,7 +329,7 @@ describe('submit and wait: a transaction an orderer lost', () => {
         return Promise.resolve({ getStatus: () => Promise.reject(new Error('no status call expected')) });
       },
     };
-    await submitAndWait(transaction, t, { resubmitEveryMs: 200 });
+    await submitAndWait(transaction, t, { resubmitAfterMs: 200 });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(submits, 1);
     await t.close();
@@ -345,9 +349,83 @@ describe('submit and wait: a transaction an orderer lost', () => {
         return Promise.resolve({ getStatus: () => Promise.reject(new Error('unused')) });
       },
     };
-    await submitAndWait(transaction, t, { resubmitEveryMs: 30 });
+    await submitAndWait(transaction, t, { resubmitAfterMs: 30 });
     assert.equal(submits, 3);
     await t.close();
+  });
+});
+
+/**
+ * Virtual time for {@link resubmitWhileWaiting}: each pause moves the clock on at once, except the one
+ * the commit falls in, which ends with the commit at its time.
+ */
+function virtualCommit(commitAtMs: number, resubmitFails = false) {
+  let now = 0;
+  const resubmittedAt: number[] = [];
+  let commit: (outcome: string) => void = () => undefined;
+  const committed = new Promise<string>((resolve) => {
+    commit = resolve;
+  });
+  const pause: AbortableSleep = (ms, signal) => {
+    if (now >= commitAtMs) return Promise.reject(new Error('a pause after the commit'));
+    if (now + ms < commitAtMs) {
+      now += ms;
+      return Promise.resolve();
+    }
+    now = commitAtMs;
+    commit(`committed at ${String(now)}`);
+    // A settled wait aborts the pause at once; were it not aborted, one more resubmit would show.
+    return new Promise((resolve, reject) => {
+      signal.addEventListener('abort', () => {
+        reject(new Error('aborted'));
+      });
+      setImmediate(resolve);
+    });
+  };
+  const resubmit = (): Promise<unknown> => {
+    resubmittedAt.push(now);
+    return resubmitFails ? Promise.reject(new Error('orderers unavailable')) : Promise.resolve();
+  };
+  return { pause, resubmit, committed, resubmittedAt };
+}
+
+describe('submit and wait: the resubmit schedule', () => {
+  it('when the first delay is 6 s, then the gaps double from 6 s up to four times it and stay there', () => {
+    const delays = resubmitDelays(6000);
+    const first = Array.from({ length: 6 }, () => delays.next().value);
+    assert.deepEqual(first, [6000, 12_000, 24_000, 24_000, 24_000, 24_000]);
+    assert.equal(Math.max(...first), 6000 * RESUBMIT_MAX_FACTOR);
+  });
+
+  it('when a commit takes 100 s, then the resubmits come at 6, 18, 42, 66 and 90 s and stop with the commit', async () => {
+    const v = virtualCommit(100_000);
+    const outcome = await resubmitWhileWaiting(v.committed, v.resubmit, 6000, v.pause);
+    assert.equal(outcome, 'committed at 100000');
+    assert.deepEqual(v.resubmittedAt, [6000, 18_000, 42_000, 66_000, 90_000]);
+  });
+
+  it('when the commit comes before the first delay, then nothing is resubmitted', async () => {
+    const v = virtualCommit(5999);
+    assert.equal(await resubmitWhileWaiting(v.committed, v.resubmit, 6000, v.pause), 'committed at 5999');
+    assert.deepEqual(v.resubmittedAt, []);
+  });
+
+  it('when every resubmit fails, then the schedule and the outcome are the same', async () => {
+    const ok = virtualCommit(50_000);
+    const failing = virtualCommit(50_000, true);
+    const outcome = await resubmitWhileWaiting(failing.committed, failing.resubmit, 6000, failing.pause);
+    await resubmitWhileWaiting(ok.committed, ok.resubmit, 6000, ok.pause);
+    assert.equal(outcome, 'committed at 50000');
+    assert.deepEqual(failing.resubmittedAt, [6000, 18_000, 42_000]);
+    assert.deepEqual(failing.resubmittedAt, ok.resubmittedAt);
+  });
+
+  it('when the wait fails, then the resubmits stop and its error passes through', async () => {
+    const v = virtualCommit(30_000);
+    const boom = new Error('commit deadline');
+    const wait = v.committed.then(() => Promise.reject(boom));
+    await assert.rejects(resubmitWhileWaiting(wait, v.resubmit, 6000, v.pause), (err) => err === boom);
+    assert.deepEqual(v.resubmittedAt, [6000, 18_000]);
   });
 });
 

@@ -271,13 +271,29 @@ export interface SubmitWaitOptions {
   readonly afterSubmit?: () => void;
   readonly afterCommit?: () => void;
   /**
-   * Submits the same transaction again (same id, same bytes) each time this long passes without its
-   * commit. An orderer may accept a transaction and then lose it (a Raft leader cut off from the others
-   * drops what it had not replicated), and the write would wait out its whole deadline; a copy reaches
-   * the orderers that lead now. Fabric commits a transaction id once: a second copy ordered later is only
-   * a DUPLICATE_TXID, so this can never apply a write twice. Unset: never.
+   * Submits the same transaction again (same id, same bytes) when this long passes without its commit,
+   * then at growing intervals ({@link resubmitDelays}). An orderer may accept a transaction and then
+   * lose it (a Raft leader cut off from the others drops what it had not replicated), and the write
+   * would wait out its whole deadline; a copy reaches the orderers that lead now. Fabric commits a
+   * transaction id once: a second copy ordered later is only a DUPLICATE_TXID, so this can never apply a
+   * write twice. Unset: never.
    */
-  readonly resubmitEveryMs?: number;
+  readonly resubmitAfterMs?: number;
+}
+
+/** How many times the first resubmit delay the gap between two later resubmits may grow to. */
+export const RESUBMIT_MAX_FACTOR = 4;
+
+/**
+ * The gaps between a stuck write's submit and its resubmits: `firstMs`, then doubling, at most
+ * {@link RESUBMIT_MAX_FACTOR} times `firstMs` (6, 12, 24, 24 ... s for 6 s). The first stays short
+ * because a copy lost by a cut-off Raft leader is found by it; the later ones grow because a commit
+ * that is merely slow (a saturated host) gains nothing from copies, and each copy costs the orderers
+ * and every peer what a transaction costs before validation refuses it as a duplicate.
+ */
+export function* resubmitDelays(firstMs: number): Generator<number, never> {
+  const maxMs = firstMs * RESUBMIT_MAX_FACTOR;
+  for (let delay = firstMs; ; delay = Math.min(delay * 2, maxMs)) yield delay;
 }
 
 /**
@@ -297,7 +313,7 @@ export function submitAlreadyOrdered(err: unknown): boolean {
 /**
  * Submits an endorsed transaction and waits for its commit: on `commits`' stream when given (the
  * waiter registered before submitting), else with one CommitStatus call; stuck transactions are
- * submitted again (see {@link SubmitWaitOptions.resubmitEveryMs}). A submit that failed only because
+ * submitted again (see {@link SubmitWaitOptions.resubmitAfterMs}). A submit that failed only because
  * orderers had already ordered the transaction ({@link submitAlreadyOrdered}) waits for the commit on
  * the stream too (without a stream it fails as before, and a retry with the same idempotency key finds
  * the commit). Resolves the block number when VALID; otherwise throws the `CommitError` of the
@@ -327,27 +343,35 @@ export async function submitAndWait(
     commitStatus = () => Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
   options.afterSubmit?.();
-  const outcome = await resubmitWhileWaiting(
-    waiter ? waiter.wait(commitStatus) : commitStatus(),
-    () => transaction.submit(),
-    options.resubmitEveryMs,
-  );
+  const wait = waiter ? waiter.wait(commitStatus) : commitStatus();
+  const outcome =
+    options.resubmitAfterMs === undefined
+      ? await wait
+      : await resubmitWhileWaiting(wait, () => transaction.submit(), options.resubmitAfterMs);
   options.afterCommit?.();
   if (outcome.code !== StatusCode.VALID) throw new CommitError({ code: outcome.code, transactionId });
   return outcome.blockNumber;
 }
 
-/** Awaits `wait`, calling `resubmit` every `everyMs` until it settles (its failures change nothing). */
-async function resubmitWhileWaiting<T>(
+/** Waits `ms` unless `signal` aborts first (then rejects). */
+export type AbortableSleep = (ms: number, signal: AbortSignal) => Promise<unknown>;
+
+const timerSleep: AbortableSleep = (ms, signal) => sleep(ms, undefined, { signal });
+
+/**
+ * Awaits `wait`, calling `resubmit` after each of {@link resubmitDelays}`(firstMs)` until it settles
+ * (a resubmit's failure changes nothing). `pause` is the timer (tests pass a virtual one).
+ */
+export async function resubmitWhileWaiting<T>(
   wait: Promise<T>,
   resubmit: () => Promise<unknown>,
-  everyMs: number | undefined,
+  firstMs: number,
+  pause: AbortableSleep = timerSleep,
 ): Promise<T> {
-  if (everyMs === undefined) return wait;
   const done = new AbortController();
   const loop = (async () => {
-    for (;;) {
-      await sleep(everyMs, undefined, { signal: done.signal });
+    for (const delay of resubmitDelays(firstMs)) {
+      await pause(delay, done.signal);
       // Orderers still down or busy: the wait itself decides when to give up.
       await resubmit().catch(() => undefined);
     }

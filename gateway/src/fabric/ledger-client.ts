@@ -271,7 +271,7 @@ export class FabricLedgerClient implements LedgerClient {
     crashAt('after-endorse', options.failpoint);
     const payload = Buffer.from(tx.transaction.getResult()).toString('utf8');
     const blockNumber = await submitAndWait(tx.transaction, this.#commits, {
-      resubmitEveryMs: this.#config.timeouts.resubmitMs,
+      resubmitAfterMs: this.#config.timeouts.resubmitMs,
       afterSubmit: () => {
         crashAt('after-submit', options.failpoint);
       },
