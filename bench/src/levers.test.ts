@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import type { LoadResult } from './load';
+import type { LoadResult, Operation } from './load';
 import {
   batchSettings,
   chaincodeBuildSettings,
   gogcSettings,
+  LEVER_WORKLOADS,
   listOption,
   ratioTable,
   sidesTable,
+  type BenchOps,
   type Side,
 } from './levers';
 
@@ -105,5 +107,71 @@ void describe('lever settings', () => {
       /not a new label=folder/,
     );
     assert.throws(() => chaincodeBuildSettings(['a=/builds/x'], built), /at least two builds/);
+  });
+});
+
+void describe('lever workloads', () => {
+  /** Each workload of `lever` as "name (warm-up s)", built over operations that are never run. */
+  function plan(lever: keyof typeof LEVER_WORKLOADS, ops: BenchOps = idleOps()): string[] {
+    return LEVER_WORKLOADS[lever].map((build) => {
+      const w = build(ops, 10);
+      return `${w.name} (${String(w.warmupS)} s)`;
+    });
+  }
+  function idleOps(): BenchOps & { anchorSets: () => number } {
+    const op: Operation = () => Promise.resolve('committed');
+    let sets = 0;
+    return {
+      ping: op,
+      freshAnchor: () => {
+        sets++;
+        return op;
+      },
+      access: op,
+      read: op,
+      audit: op,
+      anchorSets: () => sets,
+    };
+  }
+  const writes = [
+    'POST /v1/ops/ping closed 32 (3 s)',
+    'POST /v1/ops/ping open 20/s (3 s)',
+    'POST /v1/records closed 32 (3 s)',
+    'POST /v1/records open 20/s (3 s)',
+  ];
+  const access = 'POST /v1/records/{id}/access closed 32 (3 s)';
+  const read = 'GET /v1/records/{id} open 100/s (3 s)';
+
+  void it('when levers share the write workloads, then gogc, validator-pool and batch run the same four and the others add theirs', () => {
+    assert.deepEqual(plan('gogc'), writes);
+    assert.deepEqual(plan('validator-pool'), writes);
+    assert.deepEqual(plan('batch'), writes);
+    assert.deepEqual(plan('history'), [...writes, access]);
+    assert.deepEqual(plan('chaincode-logging'), [...writes, read]);
+    assert.deepEqual(plan('chaincode-builds'), [...writes, access, read]);
+  });
+
+  void it('when the other levers build their workloads, then each keeps its own rates and warm-ups', () => {
+    assert.deepEqual(plan('fabric-logging'), [
+      'POST /v1/ops/ping closed 32 (2 s)',
+      'GET /v1/records/{id} open 100/s (2 s)',
+    ]);
+    assert.deepEqual(plan('commit-tracking'), [...writes.slice(0, 3), 'POST /v1/records open 10/s (3 s)']);
+    assert.deepEqual(plan('shim-batching'), [access]);
+    assert.deepEqual(plan('sqlite'), [
+      'POST /v1/records closed 32 (3 s)',
+      read,
+      'GET /v1/audit (projection) open 50/s (3 s)',
+    ]);
+    assert.deepEqual(plan('gossip'), [
+      'POST /v1/ops/ping closed 32 (3 s)',
+      'POST /v1/records closed 32 (3 s)',
+    ]);
+  });
+
+  void it('when anchor workloads are built, then no anchor set is taken until one runs', () => {
+    const ops = idleOps();
+    plan('chaincode-builds', ops);
+    assert.equal(ops.anchorSets(), 0);
   });
 });

@@ -187,10 +187,88 @@ async function tokenCache(out: string): Promise<void> {
 }
 
 /** A load run of a lever's workload. */
-interface Workload {
+export interface Workload {
   readonly name: string;
   readonly warmupS: number;
   readonly run: () => Promise<LoadResult>;
+}
+
+/** The operations the levers' workloads run ({@link benchOperations}). */
+export type BenchOps = ReturnType<typeof benchOperations>;
+
+/** A lever's workload, built once the lever has its operations and the length of a run. */
+export type LeverWorkload = (ops: BenchOps, durationS: number) => Workload;
+
+const WARMUP_S = 3;
+
+/**
+ * `op` in a closed loop of `concurrency`, named `<label> closed <concurrency>`. The operation is taken
+ * from `ops` at each run, so a fresh anchor anchors new records in every run.
+ */
+function closedWorkload(
+  label: string,
+  op: (ops: BenchOps) => Operation,
+  concurrency = 32,
+  warmupS = WARMUP_S,
+): LeverWorkload {
+  return (ops, durationS) => ({
+    name: `${label} closed ${String(concurrency)}`,
+    warmupS,
+    run: () => closedLoop(op(ops), { concurrency, warmupS, durationS }),
+  });
+}
+
+/** `op` in an open loop at `rate` a second, named `<label> open <rate>/s` (`drainS` as `openLoop`'s). */
+function openWorkload(
+  label: string,
+  op: (ops: BenchOps) => Operation,
+  rate: number,
+  { warmupS = WARMUP_S, drainS }: { readonly warmupS?: number; readonly drainS?: number } = {},
+): LeverWorkload {
+  return (ops, durationS) => ({
+    name: `${label} open ${String(rate)}/s`,
+    warmupS,
+    run: () => openLoop(op(ops), { rate, warmupS, durationS, drainS }),
+  });
+}
+
+const PING = 'POST /v1/ops/ping';
+const ANCHOR = 'POST /v1/records';
+const READ = 'GET /v1/records/{id}';
+const ping = (ops: BenchOps): Operation => ops.ping;
+const freshAnchor = (ops: BenchOps): Operation => ops.freshAnchor();
+const PING_CLOSED = closedWorkload(PING, ping);
+const PING_OPEN = openWorkload(PING, ping, 20, { drainS: 10 });
+const ANCHOR_CLOSED = closedWorkload(ANCHOR, freshAnchor);
+const anchorOpen = (rate: number): LeverWorkload => openWorkload(ANCHOR, freshAnchor, rate, { drainS: 10 });
+const ACCESS_CLOSED = closedWorkload('POST /v1/records/{id}/access', (ops) => ops.access);
+const READ_OPEN = openWorkload(READ, (ops) => ops.read, 100);
+
+/** The usual write workloads: the empty transaction and the anchor, at saturation and at 20/s. */
+const WRITE_WORKLOADS: readonly LeverWorkload[] = [PING_CLOSED, PING_OPEN, ANCHOR_CLOSED, anchorOpen(20)];
+
+/** Each lever's workloads, in the order it runs them (`shim-batching` adds its loader's batches first). */
+export const LEVER_WORKLOADS = {
+  'fabric-logging': [
+    closedWorkload(PING, ping, 32, 2),
+    openWorkload(READ, (ops) => ops.read, 100, { warmupS: 2 }),
+  ],
+  // The anchor at 10/s, as its recorded runs (`bench/results/lever-commit-tracking*.md`) measured it.
+  'commit-tracking': [PING_CLOSED, PING_OPEN, ANCHOR_CLOSED, anchorOpen(10)],
+  'shim-batching': [ACCESS_CLOSED],
+  batch: WRITE_WORKLOADS,
+  gogc: WRITE_WORKLOADS,
+  history: [...WRITE_WORKLOADS, ACCESS_CLOSED],
+  'validator-pool': WRITE_WORKLOADS,
+  'chaincode-logging': [...WRITE_WORKLOADS, READ_OPEN],
+  'chaincode-builds': [...WRITE_WORKLOADS, ACCESS_CLOSED, READ_OPEN],
+  sqlite: [ANCHOR_CLOSED, READ_OPEN, openWorkload('GET /v1/audit (projection)', (ops) => ops.audit, 50)],
+  gossip: [PING_CLOSED, ANCHOR_CLOSED],
+} as const satisfies Record<string, readonly LeverWorkload[]>;
+
+/** A lever's workloads over its operations, each run `durationS` long. */
+function workloadsOf(list: readonly LeverWorkload[], ops: BenchOps, durationS: number): Workload[] {
+  return list.map((w) => w(ops, durationS));
 }
 
 /**
@@ -396,20 +474,9 @@ interface LeverRun {
 }
 
 async function fabricLogging({ info, out, rounds, durationS }: LeverRun): Promise<void> {
-  const { writers, state, ping } = await benchWriters(info);
-  const { read } = benchOperations(writers, state);
-  const workloads: Workload[] = [
-    {
-      name: 'POST /v1/ops/ping closed 32',
-      warmupS: 2,
-      run: () => closedLoop(ping, { concurrency: 32, warmupS: 2, durationS }),
-    },
-    {
-      name: 'GET /v1/records/{id} open 100/s',
-      warmupS: 2,
-      run: () => openLoop(read, { rate: 100, warmupS: 2, durationS }),
-    },
-  ];
+  const { writers, state } = await benchWriters(info);
+  const ops = benchOperations(writers, state);
+  const workloads = workloadsOf(LEVER_WORKLOADS['fabric-logging'], ops, durationS);
   let sides: Side[];
   try {
     sides = await interleave(info, {
@@ -450,30 +517,9 @@ async function restartGatewayWith(orgName: string, mode: string | undefined): Pr
 }
 
 async function commitTracking({ info, out, rounds, durationS }: LeverRun): Promise<void> {
-  const { ping, freshAnchor: anchor } = await benchWriters(info);
-  const warmupS = 3;
-  const workloads: Workload[] = [
-    {
-      name: 'POST /v1/ops/ping closed 32',
-      warmupS,
-      run: () => closedLoop(ping, { concurrency: 32, warmupS, durationS }),
-    },
-    {
-      name: 'POST /v1/ops/ping open 20/s',
-      warmupS,
-      run: () => openLoop(ping, { rate: 20, warmupS, durationS, drainS: 10 }),
-    },
-    {
-      name: 'POST /v1/records closed 32',
-      warmupS,
-      run: () => closedLoop(anchor(), { concurrency: 32, warmupS, durationS }),
-    },
-    {
-      name: 'POST /v1/records open 10/s',
-      warmupS,
-      run: () => openLoop(anchor(), { rate: 10, warmupS, durationS, drainS: 10 }),
-    },
-  ];
+  const { writers, state } = await benchWriters(info);
+  const ops = benchOperations(writers, state);
+  const workloads = workloadsOf(LEVER_WORKLOADS['commit-tracking'], ops, durationS);
   const processes = ['gateway-hospital1', 'peer0-hospital1'];
   const before = process.env['MEDLEDGER_COMMIT_TRACKING'];
   let sides: Side[];
@@ -494,7 +540,7 @@ async function commitTracking({ info, out, rounds, durationS }: LeverRun): Promi
     [
       '# Lever: commit tracking, one CommitStatus call per transaction (status) → one filtered block stream per gateway (stream), same run, interleaved',
       '',
-      `The Hospital1 gateway restarted with \`ledger.commitTracking\` set to each side in turn, the order reversed every other round; ${String(rounds)} rounds of ${String(warmupS)} s warm-up and ${String(durationS)} s per workload and side; medians of the rounds. An anchor is two commits (content staged on the custodian peer, then the public anchor). Consortium CPU per operation is the CPU time of every process of the network divided by the committed operations; the gateway's and its peer's own share are listed too. "not committed" sums the requests of all rounds that did not answer a VALID commit.`,
+      `The Hospital1 gateway restarted with \`ledger.commitTracking\` set to each side in turn, the order reversed every other round; ${String(rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(durationS)} s per workload and side; medians of the rounds. An anchor is two commits (content staged on the custodian peer, then the public anchor). Consortium CPU per operation is the CPU time of every process of the network divided by the committed operations; the gateway's and its peer's own share are listed too. "not committed" sums the requests of all rounds that did not answer a VALID commit.`,
       '',
       ...sidesTable('commitTracking', sides, processes),
       '',
@@ -594,37 +640,8 @@ interface EnvLever {
   readonly settings: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
   readonly restart: () => Promise<unknown>;
   readonly processes: readonly string[];
-  readonly workloads: (ops: ReturnType<typeof benchOperations>, durationS: number) => Workload[];
+  readonly workloads: readonly LeverWorkload[];
   readonly note: string;
-}
-
-const WARMUP_S = 3;
-
-/** The usual write workloads: the empty transaction and the anchor, at saturation and at 20/s. */
-function writeWorkloads(ops: ReturnType<typeof benchOperations>, durationS: number): Workload[] {
-  const w = WARMUP_S;
-  return [
-    {
-      name: 'POST /v1/ops/ping closed 32',
-      warmupS: w,
-      run: () => closedLoop(ops.ping, { concurrency: 32, warmupS: w, durationS }),
-    },
-    {
-      name: 'POST /v1/ops/ping open 20/s',
-      warmupS: w,
-      run: () => openLoop(ops.ping, { rate: 20, warmupS: w, durationS, drainS: 10 }),
-    },
-    {
-      name: 'POST /v1/records closed 32',
-      warmupS: w,
-      run: () => closedLoop(ops.freshAnchor(), { concurrency: 32, warmupS: w, durationS }),
-    },
-    {
-      name: 'POST /v1/records open 20/s',
-      warmupS: w,
-      run: () => openLoop(ops.freshAnchor(), { rate: 20, warmupS: w, durationS, drainS: 10 }),
-    },
-  ];
 }
 
 /** Runs an {@link EnvLever}: every setting in turn per round, restored to the environment's own at the end. */
@@ -641,7 +658,7 @@ async function envLever(lever: EnvLever, { info, out, rounds, durationS }: Lever
         setEnv(lever.settings[setting] ?? {});
         await lever.restart();
       },
-      workloads: lever.workloads(ops, durationS),
+      workloads: workloadsOf(lever.workloads, ops, durationS),
       rounds,
       processes: lever.processes,
     });
@@ -731,7 +748,7 @@ async function batchLever(run: LeverRun, values: { timeouts: string; counts: str
         const s = settings.find((x) => batchLabel(x) === label);
         if (s) await setBatchSettings(ctx.install, ctx.topology, ctx.paths, s);
       },
-      workloads: writeWorkloads(ops, run.durationS),
+      workloads: workloadsOf(LEVER_WORKLOADS.batch, ops, run.durationS),
       rounds: run.rounds,
       processes: FABRIC_PROCESSES,
     });
@@ -760,19 +777,7 @@ function chaincodeBuildsLever(builds: string): EnvLever {
     settings: chaincodeBuildSettings(listOption(builds, '--builds', (b) => b.includes('='))),
     restart: restartChaincodeServers,
     processes: ['peer0-hospital1', 'peer0-regulator', 'chaincode-hospital1', 'chaincode-regulator'],
-    workloads: (ops, durationS) => [
-      ...writeWorkloads(ops, durationS),
-      {
-        name: 'POST /v1/records/{id}/access closed 32',
-        warmupS: WARMUP_S,
-        run: () => closedLoop(ops.access, { concurrency: 32, warmupS: WARMUP_S, durationS }),
-      },
-      {
-        name: 'GET /v1/records/{id} open 100/s',
-        warmupS: WARMUP_S,
-        run: () => openLoop(ops.read, { rate: 100, warmupS: WARMUP_S, durationS }),
-      },
-    ],
+    workloads: LEVER_WORKLOADS['chaincode-builds'],
     note: "Every org's chaincode server restarted from each build's folder (the peers, the chaincode definition and the ledger unchanged). Every anchor is a new record and the reads and access decisions use records anchored before the run, so neither build reads a state only the other writes.",
   };
 }
@@ -792,7 +797,7 @@ function envLevers(values: {
       ),
       restart: restartFabricNodes,
       processes: FABRIC_PROCESSES,
-      workloads: writeWorkloads,
+      workloads: LEVER_WORKLOADS.gogc,
       note: 'Peers and orderers restarted with each setting (orderers one at a time).',
     },
     history: {
@@ -801,14 +806,7 @@ function envLevers(values: {
       settings: { 'history on': { MEDLEDGER_HISTORY_DB: '1' }, 'history off': { MEDLEDGER_HISTORY_DB: '0' } },
       restart: restartFabricNodes,
       processes: FABRIC_PROCESSES,
-      workloads: (ops, durationS) => [
-        ...writeWorkloads(ops, durationS),
-        {
-          name: 'POST /v1/records/{id}/access closed 32',
-          warmupS: WARMUP_S,
-          run: () => closedLoop(ops.access, { concurrency: 32, warmupS: WARMUP_S, durationS }),
-        },
-      ],
+      workloads: LEVER_WORKLOADS.history,
       note: 'Peers restarted with `ledger.history.enableHistoryDatabase` each way; nothing in the chaincode reads the history (no getHistoryForKey).',
     },
     'validator-pool': {
@@ -823,7 +821,7 @@ function envLevers(values: {
       ]) as Record<string, Record<string, string | undefined>>,
       restart: restartFabricNodes,
       processes: FABRIC_PROCESSES,
-      workloads: writeWorkloads,
+      workloads: LEVER_WORKLOADS['validator-pool'],
       note: 'Peers restarted with each `peer.validatorPoolSize`.',
     },
     'chaincode-logging': {
@@ -835,14 +833,7 @@ function envLevers(values: {
       },
       restart: restartChaincodeServers,
       processes: ['chaincode-hospital1', 'chaincode-hospital2'],
-      workloads: (ops, durationS) => [
-        ...writeWorkloads(ops, durationS),
-        {
-          name: 'GET /v1/records/{id} open 100/s',
-          warmupS: WARMUP_S,
-          run: () => openLoop(ops.read, { rate: 100, warmupS: WARMUP_S, durationS }),
-        },
-      ],
+      workloads: LEVER_WORKLOADS['chaincode-logging'],
       note: 'Every chaincode server restarted with `CORE_CHAINCODE_LOGGING_LEVEL` each way (fabric-shim logs every invocation at info).',
     },
     sqlite: {
@@ -872,23 +863,7 @@ function envLevers(values: {
       },
       restart: restartGateways,
       processes: ['gateway-hospital1', 'gateway-regulator'],
-      workloads: (ops, durationS) => [
-        {
-          name: 'POST /v1/records closed 32',
-          warmupS: WARMUP_S,
-          run: () => closedLoop(ops.freshAnchor(), { concurrency: 32, warmupS: WARMUP_S, durationS }),
-        },
-        {
-          name: 'GET /v1/records/{id} open 100/s',
-          warmupS: WARMUP_S,
-          run: () => openLoop(ops.read, { rate: 100, warmupS: WARMUP_S, durationS }),
-        },
-        {
-          name: 'GET /v1/audit (projection) open 50/s',
-          warmupS: WARMUP_S,
-          run: () => openLoop(ops.audit, { rate: 50, warmupS: WARMUP_S, durationS }),
-        },
-      ],
+      workloads: LEVER_WORKLOADS.sqlite,
       note: "Every gateway restarted with its config's `sqlite` section for each setting (the patient-proof nonces stay FULL). Writes exercise the idempotency store and the projection follower, the audit page reads the Regulator's projection.",
     },
   };
@@ -946,7 +921,7 @@ async function gossipLever({ info, out, rounds, durationS }: LeverRun, idleS: nu
   const peers = allPeers(ctx.topology).length;
   const before = process.env['MEDLEDGER_GOSSIP'];
   const observations: GossipObservation[] = [];
-  const workloads = writeWorkloads(ops, durationS).filter((w) => w.name.includes('closed'));
+  const workloads = workloadsOf(LEVER_WORKLOADS.gossip, ops, durationS);
   let sides: Side[];
   try {
     sides = await interleave(info, {
@@ -1162,7 +1137,6 @@ async function restartPeersWithShimBatch(size: string | undefined): Promise<void
 
 async function shimBatching({ info, out, rounds, durationS }: LeverRun, batch: number): Promise<void> {
   const { writers, state } = await benchWriters(info);
-  const access = accessOperation(writers, state.records);
   const loader = adminContract(info);
   const fn = qualifiedName('LoadSyntheticAuditEvents');
   const arg = JSON.stringify({ count: batch, eventsPerPatient: EVENTS_PER_PATIENT });
@@ -1174,20 +1148,14 @@ async function shimBatching({ info, out, rounds, durationS }: LeverRun, batch: n
       return classifyError(err);
     }
   };
-  const warmupS = 3;
-  const batchName = `loader batch of ${String(batch)} closed ${String(DEFAULT_IN_FLIGHT)}`;
-  const workloads: Workload[] = [
-    {
-      name: batchName,
-      warmupS,
-      run: () => closedLoop(loadBatch, { concurrency: DEFAULT_IN_FLIGHT, warmupS, durationS }),
-    },
-    {
-      name: 'POST /v1/records/{id}/access closed 32',
-      warmupS,
-      run: () => closedLoop(access, { concurrency: 32, warmupS, durationS }),
-    },
-  ];
+  const workloads = workloadsOf(
+    [
+      closedWorkload(`loader batch of ${String(batch)}`, () => loadBatch, DEFAULT_IN_FLIGHT),
+      ...LEVER_WORKLOADS['shim-batching'],
+    ],
+    benchOperations(writers, state),
+    durationS,
+  );
   const processes = ['peer0-hospital1', 'chaincode-hospital1'];
   const before = process.env['MEDLEDGER_SHIM_BATCH'];
   let sides: Side[];
@@ -1209,7 +1177,7 @@ async function shimBatching({ info, out, rounds, durationS }: LeverRun, batch: n
     [
       '# Lever: Fabric 3.1 chaincode message batching (`chaincode.runtimeParams`, patched Node shim), off (0) → on (1000), same run, interleaved',
       '',
-      `Every peer restarted with \`MEDLEDGER_SHIM_BATCH\` set to each side in turn, the order reversed every other round; ${String(rounds)} rounds of ${String(warmupS)} s warm-up and ${String(durationS)} s per workload and side; medians of the rounds. One loader operation is one \`bench:LoadSyntheticAuditEvents\` transaction of ${String(batch)} events (4 private writes each): divide its CPU by ${String(batch)} for the CPU per event. Consortium CPU per operation is the CPU time of every process of the network divided by the committed operations; Hospital1's peer and chaincode server are listed too.`,
+      `Every peer restarted with \`MEDLEDGER_SHIM_BATCH\` set to each side in turn, the order reversed every other round; ${String(rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(durationS)} s per workload and side; medians of the rounds. One loader operation is one \`bench:LoadSyntheticAuditEvents\` transaction of ${String(batch)} events (4 private writes each): divide its CPU by ${String(batch)} for the CPU per event. Consortium CPU per operation is the CPU time of every process of the network divided by the committed operations; Hospital1's peer and chaincode server are listed too.`,
       '',
       ...sidesTable('MEDLEDGER_SHIM_BATCH', sides, processes),
       '',
