@@ -5,6 +5,7 @@ import type { LoadResult, Operation } from './load';
 import {
   batchSettings,
   chaincodeBuildSettings,
+  envLevers,
   gogcSettings,
   LEVER_WORKLOADS,
   listOption,
@@ -173,5 +174,22 @@ void describe('lever workloads', () => {
     const ops = idleOps();
     plan('chaincode-builds', ops);
     assert.equal(ops.anchorSets(), 0);
+  });
+});
+
+void describe('levers switched through the environment', () => {
+  void it('when a lever compares settings, then no two of them ask for the same environment', () => {
+    for (const lever of Object.values(envLevers({}))) {
+      const asked = Object.values(lever.settings).map((env) => JSON.stringify(env));
+      assert.equal(new Set(asked).size, asked.length, lever.name);
+    }
+  });
+
+  void it('when the chaincode logging lever runs, then its first setting asks for info by name', () => {
+    const settings = Object.values(envLevers({})['chaincode-logging']?.settings ?? {});
+    assert.deepEqual(settings, [
+      { MEDLEDGER_CHAINCODE_LOGGING: 'info' },
+      { MEDLEDGER_CHAINCODE_LOGGING: 'warning' },
+    ]);
   });
 });

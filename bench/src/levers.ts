@@ -634,7 +634,7 @@ export function chaincodeBuildSettings(
  * A lever switched through environment variables of the network's processes: each setting names the
  * variables it sets (undefined: unset), `restart` brings the processes up with them.
  */
-interface EnvLever {
+export interface EnvLever {
   readonly name: string;
   readonly title: string;
   readonly settings: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>;
@@ -783,7 +783,7 @@ function chaincodeBuildsLever(builds: string): EnvLever {
 }
 
 /** The levers switched through the processes' environment (see `tuning.ts` of the network). */
-function envLevers(values: {
+export function envLevers(values: {
   values?: string | undefined;
   memlimit?: string | undefined;
 }): Record<string, EnvLever> {
@@ -828,7 +828,8 @@ function envLevers(values: {
       name: 'chaincode-logging',
       title: "the chaincode servers' log level info → warning",
       settings: {
-        'chaincode info': { MEDLEDGER_CHAINCODE_LOGGING: undefined },
+        // Named, not left unset: unset is the chosen default, `warning`.
+        'chaincode info': { MEDLEDGER_CHAINCODE_LOGGING: 'info' },
         'chaincode warning': { MEDLEDGER_CHAINCODE_LOGGING: 'warning' },
       },
       restart: restartChaincodeServers,
