@@ -337,10 +337,9 @@ describe('the web console in a real browser, against gateways over the test ledg
     }
   });
 
-  it('when an auditor searches the audit log, opens the report and watches the data flow, then events link to the ledger, the charts render and new events add edges', async () => {
-    const did = patientDid();
-    const recordId = uid('rec');
-    const base = {
+  /** An attending's treatment access to `recordId` of `did` at Hospital 1, less who and the outcome. */
+  function decisionOn(did: string, recordId: string) {
+    return {
       actorRole: 'attending' as const,
       purpose: 'treatment' as const,
       recordId,
@@ -352,6 +351,26 @@ describe('the web console in a real browser, against gateways over the test ledg
       breakGlassReason: null,
       expiresAt: null,
     };
+  }
+
+  /** Hospital 1's attending breaks the glass, alone, on `recordId` of `did` (an unconscious patient). */
+  function breakGlassAtHospital1(did: string, recordId: string): void {
+    consortium.decide({
+      ...decisionOn(did, recordId),
+      actorDid: staffDid('Hospital1MSP', 'hospital1-attending-1'),
+      actorMsp: 'Hospital1MSP',
+      purpose: 'emergency',
+      outcome: 'granted',
+      reason: 'BREAK_GLASS',
+      breakGlass: true,
+      breakGlassReason: 'unconscious_patient',
+    });
+  }
+
+  it('when an auditor searches the audit log, opens the report and watches the data flow, then events link to the ledger, the charts render and new events add edges', async () => {
+    const did = patientDid();
+    const recordId = uid('rec');
+    const base = decisionOn(did, recordId);
     for (let i = 0; i < 30; i++) {
       const denied = i % 5 === 0;
       consortium.decide({
@@ -363,16 +382,7 @@ describe('the web console in a real browser, against gateways over the test ledg
         breakGlass: false,
       });
     }
-    consortium.decide({
-      ...base,
-      actorDid: 'did:medledger:hospital1:hospital1-attending-1',
-      actorMsp: 'Hospital1MSP',
-      purpose: 'emergency',
-      outcome: 'granted',
-      reason: 'BREAK_GLASS',
-      breakGlass: true,
-      breakGlassReason: 'unconscious_patient',
-    });
+    breakGlassAtHospital1(did, recordId);
     await consortium.caughtUp();
     const tab = await ConsoleTab.open(browser, regulator.url, RESULTS);
     try {
@@ -438,23 +448,7 @@ describe('the web console in a real browser, against gateways over the test ledg
     const doctorDid = staffDid('Hospital1MSP', 'hospital1-attending-1');
     await consortium.registerForTest(did, 'Hospital1MSP');
     consortium.emergencyProfiles.set(did, emergencyProfileOf({ allowEmergencyAccess: true }));
-    consortium.decide({
-      actorDid: doctorDid,
-      actorMsp: 'Hospital1MSP',
-      actorRole: 'attending',
-      purpose: 'emergency',
-      recordId,
-      version: 1,
-      patientDid: did,
-      custodian: 'Hospital1MSP',
-      consentId: null,
-      studyId: null,
-      outcome: 'granted',
-      reason: 'BREAK_GLASS',
-      breakGlass: true,
-      breakGlassReason: 'unconscious_patient',
-      expiresAt: null,
-    });
+    breakGlassAtHospital1(did, recordId);
     const doctorToken = await h1.token('hospital1-attending-1');
     const listings: string[] = [];
     for (let i = 0; i < 2; i++) listings.push((await emergencyListing(h1.url, doctorToken, did)).listingId);

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { AuditRow } from '../rows';
 import {
   ALERT_RULE_CODES,
+  type AlertEvent,
   type BreakGlassCaseView,
   type BreakGlassReviewView,
   type EmergencyListingView,
@@ -41,11 +42,18 @@ function longestRunByEveryStart(times: readonly number[], windowMs: number): num
   return best;
 }
 
-/** The event ids a finding lists (it must list them rather than name a window). */
-function listedIds(evidence: AlertEvidence | undefined): string[] {
+/** The events a finding lists (it must list them rather than name a window). */
+function listed(evidence: AlertEvidence | undefined): readonly AlertEvent[] {
   assert.ok(evidence?.kind === 'events', 'the finding lists its events');
-  return evidence.events.map((e) => e.eventId);
+  return evidence.events;
 }
+
+/** The event ids a finding lists. */
+const listedIds = (evidence: AlertEvidence | undefined): string[] => listed(evidence).map((e) => e.eventId);
+
+/** The event ids a break-glass finding lists, each with its kind. */
+const listedKinds = (evidence: AlertEvidence | undefined): (string | undefined)[][] =>
+  listed(evidence).map((e) => [e.eventId, e.kind]);
 
 let rowCounter = 0;
 /** An audit row of `actor` at `timeMs` (only the columns the rules read matter). */
@@ -225,16 +233,11 @@ describe('the unreviewed break-glass rule', () => {
       findings.map((f) => [f.actorDid, f.eventCount, f.detail]),
       [['a', 3, { reviewHours: 72, overdue: 3, accesses: 1, emergencyListings: 2 }]],
     );
-    const evidence = findings[0]?.evidence;
-    assert.ok(evidence?.kind === 'events');
-    assert.deepEqual(
-      evidence.events.map((e) => [e.eventId, e.kind]),
-      [
-        ['l-late', 'emergency_listing'],
-        ['e1', 'access'],
-        ['l-early', 'emergency_listing'],
-      ],
-    );
+    assert.deepEqual(listedKinds(findings[0]?.evidence), [
+      ['l-late', 'emergency_listing'],
+      ['e1', 'access'],
+      ['l-early', 'emergency_listing'],
+    ]);
   });
 });
 
@@ -288,16 +291,11 @@ describe('the unjustified break-glass rule', () => {
         ],
       ],
     );
-    const evidence = findings[0]?.evidence;
-    assert.ok(evidence?.kind === 'events');
-    assert.deepEqual(
-      evidence.events.map((e) => [e.eventId, e.kind]),
-      [
-        ['l-late', 'emergency_listing'],
-        ['e-recent', 'access'],
-        ['l-early', 'emergency_listing'],
-      ],
-    );
+    assert.deepEqual(listedKinds(findings[0]?.evidence), [
+      ['l-late', 'emergency_listing'],
+      ['e-recent', 'access'],
+      ['l-early', 'emergency_listing'],
+    ]);
   });
 });
 
