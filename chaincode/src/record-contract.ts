@@ -38,6 +38,7 @@ import {
   withReview,
 } from './record-view';
 import { readTransient } from './transient';
+import { requireOwnOrgPeer } from './visibility';
 
 /** The part of the staging's transient map read before the content (a schema built once, not per call). */
 const stagingSubject = stageRecordContentTransient.pick({ subject: true });
@@ -388,7 +389,7 @@ export class RecordContract extends Contract {
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
-    if (ledger.peerMsp !== actor.mspId) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+    requireOwnOrgPeer(ledger, actor);
     const anchor = await anchorAt(ledger, args.custodian, args.recordId, args.version);
     const copy = readTransientContent(ledger, anchor.hashAlgorithm);
     return canonicalJson({

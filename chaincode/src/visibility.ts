@@ -13,12 +13,23 @@ export function readsEverySealedCollection(actor: Actor, regulator: string): boo
 }
 
 /**
+ * Refuses an evaluation that does not run on a peer of the caller's own org: the sealed values a
+ * caller may read (their org's collections, or every org's for the regulator) exist only on that
+ * peer, and a copy the caller sends to be checked (with its salt) is for their own org's peer alone,
+ * so another org's peer answers nothing about it. `[FORBIDDEN] peer of <msp>` on any other peer,
+ * before anything is read for the caller.
+ */
+export function requireOwnOrgPeer(ledger: Ledger, actor: Actor): void {
+  if (ledger.peerMsp !== actor.mspId) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+}
+
+/**
  * The sealed collections an evaluating caller reads: the regulator's auditors and admin every org's
  * (their peer holds them all), anyone else their own org's. The evaluation must run on the caller's
- * own org's peer: no other peer holds these values.
+ * own org's peer ({@link requireOwnOrgPeer}).
  */
 export async function readableCollections(ledger: Ledger, actor: Actor): Promise<string[]> {
-  if (ledger.peerMsp !== actor.mspId) fail(ErrorCode.FORBIDDEN, `peer of ${ledger.peerMsp}`);
+  requireOwnOrgPeer(ledger, actor);
   const consortium = await ledger.consortium();
   return readsEverySealedCollection(actor, consortium.regulator) ? consortium.orgs : [actor.mspId];
 }

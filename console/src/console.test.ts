@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { generatePatientKey } from '@medledger/domain';
+import { emergencyProfileOf, generatePatientKey, staffDid } from '@medledger/domain';
 import { startTestGateway, type TestGateway } from '@medledger/gateway/testing';
 import { launchBrowser, type TestBrowser } from '@medledger/gateway/testing/browser';
 
@@ -15,6 +15,7 @@ import {
   assertQuiet,
   conditionFile,
   ConsoleTab,
+  emergencyListing,
   FakeConsortium,
   keptGrants,
   OversightDriver,
@@ -336,10 +337,9 @@ describe('the web console in a real browser, against gateways over the test ledg
     }
   });
 
-  it('when an auditor searches the audit log, opens the report and watches the data flow, then events link to the ledger, the charts render and new events add edges', async () => {
-    const did = patientDid();
-    const recordId = uid('rec');
-    const base = {
+  /** An attending's treatment access to `recordId` of `did` at Hospital 1, less who and the outcome. */
+  function decisionOn(did: string, recordId: string) {
+    return {
       actorRole: 'attending' as const,
       purpose: 'treatment' as const,
       recordId,
@@ -351,6 +351,26 @@ describe('the web console in a real browser, against gateways over the test ledg
       breakGlassReason: null,
       expiresAt: null,
     };
+  }
+
+  /** Hospital 1's attending breaks the glass, alone, on `recordId` of `did` (an unconscious patient). */
+  function breakGlassAtHospital1(did: string, recordId: string): void {
+    consortium.decide({
+      ...decisionOn(did, recordId),
+      actorDid: staffDid('Hospital1MSP', 'hospital1-attending-1'),
+      actorMsp: 'Hospital1MSP',
+      purpose: 'emergency',
+      outcome: 'granted',
+      reason: 'BREAK_GLASS',
+      breakGlass: true,
+      breakGlassReason: 'unconscious_patient',
+    });
+  }
+
+  it('when an auditor searches the audit log, opens the report and watches the data flow, then events link to the ledger, the charts render and new events add edges', async () => {
+    const did = patientDid();
+    const recordId = uid('rec');
+    const base = decisionOn(did, recordId);
     for (let i = 0; i < 30; i++) {
       const denied = i % 5 === 0;
       consortium.decide({
@@ -362,16 +382,7 @@ describe('the web console in a real browser, against gateways over the test ledg
         breakGlass: false,
       });
     }
-    consortium.decide({
-      ...base,
-      actorDid: 'did:medledger:hospital1:hospital1-attending-1',
-      actorMsp: 'Hospital1MSP',
-      purpose: 'emergency',
-      outcome: 'granted',
-      reason: 'BREAK_GLASS',
-      breakGlass: true,
-      breakGlassReason: 'unconscious_patient',
-    });
+    breakGlassAtHospital1(did, recordId);
     await consortium.caughtUp();
     const tab = await ConsoleTab.open(browser, regulator.url, RESULTS);
     try {
@@ -424,6 +435,52 @@ describe('the web console in a real browser, against gateways over the test ledg
       await emergency.getByText('reviewed', { exact: true }).waitFor();
       await tab.screenshot('13-oversight-reviews');
       await assertAccessible(tab.page, 'reviews (auditor)');
+      assertNoPersonalDataInAddresses(tab, [did, recordId]);
+      assertQuiet(tab);
+    } finally {
+      await tab.close();
+    }
+  });
+
+  it("when the auditor finds a doctor's break-glass access and two emergency listings unjustified, then the alerts say what the alert is and split its cases into accesses and emergency listings", async () => {
+    const did = patientDid();
+    const recordId = uid('rec');
+    const doctorDid = staffDid('Hospital1MSP', 'hospital1-attending-1');
+    await consortium.registerForTest(did, 'Hospital1MSP');
+    consortium.emergencyProfiles.set(did, emergencyProfileOf({ allowEmergencyAccess: true }));
+    breakGlassAtHospital1(did, recordId);
+    const doctorToken = await h1.token('hospital1-attending-1');
+    const listings: string[] = [];
+    for (let i = 0; i < 2; i++) listings.push((await emergencyListing(h1.url, doctorToken, did)).listingId);
+    await consortium.caughtUp();
+    const tab = await ConsoleTab.open(browser, regulator.url, RESULTS);
+    try {
+      await tab.signIn(await regulator.token('regulator-auditor-1'));
+      const auditor = new OversightDriver(tab);
+      await tab.go('Reviews');
+      const access = auditor.reviewRow('Emergency accesses, overdue first', recordId);
+      await access.getByRole('button', { name: /^Unjustified/ }).click();
+      await access.getByText('reviewed', { exact: true }).waitFor();
+      for (const id of listings) {
+        const name = `Unjustified (listing ${id.slice(0, 8)})`;
+        await tab.page.getByRole('button', { name, exact: true }).click();
+      }
+      const listed = auditor.reviewRow('Emergency listings, overdue first', did);
+      await listed.nth(1).getByText('reviewed', { exact: true }).waitFor();
+      await listed.nth(0).getByText('reviewed', { exact: true }).waitFor();
+      await consortium.caughtUp();
+
+      const alert = await auditor.alert('break-glass found unjustified on review', doctorDid);
+      assert.match(alert, /^high /i);
+      assert.match(alert, /\(break_glass_unjustified\)/);
+      assert.match(alert, new RegExp(`${doctorDid} \\(Hospital1MSP\\), 3 event\\(s\\)`));
+      assert.match(alert, /^1 access, 2 emergency listings$/m);
+      assert.match(alert, /lookbackHours: 24 · unjustified: 3 · suspended: 0/);
+      assert.doesNotMatch(alert, /accesses:|emergencyListings:/, 'the split is said once, in words');
+      assert.match(alert, /Latest: .*\(emergency listing\)/);
+      await tab.page.getByRole('region', { name: 'Alerts' }).scrollIntoViewIfNeeded();
+      await tab.screenshot('13b-oversight-alert-split');
+      await assertAccessible(tab.page, 'alerts with the break-glass split');
       assertNoPersonalDataInAddresses(tab, [did, recordId]);
       assertQuiet(tab);
     } finally {

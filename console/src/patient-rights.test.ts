@@ -14,6 +14,7 @@ import {
   assertQuiet,
   conditionFile,
   ConsoleTab,
+  emergencyListing,
   FakeConsortium,
   OversightDriver,
   PatientDriver,
@@ -403,13 +404,7 @@ describe('the patient-side pages in a real browser, against gateways over the te
       await doctor.anchor(allergyFile(RESULTS, allergyId), did, allergyId);
       await doctor.lookUp(allergyId);
       assert.match(await doctor.requestAccess('emergency'), /Access granted \(BREAK_GLASS,/);
-      // The console has no page for an emergency listing: the doctor's EMR asks the gateway.
-      const listed = await fetch(
-        `${h1.url}/v1/patients/${encodeURIComponent(did)}/records?purpose=emergency&breakGlassReason=unconscious_patient`,
-        { headers: { authorization: `Bearer ${await h1.token('hospital1-attending-1')}` } },
-      );
-      assert.equal(listed.status, 200, await listed.clone().text());
-      const listing = (await listed.json()) as { listingId: string; records: { recordId: string }[] };
+      const listing = await emergencyListing(h1.url, await h1.token('hospital1-attending-1'), did);
       assert.deepEqual(
         listing.records.map((r) => r.recordId),
         [allergyId],

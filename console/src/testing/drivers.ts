@@ -591,6 +591,22 @@ export class OversightDriver {
     return section.innerText();
   }
 
+  /**
+   * Opens the data-flow view and returns the text of the alert that shows `name` (its rule's name)
+   * and `actorDid`, once the view has read it.
+   */
+  async alert(name: string, actorDid: string): Promise<string> {
+    const { page } = this.tab;
+    await this.tab.go('Data flow and alerts');
+    const item = page
+      .getByRole('region', { name: 'Alerts' })
+      .getByRole('listitem')
+      .filter({ hasText: name })
+      .filter({ hasText: actorDid });
+    await item.waitFor({ timeout: TIMEOUT });
+    return item.innerText();
+  }
+
   /** Opens the Reviews page; returns the heading of each list on it (what it holds, and how many). */
   async reviewLists(): Promise<string[]> {
     await this.tab.go('Reviews');

@@ -34,3 +34,21 @@ export async function registeredKeyFile(
   writeFileSync(keyFile, JSON.stringify(cliKey.privateJwk));
   return keyFile;
 }
+
+/**
+ * A doctor's emergency listing of `did`'s records at the gateway at `gatewayUrl` (the doctor's token
+ * in `doctorToken`), as the doctor's EMR asks for one: the console has no page for it. Fails unless
+ * it is granted; returns the listing (its id, by which it is reviewed, and the records it shows).
+ */
+export async function emergencyListing(
+  gatewayUrl: string,
+  doctorToken: string,
+  did: string,
+): Promise<{ listingId: string; records: { recordId: string }[] }> {
+  const listed = await fetch(
+    `${gatewayUrl}/v1/patients/${encodeURIComponent(did)}/records?purpose=emergency&breakGlassReason=unconscious_patient`,
+    { headers: { authorization: `Bearer ${doctorToken}` } },
+  );
+  assert.equal(listed.status, 200, await listed.clone().text());
+  return (await listed.json()) as { listingId: string; records: { recordId: string }[] };
+}

@@ -1452,6 +1452,7 @@ const regulatorExamples: Record<string, OperationExample> = {
       items: [
         {
           rule: 'break_glass_unreviewed',
+          name: 'break-glass left unreviewed past the deadline',
           severity: 'high',
           actorDid: DOCTOR_H2,
           actorMsp: 'Hospital2MSP',

@@ -376,6 +376,11 @@ export type AlertEvent = z.infer<typeof alertEventSchema>;
 /** An unusual-access alert, with the events behind it. */
 export const alertSchema = z.object({
   rule: z.enum(ALERT_RULE_CODES),
+  name: z
+    .string()
+    .describe(
+      "what the alert's rule looks for, in words for a person (e.g. `break-glass found unjustified on review`); `rule` is the stable code",
+    ),
   severity: z.enum(ALERT_SEVERITIES),
   actorDid: z
     .string()

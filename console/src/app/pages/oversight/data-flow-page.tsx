@@ -180,6 +180,55 @@ function FlowTable({ flows }: { readonly flows: readonly Flow[] }): ReactNode {
   );
 }
 
+/** The `detail` keys of the break-glass rules that split their cases by kind. */
+const SPLIT_KEYS: ReadonlySet<string> = new Set(['accesses', 'emergencyListings']);
+
+const counted = (n: number, one: string, many: string): string => `${String(n)} ${n === 1 ? one : many}`;
+
+/**
+ * How a break-glass alert's cases split into accesses and emergency listings (both rules count the
+ * two kinds together and give each in `detail`); null for the other rules.
+ */
+function caseSplit(detail: Alert['detail']): string | null {
+  const { accesses, emergencyListings } = detail;
+  if (typeof accesses !== 'number' || typeof emergencyListings !== 'number') return null;
+  return `${counted(accesses, 'access', 'accesses')}, ${counted(emergencyListings, 'emergency listing', 'emergency listings')}`;
+}
+
+/**
+ * One alert: what it is (its rule's name, the code beside it as the API names it), how severe, whom it
+ * is about, for the break-glass rules how its cases split by kind, the rule's other numbers and its
+ * newest event (with its kind where the rule names one).
+ */
+function AlertRow({ alert }: { readonly alert: Alert }): ReactNode {
+  const split = caseSplit(alert.detail);
+  const latest = alert.events[0];
+  return (
+    <li className={`alert ${alert.severity}`}>
+      <span className={`severity ${alert.severity}`}>{alert.severity}</span> <strong>{alert.name}</strong>{' '}
+      <span className="muted">
+        (<code>{alert.rule}</code>)
+      </span>
+      <div>
+        <code>{alert.actorDid}</code> ({alert.actorMsp}), {alert.eventCount} event(s)
+      </div>
+      {split === null ? null : <div>{split}</div>}
+      <div className="muted">
+        {Object.entries(alert.detail)
+          .filter(([k]) => split === null || !SPLIT_KEYS.has(k))
+          .map(([k, v]) => `${k}: ${String(v)}`)
+          .join(' · ')}
+      </div>
+      {latest ? (
+        <div>
+          Latest: <TxRef txId={latest.txId} blockNumber={latest.blockNumber} />
+          {latest.kind === undefined ? null : ` (${latest.kind.replaceAll('_', ' ')})`}
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
 function Alerts(): ReactNode {
   const { alerts, error } = useAlerts();
   return (
@@ -191,23 +240,7 @@ function Alerts(): ReactNode {
       ) : (
         <ul className="plain">
           {alerts.map((a) => (
-            <li key={`${a.rule}:${a.actorDid}`} className={`alert ${a.severity}`}>
-              <span className={`severity ${a.severity}`}>{a.severity}</span>{' '}
-              <strong>{a.rule.replace(/_/g, ' ')}</strong>
-              <div>
-                <code>{a.actorDid}</code> ({a.actorMsp}), {a.eventCount} event(s)
-              </div>
-              <div className="muted">
-                {Object.entries(a.detail)
-                  .map(([k, v]) => `${k}: ${String(v)}`)
-                  .join(' · ')}
-              </div>
-              {a.events[0] ? (
-                <div>
-                  Latest: <TxRef txId={a.events[0].txId} blockNumber={a.events[0].blockNumber} />
-                </div>
-              ) : null}
-            </li>
+            <AlertRow key={`${a.rule}:${a.actorDid}`} alert={a} />
           ))}
         </ul>
       )}

@@ -18,7 +18,13 @@ describeOnScenario('alerts', (scenario) => {
       ],
     );
     assert.equal(alerts[0]?.events[0]?.eventId, ids['bg3']);
-    assert.deepEqual(alerts[0]?.detail, { lookbackHours: 24, unjustified: 1, suspended: 1 });
+    assert.deepEqual(alerts[0]?.detail, {
+      lookbackHours: 24,
+      unjustified: 1,
+      accesses: 1,
+      emergencyListings: 0,
+      suspended: 1,
+    });
     assert.equal(alerts[1]?.events[0]?.eventId, ids['bg1']);
     assert.equal(alerts[2]?.events.length, 6);
     assert.equal(alerts[2].events[0]?.eventId, ids['deny5']);

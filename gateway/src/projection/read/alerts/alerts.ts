@@ -35,6 +35,7 @@ export async function computeAlerts(ctx: ReadContext, viewer: Viewer, now: Date)
     for (const f of await rule.run(queries, settings, nowMs)) {
       out.push({
         rule: rule.reason,
+        name: rule.name,
         severity: f.severity,
         actorDid: f.actorDid,
         actorMsp: f.actorMsp,

@@ -4,12 +4,19 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
 import type { AuditRow } from '../rows';
-import { ALERT_RULE_CODES, type BreakGlassCaseView, type EmergencyListingView } from '../views';
+import {
+  ALERT_RULE_CODES,
+  type AlertEvent,
+  type BreakGlassCaseView,
+  type BreakGlassReviewView,
+  type EmergencyListingView,
+} from '../views';
 import { DEFAULT_ALERT_OPTIONS, type RuleSettings } from './options';
 import {
   ALERT_RULES,
   type AlertEvidence,
   attestationOverdue,
+  breakGlassUnjustified,
   breakGlassUnreviewed,
   denialBurst,
   erasureRequestOverdue,
@@ -35,11 +42,18 @@ function longestRunByEveryStart(times: readonly number[], windowMs: number): num
   return best;
 }
 
-/** The event ids a finding lists (it must list them rather than name a window). */
-function listedIds(evidence: AlertEvidence | undefined): string[] {
+/** The events a finding lists (it must list them rather than name a window). */
+function listed(evidence: AlertEvidence | undefined): readonly AlertEvent[] {
   assert.ok(evidence?.kind === 'events', 'the finding lists its events');
-  return evidence.events.map((e) => e.eventId);
+  return evidence.events;
 }
+
+/** The event ids a finding lists. */
+const listedIds = (evidence: AlertEvidence | undefined): string[] => listed(evidence).map((e) => e.eventId);
+
+/** The event ids a break-glass finding lists, each with its kind. */
+const listedKinds = (evidence: AlertEvidence | undefined): (string | undefined)[][] =>
+  listed(evidence).map((e) => [e.eventId, e.kind]);
 
 let rowCounter = 0;
 /** An audit row of `actor` at `timeMs` (only the columns the rules read matter). */
@@ -178,7 +192,7 @@ describe('alert rules over counts and denials', () => {
   });
 });
 
-describe('alert rules over cases and hours', () => {
+describe('the unreviewed break-glass rule', () => {
   it('when break-glass cases have every state, then only overdue ones alert, grouped by actor', () => {
     const findings = breakGlassUnreviewed.evaluate(
       {
@@ -219,18 +233,73 @@ describe('alert rules over cases and hours', () => {
       findings.map((f) => [f.actorDid, f.eventCount, f.detail]),
       [['a', 3, { reviewHours: 72, overdue: 3, accesses: 1, emergencyListings: 2 }]],
     );
-    const evidence = findings[0]?.evidence;
-    assert.ok(evidence?.kind === 'events');
+    assert.deepEqual(listedKinds(findings[0]?.evidence), [
+      ['l-late', 'emergency_listing'],
+      ['e1', 'access'],
+      ['l-early', 'emergency_listing'],
+    ]);
+  });
+});
+
+describe('the unjustified break-glass rule', () => {
+  it('when cases of both kinds carry verdicts, then only standing unjustified ones given within the lookback alert, one per actor counting each kind and the suspensions', () => {
+    const verdict = (outcome: 'justified' | 'unjustified', hoursAgo: number, suspended = false) => ({
+      review: {
+        outcome,
+        reviewedBy: 'did:medledger:regulator:aud1',
+        reviewedAt: new Date(NOW - hoursAgo * 3_600_000).toISOString(),
+        byRegulator: true,
+        suspended,
+        txId: 'review',
+        blockNumber: 9,
+      } satisfies BreakGlassReviewView,
+    });
+    const findings = breakGlassUnjustified.evaluate(
+      {
+        accesses: [
+          { ...breakGlassCase('a', 'e-recent', 'unjustified'), ...verdict('unjustified', 2) },
+          { ...breakGlassCase('b', 'e-old', 'unjustified'), ...verdict('unjustified', 25) },
+          { ...breakGlassCase('b', 'e-fine', 'justified'), ...verdict('justified', 1) },
+        ],
+        listings: [
+          {
+            ...emergencyListing('a', 'l-late', 'unjustified', '2025-05-01T06:00:00.000Z'),
+            ...verdict('unjustified', 3, true),
+          },
+          {
+            ...emergencyListing('a', 'l-early', 'unjustified', '2024-12-01T00:00:00.000Z'),
+            ...verdict('unjustified', 24),
+          },
+          {
+            ...emergencyListing('b', 'l-fine', 'justified', '2025-05-02T00:00:00.000Z'),
+            ...verdict('justified', 1),
+          },
+          emergencyListing('b', 'l-overdue', 'overdue', '2025-05-02T00:00:00.000Z'),
+        ],
+      },
+      SETTINGS,
+      NOW,
+    );
     assert.deepEqual(
-      evidence.events.map((e) => [e.eventId, e.kind]),
+      findings.map((f) => [f.actorDid, f.severity, f.eventCount, f.detail]),
       [
-        ['l-late', 'emergency_listing'],
-        ['e1', 'access'],
-        ['l-early', 'emergency_listing'],
+        [
+          'a',
+          'high',
+          3,
+          { lookbackHours: 24, unjustified: 3, accesses: 1, emergencyListings: 2, suspended: 1 },
+        ],
       ],
     );
+    assert.deepEqual(listedKinds(findings[0]?.evidence), [
+      ['l-late', 'emergency_listing'],
+      ['e-recent', 'access'],
+      ['l-early', 'emergency_listing'],
+    ]);
   });
+});
 
+describe('alert rules over hours', () => {
   it('when the unusual hours wrap midnight or not, then the hour test and the rule follow the local time', () => {
     const at = (iso: string): number => Date.parse(iso);
     assert.equal(isUnusualHour(at('2025-06-01T23:00:00Z'), SETTINGS), true);

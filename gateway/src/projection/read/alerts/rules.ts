@@ -11,6 +11,8 @@ import type {
   AlertRuleCode,
   AlertSeverity,
   BreakGlassCaseView,
+  BreakGlassReviewView,
+  BreakGlassState,
   EmergencyListingView,
 } from '../views';
 import type { RuleSettings } from './options';
@@ -38,7 +40,7 @@ export interface AlertFinding {
 export interface AlertRule<R> {
   /** The reason code of its alerts (`rule` in the API). */
   readonly reason: AlertRuleCode;
-  /** What it looks for. */
+  /** What it looks for, in words for a person (`name` of its alerts). */
   readonly name: string;
   /** The settings it compares with. */
   readonly thresholds: readonly (keyof RuleSettings)[];
@@ -186,18 +188,68 @@ export interface ReviewCases {
   readonly listings: readonly EmergencyListingView[];
 }
 
-/** The overdue cases of both kinds as events with their actor, oldest first. */
-function overdueCases(rows: ReviewCases): { actorDid: string; actorMsp: string; event: AlertEvent }[] {
-  const of = <T extends { actorDid: string; actorMsp: string; state: string }>(
-    cases: readonly T[],
-    event: (c: T) => AlertEvent,
-  ) =>
-    cases
-      .filter((c) => c.state === 'overdue')
-      .map((c) => ({ actorDid: c.actorDid, actorMsp: c.actorMsp, event: event(c) }));
-  const overdue = [...of(rows.accesses, caseEvent), ...of(rows.listings, listingEvent)];
+/** A case of either kind: its actor, its review and the event that names it. */
+interface ReviewCase {
+  readonly actorDid: string;
+  readonly actorMsp: string;
+  readonly state: BreakGlassState;
+  readonly review: BreakGlassReviewView | null;
+  readonly event: AlertEvent;
+}
+
+/** Every case of both kinds up to now, with its review state (the rows of both break-glass rules). */
+const reviewCaseRows = async (q: AlertQueries, s: RuleSettings, nowMs: number): Promise<ReviewCases> => ({
+  accesses: await q.breakGlassCases(nowMs, s.breakGlassReviewHours),
+  listings: await q.emergencyListingCases(nowMs, s.breakGlassReviewHours),
+});
+
+/** The cases of both kinds that `keep` retains, as events with their actor, oldest first. */
+function casesOfBothKinds(rows: ReviewCases, keep: (c: Omit<ReviewCase, 'event'>) => boolean): ReviewCase[] {
+  const of = <T extends Omit<ReviewCase, 'event'>>(cases: readonly T[], event: (c: T) => AlertEvent) =>
+    cases.filter(keep).map((c): ReviewCase => ({
+      actorDid: c.actorDid,
+      actorMsp: c.actorMsp,
+      state: c.state,
+      review: c.review,
+      event: event(c),
+    }));
+  const cases = [...of(rows.accesses, caseEvent), ...of(rows.listings, listingEvent)];
   const at = (e: AlertEvent): number => Date.parse(e.txTime);
-  return overdue.sort((a, b) => at(a.event) - at(b.event) || a.event.blockNumber - b.event.blockNumber);
+  return cases.sort((a, b) => at(a.event) - at(b.event) || a.event.blockNumber - b.event.blockNumber);
+}
+
+/** How many of an actor's cases are accesses and how many emergency listings. */
+interface CaseKindCounts {
+  readonly accesses: number;
+  readonly emergencyListings: number;
+}
+
+/**
+ * One high finding per actor over cases of both kinds (oldest first): the rule's numbers (given the
+ * actor's cases and the count of each kind) and the cases, newest first, as its evidence.
+ */
+function findingsPerActor(
+  cases: readonly ReviewCase[],
+  s: RuleSettings,
+  detail: (mine: readonly ReviewCase[], kinds: CaseKindCounts) => AlertFinding['detail'],
+): AlertFinding[] {
+  return [...byActor(cases, (c) => c.actorDid)].map(([actorDid, mine]): AlertFinding => {
+    const emergencyListings = mine.filter((c) => c.event.kind === 'emergency_listing').length;
+    return {
+      severity: 'high',
+      actorDid,
+      actorMsp: mine[0]?.actorMsp ?? '',
+      detail: detail(mine, { accesses: mine.length - emergencyListings, emergencyListings }),
+      eventCount: mine.length,
+      evidence: {
+        kind: 'events',
+        events: [...mine]
+          .reverse()
+          .slice(0, s.maxEventIds)
+          .map((c) => c.event),
+      },
+    };
+  });
 }
 
 /**
@@ -206,69 +258,45 @@ function overdueCases(rows: ReviewCases): { actorDid: string; actorMsp: string; 
  */
 export const breakGlassUnreviewed: AlertRule<ReviewCases> = {
   reason: 'break_glass_unreviewed',
-  name: 'break-glass (accesses and emergency listings) left unreviewed past the deadline',
+  name: 'break-glass left unreviewed past the deadline',
   thresholds: ['breakGlassReviewHours'],
-  rows: async (q, s, nowMs) => ({
-    accesses: await q.breakGlassCases(nowMs, s.breakGlassReviewHours),
-    listings: await q.emergencyListingCases(nowMs, s.breakGlassReviewHours),
-  }),
+  rows: reviewCaseRows,
   evaluate: (rows, s) =>
-    [...byActor(overdueCases(rows), (c) => c.actorDid)].map(([actorDid, cases]) => {
-      const listings = cases.filter((c) => c.event.kind === 'emergency_listing').length;
-      return {
-        severity: 'high',
-        actorDid,
-        actorMsp: cases[0]?.actorMsp ?? '',
-        detail: {
-          reviewHours: s.breakGlassReviewHours,
-          overdue: cases.length,
-          accesses: cases.length - listings,
-          emergencyListings: listings,
-        },
-        eventCount: cases.length,
-        evidence: {
-          kind: 'events',
-          events: cases
-            .reverse()
-            .slice(0, s.maxEventIds)
-            .map((c) => c.event),
-        },
-      };
-    }),
+    findingsPerActor(
+      casesOfBothKinds(rows, (c) => c.state === 'overdue'),
+      s,
+      (mine, kinds) => ({ reviewHours: s.breakGlassReviewHours, overdue: mine.length, ...kinds }),
+    ),
 };
 
 /**
- * Break-glass accesses whose standing verdict (the regulator's latest, else the custodian's) is
- * unjustified, given within the lookback window: the person may be suspended, the regulator acts.
+ * Break-glass found unjustified: accesses and emergency listings whose standing verdict (the
+ * regulator's latest, else the custodian's or the listing doctor's hospital's) is unjustified, given
+ * within the lookback window, counted together per actor (and how many led to a suspension), each
+ * event naming its kind: the person may be suspended, the regulator acts.
  */
-export const breakGlassUnjustified: AlertRule<readonly BreakGlassCaseView[]> = {
+export const breakGlassUnjustified: AlertRule<ReviewCases> = {
   reason: 'break_glass_unjustified',
   name: 'break-glass found unjustified on review',
   thresholds: ['lookbackHours'],
-  rows: (q, s, nowMs) => q.breakGlassCases(nowMs, s.breakGlassReviewHours),
+  rows: reviewCaseRows,
   evaluate: (rows, s, nowMs) =>
-    [
-      ...byActor(
-        rows.filter(
-          (c) =>
-            c.state === 'unjustified' &&
-            c.review !== null &&
-            Date.parse(c.review.reviewedAt) >= nowMs - s.lookbackHours * HOUR_MS,
-        ),
-        (c) => c.actorDid,
+    findingsPerActor(
+      casesOfBothKinds(
+        rows,
+        (c) =>
+          c.state === 'unjustified' &&
+          c.review !== null &&
+          Date.parse(c.review.reviewedAt) >= nowMs - s.lookbackHours * HOUR_MS,
       ),
-    ].map(([actorDid, cases]) => ({
-      severity: 'high',
-      actorDid,
-      actorMsp: cases[0]?.actorMsp ?? '',
-      detail: {
+      s,
+      (mine, kinds) => ({
         lookbackHours: s.lookbackHours,
-        unjustified: cases.length,
-        suspended: cases.filter((c) => c.review?.suspended === true).length,
-      },
-      eventCount: cases.length,
-      evidence: { kind: 'events', events: cases.reverse().slice(0, s.maxEventIds).map(caseEvent) },
-    })),
+        unjustified: mine.length,
+        ...kinds,
+        suspended: mine.filter((c) => c.review?.suspended === true).length,
+      }),
+    ),
 };
 
 /** Granted routine access at unusual hours (emergencies excepted). */

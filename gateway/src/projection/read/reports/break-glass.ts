@@ -3,7 +3,7 @@
  * justified or unjustified once reviewed, else pending until the deadline (`breakGlassReviewHours`
  * after the access or listing) and overdue after it. Both are reviewed the same way (appended reviews
  * by id, the regulator's latest verdict standing). The report lists each kind overdue first; the
- * `break_glass_unreviewed` alert reads the same cases of both kinds.
+ * `break_glass_unreviewed` and `break_glass_unjustified` alerts read the same cases of both kinds.
  */
 import type { SqlDriver } from '../../write/sql/driver';
 import { Where, capRows } from '../query';
