@@ -13,6 +13,7 @@ import {
   CommitTracker,
   RESUBMIT_MAX_FACTOR,
   resubmitDelays,
+  ordererRefused,
   resubmitWhileWaiting,
   submitAlreadyOrdered,
   submitAndWait,
@@ -359,7 +360,7 @@ describe('submit and wait: a transaction an orderer lost', () => {
  * Virtual time for {@link resubmitWhileWaiting}: each pause moves the clock on at once, except the one
  * the commit falls in, which ends with the commit at its time.
  */
-function virtualCommit(commitAtMs: number, resubmitFails = false) {
+function virtualCommit(commitAtMs: number, resubmitFails: boolean | Error = false) {
   let now = 0;
   const resubmittedAt: number[] = [];
   let commit: (outcome: string) => void = () => undefined;
@@ -384,6 +385,7 @@ function virtualCommit(commitAtMs: number, resubmitFails = false) {
   };
   const resubmit = (): Promise<unknown> => {
     resubmittedAt.push(now);
+    if (resubmitFails instanceof Error) return Promise.reject(resubmitFails);
     return resubmitFails ? Promise.reject(new Error('orderers unavailable')) : Promise.resolve();
   };
   return { pause, resubmit, committed, resubmittedAt };
@@ -426,6 +428,37 @@ describe('submit and wait: the resubmit schedule', () => {
     const wait = v.committed.then(() => Promise.reject(boom));
     await assert.rejects(resubmitWhileWaiting(wait, v.resubmit, 6000, v.pause), (err) => err === boom);
     assert.deepEqual(v.resubmittedAt, [6000, 18_000]);
+  });
+});
+
+/** A SubmitError as the Gateway reports an orderer's unsuccessful broadcast status. */
+function ordererStatusError(status: string): Error {
+  const err = new Error(`10 ABORTED: received unsuccessful response from orderer: status=${status}, info=x`);
+  return Object.assign(err, { name: 'SubmitError', details: [] });
+}
+
+describe('submit and wait: a resubmit the orderers refuse for good', () => {
+  it('when a resubmit is refused as FORBIDDEN and no commit comes, then the refusal answers one delay later', async () => {
+    const refusal = ordererStatusError('FORBIDDEN');
+    const v = virtualCommit(60_000, refusal);
+    await assert.rejects(
+      resubmitWhileWaiting(v.committed, v.resubmit, 6000, v.pause),
+      (err) => err === refusal,
+    );
+    assert.deepEqual(v.resubmittedAt, [6000]);
+  });
+
+  it('when the commit of a copy ordered earlier comes within that delay, then it is the answer', async () => {
+    const v = virtualCommit(9000, ordererStatusError('BAD_REQUEST'));
+    assert.equal(await resubmitWhileWaiting(v.committed, v.resubmit, 6000, v.pause), 'committed at 9000');
+    assert.deepEqual(v.resubmittedAt, [6000]);
+  });
+
+  it('when the orderers answer anything else, then the refusal rule leaves it to the commit deadline', () => {
+    assert.equal(ordererRefused(ordererStatusError('FORBIDDEN')), true);
+    assert.equal(ordererRefused(ordererStatusError('BAD_REQUEST')), true);
+    assert.equal(ordererRefused(ordererStatusError('SERVICE_UNAVAILABLE')), false);
+    assert.equal(ordererRefused(new Error('status=FORBIDDEN')), false);
   });
 });
 

@@ -344,10 +344,16 @@ export async function submitAndWait(
   }
   options.afterSubmit?.();
   const wait = waiter ? waiter.wait(commitStatus) : commitStatus();
-  const outcome =
-    options.resubmitAfterMs === undefined
-      ? await wait
-      : await resubmitWhileWaiting(wait, () => transaction.submit(), options.resubmitAfterMs);
+  let outcome: CommitOutcome;
+  try {
+    outcome =
+      options.resubmitAfterMs === undefined
+        ? await wait
+        : await resubmitWhileWaiting(wait, () => transaction.submit(), options.resubmitAfterMs);
+  } finally {
+    // The waiter leaves the tracker (a no-op once settled): after a refusal its commit will not come.
+    waiter?.cancel();
+  }
   options.afterCommit?.();
   if (outcome.code !== StatusCode.VALID) throw new CommitError({ code: outcome.code, transactionId });
   return outcome.blockNumber;
@@ -358,9 +364,28 @@ export type AbortableSleep = (ms: number, signal: AbortSignal) => Promise<unknow
 
 const timerSleep: AbortableSleep = (ms, signal) => sleep(ms, undefined, { signal });
 
+/** The orderers' answer to a transaction they will never order: its signer or content fails the channel's policies. */
+const ORDERER_REFUSAL = /received unsuccessful response from orderer: status=(FORBIDDEN|BAD_REQUEST)\b/;
+
 /**
- * Awaits `wait`, calling `resubmit` after each of {@link resubmitDelays}`(firstMs)` until it settles
- * (a resubmit's failure changes nothing). `pause` is the timer (tests pass a virtual one).
+ * Whether the orderers refused a submit for good (status FORBIDDEN or BAD_REQUEST): no copy of the
+ * transaction can be ordered any more, as when a config update revoked its signer's certificate after
+ * an orderer first accepted it (the orderers then drop the accepted copy when they revalidate it under
+ * the new config, and no commit ever comes).
+ */
+export function ordererRefused(err: unknown): boolean {
+  if (!(err instanceof Error) || err.name !== 'SubmitError') return false;
+  const details = (err as { details?: readonly { message?: string }[] }).details ?? [];
+  return [err.message, ...details.map((d) => d.message ?? '')].some((t) => ORDERER_REFUSAL.test(t));
+}
+
+/**
+ * Awaits `wait`, calling `resubmit` after each of {@link resubmitDelays}`(firstMs)` until it settles.
+ * A resubmit that fails for a passing reason changes nothing; one the orderers refuse for good
+ * ({@link ordererRefused}) ends the resubmits, and unless the commit arrives within one more `firstMs`,
+ * the refusal is the answer: a copy ordered before the refusal is in a block the orderers had already
+ * cut, which the peer commits within that time, and otherwise the write would only wait out its whole
+ * deadline. `pause` is the timer (tests pass a virtual one).
  */
 export async function resubmitWhileWaiting<T>(
   wait: Promise<T>,
@@ -369,18 +394,25 @@ export async function resubmitWhileWaiting<T>(
   pause: AbortableSleep = timerSleep,
 ): Promise<T> {
   const done = new AbortController();
-  const loop = (async () => {
+  const refused = (async (): Promise<never> => {
+    let refusal: unknown;
     for (const delay of resubmitDelays(firstMs)) {
       await pause(delay, done.signal);
-      // Orderers still down or busy: the wait itself decides when to give up.
-      await resubmit().catch(() => undefined);
+      // Orderers down or busy: the wait itself decides when to give up.
+      refusal = await resubmit().then(
+        () => undefined,
+        (err: unknown) => (ordererRefused(err) ? err : undefined),
+      );
+      if (refusal !== undefined) break;
     }
-  })().catch(() => undefined);
+    await pause(firstMs, done.signal);
+    throw refusal;
+  })();
   try {
-    return await wait;
+    return await Promise.race([wait, refused]);
   } finally {
     done.abort();
-    await loop;
+    await refused.catch(() => undefined);
   }
 }
 

@@ -34,6 +34,19 @@ function endorseError(code: GrpcStatus, detailMessages: string[], message = `${c
   });
 }
 
+/** A SubmitError as the Gateway reports an orderer's unsuccessful broadcast status. */
+function ordererRefusal(): Error {
+  const message =
+    '10 ABORTED: received unsuccessful response from orderer: status=FORBIDDEN, info=implicit policy evaluation failed';
+  const err = new GatewayError({
+    code: GrpcStatus.ABORTED,
+    details: [],
+    cause: serviceError(GrpcStatus.ABORTED, message),
+    message,
+  });
+  return Object.assign(err, { name: 'SubmitError', transactionId: 'tx-submit' });
+}
+
 function submitError(code: GrpcStatus): Error {
   // SubmitError is exported as a type only; build one with the same shape and name.
   const err = new GatewayError({ code, details: [], cause: serviceError(code, 'submit'), message: 'submit' });
@@ -172,6 +185,13 @@ const table: [name: string, err: unknown, status: number, code: string][] = [
       ['access denied: channel [medchannel] creator org [Hospital1MSP]'],
       '9 FAILED_PRECONDITION: evaluate call to endorser returned error: access denied: channel [medchannel] creator org [Hospital1MSP]',
     ),
+    403,
+    'IDENTITY_REJECTED',
+  ],
+  [
+    // A certificate revoked after the peers endorsed: the orderers' Writers policy refuses the signer.
+    'the orderers refuse a revoked certificate',
+    ordererRefusal(),
     403,
     'IDENTITY_REJECTED',
   ],

@@ -219,6 +219,14 @@ export function mapLedgerError(err: unknown, stage = 'ledger call'): AppError {
         cause: err,
       });
     }
+    // The orderers refused the signer (the channel's Writers policy): a certificate revoked or expired
+    // after the peers endorsed the transaction, or a copy resubmitted after a config update revoked it.
+    if (texts.some((t) => /unsuccessful response from orderer: status=FORBIDDEN\b/.test(t))) {
+      return new AppError(GatewayErrorCode.IDENTITY_REJECTED, 'the orderers rejected the caller identity', {
+        ...txIdOf(err),
+        cause: err,
+      });
+    }
     // A stopped chaincode server or peer, or a peer shedding load past its gateway concurrency limit,
     // is unavailability (retry later), not a broken endorsement.
     const unavailable =
