@@ -354,7 +354,7 @@ export const PRIVATE_DATA_PULL_THRESHOLD = '5s';
  * A committing peer does not pull the private data of a transaction the block marks invalid (a
  * DUPLICATE_TXID copy above all, or an MVCC conflict); Fabric's reconciler may fetch it later. Nothing
  * reads an invalid transaction's private data, and no peer holds a duplicate's: under load, the
- * gateways' resubmits of writes whose commit took longer than their interval (6 s) made blocks of
+ * gateways' resubmits of writes whose commit took longer than the first resubmit delay (6 s) made blocks of
  * such copies, each stalling every member peer's commits for the pull threshold, which delayed more
  * commits past the interval: on the anchor load of a saturated 2-core host, the consortium stopped
  * committing for minutes (every staging and anchor writes private data).
