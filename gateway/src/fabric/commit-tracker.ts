@@ -305,9 +305,14 @@ export function* resubmitDelays(firstMs: number): Generator<number, never> {
  * its commit decides the write like any other.
  */
 export function submitAlreadyOrdered(err: unknown): boolean {
-  if (!(err instanceof Error) || err.name !== 'SubmitError') return false;
+  return (submitDetails(err) ?? []).some((m) => /request already processed/.test(m));
+}
+
+/** The per-orderer messages of a fabric-gateway SubmitError; `undefined` for any other error. */
+function submitDetails(err: unknown): string[] | undefined {
+  if (!(err instanceof Error) || err.name !== 'SubmitError') return undefined;
   const details = (err as { details?: readonly { message?: string }[] }).details ?? [];
-  return details.some((d) => /request already processed/.test(d.message ?? ''));
+  return details.map((d) => d.message ?? '');
 }
 
 /**
@@ -374,9 +379,8 @@ const ORDERER_REFUSAL = /received unsuccessful response from orderer: status=(FO
  * the new config, and no commit ever comes).
  */
 export function ordererRefused(err: unknown): boolean {
-  if (!(err instanceof Error) || err.name !== 'SubmitError') return false;
-  const details = (err as { details?: readonly { message?: string }[] }).details ?? [];
-  return [err.message, ...details.map((d) => d.message ?? '')].some((t) => ORDERER_REFUSAL.test(t));
+  const details = submitDetails(err);
+  return details !== undefined && [(err as Error).message, ...details].some((t) => ORDERER_REFUSAL.test(t));
 }
 
 /**
