@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { DidDocument } from '@medledger/domain';
 import type { FakeSigner } from './testing/fake-identity';
 import { Harness, newPatient, registerStaff, registrationInput, uid } from './testing/harness';
+import { TestCertificateAuthority } from './testing/test-ca';
 
 /** A Fabric CA-like subject with the given middle attributes and CN(s), one attribute per RDN. */
 function crafted(mspId: string, attrs: readonly (readonly [string, string])[]): FakeSigner {
@@ -85,6 +86,43 @@ void describe('issue 12 hole 4: the actor comes from the certificate structure, 
         }),
         /\[FORBIDDEN\] identity/,
       );
+    });
+  }
+
+  // The peer's MSP validates the first PEM block of the creator's id bytes whatever its type, and OpenSSL
+  // skips blocks not named CERTIFICATE: a certificate behind the validated one must not be read.
+  const forgedAdmin = new TestCertificateAuthority().certificateFor({
+    mspId: 'Hospital1MSP',
+    cn: 'forged-admin',
+    ous: ['admin'],
+  });
+  const smuggling: readonly [string, (own: string, forged: string) => string][] = [
+    [
+      "the signer's certificate in a block of another type, then a forged admin certificate",
+      (own, forged) => own.replaceAll('CERTIFICATE', 'X') + forged,
+    ],
+    ["the signer's certificate, then a forged admin certificate", (own, forged) => own + forged],
+  ];
+  for (const [what, creator] of smuggling) {
+    void it(`when the creator's id bytes carry ${what}, then the identity is refused and nothing is written`, async () => {
+      const h = new Harness();
+      await h.ready();
+      const forged = await forgedAdmin;
+      const signer: FakeSigner = {
+        mspId: 'Hospital1MSP',
+        cn: uid('nurse'),
+        creator: (own) => creator(own, forged),
+      };
+      const before = h.ledger.committedKeys().length;
+      await assert.rejects(
+        h.submit(signer, 'identity:RegisterStaff', {
+          enrollmentId: uid('dr'),
+          role: 'attending',
+          department: 'er',
+        }),
+        /\[FORBIDDEN\] identity/,
+      );
+      assert.equal(h.ledger.committedKeys().length, before);
     });
   }
 

@@ -15,4 +15,9 @@ export interface FakeSigner {
    * instead of the one built from `ous` and `cn`: for certificates crafted to mislead a parser.
    */
   subject?: readonly (readonly [type: string, value: string])[];
+  /**
+   * The creator's id bytes made from the issued PEM certificate (another PEM block before it, a
+   * second certificate after it), for id bytes crafted to mislead a parser. Default: the certificate.
+   */
+  creator?: (certificate: string) => string;
 }

@@ -456,10 +456,16 @@ export class MemoryLedger {
     });
     const ctx = new Context();
     ctx.stub = stub as unknown as ChaincodeStub;
-    // The shim's own ClientIdentity over the signer's certificate, as a peer hands it over; it reads
-    // only getChannelID, getTxID and getCreator, which the in-memory stub has with the shim's shape.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    ctx.clientIdentity = new ClientIdentity(ctx.stub);
+    // The shim's own ClientIdentity over the signer's certificate, built when first read as the patched
+    // shim does (patches/fabric-shim); it reads only getChannelID, getTxID and getCreator, which the
+    // in-memory stub has with the shim's shape.
+    let clientIdentity: Context['clientIdentity'] | undefined;
+    Object.defineProperty(ctx, 'clientIdentity', {
+      configurable: true,
+      enumerable: true,
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+      get: () => (clientIdentity ??= new ClientIdentity(ctx.stub)),
+    });
     const response = await fn(ctx);
     this.lastCalls = { ...stub.calls };
     return {
@@ -628,7 +634,8 @@ export class MemoryStub {
   }
 
   getCreator(): { mspid: string; idBytes: Uint8Array } {
-    return { mspid: this.#options.signer.mspId, idBytes: Buffer.from(this.#options.certificate) };
+    const { signer, certificate } = this.#options;
+    return { mspid: signer.mspId, idBytes: Buffer.from(signer.creator?.(certificate) ?? certificate) };
   }
 
   createCompositeKey(objectType: string, attributes: string[]): string {

@@ -32,17 +32,23 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
     ['ST', 'North Carolina'],
   ] as const;
 
-  /** Calls `fn` of the chaincode as a certificate with `subject`, issued by Hospital1's CA. */
+  /**
+   * Calls `fn` of the chaincode as a certificate with `subject`, issued by Hospital1's CA, signing with
+   * its key; `creator` makes the id bytes sent from the certificate (default: the certificate).
+   */
   async function callAs(
     subject: readonly (readonly [string, string])[],
     kind: 'submit' | 'evaluate',
     fn: string,
     input: unknown,
+    creator: (certificate: string) => string = (certificate) => certificate,
   ): Promise<string> {
-    const { gateway, client } = connectAs(
-      orgInfo(network(), 'Hospital1'),
-      await orgIssuedIdentity(network(), 'Hospital1', subject),
-    );
+    const { identity, signer } = await orgIssuedIdentity(network(), 'Hospital1', subject);
+    const credentials = Buffer.from(creator(Buffer.from(identity.credentials).toString('utf8')));
+    const { gateway, client } = connectAs(orgInfo(network(), 'Hospital1'), {
+      identity: { ...identity, credentials },
+      signer,
+    });
     try {
       const contract = gateway.getNetwork(network().channel).getContract(network().chaincode);
       const options = { arguments: [canonicalJson(input)] };
@@ -111,6 +117,33 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
     assert.equal(
       await codeOf(callAs(twoCns, 'evaluate', qualifiedName('ListPatientConsents'), { patientDid })),
       'FORBIDDEN',
+    );
+  });
+
+  it("hole 4: when the id bytes carry the signer's own certificate in a PEM block of another type (which the peer validates) and then an admin certificate of the same CA, then the chaincode refuses the identity; the signer's certificate then an admin's likewise", async () => {
+    const registration = { enrollmentId: `ins-v2-${run}`, role: 'attending', department: 'cardiology' };
+    // Certificates are public: the admin's is one anyone in the org may have seen. Its key is not used.
+    const admin = await orgIssuedIdentity(network(), 'Hospital1', [
+      ...base,
+      ['O', 'Hyperledger'],
+      ['OU', 'admin'],
+      ['CN', `ins-admin2-${run}`],
+    ]);
+    const adminPem = Buffer.from(admin.identity.credentials).toString('utf8');
+    const nurse = [...base, ['O', 'Hyperledger'], ['OU', 'client'], ['CN', `ins-nurse-${run}`]] as const;
+    const behindAnotherType = (own: string) => own.replaceAll('CERTIFICATE', 'NOTE') + adminPem;
+    const behindOwn = (own: string) => own + adminPem;
+    for (const creator of [behindAnotherType, behindOwn]) {
+      assert.equal(
+        await codeOf(callAs(nurse, 'evaluate', qualifiedName('RegisterStaff'), registration, creator)),
+        'FORBIDDEN',
+        creator.name,
+      );
+    }
+    // The control: the same nurse certificate alone reaches the chaincode as an unregistered client.
+    assert.equal(
+      await codeOf(callAs(nurse, 'evaluate', qualifiedName('RegisterStaff'), registration)),
+      'NOT_REGISTERED',
     );
   });
 
