@@ -99,9 +99,9 @@ void describe('issue 12 hole 4: the actor comes from the certificate structure, 
   const smuggling: readonly [string, (own: string, forged: string) => string][] = [
     [
       "the signer's certificate in a block of another type, then a forged admin certificate",
-      (own, forged) => own.replaceAll('CERTIFICATE', 'X') + forged,
+      (own, forged) => `${own.replaceAll('CERTIFICATE', 'X')}\n${forged}`,
     ],
-    ["the signer's certificate, then a forged admin certificate", (own, forged) => own + forged],
+    ["the signer's certificate, then a forged admin certificate", (own, forged) => `${own}\n${forged}`],
   ];
   for (const [what, creator] of smuggling) {
     void it(`when the creator's id bytes carry ${what}, then the identity is refused and nothing is written`, async () => {

@@ -61,8 +61,8 @@ void describe('the signer certificate reader', () => {
     const body = own.split('\n').slice(1, -2).join('');
     const crafted = {
       // The peer's MSP validates the first block whatever its type; OpenSSL would read the second.
-      'another block type before a certificate': `${reblock(own, 'JUNK')}${forged}`,
-      'two certificates': `${own}${forged}`,
+      'another block type before a certificate': `${reblock(own, 'JUNK')}\n${forged}`,
+      'two certificates': `${own}\n${forged}`,
       'text before the block': `issued to nurse\n${own}`,
       'text after the block': `${own}see above\n`,
       'the BEGIN line indented': `  ${own}`,

@@ -131,8 +131,8 @@ describe('insiders: identity (issue 12 holes 4 and 7)', () => {
     ]);
     const adminPem = Buffer.from(admin.identity.credentials).toString('utf8');
     const nurse = [...base, ['O', 'Hyperledger'], ['OU', 'client'], ['CN', `ins-nurse-${run}`]] as const;
-    const behindAnotherType = (own: string) => own.replaceAll('CERTIFICATE', 'NOTE') + adminPem;
-    const behindOwn = (own: string) => own + adminPem;
+    const behindAnotherType = (own: string) => `${own.replaceAll('CERTIFICATE', 'NOTE')}\n${adminPem}`;
+    const behindOwn = (own: string) => `${own}\n${adminPem}`;
     for (const creator of [behindAnotherType, behindOwn]) {
       assert.equal(
         await codeOf(callAs(nurse, 'evaluate', qualifiedName('RegisterStaff'), registration, creator)),
