@@ -82,12 +82,20 @@ export async function underLoad(
       await sleep(100);
     }
   });
-  await sleep(beforeMs);
-  const actionStarted = Date.now();
-  const output = await action();
-  const actionEnded = Date.now();
-  await sleep(afterMs);
-  running = false;
+  let output: string;
+  let actionStarted: number;
+  let actionEnded: number;
+  try {
+    await sleep(beforeMs);
+    actionStarted = Date.now();
+    output = await action();
+    actionEnded = Date.now();
+    await sleep(afterMs);
+  } finally {
+    // Also when the action fails: writers left running would keep the test file from ever ending.
+    running = false;
+    await Promise.allSettled(workers);
+  }
   await Promise.all(workers);
   const loadEnded = Date.now();
   const report = await checkJournal(info, workload.journal, fromBlock);
