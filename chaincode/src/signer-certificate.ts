@@ -39,7 +39,9 @@ export function certificateDer(idBytes: Uint8Array): Buffer | null {
 }
 
 const TAG = { sequence: 0x30, set: 0x31, integer: 0x02, oid: 0x06, version: 0xa0 } as const;
-const STRING_TAGS = new Set([0x0c /* UTF8String */, 0x13 /* PrintableString */, 0x16 /* IA5String */]);
+const STRING_TAGS: ReadonlySet<number> = new Set([
+  0x0c /* UTF8String */, 0x13 /* PrintableString */, 0x16 /* IA5String */,
+]);
 // The DER contents of the OIDs 2.5.4.3 (commonName) and 2.5.4.11 (organizationalUnitName).
 const OID_CN = '550403';
 const OID_OU = '55040b';
