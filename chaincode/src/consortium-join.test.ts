@@ -4,11 +4,14 @@ import { describe, it } from 'node:test';
 import {
   chaincodeCollections,
   implicitCollection,
+  KeyFamily,
+  patientKeyOf,
   sealedCollection,
   type AccessDecision,
   type Consortium,
 } from '@medledger/domain';
-import { accessRecord, anchor, condition, grantConsent } from './testing/fixtures';
+import { decodePolicy, regulatorAndOneOf } from './ledger/policies';
+import { accessRecord, anchor, condition, grantConsent, setEmergencyProfile } from './testing/fixtures';
 import { client, Harness, orgAdmin, ORGS, registerPatient, registerStaff } from './testing/harness';
 import { MemoryLedger } from './testing/memory-ledger';
 
@@ -68,6 +71,9 @@ async function admittedToChannel(
 }
 
 const everyOrg = [...ORGS, NEW_ORG];
+
+/** An emergency profile: allergies, nothing beyond them. */
+const ALLERGIES = { categories: ['allergy' as const], beyondProfile: 'never' as const };
 
 void describe('JoinConsortium', () => {
   void it("when the admitted org's admin joins, endorsed by every member, then the consortium names it and its collection key can be installed", async () => {
@@ -184,5 +190,28 @@ void describe('JoinConsortium', () => {
       consent,
     ]);
     assert.deepEqual([granted.outcome, granted.reason], ['granted', 'CONSENT']);
+  });
+
+  void it("when the new org joined, then a patient's next preferences give the patient's keys the policy that counts the new org among the regulator's partners", async () => {
+    const h = await admittedToChannel();
+    const patient = await registerPatient(h);
+    await setEmergencyProfile(h, patient, ALLERGIES);
+    const patientKey = patientKeyOf(patient.did);
+    const keys = [
+      `\u0000${KeyFamily.preferences}\u0000${patientKey}\u0000`,
+      `\u0000${KeyFamily.signedIat}\u0000${patientKey}\u0000medledger.preferences\u0000`,
+    ];
+    const policies = () =>
+      keys.map((k) => {
+        const bytes = h.ledger.readValidationParameter(k);
+        assert.ok(bytes, `no policy on ${k}`);
+        return decodePolicy(bytes);
+      });
+    const founders = regulatorAndOneOf('RegulatorMSP', [...ORGS]);
+    assert.deepEqual(policies(), [founders, founders]);
+    await h.submit(orgAdmin(NEW_ORG), 'consortium:JoinConsortium', {}, { endorsers: everyOrg });
+    await setEmergencyProfile(h, patient, ALLERGIES, 60);
+    const joined = regulatorAndOneOf('RegulatorMSP', everyOrg);
+    assert.deepEqual(policies(), [joined, joined]);
   });
 });

@@ -326,7 +326,8 @@ export class RecordContract extends Contract {
     await ledger.putAnchor(anchor);
     if (args.version === 1) await ledger.putRecordPatient(actor.mspId, args.recordId, subject.patientDid);
     const view = newAnchorView(anchor);
-    await ledger.putRecordLatest(view);
+    // Version 1 passed checkChain, so the record has no anchor yet and hence no latest state.
+    await ledger.putRecordLatest(view, anchor.version === 1);
     ledger.emit('RecordAnchored', {
       recordId: anchor.recordId,
       version: anchor.version,

@@ -115,7 +115,8 @@ export async function recordView(
  * It reads the key (so a concurrent change of the same record conflicts under MVCC, and no other
  * record's), writes it only when it changed, and writes it in any case for a record that has none yet.
  * Returns the latest view as it now is, or undefined when the record has no anchor. A new version's
- * anchor writes the key itself ({@link Ledger.putRecordLatest}): its view depends on nothing before it.
+ * anchor writes the key itself ({@link Ledger.putRecordLatest}): its view depends on nothing before it
+ * (from version 2 on it still reads the key's policy, so a change racing it conflicts under MVCC).
  */
 export async function updateLatest(
   ledger: Ledger,

@@ -126,14 +126,16 @@ void describe('round trips per transaction (the memory ledger counts shim calls)
       { transient: { subject: { patientDid: s.patient.did } } },
     );
     assert.equal(anchored.status, 'VALID');
-    // The anchor, and the record's latest state (each with its key-level policy and receipt).
+    // The anchor with its key-level policy and receipt, and the record's latest state with its receipt:
+    // the latest state's policy is read, found unchanged and not set again.
     assert.deepEqual(anchored.calls, {
       getState: 3,
       getPrivateData: 2,
       getPrivateDataHash: 4,
       getStateByRange: 4,
+      getStateValidationParameter: 1,
       putState: 2,
-      setStateValidationParameter: 2,
+      setStateValidationParameter: 1,
       putPrivateData: 2,
     });
     const recordId = `rt-${s.record.recordId}`;

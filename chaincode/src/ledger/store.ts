@@ -329,7 +329,7 @@ export class Ledger {
     const key = this.#key(KeyFamily.consortium, []);
     if (await this.#exists(key)) fail(ErrorCode.ALREADY_EXISTS, 'consortium');
     await this.#put(key, c);
-    await this.#stub.setStateValidationParameter(key, policyBytes(allOf(c.orgs)));
+    await this.#setPolicy(key, allOf(c.orgs));
   }
 
   /**
@@ -339,7 +339,7 @@ export class Ledger {
   async replaceConsortium(c: Consortium): Promise<void> {
     const key = this.#key(KeyFamily.consortium, []);
     await this.#put(key, c);
-    await this.#stub.setStateValidationParameter(key, policyBytes(allOf(c.orgs)));
+    await this.#setPolicy(key, allOf(c.orgs));
     this.#consortium = c;
   }
 
@@ -488,13 +488,20 @@ export class Ledger {
   }
 
   /**
-   * Writes a public value, its key-level policy, and its receipt in `receiptOrg`'s sealed collection
-   * (the receipt's value is the digest of the public value: deterministic, it names nothing else).
+   * Writes a public value, its key-level policy ({@link Ledger.#setPolicy}), and its receipt in
+   * `receiptOrg`'s sealed collection (the receipt's value is the digest of the public value:
+   * deterministic, it names nothing else). `created`: the caller knows the key is new.
    */
-  async #putBound(key: string, value: unknown, receiptOrg: string, policy: Policy): Promise<void> {
+  async #putBound(
+    key: string,
+    value: unknown,
+    receiptOrg: string,
+    policy: Policy,
+    created = false,
+  ): Promise<void> {
     const bytes = canonicalBytes(value);
     await this.#stub.putState(key, bytes);
-    await this.#stub.setStateValidationParameter(key, policyBytes(policy));
+    await this.#setPolicy(key, policy, created);
     await this.#stub.putPrivateData(
       sealedCollection(receiptOrg),
       this.#receiptKey(key),
@@ -521,6 +528,27 @@ export class Ledger {
     const value = parseJson(bytes, schema);
     await this.#checkBound(key, bytes, receiptOrgOf(value));
     return value;
+  }
+
+  /**
+   * Gives a key its key-level policy unless it has exactly that policy already (`created`: the caller
+   * knows the key is new, so there is nothing to compare). Setting an unchanged policy again is not
+   * free: Fabric fails every later transaction of the same block that writes the key with
+   * ENDORSEMENT_POLICY_FAILURE ("validation parameters changed") where it would otherwise be a plain
+   * MVCC conflict a client retries, and every peer commits the metadata again. Comparing with the
+   * stored policy, rather than assuming it, still upgrades a key whose policy the consortium's
+   * membership changed, and still restores one that differs from what the code gives it. Reading the
+   * policy records the key's version in the read set, which a write of the key needs anyway.
+   */
+  async #setPolicy(key: string, policy: Policy, created = false): Promise<void> {
+    const wanted = policyBytes(policy);
+    const known = created ? undefined : this.#reads.known(key);
+    const mayHaveOne = !created && (known === undefined || known.length > 0);
+    if (mayHaveOne) {
+      const current = await this.#stub.getStateValidationParameter(key);
+      if (current && Buffer.from(wanted).equals(Buffer.from(current))) return;
+    }
+    await this.#stub.setStateValidationParameter(key, wanted);
   }
 
   async #allOrgs(): Promise<Policy> {
@@ -859,7 +887,7 @@ export class Ledger {
   async putStaff(orgSlug: string, enrollmentId: string, doc: DidDocument, mspId: string): Promise<void> {
     const key = this.#key(KeyFamily.staff, [orgSlug, enrollmentId]);
     await this.#put(key, doc);
-    await this.#stub.setStateValidationParameter(key, policyBytes(allOf([mspId])));
+    await this.#setPolicy(key, allOf([mspId]));
   }
 
   /** The pending (or last approved) role change of a staff member. */
@@ -875,7 +903,7 @@ export class Ledger {
   async putStaffRoleChange(orgSlug: string, enrollmentId: string, change: StaffRoleChange): Promise<void> {
     const key = this.#key(KeyFamily.staffRoleChange, [orgSlug, enrollmentId]);
     await this.#put(key, change);
-    await this.#stub.setStateValidationParameter(key, policyBytes(allOf([change.org])));
+    await this.#setPolicy(key, allOf([change.org]));
   }
 
   /** A patient's DID document, built from their public record (found by the digest of the DID). */
@@ -969,7 +997,13 @@ export class Ledger {
     // channel has that id (the peers refuse a duplicate).
     if (consent.consentId !== this.txId && (await this.#exists(key)))
       fail(ErrorCode.ALREADY_EXISTS, consent.consentId);
-    await this.#putBound(key, consent, consent.granteeOrg, await this.#allOrgs());
+    await this.#putBound(
+      key,
+      consent,
+      consent.granteeOrg,
+      await this.#allOrgs(),
+      consent.consentId === this.txId,
+    );
   }
 
   /** How many access grants a use-limited consent gave (receipt in the regulator's collection). */
@@ -1322,14 +1356,16 @@ export class Ledger {
   /**
    * Writes what a record's latest version shows. Rewritten by every change, so its key-level policy is
    * the custodian's and the regulator's peers (who endorse every change of a record), not every org's.
+   * `created`: the caller knows the record has no latest state yet (its first version's anchor).
    */
-  async putRecordLatest(latest: RecordAnchor): Promise<void> {
+  async putRecordLatest(latest: RecordAnchor, created = false): Promise<void> {
     const regulator = (await this.consortium()).regulator;
     await this.#putBound(
       this.#latestKey(latest.custodian, latest.recordId),
       latest,
       latest.custodian,
       allOf([latest.custodian, regulator]),
+      created,
     );
   }
 
@@ -1919,7 +1955,7 @@ export class Ledger {
     const key = this.#suspensionKey(s.actorDid, s.accessId);
     await this.#put(key, s);
     const regulator = (await this.consortium()).regulator;
-    await this.#stub.setStateValidationParameter(key, policyBytes(allOf([s.custodian, regulator])));
+    await this.#setPolicy(key, allOf([s.custodian, regulator]));
   }
 
   /** The suspension of an actor after one break-glass access, if any. */
@@ -1960,7 +1996,7 @@ export class Ledger {
     if (created) {
       const index = this.#key(KeyFamily.freezeBySubject, [freezeSubjectKey(freeze.subject), freeze.freezeId]);
       await this.#stub.putState(index, INDEX_MARKER);
-      await this.#stub.setStateValidationParameter(index, policyBytes(guard));
+      await this.#setPolicy(index, guard);
     }
   }
 
@@ -2157,6 +2193,6 @@ export class Ledger {
   async putStudy(study: Study): Promise<void> {
     const key = this.#key(KeyFamily.study, [study.studyId]);
     await this.#put(key, study);
-    await this.#stub.setStateValidationParameter(key, policyBytes(allOf([study.org])));
+    await this.#setPolicy(key, allOf([study.org]));
   }
 }

@@ -43,12 +43,19 @@ export class TxReads {
 
   /** The committed value of a public key (empty when absent), from the peer once per transaction. */
   async state(key: string): Promise<Uint8Array> {
-    const known = this.#state.get(key);
+    const known = this.known(key);
     if (known !== undefined) return known;
-    if (this.#inReadRange(key)) return EMPTY;
     const bytes = await this.#stub.getState(key);
     this.#state.set(key, bytes);
     return bytes;
+  }
+
+  /**
+   * What the transaction already knows of a public key without asking the peer: its value (empty when
+   * absent), or undefined when it has not read the key.
+   */
+  known(key: string): Uint8Array | undefined {
+    return this.#state.get(key) ?? (this.#inReadRange(key) ? EMPTY : undefined);
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   type KeyPair,
   type TestPatient,
 } from './harness';
+import type { Committed } from './memory-ledger';
 
 /** A Condition with an ICD-11 code (synthetic, no real person). */
 export function condition(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -151,7 +152,11 @@ export async function anchor(
     level?: number;
     fhirResourceType?: string;
   } = {},
-): Promise<{ anchor: RecordAnchor; envelope: { resource: Record<string, unknown>; salt: string } }> {
+): Promise<{
+  anchor: RecordAnchor;
+  envelope: { resource: Record<string, unknown>; salt: string };
+  tx: Committed<string>;
+}> {
   const resource = options.resource ?? condition();
   const meta = {
     recordId: options.recordId ?? uid('rec'),
@@ -170,7 +175,7 @@ export async function anchor(
   }>(writer, 'record:StageRecordContent', meta, {
     transient: { content: envelope, subject: { patientDid: patient.did } },
   });
-  const { result } = await h.submit<RecordAnchor>(
+  const { result, tx } = await h.submit<RecordAnchor>(
     writer,
     'record:AnchorRecord',
     {
@@ -182,7 +187,7 @@ export async function anchor(
     },
     { transient: { subject: { patientDid: patient.did } } },
   );
-  return { anchor: result, envelope };
+  return { anchor: result, envelope, tx };
 }
 
 /** A patient's grant to Hospital2 of diagnosis and lab data for treatment, for 30 days (overridable). */
