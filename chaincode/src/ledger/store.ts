@@ -546,7 +546,7 @@ export class Ledger {
     const mayHaveOne = !created && (known === undefined || known.length > 0);
     if (mayHaveOne) {
       // The shim answers undefined for a key without a policy, whatever its types say.
-      const current: Uint8Array | undefined = await this.#stub.getStateValidationParameter(key);
+      const current = (await this.#stub.getStateValidationParameter(key)) as Uint8Array | undefined;
       if (current && Buffer.from(wanted).equals(Buffer.from(current))) return;
     }
     await this.#stub.setStateValidationParameter(key, wanted);
