@@ -118,10 +118,14 @@ export class ConsentContract extends Contract {
    * and the public consent (grantee org, hash of the signed grant, end of period; no patient) is
    * write-once with its receipt in that collection. A use-limited consent (`maxReads`) and its
    * `keepUntil` (after the period's start) are public facts of the consent, so every endorser of an
-   * access decision counts against the limit and every projection sees when deletion is due.
+   * access decision counts against the limit and every projection sees when deletion is due. Its
+   * use counter starts here at zero, so that decisions racing for its first read already conflict
+   * under MVCC (a count created by a decision would carry its new key-level policy, and Fabric fails
+   * the other writers of that block as a policy failure instead).
    * Caller: any active registered member (relays the patient's signature).
-   * Reads: `patient`, `nonce`, `study` (study grantee), `consortium`. Writes: `nonce`, `consent`;
-   * sealed (grantee org) `consent-terms`, `consent~patient`, `consent~grantee`, `receipt`.
+   * Reads: `patient`, `nonce`, `study` (study grantee), `consortium`. Writes: `nonce`, `consent`,
+   * `consent~use` (use-limited only, receipt in the regulator's sealed collection); sealed (grantee
+   * org) `consent-terms`, `consent~patient`, `consent~grantee`, `receipt`.
    * Event: `ConsentGranted` (no patient). Errors: VALIDATION_FAILED (period, grantee), NOT_REGISTERED,
    * INACTIVE, INVALID_SIGNATURE, EXPIRED, REPLAYED_NONCE, NOT_FOUND (patient or study), NOT_INITIALIZED.
    */
@@ -172,6 +176,8 @@ export class ConsentContract extends Contract {
       keepUntil: consent.keepUntil ?? null,
     };
     await ledger.putPublicConsent(pub);
+    if (pub.maxReads !== null)
+      await ledger.putConsentUse({ consentId: pub.consentId, reads: 0, lastTxId: ledger.txId }, true);
     ledger.emit('ConsentGranted', {
       consentId: consent.consentId,
       granteeOrg,

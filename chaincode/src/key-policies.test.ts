@@ -3,8 +3,16 @@ import { describe, it } from 'node:test';
 import { canonicalBytes, KeyFamily, type AccessDecision } from '@medledger/domain';
 import type { Context } from 'fabric-contract-api';
 import { allOf, decodePolicy, policyBytes, regulatorAndOneOf } from './ledger/policies';
-import { anchor, grantConsent, type PresentedConsent } from './testing/fixtures';
-import { Harness, ORGS, orgAdmin, registerPatient, registerStaff } from './testing/harness';
+import { anchor, type PresentedConsent } from './testing/fixtures';
+import {
+  daysFromNow,
+  Harness,
+  ORGS,
+  orgAdmin,
+  patientJws,
+  registerPatient,
+  registerStaff,
+} from './testing/harness';
 import type { Committed } from './testing/memory-ledger';
 
 /**
@@ -31,6 +39,7 @@ function policiesSet(tx: Committed<string>, family: string): string[] {
 async function useLimited(): Promise<{
   h: Harness;
   consent: PresentedConsent;
+  granted: Committed<string>;
   decide: () => Promise<{ decision: AccessDecision; tx: Committed<string> }>;
 }> {
   const h = new Harness();
@@ -38,7 +47,25 @@ async function useLimited(): Promise<{
   const writer = await registerStaff(h, H1, 'attending', 'cardiology');
   const { anchor: record } = await anchor(h, writer, patient);
   const doctor = await registerStaff(h, H2, 'attending', 'er');
-  const consent = await grantConsent(h, patient, { maxReads: 3 }, H2);
+  const relay = await registerStaff(h, H2, 'nurse', 'er');
+  const jws = patientJws(h, patient, {
+    typ: 'medledger.consent.grant',
+    grantee: { kind: 'org', mspId: H2 },
+    categories: ['diagnosis'],
+    maxLevel: 3,
+    purpose: 'treatment',
+    periodStart: daysFromNow(h, -1),
+    periodEnd: daysFromNow(h, 30),
+    maxReads: 3,
+  });
+  const { result, tx: granted } = await h.submit<{ consentId: string }>(
+    relay,
+    'consent:GrantConsent',
+    {},
+    { transient: { consent: { jws } } },
+  );
+  assert.equal(granted.status, 'VALID');
+  const consent: PresentedConsent = { consentId: result.consentId, jws };
   const decide = async () => {
     const { result, tx } = await h.submit<AccessDecision>(
       doctor,
@@ -49,19 +76,24 @@ async function useLimited(): Promise<{
     assert.equal(tx.status, 'VALID');
     return { decision: result, tx };
   };
-  return { h, consent, decide };
+  return { h, consent, granted, decide };
 }
 
 void describe('key-level policies: set when a key is new or its policy changes, never again', () => {
-  void it("when a use-limited consent's reads are counted, then only the first count sets the counter's policy and the policy stays the regulator's and one other org's", async () => {
-    const { h, consent, decide } = await useLimited();
-    const first = await decide();
-    const second = await decide();
-    assert.deepEqual([first.decision.reason, second.decision.reason], ['CONSENT', 'CONSENT']);
-    assert.deepEqual(policiesSet(first.tx, KeyFamily.consentUse), [useKey(consent.consentId)]);
-    assert.deepEqual(policiesSet(second.tx, KeyFamily.consentUse), []);
-    assert.ok(second.tx.writes.has(useKey(consent.consentId)), 'the second count is written');
-    const policy = h.ledger.readValidationParameter(useKey(consent.consentId));
+  void it("when a use-limited consent is granted and its reads counted, then the grant creates the counter with the regulator's-and-one-other's policy and no count sets it again", async () => {
+    const { h, consent, granted, decide } = await useLimited();
+    const key = useKey(consent.consentId);
+    assert.deepEqual(policiesSet(granted, KeyFamily.consentUse), [key]);
+    const counted = [await decide(), await decide()];
+    assert.deepEqual(
+      counted.map((c) => c.decision.reason),
+      ['CONSENT', 'CONSENT'],
+    );
+    for (const { tx } of counted) {
+      assert.ok(tx.writes.has(key), 'each count is written');
+      assert.deepEqual(policiesSet(tx, KeyFamily.consentUse), []);
+    }
+    const policy = h.ledger.readValidationParameter(key);
     assert.ok(policy);
     assert.deepEqual(decodePolicy(policy), regulatorAndOneOf(REGULATOR, [...ORGS]));
   });

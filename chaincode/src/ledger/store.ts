@@ -1017,14 +1017,16 @@ export class Ledger {
    * Writes the use of a consent. One key per consent, read first by the same transaction: two access
    * decisions counting against one consent at once conflict at validation (MVCC), so the count never
    * passes the limit. Changed later only by the regulator and one other org (the custodian deciding).
+   * `created`: the consent is granted by this transaction, so its counter is new.
    */
-  async putConsentUse(use: ConsentUse): Promise<void> {
+  async putConsentUse(use: ConsentUse, created = false): Promise<void> {
     const c = await this.consortium();
     await this.#putBound(
       this.#key(KeyFamily.consentUse, [use.consentId]),
       use,
       c.regulator,
       await this.#regulatorAndOne(),
+      created,
     );
   }
 
