@@ -18,6 +18,7 @@ import {
   extractChaincodeError,
   isRetryableConflict,
   mapLedgerError,
+  retryLostRaces,
 } from './error-mapping';
 
 function serviceError(code: GrpcStatus, message: string): ServiceError {
@@ -342,5 +343,53 @@ describe('retry after a conflict', () => {
         [5, 75],
       ],
     );
+  });
+
+  /** Runs retryLostRaces over `outcomes` (an Error is thrown, anything else answered); records the waits. */
+  async function raced(outcomes: unknown[], retries = 3) {
+    const waits: number[] = [];
+    let attempts = 0;
+    const run = retryLostRaces(
+      () => {
+        const next = outcomes[Math.min(attempts, outcomes.length - 1)];
+        attempts += 1;
+        return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+      },
+      retries,
+      (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+      (min) => min,
+    );
+    const result: { value?: unknown; err?: unknown } = await run.then(
+      (value) => ({ value }),
+      (err: unknown) => ({ err }),
+    );
+    return { ...result, attempts, waits };
+  }
+
+  it('when endorsers answered differently, as the ledger client reports it (mapped where it tries the next peer), then the submit endorses again after the lagging-peer wait and answers once one commits', async () => {
+    // The ledger client maps an endorsement failure before its retry loop sees it.
+    const mismatch = mapLedgerError(
+      endorseError(GrpcStatus.ABORTED, ['ProposalResponsePayloads do not match']),
+    );
+    assert.equal(mismatch.code, 'ENDORSEMENT_FAILED');
+    const mvcc = new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't' });
+    const run = await raced([mismatch, mvcc, mismatch, 'committed']);
+    assert.deepEqual(run, { value: 'committed', attempts: 4, waits: [100, 5, 300] });
+  });
+
+  it('when every retry loses the race, then the last loss is answered; a refusal is answered at once', async () => {
+    const mvcc = new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't' });
+    const lost = await raced([mvcc]);
+    assert.equal(lost.err, mvcc);
+    assert.equal(lost.attempts, 4);
+    const forbidden = mapLedgerError(
+      endorseError(GrpcStatus.ABORTED, ['chaincode response 500, [FORBIDDEN] x']),
+    );
+    const refused = await raced([forbidden, 'committed']);
+    assert.equal(refused.err, forbidden);
+    assert.deepEqual([refused.attempts, refused.waits], [1, []]);
   });
 });

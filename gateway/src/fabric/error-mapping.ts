@@ -100,7 +100,8 @@ const PAYLOAD_MISMATCH = /ProposalResponsePayloads do not match|endorsement mism
  * MVCC); or endorsers whose answers differ, which a deterministic contract gives only when one peer has
  * committed a racing write and the other not yet (nothing was sent to the orderers).
  */
-export function isRetryableConflict(err: unknown): boolean {
+export function isRetryableConflict(failure: unknown): boolean {
+  const err = ledgerCause(failure);
   if (!isGatewayLike(err)) return false;
   if (err.name === 'EndorseError') return isEndorsementMismatch(err);
   return (
@@ -127,7 +128,38 @@ export function conflictBackoffMs(
   return isEndorsementMismatch(err) ? pick(100 * step, 250 * step) : pick(5, 25 * step);
 }
 
-function isEndorsementMismatch(err: unknown): boolean {
+/**
+ * The fabric-gateway error behind a failure: the ledger client maps an endorsement's failure to an
+ * AppError where it tries the next peer, so the error the peers gave is that AppError's cause.
+ */
+function ledgerCause(err: unknown): unknown {
+  return err instanceof AppError && isGatewayLike(err.cause) ? err.cause : err;
+}
+
+/**
+ * Runs `attempt` again while it fails as a lost race ({@link isRetryableConflict}), `retries` times at
+ * most, waiting {@link conflictBackoffMs} before each; anything else it throws, or the last lost race,
+ * is thrown as it is.
+ */
+export async function retryLostRaces<T>(
+  attempt: () => Promise<T>,
+  retries: number,
+  wait: (ms: number) => Promise<unknown>,
+  pick: (min: number, max: number) => number,
+): Promise<T> {
+  for (let n = 0; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (n >= retries || !isRetryableConflict(err)) throw err;
+      // A fresh endorsement reads the new state once the racing write is committed where it endorses.
+      await wait(conflictBackoffMs(err, n, pick));
+    }
+  }
+}
+
+function isEndorsementMismatch(failure: unknown): boolean {
+  const err = ledgerCause(failure);
   return (
     isGatewayLike(err) &&
     err.name === 'EndorseError' &&

@@ -23,7 +23,7 @@ import { AppError, GatewayErrorCode } from '../errors';
 import { crashAt } from '../failpoints';
 import type { Wallet } from '../wallet';
 import { submitAndWait, type CommitTracker } from './commit-tracker';
-import { conflictBackoffMs, isRetryableConflict, mapLedgerError } from './error-mapping';
+import { mapLedgerError, retryLostRaces } from './error-mapping';
 import type { PeerConnection } from './connection';
 import type {
   EndorsedTransaction,
@@ -239,19 +239,12 @@ export class FabricLedgerClient implements LedgerClient {
           return recovered;
         }
       }
-      const retries = this.#config.timeouts.mvccRetries;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await this.#submitOnce(c, fn, arg, options);
-        } catch (err) {
-          if (attempt < retries && isRetryableConflict(err)) {
-            // A fresh endorsement reads the new state once the racing write is committed where it endorses.
-            await sleep(conflictBackoffMs(err, attempt, randomInt));
-            continue;
-          }
-          throw err;
-        }
-      }
+      return retryLostRaces(
+        () => this.#submitOnce(c, fn, arg, options),
+        this.#config.timeouts.mvccRetries,
+        sleep,
+        randomInt,
+      );
     });
   }
 
