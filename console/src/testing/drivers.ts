@@ -610,6 +610,12 @@ export class OversightDriver {
   /** Opens the Reviews page; returns the heading of each list on it (what it holds, and how many). */
   async reviewLists(): Promise<string[]> {
     await this.tab.go('Reviews');
+    // The lists' headings carry their counts once the page has its answers; read them only then (the
+    // navigation's own headings are there at once).
+    await this.tab.page
+      .getByRole('heading', { level: 2, name: /\(\d+\)$/ })
+      .first()
+      .waitFor();
     return this.tab.page.getByRole('heading', { level: 2 }).allInnerTexts();
   }
 
