@@ -3,16 +3,8 @@ import { describe, it } from 'node:test';
 import { canonicalBytes, KeyFamily, type AccessDecision } from '@medledger/domain';
 import type { Context } from 'fabric-contract-api';
 import { allOf, decodePolicy, policyBytes, regulatorAndOneOf } from './ledger/policies';
-import { anchor, type PresentedConsent } from './testing/fixtures';
-import {
-  daysFromNow,
-  Harness,
-  ORGS,
-  orgAdmin,
-  patientJws,
-  registerPatient,
-  registerStaff,
-} from './testing/harness';
+import { anchor, consentGrantBody, type PresentedConsent } from './testing/fixtures';
+import { Harness, ORGS, orgAdmin, patientJws, registerPatient, registerStaff } from './testing/harness';
 import type { Committed } from './testing/memory-ledger';
 
 /**
@@ -48,16 +40,7 @@ async function useLimited(): Promise<{
   const { anchor: record } = await anchor(h, writer, patient);
   const doctor = await registerStaff(h, H2, 'attending', 'er');
   const relay = await registerStaff(h, H2, 'nurse', 'er');
-  const jws = patientJws(h, patient, {
-    typ: 'medledger.consent.grant',
-    grantee: { kind: 'org', mspId: H2 },
-    categories: ['diagnosis'],
-    maxLevel: 3,
-    purpose: 'treatment',
-    periodStart: daysFromNow(h, -1),
-    periodEnd: daysFromNow(h, 30),
-    maxReads: 3,
-  });
+  const jws = patientJws(h, patient, consentGrantBody(h, { maxReads: 3 }));
   const { result, tx: granted } = await h.submit<{ consentId: string }>(
     relay,
     'consent:GrantConsent',
