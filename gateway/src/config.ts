@@ -124,7 +124,11 @@ export const timeoutsConfigSchema = z.strictObject({
    * saturated host gains nothing from copies, which the orderers and peers process like transactions.
    */
   resubmitMs: z.number().int().min(500).default(6000),
-  /** How many times an MVCC_READ_CONFLICT is retried with a fresh endorsement. */
+  /**
+   * How many times a write that lost a race is endorsed again: an MVCC or phantom read conflict, a
+   * policy failure of a key another transaction just created, or endorsers that answered differently
+   * because one had not yet committed the racing write.
+   */
   mvccRetries: z.number().int().min(0).max(10).default(3),
 });
 
