@@ -24,6 +24,9 @@
  *   consortium's CPU per second per role, a restarted peer's return (until gossip knows it everywhere,
  *   until its gateway commits again), and CPU per operation by role at saturation; writes
  *   `lever-gossip.json` and `.md`.
+ * - `writers-policy` switches the channel's Application Writers policy between configtxgen's `ANY
+ *   Writers` and one signature policy over every org's writers, by config updates a majority of the
+ *   orgs' admins sign, and restores `ANY Writers`; writes `lever-writers-policy.json` and `.md`.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,12 +51,14 @@ import {
   readNetworkInfo,
   renderGatewayConfig,
   setBatchSettings,
+  setWritersPolicy,
   startProcess,
   stopProcess,
   waitForGossip,
   type BatchSettings,
   type NetworkContext,
   type NetworkInfo,
+  type WritersPolicy,
 } from '@medledger/network';
 
 import { adminContract, DEFAULT_BATCH, DEFAULT_IN_FLIGHT, EVENTS_PER_PATIENT } from './audit-loader';
@@ -264,6 +269,7 @@ export const LEVER_WORKLOADS = {
   'chaincode-builds': [...WRITE_WORKLOADS, ACCESS_CLOSED, READ_OPEN],
   sqlite: [ANCHOR_CLOSED, READ_OPEN, openWorkload('GET /v1/audit (projection)', (ops) => ops.audit, 50)],
   gossip: [PING_CLOSED, ANCHOR_CLOSED],
+  'writers-policy': [PING_CLOSED, PING_OPEN, ACCESS_CLOSED, READ_OPEN],
 } as const satisfies Record<string, readonly LeverWorkload[]>;
 
 /** A lever's workloads over its operations, each run `durationS` long. */
@@ -769,6 +775,49 @@ async function batchLever(run: LeverRun, values: { timeouts: string; counts: str
   );
 }
 
+/**
+ * The `writers-policy` lever: the channel's Application Writers policy as configtxgen makes it (`ANY
+ * Writers`, one signature check per org tried) against one signature policy over every org's writers
+ * (one check), each a config update signed by a majority of the orgs' admins; the channel's own is
+ * restored at the end.
+ */
+async function writersPolicyLever(run: LeverRun): Promise<void> {
+  const ctx = await networkContext();
+  const settings: readonly WritersPolicy[] = ['implicit', 'signature'];
+  const { writers, state } = await benchWriters(run.info);
+  const ops = benchOperations(writers, state);
+  let sides: Side[];
+  try {
+    sides = await interleave(run.info, {
+      settings,
+      apply: async (mode) => {
+        await setWritersPolicy(ctx.install, ctx.topology, ctx.paths, mode as WritersPolicy);
+        // Every peer applies the config block when it commits it; give the slowest a moment.
+        await sleep(2000);
+      },
+      workloads: workloadsOf(LEVER_WORKLOADS['writers-policy'], ops, run.durationS),
+      rounds: run.rounds,
+      processes: FABRIC_PROCESSES,
+    });
+  } finally {
+    await setWritersPolicy(ctx.install, ctx.topology, ctx.paths, 'implicit');
+  }
+  writeLever(
+    run.out,
+    'lever-writers-policy',
+    [
+      "# Lever: the channel's Application Writers policy, `ANY Writers` (implicit) against one signature policy over every org's writers (signature), same run, interleaved",
+      '',
+      `Every endorsing peer checks a proposal's creator against this policy (the \`peer/Propose\` ACL), and the orderers check each transaction against \`/Channel/Writers\`, which includes it. An implicit-meta \`ANY\` tries the orgs' own Writers policies in no fixed order and verifies the signature again for each; the signature policy names the same roles (each org's admin and client) and verifies once. Each setting is a config update signed by a majority of the orgs' admins (no restart); \`implicit\` is restored at the end. ${String(run.rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(run.durationS)} s per workload and setting, the settings' order reversed every other round; medians of the rounds. Consortium CPU per operation counts every process of the network, warm-up included.`,
+      '',
+      ...sidesTable('Writers policy', sides, FABRIC_PROCESSES),
+      '',
+      ...ratioTable(sides, ['implicit', 'signature'], FABRIC_PROCESSES),
+    ],
+    sides,
+  );
+}
+
 /** The `chaincode-builds` lever: the chaincode servers restarted from each build in turn. */
 function chaincodeBuildsLever(builds: string): EnvLever {
   return {
@@ -1110,6 +1159,12 @@ export const LEVERS_CLI = {
       },
       examples: ['node bench/dist/levers.js gossip --rounds 2 --duration 10 --idle 20'],
     }),
+    'writers-policy': command({
+      summary:
+        "The channel's Application Writers policy, ANY Writers against one signature policy over every org's writers (config updates, no restart).",
+      options: LEVER_OPTIONS,
+      examples: ['node bench/dist/levers.js writers-policy --rounds 3 --duration 20'],
+    }),
     sqlite: command({
       summary:
         "The gateways' SQLite pragmas: WAL NORMAL, with a memory map, WAL FULL, DELETE FULL (restarts the gateways).",
@@ -1219,6 +1274,7 @@ if (require.main === module) {
       'chaincode-logging': (values) =>
         envLever(requireLever(envLevers({}), 'chaincode-logging'), leverRun(values)),
       'chaincode-builds': (values) => envLever(chaincodeBuildsLever(values.builds), leverRun(values)),
+      'writers-policy': (values) => writersPolicyLever(leverRun(values)),
     },
     { exitWhenDone: true, failurePrefix: 'levers: ' },
   );

@@ -17,3 +17,4 @@ export * from './revocation';
 export * from './channel-config';
 export * from './tuning';
 export * from './batch-config';
+export * from './writers-policy';
