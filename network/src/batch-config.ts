@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { common, orderer } from '@hyperledger/fabric-protos';
 import type { FabricInstall } from './binaries';
-import { configUpdateEnvelopeBytes, fetchChannelConfigProto, pathGroup } from './channel-config';
+import { configUpdateEnvelopeBytes, fetchChannelConfigProto, groupContentUpdate } from './channel-config';
 import { ordererFlags, peerAdminEnv, runTool } from './fabric-cli';
 import type { StatePaths } from './paths';
 import type { Topology } from './topology';
@@ -22,16 +22,15 @@ export interface BatchSettings {
   readonly maxMessageCount: number;
 }
 
-function ordererGroupOf(config: common.Config): { root: common.ConfigGroup; group: common.ConfigGroup } {
-  const root = config.getChannelGroup();
-  const group = root?.getGroupsMap().get('Orderer');
-  if (root === undefined || group === undefined) throw new Error('the channel config has no Orderer group');
-  return { root, group };
+function ordererGroupOf(config: common.Config): common.ConfigGroup {
+  const group = config.getChannelGroup()?.getGroupsMap().get('Orderer');
+  if (group === undefined) throw new Error('the channel config has no Orderer group');
+  return group;
 }
 
 /** The channel's batch settings as its config holds them. */
 export function batchSettingsOf(config: common.Config): BatchSettings {
-  const { group } = ordererGroupOf(config);
+  const group = ordererGroupOf(config);
   const timeout = group.getValuesMap().get('BatchTimeout');
   const size = group.getValuesMap().get('BatchSize');
   if (timeout === undefined || size === undefined) throw new Error('the Orderer group has no batch values');
@@ -55,10 +54,9 @@ export function batchConfigUpdate(
     throw new Error(`batch timeout ${settings.batchTimeout} is not like 20ms or 2s`);
   if (!Number.isInteger(settings.maxMessageCount) || settings.maxMessageCount < 1)
     throw new Error(`max message count ${String(settings.maxMessageCount)} is not a positive integer`);
-  const { root, group } = ordererGroupOf(config);
+  const group = ordererGroupOf(config);
   const current = batchSettingsOf(config);
   const write = new common.ConfigGroup();
-  write.setVersion(group.getVersion());
   const changed = (name: string, value: Uint8Array): void => {
     const existing = group.getValuesMap().get(name);
     if (existing === undefined) throw new Error(`the Orderer group has no ${name}`);
@@ -80,13 +78,7 @@ export function batchConfigUpdate(
     changed('BatchSize', size.serializeBinary());
   }
   if (write.getValuesMap().getLength() === 0) return undefined;
-  const read = new common.ConfigGroup();
-  read.setVersion(group.getVersion());
-  const update = new common.ConfigUpdate();
-  update.setChannelId(channel);
-  update.setReadSet(pathGroup(root.getVersion(), 'Orderer', read));
-  update.setWriteSet(pathGroup(root.getVersion(), 'Orderer', write));
-  return update;
+  return groupContentUpdate(config, channel, 'Orderer', write);
 }
 
 /**

@@ -42,6 +42,30 @@ export function pathGroup(version: number, name: string, child: common.ConfigGro
   return group;
 }
 
+/**
+ * An update of the content (values, policies) of the channel's top-level group `name`, the group
+ * itself staying at its version: the read set holds that version only, the write set `write` (at
+ * the same version, with each changed element at its next version).
+ */
+export function groupContentUpdate(
+  config: common.Config,
+  channel: string,
+  name: string,
+  write: common.ConfigGroup,
+): common.ConfigUpdate {
+  const root = config.getChannelGroup();
+  const group = root?.getGroupsMap().get(name);
+  if (root === undefined || group === undefined) throw new Error(`the channel config has no ${name} group`);
+  const read = new common.ConfigGroup();
+  read.setVersion(group.getVersion());
+  write.setVersion(group.getVersion());
+  const update = new common.ConfigUpdate();
+  update.setChannelId(channel);
+  update.setReadSet(pathGroup(root.getVersion(), name, read));
+  update.setWriteSet(pathGroup(root.getVersion(), name, write));
+  return update;
+}
+
 /** The config's Application group and the channel group above it. */
 export function applicationOf(config: common.Config): {
   root: common.ConfigGroup;

@@ -18,8 +18,8 @@ import {
   configUpdateEnvelopeBytes,
   fabricMspOf,
   fetchChannelConfigProto,
+  groupContentUpdate,
   orgsByMsp,
-  pathGroup,
   submitConfigEnvelope,
 } from './channel-config';
 import type { StatePaths } from './paths';
@@ -104,7 +104,7 @@ export function writersPolicyUpdate(
   channel: string,
   mode: WritersPolicy,
 ): common.ConfigUpdate | undefined {
-  const { root, app } = applicationOf(config);
+  const { app } = applicationOf(config);
   const existing = app.getPoliciesMap().get(WRITERS);
   if (existing === undefined) throw new Error('the Application group has no Writers policy');
   const wanted = writersPolicy(mode, applicationMspIds(config));
@@ -115,16 +115,9 @@ export function writersPolicyUpdate(
   next.setVersion(existing.getVersion() + 1);
   next.setModPolicy(existing.getModPolicy());
   next.setPolicy(wanted);
-  const read = new common.ConfigGroup();
-  read.setVersion(app.getVersion());
   const write = new common.ConfigGroup();
-  write.setVersion(app.getVersion());
   write.getPoliciesMap().set(WRITERS, next);
-  const update = new common.ConfigUpdate();
-  update.setChannelId(channel);
-  update.setReadSet(pathGroup(root.getVersion(), 'Application', read));
-  update.setWriteSet(pathGroup(root.getVersion(), 'Application', write));
-  return update;
+  return groupContentUpdate(config, channel, 'Application', write);
 }
 
 /**
