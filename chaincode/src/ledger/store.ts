@@ -542,9 +542,9 @@ export class Ledger {
    */
   async #setPolicy(key: string, policy: Policy, created = false): Promise<void> {
     const wanted = policyBytes(policy);
-    const known = created ? undefined : this.#reads.known(key);
-    const mayHaveOne = !created && (known === undefined || known.length > 0);
-    if (mayHaveOne) {
+    const known = this.#reads.known(key);
+    // A key read absent in this transaction has no policy; one not read yet may have.
+    if (!created && (known === undefined || known.length > 0)) {
       // The shim answers undefined for a key without a policy, whatever its types say.
       const current = (await this.#stub.getStateValidationParameter(key)) as Uint8Array | undefined;
       if (current && Buffer.from(wanted).equals(Buffer.from(current))) return;
