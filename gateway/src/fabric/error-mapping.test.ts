@@ -380,6 +380,20 @@ describe('retry after a conflict', () => {
     assert.deepEqual(run, { value: 'committed', attempts: 4, waits: [100, 5, 300] });
   });
 
+  it('when the retries run out on endorsers that disagree after the request lost a commit race, then it is a 409 LEDGER_CONFLICT; endorsers that only ever disagreed stay ENDORSEMENT_FAILED', async () => {
+    const mismatch = mapLedgerError(
+      endorseError(GrpcStatus.ABORTED, ['ProposalResponsePayloads do not match']),
+    );
+    const mvcc = new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't' });
+    const lost = await raced([mvcc, mvcc, mvcc, mismatch]);
+    assert.ok(lost.err instanceof AppError);
+    assert.deepEqual([lost.err.status, lost.err.code, lost.attempts], [409, 'LEDGER_CONFLICT', 4]);
+    assert.equal(lost.err.retryAfterSeconds, 1);
+    const disagreeing = await raced([mismatch]);
+    assert.equal(disagreeing.err, mismatch);
+    assert.equal(disagreeing.attempts, 4);
+  });
+
   it('when every retry loses the race, then the last loss is answered; a refusal is answered at once', async () => {
     const mvcc = new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't' });
     const lost = await raced([mvcc]);

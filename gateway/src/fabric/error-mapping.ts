@@ -139,7 +139,10 @@ function ledgerCause(err: unknown): unknown {
 /**
  * Runs `attempt` again while it fails as a lost race ({@link isRetryableConflict}), `retries` times at
  * most, waiting {@link conflictBackoffMs} before each; anything else it throws, or the last lost race,
- * is thrown as it is.
+ * is thrown as it is. One exception: when the retries run out on endorsers that answered differently
+ * after an attempt of the same request lost a commit race, the request is in a race it has not won
+ * yet (one peer had committed the next winner, the other not), so it is answered as the commit race
+ * is, 409 `LEDGER_CONFLICT`; endorsers that only ever disagreed stay `ENDORSEMENT_FAILED`.
  */
 export async function retryLostRaces<T>(
   attempt: () => Promise<T>,
@@ -147,11 +150,22 @@ export async function retryLostRaces<T>(
   wait: (ms: number) => Promise<unknown>,
   pick: (min: number, max: number) => number,
 ): Promise<T> {
+  let lostCommitRace = false;
   for (let n = 0; ; n++) {
     try {
       return await attempt();
     } catch (err) {
-      if (n >= retries || !isRetryableConflict(err)) throw err;
+      if (!isRetryableConflict(err)) throw err;
+      if (n >= retries) {
+        if (lostCommitRace && isEndorsementMismatch(err)) {
+          throw new AppError(GatewayErrorCode.LEDGER_CONFLICT, 'concurrent update; retry the request', {
+            retryAfterSeconds: 1,
+            cause: err,
+          });
+        }
+        throw err;
+      }
+      lostCommitRace ||= !isEndorsementMismatch(err);
       // A fresh endorsement reads the new state once the racing write is committed where it endorses.
       await wait(conflictBackoffMs(err, n, pick));
     }
