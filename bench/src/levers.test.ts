@@ -7,6 +7,7 @@ import {
   chaincodeBuildSettings,
   envLevers,
   gogcSettings,
+  kindsTable,
   LEVER_WORKLOADS,
   listOption,
   ratioTable,
@@ -50,6 +51,31 @@ void describe('lever tables', () => {
       lines[2],
       '| ping | 0.95 (0.90, 1.00) | 0.65 (0.80, 0.50) | 1.13 (1.25, 1.00) | 0.95 (0.80, 1.10) | 0.95 (0.80, 1.10) |',
     );
+  });
+
+  void it('when a mixed load ran, then each kind has its own row of medians, and single loads have none', () => {
+    const kind = (p50: number, timeouts: number) => ({
+      counts: { committed: 30, mvcc: 0, timeout: timeouts, rejected: 0, error: 0 },
+      throughput: 3,
+      latencyMs: { p50, p95: p50, p99: p50 * 2, max: p50 * 2, mean: p50 },
+    });
+    const mixed = (anchorP50: number, readP50: number, timeouts: number): LoadResult => ({
+      ...run(12, 50),
+      byKind: { anchor: kind(anchorP50, timeouts), 'record-read': kind(readP50, 0) },
+    });
+    const lines = kindsTable('batch', [
+      {
+        label: 'mix | 20ms',
+        runs: [mixed(100, 10, 1), mixed(140, 12, 0), mixed(120, 30, 2)],
+        cpuMsPerOp: [],
+        processCpuMsPerOp: {},
+      },
+      ...sides,
+    ]);
+    assert.deepEqual(lines.slice(2), [
+      '| mix | 20ms | anchor | 3.0 | 120.0 | 240.0 | 3 |',
+      '| mix | 20ms | record-read | 3.0 | 12.0 | 24.0 | 0 |',
+    ]);
   });
 
   void it('when sides are tabled, then each row holds the medians and the requests not committed', () => {
@@ -146,7 +172,17 @@ void describe('lever workloads', () => {
   void it('when levers share the write workloads, then gogc, validator-pool and batch run the same four and the others add theirs', () => {
     assert.deepEqual(plan('gogc'), writes);
     assert.deepEqual(plan('validator-pool'), writes);
-    assert.deepEqual(plan('batch'), writes);
+    let days = 0;
+    const day = () => {
+      days++;
+      return { mixed: (() => Promise.resolve('committed')) as Operation, kindOf: () => 'anchor' as const };
+    };
+    assert.deepEqual(plan('batch', { ...idleOps(), hospitalDay: day }), [
+      ...writes,
+      'hospital day mix open 12/s (3 s)',
+    ]);
+    assert.equal(days, 0, 'a day (and its anchors) is taken only when the mix runs');
+    assert.throws(() => plan('batch'), /did not set up the hospital day/);
     assert.deepEqual(plan('history'), [...writes, access]);
     assert.deepEqual(plan('chaincode-logging'), [...writes, read]);
     assert.deepEqual(plan('chaincode-builds'), [...writes, access, read]);

@@ -74,7 +74,18 @@ import {
 import { BenchClient, classifyError, outcomeOf } from './http';
 import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
 import { localTarget } from './run';
-import { accessOperation, pick, QUICK_PLAN, setup, writeOperations, type BenchState } from './suite';
+import { peakRate } from './mix';
+import {
+  accessOperation,
+  hospitalDay,
+  pick,
+  QUICK_PLAN,
+  registerMixPatient,
+  settle,
+  setup,
+  writeOperations,
+  type BenchState,
+} from './suite';
 
 /** PUTs (or GETs) `/logspec` on one operations endpoint with mutual TLS. */
 function logspec(
@@ -247,6 +258,21 @@ const PING_OPEN = openWorkload(PING, ping, 20, { drainS: 10 });
 const ANCHOR_CLOSED = closedWorkload(ANCHOR, freshAnchor);
 const anchorOpen = (rate: number): LeverWorkload => openWorkload(ANCHOR, freshAnchor, rate, { drainS: 10 });
 const ACCESS_CLOSED = closedWorkload('POST /v1/records/{id}/access', (ops) => ops.access);
+/** The hospital day's mix at the seed's peak rate, as the suite runs it; the operations must carry it. */
+const HOSPITAL_DAY_OPEN: LeverWorkload = (ops, durationS) => {
+  const dayOf = ops.hospitalDay;
+  if (dayOf === undefined) throw new Error('this lever did not set up the hospital day');
+  const rate = peakRate();
+  return {
+    name: `hospital day mix open ${String(rate)}/s`,
+    warmupS: WARMUP_S,
+    run: () => {
+      // Each run anchors records of its own.
+      const day = dayOf();
+      return openLoop(day.mixed, { rate, warmupS: WARMUP_S, durationS, drainS: 30, kindOf: day.kindOf });
+    },
+  };
+};
 const READ_OPEN = openWorkload(READ, (ops) => ops.read, 100);
 
 /** The usual write workloads: the empty transaction and the anchor, at saturation and at 20/s. */
@@ -261,7 +287,8 @@ export const LEVER_WORKLOADS = {
   // The anchor at 10/s, as its recorded runs (`bench/results/lever-commit-tracking*.md`) measured it.
   'commit-tracking': [PING_CLOSED, PING_OPEN, ANCHOR_CLOSED, anchorOpen(10)],
   'shim-batching': [ACCESS_CLOSED],
-  batch: WRITE_WORKLOADS,
+  // BatchTimeout sets what each commit waits at a low rate: the seed's load shows it best.
+  batch: [...WRITE_WORKLOADS, HOSPITAL_DAY_OPEN],
   gogc: WRITE_WORKLOADS,
   history: [...WRITE_WORKLOADS, ACCESS_CLOSED],
   'validator-pool': WRITE_WORKLOADS,
@@ -290,6 +317,8 @@ async function interleave(
     readonly workloads: readonly Workload[];
     readonly rounds: number;
     readonly processes?: readonly string[];
+    /** An empty transaction: each workload starts once it commits quickly again ({@link settle}). */
+    readonly ping: Operation;
   },
 ): Promise<Side[]> {
   const sides = new Map<string, Side>();
@@ -299,6 +328,7 @@ async function interleave(
     for (const setting of order) {
       await options.apply(setting);
       for (const w of options.workloads) {
+        await settle(options.ping);
         const cpu0 = networkCpuByRole(info.stateDir);
         const own0 = processes.map((name) => processCpuSeconds(info.stateDir, name));
         const r = await w.run();
@@ -356,6 +386,32 @@ export function sidesTable(
     lines.push(
       `| ${name ?? ''} | ${setting ?? ''} | ${median(side.cpuMsPerOp).toFixed(2)} | ${own}${median(side.runs.map((r) => r.throughput)).toFixed(1)} | ${median(side.runs.map((r) => r.latencyMs.p50)).toFixed(1)} | ${median(side.runs.map((r) => r.latencyMs.p99)).toFixed(1)} | ${String(failed)} |`,
     );
+  }
+  return lines;
+}
+
+/** Per kind of interaction of the sides that ran a mixed load: medians of the rounds' p50 and p99. */
+export function kindsTable(settingHeader: string, sides: readonly Side[]): string[] {
+  const lines = [
+    `| workload | ${settingHeader} | kind | throughput (/s) | p50 (ms) | p99 (ms) | not committed |`,
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const side of sides) {
+    const [name, setting] = side.label.split(' | ');
+    const kinds = [...new Set(side.runs.flatMap((r) => Object.keys(r.byKind ?? {})))].sort();
+    for (const kind of kinds) {
+      const runs = side.runs.flatMap((r) => {
+        const k = r.byKind?.[kind];
+        return k === undefined ? [] : [k];
+      });
+      const failed = runs.reduce(
+        (n, k) => n + k.counts.mvcc + k.counts.timeout + k.counts.rejected + k.counts.error,
+        0,
+      );
+      lines.push(
+        `| ${name ?? ''} | ${setting ?? ''} | ${kind} | ${median(runs.map((k) => k.throughput)).toFixed(1)} | ${median(runs.map((k) => k.latencyMs.p50)).toFixed(1)} | ${median(runs.map((k) => k.latencyMs.p99)).toFixed(1)} | ${String(failed)} |`,
+      );
+    }
   }
   return lines;
 }
@@ -454,7 +510,13 @@ export function benchOperations(
   writers: readonly BenchClient[],
   state: BenchState,
   auditor?: BenchClient,
-): ReturnType<typeof writeOperations> & { access: Operation; read: Operation; audit: Operation } {
+): ReturnType<typeof writeOperations> & {
+  access: Operation;
+  read: Operation;
+  audit: Operation;
+  /** The hospital day's mix, with anchors of new records at each call. */
+  hospitalDay?: () => ReturnType<typeof hospitalDay>;
+} {
   const record = (i: number): string => encodeURIComponent(pick(state.records, i));
   return {
     ...writeOperations(writers, state.patientDid),
@@ -486,6 +548,7 @@ async function fabricLogging({ info, out, rounds, durationS }: LeverRun): Promis
   let sides: Side[];
   try {
     sides = await interleave(info, {
+      ping: ops.ping,
       settings: ['info', 'warning'],
       apply: (spec) => setFabricLogging(info, spec),
       workloads,
@@ -531,6 +594,7 @@ async function commitTracking({ info, out, rounds, durationS }: LeverRun): Promi
   let sides: Side[];
   try {
     sides = await interleave(info, {
+      ping: ops.ping,
       settings: ['status', 'stream'],
       apply: (mode) => restartGatewayWith('Hospital1', mode),
       workloads,
@@ -659,6 +723,7 @@ async function envLever(lever: EnvLever, { info, out, rounds, durationS }: Lever
   let sides: Side[];
   try {
     sides = await interleave(info, {
+      ping: ops.ping,
       settings: Object.keys(lever.settings),
       apply: async (setting) => {
         setEnv(lever.settings[setting] ?? {});
@@ -744,17 +809,28 @@ async function batchLever(run: LeverRun, values: { timeouts: string; counts: str
   const org = ctx.topology.peerOrgs[0];
   if (!org) throw new Error('no org');
   const original = batchSettingsOf(fetchChannelConfigProto(ctx.install, ctx.topology, ctx.paths, org));
-  const { writers, state } = await benchWriters(run.info);
-  const ops = benchOperations(writers, state);
+  const { writers, auditor, state } = await benchWriters(run.info);
+  const ops = benchOperations(writers, state, auditor);
+  const consentPatient = await registerMixPatient(pick(writers, 0));
+  const day = (): ReturnType<typeof hospitalDay> =>
+    hospitalDay({
+      clinicians: writers,
+      auditor,
+      records: state.records,
+      patientDid: state.patientDid,
+      consentPatient,
+      anchor: ops.freshAnchor(),
+    });
   let sides: Side[];
   try {
     sides = await interleave(run.info, {
+      ping: ops.ping,
       settings: settings.map(batchLabel),
       apply: async (label) => {
         const s = settings.find((x) => batchLabel(x) === label);
         if (s) await setBatchSettings(ctx.install, ctx.topology, ctx.paths, s);
       },
-      workloads: workloadsOf(LEVER_WORKLOADS.batch, ops, run.durationS),
+      workloads: workloadsOf(LEVER_WORKLOADS.batch, { ...ops, hospitalDay: day }, run.durationS),
       rounds: run.rounds,
       processes: FABRIC_PROCESSES,
     });
@@ -770,6 +846,10 @@ async function batchLever(run: LeverRun, values: { timeouts: string; counts: str
       `Each setting is a channel config update signed by the ordering org's admin (no restart); the channel's own setting (${batchLabel(original)}) is restored at the end. ${String(run.rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(run.durationS)} s per workload and setting, the settings' order reversed every other round; medians of the rounds. Consortium CPU per operation counts every process of the network, warm-up included.`,
       '',
       ...sidesTable('BatchTimeout x MaxMessageCount', sides, FABRIC_PROCESSES),
+      '',
+      'The mixed load by kind of interaction (medians of the rounds):',
+      '',
+      ...kindsTable('BatchTimeout x MaxMessageCount', sides),
     ],
     sides,
   );
@@ -789,6 +869,7 @@ async function writersPolicyLever(run: LeverRun): Promise<void> {
   let sides: Side[];
   try {
     sides = await interleave(run.info, {
+      ping: ops.ping,
       settings,
       apply: async (mode) => {
         await setWritersPolicy(ctx.install, ctx.topology, ctx.paths, mode as WritersPolicy);
@@ -975,6 +1056,7 @@ async function gossipLever({ info, out, rounds, durationS }: LeverRun, idleS: nu
   let sides: Side[];
   try {
     sides = await interleave(info, {
+      ping: ops.ping,
       settings: GOSSIP_SETTINGS,
       apply: async (setting) => {
         setEnv({ MEDLEDGER_GOSSIP: setting });
@@ -1204,12 +1286,13 @@ async function shimBatching({ info, out, rounds, durationS }: LeverRun, batch: n
       return classifyError(err);
     }
   };
+  const ops = benchOperations(writers, state);
   const workloads = workloadsOf(
     [
       closedWorkload(`loader batch of ${String(batch)}`, () => loadBatch, DEFAULT_IN_FLIGHT),
       ...LEVER_WORKLOADS['shim-batching'],
     ],
-    benchOperations(writers, state),
+    ops,
     durationS,
   );
   const processes = ['peer0-hospital1', 'chaincode-hospital1'];
@@ -1217,6 +1300,7 @@ async function shimBatching({ info, out, rounds, durationS }: LeverRun, batch: n
   let sides: Side[];
   try {
     sides = await interleave(info, {
+      ping: ops.ping,
       settings: ['0', '1000'],
       apply: restartPeersWithShimBatch,
       workloads,

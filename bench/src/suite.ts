@@ -34,6 +34,8 @@ import {
   mixOperations,
   peakRate,
   SEED_DAY,
+  type MixActors,
+  type MixKind,
 } from './mix';
 import {
   fromLoad as measurement,
@@ -157,6 +159,22 @@ const ADMIN: Readonly<Record<string, string>> = {
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
+}
+
+/**
+ * Waits (90 s at most) until `ping`, an empty transaction, commits within 300 ms again: an overloaded
+ * run leaves work behind in the gateway and peers (requests the client gave up on still commit), which
+ * must not spill into the next run.
+ */
+export async function settle(ping: Operation): Promise<void> {
+  const until = performance.now() + 90_000;
+  while (performance.now() < until) {
+    const t0 = performance.now();
+    const kind = await ping(0);
+    if (kind === 'committed' && performance.now() - t0 < 300) return;
+    await sleep(1000);
+  }
+  log('the system did not settle within 90 s; going on');
 }
 
 async function inBatches<T>(
@@ -288,20 +306,8 @@ export async function openSession(target: BenchTarget, plan: BenchPlan): Promise
     measured(plan.warmupS, () => closedLoop(op, { concurrency: plan.concurrency, ...timing }));
   const open = (op: Operation, rate: number): Promise<LoadResult> =>
     measured(plan.warmupS, () => openLoop(op, { rate, ...timing, drainS: 30 }));
-  // An overloaded scenario leaves work behind in the gateway and peers (requests the client gave up on
-  // still commit); wait until an empty transaction is quick again so it does not spill into the next.
-  const settle = async (): Promise<void> => {
-    const until = performance.now() + 90_000;
-    while (performance.now() < until) {
-      const t0 = performance.now();
-      const kind = await ping(0);
-      if (kind === 'committed' && performance.now() - t0 < 300) return;
-      await sleep(1000);
-    }
-    log('the system did not settle within 90 s; going on');
-  };
   const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-    await settle();
+    await settle(ping);
     log(`${what} ...`);
     const t0 = performance.now();
     const out = await fn();
@@ -309,11 +315,7 @@ export async function openSession(target: BenchTarget, plan: BenchPlan): Promise
     return out;
   };
 
-  const consentPatientDid = `did:medledger:patient:benchmix${randomBytes(4).toString('hex')}`;
-  const consentPatient = {
-    did: consentPatientDid,
-    key: await registerPatient(pick(writers, 0), consentPatientDid),
-  };
+  const consentPatient = await registerMixPatient(pick(writers, 0));
   return {
     plan,
     state,
@@ -375,23 +377,31 @@ export async function writeLatencyRow(s: Session): Promise<ScenarioRow> {
   };
 }
 
+/** A patient of Hospital1, registered through `writer`, whose key signs the mix's consent grants. */
+export async function registerMixPatient(writer: BenchClient): Promise<MixActors['consentPatient']> {
+  const did = `did:medledger:patient:benchmix${randomBytes(4).toString('hex')}`;
+  return { did, key: await registerPatient(writer, did) };
+}
+
+/** The hospital day's interactions as one operation, with the kind of each (for per-kind results). */
+export function hospitalDay(actors: MixActors): { mixed: Operation; kindOf: (i: number) => MixKind } {
+  const kindOf = mixKindOf(mixCycle(HOSPITAL_DAY_MIX));
+  return { mixed: mixedOperation(mixOperations(actors), kindOf), kindOf };
+}
+
 /**
  * The hospital day at its peak: the mix of interactions, open loop at the plan's mix rate, beside the
  * empty transaction at the same rate. The session's consent patient signs the mix's consent grants.
  */
 export async function mixedLoadStep(s: Session): Promise<ScenarioRow> {
-  const kindOf = mixKindOf(mixCycle(HOSPITAL_DAY_MIX));
-  const mixed = mixedOperation(
-    mixOperations({
-      clinicians: s.writers,
-      auditor: s.auditor,
-      records: s.state.records,
-      patientDid: s.state.patientDid,
-      consentPatient: s.consentPatient,
-      anchor: s.freshAnchor(),
-    }),
-    kindOf,
-  );
+  const { mixed, kindOf } = hospitalDay({
+    clinicians: s.writers,
+    auditor: s.auditor,
+    records: s.state.records,
+    patientDid: s.state.patientDid,
+    consentPatient: s.consentPatient,
+    anchor: s.freshAnchor(),
+  });
   const rate = s.plan.mixRate;
   const pingMix = await s.step(`write baseline, open loop ${String(rate)}/s (for the mix)`, () =>
     s.open(s.ping, rate),
