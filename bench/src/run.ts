@@ -20,6 +20,8 @@ import { BENCH_LOADER_FLAG, qualifiedName } from '@medledger/domain';
 import { mintToken } from '@medledger/gateway/auth';
 import {
   basePortFromEnv,
+  batchSettingsOf,
+  fetchChannelConfigProto,
   DEV_AUDIENCE,
   networkContext,
   runningNetworkInfo,
@@ -278,9 +280,13 @@ async function benchNetwork(
 ): Promise<BenchResults> {
   const info = await startNetwork(ctx);
   const { topology } = ctx;
+  // As the channel has them now: `ordering` may have changed them since the network was generated.
+  const org = topology.peerOrgs[0];
+  if (org === undefined) throw new Error('the topology has no peer org');
+  const batch = batchSettingsOf(fetchChannelConfigProto(ctx.install, topology, ctx.paths, org));
   const config: BenchConfig = {
-    batchTimeout: topology.ordering.batchTimeout,
-    maxMessageCount: topology.ordering.maxMessageCount,
+    batchTimeout: batch.batchTimeout,
+    maxMessageCount: batch.maxMessageCount,
     preferredMaxBytes: topology.ordering.preferredMaxBytes,
     endorsementPolicy: topology.chaincode.endorsementPolicy,
     orgs: topology.peerOrgs.length,

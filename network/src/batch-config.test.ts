@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { common, orderer } from '@hyperledger/fabric-protos';
-import { batchConfigUpdate, batchSettingsOf } from './batch-config';
+import { batchConfigUpdate, batchSettingsOf, orderingChange } from './batch-config';
 
 /** A channel config with an Orderer group holding the two batch values (and an org the update must leave alone). */
 function config(timeout: string, count: number): common.Config {
@@ -88,5 +88,35 @@ void describe('batch settings as channel config', () => {
       () => batchConfigUpdate(config('20ms', 500), 'ch1', { batchTimeout: '20ms', maxMessageCount: 0 }),
       /positive/,
     );
+  });
+});
+
+void describe('the ordering command', () => {
+  const current = { batchTimeout: '50ms', maxMessageCount: 500 };
+
+  void it('when nothing is asked, then nothing changes; when one setting is, then the other stays', () => {
+    assert.equal(orderingChange(current, {}, 'etcdraft'), undefined);
+    assert.deepEqual(orderingChange(current, { 'batch-timeout': '10ms' }, 'etcdraft'), {
+      batchTimeout: '10ms',
+      maxMessageCount: 500,
+    });
+    assert.deepEqual(orderingChange(current, { 'max-message-count': '50' }, 'BFT'), {
+      batchTimeout: '50ms',
+      maxMessageCount: 50,
+    });
+  });
+
+  void it('when a value is malformed, zero, or a timeout for BFT, then it is refused naming the option', () => {
+    for (const bad of ['0ms', '10', '-5ms', '1.5s', '10 ms'])
+      assert.throws(
+        () => orderingChange(current, { 'batch-timeout': bad }, 'etcdraft'),
+        /--batch-timeout takes/,
+      );
+    for (const bad of ['0', '-1', '2.5', 'many', '1000000'])
+      assert.throws(
+        () => orderingChange(current, { 'max-message-count': bad }, 'etcdraft'),
+        /--max-message-count takes/,
+      );
+    assert.throws(() => orderingChange(current, { 'batch-timeout': '10ms' }, 'BFT'), /is for Raft/);
   });
 });

@@ -22,6 +22,33 @@ export interface BatchSettings {
   readonly maxMessageCount: number;
 }
 
+/** A positive Go duration in milliseconds or seconds. */
+const BATCH_TIMEOUT = /^[1-9][0-9]*(ms|s)$/;
+
+/**
+ * The settings the `ordering` command asks for over `current`, or undefined when it names none. A
+ * BatchTimeout change on a BFT channel is refused: its orderers cut batches by their own interval.
+ */
+export function orderingChange(
+  current: BatchSettings,
+  asked: { readonly 'batch-timeout'?: string | undefined; readonly 'max-message-count'?: string | undefined },
+  ordererType: 'etcdraft' | 'BFT',
+): BatchSettings | undefined {
+  const timeout = asked['batch-timeout'];
+  const count = asked['max-message-count'];
+  if (timeout === undefined && count === undefined) return undefined;
+  if (timeout !== undefined && ordererType === 'BFT')
+    throw new Error('--batch-timeout is for Raft: BFT orderers batch by their RequestBatchMaxInterval');
+  if (timeout !== undefined && !BATCH_TIMEOUT.test(timeout))
+    throw new Error(`--batch-timeout takes a duration like 10ms or 2s, not ${JSON.stringify(timeout)}`);
+  if (count !== undefined && !/^[1-9][0-9]{0,5}$/.test(count))
+    throw new Error(`--max-message-count takes a positive whole number, not ${JSON.stringify(count)}`);
+  return {
+    batchTimeout: timeout ?? current.batchTimeout,
+    maxMessageCount: count === undefined ? current.maxMessageCount : Number(count),
+  };
+}
+
 function ordererGroupOf(config: common.Config): common.ConfigGroup {
   const group = config.getChannelGroup()?.getGroupsMap().get('Orderer');
   if (group === undefined) throw new Error('the channel config has no Orderer group');
@@ -50,7 +77,7 @@ export function batchConfigUpdate(
   channel: string,
   settings: BatchSettings,
 ): common.ConfigUpdate | undefined {
-  if (!/^[0-9]+(ms|s)$/.test(settings.batchTimeout))
+  if (!BATCH_TIMEOUT.test(settings.batchTimeout))
     throw new Error(`batch timeout ${settings.batchTimeout} is not like 20ms or 2s`);
   if (!Number.isInteger(settings.maxMessageCount) || settings.maxMessageCount < 1)
     throw new Error(`max message count ${String(settings.maxMessageCount)} is not a positive integer`);

@@ -18,6 +18,7 @@ const COMMANDS = [
   'token',
   'add-org',
   'upgrade',
+  'ordering',
   'fabric-install',
 ];
 

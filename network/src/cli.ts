@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { renderCompose } from './compose';
 import { tuningFromEnv } from './tuning';
 import { bootstrapConsortium, rotateContentKey } from './consortium';
-import { governOrgsByConsortium } from './channel-config';
+import { fetchChannelConfigProto, governOrgsByConsortium } from './channel-config';
+import { batchSettingsOf, orderingChange, setBatchSettings } from './batch-config';
 import { revokeIdentity } from './revocation';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
@@ -193,6 +194,24 @@ export const NETWORK_CLI = {
       },
       examples: ['npm run network:revoke -- --org Hospital1 --user dr-0042'],
     }),
+    ordering: command({
+      summary:
+        "Shows the running channel's batch settings, or changes them: a channel configuration update signed by the ordering org's admin (the Orderer group's mod_policy), taken by the orderers without a restart.",
+      options: {
+        'batch-timeout': {
+          type: 'string',
+          value: 'DURATION',
+          description:
+            'how long a Raft orderer waits to fill a block, like 10ms or 2s (Raft only: BFT batches by its own interval)',
+        },
+        'max-message-count': {
+          type: 'string',
+          value: 'N',
+          description: 'the most transactions in a block',
+        },
+      },
+      examples: ['node network/dist/cli.js ordering', 'npm run network:ordering -- --batch-timeout 10ms'],
+    }),
     'fabric-install': command({
       summary:
         'Finds or installs Fabric and Fabric CA and says where they came from, without starting anything.',
@@ -315,6 +334,21 @@ if (require.main === module) {
           result.updated
             ? `[medledger] revoked ${values.user} at ${org.name}'s CA; CRL (${String(result.crlBytes)} bytes) in ${org.mspId} signed by ${result.signers.join(', ')}`
             : `[medledger] revoked ${values.user} at ${org.name}'s CA; the channel already holds this CRL`,
+        );
+      },
+      ordering: async (values) => {
+        const ctx = await networkContext();
+        const org = ctx.topology.peerOrgs[0];
+        if (org === undefined) throw new Error('the topology has no peer org');
+        const read = () =>
+          batchSettingsOf(fetchChannelConfigProto(ctx.install, ctx.topology, ctx.paths, org));
+        const before = read();
+        const wanted = orderingChange(before, values, ctx.topology.ordererType);
+        if (wanted !== undefined) await setBatchSettings(ctx.install, ctx.topology, ctx.paths, wanted);
+        const now = wanted === undefined ? before : read();
+        console.log(
+          `[medledger] channel ${ctx.topology.channel}: BatchTimeout ${now.batchTimeout}, MaxMessageCount ${String(now.maxMessageCount)}` +
+            (wanted === undefined ? '' : ` (was ${before.batchTimeout}, ${String(before.maxMessageCount)})`),
         );
       },
       'fabric-install': async () => {

@@ -157,7 +157,7 @@ describe('config rendering', () => {
     };
     const profile = doc.Profiles.MedChannel;
     assert.equal(profile.Orderer.OrdererType, 'etcdraft');
-    assert.equal(profile.Orderer.BatchTimeout, '50ms');
+    assert.equal(profile.Orderer.BatchTimeout, '10ms');
     assert.deepEqual(
       profile.Orderer.EtcdRaft.Consenters.map((c) => c.Port),
       [17000, 17010, 17020],

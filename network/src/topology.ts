@@ -52,14 +52,16 @@ export interface ChaincodeSpec {
 }
 
 /**
- * Ordering parameters. BatchTimeout is tuned for latency: a doctor waits for every write, and with
- * Fabric's default of 2 s a lightly loaded network would hold each transaction for up to 2 s before
- * cutting a block. 50 ms keeps the wait for the block short while letting several transactions share
- * a block: every block costs each peer and orderer its signatures, fsyncs and deliveries, and against
- * 20 ms it cut the consortium's CPU per empty transaction at saturation by 17 % and per anchor by 22 %,
- * and halved the anchor's p50 at 20/s on a 2-core host (bench/results/lever-batch.md); 10 ms cost more
- * CPU for 12 ms less latency at light load. MaxMessageCount caps how long a busy batch can grow. The same batch size
- * applies to BFT, whose orderers take their batch count and bytes from it.
+ * Ordering parameters. BatchTimeout is tuned for the latency a clinician feels: every write waits for
+ * its block, and with Fabric's default of 2 s a lightly loaded network would hold each transaction for
+ * up to 2 s. At the seed's peak (12 interactions a second, two of them commits apiece for anchors and
+ * content reads) blocks hold one or two transactions whatever the timeout, so the timeout is added to
+ * every commit: 10 ms brought that load's p99 from 282 to 191 ms against 50 ms, for the same CPU per
+ * interaction (bench/results/lever-batch-mix.md). The price is at saturation, where a longer timeout
+ * lets more transactions share a block's signatures, fsyncs and deliveries: 50 ms spends 26 % less CPU
+ * per empty transaction and carries 37 % more of them on a 2-core host; `network ordering
+ * --batch-timeout` changes it on a running channel. MaxMessageCount caps how long a busy batch can
+ * grow. The same batch size applies to BFT, whose orderers take their batch count and bytes from it.
  */
 export interface OrderingSpec {
   readonly batchTimeout: string;
@@ -208,7 +210,7 @@ export const defaultTopologySpec: TopologySpec = {
     serverSlot: 0,
   },
   ordering: {
-    batchTimeout: '50ms',
+    batchTimeout: '10ms',
     maxMessageCount: 500,
     absoluteMaxBytes: '10 MB',
     preferredMaxBytes: '2 MB',
