@@ -11,7 +11,7 @@ import type { FabricInstall } from './binaries';
 import { configUpdateEnvelopeBytes, fetchChannelConfigProto, groupContentUpdate } from './channel-config';
 import { ordererFlags, peerAdminEnv, runTool } from './fabric-cli';
 import type { StatePaths } from './paths';
-import type { Topology } from './topology';
+import type { PeerOrg, Topology } from './topology';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -111,12 +111,14 @@ export function batchConfigUpdate(
 /**
  * Sets the channel's batch settings: the ordering org's admin signs and submits the update (through
  * the first org's first peer's CLI config), then waits until the channel's config carries them.
+ * `signedBy` names a member org whose admin signs instead, which the orderers must refuse (tests).
  */
 export async function setBatchSettings(
   install: FabricInstall,
   topology: Topology,
   paths: StatePaths,
   settings: BatchSettings,
+  signedBy?: PeerOrg,
 ): Promise<void> {
   const org = topology.peerOrgs[0];
   const peer = org?.peerNodes[0];
@@ -135,11 +137,17 @@ export async function setBatchSettings(
       install,
       'peer',
       ['channel', 'update', '-f', file, '-c', topology.channel, ...ordererFlags(topology, paths, peer)],
-      {
-        ...peerAdminEnv(paths, peer),
-        CORE_PEER_LOCALMSPID: topology.ordererOrg.mspId,
-        CORE_PEER_MSPCONFIGPATH: join(paths.ordererAdminDir(topology), 'msp'),
-      },
+      signedBy === undefined
+        ? {
+            ...peerAdminEnv(paths, peer),
+            CORE_PEER_LOCALMSPID: topology.ordererOrg.mspId,
+            CORE_PEER_MSPCONFIGPATH: join(paths.ordererAdminDir(topology), 'msp'),
+          }
+        : {
+            ...peerAdminEnv(paths, peer),
+            CORE_PEER_LOCALMSPID: signedBy.mspId,
+            CORE_PEER_MSPCONFIGPATH: join(paths.peerAdminDir(signedBy), 'msp'),
+          },
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,14 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
+import {
+  batchSettingsOf,
+  fetchChannelConfigProto,
+  networkContext,
+  setBatchSettings,
+} from '@medledger/network';
 import { peersLevel } from './support/faults';
+import { networkCli } from './support/governance';
 import { selfSignedClient } from './support/rogue-ca';
 import { gatewayFor, orgInfo, useNetwork } from './support/network';
 
@@ -174,5 +181,39 @@ describe('the consortium', () => {
         `${address} with a certificate from an unknown CA`,
       );
     }
+  });
+
+  it("when the ordering org's admin changes the batch timeout, then the running channel takes it and writes commit; a member org's admin is refused", async () => {
+    const ctx = await networkContext();
+    const org = ctx.topology.peerOrgs[0];
+    assert.ok(org);
+    const read = () => batchSettingsOf(fetchChannelConfigProto(ctx.install, ctx.topology, ctx.paths, org));
+    const before = read();
+    const other = before.batchTimeout === '20ms' ? '30ms' : '20ms';
+    // A hospital's admin cannot retune the orderers: the Orderer group's mod_policy is the ordering org's.
+    await assert.rejects(
+      setBatchSettings(ctx.install, ctx.topology, ctx.paths, { ...before, batchTimeout: other }, org),
+      /FORBIDDEN|policy/,
+    );
+    assert.deepEqual(read(), before);
+    const h1 = gatewayFor(network(), 'Hospital1', 'hospital1-attending-1');
+    try {
+      const out = await networkCli(['ordering', '--batch-timeout', other]);
+      assert.ok(
+        out.includes(
+          `BatchTimeout ${other}, MaxMessageCount ${String(before.maxMessageCount)} (was ${before.batchTimeout},`,
+        ),
+        out,
+      );
+      assert.deepEqual(read(), { ...before, batchTimeout: other });
+      const contract = h1.gateway.getNetwork(network().channel).getContract(network().chaincode);
+      const status = await (await contract.submitAsync('health:Ping')).getStatus();
+      assert.equal(status.code, peer.TxValidationCode.VALID);
+    } finally {
+      h1.gateway.close();
+      h1.client.close();
+      await networkCli(['ordering', '--batch-timeout', before.batchTimeout]);
+    }
+    assert.deepEqual(read(), before);
   });
 });
