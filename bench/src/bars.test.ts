@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { emptyTransactionCpuRow, mixedLoadRow, throughputRatioRow } from './bars';
+import { emptyTransactionCpuRow, mixedLoadRow, throughputRatioRow, writeLatencyRow } from './bars';
 import type { OutcomeKind } from './load';
 import { measurementOf, type Measurement } from './report';
 
@@ -81,5 +81,29 @@ describe('the issue-19 bars', () => {
     const slow = mixedLoadRow(run({ latencyMs: latency(40, 250), counts: counts(96) }), ping);
     assert.equal(slow.met, false);
     assert.match(slow.verdict, /p99 250 ms \(50 ms over\)/);
+  });
+
+  it('when anchors at 20/s commit at p50 90 / p99 180 ms, then the write-latency bar is met; p99 250 misses it', () => {
+    const ping = run({ latencyMs: latency(36, 60), counts: counts(600) });
+    const good = writeLatencyRow(
+      run({ latencyMs: latency(90, 180), counts: counts(600) }, 'POST /v1/records'),
+      ping,
+      20,
+    );
+    assert.equal(good.met, true);
+    assert.equal(good.verdict, 'p50 90 ms (met), p99 180 ms (met)');
+    assert.deepEqual(good.ratio, { value: 0.4, kind: 'latency' });
+    assert.equal(good.scenario, 'end-to-end write latency at 20 tx/s (anchor)');
+    const slow = writeLatencyRow(run({ latencyMs: latency(90, 250), counts: counts(600) }), ping, 20);
+    assert.equal(slow.met, false);
+    assert.equal(slow.verdict, 'p50 90 ms (met), p99 250 ms (50 ms over)');
+  });
+
+  it('when no anchor committed at the fixed rate, then the row says so instead of judging latencies of no request', () => {
+    const ping = run({ latencyMs: latency(36, 60), counts: counts(600) });
+    const none = writeLatencyRow(run({ latencyMs: latency(0, 0), counts: counts(0, 600) }), ping, 20);
+    assert.equal(none.met, false);
+    assert.equal(none.verdict, 'nothing committed: 600 of 600 anchors failed (600 timed out)');
+    assert.equal(none.ratio, null);
   });
 });

@@ -14,6 +14,9 @@ export const ANCHOR_THROUGHPUT_BAR = 0.45;
 export const ACCESS_THROUGHPUT_BAR = 0.7;
 /** p99 of the seed's mixed load at its peak rate, milliseconds. */
 export const MIX_P99_BAR_MS = 200;
+/** Anchor latency at the fixed write rate, committed. */
+export const WRITE_P50_BAR_MS = 100;
+export const WRITE_P99_BAR_MS = 200;
 
 /** `consortium CPU per empty transaction <= 10 ms`, from the empty transaction's saturation run. */
 export function emptyTransactionCpuRow(ping: Measurement): ScenarioRow {
@@ -60,6 +63,34 @@ export function throughputRatioRow(input: {
     met,
     verdict: `ratio ${ratio.toFixed(2)} (${met ? 'met' : `${(input.bar - ratio).toFixed(2)} short`}), ${t.toFixed(1)} vs ${base.toFixed(1)} tx/s`,
     notes: input.notes,
+  };
+}
+
+/**
+ * End-to-end write latency: anchors at a fixed rate, `p50 <= 100 ms, p99 <= 200 ms`, committed, beside
+ * the empty transaction at the same rate. A run where nothing committed says so: its latencies are
+ * those of no request.
+ */
+export function writeLatencyRow(anchor: Measurement, ping: Measurement, rate: number): ScenarioRow {
+  const l = anchor.latencyMs;
+  const c = anchor.counts;
+  const committed = c?.committed ?? 0;
+  const failed = c ? c.mvcc + c.timeout + c.rejected + c.error : 0;
+  const judged = (value: number, bar: number, name: string) =>
+    `${name} ${value.toFixed(0)} ms (${value <= bar ? 'met' : `${(value - bar).toFixed(0)} ms over`})`;
+  return {
+    id: 'write-latency',
+    scenario: `end-to-end write latency at ${String(rate)} tx/s (anchor)`,
+    target: `p50 <= ${String(WRITE_P50_BAR_MS)} ms, p99 <= ${String(WRITE_P99_BAR_MS)} ms (committed)`,
+    measured: anchor,
+    baseline: ping,
+    ratio: ping.latencyMs && l && l.p50 > 0 ? { value: ping.latencyMs.p50 / l.p50, kind: 'latency' } : null,
+    met: l !== null && committed > 0 && l.p50 <= WRITE_P50_BAR_MS && l.p99 <= WRITE_P99_BAR_MS,
+    verdict:
+      l === null || committed === 0
+        ? `nothing committed: ${String(failed)} of ${String(failed)} anchors failed (${String(c?.timeout ?? 0)} timed out)`
+        : `${judged(l.p50, WRITE_P50_BAR_MS, 'p50')}, ${judged(l.p99, WRITE_P99_BAR_MS, 'p99')}`,
+    notes: [],
   };
 }
 
