@@ -3,6 +3,7 @@
  * each builds its row from what was measured, and says met or by how much missed. A ratio bar is judged
  * against the baseline measured in the same run, an absolute bar against its own number.
  */
+import { notCommitted } from './load';
 import { HOSPITAL_DAY_MIX, peakRate, SEED_DAY } from './mix';
 import type { Measurement, ScenarioRow } from './report';
 
@@ -75,7 +76,7 @@ export function writeLatencyRow(anchor: Measurement, ping: Measurement, rate: nu
   const l = anchor.latencyMs;
   const c = anchor.counts;
   const committed = c?.committed ?? 0;
-  const failed = c ? c.mvcc + c.timeout + c.rejected + c.error : 0;
+  const failed = c ? notCommitted(c) : 0;
   const judged = (value: number, bar: number, name: string) =>
     `${name} ${value.toFixed(0)} ms (${value <= bar ? 'met' : `${(value - bar).toFixed(0)} ms over`})`;
   return {
@@ -102,7 +103,7 @@ export function writeLatencyRow(anchor: Measurement, ping: Measurement, rate: nu
 export function mixedLoadRow(mix: Measurement, ping: Measurement): ScenarioRow {
   const l = mix.latencyMs;
   const c = mix.counts;
-  const failed = c ? c.mvcc + c.timeout + c.rejected + c.error : 0;
+  const failed = c ? notCommitted(c) : 0;
   const committed = c?.committed ?? 0;
   const met = l !== null && committed > 0 && failed === 0 && l.p99 <= MIX_P99_BAR_MS;
   const rate = peakRate(SEED_DAY);

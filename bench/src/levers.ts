@@ -72,7 +72,7 @@ import {
   type GossipObservation,
 } from './gossip-lever';
 import { BenchClient, classifyError, outcomeOf } from './http';
-import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
+import { closedLoop, notCommitted, openLoop, type LoadResult, type Operation } from './load';
 import { localTarget } from './run';
 import { peakRate } from './mix';
 import {
@@ -355,7 +355,7 @@ async function interleave(
         });
         sides.set(key, side);
         process.stderr.write(
-          `[levers] round ${String(round + 1)} ${key}: ${r.throughput.toFixed(1)}/s p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} cpu/op ${(side.cpuMsPerOp.at(-1) ?? 0).toFixed(2)} ms; not committed ${String(r.counts.mvcc + r.counts.timeout + r.counts.rejected + r.counts.error)}\n`,
+          `[levers] round ${String(round + 1)} ${key}: ${r.throughput.toFixed(1)}/s p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} cpu/op ${(side.cpuMsPerOp.at(-1) ?? 0).toFixed(2)} ms; not committed ${String(notCommitted(r.counts))}\n`,
         );
       }
     }
@@ -379,10 +379,7 @@ export function sidesTable(
   for (const side of sides) {
     const [name, setting] = side.label.split(' | ');
     const own = processes.map((p) => `${median(side.processCpuMsPerOp[p] ?? []).toFixed(2)} | `).join('');
-    const failed = side.runs.reduce(
-      (n, r) => n + r.counts.mvcc + r.counts.timeout + r.counts.rejected + r.counts.error,
-      0,
-    );
+    const failed = side.runs.reduce((n, r) => n + notCommitted(r.counts), 0);
     lines.push(
       `| ${name ?? ''} | ${setting ?? ''} | ${median(side.cpuMsPerOp).toFixed(2)} | ${own}${median(side.runs.map((r) => r.throughput)).toFixed(1)} | ${median(side.runs.map((r) => r.latencyMs.p50)).toFixed(1)} | ${median(side.runs.map((r) => r.latencyMs.p99)).toFixed(1)} | ${String(failed)} |`,
     );
@@ -404,10 +401,7 @@ export function kindsTable(settingHeader: string, sides: readonly Side[]): strin
         const k = r.byKind?.[kind];
         return k === undefined ? [] : [k];
       });
-      const failed = runs.reduce(
-        (n, k) => n + k.counts.mvcc + k.counts.timeout + k.counts.rejected + k.counts.error,
-        0,
-      );
+      const failed = runs.reduce((n, k) => n + notCommitted(k.counts), 0);
       lines.push(
         `| ${name ?? ''} | ${setting ?? ''} | ${kind} | ${median(runs.map((k) => k.throughput)).toFixed(1)} | ${median(runs.map((k) => k.latencyMs.p50)).toFixed(1)} | ${median(runs.map((k) => k.latencyMs.p99)).toFixed(1)} | ${String(failed)} |`,
       );

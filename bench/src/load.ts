@@ -4,6 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** How one request ended. Only `committed` counts towards throughput and latency. */
 export type OutcomeKind = 'committed' | 'mvcc' | 'timeout' | 'rejected' | 'error';
 
+/** The requests of `counts` that did not commit, whatever stopped them. */
+export function notCommitted(counts: Readonly<Record<OutcomeKind, number>>): number {
+  return counts.mvcc + counts.timeout + counts.rejected + counts.error;
+}
+
 /** One operation of a scenario; `i` numbers the calls so each can make its own ids. */
 export type Operation = (i: number) => Promise<OutcomeKind>;
 

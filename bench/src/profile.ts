@@ -42,7 +42,7 @@ import {
 
 import { processCpuSeconds } from './cpu';
 import { benchOperations, benchWriters, restartFabricNodes, setEnv } from './levers';
-import { closedLoop, openLoop, type LoadResult } from './load';
+import { closedLoop, notCommitted, openLoop, type LoadResult } from './load';
 import {
   aggregateCpuProfile,
   cpuShareTable,
@@ -257,7 +257,7 @@ function renderSummary(
   const lines = [
     `# Profile: ${options.load}, ${shape}, ${String(options.seconds)} s`,
     '',
-    `Taken ${new Date().toISOString()} by \`node bench/dist/profile.js --load ${options.load} --seconds ${String(options.seconds)}\`: ${String(result.counts.committed)} committed (${result.throughput.toFixed(1)}/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms); not committed ${String(result.counts.mvcc + result.counts.timeout + result.counts.rejected + result.counts.error)}. Profiling itself costs some CPU (Go's sampler, V8's profiler), and the machine may be shared: read shares, not absolute numbers.`,
+    `Taken ${new Date().toISOString()} by \`node bench/dist/profile.js --load ${options.load} --seconds ${String(options.seconds)}\`: ${String(result.counts.committed)} committed (${result.throughput.toFixed(1)}/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms); not committed ${String(notCommitted(result.counts))}. Profiling itself costs some CPU (Go's sampler, V8's profiler), and the machine may be shared: read shares, not absolute numbers.`,
     '',
     '## CPU by role (from /proc, over the load)',
     '',
