@@ -39,9 +39,8 @@ import { createTokenVerifier, ensureOrgSigningKey, mintToken } from '@medledger/
 import { qualifiedName } from '@medledger/domain';
 import {
   allPeers,
-  batchSettingsOf,
+  channelBatchSettings,
   chaincodeServerProcess,
-  fetchChannelConfigProto,
   gatewayProcess,
   generate,
   networkContext,
@@ -800,9 +799,7 @@ async function batchLever(run: LeverRun, values: { timeouts: string; counts: str
     listOption(values.counts, '--counts', (c) => /^[1-9][0-9]*$/.test(c)),
   );
   const ctx = await networkContext();
-  const org = ctx.topology.peerOrgs[0];
-  if (!org) throw new Error('no org');
-  const original = batchSettingsOf(fetchChannelConfigProto(ctx.install, ctx.topology, ctx.paths, org));
+  const original = channelBatchSettings(ctx.install, ctx.topology, ctx.paths);
   const { writers, auditor, state } = await benchWriters(run.info);
   const ops = benchOperations(writers, state, auditor);
   const consentPatient = await registerMixPatient(pick(writers, 0));

@@ -20,8 +20,7 @@ import { BENCH_LOADER_FLAG, qualifiedName } from '@medledger/domain';
 import { mintToken } from '@medledger/gateway/auth';
 import {
   basePortFromEnv,
-  batchSettingsOf,
-  fetchChannelConfigProto,
+  channelBatchSettings,
   DEV_AUDIENCE,
   networkContext,
   runningNetworkInfo,
@@ -281,9 +280,7 @@ async function benchNetwork(
   const info = await startNetwork(ctx);
   const { topology } = ctx;
   // As the channel has them now: `ordering` may have changed them since the network was generated.
-  const org = topology.peerOrgs[0];
-  if (org === undefined) throw new Error('the topology has no peer org');
-  const batch = batchSettingsOf(fetchChannelConfigProto(ctx.install, topology, ctx.paths, org));
+  const batch = channelBatchSettings(ctx.install, topology, ctx.paths);
   const config: BenchConfig = {
     batchTimeout: batch.batchTimeout,
     maxMessageCount: batch.maxMessageCount,

@@ -108,6 +108,22 @@ export function batchConfigUpdate(
   return groupContentUpdate(config, channel, 'Orderer', write);
 }
 
+/** The running channel's batch settings, read through the first org's first peer. */
+export function channelBatchSettings(
+  install: FabricInstall,
+  topology: Topology,
+  paths: StatePaths,
+): BatchSettings {
+  return batchSettingsOf(fetchChannelConfigProto(install, topology, paths, firstPeerOf(topology).org));
+}
+
+function firstPeerOf(topology: Topology): { org: PeerOrg; peer: PeerOrg['peerNodes'][number] } {
+  const org = topology.peerOrgs[0];
+  const peer = org?.peerNodes[0];
+  if (org === undefined || peer === undefined) throw new Error('the topology has no peer');
+  return { org, peer };
+}
+
 /**
  * Sets the channel's batch settings: the ordering org's admin signs and submits the update (through
  * the first org's first peer's CLI config), then waits until the channel's config carries them.
@@ -120,14 +136,17 @@ export async function setBatchSettings(
   settings: BatchSettings,
   signedBy?: PeerOrg,
 ): Promise<void> {
-  const org = topology.peerOrgs[0];
-  const peer = org?.peerNodes[0];
-  if (org === undefined || peer === undefined) throw new Error('the topology has no peer');
+  const { org, peer } = firstPeerOf(topology);
   const update = batchConfigUpdate(
     fetchChannelConfigProto(install, topology, paths, org),
     topology.channel,
     settings,
   );
+  // The ordering org's admin, or the member org's whose signature the orderers must refuse.
+  const signer =
+    signedBy === undefined
+      ? { mspId: topology.ordererOrg.mspId, adminDir: paths.ordererAdminDir(topology) }
+      : { mspId: signedBy.mspId, adminDir: paths.peerAdminDir(signedBy) };
   if (update === undefined) return;
   const dir = mkdtempSync(join(tmpdir(), 'medledger-batch-'));
   try {
@@ -137,23 +156,17 @@ export async function setBatchSettings(
       install,
       'peer',
       ['channel', 'update', '-f', file, '-c', topology.channel, ...ordererFlags(topology, paths, peer)],
-      signedBy === undefined
-        ? {
-            ...peerAdminEnv(paths, peer),
-            CORE_PEER_LOCALMSPID: topology.ordererOrg.mspId,
-            CORE_PEER_MSPCONFIGPATH: join(paths.ordererAdminDir(topology), 'msp'),
-          }
-        : {
-            ...peerAdminEnv(paths, peer),
-            CORE_PEER_LOCALMSPID: signedBy.mspId,
-            CORE_PEER_MSPCONFIGPATH: join(paths.peerAdminDir(signedBy), 'msp'),
-          },
+      {
+        ...peerAdminEnv(paths, peer),
+        CORE_PEER_LOCALMSPID: signer.mspId,
+        CORE_PEER_MSPCONFIGPATH: join(signer.adminDir, 'msp'),
+      },
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   for (let i = 0; i < 50; i++) {
-    const now = batchSettingsOf(fetchChannelConfigProto(install, topology, paths, org));
+    const now = channelBatchSettings(install, topology, paths);
     if (now.batchTimeout === settings.batchTimeout && now.maxMessageCount === settings.maxMessageCount)
       return;
     await sleep(200);

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { renderCompose } from './compose';
 import { tuningFromEnv } from './tuning';
 import { bootstrapConsortium, rotateContentKey } from './consortium';
-import { fetchChannelConfigProto, governOrgsByConsortium } from './channel-config';
-import { batchSettingsOf, orderingChange, setBatchSettings } from './batch-config';
+import { governOrgsByConsortium } from './channel-config';
+import { channelBatchSettings, orderingChange, setBatchSettings } from './batch-config';
 import { revokeIdentity } from './revocation';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
@@ -338,14 +338,11 @@ if (require.main === module) {
       },
       ordering: async (values) => {
         const ctx = await networkContext();
-        const org = ctx.topology.peerOrgs[0];
-        if (org === undefined) throw new Error('the topology has no peer org');
-        const read = () =>
-          batchSettingsOf(fetchChannelConfigProto(ctx.install, ctx.topology, ctx.paths, org));
-        const before = read();
+        const before = channelBatchSettings(ctx.install, ctx.topology, ctx.paths);
         const wanted = orderingChange(before, values, ctx.topology.ordererType);
+        // setBatchSettings returns once the channel's config carries them.
         if (wanted !== undefined) await setBatchSettings(ctx.install, ctx.topology, ctx.paths, wanted);
-        const now = wanted === undefined ? before : read();
+        const now = wanted ?? before;
         console.log(
           `[medledger] channel ${ctx.topology.channel}: BatchTimeout ${now.batchTimeout}, MaxMessageCount ${String(now.maxMessageCount)}` +
             (wanted === undefined ? '' : ` (was ${before.batchTimeout}, ${String(before.maxMessageCount)})`),

@@ -4,12 +4,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
-import {
-  batchSettingsOf,
-  fetchChannelConfigProto,
-  networkContext,
-  setBatchSettings,
-} from '@medledger/network';
+import { channelBatchSettings, networkContext, setBatchSettings } from '@medledger/network';
 import { peersLevel } from './support/faults';
 import { networkCli } from './support/governance';
 import { selfSignedClient } from './support/rogue-ca';
@@ -187,7 +182,7 @@ describe('the consortium', () => {
     const ctx = await networkContext();
     const org = ctx.topology.peerOrgs[0];
     assert.ok(org);
-    const read = () => batchSettingsOf(fetchChannelConfigProto(ctx.install, ctx.topology, ctx.paths, org));
+    const read = () => channelBatchSettings(ctx.install, ctx.topology, ctx.paths);
     const before = read();
     const other = before.batchTimeout === '20ms' ? '30ms' : '20ms';
     // A hospital's admin cannot retune the orderers: the Orderer group's mod_policy is the ordering org's.
