@@ -180,13 +180,13 @@ void describe('InsuranceContract: claims', () => {
     );
   });
 
-  void it('when a hospital presents the usage from before an earlier claim (to meet the deductible or cap twice), then the claim is refused CONFLICT', async () => {
+  void it('when a hospital presents the usage from before an earlier claim (to meet the deductible or cap twice), then the claim is refused PRESENTED_MISMATCH', async () => {
     const w = await insuranceWorld();
     const stale = await claimPresentation(w, [line(w)]);
     await submitClaim(w, [line(w)]);
     await assert.rejects(
       submitClaim(w, [line(w, { servicedDate: '2025-05-29' })], { presented: { usage: stale.usage } }),
-      /\[CONFLICT\]/,
+      /\[PRESENTED_MISMATCH\] a presented value is missing/,
     );
   });
 
@@ -208,7 +208,7 @@ void describe('InsuranceContract: claims', () => {
     );
   });
 
-  void it("when the hospital presents a forged link that names the patient for another patient's record, then the claim is refused CONFLICT", async () => {
+  void it("when the hospital presents a forged link that names the patient for another patient's record, then the claim is refused PRESENTED_MISMATCH", async () => {
     const w = await insuranceWorld();
     const other = await registerPatient(w.h);
     const { anchor: theirs } = await anchor(w.h, w.billing, other);
@@ -219,7 +219,7 @@ void describe('InsuranceContract: claims', () => {
       submitClaim(w, [line(w, { recordId: theirs.recordId, recordHash: theirs.contentHash })], {
         presented: { recordLinks: [forged] },
       }),
-      /\[CONFLICT\]/,
+      /\[PRESENTED_MISMATCH\]/,
     );
   });
 

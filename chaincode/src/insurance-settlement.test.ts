@@ -116,11 +116,11 @@ void describe('InsuranceContract: disputes, batches, report', () => {
     );
   });
 
-  void it('when the entries of a closed batch are presented again, or one is altered, then the batch is refused CONFLICT', async () => {
+  void it('when the entries of a closed batch are presented again, or one is altered, then the batch is refused PRESENTED_MISMATCH', async () => {
     const { w } = await claimed();
     const { entries } = await context(w, w.insurerAdmin, { openEntries: true });
     await closeBatch(w, entries);
-    await assert.rejects(closeBatch(w, entries), /\[CONFLICT\]/);
+    await assert.rejects(closeBatch(w, entries), /\[PRESENTED_MISMATCH\] .* settled/);
     const { claimId: second } = await submitClaim(w, [line(w, { servicedDate: '2025-05-20' })]);
     assert.ok(second);
     const fresh = (await context(w, w.insurerAdmin, { openEntries: true })).entries;
@@ -131,7 +131,7 @@ void describe('InsuranceContract: disputes, batches, report', () => {
     };
     envelope.value.amount *= 10;
     const altered = Buffer.from(JSON.stringify(envelope)).toString('base64');
-    await assert.rejects(closeBatch(w, [altered]), /\[CONFLICT\]/);
+    await assert.rejects(closeBatch(w, [altered]), /\[PRESENTED_MISMATCH\] a presented value is stale/);
   });
 
   void it('when the insurer resolves above what was asked or below what was approved (colluding or shortchanging), then it is refused; a line is disputed once', async () => {

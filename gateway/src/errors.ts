@@ -96,6 +96,8 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   REPLAYED_NONCE: 409,
   CONFLICT: 409,
   STALE_PAYLOAD: 409,
+  // A value a write presents as stored is not what is stored now (the insurance service reads again first).
+  PRESENTED_MISMATCH: 409,
   IDEMPOTENCY_ANSWER_PURGED: 410,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,

@@ -54,6 +54,12 @@ export const ErrorCode = {
   /** The state does not allow this transition (version chain, already revoked, already reviewed). */
   CONFLICT: 'CONFLICT',
   /**
+   * A value the caller presents as an org's sealed collection holds it (a coverage's usage, a claim, a
+   * dispute, open settlement entries) is not what the collection holds now: read on a peer that had not
+   * yet committed the latest change, or changed since, or altered. Read again and retry.
+   */
+  PRESENTED_MISMATCH: 'PRESENTED_MISMATCH',
+  /**
    * A co-signature of a break-glass request beyond the patient's emergency profile from someone who may
    * not give it: the requester themselves (any certificate of theirs), another org's staff, or anyone
    * but an active attending of a hospital.

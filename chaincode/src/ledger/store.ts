@@ -572,7 +572,8 @@ export class Ledger {
   /**
    * A sealed value the caller presents as its stored bytes, checked against the hash every peer holds
    * (a peer outside the collection cannot read the value, but can check it). Undefined when nothing is
-   * stored; `[CONFLICT]` when the presented bytes are not what is stored now (read again and retry).
+   * stored; `[PRESENTED_MISMATCH]` when the presented bytes are not what is stored now (read again and
+   * retry).
    */
   async #presentedSealed<S extends z.ZodType>(
     mspId: string,
@@ -585,9 +586,9 @@ export class Ledger {
     );
     // Nothing stored: whatever was presented is ignored (a forged value for an empty key counts for nothing).
     if (stored === '') return undefined;
-    if (presented === null) return fail(ErrorCode.CONFLICT, 'a presented value is missing');
+    if (presented === null) return fail(ErrorCode.PRESENTED_MISMATCH, 'a presented value is missing');
     const bytes = Buffer.from(presented, 'base64');
-    if (sha256Hex(bytes) !== stored) return fail(ErrorCode.CONFLICT, 'a presented value is stale');
+    if (sha256Hex(bytes) !== stored) return fail(ErrorCode.PRESENTED_MISMATCH, 'a presented value is stale');
     const envelope = parseJson(bytes, sealedValueSchema);
     const parsed = schema.safeParse(envelope.value);
     if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
@@ -792,8 +793,8 @@ export class Ledger {
 
   /**
    * A settlement entry presented as the insurer's collection stores it, checked at the key its own
-   * pair and id name: `[NOT_FOUND]` when nothing is stored there, `[CONFLICT]` when the bytes are not
-   * what is stored or a batch settled it already.
+   * pair and id name: `[NOT_FOUND]` when nothing is stored there, `[PRESENTED_MISMATCH]` when the
+   * bytes are not what is stored or a batch settled it already (it was read before that batch).
    */
   async presentedOpenEntry(insurer: string, bytes: string): Promise<SettlementEntry> {
     let claimed: unknown;
@@ -813,7 +814,7 @@ export class Ledger {
     );
     if (!stored) return fail(ErrorCode.NOT_FOUND, e.entryId);
     if (await this.#sealedExists(insurer, this.#settledKey(e.insurer, e.provider, e.entryId)))
-      fail(ErrorCode.CONFLICT, `${e.entryId} settled`);
+      fail(ErrorCode.PRESENTED_MISMATCH, `${e.entryId} settled`);
     return stored;
   }
 

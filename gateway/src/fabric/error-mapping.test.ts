@@ -290,6 +290,7 @@ describe('ledger error mapping', () => {
       CONTENT_NOT_STAGED: 503,
       QUALITY_REJECTED: 422,
       CONFLICT: 409,
+      PRESENTED_MISMATCH: 409,
       BENCH_LOADER_DISABLED: 403,
       STATE_INVALID: 502,
       PROPOSAL_TIME_SKEW: 403,

@@ -42,6 +42,7 @@ import { claimSubmissionFromFhir } from '../insurance/fhir-claim';
 import { FhirMappingError } from '../insurance/fhir-common';
 import { coverageTermsFromFhir } from '../insurance/fhir-coverage';
 import { submitAnswer, type ServiceContext, type WriteAnswer } from './context';
+import { afterPeerLag } from './peer-lag';
 
 const fhirResource = z
   .record(z.string(), z.unknown())
@@ -185,39 +186,53 @@ function recordIdsOf(claim: ClaimSubmission): string[] {
 }
 
 /**
+ * Reads what a write presents and submits it, from a fresh read again while the endorsers answer
+ * PRESENTED_MISMATCH. This service read the value itself, so a mismatch is never the caller's doing:
+ * the peer it read on had not yet committed the value's latest change (another org's peer commits a
+ * block milliseconds after the endorsers' own, longer on a loaded host), or a concurrent write changed
+ * it. The contract still refuses a value that is not what is stored; only the read is repeated.
+ */
+function presenting<T>(readAndSubmit: () => Promise<T>): Promise<T> {
+  return afterPeerLag(ErrorCode.PRESENTED_MISMATCH, readAndSubmit);
+}
+
+/**
  * Submits a claim for the patient (a hospital's billing staff): reads the coverage and its usage on
  * the insurer's peer with the card, the records' patient links on its own peer, and presents them
- * with the patient's consents; the contract adjudicates at once. A stale usage (another claim of the
- * coverage committed in between) is `409 CONFLICT`: send again.
+ * with the patient's consents; the contract adjudicates at once. A usage that changed in between (the
+ * coverage's previous claim not yet committed on the insurer's peer, or another hospital's claim) is
+ * read again ({@link presenting}); `409 PRESENTED_MISMATCH` only when it keeps changing.
  */
-export async function submitClaim(
+export function submitClaim(
   ctx: ServiceContext,
   body: SubmitClaimBody,
 ): Promise<WriteAnswer<'claim', TransactionOutput<'SubmitClaim'>>> {
   const claim = nativeOrFhir(body.claim, body.resource, 'claim', claimSubmissionFromFhir);
   const holder = { patientDid: claim.patientDid, card: body.card };
-  const context = await ctx.ledger.evaluate(
-    ctx.caller,
-    'GetClaimContext',
-    { coverageId: claim.coverageId },
-    { insurer: body.insurer, transient: { holder } },
-  );
-  const { links } = await ctx.ledger.evaluate(ctx.caller, 'GetRecordLinks', {
-    recordIds: recordIdsOf(claim),
-  });
-  return submitAnswer(ctx, 'SubmitClaim', { claimId: claim.claimId, insurer: body.insurer }, 'claim', {
-    insurer: body.insurer,
-    transient: {
-      claim,
-      consents: body.consents,
-      presented: {
-        card: body.card,
-        coverage: context.coverage,
-        usage: context.usage,
-        recordLinks: links,
-        nonce: secret(ctx, 'seal-nonce'),
+  return presenting(async () => {
+    const context = await ctx.ledger.evaluate(
+      ctx.caller,
+      'GetClaimContext',
+      { coverageId: claim.coverageId },
+      { insurer: body.insurer, transient: { holder } },
+    );
+    const { links } = await ctx.ledger.evaluate(ctx.caller, 'GetRecordLinks', {
+      recordIds: recordIdsOf(claim),
+    });
+    return submitAnswer(ctx, 'SubmitClaim', { claimId: claim.claimId, insurer: body.insurer }, 'claim', {
+      insurer: body.insurer,
+      transient: {
+        claim,
+        consents: body.consents,
+        presented: {
+          card: body.card,
+          coverage: context.coverage,
+          usage: context.usage,
+          recordLinks: links,
+          nonce: secret(ctx, 'seal-nonce'),
+        },
       },
-    },
+    });
   });
 }
 
@@ -242,17 +257,19 @@ function settlementContext(
 }
 
 /** Disputes a line of a claim of the caller's hospital, presenting the claim as its collection holds it. */
-export async function openDispute(
+export function openDispute(
   ctx: ServiceContext,
   claimId: string,
   body: z.output<typeof openDisputeBody>,
 ): Promise<WriteAnswer<'dispute', TransactionOutput<'OpenDispute'>>> {
   const { insurer, ...dispute } = body;
-  const held = await settlementContext(ctx, { provider: ctx.mspId, insurer }, { claimId });
-  if (held.claim === null) throw new AppError(ErrorCode.NOT_FOUND, claimId);
-  return submitAnswer(ctx, 'OpenDispute', { insurer, claimId }, 'dispute', {
-    insurer,
-    transient: { dispute, presented: { claim: held.claim, nonce: secret(ctx, 'seal-nonce') } },
+  return presenting(async () => {
+    const held = await settlementContext(ctx, { provider: ctx.mspId, insurer }, { claimId });
+    if (held.claim === null) throw new AppError(ErrorCode.NOT_FOUND, claimId);
+    return submitAnswer(ctx, 'OpenDispute', { insurer, claimId }, 'dispute', {
+      insurer,
+      transient: { dispute, presented: { claim: held.claim, nonce: secret(ctx, 'seal-nonce') } },
+    });
   });
 }
 
@@ -268,19 +285,21 @@ export async function getDispute(
 }
 
 /** Resolves a dispute (the insurer's staff), presenting it as the insurer's collection holds it. */
-export async function resolveDispute(
+export function resolveDispute(
   ctx: ServiceContext,
   disputeId: string,
   body: z.output<typeof resolveDisputeBody>,
 ): Promise<WriteAnswer<'dispute', TransactionOutput<'ResolveDispute'>>> {
   const { provider, ...resolution } = body;
   const insurer = ctx.mspId;
-  const held = await settlementContext(ctx, { provider, insurer }, { disputeId });
-  if (held.dispute === null) throw new AppError(ErrorCode.NOT_FOUND, disputeId);
-  return submitAnswer(ctx, 'ResolveDispute', { provider, insurer, disputeId }, 'dispute', {
-    insurer,
-    provider,
-    transient: { resolution, presented: { dispute: held.dispute, nonce: secret(ctx, 'seal-nonce') } },
+  return presenting(async () => {
+    const held = await settlementContext(ctx, { provider, insurer }, { disputeId });
+    if (held.dispute === null) throw new AppError(ErrorCode.NOT_FOUND, disputeId);
+    return submitAnswer(ctx, 'ResolveDispute', { provider, insurer, disputeId }, 'dispute', {
+      insurer,
+      provider,
+      transient: { resolution, presented: { dispute: held.dispute, nonce: secret(ctx, 'seal-nonce') } },
+    });
   });
 }
 
@@ -301,22 +320,25 @@ async function openEntries(
 
 /**
  * Closes a settlement batch of a pair in one currency: its open entries, oldest first, at most
- * {@link MAX_PRESENTED_ENTRIES}; the rest stay open for the next batch. Nothing open is `409 CONFLICT`.
+ * {@link MAX_PRESENTED_ENTRIES}; the rest stay open for the next batch. Nothing open is `409 CONFLICT`;
+ * entries a batch settled after they were read are read again ({@link presenting}).
  */
-export async function closeBatch(
+export function closeBatch(
   ctx: ServiceContext,
   body: z.output<typeof closeBatchBody>,
 ): Promise<WriteAnswer<'batch', TransactionOutput<'CloseSettlementBatch'>>> {
   const pair = { provider: body.provider, insurer: body.insurer };
-  const open = (await openEntries(ctx, pair)).filter((e) => e.entry.currency === body.currency);
-  if (open.length === 0) {
-    throw new AppError(ErrorCode.CONFLICT, `no open entries between ${body.provider} and ${body.insurer}`);
-  }
-  const entries = open.slice(0, MAX_PRESENTED_ENTRIES).map((e) => e.presented);
-  return submitAnswer(ctx, 'CloseSettlementBatch', body, 'batch', {
-    insurer: body.insurer,
-    provider: body.provider,
-    transient: { presented: { entries, nonce: secret(ctx, 'seal-nonce') } },
+  return presenting(async () => {
+    const open = (await openEntries(ctx, pair)).filter((e) => e.entry.currency === body.currency);
+    if (open.length === 0) {
+      throw new AppError(ErrorCode.CONFLICT, `no open entries between ${body.provider} and ${body.insurer}`);
+    }
+    const entries = open.slice(0, MAX_PRESENTED_ENTRIES).map((e) => e.presented);
+    return submitAnswer(ctx, 'CloseSettlementBatch', body, 'batch', {
+      insurer: body.insurer,
+      provider: body.provider,
+      transient: { presented: { entries, nonce: secret(ctx, 'seal-nonce') } },
+    });
   });
 }
 
