@@ -78,24 +78,37 @@ export function signerOf(pem: Uint8Array): { enrollmentId: string; nodeOu: NodeO
  * always acts as an admin: a document can suspend it but never give it a clinical role, so no one
  * turns an administrator into a clinician by registering a document for their enrollment id.
  * `[FORBIDDEN] identity` when the certificate is ambiguous or its CN is not a valid enrollment id.
+ * `readAlong`: public keys the transaction reads next, fetched with the staff document in one round
+ * trip ({@link Ledger.readAhead}); the checks still run, and fail, before anything is read from them.
  */
-export async function resolveActor(ctx: Context, ledger: Ledger): Promise<Actor> {
+export async function resolveActor(
+  ctx: Context,
+  ledger: Ledger,
+  readAlong: readonly string[] = [],
+): Promise<Actor> {
   // The creator as the peer hands it over: the shim (patched) parses its ClientIdentity only when
   // asked, and two certificate parses per transaction were a quarter of a chaincode server's CPU.
   const { mspid: mspId, idBytes } = ctx.stub.getCreator();
   const { enrollmentId: cn, nodeOu } = signerOf(idBytes);
   if (!MSP_ID_PATTERN.test(mspId) || !ENROLLMENT_ID_PATTERN.test(cn)) fail(ErrorCode.FORBIDDEN, 'identity');
-  return actorOf(ledger, mspId, cn, nodeOu === 'admin');
+  return actorOf(ledger, mspId, cn, nodeOu === 'admin', readAlong);
 }
 
 /**
  * The actor of an MSP ID and enrollment id as the ledger knows them now: role and status from the
  * on-chain document, inactive under a suspension. `nodeAdmin` for an admin certificate. Used for the
  * signer ({@link resolveActor}) and, where a decision is taken again for someone who is not the signer
- * (a co-signed break-glass request), for that person.
+ * (a co-signed break-glass request), for that person. `readAlong` as for {@link resolveActor}.
  */
-export async function actorOf(ledger: Ledger, mspId: string, cn: string, nodeAdmin: boolean): Promise<Actor> {
+export async function actorOf(
+  ledger: Ledger,
+  mspId: string,
+  cn: string,
+  nodeAdmin: boolean,
+  readAlong: readonly string[] = [],
+): Promise<Actor> {
   const orgSlug = orgSlugOf(mspId);
+  if (readAlong.length > 0) await ledger.readAhead([ledger.staffKey(orgSlug, cn), ...readAlong]);
   const doc = await ledger.getStaff(orgSlug, cn);
   const ext = doc?.medledger;
   let role: Role | null = ext?.role ?? null;

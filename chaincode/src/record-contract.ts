@@ -344,7 +344,8 @@ export class RecordContract extends Contract {
    * The anchor of a custodian's record (latest version, or the given one), with its review and
    * erasure state. The latest version is one point read of `record~latest` and its receipt; an older
    * version (or a record no transaction changed since that key exists) is read from its history.
-   * Caller: any active registered member. Reads: `record~latest`; for an older version `anchor`,
+   * Caller: any active registered member. Reads: `record~latest` (with the caller's staff document, in
+   * one round trip); for an older version `anchor`,
    * `quality-review`, `erasure`; receipts' hashes. Errors: VALIDATION_FAILED, NOT_REGISTERED,
    * INACTIVE, NOT_FOUND, STATE_INVALID.
    */
@@ -353,7 +354,8 @@ export class RecordContract extends Contract {
   public async GetRecord(ctx: Context, input: string): Promise<string> {
     const args = parseInput(getRecordInput, input);
     const ledger = new Ledger(ctx);
-    requireActive(await resolveActor(ctx, ledger));
+    // The record's latest state comes with the caller's staff document: one round trip, not two.
+    requireActive(await resolveActor(ctx, ledger, [ledger.latestKey(args.custodian, args.recordId)]));
     return canonicalJson(await recordView(ledger, args.custodian, args.recordId, args.version));
   }
 

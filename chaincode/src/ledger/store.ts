@@ -880,9 +880,22 @@ export class Ledger {
 
   // Identity
 
+  /** The key of the staff document of an enrollment id in an org (for {@link readAhead}). */
+  staffKey(orgSlug: string, enrollmentId: string): string {
+    return this.#key(KeyFamily.staff, [orgSlug, enrollmentId]);
+  }
+
   /** The staff document of an enrollment id in an org. */
   getStaff(orgSlug: string, enrollmentId: string): Promise<DidDocument | undefined> {
-    return this.#get(this.#key(KeyFamily.staff, [orgSlug, enrollmentId]), didDocumentSchema);
+    return this.#get(this.staffKey(orgSlug, enrollmentId), didDocumentSchema);
+  }
+
+  /**
+   * Reads public keys the transaction is about to read in one round trip with the peer instead of one
+   * each; the reads that follow answer from what it returned. Keys from this class's key methods.
+   */
+  readAhead(keys: readonly string[]): Promise<void> {
+    return this.#reads.readAhead(keys);
   }
 
   /** Writes a staff document; only the org's own peers may change it afterwards. */
@@ -1338,7 +1351,8 @@ export class Ledger {
     return out;
   }
 
-  #latestKey(custodian: string, recordId: string): string {
+  /** The key of a record's latest state (for {@link readAhead}). */
+  latestKey(custodian: string, recordId: string): string {
     return this.#key(KeyFamily.recordLatest, [custodian, recordId]);
   }
 
@@ -1348,7 +1362,7 @@ export class Ledger {
    */
   async getRecordLatest(custodian: string, recordId: string): Promise<RecordAnchor | undefined> {
     const latest = await this.#getBound(
-      this.#latestKey(custodian, recordId),
+      this.latestKey(custodian, recordId),
       recordAnchorSchema,
       () => custodian,
     );
@@ -1365,7 +1379,7 @@ export class Ledger {
   async putRecordLatest(latest: RecordAnchor, created = false): Promise<void> {
     const regulator = (await this.consortium()).regulator;
     await this.#putBound(
-      this.#latestKey(latest.custodian, latest.recordId),
+      this.latestKey(latest.custodian, latest.recordId),
       latest,
       latest.custodian,
       allOf([latest.custodian, regulator]),

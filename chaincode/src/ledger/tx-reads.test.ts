@@ -45,6 +45,28 @@ void describe('TxReads (one read per key per transaction, with Fabric semantics)
     assert.deepEqual(calls, { getState: 1, getPrivateData: 1, getPrivateDataHash: 1 });
   });
 
+  void it('when keys are read ahead, then the peer is asked once for those not read yet (one key alone as a plain read), and the reads after it answer the committed values, absent ones empty', async () => {
+    const ledger = new MemoryLedger({ orgs: ORGS });
+    const [a, b, known, absent] = [uid('a'), uid('b'), uid('known'), uid('absent')];
+    await seed(ledger, { [a]: 'A', [b]: 'B', [known]: 'K' });
+    const { response, calls } = await inTx(ledger, async (ctx) => {
+      const reads = txReadsOf(ctx);
+      await reads.state(known);
+      await reads.readAhead([a, known, b, absent, a]);
+      await reads.readAhead([known, a]);
+      const values = [];
+      for (const key of [a, b, known, absent]) values.push(text(await reads.state(key)));
+      return values;
+    });
+    assert.deepEqual(response, ['A', 'B', 'K', '']);
+    assert.deepEqual(calls, { getState: 1, getMultipleStates: 1 });
+    const alone = await inTx(ledger, async (ctx) => {
+      await txReadsOf(ctx).readAhead([a, a]);
+      return text(await txReadsOf(ctx).state(a));
+    });
+    assert.deepEqual([alone.response, alone.calls], ['A', { getState: 1 }]);
+  });
+
   void it('when a transaction writes a key, then its reads still answer the committed value, read before or not (no read-your-writes), and the write commits', async () => {
     const ledger = new MemoryLedger({ orgs: ORGS });
     const [read, unread, fresh] = [uid('read'), uid('unread'), uid('fresh')];

@@ -3,7 +3,10 @@ import type { Context } from 'fabric-contract-api';
 import type { ChaincodeStub, Iterators } from 'fabric-shim';
 
 /** The stub's point reads (tests pass an in-memory stub with the same shape). */
-type ReadStub = Pick<ChaincodeStub, 'getState' | 'getPrivateData' | 'getPrivateDataHash'>;
+type ReadStub = Pick<
+  ChaincodeStub,
+  'getState' | 'getMultipleStates' | 'getPrivateData' | 'getPrivateDataHash'
+>;
 
 const EMPTY = new Uint8Array(0);
 
@@ -48,6 +51,22 @@ export class TxReads {
     const bytes = await this.#stub.getState(key);
     this.#state.set(key, bytes);
     return bytes;
+  }
+
+  /**
+   * Reads the public keys the transaction has not read yet in one round trip (the peer's multi-key
+   * read; fabric-shim asks key by key when the peer does not offer it), so that {@link state} answers
+   * them from here. Each key enters the read set as a `getState` of it would.
+   */
+  async readAhead(keys: readonly string[]): Promise<void> {
+    const wanted = [...new Set(keys)].filter((key) => this.known(key) === undefined);
+    const [only] = wanted;
+    if (wanted.length <= 1) {
+      if (only !== undefined) await this.state(only);
+      return;
+    }
+    const values = await this.#stub.getMultipleStates(...wanted);
+    wanted.forEach((key, i) => this.#state.set(key, values[i] ?? EMPTY));
   }
 
   /**

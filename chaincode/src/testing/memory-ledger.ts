@@ -37,6 +37,7 @@ export interface TxOptions {
  */
 export type ShimCall =
   | 'getState'
+  | 'getMultipleStates'
   | 'getPrivateData'
   | 'getPrivateDataHash'
   | 'getStateValidationParameter'
@@ -677,6 +678,13 @@ export class MemoryStub {
     this.#count('getState');
     this.#checkKey(key);
     return Promise.resolve(this.#ledger.readState(key) ?? Buffer.alloc(0));
+  }
+
+  /** One round trip for all the keys, as a peer that offers multi-key reads answers it. */
+  getMultipleStates(...keys: string[]): Promise<Uint8Array[]> {
+    this.#count('getMultipleStates');
+    for (const key of keys) this.#checkKey(key);
+    return Promise.resolve(keys.map((key) => this.#ledger.readState(key) ?? Buffer.alloc(0)));
   }
 
   putState(key: string, value: Uint8Array): Promise<void> {
