@@ -366,7 +366,8 @@ export class AccessContract extends Contract {
   public async AccessRecord(ctx: Context, input: string): Promise<string> {
     const args = parseInput(accessRecordInput, input);
     const ledger = new Ledger(ctx);
-    const actor = await resolveActor(ctx, ledger);
+    // The record's latest state comes with the caller's staff document: one round trip, not two.
+    const actor = await resolveActor(ctx, ledger, [ledger.latestKey(args.custodian, args.recordId)]);
     const { consents: presented = [], claimReview = null } = readTransient(ledger, accessRecordTransient);
     const record = await recordView(ledger, args.custodian, args.recordId, args.version);
     const patientDid = await recordPatient(ledger, record);
