@@ -150,7 +150,7 @@ function claimRoutes(): RouteDef[] {
       response: tx({ claim: claimReceiptSchema }),
       problems: {
         '409':
-          'CONFLICT: another claim of the coverage committed first (send again); ALREADY_EXISTS: the claim id is taken',
+          "PRESENTED_MISMATCH: the coverage's usage kept changing while the gateway read it again (another claim of the coverage committing; send again); ALREADY_EXISTS: the claim id is taken",
       },
       handler: (ctx, { body }) => insurance.submitClaim(ctx, body),
     }),
@@ -243,6 +243,10 @@ function settlementRoutes(): RouteDef[] {
       tag: 'insurance',
       body: insurance.closeBatchBody,
       response: tx({ batch: batchStateSchema }),
+      problems: {
+        '409':
+          'CONFLICT: the pair has no open entry in the currency; PRESENTED_MISMATCH: the open entries kept changing while the gateway read them again (another batch closing; send again)',
+      },
       handler: (ctx, { body }) => insurance.closeBatch(ctx, body),
     }),
     route({
