@@ -79,53 +79,6 @@ describe('insurance routes: claims', () => {
     assert.match(String(presented['nonce']), /^[0-9a-f]{64}$/);
   });
 
-  it("when the insurer's peer answers a usage from before the coverage's previous claim, then the endorsers' PRESENTED_MISMATCH makes the gateway read the context again and the claim goes through with the fresh usage", async () => {
-    const claimId = `clm-${randomBytes(4).toString('hex')}`;
-    const saved = { ...gw.fake.handlers };
-    const usages = ['b2xk', 'bmV3'];
-    gw.fake.handlers['insurance:GetClaimContext'] = () => ({
-      coverage: 'e30=',
-      usage: usages.shift() ?? 'bmV3',
-    });
-    gw.fake.handlers['insurance:SubmitClaim'] = (input, options) => {
-      const presented = JSON.parse(options.transient?.['presented'] ?? '{}') as { usage?: string };
-      if (presented.usage !== 'bmV3') throw new Error('[PRESENTED_MISMATCH] a presented value is stale');
-      return saved['insurance:SubmitClaim']?.(input, options);
-    };
-    try {
-      const r = await call('POST', '/v1/claims', billing, claimBody(claimId, patient(), ['rec-a']));
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      const submits = gw.fake.callsOf('insurance:SubmitClaim').filter((c) => c.input['claimId'] === claimId);
-      assert.deepEqual(
-        submits.map(
-          (c) => (JSON.parse(c.options.transient?.['presented'] ?? '{}') as { usage?: string }).usage,
-        ),
-        ['b2xk', 'bmV3'],
-      );
-      assert.deepEqual(usages, [], 'the context is read again before the second attempt');
-    } finally {
-      Object.assign(gw.fake.handlers, saved);
-    }
-  });
-
-  it('when what a claim presents keeps changing, then after a bounded number of fresh reads the answer is 409 PRESENTED_MISMATCH, never a 5xx', async () => {
-    const claimId = `clm-${randomBytes(4).toString('hex')}`;
-    const saved = { ...gw.fake.handlers };
-    gw.fake.handlers['insurance:SubmitClaim'] = () => {
-      throw new Error('[PRESENTED_MISMATCH] a presented value is stale');
-    };
-    const contextsBefore = gw.fake.callsOf('insurance:GetClaimContext').length;
-    try {
-      const r = await call('POST', '/v1/claims', billing, claimBody(claimId, patient(), ['rec-a']));
-      assert.equal([r.status, r.body['code']].join(' '), '409 PRESENTED_MISMATCH');
-      const attempts = gw.fake.callsOf('insurance:SubmitClaim').filter((c) => c.input['claimId'] === claimId);
-      assert.ok(attempts.length > 1 && attempts.length <= 10, `${attempts.length} attempts`);
-      assert.equal(gw.fake.callsOf('insurance:GetClaimContext').length - contextsBefore, attempts.length);
-    } finally {
-      Object.assign(gw.fake.handlers, saved);
-    }
-  });
-
   it('when a claim comes both natively and as a FHIR resource, or as neither, then 400 and nothing is submitted', async () => {
     const claimId = `clm-${randomBytes(4).toString('hex')}`;
     const body = claimBody(claimId, patient(), ['rec-a']);
@@ -228,6 +181,55 @@ describe('insurance routes: coverage, disputes and settlement', () => {
     gw.fake.handlers['insurance:GetSettlementContext'] = () => ({ claim: null, dispute: null, entries: [] });
     const none = await call('POST', '/v1/settlement/batches', billing, { ...pair, currency: 'EUR' });
     assert.equal([none.status, none.body['code']].join(' '), '409 CONFLICT');
+  });
+});
+
+describe('insurance routes: what a write presents, read again when the endorsers find it changed', () => {
+  it("when the insurer's peer answers a usage from before the coverage's previous claim, then the endorsers' PRESENTED_MISMATCH makes the gateway read the context again and the claim goes through with the fresh usage", async () => {
+    const claimId = `clm-${randomBytes(4).toString('hex')}`;
+    const saved = { ...gw.fake.handlers };
+    const usages = ['b2xk', 'bmV3'];
+    gw.fake.handlers['insurance:GetClaimContext'] = () => ({
+      coverage: 'e30=',
+      usage: usages.shift() ?? 'bmV3',
+    });
+    gw.fake.handlers['insurance:SubmitClaim'] = (input, options) => {
+      const presented = JSON.parse(options.transient?.['presented'] ?? '{}') as { usage?: string };
+      if (presented.usage !== 'bmV3') throw new Error('[PRESENTED_MISMATCH] a presented value is stale');
+      return saved['insurance:SubmitClaim']?.(input, options);
+    };
+    try {
+      const r = await call('POST', '/v1/claims', billing, claimBody(claimId, patient(), ['rec-a']));
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const submits = gw.fake.callsOf('insurance:SubmitClaim').filter((c) => c.input['claimId'] === claimId);
+      assert.deepEqual(
+        submits.map(
+          (c) => (JSON.parse(c.options.transient?.['presented'] ?? '{}') as { usage?: string }).usage,
+        ),
+        ['b2xk', 'bmV3'],
+      );
+      assert.deepEqual(usages, [], 'the context is read again before the second attempt');
+    } finally {
+      Object.assign(gw.fake.handlers, saved);
+    }
+  });
+
+  it('when what a claim presents keeps changing, then after a bounded number of fresh reads the answer is 409 PRESENTED_MISMATCH, never a 5xx', async () => {
+    const claimId = `clm-${randomBytes(4).toString('hex')}`;
+    const saved = { ...gw.fake.handlers };
+    gw.fake.handlers['insurance:SubmitClaim'] = () => {
+      throw new Error('[PRESENTED_MISMATCH] a presented value is stale');
+    };
+    const contextsBefore = gw.fake.callsOf('insurance:GetClaimContext').length;
+    try {
+      const r = await call('POST', '/v1/claims', billing, claimBody(claimId, patient(), ['rec-a']));
+      assert.equal([r.status, r.body['code']].join(' '), '409 PRESENTED_MISMATCH');
+      const attempts = gw.fake.callsOf('insurance:SubmitClaim').filter((c) => c.input['claimId'] === claimId);
+      assert.ok(attempts.length > 1 && attempts.length <= 10, `${attempts.length} attempts`);
+      assert.equal(gw.fake.callsOf('insurance:GetClaimContext').length - contextsBefore, attempts.length);
+    } finally {
+      Object.assign(gw.fake.handlers, saved);
+    }
   });
 
   it('when an entry read as open was settled by another batch before the endorsers saw it, then the open entries are read again and the batch presents only what is still open', async () => {
