@@ -190,6 +190,22 @@ void describe('InsuranceContract: claims', () => {
     );
   });
 
+  void it("when a hospital presents a usage before the coverage has any (a forged or a later peer's value), then the claim is refused PRESENTED_MISMATCH, and presenting none goes through", async () => {
+    const w = await insuranceWorld();
+    const forged = Buffer.from(
+      JSON.stringify({
+        salt: 'ab'.repeat(32),
+        value: { deductibleMet: 5000, approvedTotal: 0, claimed: [] },
+      }),
+    ).toString('base64');
+    await assert.rejects(
+      submitClaim(w, [line(w)], { presented: { usage: forged } }),
+      /\[PRESENTED_MISMATCH\] a presented value is not stored/,
+    );
+    const { result } = await submitClaim(w, [line(w)], { presented: { usage: null } });
+    assert.ok(result.claimId);
+  });
+
   void it("when a line cites a hash that is no version of the record, or another patient's record, then the line is rejected RECORD_UNVERIFIED", async () => {
     const w = await insuranceWorld();
     const other = await registerPatient(w.h);

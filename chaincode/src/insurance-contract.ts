@@ -343,8 +343,8 @@ export class InsuranceContract extends Contract {
    * and the regulator. Transient: see `submitClaimTransient`. Reads: the coverage and usage (presented,
    * checked by hash), anchors, record links (presented), consents, revocations. Writes: the claim in
    * both orgs' collections, the usage, the entry. Event: `ClaimSubmitted` (ids only). Errors:
-   * VALIDATION_FAILED, FORBIDDEN (card or patient does not match the coverage), NOT_FOUND,
-   * ALREADY_EXISTS, CONSENT_REQUIRED, PRESENTED_MISMATCH (a presented value is not what is stored now:
+   * VALIDATION_FAILED, FORBIDDEN (card or patient does not match the coverage), ALREADY_EXISTS,
+   * CONSENT_REQUIRED, PRESENTED_MISMATCH (a presented value is not what is stored now, or none is:
    * read again).
    */
   @Transaction()
@@ -459,8 +459,8 @@ export class InsuranceContract extends Contract {
    * Transient: the line, reason and amount asked; the claim as the provider's collection stores it;
    * the nonce. Writes: the dispute in both
    * collections, the line's disputed marker. Event: `DisputeOpened`. Errors: VALIDATION_FAILED,
-   * FORBIDDEN, NOT_FOUND, CONFLICT (the line is disputed already), PRESENTED_MISMATCH (the presented
-   * claim is not what is stored now).
+   * FORBIDDEN, NOT_FOUND (the claim is of another insurer), CONFLICT (the line is disputed already),
+   * PRESENTED_MISMATCH (the presented claim is not what is stored now, or none is).
    */
   @Transaction()
   @Returns('string')
@@ -492,8 +492,8 @@ export class InsuranceContract extends Contract {
    * was asked; the difference is a `dispute_adjustment` entry. Caller: the insurer's adjusters and
    * admins; endorsed by the provider, the insurer and the regulator. Transient: the new amount and the
    * coded resolution, the dispute as the insurer's collection stores it, the nonce. Writes: the dispute in both collections, the entry.
-   * Event: `DisputeResolved`. Errors: VALIDATION_FAILED, FORBIDDEN, NOT_FOUND, CONFLICT (resolved),
-   * PRESENTED_MISMATCH (the presented dispute is not what is stored now).
+   * Event: `DisputeResolved`. Errors: VALIDATION_FAILED, FORBIDDEN, CONFLICT (resolved),
+   * PRESENTED_MISMATCH (the presented dispute is not what is stored now, or none is).
    */
   @Transaction()
   @Returns('string')
@@ -530,8 +530,8 @@ export class InsuranceContract extends Contract {
    * admins or the provider's billing staff; endorsed by the provider, the insurer and the regulator.
    * Transient: the open entries as the insurer's collection stores them, the nonce. Writes: the batch,
    * the payment, the settled markers, in both collections. Event: `SettlementBatchClosed`. Errors:
-   * VALIDATION_FAILED (an entry of another pair or currency), FORBIDDEN, NOT_FOUND (an entry not
-   * stored), PRESENTED_MISMATCH (an entry not as stored, or settled already).
+   * VALIDATION_FAILED (an entry of another pair or currency), FORBIDDEN, PRESENTED_MISMATCH (an
+   * entry not as stored, not stored, or settled already).
    */
   @Transaction()
   @Returns('string')

@@ -134,6 +134,42 @@ void describe('InsuranceContract: disputes, batches, report', () => {
     await assert.rejects(closeBatch(w, [altered]), /\[PRESENTED_MISMATCH\] a presented value is stale/);
   });
 
+  void it('when a claim, a dispute or an entry is presented that its collection does not hold (never written, or not yet on this endorser), then PRESENTED_MISMATCH, not a decision on it', async () => {
+    const { w, claimId, adjuster } = await claimed();
+    const held = await context(w, w.billing, { claimId });
+    const forgedClaim = Buffer.from(
+      JSON.stringify({ salt: 'ab'.repeat(32), value: { claimId: 'clm-never' } }),
+    ).toString('base64');
+    await assert.rejects(
+      w.h.submit(
+        w.billing,
+        'insurance:OpenDispute',
+        { insurer: INSURER, claimId: 'clm-never' },
+        {
+          transient: {
+            dispute: { lineSequence: 1, reason: 'AMOUNT_MISCALCULATED', requestedAmount: 100 },
+            presented: { claim: held.claim ?? forgedClaim, nonce: nonce() },
+          },
+        },
+      ),
+      /\[PRESENTED_MISMATCH\] a presented value is not stored/,
+    );
+    await assert.rejects(
+      w.h.submit(
+        adjuster,
+        'insurance:ResolveDispute',
+        { provider: 'Hospital1MSP', insurer: INSURER, disputeId: 'd'.repeat(64) },
+        {
+          transient: {
+            resolution: { approvedAmount: 100, resolution: 'ADJUDICATION_CONFIRMED' },
+            presented: { dispute: forgedClaim, nonce: nonce() },
+          },
+        },
+      ),
+      /\[PRESENTED_MISMATCH\] a presented value is not stored/,
+    );
+  });
+
   void it('when the insurer resolves above what was asked or below what was approved (colluding or shortchanging), then it is refused; a line is disputed once', async () => {
     const { w, claimId, adjuster } = await claimed();
     const { disputeId } = await dispute(w, claimId, 8000);

@@ -572,9 +572,24 @@ export class Ledger {
   /**
    * A sealed value the caller presents as its stored bytes, checked against the hash every peer holds
    * (a peer outside the collection cannot read the value, but can check it). Undefined when nothing is
-   * stored; `[PRESENTED_MISMATCH]` when the presented bytes are not what is stored now (read again and
-   * retry).
+   * stored and nothing presented; `[PRESENTED_MISMATCH]` when the presented bytes are not what is
+   * stored now, a value is presented where nothing is stored, or none where one is: the presenter read
+   * on a peer that had committed more or less than this endorser (read again and retry), or forged it.
+   * Each endorser decides from its own state alone, so endorsers a block apart refuse alike instead of
+   * answering different results.
    */
+  async #presentedSealed<S extends z.ZodType>(
+    mspId: string,
+    key: string,
+    presented: string,
+    schema: S,
+  ): Promise<z.output<S>>;
+  async #presentedSealed<S extends z.ZodType>(
+    mspId: string,
+    key: string,
+    presented: string | null,
+    schema: S,
+  ): Promise<z.output<S> | undefined>;
   async #presentedSealed<S extends z.ZodType>(
     mspId: string,
     key: string,
@@ -584,8 +599,10 @@ export class Ledger {
     const stored = Buffer.from(await this.#reads.privateDataHash(sealedCollection(mspId), key)).toString(
       'hex',
     );
-    // Nothing stored: whatever was presented is ignored (a forged value for an empty key counts for nothing).
-    if (stored === '') return undefined;
+    if (stored === '') {
+      if (presented === null) return undefined;
+      return fail(ErrorCode.PRESENTED_MISMATCH, 'a presented value is not stored');
+    }
     if (presented === null) return fail(ErrorCode.PRESENTED_MISMATCH, 'a presented value is missing');
     const bytes = Buffer.from(presented, 'base64');
     if (sha256Hex(bytes) !== stored) return fail(ErrorCode.PRESENTED_MISMATCH, 'a presented value is stale');
@@ -649,16 +666,9 @@ export class Ledger {
     };
   }
 
-  /** A coverage presented as stored; `[NOT_FOUND]` when there is none. */
-  async presentedCoverage(insurer: string, coverageId: string, bytes: string): Promise<SealedCoverage> {
-    const c = await this.#presentedSealed(
-      insurer,
-      this.#coverageKey(coverageId),
-      bytes,
-      sealedCoverageSchema,
-    );
-    if (!c) return fail(ErrorCode.NOT_FOUND, coverageId);
-    return c;
+  /** A coverage presented as stored; `[PRESENTED_MISMATCH]` when it is not (or none is). */
+  presentedCoverage(insurer: string, coverageId: string, bytes: string): Promise<SealedCoverage> {
+    return this.#presentedSealed(insurer, this.#coverageKey(coverageId), bytes, sealedCoverageSchema);
   }
 
   /** A coverage's usage presented as stored (undefined before its first claim). */
@@ -680,7 +690,10 @@ export class Ledger {
     return this.#sealedBytes(custodian, this.#key(KeyFamily.recordPatient, [recordId]));
   }
 
-  /** The patient of a record from its presented link; `[CONFLICT]` when the link is not the stored one. */
+  /**
+   * The patient of a record from its presented link (none presented for a record without one);
+   * `[PRESENTED_MISMATCH]` when the link is not the stored one.
+   */
   async presentedRecordPatient(
     custodian: string,
     recordId: string,
@@ -755,11 +768,9 @@ export class Ledger {
     });
   }
 
-  /** A claim presented as the provider's collection stores it; `[NOT_FOUND]` when there is none. */
-  async presentedClaim(provider: string, claimId: string, bytes: string): Promise<Claim> {
-    const c = await this.#presentedSealed(provider, this.#claimKey(provider, claimId), bytes, claimSchema);
-    if (!c) return fail(ErrorCode.NOT_FOUND, claimId);
-    return c;
+  /** A claim presented as the provider's collection stores it; `[PRESENTED_MISMATCH]` when it is not (or none is). */
+  presentedClaim(provider: string, claimId: string, bytes: string): Promise<Claim> {
+    return this.#presentedSealed(provider, this.#claimKey(provider, claimId), bytes, claimSchema);
   }
 
   /** True when a claim line was disputed (any endorser can tell, from the hash). */
@@ -778,23 +789,20 @@ export class Ledger {
     }
   }
 
-  /** A dispute presented as the insurer's collection stores it; `[NOT_FOUND]` when there is none. */
-  async presentedDispute(
-    insurer: string,
-    provider: string,
-    disputeId: string,
-    bytes: string,
-  ): Promise<Dispute> {
-    const key = this.#disputeKey(insurer, provider, disputeId);
-    const d = await this.#presentedSealed(insurer, key, bytes, disputeSchema);
-    if (!d) return fail(ErrorCode.NOT_FOUND, disputeId);
-    return d;
+  /** A dispute presented as the insurer's collection stores it; `[PRESENTED_MISMATCH]` when it is not (or none is). */
+  presentedDispute(insurer: string, provider: string, disputeId: string, bytes: string): Promise<Dispute> {
+    return this.#presentedSealed(
+      insurer,
+      this.#disputeKey(insurer, provider, disputeId),
+      bytes,
+      disputeSchema,
+    );
   }
 
   /**
    * A settlement entry presented as the insurer's collection stores it, checked at the key its own
-   * pair and id name: `[NOT_FOUND]` when nothing is stored there, `[PRESENTED_MISMATCH]` when the
-   * bytes are not what is stored or a batch settled it already (it was read before that batch).
+   * pair and id name: `[PRESENTED_MISMATCH]` when the bytes are not what is stored there (or nothing
+   * is), or a batch settled it already (it was read before that batch).
    */
   async presentedOpenEntry(insurer: string, bytes: string): Promise<SettlementEntry> {
     let claimed: unknown;
@@ -812,7 +820,6 @@ export class Ledger {
       bytes,
       settlementEntrySchema,
     );
-    if (!stored) return fail(ErrorCode.NOT_FOUND, e.entryId);
     if (await this.#sealedExists(insurer, this.#settledKey(e.insurer, e.provider, e.entryId)))
       fail(ErrorCode.PRESENTED_MISMATCH, `${e.entryId} settled`);
     return stored;

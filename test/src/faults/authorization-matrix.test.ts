@@ -336,7 +336,9 @@ const HTTP_TABLE = [
  * NodeOU admins); NF: `[NOT_FOUND]` where the caller's own peer holds no copy of a sealed fact (an
  * access event of another custodian) or the caller's org has no record of that id (record ids are
  * per custodian: Hospital2's admin reviewing "the record" reviews Hospital2's own, which does not
- * exist). Same columns as above, the patient (who has no Fabric identity) replaced by the
+ * exist); PM: `[PRESENTED_MISMATCH]` where the caller passed authorization and presents, as a sealed
+ * collection stores it, a value nothing is stored under (a coverage, claim or settlement entry this
+ * test never wrote). Same columns as above, the patient (who has no Fabric identity) replaced by the
  * unregistered person. Where the REST table differs, it is the gateway's own refusal (wrong principal
  * kind, a write naming another custodian) or the audit views' narrower scope.
  * - InitConsortium, InstallCollectionKey: the orgs' NodeOU admins, once at deployment. JoinConsortium:
@@ -465,12 +467,12 @@ const DIRECT_TABLE = [
   'GetCoverage            | NF  NF  NF  NF  NF  NF  NF  NF  NF  NF  NF  NF  NR',
   'GetClaimContext        | NF  NF  F   F   NF  NF  NF  F   F   F   F   F   NR',
   'GetRecordLinks         | A   A   F   F   A   A   A   F   F   F   F   F   NR',
-  'SubmitClaim            | NF  NF  F   F   NF  NF  NF  F   F   F   F   F   NR',
+  'SubmitClaim            | PM  PM  F   F   PM  PM  PM  F   F   F   F   F   NR',
   'GetClaim               | NF  NF  F   F   NF  F   F   F   F   NF  NF  F   NR',
   'GetSettlementContext   | A   A   F   F   A   F   F   F   F   F   F   F   NR',
-  'OpenDispute            | NF  NF  F   F   NF  NF  NF  F   F   F   F   F   NR',
+  'OpenDispute            | PM  PM  F   F   PM  PM  PM  F   F   F   F   F   NR',
   'ResolveDispute         | F   F   F   F   F   F   F   F   F   F   F   F   NR',
-  'CloseSettlementBatch   | NF  NF  F   F   NF  F   F   F   F   F   F   F   NR',
+  'CloseSettlementBatch   | PM  PM  F   F   PM  F   F   F   F   F   F   F   NR',
   'GetClaimReport         | F   F   F   F   F   F   F   F   F   A   A   F   NR',
   'FreezeAccess           | F   F   F   F   F   F   F   F   F   F   A   F   NR',
   'LiftFreeze             | A   F   F   F   F   F   F   F   F   F   A   F   NR',
@@ -494,6 +496,7 @@ const AUTHZ_CODES: Readonly<Record<string, string>> = {
   BENCH_LOADER_DISABLED: 'BLD',
   ALREADY_EXISTS: 'AE',
   NOT_FOUND: 'NF',
+  PRESENTED_MISMATCH: 'PM',
   RECEIPT_INVALID: 'RI',
   CO_SIGNER_NOT_PERMITTED: 'CSN',
 };
