@@ -188,9 +188,9 @@ function recordIdsOf(claim: ClaimSubmission): string[] {
 /**
  * Reads what a write presents and submits it, from a fresh read again while the endorsers answer
  * PRESENTED_MISMATCH. This service read the value itself, so a mismatch is never the caller's doing:
- * the peer it read on had not yet committed the value's latest change (another org's peer commits a
- * block milliseconds after the endorsers' own, longer on a loaded host), or a concurrent write changed
- * it. The contract still refuses a value that is not what is stored; only the read is repeated.
+ * the peer it read on had committed more or less than an endorser (another org's peer commits a block
+ * milliseconds after the caller's own, longer on a loaded host), or a concurrent write changed it.
+ * The contract still refuses a value that is not what is stored; only the read is repeated.
  */
 function presenting<T>(readAndSubmit: () => Promise<T>): Promise<T> {
   return afterPeerLag(ErrorCode.PRESENTED_MISMATCH, readAndSubmit);
