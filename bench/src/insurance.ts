@@ -279,7 +279,7 @@ export async function insuranceRows(
       met: null,
       verdict: `${loop.throughput.toFixed(1)} claims/s, p50 ${(loop.latencyMs.p50 / 1000).toFixed(2)} s; then one batch settled ${String(entries)} entries in ${(batchMs / 1000).toFixed(2)} s`,
       notes: [
-        'one caller per coverage: claims of one coverage rewrite its usage, so they are serialized by the contract (a concurrent one is a 409).',
+        'one caller per coverage: claims of one coverage rewrite its usage, so they are serialized by the contract (a claim whose usage changed meanwhile is refused PRESENTED_MISMATCH and read again by the gateway; counted as failed only if the gateway answers 409).',
       ],
     },
   ];

@@ -55,8 +55,9 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   /**
    * A value the caller presents as an org's sealed collection holds it (a coverage's usage, a claim, a
-   * dispute, open settlement entries) is not what the collection holds now: read on a peer that had not
-   * yet committed the latest change, or changed since, or altered. Read again and retry.
+   * dispute, open settlement entries) is not what the collection holds now, on this endorser: read on a
+   * peer a block ahead of or behind it, changed since, presented where nothing is stored (or none where
+   * one is), or altered. Read again and retry.
    */
   PRESENTED_MISMATCH: 'PRESENTED_MISMATCH',
   /**
