@@ -20,6 +20,7 @@ describe("the benchmark's command lines", () => {
       'commit-tracking',
       'token-cache',
       'batch',
+      'block-cost',
       'gogc',
       'history',
       'validator-pool',

@@ -49,18 +49,26 @@ export const noRoleCpu = (): Record<Role, number> => ({
   cas: 0,
 });
 
+/** CPU seconds used so far by each running process of the network in `stateDir`, by process name. */
+export function networkCpuByProcess(stateDir: string): Record<string, number> {
+  const runDir = join(stateDir, 'run');
+  const out: Record<string, number> = {};
+  for (const f of readdirSync(runDir).filter((n) => n.endsWith('.pid'))) {
+    out[f.slice(0, -'.pid'.length)] = pidFileCpuSeconds(join(runDir, f));
+  }
+  return out;
+}
+
 /**
  * CPU seconds used so far by every running process of the network in `stateDir`, in all (`total`,
  * which counts processes of no known role too) and per role.
  */
 export function networkCpuByRole(stateDir: string): { total: number; byRole: RoleCpu } {
-  const runDir = join(stateDir, 'run');
   const byRole = noRoleCpu();
   let total = 0;
-  for (const f of readdirSync(runDir).filter((n) => n.endsWith('.pid'))) {
-    const seconds = pidFileCpuSeconds(join(runDir, f));
+  for (const [name, seconds] of Object.entries(networkCpuByProcess(stateDir))) {
     total += seconds;
-    const role = roleOf(f.slice(0, -'.pid'.length));
+    const role = roleOf(name);
     if (role !== undefined) byRole[role] += seconds;
   }
   return { total, byRole };

@@ -15,6 +15,9 @@
  *   started with `MEDLEDGER_BENCH_LOADER=1`; writes `lever-shim-batching.json` and `.md`.
  * - `batch` walks the orderers' BatchTimeout x MaxMessageCount through channel config updates signed
  *   by the ordering org's admin, and restores the channel's own; `lever-batch.json` and `.md`.
+ * - `block-cost` runs the empty transaction at saturation under each BatchTimeout the same way and
+ *   splits each process's CPU per transaction into a part per transaction and a part per block;
+ *   `lever-block-cost.json` and `.md`.
  * - `gogc`, `history`, `validator-pool` restart the peers (and for `gogc` the orderers) with each
  *   setting of `MEDLEDGER_GOGC`/`MEDLEDGER_GOMEMLIMIT`, `MEDLEDGER_HISTORY_DB`,
  *   `MEDLEDGER_VALIDATOR_POOL_SIZE`; `sqlite` restarts the gateways with each setting of their SQLite
@@ -61,7 +64,14 @@ import {
 } from '@medledger/network';
 
 import { adminContract, DEFAULT_BATCH, DEFAULT_IN_FLIGHT, EVENTS_PER_PATIENT } from './audit-loader';
-import { networkCpuByRole, processCpuSeconds, roleCpuMsPerOp, type RoleCpu } from './cpu';
+import { blockCostTables, groupCpu, lastCommittedBlock, type BlockCostRow } from './block-cost';
+import {
+  networkCpuByProcess,
+  networkCpuByRole,
+  processCpuSeconds,
+  roleCpuMsPerOp,
+  type RoleCpu,
+} from './cpu';
 import {
   cpuMsPerSecond,
   idleTable,
@@ -141,6 +151,8 @@ export interface Side {
   readonly processCpuMsPerOp: Record<string, number[]>;
   /** The same per role (peers, orderers, ...), one entry per round. */
   readonly roleCpuMsPerOp?: RoleCpu[];
+  /** Blocks committed per committed operation, one entry per round, when the lever counts blocks. */
+  readonly blocksPerOp?: number[];
 }
 
 /**
@@ -318,6 +330,8 @@ async function interleave(
     readonly processes?: readonly string[];
     /** An empty transaction: each workload starts once it commits quickly again ({@link settle}). */
     readonly ping: Operation;
+    /** The last committed block, read around each run to count its blocks. */
+    readonly lastBlock?: () => Promise<number>;
   },
 ): Promise<Side[]> {
   const sides = new Map<string, Side>();
@@ -330,8 +344,10 @@ async function interleave(
         await settle(options.ping);
         const cpu0 = networkCpuByRole(info.stateDir);
         const own0 = processes.map((name) => processCpuSeconds(info.stateDir, name));
+        const block0 = await options.lastBlock?.();
         const r = await w.run();
         const cpu1 = networkCpuByRole(info.stateDir);
+        const block1 = await options.lastBlock?.();
         const cpuMs = (cpu1.total - cpu0.total) * 1000;
         // Warm-up and drain used CPU too: divide by every operation that ran, not only the window's.
         const ops = (r.counts.committed * (r.durationS + w.warmupS)) / r.durationS;
@@ -343,6 +359,7 @@ async function interleave(
           cpuMsPerOp: [],
           processCpuMsPerOp: {},
           roleCpuMsPerOp: [],
+          ...(options.lastBlock ? { blocksPerOp: [] } : {}),
         };
         side.runs.push(r);
         side.cpuMsPerOp.push(perOp(cpuMs));
@@ -352,6 +369,7 @@ async function interleave(
           const ms = (processCpuSeconds(info.stateDir, name) - (own0[i] ?? 0)) * 1000;
           (side.processCpuMsPerOp[name] ??= []).push(perOp(ms));
         });
+        if (block0 !== undefined && block1 !== undefined) side.blocksPerOp?.push(perOp(block1 - block0));
         sides.set(key, side);
         process.stderr.write(
           `[levers] round ${String(round + 1)} ${key}: ${r.throughput.toFixed(1)}/s p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} cpu/op ${(side.cpuMsPerOp.at(-1) ?? 0).toFixed(2)} ms; not committed ${String(notCommitted(r.counts))}\n`,
@@ -846,6 +864,73 @@ async function batchLever(run: LeverRun, values: { timeouts: string; counts: str
   );
 }
 
+/** The org whose gateway the bench's writers call ({@link benchWriters}), as process names end. */
+const SERVING_ORG = 'hospital1';
+
+/**
+ * The `block-cost` lever: the empty transaction at saturation under each BatchTimeout, every process's
+ * CPU per transaction grouped as the serving org's and each other org's, and the blocks it took; then
+ * each group's cost split into a part per transaction and a part per block (`block-cost.ts`).
+ */
+async function blockCostLever(run: LeverRun, timeouts: string): Promise<void> {
+  const settings = batchSettings(
+    listOption(timeouts, '--timeouts', (t) => /^[0-9]+(ms|s)$/.test(t)),
+    ['500'],
+  );
+  const ctx = await networkContext();
+  const original = channelBatchSettings(ctx.install, ctx.topology, ctx.paths);
+  const serving = run.info.orgs.find((o) => o.name.toLowerCase() === SERVING_ORG);
+  const gatewayUrl = serving?.gatewayUrl;
+  if (serving === undefined || gatewayUrl === undefined)
+    throw new Error(`the network has no gateway of ${SERVING_ORG}`);
+  const { writers, state } = await benchWriters(run.info);
+  const ops = benchOperations(writers, state);
+  const processes = Object.keys(networkCpuByProcess(run.info.stateDir)).sort();
+  let sides: Side[];
+  try {
+    sides = await interleave(run.info, {
+      ping: ops.ping,
+      settings: settings.map(batchLabel),
+      apply: async (label) => {
+        const s = settings.find((x) => batchLabel(x) === label);
+        if (s) await setBatchSettings(ctx.install, ctx.topology, ctx.paths, s);
+      },
+      workloads: workloadsOf([PING_CLOSED], ops, run.durationS),
+      rounds: run.rounds,
+      processes,
+      lastBlock: () => lastCommittedBlock(gatewayUrl),
+    });
+  } finally {
+    await setBatchSettings(ctx.install, ctx.topology, ctx.paths, original);
+  }
+  const rows: BlockCostRow[] = sides.map((side) => {
+    const byProcess = Object.fromEntries(
+      Object.entries(side.processCpuMsPerOp).map(([name, xs]) => [name, median(xs)]),
+    );
+    const blocksPerOp = median(side.blocksPerOp ?? []);
+    return {
+      setting: side.label.split(' | ')[1]?.split(' x ')[0] ?? side.label,
+      txPerBlock: blocksPerOp > 0 ? 1 / blocksPerOp : 0,
+      consortiumMsPerOp: median(side.cpuMsPerOp),
+      groups: groupCpu(byProcess, SERVING_ORG),
+    };
+  });
+  writeLever(
+    run.out,
+    'lever-block-cost',
+    [
+      '# What an empty transaction costs each process, per transaction and per block',
+      '',
+      `The empty transaction (\`${PING}\`, closed loop of 32) at saturation under each BatchTimeout (MaxMessageCount 500), each a channel config update (no restart); the channel's own setting (${batchLabel(original)}) is restored at the end. ${String(run.rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(run.durationS)} s per setting, the order reversed every other round; medians of the rounds. Every request goes to ${serving.name}'s gateway (the serving org); each other org's peer endorses now and then (two orgs endorse each transaction) and validates and commits every block. "each" is the mean of that group's processes. Transactions per block: the committed transactions over the blocks ${serving.name}'s gateway saw committed in the run.`,
+      '',
+      'The second table fits each cost over the settings as `per transaction + per block x blocks per transaction` (least squares): what larger blocks share out, and what no batching removes. One more org adds its peer, gateway and chaincode server, the "each other" groups.',
+      '',
+      ...blockCostTables(rows),
+    ],
+    sides,
+  );
+}
+
 /**
  * The `writers-policy` lever: the channel's Application Writers policy as configtxgen makes it (`ANY
  * Writers`, one signature check per org tried) against one signature policy over every org's writers
@@ -1164,6 +1249,20 @@ export const LEVERS_CLI = {
       },
       examples: ['node bench/dist/levers.js batch --timeouts 10ms,20ms,50ms --counts 10,500 --rounds 2'],
     }),
+    'block-cost': command({
+      summary:
+        "The empty transaction at saturation under each BatchTimeout: every process's CPU per transaction, split into a part per transaction and a part per block.",
+      options: {
+        ...LEVER_OPTIONS,
+        timeouts: {
+          type: 'string',
+          value: 'LIST',
+          default: '10ms,50ms,250ms',
+          description: 'BatchTimeout values (MaxMessageCount 500)',
+        },
+      },
+      examples: ['node bench/dist/levers.js block-cost --timeouts 10ms,50ms,250ms --rounds 2 --duration 30'],
+    }),
     gogc: command({
       summary: "Peers' and orderers' GOGC (and GOMEMLIMIT), Go's default first (restarts them per setting).",
       options: {
@@ -1340,6 +1439,7 @@ if (require.main === module) {
       'token-cache': (values) => tokenCache(values.out),
       'shim-batching': (values) => shimBatching(leverRun(values), Number(values.batch)),
       batch: (values) => batchLever(leverRun(values), values),
+      'block-cost': (values) => blockCostLever(leverRun(values), values.timeouts),
       gogc: (values) => envLever(requireLever(envLevers(values), 'gogc'), leverRun(values)),
       history: (values) => envLever(requireLever(envLevers({}), 'history'), leverRun(values)),
       'validator-pool': (values) =>
