@@ -90,13 +90,13 @@ describe('what a transaction costs each process, per transaction and per block',
     const rows: BlockCostRow[] = [
       {
         setting: '10ms',
-        txPerBlock: 2,
+        opsPerBlock: 2,
         consortiumMsPerOp: 22,
         groups: groups(0.5, { 'each other peer': 1 + 2.5 / 2, 'each other gateway': 0.1 + 0.4 / 2 }),
       },
       {
         setting: '250ms',
-        txPerBlock: 20,
+        opsPerBlock: 20,
         consortiumMsPerOp: 14,
         groups: groups(0.5, { 'each other peer': 1 + 2.5 / 20, 'each other gateway': 0.1 + 0.4 / 20 }),
       },
@@ -108,6 +108,12 @@ describe('what a transaction costs each process, per transaction and per block',
     // The peer, the gateway and the chaincode server (0.5 a transaction, nothing a block).
     assert.ok(lines.includes('| one more org (its peer, gateway and chaincode server) | 1.60 | 2.90 |'));
     assert.ok(lines.includes('| the whole consortium | 13.11 | 17.78 |'));
+    // Anchors are two commits an operation: the tables say per anchor, not per transaction.
+    const anchors = blockCostTables(rows, 'anchor');
+    assert.ok(
+      anchors[0]?.startsWith('| BatchTimeout | anchors per block | consortium CPU per anchor (ms) |'),
+    );
+    assert.ok(anchors.includes('| process | per anchor (ms) | per block (ms) |'));
   });
 
   it('when a gateway serves its metrics, then the last committed block is read from its commit stream gauge', async () => {

@@ -105,10 +105,10 @@ export function fitBlockCost(points: readonly CostPoint[]): BlockCostFit | null 
   return { perBlockMs, perTransactionMs: my - perBlockMs * mx };
 }
 
-/** One setting's medians: its label, transactions per block and each group's CPU per transaction. */
+/** One setting's medians: its label, operations per block and each group's CPU per operation. */
 export interface BlockCostRow {
   readonly setting: string;
-  readonly txPerBlock: number;
+  readonly opsPerBlock: number;
   readonly consortiumMsPerOp: number;
   readonly groups: GroupCpu;
 }
@@ -118,19 +118,20 @@ const ms = (x: number): string => x.toFixed(2);
 /**
  * The report's two tables: each setting's split by group, then each group's fit over the settings,
  * with what one more org adds (its peer, gateway and chaincode server, as the "each other" groups).
+ * `unit` names an operation (`transaction`, `anchor`).
  */
-export function blockCostTables(rows: readonly BlockCostRow[]): string[] {
+export function blockCostTables(rows: readonly BlockCostRow[], unit = 'transaction'): string[] {
   const lines = [
-    `| BatchTimeout | transactions per block | consortium CPU per tx (ms) | ${PROCESS_GROUPS.join(' (ms) | ')} (ms) |`,
+    `| BatchTimeout | ${unit}s per block | consortium CPU per ${unit} (ms) | ${PROCESS_GROUPS.join(' (ms) | ')} (ms) |`,
     `|---|---|---|${PROCESS_GROUPS.map(() => '---|').join('')}`,
     ...rows.map(
       (r) =>
-        `| ${r.setting} | ${r.txPerBlock.toFixed(1)} | ${ms(r.consortiumMsPerOp)} | ${PROCESS_GROUPS.map((g) => ms(r.groups[g])).join(' | ')} |`,
+        `| ${r.setting} | ${r.opsPerBlock.toFixed(1)} | ${ms(r.consortiumMsPerOp)} | ${PROCESS_GROUPS.map((g) => ms(r.groups[g])).join(' | ')} |`,
     ),
   ];
   const fitOf = (cost: (r: BlockCostRow) => number): BlockCostFit | null =>
     fitBlockCost(
-      rows.map((r) => ({ blocksPerOp: r.txPerBlock > 0 ? 1 / r.txPerBlock : 0, msPerOp: cost(r) })),
+      rows.map((r) => ({ blocksPerOp: r.opsPerBlock > 0 ? 1 / r.opsPerBlock : 0, msPerOp: cost(r) })),
     );
   const addedOrg = (r: BlockCostRow): number =>
     r.groups['each other peer'] + r.groups['each other gateway'] + r.groups['each other chaincode server'];
@@ -141,7 +142,7 @@ export function blockCostTables(rows: readonly BlockCostRow[]): string[] {
   ];
   lines.push(
     '',
-    '| process | per transaction (ms) | per block (ms) |',
+    `| process | per ${unit} (ms) | per block (ms) |`,
     '|---|---|---|',
     ...fits.map(([name, f]) =>
       f === null ? `| ${name} | – | – |` : `| ${name} | ${ms(f.perTransactionMs)} | ${ms(f.perBlockMs)} |`,

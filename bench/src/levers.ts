@@ -867,12 +867,32 @@ async function batchLever(run: LeverRun, values: { timeouts: string; counts: str
 /** The org whose gateway the bench's writers call ({@link benchWriters}), as process names end. */
 const SERVING_ORG = 'hospital1';
 
+/** What the `block-cost` lever can load: the empty transaction, or anchors (two commits each). */
+const BLOCK_COST_LOADS = {
+  ping: {
+    workload: PING_CLOSED,
+    unit: 'transaction',
+    what: `the empty transaction (\`${PING}\`)`,
+    file: 'lever-block-cost',
+  },
+  anchor: {
+    workload: ANCHOR_CLOSED,
+    unit: 'anchor',
+    what: `anchors of new records (\`${ANCHOR}\`: a staging and an anchor, two commits each)`,
+    file: 'lever-block-cost-anchor',
+  },
+} as const;
+
 /**
- * The `block-cost` lever: the empty transaction at saturation under each BatchTimeout, every process's
- * CPU per transaction grouped as the serving org's and each other org's, and the blocks it took; then
- * each group's cost split into a part per transaction and a part per block (`block-cost.ts`).
+ * The `block-cost` lever: the empty transaction (or anchors) at saturation under each BatchTimeout,
+ * every process's CPU per operation grouped as the serving org's and each other org's, and the blocks
+ * it took; then each group's cost split into a part per operation and a part per block
+ * (`block-cost.ts`).
  */
-async function blockCostLever(run: LeverRun, timeouts: string): Promise<void> {
+async function blockCostLever(run: LeverRun, timeouts: string, loadName: string): Promise<void> {
+  if (!(loadName in BLOCK_COST_LOADS))
+    throw new Error(`--load takes ping or anchor, not ${JSON.stringify(loadName)}`);
+  const load = BLOCK_COST_LOADS[loadName as keyof typeof BLOCK_COST_LOADS];
   const settings = batchSettings(
     listOption(timeouts, '--timeouts', (t) => /^[0-9]+(ms|s)$/.test(t)),
     ['500'],
@@ -895,7 +915,7 @@ async function blockCostLever(run: LeverRun, timeouts: string): Promise<void> {
         const s = settings.find((x) => batchLabel(x) === label);
         if (s) await setBatchSettings(ctx.install, ctx.topology, ctx.paths, s);
       },
-      workloads: workloadsOf([PING_CLOSED], ops, run.durationS),
+      workloads: workloadsOf([load.workload], ops, run.durationS),
       rounds: run.rounds,
       processes,
       lastBlock: () => lastCommittedBlock(gatewayUrl),
@@ -910,22 +930,22 @@ async function blockCostLever(run: LeverRun, timeouts: string): Promise<void> {
     const blocksPerOp = median(side.blocksPerOp ?? []);
     return {
       setting: side.label.split(' | ')[1]?.split(' x ')[0] ?? side.label,
-      txPerBlock: blocksPerOp > 0 ? 1 / blocksPerOp : 0,
+      opsPerBlock: blocksPerOp > 0 ? 1 / blocksPerOp : 0,
       consortiumMsPerOp: median(side.cpuMsPerOp),
       groups: groupCpu(byProcess, SERVING_ORG),
     };
   });
   writeLever(
     run.out,
-    'lever-block-cost',
+    load.file,
     [
-      '# What an empty transaction costs each process, per transaction and per block',
+      `# What ${load.what.split(' (')[0] ?? ''} costs each process, per ${load.unit} and per block`,
       '',
-      `The empty transaction (\`${PING}\`, closed loop of 32) at saturation under each BatchTimeout (MaxMessageCount 500), each a channel config update (no restart); the channel's own setting (${batchLabel(original)}) is restored at the end. ${String(run.rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(run.durationS)} s per setting, the order reversed every other round; medians of the rounds. Every request goes to ${serving.name}'s gateway (the serving org); each other org's peer endorses now and then (two orgs endorse each transaction) and validates and commits every block. "each" is the mean of that group's processes. Transactions per block: the committed transactions over the blocks ${serving.name}'s gateway saw committed in the run.`,
+      `${load.what.charAt(0).toUpperCase()}${load.what.slice(1)}, closed loop of 32, at saturation under each BatchTimeout (MaxMessageCount 500), each a channel config update (no restart); the channel's own setting (${batchLabel(original)}) is restored at the end. ${String(run.rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(run.durationS)} s per setting, the order reversed every other round; medians of the rounds. Every request goes to ${serving.name}'s gateway (the serving org); each other org's peer endorses now and then (two orgs endorse each transaction) and validates and commits every block. "each" is the mean of that group's processes. ${load.unit}s per block: the committed ${load.unit}s over the blocks ${serving.name}'s gateway saw committed in the run.`,
       '',
-      'The second table fits each cost over the settings as `per transaction + per block x blocks per transaction` (least squares): what larger blocks share out, and what no batching removes. One more org adds its peer, gateway and chaincode server, the "each other" groups.',
+      `The second table fits each cost over the settings as \`per ${load.unit} + per block x blocks per ${load.unit}\` (least squares): what larger blocks share out, and what no batching removes. One more org adds its peer, gateway and chaincode server, the "each other" groups.`,
       '',
-      ...blockCostTables(rows),
+      ...blockCostTables(rows, load.unit),
     ],
     sides,
   );
@@ -1251,7 +1271,7 @@ export const LEVERS_CLI = {
     }),
     'block-cost': command({
       summary:
-        "The empty transaction at saturation under each BatchTimeout: every process's CPU per transaction, split into a part per transaction and a part per block.",
+        "The empty transaction (or anchors) at saturation under each BatchTimeout: every process's CPU per operation, split into a part per operation and a part per block.",
       options: {
         ...LEVER_OPTIONS,
         timeouts: {
@@ -1259,6 +1279,12 @@ export const LEVERS_CLI = {
           value: 'LIST',
           default: '10ms,50ms,250ms',
           description: 'BatchTimeout values (MaxMessageCount 500)',
+        },
+        load: {
+          type: 'string',
+          value: 'LOAD',
+          default: 'ping',
+          description: 'ping (the empty transaction) or anchor (a staging and an anchor, two commits)',
         },
       },
       examples: ['node bench/dist/levers.js block-cost --timeouts 10ms,50ms,250ms --rounds 2 --duration 30'],
@@ -1439,7 +1465,7 @@ if (require.main === module) {
       'token-cache': (values) => tokenCache(values.out),
       'shim-batching': (values) => shimBatching(leverRun(values), Number(values.batch)),
       batch: (values) => batchLever(leverRun(values), values),
-      'block-cost': (values) => blockCostLever(leverRun(values), values.timeouts),
+      'block-cost': (values) => blockCostLever(leverRun(values), values.timeouts, values.load),
       gogc: (values) => envLever(requireLever(envLevers(values), 'gogc'), leverRun(values)),
       history: (values) => envLever(requireLever(envLevers({}), 'history'), leverRun(values)),
       'validator-pool': (values) =>
