@@ -867,7 +867,7 @@ async function batchLever(run: LeverRun, values: { timeouts: string; counts: str
 /** The org whose gateway the bench's writers call ({@link benchWriters}), as process names end. */
 const SERVING_ORG = 'hospital1';
 
-/** What the `block-cost` lever can load: the empty transaction, or anchors (two commits each). */
+/** What the `block-cost` lever can load: the empty transaction, anchors (two commits each) or access decisions. */
 const BLOCK_COST_LOADS = {
   ping: {
     workload: PING_CLOSED,
@@ -881,6 +881,12 @@ const BLOCK_COST_LOADS = {
     what: `anchors of new records (\`${ANCHOR}\`: a staging and an anchor, two commits each)`,
     file: 'lever-block-cost-anchor',
   },
+  access: {
+    workload: ACCESS_CLOSED,
+    unit: 'access decision',
+    what: "access decisions (`POST /v1/records/{id}/access`: Hospital1's attendings, its records, for treatment)",
+    file: 'lever-block-cost-access',
+  },
 } as const;
 
 /**
@@ -891,7 +897,7 @@ const BLOCK_COST_LOADS = {
  */
 async function blockCostLever(run: LeverRun, timeouts: string, loadName: string): Promise<void> {
   if (!(loadName in BLOCK_COST_LOADS))
-    throw new Error(`--load takes ping or anchor, not ${JSON.stringify(loadName)}`);
+    throw new Error(`--load takes ping, anchor or access, not ${JSON.stringify(loadName)}`);
   const load = BLOCK_COST_LOADS[loadName as keyof typeof BLOCK_COST_LOADS];
   const settings = batchSettings(
     listOption(timeouts, '--timeouts', (t) => /^[0-9]+(ms|s)$/.test(t)),
@@ -1284,7 +1290,8 @@ export const LEVERS_CLI = {
           type: 'string',
           value: 'LOAD',
           default: 'ping',
-          description: 'ping (the empty transaction) or anchor (a staging and an anchor, two commits)',
+          description:
+            'ping (the empty transaction), anchor (a staging and an anchor, two commits) or access (access decisions)',
         },
       },
       examples: ['node bench/dist/levers.js block-cost --timeouts 10ms,50ms,250ms --rounds 2 --duration 30'],
