@@ -15,9 +15,9 @@
  *   started with `MEDLEDGER_BENCH_LOADER=1`; writes `lever-shim-batching.json` and `.md`.
  * - `batch` walks the orderers' BatchTimeout x MaxMessageCount through channel config updates signed
  *   by the ordering org's admin, and restores the channel's own; `lever-batch.json` and `.md`.
- * - `block-cost` runs the empty transaction at saturation under each BatchTimeout the same way and
- *   splits each process's CPU per transaction into a part per transaction and a part per block;
- *   `lever-block-cost.json` and `.md`.
+ * - `block-cost` runs the empty transaction (`--load anchor`: anchors, `access`: access decisions) at
+ *   saturation under each BatchTimeout the same way and splits each process's CPU per operation into
+ *   a part per operation and a part per block; `lever-block-cost[-anchor|-access].json` and `.md`.
  * - `gogc`, `history`, `validator-pool` restart the peers (and for `gogc` the orderers) with each
  *   setting of `MEDLEDGER_GOGC`/`MEDLEDGER_GOMEMLIMIT`, `MEDLEDGER_HISTORY_DB`,
  *   `MEDLEDGER_VALIDATOR_POOL_SIZE`; `sqlite` restarts the gateways with each setting of their SQLite
@@ -871,18 +871,24 @@ const SERVING_ORG = 'hospital1';
 const BLOCK_COST_LOADS = {
   ping: {
     workload: PING_CLOSED,
+    title: 'an empty transaction costs',
+    endorsers: 'Hospital1 and one other org endorse each transaction',
     unit: 'transaction',
     what: `the empty transaction (\`${PING}\`)`,
     file: 'lever-block-cost',
   },
   anchor: {
     workload: ANCHOR_CLOSED,
+    title: 'an anchor costs',
+    endorsers: 'Hospital1 alone endorses the staging, Hospital1 and the regulator the anchor',
     unit: 'anchor',
     what: `anchors of new records (\`${ANCHOR}\`: a staging and an anchor, two commits each)`,
     file: 'lever-block-cost-anchor',
   },
   access: {
     workload: ACCESS_CLOSED,
+    title: 'an access decision costs',
+    endorsers: 'Hospital1 and the regulator endorse each decision',
     unit: 'access decision',
     what: "access decisions (`POST /v1/records/{id}/access`: Hospital1's attendings, its records, for treatment)",
     file: 'lever-block-cost-access',
@@ -890,7 +896,7 @@ const BLOCK_COST_LOADS = {
 } as const;
 
 /**
- * The `block-cost` lever: the empty transaction (or anchors) at saturation under each BatchTimeout,
+ * The `block-cost` lever: the empty transaction, anchors or access decisions at saturation under each BatchTimeout,
  * every process's CPU per operation grouped as the serving org's and each other org's, and the blocks
  * it took; then each group's cost split into a part per operation and a part per block
  * (`block-cost.ts`).
@@ -945,9 +951,9 @@ async function blockCostLever(run: LeverRun, timeouts: string, loadName: string)
     run.out,
     load.file,
     [
-      `# What ${load.what.split(' (')[0] ?? ''} costs each process, per ${load.unit} and per block`,
+      `# What ${load.title} each process, per ${load.unit} and per block`,
       '',
-      `${load.what.charAt(0).toUpperCase()}${load.what.slice(1)}, closed loop of 32, at saturation under each BatchTimeout (MaxMessageCount 500), each a channel config update (no restart); the channel's own setting (${batchLabel(original)}) is restored at the end. ${String(run.rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(run.durationS)} s per setting, the order reversed every other round; medians of the rounds. Every request goes to ${serving.name}'s gateway (the serving org); each other org's peer endorses now and then (two orgs endorse each transaction) and validates and commits every block. "each" is the mean of that group's processes. ${load.unit}s per block: the committed ${load.unit}s over the blocks ${serving.name}'s gateway saw committed in the run.`,
+      `${load.what.charAt(0).toUpperCase()}${load.what.slice(1)}, closed loop of 32, at saturation under each BatchTimeout (MaxMessageCount 500), each a channel config update (no restart); the channel's own setting (${batchLabel(original)}) is restored at the end. ${String(run.rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(run.durationS)} s per setting, the order reversed every other round; medians of the rounds. Every request goes to ${serving.name}'s gateway (the serving org); ${load.endorsers}, and every org's peer validates and commits every block. "each" is the mean of that group's processes. ${load.unit}s per block: the committed ${load.unit}s over the blocks ${serving.name}'s gateway saw committed in the run.`,
       '',
       `The second table fits each cost over the settings as \`per ${load.unit} + per block x blocks per ${load.unit}\` (least squares): what larger blocks share out, and what no batching removes. One more org adds its peer, gateway and chaincode server, the "each other" groups.`,
       '',
@@ -1277,7 +1283,7 @@ export const LEVERS_CLI = {
     }),
     'block-cost': command({
       summary:
-        "The empty transaction (or anchors) at saturation under each BatchTimeout: every process's CPU per operation, split into a part per operation and a part per block.",
+        "The empty transaction, anchors or access decisions at saturation under each BatchTimeout: every process's CPU per operation, split into a part per operation and a part per block.",
       options: {
         ...LEVER_OPTIONS,
         timeouts: {
