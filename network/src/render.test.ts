@@ -132,7 +132,7 @@ describe('config rendering', () => {
     for (const c of doc) {
       assert.deepEqual(
         [c.requiredPeerCount, c.maxPeerCount, c.blockToLive, c.memberOnlyRead, c.memberOnlyWrite],
-        [0, 1, 0, false, c.name === 'custodians'],
+        [0, 0, 0, false, c.name === 'custodians'],
         c.name,
       );
     }

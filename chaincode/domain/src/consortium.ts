@@ -24,10 +24,16 @@ export interface CollectionSpec {
    * custodian's collection. The custodians' collection: true, only its members' admins write it.
    */
   readonly memberOnlyWrite: boolean;
-  /** Endorsement does not wait for dissemination: both member orgs endorse and so store the data. */
+  /** No endorsement needs another peer to acknowledge the data. */
   readonly requiredPeerCount: 0;
-  /** Disseminate to one more member peer (a second peer of the org, when there is one). */
-  readonly maxPeerCount: 1;
+  /**
+   * No push at endorsement: every member org endorses every write (the collection-level policy), so
+   * each member's endorsing peer holds the data from its own simulation. With a push, Fabric sends each
+   * endorsement's private data to a peer of every other member org and holds the endorsement until that
+   * peer acknowledges or `pushAckTimeout` passes: a redundant message per endorsement, and seconds of
+   * waiting when that peer is down. A second peer of a member org pulls the data when it commits.
+   */
+  readonly maxPeerCount: 0;
   /** Never purged by age: audit facts are kept. */
   readonly blockToLive: 0;
 }
@@ -69,7 +75,7 @@ export function sealedCollections(orgs: readonly string[]): SealedCollectionSpec
       memberOnlyRead: false,
       memberOnlyWrite: false,
       requiredPeerCount: 0,
-      maxPeerCount: 1,
+      maxPeerCount: 0,
       blockToLive: 0,
     };
   });
@@ -89,7 +95,7 @@ export function custodiansCollection(orgs: readonly string[]): CollectionSpec {
     memberOnlyRead: false,
     memberOnlyWrite: true,
     requiredPeerCount: 0,
-    maxPeerCount: 1,
+    maxPeerCount: 0,
     blockToLive: 0,
   };
 }
