@@ -811,13 +811,38 @@ export function batchSettings(timeouts: readonly string[], counts: readonly stri
 
 const batchLabel = (b: BatchSettings): string => `${b.batchTimeout} x ${String(b.maxMessageCount)}`;
 
+/**
+ * Runs `workloads` under each of `settings`, each a channel config update (no restart), with
+ * {@link interleave}, and restores the channel's own setting afterwards, which it returns with the sides.
+ */
+async function interleaveBatchSettings(
+  run: LeverRun,
+  settings: readonly BatchSettings[],
+  options: Pick<Parameters<typeof interleave>[1], 'ping' | 'workloads' | 'processes' | 'lastBlock'>,
+): Promise<{ sides: Side[]; original: BatchSettings }> {
+  const ctx = await networkContext();
+  const original = channelBatchSettings(ctx.install, ctx.topology, ctx.paths);
+  try {
+    const sides = await interleave(run.info, {
+      ...options,
+      settings: settings.map(batchLabel),
+      apply: async (label) => {
+        const s = settings.find((x) => batchLabel(x) === label);
+        if (s) await setBatchSettings(ctx.install, ctx.topology, ctx.paths, s);
+      },
+      rounds: run.rounds,
+    });
+    return { sides, original };
+  } finally {
+    await setBatchSettings(ctx.install, ctx.topology, ctx.paths, original);
+  }
+}
+
 async function batchLever(run: LeverRun, values: { timeouts: string; counts: string }): Promise<void> {
   const settings = batchSettings(
     listOption(values.timeouts, '--timeouts', (t) => /^[0-9]+(ms|s)$/.test(t)),
     listOption(values.counts, '--counts', (c) => /^[1-9][0-9]*$/.test(c)),
   );
-  const ctx = await networkContext();
-  const original = channelBatchSettings(ctx.install, ctx.topology, ctx.paths);
   const { writers, auditor, state } = await benchWriters(run.info);
   const ops = benchOperations(writers, state, auditor);
   const consentPatient = await registerMixPatient(pick(writers, 0));
@@ -830,22 +855,11 @@ async function batchLever(run: LeverRun, values: { timeouts: string; counts: str
       consentPatient,
       anchor: ops.freshAnchor(),
     });
-  let sides: Side[];
-  try {
-    sides = await interleave(run.info, {
-      ping: ops.ping,
-      settings: settings.map(batchLabel),
-      apply: async (label) => {
-        const s = settings.find((x) => batchLabel(x) === label);
-        if (s) await setBatchSettings(ctx.install, ctx.topology, ctx.paths, s);
-      },
-      workloads: workloadsOf(LEVER_WORKLOADS.batch, { ...ops, hospitalDay: day }, run.durationS),
-      rounds: run.rounds,
-      processes: FABRIC_PROCESSES,
-    });
-  } finally {
-    await setBatchSettings(ctx.install, ctx.topology, ctx.paths, original);
-  }
+  const { sides, original } = await interleaveBatchSettings(run, settings, {
+    ping: ops.ping,
+    workloads: workloadsOf(LEVER_WORKLOADS.batch, { ...ops, hospitalDay: day }, run.durationS),
+    processes: FABRIC_PROCESSES,
+  });
   writeLever(
     run.out,
     'lever-batch',
@@ -909,32 +923,18 @@ async function blockCostLever(run: LeverRun, timeouts: string, loadName: string)
     listOption(timeouts, '--timeouts', (t) => /^[0-9]+(ms|s)$/.test(t)),
     ['500'],
   );
-  const ctx = await networkContext();
-  const original = channelBatchSettings(ctx.install, ctx.topology, ctx.paths);
   const serving = run.info.orgs.find((o) => o.name.toLowerCase() === SERVING_ORG);
   const gatewayUrl = serving?.gatewayUrl;
   if (serving === undefined || gatewayUrl === undefined)
     throw new Error(`the network has no gateway of ${SERVING_ORG}`);
   const { writers, state } = await benchWriters(run.info);
   const ops = benchOperations(writers, state);
-  const processes = Object.keys(networkCpuByProcess(run.info.stateDir)).sort();
-  let sides: Side[];
-  try {
-    sides = await interleave(run.info, {
-      ping: ops.ping,
-      settings: settings.map(batchLabel),
-      apply: async (label) => {
-        const s = settings.find((x) => batchLabel(x) === label);
-        if (s) await setBatchSettings(ctx.install, ctx.topology, ctx.paths, s);
-      },
-      workloads: workloadsOf([load.workload], ops, run.durationS),
-      rounds: run.rounds,
-      processes,
-      lastBlock: () => lastCommittedBlock(gatewayUrl),
-    });
-  } finally {
-    await setBatchSettings(ctx.install, ctx.topology, ctx.paths, original);
-  }
+  const { sides, original } = await interleaveBatchSettings(run, settings, {
+    ping: ops.ping,
+    workloads: workloadsOf([load.workload], ops, run.durationS),
+    processes: Object.keys(networkCpuByProcess(run.info.stateDir)).sort(),
+    lastBlock: () => lastCommittedBlock(gatewayUrl),
+  });
   const rows: BlockCostRow[] = sides.map((side) => {
     const byProcess = Object.fromEntries(
       Object.entries(side.processCpuMsPerOp).map(([name, xs]) => [name, median(xs)]),
