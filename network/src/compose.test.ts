@@ -137,6 +137,25 @@ describe('docker-compose.yaml', () => {
     }
   });
 
+  it('when an org runs two peers, then both pull blocks from the orderers themselves and each bootstraps gossip from the other', () => {
+    const twoPeers = resolveTopology(
+      {
+        ...defaultTopologySpec,
+        peerOrgs: defaultTopologySpec.peerOrgs.map((o) => (o.name === 'Hospital1' ? { ...o, peers: 2 } : o)),
+      },
+      DEFAULT_BASE_PORT,
+      { ordering: 'raft', hosts: 'containers' },
+    );
+    const doc = parsed(twoPeers);
+    for (const peer of allPeers(twoPeers)) {
+      const env = doc.services[peer.shortName]?.environment ?? {};
+      assert.equal(env.CORE_PEER_GOSSIP_USELEADERELECTION, 'false', peer.shortName);
+      assert.equal(env.CORE_PEER_GOSSIP_ORGLEADER, 'true', peer.shortName);
+    }
+    const hospital1 = doc.services['peer1-hospital1']?.environment ?? {};
+    assert.equal(hospital1.CORE_PEER_GOSSIP_BOOTSTRAP, 'peer0.hospital1.medledger.local:17110');
+  });
+
   it('when the topology is not resolved for containers, then rendering refuses', () => {
     assert.throws(() => renderCompose(resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT)), /containers/);
   });

@@ -4,7 +4,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildGoModule } from './binaries';
-import { BFT_REPLICATION, PRIVATE_DATA_PULL_THRESHOLD, runtimeParams, SKIP_PULLING_INVALID } from './render';
+import {
+  BFT_REPLICATION,
+  EVERY_PEER_PULLS_BLOCKS,
+  PRIVATE_DATA_PULL_THRESHOLD,
+  runtimeParams,
+  SKIP_PULLING_INVALID,
+} from './render';
 import { cacheDir, FABRIC_CA_VERSION, FABRIC_VERSION } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers } from './topology';
@@ -253,8 +259,8 @@ function peerService(topology: Topology, peer: PeerNode, tuning: Tuning): unknow
       CORE_PEER_CHAINCODELISTENADDRESS: `${listen}:${String(peer.chaincodePort)}`,
       CORE_PEER_GOSSIP_BOOTSTRAP: others[0]?.endpoint ?? peer.endpoint,
       CORE_PEER_GOSSIP_EXTERNALENDPOINT: peer.endpoint,
-      CORE_PEER_GOSSIP_USELEADERELECTION: String(org.peerNodes.length > 1),
-      CORE_PEER_GOSSIP_ORGLEADER: String(org.peerNodes.length === 1),
+      CORE_PEER_GOSSIP_USELEADERELECTION: String(EVERY_PEER_PULLS_BLOCKS.useLeaderElection),
+      CORE_PEER_GOSSIP_ORGLEADER: String(EVERY_PEER_PULLS_BLOCKS.orgLeader),
       CORE_PEER_GOSSIP_PVTDATA_PULLRETRYTHRESHOLD: PRIVATE_DATA_PULL_THRESHOLD,
       CORE_PEER_GOSSIP_PVTDATA_SKIPPULLINGINVALIDTRANSACTIONSDURINGCOMMIT: String(SKIP_PULLING_INVALID),
       CORE_PEER_LOCALMSPID: org.mspId,

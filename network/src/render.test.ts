@@ -239,6 +239,29 @@ describe('config rendering', () => {
     }
   });
 
+  it('when an org runs two peers, then each pulls blocks from the orderers itself and bootstraps gossip from the other (Fabric 3 gossips no blocks within an org)', () => {
+    const spec: TopologySpec = {
+      ...defaultTopologySpec,
+      peerOrgs: defaultTopologySpec.peerOrgs.map((o) => (o.name === 'Regulator' ? { ...o, peers: 2 } : o)),
+    };
+    const cores = renderNodeConfigs(resolveTopology(spec, 17000), paths, sample, '/b').filter((f) =>
+      f.path.endsWith('core.yaml'),
+    );
+    const gossipOf = (name: string) => {
+      const core = cores.find((f) => f.path.includes(name));
+      assert.ok(core, `no core.yaml for ${name}`);
+      return (parse(core.content) as { peer: { gossip: Record<string, unknown> } }).peer.gossip;
+    };
+    assert.equal(cores.length, defaultTopologySpec.peerOrgs.length + 1);
+    for (const core of cores) {
+      const gossip = (parse(core.content) as { peer: { gossip: Record<string, unknown> } }).peer.gossip;
+      assert.equal(gossip['useLeaderElection'], false, core.path);
+      assert.equal(gossip['orgLeader'], true, core.path);
+    }
+    assert.equal(gossipOf('peer0-regulator')['bootstrap'], '127.0.0.1:17420');
+    assert.equal(gossipOf('peer1-regulator')['bootstrap'], '127.0.0.1:17410');
+  });
+
   it('when a peer config is rendered, then the peer announces write batches and multi-key reads of 1000 to the chaincode; a shim batch of 0 turns both off', () => {
     const runtimeOf = (spec: typeof defaultTopologySpec): unknown[] =>
       renderNodeConfigs(resolveTopology(spec, 17000), paths, sample, '/b')

@@ -284,9 +284,7 @@ export function renderCoreYaml(
     bootstrap: orgPeers.filter((other) => other !== peer).map((other) => other.endpoint)[0] ?? peer.endpoint,
     endpoint: peer.endpoint,
     externalEndpoint: peer.endpoint,
-    // One peer per org leads itself; with more peers they elect a leader among them.
-    useLeaderElection: orgPeers.length > 1,
-    orgLeader: orgPeers.length === 1,
+    ...EVERY_PEER_PULLS_BLOCKS,
     // A peer that dials another org's anchor peer before it listens retries only after this interval;
     // Fabric's 25 s default made a fresh network wait up to half a minute for cross-org membership.
     reconnectInterval: '5s',
@@ -338,6 +336,13 @@ export function renderCoreYaml(
   Object.assign(section(doc, 'metrics'), { provider: 'prometheus' });
   return { path: join(paths.nodeDir(peer.shortName), 'core.yaml'), content: stringify(doc) };
 }
+
+/**
+ * Every peer is its org's leader and pulls blocks from the orderers itself. Fabric 3 gossips no blocks
+ * within an org (`peer.deliveryclient.blockGossipEnabled` is off), so with an elected leader an org's
+ * other peers never received a block: a second peer per org stayed at the genesis block.
+ */
+export const EVERY_PEER_PULLS_BLOCKS = { useLeaderElection: false, orgLeader: true } as const;
 
 /**
  * How long a peer committing a block tries to pull the private data it lacks from other peers before
