@@ -63,6 +63,9 @@ import {
   parseTopologyOptions,
   resolveTopology,
   settleOrgCount,
+  settlePeersPerOrg,
+  peersPerOrgFromEnv,
+  withPeersPerOrg,
   settleTopologyOptions,
   topologyOptionsFromEnv,
   type OrdererNode,
@@ -181,18 +184,50 @@ export function currentTopology(
     existsSync(paths.cryptoDir),
     paths.root,
   );
-  const spec = withGovernance(consortiumOfSize(topologySpecFromEnv(env), orgs), recordedGovernance(paths));
+  const peers = settlePeersPerOrg(
+    recordedPeersPerOrg(paths),
+    peersPerOrgFromEnv(env),
+    existsSync(paths.cryptoDir),
+    paths.root,
+  );
+  const spec = withGovernance(
+    withPeersPerOrg(consortiumOfSize(topologySpecFromEnv(env), orgs), peers),
+    recordedGovernance(paths),
+  );
   return { topology: resolveTopology(spec, basePortFromEnv(env), options), paths };
 }
 
 /** The consortium size the state in `paths` was generated with, or undefined when it recorded none. */
 export function recordedOrgCount(paths: StatePaths): number | undefined {
+  const size = recordedSize(paths);
+  if (size === undefined) return undefined;
+  const orgs = size.orgs;
+  if (typeof orgs !== 'number' || !Number.isInteger(orgs))
+    throw new Error(`${paths.orgCountFile} is not a consortium size: ${JSON.stringify(orgs)}`);
+  return orgs;
+}
+
+/** The peers per org the state in `paths` was generated with, or undefined when it recorded none. */
+export function recordedPeersPerOrg(paths: StatePaths): number | undefined {
+  const size = recordedSize(paths);
+  if (size?.peers === undefined) return undefined;
+  if (typeof size.peers !== 'number' || !Number.isInteger(size.peers))
+    throw new Error(
+      `${paths.orgCountFile} has no whole number of peers per org: ${JSON.stringify(size.peers)}`,
+    );
+  return size.peers;
+}
+
+/** The peers every org runs, or undefined when the topology gives orgs different numbers (not recorded). */
+function uniformPeersPerOrg(topology: Topology): number | undefined {
+  const counts = new Set(topology.peerOrgs.map((o) => o.peerNodes.length));
+  return counts.size === 1 ? [...counts][0] : undefined;
+}
+
+function recordedSize(paths: StatePaths): { orgs?: unknown; peers?: unknown } | undefined {
   if (!existsSync(paths.orgCountFile)) return undefined;
   const raw: unknown = JSON.parse(readFileSync(paths.orgCountFile, 'utf8'));
-  const orgs = (raw as { orgs?: unknown } | null)?.orgs;
-  if (typeof orgs !== 'number' || !Number.isInteger(orgs))
-    throw new Error(`${paths.orgCountFile} is not a consortium size: ${JSON.stringify(raw)}`);
-  return orgs;
+  return typeof raw === 'object' && raw !== null ? raw : {};
 }
 
 /** What governance recorded in the state (`governance.json`): nothing before the first decision. */
@@ -431,7 +466,10 @@ export function generate(ctx: NetworkContext): void {
   if (!existsSync(paths.optionsFile)) writeFileSync(paths.optionsFile, JSON.stringify(topology.options));
   // Recorded with the first certificates, before any org is admitted: the size the genesis block has.
   if (!existsSync(paths.cryptoDir) && !existsSync(paths.orgCountFile))
-    writeFileSync(paths.orgCountFile, JSON.stringify({ orgs: topology.peerOrgs.length }));
+    writeFileSync(
+      paths.orgCountFile,
+      JSON.stringify({ orgs: topology.peerOrgs.length, peers: uniformPeersPerOrg(topology) }),
+    );
   const files = renderNodeConfigs(topology, paths, sample, builderDir);
   files.forEach(write);
   if (!existsSync(paths.cryptoDir)) {

@@ -10,17 +10,21 @@ import {
   defaultTopologySpec,
   demoUsers,
   isolatedSubnet,
+  MAX_PEERS_PER_ORG,
   orgCountFromEnv,
+  peersPerOrgFromEnv,
   portSpan,
   parseTopologyOptions,
   resolveTopology,
   settleOrgCount,
+  settlePeersPerOrg,
   settleTopologyOptions,
   sideBySideBasePorts,
   sizedBasePort,
   topologyOptionsFromEnv,
   topologySpecFromEnv,
   twoOrgPolicy,
+  withPeersPerOrg,
   type Reachable,
   type Topology,
 } from './topology';
@@ -345,6 +349,50 @@ describe('consortium size', () => {
     assert.equal(settleOrgCount(undefined, undefined, true, '/x'), 6);
     assert.throws(() => settleOrgCount(undefined, 4, true, '/x'), /generated with 6 orgs.*network:clean/);
     assert.throws(() => settleOrgCount(8, 4, true, '/x'), /generated with 8 orgs/);
+  });
+
+  it('when every org runs the most peers a port block holds, then each peer has ports of its own in its org block and the chaincode definition still names the orgs', () => {
+    const spec = withPeersPerOrg(defaultTopologySpec, MAX_PEERS_PER_ORG);
+    const t = resolveTopology(spec, DEFAULT_BASE_PORT);
+    assert.equal(allPeers(t).length, defaultTopologySpec.peerOrgs.length * MAX_PEERS_PER_ORG);
+    const all = ports(t);
+    assert.equal(new Set(all).size, all.length);
+    const regulator = t.peerOrgs.find((o) => o.name === 'Regulator');
+    assert.deepEqual(
+      regulator?.peerNodes.map((p) => p.shortName),
+      ['peer0-regulator', 'peer1-regulator', 'peer2-regulator', 'peer3-regulator'],
+    );
+    for (const org of t.peerOrgs)
+      for (const peer of org.peerNodes) {
+        assert.ok(peer.port >= org.caPort && peer.port < org.caPort + 100, `${peer.shortName} in its block`);
+      }
+    assert.equal(
+      t.chaincode.endorsementPolicy,
+      resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT).chaincode.endorsementPolicy,
+    );
+  });
+
+  it('when MEDLEDGER_PEERS asks for peers per org, then 1 to 4 are taken and anything else is refused; a network keeps what it was generated with, and without either every org runs the peers the topology gives it', () => {
+    assert.equal(peersPerOrgFromEnv({}), undefined);
+    assert.equal(peersPerOrgFromEnv({ MEDLEDGER_PEERS: ' 2 ' }), 2);
+    for (const bad of ['0', '5', 'two', '1.5'])
+      assert.throws(
+        () => peersPerOrgFromEnv({ MEDLEDGER_PEERS: bad }),
+        /MEDLEDGER_PEERS must be a whole number of peers per org from 1 to 4/,
+      );
+    // Nothing asked or recorded: every org runs the peers the topology gives it.
+    assert.equal(settlePeersPerOrg(undefined, undefined, false, '/x'), undefined);
+    assert.equal(withPeersPerOrg(defaultTopologySpec, undefined), defaultTopologySpec);
+    assert.equal(settlePeersPerOrg(undefined, 2, false, '/x'), 2);
+    assert.equal(settlePeersPerOrg(2, undefined, true, '/x'), 2);
+    assert.equal(settlePeersPerOrg(2, 2, true, '/x'), 2);
+    assert.throws(() => settlePeersPerOrg(1, 2, true, '/x'), /generated with 1 peers per org.*network:clean/);
+    // State generated without a record (before it existed, or a topology whose orgs differ) keeps its own.
+    assert.equal(settlePeersPerOrg(undefined, undefined, true, '/x'), undefined);
+    assert.throws(
+      () => settlePeersPerOrg(undefined, 2, true, '/x'),
+      /generated with the topology's own peers per org.*network:clean/,
+    );
   });
 
   it('when networks run side by side, then their base ports are the widest span apart, at least the default one', () => {

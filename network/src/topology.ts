@@ -804,11 +804,62 @@ export function settleOrgCount(
 ): number {
   const made = recorded ?? (generated ? defaultCount : undefined);
   if (made === undefined) return asked ?? defaultCount;
-  if (asked !== undefined && asked !== made)
-    throw new Error(
-      `the network in ${where} was generated with ${String(made)} orgs; its certificates and genesis block cannot serve ${String(asked)}. Run \`npm run network:clean\` first, or use another MEDLEDGER_HOME (and MEDLEDGER_BASE_PORT).`,
-    );
+  if (asked !== undefined && asked !== made) throw generatedFor(where, `${String(made)} orgs`, asked);
   return made;
+}
+
+/**
+ * As `settleOrgCount`, for the peers each org runs (`MEDLEDGER_PEERS`): undefined leaves every org
+ * the peers the topology gives it, which is what state generated without a record was made with.
+ */
+export function settlePeersPerOrg(
+  recorded: number | undefined,
+  asked: number | undefined,
+  generated: boolean,
+  where: string,
+): number | undefined {
+  if (recorded === undefined && !generated) return asked;
+  if (asked !== undefined && asked !== recorded)
+    throw generatedFor(
+      where,
+      recorded === undefined ? "the topology's own peers per org" : `${String(recorded)} peers per org`,
+      asked,
+    );
+  return recorded;
+}
+
+function generatedFor(where: string, made: string, asked: number): Error {
+  return new Error(
+    `the network in ${where} was generated with ${made}; its certificates and genesis block cannot serve ${String(asked)}. Run \`npm run network:clean\` first, or use another MEDLEDGER_HOME (and MEDLEDGER_BASE_PORT).`,
+  );
+}
+
+/** The environment variable that sets how many peers every org of a new network runs. */
+export const PEERS_ENV = 'MEDLEDGER_PEERS';
+
+/** The most peers per org a network's port block has room for (peer p listens at +10(p+1), see `resolveTopology`). */
+export const MAX_PEERS_PER_ORG = 4;
+
+/** The peers per org `MEDLEDGER_PEERS` asks for, or undefined when it asks for none. */
+export function peersPerOrgFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env[PEERS_ENV]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PEERS_PER_ORG)
+    throw new Error(
+      `${PEERS_ENV} must be a whole number of peers per org from 1 to ${String(MAX_PEERS_PER_ORG)}; got ${JSON.stringify(raw)}`,
+    );
+  return Number(raw);
+}
+
+/**
+ * `spec` with every org running `peers` peers (peer0, peer1, ...); undefined leaves it as it is. Each peer endorses, validates and
+ * commits on its own and pulls blocks from the orderers; a peer of a member org that did not endorse a
+ * write pulls its private data from one that did. Another org's writes are endorsed by any live peer of
+ * this org, so a second peer keeps the org endorsing while one is down.
+ */
+export function withPeersPerOrg(spec: TopologySpec, peers: number | undefined): TopologySpec {
+  if (peers === undefined) return spec;
+  return { ...spec, peerOrgs: spec.peerOrgs.map((o) => ({ ...o, peers })) };
 }
 
 /**

@@ -15,7 +15,7 @@ import {
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, onboardAttending } from '../support/api';
 import { chaincodeCode } from '../support/authz-matrix';
-import { killProcess, orgProcesses, restartProcess, waitUntil } from '../support/faults';
+import { killProcess, orgPeerProcesses, restartProcess, waitUntil } from '../support/faults';
 import {
   diagnosisRecord,
   hospital2TreatmentGrant,
@@ -233,11 +233,12 @@ export async function assertRegulatorOutageIsClean(
 ): Promise<{ refusedInMs: number[]; resumedAfterMs: number }> {
   const { recordId, doctorId, patientDid, privateJwk } = await anchoredRecord(info);
   const doctor = await apiAs(info, 'Hospital1', doctorId);
-  const { peer } = orgProcesses('Regulator');
+  // The regulator's outage: every peer it runs (one by default; MEDLEDGER_PEERS runs more).
+  const peers = orgPeerProcesses(info, 'Regulator');
   const refusedInMs: number[] = [];
   let back: number;
   let resumedAfterMs: number;
-  await killProcess(peer);
+  for (const peer of peers) await killProcess(peer);
   try {
     for (let i = 0; i < 3; i++) {
       const started = performance.now();
@@ -260,7 +261,7 @@ export async function assertRegulatorOutageIsClean(
     assert.equal(read.status, 200, 'public metadata is read without the regulator');
   } finally {
     // Even when an assertion above failed: the next test needs the regulator back and serving.
-    await restartProcess(peer);
+    for (const peer of peers) await restartProcess(peer);
     back = performance.now();
     resumedAfterMs = Math.round(
       await waitUntil(

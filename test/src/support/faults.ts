@@ -235,6 +235,13 @@ export function orgProcesses(orgName: string): { peer: string; chaincode: string
   return { peer: `peer0-${slug}`, chaincode: `chaincode-${slug}`, gateway: `gateway-${slug}` };
 }
 
+/** The process names of every peer an org runs (`peer0-<org>`, `peer1-<org>`, ...). */
+export function orgPeerProcesses(info: NetworkInfo, orgName: string): string[] {
+  const org = info.orgs.find((o) => o.name === orgName);
+  if (org === undefined) throw new Error(`no org ${orgName}`);
+  return org.peers.map((_, i) => `peer${String(i)}-${orgName.toLowerCase()}`);
+}
+
 /** The admin person every org enrolls (reads the chain through its own peer). */
 export function orgAdmin(orgName: string): string {
   return `${orgName.toLowerCase()}-admin`;

@@ -1,6 +1,9 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { connect, hash } from '@hyperledger/fabric-gateway';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import type { NetworkInfo } from '@medledger/network';
-import { gatewayFor } from './network';
+import { gatewayFor, orgInfo, peerConnection, userCredentials } from './network';
 
 /** One transaction as read back from a peer's block store. */
 export interface LedgerTx {
@@ -110,4 +113,50 @@ export async function chainHeight(info: NetworkInfo, orgName: string, userId: st
     gateway.close();
     client.close();
   }
+}
+
+/**
+ * What one peer of an org holds of each block's private data, as it delivers blocks `from` to `to`
+ * (waiting for those it has not committed yet, at most `timeoutMs`) to one of the org's people: per
+ * block, a SHA-256 of each transaction's private write set the org may read, in transaction order.
+ */
+export async function privateDataDigests(
+  info: NetworkInfo,
+  orgName: string,
+  userId: string,
+  peerIndex: number,
+  { from, to, timeoutMs }: { from: number; to: number; timeoutMs: number },
+): Promise<string[]> {
+  const org = orgInfo(info, orgName);
+  const client = peerConnection(org, peerIndex);
+  const tlsCertificate = new X509Certificate(readFileSync(org.tlsClient.cert)).raw;
+  const gateway = connect({
+    client,
+    ...userCredentials(info, org, userId),
+    hash: hash.sha256,
+    // A peer delivers blocks only to a caller that binds its request to its TLS client certificate.
+    tlsClientCertificateHash: createHash('sha256').update(tlsCertificate).digest(),
+    blockAndPrivateDataEventsOptions: () => ({ deadline: Date.now() + timeoutMs }),
+  });
+  const events = await gateway
+    .getNetwork(info.channel)
+    .getBlockAndPrivateDataEvents({ startBlock: BigInt(from) });
+  const digests: string[] = [];
+  try {
+    for await (const event of events) {
+      const entries: string[] = [];
+      event.getPrivateDataMapMap().forEach((writeSet, txIndex) => {
+        entries.push(
+          `${String(txIndex)}:${createHash('sha256').update(writeSet.serializeBinary()).digest('hex')}`,
+        );
+      });
+      digests.push(entries.sort().join(','));
+      if (Number(event.getBlock()?.getHeader()?.getNumber()) >= to) break;
+    }
+  } finally {
+    events.close();
+    gateway.close();
+    client.close();
+  }
+  return digests;
 }
