@@ -837,7 +837,10 @@ function generatedFor(where: string, made: string, asked: number): Error {
 /** The environment variable that sets how many peers every org of a new network runs. */
 export const PEERS_ENV = 'MEDLEDGER_PEERS';
 
-/** The most peers per org a network's port block has room for (peer p listens at +10(p+1), see `resolveTopology`). */
+/**
+ * The most peers per org `MEDLEDGER_PEERS` starts: each takes ten ports of its org's block (peer p at
+ * +10(p+1), see `resolveTopology`), and more than four per org on one host measures nothing new.
+ */
 export const MAX_PEERS_PER_ORG = 4;
 
 /** The peers per org `MEDLEDGER_PEERS` asks for, or undefined when it asks for none. */
@@ -852,10 +855,11 @@ export function peersPerOrgFromEnv(env: NodeJS.ProcessEnv = process.env): number
 }
 
 /**
- * `spec` with every org running `peers` peers (peer0, peer1, ...); undefined leaves it as it is. Each peer endorses, validates and
- * commits on its own and pulls blocks from the orderers; a peer of a member org that did not endorse a
- * write pulls its private data from one that did. Another org's writes are endorsed by any live peer of
- * this org, so a second peer keeps the org endorsing while one is down.
+ * `spec` with every org running `peers` peers (peer0, peer1, ...); undefined leaves it as it is. Each
+ * peer endorses, validates and commits on its own and pulls blocks from the orderers; a peer of a
+ * member org that did not endorse a write pulls its private data from one that did. Another org's
+ * writes are endorsed by any live peer of this org, so a second peer keeps the org endorsing while one
+ * is down.
  */
 export function withPeersPerOrg(spec: TopologySpec, peers: number | undefined): TopologySpec {
   if (peers === undefined) return spec;

@@ -12,12 +12,13 @@ import { useNetwork } from '../../support/network';
  * (insiders/regulator-outage). An org that runs a second peer (MEDLEDGER_PEERS=2) is not stopped by
  * losing one: another org's gateway asks its other peer.
  */
-describe("when every org runs two peers and the regulator's first peer is SIGKILLed", () => {
+describe('when the regulator runs two peers and its first peer is SIGKILLed', () => {
   const network = useNetwork();
 
   it("then access decisions at Hospital1 are still granted, endorsed by the regulator's second peer, and the first, restarted, catches up with every block and holds the same private data", async () => {
     const info = network();
-    for (const org of info.orgs) assert.equal(org.peers.length, 2, `${org.name} runs two peers`);
+    const regulator = info.orgs.find((o) => o.name === 'Regulator');
+    assert.ok((regulator?.peers.length ?? 0) >= 2, 'the regulator runs a second peer');
     const run = randomBytes(4).toString('hex');
     const doctor = await onboardAttending(info, 'Hospital1', `two-peers-${run}`);
     const patientDid = `did:medledger:patient:two-peers-${run}`;
