@@ -1,14 +1,21 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { governedContext } from './governance';
+import { StatePaths } from './paths';
 import {
   admittedOrgSpec,
   allPeers,
+  consortiumOfSize,
   defaultTopologySpec,
   EMPTY_GOVERNANCE,
   parseGovernanceRecord,
   resolveTopology,
   withGovernance,
+  withPeersPerOrg,
   type Topology,
 } from './topology';
 
@@ -54,6 +61,31 @@ describe('what governance recorded, merged into the topology', () => {
     assert.equal(new Set(ports(after)).size, ports(after).length);
     assert.match(after.chaincode.endorsementPolicy, new RegExp(`^OutOf\\(2, .*'${name}MSP\\.peer'\\)$`));
     assert.equal(after.peerOrgs.at(-1)?.domain, `${name.toLowerCase()}.medledger.local`);
+  });
+
+  it('when a network generated with eight orgs of two peers admits an org, then the governed topology keeps both and the newcomer takes the next port block', () => {
+    const root = mkdtempSync(join(tmpdir(), 'medledger-governed-'));
+    try {
+      const paths = new StatePaths(root);
+      mkdirSync(paths.cryptoDir, { recursive: true });
+      writeFileSync(paths.orgCountFile, JSON.stringify({ orgs: 8, peers: 2 }));
+      const generated = withPeersPerOrg(consortiumOfSize(defaultTopologySpec, 8), 2);
+      const ctx = {
+        install: undefined as never,
+        topology: resolveTopology(generated, 25000),
+        paths,
+        benchLoader: false,
+      };
+      const newcomer = admittedOrgSpec(generated, 'Hospital9', 'hospital');
+      const next = governedContext(ctx, { admittedOrgs: [newcomer] }, {});
+      assert.deepEqual(
+        next.topology.peerOrgs.map((o) => `${o.name}:${String(o.peerNodes.length)}`),
+        [...generated.peerOrgs.map((o) => `${o.name}:2`), 'Hospital9:1'],
+      );
+      assert.equal(new Set(ports(next.topology)).size, ports(next.topology).length);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('when an upgrade was committed, then its version, sequence and server slot (the other port) apply', () => {

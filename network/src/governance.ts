@@ -40,6 +40,7 @@ import {
   enrolledPeople,
   enrollOrgPeople,
   generate,
+  generatedSpec,
   networkInfo,
   peerProcess,
   recordedGovernance,
@@ -54,7 +55,6 @@ import { renderOrgDefinition } from './render';
 import { startProcess, stopProcess, waitFor } from './processes';
 import {
   admittedOrgSpec,
-  defaultTopologySpec,
   resolveTopology,
   withGovernance,
   type GovernanceRecord,
@@ -76,9 +76,15 @@ async function step<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
 }
 
 /** The context with the topology governance `record` describes. */
-export function governedContext(ctx: NetworkContext, record: GovernanceRecord): NetworkContext {
-  // The running network's crypto profile: an admitted org and an upgrade keep it.
-  const spec = withGovernance({ ...defaultTopologySpec, cryptoProfile: ctx.topology.cryptoProfile }, record);
+export function governedContext(
+  ctx: NetworkContext,
+  record: GovernanceRecord,
+  env: NodeJS.ProcessEnv = process.env,
+): NetworkContext {
+  // The orgs and peers the network was generated with, and its crypto profile: an admitted org and an
+  // upgrade keep them.
+  const generated = { ...generatedSpec(env, ctx.paths), cryptoProfile: ctx.topology.cryptoProfile };
+  const spec = withGovernance(generated, record);
   return { ...ctx, topology: resolveTopology(spec, ctx.topology.basePort, ctx.topology.options) };
 }
 
@@ -242,7 +248,12 @@ export async function admitOrg(ctx: NetworkContext, request: AdmissionRequest): 
   const already = record.admittedOrgs.find((o) => o.name === request.name);
   const members = ctx.topology.peerOrgs.filter((o) => o.name !== already?.name);
   const spec =
-    already ?? admittedOrgSpec(withGovernance(defaultTopologySpec, record), request.name, request.kind);
+    already ??
+    admittedOrgSpec(
+      withGovernance(generatedSpec(process.env, ctx.paths), record),
+      request.name,
+      request.kind,
+    );
   const current = committedStep(ctx, record);
   const nextRecord: GovernanceRecord = {
     admittedOrgs: already ? record.admittedOrgs : [...record.admittedOrgs, spec],

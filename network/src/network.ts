@@ -73,6 +73,7 @@ import {
   type PeerOrg,
   type Reachable,
   type Topology,
+  type TopologySpec,
   type TopologyOptions,
 } from './topology';
 
@@ -178,23 +179,20 @@ export function currentTopology(
     asRecorded && recorded !== undefined
       ? recorded
       : settleTopologyOptions(recorded, topologyOptionsFromEnv(env), paths.root);
-  const orgs = settleOrgCount(
-    recordedOrgCount(paths),
-    orgCountFromEnv(env),
-    existsSync(paths.cryptoDir),
-    paths.root,
-  );
-  const peers = settlePeersPerOrg(
-    recordedPeersPerOrg(paths),
-    peersPerOrgFromEnv(env),
-    existsSync(paths.cryptoDir),
-    paths.root,
-  );
-  const spec = withGovernance(
-    withPeersPerOrg(consortiumOfSize(topologySpecFromEnv(env), orgs), peers),
-    recordedGovernance(paths),
-  );
+  const spec = withGovernance(generatedSpec(env, paths), recordedGovernance(paths));
   return { topology: resolveTopology(spec, basePortFromEnv(env), options), paths };
+}
+
+/**
+ * The consortium the state in `paths` was generated for, before any governance decision: the default
+ * topology with the environment's choices (crypto profile, shim batch) at the recorded size and peers
+ * per org (or those the environment asks for, when nothing was generated yet).
+ */
+export function generatedSpec(env: NodeJS.ProcessEnv, paths: StatePaths): TopologySpec {
+  const generated = existsSync(paths.cryptoDir);
+  const orgs = settleOrgCount(recordedOrgCount(paths), orgCountFromEnv(env), generated, paths.root);
+  const peers = settlePeersPerOrg(recordedPeersPerOrg(paths), peersPerOrgFromEnv(env), generated, paths.root);
+  return withPeersPerOrg(consortiumOfSize(topologySpecFromEnv(env), orgs), peers);
 }
 
 /** The consortium size the state in `paths` was generated with, or undefined when it recorded none. */
