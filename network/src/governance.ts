@@ -58,6 +58,7 @@ import {
   resolveTopology,
   withGovernance,
   type GovernanceRecord,
+  type TopologySpec,
   type PeerOrg,
   type Topology,
 } from './topology';
@@ -75,16 +76,24 @@ async function step<T>(label: string, fn: () => Promise<T> | T): Promise<T> {
   return result;
 }
 
+/**
+ * The spec governance `record` describes: the orgs and peers the network was generated with, and its
+ * crypto profile (an admitted org and an upgrade keep them), with what the record adds.
+ */
+function governedSpec(ctx: NetworkContext, record: GovernanceRecord, env: NodeJS.ProcessEnv): TopologySpec {
+  return withGovernance(
+    { ...generatedSpec(env, ctx.paths), cryptoProfile: ctx.topology.cryptoProfile },
+    record,
+  );
+}
+
 /** The context with the topology governance `record` describes. */
 export function governedContext(
   ctx: NetworkContext,
   record: GovernanceRecord,
   env: NodeJS.ProcessEnv = process.env,
 ): NetworkContext {
-  // The orgs and peers the network was generated with, and its crypto profile: an admitted org and an
-  // upgrade keep them.
-  const generated = { ...generatedSpec(env, ctx.paths), cryptoProfile: ctx.topology.cryptoProfile };
-  const spec = withGovernance(generated, record);
+  const spec = governedSpec(ctx, record, env);
   return { ...ctx, topology: resolveTopology(spec, ctx.topology.basePort, ctx.topology.options) };
 }
 
@@ -247,13 +256,7 @@ export async function admitOrg(ctx: NetworkContext, request: AdmissionRequest): 
   const record = recordedGovernance(ctx.paths);
   const already = record.admittedOrgs.find((o) => o.name === request.name);
   const members = ctx.topology.peerOrgs.filter((o) => o.name !== already?.name);
-  const spec =
-    already ??
-    admittedOrgSpec(
-      withGovernance(generatedSpec(process.env, ctx.paths), record),
-      request.name,
-      request.kind,
-    );
+  const spec = already ?? admittedOrgSpec(governedSpec(ctx, record, process.env), request.name, request.kind);
   const current = committedStep(ctx, record);
   const nextRecord: GovernanceRecord = {
     admittedOrgs: already ? record.admittedOrgs : [...record.admittedOrgs, spec],
