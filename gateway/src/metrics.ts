@@ -61,12 +61,14 @@ function statusGauge<S>(
  * Gauges of the commit tracker (`ledger.commitTracking: "stream"`), read from `status` at each scrape:
  * whether its block stream is up, its last block, the writes waiting, and how many of them had to ask
  * the peer with a CommitStatus call (the stream could have missed them); with `feed`, the streams the
- * gateway opened and the projection's catch-up reads.
+ * gateway opened and the projection's catch-up reads; with `followedPeer`, which of the org's peers
+ * the stream follows.
  */
 export function registerCommitTrackerMetrics(
   metrics: GatewayMetrics,
   status: () => CommitTrackerStatus,
   feed?: () => BlockFeedStatus,
+  followedPeer?: () => number,
 ): void {
   const gauge = statusGauge(metrics, status);
   gauge('medledger_commit_stream_up', 'The commit block stream is open (1) or reconnecting (0)', (s) =>
@@ -81,6 +83,13 @@ export function registerCommitTrackerMetrics(
     'Writes that asked the peer with a CommitStatus call because the stream could have missed them',
     (s) => s.statusCalls,
   );
+  if (followedPeer) {
+    statusGauge(metrics, followedPeer)(
+      'medledger_block_stream_peer',
+      "Which of the org's peers the block stream follows: 0 is the gateway's local peer, 1 the next in its config",
+      (index) => index,
+    );
+  }
   if (!feed) return;
   const feedGauge = statusGauge(metrics, feed);
   feedGauge(

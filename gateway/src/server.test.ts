@@ -45,22 +45,42 @@ function deliveredBlock(number: number, txIds: readonly string[]): peer.BlockAnd
   return item;
 }
 
-/**
- * The part of a fabric-gateway `Network` the gateway's streams use, over a growing chain; every
- * stream opened on the peer is recorded by kind.
- */
-class CountingNetwork {
-  readonly streams: string[] = [];
-  readonly #blocks: peer.BlockAndPrivateData[] = [];
-  readonly #wake = new Set<() => void>();
+/** A growing chain of delivered blocks that every peer of the fake org serves. */
+class Chain {
+  readonly blocks: peer.BlockAndPrivateData[] = [];
+  readonly wake = new Set<() => void>();
 
   constructor() {
     for (let i = 0; i < 3; i++) this.commit([]);
   }
 
   commit(txIds: readonly string[]): void {
-    this.#blocks.push(deliveredBlock(this.#blocks.length, txIds));
-    for (const w of this.#wake) w();
+    this.blocks.push(deliveredBlock(this.blocks.length, txIds));
+    for (const w of this.wake) w();
+  }
+}
+
+/**
+ * The part of a fabric-gateway `Network` the gateway's streams use: one peer over `chain`; every
+ * stream opened on the peer is recorded by kind, and `kill` fails its streams and calls as a dead peer's.
+ */
+class CountingNetwork {
+  readonly streams: string[] = [];
+  readonly chain: Chain;
+  #down = false;
+  readonly #failOpen = new Set<() => void>();
+
+  constructor(chain = new Chain()) {
+    this.chain = chain;
+  }
+
+  commit(txIds: readonly string[]): void {
+    this.chain.commit(txIds);
+  }
+
+  kill(): void {
+    this.#down = true;
+    for (const fail of this.#failOpen) fail();
   }
 
   getName(): string {
@@ -70,8 +90,9 @@ class CountingNetwork {
   getContract(): { evaluateTransaction: () => Promise<Uint8Array> } {
     return {
       evaluateTransaction: () => {
+        if (this.#down) return Promise.reject(new Error('14 UNAVAILABLE: peer down'));
         const info = new common.BlockchainInfo();
-        info.setHeight(this.#blocks.length);
+        info.setHeight(this.chain.blocks.length);
         return Promise.resolve(info.serializeBinary());
       },
     };
@@ -81,11 +102,18 @@ class CountingNetwork {
     this.streams.push('block-and-private-data');
     let next = Number(options.startBlock);
     let closed = false;
-    const blocks = this.#blocks;
-    const wake = this.#wake;
+    let failed = this.#down;
+    const { blocks, wake } = this.chain;
     let wakeMe: (() => void) | undefined;
+    const fail = (): void => {
+      failed = true;
+      wakeMe?.();
+    };
+    this.#failOpen.add(fail);
     async function* generate(): AsyncGenerator<peer.BlockAndPrivateData> {
       while (!closed) {
+        // fabric-gateway opens lazily: a dead peer's stream fails when read.
+        if (failed) throw new Error('14 UNAVAILABLE: No connection established');
         const block = blocks[next];
         if (block) {
           next++;
@@ -104,6 +132,7 @@ class CountingNetwork {
       [Symbol.asyncIterator]: () => gen,
       close: () => {
         closed = true;
+        this.#failOpen.delete(fail);
         wakeMe?.();
       },
     });
@@ -134,7 +163,7 @@ describe("the gateway's block streams", () => {
     const dir = mkdtempSync(join(tmpdir(), 'gateway-streams-'));
     const network = new CountingNetwork();
     const config = testConfig(dir, 'jwks.json', { ledger: { commitTracking: 'stream' } });
-    const streams = ledgerStreams(config, network as unknown as Network, () => undefined);
+    const streams = ledgerStreams(config, [network as unknown as Network], () => undefined);
     const store = new ProjectionStore(new SqliteDriver(':memory:'));
     const stop = new AbortController();
     try {
@@ -162,10 +191,69 @@ describe("the gateway's block streams", () => {
     }
   });
 
+  it("when the gateway's local peer dies, then its one stream follows the org's other peer: writes see their commits there and the projection keeps up", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-streams-'));
+    const chain = new Chain();
+    const local = new CountingNetwork(chain);
+    const other = new CountingNetwork(chain);
+    const moves: string[] = [];
+    const config = testConfig(dir, 'jwks.json', { ledger: { commitTracking: 'stream' } });
+    const streams = ledgerStreams(
+      config,
+      [local, other] as unknown as Network[],
+      () => undefined,
+      (stream, peerIndex) => moves.push(`${stream}:${String(peerIndex)}`),
+    );
+    const store = new ProjectionStore(new SqliteDriver(':memory:'));
+    const stop = new AbortController();
+    const { commits, feed, followedPeer } = streams;
+    assert.ok(commits && feed && followedPeer);
+    const write = async (txId: string): Promise<void> => {
+      const waiter = commits.expect(txId);
+      chain.commit([txId]);
+      assert.equal((await waiter.wait(noStatusCall)).code, StatusCode.VALID);
+    };
+    try {
+      await store.init();
+      const following = followForever(streams.projectionEvents, store, {
+        signal: stop.signal,
+        retryMs: 5,
+        // Blocks of empty transactions carry no events: write the checkpoint at each block's end.
+        checkpointEveryBlocks: 1,
+      });
+      feed.want(0n);
+      commits.start();
+      while (!commits.status().up) await sleep(5);
+      await write('before-the-kill');
+      assert.equal(followedPeer(), 0);
+
+      local.kill();
+      while (followedPeer() !== 1 || !commits.status().up) await sleep(5);
+      for (let i = 0; i < 3; i++) await write(`after-the-kill-${String(i)}`);
+      const last = BigInt(chain.blocks.length - 1);
+      while ((await store.checkpoint())?.blockNumber !== last) await sleep(5);
+
+      assert.deepEqual(other.streams, ['block-and-private-data']);
+      assert.deepEqual(moves, ['blocks:1']);
+      assert.equal(commits.status().statusCalls, 0, 'no write had to ask the peer for its commit');
+      assert.equal(
+        await streams.projectionEvents.height(),
+        last + 1n,
+        'the height comes from the other peer',
+      );
+      stop.abort();
+      await following;
+    } finally {
+      await commits.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('when writes ask the peer for their commits, then only the projection follows a stream', () => {
     const network = new CountingNetwork();
     const config = testConfig('/tmp', 'jwks.json', { ledger: { commitTracking: 'status' } });
-    const streams = ledgerStreams(config, network as unknown as Network, () => undefined);
+    const streams = ledgerStreams(config, [network as unknown as Network], () => undefined);
     assert.equal(streams.commits, undefined);
     assert.equal(streams.feed, undefined);
     assert.deepEqual(network.streams, []);

@@ -13,6 +13,7 @@ import { FabricCaClient, type Enrollment } from './fabric/ca-client';
 import { BlockFeed } from './fabric/block-feed';
 import { CommitTracker, type BlockSource } from './fabric/commit-tracker';
 import { connectAs, connectPeers } from './fabric/connection';
+import { acrossPeers } from './fabric/peer-failover';
 import { ledgerTimeout, ledgerUnavailable } from './fabric/error-mapping';
 import { FabricLedgerClient } from './fabric/ledger-client';
 import { createApp } from './http/app';
@@ -94,25 +95,36 @@ export interface LedgerStreams {
   readonly feed?: BlockFeed;
   /** The projection's events. */
   readonly projectionEvents: EventSource;
+  /** Index of the org's peer the one stream follows (0 is the local peer). */
+  readonly followedPeer?: () => number;
 }
 
 /**
- * The block streams of `network` (the gateway's own connection to its local peer). With
- * `ledger.commitTracking: "stream"`, one stream of blocks with private data feeds both the commit
+ * The block streams of `networks` (the gateway's own connections to each peer of its org, the local
+ * peer first), each following one peer and moving to the next when it fails (`fabric/peer-failover.ts`).
+ * With `ledger.commitTracking: "stream"`, one stream of blocks with private data feeds both the commit
  * tracker and the projection (`fabric/block-feed.ts`); start the tracker once the projection follows,
  * so that a projection restarting just below the channel height reads its blocks on that stream too.
  * With `"status"`, the projection reads its own stream and writes ask the peer.
  */
 export function ledgerStreams(
   config: Readonly<GatewayConfig>,
-  network: Network,
+  networks: readonly Network[],
   onCommitStreamError: (err: unknown) => void,
+  onMove?: (stream: 'blocks' | 'catch-up', peerIndex: number) => void,
 ): LedgerStreams {
-  const ownBlocks = new FabricEventSource(network, config.chaincode, { privateData: true });
+  const ownBlocks = acrossPeers(
+    networks.map((n) => new FabricEventSource(n, config.chaincode, { privateData: true })),
+    { onMove: (i) => onMove?.('catch-up', i) },
+  );
   if (config.ledger.commitTracking !== 'stream') return { projectionEvents: ownBlocks };
-  const feed = new BlockFeed({ source: fabricFeedSource(network, config.chaincode), catchUp: ownBlocks });
+  const source = acrossPeers(
+    networks.map((n) => fabricFeedSource(n, config.chaincode)),
+    { onMove: (i) => onMove?.('blocks', i) },
+  );
+  const feed = new BlockFeed({ source, catchUp: ownBlocks });
   const commits = setUpCommitTracker(config, feed.blocks, onCommitStreamError);
-  return { commits, feed, projectionEvents: feed.events };
+  return { commits, feed, projectionEvents: feed.events, followedPeer: () => source.current() };
 }
 
 /**
@@ -159,18 +171,29 @@ async function main(): Promise<void> {
   const wallet = new FileWallet(config.wallet.dir, readWalletKey(config.wallet.keyPath));
   const { enroller, registrarId } = await setUpCa(config, wallet);
   const serviceEnrollmentId = config.serviceEnrollmentId ?? registrarId;
-  const peers = connectPeers(config);
   // connectPeers puts the local peer first.
-  const local = peers[0];
-  if (!local) throw new Error('no peers');
-  // The gateway's own identity on its local peer: the projection's events and the commit stream.
-  const service = await connectAs(config, local, wallet, serviceEnrollmentId);
-  const network = service.getNetwork(config.channel);
-  const { commits, feed, projectionEvents } = ledgerStreams(config, network, (err) => {
-    logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'commit stream reopening');
-  });
+  const peers = connectPeers(config);
+  if (peers.length === 0) throw new Error('no peers');
+  // The gateway's own identity on each peer of its org: the projection's events and the commit stream.
+  const services = await Promise.all(peers.map((p) => connectAs(config, p, wallet, serviceEnrollmentId)));
+  const { commits, feed, projectionEvents, followedPeer } = ledgerStreams(
+    config,
+    services.map((s) => s.getNetwork(config.channel)),
+    (err) => {
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'commit stream reopening');
+    },
+    (stream, peerIndex) => {
+      const peer = peers[peerIndex]?.peer.endpoint;
+      logger.warn({ stream, peer, local: peerIndex === 0 }, 'block stream following another peer of the org');
+    },
+  );
   if (commits) {
-    registerCommitTrackerMetrics(metrics, () => commits.status(), feed && (() => feed.status()));
+    registerCommitTrackerMetrics(
+      metrics,
+      () => commits.status(),
+      feed && (() => feed.status()),
+      followedPeer,
+    );
   }
   const client = new FabricLedgerClient(config, peers, wallet, serviceEnrollmentId, {
     observe: (fn, kind, seconds, code) => {
@@ -232,7 +255,7 @@ async function main(): Promise<void> {
           logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'projection stop failed');
         })
         .finally(() => {
-          service.close();
+          for (const s of services) s.close();
           client.close();
           idempotency.close();
           patientProofNonces.close();
