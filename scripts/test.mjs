@@ -94,8 +94,11 @@ if (runE2e || runFaults) {
   const skipped = [
     ...['raft', 'bft'].filter((o) => o !== ordering).map((o) => join(faultsDir, o)),
     ...(network.hosts === 'isolated' ? [] : [join(root, 'test', 'dist', 'isolated')]),
-    // The scenario of a regulator with a second peer needs a network started with MEDLEDGER_PEERS=2 or more.
-    ...((network.orgs ?? []).some((o) => o.name === 'Regulator' && (o.peers ?? []).length > 1)
+    // The scenarios of a second peer (the regulator's, Hospital1's) need a network started with
+    // MEDLEDGER_PEERS=2 or more.
+    ...(['Regulator', 'Hospital1'].every((name) =>
+      (network.orgs ?? []).some((o) => o.name === name && (o.peers ?? []).length > 1),
+    )
       ? []
       : [join(faultsDir, 'peers')]),
   ];
