@@ -191,6 +191,17 @@ describe("the gateway's block streams", () => {
     }
   });
 
+  it('when writes ask the peer for their commits, then only the projection follows a stream', () => {
+    const network = new CountingNetwork();
+    const config = testConfig('/tmp', 'jwks.json', { ledger: { commitTracking: 'status' } });
+    const streams = ledgerStreams(config, [network as unknown as Network], () => undefined);
+    assert.equal(streams.commits, undefined);
+    assert.equal(streams.feed, undefined);
+    assert.deepEqual(network.streams, []);
+  });
+});
+
+describe("the gateway's block streams in an org of two peers", () => {
   it("when the gateway's local peer dies, then its one stream follows the org's other peer: writes see their commits there and the projection keeps up", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gateway-streams-'));
     const chain = new Chain();
@@ -248,14 +259,5 @@ describe("the gateway's block streams", () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
-
-  it('when writes ask the peer for their commits, then only the projection follows a stream', () => {
-    const network = new CountingNetwork();
-    const config = testConfig('/tmp', 'jwks.json', { ledger: { commitTracking: 'status' } });
-    const streams = ledgerStreams(config, [network as unknown as Network], () => undefined);
-    assert.equal(streams.commits, undefined);
-    assert.equal(streams.feed, undefined);
-    assert.deepEqual(network.streams, []);
   });
 });

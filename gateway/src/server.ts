@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-import type { Network } from '@hyperledger/fabric-gateway';
+import type { Gateway, Network } from '@hyperledger/fabric-gateway';
 import { command, runCommand } from '@medledger/cli-kit';
 
 import { createTokenVerifier } from './auth/tokens';
@@ -12,16 +12,16 @@ import { loadConfig, projectionDataDir, type GatewayConfig } from './config';
 import { FabricCaClient, type Enrollment } from './fabric/ca-client';
 import { BlockFeed } from './fabric/block-feed';
 import { CommitTracker, type BlockSource } from './fabric/commit-tracker';
-import { connectAs, connectPeers } from './fabric/connection';
+import { connectAs, connectPeers, type PeerConnection } from './fabric/connection';
 import { acrossPeers } from './fabric/peer-failover';
 import { ledgerTimeout, ledgerUnavailable } from './fabric/error-mapping';
 import { FabricLedgerClient } from './fabric/ledger-client';
 import { createApp } from './http/app';
 import { createListener } from './http/listener';
 import { SqliteIdempotencyStore } from './idempotency';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { SqliteNonceCache } from './nonce-store';
-import { createMetrics, registerCommitTrackerMetrics } from './metrics';
+import { createMetrics, registerCommitTrackerMetrics, type GatewayMetrics } from './metrics';
 import { LedgerSealedReader } from './projection/ledger-sealed-reader';
 import { fabricFeedSource, FabricEventSource } from './projection/write/fabric-source';
 import { SealedEventSource } from './projection/write/sealed-source';
@@ -164,19 +164,20 @@ export function setUpCommitTracker(
   });
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const metrics = createMetrics();
-  const wallet = new FileWallet(config.wallet.dir, readWalletKey(config.wallet.keyPath));
-  const { enroller, registrarId } = await setUpCa(config, wallet);
-  const serviceEnrollmentId = config.serviceEnrollmentId ?? registrarId;
-  // connectPeers puts the local peer first.
-  const peers = connectPeers(config);
-  if (peers.length === 0) throw new Error('no peers');
-  // The gateway's own identity on each peer of its org: the projection's events and the commit stream.
+/**
+ * The gateway's own identity on each peer of its org (`peers`, the local one first) and the block
+ * streams it follows there (the projection's events and the commit stream), with their log lines and
+ * metrics.
+ */
+async function followOwnPeers(
+  config: Readonly<GatewayConfig>,
+  peers: readonly PeerConnection[],
+  wallet: Wallet,
+  serviceEnrollmentId: string,
+  { logger, metrics }: { logger: Logger; metrics: GatewayMetrics },
+): Promise<LedgerStreams & { services: Gateway[] }> {
   const services = await Promise.all(peers.map((p) => connectAs(config, p, wallet, serviceEnrollmentId)));
-  const { commits, feed, projectionEvents, followedPeer } = ledgerStreams(
+  const streams = ledgerStreams(
     config,
     services.map((s) => s.getNetwork(config.channel)),
     (err) => {
@@ -187,6 +188,7 @@ async function main(): Promise<void> {
       logger.warn({ stream, peer, local: peerIndex === 0 }, 'block stream following another peer of the org');
     },
   );
+  const { commits, feed, followedPeer } = streams;
   if (commits) {
     registerCommitTrackerMetrics(
       metrics,
@@ -195,6 +197,26 @@ async function main(): Promise<void> {
       followedPeer,
     );
   }
+  return { ...streams, services };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const wallet = new FileWallet(config.wallet.dir, readWalletKey(config.wallet.keyPath));
+  const { enroller, registrarId } = await setUpCa(config, wallet);
+  const serviceEnrollmentId = config.serviceEnrollmentId ?? registrarId;
+  // connectPeers puts the local peer first.
+  const peers = connectPeers(config);
+  if (peers.length === 0) throw new Error('no peers');
+  const { services, commits, feed, projectionEvents } = await followOwnPeers(
+    config,
+    peers,
+    wallet,
+    serviceEnrollmentId,
+    { logger, metrics },
+  );
   const client = new FabricLedgerClient(config, peers, wallet, serviceEnrollmentId, {
     observe: (fn, kind, seconds, code) => {
       metrics.ledgerDuration.observe({ fn, kind, code }, seconds);
