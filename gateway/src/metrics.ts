@@ -83,6 +83,11 @@ export function registerCommitTrackerMetrics(
     'Writes that asked the peer with a CommitStatus call because the stream could have missed them',
     (s) => s.statusCalls,
   );
+  gauge(
+    'medledger_commit_streams_stalled',
+    'Block streams given up because they delivered nothing while writes waited (a hung peer)',
+    (s) => s.stalledStreams,
+  );
   if (followedPeer) {
     statusGauge(metrics, followedPeer)(
       'medledger_block_stream_peer',

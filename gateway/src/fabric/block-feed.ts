@@ -177,8 +177,8 @@ export class BlockFeed {
           yield block;
         }
       },
-      close: () => {
-        stream.close();
+      close: (reason) => {
+        stream.close(reason);
       },
     };
   }

@@ -62,10 +62,11 @@ class FakeLedger implements BlockSource {
   }
 }
 
-function tracker(ledger: FakeLedger, timeoutMs = 2000): CommitTracker {
+function tracker(ledger: FakeLedger, timeoutMs = 2000, stallMs?: number): CommitTracker {
   const t = new CommitTracker({
     source: ledger,
     timeoutMs,
+    ...(stallMs === undefined ? {} : { stallMs }),
     timeoutError: (txId) => ledgerTimeout('submit', { txId }),
     closedError: (txId) => ledgerUnavailable('submit', { txId }),
     retryMs: 5,
@@ -84,9 +85,12 @@ async function until(what: string, check: () => boolean): Promise<void> {
 }
 
 /** A tracker over a fresh fake ledger, its stream open. */
-async function openTracker(timeoutMs?: number): Promise<{ ledger: FakeLedger; t: CommitTracker }> {
+async function openTracker(
+  timeoutMs?: number,
+  stallMs?: number,
+): Promise<{ ledger: FakeLedger; t: CommitTracker }> {
   const ledger = new FakeLedger();
-  const t = tracker(ledger, timeoutMs);
+  const t = tracker(ledger, timeoutMs, stallMs);
   await until('up', () => t.status().up);
   return { ledger, t };
 }
@@ -157,6 +161,56 @@ describe('commit tracker: the block stream', () => {
     const b7 = ledger.commit([later, StatusCode.VALID]);
     assert.deepEqual(await laterWait, { code: StatusCode.VALID, blockNumber: b7 });
     assert.equal(t.status().statusCalls, 1);
+    await t.close();
+  });
+});
+
+describe('commit tracker: a stream that stalls', () => {
+  it('when the stream delivers nothing while a write waits, then after the stall time the write asks the peer and the stream reopens after its last block', async () => {
+    const { ledger, t } = await openTracker(2000, 60);
+    const first = randomUUID();
+    const firstWait = t.expect(first).wait(noStatusCall);
+    const b5 = ledger.commit([first, StatusCode.VALID]);
+    await firstWait;
+    // The peer hangs: the stream stays open and silent.
+    const stalledStream = ledger.current;
+    const txId = randomUUID();
+    const started = performance.now();
+    const outcome = await t
+      .expect(txId)
+      .wait(() => Promise.resolve({ code: StatusCode.VALID, blockNumber: 6n }));
+    const waitedMs = performance.now() - started;
+    assert.deepEqual(outcome, { code: StatusCode.VALID, blockNumber: 6n });
+    assert.ok(
+      waitedMs >= 55 && waitedMs < 1000,
+      `asked the peer after the stall time (${String(waitedMs)} ms)`,
+    );
+    await until('reopened', () => ledger.opens.length === 2 && t.status().up);
+    assert.equal(stalledStream.closed, true);
+    assert.deepEqual(ledger.opens, [5n, b5 + 1n]);
+    assert.equal(t.status().stalledStreams, 1);
+    assert.equal(t.status().statusCalls, 1);
+    await t.close();
+  });
+
+  it('when blocks keep coming while a write waits, then it neither asks the peer nor gives the stream up', async () => {
+    const { ledger, t } = await openTracker(2000, 60);
+    const txId = randomUUID();
+    const waiting = t.expect(txId).wait(noStatusCall);
+    for (let i = 0; i < 8; i++) {
+      await sleep(25);
+      ledger.commit([randomUUID(), StatusCode.VALID]);
+    }
+    const block = ledger.commit([txId, StatusCode.VALID]);
+    assert.deepEqual(await waiting, { code: StatusCode.VALID, blockNumber: block });
+    assert.deepEqual([t.status().statusCalls, t.status().stalledStreams, ledger.opens.length], [0, 0, 1]);
+    await t.close();
+  });
+
+  it('when no write waits, then a quiet stream is kept however long it delivers nothing', async () => {
+    const { ledger, t } = await openTracker(2000, 20);
+    await sleep(150);
+    assert.deepEqual([t.status().stalledStreams, ledger.opens.length, t.status().up], [0, 1, true]);
     await t.close();
   });
 });

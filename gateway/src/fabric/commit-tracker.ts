@@ -9,9 +9,10 @@
  * - The stream's position is fixed before waiters count on it: it starts at the channel height read
  *   when it opens (a transaction submitted later commits in that block or a later one) and resumes
  *   after the last block it delivered, so it has no gaps.
- * - A waiter the stream could have missed or delayed (registered while the stream was not up, or
- *   pending when it broke) asks the peer with its own CommitStatus call, as the status path does; the
- *   first answer wins. Every waiter has the status path's deadline and leaves the map when it settles.
+ * - A waiter the stream could have missed or delayed (registered while the stream was not up, pending
+ *   when it broke, or waiting while the stream delivered nothing for `stallMs`) asks the peer with its
+ *   own CommitStatus call, as the status path does; the first answer wins. Every waiter has the status
+ *   path's deadline and leaves the map when it settles.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -35,8 +36,12 @@ export interface CommittedBlock {
 
 /** Blocks in ledger order until closed or failed (fabric-gateway's `CloseableAsyncIterable`). */
 export interface BlockStream<B = CommittedBlock> extends AsyncIterable<B> {
-  close(): void;
+  /** Closes the stream; `'stalled'` when its reader gave up on it as a failed one. */
+  close(reason?: StreamCloseReason): void;
 }
+
+/** Why a reader closed its stream: `'stalled'` when it stopped delivering while writes waited. */
+export type StreamCloseReason = 'stalled';
 
 /** Where blocks come from; the gateway's is its `BlockFeed`, tests use a fake. */
 export interface BlockSource<B = CommittedBlock> {
@@ -60,6 +65,12 @@ export interface CommitTrackerOptions {
   readonly maxRetryMs?: number;
   /** Told about each stream failure (ids only, no payloads). */
   readonly onError?: (err: unknown) => void;
+  /**
+   * How long a waiting write lets the stream deliver nothing before it asks the peer itself, ms
+   * (default 5000). A stream can stall without failing: its peer hung (stopped, a disk that no longer
+   * answers) while the connection stays open until gRPC's keepalive gives up on it, minutes later.
+   */
+  readonly stallMs?: number;
 }
 
 /** A write waiting for its transaction's commit; from {@link CommitTracker.expect}, before submitting. */
@@ -83,6 +94,8 @@ export interface CommitTrackerStatus {
   readonly waiting: number;
   /** Waiters that asked the peer with their own CommitStatus call so far. */
   readonly statusCalls: number;
+  /** Streams given up because they delivered nothing for `stallMs` while writes waited. */
+  readonly stalledStreams: number;
 }
 
 type Settlement = { outcome: CommitOutcome } | { error: Error };
@@ -97,6 +110,7 @@ class Waiter implements CommitWaiter {
   #statusAsked = false;
   #done: ((s: Settlement) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #stallTimer: NodeJS.Timeout | undefined;
 
   constructor(tracker: CommitTracker, txId: string, needsStatus: boolean) {
     this.#tracker = tracker;
@@ -115,6 +129,7 @@ class Waiter implements CommitWaiter {
               this.settle({ error: this.#tracker.timeoutError(this.txId) });
             }, this.#tracker.timeoutMs);
             if (this.needsStatus) this.askPeer();
+            else this.#watchStall(performance.now());
           })
         : Promise.resolve(this.#settlement);
     return settled.then((s) => ('outcome' in s ? s.outcome : Promise.reject(s.error)));
@@ -124,11 +139,32 @@ class Waiter implements CommitWaiter {
     this.settle({ error: new Error('cancelled') });
   }
 
+  /**
+   * Asks the peer once the stream has delivered no block for `stallMs` while this write waits (since
+   * `since`, or the last block if later).
+   */
+  #watchStall(since: number): void {
+    const stallMs = this.#tracker.stallMs;
+    const quietSince = Math.max(since, this.#tracker.lastDeliveryAt);
+    const left = quietSince + stallMs - performance.now();
+    this.#stallTimer = setTimeout(
+      () => {
+        if (this.#settlement || this.#statusAsked) return;
+        if (performance.now() - Math.max(since, this.#tracker.lastDeliveryAt) >= stallMs) {
+          this.askPeer();
+          this.#tracker.stalled();
+        } else this.#watchStall(since);
+      },
+      Math.max(0, left),
+    );
+  }
+
   /** The first settlement wins; the waiter leaves the tracker's map. */
   settle(s: Settlement): void {
     if (this.#settlement) return;
     this.#settlement = s;
     clearTimeout(this.#timer);
+    clearTimeout(this.#stallTimer);
     this.#tracker.forget(this);
     this.#done?.(s);
   }
@@ -153,19 +189,27 @@ class Waiter implements CommitWaiter {
 /** One block stream per gateway process (per channel) and the writes waiting on it. */
 export class CommitTracker {
   readonly timeoutMs: number;
+  readonly stallMs: number;
   readonly timeoutError: (txId: string) => Error;
+  /** When the stream last delivered a block (`performance.now()`), or -Infinity. */
+  lastDeliveryAt = Number.NEGATIVE_INFINITY;
   readonly #options: Readonly<CommitTrackerOptions>;
   readonly #waiters = new Map<string, Set<Waiter>>();
   readonly #stop = new AbortController();
   #up = false;
   #lastBlock: bigint | undefined;
   #stream: BlockStream | undefined;
+  /** When the current stream opened (`performance.now()`). */
+  #openedAt = Number.NEGATIVE_INFINITY;
   #loop: Promise<void> | undefined;
   #statusCalls = 0;
+  #stalledStreams = 0;
+  #stalledNow = false;
 
   constructor(options: Readonly<CommitTrackerOptions>) {
     this.#options = options;
     this.timeoutMs = options.timeoutMs;
+    this.stallMs = options.stallMs ?? 5000;
     this.timeoutError = options.timeoutError;
   }
 
@@ -186,7 +230,13 @@ export class CommitTracker {
   status(): CommitTrackerStatus {
     let waiting = 0;
     for (const set of this.#waiters.values()) waiting += set.size;
-    return { up: this.#up, lastBlock: this.#lastBlock, waiting, statusCalls: this.#statusCalls };
+    return {
+      up: this.#up,
+      lastBlock: this.#lastBlock,
+      waiting,
+      statusCalls: this.#statusCalls,
+      stalledStreams: this.#stalledStreams,
+    };
   }
 
   /** Closes the stream; pending waiters reject with `closedError`. */
@@ -212,6 +262,20 @@ export class CommitTracker {
     this.#statusCalls++;
   }
 
+  /**
+   * @internal A write waited `stallMs` without a block: unless the stream is younger than that or
+   * delivered since, give it up as failed, so that it reopens (on the org's next peer, when the source
+   * follows several) after the last block it delivered.
+   */
+  stalled(): void {
+    const stream = this.#stream;
+    if (!stream || !this.#up) return;
+    if (performance.now() - Math.max(this.#openedAt, this.lastDeliveryAt) < this.stallMs) return;
+    this.#stalledStreams++;
+    this.#stalledNow = true;
+    stream.close('stalled');
+  }
+
   async #follow(): Promise<void> {
     const first = this.#options.retryMs ?? 250;
     let delay = first;
@@ -221,17 +285,20 @@ export class CommitTracker {
           this.#lastBlock === undefined ? await this.#options.source.height() : this.#lastBlock + 1n;
         const stream = await this.#options.source.open(start);
         this.#stream = stream;
+        this.#openedAt = performance.now();
         if (this.#stopped()) break;
         this.#up = true;
         for await (const block of stream) {
           this.#deliver(block);
           delay = first;
         }
-        if (!this.#stopped()) throw new Error('block stream ended');
+        if (!this.#stopped())
+          throw new Error(this.#stalledNow ? 'block stream stalled' : 'block stream ended');
       } catch (err) {
         if (!this.#stopped()) this.#options.onError?.(err);
       } finally {
         this.#up = false;
+        this.#stalledNow = false;
         this.#stream?.close();
         this.#stream = undefined;
       }
@@ -248,6 +315,7 @@ export class CommitTracker {
   }
 
   #deliver(block: CommittedBlock): void {
+    this.lastDeliveryAt = performance.now();
     if (this.#lastBlock !== undefined && block.number <= this.#lastBlock) return;
     this.#lastBlock = block.number;
     for (const tx of block.transactions) {

@@ -32,6 +32,7 @@ import type {
   LedgerClient,
   SubmitResult,
 } from './ledger-port';
+import { PeerPreference } from './peer-failover';
 import { newOpenSslSigner } from './signer';
 
 /** Observes ledger calls (metrics). */
@@ -102,6 +103,7 @@ export class FabricLedgerClient implements LedgerClient {
   readonly #observe: LedgerObserver;
   readonly #commits: CommitTracker | undefined;
   readonly #cache = new Map<string, Promise<CachedGateway>>();
+  readonly #preference: PeerPreference;
 
   constructor(
     config: Readonly<GatewayConfig>,
@@ -113,6 +115,7 @@ export class FabricLedgerClient implements LedgerClient {
     if (peers.length === 0) throw new Error('no peer connections');
     this.#config = config;
     this.#peers = peers;
+    this.#preference = new PeerPreference(peers.length);
     this.#wallet = wallet;
     this.#serviceId = serviceEnrollmentId;
     this.#observe = options.observe ?? (() => undefined);
@@ -178,15 +181,27 @@ export class FabricLedgerClient implements LedgerClient {
     return this.#gateway(c, peerIndex).getNetwork(this.#config.channel).getContract(this.#config.chaincode);
   }
 
-  /** Runs `op` against the local peer, failing over to the org's other peers while unavailable. */
+  /**
+   * Runs `op` on the org's peers in {@link PeerPreference} order (the local peer first unless it failed
+   * lately), going on to the next while one is unavailable. A call past its deadline has spent its time:
+   * it fails, and the next calls try the other peers first.
+   */
   async #withFailover<T>(op: (peerIndex: number) => Promise<T>, stage: string): Promise<T> {
     let last: AppError | undefined;
-    for (let i = 0; i < this.#peers.length; i++) {
+    for (const i of this.#preference.order()) {
       try {
-        return await op(i);
+        const result = await op(i);
+        this.#preference.answered(i);
+        return result;
       } catch (err) {
         const mapped = mapLedgerError(err, stage);
-        if (mapped.code !== GatewayErrorCode.LEDGER_UNAVAILABLE) throw mapped;
+        const code = mapped.code;
+        if (code === GatewayErrorCode.LEDGER_UNAVAILABLE || code === GatewayErrorCode.LEDGER_TIMEOUT) {
+          this.#preference.failed(i);
+        } else {
+          this.#preference.answered(i);
+        }
+        if (code !== GatewayErrorCode.LEDGER_UNAVAILABLE) throw mapped;
         last = mapped;
       }
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 
 import { describe, it } from '../testing/node-test';
 import { PushStream } from '../testing/push-stream';
-import { acrossPeers, type PeerStreamSource } from './peer-failover';
+import { acrossPeers, PeerPreference, type PeerStreamSource } from './peer-failover';
 
 /** One peer of the org: a height, streams of numbered items from a start, and a switch that kills it. */
 class FakePeer implements PeerStreamSource<number, number> {
@@ -127,7 +127,49 @@ describe("the gateway's streams across its org's peers", () => {
     assert.equal(local.streams[0]?.closed, true);
   });
 
+  it('when the reader gives its stream up as stalled, then the next opening follows the next peer', async () => {
+    const local = new FakePeer('peer0');
+    const other = new FakePeer('peer1');
+    const source = acrossPeers([local, other]);
+    const stream = await source.open(0);
+    await firstItem(stream);
+    // The peer hung: its stream is open but silent, and the commit tracker closes it as stalled.
+    stream.close('stalled');
+    assert.equal(local.streams[0]?.closed, true);
+    assert.equal(source.current(), 1);
+    const { value } = await firstItem(await source.open(4));
+    assert.equal(value, 4);
+    assert.deepEqual(other.opens, [4]);
+  });
+
   it('when the org has no peer, then there is nothing to follow', () => {
     assert.throws(() => acrossPeers([]), /no peers to follow/);
+  });
+});
+
+describe("the order in which calls try the org's peers", () => {
+  it('when no peer failed, then calls try them in the configured order, the local one first', () => {
+    assert.deepEqual(new PeerPreference(3).order(), [0, 1, 2]);
+  });
+
+  it('when the local peer failed a call, then the others go first until the cooldown passes or it answers', () => {
+    let now = 1000;
+    const preference = new PeerPreference(2, { cooldownMs: 30_000, now: () => now });
+    preference.failed(0);
+    assert.deepEqual(preference.order(), [1, 0]);
+    now += 29_999;
+    assert.deepEqual(preference.order(), [1, 0]);
+    now += 1;
+    assert.deepEqual(preference.order(), [0, 1], 'tried first again once the cooldown passed');
+    preference.failed(0);
+    preference.answered(0);
+    assert.deepEqual(preference.order(), [0, 1], 'an answer clears the failure');
+  });
+
+  it('when every peer failed lately, then calls still try each, in the configured order', () => {
+    const preference = new PeerPreference(2, { now: () => 5 });
+    preference.failed(1);
+    preference.failed(0);
+    assert.deepEqual(preference.order(), [0, 1]);
   });
 });

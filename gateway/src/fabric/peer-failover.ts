@@ -1,14 +1,18 @@
 /**
- * The gateway's long-lived streams (the one block stream of commits and the projection, the
- * projection's bounded catch-up reads) across every peer of its own org. Calls already fail over
- * (`ledger-client.ts`); without this the streams stayed on the local peer, so while it was down writes
- * fell back to one CommitStatus call each and the projection stopped.
+ * How a gateway uses the peers of its own org when one fails.
  *
- * A stream follows one peer until it fails; the next opening goes to the next peer of the list, round
- * robin, so it comes back to the local peer once another fails in turn. It does not move back on its
- * own while the other peer works: every peer of the org holds the same blocks and the org's private
- * data, so the peer it follows changes nothing it delivers. Whoever opens the stream already reopens it
- * after a failure, from where it stopped (`commit-tracker.ts`, `projector.ts`).
+ * Calls (evaluations, endorsements, submits) go to the local peer and, while it is unavailable, to the
+ * next: {@link PeerPreference} also remembers a peer that failed lately, so the next calls try the
+ * others first.
+ *
+ * The long-lived streams (the one block stream of commits and the projection, the projection's bounded
+ * catch-up reads) follow one peer until it fails; the next opening goes to the next peer of the list,
+ * round robin ({@link acrossPeers}), so it comes back to the local peer once another fails in turn. It
+ * does not move back on its own while the other peer works: every peer of the org holds the same
+ * blocks and the org's private data, so the peer it follows changes nothing it delivers. Whoever opens
+ * the stream already reopens it after a failure, from where it stopped (`commit-tracker.ts`,
+ * `projector.ts`). Before the streams followed, writes fell back to one CommitStatus call each while
+ * the local peer was down, and the projection stopped.
  */
 
 /** A source of streams on one peer: a block source or a projection event source. */
@@ -18,9 +22,9 @@ export interface PeerStreamSource<A, T> {
   open(from: A): Promise<ClosableStream<T>>;
 }
 
-/** An async stream the reader closes. */
+/** An async stream the reader closes; `'stalled'` when it gave up on it as failed. */
 export interface ClosableStream<T> extends AsyncIterable<T> {
-  close(): void;
+  close(reason?: 'stalled'): void;
 }
 
 /** Options of {@link acrossPeers}. */
@@ -90,11 +94,61 @@ export function acrossPeers<A, T>(
             throw err;
           }
         },
-        close: () => {
+        close: (reason) => {
           closed = true;
+          // A stream that stopped delivering while writes waited failed as surely as a broken one.
+          if (reason === 'stalled' && current === at) moveTo((at + 1) % sources.length);
           stream.close();
         },
       };
     },
   };
+}
+
+/** Options of {@link PeerPreference}. */
+export interface PeerPreferenceOptions {
+  /** How long a peer that failed a call goes after the others (default 30 s). */
+  readonly cooldownMs?: number;
+  /** The clock, in ms (tests pass a virtual one). */
+  readonly now?: () => number;
+}
+
+/**
+ * The order in which calls try the org's peers: the configured order (the local peer first), except
+ * that a peer whose last call failed for its availability (unavailable, or past its deadline) within
+ * the cooldown goes after the others. A dead local peer then costs one refused connection per cooldown
+ * instead of one per call, and a hung one (it accepts connections but answers nothing) costs the calls
+ * in flight when it hung, not every call until it comes back.
+ */
+export class PeerPreference {
+  readonly #failedAt: (number | undefined)[];
+  readonly #cooldownMs: number;
+  readonly #now: () => number;
+
+  constructor(count: number, options: Readonly<PeerPreferenceOptions> = {}) {
+    this.#failedAt = Array.from({ length: count }, () => undefined);
+    this.#cooldownMs = options.cooldownMs ?? 30_000;
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  /** Peer indexes in the order to try them. */
+  order(): number[] {
+    const now = this.#now();
+    const recent = (at: number | undefined): boolean => at !== undefined && now - at < this.#cooldownMs;
+    const indexes = this.#failedAt.map((_, i) => i);
+    return [
+      ...indexes.filter((i) => !recent(this.#failedAt[i])),
+      ...indexes.filter((i) => recent(this.#failedAt[i])),
+    ];
+  }
+
+  /** Peer `index` did not answer (unavailable, or past its deadline). */
+  failed(index: number): void {
+    this.#failedAt[index] = this.#now();
+  }
+
+  /** Peer `index` answered (with a result or an error of its own). */
+  answered(index: number): void {
+    this.#failedAt[index] = undefined;
+  }
 }

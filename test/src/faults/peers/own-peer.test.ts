@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { onboardAttending } from '../../support/api';
-import { killProcess, restartProcess, waitUntil } from '../../support/faults';
+import type { NetworkInfo } from '@medledger/network';
+import { ApiClient, onboardAttending } from '../../support/api';
+import { killProcess, restartProcess, signalProcess, waitUntil } from '../../support/faults';
 import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from '../../support/fixtures';
 import { chainHeight } from '../../support/ledger';
 import { gatewayUrl, orgInfo, useNetwork } from '../../support/network';
@@ -23,36 +24,68 @@ async function readiness(url: string): Promise<Readiness> {
   return (await res.json()) as Readiness;
 }
 
+/** Hospital1's gateway, an attending of it with a patient's anchored record, and the peer its stream follows. */
+async function hospital1Setup(info: NetworkInfo, run: string) {
+  const hospital1 = orgInfo(info, 'Hospital1');
+  assert.ok(hospital1.peers.length >= 2, 'Hospital1 runs a second peer');
+  const url = gatewayUrl(hospital1);
+  const doctor = await onboardAttending(info, 'Hospital1', `own-peer-${run}`);
+  const patientDid = `did:medledger:patient:own-peer-${run}`;
+  const registered = await doctor.post('/v1/patients', newPatientRegistration(patientDid).body);
+  assert.equal(registered.status, 201, JSON.stringify(registered.body));
+  const recordId = `rec-own-peer-${run}`;
+  const resource = hypertensionCondition({ id: `cond-${run}`, patientRef: run });
+  const anchored = await doctor.post('/v1/records', diagnosisRecord(recordId, patientDid, resource));
+  assert.equal(anchored.status, 201, JSON.stringify(anchored.body));
+  // The local peer on a fresh network; the other one after an earlier fault moved the stream there.
+  const followed = await gauge(url, 'medledger_block_stream_peer');
+  assert.ok(
+    followed === 0 || followed === 1,
+    `the stream follows one of Hospital1's peers (${String(followed)})`,
+  );
+  return { url, doctor, recordId, followed, victim: `peer${String(followed)}-hospital1` };
+}
+
+/** Posts an access decision; resolves how long it took when granted, or the status it answered. */
+async function decide(doctor: ApiClient, recordId: string): Promise<{ status: number; ms: number }> {
+  const started = performance.now();
+  const access = await doctor.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' });
+  const ms = Math.round(performance.now() - started);
+  if (access.status === 200) {
+    const { decision } = access.body as { decision: { outcome: string } };
+    assert.equal(decision.outcome, 'granted');
+  }
+  return { status: access.status, ms };
+}
+
+/** Waits until the gateway's projection has projected every block of the chain as the regulator sees it. */
+async function projectionCaughtUp(info: NetworkInfo, url: string): Promise<void> {
+  const height = await chainHeight(info, 'Regulator', 'regulator-auditor-1');
+  await waitUntil(
+    'the projection to reach the last decision',
+    async () => {
+      const { projection } = await readiness(url);
+      return (projection.ledgerHeight ?? 0) >= height && projection.lagBlocks === 0;
+    },
+    15_000,
+    200,
+  );
+}
+
 /**
- * A gateway's calls already went to its org's other peer when the local one failed; its block stream
- * (commits and the projection) now follows too, so writes see their commits on the stream and the
- * projection keeps up while the local peer is down.
+ * A gateway's calls went to its org's other peer when the local one failed; its block stream (commits
+ * and the projection) follows too, so writes see their commits on the stream and the projection keeps
+ * up while that peer is down or hung.
  */
 describe('when Hospital1 runs two peers and the one its gateway streams blocks from is SIGKILLed', () => {
   const network = useNetwork();
 
   it("then Hospital1's access decisions are granted with their commits seen on the other peer's block stream, and the projection keeps up", async () => {
     const info = network();
-    const hospital1 = orgInfo(info, 'Hospital1');
-    assert.ok(hospital1.peers.length >= 2, 'Hospital1 runs a second peer');
-    const url = gatewayUrl(hospital1);
-    const run = randomBytes(4).toString('hex');
-    const doctor = await onboardAttending(info, 'Hospital1', `own-peer-${run}`);
-    const patientDid = `did:medledger:patient:own-peer-${run}`;
-    const registered = await doctor.post('/v1/patients', newPatientRegistration(patientDid).body);
-    assert.equal(registered.status, 201, JSON.stringify(registered.body));
-    const recordId = `rec-own-peer-${run}`;
-    const resource = hypertensionCondition({ id: `cond-${run}`, patientRef: run });
-    const anchored = await doctor.post('/v1/records', diagnosisRecord(recordId, patientDid, resource));
-    assert.equal(anchored.status, 201, JSON.stringify(anchored.body));
-    // The local peer on a fresh network; the other one after an earlier fault moved the stream there.
-    const followed = await gauge(url, 'medledger_block_stream_peer');
-    assert.ok(
-      followed === 0 || followed === 1,
-      `the stream follows one of Hospital1's peers (${String(followed)})`,
+    const { url, doctor, recordId, followed, victim } = await hospital1Setup(
+      info,
+      randomBytes(4).toString('hex'),
     );
-    const victim = `peer${String(followed)}-hospital1`;
-
     await killProcess(victim);
     const tookMs: number[] = [];
     let movedMs: number;
@@ -67,16 +100,9 @@ describe('when Hospital1 runs two peers and the one its gateway streams blocks f
       );
       const statusCallsBefore = await gauge(url, 'medledger_commit_status_calls');
       for (let i = 0; i < 3; i++) {
-        const started = performance.now();
-        const access = await doctor.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' });
-        assert.equal(
-          access.status,
-          200,
-          `a decision with the local peer down: ${JSON.stringify(access.body)}`,
-        );
-        const { decision } = access.body as { decision: { outcome: string } };
-        assert.equal(decision.outcome, 'granted');
-        tookMs.push(Math.round(performance.now() - started));
+        const { status, ms } = await decide(doctor, recordId);
+        assert.equal(status, 200, `a decision with ${victim} down`);
+        tookMs.push(ms);
       }
       assert.equal(
         await gauge(url, 'medledger_commit_status_calls'),
@@ -84,23 +110,63 @@ describe('when Hospital1 runs two peers and the one its gateway streams blocks f
         'every commit was seen on the block stream, none asked the peer one by one',
       );
       // The decisions' audit events reach the projection from the other peer's blocks.
-      const height = await chainHeight(info, 'Regulator', 'regulator-auditor-1');
-      await waitUntil(
-        'the projection to reach the last decision',
-        async () => {
-          const { projection } = await readiness(url);
-          return (projection.ledgerHeight ?? 0) >= height && projection.lagBlocks === 0;
-        },
-        15_000,
-        200,
-      );
+      await projectionCaughtUp(info, url);
     } finally {
       await restartProcess(victim);
     }
-    const after = await doctor.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' });
-    assert.equal(after.status, 200, `a decision after the restart: ${JSON.stringify(after.body)}`);
+    assert.equal((await decide(doctor, recordId)).status, 200, 'a decision after the restart');
     console.log(
       `[faults] ${victim} down: the gateway's stream on the other peer after ${String(Math.round(movedMs))} ms, decisions granted in ${tookMs.join(', ')} ms`,
+    );
+  });
+});
+
+describe('when Hospital1 runs two peers and the one its gateway streams blocks from hangs (SIGSTOP)', () => {
+  const network = useNetwork();
+
+  it('then at most the calls in flight time out, decisions are granted through the other peer, the stalled stream moves there, and the projection keeps up', async () => {
+    const info = network();
+    const { url, doctor, recordId, followed, victim } = await hospital1Setup(
+      info,
+      randomBytes(4).toString('hex'),
+    );
+    const stalledBefore = (await gauge(url, 'medledger_commit_streams_stalled')) ?? 0;
+    // Without the wait for every peer's height after each write: the hung peer would never answer it.
+    const caller = new ApiClient(doctor.baseUrl, doctor.token);
+    signalProcess(victim, 'SIGSTOP');
+    const answers: { status: number; ms: number }[] = [];
+    try {
+      // The first call may go to the hung peer and spend its deadline (504); the next ones go elsewhere.
+      while (answers.filter((a) => a.status === 200).length < 3 && answers.length < 6) {
+        answers.push(await decide(caller, recordId));
+      }
+      const statuses = answers.map((a) => a.status);
+      assert.ok(
+        statuses.every((s) => s === 200 || s === 503 || s === 504),
+        `only granted decisions or clean 503/504 answers while ${victim} hangs: ${statuses.join(', ')}`,
+      );
+      assert.ok(
+        statuses.filter((s) => s !== 200).length <= 1,
+        `at most the first call times out: ${statuses.join(', ')}`,
+      );
+      await waitUntil(
+        "the gateway's stalled block stream to follow Hospital1's other peer",
+        async () =>
+          (await gauge(url, 'medledger_block_stream_peer')) === 1 - followed &&
+          (await gauge(url, 'medledger_commit_stream_up')) === 1,
+        15_000,
+        100,
+      );
+      assert.ok(((await gauge(url, 'medledger_commit_streams_stalled')) ?? 0) > stalledBefore);
+      const after = await decide(caller, recordId);
+      assert.equal(after.status, 200, 'a decision once the stream moved');
+      answers.push(after);
+      await projectionCaughtUp(info, url);
+    } finally {
+      signalProcess(victim, 'SIGCONT');
+    }
+    console.log(
+      `[faults] ${victim} hung: decisions answered ${answers.map((a) => `${String(a.status)} in ${String(a.ms)} ms`).join(', ')}`,
     );
   });
 });
