@@ -113,6 +113,12 @@ describe("the gateway's streams across its org's peers", () => {
     assert.equal(source.current(), 0);
   });
 
+  it('when the org has no peer, then there is nothing to follow', () => {
+    assert.throws(() => acrossPeers([]), /no peers to follow/);
+  });
+});
+
+describe('a stream its reader closes', () => {
   it('when the reader closes its stream, then the stream ends without moving to another peer', async () => {
     const local = new FakePeer('peer0');
     const other = new FakePeer('peer1');
@@ -140,10 +146,6 @@ describe("the gateway's streams across its org's peers", () => {
     const { value } = await firstItem(await source.open(4));
     assert.equal(value, 4);
     assert.deepEqual(other.opens, [4]);
-  });
-
-  it('when the org has no peer, then there is nothing to follow', () => {
-    assert.throws(() => acrossPeers([]), /no peers to follow/);
   });
 });
 
