@@ -96,4 +96,33 @@ describe('stopping and cleaning a network whose options the environment no longe
     assert.match(clean.stdout, /removed/);
     assert.ok(!existsSync(home), 'clean removed the state');
   });
+
+  it('when the state was generated with one peer per org and six orgs and the environment asks for two peers and eight orgs, then stop and clean act on it while status refuses', async () => {
+    const home = join(tempDir('clean-other-size'), 'home');
+    mkdirSync(join(home, 'crypto'), { recursive: true });
+    writeFileSync(join(home, 'consortium-size.json'), JSON.stringify({ orgs: 6, peers: 1 }));
+    const cli = join(__dirname, 'cli.js');
+    for (const asked of [{ MEDLEDGER_PEERS: '2' }, { MEDLEDGER_ORGS: '8' }]) {
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        MEDLEDGER_HOME: home,
+        MEDLEDGER_BASE_PORT: '29600',
+        ...asked,
+      };
+      const status = await run(process.execPath, [cli, 'status'], { env }).then(
+        () => assert.fail(`status served the state as ${JSON.stringify(asked)}`),
+        (err: unknown) => err as { code: number; stderr: string },
+      );
+      assert.equal(status.code, 1);
+      assert.match(status.stderr, /generated with (1 peers per org|6 orgs)/);
+      const stop = await run(process.execPath, [cli, 'stop'], { env });
+      assert.match(stop.stdout, /nothing was running/);
+    }
+    const clean = await run(process.execPath, [cli, 'clean'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, MEDLEDGER_HOME: home, MEDLEDGER_PEERS: '2' },
+    });
+    assert.match(clean.stdout, /removed/);
+    assert.ok(!existsSync(home), 'clean removed the state');
+  });
 });

@@ -55,6 +55,7 @@ import {
   DEFAULT_TOPOLOGY_OPTIONS,
   EMPTY_GOVERNANCE,
   orgCountFromEnv,
+  ORGS_ENV,
   parseGovernanceRecord,
   topologySpecFromEnv,
   withGovernance,
@@ -65,6 +66,7 @@ import {
   settleOrgCount,
   settlePeersPerOrg,
   peersPerOrgFromEnv,
+  PEERS_ENV,
   withPeersPerOrg,
   settleTopologyOptions,
   topologyOptionsFromEnv,
@@ -164,7 +166,8 @@ export function recordedTopologyOptions(paths: StatePaths): TopologyOptions | un
  * `MEDLEDGER_BASE_PORT`), with the options its state was generated for; the environment's
  * `MEDLEDGER_ORDERER` and `MEDLEDGER_ISOLATED_HOSTS` choose them before the first generation and must
  * agree with them after. With `asRecorded` (stopping and cleaning, which must work whatever the
- * environment asks for next) the recorded options stand and the environment's are not checked.
+ * environment asks for next) the recorded options, size and peers per org stand and the environment's
+ * are not checked.
  */
 export function currentTopology(
   env: NodeJS.ProcessEnv = process.env,
@@ -179,7 +182,10 @@ export function currentTopology(
     asRecorded && recorded !== undefined
       ? recorded
       : settleTopologyOptions(recorded, topologyOptionsFromEnv(env), paths.root);
-  const spec = withGovernance(generatedSpec(env, paths), recordedGovernance(paths));
+  // Stopping and cleaning act on the network as it was generated, whatever size the environment asks
+  // for now: refusing them would leave no way to the clean that another size needs.
+  const sizeEnv = asRecorded ? { ...env, [ORGS_ENV]: undefined, [PEERS_ENV]: undefined } : env;
+  const spec = withGovernance(generatedSpec(sizeEnv, paths), recordedGovernance(paths));
   return { topology: resolveTopology(spec, basePortFromEnv(env), options), paths };
 }
 
