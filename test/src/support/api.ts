@@ -6,6 +6,7 @@ import { signPatientPayload, SIGNED_PAYLOAD_TYPES, type PatientPrivateJwk } from
 import { PATIENT_PROOF_HEADER, mintToken, signPatientProof } from '@medledger/gateway/auth';
 import { DEV_AUDIENCE, type NetworkInfo } from '@medledger/network';
 import { peersLevel } from './faults';
+import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from './fixtures';
 import { gatewayUrl } from './network';
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -118,6 +119,28 @@ export async function onboardAttending(
   });
   assert.equal(onboarded.status, 201, JSON.stringify(onboarded.body));
   return apiAs(info, orgName, doctorId);
+}
+
+/**
+ * An attending of `orgName` onboarded as `<label>-<run>`, a patient they registered and one of the
+ * patient's records they anchored (`run` is random): what a fault scenario needs before it breaks
+ * something.
+ */
+export async function attendingWithRecord(
+  info: NetworkInfo,
+  orgName: string,
+  label: string,
+): Promise<{ doctor: ApiClient; patientDid: string; recordId: string }> {
+  const run = randomUUID().slice(0, 8);
+  const doctor = await onboardAttending(info, orgName, `${label}-${run}`);
+  const patientDid = `did:medledger:patient:${label}-${run}`;
+  const registered = await doctor.post('/v1/patients', newPatientRegistration(patientDid).body);
+  assert.equal(registered.status, 201, JSON.stringify(registered.body));
+  const recordId = `rec-${label}-${run}`;
+  const resource = hypertensionCondition({ id: `cond-${run}`, patientRef: run });
+  const anchored = await doctor.post('/v1/records', diagnosisRecord(recordId, patientDid, resource));
+  assert.equal(anchored.status, 201, JSON.stringify(anchored.body));
+  return { doctor, patientDid, recordId };
 }
 
 /**

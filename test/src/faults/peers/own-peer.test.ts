@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { NetworkInfo } from '@medledger/network';
-import { ApiClient, onboardAttending } from '../../support/api';
+import { ApiClient, attendingWithRecord } from '../../support/api';
 import { killProcess, restartProcess, signalProcess, waitUntil } from '../../support/faults';
-import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from '../../support/fixtures';
 import { chainHeight } from '../../support/ledger';
 import { gatewayUrl, orgInfo, useNetwork } from '../../support/network';
 
@@ -25,18 +23,11 @@ async function readiness(url: string): Promise<Readiness> {
 }
 
 /** Hospital1's gateway, an attending of it with a patient's anchored record, and the peer its stream follows. */
-async function hospital1Setup(info: NetworkInfo, run: string) {
+async function hospital1Setup(info: NetworkInfo) {
   const hospital1 = orgInfo(info, 'Hospital1');
   assert.ok(hospital1.peers.length >= 2, 'Hospital1 runs a second peer');
   const url = gatewayUrl(hospital1);
-  const doctor = await onboardAttending(info, 'Hospital1', `own-peer-${run}`);
-  const patientDid = `did:medledger:patient:own-peer-${run}`;
-  const registered = await doctor.post('/v1/patients', newPatientRegistration(patientDid).body);
-  assert.equal(registered.status, 201, JSON.stringify(registered.body));
-  const recordId = `rec-own-peer-${run}`;
-  const resource = hypertensionCondition({ id: `cond-${run}`, patientRef: run });
-  const anchored = await doctor.post('/v1/records', diagnosisRecord(recordId, patientDid, resource));
-  assert.equal(anchored.status, 201, JSON.stringify(anchored.body));
+  const { doctor, recordId } = await attendingWithRecord(info, 'Hospital1', 'own-peer');
   // The local peer on a fresh network; the other one after an earlier fault moved the stream there.
   const followed = await gauge(url, 'medledger_block_stream_peer');
   assert.ok(
@@ -44,6 +35,18 @@ async function hospital1Setup(info: NetworkInfo, run: string) {
     `the stream follows one of Hospital1's peers (${String(followed)})`,
   );
   return { url, doctor, recordId, followed, victim: `peer${String(followed)}-hospital1` };
+}
+
+/** Waits until the gateway's block stream is up on Hospital1's peer `index`; resolves the milliseconds. */
+function streamFollows(url: string, index: number): Promise<number> {
+  return waitUntil(
+    `the gateway's block stream to follow Hospital1's peer ${String(index)}`,
+    async () =>
+      (await gauge(url, 'medledger_block_stream_peer')) === index &&
+      (await gauge(url, 'medledger_commit_stream_up')) === 1,
+    15_000,
+    100,
+  );
 }
 
 /** Posts an access decision; resolves how long it took when granted, or the status it answered. */
@@ -82,22 +85,12 @@ describe('when Hospital1 runs two peers and the one its gateway streams blocks f
 
   it("then Hospital1's access decisions are granted with their commits seen on the other peer's block stream, and the projection keeps up", async () => {
     const info = network();
-    const { url, doctor, recordId, followed, victim } = await hospital1Setup(
-      info,
-      randomBytes(4).toString('hex'),
-    );
+    const { url, doctor, recordId, followed, victim } = await hospital1Setup(info);
     await killProcess(victim);
     const tookMs: number[] = [];
     let movedMs: number;
     try {
-      movedMs = await waitUntil(
-        "the gateway's block stream to follow Hospital1's other peer",
-        async () =>
-          (await gauge(url, 'medledger_block_stream_peer')) === 1 - followed &&
-          (await gauge(url, 'medledger_commit_stream_up')) === 1,
-        15_000,
-        100,
-      );
+      movedMs = await streamFollows(url, 1 - followed);
       const statusCallsBefore = await gauge(url, 'medledger_commit_status_calls');
       for (let i = 0; i < 3; i++) {
         const { status, ms } = await decide(doctor, recordId);
@@ -126,10 +119,7 @@ describe('when Hospital1 runs two peers and the one its gateway streams blocks f
 
   it('then at most the calls in flight time out, decisions are granted through the other peer, the stalled stream moves there, and the projection keeps up', async () => {
     const info = network();
-    const { url, doctor, recordId, followed, victim } = await hospital1Setup(
-      info,
-      randomBytes(4).toString('hex'),
-    );
+    const { url, doctor, recordId, followed, victim } = await hospital1Setup(info);
     const stalledBefore = (await gauge(url, 'medledger_commit_streams_stalled')) ?? 0;
     // Without the wait for every peer's height after each write: the hung peer would never answer it.
     const caller = new ApiClient(doctor.baseUrl, doctor.token);
@@ -149,14 +139,7 @@ describe('when Hospital1 runs two peers and the one its gateway streams blocks f
         statuses.filter((s) => s !== 200).length <= 1,
         `at most the first call times out: ${statuses.join(', ')}`,
       );
-      await waitUntil(
-        "the gateway's stalled block stream to follow Hospital1's other peer",
-        async () =>
-          (await gauge(url, 'medledger_block_stream_peer')) === 1 - followed &&
-          (await gauge(url, 'medledger_commit_stream_up')) === 1,
-        15_000,
-        100,
-      );
+      await streamFollows(url, 1 - followed);
       assert.ok(((await gauge(url, 'medledger_commit_streams_stalled')) ?? 0) > stalledBefore);
       const after = await decide(caller, recordId);
       assert.equal(after.status, 200, 'a decision once the stream moved');

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { onboardAttending } from '../../support/api';
+import { attendingWithRecord } from '../../support/api';
 import { killProcess, restartProcess, waitUntil } from '../../support/faults';
-import { diagnosisRecord, hypertensionCondition, newPatientRegistration } from '../../support/fixtures';
 import { chainHeight, privateDataDigests, readLedger } from '../../support/ledger';
 import { useNetwork } from '../../support/network';
 
@@ -19,15 +17,7 @@ describe('when the regulator runs two peers and its first peer is SIGKILLed', ()
     const info = network();
     const regulator = info.orgs.find((o) => o.name === 'Regulator');
     assert.ok((regulator?.peers.length ?? 0) >= 2, 'the regulator runs a second peer');
-    const run = randomBytes(4).toString('hex');
-    const doctor = await onboardAttending(info, 'Hospital1', `two-peers-${run}`);
-    const patientDid = `did:medledger:patient:two-peers-${run}`;
-    const registered = await doctor.post('/v1/patients', newPatientRegistration(patientDid).body);
-    assert.equal(registered.status, 201, JSON.stringify(registered.body));
-    const recordId = `rec-two-peers-${run}`;
-    const resource = hypertensionCondition({ id: `cond-${run}`, patientRef: run });
-    const anchored = await doctor.post('/v1/records', diagnosisRecord(recordId, patientDid, resource));
-    assert.equal(anchored.status, 201, JSON.stringify(anchored.body));
+    const { doctor, recordId } = await attendingWithRecord(info, 'Hospital1', 'two-peers');
     const before = await chainHeight(info, 'Hospital1', 'hospital1-admin');
 
     await killProcess('peer0-regulator');
