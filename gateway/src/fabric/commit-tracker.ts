@@ -191,8 +191,6 @@ export class CommitTracker {
   readonly timeoutMs: number;
   readonly stallMs: number;
   readonly timeoutError: (txId: string) => Error;
-  /** When the stream last delivered a block (`performance.now()`), or -Infinity. */
-  lastDeliveryAt = Number.NEGATIVE_INFINITY;
   readonly #options: Readonly<CommitTrackerOptions>;
   readonly #waiters = new Map<string, Set<Waiter>>();
   readonly #stop = new AbortController();
@@ -203,6 +201,7 @@ export class CommitTracker {
   #openedAt = Number.NEGATIVE_INFINITY;
   #loop: Promise<void> | undefined;
   #statusCalls = 0;
+  #lastDeliveryAt = Number.NEGATIVE_INFINITY;
   #stalledStreams = 0;
   #stalledNow = false;
 
@@ -257,6 +256,11 @@ export class CommitTracker {
     if (set.size === 0) this.#waiters.delete(waiter.txId);
   }
 
+  /** When the stream last delivered a block (`performance.now()`), or -Infinity. */
+  get lastDeliveryAt(): number {
+    return this.#lastDeliveryAt;
+  }
+
   /** @internal */
   countStatusCall(): void {
     this.#statusCalls++;
@@ -270,7 +274,7 @@ export class CommitTracker {
   stalled(): void {
     const stream = this.#stream;
     if (!stream || !this.#up) return;
-    if (performance.now() - Math.max(this.#openedAt, this.lastDeliveryAt) < this.stallMs) return;
+    if (performance.now() - Math.max(this.#openedAt, this.#lastDeliveryAt) < this.stallMs) return;
     this.#stalledStreams++;
     this.#stalledNow = true;
     stream.close('stalled');
@@ -315,7 +319,7 @@ export class CommitTracker {
   }
 
   #deliver(block: CommittedBlock): void {
-    this.lastDeliveryAt = performance.now();
+    this.#lastDeliveryAt = performance.now();
     if (this.#lastBlock !== undefined && block.number <= this.#lastBlock) return;
     this.#lastBlock = block.number;
     for (const tx of block.transactions) {
