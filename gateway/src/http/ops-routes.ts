@@ -26,7 +26,9 @@ export const projectionStatusSchema = z.object({
     .number()
     .int()
     .nullable()
-    .describe('ledger height seen by the local peer; null when it did not answer'),
+    .describe(
+      "ledger height seen by the org's peer the gateway follows, or the next that answers; null when none did",
+    ),
   lagBlocks: z
     .number()
     .int()

@@ -18,7 +18,7 @@ import { ProjectionStore } from './write/store';
 export interface ProjectionStatusReport {
   /** Block of the checkpoint (the last projected event's, or a later block passed without events); `null` before the first. */
   readonly checkpointBlock: number | null;
-  /** Channel height seen by the local peer; `null` when it does not answer. */
+  /** Channel height seen by the org's peer the gateway follows, or the next that answers; `null` when none does. */
   readonly ledgerHeight: number | null;
   /**
    * Blocks after the checkpoint (an upper bound: the last few blocks passed without MedLedger events,
