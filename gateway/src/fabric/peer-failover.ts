@@ -15,6 +15,8 @@
  * the local peer was down, and the projection stopped.
  */
 
+import type { StreamCloseReason } from './commit-tracker';
+
 /** A source of streams on one peer: a block source or a projection event source. */
 export interface PeerStreamSource<A, T> {
   /** The channel height on that peer. */
@@ -24,7 +26,7 @@ export interface PeerStreamSource<A, T> {
 
 /** An async stream the reader closes; `'stalled'` when it gave up on it as failed. */
 export interface ClosableStream<T> extends AsyncIterable<T> {
-  close(reason?: 'stalled'): void;
+  close(reason?: StreamCloseReason): void;
 }
 
 /** Options of {@link acrossPeers}. */
