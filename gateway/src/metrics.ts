@@ -61,14 +61,12 @@ function statusGauge<S>(
  * Gauges of the commit tracker (`ledger.commitTracking: "stream"`), read from `status` at each scrape:
  * whether its block stream is up, its last block, the writes waiting, and how many of them had to ask
  * the peer with a CommitStatus call (the stream could have missed them); with `feed`, the streams the
- * gateway opened and the projection's catch-up reads; with `followedPeer`, which of the org's peers
- * the stream follows.
+ * gateway opened and the projection's catch-up reads.
  */
 export function registerCommitTrackerMetrics(
   metrics: GatewayMetrics,
   status: () => CommitTrackerStatus,
   feed?: () => BlockFeedStatus,
-  followedPeer?: () => number,
 ): void {
   const gauge = statusGauge(metrics, status);
   gauge('medledger_commit_stream_up', 'The commit block stream is open (1) or reconnecting (0)', (s) =>
@@ -88,13 +86,6 @@ export function registerCommitTrackerMetrics(
     'Block streams given up because they delivered nothing while writes waited (a hung peer)',
     (s) => s.stalledStreams,
   );
-  if (followedPeer) {
-    statusGauge(metrics, followedPeer)(
-      'medledger_block_stream_peer',
-      "Which of the org's peers the block stream follows: 0 is the gateway's local peer, 1 the next in its config",
-      (index) => index,
-    );
-  }
   if (!feed) return;
   const feedGauge = statusGauge(metrics, feed);
   feedGauge(
@@ -106,5 +97,17 @@ export function registerCommitTrackerMetrics(
     'medledger_projection_catch_up_reads',
     'Bounded block reads the projection needed because it was behind the blocks the stream keeps',
     (s) => s.catchUpReads,
+  );
+}
+
+/**
+ * Which of the org's peers the gateway's block stream follows (the one stream of commits and the
+ * projection, or with `ledger.commitTracking: "status"` the projection's), read at each scrape.
+ */
+export function registerFollowedPeerMetric(metrics: GatewayMetrics, followedPeer: () => number): void {
+  statusGauge(metrics, followedPeer)(
+    'medledger_block_stream_peer',
+    "Which of the org's peers the block stream follows: 0 is the gateway's local peer, 1 the next in its config",
+    (index) => index,
   );
 }

@@ -11,6 +11,7 @@ import type { CommitOutcome, CommitWaiter } from './fabric/commit-tracker';
 import { followForever } from './projection/write/projector';
 import { SqliteDriver } from './projection/write/sql/sqlite';
 import { ProjectionStore } from './projection/write/store';
+import { createMetrics, registerFollowedPeerMetric } from './metrics';
 import { ledgerStreams } from './server';
 import { testConfig } from './testing/harness';
 import { describe, it } from './testing/node-test';
@@ -258,6 +259,51 @@ describe("the gateway's block streams in an org of two peers", () => {
       await commits.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it("when writes ask the peer for their commits and the local peer dies, then the projection's stream follows the org's other peer and /metrics says which", async () => {
+    const chain = new Chain();
+    const local = new CountingNetwork(chain);
+    const other = new CountingNetwork(chain);
+    const moves: string[] = [];
+    const config = testConfig('/tmp', 'jwks.json', { ledger: { commitTracking: 'status' } });
+    const streams = ledgerStreams(
+      config,
+      [local, other] as unknown as Network[],
+      () => undefined,
+      (stream, peerIndex) => moves.push(`${stream}:${String(peerIndex)}`),
+    );
+    const metrics = createMetrics(false);
+    registerFollowedPeerMetric(metrics, streams.followedPeer);
+    const followed = async (): Promise<string | undefined> =>
+      /^medledger_block_stream_peer (\S+)$/m.exec(await metrics.registry.metrics())?.[1];
+    const store = new ProjectionStore(new SqliteDriver(':memory:'));
+    const stop = new AbortController();
+    const projected = async (): Promise<void> => {
+      const last = BigInt(chain.blocks.length - 1);
+      while ((await store.checkpoint())?.blockNumber !== last) await sleep(5);
+    };
+    try {
+      await store.init();
+      const following = followForever(streams.projectionEvents, store, {
+        signal: stop.signal,
+        retryMs: 5,
+        checkpointEveryBlocks: 1,
+      });
+      chain.commit(['before-the-kill']);
+      await projected();
+      assert.equal(await followed(), '0');
+
+      local.kill();
+      chain.commit(['after-the-kill']);
+      await projected();
+      assert.equal(await followed(), '1');
+      assert.deepEqual(moves, ['blocks:1']);
+      assert.deepEqual(other.streams, ['block-and-private-data']);
+      stop.abort();
+      await following;
+    } finally {
+      await store.close();
     }
   });
 });

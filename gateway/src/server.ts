@@ -21,7 +21,12 @@ import { createListener } from './http/listener';
 import { SqliteIdempotencyStore } from './idempotency';
 import { createLogger, type Logger } from './logger';
 import { SqliteNonceCache } from './nonce-store';
-import { createMetrics, registerCommitTrackerMetrics, type GatewayMetrics } from './metrics';
+import {
+  createMetrics,
+  registerCommitTrackerMetrics,
+  registerFollowedPeerMetric,
+  type GatewayMetrics,
+} from './metrics';
 import { LedgerSealedReader } from './projection/ledger-sealed-reader';
 import { fabricFeedSource, FabricEventSource } from './projection/write/fabric-source';
 import { SealedEventSource } from './projection/write/sealed-source';
@@ -95,8 +100,11 @@ export interface LedgerStreams {
   readonly feed?: BlockFeed;
   /** The projection's events. */
   readonly projectionEvents: EventSource;
-  /** Index of the org's peer the one stream follows (0 is the local peer). */
-  readonly followedPeer?: () => number;
+  /**
+   * Index of the org's peer the gateway's block stream follows (0 is the local peer): the one stream,
+   * or with `"status"` the projection's.
+   */
+  readonly followedPeer: () => number;
 }
 
 /**
@@ -113,11 +121,15 @@ export function ledgerStreams(
   onCommitStreamError: (err: unknown) => void,
   onMove?: (stream: 'blocks' | 'catch-up', peerIndex: number) => void,
 ): LedgerStreams {
+  const oneStream = config.ledger.commitTracking === 'stream';
+  // With the one stream this source serves only the projection's catch-up reads; else all its blocks.
   const ownBlocks = acrossPeers(
     networks.map((n) => new FabricEventSource(n, config.chaincode, { privateData: true })),
-    { onMove: (i) => onMove?.('catch-up', i) },
+    { onMove: (i) => onMove?.(oneStream ? 'catch-up' : 'blocks', i) },
   );
-  if (config.ledger.commitTracking !== 'stream') return { projectionEvents: ownBlocks };
+  if (!oneStream) {
+    return { projectionEvents: ownBlocks, followedPeer: () => ownBlocks.current() };
+  }
   const source = acrossPeers(
     networks.map((n) => fabricFeedSource(n, config.chaincode)),
     { onMove: (i) => onMove?.('blocks', i) },
@@ -189,14 +201,8 @@ async function followOwnPeers(
     },
   );
   const { commits, feed, followedPeer } = streams;
-  if (commits) {
-    registerCommitTrackerMetrics(
-      metrics,
-      () => commits.status(),
-      feed && (() => feed.status()),
-      followedPeer,
-    );
-  }
+  registerFollowedPeerMetric(metrics, followedPeer);
+  if (commits) registerCommitTrackerMetrics(metrics, () => commits.status(), feed && (() => feed.status()));
   return { ...streams, services };
 }
 
