@@ -216,7 +216,7 @@ async function main(): Promise<void> {
   // connectPeers puts the local peer first.
   const peers = connectPeers(config);
   if (peers.length === 0) throw new Error('no peers');
-  const { services, commits, feed, projectionEvents } = await followOwnPeers(
+  const { services, commits, feed, projectionEvents, followedPeer } = await followOwnPeers(
     config,
     peers,
     wallet,
@@ -228,6 +228,10 @@ async function main(): Promise<void> {
       metrics.ledgerDuration.observe({ fn, kind, code }, seconds);
     },
     ...(commits ? { commits } : {}),
+    // A call past its deadline on the peer the stream follows: that peer may hang, and its stream with it.
+    onPeerTimeout: (peerIndex) => {
+      if (peerIndex === followedPeer()) commits?.giveUpStream();
+    },
   });
   const verifier = await createTokenVerifier({
     ...config.auth,

@@ -32,9 +32,14 @@ class FakeLedger implements BlockSource {
   readonly opens: bigint[] = [];
   streams: PushStream<CommittedBlock>[] = [];
   failOpens = 0;
+  /** The peer hangs: its height is never answered (its open stream says nothing either). */
+  hung = false;
+  /** Heights asked. */
+  heightCalls = 0;
 
   height(): Promise<bigint> {
-    return Promise.resolve(this.heightNow);
+    this.heightCalls++;
+    return this.hung ? new Promise<bigint>(() => undefined) : Promise.resolve(this.heightNow);
   }
 
   open(startBlock: bigint): Promise<BlockStream> {
@@ -66,7 +71,7 @@ function tracker(ledger: FakeLedger, timeoutMs = 2000, stallMs?: number): Commit
   const t = new CommitTracker({
     source: ledger,
     timeoutMs,
-    ...(stallMs === undefined ? {} : { stallMs }),
+    ...(stallMs === undefined ? {} : { stallMs, stallProbeMs: 30 }),
     timeoutError: (txId) => ledgerTimeout('submit', { txId }),
     closedError: (txId) => ledgerUnavailable('submit', { txId }),
     retryMs: 5,
@@ -172,7 +177,8 @@ describe('commit tracker: a stream that stalls', () => {
     const firstWait = t.expect(first).wait(noStatusCall);
     const b5 = ledger.commit([first, StatusCode.VALID]);
     await firstWait;
-    // The peer hangs: the stream stays open and silent.
+    // The peer hangs: the stream stays open and silent, and the peer answers nothing.
+    ledger.hung = true;
     const stalledStream = ledger.current;
     const txId = randomUUID();
     const started = performance.now();
@@ -190,6 +196,81 @@ describe('commit tracker: a stream that stalls', () => {
     assert.deepEqual(ledger.opens, [5n, b5 + 1n]);
     assert.equal(t.status().stalledStreams, 1);
     assert.equal(t.status().statusCalls, 1);
+    await t.close();
+  });
+
+  it('when the peer answers that it holds blocks the silent stream has not delivered, then the stream is given up and resumes after its last block', async () => {
+    const { ledger, t } = await openTracker(2000, 60);
+    // Two blocks committed on the peer that the open stream never delivers.
+    ledger.heightNow = 7n;
+    await t.expect(randomUUID()).wait(() => Promise.resolve({ code: StatusCode.VALID, blockNumber: 6n }));
+    await until('reopened', () => ledger.opens.length === 2 && t.status().up);
+    assert.deepEqual(ledger.opens, [5n, 5n], 'resumed where the stalled stream stood');
+    assert.equal(t.status().stalledStreams, 1);
+    await t.close();
+  });
+
+  it('when a write waits on a quiet chain (the ordering service cuts no block), then it asks the peer but the stream is kept', async () => {
+    const { ledger, t } = await openTracker(2000, 60);
+    const b5 = ledger.commit([randomUUID(), StatusCode.VALID]);
+    await until('delivered', () => t.status().lastBlock === b5);
+    let asked = 0;
+    const waiting = t.expect(randomUUID()).wait(() => {
+      asked++;
+      // The CommitStatus call waits as long as the ordering service cuts nothing.
+      return new Promise<CommitOutcome>(() => undefined);
+    });
+    await until('asked', () => asked === 1);
+    await until('the height asked', () => ledger.heightCalls >= 2);
+    await sleep(100);
+    assert.deepEqual(
+      [t.status().stalledStreams, ledger.opens.length, t.status().up, ledger.current.closed],
+      [0, 1, true, false],
+      'the stream its peer says is complete is kept',
+    );
+    // Blocks come again: the same stream delivers them.
+    const next = randomUUID();
+    const nextWait = t.expect(next).wait(noStatusCall);
+    const b6 = ledger.commit([next, StatusCode.VALID]);
+    assert.deepEqual(await nextWait, { code: StatusCode.VALID, blockNumber: b6 });
+    void waiting.catch(() => undefined);
+    await t.close();
+  });
+
+  it('when the stream is given up, then it reopens without the retry delay and the writes waiting on it are served by the new stream', async () => {
+    const ledger = new FakeLedger();
+    const t = new CommitTracker({
+      source: ledger,
+      timeoutMs: 2000,
+      timeoutError: (txId) => ledgerTimeout('submit', { txId }),
+      closedError: (txId) => ledgerUnavailable('submit', { txId }),
+      retryMs: 60_000,
+    });
+    t.start();
+    await until('up', () => t.status().up);
+    const txId = randomUUID();
+    const waiting = t.expect(txId).wait(noStatusCall);
+    t.giveUpStream();
+    await until('reopened', () => ledger.opens.length === 2 && t.status().up);
+    assert.deepEqual(ledger.opens, [5n, 5n]);
+    const block = ledger.commit([txId, StatusCode.VALID]);
+    assert.deepEqual(await waiting, { code: StatusCode.VALID, blockNumber: block });
+    assert.equal(t.status().statusCalls, 0, 'the waiting write did not ask the peer');
+    await t.close();
+  });
+
+  it("when a call to the stream's peer ran past its deadline, then the stream is given up at once and resumes after its last block", async () => {
+    const { ledger, t } = await openTracker();
+    const first = randomUUID();
+    const firstWait = t.expect(first).wait(noStatusCall);
+    const b5 = ledger.commit([first, StatusCode.VALID]);
+    await firstWait;
+    const silent = ledger.current;
+    t.giveUpStream();
+    await until('reopened', () => ledger.opens.length === 2 && t.status().up);
+    assert.equal(silent.closed, true);
+    assert.deepEqual(ledger.opens, [5n, b5 + 1n]);
+    assert.equal(t.status().stalledStreams, 1);
     await t.close();
   });
 

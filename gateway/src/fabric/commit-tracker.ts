@@ -7,8 +7,9 @@
  * - A write registers its waiter before it submits, so a commit that arrives before the write starts
  *   waiting is kept for it.
  * - The stream's position is fixed before waiters count on it: it starts at the channel height read
- *   when it opens (a transaction submitted later commits in that block or a later one) and resumes
- *   after the last block it delivered, so it has no gaps.
+ *   when it first opens (a transaction submitted later commits in that block or a later one) and
+ *   resumes after the last block it delivered (where it opened, when it delivered none), so it has no
+ *   gaps.
  * - A waiter the stream could have missed or delayed (registered while the stream was not up, pending
  *   when it broke, or waiting while the stream delivered nothing for `stallMs`) asks the peer with its
  *   own CommitStatus call, as the status path does; the first answer wins. Every waiter has the status
@@ -71,6 +72,12 @@ export interface CommitTrackerOptions {
    * answers) while the connection stays open until gRPC's keepalive gives up on it, minutes later.
    */
   readonly stallMs?: number;
+  /**
+   * How long a stream that looks stalled gives its peer to say the channel height, ms (default 1000):
+   * a peer that answers with no block the stream has not delivered yet is quiet, not hung (the ordering
+   * service stopped cutting blocks), and the stream is kept.
+   */
+  readonly stallProbeMs?: number;
 }
 
 /** A write waiting for its transaction's commit; from {@link CommitTracker.expect}, before submitting. */
@@ -94,7 +101,11 @@ export interface CommitTrackerStatus {
   readonly waiting: number;
   /** Waiters that asked the peer with their own CommitStatus call so far. */
   readonly statusCalls: number;
-  /** Streams given up because they delivered nothing for `stallMs` while writes waited. */
+  /**
+   * Streams given up as stalled: they delivered nothing for `stallMs` while writes waited and their
+   * peer did not answer its height (or had blocks they had not delivered), or a call to their peer
+   * failed for its availability ({@link CommitTracker.giveUpStream}).
+   */
   readonly stalledStreams: number;
 }
 
@@ -190,12 +201,15 @@ class Waiter implements CommitWaiter {
 export class CommitTracker {
   readonly timeoutMs: number;
   readonly stallMs: number;
+  readonly #stallProbeMs: number;
   readonly timeoutError: (txId: string) => Error;
   readonly #options: Readonly<CommitTrackerOptions>;
   readonly #waiters = new Map<string, Set<Waiter>>();
   readonly #stop = new AbortController();
   #up = false;
   #lastBlock: bigint | undefined;
+  /** The block the open stream delivers next. */
+  #nextBlock: bigint | undefined;
   #stream: BlockStream | undefined;
   /** When the current stream opened (`performance.now()`). */
   #openedAt = Number.NEGATIVE_INFINITY;
@@ -204,11 +218,13 @@ export class CommitTracker {
   #lastDeliveryAt = Number.NEGATIVE_INFINITY;
   #stalledStreams = 0;
   #stalledNow = false;
+  #probing = false;
 
   constructor(options: Readonly<CommitTrackerOptions>) {
     this.#options = options;
     this.timeoutMs = options.timeoutMs;
     this.stallMs = options.stallMs ?? 5000;
+    this.#stallProbeMs = options.stallProbeMs ?? 1000;
     this.timeoutError = options.timeoutError;
   }
 
@@ -267,14 +283,43 @@ export class CommitTracker {
   }
 
   /**
-   * @internal A write waited `stallMs` without a block: unless the stream is younger than that or
-   * delivered since, give it up as failed, so that it reopens (on the org's next peer, when the source
-   * follows several) after the last block it delivered.
+   * @internal A write waited `stallMs` without a block. Unless the stream is younger than that or
+   * delivered since, its peer is asked for the channel height: a peer that does not answer within
+   * `stallProbeMs` (hung), or that holds blocks the stream has not delivered, has its stream given up
+   * as failed, so that it reopens (on the org's next peer, when the source follows several) after the
+   * last block it delivered. A peer whose height says there is nothing to deliver keeps its stream.
    */
   stalled(): void {
     const stream = this.#stream;
-    if (!stream || !this.#up) return;
-    if (performance.now() - Math.max(this.#openedAt, this.#lastDeliveryAt) < this.stallMs) return;
+    if (!stream || !this.#up || this.#probing || this.#quietMs() < this.stallMs) return;
+    this.#probing = true;
+    void this.#probeStall(stream).finally(() => {
+      this.#probing = false;
+    });
+  }
+
+  /**
+   * Gives the open stream up as stalled at once: a call to the peer it follows failed for that peer's
+   * availability (refused, or past its deadline), which a hung peer's silent stream never reports.
+   */
+  giveUpStream(): void {
+    const stream = this.#stream;
+    if (stream && this.#up) this.#giveUp(stream);
+  }
+
+  #quietMs(): number {
+    return performance.now() - Math.max(this.#openedAt, this.#lastDeliveryAt);
+  }
+
+  async #probeStall(stream: BlockStream): Promise<void> {
+    const next = this.#nextBlock;
+    const height = await withinMs(this.#options.source.height(), this.#stallProbeMs);
+    if (stream !== this.#stream || this.#quietMs() < this.stallMs) return;
+    if (height !== undefined && next !== undefined && height <= next) return;
+    this.#giveUp(stream);
+  }
+
+  #giveUp(stream: BlockStream): void {
     this.#stalledStreams++;
     this.#stalledNow = true;
     stream.close('stalled');
@@ -284,11 +329,12 @@ export class CommitTracker {
     const first = this.#options.retryMs ?? 250;
     let delay = first;
     while (!this.#stopped()) {
+      let gaveUp = false;
       try {
-        const start =
-          this.#lastBlock === undefined ? await this.#options.source.height() : this.#lastBlock + 1n;
+        const start = this.#nextBlock ?? (await this.#options.source.height());
         const stream = await this.#options.source.open(start);
         this.#stream = stream;
+        this.#nextBlock = start;
         this.#openedAt = performance.now();
         if (this.#stopped()) break;
         this.#up = true;
@@ -296,17 +342,21 @@ export class CommitTracker {
           this.#deliver(block);
           delay = first;
         }
-        if (!this.#stopped())
-          throw new Error(this.#stalledNow ? 'block stream stalled' : 'block stream ended');
+        if (!this.#stopped()) throw new Error('block stream ended');
       } catch (err) {
-        if (!this.#stopped()) this.#options.onError?.(err);
+        // A stream the tracker gave up on fails as cancelled by its client: say why it was closed.
+        if (!this.#stopped()) this.#options.onError?.(this.#stalledNow ? new Error('block stream stalled') : err);
       } finally {
+        gaveUp = this.#stalledNow;
         this.#up = false;
         this.#stalledNow = false;
         this.#stream?.close();
         this.#stream = undefined;
       }
       if (this.#stopped()) break;
+      // A stream given up as stalled reopens at once (on the next peer, when the source follows several)
+      // after its last block, so no waiting write can miss its block; each one's stall check still holds.
+      if (gaveUp) continue;
       // Pending writes may sit in blocks the broken stream did not deliver: each asks the peer.
       for (const set of this.#waiters.values()) for (const w of set) w.askPeer();
       await sleep(delay, undefined, { signal: this.#stop.signal }).catch(() => undefined);
@@ -322,12 +372,28 @@ export class CommitTracker {
     this.#lastDeliveryAt = performance.now();
     if (this.#lastBlock !== undefined && block.number <= this.#lastBlock) return;
     this.#lastBlock = block.number;
+    this.#nextBlock = block.number + 1n;
     for (const tx of block.transactions) {
       const set = this.#waiters.get(tx.txId);
       if (!set) continue;
       // The first occurrence of a tx id decides it; a later copy is only a DUPLICATE_TXID.
       for (const w of [...set]) w.settle({ outcome: { code: tx.code, blockNumber: block.number } });
     }
+  }
+}
+
+/** What `promise` resolves to within `ms`; undefined when it rejects or takes longer. */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(undefined);
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -43,6 +43,11 @@ export interface FabricLedgerClientOptions {
   readonly observe?: LedgerObserver;
   /** Wait for commits on this tracker's block stream; without it, one CommitStatus call per transaction. */
   readonly commits?: CommitTracker;
+  /**
+   * Told when a call to the org's peer at `peerIndex` (0 is the local peer) ran past its deadline: the
+   * peer may hang, and a stream it serves would stay silent rather than fail.
+   */
+  readonly onPeerTimeout?: (peerIndex: number) => void;
 }
 
 interface CachedGateway {
@@ -104,6 +109,7 @@ export class FabricLedgerClient implements LedgerClient {
   readonly #commits: CommitTracker | undefined;
   readonly #cache = new Map<string, Promise<CachedGateway>>();
   readonly #preference: PeerPreference;
+  readonly #onPeerTimeout: (peerIndex: number) => void;
 
   constructor(
     config: Readonly<GatewayConfig>,
@@ -120,6 +126,7 @@ export class FabricLedgerClient implements LedgerClient {
     this.#serviceId = serviceEnrollmentId;
     this.#observe = options.observe ?? (() => undefined);
     this.#commits = options.commits;
+    this.#onPeerTimeout = options.onPeerTimeout ?? (() => undefined);
   }
 
   async #identity(enrollmentId: string): Promise<CachedGateway> {
@@ -198,6 +205,7 @@ export class FabricLedgerClient implements LedgerClient {
         const code = mapped.code;
         if (code === GatewayErrorCode.LEDGER_UNAVAILABLE || code === GatewayErrorCode.LEDGER_TIMEOUT) {
           this.#preference.failed(i);
+          if (code === GatewayErrorCode.LEDGER_TIMEOUT) this.#onPeerTimeout(i);
         } else {
           this.#preference.answered(i);
         }

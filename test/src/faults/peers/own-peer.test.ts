@@ -121,6 +121,7 @@ describe('when Hospital1 runs two peers and the one its gateway streams blocks f
     const info = network();
     const { url, doctor, recordId, followed, victim } = await hospital1Setup(info);
     const stalledBefore = (await gauge(url, 'medledger_commit_streams_stalled')) ?? 0;
+    const statusCallsBefore = (await gauge(url, 'medledger_commit_status_calls')) ?? 0;
     // Without the wait for every peer's height after each write: the hung peer would never answer it.
     const caller = new ApiClient(doctor.baseUrl, doctor.token);
     signalProcess(victim, 'SIGSTOP');
@@ -141,6 +142,15 @@ describe('when Hospital1 runs two peers and the one its gateway streams blocks f
       );
       await streamFollows(url, 1 - followed);
       assert.ok(((await gauge(url, 'medledger_commit_streams_stalled')) ?? 0) > stalledBefore);
+      if (statuses[0] === 504) {
+        // The timed-out call told the gateway its stream's peer hangs: the stream moved at once, so no
+        // later write waited for the stall check and asked the peer for its commit.
+        assert.equal(
+          await gauge(url, 'medledger_commit_status_calls'),
+          statusCallsBefore,
+          'every commit after the timeout was seen on the moved stream',
+        );
+      }
       const after = await decide(caller, recordId);
       assert.equal(after.status, 200, 'a decision once the stream moved');
       answers.push(after);
