@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Context } from 'fabric-contract-api';
 import { client, ORGS, uid } from '../testing/harness';
 import { MemoryLedger } from '../testing/memory-ledger';
-import { txReadsOf } from './tx-reads';
+import { TxReads, txReadsOf } from './tx-reads';
 
 const [H1, , , REGULATOR] = ORGS;
 const COLLECTION = 'sealed-hospital1';
@@ -65,6 +65,23 @@ void describe('TxReads (one read per key per transaction, with Fabric semantics)
       return text(await txReadsOf(ctx).state(a));
     });
     assert.deepEqual([alone.response, alone.calls], ['A', { getState: 1 }]);
+  });
+
+  void it('when the peer answers a multi-key read with fewer values than keys (a state database it could not read), then the read fails and no key is taken for absent', async () => {
+    const asked: string[][] = [];
+    const reads = new TxReads({
+      getMultipleStates: (...keys: string[]) => {
+        asked.push(keys);
+        return Promise.resolve([]);
+      },
+      getState: () => Promise.reject(new Error('not asked')),
+      getPrivateData: () => Promise.reject(new Error('not asked')),
+      getPrivateDataHash: () => Promise.reject(new Error('not asked')),
+    });
+    await assert.rejects(reads.readAhead(['staff', 'latest']), /answered 0 of 2 keys/);
+    assert.deepEqual(asked, [['staff', 'latest']]);
+    assert.equal(reads.known('staff'), undefined, 'the key is not known absent');
+    assert.equal(reads.known('latest'), undefined);
   });
 
   void it('when a transaction writes a key, then its reads still answer the committed value, read before or not (no read-your-writes), and the write commits', async () => {

@@ -57,6 +57,10 @@ export class TxReads {
    * Reads the public keys the transaction has not read yet in one round trip (the peer's multi-key
    * read; fabric-shim asks key by key when the peer does not offer it), so that {@link state} answers
    * them from here. Each key enters the read set as a `getState` of it would.
+   *
+   * A Fabric 3.1 peer that cannot read its state database for a multi-key read answers it with no value
+   * at all and records no read (where `getState` fails the transaction): such an answer fails the
+   * transaction here, so that no key is taken for absent. Read ahead only keys whose absence refuses.
    */
   async readAhead(keys: readonly string[]): Promise<void> {
     const wanted = [...new Set(keys)].filter((key) => this.known(key) === undefined);
@@ -66,6 +70,9 @@ export class TxReads {
       return;
     }
     const values = await this.#stub.getMultipleStates(...wanted);
+    if (values.length !== wanted.length) {
+      throw new Error(`the peer answered ${String(values.length)} of ${String(wanted.length)} keys read together`);
+    }
     wanted.forEach((key, i) => this.#state.set(key, values[i] ?? EMPTY));
   }
 

@@ -329,7 +329,7 @@ export class CommitTracker {
     const first = this.#options.retryMs ?? 250;
     let delay = first;
     while (!this.#stopped()) {
-      let gaveUp = false;
+      let gaveUp: boolean;
       try {
         const start = this.#nextBlock ?? (await this.#options.source.height());
         const stream = await this.#options.source.open(start);
