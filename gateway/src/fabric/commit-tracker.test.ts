@@ -245,9 +245,12 @@ describe('commit tracker: a stream that stalls', () => {
       timeoutError: (txId) => ledgerTimeout('submit', { txId }),
       closedError: (txId) => ledgerUnavailable('submit', { txId }),
       retryMs: 60_000,
+      stallMs: 200,
     });
     t.start();
     await until('up', () => t.status().up);
+    // The stream has been silent for the stall time when the write starts waiting.
+    await sleep(220);
     const txId = randomUUID();
     const waiting = t.expect(txId).wait(noStatusCall);
     t.giveUpStream();
@@ -259,18 +262,30 @@ describe('commit tracker: a stream that stalls', () => {
     await t.close();
   });
 
-  it("when a call to the stream's peer ran past its deadline, then the stream is given up at once and resumes after its last block", async () => {
-    const { ledger, t } = await openTracker();
+  it("when a call to the stream's peer ran past its deadline while the stream delivered nothing, then the stream is given up at once and resumes after its last block", async () => {
+    const { ledger, t } = await openTracker(2000, 60);
     const first = randomUUID();
     const firstWait = t.expect(first).wait(noStatusCall);
     const b5 = ledger.commit([first, StatusCode.VALID]);
     await firstWait;
     const silent = ledger.current;
+    await sleep(80);
     t.giveUpStream();
     await until('reopened', () => ledger.opens.length === 2 && t.status().up);
     assert.equal(silent.closed, true);
     assert.deepEqual(ledger.opens, [5n, b5 + 1n]);
     assert.equal(t.status().stalledStreams, 1);
+    await t.close();
+  });
+
+  it("when a call to the stream's peer ran past its deadline but the stream delivers blocks, then the stream is kept (its peer is slow, not hung)", async () => {
+    const { ledger, t } = await openTracker(2000, 60);
+    await sleep(80);
+    ledger.commit([randomUUID(), StatusCode.VALID]);
+    await until('delivered', () => t.status().lastBlock === 5n);
+    t.giveUpStream();
+    await sleep(30);
+    assert.deepEqual([t.status().stalledStreams, ledger.opens.length, ledger.current.closed], [0, 1, false]);
     await t.close();
   });
 

@@ -103,8 +103,8 @@ export interface CommitTrackerStatus {
   readonly statusCalls: number;
   /**
    * Streams given up as stalled: they delivered nothing for `stallMs` while writes waited and their
-   * peer did not answer its height (or had blocks they had not delivered), or a call to their peer
-   * failed for its availability ({@link CommitTracker.giveUpStream}).
+   * peer did not answer its height (or had blocks they had not delivered), or while a call to their
+   * peer ran past its deadline ({@link CommitTracker.giveUpStream}).
    */
   readonly stalledStreams: number;
 }
@@ -299,12 +299,13 @@ export class CommitTracker {
   }
 
   /**
-   * Gives the open stream up as stalled at once: a call to the peer it follows failed for that peer's
-   * availability (refused, or past its deadline), which a hung peer's silent stream never reports.
+   * A call to the peer the stream follows ran past its deadline: if the stream has delivered nothing
+   * for `stallMs` either, its peer hangs (a hung peer's stream stays silent rather than fail), and the
+   * stream is given up at once. A stream that delivers is kept: its peer is slow, not gone.
    */
   giveUpStream(): void {
     const stream = this.#stream;
-    if (stream && this.#up) this.#giveUp(stream);
+    if (stream && this.#up && this.#quietMs() >= this.stallMs) this.#giveUp(stream);
   }
 
   #quietMs(): number {
