@@ -10,6 +10,7 @@ import { common, peer } from '@hyperledger/fabric-protos';
 import type { CommitOutcome, CommitWaiter } from './fabric/commit-tracker';
 import { followForever } from './projection/write/projector';
 import { SqliteDriver } from './projection/write/sql/sqlite';
+import type { EventSource } from './projection/write/source';
 import { ProjectionStore } from './projection/write/store';
 import { createMetrics, registerFollowedPeerMetric } from './metrics';
 import { ledgerStreams } from './server';
@@ -157,6 +158,14 @@ class CountingNetwork {
   }
 }
 
+/**
+ * Follows `events` into `store` until `signal` aborts, the checkpoint written at each block's end (blocks
+ * of empty transactions carry no events).
+ */
+function projectEveryBlock(events: EventSource, store: ProjectionStore, signal: AbortSignal): Promise<void> {
+  return followForever(events, store, { signal, retryMs: 5, checkpointEveryBlocks: 1 });
+}
+
 const noStatusCall = (): Promise<CommitOutcome> => Promise.reject(new Error('unexpected CommitStatus call'));
 
 describe("the gateway's block streams", () => {
@@ -227,12 +236,7 @@ describe("the gateway's block streams in an org of two peers", () => {
     };
     try {
       await store.init();
-      const following = followForever(streams.projectionEvents, store, {
-        signal: stop.signal,
-        retryMs: 5,
-        // Blocks of empty transactions carry no events: write the checkpoint at each block's end.
-        checkpointEveryBlocks: 1,
-      });
+      const following = projectEveryBlock(streams.projectionEvents, store, stop.signal);
       feed.want(0n);
       commits.start();
       while (!commits.status().up) await sleep(5);
@@ -285,11 +289,7 @@ describe("the gateway's block streams in an org of two peers", () => {
     };
     try {
       await store.init();
-      const following = followForever(streams.projectionEvents, store, {
-        signal: stop.signal,
-        retryMs: 5,
-        checkpointEveryBlocks: 1,
-      });
+      const following = projectEveryBlock(streams.projectionEvents, store, stop.signal);
       chain.commit(['before-the-kill']);
       await projected();
       assert.equal(await followed(), '0');

@@ -71,7 +71,9 @@ export class TxReads {
     }
     const values = await this.#stub.getMultipleStates(...wanted);
     if (values.length !== wanted.length) {
-      throw new Error(`the peer answered ${String(values.length)} of ${String(wanted.length)} keys read together`);
+      throw new Error(
+        `the peer answered ${String(values.length)} of ${String(wanted.length)} keys read together`,
+      );
     }
     wanted.forEach((key, i) => this.#state.set(key, values[i] ?? EMPTY));
   }

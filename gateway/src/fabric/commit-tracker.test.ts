@@ -100,6 +100,16 @@ async function openTracker(
   return { ledger, t };
 }
 
+/** A tracker (stall time 60 ms) whose stream delivered one block with a write's commit. */
+async function trackerPastOneBlock(): Promise<{ ledger: FakeLedger; t: CommitTracker; b5: bigint }> {
+  const { ledger, t } = await openTracker(2000, 60);
+  const first = randomUUID();
+  const firstWait = t.expect(first).wait(noStatusCall);
+  const b5 = ledger.commit([first, StatusCode.VALID]);
+  await firstWait;
+  return { ledger, t, b5 };
+}
+
 /** A tracker whose peer refuses every stream (an outage). */
 function downTracker(): CommitTracker {
   const ledger = new FakeLedger();
@@ -172,11 +182,7 @@ describe('commit tracker: the block stream', () => {
 
 describe('commit tracker: a stream that stalls', () => {
   it('when the stream delivers nothing while a write waits, then after the stall time the write asks the peer and the stream reopens after its last block', async () => {
-    const { ledger, t } = await openTracker(2000, 60);
-    const first = randomUUID();
-    const firstWait = t.expect(first).wait(noStatusCall);
-    const b5 = ledger.commit([first, StatusCode.VALID]);
-    await firstWait;
+    const { ledger, t, b5 } = await trackerPastOneBlock();
     // The peer hangs: the stream stays open and silent, and the peer answers nothing.
     ledger.hung = true;
     const stalledStream = ledger.current;
@@ -263,11 +269,7 @@ describe('commit tracker: a stream that stalls', () => {
   });
 
   it("when a call to the stream's peer ran past its deadline while the stream delivered nothing, then the stream is given up at once and resumes after its last block", async () => {
-    const { ledger, t } = await openTracker(2000, 60);
-    const first = randomUUID();
-    const firstWait = t.expect(first).wait(noStatusCall);
-    const b5 = ledger.commit([first, StatusCode.VALID]);
-    await firstWait;
+    const { ledger, t, b5 } = await trackerPastOneBlock();
     const silent = ledger.current;
     await sleep(80);
     t.giveUpStream();

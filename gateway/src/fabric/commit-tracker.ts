@@ -346,7 +346,8 @@ export class CommitTracker {
         if (!this.#stopped()) throw new Error('block stream ended');
       } catch (err) {
         // A stream the tracker gave up on fails as cancelled by its client: say why it was closed.
-        if (!this.#stopped()) this.#options.onError?.(this.#stalledNow ? new Error('block stream stalled') : err);
+        if (!this.#stopped())
+          this.#options.onError?.(this.#stalledNow ? new Error('block stream stalled') : err);
       } finally {
         gaveUp = this.#stalledNow;
         this.#up = false;
