@@ -230,7 +230,7 @@ async function main(): Promise<void> {
     ...(commits ? { commits } : {}),
     // A call past its deadline on the peer the stream follows: that peer may hang, and its stream with it.
     onPeerTimeout: (peerIndex) => {
-      if (peerIndex === followedPeer()) commits?.giveUpStream();
+      if (peerIndex === followedPeer()) commits?.checkStalled();
     },
   });
   const verifier = await createTokenVerifier({

@@ -102,9 +102,9 @@ export interface CommitTrackerStatus {
   /** Waiters that asked the peer with their own CommitStatus call so far. */
   readonly statusCalls: number;
   /**
-   * Streams given up as stalled: they delivered nothing for `stallMs` while writes waited and their
-   * peer did not answer its height (or had blocks they had not delivered), or while a call to their
-   * peer ran past its deadline ({@link CommitTracker.giveUpStream}).
+   * Streams given up as stalled ({@link CommitTracker.checkStalled}): silent for `stallMs` while writes
+   * waited or a call to their peer ran past its deadline, and their peer did not say its height in
+   * time (or had blocks they had not delivered).
    */
   readonly stalledStreams: number;
 }
@@ -163,7 +163,7 @@ class Waiter implements CommitWaiter {
         if (this.#settlement || this.#statusAsked) return;
         if (performance.now() - Math.max(since, this.#tracker.lastDeliveryAt) >= stallMs) {
           this.askPeer();
-          this.#tracker.stalled();
+          this.#tracker.checkStalled();
         } else this.#watchStall(since);
       },
       Math.max(0, left),
@@ -283,29 +283,21 @@ export class CommitTracker {
   }
 
   /**
-   * @internal A write waited `stallMs` without a block. Unless the stream is younger than that or
+   * Checks the open stream when its peer may hang: a write waited `stallMs` without a block, or a call
+   * to the peer the stream follows ran past its deadline. Unless the stream is younger than `stallMs` or
    * delivered since, its peer is asked for the channel height: a peer that does not answer within
-   * `stallProbeMs` (hung), or that holds blocks the stream has not delivered, has its stream given up
-   * as failed, so that it reopens (on the org's next peer, when the source follows several) after the
-   * last block it delivered. A peer whose height says there is nothing to deliver keeps its stream.
+   * `stallProbeMs` (hung), or that holds blocks the stream has not delivered, has its stream given up as
+   * failed, so that it reopens at once (on the org's next peer, when the source follows several) after
+   * the last block it delivered. A peer whose height says there is nothing to deliver (the ordering
+   * service cut no block) keeps its stream.
    */
-  stalled(): void {
+  checkStalled(): void {
     const stream = this.#stream;
     if (!stream || !this.#up || this.#probing || this.#quietMs() < this.stallMs) return;
     this.#probing = true;
     void this.#probeStall(stream).finally(() => {
       this.#probing = false;
     });
-  }
-
-  /**
-   * A call to the peer the stream follows ran past its deadline: if the stream has delivered nothing
-   * for `stallMs` either, its peer hangs (a hung peer's stream stays silent rather than fail), and the
-   * stream is given up at once. A stream that delivers is kept: its peer is slow, not gone.
-   */
-  giveUpStream(): void {
-    const stream = this.#stream;
-    if (stream && this.#up && this.#quietMs() >= this.stallMs) this.#giveUp(stream);
   }
 
   #quietMs(): number {
