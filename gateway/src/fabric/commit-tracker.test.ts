@@ -205,6 +205,29 @@ describe('commit tracker: a stream that stalls', () => {
     await t.close();
   });
 
+  it('when blocks keep coming while a write waits, then it neither asks the peer nor gives the stream up', async () => {
+    const { ledger, t } = await openTracker(2000, 60);
+    const txId = randomUUID();
+    const waiting = t.expect(txId).wait(noStatusCall);
+    for (let i = 0; i < 8; i++) {
+      await sleep(25);
+      ledger.commit([randomUUID(), StatusCode.VALID]);
+    }
+    const block = ledger.commit([txId, StatusCode.VALID]);
+    assert.deepEqual(await waiting, { code: StatusCode.VALID, blockNumber: block });
+    assert.deepEqual([t.status().statusCalls, t.status().stalledStreams, ledger.opens.length], [0, 0, 1]);
+    await t.close();
+  });
+
+  it('when no write waits, then a quiet stream is kept however long it delivers nothing', async () => {
+    const { ledger, t } = await openTracker(2000, 20);
+    await sleep(150);
+    assert.deepEqual([t.status().stalledStreams, ledger.opens.length, t.status().up], [0, 1, true]);
+    await t.close();
+  });
+});
+
+describe("commit tracker: a silent stream's peer asked for its height", () => {
   it('when the peer answers that it holds blocks the silent stream has not delivered, then the stream is given up and resumes after its last block', async () => {
     const { ledger, t } = await openTracker(2000, 60);
     // Two blocks committed on the peer that the open stream never delivers.
@@ -299,27 +322,6 @@ describe('commit tracker: a stream that stalls', () => {
     await until('the height asked', () => ledger.heightCalls === heights + 1);
     await sleep(30);
     assert.deepEqual([t.status().stalledStreams, ledger.opens.length, ledger.current.closed], [0, 1, false]);
-    await t.close();
-  });
-
-  it('when blocks keep coming while a write waits, then it neither asks the peer nor gives the stream up', async () => {
-    const { ledger, t } = await openTracker(2000, 60);
-    const txId = randomUUID();
-    const waiting = t.expect(txId).wait(noStatusCall);
-    for (let i = 0; i < 8; i++) {
-      await sleep(25);
-      ledger.commit([randomUUID(), StatusCode.VALID]);
-    }
-    const block = ledger.commit([txId, StatusCode.VALID]);
-    assert.deepEqual(await waiting, { code: StatusCode.VALID, blockNumber: block });
-    assert.deepEqual([t.status().statusCalls, t.status().stalledStreams, ledger.opens.length], [0, 0, 1]);
-    await t.close();
-  });
-
-  it('when no write waits, then a quiet stream is kept however long it delivers nothing', async () => {
-    const { ledger, t } = await openTracker(2000, 20);
-    await sleep(150);
-    assert.deepEqual([t.status().stalledStreams, ledger.opens.length, t.status().up], [0, 1, true]);
     await t.close();
   });
 });
