@@ -63,7 +63,7 @@ describe('what governance recorded, merged into the topology', () => {
     assert.equal(after.peerOrgs.at(-1)?.domain, `${name.toLowerCase()}.medledger.local`);
   });
 
-  it('when a network generated with eight orgs of two peers admits an org, then the governed topology keeps both and the newcomer takes the next port block', () => {
+  it('when a network generated with eight orgs of two peers admits an org, then the governed topology keeps both, and the newcomer runs two peers too in the next port block', () => {
     const root = mkdtempSync(join(tmpdir(), 'medledger-governed-'));
     try {
       const paths = new StatePaths(root);
@@ -80,7 +80,7 @@ describe('what governance recorded, merged into the topology', () => {
       const next = governedContext(ctx, { admittedOrgs: [newcomer] }, {});
       assert.deepEqual(
         next.topology.peerOrgs.map((o) => `${o.name}:${String(o.peerNodes.length)}`),
-        [...generated.peerOrgs.map((o) => `${o.name}:2`), 'Hospital9:1'],
+        [...generated.peerOrgs.map((o) => `${o.name}:2`), 'Hospital9:2'],
       );
       assert.equal(new Set(ports(next.topology)).size, ports(next.topology).length);
     } finally {
@@ -116,6 +116,25 @@ describe('what governance recorded, merged into the topology', () => {
     assert.throws(() => admittedOrgSpec(defaultTopologySpec, 'Hospital3', 'insurer'), /MSP ID/);
     assert.throws(() => admittedOrgSpec(defaultTopologySpec, 'hospital 3', 'hospital'), /--name/);
     assert.equal(admittedOrgSpec(defaultTopologySpec, 'Research2', 'research').kind, 'research');
+  });
+
+  it('when every member runs two peers, then an admitted org runs two as well; when members differ, one', () => {
+    const twoEach = withPeersPerOrg(defaultTopologySpec, 2);
+    assert.equal(admittedOrgSpec(defaultTopologySpec, 'Hospital7', 'hospital').peers, 1);
+    assert.equal(admittedOrgSpec(twoEach, 'Hospital7', 'hospital').peers, 2);
+    const mixed = {
+      ...twoEach,
+      peerOrgs: twoEach.peerOrgs.map((o, i) => (i === 0 ? { ...o, peers: 1 } : o)),
+    };
+    assert.equal(admittedOrgSpec(mixed, 'Hospital7', 'hospital').peers, 1);
+    const admitted = resolveTopology(
+      withGovernance(twoEach, { admittedOrgs: [admittedOrgSpec(twoEach, 'Hospital7', 'hospital')] }),
+      25000,
+    ).peerOrgs.find((o) => o.name === 'Hospital7');
+    assert.deepEqual(
+      admitted?.peerNodes.map((p) => p.name),
+      ['peer0.hospital7.medledger.local', 'peer1.hospital7.medledger.local'],
+    );
   });
 
   it('when the record is read back, then what was written is what is read, and anything else is refused', () => {

@@ -727,10 +727,16 @@ export function peerOrgKind(mspId: string): PeerOrgSpec['kind'] {
 
 /**
  * The spec of an org to admit, from its name and kind: MSP ID `<Name>MSP`, domain
- * `<slug>.medledger.local` (the pattern of the generated orgs), one peer. Throws when the name is
- * taken, is not a name the chaincode reads as that kind, or would make a second regulator.
+ * `<slug>.medledger.local` (the pattern of the generated orgs), as many peers as each member runs
+ * (one when they run different numbers). Throws when the name is taken, is not a name the chaincode
+ * reads as that kind, or would make a second regulator.
  */
-export function admittedOrgSpec(spec: TopologySpec, name: string, kind: string, peers = 1): PeerOrgSpec {
+export function admittedOrgSpec(
+  spec: TopologySpec,
+  name: string,
+  kind: string,
+  peers = peersOfEveryMember(spec),
+): PeerOrgSpec {
   if (!/^[A-Z][A-Za-z0-9]{0,30}$/.test(name))
     throw new Error(`--name must be letters and digits starting with a capital, got ${JSON.stringify(name)}`);
   const mspId = `${name}MSP`;
@@ -745,6 +751,13 @@ export function admittedOrgSpec(spec: TopologySpec, name: string, kind: string, 
   regulatorOf([...spec.peerOrgs.map((o) => o.mspId), mspId]);
   const domain = `${slug}.${spec.peerOrgs[0]?.domain.split('.').slice(1).join('.') ?? 'medledger.local'}`;
   return { name, mspId, domain, kind: orgKind, peers };
+}
+
+/** The peers each member org of `spec` runs when they all run as many, else one. */
+function peersOfEveryMember(spec: TopologySpec): number {
+  const counts = new Set(spec.peerOrgs.map((o) => o.peers));
+  const [only] = counts;
+  return counts.size === 1 && only !== undefined ? only : 1;
 }
 
 /** The fewest peer orgs a consortium of the default's kinds has: two hospitals, research and the regulator. */
