@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { signPatientPayload, type PatientPrivateJwk } from '@medledger/domain';
@@ -89,6 +89,10 @@ describe('when the consortium admits an org and upgrades its chaincode, with wri
     const ctx = await networkContext();
     const org = ctx.topology.peerOrgs.find((o) => o.mspId === NEW_MSP);
     assert.ok(org, 'the topology remembers the admitted org');
+    const members = ctx.topology.peerOrgs.filter((o) => o !== org).map((o) => o.peerNodes.length);
+    if (new Set(members).size === 1) {
+      assert.equal(org.peerNodes.length, members[0], 'it runs as many peers as each member');
+    }
     const config = fetchChannelConfig(ctx, org, mkdtempSync(join(tmpdir(), 'config-')));
     assert.ok(applicationOrgs(config).some((o) => o.mspId === NEW_MSP));
     const committed = committedDefinition(ctx.install, ctx.topology, ctx.paths);
@@ -190,10 +194,11 @@ describe('when the consortium admits an org and upgrades its chaincode, with wri
     assert.equal(content.status, 200);
     assert.ok(JSON.stringify(content.body).includes(CANARY), 'the consented read returns the content');
 
-    const onNewPeer = scanForCanaries(info.stateDir, []).filter((h) =>
-      h.file.startsWith(join('nodes', `peer0-${slug}`)),
+    // Every peer the new hospital runs (`nodes/peer0-<slug>`, `nodes/peer1-<slug>`, ...).
+    const onNewPeers = scanForCanaries(info.stateDir, []).filter((h) =>
+      new RegExp(`^nodes/peer\\d+-${slug}/`).test(h.file.split(sep).join('/')),
     );
-    assert.deepEqual(onNewPeer, [], "the new hospital's peer holds no custodian content");
+    assert.deepEqual(onNewPeers, [], "the new hospital's peers hold no custodian content");
   });
 
   it('when fewer than a majority of orgs approve an upgrade, then its commit is refused and the definition stays', async () => {
