@@ -83,7 +83,7 @@ export function registerCommitTrackerMetrics(
   );
   gauge(
     'medledger_commit_streams_stalled',
-    'Block streams given up because they delivered nothing while writes waited (a hung peer)',
+    'Block streams given up as stalled: silent while writes waited or a call to their peer timed out, and their peer did not say its height in time (a hung peer)',
     (s) => s.stalledStreams,
   );
   if (!feed) return;
