@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { NetworkInfo } from '@medledger/network';
 import { ApiClient, attendingWithRecord } from '../../support/api';
 import { killProcess, restartProcess, signalProcess, waitUntil } from '../../support/faults';
-import { chainHeight } from '../../support/ledger';
+import { chainHeight, privateDataDigests } from '../../support/ledger';
 import { gatewayUrl, orgInfo, useNetwork } from '../../support/network';
 
 /** One gauge of a gateway's `/metrics` (no token), or undefined when absent. */
@@ -46,6 +46,28 @@ function streamFollows(url: string, index: number): Promise<number> {
       (await gauge(url, 'medledger_commit_stream_up')) === 1,
     15_000,
     100,
+  );
+}
+
+/** Waits until Hospital1's peer `index` delivers the chain's last block (its channel open and caught up). */
+async function peerDelivers(info: NetworkInfo, index: number): Promise<void> {
+  await waitUntil(
+    `Hospital1's peer ${String(index)} to deliver the last block`,
+    async () => {
+      try {
+        const to = (await chainHeight(info, 'Regulator', 'regulator-auditor-1')) - 1;
+        await privateDataDigests(info, 'Hospital1', 'hospital1-admin', index, {
+          from: to,
+          to,
+          timeoutMs: 5_000,
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    90_000,
+    500,
   );
 }
 
@@ -120,6 +142,10 @@ describe('when Hospital1 runs two peers and the one its gateway streams blocks f
   it('then at most the calls in flight time out, decisions are granted through the other peer, the stalled stream moves there, and the projection keeps up', async () => {
     const info = network();
     const { url, doctor, recordId, followed, victim } = await hospital1Setup(info);
+    // One hung peer, the other serving: an earlier case may just have restarted the other one, and a
+    // peer whose channel is not open yet serves nothing (its Fabric gateway even sends the org's
+    // endorsements to the hung peer, whose gossip height is higher), which is two faults, not one.
+    await peerDelivers(info, 1 - followed);
     const stalledBefore = (await gauge(url, 'medledger_commit_streams_stalled')) ?? 0;
     const statusCallsBefore = (await gauge(url, 'medledger_commit_status_calls')) ?? 0;
     // Without the wait for every peer's height after each write: the hung peer would never answer it.
