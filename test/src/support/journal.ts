@@ -231,9 +231,17 @@ export interface JournalReport {
   readonly fiveHundreds: number;
   /** Transactions of the run that did not commit VALID (e.g. 11 = MVCC read conflict), as `fn:code`. */
   readonly invalidTxs: string[];
+  /**
+   * {@link invalidTxs} but for copies of a transaction that committed VALID (DUPLICATE_TXID, 9): a write
+   * resubmitted byte for byte because its commit took longer than the resubmit interval.
+   */
+  readonly invalidExceptCopies: string[];
   readonly height: number;
   readonly peersAgree: boolean;
 }
+
+/** The validation code of a transaction whose id committed before (`peer.TxValidationCode`). */
+const DUPLICATE_TXID = 9;
 
 /**
  * Replays the blocks from `fromBlock` on every peer and checks the journal against them. Business keys
@@ -307,6 +315,9 @@ export async function checkJournal(
     fiveHundreds: attempts.filter((a) => a.status === 500).length,
     invalidTxs: reference
       .filter((t) => t.validationCode !== 0)
+      .map((t) => `${t.fn}:${String(t.validationCode)}`),
+    invalidExceptCopies: reference
+      .filter((t) => t.validationCode !== 0 && !(t.validationCode === DUPLICATE_TXID && valid.has(t.txId)))
       .map((t) => `${t.fn}:${String(t.validationCode)}`),
     height: tip.height,
     peersAgree,
