@@ -747,27 +747,33 @@ export function enrolledPeople(ctx: NetworkContext): Record<string, string[]> {
 }
 
 /**
+ * How many other peers `peer`'s gossip view of the channel holds, from its operations endpoint
+ * (`gossip_membership_total_peers_known`); -1 when its metrics do not say yet.
+ */
+export async function gossipPeersKnown(ctx: NetworkContext, peer: PeerNode): Promise<number> {
+  const pattern = new RegExp(
+    `^gossip_membership_total_peers_known\\{channel="${ctx.topology.channel}"\\} (\\d+)`,
+    'm',
+  );
+  const res = await httpsGet(
+    `https://${peer.ip}:${String(peer.operationsPort)}/metrics`,
+    peerAdminTls(ctx, peer.org),
+  );
+  return Number(pattern.exec(res.body)?.[1] ?? -1);
+}
+
+/**
  * Waits until every peer's gossip view of the channel holds every other peer. Until then the Fabric
  * Gateway of one org cannot route an endorsement or an evaluation to another org's peer (a content read
  * across hospitals, for one), so a "ready" network must include it.
  */
 export async function waitForGossip(ctx: NetworkContext, timeoutMs = 60_000): Promise<void> {
   const peers = allPeers(ctx.topology);
-  const pattern = new RegExp(
-    `^gossip_membership_total_peers_known\\{channel="${ctx.topology.channel}"\\} (\\d+)`,
-    'm',
-  );
   await Promise.all(
     peers.map((peer) =>
       waitFor(
-        `${peer.name} to see ${peers.length - 1} other peers`,
-        async () => {
-          const res = await httpsGet(
-            `https://${peer.ip}:${String(peer.operationsPort)}/metrics`,
-            peerAdminTls(ctx, peer.org),
-          );
-          return Number(pattern.exec(res.body)?.[1] ?? -1) >= peers.length - 1;
-        },
+        `${peer.name} to see ${String(peers.length - 1)} other peers`,
+        async () => (await gossipPeersKnown(ctx, peer)) >= peers.length - 1,
         timeoutMs,
       ),
     ),

@@ -15,7 +15,13 @@ import {
 import type { NetworkInfo } from '@medledger/network';
 import { apiAs, onboardAttending } from '../support/api';
 import { chaincodeCode } from '../support/authz-matrix';
-import { killProcess, orgPeerProcesses, restartProcess, waitUntil } from '../support/faults';
+import {
+  killProcess,
+  orgPeerProcesses,
+  restartProcess,
+  waitForGossipView,
+  waitUntil,
+} from '../support/faults';
 import {
   diagnosisRecord,
   hospital2TreatmentGrant,
@@ -236,7 +242,6 @@ export async function assertRegulatorOutageIsClean(
   // The regulator's outage: every peer it runs (one by default; MEDLEDGER_PEERS runs more).
   const peers = orgPeerProcesses(info, 'Regulator');
   const refusedInMs: number[] = [];
-  let back: number;
   let resumedAfterMs: number;
   for (const peer of peers) await killProcess(peer);
   try {
@@ -259,22 +264,24 @@ export async function assertRegulatorOutageIsClean(
     assert.equal(consent.status, 503, `a consent grant without the regulator: ${consent.status}`);
     const read = await doctor.get(`/v1/records/${recordId}`);
     assert.equal(read.status, 200, 'public metadata is read without the regulator');
+    // An outage the consortium noticed: a restart before that is a flap of its own (waitForGossipView).
+    await waitForGossipView(peers);
   } finally {
     // Even when an assertion above failed: the next test needs the regulator back and serving.
     for (const peer of peers) await restartProcess(peer);
-    back = performance.now();
-    resumedAfterMs = Math.round(
-      await waitUntil(
-        'access decisions to resume with the regulator back',
-        async () =>
-          (await doctor.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' })).status === 200,
-        120_000,
-        1000,
-      ),
+    const back = performance.now();
+    const gossipWholeMs = Math.round(await waitForGossipView());
+    await waitUntil(
+      'access decisions to resume with the regulator back',
+      async () =>
+        (await doctor.post(`/v1/records/${recordId}/access`, { purpose: 'treatment' })).status === 200,
+      120_000,
+      1000,
+    );
+    resumedAfterMs = Math.round(performance.now() - back);
+    console.log(
+      `[insiders] regulator down: access decisions refused in ${refusedInMs.join(', ')} ms; every gossip view whole ${String(gossipWholeMs)} ms after its restart, decisions resumed after ${String(resumedAfterMs)} ms`,
     );
   }
-  console.log(
-    `[insiders] regulator down: access decisions refused in ${refusedInMs.join(', ')} ms; resumed ${String(resumedAfterMs)} ms after its restart (${String(Math.round(performance.now() - back))} ms)`,
-  );
   return { refusedInMs, resumedAfterMs };
 }

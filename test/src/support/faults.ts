@@ -13,6 +13,7 @@ import {
   allPeers,
   chaincodeServerProcess,
   gatewayProcess,
+  gossipPeersKnown,
   httpsGet,
   networkContext,
   ordererProcess,
@@ -122,6 +123,30 @@ export async function waitUntil(
     await sleep(everyMs);
   }
   throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
+}
+
+/**
+ * Waits until every running peer's gossip view of the channel holds exactly the others that run: with
+ * `down` named, the consortium has noticed their outage; with none, every peer is back in every view.
+ * A peer restarted before the others noticed its death can drop out of their views once they notice
+ * (the old connection's end), until its next alive message: a few seconds of 503s for its org's
+ * endorsements after it already answered (docs/operations.md). A test that means "an outage, then a
+ * recovery" waits for both.
+ */
+export async function waitForGossipView(down: readonly string[] = [], timeoutMs = 60_000): Promise<number> {
+  const ctx = await networkContext();
+  const running = allPeers(ctx.topology).filter((peer) => !down.includes(peer.shortName));
+  const started = performance.now();
+  await Promise.all(
+    running.map((peer) =>
+      waitUntil(
+        `${peer.shortName} to see the ${String(running.length - 1)} other running peers`,
+        async () => (await gossipPeersKnown(ctx, peer)) === running.length - 1,
+        timeoutMs,
+      ),
+    ),
+  );
+  return performance.now() - started;
 }
 
 function ordererAdminTls(info: NetworkInfo): TlsClient {
