@@ -53,12 +53,17 @@ export function stripControl(text: string): string {
 
 type LedgerErrorOptions = Readonly<{ txId?: string; cause?: unknown }>;
 
-/** 503 `LEDGER_UNAVAILABLE` with `Retry-After`: the peer or orderer did not answer during `stage`. */
-export function ledgerUnavailable(stage: string, options: LedgerErrorOptions = {}): AppError {
-  return new AppError(GatewayErrorCode.LEDGER_UNAVAILABLE, `ledger unavailable during ${stage}`, {
-    ...options,
-    retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS,
-  });
+/**
+ * 503 `LEDGER_UNAVAILABLE` with `Retry-After`: the peer or orderer did not answer during `stage`; `orgs`
+ * names the orgs of which no peer was available, when the ledger said.
+ */
+export function ledgerUnavailable(stage: string, options: LedgerErrorOptions = {}, orgs?: string): AppError {
+  const detail = `ledger unavailable during ${stage}`;
+  return new AppError(
+    GatewayErrorCode.LEDGER_UNAVAILABLE,
+    orgs === undefined ? detail : `${detail}: no answer from ${orgs}`,
+    { ...options, retryAfterSeconds: LEDGER_RETRY_AFTER_SECONDS },
+  );
 }
 
 /** 504 `LEDGER_TIMEOUT` with `Retry-After`: a ledger deadline passed during `stage`. */
@@ -230,6 +235,31 @@ function fromCommitCode(err: GatewayLikeError): AppError {
   }
 }
 
+/** A peer, chaincode server or orderer that could not be reached, or shed the call (retry later). */
+const UNAVAILABLE =
+  /no peers available|failed to connect|connection refused|UNAVAILABLE|chaincode stream terminated|error sending|could not launch chaincode|exceeding concurrency limit/i;
+
+/** Fabric's gateway found no peer of these orgs to endorse (down, or not back in gossip yet). */
+const NO_ENDORSING_PEERS = /failed to find any endorsing peers for org\(s\): ([^\n]*)$/m;
+
+const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
+
+/**
+ * The orgs of which no peer was available, as the ledger said: named by Fabric's gateway, or the orgs
+ * of the endorsers that did not answer. Only well-formed MSP IDs (at most 16), so a peer's free text
+ * never reaches a client.
+ */
+function unavailableOrgs(err: GatewayLikeError, texts: readonly string[]): string | undefined {
+  const named = texts.map((t) => NO_ENDORSING_PEERS.exec(t)?.[1]).find((list) => list !== undefined);
+  const orgs =
+    named !== undefined
+      ? named.split(', ')
+      : (err.details ?? []).filter((d) => UNAVAILABLE.test(d.message)).map((d) => d.mspId ?? '');
+  const unique = [...new Set(orgs)].sort();
+  if (unique.length === 0 || unique.length > 16 || !unique.every((o) => MSP_ID.test(o))) return undefined;
+  return unique.join(', ');
+}
+
 /**
  * Maps anything thrown by a ledger call to an AppError. `stage` names what was being done (for the
  * detail only).
@@ -275,10 +305,8 @@ export function mapLedgerError(err: unknown, stage = 'ledger call'): AppError {
     }
     // A stopped chaincode server or peer, or a peer shedding load past its gateway concurrency limit,
     // is unavailability (retry later), not a broken endorsement.
-    const unavailable =
-      /no peers available|failed to connect|connection refused|UNAVAILABLE|chaincode stream terminated|error sending|could not launch chaincode|exceeding concurrency limit/i;
-    if (texts.some((t) => unavailable.test(t)))
-      return ledgerUnavailable(stage, { ...txIdOf(err), cause: err });
+    if (texts.some((t) => UNAVAILABLE.test(t)))
+      return ledgerUnavailable(stage, { ...txIdOf(err), cause: err }, unavailableOrgs(err, texts));
     return fromGrpcCode(err, stage);
   }
   if (err instanceof Error) {

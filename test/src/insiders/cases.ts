@@ -252,6 +252,8 @@ export async function assertRegulatorOutageIsClean(
       assert.equal(res.status, 503, `access decision without the regulator: ${JSON.stringify(res.body)}`);
       assert.equal(res.headers.get('content-type')?.split(';')[0], 'application/problem+json');
       assert.ok(res.headers.get('retry-after') !== null, 'Retry-After');
+      // The operator reading it learns whose outage it is.
+      assert.match(String((res.body as { detail?: unknown }).detail), /: no answer from RegulatorMSP$/);
     }
     const registered = await doctor.post('/v1/patients', newPatientRegistration(`${patientDid}-x`).body);
     assert.equal(registered.status, 503, `a registration without the regulator: ${registered.status}`);

@@ -15,7 +15,7 @@ describe("insiders: the regulator's peer is down", () => {
   });
   after(releaseNetwork);
 
-  it("when the regulator's peer is SIGKILLed, then access decisions, registrations and consent grants answer 503 with Retry-After within the client deadline, public reads work, and decisions resume after it returns", async () => {
+  it("when the regulator's peer is SIGKILLed, then access decisions (naming the regulator's org as unavailable), registrations and consent grants answer 503 with Retry-After within the client deadline, public reads work, and decisions resume once every peer's gossip holds it again", async () => {
     const { refusedInMs, resumedAfterMs } = await assertRegulatorOutageIsClean(info);
     assert.ok(Math.max(...refusedInMs) < 30_000, `refused in ${refusedInMs.join(', ')} ms`);
     assert.ok(resumedAfterMs < 120_000);
