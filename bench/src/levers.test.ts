@@ -11,6 +11,7 @@ import {
   LEVER_WORKLOADS,
   listOption,
   ratioTable,
+  ratioTables,
   sidesTable,
   type BenchOps,
   type Side,
@@ -51,6 +52,27 @@ void describe('lever tables', () => {
       lines[2],
       '| ping | 0.95 (0.90, 1.00) | 0.65 (0.80, 0.50) | 1.13 (1.25, 1.00) | 0.95 (0.80, 1.10) | 0.95 (0.80, 1.10) |',
     );
+  });
+
+  void it('when three builds ran, then each of the last two has its ratio table against the first', () => {
+    const third: Side = {
+      label: 'ping | third',
+      runs: [run(20, 200), run(10, 600)],
+      cpuMsPerOp: [40, 60],
+      processCpuMsPerOp: { gw: [10, 12] },
+    };
+    const lines = ratioTables([...sides, third], ['status', 'stream', 'third'], ['gw']);
+    const titles = lines.filter((l) => l.includes(' / '));
+    assert.deepEqual(titles, [
+      "stream / status, the median of the rounds' ratios (each round's in brackets):",
+      "third / status, the median of the rounds' ratios (each round's in brackets):",
+    ]);
+    assert.ok(
+      lines.includes(
+        '| ping | 2.00 (2.00, 2.00) | 2.00 (2.00, 2.00) | 0.50 (0.50, 0.50) | 2.00 (2.00, 2.00) | 2.00 (2.00, 2.00) |',
+      ),
+    );
+    assert.deepEqual(ratioTables(sides, ['status']), []);
   });
 
   void it('when a mixed load ran, then each kind has its own row of medians, and single loads have none', () => {

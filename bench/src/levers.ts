@@ -427,6 +427,21 @@ export function kindsTable(settingHeader: string, sides: readonly Side[]): strin
   return lines;
 }
 
+/** {@link ratioTable} of every setting after the first against the first (the base), each titled. */
+export function ratioTables(
+  sides: readonly Side[],
+  [base, ...others]: readonly string[],
+  processes: readonly string[] = [],
+): string[] {
+  if (base === undefined) return [];
+  return others.flatMap((other) => [
+    '',
+    `${other} / ${base}, the median of the rounds' ratios (each round's in brackets):`,
+    '',
+    ...ratioTable(sides, [base, other], processes),
+  ]);
+}
+
 /**
  * `after / before` per workload as the median of the rounds' ratios: the two sides of a round run
  * back to back, so a ratio within a round is less disturbed by the machine's other load than the
@@ -748,7 +763,6 @@ async function envLever(lever: EnvLever, { info, out, rounds, durationS }: Lever
     setEnv(before);
     await lever.restart();
   }
-  const [first, second] = Object.keys(lever.settings);
   writeLever(
     out,
     `lever-${lever.name}`,
@@ -758,14 +772,7 @@ async function envLever(lever: EnvLever, { info, out, rounds, durationS }: Lever
       `${lever.note} ${String(rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(durationS)} s per workload and setting, the settings' order reversed every other round; medians of the rounds. Consortium CPU per operation is the CPU time of every process of the network divided by the committed operations (warm-up included); "not committed" sums the requests of all rounds that did not answer a VALID commit.`,
       '',
       ...sidesTable('setting', sides, lever.processes),
-      ...(first !== undefined && second !== undefined
-        ? [
-            '',
-            `${second} / ${first}, the median of the rounds' ratios (each round's in brackets):`,
-            '',
-            ...ratioTable(sides, [first, second], lever.processes),
-          ]
-        : []),
+      ...ratioTables(sides, Object.keys(lever.settings), lever.processes),
     ],
     sides,
   );
