@@ -242,10 +242,7 @@ describe('ledger error mapping', () => {
     );
     assert.equal(down.status, 503);
     assert.equal(down.code, 'LEDGER_UNAVAILABLE');
-    assert.equal(
-      down.detail,
-      'ledger unavailable during endorse: no answer from Hospital2MSP, RegulatorMSP',
-    );
+    assert.equal(down.detail, 'ledger unavailable during endorse: no answer from Hospital2MSP, RegulatorMSP');
     assert.ok((down.retryAfterSeconds ?? 0) > 0, 'Retry-After');
     assert.equal(down.txId, 'tx-endorse');
     for (const orgs of ['<script>alert(1)</script>', 'Regulator MSP', 'did:medledger:patient:p-1', '']) {
