@@ -231,55 +231,6 @@ describe('ledger error mapping', () => {
     assert.equal(mapped.txId, 'tx-9');
   });
 
-  it("when no peer of an org can endorse (down, or not back in gossip yet), then 503 names the org, and a peer's malformed text names none", () => {
-    const down = mapLedgerError(
-      endorseError(
-        GrpcStatus.UNAVAILABLE,
-        [],
-        '14 UNAVAILABLE: failed to find any endorsing peers for org(s): RegulatorMSP, Hospital2MSP',
-      ),
-      'endorse',
-    );
-    assert.equal(down.status, 503);
-    assert.equal(down.code, 'LEDGER_UNAVAILABLE');
-    assert.equal(down.detail, 'ledger unavailable during endorse: no answer from Hospital2MSP, RegulatorMSP');
-    assert.ok((down.retryAfterSeconds ?? 0) > 0, 'Retry-After');
-    assert.equal(down.txId, 'tx-endorse');
-    for (const orgs of ['<script>alert(1)</script>', 'Regulator MSP', 'did:medledger:patient:p-1', '']) {
-      const odd = mapLedgerError(
-        endorseError(
-          GrpcStatus.UNAVAILABLE,
-          [],
-          `14 UNAVAILABLE: failed to find any endorsing peers for org(s): ${orgs}`,
-        ),
-        'endorse',
-      );
-      assert.equal(odd.code, 'LEDGER_UNAVAILABLE');
-      assert.equal(odd.detail, 'ledger unavailable during endorse', orgs);
-    }
-  });
-
-  it('when the endorsers of an org did not answer (its peer refused the connection), then 503 names that org and no other', () => {
-    const refused = new EndorseError({
-      code: GrpcStatus.ABORTED,
-      message:
-        '10 ABORTED: failed to collect enough transaction endorsements, see attached details for more info',
-      transactionId: 'tx-endorse',
-      cause: serviceError(GrpcStatus.ABORTED, 'failed to collect enough transaction endorsements'),
-      details: [
-        {
-          address: '127.0.0.1:17410',
-          mspId: 'RegulatorMSP',
-          message:
-            'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:17410: connect: connection refused"',
-        },
-      ],
-    });
-    const mapped = mapLedgerError(refused, 'endorse');
-    assert.equal(mapped.status, 503);
-    assert.equal(mapped.detail, 'ledger unavailable during endorse: no answer from RegulatorMSP');
-  });
-
   it('when an AppError is mapped, then it passes through unchanged', () => {
     const e = new AppError('RATE_LIMITED', 'x');
     assert.equal(mapLedgerError(e), e);
@@ -455,5 +406,56 @@ describe('retry after a conflict', () => {
     const refused = await raced([forbidden, 'committed']);
     assert.equal(refused.err, forbidden);
     assert.deepEqual([refused.attempts, refused.waits], [1, []]);
+  });
+});
+
+describe('ledger error mapping: whose outage a 503 names', () => {
+  it("when no peer of an org can endorse (down, or not back in gossip yet), then 503 names the org, and a peer's malformed text names none", () => {
+    const down = mapLedgerError(
+      endorseError(
+        GrpcStatus.UNAVAILABLE,
+        [],
+        '14 UNAVAILABLE: failed to find any endorsing peers for org(s): RegulatorMSP, Hospital2MSP',
+      ),
+      'endorse',
+    );
+    assert.equal(down.status, 503);
+    assert.equal(down.code, 'LEDGER_UNAVAILABLE');
+    assert.equal(down.detail, 'ledger unavailable during endorse: no answer from Hospital2MSP, RegulatorMSP');
+    assert.ok((down.retryAfterSeconds ?? 0) > 0, 'Retry-After');
+    assert.equal(down.txId, 'tx-endorse');
+    for (const orgs of ['<script>alert(1)</script>', 'Regulator MSP', 'did:medledger:patient:p-1', '']) {
+      const odd = mapLedgerError(
+        endorseError(
+          GrpcStatus.UNAVAILABLE,
+          [],
+          `14 UNAVAILABLE: failed to find any endorsing peers for org(s): ${orgs}`,
+        ),
+        'endorse',
+      );
+      assert.equal(odd.code, 'LEDGER_UNAVAILABLE');
+      assert.equal(odd.detail, 'ledger unavailable during endorse', orgs);
+    }
+  });
+
+  it('when the endorsers of an org did not answer (its peer refused the connection), then 503 names that org and no other', () => {
+    const refused = new EndorseError({
+      code: GrpcStatus.ABORTED,
+      message:
+        '10 ABORTED: failed to collect enough transaction endorsements, see attached details for more info',
+      transactionId: 'tx-endorse',
+      cause: serviceError(GrpcStatus.ABORTED, 'failed to collect enough transaction endorsements'),
+      details: [
+        {
+          address: '127.0.0.1:17410',
+          mspId: 'RegulatorMSP',
+          message:
+            'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:17410: connect: connection refused"',
+        },
+      ],
+    });
+    const mapped = mapLedgerError(refused, 'endorse');
+    assert.equal(mapped.status, 503);
+    assert.equal(mapped.detail, 'ledger unavailable during endorse: no answer from RegulatorMSP');
   });
 });
