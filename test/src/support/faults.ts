@@ -131,7 +131,7 @@ export async function waitUntil(
  * A peer restarted before the others noticed its death can drop out of their views once they notice
  * (the old connection's end), until its next alive message: a few seconds of 503s for its org's
  * endorsements after it already answered (docs/operations.md). A test that means "an outage, then a
- * recovery" waits for both. The gauge it reads is refreshed every 5 s, so it answers late, never early.
+ * recovery" waits for both. The gauge it reads is refreshed every 5 s, so it may answer up to that late.
  */
 export async function waitForGossipView(down: readonly string[] = [], timeoutMs = 60_000): Promise<number> {
   const ctx = await networkContext();
