@@ -763,17 +763,23 @@ export async function gossipPeersKnown(ctx: NetworkContext, peer: PeerNode): Pro
 }
 
 /**
- * Waits until every peer's gossip view of the channel holds every other peer. Until then the Fabric
- * Gateway of one org cannot route an endorsement or an evaluation to another org's peer (a content read
- * across hospitals, for one), so a "ready" network must include it.
+ * Waits until every running peer's gossip view of the channel holds exactly the other running peers:
+ * with none `down` (by short name), every peer in every view. Until then the Fabric Gateway of one org
+ * cannot route an endorsement or an evaluation to another org's peer (a content read across hospitals,
+ * for one), so a "ready" network must include it. With peers `down`, it waits until the others have
+ * noticed their outage (the fault tests: docs/operations.md, "A peer back from a crash").
  */
-export async function waitForGossip(ctx: NetworkContext, timeoutMs = 60_000): Promise<void> {
-  const peers = allPeers(ctx.topology);
+export async function waitForGossip(
+  ctx: NetworkContext,
+  timeoutMs = 60_000,
+  down: readonly string[] = [],
+): Promise<void> {
+  const running = allPeers(ctx.topology).filter((peer) => !down.includes(peer.shortName));
   await Promise.all(
-    peers.map((peer) =>
+    running.map((peer) =>
       waitFor(
-        `${peer.name} to see ${String(peers.length - 1)} other peers`,
-        async () => (await gossipPeersKnown(ctx, peer)) >= peers.length - 1,
+        `${peer.name} to see the ${String(running.length - 1)} other running peers`,
+        async () => (await gossipPeersKnown(ctx, peer)) === running.length - 1,
         timeoutMs,
       ),
     ),

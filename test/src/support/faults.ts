@@ -13,7 +13,6 @@ import {
   allPeers,
   chaincodeServerProcess,
   gatewayProcess,
-  gossipPeersKnown,
   httpsGet,
   networkContext,
   ordererProcess,
@@ -24,6 +23,7 @@ import {
   startProcess,
   StatePaths,
   stateDir,
+  waitForGossip,
   type NetworkInfo,
   type ProcessSpec,
   type TlsClient,
@@ -134,18 +134,8 @@ export async function waitUntil(
  * recovery" waits for both. The gauge it reads is refreshed every 5 s, so it may answer up to that late.
  */
 export async function waitForGossipView(down: readonly string[] = [], timeoutMs = 60_000): Promise<number> {
-  const ctx = await networkContext();
-  const running = allPeers(ctx.topology).filter((peer) => !down.includes(peer.shortName));
   const started = performance.now();
-  await Promise.all(
-    running.map((peer) =>
-      waitUntil(
-        `${peer.shortName} to see the ${String(running.length - 1)} other running peers`,
-        async () => (await gossipPeersKnown(ctx, peer)) === running.length - 1,
-        timeoutMs,
-      ),
-    ),
-  );
+  await waitForGossip(await networkContext(), timeoutMs, down);
   return performance.now() - started;
 }
 

@@ -8,6 +8,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { StatusCode } from '@hyperledger/fabric-gateway';
 import type { NetworkInfo } from '@medledger/network';
 import { convergedTip, orgAdmin } from './faults';
 import { readLedger, type LedgerTx } from './ledger';
@@ -240,9 +241,6 @@ export interface JournalReport {
   readonly peersAgree: boolean;
 }
 
-/** The validation code of a transaction whose id committed before (`peer.TxValidationCode`). */
-const DUPLICATE_TXID = 9;
-
 /**
  * Replays the blocks from `fromBlock` on every peer and checks the journal against them. Business keys
  * `patient:*` may be applied once; `access:*` once per op (each op of that key counted).
@@ -317,7 +315,10 @@ export async function checkJournal(
       .filter((t) => t.validationCode !== 0)
       .map((t) => `${t.fn}:${String(t.validationCode)}`),
     invalidExceptCopies: reference
-      .filter((t) => t.validationCode !== 0 && !(t.validationCode === DUPLICATE_TXID && valid.has(t.txId)))
+      .filter(
+        (t) =>
+          t.validationCode !== 0 && !(t.validationCode === StatusCode.DUPLICATE_TXID && valid.has(t.txId)),
+      )
       .map((t) => `${t.fn}:${String(t.validationCode)}`),
     height: tip.height,
     peersAgree,
