@@ -22,6 +22,7 @@ describe("the benchmark's command lines", () => {
       'batch',
       'block-cost',
       'gogc',
+      'gomaxprocs',
       'history',
       'validator-pool',
       'sqlite',

@@ -5,6 +5,7 @@ import type { LoadResult, Operation } from './load';
 import {
   batchSettings,
   chaincodeBuildSettings,
+  countSettings,
   envLevers,
   gogcSettings,
   kindsTable,
@@ -131,6 +132,24 @@ void describe('lever settings', () => {
     assert.deepEqual(Object.keys(gogcSettings(['400'])), ['GOGC default', 'GOGC=400']);
   });
 
+  void it("when a count lever's values are given, then the default (unset) comes first and each value is named", () => {
+    assert.deepEqual(countSettings('GOMAXPROCS', 'MEDLEDGER_GOMAXPROCS', '1, 4'), {
+      'GOMAXPROCS default (CPUs)': { MEDLEDGER_GOMAXPROCS: undefined },
+      'GOMAXPROCS 1': { MEDLEDGER_GOMAXPROCS: '1' },
+      'GOMAXPROCS 4': { MEDLEDGER_GOMAXPROCS: '4' },
+    });
+    assert.deepEqual(Object.values(envLevers({ values: '2' })['gomaxprocs']?.settings ?? {}), [
+      { MEDLEDGER_GOMAXPROCS: undefined },
+      { MEDLEDGER_GOMAXPROCS: '2' },
+    ]);
+    assert.deepEqual(Object.keys(envLevers({})['validator-pool']?.settings ?? {}), [
+      'pool default (CPUs)',
+      'pool 1',
+      'pool 4',
+    ]);
+    assert.throws(() => countSettings('GOMAXPROCS', 'MEDLEDGER_GOMAXPROCS', '0'), /--values: "0"/);
+  });
+
   void it('when chaincode builds are named, then each label runs its folder, the first being the base', () => {
     const built = (path: string) => path.startsWith('/builds/');
     const settings = chaincodeBuildSettings(['before=/builds/old', 'after = /builds/new/'], built);
@@ -208,6 +227,7 @@ void describe('lever workloads', () => {
     assert.deepEqual(plan('history'), [...writes, access]);
     assert.deepEqual(plan('chaincode-logging'), [...writes, read]);
     assert.deepEqual(plan('chaincode-builds'), [...writes, access, read]);
+    assert.deepEqual(plan('gomaxprocs'), [...writes, access, 'GET /v1/records/{id} open 200/s (3 s)']);
   });
 
   void it('when the other levers build their workloads, then each keeps its own rates and warm-ups', () => {

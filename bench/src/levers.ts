@@ -18,9 +18,9 @@
  * - `block-cost` runs the empty transaction (`--load anchor`: anchors, `access`: access decisions) at
  *   saturation under each BatchTimeout the same way and splits each process's CPU per operation into
  *   a part per operation and a part per block; `lever-block-cost[-anchor|-access].json` and `.md`.
- * - `gogc`, `history`, `validator-pool` restart the peers (and for `gogc` the orderers) with each
- *   setting of `MEDLEDGER_GOGC`/`MEDLEDGER_GOMEMLIMIT`, `MEDLEDGER_HISTORY_DB`,
- *   `MEDLEDGER_VALIDATOR_POOL_SIZE`; `sqlite` restarts the gateways with each setting of their SQLite
+ * - `gogc`, `gomaxprocs`, `history`, `validator-pool` restart the peers (and for `gogc` and
+ *   `gomaxprocs` the orderers) with each setting of `MEDLEDGER_GOGC`/`MEDLEDGER_GOMEMLIMIT`,
+ *   `MEDLEDGER_GOMAXPROCS`, `MEDLEDGER_HISTORY_DB`, `MEDLEDGER_VALIDATOR_POOL_SIZE`; `sqlite` restarts the gateways with each setting of their SQLite
  *   pragmas, `chaincode-logging` the chaincode servers with each log level, `chaincode-builds` with
  *   each build of the chaincode (`--builds label=folder,...`); each writes `lever-<name>.json` and `.md` and restores the environment's own setting.
  * - `gossip` restarts the peers with each `MEDLEDGER_GOSSIP` profile and measures the idle
@@ -32,7 +32,7 @@
  *   orgs' admins sign, and restores `ANY Writers`; writes `lever-writers-policy.json` and `.md`.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'node:https';
 import { join, resolve } from 'node:path';
@@ -285,6 +285,7 @@ const HOSPITAL_DAY_OPEN: LeverWorkload = (ops, durationS) => {
   };
 };
 const READ_OPEN = openWorkload(READ, (ops) => ops.read, 100);
+const READ_OPEN_200 = openWorkload(READ, (ops) => ops.read, 200);
 
 /** The usual write workloads: the empty transaction and the anchor, at saturation and at 20/s. */
 const WRITE_WORKLOADS: readonly LeverWorkload[] = [PING_CLOSED, PING_OPEN, ANCHOR_CLOSED, anchorOpen(20)];
@@ -303,6 +304,8 @@ export const LEVER_WORKLOADS = {
   gogc: WRITE_WORKLOADS,
   history: [...WRITE_WORKLOADS, ACCESS_CLOSED],
   'validator-pool': WRITE_WORKLOADS,
+  // Reads at the benchmark's 200/s: evaluations run on the peers alone, where Go's scheduler is.
+  gomaxprocs: [...WRITE_WORKLOADS, ACCESS_CLOSED, READ_OPEN_200],
   'chaincode-logging': [...WRITE_WORKLOADS, READ_OPEN],
   'chaincode-builds': [...WRITE_WORKLOADS, ACCESS_CLOSED, READ_OPEN],
   sqlite: [ANCHOR_CLOSED, READ_OPEN, openWorkload('GET /v1/audit (projection)', (ops) => ops.audit, 50)],
@@ -792,6 +795,22 @@ export function listOption(raw: string, what: string, valid: (item: string) => b
   return items;
 }
 
+/**
+ * The settings of a lever over a count (`--values`, positive integers): the default first, the
+ * variable unset, labelled `<label> default (CPUs)`, then `<label> <n>` for each value.
+ */
+export function countSettings(
+  label: string,
+  variable: string,
+  values: string,
+): Record<string, Record<string, string | undefined>> {
+  const counts = listOption(values, '--values', (v) => /^[1-9][0-9]{0,3}$/.test(v));
+  return Object.fromEntries([
+    [`${label} default (CPUs)`, { [variable]: undefined }],
+    ...counts.map((v) => [`${label} ${v}`, { [variable]: v }]),
+  ]) as Record<string, Record<string, string | undefined>>;
+}
+
 /** The settings of the `gogc` lever: Go's default (unset) first, then each value, with the memory limit when asked. */
 export function gogcSettings(
   values: readonly string[],
@@ -1057,17 +1076,20 @@ export function envLevers(values: {
     'validator-pool': {
       name: 'validator-pool',
       title: "the peers' validatorPoolSize",
-      settings: Object.fromEntries([
-        ['pool default (CPUs)', { MEDLEDGER_VALIDATOR_POOL_SIZE: undefined }],
-        ...listOption(values.values ?? '1,4', '--values', (v) => /^[1-9][0-9]{0,3}$/.test(v)).map((v) => [
-          `pool ${v}`,
-          { MEDLEDGER_VALIDATOR_POOL_SIZE: v },
-        ]),
-      ]) as Record<string, Record<string, string | undefined>>,
+      settings: countSettings('pool', 'MEDLEDGER_VALIDATOR_POOL_SIZE', values.values ?? '1,4'),
       restart: restartFabricNodes,
       processes: FABRIC_PROCESSES,
       workloads: LEVER_WORKLOADS['validator-pool'],
       note: 'Peers restarted with each `peer.validatorPoolSize`.',
+    },
+    gomaxprocs: {
+      name: 'gomaxprocs',
+      title: 'GOMAXPROCS of peers and orderers',
+      settings: countSettings('GOMAXPROCS', 'MEDLEDGER_GOMAXPROCS', values.values ?? '1'),
+      restart: restartFabricNodes,
+      processes: FABRIC_PROCESSES,
+      workloads: LEVER_WORKLOADS.gomaxprocs,
+      note: `Peers and orderers restarted with each \`GOMAXPROCS\` (orderers one at a time); Go's default is the CPUs (${String(availableParallelism())} here) in each of the network's Go processes.`,
     },
     'chaincode-logging': {
       name: 'chaincode-logging',
@@ -1342,6 +1364,20 @@ export const LEVERS_CLI = {
       },
       examples: ['node bench/dist/levers.js validator-pool --values 1,4'],
     }),
+    gomaxprocs: command({
+      summary:
+        "GOMAXPROCS of peers and orderers, Go's default (the CPUs) first (restarts peers and orderers per setting).",
+      options: {
+        ...LEVER_OPTIONS,
+        values: {
+          type: 'string',
+          value: 'LIST',
+          default: '1',
+          description: 'GOMAXPROCS values besides the default',
+        },
+      },
+      examples: ['node bench/dist/levers.js gomaxprocs --values 1 --rounds 3 --duration 20'],
+    }),
     'chaincode-builds': command({
       summary:
         'Two or more builds of the chaincode on the same network, e.g. before and after a change (restarts the chaincode servers per build).',
@@ -1490,6 +1526,7 @@ if (require.main === module) {
       history: (values) => envLever(requireLever(envLevers({}), 'history'), leverRun(values)),
       'validator-pool': (values) =>
         envLever(requireLever(envLevers(values), 'validator-pool'), leverRun(values)),
+      gomaxprocs: (values) => envLever(requireLever(envLevers(values), 'gomaxprocs'), leverRun(values)),
       sqlite: (values) => envLever(requireLever(envLevers({}), 'sqlite'), leverRun(values)),
       gossip: (values) => gossipLever(leverRun(values), Number(values.idle)),
       'chaincode-logging': (values) =>

@@ -84,4 +84,22 @@ describe('benchmark report', () => {
     assert.match(md, /per kind of operation/);
     assert.doesNotMatch(md, /## Consortium CPU per operation by role/);
   });
+
+  it("when the run recorded the Fabric nodes' log spec and GOMAXPROCS, then the configuration line names them, and omits them when it did not", () => {
+    const render = (extra: Record<string, unknown>): string =>
+      renderMarkdown({
+        startedAt: 's',
+        finishedAt: 'f',
+        quick: true,
+        wallClockS: 1,
+        config: { ...sampleBenchConfig(), ...extra },
+        rows: [],
+      });
+    assert.match(
+      render({ fabricLogging: 'warning', goMaxProcs: 1 }),
+      /; peers and orderers: Fabric log spec `warning`, GOMAXPROCS 1\./,
+    );
+    assert.match(render({ fabricLogging: 'warning' }), /; peers and orderers: Fabric log spec `warning`\./);
+    assert.doesNotMatch(render({}), /peers and orderers:/);
+  });
 });

@@ -60,6 +60,10 @@ export interface BenchConfig {
   readonly node: string;
   /** Fabric's `OrdererType` (`etcdraft` or `BFT`); absent in results written before BFT existed. */
   readonly ordererType?: string;
+  /** Peers' and orderers' `FABRIC_LOGGING_SPEC`; recorded as `info` by mistake before 2026-12-02. */
+  readonly fabricLogging?: string;
+  /** Peers' and orderers' `GOMAXPROCS` when set (`MEDLEDGER_GOMAXPROCS`); absent: Go's default. */
+  readonly goMaxProcs?: number;
   readonly [key: string]: unknown;
 }
 
@@ -133,6 +137,15 @@ function ratioText(row: ScenarioRow): string {
 
 const escape = (s: string): string => s.replace(/\|/g, '\\|');
 
+/** How the peers and orderers ran, when the results say: their log spec and Go's thread count. */
+export function fabricRuntimeNote(c: BenchConfig): string {
+  const parts = [
+    ...(c.fabricLogging === undefined ? [] : [`Fabric log spec \`${c.fabricLogging}\``]),
+    ...(c.goMaxProcs === undefined ? [] : [`GOMAXPROCS ${String(c.goMaxProcs)}`]),
+  ];
+  return parts.length === 0 ? '' : `; peers and orderers: ${parts.join(', ')}`;
+}
+
 /** The Markdown report: configuration, then the table (scenario line and baseline line). */
 export function renderMarkdown(results: BenchResults): string {
   const c = results.config;
@@ -141,7 +154,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Run ${results.startedAt} – ${results.finishedAt} (${results.wallClockS.toFixed(0)} s), ${String(c.cpus)} CPUs, Node ${c.node}.`,
     '',
-    `Configuration: BatchTimeout ${c.batchTimeout}, MaxMessageCount ${String(c.maxMessageCount)}, PreferredMaxBytes ${c.preferredMaxBytes}; endorsement policy \`${c.endorsementPolicy}\`; peers ${c.peers.join(', ')}; orderers ${c.orderers.join(', ')} (${c.ordererType ?? 'etcdraft'}); gateways ${c.gateways.join(', ')}.`,
+    `Configuration: BatchTimeout ${c.batchTimeout}, MaxMessageCount ${String(c.maxMessageCount)}, PreferredMaxBytes ${c.preferredMaxBytes}; endorsement policy \`${c.endorsementPolicy}\`; peers ${c.peers.join(', ')}; orderers ${c.orderers.join(', ')} (${c.ordererType ?? 'etcdraft'}); gateways ${c.gateways.join(', ')}${fabricRuntimeNote(c)}.`,
     '',
     'Latency in ms from the HTTP request to the response that reports the commit (writes) or the data (reads); only VALID commits count. Failures: mvcc / timeouts / errors (rejections included). Ratio: throughput ratio to the baseline for closed-loop runs, baseline p50 ÷ scenario p50 for fixed-rate runs. Consortium CPU per op: CPU time of every process of the network (peers, orderers, chaincode servers, gateways, CAs) per successful operation, split by role in the table after this one; with 2 cores, 2,000 ms of CPU a second divided by it bounds what an idle machine could sustain.',
     '',

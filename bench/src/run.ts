@@ -22,11 +22,13 @@ import {
   basePortFromEnv,
   channelBatchSettings,
   DEV_AUDIENCE,
+  fabricLoggingSpec,
   networkContext,
   runningNetworkInfo,
   startNetwork,
   stateDir,
   stopNetwork,
+  tuningFromEnv,
   type NetworkContext,
   type NetworkInfo,
 } from '@medledger/network';
@@ -293,7 +295,8 @@ async function benchNetwork(
     gateways: info.orgs.map((o) => `${o.name} :${String(o.gatewayPort)}`),
     cpus: cpus().length,
     node: process.version,
-    fabricLogging: process.env['MEDLEDGER_FABRIC_LOGGING'] ?? 'info',
+    fabricLogging: fabricLoggingSpec(),
+    goMaxProcs: tuningFromEnv().goMaxProcs,
   };
   const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
   const auditEvents =

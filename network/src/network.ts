@@ -42,6 +42,7 @@ import {
 import { renderNodeConfigs } from './render';
 import {
   chaincodeLoggingLevel,
+  fabricLoggingSpec,
   nodeTuningEnv,
   ordererTuningEnv,
   peerTuningEnv,
@@ -284,9 +285,7 @@ function peerAdminTls(ctx: NetworkContext, org: PeerOrg): TlsClient {
 const nodeEnv = (cfgDir: string, tuning: Record<string, string>): Record<string, string> => ({
   PATH: process.env.PATH ?? '',
   FABRIC_CFG_PATH: cfgDir,
-  // `info` logs every gRPC call, endorsement and gateway submit: measured 24.7 -> 23.0 ms of consortium
-  // CPU per committed transaction when switched to `warning` (bench/results/levers.md).
-  FABRIC_LOGGING_SPEC: process.env.MEDLEDGER_FABRIC_LOGGING ?? 'warning',
+  FABRIC_LOGGING_SPEC: fabricLoggingSpec(),
   ...tuning,
 });
 

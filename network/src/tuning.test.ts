@@ -76,6 +76,7 @@ void describe('performance switches', () => {
     const tuning = tuningFromEnv({
       MEDLEDGER_GOGC: '400',
       MEDLEDGER_GOMEMLIMIT: '512MiB',
+      MEDLEDGER_GOMAXPROCS: '1',
       MEDLEDGER_HISTORY_DB: '0',
       MEDLEDGER_VALIDATOR_POOL_SIZE: '2',
     });
@@ -83,17 +84,24 @@ void describe('performance switches', () => {
     assert.deepEqual(peerTuningEnv(tuning, peer, '0.0.0.0'), {
       GOGC: '400',
       GOMEMLIMIT: '512MiB',
+      GOMAXPROCS: '1',
       CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: 'false',
       CORE_PEER_VALIDATORPOOLSIZE: '2',
       ...gossipEnv(DEFAULT_GOSSIP),
     });
-    assert.deepEqual(ordererTuningEnv(tuning, orderer, '0.0.0.0'), { GOGC: '400', GOMEMLIMIT: '512MiB' });
+    assert.deepEqual(ordererTuningEnv(tuning, orderer, '0.0.0.0'), {
+      GOGC: '400',
+      GOMEMLIMIT: '512MiB',
+      GOMAXPROCS: '1',
+    });
   });
 
   void it('when a switch holds a value Fabric or Go would not take, then reading it throws naming the variable', () => {
     assert.throws(() => tuningFromEnv({ MEDLEDGER_PROFILING: 'yes' }), /MEDLEDGER_PROFILING/);
     assert.throws(() => tuningFromEnv({ MEDLEDGER_GOGC: '-5' }), /MEDLEDGER_GOGC/);
     assert.throws(() => tuningFromEnv({ MEDLEDGER_GOMEMLIMIT: '1 GB' }), /MEDLEDGER_GOMEMLIMIT/);
+    assert.throws(() => tuningFromEnv({ MEDLEDGER_GOMAXPROCS: '0' }), /MEDLEDGER_GOMAXPROCS/);
+    assert.throws(() => tuningFromEnv({ MEDLEDGER_GOMAXPROCS: '2 cores' }), /MEDLEDGER_GOMAXPROCS/);
     assert.throws(
       () => tuningFromEnv({ MEDLEDGER_VALIDATOR_POOL_SIZE: '0' }),
       /MEDLEDGER_VALIDATOR_POOL_SIZE/,

@@ -10,6 +10,9 @@
  *   write a `.cpuprofile` into `<dir>` when they stop.
  * - `MEDLEDGER_GOGC`, `MEDLEDGER_GOMEMLIMIT`: the Go runtime's `GOGC` and `GOMEMLIMIT` of peers and
  *   orderers.
+ * - `MEDLEDGER_GOMAXPROCS=N`: the Go runtime's `GOMAXPROCS` of peers and orderers (Go: the number of
+ *   CPUs, in each process). Left to Go: on one 2-core host running nine Go processes, 1 each measured
+ *   within the rounds' spread of the default (bench/results/lever-gomaxprocs.md).
  * - `MEDLEDGER_HISTORY_DB=0|1`: the peers' history database (`ledger.history.enableHistoryDatabase`),
  *   off unless asked (nothing reads it).
  * - `MEDLEDGER_VALIDATOR_POOL_SIZE=N`: goroutines a peer validates a block's transactions with
@@ -33,6 +36,7 @@ export interface Tuning {
   readonly nodeCpuProfDir: string | undefined;
   readonly gogc: string | undefined;
   readonly goMemLimit: string | undefined;
+  readonly goMaxProcs: number | undefined;
   readonly historyDatabase: boolean | undefined;
   readonly validatorPoolSize: number | undefined;
   readonly chaincodeLogging: string | undefined;
@@ -100,6 +104,7 @@ export const NO_TUNING: Tuning = {
   nodeCpuProfDir: undefined,
   gogc: undefined,
   goMemLimit: undefined,
+  goMaxProcs: undefined,
   historyDatabase: undefined,
   validatorPoolSize: undefined,
   chaincodeLogging: undefined,
@@ -123,6 +128,7 @@ function matching(env: NodeJS.ProcessEnv, name: string, pattern: RegExp, what: s
 /** The switches the environment asks for; throws on a value Fabric or Go would not take. */
 export function tuningFromEnv(env: NodeJS.ProcessEnv = process.env): Tuning {
   const pool = matching(env, 'MEDLEDGER_VALIDATOR_POOL_SIZE', /^[1-9][0-9]{0,3}$/, 'a positive integer');
+  const procs = matching(env, 'MEDLEDGER_GOMAXPROCS', /^[1-9][0-9]{0,3}$/, 'a positive integer');
   const dir = env.MEDLEDGER_NODE_CPU_PROF_DIR?.trim();
   return {
     profiling: flag(env, 'MEDLEDGER_PROFILING') ?? false,
@@ -134,6 +140,7 @@ export function tuningFromEnv(env: NodeJS.ProcessEnv = process.env): Tuning {
       /^[1-9][0-9]*(B|KiB|MiB|GiB|TiB)?$/,
       'bytes (e.g. 512MiB)',
     ),
+    goMaxProcs: procs === undefined ? undefined : Number(procs),
     historyDatabase: flag(env, 'MEDLEDGER_HISTORY_DB'),
     validatorPoolSize: pool === undefined ? undefined : Number(pool),
     chaincodeLogging: matching(
@@ -160,6 +167,7 @@ function goRuntimeEnv(tuning: Tuning): Record<string, string> {
   return {
     ...(tuning.gogc === undefined ? {} : { GOGC: tuning.gogc }),
     ...(tuning.goMemLimit === undefined ? {} : { GOMEMLIMIT: tuning.goMemLimit }),
+    ...(tuning.goMaxProcs === undefined ? {} : { GOMAXPROCS: String(tuning.goMaxProcs) }),
   };
 }
 
@@ -242,6 +250,14 @@ export function gatewaySqliteFromEnv(
     ...(mmap === undefined ? {} : { mmapBytes: Number(mmap) }),
   };
   return Object.keys(section).length === 0 ? undefined : section;
+}
+
+/** Peers' and orderers' `FABRIC_LOGGING_SPEC`: `MEDLEDGER_FABRIC_LOGGING`, `warning` unless asked. */
+export function fabricLoggingSpec(env: NodeJS.ProcessEnv = process.env): string {
+  // `info` logs every gRPC call, endorsement and gateway submit: measured 24.7 -> 23.0 ms of consortium
+  // CPU per committed transaction when switched to `warning` (bench/results/levers.md).
+  const spec = env.MEDLEDGER_FABRIC_LOGGING?.trim();
+  return spec === undefined || spec === '' ? 'warning' : spec;
 }
 
 /** The chaincode servers' log level for `tuning`: `warning` unless asked otherwise. */
