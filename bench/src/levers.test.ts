@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
@@ -133,21 +134,25 @@ void describe('lever settings', () => {
   });
 
   void it("when a count lever's values are given, then the default (unset) comes first and each value is named", () => {
-    assert.deepEqual(countSettings('GOMAXPROCS', 'MEDLEDGER_GOMAXPROCS', '1, 4'), {
-      'GOMAXPROCS default (CPUs)': { MEDLEDGER_GOMAXPROCS: undefined },
+    const unset = { label: 'GOMAXPROCS unset', value: undefined };
+    assert.deepEqual(countSettings('GOMAXPROCS', 'MEDLEDGER_GOMAXPROCS', unset, '1, 4'), {
+      'GOMAXPROCS unset': { MEDLEDGER_GOMAXPROCS: undefined },
       'GOMAXPROCS 1': { MEDLEDGER_GOMAXPROCS: '1' },
       'GOMAXPROCS 4': { MEDLEDGER_GOMAXPROCS: '4' },
     });
-    assert.deepEqual(Object.values(envLevers({ values: '2' })['gomaxprocs']?.settings ?? {}), [
-      { MEDLEDGER_GOMAXPROCS: undefined },
-      { MEDLEDGER_GOMAXPROCS: '2' },
-    ]);
+    // Go's default is named by value: unset, the network would give each node its share instead.
+    const cpus = String(availableParallelism());
+    const more = String(availableParallelism() + 1);
+    assert.deepEqual(envLevers({ values: more })['gomaxprocs']?.settings, {
+      [`GOMAXPROCS ${cpus} (Go's default)`]: { MEDLEDGER_GOMAXPROCS: cpus },
+      [`GOMAXPROCS ${more}`]: { MEDLEDGER_GOMAXPROCS: more },
+    });
     assert.deepEqual(Object.keys(envLevers({})['validator-pool']?.settings ?? {}), [
       'pool default (CPUs)',
       'pool 1',
       'pool 4',
     ]);
-    assert.throws(() => countSettings('GOMAXPROCS', 'MEDLEDGER_GOMAXPROCS', '0'), /--values: "0"/);
+    assert.throws(() => countSettings('GOMAXPROCS', 'MEDLEDGER_GOMAXPROCS', unset, '0'), /--values: "0"/);
   });
 
   void it('when chaincode builds are named, then each label runs its folder, the first being the base', () => {

@@ -796,17 +796,18 @@ export function listOption(raw: string, what: string, valid: (item: string) => b
 }
 
 /**
- * The settings of a lever over a count (`--values`, positive integers): the default first, the
- * variable unset, labelled `<label> default (CPUs)`, then `<label> <n>` for each value.
+ * The settings of a lever over a count: `first` (its value undefined: the variable unset), then
+ * `<label> <n>` for each of `values` (`--values`, positive integers).
  */
 export function countSettings(
   label: string,
   variable: string,
+  first: { label: string; value: string | undefined },
   values: string,
 ): Record<string, Record<string, string | undefined>> {
   const counts = listOption(values, '--values', (v) => /^[1-9][0-9]{0,3}$/.test(v));
   return Object.fromEntries([
-    [`${label} default (CPUs)`, { [variable]: undefined }],
+    [first.label, { [variable]: first.value }],
     ...counts.map((v) => [`${label} ${v}`, { [variable]: v }]),
   ]) as Record<string, Record<string, string | undefined>>;
 }
@@ -1076,7 +1077,12 @@ export function envLevers(values: {
     'validator-pool': {
       name: 'validator-pool',
       title: "the peers' validatorPoolSize",
-      settings: countSettings('pool', 'MEDLEDGER_VALIDATOR_POOL_SIZE', values.values ?? '1,4'),
+      settings: countSettings(
+        'pool',
+        'MEDLEDGER_VALIDATOR_POOL_SIZE',
+        { label: 'pool default (CPUs)', value: undefined },
+        values.values ?? '1,4',
+      ),
       restart: restartFabricNodes,
       processes: FABRIC_PROCESSES,
       workloads: LEVER_WORKLOADS['validator-pool'],
@@ -1085,11 +1091,20 @@ export function envLevers(values: {
     gomaxprocs: {
       name: 'gomaxprocs',
       title: 'GOMAXPROCS of peers and orderers',
-      settings: countSettings('GOMAXPROCS', 'MEDLEDGER_GOMAXPROCS', values.values ?? '1'),
+      // Go's default named, not unset: unset, the local network gives each node its share of the CPUs.
+      settings: countSettings(
+        'GOMAXPROCS',
+        'MEDLEDGER_GOMAXPROCS',
+        {
+          label: `GOMAXPROCS ${String(availableParallelism())} (Go's default)`,
+          value: String(availableParallelism()),
+        },
+        values.values ?? '1',
+      ),
       restart: restartFabricNodes,
       processes: FABRIC_PROCESSES,
       workloads: LEVER_WORKLOADS.gomaxprocs,
-      note: `Peers and orderers restarted with each \`GOMAXPROCS\` (orderers one at a time); Go's default is the CPUs (${String(availableParallelism())} here) in each of the network's Go processes.`,
+      note: `Peers and orderers restarted with each \`GOMAXPROCS\` (orderers one at a time); Go's default is the host's CPUs (${String(availableParallelism())} here) in each process.`,
     },
     'chaincode-logging': {
       name: 'chaincode-logging',
@@ -1366,14 +1381,14 @@ export const LEVERS_CLI = {
     }),
     gomaxprocs: command({
       summary:
-        "GOMAXPROCS of peers and orderers, Go's default (the CPUs) first (restarts peers and orderers per setting).",
+        "GOMAXPROCS of peers and orderers, Go's default (the host's CPUs) first (restarts peers and orderers per setting).",
       options: {
         ...LEVER_OPTIONS,
         values: {
           type: 'string',
           value: 'LIST',
           default: '1',
-          description: 'GOMAXPROCS values besides the default',
+          description: "GOMAXPROCS values besides Go's default",
         },
       },
       examples: ['node bench/dist/levers.js gomaxprocs --values 1 --rounds 3 --duration 20'],

@@ -27,8 +27,8 @@ import {
   runningNetworkInfo,
   startNetwork,
   stateDir,
+  oneHostTuning,
   stopNetwork,
-  tuningFromEnv,
   type NetworkContext,
   type NetworkInfo,
 } from '@medledger/network';
@@ -296,7 +296,7 @@ async function benchNetwork(
     cpus: cpus().length,
     node: process.version,
     fabricLogging: fabricLoggingSpec(),
-    goMaxProcs: tuningFromEnv().goMaxProcs,
+    goMaxProcs: oneHostTuning(topology).goMaxProcs,
   };
   const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
   const auditEvents =

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { BENCH_LOADER_FLAG, KEYRING_FILE_ENV } from '@medledger/domain';
+import { availableParallelism } from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { ensureFabric, type FabricInstall } from './binaries';
@@ -46,8 +47,10 @@ import {
   nodeTuningEnv,
   ordererTuningEnv,
   peerTuningEnv,
+  sharedHostGoMaxProcs,
   tuningFingerprint,
   tuningFromEnv,
+  type Tuning,
 } from './tuning';
 import {
   allPeers,
@@ -289,10 +292,25 @@ const nodeEnv = (cfgDir: string, tuning: Record<string, string>): Record<string,
   ...tuning,
 });
 
+/**
+ * The switches the local network's peers and orderers start with: those the environment asks for, and
+ * unless it names `MEDLEDGER_GOMAXPROCS`, each node's share of this host's CPUs, since they all run on
+ * it (isolated hosts too: namespaces share the CPUs).
+ */
+export function oneHostTuning(
+  topology: Topology,
+  env: NodeJS.ProcessEnv = process.env,
+  cpus: number = availableParallelism(),
+): Tuning {
+  const asked = tuningFromEnv(env);
+  const goProcesses = allPeers(topology).length + topology.ordererOrg.nodes.length;
+  return { ...asked, goMaxProcs: asked.goMaxProcs ?? sharedHostGoMaxProcs(cpus, goProcesses) };
+}
+
 /** An orderer; on isolated hosts in the orderers' namespace. */
 export function ordererProcess(ctx: NetworkContext, node: OrdererNode): ProcessSpec {
   const dir = ctx.paths.nodeDir(node.shortName);
-  const tuning = ordererTuningEnv(tuningFromEnv(), node, ctx.topology.ordererOrg.listenHost);
+  const tuning = ordererTuningEnv(oneHostTuning(ctx.topology), node, ctx.topology.ordererOrg.listenHost);
   return inNamespace(
     {
       name: node.shortName,
@@ -317,7 +335,7 @@ export function ordererProcess(ctx: NetworkContext, node: OrdererNode): ProcessS
 /** A peer; on isolated hosts in its org's namespace. */
 export function peerProcess(ctx: NetworkContext, peer: PeerNode): ProcessSpec {
   const dir = ctx.paths.nodeDir(peer.shortName);
-  const tuning = peerTuningEnv(tuningFromEnv(), peer, peer.org.listenHost);
+  const tuning = peerTuningEnv(oneHostTuning(ctx.topology), peer, peer.org.listenHost);
   return inNamespace(
     {
       name: peer.shortName,

@@ -10,9 +10,9 @@
  *   write a `.cpuprofile` into `<dir>` when they stop.
  * - `MEDLEDGER_GOGC`, `MEDLEDGER_GOMEMLIMIT`: the Go runtime's `GOGC` and `GOMEMLIMIT` of peers and
  *   orderers.
- * - `MEDLEDGER_GOMAXPROCS=N`: the Go runtime's `GOMAXPROCS` of peers and orderers (Go: the number of
- *   CPUs, in each process). Left to Go: on one 2-core host running nine Go processes, 1 each measured
- *   within the rounds' spread of the default (bench/results/lever-gomaxprocs.md).
+ * - `MEDLEDGER_GOMAXPROCS=N`: the Go runtime's `GOMAXPROCS` of peers and orderers. Unset, the local
+ *   network gives each its share of the host's CPUs ({@link sharedHostGoMaxProcs}); compose leaves it
+ *   to Go (each container its CPUs).
  * - `MEDLEDGER_HISTORY_DB=0|1`: the peers' history database (`ledger.history.enableHistoryDatabase`),
  *   off unless asked (nothing reads it).
  * - `MEDLEDGER_VALIDATOR_POOL_SIZE=N`: goroutines a peer validates a block's transactions with
@@ -161,6 +161,17 @@ function gossipProfileFromEnv(env: NodeJS.ProcessEnv): GossipProfile | undefined
     throw new Error(`MEDLEDGER_GOSSIP must be ${names}, got ${JSON.stringify(raw)}`);
   }
   return raw;
+}
+
+/**
+ * `GOMAXPROCS` for each of `goProcesses` Go processes sharing `cpus` CPUs: their share, at least 1.
+ * Go's default gives every process all the CPUs, so the six peers and three orderers of the local
+ * network ran nine schedulers of two threads each on two cores. One each cost less CPU per operation in
+ * two of three interleaved runs (empty transaction x0.67-0.82, anchor x0.76-0.80, access decision
+ * x0.83-0.91, reads x0.87) and within the rounds' spread in the third (bench/results/lever-gomaxprocs.md).
+ */
+export function sharedHostGoMaxProcs(cpus: number, goProcesses: number): number {
+  return Math.max(1, Math.floor(cpus / Math.max(1, goProcesses)));
 }
 
 function goRuntimeEnv(tuning: Tuning): Record<string, string> {
