@@ -232,7 +232,12 @@ void describe('lever workloads', () => {
     assert.deepEqual(plan('history'), [...writes, access]);
     assert.deepEqual(plan('chaincode-logging'), [...writes, read]);
     assert.deepEqual(plan('chaincode-builds'), [...writes, access, read]);
-    assert.deepEqual(plan('gomaxprocs'), [...writes, access, 'GET /v1/records/{id} open 200/s (3 s)']);
+    assert.deepEqual(plan('gomaxprocs', { ...idleOps(), hospitalDay: day }), [
+      ...writes,
+      access,
+      'GET /v1/records/{id} open 200/s (3 s)',
+      'hospital day mix open 12/s (3 s)',
+    ]);
   });
 
   void it('when the other levers build their workloads, then each keeps its own rates and warm-ups', () => {
