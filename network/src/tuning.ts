@@ -166,9 +166,9 @@ function gossipProfileFromEnv(env: NodeJS.ProcessEnv): GossipProfile | undefined
 /**
  * `GOMAXPROCS` for each of `goProcesses` Go processes sharing `cpus` CPUs: their share, at least 1.
  * Go's default gives every process all the CPUs, so the six peers and three orderers of the local
- * network ran nine schedulers of two threads each on two cores. One each cost less CPU per operation in
- * two of three interleaved runs (empty transaction x0.67-0.82, anchor x0.76-0.80, access decision
- * x0.83-0.91, reads x0.87) and within the rounds' spread in the third (bench/results/lever-gomaxprocs.md).
+ * network ran nine schedulers of two slots each on two cores. One each cost less CPU per operation in
+ * three of four interleaved runs (x0.55-0.99 on every workload in the last two) and was within the
+ * rounds' spread in the other (docs/performance.md, "Go's threads on a shared host").
  */
 export function sharedHostGoMaxProcs(cpus: number, goProcesses: number): number {
   return Math.max(1, Math.floor(cpus / Math.max(1, goProcesses)));
