@@ -144,6 +144,27 @@ void describe('performance switches', () => {
     assert.ok(os.ports?.includes(`127.0.0.1:${String(o0.profilePort)}:${String(o0.profilePort)}`));
   });
 
+  void it("when compose is rendered, then its peers and orderers keep Go's own GOMAXPROCS unless MEDLEDGER_GOMAXPROCS names one", () => {
+    const containers = resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT, {
+      ordering: 'raft',
+      hosts: 'containers',
+    });
+    const goMaxProcsOf = (env: NodeJS.ProcessEnv): (string | undefined)[] => {
+      const doc = parse(renderCompose(containers, tuningFromEnv(env))) as {
+        services: Partial<Record<string, { environment?: Record<string, string> }>>;
+      };
+      const nodes = [
+        ...containers.peerOrgs.flatMap((o) => o.peerNodes.map((p) => p.shortName)),
+        ...containers.ordererOrg.nodes.map((n) => n.shortName),
+      ];
+      return nodes.map((name) => doc.services[name]?.environment?.['GOMAXPROCS']);
+    };
+    assert.ok(goMaxProcsOf({}).every((v) => v === undefined));
+    const set = goMaxProcsOf({ MEDLEDGER_GOMAXPROCS: '1' });
+    assert.equal(set.length, 9);
+    assert.ok(set.every((v) => v === '1'));
+  });
+
   void it('when the relaxed gossip profile is asked, then every peer gets its intervals as core.yaml overrides, and the fabric profile (the default) gets none and another fingerprint', () => {
     const relaxed = peerTuningEnv(
       tuningFromEnv({ MEDLEDGER_GOSSIP: 'relaxed' }),
