@@ -1,4 +1,6 @@
-import { availableParallelism } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
@@ -9,12 +11,15 @@ import {
   countSettings,
   envLevers,
   gogcSettings,
+  interleave,
   kindsTable,
   LEVER_WORKLOADS,
   listOption,
   ratioTable,
   ratioTables,
   sidesTable,
+  warmUpNote,
+  warmUpSetting,
   type BenchOps,
   type Side,
 } from './levers';
@@ -180,6 +185,66 @@ void describe('lever settings', () => {
       /not a new label=folder/,
     );
     assert.throws(() => chaincodeBuildSettings(['a=/builds/x'], built), /at least two builds/);
+  });
+});
+
+void describe('the rounds of a lever', () => {
+  /** Interleaves `settings` over two fake workloads; what each apply and each run saw, and the sides. */
+  async function interleaved(settings: readonly string[], warmUpRound: boolean) {
+    const stateDir = mkdtempSync(join(tmpdir(), 'levers-'));
+    mkdirSync(join(stateDir, 'run'));
+    const applied: string[] = [];
+    const ran: string[] = [];
+    let current = '';
+    const workload = (name: string) => ({
+      name,
+      warmupS: 0,
+      run: () => {
+        ran.push(`${name} ${current}`);
+        return Promise.resolve(run(ran.length, 10));
+      },
+    });
+    try {
+      const sides = await interleave({ stateDir } as Parameters<typeof interleave>[0], {
+        settings,
+        apply: (setting, counted) => {
+          current = setting;
+          applied.push(`${setting}${counted ? '' : ' (warm-up)'}`);
+          return Promise.resolve();
+        },
+        workloads: [workload('ping'), workload('anchor')],
+        rounds: 2,
+        warmUpRound,
+        ping: () => Promise.resolve('committed'),
+      });
+      return { applied, ran, sides };
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }
+
+  void it('when a warm-up round is asked, then every workload runs once first under the setting round 1 ends with, and it is not counted', async () => {
+    const { applied, ran, sides } = await interleaved(['a', 'b'], true);
+    assert.deepEqual(applied, ['b (warm-up)', 'a', 'b', 'b', 'a']);
+    assert.deepEqual(ran.slice(0, 3), ['ping b', 'anchor b', 'ping a']);
+    assert.equal(ran.length, 2 + 2 * 2 * 2);
+    // Each side holds its two rounds only: the warm-up's results (throughput 1 and 2) are not among them.
+    assert.deepEqual(
+      sides.map((s) => `${s.label}: ${s.runs.map((r) => r.throughput).join(',')}`),
+      ['anchor | a: 4,10', 'anchor | b: 6,8', 'ping | a: 3,9', 'ping | b: 5,7'],
+    );
+  });
+
+  void it('when no warm-up round is asked, then round 1 starts at once with the first setting', async () => {
+    const { applied, ran } = await interleaved(['a', 'b'], false);
+    assert.deepEqual(applied, ['a', 'b', 'b', 'a']);
+    assert.equal(ran.length, 2 * 2 * 2);
+  });
+
+  void it('when a lever reports its warm-up, then the setting is named and the report says it was not counted', () => {
+    assert.equal(warmUpSetting(['GOMAXPROCS 2', 'GOMAXPROCS 1'], true), 'GOMAXPROCS 1');
+    assert.equal(warmUpSetting(['GOMAXPROCS 2', 'GOMAXPROCS 1'], false), undefined);
+    assert.match(warmUpNote('GOMAXPROCS 1'), /once under `GOMAXPROCS 1`, untimed and not counted/);
   });
 });
 

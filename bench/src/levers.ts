@@ -324,13 +324,16 @@ function workloadsOf(list: readonly LeverWorkload[], ops: BenchOps, durationS: n
  * round (A B, B A, ...); `apply` switches the setting. Per side: the load results, the consortium's
  * CPU per committed operation, and the CPU per operation of each process in `processes`.
  */
-async function interleave(
+export async function interleave(
   info: NetworkInfo,
   options: {
     readonly settings: readonly string[];
-    readonly apply: (setting: string) => Promise<void>;
+    /** Switches to `setting`; `counted` is false for the warm-up round. */
+    readonly apply: (setting: string, counted: boolean) => Promise<void>;
     readonly workloads: readonly Workload[];
     readonly rounds: number;
+    /** Run every workload once, untimed, before round 1 ({@link warmUpSetting}). */
+    readonly warmUpRound: boolean;
     readonly processes?: readonly string[];
     /** An empty transaction: each workload starts once it commits quickly again ({@link settle}). */
     readonly ping: Operation;
@@ -340,10 +343,24 @@ async function interleave(
 ): Promise<Side[]> {
   const sides = new Map<string, Side>();
   const processes = options.processes ?? [];
+  const warmUp = warmUpSetting(options.settings, options.warmUpRound);
+  if (warmUp !== undefined) {
+    // The network's first load after its set-up ran slow on every workload: a round that counts
+    // nothing takes it, under the setting round 1 does not start with, so round 1 starts by switching
+    // like every other side.
+    await options.apply(warmUp, false);
+    for (const w of options.workloads) {
+      await settle(options.ping);
+      const r = await w.run();
+      process.stderr.write(
+        `[levers] warm-up ${w.name} | ${warmUp}: ${r.throughput.toFixed(1)}/s p50 ${r.latencyMs.p50.toFixed(1)} (not counted)\n`,
+      );
+    }
+  }
   for (let round = 0; round < options.rounds; round++) {
     const order = round % 2 === 0 ? options.settings : [...options.settings].reverse();
     for (const setting of order) {
-      await options.apply(setting);
+      await options.apply(setting, true);
       for (const w of options.workloads) {
         await settle(options.ping);
         const cpu0 = networkCpuByRole(info.stateDir);
@@ -385,6 +402,14 @@ async function interleave(
   return [...sides.values()].sort(
     (a, b) => a.label.split(' | ')[0]?.localeCompare(b.label.split(' | ')[0] ?? '') ?? 0,
   );
+}
+
+/**
+ * The setting an untimed warm-up round runs under: the one round 1 ends with, so that round 1's first
+ * side follows a switch like every other; none without a warm-up round.
+ */
+export function warmUpSetting(settings: readonly string[], warmUpRound: boolean): string | undefined {
+  return warmUpRound ? settings.at(-1) : undefined;
 }
 
 /** The Markdown table of a lever's sides: medians of the rounds. */
@@ -493,14 +518,31 @@ export function ratioTable(
   return lines;
 }
 
-function writeLever(out: string, name: string, lines: readonly string[], sides: readonly Side[]): void {
+/**
+ * Writes a lever's Markdown and JSON; `warmUp`, the setting of an untimed warm-up round
+ * ({@link warmUpSetting}), is said under the Markdown's title.
+ */
+function writeLever(
+  out: string,
+  name: string,
+  lines: readonly string[],
+  sides: readonly Side[],
+  warmUp?: string,
+): void {
+  const [title = '', ...rest] = lines;
+  const md = warmUp === undefined ? lines : [title, '', warmUpNote(warmUp), ...rest];
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, `${name}.md`), `${lines.join('\n')}\n`);
+  writeFileSync(join(out, `${name}.md`), `${md.join('\n')}\n`);
   writeFileSync(
     join(out, `${name}.json`),
-    `${JSON.stringify({ at: new Date().toISOString(), sides }, null, 2)}\n`,
+    `${JSON.stringify({ at: new Date().toISOString(), ...(warmUp === undefined ? {} : { warmUp }), sides }, null, 2)}\n`,
   );
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${md.join('\n')}\n`);
+}
+
+/** The sentence a lever's report gives its warm-up round. */
+export function warmUpNote(setting: string): string {
+  return `Before round 1 every workload ran once under \`${setting}\`, untimed and not counted (a warm-up round: the network's first load after its set-up runs slow on every workload).`;
 }
 
 /** Writers of Hospital1 (the bench's setup, made once or reused), its auditor at the Regulator, and their write operations. */
@@ -591,10 +633,12 @@ interface LeverRun {
   readonly info: NetworkInfo;
   readonly out: string;
   readonly rounds: number;
+  /** An untimed round before round 1 (`--no-warm-up-round` leaves it out). */
+  readonly warmUpRound: boolean;
   readonly durationS: number;
 }
 
-async function fabricLogging({ info, out, rounds, durationS }: LeverRun): Promise<void> {
+async function fabricLogging({ info, out, rounds, warmUpRound, durationS }: LeverRun): Promise<void> {
   const { writers, state } = await benchWriters(info);
   const ops = benchOperations(writers, state);
   const workloads = workloadsOf(LEVER_WORKLOADS['fabric-logging'], ops, durationS);
@@ -606,6 +650,7 @@ async function fabricLogging({ info, out, rounds, durationS }: LeverRun): Promis
       apply: (spec) => setFabricLogging(info, spec),
       workloads,
       rounds,
+      warmUpRound,
     });
   } finally {
     await setFabricLogging(info, 'info');
@@ -621,6 +666,7 @@ async function fabricLogging({ info, out, rounds, durationS }: LeverRun): Promis
       ...sidesTable('FABRIC_LOGGING_SPEC', sides),
     ],
     sides,
+    warmUpSetting(['info', 'warning'], warmUpRound),
   );
 }
 
@@ -638,7 +684,7 @@ async function restartGatewayWith(orgName: string, mode: string | undefined): Pr
   );
 }
 
-async function commitTracking({ info, out, rounds, durationS }: LeverRun): Promise<void> {
+async function commitTracking({ info, out, rounds, warmUpRound, durationS }: LeverRun): Promise<void> {
   const { writers, state } = await benchWriters(info);
   const ops = benchOperations(writers, state);
   const workloads = workloadsOf(LEVER_WORKLOADS['commit-tracking'], ops, durationS);
@@ -652,6 +698,7 @@ async function commitTracking({ info, out, rounds, durationS }: LeverRun): Promi
       apply: (mode) => restartGatewayWith('Hospital1', mode),
       workloads,
       rounds,
+      warmUpRound,
       processes,
     });
   } finally {
@@ -672,6 +719,7 @@ async function commitTracking({ info, out, rounds, durationS }: LeverRun): Promi
       ...ratioTable(sides, ['status', 'stream'], processes),
     ],
     sides,
+    warmUpSetting(['status', 'stream'], warmUpRound),
   );
 }
 
@@ -768,7 +816,10 @@ export interface EnvLever {
 }
 
 /** Runs an {@link EnvLever}: every setting in turn per round, restored to the environment's own at the end. */
-async function envLever(lever: EnvLever, { info, out, rounds, durationS }: LeverRun): Promise<void> {
+async function envLever(
+  lever: EnvLever,
+  { info, out, rounds, warmUpRound, durationS }: LeverRun,
+): Promise<void> {
   const { writers, auditor, state } = await benchWriters(info);
   const ops = lever.workloads.includes(HOSPITAL_DAY_OPEN)
     ? await withHospitalDay(writers, state, auditor)
@@ -786,6 +837,7 @@ async function envLever(lever: EnvLever, { info, out, rounds, durationS }: Lever
       },
       workloads: workloadsOf(lever.workloads, ops, durationS),
       rounds,
+      warmUpRound,
       processes: lever.processes,
     });
   } finally {
@@ -812,6 +864,7 @@ async function envLever(lever: EnvLever, { info, out, rounds, durationS }: Lever
         : []),
     ],
     sides,
+    warmUpSetting(Object.keys(lever.settings), warmUpRound),
   );
 }
 
@@ -892,6 +945,7 @@ async function interleaveBatchSettings(
         if (s) await setBatchSettings(ctx.install, ctx.topology, ctx.paths, s);
       },
       rounds: run.rounds,
+      warmUpRound: run.warmUpRound,
     });
     return { sides, original };
   } finally {
@@ -926,6 +980,7 @@ async function batchLever(run: LeverRun, values: { timeouts: string; counts: str
       ...kindsTable('BatchTimeout x MaxMessageCount', sides),
     ],
     sides,
+    warmUpSetting(settings.map(batchLabel), run.warmUpRound),
   );
 }
 
@@ -1011,6 +1066,7 @@ async function blockCostLever(run: LeverRun, timeouts: string, loadName: string)
       ...blockCostTables(rows, load.unit),
     ],
     sides,
+    warmUpSetting(settings.map(batchLabel), run.warmUpRound),
   );
 }
 
@@ -1037,6 +1093,7 @@ async function writersPolicyLever(run: LeverRun): Promise<void> {
       },
       workloads: workloadsOf(LEVER_WORKLOADS['writers-policy'], ops, run.durationS),
       rounds: run.rounds,
+      warmUpRound: run.warmUpRound,
       processes: FABRIC_PROCESSES,
     });
   } finally {
@@ -1055,6 +1112,7 @@ async function writersPolicyLever(run: LeverRun): Promise<void> {
       ...ratioTable(sides, ['implicit', 'signature'], FABRIC_PROCESSES),
     ],
     sides,
+    warmUpSetting(settings, run.warmUpRound),
   );
 }
 
@@ -1221,7 +1279,10 @@ async function timePeerRestart(ping: Operation): Promise<GossipObservation['rest
  * Hospital1 peer restarted once more and timed, the idle consortium's CPU per second measured, then
  * the write workloads run; writes `lever-gossip.json` and `.md`.
  */
-async function gossipLever({ info, out, rounds, durationS }: LeverRun, idleS: number): Promise<void> {
+async function gossipLever(
+  { info, out, rounds, warmUpRound, durationS }: LeverRun,
+  idleS: number,
+): Promise<void> {
   const { writers, auditor, state } = await benchWriters(info);
   const ops = benchOperations(writers, state, auditor);
   const ctx = await networkContext();
@@ -1234,9 +1295,10 @@ async function gossipLever({ info, out, rounds, durationS }: LeverRun, idleS: nu
     sides = await interleave(info, {
       ping: ops.ping,
       settings: GOSSIP_SETTINGS,
-      apply: async (setting) => {
+      apply: async (setting, counted) => {
         setEnv({ MEDLEDGER_GOSSIP: setting });
         await restartFabricNodes();
+        if (!counted) return;
         const restart = await timePeerRestart(ops.ping);
         // A restarted peer sends its certificates with its alive messages for a while; let that pass.
         await sleep(10_000);
@@ -1250,6 +1312,7 @@ async function gossipLever({ info, out, rounds, durationS }: LeverRun, idleS: nu
       },
       workloads,
       rounds,
+      warmUpRound,
       processes: FABRIC_PROCESSES,
     });
   } finally {
@@ -1284,12 +1347,17 @@ async function gossipLever({ info, out, rounds, durationS }: LeverRun, idleS: nu
       ...ratioTable(sides, [first, second], FABRIC_PROCESSES),
     ],
     sides,
+    warmUpSetting(GOSSIP_SETTINGS, warmUpRound),
   );
 }
 
 const LEVER_OPTIONS = {
   rounds: { type: 'string', value: 'N', default: '2', description: 'rounds, each running both settings' },
   duration: { type: 'string', value: 'SECONDS', default: '10', description: 'length of each measured run' },
+  'no-warm-up-round': {
+    type: 'boolean',
+    description: 'start with round 1 (by default every workload first runs once, untimed)',
+  },
   out: {
     type: 'string',
     value: 'DIR',
@@ -1484,7 +1552,10 @@ async function restartPeersWithShimBatch(size: string | undefined): Promise<void
   await waitForGossip(ctx);
 }
 
-async function shimBatching({ info, out, rounds, durationS }: LeverRun, batch: number): Promise<void> {
+async function shimBatching(
+  { info, out, rounds, warmUpRound, durationS }: LeverRun,
+  batch: number,
+): Promise<void> {
   const { writers, state } = await benchWriters(info);
   const loader = adminContract(info);
   const fn = qualifiedName('LoadSyntheticAuditEvents');
@@ -1516,6 +1587,7 @@ async function shimBatching({ info, out, rounds, durationS }: LeverRun, batch: n
       apply: restartPeersWithShimBatch,
       workloads,
       rounds,
+      warmUpRound,
       processes,
     });
   } finally {
@@ -1535,6 +1607,7 @@ async function shimBatching({ info, out, rounds, durationS }: LeverRun, batch: n
       ...ratioTable(sides, ['0', '1000'], processes),
     ],
     sides,
+    warmUpSetting(['0', '1000'], warmUpRound),
   );
 }
 
@@ -1544,10 +1617,21 @@ function requireLever(levers: Record<string, EnvLever>, name: string): EnvLever 
   return lever;
 }
 
-function leverRun(values: { rounds: string; duration: string; out: string }): LeverRun {
+function leverRun(values: {
+  rounds: string;
+  duration: string;
+  out: string;
+  'no-warm-up-round': boolean;
+}): LeverRun {
   const info = readNetworkInfo();
   if (!info) throw new Error('no network: run npm start or npm run bench first');
-  return { info, out: values.out, rounds: Number(values.rounds), durationS: Number(values.duration) };
+  return {
+    info,
+    out: values.out,
+    rounds: Number(values.rounds),
+    warmUpRound: !values['no-warm-up-round'],
+    durationS: Number(values.duration),
+  };
 }
 
 if (require.main === module) {
