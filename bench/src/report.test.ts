@@ -102,4 +102,25 @@ describe('benchmark report', () => {
     assert.match(render({ fabricLogging: 'warning' }), /; peers and orderers: Fabric log spec `warning`\./);
     assert.doesNotMatch(render({}), /peers and orderers:/);
   });
+
+  it("when the run timed the machine's speed, then the report gives it at the start and the end under the run's line", () => {
+    const speed = (cpuMs: number) => ({ cpuMs, wallMs: cpuMs * 2, passes: 3 });
+    const base = {
+      startedAt: 's',
+      finishedAt: 'f',
+      quick: true,
+      wallClockS: 1,
+      config: sampleBenchConfig(),
+      rows: [],
+    };
+    const lines = renderMarkdown({ ...base, machineSpeed: { start: speed(101.4), end: speed(140) } }).split(
+      '\n',
+    );
+    assert.match(lines[2] ?? '', /^Run s – f/);
+    assert.match(
+      lines[4] ?? '',
+      /^Machine speed: .* took 101 ms of CPU at the start of the run and 140 at its end/,
+    );
+    assert.doesNotMatch(renderMarkdown(base), /Machine speed/);
+  });
 });

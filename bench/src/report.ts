@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 import { ROLES, type Role, type RoleCpu } from './cpu';
 import type { KindResult, LatencySummary, LoadResult, OutcomeKind } from './load';
+import { machineSpeedNote, type MachineSpeed } from './machine-speed';
 
 /** What was measured for one side (scenario or its baseline). */
 export interface Measurement {
@@ -73,6 +74,8 @@ export interface BenchResults {
   readonly quick: boolean;
   readonly wallClockS: number;
   readonly config: BenchConfig;
+  /** A fixed workload's CPU time at the run's start and end; absent in results written before 2026-12-02. */
+  readonly machineSpeed?: { readonly start: MachineSpeed; readonly end: MachineSpeed };
   readonly rows: readonly ScenarioRow[];
 }
 
@@ -154,6 +157,9 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     `Run ${results.startedAt} – ${results.finishedAt} (${results.wallClockS.toFixed(0)} s), ${String(c.cpus)} CPUs, Node ${c.node}.`,
     '',
+    ...(results.machineSpeed
+      ? [machineSpeedNote(results.machineSpeed.start, results.machineSpeed.end), '']
+      : []),
     `Configuration: BatchTimeout ${c.batchTimeout}, MaxMessageCount ${String(c.maxMessageCount)}, PreferredMaxBytes ${c.preferredMaxBytes}; endorsement policy \`${c.endorsementPolicy}\`; peers ${c.peers.join(', ')}; orderers ${c.orderers.join(', ')} (${c.ordererType ?? 'etcdraft'}); gateways ${c.gateways.join(', ')}${fabricRuntimeNote(c)}.`,
     '',
     'Latency in ms from the HTTP request to the response that reports the commit (writes) or the data (reads); only VALID commits count. Failures: mvcc / timeouts / errors (rejections included). Ratio: throughput ratio to the baseline for closed-loop runs, baseline p50 ÷ scenario p50 for fixed-rate runs. Consortium CPU per op: CPU time of every process of the network (peers, orderers, chaincode servers, gateways, CAs) per successful operation, split by role in the table after this one; with 2 cores, 2,000 ms of CPU a second divided by it bounds what an idle machine could sustain.',

@@ -27,6 +27,7 @@ import { roleCpuMsPerOp, type RoleCpu } from './cpu';
 import { BenchClient, expectStatus, outcomeOf, registerPatient } from './http';
 import { insuranceRows } from './insurance';
 import { closedLoop, openLoop, type LoadResult, type Operation, type OutcomeKind } from './load';
+import { measureMachineSpeed, type MachineSpeed } from './machine-speed';
 import {
   HOSPITAL_DAY_MIX,
   mixCycle,
@@ -410,16 +411,28 @@ export async function mixedLoadStep(s: Session): Promise<ScenarioRow> {
 }
 
 /** The results of `rows` measured since `startedAt`. */
-function resultsOf(target: BenchTarget, plan: BenchPlan, startedAt: Date, rows: ScenarioRow[]): BenchResults {
+function resultsOf(
+  target: BenchTarget,
+  plan: BenchPlan,
+  started: { readonly at: Date; readonly speed: MachineSpeed },
+  rows: ScenarioRow[],
+): BenchResults {
+  const end = measureMachineSpeed();
   const finishedAt = new Date();
   return {
-    startedAt: startedAt.toISOString(),
+    startedAt: started.at.toISOString(),
     finishedAt: finishedAt.toISOString(),
     quick: plan.quick,
-    wallClockS: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+    wallClockS: (finishedAt.getTime() - started.at.getTime()) / 1000,
     config: target.config,
+    machineSpeed: { start: started.speed, end },
     rows,
   };
+}
+
+/** When a suite started, and how fast the machine was then (the network idle, its set-up done). */
+function startOf(at: Date): { readonly at: Date; readonly speed: MachineSpeed } {
+  return { at, speed: measureMachineSpeed() };
 }
 
 /**
@@ -429,15 +442,17 @@ function resultsOf(target: BenchTarget, plan: BenchPlan, startedAt: Date, rows: 
 export async function runScaleSuite(target: BenchTarget, plan: BenchPlan): Promise<BenchResults> {
   const startedAt = new Date();
   const s = await openSession(target, plan);
+  const started = startOf(startedAt);
   const rows = [...(await saturationRows(s, false)), await writeLatencyStep(s), await mixedLoadStep(s)];
   saveState(target.stateFile, s.state);
-  return resultsOf(target, plan, startedAt, rows);
+  return resultsOf(target, plan, started, rows);
 }
 
 /** Runs the whole suite and returns the results (the caller writes them). */
 export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<BenchResults> {
   const startedAt = new Date();
   const session = await openSession(target, plan);
+  const started = startOf(startedAt);
   const { state, writers, auditor, ping, h1, client, fromLoad, measured, closed, open, step } = session;
   const access = accessOperation(writers, state.records);
   const readRecord: Operation = (i) =>
@@ -682,7 +697,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
     rows.push(...(await step('insurance', () => insuranceRows(actors, insurancePlan, recordBody))));
   }
 
-  return resultsOf(target, plan, startedAt, rows);
+  return resultsOf(target, plan, started, rows);
 }
 
 const LOADER_LABEL = 'bench:LoadSyntheticAuditEvents via the Fabric SDK';
