@@ -31,6 +31,12 @@ export interface MachineSpeed {
   readonly passes: number;
 }
 
+/** The machine's speed ({@link MachineSpeed.cpuMs}) just before one step of a run. */
+export interface StepSpeed {
+  readonly step: string;
+  readonly cpuMs: number;
+}
+
 /** One pass of the fixed work; returns a count that depends on all of it, so none is optimised away. */
 export function machineSpeedWork(work: SpeedWork = MACHINE_SPEED_WORK): number {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -70,8 +76,17 @@ function middle(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-/** The report's sentence on the machine's speed at the run's start and end. */
-export function machineSpeedNote(start: MachineSpeed, end: MachineSpeed): string {
+/** The report's sentence on the machine's speed at the run's start, before each step, and at its end. */
+export function machineSpeedNote(
+  start: MachineSpeed,
+  end: MachineSpeed,
+  steps: readonly StepSpeed[] = [],
+): string {
   const { verifications, hashedMiB, jsonRoundTrips } = MACHINE_SPEED_WORK;
-  return `Machine speed: a fixed single-threaded workload (${String(verifications)} P-256 verifications, ${String(hashedMiB)} MiB of SHA-256, ${String(jsonRoundTrips)} JSON round trips) took ${start.cpuMs.toFixed(0)} ms of CPU at the start of the run and ${end.cpuMs.toFixed(0)} at its end (median of ${String(start.passes)} passes; lower is faster; wall clock ${start.wallMs.toFixed(0)} and ${end.wallMs.toFixed(0)} ms). Compare runs' CPU per operation with this in mind: the same code costs more on a slower machine.`;
+  const cpu = steps.map((s) => s.cpuMs);
+  const between =
+    cpu.length === 0
+      ? ''
+      : `, ${Math.min(...cpu).toFixed(0)} to ${Math.max(...cpu).toFixed(0)} before its ${String(cpu.length)} steps (\`machineSpeed.steps\` in the JSON names them)`;
+  return `Machine speed: a fixed single-threaded workload (${String(verifications)} P-256 verifications, ${String(hashedMiB)} MiB of SHA-256, ${String(jsonRoundTrips)} JSON round trips) took ${start.cpuMs.toFixed(0)} ms of CPU at the start of the run${between} and ${end.cpuMs.toFixed(0)} at its end (median of ${String(start.passes)} passes; lower is faster; wall clock ${start.wallMs.toFixed(0)} and ${end.wallMs.toFixed(0)} ms at the start and end). Compare runs' CPU per operation with this in mind: the same code costs more on a slower machine.`;
 }

@@ -122,5 +122,13 @@ describe('benchmark report', () => {
       /^Machine speed: .* took 101 ms of CPU at the start of the run and 140 at its end/,
     );
     assert.doesNotMatch(renderMarkdown(base), /Machine speed/);
+    const steps = [
+      { step: 'write baseline', cpuMs: 88.2 },
+      { step: 'anchor', cpuMs: 121.6 },
+    ];
+    assert.match(
+      renderMarkdown({ ...base, machineSpeed: { start: speed(90), end: speed(70), steps } }),
+      /took 90 ms of CPU at the start of the run, 88 to 122 before its 2 steps .* and 70 at its end/,
+    );
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { ROLES, type Role, type RoleCpu } from './cpu';
 import type { KindResult, LatencySummary, LoadResult, OutcomeKind } from './load';
-import { machineSpeedNote, type MachineSpeed } from './machine-speed';
+import { machineSpeedNote, type MachineSpeed, type StepSpeed } from './machine-speed';
 
 /** What was measured for one side (scenario or its baseline). */
 export interface Measurement {
@@ -75,7 +75,12 @@ export interface BenchResults {
   readonly wallClockS: number;
   readonly config: BenchConfig;
   /** A fixed workload's CPU time at the run's start and end; absent in results written before 2026-12-02. */
-  readonly machineSpeed?: { readonly start: MachineSpeed; readonly end: MachineSpeed };
+  readonly machineSpeed?: {
+    readonly start: MachineSpeed;
+    readonly end: MachineSpeed;
+    /** Before each step, in order (absent in the first run that timed the machine). */
+    readonly steps?: readonly StepSpeed[];
+  };
   readonly rows: readonly ScenarioRow[];
 }
 
@@ -158,7 +163,10 @@ export function renderMarkdown(results: BenchResults): string {
     `Run ${results.startedAt} – ${results.finishedAt} (${results.wallClockS.toFixed(0)} s), ${String(c.cpus)} CPUs, Node ${c.node}.`,
     '',
     ...(results.machineSpeed
-      ? [machineSpeedNote(results.machineSpeed.start, results.machineSpeed.end), '']
+      ? [
+          machineSpeedNote(results.machineSpeed.start, results.machineSpeed.end, results.machineSpeed.steps),
+          '',
+        ]
       : []),
     `Configuration: BatchTimeout ${c.batchTimeout}, MaxMessageCount ${String(c.maxMessageCount)}, PreferredMaxBytes ${c.preferredMaxBytes}; endorsement policy \`${c.endorsementPolicy}\`; peers ${c.peers.join(', ')}; orderers ${c.orderers.join(', ')} (${c.ordererType ?? 'etcdraft'}); gateways ${c.gateways.join(', ')}${fabricRuntimeNote(c)}.`,
     '',

@@ -153,6 +153,14 @@ describe('benchmark harness smoke run', () => {
       if (row.measured.counts) assert.ok(row.measured.counts.committed > 0, `${row.id} committed something`);
     }
     assert.equal(json.config.batchTimeout, '20ms');
+    // The machine was timed at the start, before every step (each named as the log names it) and at the end.
+    const speed = json.machineSpeed;
+    assert.ok(speed && speed.start.cpuMs > 0 && speed.end.cpuMs > 0);
+    assert.deepEqual(
+      speed.steps?.slice(0, 2).map((s) => s.step),
+      ['write baseline, closed loop', 'anchor, closed loop'],
+    );
+    assert.ok(speed.steps.every((s) => s.cpuMs > 0));
     const md = readFileSync(files.md, 'utf8');
     assert.match(md, /\| scenario \| target \|/);
     assert.match(md, /BatchTimeout 20ms/);

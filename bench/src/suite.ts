@@ -27,7 +27,7 @@ import { roleCpuMsPerOp, type RoleCpu } from './cpu';
 import { BenchClient, expectStatus, outcomeOf, registerPatient } from './http';
 import { insuranceRows } from './insurance';
 import { closedLoop, openLoop, type LoadResult, type Operation, type OutcomeKind } from './load';
-import { measureMachineSpeed, type MachineSpeed } from './machine-speed';
+import { measureMachineSpeed, type MachineSpeed, type StepSpeed } from './machine-speed';
 import {
   HOSPITAL_DAY_MIX,
   mixCycle,
@@ -271,8 +271,13 @@ export interface Session {
   readonly measured: (warmupS: number, run: () => Promise<LoadResult>) => Promise<LoadResult>;
   readonly closed: (op: Operation) => Promise<LoadResult>;
   readonly open: (op: Operation, rate: number) => Promise<LoadResult>;
-  /** Waits for the system to settle, then runs `fn` with its name and time in the log. */
+  /**
+   * Waits for the system to settle, times the machine's speed ({@link measureMachineSpeed}), then runs
+   * `fn` with its name and time in the log.
+   */
   readonly step: <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+  /** The machine's speed before each step so far, in step order. */
+  readonly stepSpeeds: readonly StepSpeed[];
 }
 
 /** Sets up (or reuses) the suite's staff, patient and records on `target` and returns the session. */
@@ -308,9 +313,12 @@ export async function openSession(target: BenchTarget, plan: BenchPlan): Promise
     measured(plan.warmupS, () => closedLoop(op, { concurrency: plan.concurrency, ...timing }));
   const open = (op: Operation, rate: number): Promise<LoadResult> =>
     measured(plan.warmupS, () => openLoop(op, { rate, ...timing, drainS: 30 }));
+  const stepSpeeds: StepSpeed[] = [];
   const step = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     await settle(ping);
-    log(`${what} ...`);
+    const { cpuMs } = measureMachineSpeed();
+    stepSpeeds.push({ step: what, cpuMs });
+    log(`${what} ... (machine speed ${cpuMs.toFixed(0)} ms)`);
     const t0 = performance.now();
     const out = await fn();
     log(`${what} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -333,6 +341,7 @@ export async function openSession(target: BenchTarget, plan: BenchPlan): Promise
     closed,
     open,
     step,
+    stepSpeeds,
   };
 }
 
@@ -416,6 +425,7 @@ function resultsOf(
   plan: BenchPlan,
   started: { readonly at: Date; readonly speed: MachineSpeed },
   rows: ScenarioRow[],
+  steps: readonly StepSpeed[],
 ): BenchResults {
   const end = measureMachineSpeed();
   const finishedAt = new Date();
@@ -425,7 +435,7 @@ function resultsOf(
     quick: plan.quick,
     wallClockS: (finishedAt.getTime() - started.at.getTime()) / 1000,
     config: target.config,
-    machineSpeed: { start: started.speed, end },
+    machineSpeed: { start: started.speed, end, steps },
     rows,
   };
 }
@@ -445,7 +455,7 @@ export async function runScaleSuite(target: BenchTarget, plan: BenchPlan): Promi
   const started = startOf(startedAt);
   const rows = [...(await saturationRows(s, false)), await writeLatencyStep(s), await mixedLoadStep(s)];
   saveState(target.stateFile, s.state);
-  return resultsOf(target, plan, started, rows);
+  return resultsOf(target, plan, started, rows, s.stepSpeeds);
 }
 
 /** Runs the whole suite and returns the results (the caller writes them). */
@@ -697,7 +707,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
     rows.push(...(await step('insurance', () => insuranceRows(actors, insurancePlan, recordBody))));
   }
 
-  return resultsOf(target, plan, started, rows);
+  return resultsOf(target, plan, started, rows, session.stepSpeeds);
 }
 
 const LOADER_LABEL = 'bench:LoadSyntheticAuditEvents via the Fabric SDK';
