@@ -14,7 +14,14 @@ import {
 import { cacheDir, FABRIC_CA_VERSION, FABRIC_VERSION } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers } from './topology';
-import { chaincodeLoggingLevel, NO_TUNING, ordererTuningEnv, peerTuningEnv, type Tuning } from './tuning';
+import {
+  chaincodeLoggingLevel,
+  fabricLogging,
+  NO_TUNING,
+  ordererTuningEnv,
+  peerTuningEnv,
+  type Tuning,
+} from './tuning';
 
 /** The peer's `chaincode.runtimeParams` as the native core.yaml has them, as environment variables. */
 function peerRuntimeEnv(topology: Topology): Record<string, string> {
@@ -53,7 +60,7 @@ export function renderCompose(topology: Topology, tuning: Tuning = NO_TUNING): s
     services[node.shortName] = ordererService(topology, node, tuning);
   for (const org of topology.peerOrgs) services[`ca-${org.slug}`] = caService(org);
   for (const peer of allPeers(topology)) services[peer.shortName] = peerService(topology, peer, tuning);
-  for (const org of topology.peerOrgs) services[`chaincode-${org.slug}`] = chaincodeService(org);
+  for (const org of topology.peerOrgs) services[`chaincode-${org.slug}`] = chaincodeService(org, tuning);
   for (const org of topology.peerOrgs) services[`gateway-${org.slug}`] = gatewayService(topology, org);
   const volumes: Record<string, null> = {};
   for (const name of [
@@ -148,7 +155,7 @@ function ordererService(topology: Topology, node: OrdererNode, tuning: Tuning): 
     ...onNetwork(node.host),
     restart: 'unless-stopped',
     environment: {
-      FABRIC_LOGGING_SPEC: 'info',
+      FABRIC_LOGGING_SPEC: fabricLogging(tuning),
       ORDERER_GENERAL_LISTENADDRESS: listen,
       ORDERER_GENERAL_LISTENPORT: String(node.port),
       ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
@@ -250,7 +257,7 @@ function peerService(topology: Topology, peer: PeerNode, tuning: Tuning): unknow
     ...onNetwork(peer.host),
     restart: 'unless-stopped',
     environment: {
-      FABRIC_LOGGING_SPEC: 'info',
+      FABRIC_LOGGING_SPEC: fabricLogging(tuning),
       CORE_PEER_ID: peer.name,
       CORE_PEER_NETWORKID: `medledger-${String(topology.basePort)}`,
       CORE_PEER_ADDRESS: peer.endpoint,
@@ -301,7 +308,7 @@ function peerService(topology: Topology, peer: PeerNode, tuning: Tuning): unknow
   };
 }
 
-function chaincodeService(org: PeerOrg): unknown {
+function chaincodeService(org: PeerOrg, tuning: Tuning): unknown {
   const tlsRel = `${peerOrgRel(org)}/peers/${org.chaincodeServer.host}/tls`;
   const tls = `${CRYPTO}/${tlsRel}`;
   return {
@@ -317,7 +324,7 @@ function chaincodeService(org: PeerOrg): unknown {
       CORE_PEER_LOCALMSPID: org.mspId,
       // The path of the org's keyring (never the keys): only this org's chaincode server mounts it.
       [KEYRING_FILE_ENV]: `${KEYRING_DIR}/keyring.json`,
-      CORE_CHAINCODE_LOGGING_LEVEL: chaincodeLoggingLevel(NO_TUNING),
+      CORE_CHAINCODE_LOGGING_LEVEL: chaincodeLoggingLevel(tuning),
     },
     // The package id names the org's package; `npm run network:generate` writes it.
     command: [

@@ -7,6 +7,7 @@ import {
   chaincodeLoggingLevel,
   coreYamlEnvName,
   DEFAULT_GOSSIP,
+  fabricLoggingSpec,
   GOSSIP_PROFILES,
   gossipEnv,
   NO_TUNING,
@@ -163,6 +164,33 @@ void describe('performance switches', () => {
     const set = goMaxProcsOf({ MEDLEDGER_GOMAXPROCS: '1' });
     assert.equal(set.length, 9);
     assert.ok(set.every((v) => v === '1'));
+  });
+
+  void it('when compose is rendered, then its nodes log at the levels the local network uses: warning unless MEDLEDGER_FABRIC_LOGGING or MEDLEDGER_CHAINCODE_LOGGING asks otherwise', () => {
+    const containers = resolveTopology(defaultTopologySpec, DEFAULT_BASE_PORT, {
+      ordering: 'raft',
+      hosts: 'containers',
+    });
+    const levelsOf = (env: NodeJS.ProcessEnv): string[] => {
+      const doc = parse(renderCompose(containers, tuningFromEnv(env))) as {
+        services: Partial<Record<string, { environment?: Record<string, string> }>>;
+      };
+      const fabric = [
+        ...containers.peerOrgs.flatMap((o) => o.peerNodes.map((p) => p.shortName)),
+        ...containers.ordererOrg.nodes.map((n) => n.shortName),
+      ].map((name) => doc.services[name]?.environment?.['FABRIC_LOGGING_SPEC'] ?? 'unset');
+      const chaincode = containers.peerOrgs.map(
+        (o) => doc.services[`chaincode-${o.slug}`]?.environment?.['CORE_CHAINCODE_LOGGING_LEVEL'] ?? 'unset',
+      );
+      return [...new Set([...fabric.map((l) => `fabric ${l}`), ...chaincode.map((l) => `chaincode ${l}`)])];
+    };
+    // The same spec the local network starts its nodes with.
+    assert.equal(fabricLoggingSpec({}), 'warning');
+    assert.deepEqual(levelsOf({}), ['fabric warning', 'chaincode warning']);
+    assert.deepEqual(
+      levelsOf({ MEDLEDGER_FABRIC_LOGGING: 'gossip=warning:info', MEDLEDGER_CHAINCODE_LOGGING: 'info' }),
+      ['fabric gossip=warning:info', 'chaincode info'],
+    );
   });
 
   void it('when the relaxed gossip profile is asked, then every peer gets its intervals as core.yaml overrides, and the fabric profile (the default) gets none and another fingerprint', () => {

@@ -40,6 +40,8 @@ export interface Tuning {
   readonly historyDatabase: boolean | undefined;
   readonly validatorPoolSize: number | undefined;
   readonly chaincodeLogging: string | undefined;
+  /** `FABRIC_LOGGING_SPEC` of peers and orderers as asked (`MEDLEDGER_FABRIC_LOGGING`); see {@link fabricLogging}. */
+  readonly fabricLogging: string | undefined;
   readonly gossip: GossipProfile | undefined;
 }
 
@@ -108,6 +110,7 @@ export const NO_TUNING: Tuning = {
   historyDatabase: undefined,
   validatorPoolSize: undefined,
   chaincodeLogging: undefined,
+  fabricLogging: undefined,
   gossip: undefined,
 };
 
@@ -149,6 +152,7 @@ export function tuningFromEnv(env: NodeJS.ProcessEnv = process.env): Tuning {
       /^(debug|info|warning|error|critical)$/,
       'debug, info, warning, error or critical',
     ),
+    fabricLogging: askedFabricLogging(env),
     gossip: gossipProfileFromEnv(env),
   };
 }
@@ -265,10 +269,19 @@ export function gatewaySqliteFromEnv(
 
 /** Peers' and orderers' `FABRIC_LOGGING_SPEC`: `MEDLEDGER_FABRIC_LOGGING`, `warning` unless asked. */
 export function fabricLoggingSpec(env: NodeJS.ProcessEnv = process.env): string {
+  return fabricLogging({ fabricLogging: askedFabricLogging(env) });
+}
+
+/** Peers' and orderers' `FABRIC_LOGGING_SPEC` for `tuning`: `warning` unless asked otherwise. */
+export function fabricLogging(tuning: Pick<Tuning, 'fabricLogging'>): string {
   // `info` logs every gRPC call, endorsement and gateway submit: measured 24.7 -> 23.0 ms of consortium
   // CPU per committed transaction when switched to `warning` (bench/results/levers.md).
+  return tuning.fabricLogging ?? 'warning';
+}
+
+function askedFabricLogging(env: NodeJS.ProcessEnv): string | undefined {
   const spec = env.MEDLEDGER_FABRIC_LOGGING?.trim();
-  return spec === undefined || spec === '' ? 'warning' : spec;
+  return spec === '' ? undefined : spec;
 }
 
 /** The chaincode servers' log level for `tuning`: `warning` unless asked otherwise. */
