@@ -15,6 +15,7 @@ import {
   kindsTable,
   LEVER_WORKLOADS,
   listOption,
+  machineSpeedLines,
   ratioTable,
   ratioTables,
   sidesTable,
@@ -216,6 +217,8 @@ void describe('the rounds of a lever', () => {
         rounds: 2,
         warmUpRound,
         ping: () => Promise.resolve('committed'),
+        // The machine gets slower run by run: 101, 102, ... ms.
+        machineSpeed: () => 100 + ran.length + 1,
       });
       return { applied, ran, sides };
     } finally {
@@ -233,12 +236,24 @@ void describe('the rounds of a lever', () => {
       sides.map((s) => `${s.label}: ${s.runs.map((r) => r.throughput).join(',')}`),
       ['anchor | a: 4,10', 'anchor | b: 6,8', 'ping | a: 3,9', 'ping | b: 5,7'],
     );
+    // The machine was timed before each counted run, not before the warm-up's.
+    assert.deepEqual(
+      sides.map((s) => `${s.label}: ${(s.machineSpeedCpuMs ?? []).join(',')}`),
+      ['anchor | a: 104,110', 'anchor | b: 106,108', 'ping | a: 103,109', 'ping | b: 105,107'],
+    );
+    assert.deepEqual(machineSpeedLines(sides), [
+      "Machine speed before each run (a fixed single-threaded workload's CPU, `bench/src/machine-speed.ts`; lower is faster), median and range per setting: `a` 107 ms (103–110), `b` 107 ms (105–108).",
+    ]);
   });
 
   void it('when no warm-up round is asked, then round 1 starts at once with the first setting', async () => {
     const { applied, ran } = await interleaved(['a', 'b'], false);
     assert.deepEqual(applied, ['a', 'b', 'b', 'a']);
     assert.equal(ran.length, 2 * 2 * 2);
+  });
+
+  void it('when sides were written before the machine was timed, then the report says nothing of its speed', () => {
+    assert.deepEqual(machineSpeedLines(sides), []);
   });
 
   void it('when a lever reports its warm-up, then the setting is named and the report says it was not counted', () => {

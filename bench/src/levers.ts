@@ -82,6 +82,7 @@ import {
 } from './gossip-lever';
 import { BenchClient, classifyError, outcomeOf } from './http';
 import { closedLoop, notCommitted, openLoop, type LoadResult, type Operation } from './load';
+import { measureMachineSpeed } from './machine-speed';
 import { localTarget } from './run';
 import { peakRate } from './mix';
 import {
@@ -153,6 +154,8 @@ export interface Side {
   readonly roleCpuMsPerOp?: RoleCpu[];
   /** Blocks committed per committed operation, one entry per round, when the lever counts blocks. */
   readonly blocksPerOp?: number[];
+  /** The machine's speed before each round's run: a fixed workload's CPU, ms ({@link measureMachineSpeed}). */
+  readonly machineSpeedCpuMs?: number[];
 }
 
 /**
@@ -339,8 +342,11 @@ export async function interleave(
     readonly ping: Operation;
     /** The last committed block, read around each run to count its blocks. */
     readonly lastBlock?: () => Promise<number>;
+    /** Times the machine before each run (ms of CPU, lower is faster); {@link measureMachineSpeed}'s by default. */
+    readonly machineSpeed?: () => number;
   },
 ): Promise<Side[]> {
+  const machineSpeed = options.machineSpeed ?? (() => measureMachineSpeed().cpuMs);
   const sides = new Map<string, Side>();
   const processes = options.processes ?? [];
   const warmUp = warmUpSetting(options.settings, options.warmUpRound);
@@ -363,6 +369,7 @@ export async function interleave(
       await options.apply(setting, true);
       for (const w of options.workloads) {
         await settle(options.ping);
+        const speed = machineSpeed();
         const cpu0 = networkCpuByRole(info.stateDir);
         const own0 = processes.map((name) => processCpuSeconds(info.stateDir, name));
         const block0 = await options.lastBlock?.();
@@ -381,8 +388,10 @@ export async function interleave(
           processCpuMsPerOp: {},
           roleCpuMsPerOp: [],
           ...(options.lastBlock ? { blocksPerOp: [] } : {}),
+          machineSpeedCpuMs: [],
         };
         side.runs.push(r);
+        side.machineSpeedCpuMs?.push(speed);
         side.cpuMsPerOp.push(perOp(cpuMs));
         const roles = roleCpuMsPerOp(cpu0.byRole, cpu1.byRole, ops);
         if (roles) side.roleCpuMsPerOp?.push(roles);
@@ -393,7 +402,7 @@ export async function interleave(
         if (block0 !== undefined && block1 !== undefined) side.blocksPerOp?.push(perOp(block1 - block0));
         sides.set(key, side);
         process.stderr.write(
-          `[levers] round ${String(round + 1)} ${key}: ${r.throughput.toFixed(1)}/s p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} cpu/op ${(side.cpuMsPerOp.at(-1) ?? 0).toFixed(2)} ms; not committed ${String(notCommitted(r.counts))}\n`,
+          `[levers] round ${String(round + 1)} ${key}: ${r.throughput.toFixed(1)}/s p50 ${r.latencyMs.p50.toFixed(1)} p99 ${r.latencyMs.p99.toFixed(1)} cpu/op ${(side.cpuMsPerOp.at(-1) ?? 0).toFixed(2)} ms; not committed ${String(notCommitted(r.counts))}; machine speed ${speed.toFixed(0)} ms\n`,
         );
       }
     }
@@ -530,7 +539,11 @@ function writeLever(
   warmUp?: string,
 ): void {
   const [title = '', ...rest] = lines;
-  const md = warmUp === undefined ? lines : [title, '', warmUpNote(warmUp), ...rest];
+  const notes = [
+    ...(warmUp === undefined ? [] : ['', warmUpNote(warmUp)]),
+    ...machineSpeedLines(sides).flatMap((line) => ['', line]),
+  ];
+  const md = [title, ...notes, ...rest];
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, `${name}.md`), `${md.join('\n')}\n`);
   writeFileSync(
@@ -538,6 +551,27 @@ function writeLever(
     `${JSON.stringify({ at: new Date().toISOString(), ...(warmUp === undefined ? {} : { warmUp }), sides }, null, 2)}\n`,
   );
   process.stdout.write(`${md.join('\n')}\n`);
+}
+
+/**
+ * The machine's speed before the runs of each setting (median and range over its workloads and rounds),
+ * so a reader sees whether one setting ran on a slower machine than another; none when not timed.
+ */
+export function machineSpeedLines(sides: readonly Side[]): string[] {
+  const bySetting = new Map<string, number[]>();
+  for (const side of sides) {
+    const setting = side.label.split(' | ')[1] ?? '';
+    bySetting.set(setting, [...(bySetting.get(setting) ?? []), ...(side.machineSpeedCpuMs ?? [])]);
+  }
+  const timed = [...bySetting].filter(([, ms]) => ms.length > 0);
+  if (timed.length === 0) return [];
+  const each = timed.map(
+    ([setting, ms]) =>
+      `\`${setting}\` ${median(ms).toFixed(0)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})`,
+  );
+  return [
+    `Machine speed before each run (a fixed single-threaded workload's CPU, \`bench/src/machine-speed.ts\`; lower is faster), median and range per setting: ${each.join(', ')}.`,
+  ];
 }
 
 /** The sentence a lever's report gives its warm-up round. */
