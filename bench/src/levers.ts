@@ -44,6 +44,7 @@ import {
   allPeers,
   channelBatchSettings,
   chaincodeServerProcess,
+  fabricLoggingSpec,
   gatewayProcess,
   generate,
   networkContext,
@@ -687,7 +688,8 @@ async function fabricLogging({ info, out, rounds, warmUpRound, durationS }: Leve
       warmUpRound,
     });
   } finally {
-    await setFabricLogging(info, 'info');
+    // Back to the spec the nodes were started with.
+    await setFabricLogging(info, fabricLoggingSpec());
   }
   writeLever(
     out,
