@@ -32,6 +32,17 @@ function load(extra: Partial<LoadResult> = {}): LoadResult {
 const row = (id: string, measured: Measurement, baseline: Measurement | null): ScenarioRow =>
   sampleRow(id, measured, baseline, true);
 
+/** The report of an empty run whose configuration has `extra` on top of the sample one. */
+const renderWithConfig = (extra: Record<string, unknown>): string =>
+  renderMarkdown({
+    startedAt: 's',
+    finishedAt: 'f',
+    quick: true,
+    wallClockS: 1,
+    config: { ...sampleBenchConfig(), ...extra },
+    rows: [],
+  });
+
 describe('benchmark report', () => {
   it('when a run measured CPU per role, then the role table shows each side with its total and every role', () => {
     const byRole = { peers: 6, orderers: 2, chaincode: 1.5, gateways: 3, cas: 0 };
@@ -86,21 +97,40 @@ describe('benchmark report', () => {
   });
 
   it("when the run recorded the Fabric nodes' log spec and GOMAXPROCS, then the configuration line names them, and omits them when it did not", () => {
-    const render = (extra: Record<string, unknown>): string =>
-      renderMarkdown({
-        startedAt: 's',
-        finishedAt: 'f',
-        quick: true,
-        wallClockS: 1,
-        config: { ...sampleBenchConfig(), ...extra },
-        rows: [],
-      });
     assert.match(
-      render({ fabricLogging: 'warning', goMaxProcs: 1 }),
+      renderWithConfig({ fabricLogging: 'warning', goMaxProcs: 1 }),
       /; peers and orderers: Fabric log spec `warning`, GOMAXPROCS 1\./,
     );
-    assert.match(render({ fabricLogging: 'warning' }), /; peers and orderers: Fabric log spec `warning`\./);
-    assert.doesNotMatch(render({}), /peers and orderers:/);
+    assert.match(
+      renderWithConfig({ fabricLogging: 'warning' }),
+      /; peers and orderers: Fabric log spec `warning`\./,
+    );
+    assert.doesNotMatch(renderWithConfig({}), /peers and orderers:/);
+  });
+
+  it("when the run recorded the CPUs' model, then the run's line names it, and leaves it out when it did not", () => {
+    assert.match(
+      renderWithConfig({ cpuModel: 'AMD EPYC' }),
+      /^Run s – f \(1 s\), 2 CPUs \(AMD EPYC\), Node v/m,
+    );
+    assert.match(renderWithConfig({}), /^Run s – f \(1 s\), 2 CPUs, Node v/m);
+  });
+
+  it('when the run had an untimed first load, then the report says how long and what it committed, and says nothing when it had none', () => {
+    const base = {
+      startedAt: 's',
+      finishedAt: 'f',
+      quick: true,
+      wallClockS: 1,
+      config: sampleBenchConfig(),
+      rows: [],
+    };
+    assert.match(
+      renderMarkdown({ ...base, firstLoad: { seconds: 30, committed: 1234 } }),
+      /^First load: before its first step the run put 30 s of empty transactions and anchors at saturation on the network \(1234 committed\), untimed and not counted/m,
+    );
+    assert.doesNotMatch(renderMarkdown({ ...base, firstLoad: { seconds: 0, committed: 0 } }), /First load/);
+    assert.doesNotMatch(renderMarkdown(base), /First load/);
   });
 
   it("when the run timed the machine's speed, then the report gives it at the start and the end under the run's line", () => {

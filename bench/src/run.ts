@@ -294,6 +294,7 @@ async function benchNetwork(
     ordererType: topology.ordererType,
     gateways: info.orgs.map((o) => `${o.name} :${String(o.gatewayPort)}`),
     cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim(),
     node: process.version,
     fabricLogging: fabricLoggingSpec(),
     goMaxProcs: oneHostTuning(topology).goMaxProcs,
