@@ -116,23 +116,6 @@ describe('benchmark report', () => {
     assert.match(renderWithConfig({}), /^Run s – f \(1 s\), 2 CPUs, Node v/m);
   });
 
-  it('when the run had an untimed first load, then the report says how long and what it committed, and says nothing when it had none', () => {
-    const base = {
-      startedAt: 's',
-      finishedAt: 'f',
-      quick: true,
-      wallClockS: 1,
-      config: sampleBenchConfig(),
-      rows: [],
-    };
-    assert.match(
-      renderMarkdown({ ...base, firstLoad: { seconds: 30, committed: 1234 } }),
-      /^First load: before its first step the run put 30 s of empty transactions and anchors at saturation on the network \(1234 committed\), untimed and not counted/m,
-    );
-    assert.doesNotMatch(renderMarkdown({ ...base, firstLoad: { seconds: 0, committed: 0 } }), /First load/);
-    assert.doesNotMatch(renderMarkdown(base), /First load/);
-  });
-
   it("when the run timed the machine's speed, then the report gives it at the start and the end under the run's line", () => {
     const speed = (cpuMs: number) => ({ cpuMs, wallMs: cpuMs * 2, passes: 3 });
     const base = {

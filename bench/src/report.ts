@@ -83,25 +83,7 @@ export interface BenchResults {
     /** Before each step, in order (absent in the first run that timed the machine). */
     readonly steps?: readonly StepSpeed[];
   };
-  /** The untimed load before the first step; absent in results written before 2026-12-02 12:00. */
-  readonly firstLoad?: FirstLoad;
   readonly rows: readonly ScenarioRow[];
-}
-
-/** Load put on the network before a run's first step, untimed and not counted. */
-export interface FirstLoad {
-  /** Seconds of load in all (empty transactions, then anchors, at saturation); 0: none. */
-  readonly seconds: number;
-  readonly committed: number;
-}
-
-/** The report's line on the untimed first load, or nothing when the run had none. */
-function firstLoadNote(firstLoad: FirstLoad | undefined): string[] {
-  if (!firstLoad || firstLoad.seconds <= 0) return [];
-  return [
-    `First load: before its first step the run put ${firstLoad.seconds.toFixed(0)} s of empty transactions and anchors at saturation on the network (${String(firstLoad.committed)} committed), untimed and not counted: a network's first load after its set-up costs more per operation than the same load later.`,
-    '',
-  ];
 }
 
 /** Consortium CPU per operation of a run, in all and per role. */
@@ -188,7 +170,6 @@ export function renderMarkdown(results: BenchResults): string {
           '',
         ]
       : []),
-    ...firstLoadNote(results.firstLoad),
     `Configuration: BatchTimeout ${c.batchTimeout}, MaxMessageCount ${String(c.maxMessageCount)}, PreferredMaxBytes ${c.preferredMaxBytes}; endorsement policy \`${c.endorsementPolicy}\`; peers ${c.peers.join(', ')}; orderers ${c.orderers.join(', ')} (${c.ordererType ?? 'etcdraft'}); gateways ${c.gateways.join(', ')}${fabricRuntimeNote(c)}.`,
     '',
     'Latency in ms from the HTTP request to the response that reports the commit (writes) or the data (reads); only VALID commits count. Failures: mvcc / timeouts / errors (rejections included). Ratio: throughput ratio to the baseline for closed-loop runs, baseline p50 ÷ scenario p50 for fixed-rate runs. Consortium CPU per op: CPU time of every process of the network (peers, orderers, chaincode servers, gateways, CAs) per successful operation, split by role in the table after this one; with 2 cores, 2,000 ms of CPU a second divided by it bounds what an idle machine could sustain.',

@@ -100,7 +100,6 @@ describe('benchmark harness smoke run', () => {
   });
   const tinyPlan: BenchPlan = {
     ...QUICK_PLAN,
-    firstLoadS: 0.1,
     warmupS: 0.05,
     durationS: 0.2,
     concurrency: 2,
@@ -162,13 +161,9 @@ describe('benchmark harness smoke run', () => {
       ['write baseline, closed loop', 'anchor, closed loop'],
     );
     assert.ok(speed.steps.every((s) => s.cpuMs > 0));
-    // The untimed first load ran (empty transactions, then anchors) before the first step, and the report says so.
-    assert.equal(json.firstLoad?.seconds, 0.2);
-    assert.ok(json.firstLoad.committed > 0);
     const md = readFileSync(files.md, 'utf8');
     assert.match(md, /\| scenario \| target \|/);
     assert.match(md, /BatchTimeout 20ms/);
-    assert.match(md, /^First load: before its first step the run put 0 s of empty transactions and anchors/m);
     // Eight rows have a baseline in the main table; the six of them measured under load also have the
     // consortium's CPU, so their baselines show again in the role table.
     assert.equal(md.split('\n').filter((l) => l.startsWith('| ↳ baseline')).length, 14);

@@ -45,7 +45,6 @@ import {
   type BenchConfig,
   type BenchResults,
   type CpuPerOp,
-  type FirstLoad,
   type Measurement,
   type ScenarioRow,
 } from './report';
@@ -96,12 +95,6 @@ export interface BenchTarget {
 /** How long and how hard each scenario runs. */
 export interface BenchPlan {
   readonly quick: boolean;
-  /**
-   * Seconds of empty transactions, then as many of anchors, at saturation before the first step,
-   * untimed and not counted: a network's first load after its set-up costs more per operation than the
-   * same load later, which would otherwise fall on the first step (the empty transaction's own bar).
-   */
-  readonly firstLoadS: number;
   readonly warmupS: number;
   readonly durationS: number;
   /** Callers of the closed-loop saturation runs. */
@@ -127,7 +120,6 @@ export interface BenchPlan {
 
 export const FULL_PLAN: BenchPlan = {
   quick: false,
-  firstLoadS: 15,
   warmupS: 10,
   durationS: 30,
   concurrency: 32,
@@ -144,7 +136,6 @@ export const FULL_PLAN: BenchPlan = {
 export const QUICK_PLAN: BenchPlan = {
   ...FULL_PLAN,
   quick: true,
-  firstLoadS: 5,
   warmupS: 3,
   durationS: 8,
   auditEvents: 10_000,
@@ -287,8 +278,6 @@ export interface Session {
   readonly step: <T>(what: string, fn: () => Promise<T>) => Promise<T>;
   /** The machine's speed before each step so far, in step order. */
   readonly stepSpeeds: readonly StepSpeed[];
-  /** The untimed load the session put on the network before its first step ({@link BenchPlan.firstLoadS}). */
-  readonly firstLoad: FirstLoad;
 }
 
 /** Sets up (or reuses) the suite's staff, patient and records on `target` and returns the session. */
@@ -337,7 +326,6 @@ export async function openSession(target: BenchTarget, plan: BenchPlan): Promise
   };
 
   const consentPatient = await registerMixPatient(pick(writers, 0));
-  const firstLoad = await runFirstLoad(plan, [ping, freshAnchor()]);
   return {
     plan,
     state,
@@ -354,24 +342,7 @@ export async function openSession(target: BenchTarget, plan: BenchPlan): Promise
     open,
     step,
     stepSpeeds,
-    firstLoad,
   };
-}
-
-/**
- * Runs each of `ops` (the empty transaction, then anchors) at saturation for the plan's first-load
- * seconds, counting nothing, and waits for the network to settle after them.
- */
-async function runFirstLoad(plan: BenchPlan, ops: readonly Operation[]): Promise<FirstLoad> {
-  let committed = 0;
-  if (plan.firstLoadS <= 0) return { seconds: 0, committed };
-  log(`first load, untimed: ${String(plan.firstLoadS)} s each of empty transactions and anchors ...`);
-  for (const op of ops) {
-    const r = await closedLoop(op, { concurrency: plan.concurrency, warmupS: 0, durationS: plan.firstLoadS });
-    committed += r.counts.committed;
-  }
-  if (ops[0] !== undefined) await settle(ops[0]);
-  return { seconds: plan.firstLoadS * ops.length, committed };
 }
 
 /**
@@ -454,7 +425,7 @@ function resultsOf(
   plan: BenchPlan,
   started: { readonly at: Date; readonly speed: MachineSpeed },
   rows: ScenarioRow[],
-  { stepSpeeds: steps, firstLoad }: Pick<Session, 'stepSpeeds' | 'firstLoad'>,
+  steps: readonly StepSpeed[],
 ): BenchResults {
   const end = measureMachineSpeed();
   const finishedAt = new Date();
@@ -465,7 +436,6 @@ function resultsOf(
     wallClockS: (finishedAt.getTime() - started.at.getTime()) / 1000,
     config: target.config,
     machineSpeed: { start: started.speed, end, steps },
-    firstLoad,
     rows,
   };
 }
@@ -485,7 +455,7 @@ export async function runScaleSuite(target: BenchTarget, plan: BenchPlan): Promi
   const started = startOf(startedAt);
   const rows = [...(await saturationRows(s, false)), await writeLatencyStep(s), await mixedLoadStep(s)];
   saveState(target.stateFile, s.state);
-  return resultsOf(target, plan, started, rows, s);
+  return resultsOf(target, plan, started, rows, s.stepSpeeds);
 }
 
 /** Runs the whole suite and returns the results (the caller writes them). */
@@ -737,7 +707,7 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
     rows.push(...(await step('insurance', () => insuranceRows(actors, insurancePlan, recordBody))));
   }
 
-  return resultsOf(target, plan, started, rows, session);
+  return resultsOf(target, plan, started, rows, session.stepSpeeds);
 }
 
 const LOADER_LABEL = 'bench:LoadSyntheticAuditEvents via the Fabric SDK';
