@@ -8,28 +8,31 @@ import { fromLoad, type BenchResults, type ScenarioRow } from './report';
 import { growthPerOrg, parseOrgCounts, renderScale, scaleNetworks } from './scale';
 import { sampleBenchConfig, sampleRow } from './testing/bench-config';
 
-function rowAt(id: string, orgs: number): ScenarioRow {
+function rowAt(id: string, orgs: number, committed = 200): ScenarioRow {
   const load: LoadResult = {
     mode: 'open',
     targetRate: 20,
     durationS: 10,
-    counts: { committed: 200, mvcc: 0, timeout: 0, rejected: 0, error: 0 },
-    throughput: 100 - 5 * orgs,
+    counts: { committed, mvcc: 0, timeout: 200 - committed, rejected: 0, error: 0 },
+    throughput: committed === 0 ? 0 : 100 - 5 * orgs,
     latencyMs: { p50: 10 * orgs, p95: 15 * orgs, p99: 20 * orgs, max: 30 * orgs, mean: 10 * orgs },
     loadGeneratorCpuPercent: 1,
   };
   const byRole = { peers: 2 * orgs, orderers: 1, chaincode: orgs, gateways: 3, cas: 0 };
-  return sampleRow(id, fromLoad(id, load, { total: 3 * orgs + 4, byRole }), null);
+  return sampleRow(id, fromLoad(id, load, committed === 0 ? null : { total: 3 * orgs + 4, byRole }), null);
 }
 
-function resultsAt(orgs: number): BenchResults {
+function resultsAt(
+  orgs: number,
+  rows = ['empty-tx-cpu', 'write-latency', 'mixed-load'].map((id) => rowAt(id, orgs)),
+): BenchResults {
   return {
     startedAt: 's',
     finishedAt: 'f',
     quick: true,
     wallClockS: 1,
     config: sampleBenchConfig(),
-    rows: ['empty-tx-cpu', 'write-latency', 'mixed-load'].map((id) => rowAt(id, orgs)),
+    rows,
   };
 }
 
@@ -108,5 +111,19 @@ describe('consortium size comparison', () => {
       growth[0],
       '| per added org | | -5.00 | +10.00 | +20.00 | +3.00 | +2.00 | +0.00 | +1.00 | +0.00 | +0.00 |',
     );
+  });
+
+  it('when a size committed nothing of a scenario, then its latency shows as unknown, stays out of the growth line, and a note says so', () => {
+    const rows = (orgs: number) => [rowAt('write-latency', orgs, orgs === 8 ? 0 : 200)];
+    const md = renderScale({
+      startedAt: 's',
+      finishedAt: 'f',
+      quick: true,
+      runs: [4, 6, 8].map((orgs) => ({ orgs, results: resultsAt(orgs, rows(orgs)) })),
+    });
+    assert.match(md, /\| 8 \| open 20\/s \| 0\.0 \| – \| – \| – \| – \| – \| – \| – \| – \|/);
+    // p50 grows 10 ms per org between the two sizes that committed (40 and 60), not toward a 0 at 8.
+    assert.match(md, /\| per added org \| \| -[0-9.]+ \| \+10\.00 \| \+20\.00 \| \+3\.00 \|/);
+    assert.match(md, /At 8 orgs nothing committed \(200 operations failed or timed out\)/);
   });
 });

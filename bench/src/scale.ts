@@ -12,6 +12,7 @@
 import { defaultTopologySpec, MIN_ORGS, ORGS_ENV, sizedBasePort } from '@medledger/network';
 
 import { ROLES } from './cpu';
+import { notCommitted } from './load';
 import { ROLE_TITLES, writeReport, type BenchResults, type Measurement } from './report';
 import { variantNetwork, type VariantNetwork } from './variant-network';
 
@@ -80,13 +81,17 @@ const SCALE_SCENARIOS = [
   { id: 'mixed-load', title: "the hospital day's mix at its peak rate (open loop)" },
 ] as const;
 
+/** Whether `m` ran and committed nothing: its latencies are then of no operation, not of fast ones. */
+const committedNothing = (m: Measurement | undefined): boolean => m?.counts?.committed === 0;
+
 /** The figures of one measurement the comparison shows, in column order. */
 function figures(m: Measurement | undefined): (number | null)[] {
   const roles = m?.cpuMsPerOpByRole;
+  const latency = committedNothing(m) ? null : (m?.latencyMs ?? null);
   return [
     m?.throughput ?? null,
-    m?.latencyMs?.p50 ?? null,
-    m?.latencyMs?.p99 ?? null,
+    latency?.p50 ?? null,
+    latency?.p99 ?? null,
     m?.consortiumCpuMsPerOp ?? null,
     ...ROLES.map((r) => roles?.[r] ?? null),
   ];
@@ -135,6 +140,14 @@ export function renderScale(c: ScaleComparison): string {
       .slice(2)
       .map((_, col) => growthPerOrg(table.map((t) => ({ orgs: t.orgs, value: t.values[col] }))));
     lines.push(`| per added org | | ${growth.map(signed).join(' | ')} |`);
+    for (const s of sides) {
+      const counts = s.row?.measured.counts;
+      if (counts?.committed === 0)
+        lines.push(
+          '',
+          `At ${String(s.orgs)} orgs nothing committed (${String(notCommitted(counts))} operations failed or timed out): no latency, and no CPU per operation, to report or to fit.`,
+        );
+    }
   }
   return `${lines.join('\n')}\n`;
 }
