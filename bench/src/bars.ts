@@ -36,7 +36,7 @@ export function emptyTransactionCpuRow(ping: Measurement): ScenarioRow {
         ? 'not measured: no CPU readings of the consortium (not a local network) or nothing committed'
         : `${cpu.toFixed(1)} ms (${cpu <= EMPTY_TX_CPU_BAR_MS ? 'met' : `${(cpu - EMPTY_TX_CPU_BAR_MS).toFixed(1)} ms over`})`,
     notes: [
-      'CPU time of every process of the network between the start and the end of the run (warm-up included, at the steady-state rate) per committed empty transaction; the split per role is in the role table.',
+      "CPU time of every process of the network over the empty transaction's own chunks of the alternating closed loops (each chunk's warm-up included) per empty transaction committed in them; the split per role is in the role table.",
     ],
   };
 }

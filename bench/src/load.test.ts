@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { closedLoop, openLoop } from './load';
+import { alternatingClosedLoops, closedLoop, openLoop, type Operation } from './load';
 
 describe('load generator', () => {
   it('when an open loop runs at 200/s for 1 s, then it starts about 200 requests and counts only committed ones', async () => {
@@ -101,5 +101,80 @@ describe('load generator', () => {
       durationS: 0.1,
     });
     assert.equal(result.byKind, undefined);
+  });
+
+  it('when every call outlasts the timed window, then the window still spans its duration with nothing committed', async () => {
+    const result = await closedLoop(
+      async () => {
+        await sleep(200);
+        return 'committed';
+      },
+      { concurrency: 2, warmupS: 0.05, durationS: 0.1 },
+    );
+    assert.equal(result.counts.committed, 0);
+    assert.equal(result.throughput, 0);
+    assert.ok(Math.abs(result.durationS - 0.1) < 0.01, `duration ${result.durationS} s`);
+  });
+
+  it('when two operations alternate, then their chunks run A B, B A, A B and each result pools its own chunks', async () => {
+    const op =
+      (ms: number): Operation =>
+      async () => {
+        await sleep(ms);
+        return 'committed';
+      };
+    const order: number[] = [];
+    const committedInChunks = [0, 0];
+    const [a, b] = await alternatingClosedLoops(
+      [op(5), op(10)],
+      { concurrency: 2, rounds: 3, warmupS: 0.02, chunkS: 0.15 },
+      (index) => {
+        order.push(index);
+        return {
+          end: (committed) => (committedInChunks[index] = (committedInChunks[index] ?? 0) + committed),
+        };
+      },
+    );
+    assert.ok(a && b);
+    assert.deepEqual(order, [0, 1, 1, 0, 0, 1]);
+    for (const r of [a, b]) {
+      assert.ok(Math.abs(r.durationS - 0.45) < 0.03, `three chunks of 0.15 s: ${r.durationS} s`);
+      assert.equal(r.counts.error, 0);
+    }
+    // The hook counts every commit of a chunk, warm-up included; the result only the timed windows.
+    assert.ok((committedInChunks[0] ?? 0) >= a.counts.committed && a.counts.committed > 0);
+    assert.ok((committedInChunks[1] ?? 0) >= b.counts.committed && b.counts.committed > 0);
+    // The cheaper operation answers faster in the pooled windows too.
+    assert.ok(a.latencyMs.p50 < b.latencyMs.p50, `p50 ${a.latencyMs.p50} vs ${b.latencyMs.p50} ms`);
+  });
+
+  it('when the machine slows down during a run, then two equal operations in alternating chunks still measure alike, where one after the other they do not', async () => {
+    // A machine that gets steadily slower: a 10 ms call takes 20 ms more for every second since the start.
+    const slowing = (): Operation => {
+      const start = performance.now();
+      return async () => {
+        await sleep(10 * (1 + (2 * (performance.now() - start)) / 1000));
+        return 'committed';
+      };
+    };
+    const options = { concurrency: 4, warmupS: 0.02, durationS: 0.4 };
+    const drifting = slowing();
+    const first = await closedLoop(drifting, options);
+    const second = await closedLoop(drifting, options);
+    const sequentialRatio = second.throughput / first.throughput;
+    const alternate = slowing();
+    const [p, q] = await alternatingClosedLoops([alternate, alternate], {
+      concurrency: 4,
+      rounds: 4,
+      warmupS: 0.02,
+      chunkS: 0.12,
+    });
+    assert.ok(p && q);
+    const alternatingRatio = q.throughput / p.throughput;
+    assert.ok(sequentialRatio < 0.8, `one after the other: ratio ${sequentialRatio.toFixed(2)}`);
+    assert.ok(
+      alternatingRatio > 0.8 && alternatingRatio < 1.25,
+      `alternating: ratio ${alternatingRatio.toFixed(2)}`,
+    );
   });
 });

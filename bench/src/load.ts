@@ -95,21 +95,37 @@ const emptyCounts = (): Record<OutcomeKind, number> => ({
   error: 0,
 });
 
-/** Tracks the steady-state window: counts, latencies and the generator's CPU. */
+/**
+ * Tracks the steady-state window (or, for alternating loops, several windows one after another):
+ * counts, latencies and the generator's CPU.
+ */
 class Recorder {
   readonly histogram = newHistogram();
   readonly counts = emptyCounts();
   #windowStart = 0;
   #windowEnd = 0;
   #cpuStart: NodeJS.CpuUsage = process.cpuUsage();
+  /** Seconds and generator CPU (µs) of the windows closed before the current one. */
+  #pastS = 0;
+  #pastCpuUs = 0;
 
   startWindow(now: number): void {
+    if (this.#windowEnd > 0) {
+      this.#pastS += (this.#windowEnd - this.#windowStart) / 1000;
+      this.#pastCpuUs += this.#cpuUsedUs();
+      this.#windowEnd = 0;
+    }
     this.#windowStart = now;
     this.#cpuStart = process.cpuUsage();
   }
 
   endWindow(now: number): void {
     this.#windowEnd = now;
+  }
+
+  #cpuUsedUs(): number {
+    const cpu = process.cpuUsage(this.#cpuStart);
+    return cpu.user + cpu.system;
   }
 
   inWindow(startedAt: number): boolean {
@@ -143,8 +159,8 @@ class Recorder {
   readonly #kinds = new Map<string, { histogram: hdr.Histogram; counts: Record<OutcomeKind, number> }>();
 
   result(mode: 'open' | 'closed', extra: { targetRate?: number; concurrency?: number }): LoadResult {
-    const durationS = (this.#windowEnd - this.#windowStart) / 1000;
-    const cpu = process.cpuUsage(this.#cpuStart);
+    const durationS = this.#pastS + (this.#windowEnd - this.#windowStart) / 1000;
+    const cpuUs = this.#pastCpuUs + this.#cpuUsedUs();
     const byKind: Record<string, KindResult> = {};
     for (const [name, k] of [...this.#kinds].sort(([a], [b]) => a.localeCompare(b)))
       byKind[name] = {
@@ -160,8 +176,7 @@ class Recorder {
       counts: { ...this.counts },
       throughput: durationS > 0 ? this.counts.committed / durationS : 0,
       latencyMs: summarize(this.histogram),
-      loadGeneratorCpuPercent:
-        durationS > 0 ? ((cpu.user + cpu.system) / 1000 / (durationS * 1000)) * 100 : 0,
+      loadGeneratorCpuPercent: durationS > 0 ? (cpuUs / 1000 / (durationS * 1000)) * 100 : 0,
     };
   }
 }
@@ -220,24 +235,85 @@ export async function openLoop(op: Operation, options: OpenLoopOptions): Promise
 /** Closed-loop saturation: `concurrency` callers each send their next request when the last returns. */
 export async function closedLoop(op: Operation, options: ClosedLoopOptions): Promise<LoadResult> {
   const recorder = new Recorder();
+  await closedLoopInto(recorder, op, options);
+  return recorder.result('closed', { concurrency: options.concurrency });
+}
+
+/**
+ * One closed loop recorded into `recorder` (which may hold earlier windows); answers how many
+ * operations committed in all, warm-up included.
+ */
+async function closedLoopInto(
+  recorder: Recorder,
+  op: Operation,
+  options: ClosedLoopOptions,
+): Promise<number> {
   const start = performance.now();
   const windowStart = start + options.warmupS * 1000;
   const end = windowStart + options.durationS * 1000;
   let next = 0;
-  let windowOpened = false;
+  let committed = 0;
+  // An object, not a `let`: the workers set it, and the check after them must see that.
+  const window = { opened: false };
+  const openWindow = (): void => {
+    if (window.opened) return;
+    recorder.startWindow(windowStart);
+    window.opened = true;
+  };
   const worker = async (): Promise<void> => {
     for (;;) {
       const startedAt = performance.now();
       if (startedAt >= end) return;
-      if (!windowOpened && startedAt >= windowStart) {
-        recorder.startWindow(windowStart);
-        windowOpened = true;
-      }
+      if (startedAt >= windowStart) openWindow();
       const kind = await settle(op, next++);
+      if (kind === 'committed') committed++;
       recorder.recordOf(startedAt, performance.now(), kind);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
+  // Every call outlasted the warm-up: the window still counts, with nothing committed in it.
+  openWindow();
   recorder.endWindow(end);
-  return recorder.result('closed', { concurrency: options.concurrency });
+  return committed;
+}
+
+export interface AlternatingOptions {
+  readonly concurrency: number;
+  /** Rounds; in each, every operation runs one chunk, in reverse order every other round. */
+  readonly rounds: number;
+  /** Untimed seconds at the start of every chunk: the pipeline fills with this operation's requests. */
+  readonly warmupS: number;
+  /** Timed seconds of every chunk. */
+  readonly chunkS: number;
+}
+
+/** A hook around each chunk of {@link alternatingClosedLoops}: told the operation's index as it starts. */
+export type ChunkHook = (index: number) => {
+  /** The chunk ended; `committed` operations committed in it, warm-up included. */
+  end(committed: number): void;
+};
+
+/**
+ * Closed loops of several operations in alternating chunks (A B, B A, A B, ...), each operation's
+ * chunks recorded as one result: a machine whose speed drifts during the run, or that is slower just
+ * after a restart or a change of load, weighs on every operation alike, so their ratios hold where
+ * two long loops one after the other would not.
+ */
+export async function alternatingClosedLoops(
+  ops: readonly Operation[],
+  options: AlternatingOptions,
+  hook?: ChunkHook,
+): Promise<LoadResult[]> {
+  const recorders = ops.map(() => new Recorder());
+  const chunk = { concurrency: options.concurrency, warmupS: options.warmupS, durationS: options.chunkS };
+  for (let round = 0; round < options.rounds; round++) {
+    const order = ops.map((_, index) => index);
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) {
+      const around = hook?.(index);
+      const committed = await closedLoopInto(recorders[index] as Recorder, ops[index] as Operation, chunk);
+      around?.end(committed);
+    }
+  }
+  return recorders.map((r) => r.result('closed', { concurrency: options.concurrency }));
 }

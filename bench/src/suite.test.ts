@@ -103,6 +103,7 @@ describe('benchmark harness smoke run', () => {
     warmupS: 0.05,
     durationS: 0.2,
     concurrency: 2,
+    alternation: { rounds: 2, warmupS: 0.02, chunkS: 0.1 },
     writeRate: 20,
     readRate: 20,
     auditRate: 20,
@@ -158,7 +159,7 @@ describe('benchmark harness smoke run', () => {
     assert.ok(speed && speed.start.cpuMs > 0 && speed.end.cpuMs > 0);
     assert.deepEqual(
       speed.steps?.slice(0, 2).map((s) => s.step),
-      ['write baseline, closed loop', 'anchor, closed loop'],
+      ['write baseline and anchor, closed loops in turn', 'write baseline, open loop 20/s'],
     );
     assert.ok(speed.steps.every((s) => s.cpuMs > 0));
     const md = readFileSync(files.md, 'utf8');
