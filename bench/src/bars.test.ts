@@ -47,6 +47,49 @@ describe('the issue-19 bars', () => {
     assert.match(r70.verdict, /^ratio 0\.50 \(0\.20 short\), 50\.0 vs 100\.0 tx\/s$/);
   });
 
+  it('when the scenario and its baseline alternated over three rounds, then the verdicts show each round beside the pooled value', () => {
+    const round = (throughput: number, cpu: number | null) => ({ throughput, consortiumCpuMsPerOp: cpu });
+    const ping = run({
+      throughput: 100,
+      consortiumCpuMsPerOp: 17.3,
+      counts: counts(3000),
+      rounds: [round(90, 18.1), round(100, 17.0), round(110, 16.9)],
+    });
+    const anchor = run(
+      { throughput: 25, rounds: [round(20, 80), round(25, 76), round(33, 72)] },
+      'POST /v1/records',
+    );
+    const row = throughputRatioRow({
+      id: 'x',
+      scenario: 'x',
+      bar: 0.45,
+      measured: anchor,
+      baseline: ping,
+      notes: [],
+    });
+    assert.equal(row.verdict, 'ratio 0.25 (0.20 short), 25.0 vs 100.0 tx/s; by round 0.22 / 0.25 / 0.30');
+    assert.equal(
+      emptyTransactionCpuRow(ping).verdict,
+      '17.3 ms (7.3 ms over); by round 18.1 / 17.0 / 16.9 ms',
+    );
+    // Rounds that do not pair up (or a round without CPU readings) are left out rather than guessed.
+    const unpaired = throughputRatioRow({
+      id: 'x',
+      scenario: 'x',
+      bar: 0.45,
+      measured: run({ throughput: 25, rounds: [round(25, 76)] }),
+      baseline: ping,
+      notes: [],
+    });
+    assert.equal(unpaired.verdict, 'ratio 0.25 (0.20 short), 25.0 vs 100.0 tx/s');
+    const noCpu = run({
+      consortiumCpuMsPerOp: 17.3,
+      counts: counts(10),
+      rounds: [round(9, null), round(9, 17)],
+    });
+    assert.equal(emptyTransactionCpuRow(noCpu).verdict, '17.3 ms (7.3 ms over)');
+  });
+
   it('when the baseline committed nothing, then a throughput ratio bar is not met', () => {
     const row = throughputRatioRow({
       id: 'x',

@@ -34,11 +34,35 @@ export function emptyTransactionCpuRow(ping: Measurement): ScenarioRow {
     verdict:
       cpu === null || !committed
         ? 'not measured: no CPU readings of the consortium (not a local network) or nothing committed'
-        : `${cpu.toFixed(1)} ms (${cpu <= EMPTY_TX_CPU_BAR_MS ? 'met' : `${(cpu - EMPTY_TX_CPU_BAR_MS).toFixed(1)} ms over`})`,
+        : `${cpu.toFixed(1)} ms (${cpu <= EMPTY_TX_CPU_BAR_MS ? 'met' : `${(cpu - EMPTY_TX_CPU_BAR_MS).toFixed(1)} ms over`})${byRound(
+            ping.rounds?.map((r) => r.consortiumCpuMsPerOp),
+            1,
+            ' ms',
+          )}`,
     notes: [
       "CPU time of every process of the network over the empty transaction's own chunks of the alternating closed loops (each chunk's warm-up included) per empty transaction committed in them; the split per role is in the role table.",
     ],
   };
+}
+
+/**
+ * `; by round a / b / c` for the values of an alternating run's rounds, so a reader sees how far they
+ * spread; nothing when the run had no rounds or a round has no value.
+ */
+function byRound(values: readonly (number | null)[] | undefined, digits: number, unit = ''): string {
+  if (values === undefined || values.length < 2 || values.some((v) => v === null)) return '';
+  return `; by round ${values.map((v) => (v ?? 0).toFixed(digits)).join(' / ')}${unit}`;
+}
+
+/** Each round's throughput ratio, when the scenario and its baseline alternated over the same rounds. */
+function roundRatios(measured: Measurement, baseline: Measurement): (number | null)[] | undefined {
+  const mine = measured.rounds;
+  const theirs = baseline.rounds;
+  if (mine === undefined || theirs?.length !== mine.length) return undefined;
+  return mine.map((r, i) => {
+    const base = theirs[i]?.throughput ?? 0;
+    return base > 0 ? r.throughput / base : null;
+  });
 }
 
 /** A `>= bar of the empty transaction's throughput` row, both sides run closed-loop in the same run. */
@@ -62,7 +86,7 @@ export function throughputRatioRow(input: {
     baseline: input.baseline,
     ratio: { value: ratio, kind: 'throughput' },
     met,
-    verdict: `ratio ${ratio.toFixed(2)} (${met ? 'met' : `${(input.bar - ratio).toFixed(2)} short`}), ${t.toFixed(1)} vs ${base.toFixed(1)} tx/s`,
+    verdict: `ratio ${ratio.toFixed(2)} (${met ? 'met' : `${(input.bar - ratio).toFixed(2)} short`}), ${t.toFixed(1)} vs ${base.toFixed(1)} tx/s${byRound(roundRatios(input.measured, input.baseline), 2)}`,
     notes: input.notes,
   };
 }

@@ -125,7 +125,7 @@ describe('load generator', () => {
       };
     const order: number[] = [];
     const committedInChunks = [0, 0];
-    const [a, b] = await alternatingClosedLoops(
+    const [first, second] = await alternatingClosedLoops(
       [op(5), op(10)],
       { concurrency: 2, rounds: 3, warmupS: 0.02, chunkS: 0.15 },
       (index) => {
@@ -135,11 +135,18 @@ describe('load generator', () => {
         };
       },
     );
-    assert.ok(a && b);
+    assert.ok(first && second);
+    const [a, b] = [first.pooled, second.pooled];
     assert.deepEqual(order, [0, 1, 1, 0, 0, 1]);
-    for (const r of [a, b]) {
-      assert.ok(Math.abs(r.durationS - 0.45) < 0.03, `three chunks of 0.15 s: ${r.durationS} s`);
-      assert.equal(r.counts.error, 0);
+    for (const { pooled, chunks } of [first, second]) {
+      assert.ok(Math.abs(pooled.durationS - 0.45) < 0.03, `three chunks of 0.15 s: ${pooled.durationS} s`);
+      assert.equal(pooled.counts.error, 0);
+      // Each round's chunk on its own, and together they are the pooled result.
+      assert.equal(chunks.length, 3);
+      assert.equal(
+        chunks.reduce((n, c) => n + c.counts.committed, 0),
+        pooled.counts.committed,
+      );
     }
     // The hook counts every commit of a chunk, warm-up included; the result only the timed windows.
     assert.ok((committedInChunks[0] ?? 0) >= a.counts.committed && a.counts.committed > 0);
@@ -170,7 +177,7 @@ describe('load generator', () => {
       chunkS: 0.12,
     });
     assert.ok(p && q);
-    const alternatingRatio = q.throughput / p.throughput;
+    const alternatingRatio = q.pooled.throughput / p.pooled.throughput;
     assert.ok(sequentialRatio < 0.8, `one after the other: ratio ${sequentialRatio.toFixed(2)}`);
     assert.ok(
       alternatingRatio > 0.8 && alternatingRatio < 1.25,

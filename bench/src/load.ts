@@ -235,16 +235,16 @@ export async function openLoop(op: Operation, options: OpenLoopOptions): Promise
 /** Closed-loop saturation: `concurrency` callers each send their next request when the last returns. */
 export async function closedLoop(op: Operation, options: ClosedLoopOptions): Promise<LoadResult> {
   const recorder = new Recorder();
-  await closedLoopInto(recorder, op, options);
+  await closedLoopInto([recorder], op, options);
   return recorder.result('closed', { concurrency: options.concurrency });
 }
 
 /**
- * One closed loop recorded into `recorder` (which may hold earlier windows); answers how many
+ * One closed loop recorded into each of `recorders` (which may hold earlier windows); answers how many
  * operations committed in all, warm-up included.
  */
 async function closedLoopInto(
-  recorder: Recorder,
+  recorders: readonly Recorder[],
   op: Operation,
   options: ClosedLoopOptions,
 ): Promise<number> {
@@ -257,7 +257,7 @@ async function closedLoopInto(
   const window = { opened: false };
   const openWindow = (): void => {
     if (window.opened) return;
-    recorder.startWindow(windowStart);
+    for (const recorder of recorders) recorder.startWindow(windowStart);
     window.opened = true;
   };
   const worker = async (): Promise<void> => {
@@ -267,13 +267,14 @@ async function closedLoopInto(
       if (startedAt >= windowStart) openWindow();
       const kind = await settle(op, next++);
       if (kind === 'committed') committed++;
-      recorder.recordOf(startedAt, performance.now(), kind);
+      const finishedAt = performance.now();
+      for (const recorder of recorders) recorder.recordOf(startedAt, finishedAt, kind);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   // Every call outlasted the warm-up: the window still counts, with nothing committed in it.
   openWindow();
-  recorder.endWindow(end);
+  for (const recorder of recorders) recorder.endWindow(end);
   return committed;
 }
 
@@ -293,6 +294,13 @@ export type ChunkHook = (index: number) => {
   end(committed: number): void;
 };
 
+/** One operation's part of {@link alternatingClosedLoops}: its chunks pooled, and each on its own. */
+export interface AlternatingResult {
+  readonly pooled: LoadResult;
+  /** One per round, in the order the rounds ran. */
+  readonly chunks: readonly LoadResult[];
+}
+
 /**
  * Closed loops of several operations in alternating chunks (A B, B A, A B, ...), each operation's
  * chunks recorded as one result: a machine whose speed drifts during the run, or that is slower just
@@ -303,17 +311,28 @@ export async function alternatingClosedLoops(
   ops: readonly Operation[],
   options: AlternatingOptions,
   hook?: ChunkHook,
-): Promise<LoadResult[]> {
-  const recorders = ops.map(() => new Recorder());
+): Promise<AlternatingResult[]> {
+  const pooled = ops.map(() => new Recorder());
+  const chunks = ops.map(() => [] as Recorder[]);
   const chunk = { concurrency: options.concurrency, warmupS: options.warmupS, durationS: options.chunkS };
   for (let round = 0; round < options.rounds; round++) {
     const order = ops.map((_, index) => index);
     if (round % 2 === 1) order.reverse();
     for (const index of order) {
+      const own = new Recorder();
+      chunks[index]?.push(own);
       const around = hook?.(index);
-      const committed = await closedLoopInto(recorders[index] as Recorder, ops[index] as Operation, chunk);
+      const committed = await closedLoopInto(
+        [pooled[index] as Recorder, own],
+        ops[index] as Operation,
+        chunk,
+      );
       around?.end(committed);
     }
   }
-  return recorders.map((r) => r.result('closed', { concurrency: options.concurrency }));
+  const extra = { concurrency: options.concurrency };
+  return pooled.map((r, index) => ({
+    pooled: r.result('closed', extra),
+    chunks: (chunks[index] ?? []).map((c) => c.result('closed', extra)),
+  }));
 }

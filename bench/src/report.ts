@@ -29,7 +29,16 @@ export interface Measurement {
   readonly cpuMsPerOpByRole?: RoleCpu | null;
   /** Per kind of operation, for a mixed load. */
   readonly byKind?: Readonly<Record<string, KindResult>>;
+  /** Each round on its own, for a closed loop run in alternating chunks (`load.ts`). */
+  readonly rounds?: readonly RoundMeasurement[];
   readonly durationS: number | null;
+}
+
+/** One round's chunk of an alternating closed loop. */
+export interface RoundMeasurement {
+  readonly throughput: number;
+  /** The consortium's CPU over the chunk, warm-up included, per operation committed in it. */
+  readonly consortiumCpuMsPerOp: number | null;
 }
 
 /** One scenario of the performance bars (docs/performance.md). */
@@ -93,7 +102,12 @@ export interface CpuPerOp {
 }
 
 /** A measurement from a load run. */
-export function fromLoad(label: string, result: LoadResult, cpu: CpuPerOp | null = null): Measurement {
+export function fromLoad(
+  label: string,
+  result: LoadResult,
+  cpu: CpuPerOp | null = null,
+  rounds?: readonly RoundMeasurement[],
+): Measurement {
   return {
     label,
     mode:
@@ -105,6 +119,7 @@ export function fromLoad(label: string, result: LoadResult, cpu: CpuPerOp | null
     consortiumCpuMsPerOp: cpu?.total ?? null,
     cpuMsPerOpByRole: cpu?.byRole ?? null,
     ...(result.byKind ? { byKind: result.byKind } : {}),
+    ...(rounds ? { rounds } : {}),
     durationS: result.durationS,
   };
 }

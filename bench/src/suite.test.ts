@@ -162,6 +162,13 @@ describe('benchmark harness smoke run', () => {
       ['write baseline and anchor, closed loops in turn', 'write baseline, open loop 20/s'],
     );
     assert.ok(speed.steps.every((s) => s.cpuMs > 0));
+    // The saturation pairs alternated: each side keeps its rounds, and the ratio is shown per round.
+    for (const id of ['anchor-saturation', 'access-decision']) {
+      const row = rowOf(json, id);
+      assert.equal(row.measured.rounds?.length, tinyPlan.alternation.rounds, id);
+      assert.equal(row.baseline?.rounds?.length, tinyPlan.alternation.rounds, id);
+      assert.match(row.verdict, /; by round \d+\.\d\d \/ \d+\.\d\d$/, id);
+    }
     const md = readFileSync(files.md, 'utf8');
     assert.match(md, /\| scenario \| target \|/);
     assert.match(md, /BatchTimeout 20ms/);

@@ -53,6 +53,7 @@ import {
   type BenchResults,
   type CpuPerOp,
   type Measurement,
+  type RoundMeasurement,
   type ScenarioRow,
 } from './report';
 
@@ -323,11 +324,12 @@ export async function openSession(target: BenchTarget, plan: BenchPlan): Promise
     return r;
   };
   const fromLoad = (label: string, r: LoadResult): Measurement =>
-    measurement(label, r, cpuPerOp.get(r) ?? null);
+    measurement(label, r, cpuPerOp.get(r) ?? null, roundsOf.get(r));
+  const roundsOf = new WeakMap<LoadResult, RoundMeasurement[]>();
   const alternating = async (ops: readonly Operation[]): Promise<LoadResult[]> => {
-    // Each operation's CPU: the consortium's over its own chunks (warm-ups included), per operation
-    // committed in them.
-    const spent = ops.map(() => ({ total: 0, byRole: noRoleCpu(), ops: 0 }));
+    // Each chunk's CPU: the consortium's over the chunk, warm-up included, with the operations
+    // committed in it; a side's CPU per operation pools its chunks.
+    const spent = ops.map(() => [] as { total: number; byRole: RoleCpu; ops: number }[]);
     const results = await alternatingClosedLoops(
       ops,
       { concurrency: plan.concurrency, ...plan.alternation },
@@ -336,24 +338,38 @@ export async function openSession(target: BenchTarget, plan: BenchPlan): Promise
         return {
           end: (committed) => {
             const c1 = target.cpu?.();
-            const mine = spent[index];
-            if (c0 === undefined || c1 === undefined || mine === undefined) return;
-            mine.total += c1.total - c0.total;
-            for (const role of ROLES) mine.byRole[role] += c1.byRole[role] - c0.byRole[role];
-            mine.ops += committed;
+            if (c0 === undefined || c1 === undefined) return;
+            const byRole = noRoleCpu();
+            for (const role of ROLES) byRole[role] = c1.byRole[role] - c0.byRole[role];
+            spent[index]?.push({ total: c1.total - c0.total, byRole, ops: committed });
           },
         };
       },
     );
-    results.forEach((r, i) => {
-      const mine = spent[i];
-      if (target.cpu === undefined || mine === undefined || mine.ops <= 0) return;
-      cpuPerOp.set(r, {
-        total: (mine.total * 1000) / mine.ops,
-        byRole: roleCpuMsPerOp(noRoleCpu(), mine.byRole, mine.ops),
-      });
+    return results.map(({ pooled, chunks }, index) => {
+      const mine = spent[index] ?? [];
+      const ops = mine.reduce((n, c) => n + c.ops, 0);
+      if (mine.length > 0 && ops > 0) {
+        const byRole = noRoleCpu();
+        for (const c of mine) for (const role of ROLES) byRole[role] += c.byRole[role];
+        const total = mine.reduce((n, c) => n + c.total, 0);
+        cpuPerOp.set(pooled, {
+          total: (total * 1000) / ops,
+          byRole: roleCpuMsPerOp(noRoleCpu(), byRole, ops),
+        });
+      }
+      roundsOf.set(
+        pooled,
+        chunks.map((chunk, round) => {
+          const c = mine[round];
+          return {
+            throughput: chunk.throughput,
+            consortiumCpuMsPerOp: c && c.ops > 0 ? (c.total * 1000) / c.ops : null,
+          };
+        }),
+      );
+      return pooled;
     });
-    return results;
   };
   const open = (op: Operation, rate: number): Promise<LoadResult> =>
     measured(plan.warmupS, () => openLoop(op, { rate, ...timing, drainS: 30 }));
