@@ -323,9 +323,9 @@ export async function openSession(target: BenchTarget, plan: BenchPlan): Promise
       });
     return r;
   };
+  const roundsOf = new WeakMap<LoadResult, RoundMeasurement[]>();
   const fromLoad = (label: string, r: LoadResult): Measurement =>
     measurement(label, r, cpuPerOp.get(r) ?? null, roundsOf.get(r));
-  const roundsOf = new WeakMap<LoadResult, RoundMeasurement[]>();
   const alternating = async (ops: readonly Operation[]): Promise<LoadResult[]> => {
     // Each chunk's CPU: the consortium's over the chunk, warm-up included, with the operations
     // committed in it; a side's CPU per operation pools its chunks.
