@@ -17,6 +17,9 @@ import {
   closeSettlementBatchTransient,
   getClaimReportInput,
   getSettlementContextInput,
+  getUnindexedSettlementEntriesInput,
+  indexOpenSettlementEntriesInput,
+  indexOpenSettlementEntriesTransient,
   openDisputeInput,
   openDisputeTransient,
   resolveDisputeInput,
@@ -552,7 +555,7 @@ export class InsuranceContract extends Contract {
         txId: ledger.txId,
       }),
     );
-    await ledger.putBatch(closed.batch, closed.payment, presented.nonce);
+    await ledger.putBatch(closed, presented.nonce);
     ledger.emit('SettlementBatchClosed', {
       batchId: closed.batch.batchId,
       provider: args.provider,
@@ -567,6 +570,58 @@ export class InsuranceContract extends Contract {
       entries: closed.batch.entryIds.length,
       txId: ledger.txId,
     });
+  }
+
+  /**
+   * A page of a pair's settlement history, for the upgrade that indexes a ledger written before the
+   * open-entry index: the open approvals and adjustments no marker names yet, as the caller's org's
+   * collection stores them (at most `limit`, from at most 1,000 entries read), and where the next page
+   * starts. Evaluated on the caller's peer. Caller: the pair's staff. Errors: FORBIDDEN.
+   */
+  @Transaction(false)
+  @Returns('string')
+  public async GetUnindexedSettlementEntries(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(getUnindexedSettlementEntriesInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requirePairStaff(actor, args.provider, args.insurer);
+    return canonicalJson(await ledger.unindexedEntries(actor.mspId, args));
+  }
+
+  /**
+   * Indexes open entries of a pair that a ledger written before the open-entry index holds without a
+   * marker, so that batches and balances see them: each must be an approval or adjustment of the pair,
+   * stored as presented and not settled. Indexing one twice changes nothing. Caller: the insurer's admins
+   * or the provider's billing staff; endorsed by the provider, the insurer and the regulator.
+   * Transient: the entries as the insurer's collection stores them (at most 500), the nonce. Writes:
+   * the open markers in both collections. Event: `SettlementEntriesIndexed`. Errors: VALIDATION_FAILED
+   * (an entry of another pair, or a payment), FORBIDDEN, PRESENTED_MISMATCH (not as stored, or settled).
+   */
+  @Transaction()
+  @Returns('string')
+  public async IndexOpenSettlementEntries(ctx: Context, input: string): Promise<string> {
+    const args = parseInput(indexOpenSettlementEntriesInput, input);
+    const ledger = new Ledger(ctx);
+    const actor = await resolveActor(ctx, ledger);
+    requirePairStaff(actor, args.provider, args.insurer);
+    if (actor.orgKind === 'insurer' && actor.role !== 'admin') fail(ErrorCode.FORBIDDEN, actor.did);
+    const { presented } = readTransient(ledger, indexOpenSettlementEntriesTransient);
+    const open = [];
+    for (const bytes of presented.entries) {
+      const entry = await ledger.presentedOpenEntry(args.insurer, bytes);
+      if (entry.provider !== args.provider || entry.kind === 'batch_payment')
+        fail(ErrorCode.VALIDATION_FAILED, entry.entryId);
+      open.push(entry);
+    }
+    await ledger.indexOpenEntries(open, presented.nonce);
+    const answer = {
+      provider: args.provider,
+      insurer: args.insurer,
+      entries: open.length,
+      txId: ledger.txId,
+    };
+    ledger.emit('SettlementEntriesIndexed', { ...answer, txTime: ledger.txTime });
+    return canonicalJson(answer);
   }
 
   /**

@@ -125,7 +125,7 @@ export function closeBatch(
   pair: SettlementPair,
   open: readonly SettlementEntry[],
   meta: { batchId: string; closedBy: string; closedAt: string; txId: string },
-): { batch: SettlementBatch; payment: SettlementEntry } | Refusal {
+): { batch: SettlementBatch; payment: SettlementEntry; settled: SettlementEntry[] } | Refusal {
   for (const e of open) {
     if (pairKey(e) !== pairKey(pair) || e.kind === 'batch_payment' || e.batchId !== null)
       return refuse(ErrorCode.VALIDATION_FAILED, e.entryId);
@@ -153,6 +153,7 @@ export function closeBatch(
       closedAt: meta.closedAt,
     },
     payment,
+    settled: taken,
   };
 }
 

@@ -98,6 +98,8 @@ export const STATUS_OF: Readonly<Record<AppErrorCode, number>> = {
   STALE_PAYLOAD: 409,
   // A value a write presents as stored is not what is stored now (the insurance service reads again first).
   PRESENTED_MISMATCH: 409,
+  // A read too large to answer whole (a pair's open settlement entries past 10,000): close batches first.
+  SCAN_LIMIT: 409,
   IDEMPOTENCY_ANSWER_PURGED: 410,
   PAYLOAD_TOO_LARGE: 413,
   URI_TOO_LONG: 414,

@@ -98,6 +98,12 @@ export const ErrorCode = {
    * keyring file is missing or unreadable, or the key that wrapped it was retired): an operator's fix.
    */
   KEY_UNAVAILABLE: 'KEY_UNAVAILABLE',
+  /**
+   * A read would cover more entries than one transaction reads (10,000), and answering with part of
+   * them would be wrong (a pair's balances over more open settlement entries, the claim report over an
+   * insurer's collection holding more claims, disputes or entries): close settlement batches first.
+   */
+  SCAN_LIMIT: 'SCAN_LIMIT',
 } as const;
 
 /** One of {@link ErrorCode}. */

@@ -130,6 +130,13 @@ export const events = {
     insurer: mspIdSchema,
     ...common,
   }),
+  /** Open settlement entries of a ledger written before the open-entry index, indexed (a count only). */
+  SettlementEntriesIndexed: z.object({
+    provider: mspIdSchema,
+    insurer: mspIdSchema,
+    entries: z.number().int(),
+    ...common,
+  }),
   RecordAnchored: z.object({
     recordId: recordIdSchema,
     version: z.number().int(),

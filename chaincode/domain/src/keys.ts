@@ -135,6 +135,12 @@ export const KeyFamily = {
   settlementEntry: 'settlement-entry',
   /** Sealed (provider and insurer): that a batch settled an entry, by pair and entry id. */
   settledEntry: 'settlement-entry~settled',
+  /**
+   * Sealed (provider and insurer): that an approval or adjustment is open (no batch settled it yet), by
+   * pair, currency, posting time and entry id, so that a pair's open entries are read oldest first
+   * without reading its history. Written with the entry, deleted by the batch that settles it.
+   */
+  openEntry: 'settlement-entry~open',
   /** Sealed (provider and insurer): a closed settlement batch, by pair and batch id. */
   settlementBatch: 'settlement-batch',
   /** Sealed (provider and insurer): a dispute, by pair and dispute id. */

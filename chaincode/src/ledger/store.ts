@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
 import {
+  entryIdSchema,
+  MAX_OPEN_ENTRIES,
+  UNINDEXED_SCAN_PAGE,
   sealedValueSchema,
   accessGrantSchema,
   auditEventSchema,
@@ -157,6 +160,9 @@ const MAX_SCAN = 1000;
 /** The two keys a version's wrapped data key alternates between (see `#dataKeyKey`). */
 export type DataKeySlot = 0 | 1;
 const DATA_KEY_SLOTS: readonly DataKeySlot[] = [0, 1];
+
+/** An open-entry marker as stored: the entry it names. */
+const openMarkerSchema = sealedValueSchema.extend({ value: z.object({ entryId: entryIdSchema }) });
 
 /** The review count of a break-glass case (sealed). */
 const reviewCountSchema = z.object({ count: z.number().int().min(0) });
@@ -724,11 +730,29 @@ export class Ledger {
     return this.#getSealed(org, this.#claimKey(provider, claimId), claimSchema);
   }
 
-  /** Writes a settlement entry to the provider's and the insurer's collections. */
+  /**
+   * Writes a settlement entry to the provider's and the insurer's collections; an approval or an
+   * adjustment with its open marker (a payment is never open).
+   */
   async putSettlementEntry(entry: SettlementEntry, nonce: string): Promise<void> {
     const key = this.#entryKey(entry.insurer, entry.provider, entry.entryId);
-    for (const org of [entry.provider, entry.insurer])
+    for (const org of [entry.provider, entry.insurer]) {
       await this.#putSealedNonce(org, key, settlementEntrySchema.parse(entry), nonce);
+      if (entry.kind !== 'batch_payment') await this.#putOpenMarker(org, entry, nonce);
+    }
+  }
+
+  async #putOpenMarker(org: string, entry: SettlementEntry, nonce: string): Promise<void> {
+    await this.#putSealedNonce(org, this.#openKey(entry), { entryId: entry.entryId }, nonce);
+  }
+
+  /**
+   * Indexes open entries a ledger written before the open-entry index holds (each checked by
+   * {@link presentedOpenEntry} first): their markers in both collections, as a new entry would have.
+   */
+  async indexOpenEntries(entries: readonly SettlementEntry[], nonce: string): Promise<void> {
+    for (const entry of entries)
+      for (const org of [entry.provider, entry.insurer]) await this.#putOpenMarker(org, entry, nonce);
   }
 
   #disputeKey(insurer: string, provider: string, disputeId: string): string {
@@ -743,15 +767,31 @@ export class Ledger {
     return this.#key(KeyFamily.settledEntry, [insurer, provider, entryId]);
   }
 
-  /** Every value of a sealed range, with its key, in key order (read-only transactions only). */
-  async #sealedRows(mspId: string, family: KeyFamily, parts: readonly string[]): Promise<Iterators.KV[]> {
-    const prefix = this.#key(family, parts);
+  #openKey(e: SettlementEntry): string {
+    return this.#key(KeyFamily.openEntry, [e.insurer, e.provider, e.currency, e.postedAt, e.entryId]);
+  }
+
+  /**
+   * At most `limit` rows of a sealed range under `prefix`, in key order, from `start` (inclusive,
+   * default the prefix) (read-only transactions only).
+   */
+  async #sealedRange(mspId: string, prefix: string, limit: number, start = prefix): Promise<Drained> {
     const result = (await this.#stub.getPrivateDataByRange(
       sealedCollection(mspId),
-      prefix,
+      start,
       `${prefix}\u{10FFFF}`,
     )) as Iterators.StateQueryIterator | { iterator: Iterators.StateQueryIterator };
-    return (await drain('iterator' in result ? result.iterator : result, MAX_SCAN * 10)).kvs;
+    return drain('iterator' in result ? result.iterator : result, limit);
+  }
+
+  /**
+   * Every value of a sealed range, with its key, in key order (read-only transactions only);
+   * `[SCAN_LIMIT]` past {@link MAX_OPEN_ENTRIES} rather than an answer from part of them.
+   */
+  async #sealedRows(mspId: string, family: KeyFamily, parts: readonly string[]): Promise<Iterators.KV[]> {
+    const { kvs } = await this.#sealedRange(mspId, this.#key(family, parts), MAX_OPEN_ENTRIES + 1);
+    if (kvs.length > MAX_OPEN_ENTRIES) fail(ErrorCode.SCAN_LIMIT, `${family} over ${MAX_OPEN_ENTRIES}`);
+    return kvs;
   }
 
   async #sealedValues<S extends z.ZodType>(
@@ -825,22 +865,32 @@ export class Ledger {
     return stored;
   }
 
-  /** Writes a closed batch, its payment and the settled markers of its entries to both collections. */
-  async putBatch(batch: SettlementBatch, payment: SettlementEntry, nonce: string): Promise<void> {
+  /**
+   * Writes a closed batch, its payment and the settled markers of its entries to both collections,
+   * and deletes the entries' open markers.
+   */
+  async putBatch(
+    closed: { batch: SettlementBatch; payment: SettlementEntry; settled: readonly SettlementEntry[] },
+    nonce: string,
+  ): Promise<void> {
+    const { batch, payment, settled } = closed;
     await this.putSettlementEntry(payment, nonce);
     const key = this.#key(KeyFamily.settlementBatch, [batch.insurer, batch.provider, batch.batchId]);
     for (const org of [batch.provider, batch.insurer]) {
       await this.#putSealedNonce(org, key, settlementBatchSchema.parse(batch), nonce);
-      for (const entryId of batch.entryIds) {
-        const settled = this.#settledKey(batch.insurer, batch.provider, entryId);
-        await this.#putSealedNonce(org, settled, { batchId: batch.batchId }, nonce);
+      for (const entry of settled) {
+        const settledKey = this.#settledKey(batch.insurer, batch.provider, entry.entryId);
+        await this.#putSealedNonce(org, settledKey, { batchId: batch.batchId }, nonce);
+        await this.#stub.deletePrivateData(sealedCollection(org), this.#openKey(entry));
       }
     }
   }
 
   /**
-   * What one org's collection holds of a pair, exactly as stored (read-only: it scans): a claim, a
-   * dispute, and the approvals and adjustments no batch settled yet, oldest key first.
+   * What one org's collection holds of a pair, exactly as stored (read-only: it scans what is open): a
+   * claim, a dispute, and the approvals and adjustments no batch settled yet (from their open markers,
+   * by currency, oldest first; of one currency and at most `limit` when asked, else all of them or
+   * `[SCAN_LIMIT]`).
    */
   async settlementContext(
     org: string,
@@ -850,28 +900,70 @@ export class Ledger {
       claimId: string | null;
       disputeId: string | null;
       openEntries: boolean;
+      currency?: string | null | undefined;
+      limit?: number | null | undefined;
     },
-  ): Promise<{ claim: string | null; dispute: string | null; entries: string[] }> {
-    const entries: string[] = [];
-    if (q.openEntries) {
-      for (const kv of await this.#sealedRows(org, KeyFamily.settlementEntry, [q.insurer, q.provider])) {
-        const e = settlementEntrySchema.parse(parseJson(kv.value, sealedValueSchema).value);
-        if (e.kind === 'batch_payment') continue;
-        const settled = await this.#reads.privateData(
-          sealedCollection(org),
-          this.#settledKey(e.insurer, e.provider, e.entryId),
-        );
-        if (settled.length === 0) entries.push(Buffer.from(kv.value).toString('base64'));
-      }
-    }
+  ): Promise<{ claim: string | null; dispute: string | null; entries: string[]; moreEntries: boolean }> {
+    const open = q.openEntries ? await this.#openEntryBytes(org, q) : { entries: [], moreEntries: false };
     return {
       claim: q.claimId === null ? null : await this.#sealedBytes(org, this.#claimKey(q.provider, q.claimId)),
       dispute:
         q.disputeId === null
           ? null
           : await this.#sealedBytes(org, this.#disputeKey(q.insurer, q.provider, q.disputeId)),
-      entries,
+      ...open,
     };
+  }
+
+  async #openEntryBytes(
+    org: string,
+    q: { insurer: string; provider: string; currency?: string | null; limit?: number | null },
+  ): Promise<{ entries: string[]; moreEntries: boolean }> {
+    const parts = q.currency ? [q.insurer, q.provider, q.currency] : [q.insurer, q.provider];
+    const cap = q.limit ?? MAX_OPEN_ENTRIES;
+    const { kvs } = await this.#sealedRange(org, this.#key(KeyFamily.openEntry, parts), cap + 1);
+    if (kvs.length > cap && !q.limit) fail(ErrorCode.SCAN_LIMIT, `open entries over ${cap}`);
+    const entries: string[] = [];
+    for (const kv of kvs.slice(0, cap)) {
+      const { entryId } = parseJson(kv.value, openMarkerSchema).value;
+      const bytes = await this.#sealedBytes(org, this.#entryKey(q.insurer, q.provider, entryId));
+      if (bytes === null) fail(ErrorCode.STATE_INVALID, `open marker of ${entryId} without its entry`);
+      entries.push(bytes);
+    }
+    return { entries, moreEntries: kvs.length > cap };
+  }
+
+  /**
+   * A page of a pair's history (read-only: it scans), after entry `after`: the approvals and
+   * adjustments no batch settled and no open marker names, as stored; at most `limit` of them, from at
+   * most {@link UNINDEXED_SCAN_PAGE} entries read. `next` is the last entry read when more may follow.
+   */
+  async unindexedEntries(
+    org: string,
+    q: { insurer: string; provider: string; after: string | null; limit: number },
+  ): Promise<{ entries: string[]; scanned: number; next: string | null }> {
+    const prefix = this.#key(KeyFamily.settlementEntry, [q.insurer, q.provider]);
+    const start = q.after === null ? prefix : `${this.#entryKey(q.insurer, q.provider, q.after)}\u0000`;
+    const collection = sealedCollection(org);
+    const entries: string[] = [];
+    let scanned = 0;
+    let last: string | null = null;
+    const { kvs, exhausted } = await this.#sealedRange(org, prefix, UNINDEXED_SCAN_PAGE, start);
+    for (const kv of kvs) {
+      const e = settlementEntrySchema.parse(parseJson(kv.value, sealedValueSchema).value);
+      scanned += 1;
+      last = e.entryId;
+      if (e.kind === 'batch_payment') continue;
+      const settled = await this.#reads.privateData(
+        collection,
+        this.#settledKey(e.insurer, e.provider, e.entryId),
+      );
+      const marked = await this.#reads.privateData(collection, this.#openKey(e));
+      if (settled.length === 0 && marked.length === 0) entries.push(Buffer.from(kv.value).toString('base64'));
+      if (entries.length === q.limit) break;
+    }
+    const atEnd = exhausted && scanned === kvs.length;
+    return { entries, scanned, next: atEnd ? null : last };
   }
 
   /** Every claim, dispute and settlement entry in one org's collection (read-only: it scans). */

@@ -1780,6 +1780,13 @@ const insuranceExamples: Record<string, OperationExample> = {
       ],
     },
   },
+  indexOpenSettlementEntries: {
+    summary:
+      'After upgrading a ledger written before the open-entry index: the pair had two open entries without a marker among three read',
+    caller: 'insurer',
+    body: { provider: 'Hospital1MSP', insurer: 'InsurerMSP' },
+    response: { txId: hex('index open entries'), indexed: 2, scanned: 3, next: null },
+  },
   claimReport: {
     summary: 'One claim, partly approved, its dispute partly upheld and everything settled',
     caller: 'auditor',

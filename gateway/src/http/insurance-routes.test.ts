@@ -143,7 +143,12 @@ describe('insurance routes: coverage, disputes and settlement', () => {
   it("when a hospital disputes a line, then the claim its collection holds is presented and the dispute's terms travel in the transient map", async () => {
     const claimId = `clm-${randomBytes(4).toString('hex')}`;
     const held = sealedFixture(claimFixture({ claimId }));
-    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({ claim: held, dispute: null, entries: [] });
+    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({
+      claim: held,
+      dispute: null,
+      entries: [],
+      moreEntries: false,
+    });
     const r = await call('POST', `/v1/claims/${claimId}/disputes`, billing, {
       insurer: 'InsurerMSP',
       lineSequence: 1,
@@ -167,7 +172,12 @@ describe('insurance routes: coverage, disputes and settlement', () => {
     const newer = { ...entryFixture(pair, 30000), postedAt: '2026-10-05T00:00:00.000Z' };
     const older = { ...entryFixture(pair, 4000), postedAt: '2026-10-03T00:00:00.000Z' };
     const entries = [sealedFixture(newer), sealedFixture(older)];
-    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({ claim: null, dispute: null, entries });
+    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({
+      claim: null,
+      dispute: null,
+      entries,
+      moreEntries: false,
+    });
     const b = await call('GET', '/v1/settlement/balances?provider=Hospital1MSP&insurer=InsurerMSP', billing);
     assert.equal(b.status, 200, JSON.stringify(b.body));
     assert.deepEqual(b.body['items'], [
@@ -178,9 +188,125 @@ describe('insurance routes: coverage, disputes and settlement', () => {
     const close = gw.fake.callsOf('insurance:CloseSettlementBatch').at(-1);
     const presented = JSON.parse(close?.options.transient?.['presented'] ?? '{}') as { entries?: string[] };
     assert.deepEqual(presented.entries, [entries[1], entries[0]]);
-    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({ claim: null, dispute: null, entries: [] });
+    const [balanceRead, batchRead] = gw.fake.callsOf('insurance:GetSettlementContext').slice(-2);
+    assert.deepEqual(
+      [balanceRead?.input['currency'], balanceRead?.input['limit']],
+      [null, null],
+      'the balances read every open entry',
+    );
+    assert.deepEqual(
+      [batchRead?.input['currency'], batchRead?.input['limit']],
+      ['EUR', 500],
+      "a batch reads only the oldest 500 of its currency: a pair's backlog never stops it",
+    );
+    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({
+      claim: null,
+      dispute: null,
+      entries: [],
+      moreEntries: false,
+    });
     const none = await call('POST', '/v1/settlement/batches', billing, { ...pair, currency: 'EUR' });
     assert.equal([none.status, none.body['code']].join(' '), '409 CONFLICT');
+  });
+});
+
+describe('insurance routes: the open-entry index', () => {
+  const pair = { provider: 'Hospital1MSP', insurer: 'InsurerMSP' };
+  const entry = (amount: number) => sealedFixture(entryFixture(pair, amount));
+
+  it('when a pair has more open entries than one read returns whole, then its balances are 409 SCAN_LIMIT, never a sum of part of them', async () => {
+    const saved = { ...gw.fake.handlers };
+    gw.fake.handlers['insurance:GetSettlementContext'] = () => {
+      throw new Error('[SCAN_LIMIT] open entries over 10000');
+    };
+    try {
+      const b = await call(
+        'GET',
+        '/v1/settlement/balances?provider=Hospital1MSP&insurer=InsurerMSP',
+        billing,
+      );
+      assert.equal([b.status, b.body['code']].join(' '), '409 SCAN_LIMIT');
+    } finally {
+      Object.assign(gw.fake.handlers, saved);
+    }
+  });
+
+  it('when a ledger written before the index is upgraded, then one call reads the history page by page up to 500 unindexed entries, indexes them in one transaction endorsed by the pair and the regulator, and says where the next call starts', async () => {
+    const saved = { ...gw.fake.handlers };
+    const found = [entry(100), entry(200), entry(300)];
+    const pages = [
+      { entries: found.slice(0, 2), scanned: 1000, next: `${hex()}.1` },
+      { entries: found.slice(2), scanned: 40, next: null },
+    ];
+    gw.fake.handlers['insurance:GetUnindexedSettlementEntries'] = () => pages.shift();
+    try {
+      const evaluatesBefore = gw.fake.callsOf('insurance:GetUnindexedSettlementEntries').length;
+      const after = `${hex()}.2`;
+      const r = await call('POST', '/v1/settlement/index', billing, { ...pair, after });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(
+        { ...r.body, txId: typeof r.body['txId'] },
+        {
+          txId: 'string',
+          indexed: 3,
+          scanned: 1040,
+          next: null,
+        },
+      );
+      const reads = gw.fake.callsOf('insurance:GetUnindexedSettlementEntries').slice(evaluatesBefore);
+      assert.deepEqual(
+        reads.map((c) => [c.input['after'], c.input['limit']]),
+        [
+          [after, 500],
+          [reads[1]?.input['after'], 498],
+        ],
+      );
+      const index = gw.fake.callsOf('insurance:IndexOpenSettlementEntries').at(-1);
+      const presented = JSON.parse(index?.options.transient?.['presented'] ?? '{}') as { entries?: string[] };
+      assert.deepEqual(presented.entries, found);
+      assert.deepEqual(index?.input, pair);
+    } finally {
+      Object.assign(gw.fake.handlers, saved);
+    }
+  });
+
+  it('when 500 unindexed entries are found before the history ends, then that call indexes them and answers where to go on; with nothing left, it answers without a transaction', async () => {
+    const saved = { ...gw.fake.handlers };
+    const next = `${hex()}.1`;
+    gw.fake.handlers['insurance:GetUnindexedSettlementEntries'] = (input) => ({
+      entries: Array.from({ length: Number(input['limit']) }, (_, i) => entry(i + 1)),
+      scanned: 1000,
+      next,
+    });
+    try {
+      const r = await call('POST', '/v1/settlement/index', billing, pair);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual([r.body['indexed'], r.body['next']], [500, next]);
+      gw.fake.handlers['insurance:GetUnindexedSettlementEntries'] = () => ({
+        entries: [],
+        scanned: 12,
+        next: null,
+      });
+      const submitsBefore = gw.fake.callsOf('insurance:IndexOpenSettlementEntries').length;
+      const done = await call('POST', '/v1/settlement/index', billing, { ...pair, after: next });
+      assert.deepEqual(done.body, { txId: null, indexed: 0, scanned: 12, next: null });
+      assert.equal(gw.fake.callsOf('insurance:IndexOpenSettlementEntries').length, submitsBefore);
+    } finally {
+      Object.assign(gw.fake.handlers, saved);
+    }
+  });
+
+  it('when the body names no pair, or an after that is no entry id, then 400 VALIDATION_FAILED and nothing is read', async () => {
+    const before = gw.fake.callsOf('insurance:GetUnindexedSettlementEntries').length;
+    for (const body of [
+      { provider: 'Hospital1MSP' },
+      { ...pair, after: 'not an id!' },
+      { ...pair, extra: 1 },
+    ]) {
+      const r = await call('POST', '/v1/settlement/index', billing, body);
+      assert.equal([r.status, r.body['code']].join(' '), '400 VALIDATION_FAILED', JSON.stringify(body));
+    }
+    assert.equal(gw.fake.callsOf('insurance:GetUnindexedSettlementEntries').length, before);
   });
 });
 
@@ -242,6 +368,7 @@ describe('insurance routes: what a write presents, read again when the endorsers
       claim: null,
       dispute: null,
       entries: reads.shift() ?? [stillOpen],
+      moreEntries: false,
     });
     gw.fake.handlers['insurance:CloseSettlementBatch'] = (input, options) => {
       const presented = JSON.parse(options.transient?.['presented'] ?? '{}') as { entries?: string[] };

@@ -18,6 +18,7 @@ import {
   coverageTermsSchema,
   currencySchema,
   disputeSchema,
+  entryIdSchema,
   ErrorCode,
   MAX_PRESENTED_ENTRIES,
   mspIdSchema,
@@ -93,6 +94,13 @@ export const closeBatchBody = z.strictObject({
 
 /** A pair named by a query. */
 export const pairQuery = z.strictObject({ provider: mspIdSchema, insurer: mspIdSchema });
+
+/** Request body of `POST /v1/settlement/index`: the pair, and where the last call stopped. */
+export const indexEntriesBody = z.strictObject({
+  provider: mspIdSchema,
+  insurer: mspIdSchema,
+  after: entryIdSchema.nullable().default(null),
+});
 
 /** A fresh 256-bit secret, kept across retries under the request's idempotency key. */
 function secret(ctx: ServiceContext, name: string): string {
@@ -241,20 +249,28 @@ export function getClaim(ctx: ServiceContext, provider: string, claimId: string)
   return ctx.ledger.evaluate(ctx.caller, 'GetClaim', { claimId, provider });
 }
 
-/** What the caller's org holds of a pair: a claim, a dispute, the open entries (exactly as stored). */
+/**
+ * What the caller's org holds of a pair: a claim, a dispute, the open entries (exactly as stored; of
+ * one currency and the oldest `limit` when asked).
+ */
 function settlementContext(
   ctx: ServiceContext,
   pair: { provider: string; insurer: string },
-  want: { claimId?: string; disputeId?: string; openEntries?: boolean },
+  want: { claimId?: string; disputeId?: string; openEntries?: OpenEntriesQuery },
 ): Promise<TransactionOutput<'GetSettlementContext'>> {
   return ctx.ledger.evaluate(ctx.caller, 'GetSettlementContext', {
     provider: pair.provider,
     insurer: pair.insurer,
     claimId: want.claimId ?? null,
     disputeId: want.disputeId ?? null,
-    openEntries: want.openEntries ?? false,
+    openEntries: want.openEntries !== undefined,
+    currency: want.openEntries?.currency ?? null,
+    limit: want.openEntries?.limit ?? null,
   });
 }
+
+/** Which open entries to read: all of them (`SCAN_LIMIT` past 10,000), or the oldest of a currency. */
+type OpenEntriesQuery = { currency?: string; limit?: number };
 
 /** Disputes a line of a claim of the caller's hospital, presenting the claim as its collection holds it. */
 export function openDispute(
@@ -307,8 +323,9 @@ export function resolveDispute(
 async function openEntries(
   ctx: ServiceContext,
   pair: z.output<typeof pairQuery>,
+  query: OpenEntriesQuery = {},
 ): Promise<{ entry: SettlementEntry; presented: string }[]> {
-  const held = await settlementContext(ctx, pair, { openEntries: true });
+  const held = await settlementContext(ctx, pair, { openEntries: query });
   return held.entries
     .map((presented) => ({ entry: unsealed(settlementEntrySchema, presented), presented }))
     .sort((a, b) =>
@@ -329,11 +346,11 @@ export function closeBatch(
 ): Promise<WriteAnswer<'batch', TransactionOutput<'CloseSettlementBatch'>>> {
   const pair = { provider: body.provider, insurer: body.insurer };
   return presenting(async () => {
-    const open = (await openEntries(ctx, pair)).filter((e) => e.entry.currency === body.currency);
+    const open = await openEntries(ctx, pair, { currency: body.currency, limit: MAX_PRESENTED_ENTRIES });
     if (open.length === 0) {
       throw new AppError(ErrorCode.CONFLICT, `no open entries between ${body.provider} and ${body.insurer}`);
     }
-    const entries = open.slice(0, MAX_PRESENTED_ENTRIES).map((e) => e.presented);
+    const entries = open.map((e) => e.presented);
     return submitAnswer(ctx, 'CloseSettlementBatch', body, 'batch', {
       insurer: body.insurer,
       provider: body.provider,
@@ -368,6 +385,48 @@ export async function balances(
     byCurrency.set(entry.currency, b);
   }
   return { items: [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency)) };
+}
+
+/** What one call of {@link indexOpenEntries} did. */
+export type IndexedPage = {
+  txId: string | null;
+  indexed: number;
+  scanned: number;
+  next: string | null;
+};
+
+/**
+ * The upgrade of a ledger written before the open-entry index, one call at a time: reads the pair's
+ * history from `after` on the caller's peer until it has found {@link MAX_PRESENTED_ENTRIES} open
+ * entries without a marker (or reached the end), and indexes them in one transaction endorsed by the
+ * pair and the regulator. `next` is where the following call starts; null when the history is read.
+ */
+export function indexOpenEntries(
+  ctx: ServiceContext,
+  body: z.output<typeof indexEntriesBody>,
+): Promise<IndexedPage> {
+  const pair = { provider: body.provider, insurer: body.insurer };
+  return presenting(async () => {
+    const found: string[] = [];
+    let scanned = 0;
+    let next = body.after;
+    do {
+      const page = await ctx.ledger.evaluate(ctx.caller, 'GetUnindexedSettlementEntries', {
+        ...pair,
+        after: next,
+        limit: MAX_PRESENTED_ENTRIES - found.length,
+      });
+      found.push(...page.entries);
+      scanned += page.scanned;
+      next = page.next;
+    } while (next !== null && found.length < MAX_PRESENTED_ENTRIES);
+    if (found.length === 0) return { txId: null, indexed: 0, scanned, next };
+    const { txId, result } = await ctx.ledger.submit(ctx.caller, 'IndexOpenSettlementEntries', pair, {
+      ...pair,
+      transient: { presented: { entries: found, nonce: secret(ctx, 'seal-nonce') } },
+    });
+    return { txId, indexed: result.entries, scanned, next };
+  });
 }
 
 /** The regulator's report of claims, read on its peer (which holds every insurer's collection). */

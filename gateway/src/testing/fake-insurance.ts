@@ -206,6 +206,7 @@ export function insuranceHandlers(): Record<string, FakeHandler> {
       claim: i['claimId'] === null ? null : sealedFixture(claimFixture(i)),
       dispute: i['disputeId'] === null ? null : sealedFixture(disputeFixture(i)),
       entries: i['openEntries'] === true ? [sealedFixture(entryFixture(i))] : [],
+      moreEntries: false,
     }),
     'insurance:OpenDispute': (i) => disputeStateFixture(i, 'open'),
     'insurance:ResolveDispute': (i) => disputeStateFixture(i, 'upheld'),
@@ -214,6 +215,14 @@ export function insuranceHandlers(): Record<string, FakeHandler> {
       provider: i['provider'],
       insurer: i['insurer'],
       entries: 1,
+      txId: txId(),
+    }),
+    'insurance:GetUnindexedSettlementEntries': () => ({ entries: [], scanned: 0, next: null }),
+    'insurance:IndexOpenSettlementEntries': (i, options) => ({
+      provider: i['provider'],
+      insurer: i['insurer'],
+      entries: (JSON.parse(options.transient?.['presented'] ?? '{}') as { entries?: string[] }).entries
+        ?.length,
       txId: txId(),
     }),
     'insurance:GetClaimReport': () => claimReportFixture(),

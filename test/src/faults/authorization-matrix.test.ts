@@ -310,6 +310,7 @@ const HTTP_TABLE = [
   'POST /v1/disputes/{id}/resolve      | 404 404 403 403 404 403 403 403 403 403 403 403 403 401',
   'POST /v1/settlement/batches         | 409 409 403 403 409 403 403 403 403 403 403 403 403 401',
   'GET /v1/settlement/balances         | A   A   403 403 A   403 403 403 403 403 403 403 403 401',
+  'POST /v1/settlement/index           | A   A   403 403 A   403 403 403 403 403 403 403 403 401',
   'GET /v1/reports/claims              | 403 403 403 403 403 403 403 403 403 A   A   403 403 401',
   'POST /v1/freezes                    | 403 403 403 403 403 403 403 403 403 403 A   403 403 401',
   'POST /v1/freezes/{id}/lift          | A   403 403 403 403 403 403 403 403 403 A   403 403 401',
@@ -361,8 +362,9 @@ const HTTP_TABLE = [
  *   attendings). No column holds a card, and the coverage and claim named do not exist, so callers
  *   who pass the role check get NF: a caller without the card learns nothing of a coverage. GetClaim:
  *   the provider's billing staff and the regulator's admin and auditors (another hospital is F).
- *   Disputes are opened and batches closed by the pair's staff (the pair named is Hospital1 and the
- *   insurer; a claim or entry nobody wrote is NF), resolved by the insurer's adjusters; the claim
+ *   Disputes are opened, batches closed and (an upgrade step) open entries found and indexed by the
+ *   pair's staff (the pair named is Hospital1 and the insurer; a claim or entry nobody wrote is NF,
+ *   an entry presented that nothing stores PM), resolved by the insurer's adjusters; the claim
  *   report is the regulator's. The insurer's own staff and a card holder are the chaincode unit
  *   tests' cases.
  * - ListWrappedDataKeys, RewrapDataKeys: a hospital's admin, over its own org's data keys (key rotation).
@@ -473,6 +475,8 @@ const DIRECT_TABLE = [
   'OpenDispute            | PM  PM  F   F   PM  PM  PM  F   F   F   F   F   NR',
   'ResolveDispute         | F   F   F   F   F   F   F   F   F   F   F   F   NR',
   'CloseSettlementBatch   | PM  PM  F   F   PM  F   F   F   F   F   F   F   NR',
+  'GetUnindexedSettlementEntries | A   A   F   F   A   F   F   F   F   F   F   F   NR',
+  'IndexOpenSettlementEntries | PM  PM  F   F   PM  F   F   F   F   F   F   F   NR',
   'GetClaimReport         | F   F   F   F   F   F   F   F   F   A   A   F   NR',
   'FreezeAccess           | F   F   F   F   F   F   F   F   F   F   A   F   NR',
   'LiftFreeze             | A   F   F   F   F   F   F   F   F   F   A   F   NR',
@@ -738,6 +742,14 @@ function insuranceRequests(
     },
     'GET /v1/settlement/balances': {
       request: () => ({ method: 'GET', path: `/v1/settlement/balances?${pair}` }),
+    },
+    // Every entry this network holds was written with its marker: nothing to index, 200 with none.
+    'POST /v1/settlement/index': {
+      request: () => ({
+        method: 'POST',
+        path: '/v1/settlement/index',
+        body: { provider: 'Hospital1MSP', insurer: INSURER },
+      }),
     },
     'GET /v1/reports/claims': { request: () => ({ method: 'GET', path: '/v1/reports/claims' }) },
   };
@@ -2150,6 +2162,17 @@ describe('authorization matrix', () => {
       CloseSettlementBatch: {
         input: () => ({
           arg: { provider: 'Hospital1MSP', insurer: INSURER, currency: 'EUR' },
+          transient: {
+            presented: bytesOf({ entries: [unstoredEntry()], nonce: randomBytes(32).toString('hex') }),
+          },
+        }),
+      },
+      GetUnindexedSettlementEntries: {
+        input: () => ({ arg: { provider: 'Hospital1MSP', insurer: INSURER, after: null, limit: 500 } }),
+      },
+      IndexOpenSettlementEntries: {
+        input: () => ({
+          arg: { provider: 'Hospital1MSP', insurer: INSURER },
           transient: {
             presented: bytesOf({ entries: [unstoredEntry()], nonce: randomBytes(32).toString('hex') }),
           },

@@ -3,10 +3,12 @@ import { mspIdSchema, patientDidSchema, recordIdSchema, txIdSchema } from '../id
 import { presentedConsentSchema } from './access';
 import { claimIdSchema, claimOutcomeSchema, claimSubmissionSchema, MAX_CLAIM_LINES } from './claim';
 import { isoTimeSchema } from './common';
+import { currencySchema } from '../money';
 import {
   batchIdSchema,
   disputeIdSchema,
   disputeStatusSchema,
+  entryIdSchema,
   openDisputeTerms,
   resolveDisputeTerms,
 } from './settlement';
@@ -149,9 +151,14 @@ export const closeSettlementBatchTransient = z.strictObject({
   }),
 });
 
+/** Most open entries of a pair one read returns whole; past it, a read names a currency and a limit. */
+export const MAX_OPEN_ENTRIES = 10_000;
+
 /**
  * GetSettlementContext input: what the caller's org's collection holds of a pair, exactly as stored: a
- * claim, a dispute, and (when `openEntries`) the pair's entries no batch settled yet.
+ * claim, a dispute, and (when `openEntries`) the pair's entries no batch settled yet, oldest first by
+ * currency, of one `currency` when named, at most `limit` when given (else all of them, and
+ * `SCAN_LIMIT` past {@link MAX_OPEN_ENTRIES}).
  */
 export const getSettlementContextInput = z.strictObject({
   provider: mspIdSchema,
@@ -159,13 +166,57 @@ export const getSettlementContextInput = z.strictObject({
   claimId: claimIdSchema.nullable(),
   disputeId: disputeIdSchema.nullable(),
   openEntries: z.boolean(),
+  currency: currencySchema.nullable().optional(),
+  limit: z.number().int().min(1).max(MAX_OPEN_ENTRIES).nullable().optional(),
 });
 
-/** GetSettlementContext output. */
+/** GetSettlementContext output; `moreEntries` when a `limit` left open entries out. */
 export const settlementContextSchema = z.object({
   claim: presentedSealedSchema.nullable(),
   dispute: presentedSealedSchema.nullable(),
   entries: z.array(presentedSealedSchema),
+  moreEntries: z.boolean(),
+});
+
+/** Most entries of a pair's history one GetUnindexedSettlementEntries call reads. */
+export const UNINDEXED_SCAN_PAGE = 1000;
+
+/**
+ * GetUnindexedSettlementEntries input: a page of a pair's history, after entry `after` (exclusive), to
+ * find the open entries a ledger written before the open-entry index holds unindexed; at most `limit`.
+ */
+export const getUnindexedSettlementEntriesInput = z.strictObject({
+  provider: mspIdSchema,
+  insurer: mspIdSchema,
+  after: entryIdSchema.nullable(),
+  limit: z.number().int().min(1).max(MAX_PRESENTED_ENTRIES),
+});
+
+/**
+ * GetUnindexedSettlementEntries output: the open entries found unindexed, as the caller's collection
+ * stores them; how many entries of the history were read; where the next page starts (null: the end).
+ */
+export const unindexedSettlementEntriesSchema = z.object({
+  entries: z.array(presentedSealedSchema),
+  scanned: z.number().int().min(0),
+  next: entryIdSchema.nullable(),
+});
+
+/** IndexOpenSettlementEntries input: the pair. */
+export const indexOpenSettlementEntriesInput = z.strictObject({
+  provider: mspIdSchema,
+  insurer: mspIdSchema,
+});
+
+/** IndexOpenSettlementEntries transient: open entries as the insurer's collection stores them. */
+export const indexOpenSettlementEntriesTransient = closeSettlementBatchTransient;
+
+/** The public answer of IndexOpenSettlementEntries: the pair and how many entries it indexed. */
+export const indexedEntriesSchema = z.object({
+  provider: mspIdSchema,
+  insurer: mspIdSchema,
+  entries: z.number().int().min(1),
+  txId: txIdSchema,
 });
 
 /** The public answer of OpenDispute and ResolveDispute (ids and status only). */

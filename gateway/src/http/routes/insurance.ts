@@ -15,6 +15,8 @@ import {
   disputeSchema,
   disputeStateSchema,
   batchStateSchema,
+  entryIdSchema,
+  txIdSchema,
   mspIdSchema,
   pairBalanceSchema,
   patientDidSchema,
@@ -258,7 +260,31 @@ function settlementRoutes(): RouteDef[] {
       tag: 'insurance',
       query: insurance.pairQuery,
       response: z.object({ items: z.array(pairBalanceSchema) }),
+      problems: {
+        '409': 'SCAN_LIMIT: the pair has more than 10,000 open entries (close batches first, 500 each)',
+      },
       handler: (ctx, { query }) => insurance.balances(ctx, query),
+    }),
+    route({
+      method: 'post',
+      path: '/v1/settlement/index',
+      operationId: 'indexOpenSettlementEntries',
+      summary:
+        "Upgrade step for a ledger written before the open-entry index (the insurer's admin or the hospital's billing staff): finds up to 500 of the pair's open entries without a marker, from `after`, and indexes them, endorsed by both orgs and the regulator; call again with `next` until it is null",
+      tag: 'insurance',
+      body: insurance.indexEntriesBody,
+      response: z.object({
+        txId: txIdSchema.nullable(),
+        indexed: z.number().int().min(0),
+        scanned: z.number().int().min(0),
+        next: entryIdSchema.nullable(),
+      }),
+      status: 200,
+      problems: {
+        '409':
+          'PRESENTED_MISMATCH: the entries kept changing while the gateway read them again (a batch closing; send again)',
+      },
+      handler: (ctx, { body }) => insurance.indexOpenEntries(ctx, body),
     }),
     route({
       method: 'get',
@@ -268,6 +294,10 @@ function settlementRoutes(): RouteDef[] {
         "The regulator's report of claims: by outcome, lines by adjudication reason, disputes by status, and per insurer-provider pair what was claimed, approved, adjusted, settled and is outstanding",
       tag: 'regulator',
       response: claimReportSchema,
+      problems: {
+        '409':
+          "SCAN_LIMIT: an insurer's collection holds more than 10,000 claims, disputes or entries of one kind",
+      },
       handler: (ctx) => insurance.claimReport(ctx),
     }),
   ];

@@ -45,6 +45,7 @@ export const EVENT_HANDLERS: { readonly [N in EventName]: EventHandler<N> | null
   DisputeOpened: onDisputeOpened,
   DisputeResolved: onDisputeResolved,
   SettlementBatchClosed: onSettlementBatchClosed,
+  SettlementEntriesIndexed: null,
   StaffRoleChangeApproved: onStaffChanged,
   PatientRegistered: onPatientRegistered,
   PatientKeyRotated: onPatientKeyRotated,
