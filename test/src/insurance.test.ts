@@ -333,6 +333,14 @@ describe('insurance: coverage, claims, disputes and settlement through the REST 
       409,
       'a batch with nothing open',
     );
+    // Every entry of this ledger was written with its open marker: the upgrade step finds none to index.
+    const index = await insurerAdmin.post('/v1/settlement/index', {
+      provider: 'Hospital1MSP',
+      insurer: 'InsurerMSP',
+    });
+    expectStatus(index, 200, 'the upgrade step on a ledger written with the index');
+    assert.deepEqual([index.body['indexed'], index.body['txId'], index.body['next']], [0, null, null]);
+    assert.ok(Number(index.body['scanned']) >= 4, 'it read the pair history: approvals, adjustment, payment');
 
     const report = await auditor.get('/v1/reports/claims');
     expectStatus(report, 200, "the regulator's report");

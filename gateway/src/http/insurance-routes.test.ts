@@ -32,6 +32,11 @@ async function call(method: string, path: string, token: string, body?: unknown,
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
+/** What GetSettlementContext answers: the open entries, and a claim when one is asked for. */
+function heldContext(entries: string[], claim: string | null = null) {
+  return { claim, dispute: null, entries, moreEntries: false };
+}
+
 function claimBody(claimId: string, patientDid: string, recordIds: string[]) {
   return {
     insurer: 'InsurerMSP',
@@ -143,12 +148,7 @@ describe('insurance routes: coverage, disputes and settlement', () => {
   it("when a hospital disputes a line, then the claim its collection holds is presented and the dispute's terms travel in the transient map", async () => {
     const claimId = `clm-${randomBytes(4).toString('hex')}`;
     const held = sealedFixture(claimFixture({ claimId }));
-    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({
-      claim: held,
-      dispute: null,
-      entries: [],
-      moreEntries: false,
-    });
+    gw.fake.handlers['insurance:GetSettlementContext'] = () => heldContext([], held);
     const r = await call('POST', `/v1/claims/${claimId}/disputes`, billing, {
       insurer: 'InsurerMSP',
       lineSequence: 1,
@@ -172,12 +172,7 @@ describe('insurance routes: coverage, disputes and settlement', () => {
     const newer = { ...entryFixture(pair, 30000), postedAt: '2026-10-05T00:00:00.000Z' };
     const older = { ...entryFixture(pair, 4000), postedAt: '2026-10-03T00:00:00.000Z' };
     const entries = [sealedFixture(newer), sealedFixture(older)];
-    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({
-      claim: null,
-      dispute: null,
-      entries,
-      moreEntries: false,
-    });
+    gw.fake.handlers['insurance:GetSettlementContext'] = () => heldContext(entries);
     const b = await call('GET', '/v1/settlement/balances?provider=Hospital1MSP&insurer=InsurerMSP', billing);
     assert.equal(b.status, 200, JSON.stringify(b.body));
     assert.deepEqual(b.body['items'], [
@@ -199,12 +194,7 @@ describe('insurance routes: coverage, disputes and settlement', () => {
       ['EUR', 500],
       "a batch reads only the oldest 500 of its currency: a pair's backlog never stops it",
     );
-    gw.fake.handlers['insurance:GetSettlementContext'] = () => ({
-      claim: null,
-      dispute: null,
-      entries: [],
-      moreEntries: false,
-    });
+    gw.fake.handlers['insurance:GetSettlementContext'] = () => heldContext([]);
     const none = await call('POST', '/v1/settlement/batches', billing, { ...pair, currency: 'EUR' });
     assert.equal([none.status, none.body['code']].join(' '), '409 CONFLICT');
   });

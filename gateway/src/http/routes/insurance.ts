@@ -236,6 +236,11 @@ function settlementRoutes(): RouteDef[] {
       status: 200,
       handler: (ctx, { params, body }) => insurance.resolveDispute(ctx, params.id, body),
     }),
+  ];
+}
+
+function batchRoutes(): RouteDef[] {
+  return [
     route({
       method: 'post',
       path: '/v1/settlement/batches',
@@ -305,5 +310,5 @@ function settlementRoutes(): RouteDef[] {
 
 /** The insurance routes. */
 export function insuranceRoutes(): RouteDef[] {
-  return [...coverageRoutes(), ...claimRoutes(), ...settlementRoutes()];
+  return [...coverageRoutes(), ...claimRoutes(), ...settlementRoutes(), ...batchRoutes()];
 }
