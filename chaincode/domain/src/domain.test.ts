@@ -146,7 +146,7 @@ void describe('transactions', () => {
     assert.equal(qualifiedName('RecordContribution'), 'studywork:RecordContribution');
     assert.equal(qualifiedName('ConfirmPatientRecord'), 'listing:ConfirmPatientRecord');
     assert.equal(qualifiedName('ResolveAccessConsents'), 'consent:ResolveAccessConsents');
-    assert.equal(Object.keys(transactions).length, 93);
+    assert.equal(Object.keys(transactions).length, 95);
   });
 });
 
