@@ -296,6 +296,7 @@ describe('ledger error mapping', () => {
       PROPOSAL_TIME_SKEW: 403,
       NOT_INITIALIZED: 503,
       KEY_UNAVAILABLE: 503,
+      SCAN_LIMIT: 409,
     };
     for (const code of Object.values(ErrorCode)) {
       const mapped = mapLedgerError(new Error(`transaction returned with failure: [${code}] x-1`));
