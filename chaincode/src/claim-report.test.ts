@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { Claim, Dispute, SettlementEntry } from '@medledger/domain';
+import { mergeClaimReports, type Claim, type Dispute, type SettlementEntry } from '@medledger/domain';
 import { adjudicateClaim, type CoverageFacts } from './adjudication';
 import { buildClaimReport } from './claim-report';
 import { orThrow } from './refusal';
@@ -156,6 +156,21 @@ void describe('claim report', () => {
         for (const row of report.byPair) {
           const b = balances.find((x) => pairKey(x) === pairKey(row));
           assert.equal(row.outstanding, b?.providerReceivable ?? 0);
+        }
+        // Read in pages of any size (a payment and its approvals may fall apart), the pages' reports summed are the report.
+        for (const size of [1, 4]) {
+          let summed = buildClaimReport([], [], []);
+          for (let i = 0; i < claims.length + disputes.length + entries.length; i += size) {
+            const page = (xs: readonly unknown[], from: number) =>
+              xs.slice(Math.max(0, i - from), Math.max(0, i + size - from));
+            const part = buildClaimReport(
+              page(claims, 0) as typeof claims,
+              page(disputes, claims.length) as typeof disputes,
+              page(entries, claims.length + disputes.length) as typeof entries,
+            );
+            summed = mergeClaimReports(summed, part);
+          }
+          assert.deepEqual(summed, report, `pages of ${String(size)}`);
         }
       }),
       { numRuns: 300 },

@@ -8,6 +8,8 @@ import {
   ADJUDICATION_REASONS,
   CLAIM_OUTCOMES,
   DISPUTE_STATUSES,
+  ErrorCode,
+  mspIdSchema,
   sumAmounts,
   type AdjudicationReason,
   type Claim,
@@ -17,7 +19,9 @@ import {
   type DisputeStatus,
   type SettlementEntry,
 } from '@medledger/domain';
-import type { Ledger } from './ledger/store';
+import { z } from 'zod';
+import { fail } from './errors';
+import { FACT_FAMILIES, type Ledger } from './ledger/store';
 import { pairKey } from './settlement';
 
 type Tally = { count: number; submitted: number; approved: number };
@@ -91,19 +95,72 @@ export function buildClaimReport(
   };
 }
 
-/**
- * The report over what the insurers' sealed collections hold on this peer (the regulator's holds them
- * all). Each claim, dispute and entry is in its insurer's collection, so reading those counts each once.
- */
-export async function claimReportFor(ledger: Ledger, insurers: readonly string[]): Promise<ClaimReport> {
-  const claims: Claim[] = [];
-  const disputes: Dispute[] = [];
-  const entries: SettlementEntry[] = [];
-  for (const insurer of insurers) {
-    const facts = await ledger.settlementFacts(insurer);
-    claims.push(...facts.claims.filter((c) => c.insurer === insurer));
-    disputes.push(...facts.disputes.filter((d) => d.insurer === insurer));
-    entries.push(...facts.entries.filter((e) => e.insurer === insurer));
+/** Where a page of the report starts: an insurer, a kind of fact, and the last key read of it. */
+export interface ReportCursor {
+  insurer: string;
+  kind: FactKind;
+  after: string | null;
+}
+
+type FactKind = keyof typeof FACT_FAMILIES;
+const FACT_KINDS = Object.keys(FACT_FAMILIES) as FactKind[];
+
+const cursorSchema = z.strictObject({
+  insurer: mspIdSchema,
+  kind: z.enum(FACT_KINDS as [FactKind, ...FactKind[]]),
+  after: z.string().nullable(),
+});
+
+/** A cursor as the caller carries it: base64url of its JSON (opaque to the caller). */
+export function encodeCursor(cursor: ReportCursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+/** A cursor the caller sent back; `[VALIDATION_FAILED] after` when it is not one this contract wrote. */
+export function decodeCursor(text: string): ReportCursor {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return fail(ErrorCode.VALIDATION_FAILED, 'after');
   }
-  return buildClaimReport(claims, disputes, entries);
+  const parsed = cursorSchema.safeParse(value);
+  return parsed.success ? parsed.data : fail(ErrorCode.VALIDATION_FAILED, 'after');
+}
+
+/**
+ * One page of the report over what the insurers' sealed collections hold on this peer (the
+ * regulator's holds them all): from `cursor` on, insurer by insurer, their claims, disputes and
+ * entries in key order, at most `limit` facts, and where the next page starts (null: the last). Each
+ * fact is in its insurer's collection only, so the pages together count each once.
+ */
+export async function claimReportPage(
+  ledger: Ledger,
+  insurers: readonly string[],
+  cursor: ReportCursor | null,
+  limit: number,
+): Promise<{ report: ClaimReport; next: ReportCursor | null }> {
+  const steps = insurers.flatMap((insurer) => FACT_KINDS.map((kind) => ({ insurer, kind })));
+  let at =
+    cursor === null ? 0 : steps.findIndex((s) => s.insurer === cursor.insurer && s.kind === cursor.kind);
+  if (at < 0) fail(ErrorCode.VALIDATION_FAILED, 'after');
+  let after = cursor?.after ?? null;
+  let left = limit;
+  const facts = { claim: [] as Claim[], dispute: [] as Dispute[], entry: [] as SettlementEntry[] };
+  let next: ReportCursor | null = null;
+  for (; at < steps.length; at += 1, after = null) {
+    const { insurer, kind } = steps[at] as { insurer: string; kind: FactKind };
+    if (left === 0) {
+      next = { insurer, kind, after };
+      break;
+    }
+    const page = await ledger.settlementFactsPage(insurer, kind, after, left);
+    left -= page.values.length;
+    (facts[kind] as { insurer: string }[]).push(...page.values.filter((v) => v.insurer === insurer));
+    if (page.last !== null) {
+      next = { insurer, kind, after: page.last };
+      break;
+    }
+  }
+  return { report: buildClaimReport(facts.claim, facts.dispute, facts.entry), next };
 }

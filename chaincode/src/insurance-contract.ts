@@ -16,6 +16,7 @@ import {
   closeSettlementBatchInput,
   closeSettlementBatchTransient,
   getClaimReportInput,
+  MAX_REPORT_PAGE,
   getSettlementContextInput,
   getUnindexedSettlementEntriesInput,
   indexOpenSettlementEntriesInput,
@@ -42,7 +43,7 @@ import { fail, parseInput } from './errors';
 import { Ledger } from './ledger/store';
 import { presentedConsents } from './presented-consents';
 import { orThrow } from './refusal';
-import { claimReportFor } from './claim-report';
+import { claimReportPage, decodeCursor, encodeCursor } from './claim-report';
 import { claimApprovalEntry, closeBatch, openDispute, resolveDispute } from './settlement';
 import { readTransient } from './transient';
 
@@ -627,18 +628,25 @@ export class InsuranceContract extends Contract {
   /**
    * The regulator's report of claims: by outcome, lines by reason, disputes by status, and per pair
    * what was claimed, approved, adjusted, settled and is outstanding. Evaluated on the regulator's
-   * peer, which holds every insurer's collection. Caller: the regulator's auditors and admins. Errors:
-   * FORBIDDEN.
+   * peer, which holds every insurer's collection. With `after`, one page (at most `limit` facts, 5,000
+   * by default) and the next page's cursor, for the caller to sum the pages (`mergeClaimReports`);
+   * without it, the whole report if one page holds it. Caller: the regulator's auditors and admins.
+   * Errors: FORBIDDEN, VALIDATION_FAILED (a cursor this contract did not write), SCAN_LIMIT (no `after`
+   * and more facts than a page).
    */
   @Transaction(false)
   @Returns('string')
   public async GetClaimReport(ctx: Context, input: string): Promise<string> {
-    parseInput(getClaimReportInput, input);
+    const args = parseInput(getClaimReportInput, input);
     const ledger = new Ledger(ctx);
     const actor = await resolveActor(ctx, ledger);
     requireActive(actor);
     if (!isRegulator(actor)) fail(ErrorCode.FORBIDDEN, actor.did);
     const insurers = (await ledger.consortium()).orgs.filter((o) => orgKindOf(o) === 'insurer');
-    return canonicalJson(await claimReportFor(ledger, insurers));
+    const cursor = args.after === undefined || args.after === null ? null : decodeCursor(args.after);
+    const page = await claimReportPage(ledger, insurers, cursor, args.limit ?? MAX_REPORT_PAGE);
+    if (args.after === undefined && page.next !== null)
+      fail(ErrorCode.SCAN_LIMIT, `claim report over ${MAX_REPORT_PAGE}: ask for it by pages`);
+    return canonicalJson({ ...page.report, next: page.next === null ? null : encodeCursor(page.next) });
   }
 }

@@ -156,25 +156,6 @@ void describe('InsuranceContract: the open-entry index', () => {
     assert.equal((await closeBatch(w, oldest.entries)).result.entries, 3);
   });
 
-  void it("when the claim report would read more than 10,000 of an insurer's claims, then it is SCAN_LIMIT rather than a report of part of them", async () => {
-    const w = await threeClaims();
-    const tx = await w.h.ledger.submit(
-      { signer: orgAdmin(H1), endorsers: PAIR_ENDORSERS },
-      async (ctx: Context) => {
-        for (let i = 0; i <= MAX_OPEN_ENTRIES; i += 1) {
-          const claim = canonicalBytes({ salt: 'ab'.repeat(32), value: { claimId: `clm-${i}` } });
-          await ctx.stub.putPrivateData(sealedCollection(INSURER), key('claim', [H1, `clm-x${i}`]), claim);
-        }
-      },
-    );
-    assert.equal(tx.status, 'VALID');
-    const auditor = await registerStaff(w.h, REGULATOR, 'auditor', null);
-    await assert.rejects(
-      w.h.evaluate(auditor, 'insurance:GetClaimReport', {}),
-      /\[SCAN_LIMIT\] claim over 10000/,
-    );
-  });
-
   void it('when a ledger written before the index is upgraded, then its open entries are found page by page, indexed once by the pair, and settle as any other', async () => {
     const w = await threeClaims();
     const before = await openEntries(w, w.insurerAdmin);

@@ -99,8 +99,9 @@ import {
 import { claimSchema } from './schemas/claim';
 import { coverageChangeInput, coverageSchema, getCoverageInput } from './schemas/coverage';
 import {
-  claimReportSchema,
+  claimReportPageSchema,
   closeSettlementBatchInput,
+  getClaimReportInput,
   openDisputeInput,
   resolveDisputeInput,
 } from './schemas/settlement';
@@ -108,7 +109,6 @@ import {
   batchStateSchema,
   closeSettlementBatchTransient,
   disputeStateSchema,
-  getClaimReportInput,
   getSettlementContextInput,
   getUnindexedSettlementEntriesInput,
   indexedEntriesSchema,
@@ -819,7 +819,7 @@ export const transactions = {
     kind: 'evaluate',
     endorsement: 'own-org',
     input: getClaimReportInput,
-    output: claimReportSchema,
+    output: claimReportPageSchema,
   },
   FreezeAccess: {
     contract: 'freeze',

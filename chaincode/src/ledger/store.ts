@@ -164,6 +164,13 @@ const DATA_KEY_SLOTS: readonly DataKeySlot[] = [0, 1];
 /** An open-entry marker as stored: the entry it names. */
 const openMarkerSchema = sealedValueSchema.extend({ value: z.object({ entryId: entryIdSchema }) });
 
+/** The kinds of settlement facts the claim report reads, by key family. */
+export const FACT_FAMILIES = {
+  claim: { family: KeyFamily.claim, schema: claimSchema },
+  dispute: { family: KeyFamily.dispute, schema: disputeSchema },
+  entry: { family: KeyFamily.settlementEntry, schema: settlementEntrySchema },
+} as const;
+
 /** The review count of a break-glass case (sealed). */
 const reviewCountSchema = z.object({ count: z.number().int().min(0) });
 
@@ -784,30 +791,6 @@ export class Ledger {
     return drain('iterator' in result ? result.iterator : result, limit);
   }
 
-  /**
-   * Every value of a sealed range, with its key, in key order (read-only transactions only);
-   * `[SCAN_LIMIT]` past {@link MAX_OPEN_ENTRIES} rather than an answer from part of them.
-   */
-  async #sealedRows(mspId: string, family: KeyFamily, parts: readonly string[]): Promise<Iterators.KV[]> {
-    const { kvs } = await this.#sealedRange(mspId, this.#key(family, parts), MAX_OPEN_ENTRIES + 1);
-    if (kvs.length > MAX_OPEN_ENTRIES) fail(ErrorCode.SCAN_LIMIT, `${family} over ${MAX_OPEN_ENTRIES}`);
-    return kvs;
-  }
-
-  async #sealedValues<S extends z.ZodType>(
-    mspId: string,
-    family: KeyFamily,
-    parts: readonly string[],
-    schema: S,
-  ): Promise<z.output<S>[]> {
-    const rows = await this.#sealedRows(mspId, family, parts);
-    return rows.map((kv) => {
-      const parsed = schema.safeParse(parseJson(kv.value, sealedValueSchema).value);
-      if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
-      return parsed.data;
-    });
-  }
-
   /** A claim presented as the provider's collection stores it; `[PRESENTED_MISMATCH]` when it is not (or none is). */
   presentedClaim(provider: string, claimId: string, bytes: string): Promise<Claim> {
     return this.#presentedSealed(provider, this.#claimKey(provider, claimId), bytes, claimSchema);
@@ -966,15 +949,28 @@ export class Ledger {
     return { entries, scanned, next: atEnd ? null : last };
   }
 
-  /** Every claim, dispute and settlement entry in one org's collection (read-only: it scans). */
-  async settlementFacts(
+  /**
+   * One page of the claims, disputes or settlement entries of an org's collection (read-only: it
+   * scans), in key order after key `after` (exclusive; null: from the first): at most `limit` values,
+   * and the last key read when more may follow (null: the kind is read to its end).
+   */
+  async settlementFactsPage<K extends keyof typeof FACT_FAMILIES>(
     org: string,
-  ): Promise<{ claims: Claim[]; disputes: Dispute[]; entries: SettlementEntry[] }> {
-    return {
-      claims: await this.#sealedValues(org, KeyFamily.claim, [], claimSchema),
-      disputes: await this.#sealedValues(org, KeyFamily.dispute, [], disputeSchema),
-      entries: await this.#sealedValues(org, KeyFamily.settlementEntry, [], settlementEntrySchema),
-    };
+    kind: K,
+    after: string | null,
+    limit: number,
+  ): Promise<{ values: z.output<(typeof FACT_FAMILIES)[K]['schema']>[]; last: string | null }> {
+    const { family, schema } = FACT_FAMILIES[kind];
+    const prefix = this.#key(family, []);
+    if (after !== null && !after.startsWith(prefix)) fail(ErrorCode.VALIDATION_FAILED, 'after');
+    const start = after === null ? prefix : `${after}\u0000`;
+    const { kvs, exhausted } = await this.#sealedRange(org, prefix, limit, start);
+    const values = kvs.map((kv) => {
+      const parsed = schema.safeParse(parseJson(kv.value, sealedValueSchema).value);
+      if (!parsed.success) return fail(ErrorCode.STATE_INVALID, 'stored value does not match its schema');
+      return parsed.data as z.output<(typeof FACT_FAMILIES)[K]['schema']>;
+    });
+    return { values, last: exhausted ? null : (kvs.at(-1)?.key ?? null) };
   }
 
   // Identity

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 
-import { claimFixture, entryFixture, sealedFixture } from '../testing/fake-insurance';
+import type { ClaimReport } from '@medledger/domain';
+
+import { claimFixture, claimReportFixture, entryFixture, sealedFixture } from '../testing/fake-insurance';
 import { startTestGateway, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
 
@@ -297,6 +299,42 @@ describe('insurance routes: the open-entry index', () => {
       assert.equal([r.status, r.body['code']].join(' '), '400 VALIDATION_FAILED', JSON.stringify(body));
     }
     assert.equal(gw.fake.callsOf('insurance:GetUnindexedSettlementEntries').length, before);
+  });
+});
+
+describe('insurance routes: the claim report by pages', () => {
+  it("when the regulator's peer answers the report in pages, then the gateway reads them all, sums them and answers one report", async () => {
+    const auditor = await gw.token('regulator-auditor');
+    const whole = claimReportFixture() as ClaimReport;
+    const [row] = whole.byPair;
+    assert.ok(row);
+    // The payment in the first page, the approval it paid in the second: outstanding -40.00 then +40.00.
+    const first = {
+      ...whole,
+      claims: 0,
+      byPair: [{ ...row, claims: 0, submitted: 0, approved: 0, outstanding: -4000 }],
+    };
+    const second = { ...whole, byPair: [{ ...row, settled: 0, outstanding: 4000 }] };
+    const saved = { ...gw.fake.handlers };
+    gw.fake.handlers['insurance:GetClaimReport'] = (input) =>
+      input['after'] === null ? { ...first, next: 'page-2' } : { ...second, next: null };
+    try {
+      const before = gw.fake.callsOf('insurance:GetClaimReport').length;
+      const r = await call('GET', '/v1/reports/claims', auditor);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(
+        gw.fake
+          .callsOf('insurance:GetClaimReport')
+          .slice(before)
+          .map((c) => c.input['after']),
+        [null, 'page-2'],
+      );
+      const byPair = r.body['byPair'] as ClaimReport['byPair'];
+      assert.deepEqual(byPair, [{ ...row, outstanding: 0 }]);
+      assert.equal(r.body['claims'], 1);
+    } finally {
+      Object.assign(gw.fake.handlers, saved);
+    }
   });
 });
 

@@ -12,7 +12,10 @@
 import { randomBytes } from 'node:crypto';
 
 import {
+  claimReportSchema,
   claimSchema,
+  mergeClaimReports,
+  type ClaimReport,
   claimSubmissionSchema,
   coverageCardSchema,
   coverageTermsSchema,
@@ -38,7 +41,7 @@ import {
 } from '@medledger/domain';
 import { z } from 'zod';
 
-import { AppError } from '../errors';
+import { AppError, GatewayErrorCode } from '../errors';
 import { claimSubmissionFromFhir } from '../insurance/fhir-claim';
 import { FhirMappingError } from '../insurance/fhir-common';
 import { coverageTermsFromFhir } from '../insurance/fhir-coverage';
@@ -429,9 +432,26 @@ export function indexOpenEntries(
   });
 }
 
-/** The regulator's report of claims, read on its peer (which holds every insurer's collection). */
-export function claimReport(ctx: ServiceContext): Promise<TransactionOutput<'GetClaimReport'>> {
-  return ctx.ledger.evaluate(ctx.caller, 'GetClaimReport', {});
+/**
+ * The regulator's report of claims, read on its peer (which holds every insurer's collection) a page
+ * at a time (5,000 facts each, so no evaluation grows with the ledger) and summed.
+ */
+export async function claimReport(ctx: ServiceContext): Promise<ClaimReport> {
+  let summed: ClaimReport | null = null;
+  let after: string | null = null;
+  do {
+    const { next, ...page }: TransactionOutput<'GetClaimReport'> = await ctx.ledger.evaluate(
+      ctx.caller,
+      'GetClaimReport',
+      { after },
+    );
+    summed = summed === null ? page : mergeClaimReports(summed, page);
+    after = next;
+  } while (after !== null);
+  const report = claimReportSchema.safeParse(summed);
+  if (!report.success)
+    throw new AppError(GatewayErrorCode.LEDGER_RESPONSE_INVALID, 'GetClaimReport pages do not sum');
+  return report.data;
 }
 
 /** A stored claim as the FHIR mapping reads it (checked again: it crossed the wire). */

@@ -177,7 +177,7 @@ const INPUTS: Record<TransactionName, unknown> = {
   CloseSettlementBatch: { provider: ORG, insurer: INSURER, currency: 'EUR' },
   GetUnindexedSettlementEntries: { provider: ORG, insurer: INSURER, after: null, limit: 500 },
   IndexOpenSettlementEntries: { provider: ORG, insurer: INSURER },
-  GetClaimReport: {},
+  GetClaimReport: { after: null },
   Ping: {},
   GetBuildInfo: {},
 };

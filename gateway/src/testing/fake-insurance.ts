@@ -225,6 +225,6 @@ export function insuranceHandlers(): Record<string, FakeHandler> {
         ?.length,
       txId: txId(),
     }),
-    'insurance:GetClaimReport': () => claimReportFixture(),
+    'insurance:GetClaimReport': () => ({ ...claimReportFixture(), next: null }),
   };
 }

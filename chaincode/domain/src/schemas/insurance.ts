@@ -237,6 +237,3 @@ export const batchStateSchema = z.object({
   entries: z.number().int().min(1),
   txId: txIdSchema,
 });
-
-/** GetClaimReport input: none (the report covers every insurer's claims the regulator's peer holds). */
-export const getClaimReportInput = z.strictObject({});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mspIdSchema, OPAQUE_ID_PATTERN, txIdSchema } from '../ids';
-import { currencySchema, signedAmountSchema } from '../money';
+import { currencySchema, signedAmountSchema, sumAmounts } from '../money';
 import { isoTimeSchema } from './common';
 import { ADJUDICATION_REASONS, claimIdSchema, CLAIM_OUTCOMES } from './claim';
 
@@ -199,24 +199,102 @@ const countAndAmounts = z.object({
  * zod: the regulator's report of claims: claims by outcome, lines by adjudication reason, disputes by
  * status, and per insurer-provider pair the volumes and the open balance. Counts and sums only.
  */
+const pairRowSchema = z.object({
+  insurer: mspIdSchema,
+  provider: mspIdSchema,
+  currency: currencySchema,
+  claims: z.number().int().min(0),
+  submitted: z.number().int().min(0),
+  approved: z.number().int().min(0),
+  adjusted: z.number().int().min(0),
+  settled: z.number().int().min(0),
+  outstanding: z.number().int().min(0),
+});
+
 export const claimReportSchema = z.object({
   claims: z.number().int().min(0),
   byOutcome: z.record(z.enum(CLAIM_OUTCOMES), countAndAmounts),
   byReason: z.record(z.enum(ADJUDICATION_REASONS), countAndAmounts),
   disputesByStatus: z.record(disputeStatusSchema, z.number().int().min(0)),
-  byPair: z.array(
-    z.object({
-      insurer: mspIdSchema,
-      provider: mspIdSchema,
-      currency: currencySchema,
-      claims: z.number().int().min(0),
-      submitted: z.number().int().min(0),
-      approved: z.number().int().min(0),
-      adjusted: z.number().int().min(0),
-      settled: z.number().int().min(0),
-      outstanding: z.number().int().min(0),
-    }),
-  ),
+  byPair: z.array(pairRowSchema),
 });
 /** The regulator's claim report. */
 export type ClaimReport = z.infer<typeof claimReportSchema>;
+
+/** Most claims, disputes and entries one page of the claim report reads. */
+export const MAX_REPORT_PAGE = 5000;
+
+/**
+ * GetClaimReport input. With `after` (null for the first page), one page of at most `limit` facts and
+ * the `next` page's cursor; without it, the whole report in one evaluation, `SCAN_LIMIT` when it does
+ * not fit in one page.
+ */
+export const getClaimReportInput = z.strictObject({
+  after: z.string().max(4096).nullable().optional(),
+  limit: z.number().int().min(1).max(MAX_REPORT_PAGE).optional(),
+});
+
+/**
+ * zod: one page of the claim report (the sums of the facts it read: a pair's outstanding may be negative
+ * when its payment and its approvals fall in different pages) and the cursor of the next (null: the last).
+ */
+export const claimReportPageSchema = claimReportSchema.extend({
+  byPair: z.array(pairRowSchema.extend({ outstanding: z.number().int() })),
+  next: z.string().nullable(),
+});
+/** One page of the claim report. */
+export type ClaimReportPage = z.infer<typeof claimReportPageSchema>;
+
+type Tally = ClaimReport['byOutcome'][keyof ClaimReport['byOutcome']];
+
+function sumTallies<K extends string>(a: Record<K, Tally>, b: Record<K, Tally>): Record<K, Tally> {
+  const out = { ...a };
+  for (const k of Object.keys(b) as K[]) {
+    const x = a[k];
+    out[k] = {
+      count: x.count + b[k].count,
+      submitted: sumAmounts([x.submitted, b[k].submitted]),
+      approved: sumAmounts([x.approved, b[k].approved]),
+    };
+  }
+  return out;
+}
+
+/**
+ * The report of the facts of two pages (or two reports) together: every count and sum is over facts
+ * that each page counts once, so the sums are the report of all of them. Pairs in key order.
+ */
+export function mergeClaimReports<R extends Omit<ClaimReportPage, 'next'>>(
+  a: R,
+  b: R,
+): Omit<ClaimReportPage, 'next'> {
+  const pairs = new Map<string, ClaimReportPage['byPair'][number]>();
+  for (const r of [...a.byPair, ...b.byPair]) {
+    const key = `${r.insurer}|${r.provider}|${r.currency}`;
+    const x = pairs.get(key);
+    pairs.set(
+      key,
+      x === undefined
+        ? { ...r }
+        : {
+            ...x,
+            claims: x.claims + r.claims,
+            submitted: sumAmounts([x.submitted, r.submitted]),
+            approved: sumAmounts([x.approved, r.approved]),
+            adjusted: sumAmounts([x.adjusted, r.adjusted]),
+            settled: sumAmounts([x.settled, r.settled]),
+            outstanding: x.outstanding + r.outstanding,
+          },
+    );
+  }
+  const disputesByStatus = { ...a.disputesByStatus };
+  for (const [k, n] of Object.entries(b.disputesByStatus) as [keyof typeof disputesByStatus, number][])
+    disputesByStatus[k] += n;
+  return {
+    claims: a.claims + b.claims,
+    byOutcome: sumTallies(a.byOutcome, b.byOutcome),
+    byReason: sumTallies(a.byReason, b.byReason),
+    disputesByStatus,
+    byPair: [...pairs.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, r]) => r),
+  };
+}
