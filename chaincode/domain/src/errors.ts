@@ -99,9 +99,9 @@ export const ErrorCode = {
    */
   KEY_UNAVAILABLE: 'KEY_UNAVAILABLE',
   /**
-   * A read would cover more entries than one transaction reads (10,000), and answering with part of
-   * them would be wrong (a pair's balances over more open settlement entries, the claim report over an
-   * insurer's collection holding more claims, disputes or entries): close settlement batches first.
+   * A read would cover more than one evaluation reads, and answering with part of it would be wrong: a
+   * pair's balances over more than 10,000 open settlement entries (close batches first), or the claim
+   * report asked for whole over more than one page of facts (ask for it by pages).
    */
   SCAN_LIMIT: 'SCAN_LIMIT',
 } as const;

@@ -299,10 +299,6 @@ function batchRoutes(): RouteDef[] {
         "The regulator's report of claims: by outcome, lines by adjudication reason, disputes by status, and per insurer-provider pair what was claimed, approved, adjusted, settled and is outstanding",
       tag: 'regulator',
       response: claimReportSchema,
-      problems: {
-        '409':
-          "SCAN_LIMIT: an insurer's collection holds more than 10,000 claims, disputes or entries of one kind",
-      },
       handler: (ctx) => insurance.claimReport(ctx),
     }),
   ];
