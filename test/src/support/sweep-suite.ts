@@ -536,6 +536,15 @@ function insuranceCases(
       insurer: 'InsurerMSP',
       currency: 'EUR',
     }),
+    post('settlement index from a cursor that is no entry id', '/v1/settlement/index', {
+      provider: 'Hospital1MSP',
+      insurer: 'InsurerMSP',
+      after: canary,
+    }),
+    post('settlement index of a pair outside the consortium', '/v1/settlement/index', {
+      provider: 'Hospital9MSP',
+      insurer: 'InsurerMSP',
+    }),
     {
       name: 'coverage read with a card and no patient',
       method: 'GET',
