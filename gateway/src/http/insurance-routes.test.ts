@@ -288,6 +288,18 @@ describe('insurance routes: the open-entry index', () => {
     }
   });
 
+  it('when the pair names an org outside the consortium, then 404 NOT_FOUND and nothing is read', async () => {
+    const before = gw.fake.callsOf('insurance:GetUnindexedSettlementEntries').length;
+    for (const body of [
+      { ...pair, provider: 'Hospital9MSP' },
+      { ...pair, insurer: 'Insurer9MSP' },
+    ]) {
+      const r = await call('POST', '/v1/settlement/index', billing, body);
+      assert.equal([r.status, r.body['code']].join(' '), '404 NOT_FOUND', JSON.stringify(body));
+    }
+    assert.equal(gw.fake.callsOf('insurance:GetUnindexedSettlementEntries').length, before);
+  });
+
   it('when the body names no pair, or an after that is no entry id, then 400 VALIDATION_FAILED and nothing is read', async () => {
     const before = gw.fake.callsOf('insurance:GetUnindexedSettlementEntries').length;
     for (const body of [

@@ -410,6 +410,11 @@ export function indexOpenEntries(
 ): Promise<IndexedPage> {
   const pair = { provider: body.provider, insurer: body.insurer };
   return presenting(async () => {
+    // A pair outside the consortium has no history to read: 404, as for any write naming such an org.
+    const orgs = await ctx.ledger.orgs(ctx.caller, body.provider);
+    for (const [role, org] of Object.entries(pair))
+      if (!orgs.includes(org))
+        throw new AppError(ErrorCode.NOT_FOUND, `${role} ${org} is not an org of the consortium`);
     const found: string[] = [];
     let scanned = 0;
     let next = body.after;

@@ -286,6 +286,7 @@ function batchRoutes(): RouteDef[] {
       }),
       status: 200,
       problems: {
+        '404': 'NOT_FOUND: the provider or the insurer is not an org of the consortium',
         '409':
           'PRESENTED_MISMATCH: the entries kept changing while the gateway read them again (a batch closing; send again)',
       },
