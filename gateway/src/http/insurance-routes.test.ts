@@ -287,6 +287,10 @@ describe('insurance routes: the open-entry index', () => {
       Object.assign(gw.fake.handlers, saved);
     }
   });
+});
+
+describe('insurance routes: the open-entry index, refused', () => {
+  const pair = { provider: 'Hospital1MSP', insurer: 'InsurerMSP' };
 
   it('when the pair names an org outside the consortium, then 404 NOT_FOUND and nothing is read', async () => {
     const before = gw.fake.callsOf('insurance:GetUnindexedSettlementEntries').length;
