@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { emptyTransactionCpuRow, mixedLoadRow, throughputRatioRow, writeLatencyRow } from './bars';
+import {
+  emptyTransactionCpuRow,
+  mixedLoadRow,
+  quietWriteLatencyRow,
+  throughputRatioRow,
+  writeLatencyRow,
+} from './bars';
 import type { OutcomeKind } from './load';
 import { measurementOf, type Measurement } from './report';
 
@@ -140,6 +146,25 @@ describe('the issue-19 bars', () => {
     const slow = writeLatencyRow(run({ latencyMs: latency(90, 250), counts: counts(600) }), ping, 20);
     assert.equal(slow.met, false);
     assert.equal(slow.verdict, 'p50 90 ms (met), p99 250 ms (50 ms over)');
+  });
+
+  it('when anchors on a quiet host commit at p50 80 / p99 150 ms, then the row compares them with the bar but judges nothing', () => {
+    const ping = run({ latencyMs: latency(30, 45), counts: counts(120) });
+    const quiet = quietWriteLatencyRow(
+      run({ latencyMs: latency(80, 150), counts: counts(120) }, 'POST /v1/records'),
+      ping,
+      4,
+    );
+    assert.equal(quiet.id, 'write-latency-quiet');
+    assert.equal(quiet.met, null);
+    assert.equal(quiet.scenario, 'anchor latency on a mostly idle host (4 tx/s)');
+    assert.equal(quiet.verdict, 'at this load p50 80 ms (met), p99 150 ms (met)');
+    assert.deepEqual(quiet.ratio, { value: 0.375, kind: 'latency' });
+    const slow = quietWriteLatencyRow(run({ latencyMs: latency(120, 260), counts: counts(120) }), ping, 4);
+    assert.equal(slow.met, null);
+    assert.equal(slow.verdict, 'at this load p50 120 ms (20 ms over), p99 260 ms (60 ms over)');
+    const none = quietWriteLatencyRow(run({ latencyMs: latency(0, 0), counts: counts(0, 120) }), ping, 4);
+    assert.equal(none.verdict, 'nothing committed: 120 of 120 anchors failed (120 timed out)');
   });
 
   it('when no anchor committed at the fixed rate, then the row says so instead of judging latencies of no request', () => {

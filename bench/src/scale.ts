@@ -78,6 +78,7 @@ export function growthPerOrg(
 const SCALE_SCENARIOS = [
   { id: 'empty-tx-cpu', title: 'empty transaction at saturation (closed loop)' },
   { id: 'write-latency', title: 'anchor a record at the fixed write rate (open loop)' },
+  { id: 'write-latency-quiet', title: 'anchor a record on a mostly idle host (open loop)' },
   { id: 'mixed-load', title: "the hospital day's mix at its peak rate (open loop)" },
 ] as const;
 

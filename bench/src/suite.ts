@@ -20,6 +20,7 @@ import {
   ANCHOR_THROUGHPUT_BAR,
   emptyTransactionCpuRow,
   mixedLoadRow,
+  quietWriteLatencyRow,
   throughputRatioRow,
   writeLatencyRow,
 } from './bars';
@@ -113,6 +114,11 @@ export interface BenchPlan {
    */
   readonly alternation: { readonly rounds: number; readonly warmupS: number; readonly chunkS: number };
   readonly writeRate: number;
+  /**
+   * Anchors a second that leave the one host mostly idle (about a fifth of two cores with six orgs):
+   * about as busy as each org's own host would be at `writeRate`.
+   */
+  readonly quietWriteRate: number;
   readonly readRate: number;
   readonly auditRate: number;
   /** Rate of the hospital day's mixed load: the seed's peak (100,000 interactions a day, peaks 10x). */
@@ -138,6 +144,7 @@ export const FULL_PLAN: BenchPlan = {
   concurrency: 32,
   alternation: { rounds: 3, warmupS: 3, chunkS: 10 },
   writeRate: 20,
+  quietWriteRate: 4,
   readRate: 200,
   auditRate: 20,
   mixRate: peakRate(SEED_DAY),
@@ -438,16 +445,23 @@ export async function saturationRows(s: Session, withAnchor: boolean): Promise<S
 const ALTERNATION_NOTE =
   'the scenario and its baseline ran in alternating chunks (A B, B A, ...) with a short untimed warm-up each, their chunks pooled: a machine that drifts weighs on both alike.';
 
+/** Anchors at `rate`, open loop, after the empty transaction at the same rate: [anchor, baseline]. */
+async function anchorsBesidePings(s: Session, rate: number): Promise<[Measurement, Measurement]> {
+  const pingRate = await s.step(`write baseline, open loop ${String(rate)}/s`, () => s.open(s.ping, rate));
+  const anchorRate = await s.step(`anchor, open loop ${String(rate)}/s`, () => s.open(s.freshAnchor(), rate));
+  return [s.fromLoad('POST /v1/records', anchorRate), s.fromLoad('POST /v1/ops/ping', pingRate)];
+}
+
 /** End-to-end write latency: anchors at the plan's fixed rate, beside the empty transaction at it. */
 export async function writeLatencyStep(s: Session): Promise<ScenarioRow> {
   const rate = s.plan.writeRate;
-  const pingRate = await s.step(`write baseline, open loop ${String(rate)}/s`, () => s.open(s.ping, rate));
-  const anchorRate = await s.step(`anchor, open loop ${String(rate)}/s`, () => s.open(s.freshAnchor(), rate));
-  return writeLatencyRow(
-    s.fromLoad('POST /v1/records', anchorRate),
-    s.fromLoad('POST /v1/ops/ping', pingRate),
-    rate,
-  );
+  return writeLatencyRow(...(await anchorsBesidePings(s, rate)), rate);
+}
+
+/** Anchors on a mostly idle host, beside the empty transaction at the same rate (no bar of its own). */
+export async function quietWriteLatencyStep(s: Session): Promise<ScenarioRow> {
+  const rate = s.plan.quietWriteRate;
+  return quietWriteLatencyRow(...(await anchorsBesidePings(s, rate)), rate);
 }
 
 /** A patient of Hospital1, registered through `writer`, whose key signs the mix's consent grants. */
@@ -522,7 +536,12 @@ export async function runScaleSuite(target: BenchTarget, plan: BenchPlan): Promi
   const startedAt = new Date();
   const s = await openSession(target, plan);
   const started = startOf(startedAt);
-  const rows = [...(await saturationRows(s, false)), await writeLatencyStep(s), await mixedLoadStep(s)];
+  const rows = [
+    ...(await saturationRows(s, false)),
+    await writeLatencyStep(s),
+    await quietWriteLatencyStep(s),
+    await mixedLoadStep(s),
+  ];
   saveState(target.stateFile, s.state);
   return resultsOf(target, plan, started, rows, s.stepSpeeds);
 }
@@ -543,9 +562,10 @@ export async function runSuite(target: BenchTarget, plan: BenchPlan): Promise<Be
   const rows: ScenarioRow[] = [];
 
   // 1. Write saturation: the empty transaction (whose CPU is a bar of its own), then anchoring (stage
-  // content + anchor metadata). 2. End-to-end write latency at a fixed low rate.
+  // content + anchor metadata). 2. End-to-end write latency at a fixed low rate, and on a mostly idle host.
   rows.push(...(await saturationRows(session, true)));
   rows.push(await writeLatencyStep(session));
+  rows.push(await quietWriteLatencyStep(session));
 
   // 4. Record metadata reads at a fixed rate; baseline: the cheapest evaluate (resolve a DID).
   const didRead = await step(`read baseline, open loop ${String(plan.readRate)}/s`, () =>
