@@ -50,6 +50,27 @@ describe('consortium bootstrap steps', () => {
     assert.deepEqual([result, calls], ['present', 3]);
   });
 
+  it('when the peer does not know yet that an org runs the chaincode, then the step runs again once gossip had time to tell', async () => {
+    let calls = 0;
+    const result = await settle(
+      () => {
+        calls++;
+        if (calls < 3)
+          return Promise.reject(
+            Object.assign(
+              new Error('14 UNAVAILABLE: failed to find any endorsing peers for org(s): Hospital4MSP'),
+              {
+                name: 'EndorseError',
+              },
+            ),
+          );
+        return Promise.resolve('written');
+      },
+      { delayMs: 0 },
+    );
+    assert.deepEqual([result, calls], ['written', 3]);
+  });
+
   it('when a write fails for another reason, then its error stands at once', async () => {
     let calls = 0;
     const refused = Object.assign(new Error('10 ABORTED: failed to endorse transaction'), {

@@ -43,20 +43,31 @@ function orderedMaybe(err: unknown): boolean {
 }
 
 /**
+ * Whether the peer's gateway does not know yet that an org it must ask has a peer running the
+ * chaincode. Peers learn what the others run from the gossip state each publishes every few seconds,
+ * so right after the definition commits (the more orgs, the likelier) a write can find no endorser of
+ * some org. Nothing was endorsed or ordered: the step may run again.
+ */
+function endorsersNotYetKnown(err: unknown): boolean {
+  return err instanceof Error && /failed to find any endorsing peers for org\(s\)/.test(err.message);
+}
+
+/**
  * Runs one idempotent bootstrap step until it settles: `attempt` reads what the ledger holds and
  * writes what is missing; a write that may have been ordered after all ({@link orderedMaybe}) is
  * followed by another attempt once it had time to commit (that attempt finds the write and reports
- * it as present). After `attempts` tries the last error stands.
+ * it as present), and a write that found no endorser of an org yet ({@link endorsersNotYetKnown}) by
+ * another once gossip had time to tell. After `attempts` tries the last error stands.
  */
 export async function settle<T>(
   attempt: () => Promise<T>,
-  { attempts = 10, delayMs = 1000 }: { attempts?: number; delayMs?: number } = {},
+  { attempts = 30, delayMs = 1000 }: { attempts?: number; delayMs?: number } = {},
 ): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (err) {
-      if (n >= attempts || !orderedMaybe(err)) throw err;
+      if (n >= attempts || !(orderedMaybe(err) || endorsersNotYetKnown(err))) throw err;
       await sleep(delayMs);
     }
   }
