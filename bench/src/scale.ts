@@ -1,7 +1,7 @@
 /**
  * Growth with the consortium's size: `npm run bench -- --orgs 4,6,8` runs the scenarios that say what
- * a transaction costs (the empty transaction at saturation, anchors at the fixed write rate, the
- * hospital day's mix at its peak rate) on a consortium of each size in turn, and reports how CPU per
+ * a transaction costs (the empty transaction at saturation, anchors at the fixed write rate and on a
+ * mostly idle host, the hospital day's mix at its peak rate) on a consortium of each size in turn, and reports how CPU per
  * operation (in all and per role), throughput and latency grow with each org added.
  *
  * Each size gets a network of its own beside the caller's, like `--ordering` (orderings.ts):

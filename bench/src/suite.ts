@@ -530,7 +530,7 @@ function startOf(at: Date): { readonly at: Date; readonly speed: MachineSpeed } 
 
 /**
  * The scenarios `--orgs` compares across consortium sizes: the empty transaction at saturation, anchors
- * at the fixed write rate and the hospital day's mix at its peak rate.
+ * at the fixed write rate and on a mostly idle host, and the hospital day's mix at its peak rate.
  */
 export async function runScaleSuite(target: BenchTarget, plan: BenchPlan): Promise<BenchResults> {
   const startedAt = new Date();
