@@ -19,6 +19,7 @@ import {
 } from '@medledger/domain';
 import { rotateKeyring } from './keyrings';
 import { submitAlreadyOrdered } from '@medledger/gateway/commits';
+import { orgsWithoutEndorsers } from '@medledger/gateway/errors';
 import type { StatePaths } from './paths';
 import type { PeerOrg, Topology } from './topology';
 
@@ -49,7 +50,7 @@ function orderedMaybe(err: unknown): boolean {
  * some org. Nothing was endorsed or ordered: the step may run again.
  */
 function endorsersNotYetKnown(err: unknown): boolean {
-  return err instanceof Error && /failed to find any endorsing peers for org\(s\)/.test(err.message);
+  return err instanceof Error && orgsWithoutEndorsers(err.message) !== undefined;
 }
 
 /**

@@ -242,6 +242,14 @@ const UNAVAILABLE =
 /** Fabric's gateway found no peer of these orgs to endorse (down, or not back in gossip yet). */
 const NO_ENDORSING_PEERS = /failed to find any endorsing peers for org\(s\): ([^\n]*)$/m;
 
+/**
+ * The orgs Fabric's gateway found no peer of to endorse, as it named them in `text` (a peer down, or
+ * not yet known through gossip to run the chaincode); `undefined` when `text` is not that failure.
+ */
+export function orgsWithoutEndorsers(text: string): string | undefined {
+  return NO_ENDORSING_PEERS.exec(text)?.[1];
+}
+
 const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
 
 /**
@@ -250,7 +258,7 @@ const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/;
  * never reaches a client.
  */
 function unavailableOrgs(err: GatewayLikeError, texts: readonly string[]): string | undefined {
-  const named = texts.map((t) => NO_ENDORSING_PEERS.exec(t)?.[1]).find((list) => list !== undefined);
+  const named = texts.map(orgsWithoutEndorsers).find((list) => list !== undefined);
   const orgs =
     named !== undefined
       ? named.split(', ')
