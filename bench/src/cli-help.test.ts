@@ -28,6 +28,9 @@ describe("the benchmark's command lines", () => {
       'sqlite',
       'chaincode-logging',
       'gossip',
+      'writers-policy',
+      'readers-policy',
+      'signature-checks',
     ];
     assert.deepEqual(await checkHelpContract({ file: join(__dirname, 'levers.js'), commands, env }), []);
   });

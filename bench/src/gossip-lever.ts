@@ -42,10 +42,10 @@ export function cpuMsPerSecond(
 const fmt = (n: number | null, digits = 1): string => (n === null ? '–' : n.toFixed(digits));
 
 /** The observations of each setting, in the order the settings are given. */
-function bySetting(
+function bySetting<O extends { readonly setting: string }>(
   settings: readonly string[],
-  observations: readonly GossipObservation[],
-): [string, GossipObservation[]][] {
+  observations: readonly O[],
+): [string, O[]][] {
   return settings.map((s) => [s, observations.filter((o) => o.setting === s)]);
 }
 
@@ -55,7 +55,7 @@ function bySetting(
  */
 export function idleTable(
   settings: readonly string[],
-  observations: readonly GossipObservation[],
+  observations: readonly Pick<GossipObservation, 'setting' | 'idleCpuMsPerS'>[],
   peers: number,
 ): string[] {
   const header = [

@@ -336,6 +336,11 @@ void describe('lever workloads', () => {
       'POST /v1/ops/ping closed 32 (3 s)',
       'POST /v1/records closed 32 (3 s)',
     ]);
+    assert.deepEqual(plan('readers-policy'), [
+      'POST /v1/ops/ping closed 32 (3 s)',
+      'POST /v1/records closed 32 (3 s)',
+      access,
+    ]);
   });
 
   void it('when anchor workloads are built, then no anchor set is taken until one runs', () => {

@@ -27,9 +27,14 @@
  *   consortium's CPU per second per role, a restarted peer's return (until gossip knows it everywhere,
  *   until its gateway commits again), and CPU per operation by role at saturation; writes
  *   `lever-gossip.json` and `.md`.
- * - `writers-policy` switches the channel's Application Writers policy between configtxgen's `ANY
- *   Writers` and one signature policy over every org's writers, by config updates a majority of the
- *   orgs' admins sign, and restores `ANY Writers`; writes `lever-writers-policy.json` and `.md`.
+ * - `writers-policy` and `readers-policy` switch the channel's Application Writers (Readers) policy
+ *   between configtxgen's `ANY Writers` (`ANY Readers`) and one signature policy over every org's
+ *   writers (readers), by config updates a majority of the orgs' admins sign, and restore the channel's
+ *   own; `readers-policy` also measures the idle consortium's CPU per second; each writes
+ *   `lever-<name>.json` and `.md`.
+ * - `signature-checks` counts, from the peers' and orderers' debug log lines, the signatures Fabric
+ *   verifies per operation and per idle second under each form of both policies
+ *   (`signature-checks-run.ts`); writes `lever-signature-checks.json` and `.md`.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -43,6 +48,7 @@ import { qualifiedName } from '@medledger/domain';
 import {
   allPeers,
   channelBatchSettings,
+  channelMemberPolicies,
   chaincodeServerProcess,
   fabricLoggingSpec,
   gatewayProcess,
@@ -54,14 +60,15 @@ import {
   readNetworkInfo,
   renderGatewayConfig,
   setBatchSettings,
-  setWritersPolicy,
+  setMemberPolicies,
   startProcess,
   stopProcess,
   waitForGossip,
   type BatchSettings,
   type NetworkContext,
+  type MemberPolicyMode,
+  type MemberPolicyName,
   type NetworkInfo,
-  type WritersPolicy,
 } from '@medledger/network';
 
 import { adminContract, DEFAULT_BATCH, DEFAULT_IN_FLIGHT, EVENTS_PER_PATIENT } from './audit-loader';
@@ -82,6 +89,7 @@ import {
   type GossipObservation,
 } from './gossip-lever';
 import { BenchClient, classifyError, outcomeOf } from './http';
+import { runSignatureChecks } from './signature-checks-run';
 import { closedLoop, notCommitted, openLoop, type LoadResult, type Operation } from './load';
 import { measureMachineSpeed } from './machine-speed';
 import { localTarget } from './run';
@@ -316,6 +324,8 @@ export const LEVER_WORKLOADS = {
   sqlite: [ANCHOR_CLOSED, READ_OPEN, openWorkload('GET /v1/audit (projection)', (ops) => ops.audit, 50)],
   gossip: [PING_CLOSED, ANCHOR_CLOSED],
   'writers-policy': [PING_CLOSED, PING_OPEN, ACCESS_CLOSED, READ_OPEN],
+  // Readers guards the gossip every peer checks: the idle network shows it, and writes as they grow.
+  'readers-policy': [PING_CLOSED, ANCHOR_CLOSED, ACCESS_CLOSED],
 } as const satisfies Record<string, readonly LeverWorkload[]>;
 
 /** A lever's workloads over its operations, each run `durationS` long. */
@@ -1106,44 +1116,86 @@ async function blockCostLever(run: LeverRun, timeouts: string, loadName: string)
   );
 }
 
+/** What a member-policy lever's report says of the policy it switches. */
+const MEMBER_POLICY_LEVERS = {
+  Writers: {
+    lever: 'writers-policy',
+    roles: 'admin and client',
+    checked:
+      "Every endorsing peer checks a proposal's creator against this policy (the `peer/Propose` ACL), and the orderers check each transaction against `/Channel/Writers`, which includes it.",
+  },
+  Readers: {
+    lever: 'readers-policy',
+    roles: 'admin, peer and client',
+    checked:
+      "Every peer checks each channel-scoped gossip message it receives (the StateInfo that carries another peer's ledger height, pushed and pulled every few seconds) against this policy, and each block stream once when it opens.",
+  },
+} as const satisfies Record<
+  MemberPolicyName,
+  { lever: keyof typeof LEVER_WORKLOADS; roles: string; checked: string }
+>;
+
 /**
- * The `writers-policy` lever: the channel's Application Writers policy as configtxgen makes it (`ANY
- * Writers`, one signature check per org tried) against one signature policy over every org's writers
- * (one check), each a config update signed by a majority of the orgs' admins; the channel's own is
- * restored at the end.
+ * The `writers-policy` and `readers-policy` levers: the channel's Application policy `name` as
+ * configtxgen makes it (`ANY <name>`, one signature check per org tried) against one signature policy
+ * over every org's roles of that name (one check), each a config update signed by a majority of the
+ * orgs' admins; the channel's own form is restored at the end. With `idleS`, each counted setting first
+ * measures the idle consortium's CPU per second.
  */
-async function writersPolicyLever(run: LeverRun): Promise<void> {
+async function memberPolicyLever(run: LeverRun, name: MemberPolicyName, idleS?: number): Promise<void> {
   const ctx = await networkContext();
-  const settings: readonly WritersPolicy[] = ['implicit', 'signature'];
+  const about = MEMBER_POLICY_LEVERS[name];
+  const settings: readonly MemberPolicyMode[] = ['implicit', 'signature'];
   const { writers, state } = await benchWriters(run.info);
   const ops = benchOperations(writers, state);
+  const idle: Pick<GossipObservation, 'setting' | 'idleCpuMsPerS'>[] = [];
+  const own = channelMemberPolicies(ctx.install, ctx.topology, ctx.paths)[name];
   let sides: Side[];
   try {
     sides = await interleave(run.info, {
       ping: ops.ping,
       settings,
-      apply: async (mode) => {
-        await setWritersPolicy(ctx.install, ctx.topology, ctx.paths, mode as WritersPolicy);
+      apply: async (mode, counted) => {
+        await setMemberPolicies(ctx.install, ctx.topology, ctx.paths, { [name]: mode as MemberPolicyMode });
         // Every peer applies the config block when it commits it; give the slowest a moment.
         await sleep(2000);
+        if (idleS === undefined || !counted) return;
+        const c0 = networkCpuByRole(run.info.stateDir);
+        await sleep(idleS * 1000);
+        idle.push({
+          setting: mode,
+          idleCpuMsPerS: cpuMsPerSecond(c0, networkCpuByRole(run.info.stateDir), idleS),
+        });
       },
-      workloads: workloadsOf(LEVER_WORKLOADS['writers-policy'], ops, run.durationS),
+      workloads: workloadsOf(LEVER_WORKLOADS[about.lever], ops, run.durationS),
       rounds: run.rounds,
       warmUpRound: run.warmUpRound,
       processes: FABRIC_PROCESSES,
     });
   } finally {
-    await setWritersPolicy(ctx.install, ctx.topology, ctx.paths, 'implicit');
+    await setMemberPolicies(ctx.install, ctx.topology, ctx.paths, { [name]: own });
   }
+  const idleLines =
+    idleS === undefined
+      ? []
+      : [
+          `## Idle consortium, CPU per second (${String(idleS)} s after each setting, before its workloads)`,
+          '',
+          ...idleTable(settings, idle, allPeers(ctx.topology).length),
+          '',
+          '## CPU per committed operation',
+          '',
+        ];
   writeLever(
     run.out,
-    'lever-writers-policy',
+    `lever-${about.lever}`,
     [
-      "# Lever: the channel's Application Writers policy, `ANY Writers` (implicit) against one signature policy over every org's writers (signature), same run, interleaved",
+      `# Lever: the channel's Application ${name} policy, \`ANY ${name}\` (implicit) against one signature policy over every org's ${about.roles} roles (signature), same run, interleaved`,
       '',
-      `Every endorsing peer checks a proposal's creator against this policy (the \`peer/Propose\` ACL), and the orderers check each transaction against \`/Channel/Writers\`, which includes it. An implicit-meta \`ANY\` tries the orgs' own Writers policies in no fixed order and verifies the signature again for each; the signature policy names the same roles (each org's admin and client) and verifies once. Each setting is a config update signed by a majority of the orgs' admins (no restart); \`implicit\` is restored at the end. ${String(run.rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(run.durationS)} s per workload and setting, the settings' order reversed every other round; medians of the rounds. Consortium CPU per operation counts every process of the network, warm-up included.`,
+      `${about.checked} An implicit-meta \`ANY\` tries the orgs' own ${name} policies in no fixed order and verifies the signature again for each; the signature policy names the same roles (each org's ${about.roles}) and verifies once. Each setting is a config update signed by a majority of the orgs' admins (no restart); the channel's own form (\`${own}\`) is restored at the end. ${String(run.rounds)} rounds of ${String(WARMUP_S)} s warm-up and ${String(run.durationS)} s per workload and setting, the settings' order reversed every other round; medians of the rounds. Consortium CPU per operation counts every process of the network, warm-up included.`,
       '',
-      ...sidesTable('Writers policy', sides, FABRIC_PROCESSES),
+      ...idleLines,
+      ...sidesTable(`${name} policy`, sides, FABRIC_PROCESSES),
       '',
       ...ratioTable(sides, ['implicit', 'signature'], FABRIC_PROCESSES),
     ],
@@ -1562,6 +1614,40 @@ export const LEVERS_CLI = {
       options: LEVER_OPTIONS,
       examples: ['node bench/dist/levers.js writers-policy --rounds 3 --duration 20'],
     }),
+    'readers-policy': command({
+      summary:
+        "The channel's Application Readers policy, ANY Readers against one signature policy over every org's readers: idle CPU and CPU per operation (config updates, no restart).",
+      options: {
+        ...LEVER_OPTIONS,
+        idle: {
+          type: 'string',
+          value: 'SECONDS',
+          default: '20',
+          description: 'length of each idle measurement',
+        },
+      },
+      examples: ['node bench/dist/levers.js readers-policy --rounds 3 --duration 20 --idle 20'],
+    }),
+    'signature-checks': command({
+      summary:
+        "Fabric's signature verifications per operation and per idle second, counted from the peers' and orderers' debug logs, with the channel's Application Readers and Writers each ANY and each one signature policy.",
+      options: {
+        ops: {
+          type: 'string',
+          value: 'N',
+          default: '40',
+          description: 'operations of each kind, one at a time',
+        },
+        idle: {
+          type: 'string',
+          value: 'SECONDS',
+          default: '10',
+          description: 'length of each idle count',
+        },
+        out: LEVER_OPTIONS.out,
+      },
+      examples: ['node bench/dist/levers.js signature-checks --ops 40 --idle 10'],
+    }),
     sqlite: command({
       summary:
         "The gateways' SQLite pragmas: WAL NORMAL, with a memory map, WAL FULL, DELETE FULL (restarts the gateways).",
@@ -1653,16 +1739,20 @@ function requireLever(levers: Record<string, EnvLever>, name: string): EnvLever 
   return lever;
 }
 
+function requireNetwork(): NetworkInfo {
+  const info = readNetworkInfo();
+  if (!info) throw new Error('no network: run npm start or npm run bench first');
+  return info;
+}
+
 function leverRun(values: {
   rounds: string;
   duration: string;
   out: string;
   'no-warm-up-round': boolean;
 }): LeverRun {
-  const info = readNetworkInfo();
-  if (!info) throw new Error('no network: run npm start or npm run bench first');
   return {
-    info,
+    info: requireNetwork(),
     out: values.out,
     rounds: Number(values.rounds),
     warmUpRound: !values['no-warm-up-round'],
@@ -1691,7 +1781,19 @@ if (require.main === module) {
       'chaincode-logging': (values) =>
         envLever(requireLever(envLevers({}), 'chaincode-logging'), leverRun(values)),
       'chaincode-builds': (values) => envLever(chaincodeBuildsLever(values.builds), leverRun(values)),
-      'writers-policy': (values) => writersPolicyLever(leverRun(values)),
+      'writers-policy': (values) => memberPolicyLever(leverRun(values), 'Writers'),
+      'readers-policy': (values) => memberPolicyLever(leverRun(values), 'Readers', Number(values.idle)),
+      'signature-checks': (values) =>
+        runSignatureChecks(requireNetwork(), {
+          ops: Number(values.ops),
+          idleS: Number(values.idle),
+          out: values.out,
+          setLogSpec: setFabricLogging,
+          operations: async (info) => {
+            const { writers, state } = await benchWriters(info);
+            return benchOperations(writers, state);
+          },
+        }),
     },
     { exitWhenDone: true, failurePrefix: 'levers: ' },
   );

@@ -19,6 +19,7 @@ const COMMANDS = [
   'add-org',
   'upgrade',
   'ordering',
+  'member-policies',
   'fabric-install',
 ];
 

@@ -97,6 +97,29 @@ describe('stopping and cleaning a network whose options the environment no longe
     assert.ok(!existsSync(home), 'clean removed the state');
   });
 
+  it('when member-policies is asked for a form it does not know, then it exits non-zero naming the forms, before it reads any state', async () => {
+    const home = join(tempDir('member-policies-form'), 'home');
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      MEDLEDGER_HOME: home,
+      MEDLEDGER_BASE_PORT: '29600',
+    };
+    const result = await run(
+      process.execPath,
+      [join(__dirname, 'cli.js'), 'member-policies', '--form', 'any'],
+      {
+        env,
+      },
+    ).then(
+      () => assert.fail('an unknown form was taken'),
+      (err: unknown) => err as { code: number; stderr: string },
+    );
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /--form takes signature or implicit/);
+    assert.ok(!existsSync(home), 'nothing was written');
+  });
+
   it('when the state was generated with one peer per org and six orgs and the environment asks for two peers and eight orgs, then stop and clean act on it while status refuses', async () => {
     const home = join(tempDir('clean-other-size'), 'home');
     mkdirSync(join(home, 'crypto'), { recursive: true });

@@ -8,6 +8,7 @@ import { tuningFromEnv } from './tuning';
 import { bootstrapConsortium, rotateContentKey } from './consortium';
 import { governOrgsByConsortium } from './channel-config';
 import { channelBatchSettings, orderingChange, setBatchSettings } from './batch-config';
+import { channelMemberPolicies, setMemberPolicies } from './member-policies';
 import { revokeIdentity } from './revocation';
 import { deployChaincode, joinOrderers, joinPeers, packageChaincode } from './lifecycle';
 import { ensureFabric } from './binaries';
@@ -212,6 +213,21 @@ export const NETWORK_CLI = {
       },
       examples: ['node network/dist/cli.js ordering', 'npm run network:ordering -- --batch-timeout 10ms'],
     }),
+    'member-policies': command({
+      summary:
+        "Shows the form of the running channel's Application Readers and Writers policies, or changes both: `signature` (one signature policy over every member org's roles, new channels' default) or `implicit` (configtxgen's ANY, one signature check per org tried); a configuration update a majority of the member orgs' admins sign.",
+      options: {
+        form: {
+          type: 'string',
+          value: 'FORM',
+          description: 'signature or implicit',
+        },
+      },
+      examples: [
+        'node network/dist/cli.js member-policies',
+        'npm run network:member-policies -- --form signature',
+      ],
+    }),
     'fabric-install': command({
       summary:
         'Finds or installs Fabric and Fabric CA and says where they came from, without starting anything.',
@@ -346,6 +362,18 @@ if (require.main === module) {
         console.log(
           `[medledger] channel ${ctx.topology.channel}: BatchTimeout ${now.batchTimeout}, MaxMessageCount ${String(now.maxMessageCount)}` +
             (wanted === undefined ? '' : ` (was ${before.batchTimeout}, ${String(before.maxMessageCount)})`),
+        );
+      },
+      'member-policies': async (values) => {
+        const form = values.form;
+        if (form !== undefined && form !== 'signature' && form !== 'implicit')
+          throw new Error('--form takes signature or implicit');
+        const ctx = await networkContext();
+        if (form !== undefined)
+          await setMemberPolicies(ctx.install, ctx.topology, ctx.paths, { Readers: form, Writers: form });
+        const now = channelMemberPolicies(ctx.install, ctx.topology, ctx.paths);
+        console.log(
+          `[medledger] channel ${ctx.topology.channel}: Readers ${now.Readers}, Writers ${now.Writers}`,
         );
       },
       'fabric-install': async () => {

@@ -6,6 +6,7 @@ import {
   applicationOrgs,
   configUpdateEnvelope,
   majorityOf,
+  memberPolicyJson,
   nextPatchVersion,
   redefinitionStep,
   upgradeStep,
@@ -83,6 +84,60 @@ describe('the configuration update that admits an org', () => {
     assert.deepEqual(withoutNew, config);
     // The input is left alone.
     assert.equal(applicationOrgs(config).length, 4);
+  });
+
+  it("when the channel's Readers and Writers are signature policies over the members, then the admission names the new org's roles in both, and leaves their mod_policy and ANY forms alone", () => {
+    const config = channelConfig(FOUR);
+    const app = config.channel_group.groups?.['Application'];
+    assert.ok(app);
+    const element = (policy: unknown) => ({ mod_policy: 'Admins', version: '0', policy });
+    const members = Object.values(FOUR);
+    const signed = {
+      ...config,
+      channel_group: {
+        ...config.channel_group,
+        groups: {
+          ...config.channel_group.groups,
+          Application: {
+            ...app,
+            policies: {
+              ...app.policies,
+              Readers: element(memberPolicyJson('Readers', members)),
+              Writers: element(memberPolicyJson('Writers', members)),
+            },
+          },
+        },
+      },
+    };
+    const policies = withApplicationOrg(signed, 'Hospital4', orgGroup('Hospital4MSP')).channel_group.groups?.[
+      'Application'
+    ]?.policies as Record<string, { mod_policy: string; version: string; policy: unknown }>;
+    const five = [...members, 'Hospital4MSP'];
+    assert.deepEqual(policies['Readers'], element(memberPolicyJson('Readers', five)));
+    assert.deepEqual(policies['Writers'], element(memberPolicyJson('Writers', five)));
+    const writers = policies['Writers'];
+    assert.ok(writers);
+    const principals = (writers.policy as { value: { identities: { principal: object }[] } }).value
+      .identities;
+    assert.deepEqual(
+      principals.slice(0, 4),
+      [
+        { msp_identifier: 'Hospital1MSP', role: 'ADMIN' },
+        { msp_identifier: 'Hospital1MSP', role: 'CLIENT' },
+        { msp_identifier: 'Hospital2MSP', role: 'ADMIN' },
+        { msp_identifier: 'Hospital2MSP', role: 'CLIENT' },
+      ].map((principal) => ({ principal, principal_classification: 'ROLE' })),
+    );
+    assert.equal(principals.length, 10);
+    // An implicit-meta ANY finds the new org by itself: left as it is.
+    const implicit = element({ type: 3, value: { rule: 'ANY', sub_policy: 'Readers' } });
+    const mixed = structuredClone(signed);
+    (mixed.channel_group.groups.Application.policies as Record<string, unknown>)['Readers'] = implicit;
+    const after = withApplicationOrg(mixed, 'Hospital4', orgGroup('Hospital4MSP')).channel_group.groups?.[
+      'Application'
+    ]?.policies as Record<string, unknown>;
+    assert.deepEqual(after['Readers'], implicit);
+    assert.deepEqual(after['Writers'], element(memberPolicyJson('Writers', five)));
   });
 
   it('when the org or its MSP ID is a member already, or its definition has no MSP, then it is refused', () => {

@@ -78,12 +78,54 @@ export function consortiumGovernedOrg(group: ConfigGroupJson): ConfigGroupJson {
   };
 }
 
+/** The two member policies of the Application group: who may read the channel, who may write to it. */
+export type MemberPolicyName = 'Readers' | 'Writers';
+
+export const MEMBER_POLICY_NAMES: readonly MemberPolicyName[] = ['Readers', 'Writers'];
+
+/**
+ * The roles each org's own policy of that name admits, and the channel's signature form of it names
+ * for every org (configtx.yaml renders both from here).
+ */
+export const MEMBER_POLICY_ROLES: Readonly<
+  Record<MemberPolicyName, readonly ('admin' | 'peer' | 'client')[]>
+> = {
+  Readers: ['admin', 'peer', 'client'],
+  Writers: ['admin', 'client'],
+};
+
+// configtxlator's policy types (`common.Policy.PolicyType`).
+const SIGNATURE_POLICY = 1;
+
+/**
+ * configtxlator's JSON of the signature form of member policy `name` over the orgs `mspIds` (sorted):
+ * one of their roles of that name, each org's in {@link MEMBER_POLICY_ROLES}'s order.
+ */
+export function memberPolicyJson(name: MemberPolicyName, mspIds: readonly string[]): unknown {
+  const identities = [...mspIds].sort().flatMap((mspId) =>
+    MEMBER_POLICY_ROLES[name].map((role) => ({
+      principal: { msp_identifier: mspId, role: role.toUpperCase() },
+      principal_classification: 'ROLE',
+    })),
+  );
+  return {
+    type: SIGNATURE_POLICY,
+    value: {
+      identities,
+      rule: { n_out_of: { n: 1, rules: identities.map((_, i) => ({ signed_by: i })) } },
+      version: 0,
+    },
+  };
+}
+
 /**
  * The config with one more application org: `orgGroup` is what `configtxgen -printOrg` prints for it
- * (MSP, policies, anchor peers). Nothing else changes, so `configtxlator compute_update` yields an
- * update that touches the Application group only, whose `Admins` policy (a majority of the member
- * orgs' admins) then decides. Throws when the group name or MSP ID is taken, or the group declares no
- * MSP.
+ * (MSP, policies, anchor peers). The Application group's Readers and Writers, when they are signature
+ * policies naming every member (MedLedger's channels: one signature check instead of one per org
+ * tried), name the new org too; an implicit-meta `ANY` form finds it by itself. Nothing else changes,
+ * so `configtxlator compute_update` yields an update that touches the Application group only, whose
+ * `Admins` policy (a majority of the member orgs' admins) then decides. Throws when the group name or
+ * MSP ID is taken, or the group declares no MSP.
  */
 export function withApplicationOrg(
   config: ChannelConfigJson,
@@ -97,11 +139,22 @@ export function withApplicationOrg(
   if (clash !== undefined)
     throw new Error(`${clash.name} (${clash.mspId}) is already a member of the channel`);
   const copy = structuredClone(config) as ChannelConfigJson & {
-    channel_group: { groups: Record<string, { groups?: Record<string, ConfigGroupJson> }> };
+    channel_group: {
+      groups: Record<
+        string,
+        { groups?: Record<string, ConfigGroupJson>; policies?: Record<string, unknown> }
+      >;
+    };
   };
   const app = copy.channel_group.groups['Application'];
   if (app === undefined) throw new Error('the channel config has no Application group');
   app.groups = { ...(app.groups ?? {}), [name]: structuredClone(orgGroup) };
+  const mspIds = [...members.map((m) => m.mspId), mspId];
+  for (const policyName of MEMBER_POLICY_NAMES) {
+    const element = app.policies?.[policyName] as { policy?: { type?: number } } | undefined;
+    if (app.policies === undefined || element?.policy?.type !== SIGNATURE_POLICY) continue;
+    app.policies[policyName] = { ...element, policy: memberPolicyJson(policyName, mspIds) };
+  }
   return copy;
 }
 

@@ -17,4 +17,4 @@ export * from './revocation';
 export * from './channel-config';
 export * from './tuning';
 export * from './batch-config';
-export * from './writers-policy';
+export * from './member-policies';

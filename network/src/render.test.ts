@@ -176,6 +176,42 @@ describe('config rendering', () => {
     assert.deepEqual(profile.Application.Capabilities, { V2_5: true });
   });
 
+  it("when configtx is rendered, then the channel's Readers and Writers are each one signature policy over every org's roles, as each org's own names them", () => {
+    const topology = resolveTopology(defaultTopologySpec, 17000);
+    type Policy = { Type: string; Rule: string };
+    const doc = parse(renderConfigtx(topology, paths).content) as {
+      Profiles: {
+        MedChannel: {
+          Application: {
+            Policies: Record<string, Policy>;
+            Organizations: { ID: string; Policies: Record<string, Policy> }[];
+          };
+        };
+      };
+    };
+    const app = doc.Profiles.MedChannel.Application;
+    const msps = [
+      'Hospital1MSP',
+      'Hospital2MSP',
+      'Hospital3MSP',
+      'InsurerMSP',
+      'RegulatorMSP',
+      'ResearchMSP',
+    ];
+    const any = (roles: string[], of: string[]) =>
+      `OR(${of.flatMap((m) => roles.map((r) => `'${m}.${r}'`)).join(', ')})`;
+    assert.deepEqual(app.Policies['Readers'], {
+      Type: 'Signature',
+      Rule: any(['admin', 'peer', 'client'], msps),
+    });
+    assert.deepEqual(app.Policies['Writers'], { Type: 'Signature', Rule: any(['admin', 'client'], msps) });
+    assert.deepEqual(app.Policies['Admins'], { Type: 'ImplicitMeta', Rule: 'MAJORITY Admins' });
+    for (const org of app.Organizations) {
+      assert.equal(org.Policies['Readers']?.Rule, any(['admin', 'peer', 'client'], [org.ID]));
+      assert.equal(org.Policies['Writers']?.Rule, any(['admin', 'client'], [org.ID]));
+    }
+  });
+
   it('when a peer config is rendered, then TLS with client auth, LevelDB, no Docker and our builder are set', () => {
     const topology = resolveTopology(defaultTopologySpec, 17000);
     const core = renderNodeConfigs(topology, paths, sample, '/builders/ccaas').find((f) =>

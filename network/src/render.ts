@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { chaincodeCollections, collectionEndorsementPolicy, collectionMemberPolicy } from '@medledger/domain';
 import { parse, stringify } from 'yaml';
+import { MEMBER_POLICY_ROLES } from './config-update';
 import type { StatePaths } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers, ORG_SERVICE_HOSTS } from './topology';
@@ -48,10 +49,15 @@ export function renderCryptoConfig(topology: Topology, paths: StatePaths): Rende
   return { path: join(paths.configDir, 'crypto-config.yaml'), content: stringify(doc) };
 }
 
+/** `OR('<msp>.<role>', …)`: any of `roles` of any org of `mspIds`, each org's roles together. */
+function anyRoleOf(mspIds: readonly string[], roles: readonly string[]): string {
+  return `OR(${mspIds.flatMap((m) => roles.map((r) => `'${m}.${r}'`)).join(', ')})`;
+}
+
 function orgPolicies(mspId: string): Record<string, { Type: string; Rule: string }> {
   return {
-    Readers: { Type: 'Signature', Rule: `OR('${mspId}.admin', '${mspId}.peer', '${mspId}.client')` },
-    Writers: { Type: 'Signature', Rule: `OR('${mspId}.admin', '${mspId}.client')` },
+    Readers: { Type: 'Signature', Rule: anyRoleOf([mspId], MEMBER_POLICY_ROLES.Readers) },
+    Writers: { Type: 'Signature', Rule: anyRoleOf([mspId], MEMBER_POLICY_ROLES.Writers) },
     Admins: { Type: 'Signature', Rule: `OR('${mspId}.admin')` },
     Endorsement: { Type: 'Signature', Rule: `OR('${mspId}.peer')` },
   };
@@ -158,6 +164,7 @@ export function renderConfigtx(topology: Topology, paths: StatePaths): RenderedF
     OrdererEndpoints: topology.ordererOrg.nodes.map((n) => n.endpoint),
   };
   const peerOrgs = topology.peerOrgs.map((org) => peerOrgDefinition(paths, org));
+  const memberMspIds = topology.peerOrgs.map((org) => org.mspId).sort();
   const implicitMeta = (rule: string) => ({ Type: 'ImplicitMeta', Rule: rule });
   const doc = {
     Profiles: {
@@ -190,9 +197,13 @@ export function renderConfigtx(topology: Topology, paths: StatePaths): RenderedF
         },
         Application: {
           Organizations: peerOrgs,
+          // One signature policy over every org's roles, not `ANY Readers`/`ANY Writers`: Fabric checks an
+          // implicit-meta ANY by trying the orgs' policies one by one, verifying the signature again for
+          // each, and every peer checks each gossip message against Readers (docs/performance.md,
+          // "Signature checks"). An admission names the new org in both (`withApplicationOrg`).
           Policies: {
-            Readers: implicitMeta('ANY Readers'),
-            Writers: implicitMeta('ANY Writers'),
+            Readers: { Type: 'Signature', Rule: anyRoleOf(memberMspIds, MEMBER_POLICY_ROLES.Readers) },
+            Writers: { Type: 'Signature', Rule: anyRoleOf(memberMspIds, MEMBER_POLICY_ROLES.Writers) },
             Admins: implicitMeta('MAJORITY Admins'),
             LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
             Endorsement: implicitMeta('MAJORITY Endorsement'),
