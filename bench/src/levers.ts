@@ -1454,6 +1454,14 @@ const LEVER_OPTIONS = {
   },
 } as const;
 
+/** How long the idle consortium's CPU is measured, for the levers that measure it. */
+const IDLE_OPTION = {
+  type: 'string',
+  value: 'SECONDS',
+  default: '20',
+  description: 'length of each idle measurement',
+} as const;
+
 /** The levers, one command each (see the file header). */
 export const LEVERS_CLI = {
   invocation: 'node bench/dist/levers.js',
@@ -1597,15 +1605,7 @@ export const LEVERS_CLI = {
     gossip: command({
       summary:
         "The peers' gossip timing, Fabric's against relaxed: idle CPU, CPU per operation, a restarted peer's return (restarts the peers).",
-      options: {
-        ...LEVER_OPTIONS,
-        idle: {
-          type: 'string',
-          value: 'SECONDS',
-          default: '20',
-          description: 'length of each idle measurement',
-        },
-      },
+      options: { ...LEVER_OPTIONS, idle: IDLE_OPTION },
       examples: ['node bench/dist/levers.js gossip --rounds 2 --duration 10 --idle 20'],
     }),
     'writers-policy': command({
@@ -1617,15 +1617,7 @@ export const LEVERS_CLI = {
     'readers-policy': command({
       summary:
         "The channel's Application Readers policy, ANY Readers against one signature policy over every org's readers: idle CPU and CPU per operation (config updates, no restart).",
-      options: {
-        ...LEVER_OPTIONS,
-        idle: {
-          type: 'string',
-          value: 'SECONDS',
-          default: '20',
-          description: 'length of each idle measurement',
-        },
-      },
+      options: { ...LEVER_OPTIONS, idle: IDLE_OPTION },
       examples: ['node bench/dist/levers.js readers-policy --rounds 3 --duration 20 --idle 20'],
     }),
     'signature-checks': command({
