@@ -98,16 +98,24 @@ export const MEMBER_POLICY_ROLES: Readonly<
 const SIGNATURE_POLICY = 1;
 
 /**
- * configtxlator's JSON of the signature form of member policy `name` over the orgs `mspIds` (sorted):
- * one of their roles of that name, each org's in {@link MEMBER_POLICY_ROLES}'s order.
+ * Who the signature form of member policy `name` names over the orgs `mspIds`: every org's roles of
+ * that name, the orgs sorted by MSP ID and each org's roles in {@link MEMBER_POLICY_ROLES}'s order. The
+ * one order configtx.yaml, an admission's JSON and a config update's protobuf all write, so the channel's
+ * policy compares equal whichever wrote it.
  */
+export function memberPolicyPrincipals(
+  name: MemberPolicyName,
+  mspIds: readonly string[],
+): { mspId: string; role: 'admin' | 'peer' | 'client' }[] {
+  return [...mspIds].sort().flatMap((mspId) => MEMBER_POLICY_ROLES[name].map((role) => ({ mspId, role })));
+}
+
+/** configtxlator's JSON of the signature form of member policy `name` over the orgs `mspIds`: any one of {@link memberPolicyPrincipals}. */
 export function memberPolicyJson(name: MemberPolicyName, mspIds: readonly string[]): unknown {
-  const identities = [...mspIds].sort().flatMap((mspId) =>
-    MEMBER_POLICY_ROLES[name].map((role) => ({
-      principal: { msp_identifier: mspId, role: role.toUpperCase() },
-      principal_classification: 'ROLE',
-    })),
-  );
+  const identities = memberPolicyPrincipals(name, mspIds).map(({ mspId, role }) => ({
+    principal: { msp_identifier: mspId, role: role.toUpperCase() },
+    principal_classification: 'ROLE',
+  }));
   return {
     type: SIGNATURE_POLICY,
     value: {

@@ -27,7 +27,7 @@ import {
   orgsByMsp,
   submitConfigEnvelope,
 } from './channel-config';
-import { MEMBER_POLICY_NAMES, MEMBER_POLICY_ROLES, type MemberPolicyName } from './config-update';
+import { MEMBER_POLICY_NAMES, memberPolicyPrincipals, type MemberPolicyName } from './config-update';
 import type { StatePaths } from './paths';
 import type { Topology } from './topology';
 
@@ -43,13 +43,11 @@ const ROLE_TYPES = {
 /** The MSP IDs of the channel's application orgs, as its config names them. */
 export function applicationMspIds(config: common.Config): string[] {
   const { app } = applicationOf(config);
-  return [...app.getGroupsMap().entries()]
-    .map(([name, group]) => {
-      const id = fabricMspOf(group)?.getName();
-      if (id === undefined) throw new Error(`application org ${name} has no MSP value`);
-      return id;
-    })
-    .sort();
+  return [...app.getGroupsMap().entries()].map(([name, group]) => {
+    const id = fabricMspOf(group)?.getName();
+    if (id === undefined) throw new Error(`application org ${name} has no MSP value`);
+    return id;
+  });
 }
 
 /** The policy `name` in `mode`, over the orgs `mspIds`. */
@@ -67,17 +65,15 @@ export function memberPolicy(
     policy.setValue(meta.serializeBinary());
     return policy;
   }
-  const principals = [...mspIds].sort().flatMap((mspId) =>
-    MEMBER_POLICY_ROLES[name].map((r) => {
-      const role = new msp.MSPRole();
-      role.setMspIdentifier(mspId);
-      role.setRole(ROLE_TYPES[r]);
-      const principal = new msp.MSPPrincipal();
-      principal.setPrincipalClassification(msp.MSPPrincipal.Classification.ROLE);
-      principal.setPrincipal(role.serializeBinary());
-      return principal;
-    }),
-  );
+  const principals = memberPolicyPrincipals(name, mspIds).map(({ mspId, role: r }) => {
+    const role = new msp.MSPRole();
+    role.setMspIdentifier(mspId);
+    role.setRole(ROLE_TYPES[r]);
+    const principal = new msp.MSPPrincipal();
+    principal.setPrincipalClassification(msp.MSPPrincipal.Classification.ROLE);
+    principal.setPrincipal(role.serializeBinary());
+    return principal;
+  });
   const anyOf = new common.SignaturePolicy.NOutOf();
   anyOf.setN(1);
   anyOf.setRulesList(
@@ -121,13 +117,14 @@ export function memberPoliciesUpdate(
   modes: MemberPolicyModes,
 ): common.ConfigUpdate | undefined {
   const { app } = applicationOf(config);
+  const mspIds = applicationMspIds(config);
   const write = new common.ConfigGroup();
   for (const name of MEMBER_POLICY_NAMES) {
     const mode = modes[name];
     if (mode === undefined) continue;
     const existing = app.getPoliciesMap().get(name);
     if (existing === undefined) throw new Error(`the Application group has no ${name} policy`);
-    const wanted = memberPolicy(name, mode, applicationMspIds(config));
+    const wanted = memberPolicy(name, mode, mspIds);
     const current = existing.getPolicy();
     if (current && Buffer.from(current.serializeBinary()).equals(Buffer.from(wanted.serializeBinary())))
       continue;

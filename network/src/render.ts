@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { chaincodeCollections, collectionEndorsementPolicy, collectionMemberPolicy } from '@medledger/domain';
 import { parse, stringify } from 'yaml';
-import { MEMBER_POLICY_ROLES } from './config-update';
+import { memberPolicyPrincipals, type MemberPolicyName } from './config-update';
 import type { StatePaths } from './paths';
 import type { OrdererNode, PeerNode, PeerOrg, Topology } from './topology';
 import { allPeers, ORG_SERVICE_HOSTS } from './topology';
@@ -49,15 +49,17 @@ export function renderCryptoConfig(topology: Topology, paths: StatePaths): Rende
   return { path: join(paths.configDir, 'crypto-config.yaml'), content: stringify(doc) };
 }
 
-/** `OR('<msp>.<role>', …)`: any of `roles` of any org of `mspIds`, each org's roles together. */
-function anyRoleOf(mspIds: readonly string[], roles: readonly string[]): string {
-  return `OR(${mspIds.flatMap((m) => roles.map((r) => `'${m}.${r}'`)).join(', ')})`;
+/** configtx.yaml's rule for member policy `name` over `mspIds`: `OR('<msp>.<role>', …)`, any one of them. */
+function anyMemberOf(name: MemberPolicyName, mspIds: readonly string[]): string {
+  return `OR(${memberPolicyPrincipals(name, mspIds)
+    .map(({ mspId, role }) => `'${mspId}.${role}'`)
+    .join(', ')})`;
 }
 
 function orgPolicies(mspId: string): Record<string, { Type: string; Rule: string }> {
   return {
-    Readers: { Type: 'Signature', Rule: anyRoleOf([mspId], MEMBER_POLICY_ROLES.Readers) },
-    Writers: { Type: 'Signature', Rule: anyRoleOf([mspId], MEMBER_POLICY_ROLES.Writers) },
+    Readers: { Type: 'Signature', Rule: anyMemberOf('Readers', [mspId]) },
+    Writers: { Type: 'Signature', Rule: anyMemberOf('Writers', [mspId]) },
     Admins: { Type: 'Signature', Rule: `OR('${mspId}.admin')` },
     Endorsement: { Type: 'Signature', Rule: `OR('${mspId}.peer')` },
   };
@@ -164,7 +166,7 @@ export function renderConfigtx(topology: Topology, paths: StatePaths): RenderedF
     OrdererEndpoints: topology.ordererOrg.nodes.map((n) => n.endpoint),
   };
   const peerOrgs = topology.peerOrgs.map((org) => peerOrgDefinition(paths, org));
-  const memberMspIds = topology.peerOrgs.map((org) => org.mspId).sort();
+  const memberMspIds = topology.peerOrgs.map((org) => org.mspId);
   const implicitMeta = (rule: string) => ({ Type: 'ImplicitMeta', Rule: rule });
   const doc = {
     Profiles: {
@@ -202,8 +204,8 @@ export function renderConfigtx(topology: Topology, paths: StatePaths): RenderedF
           // each, and every peer checks each gossip message against Readers (docs/performance.md,
           // "Signature checks"). An admission names the new org in both (`withApplicationOrg`).
           Policies: {
-            Readers: { Type: 'Signature', Rule: anyRoleOf(memberMspIds, MEMBER_POLICY_ROLES.Readers) },
-            Writers: { Type: 'Signature', Rule: anyRoleOf(memberMspIds, MEMBER_POLICY_ROLES.Writers) },
+            Readers: { Type: 'Signature', Rule: anyMemberOf('Readers', memberMspIds) },
+            Writers: { Type: 'Signature', Rule: anyMemberOf('Writers', memberMspIds) },
             Admins: implicitMeta('MAJORITY Admins'),
             LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
             Endorsement: implicitMeta('MAJORITY Endorsement'),
