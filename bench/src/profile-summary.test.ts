@@ -4,9 +4,12 @@ import { describe, it } from 'node:test';
 import {
   aggregateCpuProfile,
   cpuShareTable,
+  focusedSamples,
   mergeAggregates,
   nodeRoleTables,
   packageOf,
+  PEER_WORK,
+  peerWorkTable,
   roleOf,
   type CpuProfile,
 } from './profile-summary';
@@ -106,5 +109,34 @@ void describe('profile summaries', () => {
       '| gateway | 0.00 | 0.0 % | 0.00 |',
       '| consortium | 5.00 | 100 % | 5.00 |',
     ]);
+  });
+});
+
+describe('named work at each peer', () => {
+  it("reads a focused pprof run's samples and the profile's total, in seconds or milliseconds", () => {
+    const out = [
+      'Active filters:',
+      '   focus=lifecycle',
+      'Showing nodes accounting for 1.36s, 18.11% of 7.51s total',
+    ].join('\n');
+    assert.deepEqual(focusedSamples(out), { focusedS: 1.36, totalS: 7.51 });
+    assert.deepEqual(focusedSamples('Showing nodes accounting for 250ms, 9.8% of 2.55s total'), {
+      focusedS: 0.25,
+      totalS: 2.55,
+    });
+    assert.equal(focusedSamples('Total: 7.51s\nno samples matched'), undefined);
+  });
+
+  it("turns each peer's shares into milliseconds per operation with the peer's own CPU", () => {
+    const shares = PEER_WORK.map((_, i) => (i === 4 ? 0.3 : 0));
+    const table = peerWorkTable([{ name: 'peer0-hospital2', cpuS: 2.5, shares }], 1000);
+    assert.equal(table.length, 3);
+    const cells = (table[2] ?? '').split(' | ');
+    assert.equal(cells[0], '| peer0-hospital2');
+    assert.equal(cells[1], '2.50');
+    // 30 % of 2.5 s over 1,000 operations: 0.75 ms each.
+    assert.equal(cells[2 + 4], '0.75 (30 %)');
+    assert.equal(cells[2], '0.00 (0 %)');
+    assert.match(table[0] ?? '', /decoding the chaincode definition/);
   });
 });

@@ -212,3 +212,67 @@ export function cpuShareTable(cpuSeconds: Readonly<Record<string, number>>, comm
     `| consortium | ${total.toFixed(2)} | 100 % | ${perOp(total)} |`,
   ];
 }
+
+/**
+ * Pieces of a peer's work worth following from one profile to the next, each a regular expression
+ * for `go tool pprof -focus` (every sample with a matching frame on its stack counts). They overlap:
+ * a share is of the peer's whole CPU, and the shares need not add up.
+ */
+export const PEER_WORK: readonly { readonly label: string; readonly focus: string }[] = [
+  { label: 'validating blocks', focus: String.raw`txvalidator/v20\.\(\*TxValidator\)\.` },
+  { label: 'committing to the ledger', focus: String.raw`kvledger\.\(\*kvLedger\)\.commit$` },
+  { label: 'endorsing', focus: String.raw`endorser\.\(\*Endorser\)\.ProcessProposal$` },
+  { label: 'verifying signatures', focus: String.raw`msp\.\(\*identity\)\.Verify$` },
+  // Fabric reads the chaincode definition from the lifecycle's state and decodes it, its collection
+  // configuration included, for each private write it validates and each collection it checks.
+  {
+    label: 'decoding the chaincode definition',
+    focus: String.raw`lifecycle\.\(\*Resources\)\.ChaincodeDefinitionIfDefined$`,
+  },
+  // At the endorser: which peers may hold each collection written, by checking every channel peer's
+  // signed state against the collection's member policy, even when nothing is pushed.
+  {
+    label: 'planning private-data dissemination',
+    focus: String.raw`privdata\.\(\*distributorImpl\)\.computeDisseminationPlan$`,
+  },
+  { label: 'LevelDB', focus: String.raw`syndtr/goleveldb/` },
+];
+
+/**
+ * The samples a focused `go tool pprof -top -nodefraction=0` run counts, and the profile's total,
+ * from its "Showing nodes accounting for 1.2s, 18.02% of 6.6s total" line (ms or s), or undefined
+ * when the output has no such line (pprof prints none when nothing matches the focus).
+ */
+export function focusedSamples(pprofTop: string): { focusedS: number; totalS: number } | undefined {
+  const m = /Showing nodes accounting for ([\d.]+)(m?s), [\d.]+% of ([\d.]+)(m?s) total/.exec(pprofTop);
+  if (!m) return undefined;
+  const seconds = (n: string | undefined, unit: string | undefined): number =>
+    Number(n) / (unit === 'ms' ? 1000 : 1);
+  return { focusedS: seconds(m[1], m[2]), totalS: seconds(m[3], m[4]) };
+}
+
+/** One peer's focused shares, in {@link PEER_WORK}'s order (0 where nothing matched). */
+export interface PeerWork {
+  readonly name: string;
+  /** The peer's CPU over the load, from /proc. */
+  readonly cpuS: number;
+  readonly shares: readonly number[];
+}
+
+/**
+ * Per peer, its CPU per committed operation and each piece of {@link PEER_WORK} as milliseconds per
+ * operation (its share of the peer's samples times the peer's CPU from /proc) and as a share.
+ */
+export function peerWorkTable(peers: readonly PeerWork[], committed: number): string[] {
+  const perOp = (s: number): string => (committed > 0 ? ((s * 1000) / committed).toFixed(2) : '–');
+  return [
+    `| peer | CPU per op (ms) | ${PEER_WORK.map((w) => w.label).join(' | ')} |`,
+    `|---|---|${PEER_WORK.map(() => '---|').join('')}`,
+    ...peers.map(
+      (p) =>
+        `| ${p.name} | ${perOp(p.cpuS)} | ${p.shares
+          .map((share) => `${perOp(share * p.cpuS)} (${(100 * share).toFixed(0)} %)`)
+          .join(' | ')} |`,
+    ),
+  ];
+}

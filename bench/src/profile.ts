@@ -6,7 +6,8 @@
  * process meanwhile, stops the Node processes so they write theirs, restores every process as it was,
  * and writes `bench/results/profiles/<load>.md`: each role's share of the CPU (from /proc, over the
  * load window), and per role its top functions flat and cumulative (Go: `go tool pprof -top` over the
- * role's profiles merged; Node: the `.cpuprofile` samples of the load window, by function and file).
+ * role's profiles merged; Node: the `.cpuprofile` samples of the load window, by function and file),
+ * and at each peer what named pieces of Fabric's work (`PEER_WORK`) cost per operation.
  * The raw profiles stay under `bench/results/profiles/raw/` (not in git).
  */
 import { spawnSync } from 'node:child_process';
@@ -42,11 +43,14 @@ import {
 
 import { processCpuSeconds } from './cpu';
 import { benchOperations, benchWriters, restartFabricNodes, setEnv } from './levers';
-import { closedLoop, notCommitted, openLoop, type LoadResult } from './load';
+import { closedLoop, notCommitted, openLoop, type LoadResult, type Operation } from './load';
 import {
   aggregateCpuProfile,
   cpuShareTable,
+  focusedSamples,
   mergeAggregates,
+  PEER_WORK,
+  peerWorkTable,
   nodeRoleTables,
   roleOf,
   type CpuProfile,
@@ -115,6 +119,17 @@ function goTop(files: readonly string[], cumulative: boolean, nodes = 25): strin
   );
   if (r.status !== 0) return `go tool pprof failed: ${(r.stderr || String(r.error)).trim()}`;
   return r.stdout.trim();
+}
+
+/** The share of one profile's samples with a frame matching `focus` on their stack (0 when none). */
+function goFocusedShare(file: string, focus: string): number {
+  const go = process.env['MEDLEDGER_GO'] ?? 'go';
+  const r = spawnSync(go, ['tool', 'pprof', '-top', '-nodefraction=0', `-focus=${focus}`, file], {
+    encoding: 'utf8',
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  const counted = r.status === 0 ? focusedSamples(r.stdout) : undefined;
+  return counted && counted.totalS > 0 ? counted.focusedS / counted.totalS : 0;
 }
 
 interface LoadRun {
@@ -196,7 +211,8 @@ async function profileRun(options: ProfileOptions): Promise<void> {
     log('setting up the bench writers');
     const { writers, state } = await benchWriters(info);
     const ops = benchOperations(writers, state);
-    const op = options.load === 'anchor' ? ops.freshAnchor() : ops[options.load];
+    // Each loop anchors records of its own: the window must not anchor the warm-up's ids again.
+    const op = (): Operation => (options.load === 'anchor' ? ops.freshAnchor() : ops[options.load]);
     log('restarting gateways and chaincode servers with --cpu-prof');
     setEnv({ MEDLEDGER_NODE_CPU_PROF_DIR: join(raw, 'node') });
     const profiled = nodeProcesses(ctx);
@@ -204,7 +220,7 @@ async function profileRun(options: ProfileOptions): Promise<void> {
     // Long enough for the restarted servers' start-up work (module loading, the FHIR definitions'
     // worker) to end before the window opens.
     log(`warming up (${String(options.warmupS)} s)`);
-    await runLoad(op, options.warmupS, options.concurrency, options.rate);
+    await runLoad(op(), options.warmupS, options.concurrency, options.rate);
     const names = [
       ...goProcesses(ctx).map((g) => g.spec.name),
       ...profiled.map((p) => p.name),
@@ -218,7 +234,7 @@ async function profileRun(options: ProfileOptions): Promise<void> {
       file: join(raw, 'go', `${g.spec.name}.pb.gz`),
     }));
     const [load] = await Promise.all([
-      runLoad(op, options.seconds, options.concurrency, options.rate),
+      runLoad(op(), options.seconds, options.concurrency, options.rate),
       ...goFiles.map((g) => fetchGoProfile(g.ip, g.profilePort, options.seconds, g.file)),
     ]);
     const cpu = Object.fromEntries(
@@ -285,6 +301,24 @@ function renderSummary(
       '```',
       goTop(files, true),
       '```',
+    );
+  }
+  const peers = goFiles.filter((g) => existsSync(g.file) && roleOf(g.name) === 'peer');
+  if (peers.length > 0) {
+    lines.push(
+      '',
+      '## Named work at each peer',
+      '',
+      "Each piece's share of the peer's profile samples (a sample counts when the named function is on its stack, so pieces overlap), times the peer's CPU from /proc, per committed operation: ms (share).",
+      '',
+      ...peerWorkTable(
+        peers.map((g) => ({
+          name: g.name,
+          cpuS: cpu[g.name] ?? 0,
+          shares: PEER_WORK.map((w) => goFocusedShare(g.file, w.focus)),
+        })),
+        result.counts.committed,
+      ),
     );
   }
   const nodeRoles = new Map<string, { aggs: ProfileAggregate[]; cpuMs: number }>();
