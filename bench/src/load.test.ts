@@ -155,6 +155,30 @@ describe('load generator', () => {
     assert.ok(a.latencyMs.p50 < b.latencyMs.p50, `p50 ${a.latencyMs.p50} vs ${b.latencyMs.p50} ms`);
   });
 
+  it('when an operation runs in several chunks, then its calls never reuse an index, as an anchor of a new record each index names would be refused as a duplicate', async () => {
+    const seen = [new Map<number, number>(), new Map<number, number>()];
+    const op =
+      (side: number): Operation =>
+      async (i) => {
+        const calls = seen[side] as Map<number, number>;
+        calls.set(i, (calls.get(i) ?? 0) + 1);
+        await sleep(2);
+        return 'committed';
+      };
+    await alternatingClosedLoops([op(0), op(1)], { concurrency: 3, rounds: 3, warmupS: 0.01, chunkS: 0.05 });
+    for (const calls of seen) {
+      const repeated = [...calls].filter(([, n]) => n > 1).map(([i]) => i);
+      assert.deepEqual(repeated, [], `indices called more than once: ${repeated.slice(0, 5).join(', ')}`);
+      // Three chunks of calls, numbered on from one chunk to the next: 0, 1, 2, ... with no gap.
+      const indices = [...calls.keys()].sort((a, b) => a - b);
+      assert.ok(indices.length > 30, `${indices.length} calls`);
+      assert.deepEqual(
+        indices,
+        indices.map((_, n) => n),
+      );
+    }
+  });
+
   it('when the machine slows down during a run, then two equal operations in alternating chunks still measure alike, where one after the other they do not', async () => {
     // A machine that gets steadily slower: a 10 ms call takes 20 ms more for every second since the start.
     const slowing = (): Operation => {

@@ -240,18 +240,20 @@ export async function closedLoop(op: Operation, options: ClosedLoopOptions): Pro
 }
 
 /**
- * One closed loop recorded into each of `recorders` (which may hold earlier windows); answers how many
- * operations committed in all, warm-up included.
+ * One closed loop recorded into each of `recorders` (which may hold earlier windows), calling `op` with
+ * indices from `firstIndex` on; answers how many operations committed in all, warm-up included, and the
+ * index its next call would have had.
  */
 async function closedLoopInto(
   recorders: readonly Recorder[],
   op: Operation,
   options: ClosedLoopOptions,
-): Promise<number> {
+  firstIndex = 0,
+): Promise<{ committed: number; nextIndex: number }> {
   const start = performance.now();
   const windowStart = start + options.warmupS * 1000;
   const end = windowStart + options.durationS * 1000;
-  let next = 0;
+  let next = firstIndex;
   let committed = 0;
   // An object, not a `let`: the workers set it, and the check after them must see that.
   const window = { opened: false };
@@ -275,7 +277,7 @@ async function closedLoopInto(
   // Every call outlasted the warm-up: the window still counts, with nothing committed in it.
   openWindow();
   for (const recorder of recorders) recorder.endWindow(end);
-  return committed;
+  return { committed, nextIndex: next };
 }
 
 export interface AlternatingOptions {
@@ -314,6 +316,9 @@ export async function alternatingClosedLoops(
 ): Promise<AlternatingResult[]> {
   const pooled = ops.map(() => new Recorder());
   const chunks = ops.map(() => [] as Recorder[]);
+  // Each operation's indices go on from chunk to chunk: an operation that names what it writes by its
+  // index (a new record's id) must not write the same thing again in its next chunk.
+  const nextIndex = ops.map(() => 0);
   const chunk = { concurrency: options.concurrency, warmupS: options.warmupS, durationS: options.chunkS };
   for (let round = 0; round < options.rounds; round++) {
     const order = ops.map((_, index) => index);
@@ -322,11 +327,13 @@ export async function alternatingClosedLoops(
       const own = new Recorder();
       chunks[index]?.push(own);
       const around = hook?.(index);
-      const committed = await closedLoopInto(
+      const { committed, nextIndex: after } = await closedLoopInto(
         [pooled[index] as Recorder, own],
         ops[index] as Operation,
         chunk,
+        nextIndex[index],
       );
+      nextIndex[index] = after;
       around?.end(committed);
     }
   }
