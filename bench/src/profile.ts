@@ -109,26 +109,28 @@ function fetchGoProfile(ip: string, port: number, seconds: number, file: string)
   });
 }
 
+/** `go tool pprof -top` with `args` (`go` from PATH, or MEDLEDGER_GO): its output, or why it failed. */
+function pprofTop(args: readonly string[]): { ok: true; out: string } | { ok: false; why: string } {
+  const go = process.env['MEDLEDGER_GO'] ?? 'go';
+  const r = spawnSync(go, ['tool', 'pprof', '-top', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  return r.status === 0
+    ? { ok: true, out: r.stdout.trim() }
+    : { ok: false, why: (r.stderr || String(r.error)).trim() };
+}
+
 /** `go tool pprof -top` over some profiles merged: flat, or sorted by cumulative time. */
 function goTop(files: readonly string[], cumulative: boolean, nodes = 25): string {
-  const go = process.env['MEDLEDGER_GO'] ?? 'go';
-  const r = spawnSync(
-    go,
-    ['tool', 'pprof', '-top', `-nodecount=${String(nodes)}`, ...(cumulative ? ['-cum'] : []), ...files],
-    { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 },
-  );
-  if (r.status !== 0) return `go tool pprof failed: ${(r.stderr || String(r.error)).trim()}`;
-  return r.stdout.trim();
+  const r = pprofTop([`-nodecount=${String(nodes)}`, ...(cumulative ? ['-cum'] : []), ...files]);
+  return r.ok ? r.out : `go tool pprof failed: ${r.why}`;
 }
 
 /** The share of one profile's samples with a frame matching `focus` on their stack (0 when none). */
 function goFocusedShare(file: string, focus: string): number {
-  const go = process.env['MEDLEDGER_GO'] ?? 'go';
-  const r = spawnSync(go, ['tool', 'pprof', '-top', '-nodefraction=0', `-focus=${focus}`, file], {
-    encoding: 'utf8',
-    maxBuffer: 32 * 1024 * 1024,
-  });
-  const counted = r.status === 0 ? focusedSamples(r.stdout) : undefined;
+  const r = pprofTop(['-nodefraction=0', `-focus=${focus}`, file]);
+  const counted = r.ok ? focusedSamples(r.out) : undefined;
   return counted && counted.totalS > 0 ? counted.focusedS / counted.totalS : 0;
 }
 
