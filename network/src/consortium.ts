@@ -90,6 +90,8 @@ function connectAsAdmin(paths: StatePaths, org: PeerOrg): { gateway: Gateway; cl
       readFileSync(join(admin, 'tls', 'client.key')),
       readFileSync(join(admin, 'tls', 'client.crt')),
     ),
+    // The host name the peer's certificate carries, not the IP address dialled.
+    { 'grpc.ssl_target_name_override': peer.host },
   );
   const gateway = connect({
     client,

@@ -155,3 +155,30 @@ describe("a gateway's config wherever its state folder is mounted", () => {
     assert.equal(payload.sub, 'hospital2-nurse-1');
   });
 });
+
+describe("a gateway's TLS names for the peers it dials", () => {
+  it('when every process is on loopback, then each peer is dialled at 127.0.0.1 and its TLS name is the host name its certificate carries', () => {
+    const topology = resolveTopology(defaultTopologySpec, 29170);
+    const org = topology.peerOrgs[0];
+    if (org === undefined) throw new Error('no org');
+    const paths = new StatePaths(tempDir('gateway-tls-names'));
+    const config = loadConfig({}, renderGatewayConfig(topology, paths, org));
+    assert.deepEqual(
+      config.peers.map((p) => [p.endpoint.split(':')[0], p.hostnameOverride]),
+      allPeers(topology).map((p) => ['127.0.0.1', p.host]),
+    );
+    assert.ok(config.peers.every((p) => p.hostnameOverride?.endsWith('.medledger.local')));
+  });
+
+  it('when the processes run in containers, then each peer is dialled by its host name and needs no other TLS name', () => {
+    const topology = resolveTopology(defaultTopologySpec, 29180, { ordering: 'raft', hosts: 'containers' });
+    const org = topology.peerOrgs[0];
+    if (org === undefined) throw new Error('no org');
+    const paths = new StatePaths(tempDir('gateway-tls-names-containers'));
+    const config = loadConfig({}, renderGatewayConfig(topology, paths, org));
+    assert.deepEqual(
+      config.peers.map((p) => [p.endpoint, p.hostnameOverride]),
+      allPeers(topology).map((p) => [`${p.host}:${String(p.port)}`, undefined]),
+    );
+  });
+});

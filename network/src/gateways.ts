@@ -65,6 +65,9 @@ export function renderGatewayConfig(topology: Topology, paths: StatePaths, org: 
         name: p.name,
         mspId: o.mspId,
         endpoint: p.endpoint,
+        // On loopback the endpoint is an IP address; the TLS server name is then the host name the
+        // peer's certificate carries (Node deprecates an IP address as a TLS server name).
+        ...(p.dialHost === p.host ? {} : { hostnameOverride: p.host }),
         tlsRootCertPath: rel(join(paths.peerNodeDir(p), 'tls', 'ca.crt')),
         local: p.name === org.peerNodes[0]?.name,
       })),

@@ -805,25 +805,35 @@ export async function waitForGossip(
 
 /** Every process of the network, in the order they are stopped (clients of others first). */
 export function allProcessNames(topology: Topology): string[] {
+  return processTiers(topology).flat();
+}
+
+/**
+ * The network's processes in the order they stop: the callers of each tier before the servers they
+ * call (gateways, then peers, chaincode servers, CAs and orderers).
+ */
+function processTiers(topology: Topology): string[][] {
   return [
-    ...topology.peerOrgs.map((org) => `gateway-${org.slug}`),
-    ...allPeers(topology).map((p) => p.shortName),
-    ...topology.peerOrgs.map((org) => `chaincode-${org.slug}`),
-    ...topology.peerOrgs.map((org) => `ca-${org.slug}`),
-    ...topology.ordererOrg.nodes.map((n) => n.shortName),
+    topology.peerOrgs.map((org) => `gateway-${org.slug}`),
+    allPeers(topology).map((p) => p.shortName),
+    topology.peerOrgs.map((org) => `chaincode-${org.slug}`),
+    topology.peerOrgs.map((org) => `ca-${org.slug}`),
+    topology.ordererOrg.nodes.map((n) => n.shortName),
   ];
 }
 
 /**
- * Stops every process the network started (those with a pid file) and, on isolated hosts, then removes
- * the namespaces, links, bridge and hosts files. Returns what it stopped and removed.
+ * Stops every process the network started (those with a pid file), a tier at a time and the processes
+ * of a tier together, and, on isolated hosts, then removes the namespaces, links, bridge and hosts
+ * files. Returns what it stopped and removed.
  */
 export async function stopNetwork(topology: Topology, paths: StatePaths): Promise<string[]> {
   const stopped: string[] = [];
   // An upgrade that did not finish may leave the next package's servers running beside the others.
   const next = topology.peerOrgs.map((org) => chaincodeServerName(org, { next: true }));
-  for (const name of [...next, ...allProcessNames(topology)]) {
-    if (await stopProcess(paths.pidFile(name))) stopped.push(name);
+  for (const tier of [next, ...processTiers(topology)]) {
+    const running = await Promise.all(tier.map((name) => stopProcess(paths.pidFile(name))));
+    stopped.push(...tier.filter((_, i) => running[i]));
   }
   if (topology.options.hosts === 'isolated') stopped.push(...tearDownIsolatedHosts(topology));
   return stopped;

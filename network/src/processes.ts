@@ -34,13 +34,31 @@ export interface ProcessSpec {
   readonly fingerprint?: string;
 }
 
+/** Whether the process `pid` runs: signal 0 finds it and it has not exited. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return !isZombie(pid);
+}
+
+/**
+ * Whether `pid` has exited but not yet been collected by its parent. The network's processes are
+ * detached, so their parent is the machine's init, and where that collects late (some container and VM
+ * inits) signal 0 would still find them for seconds after they exited, or for ever. Linux only: where
+ * there is no `/proc`, a process is taken to be alive while signal 0 finds it.
+ */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+  } catch {
+    return false;
+  }
+  // The state follows the command name, which is in parentheses and may itself hold spaces or ')'.
+  return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
 }
 
 export function readPid(pidFile: string): number | undefined {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
@@ -210,5 +212,25 @@ describe('the consortium', () => {
       await networkCli(['ordering', '--batch-timeout', before.batchTimeout]);
     }
     assert.deepEqual(read(), before);
+  });
+  it('when the consortium runs, then every line each gateway wrote since it started is a JSON log record, but the one that says where it listens', () => {
+    const info = network();
+    for (const org of info.orgs) {
+      const file = join(info.stateDir, 'logs', `gateway-${org.name.toLowerCase()}.log`);
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const banner = lines.findLastIndex((line) =>
+        line.startsWith(`MedLedger gateway ${org.name} listening on`),
+      );
+      assert.ok(banner >= 0, `${file}: no start`);
+      const notJson = lines.slice(banner + 1).filter((line) => {
+        if (line === '') return false;
+        try {
+          return typeof JSON.parse(line) !== 'object';
+        } catch {
+          return true;
+        }
+      });
+      assert.deepEqual(notJson, [], file);
+    }
   });
 });

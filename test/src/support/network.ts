@@ -95,7 +95,8 @@ export function peerConnection(org: OrgInfo, peerIndex = 0): grpc.Client {
     readFileSync(org.tlsClient.key),
     readFileSync(org.tlsClient.cert),
   );
-  return new grpc.Client(peer.address, credentials);
+  // The host name the peer's certificate carries, not the IP address dialled.
+  return new grpc.Client(peer.address, credentials, { 'grpc.ssl_target_name_override': peer.name });
 }
 
 /** The MSP folder the CA enrollment of an org's person wrote. */

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive, stopProcess } from './processes';
+import { tempDir } from './testing/release-server';
+
+const parents: ChildProcess[] = [];
+const roots: string[] = [];
+after(() => {
+  for (const parent of parents) parent.kill('SIGKILL');
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+/**
+ * A `sleep` whose parent never collects its children, as a late-collecting init does with the network's
+ * detached processes: the child's pid, once it is running.
+ */
+async function childOfNeglectfulParent(): Promise<number> {
+  const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 120'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  parents.push(parent);
+  const line = await new Promise<string>((resolve) => {
+    parent.stdout.once('data', (d: Buffer) => {
+      resolve(d.toString('utf8').trim());
+    });
+  });
+  const pid = Number(line);
+  assert.ok(Number.isInteger(pid) && pid > 0, `child pid ${line}`);
+  return pid;
+}
+
+function processState(pid: number): string {
+  const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+  return stat.charAt(stat.lastIndexOf(')') + 2);
+}
+
+describe('a network process that exited but was not collected', () => {
+  it('when it has exited and its parent has not collected it, then it is not alive, though signal 0 still finds it', async () => {
+    const pid = await childOfNeglectfulParent();
+    assert.equal(isAlive(pid), true);
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && processState(pid) !== 'Z'; i++) await sleep(20);
+    assert.equal(processState(pid), 'Z');
+    assert.doesNotThrow(() => process.kill(pid, 0));
+    assert.equal(isAlive(pid), false);
+  });
+
+  it('when it is stopped, then the stop returns once it exited instead of waiting out the grace period, and its pid file is gone', async () => {
+    const root = tempDir('processes');
+    roots.push(root);
+    const pidFile = join(root, 'server.pid');
+    const pid = await childOfNeglectfulParent();
+    writeFileSync(pidFile, String(pid));
+    const graceMs = 20_000;
+    const started = performance.now();
+    assert.equal(await stopProcess(pidFile, graceMs), true);
+    const tookMs = performance.now() - started;
+    assert.ok(tookMs < graceMs / 2, `stopped after ${tookMs.toFixed(0)} ms of a ${String(graceMs)} ms grace`);
+    assert.equal(processState(pid), 'Z');
+    assert.equal(existsSync(pidFile), false);
+  });
+});
