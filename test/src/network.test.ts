@@ -28,8 +28,13 @@ function endorserMspIds(processed: peer.ProcessedTransaction): string[] {
 }
 
 /** gRPC status of a unary call to a method no server implements: tells TLS refusal from a served call. */
-function probe(address: string, credentials: grpc.ChannelCredentials): Promise<grpc.status> {
-  const client = new grpc.Client(address, credentials);
+function probe(
+  address: string,
+  hostName: string,
+  credentials: grpc.ChannelCredentials,
+): Promise<grpc.status> {
+  // The host name the server's certificate carries, not the IP address dialled.
+  const client = new grpc.Client(address, credentials, { 'grpc.ssl_target_name_override': hostName });
   return new Promise((resolve) => {
     client.makeUnaryRequest(
       '/medledger.Probe/Nothing',
@@ -149,11 +154,10 @@ describe('the consortium', () => {
     const peerNode = org.peers[0];
     const orderer = network().orderers[0];
     assert.ok(peerNode && orderer);
-    const { readFileSync } = await import('node:fs');
     const rogue = await selfSignedClient();
-    for (const [address, caFile] of [
-      [peerNode.address, peerNode.tlsCaCert],
-      [orderer.address, orderer.tlsCaCert],
+    for (const [address, hostName, caFile] of [
+      [peerNode.address, peerNode.name, peerNode.tlsCaCert],
+      [orderer.address, orderer.name, orderer.tlsCaCert],
     ] as const) {
       const ca = readFileSync(caFile);
       const valid = grpc.credentials.createSsl(
@@ -163,17 +167,17 @@ describe('the consortium', () => {
       );
       // Control: with the org's client certificate the server answers (the method does not exist).
       assert.equal(
-        await probe(address, valid),
+        await probe(address, hostName, valid),
         grpc.status.UNIMPLEMENTED,
         `${address} with a valid certificate`,
       );
       assert.equal(
-        await probe(address, grpc.credentials.createSsl(ca)),
+        await probe(address, hostName, grpc.credentials.createSsl(ca)),
         grpc.status.UNAVAILABLE,
         `${address} without a certificate`,
       );
       assert.equal(
-        await probe(address, grpc.credentials.createSsl(ca, rogue.key, rogue.cert)),
+        await probe(address, hostName, grpc.credentials.createSsl(ca, rogue.key, rogue.cert)),
         grpc.status.UNAVAILABLE,
         `${address} with a certificate from an unknown CA`,
       );
