@@ -30,6 +30,12 @@ async function childOfNeglectfulParent(): Promise<number> {
   });
   const pid = Number(line);
   assert.ok(Number.isInteger(pid) && pid > 0, `child pid ${line}`);
+  // Until the shell has become `sleep`, the shell itself may still collect the child.
+  const parentPid = String(parent.pid);
+  for (let i = 0; i < 500 && readFileSync(`/proc/${parentPid}/comm`, 'utf8').trim() !== 'sleep'; i++) {
+    await sleep(10);
+  }
+  assert.equal(readFileSync(`/proc/${parentPid}/comm`, 'utf8').trim(), 'sleep');
   return pid;
 }
 
