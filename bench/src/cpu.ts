@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { procStatFields } from '@medledger/network';
 
 /** Linux USER_HZ: clock ticks per second in /proc/<pid>/stat. */
 const TICKS_PER_SECOND = 100;
@@ -31,9 +32,8 @@ export function roleOf(processName: string): Role | undefined {
 /** CPU seconds used so far by the process whose pid file is `pidFile`; 0 when it does not run. */
 function pidFileCpuSeconds(pidFile: string): number {
   try {
-    const pid = readFileSync(pidFile, 'utf8').trim();
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    const fields = procStatFields(readFileSync(pidFile, 'utf8').trim()) ?? [];
+    return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / TICKS_PER_SECOND;
   } catch {
     // a process that is gone uses nothing more
     return 0;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive, stopProcess } from './processes';
+import { isAlive, procStatFields, stopProcess } from './processes';
 import { tempDir } from './testing/release-server';
 
 const parents: ChildProcess[] = [];
@@ -39,10 +39,7 @@ async function childOfNeglectfulParent(): Promise<number> {
   return pid;
 }
 
-function processState(pid: number): string {
-  const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-  return stat.charAt(stat.lastIndexOf(')') + 2);
-}
+const processState = (pid: number): string | undefined => procStatFields(pid)?.[0];
 
 describe('a network process that exited but was not collected', () => {
   it('when it has exited and its parent has not collected it, then it is not alive, though signal 0 still finds it', async () => {
@@ -68,5 +65,27 @@ describe('a network process that exited but was not collected', () => {
     assert.ok(tookMs < graceMs / 2, `stopped after ${tookMs.toFixed(0)} ms of a ${String(graceMs)} ms grace`);
     assert.equal(processState(pid), 'Z');
     assert.equal(existsSync(pidFile), false);
+  });
+});
+
+describe("a process's /proc/<pid>/stat fields", () => {
+  it("when the command's name holds ') ', then the fields after it still start with the state and hold its CPU times", async () => {
+    const root = tempDir('proc-stat');
+    roots.push(root);
+    const program = join(root, 'x) y');
+    copyFileSync('/bin/sleep', program);
+    const child = spawn(program, ['30'], { stdio: 'ignore' });
+    parents.push(child);
+    await new Promise((resolve) => child.once('spawn', resolve));
+    const fields = procStatFields(child.pid ?? 0);
+    assert.ok(fields !== undefined);
+    assert.match(fields[0] ?? '', /^[RS]$/);
+    assert.equal(fields[1], String(process.pid), 'the parent pid follows the state');
+    assert.match(fields[11] ?? '', /^\d+$/, 'user time');
+    assert.match(fields[12] ?? '', /^\d+$/, 'kernel time');
+  });
+
+  it('when there is no such process, then there are no fields', () => {
+    assert.equal(procStatFields(2 ** 22 + 1), undefined);
   });
 });

@@ -51,14 +51,26 @@ export function isAlive(pid: number): boolean {
  * there is no `/proc`, a process is taken to be alive while signal 0 finds it.
  */
 function isZombie(pid: number): boolean {
+  return procStatFields(pid)?.[0] === 'Z';
+}
+
+/**
+ * The fields of `/proc/<pid>/stat` after the command name, the process's state first (so Linux's
+ * field n is at index n - 3: user time 14 at 11, kernel time 15 at 12); `undefined` when there is no
+ * such process or no `/proc`.
+ */
+export function procStatFields(pid: number | string): string[] | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
   } catch {
-    return false;
+    return undefined;
   }
-  // The state follows the command name, which is in parentheses and may itself hold spaces or ')'.
-  return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+  // The command name is in parentheses and may itself hold spaces or ')'.
+  return stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .trim()
+    .split(' ');
 }
 
 export function readPid(pidFile: string): number | undefined {
