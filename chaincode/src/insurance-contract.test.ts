@@ -55,6 +55,41 @@ void describe('InsuranceContract: coverage', () => {
     }
   });
 
+  void it("when the insurer's or the regulator's staff present a card (a gateway relaying its patient signs with such an identity), then the card is checked: a wrong one or another patient's is not found, none reads the coverage", async () => {
+    const w = await insuranceWorld();
+    const other = await registerPatient(w.h);
+    for (const staff of [w.insurerAdmin, orgAdmin('RegulatorMSP')]) {
+      for (const holder of [
+        { patientDid: w.patient.did, card: randomBytes(32).toString('hex') },
+        { patientDid: other.did, card: randomBytes(32).toString('hex') },
+        { patientDid: other.did, card: w.card },
+      ]) {
+        await assert.rejects(
+          w.h.evaluate(
+            staff,
+            'insurance:GetCoverage',
+            { coverageId: w.coverageId },
+            { peer: INSURER, transient: { holder } },
+          ),
+          /\[NOT_FOUND\]/,
+        );
+      }
+      const read = await w.h.evaluate<Coverage>(
+        staff,
+        'insurance:GetCoverage',
+        { coverageId: w.coverageId },
+        { peer: INSURER },
+      );
+      const withCard = await w.h.evaluate<Coverage>(
+        staff,
+        'insurance:GetCoverage',
+        { coverageId: w.coverageId },
+        { peer: INSURER, transient: { holder: { patientDid: w.patient.did, card: w.card } } },
+      );
+      assert.deepEqual([read.patientDid, withCard.patientDid], [w.patient.did, w.patient.did]);
+    }
+  });
+
   void it('when a hospital admin or an insurer adjuster registers a coverage, then it is forbidden; a second registration of the id already exists', async () => {
     const w = await insuranceWorld();
     const adjuster = await registerStaff(w.h, INSURER, 'adjuster', null);

@@ -303,7 +303,12 @@ export class InsuranceContract extends Contract {
     return canonicalJson({ coverage: bytes.coverage, usage: bytes.usage });
   }
 
-  /** The coverage when the caller may read it; `[NOT_FOUND]` otherwise (a wrong card learns nothing). */
+  /**
+   * The coverage when the caller may read it; `[NOT_FOUND]` otherwise (a wrong card learns nothing).
+   * A presented card is always checked, also for the insurer's staff and the regulator: a gateway
+   * signs its patients' requests with its own service identity, which at the insurer and the
+   * regulator is such staff, so a patient there would otherwise read any coverage with any card.
+   */
   async #readable(
     ledger: Ledger,
     actor: Actor,
@@ -314,8 +319,9 @@ export class InsuranceContract extends Contract {
     if (orgKindOf(insurer) !== 'insurer') return fail(ErrorCode.FORBIDDEN, 'not an insurer peer');
     const coverage = await ledger.getCoverage(insurer, coverageId);
     if (!coverage) return fail(ErrorCode.NOT_FOUND, coverageId);
-    if (staffMayRead && (actor.mspId === insurer || isRegulator(actor))) return coverage;
     const { holder: card } = readTransient(ledger, coverageCardTransient);
+    if (card === undefined && staffMayRead && (actor.mspId === insurer || isRegulator(actor)))
+      return coverage;
     if (card?.patientDid !== coverage.patientDid || card.card !== coverage.card)
       return fail(ErrorCode.NOT_FOUND, coverageId);
     return coverage;

@@ -138,7 +138,7 @@ describe('insurance: coverage, claims, disputes and settlement through the REST 
   });
   after(releaseNetwork);
 
-  it("when the insurer registers the coverage, then the patient reads it with the card, and a wrong card or another patient's DID with the card reads nothing", async () => {
+  it("when the insurer registers the coverage, then the patient reads it with the card at any gateway, and a wrong card or another patient's DID with the card reads nothing, at the insurer's and the regulator's gateways too", async () => {
     const registered = await insurerAdmin.post('/v1/coverages', {
       coverage: coverageTerms(coverageId, patient.did),
     });
@@ -156,6 +156,23 @@ describe('insurance: coverage, claims, disputes and settlement through the REST 
       headers: { 'Medledger-Coverage-Card': randomBytes(32).toString('hex') },
     });
     expectStatus(wrong, 404, 'a wrong card');
+    // At the insurer's and the regulator's gateways a patient's request is signed with the gateway's
+    // own identity, which is staff there: the card must still be checked.
+    const curiousDid = `did:medledger:patient:p-curious-${run}`;
+    for (const org of ['Insurer', 'Regulator']) {
+      const curious = await apiAs(info, org, curiousDid, { kind: 'patient' });
+      const theirs = await curious.get(
+        `/v1/patients/${encodeURIComponent(curiousDid)}/coverages/${coverageId}?insurer=InsurerMSP`,
+        { headers: { 'Medledger-Coverage-Card': randomBytes(32).toString('hex') } },
+      );
+      expectStatus(theirs, 404, `another patient with a made-up card at the ${org} gateway`);
+      const ownThere = await apiAs(info, org, patient.did, { kind: 'patient' });
+      expectStatus(
+        await ownThere.get(path, { headers: { 'Medledger-Coverage-Card': card } }),
+        200,
+        `the patient with the card at the ${org} gateway`,
+      );
+    }
     // A replayed card names the coverage's patient or reads nothing.
     const other = `did:medledger:patient:p-other-${run}`;
     const replay = await billing.get(`/v1/coverages/${coverageId}?insurer=InsurerMSP`, {
