@@ -47,6 +47,9 @@ function oracleLine(
     key: null,
   });
   if (!line.recordVerified) return reject('RECORD_UNVERIFIED');
+  if (line.recordAnchoredOn !== null && day(line.servicedDate) > day(line.recordAnchoredOn) + 1) {
+    return reject('SERVICE_AFTER_RECORD');
+  }
   const d = day(line.servicedDate);
   let active = d >= day(c.periodStart) && d <= day(c.periodEnd);
   if (c.endsFrom !== null && d >= day(c.endsFrom)) active = false;
@@ -164,6 +167,7 @@ const lineArb: fc.Arbitrary<LineFacts> = fc.record({
   recordId: fc.constantFrom('rec-1', 'rec-2', 'rec-3'),
   recordHash: fc.constant(HASH),
   recordVerified: fc.integer({ min: 0, max: 9 }).map((n) => n !== 0),
+  recordAnchoredOn: fc.option(fc.constantFrom(...DATES), { nil: null, freq: 2 }),
 });
 const claimSetArb = fc.array(fc.array(lineArb, { minLength: 1, maxLength: 6 }), {
   minLength: 1,
@@ -240,6 +244,7 @@ function line(overrides: Partial<LineFacts> = {}): LineFacts {
     recordId: `rec-${randomUUID()}`,
     recordHash: HASH,
     recordVerified: true,
+    recordAnchoredOn: '2026-12-31',
     ...overrides,
   };
 }
@@ -299,6 +304,36 @@ void describe('adjudicateClaim: a hospital that inflates or claims twice', () =>
     });
     assert.deepEqual([a.lines[0]?.reason, a.claimedKeys.length], ['RECORD_UNVERIFIED', 0]);
     assert.equal(b.lines[0]?.reason, 'APPROVED');
+  });
+
+  void it('when a line is dated after the day after its cited version was anchored (a future service, or an older version cited), then it is rejected SERVICE_AFTER_RECORD and claims nothing; up to a day after is approved', () => {
+    const cases: [anchoredOn: string, servicedDate: string, reason: AdjudicationReason][] = [
+      ['2026-05-04', '2026-05-01', 'APPROVED'],
+      ['2026-05-04', '2026-05-04', 'APPROVED'],
+      ['2026-05-04', '2026-05-05', 'APPROVED'],
+      ['2026-05-04', '2026-05-06', 'SERVICE_AFTER_RECORD'],
+      ['2026-05-04', '2026-09-30', 'SERVICE_AFTER_RECORD'],
+      ['2026-05-31', '2026-06-01', 'APPROVED'],
+      ['2026-05-31', '2026-06-02', 'SERVICE_AFTER_RECORD'],
+      ['2026-12-31', '2027-01-01', 'APPROVED'],
+      ['2026-12-31', '2027-01-02', 'SERVICE_AFTER_RECORD'],
+      ['2028-02-28', '2028-02-29', 'APPROVED'],
+      ['2028-02-28', '2028-03-01', 'SERVICE_AFTER_RECORD'],
+    ];
+    const c: CoverageFacts = { ...COVERAGE, periodStart: '2026-01-01', periodEnd: '2028-12-31' };
+    for (const [recordAnchoredOn, servicedDate, reason] of cases) {
+      const a = adjudicateClaim({
+        coverage: c,
+        usage: EMPTY_USAGE,
+        claimed: new Set(),
+        lines: [line({ recordAnchoredOn, servicedDate })],
+      });
+      assert.deepEqual(
+        [a.lines[0]?.reason, a.claimedKeys.length, a.totalApproved > 0],
+        [reason, reason === 'APPROVED' ? 1 : 0, reason === 'APPROVED'],
+        `${servicedDate} on a version anchored ${recordAnchoredOn}`,
+      );
+    }
   });
 
   void it('when services fall before, inside and after a suspension, then only the suspended dates are rejected', () => {

@@ -1,6 +1,7 @@
 /**
  * Claim adjudication as a pure function: the same coverage, usage, claimed lines and claim give the same
- * result on every endorsing peer. Time plays no part beyond the service dates written in the claim.
+ * result on every endorsing peer. Time plays no part beyond the service dates written in the claim and
+ * the days their cited record versions were anchored (both from the ledger, never the clock).
  *
  * Each line is first checked against the rejection table (the first row that holds rejects it, with its
  * reason); a line that passes is priced in this order: the fee schedule caps the unit price
@@ -33,6 +34,23 @@ export interface CoverageFacts extends CoverageDates {
 /** A submitted line and whether its record checked out (anchored by the provider, for this patient, this hash). */
 export interface LineFacts extends ClaimLineInput {
   recordVerified: boolean;
+  /** The day (UTC, `YYYY-MM-DD`) the cited version was anchored; null when no version has the hash. */
+  recordAnchoredOn: string | null;
+}
+
+/** The calendar day after `date` (`YYYY-MM-DD`), from the date alone. */
+function dayAfter(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Whether a line's service is dated after its cited version could have documented it: later than the
+ * day after the version was anchored (a day's grace, since the service date is the hospital's local
+ * day and the anchor's is UTC). A version cannot document care not yet given, so such a line is a
+ * future date or a citation of the wrong version.
+ */
+export function servedAfterRecord(line: Pick<LineFacts, 'servicedDate' | 'recordAnchoredOn'>): boolean {
+  return line.recordAnchoredOn !== null && line.servicedDate > dayAfter(line.recordAnchoredOn);
 }
 
 /** Everything one claim's adjudication depends on. */
@@ -84,6 +102,11 @@ export const REJECTION_RULES: readonly RejectionRule[] = [
     name: 'the record must be the provider anchor for this patient with this hash',
     when: (c) => !c.line.recordVerified,
     reason: 'RECORD_UNVERIFIED',
+  },
+  {
+    name: 'the service must not be dated after the day after its cited version was anchored',
+    when: (c) => servedAfterRecord(c.line),
+    reason: 'SERVICE_AFTER_RECORD',
   },
   {
     name: 'the coverage must be active on the service date',

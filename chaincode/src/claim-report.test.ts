@@ -41,6 +41,7 @@ function claim(provider: string, lines: { code: string; unitPrice: number; verif
     recordId: `rec-${randomUUID()}`,
     recordHash: 'a'.repeat(64),
     recordVerified: l.verified,
+    recordAnchoredOn: l.verified ? '2026-05-01' : null,
   }));
   const r = adjudicateClaim({
     coverage: COVERAGE,

@@ -215,6 +215,26 @@ void describe('InsuranceContract: claims', () => {
     );
   });
 
+  void it('when a hospital claims a service dated after its cited record version could document it (a future date), then the line is rejected SERVICE_AFTER_RECORD and claims nothing, so the service claimed on its day is paid', async () => {
+    const w = await insuranceWorld();
+    const inDays = (n: number) =>
+      new Date(w.h.ledger.now.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+    const early = await submitClaim(w, [line(w, { servicedDate: inDays(5) })]);
+    const onTheDay = await submitClaim(w, [line(w, { servicedDate: inDays(0) })]);
+    const reasons = [];
+    for (const { claimId } of [early, onTheDay]) {
+      const claim = await w.h.evaluate<Claim>(w.billing, 'insurance:GetClaim', {
+        claimId,
+        provider: 'Hospital1MSP',
+      });
+      reasons.push([claim.outcome, claim.lines[0]?.adjudication.reason, claim.totalApproved > 0]);
+    }
+    assert.deepEqual(reasons, [
+      ['rejected', 'SERVICE_AFTER_RECORD', false],
+      ['approved', 'DEDUCTIBLE_APPLIED', true],
+    ]);
+  });
+
   void it('when a hospital presents the usage from before an earlier claim (to meet the deductible or cap twice), then the claim is refused PRESENTED_MISMATCH', async () => {
     const w = await insuranceWorld();
     const stale = await claimPresentation(w, [line(w)]);

@@ -155,7 +155,7 @@ async function lineFacts(
     const match = versions.get(line.recordId)?.find((a) => a.contentHash === line.recordHash);
     if (match) anchors.push(match);
     const recordVerified = match !== undefined && patientOf.get(line.recordId) === claim.patientDid;
-    return { ...line, recordVerified };
+    return { ...line, recordVerified, recordAnchoredOn: match?.txTime.slice(0, 10) ?? null };
   });
   return { lines, anchors };
 }

@@ -244,10 +244,18 @@ describe('insurance: coverage, claims, disputes and settlement through the REST 
     assert.ok(!JSON.stringify(response.body).includes(CANARY), 'no record content in a claim');
   });
 
-  it('when the hospital claims the same visit again and an inflated X-ray, then the visit is a duplicate (0) and the X-ray is paid at the fee schedule only', async () => {
+  it('when the hospital claims the same visit again, an inflated X-ray and an X-ray a week ahead, then the visit is a duplicate (0), the X-ray is paid at the fee schedule only and the one ahead is rejected SERVICE_AFTER_RECORD (0)', async () => {
     const again = await billing.post(
       '/v1/claims',
-      claimBody(`clm-again-${run}`, [line(VISIT, 12000), line(XRAY, 50000)]),
+      claimBody(`clm-again-${run}`, [
+        line(VISIT, 12000),
+        line(XRAY, 50000),
+        // Care not yet given: a week ahead, after the cited version was anchored.
+        {
+          ...line(XRAY, 8000),
+          servicedDate: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10),
+        },
+      ]),
     );
     expectStatus(again, 201, 'the second claim');
     const claim = await billing.get(`/v1/claims/clm-again-${run}`);
@@ -257,6 +265,7 @@ describe('insurance: coverage, claims, disputes and settlement through the REST 
       [
         ['DUPLICATE_ITEM', 0],
         ['FEE_SCHEDULE_REDUCED', 7200],
+        ['SERVICE_AFTER_RECORD', 0],
       ],
     );
     // The claim id is the hospital's and written once.
@@ -368,7 +377,13 @@ describe('insurance: coverage, claims, disputes and settlement through the REST 
       disputesByStatus: Record<string, number>;
     };
     assert.ok(r.claims >= 2);
-    for (const reason of ['DEDUCTIBLE_APPLIED', 'ITEM_NOT_COVERED', 'DUPLICATE_ITEM', 'FEE_SCHEDULE_REDUCED'])
+    for (const reason of [
+      'DEDUCTIBLE_APPLIED',
+      'ITEM_NOT_COVERED',
+      'DUPLICATE_ITEM',
+      'FEE_SCHEDULE_REDUCED',
+      'SERVICE_AFTER_RECORD',
+    ])
       assert.ok((r.byReason[reason]?.count ?? 0) >= 1, reason);
     assert.ok((r.disputesByStatus['partially_upheld'] ?? 0) >= 1);
     const row = r.byPair.find((p) => p['provider'] === 'Hospital1MSP' && p['currency'] === 'EUR');

@@ -158,6 +158,7 @@ export function claimReportFixture(): Record<string, unknown> {
       DEDUCTIBLE_APPLIED: { count: 1, submitted: 12000, approved: 4000 },
       FEE_SCHEDULE_REDUCED: none,
       RECORD_UNVERIFIED: none,
+      SERVICE_AFTER_RECORD: none,
       COVERAGE_INACTIVE: none,
       ITEM_NOT_COVERED: { count: 1, submitted: 12000, approved: 0 },
       DUPLICATE_ITEM: none,

@@ -55,6 +55,7 @@ export const ADJUDICATION_REASONS = [
   'DEDUCTIBLE_APPLIED',
   'FEE_SCHEDULE_REDUCED',
   'RECORD_UNVERIFIED',
+  'SERVICE_AFTER_RECORD',
   'COVERAGE_INACTIVE',
   'ITEM_NOT_COVERED',
   'DUPLICATE_ITEM',
@@ -66,6 +67,7 @@ export const adjudicationReasonSchema = z.enum(ADJUDICATION_REASONS);
 /** Reasons that reject a line outright. */
 export const REJECTING_REASONS: readonly AdjudicationReason[] = [
   'RECORD_UNVERIFIED',
+  'SERVICE_AFTER_RECORD',
   'COVERAGE_INACTIVE',
   'ITEM_NOT_COVERED',
   'DUPLICATE_ITEM',
