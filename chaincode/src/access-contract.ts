@@ -98,20 +98,29 @@ async function countConsentUse(ledger: Ledger, consentId: string): Promise<void>
 }
 
 /**
- * An insurer's claim review as the decision reads it: the coded reason, and whether the record backs a
- * line of that claim, submitted by the record's custodian to the actor's insurer (read from the
- * custodian's collection, never taken from the caller). Null for anyone else, or without a review.
+ * An insurer's claim review as the decision reads it: the coded reason, and whether the version asked
+ * for backs a line of that claim, submitted by the record's custodian to the actor's insurer (read from
+ * the custodian's collection, never taken from the caller). Backing means the line cites this very
+ * version (its hash) and the line's record checked out at submission (not `RECORD_UNVERIFIED`: the
+ * claim's patient's record with that hash): a claim opens what it relied on, not the record's later
+ * versions, nor a record it cited in vain. Null for anyone else, or without a review.
  */
 async function claimReviewFacts(
   ledger: Ledger,
   actor: Actor,
-  record: Pick<StoredAnchor, 'custodian' | 'recordId'>,
+  record: Pick<StoredAnchor, 'custodian' | 'recordId' | 'contentHash'>,
   review: ClaimReview | null,
 ): Promise<ClaimReviewFacts | null> {
   if (actor.orgKind !== 'insurer' || review === null) return null;
   const claim = await ledger.getClaim(record.custodian, record.custodian, review.claimId);
   const recordOnClaim =
-    claim?.insurer === actor.mspId && claim.lines.some((l) => l.recordId === record.recordId);
+    claim?.insurer === actor.mspId &&
+    claim.lines.some(
+      (l) =>
+        l.recordId === record.recordId &&
+        l.recordHash === record.contentHash &&
+        l.adjudication.reason !== 'RECORD_UNVERIFIED',
+    );
   return { reason: review.reason, recordOnClaim };
 }
 

@@ -346,11 +346,17 @@ void describe('InsuranceContract: claims', () => {
 });
 
 void describe('InsuranceContract: an insurer reviewing a claimed record', () => {
-  async function review(w: InsuranceWorld, who: FakeSigner, recordId: string, claimReview?: object) {
+  async function review(
+    w: InsuranceWorld,
+    who: FakeSigner,
+    recordId: string,
+    claimReview?: object,
+    version?: number,
+  ) {
     const { result } = await w.h.submit<AccessDecision>(
       who,
       'access:AccessRecord',
-      { recordId, custodian: 'Hospital1MSP', purpose: 'insurance' },
+      { recordId, custodian: 'Hospital1MSP', purpose: 'insurance', ...(version ? { version } : {}) },
       { transient: { consents: [w.consent], ...(claimReview ? { claimReview } : {}) } },
     );
     return result;
@@ -379,5 +385,36 @@ void describe('InsuranceContract: an insurer reviewing a claimed record', () => 
     assert.equal((await review(w, adjuster, w.record.recordId)).reason, 'CLAIM_REVIEW_REQUIRED');
     const invalid = await review(w, adjuster, unclaimed.recordId, { claimId, reason: 'suspected_fraud' });
     assert.deepEqual([invalid.outcome, invalid.reason], ['denied', 'CLAIM_REVIEW_INVALID']);
+  });
+
+  void it('when an adjuster asks for a version of a claimed record the claim did not cite (a later one, or the latest by default), or for a record a line cited in vain (RECORD_UNVERIFIED), then the access is denied CLAIM_REVIEW_INVALID; the cited version is granted', async () => {
+    const w = await insuranceWorld();
+    const { claimId } = await submitClaim(w, [line(w)]);
+    const { anchor: later } = await anchor(w.h, w.billing, w.patient, {
+      recordId: w.record.recordId,
+      version: 2,
+      previousHash: w.record.contentHash,
+    });
+    const { anchor: other } = await anchor(w.h, w.billing, w.patient);
+    const { claimId: unverified } = await submitClaim(w, [
+      line(w, { recordId: other.recordId, recordHash: 'f'.repeat(64) }),
+    ]);
+    const adjuster = await registerStaff(w.h, INSURER, 'adjuster', null);
+    const outcomes = [];
+    for (const [recordId, claim, version] of [
+      [w.record.recordId, claimId, undefined],
+      [w.record.recordId, claimId, later.version],
+      [other.recordId, unverified, undefined],
+      [w.record.recordId, claimId, 1],
+    ] as const) {
+      const d = await review(w, adjuster, recordId, { claimId: claim, reason: 'coding_accuracy' }, version);
+      outcomes.push([d.outcome, d.reason]);
+    }
+    assert.deepEqual(outcomes, [
+      ['denied', 'CLAIM_REVIEW_INVALID'],
+      ['denied', 'CLAIM_REVIEW_INVALID'],
+      ['denied', 'CLAIM_REVIEW_INVALID'],
+      ['granted', 'CONSENT'],
+    ]);
   });
 });
