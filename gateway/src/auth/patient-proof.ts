@@ -37,10 +37,11 @@ export const PATIENT_PROOF_MAX_SKEW_SECONDS = 30;
  */
 export interface NonceCache {
   /**
-   * Records `key` until `expiresAtMs`; false when it is already recorded and not expired. Throws a
-   * 429 AppError when too many unexpired nonces are held (a live nonce is never forgotten).
+   * Records `nonce` of `owner` (the patient DID) until `expiresAtMs`; false when it is already recorded
+   * and not expired. Throws a 429 AppError when `owner`, or everyone together, holds too many unexpired
+   * nonces (a live nonce is never forgotten).
    */
-  use(key: string, expiresAtMs: number, nowMs: number): boolean;
+  use(owner: string, nonce: string, expiresAtMs: number, nowMs: number): boolean;
 }
 
 function invalid(detail: string): AppError {
@@ -112,7 +113,7 @@ export async function verifyPatientProof(check: PatientProofCheck): Promise<Acce
   if (!method || decoded.header.kid !== method.id) throw invalid('proof kid is not the current key');
   const key = patientPublicJwkSchema.safeParse(method.publicKeyJwk);
   if (!key.success || !verifyDecodedJws(decoded, key.data)) throw invalid('proof signature');
-  if (!check.nonces.use(`${payload.patientDid}\n${payload.nonce}`, payload.exp * 1000, nowMs)) {
+  if (!check.nonces.use(payload.patientDid, payload.nonce, payload.exp * 1000, nowMs)) {
     throw invalid('proof nonce replayed');
   }
   return payload;

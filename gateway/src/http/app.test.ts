@@ -11,6 +11,7 @@ import {
 import { PATIENT_PROOF_HEADER, signPatientProof } from '../auth/patient-proof';
 import { AppError } from '../errors';
 import { RateLimiter } from '../rate-limit';
+import { READINESS_REUSE_MS } from './ops-routes';
 import { consentFixture, defaultHandlers, hashOf, txId } from '../testing/fake-ledger';
 import { foreignKey, startTestGateway, AUDIENCE, ISSUER, type TestGateway } from '../testing/harness';
 import { after, before, describe, it } from '../testing/node-test';
@@ -70,8 +71,10 @@ const recordBody = (id: string, did = patient()) => ({
 // One gateway for the suites of this file (node:test runs them in order).
 let gw: TestGateway;
 let doctor: string;
+// The clock /readyz reuses one check by: it moves only when a test moves it.
+let readinessNow = 0;
 before(async () => {
-  gw = await startTestGateway();
+  gw = await startTestGateway({ readinessClock: () => readinessNow });
   doctor = await gw.token('doc1');
 });
 after(async () => {
@@ -992,15 +995,6 @@ describe('gateway HTTP layer: operations and headers', () => {
     assert.equal(asset.status, 200);
   });
 
-  it('when the ledger does not answer, then /readyz is 503', async () => {
-    gw.fake.pingError = new Error('down');
-    try {
-      assertProblem(await call(gw, 'GET', '/readyz'), 503);
-    } finally {
-      gw.fake.pingError = undefined;
-    }
-  });
-
   it('when any API response is sent, then strict security headers are set and CORS is off', async () => {
     const r = await call(gw, 'GET', '/v1/records/r1', {
       token: doctor,
@@ -1022,6 +1016,61 @@ describe('gateway HTTP layer: operations and headers', () => {
     const r = await call(gw, 'POST', '/v1/records', { token: doctor, body });
     assertProblem(r, 400);
     assert.ok(!r.text.includes('CANARY'));
+  });
+});
+
+describe('gateway HTTP layer: readiness (one check shared and reused for a second)', () => {
+  it('when the ledger does not answer, then /readyz is 503 once the last check is older than a second', async () => {
+    gw.fake.pingError = new Error('down');
+    try {
+      readinessNow += READINESS_REUSE_MS;
+      assertProblem(await call(gw, 'GET', '/readyz'), 503);
+    } finally {
+      gw.fake.pingError = undefined;
+    }
+  });
+
+  it('when 50 /readyz calls come at once, then one ledger ping answers them all; a call a second later pings again', async () => {
+    readinessNow += READINESS_REUSE_MS;
+    const before = gw.fake.pings;
+    let release = (): void => undefined;
+    gw.fake.pingHold = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      const answers = Promise.all(Array.from({ length: 50 }, () => call(gw, 'GET', '/readyz')));
+      while (gw.fake.pings === before) await new Promise((r) => setTimeout(r, 5));
+      // Held in flight, a check is shared however old it is.
+      readinessNow += 10 * READINESS_REUSE_MS;
+      await new Promise((r) => setTimeout(r, 50));
+      release();
+      for (const r of await answers) assert.equal(r.status, 200, r.text);
+    } finally {
+      gw.fake.pingHold = undefined;
+    }
+    assert.equal(gw.fake.pings - before, 1);
+    readinessNow += READINESS_REUSE_MS - 1;
+    assert.equal((await call(gw, 'GET', '/readyz')).status, 200);
+    assert.equal(gw.fake.pings - before, 1);
+    readinessNow += 1;
+    assert.equal((await call(gw, 'GET', '/readyz')).status, 200);
+    assert.equal(gw.fake.pings - before, 2);
+  });
+
+  it('when the ledger stops and comes back, then /readyz follows within a second, and a failed check is reused only that long', async () => {
+    readinessNow += READINESS_REUSE_MS;
+    const before = gw.fake.pings;
+    gw.fake.pingError = new Error('down');
+    try {
+      assertProblem(await call(gw, 'GET', '/readyz'), 503, 'LEDGER_UNAVAILABLE');
+      assertProblem(await call(gw, 'GET', '/readyz'), 503, 'LEDGER_UNAVAILABLE');
+      assert.equal(gw.fake.pings - before, 1);
+    } finally {
+      gw.fake.pingError = undefined;
+    }
+    readinessNow += READINESS_REUSE_MS;
+    assert.equal((await call(gw, 'GET', '/readyz')).status, 200);
+    assert.equal(gw.fake.pings - before, 2);
   });
 });
 

@@ -48,6 +48,8 @@ export interface AppDeps {
   readonly projection: ProjectionService;
   /** How far the projection is behind the ledger, reported by `/readyz` (never fails readiness). */
   readonly projectionStatus?: () => Promise<ProjectionStatus>;
+  /** The clock of `/readyz`'s reuse of one check, in milliseconds (tests); a monotonic one by default. */
+  readonly readinessClock?: () => number;
 }
 
 /** Creates the app and the route table it serves. */
@@ -84,6 +86,7 @@ export function createApp(deps: AppDeps): { app: express.Express; routes: readon
     openapiText: JSON.stringify(openapi),
     ...(deps.isShuttingDown ? { isShuttingDown: deps.isShuttingDown } : {}),
     ...(deps.projectionStatus ? { projectionStatus: deps.projectionStatus } : {}),
+    ...(deps.readinessClock ? { readinessClock: deps.readinessClock } : {}),
   });
   mountConsole(app, consoleBuild);
 

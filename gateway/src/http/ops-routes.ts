@@ -1,7 +1,8 @@
 /**
  * The endpoints outside /v1, without a token: the front door (`/`), liveness, readiness (the ledger
- * answers; the projection's lag is reported, never fails it), metrics, the OpenAPI document and its
- * Swagger UI. Each is documented in the OpenAPI document from {@link OPS_OPERATIONS}.
+ * answers; the projection's lag is reported, never fails it; one check answers every call for up to
+ * {@link READINESS_REUSE_MS}), metrics, the OpenAPI document and its Swagger UI. Each is documented in
+ * the OpenAPI document from {@link OPS_OPERATIONS}.
  */
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -104,7 +105,8 @@ export const OPS_OPERATIONS: readonly OpsOperation[] = [
     method: 'get',
     path: '/readyz',
     operationId: 'readiness',
-    summary: "Readiness: the ledger answers (the projection's lag is reported, never fails it)",
+    summary:
+      "Readiness: the ledger answers (the projection's lag is reported, never fails it); one check answers every call for up to 1 s",
     contentType: 'application/json',
     response: readinessSchema,
     problems: { '503': 'Not ready: the ledger does not answer, or the gateway is shutting down' },
@@ -149,6 +151,8 @@ export interface OpsDeps {
   readonly openapiText: string;
   readonly isShuttingDown?: () => boolean;
   readonly projectionStatus?: () => Promise<ProjectionStatus>;
+  /** The clock of `/readyz`'s reuse, in milliseconds (tests); a monotonic one by default. */
+  readonly readinessClock?: () => number;
 }
 
 const DOCS_CSP =
@@ -226,13 +230,43 @@ async function projectionOf(deps: OpsDeps): Promise<ProjectionStatus | { error: 
   }
 }
 
-/** `/readyz`: 503 while shutting down or while the ledger does not answer. */
-async function readyz(deps: OpsDeps, res: Response): Promise<void> {
-  locals(res).route = '/readyz';
-  if (deps.isShuttingDown?.()) {
-    sendProblem(res, new AppError(GatewayErrorCode.SHUTTING_DOWN, 'the gateway is shutting down'));
-    return;
-  }
+/**
+ * How long one readiness check's outcome, ready or not, answers `/readyz`. Each check signs a ledger
+ * evaluate and queries the projection, and anyone who reaches the gateway may call `/readyz`: a flood
+ * of calls costs at most one check a second, and a recovery (or a failure) shows within a second.
+ */
+export const READINESS_REUSE_MS = 1000;
+
+/**
+ * `check` shared among its callers: while one runs, every caller gets its promise, and for `reuseMs`
+ * after it settled, its outcome; the first call after that starts the next.
+ */
+export function sharedCheck<T>(
+  check: () => Promise<T>,
+  reuseMs: number,
+  now: () => number,
+): () => Promise<T> {
+  let last: { readonly outcome: Promise<T>; settledAt: number | undefined } | undefined;
+  return () => {
+    if (last && (last.settledAt === undefined || now() - last.settledAt < reuseMs)) return last.outcome;
+    const entry: { readonly outcome: Promise<T>; settledAt: number | undefined } = {
+      outcome: check(),
+      settledAt: undefined,
+    };
+    const settled = (): void => {
+      entry.settledAt = now();
+    };
+    entry.outcome.then(settled, settled);
+    last = entry;
+    return entry.outcome;
+  };
+}
+
+/** One readiness check's outcome: the answer when ready, else the problem. */
+type Readiness = { readonly body: z.infer<typeof readinessSchema> } | { readonly problem: AppError };
+
+/** Asks the ledger (and, when it answers, the projection); never rejects. */
+async function checkReadiness(deps: OpsDeps): Promise<Readiness> {
   try {
     await deps.ledger.ping();
   } catch (err) {
@@ -240,16 +274,22 @@ async function readyz(deps: OpsDeps, res: Response): Promise<void> {
     const unavailable = new AppError(GatewayErrorCode.LEDGER_UNAVAILABLE, 'the ledger does not answer', {
       retryAfterSeconds: 2,
     });
-    sendProblem(res, e.status === 503 || e.status === 504 ? e : unavailable);
-    return;
+    return { problem: e.status === 503 || e.status === 504 ? e : unavailable };
   }
   const projection = await projectionOf(deps);
-  const body: z.infer<typeof readinessSchema> = {
-    status: 'ready',
-    org: deps.mspId,
-    ...(projection ? { projection } : {}),
-  };
-  res.json(body);
+  return { body: { status: 'ready', org: deps.mspId, ...(projection ? { projection } : {}) } };
+}
+
+/** `/readyz`: 503 while shutting down or while the ledger does not answer. */
+async function readyz(deps: OpsDeps, readiness: () => Promise<Readiness>, res: Response): Promise<void> {
+  locals(res).route = '/readyz';
+  if (deps.isShuttingDown?.()) {
+    sendProblem(res, new AppError(GatewayErrorCode.SHUTTING_DOWN, 'the gateway is shutting down'));
+    return;
+  }
+  const outcome = await readiness();
+  if ('problem' in outcome) sendProblem(res, outcome.problem);
+  else res.json(outcome.body);
 }
 
 /** Mounts the operations endpoints on `app`. */
@@ -261,7 +301,12 @@ export function mountOpsRoutes(app: Express, deps: OpsDeps): void {
     locals(res).route = '/healthz';
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res) => readyz(deps, res));
+  const readiness = sharedCheck(
+    () => checkReadiness(deps),
+    READINESS_REUSE_MS,
+    deps.readinessClock ?? (() => performance.now()),
+  );
+  app.get('/readyz', (_req, res) => readyz(deps, readiness, res));
   app.get('/metrics', async (_req, res) => {
     locals(res).route = '/metrics';
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

@@ -80,6 +80,21 @@ describe('reading the emergency profile back', () => {
     assert.equal(again.status, 401);
     assert.equal(again.body['code'], 'PATIENT_PROOF_INVALID');
   });
+
+  it("when one patient has 32 proofs in flight, then that patient's next proof is 429 and another patient still reads", async () => {
+    const p = await patient();
+    const path = `/v1/patients/${p.did}/preferences`;
+    for (let i = 0; i < 32; i += 1) assert.equal((await get(path, p.token, proofOf(p))).status, 200);
+    const res = await fetch(`${gw.url}${path}`, {
+      headers: { authorization: `Bearer ${p.token}`, ...proofOf(p) },
+    });
+    assert.equal(res.status, 429);
+    assert.equal(((await res.json()) as Record<string, unknown>)['code'], 'RATE_LIMITED');
+    assert.ok(Number(res.headers.get('retry-after')) >= 1);
+    const other = await patient();
+    const r = await get(`/v1/patients/${other.did}/preferences`, other.token, proofOf(other));
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  });
 });
 
 /** The patient's signed request to read the anchor of `recordId` at Hospital1 through Hospital1's gateway. */

@@ -833,6 +833,10 @@ export class FakeLedgerClient implements LedgerClient {
   /** Payload of every committed transaction, by id (what qscc would find). */
   readonly committed = new Map<string, string>();
   pingError: Error | undefined;
+  /** Readiness pings asked of the fake. */
+  pings = 0;
+  /** While set, a ping waits for it (holds a readiness check in flight). */
+  pingHold: Promise<void> | undefined;
   /** Patients' current keys: `ResolveDid` answers their DID documents with them. */
   readonly patientKeys = new Map<string, { publicJwk: PatientPublicJwk; kid: string }>();
 
@@ -900,8 +904,10 @@ export class FakeLedgerClient implements LedgerClient {
     return this.#run('evaluate', caller, fn, arg, options);
   }
 
-  ping(): Promise<void> {
-    return this.pingError ? Promise.reject(this.pingError) : Promise.resolve();
+  async ping(): Promise<void> {
+    this.pings += 1;
+    await this.pingHold;
+    if (this.pingError) throw this.pingError;
   }
 
   close(): void {

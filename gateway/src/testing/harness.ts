@@ -82,21 +82,24 @@ export function testConfig(
   );
 }
 
-export async function startTestGateway(
-  options: {
-    limits?: Record<string, unknown>;
-    rateLimiter?: RateLimiter;
-    /** The gateway's org (default Hospital1). */
-    org?: { name: string; mspId: string };
-    projection?: Record<string, unknown>;
-    /** What the idempotency store keeps and its clock (default: the store's defaults). */
-    idempotency?: IdempotencyRetention;
-    /** The web console's build folder; `null` serves none (default: the console package's build). */
-    console?: string | null;
-    /** The `credentials` config (default: none, so the issuer key is drawn at start). */
-    credentials?: Record<string, unknown>;
-  } = {},
-): Promise<TestGateway> {
+/** What {@link startTestGateway} may change. */
+export interface TestGatewayOptions {
+  limits?: Record<string, unknown>;
+  rateLimiter?: RateLimiter;
+  /** The gateway's org (default Hospital1). */
+  org?: { name: string; mspId: string };
+  projection?: Record<string, unknown>;
+  /** What the idempotency store keeps and its clock (default: the store's defaults). */
+  idempotency?: IdempotencyRetention;
+  /** The web console's build folder; `null` serves none (default: the console package's build). */
+  console?: string | null;
+  /** The `credentials` config (default: none, so the issuer key is drawn at start). */
+  credentials?: Record<string, unknown>;
+  /** The clock of `/readyz`'s reuse of one check (default: the app's). */
+  readinessClock?: () => number;
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'gw-test-'));
   const keys = ensureOrgSigningKey(join(dir, 'auth'));
   const org = options.org ?? { name: 'Hospital1', mspId: 'Hospital1MSP' };
@@ -146,6 +149,7 @@ export async function startTestGateway(
     projection: projection.service,
     projectionStatus: () => projection.status(),
     ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+    ...(options.readinessClock ? { readinessClock: options.readinessClock } : {}),
   });
   const contract = new ResponseContract(routes);
   const served = await serve(contract.wrap(app));
