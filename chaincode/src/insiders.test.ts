@@ -347,6 +347,67 @@ void describe('insiders: hole 6, decisions on a record need its custodian', () =
   });
 });
 
+void describe('insiders: hole 6, forged freezes', () => {
+  void it('hole 6: when two colluding orgs create freezes without the regulator (an index entry of the regulator org naming bytes, a well-formed active freeze of a doctor), then they hold no one and lock no one out; a real freeze still holds', async () => {
+    const w = await world();
+    const doc2 = await registerStaff(w.h, H2, 'attending', 'er');
+    const auditor = await registerStaff(w.h, REGULATOR, 'auditor', null);
+    const doctorDid = `did:medledger:hospital1:${w.doc1.cn}`;
+    const forgedFreeze = {
+      freezeId: 'f'.repeat(64),
+      subject: { kind: 'person', did: doctorDid },
+      org: H1,
+      reason: 'data_leak',
+      incidentId: null,
+      frozenBy: `did:medledger:regulator:${auditor.cn}`,
+      frozenAt: w.h.ledger.now.toISOString(),
+      status: 'active',
+      liftApprovals: { regulator: null, org: null },
+      liftedAt: null,
+    };
+    const tx = await w.h.ledger.submit({ signer: doc2, endorsers: [H2, RESEARCH] }, async (ctx: Context) => {
+      const garbage = 'e'.repeat(64);
+      await ctx.stub.putState(
+        ctx.stub.createCompositeKey(KeyFamily.freeze, [garbage]),
+        Buffer.from('{"no":1}'),
+      );
+      await ctx.stub.putState(
+        ctx.stub.createCompositeKey(KeyFamily.freezeBySubject, [REGULATOR, garbage]),
+        Buffer.from([0]),
+      );
+      await ctx.stub.putState(
+        ctx.stub.createCompositeKey(KeyFamily.freeze, [forgedFreeze.freezeId]),
+        canonicalBytes(forgedFreeze),
+      );
+      await ctx.stub.putState(
+        ctx.stub.createCompositeKey(KeyFamily.freezeBySubject, [doctorDid, forgedFreeze.freezeId]),
+        Buffer.from([0]),
+      );
+      return '';
+    });
+    // Creating keys follows the chaincode policy (two orgs): Fabric lets it commit.
+    assert.equal(tx.status, 'VALID');
+    // The doctor still works, and the regulator's auditor still acts: the forgeries are not read as freezes.
+    const { tx: anchored } = await anchor(w.h, w.doc1, w.patient);
+    assert.equal(anchored.status, 'VALID');
+    const { result: real, tx: frozen } = await w.h.submit<{ freezeId: string }>(
+      auditor,
+      'freeze:FreezeAccess',
+      {
+        subject: { kind: 'person', did: doctorDid },
+        reason: 'data_leak',
+      },
+    );
+    assert.equal(frozen.status, 'VALID');
+    await assert.rejects(anchor(w.h, w.doc1, w.patient), /\[FROZEN\]/);
+    const ofDoctor = await w.h.evaluate<{ items: { freezeId: string }[] }>(auditor, 'freeze:ListFreezes', {
+      subject: { kind: 'person', did: doctorDid },
+    });
+    const ofRegulator = await w.h.evaluate<{ items: unknown[] }>(auditor, 'freeze:ListFreezes', {});
+    assert.deepEqual([ofDoctor.items.map((f) => f.freezeId), ofRegulator.items.length], [[real.freezeId], 0]);
+  });
+});
+
 void describe('insiders: hole 10, staged-only purge and per-custodian record ids', () => {
   void it('hole 10: when staged content was never anchored, then the custodian admin purges it with a public record and it can no longer be anchored', async () => {
     const h = new Harness();

@@ -522,13 +522,19 @@ export class Ledger {
     );
   }
 
-  /** Checks a public value against its receipt; `[STATE_INVALID]` when it has none that matches. */
-  async #checkBound(key: string, bytes: Uint8Array, receiptOrg: string): Promise<void> {
+  /** Whether a public value has its receipt in `receiptOrg`'s sealed collection. */
+  async #hasReceipt(key: string, bytes: Uint8Array, receiptOrg: string): Promise<boolean> {
     const expected = sha256Hex(canonicalBytes(receiptSchema.parse({ digest: sha256Hex(bytes) })));
     const actual = Buffer.from(
       await this.#reads.privateDataHash(sealedCollection(receiptOrg), this.#receiptKey(key)),
     ).toString('hex');
-    if (actual !== expected) fail(ErrorCode.STATE_INVALID, 'a public value without its receipt');
+    return actual === expected;
+  }
+
+  /** Checks a public value against its receipt; `[STATE_INVALID]` when it has none that matches. */
+  async #checkBound(key: string, bytes: Uint8Array, receiptOrg: string): Promise<void> {
+    if (!(await this.#hasReceipt(key, bytes, receiptOrg)))
+      fail(ErrorCode.STATE_INVALID, 'a public value without its receipt');
   }
 
   async #getBound<S extends z.ZodType>(
@@ -2113,13 +2119,33 @@ export class Ledger {
     }
   }
 
+  /**
+   * A freeze by id when it is one the regulator endorsed (its receipt holds), else undefined. What the
+   * subject index's readers use: any two orgs can create a new public key alone, so a freeze or an
+   * index entry they forged must name nothing, rather than fail every reader, which would shut the
+   * index's subject (a person, or a whole org such as the regulator) out of every transaction.
+   */
+  async #regulatorsFreeze(freezeId: string): Promise<Freeze | undefined> {
+    const regulator = (await this.consortium()).regulator;
+    const key = this.#freezeKey(freezeId);
+    const bytes = await this.#reads.state(key);
+    if (bytes.length === 0) return undefined;
+    let freeze: Freeze;
+    try {
+      freeze = parseJson(bytes, freezeSchema);
+    } catch {
+      return undefined;
+    }
+    return (await this.#hasReceipt(key, bytes, regulator)) ? freeze : undefined;
+  }
+
   /** The freezes of one subject key (a staff DID or an MSP ID), newest first (bounded). */
   async freezesOf(subjectKey: string): Promise<Freeze[]> {
     const kvs = await this.#ids(KeyFamily.freezeBySubject, [subjectKey], MAX_SCAN);
     const out: Freeze[] = [];
     for (const kv of kvs) {
       const freezeId = this.#stub.splitCompositeKey(kv.key).attributes[1] ?? '';
-      const freeze = await this.getFreeze(freezeId);
+      const freeze = await this.#regulatorsFreeze(freezeId);
       // An index entry of another subject (a forged write) names nothing here.
       if (freeze && freezeSubjectKey(freeze.subject) === subjectKey) out.push(freeze);
     }
@@ -2136,7 +2162,7 @@ export class Ledger {
       const kvs = await this.#ids(KeyFamily.freezeBySubject, [subjectKey], MAX_SCAN);
       for (const kv of kvs) {
         const freezeId = this.#stub.splitCompositeKey(kv.key).attributes[1] ?? '';
-        const freeze = await this.getFreeze(freezeId);
+        const freeze = await this.#regulatorsFreeze(freezeId);
         if (freeze?.status === 'active' && freezeSubjectKey(freeze.subject) === subjectKey) return freezeId;
       }
     }
