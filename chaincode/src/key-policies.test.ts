@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { canonicalBytes, KeyFamily, type AccessDecision } from '@medledger/domain';
 import type { Context } from 'fabric-contract-api';
 import { allOf, decodePolicy, policyBytes, regulatorAndOneOf } from './ledger/policies';
-import { anchor, consentGrantBody, type PresentedConsent } from './testing/fixtures';
+import { activeStudy, anchor, consentGrantBody, type PresentedConsent } from './testing/fixtures';
 import { Harness, ORGS, orgAdmin, patientJws, registerPatient, registerStaff } from './testing/harness';
 import type { Committed } from './testing/memory-ledger';
 
@@ -17,6 +17,7 @@ import type { Committed } from './testing/memory-ledger';
 const H1 = 'Hospital1MSP';
 const H2 = 'Hospital2MSP';
 const REGULATOR = 'RegulatorMSP';
+const RESEARCH = 'ResearchMSP';
 
 /** The committed key of a consent's use counter. */
 function useKey(consentId: string): string {
@@ -133,5 +134,27 @@ void describe('key-level policies: set when a key is new or its policy changes, 
     const policy = h.ledger.readValidationParameter(latest);
     assert.ok(policy);
     assert.deepEqual(decodePolicy(policy), allOf([H1, REGULATOR]));
+  });
+
+  void it("when a study is proposed, then only the study org with the regulator may change its record: the research org's peer alone widening it is refused", async () => {
+    const h = new Harness();
+    const lead = await registerStaff(h, RESEARCH, 'researcher', null);
+    const studyId = await activeStudy(h, lead);
+    const key = `\u0000${KeyFamily.study}\u0000${studyId}\u0000`;
+    const policy = h.ledger.readValidationParameter(key);
+    assert.ok(policy);
+    assert.deepEqual(decodePolicy(policy), allOf([RESEARCH, REGULATOR]));
+    const widened = await h.ledger.submit({ signer: lead, endorsers: [RESEARCH] }, async (ctx: Context) => {
+      const study = JSON.parse(Buffer.from(await ctx.stub.getState(key)).toString('utf8')) as Record<
+        string,
+        unknown
+      >;
+      await ctx.stub.putState(
+        key,
+        canonicalBytes({ ...study, maxLevel: 4, categories: ['diagnosis', 'genetic'] }),
+      );
+      return '';
+    });
+    assert.equal(widened.status, 'ENDORSEMENT_POLICY_FAILURE');
   });
 });

@@ -2328,10 +2328,15 @@ export class Ledger {
     );
   }
 
-  /** Writes a study; only its org's peers may change it afterwards. */
+  /**
+   * Writes a study; afterwards only its org's peers with the regulator's may change it. Its scope
+   * (categories, maximum level, period) is what the sites' ethics committees approved, so the study
+   * org alone must not widen it. Studies proposed before this rule keep their org-only policy.
+   */
   async putStudy(study: Study): Promise<void> {
     const key = this.#key(KeyFamily.study, [study.studyId]);
+    const regulator = (await this.consortium()).regulator;
     await this.#put(key, study);
-    await this.#setPolicy(key, allOf([study.org]));
+    await this.#setPolicy(key, allOf([study.org, regulator]));
   }
 }
