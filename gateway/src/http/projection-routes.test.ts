@@ -328,6 +328,28 @@ describe('projection routes on a hospital gateway: the audit query', () => {
     }
   });
 
+  it('when a hospital admin is frozen (their DID document still active), then every audit view is 403 FROZEN, decided on chain before the projection is read', async () => {
+    const saved = gw.fake.handlers['audit:QueryAudit'];
+    gw.fake.handlers['audit:QueryAudit'] = () => {
+      throw new AppError('FROZEN', 'did:medledger:hospital1:admin1');
+    };
+    try {
+      const token = await gw.token('admin1');
+      for (const path of [
+        '/v1/audit',
+        `/v1/audit/fhir?patient=${A}`,
+        '/v1/alerts',
+        '/v1/reports/compliance',
+      ]) {
+        const r = await get(gw, path, token);
+        assert.deepEqual([r.status, r.body['code']], [403, 'FROZEN'], path);
+      }
+      assert.equal(gw.fake.callsOf('audit:QueryAudit').at(-1)?.caller, 'admin1');
+    } finally {
+      if (saved) gw.fake.handlers['audit:QueryAudit'] = saved;
+    }
+  });
+
   it('when other staff of the hospital query the audit, then 403', async () => {
     assert.equal((await get(gw, '/v1/audit', await gw.token('doc1'))).status, 403);
   });

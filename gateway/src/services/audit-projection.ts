@@ -38,19 +38,24 @@ function forbidden(detail: string): AppError {
   return new AppError(GatewayErrorCode.FORBIDDEN, detail);
 }
 
-/** A well-formed patient DID nobody holds (the admin probe of {@link viewerOf}). */
+/** A well-formed patient DID nobody holds (the probe of {@link viewerOf}). */
 const PROBE_PATIENT = 'did:medledger:patient:viewer-probe';
 
 /**
  * The projection viewer of a caller. A patient token is the patient (their own access log only). A
- * staff member is looked up on chain: an active auditor of a regulator org sees everything; an
- * active admin of a hospital sees the events of their hospital (as custodian or as the actor's org).
- * Anyone else is refused (403), like the chaincode's `QueryAudit` refuses them consortium-wide scans.
+ * staff member is decided on chain, signed by the caller, before anything is read from the
+ * projection: the chaincode's audit scan (`QueryAudit`, on a patient nobody holds) refuses anyone it
+ * would refuse a consortium-wide scan, frozen, suspended and inactive people included (their DID
+ * document alone does not show a freeze); then their document gives the role: an auditor of a
+ * regulator org sees everything, an admin of a hospital the events of their hospital (as custodian or
+ * as the actor's org). A NodeOU admin without a document (the bootstrap admins) is an admin. Anyone
+ * else is refused (403).
  */
 export async function viewerOf(ctx: ProjectionContext): Promise<Viewer> {
   const { principal } = ctx;
   if (principal.kind === 'patient') return { kind: 'patient', patientDid: principal.subject };
   const kind = orgKindOf(ctx.mspId);
+  await ctx.ledger.evaluate(ctx.caller, 'QueryAudit', { by: 'patient', id: PROBE_PATIENT, pageSize: 1 });
   let role: string;
   try {
     const doc = await ctx.ledger.evaluate(ctx.caller, 'ResolveDid', {
@@ -61,10 +66,7 @@ export async function viewerOf(ctx: ProjectionContext): Promise<Viewer> {
     role = m.role ?? '';
   } catch (err) {
     if (!(err instanceof AppError) || err.status !== 404) throw err;
-    // No DID document: the chaincode still treats a certificate with the NodeOU `admin` as the org's
-    // admin (the bootstrap admins). Ask it, signed by the caller, with a scan only hospital admins
-    // and auditors may run; a refusal is the caller's 403.
-    await ctx.ledger.evaluate(ctx.caller, 'QueryAudit', { by: 'patient', id: PROBE_PATIENT, pageSize: 1 });
+    // No DID document, yet the scan above passed: a certificate with the NodeOU `admin`.
     role = 'admin';
   }
   if (kind === 'regulator' && role === 'auditor') return { kind: 'auditor' };
