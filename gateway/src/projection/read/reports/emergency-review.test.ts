@@ -210,6 +210,35 @@ describeEachBackend('the review of emergency listings', (backend) => {
     }
   });
 
+  it('when a later transaction emits a listing event with an id already projected (a forged or replayed event), then it is ignored and the projection goes on past it', async () => {
+    const p = people();
+    const b = new LedgerBuilder({ salt: `listing-replay-${p.patient}` });
+    const first = listing(b, emergencyListingBody(p.lister), '2025-06-01T11:00:00Z', {
+      patientDid: p.patient,
+      categories: ['allergy'],
+    });
+    const replayed = b.event(
+      'RecordListingOpened',
+      { listingId: first.id, ...emergencyListingBody(p.lone) },
+      '2025-06-01T12:00:00Z',
+    );
+    b.nextBlock();
+    const later = listing(b, emergencyListingBody(p.lister), '2025-06-01T13:00:00Z');
+    const { store, service } = await projectEvents(backend, [first.event, replayed, later.event]);
+    try {
+      const r = await service.complianceReport(auditor, FROM, TO, NOW);
+      assert.deepEqual(
+        r.emergencyListings.map((l) => [l.listingId, l.actorDid]).sort(),
+        [
+          [first.id, p.lister],
+          [later.id, p.lister],
+        ].sort(),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it("when a hospital admin asks, then they see their own doctors' emergency listings only", async () => {
     const p = people();
     const { events } = ledger(p);

@@ -50,11 +50,14 @@ export const onAccessDecided: EventHandler<'AccessDecided'> = async (p, at) => {
  */
 export const onRecordListingOpened: EventHandler<'RecordListingOpened'> = async (p, at) => {
   if (p.mode !== 'emergency') return;
+  // The listing id comes from the event: a later event reusing one (any two orgs can commit a
+  // transaction that emits it) must not fail the batch, which would stop the projection at that block.
   const sealed = at.sealed?.kind === 'listing' ? at.sealed : undefined;
   await at.db.run(
     `INSERT INTO emergency_listing (listing_id, seq, tx_id, block_number, tx_time, tx_time_ms, actor_did,
        actor_msp, actor_role, outcome, reason, break_glass_reason, patient_did, categories)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (listing_id) DO NOTHING`,
     [
       p.listingId,
       at.seq,
