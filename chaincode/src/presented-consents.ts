@@ -18,6 +18,8 @@ export type ConsentTerms = NonNullable<AccessGrant['consentTerms']>;
  * A consent's terms as the decision reads them, revoked when its public revocation exists. With
  * `countReads` (a new access decision), a use-limited consent's reads left come from its public use
  * count; otherwise (a content read or a listing under what was counted already) the limit is not read.
+ * A consent whose grantee attested the deletion of its copies has no reads left, counted or not: the
+ * attestation closes it for the grantee, who could otherwise attest early and go on reading.
  */
 export async function consentFacts(
   ledger: Ledger,
@@ -26,8 +28,10 @@ export async function consentFacts(
   countReads = false,
 ): Promise<ConsentFacts> {
   const max = terms.maxReads;
-  const readsLeft =
-    countReads && max !== undefined
+  const attested = await ledger.hasDeletionAttestation(consentId);
+  const readsLeft = attested
+    ? 0
+    : countReads && max !== undefined
       ? Math.max(0, max - ((await ledger.getConsentUse(consentId))?.reads ?? 0))
       : null;
   return {
@@ -57,6 +61,8 @@ export async function presentedConsents(
   countReads = false,
 ): Promise<{ facts: ConsentFacts; terms: ConsentTerms }[]> {
   const out: { facts: ConsentFacts; terms: ConsentTerms }[] = [];
+  const ids = [...new Set(presented.map((p) => p.consentId))];
+  if (ids.length > 0) await ledger.readAhead(ids.flatMap((id) => ledger.consentKeys(id)));
   const seen = new Set<string>();
   for (const p of presented) {
     if (seen.has(p.consentId)) continue;

@@ -93,6 +93,20 @@ void describe('deletion attestations', () => {
     );
   });
 
+  void it('when the grantee attests the deletion of its copies while the consent still runs, then it reads nothing more under it: a new decision is an audited CONSENT_USE_EXHAUSTED and a grant given before no longer reads', async () => {
+    const s = await setup();
+    const consent = await grant(s, { keepUntil: daysFromNow(s.h, 40) });
+    const before = await treat(s, [consent]);
+    assert.equal(before.outcome, 'granted');
+    const { tx } = await s.h.submit(orgAdmin('Hospital2MSP'), 'consent:AttestDeletion', {
+      consentId: consent.consentId,
+    });
+    assert.equal(tx.status, 'VALID');
+    const after = await treat(s, [consent]);
+    assert.deepEqual([after.outcome, after.reason], ['denied', 'CONSENT_USE_EXHAUSTED']);
+    await assert.rejects(readRecord(s.h, s.doctor, s.record, before.accessId), /\[ACCESS_NOT_GRANTED\]/);
+  });
+
   void it('when someone other than the grantee attests, then FORBIDDEN and nothing is written', async () => {
     const s = await setup();
     const consent = await grant(s, { keepUntil: daysFromNow(s.h, 40) });

@@ -1097,6 +1097,36 @@ export class Ledger {
 
   // Consent
 
+  /**
+   * The public keys a decision reads of a presented consent: its public fact, its revocation and its
+   * deletion attestation (for {@link Ledger.readAhead}).
+   */
+  consentKeys(consentId: string): string[] {
+    return [KeyFamily.consent, KeyFamily.revocation, KeyFamily.deletionAttestation].map((family) =>
+      this.#key(family, [consentId]),
+    );
+  }
+
+  /**
+   * Whether the consent's grantee attested the deletion of its copies. An attestation without its
+   * receipt in the grantee org's collection is none: any two orgs can create the key, and it must
+   * not close someone else's consent.
+   */
+  async hasDeletionAttestation(consentId: string): Promise<boolean> {
+    const key = this.#key(KeyFamily.deletionAttestation, [consentId]);
+    const bytes = await this.#reads.state(key);
+    if (bytes.length === 0) return false;
+    let attestation: DeletionAttestation;
+    try {
+      attestation = parseJson(bytes, deletionAttestationSchema);
+    } catch {
+      return false;
+    }
+    return (
+      attestation.consentId === consentId && (await this.#hasReceipt(key, bytes, attestation.granteeOrg))
+    );
+  }
+
   /** The public fact of a consent (receipt in the grantee org's collection). */
   getPublicConsent(consentId: string): Promise<PublicConsent | undefined> {
     return this.#getBound(
