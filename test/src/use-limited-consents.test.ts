@@ -126,10 +126,18 @@ describe('use-limited consents, deletion attestations and templates', () => {
     const foreign = await h1Admin.post(path, {});
     expectStatus(foreign, 403, 'an attestation by another org than the grantee');
     assert.equal(foreign.body['code'], 'FORBIDDEN');
+    const readable = raced.find((r) => outcome(r) === 'CONSENT');
+    assert.ok(readable, 'a grant in the race');
+    const content = `/v1/records/${recordId}/content?custodian=Hospital1MSP&accessId=${String((readable.body['decision'] as Body)['accessId'])}`;
+    expectStatus(await doctor.get(content), 200, 'a grant reads before the attestation');
     const attested = await h2Admin.post(path, {});
     expectStatus(attested, 201, 'the grantee attesting');
     assert.equal((attested.body['attestation'] as Body)['late'], false);
     expectStatus(await doctor.post(path, {}), 409, 'a second attestation');
+    // The attestation closes the consent for its grantee: the grant given before no longer reads.
+    const closed = await doctor.get(content);
+    expectStatus(closed, 403, 'a grant read after the attestation');
+    assert.equal(closed.body['code'], 'ACCESS_NOT_GRANTED');
   });
 
   it('when the patient app grants from the treatment template, then the consent commits and a relay replaying it is refused', async () => {
