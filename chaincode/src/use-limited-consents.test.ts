@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DeletionAttestation, RecordAnchor } from '@medledger/domain';
+import { canonicalBytes, KeyFamily, type DeletionAttestation, type RecordAnchor } from '@medledger/domain';
+import type { Context } from 'fabric-contract-api';
 import type { FakeSigner } from './testing/fake-identity';
 import { accessRecord, anchor, grantConsent, readRecord, type PresentedConsent } from './testing/fixtures';
 import {
@@ -105,6 +106,35 @@ void describe('deletion attestations', () => {
     const after = await treat(s, [consent]);
     assert.deepEqual([after.outcome, after.reason], ['denied', 'CONSENT_USE_EXHAUSTED']);
     await assert.rejects(readRecord(s.h, s.doctor, s.record, before.accessId), /\[ACCESS_NOT_GRANTED\]/);
+  });
+
+  void it("when two other orgs create the consent's attestation key without the grantee (no receipt), then it closes nothing: the grantee still decides and reads", async () => {
+    const s = await setup();
+    const consent = await grant(s, { keepUntil: daysFromNow(s.h, 40) });
+    const forged: DeletionAttestation = {
+      consentId: consent.consentId,
+      granteeOrg: 'Hospital2MSP',
+      attestedBy: `did:medledger:hospital2:${s.doctor.cn}`,
+      attestedAt: s.h.ledger.now.toISOString(),
+      keepUntil: null,
+      late: false,
+      txId: 'd'.repeat(64),
+    };
+    const rogue = await registerStaff(s.h, 'ResearchMSP', 'researcher', null);
+    const tx = await s.h.ledger.submit(
+      { signer: rogue, endorsers: ['ResearchMSP', 'Hospital1MSP'] },
+      async (ctx: Context) => {
+        const key = ctx.stub.createCompositeKey(KeyFamily.deletionAttestation, [consent.consentId]);
+        await ctx.stub.putState(key, canonicalBytes(forged));
+        return '';
+      },
+    );
+    // Creating a key follows the chaincode policy (two orgs): Fabric lets it commit.
+    assert.equal(tx.status, 'VALID');
+    const decision = await treat(s, [consent]);
+    assert.deepEqual([decision.outcome, decision.reason], ['granted', 'CONSENT']);
+    const content = await readRecord(s.h, s.doctor, s.record, decision.accessId);
+    assert.equal(content.resource['resourceType'], 'Condition');
   });
 
   void it('when someone other than the grantee attests, then FORBIDDEN and nothing is written', async () => {

@@ -548,6 +548,26 @@ export class Ledger {
     await this.#checkBound(key, bytes, receiptOrgOf(value));
     return value;
   }
+  /**
+   * A public value when it has its receipt, else undefined: for readers whose keys any two orgs could
+   * have created (a new key needs only the chaincode policy), where a forged or malformed value must
+   * count as absent rather than fail the reader and, with it, everyone the reader serves.
+   */
+  async #findBound<S extends z.ZodType>(
+    key: string,
+    schema: S,
+    receiptOrgOf: (value: z.output<S>) => string,
+  ): Promise<z.output<S> | undefined> {
+    const bytes = await this.#reads.state(key);
+    if (bytes.length === 0) return undefined;
+    let value: z.output<S>;
+    try {
+      value = parseJson(bytes, schema);
+    } catch {
+      return undefined;
+    }
+    return (await this.#hasReceipt(key, bytes, receiptOrgOf(value))) ? value : undefined;
+  }
 
   /**
    * Gives a key its key-level policy unless it has exactly that policy already (`created`: the caller
@@ -1114,17 +1134,8 @@ export class Ledger {
    */
   async hasDeletionAttestation(consentId: string): Promise<boolean> {
     const key = this.#key(KeyFamily.deletionAttestation, [consentId]);
-    const bytes = await this.#reads.state(key);
-    if (bytes.length === 0) return false;
-    let attestation: DeletionAttestation;
-    try {
-      attestation = parseJson(bytes, deletionAttestationSchema);
-    } catch {
-      return false;
-    }
-    return (
-      attestation.consentId === consentId && (await this.#hasReceipt(key, bytes, attestation.granteeOrg))
-    );
+    const attestation = await this.#findBound(key, deletionAttestationSchema, (a) => a.granteeOrg);
+    return attestation?.consentId === consentId;
   }
 
   /** The public fact of a consent (receipt in the grantee org's collection). */
@@ -2157,16 +2168,7 @@ export class Ledger {
    */
   async #regulatorsFreeze(freezeId: string): Promise<Freeze | undefined> {
     const regulator = (await this.consortium()).regulator;
-    const key = this.#freezeKey(freezeId);
-    const bytes = await this.#reads.state(key);
-    if (bytes.length === 0) return undefined;
-    let freeze: Freeze;
-    try {
-      freeze = parseJson(bytes, freezeSchema);
-    } catch {
-      return undefined;
-    }
-    return (await this.#hasReceipt(key, bytes, regulator)) ? freeze : undefined;
+    return this.#findBound(this.#freezeKey(freezeId), freezeSchema, () => regulator);
   }
 
   /** The freezes of one subject key (a staff DID or an MSP ID), newest first (bounded). */
