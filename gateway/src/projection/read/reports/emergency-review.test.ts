@@ -210,6 +210,28 @@ describeEachBackend('the review of emergency listings', (backend) => {
     }
   });
 
+  it("when a hospital admin asks, then they see their own doctors' emergency listings only", async () => {
+    const p = people();
+    const { events } = ledger(p);
+    const { store, service } = await projectEvents(backend, events);
+    try {
+      const own = await service.complianceReport({ kind: 'hospital', mspId: H2 }, FROM, TO, NOW);
+      assert.equal(own.emergencyListings.length, 3);
+      const other = await service.complianceReport({ kind: 'hospital', mspId: H1 }, FROM, TO, NOW);
+      assert.deepEqual(other.emergencyListings, []);
+      assert.deepEqual(other.emergencyListingCounts, {
+        overdue: 0,
+        pending: 0,
+        justified: 0,
+        unjustified: 0,
+      });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describeEachBackend('emergency listings replayed', (backend) => {
   it('when a later transaction emits a listing event with an id already projected (a forged or replayed event), then it is ignored and the projection goes on past it', async () => {
     const p = people();
     const b = new LedgerBuilder({ salt: `listing-replay-${p.patient}` });
@@ -234,26 +256,6 @@ describeEachBackend('the review of emergency listings', (backend) => {
           [later.id, p.lister],
         ].sort(),
       );
-    } finally {
-      await store.close();
-    }
-  });
-
-  it("when a hospital admin asks, then they see their own doctors' emergency listings only", async () => {
-    const p = people();
-    const { events } = ledger(p);
-    const { store, service } = await projectEvents(backend, events);
-    try {
-      const own = await service.complianceReport({ kind: 'hospital', mspId: H2 }, FROM, TO, NOW);
-      assert.equal(own.emergencyListings.length, 3);
-      const other = await service.complianceReport({ kind: 'hospital', mspId: H1 }, FROM, TO, NOW);
-      assert.deepEqual(other.emergencyListings, []);
-      assert.deepEqual(other.emergencyListingCounts, {
-        overdue: 0,
-        pending: 0,
-        justified: 0,
-        unjustified: 0,
-      });
     } finally {
       await store.close();
     }
