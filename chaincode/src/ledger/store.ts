@@ -537,36 +537,32 @@ export class Ledger {
       fail(ErrorCode.STATE_INVALID, 'a public value without its receipt');
   }
 
+  /**
+   * A public value checked against its receipt; undefined when the key holds nothing. `unbound` says
+   * what a value without its receipt, or one that does not parse, is: `fail` (`[STATE_INVALID]`) for
+   * readers of keys only their rightful writers create; `absent` for readers of keys any two orgs could
+   * have created (a new key needs only the chaincode policy), where failing would fail the reader and,
+   * with it, everyone the reader serves.
+   */
   async #getBound<S extends z.ZodType>(
     key: string,
     schema: S,
     receiptOrgOf: (value: z.output<S>) => string,
-  ): Promise<z.output<S> | undefined> {
-    const bytes = await this.#reads.state(key);
-    if (bytes.length === 0) return undefined;
-    const value = parseJson(bytes, schema);
-    await this.#checkBound(key, bytes, receiptOrgOf(value));
-    return value;
-  }
-  /**
-   * A public value when it has its receipt, else undefined: for readers whose keys any two orgs could
-   * have created (a new key needs only the chaincode policy), where a forged or malformed value must
-   * count as absent rather than fail the reader and, with it, everyone the reader serves.
-   */
-  async #findBound<S extends z.ZodType>(
-    key: string,
-    schema: S,
-    receiptOrgOf: (value: z.output<S>) => string,
+    unbound: 'fail' | 'absent' = 'fail',
   ): Promise<z.output<S> | undefined> {
     const bytes = await this.#reads.state(key);
     if (bytes.length === 0) return undefined;
     let value: z.output<S>;
     try {
       value = parseJson(bytes, schema);
-    } catch {
+    } catch (err) {
+      if (unbound === 'fail') throw err;
       return undefined;
     }
-    return (await this.#hasReceipt(key, bytes, receiptOrgOf(value))) ? value : undefined;
+    if (await this.#hasReceipt(key, bytes, receiptOrgOf(value))) return value;
+    return unbound === 'fail'
+      ? fail(ErrorCode.STATE_INVALID, 'a public value without its receipt')
+      : undefined;
   }
 
   /**
@@ -1134,7 +1130,7 @@ export class Ledger {
    */
   async hasDeletionAttestation(consentId: string): Promise<boolean> {
     const key = this.#key(KeyFamily.deletionAttestation, [consentId]);
-    const attestation = await this.#findBound(key, deletionAttestationSchema, (a) => a.granteeOrg);
+    const attestation = await this.#getBound(key, deletionAttestationSchema, (a) => a.granteeOrg, 'absent');
     return attestation?.consentId === consentId;
   }
 
@@ -2168,7 +2164,7 @@ export class Ledger {
    */
   async #regulatorsFreeze(freezeId: string): Promise<Freeze | undefined> {
     const regulator = (await this.consortium()).regulator;
-    return this.#findBound(this.#freezeKey(freezeId), freezeSchema, () => regulator);
+    return this.#getBound(this.#freezeKey(freezeId), freezeSchema, () => regulator, 'absent');
   }
 
   /** The freezes of one subject key (a staff DID or an MSP ID), newest first (bounded). */
